@@ -1,0 +1,1 @@
+"""The event backbone: NATS connection, stream provisioning, the event store, consumers."""

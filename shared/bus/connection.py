@@ -1,0 +1,54 @@
+"""Connecting to NATS: reconnect forever, and refuse a server older than the design needs."""
+from __future__ import annotations
+
+import logging
+
+import nats
+from nats.aio.client import Client
+
+MINIMUM_SERVER_VERSION = (2, 11, 0)
+log = logging.getLogger(__name__)
+
+
+class ServerTooOld(RuntimeError):
+    pass
+
+
+def check_server_version(version: str) -> None:
+    """Raise ServerTooOld unless `version` (e.g. "2.11.3") is at least MINIMUM_SERVER_VERSION."""
+    core = version.lstrip("v").split("-")[0]
+    try:
+        parts = tuple(int(p) for p in core.split("."))
+    except ValueError as exc:
+        raise ServerTooOld(f"cannot read the NATS server version {version!r}") from exc
+    if parts < MINIMUM_SERVER_VERSION:
+        wanted = ".".join(map(str, MINIMUM_SERVER_VERSION[:2]))
+        raise ServerTooOld(
+            f"NATS server {version} is too old: coursegen needs nats-server >= {wanted} "
+            "(optimistic concurrency over course.<id>.> needs "
+            "Nats-Expected-Last-Subject-Sequence-Subject). Run `make nats-server` or set NATS_URL "
+            "to a newer server."
+        )
+
+
+async def connect(url: str, name: str) -> Client:
+    async def on_disconnect() -> None:
+        log.warning("NATS disconnected; reconnecting", extra={"service": name})
+
+    async def on_reconnect() -> None:
+        log.info("NATS reconnected", extra={"service": name})
+
+    async def on_error(exc: Exception) -> None:
+        log.warning("NATS error: %s", exc, extra={"service": name})
+
+    nc = await nats.connect(
+        servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+        connect_timeout=5, disconnected_cb=on_disconnect, reconnected_cb=on_reconnect,
+        error_cb=on_error,
+    )
+    try:
+        check_server_version(nc._server_info.get("version", "0"))
+    except ServerTooOld:
+        await nc.close()
+        raise
+    return nc

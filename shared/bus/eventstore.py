@@ -1,0 +1,81 @@
+"""Appending to and reading from the COURSES stream."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import APIError
+
+from shared.events import Event, course_subjects, decode_event, subject_for
+
+WRONG_LAST_SEQUENCE = 10071
+
+
+class ConcurrencyConflict(RuntimeError):
+    """Someone appended to the course since its history was read."""
+
+
+@dataclass(frozen=True)
+class Appended:
+    stream_seq: int
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class History:
+    events: list[Event]
+    last_seq: int  # 0 when the course has no events
+
+
+class EventStore:
+    def __init__(self, js: JetStreamContext, stream: str = "COURSES") -> None:
+        self._js = js
+        self._stream = stream
+
+    async def publish(self, event: Event) -> Appended:
+        """Append unconditionally; the event id deduplicates a repeated publish."""
+        return await self._publish(event, {})
+
+    async def append(self, event: Event, expected_last_seq: int) -> Appended:
+        """Append only if nothing was written to the course after `expected_last_seq`."""
+        return await self._publish(event, {
+            "Nats-Expected-Last-Subject-Sequence": str(expected_last_seq),
+            "Nats-Expected-Last-Subject-Sequence-Subject": course_subjects(event.course_id),
+        })
+
+    async def _publish(self, event: Event, extra: dict[str, str]) -> Appended:
+        headers = {"Nats-Msg-Id": event.event_id, **extra}
+        try:
+            ack = await self._js.publish(
+                subject_for(event), event.to_json(), stream=self._stream, headers=headers
+            )
+        except APIError as exc:
+            if exc.err_code == WRONG_LAST_SEQUENCE:
+                raise ConcurrencyConflict(str(exc.description)) from exc
+            raise
+        return Appended(stream_seq=ack.seq, duplicate=bool(ack.duplicate))
+
+    async def load(self, course_id: str, timeout: float = 5.0) -> History:
+        """Every event of one course, in stream order, read by a short-lived ordered read."""
+        config = ConsumerConfig(
+            deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
+            inactive_threshold=10.0, mem_storage=True, num_replicas=1,
+        )
+        sub = await self._js.pull_subscribe(
+            course_subjects(course_id), durable=None, stream=self._stream, config=config
+        )
+        try:
+            info = await sub.consumer_info()
+            remaining = info.num_pending
+            events, last_seq = [], 0
+            while remaining > 0:
+                batch = await sub.fetch(min(remaining, 256), timeout=timeout)
+                for msg in batch:
+                    events.append(decode_event(msg.data))
+                    last_seq = msg.metadata.sequence.stream
+                    remaining = msg.metadata.num_pending
+            return History(events=events, last_seq=last_seq)
+        finally:
+            await asyncio.shield(sub.unsubscribe())

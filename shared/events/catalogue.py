@@ -1,0 +1,295 @@
+"""Every event of the product (DESIGN §2). Published shapes are never edited: add a version."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from .envelope import Event, Payload
+
+Stage = Literal["stage1", "stage2", "stage3", "stage4"]
+Title = Field(min_length=1, max_length=200)
+Description = Field(default="", max_length=5000)
+
+
+# --- course -----------------------------------------------------------------------------------
+class CourseCreatedPayload(Payload):
+    owner_id: str = Field(min_length=1, max_length=256)
+    title: str = Title
+    description: str = Description
+
+
+class CourseCreated(Event):
+    event_type: Literal["CourseCreated"] = "CourseCreated"
+    payload: CourseCreatedPayload
+
+
+class CourseUpdatedPayload(Payload):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    revision: int = Field(ge=2, description="the course's metadata revision after this update")
+
+
+class CourseUpdated(Event):
+    event_type: Literal["CourseUpdated"] = "CourseUpdated"
+    payload: CourseUpdatedPayload
+
+
+class CourseDeletedPayload(Payload):
+    reason: str = ""
+
+
+class CourseDeleted(Event):
+    event_type: Literal["CourseDeleted"] = "CourseDeleted"
+    payload: CourseDeletedPayload
+
+
+# --- any stage ----------------------------------------------------------------------------------
+class StageStartedPayload(Payload):
+    stage: Stage
+    task_id: str
+
+
+class StageStarted(Event):
+    event_type: Literal["StageStarted"] = "StageStarted"
+    payload: StageStartedPayload
+
+
+class StageProgressedPayload(Payload):
+    stage: Stage
+    task_id: str
+    progress_percentage: int = Field(ge=0, le=100)
+    current_step: str = Field(max_length=1000)
+
+
+class StageProgressed(Event):
+    event_type: Literal["StageProgressed"] = "StageProgressed"
+    payload: StageProgressedPayload
+
+
+class StageFailedPayload(Payload):
+    stage: Stage
+    task_id: str
+    error_message: str = Field(max_length=4000)
+
+
+class StageFailed(Event):
+    event_type: Literal["StageFailed"] = "StageFailed"
+    payload: StageFailedPayload
+
+
+class StageCancelledPayload(Payload):
+    stage: Stage
+    task_id: str
+    reason: str = ""
+
+
+class StageCancelled(Event):
+    event_type: Literal["StageCancelled"] = "StageCancelled"
+    payload: StageCancelledPayload
+
+
+class StageRetriedPayload(Payload):
+    stage: Stage
+    task_id: str
+    previous_task_id: str
+
+
+class StageRetried(Event):
+    event_type: Literal["StageRetried"] = "StageRetried"
+    payload: StageRetriedPayload
+
+
+# --- stage 1: clone ---------------------------------------------------------------------------
+class RepoCloneRequestedPayload(Payload):
+    task_id: str
+    repo_url: str = Field(max_length=2048)
+    ref: str | None = Field(default=None, max_length=256)
+    include: list[str] = Field(default_factory=list, max_length=100)
+    exclude: list[str] = Field(default_factory=list, max_length=100)
+    token_ref: str | None = Field(default=None, description="KV key of a short-lived token, never the token")
+
+
+class RepoCloneRequested(Event):
+    event_type: Literal["RepoCloneRequested"] = "RepoCloneRequested"
+    payload: RepoCloneRequestedPayload
+
+
+class DiscoveredFile(Payload):
+    path: str
+    size: int = Field(ge=0)
+    is_documentation: bool
+    is_overview_candidate: bool = False
+
+
+class RepoFilesDiscoveredPayload(Payload):
+    task_id: str
+    chunk_index: int = Field(ge=0)
+    chunk_count: int = Field(ge=1)
+    files: list[DiscoveredFile]
+
+
+class RepoFilesDiscovered(Event):
+    event_type: Literal["RepoFilesDiscovered"] = "RepoFilesDiscovered"
+    payload: RepoFilesDiscoveredPayload
+
+
+class RepoClonedPayload(Payload):
+    task_id: str
+    repo_url: str
+    repo_name: str
+    commit_sha: str
+    file_count: int = Field(ge=0)
+    documentation_count: int = Field(ge=0)
+    snapshot_ref: str
+
+
+class RepoCloned(Event):
+    event_type: Literal["RepoCloned"] = "RepoCloned"
+    payload: RepoClonedPayload
+
+
+class FoldersSelectedPayload(Payload):
+    selected_folders: list[str]
+    overview_document: str | None = None
+
+
+class FoldersSelected(Event):
+    event_type: Literal["FoldersSelected"] = "FoldersSelected"
+    payload: FoldersSelectedPayload
+
+
+# --- stage 2: analyse -------------------------------------------------------------------------
+class DocsAnalysisRequestedPayload(Payload):
+    task_id: str
+    complexity_level: Literal["beginner", "intermediate", "advanced"]
+    additional_info: str = Field(default="", max_length=5000)
+
+
+class DocsAnalysisRequested(Event):
+    event_type: Literal["DocsAnalysisRequested"] = "DocsAnalysisRequested"
+    payload: DocsAnalysisRequestedPayload
+
+
+class DocAnalysedPayload(Payload):
+    task_id: str
+    path: str
+    title: str
+    doc_type: str
+    complexity_level: str
+    key_concepts: list[str] = Field(default_factory=list)
+    learning_objectives: list[str] = Field(default_factory=list)
+    summary: str = ""
+    prerequisites: list[str] = Field(default_factory=list)
+    related_topics: list[str] = Field(default_factory=list)
+    word_count: int = Field(ge=0)
+    content_hash: str
+
+
+class DocAnalysed(Event):
+    event_type: Literal["DocAnalysed"] = "DocAnalysed"
+    payload: DocAnalysedPayload
+
+
+class DocsAnalysedPayload(Payload):
+    task_id: str
+    document_count: int = Field(ge=0)
+
+
+class DocsAnalysed(Event):
+    event_type: Literal["DocsAnalysed"] = "DocsAnalysed"
+    payload: DocsAnalysedPayload
+
+
+# --- stage 3: pathways ------------------------------------------------------------------------
+class PathwaysRequestedPayload(Payload):
+    task_id: str
+    additional_info: str = Field(default="", max_length=5000)
+
+
+class PathwaysRequested(Event):
+    event_type: Literal["PathwaysRequested"] = "PathwaysRequested"
+    payload: PathwaysRequestedPayload
+
+
+class PathwayModule(Payload):
+    module_id: str
+    title: str
+    learning_objectives: list[str] = Field(default_factory=list)
+    estimated_minutes: int = Field(ge=0)
+    documents: list[str] = Field(default_factory=list)
+
+
+class Pathway(Payload):
+    pathway_id: str
+    title: str
+    description: str = ""
+    complexity_level: str = "beginner"
+    modules: list[PathwayModule]
+
+
+class PathwaysGeneratedPayload(Payload):
+    task_id: str
+    pathways: list[Pathway]
+
+
+class PathwaysGenerated(Event):
+    event_type: Literal["PathwaysGenerated"] = "PathwaysGenerated"
+    payload: PathwaysGeneratedPayload
+
+
+class PathwaySelectedPayload(Payload):
+    pathway_id: str
+
+
+class PathwaySelected(Event):
+    event_type: Literal["PathwaySelected"] = "PathwaySelected"
+    payload: PathwaySelectedPayload
+
+
+# --- stage 4: modules -------------------------------------------------------------------------
+class CourseGenerationRequestedPayload(Payload):
+    task_id: str
+    pathway_id: str
+
+
+class CourseGenerationRequested(Event):
+    event_type: Literal["CourseGenerationRequested"] = "CourseGenerationRequested"
+    payload: CourseGenerationRequestedPayload
+
+
+class ModuleGeneratedPayload(Payload):
+    task_id: str
+    module_id: str
+    position: int = Field(ge=0)
+    title: str
+    content_ref: str
+    content_hash: str
+
+
+class ModuleGenerated(Event):
+    event_type: Literal["ModuleGenerated"] = "ModuleGenerated"
+    payload: ModuleGeneratedPayload
+
+
+class CourseGeneratedPayload(Payload):
+    task_id: str
+    module_count: int = Field(ge=0)
+    export_ref: str
+    generated_at: datetime | None = None
+
+
+class CourseGenerated(Event):
+    event_type: Literal["CourseGenerated"] = "CourseGenerated"
+    payload: CourseGeneratedPayload
+
+
+CATALOGUE: tuple[type[Event], ...] = (
+    CourseCreated, CourseUpdated, CourseDeleted,
+    StageStarted, StageProgressed, StageFailed, StageCancelled, StageRetried,
+    RepoCloneRequested, RepoFilesDiscovered, RepoCloned, FoldersSelected,
+    DocsAnalysisRequested, DocAnalysed, DocsAnalysed,
+    PathwaysRequested, PathwaysGenerated, PathwaySelected,
+    CourseGenerationRequested, ModuleGenerated, CourseGenerated,
+)

@@ -1,0 +1,59 @@
+"""Decoding stored events: JSON → upcast to the current schema version → validated model."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from .catalogue import CATALOGUE
+from .envelope import Event
+
+EVENT_TYPES: dict[str, type[Event]] = {cls.type_name(): cls for cls in CATALOGUE}
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+# (event_type, from_version) -> function returning the raw event at from_version + 1.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+class PoisonEvent(ValueError):
+    """A message that can never be processed: not JSON, unknown type, or an invalid shape."""
+
+
+def register_upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    def register(fn: Upcaster) -> Upcaster:
+        UPCASTERS[(event_type, from_version)] = fn
+        return fn
+    return register
+
+
+def upcast(raw: dict[str, Any], event_cls: type[Event]) -> dict[str, Any]:
+    version = int(raw.get("schema_version", 1))
+    while version < event_cls.CURRENT_VERSION:
+        step = UPCASTERS.get((event_cls.type_name(), version))
+        if step is None:
+            raise PoisonEvent(f"no upcaster for {event_cls.type_name()} v{version}")
+        raw = step(raw)
+        version = int(raw["schema_version"])
+    if version > event_cls.CURRENT_VERSION:
+        raise PoisonEvent(
+            f"{event_cls.type_name()} v{version} is newer than this service understands "
+            f"(v{event_cls.CURRENT_VERSION})"
+        )
+    return raw
+
+
+def decode_event(data: bytes) -> Event:
+    try:
+        raw = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PoisonEvent(f"event is not valid JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise PoisonEvent("event is not a JSON object")
+    event_cls = EVENT_TYPES.get(str(raw.get("event_type")))
+    if event_cls is None:
+        raise PoisonEvent(f"unknown event type {raw.get('event_type')!r}")
+    try:
+        return event_cls.model_validate(upcast(raw, event_cls))
+    except ValidationError as exc:
+        raise PoisonEvent(f"invalid {event_cls.type_name()}: {exc.errors(include_url=False)}") from exc

@@ -1,0 +1,79 @@
+"""The event envelope every message on the log carries (DESIGN §2)."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Course ids become NATS subject tokens: no dots, wildcards or whitespace may reach a subject.
+COURSE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_DERIVED_ID_NAMESPACE = uuid.UUID("6f1d3c3e-2b7a-4c52-9a41-0c6a1d5e8b10")
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def derived_event_id(causation_id: str, key: str) -> str:
+    """A deterministic id for an event emitted in reaction to another, so redelivery repeats it."""
+    return str(uuid.uuid5(_DERIVED_ID_NAMESPACE, f"{causation_id}:{key}"))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Event(BaseModel):
+    """Base of every event. Subclasses fix `event_type` and `payload`; instances are immutable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    CURRENT_VERSION: ClassVar[int] = 1
+
+    event_id: str = Field(default_factory=new_event_id)
+    event_type: str
+    schema_version: int = 1
+    course_id: str
+    occurred_at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(min_length=1, max_length=256)
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    payload: Payload
+
+    @field_validator("course_id")
+    @classmethod
+    def _course_id_is_subject_safe(cls, value: str) -> str:
+        if not COURSE_ID_PATTERN.fullmatch(value):
+            raise ValueError("course_id must be 1-64 characters of letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _occurred_at_is_utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("occurred_at must carry a timezone (UTC)")
+        return value.astimezone(timezone.utc)
+
+    @classmethod
+    def type_name(cls) -> str:
+        return cls.model_fields["event_type"].default
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    def reacting(self, event_cls: type["Event"], key: str, actor: str, **payload: Any) -> "Event":
+        """Build the event a service emits in reaction to this one, with a deterministic id."""
+        return event_cls(
+            event_id=derived_event_id(self.event_id, f"{event_cls.type_name()}:{key}"),
+            course_id=self.course_id,
+            actor=actor,
+            correlation_id=self.correlation_id or self.event_id,
+            causation_id=self.event_id,
+            payload=event_cls.model_fields["payload"].annotation(**payload),
+        )

@@ -1,0 +1,33 @@
+"""The one place that maps event classes to NATS subjects: course.<course_id>.<EventType>."""
+from __future__ import annotations
+
+from .catalogue import CATALOGUE
+from .envelope import COURSE_ID_PATTERN, Event
+
+ROOT = "course"
+ALL_COURSES = f"{ROOT}.>"
+
+
+def subject_for(event: Event) -> str:
+    return f"{ROOT}.{event.course_id}.{event.event_type}"
+
+
+def course_subjects(course_id: str) -> str:
+    """Every subject of one course: the filter for its history and its optimistic concurrency."""
+    if not COURSE_ID_PATTERN.fullmatch(course_id):
+        raise ValueError(f"not a valid course id: {course_id!r}")
+    return f"{ROOT}.{course_id}.>"
+
+
+def subject_of_type(event_cls: type[Event]) -> str:
+    """Every course's events of one type: what a stage service subscribes to."""
+    if event_cls not in CATALOGUE:
+        raise ValueError(f"{event_cls.__name__} is not in the event catalogue")
+    return f"{ROOT}.*.{event_cls.type_name()}"
+
+
+def type_from_subject(subject: str) -> str:
+    parts = subject.split(".")
+    if len(parts) != 3 or parts[0] != ROOT:
+        raise ValueError(f"not a course event subject: {subject!r}")
+    return parts[2]
