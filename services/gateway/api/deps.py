@@ -1,0 +1,32 @@
+"""Typed dependencies of the routes."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from ..auth import Principal, Unauthorized
+from ..bootstrap import Container
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def get_principal(request: Request, container: ContainerDep) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token: send "
+                            "'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return container.verifier.verify(token.strip())
+    except Unauthorized as exc:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc),
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

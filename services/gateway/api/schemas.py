@@ -1,0 +1,56 @@
+"""Request and response bodies of the REST API."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class CourseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+
+
+class CourseUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _explain_status(cls, data):
+        if isinstance(data, dict) and "status" in data:
+            raise ValueError("status cannot be set: it follows from the course's stages")
+        return data
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> "CourseUpdate":
+        if self.title is None and self.description is None:
+            raise ValueError("give at least one of title, description")
+        return self
+
+
+class Course(BaseModel):
+    course_id: str
+    user_id: str
+    title: str
+    description: str
+    status: str
+    repo_url: str | None
+    repo_name: str | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class Accepted(BaseModel):
+    course_id: str
+    stream_seq: int
+    status: str = "accepted"
+    detail: str = ("the change is in the event log but the read tables had not caught up within "
+                   "the wait; it will be visible shortly")
+
+
+class Message(BaseModel):
+    message: str

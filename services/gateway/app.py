@@ -1,0 +1,73 @@
+"""The gateway's entrypoint: wires FastAPI to the container built by bootstrap."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import asyncpg
+import nats.errors
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from shared.bus.eventstore import ConcurrencyConflict
+
+from . import bootstrap
+from .api import health, projects
+from .api.limits import BodySizeLimit
+from .commands import Busy
+from .domain.course import RevisionMismatch
+from .settings import GatewaySettings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.container = await bootstrap.start(settings)
+        try:
+            yield
+        finally:
+            await bootstrap.stop(app.state.container)
+
+    app = FastAPI(title="coursegen gateway", version="0.1.0", lifespan=lifespan,
+                  description="Turns a Git repository's documentation into a course.")
+    app.include_router(projects.router)
+    app.include_router(health.router)
+    _install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag"])
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RevisionMismatch)
+    async def revision_mismatch(request: Request, exc: RevisionMismatch):
+        return JSONResponse({"detail": str(exc)}, status_code=409, headers={"ETag": f'"{exc.actual}"'})
+
+    @app.exception_handler(Busy)
+    @app.exception_handler(ConcurrencyConflict)
+    async def conflict(request: Request, exc: Exception):
+        return _error(409, f"conflicting concurrent change: {exc}; retry the request")
+
+    @app.exception_handler(asyncpg.exceptions.CannotConnectNowError)
+    @app.exception_handler(asyncpg.exceptions.ConnectionDoesNotExistError)
+    @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(OSError)
+    async def database_down(request: Request, exc: Exception):
+        log.warning("PostgreSQL unavailable: %s", exc)
+        return _error(503, "the read database is unavailable; retry shortly")
+
+    @app.exception_handler(nats.errors.Error)
+    async def bus_down(request: Request, exc: Exception):
+        log.warning("NATS unavailable: %s", exc)
+        return _error(503, f"the event log is unavailable ({exc.__class__.__name__}); retry shortly")

@@ -1,0 +1,54 @@
+"""Removes a deleted course's stored artefacts. Runs on a durable consumer, so a deletion that
+happened while the gateway was down is cleaned up when it comes back."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
+
+from shared.bus.artefacts import ArtefactStore
+from shared.events import PoisonEvent, decode_event, subject_of_type
+from shared.events.catalogue import CourseDeleted
+
+log = logging.getLogger(__name__)
+DURABLE = "gateway-janitor"
+
+
+async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStore) -> None:
+    config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=10,
+                            backoff=[1, 2, 5, 10, 30, 60, 60, 60, 60])
+    while True:
+        try:
+            sub = await js.pull_subscribe(subject_of_type(CourseDeleted), durable=DURABLE,
+                                          stream=stream, config=config)
+            while True:
+                try:
+                    messages = await sub.fetch(16, timeout=5.0)
+                except TimeoutError:
+                    continue
+                for msg in messages:
+                    await _clean(msg, artefacts)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("janitor interrupted (%s); resuming", exc)
+            await asyncio.sleep(1.0)
+
+
+async def _clean(msg, artefacts: ArtefactStore) -> None:
+    try:
+        event = decode_event(msg.data)
+    except PoisonEvent as exc:
+        log.error("janitor cannot read %s: %s", msg.subject, exc)
+        await msg.term()
+        return
+    try:
+        removed = await artefacts.purge(event.course_id)
+    except Exception as exc:  # transient: the store or the connection; try again later
+        log.warning("artefact clean-up of %s failed (%s); will retry", event.course_id, exc)
+        await msg.nak(delay=2.0)
+        return
+    log.info("removed %d artefacts of deleted course %s", removed, event.course_id)
+    await msg.ack()

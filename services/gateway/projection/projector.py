@@ -1,0 +1,126 @@
+"""Applies the log to the read tables in stream order, rows and checkpoint in one transaction."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Sequence
+
+import asyncpg
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from shared.events import ALL_COURSES, PoisonEvent, decode_event
+
+from .handlers import apply
+from .schema import checked, ddl
+
+log = logging.getLogger(__name__)
+
+
+async def ensure_schema(pool: asyncpg.Pool, schema: str) -> None:
+    async with pool.acquire() as conn:
+        # Two gateways starting together must not race on CREATE ... IF NOT EXISTS.
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"ddl:{schema}")
+            await conn.execute(ddl(schema))
+
+
+async def read_checkpoint(conn: asyncpg.Connection, schema: str, lock: bool = False) -> int:
+    sql = f"SELECT stream_seq FROM {checked(schema)}.projection_checkpoint WHERE id = 1"
+    return await conn.fetchval(sql + (" FOR UPDATE" if lock else ""))
+
+
+async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg]) -> int:
+    """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint."""
+    position = await read_checkpoint(conn, schema, lock=True)
+    start = position
+    for msg in messages:
+        seq = msg.metadata.sequence.stream
+        if seq <= position:
+            continue  # applied before (a restart, a peer replica, or a redelivery)
+        try:
+            event = decode_event(msg.data)
+        except PoisonEvent as exc:
+            log.error("projection skips stream seq %s: %s", seq, exc)
+            await conn.execute(
+                f"INSERT INTO {schema}.projection_rejects VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                seq, msg.subject, str(exc)[:2000],
+            )
+        else:
+            await apply(conn, schema, event, seq)
+        position = seq
+    if position != start:
+        await conn.execute(
+            f"UPDATE {schema}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position
+        )
+    return position
+
+
+async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
+    """An ephemeral, unacknowledged pull consumer over every course event from `start_seq` on.
+    One fetcher reading it sees the stream in order; the checkpoint, not the consumer, is durable."""
+    config = ConsumerConfig(
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq,
+        ack_policy=AckPolicy.NONE, inactive_threshold=30.0, mem_storage=True, num_replicas=1,
+    )
+    return await js.pull_subscribe(ALL_COURSES, durable=None, stream=stream, config=config)
+
+
+class Projector:
+    def __init__(self, js: JetStreamContext, pool: asyncpg.Pool, schema: str,
+                 stream: str = "COURSES", batch_size: int = 256) -> None:
+        self._js, self._pool, self._schema = js, pool, checked(schema)
+        self._stream, self._batch_size = stream, batch_size
+        self._position = 0
+        self._changed = asyncio.Condition()
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    async def wait_for(self, seq: int, timeout: float) -> bool:
+        """True once the projection has reached `seq`, False if `timeout` passed first."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: self._position >= seq), timeout)
+                return True
+            except TimeoutError:
+                return False
+
+    async def _advance(self, position: int) -> None:
+        async with self._changed:
+            self._position = max(self._position, position)
+            self._changed.notify_all()
+
+    async def run(self) -> None:
+        """Run until cancelled; survive NATS and PostgreSQL outages by resuming from the checkpoint."""
+        backoff = 0.1
+        while True:
+            try:
+                await self._consume()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the loop is the supervisor: log, back off, resume
+                log.warning("projector interrupted (%s); resuming in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _consume(self) -> None:
+        async with self._pool.acquire() as conn:
+            await self._advance(await read_checkpoint(conn, self._schema))
+        sub = await reader_from(self._js, self._stream, self._position + 1)
+        try:
+            while True:
+                try:
+                    batch = await sub.fetch(self._batch_size, timeout=1.0)
+                except TimeoutError:
+                    continue
+                async with self._pool.acquire() as conn, conn.transaction():
+                    position = await apply_batch(conn, self._schema, batch)
+                await self._advance(position)
+        finally:
+            try:
+                await sub.unsubscribe()
+            except Exception:  # the connection may be gone; the server drops the consumer anyway
+                pass

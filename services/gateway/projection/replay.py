@@ -1,0 +1,80 @@
+"""Operator replay: rebuild every read table from the log into a fresh schema, then swap it in
+while the gateway keeps serving (DESIGN §3)."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import asyncpg
+from nats.js import JetStreamContext
+
+from .projector import apply_batch, ensure_schema, read_checkpoint, reader_from
+from .schema import checked
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    schema: str
+    stream_seq: int
+    seconds: float
+
+
+async def _batches(js: JetStreamContext, stream: str, after: int, until: int):
+    """The log's messages after `after` up to `until`, in order, in batches."""
+    if after >= until:
+        return
+    sub = await reader_from(js, stream, after + 1)
+    try:
+        position = after
+        while position < until:
+            messages = await sub.fetch(min(1000, until - position), timeout=5.0)
+            batch = [m for m in messages if m.metadata.sequence.stream <= until]
+            position = batch[-1].metadata.sequence.stream
+            yield batch
+    finally:
+        await sub.unsubscribe()
+
+
+async def _project(js: JetStreamContext, stream: str, pool: asyncpg.Pool, schema: str, until: int) -> None:
+    """Apply the log into `schema` up to `until`, one transaction per batch."""
+    async with pool.acquire() as conn:
+        after = await read_checkpoint(conn, schema)
+    async for batch in _batches(js, stream, after, until):
+        async with pool.acquire() as conn, conn.transaction():
+            await apply_batch(conn, schema, batch)
+
+
+async def _project_within(js: JetStreamContext, stream: str, conn: asyncpg.Connection,
+                          schema: str, until: int) -> None:
+    """Apply the log into `schema` up to `until` inside the caller's open transaction."""
+    async for batch in _batches(js, stream, await read_checkpoint(conn, schema), until):
+        await apply_batch(conn, schema, batch)
+
+
+async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
+                 stream: str = "COURSES") -> ReplayReport:
+    live = checked(live_schema)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    fresh, retired = checked(f"{live}_rebuild_{stamp}"), checked(f"{live}_retired_{stamp}")
+    started = time.monotonic()
+    await ensure_schema(pool, live)  # the operator may have dropped the read tables
+    await ensure_schema(pool, fresh)
+    # The bulk, outside any lock: the gateway keeps serving and projecting into the live schema.
+    await _project(js, stream, pool, fresh, (await js.stream_info(stream)).state.last_seq)
+    async with pool.acquire() as conn:
+        await _project(js, stream, pool, fresh, await read_checkpoint(conn, live))
+    async with pool.acquire() as conn, conn.transaction():
+        # Holding the live checkpoint row pauses the live projector until the swap commits,
+        # so the last few events are applied here and nothing slips between the two schemas.
+        live_position = await read_checkpoint(conn, live, lock=True)
+        await _project_within(js, stream, conn, fresh, live_position)
+        await conn.execute(f"ALTER SCHEMA {live} RENAME TO {retired}")
+        await conn.execute(f"ALTER SCHEMA {fresh} RENAME TO {live}")
+    async with pool.acquire() as conn:
+        await conn.execute(f"DROP SCHEMA {retired} CASCADE")
+    report = ReplayReport(live, live_position, time.monotonic() - started)
+    log.info("replay done: %s", report)
+    return report

@@ -1,0 +1,62 @@
+"""The read tables: a projection of the log, created per schema so replay can build a fresh one."""
+from __future__ import annotations
+
+import re
+
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def checked(schema: str) -> str:
+    if not _SCHEMA_NAME.fullmatch(schema):
+        raise ValueError(f"not a safe schema name: {schema!r}")
+    return schema
+
+
+def ddl(schema: str) -> str:
+    s = checked(schema)
+    return f"""
+CREATE SCHEMA IF NOT EXISTS {s};
+CREATE TABLE IF NOT EXISTS {s}.projection_checkpoint (
+    id          SMALLINT PRIMARY KEY CHECK (id = 1),
+    stream_seq  BIGINT NOT NULL
+);
+INSERT INTO {s}.projection_checkpoint (id, stream_seq) VALUES (1, 0) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS {s}.courses (
+    course_id    TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'draft',
+    repo_url     TEXT,
+    repo_name    TEXT,
+    revision     INTEGER NOT NULL,
+    last_seq     BIGINT NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS courses_by_owner ON {s}.courses (user_id, created_at DESC);
+CREATE TABLE IF NOT EXISTS {s}.course_tasks (
+    course_id            TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    stage                TEXT NOT NULL,
+    task_id              TEXT NOT NULL,
+    status               TEXT NOT NULL,
+    progress_percentage  INTEGER NOT NULL DEFAULT 0,
+    current_step         TEXT,
+    error_message        TEXT,
+    started_at           TIMESTAMPTZ,
+    completed_at         TIMESTAMPTZ,
+    PRIMARY KEY (course_id, stage)
+);
+CREATE TABLE IF NOT EXISTS {s}.deleted_courses (
+    course_id   TEXT PRIMARY KEY,
+    deleted_at  TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.projection_rejects (
+    stream_seq  BIGINT PRIMARY KEY,
+    subject     TEXT NOT NULL,
+    reason      TEXT NOT NULL
+);
+"""
+
+# Tables whose rows replay must reproduce exactly (the checkpoint included).
+READ_TABLES = ("courses", "course_tasks", "deleted_courses", "projection_rejects", "projection_checkpoint")

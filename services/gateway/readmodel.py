@@ -1,0 +1,37 @@
+"""Queries over the projection. Only the owner (or an admin) sees a course."""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from .projection.schema import checked
+
+COURSE_COLUMNS = ("course_id, user_id, title, description, status, repo_url, repo_name, revision, "
+                  "created_at, updated_at")
+
+
+class CourseReader:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool, self._s = pool, checked(schema)
+
+    async def list_for(self, user_id: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            f"""SELECT {COURSE_COLUMNS} FROM {self._s}.courses WHERE user_id = $1
+                ORDER BY created_at DESC, course_id LIMIT $2 OFFSET $3""",
+            user_id, limit, offset,
+        )
+        return [dict(r) for r in rows]
+
+    async def get(self, course_id: str, user_id: str, is_admin: bool) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {COURSE_COLUMNS} FROM {self._s}.courses WHERE course_id = $1", course_id
+        )
+        if row is None or not (is_admin or row["user_id"] == user_id):
+            return None
+        return dict(row)
+
+    async def checkpoint(self) -> int:
+        return await self._pool.fetchval(
+            f"SELECT stream_seq FROM {self._s}.projection_checkpoint WHERE id = 1"
+        )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from shared.settings import ServiceSettings, refuse_placeholder
+
+
+class GatewaySettings(ServiceSettings):
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    read_schema: str = Field(default="coursegen", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    jwt_secret: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    admin_users: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    projection_wait_seconds: float = Field(default=5.0, gt=0)
+    ready_max_lag_events: int = Field(default=1000, ge=0)
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _auth_is_configured(self) -> "GatewaySettings":
+        refuse_placeholder("JWT_SECRET", self.jwt_secret, self.environment)
+        if self.environment == "production" and not (self.jwt_jwks_url or self.jwt_secret):
+            raise ValueError("production needs JWT_JWKS_URL (RS256) or a real JWT_SECRET")
+        if self.jwt_jwks_url and not (self.jwt_issuer and self.jwt_audience):
+            raise ValueError("JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE to check tokens against")
+        if not (self.jwt_jwks_url or self.jwt_secret):
+            raise ValueError("set JWT_SECRET (development, HS256) or JWT_JWKS_URL (production, RS256)")
+        return self

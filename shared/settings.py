@@ -1,0 +1,49 @@
+"""Settings shared by every service; each service subclasses ServiceSettings with its own."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.bus.provisioning import StreamSpec
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "password", "dev", "test"}
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    nats_url: str = "nats://127.0.0.1:4222"
+    stream_name: str = Field(default="COURSES", pattern=r"^[A-Za-z0-9_-]+$")
+    stream_replicas: int = Field(default=1, ge=1, le=5)
+    duplicate_window_seconds: float = Field(default=120.0, gt=0)
+    artefact_bucket: str = "course-artefacts"
+    secret_bucket: str = "course-secrets"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_scheme(cls, value: str) -> str:
+        if not value.startswith(("nats://", "tls://", "ws://", "wss://")):
+            raise ValueError("NATS_URL must start with nats://, tls://, ws:// or wss://")
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment != "production"
+
+    def stream_spec(self) -> StreamSpec:
+        return StreamSpec(
+            name=self.stream_name, replicas=self.stream_replicas,
+            duplicate_window_seconds=self.duplicate_window_seconds,
+            artefact_bucket=self.artefact_bucket, secret_bucket=self.secret_bucket,
+        )
+
+
+def refuse_placeholder(name: str, value: str | None, environment: str) -> None:
+    if environment == "production" and value is not None and (
+        value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 32
+    ):
+        raise ValueError(f"{name} is a placeholder or shorter than 32 characters; set a real secret")
