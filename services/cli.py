@@ -1,0 +1,77 @@
+"""`coursegen`: run the system, mint development tokens, replay the read tables, export schemas."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _runtime() -> dict:
+    from .launcher import runtime_file
+
+    path = runtime_file()
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+async def _replay() -> None:
+    import asyncpg
+
+    from shared.bus.connection import connect
+
+    from .gateway.projection.replay import replay
+    from .gateway.settings import GatewaySettings
+    from .launcher import development_secret
+
+    runtime = _runtime()
+    os.environ.setdefault("NATS_URL", runtime.get("nats_url", "nats://127.0.0.1:4222"))
+    if "database_url" in runtime:
+        os.environ.setdefault("DATABASE_URL", runtime["database_url"])
+    os.environ.setdefault("JWT_SECRET", development_secret())
+    settings = GatewaySettings()
+    nc = await connect(settings.nats_url, "replay")
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    try:
+        report = await replay(nc.jetstream(), pool, settings.read_schema, settings.stream_name)
+        print(f"replayed {report.stream_seq} events into schema {report.schema} "
+              f"in {report.seconds:.2f}s")
+    finally:
+        await pool.close()
+        await nc.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coursegen", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the whole system locally")
+    token = commands.add_parser("token", help="print a development token")
+    token.add_argument("--user-id", default="dev")
+    commands.add_parser("replay", help="rebuild the read tables from the event log")
+    schemas = commands.add_parser("schemas", help="export the JSON Schema of every event")
+    schemas.add_argument("--out", type=Path, default=Path("shared/events/schemas"))
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        from .launcher import run
+
+        return run()
+    if args.command == "token":
+        from .gateway.auth import development_token
+        from .launcher import development_secret
+
+        print(development_token(development_secret(), args.user_id))
+        return 0
+    if args.command == "replay":
+        asyncio.run(_replay())
+        return 0
+    from shared.events.schemas import export_schemas
+
+    for path in export_schemas(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Analyses every selected document (stage 2).
+The stage's work arrives with its issue; for now the service records what it receives."""
+from __future__ import annotations
+
+import logging
+
+from shared.events.catalogue import DocsAnalysisRequested
+
+log = logging.getLogger(__name__)
+
+
+async def handle_request(event: DocsAnalysisRequested) -> None:
+    log.info("doc_analyser received %s for course %s (event %s)", event.event_type, event.course_id,
+             event.event_id)

@@ -1,0 +1,14 @@
+"""Writes the modules of the chosen pathway (stage 4).
+The stage's work arrives with its issue; for now the service records what it receives."""
+from __future__ import annotations
+
+import logging
+
+from shared.events.catalogue import CourseGenerationRequested
+
+log = logging.getLogger(__name__)
+
+
+async def handle_request(event: CourseGenerationRequested) -> None:
+    log.info("modules received %s for course %s (event %s)", event.event_type, event.course_id,
+             event.event_id)

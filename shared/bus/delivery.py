@@ -1,0 +1,47 @@
+"""What to do with one delivered message: the delivery policy of every stage service (DESIGN §3),
+kept free of the messaging framework so it can be tested alone."""
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from shared.events import Event, PoisonEvent, decode_event
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Event], Awaitable[None]]
+
+
+class Verdict(enum.Enum):
+    ACK = "ack"      # the work's effects are durable
+    RETRY = "nak"    # transient failure: deliver again after a delay
+    POISON = "term"  # can never succeed: stop delivering it
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    delay: float = 0.0
+    reason: str = ""
+
+
+def retry_delay(attempt: int, base: float = 1.0, cap: float = 60.0) -> float:
+    return min(cap, base * 2 ** max(0, attempt - 1))
+
+
+async def deliver(data: bytes, attempt: int, handle: Handler, expected: type[Event]) -> Decision:
+    try:
+        event = decode_event(data)
+    except PoisonEvent as exc:
+        return Decision(Verdict.POISON, reason=str(exc))
+    if not isinstance(event, expected):
+        return Decision(Verdict.POISON, reason=f"expected {expected.type_name()}, got {event.event_type}")
+    try:
+        await handle(event)
+    except PoisonEvent as exc:
+        return Decision(Verdict.POISON, reason=str(exc))
+    except Exception as exc:  # anything else may pass: try again later, with backoff
+        log.warning("handling %s failed (attempt %d): %s", event.event_id, attempt, exc)
+        return Decision(Verdict.RETRY, delay=retry_delay(attempt), reason=str(exc))
+    return Decision(Verdict.ACK)

@@ -1,0 +1,57 @@
+"""FastStream wiring shared by the stage services' entrypoints: one durable pull consumer per
+service on its request subject, shared by its replicas, acknowledged by hand."""
+from __future__ import annotations
+
+import logging
+
+from faststream import FastStream
+from faststream.middlewares import AckPolicy
+from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
+from nats.js.api import ConsumerConfig
+
+from shared.bus.connection import connect
+from shared.bus.delivery import Handler, Verdict, deliver
+from shared.bus.provisioning import provision
+from shared.events import Event, subject_of_type
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+async def prepare_backbone(settings: ServiceSettings, service: str) -> None:
+    """Refuse an old server and make sure the stream exists before consuming from it."""
+    nc = await connect(settings.nats_url, service)
+    try:
+        await provision(nc.jetstream(), settings.stream_spec())
+    finally:
+        await nc.close()
+
+
+def build_stage_app(service: str, request: type[Event], handle: Handler,
+                    settings: ServiceSettings, ack_wait: float = 60.0, max_deliver: int = 10) -> FastStream:
+    broker = NatsBroker(settings.nats_url, name=service, max_reconnect_attempts=-1)
+    stream = JStream(name=settings.stream_name, declare=False)
+    consumer = ConsumerConfig(ack_wait=ack_wait, max_deliver=max_deliver, max_ack_pending=64)
+
+    @broker.subscriber(subject_of_type(request), stream=stream, durable=service,
+                       pull_sub=PullSub(batch_size=1, timeout=5.0), config=consumer,
+                       ack_policy=AckPolicy.MANUAL)
+    async def on_request(msg: NatsMessage) -> None:
+        attempt = msg.raw_message.metadata.num_delivered
+        decision = await deliver(msg.body, attempt, handle, request)
+        if decision.verdict is Verdict.ACK:
+            await msg.ack()
+        elif decision.verdict is Verdict.RETRY:
+            await msg.nack(delay=decision.delay)
+        else:
+            log.error("%s terminates poison message %s: %s", service, msg.raw_message.subject,
+                      decision.reason)
+            await msg.reject()
+
+    app = FastStream(broker)
+
+    @app.on_startup
+    async def check_backbone() -> None:
+        await prepare_backbone(settings, service)
+
+    return app
