@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-import nats
 from nats.aio.client import Client
 
 MINIMUM_SERVER_VERSION = (2, 11, 0)

@@ -1,0 +1,78 @@
+"""Stage services run as real processes: replicas share one durable consumer on their request
+subject, every request is acknowledged once handled, and poison is terminated, not retried."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shared.bus.connection import connect
+from shared.bus.eventstore import EventStore
+from shared.bus.provisioning import StreamSpec, provision
+from shared.events.catalogue import (
+    CourseGenerationRequested, DocsAnalysisRequested, PathwaysRequested, RepoCloneRequested,
+)
+from tests.processes import Process
+from tests.waiting import eventually
+
+REQUESTS = {
+    "repo_clone": (RepoCloneRequested, {"task_id": "t", "repo_url": "https://example.org/r.git"}),
+    "doc_analyser": (DocsAnalysisRequested, {"task_id": "t", "complexity_level": "beginner"}),
+    "pathway": (PathwaysRequested, {"task_id": "t"}),
+    "modules": (CourseGenerationRequested, {"task_id": "t", "pathway_id": "p"}),
+}
+
+
+@pytest.fixture
+async def js(nats_server):
+    nc = await connect(nats_server.url, "test")
+    js = nc.jetstream()
+    await provision(js, StreamSpec())
+    yield js
+    await nc.close()
+
+
+def _received_ids(process: Process) -> list[str]:
+    ids = []
+    while not process.lines.empty():
+        process.output.append(process.lines.get())
+    for line in process.output:
+        if line.startswith("{") and "received" in line:
+            ids.append(json.loads(line)["message"].rsplit("(event ", 1)[1].rstrip(")"))
+    return ids
+
+
+@pytest.mark.parametrize("service", sorted(REQUESTS))
+async def test_replicas_share_the_durable_and_ack_every_request(service, nats_server, js):
+    request_cls, payload = REQUESTS[service]
+    env = {"NATS_URL": nats_server.url}
+    replicas = [Process(["-m", f"services.{service}.main"], env) for _ in range(2)]
+    try:
+        await eventually(lambda: _consumer_waiting(js, service, at_least=2), timeout=30,
+                         message="both replicas pulling from the shared durable")
+        store = EventStore(js)
+        sent = [request_cls(course_id=f"c{i}", actor="test", payload=payload) for i in range(12)]
+        for event in sent:
+            await store.publish(event)
+        await js.publish(f"course.c99.{request_cls.type_name()}", b"{not json")
+        last = (await js.stream_info("COURSES")).state.last_seq
+        await eventually(lambda: _consumer_done(js, service, last), timeout=30,
+                         message="every request acknowledged or terminated")
+        received = [i for r in replicas for i in _received_ids(r)]
+        assert sorted(received) == sorted(e.event_id for e in sent)
+        assert any("terminates poison" in line for r in replicas for line in r.output)
+    finally:
+        for replica in replicas:
+            replica.interrupt()
+
+
+async def _consumer_waiting(js, durable: str, at_least: int) -> bool:
+    try:
+        return (await js.consumer_info("COURSES", durable)).num_waiting >= at_least
+    except Exception:
+        return False
+
+
+async def _consumer_done(js, durable: str, last_seq: int) -> bool:
+    info = await js.consumer_info("COURSES", durable)
+    return info.ack_floor.stream_seq >= last_seq and info.num_ack_pending == 0

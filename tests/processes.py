@@ -1,0 +1,52 @@
+"""Running project services as real processes in tests, and reading their output with a deadline."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+class Process:
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path | None = None,
+                 unset: tuple[str, ...] = ()) -> None:
+        self.lines: "queue.Queue[str]" = queue.Queue()
+        self.output: list[str] = []
+        self.popen = subprocess.Popen(
+            [sys.executable, *args], cwd=cwd,
+            env={**{k: v for k, v in os.environ.items() if k not in unset}, **env}, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        for line in self.popen.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for_line(self, predicate, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no matching line within {timeout}s; output:\n" + "\n".join(self.output))
+            try:
+                line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            self.output.append(line)
+            if predicate(line):
+                return line
+
+    def interrupt(self, timeout: float = 30.0) -> int:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+        return self.popen.wait(timeout)
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
