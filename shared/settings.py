@@ -43,7 +43,7 @@ class ServiceSettings(BaseSettings):
 
 
 def refuse_placeholder(name: str, value: str | None, environment: str) -> None:
-    if environment == "production" and value is not None and (
+    if environment != "development" and value is not None and (
         value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < 32
     ):
         raise ValueError(f"{name} is a placeholder or shorter than 32 characters; set a real secret")

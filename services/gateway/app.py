@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from contextlib import asynccontextmanager
 
 import asyncpg
@@ -72,6 +73,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.error("read tables missing: %s", exc)
         return _error(503, "the read tables are missing; an operator must rebuild them from the "
                            "event log (`make replay`)")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        reference = uuid.uuid4().hex[:12]
+        log.exception("unhandled error %s on %s %s", reference, request.method, request.url.path)
+        return _error(500, f"internal error (reference {reference}); the operators have the details")
 
     @app.exception_handler(nats.errors.Error)
     async def bus_down(request: Request, exc: Exception):

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError
 
-from shared.events import Event, course_subjects, decode_event, subject_for
+from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
 
 WRONG_LAST_SEQUENCE = 10071
+log = logging.getLogger(__name__)
 
 
 class ConcurrencyConflict(RuntimeError):
@@ -73,8 +75,11 @@ class EventStore:
             while remaining > 0:
                 batch = await sub.fetch(min(remaining, 256), timeout=timeout)
                 for msg in batch:
-                    events.append(decode_event(msg.data))
                     last_seq = msg.metadata.sequence.stream
+                    try:
+                        events.append(decode_event(msg.data))
+                    except PoisonEvent as exc:  # it still counts for concurrency, not for state
+                        log.error("course %s history: skipping seq %s: %s", course_id, last_seq, exc)
                     remaining = msg.metadata.num_pending
             return History(events=events, last_seq=last_seq)
         finally:

@@ -12,6 +12,10 @@ class EmbeddedPostgres:
     _server: object | None = None
 
     def start(self) -> "EmbeddedPostgres":
+        import warnings
+
+        # pgserver falls back to /tmp for its lock files when XDG_RUNTIME_DIR is unset; that is fine.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         import pgserver  # heavy import: only when a local server is really wanted
 
         self.data_dir.mkdir(parents=True, exist_ok=True)

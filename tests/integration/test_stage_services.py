@@ -76,3 +76,20 @@ async def _consumer_waiting(js, durable: str, at_least: int) -> bool:
 async def _consumer_done(js, durable: str, last_seq: int) -> bool:
     info = await js.consumer_info("COURSES", durable)
     return info.ack_floor.stream_seq >= last_seq and info.num_ack_pending == 0
+
+
+OLD_NATS = "/usr/sbin/nats-server"  # Debian's 2.9, a real server too old for the design
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(OLD_NATS), reason="Debian nats-server 2.9 not installed")
+def test_a_stage_service_refuses_a_server_older_than_2_11(tmp_path):
+    from shared.local.nats_server import NatsServer
+
+    old = NatsServer(tmp_path / "old", binary=OLD_NATS).start()
+    try:
+        service = Process(["-m", "services.repo_clone.main"], {"NATS_URL": old.url})
+        line = service.wait_for_line(lambda l: "too old" in l, timeout=30)
+        assert "2.9" in line and "2.11" in line
+        assert service.popen.wait(30) != 0
+    finally:
+        old.stop()
