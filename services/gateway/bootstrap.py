@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -38,6 +37,7 @@ class Container:
     verifier: TokenVerifier
     artefacts: ArtefactStore
     tasks: list[asyncio.Task] = field(default_factory=list)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 async def start(settings: GatewaySettings) -> Container:
@@ -61,17 +61,19 @@ async def start(settings: GatewaySettings) -> Container:
         verifier=TokenVerifier(settings), artefacts=artefacts,
     )
     container.tasks = [
-        asyncio.create_task(projector.run(), name="projector"),
-        asyncio.create_task(run_janitor(js, settings.stream_name, artefacts), name="janitor"),
+        asyncio.create_task(projector.run(container.stopping), name="projector"),
+        asyncio.create_task(run_janitor(js, settings.stream_name, artefacts, container.stopping),
+                            name="janitor"),
     ]
     return container
 
 
-async def stop(container: Container) -> None:
+async def stop(container: Container, grace_seconds: float = 5.0) -> None:
+    container.stopping.set()
     for task in container.tasks:
         task.cancel()
-    for task in container.tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    await container.pool.close()
-    await container.nc.drain()
+    _, stuck = await asyncio.wait(container.tasks, timeout=grace_seconds)
+    for task in stuck:
+        log.error("background task %s did not stop within %ss", task.get_name(), grace_seconds)
+    await container.nc.close()
+    await asyncio.wait_for(container.pool.close(), grace_seconds)

@@ -2,7 +2,11 @@
 for the projection so the caller's next read sees the change."""
 from __future__ import annotations
 
+import asyncio
+import random
+import time
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import Callable
 
@@ -11,9 +15,6 @@ from shared.events import Event
 
 from .domain.course import CourseState, create_course, delete_course, fold, update_course
 from .projection.projector import Projector
-
-MAX_ATTEMPTS = 5
-
 
 class Busy(RuntimeError):
     """The course kept changing under us; the client should retry."""
@@ -29,6 +30,9 @@ class Outcome:
 class CourseCommands:
     def __init__(self, store: EventStore, projector: Projector, wait_seconds: float) -> None:
         self._store, self._projector, self._wait = store, projector, wait_seconds
+        # One command per course at a time in this process; other replicas are kept honest by
+        # the optimistic concurrency of the append.
+        self._course_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def create(self, user_id: str, title: str, description: str) -> Outcome:
         course_id = uuid.uuid4().hex
@@ -44,15 +48,25 @@ class CourseCommands:
         return await self._decide(course_id, lambda state: delete_course(state, user_id, is_admin))
 
     async def _decide(self, course_id: str, decide: Callable[[CourseState], Event]) -> Outcome:
-        for _ in range(MAX_ATTEMPTS):
-            history = await self._store.load(course_id)
-            event = decide(fold(course_id, history.events))
-            try:
-                appended = await self._store.append(event, history.last_seq)
-            except ConcurrencyConflict:
-                continue  # someone appended meanwhile: decide again on fresh state
-            return await self._settled(course_id, appended.stream_seq)
-        raise Busy(f"course {course_id} changed {MAX_ATTEMPTS} times while this command was decided")
+        lock = self._course_locks.setdefault(course_id, asyncio.Lock())
+        async with lock:
+            deadline = time.monotonic() + self._wait
+            attempt = 0
+            while True:
+                history = await self._store.load(course_id)
+                event = decide(fold(course_id, history.events))
+                try:
+                    appended = await self._store.append(event, history.last_seq)
+                    break
+                except ConcurrencyConflict:
+                    # Another replica appended meanwhile: decide again on fresh state, after a
+                    # jittered pause so racing replicas do not collide in lockstep.
+                    attempt += 1
+                    if time.monotonic() > deadline:
+                        raise Busy(f"course {course_id} kept changing ({attempt} conflicting "
+                                   "appends) while this command was decided") from None
+                    await asyncio.sleep(random.uniform(0, min(0.5, 0.01 * 2 ** attempt)))
+        return await self._settled(course_id, appended.stream_seq)
 
     async def _settled(self, course_id: str, seq: int) -> Outcome:
         return Outcome(course_id, seq, await self._projector.wait_for(seq, self._wait))

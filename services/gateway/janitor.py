@@ -9,6 +9,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from shared.bus.artefacts import ArtefactStore
+from shared.bus.lifecycle import pause
 from shared.events import PoisonEvent, decode_event, subject_of_type
 from shared.events.catalogue import CourseDeleted
 
@@ -16,16 +17,17 @@ log = logging.getLogger(__name__)
 DURABLE = "gateway-janitor"
 
 
-async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStore) -> None:
+async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStore,
+                      stop: asyncio.Event) -> None:
     config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=10,
                             backoff=[1, 2, 5, 10, 30, 60, 60, 60, 60])
-    while True:
+    while not stop.is_set():
         try:
             sub = await js.pull_subscribe(subject_of_type(CourseDeleted), durable=DURABLE,
                                           stream=stream, config=config)
-            while True:
+            while not stop.is_set():
                 try:
-                    messages = await sub.fetch(16, timeout=5.0)
+                    messages = await sub.fetch(16, timeout=1.0)
                 except TimeoutError:
                     continue
                 for msg in messages:
@@ -34,7 +36,7 @@ async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStor
             raise
         except Exception as exc:
             log.warning("janitor interrupted (%s); resuming", exc)
-            await asyncio.sleep(1.0)
+            await pause(stop, 1.0)
 
 
 async def _clean(msg, artefacts: ArtefactStore) -> None:

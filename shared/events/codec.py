@@ -27,14 +27,21 @@ def register_upcaster(event_type: str, from_version: int) -> Callable[[Upcaster]
     return register
 
 
+def _version(raw: dict[str, Any]) -> int:
+    version = raw.get("schema_version", 1)
+    if type(version) is not int:
+        raise PoisonEvent(f"schema_version must be an integer, got {version!r}")
+    return version
+
+
 def upcast(raw: dict[str, Any], event_cls: type[Event]) -> dict[str, Any]:
-    version = int(raw.get("schema_version", 1))
+    version = _version(raw)
     while version < event_cls.CURRENT_VERSION:
         step = UPCASTERS.get((event_cls.type_name(), version))
         if step is None:
             raise PoisonEvent(f"no upcaster for {event_cls.type_name()} v{version}")
         raw = step(raw)
-        version = int(raw["schema_version"])
+        version = _version(raw)
     if version > event_cls.CURRENT_VERSION:
         raise PoisonEvent(
             f"{event_cls.type_name()} v{version} is newer than this service understands "
@@ -46,7 +53,7 @@ def upcast(raw: dict[str, Any], event_cls: type[Event]) -> dict[str, Any]:
 def decode_event(data: bytes) -> Event:
     try:
         raw = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise PoisonEvent(f"event is not valid JSON: {exc}") from exc
     if not isinstance(raw, dict):
         raise PoisonEvent("event is not a JSON object")

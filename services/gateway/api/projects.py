@@ -14,7 +14,7 @@ from .schemas import Accepted, Course, CourseCreate, CourseUpdate, Message
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 CourseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the course id")]
-_REVISION = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+_REVISION = re.compile(r'^(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))$')
 NOT_FOUND = "course not found"
 
 
@@ -28,7 +28,7 @@ def _parse_if_match(value: str | None) -> int | None:
     match = _REVISION.fullmatch(value.strip())
     if not match:
         raise HTTPException(422, f"If-Match must be a course revision such as \"3\", got {value!r}")
-    return int(match.group(1))
+    return int(match.group(1) or match.group(2))
 
 
 def _accepted(outcome: Outcome) -> JSONResponse:

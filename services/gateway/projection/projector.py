@@ -10,6 +10,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from shared.bus.lifecycle import pause
 from shared.events import ALL_COURSES, PoisonEvent, decode_event
 
 from .handlers import apply
@@ -93,25 +94,26 @@ class Projector:
             self._position = max(self._position, position)
             self._changed.notify_all()
 
-    async def run(self) -> None:
-        """Run until cancelled; survive NATS and PostgreSQL outages by resuming from the checkpoint."""
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set; survive NATS and PostgreSQL outages by resuming from the
+        checkpoint. A stop flag, not only cancel(): nats-py can swallow a cancellation in fetch."""
         backoff = 0.1
-        while True:
+        while not stop.is_set():
             try:
-                await self._consume()
+                await self._consume(stop)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the loop is the supervisor: log, back off, resume
                 log.warning("projector interrupted (%s); resuming in %.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
+                await pause(stop, backoff)
                 backoff = min(backoff * 2, 5.0)
 
-    async def _consume(self) -> None:
+    async def _consume(self, stop: asyncio.Event) -> None:
         async with self._pool.acquire() as conn:
             await self._advance(await read_checkpoint(conn, self._schema))
         sub = await reader_from(self._js, self._stream, self._position + 1)
         try:
-            while True:
+            while not stop.is_set():
                 try:
                     batch = await sub.fetch(self._batch_size, timeout=1.0)
                 except TimeoutError:
