@@ -10,15 +10,9 @@ import pytest
 
 from services.gateway.auth import development_token
 from tests.conftest import JWT_SECRET, auth
-from tests.lifecycle import gateway_client
+from tests.conftest import running_gateway
 
 PROJECTS = "/api/projects/"
-
-
-@pytest.fixture
-async def gateway(settings):
-    async with gateway_client(settings) as client:
-        yield client
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -164,7 +158,7 @@ async def test_list_with_out_of_range_paging_is_422_naming_the_parameter(gateway
 # --- 413 ---------------------------------------------------------------------------------------
 @pytest.fixture
 async def small_gateway(settings):
-    async with gateway_client(settings.model_copy(update={"max_body_bytes": 1024})) as client:
+    async with running_gateway(settings.model_copy(update={"max_body_bytes": 1024})) as client:
         yield client
 
 

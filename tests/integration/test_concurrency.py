@@ -7,7 +7,7 @@ import pytest
 
 from shared.events.catalogue import CourseCreated, CourseUpdated
 from tests.conftest import auth
-from tests.lifecycle import gateway_client
+from tests.conftest import running_gateway
 
 PROJECTS = "/api/projects/"
 RACERS = 10
@@ -15,7 +15,7 @@ RACERS = 10
 
 @pytest.fixture
 async def gateway(settings):
-    async with gateway_client(settings) as client:
+    async with running_gateway(settings) as client:
         yield client
 
 

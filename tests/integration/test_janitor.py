@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import auth
-from tests.lifecycle import gateway_client
+from tests.conftest import running_gateway
 from tests.waiting import eventually
 
 
 @pytest.fixture
 async def gateway(settings):
-    async with gateway_client(settings) as client:
+    async with running_gateway(settings) as client:
         yield client
 
 

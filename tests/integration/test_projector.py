@@ -22,7 +22,8 @@ from shared.bus.provisioning import StreamSpec, provision
 from shared.events import Event
 from shared.events.catalogue import CourseCreated, CourseUpdated
 from tests.conftest import auth
-from tests.lifecycle import cancel_until_done, gateway_client
+from tests.conftest import running_gateway
+from tests.lifecycle import cancel_until_done
 
 SCHEMA = "proj"
 WAIT = 20.0
@@ -199,7 +200,7 @@ async def test_event_with_an_unreadable_schema_version_is_rejected_not_blocking(
 # --- replay through a running gateway ----------------------------------------------------------
 @pytest.fixture
 async def gateway(settings):
-    async with gateway_client(settings) as client:
+    async with running_gateway(settings) as client:
         yield client
 
 
