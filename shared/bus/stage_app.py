@@ -2,6 +2,7 @@
 service on its request subject, shared by its replicas, acknowledged by hand."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from faststream import FastStream
@@ -13,6 +14,7 @@ from shared.bus.connection import connect
 from shared.bus.delivery import Handler, Verdict, deliver
 from shared.bus.provisioning import provision
 from shared.events import Event, subject_of_type
+from shared.logging import configure_logging
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -55,3 +57,10 @@ def build_stage_app(service: str, request: type[Event], handle: Handler,
         await prepare_backbone(settings, service)
 
     return app
+
+
+def run_stage_service(service: str, request: type[Event], handle: Handler,
+                      settings: ServiceSettings) -> None:
+    """The whole `main()` of a stage service process."""
+    configure_logging(settings.log_level, service)
+    asyncio.run(build_stage_app(service, request, handle, settings).run())
