@@ -68,9 +68,10 @@ class EventStore:
         sub = await self._js.pull_subscribe(
             course_subjects(course_id), durable=None, stream=self._stream, config=config
         )
+        consumer = None
         try:
             info = await sub.consumer_info()
-            remaining = info.num_pending
+            consumer, remaining = info.name, info.num_pending
             events, last_seq = [], 0
             while remaining > 0:
                 batch = await sub.fetch(min(remaining, 256), timeout=timeout)
@@ -83,4 +84,13 @@ class EventStore:
                     remaining = msg.metadata.num_pending
             return History(events=events, last_seq=last_seq)
         finally:
-            await asyncio.shield(sub.unsubscribe())
+            await asyncio.shield(self._discard(sub, consumer))
+
+    async def _discard(self, sub, consumer: str | None) -> None:
+        """Unsubscribe and delete the short-lived consumer now rather than at its inactivity limit."""
+        await sub.unsubscribe()
+        if consumer is not None:
+            try:
+                await self._js.delete_consumer(self._stream, consumer)
+            except Exception as exc:  # it expires by itself; not worth failing the read for
+                log.debug("could not delete reader %s: %s", consumer, exc)
