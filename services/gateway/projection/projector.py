@@ -99,19 +99,22 @@ class Projector:
         checkpoint. A stop flag, not only cancel(): nats-py can swallow a cancellation in fetch."""
         backoff = 0.1
         while not stop.is_set():
+            reached = self._position
             try:
                 await self._consume(stop)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the loop is the supervisor: log, back off, resume
+                backoff = 0.1 if self._position > reached else min(backoff * 2, 5.0)
                 log.warning("projector interrupted (%s); resuming in %.1fs", exc, backoff)
                 await pause(stop, backoff)
-                backoff = min(backoff * 2, 5.0)
 
     async def _consume(self, stop: asyncio.Event) -> None:
+        # Resume from the stored checkpoint, not from memory: the tables may have been rebuilt.
         async with self._pool.acquire() as conn:
-            await self._advance(await read_checkpoint(conn, self._schema))
-        sub = await reader_from(self._js, self._stream, self._position + 1)
+            checkpoint = await read_checkpoint(conn, self._schema)
+        await self._advance(checkpoint)
+        sub = await reader_from(self._js, self._stream, checkpoint + 1)
         try:
             while not stop.is_set():
                 try:
