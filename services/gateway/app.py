@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import health, projects
+from .api import health, projects, stage1
 from .api.limits import BodySizeLimit
 from .commands import Busy
-from .domain.course import RevisionMismatch
+from .domain.course import CourseNotFound, RevisionMismatch
+from .domain.stage1 import StageConflict
 from .settings import GatewaySettings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = FastAPI(title="coursegen gateway", version="0.1.0", lifespan=lifespan,
                   description="Turns a Git repository's documentation into a course.")
     app.include_router(projects.router)
+    app.include_router(stage1.router)
     app.include_router(health.router)
     _install_error_handlers(app)
     if settings.cors_origins:
@@ -54,6 +56,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RevisionMismatch)
     async def revision_mismatch(request: Request, exc: RevisionMismatch):
         return JSONResponse({"detail": str(exc)}, status_code=409, headers={"ETag": f'"{exc.actual}"'})
+
+    @app.exception_handler(StageConflict)
+    async def stage_conflict(request: Request, exc: StageConflict):
+        return _error(409, str(exc))
+
+    @app.exception_handler(CourseNotFound)
+    async def course_not_found(request: Request, exc: CourseNotFound):
+        return _error(404, "course not found")
 
     @app.exception_handler(Busy)
     @app.exception_handler(ConcurrencyConflict)

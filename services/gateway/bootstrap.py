@@ -13,6 +13,7 @@ from shared.bus.artefacts import ArtefactStore
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
+from shared.bus.secrets import SecretStore
 
 from .auth import TokenVerifier
 from .commands import CourseCommands
@@ -20,6 +21,7 @@ from .janitor import run_janitor
 from .projection.projector import Projector, ensure_schema
 from .readmodel import CourseReader
 from .settings import GatewaySettings
+from .stage_reader import StageReader
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ class Container:
     commands: CourseCommands
     verifier: TokenVerifier
     artefacts: ArtefactStore
+    stages: StageReader
+    secrets: SecretStore
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -54,15 +58,17 @@ async def start(settings: GatewaySettings) -> Container:
     store = EventStore(js, settings.stream_name)
     projector = Projector(js, pool, settings.read_schema, settings.stream_name)
     artefacts = ArtefactStore(js, settings.artefact_bucket)
+    secrets = SecretStore(js, settings.secret_bucket)
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
         reader=CourseReader(pool, settings.read_schema),
         commands=CourseCommands(store, projector, settings.projection_wait_seconds),
         verifier=TokenVerifier(settings), artefacts=artefacts,
+        stages=StageReader(pool, settings.read_schema), secrets=secrets,
     )
     container.tasks = [
         asyncio.create_task(projector.run(container.stopping), name="projector"),
-        asyncio.create_task(run_janitor(js, settings.stream_name, artefacts, container.stopping),
+        asyncio.create_task(run_janitor(js, settings.stream_name, artefacts, secrets, container.stopping),
                             name="janitor"),
     ]
     return container

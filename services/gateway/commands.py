@@ -25,6 +25,7 @@ class Outcome:
     course_id: str
     stream_seq: int
     projected: bool  # False: accepted, but the read tables had not caught up within the wait
+    event: Event | None = None
 
 
 class CourseCommands:
@@ -36,8 +37,9 @@ class CourseCommands:
 
     async def create(self, user_id: str, title: str, description: str) -> Outcome:
         course_id = uuid.uuid4().hex
-        appended = await self._store.append(create_course(course_id, user_id, title, description), 0)
-        return await self._settled(course_id, appended.stream_seq)
+        event = create_course(course_id, user_id, title, description)
+        appended = await self._store.append(event, 0)
+        return await self._settled(course_id, appended.stream_seq, event)
 
     async def update(self, user_id: str, is_admin: bool, course_id: str, if_match: int | None,
                      title: str | None, description: str | None) -> Outcome:
@@ -46,6 +48,10 @@ class CourseCommands:
 
     async def delete(self, user_id: str, is_admin: bool, course_id: str) -> Outcome:
         return await self._decide(course_id, lambda state: delete_course(state, user_id, is_admin))
+
+    async def execute(self, course_id: str, decide: Callable[[CourseState], Event]) -> Outcome:
+        """Decide on the course's current state and append the event; the general command path."""
+        return await self._decide(course_id, decide)
 
     async def _decide(self, course_id: str, decide: Callable[[CourseState], Event]) -> Outcome:
         lock = self._course_locks.setdefault(course_id, asyncio.Lock())
@@ -66,7 +72,7 @@ class CourseCommands:
                         raise Busy(f"course {course_id} kept changing ({attempt} conflicting "
                                    "appends) while this command was decided") from None
                     await asyncio.sleep(random.uniform(0, min(0.5, 0.01 * 2 ** attempt)))
-        return await self._settled(course_id, appended.stream_seq)
+        return await self._settled(course_id, appended.stream_seq, event)
 
-    async def _settled(self, course_id: str, seq: int) -> Outcome:
-        return Outcome(course_id, seq, await self._projector.wait_for(seq, self._wait))
+    async def _settled(self, course_id: str, seq: int, event: Event) -> Outcome:
+        return Outcome(course_id, seq, await self._projector.wait_for(seq, self._wait), event)

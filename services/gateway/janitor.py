@@ -10,6 +10,7 @@ from nats.js.api import AckPolicy, ConsumerConfig
 
 from shared.bus.artefacts import ArtefactStore
 from shared.bus.lifecycle import pause
+from shared.bus.secrets import SecretStore
 from shared.events import PoisonEvent, decode_event, subject_of_type
 from shared.events.catalogue import CourseDeleted
 
@@ -18,7 +19,7 @@ DURABLE = "gateway-janitor"
 
 
 async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStore,
-                      stop: asyncio.Event) -> None:
+                      secrets: SecretStore, stop: asyncio.Event) -> None:
     config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=10,
                             backoff=[1, 2, 5, 10, 30, 60, 60, 60, 60])
     while not stop.is_set():
@@ -31,7 +32,7 @@ async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStor
                 except TimeoutError:
                     continue
                 for msg in messages:
-                    await _clean(msg, artefacts)
+                    await _clean(msg, artefacts, secrets)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -39,7 +40,7 @@ async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStor
             await pause(stop, 1.0)
 
 
-async def _clean(msg, artefacts: ArtefactStore) -> None:
+async def _clean(msg, artefacts: ArtefactStore, secrets: SecretStore) -> None:
     try:
         event = decode_event(msg.data)
     except PoisonEvent as exc:
@@ -48,6 +49,7 @@ async def _clean(msg, artefacts: ArtefactStore) -> None:
         return
     try:
         removed = await artefacts.purge(event.course_id)
+        await secrets.purge_course(event.course_id)
     except Exception as exc:  # transient: the store or the connection; try again later
         log.warning("artefact clean-up of %s failed (%s); will retry", event.course_id, exc)
         await msg.nak(delay=2.0)

@@ -7,7 +7,7 @@ import asyncpg
 
 from .projection.schema import checked
 
-COURSE_COLUMNS = ("course_id, user_id, title, description, status, repo_url, repo_name, revision, "
+COURSE_COLUMNS = ("course_id, user_id, title, description, status, repo_url, repo_name, repo_commit, revision, "
                   "created_at, updated_at")
 
 

@@ -19,6 +19,7 @@ class GatewaySettings(ServiceSettings):
     projection_wait_seconds: float = Field(default=5.0, gt=0)
     ready_max_lag_events: int = Field(default=1000, ge=0)
     cors_origins: list[str] = Field(default_factory=list)
+    allow_local_repos: bool = False
 
     @model_validator(mode="after")
     def _auth_is_configured(self) -> "GatewaySettings":

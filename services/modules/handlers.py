@@ -9,6 +9,11 @@ from shared.events.catalogue import CourseGenerationRequested
 log = logging.getLogger(__name__)
 
 
+async def make_handler(js):
+    """The stage's adapters arrive with its issue; the handler needs none yet."""
+    return handle_request
+
+
 async def handle_request(event: CourseGenerationRequested) -> None:
     log.info("modules received %s for course %s (event %s)", event.event_type, event.course_id,
              event.event_id)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from shared.bus.stage_app import run_stage_service
 from shared.events.catalogue import CourseGenerationRequested
 
-from .handlers import handle_request
+from .handlers import make_handler
 from .settings import ModulesSettings
 
 
 def main() -> None:
     settings = ModulesSettings()
-    run_stage_service(settings.service_name, CourseGenerationRequested, handle_request, settings)
+    run_stage_service(settings.service_name, CourseGenerationRequested, make_handler, settings)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ from __future__ import annotations
 from shared.bus.stage_app import run_stage_service
 from shared.events.catalogue import PathwaysRequested
 
-from .handlers import handle_request
+from .handlers import make_handler
 from .settings import PathwaySettings
 
 
 def main() -> None:
     settings = PathwaySettings()
-    run_stage_service(settings.service_name, PathwaysRequested, handle_request, settings)
+    run_stage_service(settings.service_name, PathwaysRequested, make_handler, settings)
 
 
 if __name__ == "__main__":

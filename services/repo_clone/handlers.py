@@ -1,14 +1,114 @@
-"""Clones a repository and scans its documentation (stage 1).
-The stage's work arrives with its issue; for now the service records what it receives."""
+"""Stage 1: clone a repository, scan its documentation, snapshot it, announce the tree.
+Every event emitted here has an id derived from the request, so a redelivered request (after a
+crash) repeats the same events and the log deduplicates them."""
 from __future__ import annotations
 
+import asyncio
 import logging
+import tempfile
+from pathlib import Path
 
-from shared.events.catalogue import RepoCloneRequested
+from nats.js import JetStreamContext
+
+from shared.bus.eventstore import EventStore
+from shared.bus.secrets import SecretStore
+from shared.events.catalogue import (
+    RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
+)
+from shared.stages import fold_runs
+
+from . import cloner, scanner
+from .announce import chunks, discovered
+from .path_globs import InvalidGlob
+from .policy import RepoUrlRejected, check_repo_url, repo_name
+from .progress import ProgressReporter
+from .settings import RepoCloneSettings
+from .snapshot import SnapshotStore, pack_documents, snapshot_key
 
 log = logging.getLogger(__name__)
+STAGE = "stage1"
+USER_ERRORS = (RepoUrlRejected, cloner.CloneFailed, scanner.ScanLimitExceeded, InvalidGlob)
 
 
-async def handle_request(event: RepoCloneRequested) -> None:
-    log.info("repo_clone received %s for course %s (event %s)", event.event_type, event.course_id,
-             event.event_id)
+class CloneStage:
+    def __init__(self, store: EventStore, snapshots: SnapshotStore, secrets: SecretStore,
+                 settings: RepoCloneSettings) -> None:
+        self._store, self._snapshots, self._secrets, self._settings = store, snapshots, secrets, settings
+
+    async def handle(self, request: RepoCloneRequested) -> None:
+        if not await self._is_current(request):
+            log.info("skipping %s: its run is finished, cancelled or replaced", request.event_id)
+            return
+        await self._emit(request, StageStarted, "started", stage=STAGE, task_id=request.payload.task_id)
+        try:
+            await self._run(request)
+        except USER_ERRORS as exc:
+            await self._emit(request, StageFailed, "failed", stage=STAGE,
+                             task_id=request.payload.task_id, error_message=str(exc))
+
+    async def _run(self, request: RepoCloneRequested) -> None:
+        p = request.payload
+        url = await asyncio.to_thread(check_repo_url, p.repo_url, self._settings.allow_local_repos)
+        token = await self._secrets.take(p.token_ref) if p.token_ref else None
+        commit = await asyncio.to_thread(cloner.resolve_commit, url, p.ref, token)
+        key = snapshot_key(url, commit, p.include, p.exclude) if commit else None
+        stored = await self._snapshots.manifest(key) if key else None
+        if stored is not None:
+            await self._progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
+            files, navigation = stored
+            reference, reused = self._snapshots.reference(key), True
+        else:
+            commit, files, navigation, reference = await self._clone_and_scan(request, url, token)
+            reused = False
+        if not await self._is_current(request):
+            log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
+            return
+        await self._announce(request, url, commit, files, navigation, reference, reused)
+
+    async def _clone_and_scan(self, request: RepoCloneRequested, url: str, token: str | None):
+        p, s = request.payload, self._settings
+        limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
+                                    sparse_threshold_files=s.sparse_threshold_files)
+        with tempfile.TemporaryDirectory(dir=s.work_dir, prefix="coursegen-clone-") as work:
+            async with ProgressReporter(lambda pct, step: self._progress(request, pct, step)) as progress:
+                checkout = await asyncio.to_thread(
+                    cloner.clone, url, p.ref, Path(work) / "checkout", token=token, limits=limits,
+                    on_progress=progress.scaled(0, 70))
+                result = await asyncio.to_thread(
+                    scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
+                    max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
+                    on_progress=progress.counted(70, 90, "Scanning"))
+            key = snapshot_key(url, checkout.commit_sha, p.include, p.exclude)
+            archive = await asyncio.to_thread(pack_documents, checkout.path, result.files)
+        reference = await self._snapshots.save(key, archive, result.files, result.navigation)
+        return checkout.commit_sha, result.files, result.navigation, reference
+
+    async def _announce(self, request, url, commit, files, navigation, reference, reused) -> None:
+        p = request.payload
+        parts = list(chunks(discovered(files, navigation)))
+        for index, part in enumerate(parts):
+            await self._emit(request, RepoFilesDiscovered, f"files:{index}", task_id=p.task_id,
+                             chunk_index=index, chunk_count=len(parts), files=part)
+        await self._emit(request, RepoCloned, "cloned", task_id=p.task_id, repo_url=url,
+                         repo_name=repo_name(url), ref=p.ref, commit_sha=commit,
+                         file_count=len(files), documentation_count=sum(f.is_documentation for f in files),
+                         chunk_count=len(parts), snapshot_ref=reference, snapshot_reused=reused)
+
+    async def _is_current(self, request: RepoCloneRequested) -> bool:
+        run = fold_runs((await self._store.load(request.course_id)).events).get(STAGE)
+        return run is not None and run.task_id == request.payload.task_id and run.running
+
+    async def _progress(self, request: RepoCloneRequested, percent: int, step: str) -> None:
+        await self._emit(request, StageProgressed, f"progress:{percent}:{step}", stage=STAGE,
+                         task_id=request.payload.task_id, progress_percentage=percent, current_step=step[:1000])
+
+    async def _emit(self, request: RepoCloneRequested, event_cls, key: str, **payload) -> None:
+        await self._store.publish(request.reacting(event_cls, key, actor="repo_clone", **payload))
+
+
+async def make_handler(js: JetStreamContext, settings: RepoCloneSettings | None = None):
+    settings = settings or RepoCloneSettings()
+    stage = CloneStage(EventStore(js, settings.stream_name),
+                       SnapshotStore(js, settings.snapshot_bucket, settings.stream_replicas),
+                       SecretStore(js, settings.secret_bucket), settings)
+    return stage.handle

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Awaitable, Callable
 
 from faststream import FastStream
 from faststream.middlewares import AckPolicy
 from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
+from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
 from shared.bus.connection import connect
@@ -18,29 +20,27 @@ from shared.logging import configure_logging
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+# Builds the service's handler once the backbone is up (its adapters need the JetStream context).
+HandlerFactory = Callable[[JetStreamContext], Awaitable[Handler]]
 
 
-async def prepare_backbone(settings: ServiceSettings, service: str) -> None:
-    """Refuse an old server and make sure the stream exists before consuming from it."""
-    nc = await connect(settings.nats_url, service)
-    try:
-        await provision(nc.jetstream(), settings.stream_spec())
-    finally:
-        await nc.close()
-
-
-def build_stage_app(service: str, request: type[Event], handle: Handler,
+def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
                     settings: ServiceSettings, ack_wait: float = 60.0, max_deliver: int = 10) -> FastStream:
     broker = NatsBroker(settings.nats_url, name=service, max_reconnect_attempts=-1)
     stream = JStream(name=settings.stream_name, declare=False)
     consumer = ConsumerConfig(ack_wait=ack_wait, max_deliver=max_deliver, max_ack_pending=64)
+    wiring: dict = {}
 
     @broker.subscriber(subject_of_type(request), stream=stream, durable=service,
                        pull_sub=PullSub(batch_size=1, timeout=5.0), config=consumer,
                        ack_policy=AckPolicy.MANUAL)
     async def on_request(msg: NatsMessage) -> None:
         attempt = msg.raw_message.metadata.num_delivered
-        decision = await deliver(msg.body, attempt, handle, request)
+        keep_alive = asyncio.create_task(_report_progress(msg, ack_wait / 3))
+        try:
+            decision = await deliver(msg.body, attempt, wiring["handle"], request)
+        finally:
+            keep_alive.cancel()
         if decision.verdict is Verdict.ACK:
             await msg.ack()
         elif decision.verdict is Verdict.RETRY:
@@ -53,14 +53,30 @@ def build_stage_app(service: str, request: type[Event], handle: Handler,
     app = FastStream(broker)
 
     @app.on_startup
-    async def check_backbone() -> None:
-        await prepare_backbone(settings, service)
+    async def connect_backbone() -> None:
+        # Our own connection: refuses an old server, provisions the stream, serves the adapters.
+        wiring["nc"] = await connect(settings.nats_url, service)
+        js = wiring["nc"].jetstream()
+        await provision(js, settings.stream_spec())
+        wiring["handle"] = await make_handler(js)
+
+    @app.after_shutdown
+    async def disconnect_backbone() -> None:
+        if "nc" in wiring:
+            await wiring["nc"].close()
 
     return app
 
 
-def run_stage_service(service: str, request: type[Event], handle: Handler,
+async def _report_progress(msg: NatsMessage, every: float) -> None:
+    """In-progress acks while the work runs, so a slow but alive worker keeps its message."""
+    while True:
+        await asyncio.sleep(every)
+        await msg.in_progress()
+
+
+def run_stage_service(service: str, request: type[Event], make_handler: HandlerFactory,
                       settings: ServiceSettings) -> None:
     """The whole `main()` of a stage service process."""
     configure_logging(settings.log_level, service)
-    asyncio.run(build_stage_app(service, request, handle, settings).run())
+    asyncio.run(build_stage_app(service, request, make_handler, settings).run())

@@ -109,6 +109,7 @@ class RepoCloneRequestedPayload(Payload):
     include: list[str] = Field(default_factory=list, max_length=100)
     exclude: list[str] = Field(default_factory=list, max_length=100)
     token_ref: str | None = Field(default=None, description="KV key of a short-lived token, never the token")
+    retry_of: str | None = Field(default=None, description="the task id of the failed or cancelled run")
 
 
 class RepoCloneRequested(Event):
@@ -121,6 +122,9 @@ class DiscoveredFile(Payload):
     size: int = Field(ge=0)
     is_documentation: bool
     is_overview_candidate: bool = False
+    navigation_index: int | None = Field(default=None, description="position in the repository's own docs navigation")
+    encoding: str | None = None
+    note: str | None = None
 
 
 class RepoFilesDiscoveredPayload(Payload):
@@ -139,10 +143,13 @@ class RepoClonedPayload(Payload):
     task_id: str
     repo_url: str
     repo_name: str
+    ref: str | None = None
     commit_sha: str
     file_count: int = Field(ge=0)
     documentation_count: int = Field(ge=0)
+    chunk_count: int = Field(ge=0)
     snapshot_ref: str
+    snapshot_reused: bool = False
 
 
 class RepoCloned(Event):

@@ -1,11 +1,12 @@
 """The course aggregate: its state folded from its events, and the decisions on commands. No I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
 
 from shared.events import Event, new_event_id
 from shared.events.catalogue import CourseCreated, CourseDeleted, CourseUpdated
+from shared.stages import StageRun, evolve_runs
 
 
 class CourseNotFound(LookupError):
@@ -29,6 +30,7 @@ class CourseState:
     description: str = ""
     revision: int = 0
     deleted: bool = False
+    runs: Mapping[str, StageRun] = field(default_factory=dict)
 
     @property
     def exists(self) -> bool:
@@ -46,6 +48,7 @@ def fold(course_id: str, events: Iterable[Event]) -> CourseState:
 
 
 def evolve(state: CourseState, event: Event) -> CourseState:
+    state = replace(state, runs=evolve_runs(dict(state.runs), event))
     if isinstance(event, CourseCreated):
         p = event.payload
         return replace(state, owner_id=p.owner_id, title=p.title, description=p.description, revision=1)

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS {s}.courses (
     status       TEXT NOT NULL DEFAULT 'draft',
     repo_url     TEXT,
     repo_name    TEXT,
+    repo_task_id TEXT,
+    repo_commit  TEXT,
     revision     INTEGER NOT NULL,
     last_seq     BIGINT NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL,
@@ -47,6 +49,25 @@ CREATE TABLE IF NOT EXISTS {s}.course_tasks (
     completed_at         TIMESTAMPTZ,
     PRIMARY KEY (course_id, stage)
 );
+CREATE TABLE IF NOT EXISTS {s}.repository_files (
+    course_id              TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id                TEXT NOT NULL,
+    path                   TEXT NOT NULL,
+    folder                 TEXT NOT NULL,
+    size                   BIGINT NOT NULL,
+    is_documentation       BOOLEAN NOT NULL,
+    is_overview_candidate  BOOLEAN NOT NULL,
+    navigation_index       INTEGER,
+    encoding               TEXT,
+    note                   TEXT,
+    PRIMARY KEY (course_id, task_id, path)
+);
+CREATE TABLE IF NOT EXISTS {s}.stage1_selections (
+    course_id          TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    selected_folders   TEXT[] NOT NULL,
+    overview_document  TEXT,
+    selected_at        TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS {s}.deleted_courses (
     course_id   TEXT PRIMARY KEY,
     deleted_at  TIMESTAMPTZ NOT NULL
@@ -59,4 +80,5 @@ CREATE TABLE IF NOT EXISTS {s}.projection_rejects (
 """
 
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
-READ_TABLES = ("courses", "course_tasks", "deleted_courses", "projection_rejects", "projection_checkpoint")
+READ_TABLES = ("courses", "course_tasks", "repository_files", "stage1_selections", "deleted_courses",
+               "projection_rejects", "projection_checkpoint")

@@ -1,0 +1,123 @@
+"""Stage 1 endpoints: start, watch, read the tree, select, cancel, retry (seed 001)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from services.repo_clone.policy import RepoUrlRejected, check_repo_url
+
+from ..commands import Outcome
+from ..domain import stage1
+from ..domain.tree import all_folders, nested
+from .deps import ContainerDep, PrincipalDep
+from .projects import NOT_FOUND
+
+router = APIRouter(prefix="/api/courses", tags=["stage 1: repository"])
+CourseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Glob = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class AnalyzeRepository(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    repo_url: str = Field(min_length=1, max_length=2048)
+    ref: str | None = Field(default=None, min_length=1, max_length=256, pattern=r"^[^\s\x00-\x1f~^:?*\[\\]+$")
+    include: list[Glob] = Field(default_factory=list, max_length=100)
+    exclude: list[Glob] = Field(default_factory=list, max_length=100)
+    token: SecretStr | None = Field(default=None, max_length=1024)
+
+
+class Selection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    selected_folders: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(min_length=1, max_length=5000)
+    overview_document: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
+def started(outcome: Outcome) -> JSONResponse:
+    return JSONResponse({"task_id": outcome.event.payload.task_id, "status": "started",
+                         "stream_seq": outcome.stream_seq},
+                        status_code=202)
+
+
+async def visible_course(c: ContainerDep, who: PrincipalDep, course_id: str) -> dict:
+    row = await c.reader.get(course_id, who.user_id, who.is_admin)
+    if row is None:
+        raise HTTPException(404, NOT_FOUND)
+    return row
+
+
+@router.post("/{course_id}/analyze-repository", status_code=202)
+async def analyze_repository(course_id: CourseId, body: AnalyzeRepository, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    try:
+        url = await asyncio.to_thread(check_repo_url, body.repo_url, c.settings.allow_local_repos)
+    except RepoUrlRejected as exc:
+        raise HTTPException(422, f"repo_url: {exc}") from None
+    token_ref = await c.secrets.keep(course_id, body.token.get_secret_value()) if body.token else None
+    request = stage1.CloneRequest(url, body.ref, body.include, body.exclude, token_ref)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage1.start_clone(state, who.user_id, who.is_admin, request))
+    return started(outcome)
+
+
+@router.get("/{course_id}/stage1/status")
+async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    return await stage_status(c, course_id, "stage1")
+
+
+async def stage_status(c: ContainerDep, course_id: str, stage: str) -> dict:
+    task = await c.stages.task(course_id, stage)
+    if task is None:
+        return {"status": "PENDING", "progress": 0, "current_step": "Not started", "error_message": None,
+                "started_at": None, "completed_at": None, "task_id": None}
+    task["progress"] = task.pop("progress_percentage")
+    return task
+
+
+@router.get("/{course_id}/repository-files")
+async def repository_files(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
+                           limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+                           offset: Annotated[int, Query(ge=0)] = 0):
+    course = await visible_course(c, who, course_id)
+    total, files = await c.stages.files(course_id, limit, offset)
+    folders = all_folders(await c.stages.folders(course_id))
+    return {"repo_name": course["repo_name"], "commit_sha": course.get("repo_commit"),
+            "total_files": total, "limit": limit, "offset": offset, "files": files,
+            "folders": nested(folders) if total else None,
+            "overview_candidates": [d["path"] for d in await c.stages.documents(course_id, True)],
+            "selection": await c.stages.selection(course_id)}
+
+
+@router.post("/{course_id}/stage1-selections")
+async def stage1_selections(course_id: CourseId, body: Selection, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    folders = all_folders(await c.stages.folders(course_id))
+    documents = {d["path"] for d in await c.stages.documents(course_id)}
+    try:
+        outcome = await c.commands.execute(course_id, lambda state: stage1.select_folders(
+            state, who.user_id, who.is_admin, body.selected_folders, body.overview_document,
+            folders, documents))
+    except stage1.InvalidSelection as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"status": "selected", "stream_seq": outcome.stream_seq,
+            "selection": await c.stages.selection(course_id)}
+
+
+@router.post("/{course_id}/stage1/cancel", status_code=202)
+async def cancel_stage1(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage1"))
+    return {"status": "cancelled", "stream_seq": outcome.stream_seq}
+
+
+@router.post("/{course_id}/stage1/retry", status_code=202)
+async def retry_stage1(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage1.retry_clone(state, who.user_id, who.is_admin))
+    return started(outcome)

@@ -1,0 +1,133 @@
+"""Stage runs into `course_tasks` and the course status; stage 1 results into `repository_files`
+and `stage1_selections`. Only events of a course's current run of a stage change anything."""
+from __future__ import annotations
+
+import posixpath
+
+from asyncpg import Connection
+
+from shared.events.catalogue import (
+    FoldersSelected, RepoCloned, RepoFilesDiscovered, StageCancelled, StageFailed, StageProgressed,
+    StageStarted,
+)
+from shared.stages import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
+
+from .registry import handles
+
+FINAL = (SUCCESS, FAILURE, CANCELLED)
+
+
+async def _set_course_status(conn: Connection, s: str, course_id: str, status: str, at) -> None:
+    await conn.execute(f"UPDATE {s}.courses SET status = $2, updated_at = $3 WHERE course_id = $1",
+                       course_id, status, at)
+
+
+async def _update_run(conn: Connection, s: str, event, stage: str, status: str, progress: int | None,
+                      step: str | None, error: str | None = None, completed: bool = False) -> bool:
+    """Change the current, unfinished run of `stage`; False if the event is about another run."""
+    result = await conn.execute(
+        f"""UPDATE {s}.course_tasks SET status = $4,
+                   progress_percentage = COALESCE($5, progress_percentage),
+                   current_step = COALESCE($6, current_step), error_message = $7,
+                   started_at = COALESCE(started_at, $8),
+                   completed_at = CASE WHEN $9 THEN $8 ELSE NULL END
+            WHERE course_id = $1 AND stage = $2 AND task_id = $3 AND status <> ALL($10::text[])""",
+        event.course_id, stage, event.payload.task_id, status, progress, step, error,
+        event.occurred_at, completed, list(FINAL),
+    )
+    return result.endswith(" 1")
+
+
+@handles(*REQUESTS)
+async def stage_requested(conn: Connection, s: str, event, seq: int) -> None:
+    stage = REQUESTS[type(event)]
+    inserted = await conn.execute(
+        f"""INSERT INTO {s}.course_tasks (course_id, stage, task_id, status, progress_percentage,
+                                          current_step, error_message, started_at, completed_at)
+            SELECT $1, $2, $3, $4, 0, 'Waiting for a worker', NULL, NULL, NULL
+            WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1)
+            ON CONFLICT (course_id, stage) DO UPDATE SET task_id = EXCLUDED.task_id,
+                status = EXCLUDED.status, progress_percentage = 0, current_step = EXCLUDED.current_step,
+                error_message = NULL, started_at = NULL, completed_at = NULL""",
+        event.course_id, stage, event.payload.task_id, PENDING,
+    )
+    if inserted.endswith(" 1"):
+        await _set_course_status(conn, s, event.course_id, f"{stage}_running", event.occurred_at)
+
+
+@handles(StageStarted)
+async def stage_started(conn: Connection, s: str, event: StageStarted, seq: int) -> None:
+    await _update_run(conn, s, event, event.payload.stage, STARTED, None, "Started")
+
+
+@handles(StageProgressed)
+async def stage_progressed(conn: Connection, s: str, event: StageProgressed, seq: int) -> None:
+    p = event.payload
+    await _update_run(conn, s, event, p.stage, STARTED, p.progress_percentage, p.current_step)
+
+
+@handles(StageFailed)
+async def stage_failed(conn: Connection, s: str, event: StageFailed, seq: int) -> None:
+    p = event.payload
+    if await _update_run(conn, s, event, p.stage, FAILURE, None, "Failed", p.error_message, True):
+        await _set_course_status(conn, s, event.course_id, f"{p.stage}_failed", event.occurred_at)
+
+
+@handles(StageCancelled)
+async def stage_cancelled(conn: Connection, s: str, event: StageCancelled, seq: int) -> None:
+    p = event.payload
+    if await _update_run(conn, s, event, p.stage, CANCELLED, None, "Cancelled", None, True):
+        await _set_course_status(conn, s, event.course_id, f"{p.stage}_cancelled", event.occurred_at)
+
+
+@handles(*[cls for cls in RESULTS if cls is not RepoCloned])
+async def stage_succeeded(conn: Connection, s: str, event, seq: int) -> None:
+    stage = RESULTS[type(event)]
+    if await _update_run(conn, s, event, stage, SUCCESS, 100, "Complete", None, True):
+        await _set_course_status(conn, s, event.course_id, f"{stage}_complete", event.occurred_at)
+
+
+@handles(RepoFilesDiscovered)
+async def files_discovered(conn: Connection, s: str, event: RepoFilesDiscovered, seq: int) -> None:
+    files = event.payload.files
+    await conn.execute(
+        f"""INSERT INTO {s}.repository_files
+            SELECT $1, $2, f.path, f.folder, f.size, f.doc, f.overview, f.nav, f.enc, f.note
+            FROM unnest($3::text[], $4::text[], $5::bigint[], $6::bool[], $7::bool[], $8::int[],
+                        $9::text[], $10::text[]) AS f(path, folder, size, doc, overview, nav, enc, note)
+            WHERE EXISTS (SELECT 1 FROM {s}.course_tasks WHERE course_id = $1 AND stage = 'stage1'
+                          AND task_id = $2)
+            ON CONFLICT DO NOTHING""",
+        event.course_id, event.payload.task_id, [f.path for f in files],
+        [posixpath.dirname(f.path) or "." for f in files], [f.size for f in files],
+        [f.is_documentation for f in files], [f.is_overview_candidate for f in files],
+        [f.navigation_index for f in files], [f.encoding for f in files], [f.note for f in files],
+    )
+
+
+@handles(RepoCloned)
+async def repo_cloned(conn: Connection, s: str, event: RepoCloned, seq: int) -> None:
+    p = event.payload
+    if not await _update_run(conn, s, event, "stage1", SUCCESS, 100, "Complete", None, True):
+        return
+    await conn.execute(
+        f"""UPDATE {s}.courses SET repo_url = $2, repo_name = $3, repo_task_id = $4, repo_commit = $5,
+                   status = 'stage1_complete', updated_at = $6 WHERE course_id = $1""",
+        event.course_id, p.repo_url, p.repo_name, p.task_id, p.commit_sha, event.occurred_at,
+    )
+    # The new run's results replace the old ones, and a selection made on the old tree is void.
+    await conn.execute(f"DELETE FROM {s}.repository_files WHERE course_id = $1 AND task_id <> $2",
+                       event.course_id, p.task_id)
+    await conn.execute(f"DELETE FROM {s}.stage1_selections WHERE course_id = $1", event.course_id)
+
+
+@handles(FoldersSelected)
+async def folders_selected(conn: Connection, s: str, event: FoldersSelected, seq: int) -> None:
+    p = event.payload
+    await conn.execute(
+        f"""INSERT INTO {s}.stage1_selections (course_id, selected_folders, overview_document, selected_at)
+            SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1)
+            ON CONFLICT (course_id) DO UPDATE SET selected_folders = EXCLUDED.selected_folders,
+                overview_document = EXCLUDED.overview_document, selected_at = EXCLUDED.selected_at""",
+        event.course_id, p.selected_folders, p.overview_document, event.occurred_at,
+    )

@@ -1,0 +1,65 @@
+"""Queries over the stage read tables. Callers check the course is visible to the user first."""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from .projection.schema import checked
+
+
+class StageReader:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool, self._s = pool, checked(schema)
+
+    async def task(self, course_id: str, stage: str) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"""SELECT task_id, status, progress_percentage, current_step, error_message, started_at,
+                       completed_at FROM {self._s}.course_tasks WHERE course_id = $1 AND stage = $2""",
+            course_id, stage)
+        return dict(row) if row else None
+
+    async def tasks(self, course_id: str) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            f"""SELECT stage, task_id, status, progress_percentage, current_step, error_message,
+                       started_at, completed_at FROM {self._s}.course_tasks WHERE course_id = $1
+                ORDER BY stage""", course_id)
+        return [dict(r) for r in rows]
+
+    async def files(self, course_id: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """The files of the course's last successful scan, in path order, and their total count."""
+        rows = await self._pool.fetch(
+            f"""SELECT f.path, f.size, f.is_documentation, f.is_overview_candidate, f.navigation_index,
+                       f.encoding, f.note, count(*) OVER () AS total
+                FROM {self._s}.repository_files f JOIN {self._s}.courses c
+                  ON c.course_id = f.course_id AND c.repo_task_id = f.task_id
+                WHERE f.course_id = $1 ORDER BY f.path LIMIT $2 OFFSET $3""", course_id, limit, offset)
+        total = rows[0]["total"] if rows else await self.file_count(course_id)
+        return total, [{k: v for k, v in r.items() if k != "total"} for r in rows]
+
+    async def file_count(self, course_id: str) -> int:
+        return await self._pool.fetchval(
+            f"""SELECT count(*) FROM {self._s}.repository_files f JOIN {self._s}.courses c
+                ON c.course_id = f.course_id AND c.repo_task_id = f.task_id WHERE f.course_id = $1""",
+            course_id)
+
+    async def folders(self, course_id: str) -> list[str]:
+        rows = await self._pool.fetch(
+            f"""SELECT DISTINCT f.folder FROM {self._s}.repository_files f JOIN {self._s}.courses c
+                ON c.course_id = f.course_id AND c.repo_task_id = f.task_id
+                WHERE f.course_id = $1 ORDER BY f.folder""", course_id)
+        return [r["folder"] for r in rows]
+
+    async def documents(self, course_id: str, overview_only: bool = False) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            f"""SELECT f.path, f.navigation_index FROM {self._s}.repository_files f
+                JOIN {self._s}.courses c ON c.course_id = f.course_id AND c.repo_task_id = f.task_id
+                WHERE f.course_id = $1 AND f.is_documentation AND ($2 = false OR f.is_overview_candidate)
+                ORDER BY f.navigation_index NULLS LAST, f.path""", course_id, overview_only)
+        return [dict(r) for r in rows]
+
+    async def selection(self, course_id: str) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"""SELECT selected_folders, overview_document, selected_at
+                FROM {self._s}.stage1_selections WHERE course_id = $1""", course_id)
+        return dict(row) if row else None

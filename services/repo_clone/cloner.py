@@ -1,0 +1,601 @@
+"""The git adapter of stage 1: learn what a ref points at, and clone a repository at a ref.
+
+Synchronous on purpose: git runs as child processes, so the caller runs `clone` in a thread.
+The URL has already been vetted by the URL policy; this module only decides *how* to talk to git.
+
+Secrets: a token reaches git only as an HTTP header in the child's environment
+(`GIT_CONFIG_*`), never in argv, a URL, the repository's config or an error message.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+ProgressCallback = Callable[[int, str], None]
+
+# Documentation and the files that describe its navigation, at any depth (gitignore-style
+# patterns without a slash match a file name in every folder).
+DOC_SPARSE_PATTERNS: tuple[str, ...] = (
+    "*.md", "*.mdx", "*.markdown", "*.rst", "*.adoc", "*.txt", "*.ipynb",
+    "mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.json", "conf.py",
+)
+
+# Limits are named by the environment variables an operator sets to change them.
+MAX_REPO_BYTES = "MAX_REPO_BYTES"
+CLONE_TIMEOUT_SECONDS = "CLONE_TIMEOUT_SECONDS"
+
+ACCESS_DENIED_MESSAGE = (
+    "repository not found or access denied: check the URL, or give a token for a private repository"
+)
+UNREACHABLE_MESSAGE = "could not reach the repository host: check the URL and that the host is reachable"
+
+
+@dataclass(frozen=True)
+class CloneLimits:
+    max_repo_bytes: int = 500_000_000  # the checkout on disk, .git included, and the pack while it arrives
+    timeout_seconds: float = 300.0  # the whole clone, every git command together
+    sparse_threshold_files: int = 20_000  # above this, only documentation paths are checked out
+
+
+@dataclass(frozen=True)
+class Checkout:
+    path: Path
+    commit_sha: str
+
+
+class CloneFailed(Exception):
+    """A clone that did not succeed; the message is meant for the user and never holds a secret."""
+
+
+class CloneLimitExceeded(CloneFailed):
+    def __init__(self, limit: str, allowed, actual=None):
+        self.limit, self.allowed, self.actual = limit, allowed, actual
+        super().__init__(_limit_message(limit, allowed, actual))
+
+
+def _limit_message(limit: str, allowed, actual) -> str:
+    if limit == MAX_REPO_BYTES:
+        measured = f"{actual} bytes, " if actual is not None else ""
+        return (f"the repository is larger than allowed ({measured}limit {limit}={allowed} bytes): "
+                f"choose a smaller repository or ask the operator to raise {limit}")
+    return (f"cloning took longer than allowed (limit {limit}={allowed} seconds): "
+            f"try again later or ask the operator to raise {limit}")
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def resolve_commit(url: str, ref: str | None, token: str | None, timeout: float = 60) -> str | None:
+    """The commit `ref` points at on the remote (tags peeled; HEAD when `ref` is None), without
+    cloning; a full sha is returned as is; None when the remote has no such branch or tag."""
+    if ref and _FULL_SHA.fullmatch(ref):
+        return ref.lower()
+    git = _Git(url, token, _Deadline(timeout))
+    target = _match_ref(_remote_refs(git, ref), ref)
+    return target.sha if target else None
+
+
+def clone(
+    url: str,
+    ref: str | None,
+    dest: Path,
+    *,
+    token: str | None = None,
+    limits: CloneLimits = CloneLimits(),
+    on_progress: ProgressCallback | None = None,
+    doc_patterns: Sequence[str] = DOC_SPARSE_PATTERNS,
+) -> Checkout:
+    """Shallow, blob-less clone of `url` at `ref` (branch, tag, commit; default branch when None)
+    into the empty or missing folder `dest`. On any failure `dest` is left empty."""
+    dest = _prepare_destination(Path(dest))
+    guard = _SizeGuard(dest, limits.max_repo_bytes)
+    git = _Git(url, token, _Deadline(limits.timeout_seconds), _ProgressReporter(on_progress), guard)
+    try:
+        return _clone_into(git, ref, dest, limits.sparse_threshold_files, doc_patterns)
+    except BaseException:
+        _empty_directory(dest)
+        raise
+
+
+def _clone_into(git: _Git, ref: str | None, dest: Path, sparse_threshold: int,
+                doc_patterns: Sequence[str]) -> Checkout:
+    git.reporter.report(0, "Looking up the repository")
+    target = _find_target(git, ref)
+    revision = _fetch_commit(git, target, dest) if target.kind == "commit" else _clone_ref(git, target, dest)
+    git.size_guard.check()
+    _check_out(git, dest, revision, sparse_threshold, doc_patterns)
+    git.size_guard.check()
+    sha = git.run("rev-parse", "--verify", "HEAD^{commit}", cwd=dest, step="read the commit").decode().strip()
+    git.reporter.report(100, f"Checked out {sha[:12]}")
+    return Checkout(dest, sha)
+
+
+# --------------------------------------------------------------------------------------------
+# Which ref: branch, tag or commit
+# --------------------------------------------------------------------------------------------
+
+_FULL_SHA = re.compile(r"[0-9a-fA-F]{40}")
+_SHORT_SHA = re.compile(r"[0-9a-fA-F]{4,39}")
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: str  # "default" | "branch" | "tag" | "commit"
+    name: str | None  # what `git clone --branch` takes, or the commit as the user wrote it
+    sha: str | None  # None for an abbreviated commit, known only after a full fetch
+
+
+def _find_target(git: _Git, ref: str | None) -> _Target:
+    if ref and _FULL_SHA.fullmatch(ref):
+        return _Target("commit", ref, ref.lower())
+    target = _match_ref(_remote_refs(git, ref), ref)
+    if target:
+        return target
+    if ref and _SHORT_SHA.fullmatch(ref):
+        return _Target("commit", ref, None)
+    if ref in (None, "HEAD"):
+        raise CloneFailed("the repository has no default branch (is it empty?): give a branch, tag or commit")
+    raise _ref_not_found(ref)
+
+
+def _ref_not_found(ref: str) -> CloneFailed:
+    return CloneFailed(f"branch, tag or commit '{ref}' not found in the repository")
+
+
+def _candidate_refs(ref: str) -> list[tuple[str, str]]:
+    """(kind, full ref name) in the order git itself prefers for `--branch`: branches, then tags."""
+    if ref.startswith("refs/heads/"):
+        return [("branch", ref)]
+    if ref.startswith("refs/tags/"):
+        return [("tag", ref)]
+    if ref.startswith("refs/"):
+        return [("commit", ref)]  # e.g. refs/pull/1/head: fetched by the sha it points at
+    return [("branch", f"refs/heads/{ref}"), ("tag", f"refs/tags/{ref}")]
+
+
+def _remote_refs(git: _Git, ref: str | None) -> dict[str, str]:
+    if ref in (None, "HEAD"):
+        patterns = ["HEAD"]
+    else:  # the peeled "^{}" line of an annotated tag only shows when asked for by name
+        patterns = [p for _, full in _candidate_refs(ref) for p in (full, full + "^{}")]
+    listing = git.run("ls-remote", "--", git.url, *patterns, step="list the repository's refs").decode()
+    return {name: sha for sha, _, name in (line.partition("\t") for line in listing.splitlines())}
+
+
+def _match_ref(refs: dict[str, str], ref: str | None) -> _Target | None:
+    if ref in (None, "HEAD"):
+        return _Target("default", None, refs["HEAD"]) if "HEAD" in refs else None
+    for kind, full in _candidate_refs(ref):
+        sha = refs.get(full + "^{}") or refs.get(full)
+        if sha:
+            name = sha if kind == "commit" else full.removeprefix("refs/heads/").removeprefix("refs/tags/")
+            return _Target(kind, name, sha)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Steps
+# --------------------------------------------------------------------------------------------
+
+# Share of the overall percentage: fetching objects, then checking out files.
+_TRANSFER_BAND = (0, 70)
+_CHECKOUT_BAND = (70, 99)
+
+
+def _clone_ref(git: _Git, target: _Target, dest: Path) -> str:
+    """Shallow clone of a branch or tag (or the default branch); returns what to check out."""
+    args = ["clone", "--progress", "--depth=1", "--single-branch", "--filter=blob:none", "--no-checkout"]
+    args += git.clone_transport_options()
+    if target.kind != "tag":
+        args.append("--no-tags")
+    if target.name:
+        args.append(f"--branch={target.name}")
+    git.run(*args, "--", git.url, str(dest), step="clone", band=_TRANSFER_BAND)
+    return "HEAD"
+
+
+def _fetch_commit(git: _Git, target: _Target, dest: Path) -> str:
+    """A commit is not something `clone --branch` takes: fetch it by sha, else fetch everything."""
+    git.run("init", "--quiet", "--", str(dest), step="prepare the checkout")
+    git.run("remote", "add", "--", "origin", git.url, cwd=dest, step="prepare the checkout")
+    for key, value in git.remote_config():
+        git.run("config", "--", key, value, cwd=dest, step="prepare the checkout")
+    if target.sha:
+        attempt = git.attempt("fetch", "--progress", "--depth=1", "--filter=blob:none", "--no-tags",
+                              "origin", target.sha, cwd=dest, band=_TRANSFER_BAND)
+        if attempt.ok:
+            return target.sha
+        if _problem_kind(attempt.messages) in ("access", "network"):
+            raise git.failure("fetch", attempt.messages)
+    return _fetch_everything_for(git, target, dest)
+
+
+def _fetch_everything_for(git: _Git, target: _Target, dest: Path) -> str:
+    # Not shallow: the server refused to send the commit by sha (or only a prefix was given),
+    # so take the history of every branch and tag and look for it there.
+    git.run("fetch", "--progress", "--filter=blob:none", "--tags", "origin", cwd=dest, step="fetch",
+            band=_TRANSFER_BAND)
+    found = git.attempt("rev-parse", "--verify", "--quiet", "--end-of-options",
+                        f"{target.name}^{{commit}}", cwd=dest)
+    if not found.ok:
+        raise _ref_not_found(target.name)
+    return found.stdout.decode().strip()
+
+
+def _check_out(git: _Git, dest: Path, revision: str, sparse_threshold: int,
+               doc_patterns: Sequence[str]) -> None:
+    listing = git.run("ls-tree", "-r", "--name-only", "-z", revision, cwd=dest, step="list the files")
+    if listing.count(b"\0") > sparse_threshold:
+        # Too large to check out whole: blobs are fetched lazily, so only documentation is downloaded.
+        git.run("sparse-checkout", "set", "--no-cone", "--stdin", cwd=dest, step="limit the checkout",
+                stdin="\n".join(doc_patterns) + "\n")
+    git.reporter.report(_CHECKOUT_BAND[0], "Checking out files")
+    git.run("checkout", "--progress", "--force", revision, cwd=dest, step="check out", band=_CHECKOUT_BAND)
+
+
+# --------------------------------------------------------------------------------------------
+# Running git
+# --------------------------------------------------------------------------------------------
+
+# Local transports run upload-pack on our side, so we enable what https servers allow anyway:
+# partial clone filters and wants by sha (protocol v0 needs the latter; v2 allows it already).
+_LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true -c uploadpack.allowAnySHA1InWant=true upload-pack"
+
+# Variables that would change which repository git works on, what it prints (traces can dump
+# headers) or which config wins over ours.
+_INHERITED_ENV_TO_DROP = re.compile(
+    r"GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+|PARAMETERS)|GIT_TRACE.*|GIT_CURL_VERBOSE|GIT_DIR|GIT_WORK_TREE"
+    r"|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_NAMESPACE"
+)
+
+_SIZE_POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    ok: bool
+    stdout: bytes
+    messages: list[str]  # stderr lines other than progress, newest last
+
+
+class _Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._ends_at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self._ends_at - time.monotonic())
+
+    def exceeded(self) -> CloneLimitExceeded:
+        return CloneLimitExceeded(CLONE_TIMEOUT_SECONDS, self.seconds)
+
+
+class _Git:
+    """Runs git commands for one URL under one deadline, reporting progress and guarding size."""
+
+    def __init__(self, url: str, token: str | None, deadline: _Deadline,
+                 reporter: _ProgressReporter | None = None, size_guard: _SizeGuard | None = None):
+        self.url = url
+        self.local = _is_local(url)
+        self.deadline = deadline
+        self.reporter = reporter or _ProgressReporter(None)
+        self.size_guard = size_guard or _SizeGuard(None, None)
+        self._env = _git_environment(token, self.local)
+        self._scrub = _Scrubber(token)
+
+    def clone_transport_options(self) -> list[str]:
+        if not self.local:
+            return []
+        # --no-local: a plain path would otherwise be hard-linked, ignoring --depth and --filter.
+        return ["--no-local", f"--upload-pack={_LOCAL_UPLOAD_PACK}",
+                f"--config=remote.origin.uploadpack={_LOCAL_UPLOAD_PACK}"]
+
+    def remote_config(self) -> list[tuple[str, str]]:
+        return [("remote.origin.uploadpack", _LOCAL_UPLOAD_PACK)] if self.local else []
+
+    def run(self, *args: str, step: str, cwd: Path | None = None, band=None, stdin: str | None = None) -> bytes:
+        attempt = self.attempt(*args, cwd=cwd, band=band, stdin=stdin)
+        if not attempt.ok:
+            raise self.failure(step, attempt.messages)
+        return attempt.stdout
+
+    def failure(self, step: str, messages: list[str]) -> CloneFailed:
+        tail = self._scrub(" / ".join(messages[-3:]))[-400:]
+        headline = {"access": ACCESS_DENIED_MESSAGE, "network": UNREACHABLE_MESSAGE}.get(
+            _problem_kind(messages), f"git could not {step}")
+        return CloneFailed(f"{headline} (git: {tail})" if tail else headline)
+
+    def attempt(self, *args: str, cwd: Path | None = None, band=None, stdin: str | None = None) -> _Attempt:
+        if self.deadline.remaining() <= 0:
+            raise self.deadline.exceeded()
+        with self._spawn(args, cwd, stdin) as process:
+            stdout, lines = bytearray(), queue.Queue()
+            readers = [_start_thread(_collect, process.stdout, stdout),
+                       _start_thread(_pump_lines, process.stderr, lines)]
+            try:
+                _feed_stdin(process, stdin)
+                messages = self._follow(lines, band)
+                process.wait(timeout=self.deadline.remaining())
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                raise self.deadline.exceeded() from None
+            except BaseException:
+                _kill_group(process)
+                raise
+            finally:
+                for reader in readers:
+                    reader.join(timeout=5)
+        return _Attempt(process.returncode == 0, bytes(stdout), messages)
+
+    def _spawn(self, args: Sequence[str], cwd: Path | None, stdin: str | None) -> subprocess.Popen:
+        return subprocess.Popen(
+            ["git", *args], cwd=cwd, env=self._env, start_new_session=True,  # a group we can kill whole
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+
+    def _follow(self, lines: queue.Queue, band) -> list[str]:
+        """Reads stderr until git closes it: progress goes to the reporter, the rest is kept."""
+        messages: deque[str] = deque(maxlen=20)
+        self.reporter.band = band or (0, 0)
+        next_size_check = time.monotonic() + _SIZE_POLL_SECONDS
+        while True:
+            try:
+                line = lines.get(timeout=min(self.deadline.remaining(), _SIZE_POLL_SECONDS))
+            except queue.Empty:
+                line = ""
+            if line is None:
+                return list(messages)
+            if self.deadline.remaining() <= 0:
+                raise self.deadline.exceeded()
+            if time.monotonic() >= next_size_check:  # catches growth git does not report (lazy fetches)
+                self.size_guard.check()
+                next_size_check = time.monotonic() + _SIZE_POLL_SECONDS
+            if line:
+                self._take_line(line, messages)
+
+    def _take_line(self, line: str, messages: deque[str]) -> None:
+        progress = _parse_progress(line)
+        if progress is None:
+            messages.append(line)
+            return
+        self.size_guard.check_received(progress.received_bytes)
+        self.reporter.phase(progress)
+
+
+def _start_thread(target, *args) -> threading.Thread:
+    thread = threading.Thread(target=target, args=args, daemon=True)
+    thread.start()
+    return thread
+
+
+def _collect(stream, sink: bytearray) -> None:
+    for chunk in iter(lambda: stream.read1(65536), b""):
+        sink.extend(chunk)
+
+
+def _pump_lines(stream, sink: queue.Queue) -> None:
+    """Splits stderr on \\r as well as \\n: git redraws progress lines with a carriage return."""
+    pending = b""
+    for chunk in iter(lambda: stream.read1(8192), b""):
+        *complete, pending = re.split(rb"[\r\n]", pending + chunk)
+        for raw in complete:
+            if raw.strip():
+                sink.put(raw.decode("utf-8", "replace").strip())
+    if pending.strip():
+        sink.put(pending.decode("utf-8", "replace").strip())
+    sink.put(None)
+
+
+def _feed_stdin(process: subprocess.Popen, text: str | None) -> None:
+    if text is not None:  # small (a pattern list), so writing before reading cannot deadlock
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(text.encode())
+        process.stdin.close()
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    # git spawns helpers (remote-https, upload-pack, ssh, lazy fetches): kill them all.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _is_local(url: str) -> bool:
+    if url.startswith("file://"):
+        return True
+    # "host:path" (scp-like ssh) has a colon before any slash; a local path does not.
+    return "://" not in url and not re.match(r"[^/]*:", url)
+
+
+def _git_environment(token: str | None, local: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not _INHERITED_ENV_TO_DROP.fullmatch(k)}
+    env.update(
+        GIT_TERMINAL_PROMPT="0",  # fail instead of waiting for a password nobody will type
+        GIT_ASKPASS=shutil.which("true") or "/bin/true",
+        GIT_ALLOW_PROTOCOL="https:ssh:file" if local else "https:ssh",
+        GIT_LFS_SKIP_SMUDGE="1",  # large binaries behind LFS are not documentation
+    )
+    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    # An empty helper resets the list: the operator's stored credentials must never serve a user.
+    config = [("credential.helper", "")]
+    if token:
+        config.append(("http.extraHeader", _authorization_header(token)))
+    if local:
+        config.append(("protocol.file.allow", "always"))
+    env["GIT_CONFIG_COUNT"] = str(len(config))
+    for index, (key, value) in enumerate(config):
+        env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
+    return env
+
+
+def _authorization_header(token: str) -> str:
+    # The user name GitHub documents for tokens; GitLab accepts any name with a token password.
+    return "Authorization: Basic " + _b64(f"x-access-token:{token}")
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+class _Scrubber:
+    """Removes every spelling of the token git could echo back."""
+
+    def __init__(self, token: str | None):
+        spellings = {token, _b64(f"x-access-token:{token}"), _b64(token), quote(token, safe="")} if token else set()
+        self._secrets = sorted((s for s in spellings if s), key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return re.sub(r"(?i)(authorization:\s*)\S+(\s+\S+)?", r"\1***", text)
+
+
+_REF_SIGNS = (
+    "not our ref", "unadvertised object", "couldn't find remote ref", "no such remote ref", "not found in upstream",
+)
+_ACCESS_SIGNS = (
+    "repository not found", "authentication failed", "could not read username", "could not read password",
+    "terminal prompts disabled", "permission denied", "access denied", "does not appear to be a git repository",
+    "returned error: 401", "returned error: 403", "returned error: 404", "could not read from remote repository",
+)
+_NETWORK_SIGNS = (
+    "could not resolve host", "could not resolve hostname", "failed to connect", "couldn't connect",
+    "connection refused", "connection timed out", "connection reset", "network is unreachable",
+    "operation timed out", "ssl", "tls", "unable to access",
+)
+
+
+def _problem_kind(messages: list[str]) -> str:
+    """"ref" (the server will not give that ref or object), "access", "network" or "other"."""
+    text = " ".join(messages).lower()
+    if any(sign in text for sign in _REF_SIGNS):  # first: some servers add an access hint to these
+        return "ref"
+    if any(sign in text for sign in _ACCESS_SIGNS):
+        return "access"
+    if any(sign in text for sign in _NETWORK_SIGNS):
+        return "network"
+    return "other"
+
+
+# --------------------------------------------------------------------------------------------
+# Progress and size
+# --------------------------------------------------------------------------------------------
+
+_PROGRESS_LINE = re.compile(r"(?:remote:\s*)?(?P<phase>[A-Z][A-Za-z ]+?):\s+(?P<percent>\d{1,3})%(?P<rest>.*)")
+_TRANSFERRED = re.compile(r"(?P<amount>\d+(?:\.\d+)?) (?P<unit>bytes|KiB|MiB|GiB|TiB)")
+_UNIT_BYTES = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
+
+# Where each of git's phases sits inside a command's band, in percent of the band. Fetches show
+# the first five; a checkout shows only "Updating files" (its lazy blob fetch prints nothing).
+_PHASE_SPANS = {
+    "Enumerating objects": (0, 2), "Counting objects": (2, 5), "Compressing objects": (5, 10),
+    "Receiving objects": (10, 85), "Resolving deltas": (85, 100), "Updating files": (0, 100),
+}
+
+
+@dataclass(frozen=True)
+class _Progress:
+    phase: str
+    percent: int
+    received_bytes: int | None
+
+
+def _parse_progress(line: str) -> _Progress | None:
+    match = _PROGRESS_LINE.fullmatch(line)
+    if not match:
+        return None
+    size = _TRANSFERRED.search(match["rest"])
+    received = int(float(size["amount"]) * _UNIT_BYTES[size["unit"]]) if size else None
+    return _Progress(match["phase"], min(int(match["percent"]), 100), received)
+
+
+class _ProgressReporter:
+    """Turns git's per-phase percentages into one percentage that never goes backwards."""
+
+    def __init__(self, callback: ProgressCallback | None):
+        self._callback = callback
+        self._last: tuple[int, str] | None = None  # (overall percent, phase) last reported
+        self._percent = 0
+        self.band = (0, 0)
+
+    def phase(self, progress: _Progress) -> None:
+        low, high = self.band
+        span_low, span_high = _PHASE_SPANS.get(progress.phase, (0, 0))
+        within = span_low + (span_high - span_low) * progress.percent / 100
+        overall = int(low + (high - low) * within / 100)
+        self.report(overall, f"{progress.phase} {progress.percent}%", phase=progress.phase)
+
+    def report(self, percent: int, step: str, phase: str | None = None) -> None:
+        """Calls back when the overall percentage moves or a new phase starts, not for every
+        redraw of git's own counter: each call may become an event."""
+        percent = max(self._percent, percent)
+        marker = (percent, phase or step)
+        if marker == self._last:
+            return
+        self._percent, self._last = percent, marker
+        if self._callback:
+            self._callback(percent, step)
+
+
+class _SizeGuard:
+    def __init__(self, path: Path | None, max_bytes: int | None):
+        self._path, self._max = path, max_bytes
+
+    def check_received(self, received: int | None) -> None:
+        if self._max is not None and received is not None and received > self._max:
+            raise CloneLimitExceeded(MAX_REPO_BYTES, self._max, received)
+
+    def check(self) -> None:
+        if self._path is not None and self._max is not None:
+            size = _disk_usage(self._path)
+            if size > self._max:
+                raise CloneLimitExceeded(MAX_REPO_BYTES, self._max, size)
+
+
+def _disk_usage(path: Path) -> int:
+    """Bytes of every file under `path`, .git included; symlinks counted as links, not followed."""
+    total = 0
+    with contextlib.suppress(FileNotFoundError):
+        with os.scandir(path) as entries:
+            for entry in entries:
+                with contextlib.suppress(FileNotFoundError):  # git renames temporary files as we look
+                    if entry.is_dir(follow_symlinks=False):
+                        total += _disk_usage(Path(entry.path))
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_size
+    return total
+
+
+# --------------------------------------------------------------------------------------------
+# Destination folder
+# --------------------------------------------------------------------------------------------
+
+def _prepare_destination(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    if any(dest.iterdir()):
+        raise ValueError(f"clone destination {dest} is not empty")
+    return dest
+
+
+def _empty_directory(path: Path) -> None:
+    for entry in path.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)

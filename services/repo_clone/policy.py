@@ -1,0 +1,197 @@
+"""Which repository URLs the service agrees to clone.
+
+The URL comes from a user and is handed to git, so it is checked for three kinds of abuse:
+git option injection (`--upload-pack=...`, `-oProxyCommand=...`, `ext::` remote helpers),
+server-side request forgery (hosts that resolve to loopback, private, link-local or cloud
+metadata addresses) and credentials smuggled in the URL (tokens have their own channel and must
+never reach an event, a log line or an error message). Error messages therefore never repeat the
+URL itself, only the part that is wrong.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import socket
+from collections.abc import Callable
+from urllib.parse import SplitResult, unquote, urlsplit
+
+ALLOW_LOCAL_FLAG = "ALLOW_LOCAL_REPOS"
+ACCEPTED_FORMS = "https://host/path, ssh://[user@]host[:port]/path or git@host:path"
+
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+# git's `<transport>::<address>` syntax runs remote helpers such as `ext::sh -c ...`.
+_REMOTE_HELPER = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCP_LIKE = re.compile(r"^(?:(?P<user>[A-Za-z0-9._~-]+)@)?"
+                       r"(?P<host>[^/:@\[\]]+|\[[0-9A-Fa-f:.]+\]):(?P<path>.+)$")
+_USER = re.compile(r"^[A-Za-z0-9._~][A-Za-z0-9._~-]*$")
+# DNS labels start and end with a letter or digit; this also keeps option-looking hosts out.
+_HOST_NAME = re.compile(r"^(?=.{1,253}\.?$)([A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*"
+                        r"[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?$")
+# A numeric last label is never a DNS name: git and curl read `127.1` or `2130706433` as an IP.
+_NUMERIC_LAST_LABEL = re.compile(r"(^|\.)(0x[0-9A-Fa-f]*|[0-9]+)\.?$")
+# NAT64 gateways translate this prefix to the IPv4 address in its last 32 bits.
+_NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+# Most specific first: 127.0.0.1 is private too, but "loopback" says more.
+_NON_PUBLIC_KINDS = (("a loopback address", "is_loopback"),
+                     ("a link-local address (cloud metadata lives here)", "is_link_local"),
+                     ("an unspecified address", "is_unspecified"),
+                     ("a multicast address", "is_multicast"),
+                     ("a private address", "is_private"),
+                     ("a reserved address", "is_reserved"))
+
+
+class RepoUrlRejected(ValueError):
+    """The repository URL is not one the service will clone; the message says why."""
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address the system resolver gives for `host`, as IP strings."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def check_repo_url(url: str, allow_local: bool,
+                   resolve: Callable[[str], list[str]] = resolve_host) -> str:
+    """Return the URL to clone, or raise RepoUrlRejected naming what is wrong with it."""
+    _check_characters(url)
+    if url.startswith("/") or url.lower().startswith("file:"):
+        return _check_local(url, allow_local)
+    scheme = _URL_SCHEME.match(url)
+    if scheme:
+        _check_url_with_scheme(scheme.group(1).lower(), url, resolve)
+    else:
+        _check_scp_like(url, resolve)
+    return url
+
+
+def _check_characters(url: str) -> None:
+    if not url:
+        raise RepoUrlRejected("the repository URL is empty")
+    if url.startswith("-"):
+        raise RepoUrlRejected("the repository URL must not start with '-' (git would read it as an option)")
+    if _CONTROL_OR_SPACE.search(url):
+        raise RepoUrlRejected("the repository URL contains whitespace or control characters")
+    if _REMOTE_HELPER.match(url):
+        raise RepoUrlRejected(f"git remote helpers ('{url.split('::')[0]}::') are not allowed; "
+                              f"use {ACCEPTED_FORMS}")
+
+
+def _check_local(url: str, allow_local: bool) -> str:
+    if not allow_local:
+        raise RepoUrlRejected("local paths and file:// URLs are only accepted when "
+                              f"{ALLOW_LOCAL_FLAG}=true; use {ACCEPTED_FORMS}")
+    path = unquote(urlsplit(url).path) if url.lower().startswith("file:") else url
+    if not os.path.isabs(path) or not os.path.isdir(path):
+        raise RepoUrlRejected("the local repository path is not an existing directory")
+    return url
+
+
+def _check_url_with_scheme(scheme: str, url: str, resolve: Callable[[str], list[str]]) -> None:
+    if scheme not in ("https", "ssh"):
+        raise RepoUrlRejected(f"the URL scheme '{scheme}://' is not allowed; use {ACCEPTED_FORMS}")
+    parts = _split(url)
+    if scheme == "https" and (parts.username is not None or parts.password is not None):
+        raise RepoUrlRejected("credentials must not be part of the repository URL; "
+                              "put the access token in the token field instead")
+    if scheme == "ssh":
+        _check_ssh_user(parts)
+    _check_host(_host_of(parts), resolve)
+
+
+def _split(url: str) -> SplitResult:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # urlsplit validates the port only when it is read
+    except ValueError as exc:
+        raise RepoUrlRejected(f"the repository URL is malformed ({exc})") from None
+    return parts
+
+
+def _check_ssh_user(parts: SplitResult) -> None:
+    if parts.password is not None:
+        raise RepoUrlRejected("passwords must not be part of an ssh:// URL; use a deploy key")
+    if parts.username is not None and not _USER.match(parts.username):
+        raise RepoUrlRejected("the ssh user name in the repository URL is not valid")
+
+
+def _host_of(parts: SplitResult) -> str:
+    # hostname drops the user part and an IPv6 literal's brackets, and lower-cases.
+    if not parts.hostname:
+        raise RepoUrlRejected("the repository URL has no host")
+    return parts.hostname
+
+
+def _check_scp_like(url: str, resolve: Callable[[str], list[str]]) -> None:
+    match = _SCP_LIKE.match(url)
+    if not match:
+        raise RepoUrlRejected(f"the repository URL is not in an accepted form; use {ACCEPTED_FORMS}")
+    if match.group("path").startswith("-"):
+        raise RepoUrlRejected("the repository path must not start with '-' "
+                              "(git would read it as an option)")
+    _check_host(match.group("host").strip("[]").lower(), resolve)
+
+
+def _check_host(host: str, resolve: Callable[[str], list[str]]) -> None:
+    literal = _ip_literal(host)
+    if literal is not None:
+        _refuse_non_public(literal, f"the host {host}")
+        return
+    if not _HOST_NAME.match(host) or _NUMERIC_LAST_LABEL.search(host):
+        raise RepoUrlRejected(f"'{host}' is not a valid host name or IP address")
+    for address in _resolved_addresses(host, resolve):
+        _refuse_non_public(address, f"the host {host} resolves to {address}, which")
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _resolved_addresses(host: str, resolve: Callable[[str], list[str]]) -> list:
+    try:
+        addresses = [ipaddress.ip_address(address) for address in resolve(host)]
+    except (OSError, UnicodeError, ValueError):
+        addresses = []
+    if not addresses:
+        raise RepoUrlRejected(f"cannot resolve host {host}")
+    return addresses
+
+
+def _refuse_non_public(address, subject: str) -> None:
+    kind = non_public_kind(address)
+    if kind:
+        raise RepoUrlRejected(f"{subject} is {kind}; only public hosts can be cloned")
+
+
+def non_public_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """What makes `address` unfit to clone from ("a loopback address"...), or None if public."""
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address wrapped in IPv6 reaches the same machine: judge the inner one.
+        inner = address.ipv4_mapped or address.sixtofour or _nat64_inner(address)
+        if inner is not None:
+            return non_public_kind(inner)
+    for kind, property_name in _NON_PUBLIC_KINDS:
+        if getattr(address, property_name):
+            return kind
+    return None if address.is_global else "not a public address"
+
+
+def _nat64_inner(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address not in _NAT64_PREFIX:
+        return None
+    return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+
+
+def repo_name(url: str) -> str:
+    """The repository's own name: the last path component without `.git`."""
+    path = url.rstrip("/")
+    if _URL_SCHEME.match(path):
+        path = urlsplit(path).path.rstrip("/")
+    name = re.split(r"[/:]", path)[-1]
+    name = name[: -len(".git")] if name.endswith(".git") else name
+    return name or "repository"

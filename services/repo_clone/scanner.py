@@ -1,0 +1,216 @@
+"""Scans a checkout: which files are documentation, which could serve as the course overview, and
+the order the repository's own navigation gives them.
+
+The walk never follows a symlink (a symlink is listed, with a note, and never read through),
+never enters `.git` or vendored/dependency/build folders, and reads only regular files with a
+documentation extension, each at most once and only up to the size cap.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .navigation import navigation_order
+from .path_globs import PathScope
+from .textfiles import decode_text, detect_encoding, is_notebook, looks_binary, read_regular_file
+
+__all__ = ["DOC_EXTENSIONS", "SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile",
+           "navigation_order", "scan"]
+
+DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb")
+SKIPPED_FOLDERS = frozenset({".git", "node_modules", "vendor", "third_party", ".venv", "venv",
+                             "__pycache__", "dist", "build", "site-packages", ".tox",
+                             "bower_components", "target"})
+OVERVIEW_NAMES = frozenset({"readme", "index"})
+PROGRESS_EVERY = 500
+OUTSIDE_SYMLINK_NOTE = "symlink outside the checkout"
+INSIDE_SYMLINK_NOTE = "symlink (not followed)"
+_LIMIT_UNITS = {"MAX_REPO_FILES": "files"}
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    path: str  # posix, relative to the checkout root
+    size: int
+    is_documentation: bool
+    is_overview_candidate: bool
+    encoding: str | None = None  # the codec that decodes a documentation file; None otherwise
+    note: str | None = None  # why a documentation-looking file is not documentation
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    files: list[ScannedFile]  # sorted by path; non-documentation files too
+    folders: list[str]  # every folder holding a file, directly or deeper; "" excluded; sorted
+    navigation: list[str]  # documentation paths in the repository's own navigation order
+    total_bytes: int
+
+
+class ScanLimitExceeded(Exception):
+    """The checkout is larger than a configured limit allows; the message names the limit."""
+
+    def __init__(self, limit: str, allowed: int, actual: int):
+        unit = _LIMIT_UNITS.get(limit, "items")
+        super().__init__(f"the repository has more than {allowed} {unit} (limit {limit}={allowed})")
+        self.limit, self.allowed, self.actual = limit, allowed, actual
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: str
+    size: int
+    is_symlink: bool
+
+
+def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[str] | None = (),
+         max_file_bytes: int = 2_000_000, max_files: int = 100_000,
+         on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    """Scan the checkout at `root`; raise ScanLimitExceeded past `max_files` files in scope."""
+    real_root = Path(os.path.realpath(root))
+    entries = _Walk(real_root, PathScope(include, exclude), max_files).run()
+    files = _classify_all(real_root, entries, max_file_bytes, on_progress)
+    navigation = navigation_order(real_root, {f.path for f in files if f.is_documentation})
+    files = _mark_overview_candidates(files, set(navigation))
+    return ScanResult(files=files, folders=_folders_of(files), navigation=navigation,
+                      total_bytes=sum(f.size for f in files))
+
+
+class _Walk:
+    """Lists the files in scope, depth-first, without following symlinks."""
+
+    def __init__(self, root: Path, scope: PathScope, max_files: int):
+        self.root, self.scope, self.max_files = root, scope, max_files
+        self.entries: list[_Entry] = []
+        self.pending: list[tuple[str, bool]] = [("", scope.includes_everything)]
+
+    def run(self) -> list[_Entry]:
+        while self.pending:
+            self._visit_folder(*self.pending.pop())
+        return sorted(self.entries, key=lambda entry: entry.path)
+
+    def _visit_folder(self, folder: str, folder_included: bool) -> None:
+        try:
+            with os.scandir(self.root / folder) as listing:
+                items = list(listing)
+        except OSError:
+            return  # an unreadable folder is left out rather than failing the whole scan
+        for item in items:
+            self._visit(item, f"{folder}/{item.name}" if folder else item.name, folder_included)
+
+    def _visit(self, item: os.DirEntry, path: str, folder_included: bool) -> None:
+        if item.name == ".git" or not _is_utf8(item.name):
+            return  # a submodule's .git file; a name that could not travel in a JSON event
+        if item.is_symlink():
+            self._add(path, 0, True, folder_included)
+        elif item.is_dir(follow_symlinks=False):
+            if item.name not in SKIPPED_FOLDERS and not self.scope.is_excluded(path):
+                self.pending.append((path, self.scope.is_included(path, folder_included)))
+        elif item.is_file(follow_symlinks=False):
+            self._add(path, _size_of(item), False, folder_included)
+        # Sockets, FIFOs and devices are never listed: reading a FIFO would block the scan.
+
+    def _add(self, path: str, size: int, is_symlink: bool, folder_included: bool) -> None:
+        if not self.scope.is_included(path, folder_included) or self.scope.is_excluded(path):
+            return
+        self.entries.append(_Entry(path, size, is_symlink))
+        if len(self.entries) > self.max_files:
+            raise ScanLimitExceeded("MAX_REPO_FILES", self.max_files, len(self.entries))
+
+
+def _is_utf8(name: str) -> bool:
+    # os.scandir turns bytes that are not UTF-8 into lone surrogates, which JSON cannot encode.
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _size_of(item: os.DirEntry) -> int:
+    try:
+        return item.stat(follow_symlinks=False).st_size
+    except OSError:
+        return 0  # vanished since listed; reading it later reports it as unreadable
+
+
+def _classify_all(root: Path, entries: list[_Entry], max_file_bytes: int,
+                  on_progress: Callable[[int, int], None] | None) -> list[ScannedFile]:
+    files = []
+    for done, entry in enumerate(entries, start=1):
+        files.append(_classify(root, entry, max_file_bytes))
+        if on_progress and (done % PROGRESS_EVERY == 0 or done == len(entries)):
+            on_progress(done, len(entries))
+    if on_progress and not entries:
+        on_progress(0, 0)
+    return files
+
+
+def _classify(root: Path, entry: _Entry, max_file_bytes: int) -> ScannedFile:
+    if entry.is_symlink:
+        return ScannedFile(entry.path, 0, False, False, note=_symlink_note(root, entry.path))
+    if not entry.path.lower().endswith(DOC_EXTENSIONS):
+        return ScannedFile(entry.path, entry.size, False, False)
+    if entry.size > max_file_bytes:
+        return ScannedFile(entry.path, entry.size, False, False, note=_size_cap_note(max_file_bytes))
+    encoding, note = _inspect_document(root / entry.path, max_file_bytes)
+    return ScannedFile(entry.path, entry.size, note is None, False, encoding, note)
+
+
+def _symlink_note(root: Path, path: str) -> str:
+    target = os.path.realpath(root / path)  # reads link text only, never the target's content
+    inside = target == str(root) or target.startswith(str(root) + os.sep)
+    return INSIDE_SYMLINK_NOTE if inside else OUTSIDE_SYMLINK_NOTE
+
+
+def _size_cap_note(max_file_bytes: int) -> str:
+    if max_file_bytes >= 1_000_000:
+        return f"over {max_file_bytes / 1_000_000:g} MB size cap"
+    return f"over {max_file_bytes} bytes size cap"
+
+
+def _inspect_document(path: Path, max_file_bytes: int) -> tuple[str | None, str | None]:
+    """(encoding, None) for a readable documentation file, else (None, why it is not one)."""
+    try:
+        data = read_regular_file(path, max_file_bytes)
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror or exc})"
+    if len(data) > max_file_bytes:  # grew since it was listed
+        return None, _size_cap_note(max_file_bytes)
+    if looks_binary(data):
+        return None, "binary content"
+    encoding = detect_encoding(data)
+    note = _content_note(decode_text(data, encoding), is_notebook_file=path.suffix.lower() == ".ipynb")
+    return (None, note) if note else (encoding, None)
+
+
+def _content_note(text: str, is_notebook_file: bool) -> str | None:
+    if not text.strip():
+        return "empty file"
+    if is_notebook_file and not is_notebook(text):
+        return "not a valid notebook (JSON with cells)"
+    return None
+
+
+def _mark_overview_candidates(files: list[ScannedFile], navigation: set[str]) -> list[ScannedFile]:
+    return [replace(f, is_overview_candidate=True) if _is_overview_candidate(f, navigation) else f
+            for f in files]
+
+
+def _is_overview_candidate(file: ScannedFile, navigation: set[str]) -> bool:
+    if not file.is_documentation:
+        return False
+    name = posixpath.basename(file.path).lower()
+    return name.split(".")[0] in OVERVIEW_NAMES or name == "summary.md" or file.path in navigation
+
+
+def _folders_of(files: list[ScannedFile]) -> list[str]:
+    folders: set[str] = set()
+    for file in files:
+        folder = posixpath.dirname(file.path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return sorted(folders)
