@@ -22,6 +22,10 @@ class ServiceSettings(BaseSettings):
     artefact_bucket: str = "course-artefacts"
     secret_bucket: str = "course-secrets"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # A stage service's durable consumer: how long a delivery may go unacknowledged (in-progress
+    # acks extend it while work runs) before a peer gets it, and how often it is tried.
+    consumer_ack_wait_seconds: float = Field(default=60.0, ge=1.0)
+    consumer_max_deliver: int = Field(default=10, ge=1)
 
     @field_validator("nats_url")
     @classmethod

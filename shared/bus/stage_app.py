@@ -25,10 +25,12 @@ HandlerFactory = Callable[[JetStreamContext], Awaitable[Handler]]
 
 
 def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
-                    settings: ServiceSettings, ack_wait: float = 60.0, max_deliver: int = 10) -> FastStream:
+                    settings: ServiceSettings) -> FastStream:
     broker = NatsBroker(settings.nats_url, name=service, max_reconnect_attempts=-1)
     stream = JStream(name=settings.stream_name, declare=False)
-    consumer = ConsumerConfig(ack_wait=ack_wait, max_deliver=max_deliver, max_ack_pending=64)
+    ack_wait = settings.consumer_ack_wait_seconds
+    consumer = ConsumerConfig(ack_wait=ack_wait, max_deliver=settings.consumer_max_deliver,
+                              max_ack_pending=64)
     wiring: dict = {}
 
     @broker.subscriber(subject_of_type(request), stream=stream, durable=service,
