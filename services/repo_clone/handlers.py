@@ -13,7 +13,7 @@ from nats.js import JetStreamContext
 from shared.bus.eventstore import EventStore
 from shared.bus.secrets import SecretStore
 from shared.events.catalogue import (
-    RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
+    CourseDeleted, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
 )
 from shared.stages import fold_runs
 
@@ -95,7 +95,11 @@ class CloneStage:
                          chunk_count=len(parts), snapshot_ref=reference, snapshot_reused=reused)
 
     async def _is_current(self, request: RepoCloneRequested) -> bool:
-        run = fold_runs((await self._store.load(request.course_id)).events).get(STAGE)
+        """Still worth doing: the course exists and this request is its running stage 1 run."""
+        events = (await self._store.load(request.course_id)).events
+        if any(isinstance(e, CourseDeleted) for e in events):
+            return False
+        run = fold_runs(events).get(STAGE)
         return run is not None and run.task_id == request.payload.task_id and run.running
 
     async def _progress(self, request: RepoCloneRequested, percent: int, step: str) -> None:
