@@ -18,7 +18,8 @@ from shared.bus.secrets import SecretStore
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
-from .projection.projector import Projector, ensure_schema
+from .projection.projector import Projector
+from .projection.replay import prepare_read_tables
 from .readmodel import CourseReader
 from .settings import GatewaySettings
 from .stage_reader import StageReader
@@ -54,7 +55,7 @@ async def start(settings: GatewaySettings) -> Container:
     except BaseException:
         await nc.close()
         raise
-    await ensure_schema(pool, settings.read_schema)
+    await prepare_read_tables(js, pool, settings.read_schema, settings.stream_name)
     store = EventStore(js, settings.stream_name)
     projector = Projector(js, pool, settings.read_schema, settings.stream_name)
     artefacts = ArtefactStore(js, settings.artefact_bucket)

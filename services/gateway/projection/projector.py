@@ -14,7 +14,7 @@ from shared.bus.lifecycle import pause
 from shared.events import ALL_COURSES, PoisonEvent, decode_event
 
 from .handlers import apply
-from .schema import checked, ddl
+from .schema import DDL_VERSION, checked, ddl
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,17 @@ async def ensure_schema(pool: asyncpg.Pool, schema: str) -> None:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"ddl:{schema}")
             await conn.execute(ddl(schema))
+
+
+async def layout_is_current(pool: asyncpg.Pool, schema: str) -> bool | None:
+    """None when the schema does not exist; else whether its tables have this code's layout."""
+    async with pool.acquire() as conn:
+        if not await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
+            return None
+        if not await conn.fetchval("SELECT to_regclass($1)", f"{schema}.projection_meta"):
+            return False
+        version = await conn.fetchval(f"SELECT ddl_version FROM {checked(schema)}.projection_meta")
+        return version == DDL_VERSION
 
 
 async def read_checkpoint(conn: asyncpg.Connection, schema: str, lock: bool = False) -> int:

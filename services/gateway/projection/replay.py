@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 
 import asyncpg
 from nats.js import JetStreamContext
 
-from .projector import apply_batch, ensure_schema, read_checkpoint, reader_from
+from .projector import apply_batch, ensure_schema, layout_is_current, read_checkpoint, reader_from
 from .schema import checked
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,24 @@ async def _project_within(js: JetStreamContext, stream: str, conn: asyncpg.Conne
         await apply_batch(conn, schema, batch)
 
 
+async def prepare_read_tables(js: JetStreamContext, pool: asyncpg.Pool, schema: str, stream: str) -> None:
+    """At start-up: create the read tables, or rebuild them by replay if their layout is older
+    than this code's (the log is the truth; read tables are disposable)."""
+    async with pool.acquire() as conn, conn.transaction():
+        # One gateway upgrades; the others wait here and then find the layout current.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"layout:{schema}")
+        current = await layout_is_current(pool, schema)
+        if current is False:
+            log.warning("read tables in %s have an older layout; rebuilding them from the log", schema)
+            await replay(js, pool, schema, stream)
+        elif current is None:
+            await ensure_schema(pool, schema)
+
+
 async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
                  stream: str = "COURSES") -> ReplayReport:
     live = checked(live_schema)
-    stamp = time.strftime("%Y%m%d%H%M%S")
+    stamp = f"{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
     fresh, retired = checked(f"{live}_rebuild_{stamp}"), checked(f"{live}_retired_{stamp}")
     started = time.monotonic()
     await ensure_schema(pool, live)  # the operator may have dropped the read tables

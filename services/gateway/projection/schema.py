@@ -1,6 +1,7 @@
 """The read tables: a projection of the log, created per schema so replay can build a fresh one."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -12,10 +13,7 @@ def checked(schema: str) -> str:
     return schema
 
 
-def ddl(schema: str) -> str:
-    s = checked(schema)
-    return f"""
-CREATE SCHEMA IF NOT EXISTS {s};
+_TABLES = """
 CREATE TABLE IF NOT EXISTS {s}.projection_checkpoint (
     id          SMALLINT PRIMARY KEY CHECK (id = 1),
     stream_seq  BIGINT NOT NULL
@@ -78,6 +76,21 @@ CREATE TABLE IF NOT EXISTS {s}.projection_rejects (
     reason      TEXT NOT NULL
 );
 """
+# Any change to the tables changes this; a gateway finding another layout rebuilds it by replay.
+DDL_VERSION = hashlib.sha256(_TABLES.encode()).hexdigest()[:16]
+
+
+def ddl(schema: str) -> str:
+    s = checked(schema)
+    return f"""
+CREATE SCHEMA IF NOT EXISTS {s};
+CREATE TABLE IF NOT EXISTS {s}.projection_meta (
+    id           SMALLINT PRIMARY KEY CHECK (id = 1),
+    ddl_version  TEXT NOT NULL
+);
+INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHING;
+""" + _TABLES.replace("{s}", s)
+
 
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
 READ_TABLES = ("courses", "course_tasks", "repository_files", "stage1_selections", "deleted_courses",
