@@ -19,8 +19,8 @@ from shared.stages import fold_runs
 
 from . import cloner, scanner
 from .announce import chunks, discovered
-from .path_globs import InvalidGlob
-from .policy import RepoUrlRejected, check_repo_url, repo_name
+from shared.repos.globs import InvalidGlob
+from shared.repos.policy import RepoUrlRejected, check_repo_url, repo_name
 from .progress import ProgressReporter
 from .settings import RepoCloneSettings
 from .snapshot import SnapshotStore, pack_documents, snapshot_key

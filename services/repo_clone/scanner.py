@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .navigation import navigation_order
-from .path_globs import PathScope
+from shared.repos.globs import PathScope
 from .textfiles import decode_text, detect_encoding, is_notebook, looks_binary, read_regular_file
 
 __all__ = ["DOC_EXTENSIONS", "SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile",

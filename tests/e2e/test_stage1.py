@@ -170,3 +170,16 @@ async def test_another_users_course_is_404_on_every_stage1_route(api):
 async def _finished(api, course_id):
     status = (await api.get(f"/api/courses/{course_id}/stage1/status", headers=ALICE)).json()
     return status if status["status"] in ("SUCCESS", "FAILURE", "CANCELLED") else None
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"repo_url": "https://example.org/r.git", "include": ["docs/[z-a]"]}, "include"),
+    ({"repo_url": "https://example.org/r.git", "ref": "bad ref"}, "ref"),
+    ({"repo_url": "https://example.org/r.git", "unknown": 1}, "unknown"),
+    ({"repo_url": ""}, "repo_url"),
+])
+async def test_malformed_stage1_requests_are_422_naming_the_field(api, body, field):
+    course_id = await new_course(api)
+    response = await api.post(f"/api/courses/{course_id}/analyze-repository", json=body, headers=ALICE)
+    assert response.status_code == 422
+    assert field in str(response.json()["detail"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.repo_clone.policy import RepoUrlRejected, check_repo_url, repo_name
+from shared.repos.policy import RepoUrlRejected, check_repo_url, repo_name
 
 PUBLIC_IP = "140.82.112.3"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.repo_clone.path_globs import InvalidGlob
+from shared.repos.globs import InvalidGlob
 from services.repo_clone.scanner import ScanLimitExceeded, ScannedFile, navigation_order, scan
 
 

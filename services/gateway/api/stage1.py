@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from services.repo_clone.policy import RepoUrlRejected, check_repo_url
+from shared.repos.globs import glob_regex
+from shared.repos.policy import RepoUrlRejected, check_repo_url
 
 from ..commands import Outcome
 from ..domain import stage1
@@ -28,6 +29,13 @@ class AnalyzeRepository(BaseModel):
     include: list[Glob] = Field(default_factory=list, max_length=100)
     exclude: list[Glob] = Field(default_factory=list, max_length=100)
     token: SecretStr | None = Field(default=None, max_length=1024)
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _globs_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            glob_regex(pattern)  # raises InvalidGlob (a ValueError) naming the pattern
+        return patterns
 
 
 class Selection(BaseModel):
