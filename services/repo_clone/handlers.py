@@ -24,6 +24,7 @@ from shared.repos.policy import RepoUrlRejected, check_repo_url, repo_name
 from .progress import ProgressReporter
 from .settings import RepoCloneSettings
 from .snapshot import SnapshotStore, pack_documents, snapshot_key
+from .workdir import checkout_prefix, sweep_abandoned, work_root
 
 log = logging.getLogger(__name__)
 STAGE = "stage1"
@@ -69,7 +70,7 @@ class CloneStage:
         p, s = request.payload, self._settings
         limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
                                     sparse_threshold_files=s.sparse_threshold_files)
-        with tempfile.TemporaryDirectory(dir=s.work_dir, prefix="coursegen-clone-") as work:
+        with tempfile.TemporaryDirectory(dir=work_root(s.work_dir), prefix=checkout_prefix()) as work:
             async with ProgressReporter(lambda pct, step: self._progress(request, pct, step)) as progress:
                 checkout = await asyncio.to_thread(
                     cloner.clone, url, p.ref, Path(work) / "checkout", token=token, limits=limits,
@@ -112,6 +113,7 @@ class CloneStage:
 
 async def make_handler(js: JetStreamContext, settings: RepoCloneSettings | None = None):
     settings = settings or RepoCloneSettings()
+    sweep_abandoned(work_root(settings.work_dir))
     stage = CloneStage(EventStore(js, settings.stream_name),
                        SnapshotStore(js, settings.snapshot_bucket, settings.stream_replicas),
                        SecretStore(js, settings.secret_bucket), settings)
