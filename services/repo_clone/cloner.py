@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
 import os
 import queue
 import re
@@ -42,6 +43,8 @@ ACCESS_DENIED_MESSAGE = (
     "repository not found or access denied: check the URL, or give a token for a private repository"
 )
 UNREACHABLE_MESSAGE = "could not reach the repository host: check the URL and that the host is reachable"
+
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,7 @@ class _Git:
     def _spawn(self, args: Sequence[str], cwd: Path | None, stdin: str | None) -> subprocess.Popen:
         return subprocess.Popen(
             ["git", *args], cwd=cwd, env=self._env, start_new_session=True,  # a group we can kill whole
+            preexec_fn=_die_with_parent,
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
@@ -400,6 +404,16 @@ def _pump_lines(stream, sink: queue.Queue) -> None:
     if pending.strip():
         sink.put(pending.decode("utf-8", "replace").strip())
     sink.put(None)
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: if the service is killed, git is killed too (Linux), rather
+    than writing on into a checkout nobody owns."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the start-up sweep still removes the checkout
+        pass
 
 
 def _feed_stdin(process: subprocess.Popen, text: str | None) -> None:
