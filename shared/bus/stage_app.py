@@ -82,3 +82,13 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
     """The whole `main()` of a stage service process."""
     configure_logging(settings.log_level, service)
     asyncio.run(build_stage_app(service, request, make_handler, settings).run())
+
+
+def log_only(service: str) -> HandlerFactory:
+    """The handler of a stage whose work is not built yet: it records what it receives."""
+    async def make_handler(js: JetStreamContext) -> Handler:
+        async def handle(event: Event) -> None:
+            log.info("%s received %s for course %s (event %s)", service, event.event_type,
+                     event.course_id, event.event_id)
+        return handle
+    return make_handler
