@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import generation, health, projects, stage1
+from .api import generation, health, live, projects, stage1
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -40,6 +40,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(projects.router)
     app.include_router(stage1.router)
     app.include_router(generation.router)
+    app.include_router(live.router)
     app.include_router(health.router)
     _install_error_handlers(app)
     if settings.cors_origins:

@@ -2,6 +2,8 @@
 watch progress to 100, read the tree, select; bad input refused; cancel and retry."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import auth, running_gateway
@@ -183,3 +185,27 @@ async def test_malformed_stage1_requests_are_422_naming_the_field(api, body, fie
     response = await api.post(f"/api/courses/{course_id}/analyze-repository", json=body, headers=ALICE)
     assert response.status_code == 422
     assert field in str(response.json()["detail"])
+
+
+async def test_progress_streams_as_server_sent_events_until_the_stage_finishes(api, repo_clone, tmp_path):
+    make_repo(tmp_path / "widget", DOCS_REPO)
+    course_id = await new_course(api)
+    started = await api.post(f"/api/courses/{course_id}/analyze-repository",
+                             json={"repo_url": str(tmp_path / "widget")}, headers=ALICE)
+    assert started.status_code == 202
+    events, statuses = [], []
+    async with api.stream("GET", f"/api/courses/{course_id}/progress/stream?until=stage1",
+                          headers=ALICE, timeout=60) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        name = None
+        async for line in response.aiter_lines():
+            if line.startswith("event: "):
+                name = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                data = json.loads(line.removeprefix("data: "))
+                (statuses if name == "status" else events).append((name, data))
+    assert statuses[-1][1]["stage1"]["status"] == "SUCCESS"
+    assert statuses[-1][1]["stage1"]["progress"] == 100
+    # The stream may open after a fast worker finished; if it saw events, the last is the result.
+    assert not events or events[-1][0] == "RepoCloned"
+    assert len(statuses) == len(events) + 1  # a fresh status after every event
