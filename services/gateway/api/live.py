@@ -59,6 +59,9 @@ async def _events(c, request: Request, course_id: str, until: str | None) -> Asy
             await _projection_caught_up(c)
             statuses = await _statuses(c, course_id)
             yield _sse("status", statuses)
+        while not queue.empty():  # what arrived before the stage was seen finished
+            msg = queue.get_nowait()
+            yield _sse(msg.subject.rsplit(".", 1)[-1], json.loads(msg.data))
     finally:
         await subscription.unsubscribe()
 
