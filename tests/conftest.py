@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from types import SimpleNamespace
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
@@ -11,7 +12,6 @@ import pytest
 from services.gateway.app import create_app
 from services.gateway.auth import development_token
 from services.gateway.settings import GatewaySettings
-from shared.local.nats_server import NatsServer
 from tests.servers import nats_url, postgres_url
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -42,12 +42,10 @@ async def database_url(postgres_server):
 
 @pytest.fixture
 def nats_server(tmp_path):
-    """A private nats-server for each test (it starts in tens of milliseconds)."""
-    server = NatsServer(tmp_path / "nats").start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    """A private nats-server for each test (it starts in tens of milliseconds); anything with a
+    `.url`, so USE_TESTCONTAINERS=1 can provide a container instead."""
+    with nats_url(tmp_path) as url:
+        yield SimpleNamespace(url=url)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ subject, every request is acknowledged once handled, and poison is terminated, n
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -86,7 +87,7 @@ async def _consumer_done(js, durable: str, last_seq: int) -> bool:
 OLD_NATS = "/usr/sbin/nats-server"  # Debian's 2.9, a real server too old for the design
 
 
-@pytest.mark.skipif(not __import__("os").path.exists(OLD_NATS), reason="Debian nats-server 2.9 not installed")
+@pytest.mark.skipif(not os.path.exists(OLD_NATS), reason="Debian nats-server 2.9 not installed")
 def test_a_stage_service_refuses_a_server_older_than_2_11(tmp_path):
     from shared.local.nats_server import NatsServer
 
