@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nats.js import JetStreamContext
 
+from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
 from shared.bus.secrets import SecretStore
 from shared.events.catalogue import (
@@ -46,6 +47,12 @@ class CloneStage:
         except USER_ERRORS as exc:
             await self._emit(request, StageFailed, "failed", stage=STAGE,
                              task_id=request.payload.task_id, error_message=str(exc))
+
+    async def give_up(self, request: RepoCloneRequested, reason: str) -> None:
+        """The last delivery failed on something unexpected: fail the stage rather than leave it
+        STARTED, so the user sees why and can retry."""
+        await self._emit(request, StageFailed, "failed", stage=STAGE, task_id=request.payload.task_id,
+                         error_message=f"stage 1 could not complete ({reason[:3000]}); retry the stage")
 
     async def _run(self, request: RepoCloneRequested) -> None:
         p = request.payload
@@ -117,4 +124,4 @@ async def make_handler(js: JetStreamContext, settings: RepoCloneSettings | None 
     stage = CloneStage(EventStore(js, settings.stream_name),
                        SnapshotStore(js, settings.snapshot_bucket, settings.stream_replicas),
                        SecretStore(js, settings.secret_bucket), settings)
-    return stage.handle
+    return StageWork(stage.handle, stage.give_up)

@@ -11,6 +11,14 @@ from shared.events import Event, PoisonEvent, decode_event
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Event], Awaitable[None]]
+# Called when the last allowed delivery fails too, so the stage can say why instead of hanging.
+GiveUp = Callable[[Event, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class StageWork:
+    handle: Handler
+    give_up: GiveUp | None = None
 
 
 class Verdict(enum.Enum):
@@ -30,7 +38,8 @@ def retry_delay(attempt: int, base: float = 1.0, cap: float = 60.0) -> float:
     return min(cap, base * 2 ** max(0, attempt - 1))
 
 
-async def deliver(data: bytes, attempt: int, handle: Handler, expected: type[Event]) -> Decision:
+async def deliver(data: bytes, attempt: int, work: StageWork, expected: type[Event],
+                  last_attempt: bool = False) -> Decision:
     try:
         event = decode_event(data)
     except PoisonEvent as exc:
@@ -38,10 +47,23 @@ async def deliver(data: bytes, attempt: int, handle: Handler, expected: type[Eve
     if not isinstance(event, expected):
         return Decision(Verdict.POISON, reason=f"expected {expected.type_name()}, got {event.event_type}")
     try:
-        await handle(event)
+        await work.handle(event)
     except PoisonEvent as exc:
         return Decision(Verdict.POISON, reason=str(exc))
     except Exception as exc:  # anything else may pass: try again later, with backoff
         log.warning("handling %s failed (attempt %d): %s", event.event_id, attempt, exc)
+        if last_attempt:
+            return await _give_up(work, event, attempt, exc)
         return Decision(Verdict.RETRY, delay=retry_delay(attempt), reason=str(exc))
     return Decision(Verdict.ACK)
+
+
+async def _give_up(work: StageWork, event: Event, attempt: int, exc: Exception) -> Decision:
+    reason = f"gave up after {attempt} attempts: {exc}"
+    if work.give_up is not None:
+        try:
+            await work.give_up(event, reason)
+        except Exception as failure:  # nothing was recorded: keep the message for another try
+            log.error("could not record giving up on %s: %s", event.event_id, failure)
+            return Decision(Verdict.RETRY, delay=retry_delay(attempt), reason=reason)
+    return Decision(Verdict.POISON, reason=reason)

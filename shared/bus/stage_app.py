@@ -13,7 +13,7 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
 from shared.bus.connection import connect
-from shared.bus.delivery import Handler, Verdict, deliver
+from shared.bus.delivery import StageWork, Verdict, deliver
 from shared.bus.provisioning import provision
 from shared.events import Event, subject_of_type
 from shared.logging import configure_logging
@@ -21,7 +21,7 @@ from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 # Builds the service's handler once the backbone is up (its adapters need the JetStream context).
-HandlerFactory = Callable[[JetStreamContext], Awaitable[Handler]]
+HandlerFactory = Callable[[JetStreamContext], Awaitable[StageWork]]
 
 
 def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
@@ -40,7 +40,8 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
         attempt = msg.raw_message.metadata.num_delivered
         keep_alive = asyncio.create_task(_report_progress(msg, ack_wait / 3))
         try:
-            decision = await deliver(msg.body, attempt, wiring["handle"], request)
+            decision = await deliver(msg.body, attempt, wiring["work"], request,
+                                     last_attempt=attempt >= settings.consumer_max_deliver)
         finally:
             keep_alive.cancel()
         if decision.verdict is Verdict.ACK:
@@ -60,7 +61,7 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
         wiring["nc"] = await connect(settings.nats_url, service)
         js = wiring["nc"].jetstream()
         await provision(js, settings.stream_spec())
-        wiring["handle"] = await make_handler(js)
+        wiring["work"] = await make_handler(js)
 
     @app.after_shutdown
     async def disconnect_backbone() -> None:
@@ -86,9 +87,9 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
 
 def log_only(service: str) -> HandlerFactory:
     """The handler of a stage whose work is not built yet: it records what it receives."""
-    async def make_handler(js: JetStreamContext) -> Handler:
+    async def make_handler(js: JetStreamContext) -> StageWork:
         async def handle(event: Event) -> None:
             log.info("%s received %s for course %s (event %s)", service, event.event_type,
                      event.course_id, event.event_id)
-        return handle
+        return StageWork(handle)
     return make_handler

@@ -15,13 +15,17 @@ def created_state(owner: str = "alice") -> CourseState:
     return fold(COURSE, [create_course(COURSE, owner, "Title", "Desc")])
 
 
+def assert_not_found_for(state, user: str) -> None:
+    with pytest.raises(CourseNotFound):
+        update_course(state, user, False, None, "t", None)
+    with pytest.raises(CourseNotFound):
+        delete_course(state, user, False)
+
+
 def test_empty_history_is_a_course_that_does_not_exist():
     state = fold(COURSE, [])
     assert not state.exists and state.revision == 0
-    with pytest.raises(CourseNotFound):
-        update_course(state, "alice", False, None, "t", None)
-    with pytest.raises(CourseNotFound):
-        delete_course(state, "alice", False)
+    assert_not_found_for(state, "alice")
 
 
 def test_create_gives_revision_one_owned_by_the_creator():
@@ -48,10 +52,7 @@ def test_each_update_increments_the_revision_and_keeps_unset_fields():
 def test_someone_elses_course_is_not_found():
     state = created_state("alice")
     assert not state.visible_to("bob", False)
-    with pytest.raises(CourseNotFound):
-        update_course(state, "bob", False, None, "mine", None)
-    with pytest.raises(CourseNotFound):
-        delete_course(state, "bob", False)
+    assert_not_found_for(state, "bob")
 
 
 def test_deleted_course_is_not_found_even_for_its_owner_or_an_admin():
