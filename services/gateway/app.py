@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import generation, health, live, projects, stage1
+from .api import generation, health, live, projects, stage1, stage2
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -39,6 +39,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                   description="Turns a Git repository's documentation into a course.")
     app.include_router(projects.router)
     app.include_router(stage1.router)
+    app.include_router(stage2.router)
     app.include_router(generation.router)
     app.include_router(live.router)
     app.include_router(health.router)

@@ -1,6 +1,7 @@
 """Queries over the stage read tables. Callers check the course is visible to the user first."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import asyncpg
@@ -63,3 +64,43 @@ class StageReader:
             f"""SELECT selected_folders, overview_document, selected_at
                 FROM {self._s}.stage1_selections WHERE course_id = $1""", course_id)
         return dict(row) if row else None
+
+    async def analysis_inputs(self, course_id: str) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"""SELECT task_id, complexity_level, additional_info, created_at
+                FROM {self._s}.stage2_inputs WHERE course_id = $1""", course_id)
+        return dict(row) if row else None
+
+    async def analysis_result(self, course_id: str) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"""SELECT r.task_id, r.document_count, r.skipped, r.cache_hits, r.usage, r.completed_at
+                FROM {self._s}.stage2_results r JOIN {self._s}.course_tasks t
+                  ON t.course_id = r.course_id AND t.stage = 'stage2' AND t.task_id = r.task_id
+                WHERE r.course_id = $1""", course_id)
+        if row is None:
+            return None
+        return {**dict(row), "skipped": json.loads(row["skipped"]),
+                "usage": json.loads(row["usage"]) if row["usage"] else None}
+
+    async def analyzed_documents(self, course_id: str, limit: int, offset: int, doc_type: str | None,
+                                 complexity: str | None) -> tuple[int, list[dict[str, Any]]]:
+        """The current stage 2 run's analyses, in the selection's order, and how many match."""
+        rows = await self._pool.fetch(
+            f"""SELECT d.id, d.file_path, d.title, d.doc_type, d.complexity_level, d.key_concepts,
+                       d.learning_objectives, d.summary, d.prerequisites, d.prerequisite_concepts,
+                       d.related_topics, d.related_documents, d.word_count, d.reading_minutes,
+                       d.content_hash, d.cached, d.analyzed_at, count(*) OVER () AS total
+                FROM {self._s}.analyzed_documents d JOIN {self._s}.course_tasks t
+                  ON t.course_id = d.course_id AND t.stage = 'stage2' AND t.task_id = d.task_id
+                WHERE d.course_id = $1 AND ($4::text IS NULL OR d.doc_type = $4)
+                  AND ($5::text IS NULL OR d.complexity_level = $5)
+                ORDER BY d.position, d.file_path LIMIT $2 OFFSET $3""",
+            course_id, limit, offset, doc_type, complexity)
+        total = rows[0]["total"] if rows else 0
+        if not rows and offset:
+            total = await self._pool.fetchval(
+                f"""SELECT count(*) FROM {self._s}.analyzed_documents d JOIN {self._s}.course_tasks t
+                      ON t.course_id = d.course_id AND t.stage = 'stage2' AND t.task_id = d.task_id
+                    WHERE d.course_id = $1 AND ($2::text IS NULL OR d.doc_type = $2)
+                      AND ($3::text IS NULL OR d.complexity_level = $3)""", course_id, doc_type, complexity)
+        return total, [{k: v for k, v in r.items() if k != "total"} for r in rows]

@@ -168,10 +168,22 @@ class FoldersSelected(Event):
 
 
 # --- stage 2: analyse -------------------------------------------------------------------------
+class TokenUsage(Payload):
+    provider: str
+    model: str
+    input_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(default=0, ge=0)
+    cache_read_tokens: int = Field(default=0, ge=0)
+    cache_creation_tokens: int = Field(default=0, ge=0)
+    calls: int = Field(default=0, ge=0)
+
+
 class DocsAnalysisRequestedPayload(Payload):
     task_id: str
     complexity_level: Literal["beginner", "intermediate", "advanced"]
     additional_info: str = Field(default="", max_length=5000)
+    clone_task_id: str | None = Field(default=None, description="the stage 1 run whose files are analysed")
+    retry_of: str | None = Field(default=None, description="the task id of the failed or cancelled run")
 
 
 class DocsAnalysisRequested(Event):
@@ -192,6 +204,12 @@ class DocAnalysedPayload(Payload):
     related_topics: list[str] = Field(default_factory=list)
     word_count: int = Field(ge=0)
     content_hash: str
+    prerequisite_concepts: list[str] = Field(default_factory=list)
+    related_documents: list[str] = Field(default_factory=list)
+    reading_minutes: int = Field(default=1, ge=0)
+    usage: TokenUsage | None = Field(default=None, description="what the provider call cost; none on a cache hit")
+    cached: bool = False
+    position: int | None = Field(default=None, ge=0, description="the document's place in the selection's order")
 
 
 class DocAnalysed(Event):
@@ -199,9 +217,17 @@ class DocAnalysed(Event):
     payload: DocAnalysedPayload
 
 
+class SkippedDocument(Payload):
+    path: str
+    reason: str = Field(max_length=2000)
+
+
 class DocsAnalysedPayload(Payload):
     task_id: str
     document_count: int = Field(ge=0)
+    skipped: list[SkippedDocument] = Field(default_factory=list)
+    cache_hits: int = Field(default=0, ge=0)
+    usage: TokenUsage | None = None
 
 
 class DocsAnalysed(Event):

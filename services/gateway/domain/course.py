@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 from shared.events import Event, new_event_id
-from shared.events.catalogue import CourseCreated, CourseDeleted, CourseUpdated
+from shared.events.catalogue import CourseCreated, CourseDeleted, CourseUpdated, FoldersSelected, RepoCloned
 from shared.stages import StageRun, evolve_runs
 
 
@@ -31,10 +31,19 @@ class CourseState:
     revision: int = 0
     deleted: bool = False
     runs: Mapping[str, StageRun] = field(default_factory=dict)
+    scanned_task: str | None = None      # the stage 1 run whose RepoCloned came last
+    selection: FoldersSelected | None = None  # made on `scanned_task`'s tree; void after a new scan
 
     @property
     def exists(self) -> bool:
         return self.owner_id is not None and not self.deleted
+
+    def current_selection(self) -> FoldersSelected | None:
+        """The folders selected on the tree of stage 1's current, successful run."""
+        run = self.runs.get("stage1")
+        if run is None or run.status != "SUCCESS" or run.task_id != self.scanned_task:
+            return None
+        return self.selection
 
     def visible_to(self, user_id: str, is_admin: bool) -> bool:
         return self.exists and (is_admin or self.owner_id == user_id)
@@ -62,6 +71,10 @@ def evolve(state: CourseState, event: Event) -> CourseState:
         )
     if isinstance(event, CourseDeleted):
         return replace(state, deleted=True)
+    if isinstance(event, RepoCloned):
+        return replace(state, scanned_task=event.payload.task_id, selection=None)
+    if isinstance(event, FoldersSelected):
+        return replace(state, selection=event)
     return state
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shared.events import Event
 from shared.events.catalogue import FoldersSelected, RepoCloneRequested, StageCancelled
+from shared.selection import in_folder
 from shared.stages import CANCELLED, FAILURE, SUCCESS
 
 from .course import CourseNotFound, CourseState
@@ -86,6 +87,9 @@ def select_folders(state: CourseState, user_id: str, is_admin: bool, folders: li
         if overview not in documents:
             raise InvalidSelection(f"overview_document: {overview!r} is not a documentation file "
                                    "of the repository")
+    if overview is None and not any(in_folder(d, f) for d in documents for f in folders):
+        raise InvalidSelection("selected_folders: the selected folders hold no documentation files; "
+                               "choose folders that contain documents")
     return FoldersSelected(course_id=state.course_id, actor=user_id,
                            payload={"selected_folders": sorted(set(folders)), "overview_document": overview})
 

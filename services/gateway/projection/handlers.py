@@ -5,7 +5,7 @@ from asyncpg import Connection
 
 from shared.events import Event
 
-from . import course_handlers, stage_handlers  # noqa: F401 - they register their handlers
+from . import course_handlers, stage2_handlers, stage_handlers  # noqa: F401 - they register their handlers
 from .registry import HANDLERS
 
 

@@ -66,6 +66,45 @@ CREATE TABLE IF NOT EXISTS {s}.stage1_selections (
     overview_document  TEXT,
     selected_at        TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS {s}.stage2_inputs (
+    course_id         TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id           TEXT NOT NULL,
+    complexity_level  TEXT NOT NULL,
+    additional_info   TEXT NOT NULL,
+    created_at        TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.analyzed_documents (
+    id                     TEXT NOT NULL UNIQUE,
+    course_id              TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id                TEXT NOT NULL,
+    file_path              TEXT NOT NULL,
+    title                  TEXT NOT NULL,
+    doc_type               TEXT NOT NULL,
+    complexity_level       TEXT NOT NULL,
+    key_concepts           TEXT[] NOT NULL,
+    learning_objectives    TEXT[] NOT NULL,
+    summary                TEXT NOT NULL,
+    prerequisites          TEXT[] NOT NULL,
+    prerequisite_concepts  TEXT[] NOT NULL,
+    related_topics         TEXT[] NOT NULL,
+    related_documents      TEXT[] NOT NULL,
+    word_count             INTEGER NOT NULL,
+    reading_minutes        INTEGER NOT NULL,
+    content_hash           TEXT NOT NULL,
+    cached                 BOOLEAN NOT NULL,
+    position               INTEGER NOT NULL,
+    analyzed_at            TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (course_id, task_id, file_path)
+);
+CREATE TABLE IF NOT EXISTS {s}.stage2_results (
+    course_id       TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id         TEXT NOT NULL,
+    document_count  INTEGER NOT NULL,
+    skipped         JSONB NOT NULL,
+    cache_hits      INTEGER NOT NULL,
+    usage           JSONB,
+    completed_at    TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS {s}.deleted_courses (
     course_id   TEXT PRIMARY KEY,
     deleted_at  TIMESTAMPTZ NOT NULL
@@ -93,5 +132,6 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 
 
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
-READ_TABLES = ("courses", "course_tasks", "repository_files", "stage1_selections", "deleted_courses",
+READ_TABLES = ("courses", "course_tasks", "repository_files", "stage1_selections", "stage2_inputs",
+               "analyzed_documents", "stage2_results", "deleted_courses",
                "projection_rejects", "projection_checkpoint")

@@ -7,7 +7,7 @@ import posixpath
 from asyncpg import Connection
 
 from shared.events.catalogue import (
-    FoldersSelected, RepoCloned, RepoFilesDiscovered, StageCancelled, StageFailed, StageProgressed,
+    DocsAnalysed, DocsAnalysisRequested, FoldersSelected, RepoCloned, RepoFilesDiscovered, StageCancelled, StageFailed, StageProgressed,
     StageStarted,
 )
 from shared.stages import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
@@ -15,6 +15,9 @@ from shared.stages import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTE
 from .registry import handles
 
 FINAL = (SUCCESS, FAILURE, CANCELLED)
+# Events whose stage has more to project than its run: their own modules handle them and call
+# the functions here for the run.
+STAGE_SPECIFIC = (RepoCloned, DocsAnalysisRequested, DocsAnalysed)
 
 
 async def _set_course_status(conn: Connection, s: str, course_id: str, status: str, at) -> None:
@@ -38,8 +41,8 @@ async def _update_run(conn: Connection, s: str, event, stage: str, status: str, 
     return result.endswith(" 1")
 
 
-@handles(*REQUESTS)
-async def stage_requested(conn: Connection, s: str, event, seq: int) -> None:
+@handles(*[cls for cls in REQUESTS if cls not in STAGE_SPECIFIC])
+async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
     stage = REQUESTS[type(event)]
     inserted = await conn.execute(
         f"""INSERT INTO {s}.course_tasks (course_id, stage, task_id, status, progress_percentage,
@@ -53,6 +56,7 @@ async def stage_requested(conn: Connection, s: str, event, seq: int) -> None:
     )
     if inserted.endswith(" 1"):
         await _set_course_status(conn, s, event.course_id, f"{stage}_running", event.occurred_at)
+    return inserted.endswith(" 1")
 
 
 @handles(StageStarted)
@@ -80,11 +84,13 @@ async def stage_cancelled(conn: Connection, s: str, event: StageCancelled, seq: 
         await _set_course_status(conn, s, event.course_id, f"{p.stage}_cancelled", event.occurred_at)
 
 
-@handles(*[cls for cls in RESULTS if cls is not RepoCloned])
-async def stage_succeeded(conn: Connection, s: str, event, seq: int) -> None:
+@handles(*[cls for cls in RESULTS if cls not in STAGE_SPECIFIC])
+async def stage_succeeded(conn: Connection, s: str, event, seq: int) -> bool:
     stage = RESULTS[type(event)]
     if await _update_run(conn, s, event, stage, SUCCESS, 100, "Complete", None, True):
         await _set_course_status(conn, s, event.course_id, f"{stage}_complete", event.occurred_at)
+        return True
+    return False
 
 
 @handles(RepoFilesDiscovered)

@@ -1,0 +1,41 @@
+"""The selected documents, read from the snapshot and parsed. Blocking: run in a thread."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from shared.bus.snapshots import extract
+from shared.docs.model import ParsedDocument
+from shared.docs.parsing import parse
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    parsed: ParsedDocument
+    raw_text: str
+    content_hash: str
+
+
+def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | None],
+                   max_bytes: int) -> tuple[dict[str, SourceDocument], dict[str, str]]:
+    """(documents by path, unreadable documents by path with the reason)."""
+    contents = extract(archive, set(paths))
+    documents: dict[str, SourceDocument] = {}
+    problems: dict[str, str] = {}
+    for path in paths:
+        data = contents.get(path)
+        if data is None:
+            problems[path] = "not in the repository snapshot; run stage 1 again"
+        elif len(data) > max_bytes:
+            problems[path] = f"{len(data)} bytes, more than the {max_bytes} a document may have"
+        else:
+            text = _decode(data, encodings.get(path))
+            documents[path] = SourceDocument(parse(path, text), text, hashlib.sha256(data).hexdigest())
+    return documents, problems
+
+
+def _decode(data: bytes, encoding: str | None) -> str:
+    try:
+        return data.decode(encoding or "utf-8-sig")
+    except (LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")

@@ -1,0 +1,38 @@
+"""What a stage 2 run works on, rebuilt from the course's events. Pure."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.events import Event
+from shared.events.catalogue import CourseDeleted, DocAnalysed, DocsAnalysisRequested
+from shared.selection import ScanResult, scan_result
+from shared.stages import fold_runs
+
+STAGE = "stage2"
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    scan: ScanResult | None
+    documents: list[str]
+    navigation: list[str]
+    repo_name: str
+    done: dict[str, DocAnalysed] = field(default_factory=dict)  # analysed by an earlier delivery
+
+
+def is_current(events: list[Event], request: DocsAnalysisRequested) -> bool:
+    """The course exists and this request is its running stage 2 run."""
+    if any(isinstance(e, CourseDeleted) for e in events):
+        return False
+    run = fold_runs(events).get(STAGE)
+    return run is not None and run.task_id == request.payload.task_id and run.running
+
+
+def run_inputs(events: list[Event], request: DocsAnalysisRequested) -> RunInputs:
+    scan = scan_result(events)
+    wanted = request.payload.clone_task_id
+    if scan is None or (wanted is not None and scan.clone_task_id != wanted):
+        return RunInputs(None, [], [], "")
+    done = {e.payload.path: e for e in events
+            if isinstance(e, DocAnalysed) and e.payload.task_id == request.payload.task_id}
+    return RunInputs(scan, scan.selected_documents(), scan.navigation(), scan.cloned.payload.repo_name, done)

@@ -1,0 +1,145 @@
+"""One stage 2 run: the pending documents analysed with bounded concurrency, each announced as
+soon as it is done, while a watcher notices a cancelled run."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from shared.analysis.linking import Corpus, LinkedAnalysis, link_one
+from shared.analysis.prompts import CourseContext
+from shared.bus.eventstore import EventStore
+from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested, StageProgressed
+from shared.llm.provider import Usage
+
+from .analyser import Analysed, DocumentAnalyser, DocumentFailed
+from .documents import SourceDocument
+from .inputs import STAGE, RunInputs
+
+CANCEL_CHECK_SECONDS = 2.0
+
+
+class RunCancelled(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    provider: str
+    model: str
+    analysed: int = 0
+    cache_hits: int = 0
+    usage: list[dict] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures)
+
+    def skipped(self) -> list[dict]:
+        return [{"path": path, "reason": reason[:2000]} for path, reason in sorted(self.failures.items())]
+
+    def failure_message(self) -> str:
+        named = "; ".join(f"{path}: {reason}" for path, reason in sorted(self.failures.items())[:5])
+        more = len(self.failures) - 5
+        return (f"{len(self.failures)} document(s) could not be analysed: {named}"
+                + (f" and {more} more" if more > 0 else "") + "; fix them or deselect them, then retry")
+
+    def total_usage(self) -> dict:
+        keys = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "calls")
+        totals = {k: sum(u.get(k, 0) for u in self.usage) for k in keys}
+        return {"provider": self.provider, "model": self.model, **totals}
+
+
+def token_usage(usage: Usage | None) -> dict | None:
+    if usage is None:
+        return None
+    return {"provider": usage.provider, "model": usage.model, "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens, "cache_read_tokens": usage.cache_read_tokens,
+            "cache_creation_tokens": usage.cache_creation_tokens, "calls": usage.calls}
+
+
+class AnalysisRun:
+    def __init__(self, request: DocsAnalysisRequested, inputs: RunInputs, documents: dict[str, SourceDocument],
+                 corpus: Corpus, course: CourseContext, analyser: DocumentAnalyser, store: EventStore,
+                 concurrency: int, still_current: Callable[[DocsAnalysisRequested], Awaitable[bool]],
+                 tolerate_failures: bool = False) -> None:
+        self._request, self._inputs, self._documents, self._corpus = request, inputs, documents, corpus
+        self._course, self._analyser, self._store = course, analyser, store
+        self._limit = asyncio.Semaphore(concurrency)
+        self._still_current, self._tolerate = still_current, tolerate_failures
+        self._cancelled = False
+        self._finished = 0
+
+    async def execute(self, unreadable: dict[str, str]) -> Outcome:
+        outcome = Outcome(self._analyser.provider_name, self._analyser.model, failures=dict(unreadable))
+        for event in self._inputs.done.values():
+            self._count(outcome, event.payload.cached, event.payload.usage and event.payload.usage.model_dump())
+        self._finished = outcome.analysed
+        if unreadable and not self._tolerate:
+            return outcome
+        pending = [p for p in self._inputs.documents if p in self._documents and p not in self._inputs.done]
+        watcher = asyncio.create_task(self._watch())
+        try:
+            async with asyncio.TaskGroup() as group:
+                for path in pending:
+                    group.create_task(self._one(path, outcome))
+        except* DocumentFailed:
+            pass  # recorded in outcome.failures; the stage fails naming them
+        except* RunCancelled:
+            raise RunCancelled() from None
+        finally:
+            watcher.cancel()
+        return outcome
+
+    async def _one(self, path: str, outcome: Outcome) -> None:
+        async with self._limit:
+            if self._cancelled:
+                raise RunCancelled()
+            source = self._documents[path]
+            try:
+                result = await self._analyser.analyse(source.parsed, source.raw_text, source.content_hash,
+                                                      self._course)
+            except DocumentFailed as exc:
+                outcome.failures[path] = exc.reason
+                if not self._tolerate:
+                    raise
+                return
+        await self._announce(path, source, result)
+        self._count(outcome, result.cached, token_usage(result.usage))
+
+    @staticmethod
+    def _count(outcome: Outcome, cached: bool, usage: dict | None) -> None:
+        outcome.analysed += 1
+        outcome.cache_hits += int(cached)
+        if usage:
+            outcome.usage.append(usage)
+
+    async def _announce(self, path: str, source: SourceDocument, result: Analysed) -> None:
+        linked = link_one(path, result.analysis, self._corpus, self._inputs.navigation)
+        await self._emit(DocAnalysed, f"doc:{path}", **self._payload(linked, source, result))
+        self._finished += 1
+        total = len(self._inputs.documents)
+        await self._emit(StageProgressed, f"progress:{path}", stage=STAGE,
+                         progress_percentage=min(99, 5 + 94 * self._finished // max(total, 1)),
+                         current_step=f"Analyzing {self._finished} of {total}: {path}"[:1000])
+
+    def _payload(self, linked: LinkedAnalysis, source: SourceDocument, result: Analysed) -> dict:
+        return {"path": linked.path, "title": linked.title[:300], "doc_type": linked.doc_type,
+                "complexity_level": linked.complexity_level, "key_concepts": linked.key_concepts,
+                "learning_objectives": linked.learning_objectives, "summary": linked.summary,
+                "prerequisites": linked.prerequisites, "related_topics": linked.related_topics,
+                "word_count": linked.word_count, "content_hash": source.content_hash,
+                "prerequisite_concepts": linked.prerequisite_concepts,
+                "related_documents": linked.related_documents, "reading_minutes": linked.reading_minutes,
+                "usage": token_usage(result.usage), "cached": result.cached,
+                "position": self._inputs.documents.index(linked.path)}
+
+    async def _emit(self, event_cls, key: str, **payload) -> None:
+        await self._store.publish(self._request.reacting(
+            event_cls, key, actor="doc_analyser", task_id=self._request.payload.task_id, **payload))
+
+    async def _watch(self) -> None:
+        while not self._cancelled:
+            await asyncio.sleep(CANCEL_CHECK_SECONDS)
+            self._cancelled = not await self._still_current(self._request)

@@ -1,0 +1,68 @@
+"""Stage 2 endpoints: start, watch, read the analyses, cancel, retry (seed 001)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.analysis.models import Complexity, DocType
+
+from ..domain import stage1, stage2
+from .deps import ContainerDep, PrincipalDep
+from .stage1 import CourseId, stage_status, started, visible_course
+
+router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
+
+
+class AnalyzeDocuments(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    complexity_level: Complexity = "intermediate"
+    additional_info: str = Field(default="", max_length=5000)
+
+
+@router.post("/{course_id}/analyze-documents", status_code=202)
+async def analyze_documents(course_id: CourseId, body: AnalyzeDocuments, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(course_id, lambda state: stage2.start_analysis(
+        state, who.user_id, who.is_admin, body.complexity_level, body.additional_info))
+    return started(outcome)
+
+
+@router.get("/{course_id}/stage2/status")
+async def stage2_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    status = await stage_status(c, course_id, "stage2")
+    status["inputs"] = await c.stages.analysis_inputs(course_id)
+    status["result"] = await c.stages.analysis_result(course_id)
+    return status
+
+
+@router.get("/{course_id}/analyzed-documents")
+async def analyzed_documents(
+    course_id: CourseId, c: ContainerDep, who: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
+    doc_type: Annotated[DocType | None, Query()] = None,
+    complexity_level: Annotated[Complexity | None, Query()] = None,
+):
+    await visible_course(c, who, course_id)
+    total, documents = await c.stages.analyzed_documents(course_id, limit, offset, doc_type, complexity_level)
+    task = await c.stages.task(course_id, "stage2")
+    return {"total": total, "limit": limit, "offset": offset,
+            "status": task["status"] if task else "PENDING", "documents": documents}
+
+
+@router.post("/{course_id}/stage2/cancel", status_code=202)
+async def cancel_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage2"))
+    return {"status": "cancelled", "stream_seq": outcome.stream_seq}
+
+
+@router.post("/{course_id}/stage2/retry", status_code=202)
+async def retry_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage2.retry_analysis(state, who.user_id, who.is_admin))
+    return started(outcome)

@@ -1,0 +1,48 @@
+"""Stage 2 decisions: start, retry a document analysis. Pure."""
+from __future__ import annotations
+
+import uuid
+
+from shared.events.catalogue import DocsAnalysisRequested
+from shared.stages import CANCELLED, FAILURE
+
+from .course import CourseState
+from .stage1 import StageConflict, _visible
+
+STAGE = "stage2"
+
+
+def _stage1_ready(state: CourseState) -> str:
+    """The stage 1 run stage 2 builds on; StageConflict says what must happen first."""
+    clone = state.runs.get("stage1")
+    if clone is None:
+        raise StageConflict("stage 1 has not run: analyse the repository first (POST analyze-repository)")
+    if clone.status != "SUCCESS":
+        raise StageConflict(f"stage 1 is {clone.status}; stage 2 can start once the repository is scanned")
+    if state.current_selection() is None:
+        raise StageConflict("no folders are selected on the current scan: "
+                            "POST stage1-selections before analysing documents")
+    return clone.task_id
+
+
+def start_analysis(state: CourseState, user_id: str, is_admin: bool, complexity_level: str,
+                   additional_info: str, retry_of: str | None = None) -> DocsAnalysisRequested:
+    _visible(state, user_id, is_admin)
+    clone_task = _stage1_ready(state)
+    run = state.runs.get(STAGE)
+    if run is not None and run.running:
+        raise StageConflict(f"stage 2 is already running (task {run.task_id}); wait for it or cancel it")
+    return DocsAnalysisRequested(
+        course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
+        payload={"task_id": uuid.uuid4().hex, "complexity_level": complexity_level,
+                 "additional_info": additional_info, "clone_task_id": clone_task, "retry_of": retry_of})
+
+
+def retry_analysis(state: CourseState, user_id: str, is_admin: bool) -> DocsAnalysisRequested:
+    _visible(state, user_id, is_admin)
+    run = state.runs.get(STAGE)
+    if run is None or run.status not in (FAILURE, CANCELLED):
+        status = "has not run" if run is None else f"is {run.status}"
+        raise StageConflict(f"stage 2 {status}; only a failed or cancelled stage can be retried")
+    p = run.request.payload
+    return start_analysis(state, user_id, is_admin, p.complexity_level, p.additional_info, retry_of=run.task_id)

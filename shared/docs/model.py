@@ -1,0 +1,45 @@
+"""A documentation file parsed into structure, whatever its format (Markdown, MDX,
+reStructuredText, AsciiDoc, notebooks, plain text). Produced by `shared.docs.parsing.parse`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int          # 1 = document title level
+    text: str           # plain text, markup removed
+    anchor: str         # GitHub-style slug of the text
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Heading | None     # None for text before the first heading
+    text: str                   # plain prose of the section, markup removed, code excluded
+    code: tuple["CodeBlock", ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    language: str       # "" when unknown
+    code: str
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str         # as written: URL, relative path, path#anchor
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    path: str                       # repository-relative POSIX path
+    format: str                     # markdown | mdx | rst | asciidoc | notebook | text
+    title: str                      # first heading, else front-matter title, else from the file name
+    headings: tuple[Heading, ...]
+    sections: tuple[Section, ...]
+    code_blocks: tuple[CodeBlock, ...]
+    links: tuple[Link, ...]
+    text: str                       # all prose, markup and code removed, paragraphs separated by blank lines
+    word_count: int                 # words of prose (code not counted)
+    front_matter: dict = field(default_factory=dict)

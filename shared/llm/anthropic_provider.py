@@ -1,0 +1,169 @@
+"""The Anthropic provider (DESIGN §5): the official SDK, structured output through a forced tool call,
+one repair of an invalid answer, prompt caching of the shared context, our own retry policy and a
+cap on requests in flight."""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import anthropic
+from anthropic.types import Message
+
+from shared.llm.provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
+from shared.llm.retry_policy import backoff_delay, is_retryable_status, parse_retry_after
+from shared.llm.settings import LLMSettings
+from shared.llm.tool_answer import CACHED, read_answer, repair_turns, tool_for
+
+Sleep = Callable[[float], Awaitable[Any]]
+_HINTS = {401: "; check ANTHROPIC_API_KEY", 403: "; check the API key's permissions",
+          404: "; check ANTHROPIC_MODEL and ANTHROPIC_BASE_URL"}
+
+
+class _Retryable(Exception):
+    """A failed request that may succeed if sent again."""
+
+    def __init__(self, description: str, retry_after: float | None = None) -> None:
+        super().__init__(description)
+        self.description = description
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Tally:
+    """What one complete() spent, over every request it made."""
+    model: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_creation_tokens: int = 0
+
+    def add(self, message: Message) -> None:
+        self.model = message.model or self.model
+        self.input_tokens += message.usage.input_tokens or 0
+        self.output_tokens += message.usage.output_tokens or 0
+        self.cache_read_tokens += message.usage.cache_read_input_tokens or 0
+        self.cache_creation_tokens += message.usage.cache_creation_input_tokens or 0
+
+    def usage(self, started: float) -> Usage:
+        return Usage(provider="anthropic", model=self.model, calls=self.calls,
+                     input_tokens=self.input_tokens, output_tokens=self.output_tokens,
+                     cache_read_tokens=self.cache_read_tokens,
+                     cache_creation_tokens=self.cache_creation_tokens,
+                     latency_ms=(time.perf_counter() - started) * 1000.0)
+
+
+class AnthropicProvider(LLMProvider):
+    name = "anthropic"
+
+    def __init__(self, settings: LLMSettings, *, sleep: Sleep = asyncio.sleep,
+                 uniform: Callable[[], float] = random.random) -> None:
+        """`sleep` and `uniform` (the jitter's random source) are injectable for tests."""
+        if settings.anthropic_api_key is None:
+            raise ValueError("the Anthropic provider needs ANTHROPIC_API_KEY")
+        self.model = settings.anthropic_model
+        self._settings = settings
+        self._secret = settings.anthropic_api_key.get_secret_value()
+        # max_retries=0: the retry policy is ours, so that retry-after is honoured within our cap
+        # and every request is counted in the usage.
+        self._client = anthropic.AsyncAnthropic(
+            api_key=self._secret, base_url=settings.anthropic_base_url,
+            timeout=settings.llm_timeout_seconds, max_retries=0)
+        self._in_flight = asyncio.Semaphore(settings.llm_max_concurrency)
+        self._sleep = sleep
+        self._uniform = uniform
+
+    def __repr__(self) -> str:
+        return f"AnthropicProvider(model={self.model!r}, base_url={str(self._client.base_url)!r})"
+
+    __str__ = __repr__
+
+    async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
+        started = time.perf_counter()
+        tally = _Tally(model=self.model)
+        try:
+            value = await self._answer(prompt, schema, tally)
+        except ProviderError as error:
+            error.usage = tally.usage(started)  # tokens spent on a failure still cost money
+            raise
+        return Completion(value=value, usage=tally.usage(started))
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def _answer(self, prompt: Prompt, schema: type[T], tally: _Tally) -> T:
+        request = self._request(prompt, schema)
+        answer = await self._send(request, tally)
+        value, problem = read_answer(answer, schema)
+        if problem is None:
+            return value
+        repaired = {**request, "messages": request["messages"] + repair_turns(answer, schema, problem)}
+        value, problem = read_answer(await self._send(repaired, tally), schema)
+        if problem is None:
+            return value
+        raise ProviderError(self._redact(
+            f"the model's answer did not fit {schema.__name__}, even after one repair: {problem}"[:600]))
+
+    def _request(self, prompt: Prompt, schema: type[T]) -> dict[str, Any]:
+        tool = tool_for(schema)
+        request: dict[str, Any] = {
+            "model": self.model, "max_tokens": prompt.max_output_tokens, "tools": [tool],
+            "tool_choice": {"type": "tool", "name": tool["name"]},
+            "messages": [{"role": "user", "content": prompt.user}]}
+        if prompt.system:  # the API rejects empty text blocks
+            # The shared context of a stage is cached; only the per-call user part is new.
+            request["system"] = [{"type": "text", "text": prompt.system, "cache_control": CACHED}]
+        return request
+
+    async def _send(self, request: dict[str, Any], tally: _Tally) -> Message:
+        """One request, retried on transient failures with backoff, then ProviderError."""
+        failures = 0
+        while True:
+            try:
+                return await self._send_once(request, tally)
+            except _Retryable as failure:
+                failures += 1
+                if failures > self._settings.llm_max_retries:
+                    raise ProviderError(self._redact(
+                        f"the Anthropic API request failed {failures} times, the last with "
+                        f"{failure.description}; try again later")) from None
+                await self._sleep(backoff_delay(
+                    failures - 1, self._settings.llm_retry_base_seconds,
+                    self._settings.llm_retry_max_seconds, failure.retry_after, self._uniform))
+
+    async def _send_once(self, request: dict[str, Any], tally: _Tally) -> Message:
+        # Only the HTTP request holds a slot: a call waiting out a backoff leaves room to others.
+        async with self._in_flight:
+            tally.calls += 1
+            try:
+                message = await self._client.messages.create(**request)
+            except anthropic.APIStatusError as error:
+                raise self._status_failure(error) from None
+            except anthropic.APITimeoutError:
+                raise _Retryable(f"no answer within {self._settings.llm_timeout_seconds:g} s") from None
+            except anthropic.APIConnectionError as error:
+                raise _Retryable(f"a connection error ({_cause_of(error)})") from None
+            except anthropic.AnthropicError as error:
+                raise ProviderError(self._redact(f"the Anthropic SDK failed: {error}")) from None
+        tally.add(message)
+        return message
+
+    def _status_failure(self, error: anthropic.APIStatusError) -> Exception:
+        # `from None` above: the SDK's exception holds the request, whose headers hold the key.
+        status = error.status_code
+        described = f"{status} {error.type or 'error'}: {error.api_message or 'no message'}"
+        if is_retryable_status(status):
+            return _Retryable(described, parse_retry_after(error.response.headers))
+        return ProviderError(self._redact(
+            f"the Anthropic API refused the request: {described}{_HINTS.get(status, '')}"))
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "[redacted]") if self._secret else text
+
+
+def _cause_of(error: BaseException) -> str:
+    cause = error.__cause__ or error.__context__
+    return f"{type(cause).__name__}: {cause}" if cause else type(error).__name__
