@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import generation, health, live, projects, stage1, stage2
+from .api import generation, health, live, projects, stage1, stage2, stage3, stage4
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -40,6 +40,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(projects.router)
     app.include_router(stage1.router)
     app.include_router(stage2.router)
+    app.include_router(stage3.router)
+    app.include_router(stage4.router)
     app.include_router(generation.router)
     app.include_router(live.router)
     app.include_router(health.router)

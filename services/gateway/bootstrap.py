@@ -22,6 +22,7 @@ from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
 from .readmodel import CourseReader
 from .settings import GatewaySettings
+from .result_reader import ResultReader
 from .stage_reader import StageReader
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class Container:
     verifier: TokenVerifier
     artefacts: ArtefactStore
     stages: StageReader
+    results: ResultReader
     secrets: SecretStore
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -65,7 +67,8 @@ async def start(settings: GatewaySettings) -> Container:
         reader=CourseReader(pool, settings.read_schema),
         commands=CourseCommands(store, projector, settings.projection_wait_seconds),
         verifier=TokenVerifier(settings), artefacts=artefacts,
-        stages=StageReader(pool, settings.read_schema), secrets=secrets,
+        stages=StageReader(pool, settings.read_schema),
+        results=ResultReader(pool, settings.read_schema), secrets=secrets,
     )
     container.tasks = [
         asyncio.create_task(projector.run(container.stopping), name="projector"),

@@ -239,6 +239,9 @@ class DocsAnalysed(Event):
 class PathwaysRequestedPayload(Payload):
     task_id: str
     additional_info: str = Field(default="", max_length=5000)
+    analysis_task_id: str | None = Field(default=None, description="the stage 2 run whose analyses are used")
+    pathway_count: int = Field(default=3, ge=1, le=10)
+    retry_of: str | None = None
 
 
 class PathwaysRequested(Event):
@@ -252,6 +255,8 @@ class PathwayModule(Payload):
     learning_objectives: list[str] = Field(default_factory=list)
     estimated_minutes: int = Field(ge=0)
     documents: list[str] = Field(default_factory=list)
+    description: str = ""
+    complexity_level: str = "beginner"
 
 
 class Pathway(Payload):
@@ -260,11 +265,16 @@ class Pathway(Payload):
     description: str = ""
     complexity_level: str = "beginner"
     modules: list[PathwayModule]
+    key: str = ""
+    approach: str = ""
+    estimated_minutes: int = Field(default=0, ge=0)
 
 
 class PathwaysGeneratedPayload(Payload):
     task_id: str
     pathways: list[Pathway]
+    usage: TokenUsage | None = None
+    repaired: list[str] = Field(default_factory=list, description="problems in the proposal that were fixed")
 
 
 class PathwaysGenerated(Event):
@@ -285,6 +295,7 @@ class PathwaySelected(Event):
 class CourseGenerationRequestedPayload(Payload):
     task_id: str
     pathway_id: str
+    retry_of: str | None = None
 
 
 class CourseGenerationRequested(Event):
@@ -299,6 +310,8 @@ class ModuleGeneratedPayload(Payload):
     title: str
     content_ref: str
     content_hash: str
+    question_count: int = Field(default=0, ge=0)
+    usage: TokenUsage | None = None
 
 
 class ModuleGenerated(Event):
@@ -311,6 +324,8 @@ class CourseGeneratedPayload(Payload):
     module_count: int = Field(ge=0)
     export_ref: str
     generated_at: datetime | None = None
+    export_bytes: int = Field(default=0, ge=0)
+    usage: TokenUsage | None = None
 
 
 class CourseGenerated(Event):

@@ -15,6 +15,8 @@ Engine = Callable[[Mapping[str, Any]], BaseModel | dict]
 # task -> "module:function"; imported on first use so importing this module costs nothing.
 DEFAULT_ENGINES: dict[str, str] = {
     "analyse_document": "shared.analysis.engines:analyse_document_task",
+    "plan_pathways": "shared.pathways.prompts:plan_pathways_task",
+    "write_module": "shared.modules.prompts:write_module_task",
 }
 
 

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 from shared.events import Event, new_event_id
-from shared.events.catalogue import CourseCreated, CourseDeleted, CourseUpdated, FoldersSelected, RepoCloned
+from shared.events.catalogue import (
+    CourseCreated, CourseDeleted, CourseUpdated, FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected,
+    RepoCloned,
+)
 from shared.stages import StageRun, evolve_runs
 
 
@@ -33,6 +36,9 @@ class CourseState:
     runs: Mapping[str, StageRun] = field(default_factory=dict)
     scanned_task: str | None = None      # the stage 1 run whose RepoCloned came last
     selection: FoldersSelected | None = None  # made on `scanned_task`'s tree; void after a new scan
+    pathways_task: str | None = None     # the stage 3 run whose PathwaysGenerated came last
+    pathways: Mapping[str, Pathway] = field(default_factory=dict)
+    selected_pathway: str | None = None  # chosen among `pathways`; void after new pathways
 
     @property
     def exists(self) -> bool:
@@ -44,6 +50,13 @@ class CourseState:
         if run is None or run.status != "SUCCESS" or run.task_id != self.scanned_task:
             return None
         return self.selection
+
+    def current_pathways(self) -> Mapping[str, Pathway]:
+        """The pathways of stage 3's current, successful run."""
+        run = self.runs.get("stage3")
+        if run is None or run.status != "SUCCESS" or run.task_id != self.pathways_task:
+            return {}
+        return self.pathways
 
     def visible_to(self, user_id: str, is_admin: bool) -> bool:
         return self.exists and (is_admin or self.owner_id == user_id)
@@ -75,6 +88,11 @@ def evolve(state: CourseState, event: Event) -> CourseState:
         return replace(state, scanned_task=event.payload.task_id, selection=None)
     if isinstance(event, FoldersSelected):
         return replace(state, selection=event)
+    if isinstance(event, PathwaysGenerated):
+        return replace(state, pathways_task=event.payload.task_id, selected_pathway=None,
+                       pathways={p.pathway_id: p for p in event.payload.pathways})
+    if isinstance(event, PathwaySelected):
+        return replace(state, selected_pathway=event.payload.pathway_id)
     return state
 
 

@@ -5,7 +5,9 @@ from asyncpg import Connection
 
 from shared.events import Event
 
-from . import course_handlers, stage2_handlers, stage_handlers  # noqa: F401 - they register their handlers
+from . import (  # noqa: F401 - they register their handlers
+    course_handlers, stage2_handlers, stage3_handlers, stage4_handlers, stage_handlers,
+)
 from .registry import HANDLERS
 
 

@@ -105,6 +105,70 @@ CREATE TABLE IF NOT EXISTS {s}.stage2_results (
     usage           JSONB,
     completed_at    TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS {s}.stage3_inputs (
+    course_id        TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id          TEXT NOT NULL,
+    additional_info  TEXT NOT NULL,
+    pathway_count    INTEGER NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.pathways (
+    id                 TEXT PRIMARY KEY,
+    course_id          TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id            TEXT NOT NULL,
+    position           INTEGER NOT NULL,
+    key                TEXT NOT NULL,
+    title              TEXT NOT NULL,
+    description        TEXT NOT NULL,
+    approach           TEXT NOT NULL,
+    complexity_level   TEXT NOT NULL,
+    estimated_minutes  INTEGER NOT NULL,
+    created_at         TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.modules (
+    id                   TEXT PRIMARY KEY,
+    pathway_id           TEXT NOT NULL REFERENCES {s}.pathways (id) ON DELETE CASCADE,
+    sequence_order       INTEGER NOT NULL,
+    title                TEXT NOT NULL,
+    description          TEXT NOT NULL,
+    learning_objectives  TEXT[] NOT NULL,
+    estimated_minutes    INTEGER NOT NULL,
+    complexity_level     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.module_documents (
+    module_id   TEXT NOT NULL REFERENCES {s}.modules (id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    file_path   TEXT NOT NULL,
+    PRIMARY KEY (module_id, file_path)
+);
+CREATE TABLE IF NOT EXISTS {s}.stage3_selections (
+    course_id            TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    selected_pathway_id  TEXT NOT NULL REFERENCES {s}.pathways (id) ON DELETE CASCADE,
+    selected_at          TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.generated_courses (
+    course_id     TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id       TEXT NOT NULL,
+    pathway_id    TEXT NOT NULL,
+    export_ref    TEXT,
+    export_bytes  BIGINT,
+    module_count  INTEGER,
+    usage         JSONB,
+    requested_at  TIMESTAMPTZ NOT NULL,
+    generated_at  TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS {s}.module_content (
+    course_id       TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id         TEXT NOT NULL,
+    module_id       TEXT NOT NULL,
+    position        INTEGER NOT NULL,
+    title           TEXT NOT NULL,
+    content_ref     TEXT NOT NULL,
+    content_hash    TEXT NOT NULL,
+    question_count  INTEGER NOT NULL,
+    generated_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (course_id, task_id, module_id)
+);
 CREATE TABLE IF NOT EXISTS {s}.deleted_courses (
     course_id   TEXT PRIMARY KEY,
     deleted_at  TIMESTAMPTZ NOT NULL
@@ -133,5 +197,6 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
 READ_TABLES = ("courses", "course_tasks", "repository_files", "stage1_selections", "stage2_inputs",
-               "analyzed_documents", "stage2_results", "deleted_courses",
+               "analyzed_documents", "stage2_results", "stage3_inputs", "pathways", "modules",
+               "module_documents", "stage3_selections", "generated_courses", "module_content", "deleted_courses",
                "projection_rejects", "projection_checkpoint")

@@ -9,7 +9,7 @@ from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisReque
 from shared.stages import SUCCESS
 
 from .registry import handles
-from .stage_handlers import _set_course_status, _update_run, stage_requested
+from .stage_handlers import set_course_status, update_run, stage_requested
 
 
 @handles(DocsAnalysisRequested)
@@ -43,9 +43,9 @@ async def document_analysed(conn: Connection, s: str, event: DocAnalysed, seq: i
 @handles(DocsAnalysed)
 async def documents_analysed(conn: Connection, s: str, event: DocsAnalysed, seq: int) -> None:
     p = event.payload
-    if not await _update_run(conn, s, event, "stage2", SUCCESS, 100, "Complete", None, True):
+    if not await update_run(conn, s, event, "stage2", SUCCESS, 100, "Complete", None, True):
         return
-    await _set_course_status(conn, s, event.course_id, "stage2_complete", event.occurred_at)
+    await set_course_status(conn, s, event.course_id, "stage2_complete", event.occurred_at)
     await conn.execute(
         f"""INSERT INTO {s}.stage2_results VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7)
             ON CONFLICT (course_id) DO UPDATE SET task_id = EXCLUDED.task_id,

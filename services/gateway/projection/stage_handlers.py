@@ -7,7 +7,8 @@ import posixpath
 from asyncpg import Connection
 
 from shared.events.catalogue import (
-    DocsAnalysed, DocsAnalysisRequested, FoldersSelected, RepoCloned, RepoFilesDiscovered, StageCancelled, StageFailed, StageProgressed,
+    CourseGenerated, CourseGenerationRequested, DocsAnalysed, DocsAnalysisRequested, FoldersSelected,
+    PathwaysGenerated, PathwaysRequested, RepoCloned, RepoFilesDiscovered, StageCancelled, StageFailed, StageProgressed,
     StageStarted,
 )
 from shared.stages import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
@@ -17,15 +18,16 @@ from .registry import handles
 FINAL = (SUCCESS, FAILURE, CANCELLED)
 # Events whose stage has more to project than its run: their own modules handle them and call
 # the functions here for the run.
-STAGE_SPECIFIC = (RepoCloned, DocsAnalysisRequested, DocsAnalysed)
+STAGE_SPECIFIC = (RepoCloned, DocsAnalysisRequested, DocsAnalysed, PathwaysRequested, PathwaysGenerated,
+                  CourseGenerationRequested, CourseGenerated)
 
 
-async def _set_course_status(conn: Connection, s: str, course_id: str, status: str, at) -> None:
+async def set_course_status(conn: Connection, s: str, course_id: str, status: str, at) -> None:
     await conn.execute(f"UPDATE {s}.courses SET status = $2, updated_at = $3 WHERE course_id = $1",
                        course_id, status, at)
 
 
-async def _update_run(conn: Connection, s: str, event, stage: str, status: str, progress: int | None,
+async def update_run(conn: Connection, s: str, event, stage: str, status: str, progress: int | None,
                       step: str | None, error: str | None = None, completed: bool = False) -> bool:
     """Change the current, unfinished run of `stage`; False if the event is about another run."""
     result = await conn.execute(
@@ -55,40 +57,40 @@ async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
         event.course_id, stage, event.payload.task_id, PENDING,
     )
     if inserted.endswith(" 1"):
-        await _set_course_status(conn, s, event.course_id, f"{stage}_running", event.occurred_at)
+        await set_course_status(conn, s, event.course_id, f"{stage}_running", event.occurred_at)
     return inserted.endswith(" 1")
 
 
 @handles(StageStarted)
 async def stage_started(conn: Connection, s: str, event: StageStarted, seq: int) -> None:
-    await _update_run(conn, s, event, event.payload.stage, STARTED, None, "Started")
+    await update_run(conn, s, event, event.payload.stage, STARTED, None, "Started")
 
 
 @handles(StageProgressed)
 async def stage_progressed(conn: Connection, s: str, event: StageProgressed, seq: int) -> None:
     p = event.payload
-    await _update_run(conn, s, event, p.stage, STARTED, p.progress_percentage, p.current_step)
+    await update_run(conn, s, event, p.stage, STARTED, p.progress_percentage, p.current_step)
 
 
 @handles(StageFailed)
 async def stage_failed(conn: Connection, s: str, event: StageFailed, seq: int) -> None:
     p = event.payload
-    if await _update_run(conn, s, event, p.stage, FAILURE, None, "Failed", p.error_message, True):
-        await _set_course_status(conn, s, event.course_id, f"{p.stage}_failed", event.occurred_at)
+    if await update_run(conn, s, event, p.stage, FAILURE, None, "Failed", p.error_message, True):
+        await set_course_status(conn, s, event.course_id, f"{p.stage}_failed", event.occurred_at)
 
 
 @handles(StageCancelled)
 async def stage_cancelled(conn: Connection, s: str, event: StageCancelled, seq: int) -> None:
     p = event.payload
-    if await _update_run(conn, s, event, p.stage, CANCELLED, None, "Cancelled", None, True):
-        await _set_course_status(conn, s, event.course_id, f"{p.stage}_cancelled", event.occurred_at)
+    if await update_run(conn, s, event, p.stage, CANCELLED, None, "Cancelled", None, True):
+        await set_course_status(conn, s, event.course_id, f"{p.stage}_cancelled", event.occurred_at)
 
 
 @handles(*[cls for cls in RESULTS if cls not in STAGE_SPECIFIC])
 async def stage_succeeded(conn: Connection, s: str, event, seq: int) -> bool:
     stage = RESULTS[type(event)]
-    if await _update_run(conn, s, event, stage, SUCCESS, 100, "Complete", None, True):
-        await _set_course_status(conn, s, event.course_id, f"{stage}_complete", event.occurred_at)
+    if await update_run(conn, s, event, stage, SUCCESS, 100, "Complete", None, True):
+        await set_course_status(conn, s, event.course_id, f"{stage}_complete", event.occurred_at)
         return True
     return False
 
@@ -114,7 +116,7 @@ async def files_discovered(conn: Connection, s: str, event: RepoFilesDiscovered,
 @handles(RepoCloned)
 async def repo_cloned(conn: Connection, s: str, event: RepoCloned, seq: int) -> None:
     p = event.payload
-    if not await _update_run(conn, s, event, "stage1", SUCCESS, 100, "Complete", None, True):
+    if not await update_run(conn, s, event, "stage1", SUCCESS, 100, "Complete", None, True):
         return
     await conn.execute(
         f"""UPDATE {s}.courses SET repo_url = $2, repo_name = $3, repo_task_id = $4, repo_commit = $5,

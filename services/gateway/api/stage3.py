@@ -1,0 +1,75 @@
+"""Stage 3 endpoints: generate pathways, watch, read them, select one, cancel, retry (seed 001)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain import stage1, stage3
+from .deps import ContainerDep, PrincipalDep
+from .stage1 import CourseId, stage_status, started, visible_course
+
+router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])
+
+
+class GeneratePathways(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    additional_info: str = Field(default="", max_length=5000)
+    pathway_count: int = Field(default=3, ge=1, le=10)
+
+
+class PathwayChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    selected_pathway_id: str = Field(min_length=1, max_length=200)
+
+
+@router.post("/{course_id}/generate-pathways", status_code=202)
+async def generate_pathways(course_id: CourseId, body: GeneratePathways, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(course_id, lambda state: stage3.start_pathways(
+        state, who.user_id, who.is_admin, body.additional_info, body.pathway_count))
+    return started(outcome)
+
+
+@router.get("/{course_id}/stage3/status")
+async def stage3_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    status = await stage_status(c, course_id, "stage3")
+    status["selection"] = await c.results.pathway_selection(course_id)
+    return status
+
+
+@router.get("/{course_id}/pathways")
+async def pathways(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    task = await c.stages.task(course_id, "stage3")
+    return {"status": task["status"] if task else "PENDING",
+            "pathways": await c.results.pathways(course_id),
+            "selection": await c.results.pathway_selection(course_id)}
+
+
+@router.post("/{course_id}/stage3-selections")
+async def select_pathway(course_id: CourseId, body: PathwayChoice, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    try:
+        outcome = await c.commands.execute(course_id, lambda state: stage3.select_pathway(
+            state, who.user_id, who.is_admin, body.selected_pathway_id))
+    except stage1.InvalidSelection as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"message": "Pathway selected", "next_stage": "stage4", "stream_seq": outcome.stream_seq,
+            "selection": await c.results.pathway_selection(course_id)}
+
+
+@router.post("/{course_id}/stage3/cancel", status_code=202)
+async def cancel_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage3"))
+    return {"status": "cancelled", "stream_seq": outcome.stream_seq}
+
+
+@router.post("/{course_id}/stage3/retry", status_code=202)
+async def retry_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage3.retry_pathways(state, who.user_id, who.is_admin))
+    return started(outcome)

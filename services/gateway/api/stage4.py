@@ -1,0 +1,88 @@
+"""Stage 4 endpoints: generate the course, watch, read it, download the export (seed 001)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+from nats.js.errors import NotFoundError, ObjectNotFoundError
+
+from ..domain import stage1, stage4
+from .deps import ContainerDep, PrincipalDep
+from .stage1 import CourseId, stage_status, started, visible_course
+
+router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])
+GONE = (NotFoundError, ObjectNotFoundError)
+
+
+@router.post("/{course_id}/generate-course", status_code=202)
+async def generate_course(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage4.start_generation(state, who.user_id, who.is_admin))
+    return started(outcome)
+
+
+@router.get("/{course_id}/stage4/status")
+async def stage4_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    return await stage_status(c, course_id, "stage4")
+
+
+@router.get("/{course_id}/generated-course")
+async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    course = await visible_course(c, who, course_id)
+    generated = await c.results.generated(course_id)
+    task = await c.stages.task(course_id, "stage4")
+    if generated is None or task is None:
+        return {"status": "PENDING", "modules": [], "export": None}
+    rows = await c.results.module_contents(course_id, generated["task_id"])
+    contents = await asyncio.gather(*(_content(c, row["content_ref"]) for row in rows))
+    modules = [{**row, "content": content} for row, content in zip(rows, contents)]
+    export = None
+    if generated["export_ref"]:
+        export = {"url": f"/api/courses/{course_id}/export", "bytes": generated["export_bytes"]}
+    return {"status": task["status"], "title": course["title"], "pathway_id": generated["pathway_id"],
+            "pathway_title": generated["pathway_title"], "module_count": generated["module_count"],
+            "generated_at": generated["generated_at"], "usage": generated["usage"],
+            "modules": modules, "export": export}
+
+
+@router.get("/{course_id}/export")
+async def export(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    course = await visible_course(c, who, course_id)
+    generated = await c.results.generated(course_id)
+    if generated is None or not generated["export_ref"]:
+        raise HTTPException(409, "the course has not been generated yet: run stage 4 (POST generate-course)")
+    try:
+        data = await c.artefacts.get(generated["export_ref"])
+    except GONE:
+        raise HTTPException(410, "the export is no longer stored; run stage 4 again") from None
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
+
+
+async def _content(c, ref: str) -> dict | None:
+    try:
+        return json.loads(await c.artefacts.get(ref))
+    except GONE:
+        return None
+
+
+@router.post("/{course_id}/stage4/cancel", status_code=202)
+async def cancel_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage4"))
+    return {"status": "cancelled", "stream_seq": outcome.stream_seq}
+
+
+@router.post("/{course_id}/stage4/retry", status_code=202)
+async def retry_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    await visible_course(c, who, course_id)
+    outcome = await c.commands.execute(
+        course_id, lambda state: stage4.retry_generation(state, who.user_id, who.is_admin))
+    return started(outcome)

@@ -1,0 +1,56 @@
+"""Stage 3 decisions: generate pathways, retry, select one. Pure."""
+from __future__ import annotations
+
+import uuid
+
+from shared.events.catalogue import PathwaySelected, PathwaysRequested
+from shared.stages import CANCELLED, FAILURE
+
+from .course import CourseState
+from .stage1 import InvalidSelection, StageConflict, _visible
+
+STAGE = "stage3"
+
+
+def _analysis_ready(state: CourseState) -> str:
+    analysis = state.runs.get("stage2")
+    if analysis is None:
+        raise StageConflict("stage 2 has not run: analyse the documents first (POST analyze-documents)")
+    if analysis.status != "SUCCESS":
+        raise StageConflict(f"stage 2 is {analysis.status}; pathways can be generated once the "
+                            "documents are analysed")
+    return analysis.task_id
+
+
+def start_pathways(state: CourseState, user_id: str, is_admin: bool, additional_info: str,
+                   pathway_count: int = 3, retry_of: str | None = None) -> PathwaysRequested:
+    _visible(state, user_id, is_admin)
+    analysis_task = _analysis_ready(state)
+    run = state.runs.get(STAGE)
+    if run is not None and run.running:
+        raise StageConflict(f"stage 3 is already running (task {run.task_id}); wait for it or cancel it")
+    return PathwaysRequested(
+        course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
+        payload={"task_id": uuid.uuid4().hex, "additional_info": additional_info,
+                 "analysis_task_id": analysis_task, "pathway_count": pathway_count, "retry_of": retry_of})
+
+
+def retry_pathways(state: CourseState, user_id: str, is_admin: bool) -> PathwaysRequested:
+    _visible(state, user_id, is_admin)
+    run = state.runs.get(STAGE)
+    if run is None or run.status not in (FAILURE, CANCELLED):
+        status = "has not run" if run is None else f"is {run.status}"
+        raise StageConflict(f"stage 3 {status}; only a failed or cancelled stage can be retried")
+    p = run.request.payload
+    return start_pathways(state, user_id, is_admin, p.additional_info, p.pathway_count, retry_of=run.task_id)
+
+
+def select_pathway(state: CourseState, user_id: str, is_admin: bool, pathway_id: str) -> PathwaySelected:
+    _visible(state, user_id, is_admin)
+    pathways = state.current_pathways()
+    if not pathways:
+        raise StageConflict("stage 3 has not produced pathways yet; select one once it has succeeded")
+    if pathway_id not in pathways:
+        raise InvalidSelection(f"selected_pathway_id: {pathway_id!r} is not one of this course's pathways "
+                               f"({', '.join(sorted(pathways))})")
+    return PathwaySelected(course_id=state.course_id, actor=user_id, payload={"pathway_id": pathway_id})

@@ -1,0 +1,55 @@
+"""Stage 3 into `stage3_inputs`, `pathways`, `modules`, `module_documents`, `stage3_selections`."""
+from __future__ import annotations
+
+from asyncpg import Connection
+
+from shared.events.catalogue import PathwaySelected, PathwaysGenerated, PathwaysRequested
+from shared.stages import SUCCESS
+
+from .registry import handles
+from .stage_handlers import set_course_status, update_run, stage_requested
+
+
+@handles(PathwaysRequested)
+async def pathways_requested(conn: Connection, s: str, event: PathwaysRequested, seq: int) -> None:
+    if not await stage_requested(conn, s, event, seq):
+        return
+    p = event.payload
+    await conn.execute(
+        f"""INSERT INTO {s}.stage3_inputs VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (course_id) DO UPDATE SET task_id = EXCLUDED.task_id,
+                additional_info = EXCLUDED.additional_info, pathway_count = EXCLUDED.pathway_count,
+                created_at = EXCLUDED.created_at""",
+        event.course_id, p.task_id, p.additional_info, p.pathway_count, event.occurred_at)
+
+
+@handles(PathwaysGenerated)
+async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated, seq: int) -> None:
+    p = event.payload
+    if not await update_run(conn, s, event, "stage3", SUCCESS, 100, "Complete", None, True):
+        return
+    await set_course_status(conn, s, event.course_id, "stage3_complete", event.occurred_at)
+    # New pathways replace the old ones, and a choice among the old ones is void.
+    await conn.execute(f"DELETE FROM {s}.stage3_selections WHERE course_id = $1", event.course_id)
+    await conn.execute(f"DELETE FROM {s}.pathways WHERE course_id = $1", event.course_id)
+    await conn.executemany(
+        f"INSERT INTO {s}.pathways VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        [(w.pathway_id, event.course_id, p.task_id, i, w.key, w.title, w.description, w.approach,
+          w.complexity_level, w.estimated_minutes, event.occurred_at) for i, w in enumerate(p.pathways)])
+    modules = [(m.module_id, w.pathway_id, i, m.title, m.description, m.learning_objectives,
+                m.estimated_minutes, m.complexity_level)
+               for w in p.pathways for i, m in enumerate(w.modules)]
+    await conn.executemany(f"INSERT INTO {s}.modules VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", modules)
+    documents = [(m.module_id, i, path) for w in p.pathways for m in w.modules
+                 for i, path in enumerate(dict.fromkeys(m.documents))]
+    await conn.executemany(f"INSERT INTO {s}.module_documents VALUES ($1, $2, $3)", documents)
+
+
+@handles(PathwaySelected)
+async def pathway_selected(conn: Connection, s: str, event: PathwaySelected, seq: int) -> None:
+    await conn.execute(
+        f"""INSERT INTO {s}.stage3_selections (course_id, selected_pathway_id, selected_at)
+            SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM {s}.pathways WHERE id = $2 AND course_id = $1)
+            ON CONFLICT (course_id) DO UPDATE SET selected_pathway_id = EXCLUDED.selected_pathway_id,
+                selected_at = EXCLUDED.selected_at""",
+        event.course_id, event.payload.pathway_id, event.occurred_at)

@@ -1,0 +1,84 @@
+"""Stage 3: plan several learning pathways over the analysed documents, emit `PathwaysGenerated`.
+Ids derive from the request, so a redelivered request repeats the same events."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from nats.js import JetStreamContext
+
+from shared.bus.delivery import StageWork
+from shared.bus.eventstore import EventStore
+from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
+from shared.llm.factory import build_provider
+from shared.llm.provider import LLMProvider
+from shared.pathways.models import PathwayPlan
+from shared.pathways.prompts import pathways_prompt
+from shared.stage_service import StageEmitter, StageFailure, is_current, token_usage
+
+from .inputs import PlanInputs, plan_inputs
+from .planner import plan
+from .settings import PathwaySettings
+
+log = logging.getLogger(__name__)
+STAGE = "stage3"
+_IDS = uuid.UUID("0b9f6b7e-9a55-4c2e-8f0e-5b8d8c1f2a33")
+
+
+class PathwayStage:
+    def __init__(self, emitter: StageEmitter, provider: LLMProvider, settings: PathwaySettings) -> None:
+        self._emitter, self._provider, self._settings = emitter, provider, settings
+
+    async def handle(self, request: PathwaysRequested) -> None:
+        events = (await self._emitter.store.load(request.course_id)).events
+        if not is_current(events, request, STAGE):
+            log.info("skipping %s: its run is finished, cancelled or replaced", request.event_id)
+            return
+        await self._emitter.started(request)
+        try:
+            await self._run(request, plan_inputs(events, request))
+        except StageFailure as exc:
+            await self._emitter.failed(request, str(exc))
+
+    async def give_up(self, request: PathwaysRequested, reason: str) -> None:
+        await self._emitter.failed(request, f"stage 3 could not complete ({reason[:3000]}); retry the stage")
+
+    async def _run(self, request: PathwaysRequested, inputs: PlanInputs) -> None:
+        if not inputs.documents:
+            raise StageFailure("stage 2 left no analysed documents to plan from; run stage 2 again")
+        p = request.payload
+        await self._emitter.progress(request, 10, f"Planning {p.pathway_count} pathways over "
+                                                  f"{len(inputs.documents)} documents")
+        prompt = pathways_prompt(inputs.documents, p.pathway_count, p.additional_info, inputs.overview,
+                                 self._settings.module_target_minutes, inputs.repo_name)
+        planned = await plan(self._provider, prompt, inputs.documents)
+        await self._emitter.progress(request, 90, "Checking prerequisites and coverage")
+        if not await self._emitter.still_current(request):
+            log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
+            return
+        await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
+                                 pathways=pathways_payload(p.task_id, planned.plan),
+                                 usage=token_usage(planned.usage), repaired=planned.repaired[:50])
+
+
+def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
+    """The plan as event payload, with ids that are the same every time this run is replayed."""
+    result = []
+    for index, pathway in enumerate(plan.pathways):
+        pathway_id = uuid.uuid5(_IDS, f"{task_id}:{index}:{pathway.key}").hex[:20]
+        modules = [{"module_id": f"{pathway_id}-{n:02d}", "title": m.title, "description": m.description,
+                    "learning_objectives": m.learning_objectives, "estimated_minutes": m.estimated_minutes,
+                    "documents": m.documents, "complexity_level": m.complexity_level}
+                   for n, m in enumerate(pathway.modules, start=1)]
+        result.append({"pathway_id": pathway_id, "key": pathway.key, "title": pathway.title,
+                       "description": pathway.description, "approach": pathway.audience,
+                       "complexity_level": pathway.complexity_level, "modules": modules,
+                       "estimated_minutes": pathway.total_minutes()})
+    return result
+
+
+async def make_handler(js: JetStreamContext, settings: PathwaySettings | None = None) -> StageWork:
+    settings = settings or PathwaySettings()
+    stage = PathwayStage(StageEmitter(EventStore(js, settings.stream_name), "pathway", STAGE),
+                         build_provider(settings), settings)
+    return StageWork(stage.handle, stage.give_up)
