@@ -18,7 +18,7 @@ from shared.events.catalogue import DocsAnalysed, DocsAnalysisRequested, StageFa
 from shared.llm.factory import build_provider
 
 from .analyser import DocumentAnalyser
-from .documents import load_documents
+from shared.docs.loading import load_documents
 from .inputs import STAGE, RunInputs, is_current, run_inputs
 from .run import AnalysisRun, RunCancelled
 from .settings import DocAnalyserSettings

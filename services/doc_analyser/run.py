@@ -13,7 +13,7 @@ from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested, StagePro
 from shared.llm.provider import Usage
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
-from .documents import SourceDocument
+from shared.docs.loading import SourceDocument
 from .inputs import STAGE, RunInputs
 
 CANCEL_CHECK_SECONDS = 2.0

@@ -1,12 +1,13 @@
-"""The selected documents, read from the snapshot and parsed. Blocking: run in a thread."""
+"""Documents read from a stage 1 snapshot and parsed, for the stages that need their text.
+Blocking: run in a thread."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
 from shared.bus.snapshots import extract
-from shared.docs.model import ParsedDocument
-from shared.docs.parsing import parse
+from .model import ParsedDocument
+from .parsing import parse
 
 
 @dataclass(frozen=True)

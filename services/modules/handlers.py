@@ -1,0 +1,139 @@
+"""Stage 4: write every module of the chosen pathway (`ModuleGenerated` each), then export the
+course as Markdown, a static site and a zip (`CourseGenerated`). Modules written by an earlier
+delivery are read back, not written (nor paid for) again."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from nats.js import JetStreamContext
+
+from shared.bus.artefacts import ArtefactStore
+from shared.bus.delivery import StageWork
+from shared.bus.eventstore import EventStore
+from shared.bus.snapshots import SnapshotMissing, snapshot_archive
+from shared.docs.loading import load_documents
+from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
+from shared.llm.factory import build_provider
+from shared.llm.provider import LLMProvider, Usage
+from shared.modules.export import build_zip
+from shared.modules.export_model import CourseExport
+from shared.modules.models import ModuleContent, ModuleSpec
+from shared.modules.sources import SourceDoc
+from shared.stage_service import StageEmitter, StageFailure, is_current, token_usage
+
+from .inputs import WriteInputs, write_inputs
+from .settings import ModulesSettings
+from .writer import write
+
+log = logging.getLogger(__name__)
+STAGE = "stage4"
+
+
+class ModulesStage:
+    def __init__(self, emitter: StageEmitter, js: JetStreamContext, artefacts: ArtefactStore,
+                 provider: LLMProvider, settings: ModulesSettings) -> None:
+        self._emitter, self._js, self._artefacts = emitter, js, artefacts
+        self._provider, self._settings = provider, settings
+
+    async def handle(self, request: CourseGenerationRequested) -> None:
+        events = (await self._emitter.store.load(request.course_id)).events
+        if not is_current(events, request, STAGE):
+            log.info("skipping %s: its run is finished, cancelled or replaced", request.event_id)
+            return
+        await self._emitter.started(request)
+        try:
+            await self._run(request, write_inputs(events, request))
+        except StageFailure as exc:
+            await self._emitter.failed(request, str(exc))
+
+    async def give_up(self, request: CourseGenerationRequested, reason: str) -> None:
+        await self._emitter.failed(request, f"stage 4 could not complete ({reason[:3000]}); retry the stage")
+
+    async def _run(self, request: CourseGenerationRequested, inputs: WriteInputs) -> None:
+        if inputs.pathway is None or inputs.scan is None:
+            raise StageFailure("the selected pathway or the repository scan is gone; run stage 3 again")
+        specs = [ModuleSpec(module_id=m.module_id, position=n, title=m.title, description=m.description,
+                            learning_objectives=m.learning_objectives, documents=m.documents,
+                            estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
+                 for n, m in enumerate(inputs.pathway.modules, start=1)]
+        sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
+        contents, usage = await self._write_all(request, inputs, specs, sources)
+        if not await self._emitter.still_current(request):
+            log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
+            return
+        await self._emitter.progress(request, 95, "Exporting Markdown, HTML site and zip")
+        export = CourseExport(title=inputs.title, description=inputs.description,
+                              pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
+                              pathway_objectives=_objectives(specs), modules=list(zip(specs, contents)))
+        archive = await asyncio.to_thread(build_zip, export)
+        ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
+        await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
+                                 module_count=len(specs), export_ref=ref, export_bytes=len(archive),
+                                 usage=token_usage(usage))
+
+    async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
+        try:
+            archive = await snapshot_archive(self._js, inputs.scan.snapshot_ref)
+        except SnapshotMissing as exc:
+            raise StageFailure(str(exc)) from None
+        encodings = {f.path: f.encoding for f in inputs.scan.files}
+        documents, problems = await asyncio.to_thread(load_documents, archive, sorted(paths), encodings,
+                                                      self._settings.max_document_bytes)
+        if problems:
+            raise StageFailure("source documents could not be read: " + "; ".join(
+                f"{path}: {why}" for path, why in sorted(problems.items())[:5]))
+        sources = {}
+        for path, document in documents.items():
+            a = inputs.analyses.get(path)
+            p = a.payload if a else None
+            sources[path] = SourceDoc(document.parsed, p.title if p else "", p.doc_type if p else "other",
+                                      tuple(p.key_concepts) if p else (), tuple(p.learning_objectives) if p else (),
+                                      p.summary if p else "")
+        return sources
+
+    async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec],
+                         sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage]:
+        limit = asyncio.Semaphore(self._settings.module_concurrency)
+        finished = [len(inputs.done)]
+        course_sources = list(sources.values())
+
+        async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None]:
+            done = inputs.done.get(spec.module_id)
+            if done is not None:
+                data = await self._artefacts.get(done.payload.content_ref)
+                return ModuleContent.model_validate(json.loads(data)), None
+            async with limit:
+                if not await self._emitter.still_current(request):
+                    raise StageFailure("cancelled")
+                written = await write(self._provider, self._artefacts, request.course_id, request.payload.task_id,
+                                      spec, [sources[p] for p in spec.documents], course_sources, inputs.title)
+            await self._announce(request, spec, written, len(specs), finished)
+            return written.content, written.usage
+
+        results = await asyncio.gather(*(one(spec) for spec in specs))
+        usage = Usage.none(self._provider.name, self._provider.model)
+        for _, spent in results:
+            usage = usage + spent if spent else usage
+        return [content for content, _ in results], usage
+
+    async def _announce(self, request, spec: ModuleSpec, written, total: int, finished: list[int]) -> None:
+        await self._emitter.emit(request, ModuleGenerated, f"module:{spec.module_id}", task_id=request.payload.task_id,
+                                 module_id=spec.module_id, position=spec.position, title=spec.title[:300],
+                                 content_ref=written.content_ref, content_hash=written.content_hash,
+                                 question_count=len(written.content.assessment), usage=token_usage(written.usage))
+        finished[0] += 1
+        await self._emitter.progress(request, min(94, 5 + 90 * finished[0] // max(total, 1)),
+                                     f"Writing module {finished[0]} of {total}: {spec.title}")
+
+
+def _objectives(specs: list[ModuleSpec]) -> list[str]:
+    return list(dict.fromkeys(o for spec in specs for o in spec.learning_objectives))[:12]
+
+
+async def make_handler(js: JetStreamContext, settings: ModulesSettings | None = None) -> StageWork:
+    settings = settings or ModulesSettings()
+    stage = ModulesStage(StageEmitter(EventStore(js, settings.stream_name), "modules", STAGE), js,
+                         ArtefactStore(js, settings.artefact_bucket), build_provider(settings), settings)
+    return StageWork(stage.handle, stage.give_up)

@@ -1,0 +1,44 @@
+"""One module through the provider, its content checked and stored in the Object Store."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from shared.bus.artefacts import ArtefactStore
+from shared.llm.provider import LLMProvider, ProviderError, Usage
+from shared.modules.models import ModuleContent, ModuleSpec
+from shared.modules.prompts import module_prompt
+from shared.modules.sources import SourceDoc
+from shared.stage_service import StageFailure
+
+
+@dataclass(frozen=True)
+class Written:
+    content: ModuleContent
+    content_ref: str
+    content_hash: str
+    usage: Usage
+
+
+def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
+    """Citations of documents that are not the module's: an LLM must not invent sources."""
+    allowed = set(spec.documents)
+    cited = [s.source.path for s in content.sections] + [c.source.path for c in content.code_examples] + [
+        q.source.path for q in content.assessment]
+    return sorted({path for path in cited if path not in allowed})
+
+
+async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str, task_id: str,
+                spec: ModuleSpec, sources: list[SourceDoc], course_sources: list[SourceDoc],
+                course_title: str) -> Written:
+    prompt = module_prompt(spec, sources, course_sources, course_title)
+    try:
+        completion = await provider.complete(prompt, ModuleContent)
+    except ProviderError as exc:
+        raise StageFailure(f"module {spec.position} '{spec.title}' could not be written: {exc}") from None
+    if invented := foreign_citations(completion.value, spec):
+        raise StageFailure(f"module {spec.position} '{spec.title}' cites documents it does not draw on: "
+                           f"{', '.join(invented[:5])}")
+    data = completion.value.model_dump_json().encode()
+    ref = await artefacts.put(course_id, f"{task_id}/modules/{spec.position:02d}-{spec.module_id}.json", data)
+    return Written(completion.value, ref, hashlib.sha256(data).hexdigest(), completion.usage)

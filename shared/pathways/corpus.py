@@ -1,0 +1,58 @@
+"""Everything a pathway variant may consult about the selected documents, computed once."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .graph import PrerequisiteGraph, documents_by_path
+from .models import PathwayDocument
+from .traits import band, focus_score, focus_terms, folder, peer_order
+
+LARGE_CORPUS = 6  # below this many documents no variant leaves anything out
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: dict[str, PathwayDocument]
+    graph: PrerequisiteGraph
+    overview: str | None
+    focus: frozenset[str]
+    target_minutes: int
+    topics: dict[str, str] = field(default_factory=dict)  # path → the topic it is grouped under
+    topic_order: tuple[str, ...] = ()  # topics by where they first appear in the peer order
+
+    @classmethod
+    def build(cls, documents: list[PathwayDocument], overview: str | None, additional_info: str,
+              target_minutes: int) -> Corpus:
+        by_path = documents_by_path(documents)
+        topics = shared_topics(list(by_path.values()))
+        in_order = sorted(by_path.values(), key=peer_order)
+        return cls(by_path, PrerequisiteGraph.build(by_path.values()),
+                   overview if overview in by_path else None, focus_terms(additional_info),
+                   target_minutes, topics, tuple(dict.fromkeys(topics[d.path] for d in in_order)))
+
+    @property
+    def is_large(self) -> bool:
+        return len(self.documents) >= LARGE_CORPUS
+
+    def focus_of(self, document: PathwayDocument) -> int:
+        return focus_score(document, self.focus)
+
+    def topic_rank(self, document: PathwayDocument) -> int:
+        return self.topic_order.index(self.topics[document.path])
+
+
+def shared_topics(documents: list[PathwayDocument]) -> dict[str, str]:
+    """Each document's topic: of its concepts and topics, the one most other documents share (ties:
+    the one it ranks first); a document sharing none falls back to its folder, then its band."""
+    def labels(document: PathwayDocument) -> list[str]:
+        raw = [*document.key_concepts, *document.related_topics]
+        found = [" ".join(label.lower().split()) for label in raw]
+        return list(dict.fromkeys(label for label in found if label))
+    spread = Counter(label for document in documents for label in labels(document))
+    topics = {}
+    for document in documents:
+        shared = [label for label in labels(document) if spread[label] >= 2]
+        best = max(shared, key=lambda label: spread[label], default=None)  # max keeps the first of equals
+        topics[document.path] = best or folder(document) or band(document).lower()
+    return topics

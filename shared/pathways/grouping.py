@@ -1,0 +1,138 @@
+"""Cutting a pathway's reading order into modules. Consecutive documents stay together while they
+share a topic and fit the target time; a module never splits a document, so a very long document
+can be a module alone. Every module's time counts practice for documents a learner works through."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .models import PathwayDocument, PlannedModule
+from .traits import COMPLEXITY_ORDER, TASK_TYPES, band, folder, humanise
+
+SLACK = 1.25  # a module may run this much over target rather than leave a document on its own
+TOPIC_BREAK = 0.5  # a change of topic starts a new module once the current one is this full
+SMALL = 0.25  # modules below this share of the target join their predecessor when they fit
+
+
+@dataclass(frozen=True)
+class ModuleStyle:
+    target_minutes: int
+    practice_ratio: float  # practice minutes per reading minute of tutorials, how-tos, examples
+    topic: Callable[[PathwayDocument], str]
+    heading: Callable[[list[PathwayDocument]], str] | None = None
+    max_objectives: int = 6
+
+    def cost(self, document: PathwayDocument) -> int:
+        if document.doc_type not in TASK_TYPES:
+            return document.reading_minutes
+        return document.reading_minutes + math.ceil(self.practice_ratio * document.reading_minutes)
+
+    def minutes(self, group: list[PathwayDocument]) -> int:
+        return sum(self.cost(document) for document in group)
+
+
+def build_modules(order: list[PathwayDocument], style: ModuleStyle) -> list[PlannedModule]:
+    groups = _merge_small(_split(order, style), style)
+    titles = _unique([_title(group, style) for group in groups])
+    return [PlannedModule(title=title, description=_description(group, style),
+                          learning_objectives=_objectives(group, style.max_objectives),
+                          documents=[d.path for d in group], estimated_minutes=max(1, style.minutes(group)),
+                          complexity_level=_dominant_complexity(group, style.cost))
+            for title, group in zip(titles, groups)]
+
+
+def _split(order: list[PathwayDocument], style: ModuleStyle) -> list[list[PathwayDocument]]:
+    groups, current, minutes = [], [], 0
+    for document in order:
+        cost = style.cost(document)
+        topic_changed = bool(current) and style.topic(document) != style.topic(current[-1])
+        if current and (minutes + cost > style.target_minutes * SLACK
+                        or (topic_changed and minutes >= style.target_minutes * TOPIC_BREAK)):
+            groups.append(current)
+            current, minutes = [], 0
+        current.append(document)
+        minutes += cost
+    return groups + [current] if current else groups
+
+
+def _merge_small(groups: list[list[PathwayDocument]], style: ModuleStyle) -> list[list[PathwayDocument]]:
+    merged: list[list[PathwayDocument]] = []
+    small = style.target_minutes * SMALL
+    for group in groups:
+        if (merged and min(style.minutes(group), style.minutes(merged[-1])) < small
+                and style.minutes(merged[-1]) + style.minutes(group) <= style.target_minutes * SLACK):
+            merged[-1] = merged[-1] + group
+        else:
+            merged.append(group)
+    return merged
+
+
+def default_heading(group: list[PathwayDocument]) -> str:
+    """"Getting started" for the opening overview, else the shared folder, else the main kind of reading."""
+    if group[0].doc_type == "overview":
+        return "Getting started"
+    folders = {folder(document) for document in group}
+    if len(folders) == 1 and "" not in folders:
+        return humanise(folders.pop())
+    bands = Counter(band(document) for document in group)
+    return next(band(d) for d in group if bands[band(d)] == max(bands.values()))
+
+
+def _title(group: list[PathwayDocument], style: ModuleStyle) -> str:
+    heading = (style.heading or default_heading)(group)
+    listed = list_titles([d.title.strip() or d.path for d in group])
+    text = listed if heading.lower() == listed.lower() else f"{heading}: {listed}"
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def list_titles(titles: list[str]) -> str:
+    if len(titles) <= 3:
+        return " and ".join(filter(None, [", ".join(titles[:-1]), titles[-1]]))
+    return f"{', '.join(titles[:2])} and {len(titles) - 2} more"
+
+
+def _unique(titles: list[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    unique = []
+    for title in titles:
+        seen[title] += 1
+        unique.append(title if seen[title] == 1 else f"{title[:188]} (part {seen[title]})")
+    return unique
+
+
+def _description(group: list[PathwayDocument], style: ModuleStyle) -> str:
+    count = f"{len(group)} document{'s' if len(group) > 1 else ''}"
+    practice = ", including time to try the steps" if any(d.doc_type in TASK_TYPES for d in group) \
+        and style.practice_ratio > 0 else ""
+    opening = re.split(r"(?<=[.!?])\s", group[0].summary.strip(), maxsplit=1)[0]
+    return f"{count}, about {style.minutes(group)} minutes{practice}. {opening}".strip()[:2000]
+
+
+def _objectives(group: list[PathwayDocument], limit: int) -> list[str]:
+    """Round-robin over the documents so each contributes; duplicates (ignoring case) once."""
+    pools = [d.learning_objectives for d in group] or [[]]
+    if not any(pools):
+        pools = [[f"Explain {concept}" for concept in d.key_concepts[:2]] for d in group]
+    chosen, seen = [], set()
+    for rank in range(max(map(len, pools))):
+        for objective in (pool[rank] for pool in pools if rank < len(pool)):
+            normal = " ".join(objective.lower().split())
+            if normal and normal not in seen and len(chosen) < limit:
+                seen.add(normal)
+                chosen.append(objective.strip())
+    return chosen
+
+
+def _dominant_complexity(group: list[PathwayDocument], cost: Callable[[PathwayDocument], int]) -> str:
+    return dominant_level((document.complexity_level, cost(document)) for document in group)
+
+
+def dominant_level(weighted: Iterable[tuple[str, int]]) -> str:
+    """The level most of the time is spent at; on a tie the higher one."""
+    weight: Counter[str] = Counter()
+    for level, minutes in weighted:
+        weight[level] += minutes
+    return max(COMPLEXITY_ORDER, key=lambda level: (weight[level], COMPLEXITY_ORDER.index(level)))

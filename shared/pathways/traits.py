@@ -1,0 +1,93 @@
+"""What the engine reads off one document: its kind of reading (band), its folder, how it ranks
+among peers, and how well it matches the user's free-text focus. Small rules, kept in one place so
+every pathway variant and the validation agree on them."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .models import PathwayDocument
+
+DOC_TYPE_ORDER = ("overview", "concept", "guide", "tutorial", "how-to", "example", "faq",
+                  "troubleshooting", "reference", "api", "changelog", "contributing", "other")
+COMPLEXITY_ORDER = ("beginner", "intermediate", "advanced")
+TASK_TYPES = frozenset({"tutorial", "how-to", "example"})  # documents a learner works through
+PROJECT_NOTES = frozenset({"changelog", "contributing", "other"})
+BAND_OF_TYPE = {"overview": "Overview", "concept": "Core concepts", "guide": "Guides",
+                "tutorial": "Tutorials", "how-to": "How-to", "example": "Examples",
+                "faq": "Troubleshooting and FAQ", "troubleshooting": "Troubleshooting and FAQ",
+                "reference": "Reference", "api": "Reference", "changelog": "Project notes",
+                "contributing": "Project notes", "other": "More"}
+_GENERIC_FOLDERS = frozenset({"", ".", "doc", "docs", "documentation", "source", "src", "content"})
+_STOPWORDS = frozenset("about after also and are but can does for from have how into more most "
+                       "only other over should some than that the their them then there these "
+                       "they this those through want what when which while will with would your".split())
+
+
+def doc_type_rank(document: PathwayDocument) -> int:
+    return DOC_TYPE_ORDER.index(document.doc_type)
+
+
+def complexity_rank(level: str) -> int:
+    return COMPLEXITY_ORDER.index(level)
+
+
+def navigation_rank(document: PathwayDocument) -> tuple[int, int]:
+    """Documents in the navigation first, in its order; the others after them."""
+    index = document.navigation_index
+    return (0, index) if index is not None else (1, 0)
+
+
+def peer_order(document: PathwayDocument) -> tuple:
+    """The tie-break among documents a pathway treats alike: navigation, doc type, complexity, path."""
+    return (navigation_rank(document), doc_type_rank(document),
+            complexity_rank(document.complexity_level), document.path)
+
+
+def band(document: PathwayDocument) -> str:
+    return BAND_OF_TYPE[document.doc_type]
+
+
+def folder(document: PathwayDocument) -> str:
+    """The document's folder when it says something ("docs/guides" → "guides"), else ""."""
+    parent = posixpath.dirname(document.path)
+    parts = [part for part in parent.split("/") if part.lower() not in _GENERIC_FOLDERS]
+    return parts[-1] if parts else ""
+
+
+def humanise(name: str) -> str:
+    words = re.sub(r"[-_\s]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
+def _stem(word: str) -> str:
+    # Crude on purpose: "deployment", "deploying" and "deploys" should all meet at "deploy".
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ers", "er", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {_stem(word) for word in words if len(word) >= 4 and word not in _STOPWORDS}
+
+
+def focus_terms(additional_info: str) -> frozenset[str]:
+    return frozenset(stems(additional_info))
+
+
+def document_stems(document: PathwayDocument) -> set[str]:
+    return stems(" ".join([document.title, document.path, *document.key_concepts, *document.related_topics]))
+
+
+def focus_score(document: PathwayDocument, terms: frozenset[str]) -> int:
+    """How many focus terms the document's title, path, concepts and topics mention."""
+    return len(terms & document_stems(document)) if terms else 0
+
+
+def matched_focus_words(additional_info: str, documents: list[PathwayDocument]) -> list[str]:
+    """The user's own words that some document matches, in the user's order ("deployment")."""
+    covered = set().union(*(document_stems(d) for d in documents)) if documents else set()
+    words = re.findall(r"[A-Za-z0-9]+", additional_info)
+    return list(dict.fromkeys(w.lower() for w in words if stems(w) and stems(w) <= covered))

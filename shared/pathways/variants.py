@@ -1,0 +1,153 @@
+"""The pathway variants, as data: which documents each leaves out, how it orders them (phase by
+kind of reading, then navigation/type/complexity/path), and how it cuts them into modules.
+
+- foundations-first: overview, concepts, then guides/tutorials/how-tos, troubleshooting, reference,
+  project notes. Uses every document, so every selected document is in at least one pathway.
+- hands-on: tasks first, each preceded just in time by the concepts it requires; documents
+  matching the user's focus words come first among equals; changelog, contributing and "other"
+  documents left out.
+- fast-track: the navigation order in fewer, longer modules with little practice time; leaves out
+  low-value documents (changelog, contributing, FAQ, advanced reference) unless required or in focus.
+- focus (only when the user's text matches some documents): those documents and what they require.
+- reference-deep-dive: reference/API first (after the concepts it requires), tasks as examples after.
+- by-topic: documents clustered by the concept most of them share; one topic after another."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from .corpus import Corpus
+from .grouping import list_titles
+from .models import PathwayDocument
+from .traits import PROJECT_NOTES, band, humanise, matched_focus_words
+
+Phase = Callable[[PathwayDocument, Corpus], int]
+
+_FOUNDATIONS = {"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2, "example": 2,
+                "faq": 3, "troubleshooting": 3, "reference": 4, "api": 4, "changelog": 5,
+                "contributing": 5, "other": 5}
+_HANDS_ON = {"tutorial": 0, "how-to": 0, "example": 0, "guide": 1, "faq": 2, "troubleshooting": 2,
+             "overview": 3, "concept": 3, "reference": 4, "api": 4, "changelog": 5,
+             "contributing": 5, "other": 5}
+_REFERENCE = {"overview": 0, "reference": 1, "api": 1, "concept": 2, "guide": 3, "how-to": 4,
+              "tutorial": 5, "example": 5, "faq": 6, "troubleshooting": 6, "changelog": 7,
+              "contributing": 7, "other": 7}
+
+
+def _phase_by_type(table: dict[str, int]) -> Phase:
+    return lambda document, corpus: table[document.doc_type]
+
+
+def _band_topic(document: PathwayDocument, corpus: Corpus) -> str:
+    return band(document)
+
+
+def _work_or_lookup(document: PathwayDocument, corpus: Corpus) -> str:
+    # Pulled-in concepts belong with the task that needs them, so only look-up material and
+    # project notes start modules of their own.
+    return {"reference": "lookup", "api": "lookup"}.get(document.doc_type, "notes" if document.doc_type
+                                                         in PROJECT_NOTES else "work")
+
+
+def _keeps_everything(document: PathwayDocument, corpus: Corpus) -> bool:
+    return False
+
+
+def _is_project_note(document: PathwayDocument, corpus: Corpus) -> bool:
+    return corpus.is_large and document.doc_type in PROJECT_NOTES and not corpus.focus_of(document)
+
+
+def _is_low_value(document: PathwayDocument, corpus: Corpus) -> bool:
+    deep_reference = document.doc_type in ("reference", "api") and document.complexity_level == "advanced"
+    low = document.doc_type in PROJECT_NOTES or document.doc_type == "faq" or deep_reference
+    return corpus.is_large and low and not corpus.focus_of(document)
+
+
+@dataclass(frozen=True)
+class Variant:
+    key: str
+    title: str
+    approach: str
+    audience: str
+    phase: Phase
+    leaves_out: Callable[[PathwayDocument, Corpus], bool] = _keeps_everything
+    pull_in: bool = False  # prerequisites just in time (else: stable topological order)
+    uses_focus: bool = False  # focus matches first among documents of the same phase
+    module_factor: float = 1.0  # module length relative to the target
+    practice_ratio: float = 0.5
+    topic: Callable[[PathwayDocument, Corpus], str] = _band_topic
+    heading: Callable[[list[PathwayDocument], Corpus], str] | None = None
+    max_objectives: int = 6
+
+
+FOUNDATIONS_FIRST = Variant(
+    "foundations-first", "Foundations first",
+    "Understanding before practice: the overview and concept documents first, then guides, tutorials "
+    "and how-tos, then troubleshooting, with reference material last. Uses every selected document.",
+    "Newcomers who want to see how the project fits together before using it.",
+    _phase_by_type(_FOUNDATIONS))
+
+HANDS_ON = Variant(
+    "hands-on", "Hands-on",
+    "Learning by doing: tutorials, how-tos and examples come first, each preceded by just the concept "
+    "documents it needs; the remaining background and the reference come at the end, with extra "
+    "practice time in every task module.",
+    "Developers who learn best by building something and looking things up as they go.",
+    _phase_by_type(_HANDS_ON), _is_project_note, pull_in=True, uses_focus=True, practice_ratio=1.0,
+    topic=_work_or_lookup)
+
+FAST_TRACK = Variant(
+    "fast-track", "Fast track",
+    "The shortest route: the project's own navigation order in fewer, longer modules with little "
+    "practice time, skipping release notes, contribution rules, FAQs and advanced reference unless "
+    "a kept document depends on them.",
+    "Experienced developers who need to become productive quickly.",
+    lambda document, corpus: 0, _is_low_value, module_factor=1.5, practice_ratio=0.25, max_objectives=4)
+
+REFERENCE_DEEP_DIVE = Variant(
+    "reference-deep-dive", "Reference deep-dive",
+    "Interfaces first: the reference and API documents (after the concepts they rely on), then guides, "
+    "with how-tos and tutorials as worked examples at the end.",
+    "Developers who know the domain and want the exact interfaces before the walkthroughs.",
+    _phase_by_type(_REFERENCE), practice_ratio=0.25)
+
+
+def _dominant_topic(group: list[PathwayDocument], corpus: Corpus) -> str:
+    topics = [corpus.topics[document.path] for document in group]
+    counts = Counter(topics)
+    return humanise(next(topic for topic in topics if counts[topic] == max(counts.values())))
+
+
+BY_TOPIC = Variant(
+    "by-topic", "By topic",
+    "One area at a time: documents are grouped by the concept they share, and each topic runs from "
+    "its concepts through its guides to its reference before the next topic starts.",
+    "Learners who want to master one part of the project at a time.",
+    lambda document, corpus: corpus.topic_rank(document) * 10 + _FOUNDATIONS[document.doc_type],
+    topic=lambda document, corpus: corpus.topics[document.path], heading=_dominant_topic)
+
+
+def focus_variant(corpus: Corpus, additional_info: str) -> Variant | None:
+    """A pathway narrowed to the user's stated focus, when it matches some but not all documents."""
+    matching = [d for d in corpus.documents.values() if corpus.focus_of(d)]
+    if not matching or len(matching) == len(corpus.documents):
+        return None
+    words = list_titles(matched_focus_words(additional_info, matching)[:3])
+    return Variant(
+        "focus", f"Focus: {words}",
+        f"Only what you asked about ({words}): {_count(matching, 'matching document')} and the "
+        "documents they require, in hands-on order.",
+        f"Learners who want {words} and nothing else yet.",
+        _phase_by_type(_HANDS_ON), lambda document, c: not c.focus_of(document), pull_in=True,
+        uses_focus=True, practice_ratio=1.0, topic=_work_or_lookup)
+
+
+def _count(items: list, noun: str) -> str:
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
+
+
+def variants_for(corpus: Corpus, additional_info: str) -> list[Variant]:
+    focus = focus_variant(corpus, additional_info)
+    return [FOUNDATIONS_FIRST, HANDS_ON, FAST_TRACK, *([focus] if focus else []),
+            REFERENCE_DEEP_DIVE, BY_TOPIC]
