@@ -1,0 +1,115 @@
+"""Stage 4's offline engine (DESIGN §5): writes a module's content from its source documents alone,
+deterministically — the same documents always give the same module. It answers with the same
+`ModuleContent` an LLM fills, so the rest of the stage does not care which wrote it."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .content import code_examples, content_sections, key_points
+from .markdown_text import code_span, escape_markdown
+from .models import ModuleContent, ModuleSpec
+from .questions import build_assessment
+from .sources import SourceDoc, concept_key, definitions, sentences
+
+__all__ = ["SourceDoc", "write_module"]
+MAX_OBJECTIVES = 6
+
+
+def write_module(spec: ModuleSpec, sources: Sequence[SourceDoc],
+                 course_sources: Sequence[SourceDoc] = ()) -> ModuleContent:
+    """`sources` are the module's documents; `course_sources` (optional, may include them) widen
+    the pool of wrong answers for multiple-choice questions to the whole course."""
+    ordered = in_spec_order(spec, sources)
+    objectives = objectives_for(spec, ordered)
+    concepts = concepts_of(ordered)
+    return ModuleContent(
+        title=spec.title, introduction=introduction(spec, ordered, objectives),
+        learning_objectives=objectives,
+        sections=content_sections(ordered), code_examples=code_examples(ordered),
+        key_points=key_points(ordered, definitions(ordered)), conclusion=conclusion(spec, ordered, concepts),
+        assessment=build_assessment(ordered, course_sources), summary=summary(spec, ordered))
+
+
+def in_spec_order(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> list[SourceDoc]:
+    """The pathway's reading order; documents it does not list keep their order, after it."""
+    rank = {path: n for n, path in enumerate(spec.documents)}
+    return sorted(sources, key=lambda doc: rank.get(doc.path, len(rank)))
+
+
+def objectives_for(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> list[str]:
+    if spec.learning_objectives:
+        return list(spec.learning_objectives)
+    found = _unique(objective for doc in sources for objective in doc.learning_objectives)
+    if not found:
+        found = [f"Explain what “{concept}” means and where it is used"
+                 for concept in concepts_of(sources)[:3]]
+    return (found or [f"Work through {doc.display_title}" for doc in sources])[:MAX_OBJECTIVES]
+
+
+def concepts_of(sources: Sequence[SourceDoc]) -> list[str]:
+    seen, concepts = set(), []
+    for concept in (c.strip() for doc in sources for c in doc.key_concepts):
+        if concept and concept_key(concept) not in seen:
+            seen.add(concept_key(concept))
+            concepts.append(concept)
+    return concepts
+
+
+def introduction(spec: ModuleSpec, sources: Sequence[SourceDoc], objectives: Sequence[str]) -> str:
+    covered = _listed([doc.display_title for doc in sources])
+    what = spec.description.strip() or (f"This module covers {covered}." if covered else spec.title)
+    parts = [escape_markdown(what)]
+    why = next((_gist(doc) for doc in sources if _gist(doc)), "")
+    if why:
+        parts.append(f"Why it matters: {escape_markdown(why)}")
+    if objectives:
+        parts.append("By the end of it you should be able to:\n\n"
+                     + "\n".join(f"- {escape_markdown(objective)}" for objective in objectives))
+    if sources:
+        parts.append("It draws on these documents:\n\n" + "\n".join(
+            f"- {code_span(doc.path)}: {escape_markdown(doc.display_title)}" for doc in sources))
+    if spec.estimated_minutes:
+        parts.append(f"Expect about {spec.estimated_minutes} minutes at {spec.complexity_level} level.")
+    return "\n\n".join(parts)
+
+
+def conclusion(spec: ModuleSpec, sources: Sequence[SourceDoc], concepts: Sequence[str]) -> str:
+    covered = _listed([doc.display_title for doc in sources]) or spec.title
+    parts = [f"You have worked through {escape_markdown(covered)}."]
+    if concepts:
+        parts.append(f"The ideas to keep are {escape_markdown(_listed(list(concepts[:5])))}.")
+    parts.append("Check your understanding with the questions of the assessment; each answer points "
+                 "back to the section it comes from, so you can reread it.")
+    return " ".join(parts)
+
+
+def summary(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> str:
+    lines = [f"**{escape_markdown(spec.title)}** drew on {len(sources)} document"
+             f"{'' if len(sources) == 1 else 's'}:", ""]
+    for doc in sources:
+        gist = _gist(doc) or "(no prose to summarise)"
+        title = escape_markdown(doc.display_title)
+        lines.append(f"- **{title}** ({code_span(doc.path)}): {escape_markdown(gist)}")
+    return "\n".join(lines)
+
+
+def _gist(doc: SourceDoc) -> str:
+    """Stage 2's summary, else the document's first two sentences."""
+    complete = [sentence for sentence in sentences(doc.parsed.text) if sentence.endswith((".", "!"))]
+    return doc.summary.strip() or " ".join(complete[:2])
+
+
+def _listed(items: list[str]) -> str:
+    items = [item for item in items if item]
+    if len(items) < 2:
+        return items[0] if items else ""
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _unique(items) -> list[str]:
+    seen, unique = set(), []
+    for item in (i.strip() for i in items):
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            unique.append(item)
+    return unique

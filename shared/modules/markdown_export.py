@@ -1,0 +1,125 @@
+"""The Markdown folder of an export: `index.md` and `modules/NN-slug.md`. Plain text (titles,
+questions) is escaped; Markdown written by the engine or an LLM is neutralised (no raw HTML, no
+images, only web/mail links), so the files are safe in any Markdown viewer."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, fence_language,
+                           module_meta, module_pages, neighbours)
+from .markdown_text import escape_markdown as esc
+from .markdown_text import code_span, neutralise_markdown
+from .models import CodeExample, Citation, Question
+
+
+def markdown_files(course: CourseExport) -> dict[str, str]:
+    pages = module_pages(course)
+    files = {"index.md": index_markdown(course, pages)}
+    for page in pages:
+        files[f"modules/{page.stem}.md"] = module_markdown(pages, page)
+    return files
+
+
+def index_markdown(course: CourseExport, pages: Sequence[ModulePage]) -> str:
+    parts = [f"# {esc(course.title)}", esc(course.description)]
+    if course.pathway_title or course.pathway_description:
+        parts += [f"## Pathway: {esc(course.pathway_title)}", esc(course.pathway_description)]
+    if course.pathway_objectives:
+        parts += ["### What you will learn", _bullets(course.pathway_objectives)]
+    parts.append("## Modules")
+    parts.append("\n".join(f"{page.number}. [{esc(page.content.title)}](modules/{page.stem}.md)"
+                           f"{_dash(page.spec.description)} *({module_meta(page.spec)})*" for page in pages))
+    return _joined(parts)
+
+
+def module_markdown(pages: Sequence[ModulePage], page: ModulePage) -> str:
+    content, navigation = page.content, _navigation(pages, page)
+    sections, loose_examples = examples_by_section(content)
+    parts = [navigation, f"# Module {page.number}: {esc(content.title)}", f"*{module_meta(page.spec)}*",
+             "## Introduction", _safe(content.introduction)]
+    if content.learning_objectives:
+        parts += ["## Learning objectives", _bullets(content.learning_objectives)]
+    if sections:
+        parts.append("## Content")
+    for section, examples in sections:
+        parts += [f"### {esc(section.title)}", _safe(section.body_markdown), _source_line(section.source)]
+        parts += [_example(example, with_source=False) for example in examples]
+    if loose_examples:
+        parts += ["## More code examples"] + [_example(example, with_source=True)
+                                              for example in loose_examples]
+    if content.key_points:
+        parts += ["## Key points", "\n".join(f"- {_safe(_one_line(point))}" for point in content.key_points)]
+    if content.conclusion:
+        parts += ["## Conclusion", _safe(content.conclusion)]
+    if content.assessment:
+        parts += ["## Assessment"] + [_question(n, q) for n, q in enumerate(content.assessment, start=1)]
+    if content.summary:
+        parts += ["## Summary", _safe(content.summary)]
+    parts += ["---", navigation]
+    return _joined(parts)
+
+
+def _navigation(pages: Sequence[ModulePage], page: ModulePage) -> str:
+    previous, following = neighbours(pages, page)
+    links = ["[Course index](../index.md)"]
+    if previous:
+        links.append(f"[Previous: {esc(previous.content.title)}]({previous.stem}.md)")
+    if following:
+        links.append(f"[Next: {esc(following.content.title)}]({following.stem}.md)")
+    return " · ".join(links)
+
+
+def _source_line(source: Citation) -> str:
+    heading = f" — {esc(source.heading)}" if source.heading else ""
+    return f"Source: {code_span(source.path)}{heading}"
+
+
+def _example(example: CodeExample, with_source: bool) -> str:
+    longest_run = max((len(run) for run in re.findall(r"`+", example.code)), default=0)
+    fence = "`" * max(3, longest_run + 1)
+    block = f"{fence}{fence_language(example.language)}\n{example.code}\n{fence}"
+    caption = f"*{esc(example.caption)}*" if example.caption else ""
+    if with_source:
+        caption = f"{caption} — {_source_line(example.source)}".lstrip(" —")
+    return _joined([block, caption]).rstrip("\n")
+
+
+def _question(number: int, question: Question) -> str:
+    kind = question.kind.replace("_", " ")
+    parts = [f"**{number}. {esc(question.prompt)}** ({kind})"]
+    if question.options:
+        parts.append("\n".join(f"- {_option_label(n)}. {esc(option)}"
+                               for n, option in enumerate(question.options)))
+    # <details> keeps the answer folded on GitHub and most viewers; the blank lines around the
+    # body let Markdown inside it render.
+    answer = (f"<details>\n<summary>Answer</summary>\n\n**Answer:** {esc(question.answer)}\n\n"
+              f"{esc(question.explanation)}\n\n{_source_line(question.source)}\n\n</details>")
+    parts.append(answer)
+    return "\n\n".join(parts)
+
+
+def _option_label(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def _safe(markdown: str) -> str:
+    return neutralise_markdown(markdown.strip(), content_link_ok)
+
+
+def _bullets(items: Sequence[str]) -> str:
+    return "\n".join(f"- {esc(item)}" for item in items)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())     # for text that sits inside a list item
+
+
+def _dash(text: str) -> str:
+    text = _one_line(text)
+    return f" — {esc(text)}" if text else ""
+
+
+def _joined(parts: Sequence[str]) -> str:
+    return "\n\n".join(part for part in parts if part.strip()) + "\n"
+

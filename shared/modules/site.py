@@ -1,0 +1,165 @@
+"""The static HTML site of an export: `index.html`, `modules/NN-slug.html`, `assets/style.css`.
+No JavaScript (answers fold in <details>), no external requests, a Content-Security-Policy that
+forbids scripts, and every piece of text escaped: generated Markdown goes through our renderer,
+plain text through html.escape."""
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, module_meta,
+                           module_pages, neighbours)
+from .markdown_render import code_html, render_inline, render_markdown
+from .models import Citation, CodeExample, ModuleContent, Question
+from .site_style import STYLE
+
+CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+
+
+def html_files(course: CourseExport) -> dict[str, bytes]:
+    pages = module_pages(course)
+    files = {"index.html": index_html(course, pages), "assets/style.css": STYLE}
+    for page in pages:
+        files[f"modules/{page.stem}.html"] = module_html(course, pages, page)
+    return {name: text.encode("utf-8") for name, text in files.items()}
+
+
+def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
+    body = [f"<h1>{escape(course.title)}</h1>", _paragraphs(course.description)]
+    if course.pathway_title or course.pathway_description:
+        body += [f'<section class="pathway"><h2>Pathway: {escape(course.pathway_title)}</h2>',
+                 _paragraphs(course.pathway_description)]
+        if course.pathway_objectives:
+            body += ["<h3>What you will learn</h3>", _list(course.pathway_objectives)]
+        body.append("</section>")
+    cards = "".join(
+        f'<li><a href="modules/{page.stem}.html">{escape(page.content.title)}</a>'
+        f'<p>{escape(page.spec.description)}</p><p class="meta">{escape(module_meta(page.spec))}</p></li>'
+        for page in pages)
+    body.append(f'<h2>Modules</h2><ol class="modules">{cards}</ol>')
+    return _page(course, pages, None, course.title, "\n".join(body))
+
+
+def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
+    content = page.content
+    body = [_pager(pages, page),
+            f'<header class="module-head"><p class="eyebrow">Module {page.number} of {len(pages)}</p>'
+            f'<h1>{escape(content.title)}</h1><p class="meta">{escape(module_meta(page.spec))}</p></header>',
+            _part("introduction", "Introduction", _markdown(content.introduction))]
+    if content.learning_objectives:
+        body.append(_part("objectives", "Learning objectives", _list(content.learning_objectives)))
+    body.append(_main_content(content))
+    if content.key_points:
+        points = "".join(f"<li>{render_inline(_one_line(point), content_link_ok)}</li>"
+                         for point in content.key_points)
+        body.append(_part("key-points", "Key points", f"<ul>{points}</ul>"))
+    if content.conclusion:
+        body.append(_part("conclusion", "Conclusion", _markdown(content.conclusion)))
+    if content.assessment:
+        quiz = "".join(_question(question) for question in content.assessment)
+        body.append(_part("assessment", "Check your understanding", f'<ol class="quiz">{quiz}</ol>'))
+    if content.summary:
+        body.append(_part("summary", "Summary", _markdown(content.summary)))
+    body.append(_pager(pages, page))
+    return _page(course, pages, page, f"{content.title} · {course.title}", "\n".join(body))
+
+
+def _main_content(content: ModuleContent) -> str:
+    sections, loose = examples_by_section(content)
+    parts = []
+    for number, (section, examples) in enumerate(sections, start=1):
+        parts.append(f'<section class="topic" id="topic-{number}"><h3>{escape(section.title)}</h3>'
+                     f"{_markdown(section.body_markdown, heading_offset=3)}{_source(section.source)}"
+                     + "".join(_figure(example, with_source=False) for example in examples) + "</section>")
+    if loose:
+        parts.append("<h3>More code examples</h3>" + "".join(_figure(e, with_source=True) for e in loose))
+    return _part("content", "Content", "\n".join(parts)) if parts else ""
+
+
+def _figure(example: CodeExample, with_source: bool) -> str:
+    caption = escape(example.caption)
+    if with_source:
+        caption = f"{caption} {_source(example.source, tag='span')}"
+    code = code_html(example.code, example.language)
+    return f'<figure class="code">{code}<figcaption>{caption}</figcaption></figure>'
+
+
+def _source(source: Citation, tag: str = "p") -> str:
+    heading = f" — {escape(source.heading)}" if source.heading else ""
+    return f'<{tag} class="source">Source: <code>{escape(source.path)}</code>{heading}</{tag}>'
+
+
+def _question(question: Question) -> str:
+    options = "".join(f"<li>{escape(option)}</li>" for option in question.options)
+    options = f'<ol class="options" type="A">{options}</ol>' if options else ""
+    return (f'<li class="question"><p class="prompt">{escape(question.prompt)} '
+            f'<span class="kind">{escape(question.kind.replace("_", " "))}</span></p>{options}'
+            f'<details><summary>Show answer</summary>'
+            f'<p><strong>Answer:</strong> {escape(question.answer)}</p>'
+            f'<p class="explanation">{escape(question.explanation)}</p>{_source(question.source)}'
+            f'</details></li>')
+
+
+def _pager(pages: Sequence[ModulePage], page: ModulePage) -> str:
+    previous, following = neighbours(pages, page)
+    links = ['<a href="../index.html">Course index</a>']
+    if previous:
+        links.append(f'<a rel="prev" href="{previous.stem}.html">← {escape(previous.content.title)}</a>')
+    if following:
+        links.append(f'<a rel="next" href="{following.stem}.html">{escape(following.content.title)} →</a>')
+    return f'<nav class="pager" aria-label="Module navigation">{"".join(links)}</nav>'
+
+
+def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage | None, title: str,
+          main: str) -> str:
+    root, here = ("../", "") if current else ("", "modules/")
+    sidebar = "".join(
+        f'<li><a href="{here}{page.stem}.html"{_current(page, current)}>{escape(page.content.title)}</a></li>'
+        for page in pages)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="referrer" content="no-referrer">
+<title>{escape(title)}</title>
+<link rel="stylesheet" href="{root}assets/style.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to the content</a>
+<header class="site-header"><a href="{root}index.html">{escape(course.title)}</a></header>
+<div class="layout">
+<nav class="sidebar" aria-label="Modules"><h2>Modules</h2><ol>{sidebar}</ol></nav>
+<main id="main">
+{main}
+</main>
+</div>
+<footer class="site-footer">Made by coursegen from the repository's documentation.</footer>
+</body>
+</html>
+"""
+
+
+def _current(page: ModulePage, current: ModulePage | None) -> str:
+    return ' aria-current="page"' if current is not None and page.number == current.number else ""
+
+
+def _part(anchor: str, title: str, inner: str) -> str:
+    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{inner}</section>'
+
+
+def _markdown(text: str, heading_offset: int = 2) -> str:
+    return render_markdown(text, content_link_ok, heading_offset)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
+
+
+def _list(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"

@@ -1,0 +1,169 @@
+"""The facts stage 4 builds a module from: each source document's parsed text and its stage 2
+analysis, split into sentences that keep their place (path + section), and the definitional
+sentences among them ("A broker is a server process that ..."). Pure functions, no I/O."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from shared.docs.model import ParsedDocument, Section
+
+from .models import Citation
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One document of a module: the parsed file and what stage 2 said about it."""
+    parsed: ParsedDocument
+    title: str = ""
+    doc_type: str = "other"
+    key_concepts: Sequence[str] = ()
+    learning_objectives: Sequence[str] = ()
+    summary: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.parsed.path
+
+    @property
+    def display_title(self) -> str:
+        return (self.title or self.parsed.title or self.parsed.path).strip()
+
+
+@dataclass(frozen=True)
+class Statement:
+    sentence: str
+    source: Citation
+    section_title: str      # the heading, or the document's title for its top
+
+
+@dataclass(frozen=True)
+class Definition:
+    article: str            # "A", "An", "The" or "" as written
+    term: str               # "broker"
+    verb: str               # "is", "are", "refers to", "means"
+    predicate: str          # "a server process that stores messages"
+    statement: Statement
+
+    @property
+    def concept(self) -> str:
+        return concept_key(self.term)
+
+
+# Openers that point at something said before or around the sentence: out of context, such a
+# sentence means nothing, so it makes no question.
+_ANAPHORIC = {"it", "this", "that", "these", "those", "there", "here", "they", "he", "she", "which",
+              "such", "see", "below", "above", "following", "next", "then", "so", "also"}
+# Words that cannot be (part of) the term a definition defines.
+_NOT_A_TERM = _ANAPHORIC | {"what", "who", "we", "you", "each", "every", "all", "one", "not", "now",
+                            "result", "default", "goal", "idea"}
+_DEFINITION = re.compile(
+    r"^(?:(?P<article>A|An|The)\s+)?(?P<term>[A-Za-z][\w.+#/-]*(?:[ -][A-Za-z][\w.+#/-]*){0,3})\s+"
+    r"(?P<verb>is|are|refers to|means)\s+(?P<predicate>.+?)[.!]?$")
+_ARTICLE_LED = re.compile(r"^(?:a|an|the|one|any)\s", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[`])")
+
+
+def citation_for(doc: SourceDoc, section: Section) -> Citation:
+    if section.heading is None:
+        return Citation(path=doc.path)
+    return Citation(path=doc.path, heading=section.heading.text, anchor=section.heading.anchor)
+
+
+def section_title(doc: SourceDoc, section: Section) -> str:
+    heading = section.heading.text.strip() if section.heading is not None else ""
+    return heading or doc.display_title
+
+
+def source_phrase(citation: Citation) -> str:
+    """How an explanation names its source: "From docs/a.md, section 'Brokers'"."""
+    if citation.heading:
+        return f"From {citation.path}, section '{citation.heading}'"
+    return f"From {citation.path}"
+
+
+def prose_chunks(text: str) -> list[list[str]]:
+    """Paragraphs as lists of logical lines: a wrapped line (one that continues in lower case after
+    a line without closing punctuation) is joined to the previous one; other lines stay apart,
+    because parsers leave list items one per line without their markers."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for raw in paragraph.splitlines():
+            line = " ".join(raw.split())
+            if not line:
+                continue
+            if lines and not lines[-1].endswith((".", "!", "?", ":", ";")) and line[0].islower():
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for lines in prose_chunks(text) for line in lines
+            for part in _SENTENCE_END.split(line) if part.strip()]
+
+
+def is_statement(sentence: str) -> bool:
+    """A sentence that can stand alone as a fact: complete, declarative, not too short or long."""
+    words = sentence.split()
+    first = words[0].lower().strip(",:") if words else ""
+    return (5 <= len(words) <= 40 and sentence.endswith(".") and sentence[0].isupper()
+            and first not in _ANAPHORIC and "?" not in sentence)
+
+
+def statements(doc: SourceDoc) -> Iterator[Statement]:
+    for section in doc.parsed.sections:
+        citation, title = citation_for(doc, section), section_title(doc, section)
+        for sentence in sentences(section.text):
+            if is_statement(sentence):
+                yield Statement(sentence, citation, title)
+
+
+def definition_in(statement: Statement) -> Definition | None:
+    match = _DEFINITION.match(statement.sentence)
+    if match is None:
+        return None
+    term, verb, predicate = match["term"], match["verb"], match["predicate"].strip()
+    if any(word.lower() in _NOT_A_TERM or word in ("is", "are") for word in term.split()):
+        return None
+    # "X is easy to install" says something about X; "X is a/the ..." says what X is.
+    if verb in ("is", "are") and not _ARTICLE_LED.match(predicate):
+        return None
+    if len(predicate.split()) < 3:
+        return None
+    return Definition(match["article"] or "", term, verb, predicate, statement)
+
+
+def definitions(sources: Sequence[SourceDoc]) -> list[Definition]:
+    """The first definition of each concept, in reading order."""
+    found: dict[str, Definition] = {}
+    for doc in sources:
+        for statement in statements(doc):
+            definition = definition_in(statement)
+            if definition is not None and definition.concept not in found:
+                found[definition.concept] = definition
+    return list(found.values())
+
+
+def concept_key(phrase: str) -> str:
+    """A concept's identity: lower case, without a leading article, last word singular."""
+    words = re.sub(r"^(a|an|the)\s+", "", " ".join(phrase.lower().split())).split(" ")
+    last = words[-1]
+    if last.endswith(("sses", "ches", "shes", "xes")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        last = last[:-1]
+    return " ".join(words[:-1] + [last])
+
+
+def mention_of(concept: str, sentence: str) -> re.Match[str] | None:
+    """Where the sentence names the concept (singular or plural, any case), if it does."""
+    if not concept.strip():
+        return None
+    pattern = r"\b" + re.escape(concept.strip()) + r"(?:e?s)?\b"
+    return re.search(pattern, sentence, re.IGNORECASE)

@@ -1,0 +1,216 @@
+"""Stage 4's offline engine: a module written from its documents alone — content in reading order
+with citations, code examples, key points, and an assessment built from real statements."""
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from shared.docs.parsing import parse
+from shared.modules.engine import SourceDoc, write_module
+from shared.modules.models import Citation, ModuleContent, ModuleSpec, Question
+
+ARCHITECTURE_PATH, GETTING_STARTED_PATH = "docs/concepts/architecture.md", "docs/getting-started.md"
+ARCHITECTURE = """# Architecture
+
+Skyline is a streaming platform for small teams. This page explains its moving parts.
+
+## Brokers
+
+A broker is a server process that stores messages and serves them to clients.
+Brokers replicate every topic to two peers, so losing one machine loses no data.
+
+## Topics
+
+A topic is a named log of messages that producers append to.
+Each topic is split into partitions that brokers share between them.
+
+## Consumers
+
+A consumer is a client that reads messages from one or more topics.
+Consumers remember their offset, so a restart resumes where it stopped.
+"""
+GETTING_STARTED = """# Getting started
+
+This guide installs Skyline and starts a broker on your own machine.
+
+## Installation
+
+Install the package with pip:
+
+```bash
+pip install skyline
+```
+
+## Starting the broker
+
+Run the server on a port of your choice. The default port is 7000.
+
+```bash
+skyline serve --port 7000
+```
+
+Then check that it answers:
+
+```python
+import skyline
+client = skyline.connect("localhost:7000")
+print(client.ping())
+```
+"""
+DOCUMENTS = {ARCHITECTURE_PATH: ARCHITECTURE, GETTING_STARTED_PATH: GETTING_STARTED}
+
+
+def architecture() -> SourceDoc:
+    return SourceDoc(parse(ARCHITECTURE_PATH, ARCHITECTURE), title="Architecture", doc_type="concept",
+                     key_concepts=["broker", "topic", "consumer"],
+                     learning_objectives=["Explain what a broker does"],
+                     summary="How Skyline's brokers, topics and consumers fit together.")
+
+
+def getting_started() -> SourceDoc:
+    return SourceDoc(parse(GETTING_STARTED_PATH, GETTING_STARTED), title="Getting started",
+                     doc_type="tutorial", key_concepts=["installation"],
+                     learning_objectives=["Install Skyline", "Start a broker"])
+
+
+SPEC = ModuleSpec(module_id="m1", position=1, title="Skyline essentials", description="",
+                  documents=[ARCHITECTURE_PATH, GETTING_STARTED_PATH], estimated_minutes=30)
+
+
+@pytest.fixture(scope="module")
+def module() -> ModuleContent:
+    return write_module(SPEC, [architecture(), getting_started()])
+
+
+def headings_of(path: str) -> set[str]:
+    return {heading.text for heading in parse(path, DOCUMENTS[path]).headings} | {""}
+
+
+def test_a_definition_becomes_a_what_is_question_answered_by_the_source_sentence(module):
+    broker = [q for q in module.assessment if q.prompt == "What is a broker?"]
+    assert len(broker) == 1
+    assert "server process" in broker[0].answer
+    assert broker[0].source == Citation(path=ARCHITECTURE_PATH, heading="Brokers", anchor="brokers")
+    assert broker[0].explanation.startswith(f"From {ARCHITECTURE_PATH}, section 'Brokers': ")
+    assert "A broker is a server process that stores messages" in broker[0].explanation
+
+
+def test_multiple_choice_distractors_are_other_concepts_real_definitions(module):
+    choice = next(q for q in module.assessment if q.kind == "multiple_choice" and q.prompt.startswith("What"))
+    assert choice.answer in choice.options and len(choice.options) >= 3
+    for option in choice.options:
+        assert option[0].lower() + option[1:] in ARCHITECTURE    # every option is real text
+
+
+def test_every_question_cites_a_real_section_of_one_of_the_modules_documents(module):
+    assert 3 <= len(module.assessment) <= 8
+    assert len({q.prompt for q in module.assessment}) == len(module.assessment)
+    for question in module.assessment:
+        assert question.source.path in SPEC.documents
+        assert question.source.heading in headings_of(question.source.path)
+        assert question.source.path in question.explanation
+        if question.kind != "short_answer":
+            assert question.answer in question.options
+
+
+def test_a_false_statement_swaps_the_concept_and_its_explanation_gives_the_real_sentence(module):
+    false = [q for q in module.assessment if q.kind == "true_false" and q.answer == "False"]
+    assert false, [q.prompt for q in module.assessment]
+    claim = false[0].prompt.removeprefix("True or false: ")
+    assert claim not in ARCHITECTURE
+    quoted = false[0].explanation.split("“")[1].split("”")[0]
+    assert quoted in ARCHITECTURE and quoted.split(" is ")[1] == claim.split(" is ")[1]
+
+
+def test_a_command_question_comes_from_the_shell_example_of_its_section(module):
+    serve = next(q for q in module.assessment if "Starting the broker" in q.prompt)
+    assert serve.answer == "skyline serve --port 7000"
+    assert "pip install skyline" in serve.options
+    assert serve.source.heading == "Starting the broker" and serve.source.path == GETTING_STARTED_PATH
+    assert "Run the server on a port of your choice." in serve.explanation
+
+
+def test_code_examples_keep_language_code_and_the_section_they_come_from(module):
+    install = next(e for e in module.code_examples if "pip install skyline" in e.code)
+    assert install.language == "bash"
+    assert install.caption == "Installation"
+    assert install.source == Citation(path=GETTING_STARTED_PATH, heading="Installation",
+                                      anchor="installation")
+    assert [e.language for e in module.code_examples] == ["bash", "bash", "python"]
+
+
+def test_sections_follow_the_pathways_document_order_and_cite_real_headings():
+    spec = SPEC.model_copy(update={"documents": [GETTING_STARTED_PATH, ARCHITECTURE_PATH]})
+    content = write_module(spec, [architecture(), getting_started()])
+    paths = [section.source.path for section in content.sections]
+    assert paths == sorted(paths, key=spec.documents.index) and paths[0] == GETTING_STARTED_PATH
+    assert [s.title for s in content.sections if s.source.path == ARCHITECTURE_PATH] == \
+        ["Architecture", "Brokers", "Topics", "Consumers"]
+    for section in content.sections:
+        assert section.source.heading in headings_of(section.source.path)
+    brokers = next(s for s in content.sections if s.title == "Brokers")
+    assert brokers.body_markdown.startswith("A broker is a server process")
+
+
+def test_key_points_pair_each_key_concept_with_its_defining_sentence(module):
+    broker = next(point for point in module.key_points if "broker" in point.lower())
+    assert broker.startswith("**broker**: A broker is a server process")
+    assert ARCHITECTURE_PATH in broker
+
+
+def test_introduction_objectives_conclusion_and_summary_come_from_the_sources(module):
+    assert module.learning_objectives == ["Explain what a broker does", "Install Skyline", "Start a broker"]
+    assert f"`{ARCHITECTURE_PATH}`" in module.introduction
+    assert f"`{GETTING_STARTED_PATH}`" in module.introduction
+    assert "- Install Skyline" in module.introduction
+    assert "broker, topic, consumer" in module.conclusion
+    assert "How Skyline's brokers, topics and consumers fit together." in module.summary
+
+
+def test_the_same_sources_always_give_the_same_module(module):
+    again = write_module(SPEC, [getting_started(), architecture()])   # order of the list does not matter
+    assert again.model_dump() == module.model_dump()
+
+
+def test_a_long_section_is_shortened_at_a_sentence_and_points_to_its_document():
+    sentences = " ".join(f"Sentence number {n} explains one more detail." for n in range(150))
+    long_text = f"# Guide\n\n## Details\n\n{sentences}"
+    doc = SourceDoc(parse("docs/long.md", long_text))
+    section = write_module(SPEC.model_copy(update={"documents": ["docs/long.md"]}), [doc]).sections[0]
+    assert len(section.body_markdown.split()) < 300
+    assert section.body_markdown.rstrip().endswith("*Shortened here: the rest is in `docs/long.md`.*")
+
+
+def test_plain_statements_give_fill_in_and_true_false_questions_and_no_prose_gives_none():
+    prose = ("# Notes\n\n## Limits\n\nEvery message must be smaller than one megabyte.\n\n"
+             "## Retention\n\nBrokers delete log segments older than seven days.\n")
+    doc = SourceDoc(parse("docs/notes.md", prose), key_concepts=["segment"])
+    questions = write_module(SPEC.model_copy(update={"documents": ["docs/notes.md"]}), [doc]).assessment
+    assert [(q.kind, q.answer) for q in questions] == [("true_false", "True"), ("short_answer", "segments")]
+    assert "Every message must be smaller than one megabyte." in questions[0].explanation
+    assert questions[1].prompt == "Fill in the blank: “Brokers delete log _____ older than seven days.”"
+    assert questions[1].source.heading == "Retention"
+    code_only = SourceDoc(parse("docs/code.md", "# Code\n\n```python\nprint(1)\n```\n"))
+    assert write_module(SPEC.model_copy(update={"documents": ["docs/code.md"]}), [code_only]).assessment == []
+
+
+def test_course_documents_widen_the_pool_of_wrong_answers():
+    text = "# Brokers\n\nA broker is a server process that stores messages.\n"
+    alone = SourceDoc(parse("docs/broker.md", text), key_concepts=["broker"])
+    spec = SPEC.model_copy(update={"documents": ["docs/broker.md"]})
+    assert write_module(spec, [alone]).assessment[0].kind == "short_answer"
+    widened = write_module(spec, [alone], course_sources=[alone, architecture()]).assessment[0]
+    assert widened.kind == "multiple_choice" and widened.source.path == "docs/broker.md"
+    assert "A named log of messages that producers append to" in widened.options
+
+
+def test_the_schema_is_json_friendly_and_round_trips(module):
+    schema = ModuleContent.model_json_schema()
+    assert schema["properties"]["assessment"]["type"] == "array"
+    assert ModuleContent.model_validate_json(module.model_dump_json()) == module
+
+
+def test_a_choice_question_whose_answer_is_not_offered_is_rejected():
+    with pytest.raises(ValidationError, match="one of the options"):
+        Question(kind="multiple_choice", prompt="?", options=["a", "b"], answer="c", explanation="x",
+                 source=Citation(path="a.md"))
