@@ -1,0 +1,97 @@
+"""The selected documents seen together (DESIGN §4.2, stage 2), built from the parsed documents
+only — never from analyses, so each document can be linked as soon as it is analysed: document
+frequencies of phrases, a TF-IDF vector per document, which documents define which concepts,
+resolved links, and a foundational reading order."""
+from __future__ import annotations
+
+from collections import Counter
+
+from shared.analysis.corpus_documents import TYPE_LEVEL, CorpusDocument, build_documents, cosine
+from shared.analysis.lexicon import concept_key
+from shared.analysis.link_targets import normalise_path
+from shared.docs.model import ParsedDocument
+
+
+class Corpus:
+    def __init__(self, documents: dict[str, CorpusDocument], frequency: Counter):
+        self._documents = documents
+        self._frequency = frequency
+        self._inbound = Counter(target for entry in documents.values() for target in entry.links)
+        self._definers: dict[str, list[tuple[str, int]]] = {}
+        for path, entry in documents.items():
+            for key, strength in entry.defines.items():
+                self._definers.setdefault(key, []).append((path, strength))
+        self._orders: dict[tuple[str, ...], dict[str, int]] = {}
+        self._similar: dict[str, list[tuple[str, float]]] = {}
+
+    @classmethod
+    def build(cls, docs: list[ParsedDocument]) -> "Corpus":
+        return cls(*build_documents(docs))
+
+    @property
+    def size(self) -> int:
+        return len(self._documents)
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self._documents)
+
+    def document(self, path: str) -> CorpusDocument | None:
+        return self._documents.get(normalise_path(path))
+
+    def document_frequency(self, concept: str) -> int:
+        """How many documents use the concept; a phrase the index never saw as a whole (an LLM's
+        "message brokers and queues") counts as its rarest word."""
+        key = concept_key(concept)
+        if not key:
+            return 0
+        if key in self._frequency:
+            return self._frequency[key]
+        return min((self._frequency.get(word, 0) for word in key.split(" ")), default=0)
+
+    def definers(self, concept: str) -> list[tuple[str, int]]:
+        """(path, strength) of the documents that define the concept, strongest first."""
+        found = self._definers.get(concept_key(concept), [])
+        return sorted(found, key=lambda item: (-item[1], item[0]))
+
+    def similar(self, path: str) -> list[tuple[str, float]]:
+        """Every other document with its TF-IDF cosine similarity, most similar first."""
+        path = normalise_path(path)
+        if path not in self._similar:
+            entry = self._documents.get(path)
+            scores = [] if entry is None else [
+                (other, cosine(entry.vector, candidate.vector))
+                for other, candidate in self._documents.items() if other != path]
+            self._similar[path] = sorted(scores, key=lambda item: (-item[1], item[0]))
+        return self._similar[path]
+
+    def reading_order(self, navigation: list[str] | None = None) -> dict[str, int]:
+        """Path → rank, foundational first: the navigation's order for documents it lists, then
+        by kind (overview, concepts, guides, reference, changelog), then by how many documents
+        link to it, then shallower paths, then by path. A strict order, so prerequisites that
+        must point to an earlier document can never form a cycle."""
+        listed = self._navigation_paths(navigation or [])
+        key = tuple(listed)
+        if key not in self._orders:
+            position = {path: index for index, path in enumerate(listed)}
+            ranked = sorted(self._documents, key=lambda path: (
+                (0, position[path]) if path in position else (1, 0), self._fallback_rank(path)))
+            self._orders[key] = {path: rank for rank, path in enumerate(ranked)}
+        return self._orders[key]
+
+    def _fallback_rank(self, path: str) -> tuple:
+        entry = self._documents[path]
+        return TYPE_LEVEL.get(entry.doc_type, 3), -self._inbound[path], path.count("/"), path
+
+    def _navigation_paths(self, navigation: list[str]) -> list[str]:
+        """Navigation entries as corpus paths; entries relative to a docs folder ("install.md"
+        for "docs/install.md") match the one corpus path they end with."""
+        found: list[str] = []
+        for entry in navigation:
+            path = normalise_path(str(entry))
+            if path not in self._documents:
+                matches = [p for p in self._documents if p.endswith("/" + path)]
+                path = matches[0] if len(matches) == 1 else ""
+            if path and path not in found:
+                found.append(path)
+        return found

@@ -1,0 +1,87 @@
+"""What the corpus knows about each of its documents, computed from the parsed document alone:
+the phrases it uses, the concepts it defines, the corpus documents it links to, its offline doc
+type, and (once document frequencies are known) its TF-IDF vector."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from shared.analysis.definitions import definitions
+from shared.analysis.doctype import classify
+from shared.analysis.lexicon import normal
+from shared.analysis.profile import Profile, build_profile
+from shared.analysis.link_targets import normalise_path, resolve_link
+from shared.docs.model import ParsedDocument
+
+_LONGEST_PHRASE = 4
+_VECTOR_TERMS = 150
+# How foundational each kind of document is: overviews first, changelogs last.
+TYPE_LEVEL = {"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2, "example": 3,
+              "reference": 3, "api": 3, "other": 3, "troubleshooting": 4, "faq": 4,
+              "contributing": 5, "changelog": 5}
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    doc: ParsedDocument
+    doc_type: str                   # the offline classification, used for reading order
+    terms: frozenset[str]           # concept keys of every 1–4-word phrase the document uses
+    defines: dict[str, int]         # concept key → strength of its definition here
+    links: tuple[str, ...]          # corpus paths it links to, in order, itself excluded
+    vector: dict[str, float]        # unit-length TF-IDF over single words
+
+
+def document_terms(profile: Profile) -> tuple[frozenset[str], Counter]:
+    """(keys of every phrase of up to four words, word counts with headings counted twice)."""
+    terms: set[str] = set()
+    counts: Counter = Counter()
+    headings = [profile.title_runs] + [runs for _, runs in profile.heading_runs]
+    for weight, runs in [(2, runs) for runs in headings] + [(1, s.runs) for s in profile.sentences]:
+        for run in runs:
+            keys = [normal(word) for word in run]
+            counts.update(keys * weight)
+            for size in range(1, min(_LONGEST_PHRASE, len(keys)) + 1):
+                terms.update(" ".join(keys[i:i + size]) for i in range(len(keys) - size + 1))
+    return frozenset(terms), counts
+
+
+def build_documents(docs: list[ParsedDocument]) -> tuple[dict[str, CorpusDocument], Counter]:
+    parsed: dict[str, tuple] = {}
+    for doc in docs:
+        path = normalise_path(doc.path)
+        if path and path not in parsed:
+            profile = build_profile(doc)
+            parsed[path] = (doc, *document_terms(profile), [s.text for s in profile.sentences])
+    frequency: Counter = Counter(term for _, terms, _, _ in parsed.values() for term in terms)
+    paths = frozenset(parsed)
+    folded = {path.lower(): path for path in sorted(paths, reverse=True)}
+    documents = {}
+    for path, (doc, terms, counts, prose) in parsed.items():
+        links = _resolved_links(path, doc, paths, folded)
+        documents[path] = CorpusDocument(doc, classify(doc, prose), terms, definitions(doc, prose),
+                                         links, _vector(counts, frequency, len(parsed)))
+    return documents, frequency
+
+
+def _resolved_links(path: str, doc: ParsedDocument, paths: frozenset[str], folded: dict) -> tuple:
+    found: list[str] = []
+    for link in doc.links:
+        target = resolve_link(path, link.target, paths, folded)
+        if target and target != path and target not in found:
+            found.append(target)
+    return tuple(found)
+
+
+def _vector(counts: Counter, frequency: Counter, size: int) -> dict[str, float]:
+    weights = {word: (1 + math.log(count)) * (math.log((1 + size) / (1 + frequency[word])) + 1)
+               for word, count in counts.items()}
+    kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:_VECTOR_TERMS]
+    norm = math.sqrt(sum(weight * weight for _, weight in kept)) or 1.0
+    return {word: weight / norm for word, weight in kept}
+
+
+def cosine(left: dict[str, float], right: dict[str, float]) -> float:
+    if len(left) > len(right):
+        left, right = right, left
+    return sum(weight * right.get(word, 0.0) for word, weight in left.items())

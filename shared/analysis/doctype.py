@@ -1,0 +1,119 @@
+"""What kind of document this is, from evidence that adds up: the file name and folders, the
+headings, the wording of the prose and the shape of the code. The kind with the most evidence wins;
+with too little evidence a document with prose is a "guide"."""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+
+from shared.analysis.stopwords import IMPERATIVE_VERBS
+from shared.docs.model import ParsedDocument
+
+_NAME_CUES = [  # (pattern on the file name without extension, kind, weight)
+    (r"^(changelog|changes|history|news|release[-_ ]?notes|releases|whatsnew)$", "changelog", 6),
+    (r"^contributing|^contribute|^development$|^hacking$", "contributing", 6),
+    (r"^(faq|faqs|questions)$", "faq", 6),
+    (r"troubleshoot", "troubleshooting", 5),
+    (r"^(readme|index|overview|home|_index)$", "overview", 3),
+    (r"^(introduction|intro|about)$", "overview", 1.5),
+    (r"^(introduction|intro)$", "concept", 1),
+    (r"^advanced|tuning|performance|^operations?$|operating", "guide", 2),
+    (r"tutorial|walkthrough|lesson|workshop", "tutorial", 3),
+    (r"getting[-_ ]?started|quick[-_ ]?start|install|setup|how[-_ ]?to|^usage$", "how-to", 3),
+    (r"(^|[-_])api([-_]|$)", "api", 3),
+    (r"reference|^cli$|^commands$|^config(uration)?$", "reference", 3),
+    (r"concept|architecture|design|explanation|internals|glossary|theory|how[-_]it[-_]works",
+     "concept", 3),
+    (r"example|demo|sample|cookbook|recipe", "example", 3),
+    (r"guide", "guide", 2),
+]
+_FOLDER_CUES = {"api": "api", "reference": "reference", "tutorials": "tutorial", "tutorial": "tutorial",
+                "how-to": "how-to", "howto": "how-to", "how-tos": "how-to", "guides": "guide",
+                "concepts": "concept", "explanation": "concept", "examples": "example"}
+_HEADING_CUES = [  # (pattern on a heading, kind, weight per heading)
+    (r"^\[?v?\d+\.\d+(\.\d+)?\b|^\[?unreleased\]?", "changelog", 1.5),
+    (r"^step\s*\d+|^\d+\.\s", "tutorial", 1.0),
+    (r"install|set ?up|prerequisite|quick ?start|getting started|configur|deploy", "how-to", 1.0),
+    (r"tutorial", "tutorial", 2.0),
+    (r"\bapi\b|\bendpoints?\b", "api", 1.5),
+    (r"^(parameters|arguments|returns?|raises|attributes|methods|options|properties|fields|"
+     r"exceptions|signature|usage|syntax)$", "reference", 1.0),
+    (r"troubleshoot|common (errors|issues|problems)|known issues|debugging", "troubleshooting", 2.0),
+    (r"\?$", "faq", 0.7),
+    (r"^(overview|introduction|features|about|highlights|documentation|license)\b", "overview", 0.7),
+    (r"^(what is|what are|why)\b|concepts?$|architecture|how it works|under the hood|design",
+     "concept", 1.0),
+    (r"\bexamples?\b", "example", 0.7),
+]
+_TUTORIAL_WORDING = re.compile(r"\b(in this tutorial|you will (learn|build|create)|you'll "
+                               r"(learn|build|create)|let's)\b", re.IGNORECASE)
+_CONCEPT_WORDING = re.compile(r"\b(is an?|refers to|means|consists of|is responsible for|"
+                              r"is called|explains? (what|how|why))\b", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^\s*(?:async\s+)?(?:def|class|function|fn|func|pub fn|interface|type)\s+\w"
+                        r"|^\s*[\w.]+\([^)]*\)\s*(?:->|:)", re.MULTILINE)
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+_PRIORITY = ["changelog", "contributing", "faq", "troubleshooting", "api", "reference", "tutorial",
+             "how-to", "concept", "example", "overview", "guide", "other"]
+_LEAST_EVIDENCE = 1.5
+
+
+def classify(doc: ParsedDocument, sentences: list[str]) -> str:
+    scores: Counter[str] = Counter()
+    _path_evidence(doc.path, scores)
+    _heading_evidence(doc, scores)
+    _prose_evidence(sentences, scores)
+    _code_evidence(doc, scores)
+    best = max(_PRIORITY, key=lambda kind: (scores[kind], -_PRIORITY.index(kind)))
+    if scores[best] >= _LEAST_EVIDENCE:
+        return best
+    return "guide" if doc.word_count >= 30 or doc.code_blocks else "other"
+
+
+def _path_evidence(path: str, scores: Counter) -> None:
+    folders, name = posixpath.split(path.lower())
+    stem = name.split(".")[0]
+    for pattern, kind, weight in _NAME_CUES:
+        if re.search(pattern, stem):
+            scores[kind] += weight
+    for folder in folders.split("/"):
+        if folder in _FOLDER_CUES:
+            scores[_FOLDER_CUES[folder]] += 1.5
+
+
+def _heading_evidence(doc: ParsedDocument, scores: Counter) -> None:
+    for heading in doc.headings:
+        text = heading.text.lower().strip()
+        for pattern, kind, weight in _HEADING_CUES:
+            if re.search(pattern, text):
+                scores[kind] += weight
+    versions = sum(bool(re.search(_HEADING_CUES[0][0], h.text.lower())) for h in doc.headings)
+    if versions >= 2:
+        scores["changelog"] += 4
+
+
+def _prose_evidence(sentences: list[str], scores: Counter) -> None:
+    if not sentences:
+        return
+    imperative = sum(1 for s in sentences if (w := _FIRST_WORD.match(s)) and w.group(0).lower() in IMPERATIVE_VERBS)
+    share = imperative / len(sentences)
+    scores["how-to"] += min(3.0, 6 * share) if imperative >= 2 else 0
+    joined = "\n".join(sentences)
+    tutorial_wording = len(_TUTORIAL_WORDING.findall(joined))
+    scores["tutorial"] += 2.0 + 0.3 * (tutorial_wording - 1) if tutorial_wording else 0.0
+    definitions = len(_CONCEPT_WORDING.findall(joined))
+    scores["concept"] += min(3.0, 0.8 * definitions) * (1 - share)
+
+
+def _code_evidence(doc: ParsedDocument, scores: Counter) -> None:
+    signatures = sum(len(_SIGNATURE.findall(block.code[:5000])) for block in doc.code_blocks)
+    signature_blocks = sum(1 for block in doc.code_blocks if len(block.code.splitlines()) <= 3
+                           and _SIGNATURE.search(block.code))
+    scores["reference"] += min(3.0, 0.5 * signatures + 0.5 * signature_blocks)
+    scores["api"] += min(1.5, 0.25 * signatures)
+    code_lines = sum(block.code.count("\n") + 1 for block in doc.code_blocks)
+    if code_lines > doc.word_count / 8 and len(doc.code_blocks) >= 3:
+        scores["example"] += 2.0
+    if doc.format == "notebook":
+        scores["example"] += 2.5
+        scores["tutorial"] += 1.0

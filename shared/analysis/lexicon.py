@@ -1,0 +1,180 @@
+"""Words and sentences, shared by the per-document engine and the corpus step so both normalise
+a concept the same way ("Message Brokers" and "message broker" are one concept)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from shared.analysis.stopwords import GENERIC, IMPERATIVE_VERBS, STOPWORDS
+from shared.analysis.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS, breaks_phrase, follows_as_verb, is_adverb,
+                                   is_past_participle)
+
+IGNORED = STOPWORDS | GENERIC
+# Words, identifiers (snake_case, dotted.names, kebab-case, call()) and numbers (versions too).
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?|\d+(?:[.,]\d+)*|[^\w\s]")
+_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9`])")
+_AUXILIARIES = frozenset("do does did can could should would will may might must shall".split())
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "incl.", "no.", "fig.", "dr.",
+                  "mr.", "ms.", "eq.")
+_INSTRUCTION_TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "you are", "as an ai",
+                         "jailbreak")
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|\bsystem prompt\b|\byou are (?:now )?(?:an? )?(?:ai|assistant|language model|llm|chatbot)\b"
+    r"|\bas an ai\b|\bjailbreak", re.IGNORECASE)
+
+
+def without_urls(text: str) -> str:
+    return _URL.sub(" , ", text) if ("://" in text or "www." in text or "@" in text) else text
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens and punctuation tokens (one character each), URLs removed."""
+    return _TOKEN.findall(without_urls(text))
+
+
+def is_word(token: str) -> bool:
+    return token[:1].isalpha()
+
+
+def words(text: str) -> list[str]:
+    return [token for token in tokens(text) if token[0].isalpha()]
+
+
+def singular(word: str) -> str:
+    """Cheap English singular for matching only (never shown): "brokers" → "broker",
+    "policies" → "policy", "classes" → "class"; leaves "status", "analysis", identifiers alone."""
+    if len(word) <= 3 or not word.isalpha() or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")):
+        return word
+    return word[:-1]
+
+
+@lru_cache(maxsize=65536)
+def normal(word: str) -> str:
+    return singular(word.lower().replace("’", "'"))
+
+
+def concept_key(phrase: str) -> str:
+    """The matching key of a concept: lower case, singular, without edge stop words."""
+    keys = [normal(word) for word in words(phrase)]
+    while keys and keys[0] in STOPWORDS:
+        keys.pop(0)
+    while keys and keys[-1] in STOPWORDS:
+        keys.pop()
+    return " ".join(keys)
+
+
+def content_runs(text: str, longest: int = 4) -> list[list[str]]:
+    return runs_of_tokens(tokens(text), longest)
+
+
+def runs_of_tokens(found: list[str], longest: int = 4) -> list[list[str]]:
+    """Runs of consecutive content words (the RAKE candidates), split at stop words, generic
+    words, conjugated verbs, numbers and punctuation; surface forms kept. An instruction's opening
+    verb is dropped ("Install the CLI" → "CLI"), so is a leading gerund ("installing Fluxmq"), a
+    trailing participle ("changes documented") and the verb of a question ("Does Fluxmq guarantee
+    ordering?"). Longer runs keep their last `longest` words: noun phrases end with their head."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    opening, question = -1, False
+    cached = _TOKEN_KINDS.get
+    for index, token in enumerate(found):
+        kind = cached(token)
+        if kind is None:
+            kind = _token_kind(token)
+        if opening < 0 and token[0].isalpha():
+            opening, question = index, token.lower() in _AUXILIARIES
+        if kind == _CONTENT or (kind == _VERB_FORM and not _acts_as_verb(
+                found, index, opening, question and bool(current))):
+            current.append(token)
+        elif current:
+            _close_run(runs, current, longest)
+            current = []
+    if current:
+        _close_run(runs, current, longest)
+    return runs
+
+
+# Token → kind, cached: documentation repeats its vocabulary, and this runs for every token.
+_BREAK, _CONTENT, _VERB_FORM = 0, 1, 2
+_TOKEN_KINDS: dict[str, int] = {}
+_MOST_CACHED_TOKENS = 200_000
+
+
+def _token_kind(token: str) -> int:
+    if len(_TOKEN_KINDS) >= _MOST_CACHED_TOKENS:
+        _TOKEN_KINDS.clear()
+    lower = token.lower()
+    content = token[0].isalpha() and 1 < len(token) <= 40 and lower not in IGNORED \
+        and normal(token) not in IGNORED and not breaks_phrase(lower) and not is_adverb(lower)
+    kind = _BREAK if not content else _VERB_FORM if lower in ALL_VERBS else _CONTENT
+    _TOKEN_KINDS[token] = kind
+    return kind
+
+
+def _acts_as_verb(found: list[str], index: int, opening: int, in_question: bool) -> bool:
+    lower = found[index].lower()
+    if index == opening:
+        following = found[index + 1] if index + 1 < len(found) else ""
+        return _is_instruction_verb(lower, following)
+    return in_question or follows_as_verb(found[index - 1].lower() if index else "", lower)
+
+
+def _is_instruction_verb(lower: str, following: str) -> bool:
+    if lower not in IMPERATIVE_VERBS:
+        return False
+    # "Partition leaders move" opens with a noun; "Partition the data" with a verb.
+    return lower not in NOUN_VERBS or following.lower() in STOPWORDS
+
+
+def _close_run(runs: list[list[str]], run: list[str], longest: int) -> None:
+    while run and run[-1].endswith("ed") and is_past_participle(run[-1].lower()):
+        run = run[:-1]
+    if len(run) > 1 and run[0].endswith("ing") and run[0].lower() in GERUNDS \
+            and run[0].lower() not in MODIFIER_GERUNDS:
+        run = run[1:]
+    if run:
+        runs.append(run[-longest:] if len(run) > longest else run)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph; a break after "e.g." or "etc." is undone."""
+    pieces = _SENTENCE_BREAK.split(paragraph.strip()) if paragraph.strip() else []
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and merged[-1].lower().endswith(_ABBREVIATIONS):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return [piece.strip() for piece in merged if piece.strip()]
+
+
+_NOT_LETTER = re.compile(r"[^a-z]")
+_SILENT_ENDING = re.compile(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$")
+_VOWEL_GROUP = re.compile(r"[aeiouy]{1,2}")
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> int:
+    word = _NOT_LETTER.sub("", word.lower())
+    if len(word) <= 3:
+        return 1
+    word = _SILENT_ENDING.sub("", word)
+    word = word[1:] if word.startswith("y") else word
+    return max(1, len(_VOWEL_GROUP.findall(word)))
+
+
+def looks_like_instructions_to_a_model(sentence: str) -> bool:
+    """Text addressed to an AI rather than to a learner ("Ignore previous instructions…"). It is
+    kept in the document but never promoted into a summary, an objective or a definition."""
+    lowered = sentence.lower()
+    if not any(trigger in lowered for trigger in _INSTRUCTION_TRIGGERS):
+        return False
+    return bool(_INSTRUCTION_LIKE.search(sentence))

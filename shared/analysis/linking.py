@@ -1,0 +1,167 @@
+"""The corpus-level step of stage 2, after each document's own analysis and without any provider:
+key concepts re-ranked against the corpus, prerequisites, related documents and reading time.
+
+- key concepts: the analysis' candidates weighted by rank and corpus IDF; a concept used by 60% or
+  more of the documents (the project's name, "installation") is dropped unless this document
+  defines it. Corpora of one or two documents keep the analysis' ranking.
+- prerequisites: other documents to read first — those this one links to and those that define
+  a concept it assumes (or uses as a key concept without defining it; concepts in most documents
+  excepted, and only from documents with some similarity) — kept only when they come earlier in
+  the corpus' reading order (navigation, then foundational kind). Being a strict order, it rules
+  out 2-cycles (and longer ones): of two documents that would require each other only the earlier
+  one is the prerequisite. At most five, foundational first.
+- related documents: the most similar documents by TF-IDF cosine (≥ 0.1), top 3, excluding the
+  document's prerequisites — those are already listed, and "related" is meant as "see also".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from shared.analysis.corpus import Corpus
+from shared.analysis.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
+from shared.analysis.lexicon import IGNORED, concept_key
+from shared.analysis.link_targets import normalise_path
+from shared.analysis.models import DocumentAnalysis
+
+__all__ = ["Corpus", "LinkedAnalysis", "link", "link_one"]
+
+MOST_KEY_CONCEPTS, MOST_PREREQUISITES, MOST_RELATED, MOST_RELATED_TOPICS = 8, 5, 3, 6
+MOST_PREREQUISITE_CONCEPTS = 10
+UBIQUITOUS_SHARE = 0.6
+RELATED_THRESHOLD = 0.1
+DEFINER_SIMILARITY = 0.05
+WORDS_PER_MINUTE, CODE_LINES_PER_MINUTE = 200, 25
+
+
+@dataclass
+class LinkedAnalysis:
+    path: str
+    title: str
+    doc_type: str
+    complexity_level: str
+    key_concepts: list[str] = field(default_factory=list)
+    learning_objectives: list[str] = field(default_factory=list)
+    summary: str = ""
+    prerequisites: list[str] = field(default_factory=list)
+    prerequisite_concepts: list[str] = field(default_factory=list)
+    related_documents: list[str] = field(default_factory=list)
+    related_topics: list[str] = field(default_factory=list)
+    word_count: int = 0
+    reading_minutes: int = 1
+
+
+def link(analyses: dict[str, DocumentAnalysis], corpus: Corpus,
+         navigation: list[str] | None = None) -> dict[str, LinkedAnalysis]:
+    return {path: link_one(path, analysis, corpus, navigation) for path, analysis in analyses.items()}
+
+
+def link_one(path: str, analysis: DocumentAnalysis, corpus: Corpus,
+             navigation: list[str] | None = None) -> LinkedAnalysis:
+    """One document's linked analysis; uses the corpus and this analysis only."""
+    path = normalise_path(path)
+    entry = corpus.document(path)
+    prerequisites = _prerequisites(path, analysis, corpus, navigation)
+    related = [other for other, score in corpus.similar(path)
+               if score >= RELATED_THRESHOLD and other not in prerequisites][:MOST_RELATED]
+    return LinkedAnalysis(
+        path=path, title=analysis.title, doc_type=analysis.doc_type,
+        complexity_level=analysis.complexity_level,
+        key_concepts=corpus_key_concepts(path, analysis.key_concepts, corpus),
+        learning_objectives=list(analysis.learning_objectives), summary=analysis.summary,
+        prerequisites=prerequisites, prerequisite_concepts=_clean_concepts(analysis.assumed_knowledge),
+        related_documents=related, related_topics=_related_topics(path, analysis, related, corpus),
+        word_count=entry.doc.word_count if entry else 0,
+        reading_minutes=reading_minutes(entry.doc if entry else None))
+
+
+def corpus_key_concepts(path: str, concepts: list[str], corpus: Corpus) -> list[str]:
+    if corpus.size <= 2:
+        return _distinct(concepts)[:MOST_KEY_CONCEPTS]
+    scored = []
+    for rank, concept in enumerate(_distinct(concepts)):
+        frequency = corpus.document_frequency(concept)
+        if frequency / corpus.size >= UBIQUITOUS_SHARE and not _defines(corpus, path, concept):
+            continue  # in most documents: it characterises the project, not this document
+        rarity = math.log((corpus.size + 1) / (frequency + 1)) / math.log(corpus.size + 1)
+        scored.append(((0.3 + 0.7 * rarity) / (1 + 0.2 * rank), -rank, concept))
+    return [concept for *_, concept in sorted(scored, reverse=True)][:MOST_KEY_CONCEPTS]
+
+
+def reading_minutes(doc) -> int:
+    if doc is None:
+        return 1
+    code_lines = sum(block.code.count("\n") + 1 for block in doc.code_blocks)
+    return max(1, int(doc.word_count / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE + 0.5))
+
+
+def _prerequisites(path: str, analysis: DocumentAnalysis, corpus: Corpus,
+                   navigation: list[str] | None) -> list[str]:
+    order = corpus.reading_order(navigation)
+    entry = corpus.document(path)
+    if entry is None:
+        return []
+    found = list(entry.links)
+    defined_elsewhere: list[str] = []
+    for concept in analysis.assumed_knowledge:
+        defined_elsewhere += _definer(path, concept, corpus, HEADING_DEFINITION)
+    for concept in analysis.key_concepts[:MOST_KEY_CONCEPTS]:
+        if not _defines(corpus, path, concept):
+            defined_elsewhere += _definer(path, concept, corpus, SENTENCE_DEFINITION)
+    # A definition elsewhere counts only from a document on the same subject: a generic word
+    # ("output") is defined somewhere in any large corpus.
+    similarity = dict(corpus.similar(path))
+    found += [other for other in defined_elsewhere if similarity.get(other, 0.0) >= DEFINER_SIMILARITY]
+    earlier = {other for other in found if other != path and order.get(other, 10**9) < order[path]}
+    return sorted(earlier, key=lambda other: order[other])[:MOST_PREREQUISITES]
+
+
+def _definer(path: str, concept: str, corpus: Corpus, weakest: int) -> list[str]:
+    """The document that best defines the concept (or, for "billing consumer group", its head
+    phrase "consumer group"), this one excluded. A concept most documents use (the project's
+    name) would make its definer a prerequisite of everything: it is left to the reading order."""
+    if corpus.size > 2 and corpus.document_frequency(concept) / corpus.size >= UBIQUITOUS_SHARE:
+        return []
+    words = concept_key(concept).split(" ")
+    for start in range(len(words) - (2 if len(words) > 1 else 1) + 1):
+        definers = [(other, strength) for other, strength in corpus.definers(" ".join(words[start:]))
+                    if strength >= weakest]
+        if any(other == path for other, _ in definers):
+            return []
+        if definers:
+            return [definers[0][0]]
+    return []
+
+
+def _defines(corpus: Corpus, path: str, concept: str) -> bool:
+    return any(other == path for other, _ in corpus.definers(concept))
+
+
+def _related_topics(path: str, analysis: DocumentAnalysis, related: list[str], corpus: Corpus) -> list[str]:
+    others = [corpus.document(other) for other in related]
+    found: list[str] = []
+    for concept in _distinct(analysis.key_concepts + analysis.topics):
+        key = concept_key(concept)
+        if not key or (corpus.size > 2 and corpus.document_frequency(concept) / corpus.size >= UBIQUITOUS_SHARE):
+            continue
+        if any(entry is not None and key in entry.terms for entry in others):
+            found.append(concept)
+    return found[:MOST_RELATED_TOPICS]
+
+
+def _clean_concepts(concepts: list[str]) -> list[str]:
+    cleaned = [re.sub(r"\s+", " ", concept).strip(" .,;:-") for concept in concepts]
+    return [c for c in _distinct(cleaned) if len(c) <= 80 and concept_key(c) not in IGNORED][
+        :MOST_PREREQUISITE_CONCEPTS]
+
+
+def _distinct(concepts: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for concept in concepts:
+        key = concept_key(concept)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(concept)
+    return kept

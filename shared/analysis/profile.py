@@ -1,0 +1,93 @@
+"""A document read once for every part of the offline engine and for the corpus: its sentences
+(with their section, words and candidate phrases), the phrases of its title and headings, the
+identifiers its code uses and the words it writes as names ("Docker", "Fluxmq")."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from shared.analysis.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
+                                     sentences, tokens)
+from shared.docs.model import ParsedDocument
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+_LONGEST_CODE_SCANNED = 20_000
+LONGEST_RUN = 8  # runs are kept long here; key phrases use their last four words
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    position: int                   # order in the document
+    section: int                    # index into doc.sections
+    opens_paragraph: bool
+    heading: str                    # the section's heading, "" before the first heading
+    words: tuple[str, ...]
+    runs: tuple[tuple[str, ...], ...]   # candidate phrases (content-word runs)
+
+
+@dataclass(frozen=True)
+class Profile:
+    doc: ParsedDocument
+    sentences: tuple[Sentence, ...]
+    title_runs: tuple[tuple[str, ...], ...]
+    heading_runs: tuple[tuple[int, tuple[tuple[str, ...], ...]], ...]   # (level, runs) per heading
+    prose_words: tuple[str, ...]
+    code_identifiers: frozenset[str]    # lower case
+    proper_words: frozenset[str]        # surface forms used as names
+
+    @property
+    def code_lines(self) -> int:
+        return sum(block.code.count("\n") + 1 for block in self.doc.code_blocks)
+
+
+def build_profile(doc: ParsedDocument) -> Profile:
+    found = _sentences(doc)
+    return Profile(
+        doc, tuple(found), _runs(doc.title),
+        tuple((heading.level, _runs(heading.text)) for heading in doc.headings
+              if heading.text != doc.title),
+        tuple(word for sentence in found for word in sentence.words),
+        _code_identifiers(doc), _proper_words(found))
+
+
+def _sentences(doc: ParsedDocument) -> list[Sentence]:
+    found: list[Sentence] = []
+    for section_index, section in enumerate(doc.sections):
+        heading = section.heading.text if section.heading else ""
+        for paragraph in section.text.split("\n\n"):
+            if looks_like_instructions_to_a_model(paragraph):
+                continue  # text aimed at a model, not a learner: no part of the analysis
+            pieces = sentences(paragraph)
+            for number, text in enumerate(pieces):
+                found_tokens = tokens(text)
+                words = tuple(token for token in found_tokens if token[0].isalpha())
+                runs = tuple(tuple(run) for run in runs_of_tokens(found_tokens, LONGEST_RUN))
+                found.append(Sentence(text, len(found), section_index, number == 0, heading, words, runs))
+    return found
+
+
+def _runs(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(run) for run in runs_of_tokens(tokens(text), LONGEST_RUN))
+
+
+def _code_identifiers(doc: ParsedDocument) -> frozenset[str]:
+    code = "\n".join(block.code for block in doc.code_blocks)[:_LONGEST_CODE_SCANNED]
+    return frozenset(name.lower() for name in _IDENTIFIER.findall(code))
+
+
+def _proper_words(found: list[Sentence]) -> frozenset[str]:
+    """Words never written in lower case, and either capitalised mid-sentence or opening two
+    sentences or more ("Fluxmq is…", "Fluxmq runs…")."""
+    capitalised: set[str] = set()
+    openings: Counter[str] = Counter(sentence.words[0] for sentence in found
+                                     if sentence.words and sentence.words[0][0].isupper())
+    lower: set[str] = set()
+    for sentence in found:
+        capitalised.update(word for word in sentence.words[1:] if word[0].isupper())
+        lower.update(word for word in sentence.words if word[0].islower())
+    capitalised.update(word for word, count in openings.items()
+                       if count >= 2 and word.lower() not in IGNORED)
+    lower = {word.lower() for word in lower}
+    return frozenset(word for word in capitalised if word.lower() not in lower)

@@ -1,0 +1,63 @@
+"""An extractive summary: sentences scored by position (the opening paragraph says what a page is
+about), overlap with the title and the key concepts, and a comfortable length; the best two to four
+are shown in their original order, within 600 characters."""
+from __future__ import annotations
+
+import re
+
+from shared.analysis.lexicon import looks_like_instructions_to_a_model, normal, words
+from shared.analysis.profile import Profile, Sentence
+from shared.analysis.stopwords import IMPERATIVE_VERBS
+
+LONGEST_SUMMARY = 600
+_SHORTEST_SENTENCE_WORDS, _LONGEST_SENTENCE_WORDS = 8, 60
+_INSTRUCTION_OPENERS = IMPERATIVE_VERBS | {"see", "read", "click", "note", "browse", "visit"}
+_CODE_LIKE = re.compile(r"[{}=<>$|]|\w\(\)|->")
+
+
+def summarise(profile: Profile, concept_keys: list[str]) -> str:
+    title_words = {normal(word) for word in words(profile.doc.title) if len(word) > 2}
+    title_words -= {"getting", "started"}
+    scored = [(score, sentence) for sentence in profile.sentences
+              if (score := _score(sentence, title_words, concept_keys)) > 0]
+    chosen: list[Sentence] = []
+    length = 0
+    for _, sentence in sorted(scored, key=lambda pair: (-pair[0], pair[1].position)):
+        wanted = 4 if length < 300 else 3
+        if len(chosen) >= wanted:
+            break
+        if length + len(sentence.text) + 1 <= LONGEST_SUMMARY:
+            chosen.append(sentence)
+            length += len(sentence.text) + 1
+    if not chosen and scored:
+        return _shorten(min(scored, key=lambda pair: (-pair[0], pair[1].position))[1].text)
+    return " ".join(sentence.text for sentence in sorted(chosen, key=lambda s: s.position))
+
+
+def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -> float:
+    text = sentence.text
+    count = len(sentence.words)
+    if count < _SHORTEST_SENTENCE_WORDS or count > _LONGEST_SENTENCE_WORDS \
+            or looks_like_instructions_to_a_model(text) or _CODE_LIKE.search(text):
+        return 0.0
+    normalised = " " + " ".join(normal(word) for word in sentence.words) + " "
+    score = 0.6 * sum(1 for word in title_words if f" {word} " in normalised)
+    score += sum(1.0 / (1 + rank * 0.3) for rank, key in enumerate(concept_keys[:10])
+                 if f" {key} " in normalised)
+    if sentence.section == 0 or sentence.position < 3:
+        score += 1.5  # the opening says what the document is about
+    if sentence.opens_paragraph:
+        score += 0.5
+    if 10 <= count <= 30:
+        score += 0.5
+    if sentence.words[0].lower() in _INSTRUCTION_OPENERS:
+        score -= 2.0  # a step tells what to do, not what the document is about
+    if text.endswith(":"):
+        score -= 1.0  # introduces a list or code that the summary will not show
+    return max(score, 0.01)
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= LONGEST_SUMMARY:
+        return text
+    return text[:LONGEST_SUMMARY - 1].rsplit(" ", 1)[0] + "…"

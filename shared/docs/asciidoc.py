@@ -1,0 +1,147 @@
+"""AsciiDoc → structure: `=` titles, attribute entries (kept as front matter, never prose),
+block attributes such as `[source,python]`, delimited blocks (listing/literal code, example and
+sidebar bodies as prose, tables as prose rows, comments and passthroughs dropped) and lists."""
+from __future__ import annotations
+
+import re
+
+from shared.docs.asciidoc_inline import asciidoc_inline_to_text
+from shared.docs.builder import DocumentBuilder
+from shared.docs.model import ParsedDocument
+
+_TITLE = re.compile(r"^(={1,6}|#{1,6})\s+(\S.*?)(?:\s+\1)?\s*$")
+_ATTRIBUTE_ENTRY = re.compile(r"^:(!?[\w][\w-]{0,60}!?):(?:\s+(.*))?$")
+_BLOCK_ATTRIBUTES = re.compile(r"^\[(.*)\]$")
+_BLOCK_TITLE = re.compile(r"^\.[^.\s]")
+_DELIMITER = re.compile(r"^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|/{4,}|-{2}|\|={3,}|```\w*)$")
+_BLOCK_MACRO = re.compile(r"^[a-z][\w-]*::\S*\[.*\]$")
+_ADMONITION = re.compile(r"^(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:\*{1,5}|-|\.{1,5}|\d+\.|[a-z]\.)\s+(?:\[[ x*]\]\s+)?(.*)$")
+_DESCRIPTION = re.compile(r"^(?!\w+://)(.+?)(?::{2,4}|;;)(?:\s+(.*))?$")
+_CODE_BLOCKS = ("----", "....", "```")
+_PROSE_BLOCKS = ("====", "****", "____", "--")
+
+
+class _Parser:
+    def __init__(self, path: str):
+        self.builder = DocumentBuilder(path, "asciidoc")
+        self.attributes: dict[str, str] = {}
+        self.pending: list[str] = []  # the last `[…]` block attribute line's values
+        self.paragraph: list[str] = []
+        self.at_start = True  # nothing but attribute entries seen yet
+
+    def parse(self, lines: list[str], depth: int = 0) -> None:
+        index = 0
+        while index < len(lines):
+            index = self._line(lines, index, depth)
+        self._flush()
+
+    def _line(self, lines: list[str], index: int, depth: int) -> int:
+        line = lines[index]
+        stripped = line.strip()
+        if stripped and not _ATTRIBUTE_ENTRY.match(stripped) and not stripped.startswith("//") \
+                and not _TITLE.match(line):
+            self.at_start = False
+        if not stripped:
+            self._flush()
+        elif stripped.startswith("//") and not stripped.startswith("////"):
+            pass  # a comment line
+        elif entry := _ATTRIBUTE_ENTRY.match(stripped):
+            self._flush()
+            name, value = entry.group(1).strip("!"), (entry.group(2) or "").strip()
+            self.attributes[name] = value
+            self.builder.front_matter.setdefault(name, value)
+        elif (title := _TITLE.match(line)) and not self.paragraph:
+            self._flush()
+            document_title, self.at_start = len(title.group(1)) == 1 and self.at_start, False
+            self._heading(len(title.group(1)), title.group(2))
+            return self._skip_author_lines(lines, index + 1) if document_title else index + 1
+        elif _DELIMITER.match(stripped):
+            self._flush()
+            return self._delimited(lines, index, depth)
+        elif block := _BLOCK_ATTRIBUTES.match(stripped):
+            self._flush()
+            self.pending = [value.strip() for value in block.group(1).split(",")]
+        elif _BLOCK_TITLE.match(stripped) or _BLOCK_MACRO.match(stripped) or stripped == "+":
+            self._flush()
+        elif not self.paragraph and line[:1] == " " and not _LIST_ITEM.match(line):
+            return self._literal_paragraph(lines, index)
+        elif item := _LIST_ITEM.match(line):
+            self._flush()
+            self.paragraph.append(item.group(1))
+        elif (description := _DESCRIPTION.match(stripped)) and not self.paragraph:
+            self.paragraph.append(f"{description.group(1)}: {description.group(2) or ''}".strip())
+        else:
+            self.paragraph.append(_ADMONITION.sub("", stripped))
+        return index + 1
+
+    def _heading(self, marks: int, text: str) -> None:
+        plain, _ = asciidoc_inline_to_text(text, self.attributes)
+        self.builder.add_heading(marks, plain)
+        self.pending = []
+
+    def _skip_author_lines(self, lines: list[str], index: int) -> int:
+        """The author and revision lines that may directly follow the document title."""
+        for _ in range(2):
+            line = lines[index].strip() if index < len(lines) else ""
+            if not line or _ATTRIBUTE_ENTRY.match(line) or _BLOCK_ATTRIBUTES.match(line) \
+                    or line.startswith("//"):
+                break
+            index += 1
+        return index
+
+    def _delimited(self, lines: list[str], index: int, depth: int) -> int:
+        delimiter = lines[index].strip()
+        end = index + 1
+        closing = "```" if delimiter.startswith("```") else delimiter
+        while end < len(lines) and lines[end].strip() != closing:
+            end += 1
+        body = lines[index + 1:end]
+        style = self.pending[0].lower() if self.pending else ""
+        if delimiter.startswith(_CODE_BLOCKS) and style not in {"verse", "quote"}:
+            self.builder.add_code(self._language(delimiter), "\n".join(body))
+        elif delimiter.startswith("|="):
+            for row in body:
+                self._prose(", ".join(cell.strip() for cell in row.split("|") if cell.strip()))
+        elif delimiter.startswith(_PROSE_BLOCKS) and depth < 12:
+            self.pending = []
+            self.parse(body, depth + 1)
+        self.pending = []
+        return end + 1
+
+    def _language(self, delimiter: str) -> str:
+        if delimiter.startswith("```"):
+            return delimiter[3:]
+        if len(self.pending) > 1 and self.pending[0] in {"source", "listing", ""}:
+            return self.pending[1]
+        if self.pending and self.pending[0] not in {"source", "listing", "literal"} and \
+                "=" not in self.pending[0]:
+            return self.pending[0]  # `[bash]` as a shorthand for `[source,bash]`
+        return ""
+
+    def _literal_paragraph(self, lines: list[str], index: int) -> int:
+        end = index
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        block = lines[index:end]
+        margin = min(len(line) - len(line.lstrip(" ")) for line in block)
+        self.builder.add_code("", "\n".join(line[margin:] for line in block))
+        return end
+
+    def _flush(self) -> None:
+        if self.paragraph:
+            self._prose(" ".join(self.paragraph))
+            self.paragraph = []
+            self.pending = []
+
+    def _prose(self, text: str) -> None:
+        plain, links = asciidoc_inline_to_text(text, self.attributes)
+        self.builder.add_prose(plain)
+        for target, label in links:
+            self.builder.add_link(target, label)
+
+
+def parse_asciidoc(path: str, text: str) -> ParsedDocument:
+    parser = _Parser(path)
+    parser.parse(text.split("\n"))
+    return parser.builder.build()

@@ -1,0 +1,76 @@
+"""AsciiDoc inline markup → plain text plus links: `link:url[text]`, `https://url[text]`,
+`xref:file.adoc#id[text]`, `<<id,text>>`, `image:x[alt]`, UI macros, `{attribute}` references and
+the constrained/unconstrained formatting marks."""
+from __future__ import annotations
+
+import re
+
+_PASSTHROUGH = re.compile(r"\+\+\+([^\n]{0,2000}?)\+\+\+|(?<![\w+])\+([^+\s][^+\n]{0,500}?)\+(?![\w+])")
+_MONOSPACE = re.compile(r"``([^`]{1,2000}?)``|(?<![\w`])`([^`\s][^`]{0,1000}?)`(?![\w`])")
+_LINK_MACRO = re.compile(r"\blink:([^\s\[]{1,2000})\[([^\]]{0,500})\]")
+_URL_MACRO = re.compile(r"\b((?:https?|ftp|mailto):[^\s\[\]]{1,2000})\[([^\]]{0,500})\]")
+_XREF = re.compile(r"\bxref:([^\s\[]{1,1000})\[([^\]]{0,500})\]")
+_CROSS_REFERENCE = re.compile(r"<<([^,<>\n]{1,300})(?:,\s*([^<>\n]{1,300}))?>>")
+_IMAGE = re.compile(r"\bimage:[^\s\[]{0,1000}\[([^\],\]]{0,300})[^\]]{0,500}\]")
+_UI_MACRO = re.compile(r"\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\]]{0,300})\]")
+_MENU = re.compile(r"\bmenu:([^\s\[]{1,200})\[([^\]]{0,300})\]")
+_FOOTNOTE = re.compile(r"\bfootnote(?:ref)?:[\w-]*\[[^\]]{0,1000}\]")
+_ATTRIBUTE_REFERENCE = re.compile(r"\{([\w-]{1,60})\}")
+_ROLE = re.compile(r"\[[.#][\w.#-]{0,80}\](?=[#*_`])")
+_UNCONSTRAINED = re.compile(r"(\*\*|__|##)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
+_CONSTRAINED = re.compile(r"(?<![\w*_#])([*_#])(?=[^\s*_#])([^\n]{0,500}?[^\s*_#]|)\1(?![\w*_#])")
+_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
+_BUILT_IN_ATTRIBUTES = {"nbsp": " ", "sp": " ", "zwsp": "", "empty": "", "amp": "&", "lt": "<",
+                        "gt": ">", "quot": '"', "apos": "'", "plus": "+", "vbar": "|", "caret": "^",
+                        "tilde": "~", "backslash": "\\", "startsb": "[", "endsb": "]"}
+
+Links = list[tuple[str, str]]
+
+
+def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str, Links]:
+    protected: list[str] = []
+    links: Links = []
+
+    def protect(value: str) -> str:
+        protected.append(value)
+        return f"\x00{len(protected) - 1}\x01"
+
+    text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
+    text = _PASSTHROUGH.sub(lambda m: protect(m.group(1) or m.group(2)), text)
+    text = _MONOSPACE.sub(lambda m: protect(m.group(1) or m.group(2)), text)
+    text = _XREF.sub(lambda m: _link(links, m.group(1), m.group(2) or _humanise(m.group(1))), text)
+    text = _LINK_MACRO.sub(lambda m: _link(links, m.group(1), m.group(2) or m.group(1)), text)
+    text = _URL_MACRO.sub(lambda m: _link(links, m.group(1), m.group(2) or m.group(1)), text)
+    text = _CROSS_REFERENCE.sub(lambda m: _cross_reference(links, m.group(1), m.group(2)), text)
+    text = _IMAGE.sub(lambda m: f" {m.group(1)} ", text)
+    text = _UI_MACRO.sub(r"\1", text)
+    text = _MENU.sub(lambda m: f"{m.group(1)} > {m.group(2)}", text)
+    text = _FOOTNOTE.sub("", text)
+    text = _UNCONSTRAINED.sub(r"\2", _ROLE.sub("", text))
+    text = _CONSTRAINED.sub(r"\2", text)
+    restore = lambda value: _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], value)  # noqa: E731
+    return restore(text), [(restore(target), restore(label)) for target, label in links]
+
+
+def _attribute(attributes: dict[str, str], name: str) -> str:
+    if name in attributes:
+        return attributes[name]
+    return _BUILT_IN_ATTRIBUTES.get(name, name)
+
+
+def _link(links: Links, target: str, label: str) -> str:
+    links.append((target, label))
+    return label
+
+
+def _cross_reference(links: Links, target: str, label: str | None) -> str:
+    target = target.strip()
+    # `<<other.adoc#id,…>>` names a document; a bare `<<id>>` an anchor in this one.
+    resolved = target if ("#" in target or target.endswith((".adoc", ".asciidoc"))) else f"#{target}"
+    return _link(links, resolved, (label or _humanise(target)).strip())
+
+
+def _humanise(target: str) -> str:
+    name = target.split("#")[-1] or target.split("#")[0]
+    name = re.sub(r"\.(adoc|asciidoc)$", "", name.rsplit("/", 1)[-1])
+    return re.sub(r"[-_]+", " ", name).strip()

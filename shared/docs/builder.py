@@ -1,0 +1,131 @@
+"""What every format parser shares: a builder that collects headings, prose, code and links in
+reading order and turns them into a `ParsedDocument`, plus the small text helpers (slugs,
+humanised file names, word counts) the parsers and the title rules need."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from shared.docs.html import strip_raw_html
+from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
+
+MAX_TITLE_CHARS = 200
+_WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
+_NOT_SLUG = re.compile(r"[^\w\- ]")
+_NUMBER_PREFIX = re.compile(r"^\d+[-_. ]+")
+_SEPARATORS = re.compile(r"[-_.\s]+")
+_DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt")
+
+
+def normalise_space(text: str) -> str:
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchors: lower case, punctuation dropped (letters of any script kept),
+    spaces become hyphens."""
+    return _NOT_SLUG.sub("", text.strip().lower()).replace(" ", "-")
+
+
+def humanise_file_name(path: str) -> str:
+    """`docs/getting-started.md` → "Getting started"; an index or README is named after its
+    folder, because "Index" tells a learner nothing."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part]
+    if not parts:
+        return "Untitled"
+    stem = parts[-1]
+    lowered = stem.lower()
+    for extension in _DOC_EXTENSIONS:
+        if lowered.endswith(extension):
+            stem = stem[: -len(extension)]
+            break
+    if stem.lower() in {"index", "readme", "_index"} and len(parts) > 1:
+        stem = parts[-2]
+    words = _SEPARATORS.sub(" ", _NUMBER_PREFIX.sub("", stem)).strip() or stem.strip()
+    if not words:
+        return "Untitled"
+    return (words[0].upper() + words[1:])[:MAX_TITLE_CHARS]
+
+
+class DocumentBuilder:
+    """Receives a document's parts in reading order. Parsers hand over plain text (markup already
+    removed); the builder splits it into sections and keeps anchors unique like GitHub does."""
+
+    def __init__(self, path: str, format: str):
+        self.path = posixpath.normpath(path.replace("\\", "/")).lstrip("/") if path else ""
+        self.format = format
+        self.front_matter: dict = {}
+        self._headings: list[Heading] = []
+        self._sections: list[Section] = []
+        self._code: list[CodeBlock] = []
+        self._links: list[Link] = []
+        self._paragraphs: list[str] = []
+        self._anchors: dict[str, int] = {}
+        self._section_heading: Heading | None = None
+        self._section_text: list[str] = []
+        self._section_code: list[CodeBlock] = []
+
+    def add_heading(self, level: int, text: str) -> None:
+        text = normalise_space(text)[:MAX_TITLE_CHARS]
+        if not text:
+            return
+        self._close_section()
+        heading = Heading(min(max(level, 1), 6), text, self._unique_anchor(github_slug(text)))
+        self._headings.append(heading)
+        self._section_heading = heading
+
+    def add_prose(self, text: str) -> None:
+        # Last line of defence for formats whose parsers do not pre-strip raw HTML; plain text
+        # that only mentions "<script>" is kept.
+        text = normalise_space(strip_raw_html(text, unclosed_runs_to_end=False) if "<" in text else text)
+        if text:
+            self._section_text.append(text)
+            self._paragraphs.append(text)
+
+    def add_code(self, language: str, code: str) -> None:
+        code = code.strip("\n")
+        if code.strip():
+            block = CodeBlock(language.strip().lower()[:40], code)
+            self._code.append(block)
+            self._section_code.append(block)
+
+    def add_link(self, target: str, text: str = "") -> None:
+        target = target.strip()
+        if target and len(target) <= 2000:
+            self._links.append(Link(target, normalise_space(text)[:300]))
+
+    def build(self) -> ParsedDocument:
+        self._close_section()
+        text = "\n\n".join(self._paragraphs)
+        return ParsedDocument(
+            path=self.path, format=self.format, title=self._title(), headings=tuple(self._headings),
+            sections=tuple(self._sections), code_blocks=tuple(self._code), links=tuple(self._links),
+            text=text, word_count=count_words(text), front_matter=dict(self.front_matter))
+
+    def _title(self) -> str:
+        declared = normalise_space(str(self.front_matter.get("title", "")))[:MAX_TITLE_CHARS]
+        first = self._headings[0] if self._headings else None
+        if first is not None and first.level == 1:
+            return first.text
+        if declared:
+            return declared
+        if first is not None:
+            return first.text
+        return humanise_file_name(self.path)
+
+    def _unique_anchor(self, slug: str) -> str:
+        seen = self._anchors.get(slug)
+        self._anchors[slug] = 0 if seen is None else seen + 1
+        return slug if seen is None else f"{slug}-{seen + 1}"
+
+    def _close_section(self) -> None:
+        if self._section_heading is not None or self._section_text or self._section_code:
+            self._sections.append(Section(self._section_heading, "\n\n".join(self._section_text),
+                                          tuple(self._section_code)))
+        self._section_heading, self._section_text, self._section_code = None, [], []

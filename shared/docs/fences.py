@@ -1,0 +1,57 @@
+"""Fenced code (``` and ~~~) splits a Markdown-family text into code and everything else. Done
+first, so the later passes (raw HTML, JSX, block structure) never touch what is inside a fence."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Any indentation: fences nested in list items are indented by the item's width.
+_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})([^`]*)$")
+
+
+@dataclass(frozen=True)
+class Fenced:
+    language: str
+    code: str
+
+
+def split_fenced(lines: list[str]) -> list[Fenced | list[str]]:
+    """Runs of ordinary lines (as lists) and fenced blocks, in order. An unclosed fence runs to
+    the end of the text, as CommonMark says."""
+    parts: list[Fenced | list[str]] = []
+    ordinary: list[str] = []
+    index = 0
+    while index < len(lines):
+        match = _OPEN.match(lines[index])
+        if match is None:
+            ordinary.append(lines[index])
+            index += 1
+            continue
+        if ordinary:
+            parts.append(ordinary)
+            ordinary = []
+        indent, fence, language = match.groups()
+        body, index = _fence_body(lines, index + 1, fence, len(indent))
+        parts.append(Fenced(_language(language), "\n".join(body)))
+    if ordinary:
+        parts.append(ordinary)
+    return parts
+
+
+def _fence_body(lines: list[str], index: int, fence: str, indent: int) -> tuple[list[str], int]:
+    closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    body: list[str] = []
+    while index < len(lines):
+        if closing.match(lines[index]):
+            return body, index + 1
+        line = lines[index]
+        # Remove the fence's own indentation, never more than the line has.
+        strip = min(indent, len(line) - len(line.lstrip(" ")))
+        body.append(line[strip:])
+        index += 1
+    return body, index
+
+
+def _language(info: str) -> str:
+    # Info strings such as "python title=app.py" or "{.python}" or "js,linenums".
+    return re.split(r"[\s,{}]", info.strip().lstrip("{.").lower(), maxsplit=1)[0][:40]

@@ -1,0 +1,155 @@
+"""Markdown (CommonMark + GitHub flavour, as documentation is really written) → structure.
+Line-based: fences are split off first, raw HTML elements removed, then each line is classified
+(heading, list item, table, quote, indented code, paragraph). Good enough for analysis, not a
+renderer: nested containers are flattened into paragraphs."""
+from __future__ import annotations
+
+import re
+
+from shared.docs.builder import DocumentBuilder
+from shared.docs.fences import Fenced, split_fenced
+from shared.docs.front_matter import split_front_matter
+from shared.docs.html import heading_element, strip_raw_html
+from shared.docs.markdown_inline import inline_to_text
+from shared.docs.model import ParsedDocument
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s+.*)?$")
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
+_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_CUSTOM_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
+_ALERT = re.compile(r"^\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+
+
+def parse_markdown(path: str, text: str, format: str = "markdown") -> ParsedDocument:
+    builder = DocumentBuilder(path, format)
+    builder.front_matter, body = split_front_matter(text)
+    add_markdown(builder, body)
+    return builder.build()
+
+
+def add_markdown(builder: DocumentBuilder, text: str, indented_code: bool = True) -> None:
+    """Feed Markdown text into a builder (notebooks call this once per Markdown cell)."""
+    parts = split_fenced(text.split("\n"))
+    references = _reference_definitions(parts)
+    for part in parts:
+        if isinstance(part, Fenced):
+            builder.add_code(part.language, part.code)
+        else:
+            _Blocks(builder, references, indented_code).feed(strip_raw_html("\n".join(part)).split("\n"))
+
+
+def _reference_definitions(parts: list) -> dict[str, str]:
+    references: dict[str, str] = {}
+    for part in parts:
+        for line in part if isinstance(part, list) else ():
+            match = _REFERENCE.match(line) if "]:" in line else None
+            if match:
+                references.setdefault(match.group(1).strip().lower(), match.group(2))
+    return references
+
+
+class _Blocks:
+    def __init__(self, builder: DocumentBuilder, references: dict[str, str], indented_code: bool):
+        self.builder, self.references, self.indented_code = builder, references, indented_code
+        self.paragraph: list[str] = []
+        self.code: list[str] = []
+        self.in_list = False
+        self.after_blank = True
+
+    def feed(self, lines: list[str]) -> None:
+        index = 0
+        while index < len(lines):
+            index = self._line(lines, index)
+        self._flush()
+
+    def _line(self, lines: list[str], index: int) -> int:
+        line = lines[index]
+        if self.code and (not line.strip() or _indent(line) >= 4):
+            self.code.append(line[4:])
+            return index + 1
+        self._flush_code()
+        blank_before, self.after_blank = self.after_blank, not line.strip()
+        if not line.strip():
+            self._flush()
+        elif self.indented_code and _indent(line) >= 4 and blank_before and not self.paragraph \
+                and not self.in_list:
+            self.code.append(line[4:])
+        elif (atx := _ATX.match(line)) or (element := heading_element(line)):
+            level, text = (len(atx.group(1)), atx.group(2) or "") if atx else element
+            self._heading(level, text)
+        elif self.paragraph and _SETEXT.match(line) and not self.in_list:
+            text, self.paragraph = " ".join(self.paragraph), []
+            self._heading(1 if line.strip()[0] == "=" else 2, text)
+        elif _BREAK.match(line):
+            self._flush()
+        elif "]:" in line and _REFERENCE.match(line):
+            self._flush()
+        elif "|" in line and index + 1 < len(lines) and _TABLE_DELIMITER.match(lines[index + 1]) \
+                and "-" in lines[index + 1]:
+            return self._table(lines, index)
+        elif item := _LIST_ITEM.match(line):
+            self._flush()
+            self.in_list = True
+            self.paragraph.append(item.group(2))
+        elif _QUOTE.match(line):
+            self._quote(line)
+        else:
+            if blank_before and _indent(line) == 0:
+                self.in_list = False
+            self.paragraph.append(line.strip())
+        return index + 1
+
+    def _heading(self, level: int, text: str) -> None:
+        self._flush()
+        self.in_list = False
+        plain, links = inline_to_text(_CUSTOM_ANCHOR.sub("", text), self.references)
+        self.builder.add_heading(level, plain)
+        for target, label in links:
+            self.builder.add_link(target, label)
+
+    def _quote(self, line: str) -> None:
+        while _QUOTE.match(line):
+            line = _QUOTE.sub("", line, count=1)
+        line = _ALERT.sub("", line.strip())
+        if line:
+            self.paragraph.append(line)
+        else:
+            self._flush()
+
+    def _table(self, lines: list[str], index: int) -> int:
+        self._flush()
+        rows = [lines[index]]
+        index += 2  # the header row, then past the delimiter row
+        while index < len(lines) and "|" in lines[index] and lines[index].strip():
+            rows.append(lines[index])
+            index += 1
+        for row in rows:
+            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+            self._prose(", ".join(cell for cell in cells if cell))
+        return index
+
+    def _flush(self) -> None:
+        if self.paragraph:
+            self._prose(" ".join(self.paragraph))
+            self.paragraph = []
+
+    def _prose(self, text: str) -> None:
+        plain, links = inline_to_text(text, self.references)
+        if plain.strip() and plain.rstrip()[-1:].isalnum() and len(plain.split()) > 1:
+            plain = plain.rstrip() + "."  # a table row or list item is still a sentence
+        self.builder.add_prose(plain)
+        for target, label in links:
+            self.builder.add_link(target, label)
+
+    def _flush_code(self) -> None:
+        if self.code:
+            self.builder.add_code("", "\n".join(self.code))
+            self.code = []
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))

@@ -1,0 +1,75 @@
+"""Markdown inline markup → plain text plus the links it contained. Inline code is kept as words
+(it names things a learner must know); images keep their alt text but are not links; HTML tags
+go, their text stays. Every pattern is bounded so a megabyte-long line cannot backtrack for ever."""
+from __future__ import annotations
+
+import html
+import re
+
+from shared.docs.html import html_links, strip_tags
+
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_CODE_SPAN = re.compile(r"(`+)([^`]{1,2000}?)\1")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\](?:\(([^)\n]{0,1000})\)|\[[^\[\]\n]{0,300}\])")
+_BADGE = re.compile(r"shields\.io|badge|/workflows/|travis-ci|codecov|coveralls", re.IGNORECASE)
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*<?([^)\s>]{0,1000})>?(?:\s+[\"'(][^)\n]{0,300})?\s*\)")
+_REFERENCE_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\[([^\[\]\n]{0,300})\]")
+_SHORTCUT_LINK = re.compile(r"\[([^\[\]\n^]{1,300})\](?![(\[:])")
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]{1,2000}|mailto:[^>\s]{1,500})>")
+_FOOTNOTE = re.compile(r"\[\^[^\[\]\n]{1,100}\]")
+_EMPHASIS = re.compile(r"(?:\*{1,3}|~~|(?<!\w)_{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|~~|_{1,3}(?!\w))")
+_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
+_CRUDE_MARKUP = re.compile(r"[*_`~\[\]<>|]+")
+LONGEST_PARSED_PARAGRAPH = 200_000
+
+Links = list[tuple[str, str]]
+
+
+def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple[str, Links]:
+    """Plain text of a paragraph, and its links as (target, text) in order of appearance."""
+    if len(text) > LONGEST_PARSED_PARAGRAPH:
+        return _CRUDE_MARKUP.sub(" ", text), []
+    references = references or {}
+    protected: list[str] = []
+    links: Links = []
+
+    def protect(value: str) -> str:
+        protected.append(value)
+        return f"\x00{len(protected) - 1}\x01"
+
+    text = _ESCAPE.sub(lambda m: protect(m.group(1)), text)
+    text = _CODE_SPAN.sub(lambda m: protect(m.group(2).strip()), text)
+    text, anchors = html_links(text)
+    links.extend(anchors)
+    text = _AUTOLINK.sub(lambda m: _keep_link(links, m.group(1), m.group(1)), text)
+    text = _IMAGE.sub(_image_alt, text)
+    text = _LINK.sub(lambda m: _keep_link(links, m.group(2), m.group(1)), text)
+    text = _REFERENCE_LINK.sub(lambda m: _reference(links, references, m.group(1), m.group(2)), text)
+    text = _FOOTNOTE.sub("", text)
+    text = _SHORTCUT_LINK.sub(lambda m: _reference(links, references, m.group(1), ""), text)
+    text = _EMPHASIS.sub("", strip_tags(text))
+    restore = lambda value: _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], value)  # noqa: E731
+    text = html.unescape(restore(text))
+    return text, [(restore(target), _plain_label(restore(label))) for target, label in links]
+
+
+def _image_alt(match: re.Match) -> str:
+    """An image's alt text stays as prose, except a status badge's ("Build Status", "PyPI")."""
+    return "" if _BADGE.search(match.group(2) or "") else f" {match.group(1)} "
+
+
+def _keep_link(links: Links, target: str, label: str) -> str:
+    if target:
+        links.append((target, label))
+    return label
+
+
+def _reference(links: Links, references: dict[str, str], label: str, name: str) -> str:
+    target = references.get((name or label).strip().lower())
+    if target:
+        links.append((target, label))
+    return label
+
+
+def _plain_label(label: str) -> str:
+    return html.unescape(_EMPHASIS.sub("", strip_tags(label))).strip()

@@ -1,0 +1,77 @@
+"""MDX = Markdown + JSX + ES modules. The module lines (`import`, `export`) and the JSX tags of
+components (`<Tabs>`, `<Admonition type="tip">`, `<Card />`) are removed, the text between the
+tags is kept, and what remains is parsed as Markdown. Code fences are left untouched."""
+from __future__ import annotations
+
+import re
+
+from shared.docs.builder import DocumentBuilder
+from shared.docs.fences import Fenced, split_fenced
+from shared.docs.front_matter import split_front_matter
+from shared.docs.markdown import add_markdown
+from shared.docs.model import ParsedDocument
+
+_MODULE_LINE = re.compile(r"^(?:import|export)\s")
+# A component tag, attributes allowed to hold `{…}` expressions one level deep (which may
+# contain `>` as in arrow functions). Capitalised or dotted names only: lower-case tags are HTML
+# and the Markdown parser already strips those.
+_COMPONENT_TAG = re.compile(
+    r"</?[A-Z][\w.]{0,80}(?:\s(?:[^<>{}]|\{[^{}]{0,2000}(?:\{[^{}]{0,2000}\}[^{}]{0,2000}){0,20}\})"
+    r"{0,2000})?\s*/?>")
+_FRAGMENT = re.compile(r"</?>")
+_EXPRESSION_COMMENT = re.compile(r"\{/\*.{0,5000}?\*/\}", re.DOTALL)
+_EXPRESSION_LINE = re.compile(r"^\s*\{[^\n]{0,2000}\}\s*$", re.MULTILINE)
+_LONGEST_MODULE_STATEMENT_LINES = 200
+
+
+def parse_mdx(path: str, text: str) -> ParsedDocument:
+    builder = DocumentBuilder(path, "mdx")
+    builder.front_matter, body = split_front_matter(text)
+    chunks = []
+    for part in split_fenced(body.split("\n")):
+        if isinstance(part, Fenced):
+            chunks.append(_refence(part))
+        else:
+            chunks.append(_strip_jsx("\n".join(_without_module_lines(part))))
+    # MDX has no indented code: indentation there is JSX nesting, and its children are prose.
+    add_markdown(builder, "\n".join(chunks), indented_code=False)
+    return builder.build()
+
+
+def _without_module_lines(lines: list[str]) -> list[str]:
+    """Drop `import …` / `export …` statements, following multi-line ones until their brackets
+    balance (`export const meta = {` … `};`)."""
+    kept: list[str] = []
+    depth, skipped = 0, 0
+    for line in lines:
+        if depth > 0 and skipped < _LONGEST_MODULE_STATEMENT_LINES:
+            depth += _bracket_balance(line)
+            skipped += 1
+            continue
+        if _MODULE_LINE.match(line):
+            depth, skipped = max(0, _bracket_balance(line)), 0
+            continue
+        depth = 0
+        kept.append(line)
+    return kept
+
+
+def _bracket_balance(line: str) -> int:
+    return sum(line.count(c) for c in "{[(") - sum(line.count(c) for c in "}])")
+
+
+def _strip_jsx(text: str) -> str:
+    text = _EXPRESSION_COMMENT.sub("", text)
+    text = _COMPONENT_TAG.sub(" ", text)  # a tag alone on its line leaves a blank line: a break
+    text = _FRAGMENT.sub("", text)
+    return _EXPRESSION_LINE.sub("", text)
+
+
+def _refence(block: Fenced) -> str:
+    fence = "`" * max(3, _longest_backtick_run(block.code) + 1)
+    return f"{fence}{block.language}\n{block.code}\n{fence}"
+
+
+def _longest_backtick_run(code: str) -> int:
+    runs = re.findall(r"`+", code)
+    return max((len(run) for run in runs), default=0)

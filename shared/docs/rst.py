@@ -1,0 +1,147 @@
+"""reStructuredText → structure. Section levels follow the order in which adornment styles first
+appear (docutils' rule); `::` and `.. code-block::` give code; directives are dispatched in
+`rst_directives`; lists, field lists and tables become prose."""
+from __future__ import annotations
+
+import re
+
+from shared.docs.builder import DocumentBuilder
+from shared.docs.model import ParsedDocument
+from shared.docs.rst_directives import handle_explicit_markup
+from shared.docs.rst_inline import rst_inline_to_text
+
+_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1+\s*$")
+_EXPLICIT = re.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
+_TARGET = re.compile(r"^\s*\.\.\s+_([^:]+|`[^`]+`):\s*(\S+)\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|#\.|\d+[.)]|\(\d+\))\s+(.*)$")
+_FIELD = re.compile(r"^\s*:([^:`]{1,80}):(?!`)\s*(.*)$")
+_TABLE_BORDER = re.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
+
+
+class RstContext:
+    def __init__(self, builder: DocumentBuilder, targets: dict[str, str]):
+        self.builder, self.targets = builder, targets
+        self.styles: list[tuple[str, bool]] = []
+        self.default_language = ""
+
+    def prose(self, text: str) -> None:
+        plain, links = rst_inline_to_text(text, self.targets)
+        self.builder.add_prose(plain)
+        for target, label in links:
+            self.builder.add_link(target, label)
+
+    def heading(self, style: tuple[str, bool], text: str) -> None:
+        if style not in self.styles:
+            self.styles.append(style)
+        plain, _ = rst_inline_to_text(text, self.targets)
+        self.builder.add_heading(self.styles.index(style) + 1, plain)
+
+
+def parse_rst(path: str, text: str) -> ParsedDocument:
+    builder = DocumentBuilder(path, "rst")
+    lines = text.split("\n")
+    context = RstContext(builder, _named_targets(lines))
+    parse_rst_lines(lines, context, depth=0)
+    return builder.build()
+
+
+def _named_targets(lines: list[str]) -> dict[str, str]:
+    targets: dict[str, str] = {}
+    for line in lines:
+        match = _TARGET.match(line) if ".. _" in line else None
+        if match:
+            targets.setdefault(" ".join(match.group(1).strip("`").split()).lower(), match.group(2))
+    return targets
+
+
+def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
+    """Parse a run of lines; directive bodies come back here with `depth + 1`, where section
+    titles are no longer recognised (docutils forbids them inside directives)."""
+    paragraph: list[str] = []
+    paragraph_indent = 0
+    literal_next = False
+    index = 0
+
+    def flush() -> None:
+        nonlocal paragraph, literal_next
+        if paragraph:
+            text = " ".join(paragraph)
+            literal_next = text.endswith("::")  # the next, deeper indented block is code
+            text = text[:-2].rstrip() if text.endswith(" ::") or text == "::" else \
+                text[:-1] if text.endswith("::") else text
+            context.prose(text)
+            paragraph = []
+
+    while index < len(lines):
+        line, stripped = lines[index], lines[index].strip()
+        if not stripped:
+            flush()
+            index += 1
+        elif literal_next and _indent(line) > paragraph_indent:
+            block, index = indented_block(lines, index, paragraph_indent)
+            context.builder.add_code(context.default_language, "\n".join(block))
+            literal_next = False
+        elif depth == 0 and (title := _section_title(lines, index, bool(paragraph))):
+            flush()
+            style, text, index = title
+            context.heading(style, text)
+        elif _ADORNMENT.match(line) and len(stripped) >= 4:
+            flush()  # a transition
+            index += 1
+        elif match := _EXPLICIT.match(line):
+            flush()
+            index = handle_explicit_markup(lines, index, match, context, depth)
+        elif _TABLE_BORDER.match(line):
+            flush()
+            index += 1
+        elif (item := _LIST_ITEM.match(line)) or (field := _FIELD.match(line)):
+            flush()
+            paragraph_indent = _indent(line)
+            paragraph.append(item.group(1) if item else f"{field.group(1)}: {field.group(2)}")
+            index += 1
+        else:
+            literal_next = False
+            if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+                stripped = ", ".join(c.strip() for c in stripped.strip("|").split("|") if c.strip())
+            elif stripped.startswith("| "):
+                stripped = stripped[2:]  # a line block
+            if not paragraph:
+                paragraph_indent = _indent(line)
+            paragraph.append(stripped)
+            index += 1
+    flush()
+
+
+def _section_title(lines: list[str], index: int, inside_paragraph: bool):
+    """(style, text, next index) when a title starts at `index`: overline + text + underline, or
+    text + underline at least as long as the text (3 characters suffice for short titles)."""
+    line = lines[index]
+    over = _ADORNMENT.match(line)
+    if over and index + 2 < len(lines) and lines[index + 1].strip():
+        under = _ADORNMENT.match(lines[index + 2])
+        if under and under.group(1) == over.group(1):
+            return (over.group(1), True), lines[index + 1].strip(), index + 3
+    if over or inside_paragraph or _indent(line) > 0 or index + 1 >= len(lines):
+        return None
+    under = _ADORNMENT.match(lines[index + 1])
+    length = len(lines[index + 1].strip())
+    if under and length >= min(len(line.strip()), 3) and not _EXPLICIT.match(line):
+        return (under.group(1), False), line.strip(), index + 2
+    return None
+
+
+def indented_block(lines: list[str], index: int, base_indent: int) -> tuple[list[str], int]:
+    """The lines from `index` indented deeper than `base_indent` (blank lines included),
+    dedented; and the index after them."""
+    end = index
+    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > base_indent):
+        end += 1
+    while end > index and not lines[end - 1].strip():
+        end -= 1
+    block = lines[index:end]
+    margin = min((_indent(line) for line in block if line.strip()), default=0)
+    return [line[margin:] for line in block], end
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))

@@ -1,0 +1,85 @@
+"""Explicit markup (`.. something`) in reStructuredText: directives, targets, comments. Code
+directives give code blocks, `toctree` gives links, admonitions and containers give their body as
+prose, API directives give their signature as code, and `raw` is never read."""
+from __future__ import annotations
+
+import re
+
+_DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
+_OPTION = re.compile(r"^:[\w-]+:")
+_TOCTREE_ENTRY = re.compile(r"^(.*?)\s*<([^<>]+)>$")
+CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
+                   "doctest", "prompt"}
+SKIPPED = {"raw", "image", "include", "literalinclude", "contents", "sectnum", "index", "meta",
+           "toctree-hidden", "currentmodule", "module", "automodule", "autosummary", "math",
+           "graphviz", "mermaid", "only-html", "comment", "plot", "highlight", "default-role"}
+TITLED = {"admonition", "topic", "sidebar", "rubric", "seealso", "note", "warning", "tip",
+          "important", "attention", "caution", "danger", "error", "hint", "versionadded",
+          "versionchanged", "deprecated", "dropdown", "card", "tab", "figure", "table"}
+# Domain directives (`.. py:function:: connect(url)`): the argument is a signature.
+_API_OBJECTS = {"function", "method", "class", "attribute", "data", "exception", "decorator",
+                "property", "classmethod", "staticmethod", "member", "type", "macro", "var",
+                "option", "envvar", "program", "cmdoption", "describe", "object"}
+_DOMAIN_LANGUAGES = {"py": "python", "js": "javascript", "c": "c", "cpp": "cpp", "rb": "ruby",
+                     "go": "go", "java": "java", "rust": "rust", "std": ""}
+
+
+def handle_explicit_markup(lines: list[str], index: int, match: re.Match, context, depth: int) -> int:
+    from shared.docs.rst import indented_block, parse_rst_lines  # the two modules recurse
+
+    base_indent = len(match.group(1))
+    head = (match.group(2) or "").strip()
+    body, end = indented_block(lines, index + 1, base_indent)
+    directive = _DIRECTIVE.match(head)
+    if directive is None:
+        return end  # a target (`.. _name: url`), footnote, citation or comment
+    name, argument = directive.group(1).lower(), (directive.group(2) or "").strip()
+    options, content = _split_options(body)
+    kind = name.split(":")[-1]
+    if kind in CODE_DIRECTIVES:
+        context.builder.add_code(argument.split()[0] if argument else context.default_language,
+                                 "\n".join(content))
+    elif kind == "highlight":
+        context.default_language = argument.split()[0].lower() if argument else ""
+    elif kind == "toctree":
+        _toctree(content, context)
+    elif kind in _API_OBJECTS and (":" in name or kind in {"function", "method", "class"}):
+        domain = name.split(":")[0] if ":" in name else "py"
+        if argument:
+            context.builder.add_code(_DOMAIN_LANGUAGES.get(domain, ""), argument)
+        _nested(content, context, depth, parse_rst_lines)
+    elif kind.startswith("auto") or kind in SKIPPED:
+        pass
+    else:
+        if argument and kind in TITLED:
+            context.prose(argument)
+        _nested(content, context, depth, parse_rst_lines)
+    return end
+
+
+def _split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
+    options: dict[str, str] = {}
+    index = 0
+    while index < len(body) and _OPTION.match(body[index]):
+        key, _, value = body[index][1:].partition(":")
+        options[key] = value.strip()
+        index += 1
+    while index < len(body) and not body[index].strip():
+        index += 1
+    return options, body[index:]
+
+
+def _toctree(content: list[str], context) -> None:
+    for entry in (line.strip() for line in content):
+        if not entry or entry == "self" or any(c in entry for c in "*?["):
+            continue  # glob patterns name no single document
+        titled = _TOCTREE_ENTRY.match(entry)
+        target, label = (titled.group(2), titled.group(1)) if titled else (entry, "")
+        context.builder.add_link(target, label or target)
+
+
+def _nested(content: list[str], context, depth: int, parse_lines) -> None:
+    if content and depth < 12:
+        parse_lines(content, context, depth + 1)
+    elif content:
+        context.prose(" ".join(line.strip() for line in content))

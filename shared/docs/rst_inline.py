@@ -1,0 +1,78 @@
+"""reStructuredText inline markup → plain text plus links: `` `text <url>`_ ``, named references
+(`` `text`_ `` resolved against `.. _text: url` targets), Sphinx roles (`:doc:`, `:ref:`,
+`:class:`~a.B``), literals, emphasis, substitutions and footnote references."""
+from __future__ import annotations
+
+import re
+
+from shared.docs.builder import humanise_file_name
+
+_ESCAPE = re.compile(r"\\(.)")
+_LITERAL = re.compile(r"``([^`]{1,2000}?)``")
+_ROLE = re.compile(r":(?:[\w-]{1,30}:)?([\w-]{1,30}):`([^`]{1,1000})`")
+_PHRASE_REFERENCE = re.compile(r"`([^`<]{0,500}?)\s*<([^`>]{1,1000})>`__?")
+_NAMED_REFERENCE = re.compile(r"`([^`]{1,500})`__?")
+_WORD_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z][\w.-]{0,100}?)__?(?![\w])")
+_INTERPRETED = re.compile(r"`([^`]{1,1000})`")
+_STRONG = re.compile(r"\*\*([^*]{1,1000}?)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,1000}?)\*(?![\w*])")
+_SUBSTITUTION = re.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
+_FOOTNOTE_REFERENCE = re.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_")
+_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
+_TITLE_AND_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+_LINKING_ROLES = {"doc", "download"}
+
+Links = list[tuple[str, str]]
+
+
+def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
+    protected: list[str] = []
+    links: Links = []
+
+    def protect(value: str) -> str:
+        protected.append(value)
+        return f"\x00{len(protected) - 1}\x01"
+
+    text = _ESCAPE.sub(lambda m: protect(m.group(1)), text)
+    text = _LITERAL.sub(lambda m: protect(m.group(1)), text)
+    text = _ROLE.sub(lambda m: protect(_role(links, m.group(1), m.group(2))), text)
+    text = _PHRASE_REFERENCE.sub(lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
+    text = _NAMED_REFERENCE.sub(lambda m: _named(links, targets, m.group(1)), text)
+    text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
+    text = _INTERPRETED.sub(r"\1", text)
+    text = _STRONG.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    text = _SUBSTITUTION.sub(r"\1", text)
+    text = _FOOTNOTE_REFERENCE.sub("", text)
+    restore = lambda value: _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], value)  # noqa: E731
+    return restore(text), [(restore(target), restore(label)) for target, label in links]
+
+
+def _role(links: Links, role: str, content: str) -> str:
+    """`:doc:`Install <install>`` → "Install" (a link); `:class:`~pkg.Client`` → "Client"."""
+    match = _TITLE_AND_TARGET.match(content)
+    label, target = (match.group(1), match.group(2)) if match else ("", content)
+    if role in _LINKING_ROLES:
+        links.append((target, label or humanise_file_name(target)))
+        return label or humanise_file_name(target)
+    if label:
+        return label
+    target = target.lstrip("!")
+    return target.lstrip("~").rsplit(".", 1)[-1] if target.startswith("~") else target
+
+
+def _phrase(links: Links, targets: dict[str, str], label: str, target: str) -> str:
+    if target.endswith("_"):  # `text <name_>`_ points at a named target, not a URL
+        target = targets.get(target[:-1].strip().lower(), "")
+    if target:
+        links.append((target, label or target))
+    return label or target
+
+
+def _named(links: Links, targets: dict[str, str], name: str, bare: bool = False) -> str:
+    target = targets.get(" ".join(name.split()).lower())
+    if target:
+        links.append((target, name))
+    elif bare:
+        return name + "_"  # `snake_` in prose that is no reference: leave it alone
+    return name

@@ -1,0 +1,167 @@
+"""Parsing documentation files of every supported format into `ParsedDocument`s: titles,
+headings, code blocks, links and prose, and never an exception whatever the input."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from shared.docs.parsing import parse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"
+
+
+def load(path: str):
+    return parse(path, (FIXTURES / path).read_text(encoding="utf-8"))
+
+
+def test_readme_keeps_html_block_text_and_drops_badges():
+    doc = load("README.md")
+    assert (doc.format, doc.title) == ("markdown", "Fluxmq")
+    assert [h.text for h in doc.headings] == ["Fluxmq", "Features", "Documentation", "License"]
+    assert "Fast. Durable. Simple to operate." in doc.text
+    assert "Fluxmq logo" in doc.text  # an image's alt text is prose
+    assert "Build Status" not in doc.text and "<" not in doc.text and "**" not in doc.text
+    targets = [link.target for link in doc.links]
+    assert targets[2:] == ["docs/getting-started.md", "docs/concepts/architecture.md",
+                           "docs/api/reference.md", "CHANGELOG.md"]
+    assert not any(target.endswith((".svg", ".png")) for target in targets)
+
+
+def test_getting_started_front_matter_code_and_links():
+    doc = load("docs/getting-started.md")
+    assert doc.title == "Getting started"  # the first heading wins over front matter
+    assert doc.front_matter == {"title": "Getting started with Fluxmq", "sidebar_position": "1"}
+    assert [b.language for b in doc.code_blocks] == ["bash"] * 4 + ["python"] * 2
+    assert "pip install fluxmq" not in doc.text and "client.publish" not in doc.text
+    assert "Create a topic named orders:" in doc.text  # inline code kept as words
+    assert [link.target for link in doc.links] == [
+        "concepts/architecture.md", "concepts/architecture.md#consumer-groups", "api/reference.md"]
+    assert [section.heading.text for section in doc.sections if section.heading][2] == "Installation"
+    assert doc.sections[2].code[0].code == "pip install fluxmq"
+
+
+def test_markdown_constructs():
+    text = "\n".join([
+        "Intro title", "===========", "", "Sub title", "---------", "",
+        "Some *emphasis*, __strong__, ~~gone~~ and `snake_case` with a [ref link][docs] and",
+        "<https://example.org/auto> and [shortcut].", "",
+        "    indented = code()", "",
+        "| Name | Type |", "|------|:----:|", "| `key` | str |", "",
+        "> [!NOTE]", "> Quoted text.", "",
+        "<!-- a comment -->", "## Duplicate", "## Duplicate", "### Chapter {#custom-id}", "",
+        "~~~js", "let x = 1", "~~~", "",
+        "[docs]: https://docs.example.org", "[shortcut]: ./other.md"])
+    doc = parse("notes.markdown", text)
+    assert [(h.level, h.text, h.anchor) for h in doc.headings] == [
+        (1, "Intro title", "intro-title"), (2, "Sub title", "sub-title"),
+        (2, "Duplicate", "duplicate"), (2, "Duplicate", "duplicate-1"), (3, "Chapter", "chapter")]
+    assert [(b.language, b.code) for b in doc.code_blocks] == [("", "indented = code()"), ("js", "let x = 1")]
+    assert "Some emphasis, strong, gone and snake_case with a ref link and" in doc.text
+    assert "Name, Type." in doc.text and "key, str." in doc.text
+    assert "Quoted text." in doc.text and "comment" not in doc.text and "NOTE" not in doc.text
+    assert [link.target for link in doc.links] == [
+        "https://example.org/auto", "https://docs.example.org", "./other.md"]
+
+
+def test_mdx_drops_modules_and_component_tags_but_keeps_their_text():
+    doc = load("docs/tutorial.mdx")
+    assert (doc.format, doc.title) == ("mdx", "Build an order pipeline with Fluxmq")
+    assert [h.text for h in doc.headings][1:] == [
+        "Step 1: Create the topic", "Step 2: Write the producer", "Step 3: Run the billing consumer"]
+    assert [b.language for b in doc.code_blocks] == ["bash", "python", "python"]
+    assert "Finish the getting started guide so that a server is running on port 7400." in doc.text
+    assert "Each consumer group keeps its own offsets." in doc.text
+    for leaked in ("import", "export", "Tabs", "TabItem", "Admonition", "TODO", "{", "<"):
+        assert leaked not in doc.text
+
+
+def test_rst_sections_code_toctree_and_links():
+    doc = load("docs/advanced.rst")
+    assert (doc.format, doc.title) == ("rst", "Advanced topics")
+    assert [(h.level, h.text) for h in doc.headings] == [
+        (1, "Advanced topics"), (2, "Throughput tuning"), (3, "Retention"), (2, "Replication settings")]
+    assert [b.language for b in doc.code_blocks] == ["python", "", "yaml"]
+    assert doc.code_blocks[1].code == "retention.hours = 168\nsegment.bytes = 1073741824"
+    assert {link.target for link in doc.links} == {
+        "https://fluxmq.example.org", "concepts/architecture", "guide", "tuning",
+        "concepts/architecture.html#replication"}
+    assert "Compaction keeps only the latest message for each key." in doc.text  # a note's body
+    assert "The default configuration is:" in doc.text  # "is::" introduces a literal block
+    assert "Increase batch_size and linger_ms together:" in doc.text
+    assert "comment" not in doc.text and "maxdepth" not in doc.text and "`" not in doc.text
+
+
+def test_asciidoc_title_blocks_attributes_and_links():
+    doc = load("docs/guide.adoc")
+    assert (doc.format, doc.title) == ("asciidoc", "Operating Fluxmq")
+    assert [(h.level, h.text) for h in doc.headings] == [
+        (1, "Operating Fluxmq"), (2, "Monitoring"), (2, "Upgrades"), (3, "Rolling back")]
+    assert [b.language for b in doc.code_blocks] == ["bash", "yaml", ""]
+    assert doc.front_matter["description"] == "Day-to-day operation of a Fluxmq cluster."
+    assert [link.target for link in doc.links] == [
+        "concepts/architecture.adoc", "#upgrades", "https://prometheus.io/docs/"]
+    assert "Consumer lag is the most useful metric to alert on." in doc.text
+    assert "see the architecture page or the upgrade section" in doc.text
+    for leaked in ("Jane Doe", ":toc:", "rouge", "[source", "xref:", "<<"):
+        assert leaked not in doc.text
+
+
+def test_notebook_cells():
+    doc = load("notebooks/intro.ipynb")
+    assert (doc.format, doc.title) == ("notebook", "Fluxmq in a notebook")
+    assert [h.text for h in doc.headings] == ["Fluxmq in a notebook", "Consume the messages"]
+    assert [b.language for b in doc.code_blocks] == ["python", "python"]
+    assert "read once by the notebook consumer group" in doc.text
+    assert "secret output text" not in doc.text and "raw cell text" not in doc.text
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", json.dumps({"cells": "nope"})])
+def test_broken_notebooks_do_not_fail(text):
+    doc = parse("notebooks/broken.ipynb", text)
+    assert doc.title and doc.code_blocks == ()
+
+
+def test_plain_text_and_unknown_extensions():
+    doc = parse("docs/NOTES.txt", "Release notes\n\nFirst paragraph\ncontinues here.\n\nSecond one.")
+    assert (doc.format, doc.title, doc.headings[0].level) == ("text", "Release notes", 1)
+    assert doc.text == "First paragraph continues here.\n\nSecond one."
+    assert parse("LICENSE", "Permission is hereby granted, free of charge, to any person.").title == "LICENSE"
+
+
+def test_titles_fall_back_to_front_matter_then_file_name():
+    assert parse("docs/a.md", "---\ntitle: 'Declared'\n---\n\n## Section\n\ntext").title == "Declared"
+    assert parse("docs/getting-started.md", "Just prose.").title == "Getting started"
+    assert parse("docs/api/index.md", "").title == "Api"
+    assert parse("docs/02_advanced-usage.rst", "prose").title == "Advanced usage"
+
+
+def test_script_and_style_contents_never_reach_the_text():
+    doc = load("docs/faq.md")
+    for leaked in ("fetch", "evil.example", "document.cookie", "hidden-banner", "display"):
+        assert leaked not in doc.text
+    assert "Fluxmq supports Windows through Docker." in doc.text
+    inline = parse("a.md", "Use the `<script>` tag sparingly.\n\n<SCRIPT type=x>alert(1)")
+    assert "Use the <script> tag sparingly." in inline.text and "alert" not in inline.text
+
+
+def _garbage() -> str:
+    generator = random.Random(7)
+    return bytes(generator.randrange(256) for _ in range(50_000)).decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("path", ["x.md", "x.mdx", "x.rst", "x.adoc", "x.ipynb", "x.txt", "x.bin", "x"])
+@pytest.mark.parametrize("text", [
+    "", "\x00\x01\x02", _garbage(), "word " * 200_000, "[" * 300_000 + "](" * 100_000,
+    "*_`<" * 250_000, "<script>" * 50_000, "\n".join([".. note::", "   ==", "=="] * 20_000),
+    "".join(" " * depth + ".. note::\n\n" for depth in range(0, 600, 3))])
+def test_parse_never_raises(path, text):
+    doc = parse(path, text)
+    assert doc.title and doc.path == path and doc.word_count >= 0
+
+
+def test_parsing_is_deterministic():
+    for path in ("README.md", "docs/advanced.rst", "docs/guide.adoc", "docs/tutorial.mdx"):
+        assert load(path) == load(path)
