@@ -1,15 +1,20 @@
 """`coursegen run` (what `make run` starts) brings the whole system up with no configuration:
-CRUD works with the printed token, and Ctrl-C stops every process it started."""
+CRUD works with the printed token, a repository becomes a downloadable course through the REST
+API alone, and Ctrl-C stops every process it started."""
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import httpx
 import psutil
 
 from shared.local.ports import free_port
+from tests.flows import scanned_and_selected, start, wait_for_stage
+from tests.gitrepos import COURSE_REPO, make_repo
 from tests.processes import Process
 
 
@@ -17,7 +22,7 @@ def _children(pid: int) -> list[psutil.Process]:
     return psutil.Process(pid).children(recursive=True)
 
 
-def test_run_serves_crud_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
+async def test_run_serves_crud_and_a_whole_course_then_stops_cleanly_on_ctrl_c(tmp_path: Path):
     env = {"COURSEGEN_DATA_DIR": str(tmp_path / "data"), "PORT": str(free_port())}
     # No configuration at all: the launcher starts its own NATS and PostgreSQL.
     system = Process(["-m", "services.cli", "run"], env, unset=("NATS_URL", "DATABASE_URL", "JWT_SECRET"))
@@ -28,15 +33,18 @@ def test_run_serves_crud_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
         started = _children(system.popen.pid)
         assert len([p for p in started if "services." in " ".join(p.cmdline())]) == 5
 
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as api:
-            created = api.post("/api/projects/", json={"title": "From make run"})
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+            created = await api.post("/api/projects/", json={"title": "From make run"})
             assert created.status_code == 201, created.text
             course_id = created.json()["course_id"]
-            assert [c["course_id"] for c in api.get("/api/projects/").json()] == [course_id]
-            assert api.put(f"/api/projects/{course_id}", json={"title": "Renamed"}).json()["title"] == "Renamed"
-            assert api.get(f"/api/projects/{course_id}").json()["title"] == "Renamed"
-            assert api.delete(f"/api/projects/{course_id}").status_code == 200
-            assert api.get(f"/api/projects/{course_id}").status_code == 404
+            assert [c["course_id"] for c in (await api.get("/api/projects/")).json()] == [course_id]
+            renamed = await api.put(f"/api/projects/{course_id}", json={"title": "Renamed"})
+            assert renamed.json()["title"] == "Renamed"
+            assert (await api.get(f"/api/projects/{course_id}")).json()["title"] == "Renamed"
+            assert (await api.delete(f"/api/projects/{course_id}")).status_code == 200
+            assert (await api.get(f"/api/projects/{course_id}")).status_code == 404
+            await whole_course(api, headers, tmp_path)
         runtime = json.loads((tmp_path / "data" / "runtime.json").read_text())
         assert runtime["gateway_url"] == url
 
@@ -44,3 +52,23 @@ def test_run_serves_crud_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
         assert not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     finally:
         system.kill()
+
+
+async def whole_course(api, headers: dict, tmp_path: Path) -> None:
+    """Creation to a downloadable zip with the default choices, as a REST client would."""
+    make_repo(tmp_path / "skyline", COURSE_REPO)
+    course_id = await scanned_and_selected(api, str(tmp_path / "skyline"), ["docs"], "README.md", headers)
+    for action, body, stage in [("analyze-documents", {"complexity_level": "beginner"}, "stage2"),
+                                ("generate-pathways", {}, "stage3")]:
+        await start(api, course_id, action, body, headers)
+        assert (await wait_for_stage(api, course_id, stage, headers=headers))["status"] == "SUCCESS"
+    pathways = (await api.get(f"/api/courses/{course_id}/pathways")).json()["pathways"]
+    chosen = await api.post(f"/api/courses/{course_id}/stage3-selections",
+                            json={"selected_pathway_id": pathways[0]["id"]})
+    assert chosen.status_code == 200, chosen.text
+    await start(api, course_id, "generate-course", {}, headers)
+    assert (await wait_for_stage(api, course_id, "stage4", headers=headers))["status"] == "SUCCESS"
+    download = await api.get(f"/api/courses/{course_id}/export")
+    assert download.status_code == 200, download.text
+    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    assert "site/index.html" in names and "markdown/index.md" in names
