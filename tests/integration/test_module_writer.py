@@ -1,0 +1,59 @@
+"""Stage 4's writer with the Anthropic provider against a local Messages-API server and a real
+Object Store: content that cites a document the module does not draw on is refused; valid content
+is stored and reads back identical."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from services.modules.writer import write
+from shared.bus.artefacts import ArtefactStore
+from shared.bus.connection import connect
+from shared.bus.provisioning import StreamSpec, provision
+from shared.docs.parsing import parse
+from shared.modules.models import ModuleContent, ModuleSpec
+from shared.modules.sources import SourceDoc
+from shared.stage_service import StageFailure
+from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
+from tests.llm_replies import tool_use
+
+SPEC = ModuleSpec(module_id="p1-01", position=1, title="Brokers", documents=["docs/brokers.md"])
+SOURCE = SourceDoc(parse("docs/brokers.md", "# Brokers\n\nA broker is a server process that stores messages.\n"))
+
+
+def content(cited: str) -> dict:
+    source = {"path": cited, "heading": "Brokers", "anchor": "brokers"}
+    return {"title": "Brokers", "introduction": "Brokers store messages.",
+            "sections": [{"title": "Brokers", "body_markdown": "A broker stores messages.", "source": source}],
+            "assessment": [{"kind": "short_answer", "prompt": "What is a broker?",
+                            "answer": "A server process that stores messages.",
+                            "explanation": f"From {cited}: a broker is a server process.", "source": source}],
+            "summary": "Brokers store messages."}
+
+
+@pytest.fixture
+async def artefacts(nats_server):
+    nc = await connect(nats_server.url, "test")
+    js = nc.jetstream()
+    await provision(js, StreamSpec())
+    yield ArtefactStore(js)
+    await nc.close()
+
+
+async def test_content_citing_a_document_outside_the_module_is_refused(llm_server, artefacts):
+    llm_server.push(tool_use(content("docs/invented.md")))
+    async with anthropic_provider(llm_server) as provider:
+        with pytest.raises(StageFailure, match="cites documents it does not draw on: docs/invented.md"):
+            await write(provider, artefacts, "course1", "task1", SPEC, [SOURCE], [SOURCE], "Skyline")
+    assert await artefacts.names("course1") == []
+
+
+async def test_valid_content_is_stored_and_reads_back(llm_server, artefacts):
+    llm_server.push(tool_use(content("docs/brokers.md")))
+    async with anthropic_provider(llm_server) as provider:
+        written = await write(provider, artefacts, "course1", "task1", SPEC, [SOURCE], [SOURCE], "Skyline")
+    assert written.content_ref == "course1/task1/modules/01-p1-01.json"
+    stored = ModuleContent.model_validate(json.loads(await artefacts.get(written.content_ref)))
+    assert stored == written.content and stored.assessment[0].source.path == "docs/brokers.md"
+    assert '<source path="docs/brokers.md"' in llm_server.requests[0].last_user_text
