@@ -55,8 +55,8 @@ COURSE_REPO = {
         "# Skyline\n\n[![build](https://ci.example/badge.svg)](https://ci.example)\n\n"
         "Skyline is a lightweight message broker for Python services.\n"
         "Read [Getting started](docs/getting-started.md) first, then the [architecture](docs/concepts/architecture.md).\n"),
-    "mkdocs.yml": ("site_name: Skyline\nnav:\n  - Home: index.md\n  - getting-started.md\n"
-                   "  - Concepts: concepts/architecture.md\n  - Guides: guides/publishing.md\n"
+    "mkdocs.yml": ("site_name: Skyline\nnav:\n  - Home: index.md\n  - Concepts: concepts/architecture.md\n"
+                   "  - getting-started.md\n  - Guides: guides/publishing.md\n"
                    "  - Reference: reference/api.md\n"),
     "docs/index.md": "# Skyline documentation\n\nSkyline moves messages between Skyline services.\n",
     "docs/getting-started.md": (

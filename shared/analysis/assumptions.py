@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 
 from shared.analysis.keyphrases import Candidate
-from shared.analysis.lexicon import IGNORED, STOPWORDS, concept_key, words
+from shared.analysis.lexicon import STOPWORDS, concept_key, content_runs, words
 from shared.analysis.profile import Profile
 
 _REQUIRES = re.compile(
-    r"\b(?:requires?|required|you (?:should|need to|must) (?:already )?(?:know|understand|be "
-    r"familiar with|have)|familiarity with|knowledge of|experience with|assumes?(?: that you "
-    r"(?:know|have))?|basic understanding of|prior knowledge of|comfortable with)\s+"
+    r"\b(?:requires?|you (?:should|need to|must) (?:already )?(?:know|understand|be familiar with|"
+    r"have)|familiarity with|(?:prior |basic |some )?(?:knowledge|understanding) of|experience with|"
+    r"assumes? (?:that )?you (?:know|have|understand|are familiar with)|comfortable with)\s+"
+    r"(?!what\b|how\b|why\b|when\b|where\b|which\b|that\b|whether\b|if\b|to\b)"
     r"(?P<rest>[^.;:!?()]{2,160})", re.IGNORECASE)
 _REQUIRES_CUES = ("requir", "you should", "you need", "you must", "familiar", "knowledge of",
                   "experience with", "assum", "understanding of", "comfortable with")
@@ -23,7 +24,7 @@ _ITEM_SEPARATORS = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bplus\b", re.
 _QUALIFIERS = {"basic", "some", "working", "good", "solid", "general", "prior", "recent", "latest",
                "installed", "knowledge", "understanding", "familiarity", "experience", "access",
                "later", "newer", "higher", "above", "account", "running", "local"}
-_LONGEST_ITEM_WORDS = 5
+_LONGEST_LIST_ITEM_WORDS = 8
 _MOST_ASSUMED = 10
 
 
@@ -45,8 +46,10 @@ def stated_prerequisites(profile: Profile) -> list[str]:
     headings = {heading: bool(_PREREQUISITE_HEADING.search(heading))
                 for heading in {sentence.heading for sentence in profile.sentences}}
     for sentence in profile.sentences:
-        if headings[sentence.heading]:
-            items.extend(_items(sentence.text, first_only=True))
+        if headings[sentence.heading] and len(sentence.words) <= _LONGEST_LIST_ITEM_WORDS \
+                and not sentence.text.endswith(":") and sentence.words \
+                and sentence.words[0].lower() not in STOPWORDS:
+            items.extend(_items(sentence.text, first_only=True))  # a list item: "Docker 24+"
         lowered = sentence.text.lower()
         if any(cue in lowered for cue in _REQUIRES_CUES):
             for match in _REQUIRES.finditer(sentence.text):
@@ -55,17 +58,17 @@ def stated_prerequisites(profile: Profile) -> list[str]:
 
 
 def _items(text: str, first_only: bool = False) -> list[str]:
-    """"Python 3.11 or later, and basic Docker commands" → ["Python 3.11", "Docker commands"]."""
+    """"Python 3.11 or later, and basic Docker commands" → ["Python 3.11", "Docker commands"]:
+    the first candidate phrase of each part (qualifiers skipped), with a version that follows it."""
     found = []
     for part in _ITEM_SEPARATORS.split(text):
-        kept = [word for word in re.findall(r"[\w.+#-]+", part) if word.lower() not in _QUALIFIERS]
-        while kept and (kept[0].lower() in STOPWORDS or kept[0].lower() in {"to", "a"}):
-            kept.pop(0)
-        cut = next((i for i, word in enumerate(kept) if word.lower() in STOPWORDS), len(kept))
-        phrase = " ".join(kept[:min(cut, _LONGEST_ITEM_WORDS)]).strip(" .-")
-        if phrase and concept_key(phrase) and concept_key(phrase) not in IGNORED:
-            found.append(phrase)
-        if first_only and found:
+        runs = [run for run in content_runs(part) if not all(w.lower() in _QUALIFIERS for w in run)]
+        if not runs:
+            continue
+        phrase = " ".join(word for word in runs[0] if word.lower() not in _QUALIFIERS)
+        version = re.search(re.escape(runs[0][-1]) + r"\s+(v?\d+(?:\.\d+)*\+?)", part)
+        found.append(f"{phrase} {version.group(1)}" if version else phrase)
+        if first_only:
             break
     return found
 

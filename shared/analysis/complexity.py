@@ -9,7 +9,7 @@
 plus a small nudge from wording in the title and headings ("Advanced", "Internals" up; "Getting
 started", "Introduction" down).
 
-Difficulty below 0.36 is beginner, below 0.52 intermediate, else advanced. The requested level
+Difficulty below 0.36 is beginner, below 0.56 intermediate, else advanced. The requested level
 (the course's audience) only decides near-ties: when the difficulty lies within 0.04 of a band
 boundary and the requested level is the band on the other side, the requested level is used.
 Documents with almost no prose and no code carry no signal and take the requested level."""
@@ -21,7 +21,7 @@ from collections import Counter
 from shared.analysis.lexicon import syllables
 from shared.analysis.profile import Profile
 
-_BANDS = (("beginner", 0.36), ("intermediate", 0.52), ("advanced", 1.01))
+_BANDS = (("beginner", 0.36), ("intermediate", 0.56), ("advanced", 1.01))
 _TIE_MARGIN = 0.04
 _ADVANCED_WORDING = re.compile(r"advanced|internals?|deep dive|under the hood|performance|tuning|"
                                r"optimi[sz]|scaling|extending|plugin development|security model",
@@ -47,8 +47,8 @@ def difficulty(profile: Profile) -> float | None:
     long_share = sum(count for word, count in distinct.items() if syllables(word) >= 3) / word_count
     technical_share = sum(count for word, count in distinct.items() if _TECHNICAL.search(word)) / word_count
     depth = max((heading.level for heading in profile.doc.headings), default=1)
-    score = (0.35 * readability + 0.2 * min(1.0, code_density * 1.5) + 0.2 * min(1.0, long_share * 4)
-             + 0.15 * min(1.0, technical_share * 8) + 0.1 * min(1.0, max(0, depth - 2) / 3))
+    score = (0.35 * readability + 0.12 * min(1.0, code_density * 1.5) + 0.22 * min(1.0, long_share * 4)
+             + 0.18 * min(1.0, technical_share * 8) + 0.08 * min(1.0, max(0, depth - 2) / 3))
     return min(1.0, max(0.0, score + _wording_nudge(profile)))
 
 

@@ -39,7 +39,7 @@ def document_terms(profile: Profile) -> tuple[frozenset[str], Counter]:
     headings = [profile.title_runs] + [runs for _, runs in profile.heading_runs]
     for weight, runs in [(2, runs) for runs in headings] + [(1, s.runs) for s in profile.sentences]:
         for run in runs:
-            keys = [normal(word) for word in run]
+            keys = list(map(normal, run))
             counts.update(keys * weight)
             for size in range(1, min(_LONGEST_PHRASE, len(keys)) + 1):
                 terms.update(" ".join(keys[i:i + size]) for i in range(len(keys) - size + 1))

@@ -1,4 +1,4 @@
-"""Which concepts a document explains, and which knowledge it says it requires.
+"""Which concepts a document explains.
 
 A concept is *defined* by a sentence that says what it is ("A broker is a server process…",
 "Replication means…", "the position … is called its offset") or a short noun-phrase heading

@@ -95,7 +95,8 @@ def _heading_evidence(doc: ParsedDocument, scores: Counter) -> None:
 def _prose_evidence(sentences: list[str], scores: Counter) -> None:
     if not sentences:
         return
-    imperative = sum(1 for s in sentences if (w := _FIRST_WORD.match(s)) and w.group(0).lower() in IMPERATIVE_VERBS)
+    imperative = sum(1 for sentence in sentences if (first := _FIRST_WORD.match(sentence))
+                     and first.group(0).lower() in IMPERATIVE_VERBS)
     share = imperative / len(sentences)
     scores["how-to"] += min(3.0, 6 * share) if imperative >= 2 else 0
     joined = "\n".join(sentences)

@@ -5,7 +5,7 @@ little from the phrases it heads ("broker" from "message broker")."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from shared.analysis.lexicon import normal
 from shared.analysis.profile import Profile
@@ -31,7 +31,7 @@ class Candidate:
     in_title: bool = False
     in_heading: bool = False
     boost: float = 1.0
-    score: float = field(default=0.0)
+    score: float = 0.0
 
 
 def rank_candidates(profile: Profile) -> list[Candidate]:
@@ -39,10 +39,11 @@ def rank_candidates(profile: Profile) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     keeps_case: dict[str, bool] = {}  # per word: the same words recur in many phrases
 
-    def observe(runs: tuple[tuple[str, ...], ...], weight: float, where: str) -> None:
+    def observe(runs: list[list[str]], weight: float, where: str) -> None:
         for run in runs:
-            run = run[-_LONGEST_PHRASE:]
-            key = " ".join(normal(word) for word in run)
+            if len(run) > _LONGEST_PHRASE:
+                run = run[-_LONGEST_PHRASE:]
+            key = " ".join(map(normal, run))
             candidate = found.get(key)
             if candidate is None:
                 candidate = found[key] = Candidate(key, _label(run, profile, keeps_case), len(found))
@@ -69,7 +70,7 @@ def key_concepts(candidates: list[Candidate], limit: int = 15) -> list[str]:
     return [candidate.label for candidate in candidates[:limit]]
 
 
-def _label(run: tuple[str, ...], profile: Profile, cache: dict[str, bool]) -> str:
+def _label(run: list[str], profile: Profile, cache: dict[str, bool]) -> str:
     """How to show a phrase: names and acronyms keep their case, other words are lower case."""
     for word in run:
         if word not in cache:
@@ -94,7 +95,7 @@ def _credit_heads(found: dict[str, Candidate]) -> None:
     for candidate in list(found.values()):
         parts = candidate.key.split(" ")
         if len(parts) > 1:
-            for part in set(parts):
+            for part in dict.fromkeys(parts):  # ordered: float sums must not depend on hashing
                 if part in found:
                     found[part].weight += 0.3 * candidate.weight
 

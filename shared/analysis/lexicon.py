@@ -5,22 +5,24 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from shared.analysis.stopwords import GENERIC, IMPERATIVE_VERBS, STOPWORDS
-from shared.analysis.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS, breaks_phrase, follows_as_verb, is_adverb,
-                                   is_past_participle)
+from shared.analysis.stopwords import GENERIC, STOPWORDS
+from shared.analysis.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS,
+                                   breaks_phrase, follows_as_verb, is_adverb, is_past_participle)
 
 IGNORED = STOPWORDS | GENERIC
 # Words, identifiers (snake_case, dotted.names, kebab-case, call()) and numbers (versions too).
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?|\d+(?:[.,]\d+)*|[^\w\s]")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
+                    r"|\d+(?:[.,]\d+)*|[^\w\s]")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9`])")
 _AUXILIARIES = frozenset("do does did can could should would will may might must shall".split())
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "incl.", "no.", "fig.", "dr.",
                   "mr.", "ms.", "eq.")
-_INSTRUCTION_TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "you are", "as an ai",
-                         "jailbreak")
+_INSTRUCTION_TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "you are",
+                         "as an ai", "jailbreak")
 _INSTRUCTION_LIKE = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,60}"
+    r"\b(?:instructions?|prompts?|rules|guidelines)\b"
     r"|\bsystem prompt\b|\byou are (?:now )?(?:an? )?(?:ai|assistant|language model|llm|chatbot)\b"
     r"|\bas an ai\b|\bjailbreak", re.IGNORECASE)
 
@@ -32,10 +34,6 @@ def without_urls(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Word tokens and punctuation tokens (one character each), URLs removed."""
     return _TOKEN.findall(without_urls(text))
-
-
-def is_word(token: str) -> bool:
-    return token[:1].isalpha()
 
 
 def words(text: str) -> list[str]:
@@ -128,7 +126,7 @@ def _acts_as_verb(found: list[str], index: int, opening: int, in_question: bool)
 
 
 def _is_instruction_verb(lower: str, following: str) -> bool:
-    if lower not in IMPERATIVE_VERBS:
+    if lower not in ALL_VERBS:
         return False
     # "Partition leaders move" opens with a noun; "Partition the data" with a verb.
     return lower not in NOUN_VERBS or following.lower() in STOPWORDS

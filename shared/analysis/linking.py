@@ -7,9 +7,10 @@ key concepts re-ranked against the corpus, prerequisites, related documents and 
 - prerequisites: other documents to read first — those this one links to and those that define
   a concept it assumes (or uses as a key concept without defining it; concepts in most documents
   excepted, and only from documents with some similarity) — kept only when they come earlier in
-  the corpus' reading order (navigation, then foundational kind). Being a strict order, it rules
-  out 2-cycles (and longer ones): of two documents that would require each other only the earlier
-  one is the prerequisite. At most five, foundational first.
+  the corpus' reading order (navigation, then foundational kind — the corpus' own offline
+  classification, so the order never depends on which analyses exist yet). Being a strict order,
+  it rules out 2-cycles (and longer ones): of two documents that would require each other only the
+  earlier one is the prerequisite. At most five, foundational first.
 - related documents: the most similar documents by TF-IDF cosine (≥ 0.1), top 3, excluding the
   document's prerequisites — those are already listed, and "related" is meant as "see also".
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from shared.analysis.corpus import Corpus
 from shared.analysis.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
@@ -59,19 +61,20 @@ def link(analyses: dict[str, DocumentAnalysis], corpus: Corpus,
 
 def link_one(path: str, analysis: DocumentAnalysis, corpus: Corpus,
              navigation: list[str] | None = None) -> LinkedAnalysis:
-    """One document's linked analysis; uses the corpus and this analysis only."""
-    path = normalise_path(path)
+    """One document's linked analysis; uses the corpus and this analysis only. `path` is
+    returned as given; corpus paths are compared in normalised form ("./docs/a.md" = "docs/a.md")."""
+    given, path = path, normalise_path(path)
     entry = corpus.document(path)
     prerequisites = _prerequisites(path, analysis, corpus, navigation)
     related = [other for other, score in corpus.similar(path)
                if score >= RELATED_THRESHOLD and other not in prerequisites][:MOST_RELATED]
     return LinkedAnalysis(
-        path=path, title=analysis.title, doc_type=analysis.doc_type,
+        path=given, title=analysis.title, doc_type=analysis.doc_type,
         complexity_level=analysis.complexity_level,
         key_concepts=corpus_key_concepts(path, analysis.key_concepts, corpus),
         learning_objectives=list(analysis.learning_objectives), summary=analysis.summary,
         prerequisites=prerequisites, prerequisite_concepts=_clean_concepts(analysis.assumed_knowledge),
-        related_documents=related, related_topics=_related_topics(path, analysis, related, corpus),
+        related_documents=related, related_topics=_related_topics(analysis, related, corpus),
         word_count=entry.doc.word_count if entry else 0,
         reading_minutes=reading_minutes(entry.doc if entry else None))
 
@@ -82,7 +85,7 @@ def corpus_key_concepts(path: str, concepts: list[str], corpus: Corpus) -> list[
     scored = []
     for rank, concept in enumerate(_distinct(concepts)):
         frequency = corpus.document_frequency(concept)
-        if frequency / corpus.size >= UBIQUITOUS_SHARE and not _defines(corpus, path, concept):
+        if _ubiquitous(corpus, concept) and not _defines(corpus, path, concept):
             continue  # in most documents: it characterises the project, not this document
         rarity = math.log((corpus.size + 1) / (frequency + 1)) / math.log(corpus.size + 1)
         scored.append(((0.3 + 0.7 * rarity) / (1 + 0.2 * rank), -rank, concept))
@@ -102,26 +105,32 @@ def _prerequisites(path: str, analysis: DocumentAnalysis, corpus: Corpus,
     entry = corpus.document(path)
     if entry is None:
         return []
-    found = list(entry.links)
-    defined_elsewhere: list[str] = []
+    similarity = dict(corpus.similar(path))
+
+    def earlier(other: str) -> bool:
+        return other != path and order.get(other, 10**9) < order[path]
+
+    def eligible(other: str) -> bool:
+        # A definition elsewhere counts only from a document on the same subject: a generic
+        # word ("output") is defined somewhere in any large corpus.
+        return earlier(other) and similarity.get(other, 0.0) >= DEFINER_SIMILARITY
+
+    found = {other for other in entry.links if earlier(other)}
     for concept in analysis.assumed_knowledge:
-        defined_elsewhere += _definer(path, concept, corpus, HEADING_DEFINITION)
+        found.update(_definer(path, concept, corpus, HEADING_DEFINITION, eligible, order))
     for concept in analysis.key_concepts[:MOST_KEY_CONCEPTS]:
         if not _defines(corpus, path, concept):
-            defined_elsewhere += _definer(path, concept, corpus, SENTENCE_DEFINITION)
-    # A definition elsewhere counts only from a document on the same subject: a generic word
-    # ("output") is defined somewhere in any large corpus.
-    similarity = dict(corpus.similar(path))
-    found += [other for other in defined_elsewhere if similarity.get(other, 0.0) >= DEFINER_SIMILARITY]
-    earlier = {other for other in found if other != path and order.get(other, 10**9) < order[path]}
-    return sorted(earlier, key=lambda other: order[other])[:MOST_PREREQUISITES]
+            found.update(_definer(path, concept, corpus, SENTENCE_DEFINITION, eligible, order))
+    return sorted(found, key=lambda other: order[other])[:MOST_PREREQUISITES]
 
 
-def _definer(path: str, concept: str, corpus: Corpus, weakest: int) -> list[str]:
-    """The document that best defines the concept (or, for "billing consumer group", its head
-    phrase "consumer group"), this one excluded. A concept most documents use (the project's
+def _definer(path: str, concept: str, corpus: Corpus, weakest: int,
+             eligible: Callable[[str], bool], order: dict[str, int]) -> list[str]:
+    """The eligible document that best defines the concept (or, for "billing consumer group",
+    its head phrase "consumer group"): strongest definition, then earliest in reading order.
+    None when this document defines it itself. A concept most documents use (the project's
     name) would make its definer a prerequisite of everything: it is left to the reading order."""
-    if corpus.size > 2 and corpus.document_frequency(concept) / corpus.size >= UBIQUITOUS_SHARE:
+    if _ubiquitous(corpus, concept):
         return []
     words = concept_key(concept).split(" ")
     for start in range(len(words) - (2 if len(words) > 1 else 1) + 1):
@@ -129,21 +138,27 @@ def _definer(path: str, concept: str, corpus: Corpus, weakest: int) -> list[str]
                     if strength >= weakest]
         if any(other == path for other, _ in definers):
             return []
+        definers = [(other, strength) for other, strength in definers if eligible(other)]
         if definers:
-            return [definers[0][0]]
+            return [min(definers, key=lambda item: (-item[1], order[item[0]]))[0]]
     return []
+
+
+def _ubiquitous(corpus: Corpus, concept: str) -> bool:
+    return corpus.size > 2 and corpus.document_frequency(concept) / corpus.size >= UBIQUITOUS_SHARE
 
 
 def _defines(corpus: Corpus, path: str, concept: str) -> bool:
     return any(other == path for other, _ in corpus.definers(concept))
 
 
-def _related_topics(path: str, analysis: DocumentAnalysis, related: list[str], corpus: Corpus) -> list[str]:
+def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corpus) -> list[str]:
+    """This document's concepts that its related documents use too (not the ubiquitous ones)."""
     others = [corpus.document(other) for other in related]
     found: list[str] = []
     for concept in _distinct(analysis.key_concepts + analysis.topics):
         key = concept_key(concept)
-        if not key or (corpus.size > 2 and corpus.document_frequency(concept) / corpus.size >= UBIQUITOUS_SHARE):
+        if not key or _ubiquitous(corpus, concept):
             continue
         if any(entry is not None and key in entry.terms for entry in others):
             found.append(concept)

@@ -18,7 +18,7 @@ from shared.analysis.doctype import classify
 from shared.analysis.keyphrases import Candidate, key_concepts, rank_candidates
 from shared.analysis.models import DocumentAnalysis
 from shared.analysis.objectives import learning_objectives
-from shared.analysis.profile import build_profile
+from shared.analysis.profile import Profile, build_profile
 from shared.analysis.summary import summarise
 from shared.analysis.topics import topics
 from shared.docs.builder import humanise_file_name
@@ -58,5 +58,5 @@ def _teachable(candidates: list[Candidate], defined: dict[str, int]) -> list[str
     return explained + phrases
 
 
-def _level(profile, requested: str) -> str:
+def _level(profile: Profile, requested: str) -> str:
     return complexity_level(profile, (requested or "").strip().lower())

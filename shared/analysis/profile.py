@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared.analysis.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
                                      sentences, tokens)
@@ -16,23 +17,22 @@ _LONGEST_CODE_SCANNED = 20_000
 LONGEST_RUN = 8  # runs are kept long here; key phrases use their last four words
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):  # a tuple: built for every sentence, so it must be cheap
     text: str
     position: int                   # order in the document
     section: int                    # index into doc.sections
     opens_paragraph: bool
     heading: str                    # the section's heading, "" before the first heading
-    words: tuple[str, ...]
-    runs: tuple[tuple[str, ...], ...]   # candidate phrases (content-word runs)
+    words: list[str]
+    runs: list[list[str]]           # candidate phrases (content-word runs)
 
 
 @dataclass(frozen=True)
 class Profile:
     doc: ParsedDocument
     sentences: tuple[Sentence, ...]
-    title_runs: tuple[tuple[str, ...], ...]
-    heading_runs: tuple[tuple[int, tuple[tuple[str, ...], ...]], ...]   # (level, runs) per heading
+    title_runs: list[list[str]]
+    heading_runs: tuple[tuple[int, list[list[str]]], ...]   # (level, runs) per heading
     prose_words: tuple[str, ...]
     code_identifiers: frozenset[str]    # lower case
     proper_words: frozenset[str]        # surface forms used as names
@@ -62,14 +62,14 @@ def _sentences(doc: ParsedDocument) -> list[Sentence]:
             pieces = sentences(paragraph)
             for number, text in enumerate(pieces):
                 found_tokens = tokens(text)
-                words = tuple(token for token in found_tokens if token[0].isalpha())
-                runs = tuple(tuple(run) for run in runs_of_tokens(found_tokens, LONGEST_RUN))
-                found.append(Sentence(text, len(found), section_index, number == 0, heading, words, runs))
+                words = [token for token in found_tokens if token[0].isalpha()]
+                found.append(Sentence(text, len(found), section_index, number == 0, heading, words,
+                                      runs_of_tokens(found_tokens, LONGEST_RUN)))
     return found
 
 
-def _runs(text: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(run) for run in runs_of_tokens(tokens(text), LONGEST_RUN))
+def _runs(text: str) -> list[list[str]]:
+    return runs_of_tokens(tokens(text), LONGEST_RUN)
 
 
 def _code_identifiers(doc: ParsedDocument) -> frozenset[str]:

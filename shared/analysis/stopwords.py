@@ -21,8 +21,9 @@ thereby therefore therein thereupon these they this those though through through
 together too toward towards under unless until up upon us very via was we well were what whatever
 when whence whenever where whereafter whereas whereby wherein whereupon wherever whether which
 while whither who whoever whole whom whose why will with within without would yes yet you your
-yours yourself yourselves inside outside alongside despite unlike near past i'm you're it's don't doesn't isn't aren't can't won't you'll we'll
-let's that's there's here's what's e.g i.e vs cf ie eg ok okay
+yours yourself yourselves inside outside alongside despite unlike near past
+i'm you're it's don't doesn't isn't aren't can't won't you'll we'll let's that's there's here's
+what's e.g i.e vs cf ie eg ok okay
 """.split())
 
 GENERIC = frozenset("""
@@ -52,8 +53,8 @@ changelog faq question questions frequently asked readme unreleased fixed added 
 deprecated tutorial tutorials advanced notable todo intro beginner beginners welcome thanks
 older newer larger smaller faster slower higher lower longer shorter bigger greater earlier
 easier harder worse
-""".split()) - {"change", "changes", "process", "version", "order", "line", "lines", "high", "low",
-                 "topic", "topics"}
+""".split()) - {"change", "changes", "process", "version", "order", "line", "lines", "high",
+                 "low", "topic", "topics"}
 
 # Verbs that open an instruction ("Install the CLI", "Configure TLS"): how-to cues and the seed
 # of learning objectives. Deliberately excludes "see", "note", "click", "ignore" and the like.

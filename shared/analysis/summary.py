@@ -29,9 +29,15 @@ def summarise(profile: Profile, concept_keys: list[str]) -> str:
         if length + len(sentence.text) + 1 <= LONGEST_SUMMARY:
             chosen.append(sentence)
             length += len(sentence.text) + 1
-    if not chosen and scored:
-        return _shorten(min(scored, key=lambda pair: (-pair[0], pair[1].position))[1].text)
+    if not chosen:
+        return _opening(profile)
     return " ".join(sentence.text for sentence in sorted(chosen, key=lambda s: s.position))
+
+
+def _opening(profile: Profile) -> str:
+    """Fallback for documents made of fragments (lists, short answers): their first sentences."""
+    opening = [s.text for s in profile.sentences if len(s.words) >= 3][:3]
+    return _shorten(" ".join(opening))
 
 
 def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -> float:
@@ -40,7 +46,7 @@ def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -
     if count < _SHORTEST_SENTENCE_WORDS or count > _LONGEST_SENTENCE_WORDS \
             or looks_like_instructions_to_a_model(text) or _CODE_LIKE.search(text):
         return 0.0
-    normalised = " " + " ".join(normal(word) for word in sentence.words) + " "
+    normalised = " " + " ".join(map(normal, sentence.words)) + " "
     score = 0.6 * sum(1 for word in title_words if f" {word} " in normalised)
     score += sum(1.0 / (1 + rank * 0.3) for rank, key in enumerate(concept_keys[:10])
                  if f" {key} " in normalised)

@@ -11,7 +11,7 @@ crash depend describe disappear divide drop exist explain expose fail flow follo
 guarantee happen have help hold include keep land leave listen live look make matter mean move
 need offer own perform prevent produce provide reach rebalance receive rejoin remain reorder
 represent require resume say see seem serve show stay support take tell walk want work yield
-emit persist survive behave differ rely advance arrive
+emit persist survive behave differ rely advance arrive embed redraw refresh invoke
 """.split())
 # Verbs whose -s form is more often a plural noun in documentation.
 NOUN_VERBS = frozenset("""
@@ -28,6 +28,7 @@ _LY_NOUNS = frozenset("assembly family supply anomaly reply butterfly monopoly r
 _IRREGULAR_PAST = frozenset("""
 built made kept held left ran sent took gave given taken written wrote done shown known seen
 found got gone became begun began brought chose chosen spent stood told thought understood
+thrown broken hidden
 """.split())
 
 

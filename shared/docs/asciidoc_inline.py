@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from shared.docs.placeholders import SetAside
+
 _PASSTHROUGH = re.compile(r"\+\+\+([^\n]{0,2000}?)\+\+\+|(?<![\w+])\+([^+\s][^+\n]{0,500}?)\+(?![\w+])")
 _MONOSPACE = re.compile(r"``([^`]{1,2000}?)``|(?<![\w`])`([^`\s][^`]{0,1000}?)`(?![\w`])")
 _LINK_MACRO = re.compile(r"\blink:([^\s\[]{1,2000})\[([^\]]{0,500})\]")
@@ -19,7 +21,6 @@ _ATTRIBUTE_REFERENCE = re.compile(r"\{([\w-]{1,60})\}")
 _ROLE = re.compile(r"\[[.#][\w.#-]{0,80}\](?=[#*_`])")
 _UNCONSTRAINED = re.compile(r"(\*\*|__|##)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
 _CONSTRAINED = re.compile(r"(?<![\w*_#])([*_#])(?=[^\s*_#])([^\n]{0,500}?[^\s*_#]|)\1(?![\w*_#])")
-_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
 _BUILT_IN_ATTRIBUTES = {"nbsp": " ", "sp": " ", "zwsp": "", "empty": "", "amp": "&", "lt": "<",
                         "gt": ">", "quot": '"', "apos": "'", "plus": "+", "vbar": "|", "caret": "^",
                         "tilde": "~", "backslash": "\\", "startsb": "[", "endsb": "]"}
@@ -28,16 +29,12 @@ Links = list[tuple[str, str]]
 
 
 def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str, Links]:
-    protected: list[str] = []
+    aside = SetAside()
     links: Links = []
 
-    def protect(value: str) -> str:
-        protected.append(value)
-        return f"\x00{len(protected) - 1}\x01"
-
     text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
-    text = _PASSTHROUGH.sub(lambda m: protect(m.group(1) or m.group(2)), text)
-    text = _MONOSPACE.sub(lambda m: protect(m.group(1) or m.group(2)), text)
+    text = _PASSTHROUGH.sub(lambda m: aside.keep(m.group(1) or m.group(2)), text)
+    text = _MONOSPACE.sub(lambda m: aside.keep(m.group(1) or m.group(2)), text)
     text = _XREF.sub(lambda m: _link(links, m.group(1), m.group(2) or _humanise(m.group(1))), text)
     text = _LINK_MACRO.sub(lambda m: _link(links, m.group(1), m.group(2) or m.group(1)), text)
     text = _URL_MACRO.sub(lambda m: _link(links, m.group(1), m.group(2) or m.group(1)), text)
@@ -48,7 +45,7 @@ def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str,
     text = _FOOTNOTE.sub("", text)
     text = _UNCONSTRAINED.sub(r"\2", _ROLE.sub("", text))
     text = _CONSTRAINED.sub(r"\2", text)
-    restore = lambda value: _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], value)  # noqa: E731
+    restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
 
 

@@ -3,7 +3,6 @@ reading order and turns them into a `ParsedDocument`, plus the small text helper
 humanised file names, word counts) the parsers and the title rules need."""
 from __future__ import annotations
 
-import posixpath
 import re
 
 from shared.docs.html import strip_raw_html
@@ -58,7 +57,7 @@ class DocumentBuilder:
     removed); the builder splits it into sections and keeps anchors unique like GitHub does."""
 
     def __init__(self, path: str, format: str):
-        self.path = posixpath.normpath(path.replace("\\", "/")).lstrip("/") if path else ""
+        self.path = path  # as given: the caller's key; the corpus compares normalised forms
         self.format = format
         self.front_matter: dict = {}
         self._headings: list[Heading] = []

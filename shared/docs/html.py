@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+_LONGEST_CODE_SPAN = 200
 _OPENERS = re.compile(r"<(script|style|textarea|template)\b|<!--", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,40}(?:\s[^<>]{0,2000})?/?>")
 _ANCHOR = re.compile(r"<a\s[^<>]{0,1000}?href\s*=\s*[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,1000}>"
@@ -24,17 +25,24 @@ def strip_raw_html(text: str, unclosed_runs_to_end: bool = True) -> str:
     lowered = text.lower()
     kept: list[str] = []
     position = 0
+    unclosed: set[str] = set()  # kinds with no closer left: never search for one again
     while True:
         match = _OPENERS.search(lowered, position)
         if match is None:
             kept.append(text[position:])
             return "".join(kept)
-        line_start = lowered.rfind("\n", 0, match.start()) + 1
+        # Look back a bounded distance only: an inline code span is short, and an unbounded
+        # look-back would make a megabyte-long line quadratic.
+        window = max(0, match.start() - _LONGEST_CODE_SPAN)
+        line_start = lowered.rfind("\n", window, match.start()) + 1 or window
         if lowered.count("`", line_start, match.start()) % 2 == 1:
             kept.append(text[position:match.end()])
             position = match.end()
             continue
-        end = _end_of_raw_element(lowered, match)
+        kind = match.group(1) or "!--"
+        end = None if kind in unclosed else _end_of_raw_element(lowered, match)
+        if end is None:
+            unclosed.add(kind)
         if end is None and not unclosed_runs_to_end:
             kept.append(text[position:match.end()])
             position = match.end()

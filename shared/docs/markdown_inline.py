@@ -6,10 +6,11 @@ from __future__ import annotations
 import html
 import re
 
+from shared.docs.placeholders import SetAside
 from shared.docs.html import html_links, strip_tags
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
-_CODE_SPAN = re.compile(r"(`+)([^`]{1,2000}?)\1")
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)([^`]{1,2000}?)\1(?!`)")
 _IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\](?:\(([^)\n]{0,1000})\)|\[[^\[\]\n]{0,300}\])")
 _BADGE = re.compile(r"shields\.io|badge|/workflows/|travis-ci|codecov|coveralls", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*<?([^)\s>]{0,1000})>?(?:\s+[\"'(][^)\n]{0,300})?\s*\)")
@@ -18,7 +19,6 @@ _SHORTCUT_LINK = re.compile(r"\[([^\[\]\n^]{1,300})\](?![(\[:])")
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]{1,2000}|mailto:[^>\s]{1,500})>")
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\n]{1,100}\]")
 _EMPHASIS = re.compile(r"(?:\*{1,3}|~~|(?<!\w)_{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|~~|_{1,3}(?!\w))")
-_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
 _CRUDE_MARKUP = re.compile(r"[*_`~\[\]<>|]+")
 LONGEST_PARSED_PARAGRAPH = 200_000
 
@@ -30,15 +30,11 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     if len(text) > LONGEST_PARSED_PARAGRAPH:
         return _CRUDE_MARKUP.sub(" ", text), []
     references = references or {}
-    protected: list[str] = []
+    aside = SetAside()
     links: Links = []
-
-    def protect(value: str) -> str:
-        protected.append(value)
-        return f"\x00{len(protected) - 1}\x01"
-
-    text = _ESCAPE.sub(lambda m: protect(m.group(1)), text)
-    text = _CODE_SPAN.sub(lambda m: protect(m.group(2).strip()), text)
+    # Code spans first: backslash escapes do not apply inside them (`\` is a backslash).
+    text = _CODE_SPAN.sub(lambda m: aside.keep(m.group(2).strip()), text)
+    text = _ESCAPE.sub(lambda m: aside.keep(m.group(1)), text)
     text, anchors = html_links(text)
     links.extend(anchors)
     text = _AUTOLINK.sub(lambda m: _keep_link(links, m.group(1), m.group(1)), text)
@@ -48,7 +44,7 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     text = _FOOTNOTE.sub("", text)
     text = _SHORTCUT_LINK.sub(lambda m: _reference(links, references, m.group(1), ""), text)
     text = _EMPHASIS.sub("", strip_tags(text))
-    restore = lambda value: _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], value)  # noqa: E731
+    restore = aside.restore
     text = html.unescape(restore(text))
     return text, [(restore(target), _plain_label(restore(label))) for target, label in links]
 

@@ -40,9 +40,25 @@ class RstContext:
 def parse_rst(path: str, text: str) -> ParsedDocument:
     builder = DocumentBuilder(path, "rst")
     lines = text.split("\n")
+    builder.front_matter, lines = _docinfo(lines)
     context = RstContext(builder, _named_targets(lines))
     parse_rst_lines(lines, context, depth=0)
     return builder.build()
+
+
+def _docinfo(lines: list[str]) -> tuple[dict, list[str]]:
+    """A field list opening the document (`:title: …`, `:description: …`, as Sphinx and many
+    generators write) is metadata, like Markdown front matter, not prose."""
+    fields: dict = {}
+    index = 0
+    while index < len(lines) and (not lines[index].strip() or _FIELD.match(lines[index])):
+        match = _FIELD.match(lines[index])
+        if match and not lines[index][:1].isspace():
+            fields.setdefault(match.group(1).strip().lower(), match.group(2).strip())
+        elif match:
+            break
+        index += 1
+    return (fields, lines[index:]) if fields else ({}, lines)
 
 
 def _named_targets(lines: list[str]) -> dict[str, str]:
@@ -74,6 +90,8 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
 
     while index < len(lines):
         line, stripped = lines[index], lines[index].strip()
+        if stripped and literal_next and _indent(line) <= paragraph_indent:
+            literal_next = False  # "::" promised a literal block that never came
         if not stripped:
             flush()
             index += 1
@@ -100,7 +118,6 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
             paragraph.append(item.group(1) if item else f"{field.group(1)}: {field.group(2)}")
             index += 1
         else:
-            literal_next = False
             if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
                 stripped = ", ".join(c.strip() for c in stripped.strip("|").split("|") if c.strip())
             elif stripped.startswith("| "):

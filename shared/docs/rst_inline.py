@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.docs.placeholders import SetAside
 from shared.docs.builder import humanise_file_name
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -18,7 +19,6 @@ _STRONG = re.compile(r"\*\*([^*]{1,1000}?)\*\*")
 _EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,1000}?)\*(?![\w*])")
 _SUBSTITUTION = re.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
 _FOOTNOTE_REFERENCE = re.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_")
-_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
 _TITLE_AND_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 _LINKING_ROLES = {"doc", "download"}
 
@@ -26,16 +26,11 @@ Links = list[tuple[str, str]]
 
 
 def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
-    protected: list[str] = []
+    aside = SetAside()
     links: Links = []
-
-    def protect(value: str) -> str:
-        protected.append(value)
-        return f"\x00{len(protected) - 1}\x01"
-
-    text = _ESCAPE.sub(lambda m: protect(m.group(1)), text)
-    text = _LITERAL.sub(lambda m: protect(m.group(1)), text)
-    text = _ROLE.sub(lambda m: protect(_role(links, m.group(1), m.group(2))), text)
+    text = _LITERAL.sub(lambda m: aside.keep(m.group(1)), text)  # backslashes are literal in ``…``
+    text = _ESCAPE.sub(lambda m: aside.keep(m.group(1)), text)
+    text = _ROLE.sub(lambda m: aside.keep(_role(links, m.group(1), m.group(2))), text)
     text = _PHRASE_REFERENCE.sub(lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
     text = _NAMED_REFERENCE.sub(lambda m: _named(links, targets, m.group(1)), text)
     text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
@@ -44,7 +39,7 @@ def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     text = _EMPHASIS.sub(r"\1", text)
     text = _SUBSTITUTION.sub(r"\1", text)
     text = _FOOTNOTE_REFERENCE.sub("", text)
-    restore = lambda value: _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], value)  # noqa: E731
+    restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
 
 

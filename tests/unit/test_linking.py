@@ -1,0 +1,157 @@
+"""The corpus step: link resolution, corpus-filtered key concepts, prerequisites without cycles,
+related documents — from parsed documents and per-document analyses, without any provider."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.analysis.lexicon import concept_key
+from shared.analysis.linking import Corpus, LinkedAnalysis, link, link_one
+from shared.analysis.offline import analyse_document
+from shared.docs.parsing import parse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"
+PATHS = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*") if p.is_file())
+
+
+def fixture_documents():
+    return [parse(path, (FIXTURES / path).read_text(encoding="utf-8")) for path in PATHS]
+
+
+@pytest.fixture(scope="module")
+def linked() -> dict[str, LinkedAnalysis]:
+    docs = fixture_documents()
+    analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+    return link(analyses, Corpus.build(docs))
+
+
+def keys(concepts: list[str]) -> set[str]:
+    return {concept_key(concept) for concept in concepts}
+
+
+def test_a_linked_concept_document_is_a_prerequisite(linked):
+    assert linked["docs/getting-started.md"].prerequisites == ["docs/concepts/architecture.md"]
+    assert linked["docs/concepts/architecture.md"].prerequisites == []
+    assert linked["README.md"].prerequisites == []
+
+
+def test_a_document_defining_an_assumed_concept_is_a_prerequisite(linked):
+    reference = parse("docs/api/reference.md", (FIXTURES / "docs/api/reference.md").read_text())
+    assert reference.links == ()  # no link: the definition of "consumer group" is the reason
+    assert "consumer group" in keys(linked["docs/api/reference.md"].prerequisite_concepts)
+    assert linked["docs/api/reference.md"].prerequisites == ["docs/concepts/architecture.md"]
+    assert "docs/concepts/architecture.md" in linked["docs/tutorial.mdx"].prerequisites
+
+
+def test_rst_and_asciidoc_links_resolve_across_formats(linked):
+    assert linked["docs/advanced.rst"].prerequisites == ["docs/concepts/architecture.md", "docs/guide.adoc"]
+    assert linked["docs/guide.adoc"].prerequisites == ["docs/concepts/architecture.md"]
+
+
+def test_prerequisites_are_other_corpus_documents_without_cycles(linked):
+    for path, result in linked.items():
+        assert path not in result.prerequisites and set(result.prerequisites) <= set(PATHS)
+        for other in result.prerequisites:
+            assert path not in linked[other].prerequisites
+
+
+def test_the_project_name_is_not_a_key_concept_everywhere():
+    docs = fixture_documents()
+    analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+    before = [path for path, a in analyses.items() if "fluxmq" in keys(a.key_concepts)]
+    after = [path for path, result in link(analyses, Corpus.build(docs)).items()
+             if "fluxmq" in keys(result.key_concepts)]
+    assert len(before) >= 5  # the offline engine sees it as important in most documents…
+    assert after == ["README.md"]  # …the corpus keeps it only where it is defined
+
+
+def test_key_concepts_related_documents_and_reading_time(linked):
+    result = linked["docs/concepts/architecture.md"]
+    assert {"broker", "partition", "replication"} <= keys(result.key_concepts)
+    assert len(result.key_concepts) <= 8
+    for path, result in linked.items():
+        assert path not in result.related_documents and len(result.related_documents) <= 3
+        assert not set(result.related_documents) & set(result.prerequisites)
+        assert len(result.related_topics) <= 6 and result.reading_minutes >= 1
+    assert linked["docs/getting-started.md"].related_documents[0] == "README.md"
+    assert linked["docs/getting-started.md"].word_count == 125
+
+
+def test_small_corpora_keep_the_analysis_key_concepts():
+    doc = parse("README.md", (FIXTURES / "README.md").read_text())
+    analysis = analyse_document(doc, "beginner")
+    result = link_one("README.md", analysis, Corpus.build([doc]))
+    assert result.key_concepts == analysis.key_concepts[:8]
+    assert (result.prerequisites, result.related_documents) == ([], [])
+
+
+A = "# Alpha\n\nAlpha links to [beta](b.md). A widget is a small thing that renders gadgets.\n"
+B = "# Beta\n\nBeta links to [alpha](a.md) and explains that a gadget is a part of widgets.\n"
+
+
+def _pair(navigation):
+    docs = [parse("docs/a.md", A), parse("docs/b.md", B)]
+    analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+    return link(analyses, Corpus.build(docs), navigation)
+
+
+def test_mutual_prerequisites_keep_only_the_navigation_direction():
+    forward = _pair(["docs/a.md", "docs/b.md"])
+    assert (forward["docs/a.md"].prerequisites, forward["docs/b.md"].prerequisites) == ([], ["docs/a.md"])
+    backward = _pair(["b.md", "a.md"])  # entries relative to the docs folder match too
+    assert (backward["docs/a.md"].prerequisites, backward["docs/b.md"].prerequisites) == (["docs/b.md"], [])
+
+
+def test_documents_defining_each_others_concepts_get_one_direction_only():
+    widgets = ("# Widgets\n\nA widget is a small component that renders data. Widgets embed "
+               "gadgets, and one widget may hold many gadgets.")
+    gadgets = ("# Gadgets\n\nA gadget is a tiny helper. Every gadget reads the state of a widget "
+               "and redraws the widget.")
+    docs = [parse("docs/widgets.md", widgets), parse("docs/gadgets.md", gadgets)]
+    analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+    result = link(analyses, Corpus.build(docs))
+    assert "widget" in keys(analyses["docs/gadgets.md"].assumed_knowledge)
+    assert "gadget" in keys(analyses["docs/widgets.md"].assumed_knowledge)
+    directions = [(path, r.prerequisites) for path, r in result.items() if r.prerequisites]
+    assert directions == [("docs/widgets.md", ["docs/gadgets.md"])]  # the earlier path wins a tie
+
+
+def test_link_is_link_one_mapped_and_needs_no_other_analysis():
+    docs = fixture_documents()
+    corpus = Corpus.build(docs)
+    analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+    alone = link_one("docs/getting-started.md", analyses["docs/getting-started.md"], corpus)
+    assert alone == link(analyses, corpus)["docs/getting-started.md"]
+    dotted = link_one("./docs/getting-started.md", analyses["docs/getting-started.md"], corpus)
+    assert dotted.path == "./docs/getting-started.md" and dotted.prerequisites == alone.prerequisites
+    missing = link_one("docs/unknown.md", analyses["README.md"], corpus)
+    assert (missing.prerequisites, missing.word_count, missing.reading_minutes) == ([], 0, 1)
+
+
+@pytest.mark.parametrize("source, target, expected", [
+    ("docs/a.md", "../guide/install.md#x", "guide/install.md"),
+    ("docs/a.md", "guide/setup", "docs/guide/setup.rst"),
+    ("docs/a.md", "guide/setup.html#intro", "docs/guide/setup.rst"),
+    ("docs/a.md", "/guide/setup", "docs/guide/setup.rst"),
+    ("docs/a.md", "api/", "docs/api/index.md"),
+    ("docs/a.md", "xref-target.adoc", "docs/xref-target.md"),
+    ("docs/a.md", "../README.md", "README.md"),
+    ("docs/a.md", "https://example.org/docs/a.md", None),
+    ("docs/a.md", "#local-anchor", None),
+    ("docs/a.md", "../../outside.md", None),
+    ("docs/a.md", "missing.md", None),
+])
+def test_link_resolution(source, target, expected):
+    paths = [source, "guide/install.md", "docs/guide/setup.rst", "docs/api/index.md",
+             "docs/xref-target.md", "README.md"]
+    corpus = Corpus.build([parse(path, f"# {path}\n\n[link]({target})") for path in paths])
+    assert corpus.document(source).links == ((expected,) if expected else ())
+
+
+def test_linking_is_deterministic_and_independent_of_input_order():
+    docs = fixture_documents()
+    analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+    first = link(analyses, Corpus.build(docs))
+    again = link(analyses, Corpus.build(list(reversed(docs))))
+    assert first == again
