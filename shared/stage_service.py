@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.bus.eventstore import EventStore
 from shared.events import Event
-from shared.events.catalogue import CourseDeleted, StageFailed, StageProgressed, StageStarted, TokenUsage
+from shared.events.catalogue import CourseCreated, CourseDeleted, StageFailed, StageProgressed, StageStarted, TokenUsage
 from shared.llm.provider import Usage
 from shared.stages import fold_runs
 
@@ -15,7 +15,7 @@ class StageFailure(RuntimeError):
 
 def is_current(events: list[Event], request: Event, stage: str) -> bool:
     """The course exists and `request` is its running run of `stage`."""
-    if any(isinstance(e, CourseDeleted) for e in events):
+    if not any(isinstance(e, CourseCreated) for e in events) or any(isinstance(e, CourseDeleted) for e in events):
         return False
     run = fold_runs(events).get(stage)
     return run is not None and run.task_id == request.payload.task_id and run.running

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shared.events import Event
-from shared.events.catalogue import CourseDeleted, DocAnalysed, DocsAnalysisRequested
+from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested
 from shared.selection import ScanResult, scan_result
-from shared.stages import fold_runs
+from shared.stage_service import is_current as stage_is_current
 
 STAGE = "stage2"
 
@@ -22,10 +22,7 @@ class RunInputs:
 
 def is_current(events: list[Event], request: DocsAnalysisRequested) -> bool:
     """The course exists and this request is its running stage 2 run."""
-    if any(isinstance(e, CourseDeleted) for e in events):
-        return False
-    run = fold_runs(events).get(STAGE)
-    return run is not None and run.task_id == request.payload.task_id and run.running
+    return stage_is_current(events, request, STAGE)
 
 
 def run_inputs(events: list[Event], request: DocsAnalysisRequested) -> RunInputs:

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import generation, health, live, projects, stage1, stage2, stage3, stage4
+from .api import generation, health, live, projects, stage1, stage2, stage3, stage4, web
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -45,6 +45,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(generation.router)
     app.include_router(live.router)
     app.include_router(health.router)
+    app.include_router(web.router)
     _install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

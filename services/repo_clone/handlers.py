@@ -14,9 +14,9 @@ from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
 from shared.bus.secrets import SecretStore
 from shared.events.catalogue import (
-    CourseDeleted, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
+    RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
 )
-from shared.stages import fold_runs
+from shared.stage_service import is_current
 
 from . import cloner, scanner
 from .announce import chunks, discovered
@@ -104,11 +104,7 @@ class CloneStage:
 
     async def _is_current(self, request: RepoCloneRequested) -> bool:
         """Still worth doing: the course exists and this request is its running stage 1 run."""
-        events = (await self._store.load(request.course_id)).events
-        if any(isinstance(e, CourseDeleted) for e in events):
-            return False
-        run = fold_runs(events).get(STAGE)
-        return run is not None and run.task_id == request.payload.task_id and run.running
+        return is_current((await self._store.load(request.course_id)).events, request, STAGE)
 
     async def _progress(self, request: RepoCloneRequested, percent: int, step: str) -> None:
         await self._emit(request, StageProgressed, f"progress:{percent}:{step}", stage=STAGE,

@@ -1,0 +1,71 @@
+// The web interface's entry: hash routes (#/courses, #/courses/<id>) so a reload keeps the
+// place, sign-in first when there is no token, and back to sign-in whenever a token is refused.
+
+import {onUnauthorized, session} from "./api.js";
+import {courseView} from "./views/course.js";
+import {coursesView} from "./views/courses.js";
+import {signInView} from "./views/signin.js";
+
+const main = document.getElementById("main");
+const COURSE_ROUTE = /^#\/courses\/([A-Za-z0-9_-]{1,64})\/?$/;
+const LIST_ROUTE = /^#\/courses\/?$/;
+let cleanup = null;
+let current = null;
+let notice = null;
+
+function showSession() {
+  const signedIn = Boolean(session.token);
+  document.getElementById("session").hidden = !signedIn;
+  document.getElementById("session-user").textContent = signedIn ? `Signed in as ${session.user}` : "";
+}
+
+function show(name, render) {
+  if (cleanup) cleanup();
+  current = name;
+  cleanup = render() || null;
+}
+
+function route() {
+  showSession();
+  if (!session.token) {
+    show("sign-in", () => signInView(main, {
+      notice,
+      onSignedIn: () => { notice = null; route(); },
+    }));
+    return;
+  }
+  const hash = location.hash || "#/courses";
+  const course = COURSE_ROUTE.exec(hash);
+  if (course) {
+    show(`course:${course[1]}`, () => courseView(main, course[1]));
+  } else if (LIST_ROUTE.test(hash)) {
+    show("courses", () => coursesView(main, navigate));
+  } else {
+    location.replace("#/courses");  // an unknown place: the list (hashchange routes again)
+  }
+}
+
+export function navigate(hash) {
+  if (location.hash === hash) route(); else location.hash = hash;
+}
+
+onUnauthorized((message) => {
+  notice = message;
+  if (current === "sign-in") return;
+  route();
+});
+
+document.getElementById("sign-out").addEventListener("click", () => {
+  session.signOut();
+  notice = "You have signed out.";
+  route();
+});
+
+// The skip link must not change the hash: that is where the route lives.
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
+
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,195 @@
+// A small, safe Markdown renderer: blocks (headings, paragraphs, lists, quotes, fenced and
+// indented code, tables, rules) built with createElement and text nodes. Raw HTML in a document
+// is never interpreted: its tags are dropped and its words kept as text.
+
+import {codeBlock} from "./highlight.js";
+import {inline} from "./inline.js";
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
+const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/;
+const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
+const QUOTE = /^ {0,3}> ?/;
+const LIST_ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])(?:\s+|$)(.*)$/;
+const TABLE_DIVIDER = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+const HTML_BLOCK = /^ {0,3}<(\/?[A-Za-z][A-Za-z0-9-]*[\s/>]|!--)/;
+const MAX_DEPTH = 12;
+
+function el(tag, ...children) {
+  const node = document.createElement(tag);
+  node.append(...children);
+  return node;
+}
+
+function startsBlock(line, next) {
+  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line)
+    || LIST_ITEM.test(line) || HTML_BLOCK.test(line) || (line.includes("|") && TABLE_DIVIDER.test(next || ""));
+}
+
+function stripTags(text) {
+  return text.replace(/<!--[\s\S]*?-->/g, "").replace(/<\/?[A-Za-z][^>]*>/g, "").trim();
+}
+
+function splitRow(line) {
+  const cells = [];
+  let current = "";
+  const body = line.trim().replace(/^\|/, "").replace(/\|$/, "");
+  for (let i = 0; i < body.length; i += 1) {
+    if (body[i] === "\\" && body[i + 1] === "|") { current += "|"; i += 1; continue; }
+    if (body[i] === "|") { cells.push(current.trim()); current = ""; continue; }
+    current += body[i];
+  }
+  cells.push(current.trim());
+  return cells;
+}
+
+function table(lines, headingOffset, depth) {
+  const header = splitRow(lines[0]);
+  const align = splitRow(lines[1]).map((c) => (c.endsWith(":") ? (c.startsWith(":") ? "center" : "right") : ""));
+  const row = (cells, tag) => el("tr", ...header.map((_, n) => {
+    const cell = el(tag, ...inline(cells[n] || "", depth));
+    if (align[n]) cell.className = `align-${align[n]}`;
+    if (tag === "th") cell.scope = "col";
+    return cell;
+  }));
+  const wrapper = el("div", el("table", el("thead", row(header, "th")),
+    el("tbody", ...lines.slice(2).map((line) => row(splitRow(line), "td")))));
+  wrapper.className = "table-scroll";
+  wrapper.tabIndex = 0;
+  return wrapper;
+}
+
+/** The lines of the list starting at `start`, split into items; returns {end, ordered, items}. */
+function listAt(lines, start) {
+  const first = LIST_ITEM.exec(lines[start]);
+  const ordered = /\d/.test(first[2]);
+  const items = [];
+  let i = start;
+  while (i < lines.length) {
+    const match = LIST_ITEM.exec(lines[i]);
+    if (!match || /\d/.test(match[2]) !== ordered) break;
+    const indent = match[1].length + match[2].length + 1;
+    const item = {number: parseInt(match[2], 10), lines: [match[3]]};
+    i += 1;
+    while (i < lines.length) {
+      const line = lines[i];
+      if (line.trim() === "") {
+        const next = lines.slice(i + 1).find((l) => l.trim() !== "");
+        if (next === undefined || next.search(/\S/) < indent) break;
+        item.lines.push("");
+      } else if (line.search(/\S/) >= indent) {
+        item.lines.push(line.slice(indent));
+      } else if (LIST_ITEM.test(line) || startsBlock(line)) {
+        break;
+      } else if (item.lines[item.lines.length - 1] !== "") {
+        item.lines.push(line.trim());  // a lazy continuation of the item's paragraph
+      } else {
+        break;
+      }
+      i += 1;
+    }
+    items.push(item);
+    if (i < lines.length && lines[i].trim() === "") {
+      const next = lines.slice(i).findIndex((l) => l.trim() !== "");
+      if (next < 0 || !LIST_ITEM.test(lines[i + next])) break;
+      i += next;
+    }
+  }
+  return {end: i, ordered, items};
+}
+
+/** Block nodes for `lines`. */
+function blocks(lines, headingOffset, depth) {
+  const nodes = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    if (line.trim() === "") { i += 1; continue; }
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const code = [];
+      const closing = new RegExp(`^ {0,3}${fence[1][0] === "`" ? "`" : "~"}{${fence[1].length},}\\s*$`);
+      i += 1;
+      while (i < lines.length && !closing.test(lines[i])) { code.push(lines[i]); i += 1; }
+      nodes.push(codeBlock(code.join("\n"), fence[2]));
+      i += 1;
+      continue;
+    }
+    const heading = HEADING.exec(line);
+    if (heading) {
+      const level = Math.min(6, heading[1].length + headingOffset);
+      nodes.push(el(`h${level}`, ...inline(heading[2] || "", depth)));
+      i += 1;
+      continue;
+    }
+    if (RULE.test(line)) { nodes.push(el("hr")); i += 1; continue; }
+    if (/^ {4}/.test(line)) {
+      const code = [];
+      while (i < lines.length && (/^ {4}/.test(lines[i]) || lines[i].trim() === "")) {
+        code.push(lines[i].slice(4));
+        i += 1;
+      }
+      nodes.push(codeBlock(code.join("\n").replace(/\n+$/, ""), ""));
+      continue;
+    }
+    if (QUOTE.test(line) && depth < MAX_DEPTH) {
+      const quoted = [];
+      while (i < lines.length && QUOTE.test(lines[i])) { quoted.push(lines[i].replace(QUOTE, "")); i += 1; }
+      nodes.push(el("blockquote", ...blocks(quoted, headingOffset, depth + 1)));
+      continue;
+    }
+    if (LIST_ITEM.test(line) && depth < MAX_DEPTH) {
+      const list = listAt(lines, i);
+      const node = el(list.ordered ? "ol" : "ul");
+      if (list.ordered && list.items[0].number !== 1) node.start = list.items[0].number;
+      for (const item of list.items) {
+        const content = blocks(item.lines, headingOffset, depth + 1);
+        const tight = content.length >= 1 && content[0].tagName === "P";
+        node.append(el("li", ...(tight ? [...content[0].childNodes, ...content.slice(1)] : content)));
+      }
+      nodes.push(node);
+      i = list.end;
+      continue;
+    }
+    if (line.includes("|") && TABLE_DIVIDER.test(lines[i + 1] || "")) {
+      const rows = [line, lines[i + 1]];
+      i += 2;
+      while (i < lines.length && lines[i].includes("|") && lines[i].trim() !== "") { rows.push(lines[i]); i += 1; }
+      nodes.push(table(rows, headingOffset, depth));
+      continue;
+    }
+    if (HTML_BLOCK.test(line)) {
+      const html = [];
+      while (i < lines.length && lines[i].trim() !== "") { html.push(lines[i]); i += 1; }
+      const words = stripTags(html.join("\n"));
+      if (words) nodes.push(el("p", ...inline(words, depth)));
+      continue;
+    }
+    const paragraph = [line.trim()];
+    i += 1;
+    const underline = /^ {0,3}(=+|-+)\s*$/.exec(lines[i] || "");
+    if (underline) {  // a setext heading
+      nodes.push(el(underline[1][0] === "=" ? `h${Math.min(6, 1 + headingOffset)}` : `h${Math.min(6, 2 + headingOffset)}`,
+        ...inline(line.trim(), depth)));
+      i += 1;
+      continue;
+    }
+    while (i < lines.length && lines[i].trim() !== "" && !startsBlock(lines[i], lines[i + 1])) {
+      paragraph.push(lines[i].replace(/^\s+/, ""));
+      i += 1;
+    }
+    nodes.push(el("p", ...inline(paragraph.join("\n"), depth)));
+  }
+  return nodes;
+}
+
+/**
+ * Render Markdown `text` into a <div class="markdown">. `headingOffset` moves headings down so a
+ * document's "# Title" nests under the page's own headings.
+ */
+export function renderMarkdown(text, {headingOffset = 0} = {}) {
+  const container = document.createElement("div");
+  container.className = "markdown";
+  const lines = String(text || "").replace(/\r\n?/g, "\n").replace(/\t/g, "    ").split("\n");
+  container.append(...blocks(lines, headingOffset, 0));
+  return container;
+}

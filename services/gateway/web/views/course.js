@@ -1,0 +1,148 @@
+// One course: its header and the four stages as a guided flow. While a stage runs, its progress
+// is followed live (Server-Sent Events, or polling when the stream fails).
+
+import {api, paths} from "../api.js";
+import {announce, h, messageBox, replace} from "../dom.js";
+import {isRunning, watchStage} from "../progress.js";
+import {createStage1} from "./stage1.js";
+import {createStage2} from "./stage2.js";
+import {createStage3} from "./stage3.js";
+import {createStage4} from "./stage4.js";
+import {courseStatusLabel} from "./courses.js";
+
+const STAGES = ["stage1", "stage2", "stage3", "stage4"];
+
+export function courseView(root, courseId) {
+  let disposed = false;
+  let watching = null;
+  const parts = {};
+  const trouble = messageBox("connection-warning", "warning");
+  const heading = h("h1", {tabindex: "-1", dataset: {testid: "course-title"}}, "Course");
+  const status = h("span", {className: "badge", dataset: {testid: "course-status"}});
+  const description = h("p", {className: "description", dataset: {testid: "course-description"}});
+  const pageError = messageBox("page-error");
+  replace(root,
+    h("p", {className: "breadcrumb"}, h("a", {href: "#/courses", dataset: {testid: "back-to-courses"}}, "← All courses")),
+    h("div", {className: "course-head"}, heading, status), description, pageError.el, trouble.el,
+    h("p", {className: "loading", id: "course-loading"}, "Loading the course…"));
+  heading.focus();
+
+  function showCourse(course) {
+    heading.textContent = course.title;
+    document.title = `${course.title} — coursegen`;
+    status.textContent = courseStatusLabel(course.status);
+    status.dataset.status = course.status;
+    description.textContent = course.description || "";
+    description.hidden = !course.description;
+  }
+
+  async function refreshCourse() {
+    try {
+      const course = await api.get(paths.course(courseId));
+      if (!disposed) showCourse(course);
+    } catch { /* the header is not worth an error of its own */ }
+  }
+
+  function updatePrerequisites() {
+    const s = Object.fromEntries(STAGES.map((stage) => [stage, parts[stage].panel.status?.status]));
+    const waiting = (stage) => isRunning(parts[stage].panel.status) || s[stage] === "SUCCESS";
+    parts.stage2.setPrerequisite(waiting("stage2") ? "" : s.stage1 !== "SUCCESS"
+      ? "First, stage 1 must succeed: clone and scan a repository, then save a folder selection." : "");
+    parts.stage3.setPrerequisite(waiting("stage3") || s.stage2 === "SUCCESS" ? ""
+      : "First, stage 2 must succeed: analyse the documents.");
+    parts.stage4.setPrerequisite(waiting("stage4") ? "" : s.stage3 !== "SUCCESS"
+      ? "First, stage 3 must succeed and a pathway must be chosen."
+      : parts.stage3.selectedId ? "" : "First, choose a pathway in stage 3.");
+  }
+
+  async function refreshStatus(stage) {
+    try {
+      const full = await api.get(paths.action(courseId, `${stage}/status`));
+      if (disposed) return;
+      parts[stage].panel.setStatus(full);
+      await parts[stage].load();
+      if (disposed) return;
+      updatePrerequisites();
+      if (isRunning(full)) ensureWatching();
+    } catch (err) {
+      parts[stage].panel.requestError(err);
+    }
+  }
+
+  /** A status from the stream, polling or a request: show it, and react when a run ends. */
+  function apply(stage, next) {
+    const part = parts[stage];
+    if (!part || disposed) return;
+    const wasRunning = isRunning(part.panel.status);
+    part.panel.setStatus(next);
+    if (wasRunning && !isRunning(next)) {
+      announce(`Stage ${stage.slice(-1)}: ${next.status === "SUCCESS" ? "finished" : next.status.toLowerCase()}.`);
+      refreshStatus(stage);
+      refreshCourse();
+    } else if (isRunning(next)) {
+      ensureWatching();
+    }
+    updatePrerequisites();
+  }
+
+  function ensureWatching() {
+    if (watching || disposed) return;
+    const stage = STAGES.find((s) => isRunning(parts[s].panel.status));
+    if (!stage) return;
+    const watcher = watchStage(courseId, stage, {
+      onStatus: (statuses) => { for (const [s, value] of Object.entries(statuses)) apply(s, value); },
+      onFinished: () => { watching = null; trouble.clear(); ensureWatching(); },
+      onTrouble: (message) => (message ? trouble.show(message) : trouble.clear()),
+    });
+    watching = {stage, watcher};
+  }
+
+  const ctx = {
+    courseId,
+    course: null,
+    started(stage, result) {
+      parts[stage].panel.clearError();
+      apply(stage, {status: "PENDING", task_id: result?.task_id || "pending", progress: 0,
+        current_step: "Waiting for a worker", error_message: null});
+      parts[stage].load();
+      announce(`Stage ${stage.slice(-1)} started.`);
+      refreshCourse();
+    },
+    refreshStatus,
+    selectionSaved: updatePrerequisites,
+    pathwayChosen: () => { updatePrerequisites(); refreshCourse(); },
+  };
+
+  (async () => {
+    let course;
+    try {
+      course = await api.get(paths.course(courseId));
+    } catch (err) {
+      root.querySelector("#course-loading")?.remove();
+      if (err.status === 404) {
+        heading.textContent = "Course not found";
+        pageError.show("This course does not exist: it may have been deleted, or it belongs to another user.");
+      } else if (err.status !== 401) {
+        pageError.show(err.message);
+      }
+      return;
+    }
+    if (disposed) return;
+    ctx.course = course;
+    showCourse(course);
+    parts.stage1 = createStage1(ctx);
+    parts.stage2 = createStage2(ctx);
+    parts.stage3 = createStage3(ctx);
+    parts.stage4 = createStage4(ctx);
+    root.querySelector("#course-loading")?.remove();
+    root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el)));
+    await Promise.all(STAGES.map((stage) => refreshStatus(stage)));
+    if (!disposed) updatePrerequisites();
+  })();
+
+  return () => {
+    disposed = true;
+    watching?.watcher.stop();
+    watching = null;
+  };
+}

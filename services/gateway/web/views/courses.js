@@ -1,0 +1,128 @@
+// The course list (newest first, with each course's status): create, rename, delete.
+
+import {api, paths} from "../api.js";
+import {announce, busy, field, formatDate, h, messageBox, replace} from "../dom.js";
+
+const STATUS_WORDS = {draft: "Draft", running: "running", complete: "complete", failed: "failed",
+  cancelled: "cancelled"};
+
+/** "stage2_running" → "Stage 2 running"; "draft" → "Draft". */
+export function courseStatusLabel(status) {
+  const match = /^stage(\d)_(\w+)$/.exec(status || "");
+  if (match) return `Stage ${match[1]} ${STATUS_WORDS[match[2]] || match[2]}`;
+  return STATUS_WORDS[status] || status || "Unknown";
+}
+
+function confirmDialog(course, onConfirm) {
+  const error = messageBox("delete-error");
+  const confirm = h("button", {type: "button", className: "danger", dataset: {testid: "confirm-delete"}},
+    "Delete for good");
+  const cancel = h("button", {type: "button", className: "secondary", dataset: {testid: "cancel-delete"}}, "Keep it");
+  const dialog = h("dialog", {className: "dialog", "aria-labelledby": "delete-title",
+    "aria-describedby": "delete-text", dataset: {testid: "delete-dialog"}},
+  h("h2", {id: "delete-title"}, "Delete this course?"),
+  h("p", {id: "delete-text"}, `“${course.title}” and everything generated for it will be removed. `
+    + "This cannot be undone."),
+  error.el, h("div", {className: "actions"}, cancel, confirm));
+  cancel.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
+  confirm.addEventListener("click", () => busy(confirm, async () => {
+    await onConfirm();
+    dialog.close();
+  }, (err) => error.show(err.message)));
+  document.body.append(dialog);
+  dialog.showModal();
+  cancel.focus();
+}
+
+function row(course, reload, listError) {
+  const link = h("a", {href: `#/courses/${encodeURIComponent(course.course_id)}`,
+    dataset: {testid: "open-course"}}, course.title);
+  const title = h("div", {className: "course-name"}, link);
+  const rename = h("button", {type: "button", className: "secondary", dataset: {testid: "rename-course"},
+    "aria-label": `Rename “${course.title}”`}, "Rename");
+  const remove = h("button", {type: "button", className: "danger-outline", dataset: {testid: "delete-course"},
+    "aria-label": `Delete “${course.title}”`}, "Delete");
+  const item = h("li", {className: "course-row", dataset: {testid: "course-row", courseId: course.course_id}},
+    title,
+    h("p", {className: "meta"},
+      h("span", {className: "badge", dataset: {testid: "course-status", status: course.status}},
+        courseStatusLabel(course.status)),
+      ` Created ${formatDate(course.created_at)}`, course.repo_name ? ` · ${course.repo_name}` : ""),
+    course.description ? h("p", {className: "description"}, course.description) : null,
+    h("div", {className: "actions"}, rename, remove));
+
+  rename.addEventListener("click", () => {
+    const input = h("input", {type: "text", value: course.title, maxlength: "200", required: true,
+      dataset: {testid: "rename-input"}});
+    const save = h("button", {type: "submit", dataset: {testid: "rename-save"}}, "Save");
+    const cancel = h("button", {type: "button", className: "secondary", dataset: {testid: "rename-cancel"}}, "Cancel");
+    const form = h("form", {className: "rename-form"},
+      field("New title", input).wrapper, h("div", {className: "actions"}, save, cancel));
+    cancel.addEventListener("click", () => { replace(title, link); rename.hidden = false; rename.focus(); });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.value.trim()) { listError.show("A course needs a title."); input.focus(); return; }
+      busy(save, async () => {
+        await api.put(paths.course(course.course_id), {title: input.value.trim()},
+          {headers: {"If-Match": `"${course.revision}"`}});
+        announce("Course renamed.");
+        await reload();
+      }, (err) => listError.show(err.status === 409
+        ? `${err.message} Reload the list to see the latest version.` : err.message));
+    });
+    rename.hidden = true;
+    replace(title, form);
+    input.focus();
+    input.select();
+  });
+
+  remove.addEventListener("click", () => confirmDialog(course, async () => {
+    await api.del(paths.course(course.course_id));
+    announce(`Course “${course.title}” deleted.`);
+    await reload();
+  }));
+  return item;
+}
+
+export function coursesView(root, navigate) {
+  let disposed = false;
+  const error = messageBox("list-error");
+  const titleInput = h("input", {type: "text", maxlength: "200", required: true, autocomplete: "off",
+    dataset: {testid: "new-course-title"}});
+  const descriptionInput = h("textarea", {rows: "2", maxlength: "5000", dataset: {testid: "new-course-description"}});
+  const create = h("button", {type: "submit", dataset: {testid: "create-course"}}, "Create course");
+  const createForm = h("form", {className: "create-form", "aria-labelledby": "create-heading"},
+    h("h2", {id: "create-heading"}, "New course"),
+    field("Title", titleInput).wrapper,
+    field("Description (optional)", descriptionInput).wrapper,
+    h("div", {className: "actions"}, create));
+  const list = h("ul", {className: "course-list", dataset: {testid: "course-list"}});
+  const empty = h("p", {dataset: {testid: "no-courses"}, hidden: true}, "No courses yet: create the first one.");
+  const heading = h("h1", {tabindex: "-1"}, "Your courses");
+  replace(root, heading, error.el, createForm, h("h2", {}, "Courses, newest first"), empty, list);
+  document.title = "Courses — coursegen";
+  heading.focus();
+
+  async function reload() {
+    const courses = await api.get(`${paths.courses}?limit=500`);
+    if (disposed) return;
+    replace(list, courses.map((c) => row(c, reload, error)));
+    empty.hidden = courses.length > 0;
+  }
+
+  createForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    error.clear();
+    const title = titleInput.value.trim();
+    if (!title) { error.show("Give the course a title."); titleInput.focus(); return; }
+    busy(create, async () => {
+      const course = await api.post(paths.courses, {title, description: descriptionInput.value.trim()});
+      announce(`Course “${title}” created.`);
+      navigate(`#/courses/${encodeURIComponent(course.course_id)}`);
+    }, (err) => error.show(err.message));
+  });
+
+  reload().catch((err) => { if (err.status !== 401) error.show(err.message); });
+  return () => { disposed = true; };
+}

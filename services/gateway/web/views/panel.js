@@ -1,0 +1,111 @@
+// The frame every stage shares: heading, status, progress bar with the current step, the error
+// (of the run, or of the last request made from the panel), and cancel / retry buttons.
+
+import {api, paths} from "../api.js";
+import {announce, h, messageBox} from "../dom.js";
+import {isRunning} from "../progress.js";
+
+const LABELS = {
+  PENDING: "Not started", STARTED: "Running", RETRY: "Retrying", SUCCESS: "Succeeded",
+  FAILURE: "Failed", CANCELLED: "Cancelled",
+};
+
+export function statusLabel(status) {
+  if (!status) return "Unknown";
+  if (status.status === "PENDING" && status.task_id) return "Waiting for a worker";
+  return LABELS[status.status] || status.status;
+}
+
+/**
+ * A stage panel. `number` 1–4; `onCancelled` / `onRetried` are told when those requests succeed.
+ * Returns {el, body, status, setStatus(s), showError(text, source), clearError(), requestError(e)}.
+ */
+export function stagePanel({number, title, intro, courseId, onRetried, onCancelled}) {
+  const stage = `stage${number}`;
+  const headingId = `${stage}-heading`;
+  const statusText = h("span", {className: "badge", dataset: {testid: `${stage}-status`, status: "PENDING"}},
+    "Not started");
+  const bar = h("progress", {max: "100", value: "0", dataset: {testid: `${stage}-progress`},
+    "aria-labelledby": `${stage}-progress-label`});
+  const percent = h("span", {dataset: {testid: `${stage}-percent`}}, "0%");
+  const step = h("span", {className: "step", dataset: {testid: `${stage}-step`}});
+  const times = h("p", {className: "hint", dataset: {testid: `${stage}-times`}});
+  const error = messageBox("stage-error");
+  error.el.dataset.stage = stage;
+  const cancel = h("button", {type: "button", className: "secondary", hidden: true,
+    dataset: {testid: "cancel-stage", stage}}, "Cancel");
+  const retry = h("button", {type: "button", hidden: true, dataset: {testid: "retry-stage", stage}}, "Retry");
+  const progressBlock = h("div", {className: "progress", hidden: true},
+    h("span", {id: `${stage}-progress-label`, className: "visually-hidden"}, `Progress of stage ${number}`),
+    bar, h("p", {className: "progress-text", "aria-live": "polite"}, percent, " — ", step));
+  const body = h("div", {className: "stage-body"});
+  const el = h("section", {className: "stage", id: stage, "aria-labelledby": headingId,
+    dataset: {testid: `${stage}-panel`, status: "PENDING"}},
+  h("div", {className: "stage-head"},
+    h("h2", {id: headingId}, h("span", {className: "stage-number", "aria-hidden": "true"}, String(number)),
+      h("span", {className: "visually-hidden"}, `Stage ${number}: `), ` ${title}`),
+    h("span", {className: "status-line"}, h("span", {className: "visually-hidden"}, "Status: "), statusText)),
+  intro ? h("p", {className: "intro"}, intro) : null,
+  progressBlock, times, error.el,
+  h("div", {className: "actions"}, cancel, retry),
+  body);
+
+  const panel = {el, body, stage, status: null};
+  let errorSource = null;
+
+  panel.setStatus = (status) => {
+    if (errorSource === "request" && status?.task_id && status.task_id !== panel.status?.task_id) {
+      panel.clearError();  // a new run: the last request's error is history
+    }
+    panel.status = status;
+    const code = status?.status || "PENDING";
+    const running = isRunning(status);
+    el.dataset.status = code;
+    statusText.dataset.status = code;
+    statusText.textContent = statusLabel(status);
+    statusText.className = `badge badge-${code.toLowerCase()}`;
+    const progress = Math.max(0, Math.min(100, Number(status?.progress ?? 0)));
+    bar.value = progress;
+    bar.textContent = `${progress}%`;
+    percent.textContent = `${progress}%`;
+    step.textContent = status?.current_step || "";
+    progressBlock.hidden = !status?.task_id;
+    const started = status?.started_at ? `Started ${new Date(status.started_at).toLocaleString()}` : "";
+    const completed = status?.completed_at ? `; finished ${new Date(status.completed_at).toLocaleString()}` : "";
+    times.textContent = started + completed;
+    cancel.hidden = !running;
+    retry.hidden = !(code === "FAILURE" || code === "CANCELLED");
+    if (code === "FAILURE" && errorSource !== "request") {
+      panel.showError(`Stage ${number} failed: ${status.error_message || "no reason was given"}`, "run");
+    } else if (code !== "FAILURE" && errorSource === "run") {
+      panel.clearError();
+    }
+  };
+
+  panel.showError = (text, source = "request") => {
+    errorSource = source;
+    error.show(text, source);
+  };
+  panel.clearError = () => { errorSource = null; error.clear(); };
+  /** Show a failed request's message here, unless it sent the user back to sign-in. */
+  panel.requestError = (err) => {
+    if (err?.status !== 401) panel.showError(err?.message || String(err));
+  };
+
+  async function act(button, action, verb, then) {
+    button.disabled = true;
+    panel.clearError();
+    try {
+      const result = await api.post(paths.action(courseId, `${stage}/${action}`));
+      announce(`Stage ${number} ${verb}.`);
+      then?.(result);
+    } catch (err) {
+      panel.requestError(err);
+    } finally {
+      button.disabled = false;
+    }
+  }
+  cancel.addEventListener("click", () => act(cancel, "cancel", "cancelled", onCancelled));
+  retry.addEventListener("click", () => act(retry, "retry", "restarted", onRetried));
+  return panel;
+}

@@ -1,0 +1,71 @@
+// Stage 4: write the modules of the chosen pathway, read them here, download the export.
+
+import {api, download, fileName, paths} from "../api.js";
+import {announce, busy, formatBytes, formatDate, h, replace} from "../dom.js";
+import {stagePanel} from "./panel.js";
+import {courseViewer} from "./viewer.js";
+
+export function createStage4(ctx) {
+  const {courseId} = ctx;
+  const panel = stagePanel({number: 4, title: "Course", courseId,
+    intro: "Write every module of the chosen pathway: explanations, code examples and questions.",
+    onRetried: (r) => ctx.started("stage4", r), onCancelled: () => ctx.refreshStatus("stage4")});
+
+  const start = h("button", {type: "submit", dataset: {testid: "start-stage4"}}, "Write the course");
+  const prereq = h("p", {className: "prereq", dataset: {testid: "stage4-prereq"}, hidden: true});
+  const form = h("form", {className: "stage-form", "aria-label": "Course generation"},
+    prereq, h("div", {className: "actions"}, start));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    panel.clearError();
+    busy(start, async () => {
+      const result = await api.post(paths.action(courseId, "generate-course"));
+      ctx.started("stage4", result);
+    }, panel.requestError);
+  });
+  const results = h("div", {className: "results", dataset: {testid: "stage4-results"}});
+  panel.body.append(form, results);
+
+  function downloadButton(generated) {
+    const button = h("button", {type: "button", dataset: {testid: "download-export"}},
+      `Download the course (zip${generated.export?.bytes ? `, ${formatBytes(generated.export.bytes)}` : ""})`);
+    button.addEventListener("click", () => {
+      panel.clearError();
+      busy(button, async () => {
+        await download(generated.export.url || paths.action(courseId, "export"),
+          fileName(generated.title || ctx.course.title, "zip"));
+        announce("Download started.");
+      }, panel.requestError);
+    });
+    return button;
+  }
+
+  async function load() {
+    if (panel.status?.status !== "SUCCESS") {
+      replace(results);
+      return;
+    }
+    try {
+      const generated = await api.get(paths.action(courseId, "generated-course"));
+      replace(results,
+        h("div", {className: "course-summary"},
+          h("p", {dataset: {testid: "generated-summary"}},
+            `${generated.module_count ?? generated.modules.length} modules from the pathway `
+            + `“${generated.pathway_title || "chosen"}”, written ${formatDate(generated.generated_at)}.`),
+          generated.export
+            ? h("div", {className: "actions"}, downloadButton(generated),
+              h("p", {className: "hint"}, "Markdown files and a static HTML site, in one zip."))
+            : h("p", {className: "hint"}, "The download is not ready yet.")),
+        courseViewer(generated, `coursegen.module.${courseId}`));
+    } catch (err) {
+      panel.requestError(err);
+    }
+  }
+
+  function setPrerequisite(text) {
+    prereq.textContent = text || "";
+    prereq.hidden = !text;
+  }
+
+  return {panel, load, setPrerequisite};
+}
