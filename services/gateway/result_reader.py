@@ -17,7 +17,7 @@ class ResultReader:
         """The current stage 3 run's pathways, each with its modules and their documents, in order."""
         rows = await self._pool.fetch(
             f"""SELECT p.id, p.key, p.title, p.description, p.approach, p.complexity_level,
-                       p.estimated_minutes, m.id AS module_id, m.title AS module_title,
+                       p.estimated_minutes, p.prerequisites, m.id AS module_id, m.title AS module_title,
                        m.description AS module_description, m.learning_objectives, m.estimated_minutes
                        AS module_minutes, m.complexity_level AS module_complexity,
                        (SELECT coalesce(json_agg(json_build_object('path', d.file_path, 'title', a.title,
@@ -36,7 +36,8 @@ class ResultReader:
             pathway = pathways.setdefault(r["id"], {
                 "id": r["id"], "key": r["key"], "title": r["title"], "description": r["description"],
                 "approach": r["approach"], "complexity_level": r["complexity_level"],
-                "estimated_minutes": r["estimated_minutes"], "modules": []})
+                "estimated_minutes": r["estimated_minutes"], "prerequisites": r["prerequisites"],
+                "modules": []})
             pathway["modules"].append({
                 "id": r["module_id"], "title": r["module_title"], "description": r["module_description"],
                 "learning_objectives": r["learning_objectives"], "estimated_minutes": r["module_minutes"],

@@ -73,7 +73,7 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
         result.append({"pathway_id": pathway_id, "key": pathway.key, "title": pathway.title,
                        "description": pathway.description, "approach": pathway.audience,
                        "complexity_level": pathway.complexity_level, "modules": modules,
-                       "estimated_minutes": pathway.total_minutes()})
+                       "estimated_minutes": pathway.total_minutes(), "prerequisites": pathway.prerequisites})
     return result
 
 

@@ -268,6 +268,7 @@ class Pathway(Payload):
     key: str = ""
     approach: str = ""
     estimated_minutes: int = Field(default=0, ge=0)
+    prerequisites: list[str] = Field(default_factory=list, description="knowledge assumed, not taught")
 
 
 class PathwaysGeneratedPayload(Payload):

@@ -59,6 +59,7 @@ async def test_from_a_repository_to_a_downloadable_course(api, services, repo):
     course_id, listing = await through_stage3(api, repo)
     pathways = listing["pathways"]
     assert len(pathways) >= 2 and len({p["key"] for p in pathways}) == len(pathways)
+    assert all(isinstance(p["prerequisites"], list) and p["estimated_minutes"] > 0 for p in pathways)
     analysed = (await api.get(f"/api/courses/{course_id}/analyzed-documents", headers=ALICE)).json()
     selected = {d["file_path"] for d in analysed["documents"]}
     used = {d["path"] for p in pathways for m in p["modules"] for d in m["documents"]}

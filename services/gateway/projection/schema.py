@@ -123,6 +123,7 @@ CREATE TABLE IF NOT EXISTS {s}.pathways (
     approach           TEXT NOT NULL,
     complexity_level   TEXT NOT NULL,
     estimated_minutes  INTEGER NOT NULL,
+    prerequisites      TEXT[] NOT NULL,
     created_at         TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS {s}.modules (

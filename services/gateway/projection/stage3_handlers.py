@@ -33,9 +33,10 @@ async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated,
     await conn.execute(f"DELETE FROM {s}.stage3_selections WHERE course_id = $1", event.course_id)
     await conn.execute(f"DELETE FROM {s}.pathways WHERE course_id = $1", event.course_id)
     await conn.executemany(
-        f"INSERT INTO {s}.pathways VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        f"INSERT INTO {s}.pathways VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         [(w.pathway_id, event.course_id, p.task_id, i, w.key, w.title, w.description, w.approach,
-          w.complexity_level, w.estimated_minutes, event.occurred_at) for i, w in enumerate(p.pathways)])
+          w.complexity_level, w.estimated_minutes, w.prerequisites, event.occurred_at)
+         for i, w in enumerate(p.pathways)])
     modules = [(m.module_id, w.pathway_id, i, m.title, m.description, m.learning_objectives,
                 m.estimated_minutes, m.complexity_level)
                for w in p.pathways for i, m in enumerate(w.modules)]
