@@ -120,7 +120,7 @@ def run() -> int:
         processes += [_spawn(f"services.{name}.main", env, logs) for name in STAGE_SERVICES]
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url, processes)
-        print(f"coursegen is running at {url}  (API docs: {url}/docs; logs: {logs})")
+        print(f"coursegen is running at {url}  (open it in a browser; API docs: {url}/docs; logs: {logs})")
         print("Development token for user 'dev' (send as 'Authorization: Bearer <token>'):")
         print(development_token(secret, "dev"), flush=True)
         print("Press Ctrl-C to stop.", flush=True)
