@@ -18,6 +18,7 @@ from shared.bus.secrets import SecretStore
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
+from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
 from .readmodel import CourseReader
@@ -74,6 +75,9 @@ async def start(settings: GatewaySettings) -> Container:
         asyncio.create_task(projector.run(container.stopping), name="projector"),
         asyncio.create_task(run_janitor(js, settings.stream_name, artefacts, secrets, container.stopping),
                             name="janitor"),
+        asyncio.create_task(run_watchdog(pool, settings.read_schema, container.commands,
+                                         settings.stage_timeout_seconds, settings.watchdog_interval_seconds,
+                                         container.stopping), name="watchdog"),
     ]
     return container
 

@@ -20,6 +20,9 @@ class GatewaySettings(ServiceSettings):
     ready_max_lag_events: int = Field(default=1000, ge=0)
     cors_origins: list[str] = Field(default_factory=list)
     allow_local_repos: bool = False
+    # A stage that started and says nothing for this long is failed with a timeout (0: never).
+    stage_timeout_seconds: float = Field(default=1800.0, ge=0)
+    watchdog_interval_seconds: float = Field(default=15.0, gt=0)
 
     @model_validator(mode="after")
     def _auth_is_configured(self) -> "GatewaySettings":

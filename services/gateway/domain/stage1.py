@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from shared.events import Event
-from shared.events.catalogue import FoldersSelected, RepoCloneRequested, StageCancelled
+from shared.events.catalogue import FoldersSelected, RepoCloneRequested, StageCancelled, StageFailed
 from shared.selection import in_folder
 from shared.stages import CANCELLED, FAILURE, SUCCESS
 
@@ -104,3 +104,16 @@ def _check_path(path: str, field: str) -> None:
         raise InvalidSelection(f"{field}: {path!r} must be a relative path inside the repository")
     if any(part in ("", ".", "..") for part in path.split("/")):
         raise InvalidSelection(f"{field}: {path!r} must not contain '..', '.' or empty segments")
+
+
+def time_out_stage(state: CourseState, stage: str, task_id: str, silent_seconds: float) -> StageFailed:
+    """The watchdog's decision: fail a run that has said nothing for too long, if it still runs."""
+    run = state.runs.get(stage)
+    if not state.exists or run is None or run.task_id != task_id or not run.running:
+        raise StageConflict(f"{stage} run {task_id} is no longer running")
+    minutes = max(1, round(silent_seconds / 60))
+    return StageFailed(course_id=state.course_id, actor="watchdog", causation_id=run.request.event_id,
+                       correlation_id=run.request.correlation_id,
+                       payload={"stage": stage, "task_id": task_id, "error_message":
+                                f"{stage} timed out: no progress for {minutes} minute(s) (is its service "
+                                "running?); retry the stage"})

@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS {s}.course_tasks (
     error_message        TEXT,
     started_at           TIMESTAMPTZ,
     completed_at         TIMESTAMPTZ,
+    last_activity_at     TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (course_id, stage)
 );
 CREATE TABLE IF NOT EXISTS {s}.repository_files (

@@ -35,7 +35,7 @@ async def update_run(conn: Connection, s: str, event, stage: str, status: str, p
                    progress_percentage = COALESCE($5, progress_percentage),
                    current_step = COALESCE($6, current_step), error_message = $7,
                    started_at = COALESCE(started_at, $8),
-                   completed_at = CASE WHEN $9 THEN $8 ELSE NULL END
+                   completed_at = CASE WHEN $9 THEN $8 ELSE NULL END, last_activity_at = $8
             WHERE course_id = $1 AND stage = $2 AND task_id = $3 AND status <> ALL($10::text[])""",
         event.course_id, stage, event.payload.task_id, status, progress, step, error,
         event.occurred_at, completed, list(FINAL),
@@ -48,13 +48,15 @@ async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
     stage = REQUESTS[type(event)]
     inserted = await conn.execute(
         f"""INSERT INTO {s}.course_tasks (course_id, stage, task_id, status, progress_percentage,
-                                          current_step, error_message, started_at, completed_at)
-            SELECT $1, $2, $3, $4, 0, 'Waiting for a worker', NULL, NULL, NULL
+                                          current_step, error_message, started_at, completed_at,
+                                          last_activity_at)
+            SELECT $1, $2, $3, $4, 0, 'Waiting for a worker', NULL, NULL, NULL, $5
             WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1)
             ON CONFLICT (course_id, stage) DO UPDATE SET task_id = EXCLUDED.task_id,
                 status = EXCLUDED.status, progress_percentage = 0, current_step = EXCLUDED.current_step,
-                error_message = NULL, started_at = NULL, completed_at = NULL""",
-        event.course_id, stage, event.payload.task_id, PENDING,
+                error_message = NULL, started_at = NULL, completed_at = NULL,
+                last_activity_at = EXCLUDED.last_activity_at""",
+        event.course_id, stage, event.payload.task_id, PENDING, event.occurred_at,
     )
     if inserted.endswith(" 1"):
         await set_course_status(conn, s, event.course_id, f"{stage}_running", event.occurred_at)
