@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 import asyncpg
 import nats.errors
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
@@ -58,7 +60,22 @@ def _error(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
 
 
+def _printable(value):
+    """A validation error echoes the input; a lone surrogate in it could not be encoded."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable(v) for v in value]
+    return value
+
+
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": _printable(jsonable_encoder(exc.errors()))}, status_code=422)
+
     @app.exception_handler(RevisionMismatch)
     async def revision_mismatch(request: Request, exc: RevisionMismatch):
         return JSONResponse({"detail": str(exc)}, status_code=409, headers={"ETag": f'"{exc.actual}"'})

@@ -17,6 +17,8 @@ from .navigation import navigation_order
 from shared.repos.globs import PathScope
 from .textfiles import decode_text, detect_encoding, is_notebook, looks_binary, read_regular_file
 
+from shared.text import clean_text
+
 __all__ = ["DOC_EXTENSIONS", "SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile",
            "navigation_order", "scan"]
 
@@ -121,10 +123,11 @@ class _Walk:
 
 
 def _is_utf8(name: str) -> bool:
-    # os.scandir turns bytes that are not UTF-8 into lone surrogates, which JSON cannot encode.
+    # os.scandir turns bytes that are not UTF-8 into lone surrogates, which JSON cannot encode;
+    # control characters (a NUL) cannot be stored by PostgreSQL. Such names are skipped.
     try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
+        clean_text(name)
+    except ValueError:
         return False
     return True
 

@@ -5,17 +5,19 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.text import CleanText
+
 
 class CourseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
+    title: CleanText = Field(min_length=1, max_length=200)
+    description: CleanText = Field(default="", max_length=5000)
 
 
 class CourseUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
+    title: CleanText | None = Field(default=None, min_length=1, max_length=200)
+    description: CleanText | None = Field(default=None, max_length=5000)
 
     @model_validator(mode="before")
     @classmethod

@@ -8,6 +8,8 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from shared.text import CleanText
+
 from shared.repos.globs import glob_regex
 from shared.repos.policy import RepoUrlRejected, check_repo_url
 
@@ -19,12 +21,12 @@ from .projects import NOT_FOUND
 
 router = APIRouter(prefix="/api/courses", tags=["stage 1: repository"])
 CourseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Glob = Annotated[str, Field(min_length=1, max_length=256)]
+Glob = Annotated[CleanText, Field(min_length=1, max_length=256)]
 
 
 class AnalyzeRepository(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    repo_url: str = Field(min_length=1, max_length=2048)
+    repo_url: CleanText = Field(min_length=1, max_length=2048)
     ref: str | None = Field(default=None, min_length=1, max_length=256, pattern=r"^[^\s\x00-\x1f~^:?*\[\\]+$")
     include: list[Glob] = Field(default_factory=list, max_length=100)
     exclude: list[Glob] = Field(default_factory=list, max_length=100)
@@ -40,8 +42,8 @@ class AnalyzeRepository(BaseModel):
 
 class Selection(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    selected_folders: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(min_length=1, max_length=5000)
-    overview_document: str | None = Field(default=None, min_length=1, max_length=1024)
+    selected_folders: list[Annotated[CleanText, Field(min_length=1, max_length=1024)]] = Field(min_length=1, max_length=5000)
+    overview_document: CleanText | None = Field(default=None, min_length=1, max_length=1024)
 
 
 def started(outcome: Outcome) -> JSONResponse:

@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.text import CleanText
+
 from shared.analysis.models import Complexity, DocType
 
 from ..domain import stage1, stage2
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
 class AnalyzeDocuments(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     complexity_level: Complexity = "intermediate"
-    additional_info: str = Field(default="", max_length=5000)
+    additional_info: CleanText = Field(default="", max_length=5000)
 
 
 @router.post("/{course_id}/analyze-documents", status_code=202)

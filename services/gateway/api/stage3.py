@@ -4,6 +4,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.text import CleanText
+
 from ..domain import stage1, stage3
 from .deps import ContainerDep, PrincipalDep
 from .stage1 import CourseId, stage_status, started, visible_course
@@ -13,13 +15,13 @@ router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])
 
 class GeneratePathways(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    additional_info: str = Field(default="", max_length=5000)
+    additional_info: CleanText = Field(default="", max_length=5000)
     pathway_count: int = Field(default=3, ge=1, le=10)
 
 
 class PathwayChoice(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    selected_pathway_id: str = Field(min_length=1, max_length=200)
+    selected_pathway_id: CleanText = Field(min_length=1, max_length=200)
 
 
 @router.post("/{course_id}/generate-pathways", status_code=202)

@@ -44,7 +44,18 @@ async def read_checkpoint(conn: asyncpg.Connection, schema: str, lock: bool = Fa
 
 
 async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg]) -> int:
-    """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint."""
+    """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint.
+    Fast path: the whole batch under one savepoint. If an event's data cannot be stored, the batch
+    is rolled back to it and applied again event by event, setting that event aside."""
+    try:
+        async with conn.transaction():
+            return await _apply_messages(conn, schema, messages, careful=False)
+    except DATA_ERRORS:
+        async with conn.transaction():
+            return await _apply_messages(conn, schema, messages, careful=True)
+
+
+async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], careful: bool) -> int:
     position = await read_checkpoint(conn, schema, lock=True)
     start = position
     for msg in messages:
@@ -55,18 +66,37 @@ async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[
             event = decode_event(msg.data)
         except PoisonEvent as exc:
             log.error("projection skips stream seq %s: %s", seq, exc)
-            await conn.execute(
-                f"INSERT INTO {schema}.projection_rejects VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                seq, msg.subject, str(exc)[:2000],
-            )
+            await _reject(conn, schema, seq, msg.subject, str(exc))
         else:
-            await apply(conn, schema, event, seq)
+            if careful:
+                await _apply_or_reject(conn, schema, event, seq, msg.subject)
+            else:
+                await apply(conn, schema, event, seq)
         position = seq
     if position != start:
         await conn.execute(
             f"UPDATE {schema}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position
         )
     return position
+
+
+async def _reject(conn: asyncpg.Connection, schema: str, seq: int, subject: str, reason: str) -> None:
+    await conn.execute(f"INSERT INTO {schema}.projection_rejects VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                       seq, subject, reason[:2000])
+
+
+# Errors an event's own data causes: applying it again can never work, so it is set aside
+# (projection_rejects) instead of blocking every event behind it. Anything else is retried.
+DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions.IntegrityConstraintViolationError)
+
+
+async def _apply_or_reject(conn: asyncpg.Connection, schema: str, event, seq: int, subject: str) -> None:
+    try:
+        async with conn.transaction():  # a savepoint: a rejected event leaves no partial rows
+            await apply(conn, schema, event, seq)
+    except DATA_ERRORS as exc:
+        log.error("projection rejects stream seq %s (%s): %s", seq, event.event_type, exc)
+        await _reject(conn, schema, seq, subject, f"{type(exc).__name__}: {exc}")
 
 
 async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
