@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import generation, health, live, projects, stage1, stage2, stage3, stage4, web
+from .api import admin, generation, health, live, projects, stage1, stage2, stage3, stage4, web
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -44,6 +44,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(stage2.router)
     app.include_router(stage3.router)
     app.include_router(stage4.router)
+    app.include_router(admin.router)
     app.include_router(generation.router)
     app.include_router(live.router)
     app.include_router(health.router)

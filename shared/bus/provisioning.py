@@ -7,6 +7,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from shared.bus.deadletters import ensure_deadletters
 from shared.events import ALL_COURSES
 
 
@@ -38,6 +39,7 @@ async def provision(js: JetStreamContext, spec: StreamSpec) -> None:
         await js.add_stream(wanted)
     await ensure_object_store(js, spec.artefact_bucket, spec.replicas)
     await ensure_key_value(js, spec.secret_bucket, spec.replicas, spec.secret_ttl_seconds)
+    await ensure_deadletters(js, spec.replicas)
 
 
 async def ensure_object_store(js: JetStreamContext, bucket: str, replicas: int):

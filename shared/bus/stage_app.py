@@ -13,6 +13,7 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
 from shared.bus.connection import connect
+from shared.bus.deadletters import DeadLetters
 from shared.bus.delivery import StageWork, Verdict, deliver
 from shared.bus.provisioning import provision
 from shared.events import Event, subject_of_type
@@ -51,6 +52,9 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
         else:
             log.error("%s terminates poison message %s: %s", service, msg.raw_message.subject,
                       decision.reason)
+            raw = msg.raw_message
+            await DeadLetters(wiring["js"]).record(service, raw.subject, raw.metadata.sequence.stream,
+                                                   raw.data, decision.reason)
             await msg.reject()
 
     app = FastStream(broker)
@@ -59,7 +63,7 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
     async def connect_backbone() -> None:
         # Our own connection: refuses an old server, provisions the stream, serves the adapters.
         wiring["nc"] = await connect(settings.nats_url, service)
-        js = wiring["nc"].jetstream()
+        js = wiring["js"] = wiring["nc"].jetstream()
         await provision(js, settings.stream_spec())
         wiring["work"] = await make_handler(js)
 
