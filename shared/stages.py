@@ -40,6 +40,8 @@ def evolve_runs(runs: dict[str, StageRun], event: Event) -> dict[str, StageRun]:
     """The runs after `event`; events of an older run of a stage are ignored."""
     stage = REQUESTS.get(type(event))
     if stage is not None:
+        if stage in runs and runs[stage].task_id == event.payload.task_id:
+            return runs  # the same request again (a duplicate): the run goes on as it was
         return {**runs, stage: StageRun(stage, event.payload.task_id, PENDING, event)}
     stage = RESULTS.get(type(event)) or getattr(event.payload, "stage", None)
     run = runs.get(stage) if stage else None

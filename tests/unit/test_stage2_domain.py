@@ -82,3 +82,10 @@ def test_a_failed_stage2_can_be_retried():
                               task_id=request.payload.task_id, error_message="boom")
     retried = retry_analysis(fold(COURSE, history + [request, failed]), "alice", False)
     assert retried.payload.retry_of == request.payload.task_id
+
+
+def test_a_request_seen_again_does_not_reopen_its_finished_run():
+    history = clone_history()
+    request = history[1]
+    assert fold(COURSE, history).runs["stage1"].status == "SUCCESS"
+    assert fold(COURSE, history + [request]).runs["stage1"].status == "SUCCESS"

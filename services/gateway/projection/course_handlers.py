@@ -23,13 +23,14 @@ async def course_created(conn: Connection, s: str, event: CourseCreated, seq: in
     )
 
 
+# Revisions only grow: an update seen again (a duplicate beyond the stream's window) changes nothing.
 @handles(CourseUpdated)
 async def course_updated(conn: Connection, s: str, event: CourseUpdated, seq: int) -> None:
     p = event.payload
     await conn.execute(
         f"""UPDATE {s}.courses SET title = COALESCE($2, title), description = COALESCE($3, description),
                    revision = $4, last_seq = $5, updated_at = $6
-            WHERE course_id = $1 AND last_seq < $5""",
+            WHERE course_id = $1 AND revision < $4""",
         event.course_id, p.title, p.description, p.revision, seq, event.occurred_at,
     )
 

@@ -55,7 +55,8 @@ async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
             ON CONFLICT (course_id, stage) DO UPDATE SET task_id = EXCLUDED.task_id,
                 status = EXCLUDED.status, progress_percentage = 0, current_step = EXCLUDED.current_step,
                 error_message = NULL, started_at = NULL, completed_at = NULL,
-                last_activity_at = EXCLUDED.last_activity_at""",
+                last_activity_at = EXCLUDED.last_activity_at
+            WHERE course_tasks.task_id <> EXCLUDED.task_id  -- the same request again changes nothing""",
         event.course_id, stage, event.payload.task_id, PENDING, event.occurred_at,
     )
     if inserted.endswith(" 1"):
