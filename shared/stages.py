@@ -30,6 +30,7 @@ class StageRun:
     progress_percentage: int = 0
     current_step: str = "Waiting for a worker"
     error_message: str | None = None
+    earlier_tasks: frozenset[str] = frozenset()  # runs of this stage that came before
 
     @property
     def running(self) -> bool:
@@ -40,9 +41,11 @@ def evolve_runs(runs: dict[str, StageRun], event: Event) -> dict[str, StageRun]:
     """The runs after `event`; events of an older run of a stage are ignored."""
     stage = REQUESTS.get(type(event))
     if stage is not None:
-        if stage in runs and runs[stage].task_id == event.payload.task_id:
-            return runs  # the same request again (a duplicate): the run goes on as it was
-        return {**runs, stage: StageRun(stage, event.payload.task_id, PENDING, event)}
+        previous = runs.get(stage)
+        if previous is not None and event.payload.task_id in previous.earlier_tasks | {previous.task_id}:
+            return runs  # a request seen before (a duplicate, a retried dead letter) reopens nothing
+        earlier = previous.earlier_tasks | {previous.task_id} if previous else frozenset()
+        return {**runs, stage: StageRun(stage, event.payload.task_id, PENDING, event, earlier_tasks=earlier)}
     stage = RESULTS.get(type(event)) or getattr(event.payload, "stage", None)
     run = runs.get(stage) if stage else None
     if run is None or getattr(event.payload, "task_id", None) != run.task_id:

@@ -75,7 +75,9 @@ def _printable(value):
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return JSONResponse({"detail": _printable(jsonable_encoder(exc.errors()))}, status_code=422)
+        # Not the input itself: it may be a secret (a repository token) or huge.
+        errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
+        return JSONResponse({"detail": _printable(jsonable_encoder(errors))}, status_code=422)
 
     @app.exception_handler(RevisionMismatch)
     async def revision_mismatch(request: Request, exc: RevisionMismatch):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 
 from ..auth import Principal, Unauthorized
 from ..bootstrap import Container
@@ -30,3 +30,5 @@ def get_principal(request: Request, container: ContainerDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+# Rows to skip: PostgreSQL takes OFFSET as a BIGINT, so a larger one is bad input (422), not a 500.
+Offset = Annotated[int, Query(ge=0, le=2**63 - 1)]

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ..commands import Outcome
 from ..domain.course import CourseNotFound
-from .deps import ContainerDep, PrincipalDep
+from .deps import ContainerDep, Offset, PrincipalDep
 from .schemas import Accepted, Course, CourseCreate, CourseUpdate, Message
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
@@ -58,7 +58,7 @@ async def create_course(body: CourseCreate, c: ContainerDep, who: PrincipalDep, 
 @router.get("/", response_model=list[Course])
 async def list_courses(c: ContainerDep, who: PrincipalDep,
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                       offset: Annotated[int, Query(ge=0)] = 0):
+                       offset: Offset = 0):
     return [Course(**row) for row in await c.reader.list_for(who.user_id, limit, offset)]
 
 

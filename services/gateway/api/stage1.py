@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from shared.text import CleanText
+from shared.text import CleanText, clean_text
 
 from shared.repos.globs import glob_regex
 from shared.repos.policy import RepoUrlRejected, check_repo_url
@@ -16,7 +16,7 @@ from shared.repos.policy import RepoUrlRejected, check_repo_url
 from ..commands import Outcome
 from ..domain import stage1
 from ..domain.tree import all_folders, nested
-from .deps import ContainerDep, PrincipalDep
+from .deps import ContainerDep, Offset, PrincipalDep
 from .projects import NOT_FOUND
 
 router = APIRouter(prefix="/api/courses", tags=["stage 1: repository"])
@@ -61,6 +61,11 @@ async def visible_course(c: ContainerDep, who: PrincipalDep, course_id: str) -> 
 
 @router.post("/{course_id}/analyze-repository", status_code=202)
 async def analyze_repository(course_id: CourseId, body: AnalyzeRepository, c: ContainerDep, who: PrincipalDep):
+    if body.token is not None:  # checked here, not in the model: a validation error would echo it
+        try:
+            clean_text(body.token.get_secret_value())
+        except ValueError as exc:
+            raise HTTPException(422, f"token: {exc}") from None
     await visible_course(c, who, course_id)
     try:
         url = await asyncio.to_thread(check_repo_url, body.repo_url, c.settings.allow_local_repos)
@@ -91,7 +96,7 @@ async def stage_status(c: ContainerDep, course_id: str, stage: str) -> dict:
 @router.get("/{course_id}/repository-files")
 async def repository_files(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
                            limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-                           offset: Annotated[int, Query(ge=0)] = 0):
+                           offset: Offset = 0):
     course = await visible_course(c, who, course_id)
     total, files = await c.stages.files(course_id, limit, offset)
     folders = all_folders(await c.stages.folders(course_id))

@@ -11,7 +11,7 @@ from shared.text import CleanText
 from shared.analysis.models import Complexity, DocType
 
 from ..domain import stage1, stage2
-from .deps import ContainerDep, PrincipalDep
+from .deps import ContainerDep, Offset, PrincipalDep
 from .stage1 import CourseId, stage_status, started, visible_course
 
 router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
@@ -43,7 +43,7 @@ async def stage2_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 @router.get("/{course_id}/analyzed-documents")
 async def analyzed_documents(
     course_id: CourseId, c: ContainerDep, who: PrincipalDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0,
     doc_type: Annotated[DocType | None, Query()] = None,
     complexity_level: Annotated[Complexity | None, Query()] = None,
 ):

@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS {s}.course_tasks (
     last_activity_at     TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (course_id, stage)
 );
+CREATE TABLE IF NOT EXISTS {s}.stage_requests (
+    course_id  TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    stage      TEXT NOT NULL,
+    task_id    TEXT NOT NULL,
+    PRIMARY KEY (course_id, stage, task_id)
+);
 CREATE TABLE IF NOT EXISTS {s}.repository_files (
     course_id              TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
     task_id                TEXT NOT NULL,
@@ -198,7 +204,7 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 
 
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
-READ_TABLES = ("courses", "course_tasks", "repository_files", "stage1_selections", "stage2_inputs",
+READ_TABLES = ("courses", "course_tasks", "stage_requests", "repository_files", "stage1_selections", "stage2_inputs",
                "analyzed_documents", "stage2_results", "stage3_inputs", "pathways", "modules",
                "module_documents", "stage3_selections", "generated_courses", "module_content", "deleted_courses",
                "projection_rejects", "projection_checkpoint")

@@ -46,6 +46,12 @@ async def update_run(conn: Connection, s: str, event, stage: str, status: str, p
 @handles(*[cls for cls in REQUESTS if cls not in STAGE_SPECIFIC])
 async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
     stage = REQUESTS[type(event)]
+    first_time = await conn.execute(
+        f"""INSERT INTO {s}.stage_requests SELECT $1, $2, $3
+            WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1) ON CONFLICT DO NOTHING""",
+        event.course_id, stage, event.payload.task_id)
+    if not first_time.endswith(" 1"):
+        return False  # a request seen before (a duplicate, a retried dead letter) reopens nothing
     inserted = await conn.execute(
         f"""INSERT INTO {s}.course_tasks (course_id, stage, task_id, status, progress_percentage,
                                           current_step, error_message, started_at, completed_at,
