@@ -60,3 +60,17 @@ schemas: install
 
 clean:
 	rm -rf $(VENV) .data
+
+# Benchmarks (bench/, issue 8): ratios against baselines measured in the same run. BENCH_ARGS, e.g.
+# `make bench BENCH_ARGS="gateway --quick"`, runs a subset or smaller sizes.
+BENCH_INSTALLED := $(VENV)/.bench-installed
+BENCH_ARGS ?=
+
+.PHONY: bench
+
+$(BENCH_INSTALLED): pyproject.toml | $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: install $(BENCH_INSTALLED)
+	$(PY) -m bench $(BENCH_ARGS)
