@@ -47,13 +47,17 @@ async def _events(c, request: Request, course_id: str, until: str | None) -> Asy
     # Published events reach plain subscribers too: no consumer to create or clean up.
     subscription = await c.nc.subscribe(course_subjects(course_id), cb=on_message)
     try:
+        # Events published before the subscription are only in the read tables: let them catch up.
+        await _projection_caught_up(c)
         statuses = await _statuses(c, course_id)
         yield _sse("status", statuses)
         while not (until and statuses[until]["status"] in FINAL) and not await request.is_disconnected():
             try:
                 msg = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
-                yield b": keep-alive\n\n"
+                # Nothing new; the statuses again, in case the projection was slow the last time.
+                statuses = await _statuses(c, course_id)
+                yield _sse("status", statuses)
                 continue
             yield _sse(msg.subject.rsplit(".", 1)[-1], json.loads(msg.data))
             await _projection_caught_up(c)

@@ -3,6 +3,7 @@
 
 import {h, replace, uid} from "../dom.js";
 import {codeBlock} from "../highlight.js";
+import {inline} from "../inline.js";
 import {renderMarkdown} from "../markdown.js";
 
 const LETTERS = "ABCDEFGHIJ";
@@ -14,7 +15,8 @@ function source(citation) {
 }
 
 function bullets(items, testid) {
-  return items?.length ? h("ul", {dataset: {testid}}, items.map((item) => h("li", {}, item))) : null;
+  // Items are inline Markdown (**term**, `code`), rendered as DOM nodes, never as HTML.
+  return items?.length ? h("ul", {dataset: {testid}}, items.map((item) => h("li", {}, inline(item)))) : null;
 }
 
 function md(text) {
