@@ -1,4 +1,5 @@
-"""`coursegen`: run the system, mint development tokens, replay the read tables, export schemas."""
+"""`coursegen`: run the system, mint development tokens, replay the read tables, export schemas,
+and operate a running gateway (generate a course, status, events, stage retry, dead letters)."""
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("replay", help="rebuild the read tables from the event log")
     schemas = commands.add_parser("schemas", help="export the JSON Schema of every event")
     schemas.add_argument("--out", type=Path, default=Path("shared/events/schemas"))
+    _operator_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in OPERATOR_COMMANDS:
+        return _operate(args)
 
     if args.command == "run":
         from .launcher import run
@@ -70,6 +74,51 @@ def main(argv: list[str] | None = None) -> int:
 
     for path in export_schemas(args.out):
         print(path)
+    return 0
+
+
+OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq")
+
+
+def _operator_commands(commands) -> None:
+    def add(name: str, help: str):
+        command = commands.add_parser(name, help=help)
+        command.add_argument("--url", help="the gateway (default: COURSEGEN_URL, else the local `make run`)")
+        command.add_argument("--token", help="a bearer token (default: COURSEGEN_TOKEN, else a development token)")
+        return command
+    generate = add("generate", "take a repository to a downloaded course with the default choices")
+    generate.add_argument("repo")
+    generate.add_argument("--folders", nargs="+", default=["."], help="folders to select (default: all)")
+    generate.add_argument("--out", type=Path, default=Path("."), help="where to write the zip")
+    add("status", "every stage of a course").add_argument("course_id")
+    add("events", "a course's event log, one line each").add_argument("course_id")
+    stage = add("stage", "retry a failed or cancelled stage")
+    stage.add_argument("action", choices=["retry"])
+    stage.add_argument("course_id")
+    stage.add_argument("stage", help="1, 2, 3 or 4")
+    dlq = add("dlq", "dead letters (operators only)")
+    dlq.add_argument("action", choices=["list", "retry", "drop"])
+    dlq.add_argument("seq", type=int, nargs="?")
+
+
+def _operate(args) -> int:
+    from . import operator
+
+    try:
+        with operator.client(args.url, args.token) as api:
+            if args.command == "generate":
+                operator.generate(api, args.repo, args.folders, args.out)
+            elif args.command == "status":
+                operator.status(api, args.course_id)
+            elif args.command == "events":
+                operator.events(api, args.course_id)
+            elif args.command == "stage":
+                operator.retry_stage(api, args.course_id, args.stage)
+            else:
+                operator.dead_letters(api, args.action, args.seq)
+    except operator.OperatorError as exc:
+        print(f"coursegen: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -113,7 +113,9 @@ def run() -> int:
         port = _gateway_port()
         secret = development_secret()
         env = {**os.environ, "NATS_URL": nats_url, "DATABASE_URL": database_url, "PORT": str(port),
-               "JWT_SECRET": secret, "ALLOW_LOCAL_REPOS": os.environ.get("ALLOW_LOCAL_REPOS", "true")}
+               "JWT_SECRET": secret, "ALLOW_LOCAL_REPOS": os.environ.get("ALLOW_LOCAL_REPOS", "true"),
+               # On a developer's machine the development user is also the operator.
+               "ADMIN_USERS": os.environ.get("ADMIN_USERS", '["dev"]')}
         runtime_file().write_text(json.dumps({"nats_url": nats_url, "database_url": database_url,
                                               "gateway_url": f"http://127.0.0.1:{port}"}))
         processes.append(_spawn("services.gateway.main", env, logs))

@@ -50,3 +50,9 @@ class Process:
         if self.popen.poll() is None:
             os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:
+    """`coursegen <args>` to completion, its output captured."""
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=timeout)

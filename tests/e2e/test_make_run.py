@@ -15,7 +15,7 @@ import psutil
 from shared.local.ports import free_port
 from tests.flows import scanned_and_selected, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import Process
+from tests.processes import Process, run_cli
 
 
 def _children(pid: int) -> list[psutil.Process]:
@@ -45,6 +45,7 @@ async def test_run_serves_crud_and_a_whole_course_then_stops_cleanly_on_ctrl_c(t
             assert (await api.delete(f"/api/projects/{course_id}")).status_code == 200
             assert (await api.get(f"/api/projects/{course_id}")).status_code == 404
             await whole_course(api, headers, tmp_path)
+        operator_cli(url, token, tmp_path)
         runtime = json.loads((tmp_path / "data" / "runtime.json").read_text())
         assert runtime["gateway_url"] == url
 
@@ -72,3 +73,20 @@ async def whole_course(api, headers: dict, tmp_path: Path) -> None:
     assert download.status_code == 200, download.text
     names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
     assert "site/index.html" in names and "markdown/index.md" in names
+
+
+def operator_cli(url: str, token: str, tmp_path: Path) -> None:
+    """`coursegen generate/status/events/dlq` drive the running system over its REST API."""
+    env = {"COURSEGEN_URL": url, "COURSEGEN_TOKEN": token}
+    generated = run_cli(["generate", str(tmp_path / "skyline"), "--folders", "docs", "--out", str(tmp_path)], env)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    assert "stage4 [##############################] 100%" in generated.stdout
+    course_id = re.search(r"course ([0-9a-f]{32})", generated.stdout).group(1)
+    assert zipfile.ZipFile(tmp_path / f"{course_id}.zip").namelist()
+    status = run_cli(["status", course_id], env)
+    assert status.returncode == 0 and "stage4_complete" in status.stdout and "stage4: SUCCESS" in status.stdout
+    events = run_cli(["events", course_id], env)
+    assert "CourseGenerated" in events.stdout and "DocAnalysed" in events.stdout
+    assert "no dead letters" in run_cli(["dlq", "list"], env).stdout  # the development user is the operator
+    refused = run_cli(["stage", "retry", course_id, "2"], env)
+    assert refused.returncode == 1 and "only a failed or cancelled stage" in refused.stderr
