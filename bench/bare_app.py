@@ -1,0 +1,47 @@
+"""The gateway benchmark's baseline server: a bare FastAPI endpoint doing one primary-key SELECT
+on the gateway's own read table, served exactly like the gateway (uvicorn, one process, the same
+host, log level and access log off, an asyncpg pool of the same size).
+
+    python -m bench.bare_app   (DATABASE_URL, PORT, READ_SCHEMA from the environment)"""
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+
+import asyncpg
+import uvicorn
+from fastapi import FastAPI, HTTPException
+
+SCHEMA = os.environ.get("READ_SCHEMA", "coursegen")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=10,
+                                               command_timeout=30)
+    try:
+        yield
+    finally:
+        await app.state.pool.close()
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.get("/courses/{course_id}")
+async def course(course_id: str):
+    row = await app.state.pool.fetchrow(
+        f"SELECT course_id, user_id, title, description, status, revision, created_at, updated_at "
+        f"FROM {SCHEMA}.courses WHERE course_id = $1", course_id)
+    if row is None:
+        raise HTTPException(404, "course not found")
+    return dict(row)
+
+
+def main() -> None:
+    uvicorn.run(app, host="127.0.0.1", port=int(os.environ["PORT"]),
+                log_level=os.environ.get("LOG_LEVEL", "warning").lower(), access_log=False)
+
+
+if __name__ == "__main__":
+    main()

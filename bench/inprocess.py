@@ -1,0 +1,95 @@
+"""The baseline of the pipeline benchmark: the same four stages, the same code the services run
+(git clone + scan + snapshot archive, the offline analysis engine and corpus linking, the pathway
+planner, the module writer and the export), called one after the other in one process, with no
+bus, no database, no events and no provider layer."""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from services.repo_clone import cloner, scanner
+from services.repo_clone.announce import discovered
+from services.repo_clone.snapshot import pack_documents
+from shared.analysis.linking import Corpus, link_one
+from shared.analysis.offline import analyse_document
+from shared.docs.loading import load_documents
+from shared.events.catalogue import DiscoveredFile
+from shared.modules.engine import write_module
+from shared.modules.export import build_zip
+from shared.modules.export_model import CourseExport
+from shared.modules.models import ModuleSpec
+from shared.modules.sources import SourceDoc
+from shared.pathways.engine import plan_pathways
+from shared.pathways.models import PathwayDocument
+from shared.selection import documents_in
+
+
+def run(repo: str, folders: list[str], overview: str | None, level: str = "beginner",
+        additional_info: str = "", pathway_count: int = 3, target_minutes: int = 45) -> dict[str, float]:
+    """Seconds per stage (stage1..stage4) for the whole course, in this process."""
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-inprocess-") as work:
+        started = time.perf_counter()
+        checkout = cloner.clone(repo, None, Path(work) / "checkout")
+        scan = scanner.scan(checkout.path)
+        archive = pack_documents(checkout.path, scan.files)
+        files = [DiscoveredFile(**f) for f in discovered(scan.files, scan.navigation)]
+        times["stage1"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    selected = documents_in(files, folders, overview)
+    navigation = [f.path for f in sorted((f for f in files if f.navigation_index is not None),
+                                         key=lambda f: (f.navigation_index, f.path))]
+    encodings = {f.path: f.encoding for f in files}
+    documents, _ = load_documents(archive, selected, encodings, 2_000_000)
+    corpus = Corpus.build([d.parsed for d in documents.values()])
+    linked = {}
+    for path in selected:
+        analysis = analyse_document(documents[path].parsed, level, additional_info)
+        linked[path] = (link_one(path, analysis, corpus, navigation), analysis)
+    times["stage2"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    position = {path: i for i, path in enumerate(navigation)}
+    pathway_documents = [PathwayDocument(
+        path=a.path, title=a.title, doc_type=a.doc_type or "other", complexity_level=a.complexity_level,
+        key_concepts=a.key_concepts, learning_objectives=a.learning_objectives, summary=a.summary,
+        prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
+        related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
+        reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path))
+        for a, _ in linked.values()]
+    pathway_documents.sort(key=lambda d: (d.navigation_index is None, d.navigation_index or 0, d.path))
+    plan = plan_pathways(pathway_documents, pathway_count, additional_info,
+                         overview if overview in linked else None, target_minutes)
+    times["stage3"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    chosen = plan.pathways[0]
+    specs = [ModuleSpec(module_id=f"m{n:02d}", position=n, title=m.title, description=m.description,
+                        learning_objectives=m.learning_objectives, documents=m.documents,
+                        estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
+             for n, m in enumerate(chosen.modules, start=1)]
+    needed = sorted({p for spec in specs for p in spec.documents})
+    sources_docs, _ = load_documents(archive, needed, encodings, 2_000_000)
+    sources = {path: SourceDoc(d.parsed, linked[path][0].title, linked[path][0].doc_type,
+                               tuple(linked[path][0].key_concepts), tuple(linked[path][0].learning_objectives),
+                               linked[path][0].summary) for path, d in sources_docs.items()}
+    course_sources = list(sources.values())
+    contents = [write_module(spec, [sources[p] for p in spec.documents], course_sources) for spec in specs]
+    build_zip(CourseExport(title="Benchmark course", pathway_title=chosen.title,
+                           pathway_description=chosen.description, modules=list(zip(specs, contents))))
+    times["stage4"] = time.perf_counter() - started
+    return times
+
+
+def main() -> None:
+    import json
+    import sys
+
+    repo, *folders = sys.argv[1:]
+    print(json.dumps(run(repo, folders or ["docs"], "README.md")))
+
+
+if __name__ == "__main__":
+    main()
