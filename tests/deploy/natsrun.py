@@ -1,0 +1,86 @@
+"""Real nats-servers from deploy/'s configuration: one node with the deployed accounts on free ports
+in a temporary folder, or the 3-node cluster of deploy/nats.conf moved to free local ports."""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+from shared.local.nats_server import find_nats_server
+from shared.local.ports import free_port, wait_for_port
+from tests.deploy.deployment import DEPLOY, copy_security_config, nats_passwords
+
+
+def config_test(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([find_nats_server(), "-t", "-c", str(config)], env=env, capture_output=True,
+                          text=True, timeout=30)
+
+
+def _start(config: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen([find_nats_server(), "-c", str(config)], env=env, stdout=open(log, "ab"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def secured_server(tmp: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """One node: the deployed accounts file as is, JetStream as deployed, a free port.
+    Yields (port, the password of each user's variable)."""
+    copy_security_config(tmp)
+    port = free_port()
+    (tmp / "server.conf").write_text(
+        f"listen: 127.0.0.1:{port}\n"
+        f"jetstream {{\n  store_dir: \"{tmp / 'js'}\"\n  sync_interval: always\n}}\n"
+        "include ./nats-accounts.conf\n")
+    passwords = nats_passwords()
+    process = _start(tmp / "server.conf", {**os.environ, **passwords}, tmp / "nats-server.log")
+    try:
+        wait_for_port(port, 20)
+        yield port, passwords
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
+def deployed_cluster(tmp: Path) -> Iterator[tuple[list[int], list[int], dict[str, str]]]:
+    """deploy/nats.conf's three nodes, each in its own folder, on free local ports: the text is
+    the deployed one with only the addresses and the store folder replaced (each replacement
+    must apply). Yields (client ports, monitoring ports, passwords)."""
+    original = (DEPLOY / "nats.conf").read_text()
+    clients, routes, monitors = ([free_port() for _ in range(3)] for _ in range(3))
+    passwords = nats_passwords()
+    processes = []
+    try:
+        for i in range(3):
+            folder = tmp / f"nats-{i + 1}"
+            copy_security_config(folder)
+            text = original
+            replacements = [("listen: 0.0.0.0:4222", f"listen: 127.0.0.1:{clients[i]}"),
+                            ("http: 0.0.0.0:8222", f"http: 127.0.0.1:{monitors[i]}"),
+                            ("listen: 0.0.0.0:6222", f"listen: 127.0.0.1:{routes[i]}"),
+                            ("store_dir: /data", f"store_dir: \"{folder / 'data'}\"")]
+            replacements += [(f"nats-route://nats-{j + 1}:6222", f"nats-route://127.0.0.1:{routes[j]}")
+                             for j in range(3)]
+            for old, new in replacements:
+                assert text.count(old) == 1, f"deploy/nats.conf no longer has {old!r}"
+                text = text.replace(old, new)
+            (folder / "nats.conf").write_text(text)
+            env = {**os.environ, **passwords, "NATS_NAME": f"nats-{i + 1}"}
+            processes.append(_start(folder / "nats.conf", env, folder / "nats-server.log"))
+        for port in clients:
+            wait_for_port(port, 20)
+        yield clients, monitors, passwords
+    finally:
+        for process in processes:
+            _stop(process)

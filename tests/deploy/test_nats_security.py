@@ -1,0 +1,278 @@
+"""deploy/'s NATS configuration for real: `nats-server -t` accepts it, a server started from the
+deployed accounts file lets each service's user publish its own events and nothing else, the
+gateway its commands, the real JetStream work of each service goes through, the whole pipeline
+runs with every service as its own user, and deploy/nats.conf's three nodes form a cluster that
+holds the stream at R3 with sync_interval: always."""
+from __future__ import annotations
+
+import os
+
+import httpx
+import nats
+import pytest
+from nats.errors import Error as NatsError
+
+from shared.bus.artefacts import ArtefactStore
+from shared.bus.connection import connect
+from shared.bus.deadletters import STREAM as DEADLETTERS, DeadLetters
+from shared.bus.eventstore import EventStore
+from shared.bus.provisioning import StreamSpec, provision
+from shared.bus.secrets import SecretStore
+from shared.events import subject_of_type
+from shared.events.catalogue import (
+    CATALOGUE, CourseCreated, CourseCreatedPayload, RepoCloned, RepoCloneRequested, RepoCloneRequestedPayload,
+    StageStarted,
+)
+from shared.settings import ServiceSettings
+from tests.conftest import JWT_SECRET, running_gateway
+from tests.deploy.deployment import DEPLOY, K8S, NATS_USERS, nats_passwords, password_variable
+from tests.deploy.natsrun import config_test, deployed_cluster, secured_server
+from tests.e2e.test_pipeline import HOSTILE, check_export, through_stage3
+from tests.flows import ALICE, start, wait_for_stage
+from tests.gitrepos import COURSE_REPO, make_repo
+from tests.processes import Process
+from tests.waiting import eventually
+
+from services.gateway.settings import GatewaySettings
+
+LIFECYCLE = {"StageStarted", "StageProgressed", "StageFailed"}
+# What each user may append: the requirement this file holds nats-accounts.conf to.
+MAY_PUBLISH = {
+    "gateway": {"CourseCreated", "CourseUpdated", "CourseDeleted", "RepoCloneRequested", "FoldersSelected",
+                "DocsAnalysisRequested", "PathwaysRequested", "PathwaySelected", "CourseGenerationRequested",
+                "StageCancelled", "StageRetried", "StageFailed"},
+    "repo_clone": {"RepoFilesDiscovered", "RepoCloned", *LIFECYCLE},
+    "doc_analyser": {"DocAnalysed", "DocsAnalysed", *LIFECYCLE},
+    "pathway": {"PathwaysGenerated", *LIFECYCLE},
+    "modules": {"ModuleGenerated", "CourseGenerated", *LIFECYCLE},
+}
+STAGE_USERS = ("repo_clone", "doc_analyser", "pathway", "modules")
+
+
+@pytest.fixture
+def secured(tmp_path):
+    with secured_server(tmp_path / "nats") as (port, passwords):
+        yield port, passwords
+
+
+def url_for(port: int, passwords: dict[str, str], user: str) -> str:
+    return f"nats://{user}:{passwords[password_variable(user)]}@127.0.0.1:{port}"
+
+
+async def connect_as(port, passwords, user):
+    errors: list[str] = []
+
+    async def on_error(exc: Exception) -> None:
+        errors.append(str(exc))
+    nc = await nats.connect(url_for(port, passwords, user), error_cb=on_error, allow_reconnect=False,
+                            connect_timeout=5)
+    return nc, errors
+
+
+SENTINEL = "sentinel.never-allowed"
+
+
+async def refused(nc, errors: list[str], subject: str) -> bool:
+    """Publish on core NATS, then a subject nobody may publish: the server reports refusals in
+    order, so once the sentinel's refusal is in, `subject`'s would be too."""
+    errors.clear()
+    await nc.publish(subject, b"{}")
+    await nc.publish(SENTINEL, b"")
+    await eventually(lambda: any(f'"{SENTINEL}"' in e for e in errors), timeout=5,
+                     message="the refusal of the sentinel publish")
+    assert nc.is_connected, "a refused publish must not cost the connection"
+    # nats-py lower-cases the server's error text
+    return any("permissions violation for publish" in e and f'"{subject.lower()}"' in e for e in errors)
+
+
+# --- the configuration files --------------------------------------------------------------------
+@pytest.mark.parametrize("config", [DEPLOY / "nats.conf", K8S / "nats" / "nats.conf"], ids=["compose", "k8s"])
+def test_nats_server_accepts_the_configuration(config):
+    env = {**os.environ, **nats_passwords(), "NATS_NAME": "nats-1"}
+    checked = config_test(config, env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    text = config.read_text()
+    jetstream = text[text.index("jetstream {"):text.index("}", text.index("jetstream {"))]
+    assert "sync_interval: always" in jetstream
+
+
+def test_nats_server_refuses_to_start_without_a_password():
+    env = {**os.environ, **nats_passwords(), "NATS_NAME": "nats-1"}
+    del env[password_variable("modules")]
+    checked = config_test(DEPLOY / "nats.conf", env)
+    assert checked.returncode != 0 and password_variable("modules") in checked.stdout + checked.stderr
+
+
+# --- one secured server -------------------------------------------------------------------------
+def test_every_event_has_exactly_the_publishers_meant():
+    assert set(MAY_PUBLISH) == set(NATS_USERS)
+    names = {c.type_name() for c in CATALOGUE}
+    assert set().union(*MAY_PUBLISH.values()) == names, "every event type has a publisher"
+    for cls in CATALOGUE:
+        if getattr(cls, "COMMAND", False):
+            assert [u for u, allowed in MAY_PUBLISH.items() if cls.type_name() in allowed] == ["gateway"]
+
+
+async def test_no_anonymous_or_wrong_password_connections(secured):
+    port, passwords = secured
+    for url in (f"nats://127.0.0.1:{port}", f"nats://gateway:wrong@127.0.0.1:{port}"):
+        with pytest.raises(NatsError, match="Authorization Violation"):
+            await nats.connect(url, allow_reconnect=False, max_reconnect_attempts=0, connect_timeout=5)
+
+
+@pytest.mark.parametrize("user", NATS_USERS)
+async def test_each_user_publishes_its_own_events_and_nothing_else(secured, user):
+    port, passwords = secured
+    nc, errors = await connect_as(port, passwords, user)
+    try:
+        for cls in CATALOGUE:
+            subject = subject_of_type(cls).replace("*", "c-perm")
+            allowed = cls.type_name() in MAY_PUBLISH[user]
+            assert await refused(nc, errors, subject) is not allowed, f"{user} publishing {subject}"
+        for owner in STAGE_USERS:
+            denied = await refused(nc, errors, f"deadletter.{owner}")
+            assert denied is (owner != user), f"{user} dead-lettering as {owner}"
+        for other in ("$KV.course-secrets.x", "$O.course-artefacts.C.x", "$O.repo-snapshots.C.x",
+                      "$KV.analysis-cache.x", "anything.else"):
+            writes = {"gateway": ("$KV.course-secrets", "$O.course-artefacts"), "repo_clone": ("$O.repo-snapshots",),
+                      "doc_analyser": ("$KV.analysis-cache",), "modules": ("$O.course-artefacts",)}.get(user, ())
+            assert await refused(nc, errors, other) is not other.startswith(writes), f"{user} writing {other}"
+        errors.clear()
+        await nc.subscribe("course.>")
+        await nc.publish(SENTINEL, b"")
+        await eventually(lambda: any(f'"{SENTINEL}"' in e for e in errors), timeout=5, message="the sentinel")
+        subscribe_refused = any("permissions violation for subscription" in e for e in errors)
+        assert subscribe_refused is (user != "gateway"), f"{user} subscribing to course.>"
+    finally:
+        await nc.close()
+
+
+async def test_the_real_jetstream_work_of_each_user_goes_through(secured):
+    """What the services do with NATS, through their own users: a stage service provisions the
+    stream at start, the gateway appends commands with optimistic concurrency and keeps a token,
+    repo_clone consumes its request on its durable consumer, appends its events, writes its
+    snapshot bucket, reads the token and dead-letters; the gateway deletes artefacts."""
+    port, passwords = secured
+    spec = StreamSpec(replicas=1)
+    clone = await connect(url_for(port, passwords, "repo_clone"), "repo_clone")
+    gateway = await connect(url_for(port, passwords, "gateway"), "gateway")
+    try:
+        clone_js, gateway_js = clone.jetstream(), gateway.jetstream()
+        await provision(clone_js, spec)  # what every service does at start
+        await provision(gateway_js, spec)  # again, by another user: idempotent, an update
+        consumer = await clone_js.pull_subscribe(subject_of_type(RepoCloneRequested), durable="repo_clone",
+                                                 stream=spec.name)
+        course = "c-real-work"
+        created = CourseCreated(course_id=course, actor="alice", payload=CourseCreatedPayload(owner_id="alice", title="T"))
+        appended = await EventStore(gateway_js).append(created, 0)
+        token = await SecretStore(gateway_js).keep(course, "ghp_secret")
+        request = RepoCloneRequested(course_id=course, actor="alice", payload=RepoCloneRequestedPayload(
+            task_id="t1", repo_url="https://example.com/r.git", token_ref=token))
+        await EventStore(gateway_js).append(request, appended.stream_seq)
+
+        [message] = await consumer.fetch(1, timeout=5)
+        assert message.subject == f"course.{course}.RepoCloneRequested"
+        await message.in_progress()
+        assert await SecretStore(clone_js).take(token) == "ghp_secret"
+        store = EventStore(clone_js)
+        await store.publish(request.reacting(StageStarted, "started", actor="repo_clone", stage="stage1", task_id="t1"))
+        snapshots = await clone_js.create_object_store("repo-snapshots")
+        await snapshots.put("abc/documents.tar.gz", b"archive")
+        await store.publish(request.reacting(RepoCloned, "cloned", actor="repo_clone", task_id="t1",
+                                             repo_url="https://example.com/r.git", repo_name="r", commit_sha="abc",
+                                             file_count=1, documentation_count=1, chunk_count=0,
+                                             snapshot_ref="repo-snapshots/abc"))
+        await message.ack()
+        await DeadLetters(clone_js).record("repo_clone", message.subject, 2, message.data, "poison")
+        history = await EventStore(gateway_js).load(course)
+        assert [e.event_type for e in history.events] == ["CourseCreated", "RepoCloneRequested", "StageStarted",
+                                                          "RepoCloned"]
+        assert [letter.service for letter in await DeadLetters(gateway_js).list()] == ["repo_clone"]
+        assert (await snapshots.get("abc/documents.tar.gz")).data == b"archive"
+
+        artefacts = ArtefactStore(gateway_js, spec.artefact_bucket)
+        modules_nc = await connect(url_for(port, passwords, "modules"), "modules")
+        try:
+            await ArtefactStore(modules_nc.jetstream(), spec.artefact_bucket).put(course, "export.zip", b"zip")
+        finally:
+            await modules_nc.close()
+        assert await artefacts.names(course) == [f"{course}/export.zip"]
+        assert await artefacts.purge(course) == 1 and await artefacts.names(course) == []
+        await SecretStore(gateway_js).purge_course(course)
+        assert (await gateway_js.stream_info(DEADLETTERS)).state.messages == 1
+    finally:
+        await clone.close()
+        await gateway.close()
+
+
+# --- the whole system through the deployed permissions -----------------------------------------
+async def test_the_pipeline_runs_with_every_service_as_its_own_user(secured, database_url, tmp_path, caplog):
+    port, passwords = secured
+    repo = tmp_path / "skyline"
+    make_repo(repo, {**COURSE_REPO, "docs/guides/hostile.md": HOSTILE})
+    services = [Process(["-m", f"services.{name}.main"],
+                        {"NATS_URL": url_for(port, passwords, name), "ALLOW_LOCAL_REPOS": "true"})
+                for name in STAGE_USERS]
+    settings = GatewaySettings(environment="test", nats_url=url_for(port, passwords, "gateway"),
+                               database_url=database_url, jwt_secret=JWT_SECRET, allow_local_repos=True)
+    try:
+        async with running_gateway(settings) as api:
+            course_id, listing = await through_stage3(api, str(repo))
+            chosen = listing["pathways"][0]
+            selected = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=ALICE,
+                                      json={"selected_pathway_id": chosen["id"]})
+            assert selected.status_code == 200, selected.text
+            await start(api, course_id, "generate-course", {})
+            assert (await wait_for_stage(api, course_id, "stage4", timeout=90))["status"] == "SUCCESS"
+            download = await api.get(f"/api/courses/{course_id}/export", headers=ALICE)
+            assert download.status_code == 200
+            check_export(download.content, len(chosen["modules"]))
+            deleted = await api.delete(f"/api/projects/{course_id}", headers=ALICE)
+            assert deleted.status_code in (200, 202), deleted.text
+    finally:
+        for service in services:
+            service.interrupt()
+    for service in services:
+        while not service.lines.empty():
+            service.output.append(service.lines.get())
+        violations = [l for l in service.output if "permissions violation" in l.lower()]
+        assert not violations, violations
+    assert not [r for r in caplog.records if "permissions violation" in r.getMessage().lower()]
+
+
+# --- deploy/nats.conf as a cluster ---------------------------------------------------------------
+async def test_the_deployed_cluster_holds_the_stream_at_r3_on_disk(tmp_path):
+    with deployed_cluster(tmp_path) as (clients, monitors, passwords):
+        async def routed():
+            async with httpx.AsyncClient() as http:
+                try:
+                    routes = [(await http.get(f"http://127.0.0.1:{m}/routez")).json()["num_routes"] for m in monitors]
+                    healthy = [(await http.get(f"http://127.0.0.1:{m}/healthz")).status_code for m in monitors]
+                except httpx.HTTPError:
+                    return False
+            return all(n >= 2 for n in routes) and healthy == [200, 200, 200]
+        await eventually(routed, timeout=30, message="three routed, healthy nodes")
+        nc = await connect(url_for(clients[0], passwords, "gateway"), "gateway")
+        try:
+            js = nc.jetstream()
+            spec = ServiceSettings(nats_url=url_for(clients[0], passwords, "gateway"), stream_replicas=3).stream_spec()
+
+            async def provisioned():
+                try:
+                    await provision(js, spec)  # retried while the meta leader is being elected
+                    return True
+                except Exception:
+                    return False
+            await eventually(provisioned, timeout=30, message="provisioning at R3")
+            info = await js.stream_info(spec.name)
+            assert info.config.num_replicas == 3
+            assert info.cluster.leader and len(info.cluster.replicas) == 2
+            created = CourseCreated(course_id="c-cluster", actor="alice", payload=CourseCreatedPayload(owner_id="alice", title="T"))
+            assert (await EventStore(js).append(created, 0)).stream_seq == 1
+        finally:
+            await nc.close()
+        async with httpx.AsyncClient() as http:
+            for monitor in monitors:
+                varz = (await http.get(f"http://127.0.0.1:{monitor}/varz")).json()
+                assert varz["server_name"] in {"nats-1", "nats-2", "nats-3"}
+                assert varz["jetstream"]["config"].get("sync_always") is True, varz["jetstream"]["config"]
