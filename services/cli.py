@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the whole system locally")
     token = commands.add_parser("token", help="print a development token")
-    token.add_argument("--user-id", default="dev")
+    token.add_argument("user", nargs="?", help="the user id (default: dev)")
+    token.add_argument("--user-id", help="the same, as an option")
     commands.add_parser("replay", help="rebuild the read tables from the event log")
     schemas = commands.add_parser("schemas", help="export the JSON Schema of every event")
     schemas.add_argument("--out", type=Path, default=Path("shared/events/schemas"))
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         from .gateway.auth import development_token
         from .launcher import development_secret
 
-        print(development_token(development_secret(), args.user_id))
+        print(development_token(development_secret(), _token_user(parser, args)))
         return 0
     if args.command == "replay":
         asyncio.run(_replay())
@@ -75,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     for path in export_schemas(args.out):
         print(path)
     return 0
+
+
+def _token_user(parser: argparse.ArgumentParser, args) -> str:
+    if args.user and args.user_id and args.user != args.user_id:
+        parser.error(f"token: two different users given ({args.user!r} and --user-id {args.user_id!r})")
+    return args.user or args.user_id or "dev"
 
 
 OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq")

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
-from .api import admin, generation, health, live, projects, stage1, stage2, stage3, stage4, web
+from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -48,6 +48,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(generation.router)
     app.include_router(live.router)
     app.include_router(health.router)
+    app.include_router(asyncapi.router)
     app.include_router(web.router)
     _install_error_handlers(app)
     if settings.cors_origins:

@@ -113,6 +113,7 @@ class RepoCloneRequestedPayload(Payload):
 
 
 class RepoCloneRequested(Event):
+    COMMAND = True
     event_type: Literal["RepoCloneRequested"] = "RepoCloneRequested"
     payload: RepoCloneRequestedPayload
 
@@ -187,6 +188,7 @@ class DocsAnalysisRequestedPayload(Payload):
 
 
 class DocsAnalysisRequested(Event):
+    COMMAND = True
     event_type: Literal["DocsAnalysisRequested"] = "DocsAnalysisRequested"
     payload: DocsAnalysisRequestedPayload
 
@@ -245,6 +247,7 @@ class PathwaysRequestedPayload(Payload):
 
 
 class PathwaysRequested(Event):
+    COMMAND = True
     event_type: Literal["PathwaysRequested"] = "PathwaysRequested"
     payload: PathwaysRequestedPayload
 
@@ -300,6 +303,7 @@ class CourseGenerationRequestedPayload(Payload):
 
 
 class CourseGenerationRequested(Event):
+    COMMAND = True
     event_type: Literal["CourseGenerationRequested"] = "CourseGenerationRequested"
     payload: CourseGenerationRequestedPayload
 

@@ -35,6 +35,9 @@ class Event(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     CURRENT_VERSION: ClassVar[int] = 1
+    # A command event asks a stage service to do work (the gateway appends it after validating the
+    # request); the others record facts. Not part of the shape: the AsyncAPI document says so.
+    COMMAND: ClassVar[bool] = False
 
     event_id: str = Field(default_factory=new_event_id)
     event_type: str

@@ -26,6 +26,13 @@ def subject_of_type(event_cls: type[Event]) -> str:
     return f"{ROOT}.*.{event_cls.type_name()}"
 
 
+def subject_template(event_cls: type[Event]) -> str:
+    """The subject of one event type with the course id as a named parameter, for contracts."""
+    if event_cls not in CATALOGUE:
+        raise ValueError(f"{event_cls.__name__} is not in the event catalogue")
+    return f"{ROOT}.{{course_id}}.{event_cls.type_name()}"
+
+
 def type_from_subject(subject: str) -> str:
     parts = subject.split(".")
     if len(parts) != 3 or parts[0] != ROOT:

@@ -239,14 +239,5 @@ def test_schema_export_writes_one_valid_json_file_per_catalogue_event(tmp_path):
         assert "course_id" in schema["required"]
 
 
-def test_published_schemas_are_current():
-    """shared/events/schemas/ is the contract other systems read: it must match the models
-    (after changing an event, run `make schemas`)."""
-    from pathlib import Path
 
-    from shared.events.schemas import event_schemas
-
-    folder = Path(__file__).resolve().parents[2] / "shared" / "events" / "schemas"
-    published = {p.name.removesuffix(".schema.json"): json.loads(p.read_text())
-                 for p in folder.glob("*.schema.json")}
-    assert published == event_schemas()
+# The committed schemas against the models, version by version: tests/unit/test_event_contract.py.

@@ -1,0 +1,113 @@
+"""The AsyncAPI 3.0 document of the event log, built from the catalogue, the subject map and the
+published schemas (one channel per event type, one message per version): nothing is listed by hand.
+
+FastStream can generate AsyncAPI from a broker's publishers, but it knows one model per subject
+(no older versions), puts the correlation id in a header, and invents a server; ours is exact."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .catalogue import CATALOGUE
+from .envelope import Event
+from .schemas import PUBLISHED, all_versions, schema_name
+from .subjects import subject_template
+
+ASYNCAPI_VERSION = "3.0.0"
+DESCRIPTION = """\
+Every change to a course is an event appended to the JetStream stream `COURSES`, on the subject
+`course.<course_id>.<EventType>`; the stream keeps every event forever. Subscribe with a durable
+consumer filtered on `course.*.<EventType>` (or `course.>` for everything). Delivery is
+at-least-once: deduplicate by `event_id` (also sent as the `Nats-Msg-Id` header).
+Each message is one JSON envelope (`event_id`, `event_type`, `schema_version`, `course_id`,
+`occurred_at`, `actor`, `correlation_id`, `causation_id`, `payload`). A published shape is never
+edited: a new shape is a new `schema_version`, and every version stays listed here.
+Command events (tag `command`) are appended by the gateway only, after it validated a REST
+request; other systems read them but never publish them. See docs/subscribing.md."""
+TAGS = {
+    "command": "a request for a stage service to do work, appended by the gateway",
+    "event": "a fact: what the gateway or a stage service recorded",
+}
+
+
+def asyncapi_document(version: str = "0.1.0", folder: Path = PUBLISHED) -> dict[str, Any]:
+    """`version` is the application's; `folder` holds the published schemas of older versions."""
+    versions = all_versions(folder)
+    document = {
+        "asyncapi": ASYNCAPI_VERSION,
+        "info": {"title": "coursegen course events", "version": version, "description": DESCRIPTION,
+                 "tags": [{"name": n, "description": d} for n, d in TAGS.items()]},
+        "defaultContentType": "application/json",
+        "channels": {}, "operations": {}, "components": {"messages": {}, "schemas": {}},
+    }
+    for cls in CATALOGUE:
+        numbers = sorted(v for (t, v) in versions if t == cls.type_name())
+        for number in numbers:
+            _add_message(document["components"], cls, number, versions[(cls.type_name(), number)])
+        document["channels"][cls.type_name()] = _channel(cls, numbers)
+        document["operations"].update(_operations(cls, numbers))
+    return document
+
+
+def asyncapi_json(version: str = "0.1.0") -> str:
+    return json.dumps(asyncapi_document(version), indent=2)
+
+
+def _channel(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
+    kind = "command" if cls.COMMAND else "event"
+    return {
+        "address": subject_template(cls),
+        "title": cls.type_name(),
+        "description": f"{cls.type_name()} of every course: {TAGS[kind]}.",
+        "parameters": {"course_id": {"description": "the course: 1-64 letters, digits, '-' or '_'"}},
+        "messages": {_key(cls, n): {"$ref": f"#/components/messages/{_key(cls, n)}"} for n in numbers},
+    }
+
+
+def _operations(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
+    name = cls.type_name()
+    messages = [{"$ref": f"#/channels/{name}/messages/{_key(cls, n)}"} for n in numbers]
+    channel = {"$ref": f"#/channels/{name}"}
+    operations = {f"append{name}": {
+        "action": "send", "channel": channel, "messages": messages,
+        "summary": f"coursegen appends {name} to the log",
+    }}
+    if cls.COMMAND:
+        operations[f"handle{name}"] = {
+            "action": "receive", "channel": channel, "messages": messages,
+            "summary": f"a stage service consumes {name} (durable consumer, at-least-once)",
+        }
+    return operations
+
+
+def _add_message(components: dict[str, Any], cls: type[Event], number: int, schema: dict[str, Any]) -> None:
+    key = _key(cls, number)
+    components["schemas"][key] = _rebase(schema, f"#/components/schemas/{key}")
+    components["messages"][key] = {
+        "name": cls.type_name(),
+        "title": f"{cls.type_name()} v{number}",
+        "summary": f"schema_version {number}" + (" (current)" if number == cls.CURRENT_VERSION else
+                                                 " (older: upcast to the current version when read)"),
+        "contentType": "application/json",
+        "headers": {"type": "object", "properties": {"Nats-Msg-Id": {
+            "type": "string", "description": "equals the envelope's event_id (JetStream deduplication)"}}},
+        "payload": {"$ref": f"#/components/schemas/{key}"},
+        "correlationId": {"location": "$message.payload#/correlation_id",
+                          "description": "the stage run the event belongs to"},
+        "tags": [{"name": "command" if cls.COMMAND else "event"}],
+    }
+
+
+def _key(cls: type[Event], number: int) -> str:
+    return schema_name(cls.type_name(), number)
+
+
+def _rebase(node: Any, base: str) -> Any:
+    """Point the schema's local references (`#/$defs/X`) at where it sits in the document."""
+    if isinstance(node, dict):
+        return {k: (base + v[1:] if k == "$ref" and isinstance(v, str) and v.startswith("#/")
+                    else _rebase(v, base)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rebase(v, base) for v in node]
+    return node

@@ -1,0 +1,174 @@
+"""The example subscriber (examples/webhook_forwarder.py) against a private nats-server and a real
+local HTTP receiver: it forwards only the chosen event types, signs each body, retries with backoff
+until a 2xx, acks once, and gives up (terminates, logs) after its bounded attempts."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from examples.webhook_forwarder import Config, parse_args, run
+from shared.bus.connection import connect
+from shared.bus.eventstore import EventStore
+from shared.bus.provisioning import StreamSpec, provision
+from shared.events import decode_event
+from shared.events.catalogue import CourseGenerated, StageProgressed
+from tests.waiting import eventually
+
+SECRET = "webhook-test-secret"
+DURABLE = "hooks"
+
+
+class Receiver:
+    """An HTTP server in a thread that answers 500 to the first `fail_first` requests and to every
+    request for an event id in `refuse`, and 204 otherwise; it records every request."""
+
+    def __init__(self, fail_first: int = 0, refuse: frozenset[str] = frozenset()) -> None:
+        self.fail_first, self.refuse = fail_first, refuse
+        self.requests: list[tuple[int, dict[str, str], bytes]] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    def _handler(self):
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver._lock:
+                    refused = (len(receiver.requests) < receiver.fail_first
+                               or self.headers["X-Coursegen-Event-Id"] in receiver.refuse)
+                    status = 500 if refused else 204
+                    receiver.requests.append((status, dict(self.headers), body))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        return Handler
+
+    def accepted(self, event_id: str | None = None) -> list[bytes]:
+        with self._lock:
+            return [body for status, headers, body in self.requests
+                    if status == 204 and event_id in (None, headers["X-Coursegen-Event-Id"])]
+
+    def attempts(self, event_id: str) -> int:
+        with self._lock:
+            return sum(1 for _, headers, _ in self.requests if headers["X-Coursegen-Event-Id"] == event_id)
+
+    def __enter__(self) -> "Receiver":
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def verified(headers: dict[str, str], body: bytes) -> bool:
+    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["X-Coursegen-Signature"])
+
+
+def generated(task: str) -> CourseGenerated:
+    return CourseGenerated(course_id="course-1", actor="modules",
+                           payload={"task_id": task, "module_count": 3, "export_ref": f"exports/{task}.zip"})
+
+
+def progressed() -> StageProgressed:
+    return StageProgressed(course_id="course-1", actor="modules", payload={
+        "stage": "stage4", "task_id": "t1", "progress_percentage": 50, "current_step": "writing"})
+
+
+@pytest.fixture
+async def store(nats_server):
+    nc = await connect(nats_server.url, "webhook-test")
+    await provision(nc.jetstream(), StreamSpec())
+    yield EventStore(nc.jetstream())
+    await nc.close()
+
+
+@contextlib.asynccontextmanager
+async def forwarding(nats_url: str, receiver: Receiver, max_attempts: int):
+    config = Config(webhook_url=receiver.url, secret=SECRET, nats_url=nats_url, durable=DURABLE,
+                    deliver_all=True, max_attempts=max_attempts, backoff_seconds=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(config, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+async def all_acked(store: EventStore):
+    info = await store._js.consumer_info("COURSES", DURABLE)
+    return info if info.num_pending == 0 and info.num_ack_pending == 0 else None
+
+
+async def test_forwards_once_after_retries_and_only_the_chosen_type(nats_server, store):
+    first, sentinel = generated("t1"), generated("t2")
+    await store.publish(progressed())  # another type: never forwarded
+    await store.publish(first)
+    with Receiver(fail_first=2) as receiver:
+        async with forwarding(nats_server.url, receiver, max_attempts=5):
+            await eventually(lambda: receiver.accepted(first.event_id), message="the event forwarded")
+            await store.publish(progressed())
+            await store.publish(sentinel)
+            await eventually(lambda: receiver.accepted(sentinel.event_id), message="the sentinel forwarded")
+            info = await eventually(lambda: all_acked(store), message="every delivery acked")
+
+    statuses = [(status, headers["X-Coursegen-Event-Id"], headers["X-Coursegen-Attempt"])
+                for status, headers, _ in receiver.requests]
+    assert statuses == [(500, first.event_id, "1"), (500, first.event_id, "2"), (204, first.event_id, "3"),
+                        (204, sentinel.event_id, "1")]
+    assert info.delivered.consumer_seq == 4  # no further delivery of either event, none of the other type
+    for status, headers, body in receiver.requests:
+        assert verified(headers, body)
+        assert headers["X-Coursegen-Event-Type"] == "CourseGenerated"
+        assert headers["X-Coursegen-Timestamp"].isdigit()
+        assert not verified({"X-Coursegen-Signature": headers["X-Coursegen-Signature"]}, body + b" ")
+    assert decode_event(receiver.accepted(first.event_id)[0]) == first
+    assert json.loads(receiver.accepted(sentinel.event_id)[0])["event_id"] == sentinel.event_id
+
+
+async def test_gives_up_after_the_last_attempt_and_moves_on(nats_server, store, caplog):
+    caplog.set_level(logging.INFO, logger="webhook_forwarder")
+    hopeless, sentinel = generated("t1"), generated("t2")
+    await store.publish(hopeless)
+    await store.publish(sentinel)
+    with Receiver(refuse=frozenset({hopeless.event_id})) as receiver:
+        async with forwarding(nats_server.url, receiver, max_attempts=3):
+            await eventually(lambda: receiver.accepted(sentinel.event_id), message="the sentinel forwarded")
+            await eventually(lambda: receiver.attempts(hopeless.event_id) == 3, message="three attempts")
+            await eventually(lambda: all_acked(store), message="the hopeless event terminated")
+
+    assert receiver.attempts(hopeless.event_id) == 3
+    assert receiver.attempts(sentinel.event_id) == 1
+    assert not receiver.accepted(hopeless.event_id)
+    assert any("giving up" in r.message and hopeless.event_id in r.message for r in caplog.records)
+
+
+def test_settings_come_from_the_environment_and_flags(monkeypatch):
+    monkeypatch.setenv("COURSEGEN_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("COURSEGEN_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    monkeypatch.setenv("COURSEGEN_EVENT_TYPES", "CourseGenerated, StageFailed")
+    config = parse_args(["--max-attempts", "4", "--deliver-all"])
+    assert (config.secret, config.webhook_url, config.event_types, config.max_attempts, config.deliver_all) == (
+        SECRET, "http://127.0.0.1:9/hook", ("CourseGenerated", "StageFailed"), 4, True)
+    monkeypatch.delenv("COURSEGEN_WEBHOOK_SECRET")
+    with pytest.raises(SystemExit):
+        parse_args([])
