@@ -8,7 +8,7 @@ from asyncpg import Connection
 from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisRequested
 from shared.stages import SUCCESS
 
-from .registry import handles
+from .registry import handles, writes
 from .stage_handlers import set_course_status, update_run, stage_requested
 
 
@@ -25,19 +25,19 @@ async def analysis_requested(conn: Connection, s: str, event: DocsAnalysisReques
         event.course_id, p.task_id, p.complexity_level, p.additional_info, event.occurred_at)
 
 
-@handles(DocAnalysed)
-async def document_analysed(conn: Connection, s: str, event: DocAnalysed, seq: int) -> None:
+@writes(DocAnalysed)
+def document_analysed(s: str, event: DocAnalysed) -> tuple[str, tuple]:
     p = event.payload
-    await conn.execute(
+    return (
         f"""INSERT INTO {s}.analyzed_documents
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20
             WHERE EXISTS (SELECT 1 FROM {s}.course_tasks WHERE course_id = $2 AND stage = 'stage2'
                           AND task_id = $3 AND status <> 'CANCELLED')
             ON CONFLICT DO NOTHING""",
-        event.event_id, event.course_id, p.task_id, p.path, p.title, p.doc_type, p.complexity_level,
-        p.key_concepts, p.learning_objectives, p.summary, p.prerequisites, p.prerequisite_concepts,
-        p.related_topics, p.related_documents, p.word_count, p.reading_minutes, p.content_hash, p.cached,
-        p.position if p.position is not None else 0, event.occurred_at)
+        (event.event_id, event.course_id, p.task_id, p.path, p.title, p.doc_type, p.complexity_level,
+         p.key_concepts, p.learning_objectives, p.summary, p.prerequisites, p.prerequisite_concepts,
+         p.related_topics, p.related_documents, p.word_count, p.reading_minutes, p.content_hash, p.cached,
+         p.position if p.position is not None else 0, event.occurred_at))
 
 
 @handles(DocsAnalysed)

@@ -8,7 +8,7 @@ from asyncpg import Connection
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
 from shared.stages import SUCCESS
 
-from .registry import handles
+from .registry import handles, writes
 from .stage_handlers import set_course_status, update_run, stage_requested
 
 
@@ -25,17 +25,17 @@ async def generation_requested(conn: Connection, s: str, event: CourseGeneration
         event.course_id, event.payload.task_id, event.payload.pathway_id, event.occurred_at)
 
 
-@handles(ModuleGenerated)
-async def module_generated(conn: Connection, s: str, event: ModuleGenerated, seq: int) -> None:
+@writes(ModuleGenerated)
+def module_generated(s: str, event: ModuleGenerated) -> tuple[str, tuple]:
     p = event.payload
-    await conn.execute(
+    return (
         f"""INSERT INTO {s}.module_content
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
             WHERE EXISTS (SELECT 1 FROM {s}.course_tasks WHERE course_id = $1 AND stage = 'stage4'
                           AND task_id = $2 AND status <> 'CANCELLED')
             ON CONFLICT DO NOTHING""",
-        event.course_id, p.task_id, p.module_id, p.position, p.title, p.content_ref, p.content_hash,
-        p.question_count, event.occurred_at)
+        (event.course_id, p.task_id, p.module_id, p.position, p.title, p.content_ref, p.content_hash,
+         p.question_count, event.occurred_at))
 
 
 @handles(CourseGenerated)

@@ -13,7 +13,7 @@ from shared.events.catalogue import (
 )
 from shared.stages import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
 
-from .registry import handles
+from .registry import handles, writes
 
 FINAL = (SUCCESS, FAILURE, CANCELLED)
 # Events whose stage has more to project than its run: their own modules handle them and call
@@ -27,20 +27,33 @@ async def set_course_status(conn: Connection, s: str, course_id: str, status: st
                        course_id, status, at)
 
 
-async def update_run(conn: Connection, s: str, event, stage: str, status: str, progress: int | None,
-                      step: str | None, error: str | None = None, completed: bool = False) -> bool:
-    """Change the current, unfinished run of `stage`; False if the event is about another run."""
-    result = await conn.execute(
+def run_update(s: str, event, stage: str, status: str, progress: int | None, step: str | None,
+               error: str | None = None, completed: bool = False) -> tuple[str, tuple]:
+    """The statement that changes the current, unfinished run of `stage` (none other)."""
+    return (
         f"""UPDATE {s}.course_tasks SET status = $4,
                    progress_percentage = COALESCE($5, progress_percentage),
                    current_step = COALESCE($6, current_step), error_message = $7,
-                   started_at = COALESCE(started_at, $8),
-                   completed_at = CASE WHEN $9 THEN $8 ELSE NULL END, last_activity_at = $8
+                   started_at = COALESCE(started_at, $11::timestamptz),
+                   completed_at = CASE WHEN $9 THEN $8::timestamptz ELSE NULL END, last_activity_at = $8
             WHERE course_id = $1 AND stage = $2 AND task_id = $3 AND status <> ALL($10::text[])""",
-        event.course_id, stage, event.payload.task_id, status, progress, step, error,
-        event.occurred_at, completed, list(FINAL),
+        (event.course_id, stage, event.payload.task_id, status, progress, step, error,
+         event.occurred_at, completed, list(FINAL), event.occurred_at),
     )
-    return result.endswith(" 1")
+
+
+def merge_progress(earlier: tuple, later: tuple) -> tuple:
+    """Two steps of one run as one update, with exactly the effect of applying both in turn: the
+    later values where it has them, the earlier start time, the later activity time."""
+    progress, step = (later[4] if later[4] is not None else earlier[4]), (later[5] if later[5] is not None else earlier[5])
+    return (*later[:4], progress, step, *later[6:10], earlier[10])
+
+
+async def update_run(conn: Connection, s: str, event, stage: str, status: str, progress: int | None,
+                     step: str | None, error: str | None = None, completed: bool = False) -> bool:
+    """Change the current, unfinished run of `stage`; False if the event is about another run."""
+    sql, args = run_update(s, event, stage, status, progress, step, error, completed)
+    return (await conn.execute(sql, *args)).endswith(" 1")
 
 
 @handles(*[cls for cls in REQUESTS if cls not in STAGE_SPECIFIC])
@@ -75,10 +88,10 @@ async def stage_started(conn: Connection, s: str, event: StageStarted, seq: int)
     await update_run(conn, s, event, event.payload.stage, STARTED, None, "Started")
 
 
-@handles(StageProgressed)
-async def stage_progressed(conn: Connection, s: str, event: StageProgressed, seq: int) -> None:
+@writes(StageProgressed, merge=merge_progress)
+def stage_progressed(s: str, event: StageProgressed) -> tuple[str, tuple]:
     p = event.payload
-    await update_run(conn, s, event, p.stage, STARTED, p.progress_percentage, p.current_step)
+    return run_update(s, event, p.stage, STARTED, p.progress_percentage, p.current_step)
 
 
 @handles(StageFailed)
