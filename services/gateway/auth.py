@@ -24,6 +24,11 @@ class TokenVerifier:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
 
+    @property
+    def may_block(self) -> bool:
+        """Whether verifying can wait on the network (fetching the identity provider's keys)."""
+        return self._jwks is not None
+
     def verify(self, token: str) -> Principal:
         try:
             claims = self._decode(token)

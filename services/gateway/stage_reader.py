@@ -65,23 +65,6 @@ class StageReader:
                 FROM {self._s}.stage1_selections WHERE course_id = $1""", course_id)
         return dict(row) if row else None
 
-    async def analysis_inputs(self, course_id: str) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            f"""SELECT task_id, complexity_level, additional_info, created_at
-                FROM {self._s}.stage2_inputs WHERE course_id = $1""", course_id)
-        return dict(row) if row else None
-
-    async def analysis_result(self, course_id: str) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            f"""SELECT r.task_id, r.document_count, r.skipped, r.cache_hits, r.usage, r.completed_at
-                FROM {self._s}.stage2_results r JOIN {self._s}.course_tasks t
-                  ON t.course_id = r.course_id AND t.stage = 'stage2' AND t.task_id = r.task_id
-                WHERE r.course_id = $1""", course_id)
-        if row is None:
-            return None
-        return {**dict(row), "skipped": json.loads(row["skipped"]),
-                "usage": json.loads(row["usage"]) if row["usage"] else None}
-
     async def analyzed_documents(self, course_id: str, limit: int, offset: int, doc_type: str | None,
                                  complexity: str | None) -> tuple[int, list[dict[str, Any]]]:
         """The current stage 2 run's analyses, in the selection's order, and how many match."""

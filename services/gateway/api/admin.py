@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/admin", tags=["operations"])
 Seq = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
+async def require_admin(who: Annotated[Principal, Depends(get_principal)]) -> Principal:
     if not who.is_admin:
         raise HTTPException(403, "operators only: your user id is not in ADMIN_USERS")
     return who

@@ -85,7 +85,11 @@ async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 
 async def stage_status(c: ContainerDep, course_id: str, stage: str) -> dict:
-    task = await c.stages.task(course_id, stage)
+    return as_status(await c.stages.task(course_id, stage))
+
+
+def as_status(task: dict | None) -> dict:
+    """A stage's run as its status answer; a stage never requested is PENDING."""
     if task is None:
         return {"status": "PENDING", "progress": 0, "current_step": "Not started", "error_message": None,
                 "started_at": None, "completed_at": None, "task_id": None}

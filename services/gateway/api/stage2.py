@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.text import CleanText
@@ -12,7 +12,8 @@ from shared.analysis.models import Complexity, DocType
 
 from ..domain import stage1, stage2
 from .deps import ContainerDep, Offset, PrincipalDep
-from .stage1 import CourseId, stage_status, started, visible_course
+from ..status_reader import stage2_overview
+from .stage1 import NOT_FOUND, CourseId, as_status, started, visible_course
 
 router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
 
@@ -33,11 +34,10 @@ async def analyze_documents(course_id: CourseId, body: AnalyzeDocuments, c: Cont
 
 @router.get("/{course_id}/stage2/status")
 async def stage2_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    status = await stage_status(c, course_id, "stage2")
-    status["inputs"] = await c.stages.analysis_inputs(course_id)
-    status["result"] = await c.stages.analysis_result(course_id)
-    return status
+    overview = await stage2_overview(c.pool, c.settings.read_schema, course_id)
+    if overview is None or not (who.is_admin or overview.owner == who.user_id):
+        raise HTTPException(404, NOT_FOUND)
+    return {**as_status(overview.task), "inputs": overview.inputs, "result": overview.result}
 
 
 @router.get("/{course_id}/analyzed-documents")

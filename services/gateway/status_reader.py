@@ -1,0 +1,48 @@
+"""The stage 2 status answer in one query. Status pages are polled while a stage runs, so this is
+the gateway's hottest read: one round trip instead of one per part of the answer."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from .projection.schema import checked
+
+TASK = ("task_id", "status", "progress_percentage", "current_step", "error_message", "started_at", "completed_at")
+INPUTS = ("task_id", "complexity_level", "additional_info", "created_at")
+RESULT = ("task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at")
+
+
+@dataclass(frozen=True)
+class Stage2Overview:
+    owner: str
+    task: dict[str, Any] | None
+    inputs: dict[str, Any] | None
+    result: dict[str, Any] | None
+
+
+def _part(row: asyncpg.Record, prefix: str, columns: tuple[str, ...]) -> dict[str, Any] | None:
+    if row[f"{prefix}_task_id"] is None:
+        return None
+    return {column: row[f"{prefix}_{column}"] for column in columns}
+
+
+async def stage2_overview(pool: asyncpg.Pool, schema: str, course_id: str) -> Stage2Overview | None:
+    s = checked(schema)
+    select = ", ".join([f"t.{c} AS t_{c}" for c in TASK] + [f"i.{c} AS i_{c}" for c in INPUTS]
+                       + [f"r.{c} AS r_{c}" for c in RESULT])
+    row = await pool.fetchrow(
+        f"""SELECT c.user_id, {select} FROM {s}.courses c
+            LEFT JOIN {s}.course_tasks t ON t.course_id = c.course_id AND t.stage = 'stage2'
+            LEFT JOIN {s}.stage2_inputs i ON i.course_id = c.course_id
+            LEFT JOIN {s}.stage2_results r ON r.course_id = c.course_id AND r.task_id = t.task_id
+            WHERE c.course_id = $1""", course_id)
+    if row is None:
+        return None
+    result = _part(row, "r", RESULT)
+    if result is not None:
+        result["skipped"] = json.loads(result["skipped"])
+        result["usage"] = json.loads(result["usage"]) if result["usage"] else None
+    return Stage2Overview(row["user_id"], _part(row, "t", TASK), _part(row, "i", INPUTS), result)
