@@ -56,6 +56,11 @@ def _gateway_port() -> int:
             return free_port()
 
 
+def _metrics_ports() -> dict[str, int]:
+    """Each stage service's own port for /metrics and /health, so none collide on one machine."""
+    return {name: free_port() for name in STAGE_SERVICES}
+
+
 def _spawn(module: str, env: dict[str, str], logs: Path) -> subprocess.Popen:
     log = open(logs / f"{module.split('.')[1]}.log", "ab")
     return subprocess.Popen([sys.executable, "-m", module], env=env, stdout=log,
@@ -116,13 +121,18 @@ def run() -> int:
                "JWT_SECRET": secret, "ALLOW_LOCAL_REPOS": os.environ.get("ALLOW_LOCAL_REPOS", "true"),
                # On a developer's machine the development user is also the operator.
                "ADMIN_USERS": os.environ.get("ADMIN_USERS", '["dev"]')}
+        ports = _metrics_ports()
+        metrics = {name: f"http://127.0.0.1:{p}" for name, p in ports.items()}
         runtime_file().write_text(json.dumps({"nats_url": nats_url, "database_url": database_url,
-                                              "gateway_url": f"http://127.0.0.1:{port}"}))
+                                              "gateway_url": f"http://127.0.0.1:{port}",
+                                              "metrics_urls": metrics}))
         processes.append(_spawn("services.gateway.main", env, logs))
-        processes += [_spawn(f"services.{name}.main", env, logs) for name in STAGE_SERVICES]
+        processes += [_spawn(f"services.{name}.main", {**env, "METRICS_PORT": str(ports[name])}, logs)
+                      for name in STAGE_SERVICES]
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url, processes)
         print(f"coursegen is running at {url}  (open it in a browser; API docs: {url}/docs; logs: {logs})")
+        print("Metrics: " + "  ".join(f"{name} {u}/metrics" for name, u in {"gateway": url, **metrics}.items()))
         print("Development token for user 'dev' (send as 'Authorization: Bearer <token>'):")
         print(development_token(secret, "dev"), flush=True)
         print("Press Ctrl-C to stop.", flush=True)

@@ -1,9 +1,14 @@
-"""JSON log lines, one per record, with the service name."""
+"""JSON log lines, one per record, with the service name and what the work is about: course_id,
+correlation_id and event_id where known (shared.observability.context), trace_id and span_id
+inside a trace."""
 from __future__ import annotations
 
 import json
 import logging
 import sys
+
+from shared.observability.context import log_fields
+from shared.observability.tracing import current_ids
 
 
 class JsonFormatter(logging.Formatter):
@@ -13,7 +18,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {"time": self.formatTime(record), "level": record.levelname, "service": self._service,
-                "logger": record.name, "message": record.getMessage()}
+                "logger": record.name, "message": record.getMessage(), **log_fields(), **current_ids()}
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line)

@@ -26,6 +26,10 @@ class ServiceSettings(BaseSettings):
     # acks extend it while work runs) before a peer gets it, and how often it is tried.
     consumer_ack_wait_seconds: float = Field(default=60.0, ge=1.0)
     consumer_max_deliver: int = Field(default=10, ge=1)
+    # A stage service's GET /metrics and GET /health (the gateway serves both on its own port).
+    # 0 takes any free port and logs it; deployments set a fixed one (e.g. 9100) and 0.0.0.0.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator("nats_url")
     @classmethod

@@ -16,6 +16,7 @@ from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.events.catalogue import DocsAnalysed, DocsAnalysisRequested, StageFailed, StageStarted
 from shared.llm.factory import build_provider
+from shared.observability.llm import metered
 
 from .analyser import DocumentAnalyser
 from shared.docs.loading import load_documents
@@ -58,13 +59,21 @@ class AnalysisStage:
         if not inputs.documents:
             raise StageFailure("the selected folders hold no documentation files; select other folders")
         documents, unreadable = await self._documents(inputs)
-        corpus = await asyncio.to_thread(Corpus.build, [d.parsed for d in documents.values()])
+        # The corpus is only needed to link a finished analysis: build it while the first
+        # documents are with the provider.
+        corpus = asyncio.ensure_future(asyncio.to_thread(Corpus.build, [d.parsed for d in documents.values()]))
         p = request.payload
         course = CourseContext(inputs.repo_name, p.complexity_level, p.additional_info, len(inputs.documents))
         run = AnalysisRun(request, inputs, documents, corpus, course, self._analyser, self._store,
                           self._settings.analysis_concurrency, self._still_current,
                           self._settings.tolerate_failed_documents)
-        outcome = await run.execute(unreadable)
+        try:
+            outcome = await run.execute(unreadable)
+        finally:
+            if not corpus.done():
+                corpus.cancel()
+            elif not corpus.cancelled():
+                corpus.exception()  # a run that ended early must not leave it unretrieved
         if outcome.failed and not self._settings.tolerate_failed_documents:
             raise StageFailure(outcome.failure_message())
         await self._emit(request, DocsAnalysed, "analysed", task_id=p.task_id,
@@ -95,6 +104,6 @@ async def make_handler(js: JetStreamContext, settings: DocAnalyserSettings | Non
     settings = settings or DocAnalyserSettings()
     cache = AnalysisCache(js, settings.analysis_cache_bucket, settings.stream_replicas,
                           settings.analysis_cache_ttl_seconds)
-    analyser = DocumentAnalyser(build_provider(settings), cache, settings.document_attempts)
+    analyser = DocumentAnalyser(metered(build_provider(settings)), cache, settings.document_attempts)
     stage = AnalysisStage(EventStore(js, settings.stream_name), js, analyser, settings)
     return StageWork(stage.handle, stage.give_up)

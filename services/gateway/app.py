@@ -7,16 +7,18 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import nats.errors
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from shared.bus.eventstore import ConcurrencyConflict
+from shared.observability.http import HttpObservability
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
+from .api import metrics
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -38,7 +40,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await bootstrap.stop(app.state.container)
 
     app = FastAPI(title="coursegen gateway", version="0.1.0", lifespan=lifespan,
-                  description="Turns a Git repository's documentation into a course.")
+                  description="Turns a Git repository's documentation into a course.",
+                  dependencies=[Depends(metrics.request_context)])
     app.include_router(projects.router)
     app.include_router(stage1.router)
     app.include_router(stage2.router)
@@ -48,6 +51,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(generation.router)
     app.include_router(live.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(asyncapi.router)
     app.include_router(web.router)
     _install_error_handlers(app)
@@ -55,6 +59,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag"])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HttpObservability)  # outermost: sees every answer, 413s included
     return app
 
 

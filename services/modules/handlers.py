@@ -16,6 +16,7 @@ from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.docs.loading import load_documents
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
 from shared.llm.factory import build_provider
+from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from shared.modules.export import build_zip
 from shared.modules.export_model import CourseExport
@@ -135,5 +136,5 @@ def _objectives(specs: list[ModuleSpec]) -> list[str]:
 async def make_handler(js: JetStreamContext, settings: ModulesSettings | None = None) -> StageWork:
     settings = settings or ModulesSettings()
     stage = ModulesStage(StageEmitter(EventStore(js, settings.stream_name), "modules", STAGE), js,
-                         ArtefactStore(js, settings.artefact_bucket), build_provider(settings), settings)
+                         ArtefactStore(js, settings.artefact_bucket), metered(build_provider(settings)), settings)
     return StageWork(stage.handle, stage.give_up)

@@ -11,6 +11,7 @@ from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
+from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider
 from shared.pathways.models import PathwayPlan
 from shared.pathways.prompts import pathways_prompt
@@ -80,5 +81,5 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
 async def make_handler(js: JetStreamContext, settings: PathwaySettings | None = None) -> StageWork:
     settings = settings or PathwaySettings()
     stage = PathwayStage(StageEmitter(EventStore(js, settings.stream_name), "pathway", STAGE),
-                         build_provider(settings), settings)
+                         metered(build_provider(settings)), settings)
     return StageWork(stage.handle, stage.give_up)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from shared.events import Event, PoisonEvent, decode_event
+from shared.observability.context import bound, event_fields
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Event], Awaitable[None]]
@@ -46,6 +47,13 @@ async def deliver(data: bytes, attempt: int, work: StageWork, expected: type[Eve
         return Decision(Verdict.POISON, reason=str(exc))
     if not isinstance(event, expected):
         return Decision(Verdict.POISON, reason=f"expected {expected.type_name()}, got {event.event_type}")
+    with bound(**event_fields(event)):  # every log line of the work names the course and event
+        decision = await _handle(event, attempt, work, last_attempt)
+        log.info("%s (attempt %d) handled: %s", event.event_type, attempt, decision.verdict.name.lower())
+        return decision
+
+
+async def _handle(event: Event, attempt: int, work: StageWork, last_attempt: bool) -> Decision:
     try:
         await work.handle(event)
     except PoisonEvent as exc:

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError
+from opentelemetry.trace import SpanKind
 
 from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
+from shared.observability.context import note_published
+from shared.observability.metrics import metrics
+from shared.observability.tracing import inject, tracer
 
 WRONG_LAST_SEQUENCE = 10071
 log = logging.getLogger(__name__)
@@ -49,14 +53,21 @@ class EventStore:
 
     async def _publish(self, event: Event, extra: dict[str, str]) -> Appended:
         headers = {"Nats-Msg-Id": event.event_id, **extra}
-        try:
-            ack = await self._js.publish(
-                subject_for(event), event.to_json(), stream=self._stream, headers=headers
-            )
-        except APIError as exc:
-            if exc.err_code == WRONG_LAST_SEQUENCE:
-                raise ConcurrencyConflict(str(exc.description)) from exc
-            raise
+        subject = subject_for(event)
+        # The event carries the trace it was published in (`traceparent`): its consumers continue it.
+        with tracer().start_as_current_span(f"{subject} publish", kind=SpanKind.PRODUCER, attributes={
+                "messaging.system": "nats", "messaging.destination.name": subject,
+                "messaging.message.id": event.event_id, "coursegen.course_id": event.course_id}):
+            inject(headers)
+            try:
+                ack = await self._js.publish(subject, event.to_json(), stream=self._stream, headers=headers)
+            except APIError as exc:
+                if exc.err_code == WRONG_LAST_SEQUENCE:
+                    raise ConcurrencyConflict(str(exc.description)) from exc
+                raise
+        if not ack.duplicate:
+            metrics().published_one(event.event_type)
+        note_published(event.event_type)
         return Appended(stream_seq=ack.seq, duplicate=bool(ack.duplicate))
 
     async def load(self, course_id: str, timeout: float = 5.0) -> History:

@@ -9,6 +9,7 @@ from typing import Awaitable, Callable
 from faststream import FastStream
 from faststream.middlewares import AckPolicy
 from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
@@ -18,6 +19,8 @@ from shared.bus.delivery import StageWork, Verdict, deliver
 from shared.bus.provisioning import provision
 from shared.events import Event, subject_of_type
 from shared.logging import configure_logging
+from shared.observability.stage import StageObservability
+from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -27,7 +30,10 @@ HandlerFactory = Callable[[JetStreamContext], Awaitable[StageWork]]
 
 def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
                     settings: ServiceSettings) -> FastStream:
-    broker = NatsBroker(settings.nats_url, name=service, max_reconnect_attempts=-1)
+    # The telemetry middleware continues the trace of each message's `traceparent` header.
+    broker = NatsBroker(settings.nats_url, name=service, max_reconnect_attempts=-1,
+                        middlewares=[NatsTelemetryMiddleware()])
+    observer = StageObservability(service, request, settings.metrics_host, settings.metrics_port)
     stream = JStream(name=settings.stream_name, declare=False)
     ack_wait = settings.consumer_ack_wait_seconds
     consumer = ConsumerConfig(ack_wait=ack_wait, max_deliver=settings.consumer_max_deliver,
@@ -40,11 +46,13 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
     async def on_request(msg: NatsMessage) -> None:
         attempt = msg.raw_message.metadata.num_delivered
         keep_alive = asyncio.create_task(_report_progress(msg, ack_wait / 3))
-        try:
-            decision = await deliver(msg.body, attempt, wiring["work"], request,
-                                     last_attempt=attempt >= settings.consumer_max_deliver)
-        finally:
-            keep_alive.cancel()
+        with observer.delivery() as observed:
+            try:
+                decision = await deliver(msg.body, attempt, wiring["work"], request,
+                                         last_attempt=attempt >= settings.consumer_max_deliver)
+            finally:
+                keep_alive.cancel()
+            observed.verdict = decision.verdict.value
         if decision.verdict is Verdict.ACK:
             await msg.ack()
         elif decision.verdict is Verdict.RETRY:
@@ -66,9 +74,11 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
         js = wiring["js"] = wiring["nc"].jetstream()
         await provision(js, settings.stream_spec())
         wiring["work"] = await make_handler(js)
+        await observer.start(wiring["nc"], js, settings.stream_name)
 
     @app.after_shutdown
     async def disconnect_backbone() -> None:
+        await observer.stop()
         if "nc" in wiring:
             await wiring["nc"].close()
 
@@ -86,7 +96,11 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
                       settings: ServiceSettings) -> None:
     """The whole `main()` of a stage service process."""
     configure_logging(settings.log_level, service)
-    asyncio.run(build_stage_app(service, request, make_handler, settings).run())
+    configure_tracing(service)
+    try:
+        asyncio.run(build_stage_app(service, request, make_handler, settings).run())
+    finally:
+        shutdown_tracing()
 
 
 def log_only(service: str) -> HandlerFactory:

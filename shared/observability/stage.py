@@ -1,0 +1,85 @@
+"""A stage service's observability: metrics and health of its deliveries, served with the
+consumer's backlog on its own port (METRICS_PORT; 0 picks a free one, logged at start)."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from prometheus_client import CONTENT_TYPE_LATEST
+from nats.js import JetStreamContext
+
+from shared.events import Event
+from shared.events.catalogue import StageFailed
+from shared.stages import REQUESTS
+
+from .consumers import ConsumerGauges
+from .context import DeliveryScope, delivery_scope
+from .health import WorkerHealth
+from .metrics import exposition, metrics
+from .server import OpsServer, json_body
+
+log = logging.getLogger(__name__)
+CONSUMED = {"ack": "ack", "nak": "retry", "term": "dead_letter"}  # Verdict values -> outcome labels
+
+
+@dataclass
+class Observed:
+    """Filled in by the delivery: its verdict's value ("ack", "nak", "term"); None if it raised."""
+    verdict: str | None = None
+
+
+def stage_outcome(verdict: str | None, scope: DeliveryScope) -> str:
+    if verdict == "ack":
+        return "failed" if StageFailed.type_name() in scope.published else "succeeded"
+    return "dead_letter" if verdict == "term" else "retry"
+
+
+class StageObservability:
+    def __init__(self, service: str, request: type[Event], host: str, port: int) -> None:
+        self.service, self.event_type = service, request.type_name()
+        self.stage = REQUESTS.get(request, service)
+        self.health, self.metrics = WorkerHealth(service), metrics()
+        self._host, self._port = host, port
+        self._server: OpsServer | None = None
+        self._gauges: ConsumerGauges | None = None
+        self._connected = lambda: False
+        self.address: str | None = None
+
+    async def start(self, nc, js: JetStreamContext, stream: str) -> str:
+        self._connected = lambda: nc.is_connected
+        self._gauges = ConsumerGauges(js, stream, self.service, self.metrics)
+        self._server = OpsServer({"/metrics": self._metrics_page, "/health": self._health_page},
+                                 self._host, self._port)
+        self.address = await self._server.start()
+        log.info("%s serves /metrics and /health at %s", self.service, self.address)
+        return self.address
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.stop()
+
+    @contextlib.contextmanager
+    def delivery(self) -> Iterator[Observed]:
+        observed, started = Observed(), time.perf_counter()
+        self.health.begin()
+        outcome = "retry"
+        try:
+            with delivery_scope() as scope:
+                yield observed
+                outcome = stage_outcome(observed.verdict, scope)
+        finally:
+            self.health.end(outcome)
+            self.metrics.stage_duration.labels(self.stage, outcome).observe(time.perf_counter() - started)
+            self.metrics.consumed_one(self.event_type, CONSUMED.get(observed.verdict or "nak", "retry"))
+
+    async def _metrics_page(self) -> tuple[int, str, bytes]:
+        if self._gauges is not None:
+            await self._gauges.refresh()
+        return 200, CONTENT_TYPE_LATEST, exposition()
+
+    async def _health_page(self) -> tuple[int, str, bytes]:
+        connected = self._connected()
+        return json_body(200 if connected else 503, self.health.report(connected))
