@@ -46,7 +46,18 @@ async def run(ctx: Context) -> Row:
     return Row(NAME, round(seconds, 3), "s", round(ideal, 3), r, f"≤ {TARGET}× ideal",
                r <= TARGET and note is None, note,
                details={"documents": documents, "concurrency": CONCURRENCY, "latency_s": LATENCY,
-                        "provider_requests": stats["requests"], "peak_concurrent_requests": stats["max_concurrent"]})
+                        "provider_requests": stats["requests"], "peak_concurrent_requests": stats["max_concurrent"],
+                        "seconds_to": milestones(log)})
+
+
+def milestones(log) -> dict:
+    """When the run started, and its first and last analysis, in seconds since the request."""
+    start = next(at for _, kind, at in log if kind == "DocsAnalysisRequested")
+    times = {"StageStarted": next((at for _, kind, at in log if kind == "StageStarted"
+                                   and at >= start), None),
+             "first DocAnalysed": next((at for _, kind, at in log if kind == "DocAnalysed"), None),
+             "DocsAnalysed": next((at for _, kind, at in log if kind == "DocsAnalysed"), None)}
+    return {name: round((at - start).total_seconds(), 3) for name, at in times.items() if at is not None}
 
 
 def plot(log, documents: int, ideal: float) -> None:

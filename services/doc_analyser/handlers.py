@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from nats.js import JetStreamContext
 
@@ -58,7 +59,10 @@ class AnalysisStage:
                                "current one; select folders and start stage 2 again")
         if not inputs.documents:
             raise StageFailure("the selected folders hold no documentation files; select other folders")
+        started = time.monotonic()
         documents, unreadable = await self._documents(inputs)
+        log.info("course %s: %d documents loaded from the snapshot in %.2fs", request.course_id,
+                 len(documents), time.monotonic() - started)
         # The corpus is only needed to link a finished analysis: build it while the first
         # documents are with the provider.
         corpus = asyncio.ensure_future(asyncio.to_thread(Corpus.build, [d.parsed for d in documents.values()]))

@@ -61,7 +61,7 @@ def token_usage(usage: Usage | None) -> dict | None:
 
 class AnalysisRun:
     def __init__(self, request: DocsAnalysisRequested, inputs: RunInputs, documents: dict[str, SourceDocument],
-                 corpus: Corpus, course: CourseContext, analyser: DocumentAnalyser, store: EventStore,
+                 corpus: Awaitable[Corpus], course: CourseContext, analyser: DocumentAnalyser, store: EventStore,
                  concurrency: int, still_current: Callable[[DocsAnalysisRequested], Awaitable[bool]],
                  tolerate_failures: bool = False) -> None:
         self._request, self._inputs, self._documents, self._corpus = request, inputs, documents, corpus
@@ -116,7 +116,7 @@ class AnalysisRun:
             outcome.usage.append(usage)
 
     async def _announce(self, path: str, source: SourceDocument, result: Analysed) -> None:
-        linked = link_one(path, result.analysis, self._corpus, self._inputs.navigation)
+        linked = link_one(path, result.analysis, await self._corpus, self._inputs.navigation)
         await self._emit(DocAnalysed, f"doc:{path}", **self._payload(linked, source, result))
         self._finished += 1
         total = len(self._inputs.documents)
