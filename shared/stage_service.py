@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from shared.bus.eventstore import EventStore
 from shared.events import Event
-from shared.events.catalogue import CourseCreated, CourseDeleted, StageFailed, StageProgressed, StageStarted, TokenUsage
+from shared.events.catalogue import CourseCreated, CourseDeleted, StageCancelled, StageFailed, StageProgressed, StageStarted, TokenUsage
 from shared.llm.provider import Usage
-from shared.stages import fold_runs
+from shared.stages import REQUESTS, RESULTS, fold_runs
+
+# What decides whether a run is still current: a course's progress steps, analyses, modules and
+# file lists do not, and a long run's history is mostly those.
+LIFECYCLE: tuple[type[Event], ...] = (CourseCreated, CourseDeleted, *REQUESTS, *RESULTS, StageStarted,
+                                      StageFailed, StageCancelled)
 
 
 class StageFailure(RuntimeError):
@@ -34,7 +39,7 @@ class StageEmitter:
         self.store, self._service, self._stage = store, service, stage
 
     async def still_current(self, request: Event) -> bool:
-        return is_current((await self.store.load(request.course_id)).events, request, self._stage)
+        return is_current((await self.store.load(request.course_id, only=LIFECYCLE)).events, request, self._stage)
 
     async def emit(self, request: Event, event_cls, key: str, **payload) -> None:
         await self.store.publish(request.reacting(event_cls, key, actor=self._service, **payload))

@@ -18,6 +18,7 @@ from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.events.catalogue import DocsAnalysed, DocsAnalysisRequested, StageFailed, StageStarted
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
+from shared.stage_service import LIFECYCLE
 
 from .analyser import DocumentAnalyser
 from shared.docs.loading import load_documents
@@ -94,7 +95,7 @@ class AnalysisStage:
                                        self._settings.max_document_bytes)
 
     async def _still_current(self, request: DocsAnalysisRequested) -> bool:
-        return is_current((await self._store.load(request.course_id)).events, request)
+        return is_current((await self._store.load(request.course_id, only=LIFECYCLE)).events, request)
 
     async def _fail(self, request: DocsAnalysisRequested, message: str) -> None:
         await self._emit(request, StageFailed, "failed", stage=STAGE, task_id=request.payload.task_id,

@@ -16,7 +16,7 @@ from shared.bus.secrets import SecretStore
 from shared.events.catalogue import (
     RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
 )
-from shared.stage_service import is_current
+from shared.stage_service import LIFECYCLE, is_current
 
 from . import cloner, scanner
 from .announce import chunks, discovered
@@ -104,7 +104,7 @@ class CloneStage:
 
     async def _is_current(self, request: RepoCloneRequested) -> bool:
         """Still worth doing: the course exists and this request is its running stage 1 run."""
-        return is_current((await self._store.load(request.course_id)).events, request, STAGE)
+        return is_current((await self._store.load(request.course_id, only=LIFECYCLE)).events, request, STAGE)
 
     async def _progress(self, request: RepoCloneRequested, percent: int, step: str) -> None:
         await self._emit(request, StageProgressed, f"progress:{percent}:{step}", stage=STAGE,

@@ -24,7 +24,9 @@ def snapshot_key(repo_url: str, commit_sha: str, include: list[str], exclude: li
 
 def pack_documents(root: Path, files: list[ScannedFile]) -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+    # The fastest gzip level: documentation text still shrinks about threefold, in a third of
+    # the time level 9 takes, and the archive is read back within the same deployment.
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
         for f in files:
             if f.is_documentation:
                 tar.add(root / f.path, arcname=f.path, recursive=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Iterable
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -11,6 +12,7 @@ from nats.js.errors import APIError
 from opentelemetry.trace import SpanKind
 
 from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
+from shared.events.subjects import subject_of
 from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
@@ -70,11 +72,15 @@ class EventStore:
         note_published(event.event_type)
         return Appended(stream_seq=ack.seq, duplicate=bool(ack.duplicate))
 
-    async def load(self, course_id: str, timeout: float = 5.0) -> History:
-        """Every event of one course, in stream order, read by a short-lived ordered read."""
+    async def load(self, course_id: str, timeout: float = 5.0,
+                   only: Iterable[type[Event]] | None = None) -> History:
+        """Every event of one course, in stream order, read by a short-lived ordered read; with
+        `only`, just the events of those types (and `last_seq` is the last of those, not the course's:
+        such a history is for deciding, never for appending after)."""
         config = ConsumerConfig(
             deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
             inactive_threshold=10.0, mem_storage=True, num_replicas=1,
+            filter_subjects=[subject_of(course_id, cls) for cls in only] if only else None,
         )
         sub = await self._js.pull_subscribe(
             course_subjects(course_id), durable=None, stream=self._stream, config=config

@@ -19,6 +19,11 @@ def course_subjects(course_id: str) -> str:
     return f"{ROOT}.{course_id}.>"
 
 
+def subject_of(course_id: str, event_cls: type[Event]) -> str:
+    """One course's events of one type."""
+    return f"{course_subjects(course_id)[:-1]}{event_cls.type_name()}"
+
+
 def subject_of_type(event_cls: type[Event]) -> str:
     """Every course's events of one type: what a stage service subscribes to."""
     if event_cls not in CATALOGUE:
