@@ -17,12 +17,12 @@ def _runtime() -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-async def _replay() -> None:
+async def _replay(from_seq: int | None) -> None:
     import asyncpg
 
     from shared.bus.connection import connect
 
-    from .gateway.projection.replay import replay
+    from .gateway.projection.replay import replay, reproject_from
     from .gateway.settings import GatewaySettings
     from .launcher import development_secret
 
@@ -35,9 +35,15 @@ async def _replay() -> None:
     nc = await connect(settings.nats_url, "replay")
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     try:
-        report = await replay(nc.jetstream(), pool, settings.read_schema, settings.stream_name)
-        print(f"replayed {report.stream_seq} events into schema {report.schema} "
-              f"in {report.seconds:.2f}s")
+        if from_seq is None:
+            report = await replay(nc.jetstream(), pool, settings.read_schema, settings.stream_name)
+            print(f"replayed {report.stream_seq} events into schema {report.schema} "
+                  f"in {report.seconds:.2f}s")
+        else:
+            report = await reproject_from(nc.jetstream(), pool, settings.read_schema, from_seq,
+                                          settings.stream_name)
+            print(f"applied events {from_seq}..{report.stream_seq} again to schema {report.schema} "
+                  f"in {report.seconds:.2f}s")
     finally:
         await pool.close()
         await nc.close()
@@ -50,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="print a development token")
     token.add_argument("user", nargs="?", help="the user id (default: dev)")
     token.add_argument("--user-id", help="the same, as an option")
-    commands.add_parser("replay", help="rebuild the read tables from the event log")
+    replay = commands.add_parser("replay", help="rebuild the read tables from the event log")
+    replay.add_argument("--from-seq", type=int, metavar="N",
+                        help="instead of a rebuild, apply the log again from stream sequence N "
+                             "into the live tables (after a projection fix for later events)")
     schemas = commands.add_parser("schemas", help="export the JSON Schema of every event")
     schemas.add_argument("--out", type=Path, default=Path("shared/events/schemas"))
     _operator_commands(commands)
@@ -69,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         print(development_token(development_secret(), _token_user(parser, args)))
         return 0
     if args.command == "replay":
-        asyncio.run(_replay())
+        if args.from_seq is not None and args.from_seq < 1:
+            parser.error("--from-seq must be a stream sequence, 1 or more")
+        asyncio.run(_replay(args.from_seq))
         return 0
     from shared.events.schemas import export_schemas
 
