@@ -105,6 +105,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(asyncpg.exceptions.CannotConnectNowError)
     @app.exception_handler(asyncpg.exceptions.ConnectionDoesNotExistError)
     @app.exception_handler(asyncpg.InterfaceError)
+    # A pooled connection the outage broke mid-operation, handed out again before asyncpg noticed.
+    @app.exception_handler(asyncpg.exceptions._base.InternalClientError)
     @app.exception_handler(OSError)
     async def database_down(request: Request, exc: Exception):
         log.warning("PostgreSQL unavailable: %s", exc)

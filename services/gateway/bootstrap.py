@@ -48,21 +48,13 @@ class Container:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def end_open_transaction(conn: asyncpg.Connection) -> None:
-    """What a connection needs before going back to the pool. The gateway keeps no session state
-    (no LISTEN, session settings or session advisory locks), so asyncpg's full reset, one more
-    round trip on every release, buys nothing."""
-    if conn.is_in_transaction():
-        await conn.execute("ROLLBACK")
-
-
 async def start(settings: GatewaySettings) -> Container:
     nc = await connect(settings.nats_url, "gateway")
     try:
         js = nc.jetstream()
         await provision(js, settings.stream_spec())
         pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10,
-                                         command_timeout=30, reset=end_open_transaction)
+                                         command_timeout=30)
     except BaseException:
         await nc.close()
         raise
