@@ -116,7 +116,11 @@ class AnalysisRun:
             outcome.usage.append(usage)
 
     async def _announce(self, path: str, source: SourceDocument, result: Analysed) -> None:
-        linked = link_one(path, result.analysis, await self._corpus, self._inputs.navigation)
+        # Off the event loop: linking compares the document with every other one, and a burst of
+        # finished analyses (all waiting for the corpus) would otherwise starve the bus client
+        # into timeouts that fail the whole run.
+        linked = await asyncio.to_thread(link_one, path, result.analysis, await self._corpus,
+                                         self._inputs.navigation)
         await self._emit(DocAnalysed, f"doc:{path}", **self._payload(linked, source, result))
         self._finished += 1
         total = len(self._inputs.documents)

@@ -4,12 +4,15 @@ frequencies of phrases, a TF-IDF vector per document, which documents define whi
 resolved links, and a foundational reading order."""
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 from shared.analysis.corpus_documents import TYPE_LEVEL, CorpusDocument, build_documents, cosine
 from shared.analysis.lexicon import concept_key
 from shared.analysis.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
+
+SIMILAR_KEPT = 8  # similarity lists kept (each is one entry per other document)
 
 
 class Corpus:
@@ -22,7 +25,10 @@ class Corpus:
             for key, strength in entry.defines.items():
                 self._definers.setdefault(key, []).append((path, strength))
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
-        self._similar: dict[str, list[tuple[str, float]]] = {}
+        # Only the last few documents' lists: linking asks for one document's twice in a row,
+        # and keeping every list would be a quadratic table (2,000 documents: 4 million pairs).
+        self._similar: OrderedDict[str, list[tuple[str, float]]] = OrderedDict()
+        self._similar_lock = threading.Lock()  # documents may be linked from several threads
 
     @classmethod
     def build(cls, docs: list[ParsedDocument]) -> "Corpus":
@@ -57,13 +63,21 @@ class Corpus:
     def similar(self, path: str) -> list[tuple[str, float]]:
         """Every other document with its TF-IDF cosine similarity, most similar first."""
         path = normalise_path(path)
-        if path not in self._similar:
-            entry = self._documents.get(path)
-            scores = [] if entry is None else [
-                (other, cosine(entry.vector, candidate.vector))
-                for other, candidate in self._documents.items() if other != path]
-            self._similar[path] = sorted(scores, key=lambda item: (-item[1], item[0]))
-        return self._similar[path]
+        with self._similar_lock:
+            found = self._similar.get(path)
+            if found is not None:
+                self._similar.move_to_end(path)
+                return found
+        entry = self._documents.get(path)
+        scores = [] if entry is None else [
+            (other, cosine(entry.vector, candidate.vector))
+            for other, candidate in self._documents.items() if other != path]
+        found = sorted(scores, key=lambda item: (-item[1], item[0]))
+        with self._similar_lock:
+            self._similar[path] = found
+            while len(self._similar) > SIMILAR_KEPT:
+                self._similar.popitem(last=False)
+        return found
 
     def reading_order(self, navigation: list[str] | None = None) -> dict[str, int]:
         """Path → rank, foundational first: the navigation's order for documents it lists, then

@@ -4,6 +4,7 @@ type, and (once document frequencies are known) its TF-IDF vector."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -22,11 +23,21 @@ TYPE_LEVEL = {"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 
               "contributing": 5, "changelog": 5}
 
 
+class Terms(tuple):
+    """A document's phrase keys, sorted: `in` by binary search. A set per document would take
+    four times the room, and the corpus holds one for every document."""
+    __slots__ = ()
+
+    def __contains__(self, key: object) -> bool:
+        at = bisect_left(self, key)
+        return at < len(self) and self[at] == key
+
+
 @dataclass(frozen=True)
 class CorpusDocument:
     doc: ParsedDocument
     doc_type: str                   # the offline classification, used for reading order
-    terms: frozenset[str]           # concept keys of every 1–4-word phrase the document uses
+    terms: Terms                    # concept keys of every 1–4-word phrase the document uses
     defines: dict[str, int]         # concept key → strength of its definition here
     links: tuple[str, ...]          # corpus paths it links to, in order, itself excluded
     vector: dict[str, float]        # unit-length TF-IDF over single words
@@ -47,20 +58,30 @@ def document_terms(profile: Profile) -> tuple[frozenset[str], Counter]:
 
 
 def build_documents(docs: list[ParsedDocument]) -> tuple[dict[str, CorpusDocument], Counter]:
+    """Each document is profiled once and only what the corpus keeps of it survives the loop:
+    a 2,000-document corpus must not hold every document's sentences at once."""
     parsed: dict[str, tuple] = {}
+    frequency: Counter = Counter()
+    # One string per distinct phrase for the whole corpus (most phrases recur across documents).
+    shared: dict[str, str] = {}
     for doc in docs:
         path = normalise_path(doc.path)
         if path and path not in parsed:
             profile = build_profile(doc)
-            parsed[path] = (doc, *document_terms(profile), [s.text for s in profile.sentences])
-    frequency: Counter = Counter(term for _, terms, _, _ in parsed.values() for term in terms)
+            prose = [s.text for s in profile.sentences]
+            terms, counts = document_terms(profile)
+            frequency.update(terms)
+            terms = Terms(sorted(shared.setdefault(term, term) for term in terms))
+            counts = {shared[word]: count for word, count in counts.items()}
+            parsed[path] = (doc, classify(doc, prose), terms, definitions(doc, prose), counts)
+    del shared
     paths = frozenset(parsed)
     folded = {path.lower(): path for path in sorted(paths, reverse=True)}
     documents = {}
-    for path, (doc, terms, counts, prose) in parsed.items():
+    for path, (doc, doc_type, terms, defines, counts) in parsed.items():
         links = _resolved_links(path, doc, paths, folded)
-        documents[path] = CorpusDocument(doc, classify(doc, prose), terms, definitions(doc, prose),
-                                         links, _vector(counts, frequency, len(parsed)))
+        documents[path] = CorpusDocument(doc, doc_type, terms, defines, links,
+                                         _vector(counts, frequency, len(parsed)))
     return documents, frequency
 
 
@@ -73,7 +94,7 @@ def _resolved_links(path: str, doc: ParsedDocument, paths: frozenset[str], folde
     return tuple(found)
 
 
-def _vector(counts: Counter, frequency: Counter, size: int) -> dict[str, float]:
+def _vector(counts: dict[str, int], frequency: Counter, size: int) -> dict[str, float]:
     weights = {word: (1 + math.log(count)) * (math.log((1 + size) / (1 + frequency[word])) + 1)
                for word, count in counts.items()}
     kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:_VECTOR_TERMS]
