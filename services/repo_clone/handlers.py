@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,18 @@ from .workdir import checkout_prefix, sweep_abandoned, work_root
 
 log = logging.getLogger(__name__)
 STAGE = "stage1"
+
+
+class Background:
+    """Tasks nobody awaits, kept referenced until they finish (asyncio holds them only weakly)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task] = set()
+
+    def spawn(self, work) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 USER_ERRORS = (RepoUrlRejected, cloner.CloneFailed, scanner.ScanLimitExceeded, InvalidGlob)
 
 
@@ -36,6 +49,7 @@ class CloneStage:
     def __init__(self, store: EventStore, snapshots: SnapshotStore, secrets: SecretStore,
                  settings: RepoCloneSettings) -> None:
         self._store, self._snapshots, self._secrets, self._settings = store, snapshots, secrets, settings
+        self._removal = Background()
 
     async def handle(self, request: RepoCloneRequested) -> None:
         if not await self._is_current(request):
@@ -77,7 +91,8 @@ class CloneStage:
         p, s = request.payload, self._settings
         limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
                                     sparse_threshold_files=s.sparse_threshold_files)
-        with tempfile.TemporaryDirectory(dir=work_root(s.work_dir), prefix=checkout_prefix()) as work:
+        work = tempfile.mkdtemp(dir=work_root(s.work_dir), prefix=checkout_prefix())
+        try:
             async with ProgressReporter(lambda pct, step: self._progress(request, pct, step)) as progress:
                 checkout = await asyncio.to_thread(
                     cloner.clone, url, p.ref, Path(work) / "checkout", token=token, limits=limits,
@@ -88,6 +103,10 @@ class CloneStage:
                     on_progress=progress.counted(70, 90, "Scanning"))
             key = snapshot_key(url, checkout.commit_sha, p.include, p.exclude)
             archive = await asyncio.to_thread(pack_documents, checkout.path, result.files)
+        finally:
+            # Deleting a checkout of thousands of files takes a while and nobody waits for it: the
+            # snapshot is stored and the files announced meanwhile. A crash leaves it to the sweep.
+            self._removal.spawn(asyncio.to_thread(shutil.rmtree, work, True))
         reference = await self._snapshots.save(key, archive, result.files, result.navigation)
         return checkout.commit_sha, result.files, result.navigation, reference
 
