@@ -29,21 +29,25 @@ class EventLog:
 
 
 async def event_log(ctx: Context, events: int) -> EventLog:
+    """The shared log with at least `events` events: built on first use, extended with more courses
+    when a later benchmark asks for more (replay reads a million; the projection applies 200,000)."""
     log = ctx.shared.get("log")
     if log is not None and log.events >= events:
         return log
-    server = ctx.nats("log")
-    nc = await nats.connect(server.url, name="bench-log")
-    js = nc.jetstream()
-    await provision(js, StreamSpec())
     template = course_template()
-    courses = math.ceil(events / len(template))
+    if log is None:
+        server = ctx.nats("log")
+        nc = await nats.connect(server.url, name="bench-log")
+        js = nc.jetstream()
+        await provision(js, StreamSpec())
+        log = EventLog(server, nc, js, 0, 0, mix(template), 0.0, await ctx.database("log"))
+    more = math.ceil((events - log.events) / len(template))
     started = time.perf_counter()
-    published = await publish_courses(js, template, 0, courses)
-    seconds = time.perf_counter() - started
-    last = (await js.stream_info("COURSES")).state.last_seq
-    assert last == published, (last, published)
-    log = EventLog(server, nc, js, published, courses, mix(template), seconds, await ctx.database("log"))
+    published = await publish_courses(log.js, template, log.courses, more)
+    log.publish_seconds += time.perf_counter() - started
+    log.events, log.courses = log.events + published, log.courses + more
+    last = (await log.js.stream_info("COURSES")).state.last_seq
+    assert last == log.events, (last, log.events)
     ctx.shared["log"] = log
     return log
 

@@ -7,9 +7,8 @@ Baseline: a raw ordered-consumer read of the same stream (nats-py `ordered_consu
 callback that only counts). That is the limit: a rebuild has to read the whole log in order, and
 the ordered consumer is the fastest in-order read this client offers.
 
-Size: the issue asks for 1,000,000 events. At the rate the rebuild runs on this machine that is
-far beyond the 15-minute budget of `make bench` (see the note), so the rebuild runs over the
-projection benchmark's log; events per second is what is compared."""
+Size: 1,000,000 events — the projection benchmark's log, extended with more courses of the same
+kind (20,000 with --quick)."""
 from __future__ import annotations
 
 import asyncio
@@ -83,22 +82,17 @@ async def _watch(pool, samples: list) -> None:
 
 
 async def run(ctx: Context) -> Row:
-    log = await event_log(ctx, ctx.size(200_000, 20_000))
+    log = await event_log(ctx, ctx.size(ASKED, 20_000))
     ordered_samples, replay_samples = [], []
     ordered_seconds = await ordered_read(log.js, log.events, ordered_samples)
     report, replay_seconds = await rebuild(log.js, log.database_url, replay_samples, ctx.profile)
     value, base = report.stream_seq / replay_seconds, log.events / ordered_seconds
     r = ratio(value, base)
     plot(ordered_samples, replay_samples, log.events)
-    note = None
-    if not ctx.quick:
-        note = (f"run over {log.events:,} events, not the {ASKED:,} the issue asks for: at {value:,.0f} events/s a "
-                f"1,000,000-event rebuild alone would take {ASKED / value / 60:.0f} minutes of the 15 the whole "
-                f"`make bench` may take")
-    return Row(NAME, round(value), "events/s", round(base), r, f"≥ {TARGET}×", r >= TARGET, note,
+    return Row(NAME, round(value), "events/s", round(base), r, f"≥ {TARGET}×", r >= TARGET,
                details={"events": report.stream_seq, "replay_seconds": round(replay_seconds, 2),
                         "ordered_read_seconds": round(ordered_seconds, 2),
-                        "estimated_seconds_for_1M": round(ASKED / value)})
+                        "log_publish_seconds": round(log.publish_seconds, 1)})
 
 
 def plot(ordered: list, rebuilt: list, events: int) -> None:

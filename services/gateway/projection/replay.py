@@ -2,6 +2,8 @@
 while the gateway keeps serving (DESIGN §3)."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -24,18 +26,28 @@ class ReplayReport:
 
 
 async def _batches(js: JetStreamContext, stream: str, after: int, until: int):
-    """The log's messages after `after` up to `until`, in order, in batches."""
+    """The log's messages after `after` up to `until`, in order, in batches; the next batch is
+    fetched while the caller applies this one."""
     if after >= until:
         return
     sub = await reader_from(js, stream, after + 1)
+    pending: asyncio.Future | None = None
     try:
         position = after
+        pending = asyncio.ensure_future(sub.fetch(min(1000, until - position), timeout=5.0))
         while position < until:
-            messages = await sub.fetch(min(1000, until - position), timeout=5.0)
+            messages = await pending
+            pending = None
             batch = [m for m in messages if m.metadata.sequence.stream <= until]
             position = batch[-1].metadata.sequence.stream
+            if position < until:
+                pending = asyncio.ensure_future(sub.fetch(min(1000, until - position), timeout=5.0))
             yield batch
     finally:
+        if pending is not None:
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
         await sub.unsubscribe()
 
 
