@@ -98,11 +98,12 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
         # so the last few events are applied here and nothing slips between the two schemas.
         live_position = await read_checkpoint(conn, live, lock=True)
         await _project_within(js, stream, conn, fresh, live_position)
+        rebuilt = await read_checkpoint(conn, fresh)  # the whole log, even if the live one lagged
         await conn.execute(f"ALTER SCHEMA {live} RENAME TO {retired}")
         await conn.execute(f"ALTER SCHEMA {fresh} RENAME TO {live}")
     async with pool.acquire() as conn:
         await conn.execute(f"DROP SCHEMA {retired} CASCADE")
-    report = ReplayReport(live, live_position, time.monotonic() - started)
+    report = ReplayReport(live, rebuilt, time.monotonic() - started)
     log.info("replay done: %s", report)
     return report
 
