@@ -152,6 +152,17 @@ def save(fig, name: str) -> Path:
     return path
 
 
+def plot_progress(name: str, title: str, curves: dict[str, list[tuple[float, int]]]) -> Path:
+    """Events done over seconds, one curve per label: a benchmark beside its baseline."""
+    fig, ax = figure(title)
+    for label, samples in curves.items():
+        ax.plot([t for t, _ in samples], [n for _, n in samples], label=label)
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("events")
+    ax.legend(fontsize=8)
+    return save(fig, name)
+
+
 def write_results(rows: list[Row], meta: dict[str, Any], path: Path | None = None) -> Path:
     """results/latest.json: the list of rows the issue asks for; the run's facts go next to it in
     latest.meta.json so the main file stays exactly a list."""

@@ -18,7 +18,7 @@ from nats.js.api import AckPolicy, ConsumerConfig
 
 from services.gateway.projection.projector import Projector, ensure_schema
 
-from .common import Context, Row, figure, ratio, save
+from .common import Context, Row, plot_progress, ratio
 from .eventlog import event_log
 from .profiling import InProcess
 
@@ -82,10 +82,5 @@ async def run(ctx: Context) -> Row:
 
 
 def plot(raw: list, projected: list, events: int) -> None:
-    fig, ax = figure(f"projection: {events:,} events of realistic courses")
-    ax.plot([t for t, _ in raw], [n for _, n in raw], label="raw pull + ack (baseline)")
-    ax.plot([t for t, _ in projected], [n for _, n in projected], label="projector → PostgreSQL")
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("events")
-    ax.legend(fontsize=8)
-    save(fig, NAME)
+    plot_progress(NAME, f"projection: {events:,} events of realistic courses",
+                  {"raw pull + ack (baseline)": raw, "projector → PostgreSQL": projected})

@@ -19,7 +19,7 @@ import asyncpg
 from services.gateway.projection.projector import ensure_schema
 from services.gateway.projection.replay import replay
 
-from .common import Context, Row, figure, ratio, save
+from .common import Context, Row, plot_progress, ratio
 from .eventlog import event_log
 from .profiling import InProcess
 
@@ -96,10 +96,5 @@ async def run(ctx: Context) -> Row:
 
 
 def plot(ordered: list, rebuilt: list, events: int) -> None:
-    fig, ax = figure(f"replay: rebuilding the read model from {events:,} events")
-    ax.plot([t for t, _ in ordered], [n for _, n in ordered], label="ordered-consumer read (baseline)")
-    ax.plot([t for t, _ in rebuilt], [n for _, n in rebuilt], label="replay into a fresh schema")
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("events")
-    ax.legend(fontsize=8)
-    save(fig, NAME)
+    plot_progress(NAME, f"replay: rebuilding the read model from {events:,} events",
+                  {"ordered-consumer read (baseline)": ordered, "replay into a fresh schema": rebuilt})

@@ -28,16 +28,21 @@ def _with_database(url: str, database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
-@pytest.fixture
-async def database_url(postgres_server):
-    """A fresh, empty database for each test: no test sees another's rows."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(postgres_server)
+async def fresh_database(server_url: str, prefix: str = "t") -> str:
+    """The URL of a new, empty database on the server at `server_url`."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield _with_database(postgres_server, name)
+    return _with_database(server_url, name)
+
+
+@pytest.fixture
+async def database_url(postgres_server):
+    """A fresh, empty database for each test: no test sees another's rows."""
+    return await fresh_database(postgres_server)
 
 
 @pytest.fixture

@@ -8,7 +8,11 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, Sequence
+
+STAGE_SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
 
 
 class Process:
@@ -56,3 +60,15 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 180) -> subpr
     """`coursegen <args>` to completion, its output captured."""
     return subprocess.run([sys.executable, "-m", "services.cli", *args], env={**os.environ, **env},
                           capture_output=True, text=True, timeout=timeout)
+
+
+@contextmanager
+def stage_services(nats_url: str, names: Sequence[str] = STAGE_SERVICES) -> Iterator[list[Process]]:
+    """Stage services as real processes on `nats_url`, local repositories allowed; interrupted on exit."""
+    env = {"NATS_URL": nats_url, "ALLOW_LOCAL_REPOS": "true"}
+    running = [Process(["-m", f"services.{name}.main"], env) for name in names]
+    try:
+        yield running
+    finally:
+        for service in running:
+            service.interrupt()

@@ -1,17 +1,21 @@
 """Queries over the stage read tables. Callers check the course is visible to the user first."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import asyncpg
 
 from .projection.schema import checked
+from .status_reader import Stage2Overview, stage2_overview
 
 
 class StageReader:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool, self._s = pool, checked(schema)
+
+    async def stage2_overview(self, course_id: str) -> Stage2Overview | None:
+        """The stage 2 status answer's parts and the course's owner, in one query."""
+        return await stage2_overview(self._pool, self._s, course_id)
 
     async def task(self, course_id: str, stage: str) -> dict[str, Any] | None:
         row = await self._pool.fetchrow(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from shared.llm.provider import LLMProvider, Prompt, ProviderError, Usage
 from shared.pathways.models import PathwayDocument, PathwayPlan
 from shared.pathways.prompts import repair_prompt
-from shared.pathways.validation import repair_order, validate_plan
+from shared.pathways.repair import repair_order
+from shared.pathways.validation import validate_plan
 from shared.stage_service import StageFailure
 
 

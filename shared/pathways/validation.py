@@ -7,7 +7,6 @@ from collections import Counter
 
 from .graph import PrerequisiteGraph
 from .models import PathwayDocument, PathwayPlan, PlannedPathway
-from .repair import repair_order  # noqa: F401  (re-exported: the service validates, then repairs)
 
 
 def validate_plan(plan: PathwayPlan, documents: list[PathwayDocument]) -> list[str]:

@@ -9,7 +9,7 @@ from tests.conftest import auth, running_gateway
 from tests.flows import ALICE, new_course, scanned_and_selected, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
 from tests.integration.test_projector import dump, replay_live
-from tests.processes import Process
+from tests.processes import stage_services
 
 SELECTED = {"README.md", "docs/index.md", "docs/getting-started.md", "docs/concepts/architecture.md",
             "docs/guides/publishing.md", "docs/reference/api.md", "docs/troubleshooting.rst"}
@@ -23,12 +23,8 @@ async def api(settings):
 
 @pytest.fixture
 def services(nats_server):
-    env = {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true"}
-    running = [Process(["-m", "services.repo_clone.main"], env),
-               Process(["-m", "services.doc_analyser.main"], env)]
-    yield running
-    for service in running:
-        service.interrupt()
+    with stage_services(nats_server.url, ("repo_clone", "doc_analyser")) as running:
+        yield running
 
 
 @pytest.fixture

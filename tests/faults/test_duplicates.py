@@ -10,7 +10,7 @@ from tests.conftest import running_gateway
 from tests.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
 from tests.integration.test_projector import dump
-from tests.processes import Process
+from tests.processes import stage_services
 from tests.waiting import eventually
 
 COMPARED = [t for t in READ_TABLES if t != "projection_checkpoint"]
@@ -18,11 +18,8 @@ COMPARED = [t for t in READ_TABLES if t != "projection_checkpoint"]
 
 @pytest.fixture
 def services(nats_server):
-    env = {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true"}
-    running = [Process(["-m", f"services.{name}.main"], env) for name in ("repo_clone", "doc_analyser")]
-    yield running
-    for service in running:
-        service.interrupt()
+    with stage_services(nats_server.url, ("repo_clone", "doc_analyser")) as running:
+        yield running
 
 
 async def test_redelivered_and_republished_events_change_nothing(settings, services, tmp_path):

@@ -9,6 +9,7 @@ import signal
 import pytest
 
 from shared.bus.connection import connect
+from shared.bus.lifecycle import pause
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import CourseCreated
 from shared.local.nats_server import NatsServer
@@ -34,7 +35,7 @@ class Ledger:
                 try:
                     await store.publish(event)
                 except Exception:  # the server is away: this one is not acknowledged, try the next
-                    await asyncio.sleep(0.05)
+                    await pause(self.stop, 0.05)  # back off, but stop at once when told
                     continue
                 self.acknowledged.append(event.event_id)
                 n += 1

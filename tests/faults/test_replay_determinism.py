@@ -12,18 +12,14 @@ from tests.conftest import running_gateway
 from tests.flows import ALICE, new_course, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
 from tests.integration.test_projector import dump
-from tests.processes import Process
+from tests.processes import stage_services
 
-SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
 
 
 @pytest.fixture
 def services(nats_server):
-    env = {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true"}
-    running = [Process(["-m", f"services.{name}.main"], env) for name in SERVICES]
-    yield running
-    for service in running:
-        service.interrupt()
+    with stage_services(nats_server.url) as running:
+        yield running
 
 
 def digest(tables: dict) -> dict[str, str]:

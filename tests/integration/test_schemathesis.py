@@ -4,7 +4,6 @@ with a valid token and a real course; none may get a 5xx."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import httpx
 import pytest

@@ -1,15 +1,13 @@
 """One pipeline run for the whole package: every test reads what it left behind."""
 from __future__ import annotations
 
-import uuid
 from types import SimpleNamespace
 
-import asyncpg
 import httpx
 import nats
 import pytest
 
-from tests.conftest import _with_database
+from tests.conftest import fresh_database
 from tests.gitrepos import COURSE_REPO, make_repo
 from tests.llm_fixtures import TEST_API_KEY
 from tests.llm_server import FakeAnthropicServer
@@ -22,13 +20,7 @@ STREAM = "COURSES"
 
 @pytest.fixture(scope="package")
 async def private_database(postgres_server):
-    name = f"obs_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(postgres_server)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return _with_database(postgres_server, name)
+    return await fresh_database(postgres_server, "obs")
 
 
 @pytest.fixture(scope="package")

@@ -11,7 +11,8 @@ from shared.analysis.models import Complexity, DocType
 from shared.pathways.engine import plan_pathways
 from shared.pathways.graph import PrerequisiteGraph
 from shared.pathways.models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from shared.pathways.validation import repair_order, validate_plan
+from shared.pathways.repair import repair_order
+from shared.pathways.validation import validate_plan
 
 TARGET = 45
 

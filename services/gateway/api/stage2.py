@@ -12,7 +12,6 @@ from shared.analysis.models import Complexity, DocType
 
 from ..domain import stage1, stage2
 from .deps import ContainerDep, Offset, PrincipalDep
-from ..status_reader import stage2_overview
 from .stage1 import NOT_FOUND, CourseId, as_status, started, visible_course
 
 router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
@@ -34,7 +33,7 @@ async def analyze_documents(course_id: CourseId, body: AnalyzeDocuments, c: Cont
 
 @router.get("/{course_id}/stage2/status")
 async def stage2_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    overview = await stage2_overview(c.pool, c.settings.read_schema, course_id)
+    overview = await c.stages.stage2_overview(course_id)
     if overview is None or not (who.is_admin or overview.owner == who.user_id):
         raise HTTPException(404, NOT_FOUND)
     return {**as_status(overview.task), "inputs": overview.inputs, "result": overview.result}
