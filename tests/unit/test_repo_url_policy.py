@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.repos.policy import RepoUrlRejected, check_repo_url, repo_name
+from shared.repos.policy import PinnedHost, RepoUrlRejected, check_repo_url, repo_name, vet_repo_url
 
 PUBLIC_IP = "140.82.112.3"
 
@@ -172,3 +172,37 @@ def test_a_malformed_port_is_refused():
                                        ("file:///tmp/x/docs-repo/", "docs-repo")])
 def test_repo_name_is_the_last_path_component_without_dot_git(url, name):
     assert repo_name(url) == name
+
+
+@pytest.mark.parametrize("url", ["https://gitlab.example.org/a/b.git?private_token=glpat-s3cr3t",
+                                 "https://github.com/a/b.git?access_token=s3cr3t",
+                                 "https://github.com/a/b.git?token=s3cr3t",
+                                 "https://github.com/a/b.git?s3cr3t",
+                                 "https://github.com/a/b.git?",
+                                 "ssh://git@github.com/a/b.git?token=s3cr3t"])
+def test_a_query_string_is_refused_like_credentials_without_being_repeated(url):
+    message = rejected(url)
+    assert "query string" in message and "token field" in message
+    assert "s3cr3t" not in message
+
+
+def test_the_checked_addresses_travel_with_the_url_as_its_pin():
+    vetted = vet_repo_url("https://git.example.org:8443/a/b.git", False, resolves_to(PUBLIC_IP, "2606:50c0::1"))
+    assert vetted.url == "https://git.example.org:8443/a/b.git"
+    assert vetted.pin == PinnedHost("git.example.org", 8443, (PUBLIC_IP, "2606:50c0::1"))
+    assert vet_repo_url("git@github.com:a/b.git", False, resolves_to(PUBLIC_IP)).pin == \
+        PinnedHost("github.com", 22, (PUBLIC_IP,))
+    assert vet_repo_url("https://github.com/a", False, resolves_to(PUBLIC_IP)).pin.port == 443
+
+
+def test_an_ip_literal_or_a_local_path_has_nothing_to_pin(tmp_path):
+    assert vet_repo_url(f"https://{PUBLIC_IP}/a/b.git", False, must_not_resolve).pin is None
+    assert vet_repo_url(str(tmp_path), True, must_not_resolve).pin is None
+
+
+def test_loopback_is_accepted_only_where_local_repositories_are():
+    assert "loopback" in rejected("https://127.0.0.1:8443/x.git")
+    assert "loopback" in rejected("https://localhost/x.git", resolve=resolves_to("127.0.0.1"))
+    assert check_repo_url("https://127.0.0.1:8443/x.git", True, must_not_resolve) == "https://127.0.0.1:8443/x.git"
+    assert "private" in rejected("https://10.0.0.1/x.git", allow_local=True)
+    assert "link-local" in rejected("https://169.254.169.254/x", allow_local=True)
