@@ -3,6 +3,7 @@ that succeeded, its snapshot, and the folders the user selected on it. Pure; use
 to decide commands and by the stage services to rebuild their input."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -37,14 +38,34 @@ class ScanResult:
         return [f.path for f in sorted(indexed, key=lambda f: (f.navigation_index, f.path))]
 
 
-def in_folder(path: str, folder: str) -> bool:
-    return folder == ROOT or path.startswith(folder.rstrip("/") + "/")
+class FolderSet:
+    """Selected folders, answering "is this path inside one of them (at any depth)?" in
+    O(log folders) per path, so checking every document against a selection is linear, not
+    documents × folders (5,000 × 20,000 blocked the gateway's event loop for ~37 s).
+
+    The folders are kept as sorted "<folder>/" prefixes with those inside another one dropped.
+    In such a prefix-free sorted list, the only candidate for a path is the greatest prefix not
+    after it: a kept prefix lying between a prefix P of the path and the path itself would start
+    with P, and would have been dropped."""
+
+    def __init__(self, folders: Iterable[str]) -> None:
+        folders = set(folders)
+        self._everything = ROOT in folders
+        self._prefixes: list[str] = []
+        for prefix in sorted(folder.rstrip("/") + "/" for folder in folders if folder != ROOT):
+            if not (self._prefixes and prefix.startswith(self._prefixes[-1])):
+                self._prefixes.append(prefix)
+
+    def holds(self, path: str) -> bool:
+        if self._everything:
+            return True
+        at = bisect_right(self._prefixes, path)
+        return at > 0 and path.startswith(self._prefixes[at - 1])
 
 
 def documents_in(files: Iterable[DiscoveredFile], folders: Iterable[str], overview: str | None) -> list[str]:
-    folders = list(folders)
-    chosen = [f for f in files if f.is_documentation
-              and (f.path == overview or any(in_folder(f.path, folder) for folder in folders))]
+    selection = FolderSet(folders)
+    chosen = [f for f in files if f.is_documentation and (f.path == overview or selection.holds(f.path))]
     chosen.sort(key=lambda f: (f.navigation_index is None, f.navigation_index or 0, f.path))
     return [f.path for f in chosen]
 

@@ -42,7 +42,8 @@ class AnalyzeRepository(BaseModel):
 
 class Selection(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    selected_folders: list[Annotated[CleanText, Field(min_length=1, max_length=1024)]] = Field(min_length=1, max_length=5000)
+    selected_folders: list[Annotated[CleanText, Field(min_length=1, max_length=1024)]] = Field(
+        min_length=1, max_length=stage1.MAX_SELECTED_FOLDERS)
     overview_document: CleanText | None = Field(default=None, min_length=1, max_length=1024)
 
 

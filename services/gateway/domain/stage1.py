@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from shared.events import Event
 from shared.events.catalogue import FoldersSelected, RepoCloneRequested, StageCancelled, StageFailed
-from shared.selection import in_folder
+from shared.selection import FolderSet
 from shared.stages import CANCELLED, FAILURE, SUCCESS
 
 from .course import CourseNotFound, CourseState
 
 STAGE = "stage1"
+# Folders one selection may name: a parent folder covers its subfolders, so more is never needed
+# for a real tree, and the bound keeps one request's validation small.
+MAX_SELECTED_FOLDERS = 5000
 
 
 class StageConflict(RuntimeError):
@@ -78,6 +81,9 @@ def select_folders(state: CourseState, user_id: str, is_admin: bool, folders: li
     run = state.runs.get(STAGE)
     if run is None or run.status != SUCCESS:
         raise StageConflict("stage 1 has not succeeded yet; select folders once the repository is scanned")
+    if len(folders) > MAX_SELECTED_FOLDERS:
+        raise InvalidSelection(f"selected_folders: {len(folders)} folders given, at most {MAX_SELECTED_FOLDERS} "
+                               "may be selected at once; select their parent folders instead")
     for folder in folders:
         _check_path(folder, "selected_folders")
         if folder not in known_folders:
@@ -87,7 +93,7 @@ def select_folders(state: CourseState, user_id: str, is_admin: bool, folders: li
         if overview not in documents:
             raise InvalidSelection(f"overview_document: {overview!r} is not a documentation file "
                                    "of the repository")
-    if overview is None and not any(in_folder(d, f) for d in documents for f in folders):
+    if overview is None and not any(map(FolderSet(folders).holds, documents)):
         raise InvalidSelection("selected_folders: the selected folders hold no documentation files; "
                                "choose folders that contain documents")
     return FoldersSelected(course_id=state.course_id, actor=user_id,
