@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--from-seq", type=int, metavar="N",
                         help="instead of a rebuild, apply the log again from stream sequence N "
                              "into the live tables (after a projection fix for later events)")
+    commands.add_parser("secrets-key", help="print a new key pair for sealing repository tokens "
+                                            "(SECRETS_KEY for repo_clone, SECRETS_PUBLIC_KEY for the gateway)")
     schemas = commands.add_parser("schemas", help="export the JSON Schema of every event")
     schemas.add_argument("--out", type=Path, default=Path("shared/events/schemas"))
     _operator_commands(commands)
@@ -76,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         from .launcher import development_secret
 
         print(development_token(development_secret(), _token_user(parser, args)))
+        return 0
+    if args.command == "secrets-key":
+        from shared.sealing import new_private_key, public_key_of
+
+        private = new_private_key()
+        print(f"SECRETS_KEY={private}\nSECRETS_PUBLIC_KEY={public_key_of(private)}")
         return 0
     if args.command == "replay":
         if args.from_seq is not None and args.from_seq < 1:

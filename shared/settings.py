@@ -1,18 +1,21 @@
 """Settings shared by every service; each service subclasses ServiceSettings with its own."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.bus.connection import inbox_prefix, server_urls
 from shared.bus.provisioning import StreamSpec
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "password", "dev", "test"}
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    # Errors never echo the input: it may hold a key, a token or a password.
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     nats_url: str = "nats://127.0.0.1:4222"
@@ -34,8 +37,11 @@ class ServiceSettings(BaseSettings):
     @field_validator("nats_url")
     @classmethod
     def _nats_scheme(cls, value: str) -> str:
-        if not value.startswith(("nats://", "tls://", "ws://", "wss://")):
-            raise ValueError("NATS_URL must start with nats://, tls://, ws:// or wss://")
+        # One server, or the nodes of a cluster separated by commas, all as the same user.
+        for url in server_urls(value):
+            if not url.startswith(("nats://", "tls://", "ws://", "wss://")):
+                raise ValueError("each server in NATS_URL must start with nats://, tls://, ws:// or wss://")
+        inbox_prefix(value)
         return value
 
     @property
@@ -48,6 +54,21 @@ class ServiceSettings(BaseSettings):
             duplicate_window_seconds=self.duplicate_window_seconds,
             artefact_bucket=self.artefact_bucket, secret_bucket=self.secret_bucket,
         )
+
+
+def refuse_missing_key(name: str, value: str | None, environment: str, development_value: str,
+                       check: Callable[[str, str], str]) -> None:
+    """A key setting: well-formed when given; in production required, and never the development
+    key every checkout shares (development and test fall back to it, so a laptop and the test
+    suite need no key)."""
+    if value is not None:
+        check(value, name)
+    if environment != "production":
+        return
+    if value is None:
+        raise ValueError(f"{name} is required in production (`coursegen secrets-key` makes a key pair)")
+    if value.strip() == development_value:
+        raise ValueError(f"{name} is the development key every checkout shares; set a real one")
 
 
 def refuse_placeholder(name: str, value: str | None, environment: str) -> None:

@@ -62,7 +62,7 @@ async def start(settings: GatewaySettings) -> Container:
     store = EventStore(js, settings.stream_name)
     projector = Projector(js, pool, settings.read_schema, settings.stream_name)
     artefacts = ArtefactStore(js, settings.artefact_bucket)
-    secrets = SecretStore(js, settings.secret_bucket)
+    secrets = SecretStore(js, settings.secret_bucket, sealer=settings.sealer())
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
         reader=CourseReader(pool, settings.read_schema),

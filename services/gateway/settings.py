@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from shared.settings import ServiceSettings, refuse_placeholder
+from shared.sealing import DEVELOPMENT_PUBLIC_KEY, Sealer, check_public_key
+from shared.settings import ServiceSettings, refuse_missing_key, refuse_placeholder
 
 
 class GatewaySettings(ServiceSettings):
@@ -14,6 +15,9 @@ class GatewaySettings(ServiceSettings):
     jwt_jwks_url: str | None = None
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    # The public half of repo_clone's SECRETS_KEY: private-repository tokens are sealed to it before
+    # they reach the KV (shared/sealing.py), so the gateway can store them but never read them back.
+    secrets_public_key: str | None = None
     admin_users: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     projection_wait_seconds: float = Field(default=5.0, gt=0)
@@ -23,6 +27,18 @@ class GatewaySettings(ServiceSettings):
     # A stage that started and says nothing for this long is failed with a timeout (0: never).
     stage_timeout_seconds: float = Field(default=1800.0, ge=0)
     watchdog_interval_seconds: float = Field(default=15.0, gt=0)
+    # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
+    # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
+    service_health_urls: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _sealing_key_is_configured(self) -> "GatewaySettings":
+        refuse_missing_key("SECRETS_PUBLIC_KEY", self.secrets_public_key, self.environment,
+                           DEVELOPMENT_PUBLIC_KEY, check_public_key)
+        return self
+
+    def sealer(self) -> Sealer:
+        return Sealer(self.secrets_public_key or DEVELOPMENT_PUBLIC_KEY)
 
     @model_validator(mode="after")
     def _auth_is_configured(self) -> "GatewaySettings":

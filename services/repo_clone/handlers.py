@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
 from shared.bus.secrets import SecretStore
+from shared.sealing import SecretUnreadable
 from shared.events.catalogue import (
     RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
 )
@@ -42,7 +43,14 @@ class Background:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-USER_ERRORS = (RepoUrlRejected, cloner.CloneFailed, scanner.ScanLimitExceeded, InvalidGlob)
+
+
+class TokenUnavailable(Exception):
+    """The request names a token that is no longer in the KV (used by an earlier run, or expired)."""
+
+
+USER_ERRORS = (RepoUrlRejected, cloner.CloneFailed, scanner.ScanLimitExceeded, InvalidGlob,
+               TokenUnavailable, SecretUnreadable)
 
 
 class CloneStage:
@@ -61,17 +69,39 @@ class CloneStage:
         except USER_ERRORS as exc:
             await self._emit(request, StageFailed, "failed", stage=STAGE,
                              task_id=request.payload.task_id, error_message=str(exc))
+        await self._forget_token(request)
 
     async def give_up(self, request: RepoCloneRequested, reason: str) -> None:
         """The last delivery failed on something unexpected: fail the stage rather than leave it
         STARTED, so the user sees why and can retry."""
         await self._emit(request, StageFailed, "failed", stage=STAGE, task_id=request.payload.task_id,
                          error_message=f"stage 1 could not complete ({reason[:3000]}); retry the stage")
+        await self._forget_token(request)
+
+    async def _token(self, token_ref: str | None) -> str | None:
+        if not token_ref:
+            return None
+        token = await self._secrets.take(token_ref)
+        if token is None:
+            raise TokenUnavailable(
+                "the repository token is no longer available (it is removed once a clone has used it, "
+                "and after 15 minutes): start stage 1 again and give the token")
+        return token
+
+    async def _forget_token(self, request: RepoCloneRequested) -> None:
+        """This run is over (announced, failed for good or given up): its token goes now, not at
+        the KV's TTL. A crash before this point leaves it for the redelivery that needs it."""
+        if not request.payload.token_ref:
+            return
+        try:
+            await self._secrets.discard(request.payload.token_ref)
+        except Exception as exc:  # noqa: BLE001 - the store: the TTL still removes the entry
+            log.warning("could not remove the repository token of %s now (%s)", request.course_id, exc)
 
     async def _run(self, request: RepoCloneRequested) -> None:
         p = request.payload
         url = await asyncio.to_thread(check_repo_url, p.repo_url, self._settings.allow_local_repos)
-        token = await self._secrets.take(p.token_ref) if p.token_ref else None
+        token = await self._token(p.token_ref)
         commit = await asyncio.to_thread(cloner.resolve_commit, url, p.ref, token)
         key = snapshot_key(url, commit, p.include, p.exclude) if commit else None
         stored = await self._snapshots.manifest(key) if key else None
@@ -138,5 +168,5 @@ async def make_handler(js: JetStreamContext, settings: RepoCloneSettings | None 
     sweep_abandoned(work_root(settings.work_dir))
     stage = CloneStage(EventStore(js, settings.stream_name),
                        SnapshotStore(js, settings.snapshot_bucket, settings.stream_replicas),
-                       SecretStore(js, settings.secret_bucket), settings)
+                       SecretStore(js, settings.secret_bucket, opener=settings.opener()), settings)
     return StageWork(stage.handle, stage.give_up)

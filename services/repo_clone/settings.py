@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 
-from shared.settings import ServiceSettings
+from shared.sealing import DEVELOPMENT_PRIVATE_KEY, Opener, check_private_key
+from shared.bus.provisioning import StreamSpec
+from shared.settings import ServiceSettings, refuse_missing_key
 
 
 class RepoCloneSettings(ServiceSettings):
@@ -13,5 +15,28 @@ class RepoCloneSettings(ServiceSettings):
     max_file_bytes: int = Field(default=2_000_000, ge=1)
     clone_timeout_seconds: float = Field(default=300.0, gt=0)
     sparse_threshold_files: int = Field(default=20_000, ge=1)
-    snapshot_bucket: str = "repo-snapshots"
+    snapshot_bucket: str = StreamSpec.snapshot_bucket
     work_dir: str | None = None  # where checkouts are made; the system temp folder by default
+    # Opens the private-repository tokens the gateway sealed to this key's public half
+    # (SECRETS_PUBLIC_KEY there). During a rotation the previous key still opens what was sealed to
+    # it; entries live at most the KV's TTL, after which SECRETS_KEY_PREVIOUS can go.
+    secrets_key: SecretStr | None = None
+    secrets_key_previous: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _opening_keys_are_configured(self) -> "RepoCloneSettings":
+        refuse_missing_key("SECRETS_KEY", self._key(self.secrets_key), self.environment,
+                           DEVELOPMENT_PRIVATE_KEY, check_private_key)
+        if self.secrets_key_previous is not None:
+            check_private_key(self.secrets_key_previous.get_secret_value(), "SECRETS_KEY_PREVIOUS")
+        return self
+
+    @staticmethod
+    def _key(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    def opener(self) -> Opener:
+        keys = [self._key(self.secrets_key) or DEVELOPMENT_PRIVATE_KEY]
+        if self.secrets_key_previous is not None:
+            keys.append(self.secrets_key_previous.get_secret_value())
+        return Opener(keys)

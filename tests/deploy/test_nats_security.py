@@ -18,6 +18,7 @@ from shared.bus.deadletters import STREAM as DEADLETTERS, DeadLetters
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.bus.secrets import SecretStore
+from shared.sealing import DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY, Opener, Sealer
 from shared.events import subject_of_type
 from shared.events.catalogue import (
     CATALOGUE, CourseCreated, CourseCreatedPayload, RepoCloned, RepoCloneRequested, RepoCloneRequestedPayload,
@@ -165,7 +166,7 @@ async def test_the_real_jetstream_work_of_each_user_goes_through(secured):
         course = "c-real-work"
         created = CourseCreated(course_id=course, actor="alice", payload=CourseCreatedPayload(owner_id="alice", title="T"))
         appended = await EventStore(gateway_js).append(created, 0)
-        token = await SecretStore(gateway_js).keep(course, "ghp_secret")
+        token = await SecretStore(gateway_js, sealer=Sealer(DEVELOPMENT_PUBLIC_KEY)).keep(course, "ghp_secret")
         request = RepoCloneRequested(course_id=course, actor="alice", payload=RepoCloneRequestedPayload(
             task_id="t1", repo_url="https://example.com/r.git", token_ref=token))
         await EventStore(gateway_js).append(request, appended.stream_seq)
@@ -173,7 +174,7 @@ async def test_the_real_jetstream_work_of_each_user_goes_through(secured):
         [message] = await consumer.fetch(1, timeout=5)
         assert message.subject == f"course.{course}.RepoCloneRequested"
         await message.in_progress()
-        assert await SecretStore(clone_js).take(token) == "ghp_secret"
+        assert await SecretStore(clone_js, opener=Opener([DEVELOPMENT_PRIVATE_KEY])).take(token) == "ghp_secret"
         store = EventStore(clone_js)
         await store.publish(request.reacting(StageStarted, "started", actor="repo_clone", stage="stage1", task_id="t1"))
         snapshots = await clone_js.create_object_store("repo-snapshots")

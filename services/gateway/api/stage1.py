@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from shared.text import CleanText, clean_text
 
-from shared.repos.globs import glob_regex
+from shared.repos.globs import compile_glob
 from shared.repos.policy import RepoUrlRejected, check_repo_url
 
 from ..commands import Outcome
@@ -19,6 +20,7 @@ from ..domain.tree import all_folders, nested
 from .deps import ContainerDep, Offset, PrincipalDep
 from .projects import NOT_FOUND
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/courses", tags=["stage 1: repository"])
 CourseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Glob = Annotated[CleanText, Field(min_length=1, max_length=256)]
@@ -36,7 +38,7 @@ class AnalyzeRepository(BaseModel):
     @classmethod
     def _globs_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
-            glob_regex(pattern)  # raises InvalidGlob (a ValueError) naming the pattern
+            compile_glob(pattern)  # raises InvalidGlob (a ValueError) naming the pattern
         return patterns
 
 
@@ -132,7 +134,17 @@ async def cancel_stage1(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(
         course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage1"))
+    await forget_tokens(c, course_id)
     return {"status": "cancelled", "stream_seq": outcome.stream_seq}
+
+
+async def forget_tokens(c: ContainerDep, course_id: str) -> None:
+    """A cancelled clone will not use its repository token: it goes now rather than at the KV's
+    TTL. The cancel itself has happened; a store that fails here leaves the TTL to do it."""
+    try:
+        await c.secrets.purge_course(course_id)
+    except Exception as exc:  # noqa: BLE001 - any store failure: the TTL still removes the entry
+        log.warning("could not remove the repository tokens of cancelled course %s now (%s)", course_id, exc)
 
 
 @router.post("/{course_id}/stage1/retry", status_code=202)
