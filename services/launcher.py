@@ -1,8 +1,11 @@
 """`coursegen run`: the whole system on one machine with no configuration (DESIGN §7).
 Starts what is missing (nats-server, embedded PostgreSQL), then the gateway and every stage
-service as separate processes; Ctrl-C stops all of it."""
+service as separate processes, and supervises them: a service that exits is started again with
+backoff (services/supervisor.py), a crash loop is reported with its last log lines and given up
+on, and only Ctrl-C (or SIGTERM) stops the system. One `coursegen run` per data folder."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -10,17 +13,23 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
 from shared.local.nats_server import NatsServer
 from shared.local.ports import free_port
+from shared.sealing import new_private_key, public_key_of
 from shared.local.postgres import EmbeddedPostgres
 
 from .gateway.auth import development_token
+from .supervisor import GiveUp, RestartPolicy, RestartTracker
 
 STAGE_SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
+LOG_TAIL_LINES = 20
+TICK_SECONDS = 0.2
 
 
 def data_dir() -> Path:
@@ -36,6 +45,19 @@ def development_secret() -> str:
     path = data_dir() / "jwt-secret"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def development_secrets_key() -> str:
+    """SECRETS_KEY if set, else a private key kept in the data folder across runs, so a token
+    sealed before a restart still opens after it. Only repo_clone gets it; the gateway gets its
+    public half."""
+    if os.environ.get("SECRETS_KEY"):
+        return os.environ["SECRETS_KEY"]
+    path = data_dir() / "secrets-key"
+    if not path.exists():
+        path.write_text(new_private_key())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -57,28 +79,117 @@ def _gateway_port() -> int:
 
 
 def _metrics_ports() -> dict[str, int]:
-    """Each stage service's own port for /metrics and /health, so none collide on one machine."""
+    """Each stage service's own port for /metrics and /health, so none collide on one machine.
+    Chosen once: a restarted service gets the same one, so the URLs the gateway probes stay right."""
     return {name: free_port() for name in STAGE_SERVICES}
 
 
-def _spawn(module: str, env: dict[str, str], logs: Path) -> subprocess.Popen:
-    log = open(logs / f"{module.split('.')[1]}.log", "ab")
-    return subprocess.Popen([sys.executable, "-m", module], env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+def _lock_data_dir(root: Path) -> IO | None:
+    """An exclusive lock on the data folder for as long as this process lives (the kernel drops it
+    when the process dies, however it dies); None if another `coursegen run` holds it."""
+    handle = open(root / "coursegen.lock", "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
 
 
-def _wait_ready(url: str, processes: list[subprocess.Popen], timeout: float = 60.0) -> None:
+def _running_url(root: Path) -> str | None:
+    try:
+        return json.loads((root / "runtime.json").read_text()).get("gateway_url")
+    except (OSError, ValueError, AttributeError):
+        return None  # the other run is still starting (or wrote nothing readable)
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> list[str]:
+    """The last `lines` lines of a service's log (read from its end: logs grow across runs)."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 64 * 1024))
+            return log.read().decode("utf-8", "replace").splitlines()[-lines:]
+    except OSError:
+        return []
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Service:
+    """One supervised process: how to start it, and its restart history."""
+    name: str
+    env: dict[str, str]
+    logs: Path
+    tracker: RestartTracker
+    popen: subprocess.Popen | None = None
+    restart_at: float | None = None  # when a restart is due (monotonic clock), while it waits
+    started: int = field(default=0)   # how many times it was started
+
+    @property
+    def log(self) -> Path:
+        return self.logs / f"{self.name}.log"
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:  # the child keeps its own descriptor
+            self.popen = subprocess.Popen([sys.executable, "-m", f"services.{self.name}.main"], env=self.env,
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.restart_at, self.started = None, self.started + 1
+
+    def check(self, now: float) -> None:
+        """Notices an exit (decides a restart or gives up) and starts the service when it is due."""
+        if self.popen is not None and self.popen.poll() is not None:
+            reason, self.popen = _exit_reason(self.popen.returncode), None
+            decision = self.tracker.exited(now)
+            if isinstance(decision, GiveUp):
+                tail = "\n".join(f"    {line}" for line in log_tail(self.log)) or "    (the log is empty)"
+                _say(f"service {self.name} stopped ({reason}): {decision.reason}. The others keep running; "
+                     f"restart coursegen after fixing it. Last lines of {self.log}:\n{tail}")
+            else:
+                _say(f"service {self.name} stopped ({reason}); restarting it in {decision.delay:g}s "
+                     f"(restart {decision.attempt} within {self.tracker.policy.window:g}s)")
+                self.restart_at = now + decision.delay
+        elif self.popen is None and self.restart_at is not None and now >= self.restart_at:
+            self.start()
+            _say(f"service {self.name} restarted (pid {self.popen.pid})")
+
+    @property
+    def gave_up(self) -> bool:
+        return self.tracker.given_up
+
+
+def _gateway_ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/ready", timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _start_up(url: str, services: list[Service], timeout: float = 90.0) -> None:
+    """Supervises while waiting for the gateway's first /ready (a stage service may crash-loop
+    meanwhile: that is reported, and the system still comes up)."""
+    gateway = services[0]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in processes):
-            raise RuntimeError("a service exited during start-up; see the logs in .data/logs/")
-        try:
-            if httpx.get(f"{url}/ready", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the gateway was not ready within {timeout}s; see .data/logs/gateway.log")
+        for service in services:
+            service.check(time.monotonic())
+        if gateway.gave_up:
+            raise RuntimeError(f"the gateway could not start; see {gateway.log}")
+        if gateway.popen is not None and _gateway_ready(url):
+            return
+        time.sleep(TICK_SECONDS)
+    raise RuntimeError(f"the gateway was not ready within {timeout}s; see {gateway.log}")
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -99,10 +210,19 @@ def _interrupt(signum, frame) -> None:
 
 def run() -> int:
     root = data_dir()
+    lock = _lock_data_dir(root)
+    if lock is None:
+        # Refuse before touching anything: two runs on one folder would share (and corrupt) its
+        # NATS store and PostgreSQL cluster, and the second's exit would delete the first's runtime.json.
+        url = _running_url(root)
+        where = f"at {url}" if url else "(still starting)"
+        _say(f"coursegen is already running {where} with the data folder {root}; stop it first, "
+             f"or set COURSEGEN_DATA_DIR to another folder")
+        return 1
     logs = root / "logs"
     logs.mkdir(exist_ok=True)
     nats = postgres = None
-    processes: list[subprocess.Popen] = []
+    services: list[Service] = []
     # Ctrl-C and SIGTERM both stop everything, even when started from a shell that ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -117,36 +237,46 @@ def run() -> int:
             database_url = postgres.url()
         port = _gateway_port()
         secret = development_secret()
-        env = {**os.environ, "NATS_URL": nats_url, "DATABASE_URL": database_url, "PORT": str(port),
+        sealing_key = development_secrets_key()
+        ports = _metrics_ports()
+        metrics = {name: f"http://127.0.0.1:{p}" for name, p in ports.items()}
+        env = {**{k: v for k, v in os.environ.items() if k != "SECRETS_KEY"}, "NATS_URL": nats_url,
+               "SECRETS_PUBLIC_KEY": public_key_of(sealing_key), "DATABASE_URL": database_url, "PORT": str(port),
                "JWT_SECRET": secret, "ALLOW_LOCAL_REPOS": os.environ.get("ALLOW_LOCAL_REPOS", "true"),
                # On a developer's machine the development user is also the operator.
                "ADMIN_USERS": os.environ.get("ADMIN_USERS", '["dev"]')}
-        ports = _metrics_ports()
-        metrics = {name: f"http://127.0.0.1:{p}" for name, p in ports.items()}
+        # The gateway's /ready (and so the web UI) reports a stage service that is down.
+        gateway_env = {**env, "SERVICE_HEALTH_URLS": json.dumps({n: f"{u}/health" for n, u in metrics.items()})}
         runtime_file().write_text(json.dumps({"nats_url": nats_url, "database_url": database_url,
                                               "gateway_url": f"http://127.0.0.1:{port}",
                                               "metrics_urls": metrics}))
-        processes.append(_spawn("services.gateway.main", env, logs))
-        processes += [_spawn(f"services.{name}.main", {**env, "METRICS_PORT": str(ports[name])}, logs)
-                      for name in STAGE_SERVICES]
+        policy = RestartPolicy()
+        services = [Service("gateway", gateway_env, logs, RestartTracker(policy))]
+        only_repo_clone = {"repo_clone": {"SECRETS_KEY": sealing_key}}  # the one service that opens tokens
+        services += [Service(name, {**env, "METRICS_PORT": str(ports[name]), **only_repo_clone.get(name, {})},
+                             logs, RestartTracker(policy))
+                     for name in STAGE_SERVICES]
+        for service in services:
+            service.start()
         url = f"http://127.0.0.1:{port}"
-        _wait_ready(url, processes)
+        _start_up(url, services)
         print(f"coursegen is running at {url}  (open it in a browser; API docs: {url}/docs; logs: {logs})")
         print("Metrics: " + "  ".join(f"{name} {u}/metrics" for name, u in {"gateway": url, **metrics}.items()))
         print("Development token for user 'dev' (send as 'Authorization: Bearer <token>'):")
         print(development_token(secret, "dev"), flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-        print("a service stopped unexpectedly; see the logs in", logs, file=sys.stderr)
-        return 1
+        while True:
+            for service in services:
+                service.check(time.monotonic())
+            time.sleep(TICK_SECONDS)
     except KeyboardInterrupt:
         print("\nstopping coursegen ...", flush=True)
         return 0
     finally:
-        _stop(processes)
+        _stop([s.popen for s in services if s.popen is not None])
         if nats:
             nats.stop()
         if postgres:
             postgres.stop()
         runtime_file().unlink(missing_ok=True)
+        lock.close()

@@ -2,6 +2,7 @@
 // place, sign-in first when there is no token, and back to sign-in whenever a token is refused.
 
 import {onUnauthorized, session} from "./api.js";
+import {watchServices} from "./service_status.js";
 import {courseView} from "./views/course.js";
 import {coursesView} from "./views/courses.js";
 import {signInView} from "./views/signin.js";
@@ -69,3 +70,4 @@ document.querySelector(".skip-link")?.addEventListener("click", (event) => {
 
 window.addEventListener("hashchange", route);
 route();
+watchServices(document.getElementById("service-status"));
