@@ -27,7 +27,11 @@ TEST_HOST_NAME = "git.coursegen.test"
 
 
 def write_certificate(folder: Path, names: tuple[str, ...] = ("localhost", TEST_HOST_NAME)) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and `names`; returns (certificate, key) files."""
+    """A self-signed certificate for 127.0.0.1 and `names`; returns (certificate, key) files.
+    One already in `folder` is kept, so servers sharing a folder share the certificate."""
+    cert_file, key_file = folder / "server.crt", folder / "server.key"
+    if cert_file.exists() and key_file.exists():
+        return cert_file, key_file
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "coursegen test git server")])
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -41,7 +45,6 @@ def write_certificate(folder: Path, names: tuple[str, ...] = ("localhost", TEST_
         .sign(key, hashes.SHA256())
     )
     folder.mkdir(parents=True, exist_ok=True)
-    cert_file, key_file = folder / "server.crt", folder / "server.key"
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))

@@ -5,6 +5,12 @@ The URL has already been vetted by the URL policy; this module only decides *how
 
 Secrets: a token reaches git only as an HTTP header in the child's environment
 (`GIT_CONFIG_*`), never in argv, a URL, the repository's config or an error message.
+
+Where git connects: only to the addresses the URL policy checked (`PinnedHost`: curl's resolve
+list for https, ssh's HostName for ssh), and never on to where a redirect points. A failure reaches
+the user as a classified reason (`FailureReason`), never as git's own words: those could carry
+what a server at the other end said, which turns the service into a probe of other hosts. The
+service log keeps git's (scrubbed) words for the operator.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import ctypes
+import logging
 import os
 import queue
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -26,6 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from shared.repos.policy import PinnedHost
+
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
 
 # Documentation and the files that describe its navigation, at any depth (gitignore-style
@@ -39,9 +50,15 @@ DOC_SPARSE_PATTERNS: tuple[str, ...] = (
 MAX_REPO_BYTES = "MAX_REPO_BYTES"
 CLONE_TIMEOUT_SECONDS = "CLONE_TIMEOUT_SECONDS"
 
-ACCESS_DENIED_MESSAGE = (
-    "repository not found or access denied: check the URL, or give a token for a private repository"
-)
+# What a failed clone tells the user, by reason. None repeats anything the server said.
+NOT_FOUND_MESSAGE = ("repository not found: check the URL (a private repository answers the same way "
+                     "when the token is missing or cannot read it)")
+ACCESS_DENIED_MESSAGE = "access denied: the repository needs a token, or the token given cannot read it"
+TIMEOUT_MESSAGE = "the repository host did not answer in time: check the URL, or try again later"
+REFUSED_MESSAGE = "the repository host refused the connection: check the URL and its port"
+REDIRECT_MESSAGE = ("the repository URL redirects elsewhere and redirects are not followed: "
+                    "give the repository's final URL")
+TLS_MESSAGE = "a secure connection to the repository host failed (its certificate or TLS setup)"
 UNREACHABLE_MESSAGE = "could not reach the repository host: check the URL and that the host is reachable"
 
 PR_SET_PDEATHSIG = 1
@@ -83,12 +100,18 @@ def _limit_message(limit: str, allowed, actual) -> str:
 # Public API
 # --------------------------------------------------------------------------------------------
 
-def resolve_commit(url: str, ref: str | None, token: str | None, timeout: float = 60) -> str | None:
+def resolve_commit(url: str, ref: str | None, token: str | None, timeout: float = 60,
+                   pin: PinnedHost | None = None) -> str | None:
     """The commit `ref` points at on the remote (tags peeled; HEAD when `ref` is None), without
-    cloning; a full sha is returned as is; None when the remote has no such branch or tag."""
+    cloning; None when the remote has no such branch or tag.
+
+    The remote is always asked, with the requester's credentials, so an answer is also a proof
+    that they can read the repository now; it raises CloneFailed (access denied, not found...)
+    when they cannot. A full sha is returned as is, but only once the remote listed its refs to
+    them: None if it showed none (nothing then proves access; the caller has to clone)."""
+    git = _Git(url, token, _Deadline(timeout), pin=pin)
     if ref and _FULL_SHA.fullmatch(ref):
-        return ref.lower()
-    git = _Git(url, token, _Deadline(timeout))
+        return ref.lower() if _remote_refs(git, None) else None
     target = _match_ref(_remote_refs(git, ref), ref)
     return target.sha if target else None
 
@@ -102,12 +125,14 @@ def clone(
     limits: CloneLimits = CloneLimits(),
     on_progress: ProgressCallback | None = None,
     doc_patterns: Sequence[str] = DOC_SPARSE_PATTERNS,
+    pin: PinnedHost | None = None,
 ) -> Checkout:
     """Shallow, blob-less clone of `url` at `ref` (branch, tag, commit; default branch when None)
-    into the empty or missing folder `dest`. On any failure `dest` is left empty."""
+    into the empty or missing folder `dest`, connecting only to `pin`'s addresses when given.
+    On any failure `dest` is left empty."""
     dest = _prepare_destination(Path(dest))
     guard = _SizeGuard(dest, limits.max_repo_bytes)
-    git = _Git(url, token, _Deadline(limits.timeout_seconds), _ProgressReporter(on_progress), guard)
+    git = _Git(url, token, _Deadline(limits.timeout_seconds), _ProgressReporter(on_progress), guard, pin)
     try:
         return _clone_into(git, ref, dest, limits.sparse_threshold_files, doc_patterns)
     except BaseException:
@@ -223,7 +248,7 @@ def _fetch_commit(git: _Git, target: _Target, dest: Path) -> str:
                               "origin", target.sha, cwd=dest, band=_TRANSFER_BAND)
         if attempt.ok:
             return target.sha
-        if _problem_kind(attempt.messages) in ("access", "network"):
+        if classify(attempt.messages, git.url) not in ("ref", "other"):  # no point asking for everything
             raise git.failure("fetch", attempt.messages)
     return _fetch_everything_for(git, target, dest)
 
@@ -292,13 +317,14 @@ class _Git:
     """Runs git commands for one URL under one deadline, reporting progress and guarding size."""
 
     def __init__(self, url: str, token: str | None, deadline: _Deadline,
-                 reporter: _ProgressReporter | None = None, size_guard: _SizeGuard | None = None):
+                 reporter: _ProgressReporter | None = None, size_guard: _SizeGuard | None = None,
+                 pin: PinnedHost | None = None):
         self.url = url
         self.local = _is_local(url)
         self.deadline = deadline
         self.reporter = reporter or _ProgressReporter(None)
         self.size_guard = size_guard or _SizeGuard(None, None)
-        self._env = _git_environment(token, self.local)
+        self._env = git_environment(token, self.local, pin, ssh=_is_ssh(url))
         self._scrub = _Scrubber(token)
 
     def clone_transport_options(self) -> list[str]:
@@ -318,10 +344,10 @@ class _Git:
         return attempt.stdout
 
     def failure(self, step: str, messages: list[str]) -> CloneFailed:
-        tail = self._scrub(" / ".join(messages[-3:]))[-400:]
-        headline = {"access": ACCESS_DENIED_MESSAGE, "network": UNREACHABLE_MESSAGE}.get(
-            _problem_kind(messages), f"git could not {step}")
-        return CloneFailed(f"{headline} (git: {tail})" if tail else headline)
+        """The reason, classified, for the user; git's own words only for the operator's log."""
+        reason = classify(messages, self.url)
+        log.warning("git could not %s (%s): %s", step, reason, self._scrub(" / ".join(messages[-5:]))[-1000:])
+        return CloneFailed(_REASON_MESSAGES.get(reason) or f"git could not {step} (the service log has details)")
 
     def attempt(self, *args: str, cwd: Path | None = None, band=None, stdin: str | None = None) -> _Attempt:
         if self.deadline.remaining() <= 0:
@@ -430,6 +456,10 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def _is_ssh(url: str) -> bool:
+    return url.lower().startswith("ssh://") or not (_is_local(url) or "://" in url)
+
+
 def _is_local(url: str) -> bool:
     if url.startswith("file://"):
         return True
@@ -437,7 +467,10 @@ def _is_local(url: str) -> bool:
     return "://" not in url and not re.match(r"[^/]*:", url)
 
 
-def _git_environment(token: str | None, local: bool) -> dict[str, str]:
+def git_environment(token: str | None, local: bool, pin: PinnedHost | None = None,
+                    ssh: bool = False) -> dict[str, str]:
+    """The environment every git child gets: no prompts, no stored credentials, no redirects,
+    the token as a header, and the checked addresses as the only ones to connect to."""
     env = {k: v for k, v in os.environ.items() if not _INHERITED_ENV_TO_DROP.fullmatch(k)}
     env.update(
         GIT_TERMINAL_PROMPT="0",  # fail instead of waiting for a password nobody will type
@@ -445,17 +478,37 @@ def _git_environment(token: str | None, local: bool) -> dict[str, str]:
         GIT_ALLOW_PROTOCOL="https:ssh:file" if local else "https:ssh",
         GIT_LFS_SKIP_SMUDGE="1",  # large binaries behind LFS are not documentation
     )
-    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    env["GIT_SSH_COMMAND"] = _ssh_command(env.get("GIT_SSH_COMMAND") or "ssh -o BatchMode=yes",
+                                          pin if ssh else None)
     # An empty helper resets the list: the operator's stored credentials must never serve a user.
-    config = [("credential.helper", "")]
+    # A redirect would lead to a host nobody checked.
+    config = [("credential.helper", ""), ("http.followRedirects", "false")]
     if token:
         config.append(("http.extraHeader", _authorization_header(token)))
+    if pin is not None and not ssh:
+        config.append(("http.curloptResolve", curl_resolve_entry(pin)))
     if local:
         config.append(("protocol.file.allow", "always"))
     env["GIT_CONFIG_COUNT"] = str(len(config))
     for index, (key, value) in enumerate(config):
         env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
     return env
+
+
+def curl_resolve_entry(pin: PinnedHost) -> str:
+    """curl's `host:port:address[,address]`: the name keeps serving TLS (SNI, certificate check)
+    while the connection goes to the checked addresses only."""
+    addresses = ",".join(f"[{a}]" if ":" in a else a for a in pin.addresses)
+    return f"{pin.host}:{pin.port}:{addresses}"
+
+
+def _ssh_command(base: str, pin: PinnedHost | None) -> str:
+    """ssh connects to the checked address; the host key is still looked up under the name."""
+    if pin is None:
+        return base
+    alias = pin.host if pin.port == 22 else f"[{pin.host}]:{pin.port}"
+    return (f"{base} -o HostName={shlex.quote(pin.addresses[0])} -o HostKeyAlias={shlex.quote(alias)}"
+            " -o CheckHostIP=no")
 
 
 def _authorization_header(token: str) -> str:
@@ -480,30 +533,44 @@ class _Scrubber:
         return re.sub(r"(?i)(authorization:\s*)\S+(\s+\S+)?", r"\1***", text)
 
 
-_REF_SIGNS = (
-    "not our ref", "unadvertised object", "couldn't find remote ref", "no such remote ref", "not found in upstream",
-)
-_ACCESS_SIGNS = (
-    "repository not found", "authentication failed", "could not read username", "could not read password",
-    "terminal prompts disabled", "permission denied", "access denied", "does not appear to be a git repository",
-    "returned error: 401", "returned error: 403", "returned error: 404", "could not read from remote repository",
-)
-_NETWORK_SIGNS = (
-    "could not resolve host", "could not resolve hostname", "failed to connect", "couldn't connect",
-    "connection refused", "connection timed out", "connection reset", "network is unreachable",
-    "operation timed out", "ssl", "tls", "unable to access",
+# The signs of each reason in git's (and curl's, and ssh's) messages, lower-cased, checked in
+# this order: the first reason with a sign in the messages wins.
+_SIGNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # The server will not give that ref or object; some servers add an access hint to these.
+    ("ref", ("not our ref", "unadvertised object", "couldn't find remote ref", "no such remote ref",
+             "not found in upstream")),
+    ("redirect", ("returned error: 301", "returned error: 302", "returned error: 303",
+                  "returned error: 307", "returned error: 308", "redirection")),
+    ("timeout", ("timed out", "timeout")),
+    ("unreachable", ("could not resolve host", "could not resolve hostname", "network is unreachable",
+                     "no route to host")),
+    ("refused", ("connection refused", "couldn't connect", "failed to connect")),
+    ("not found", ("repository not found", "returned error: 404", "does not appear to be a git repository",
+                   "' not found", "no such repository")),
+    ("access denied", ("authentication failed", "could not read username", "could not read password",
+                       "terminal prompts disabled", "permission denied", "access denied",
+                       "returned error: 401", "returned error: 403", "host key verification failed")),
+    ("tls", ("ssl", "tls", "certificate")),
+    ("unreachable", ("connection reset", "unable to access", "could not read from remote repository")),
 )
 
+_REASON_MESSAGES = {
+    "not found": NOT_FOUND_MESSAGE, "access denied": ACCESS_DENIED_MESSAGE, "timeout": TIMEOUT_MESSAGE,
+    "refused": REFUSED_MESSAGE, "redirect": REDIRECT_MESSAGE, "tls": TLS_MESSAGE,
+    "unreachable": UNREACHABLE_MESSAGE,
+}
 
-def _problem_kind(messages: list[str]) -> str:
-    """"ref" (the server will not give that ref or object), "access", "network" or "other"."""
-    text = " ".join(messages).lower()
-    if any(sign in text for sign in _REF_SIGNS):  # first: some servers add an access hint to these
-        return "ref"
-    if any(sign in text for sign in _ACCESS_SIGNS):
-        return "access"
-    if any(sign in text for sign in _NETWORK_SIGNS):
-        return "network"
+
+def classify(messages: list[str], url: str = "") -> str:
+    """Why git failed: "ref" (the server will not give that ref or object), one of the reasons of
+    `_REASON_MESSAGES`, or "other". The URL is taken out first: its words are the user's."""
+    text = " ".join(messages)
+    if url:
+        text = text.replace(url, "<url>")
+    text = text.lower()
+    for reason, signs in _SIGNS:
+        if any(sign in text for sign in signs):
+            return reason
     return "other"
 
 

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from services.repo_clone.cloner import (
-    ACCESS_DENIED_MESSAGE, CLONE_TIMEOUT_SECONDS, MAX_REPO_BYTES, UNREACHABLE_MESSAGE, CloneFailed,
+    CLONE_TIMEOUT_SECONDS, MAX_REPO_BYTES, NOT_FOUND_MESSAGE, REFUSED_MESSAGE, CloneFailed,
     CloneLimitExceeded, CloneLimits, _parse_progress, clone, resolve_commit,
 )
 
@@ -135,7 +135,7 @@ def test_unknown_ref_is_named(sample, tmp_path, ref):
 def test_missing_repository_says_what_to_do(tmp_path):
     with pytest.raises(CloneFailed) as failure:
         clone(str(tmp_path / "no-such-repo"), None, tmp_path / "dest")
-    assert str(failure.value).startswith(ACCESS_DENIED_MESSAGE)
+    assert str(failure.value) == NOT_FOUND_MESSAGE
 
 
 def test_resolve_commit_without_cloning(sample):
@@ -183,7 +183,7 @@ def test_token_reaches_git_only_as_a_header(git_spy, tmp_path):
         resolve_commit(url, None, token)
 
     for message in (str(failure.value), str(resolve_failure.value)):
-        assert message.startswith(UNREACHABLE_MESSAGE)
+        assert message == REFUSED_MESSAGE
         assert token not in message and encoded not in message
     assert token not in (git_spy / "argv").read_text()
     assert encoded not in (git_spy / "argv").read_text()
