@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -52,35 +53,64 @@ def secured_server(tmp: Path) -> Iterator[tuple[int, dict[str, str]]]:
         _stop(process)
 
 
-@contextlib.contextmanager
-def deployed_cluster(tmp: Path) -> Iterator[tuple[list[int], list[int], dict[str, str]]]:
-    """deploy/nats.conf's three nodes, each in its own folder, on free local ports: the text is
-    the deployed one with only the addresses and the store folder replaced (each replacement
-    must apply). Yields (client ports, monitoring ports, passwords)."""
+@dataclass(frozen=True)
+class DeployedNode:
+    """One node of deploy/nats.conf moved to free local ports, its config written in `folder`."""
+    name: str
+    folder: Path
+    client_port: int
+    monitor_port: int
+
+    @property
+    def store(self) -> Path:
+        return self.folder / "data"
+
+
+def deployed_nodes(tmp: Path) -> list[DeployedNode]:
+    """deploy/nats.conf's three nodes, each in its own folder: the text is the deployed one with
+    only the addresses and the store folder replaced (each replacement must apply)."""
     original = (DEPLOY / "nats.conf").read_text()
     clients, routes, monitors = ([free_port() for _ in range(3)] for _ in range(3))
+    nodes = []
+    for i in range(3):
+        folder = tmp / f"nats-{i + 1}"
+        copy_security_config(folder)
+        text = original
+        replacements = [("listen: 0.0.0.0:4222", f"listen: 127.0.0.1:{clients[i]}"),
+                        ("http: 0.0.0.0:8222", f"http: 127.0.0.1:{monitors[i]}"),
+                        ("listen: 0.0.0.0:6222", f"listen: 127.0.0.1:{routes[i]}"),
+                        ("store_dir: /data", f"store_dir: \"{folder / 'data'}\"")]
+        replacements += [(f"nats-route://nats-{j + 1}:6222", f"nats-route://127.0.0.1:{routes[j]}")
+                         for j in range(3)]
+        for old, new in replacements:
+            assert text.count(old) == 1, f"deploy/nats.conf no longer has {old!r}"
+            text = text.replace(old, new)
+        (folder / "nats.conf").write_text(text)
+        nodes.append(DeployedNode(f"nats-{i + 1}", folder, clients[i], monitors[i]))
+    return nodes
+
+
+def start_deployed_node(node: DeployedNode, environment: dict[str, str]) -> subprocess.Popen:
+    """The node as deployed: through deploy/nats-start.sh, which checks the JetStream key."""
+    env = {**os.environ, **environment, "NATS_NAME": node.name, "NATS_STORE_DIR": str(node.store),
+           "NATS_SERVER_BIN": find_nats_server()}
+    return subprocess.Popen(["sh", str(DEPLOY / "nats-start.sh"), "-c", str(node.folder / "nats.conf")],
+                            env=env, stdout=open(node.folder / "nats-server.log", "ab"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@contextlib.contextmanager
+def deployed_cluster(tmp: Path) -> Iterator[tuple[list[int], list[int], dict[str, str]]]:
+    """deploy/nats.conf's three nodes on free local ports, each started as deployed.
+    Yields (client ports, monitoring ports, passwords)."""
     passwords = nats_passwords()
+    nodes = deployed_nodes(tmp)
     processes = []
     try:
-        for i in range(3):
-            folder = tmp / f"nats-{i + 1}"
-            copy_security_config(folder)
-            text = original
-            replacements = [("listen: 0.0.0.0:4222", f"listen: 127.0.0.1:{clients[i]}"),
-                            ("http: 0.0.0.0:8222", f"http: 127.0.0.1:{monitors[i]}"),
-                            ("listen: 0.0.0.0:6222", f"listen: 127.0.0.1:{routes[i]}"),
-                            ("store_dir: /data", f"store_dir: \"{folder / 'data'}\"")]
-            replacements += [(f"nats-route://nats-{j + 1}:6222", f"nats-route://127.0.0.1:{routes[j]}")
-                             for j in range(3)]
-            for old, new in replacements:
-                assert text.count(old) == 1, f"deploy/nats.conf no longer has {old!r}"
-                text = text.replace(old, new)
-            (folder / "nats.conf").write_text(text)
-            env = {**os.environ, **passwords, "NATS_NAME": f"nats-{i + 1}"}
-            processes.append(_start(folder / "nats.conf", env, folder / "nats-server.log"))
-        for port in clients:
-            wait_for_port(port, 20)
-        yield clients, monitors, passwords
+        processes = [start_deployed_node(node, passwords) for node in nodes]
+        for node in nodes:
+            wait_for_port(node.client_port, 20)
+        yield [n.client_port for n in nodes], [n.monitor_port for n in nodes], passwords
     finally:
         for process in processes:
             _stop(process)
