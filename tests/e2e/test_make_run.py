@@ -13,7 +13,7 @@ import httpx
 import psutil
 
 from shared.local.ports import free_port
-from tests.flows import scanned_and_selected, start, wait_for_stage
+from tests.flows import new_course, scanned_and_selected, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
 from tests.processes import Process, run_cli
 
@@ -45,6 +45,7 @@ async def test_run_serves_crud_and_a_whole_course_then_stops_cleanly_on_ctrl_c(t
             assert (await api.delete(f"/api/projects/{course_id}")).status_code == 200
             assert (await api.get(f"/api/projects/{course_id}")).status_code == 404
             await whole_course(api, headers, tmp_path)
+            await private_repository_token(api, headers, tmp_path, started)
         operator_cli(url, token, tmp_path)
         runtime = json.loads((tmp_path / "data" / "runtime.json").read_text())
         assert runtime["gateway_url"] == url
@@ -73,6 +74,19 @@ async def whole_course(api, headers: dict, tmp_path: Path) -> None:
     assert download.status_code == 200, download.text
     names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
     assert "site/index.html" in names and "markdown/index.md" in names
+
+
+async def private_repository_token(api, headers: dict, tmp_path: Path, processes: list[psutil.Process]) -> None:
+    """A repository token is sealed by the gateway and opened by repo_clone with the key `make run`
+    keeps in the data folder; repo_clone is the one process given the private key."""
+    key_file = tmp_path / "data" / "secrets-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    holders = [" ".join(p.cmdline()) for p in processes if "SECRETS_KEY" in p.environ()]
+    assert len(holders) == 1 and "services.repo_clone.main" in holders[0], holders
+    course_id = await new_course(api, headers)
+    await start(api, course_id, "analyze-repository",
+                {"repo_url": str(tmp_path / "skyline"), "token": "tok-make-run-0123456789"}, headers)
+    assert (await wait_for_stage(api, course_id, "stage1", headers=headers))["status"] == "SUCCESS"
 
 
 def operator_cli(url: str, token: str, tmp_path: Path) -> None:
