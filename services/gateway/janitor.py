@@ -11,6 +11,7 @@ from nats.js.api import AckPolicy, ConsumerConfig
 from shared.bus.artefacts import ArtefactStore
 from shared.bus.lifecycle import pause
 from shared.bus.secrets import SecretStore
+from shared.bus.snapshots import release_course
 from shared.events import PoisonEvent, decode_event, subject_of_type
 from shared.events.catalogue import CourseDeleted
 
@@ -32,7 +33,7 @@ async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStor
                 except TimeoutError:
                     continue
                 for msg in messages:
-                    await _clean(msg, artefacts, secrets)
+                    await _clean(msg, artefacts, secrets, js, stream)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -40,7 +41,7 @@ async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStor
             await pause(stop, 1.0)
 
 
-async def _clean(msg, artefacts: ArtefactStore, secrets: SecretStore) -> None:
+async def _clean(msg, artefacts: ArtefactStore, secrets: SecretStore, js: JetStreamContext, stream: str) -> None:
     try:
         event = decode_event(msg.data)
     except PoisonEvent as exc:
@@ -50,6 +51,8 @@ async def _clean(msg, artefacts: ArtefactStore, secrets: SecretStore) -> None:
     try:
         removed = await artefacts.purge(event.course_id)
         await secrets.purge_course(event.course_id)
+        # Its private repository snapshots too, once no other course of their owner uses them.
+        removed += await release_course(js, stream, event.course_id)
     except Exception as exc:  # transient: the store or the connection; try again later
         log.warning("artefact clean-up of %s failed (%s); will retry", event.course_id, exc)
         await msg.nak(delay=2.0)

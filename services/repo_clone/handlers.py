@@ -23,7 +23,7 @@ from shared.stage_service import LIFECYCLE, is_current
 from . import cloner, scanner
 from .announce import chunks, discovered
 from shared.repos.globs import InvalidGlob
-from shared.repos.policy import RepoUrlRejected, check_repo_url, repo_name
+from shared.repos.policy import RepoUrlRejected, VettedUrl, repo_name, vet_repo_url_async
 from .progress import ProgressReporter
 from .settings import RepoCloneSettings
 from .snapshot import SnapshotStore, pack_documents, snapshot_key
@@ -100,24 +100,30 @@ class CloneStage:
 
     async def _run(self, request: RepoCloneRequested) -> None:
         p = request.payload
-        url = await asyncio.to_thread(check_repo_url, p.repo_url, self._settings.allow_local_repos)
+        vetted = await vet_repo_url_async(p.repo_url, self._settings.allow_local_repos)
+        url = vetted.url
         token = await self._token(p.token_ref)
-        commit = await asyncio.to_thread(cloner.resolve_commit, url, p.ref, token)
-        key = snapshot_key(url, commit, p.include, p.exclude) if commit else None
-        stored = await self._snapshots.manifest(key) if key else None
+        owner = snapshot_owner(vetted, token, request.actor)
+        # Asked every time, with this requester's credentials: a snapshot is reused only for
+        # someone the remote lets read the repository now (a failure here says why they cannot).
+        commit = await asyncio.to_thread(cloner.resolve_commit, url, p.ref, token, pin=vetted.pin)
+        key = snapshot_key(url, commit, p.include, p.exclude, owner) if commit else None
+        stored = await self._snapshots.reusable(key, request.course_id) if key else None
         if stored is not None:
             await self._progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
             files, navigation = stored
             reference, reused = self._snapshots.reference(key), True
         else:
-            commit, files, navigation, reference = await self._clone_and_scan(request, url, token)
+            commit, files, navigation, reference = await self._clone_and_scan(request, vetted, token, owner)
             reused = False
         if not await self._is_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
+            await self._snapshots.release(reference, request.course_id)
             return
         await self._announce(request, url, commit, files, navigation, reference, reused)
 
-    async def _clone_and_scan(self, request: RepoCloneRequested, url: str, token: str | None):
+    async def _clone_and_scan(self, request: RepoCloneRequested, vetted: VettedUrl, token: str | None,
+                              owner: str | None):
         p, s = request.payload, self._settings
         limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
                                     sparse_threshold_files=s.sparse_threshold_files)
@@ -125,19 +131,19 @@ class CloneStage:
         try:
             async with ProgressReporter(lambda pct, step: self._progress(request, pct, step)) as progress:
                 checkout = await asyncio.to_thread(
-                    cloner.clone, url, p.ref, Path(work) / "checkout", token=token, limits=limits,
-                    on_progress=progress.scaled(0, 70))
+                    cloner.clone, vetted.url, p.ref, Path(work) / "checkout", token=token, limits=limits,
+                    on_progress=progress.scaled(0, 70), pin=vetted.pin)
                 result = await asyncio.to_thread(
                     scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
                     max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
                     on_progress=progress.counted(70, 90, "Scanning"))
-            key = snapshot_key(url, checkout.commit_sha, p.include, p.exclude)
+            key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
             archive = await asyncio.to_thread(pack_documents, checkout.path, result.files)
         finally:
             # Deleting a checkout of thousands of files takes a while and nobody waits for it: the
             # snapshot is stored and the files announced meanwhile. A crash leaves it to the sweep.
             self._removal.spawn(asyncio.to_thread(shutil.rmtree, work, True))
-        reference = await self._snapshots.save(key, archive, result.files, result.navigation)
+        reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation)
         return checkout.commit_sha, result.files, result.navigation, reference
 
     async def _announce(self, request, url, commit, files, navigation, reference, reused) -> None:
@@ -161,6 +167,13 @@ class CloneStage:
 
     async def _emit(self, request: RepoCloneRequested, event_cls, key: str, **payload) -> None:
         await self._store.publish(request.reacting(event_cls, key, actor="repo_clone", **payload))
+
+
+def snapshot_owner(vetted: VettedUrl, token: str | None, actor: str) -> str | None:
+    """Whose snapshot a fetch makes: nobody's (shared with anyone the remote lets read the
+    repository) when it used no credential at all, else the requester's alone. Over ssh the
+    service's own key is a credential, so ssh snapshots are never shared either."""
+    return None if token is None and vetted.scheme != "ssh" else actor
 
 
 async def make_handler(js: JetStreamContext, settings: RepoCloneSettings | None = None):

@@ -1,11 +1,13 @@
-"""Documentation snapshots in the Object Store, keyed by repository, commit and filters, so a
-second course on the same repository and commit reuses the scan instead of cloning again."""
+"""Documentation snapshots in the Object Store (names and lifetime: shared/bus/snapshots.py), so a
+second course on the same repository and commit reuses the scan instead of cloning again, when
+the rules there allow it."""
 from __future__ import annotations
 
-import hashlib
 import io
 import json
+import logging
 import tarfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -13,13 +15,15 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.bus.provisioning import ensure_object_store
+from shared.bus.snapshots import (
+    DOCUMENTS, MANIFEST, MAX_AGE_SECONDS, course_marker, is_private, release, snapshot_key, stored_at, sweep,
+)
 
 from .scanner import ScannedFile
 
-
-def snapshot_key(repo_url: str, commit_sha: str, include: list[str], exclude: list[str]) -> str:
-    filters = json.dumps([repo_url, sorted(include), sorted(exclude)]).encode()
-    return f"{hashlib.sha256(filters).hexdigest()[:24]}/{commit_sha}"
+__all__ = ["SnapshotStore", "pack_documents", "snapshot_key"]
+log = logging.getLogger(__name__)
+SWEEP_INTERVAL_SECONDS = 3600.0
 
 
 def pack_documents(root: Path, files: list[ScannedFile]) -> bytes:
@@ -34,30 +38,62 @@ def pack_documents(root: Path, files: list[ScannedFile]) -> bytes:
 
 
 class SnapshotStore:
-    def __init__(self, js: JetStreamContext, bucket: str, replicas: int = 1) -> None:
+    def __init__(self, js: JetStreamContext, bucket: str, replicas: int = 1,
+                 max_age: float = MAX_AGE_SECONDS, clock=time.time) -> None:
         self._js, self._bucket, self._replicas = js, bucket, replicas
+        self._max_age, self._clock = max_age, clock
+        self._next_sweep = 0.0
 
     async def _store(self):
         return await ensure_object_store(self._js, self._bucket, self._replicas)
 
-    async def manifest(self, key: str) -> tuple[list[ScannedFile], list[str]] | None:
-        """The files and navigation order of a stored snapshot, or None if there is none."""
+    async def reusable(self, key: str, course_id: str) -> tuple[list[ScannedFile], list[str]] | None:
+        """The files and navigation order of a stored snapshot `course_id` may reuse, or None.
+        The caller has checked that the requester can read the repository now. A private
+        snapshot's marker for the course is written first, so a deletion of another course
+        meanwhile sees it in use."""
+        store = await self._store()
+        if is_private(key):
+            await store.put(course_marker(key, course_id), b"")
         try:
-            data = json.loads((await (await self._store()).get(f"{key}/manifest.json")).data)
+            manifest = await store.get(f"{key}/{MANIFEST}")
         except (NotFoundError, ObjectNotFoundError):
             return None
+        if self._clock() - stored_at(manifest.info.mtime) > self._max_age / 2:
+            return None  # stored again by this run: the courses using it keep it for longer
+        data = json.loads(manifest.data)
         return [ScannedFile(**f) for f in data["files"]], data["navigation"]
 
-    async def save(self, key: str, archive: bytes, files: list[ScannedFile], navigation: list[str]) -> str:
+    async def save(self, key: str, course_id: str, archive: bytes, files: list[ScannedFile],
+                   navigation: list[str]) -> str:
         store = await self._store()
-        await store.put(f"{key}/documents.tar.gz", archive)
+        if is_private(key):
+            await store.put(course_marker(key, course_id), b"")
+        await store.put(f"{key}/{DOCUMENTS}", archive)
         # The manifest last: its presence means the snapshot is complete.
         manifest = {"files": [asdict(f) for f in files], "navigation": navigation}
-        await store.put(f"{key}/manifest.json", json.dumps(manifest).encode())
+        await store.put(f"{key}/{MANIFEST}", json.dumps(manifest).encode())
+        await self._sweep_now_and_then(store)
         return self.reference(key)
+
+    async def _sweep_now_and_then(self, store) -> None:
+        """Snapshots past their age go at most once an hour per replica, after a save (a clone
+        is what makes the bucket grow)."""
+        now = self._clock()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + SWEEP_INTERVAL_SECONDS
+        try:
+            removed = await sweep(store, now, self._max_age)
+        except Exception as exc:  # noqa: BLE001 - the next sweep tries again; the clone succeeded
+            log.warning("could not sweep old snapshots (%s)", exc)
+            return
+        if removed:
+            log.info("removed %d snapshots older than %.0f s", removed, self._max_age)
+
+    async def release(self, reference: str, course_id: str) -> None:
+        """A run that announced nothing (cancelled meanwhile) lets go of the snapshot it marked."""
+        await release(self._js, reference, course_id)
 
     def reference(self, key: str) -> str:
         return f"{self._bucket}/{key}"
-
-    async def documents(self, key: str) -> bytes:
-        return (await (await self._store()).get(f"{key}/documents.tar.gz")).data

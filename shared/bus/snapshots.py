@@ -1,15 +1,62 @@
-"""Reading the documentation snapshot stage 1 stored (its reference is in `RepoCloned`)."""
+"""The documentation snapshots stage 1 stores (its reference, `<bucket>/<key>`, is in `RepoCloned`):
+how they are named, read, released by a course, and aged out.
+
+Names, in the Object Store bucket:
+  public/<filters>/<sha>/{documents.tar.gz,manifest.json}        fetched without any credential
+  private/<owner>/<filters>/<sha>/{documents.tar.gz,manifest.json} fetched with the owner's token
+  private/<owner>/<filters>/<sha>/courses/<course_id>             one marker per course using it
+where <filters> hashes the URL and the include/exclude globs and <owner> the requesting user.
+A private snapshot is never shared across owners, and it goes when the last course that used it
+is deleted (its markers are its reference count). Every snapshot ages out: one older than
+MAX_AGE_SECONDS is removed by the sweep, and none older than half of it is reused, so a course's
+snapshot lives at least half that long after its stage 1."""
 from __future__ import annotations
 
+import datetime
+import hashlib
 import io
+import json
+import logging
+import re
 import tarfile
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
+from shared.bus.eventstore import EventStore
+from shared.events.catalogue import RepoCloned
+
+log = logging.getLogger(__name__)
+
+PUBLIC, PRIVATE = "public", "private"
+MANIFEST, DOCUMENTS, MARKERS = "manifest.json", "documents.tar.gz", "courses"
+MAX_AGE_SECONDS = 30 * 24 * 3600.0
+
 
 class SnapshotMissing(RuntimeError):
     """The snapshot named by the course's scan is gone; the user has to run stage 1 again."""
+
+
+def snapshot_key(repo_url: str, commit_sha: str, include: list[str], exclude: list[str],
+                 owner: str | None) -> str:
+    """The key of a snapshot; `owner` None for one fetched without credentials (anyone who can
+    still read the repository may reuse it), else the user whose credentials fetched it."""
+    filters = _digest(json.dumps([repo_url, sorted(include), sorted(exclude)]))
+    if owner is None:
+        return f"{PUBLIC}/{filters}/{commit_sha}"
+    return f"{PRIVATE}/{_digest(owner)}/{filters}/{commit_sha}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def is_private(key: str) -> bool:
+    return key.startswith(f"{PRIVATE}/")
+
+
+def course_marker(key: str, course_id: str) -> str:
+    return f"{key}/{MARKERS}/{course_id}"
 
 
 def split_reference(reference: str) -> tuple[str, str]:
@@ -23,7 +70,7 @@ async def snapshot_archive(js: JetStreamContext, reference: str) -> bytes:
     bucket, key = split_reference(reference)
     try:
         store = await js.object_store(bucket)
-        return (await store.get(f"{key}/documents.tar.gz")).data
+        return (await store.get(f"{key}/{DOCUMENTS}")).data
     except (NotFoundError, ObjectNotFoundError):
         raise SnapshotMissing(f"the repository snapshot {reference} is no longer stored; "
                               "run stage 1 again") from None
@@ -37,3 +84,76 @@ def extract(archive: bytes, paths: set[str]) -> dict[str, bytes]:
             if member.name in paths and member.isfile():
                 found[member.name] = tar.extractfile(member).read()
     return found
+
+
+# --- releasing and ageing out -------------------------------------------------------------------
+
+async def live_entries(store) -> list:
+    try:
+        return [e for e in await store.list() if not e.deleted]
+    except NotFoundError:
+        return []
+
+
+async def delete_quietly(store, name: str) -> None:
+    try:
+        await store.delete(name)
+    except (NotFoundError, ObjectNotFoundError):
+        pass
+
+
+async def delete_snapshot(store, key: str) -> None:
+    """The manifest first: without it the snapshot is never reused, even if the rest lingers."""
+    for name in (f"{key}/{MANIFEST}", f"{key}/{DOCUMENTS}"):
+        await delete_quietly(store, name)
+
+
+async def release(js: JetStreamContext, reference: str, course_id: str) -> bool:
+    """`course_id` no longer uses the snapshot: its marker goes, and a private snapshot that no
+    course uses any more goes with it. True if the snapshot was deleted; safe to repeat."""
+    bucket, key = split_reference(reference)
+    if not is_private(key):
+        return False  # public snapshots are shared by anyone and only age out
+    store = await js.object_store(bucket)
+    await delete_quietly(store, course_marker(key, course_id))
+    markers = f"{key}/{MARKERS}/"
+    if any(entry.name.startswith(markers) for entry in await live_entries(store)):
+        return False
+    await delete_snapshot(store, key)
+    return True
+
+
+async def release_course(js: JetStreamContext, stream: str, course_id: str) -> int:
+    """A deleted course lets go of every snapshot its stage 1 runs announced; returns how many
+    private snapshots went with it."""
+    history = await EventStore(js, stream).load(course_id, only=[RepoCloned])
+    references = {e.payload.snapshot_ref for e in history.events if e.payload.snapshot_ref}
+    deleted = 0
+    for reference in sorted(references):
+        deleted += await release(js, reference, course_id)
+    return deleted
+
+
+_MTIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+
+
+def stored_at(mtime: str | None) -> float:
+    """The Object Store's modification time (RFC 3339, nanoseconds) as a Unix time; 0 if unreadable."""
+    match = _MTIME.match(mtime or "")
+    if not match:
+        return 0.0
+    return datetime.datetime.fromisoformat(match.group(0)).replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+async def sweep(store, now: float, max_age: float = MAX_AGE_SECONDS) -> int:
+    """Removes every snapshot stored more than `max_age` seconds before `now` (its markers too);
+    returns how many."""
+    entries = await live_entries(store)
+    old = {e.name[: -len(MANIFEST) - 1] for e in entries
+           if e.name.endswith(f"/{MANIFEST}") and now - stored_at(e.mtime) > max_age}
+    for key in old:
+        await delete_snapshot(store, key)
+        for entry in entries:
+            if entry.name.startswith(f"{key}/{MARKERS}/"):
+                await delete_quietly(store, entry.name)
+    return len(old)

@@ -1,7 +1,6 @@
 """Stage 1 endpoints: start, watch, read the tree, select, cancel, retry (seed 001)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from shared.text import CleanText, clean_text
 
 from shared.repos.globs import compile_glob
-from shared.repos.policy import RepoUrlRejected, check_repo_url
+from shared.repos.policy import RepoUrlRejected, vet_repo_url_async
 
 from ..commands import Outcome
 from ..domain import stage1
@@ -71,7 +70,7 @@ async def analyze_repository(course_id: CourseId, body: AnalyzeRepository, c: Co
             raise HTTPException(422, f"token: {exc}") from None
     await visible_course(c, who, course_id)
     try:
-        url = await asyncio.to_thread(check_repo_url, body.repo_url, c.settings.allow_local_repos)
+        url = (await vet_repo_url_async(body.repo_url, c.settings.allow_local_repos)).url
     except RepoUrlRejected as exc:
         raise HTTPException(422, f"repo_url: {exc}") from None
     token_ref = await c.secrets.keep(course_id, body.token.get_secret_value()) if body.token else None
