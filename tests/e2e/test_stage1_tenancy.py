@@ -12,7 +12,7 @@ from nats.js.errors import NotFoundError
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import split_reference
-from shared.events.catalogue import RepoCloned, RepoFilesDiscovered
+from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed
 from services.repo_clone.cloner import ACCESS_DENIED_MESSAGE
 from tests.conftest import auth, running_gateway
 from tests.githttps import GitHttpsServer
@@ -177,3 +177,21 @@ async def test_a_token_in_the_query_string_is_refused_at_the_api(api, forge, que
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert "query string" in detail and "token field" in detail and "s3cr3t" not in detail
+
+
+async def test_a_token_in_the_query_string_fails_the_stage_clearly(api, js, forge, repo_clone):
+    """A request that did not come through the gateway's check (an older gateway, a replayed
+    command) is refused by the stage itself, naming the reason and not the token."""
+    course = await new_course(api, ALICE)
+    history = await EventStore(js).load(course)
+    request = RepoCloneRequested(course_id=course, actor="alice", payload={
+        "task_id": "t-query", "repo_url": f"{forge.url('alice.git')}?private_token=glpat-s3cr3t"})
+    await EventStore(js).append(request, history.last_seq)
+
+    async def failed():
+        events = (await EventStore(js).load(course)).events
+        return next((e for e in events if isinstance(e, StageFailed)), None)
+    failure = await eventually(failed, timeout=30, message="stage 1 failing on the query string")
+    assert "query string" in failure.payload.error_message
+    assert "s3cr3t" not in failure.payload.error_message
+    assert forge.requests == []
