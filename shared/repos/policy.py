@@ -134,8 +134,8 @@ async def vet_repo_url_async(url: str, allow_local: bool, timeout: float = DNS_T
     """`vet_repo_url` for an event loop: parsing on the loop, the lookup on the policy's own
     threads, given up after `timeout` seconds."""
     parsed = _parse(url, allow_local)
-    if parsed.host is None:
-        return parsed
+    if parsed.host is None or _ip_literal(parsed.host) is not None:
+        return vet_repo_url(url, allow_local)  # nothing to look up
     loop = asyncio.get_running_loop()
     try:
         found = await asyncio.wait_for(loop.run_in_executor(_lookup_pool(), _getaddrinfo, parsed.host), timeout)
