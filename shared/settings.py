@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.bus.connection import inbox_prefix, server_urls
+from shared.bus.connection import inbox_prefix
 from shared.bus.provisioning import StreamSpec
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "password", "dev", "test"}
@@ -38,9 +38,10 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _nats_scheme(cls, value: str) -> str:
         # One server, or the nodes of a cluster separated by commas, all as the same user.
-        for url in server_urls(value):
-            if not url.startswith(("nats://", "tls://", "ws://", "wss://")):
-                raise ValueError("each server in NATS_URL must start with nats://, tls://, ws:// or wss://")
+        for url in value.split(","):
+            if not url.strip().startswith(("nats://", "tls://", "ws://", "wss://")):
+                raise ValueError("NATS_URL must start with nats://, tls://, ws:// or wss:// "
+                                 "(each server, when it names several separated by commas)")
         inbox_prefix(value)
         return value
 

@@ -1,7 +1,10 @@
-"""Connecting to NATS: reconnect forever, and refuse a server older than the design needs."""
+"""Connecting to NATS: reconnect forever (to any node of a cluster named in NATS_URL), replies on
+the service's own inbox prefix, and refuse a server older than the design needs."""
 from __future__ import annotations
 
 import logging
+import re
+from urllib.parse import urlsplit
 
 from nats.aio.client import Client
 
@@ -11,6 +14,30 @@ log = logging.getLogger(__name__)
 
 class ServerTooOld(RuntimeError):
     pass
+
+
+def server_urls(nats_url: str) -> list[str]:
+    """NATS_URL names one server or several, comma-separated (the nodes of a cluster: the client
+    connects to any and moves to another when its node goes away)."""
+    urls = [u.strip() for u in nats_url.split(",")]
+    if not all(urls):
+        raise ValueError(f"NATS_URL has an empty entry: {nats_url!r}")
+    return urls
+
+
+def inbox_prefix(nats_url: str) -> str:
+    """Where replies to this client come: `_INBOX_<user>` for the NATS user in the URL, so that
+    deploy/nats-accounts.conf lets each user listen to its own replies only (a KV read of a token,
+    say); NATS's default `_INBOX` without a user (a local server without accounts)."""
+    users = {urlsplit(u if "://" in u else f"nats://{u}").username for u in server_urls(nats_url)}
+    if len(users) != 1:
+        raise ValueError("every server in NATS_URL must name the same user")
+    user = users.pop()
+    if not user:
+        return "_INBOX"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", user):
+        raise ValueError(f"a NATS user in NATS_URL must be letters, digits, _ or -: {user!r}")
+    return f"_INBOX_{user}"
 
 
 def check_server_version(version: str) -> None:
@@ -43,7 +70,8 @@ async def connect(url: str, name: str) -> Client:
 
     nc = Client()
     await nc.connect(
-        servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+        servers=server_urls(url), name=name, inbox_prefix=inbox_prefix(url),
+        max_reconnect_attempts=-1, reconnect_time_wait=0.5,
         connect_timeout=5, disconnected_cb=on_disconnect, reconnected_cb=on_reconnect,
         error_cb=on_error,
     )

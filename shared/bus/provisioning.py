@@ -1,14 +1,19 @@
 """Idempotent provisioning of the stream, object store and key-value buckets (DESIGN §1-2)."""
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from dataclasses import dataclass
 
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from shared.bus.deadletters import ensure_deadletters
+from shared.bus.deadletters import STREAM as DEADLETTERS, ensure_deadletters
 from shared.events import ALL_COURSES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,12 @@ class StreamSpec:
     artefact_bucket: str = "course-artefacts"
     secret_bucket: str = "course-secrets"
     secret_ttl_seconds: float = 900.0
+    # The stage services' own buckets (SNAPSHOT_BUCKET of repo_clone, ANALYSIS_CACHE_BUCKET of
+    # doc_analyser default to these): made here too, because only the provisioning identity may
+    # create a stream (deploy/nats-accounts.conf). The cache keeps its entries forever unless
+    # doc_analyser itself creates it with ANALYSIS_CACHE_TTL_SECONDS.
+    snapshot_bucket: str = "repo-snapshots"
+    analysis_cache_bucket: str = "analysis-cache"
 
     def config(self) -> StreamConfig:
         return StreamConfig(
@@ -28,18 +39,53 @@ class StreamSpec:
             allow_direct=True, max_msg_size=1024 * 1024,
         )
 
+    def stream_names(self) -> set[str]:
+        """Every stream provisioning makes (a bucket is the stream OBJ_<name> or KV_<name>)."""
+        return {self.name, DEADLETTERS, f"OBJ_{self.artefact_bucket}", f"OBJ_{self.snapshot_bucket}",
+                f"KV_{self.secret_bucket}", f"KV_{self.analysis_cache_bucket}"}
 
-async def provision(js: JetStreamContext, spec: StreamSpec) -> None:
+
+async def provision(js: JetStreamContext, spec: StreamSpec, update_existing: bool = True) -> None:
     """Create what is missing; bring an existing stream's mutable settings to the spec."""
     wanted = spec.config()
     try:
         await js.stream_info(spec.name)
-        await js.update_stream(wanted)
+        if update_existing:
+            await js.update_stream(wanted)
     except NotFoundError:
         await js.add_stream(wanted)
     await ensure_object_store(js, spec.artefact_bucket, spec.replicas)
+    await ensure_object_store(js, spec.snapshot_bucket, spec.replicas)
     await ensure_key_value(js, spec.secret_bucket, spec.replicas, spec.secret_ttl_seconds)
+    await ensure_key_value(js, spec.analysis_cache_bucket, spec.replicas, 0)
     await ensure_deadletters(js, spec.replicas)
+
+
+async def missing_streams(js: JetStreamContext, spec: StreamSpec) -> set[str]:
+    """What provisioning would create, asked by name only (STREAM.NAMES: every user may read it)."""
+    names: set[str] = set()
+    while True:  # the answer comes in pages
+        # nats-py has no call for STREAM.NAMES without a subject filter: its own request helper.
+        page = await js._api_request(f"{js._prefix}.STREAM.NAMES", json.dumps({"offset": len(names)}).encode(),
+                                     timeout=5)
+        names |= set(page.get("streams") or [])
+        if not page.get("streams") or len(names) >= page.get("total", 0):
+            return spec.stream_names() - names
+
+
+async def await_provisioned(js: JetStreamContext, spec: StreamSpec, retry_seconds: float = 2.0) -> None:
+    """A stage service's start. It never changes a stream that exists (that is the provisioning
+    identity's, the gateway's, job); what is missing it creates if its user may (one user for
+    everything: development, tests) and otherwise waits for the gateway to create it (deployed,
+    where only the gateway's user may create streams)."""
+    while missing := await missing_streams(js, spec):
+        try:
+            await provision(js, spec, update_existing=False)
+            return
+        except Exception as exc:  # refused, or the cluster is electing: ask again
+            log.warning("streams %s are not provisioned and this service cannot (%s); waiting for the "
+                        "gateway to provision them", sorted(missing), exc)
+            await asyncio.sleep(retry_seconds)
 
 
 async def ensure_object_store(js: JetStreamContext, bucket: str, replicas: int):

@@ -13,10 +13,10 @@ from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
-from shared.bus.connection import connect
+from shared.bus.connection import connect, inbox_prefix, server_urls
 from shared.bus.deadletters import DeadLetters
 from shared.bus.delivery import StageWork, Verdict, deliver
-from shared.bus.provisioning import provision
+from shared.bus.provisioning import await_provisioned
 from shared.events import Event, subject_of_type
 from shared.logging import configure_logging
 from shared.observability.stage import StageObservability
@@ -31,8 +31,8 @@ HandlerFactory = Callable[[JetStreamContext], Awaitable[StageWork]]
 def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
                     settings: ServiceSettings) -> FastStream:
     # The telemetry middleware continues the trace of each message's `traceparent` header.
-    broker = NatsBroker(settings.nats_url, name=service, max_reconnect_attempts=-1,
-                        middlewares=[NatsTelemetryMiddleware()])
+    broker = NatsBroker(server_urls(settings.nats_url), name=service, max_reconnect_attempts=-1,
+                        inbox_prefix=inbox_prefix(settings.nats_url), middlewares=[NatsTelemetryMiddleware()])
     observer = StageObservability(service, request, settings.metrics_host, settings.metrics_port)
     stream = JStream(name=settings.stream_name, declare=False)
     ack_wait = settings.consumer_ack_wait_seconds
@@ -40,9 +40,10 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
                               max_ack_pending=64)
     wiring: dict = {}
 
+    # The pull subscription's inbox too is under the user's prefix (FastStream sets its own).
     @broker.subscriber(subject_of_type(request), stream=stream, durable=service,
                        pull_sub=PullSub(batch_size=1, timeout=5.0), config=consumer,
-                       ack_policy=AckPolicy.MANUAL)
+                       ack_policy=AckPolicy.MANUAL, inbox_prefix=f"{inbox_prefix(settings.nats_url)}.".encode())
     async def on_request(msg: NatsMessage) -> None:
         attempt = msg.raw_message.metadata.num_delivered
         keep_alive = asyncio.create_task(_report_progress(msg, ack_wait / 3))
@@ -69,10 +70,10 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
 
     @app.on_startup
     async def connect_backbone() -> None:
-        # Our own connection: refuses an old server, provisions the stream, serves the adapters.
+        # Our own connection: refuses an old server, sees the streams provisioned, serves the adapters.
         wiring["nc"] = await connect(settings.nats_url, service)
         js = wiring["js"] = wiring["nc"].jetstream()
-        await provision(js, settings.stream_spec())
+        await await_provisioned(js, settings.stream_spec())
         wiring["work"] = await make_handler(js)
         await observer.start(wiring["nc"], js, settings.stream_name)
 

@@ -5,18 +5,20 @@ runs with every service as its own user, and deploy/nats.conf's three nodes form
 holds the stream at R3 with sync_interval: always."""
 from __future__ import annotations
 
+import asyncio
 import os
 
 import httpx
 import nats
 import pytest
 from nats.errors import Error as NatsError
+from nats.js.api import DiscardPolicy
 
 from shared.bus.artefacts import ArtefactStore
 from shared.bus.connection import connect
 from shared.bus.deadletters import STREAM as DEADLETTERS, DeadLetters
 from shared.bus.eventstore import EventStore
-from shared.bus.provisioning import StreamSpec, provision
+from shared.bus.provisioning import StreamSpec, await_provisioned, provision
 from shared.bus.secrets import SecretStore
 from shared.sealing import DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY, Opener, Sealer
 from shared.events import subject_of_type
@@ -48,6 +50,14 @@ MAY_PUBLISH = {
     "modules": {"ModuleGenerated", "CourseGenerated", *LIFECYCLE},
 }
 STAGE_USERS = ("repo_clone", "doc_analyser", "pathway", "modules")
+# The durable consumers on COURSES: each stage service's (named after it) and the gateway's janitor.
+DURABLES = {**{user: user for user in STAGE_USERS}, "gateway": "gateway-janitor"}
+# The buckets (streams) each stage service reads or writes; the gateway may use every one.
+BUCKETS = {"repo_clone": {"OBJ_repo-snapshots", "KV_course-secrets"},
+           "doc_analyser": {"OBJ_repo-snapshots", "KV_analysis-cache"},
+           "pathway": set(),
+           "modules": {"OBJ_repo-snapshots", "OBJ_course-artefacts"}}
+ALL_BUCKETS = {"OBJ_repo-snapshots", "OBJ_course-artefacts", "KV_course-secrets", "KV_analysis-cache"}
 
 
 @pytest.fixture
@@ -73,17 +83,23 @@ async def connect_as(port, passwords, user):
 SENTINEL = "sentinel.never-allowed"
 
 
-async def refused(nc, errors: list[str], subject: str) -> bool:
-    """Publish on core NATS, then a subject nobody may publish: the server reports refusals in
-    order, so once the sentinel's refusal is in, `subject`'s would be too."""
+async def refused(nc, errors: list[str], subject: str, subscribe: bool = False) -> bool:
+    """Publish (or subscribe) on core NATS, then publish a subject nobody may publish: the server
+    reports refusals in order, so once the sentinel's refusal is in, `subject`'s would be too."""
     errors.clear()
-    await nc.publish(subject, b"{}")
+    if subscribe:
+        sub = await nc.subscribe(subject)
+    else:
+        await nc.publish(subject, b"{}")
     await nc.publish(SENTINEL, b"")
     await eventually(lambda: any(f'"{SENTINEL}"' in e for e in errors), timeout=5,
                      message="the refusal of the sentinel publish")
     assert nc.is_connected, "a refused publish must not cost the connection"
+    if subscribe:
+        await sub.unsubscribe()
     # nats-py lower-cases the server's error text
-    return any("permissions violation for publish" in e and f'"{subject.lower()}"' in e for e in errors)
+    what = "subscription to" if subscribe else "publish to"
+    return any(f"permissions violation for {what}" in e and f'"{subject.lower()}"' in e for e in errors)
 
 
 # --- the configuration files --------------------------------------------------------------------
@@ -148,9 +164,103 @@ async def test_each_user_publishes_its_own_events_and_nothing_else(secured, user
         await nc.close()
 
 
+def forbidden_jetstream_calls(user: str) -> list[str]:
+    """The JetStream API subjects `user` must be refused: anything that changes or empties a stream
+    (only the gateway, the provisioning identity, creates and updates), another service's durable
+    consumer, and the buckets it does not use."""
+    calls = ["$JS.API.STREAM.DELETE.COURSES", "$JS.API.STREAM.PURGE.COURSES", "$JS.API.STREAM.MSG.DELETE.COURSES",
+             "$JS.API.STREAM.DELETE.DEADLETTERS", "$JS.API.STREAM.DELETE.KV_course-secrets"]
+    for durable in DURABLES.values():
+        if durable != DURABLES[user]:
+            calls += [f"$JS.API.CONSUMER.DELETE.COURSES.{durable}", f"$JS.API.CONSUMER.MSG.NEXT.COURSES.{durable}",
+                      f"$JS.API.CONSUMER.CREATE.COURSES.{durable}.course.*.CourseCreated",
+                      f"$JS.API.CONSUMER.DURABLE.CREATE.COURSES.{durable}"]
+    if user == "gateway":
+        return calls
+    calls += ["$JS.API.STREAM.UPDATE.COURSES", "$JS.API.STREAM.CREATE.ANY", "$JS.API.STREAM.UPDATE.DEADLETTERS",
+              "$JS.API.STREAM.PURGE.DEADLETTERS", "$JS.API.STREAM.MSG.DELETE.DEADLETTERS", "$JS.API.STREAM.LIST",
+              f"$JS.API.CONSUMER.DELETE.COURSES.{user}", f"$JS.API.CONSUMER.PAUSE.COURSES.{user}",
+              f"$JS.ACK.COURSES.{'pathway' if user != 'pathway' else 'modules'}.1.2.3.4.5"]
+    for bucket in ALL_BUCKETS:  # not even its own bucket: a stream may capture any subject
+        calls += [f"$JS.API.STREAM.CREATE.{bucket}", f"$JS.API.STREAM.UPDATE.{bucket}"]
+    for bucket in ALL_BUCKETS - BUCKETS[user]:
+        calls += [f"$JS.API.STREAM.INFO.{bucket}", f"$JS.API.STREAM.MSG.GET.{bucket}",
+                  f"$JS.API.DIRECT.GET.{bucket}.x", f"$JS.API.CONSUMER.CREATE.{bucket}"]
+    return calls
+
+
+def allowed_jetstream_calls(user: str) -> list[str]:
+    """A sample of what `user` needs (the tests below run the real work), so the refusals above
+    are refusals of these calls, not of everything."""
+    calls = ["$JS.API.STREAM.NAMES", "$JS.API.STREAM.INFO.COURSES", f"$JS.API.CONSUMER.INFO.COURSES.{DURABLES[user]}",
+             f"$JS.API.CONSUMER.MSG.NEXT.COURSES.{DURABLES[user]}", "$JS.API.CONSUMER.CREATE.COURSES.reader.course.c1.>",
+             "$JS.API.CONSUMER.DELETE.COURSES.reader"]
+    if user == "gateway":
+        return calls + ["$JS.API.STREAM.UPDATE.COURSES", "$JS.API.STREAM.CREATE.ANY"]
+    return calls + [f"$JS.API.STREAM.MSG.GET.{bucket}" for bucket in BUCKETS[user]]
+
+
+@pytest.mark.parametrize("user", NATS_USERS)
+async def test_each_user_is_refused_the_jetstream_calls_outside_its_work(secured, user):
+    port, passwords = secured
+    nc, errors = await connect_as(port, passwords, user)
+    try:
+        for subject in forbidden_jetstream_calls(user):
+            assert await refused(nc, errors, subject), f"{user} may call {subject}"
+        for subject in allowed_jetstream_calls(user):
+            assert not await refused(nc, errors, subject), f"{user} may not call {subject}"
+        # Replies come to each user's own inbox; nobody listens to another's (or to all of them).
+        for other in NATS_USERS:
+            assert await refused(nc, errors, f"_INBOX_{other}.>", subscribe=True) is (other != user)
+        assert await refused(nc, errors, "_INBOX.>", subscribe=True)
+    finally:
+        await nc.close()
+
+
+async def test_a_stage_user_can_neither_shrink_the_log_nor_read_a_token(secured, caplog):
+    """The attack itself, through the real client: doc_analyser (it parses untrusted text) tries to
+    update COURSES to keep one message, to read course-secrets, and to provision; the log, its
+    settings and the token are untouched, and its start-up waits for the gateway instead."""
+    port, passwords = secured
+    spec = StreamSpec(replicas=1)
+    gateway = await connect(url_for(port, passwords, "gateway"), "gateway")
+    analyser = await connect(url_for(port, passwords, "doc_analyser"), "doc_analyser")
+    try:
+        gateway_js, analyser_js = gateway.jetstream(), analyser.jetstream(timeout=1)
+        waiting = asyncio.create_task(await_provisioned(analyser_js, spec, retry_seconds=0.1))
+        await eventually(lambda: "waiting for the gateway" in caplog.text, timeout=10,
+                         message="doc_analyser refused provisioning, waiting for the gateway")
+        assert not waiting.done()
+        await provision(gateway_js, spec)
+        await asyncio.wait_for(waiting, 15)  # it sees the gateway's streams and starts
+        for n in range(3):
+            created = CourseCreated(course_id=f"c-attack{n}", actor="alice",
+                                    payload=CourseCreatedPayload(owner_id="alice", title="T"))
+            await EventStore(gateway_js).publish(created)
+        await (await gateway_js.key_value(spec.secret_bucket)).put("c-attack0.k", b"sealed token")
+        shrunk = spec.config()
+        shrunk.max_msgs, shrunk.discard = 1, DiscardPolicy.OLD
+        with pytest.raises(asyncio.TimeoutError):  # refused: no answer comes
+            await analyser_js.update_stream(shrunk)
+        with pytest.raises(asyncio.TimeoutError):
+            await analyser_js.key_value(spec.secret_bucket)
+        with pytest.raises(asyncio.TimeoutError):
+            await analyser_js.get_msg(f"KV_{spec.secret_bucket}", subject=f"$KV.{spec.secret_bucket}.c-attack0.k",
+                                      direct=True)
+        with pytest.raises(asyncio.TimeoutError):
+            await analyser_js.delete_stream(spec.name)
+        info = await gateway_js.stream_info(spec.name)
+        assert info.state.messages == 3 and info.config.max_msgs in (None, -1)
+        assert (await (await gateway_js.key_value(spec.secret_bucket)).get("c-attack0.k")).value == b"sealed token"
+    finally:
+        await analyser.close()
+        await gateway.close()
+
+
 async def test_the_real_jetstream_work_of_each_user_goes_through(secured):
-    """What the services do with NATS, through their own users: a stage service provisions the
-    stream at start, the gateway appends commands with optimistic concurrency and keeps a token,
+    """What the services do with NATS, through their own users: the gateway provisions the
+    streams and buckets at start and a stage service sees them there, the gateway appends commands
+    with optimistic concurrency and keeps a token,
     repo_clone consumes its request on its durable consumer, appends its events, writes its
     snapshot bucket, reads the token and dead-letters; the gateway deletes artefacts."""
     port, passwords = secured
@@ -159,8 +269,9 @@ async def test_the_real_jetstream_work_of_each_user_goes_through(secured):
     gateway = await connect(url_for(port, passwords, "gateway"), "gateway")
     try:
         clone_js, gateway_js = clone.jetstream(), gateway.jetstream()
-        await provision(clone_js, spec)  # what every service does at start
-        await provision(gateway_js, spec)  # again, by another user: idempotent, an update
+        await provision(gateway_js, spec)  # what the gateway does at start
+        await provision(gateway_js, spec)  # again: idempotent, an update
+        await await_provisioned(clone_js, spec)  # what a stage service does at start: nothing to do
         consumer = await clone_js.pull_subscribe(subject_of_type(RepoCloneRequested), durable="repo_clone",
                                                  stream=spec.name)
         course = "c-real-work"
@@ -177,7 +288,7 @@ async def test_the_real_jetstream_work_of_each_user_goes_through(secured):
         assert await SecretStore(clone_js, opener=Opener([DEVELOPMENT_PRIVATE_KEY])).take(token) == "ghp_secret"
         store = EventStore(clone_js)
         await store.publish(request.reacting(StageStarted, "started", actor="repo_clone", stage="stage1", task_id="t1"))
-        snapshots = await clone_js.create_object_store("repo-snapshots")
+        snapshots = await clone_js.object_store("repo-snapshots")
         await snapshots.put("abc/documents.tar.gz", b"archive")
         await store.publish(request.reacting(RepoCloned, "cloned", actor="repo_clone", task_id="t1",
                                              repo_url="https://example.com/r.git", repo_name="r", commit_sha="abc",
