@@ -11,8 +11,8 @@ from dataclasses import dataclass
 class RestartPolicy:
     first_delay: float = 0.5      # seconds before the first restart
     factor: float = 2.0           # each restart within the window waits this much longer
-    max_delay: float = 15.0       # the cap, so a service that recovers is not left waiting long
-    max_restarts: int = 4         # restarts allowed within `window`; one more exit is a crash loop
+    max_delay: float = 8.0        # the cap, so a service that recovers is not left waiting long
+    max_restarts: int = 5         # restarts allowed within `window`; one more exit is a crash loop
     window: float = 60.0          # seconds; restarts older than this are forgiven
 
     def __post_init__(self) -> None:

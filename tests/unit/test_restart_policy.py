@@ -22,6 +22,15 @@ def test_one_exit_more_than_the_allowed_restarts_within_the_window_is_a_crash_lo
     assert tracker.given_up
 
 
+def test_the_default_policy_reaches_its_cap_then_gives_up_on_a_service_that_exits_at_once():
+    tracker, now, delays = RestartTracker(), 0.0, []
+    while isinstance(decision := tracker.exited(now), Restart):
+        delays.append(decision.delay)
+        now += decision.delay + 1.0  # each start-up fails after a second
+    assert delays == [0.5, 1, 2, 4, 8] and delays[-1] == RestartPolicy().max_delay
+    assert "6 times within 60s" in decision.reason
+
+
 def test_a_service_given_up_on_stays_given_up():
     tracker = RestartTracker(RestartPolicy(max_restarts=0, window=10))
     assert isinstance(tracker.exited(now=0), GiveUp)
