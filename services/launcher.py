@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -135,7 +135,6 @@ class Service:
     tracker: RestartTracker
     popen: subprocess.Popen | None = None
     restart_at: float | None = None  # when a restart is due (monotonic clock), while it waits
-    started: int = field(default=0)   # how many times it was started
 
     @property
     def log(self) -> Path:
@@ -145,7 +144,7 @@ class Service:
         with open(self.log, "ab") as log:  # the child keeps its own descriptor
             self.popen = subprocess.Popen([sys.executable, "-m", f"services.{self.name}.main"], env=self.env,
                                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.restart_at, self.started = None, self.started + 1
+        self.restart_at = None
 
     def check(self, now: float) -> None:
         """Notices an exit (decides a restart or gives up) and starts the service when it is due."""
