@@ -650,16 +650,18 @@ class _SizeGuard:
 
 
 def _disk_usage(path: Path) -> int:
-    """Bytes of every file under `path`, .git included; symlinks counted as links, not followed."""
-    total = 0
-    with contextlib.suppress(FileNotFoundError):
-        with os.scandir(path) as entries:
-            for entry in entries:
-                with contextlib.suppress(FileNotFoundError):  # git renames temporary files as we look
-                    if entry.is_dir(follow_symlinks=False):
-                        total += _disk_usage(Path(entry.path))
-                    else:
-                        total += entry.stat(follow_symlinks=False).st_size
+    """Bytes of every file under `path`, .git included; symlinks counted as links, not followed.
+    A loop, not recursion: a tree 1,000 folders deep must be measured, not raise RecursionError."""
+    total, pending = 0, [path]
+    while pending:
+        with contextlib.suppress(FileNotFoundError):
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    with contextlib.suppress(FileNotFoundError):  # git renames temporary files as we look
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(Path(entry.path))
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_size
     return total
 
 

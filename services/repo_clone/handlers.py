@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from shared.repos.policy import RepoUrlRejected, VettedUrl, repo_name, vet_repo_
 from .progress import ProgressReporter
 from .settings import RepoCloneSettings
 from .snapshot import SnapshotStore, pack_documents, snapshot_key
-from .workdir import checkout_prefix, sweep_abandoned, work_root
+from .workdir import checkout_prefix, remove_tree, sweep_abandoned, work_root
 
 log = logging.getLogger(__name__)
 STAGE = "stage1"
@@ -142,7 +141,7 @@ class CloneStage:
         finally:
             # Deleting a checkout of thousands of files takes a while and nobody waits for it: the
             # snapshot is stored and the files announced meanwhile. A crash leaves it to the sweep.
-            self._removal.spawn(asyncio.to_thread(shutil.rmtree, work, True))
+            self._removal.spawn(asyncio.to_thread(remove_tree, work))
         reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation)
         return checkout.commit_sha, result.files, result.navigation, reference
 

@@ -130,7 +130,11 @@ def _unquote(value: str) -> str:
 
 # --- mdBook / GitBook SUMMARY.md ----------------------------------------------------------------
 
-_MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
+# No part of a link can contain the `[` that opens the next one and nothing gives characters back,
+# so every attempt stops where the next begins: linear time. (The former pattern rescanned a line
+# from every `[`: a crafted 2 MB SUMMARY.md held the interpreter for hours.)
+_MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]*+\]\(\s*+(<[^<>\n]++>|[^()\[\]\s]++)"
+                            r"(?:\s++[\"'][^\[\n]{0,300}?[\"'])?\s*+\)")
 
 
 def summary_navigation(root: Path, docs: set[str]) -> list[str]:
@@ -150,6 +154,7 @@ _RST_TOCTREE = re.compile(r"^(\s*)\.\.\s+toctree::")
 _MYST_TOCTREE = re.compile(r"^\s*(`{3,}|:{3,})\s*\{toctree\}")
 _EXPLICIT_TITLE = re.compile(r"^.*<([^<>]+)>\s*$")
 _SPHINX_SUFFIXES = (".rst", ".md", ".ipynb", ".txt")
+MOST_TOCTREE_GLOBS = 50
 
 
 def sphinx_navigation(root: Path, docs: set[str]) -> list[str]:
@@ -180,51 +185,64 @@ def _toctree_walk(root: Path, docs: set[str], start: str) -> list[str]:
 def _toctree_children(root: Path, docs: set[str], document: str, source_dir: str) -> list[str]:
     text = read_checkout_text(root, document) or ""
     folder = posixpath.dirname(document)
-    children = []
+    children, globs = [], 0
     for entries, is_glob in _toctrees(text, document.endswith(".md")):
         for entry in entries:
-            children.extend(_toctree_targets(docs, folder, source_dir, entry, is_glob))
+            # A glob entry is matched against every document: a bounded number of them per file,
+            # or a crafted index of thousands of `*` lines costs documents × lines.
+            wildcard = is_glob and any(char in entry for char in "*?[")
+            globs += wildcard
+            if not wildcard or globs <= MOST_TOCTREE_GLOBS:
+                children.extend(_toctree_targets(docs, folder, source_dir, entry, is_glob))
     return children
 
 
 def _toctrees(text: str, is_markdown: bool) -> list[tuple[list[str], bool]]:
+    """Each toctree's entries and :glob: flag. The scan resumes after a toctree's body, so every
+    line is read once even in a file made of nothing but unclosed toctree openings."""
     lines = text.splitlines()
     pattern = _MYST_TOCTREE if is_markdown else _RST_TOCTREE
     trees = []
-    for index, line in enumerate(lines):
-        match = pattern.match(line)
+    index = 0
+    while index < len(lines):
+        match = pattern.match(lines[index])
+        index += 1
         if match:
-            body = lines[index + 1:]
-            trees.append(_myst_body(body, match.group(1)) if is_markdown
-                         else _rst_body(body, len(match.group(1))))
+            entries, is_glob, index = (_myst_body(lines, index, match.group(1)) if is_markdown
+                                       else _rst_body(lines, index, len(match.group(1))))
+            trees.append((entries, is_glob))
     return trees
 
 
-def _rst_body(lines: list[str], indent: int) -> tuple[list[str], bool]:
-    """Entries and the :glob: flag of a toctree directive whose `..` sits at `indent`."""
+def _rst_body(lines: list[str], index: int, indent: int) -> tuple[list[str], bool, int]:
+    """Entries, the :glob: flag and the end of a toctree directive whose `..` sits at `indent`
+    and whose body starts at `index`."""
     entries, is_glob = [], False
-    for line in lines:
+    while index < len(lines):
+        line = lines[index]
         if line.strip() and len(line) - len(line.lstrip()) <= indent:
             break
         item = line.strip()
         is_glob = is_glob or item == ":glob:"
         if item and not item.startswith(":"):
             entries.append(item)
-    return entries, is_glob
+        index += 1
+    return entries, is_glob, index
 
 
-def _myst_body(lines: list[str], fence: str) -> tuple[list[str], bool]:
-    """Entries and the :glob: flag of a MyST ```{toctree} block closed by `fence`."""
+def _myst_body(lines: list[str], index: int, fence: str) -> tuple[list[str], bool, int]:
+    """Entries, the :glob: flag and the end of a MyST ```{toctree} block closed by `fence`."""
     entries, is_glob, in_front_matter = [], False, False
-    for line in lines:
-        item = line.strip()
+    while index < len(lines):
+        item = lines[index].strip()
+        index += 1
         if item == fence:
             break
         in_front_matter = in_front_matter != (item == "---")
         is_glob = is_glob or item in (":glob:", "glob:", "glob: true")
         if item and item != "---" and not in_front_matter and not item.startswith(":"):
             entries.append(item)
-    return entries, is_glob
+    return entries, is_glob, index
 
 
 def _toctree_targets(docs: set[str], folder: str, source_dir: str, entry: str,
@@ -247,7 +265,10 @@ def _toctree_targets(docs: set[str], folder: str, source_dir: str, entry: str,
 
 # A doc id is a quoted string that is a list item or the value of an `id` key; a quoted string
 # followed by ':' is a key (a category label), and other values are types, labels and links.
-_DOC_ID = re.compile(r"""(?:[\[,]|\bid['"]?\s*:)\s*(?:'([^'\\\n]+)'|"([^"\\\n]+)"|`([^`\\]+)`)(?!\s*:)""")
+# A string never runs past the `[` or `,` that could open the next candidate, so each attempt
+# stops where the next begins (linear time on a hostile sidebars file).
+_DOC_ID = re.compile(r"""(?:[\[,]|\bid['"]?\s*:)\s*+"""
+                     r"""(?:'([^'\\\n\[,]+)'|"([^"\\\n\[,]+)"|`([^`\\\n\[,]+)`)(?!\s*:)""")
 _SIDEBAR_FILES = ("sidebars.js", "sidebars.ts", "sidebars.json", "website/sidebars.js",
                   "website/sidebars.json")
 

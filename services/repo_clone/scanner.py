@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .navigation import navigation_order
 from shared.repos.globs import PathScope
-from .textfiles import decode_text, detect_encoding, is_notebook, looks_binary, read_regular_file
+from .textfiles import decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file
 
 from shared.text import clean_text
 
@@ -30,7 +30,11 @@ OVERVIEW_NAMES = frozenset({"readme", "index"})
 PROGRESS_EVERY = 500
 OUTSIDE_SYMLINK_NOTE = "symlink outside the checkout"
 INSIDE_SYMLINK_NOTE = "symlink (not followed)"
-_LIMIT_UNITS = {"MAX_REPO_FILES": "files"}
+# Real documentation is a few levels deep; a tree nested hundreds of levels is built to break
+# recursive walkers, and is refused naming this limit.
+MAX_FOLDER_DEPTH = 100
+_LIMIT_MESSAGES = {"MAX_REPO_FILES": "the repository has more than {allowed} files",
+                   "MAX_FOLDER_DEPTH": "the repository has folders nested more than {allowed} deep"}
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,8 @@ class ScanLimitExceeded(Exception):
     """The checkout is larger than a configured limit allows; the message names the limit."""
 
     def __init__(self, limit: str, allowed: int, actual: int):
-        unit = _LIMIT_UNITS.get(limit, "items")
-        super().__init__(f"the repository has more than {allowed} {unit} (limit {limit}={allowed})")
+        message = _LIMIT_MESSAGES.get(limit, "the repository has more than {allowed} items")
+        super().__init__(f"{message.format(allowed=allowed)} (limit {limit}={allowed})")
         self.limit, self.allowed, self.actual = limit, allowed, actual
 
 
@@ -68,11 +72,12 @@ class _Entry:
 
 
 def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[str] | None = (),
-         max_file_bytes: int = 2_000_000, max_files: int = 100_000,
+         max_file_bytes: int = 2_000_000, max_files: int = 100_000, max_depth: int = MAX_FOLDER_DEPTH,
          on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
-    """Scan the checkout at `root`; raise ScanLimitExceeded past `max_files` files in scope."""
+    """Scan the checkout at `root`; raise ScanLimitExceeded past `max_files` files in scope or
+    folders nested deeper than `max_depth`."""
     real_root = Path(os.path.realpath(root))
-    entries = _Walk(real_root, PathScope(include, exclude), max_files).run()
+    entries = _Walk(real_root, PathScope(include, exclude), max_files, max_depth).run()
     files = _classify_all(real_root, entries, max_file_bytes, on_progress)
     navigation = navigation_order(real_root, {f.path for f in files if f.is_documentation})
     files = _mark_overview_candidates(files, set(navigation))
@@ -83,8 +88,8 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
 class _Walk:
     """Lists the files in scope, depth-first, without following symlinks."""
 
-    def __init__(self, root: Path, scope: PathScope, max_files: int):
-        self.root, self.scope, self.max_files = root, scope, max_files
+    def __init__(self, root: Path, scope: PathScope, max_files: int, max_depth: int):
+        self.root, self.scope, self.max_files, self.max_depth = root, scope, max_files, max_depth
         self.entries: list[_Entry] = []
         self.pending: list[tuple[str, bool]] = [("", scope.includes_everything)]
 
@@ -109,6 +114,8 @@ class _Walk:
             self._add(path, 0, True, folder_included)
         elif item.is_dir(follow_symlinks=False):
             if item.name not in SKIPPED_FOLDERS and not self.scope.is_excluded(path):
+                if path.count("/") >= self.max_depth:
+                    raise ScanLimitExceeded("MAX_FOLDER_DEPTH", self.max_depth, path.count("/") + 1)
                 self.pending.append((path, self.scope.is_included(path, folder_included)))
         elif item.is_file(follow_symlinks=False):
             self._add(path, _size_of(item), False, folder_included)
@@ -192,9 +199,7 @@ def _inspect_document(path: Path, max_file_bytes: int) -> tuple[str | None, str 
 def _content_note(text: str, is_notebook_file: bool) -> str | None:
     if not text.strip():
         return "empty file"
-    if is_notebook_file and not is_notebook(text):
-        return "not a valid notebook (JSON with cells)"
-    return None
+    return notebook_problem(text) if is_notebook_file else None
 
 
 def _mark_overview_candidates(files: list[ScannedFile], navigation: set[str]) -> list[ScannedFile]:

@@ -83,13 +83,19 @@ def decode_text(data: bytes, encoding: str) -> str:
     return data.decode(encoding, errors="replace")
 
 
-def is_notebook(text: str) -> bool:
-    """True for a Jupyter notebook: a JSON object with a list of cells."""
+def notebook_problem(text: str) -> str | None:
+    """Why `text` is not a Jupyter notebook (a JSON object with a list of cells); None if it is.
+    JSON nested deeper than the interpreter's recursion limit (`[[[[…`) is a bad document like
+    any other, never an exception that fails and redelivers the whole clone."""
     try:
         notebook = json.loads(text)
+    except RecursionError:
+        return "not a valid notebook (JSON nested too deeply)"
     except ValueError:
-        return False
-    return isinstance(notebook, dict) and isinstance(notebook.get("cells"), list)
+        return "not a valid notebook (JSON with cells)"
+    if isinstance(notebook, dict) and isinstance(notebook.get("cells"), list):
+        return None
+    return "not a valid notebook (JSON with cells)"
 
 
 def read_checkout_text(root: Path, relative: str, max_bytes: int = 2_000_000) -> str | None:

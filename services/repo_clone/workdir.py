@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -38,7 +37,40 @@ def sweep_abandoned(root: Path) -> int:
     for folder in root.glob(f"{PREFIX}*"):
         pid = folder.name[len(PREFIX):].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_tree(folder)
             log.info("removed checkout %s left by process %s", folder, pid)
             removed += 1
     return removed
+
+
+def remove_tree(path: str | os.PathLike) -> None:
+    """Delete a folder and everything in it, best effort, without following symlinks and without
+    recursion: Python 3.11's shutil.rmtree recurses once per level, so a checkout nested 1,000
+    folders deep raised RecursionError (at start-up, in the sweep) and was never removed."""
+    pending, stuck = [os.fspath(path)], set()
+    while pending:
+        folder = pending[-1]
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            pending.pop()  # gone already, or unreadable: nothing more to do here
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.path not in stuck:
+                        subfolders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+        if subfolders:
+            pending.extend(subfolders)  # emptied first; this folder is listed again afterwards
+            continue
+        pending.pop()
+        try:
+            os.rmdir(folder)
+        except OSError:
+            stuck.add(folder)  # left behind, and not listed again

@@ -9,7 +9,6 @@ from shared.docs.asciidoc_inline import asciidoc_inline_to_text
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
 
-_TITLE = re.compile(r"^(={1,6}|#{1,6})\s+(\S.*?)(?:\s+\1)?\s*$")
 _ATTRIBUTE_ENTRY = re.compile(r"^:(!?[\w][\w-]{0,60}!?):(?:\s+(.*))?$")
 _BLOCK_ATTRIBUTES = re.compile(r"^\[(.*)\]$")
 _BLOCK_TITLE = re.compile(r"^\.[^.\s]")
@@ -20,6 +19,23 @@ _LIST_ITEM = re.compile(r"^\s*(?:\*{1,5}|-|\.{1,5}|\d+\.|[a-z]\.)\s+(?:\[[ x*]\]
 _DESCRIPTION = re.compile(r"^(?!\w+://)(.+?)(?::{2,4}|;;)(?:\s+(.*))?$")
 _CODE_BLOCKS = ("----", "....", "```")
 _PROSE_BLOCKS = ("====", "****", "____", "--")
+
+
+def _title(line: str) -> tuple[int, str] | None:
+    """(level, text) of a section title (`== Text`, optionally closed by the same marks), else
+    None. String code: as a pattern (`(\\S.*?)(?:\\s+\\1)?\\s*$`) a long run of blanks backtracked."""
+    marks = line[:1]
+    if marks not in ("=", "#"):
+        return None
+    level = len(line) - len(line.lstrip(marks))
+    rest = line[level:]
+    if level > 6 or not rest[:1].isspace() or not rest.strip():
+        return None
+    text = rest.strip()
+    closing = marks * level
+    if text.endswith(closing) and len(text) > level and text[-level - 1].isspace():
+        text = text[:-level].rstrip()
+    return level, text
 
 
 class _Parser:
@@ -40,7 +56,7 @@ class _Parser:
         line = lines[index]
         stripped = line.strip()
         if stripped and not _ATTRIBUTE_ENTRY.match(stripped) and not stripped.startswith("//") \
-                and not _TITLE.match(line):
+                and not _title(line):
             self.at_start = False
         if not stripped:
             self._flush()
@@ -51,10 +67,11 @@ class _Parser:
             name, value = entry.group(1).strip("!"), (entry.group(2) or "").strip()
             self.attributes[name] = value
             self.builder.front_matter.setdefault(name, value)
-        elif (title := _TITLE.match(line)) and not self.paragraph:
+        elif (title := _title(line)) and not self.paragraph:
             self._flush()
-            document_title, self.at_start = len(title.group(1)) == 1 and self.at_start, False
-            self._heading(len(title.group(1)), title.group(2))
+            level, text = title
+            document_title, self.at_start = level == 1 and self.at_start, False
+            self._heading(level, text)
             return self._skip_author_lines(lines, index + 1) if document_title else index + 1
         elif _DELIMITER.match(stripped):
             self._flush()

@@ -11,7 +11,8 @@ from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
 MAX_TITLE_CHARS = 200
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 _SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
+# Starts only where a run of blanks starts: from every blank of a long run it was quadratic.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s++([,.;:!?)\]])")
 _NOT_SLUG = re.compile(r"[^\w\- ]")
 _NUMBER_PREFIX = re.compile(r"^\d+[-_. ]+")
 _SEPARATORS = re.compile(r"[-_.\s]+")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-_YAML_PAIR = re.compile(r"^([A-Za-z_][\w-]{0,60})\s*:\s*(.*?)\s*$")
-_TOML_PAIR = re.compile(r"^([A-Za-z_][\w-]{0,60})\s*=\s*(.*?)\s*$")
+# The value is stripped in code: `\s*(.*?)\s*$` rescanned a run of blanks for every character.
+_YAML_PAIR = re.compile(r"^([A-Za-z_][\w-]{0,60}+)\s*+:(.*)$")
+_TOML_PAIR = re.compile(r"^([A-Za-z_][\w-]{0,60}+)\s*+=(.*)$")
+_COMMENT = re.compile(r"\s#")
 _LONGEST_FRONT_MATTER_LINES = 300
 
 
@@ -36,12 +38,13 @@ def _fields(lines: list[str], pair: re.Pattern) -> dict:
             continue  # nested mapping, list item or comment: not a simple pair
         match = pair.match(line)
         if match and match.group(1) not in fields:
-            fields[match.group(1)] = _scalar(match.group(2))
+            fields[match.group(1)] = _scalar(match.group(2).strip())
     return fields
 
 
 def _scalar(value: str) -> str:
-    value = re.sub(r"\s+#.*$", "", value) if not value.startswith(("'", '"')) else value
+    comment = _COMMENT.search(value) if not value.startswith(("'", '"')) else None
+    value = value[:comment.start()] if comment else value
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     return value.strip()

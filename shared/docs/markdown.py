@@ -11,16 +11,14 @@ from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
 from shared.docs.html import heading_element, strip_raw_html
 from shared.docs.markdown_inline import inline_to_text
+from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 from shared.docs.model import ParsedDocument
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s+.*)?$")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?")
-_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_CUSTOM_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
 _ALERT = re.compile(r"^\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 
 
@@ -78,9 +76,8 @@ class _Blocks:
         elif self.indented_code and _indent(line) >= 4 and blank_before and not self.paragraph \
                 and not self.in_list:
             self.code.append(line[4:])
-        elif (atx := _ATX.match(line)) or (element := heading_element(line)):
-            level, text = (len(atx.group(1)), atx.group(2) or "") if atx else element
-            self._heading(level, text)
+        elif heading := (atx_heading(line) or heading_element(line)):
+            self._heading(*heading)
         elif self.paragraph and _SETEXT.match(line) and not self.in_list:
             text, self.paragraph = " ".join(self.paragraph), []
             self._heading(1 if line.strip()[0] == "=" else 2, text)
@@ -88,8 +85,8 @@ class _Blocks:
             self._flush()
         elif "]:" in line and _REFERENCE.match(line):
             self._flush()
-        elif "|" in line and index + 1 < len(lines) and _TABLE_DELIMITER.match(lines[index + 1]) \
-                and "-" in lines[index + 1]:
+        elif "|" in line and index + 1 < len(lines) and "-" in lines[index + 1] \
+                and is_table_delimiter(lines[index + 1]):
             return self._table(lines, index)
         elif item := _LIST_ITEM.match(line):
             self._flush()
@@ -106,7 +103,7 @@ class _Blocks:
     def _heading(self, level: int, text: str) -> None:
         self._flush()
         self.in_list = False
-        plain, links = inline_to_text(_CUSTOM_ANCHOR.sub("", text), self.references)
+        plain, links = inline_to_text(_without_custom_anchor(text), self.references)
         self.builder.add_heading(level, plain)
         for target, label in links:
             self.builder.add_link(target, label)
@@ -149,6 +146,16 @@ class _Blocks:
         if self.code:
             self.builder.add_code("", "\n".join(self.code))
             self.code = []
+
+
+def _without_custom_anchor(heading: str) -> str:
+    """`Install {#setup}` → `Install`: the anchor runs from the first `{#` after the last inner
+    `}` to a final `}`. String code: a pattern here rescanned the line from every `{#`."""
+    text = heading.rstrip()
+    if not text.endswith("}"):
+        return heading
+    start = text.find("{#", text.rfind("}", 0, len(text) - 1) + 1)
+    return heading if start < 0 else text[:start].rstrip()
 
 
 def _indent(line: str) -> int:

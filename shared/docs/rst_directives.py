@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from shared.docs.rst_inline import title_and_target
+
 _DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
 _OPTION = re.compile(r"^:[\w-]+:")
-_TOCTREE_ENTRY = re.compile(r"^(.*?)\s*<([^<>]+)>$")
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
                    "doctest", "prompt"}
 SKIPPED = {"raw", "image", "include", "literalinclude", "contents", "sectnum", "index", "meta",
@@ -73,8 +74,7 @@ def _toctree(content: list[str], context) -> None:
     for entry in (line.strip() for line in content):
         if not entry or entry == "self" or any(c in entry for c in "*?["):
             continue  # glob patterns name no single document
-        titled = _TOCTREE_ENTRY.match(entry)
-        target, label = (titled.group(2), titled.group(1)) if titled else (entry, "")
+        label, target = title_and_target(entry) or ("", entry)
         context.builder.add_link(target, label or target)
 
 

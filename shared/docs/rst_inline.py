@@ -19,7 +19,6 @@ _STRONG = re.compile(r"\*\*([^*]{1,1000}?)\*\*")
 _EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,1000}?)\*(?![\w*])")
 _SUBSTITUTION = re.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
 _FOOTNOTE_REFERENCE = re.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_")
-_TITLE_AND_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 _LINKING_ROLES = {"doc", "download"}
 
 Links = list[tuple[str, str]]
@@ -43,10 +42,21 @@ def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     return restore(text), [(restore(target), restore(label)) for target, label in links]
 
 
+def title_and_target(text: str) -> tuple[str, str] | None:
+    """`Install <install>` → ("Install", "install"); None without a final `<target>`. String
+    code: the pattern `^(.*?)\\s*<([^<>]+)>$` was quadratic in a long run of blanks."""
+    if not text.endswith(">"):
+        return None
+    start = text.rfind("<")
+    target = text[start + 1:-1]
+    if start < 0 or not target or ">" in target:
+        return None
+    return text[:start].rstrip(), target
+
+
 def _role(links: Links, role: str, content: str) -> str:
     """`:doc:`Install <install>`` → "Install" (a link); `:class:`~pkg.Client`` → "Client"."""
-    match = _TITLE_AND_TARGET.match(content)
-    label, target = (match.group(1), match.group(2)) if match else ("", content)
+    label, target = title_and_target(content) or ("", content)
     if role in _LINKING_ROLES:
         links.append((target, label or humanise_file_name(target)))
         return label or humanise_file_name(target)

@@ -9,19 +9,21 @@ import re
 import textwrap
 from dataclasses import dataclass, replace
 
+from shared.docs.markdown_lines import atx_heading, is_table_delimiter
+
 from .highlight import highlight
 from .markdown_text import TARGET, LinkPolicy, acceptable_url, url_scheme
 
 MAX_NESTING = 8
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*)")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _ITEM = re.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>\s+|$)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-# Spans stay within a line and have bounded length, so unclosed markers cost linear time.
+# Spans stay within a line and have bounded length, and no span can run past the marker that
+# opens the next one (a code span holds no backtick), so unclosed markers cost linear time: a
+# code body of `.{1,2000}?` closed by any run of ticks was cubic in a long run of backticks.
 _INLINE = re.compile(
-    r"(?P<escape>\\[!-/:-@\[-`{-~])|(?P<code>(?P<ticks>`+)(?P<code_body>.{1,2000}?)(?<!`)(?P=ticks)(?!`))"
+    r"(?P<escape>\\[!-/:-@\[-`{-~])|(?P<code>(?<!`)(?P<ticks>`+)(?P<code_body>[^`\n]{1,2000}?)(?P=ticks)(?!`))"
     rf"|(?P<image>!\[(?P<alt>[^\[\]\n]{{0,500}})\]\({TARGET}(?:\s+\"[^\"\n]*\")?\))"
     rf"|(?P<link>\[(?P<text>(?:\\.|[^\[\]\\\n]){{1,500}})\]\((?P<href>{TARGET})(?:\s+\"[^\"\n]*\")?\))"
     r"|(?P<strong>\*\*(?P<strong_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*\*)"
@@ -78,7 +80,7 @@ def _inline_token(match: re.Match[str], link_ok: LinkPolicy) -> str:
 
 
 def _starts_block(line: str) -> bool:
-    return bool(_FENCE.match(line) or _HEADING.match(line) or _RULE.match(line)
+    return bool(_FENCE.match(line) or atx_heading(line) or _RULE.match(line)
                 or _QUOTE.match(line) or _ITEM.match(line))
 
 
@@ -90,9 +92,9 @@ def _blocks(lines: list[str], context: _Context) -> list[str]:
             i += 1
         elif fence := _FENCE.match(line):
             i = _code_block(lines, i, fence, out)
-        elif heading := _HEADING.match(line):
-            level = min(6, len(heading.group(1)) + context.offset)
-            out.append(f"<h{level}>{render_inline(heading.group(2), link_ok)}</h{level}>")
+        elif heading := atx_heading(line):
+            level = min(6, heading[0] + context.offset)
+            out.append(f"<h{level}>{render_inline(heading[1], link_ok)}</h{level}>")
             i += 1
         elif _RULE.match(line):
             out.append("<hr>")
@@ -105,7 +107,7 @@ def _blocks(lines: list[str], context: _Context) -> list[str]:
             out.append(f"<blockquote>{_render(chr(10).join(quoted), context.deeper())}</blockquote>")
         elif _ITEM.match(line):
             i = _list(lines, i, context, out)
-        elif "|" in line and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+        elif "|" in line and i + 1 < len(lines) and is_table_delimiter(lines[i + 1]):
             i = _table(lines, i, link_ok, out)
         else:
             paragraph = []
