@@ -92,7 +92,7 @@ class AnalysisStage:
             raise StageFailure(str(exc)) from None
         encodings = {f.path: f.encoding for f in inputs.scan.files}
         return await asyncio.to_thread(load_documents, archive, inputs.documents, encodings,
-                                       self._settings.max_document_bytes)
+                                       self._settings.max_document_bytes, self._settings.parse_budget_seconds)
 
     async def _still_current(self, request: DocsAnalysisRequested) -> bool:
         return is_current((await self._store.load(request.course_id, only=LIFECYCLE)).events, request)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from shared.docs.loading import PARSE_BUDGET_SECONDS
 from shared.llm.settings import LLMSettings
 from shared.bus.provisioning import StreamSpec
 from shared.settings import ServiceSettings
@@ -16,3 +17,6 @@ class DocAnalyserSettings(ServiceSettings, LLMSettings):
     tolerate_failed_documents: bool = Field(
         default=False, description="on: finish the stage and report documents that failed; off: fail the stage")
     max_document_bytes: int = Field(default=2_000_000, ge=1)
+    parse_budget_seconds: float = Field(
+        default=PARSE_BUDGET_SECONDS, gt=0, le=600,
+        description="seconds one document may take to parse; a document over it is skipped, naming the reason")

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 from shared.bus.snapshots import extract
 from .model import ParsedDocument
-from .parsing import parse
+from .parse_worker import BudgetedParser, OverBudget
+
+# Seconds one document may take to parse; ordinary documents take milliseconds, a document over
+# it is skipped with the reason (see parse_worker).
+PARSE_BUDGET_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -17,21 +21,29 @@ class SourceDocument:
     content_hash: str
 
 
-def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | None],
-                   max_bytes: int) -> tuple[dict[str, SourceDocument], dict[str, str]]:
-    """(documents by path, unreadable documents by path with the reason)."""
+def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
+                   parse_budget_seconds: float = PARSE_BUDGET_SECONDS,
+                   ) -> tuple[dict[str, SourceDocument], dict[str, str]]:
+    """(documents by path, unreadable documents by path with the reason): missing, too large,
+    or not parsed within `parse_budget_seconds`."""
     contents = extract(archive, set(paths))
     documents: dict[str, SourceDocument] = {}
     problems: dict[str, str] = {}
-    for path in paths:
-        data = contents.get(path)
-        if data is None:
-            problems[path] = "not in the repository snapshot; run stage 1 again"
-        elif len(data) > max_bytes:
-            problems[path] = f"{len(data)} bytes, more than the {max_bytes} a document may have"
-        else:
-            text = _decode(data, encodings.get(path))
-            documents[path] = SourceDocument(parse(path, text), text, hashlib.sha256(data).hexdigest())
+    with BudgetedParser(parse_budget_seconds) as parser:
+        for path in paths:
+            data = contents.get(path)
+            if data is None:
+                problems[path] = "not in the repository snapshot; run stage 1 again"
+            elif len(data) > max_bytes:
+                problems[path] = f"{len(data)} bytes, more than the {max_bytes} a document may have"
+            else:
+                text = _decode(data, encodings.get(path))
+                try:
+                    parsed = parser.parse(path, text)
+                except OverBudget as exc:
+                    problems[path] = str(exc)
+                    continue
+                documents[path] = SourceDocument(parsed, text, hashlib.sha256(data).hexdigest())
     return documents, problems
 
 

@@ -20,7 +20,8 @@ _COMPONENT_TAG = re.compile(
     r"{0,2000})?\s*/?>")
 _FRAGMENT = re.compile(r"</?>")
 _EXPRESSION_COMMENT = re.compile(r"\{/\*.{0,5000}?\*/\}", re.DOTALL)
-_EXPRESSION_LINE = re.compile(r"^\s*\{[^\n]{0,2000}\}\s*$", re.MULTILINE)
+# Blanks within the line only: `^\s*` ran across every following empty line from each line start.
+_EXPRESSION_LINE = re.compile(r"^[^\S\n]*+\{[^\n]{0,2000}\}[^\S\n]*$", re.MULTILINE)
 _LONGEST_MODULE_STATEMENT_LINES = 200
 
 

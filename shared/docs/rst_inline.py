@@ -11,7 +11,9 @@ from shared.docs.builder import humanise_file_name
 _ESCAPE = re.compile(r"\\(.)")
 _LITERAL = re.compile(r"``([^`]{1,2000}?)``")
 _ROLE = re.compile(r":(?:[\w-]{1,30}:)?([\w-]{1,30}):`([^`]{1,1000})`")
-_PHRASE_REFERENCE = re.compile(r"`([^`<]{0,500}?)\s*<([^`>]{1,1000})>`__?")
+# The label never ends in a blank, so the blanks before `<` are scanned once, not once per
+# character of the label (a long run of spaces after a backtick was quadratic).
+_PHRASE_REFERENCE = re.compile(r"`([^`<]{0,500}?)(?<!\s)\s*<([^`>]{1,1000})>`__?")
 _NAMED_REFERENCE = re.compile(r"`([^`]{1,500})`__?")
 _WORD_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z][\w.-]{0,100}?)__?(?![\w])")
 _INTERPRETED = re.compile(r"`([^`]{1,1000})`")
