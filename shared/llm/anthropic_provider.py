@@ -7,28 +7,19 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
 import anthropic
 from anthropic.types import Message
 
 from shared.llm.provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
-from shared.llm.retry_policy import backoff_delay, is_retryable_status, parse_retry_after
+from shared.llm.retry_policy import is_retryable_status, parse_retry_after
+from shared.llm.retrying import Retryable, Sleep, with_retries
 from shared.llm.settings import LLMSettings
 from shared.llm.tool_answer import CACHED, read_answer, repair_turns, tool_for
 
-Sleep = Callable[[float], Awaitable[Any]]
 _HINTS = {401: "; check ANTHROPIC_API_KEY", 403: "; check the API key's permissions",
           404: "; check ANTHROPIC_MODEL and ANTHROPIC_BASE_URL"}
-
-
-class _Retryable(Exception):
-    """A failed request that may succeed if sent again."""
-
-    def __init__(self, description: str, retry_after: float | None = None) -> None:
-        super().__init__(description)
-        self.description = description
-        self.retry_after = retry_after
 
 
 @dataclass
@@ -120,19 +111,11 @@ class AnthropicProvider(LLMProvider):
 
     async def _send(self, request: dict[str, Any], tally: _Tally) -> Message:
         """One request, retried on transient failures with backoff, then ProviderError."""
-        failures = 0
-        while True:
-            try:
-                return await self._send_once(request, tally)
-            except _Retryable as failure:
-                failures += 1
-                if failures > self._settings.llm_max_retries:
-                    raise ProviderError(self._redact(
-                        f"the Anthropic API request failed {failures} times, the last with "
-                        f"{failure.description}; try again later")) from None
-                await self._sleep(backoff_delay(
-                    failures - 1, self._settings.llm_retry_base_seconds,
-                    self._settings.llm_retry_max_seconds, failure.retry_after, self._uniform))
+        try:
+            return await with_retries(lambda: self._send_once(request, tally), self._settings,
+                                      "Anthropic API", self._sleep, self._uniform)
+        except ProviderError as error:
+            raise ProviderError(self._redact(str(error))) from None
 
     async def _send_once(self, request: dict[str, Any], tally: _Tally) -> Message:
         # Only the HTTP request holds a slot: a call waiting out a backoff leaves room to others.
@@ -143,9 +126,9 @@ class AnthropicProvider(LLMProvider):
             except anthropic.APIStatusError as error:
                 raise self._status_failure(error) from None
             except anthropic.APITimeoutError:
-                raise _Retryable(f"no answer within {self._settings.llm_timeout_seconds:g} s") from None
+                raise Retryable(f"no answer within {self._settings.llm_timeout_seconds:g} s") from None
             except anthropic.APIConnectionError as error:
-                raise _Retryable(f"a connection error ({_cause_of(error)})") from None
+                raise Retryable(f"a connection error ({_cause_of(error)})") from None
             except anthropic.AnthropicError as error:
                 raise ProviderError(self._redact(f"the Anthropic SDK failed: {error}")) from None
         tally.add(message)
@@ -156,7 +139,7 @@ class AnthropicProvider(LLMProvider):
         status = error.status_code
         described = f"{status} {error.type or 'error'}: {error.api_message or 'no message'}"
         if is_retryable_status(status):
-            return _Retryable(described, parse_retry_after(error.response.headers))
+            return Retryable(described, parse_retry_after(error.response.headers))
         return ProviderError(self._redact(
             f"the Anthropic API refused the request: {described}{_HINTS.get(status, '')}"))
 

@@ -1,5 +1,6 @@
 """List prices in USD per million tokens, to estimate what LLM calls cost. An estimate: models
-not listed (and the offline engine) count as free; update the table when prices change."""
+not listed — local models served through the OpenAI-compatible provider among them — and the
+offline engine count as free (the provider logs so); update the table when prices change."""
 from __future__ import annotations
 
 # model-name prefix: (input, output, cache read, cache write); the longest matching prefix wins.
@@ -11,6 +12,17 @@ PRICES: dict[str, tuple[float, float, float, float]] = {
     "claude-3-7-sonnet": (3.0, 15.0, 0.30, 3.75),
     "claude-haiku-4": (1.0, 5.0, 0.10, 1.25),
     "claude-3-5-haiku": (0.80, 4.0, 0.08, 1.0),
+    # OpenAI: cached input is read at a discount and written at no extra cost.
+    "gpt-5": (1.25, 10.0, 0.125, 0.0),
+    "gpt-5-mini": (0.25, 2.0, 0.025, 0.0),
+    "gpt-5-nano": (0.05, 0.40, 0.005, 0.0),
+    "gpt-4.1": (2.0, 8.0, 0.50, 0.0),
+    "gpt-4.1-mini": (0.40, 1.60, 0.10, 0.0),
+    "gpt-4.1-nano": (0.10, 0.40, 0.025, 0.0),
+    "gpt-4o": (2.50, 10.0, 1.25, 0.0),
+    "gpt-4o-mini": (0.15, 0.60, 0.075, 0.0),
+    "o3": (2.0, 8.0, 0.50, 0.0),
+    "o4-mini": (1.10, 4.40, 0.275, 0.0),
 }
 
 

@@ -1,0 +1,199 @@
+"""The OpenAI-compatible provider: the official SDK's Chat Completions against OpenAI or any server
+that speaks its API (Ollama, vLLM, llama.cpp, LM Studio, OpenRouter). Structured output by the
+best mode the endpoint honours (openai_modes.py), one repair of an invalid answer, our own retry
+policy and a cap on requests in flight — as the Anthropic provider."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import openai
+from openai.types.chat import ChatCompletion
+
+from shared.llm.openai_answer import Mode, messages_for, read_reply, repair_messages, structure_for
+from shared.llm.openai_modes import Detected, Refused, detect_mode
+from shared.llm.provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
+from shared.llm.retry_policy import is_retryable_status, parse_retry_after
+from shared.llm.retrying import Retryable, Sleep, with_retries
+from shared.llm.settings import LLMSettings
+from shared.llm.tool_answer import tool_name
+from shared.observability.pricing import price_of
+
+log = logging.getLogger(__name__)
+
+OPENAI_HOST = "api.openai.com"
+# Sent when no key is configured: the SDK insists on one and local servers ignore it.
+NO_KEY = "no-key-configured"
+_HINTS = {401: "; check OPENAI_API_KEY", 403: "; check the API key's permissions",
+          404: "; check OPENAI_MODEL and OPENAI_BASE_URL"}
+
+
+@dataclass
+class _Tally:
+    """What one complete() spent, over every request it made (probes, retries, repairs)."""
+    model: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+
+    def add(self, answer: ChatCompletion) -> None:
+        self.model = answer.model or self.model
+        if answer.usage is None:
+            return
+        details = answer.usage.prompt_tokens_details
+        cached = (details.cached_tokens or 0) if details else 0
+        # prompt_tokens includes the cached ones; they are counted apart, as Anthropic does.
+        self.input_tokens += max((answer.usage.prompt_tokens or 0) - cached, 0)
+        self.cache_read_tokens += cached
+        self.output_tokens += answer.usage.completion_tokens or 0
+
+    def usage(self, started: float) -> Usage:
+        return Usage(provider="openai", model=self.model, calls=self.calls,
+                     input_tokens=self.input_tokens, output_tokens=self.output_tokens,
+                     cache_read_tokens=self.cache_read_tokens,
+                     latency_ms=(time.perf_counter() - started) * 1000.0)
+
+
+def is_openai_itself(base_url: str | None) -> bool:
+    return base_url is None or urllib.parse.urlsplit(base_url).hostname == OPENAI_HOST
+
+
+class OpenAIProvider(LLMProvider):
+    name = "openai"
+
+    def __init__(self, settings: LLMSettings, *, sleep: Sleep = asyncio.sleep,
+                 uniform: Callable[[], float] = random.random) -> None:
+        """`sleep` and `uniform` (the jitter's random source) are injectable for tests."""
+        self.model = settings.openai_model
+        self._settings = settings
+        self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+        # max_retries=0: the retry policy is ours (retry-after honoured within our cap, every
+        # request counted in the usage).
+        self._client = openai.AsyncOpenAI(
+            api_key=self._secret or NO_KEY, base_url=settings.openai_base_url,
+            timeout=settings.llm_timeout_seconds, max_retries=0)
+        # OpenAI's newer models take only max_completion_tokens; most other servers only max_tokens.
+        self._limit_field = "max_completion_tokens" if is_openai_itself(settings.openai_base_url) else "max_tokens"
+        self._in_flight = asyncio.Semaphore(settings.llm_max_concurrency)
+        self._sleep = sleep
+        self._uniform = uniform
+        self._detected: Detected | None = None
+        self._detecting = asyncio.Lock()
+        if price_of(self.model) is None:
+            log.info("no list price for the model %r: its calls are counted as costing 0 "
+                     "(a local or unknown model)", self.model)
+
+    def __repr__(self) -> str:
+        return f"OpenAIProvider(model={self.model!r}, base_url={str(self._client.base_url)!r})"
+
+    __str__ = __repr__
+
+    async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
+        started = time.perf_counter()
+        tally = _Tally(model=self.model)
+        try:
+            value = await self._answer(prompt, schema, tally)
+        except ProviderError as error:
+            error.usage = tally.usage(started)  # tokens spent on a failure still cost money
+            raise
+        return Completion(value=value, usage=tally.usage(started))
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def mode(self, tally: _Tally | None = None) -> Mode:
+        """The structured-output mode: the configured one, or (auto) the one found out on the
+        first call, once per provider, i.e. per endpoint and model."""
+        configured = self._settings.openai_structured_output
+        if configured != "auto":
+            return configured
+        async with self._detecting:
+            if self._detected is None:
+                self._detected = await detect_mode(
+                    lambda request: self._send(request, tally or _Tally(self.model)),
+                    {"model": self.model, self._limit_field: 32})
+                log.info("OPENAI_STRUCTURED_OUTPUT=auto uses %s for %r at %s: %s", self._detected.mode,
+                         self.model, self._client.base_url, self._detected.reason)
+        return self._detected.mode
+
+    async def _answer(self, prompt: Prompt, schema: type[T], tally: _Tally) -> T:
+        mode = await self.mode(tally)
+        schema_json = schema.model_json_schema()
+        request = {"model": self.model, self._limit_field: self._output_limit(prompt),
+                   "messages": messages_for(mode, prompt, schema_json),
+                   **structure_for(mode, tool_name(schema), schema_json)}
+        answer = await self._send(request, tally)
+        value, problem = read_reply(mode, answer, schema)
+        if problem is None:
+            return value
+        repaired = {**request, "messages": request["messages"] + repair_messages(mode, answer, schema, problem)}
+        value, problem = read_reply(mode, await self._send(repaired, tally), schema)
+        if problem is None:
+            return value
+        raise ProviderError(self._redact(
+            f"the model's answer did not fit {schema.__name__}, even after one repair: {problem}"[:600]))
+
+    def _output_limit(self, prompt: Prompt) -> int:
+        cap = self._settings.llm_max_output_tokens
+        return min(prompt.max_output_tokens, cap) if cap else prompt.max_output_tokens
+
+    async def _send(self, request: dict[str, Any], tally: _Tally) -> ChatCompletion:
+        """One request, retried on transient failures with backoff, then ProviderError."""
+        try:
+            return await with_retries(lambda: self._send_once(request, tally), self._settings,
+                                      "OpenAI-compatible API", self._sleep, self._uniform)
+        except Refused:
+            raise
+        except ProviderError as error:
+            raise ProviderError(self._redact(str(error))) from None
+
+    async def _send_once(self, request: dict[str, Any], tally: _Tally) -> ChatCompletion:
+        # Only the HTTP request holds a slot: a call waiting out a backoff leaves room to others.
+        async with self._in_flight:
+            tally.calls += 1
+            try:
+                answer = await self._client.chat.completions.create(**request)
+            except openai.APIStatusError as error:
+                raise self._status_failure(error) from None
+            except openai.APITimeoutError:
+                raise Retryable(f"no answer within {self._settings.llm_timeout_seconds:g} s") from None
+            except openai.APIConnectionError as error:
+                raise Retryable(f"a connection error ({_cause_of(error)})") from None
+            except openai.OpenAIError as error:
+                raise ProviderError(self._redact(f"the OpenAI SDK failed: {error}")) from None
+        if not isinstance(answer, ChatCompletion):  # a server answering with something else
+            raise ProviderError(f"the endpoint's answer is not a chat completion: {str(answer)[:200]}")
+        tally.add(answer)
+        return answer
+
+    def _status_failure(self, error: openai.APIStatusError) -> Exception:
+        # `from None` above: the SDK's exception holds the request, whose headers hold the key.
+        status = error.status_code
+        described = f"{status} {error.type or 'error'}: {_api_message(error)}"
+        if is_retryable_status(status):
+            return Retryable(described, parse_retry_after(error.response.headers))
+        return Refused(self._redact(
+            f"the OpenAI-compatible API refused the request: {described}{_HINTS.get(status, '')}"), status)
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "[redacted]") if self._secret else text
+
+
+def _api_message(error: openai.APIStatusError) -> str:
+    body = error.body
+    if isinstance(body, dict):
+        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        if isinstance(inner.get("message"), str):
+            return inner["message"][:300]
+    return (error.message or "no message")[:300]
+
+
+def _cause_of(error: BaseException) -> str:
+    cause = error.__cause__ or error.__context__
+    return f"{type(cause).__name__}: {cause}" if cause else type(error).__name__
