@@ -7,16 +7,18 @@ import re
 
 from shared.docs.placeholders import SetAside
 
+# A macro's `[…]` never contains the `[` of the next one, and gives nothing back: each candidate
+# stops where the next begins (`link:x[` repeated rescanned 500 characters from each).
 _PASSTHROUGH = re.compile(r"\+\+\+([^\n]{0,2000}?)\+\+\+|(?<![\w+])\+([^+\s][^+\n]{0,500}?)\+(?![\w+])")
 _MONOSPACE = re.compile(r"``([^`]{1,2000}?)``|(?<![\w`])`([^`\s][^`]{0,1000}?)`(?![\w`])")
-_LINK_MACRO = re.compile(r"\blink:([^\s\[]{1,2000})\[([^\]]{0,500})\]")
-_URL_MACRO = re.compile(r"\b((?:https?|ftp|mailto):[^\s\[\]]{1,2000})\[([^\]]{0,500})\]")
-_XREF = re.compile(r"\bxref:([^\s\[]{1,1000})\[([^\]]{0,500})\]")
+_LINK_MACRO = re.compile(r"\blink:([^\s\[]{1,2000})\[([^\[\]]{0,500}+)\]")
+_URL_MACRO = re.compile(r"\b((?:https?|ftp|mailto):[^\s\[\]]{1,2000})\[([^\[\]]{0,500}+)\]")
+_XREF = re.compile(r"\bxref:([^\s\[]{1,1000})\[([^\[\]]{0,500}+)\]")
 _CROSS_REFERENCE = re.compile(r"<<([^,<>\n]{1,300})(?:,\s*([^<>\n]{1,300}))?>>")
-_IMAGE = re.compile(r"\bimage:[^\s\[]{0,1000}\[([^\],\]]{0,300})[^\]]{0,500}\]")
-_UI_MACRO = re.compile(r"\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\]]{0,300})\]")
-_MENU = re.compile(r"\bmenu:([^\s\[]{1,200})\[([^\]]{0,300})\]")
-_FOOTNOTE = re.compile(r"\bfootnote(?:ref)?:[\w-]*\[[^\]]{0,1000}\]")
+_IMAGE = re.compile(r"\bimage:[^\s\[]{0,1000}\[([^\[\],]{0,300}+)[^\[\]]{0,500}+\]")
+_UI_MACRO = re.compile(r"\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\[\]]{0,300}+)\]")
+_MENU = re.compile(r"\bmenu:([^\s\[]{1,200})\[([^\[\]]{0,300}+)\]")
+_FOOTNOTE = re.compile(r"\bfootnote(?:ref)?:[\w-]*\[[^\[\]]{0,1000}+\]")
 _ATTRIBUTE_REFERENCE = re.compile(r"\{([\w-]{1,60})\}")
 _ROLE = re.compile(r"\[[.#][\w.#-]{0,80}\](?=[#*_`])")
 _UNCONSTRAINED = re.compile(r"(\*\*|__|##)(?=\S)([^\n]{1,500}?)(?<=\S)\1")

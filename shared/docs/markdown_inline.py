@@ -11,12 +11,14 @@ from shared.docs.html import html_links, strip_tags
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)([^`]{1,2000}?)\1(?!`)")
-_IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\](?:\(([^)\n]{0,1000})\)|\[[^\[\]\n]{0,300}\])")
+# No part of a span may contain the `[` or `<` that opens the next candidate, and nothing gives
+# characters back: otherwise every `[](` of a long line rescanned the 1,000 characters after it.
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\](?:\(([^)\n\[]{0,1000}+)\)|\[[^\[\]\n]{0,300}\])")
 _BADGE = re.compile(r"shields\.io|badge|/workflows/|travis-ci|codecov|coveralls", re.IGNORECASE)
-_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*<?([^)\s>]{0,1000})>?(?:\s+[\"'(][^)\n]{0,300})?\s*\)")
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*+<?([^()\[\s<>]{0,1000}+)>?(?:\s++[\"'(][^)\n\[]{0,300}+)?\s*+\)")
 _REFERENCE_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\[([^\[\]\n]{0,300})\]")
 _SHORTCUT_LINK = re.compile(r"\[([^\[\]\n^]{1,300})\](?![(\[:])")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]{1,2000}|mailto:[^>\s]{1,500})>")
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]{1,2000}+|mailto:[^<>\s]{1,500}+)>")
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\n]{1,100}\]")
 _EMPHASIS = re.compile(r"(?:\*{1,3}|~~|(?<!\w)_{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|~~|_{1,3}(?!\w))")
 _CRUDE_MARKUP = re.compile(r"[*_`~\[\]<>|]+")

@@ -57,14 +57,18 @@ class BudgetedParser:
             self.close()
             child = self._running_child()
             _write_message(child.stdin, request)
-        if not _readable(child.stdout, self._budget):
-            self.close()
-            raise OverBudget(f"parsing took longer than the {self._budget:g} s a document may take; "
-                             "the document is skipped")
-        answer = _read_message(child.stdout)
-        if answer is None:
+        started = time.monotonic()
+        answered = _readable(child.stdout, self._budget)
+        late = time.monotonic() - started > self._budget
+        answer = _read_message(child.stdout) if answered else None
+        if answered and answer is None:
             code = self.close()
             raise OverBudget(f"the parser stopped on this document (exit code {code}); "
+                             "the document is skipped")
+        if not answered or late:  # an answer past the budget counts as none, whatever the timing
+            if not answered:
+                self.close()  # it may be stuck: killed, and a fresh one takes the next document
+            raise OverBudget(f"parsing took longer than the {self._budget:g} s a document may take; "
                              "the document is skipped")
         return pickle.loads(answer)
 
