@@ -4,12 +4,14 @@ all (`python -m bench`); `python -m bench projection gateway --quick` runs a sub
 Each module's docstring states its baseline and why that baseline is the limit."""
 
 # Run order: the projection benchmark builds the log replay rebuilds from.
-BENCHMARKS = ("projection", "replay", "lag", "gateway", "clone", "llm-parallel", "pipeline", "cache", "memory")
+BENCHMARKS = ("projection", "replay", "lag", "gateway", "clone", "llm-parallel", "pipeline", "cache", "memory",
+              "parsers")
 
 
 TARGETS = {"projection": "≥ 0.5×", "replay": "≥ 0.25×", "lag": "p99 < 1 s, zero errors",
            "gateway": "≥ 0.8× req/s, p99 ≤ 1.5×", "clone": "≤ 1.3×", "llm-parallel": "≤ 1.15× ideal",
-           "pipeline": "≤ 1.5×", "cache": "0; exactly 1", "memory": "≤ 200 MB each"}
+           "pipeline": "≤ 1.5×", "cache": "0; exactly 1", "memory": "≤ 200 MB each",
+           "parsers": "≤ 20× ordinary"}
 
 
 def module_name(benchmark: str) -> str:
