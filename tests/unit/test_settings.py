@@ -5,6 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.gateway.settings import GatewaySettings
+from shared.sealing import new_private_key, public_key_of
 
 REAL_SECRET = "k9Qm2xv7Lr4tB8nZp1Wc6Hy3Js5Fd0Ge"  # 32 characters, not a placeholder
 JWKS = "https://issuer.example/.well-known/jwks.json"
@@ -16,6 +17,9 @@ def clean_environment(monkeypatch):
     for name in ("ENVIRONMENT", "NATS_URL", "JWT_SECRET", "JWT_JWKS_URL", "JWT_ISSUER",
                  "JWT_AUDIENCE", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    # A real sealing key, so the production cases here are about tokens (tests/unit/test_sealing.py
+    # covers a missing or development one).
+    monkeypatch.setenv("SECRETS_PUBLIC_KEY", public_key_of(new_private_key()))
 
 
 @pytest.mark.parametrize("secret", ["changeme", "secret", "dev", "  Password ", "short-but-not-listed"])
