@@ -63,8 +63,18 @@ def wait(api: httpx.Client, course_id: str, stage: str, out=sys.stdout, poll: fl
             out.write("\n")
             if status["status"] != "SUCCESS":
                 raise OperatorError(f"{stage} {status['status']}: {status.get('error_message')}")
+            write_fallbacks(status, out)
             return status
         time.sleep(poll)
+
+
+def write_fallbacks(status: dict, out=sys.stdout, indent: str = "") -> None:
+    """The items the offline engine produced because the model's answer stayed invalid, and why."""
+    fallbacks = status.get("fallbacks") or []
+    if fallbacks:
+        out.write(f"{indent}  {len(fallbacks)} item(s) by the offline engine instead of the model:\n")
+    for fallback in fallbacks:
+        out.write(f"{indent}    {fallback['item']}: {fallback['reason'][:200]}\n")
 
 
 def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, out=sys.stdout) -> Path:
@@ -102,6 +112,7 @@ def status(api: httpx.Client, course_id: str, out=sys.stdout) -> None:
     for stage, s in overall["stages"].items():
         error = f"  error: {s['error_message']}" if s.get("error_message") else ""
         out.write(f"  {stage}: {s['status']:<9} {s['progress']:3d}%  {s['current_step'] or ''}{error}\n")
+        write_fallbacks(s, out, "  ")
 
 
 def events(api: httpx.Client, course_id: str, out=sys.stdout) -> None:

@@ -8,7 +8,7 @@ from shared.analysis.cache import AnalysisCache, cache_key
 from shared.analysis.models import PROMPT_VERSION, DocumentAnalysis
 from shared.analysis.prompts import CourseContext, analysis_prompt
 from shared.docs.model import ParsedDocument
-from shared.llm.provider import LLMProvider, ProviderError, Usage
+from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, ProviderError, Usage
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class Analysed:
     analysis: DocumentAnalysis
     usage: Usage | None  # None: answered from the cache, nothing paid
     cached: bool
+    fallback: str | None = None  # why the offline engine produced it (shared/llm/fallback.py)
 
 
 class DocumentAnalyser:
@@ -48,20 +49,24 @@ class DocumentAnalyser:
         cached = await self._cache.get(key)
         if cached is not None:
             return Analysed(cached, None, True)
-        analysis, usage = await self._ask(document, raw_text, course)
-        await self._cache.put(key, analysis)
-        return Analysed(analysis, usage, False)
+        completion = await self._ask(document, raw_text, course)
+        if completion.fallback is None:  # a fallback is not the model's answer: ask it again next time
+            await self._cache.put(key, completion.value)
+        return Analysed(completion.value, completion.usage, False, completion.fallback)
 
-    async def _ask(self, document: ParsedDocument, raw_text: str, course: CourseContext):
+    async def _ask(self, document: ParsedDocument, raw_text: str,
+                   course: CourseContext) -> Completion[DocumentAnalysis]:
         prompt = analysis_prompt(document, raw_text, course)
         last = "no attempt made"
         for attempt in range(1, self._attempts + 1):
             try:
                 completion = await self._provider.complete(prompt, DocumentAnalysis)
+            except InvalidAnswer as exc:  # only under LLM_STRICT: the repair turn was its second try
+                raise DocumentFailed(document.path, str(exc)) from None
             except ProviderError as exc:
                 log.warning("analysing %s failed (attempt %d of %d): %s", document.path, attempt,
                             self._attempts, exc)
                 last = str(exc)
                 continue
-            return completion.value, completion.usage
+            return completion
         raise DocumentFailed(document.path, last)

@@ -83,7 +83,8 @@ class AnalysisStage:
             raise StageFailure(outcome.failure_message())
         await self._emit(request, DocsAnalysed, "analysed", task_id=p.task_id,
                          document_count=outcome.analysed, skipped=outcome.skipped(),
-                         cache_hits=outcome.cache_hits, usage=outcome.total_usage())
+                         cache_hits=outcome.cache_hits, usage=outcome.total_usage(),
+                         fallbacks=outcome.fell_back())
 
     async def _documents(self, inputs: RunInputs):
         try:

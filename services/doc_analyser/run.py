@@ -10,6 +10,7 @@ from shared.analysis.linking import Corpus, LinkedAnalysis, link_one
 from shared.analysis.prompts import CourseContext
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested, StageProgressed
+from shared.llm.fallback import ENGINE
 from shared.llm.provider import Usage
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
@@ -31,6 +32,7 @@ class Outcome:
     cache_hits: int = 0
     usage: list[dict] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    fallbacks: dict[str, str] = field(default_factory=dict)  # path -> why the offline engine analysed it
 
     @property
     def failed(self) -> bool:
@@ -38,6 +40,9 @@ class Outcome:
 
     def skipped(self) -> list[dict]:
         return [{"path": path, "reason": reason[:2000]} for path, reason in sorted(self.failures.items())]
+
+    def fell_back(self) -> list[dict]:
+        return [{"item": path, "reason": reason[:2000]} for path, reason in sorted(self.fallbacks.items())]
 
     def failure_message(self) -> str:
         named = "; ".join(f"{path}: {reason}" for path, reason in sorted(self.failures.items())[:5])
@@ -73,8 +78,10 @@ class AnalysisRun:
 
     async def execute(self, unreadable: dict[str, str]) -> Outcome:
         outcome = Outcome(self._analyser.provider_name, self._analyser.model, failures=dict(unreadable))
-        for event in self._inputs.done.values():
+        for path, event in self._inputs.done.items():
             self._count(outcome, event.payload.cached, event.payload.usage and event.payload.usage.model_dump())
+            if event.payload.fallback_reason is not None:
+                outcome.fallbacks[path] = event.payload.fallback_reason
         self._finished = outcome.analysed
         if unreadable and not self._tolerate:
             return outcome
@@ -107,6 +114,8 @@ class AnalysisRun:
                 return
         await self._announce(path, source, result)
         self._count(outcome, result.cached, token_usage(result.usage))
+        if result.fallback is not None:
+            outcome.fallbacks[path] = result.fallback
 
     @staticmethod
     def _count(outcome: Outcome, cached: bool, usage: dict | None) -> None:
@@ -137,6 +146,8 @@ class AnalysisRun:
                 "prerequisite_concepts": linked.prerequisite_concepts,
                 "related_documents": linked.related_documents, "reading_minutes": linked.reading_minutes,
                 "usage": token_usage(result.usage), "cached": result.cached,
+                "engine": ENGINE if result.fallback is not None else "provider",
+                "fallback_reason": result.fallback and result.fallback[:2000],
                 "position": self._inputs.documents.index(linked.path)}
 
     async def _emit(self, event_cls, key: str, **payload) -> None:

@@ -1,6 +1,7 @@
 """Queries over the stage read tables. Callers check the course is visible to the user first."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import asyncpg
@@ -20,9 +21,9 @@ class StageReader:
     async def task(self, course_id: str, stage: str) -> dict[str, Any] | None:
         row = await self._pool.fetchrow(
             f"""SELECT task_id, status, progress_percentage, current_step, error_message, started_at,
-                       completed_at FROM {self._s}.course_tasks WHERE course_id = $1 AND stage = $2""",
+                       completed_at, fallbacks FROM {self._s}.course_tasks WHERE course_id = $1 AND stage = $2""",
             course_id, stage)
-        return dict(row) if row else None
+        return {**row, "fallbacks": json.loads(row["fallbacks"])} if row else None
 
     async def tasks(self, course_id: str) -> list[dict[str, Any]]:
         rows = await self._pool.fetch(

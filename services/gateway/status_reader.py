@@ -10,7 +10,8 @@ import asyncpg
 
 from .projection.schema import checked
 
-TASK = ("task_id", "status", "progress_percentage", "current_step", "error_message", "started_at", "completed_at")
+TASK = ("task_id", "status", "progress_percentage", "current_step", "error_message", "started_at", "completed_at",
+        "fallbacks")
 INPUTS = ("task_id", "complexity_level", "additional_info", "created_at")
 RESULT = ("task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at")
 
@@ -41,8 +42,11 @@ async def stage2_overview(pool: asyncpg.Pool, schema: str, course_id: str) -> St
             WHERE c.course_id = $1""", course_id)
     if row is None:
         return None
+    task = _part(row, "t", TASK)
+    if task is not None:
+        task["fallbacks"] = json.loads(task["fallbacks"])
     result = _part(row, "r", RESULT)
     if result is not None:
         result["skipped"] = json.loads(result["skipped"])
         result["usage"] = json.loads(result["usage"]) if result["usage"] else None
-    return Stage2Overview(row["user_id"], _part(row, "t", TASK), _part(row, "i", INPUTS), result)
+    return Stage2Overview(row["user_id"], task, _part(row, "i", INPUTS), result)

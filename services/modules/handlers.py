@@ -16,6 +16,7 @@ from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.docs.loading import load_documents
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
 from shared.llm.factory import build_provider
+from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from shared.modules.export import build_zip
@@ -60,7 +61,7 @@ class ModulesStage:
                             estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
                  for n, m in enumerate(inputs.pathway.modules, start=1)]
         sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
-        contents, usage = await self._write_all(request, inputs, specs, sources)
+        contents, usage, fallbacks = await self._write_all(request, inputs, specs, sources)
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
             return
@@ -72,7 +73,7 @@ class ModulesStage:
         ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=ref, export_bytes=len(archive),
-                                 usage=token_usage(usage))
+                                 usage=token_usage(usage), fallbacks=fallbacks)
 
     async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
         try:
@@ -95,35 +96,39 @@ class ModulesStage:
         return sources
 
     async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec],
-                         sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage]:
+                         sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage, list[dict]]:
         limit = asyncio.Semaphore(self._settings.module_concurrency)
         finished = [len(inputs.done)]
         course_sources = list(sources.values())
 
-        async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None]:
+        async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None]:
             done = inputs.done.get(spec.module_id)
             if done is not None:
                 data = await self._artefacts.get(done.payload.content_ref)
-                return ModuleContent.model_validate(json.loads(data)), None
+                return ModuleContent.model_validate(json.loads(data)), None, done.payload.fallback_reason
             async with limit:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
                 written = await write(self._provider, self._artefacts, request.course_id, request.payload.task_id,
                                       spec, [sources[p] for p in spec.documents], course_sources, inputs.title)
             await self._announce(request, spec, written, len(specs), finished)
-            return written.content, written.usage
+            return written.content, written.usage, written.fallback
 
         results = await asyncio.gather(*(one(spec) for spec in specs))
         usage = Usage.none(self._provider.name, self._provider.model)
-        for _, spent in results:
+        for _, spent, _ in results:
             usage = usage + spent if spent else usage
-        return [content for content, _ in results], usage
+        fallbacks = [{"item": f"module {spec.position} '{spec.title}'"[:300], "reason": reason[:2000]}
+                     for spec, (_, _, reason) in zip(specs, results) if reason is not None]
+        return [content for content, _, _ in results], usage, fallbacks
 
     async def _announce(self, request, spec: ModuleSpec, written, total: int, finished: list[int]) -> None:
         await self._emitter.emit(request, ModuleGenerated, f"module:{spec.module_id}", task_id=request.payload.task_id,
                                  module_id=spec.module_id, position=spec.position, title=spec.title[:300],
                                  content_ref=written.content_ref, content_hash=written.content_hash,
-                                 question_count=len(written.content.assessment), usage=token_usage(written.usage))
+                                 question_count=len(written.content.assessment), usage=token_usage(written.usage),
+                                 engine=ENGINE if written.fallback is not None else "provider",
+                                 fallback_reason=written.fallback and written.fallback[:2000])
         finished[0] += 1
         await self._emitter.progress(request, min(94, 5 + 90 * finished[0] // max(total, 1)),
                                      f"Writing module {finished[0]} of {total}: {spec.title}")

@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from shared.bus.artefacts import ArtefactStore
+from shared.llm.fallback import is_strict, offline_fallback
 from shared.llm.provider import LLMProvider, ProviderError, Usage
 from shared.modules.models import ModuleContent, ModuleSpec
 from shared.modules.prompts import module_prompt
@@ -18,6 +19,7 @@ class Written:
     content_ref: str
     content_hash: str
     usage: Usage
+    fallback: str | None = None  # why the offline engine wrote it (shared/llm/fallback.py)
 
 
 def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
@@ -37,8 +39,10 @@ async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str,
     except ProviderError as exc:
         raise StageFailure(f"module {spec.position} '{spec.title}' could not be written: {exc}") from None
     if invented := foreign_citations(completion.value, spec):
-        raise StageFailure(f"module {spec.position} '{spec.title}' cites documents it does not draw on: "
-                           f"{', '.join(invented[:5])}")
+        reason = f"module {spec.position} '{spec.title}' cites documents it does not draw on: {', '.join(invented[:5])}"
+        if is_strict(provider) or completion.fallback is not None:
+            raise StageFailure(reason)
+        completion = await offline_fallback(prompt, ModuleContent, reason, completion.usage)
     data = completion.value.model_dump_json().encode()
     ref = await artefacts.put(course_id, f"{task_id}/modules/{spec.position:02d}-{spec.module_id}.json", data)
-    return Written(completion.value, ref, hashlib.sha256(data).hexdigest(), completion.usage)
+    return Written(completion.value, ref, hashlib.sha256(data).hexdigest(), completion.usage, completion.fallback)

@@ -59,7 +59,8 @@ class PathwayStage:
             return
         await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
                                  pathways=pathways_payload(p.task_id, planned.plan),
-                                 usage=token_usage(planned.usage), repaired=planned.repaired[:50])
+                                 usage=token_usage(planned.usage), repaired=planned.repaired[:50],
+                                 fallbacks=planned.fallbacks)
 
 
 def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:

@@ -212,6 +212,9 @@ class DocAnalysedPayload(Payload):
     usage: TokenUsage | None = Field(default=None, description="what the provider call cost; none on a cache hit")
     cached: bool = False
     position: int | None = Field(default=None, ge=0, description="the document's place in the selection's order")
+    engine: Literal["provider", "offline-fallback"] = Field(
+        default="provider", description="offline-fallback: the model's answer stayed invalid after its repair")
+    fallback_reason: str | None = Field(default=None, max_length=2000, description="why it fell back")
 
 
 class DocAnalysed(Event):
@@ -224,12 +227,20 @@ class SkippedDocument(Payload):
     reason: str = Field(max_length=2000)
 
 
+class FallenBack(Payload):
+    """An item (a document's path, "pathways", a module's title) the offline engine produced
+    because the model's answer stayed invalid after its repair."""
+    item: str
+    reason: str = Field(max_length=2000)
+
+
 class DocsAnalysedPayload(Payload):
     task_id: str
     document_count: int = Field(ge=0)
     skipped: list[SkippedDocument] = Field(default_factory=list)
     cache_hits: int = Field(default=0, ge=0)
     usage: TokenUsage | None = None
+    fallbacks: list[FallenBack] = Field(default_factory=list)
 
 
 class DocsAnalysed(Event):
@@ -279,6 +290,7 @@ class PathwaysGeneratedPayload(Payload):
     pathways: list[Pathway]
     usage: TokenUsage | None = None
     repaired: list[str] = Field(default_factory=list, description="problems in the proposal that were fixed")
+    fallbacks: list[FallenBack] = Field(default_factory=list)
 
 
 class PathwaysGenerated(Event):
@@ -317,6 +329,9 @@ class ModuleGeneratedPayload(Payload):
     content_hash: str
     question_count: int = Field(default=0, ge=0)
     usage: TokenUsage | None = None
+    engine: Literal["provider", "offline-fallback"] = Field(
+        default="provider", description="offline-fallback: the model's answer stayed invalid after its repair")
+    fallback_reason: str | None = Field(default=None, max_length=2000, description="why it fell back")
 
 
 class ModuleGenerated(Event):
@@ -331,6 +346,7 @@ class CourseGeneratedPayload(Payload):
     generated_at: datetime | None = None
     export_bytes: int = Field(default=0, ge=0)
     usage: TokenUsage | None = None
+    fallbacks: list[FallenBack] = Field(default_factory=list)
 
 
 class CourseGenerated(Event):

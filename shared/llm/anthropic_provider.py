@@ -12,7 +12,7 @@ from typing import Any, Callable
 import anthropic
 from anthropic.types import Message
 
-from shared.llm.provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
+from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, ProviderError, T, Usage
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
 from shared.llm.settings import LLMSettings
@@ -95,7 +95,7 @@ class AnthropicProvider(LLMProvider):
         value, problem = read_answer(await self._send(repaired, tally), schema)
         if problem is None:
             return value
-        raise ProviderError(self._redact(
+        raise InvalidAnswer(self._redact(
             f"the model's answer did not fit {schema.__name__}, even after one repair: {problem}"[:600]))
 
     def _request(self, prompt: Prompt, schema: type[T]) -> dict[str, Any]:

@@ -6,14 +6,12 @@ from shared.llm.settings import LLMSettings
 
 
 def build_provider(settings: LLMSettings) -> LLMProvider:
-    if settings.llm_provider == "anthropic":
-        from shared.llm.anthropic_provider import AnthropicProvider
+    """A model provider comes wrapped: an answer still invalid after its repair is produced by the
+    offline engine and marked (unless LLM_STRICT)."""
+    if settings.llm_provider in ("anthropic", "openai"):
+        from shared.llm.fallback import FallbackProvider
 
-        return AnthropicProvider(settings)
-    if settings.llm_provider == "openai":
-        from shared.llm.openai_provider import OpenAIProvider
-
-        return OpenAIProvider(settings)
+        return FallbackProvider(_model_provider(settings), strict=settings.llm_strict)
     if settings.llm_provider == "offline":
         # Imported here so this module loads (and the anthropic path works) without the offline
         # engine, and offline deployments never import the SDK.
@@ -21,3 +19,13 @@ def build_provider(settings: LLMSettings) -> LLMProvider:
 
         return OfflineProvider()
     raise ValueError(f"unknown LLM provider {settings.llm_provider!r}; use 'offline', 'anthropic' or 'openai'")
+
+
+def _model_provider(settings: LLMSettings) -> LLMProvider:
+    if settings.llm_provider == "anthropic":
+        from shared.llm.anthropic_provider import AnthropicProvider
+
+        return AnthropicProvider(settings)
+    from shared.llm.openai_provider import OpenAIProvider
+
+    return OpenAIProvider(settings)

@@ -17,7 +17,7 @@ from openai.types.chat import ChatCompletion
 
 from shared.llm.openai_answer import Mode, messages_for, read_reply, repair_messages, structure_for
 from shared.llm.openai_modes import Detected, Refused, detect_mode
-from shared.llm.provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
+from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, ProviderError, T, Usage
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
 from shared.llm.settings import LLMSettings
@@ -136,7 +136,7 @@ class OpenAIProvider(LLMProvider):
         value, problem = read_reply(mode, await self._send(repaired, tally), schema)
         if problem is None:
             return value
-        raise ProviderError(self._redact(
+        raise InvalidAnswer(self._redact(
             f"the model's answer did not fit {schema.__name__}, even after one repair: {problem}"[:600]))
 
     def _output_limit(self, prompt: Prompt) -> int:

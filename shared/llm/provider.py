@@ -16,6 +16,11 @@ class ProviderError(RuntimeError):
     The message says why, in words a user can act on; it never contains the API key."""
 
 
+class InvalidAnswer(ProviderError):
+    """The model answered, but its answer did not fit the schema even after the repair turn: the
+    item can still be produced by the offline engine (shared/llm/fallback.py)."""
+
+
 @dataclass(frozen=True)
 class Prompt:
     """What to ask. `task` names the job (e.g. "analyse_document"): the offline engine dispatches
@@ -57,6 +62,9 @@ class Usage(BaseModel):
 class Completion(Generic[T]):
     value: T
     usage: Usage
+    # Set when the offline engine produced `value` because the model's answer stayed invalid:
+    # why (usage is still what the model's attempts cost).
+    fallback: str | None = None
 
 
 class LLMProvider(abc.ABC):

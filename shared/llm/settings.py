@@ -22,6 +22,8 @@ class LLMSettings(BaseSettings):
         default="auto", description="auto: probe the endpoint once per model and use the best it honours")
     llm_max_output_tokens: int | None = Field(default=None, ge=16, le=1_000_000,
                                               description="caps every request's output tokens")
+    llm_strict: bool = Field(default=False, description="an answer still invalid after the repair fails "
+                             "the stage naming the item, instead of the offline engine producing it")
     llm_max_concurrency: int = Field(default=8, ge=1, le=256, description="provider calls in flight per process")
     llm_timeout_seconds: float = Field(default=120.0, gt=0)
     llm_max_retries: int = Field(default=5, ge=0, le=20, description="retries on 429/529/5xx and timeouts")

@@ -140,7 +140,7 @@ async def test_a_local_server_needs_no_key_and_the_factory_builds_the_provider(o
     with FakeOpenAIServer() as keyless:  # like Ollama or llama.cpp: no key asked
         keyless.push(tool_call(VALID))
         provider = build_provider(openai_settings(keyless, openai_api_key=None))
-        assert isinstance(provider, OpenAIProvider) and provider.model == "local-test-model"
+        assert isinstance(provider.inner, OpenAIProvider) and provider.model == "local-test-model"
         completion = await provider.complete(PROMPT, LessonOutline)
         await provider.aclose()
     assert completion.value.minutes == 10

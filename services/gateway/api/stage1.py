@@ -94,7 +94,7 @@ def as_status(task: dict | None) -> dict:
     """A stage's run as its status answer; a stage never requested is PENDING."""
     if task is None:
         return {"status": "PENDING", "progress": 0, "current_step": "Not started", "error_message": None,
-                "started_at": None, "completed_at": None, "task_id": None}
+                "started_at": None, "completed_at": None, "task_id": None, "fallbacks": []}
     task["progress"] = task.pop("progress_percentage")
     return task
 

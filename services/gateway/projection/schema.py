@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS {s}.course_tasks (
     started_at           TIMESTAMPTZ,
     completed_at         TIMESTAMPTZ,
     last_activity_at     TIMESTAMPTZ NOT NULL,
+    fallbacks            JSONB NOT NULL DEFAULT '[]',  -- items the offline engine produced: [{item, reason}]
     PRIMARY KEY (course_id, stage)
 );
 CREATE TABLE IF NOT EXISTS {s}.stage_requests (

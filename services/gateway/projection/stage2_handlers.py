@@ -9,7 +9,7 @@ from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisReque
 from shared.stages import SUCCESS
 
 from .registry import handles, writes
-from .stage_handlers import set_course_status, update_run, stage_requested
+from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested
 
 
 @handles(DocsAnalysisRequested)
@@ -46,6 +46,7 @@ async def documents_analysed(conn: Connection, s: str, event: DocsAnalysed, seq:
     if not await update_run(conn, s, event, "stage2", SUCCESS, 100, "Complete", None, True):
         return
     await set_course_status(conn, s, event.course_id, "stage2_complete", event.occurred_at)
+    await record_fallbacks(conn, s, event, "stage2")
     await conn.execute(
         f"""INSERT INTO {s}.stage2_results VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7)
             ON CONFLICT (course_id) DO UPDATE SET task_id = EXCLUDED.task_id,

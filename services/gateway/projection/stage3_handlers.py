@@ -7,7 +7,7 @@ from shared.events.catalogue import PathwaySelected, PathwaysGenerated, Pathways
 from shared.stages import SUCCESS
 
 from .registry import handles
-from .stage_handlers import set_course_status, update_run, stage_requested
+from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested
 
 
 @handles(PathwaysRequested)
@@ -29,6 +29,7 @@ async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated,
     if not await update_run(conn, s, event, "stage3", SUCCESS, 100, "Complete", None, True):
         return
     await set_course_status(conn, s, event.course_id, "stage3_complete", event.occurred_at)
+    await record_fallbacks(conn, s, event, "stage3")
     # New pathways replace the old ones, and a choice among the old ones is void.
     await conn.execute(f"DELETE FROM {s}.stage3_selections WHERE course_id = $1", event.course_id)
     await conn.execute(f"DELETE FROM {s}.pathways WHERE course_id = $1", event.course_id)

@@ -9,7 +9,7 @@ from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, 
 from shared.stages import SUCCESS
 
 from .registry import handles, writes
-from .stage_handlers import set_course_status, update_run, stage_requested
+from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested
 
 
 @handles(CourseGenerationRequested)
@@ -44,6 +44,7 @@ async def course_generated(conn: Connection, s: str, event: CourseGenerated, seq
     if not await update_run(conn, s, event, "stage4", SUCCESS, 100, "Complete", None, True):
         return
     await set_course_status(conn, s, event.course_id, "stage4_complete", event.occurred_at)
+    await record_fallbacks(conn, s, event, "stage4")
     await conn.execute(
         f"""UPDATE {s}.generated_courses SET export_ref = $3, export_bytes = $4, module_count = $5,
                    usage = $6::jsonb, generated_at = $7 WHERE course_id = $1 AND task_id = $2""",

@@ -2,6 +2,7 @@
 and `stage1_selections`. Only events of a course's current run of a stage change anything."""
 from __future__ import annotations
 
+import json
 import posixpath
 
 from asyncpg import Connection
@@ -49,6 +50,18 @@ def merge_progress(earlier: tuple, later: tuple) -> tuple:
     return (*later[:4], progress, step, *later[6:10], earlier[10])
 
 
+async def record_fallbacks(conn: Connection, s: str, event, stage: str) -> None:
+    """What of a finished run the offline engine produced instead of the model (shared/llm/fallback.py)."""
+    fallbacks = [item.model_dump() for item in event.payload.fallbacks]
+    await conn.execute(f"UPDATE {s}.course_tasks SET fallbacks = $4::jsonb, current_step = $5 "
+                       f"WHERE course_id = $1 AND stage = $2 AND task_id = $3", event.course_id, stage,
+                       event.payload.task_id, json.dumps(fallbacks), completed_step(len(fallbacks)))
+
+
+def completed_step(fallbacks: int) -> str:
+    return f"Complete; {fallbacks} item(s) by the offline engine, the model's answer being invalid" if fallbacks else "Complete"
+
+
 async def update_run(conn: Connection, s: str, event, stage: str, status: str, progress: int | None,
                      step: str | None, error: str | None = None, completed: bool = False) -> bool:
     """Change the current, unfinished run of `stage`; False if the event is about another run."""
@@ -74,7 +87,7 @@ async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
             ON CONFLICT (course_id, stage) DO UPDATE SET task_id = EXCLUDED.task_id,
                 status = EXCLUDED.status, progress_percentage = 0, current_step = EXCLUDED.current_step,
                 error_message = NULL, started_at = NULL, completed_at = NULL,
-                last_activity_at = EXCLUDED.last_activity_at
+                last_activity_at = EXCLUDED.last_activity_at, fallbacks = '[]'
             WHERE course_tasks.task_id <> EXCLUDED.task_id  -- the same request again changes nothing""",
         event.course_id, stage, event.payload.task_id, PENDING, event.occurred_at,
     )

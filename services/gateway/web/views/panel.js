@@ -30,6 +30,8 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   const percent = h("span", {dataset: {testid: `${stage}-percent`}}, "0%");
   const step = h("span", {className: "step", dataset: {testid: `${stage}-step`}});
   const times = h("p", {className: "hint", dataset: {testid: `${stage}-times`}});
+  // Items the offline engine produced because the model's answer stayed invalid: how many, and why.
+  const fallbacks = h("details", {hidden: true, dataset: {testid: `${stage}-fallbacks`}});
   const error = messageBox("stage-error");
   error.el.dataset.stage = stage;
   const cancel = h("button", {type: "button", className: "secondary", hidden: true,
@@ -46,7 +48,7 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
       h("span", {className: "visually-hidden"}, `Stage ${number}: `), ` ${title}`),
     h("span", {className: "status-line"}, h("span", {className: "visually-hidden"}, "Status: "), statusText)),
   intro ? h("p", {className: "intro"}, intro) : null,
-  progressBlock, times, error.el,
+  progressBlock, times, fallbacks, error.el,
   h("div", {className: "actions"}, cancel, retry),
   body);
 
@@ -73,6 +75,11 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
     const started = status?.started_at ? `Started ${new Date(status.started_at).toLocaleString()}` : "";
     const completed = status?.completed_at ? `; finished ${new Date(status.completed_at).toLocaleString()}` : "";
     times.textContent = started + completed;
+    const fellBack = Array.isArray(status?.fallbacks) ? status.fallbacks : [];
+    fallbacks.hidden = fellBack.length === 0;
+    fallbacks.replaceChildren(
+      h("summary", {}, `${fellBack.length} item(s) written by the offline engine instead of the model`),
+      h("ul", {}, fellBack.map((f) => h("li", {}, `${f.item || ""} — ${f.reason || ""}`))));
     cancel.hidden = !running;
     retry.hidden = !(code === "FAILURE" || code === "CANCELLED");
     if (code === "FAILURE" && errorSource !== "request") {

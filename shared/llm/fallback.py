@@ -1,0 +1,49 @@
+"""Degrade, don't die: when the model's answer for one item (a document, the pathway set, a module)
+is still invalid after the repair turn, the offline engine produces that item and the completion
+says so (`fallback`, the reason), so the course completes. LLM_STRICT=true keeps the failure."""
+from __future__ import annotations
+
+import logging
+
+from shared.llm.offline import OfflineProvider
+from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, T, Usage
+
+log = logging.getLogger(__name__)
+
+ENGINE = "offline-fallback"  # how events and results name an item the offline engine produced
+
+
+async def offline_fallback(prompt: Prompt, schema: type[T], reason: str, spent: Usage) -> Completion[T]:
+    """The offline engine's answer to `prompt`, marked as a fallback for `reason`; `spent` is what
+    the model's attempts cost (it was paid even though the answer is not used)."""
+    log.warning("%s: the offline engine produces this item instead of the model: %s", prompt.task, reason)
+    completion = await OfflineProvider().complete(prompt, schema)
+    return Completion(completion.value, spent, fallback=reason[:2000])
+
+
+class FallbackProvider(LLMProvider):
+    """Wraps a model provider: an InvalidAnswer becomes the offline engine's answer, marked."""
+
+    def __init__(self, inner: LLMProvider, strict: bool = False) -> None:
+        self.inner, self.name, self.model, self.strict = inner, inner.name, inner.model, strict
+
+    async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
+        try:
+            return await self.inner.complete(prompt, schema)
+        except InvalidAnswer as error:
+            if self.strict:
+                raise
+            spent = getattr(error, "usage", None) or Usage.none(self.name, self.model)
+            return await offline_fallback(prompt, schema, str(error), spent)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def is_strict(provider: LLMProvider) -> bool:
+    """Whether items must not fall back (a provider that is not wrapped never falls back)."""
+    while provider is not None:
+        if isinstance(provider, FallbackProvider):
+            return provider.strict
+        provider = getattr(provider, "inner", None)
+    return True
