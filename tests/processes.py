@@ -63,9 +63,11 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 180) -> subpr
 
 
 @contextmanager
-def stage_services(nats_url: str, names: Sequence[str] = STAGE_SERVICES) -> Iterator[list[Process]]:
-    """Stage services as real processes on `nats_url`, local repositories allowed; interrupted on exit."""
-    env = {"NATS_URL": nats_url, "ALLOW_LOCAL_REPOS": "true"}
+def stage_services(nats_url: str, names: Sequence[str] = STAGE_SERVICES,
+                   env: dict[str, str] | None = None) -> Iterator[list[Process]]:
+    """Stage services as real processes on `nats_url`, local repositories allowed (and `env`);
+    interrupted on exit."""
+    env = {"NATS_URL": nats_url, "ALLOW_LOCAL_REPOS": "true", **(env or {})}
     running = [Process(["-m", f"services.{name}.main"], env) for name in names]
     try:
         yield running

@@ -6,9 +6,10 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable
 
+from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 from opentelemetry.trace import SpanKind
 
 from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
@@ -18,6 +19,12 @@ from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
 
 WRONG_LAST_SEQUENCE = 10071
+# While a cluster elects the stream's new leader (a node was lost), or the client moves off a node
+# gone silent, a publish or a read gets no answer, or a 503, for some seconds: both are tried again.
+# The event id (Nats-Msg-Id) makes sending an event again safe: a copy that was stored after all
+# is answered as a duplicate, before any expected-sequence check.
+NO_LEADER = (NoRespondersError, NoStreamResponseError, NatsTimeout, ServiceUnavailableError)
+PUBLISH_PATIENCE_SECONDS = 20.0
 log = logging.getLogger(__name__)
 
 
@@ -62,7 +69,7 @@ class EventStore:
                 "messaging.message.id": event.event_id, "coursegen.course_id": event.course_id}):
             inject(headers)
             try:
-                ack = await self._js.publish(subject, event.to_json(), stream=self._stream, headers=headers)
+                ack = await self._send(subject, event.to_json(), headers)
             except APIError as exc:
                 if exc.err_code == WRONG_LAST_SEQUENCE:
                     raise ConcurrencyConflict(str(exc.description)) from exc
@@ -72,11 +79,19 @@ class EventStore:
         note_published(event.event_type)
         return Appended(stream_seq=ack.seq, duplicate=bool(ack.duplicate))
 
+    async def _send(self, subject: str, data: bytes, headers: dict[str, str]):
+        return await _patiently(lambda: self._js.publish(subject, data, stream=self._stream, headers=headers),
+                                f"publishing {headers['Nats-Msg-Id']}")
+
     async def load(self, course_id: str, timeout: float = 5.0,
                    only: Iterable[type[Event]] | None = None) -> History:
         """Every event of one course, in stream order, read by a short-lived ordered read; with
         `only`, just the events of those types (and `last_seq` is the last of those, not the course's:
-        such a history is for deciding, never for appending after)."""
+        such a history is for deciding, never for appending after). A read cut short by a lost
+        node is read again."""
+        return await _patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
+
+    async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None) -> History:
         config = ConsumerConfig(
             deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
             inactive_threshold=10.0, mem_storage=True, num_replicas=1,
@@ -111,3 +126,18 @@ class EventStore:
                 await self._js.delete_consumer(self._stream, consumer)
             except Exception as exc:  # it expires by itself; not worth failing the read for
                 log.debug("could not delete reader %s: %s", consumer, exc)
+
+
+async def _patiently(attempt, what: str):
+    """`attempt()`, again while the cluster has no leader to answer, up to PUBLISH_PATIENCE_SECONDS."""
+    loop = asyncio.get_running_loop()
+    deadline, delay = loop.time() + PUBLISH_PATIENCE_SECONDS, 0.1
+    while True:
+        try:
+            return await attempt()
+        except NO_LEADER as exc:
+            if loop.time() + delay > deadline:
+                raise
+            log.warning("%s: %s; trying again", what, type(exc).__name__)
+            await asyncio.sleep(delay)
+            delay = min(2 * delay, 1.0)

@@ -78,13 +78,16 @@ async def await_provisioned(js: JetStreamContext, spec: StreamSpec, retry_second
     identity's, the gateway's, job); what is missing it creates if its user may (one user for
     everything: development, tests) and otherwise waits for the gateway to create it (deployed,
     where only the gateway's user may create streams)."""
-    while missing := await missing_streams(js, spec):
+    while True:
+        missing: set[str] = set()
         try:
+            if not (missing := await missing_streams(js, spec)):
+                return
             await provision(js, spec, update_existing=False)
             return
-        except Exception as exc:  # refused, or the cluster is electing: ask again
+        except Exception as exc:  # refused, or the cluster is electing a leader: ask again
             log.warning("streams %s are not provisioned and this service cannot (%s); waiting for the "
-                        "gateway to provision them", sorted(missing), exc)
+                        "gateway to provision them", sorted(missing) or "(not known yet)", exc)
             await asyncio.sleep(retry_seconds)
 
 

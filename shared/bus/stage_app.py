@@ -13,7 +13,9 @@ from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
-from shared.bus.connection import connect, inbox_prefix, server_urls
+from shared.bus.connection import (
+    MAX_OUTSTANDING_PINGS, PING_INTERVAL_SECONDS, connect, inbox_prefix, server_urls,
+)
 from shared.bus.deadletters import DeadLetters
 from shared.bus.delivery import StageWork, Verdict, deliver
 from shared.bus.provisioning import await_provisioned
@@ -32,7 +34,8 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
                     settings: ServiceSettings) -> FastStream:
     # The telemetry middleware continues the trace of each message's `traceparent` header.
     broker = NatsBroker(server_urls(settings.nats_url), name=service, max_reconnect_attempts=-1,
-                        inbox_prefix=inbox_prefix(settings.nats_url), middlewares=[NatsTelemetryMiddleware()])
+                        inbox_prefix=inbox_prefix(settings.nats_url), ping_interval=PING_INTERVAL_SECONDS,
+                        max_outstanding_pings=MAX_OUTSTANDING_PINGS, middlewares=[NatsTelemetryMiddleware()])
     observer = StageObservability(service, request, settings.metrics_host, settings.metrics_port)
     stream = JStream(name=settings.stream_name, declare=False)
     ack_wait = settings.consumer_ack_wait_seconds

@@ -117,6 +117,10 @@ async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
     return await js.pull_subscribe(ALL_COURSES, durable=None, stream=stream, config=config)
 
 
+# How long the projector's reader may stay quiet before it checks that the reader still exists.
+QUIET_CHECK_SECONDS = 5.0
+
+
 class Projector:
     def __init__(self, js: JetStreamContext, pool: asyncpg.Pool, schema: str,
                  stream: str = "COURSES", batch_size: int = 256) -> None:
@@ -165,6 +169,7 @@ class Projector:
         await self._advance(checkpoint)
         sub = await reader_from(self._js, self._stream, checkpoint + 1)
         fetching: asyncio.Future | None = None
+        loop, quiet_since = asyncio.get_running_loop(), None
         try:
             while not stop.is_set():
                 batch = await (fetching or self._fetch(sub))
@@ -172,7 +177,15 @@ class Projector:
                 # the wait for NATS overlap instead of adding up.
                 fetching = asyncio.ensure_future(self._fetch(sub))
                 if not batch:
+                    quiet_since = quiet_since or loop.time()
+                    if loop.time() - quiet_since >= QUIET_CHECK_SECONDS:
+                        # The reader lives on one node of a cluster: when that node is lost or cut
+                        # off, fetches just come back empty. Asking for it raises then, and the
+                        # loop resumes from the checkpoint on a new reader.
+                        await sub.consumer_info()
+                        quiet_since = None
                     continue
+                quiet_since = None
                 async with self._pool.acquire() as conn, conn.transaction():
                     position = await apply_batch(conn, self._schema, batch)
                 await self._advance(position)

@@ -1,0 +1,163 @@
+"""A 3-node NATS cluster (the stream at R3, as deployed) loses nodes while courses run through all
+four stages, with the gateway and the four stage services as real processes connected to all three
+nodes: the stream's leader is killed (-9), then another node, each restarted. Every course completes, every publish the
+cluster acknowledged is in the log exactly once (a ledger of acknowledged publishes; no event id
+twice), and the read tables equal a replay of the log."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.gateway.projection.replay import replay
+from services.gateway.settings import GatewaySettings
+from shared.bus.connection import connect
+from shared.bus.provisioning import StreamSpec, provision
+from tests.conftest import JWT_SECRET, running_gateway
+from tests.flows import ALICE, start, wait_for_stage
+from tests.gitrepos import COURSE_REPO, make_repo
+from tests.ledger import Ledger, stored_log
+from tests.nats_cluster import LocalCluster, healthy_leader
+from tests.processes import STAGE_SERVICES, stage_services
+from tests.read_tables import digest, read_tables
+from tests.waiting import eventually
+
+STREAM = "COURSES"
+STAGE_TIMEOUT = 120  # a stage may wait out an election and a redelivery
+
+
+async def complete_course(api, repo: str) -> str:
+    """One course from a repository to a generated course, as a client drives it."""
+    created = await api.post("/api/projects/", json={"title": "Skyline course"}, headers=ALICE)
+    # 202: in the log, the read tables behind by more than the wait (a projector moving nodes)
+    assert created.status_code in (201, 202), created.text
+    course_id = created.json()["course_id"]
+    await start(api, course_id, "analyze-repository", {"repo_url": repo})
+    assert (await wait_for_stage(api, course_id, "stage1", STAGE_TIMEOUT))["status"] == "SUCCESS"
+    selected = await api.post(f"/api/courses/{course_id}/stage1-selections", headers=ALICE,
+                              json={"selected_folders": ["docs"], "overview_document": "README.md"})
+    assert selected.status_code == 200, selected.text
+    await start(api, course_id, "analyze-documents", {"complexity_level": "beginner"})
+    assert (await wait_for_stage(api, course_id, "stage2", STAGE_TIMEOUT))["status"] == "SUCCESS"
+    await start(api, course_id, "generate-pathways", {})
+    assert (await wait_for_stage(api, course_id, "stage3", STAGE_TIMEOUT))["status"] == "SUCCESS"
+    pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=ALICE)).json()["pathways"]
+    chosen = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=ALICE,
+                            json={"selected_pathway_id": pathways[0]["id"]})
+    assert chosen.status_code == 200, chosen.text
+    await start(api, course_id, "generate-course", {})
+    assert (await wait_for_stage(api, course_id, "stage4", STAGE_TIMEOUT))["status"] == "SUCCESS"
+    return course_id
+
+
+async def courses_until(stop: asyncio.Event, api, repo: str) -> list[str]:
+    """Courses one after another until told to stop; the one under way is finished."""
+    done = []
+    while not stop.is_set():
+        done.append(await complete_course(api, repo))
+    return done
+
+
+async def progressed(ledger: Ledger, by: int, message: str) -> None:
+    """The cluster keeps acknowledging writes: `by` more publishes from now."""
+    mark = len(ledger.acknowledged)
+    await eventually(lambda: len(ledger.acknowledged) >= mark + by, timeout=60, message=message)
+
+
+async def caught_up(cluster: LocalCluster) -> str:
+    """Every replica online and current again; the stream's leader."""
+    return await eventually(lambda: healthy_leader(cluster.url, STREAM, 3), timeout=60,
+                            message="all three replicas current")
+
+
+async def kill_the_leader_then_another_node(cluster: LocalCluster, ledger: Ledger, api) -> None:
+    first = cluster.node(await caught_up(cluster))
+    cluster.kill(first)
+    await progressed(ledger, 40, f"writes with {first.name}, the leader, killed")
+    cluster.start(first)
+    leader = await caught_up(cluster)
+    # Another node: the new leader if the election moved it, else a follower.
+    second = cluster.node(leader) if leader != first.name else next(n for n in cluster.nodes if n is not first)
+    cluster.kill(second)
+    await progressed(ledger, 40, f"writes with {second.name} killed")
+    cluster.start(second)
+    await caught_up(cluster)
+
+
+@pytest.mark.parametrize("faults", [kill_the_leader_then_another_node], ids=["kill-leader-then-another"])
+async def test_courses_complete_and_no_event_is_lost_or_doubled_when_a_node_goes(database_url, tmp_path, faults):
+    repo = str(tmp_path / "skyline")
+    make_repo(tmp_path / "skyline", COURSE_REPO)
+    cluster = LocalCluster(tmp_path / "cluster").start_all()
+    try:
+        await caught_up_once_provisioned(cluster)
+        settings = GatewaySettings(environment="test", nats_url=cluster.url, database_url=database_url,
+                                   jwt_secret=JWT_SECRET, allow_local_repos=True, stream_replicas=3,
+                                   projection_wait_seconds=5.0)
+        # A redelivery after a lost ack comes in seconds, not the default minute.
+        env = {"STREAM_REPLICAS": "3", "CONSUMER_ACK_WAIT_SECONDS": "10"}
+        async with running_gateway(settings) as api:
+            api.repo = repo
+            with stage_services(cluster.url, env=env) as services:
+                ledger, stop = Ledger(cluster.url), asyncio.Event()
+                publishing = asyncio.create_task(ledger.run())
+                runners = [asyncio.create_task(courses_until(stop, api, repo)) for _ in range(2)]
+                try:
+                    await eventually(lambda: consumers_exist(api), timeout=60, message="the stage services started")
+                    await progressed(ledger, 20, "the ledger publishing")
+                    await faults(cluster, ledger, api)
+                finally:
+                    stop.set()
+                    completed = await asyncio.gather(*runners, return_exceptions=True)
+                    ledger.stop.set()
+                    await publishing
+                for result in completed:
+                    if isinstance(result, BaseException):
+                        for service in services:
+                            while not service.lines.empty():
+                                service.output.append(service.lines.get())
+                            print("\n".join(service.output[-40:]))
+                        raise result
+                assert sum(len(r) for r in completed) >= 2
+
+            log = await stored_log(cluster.url)
+            missing = set(ledger.acknowledged) - set(log.message_ids)
+            assert not missing, f"{len(missing)} acknowledged publishes are not in the log"
+            assert not log.repeated(), f"events stored twice: {log.repeated()}"
+
+            c = api.app.state.container
+            last = (await c.js.stream_info(STREAM)).state.last_seq
+            assert await c.projector.wait_for(last, 60), "the projection never reached the end of the log"
+            live = await read_tables(c.pool, c.settings.read_schema)
+            async with c.pool.acquire() as conn:
+                await conn.execute(f"DROP SCHEMA {c.settings.read_schema} CASCADE")
+            await replay(c.js, c.pool, c.settings.read_schema, STREAM)
+            assert digest(await read_tables(c.pool, c.settings.read_schema)) == digest(live)
+    finally:
+        cluster.stop_all()
+
+
+async def consumers_exist(api) -> bool:
+    js = api.app.state.container.js
+    try:
+        for service in STAGE_SERVICES:
+            await js.consumer_info(STREAM, service)
+    except Exception:
+        return False
+    return True
+
+
+async def caught_up_once_provisioned(cluster: LocalCluster) -> None:
+    """The cluster has a meta leader and the streams exist at R3 before anyone starts."""
+    nc = await connect(cluster.url, "provisioner")
+    try:
+        async def provisioned() -> bool:
+            try:
+                await provision(nc.jetstream(), StreamSpec(replicas=3))
+                return True
+            except Exception:  # no meta leader yet
+                return False
+        await eventually(provisioned, timeout=60, message="provisioning at R3")
+    finally:
+        await nc.close()
+    await caught_up(cluster)
