@@ -17,7 +17,9 @@ from openai.types.chat import ChatCompletion
 
 from shared.llm.openai_answer import Mode, messages_for, read_reply, repair_messages, structure_for
 from shared.llm.openai_modes import Detected, Refused, detect_mode
-from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, ProviderError, T, Usage
+from shared.llm.prompt_size import request_tokens
+from shared.llm.provider import (Completion, InvalidAnswer, LLMProvider, Prompt, PromptTooLarge, ProviderError,
+                                 T, Usage)
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
 from shared.llm.settings import LLMSettings
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 OPENAI_HOST = "api.openai.com"
 # Sent when no key is configured: the SDK insists on one and local servers ignore it.
 NO_KEY = "no-key-configured"
+MIN_OUTPUT_TOKENS = 64  # less room than this for the answer: the item is not worth asking for
 _HINTS = {401: "; check OPENAI_API_KEY", 403: "; check the API key's permissions",
           404: "; check OPENAI_MODEL and OPENAI_BASE_URL"}
 
@@ -128,16 +131,29 @@ class OpenAIProvider(LLMProvider):
         request = {"model": self.model, self._limit_field: self._output_limit(prompt),
                    "messages": messages_for(mode, prompt, schema_json),
                    **structure_for(mode, tool_name(schema), schema_json)}
-        answer = await self._send(request, tally)
+        answer = await self._send(self._fitted(request), tally)
         value, problem = read_reply(mode, answer, schema)
         if problem is None:
             return value
         repaired = {**request, "messages": request["messages"] + repair_messages(mode, answer, schema, problem)}
-        value, problem = read_reply(mode, await self._send(repaired, tally), schema)
+        value, problem = read_reply(mode, await self._send(self._fitted(repaired), tally), schema)
         if problem is None:
             return value
         raise InvalidAnswer(self._redact(
             f"the model's answer did not fit {schema.__name__}, even after one repair: {problem}"[:600]))
+
+    def _fitted(self, request: dict[str, Any]) -> dict[str, Any]:
+        """`request` with its output limit lowered to what the context window leaves (LLM_CONTEXT_TOKENS),
+        or PromptTooLarge when not even MIN_OUTPUT_TOKENS would be left: it is never sent."""
+        window = self._settings.llm_context_tokens
+        if window is None:
+            return request
+        prompt_tokens = request_tokens(request)
+        room = window - prompt_tokens
+        if room < MIN_OUTPUT_TOKENS:
+            raise PromptTooLarge(f"the prompt needs about {prompt_tokens} tokens, more than the model's "
+                                 f"context window of {window} (LLM_CONTEXT_TOKENS) leaves room for")
+        return {**request, self._limit_field: min(request[self._limit_field], room)}
 
     def _output_limit(self, prompt: Prompt) -> int:
         cap = self._settings.llm_max_output_tokens

@@ -17,8 +17,13 @@ class ProviderError(RuntimeError):
 
 
 class InvalidAnswer(ProviderError):
-    """The model answered, but its answer did not fit the schema even after the repair turn: the
-    item can still be produced by the offline engine (shared/llm/fallback.py)."""
+    """No valid answer can be had from the model for this item — its answer did not fit the schema
+    even after the repair turn, or the prompt does not fit its context window — but the item can
+    still be produced by the offline engine (shared/llm/fallback.py)."""
+
+
+class PromptTooLarge(InvalidAnswer):
+    """The request would not fit the model's context window (LLM_CONTEXT_TOKENS): never sent."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class LLMSettings(BaseSettings):
     openai_model: str = Field(default="gpt-4.1-mini", min_length=1, max_length=200)
     openai_structured_output: Literal["auto", "json_schema", "tools", "json"] = Field(
         default="auto", description="auto: probe the endpoint once per model and use the best it honours")
+    llm_context_tokens: int | None = Field(default=None, ge=512, le=10_000_000, description="the model's "
+                                           "context window: no request that would not fit it is sent")
     llm_max_output_tokens: int | None = Field(default=None, ge=16, le=1_000_000,
                                               description="caps every request's output tokens")
     llm_strict: bool = Field(default=False, description="an answer still invalid after the repair fails "

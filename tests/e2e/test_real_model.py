@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.llm.prompt_size import request_tokens
 from tests.conftest import running_gateway
 from tests.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.gitrepos import make_repo
@@ -65,6 +66,7 @@ async def run_stage(api, proxy, course_id: str, action: str, body: dict, stage: 
 async def test_a_real_model_through_all_four_stages(api, nats_server, proxy, real_model, tmp_path):
     make_repo(tmp_path / "kettle", REPO)
     env = env_for(proxy.base_url, LLM_MAX_OUTPUT_TOKENS="192", LLM_TIMEOUT_SECONDS="600",
+                  LLM_CONTEXT_TOKENS=str(real_model.context_tokens),
                   ANALYSIS_CONCURRENCY="1", LLM_MAX_CONCURRENCY="1", DOCUMENT_ATTEMPTS="1")
     with stage_services(nats_server.url, env=env):
         course_id = await scanned_and_selected(api, str(tmp_path / "kettle"), ["docs"], overview="README.md")
@@ -107,6 +109,8 @@ async def test_a_real_model_through_all_four_stages(api, nats_server, proxy, rea
     assert exchanges and all(e.status == 200 for e in exchanges)
     # Nothing over the context window: what was sent plus the output asked for fits.
     assert all(e.prompt_tokens + e.output_limit <= real_model.context_tokens for e in exchanges)
+    # The size estimate that fits requests to the window never undercounts the real tokenizer.
+    assert all(request_tokens(e.request) >= e.prompt_tokens for e in exchanges)
     # auto found out once per service that cyllama ignores response_format and tools, so every
     # real request asked for JSON in the prompt.
     probes = [e for e in exchanges if "response_format" in e.request or "tools" in e.request]

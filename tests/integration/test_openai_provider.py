@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 
 from shared.llm.factory import build_provider
 from shared.llm.openai_provider import OpenAIProvider
-from shared.llm.provider import Prompt, ProviderError, Usage
+from shared.llm.prompt_size import request_tokens
+from shared.llm.provider import InvalidAnswer, Prompt, PromptTooLarge, ProviderError, Usage
 from shared.observability.pricing import cost_usd
 from tests.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server, openai_settings  # noqa: F401
 from tests.openai_replies import answer, tool_call, usage
@@ -149,3 +150,21 @@ async def test_a_local_server_needs_no_key_and_the_factory_builds_the_provider(o
     await keyed.aclose()
     with pytest.raises(ValueError, match="needs OPENAI_API_KEY, or OPENAI_BASE_URL"):
         openai_settings(openai_server, openai_api_key=None, openai_base_url=None)
+
+
+async def test_llm_context_tokens_lowers_the_output_limit_to_what_the_window_leaves(openai_server):
+    openai_server.push(tool_call(VALID))
+    async with openai_provider(openai_server, llm_context_tokens=1024) as provider:
+        await provider.complete(PROMPT, LessonOutline)  # asks for 1000 output tokens
+    body = openai_server.requests[0].body
+    assert 64 <= body["max_tokens"] < 1000
+    assert request_tokens(body) + body["max_tokens"] == 1024
+
+
+async def test_a_prompt_larger_than_the_context_window_is_never_sent(openai_server):
+    huge = Prompt(task="outline_lesson", system="You write short courses.", user="branches " * 2000)
+    async with openai_provider(openai_server, llm_context_tokens=2048) as provider:
+        with pytest.raises(PromptTooLarge, match="more than the model's context window of 2048") as caught:
+            await provider.complete(huge, LessonOutline)
+    assert openai_server.requests == [] and caught.value.usage.calls == 0
+    assert isinstance(caught.value, InvalidAnswer)  # so the offline engine produces the item instead

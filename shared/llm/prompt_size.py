@@ -1,0 +1,23 @@
+"""How many tokens a request will take, before sending it, without the model's tokenizer: a
+deliberately high estimate (about 3 characters a token, where English prose averages 4 and code or
+JSON about 3), so that a request judged to fit really does."""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+CHARS_PER_TOKEN = 3.0
+PER_MESSAGE_TOKENS = 8  # the chat template's role markers around each message
+
+
+def estimate_tokens(text: str) -> int:
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def request_tokens(request: dict[str, Any]) -> int:
+    """The prompt side of a Chat Completions request: its messages, and the schema it carries."""
+    messages = request.get("messages", [])
+    text = "".join(str(m.get("content") or "") + json.dumps(m.get("tool_calls") or "") for m in messages)
+    extra = json.dumps([request.get("tools"), request.get("response_format")])
+    return estimate_tokens(text) + estimate_tokens(extra) + PER_MESSAGE_TOKENS * len(messages)
