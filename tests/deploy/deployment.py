@@ -195,10 +195,9 @@ def rendered_default(field) -> str:
 # --- nats-server --------------------------------------------------------------------------------
 def nats_passwords(seed: str = "pw") -> dict[str, str]:
     """What every NATS node reads from its environment: each user's password, and the key its
-    JetStream store is encrypted with (no previous key: no rotation under way)."""
+    JetStream store is encrypted with."""
     return {**{password_variable(user): f"{seed}-{user}-0123456789abcdef" for user in NATS_USERS},
-            "NATS_JETSTREAM_KEY": f"{seed}-jetstream-key-0123456789abcdef0123456789abcdef",
-            "NATS_JETSTREAM_PREVIOUS_KEY": ""}
+            "NATS_JETSTREAM_KEY": f"{seed}-jetstream-key-0123456789abcdef0123456789abcdef"}
 
 
 def copy_security_config(target: Path) -> None:

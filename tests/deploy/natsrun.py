@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import httpx
+
 from shared.local.nats_server import find_nats_server
 from shared.local.ports import free_port, wait_for_port
 from tests.deploy.deployment import DEPLOY, copy_security_config, nats_passwords
@@ -114,3 +116,15 @@ def deployed_cluster(tmp: Path) -> Iterator[tuple[list[int], list[int], dict[str
     finally:
         for process in processes:
             _stop(process)
+
+
+async def routed_and_healthy(monitor_ports: list[int]) -> bool:
+    """Every node routed to the two others and healthy (a JetStream meta leader is elected): until
+    then a stream cannot be created."""
+    async with httpx.AsyncClient() as http:
+        try:
+            routes = [(await http.get(f"http://127.0.0.1:{m}/routez")).json()["num_routes"] for m in monitor_ports]
+            healthy = [(await http.get(f"http://127.0.0.1:{m}/healthz")).status_code for m in monitor_ports]
+        except httpx.HTTPError:
+            return False
+    return all(n >= 2 for n in routes) and all(code == 200 for code in healthy)

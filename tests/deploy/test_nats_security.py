@@ -29,7 +29,7 @@ from shared.events.catalogue import (
 from shared.settings import ServiceSettings
 from tests.conftest import JWT_SECRET, running_gateway
 from tests.deploy.deployment import DEPLOY, K8S, NATS_USERS, nats_passwords, password_variable
-from tests.deploy.natsrun import config_test, deployed_cluster, secured_server
+from tests.deploy.natsrun import config_test, deployed_cluster, routed_and_healthy, secured_server
 from tests.e2e.test_pipeline import HOSTILE, check_export, through_stage3
 from tests.flows import ALICE, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
@@ -355,15 +355,7 @@ async def test_the_pipeline_runs_with_every_service_as_its_own_user(secured, dat
 # --- deploy/nats.conf as a cluster ---------------------------------------------------------------
 async def test_the_deployed_cluster_holds_the_stream_at_r3_on_disk(tmp_path):
     with deployed_cluster(tmp_path) as (clients, monitors, passwords):
-        async def routed():
-            async with httpx.AsyncClient() as http:
-                try:
-                    routes = [(await http.get(f"http://127.0.0.1:{m}/routez")).json()["num_routes"] for m in monitors]
-                    healthy = [(await http.get(f"http://127.0.0.1:{m}/healthz")).status_code for m in monitors]
-                except httpx.HTTPError:
-                    return False
-            return all(n >= 2 for n in routes) and healthy == [200, 200, 200]
-        await eventually(routed, timeout=30, message="three routed, healthy nodes")
+        await eventually(lambda: routed_and_healthy(monitors), timeout=30, message="three routed, healthy nodes")
         nc = await connect(url_for(clients[0], passwords, "gateway"), "gateway")
         try:
             js = nc.jetstream()
