@@ -11,8 +11,8 @@ from pathlib import Path
 from services.repo_clone import cloner, scanner
 from services.repo_clone.announce import discovered
 from services.repo_clone.snapshot import pack_documents
-from shared.analysis.linking import Corpus, link_one
-from shared.analysis.offline import analyse_document
+from services.doc_analyser.engine.linking import Corpus, link_one
+from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.loading import load_documents
 from shared.events.catalogue import DiscoveredFile
 from shared.modules.engine import write_module
@@ -20,8 +20,8 @@ from shared.modules.export import build_zip
 from shared.modules.export_model import CourseExport
 from shared.modules.models import ModuleSpec
 from shared.modules.sources import SourceDoc
-from shared.pathways.engine import plan_pathways
-from shared.pathways.models import PathwayDocument
+from services.pathway.engine.engine import plan_pathways
+from services.pathway.engine.models import PathwayDocument
 from shared.selection import documents_in
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from services.repo_clone.navigation import summary_navigation
-from shared.analysis.lexicon import sentences, tokens
+from services.doc_analyser.engine.lexicon import sentences, tokens
 from shared.docs.front_matter import split_front_matter
 from shared.docs.parsing import parse
 from shared.modules.markdown_render import render_markdown

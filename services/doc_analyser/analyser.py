@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.analysis.cache import AnalysisCache, cache_key
-from shared.analysis.models import PROMPT_VERSION, DocumentAnalysis
-from shared.analysis.prompts import CourseContext, analysis_prompt
+from .engine.cache import AnalysisCache, cache_key
+from .engine.models import PROMPT_VERSION, DocumentAnalysis
+from .engine.prompts import CourseContext, analysis_prompt
 from shared.docs.model import ParsedDocument
 from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, ProviderError, Usage
 

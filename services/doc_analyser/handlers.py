@@ -9,14 +9,16 @@ import time
 
 from nats.js import JetStreamContext
 
-from shared.analysis.cache import AnalysisCache
-from shared.analysis.linking import Corpus
-from shared.analysis.prompts import CourseContext
+from .engine.cache import AnalysisCache
+from .engine.linking import Corpus
+from .engine.prompts import CourseContext
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.events.catalogue import DocsAnalysed, DocsAnalysisRequested, StageFailed, StageStarted
 from shared.llm.factory import build_provider
+
+from .engine.engines import OFFLINE_ENGINES
 from shared.observability.llm import metered
 from shared.stage_service import LIFECYCLE
 
@@ -110,6 +112,6 @@ async def make_handler(js: JetStreamContext, settings: DocAnalyserSettings | Non
     settings = settings or DocAnalyserSettings()
     cache = AnalysisCache(js, settings.analysis_cache_bucket, settings.stream_replicas,
                           settings.analysis_cache_ttl_seconds)
-    analyser = DocumentAnalyser(metered(build_provider(settings)), cache, settings.document_attempts)
+    analyser = DocumentAnalyser(metered(build_provider(settings, OFFLINE_ENGINES)), cache, settings.document_attempts)
     stage = AnalysisStage(EventStore(js, settings.stream_name), js, analyser, settings)
     return StageWork(stage.handle, stage.give_up)

@@ -6,8 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
-from shared.analysis.linking import Corpus, LinkedAnalysis, link_one
-from shared.analysis.prompts import CourseContext
+from .engine.linking import Corpus, LinkedAnalysis, link_one
+from .engine.prompts import CourseContext
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested, StageProgressed
 from shared.llm.fallback import ENGINE

@@ -22,6 +22,7 @@ from shared.llm.provider import LLMProvider, Usage
 from shared.modules.export import build_zip
 from shared.modules.export_model import CourseExport
 from shared.modules.models import ModuleContent, ModuleSpec
+from shared.modules.prompts import write_module_task
 from shared.modules.sources import SourceDoc
 from shared.stage_service import StageEmitter, StageFailure, is_current, token_usage
 
@@ -141,5 +142,5 @@ def _objectives(specs: list[ModuleSpec]) -> list[str]:
 async def make_handler(js: JetStreamContext, settings: ModulesSettings | None = None) -> StageWork:
     settings = settings or ModulesSettings()
     stage = ModulesStage(StageEmitter(EventStore(js, settings.stream_name), "modules", STAGE), js,
-                         ArtefactStore(js, settings.artefact_bucket), metered(build_provider(settings)), settings)
+                         ArtefactStore(js, settings.artefact_bucket), metered(build_provider(settings, {"write_module": write_module_task})), settings)
     return StageWork(stage.handle, stage.give_up)

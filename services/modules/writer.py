@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from shared.bus.artefacts import ArtefactStore
-from shared.llm.fallback import is_strict, offline_fallback
+from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
 from shared.llm.provider import LLMProvider, ProviderError, Usage
 from shared.modules.models import ModuleContent, ModuleSpec
 from shared.modules.prompts import module_prompt
@@ -42,7 +42,8 @@ async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str,
         reason = f"module {spec.position} '{spec.title}' cites documents it does not draw on: {', '.join(invented[:5])}"
         if is_strict(provider) or completion.fallback is not None:
             raise StageFailure(reason)
-        completion = await offline_fallback(prompt, ModuleContent, reason, completion.usage)
+        completion = await offline_fallback(offline_engine_of(provider), prompt, ModuleContent, reason,
+                                            completion.usage)
     data = completion.value.model_dump_json().encode()
     ref = await artefacts.put(course_id, f"{task_id}/modules/{spec.position:02d}-{spec.module_id}.json", data)
     return Written(completion.value, ref, hashlib.sha256(data).hexdigest(), completion.usage, completion.fallback)

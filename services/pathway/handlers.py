@@ -13,8 +13,8 @@ from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider
-from shared.pathways.models import PathwayPlan
-from shared.pathways.prompts import pathways_prompt
+from .engine.models import PathwayPlan
+from .engine.prompts import pathways_prompt, plan_pathways_task
 from shared.stage_service import StageEmitter, StageFailure, is_current, token_usage
 
 from .inputs import PlanInputs, plan_inputs
@@ -82,5 +82,5 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
 async def make_handler(js: JetStreamContext, settings: PathwaySettings | None = None) -> StageWork:
     settings = settings or PathwaySettings()
     stage = PathwayStage(StageEmitter(EventStore(js, settings.stream_name), "pathway", STAGE),
-                         metered(build_provider(settings)), settings)
+                         metered(build_provider(settings, {"plan_pathways": plan_pathways_task})), settings)
     return StageWork(stage.handle, stage.give_up)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from shared.events import Event
 from shared.events.catalogue import DocAnalysed, PathwaysRequested
-from shared.pathways.models import PathwayDocument
+from .engine.models import PathwayDocument
 from shared.selection import scan_result
 
 

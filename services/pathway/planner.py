@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.llm.fallback import is_strict, offline_fallback
+from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
 from shared.llm.provider import LLMProvider, Prompt, ProviderError, Usage
-from shared.pathways.models import PathwayDocument, PathwayPlan
-from shared.pathways.prompts import repair_prompt
-from shared.pathways.repair import repair_order
-from shared.pathways.validation import validate_plan
+from .engine.models import PathwayDocument, PathwayPlan
+from .engine.prompts import repair_prompt
+from .engine.repair import repair_order
+from .engine.validation import validate_plan
 from shared.stage_service import StageFailure
 
 
@@ -25,14 +25,14 @@ class Planned:
 async def plan(provider: LLMProvider, prompt: Prompt, documents: list[PathwayDocument]) -> Planned:
     first, usage, fell_back = await _ask(provider, prompt)
     if fell_back is not None:
-        return await _offline(prompt, documents, usage, fell_back, [])
+        return await _offline(provider, prompt, documents, usage, fell_back, [])
     problems = validate_plan(first, documents)
     if not problems:
         return Planned(first, usage, [])
     second, more, fell_back = await _ask(provider, repair_prompt(prompt, problems))
     usage = usage + more
     if fell_back is not None:
-        return await _offline(prompt, documents, usage, fell_back, problems)
+        return await _offline(provider, prompt, documents, usage, fell_back, problems)
     if not (later := validate_plan(second, documents)):
         return Planned(second, usage, problems)
     fixed = repair_order(second, documents)
@@ -40,7 +40,7 @@ async def plan(provider: LLMProvider, prompt: Prompt, documents: list[PathwayDoc
         reason = "the proposed pathways stayed invalid after a repair: " + "; ".join(remaining[:5])
         if is_strict(provider):
             raise StageFailure(reason)
-        return await _offline(prompt, documents, usage, reason, problems + later)
+        return await _offline(provider, prompt, documents, usage, reason, problems + later)
     return Planned(fixed, usage, problems + later)
 
 
@@ -52,9 +52,9 @@ async def _ask(provider: LLMProvider, prompt: Prompt) -> tuple[PathwayPlan, Usag
     return completion.value, completion.usage, completion.fallback
 
 
-async def _offline(prompt: Prompt, documents: list[PathwayDocument], spent: Usage, reason: str,
-                   repaired: list[str]) -> Planned:
-    completion = await offline_fallback(prompt, PathwayPlan, reason, spent)
+async def _offline(provider: LLMProvider, prompt: Prompt, documents: list[PathwayDocument], spent: Usage,
+                   reason: str, repaired: list[str]) -> Planned:
+    completion = await offline_fallback(offline_engine_of(provider), prompt, PathwayPlan, reason, spent)
     if problems := validate_plan(completion.value, documents):  # the engine's own plans are valid
         raise StageFailure("the offline engine's pathways are invalid: " + "; ".join(problems[:5]))
     return Planned(completion.value, spent, repaired, [{"item": "pathways", "reason": reason[:2000]}])

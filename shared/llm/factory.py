@@ -1,23 +1,22 @@
 """The provider a service's settings ask for (LLM_PROVIDER=offline|anthropic|openai)."""
 from __future__ import annotations
 
+from shared.llm.offline import OfflineEngines, OfflineProvider
 from shared.llm.provider import LLMProvider
 from shared.llm.settings import LLMSettings
 
 
-def build_provider(settings: LLMSettings) -> LLMProvider:
-    """A model provider comes wrapped: an answer still invalid after its repair is produced by the
+def build_provider(settings: LLMSettings, offline_engines: OfflineEngines) -> LLMProvider:
+    """The provider for a stage whose offline engines are `offline_engines` (task -> engine). A
+    model provider comes wrapped: an answer still invalid after its repair is produced by the
     offline engine and marked (unless LLM_STRICT)."""
+    offline = OfflineProvider(offline_engines)
     if settings.llm_provider in ("anthropic", "openai"):
         from shared.llm.fallback import FallbackProvider
 
-        return FallbackProvider(_model_provider(settings), strict=settings.llm_strict)
+        return FallbackProvider(_model_provider(settings), offline, strict=settings.llm_strict)
     if settings.llm_provider == "offline":
-        # Imported here so this module loads (and the anthropic path works) without the offline
-        # engine, and offline deployments never import the SDK.
-        from shared.llm.offline import OfflineProvider
-
-        return OfflineProvider()
+        return offline
     raise ValueError(f"unknown LLM provider {settings.llm_provider!r}; use 'offline', 'anthropic' or 'openai'")
 
 

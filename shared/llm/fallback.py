@@ -13,19 +13,21 @@ log = logging.getLogger(__name__)
 ENGINE = "offline-fallback"  # how events and results name an item the offline engine produced
 
 
-async def offline_fallback(prompt: Prompt, schema: type[T], reason: str, spent: Usage) -> Completion[T]:
+async def offline_fallback(offline: OfflineProvider, prompt: Prompt, schema: type[T], reason: str,
+                           spent: Usage) -> Completion[T]:
     """The offline engine's answer to `prompt`, marked as a fallback for `reason`; `spent` is what
     the model's attempts cost (it was paid even though the answer is not used)."""
     log.warning("%s: the offline engine produces this item instead of the model: %s", prompt.task, reason)
-    completion = await OfflineProvider().complete(prompt, schema)
+    completion = await offline.complete(prompt, schema)
     return Completion(completion.value, spent, fallback=reason[:2000])
 
 
 class FallbackProvider(LLMProvider):
     """Wraps a model provider: an InvalidAnswer becomes the offline engine's answer, marked."""
 
-    def __init__(self, inner: LLMProvider, strict: bool = False) -> None:
-        self.inner, self.name, self.model, self.strict = inner, inner.name, inner.model, strict
+    def __init__(self, inner: LLMProvider, offline: OfflineProvider, strict: bool = False) -> None:
+        self.inner, self.offline, self.strict = inner, offline, strict
+        self.name, self.model = inner.name, inner.model
 
     async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
         try:
@@ -34,10 +36,21 @@ class FallbackProvider(LLMProvider):
             if self.strict:
                 raise
             spent = getattr(error, "usage", None) or Usage.none(self.name, self.model)
-            return await offline_fallback(prompt, schema, str(error), spent)
+            return await offline_fallback(self.offline, prompt, schema, str(error), spent)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def offline_engine_of(provider: LLMProvider) -> OfflineProvider:
+    """The offline engine a provider falls back to (itself when it is the offline engine)."""
+    while provider is not None:
+        if isinstance(provider, FallbackProvider):
+            return provider.offline
+        if isinstance(provider, OfflineProvider):
+            return provider
+        provider = getattr(provider, "inner", None)
+    raise ValueError("this provider has no offline engine to fall back to")
 
 
 def is_strict(provider: LLMProvider) -> bool:

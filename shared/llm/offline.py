@@ -1,9 +1,9 @@
-"""The offline provider (DESIGN §5): deterministic engines that need no network, one per task.
-It answers from `prompt.data` (the structured facts) rather than the prose of the prompt."""
+"""The offline provider: deterministic engines that need no network, one per task, each
+registered by the stage service that owns it (its `engine/` package). It answers from
+`prompt.data` (the structured facts) rather than the prose of the prompt."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from typing import Any, Callable, Mapping
 
@@ -11,33 +11,22 @@ from pydantic import BaseModel, ValidationError
 
 from .provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
 
+# task -> the engine that answers it from the prompt's data
 Engine = Callable[[Mapping[str, Any]], BaseModel | dict]
-# task -> "module:function"; imported on first use so importing this module costs nothing.
-DEFAULT_ENGINES: dict[str, str] = {
-    "analyse_document": "shared.analysis.engines:analyse_document_task",
-    "plan_pathways": "shared.pathways.prompts:plan_pathways_task",
-    "write_module": "shared.modules.prompts:write_module_task",
-}
-
-
-def _load(reference: str) -> Engine:
-    module, _, name = reference.partition(":")
-    return getattr(importlib.import_module(module), name)
+OfflineEngines = Mapping[str, Engine]
 
 
 class OfflineProvider(LLMProvider):
     name = "offline"
     model = "offline-engine"
 
-    def __init__(self, engines: Mapping[str, Engine | str] | None = None) -> None:
-        self._engines = dict(DEFAULT_ENGINES if engines is None else engines)
+    def __init__(self, engines: OfflineEngines) -> None:
+        self._engines = dict(engines)
 
     def _engine(self, task: str) -> Engine:
         engine = self._engines.get(task)
         if engine is None:
-            raise ProviderError(f"the offline engine has no task {task!r}")
-        if isinstance(engine, str):
-            engine = self._engines[task] = _load(engine)
+            raise ProviderError(f"the offline engine has no task {task!r} (registered: {sorted(self._engines)})")
         return engine
 
     async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:

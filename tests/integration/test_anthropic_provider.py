@@ -109,10 +109,9 @@ async def test_tool_input_that_is_not_json_is_repaired(llm_server):
 
 
 async def test_the_factory_builds_the_configured_provider(llm_server):
-    provider = build_provider(anthropic_settings(llm_server))
+    provider = build_provider(anthropic_settings(llm_server), {})
     assert isinstance(provider.inner, AnthropicProvider) and provider.model == "claude-test-model"
     assert TEST_API_KEY not in repr(provider)
     await provider.aclose()
-    pytest.importorskip("shared.llm.offline")
-    offline = build_provider(anthropic_settings(llm_server, llm_provider="offline"))
+    offline = build_provider(anthropic_settings(llm_server, llm_provider="offline"), {})
     assert offline.name == "offline"

@@ -9,9 +9,9 @@ from services.pathway.planner import plan
 from shared.llm.factory import build_provider
 from shared.llm.offline import OfflineProvider
 from shared.llm.provider import InvalidAnswer
-from shared.pathways.models import PathwayDocument, PathwayPlan
-from shared.pathways.prompts import pathways_prompt
-from shared.pathways.validation import validate_plan
+from services.pathway.engine.models import PathwayDocument, PathwayPlan
+from services.pathway.engine.prompts import pathways_prompt, plan_pathways_task
+from services.pathway.engine.validation import validate_plan
 from shared.stage_service import StageFailure
 from tests.openai_fixtures import openai_server, openai_settings  # noqa: F401
 from tests.openai_replies import answer, usage
@@ -22,10 +22,11 @@ DOCS = [PathwayDocument(path=p, title=t, doc_type=k, complexity_level="beginner"
                                 ("docs/install.md", "Install", "how-to", [], 5),
                                 ("docs/brewing.md", "Brewing", "how-to", ["docs/install.md"], 8)]]
 PROMPT = pathways_prompt(DOCS, 2, "", "README.md", 45, "kettle")
+ENGINES = {"plan_pathways": plan_pathways_task}
 
 
 def provider(server, **overrides):
-    return build_provider(openai_settings(server, openai_structured_output="json", **overrides))
+    return build_provider(openai_settings(server, openai_structured_output="json", **overrides), ENGINES)
 
 
 async def test_an_answer_invalid_after_its_repair_is_the_offline_engines_marked(openai_server):
@@ -36,7 +37,7 @@ async def test_an_answer_invalid_after_its_repair_is_the_offline_engines_marked(
         completion = await model.complete(PROMPT, PathwayPlan)
     finally:
         await model.aclose()
-    expected = await OfflineProvider().complete(PROMPT, PathwayPlan)
+    expected = await OfflineProvider(ENGINES).complete(PROMPT, PathwayPlan)
     assert completion.value == expected.value
     assert "did not fit PathwayPlan, even after one repair" in completion.fallback
     assert "not valid JSON" in completion.fallback

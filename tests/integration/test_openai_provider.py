@@ -140,12 +140,12 @@ async def test_a_local_model_costs_nothing_and_the_log_says_so(openai_server, ca
 async def test_a_local_server_needs_no_key_and_the_factory_builds_the_provider(openai_server):
     with FakeOpenAIServer() as keyless:  # like Ollama or llama.cpp: no key asked
         keyless.push(tool_call(VALID))
-        provider = build_provider(openai_settings(keyless, openai_api_key=None))
+        provider = build_provider(openai_settings(keyless, openai_api_key=None), {})
         assert isinstance(provider.inner, OpenAIProvider) and provider.model == "local-test-model"
         completion = await provider.complete(PROMPT, LessonOutline)
         await provider.aclose()
     assert completion.value.minutes == 10
-    keyed = build_provider(openai_settings(openai_server))
+    keyed = build_provider(openai_settings(openai_server), {})
     assert OPENAI_TEST_KEY not in repr(keyed)
     await keyed.aclose()
     with pytest.raises(ValueError, match="needs OPENAI_API_KEY, or OPENAI_BASE_URL"):

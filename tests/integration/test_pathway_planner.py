@@ -7,9 +7,9 @@ import pytest
 
 from services.pathway.planner import plan
 from shared.llm.offline import OfflineProvider
-from shared.pathways.models import PathwayDocument
-from shared.pathways.prompts import pathways_prompt
-from shared.pathways.validation import validate_plan
+from services.pathway.engine.models import PathwayDocument
+from services.pathway.engine.prompts import pathways_prompt, plan_pathways_task
+from services.pathway.engine.validation import validate_plan
 from shared.stage_service import StageFailure
 from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
 from tests.llm_replies import server_error, tool_use
@@ -68,6 +68,6 @@ async def test_a_provider_that_keeps_failing_fails_the_stage_saying_why(llm_serv
 
 
 async def test_the_offline_engine_plans_valid_pathways_through_the_same_path():
-    planned = await plan(OfflineProvider(), prompt(), DOCS)
+    planned = await plan(OfflineProvider({"plan_pathways": plan_pathways_task}), prompt(), DOCS)
     assert planned.repaired == [] and validate_plan(planned.plan, DOCS) == []
     assert planned.usage.provider == "offline"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.analysis.lexicon import concept_key
-from shared.analysis.linking import Corpus, LinkedAnalysis, link, link_one
-from shared.analysis.offline import analyse_document
+from services.doc_analyser.engine.lexicon import concept_key
+from services.doc_analyser.engine.linking import Corpus, LinkedAnalysis, link, link_one
+from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.parsing import parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.analysis import complexity
-from shared.analysis.lexicon import concept_key
-from shared.analysis.models import DocumentAnalysis
-from shared.analysis.offline import analyse_document
+from services.doc_analyser.engine import complexity
+from services.doc_analyser.engine.lexicon import concept_key
+from services.doc_analyser.engine.models import DocumentAnalysis
+from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.parsing import parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"

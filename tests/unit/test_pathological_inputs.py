@@ -19,7 +19,7 @@ from services.repo_clone import cloner
 from services.repo_clone.navigation import navigation_order
 from services.repo_clone.scanner import MAX_FOLDER_DEPTH, ScanLimitExceeded, scan
 from services.repo_clone.workdir import remove_tree
-from shared.analysis.lexicon import sentences, tokens, without_urls, words
+from services.doc_analyser.engine.lexicon import sentences, tokens, without_urls, words
 from shared.docs.front_matter import split_front_matter
 from shared.docs.loading import load_documents
 from shared.docs.model import ParsedDocument

@@ -6,13 +6,13 @@ from typing import get_args
 
 import pytest
 
-from shared.analysis.models import Complexity, DocType
+from services.doc_analyser.engine.models import Complexity, DocType
 
-from shared.pathways.engine import plan_pathways
-from shared.pathways.graph import PrerequisiteGraph
-from shared.pathways.models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from shared.pathways.repair import repair_order
-from shared.pathways.validation import validate_plan
+from services.pathway.engine.engine import plan_pathways
+from services.pathway.engine.graph import PrerequisiteGraph
+from services.pathway.engine.models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
+from services.pathway.engine.repair import repair_order
+from services.pathway.engine.validation import validate_plan
 
 TARGET = 45
 

@@ -2,7 +2,7 @@
 orders stays data, and the shared (cacheable) part does not vary per document."""
 from __future__ import annotations
 
-from shared.analysis.prompts import CourseContext, analysis_prompt
+from services.doc_analyser.engine.prompts import CourseContext, analysis_prompt
 from shared.docs.parsing import parse
 from shared.modules.models import ModuleSpec
 from shared.modules.prompts import module_prompt

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.text import CleanText
 
-from shared.analysis.models import Complexity, DocType
+from services.doc_analyser.engine.models import Complexity, DocType
 
 from ..domain import stage1, stage2
 from .deps import ContainerDep, Offset, PrincipalDep

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from shared.analysis.definitions import defined_by_heading
-from shared.analysis.keyphrases import Candidate
-from shared.analysis.lexicon import IGNORED, concept_key
+from services.doc_analyser.engine.definitions import defined_by_heading
+from services.doc_analyser.engine.keyphrases import Candidate
+from services.doc_analyser.engine.lexicon import IGNORED, concept_key
 from shared.docs.model import ParsedDocument
 
 MOST_TOPICS = 6

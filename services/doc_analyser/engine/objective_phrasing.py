@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from shared.analysis.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
-from shared.analysis.stopwords import IMPERATIVE_VERBS
-from shared.analysis.verbs import GERUNDS
+from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
+from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
+from services.doc_analyser.engine.verbs import GERUNDS
 
 _LONGEST_OBJECTIVE_WORDS = 10
 _NOT_OBJECTIVES = {"read", "browse", "wait", "watch", "view", "enter", "print", "return", "retry",

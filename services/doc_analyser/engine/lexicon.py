@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from shared.analysis.stopwords import GENERIC, STOPWORDS
-from shared.analysis.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS,
+from services.doc_analyser.engine.stopwords import GENERIC, STOPWORDS
+from services.doc_analyser.engine.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS,
                                    breaks_phrase, follows_as_verb, is_adverb, is_past_participle)
 
 IGNORED = STOPWORDS | GENERIC

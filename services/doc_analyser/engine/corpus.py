@@ -7,9 +7,9 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 
-from shared.analysis.corpus_documents import TYPE_LEVEL, CorpusDocument, build_documents, cosine
-from shared.analysis.lexicon import concept_key
-from shared.analysis.link_targets import normalise_path
+from services.doc_analyser.engine.corpus_documents import TYPE_LEVEL, CorpusDocument, build_documents, cosine
+from services.doc_analyser.engine.lexicon import concept_key
+from services.doc_analyser.engine.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
 
 SIMILAR_KEPT = 8  # similarity lists kept (each is one entry per other document)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from shared.analysis.lexicon import looks_like_instructions_to_a_model, normal, words
-from shared.analysis.profile import Profile, Sentence
-from shared.analysis.stopwords import IMPERATIVE_VERBS
+from services.doc_analyser.engine.lexicon import looks_like_instructions_to_a_model, normal, words
+from services.doc_analyser.engine.profile import Profile, Sentence
+from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 
 LONGEST_SUMMARY = 600
 _SHORTEST_SENTENCE_WORDS, _LONGEST_SENTENCE_WORDS = 8, 60

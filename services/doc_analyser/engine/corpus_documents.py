@@ -8,11 +8,11 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
-from shared.analysis.definitions import definitions
-from shared.analysis.doctype import classify
-from shared.analysis.lexicon import normal
-from shared.analysis.profile import Profile, build_profile
-from shared.analysis.link_targets import normalise_path, resolve_link
+from services.doc_analyser.engine.definitions import definitions
+from services.doc_analyser.engine.doctype import classify
+from services.doc_analyser.engine.lexicon import normal
+from services.doc_analyser.engine.profile import Profile, build_profile
+from services.doc_analyser.engine.link_targets import normalise_path, resolve_link
 from shared.docs.model import ParsedDocument
 
 _LONGEST_PHRASE = 4

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from shared.analysis.keyphrases import Candidate
-from shared.analysis.lexicon import STOPWORDS, concept_key, content_runs, words
-from shared.analysis.profile import Profile
+from services.doc_analyser.engine.keyphrases import Candidate
+from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, content_runs, words
+from services.doc_analyser.engine.profile import Profile
 
 _REQUIRES = re.compile(
     r"\b(?:requires?|you (?:should|need to|must) (?:already )?(?:know|understand|be familiar with|"

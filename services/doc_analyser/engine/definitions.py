@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from shared.analysis.lexicon import (IGNORED, concept_key, content_runs,
+from services.doc_analyser.engine.lexicon import (IGNORED, concept_key, content_runs,
                                      looks_like_instructions_to_a_model, words)
-from shared.analysis.stopwords import IMPERATIVE_VERBS
+from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared.docs.model import ParsedDocument
 
 _COPULA = re.compile(r"\s(?:is|are)\s+(?:an?|the|one|what|used|responsible|called|defined|"

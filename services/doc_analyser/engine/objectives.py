@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from shared.analysis.objective_phrasing import heading_objective, objective_key, sentence_objective
-from shared.analysis.profile import Profile
+from services.doc_analyser.engine.objective_phrasing import heading_objective, objective_key, sentence_objective
+from services.doc_analyser.engine.profile import Profile
 
 MOST_OBJECTIVES = 8
 _VERSION = re.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", re.IGNORECASE)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared.analysis.lexicon import normal
-from shared.analysis.profile import Profile
+from services.doc_analyser.engine.lexicon import normal
+from services.doc_analyser.engine.profile import Profile
 
 _LENGTH_FACTOR = {1: 1.0, 2: 1.5, 3: 1.6, 4: 1.3}
 _LONGEST_PHRASE = 4

@@ -11,16 +11,16 @@ document alone — deterministic, no network, no model. Each part lives in its o
 """
 from __future__ import annotations
 
-from shared.analysis.assumptions import assumed_knowledge
-from shared.analysis.complexity import complexity_level
-from shared.analysis.definitions import definitions
-from shared.analysis.doctype import classify
-from shared.analysis.keyphrases import Candidate, key_concepts, rank_candidates
-from shared.analysis.models import DocumentAnalysis
-from shared.analysis.objectives import learning_objectives
-from shared.analysis.profile import Profile, build_profile
-from shared.analysis.summary import summarise
-from shared.analysis.topics import topics
+from services.doc_analyser.engine.assumptions import assumed_knowledge
+from services.doc_analyser.engine.complexity import complexity_level
+from services.doc_analyser.engine.definitions import definitions
+from services.doc_analyser.engine.doctype import classify
+from services.doc_analyser.engine.keyphrases import Candidate, key_concepts, rank_candidates
+from services.doc_analyser.engine.models import DocumentAnalysis
+from services.doc_analyser.engine.objectives import learning_objectives
+from services.doc_analyser.engine.profile import Profile, build_profile
+from services.doc_analyser.engine.summary import summarise
+from services.doc_analyser.engine.topics import topics
 from shared.docs.builder import humanise_file_name
 from shared.docs.model import ParsedDocument
 

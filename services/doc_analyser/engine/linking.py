@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from shared.analysis.corpus import Corpus
-from shared.analysis.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
-from shared.analysis.lexicon import IGNORED, concept_key
-from shared.analysis.link_targets import normalise_path
-from shared.analysis.models import DocumentAnalysis
+from services.doc_analyser.engine.corpus import Corpus
+from services.doc_analyser.engine.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
+from services.doc_analyser.engine.lexicon import IGNORED, concept_key
+from services.doc_analyser.engine.link_targets import normalise_path
+from services.doc_analyser.engine.models import DocumentAnalysis
 
 __all__ = ["Corpus", "LinkedAnalysis", "link", "link_one"]
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from shared.analysis.lexicon import syllables
-from shared.analysis.profile import Profile
+from services.doc_analyser.engine.lexicon import syllables
+from services.doc_analyser.engine.profile import Profile
 
 _BANDS = (("beginner", 0.36), ("intermediate", 0.56), ("advanced", 1.01))
 _TIE_MARGIN = 0.04

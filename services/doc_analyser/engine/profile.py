@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from shared.analysis.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
+from services.doc_analyser.engine.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
                                      sentences, tokens)
 from shared.docs.model import ParsedDocument
 

@@ -3,7 +3,7 @@ listens on port 7400" gives "broker", not "broker listens". Only forms that are 
 documentation break a phrase: "publishes", "exposes" do, "partitions", "logs", "streams" don't."""
 from __future__ import annotations
 
-from shared.analysis.stopwords import IMPERATIVE_VERBS
+from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 
 _MORE_VERBS = frozenset("""
 accept allow amortise amortize appear become belong cause come consist contain continue cover

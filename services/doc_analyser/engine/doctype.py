@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections import Counter
 
-from shared.analysis.stopwords import IMPERATIVE_VERBS
+from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared.docs.model import ParsedDocument
 
 _NAME_CUES = [  # (pattern on the file name without extension, kind, weight)
