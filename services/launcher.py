@@ -1,4 +1,4 @@
-"""`coursegen run`: the whole system on one machine with no configuration (DESIGN §7).
+"""`coursegen run`: the whole system on one machine with no configuration.
 Starts what is missing (nats-server, embedded PostgreSQL), then the gateway and every stage
 service as separate processes, and supervises them: a service that exits is started again with
 backoff (services/supervisor.py), a crash loop is reported with its last log lines and given up

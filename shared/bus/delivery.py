@@ -1,4 +1,4 @@
-"""What to do with one delivered message: the delivery policy of every stage service (DESIGN §3),
+"""What to do with one delivered message: the delivery policy of every stage service,
 kept free of the messaging framework so it can be tested alone."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Idempotent provisioning of the stream, object store and key-value buckets (DESIGN §1-2)."""
+"""Idempotent provisioning of the stream, object store and key-value buckets."""
 from __future__ import annotations
 
 import asyncio

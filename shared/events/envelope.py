@@ -1,4 +1,4 @@
-"""The event envelope every message on the log carries (DESIGN §2)."""
+"""The event envelope every message on the log carries."""
 from __future__ import annotations
 
 import re

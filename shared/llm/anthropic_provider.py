@@ -1,4 +1,4 @@
-"""The Anthropic provider (DESIGN §5): the official SDK, structured output through a forced tool call,
+"""The Anthropic provider: the official SDK, structured output through a forced tool call,
 one repair of an invalid answer, prompt caching of the shared context, our own retry policy and a
 cap on requests in flight."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one interface every LLM provider implements (DESIGN §5): a prompt and a pydantic model in,
+"""The one interface every LLM provider implements: a prompt and a pydantic model in,
 a validated instance of that model and what it cost out."""
 from __future__ import annotations
 

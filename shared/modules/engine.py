@@ -1,4 +1,4 @@
-"""Stage 4's offline engine (DESIGN §5): writes a module's content from its source documents alone,
+"""Stage 4's offline engine: writes a module's content from its source documents alone,
 deterministically — the same documents always give the same module. It answers with the same
 `ModuleContent` an LLM fills, so the rest of the stage does not care which wrote it."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stage 4's export (DESIGN §4): a course as a Markdown folder, a static HTML site, and a zip of
+"""Stage 4's export: a course as a Markdown folder, a static HTML site, and a zip of
 both. Pure: everything is built in memory; the caller stores the bytes."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A stage worker's health, as the job-queue worker of seed 004 reported it: deliveries in flight
+"""A stage worker's health, as a job-queue worker reports it: deliveries in flight
 and how the finished ones ended."""
 from __future__ import annotations
 

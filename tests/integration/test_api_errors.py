@@ -1,4 +1,4 @@
-"""Every error answer of the API has the right status and a body that says what was wrong (DESIGN §6)."""
+"""Every error answer of the API has the right status and a body that says what was wrong."""
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,4 @@
-"""Racing commands on one course: optimistic concurrency, no lost updates, no duplicates (DESIGN §2)."""
+"""Racing commands on one course: optimistic concurrency, no lost updates, no duplicates."""
 from __future__ import annotations
 
 import asyncio

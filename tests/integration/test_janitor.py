@@ -1,4 +1,4 @@
-"""Deleting a course removes its stored artefacts, and only its own (DESIGN §1)."""
+"""Deleting a course removes its stored artefacts, and only its own."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Properties of the projection (DESIGN §1, §3) on generated histories of one course, applied to
+"""Properties of the projection on generated histories of one course, applied to
 real PostgreSQL read tables: the rows depend only on the log (applying it again from scratch, in
 batches of any size, gives the same rows) and a redelivered event changes nothing, whether the
 checkpoint or the handlers' own keys stop it. Each example projects into fresh schemas."""

@@ -1,5 +1,5 @@
 """The projector applies the log in order, exactly once, across restarts; replay rebuilds the same
-read tables while the gateway keeps serving (DESIGN §1, §3)."""
+read tables while the gateway keeps serving."""
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,4 @@
-"""Course CRUD through the real log and projection (seed 000)."""
+"""Course CRUD through the real log and projection."""
 from __future__ import annotations
 
 from tests.conftest import auth

@@ -1,4 +1,4 @@
-"""NATS >= 2.11 is required, and an older server is refused at connection with a clear error (DESIGN §7)."""
+"""NATS >= 2.11 is required, and an older server is refused at connection with a clear error."""
 from __future__ import annotations
 
 import os

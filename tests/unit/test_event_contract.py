@@ -1,4 +1,4 @@
-"""The published event contract (issue 9, DESIGN §2): the committed JSON Schemas are what the code
+"""The published event contract (issue 9): the committed JSON Schemas are what the code
 generates, an older version is only ever kept with an upcaster, and the AsyncAPI document at
 /asyncapi describes every event type and version exactly as events are published."""
 from __future__ import annotations

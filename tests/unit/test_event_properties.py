@@ -1,4 +1,4 @@
-"""Properties of the event contract (DESIGN §2, §4): every event of the catalogue, whatever its
+"""Properties of the event contract: every event of the catalogue, whatever its
 payload, survives `to_json` → `decode_event` unchanged, also through the upcaster path; and the
 stage fold never lets an older run or a late event change a run that moved on or finished."""
 from __future__ import annotations

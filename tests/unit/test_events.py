@@ -1,4 +1,4 @@
-"""The event envelope and catalogue: the published contract (DESIGN §2)."""
+"""The event envelope and catalogue: the published contract."""
 from __future__ import annotations
 
 import json

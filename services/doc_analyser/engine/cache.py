@@ -1,4 +1,4 @@
-"""Stage 2's result cache in a JetStream KV bucket (DESIGN §4.2): an unchanged document analysed
+"""Stage 2's result cache in a JetStream KV bucket: an unchanged document analysed
 by the same provider, model and prompt for the same audience is never paid for twice."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The selected documents seen together (DESIGN §4.2, stage 2), built from the parsed documents
+"""The selected documents seen together (stage 2), built from the parsed documents
 only — never from analyses, so each document can be linked as soon as it is analysed: document
 frequencies of phrases, a TF-IDF vector per document, which documents define which concepts,
 resolved links, and a foundational reading order."""

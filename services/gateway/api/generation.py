@@ -1,4 +1,4 @@
-"""Whole-course views: the status of every stage (seed 000's polling endpoints) and the course's
+"""Whole-course views: the status of every stage (the polling endpoints) and the course's
 event history from the log."""
 from __future__ import annotations
 

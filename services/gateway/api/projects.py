@@ -1,4 +1,4 @@
-"""Course CRUD (seed 000) as commands on the event log, answered from the projection."""
+"""Course CRUD as commands on the event log, answered from the projection."""
 from __future__ import annotations
 
 import re

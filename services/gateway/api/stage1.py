@@ -1,4 +1,4 @@
-"""Stage 1 endpoints: start, watch, read the tree, select, cancel, retry (seed 001)."""
+"""Stage 1 endpoints: start, watch, read the tree, select, cancel, retry."""
 from __future__ import annotations
 
 import logging

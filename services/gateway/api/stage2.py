@@ -1,4 +1,4 @@
-"""Stage 2 endpoints: start, watch, read the analyses, cancel, retry (seed 001)."""
+"""Stage 2 endpoints: start, watch, read the analyses, cancel, retry."""
 from __future__ import annotations
 
 from typing import Annotated

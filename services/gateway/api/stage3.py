@@ -1,4 +1,4 @@
-"""Stage 3 endpoints: generate pathways, watch, read them, select one, cancel, retry (seed 001)."""
+"""Stage 3 endpoints: generate pathways, watch, read them, select one, cancel, retry."""
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException

@@ -1,4 +1,4 @@
-"""Stage 4 endpoints: generate the course, watch, read it, download the export (seed 001)."""
+"""Stage 4 endpoints: generate the course, watch, read it, download the export."""
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,5 @@
 """Operator replay: rebuild every read table from the log into a fresh schema, then swap it in
-while the gateway keeps serving (DESIGN §3)."""
+while the gateway keeps serving."""
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,4 @@
-"""Stage 2 into `stage2_inputs`, `analyzed_documents` and `stage2_results` (seed 001)."""
+"""Stage 2 into `stage2_inputs`, `analyzed_documents` and `stage2_results`."""
 from __future__ import annotations
 
 import json
