@@ -9,7 +9,7 @@ from typing import Iterable
 
 from shared.events import Event
 from shared.events.catalogue import DiscoveredFile, FoldersSelected, RepoCloned, RepoFilesDiscovered
-from shared.stages import SUCCESS, fold_runs
+from shared.stage.runs import SUCCESS, fold_runs
 
 ROOT = "."
 

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from shared.events import Event
 from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested
 from shared.selection import ScanResult, scan_result
-from shared.stage_service import is_current as stage_is_current
-
-STAGE = "stage2"
 
 
 @dataclass(frozen=True)
@@ -18,11 +15,6 @@ class RunInputs:
     navigation: list[str]
     repo_name: str
     done: dict[str, DocAnalysed] = field(default_factory=dict)  # analysed by an earlier delivery
-
-
-def is_current(events: list[Event], request: DocsAnalysisRequested) -> bool:
-    """The course exists and this request is its running stage 2 run."""
-    return stage_is_current(events, request, STAGE)
 
 
 def run_inputs(events: list[Event], request: DocsAnalysisRequested) -> RunInputs:

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
+from typing import Awaitable
 
 from .engine.linking import Corpus, LinkedAnalysis, link_one
 from .engine.prompts import CourseContext
-from shared.bus.eventstore import EventStore
-from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested, StageProgressed
+from shared.docs.loading import SourceDocument
+from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested
 from shared.llm.fallback import ENGINE
-from shared.llm.provider import Usage
+from shared.stage.emitter import RunCancelled, StageEmitter, token_usage
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
-from shared.docs.loading import SourceDocument
-from .inputs import STAGE, RunInputs
+from .inputs import RunInputs
 
 CANCEL_CHECK_SECONDS = 2.0
-
-
-class RunCancelled(Exception):
-    pass
 
 
 @dataclass
@@ -56,23 +51,14 @@ class Outcome:
         return {"provider": self.provider, "model": self.model, **totals}
 
 
-def token_usage(usage: Usage | None) -> dict | None:
-    if usage is None:
-        return None
-    return {"provider": usage.provider, "model": usage.model, "input_tokens": usage.input_tokens,
-            "output_tokens": usage.output_tokens, "cache_read_tokens": usage.cache_read_tokens,
-            "cache_creation_tokens": usage.cache_creation_tokens, "calls": usage.calls}
-
-
 class AnalysisRun:
     def __init__(self, request: DocsAnalysisRequested, inputs: RunInputs, documents: dict[str, SourceDocument],
-                 corpus: Awaitable[Corpus], course: CourseContext, analyser: DocumentAnalyser, store: EventStore,
-                 concurrency: int, still_current: Callable[[DocsAnalysisRequested], Awaitable[bool]],
-                 tolerate_failures: bool = False) -> None:
+                 corpus: Awaitable[Corpus], course: CourseContext, analyser: DocumentAnalyser,
+                 emitter: StageEmitter, concurrency: int, tolerate_failures: bool = False) -> None:
         self._request, self._inputs, self._documents, self._corpus = request, inputs, documents, corpus
-        self._course, self._analyser, self._store = course, analyser, store
+        self._course, self._analyser, self._emitter = course, analyser, emitter
         self._limit = asyncio.Semaphore(concurrency)
-        self._still_current, self._tolerate = still_current, tolerate_failures
+        self._tolerate = tolerate_failures
         self._cancelled = False
         self._finished = 0
 
@@ -130,12 +116,13 @@ class AnalysisRun:
         # into timeouts that fail the whole run.
         linked = await asyncio.to_thread(link_one, path, result.analysis, await self._corpus,
                                          self._inputs.navigation)
-        await self._emit(DocAnalysed, f"doc:{path}", **self._payload(linked, source, result))
+        request = self._request
+        await self._emitter.emit(request, DocAnalysed, f"doc:{path}", task_id=request.payload.task_id,
+                                 **self._payload(linked, source, result))
         self._finished += 1
         total = len(self._inputs.documents)
-        await self._emit(StageProgressed, f"progress:{path}", stage=STAGE,
-                         progress_percentage=min(99, 5 + 94 * self._finished // max(total, 1)),
-                         current_step=f"Analyzing {self._finished} of {total}: {path}"[:1000])
+        await self._emitter.progress(request, min(99, 5 + 94 * self._finished // max(total, 1)),
+                                     f"Analyzing {self._finished} of {total}: {path}", key=f"progress:{path}")
 
     def _payload(self, linked: LinkedAnalysis, source: SourceDocument, result: Analysed) -> dict:
         return {"path": linked.path, "title": linked.title[:300], "doc_type": linked.doc_type,
@@ -150,11 +137,7 @@ class AnalysisRun:
                 "fallback_reason": result.fallback and result.fallback[:2000],
                 "position": self._inputs.documents.index(linked.path)}
 
-    async def _emit(self, event_cls, key: str, **payload) -> None:
-        await self._store.publish(self._request.reacting(
-            event_cls, key, actor="doc_analyser", task_id=self._request.payload.task_id, **payload))
-
     async def _watch(self) -> None:
         while not self._cancelled:
             await asyncio.sleep(CANCEL_CHECK_SECONDS)
-            self._cancelled = not await self._still_current(self._request)
+            self._cancelled = not await self._emitter.still_current(self._request)

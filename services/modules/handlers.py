@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from functools import partial
+from typing import Awaitable, Callable
 
 from nats.js import JetStreamContext
 
 from shared.bus.artefacts import ArtefactStore
 from shared.bus.delivery import StageWork
-from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.docs.loading import load_documents
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
@@ -24,35 +25,29 @@ from shared.modules.export_model import CourseExport
 from shared.modules.models import ModuleContent, ModuleSpec
 from shared.modules.prompts import write_module_task
 from shared.modules.sources import SourceDoc
-from shared.stage_service import StageEmitter, StageFailure, is_current, token_usage
+from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
 from .inputs import WriteInputs, write_inputs
 from .settings import ModulesSettings
 from .writer import write
 
 log = logging.getLogger(__name__)
-STAGE = "stage4"
+# Reads a repository snapshot's archive by its reference (shared/bus/snapshots.py).
+ReadSnapshot = Callable[[str], Awaitable[bytes]]
 
 
 class ModulesStage:
-    def __init__(self, emitter: StageEmitter, js: JetStreamContext, artefacts: ArtefactStore,
+    def __init__(self, emitter: StageEmitter, read_snapshot: ReadSnapshot, artefacts: ArtefactStore,
                  provider: LLMProvider, settings: ModulesSettings) -> None:
-        self._emitter, self._js, self._artefacts = emitter, js, artefacts
+        self._emitter, self._read_snapshot, self._artefacts = emitter, read_snapshot, artefacts
         self._provider, self._settings = provider, settings
 
     async def handle(self, request: CourseGenerationRequested) -> None:
-        events = (await self._emitter.store.load(request.course_id)).events
-        if not is_current(events, request, STAGE):
-            log.info("skipping %s: its run is finished, cancelled or replaced", request.event_id)
+        events = await self._emitter.current_history(request)
+        if events is None:
             return
-        await self._emitter.started(request)
-        try:
+        async with self._emitter.running(request):
             await self._run(request, write_inputs(events, request))
-        except StageFailure as exc:
-            await self._emitter.failed(request, str(exc))
-
-    async def give_up(self, request: CourseGenerationRequested, reason: str) -> None:
-        await self._emitter.failed(request, f"stage 4 could not complete ({reason[:3000]}); retry the stage")
 
     async def _run(self, request: CourseGenerationRequested, inputs: WriteInputs) -> None:
         if inputs.pathway is None or inputs.scan is None:
@@ -78,7 +73,7 @@ class ModulesStage:
 
     async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
         try:
-            archive = await snapshot_archive(self._js, inputs.scan.snapshot_ref)
+            archive = await self._read_snapshot(inputs.scan.snapshot_ref)
         except SnapshotMissing as exc:
             raise StageFailure(str(exc)) from None
         encodings = {f.path: f.encoding for f in inputs.scan.files}
@@ -139,8 +134,14 @@ def _objectives(specs: list[ModuleSpec]) -> list[str]:
     return list(dict.fromkeys(o for spec in specs for o in spec.learning_objectives))[:12]
 
 
-async def make_handler(js: JetStreamContext, settings: ModulesSettings | None = None) -> StageWork:
-    settings = settings or ModulesSettings()
-    stage = ModulesStage(StageEmitter(EventStore(js, settings.stream_name), "modules", STAGE), js,
-                         ArtefactStore(js, settings.artefact_bucket), metered(build_provider(settings, {"write_module": write_module_task})), settings)
-    return StageWork(stage.handle, stage.give_up)
+def modules_stage(emitter: StageEmitter, read_snapshot: ReadSnapshot, artefacts: ArtefactStore,
+                  settings: ModulesSettings) -> StageWork:
+    """Stage 4's work over any stores (the service's, or a test's in-memory ones)."""
+    provider = metered(build_provider(settings, {"write_module": write_module_task}))
+    stage = ModulesStage(emitter, read_snapshot, artefacts, provider, settings)
+    return StageWork(stage.handle, emitter.give_up)
+
+
+async def make_handler(js: JetStreamContext, settings: ModulesSettings, emitter: StageEmitter) -> StageWork:
+    return modules_stage(emitter, partial(snapshot_archive, js), ArtefactStore(js, settings.artefact_bucket),
+                         settings)

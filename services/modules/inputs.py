@@ -9,7 +9,7 @@ from shared.events.catalogue import (
     PathwaysGenerated,
 )
 from shared.selection import ScanResult, scan_result
-from shared.stages import fold_runs
+from shared.stage.runs import fold_runs
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from shared.llm.provider import LLMProvider, ProviderError, Usage
 from shared.modules.models import ModuleContent, ModuleSpec
 from shared.modules.prompts import module_prompt
 from shared.modules.sources import SourceDoc
-from shared.stage_service import StageFailure
+from shared.stage.emitter import StageFailure
 
 
 @dataclass(frozen=True)

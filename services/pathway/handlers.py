@@ -8,21 +8,19 @@ import uuid
 from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
-from shared.bus.eventstore import EventStore
 from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider
 from .engine.models import PathwayPlan
 from .engine.prompts import pathways_prompt, plan_pathways_task
-from shared.stage_service import StageEmitter, StageFailure, is_current, token_usage
+from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
 from .inputs import PlanInputs, plan_inputs
 from .planner import plan
 from .settings import PathwaySettings
 
 log = logging.getLogger(__name__)
-STAGE = "stage3"
 _IDS = uuid.UUID("0b9f6b7e-9a55-4c2e-8f0e-5b8d8c1f2a33")
 
 
@@ -31,18 +29,11 @@ class PathwayStage:
         self._emitter, self._provider, self._settings = emitter, provider, settings
 
     async def handle(self, request: PathwaysRequested) -> None:
-        events = (await self._emitter.store.load(request.course_id)).events
-        if not is_current(events, request, STAGE):
-            log.info("skipping %s: its run is finished, cancelled or replaced", request.event_id)
+        events = await self._emitter.current_history(request)
+        if events is None:
             return
-        await self._emitter.started(request)
-        try:
+        async with self._emitter.running(request):
             await self._run(request, plan_inputs(events, request))
-        except StageFailure as exc:
-            await self._emitter.failed(request, str(exc))
-
-    async def give_up(self, request: PathwaysRequested, reason: str) -> None:
-        await self._emitter.failed(request, f"stage 3 could not complete ({reason[:3000]}); retry the stage")
 
     async def _run(self, request: PathwaysRequested, inputs: PlanInputs) -> None:
         if not inputs.documents:
@@ -79,8 +70,11 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
     return result
 
 
-async def make_handler(js: JetStreamContext, settings: PathwaySettings | None = None) -> StageWork:
-    settings = settings or PathwaySettings()
-    stage = PathwayStage(StageEmitter(EventStore(js, settings.stream_name), "pathway", STAGE),
-                         metered(build_provider(settings, {"plan_pathways": plan_pathways_task})), settings)
-    return StageWork(stage.handle, stage.give_up)
+def pathway_stage(emitter: StageEmitter, settings: PathwaySettings) -> StageWork:
+    """Stage 3's work over any event store (the service's, or a test's in-memory one)."""
+    stage = PathwayStage(emitter, metered(build_provider(settings, {"plan_pathways": plan_pathways_task})), settings)
+    return StageWork(stage.handle, emitter.give_up)
+
+
+async def make_handler(js: JetStreamContext, settings: PathwaySettings, emitter: StageEmitter) -> StageWork:
+    return pathway_stage(emitter, settings)

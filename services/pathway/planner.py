@@ -11,7 +11,7 @@ from .engine.models import PathwayDocument, PathwayPlan
 from .engine.prompts import repair_prompt
 from .engine.repair import repair_order
 from .engine.validation import validate_plan
-from shared.stage_service import StageFailure
+from shared.stage.emitter import StageFailure
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,10 @@ from pathlib import Path
 from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
-from shared.bus.eventstore import EventStore
 from shared.bus.secrets import SecretStore
 from shared.sealing import SecretUnreadable
-from shared.events.catalogue import (
-    RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed, StageProgressed, StageStarted,
-)
-from shared.stage_service import LIFECYCLE, is_current
+from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered
+from shared.stage.emitter import LIFECYCLE, StageEmitter
 
 from . import cloner, scanner
 from .announce import chunks, discovered
@@ -29,7 +26,6 @@ from .snapshot import SnapshotStore, pack_documents, snapshot_key
 from .workdir import checkout_prefix, remove_tree, sweep_abandoned, work_root
 
 log = logging.getLogger(__name__)
-STAGE = "stage1"
 
 
 class Background:
@@ -53,28 +49,21 @@ USER_ERRORS = (RepoUrlRejected, cloner.CloneFailed, scanner.ScanLimitExceeded, I
 
 
 class CloneStage:
-    def __init__(self, store: EventStore, snapshots: SnapshotStore, secrets: SecretStore,
+    def __init__(self, emitter: StageEmitter, snapshots: SnapshotStore, secrets: SecretStore,
                  settings: RepoCloneSettings) -> None:
-        self._store, self._snapshots, self._secrets, self._settings = store, snapshots, secrets, settings
+        self._emitter, self._snapshots, self._secrets, self._settings = emitter, snapshots, secrets, settings
         self._removal = Background()
 
     async def handle(self, request: RepoCloneRequested) -> None:
-        if not await self._is_current(request):
-            log.info("skipping %s: its run is finished, cancelled or replaced", request.event_id)
+        # Only the lifecycle: stage 1 needs nothing else from the course's history.
+        if await self._emitter.current_history(request, only=LIFECYCLE) is None:
             return
-        await self._emit(request, StageStarted, "started", stage=STAGE, task_id=request.payload.task_id)
-        try:
+        async with self._emitter.running(request, failures=USER_ERRORS):
             await self._run(request)
-        except USER_ERRORS as exc:
-            await self._emit(request, StageFailed, "failed", stage=STAGE,
-                             task_id=request.payload.task_id, error_message=str(exc))
         await self._forget_token(request)
 
     async def give_up(self, request: RepoCloneRequested, reason: str) -> None:
-        """The last delivery failed on something unexpected: fail the stage rather than leave it
-        STARTED, so the user sees why and can retry."""
-        await self._emit(request, StageFailed, "failed", stage=STAGE, task_id=request.payload.task_id,
-                         error_message=f"stage 1 could not complete ({reason[:3000]}); retry the stage")
+        await self._emitter.give_up(request, reason)
         await self._forget_token(request)
 
     async def _token(self, token_ref: str | None) -> str | None:
@@ -109,13 +98,13 @@ class CloneStage:
         key = snapshot_key(url, commit, p.include, p.exclude, owner) if commit else None
         stored = await self._snapshots.reusable(key, request.course_id) if key else None
         if stored is not None:
-            await self._progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
+            await self._emitter.progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
             files, navigation = stored
             reference, reused = self._snapshots.reference(key), True
         else:
             commit, files, navigation, reference = await self._clone_and_scan(request, vetted, token, owner)
             reused = False
-        if not await self._is_current(request):
+        if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
             await self._snapshots.release(reference, request.course_id)
             return
@@ -128,7 +117,7 @@ class CloneStage:
                                     sparse_threshold_files=s.sparse_threshold_files)
         work = tempfile.mkdtemp(dir=work_root(s.work_dir), prefix=checkout_prefix())
         try:
-            async with ProgressReporter(lambda pct, step: self._progress(request, pct, step)) as progress:
+            async with ProgressReporter(lambda pct, step: self._emitter.progress(request, pct, step)) as progress:
                 checkout = await asyncio.to_thread(
                     cloner.clone, vetted.url, p.ref, Path(work) / "checkout", token=token, limits=limits,
                     on_progress=progress.scaled(0, 70), pin=vetted.pin)
@@ -149,23 +138,12 @@ class CloneStage:
         p = request.payload
         parts = list(chunks(discovered(files, navigation)))
         for index, part in enumerate(parts):
-            await self._emit(request, RepoFilesDiscovered, f"files:{index}", task_id=p.task_id,
-                             chunk_index=index, chunk_count=len(parts), files=part)
-        await self._emit(request, RepoCloned, "cloned", task_id=p.task_id, repo_url=url,
-                         repo_name=repo_name(url), ref=p.ref, commit_sha=commit,
-                         file_count=len(files), documentation_count=sum(f.is_documentation for f in files),
-                         chunk_count=len(parts), snapshot_ref=reference, snapshot_reused=reused)
-
-    async def _is_current(self, request: RepoCloneRequested) -> bool:
-        """Still worth doing: the course exists and this request is its running stage 1 run."""
-        return is_current((await self._store.load(request.course_id, only=LIFECYCLE)).events, request, STAGE)
-
-    async def _progress(self, request: RepoCloneRequested, percent: int, step: str) -> None:
-        await self._emit(request, StageProgressed, f"progress:{percent}:{step}", stage=STAGE,
-                         task_id=request.payload.task_id, progress_percentage=percent, current_step=step[:1000])
-
-    async def _emit(self, request: RepoCloneRequested, event_cls, key: str, **payload) -> None:
-        await self._store.publish(request.reacting(event_cls, key, actor="repo_clone", **payload))
+            await self._emitter.emit(request, RepoFilesDiscovered, f"files:{index}", task_id=p.task_id,
+                                     chunk_index=index, chunk_count=len(parts), files=part)
+        await self._emitter.emit(request, RepoCloned, "cloned", task_id=p.task_id, repo_url=url,
+                                 repo_name=repo_name(url), ref=p.ref, commit_sha=commit,
+                                 file_count=len(files), documentation_count=sum(f.is_documentation for f in files),
+                                 chunk_count=len(parts), snapshot_ref=reference, snapshot_reused=reused)
 
 
 def snapshot_owner(vetted: VettedUrl, token: str | None, actor: str) -> str | None:
@@ -175,10 +153,14 @@ def snapshot_owner(vetted: VettedUrl, token: str | None, actor: str) -> str | No
     return None if token is None and vetted.scheme != "ssh" else actor
 
 
-async def make_handler(js: JetStreamContext, settings: RepoCloneSettings | None = None):
-    settings = settings or RepoCloneSettings()
-    sweep_abandoned(work_root(settings.work_dir))
-    stage = CloneStage(EventStore(js, settings.stream_name),
-                       SnapshotStore(js, settings.snapshot_bucket, settings.stream_replicas),
-                       SecretStore(js, settings.secret_bucket, opener=settings.opener()), settings)
+def clone_stage(emitter: StageEmitter, snapshots: SnapshotStore, secrets: SecretStore,
+                settings: RepoCloneSettings) -> StageWork:
+    """Stage 1's work over any stores (the service's, or a test's in-memory ones)."""
+    stage = CloneStage(emitter, snapshots, secrets, settings)
     return StageWork(stage.handle, stage.give_up)
+
+
+async def make_handler(js: JetStreamContext, settings: RepoCloneSettings, emitter: StageEmitter) -> StageWork:
+    sweep_abandoned(work_root(settings.work_dir))
+    return clone_stage(emitter, SnapshotStore(js, settings.snapshot_bucket, settings.stream_replicas),
+                       SecretStore(js, settings.secret_bucket, opener=settings.opener()), settings)

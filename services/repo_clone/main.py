@@ -1,20 +1,14 @@
 """Entrypoint of the repo_clone service: `python -m services.repo_clone.main`."""
 from __future__ import annotations
 
-from functools import partial
-
-from shared.bus.stage_app import run_stage_service
 from shared.events.catalogue import RepoCloneRequested
+from shared.stage.service import StageService
 
 from .handlers import make_handler
 from .settings import RepoCloneSettings
 
-
-def main() -> None:
-    settings = RepoCloneSettings()
-    handler = partial(make_handler, settings=settings)
-    run_stage_service(settings.service_name, RepoCloneRequested, handler, settings)
-
+main = StageService(name="repo_clone", request=RepoCloneRequested, settings=RepoCloneSettings,
+                    handler=make_handler).main
 
 if __name__ == "__main__":
     main()

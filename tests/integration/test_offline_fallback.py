@@ -12,7 +12,7 @@ from shared.llm.provider import InvalidAnswer
 from services.pathway.engine.models import PathwayDocument, PathwayPlan
 from services.pathway.engine.prompts import pathways_prompt, plan_pathways_task
 from services.pathway.engine.validation import validate_plan
-from shared.stage_service import StageFailure
+from shared.stage.emitter import StageFailure
 from tests.openai_fixtures import openai_server, openai_settings  # noqa: F401
 from tests.openai_replies import answer, usage
 

@@ -10,7 +10,7 @@ from shared.llm.offline import OfflineProvider
 from services.pathway.engine.models import PathwayDocument
 from services.pathway.engine.prompts import pathways_prompt, plan_pathways_task
 from services.pathway.engine.validation import validate_plan
-from shared.stage_service import StageFailure
+from shared.stage.emitter import StageFailure
 from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
 from tests.llm_replies import server_error, tool_use
 

@@ -9,7 +9,7 @@ from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseUpdated, FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected,
     RepoCloned,
 )
-from shared.stages import StageRun, evolve_runs
+from shared.stage.runs import StageRun, evolve_runs
 
 
 class CourseNotFound(LookupError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from shared.events import Event
 from shared.events.catalogue import FoldersSelected, RepoCloneRequested, StageCancelled, StageFailed
 from shared.selection import FolderSet
-from shared.stages import CANCELLED, FAILURE, SUCCESS
+from shared.stage.runs import CANCELLED, FAILURE, SUCCESS
 
 from .course import CourseNotFound, CourseState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from shared.events.catalogue import PathwaySelected, PathwaysRequested
-from shared.stages import CANCELLED, FAILURE
+from shared.stage.runs import CANCELLED, FAILURE
 
 from .course import CourseState
 from .stage1 import InvalidSelection, StageConflict, _visible

@@ -6,7 +6,7 @@ import json
 from asyncpg import Connection
 
 from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisRequested
-from shared.stages import SUCCESS
+from shared.stage.runs import SUCCESS
 
 from .registry import handles, writes
 from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested

@@ -4,7 +4,7 @@ from __future__ import annotations
 from asyncpg import Connection
 
 from shared.events.catalogue import PathwaySelected, PathwaysGenerated, PathwaysRequested
-from shared.stages import SUCCESS
+from shared.stage.runs import SUCCESS
 
 from .registry import handles
 from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested

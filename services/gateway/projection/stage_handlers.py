@@ -12,7 +12,7 @@ from shared.events.catalogue import (
     PathwaysGenerated, PathwaysRequested, RepoCloned, RepoFilesDiscovered, StageCancelled, StageFailed, StageProgressed,
     StageStarted,
 )
-from shared.stages import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
+from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
 
 from .registry import handles, writes
 

@@ -1,4 +1,4 @@
-"""A course's stage runs, folded from its events (DESIGN §4). Pure: used by the gateway to decide
+"""A course's stage runs, folded from its events. Pure: used by the gateway to decide
 commands and by stage services to notice a cancelled run."""
 from __future__ import annotations
 
