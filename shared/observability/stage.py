@@ -13,7 +13,7 @@ from nats.js import JetStreamContext
 
 from shared.events import Event
 from shared.events.catalogue import StageFailed
-from shared.stages import REQUESTS
+from shared.stage.runs import REQUESTS
 
 from .consumers import ConsumerGauges
 from .context import DeliveryScope, delivery_scope

@@ -20,7 +20,7 @@ from shared.events.catalogue import (
     StageProgressed, StageRetried, StageStarted,
 )
 from shared.events.codec import UPCASTERS, register_upcaster
-from shared.stages import FAILURE, RUNNING, fold_runs
+from shared.stage.runs import FAILURE, RUNNING, fold_runs
 
 ZONES = st.builds(lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-14 * 60, 14 * 60))
 MOMENTS = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 1, 1), timezones=ZONES)
