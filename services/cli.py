@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
                                             "(SECRETS_KEY for repo_clone, SECRETS_PUBLIC_KEY for the gateway)")
     schemas = commands.add_parser("schemas", help="export the JSON Schema of every event")
     schemas.add_argument("--out", type=Path, default=Path("shared/events/schemas"))
+    contracts = commands.add_parser("contracts", help="write what is generated from the event catalogue: the "
+                                                      "JSON Schemas and the event permissions of the NATS users")
+    contracts.add_argument("--check", action="store_true", help="write nothing; fail if a generated file is stale")
     _operator_commands(commands)
     args = parser.parse_args(argv)
     if args.command in OPERATOR_COMMANDS:
@@ -90,11 +93,30 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--from-seq must be a stream sequence, 1 or more")
         asyncio.run(_replay(args.from_seq))
         return 0
+    if args.command == "contracts":
+        return _contracts(args.check)
     from shared.events.schemas import export_schemas
 
     for path in export_schemas(args.out):
         print(path)
     return 0
+
+
+def _contracts(check: bool) -> int:
+    from shared.events.contracts import ContractError, stale_contracts, write_contracts
+
+    try:
+        if not check:
+            for path in write_contracts():
+                print(path)
+            return 0
+        stale = stale_contracts()
+    except ContractError as error:
+        print(f"coursegen contracts: {error}", file=sys.stderr)
+        return 2
+    for path in stale:
+        print(f"stale: {path} (run `make contracts`)", file=sys.stderr)
+    return 1 if stale else 0
 
 
 def _token_user(parser: argparse.ArgumentParser, args) -> str:

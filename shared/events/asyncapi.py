@@ -11,6 +11,7 @@ from typing import Any
 
 from .catalogue import CATALOGUE
 from .envelope import Event
+from .publishers import GATEWAY, NATS_USERS, STAGE_SERVICES
 from .schemas import PUBLISHED, all_versions, schema_name
 from .subjects import subject_template
 
@@ -24,7 +25,9 @@ Each message is one JSON envelope (`event_id`, `event_type`, `schema_version`, `
 `occurred_at`, `actor`, `correlation_id`, `causation_id`, `payload`). A published shape is never
 edited: a new shape is a new `schema_version`, and every version stays listed here.
 Command events (tag `command`) are appended by the gateway only, after it validated a REST
-request; other systems read them but never publish them. See docs/subscribing.md."""
+request; other systems read them but never publish them. The `append` operation of each event
+type lists in `x-publishers` the NATS users (one per service) that may append it: the server
+refuses every other publisher. See docs/subscribing.md."""
 TAGS = {
     "command": "a request for a stage service to do work, appended by the gateway",
     "event": "a fact: what the gateway or a stage service recorded",
@@ -69,9 +72,12 @@ def _operations(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
     name = cls.type_name()
     messages = [{"$ref": f"#/channels/{name}/messages/{_key(cls, n)}"} for n in numbers]
     channel = {"$ref": f"#/channels/{name}"}
+    publishers = [user for user in NATS_USERS if user in cls.PUBLISHED_BY]
     operations = {f"append{name}": {
         "action": "send", "channel": channel, "messages": messages,
-        "summary": f"coursegen appends {name} to the log",
+        "summary": f"{name} is appended to the log by {_who(set(publishers))}",
+        # the same declaration the NATS permissions are generated from (shared/events/contracts.py)
+        "x-publishers": publishers,
     }}
     if cls.COMMAND:
         operations[f"handle{name}"] = {
@@ -79,6 +85,13 @@ def _operations(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
             "summary": f"a stage service consumes {name} (durable consumer, at-least-once)",
         }
     return operations
+
+
+def _who(users: set[str]) -> str:
+    stages = users - {GATEWAY}
+    named = ("every stage service" if stages == set(STAGE_SERVICES) else
+             " and ".join(f"the {user} service" for user in STAGE_SERVICES if user in stages))
+    return " and ".join(part for part in (named, "the gateway" * (GATEWAY in users)) if part)
 
 
 def _add_message(components: dict[str, Any], cls: type[Event], number: int, schema: dict[str, Any]) -> None:

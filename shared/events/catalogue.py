@@ -9,6 +9,7 @@ from pydantic import Field
 from .envelope import Event, Payload
 
 Stage = Literal["stage1", "stage2", "stage3", "stage4"]
+from .publishers import BY_EVERY_STAGE, BY_GATEWAY, GATEWAY, STAGE_SERVICES, by
 Title = Field(min_length=1, max_length=200)
 Description = Field(default="", max_length=5000)
 
@@ -23,6 +24,7 @@ class CourseCreatedPayload(Payload):
 class CourseCreated(Event):
     event_type: Literal["CourseCreated"] = "CourseCreated"
     payload: CourseCreatedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 class CourseUpdatedPayload(Payload):
@@ -34,6 +36,7 @@ class CourseUpdatedPayload(Payload):
 class CourseUpdated(Event):
     event_type: Literal["CourseUpdated"] = "CourseUpdated"
     payload: CourseUpdatedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 class CourseDeletedPayload(Payload):
@@ -43,6 +46,7 @@ class CourseDeletedPayload(Payload):
 class CourseDeleted(Event):
     event_type: Literal["CourseDeleted"] = "CourseDeleted"
     payload: CourseDeletedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 # --- any stage ----------------------------------------------------------------------------------
@@ -54,6 +58,7 @@ class StageStartedPayload(Payload):
 class StageStarted(Event):
     event_type: Literal["StageStarted"] = "StageStarted"
     payload: StageStartedPayload
+    PUBLISHED_BY = BY_EVERY_STAGE
 
 
 class StageProgressedPayload(Payload):
@@ -66,6 +71,7 @@ class StageProgressedPayload(Payload):
 class StageProgressed(Event):
     event_type: Literal["StageProgressed"] = "StageProgressed"
     payload: StageProgressedPayload
+    PUBLISHED_BY = BY_EVERY_STAGE
 
 
 class StageFailedPayload(Payload):
@@ -77,6 +83,7 @@ class StageFailedPayload(Payload):
 class StageFailed(Event):
     event_type: Literal["StageFailed"] = "StageFailed"
     payload: StageFailedPayload
+    PUBLISHED_BY = by(GATEWAY, *STAGE_SERVICES)  # and the gateway's watchdog
 
 
 class StageCancelledPayload(Payload):
@@ -88,17 +95,10 @@ class StageCancelledPayload(Payload):
 class StageCancelled(Event):
     event_type: Literal["StageCancelled"] = "StageCancelled"
     payload: StageCancelledPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
-class StageRetriedPayload(Payload):
-    stage: Stage
-    task_id: str
-    previous_task_id: str
-
-
-class StageRetried(Event):
-    event_type: Literal["StageRetried"] = "StageRetried"
-    payload: StageRetriedPayload
+# A retry is no event of its own: it is the stage's request event again, with payload.retry_of.
 
 
 # --- stage 1: clone ---------------------------------------------------------------------------
@@ -116,6 +116,7 @@ class RepoCloneRequested(Event):
     COMMAND = True
     event_type: Literal["RepoCloneRequested"] = "RepoCloneRequested"
     payload: RepoCloneRequestedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 class DiscoveredFile(Payload):
@@ -138,6 +139,7 @@ class RepoFilesDiscoveredPayload(Payload):
 class RepoFilesDiscovered(Event):
     event_type: Literal["RepoFilesDiscovered"] = "RepoFilesDiscovered"
     payload: RepoFilesDiscoveredPayload
+    PUBLISHED_BY = by("repo_clone")
 
 
 class RepoClonedPayload(Payload):
@@ -156,6 +158,7 @@ class RepoClonedPayload(Payload):
 class RepoCloned(Event):
     event_type: Literal["RepoCloned"] = "RepoCloned"
     payload: RepoClonedPayload
+    PUBLISHED_BY = by("repo_clone")
 
 
 class FoldersSelectedPayload(Payload):
@@ -166,6 +169,7 @@ class FoldersSelectedPayload(Payload):
 class FoldersSelected(Event):
     event_type: Literal["FoldersSelected"] = "FoldersSelected"
     payload: FoldersSelectedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 # --- stage 2: analyse -------------------------------------------------------------------------
@@ -191,6 +195,7 @@ class DocsAnalysisRequested(Event):
     COMMAND = True
     event_type: Literal["DocsAnalysisRequested"] = "DocsAnalysisRequested"
     payload: DocsAnalysisRequestedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 class DocAnalysedPayload(Payload):
@@ -220,6 +225,7 @@ class DocAnalysedPayload(Payload):
 class DocAnalysed(Event):
     event_type: Literal["DocAnalysed"] = "DocAnalysed"
     payload: DocAnalysedPayload
+    PUBLISHED_BY = by("doc_analyser")
 
 
 class SkippedDocument(Payload):
@@ -246,6 +252,7 @@ class DocsAnalysedPayload(Payload):
 class DocsAnalysed(Event):
     event_type: Literal["DocsAnalysed"] = "DocsAnalysed"
     payload: DocsAnalysedPayload
+    PUBLISHED_BY = by("doc_analyser")
 
 
 # --- stage 3: pathways ------------------------------------------------------------------------
@@ -261,6 +268,7 @@ class PathwaysRequested(Event):
     COMMAND = True
     event_type: Literal["PathwaysRequested"] = "PathwaysRequested"
     payload: PathwaysRequestedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 class PathwayModule(Payload):
@@ -296,6 +304,7 @@ class PathwaysGeneratedPayload(Payload):
 class PathwaysGenerated(Event):
     event_type: Literal["PathwaysGenerated"] = "PathwaysGenerated"
     payload: PathwaysGeneratedPayload
+    PUBLISHED_BY = by("pathway")
 
 
 class PathwaySelectedPayload(Payload):
@@ -305,6 +314,7 @@ class PathwaySelectedPayload(Payload):
 class PathwaySelected(Event):
     event_type: Literal["PathwaySelected"] = "PathwaySelected"
     payload: PathwaySelectedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 # --- stage 4: modules -------------------------------------------------------------------------
@@ -318,6 +328,7 @@ class CourseGenerationRequested(Event):
     COMMAND = True
     event_type: Literal["CourseGenerationRequested"] = "CourseGenerationRequested"
     payload: CourseGenerationRequestedPayload
+    PUBLISHED_BY = BY_GATEWAY
 
 
 class ModuleGeneratedPayload(Payload):
@@ -337,6 +348,7 @@ class ModuleGeneratedPayload(Payload):
 class ModuleGenerated(Event):
     event_type: Literal["ModuleGenerated"] = "ModuleGenerated"
     payload: ModuleGeneratedPayload
+    PUBLISHED_BY = by("modules")
 
 
 class CourseGeneratedPayload(Payload):
@@ -352,11 +364,12 @@ class CourseGeneratedPayload(Payload):
 class CourseGenerated(Event):
     event_type: Literal["CourseGenerated"] = "CourseGenerated"
     payload: CourseGeneratedPayload
+    PUBLISHED_BY = by("modules")
 
 
 CATALOGUE: tuple[type[Event], ...] = (
     CourseCreated, CourseUpdated, CourseDeleted,
-    StageStarted, StageProgressed, StageFailed, StageCancelled, StageRetried,
+    StageStarted, StageProgressed, StageFailed, StageCancelled,
     RepoCloneRequested, RepoFilesDiscovered, RepoCloned, FoldersSelected,
     DocsAnalysisRequested, DocAnalysed, DocsAnalysed,
     PathwaysRequested, PathwaysGenerated, PathwaySelected,

@@ -38,6 +38,9 @@ class Event(BaseModel):
     # A command event asks a stage service to do work (the gateway appends it after validating the
     # request); the others record facts. Not part of the shape: the AsyncAPI document says so.
     COMMAND: ClassVar[bool] = False
+    # The NATS users that may append it (shared/events/publishers.py): every event type declares
+    # them, and the permissions in deploy/nats-accounts.conf are generated from them.
+    PUBLISHED_BY: ClassVar[frozenset[str]] = frozenset()
 
     event_id: str = Field(default_factory=new_event_id)
     event_type: str

@@ -17,7 +17,7 @@ from shared.events import CATALOGUE, COURSE_ID_PATTERN, Event, decode_event
 from shared.events.catalogue import (
     CourseGenerated, CourseGenerationRequested, DocsAnalysed, DocsAnalysisRequested,
     PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, StageCancelled, StageFailed,
-    StageProgressed, StageRetried, StageStarted,
+    StageProgressed, StageStarted,
 )
 from shared.events.codec import UPCASTERS, register_upcaster
 from shared.stage.runs import FAILURE, RUNNING, fold_runs
@@ -141,13 +141,12 @@ def worker_event(kind: str, stage: str, task: str, percent: int):
     payload = {"stage": stage, "task_id": task}
     cls, extra = {"started": (StageStarted, {}), "progressed": (StageProgressed, {
         "progress_percentage": percent, "current_step": f"step {percent}"}),
-        "failed": (StageFailed, {"error_message": "boom"}), "cancelled": (StageCancelled, {}),
-        "retried": (StageRetried, {"previous_task_id": "t0"})}[kind]
+        "failed": (StageFailed, {"error_message": "boom"}), "cancelled": (StageCancelled, {})}[kind]
     return cls(course_id="c", actor="w", payload={**payload, **extra})
 
 
 WORKER_EVENTS = st.builds(worker_event, st.sampled_from(["started", "progressed", "failed", "cancelled",
-                                                         "retried", "result"]),
+                                                         "result"]),
                           st.sampled_from(STAGES), st.sampled_from(TASKS), st.integers(0, 100))
 ANY_STAGE_EVENTS = st.lists(st.one_of(WORKER_EVENTS, st.builds(lambda s, t: REQUEST[s](t), st.sampled_from(STAGES),
                                                                st.sampled_from(TASKS))), max_size=12)
