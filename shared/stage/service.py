@@ -9,7 +9,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
-from shared.bus.stage_app import run_stage_service
+from shared.stage.app import run_stage_service
 from shared.events import Event
 from shared.settings import ServiceSettings
 from shared.stage.emitter import StageEmitter

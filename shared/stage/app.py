@@ -1,5 +1,7 @@
-"""FastStream wiring shared by the stage services' entrypoints: one durable pull consumer per
-service on its request subject, shared by its replicas, acknowledged by hand."""
+"""FastStream wiring of a stage service process: one durable pull consumer per service on its
+request subject, shared by its replicas, acknowledged by hand (in-progress acks while the work
+runs, poison messages to the dead letters); its own connection under the user's inbox prefix,
+with pings, that waits for the provisioned streams and serves the metrics and health pages."""
 from __future__ import annotations
 
 import asyncio
@@ -106,12 +108,3 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
     finally:
         shutdown_tracing()
 
-
-def log_only(service: str) -> HandlerFactory:
-    """The handler of a stage whose work is not built yet: it records what it receives."""
-    async def make_handler(js: JetStreamContext) -> StageWork:
-        async def handle(event: Event) -> None:
-            log.info("%s received %s for course %s (event %s)", service, event.event_type,
-                     event.course_id, event.event_id)
-        return StageWork(handle)
-    return make_handler
