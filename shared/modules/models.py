@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Complexity = Literal["beginner", "intermediate", "advanced"]
+from shared.vocabulary import Complexity
+
 QuestionKind = Literal["multiple_choice", "true_false", "short_answer"]
 
 

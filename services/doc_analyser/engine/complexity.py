@@ -20,8 +20,10 @@ from collections import Counter
 
 from services.doc_analyser.engine.lexicon import syllables
 from services.doc_analyser.engine.profile import Profile
+from shared.vocabulary import COMPLEXITY_LEVELS
 
-_BANDS = (("beginner", 0.36), ("intermediate", 0.56), ("advanced", 1.01))
+# (level, upper bound of its difficulty), easiest first: one bound per level or a ValueError.
+_BANDS = tuple(zip(COMPLEXITY_LEVELS, (0.36, 0.56, 1.01), strict=True))
 _TIE_MARGIN = 0.04
 _ADVANCED_WORDING = re.compile(r"advanced|internals?|deep dive|under the hood|performance|tuning|"
                                r"optimi[sz]|scaling|extending|plugin development|security model",
@@ -55,7 +57,7 @@ def difficulty(profile: Profile) -> float | None:
 def complexity_level(profile: Profile, requested: str) -> str:
     score = difficulty(profile)
     if score is None:
-        return requested if requested in {name for name, _ in _BANDS} else "intermediate"
+        return requested if requested in COMPLEXITY_LEVELS else "intermediate"
     band = next(index for index, (_, upper) in enumerate(_BANDS) if score < upper)
     for neighbour in (band - 1, band + 1):
         if 0 <= neighbour < len(_BANDS) and _BANDS[neighbour][0] == requested:

@@ -14,13 +14,14 @@ from services.doc_analyser.engine.lexicon import normal
 from services.doc_analyser.engine.profile import Profile, build_profile
 from services.doc_analyser.engine.link_targets import normalise_path, resolve_link
 from shared.docs.model import ParsedDocument
+from shared.vocabulary import doc_type_table
 
 _LONGEST_PHRASE = 4
 _VECTOR_TERMS = 150
 # How foundational each kind of document is: overviews first, changelogs last.
-TYPE_LEVEL = {"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2, "example": 3,
-              "reference": 3, "api": 3, "other": 3, "troubleshooting": 4, "faq": 4,
-              "contributing": 5, "changelog": 5}
+TYPE_LEVEL = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2,
+                             "example": 3, "reference": 3, "api": 3, "other": 3, "troubleshooting": 4,
+                             "faq": 4, "contributing": 5, "changelog": 5})
 
 
 class Terms(tuple):

@@ -9,6 +9,7 @@ from collections import Counter
 
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared.docs.model import ParsedDocument
+from shared.vocabulary import doc_type_order
 
 _NAME_CUES = [  # (pattern on the file name without extension, kind, weight)
     (r"^(changelog|changes|history|news|release[-_ ]?notes|releases|whatsnew)$", "changelog", 6),
@@ -53,8 +54,9 @@ _CONCEPT_WORDING = re.compile(r"\b(is an?|refers to|means|consists of|is respons
 _SIGNATURE = re.compile(r"^\s*(?:async\s+)?(?:def|class|function|fn|func|pub fn|interface|type)\s+\w"
                         r"|^\s*[\w.]+\([^)]*\)\s*(?:->|:)", re.MULTILINE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
-_PRIORITY = ["changelog", "contributing", "faq", "troubleshooting", "api", "reference", "tutorial",
-             "how-to", "concept", "example", "overview", "guide", "other"]
+# Which kind wins a tie of evidence; every doc type is in it, so every one can be chosen.
+_PRIORITY = doc_type_order(["changelog", "contributing", "faq", "troubleshooting", "api", "reference",
+                            "tutorial", "how-to", "concept", "example", "overview", "guide", "other"])
 _LEAST_EVIDENCE = 1.5
 
 

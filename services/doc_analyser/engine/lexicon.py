@@ -1,22 +1,19 @@
-"""Words and sentences, shared by the per-document engine and the corpus step so both normalise
-a concept the same way ("Message Brokers" and "message broker" are one concept)."""
+"""Words and sentences for stage 2's per-document engine and its corpus step: phrase runs,
+sentences, syllables. Concept identity (`concept_key`) and the word splitting under it come from
+shared.concepts, so stage 2 and stage 3 agree on it ("Message Brokers" and "message broker" are
+one concept); they are re-exported here for the engine's modules."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from services.doc_analyser.engine.stopwords import GENERIC, STOPWORDS
+from services.doc_analyser.engine.stopwords import GENERIC
+from shared.concepts import (STOPWORDS, concept_key, normal, singular, tokens,  # noqa: F401 (re-exported)
+                             without_urls, words)
 from services.doc_analyser.engine.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS,
                                    breaks_phrase, follows_as_verb, is_adverb, is_past_participle)
 
 IGNORED = STOPWORDS | GENERIC
-# Words, identifiers (snake_case, dotted.names, kebab-case, call()) and numbers (versions too).
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
-                    r"|\d+(?:[.,]\d+)*|[^\w\s]")
-# URLs and e-mail addresses. An address starts only where a run of non-blanks does and its parts
-# never give characters back: `\S+@\S+\.\w+` was cubic in `a@a@a@…` (4 s for 2,000 characters).
-_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+"
-                  r"|(?<![^\s@])[^\s@]++@(?=[^\s@]*?\.\w)[^\s@]++")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9`])")
 _AUXILIARIES = frozenset("do does did can could should would will may might must shall".split())
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "incl.", "no.", "fig.", "dr.",
@@ -28,48 +25,6 @@ _INSTRUCTION_LIKE = re.compile(
     r"\b(?:instructions?|prompts?|rules|guidelines)\b"
     r"|\bsystem prompt\b|\byou are (?:now )?(?:an? )?(?:ai|assistant|language model|llm|chatbot)\b"
     r"|\bas an ai\b|\bjailbreak", re.IGNORECASE)
-
-
-def without_urls(text: str) -> str:
-    return _URL.sub(" , ", text) if ("://" in text or "www." in text or "@" in text) else text
-
-
-def tokens(text: str) -> list[str]:
-    """Word tokens and punctuation tokens (one character each), URLs removed."""
-    return _TOKEN.findall(without_urls(text))
-
-
-def words(text: str) -> list[str]:
-    return [token for token in tokens(text) if token[0].isalpha()]
-
-
-def singular(word: str) -> str:
-    """Cheap English singular for matching only (never shown): "brokers" → "broker",
-    "policies" → "policy", "classes" → "class"; leaves "status", "analysis", identifiers alone."""
-    if len(word) <= 3 or not word.isalpha() or not word.endswith("s"):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes", "zzes")):
-        return word[:-2]
-    if word.endswith(("ss", "us", "is")):
-        return word
-    return word[:-1]
-
-
-@lru_cache(maxsize=65536)
-def normal(word: str) -> str:
-    return singular(word.lower().replace("’", "'"))
-
-
-def concept_key(phrase: str) -> str:
-    """The matching key of a concept: lower case, singular, without edge stop words."""
-    keys = [normal(word) for word in words(phrase)]
-    while keys and keys[0] in STOPWORDS:
-        keys.pop(0)
-    while keys and keys[-1] in STOPWORDS:
-        keys.pop()
-    return " ".join(keys)
 
 
 def content_runs(text: str, longest: int = 4) -> list[list[str]]:

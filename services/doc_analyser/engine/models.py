@@ -3,13 +3,10 @@ document alone (so it can be cached by the document's content); `linking` then a
 on the whole selection (prerequisites, related documents, corpus-filtered key concepts)."""
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
-DocType = Literal["guide", "tutorial", "how-to", "reference", "api", "concept", "overview",
-                  "changelog", "faq", "troubleshooting", "contributing", "example", "other"]
-Complexity = Literal["beginner", "intermediate", "advanced"]
+from shared.vocabulary import Complexity, DocType
+
 PROMPT_VERSION = "analyse-document/1"
 
 

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 
 from shared.docs.model import ParsedDocument
 from shared.llm.provider import Prompt
+from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .models import PROMPT_VERSION
 
 MAX_DOCUMENT_CHARS = 60_000
 
-INSTRUCTIONS = """You analyse one documentation file of a software project so it can become part of a course.
+INSTRUCTIONS = f"""You analyse one documentation file of a software project so it can become part of a course.
 Answer only by calling the tool, with:
 - title: the document's title (its first heading when it has one).
 - doc_type: one of the allowed values, from the document's structure and wording.
-- complexity_level: how demanding the document is for its reader (beginner, intermediate, advanced).
+- complexity_level: how demanding the document is for its reader ({', '.join(COMPLEXITY_LEVELS)}).
 - key_concepts: the concepts the document teaches, most important first, as short noun phrases.
 - learning_objectives: what a reader can do after reading it, each starting with a verb.
 - summary: two to four sentences, factual, taken from the document.

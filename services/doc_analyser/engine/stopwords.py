@@ -1,30 +1,11 @@
-"""Word lists for the offline engine. `STOPWORDS` are English function words; `GENERIC` are words
+"""Word lists for the offline engine. `STOPWORDS` are English function words (declared in
+shared.concepts, because concept keys drop them at a phrase's edges); `GENERIC` are words
 that occur in documentation about anything (boilerplate nouns, generic verbs and adjectives) and so
 say nothing about what a document teaches. Both split candidate phrases; neither is ever a key
 concept on its own."""
 from __future__ import annotations
 
-STOPWORDS = frozenset("""
-a about above across after afterwards again against all almost alone along already also although
-always am among amongst an and another any anybody anyhow anyone anything anyway anywhere are
-around as at be became because become becomes becoming been before beforehand behind being below
-beside besides between beyond both but by can cannot could did do does doing done down during each
-either else elsewhere enough etc even ever every everyone everything everywhere except few for
-from further had has have having he hence her here hereby herein hers herself him himself his how
-however i if in indeed instead into is it its itself just last least less let lets like many may
-me meanwhile might mine more moreover most mostly much must my myself namely neither never
-nevertheless next no nobody none nor not nothing now nowhere of off often on once one only onto
-or other others otherwise our ours ourselves out over own per perhaps please quite rather re
-really same several shall she should since so some somehow someone something sometime sometimes
-somewhere still such than that the their theirs them themselves then thence there thereafter
-thereby therefore therein thereupon these they this those though through throughout thru thus to
-together too toward towards under unless until up upon us very via was we well were what whatever
-when whence whenever where whereafter whereas whereby wherein whereupon wherever whether which
-while whither who whoever whole whom whose why will with within without would yes yet you your
-yours yourself yourselves inside outside alongside despite unlike near past
-i'm you're it's don't doesn't isn't aren't can't won't you'll we'll let's that's there's here's
-what's e.g i.e vs cf ie eg ok okay
-""".split())
+from shared.concepts import STOPWORDS  # noqa: F401 (re-exported)
 
 GENERIC = frozenset("""
 able above add added adding additional allow allows also always another appear approach

@@ -7,8 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.text import CleanText
-
-from services.doc_analyser.engine.models import Complexity, DocType
+from shared.vocabulary import Complexity, DocType
 
 from ..domain import stage1, stage2
 from .deps import ContainerDep, Offset, PrincipalDep

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .graph import PrerequisiteGraph, documents_by_path
 from .models import PathwayDocument
-from .traits import band, focus_score, focus_terms, folder, peer_order
+from .traits import band, concept_labels, focus_score, focus_terms, folder, peer_order
 
 LARGE_CORPUS = 6  # below this many documents no variant leaves anything out
 
@@ -44,15 +44,19 @@ class Corpus:
 
 def shared_topics(documents: list[PathwayDocument]) -> dict[str, str]:
     """Each document's topic: of its concepts and topics, the one most other documents share (ties:
-    the one it ranks first); a document sharing none falls back to its folder, then its band."""
-    def labels(document: PathwayDocument) -> list[str]:
-        raw = [*document.key_concepts, *document.related_topics]
-        found = [" ".join(label.lower().split()) for label in raw]
-        return list(dict.fromkeys(label for label in found if label))
-    spread = Counter(label for document in documents for label in labels(document))
+    the one it ranks first); a document sharing none falls back to its folder, then its band.
+    Concepts are compared by concept key, so "Virtual environments" in one document and "virtual
+    environment" in another are one shared topic, named (lower case) as the first document by path
+    words it."""
+    labels = {document.path: concept_labels(document) for document in documents}
+    spread = Counter(key for found in labels.values() for key in found)
+    wording: dict[str, str] = {}
+    for document in sorted(documents, key=lambda d: d.path):  # one name per topic, whatever the input order
+        for key, label in labels[document.path].items():
+            wording.setdefault(key, label.lower())
     topics = {}
     for document in documents:
-        shared = [label for label in labels(document) if spread[label] >= 2]
-        best = max(shared, key=lambda label: spread[label], default=None)  # max keeps the first of equals
-        topics[document.path] = best or folder(document) or band(document).lower()
+        shared = [key for key in labels[document.path] if spread[key] >= 2]
+        best = max(shared, key=lambda key: spread[key], default=None)  # max keeps the first of equals
+        topics[document.path] = wording[best] if best else folder(document) or band(document).lower()
     return topics

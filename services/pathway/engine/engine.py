@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from shared.concepts import concept_key
+
 from .corpus import Corpus
 from .grouping import ModuleStyle, build_modules, dominant_level, list_titles
 from .models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
@@ -82,11 +84,12 @@ def _description(variant: Variant, modules: list[PlannedModule], left_out: list[
 
 
 def _assumed_concepts(order: list[PathwayDocument]) -> list[str]:
-    """Prerequisite concepts that no document of the pathway teaches as a key concept."""
-    taught = {" ".join(c.lower().split()) for document in order for c in document.key_concepts}
+    """Prerequisite concepts that no document of the pathway teaches as a key concept (compared by
+    concept key, as stage 2 compares them: "Virtual environments" is taught by "virtual environment")."""
+    taught = {concept_key(c) for document in order for c in document.key_concepts}
     assumed = {}
     for concept in (c for document in order for c in document.prerequisite_concepts):
-        normal = " ".join(concept.lower().split())
-        if normal and normal not in taught:
-            assumed.setdefault(normal, concept.strip())
+        key = concept_key(concept)
+        if key and key not in taught:
+            assumed.setdefault(key, concept.strip())
     return list(assumed.values())[:MAX_ASSUMED_CONCEPTS]

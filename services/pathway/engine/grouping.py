@@ -9,8 +9,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from shared.vocabulary import COMPLEXITY_LEVELS
+
 from .models import PathwayDocument, PlannedModule
-from .traits import COMPLEXITY_ORDER, TASK_TYPES, band, folder, humanise
+from .traits import TASK_TYPES, band, folder, humanise
 
 SLACK = 1.25  # a module may run this much over target rather than leave a document on its own
 TOPIC_BREAK = 0.5  # a change of topic starts a new module once the current one is this full
@@ -135,4 +137,4 @@ def dominant_level(weighted: Iterable[tuple[str, int]]) -> str:
     weight: Counter[str] = Counter()
     for level, minutes in weighted:
         weight[level] += minutes
-    return max(COMPLEXITY_ORDER, key=lambda level: (weight[level], COMPLEXITY_ORDER.index(level)))
+    return max(COMPLEXITY_LEVELS, key=lambda level: (weight[level], COMPLEXITY_LEVELS.index(level)))

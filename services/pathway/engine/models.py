@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.doc_analyser.engine.models import Complexity, DocType
+from shared.vocabulary import Complexity, DocType
 
 
 class PathwayDocument(BaseModel):

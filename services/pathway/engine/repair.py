@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .graph import PrerequisiteGraph, documents_by_path
 from .models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from .traits import band, folder, peer_order
+from .traits import band, concept_keys, folder, peer_order
 
 Placement = dict[str, tuple[tuple[int, int], int]]  # path → (sort key, module index)
 
@@ -65,10 +65,10 @@ def _adopt_unused(plan: PathwayPlan, placements: list[Placement], by_path: dict[
 def _affinity(document: PathwayDocument, module: list[str], by_path: dict[str, PathwayDocument]) -> tuple:
     """How well a document fits a module: links first, then shared concepts, folder, kind of reading."""
     members = [by_path[path] for path in module]
-    concepts = {c.lower() for c in [*document.key_concepts, *document.related_topics]}
+    concepts = concept_keys(document)
     linked = sum(document.path in {*m.related_documents, *m.prerequisites}
                  or m.path in {*document.related_documents, *document.prerequisites} for m in members)
-    shared = sum(len(concepts & {c.lower() for c in [*m.key_concepts, *m.related_topics]}) for m in members)
+    shared = sum(len(concepts & concept_keys(m)) for m in members)
     return (bool(members), linked, shared, sum(folder(m) == folder(document) for m in members),
             sum(band(m) == band(document) for m in members))
 

@@ -6,18 +6,22 @@ from __future__ import annotations
 import posixpath
 import re
 
+from shared.concepts import concept_key
+from shared.vocabulary import COMPLEXITY_LEVELS, doc_type_order, doc_type_subset, doc_type_table
+
 from .models import PathwayDocument
 
-DOC_TYPE_ORDER = ("overview", "concept", "guide", "tutorial", "how-to", "example", "faq",
-                  "troubleshooting", "reference", "api", "changelog", "contributing", "other")
-COMPLEXITY_ORDER = ("beginner", "intermediate", "advanced")
-TASK_TYPES = frozenset({"tutorial", "how-to", "example"})  # documents a learner works through
-PROJECT_NOTES = frozenset({"changelog", "contributing", "other"})
-BAND_OF_TYPE = {"overview": "Overview", "concept": "Core concepts", "guide": "Guides",
-                "tutorial": "Tutorials", "how-to": "How-to", "example": "Examples",
-                "faq": "Troubleshooting and FAQ", "troubleshooting": "Troubleshooting and FAQ",
-                "reference": "Reference", "api": "Reference", "changelog": "Project notes",
-                "contributing": "Project notes", "other": "More"}
+# The learning order of kinds of reading: the tie-break among documents a pathway treats alike.
+DOC_TYPE_ORDER = doc_type_order(("overview", "concept", "guide", "tutorial", "how-to", "example", "faq",
+                                 "troubleshooting", "reference", "api", "changelog", "contributing",
+                                 "other"))
+TASK_TYPES = doc_type_subset({"tutorial", "how-to", "example"})  # documents a learner works through
+PROJECT_NOTES = doc_type_subset({"changelog", "contributing", "other"})
+BAND_OF_TYPE = doc_type_table({
+    "overview": "Overview", "concept": "Core concepts", "guide": "Guides", "tutorial": "Tutorials",
+    "how-to": "How-to", "example": "Examples", "faq": "Troubleshooting and FAQ",
+    "troubleshooting": "Troubleshooting and FAQ", "reference": "Reference", "api": "Reference",
+    "changelog": "Project notes", "contributing": "Project notes", "other": "More"})
 _GENERIC_FOLDERS = frozenset({"", ".", "doc", "docs", "documentation", "source", "src", "content"})
 _STOPWORDS = frozenset("about after also and are but can does for from have how into more most "
                        "only other over should some than that the their them then there these "
@@ -29,7 +33,7 @@ def doc_type_rank(document: PathwayDocument) -> int:
 
 
 def complexity_rank(level: str) -> int:
-    return COMPLEXITY_ORDER.index(level)
+    return COMPLEXITY_LEVELS.index(level)
 
 
 def navigation_rank(document: PathwayDocument) -> tuple[int, int]:
@@ -46,6 +50,22 @@ def peer_order(document: PathwayDocument) -> tuple:
 
 def band(document: PathwayDocument) -> str:
     return BAND_OF_TYPE[document.doc_type]
+
+
+def concept_labels(document: PathwayDocument) -> dict[str, str]:
+    """The document's concepts and topics by concept key (the key stage 2 links by, so "Virtual
+    environments" and "the virtual environment" are one), each with its first wording; a label
+    with no words in it ("2.0") names no concept."""
+    labels: dict[str, str] = {}
+    for label in [*document.key_concepts, *document.related_topics]:
+        key = concept_key(label)
+        if key:
+            labels.setdefault(key, " ".join(label.split()))
+    return labels
+
+
+def concept_keys(document: PathwayDocument) -> set[str]:
+    return set(concept_labels(document))
 
 
 def folder(document: PathwayDocument) -> str:

@@ -20,19 +20,23 @@ from typing import Callable
 from .corpus import Corpus
 from .grouping import list_titles
 from .models import PathwayDocument
+from shared.vocabulary import doc_type_subset, doc_type_table
+
 from .traits import PROJECT_NOTES, band, humanise, matched_focus_words
 
 Phase = Callable[[PathwayDocument, Corpus], int]
 
-_FOUNDATIONS = {"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2, "example": 2,
-                "faq": 3, "troubleshooting": 3, "reference": 4, "api": 4, "changelog": 5,
-                "contributing": 5, "other": 5}
-_HANDS_ON = {"tutorial": 0, "how-to": 0, "example": 0, "guide": 1, "faq": 2, "troubleshooting": 2,
-             "overview": 3, "concept": 3, "reference": 4, "api": 4, "changelog": 5,
-             "contributing": 5, "other": 5}
-_REFERENCE = {"overview": 0, "reference": 1, "api": 1, "concept": 2, "guide": 3, "how-to": 4,
-              "tutorial": 5, "example": 5, "faq": 6, "troubleshooting": 6, "changelog": 7,
-              "contributing": 7, "other": 7}
+# Each variant's phase per kind of reading; doc_type_table refuses a table that misses a doc type.
+_FOUNDATIONS = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2,
+                               "example": 2, "faq": 3, "troubleshooting": 3, "reference": 4, "api": 4,
+                               "changelog": 5, "contributing": 5, "other": 5})
+_HANDS_ON = doc_type_table({"tutorial": 0, "how-to": 0, "example": 0, "guide": 1, "faq": 2,
+                            "troubleshooting": 2, "overview": 3, "concept": 3, "reference": 4, "api": 4,
+                            "changelog": 5, "contributing": 5, "other": 5})
+_REFERENCE = doc_type_table({"overview": 0, "reference": 1, "api": 1, "concept": 2, "guide": 3,
+                             "how-to": 4, "tutorial": 5, "example": 5, "faq": 6, "troubleshooting": 6,
+                             "changelog": 7, "contributing": 7, "other": 7})
+_LOOKUP = doc_type_subset({"reference", "api"})  # look-up material rather than reading
 
 
 def _phase_by_type(table: dict[str, int]) -> Phase:
@@ -46,8 +50,9 @@ def _band_topic(document: PathwayDocument, corpus: Corpus) -> str:
 def _work_or_lookup(document: PathwayDocument, corpus: Corpus) -> str:
     # Pulled-in concepts belong with the task that needs them, so only look-up material and
     # project notes start modules of their own.
-    return {"reference": "lookup", "api": "lookup"}.get(document.doc_type, "notes" if document.doc_type
-                                                         in PROJECT_NOTES else "work")
+    if document.doc_type in _LOOKUP:
+        return "lookup"
+    return "notes" if document.doc_type in PROJECT_NOTES else "work"
 
 
 def _keeps_everything(document: PathwayDocument, corpus: Corpus) -> bool:
@@ -59,7 +64,7 @@ def _is_project_note(document: PathwayDocument, corpus: Corpus) -> bool:
 
 
 def _is_low_value(document: PathwayDocument, corpus: Corpus) -> bool:
-    deep_reference = document.doc_type in ("reference", "api") and document.complexity_level == "advanced"
+    deep_reference = document.doc_type in _LOOKUP and document.complexity_level == "advanced"
     low = document.doc_type in PROJECT_NOTES or document.doc_type == "faq" or deep_reference
     return corpus.is_large and low and not corpus.focus_of(document)
 
