@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.vocabulary import Complexity
+
 from .envelope import Event, Payload
 
 Stage = Literal["stage1", "stage2", "stage3", "stage4"]
@@ -185,7 +187,7 @@ class TokenUsage(Payload):
 
 class DocsAnalysisRequestedPayload(Payload):
     task_id: str
-    complexity_level: Literal["beginner", "intermediate", "advanced"]
+    complexity_level: Complexity
     additional_info: str = Field(default="", max_length=5000)
     clone_task_id: str | None = Field(default=None, description="the stage 1 run whose files are analysed")
     retry_of: str | None = Field(default=None, description="the task id of the failed or cancelled run")
