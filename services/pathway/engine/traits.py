@@ -81,7 +81,9 @@ def humanise(name: str) -> str:
 
 
 def _stem(word: str) -> str:
-    # Crude on purpose: "deployment", "deploying" and "deploys" should all meet at "deploy".
+    # Crude on purpose: "deployment", "deploying" and "deploys" should all meet at "deploy". This
+    # is a word search of the user's free-text focus, looser than concept identity (concept_key):
+    # a focus on "deploying" should find a document about "deployment".
     for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ers", "er", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
