@@ -1,4 +1,7 @@
-"""Every event of the product (DESIGN §2). Published shapes are never edited: add a version."""
+"""Every event of the product: the single source of the event contracts. Each class declares who
+may publish it (PUBLISHED_BY); `make contracts` generates the JSON Schemas and the NATS publish
+permissions from this file (docs/adding-an-event.md). Published shapes are never edited: add a
+version."""
 from __future__ import annotations
 
 from datetime import datetime
