@@ -4,7 +4,6 @@ taken token is gone once discarded), so a handler can be built and run in a test
 They hold data, they do not record calls: tests assert on what was stored."""
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
 from shared.bus.eventstore import Appended, ConcurrencyConflict, History
