@@ -12,9 +12,9 @@ from pydantic import Field
 from shared.vocabulary import Complexity
 
 from .envelope import Event, Payload
+from .publishers import BY_EVERY_STAGE, BY_GATEWAY, GATEWAY, STAGE_SERVICES, by
 
 Stage = Literal["stage1", "stage2", "stage3", "stage4"]
-from .publishers import BY_EVERY_STAGE, BY_GATEWAY, GATEWAY, STAGE_SERVICES, by
 Title = Field(min_length=1, max_length=200)
 Description = Field(default="", max_length=5000)
 
@@ -27,9 +27,9 @@ class CourseCreatedPayload(Payload):
 
 
 class CourseCreated(Event):
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["CourseCreated"] = "CourseCreated"
     payload: CourseCreatedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 class CourseUpdatedPayload(Payload):
@@ -39,9 +39,9 @@ class CourseUpdatedPayload(Payload):
 
 
 class CourseUpdated(Event):
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["CourseUpdated"] = "CourseUpdated"
     payload: CourseUpdatedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 class CourseDeletedPayload(Payload):
@@ -49,9 +49,9 @@ class CourseDeletedPayload(Payload):
 
 
 class CourseDeleted(Event):
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["CourseDeleted"] = "CourseDeleted"
     payload: CourseDeletedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 # --- any stage ----------------------------------------------------------------------------------
@@ -61,9 +61,9 @@ class StageStartedPayload(Payload):
 
 
 class StageStarted(Event):
+    PUBLISHED_BY = BY_EVERY_STAGE
     event_type: Literal["StageStarted"] = "StageStarted"
     payload: StageStartedPayload
-    PUBLISHED_BY = BY_EVERY_STAGE
 
 
 class StageProgressedPayload(Payload):
@@ -74,9 +74,9 @@ class StageProgressedPayload(Payload):
 
 
 class StageProgressed(Event):
+    PUBLISHED_BY = BY_EVERY_STAGE
     event_type: Literal["StageProgressed"] = "StageProgressed"
     payload: StageProgressedPayload
-    PUBLISHED_BY = BY_EVERY_STAGE
 
 
 class StageFailedPayload(Payload):
@@ -86,9 +86,9 @@ class StageFailedPayload(Payload):
 
 
 class StageFailed(Event):
+    PUBLISHED_BY = by(GATEWAY, *STAGE_SERVICES)  # and the gateway's watchdog
     event_type: Literal["StageFailed"] = "StageFailed"
     payload: StageFailedPayload
-    PUBLISHED_BY = by(GATEWAY, *STAGE_SERVICES)  # and the gateway's watchdog
 
 
 class StageCancelledPayload(Payload):
@@ -98,9 +98,9 @@ class StageCancelledPayload(Payload):
 
 
 class StageCancelled(Event):
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["StageCancelled"] = "StageCancelled"
     payload: StageCancelledPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 # A retry is no event of its own: it is the stage's request event again, with payload.retry_of.
@@ -119,9 +119,9 @@ class RepoCloneRequestedPayload(Payload):
 
 class RepoCloneRequested(Event):
     COMMAND = True
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["RepoCloneRequested"] = "RepoCloneRequested"
     payload: RepoCloneRequestedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 class DiscoveredFile(Payload):
@@ -142,9 +142,9 @@ class RepoFilesDiscoveredPayload(Payload):
 
 
 class RepoFilesDiscovered(Event):
+    PUBLISHED_BY = by("repo_clone")
     event_type: Literal["RepoFilesDiscovered"] = "RepoFilesDiscovered"
     payload: RepoFilesDiscoveredPayload
-    PUBLISHED_BY = by("repo_clone")
 
 
 class RepoClonedPayload(Payload):
@@ -161,9 +161,9 @@ class RepoClonedPayload(Payload):
 
 
 class RepoCloned(Event):
+    PUBLISHED_BY = by("repo_clone")
     event_type: Literal["RepoCloned"] = "RepoCloned"
     payload: RepoClonedPayload
-    PUBLISHED_BY = by("repo_clone")
 
 
 class FoldersSelectedPayload(Payload):
@@ -172,9 +172,9 @@ class FoldersSelectedPayload(Payload):
 
 
 class FoldersSelected(Event):
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["FoldersSelected"] = "FoldersSelected"
     payload: FoldersSelectedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 # --- stage 2: analyse -------------------------------------------------------------------------
@@ -198,9 +198,9 @@ class DocsAnalysisRequestedPayload(Payload):
 
 class DocsAnalysisRequested(Event):
     COMMAND = True
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["DocsAnalysisRequested"] = "DocsAnalysisRequested"
     payload: DocsAnalysisRequestedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 class DocAnalysedPayload(Payload):
@@ -228,9 +228,9 @@ class DocAnalysedPayload(Payload):
 
 
 class DocAnalysed(Event):
+    PUBLISHED_BY = by("doc_analyser")
     event_type: Literal["DocAnalysed"] = "DocAnalysed"
     payload: DocAnalysedPayload
-    PUBLISHED_BY = by("doc_analyser")
 
 
 class SkippedDocument(Payload):
@@ -255,9 +255,9 @@ class DocsAnalysedPayload(Payload):
 
 
 class DocsAnalysed(Event):
+    PUBLISHED_BY = by("doc_analyser")
     event_type: Literal["DocsAnalysed"] = "DocsAnalysed"
     payload: DocsAnalysedPayload
-    PUBLISHED_BY = by("doc_analyser")
 
 
 # --- stage 3: pathways ------------------------------------------------------------------------
@@ -271,9 +271,9 @@ class PathwaysRequestedPayload(Payload):
 
 class PathwaysRequested(Event):
     COMMAND = True
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["PathwaysRequested"] = "PathwaysRequested"
     payload: PathwaysRequestedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 class PathwayModule(Payload):
@@ -307,9 +307,9 @@ class PathwaysGeneratedPayload(Payload):
 
 
 class PathwaysGenerated(Event):
+    PUBLISHED_BY = by("pathway")
     event_type: Literal["PathwaysGenerated"] = "PathwaysGenerated"
     payload: PathwaysGeneratedPayload
-    PUBLISHED_BY = by("pathway")
 
 
 class PathwaySelectedPayload(Payload):
@@ -317,9 +317,9 @@ class PathwaySelectedPayload(Payload):
 
 
 class PathwaySelected(Event):
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["PathwaySelected"] = "PathwaySelected"
     payload: PathwaySelectedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 # --- stage 4: modules -------------------------------------------------------------------------
@@ -331,9 +331,9 @@ class CourseGenerationRequestedPayload(Payload):
 
 class CourseGenerationRequested(Event):
     COMMAND = True
+    PUBLISHED_BY = BY_GATEWAY
     event_type: Literal["CourseGenerationRequested"] = "CourseGenerationRequested"
     payload: CourseGenerationRequestedPayload
-    PUBLISHED_BY = BY_GATEWAY
 
 
 class ModuleGeneratedPayload(Payload):
@@ -351,9 +351,9 @@ class ModuleGeneratedPayload(Payload):
 
 
 class ModuleGenerated(Event):
+    PUBLISHED_BY = by("modules")
     event_type: Literal["ModuleGenerated"] = "ModuleGenerated"
     payload: ModuleGeneratedPayload
-    PUBLISHED_BY = by("modules")
 
 
 class CourseGeneratedPayload(Payload):
@@ -367,9 +367,9 @@ class CourseGeneratedPayload(Payload):
 
 
 class CourseGenerated(Event):
+    PUBLISHED_BY = by("modules")
     event_type: Literal["CourseGenerated"] = "CourseGenerated"
     payload: CourseGeneratedPayload
-    PUBLISHED_BY = by("modules")
 
 
 CATALOGUE: tuple[type[Event], ...] = (
