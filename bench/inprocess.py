@@ -15,11 +15,11 @@ from services.doc_analyser.engine.linking import Corpus, link_one
 from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.loading import load_documents
 from shared.events.catalogue import DiscoveredFile
-from shared.modules.engine import write_module
-from shared.modules.export import build_zip
-from shared.modules.export_model import CourseExport
-from shared.modules.models import ModuleSpec
-from shared.modules.sources import SourceDoc
+from services.modules.engine.engine import write_module
+from services.modules.export.export import build_zip
+from services.modules.export.export_model import CourseExport
+from services.modules.models import ModuleSpec
+from services.modules.engine.sources import SourceDoc
 from services.pathway.engine.engine import plan_pathways
 from services.pathway.engine.models import PathwayDocument
 from shared.selection import documents_in

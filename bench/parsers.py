@@ -19,7 +19,7 @@ from services.repo_clone.navigation import summary_navigation
 from services.doc_analyser.engine.lexicon import sentences, tokens
 from shared.docs.front_matter import split_front_matter
 from shared.docs.parsing import parse
-from shared.modules.markdown_render import render_markdown
+from services.modules.export.markdown_render import render_markdown
 from shared.repos.globs import compile_glob
 
 from .common import Context, Row, figure, save

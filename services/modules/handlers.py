@@ -20,11 +20,11 @@ from shared.llm.factory import build_provider
 from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
-from shared.modules.export import build_zip
-from shared.modules.export_model import CourseExport
-from shared.modules.models import ModuleContent, ModuleSpec
-from shared.modules.prompts import write_module_task
-from shared.modules.sources import SourceDoc
+from .export.export import build_zip
+from .export.export_model import CourseExport
+from .models import ModuleContent, ModuleSpec
+from .engine.prompts import write_module_task
+from .engine.sources import SourceDoc
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
 from .inputs import WriteInputs, write_inputs

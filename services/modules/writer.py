@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from shared.bus.artefacts import ArtefactStore
 from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
 from shared.llm.provider import LLMProvider, ProviderError, Usage
-from shared.modules.models import ModuleContent, ModuleSpec
-from shared.modules.prompts import module_prompt
-from shared.modules.sources import SourceDoc
+from .models import ModuleContent, ModuleSpec
+from .engine.prompts import module_prompt
+from .engine.sources import SourceDoc
 from shared.stage.emitter import StageFailure
 
 

@@ -12,8 +12,8 @@ from shared.bus.artefacts import ArtefactStore
 from shared.bus.connection import connect
 from shared.bus.provisioning import StreamSpec, provision
 from shared.docs.parsing import parse
-from shared.modules.models import ModuleContent, ModuleSpec
-from shared.modules.sources import SourceDoc
+from services.modules.models import ModuleContent, ModuleSpec
+from services.modules.engine.sources import SourceDoc
 from shared.stage.emitter import StageFailure
 from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
 from tests.llm_replies import tool_use

@@ -11,11 +11,11 @@ from html.parser import HTMLParser
 import pytest
 
 from shared.docs.parsing import parse
-from shared.modules.engine import SourceDoc, write_module
-from shared.modules.export import CourseExport, build_zip, html_files, markdown_files
-from shared.modules.highlight import highlight
-from shared.modules.markdown_render import render_markdown
-from shared.modules.models import (Citation, CodeExample, ContentSection, ModuleContent, ModuleSpec,
+from services.modules.engine.engine import SourceDoc, write_module
+from services.modules.export.export import CourseExport, build_zip, html_files, markdown_files
+from services.modules.export.highlight import highlight
+from services.modules.export.markdown_render import render_markdown
+from services.modules.models import (Citation, CodeExample, ContentSection, ModuleContent, ModuleSpec,
                                    Question)
 
 ARCHITECTURE = ("# Architecture\n\n## Brokers\n\nA broker is a server process that stores messages and "

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from shared.docs.parsing import parse
-from shared.modules.engine import SourceDoc, write_module
-from shared.modules.models import Citation, ModuleContent, ModuleSpec, Question
+from services.modules.engine.engine import SourceDoc, write_module
+from services.modules.models import Citation, ModuleContent, ModuleSpec, Question
 
 ARCHITECTURE_PATH, GETTING_STARTED_PATH = "docs/concepts/architecture.md", "docs/getting-started.md"
 ARCHITECTURE = """# Architecture

@@ -25,7 +25,7 @@ from shared.docs.loading import load_documents
 from shared.docs.model import ParsedDocument
 from shared.docs.parse_worker import BudgetedParser, OverBudget
 from shared.docs.parsing import parse
-from shared.modules.markdown_render import render_markdown
+from services.modules.export.markdown_render import render_markdown
 from shared.repos.globs import MAX_GLOB_CHARS, MAX_GLOBS, InvalidGlob, PathScope, compile_glob
 from tests.glob_oracle import reference_regex
 from tests.slow_parsing import STUCK

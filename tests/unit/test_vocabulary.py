@@ -22,7 +22,7 @@ from services.pathway.engine.validation import validate_plan
 from shared import concepts
 from shared.docs.parsing import parse
 from shared.events.catalogue import DocsAnalysisRequestedPayload
-from shared.modules.models import ModuleSpec
+from services.modules.models import ModuleSpec
 from shared.vocabulary import (COMPLEXITY_LEVELS, DOC_TYPES, Complexity, DocType, doc_type_order,
                                doc_type_subset, doc_type_table)
 

@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from .markdown_text import url_scheme
-from .models import CodeExample, ContentSection, ModuleContent, ModuleSpec
+from ..markdown_text import url_scheme
+from ..models import CodeExample, ContentSection, ModuleContent, ModuleSpec
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from typing import Sequence
 
 from shared.llm.provider import Prompt
 
-from .models import ModuleSpec
+from ..models import ModuleSpec
 from .sources import SourceDoc
 
 PROMPT_VERSION = "write-module/1"

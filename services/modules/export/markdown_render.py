@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 
 from .highlight import highlight
-from .markdown_text import TARGET, LinkPolicy, acceptable_url, url_scheme
+from ..markdown_text import TARGET, LinkPolicy, acceptable_url, url_scheme
 
 MAX_NESTING = 8
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*)")

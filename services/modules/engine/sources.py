@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 
 from shared.docs.model import ParsedDocument, Section
 
-from .models import Citation
+from ..models import Citation
 
 
 @dataclass(frozen=True)

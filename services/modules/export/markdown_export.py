@@ -8,9 +8,9 @@ from typing import Sequence
 
 from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, fence_language,
                            module_meta, module_pages, neighbours)
-from .markdown_text import escape_markdown as esc
-from .markdown_text import code_span, neutralise_markdown
-from .models import CodeExample, Citation, Question
+from ..markdown_text import escape_markdown as esc
+from ..markdown_text import code_span, neutralise_markdown
+from ..models import CodeExample, Citation, Question
 
 
 def markdown_files(course: CourseExport) -> dict[str, str]:

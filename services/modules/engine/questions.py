@@ -10,7 +10,7 @@ from itertools import zip_longest
 from typing import Iterable, Sequence
 
 from .commands import CommandFact, command_facts
-from .models import Question
+from ..models import Question
 from .sources import (Definition, SourceDoc, Statement, concept_key, definitions, mention_of,
                       source_phrase, statements)
 

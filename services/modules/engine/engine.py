@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from .content import code_examples, content_sections, key_points
-from .markdown_text import code_span, escape_markdown
-from .models import ModuleContent, ModuleSpec
+from ..markdown_text import code_span, escape_markdown
+from ..models import ModuleContent, ModuleSpec
 from .questions import build_assessment
 from .sources import SourceDoc, concept_key, definitions, sentences
 

@@ -10,7 +10,7 @@ from typing import Sequence
 from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, module_meta,
                            module_pages, neighbours)
 from .markdown_render import code_html, render_inline, render_markdown
-from .models import Citation, CodeExample, ModuleContent, Question
+from ..models import Citation, CodeExample, ModuleContent, Question
 from .site_style import STYLE
 
 CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"

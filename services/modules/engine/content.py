@@ -7,8 +7,8 @@ from typing import Iterator, Sequence
 
 from shared.docs.model import Section
 
-from .markdown_text import code_span, escape_markdown
-from .models import CodeExample, ContentSection
+from ..markdown_text import code_span, escape_markdown
+from ..models import CodeExample, ContentSection
 from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, mention_of,
                       prose_chunks, section_title, sentences, statements)
 

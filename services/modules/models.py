@@ -1,6 +1,6 @@
 """What stage 4 writes for one module. `ModuleContent` is also the structured-output schema an LLM
 fills through tool use, so every field is a plain JSON type with a description, and the offline
-engine (`shared.modules.engine`) answers with the same model."""
+engine (`services.modules.engine.engine`) answers with the same model."""
 from __future__ import annotations
 
 from typing import Literal
