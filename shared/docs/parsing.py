@@ -1,6 +1,7 @@
 """`parse(path, text)`: any documentation file → `ParsedDocument`, dispatching on the extension.
 Never raises: a parser that fails on hostile or broken input falls back to plain text, and plain
-text falls back to an empty document named after the file."""
+text falls back to an empty document named after the file. A new format: its parser module
+beside the others (into a DocumentBuilder) and its extensions here (docs/architecture.md)."""
 from __future__ import annotations
 
 import posixpath

@@ -1,4 +1,6 @@
-"""The provider a service's settings ask for (LLM_PROVIDER=offline|anthropic|openai)."""
+"""The provider a service's settings ask for (LLM_PROVIDER=offline|anthropic|openai). A new provider:
+its module beside the others (implementing provider.LLMProvider), a branch here, its settings in
+settings.py (docs/architecture.md)."""
 from __future__ import annotations
 
 from shared.llm.offline import OfflineEngines, OfflineProvider

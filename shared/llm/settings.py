@@ -1,4 +1,5 @@
-"""Settings of the LLM provider, mixed into the settings of every service that calls one."""
+"""Settings of the LLM provider, mixed into the settings of every service that calls one. A new
+provider's settings go here (with its module and a branch in factory.py)."""
 from __future__ import annotations
 
 from typing import Literal

@@ -1,4 +1,7 @@
-"""The read tables: a projection of the log, created per schema so replay can build a fresh one."""
+"""The read tables: a projection of the log, created per schema so replay can build a fresh one.
+A new column: its DDL here (the DDL's hash is the layout version: a gateway that finds an older
+layout rebuilds the tables from the log), the stage's projection handler that writes it, and the
+reader that serves it (docs/architecture.md)."""
 from __future__ import annotations
 
 import hashlib

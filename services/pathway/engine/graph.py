@@ -1,4 +1,5 @@
 """The prerequisite graph of a set of documents, made acyclic, and the two orders the pathways use.
+One of the three files that decide a pathway's order (with variants.py and grouping.py).
 
 Analyses can contradict each other (a requires b, b requires a). Such cycles are broken
 deterministically by dropping, on each cycle, its weakest edge: first one that contradicts the

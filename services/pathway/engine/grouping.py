@@ -1,6 +1,7 @@
 """Cutting a pathway's reading order into modules. Consecutive documents stay together while they
 share a topic and fit the target time; a module never splits a document, so a very long document
-can be a module alone. Every module's time counts practice for documents a learner works through."""
+can be a module alone. Every module's time counts practice for documents a learner works through.
+One of the three files that decide a pathway's order (with variants.py and graph.py)."""
 from __future__ import annotations
 
 import math

@@ -1,5 +1,6 @@
 """The pathway variants, as data: which documents each leaves out, how it orders them (phase by
 kind of reading, then navigation/type/complexity/path), and how it cuts them into modules.
+To change the order of a pathway, start here (with graph.py and grouping.py; docs/architecture.md).
 
 - foundations-first: overview, concepts, then guides/tutorials/how-tos, troubleshooting, reference,
   project notes. Uses every document, so every selected document is in at least one pathway.
