@@ -22,7 +22,7 @@ from .api import metrics
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
-from .domain.stage1 import StageConflict
+from .domain.runs import StageConflict
 from .settings import GatewaySettings
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from shared.bus.lifecycle import pause
 
 from .commands import CourseCommands
 from .domain.course import CourseNotFound
-from .domain.stage1 import StageConflict, time_out_stage
+from .domain.runs import StageConflict, time_out_stage
 from .projection.schema import checked
 
 log = logging.getLogger(__name__)

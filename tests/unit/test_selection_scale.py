@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from services.gateway.domain.course import create_course, fold
-from services.gateway.domain.stage1 import MAX_SELECTED_FOLDERS, InvalidSelection, select_folders
+from services.gateway.domain.runs import InvalidSelection
+from services.gateway.domain.stage1 import MAX_SELECTED_FOLDERS, select_folders
 from shared.events.catalogue import DiscoveredFile, RepoCloned, RepoCloneRequested
 from shared.selection import FolderSet, documents_in
 

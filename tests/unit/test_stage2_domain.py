@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from services.gateway.domain.course import create_course, fold
-from services.gateway.domain.stage1 import StageConflict, cancel_stage
+from services.gateway.domain.runs import StageConflict, cancel_stage
 from services.gateway.domain.stage2 import retry_analysis, start_analysis
 from shared.events.catalogue import (
     DiscoveredFile, FoldersSelected, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed,

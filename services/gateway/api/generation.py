@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
+from .course_access import COURSE_ID_PATTERN, CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
-from .stage1 import CourseId, stage_status, visible_course
+from .run_status import stage_status
 
 router = APIRouter(tags=["course generation"])
 STAGES = ("stage1", "stage2", "stage3", "stage4")
@@ -28,7 +29,7 @@ async def generation_status(course_id: CourseId, c: ContainerDep, who: Principal
 
 @router.get("/api/course-generation/stage{stage_number}/progress")
 async def stage_progress(stage_number: int, c: ContainerDep, who: PrincipalDep,
-                         course_id: Annotated[str, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")]):
+                         course_id: Annotated[str, Query(pattern=COURSE_ID_PATTERN)]):
     if stage_number not in (1, 2, 3, 4):
         raise HTTPException(404, f"there is no stage {stage_number}; stages are 1 to 4")
     await visible_course(c, who, course_id)

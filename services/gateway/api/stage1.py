@@ -4,8 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from shared.text import CleanText, clean_text
@@ -13,15 +12,14 @@ from shared.text import CleanText, clean_text
 from shared.repos.globs import compile_glob
 from shared.repos.policy import RepoUrlRejected, vet_repo_url_async
 
-from ..commands import Outcome
-from ..domain import stage1
+from ..domain import runs, stage1
 from ..domain.tree import all_folders, nested
+from .course_access import CourseId, visible_course
 from .deps import ContainerDep, Offset, PrincipalDep
-from .projects import NOT_FOUND
+from .run_status import stage_status, started
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/courses", tags=["stage 1: repository"])
-CourseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Glob = Annotated[CleanText, Field(min_length=1, max_length=256)]
 
 
@@ -46,19 +44,6 @@ class Selection(BaseModel):
     selected_folders: list[Annotated[CleanText, Field(min_length=1, max_length=1024)]] = Field(
         min_length=1, max_length=stage1.MAX_SELECTED_FOLDERS)
     overview_document: CleanText | None = Field(default=None, min_length=1, max_length=1024)
-
-
-def started(outcome: Outcome) -> JSONResponse:
-    return JSONResponse({"task_id": outcome.event.payload.task_id, "status": "started",
-                         "stream_seq": outcome.stream_seq},
-                        status_code=202)
-
-
-async def visible_course(c: ContainerDep, who: PrincipalDep, course_id: str) -> dict:
-    row = await c.reader.get(course_id, who.user_id, who.is_admin)
-    if row is None:
-        raise HTTPException(404, NOT_FOUND)
-    return row
 
 
 @router.post("/{course_id}/analyze-repository", status_code=202)
@@ -86,19 +71,6 @@ async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
     return await stage_status(c, course_id, "stage1")
 
 
-async def stage_status(c: ContainerDep, course_id: str, stage: str) -> dict:
-    return as_status(await c.stages.task(course_id, stage))
-
-
-def as_status(task: dict | None) -> dict:
-    """A stage's run as its status answer; a stage never requested is PENDING."""
-    if task is None:
-        return {"status": "PENDING", "progress": 0, "current_step": "Not started", "error_message": None,
-                "started_at": None, "completed_at": None, "task_id": None, "fallbacks": []}
-    task["progress"] = task.pop("progress_percentage")
-    return task
-
-
 @router.get("/{course_id}/repository-files")
 async def repository_files(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
                            limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
@@ -122,7 +94,7 @@ async def stage1_selections(course_id: CourseId, body: Selection, c: ContainerDe
         outcome = await c.commands.execute(course_id, lambda state: stage1.select_folders(
             state, who.user_id, who.is_admin, body.selected_folders, body.overview_document,
             folders, documents))
-    except stage1.InvalidSelection as exc:
+    except runs.InvalidSelection as exc:
         raise HTTPException(422, str(exc)) from None
     return {"status": "selected", "stream_seq": outcome.stream_seq,
             "selection": await c.stages.selection(course_id)}
@@ -132,7 +104,7 @@ async def stage1_selections(course_id: CourseId, body: Selection, c: ContainerDe
 async def cancel_stage1(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage1"))
+        course_id, lambda state: runs.cancel_stage(state, who.user_id, who.is_admin, "stage1"))
     await forget_tokens(c, course_id)
     return {"status": "cancelled", "stream_seq": outcome.stream_seq}
 

@@ -9,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.text import CleanText
 from shared.vocabulary import Complexity, DocType
 
-from ..domain import stage1, stage2
+from ..domain import runs, stage2
+from .course_access import CourseId, visible_course
 from .deps import ContainerDep, Offset, PrincipalDep
-from .stage1 import NOT_FOUND, CourseId, as_status, started, visible_course
+from .projects import NOT_FOUND
+from .run_status import as_status, started
 
 router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
 
@@ -56,7 +58,7 @@ async def analyzed_documents(
 async def cancel_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage2"))
+        course_id, lambda state: runs.cancel_stage(state, who.user_id, who.is_admin, "stage2"))
     return {"status": "cancelled", "stream_seq": outcome.stream_seq}
 
 

@@ -6,9 +6,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.text import CleanText
 
-from ..domain import stage1, stage3
+from ..domain import runs, stage3
+from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
-from .stage1 import CourseId, stage_status, started, visible_course
+from .run_status import stage_status, started
 
 router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])
 
@@ -55,7 +56,7 @@ async def select_pathway(course_id: CourseId, body: PathwayChoice, c: ContainerD
     try:
         outcome = await c.commands.execute(course_id, lambda state: stage3.select_pathway(
             state, who.user_id, who.is_admin, body.selected_pathway_id))
-    except stage1.InvalidSelection as exc:
+    except runs.InvalidSelection as exc:
         raise HTTPException(422, str(exc)) from None
     return {"message": "Pathway selected", "next_stage": "stage4", "stream_seq": outcome.stream_seq,
             "selection": await c.results.pathway_selection(course_id)}
@@ -65,7 +66,7 @@ async def select_pathway(course_id: CourseId, body: PathwayChoice, c: ContainerD
 async def cancel_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage3"))
+        course_id, lambda state: runs.cancel_stage(state, who.user_id, who.is_admin, "stage3"))
     return {"status": "cancelled", "stream_seq": outcome.stream_seq}
 
 

@@ -9,9 +9,10 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
-from ..domain import stage1, stage4
+from ..domain import runs, stage4
+from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
-from .stage1 import CourseId, stage_status, started, visible_course
+from .run_status import stage_status, started
 
 router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])
 GONE = (NotFoundError, ObjectNotFoundError)
@@ -76,7 +77,7 @@ async def _content(c, ref: str) -> dict | None:
 async def cancel_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage1.cancel_stage(state, who.user_id, who.is_admin, "stage4"))
+        course_id, lambda state: runs.cancel_stage(state, who.user_id, who.is_admin, "stage4"))
     return {"status": "cancelled", "stream_seq": outcome.stream_seq}
 
 

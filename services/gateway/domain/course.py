@@ -62,6 +62,12 @@ class CourseState:
         return self.exists and (is_admin or self.owner_id == user_id)
 
 
+def require_visible(state: CourseState, user_id: str, is_admin: bool) -> None:
+    """Every command on a course starts here: a course the user may not see is not found."""
+    if not state.visible_to(user_id, is_admin):
+        raise CourseNotFound(state.course_id)
+
+
 def fold(course_id: str, events: Iterable[Event]) -> CourseState:
     state = CourseState(course_id)
     for event in events:
@@ -107,8 +113,7 @@ def update_course(
     state: CourseState, user_id: str, is_admin: bool, if_match: int | None,
     title: str | None, description: str | None,
 ) -> CourseUpdated:
-    if not state.visible_to(user_id, is_admin):
-        raise CourseNotFound(state.course_id)
+    require_visible(state, user_id, is_admin)
     if if_match is not None and if_match != state.revision:
         raise RevisionMismatch(if_match, state.revision)
     return CourseUpdated(
@@ -118,6 +123,5 @@ def update_course(
 
 
 def delete_course(state: CourseState, user_id: str, is_admin: bool) -> CourseDeleted:
-    if not state.visible_to(user_id, is_admin):
-        raise CourseNotFound(state.course_id)
+    require_visible(state, user_id, is_admin)
     return CourseDeleted(course_id=state.course_id, actor=user_id, payload={})

@@ -1,28 +1,22 @@
-"""Stage 1 decisions: start, cancel, retry a clone; select folders. Pure."""
+"""Stage 1 decisions: start and retry a clone; select folders. Cancel and time-out are every
+stage's (runs.py). Pure."""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
 from shared.events import Event
-from shared.events.catalogue import FoldersSelected, RepoCloneRequested, StageCancelled, StageFailed
+from shared.events.catalogue import FoldersSelected, RepoCloneRequested
 from shared.selection import FolderSet
-from shared.stage.runs import CANCELLED, FAILURE, SUCCESS
+from shared.stage.runs import SUCCESS
 
-from .course import CourseNotFound, CourseState
+from .course import CourseState, require_visible
+from .runs import InvalidSelection, StageConflict, require_idle, retryable_run
 
 STAGE = "stage1"
 # Folders one selection may name: a parent folder covers its subfolders, so more is never needed
 # for a real tree, and the bound keeps one request's validation small.
 MAX_SELECTED_FOLDERS = 5000
-
-
-class StageConflict(RuntimeError):
-    """The course's state does not allow the command; the message says why (409)."""
-
-
-class InvalidSelection(ValueError):
-    """A selection entry that is not in the discovered tree (422); names the entry."""
 
 
 @dataclass(frozen=True)
@@ -34,17 +28,10 @@ class CloneRequest:
     token_ref: str | None
 
 
-def _visible(state: CourseState, user_id: str, is_admin: bool) -> None:
-    if not state.visible_to(user_id, is_admin):
-        raise CourseNotFound(state.course_id)
-
-
 def start_clone(state: CourseState, user_id: str, is_admin: bool, request: CloneRequest,
                 retry_of: str | None = None) -> RepoCloneRequested:
-    _visible(state, user_id, is_admin)
-    run = state.runs.get(STAGE)
-    if run is not None and run.running:
-        raise StageConflict(f"stage 1 is already running (task {run.task_id}); wait for it or cancel it")
+    require_visible(state, user_id, is_admin)
+    require_idle(state, STAGE)
     return RepoCloneRequested(
         course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
         payload={"task_id": uuid.uuid4().hex, "repo_url": request.repo_url, "ref": request.ref,
@@ -54,30 +41,16 @@ def start_clone(state: CourseState, user_id: str, is_admin: bool, request: Clone
 
 
 def retry_clone(state: CourseState, user_id: str, is_admin: bool) -> RepoCloneRequested:
-    _visible(state, user_id, is_admin)
-    run = state.runs.get(STAGE)
-    if run is None or run.status not in (FAILURE, CANCELLED):
-        status = "has not run" if run is None else f"is {run.status}"
-        raise StageConflict(f"stage 1 {status}; only a failed or cancelled stage can be retried")
+    require_visible(state, user_id, is_admin)
+    run = retryable_run(state, STAGE)
     p = run.request.payload
     request = CloneRequest(p.repo_url, p.ref, list(p.include), list(p.exclude), p.token_ref)
     return start_clone(state, user_id, is_admin, request, retry_of=run.task_id)
 
 
-def cancel_stage(state: CourseState, user_id: str, is_admin: bool, stage: str) -> StageCancelled:
-    _visible(state, user_id, is_admin)
-    run = state.runs.get(stage)
-    if run is None or not run.running:
-        status = "has not run" if run is None else f"is {run.status}"
-        raise StageConflict(f"{stage} {status}; only a running stage can be cancelled")
-    return StageCancelled(course_id=state.course_id, actor=user_id, causation_id=run.request.event_id,
-                          correlation_id=run.request.correlation_id,
-                          payload={"stage": stage, "task_id": run.task_id, "reason": f"cancelled by {user_id}"})
-
-
 def select_folders(state: CourseState, user_id: str, is_admin: bool, folders: list[str],
                    overview: str | None, known_folders: set[str], documents: set[str]) -> Event:
-    _visible(state, user_id, is_admin)
+    require_visible(state, user_id, is_admin)
     run = state.runs.get(STAGE)
     if run is None or run.status != SUCCESS:
         raise StageConflict("stage 1 has not succeeded yet; select folders once the repository is scanned")
@@ -110,16 +83,3 @@ def _check_path(path: str, field: str) -> None:
         raise InvalidSelection(f"{field}: {path!r} must be a relative path inside the repository")
     if any(part in ("", ".", "..") for part in path.split("/")):
         raise InvalidSelection(f"{field}: {path!r} must not contain '..', '.' or empty segments")
-
-
-def time_out_stage(state: CourseState, stage: str, task_id: str, silent_seconds: float) -> StageFailed:
-    """The watchdog's decision: fail a run that has said nothing for too long, if it still runs."""
-    run = state.runs.get(stage)
-    if not state.exists or run is None or run.task_id != task_id or not run.running:
-        raise StageConflict(f"{stage} run {task_id} is no longer running")
-    minutes = max(1, round(silent_seconds / 60))
-    return StageFailed(course_id=state.course_id, actor="watchdog", causation_id=run.request.event_id,
-                       correlation_id=run.request.correlation_id,
-                       payload={"stage": stage, "task_id": task_id, "error_message":
-                                f"{stage} timed out: no progress for {minutes} minute(s) (is its service "
-                                "running?); retry the stage"})

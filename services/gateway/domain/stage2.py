@@ -4,10 +4,9 @@ from __future__ import annotations
 import uuid
 
 from shared.events.catalogue import DocsAnalysisRequested
-from shared.stage.runs import CANCELLED, FAILURE
 
-from .course import CourseState
-from .stage1 import StageConflict, _visible
+from .course import CourseState, require_visible
+from .runs import StageConflict, require_idle, retryable_run
 
 STAGE = "stage2"
 
@@ -27,11 +26,9 @@ def _stage1_ready(state: CourseState) -> str:
 
 def start_analysis(state: CourseState, user_id: str, is_admin: bool, complexity_level: str,
                    additional_info: str, retry_of: str | None = None) -> DocsAnalysisRequested:
-    _visible(state, user_id, is_admin)
+    require_visible(state, user_id, is_admin)
     clone_task = _stage1_ready(state)
-    run = state.runs.get(STAGE)
-    if run is not None and run.running:
-        raise StageConflict(f"stage 2 is already running (task {run.task_id}); wait for it or cancel it")
+    require_idle(state, STAGE)
     return DocsAnalysisRequested(
         course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
         payload={"task_id": uuid.uuid4().hex, "complexity_level": complexity_level,
@@ -39,10 +36,7 @@ def start_analysis(state: CourseState, user_id: str, is_admin: bool, complexity_
 
 
 def retry_analysis(state: CourseState, user_id: str, is_admin: bool) -> DocsAnalysisRequested:
-    _visible(state, user_id, is_admin)
-    run = state.runs.get(STAGE)
-    if run is None or run.status not in (FAILURE, CANCELLED):
-        status = "has not run" if run is None else f"is {run.status}"
-        raise StageConflict(f"stage 2 {status}; only a failed or cancelled stage can be retried")
+    require_visible(state, user_id, is_admin)
+    run = retryable_run(state, STAGE)
     p = run.request.payload
     return start_analysis(state, user_id, is_admin, p.complexity_level, p.additional_info, retry_of=run.task_id)

@@ -4,10 +4,9 @@ from __future__ import annotations
 import uuid
 
 from shared.events.catalogue import PathwaySelected, PathwaysRequested
-from shared.stage.runs import CANCELLED, FAILURE
 
-from .course import CourseState
-from .stage1 import InvalidSelection, StageConflict, _visible
+from .course import CourseState, require_visible
+from .runs import InvalidSelection, StageConflict, require_idle, retryable_run
 
 STAGE = "stage3"
 
@@ -24,11 +23,9 @@ def _analysis_ready(state: CourseState) -> str:
 
 def start_pathways(state: CourseState, user_id: str, is_admin: bool, additional_info: str,
                    pathway_count: int = 3, retry_of: str | None = None) -> PathwaysRequested:
-    _visible(state, user_id, is_admin)
+    require_visible(state, user_id, is_admin)
     analysis_task = _analysis_ready(state)
-    run = state.runs.get(STAGE)
-    if run is not None and run.running:
-        raise StageConflict(f"stage 3 is already running (task {run.task_id}); wait for it or cancel it")
+    require_idle(state, STAGE)
     return PathwaysRequested(
         course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
         payload={"task_id": uuid.uuid4().hex, "additional_info": additional_info,
@@ -36,17 +33,14 @@ def start_pathways(state: CourseState, user_id: str, is_admin: bool, additional_
 
 
 def retry_pathways(state: CourseState, user_id: str, is_admin: bool) -> PathwaysRequested:
-    _visible(state, user_id, is_admin)
-    run = state.runs.get(STAGE)
-    if run is None or run.status not in (FAILURE, CANCELLED):
-        status = "has not run" if run is None else f"is {run.status}"
-        raise StageConflict(f"stage 3 {status}; only a failed or cancelled stage can be retried")
+    require_visible(state, user_id, is_admin)
+    run = retryable_run(state, STAGE)
     p = run.request.payload
     return start_pathways(state, user_id, is_admin, p.additional_info, p.pathway_count, retry_of=run.task_id)
 
 
 def select_pathway(state: CourseState, user_id: str, is_admin: bool, pathway_id: str) -> PathwaySelected:
-    _visible(state, user_id, is_admin)
+    require_visible(state, user_id, is_admin)
     pathways = state.current_pathways()
     if not pathways:
         raise StageConflict("stage 3 has not produced pathways yet; select one once it has succeeded")
