@@ -7,7 +7,7 @@ from shared.events.catalogue import PathwaySelected, PathwaysGenerated, Pathways
 from shared.stage.runs import SUCCESS
 
 from .registry import handles
-from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested
+from .run_handlers import record_fallbacks, set_course_status, update_run, stage_requested
 
 
 @handles(PathwaysRequested)

@@ -9,7 +9,7 @@ from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, 
 from shared.stage.runs import SUCCESS
 
 from .registry import handles, writes
-from .stage_handlers import record_fallbacks, set_course_status, update_run, stage_requested
+from .run_handlers import record_fallbacks, set_course_status, update_run, stage_requested
 
 
 @handles(CourseGenerationRequested)
