@@ -13,7 +13,8 @@ from shared.events import course_subjects
 
 from .deps import ContainerDep, PrincipalDep
 from .generation import STAGES
-from .stage1 import CourseId, stage_status, visible_course
+from .course_access import CourseId, visible_course
+from .run_status import stage_status
 
 router = APIRouter(tags=["live progress"])
 HEARTBEAT_SECONDS = 15.0
