@@ -122,6 +122,8 @@ async def stage_cancelled(conn: Connection, s: str, event: StageCancelled, seq: 
 
 @handles(*[cls for cls in RESULTS if cls not in STAGE_SPECIFIC])
 async def stage_succeeded(conn: Connection, s: str, event, seq: int) -> bool:
+    """Finish the current run with its result; False if the result is another run's. Stages 2-4
+    call it first and project the rest of their result only when it says True."""
     stage = RESULTS[type(event)]
     if await update_run(conn, s, event, stage, SUCCESS, 100, "Complete", None, True):
         await set_course_status(conn, s, event.course_id, f"{stage}_complete", event.occurred_at)

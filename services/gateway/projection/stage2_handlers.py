@@ -6,10 +6,9 @@ import json
 from asyncpg import Connection
 
 from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisRequested
-from shared.stage.runs import SUCCESS
 
 from .registry import handles, writes
-from .run_handlers import record_fallbacks, set_course_status, update_run, stage_requested
+from .run_handlers import record_fallbacks, stage_requested, stage_succeeded
 
 
 @handles(DocsAnalysisRequested)
@@ -43,9 +42,8 @@ def document_analysed(s: str, event: DocAnalysed) -> tuple[str, tuple]:
 @handles(DocsAnalysed)
 async def documents_analysed(conn: Connection, s: str, event: DocsAnalysed, seq: int) -> None:
     p = event.payload
-    if not await update_run(conn, s, event, "stage2", SUCCESS, 100, "Complete", None, True):
+    if not await stage_succeeded(conn, s, event, seq):
         return
-    await set_course_status(conn, s, event.course_id, "stage2_complete", event.occurred_at)
     await record_fallbacks(conn, s, event, "stage2")
     await conn.execute(
         f"""INSERT INTO {s}.stage2_results VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7)

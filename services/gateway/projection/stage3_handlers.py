@@ -4,10 +4,9 @@ from __future__ import annotations
 from asyncpg import Connection
 
 from shared.events.catalogue import PathwaySelected, PathwaysGenerated, PathwaysRequested
-from shared.stage.runs import SUCCESS
 
 from .registry import handles
-from .run_handlers import record_fallbacks, set_course_status, update_run, stage_requested
+from .run_handlers import record_fallbacks, stage_requested, stage_succeeded
 
 
 @handles(PathwaysRequested)
@@ -26,9 +25,8 @@ async def pathways_requested(conn: Connection, s: str, event: PathwaysRequested,
 @handles(PathwaysGenerated)
 async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated, seq: int) -> None:
     p = event.payload
-    if not await update_run(conn, s, event, "stage3", SUCCESS, 100, "Complete", None, True):
+    if not await stage_succeeded(conn, s, event, seq):
         return
-    await set_course_status(conn, s, event.course_id, "stage3_complete", event.occurred_at)
     await record_fallbacks(conn, s, event, "stage3")
     # New pathways replace the old ones, and a choice among the old ones is void.
     await conn.execute(f"DELETE FROM {s}.stage3_selections WHERE course_id = $1", event.course_id)

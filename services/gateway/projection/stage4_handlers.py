@@ -6,10 +6,9 @@ import json
 from asyncpg import Connection
 
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
-from shared.stage.runs import SUCCESS
 
 from .registry import handles, writes
-from .run_handlers import record_fallbacks, set_course_status, update_run, stage_requested
+from .run_handlers import record_fallbacks, stage_requested, stage_succeeded
 
 
 @handles(CourseGenerationRequested)
@@ -41,9 +40,8 @@ def module_generated(s: str, event: ModuleGenerated) -> tuple[str, tuple]:
 @handles(CourseGenerated)
 async def course_generated(conn: Connection, s: str, event: CourseGenerated, seq: int) -> None:
     p = event.payload
-    if not await update_run(conn, s, event, "stage4", SUCCESS, 100, "Complete", None, True):
+    if not await stage_succeeded(conn, s, event, seq):
         return
-    await set_course_status(conn, s, event.course_id, "stage4_complete", event.occurred_at)
     await record_fallbacks(conn, s, event, "stage4")
     await conn.execute(
         f"""UPDATE {s}.generated_courses SET export_ref = $3, export_bytes = $4, module_count = $5,
