@@ -8,7 +8,6 @@ from typing import Iterable
 
 from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 from opentelemetry.trace import SpanKind
 
@@ -17,6 +16,8 @@ from shared.events.subjects import subject_of
 from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
+
+from shared.bus.subject_log import read_subject
 
 WRONG_LAST_SEQUENCE = 10071
 # While a cluster elects the stream's new leader (a node was lost), or the client moves off a node
@@ -85,47 +86,25 @@ class EventStore:
 
     async def load(self, course_id: str, timeout: float = 5.0,
                    only: Iterable[type[Event]] | None = None) -> History:
-        """Every event of one course, in stream order, read by a short-lived ordered read; with
-        `only`, just the events of those types (and `last_seq` is the last of those, not the course's:
-        such a history is for deciding, never for appending after). A read cut short by a lost
-        node is read again."""
+        """Every event of one course, in stream order, as of the stream's leader (a command
+        reads its own writes, a stage service sees the request it was handed); with `only`, just
+        the events of those types (and `last_seq` is the last of those, not the course's: such a
+        history is for deciding, never for appending after). A read cut short by a lost node is
+        read again."""
         return await _patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
     async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None) -> History:
-        config = ConsumerConfig(
-            deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
-            inactive_threshold=10.0, mem_storage=True, num_replicas=1,
-            filter_subjects=[subject_of(course_id, cls) for cls in only] if only else None,
-        )
-        sub = await self._js.pull_subscribe(
-            course_subjects(course_id), durable=None, stream=self._stream, config=config
-        )
-        consumer = None
-        try:
-            info = await sub.consumer_info()
-            consumer, remaining = info.name, info.num_pending
-            events, last_seq = [], 0
-            while remaining > 0:
-                batch = await sub.fetch(min(remaining, 256), timeout=timeout)
-                for msg in batch:
-                    last_seq = msg.metadata.sequence.stream
-                    try:
-                        events.append(decode_event(msg.data))
-                    except PoisonEvent as exc:  # it still counts for concurrency, not for state
-                        log.error("course %s history: skipping seq %s: %s", course_id, last_seq, exc)
-                    remaining = msg.metadata.num_pending
-            return History(events=events, last_seq=last_seq)
-        finally:
-            await asyncio.shield(self._discard(sub, consumer))
-
-    async def _discard(self, sub, consumer: str | None) -> None:
-        """Unsubscribe and delete the short-lived consumer now rather than at its inactivity limit."""
-        await sub.unsubscribe()
-        if consumer is not None:
+        wanted = {subject_of(course_id, cls) for cls in only} if only else None
+        events, last_seq = [], 0
+        for stored in await read_subject(self._js, self._stream, course_subjects(course_id), timeout):
+            if wanted is not None and stored.subject not in wanted:
+                continue
+            last_seq = stored.seq
             try:
-                await self._js.delete_consumer(self._stream, consumer)
-            except Exception as exc:  # it expires by itself; not worth failing the read for
-                log.debug("could not delete reader %s: %s", consumer, exc)
+                events.append(decode_event(stored.data))
+            except PoisonEvent as exc:  # it still counts for concurrency, not for state
+                log.error("course %s history: skipping seq %s: %s", course_id, last_seq, exc)
+        return History(events=events, last_seq=last_seq)
 
 
 async def _patiently(attempt, what: str):

@@ -1,23 +1,29 @@
 """A 3-node NATS cluster (the stream at R3, as deployed) loses nodes while courses run through all
 four stages, with the gateway and the four stage services as real processes connected to all three
-nodes: the stream's leader is killed (-9), then another node, each restarted. Every course completes, every publish the
-cluster acknowledged is in the log exactly once (a ledger of acknowledged publishes; no event id
-twice), and the read tables equal a replay of the log."""
+nodes: the stream's leader is killed (-9), then another node, each restarted; or the node the
+gateway is connected to goes silent, as behind a network partition (SIGSTOP past the election
+timeout), and comes back. Every course completes, every publish the cluster acknowledged is in the
+log exactly once (a ledger of acknowledged publishes; no event id twice), and the read tables equal
+a replay of the log."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 
 import pytest
 
 from services.gateway.projection.replay import replay
 from services.gateway.settings import GatewaySettings
 from shared.bus.connection import connect
+from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
+from shared.events.catalogue import CourseCreated, CourseUpdated
 from tests.conftest import JWT_SECRET, running_gateway
 from tests.flows import ALICE, start, wait_for_stage
 from tests.gitrepos import COURSE_REPO, make_repo
 from tests.ledger import Ledger, stored_log
-from tests.nats_cluster import LocalCluster, healthy_leader
+from tests.nats_cluster import LocalCluster, healthy_leader, stream_placement
 from tests.processes import STAGE_SERVICES, stage_services
 from tests.read_tables import digest, read_tables
 from tests.waiting import eventually
@@ -29,9 +35,12 @@ STAGE_TIMEOUT = 120  # a stage may wait out an election and a redelivery
 async def complete_course(api, repo: str) -> str:
     """One course from a repository to a generated course, as a client drives it."""
     created = await api.post("/api/projects/", json={"title": "Skyline course"}, headers=ALICE)
-    # 202: in the log, the read tables behind by more than the wait (a projector moving nodes)
+    # 202: in the log, the read tables behind by more than the wait (a projector moving nodes);
+    # a client then waits for the course to show before acting on it, as the API says.
     assert created.status_code in (201, 202), created.text
     course_id = created.json()["course_id"]
+    if created.status_code == 202:
+        await eventually(lambda: visible(api, course_id), timeout=STAGE_TIMEOUT, message="the new course showing")
     await start(api, course_id, "analyze-repository", {"repo_url": repo})
     assert (await wait_for_stage(api, course_id, "stage1", STAGE_TIMEOUT))["status"] == "SUCCESS"
     selected = await api.post(f"/api/courses/{course_id}/stage1-selections", headers=ALICE,
@@ -48,6 +57,10 @@ async def complete_course(api, repo: str) -> str:
     await start(api, course_id, "generate-course", {})
     assert (await wait_for_stage(api, course_id, "stage4", STAGE_TIMEOUT))["status"] == "SUCCESS"
     return course_id
+
+
+async def visible(api, course_id: str) -> bool:
+    return (await api.get(f"/api/projects/{course_id}", headers=ALICE)).status_code == 200
 
 
 async def courses_until(stop: asyncio.Event, api, repo: str) -> list[str]:
@@ -84,7 +97,28 @@ async def kill_the_leader_then_another_node(cluster: LocalCluster, ledger: Ledge
     await caught_up(cluster)
 
 
-@pytest.mark.parametrize("faults", [kill_the_leader_then_another_node], ids=["kill-leader-then-another"])
+async def cut_off_the_gateways_node(cluster: LocalCluster, ledger: Ledger, api) -> None:
+    """The node the gateway is connected to goes silent (its TCP connections stay open, as behind
+    a partition): the gateway has to notice by itself and move to another node."""
+    await caught_up(cluster)
+    port = api.app.state.container.nc.connected_url.port
+    cut = next(n for n in cluster.nodes if n.client_port == port)
+    cluster.pause(cut)
+    others = ",".join(n.url for n in cluster.nodes if n is not cut)
+
+    async def served_elsewhere() -> bool:
+        leader, replicas = await stream_placement(others, STREAM)
+        return leader not in (None, cut.name) and replicas.get(cut.name) is False
+    await eventually(served_elsewhere, timeout=60, message=f"the stream served without {cut.name}, which is silent")
+    await progressed(ledger, 40, f"writes with {cut.name} cut off")
+    course_id = await complete_course(api, api.repo)  # through the gateway, which was on the silent node
+    assert api.app.state.container.nc.connected_url.port != port, course_id
+    cluster.resume(cut)
+    await caught_up(cluster)
+
+
+@pytest.mark.parametrize("faults", [kill_the_leader_then_another_node, cut_off_the_gateways_node],
+                         ids=["kill-leader-then-another", "partition"])
 async def test_courses_complete_and_no_event_is_lost_or_doubled_when_a_node_goes(database_url, tmp_path, faults):
     repo = str(tmp_path / "skyline")
     make_repo(tmp_path / "skyline", COURSE_REPO)
@@ -106,6 +140,9 @@ async def test_courses_complete_and_no_event_is_lost_or_doubled_when_a_node_goes
                     await eventually(lambda: consumers_exist(api), timeout=60, message="the stage services started")
                     await progressed(ledger, 20, "the ledger publishing")
                     await faults(cluster, ledger, api)
+                except BaseException:
+                    show_output(services)
+                    raise
                 finally:
                     stop.set()
                     completed = await asyncio.gather(*runners, return_exceptions=True)
@@ -113,10 +150,7 @@ async def test_courses_complete_and_no_event_is_lost_or_doubled_when_a_node_goes
                     await publishing
                 for result in completed:
                     if isinstance(result, BaseException):
-                        for service in services:
-                            while not service.lines.empty():
-                                service.output.append(service.lines.get())
-                            print("\n".join(service.output[-40:]))
+                        show_output(services)
                         raise result
                 assert sum(len(r) for r in completed) >= 2
 
@@ -135,6 +169,42 @@ async def test_courses_complete_and_no_event_is_lost_or_doubled_when_a_node_goes
             assert digest(await read_tables(c.pool, c.settings.read_schema)) == digest(live)
     finally:
         cluster.stop_all()
+
+
+async def test_a_history_read_neither_waits_for_a_silent_node_nor_misses_an_acknowledged_write(tmp_path, caplog):
+    """A course's history is read whole and current while a follower is silent: no attempt lands
+    on the silent node (none is tried again), and each read has the write acknowledged just
+    before it (the next append's expected sequence holds)."""
+    cluster = LocalCluster(tmp_path / "cluster").start_all()
+    try:
+        await caught_up_once_provisioned(cluster)
+        leader = await caught_up(cluster)
+        nc = await connect(cluster.url, "history-reader")
+        try:
+            store, course_id = EventStore(nc.jetstream()), uuid.uuid4().hex
+            silent = next(n for n in cluster.nodes if n.name != leader and n.client_port != nc.connected_url.port)
+            cluster.pause(silent)
+            caplog.set_level(logging.WARNING, "shared.bus.eventstore")
+            await store.append(CourseCreated(course_id=course_id, actor="t", payload={"owner_id": "o", "title": "t"}), 0)
+            for revision in range(2, 22):
+                history = await store.load(course_id)
+                assert len(history.events) == revision - 1, f"revision {revision}: a stale history"
+                await store.append(CourseUpdated(course_id=course_id, actor="t", payload={"revision": revision}),
+                                   history.last_seq)
+            retried = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
+            assert not retried, f"reads waited for {silent.name}, which is silent: {retried}"
+        finally:
+            await nc.close()
+    finally:
+        cluster.stop_all()
+
+
+def show_output(services) -> None:
+    """What each stage service said, for the report of a failed run."""
+    for name, service in zip(STAGE_SERVICES, services):
+        while not service.lines.empty():
+            service.output.append(service.lines.get())
+        print(f"--- {name}", *service.output[-60:], sep="\n")
 
 
 async def consumers_exist(api) -> bool:

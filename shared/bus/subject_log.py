@@ -1,0 +1,83 @@
+"""Reading every stored message of one subject filter (one course's history), complete as of the
+stream's leader, without any node but the client's own and the leader taking part.
+
+Why not a short-lived consumer: JetStream places such a consumer on any replica of the stream. On a
+follower it reads that follower's copy, which applies a write a moment after the leader acknowledged
+it (a course just created is "not found", a stage request just appended looks "replaced"); on a node
+gone silent (a partition, a paused machine, which the cluster takes minutes to declare offline) it
+never answers. Here the bulk comes from one batched direct read, answered by the replica on the
+client's own node when there is one, and the stream's leader (which acknowledges every write) adds
+whatever that replica had not applied yet and confirms nothing follows."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+BATCH = 256
+NO_MESSAGE = 10037  # JetStream's "no message found"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Stored:
+    seq: int
+    subject: str
+    data: bytes
+
+
+async def read_subject(js: JetStreamContext, stream: str, subject: str, timeout: float) -> list[Stored]:
+    """Every message of `stream` on `subject` (wildcards allowed), in stream order."""
+    try:
+        stored = await _from_a_replica(js, stream, subject, timeout)
+    except (NatsTimeout, NoRespondersError) as exc:  # no replica answered: the leader gives it all
+        log.info("direct read of %s: %s; reading from the stream's leader", subject, type(exc).__name__)
+        stored = []
+    stored += await _from_the_leader(js, stream, subject, stored[-1].seq + 1 if stored else 1)
+    return stored
+
+
+async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeout: float) -> list[Stored]:
+    """Batched direct gets (NATS >= 2.11): fast, from whichever replica answers, possibly behind."""
+    nc = js._nc  # the core connection: a batch answers with many messages to one inbox
+    stored, seq = [], 1
+    while True:
+        inbox = nc.new_inbox()
+        sub = await nc.subscribe(inbox)
+        try:
+            await nc.publish(f"{js._prefix}.DIRECT.GET.{stream}", reply=inbox, payload=json.dumps(
+                {"seq": seq, "next_by_subj": subject, "batch": BATCH}).encode())
+            while True:
+                msg = await sub.next_msg(timeout=timeout)
+                headers = msg.headers or {}
+                status = headers.get("Status")
+                if status == "404":  # nothing (more) on this subject
+                    return stored
+                if status == "204":  # end of this batch
+                    if int(headers.get("Nats-Num-Pending", "0")) == 0:
+                        return stored
+                    seq = stored[-1].seq + 1
+                    break
+                if status is not None:  # 408 or another refusal: let the leader answer instead
+                    raise NoRespondersError
+                stored.append(Stored(int(headers["Nats-Sequence"]), headers["Nats-Subject"], msg.data))
+        finally:
+            await sub.unsubscribe()
+
+
+async def _from_the_leader(js: JetStreamContext, stream: str, subject: str, seq: int) -> list[Stored]:
+    """Message by message from `seq` on; only the stream's leader answers a non-direct get."""
+    stored = []
+    while True:
+        try:
+            msg = await js.get_msg(stream, seq=seq, subject=subject, next=True)
+        except NotFoundError as exc:
+            if exc.err_code == NO_MESSAGE:
+                return stored
+            raise
+        stored.append(Stored(msg.seq, msg.subject, msg.data or b""))
+        seq = msg.seq + 1
