@@ -1,4 +1,4 @@
-"""Answers of the local Messages-API server (tests/llm_server.py) in the benchmarks: a valid
+"""Answers of the local Messages-API server (tests/support/llm_server.py) in the benchmarks: a valid
 analysis for whichever document the request is about, and the fake server as a process."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.llm_replies import RecordedRequest, Reply, tool_use
+from tests.support.llm_replies import RecordedRequest, Reply, tool_use
 
 API_KEY = "sk-ant-api03-bench-key-not-a-real-one-0123456789"
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def analysis(request: RecordedRequest) -> Reply:
 
 @dataclass
 class LLMServer:
-    """tests/llm_server.py in its own process, so its CPU is not the measured service's."""
+    """tests/support/llm_server.py in its own process, so its CPU is not the measured service's."""
     latency_ms: float
     log: Path
     responder: str = "bench.llm_answers:analysis"
@@ -38,7 +38,7 @@ class LLMServer:
     def __enter__(self) -> "LLMServer":
         self._log = open(self.log, "ab")
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "tests.llm_server", "--latency-ms", str(self.latency_ms), "--api-key", API_KEY,
+            [sys.executable, "-m", "tests.support.llm_server", "--latency-ms", str(self.latency_ms), "--api-key", API_KEY,
              "--responder", self.responder], cwd=ROOT, stdout=subprocess.PIPE, stderr=self._log, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
         self.url = self.popen.stdout.readline().strip()

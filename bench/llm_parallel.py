@@ -1,5 +1,5 @@
 """llm-parallel — stage 2 wall time on 200 documents with the anthropic provider against a local
-Messages-API server (tests/llm_server.py, its own process) that answers every request after a
+Messages-API server (tests/support/llm_server.py, its own process) that answers every request after a
 fixed 300 ms, at concurrency 16 (ANALYSIS_CONCURRENCY = LLM_MAX_CONCURRENCY = 16).
 
 Baseline: the ideal, ceil(200 / 16) × 300 ms = 3.9 s. That is the limit: with 16 requests in

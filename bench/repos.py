@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.gitrepos import commit, make_repo
+from tests.support.gitrepos import commit, make_repo
 
 SECTIONS = ("getting-started", "concepts", "guides", "how-to", "reference", "operations", "tutorials")
 _NOUNS = ("broker", "topic", "partition", "consumer", "producer", "offset", "schema", "stream", "subject",

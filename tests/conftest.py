@@ -1,42 +1,18 @@
 from __future__ import annotations
 
-import contextlib
 from types import SimpleNamespace
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
-import httpx
 import pytest
 
-from services.gateway.app import create_app
-from services.gateway.auth import development_token
 from services.gateway.settings import GatewaySettings
-from tests.servers import nats_url, postgres_url
-
-JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+from tests.support.gateway import JWT_SECRET, fresh_database, running_gateway
+from tests.support.servers import nats_url, postgres_url
 
 
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
     with postgres_url(tmp_path_factory.mktemp("postgres")) as url:
         yield url
-
-
-def _with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-async def fresh_database(server_url: str, prefix: str = "t") -> str:
-    """The URL of a new, empty database on the server at `server_url`."""
-    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return _with_database(server_url, name)
 
 
 @pytest.fixture
@@ -59,24 +35,6 @@ def settings(nats_server, database_url) -> GatewaySettings:
         environment="test", nats_url=nats_server.url, database_url=database_url,
         jwt_secret=JWT_SECRET, admin_users=["admin"], projection_wait_seconds=5.0,
     )
-
-
-def token_for(user_id: str) -> str:
-    return development_token(JWT_SECRET, user_id)
-
-
-def auth(user_id: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(user_id)}"}
-
-
-@contextlib.asynccontextmanager
-async def running_gateway(settings: GatewaySettings):
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            client.app = app
-            yield client
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 
 from shared.local.ports import free_port
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import Process
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import Process
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).parent

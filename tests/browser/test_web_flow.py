@@ -7,7 +7,7 @@ import zipfile
 
 from playwright.async_api import expect
 
-from tests.gitrepos import COURSE_REPO, make_repo
+from tests.support.gitrepos import COURSE_REPO, make_repo
 
 # Records what a stage panel shows while it runs (percent, step, raw status), change by change.
 RECORD_PROGRESS = """(n) => {

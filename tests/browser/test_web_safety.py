@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.gitrepos import make_repo
+from tests.support.gitrepos import make_repo
 
 OWN = "window.__owned = 1"
 HOSTILE_TITLE = f'<img src=x onerror="{OWN}">Trap'

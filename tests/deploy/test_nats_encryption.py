@@ -19,7 +19,7 @@ from shared.events.catalogue import CourseCreated, CourseCreatedPayload
 from shared.local.ports import wait_for_port
 from tests.deploy.deployment import DEPLOY, K8S, nats_passwords, password_variable
 from tests.deploy.natsrun import DeployedNode, deployed_nodes, routed_and_healthy, start_deployed_node
-from tests.waiting import eventually
+from tests.support.waiting import eventually
 
 MARKER = "Encrypted-at-rest course title 0123456789"
 

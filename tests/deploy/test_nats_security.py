@@ -29,14 +29,14 @@ from shared.events.catalogue import (
     StageStarted,
 )
 from shared.settings import ServiceSettings
-from tests.conftest import JWT_SECRET, running_gateway
+from tests.support.gateway import JWT_SECRET, running_gateway
 from tests.deploy.deployment import DEPLOY, K8S, NATS_USERS, nats_passwords, password_variable
 from tests.deploy.natsrun import config_test, deployed_cluster, routed_and_healthy, secured_server
-from tests.e2e.test_pipeline import HOSTILE, check_export, through_stage3
-from tests.flows import ALICE, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.pipeline import HOSTILE, check_export, through_stage3
+from tests.support.flows import ALICE, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 from services.gateway.settings import GatewaySettings
 

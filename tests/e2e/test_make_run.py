@@ -13,9 +13,9 @@ import httpx
 import psutil
 
 from shared.local.ports import free_port
-from tests.flows import new_course, scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import Process, run_cli
+from tests.support.flows import new_course, scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import Process, run_cli
 
 
 def _children(pid: int) -> list[psutil.Process]:

@@ -13,11 +13,11 @@ import httpx
 import psutil
 import pytest
 
-from tests.flows import start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.launched import coursegen_run
-from tests.processes import run_cli
-from tests.waiting import eventually
+from tests.support.flows import start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.launched import coursegen_run
+from tests.support.processes import run_cli
+from tests.support.waiting import eventually
 
 CHROMIUM = Path("/usr/bin/chromium")
 STAGE_SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import running_gateway
-from tests.flows import scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import stage_services
+from tests.support.gateway import running_gateway
+from tests.support.flows import scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import stage_services
 
 SELECTED_DOCUMENTS = 7  # README.md and the six documents under docs/ of COURSE_REPO
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from tests.conftest import auth, running_gateway
-from tests.gitrepos import DOCS_REPO, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import auth, running_gateway
+from tests.support.gitrepos import DOCS_REPO, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 ALICE = auth("alice")
 

@@ -20,10 +20,10 @@ from shared.sealing import DEVELOPMENT_PRIVATE_KEY, Opener
 from shared.events.catalogue import (
     RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageProgressed, StageStarted,
 )
-from tests.conftest import auth, running_gateway
-from tests.gitrepos import DOCS_REPO, commit, git, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import auth, running_gateway
+from tests.support.gitrepos import DOCS_REPO, commit, git, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 ALICE = auth("alice")
 STREAM = "COURSES"

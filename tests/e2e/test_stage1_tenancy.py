@@ -1,5 +1,5 @@
 """No cross-tenant snapshot: through the gateway, with repo_clone as a real process and a real git
-server over HTTPS that wants a token for the private repository (tests/githttps.py). Naming the
+server over HTTPS that wants a token for the private repository (tests/support/githttps.py). Naming the
 URL and commit of someone else's private repository gets "access denied", not their documents;
 the owner's own next course reuses the snapshot; a snapshot fetched with a token is never shared
 with another user, even one with their own access; deleting the owner's courses deletes it; and
@@ -14,11 +14,11 @@ from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import split_reference
 from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed
 from services.repo_clone.cloner import ACCESS_DENIED_MESSAGE
-from tests.conftest import auth, running_gateway
-from tests.githttps import GitHttpsServer
-from tests.gitrepos import DOCS_REPO, git, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import auth, running_gateway
+from tests.support.githttps import GitHttpsServer
+from tests.support.gitrepos import DOCS_REPO, git, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 ALICE, BOB = auth("alice"), auth("bob")
 ALICE_TOKEN, BOB_TOKEN = "tok-alice-7f3a", "tok-bob-91c2"

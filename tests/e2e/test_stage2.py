@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import auth, running_gateway
-from tests.flows import ALICE, new_course, scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.integration.test_projector import dump, replay_live
-from tests.processes import stage_services
+from tests.support.gateway import auth, running_gateway
+from tests.support.flows import ALICE, new_course, scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.read_tables import read_tables, replay_live
+from tests.support.processes import stage_services
 
 SELECTED = {"README.md", "docs/index.md", "docs/getting-started.md", "docs/concepts/architecture.md",
             "docs/guides/publishing.md", "docs/reference/api.md", "docs/troubleshooting.rst"}
@@ -94,10 +94,10 @@ async def test_a_rerun_on_unchanged_documents_makes_no_provider_call(api, servic
 
     # Three runs in the log: a rebuild from it gives the same read tables.
     c = api.app.state.container
-    before = await dump(c.pool, c.settings.read_schema)
+    before = await read_tables(c.pool, c.settings.read_schema)
     assert len(before["analyzed_documents"]) == 6
     await replay_live(api)
-    assert await dump(c.pool, c.settings.read_schema) == before
+    assert await read_tables(c.pool, c.settings.read_schema) == before
 
 
 async def test_stage2_before_stage1_or_without_a_selection_is_409_with_the_reason(api, services, repo):

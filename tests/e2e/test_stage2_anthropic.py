@@ -3,26 +3,21 @@ processes: a document the API keeps failing on is named (or skipped when tolerat
 service resumes without paying again for what it had analysed, and a cancelled run stops."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
 
-from tests.conftest import running_gateway
-from tests.flows import ALICE, scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.llm_fixtures import TEST_API_KEY
-from tests.llm_replies import server_error, tool_use
-from tests.llm_server import FakeAnthropicServer
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.llm_fixtures import TEST_API_KEY
+from tests.support.llm_replies import server_error, tool_use
+from tests.support.llm_server import FakeAnthropicServer
+from tests.support.processes import Process
+from tests.support.stage2_analysis import DOCUMENTS, analyser, document_of, valid_analysis
+from tests.support.waiting import eventually
 
-DOCUMENTS = 7  # "docs" selected recursively, plus README.md as the overview
 FAILING = "docs/troubleshooting.rst"
-
-
-def document_of(request) -> str:
-    return re.search(r'<document path="([^"]+)"', request.last_user_text).group(1)
 
 
 def analysis_answer(request):
@@ -33,14 +28,6 @@ def analysis_answer(request):
                      "key_concepts": ["brokers", path.rsplit("/", 1)[-1]],
                      "learning_objectives": [f"Explain {path}"], "summary": f"The document {path}.",
                      "assumed_knowledge": [], "topics": ["messaging"]})
-
-
-def analyser(nats_url: str, llm, **extra: str) -> Process:
-    env = {"NATS_URL": nats_url, "LLM_PROVIDER": "anthropic", "ANTHROPIC_API_KEY": TEST_API_KEY,
-           "ANTHROPIC_BASE_URL": llm.url, "ANTHROPIC_MODEL": "claude-test", "LLM_MAX_RETRIES": "1",
-           "LLM_RETRY_BASE_SECONDS": "0.01", "LLM_RETRY_MAX_SECONDS": "0.05", "DOCUMENT_ATTEMPTS": "1",
-           "CONSUMER_ACK_WAIT_SECONDS": "3", **extra}
-    return Process(["-m", "services.doc_analyser.main"], env)
 
 
 @pytest.fixture
@@ -105,7 +92,7 @@ async def test_tolerated_failures_finish_the_stage_and_list_the_skipped_document
 
 async def test_a_killed_service_resumes_without_paying_again_for_analysed_documents(api, nats_server, llm, course):
     llm.latency_seconds = 0.4
-    llm.default = lambda r: analysis_answer(r) if document_of(r) != FAILING else _valid(r)
+    llm.default = lambda r: analysis_answer(r) if document_of(r) != FAILING else valid_analysis(r)
     env = {"ANALYSIS_CONCURRENCY": "1", "LLM_MAX_CONCURRENCY": "1"}
     first = analyser(nats_server.url, llm, **env)
     await start(api, course, "analyze-documents", {"complexity_level": "beginner"})
@@ -134,7 +121,7 @@ async def test_a_killed_service_resumes_without_paying_again_for_analysed_docume
 
 async def test_a_cancelled_run_stops_asking_the_provider(api, nats_server, llm, course):
     llm.latency_seconds = 0.5
-    llm.default = _valid
+    llm.default = valid_analysis
     service = analyser(nats_server.url, llm, ANALYSIS_CONCURRENCY="1", LLM_MAX_CONCURRENCY="1")
     try:
         await start(api, course, "analyze-documents", {"complexity_level": "beginner"})
@@ -149,12 +136,6 @@ async def test_a_cancelled_run_stops_asking_the_provider(api, nats_server, llm, 
     assert status["status"] == "CANCELLED"
     retried = await api.post(f"/api/courses/{course}/stage2/retry", headers=ALICE)
     assert retried.status_code == 202 and retried.json()["task_id"] != status["task_id"]
-
-
-def _valid(request):
-    return tool_use({"title": "A document", "doc_type": "guide", "complexity_level": "beginner",
-                     "key_concepts": ["brokers"], "learning_objectives": [], "summary": "",
-                     "assumed_knowledge": [], "topics": []})
 
 
 async def _at_least(analysed, count: int) -> set[str] | None:

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from tests.conftest import running_gateway
-from tests.flows import ALICE, scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.openai_fixtures import OPENAI_TEST_KEY
-from tests.openai_replies import answer
-from tests.openai_server import FakeOpenAIServer
-from tests.processes import Process
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.openai_fixtures import OPENAI_TEST_KEY
+from tests.support.openai_replies import answer
+from tests.support.openai_server import FakeOpenAIServer
+from tests.support.processes import Process
 
 DOCUMENTS = 7  # "docs" selected recursively, plus README.md as the overview
 MALFORMED = "docs/troubleshooting.rst"

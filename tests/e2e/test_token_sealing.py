@@ -14,11 +14,11 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import RepoCloneRequested
 from shared.sealing import DEVELOPMENT_PRIVATE_KEY, Opener, new_private_key
-from tests.conftest import running_gateway
-from tests.flows import ALICE, new_course, start, wait_for_stage
-from tests.gitrepos import DOCS_REPO, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, new_course, start, wait_for_stage
+from tests.support.gitrepos import DOCS_REPO, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 TOKEN = "ghp_SEALED0123456789abcdefTOKEN"
 SECRETS = "course-secrets"

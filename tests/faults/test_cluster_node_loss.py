@@ -19,14 +19,14 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import CourseCreated, CourseUpdated
-from tests.conftest import JWT_SECRET, running_gateway
-from tests.flows import ALICE, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.ledger import Ledger, stored_log
-from tests.nats_cluster import LocalCluster, healthy_leader, stream_placement
-from tests.processes import STAGE_SERVICES, stage_services
-from tests.read_tables import digest, read_tables
-from tests.waiting import eventually
+from tests.support.gateway import JWT_SECRET, running_gateway
+from tests.support.flows import ALICE, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.ledger import Ledger, stored_log
+from tests.support.nats_cluster import LocalCluster, healthy_leader, stream_placement
+from tests.support.processes import STAGE_SERVICES, stage_services
+from tests.support.read_tables import digest, read_tables
+from tests.support.waiting import eventually
 
 STREAM = "COURSES"
 STAGE_TIMEOUT = 120  # a stage may wait out an election and a redelivery

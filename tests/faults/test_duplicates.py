@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from services.gateway.projection.schema import READ_TABLES
-from tests.conftest import running_gateway
-from tests.flows import ALICE, scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.integration.test_projector import dump
-from tests.processes import stage_services
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.read_tables import read_tables
+from tests.support.processes import stage_services
+from tests.support.waiting import eventually
 
 COMPARED = [t for t in READ_TABLES if t != "projection_checkpoint"]
 
@@ -31,7 +31,7 @@ async def test_redelivered_and_republished_events_change_nothing(settings, servi
         await start(api, course_id, "analyze-documents", {"complexity_level": "beginner"})
         assert (await wait_for_stage(api, course_id, "stage2"))["status"] == "SUCCESS"
         c = api.app.state.container
-        once = await dump(c.pool, c.settings.read_schema)
+        once = await read_tables(c.pool, c.settings.read_schema)
         history = await c.store.load(course_id)
 
         for event in history.events:  # inside the window: the stream itself drops them
@@ -44,7 +44,7 @@ async def test_redelivered_and_republished_events_change_nothing(settings, servi
             last = ack.seq
         assert await c.projector.wait_for(last, 30)
 
-        twice = await dump(c.pool, c.settings.read_schema)
+        twice = await read_tables(c.pool, c.settings.read_schema)
         assert {t: twice[t] for t in COMPARED} == {t: once[t] for t in COMPARED}
         course = (await api.get(f"/api/projects/{course_id}", headers=ALICE)).json()
         assert course["title"] == "third title" and course["status"] == "stage2_complete"

@@ -13,11 +13,11 @@ from shared.bus.lifecycle import pause
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import CourseCreated
 from shared.local.nats_server import NatsServer
-from tests.conftest import running_gateway
-from tests.flows import scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 
 class Ledger:

@@ -8,14 +8,14 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import running_gateway
-from tests.e2e.test_stage2_anthropic import DOCUMENTS, analyser, document_of, _valid
-from tests.flows import scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.llm_fixtures import TEST_API_KEY
-from tests.llm_server import FakeAnthropicServer
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.llm_fixtures import TEST_API_KEY
+from tests.support.llm_server import FakeAnthropicServer
+from tests.support.processes import Process
+from tests.support.stage2_analysis import DOCUMENTS, analyser, document_of, valid_analysis
+from tests.support.waiting import eventually
 
 SLOW = {"ANALYSIS_CONCURRENCY": "1", "LLM_MAX_CONCURRENCY": "1", "CONSUMER_ACK_WAIT_SECONDS": "2"}
 
@@ -32,7 +32,7 @@ async def course(settings, nats_server, tmp_path):
 
 @pytest.fixture
 def llm():
-    with FakeAnthropicServer(api_key=TEST_API_KEY, default=_valid, latency_seconds=0.7) as server:
+    with FakeAnthropicServer(api_key=TEST_API_KEY, default=valid_analysis, latency_seconds=0.7) as server:
         yield server
 
 

@@ -4,9 +4,9 @@ catches up by itself and the course is readable."""
 from __future__ import annotations
 
 from shared.local.postgres import EmbeddedPostgres
-from tests.conftest import running_gateway
-from tests.flows import ALICE, new_course
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, new_course
+from tests.support.waiting import eventually
 
 
 async def test_a_database_outage_is_503_then_the_projection_catches_up(settings, tmp_path):

@@ -15,10 +15,10 @@ from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
 from shared.events.catalogue import CourseCreated, CourseUpdated
 from shared.local.ports import free_port
-from tests.conftest import JWT_SECRET
-from tests.integration.test_projector import dump
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import JWT_SECRET
+from tests.support.read_tables import read_tables
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 COURSES, UPDATES = 300, 4
 
@@ -72,7 +72,7 @@ async def test_a_killed_projector_resumes_without_duplicates_or_gaps(settings, s
         assert await reference.wait_for(last, 120)
         stop.set()
         await task
-        live, clean = await dump(pool, schema), await dump(pool, "uninterrupted")
+        live, clean = await read_tables(pool, schema), await read_tables(pool, "uninterrupted")
         assert len(live["courses"]) == COURSES and live == clean
     finally:
         await pool.close()

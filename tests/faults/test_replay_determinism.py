@@ -3,16 +3,14 @@ analysis, pathways, a choice and a generated course, dropping the read tables an
 log rebuilds every table identically (compared table by table, row by row)."""
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from services.gateway.projection.replay import replay
-from tests.conftest import running_gateway
-from tests.flows import ALICE, new_course, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.integration.test_projector import dump
-from tests.processes import stage_services
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, new_course, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import stage_services
+from tests.support.read_tables import digest, read_tables
 
 
 
@@ -20,10 +18,6 @@ from tests.processes import stage_services
 def services(nats_server):
     with stage_services(nats_server.url) as running:
         yield running
-
-
-def digest(tables: dict) -> dict[str, str]:
-    return {name: hashlib.sha256(repr(rows).encode()).hexdigest() for name, rows in tables.items()}
 
 
 async def test_a_replay_after_failures_and_retries_rebuilds_identical_tables(settings, services, tmp_path):
@@ -51,9 +45,9 @@ async def test_a_replay_after_failures_and_retries_rebuilds_identical_tables(set
         assert (await wait_for_stage(api, course_id, "stage4", timeout=90))["status"] == "SUCCESS"
 
         c = api.app.state.container
-        live = await dump(c.pool, c.settings.read_schema)
+        live = await read_tables(c.pool, c.settings.read_schema)
         assert live["module_content"] and live["analyzed_documents"] and live["pathways"]
         async with c.pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA {c.settings.read_schema} CASCADE")
         await replay(c.js, c.pool, c.settings.read_schema, c.settings.stream_name)
-        assert digest(await dump(c.pool, c.settings.read_schema)) == digest(live)
+        assert digest(await read_tables(c.pool, c.settings.read_schema)) == digest(live)

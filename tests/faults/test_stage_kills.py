@@ -8,11 +8,11 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import running_gateway
-from tests.flows import ALICE, scanned_and_selected, start, wait_for_stage
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
 STAGE_OF = {"repo_clone": "stage1", "doc_analyser": "stage2", "pathway": "stage3", "modules": "stage4"}

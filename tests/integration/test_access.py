@@ -10,9 +10,9 @@ import time
 import jwt
 
 from services.gateway.auth import development_token
-from tests.conftest import JWT_SECRET, auth, running_gateway
-from tests.flows import ALICE, new_course
-from tests.integration.test_hostile_requests import (
+from tests.support.gateway import JWT_SECRET, auth, running_gateway
+from tests.support.flows import ALICE, new_course
+from tests.support.operations import (
     OPERATIONS, SPEC, base_request, headers_for, seed_scanned_repository,
 )
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from shared.llm.anthropic_provider import AnthropicProvider
 from shared.llm.factory import build_provider
 from shared.llm.provider import Prompt, ProviderError
-from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, anthropic_settings, llm_server  # noqa: F401
-from tests.llm_replies import text, tool_use, usage
+from tests.support.llm_fixtures import TEST_API_KEY, anthropic_provider, anthropic_settings, llm_server  # noqa: F401
+from tests.support.llm_replies import text, tool_use, usage
 
 
 class LessonOutline(BaseModel):

@@ -12,9 +12,9 @@ import pytest
 from pydantic import BaseModel, Field
 
 from shared.llm.provider import Prompt, ProviderError
-from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
-from tests.llm_replies import delayed, error, overloaded, rate_limited, server_error, tool_use
-from tests.llm_server import FakeAnthropicServer
+from tests.support.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
+from tests.support.llm_replies import delayed, error, overloaded, rate_limited, server_error, tool_use
+from tests.support.llm_server import FakeAnthropicServer
 
 
 class Summary(BaseModel):

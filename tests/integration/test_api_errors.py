@@ -9,8 +9,8 @@ import jwt
 import pytest
 
 from services.gateway.auth import development_token
-from tests.conftest import JWT_SECRET, auth
-from tests.conftest import running_gateway
+from tests.support.gateway import JWT_SECRET, auth
+from tests.support.gateway import running_gateway
 
 PROJECTS = "/api/projects/"
 

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from tests.conftest import running_gateway
+from tests.support.gateway import running_gateway
 
 ISSUER, AUDIENCE = "https://id.example/", "coursegen"
 

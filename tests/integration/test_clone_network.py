@@ -1,4 +1,4 @@
-"""The git adapter against a real git server over HTTPS (tests/githttps.py): a failed clone says
+"""The git adapter against a real git server over HTTPS (tests/support/githttps.py): a failed clone says
 why in a classified reason and never in git's or the server's words, redirects are not followed,
 and git connects only to the address the URL policy checked (the pin), over https and ssh."""
 from __future__ import annotations
@@ -15,8 +15,8 @@ from services.repo_clone.cloner import (
     CloneFailed, clone, git_environment, resolve_commit,
 )
 from shared.repos.policy import PinnedHost
-from tests.githttps import TEST_HOST_NAME, GitHttpsServer
-from tests.gitrepos import DOCS_REPO, make_repo
+from tests.support.githttps import TEST_HOST_NAME, GitHttpsServer
+from tests.support.gitrepos import DOCS_REPO, make_repo
 
 TOKEN = "tok-alice-0123"
 # Words of git, curl and the server that must never reach the user.

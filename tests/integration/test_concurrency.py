@@ -6,8 +6,8 @@ import asyncio
 import pytest
 
 from shared.events.catalogue import CourseCreated, CourseUpdated
-from tests.conftest import auth
-from tests.conftest import running_gateway
+from tests.support.gateway import auth
+from tests.support.gateway import running_gateway
 
 PROJECTS = "/api/projects/"
 RACERS = 10

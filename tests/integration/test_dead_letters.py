@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from shared.events.catalogue import PathwaysRequested
-from tests.conftest import auth, running_gateway
-from tests.flows import ALICE
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import auth, running_gateway
+from tests.support.flows import ALICE
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 ADMIN = auth("admin")
 POISON_SUBJECT = "course.c1.PathwaysRequested"

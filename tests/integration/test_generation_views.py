@@ -1,7 +1,7 @@
 """Whole-course views: overall status, per-stage progress, event history."""
 from __future__ import annotations
 
-from tests.conftest import auth
+from tests.support.gateway import auth
 
 ALICE = auth("alice")
 

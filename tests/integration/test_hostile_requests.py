@@ -14,19 +14,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from services.gateway.app import create_app
-from services.gateway.settings import GatewaySettings
-from shared.bus.eventstore import EventStore
-from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered
-from tests.conftest import JWT_SECRET, auth, running_gateway
-from tests.flows import ALICE, new_course
+from tests.support.gateway import auth, running_gateway
+from tests.support.flows import ALICE, new_course
+from tests.support.operations import (
+    OPERATIONS, SPEC, base_request, body_schema, constraint, headers_for, kinds, seed_scanned_repository,
+    valid_body, variants,
+)
 
-SPEC = create_app(GatewaySettings(environment="test", jwt_secret=JWT_SECRET)).openapi()
-UI_ROUTES = ("/docs", "/redoc", "/openapi", "/ui")
-OPERATIONS = sorted((method.upper(), path) for path, ops in SPEC["paths"].items()
-                    if not path.startswith(UI_ROUTES) for method in ops)
-PUBLIC_REPO = "https://93.184.216.34/owner/repo.git"  # a public IP literal: accepted without DNS
-VALID = {"repo_url": PUBLIC_REPO, "selected_folders": ["docs"], "overview_document": "README.md"}
 HUGE = "x" * 100_000
 INVALID_TEXT = ["a\x00b", "\ud800", "bell\x07", "x\x1by"]  # json.dumps sends "\ud800" as raw \ud800
 ODD_TEXT = ["\u202eevil.md", "\U0001f99c\U0001f469\u200d\U0001f4bb", "e\u0301\u0301\u0301", "\ufb01 \u0130 \u05d0"]
@@ -49,50 +43,6 @@ class Case:
     body: bytes | None = None
     expect: int | None = None  # the exact status, where the refusal is known
     mention: str | None = None  # what the detail must name
-
-
-def resolve(schema: dict) -> dict:
-    ref = schema.get("$ref")
-    return SPEC["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else schema
-
-
-def variants(schema: dict) -> list[dict]:
-    return [resolve(s) for s in resolve(schema).get("anyOf", [resolve(schema)])]
-
-
-def kinds(schema: dict) -> set[str]:
-    return {v.get("type") for v in variants(schema)}
-
-
-def constraint(schema: dict, key: str):
-    return next((v[key] for v in variants(schema) if key in v), None)
-
-
-def sample(schema: dict):
-    """A value the schema accepts."""
-    v = next(v for v in variants(schema) if v.get("type") != "null")
-    if "enum" in v:
-        return v["enum"][0]
-    return {"string": "x", "integer": v.get("minimum", 1), "boolean": True,
-            "array": [sample(v["items"])] if v.get("type") == "array" else None}[v.get("type")]
-
-
-def body_schema(operation: dict) -> dict | None:
-    schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-    return resolve(schema) if schema else None
-
-
-def valid_body(model: dict) -> dict:
-    return {name: VALID.get(name, sample(schema)) for name, schema in model["properties"].items()}
-
-
-def base_request(operation: dict, course_id: str) -> tuple[dict, dict, bytes | None]:
-    """Path parameters, required query parameters and a body, all of which the schema accepts."""
-    params = [p for p in operation.get("parameters", []) if p["in"] == "path" or p.get("required")]
-    values = {p["name"]: course_id if p["name"] == "course_id" else str(sample(p["schema"])) for p in params}
-    path = {p["name"]: values.pop(p["name"]) for p in params if p["in"] == "path"}
-    model = body_schema(operation)
-    return path, values, json.dumps(valid_body(model)).encode() if model else None
 
 
 def body_cases(model: dict) -> list[Case]:
@@ -154,25 +104,6 @@ def parameter_cases(operation: dict) -> list[Case]:
                           for v in ("no-such-value", "../etc/passwd", "\x00", "x" * 200, "STAGE1", "")]
             cases += [Case(f"query {name}={v[:20]!r}", invalid, {}, {name: v}) for v, invalid in values]
     return cases
-
-
-def headers_for(who: dict, body: bytes | None) -> dict:
-    return {**who, **({"content-type": "application/json"} if body is not None else {})}
-
-
-async def seed_scanned_repository(c, course_id: str) -> None:
-    """Stage 1 succeeded on a tree with docs/guide.md and README.md, as repo_clone would say."""
-    store, task = EventStore(c.js), "seedtask"
-    await store.publish(RepoCloneRequested(course_id=course_id, actor="alice",
-                                           payload={"task_id": task, "repo_url": PUBLIC_REPO}))
-    files = [{"path": "docs/guide.md", "size": 10, "is_documentation": True},
-             {"path": "README.md", "size": 5, "is_documentation": True, "is_overview_candidate": True}]
-    await store.publish(RepoFilesDiscovered(course_id=course_id, actor="repo_clone", payload={
-        "task_id": task, "chunk_index": 0, "chunk_count": 1, "files": files}))
-    seq = (await store.publish(RepoCloned(course_id=course_id, actor="repo_clone", payload={
-        "task_id": task, "repo_url": PUBLIC_REPO, "repo_name": "repo", "commit_sha": "0" * 40,
-        "file_count": 2, "documentation_count": 2, "chunk_count": 1, "snapshot_ref": "snap"}))).stream_seq
-    assert await c.projector.wait_for(seq, 10)
 
 
 def refusal_problems(response, case: Case) -> list[str]:

@@ -7,9 +7,9 @@ import pytest
 
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import CourseCreated
-from tests.conftest import running_gateway
-from tests.flows import ALICE, new_course
-from tests.waiting import eventually
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, new_course
+from tests.support.waiting import eventually
 
 
 @pytest.mark.parametrize("raw, named", [

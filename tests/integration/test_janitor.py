@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import auth
-from tests.conftest import running_gateway
-from tests.waiting import eventually
+from tests.support.gateway import auth
+from tests.support.gateway import running_gateway
+from tests.support.waiting import eventually
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from tests.conftest import auth, running_gateway
+from tests.support.gateway import auth, running_gateway
 
 
 async def test_older_layout_is_rebuilt_by_replay_at_start(settings):

@@ -15,8 +15,8 @@ from shared.docs.parsing import parse
 from services.modules.models import ModuleContent, ModuleSpec
 from services.modules.engine.sources import SourceDoc
 from shared.stage.emitter import StageFailure
-from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
-from tests.llm_replies import tool_use
+from tests.support.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
+from tests.support.llm_replies import tool_use
 
 SPEC = ModuleSpec(module_id="p1-01", position=1, title="Brokers", documents=["docs/brokers.md"])
 SOURCE = SourceDoc(parse("docs/brokers.md", "# Brokers\n\nA broker is a server process that stores messages.\n"))

@@ -13,8 +13,8 @@ from services.pathway.engine.models import PathwayDocument, PathwayPlan
 from services.pathway.engine.prompts import pathways_prompt, plan_pathways_task
 from services.pathway.engine.validation import validate_plan
 from shared.stage.emitter import StageFailure
-from tests.openai_fixtures import openai_server, openai_settings  # noqa: F401
-from tests.openai_replies import answer, usage
+from tests.support.openai_fixtures import openai_server, openai_settings  # noqa: F401
+from tests.support.openai_replies import answer, usage
 
 DOCS = [PathwayDocument(path=p, title=t, doc_type=k, complexity_level="beginner", prerequisites=pre,
                         reading_minutes=m)

@@ -15,9 +15,9 @@ from shared.llm.openai_provider import OpenAIProvider
 from shared.llm.prompt_size import request_tokens
 from shared.llm.provider import InvalidAnswer, Prompt, PromptTooLarge, ProviderError, Usage
 from shared.observability.pricing import cost_usd
-from tests.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server, openai_settings  # noqa: F401
-from tests.openai_replies import answer, tool_call, usage
-from tests.openai_server import FakeOpenAIServer
+from tests.support.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server, openai_settings  # noqa: F401
+from tests.support.openai_replies import answer, tool_call, usage
+from tests.support.openai_server import FakeOpenAIServer
 
 
 class LessonOutline(BaseModel):

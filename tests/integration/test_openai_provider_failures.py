@@ -12,9 +12,9 @@ import pytest
 from pydantic import BaseModel, Field
 
 from shared.llm.provider import Prompt, ProviderError
-from tests.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server  # noqa: F401
-from tests.openai_replies import answer, delayed, error, rate_limited, server_error, tool_call
-from tests.openai_server import FakeOpenAIServer
+from tests.support.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server  # noqa: F401
+from tests.support.openai_replies import answer, delayed, error, rate_limited, server_error, tool_call
+from tests.support.openai_server import FakeOpenAIServer
 
 
 class Summary(BaseModel):

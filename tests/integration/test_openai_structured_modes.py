@@ -11,10 +11,10 @@ from pydantic import BaseModel
 
 from shared.llm.openai_modes import ProbeAnswer
 from shared.llm.provider import Prompt
-from tests.llm_replies import RecordedRequest
-from tests.openai_fixtures import OPENAI_TEST_KEY, openai_provider
-from tests.openai_replies import Reply, answer, forced_function, response_schema, tool_call, usage
-from tests.openai_server import FakeOpenAIServer
+from tests.support.llm_replies import RecordedRequest
+from tests.support.openai_fixtures import OPENAI_TEST_KEY, openai_provider
+from tests.support.openai_replies import Reply, answer, forced_function, response_schema, tool_call, usage
+from tests.support.openai_server import FakeOpenAIServer
 
 
 class Note(BaseModel):

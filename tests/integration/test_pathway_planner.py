@@ -11,8 +11,8 @@ from services.pathway.engine.models import PathwayDocument
 from services.pathway.engine.prompts import pathways_prompt, plan_pathways_task
 from services.pathway.engine.validation import validate_plan
 from shared.stage.emitter import StageFailure
-from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
-from tests.llm_replies import server_error, tool_use
+from tests.support.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
+from tests.support.llm_replies import server_error, tool_use
 
 DOCS = [PathwayDocument(path=p, title=t, doc_type=k, complexity_level="beginner", prerequisites=pre,
                         reading_minutes=m)

@@ -21,7 +21,7 @@ from shared.events.catalogue import (
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
-from tests.integration.test_projector import dump
+from tests.support.read_tables import read_tables
 
 COURSE, T0 = "course-1", datetime(2025, 1, 1, tzinfo=timezone.utc)
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)
@@ -137,7 +137,7 @@ async def project(pool: asyncpg.Pool, batches: list[list], redeliver: bool = Fal
                 await apply_batch(conn, schema, batch + batch if redeliver else batch)
                 for msg in batch if redeliver else []:  # again, past the checkpoint: the handlers' keys
                     await apply(conn, schema, decode_event(msg.data), msg.metadata.sequence.stream)
-    rows = await dump(pool, schema)
+    rows = await read_tables(pool, schema)
     await pool.execute(f"DROP SCHEMA {schema} CASCADE")
     return rows
 

@@ -14,16 +14,16 @@ import pytest
 from nats.js import JetStreamContext
 
 from services.gateway.projection.projector import Projector, ensure_schema, read_checkpoint
-from services.gateway.projection.replay import replay, reproject_from
-from services.gateway.projection.schema import READ_TABLES
+from services.gateway.projection.replay import reproject_from
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events import Event
 from shared.events.catalogue import CourseCreated, CourseUpdated
-from tests.conftest import auth
-from tests.conftest import running_gateway
-from tests.lifecycle import cancel_until_done
+from tests.support.gateway import auth
+from tests.support.gateway import running_gateway
+from tests.support.lifecycle import cancel_until_done
+from tests.support.read_tables import read_tables, replay_live
 
 SCHEMA = "proj"
 WAIT = 20.0
@@ -106,20 +106,6 @@ async def publish_all(store: EventStore, events: list[Event]) -> dict[str, int]:
 async def course_rows(pool: asyncpg.Pool, schema: str) -> dict[str, asyncpg.Record]:
     rows = await pool.fetch(f"SELECT course_id, title, revision, last_seq FROM {schema}.courses")
     return {row["course_id"]: row for row in rows}
-
-
-async def dump(pool: asyncpg.Pool, schema: str) -> dict[str, list[tuple]]:
-    """Every read table, every column, in a total order."""
-    tables = {}
-    for table in READ_TABLES:
-        width = await pool.fetchval(
-            "SELECT count(*) FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2",
-            schema, table)
-        assert width, f"{schema}.{table} is missing"
-        order = ", ".join(str(i) for i in range(1, width + 1))
-        rows = await pool.fetch(f"SELECT * FROM {schema}.{table} ORDER BY {order}")
-        tables[table] = [tuple(row) for row in rows]
-    return tables
 
 
 # --- ordering and restarts ---------------------------------------------------------------------
@@ -224,33 +210,28 @@ async def make_history(gateway) -> None:
     assert await container.projector.wait_for(seq, WAIT)
 
 
-async def replay_live(gateway):
-    c = gateway.app.state.container
-    return await replay(c.js, c.pool, c.settings.read_schema, c.settings.stream_name)
-
-
 async def test_replay_rebuilds_identical_read_tables(gateway):
     await make_history(gateway)
     c = gateway.app.state.container
-    before = await dump(c.pool, c.settings.read_schema)
+    before = await read_tables(c.pool, c.settings.read_schema)
     assert len(before["courses"]) == 3 and len(before["deleted_courses"]) == 2
     assert len(before["projection_rejects"]) == 1
 
     report = await replay_live(gateway)
 
     assert report.stream_seq == (await c.js.stream_info(c.settings.stream_name)).state.last_seq
-    assert await dump(c.pool, c.settings.read_schema) == before
+    assert await read_tables(c.pool, c.settings.read_schema) == before
 
 
 async def test_replay_after_the_read_schema_was_dropped_restores_it(gateway):
     await make_history(gateway)
     c = gateway.app.state.container
-    before = await dump(c.pool, c.settings.read_schema)
+    before = await read_tables(c.pool, c.settings.read_schema)
 
     await c.pool.execute(f"DROP SCHEMA {c.settings.read_schema} CASCADE")
     await replay_live(gateway)
 
-    assert await dump(c.pool, c.settings.read_schema) == before
+    assert await read_tables(c.pool, c.settings.read_schema) == before
     listed = await gateway.get("/api/projects/", headers=auth("alice"))
     assert sorted(course["title"] for course in listed.json()) == ["a1 v2", "a3"]
 
@@ -280,18 +261,18 @@ async def test_reproject_from_a_sequence_restores_lost_rows_while_the_projector_
     last = await bus.last_seq()
     async with projecting(bus) as projector:
         assert await projector.wait_for(last, WAIT)
-        before = await dump(bus.pool, SCHEMA)
+        before = await read_tables(bus.pool, SCHEMA)
         # Rows lost after sequence N (a bad manual fix, an event once set aside): the courses
         # created from the middle of the log on. The stream is fresh, so event i has sequence i + 1.
         from_seq = last // 2
         lost = [e.course_id for i, e in enumerate(events) if isinstance(e, CourseCreated) and i + 1 >= from_seq]
         await bus.pool.execute(f"DELETE FROM {SCHEMA}.courses WHERE course_id = ANY($1)", lost)
-        assert lost and await dump(bus.pool, SCHEMA) != before
+        assert lost and await read_tables(bus.pool, SCHEMA) != before
 
         report = await reproject_from(bus.js, bus.pool, SCHEMA, from_seq)
 
         assert report.stream_seq == last
-        assert await dump(bus.pool, SCHEMA) == before
+        assert await read_tables(bus.pool, SCHEMA) == before
         # The live projector goes on from where it was.
         more = await bus.store.publish(created("c-after", title="after the repair"))
         assert await projector.wait_for(more.stream_seq, WAIT)

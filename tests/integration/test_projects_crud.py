@@ -1,7 +1,7 @@
 """Course CRUD through the real log and projection."""
 from __future__ import annotations
 
-from tests.conftest import auth
+from tests.support.gateway import auth
 
 
 async def create(gateway, user="alice", title="My Course", description="About things"):

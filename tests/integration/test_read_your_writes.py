@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.conftest import auth, running_gateway
+from tests.support.gateway import auth, running_gateway
 
 
 async def test_next_get_sees_each_write_immediately(gateway):

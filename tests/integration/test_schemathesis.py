@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
 from shared.local.ports import free_port
-from tests.processes import Process
+from tests.support.processes import Process
 
 EXAMPLES_PER_OPERATION = 15
 

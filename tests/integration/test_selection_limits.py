@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.gateway.domain.stage1 import MAX_SELECTED_FOLDERS
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered
-from tests.flows import ALICE, new_course
+from tests.support.flows import ALICE, new_course
 
 REPO = "https://93.184.216.34/owner/repo.git"  # a public IP literal: accepted without DNS
 FOLDERS = [f"area/f{i:04}" for i in range(MAX_SELECTED_FOLDERS)]

@@ -5,7 +5,7 @@ import asyncio
 
 from services.gateway import bootstrap
 from shared.local.nats_server import NatsServer
-from tests.lifecycle import cancel_until_done
+from tests.support.lifecycle import cancel_until_done
 
 STOP_TIMEOUT = 10.0
 ATTEMPTS = 20

@@ -13,8 +13,8 @@ from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import (
     CourseGenerationRequested, DocsAnalysisRequested, PathwaysRequested, RepoCloneRequested,
 )
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 REQUESTS = {
     "repo_clone": (RepoCloneRequested, {"task_id": "t", "repo_url": "https://example.org/r.git"}),

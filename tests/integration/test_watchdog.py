@@ -2,8 +2,8 @@
 timeout message by the gateway's watchdog, never left STARTED forever, and can be retried."""
 from __future__ import annotations
 
-from tests.conftest import running_gateway
-from tests.flows import ALICE, new_course, start, wait_for_stage
+from tests.support.gateway import running_gateway
+from tests.support.flows import ALICE, new_course, start, wait_for_stage
 
 
 async def test_a_silent_stage_times_out_with_a_message_and_can_be_retried(settings, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.gateway.api.web import CSP, WEB_DIR
-from tests.conftest import running_gateway
+from tests.support.gateway import running_gateway
 
 TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 ASSET_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["'](/ui/[^"']+)["']""")

@@ -20,7 +20,7 @@ from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events import decode_event
 from shared.events.catalogue import CourseGenerated, StageProgressed
-from tests.waiting import eventually
+from tests.support.waiting import eventually
 
 SECRET = "webhook-test-secret"
 DURABLE = "hooks"

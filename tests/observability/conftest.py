@@ -7,13 +7,13 @@ import httpx
 import nats
 import pytest
 
-from tests.conftest import fresh_database
-from tests.gitrepos import COURSE_REPO, make_repo
-from tests.llm_fixtures import TEST_API_KEY
-from tests.llm_server import FakeAnthropicServer
+from tests.support.gateway import fresh_database
+from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.llm_fixtures import TEST_API_KEY
+from tests.support.llm_server import FakeAnthropicServer
 from tests.observability.pipeline import whole_pipeline
 from tests.observability.system import analysis_answer, running_system
-from tests.servers import nats_url
+from tests.support.servers import nats_url
 
 STREAM = "COURSES"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from tests.flows import ALICE, new_course, start, wait_for_stage
+from tests.support.flows import ALICE, new_course, start, wait_for_stage
 
 STAGES = {"stage1": "analyze-repository", "stage2": "analyze-documents", "stage3": "generate-pathways",
           "stage4": "generate-course"}

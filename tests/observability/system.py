@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 
 from shared.local.ports import free_port
-from tests.conftest import JWT_SECRET
-from tests.llm_fixtures import TEST_API_KEY
-from tests.llm_replies import tool_use
-from tests.processes import Process
-from tests.waiting import eventually
+from tests.support.gateway import JWT_SECRET
+from tests.support.llm_fixtures import TEST_API_KEY
+from tests.support.llm_replies import tool_use
+from tests.support.processes import Process
+from tests.support.waiting import eventually
 
 SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
 PRICED_MODEL = "claude-sonnet-4-5"  # a listed model, so a cost is estimated

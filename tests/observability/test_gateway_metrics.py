@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.observability.scrape import scrape, value
-from tests.waiting import eventually
+from tests.support.waiting import eventually
 
 COURSE_ROUTE = "/api/courses/{course_id}"
 

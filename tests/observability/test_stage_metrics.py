@@ -3,7 +3,7 @@ paid, and its /health reports the jobs it finished (real processes, nats-server,
 from __future__ import annotations
 
 from tests.observability.scrape import health, scrape, value
-from tests.waiting import eventually
+from tests.support.waiting import eventually
 
 REQUESTS = {"repo_clone": "RepoCloneRequested", "doc_analyser": "DocsAnalysisRequested",
             "pathway": "PathwaysRequested", "modules": "CourseGenerationRequested"}

@@ -7,7 +7,7 @@ import json
 
 from tests.observability.pipeline import STAGES
 from tests.observability.scrape import course_messages, spans, trace_of
-from tests.waiting import eventually
+from tests.support.waiting import eventually
 
 COMMANDS = {"stage1": "RepoCloneRequested", "stage2": "DocsAnalysisRequested",
             "stage3": "PathwaysRequested", "stage4": "CourseGenerationRequested"}

@@ -21,7 +21,7 @@ from shared.events.schemas import (
     all_versions, event_schemas, parse_schema_name, published_schemas, schema_name,
 )
 from shared.events.subjects import subject_template
-from tests.unit.test_event_properties import model
+from tests.support.event_strategies import model
 
 CHANGED = ("the model of {name} no longer matches its published schema: a published shape is never "
            "edited. Bump CURRENT_VERSION, register an upcaster from the old version, then `make schemas`")

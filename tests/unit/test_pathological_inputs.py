@@ -27,8 +27,8 @@ from shared.docs.parse_worker import BudgetedParser, OverBudget
 from shared.docs.parsing import parse
 from services.modules.export.markdown_render import render_markdown
 from shared.repos.globs import MAX_GLOB_CHARS, MAX_GLOBS, InvalidGlob, PathScope, compile_glob
-from tests.glob_oracle import reference_regex
-from tests.slow_parsing import STUCK
+from tests.support.glob_oracle import reference_regex
+from tests.support.slow_parsing import STUCK
 
 EXTENSIONS = (".md", ".mdx", ".rst", ".adoc", ".ipynb", ".html", ".txt")
 MARKUP = "#*_`~[](){}<>|!:=-+.'\"\\/@ \t\n"
@@ -231,7 +231,7 @@ def test_a_tree_within_the_depth_limit_is_scanned(tmp_path):
 
 
 def test_a_document_whose_parsing_never_ends_is_skipped_and_the_next_is_parsed():
-    with BudgetedParser(1.0, parser="tests.slow_parsing:parse") as parser:
+    with BudgetedParser(1.0, parser="tests.support.slow_parsing:parse") as parser:
         assert parser.parse("a.md", "# First").title == "First"
         with pytest.raises(OverBudget, match=r"parsing took longer than the 1 s a document may take"):
             parser.parse("stuck.md", f"# Stuck\n{STUCK}")

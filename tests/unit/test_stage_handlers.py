@@ -26,7 +26,7 @@ from shared.events.catalogue import (
 )
 from shared.events.envelope import derived_event_id
 from shared.stage.emitter import StageEmitter
-from tests.gitrepos import COURSE_REPO, make_repo
+from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.fakes import (
     MemoryAnalysisCache, MemoryArtefactStore, MemoryEventStore, MemorySecretStore, MemorySnapshotStore,
 )

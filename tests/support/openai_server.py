@@ -1,6 +1,6 @@
 """A local server that speaks the OpenAI Chat Completions API (POST /v1/chat/completions), for tests
-and benchmarks: it records every request and answers from a script (tests/openai_replies.py).
-The threading, script and observations are the Messages API server's (tests/llm_server.py).
+and benchmarks: it records every request and answers from a script (tests/support/openai_replies.py).
+The threading, script and observations are the Messages API server's (tests/support/llm_server.py).
 
 In a test:   with FakeOpenAIServer(api_key="k") as server: server.push(rate_limited(), answer({...}))
 `refuses` names request features the server answers 400 to, like servers that do not know them:
@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.llm_replies import RecordedRequest
-from tests.llm_server import FakeAnthropicServer
-from tests.openai_replies import Reply, answer, render, render_error, request_problem
+from tests.support.llm_replies import RecordedRequest
+from tests.support.llm_server import FakeAnthropicServer
+from tests.support.openai_replies import Reply, answer, render, render_error, request_problem
 
 Responder = Callable[[RecordedRequest], Reply]
 

@@ -1,7 +1,7 @@
 """Pytest helpers for code that calls the Anthropic API: a local Messages API server and settings
 that point the provider at it. Import the fixtures into a test module:
 
-    from tests.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
+    from tests.support.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
 
     async with anthropic_provider(llm_server, llm_max_retries=1) as provider: ...
 """
@@ -14,7 +14,7 @@ import pytest
 
 from shared.llm.anthropic_provider import AnthropicProvider
 from shared.llm.settings import LLMSettings
-from tests.llm_server import FakeAnthropicServer
+from tests.support.llm_server import FakeAnthropicServer
 
 # Looks like a real key so a leak would be recognisable, but is not one.
 TEST_API_KEY = "sk-ant-api03-test-key-that-must-never-leak-0123456789"

@@ -17,7 +17,7 @@ import httpx
 import psutil
 
 from shared.local.ports import free_port
-from tests.processes import Process
+from tests.support.processes import Process
 
 # Configuration a test must not inherit: the launcher starts its own NATS and PostgreSQL.
 UNSET = ("NATS_URL", "DATABASE_URL", "JWT_SECRET")

@@ -1,7 +1,7 @@
 """Pytest helpers for code that calls an OpenAI-compatible API: a local Chat Completions server and
 settings that point the provider at it. Import the fixtures into a test module:
 
-    from tests.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server  # noqa: F401
+    from tests.support.openai_fixtures import OPENAI_TEST_KEY, openai_provider, openai_server  # noqa: F401
 
     async with openai_provider(openai_server, openai_structured_output="json") as provider: ...
 """
@@ -14,7 +14,7 @@ import pytest
 
 from shared.llm.openai_provider import OpenAIProvider
 from shared.llm.settings import LLMSettings
-from tests.openai_server import FakeOpenAIServer
+from tests.support.openai_server import FakeOpenAIServer
 
 # Looks like a real key so a leak would be recognisable, but is not one.
 OPENAI_TEST_KEY = "sk-proj-test-key-that-must-never-leak-0123456789abcdef"

@@ -1,4 +1,4 @@
-"""What the local Messages API server (tests/llm_server.py) answers: scripted replies, rendered in the
+"""What the local Messages API server (tests/support/llm_server.py) answers: scripted replies, rendered in the
 real API's shapes, with usage that imitates prompt caching, and the request checks the real API
 makes that a client is most likely to get wrong."""
 from __future__ import annotations

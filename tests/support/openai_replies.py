@@ -1,4 +1,4 @@
-"""What the local Chat Completions server (tests/openai_server.py) answers: scripted replies,
+"""What the local Chat Completions server (tests/support/openai_server.py) answers: scripted replies,
 rendered in the real API's shapes, usage simulated from the request's size when not given, and the
 request checks the real API makes that a client is most likely to get wrong."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tests.llm_replies import RecordedRequest
+from tests.support.llm_replies import RecordedRequest
 
 ROLES = {"system", "developer", "user", "assistant", "tool"}
 

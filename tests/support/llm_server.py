@@ -1,8 +1,8 @@
 """A local server that speaks the Anthropic Messages API (POST /v1/messages), for tests and
-benchmarks: it records every request and answers from a script (tests/llm_replies.py).
+benchmarks: it records every request and answers from a script (tests/support/llm_replies.py).
 
 In a test:   with FakeAnthropicServer(api_key="k") as server: server.push(overloaded(), tool_use({...}))
-As a process: python -m tests.llm_server --latency-ms 300 --responder package.module:function
+As a process: python -m tests.support.llm_server --latency-ms 300 --responder package.module:function
 (it prints its URL; GET /_stats gives request count and peak concurrency, POST /_script pushes
 replies given as JSON objects with Reply's fields)."""
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.llm_replies import RecordedRequest, Reply, render, render_error, request_problem, text
+from tests.support.llm_replies import RecordedRequest, Reply, render, render_error, request_problem, text
 
 Responder = Callable[[RecordedRequest], Reply]
 

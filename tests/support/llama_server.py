@@ -3,7 +3,7 @@ bug fixed. In cyllama 0.2.18 a slot's reset sets the context's token count to 0 
 cache full, so every request after the first decodes from position 0 onto it, fails, and answers
 an empty message. Clearing an idle slot's cache before each request makes every answer real.
 
-    python -m tests.llama_server --model <file.gguf> --port <port> --ctx-size 8192
+    python -m tests.support.llama_server --model <file.gguf> --port <port> --ctx-size 8192
 
 It prints "running at http://<host>:<port>" once it serves, and stops on SIGINT."""
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Driving a course through its stages via the gateway's REST API, as a client would."""
 from __future__ import annotations
 
-from tests.conftest import auth
-from tests.waiting import eventually
+from tests.support.gateway import auth
+from tests.support.waiting import eventually
 
 ALICE = auth("alice")
 FINISHED = ("SUCCESS", "FAILURE", "CANCELLED")

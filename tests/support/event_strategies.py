@@ -1,0 +1,63 @@
+"""Hypothesis strategies for the events of the catalogue: any value each field's type and
+constraints allow (shared by the event-property and the event-contract tests)."""
+from __future__ import annotations
+
+import types
+from datetime import datetime, timedelta, timezone
+from typing import Literal, Union, get_args, get_origin
+
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from shared.events import COURSE_ID_PATTERN, Event
+
+ZONES = st.builds(lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-14 * 60, 14 * 60))
+MOMENTS = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 1, 1), timezones=ZONES)
+
+
+def _bounds(metadata) -> dict:
+    found = {}
+    for item in metadata:
+        for name in ("min_length", "max_length", "ge", "le", "gt", "lt"):
+            if getattr(item, name, None) is not None:
+                found[name] = getattr(item, name)
+    return found
+
+
+def strategy_for(annotation, metadata=()) -> st.SearchStrategy:
+    """Values of `annotation` that satisfy the field's constraints (lengths kept small)."""
+    b, origin = _bounds(metadata), get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return st.one_of([strategy_for(arg, metadata) for arg in get_args(annotation)])
+    if origin is Literal:
+        return st.sampled_from(get_args(annotation))
+    if origin is list:
+        return st.lists(strategy_for(get_args(annotation)[0]), min_size=b.get("min_length", 0),
+                        max_size=min(b.get("max_length", 3), 3))
+    if annotation is type(None):
+        return st.none()
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return model(annotation)
+    if annotation is str:
+        return st.text(min_size=b.get("min_length", 0), max_size=min(b.get("max_length", 40), 40))
+    if annotation is bool:
+        return st.booleans()
+    if annotation is int:
+        return st.integers(b.get("ge", b.get("gt", -2 ** 53 - 1) + 1), b.get("le", b.get("lt", 2 ** 53 + 1) - 1))
+    if annotation is datetime:
+        return MOMENTS
+    raise NotImplementedError(f"no strategy for {annotation!r}: extend strategy_for")
+
+
+ENVELOPE = {"course_id": st.from_regex(COURSE_ID_PATTERN, fullmatch=True), "schema_version": st.just(1),
+            "event_type": None}
+
+
+def model(cls: type[BaseModel]) -> st.SearchStrategy:
+    required, optional = {}, {}
+    for name, field in cls.model_fields.items():
+        envelope = issubclass(cls, Event) and name in ENVELOPE
+        strategy = ENVELOPE[name] if envelope else strategy_for(field.annotation, field.metadata)
+        if strategy is not None:
+            (required if field.is_required() else optional)[name] = strategy
+    return st.fixed_dictionaries(required, optional=optional).map(lambda values: cls(**values))
