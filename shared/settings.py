@@ -33,6 +33,9 @@ class ServiceSettings(BaseSettings):
     # 0 takes any free port and logs it; deployments set a fixed one (e.g. 9100) and 0.0.0.0.
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(default=0, ge=0, le=65535)
+    # What /metrics reads from NATS (the projection's lag, a consumer's backlog) is read at most
+    # once per this many seconds, however often it is scraped.
+    metrics_refresh_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("nats_url")
     @classmethod

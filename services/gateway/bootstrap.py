@@ -14,7 +14,9 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
 from shared.bus.secrets import SecretStore
+from shared.observability.throttle import Throttle
 
+from .api.live_slots import LiveStreamSlots
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
@@ -44,6 +46,8 @@ class Container:
     stages: StageReader
     results: ResultReader
     secrets: SecretStore
+    live_streams: LiveStreamSlots  # open SSE streams, capped per user and in all
+    lag_reads: Throttle  # /metrics reads the projection's lag from NATS at most once per interval
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -70,6 +74,8 @@ async def start(settings: GatewaySettings) -> Container:
         verifier=TokenVerifier(settings), artefacts=artefacts,
         stages=StageReader(pool, settings.read_schema),
         results=ResultReader(pool, settings.read_schema), secrets=secrets,
+        live_streams=LiveStreamSlots(settings.sse_max_per_user, settings.sse_max_total),
+        lag_reads=Throttle(settings.metrics_refresh_seconds),
     )
     container.tasks = [
         asyncio.create_task(projector.run(container.stopping), name="projector"),

@@ -27,6 +27,9 @@ class GatewaySettings(ServiceSettings):
     # A stage that started and says nothing for this long is failed with a timeout (0: never).
     stage_timeout_seconds: float = Field(default=1800.0, ge=0)
     watchdog_interval_seconds: float = Field(default=15.0, gt=0)
+    # Live progress streams (SSE) open at once, per user and in all (this process's); more is a 429.
+    sse_max_per_user: int = Field(default=8, ge=1)
+    sse_max_total: int = Field(default=1000, ge=1)
     # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
     # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
     service_health_urls: dict[str, str] = Field(default_factory=dict)

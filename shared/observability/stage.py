@@ -38,8 +38,10 @@ def stage_outcome(verdict: str | None, scope: DeliveryScope) -> str:
 
 
 class StageObservability:
-    def __init__(self, service: str, request: type[Event], host: str, port: int) -> None:
+    def __init__(self, service: str, request: type[Event], host: str, port: int,
+                 refresh_seconds: float) -> None:
         self.service, self.event_type = service, request.type_name()
+        self._refresh_seconds = refresh_seconds
         self.stage = REQUESTS.get(request, service)
         self.health, self.metrics = WorkerHealth(service), metrics()
         self._host, self._port = host, port
@@ -50,7 +52,7 @@ class StageObservability:
 
     async def start(self, nc, js: JetStreamContext, stream: str) -> str:
         self._connected = lambda: nc.is_connected
-        self._gauges = ConsumerGauges(js, stream, self.service, self.metrics)
+        self._gauges = ConsumerGauges(js, stream, self.service, self.metrics, self._refresh_seconds)
         self._server = OpsServer({"/metrics": self._metrics_page, "/health": self._health_page},
                                  self._host, self._port)
         self.address = await self._server.start()

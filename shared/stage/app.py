@@ -38,7 +38,8 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
     broker = NatsBroker(server_urls(settings.nats_url), name=service, max_reconnect_attempts=-1,
                         inbox_prefix=inbox_prefix(settings.nats_url), ping_interval=PING_INTERVAL_SECONDS,
                         max_outstanding_pings=MAX_OUTSTANDING_PINGS, middlewares=[NatsTelemetryMiddleware()])
-    observer = StageObservability(service, request, settings.metrics_host, settings.metrics_port)
+    observer = StageObservability(service, request, settings.metrics_host, settings.metrics_port,
+                                  settings.metrics_refresh_seconds)
     stream = JStream(name=settings.stream_name, declare=False)
     ack_wait = settings.consumer_ack_wait_seconds
     consumer = ConsumerConfig(ack_wait=ack_wait, max_deliver=settings.consumer_max_deliver,

@@ -6,13 +6,14 @@ import asyncio
 import json
 from typing import Annotated, AsyncIterator
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from shared.events import course_subjects
 
 from .deps import ContainerDep, PrincipalDep
 from .generation import STAGES
+from .live_slots import RETRY_AFTER_SECONDS, LiveStreamSlot, TooManyLiveStreams
 from .course_access import CourseId, visible_course
 from .run_status import stage_status
 
@@ -30,8 +31,27 @@ async def progress_stream(course_id: CourseId, request: Request, c: ContainerDep
                           until: Annotated[str | None, Query(pattern=r"^stage[1-4]$",
                               description="close the stream once this stage has finished")] = None):
     await visible_course(c, who, course_id)
-    return StreamingResponse(_events(c, request, course_id, until), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    try:
+        slot = c.live_streams.take(who.user_id)
+    except TooManyLiveStreams as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+    return LiveStreamResponse(slot, _events(c, request, course_id, until), media_type="text/event-stream",
+                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+class LiveStreamResponse(StreamingResponse):
+    """Gives its slot back when the response ends, however it ends: the stream finished, the
+    client went away (the body's generator may never have started), or the server stops."""
+
+    def __init__(self, slot: LiveStreamSlot, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._slot = slot
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._slot.release()
 
 
 async def _statuses(c, course_id: str) -> dict:

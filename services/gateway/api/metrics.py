@@ -1,4 +1,5 @@
-"""GET /metrics: the gateway's Prometheus metrics, with the projection's lag measured at scrape.
+"""GET /metrics: the gateway's Prometheus metrics, with the projection's lag measured at scrape
+(at most once per METRICS_REFRESH_SECONDS: many scrapers make one read of NATS).
 
 Lag in events: the stream's last sequence minus the projector's position. Lag in seconds: how
 long the oldest event the projector has not applied has been in the log (0 when caught up), so
@@ -57,7 +58,8 @@ async def metrics_page(c: ContainerDep) -> Response:
     gauges, position = projection_gauges(), c.projector.position
     gauges.position.set(position)
     try:
-        events, seconds = await measure_lag(c.js, c.settings.stream_name, position)
+        # At most one measurement per METRICS_REFRESH_SECONDS, however often /metrics is scraped.
+        events, seconds = await c.lag_reads.read(lambda: measure_lag(c.js, c.settings.stream_name, position))
         gauges.events.set(events)
         gauges.seconds.set(seconds)
     except Exception as exc:  # the rest of the page still helps; the gauges keep their last values
