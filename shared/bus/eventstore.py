@@ -11,13 +11,12 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 from opentelemetry.trace import SpanKind
 
+from shared.bus.subject_log import read_subject
 from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
 from shared.events.subjects import subject_of
 from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
-
-from shared.bus.subject_log import read_subject
 
 WRONG_LAST_SEQUENCE = 10071
 # While a cluster elects the stream's new leader (a node was lost), or the client moves off a node
