@@ -14,11 +14,17 @@ _ALWAYS_ESCAPED = re.compile(r"([\\`*\[\]<>~])")
 _LOOSE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")   # intraword _ is never emphasis
 _BLOCK_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([#+=.)-])")
 TARGET = r"(?:[^()\s]|\([^()\s]*\))*"   # a URL, allowing one level of balanced parentheses
-_INLINE = re.compile(r"(?P<escape>\\.)|(?P<code>(?P<ticks>`+).{1,2000}?(?P=ticks))"
-                     rf"|(?P<link>(?P<bang>!?)\[(?P<text>[^\[\]\n]{{0,500}})\]\((?P<target>{TARGET})"
-                     r"(?:\s+\"[^\"\n]*\")?\))"
-                     r"|(?P<lt><)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# An inline link or image at the current position: [text](target "optional title").
+_LINK = re.compile(rf"(?P<bang>!?)\[(?P<text>[^\[\]\n]{{0,500}})\]\((?P<target>{TARGET})(?:\s+\"[^\"\n]*\")?\)")
+# CommonMark fences: up to 3 spaces, then 3+ backticks (an info string without backticks) or 3+
+# tildes; a closing fence is the same character, at least as long, followed only by whitespace.
+_OPENING_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}(?=[^`]*$)|~{3,})(?P<info>.*)$")
+_CLOSING_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*$")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Outside code, these never reach a renderer bare: `<` (raw HTML, autolinks), `[` `]` (links,
+# images, reference definitions), `` ` `` and `~` (code spans and fences we did not write).
+_NEUTRALISED = frozenset("<[]`~")
+_BACKTICKS = re.compile(r"`+")
 
 
 def url_scheme(url: str) -> str:
@@ -59,31 +65,87 @@ def code_span(text: str) -> str:
 
 
 def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url) -> str:
-    """Markdown with raw HTML made literal (`<` escaped outside code), images reduced to their alt
-    text (no external requests) and links the policy refuses reduced to their text."""
-    out, fence = [], ""
-    for line in markdown.split("\n"):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            out.append(line)
-        elif opening:
-            fence = opening.group(1)
-            out.append(line)
-        else:
-            out.append(_neutralise_inline(line, link_ok))
+    """Markdown written by someone else, made safe for any CommonMark renderer: its fenced code
+    blocks are written again with a fence of our own (longer than any backtick run inside), and
+    everything else is text in which `<`, brackets, backticks and tildes are escaped, except the
+    code spans and allowed links written again by us. So no raw HTML, autolink, image, reference
+    definition or refused link survives, whatever the renderer decides about the source's own
+    fences, containers or code spans: a line we took for text is escaped wherever it lands."""
+    out: list[str] = []
+    lines = markdown.split("\n")
+    at = 0
+    while at < len(lines):
+        opening = _OPENING_FENCE.match(lines[at])
+        if opening is None:
+            out.append(neutralise_markdown_line(lines[at], link_ok))
+            at += 1
+            continue
+        fence, indent = opening["fence"], len(opening["indent"])
+        code, at = [], at + 1
+        while at < len(lines):
+            closing = _CLOSING_FENCE.match(lines[at])
+            if closing and closing["fence"][0] == fence[0] and len(closing["fence"]) >= len(fence):
+                at += 1
+                break
+            code.append(_dedent(lines[at], indent))
+            at += 1
+        out.append(fenced_block("\n".join(code), opening["info"]))
     return "\n".join(out)
 
 
-def _neutralise_inline(text: str, link_ok: LinkPolicy) -> str:
-    def replace(match: re.Match[str]) -> str:
-        if match["lt"]:
-            return "\\<"
-        if not match["link"]:
-            return match.group()
-        label = _neutralise_inline(match["text"], link_ok)
-        if match["bang"] or not link_ok(match["target"]):
-            return label
-        return f"[{label}]({match['target']})"
-    return _INLINE.sub(replace, text)
+def fenced_block(code: str, info: str = "") -> str:
+    """Code as a fenced block no line of it can close: backticks, one more than its longest run."""
+    longest_run = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest_run + 1)
+    language = re.sub(r"[^A-Za-z0-9_+.#-]", "", info.strip().split(" ", 1)[0])[:40]
+    return f"{fence}{language}\n{code}\n{fence}" if code else f"{fence}{language}\n{fence}"
+
+
+def _dedent(line: str, indent: int) -> str:
+    """A fence's content loses up to the opening fence's indentation, as CommonMark says."""
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(spaces, indent):]
+
+
+def neutralise_markdown_line(text: str, link_ok: LinkPolicy = acceptable_url) -> str:
+    """One line of someone else's Markdown as inline text only (it may sit inside a list item):
+    no block can start from it, and only our own code spans and allowed links stay markup."""
+    out, at, runs = [], 0, _backtick_runs(text)
+    while at < len(text):
+        ch = text[at]
+        if ch == "\\" and at + 1 < len(text) and text[at + 1] in _ASCII_PUNCTUATION:
+            out.append(text[at:at + 2])  # an escape stays one: what follows is never markup
+            at += 2
+        elif ch == "`":
+            # A run whose first backtick was escaped is no code span of ours: all escaped.
+            length, closing = runs.get(at) or (_BACKTICKS.match(text, at).end() - at, None)
+            if closing is None:
+                out.append("\\`" * length)
+            else:
+                out.append(code_span(text[at + length:closing]))
+                length = closing + length - at
+            at += length
+        elif ch in "![" and (link := _LINK.match(text, at)):
+            label = neutralise_markdown_line(link["text"], link_ok)
+            target = link["target"]
+            allowed = not link["bang"] and link_ok(target) and not any(c in target for c in "<>&")
+            out.append(f"[{label}]({target})" if allowed else label)
+            at = link.end()
+        elif ch in _NEUTRALISED:
+            out.append("\\" + ch)
+            at += 1
+        else:
+            out.append(ch)
+            at += 1
+    return "".join(out)
+
+
+def _backtick_runs(text: str) -> dict[int, tuple[int, int | None]]:
+    """Each run of backticks: its length and where the next run of exactly that length starts
+    (the end of a CommonMark code span), or None. One pass from the end: linear."""
+    runs = [(m.start(), len(m.group())) for m in _BACKTICKS.finditer(text)]
+    found, next_of_length = {}, {}
+    for start, length in reversed(runs):
+        found[start] = (length, next_of_length.get(length))
+        next_of_length[length] = start
+    return found

@@ -3,13 +3,12 @@ questions) is escaped; Markdown written by the engine or an LLM is neutralised (
 images, only web/mail links), so the files are safe in any Markdown viewer."""
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, fence_language,
                            module_meta, module_pages, neighbours)
 from ..markdown_text import escape_markdown as esc
-from ..markdown_text import code_span, neutralise_markdown
+from ..markdown_text import code_span, fenced_block, neutralise_markdown, neutralise_markdown_line
 from ..models import CodeExample, Citation, Question
 
 
@@ -49,7 +48,9 @@ def module_markdown(pages: Sequence[ModulePage], page: ModulePage) -> str:
         parts += ["## More code examples"] + [_example(example, with_source=True)
                                               for example in loose_examples]
     if content.key_points:
-        parts += ["## Key points", "\n".join(f"- {_safe(_one_line(point))}" for point in content.key_points)]
+        # One line inside a list item: inline only, as a fence there would end the item early.
+        parts += ["## Key points", "\n".join(f"- {neutralise_markdown_line(_one_line(point), content_link_ok)}"
+                                            for point in content.key_points)]
     if content.conclusion:
         parts += ["## Conclusion", _safe(content.conclusion)]
     if content.assessment:
@@ -76,9 +77,7 @@ def _source_line(source: Citation) -> str:
 
 
 def _example(example: CodeExample, with_source: bool) -> str:
-    longest_run = max((len(run) for run in re.findall(r"`+", example.code)), default=0)
-    fence = "`" * max(3, longest_run + 1)
-    block = f"{fence}{fence_language(example.language)}\n{example.code}\n{fence}"
+    block = fenced_block(example.code, fence_language(example.language))
     caption = f"*{esc(example.caption)}*" if example.caption else ""
     if with_source:
         caption = f"{caption} — {_source_line(example.source)}".lstrip(" —")
