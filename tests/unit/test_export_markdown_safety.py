@@ -107,9 +107,9 @@ def test_a_neutralised_line_inside_a_list_item_renders_to_nothing_but_markdown_m
 def test_a_backtick_line_that_is_no_fence_does_not_hide_the_html_after_it():
     """```x` opens no fence in CommonMark (a backtick fence's info string has no backticks)."""
     for opener in ("```x`", "``` a ` b", "~~~x", " ```"):
-        html = RENDERER.render(neutralise_markdown(f"{opener}\n<img src=x onerror=alert(1)>\n```"))
-        assert "<img" not in html and "onerror" not in html.replace("onerror=alert(1)", "") or "&lt;img" in html
-        assert problems_of(neutralise_markdown(f"{opener}\n<img src=x onerror=alert(1)>\n```")) == []
+        exported = neutralise_markdown(f"{opener}\n<img src=x onerror=alert(1)>\n```")
+        assert "<img" not in RENDERER.render(exported)
+        assert problems_of(exported) == []
 
 
 def test_reference_style_images_and_definitions_load_nothing_from_other_hosts():
