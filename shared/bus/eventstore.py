@@ -80,7 +80,7 @@ class EventStore:
         return Appended(stream_seq=ack.seq, duplicate=bool(ack.duplicate))
 
     async def _send(self, subject: str, data: bytes, headers: dict[str, str]):
-        return await _patiently(lambda: self._js.publish(subject, data, stream=self._stream, headers=headers),
+        return await patiently(lambda: self._js.publish(subject, data, stream=self._stream, headers=headers),
                                 f"publishing {headers['Nats-Msg-Id']}")
 
     async def load(self, course_id: str, timeout: float = 5.0,
@@ -90,7 +90,7 @@ class EventStore:
         the events of those types (and `last_seq` is the last of those, not the course's: such a
         history is for deciding, never for appending after). A read cut short by a lost node is
         read again."""
-        return await _patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
+        return await patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
     async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None) -> History:
         wanted = {subject_of(course_id, cls) for cls in only} if only else None
@@ -106,7 +106,7 @@ class EventStore:
         return History(events=events, last_seq=last_seq)
 
 
-async def _patiently(attempt, what: str):
+async def patiently(attempt, what: str):
     """`attempt()`, again while the cluster has no leader to answer, up to PUBLISH_PATIENCE_SECONDS."""
     loop = asyncio.get_running_loop()
     deadline, delay = loop.time() + PUBLISH_PATIENCE_SECONDS, 0.1

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import asyncpg
 from nats.js import JetStreamContext
 
+from shared.bus.eventstore import patiently
+
 from .projector import apply_batch, ensure_schema, layout_is_current, read_checkpoint, reader_from
 from .schema import checked
 
@@ -52,7 +54,14 @@ async def _batches(js: JetStreamContext, stream: str, after: int, until: int):
 
 
 async def _project(js: JetStreamContext, stream: str, pool: asyncpg.Pool, schema: str, until: int) -> None:
-    """Apply the log into `schema` up to `until`, one transaction per batch."""
+    """Apply the log into `schema` up to `until`, one transaction per batch; a read cut short by
+    a cluster electing a leader (its reader placed on a node just lost or restarted) resumes from
+    the checkpoint."""
+    await patiently(lambda: _project_from_checkpoint(js, stream, pool, schema, until), f"replaying into {schema}")
+
+
+async def _project_from_checkpoint(js: JetStreamContext, stream: str, pool: asyncpg.Pool, schema: str,
+                                   until: int) -> None:
     async with pool.acquire() as conn:
         after = await read_checkpoint(conn, schema)
     async for batch in _batches(js, stream, after, until):
