@@ -9,14 +9,19 @@ from shared.observability.tracing import configure_tracing, shutdown_tracing
 from .app import create_app
 from .settings import GatewaySettings
 
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
 
 def main() -> None:
     settings = GatewaySettings()
     configure_logging(settings.log_level, "gateway")
     configure_tracing("gateway")
     try:
+        # A live progress stream never ends by itself: without a bound on the graceful shutdown,
+        # one open browser tab would keep the gateway from stopping. Clients reconnect elsewhere.
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), access_log=False)
+                    log_level=settings.log_level.lower(), access_log=False,
+                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
     finally:
         shutdown_tracing()
 
