@@ -33,9 +33,6 @@ class GatewaySettings(ServiceSettings):
     # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
     # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
     service_health_urls: dict[str, str] = Field(default_factory=dict)
-    # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
-    # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
-    service_health_urls: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _sealing_key_is_configured(self) -> "GatewaySettings":
