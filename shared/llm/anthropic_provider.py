@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import anthropic
 from anthropic.types import Message
 
-from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, ProviderError, T, Usage
+from shared.llm.provider import InvalidAnswer, Prompt, ProviderError, T
+from shared.llm.remote import RemoteProvider, Tally
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
 from shared.llm.settings import LLMSettings
@@ -22,16 +21,7 @@ _HINTS = {401: "; check ANTHROPIC_API_KEY", 403: "; check the API key's permissi
           404: "; check ANTHROPIC_MODEL and ANTHROPIC_BASE_URL"}
 
 
-@dataclass
-class _Tally:
-    """What one complete() spent, over every request it made."""
-    model: str
-    calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_creation_tokens: int = 0
-
+class _Tally(Tally):
     def add(self, message: Message) -> None:
         self.model = message.model or self.model
         self.input_tokens += message.usage.input_tokens or 0
@@ -39,15 +29,8 @@ class _Tally:
         self.cache_read_tokens += message.usage.cache_read_input_tokens or 0
         self.cache_creation_tokens += message.usage.cache_creation_input_tokens or 0
 
-    def usage(self, started: float) -> Usage:
-        return Usage(provider="anthropic", model=self.model, calls=self.calls,
-                     input_tokens=self.input_tokens, output_tokens=self.output_tokens,
-                     cache_read_tokens=self.cache_read_tokens,
-                     cache_creation_tokens=self.cache_creation_tokens,
-                     latency_ms=(time.perf_counter() - started) * 1000.0)
 
-
-class AnthropicProvider(LLMProvider):
+class AnthropicProvider(RemoteProvider):
     name = "anthropic"
 
     def __init__(self, settings: LLMSettings, *, sleep: Sleep = asyncio.sleep,
@@ -67,23 +50,8 @@ class AnthropicProvider(LLMProvider):
         self._sleep = sleep
         self._uniform = uniform
 
-    def __repr__(self) -> str:
-        return f"AnthropicProvider(model={self.model!r}, base_url={str(self._client.base_url)!r})"
-
-    __str__ = __repr__
-
-    async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
-        started = time.perf_counter()
-        tally = _Tally(model=self.model)
-        try:
-            value = await self._answer(prompt, schema, tally)
-        except ProviderError as error:
-            error.usage = tally.usage(started)  # tokens spent on a failure still cost money
-            raise
-        return Completion(value=value, usage=tally.usage(started))
-
-    async def aclose(self) -> None:
-        await self._client.close()
+    def _tally(self) -> _Tally:
+        return _Tally(provider=self.name, model=self.model)
 
     async def _answer(self, prompt: Prompt, schema: type[T], tally: _Tally) -> T:
         request = self._request(prompt, schema)

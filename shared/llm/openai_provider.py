@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 import urllib.parse
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import openai
@@ -18,8 +16,8 @@ from openai.types.chat import ChatCompletion
 from shared.llm.openai_answer import Mode, messages_for, read_reply, repair_messages, structure_for
 from shared.llm.openai_modes import Detected, Refused, detect_mode
 from shared.llm.prompt_size import request_tokens
-from shared.llm.provider import (Completion, InvalidAnswer, LLMProvider, Prompt, PromptTooLarge, ProviderError,
-                                 T, Usage)
+from shared.llm.provider import InvalidAnswer, Prompt, PromptTooLarge, ProviderError, T
+from shared.llm.remote import RemoteProvider, Tally
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
 from shared.llm.settings import LLMSettings
@@ -36,15 +34,7 @@ _HINTS = {401: "; check OPENAI_API_KEY", 403: "; check the API key's permissions
           404: "; check OPENAI_MODEL and OPENAI_BASE_URL"}
 
 
-@dataclass
-class _Tally:
-    """What one complete() spent, over every request it made (probes, retries, repairs)."""
-    model: str
-    calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-
+class _Tally(Tally):
     def add(self, answer: ChatCompletion) -> None:
         self.model = answer.model or self.model
         if answer.usage is None:
@@ -56,18 +46,12 @@ class _Tally:
         self.cache_read_tokens += cached
         self.output_tokens += answer.usage.completion_tokens or 0
 
-    def usage(self, started: float) -> Usage:
-        return Usage(provider="openai", model=self.model, calls=self.calls,
-                     input_tokens=self.input_tokens, output_tokens=self.output_tokens,
-                     cache_read_tokens=self.cache_read_tokens,
-                     latency_ms=(time.perf_counter() - started) * 1000.0)
-
 
 def is_openai_itself(base_url: str | None) -> bool:
     return base_url is None or urllib.parse.urlsplit(base_url).hostname == OPENAI_HOST
 
 
-class OpenAIProvider(LLMProvider):
+class OpenAIProvider(RemoteProvider):
     name = "openai"
 
     def __init__(self, settings: LLMSettings, *, sleep: Sleep = asyncio.sleep,
@@ -92,23 +76,8 @@ class OpenAIProvider(LLMProvider):
             log.info("no list price for the model %r: its calls are counted as costing 0 "
                      "(a local or unknown model)", self.model)
 
-    def __repr__(self) -> str:
-        return f"OpenAIProvider(model={self.model!r}, base_url={str(self._client.base_url)!r})"
-
-    __str__ = __repr__
-
-    async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
-        started = time.perf_counter()
-        tally = _Tally(model=self.model)
-        try:
-            value = await self._answer(prompt, schema, tally)
-        except ProviderError as error:
-            error.usage = tally.usage(started)  # tokens spent on a failure still cost money
-            raise
-        return Completion(value=value, usage=tally.usage(started))
-
-    async def aclose(self) -> None:
-        await self._client.close()
+    def _tally(self) -> _Tally:
+        return _Tally(provider=self.name, model=self.model)
 
     async def mode(self, tally: _Tally | None = None) -> Mode:
         """The structured-output mode: the configured one, or (auto) the one found out on the
@@ -119,7 +88,7 @@ class OpenAIProvider(LLMProvider):
         async with self._detecting:
             if self._detected is None:
                 self._detected = await detect_mode(
-                    lambda request: self._send(request, tally or _Tally(self.model)),
+                    lambda request: self._send(request, tally or self._tally()),
                     {"model": self.model, self._limit_field: 32})
                 log.info("OPENAI_STRUCTURED_OUTPUT=auto uses %s for %r at %s: %s", self._detected.mode,
                          self.model, self._client.base_url, self._detected.reason)
