@@ -93,11 +93,16 @@ class EventStore:
         return await patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
     async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None) -> History:
-        wanted = {subject_of(course_id, cls) for cls in only} if only else None
+        if only:
+            # One read per wanted type: a long run's history is mostly progress steps, analyses and
+            # modules, and a service checking "still current" every few seconds must not re-read them.
+            subjects = sorted({subject_of(course_id, cls) for cls in only})
+            found = [s for subject in subjects for s in await read_subject(self._js, self._stream, subject, timeout)]
+            history = sorted(found, key=lambda stored: stored.seq)
+        else:
+            history = await read_subject(self._js, self._stream, course_subjects(course_id), timeout)
         events, last_seq = [], 0
-        for stored in await read_subject(self._js, self._stream, course_subjects(course_id), timeout):
-            if wanted is not None and stored.subject not in wanted:
-                continue
+        for stored in history:
             last_seq = stored.seq
             try:
                 events.append(decode_event(stored.data))
