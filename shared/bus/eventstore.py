@@ -97,8 +97,9 @@ class EventStore:
             # One read per wanted type: a long run's history is mostly progress steps, analyses and
             # modules, and a service checking "still current" every few seconds must not re-read them.
             subjects = sorted({subject_of(course_id, cls) for cls in only})
-            found = [s for subject in subjects for s in await read_subject(self._js, self._stream, subject, timeout)]
-            history = sorted(found, key=lambda stored: stored.seq)
+            reads = await asyncio.gather(*(read_subject(self._js, self._stream, subject, timeout)
+                                           for subject in subjects))
+            history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
         else:
             history = await read_subject(self._js, self._stream, course_subjects(course_id), timeout)
         events, last_seq = [], 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from nats.js import JetStreamContext
-from nats.js.errors import KeyNotFoundError, NoKeysError
+from nats.js.errors import KeyNotFoundError
 
 from shared.events import course_subjects
 from shared.sealing import Opener, Sealer
@@ -42,11 +42,18 @@ class SecretStore:
         await (await self._js.key_value(self._bucket)).purge(key)
 
     async def purge_course(self, course_id: str) -> None:
+        """Remove every entry of one course; only that course's keys are read (a filtered watch),
+        not every token of every course in the bucket."""
+        course_subjects(course_id)  # validates the id, which becomes part of the filter
         kv = await self._js.key_value(self._bucket)
+        watcher = await kv.watch(f"{course_id}.>", ignore_deletes=True, meta_only=True)
+        keys = []
         try:
-            keys = await kv.keys()
-        except NoKeysError:
-            return
+            async for entry in watcher:
+                if entry is None:  # the end of what is stored now
+                    break
+                keys.append(entry.key)
+        finally:
+            await watcher.stop()
         for key in keys:
-            if key.startswith(f"{course_id}."):
-                await kv.purge(key)
+            await kv.purge(key)

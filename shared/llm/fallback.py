@@ -42,21 +42,23 @@ class FallbackProvider(LLMProvider):
         await self.inner.aclose()
 
 
+def _layers(provider: LLMProvider | None):
+    """The provider and every provider it wraps (metering, fallback), outermost first."""
+    while provider is not None:
+        yield provider
+        provider = getattr(provider, "inner", None)
+
+
 def offline_engine_of(provider: LLMProvider) -> OfflineProvider:
     """The offline engine a provider falls back to (itself when it is the offline engine)."""
-    while provider is not None:
-        if isinstance(provider, FallbackProvider):
-            return provider.offline
-        if isinstance(provider, OfflineProvider):
-            return provider
-        provider = getattr(provider, "inner", None)
+    for layer in _layers(provider):
+        if isinstance(layer, FallbackProvider):
+            return layer.offline
+        if isinstance(layer, OfflineProvider):
+            return layer
     raise ValueError("this provider has no offline engine to fall back to")
 
 
 def is_strict(provider: LLMProvider) -> bool:
     """Whether items must not fall back (a provider that is not wrapped never falls back)."""
-    while provider is not None:
-        if isinstance(provider, FallbackProvider):
-            return provider.strict
-        provider = getattr(provider, "inner", None)
-    return True
+    return next((layer.strict for layer in _layers(provider) if isinstance(layer, FallbackProvider)), True)

@@ -4,20 +4,12 @@ repo_clone and doc_analyser run as real processes on a private nats-server and P
 documents are parsed in doc_analyser's parser child process, which is killed at the budget."""
 from __future__ import annotations
 
-import pytest
 
-from tests.support.gateway import running_gateway
 from tests.support.flows import scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.processes import stage_services
 
 SELECTED_DOCUMENTS = 7  # README.md and the six documents under docs/ of COURSE_REPO
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
 
 
 async def test_documents_over_the_parse_budget_are_skipped_naming_the_reason(api, nats_server, tmp_path):

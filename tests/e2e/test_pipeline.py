@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.gateway import auth, running_gateway
+from tests.support.gateway import auth
 from tests.support.flows import ALICE, new_course, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.pipeline import HOSTILE, check_export, through_stage3
 from tests.support.processes import stage_services
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
 
 
 @pytest.fixture

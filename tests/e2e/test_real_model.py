@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from shared.llm.prompt_size import request_tokens
-from tests.support.gateway import running_gateway
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import make_repo
 from tests.support.processes import stage_services
@@ -25,12 +24,6 @@ REPO = {
 SELECTED = {"docs/install.md", "docs/brewing.md", "README.md"}
 STAGE_TIMEOUT = 900  # seconds a stage may take on 2 shared CPU cores
 SERVICES = {"doc_analyser", "pathway", "modules"}  # the ones that ask the model
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
 
 
 @pytest.fixture

@@ -15,12 +15,6 @@ ALICE = auth("alice")
 
 
 @pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
-
-
-@pytest.fixture
 def repo_clone(nats_server):
     service = Process(["-m", "services.repo_clone.main"],
                       {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true"})

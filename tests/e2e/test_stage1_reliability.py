@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from nats.js.errors import NotFoundError
 
-from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.secrets import SecretStore
 from shared.sealing import DEVELOPMENT_PRIVATE_KEY, Opener
 from shared.events.catalogue import (
     RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageProgressed, StageStarted,
 )
-from tests.support.gateway import auth, running_gateway
+from tests.support.gateway import auth
 from tests.support.gitrepos import DOCS_REPO, commit, git, make_repo
 from tests.support.processes import Process
 from tests.support.waiting import eventually
@@ -34,39 +33,6 @@ ONE_MB = 1024 * 1024
 # --------------------------------------------------------------------------------------------
 # Fixtures and helpers
 # --------------------------------------------------------------------------------------------
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
-
-
-@pytest.fixture
-async def js(nats_server, api):
-    """Our own JetStream connection for reading the log raw (the gateway has provisioned it)."""
-    nc = await connect(nats_server.url, "reliability-test")
-    yield nc.jetstream()
-    await nc.close()
-
-
-@pytest.fixture
-def start_repo_clone(nats_server):
-    """Starts repo_clone processes with extra settings; stops every one still running at the end."""
-    started: list[Process] = []
-
-    def start(**env: str) -> Process:
-        service = Process(["-m", "services.repo_clone.main"],
-                          {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true", **env})
-        started.append(service)
-        return service
-
-    yield start
-    for service in started:
-        try:
-            service.interrupt()
-        except Exception:  # did not stop in time: do not leave it behind
-            service.kill()
-
 
 async def new_course(api, title: str = "Widget course") -> str:
     response = await api.post("/api/projects/", json={"title": title}, headers=ALICE)

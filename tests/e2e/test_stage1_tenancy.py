@@ -9,12 +9,11 @@ from __future__ import annotations
 import pytest
 from nats.js.errors import NotFoundError
 
-from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import split_reference
 from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed
 from services.repo_clone.cloner import ACCESS_DENIED_MESSAGE
-from tests.support.gateway import auth, running_gateway
+from tests.support.gateway import auth
 from tests.support.githttps import GitHttpsServer
 from tests.support.gitrepos import DOCS_REPO, git, make_repo
 from tests.support.processes import Process
@@ -39,24 +38,11 @@ def forge(tmp_path):
 
 
 @pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
-
-
-@pytest.fixture
 def repo_clone(nats_server, forge, api):
     service = Process(["-m", "services.repo_clone.main"],
                       {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true", "GIT_SSL_CAINFO": str(forge.ca_file)})
     yield service
     service.interrupt()
-
-
-@pytest.fixture
-async def js(nats_server, api):
-    nc = await connect(nats_server.url, "tenancy-test")
-    yield nc.jetstream()
-    await nc.close()
 
 
 async def new_course(api, who) -> str:

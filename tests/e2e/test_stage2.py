@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.gateway import auth, running_gateway
+from tests.support.gateway import auth
 from tests.support.flows import ALICE, new_course, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.read_tables import read_tables, replay_live
@@ -13,12 +13,6 @@ from tests.support.processes import stage_services
 
 SELECTED = {"README.md", "docs/index.md", "docs/getting-started.md", "docs/concepts/architecture.md",
             "docs/guides/publishing.md", "docs/reference/api.md", "docs/troubleshooting.rst"}
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
 
 
 @pytest.fixture

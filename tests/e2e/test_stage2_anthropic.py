@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 
-from tests.support.gateway import running_gateway
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.llm_fixtures import TEST_API_KEY
@@ -28,12 +27,6 @@ def analysis_answer(request):
                      "key_concepts": ["brokers", path.rsplit("/", 1)[-1]],
                      "learning_objectives": [f"Explain {path}"], "summary": f"The document {path}.",
                      "assumed_knowledge": [], "topics": ["messaging"]})
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
 
 
 @pytest.fixture

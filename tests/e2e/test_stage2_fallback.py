@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from tests.support.gateway import running_gateway
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.openai_fixtures import OPENAI_TEST_KEY
@@ -39,12 +38,6 @@ def analyser(nats_url: str, llm: FakeOpenAIServer, **extra: str) -> Process:
            "OPENAI_BASE_URL": llm.base_url, "OPENAI_MODEL": "local-model", "OPENAI_STRUCTURED_OUTPUT": "json",
            "LLM_MAX_RETRIES": "1", "LLM_RETRY_BASE_SECONDS": "0.01", "DOCUMENT_ATTEMPTS": "1", **extra}
     return Process(["-m", "services.doc_analyser.main"], env)
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
 
 
 @pytest.fixture

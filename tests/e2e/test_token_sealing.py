@@ -7,14 +7,11 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-import pytest
 from nats.js.errors import KeyNotFoundError
 
-from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import RepoCloneRequested
 from shared.sealing import DEVELOPMENT_PRIVATE_KEY, Opener, new_private_key
-from tests.support.gateway import running_gateway
 from tests.support.flows import ALICE, new_course, start, wait_for_stage
 from tests.support.gitrepos import DOCS_REPO, make_repo
 from tests.support.processes import Process
@@ -28,37 +25,6 @@ def spellings(value: bytes | str) -> list[bytes]:
     """The ways a value could show up in a file or a log: as is, base64, hex."""
     raw = value.encode() if isinstance(value, str) else value
     return [raw, base64.b64encode(raw), base64.urlsafe_b64encode(raw), raw.hex().encode()]
-
-
-@pytest.fixture
-async def api(settings):
-    async with running_gateway(settings.model_copy(update={"allow_local_repos": True})) as client:
-        yield client
-
-
-@pytest.fixture
-async def js(nats_server, api):
-    nc = await connect(nats_server.url, "sealing-test")
-    yield nc.jetstream()
-    await nc.close()
-
-
-@pytest.fixture
-def repo_clone(nats_server):
-    started: list[Process] = []
-
-    def start_service(**env: str) -> Process:
-        service = Process(["-m", "services.repo_clone.main"],
-                          {"NATS_URL": nats_server.url, "ALLOW_LOCAL_REPOS": "true", **env})
-        started.append(service)
-        return service
-
-    yield start_service
-    for service in started:
-        try:
-            service.interrupt()
-        except Exception:  # did not stop in time: do not leave it behind
-            service.kill()
 
 
 async def token_ref(js, course_id: str) -> str:
@@ -80,7 +46,7 @@ def files_containing(folder: Path, needle: bytes) -> list[Path]:
 
 
 async def test_the_kv_and_the_servers_files_never_hold_the_token_and_it_goes_after_the_clone(
-        api, js, repo_clone, tmp_path):
+        api, js, start_repo_clone, tmp_path):
     make_repo(tmp_path / "widget", DOCS_REPO)
     course_id = await new_course(api)
     # No repo_clone yet: the entry waits in the KV as the gateway stored it.
@@ -101,7 +67,7 @@ async def test_the_kv_and_the_servers_files_never_hold_the_token_and_it_goes_aft
     for spelling in spellings(TOKEN):
         assert not files_containing(nats_files, spelling), spelling
 
-    repo_clone()
+    start_repo_clone()
     status = await wait_for_stage(api, course_id, "stage1")
     assert status["status"] == "SUCCESS", status
     await eventually(lambda: _gone(js, key), timeout=10, message="the token leaving the KV after the clone")
@@ -111,12 +77,12 @@ async def _gone(js, key: str) -> bool:
     return await stored(js, key) is None
 
 
-async def test_a_wrong_key_fails_the_stage_clearly_and_shows_no_ciphertext(api, js, repo_clone, tmp_path):
+async def test_a_wrong_key_fails_the_stage_clearly_and_shows_no_ciphertext(api, js, start_repo_clone, tmp_path):
     make_repo(tmp_path / "widget", DOCS_REPO)
     course_id = await new_course(api)
     await start(api, course_id, "analyze-repository", {"repo_url": str(tmp_path / "widget"), "token": TOKEN})
     sealed = await stored(js, await token_ref(js, course_id))
-    service = repo_clone(SECRETS_KEY=new_private_key())  # not the key the gateway sealed to
+    service = start_repo_clone(SECRETS_KEY=new_private_key())  # not the key the gateway sealed to
     status = await wait_for_stage(api, course_id, "stage1")
     assert status["status"] == "FAILURE", status
     assert "cannot be opened with SECRETS_KEY" in status["error_message"]
@@ -136,12 +102,12 @@ def _drain(service: Process) -> list[str]:
     return lines
 
 
-async def test_a_rotated_key_still_opens_what_was_sealed_before(api, repo_clone, tmp_path):
+async def test_a_rotated_key_still_opens_what_was_sealed_before(api, start_repo_clone, tmp_path):
     make_repo(tmp_path / "widget", DOCS_REPO)
     course_id = await new_course(api)
     await start(api, course_id, "analyze-repository", {"repo_url": str(tmp_path / "widget"), "token": TOKEN})
     # The gateway sealed to the development key; repo_clone has moved to a new one and keeps the old.
-    repo_clone(SECRETS_KEY=new_private_key(), SECRETS_KEY_PREVIOUS=DEVELOPMENT_PRIVATE_KEY)
+    start_repo_clone(SECRETS_KEY=new_private_key(), SECRETS_KEY_PREVIOUS=DEVELOPMENT_PRIVATE_KEY)
     status = await wait_for_stage(api, course_id, "stage1")
     assert status["status"] == "SUCCESS", status
 
@@ -151,8 +117,12 @@ async def test_a_cancelled_run_takes_its_token_with_it(api, js, tmp_path):
     course_id = await new_course(api)
     await start(api, course_id, "analyze-repository", {"repo_url": str(tmp_path / "widget"), "token": TOKEN})
     key = await token_ref(js, course_id)
+    other = await new_course(api, title="Another course")
+    await start(api, other, "analyze-repository", {"repo_url": str(tmp_path / "widget"), "token": TOKEN})
+    other_key = await token_ref(js, other)
     assert await stored(js, key)
     cancelled = await api.post(f"/api/courses/{course_id}/stage1/cancel", headers=ALICE)
     assert cancelled.status_code == 202, cancelled.text
     assert await stored(js, key) is None
+    assert await stored(js, other_key), "another course's token went with this one"
 
