@@ -120,6 +120,11 @@ def stored(events: list) -> list[SimpleNamespace]:
             for seq, e in enumerate(events, start=1)]
 
 
+async def whole_log() -> int:
+    """The generated logs are whole: they hold every event from stream sequence 1."""
+    return 1
+
+
 @pytest.fixture
 async def pool(database_url):
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
@@ -134,7 +139,7 @@ async def project(pool: asyncpg.Pool, batches: list[list], redeliver: bool = Fal
     async with pool.acquire() as conn:
         for batch in batches:
             async with conn.transaction():
-                await apply_batch(conn, schema, batch + batch if redeliver else batch)
+                await apply_batch(conn, schema, batch + batch if redeliver else batch, whole_log)
                 for msg in batch if redeliver else []:  # again, past the checkpoint: the handlers' keys
                     await apply(conn, schema, decode_event(msg.data), msg.metadata.sequence.stream)
     rows = await read_tables(pool, schema)

@@ -13,7 +13,9 @@ import asyncpg
 import pytest
 from nats.js import JetStreamContext
 
-from services.gateway.projection.projector import Projector, ensure_schema, read_checkpoint
+from services.gateway.projection.projector import (
+    Projector, ReaderSkipped, apply_batch, ensure_schema, log_start_of, read_checkpoint, reader_from,
+)
 from services.gateway.projection.replay import reproject_from
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
@@ -148,6 +150,45 @@ async def test_events_at_or_below_the_checkpoint_are_not_applied_again(bus):
     after = await course_rows(bus.pool, SCHEMA)
     assert {c: r["title"] for c, r in after.items()} == {c: "marker" for c in before}
     assert await bus.checkpoint() == last
+
+
+# --- a reader that skips ------------------------------------------------------------------------
+async def read_log(js: JetStreamContext, count: int) -> list:
+    sub = await reader_from(js, "COURSES", 1)
+    try:
+        return await sub.fetch(count, timeout=5.0)
+    finally:
+        await sub.unsubscribe()
+
+
+async def test_a_batch_that_skips_events_still_in_the_log_is_refused_and_nothing_is_written(bus):
+    """A reader on a node still catching up can hand over event 4 right after 2, as if 3 were
+    deleted; the stream never deletes, so applying on would lose event 3 for good."""
+    await publish_all(bus.store, [created(f"c{i}") for i in range(1, 6)])
+    messages = await read_log(bus.js, 5)
+    skipping = [m for m in messages if m.metadata.sequence.stream != 3]
+    async with bus.pool.acquire() as conn:
+        with pytest.raises(ReaderSkipped, match="seq 4 after 2"):
+            async with conn.transaction():
+                await apply_batch(conn, SCHEMA, skipping, log_start_of(bus.js, "COURSES"))
+    assert await bus.checkpoint() == 0
+    assert await course_rows(bus.pool, SCHEMA) == {}
+    async with bus.pool.acquire() as conn, conn.transaction():
+        assert await apply_batch(conn, SCHEMA, messages, log_start_of(bus.js, "COURSES")) == 5
+    assert sorted(await course_rows(bus.pool, SCHEMA)) == [f"c{i}" for i in range(1, 6)]
+
+
+async def test_events_aged_out_of_the_log_are_no_gap(bus):
+    """Where an operator gave the stream limits, events older than its first sequence are gone:
+    the projector starts from what is there instead of waiting for them."""
+    config = (await bus.js.stream_info("COURSES")).config
+    config.max_msgs = 3
+    await bus.js.update_stream(config)
+    last = (await publish_all(bus.store, [created(f"c{i}") for i in range(1, 7)]))["c6"]
+    assert (await bus.js.stream_info("COURSES")).state.first_seq == 4
+    async with projecting(bus) as projector:
+        assert await projector.wait_for(last, WAIT), f"projector stuck at {projector.position}"
+    assert sorted(await course_rows(bus.pool, SCHEMA)) == ["c4", "c5", "c6"]
 
 
 # --- poison messages ---------------------------------------------------------------------------

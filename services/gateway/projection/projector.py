@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence
 
 import asyncpg
 from nats.aio.msg import Msg
@@ -45,19 +45,48 @@ async def read_checkpoint(conn: asyncpg.Connection, schema: str, lock: bool = Fa
     return await conn.fetchval(sql + (" FOR UPDATE" if lock else ""))
 
 
-async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg]) -> int:
+# The first stream sequence the log still holds (older events may have aged out by its limits).
+LogStart = Callable[[], Awaitable[int]]
+
+
+class ReaderSkipped(RuntimeError):
+    """The reader handed over an event while earlier ones the log still holds were never
+    delivered. The stream never deletes (deny_delete, deny_purge), so this is a reader on a node
+    still catching up after a restart, serving a later event as if the missing ones were deleted;
+    applying on would lose them for good. Resume from the checkpoint with a new reader."""
+
+
+def log_start_of(js: JetStreamContext, stream: str) -> LogStart:
+    async def first_seq() -> int:
+        return (await js.stream_info(stream)).state.first_seq  # answered by the stream's leader
+    return first_seq
+
+
+async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart) -> int:
     """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint.
     Fast path: the whole batch under one savepoint. If an event's data cannot be stored, the batch
-    is rolled back to it and applied again event by event, setting that event aside."""
+    is rolled back to it and applied again event by event, setting that event aside. A batch that
+    does not follow on from the checkpoint raises ReaderSkipped unless `log_start` says the events
+    in between aged out of the log."""
     try:
         async with conn.transaction():
-            return await _apply_messages(conn, schema, messages, careful=False)
+            return await _apply_messages(conn, schema, messages, log_start, careful=False)
     except DATA_ERRORS:
         async with conn.transaction():
-            return await _apply_messages(conn, schema, messages, careful=True)
+            return await _apply_messages(conn, schema, messages, log_start, careful=True)
 
 
-async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], careful: bool) -> int:
+async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
+    if seq == position + 1:
+        return
+    first = await log_start()
+    if seq > max(first, position + 1):
+        raise ReaderSkipped(f"the reader delivered stream seq {seq} after {position}, "
+                            f"though the log holds every event from {first}")
+
+
+async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart,
+                          careful: bool) -> int:
     # Read tables are derived from the log: a commit lost in a database crash is applied again
     # from the checkpoint it was stored with, so waiting for the disk on every commit buys nothing.
     await conn.execute("SET LOCAL synchronous_commit TO off")
@@ -68,6 +97,7 @@ async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Seque
         seq = msg.metadata.sequence.stream
         if seq <= position:
             continue  # applied before (a restart, a peer replica, or a redelivery)
+        await _follows_on(position, seq, log_start)
         try:
             event = decode_event(msg.data)
         except PoisonEvent as exc:
@@ -127,6 +157,7 @@ class Projector:
         self._js, self._pool, self._schema = js, pool, checked(schema)
         self._stream, self._batch_size = stream, batch_size
         self._position = 0
+        self._log_start = log_start_of(js, stream)
         self._changed = asyncio.Condition()
 
     @property
@@ -187,7 +218,7 @@ class Projector:
                     continue
                 quiet_since = None
                 async with self._pool.acquire() as conn, conn.transaction():
-                    position = await apply_batch(conn, self._schema, batch)
+                    position = await apply_batch(conn, self._schema, batch, self._log_start)
                 await self._advance(position)
         finally:
             if fetching is not None:

@@ -14,7 +14,8 @@ from nats.js import JetStreamContext
 
 from shared.bus.eventstore import patiently
 
-from .projector import apply_batch, ensure_schema, layout_is_current, read_checkpoint, reader_from
+from .projector import (ReaderSkipped, apply_batch, ensure_schema, layout_is_current, log_start_of,
+                        read_checkpoint, reader_from)
 from .schema import checked
 
 log = logging.getLogger(__name__)
@@ -57,23 +58,41 @@ async def _project(js: JetStreamContext, stream: str, pool: asyncpg.Pool, schema
     """Apply the log into `schema` up to `until`, one transaction per batch; a read cut short by
     a cluster electing a leader (its reader placed on a node just lost or restarted) resumes from
     the checkpoint."""
-    await patiently(lambda: _project_from_checkpoint(js, stream, pool, schema, until), f"replaying into {schema}")
+    await patiently(lambda: _whole(lambda: _project_from_checkpoint(js, stream, pool, schema, until)),
+                    f"replaying into {schema}")
+
+
+async def _whole(attempt, tries: int = 5) -> None:
+    """`attempt()` again from the checkpoint while its reader skips events (ReaderSkipped)."""
+    for left in range(tries - 1, -1, -1):
+        try:
+            return await attempt()
+        except ReaderSkipped as exc:
+            if not left:
+                raise
+            log.warning("replay resumes from its checkpoint: %s", exc)
 
 
 async def _project_from_checkpoint(js: JetStreamContext, stream: str, pool: asyncpg.Pool, schema: str,
                                    until: int) -> None:
     async with pool.acquire() as conn:
         after = await read_checkpoint(conn, schema)
+    log_start = log_start_of(js, stream)
     async for batch in _batches(js, stream, after, until):
         async with pool.acquire() as conn, conn.transaction():
-            await apply_batch(conn, schema, batch)
+            await apply_batch(conn, schema, batch, log_start)
 
 
 async def _project_within(js: JetStreamContext, stream: str, conn: asyncpg.Connection,
                           schema: str, until: int) -> None:
-    """Apply the log into `schema` up to `until` inside the caller's open transaction."""
-    async for batch in _batches(js, stream, await read_checkpoint(conn, schema), until):
-        await apply_batch(conn, schema, batch)
+    """Apply the log into `schema` up to `until` inside the caller's open transaction (a batch
+    that raises is undone by its own savepoint, so resuming from the checkpoint is safe)."""
+    log_start = log_start_of(js, stream)
+
+    async def from_checkpoint() -> None:
+        async for batch in _batches(js, stream, await read_checkpoint(conn, schema), until):
+            await apply_batch(conn, schema, batch, log_start)
+    await _whole(from_checkpoint)
 
 
 async def prepare_read_tables(js: JetStreamContext, pool: asyncpg.Pool, schema: str, stream: str) -> None:
