@@ -39,6 +39,7 @@ class AnthropicProvider(RemoteProvider):
         if settings.anthropic_api_key is None:
             raise ValueError("the Anthropic provider needs ANTHROPIC_API_KEY")
         self.model = settings.anthropic_model
+        self.limits = settings.model_limits
         self._settings = settings
         self._secret = settings.anthropic_api_key.get_secret_value()
         # max_retries=0: the retry policy is ours, so that retry-after is honoured within our cap
@@ -69,7 +70,9 @@ class AnthropicProvider(RemoteProvider):
     def _request(self, prompt: Prompt, schema: type[T]) -> dict[str, Any]:
         tool = tool_for(schema)
         request: dict[str, Any] = {
-            "model": self.model, "max_tokens": prompt.max_output_tokens, "tools": [tool],
+            "model": self.model, "max_tokens": min(prompt.max_output_tokens,
+                                                   self.limits.max_output_tokens or prompt.max_output_tokens),
+            "tools": [tool],
             "tool_choice": {"type": "tool", "name": tool["name"]},
             "messages": [{"role": "user", "content": prompt.user}]}
         if prompt.system:  # the API rejects empty text blocks

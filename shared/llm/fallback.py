@@ -28,6 +28,7 @@ class FallbackProvider(LLMProvider):
     def __init__(self, inner: LLMProvider, offline: OfflineProvider, strict: bool = False) -> None:
         self.inner, self.offline, self.strict = inner, offline, strict
         self.name, self.model = inner.name, inner.model
+        self.limits = inner.limits
 
     async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
         try:

@@ -58,6 +58,7 @@ class OpenAIProvider(RemoteProvider):
                  uniform: Callable[[], float] = random.random) -> None:
         """`sleep` and `uniform` (the jitter's random source) are injectable for tests."""
         self.model = settings.openai_model
+        self.limits = settings.model_limits
         self._settings = settings
         self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
         # max_retries=0: the retry policy is ours (retry-after honoured within our cap, every
@@ -113,8 +114,9 @@ class OpenAIProvider(RemoteProvider):
 
     def _fitted(self, request: dict[str, Any]) -> dict[str, Any]:
         """`request` with its output limit lowered to what the context window leaves (LLM_CONTEXT_TOKENS),
-        or PromptTooLarge when not even MIN_OUTPUT_TOKENS would be left: it is never sent."""
-        window = self._settings.llm_context_tokens
+        or PromptTooLarge when not even MIN_OUTPUT_TOKENS would be left: it is never sent. The window is
+        LLM_CONTEXT_TOKENS, or the known one of a hosted model (shared/llm/model_limits.py)."""
+        window = self.limits.context_tokens
         if window is None:
             return request
         prompt_tokens = request_tokens(request)
@@ -125,7 +127,7 @@ class OpenAIProvider(RemoteProvider):
         return {**request, self._limit_field: min(request[self._limit_field], room)}
 
     def _output_limit(self, prompt: Prompt) -> int:
-        cap = self._settings.llm_max_output_tokens
+        cap = self.limits.max_output_tokens
         return min(prompt.max_output_tokens, cap) if cap else prompt.max_output_tokens
 
     async def _send(self, request: dict[str, Any], tally: _Tally) -> ChatCompletion:

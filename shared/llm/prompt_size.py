@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.llm.provider import Prompt
 
 CHARS_PER_TOKEN = 3.0
 PER_MESSAGE_TOKENS = 8  # the chat template's role markers around each message
@@ -21,3 +24,9 @@ def request_tokens(request: dict[str, Any]) -> int:
     text = "".join(str(m.get("content") or "") + json.dumps(m.get("tool_calls") or "") for m in messages)
     extra = json.dumps([request.get("tools"), request.get("response_format")])
     return estimate_tokens(text) + estimate_tokens(extra) + PER_MESSAGE_TOKENS * len(messages)
+
+
+def prompt_tokens(prompt: "Prompt") -> int:
+    """A prompt's system and user parts as a two-message request takes them (without the schema
+    of its answer, which a stage does not control)."""
+    return estimate_tokens(prompt.system) + estimate_tokens(prompt.user) + 2 * PER_MESSAGE_TOKENS

@@ -8,6 +8,8 @@ from typing import Any, Generic, Mapping, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.llm.model_limits import ModelLimits
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -73,9 +75,13 @@ class Completion(Generic[T]):
 
 
 class LLMProvider(abc.ABC):
-    """Subclasses: OfflineProvider (deterministic, no network) and AnthropicProvider."""
+    """Subclasses: OfflineProvider (deterministic, no network), the model providers (Anthropic,
+    OpenAI-compatible) and the wrappers around them (fallback, metering), which pass `limits` on."""
     name: str
     model: str
+    # The model's context window and output limit; None where unbounded or unknown (the offline
+    # engine): a stage fits its prompts to these (shared/llm/prompt_size.py).
+    limits: ModelLimits = ModelLimits(None, None)
 
     @abc.abstractmethod
     async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:

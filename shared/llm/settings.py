@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.llm.model_limits import ModelLimits, limits_for
+
 
 class LLMSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
@@ -46,3 +48,10 @@ class LLMSettings(BaseSettings):
     def llm_model(self) -> str:
         return {"offline": "offline-engine", "anthropic": self.anthropic_model,
                 "openai": self.openai_model}[self.llm_provider]
+
+    @property
+    def model_limits(self) -> ModelLimits:
+        """The model's context window and output limit: the settings, else known defaults."""
+        if self.llm_provider == "offline":
+            return ModelLimits(None, None)
+        return limits_for(self.llm_model, self.llm_context_tokens, self.llm_max_output_tokens)

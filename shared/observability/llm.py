@@ -10,6 +10,7 @@ from .metrics import Metrics, metrics
 class MeteredProvider(LLMProvider):
     def __init__(self, inner: LLMProvider, recorder: Metrics | None = None) -> None:
         self.inner, self.name, self.model = inner, inner.name, inner.model
+        self.limits = inner.limits
         self._metrics = recorder or metrics()
 
     async def complete(self, prompt: Prompt, schema: type[T]) -> Completion[T]:
