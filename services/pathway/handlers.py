@@ -11,13 +11,15 @@ from shared.bus.delivery import StageWork
 from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
-from shared.llm.provider import LLMProvider
+from shared.llm.provider import LLMProvider, Prompt
 from .engine.models import PathwayPlan
 from .engine.prompts import pathways_prompt, plan_pathways_task
+from .engine.wording import word_modules_task
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
 from .inputs import PlanInputs, plan_inputs
-from .planner import plan
+from .batched_planner import engine_plan, plan_in_batches, whole_plan_fits
+from .planner import Planned, plan
 from .settings import PathwaySettings
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ class PathwayStage:
                                                   f"{len(inputs.documents)} documents")
         prompt = pathways_prompt(inputs.documents, p.pathway_count, p.additional_info, inputs.overview,
                                  self._settings.module_target_minutes, inputs.repo_name)
-        planned = await plan(self._provider, prompt, inputs.documents)
+        planned = await self._plan(request, prompt, inputs)
         await self._emitter.progress(request, 90, "Checking prerequisites and coverage")
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
@@ -52,6 +54,24 @@ class PathwayStage:
                                  pathways=pathways_payload(p.task_id, planned.plan),
                                  usage=token_usage(planned.usage), repaired=planned.repaired[:50],
                                  fallbacks=planned.fallbacks)
+
+
+    async def _plan(self, request: PathwaysRequested, prompt: Prompt, inputs: PlanInputs) -> Planned:
+        """The model plans the whole set where the document table fits it; otherwise the engine
+        plans and the model words the modules in batches that fit."""
+        if self._provider.limits.context_tokens is None:
+            return await plan(self._provider, prompt, inputs.documents)
+        drafted = await engine_plan(self._provider, prompt)
+        if whole_plan_fits(self._provider, prompt, drafted):
+            return await plan(self._provider, prompt, inputs.documents)
+
+        async def progress(done: int, total: int) -> None:
+            await self._emitter.progress(request, 10 + 80 * done // max(total, 1),
+                                         f"Naming and describing modules: batch {done} of {total}")
+        await self._emitter.progress(request, 10, f"The document table does not fit the model's window: "
+                                                  f"planning with the engine, the model words the modules")
+        return await plan_in_batches(self._provider, drafted, inputs.documents, inputs.repo_name,
+                                     request.payload.additional_info, progress)
 
 
 def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
@@ -72,7 +92,8 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
 
 def pathway_stage(emitter: StageEmitter, settings: PathwaySettings) -> StageWork:
     """Stage 3's work over any event store (the service's, or a test's in-memory one)."""
-    stage = PathwayStage(emitter, metered(build_provider(settings, {"plan_pathways": plan_pathways_task})), settings)
+    stage = PathwayStage(emitter, metered(build_provider(settings, {"plan_pathways": plan_pathways_task,
+                                                                   "word_modules": word_modules_task})), settings)
     return StageWork(stage.handle, emitter.give_up)
 
 
