@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from shared.local.ports import free_port
+from tests.support.coursegen_run import coursegen_run
 from tests.support.gitrepos import COURSE_REPO, make_repo
-from tests.support.processes import Process
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).parent
@@ -37,23 +32,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="module")
 def system():
     """`coursegen run` with no configuration, as `make run` starts it: its URL and dev token."""
-    # Not under pytest's temporary folder: as root, the embedded PostgreSQL runs as another user who
-    # must traverse the path, and any concurrent pytest session resets /tmp/pytest-of-<user> to 0700.
-    data = Path(tempfile.mkdtemp(prefix="coursegen-browser-"))
-    env = {"COURSEGEN_DATA_DIR": str(data), "PORT": str(free_port())}
-    process = Process(["-m", "services.cli", "run"], env, unset=("NATS_URL", "DATABASE_URL", "JWT_SECRET"))
-    try:
-        banner = process.wait_for_line(lambda line: "is running at" in line, timeout=120)
-        url = re.search(r"http://127\.0\.0\.1:\d+", banner).group(0)
-        token = process.wait_for_line(lambda line: line.startswith("eyJ"), timeout=10)
-        yield SimpleNamespace(url=url, token=token)
-    finally:
-        try:
-            process.interrupt()
-        except subprocess.TimeoutExpired:
-            pass
-        process.kill()
-        shutil.rmtree(data, ignore_errors=True)
+    with coursegen_run() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
