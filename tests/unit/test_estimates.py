@@ -1,0 +1,82 @@
+"""shared/llm/estimates.py: tokens and list price of stage 2 and stage 4 before they run."""
+from __future__ import annotations
+
+import pytest
+
+from shared.llm.estimates import (
+    CHARS_PER_TOKEN, STAGE2_ANSWER_TOKENS, STAGE2_PART_CHARS, STAGE2_PROMPT_TOKENS, STAGE4_MAX_OUTPUT_TOKENS,
+    estimate_stage2, estimate_stage4,
+)
+from shared.observability.pricing import PRICES
+
+
+def test_stage2_counts_each_document_with_its_prompt_and_answer_and_prices_it():
+    sizes = [3130, 6260]
+    estimate = estimate_stage2(sizes, "openai", "gpt-4.1-mini")
+    assert estimate.items == 2 and estimate.cached_items == 0
+    assert estimate.input_tokens == 2 * STAGE2_PROMPT_TOKENS + round(9390 / CHARS_PER_TOKEN)
+    assert estimate.output_tokens == 2 * STAGE2_ANSWER_TOKENS
+    price_in, price_out, _, _ = PRICES["gpt-4.1-mini"]
+    expected = (estimate.input_tokens * price_in + estimate.output_tokens * price_out) / 1e6
+    assert estimate.cost_usd == pytest.approx(expected, abs=1e-6) and estimate.cost_usd > 0
+    assert estimate.priced and (estimate.provider, estimate.model) == ("openai", "gpt-4.1-mini")
+
+
+def test_cache_hits_are_free():
+    whole = estimate_stage2([1000] * 4, "anthropic", "claude-sonnet-4-5")
+    half = estimate_stage2([1000] * 4, "anthropic", "claude-sonnet-4-5", cached_items=2)
+    assert half.items == 4 and half.cached_items == 2
+    assert half.input_tokens == round(whole.input_tokens / 2) and half.output_tokens == whole.output_tokens // 2
+    assert half.cost_usd == pytest.approx(whole.cost_usd / 2, rel=1e-3)
+    everything = estimate_stage2([1000] * 4, "anthropic", "claude-sonnet-4-5", cached_items=9)
+    assert everything.cached_items == 4 and everything.cost_usd == 0 and everything.input_tokens == 0
+
+
+def test_a_document_longer_than_a_part_carries_the_prompt_and_an_answer_once_per_part():
+    one = estimate_stage2([STAGE2_PART_CHARS], "openai", "gpt-4o")
+    two = estimate_stage2([STAGE2_PART_CHARS + 1], "openai", "gpt-4o")
+    assert two.input_tokens - one.input_tokens == pytest.approx(STAGE2_PROMPT_TOKENS, abs=1)
+    assert two.output_tokens == 2 * one.output_tokens == 2 * STAGE2_ANSWER_TOKENS
+
+
+def test_a_model_without_a_list_price_costs_nothing_and_says_why():
+    estimate = estimate_stage2([5000], "openai", "smollm2-135m-instruct")
+    assert not estimate.priced and estimate.cost_usd == 0 and estimate.input_tokens > 0
+    assert "No list price for 'smollm2-135m-instruct'" in estimate.note
+
+
+def test_the_offline_engine_calls_no_model():
+    for estimate in (estimate_stage2([5000], "offline", "offline-engine"),
+                     estimate_stage4([[5000]], "offline", "offline-engine")):
+        assert not estimate.priced and estimate.cost_usd == 0
+        assert estimate.input_tokens == estimate.output_tokens == 0 and estimate.items == 1
+        assert "no model is called" in estimate.note
+
+
+def test_no_documents_is_nothing():
+    estimate = estimate_stage2([], "openai", "gpt-4o")
+    assert (estimate.items, estimate.input_tokens, estimate.output_tokens, estimate.cost_usd) == (0, 0, 0, 0)
+
+
+def test_stage4_counts_one_request_per_module_with_its_sources():
+    small = estimate_stage4([[2000], [1000, 1000]], "anthropic", "claude-haiku-4-5")
+    assert small.items == 2 and small.cached_items == 0 and small.priced
+    assert small.output_tokens <= 2 * STAGE4_MAX_OUTPUT_TOKENS
+    larger = estimate_stage4([[20000], [1000, 1000]], "anthropic", "claude-haiku-4-5")
+    assert larger.input_tokens > small.input_tokens and larger.cost_usd > small.cost_usd
+
+
+def test_stage4_sources_are_capped_however_large_the_documents():
+    huge = estimate_stage4([[10_000_000]], "openai", "gpt-4o")
+    large = estimate_stage4([[1_000_000]], "openai", "gpt-4o")
+    assert huge.input_tokens == large.input_tokens
+    assert "1 modules' sources cut" in huge.note
+
+
+def test_stage4_on_a_small_window_sends_less_and_answers_within_it():
+    unbounded = estimate_stage4([[200_000]], "openai", "local-model")
+    window = 8192
+    fitted = estimate_stage4([[200_000]], "openai", "local-model", context_tokens=window)
+    assert fitted.input_tokens < unbounded.input_tokens
+    assert fitted.input_tokens + fitted.output_tokens <= window
+    assert not fitted.priced and "the window" in fitted.note
