@@ -18,7 +18,7 @@ from shared.observability.http import HttpObservability
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
-from .api import metrics
+from .api import estimates, metrics
 from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
@@ -47,6 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(stage2.router)
     app.include_router(stage3.router)
     app.include_router(stage4.router)
+    app.include_router(estimates.router)
     app.include_router(admin.router)
     app.include_router(generation.router)
     app.include_router(live.router)

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from shared.llm.settings import LLMChoice
 from shared.sealing import DEVELOPMENT_PUBLIC_KEY, Sealer, check_public_key
 from shared.settings import ServiceSettings, refuse_missing_key, refuse_placeholder
 
 
-class GatewaySettings(ServiceSettings):
+# LLMChoice: the provider and model the stage services use (the same variables), to estimate a stage's
+# cost before it runs; no key or address of the provider, which only the stage services need.
+class GatewaySettings(ServiceSettings, LLMChoice):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     read_schema: str = Field(default="coursegen", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
     host: str = "127.0.0.1"

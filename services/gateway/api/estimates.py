@@ -1,0 +1,55 @@
+"""What stage 2 and stage 4 would cost if started now: documents or modules, tokens in and out,
+cache hits, list price, for the provider and model the stage services are configured with."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from shared.llm.estimates import Estimate, estimate_stage2, estimate_stage4
+from shared.text import CleanText
+from shared.vocabulary import Complexity
+
+from ..domain.course import fold, require_visible
+from ..domain.estimates import CACHE_RULE, NO_CACHE, AnalysisSettings, stage2_work, stage4_work
+from .course_access import CourseId, visible_course
+from .deps import ContainerDep, PrincipalDep
+
+router = APIRouter(prefix="/api/courses", tags=["estimates"])
+
+
+@router.get("/{course_id}/stage2/estimate")
+async def stage2_estimate(
+    course_id: CourseId, c: ContainerDep, who: PrincipalDep,
+    complexity_level: Complexity = "intermediate",
+    additional_info: Annotated[CleanText, Query(max_length=5000)] = "",
+):
+    """As `POST analyze-documents` with the same complexity_level and additional_info would run."""
+    state, events = await _course(c, who, course_id)
+    s = c.settings
+    work = stage2_work(state, events, AnalysisSettings(s.llm_provider, s.llm_model, complexity_level,
+                                                       additional_info))
+    estimate = estimate_stage2(work.sizes, s.llm_provider, s.llm_model, work.cached)
+    return _answer("stage2", "documents", estimate, CACHE_RULE)
+
+
+@router.get("/{course_id}/stage4/estimate")
+async def stage4_estimate(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    state, events = await _course(c, who, course_id)
+    s = c.settings
+    modules = stage4_work(state, events)
+    estimate = estimate_stage4(modules, s.llm_provider, s.llm_model, s.model_limits.context_tokens)
+    return _answer("stage4", "modules", estimate, NO_CACHE)
+
+
+async def _course(c, who, course_id: str):
+    await visible_course(c, who, course_id)
+    events = (await c.store.load(course_id)).events
+    state = fold(course_id, events)
+    require_visible(state, who.user_id, who.is_admin)
+    return state, events
+
+
+def _answer(stage: str, unit: str, estimate: Estimate, cache_rule: str) -> dict:
+    return {"stage": stage, "unit": unit, **asdict(estimate), "cache_rule": cache_rule}
