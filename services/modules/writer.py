@@ -1,6 +1,7 @@
 """One module through the provider, its content checked and stored in the Object Store."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 
@@ -33,7 +34,8 @@ def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
 async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str, task_id: str,
                 spec: ModuleSpec, sources: list[SourceDoc], course_sources: list[SourceDoc],
                 course_title: str) -> Written:
-    prompt = module_prompt(spec, sources, course_sources, course_title)
+    # Off the event loop: choosing among a large document's sections takes a moment.
+    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_sources, course_title, provider.limits)
     try:
         completion = await provider.complete(prompt, ModuleContent)
     except ProviderError as exc:
