@@ -101,6 +101,11 @@ class _Block:
 
     def keep_all(self, ats: list[int], left: int) -> int:
         """Keeps all of `ats` if together they cost no more than `left` (what they cost), else none (0)."""
+        # Cheap refusal first: their own text, less the notes they may replace, is the least they cost.
+        replaced = sum(self._note_cost(*gap) for gap in {self._gap_around(at) for at in ats}) if self.kept else 0
+        least = sum(self._costs[at] for at in ats) - replaced + (0 if self.kept else self._frame)
+        if least > left:
+            return 0
         spent = 0
         for at in ats:
             spent += self.keep(at)
