@@ -138,6 +138,8 @@ def _operator_commands(commands) -> None:
     generate.add_argument("repo")
     generate.add_argument("--folders", nargs="+", default=["."], help="folders to select (default: all)")
     generate.add_argument("--out", type=Path, default=Path("."), help="where to write the zip")
+    generate.add_argument("--yes", "-y", action="store_true", help="start stages 2 and 4 without asking "
+                          "(their cost estimate is still shown)")
     add("status", "every stage of a course").add_argument("course_id")
     add("events", "a course's event log, one line each").add_argument("course_id")
     stage = add("stage", "retry a failed or cancelled stage")
@@ -155,7 +157,7 @@ def _operate(args) -> int:
     try:
         with operator.client(args.url, args.token) as api:
             if args.command == "generate":
-                operator.generate(api, args.repo, args.folders, args.out)
+                operator.generate(api, args.repo, args.folders, args.out, yes=args.yes)
             elif args.command == "status":
                 operator.status(api, args.course_id)
             elif args.command == "events":

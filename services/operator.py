@@ -77,8 +77,11 @@ def write_fallbacks(status: dict, out=sys.stdout, indent: str = "") -> None:
         out.write(f"{indent}    {fallback['item']}: {fallback['reason'][:200]}\n")
 
 
-def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, out=sys.stdout) -> Path:
-    """Creation to a downloaded zip with the default choices."""
+def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, out=sys.stdout,
+             yes: bool = False, stdin=None) -> Path:
+    """Creation to a downloaded zip with the default choices. Before each stage that calls the
+    model (2 and 4) its estimate is shown and, unless `yes`, the operator is asked."""
+    stdin = stdin or sys.stdin
     course = call(api, "POST", "/api/projects/", json={"title": Path(repo.rstrip("/")).name or "course"})
     course_id = course["course_id"]
     out.write(f"course {course_id}\n")
@@ -88,13 +91,16 @@ def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, ou
     overview = (files.get("overview_candidates") or [None])[0]
     call(api, "POST", f"/api/courses/{course_id}/stage1-selections",
          json={"selected_folders": folders, "overview_document": overview})
-    call(api, "POST", f"/api/courses/{course_id}/analyze-documents", json={"complexity_level": "beginner"})
+    analysis = {"complexity_level": "beginner"}
+    approve(call(api, "GET", f"/api/courses/{course_id}/stage2/estimate", params=analysis), yes, out, stdin)
+    call(api, "POST", f"/api/courses/{course_id}/analyze-documents", json=analysis)
     wait(api, course_id, "stage2", out)
     call(api, "POST", f"/api/courses/{course_id}/generate-pathways", json={})
     wait(api, course_id, "stage3", out)
     pathway = call(api, "GET", f"/api/courses/{course_id}/pathways")["pathways"][0]
     out.write(f"pathway: {pathway['title']} ({len(pathway['modules'])} modules)\n")
     call(api, "POST", f"/api/courses/{course_id}/stage3-selections", json={"selected_pathway_id": pathway["id"]})
+    approve(call(api, "GET", f"/api/courses/{course_id}/stage4/estimate"), yes, out, stdin)
     call(api, "POST", f"/api/courses/{course_id}/generate-course", json={})
     wait(api, course_id, "stage4", out)
     target = out_dir / f"{course_id}.zip"
@@ -104,6 +110,30 @@ def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, ou
     target.write_bytes(response.content)
     out.write(f"course written to {target}\n")
     return target
+
+
+def approve(estimate: dict, yes: bool, out=sys.stdout, stdin=sys.stdin) -> None:
+    """Show what the stage would cost; go on when the operator agrees (or said --yes), else stop
+    before anything is spent. Never waits on a stdin that is not a terminal."""
+    stage = estimate["stage"]
+    cached = f", {estimate['cached_items']} from the cache" if estimate["cached_items"] else ""
+    out.write(f"{stage} estimate: {estimate['items']} {estimate['unit']}{cached}, ~{estimate['input_tokens']} "
+              f"tokens in, ~{estimate['output_tokens']} out, {estimate['provider']} {estimate['model']}: "
+              f"${estimate['cost_usd']:.4f}{'' if estimate['priced'] else ' (not priced)'}\n  {estimate['note']}\n")
+    if estimate["provider"] == "offline":
+        # Nothing to approve: the offline engine calls no model and costs nothing.
+        out.write("  not asking: the offline engine calls no model\n")
+        return
+    if yes:
+        return
+    if not stdin.isatty():
+        raise OperatorError(f"{stage} was not started: it would spend about ${estimate['cost_usd']:.4f} "
+                            f"({estimate['provider']} {estimate['model']}) and no one can be asked (stdin is not "
+                            "a terminal); run again with --yes to accept the estimate")
+    out.write(f"Start {stage}? [y/N] ")
+    out.flush()
+    if stdin.readline().strip().lower() not in ("y", "yes"):
+        raise OperatorError(f"{stage} was not started: declined")
 
 
 def status(api: httpx.Client, course_id: str, out=sys.stdout) -> None:
