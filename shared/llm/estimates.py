@@ -14,8 +14,10 @@ prose, API lists and code, tests/support/installed_docs.py):
 - CHARS_PER_TOKEN 3.13: 720,232 characters / 230,313 tokens (per document 2.56 to 4.47, median
   3.34: code-heavy documents take more tokens). Hosted models' larger vocabularies take fewer
   tokens for the same text, so the estimate is on the high side for them.
-- PARSED_FRACTION 0.51 and PROSE_CHARS_PER_TOKEN 3.67: stage 4 sends the parsed text (markup and
-  code blocks set apart), 364,321 characters of the 720,232, in 99,161 tokens.
+- STAGE4_SOURCE_CHARS_PER_TOKEN 3.9: a module's documents' size (characters) per token of its
+  sources as stage 4's prompt carries them (excerpts of the parsed text, code included, with their
+  tags), over the 17 modules of three corpus documents whose sources fit uncut (under 40,000
+  characters): 3.90.
 - STAGE2_PROMPT_TOKENS: the request of one document less the document (system prompt with the
   course's context, the document's wrapper, the answer's JSON schema, the chat roles).
 - STAGE2_ANSWER_TOKENS: the offline engine's DocumentAnalysis of each corpus document, as JSON
@@ -37,8 +39,7 @@ from typing import Sequence
 from shared.observability.pricing import price_of
 
 CHARS_PER_TOKEN = 3.13
-PARSED_FRACTION = 0.51
-PROSE_CHARS_PER_TOKEN = 3.67
+STAGE4_SOURCE_CHARS_PER_TOKEN = 3.9
 
 # Stage 2 (services/doc_analyser/engine/prompts.py, budget.py): each document in one prompt, or a
 # document longer than STAGE2_PART_CHARS in parts of that size, each part with the prompt and its
@@ -98,16 +99,17 @@ def estimate_stage4(module_source_sizes: Sequence[Sequence[int]], provider: str,
             room = context_tokens - STAGE4_PROMPT_TOKENS
             cap = min(cap, max(0, room - min(STAGE4_MAX_OUTPUT_TOKENS, max(STAGE4_MIN_OUTPUT_TOKENS, room // 2)))
                       * BOUND_CHARS_PER_TOKEN)
-        chars = min(sum(sizes) * PARSED_FRACTION, cap)
-        squeezed += chars < sum(sizes) * PARSED_FRACTION
-        prompt = STAGE4_PROMPT_TOKENS + chars / PROSE_CHARS_PER_TOKEN
+        # The cap is on the text sent, measured at BOUND_CHARS_PER_TOKEN; as tokens, at CHARS_PER_TOKEN.
+        sources = min(sum(sizes) / STAGE4_SOURCE_CHARS_PER_TOKEN, cap / CHARS_PER_TOKEN)
+        squeezed += sources < sum(sizes) / STAGE4_SOURCE_CHARS_PER_TOKEN
+        prompt = STAGE4_PROMPT_TOKENS + sources
         if context_tokens is not None:
             answer = max(0, min(answer, context_tokens - round(prompt)))
         input_tokens += round(prompt)
         output_tokens += answer
     items = len(module_source_sizes)
-    note = (f"{items} modules, each one request: the prompt (~{STAGE4_PROMPT_TOKENS} tokens) with the parsed "
-            f"text of its documents (~{PARSED_FRACTION:.0%} of their size), answered in up to "
+    note = (f"{items} modules, each one request: the prompt (~{STAGE4_PROMPT_TOKENS} tokens) with excerpts "
+            f"of its documents (~1 token per {STAGE4_SOURCE_CHARS_PER_TOKEN} characters), answered in up to "
             f"~{STAGE4_ANSWER_TOKENS} tokens; {squeezed} modules' sources cut to fit "
             + ("the window" if context_tokens is not None else "the sources' limit"))
     return _priced(items, input_tokens, output_tokens, 0, provider, model, note)

@@ -23,6 +23,8 @@ from tests.support.installed_docs import installed_markdown
 from tests.support.tokenizer import smollm2_tokenizer  # noqa: F401  (a session fixture)
 
 TOLERANCE = 0.10
+# Modules whose three documents together are smaller than this are sent whole (below the sources' cap).
+UNCUT_MODULE_CHARS = 40_000
 COURSE = CourseContext("example/project", "intermediate", "", 24)
 
 
@@ -53,14 +55,6 @@ def test_characters_per_token_of_real_documentation(corpus, smollm2_tokenizer):
     assert near(estimates.CHARS_PER_TOKEN, characters / tokens), characters / tokens
 
 
-def test_parsed_text_share_and_its_characters_per_token(corpus, analysed, smollm2_tokenizer):
-    parsed = [document.text for document, _ in analysed.values()]
-    fraction = sum(map(len, parsed)) / sum(map(len, corpus.values()))
-    assert near(estimates.PARSED_FRACTION, fraction), fraction
-    ratio = sum(map(len, parsed)) / sum(smollm2_tokenizer.tokens(text) for text in parsed)
-    assert near(estimates.PROSE_CHARS_PER_TOKEN, ratio), ratio
-
-
 def test_stage2_prompt_and_answer_of_one_document(corpus, analysed, smollm2_tokenizer):
     schema = DocumentAnalysis.model_json_schema()
     overheads, answers = [], []
@@ -73,10 +67,10 @@ def test_stage2_prompt_and_answer_of_one_document(corpus, analysed, smollm2_toke
     assert near(estimates.STAGE2_ANSWER_TOKENS, statistics.mean(answers)), statistics.mean(answers)
 
 
-def test_stage4_prompt_and_answer_of_one_module(analysed, smollm2_tokenizer):
+def test_stage4_prompt_sources_and_answer_of_one_module(corpus, analysed, smollm2_tokenizer):
     schema = ModuleContent.model_json_schema()
     paths = sorted(analysed)
-    overheads, answers = [], []
+    overheads, answers, uncut = [], [], []
     for first in range(0, len(paths) - 2, 3):
         group = paths[first:first + 3]
         sources = [SourceDoc(d, a.title, a.doc_type, tuple(a.key_concepts), tuple(a.learning_objectives), a.summary)
@@ -88,12 +82,18 @@ def test_stage4_prompt_and_answer_of_one_module(analysed, smollm2_tokenizer):
         prompt = module_prompts.module_prompt(spec, sources, sources, "Example course")
         head = module_prompts.module_part(spec, concepts_of(sources))
         request = smollm2_tokenizer.server_tokens(messages_for("json", prompt, schema))
-        overheads.append(request - smollm2_tokenizer.tokens(prompt.user[len(head):]))
+        sources_tokens = smollm2_tokenizer.tokens(prompt.user[len(head):])
+        overheads.append(request - sources_tokens)
+        size = sum(len(corpus[p]) for p in group)
+        if size < UNCUT_MODULE_CHARS:
+            uncut.append((size, sources_tokens))
         written = write_module(spec, sources, sources)
         answers.append(min(smollm2_tokenizer.tokens(json.dumps(written.model_dump())),
                            module_prompts.MAX_OUTPUT_TOKENS))
     assert near(estimates.STAGE4_PROMPT_TOKENS, statistics.mean(overheads)), statistics.mean(overheads)
     assert near(estimates.STAGE4_ANSWER_TOKENS, statistics.mean(answers)), statistics.mean(answers)
+    ratio = sum(size for size, _ in uncut) / sum(tokens for _, tokens in uncut)
+    assert len(uncut) >= 5 and near(estimates.STAGE4_SOURCE_CHARS_PER_TOKEN, ratio), ratio
 
 
 def test_the_limits_the_stages_apply_are_the_estimators():
