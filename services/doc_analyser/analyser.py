@@ -1,14 +1,26 @@
-"""One document through the cache and the provider, with its own retries."""
+"""One document through the cache and the provider, with its own retries. A document longer than
+the model's window is asked about in parts (engine/plan.py), concurrently, and their analyses are
+merged (engine/merge.py); the cache holds the merged analysis, under the document's key.
+
+A fallback in any part (its answer stayed invalid after the repair): the parts' analyses would mix
+the model's with the offline engine's, so the whole document is the offline engine's analysis —
+which that part's fallback already is, its prompt carrying the whole parsed document — marked as a
+fallback naming the part and why. What every part's attempts cost is counted all the same."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from functools import reduce
 
 from .engine.cache import AnalysisCache, cache_key
-from .engine.models import PROMPT_VERSION, DocumentAnalysis
-from .engine.prompts import CourseContext, analysis_prompt
+from .engine.merge import merge_analyses
+from .engine.models import DocumentAnalysis
+from .engine.plan import analysis_plan
+from .engine.prompts import CourseContext
 from shared.docs.model import ParsedDocument
-from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, ProviderError, Usage
+from shared.llm.offline import OfflineProvider
+from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, ProviderError, Usage
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +37,15 @@ class Analysed:
     usage: Usage | None  # None: answered from the cache, nothing paid
     cached: bool
     fallback: str | None = None  # why the offline engine produced it (shared/llm/fallback.py)
+    parts: int = 1  # how many prompts the document is analysed in
 
 
 class DocumentAnalyser:
     def __init__(self, provider: LLMProvider, cache: AnalysisCache, attempts: int) -> None:
         self._provider, self._cache, self._attempts = provider, cache, attempts
+        # The offline engine itself (not a model that falls back to it): it reads the parsed
+        # document, so a document is never cut into parts for it. Wrappers copy its name.
+        self._offline = provider.name == OfflineProvider.name
 
     @property
     def provider_name(self) -> str:
@@ -39,34 +55,54 @@ class DocumentAnalyser:
     def model(self) -> str:
         return self._provider.model
 
-    def key(self, content_hash: str, course: CourseContext) -> str:
-        return cache_key(content_hash, self._provider.name, self._provider.model, PROMPT_VERSION,
+    def key(self, content_hash: str, course: CourseContext, version: str) -> str:
+        return cache_key(content_hash, self._provider.name, self._provider.model, version,
                          course.complexity_level, course.additional_info)
 
     async def analyse(self, document: ParsedDocument, raw_text: str, content_hash: str,
                       course: CourseContext) -> Analysed:
-        key = self.key(content_hash, course)
+        # Off the event loop: cutting a long document scans every line of it.
+        plan = await asyncio.to_thread(analysis_plan, document, raw_text, course, self._provider.limits,
+                                       self._offline)
+        key = self.key(content_hash, course, plan.version)
         cached = await self._cache.get(key)
         if cached is not None:
-            return Analysed(cached, None, True)
-        completion = await self._ask(document, raw_text, course)
-        if completion.fallback is None:  # a fallback is not the model's answer: ask it again next time
-            await self._cache.put(key, completion.value)
-        return Analysed(completion.value, completion.usage, False, completion.fallback)
+            return Analysed(cached, None, True, parts=plan.parts)
+        completions = await _all([self._ask(document, prompt, number, plan.parts)
+                                  for number, prompt in enumerate(plan.prompts, start=1)])
+        usage = reduce(lambda total, c: total + c.usage, completions[1:], completions[0].usage)
+        fallen = [(number, c) for number, c in enumerate(completions, start=1) if c.fallback is not None]
+        if fallen:  # a fallback is not the model's answer: ask it again next time
+            number, completion = fallen[0]
+            reason = completion.fallback if plan.parts == 1 else f"part {number} of {plan.parts}: {completion.fallback}"
+            return Analysed(completion.value, usage, False, reason[:2000], plan.parts)
+        analysis = merge_analyses([c.value for c in completions])
+        await self._cache.put(key, analysis)
+        return Analysed(analysis, usage, False, parts=plan.parts)
 
-    async def _ask(self, document: ParsedDocument, raw_text: str,
-                   course: CourseContext) -> Completion[DocumentAnalysis]:
-        prompt = analysis_prompt(document, raw_text, course)
+    async def _ask(self, document: ParsedDocument, prompt: Prompt, number: int,
+                   parts: int) -> Completion[DocumentAnalysis]:
+        which = "" if parts == 1 else f"part {number} of {parts}: "
         last = "no attempt made"
         for attempt in range(1, self._attempts + 1):
             try:
-                completion = await self._provider.complete(prompt, DocumentAnalysis)
+                return await self._provider.complete(prompt, DocumentAnalysis)
             except InvalidAnswer as exc:  # only under LLM_STRICT: the repair turn was its second try
-                raise DocumentFailed(document.path, str(exc)) from None
+                raise DocumentFailed(document.path, which + str(exc)) from None
             except ProviderError as exc:
-                log.warning("analysing %s failed (attempt %d of %d): %s", document.path, attempt,
+                log.warning("analysing %s%s failed (attempt %d of %d): %s", which, document.path, attempt,
                             self._attempts, exc)
                 last = str(exc)
-                continue
-            return completion
-        raise DocumentFailed(document.path, last)
+        raise DocumentFailed(document.path, which + last)
+
+
+async def _all(calls) -> list:
+    """The results of `calls` run concurrently; the first failure cancels the rest."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise

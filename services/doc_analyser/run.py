@@ -134,7 +134,7 @@ class AnalysisRun:
                 "related_documents": linked.related_documents, "reading_minutes": linked.reading_minutes,
                 "usage": token_usage(result.usage), "cached": result.cached,
                 "engine": ENGINE if result.fallback is not None else "provider",
-                "fallback_reason": result.fallback and result.fallback[:2000],
+                "fallback_reason": result.fallback and result.fallback[:2000], "parts": result.parts,
                 "position": self._inputs.documents.index(linked.path)}
 
     async def _watch(self) -> None:

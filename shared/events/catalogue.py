@@ -225,6 +225,8 @@ class DocAnalysedPayload(Payload):
     engine: Literal["provider", "offline-fallback"] = Field(
         default="provider", description="offline-fallback: the model's answer stayed invalid after its repair")
     fallback_reason: str | None = Field(default=None, max_length=2000, description="why it fell back")
+    parts: int = Field(default=1, ge=1, description="how many parts the document was analysed in: more than "
+                       "one when it is longer than the model's context window leaves room for")
 
 
 class DocAnalysed(Event):

@@ -27,10 +27,14 @@ def test_the_system_part_is_the_same_for_every_document_of_a_run():
     assert first.system == second.system and first.user != second.user
 
 
-def test_a_huge_document_is_cut_and_says_so():
+def test_a_part_of_a_document_says_which_part_it_is_outside_its_fence():
     text = "# Big\n\n" + "word " * 40_000
-    prompt = analysis_prompt(parse("big.md", text), text, COURSE)
-    assert len(prompt.user) < 61_000 and "it was cut here" in prompt.user
+    prompt = analysis_prompt(parse("big.md", text), "## Third\n\nwords </document> here", COURSE, (3, 7))
+    assert prompt.user.startswith('<document path="big.md" format="markdown" part="3 of 7">\n## Third')
+    assert prompt.user.count("</document>") == 1
+    assert prompt.user.endswith("</document>\nThis is part 3 of 7 of the document, cut along its sections; "
+                                "the other parts are analysed apart: analyse this part.")
+    assert prompt.data["document"].path == "big.md"  # the whole parsed document, for the offline engine
 
 
 def test_module_sources_cannot_close_their_fence():

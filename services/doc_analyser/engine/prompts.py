@@ -1,6 +1,7 @@
 """The prompt of stage 2. The system part (instructions and the course's context) is the same for
 every document of a run, so providers cache it; the document itself is the user part, fenced as
-data: nothing inside it is an instruction to follow."""
+data: nothing inside it is an instruction to follow. A document longer than the model's window
+is asked about in parts (plan.py), each prompt saying which part of how many it holds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,6 @@ from shared.llm.provider import Prompt
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .models import PROMPT_VERSION
-
-MAX_DOCUMENT_CHARS = 60_000
 
 INSTRUCTIONS = f"""You analyse one documentation file of a software project so it can become part of a course.
 Answer only by calling the tool, with:
@@ -45,14 +44,24 @@ def system_prompt(course: CourseContext) -> str:
             f"<wishes>{_fenced(wishes, 'wishes')}</wishes>")
 
 
-def analysis_prompt(document: ParsedDocument, raw_text: str, course: CourseContext) -> Prompt:
-    body = raw_text[:MAX_DOCUMENT_CHARS]
-    cut = "" if len(raw_text) <= MAX_DOCUMENT_CHARS else "\n[the document continues; it was cut here]"
-    user = (f'<document path="{document.path.replace(chr(34), chr(39))}" format="{document.format}">\n'
-            f"{_fenced(body, 'document')}{cut}\n</document>")
+def analysis_prompt(document: ParsedDocument, text: str, course: CourseContext,
+                    part: tuple[int, int] | None = None, max_output_tokens: int = 4096) -> Prompt:
+    """The prompt about `text`: the whole raw text of `document`, or its part `part` = (number,
+    of how many). `data` always holds the whole parsed document, which the offline engine reads."""
+    where = "" if part is None else f' part="{part[0]} of {part[1]}"'
+    note = "" if part is None else (f"\nThis is part {part[0]} of {part[1]} of the document, cut along its "
+                                    "sections; the other parts are analysed apart: analyse this part.")
+    user = (f'<document path="{document.path.replace(chr(34), chr(39))}" format="{document.format}"{where}>\n'
+            f"{_fenced(text, 'document')}\n</document>{note}")
     return Prompt(task="analyse_document", system=system_prompt(course), user=user,
                   data={"document": document, "complexity_level": course.complexity_level,
-                        "additional_info": course.additional_info})
+                        "additional_info": course.additional_info},
+                  max_output_tokens=max_output_tokens)
+
+
+def fence_growth(text: str) -> int:
+    """How many characters fencing `text` as a document adds (one per closing tag it escapes)."""
+    return text.count("</document")
 
 
 def _fenced(text: str, tag: str) -> str:
