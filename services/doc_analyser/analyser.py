@@ -19,6 +19,7 @@ from .engine.models import DocumentAnalysis
 from .engine.plan import analysis_plan
 from .engine.prompts import CourseContext
 from shared.docs.model import ParsedDocument
+from shared.llm.budget import BudgetExhausted, within_budget
 from shared.llm.offline import OfflineProvider
 from shared.llm.provider import Completion, InvalidAnswer, LLMProvider, Prompt, ProviderError, Usage
 
@@ -46,6 +47,12 @@ class DocumentAnalyser:
         # The offline engine itself (not a model that falls back to it): it reads the parsed
         # document, so a document is never cut into parts for it. Wrappers copy its name.
         self._offline = provider.name == OfflineProvider.name
+
+    def within(self, budget_usd: float | None) -> "DocumentAnalyser":
+        """This analyser for one run capped at `budget_usd` (shared/llm/budget.py)."""
+        if budget_usd is None:
+            return self
+        return DocumentAnalyser(within_budget(self._provider, budget_usd), self._cache, self._attempts)
 
     @property
     def provider_name(self) -> str:
@@ -89,6 +96,8 @@ class DocumentAnalyser:
                 return await self._provider.complete(prompt, DocumentAnalysis)
             except InvalidAnswer as exc:  # only under LLM_STRICT: the repair turn was its second try
                 raise DocumentFailed(document.path, which + str(exc)) from None
+            except BudgetExhausted:
+                raise  # the run stops: trying again cannot help
             except ProviderError as exc:
                 log.warning("analysing %s%s failed (attempt %d of %d): %s", which, document.path, attempt,
                             self._attempts, exc)

@@ -61,7 +61,7 @@ class AnalysisStage:
         corpus = asyncio.ensure_future(asyncio.to_thread(Corpus.build, [d.parsed for d in documents.values()]))
         p = request.payload
         course = CourseContext(inputs.repo_name, p.complexity_level, p.additional_info, len(inputs.documents))
-        run = AnalysisRun(request, inputs, documents, corpus, course, self._analyser, self._emitter,
+        run = AnalysisRun(request, inputs, documents, corpus, course, self._analyser.within(p.budget_usd), self._emitter,
                           self._settings.analysis_concurrency, self._settings.tolerate_failed_documents)
         try:
             outcome = await run.execute(unreadable)

@@ -11,7 +11,8 @@ from .engine.prompts import CourseContext
 from shared.docs.loading import SourceDocument
 from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested
 from shared.llm.fallback import ENGINE
-from shared.stage.emitter import RunCancelled, StageEmitter, token_usage
+from shared.llm.budget import BudgetExhausted
+from shared.stage.emitter import RunCancelled, StageEmitter, StageFailure, token_usage
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
 from .inputs import RunInputs
@@ -81,6 +82,10 @@ class AnalysisRun:
             pass  # recorded in outcome.failures; the stage fails naming them
         except* RunCancelled:
             raise RunCancelled() from None
+        except* BudgetExhausted as stopped:
+            # What was analysed is announced and cached: a retry with a higher budget reuses it.
+            raise StageFailure(f"stopped after {outcome.analysed} of {len(self._inputs.documents)} "
+                               f"documents: {stopped.exceptions[0]}") from None
         finally:
             watcher.cancel()
         return outcome

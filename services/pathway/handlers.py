@@ -11,6 +11,7 @@ from shared.bus.delivery import StageWork
 from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
+from shared.llm.budget import within_budget
 from shared.llm.provider import LLMProvider, Prompt
 from .engine.models import PathwayPlan
 from .engine.prompts import pathways_prompt, plan_pathways_task
@@ -45,7 +46,7 @@ class PathwayStage:
                                                   f"{len(inputs.documents)} documents")
         prompt = pathways_prompt(inputs.documents, p.pathway_count, p.additional_info, inputs.overview,
                                  self._settings.module_target_minutes, inputs.repo_name)
-        planned = await self._plan(request, prompt, inputs)
+        planned = await self._plan(request, prompt, inputs, within_budget(self._provider, p.budget_usd))
         await self._emitter.progress(request, 90, "Checking prerequisites and coverage")
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
@@ -56,21 +57,22 @@ class PathwayStage:
                                  fallbacks=planned.fallbacks)
 
 
-    async def _plan(self, request: PathwaysRequested, prompt: Prompt, inputs: PlanInputs) -> Planned:
+    async def _plan(self, request: PathwaysRequested, prompt: Prompt, inputs: PlanInputs,
+                    provider: LLMProvider) -> Planned:
         """The model plans the whole set where the document table fits it; otherwise the engine
         plans and the model words the modules in batches that fit."""
-        if self._provider.limits.context_tokens is None:
-            return await plan(self._provider, prompt, inputs.documents)
-        drafted = await engine_plan(self._provider, prompt)
-        if whole_plan_fits(self._provider, prompt, drafted):
-            return await plan(self._provider, prompt, inputs.documents)
+        if provider.limits.context_tokens is None:
+            return await plan(provider, prompt, inputs.documents)
+        drafted = await engine_plan(provider, prompt)
+        if whole_plan_fits(provider, prompt, drafted):
+            return await plan(provider, prompt, inputs.documents)
 
         async def progress(done: int, total: int) -> None:
             await self._emitter.progress(request, 10 + 80 * done // max(total, 1),
                                          f"Naming and describing modules: batch {done} of {total}")
-        await self._emitter.progress(request, 10, f"The document table does not fit the model's window: "
-                                                  f"planning with the engine, the model words the modules")
-        return await plan_in_batches(self._provider, drafted, inputs.documents, inputs.repo_name,
+        await self._emitter.progress(request, 10, "The document table does not fit the model's window: "
+                                                  "planning with the engine, the model words the modules")
+        return await plan_in_batches(provider, drafted, inputs.documents, inputs.repo_name,
                                      request.payload.additional_info, progress)
 
 

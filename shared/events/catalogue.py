@@ -16,6 +16,10 @@ from .publishers import BY_EVERY_STAGE, BY_GATEWAY, GATEWAY, STAGE_SERVICES, by
 
 Stage = Literal["stage1", "stage2", "stage3", "stage4"]
 Title = Field(min_length=1, max_length=200)
+# A run's spending cap in USD (shared/llm/budget.py): the stage stops before a provider call that
+# could cross it. None: no cap.
+BUDGET_USD = Field(default=None, ge=0, le=1_000_000,
+                   description="stop before a provider call that could take the run's cost past this")
 Description = Field(default="", max_length=5000)
 
 
@@ -194,6 +198,7 @@ class DocsAnalysisRequestedPayload(Payload):
     additional_info: str = Field(default="", max_length=5000)
     clone_task_id: str | None = Field(default=None, description="the stage 1 run whose files are analysed")
     retry_of: str | None = Field(default=None, description="the task id of the failed or cancelled run")
+    budget_usd: float | None = BUDGET_USD
 
 
 class DocsAnalysisRequested(Event):
@@ -269,6 +274,7 @@ class PathwaysRequestedPayload(Payload):
     analysis_task_id: str | None = Field(default=None, description="the stage 2 run whose analyses are used")
     pathway_count: int = Field(default=3, ge=1, le=10)
     retry_of: str | None = None
+    budget_usd: float | None = BUDGET_USD
 
 
 class PathwaysRequested(Event):
@@ -329,6 +335,7 @@ class CourseGenerationRequestedPayload(Payload):
     task_id: str
     pathway_id: str
     retry_of: str | None = None
+    budget_usd: float | None = BUDGET_USD
 
 
 class CourseGenerationRequested(Event):

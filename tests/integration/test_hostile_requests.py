@@ -70,12 +70,15 @@ def body_cases(model: dict) -> list[Case]:
                      422 if selection else None, repr(value) if selection else None)
         if constraint(schema, "enum"):
             case(f"{name}: unknown enum", {**base, name: "no-such-value"}, True, 422)
-        if "integer" in kinds(schema):
+        if kinds(schema) & {"integer", "number"}:
             low, high = constraint(schema, "minimum"), constraint(schema, "maximum")
             for value, invalid in ((None if low is None else low - 1, True), (None if high is None else high + 1, True),
                                    (10 ** 30, high is not None), (-10 ** 30, low is not None)):
                 if value is not None:
                     case(f"{name}: {value}", {**base, name: value}, invalid)
+            if "number" in kinds(schema):
+                for value in ("NaN", "Infinity", "-Infinity"):  # JSON has no such numbers; Python's parser does
+                    case(f"{name}: {value}", f'{{"{name}": {value}}}', True, raw=True)
     for name in model.get("required", []):
         case(f"missing {name}", {k: v for k, v in base.items() if k != name}, True, 422, name)
     if model.get("additionalProperties") is False:

@@ -44,6 +44,9 @@ def strategy_for(annotation, metadata=()) -> st.SearchStrategy:
         return st.booleans()
     if annotation is int:
         return st.integers(b.get("ge", b.get("gt", -2 ** 53 - 1) + 1), b.get("le", b.get("lt", 2 ** 53 + 1) - 1))
+    if annotation is float:
+        return st.floats(b.get("ge", b.get("gt", -1e9)), b.get("le", b.get("lt", 1e9)),
+                         allow_nan=False, allow_infinity=False)
     if annotation is datetime:
         return MOMENTS
     raise NotImplementedError(f"no strategy for {annotation!r}: extend strategy_for")

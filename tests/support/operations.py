@@ -41,13 +41,16 @@ def sample(schema: dict):
     v = next(v for v in variants(schema) if v.get("type") != "null")
     if "enum" in v:
         return v["enum"][0]
-    return {"string": "x", "integer": v.get("minimum", 1), "boolean": True,
+    return {"string": "x", "integer": v.get("minimum", 1), "number": v.get("minimum", 1.0), "boolean": True,
             "array": [sample(v["items"])] if v.get("type") == "array" else None}[v.get("type")]
 
 
 def body_schema(operation: dict) -> dict | None:
+    """The object a body must be (of an optional body, `X | None`, the X)."""
     schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-    return resolve(schema) if schema else None
+    if not schema:
+        return None
+    return next((v for v in variants(schema) if "properties" in v), resolve(schema))
 
 
 def valid_body(model: dict) -> dict:

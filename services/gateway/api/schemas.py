@@ -46,6 +46,17 @@ class Course(BaseModel):
     updated_at: datetime
 
 
+BudgetUsd = Field(default=None, ge=0, le=1_000_000, description=(
+    "spending cap of the run in USD at list prices: it stops before a model call that could cross it, "
+    "keeping what it did; a retry with a higher budget does not pay for that again"))
+
+
+class Spend(BaseModel):
+    """The body of a start that spends, or of its retry: an optional budget."""
+    model_config = ConfigDict(extra="forbid")
+    budget_usd: float | None = BudgetUsd
+
+
 class Accepted(BaseModel):
     course_id: str
     stream_seq: int

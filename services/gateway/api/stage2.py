@@ -14,6 +14,7 @@ from .course_access import CourseId, visible_course
 from .deps import ContainerDep, Offset, PrincipalDep
 from .projects import NOT_FOUND
 from .run_status import as_status, started
+from .schemas import BudgetUsd, Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 2: documents"])
 
@@ -22,13 +23,15 @@ class AnalyzeDocuments(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     complexity_level: Complexity = "intermediate"
     additional_info: CleanText = Field(default="", max_length=5000)
+    budget_usd: float | None = BudgetUsd
 
 
 @router.post("/{course_id}/analyze-documents", status_code=202)
 async def analyze_documents(course_id: CourseId, body: AnalyzeDocuments, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(course_id, lambda state: stage2.start_analysis(
-        state, who.user_id, who.is_admin, body.complexity_level, body.additional_info))
+        state, who.user_id, who.is_admin, body.complexity_level, body.additional_info,
+        budget_usd=body.budget_usd))
     return started(outcome)
 
 
@@ -63,8 +66,9 @@ async def cancel_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 
 @router.post("/{course_id}/stage2/retry", status_code=202)
-async def retry_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+async def retry_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
     await visible_course(c, who, course_id)
+    budget = body.budget_usd if body else None
     outcome = await c.commands.execute(
-        course_id, lambda state: stage2.retry_analysis(state, who.user_id, who.is_admin))
+        course_id, lambda state: stage2.retry_analysis(state, who.user_id, who.is_admin, budget))
     return started(outcome)

@@ -10,6 +10,7 @@ from ..domain import runs, stage3
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
+from .schemas import BudgetUsd, Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])
 
@@ -18,6 +19,7 @@ class GeneratePathways(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     additional_info: CleanText = Field(default="", max_length=5000)
     pathway_count: int = Field(default=3, ge=1, le=10)
+    budget_usd: float | None = BudgetUsd
 
 
 class PathwayChoice(BaseModel):
@@ -29,7 +31,7 @@ class PathwayChoice(BaseModel):
 async def generate_pathways(course_id: CourseId, body: GeneratePathways, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     outcome = await c.commands.execute(course_id, lambda state: stage3.start_pathways(
-        state, who.user_id, who.is_admin, body.additional_info, body.pathway_count))
+        state, who.user_id, who.is_admin, body.additional_info, body.pathway_count, budget_usd=body.budget_usd))
     return started(outcome)
 
 
@@ -71,8 +73,9 @@ async def cancel_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 
 @router.post("/{course_id}/stage3/retry", status_code=202)
-async def retry_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+async def retry_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
     await visible_course(c, who, course_id)
+    budget = body.budget_usd if body else None
     outcome = await c.commands.execute(
-        course_id, lambda state: stage3.retry_pathways(state, who.user_id, who.is_admin))
+        course_id, lambda state: stage3.retry_pathways(state, who.user_id, who.is_admin, budget))
     return started(outcome)

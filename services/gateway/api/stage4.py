@@ -13,16 +13,18 @@ from ..domain import runs, stage4
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
+from .schemas import Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])
 GONE = (NotFoundError, ObjectNotFoundError)
 
 
 @router.post("/{course_id}/generate-course", status_code=202)
-async def generate_course(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+async def generate_course(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
     await visible_course(c, who, course_id)
+    budget = body.budget_usd if body else None
     outcome = await c.commands.execute(
-        course_id, lambda state: stage4.start_generation(state, who.user_id, who.is_admin))
+        course_id, lambda state: stage4.start_generation(state, who.user_id, who.is_admin, budget_usd=budget))
     return started(outcome)
 
 
@@ -82,8 +84,9 @@ async def cancel_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 
 @router.post("/{course_id}/stage4/retry", status_code=202)
-async def retry_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+async def retry_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
     await visible_course(c, who, course_id)
+    budget = body.budget_usd if body else None
     outcome = await c.commands.execute(
-        course_id, lambda state: stage4.retry_generation(state, who.user_id, who.is_admin))
+        course_id, lambda state: stage4.retry_generation(state, who.user_id, who.is_admin, budget))
     return started(outcome)

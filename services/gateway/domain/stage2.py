@@ -25,18 +25,23 @@ def _stage1_ready(state: CourseState) -> str:
 
 
 def start_analysis(state: CourseState, user_id: str, is_admin: bool, complexity_level: str,
-                   additional_info: str, retry_of: str | None = None) -> DocsAnalysisRequested:
+                   additional_info: str, retry_of: str | None = None,
+                   budget_usd: float | None = None) -> DocsAnalysisRequested:
     require_visible(state, user_id, is_admin)
     clone_task = _stage1_ready(state)
     require_idle(state, STAGE)
     return DocsAnalysisRequested(
         course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
         payload={"task_id": uuid.uuid4().hex, "complexity_level": complexity_level,
-                 "additional_info": additional_info, "clone_task_id": clone_task, "retry_of": retry_of})
+                 "additional_info": additional_info, "clone_task_id": clone_task, "retry_of": retry_of,
+                 "budget_usd": budget_usd})
 
 
-def retry_analysis(state: CourseState, user_id: str, is_admin: bool) -> DocsAnalysisRequested:
+def retry_analysis(state: CourseState, user_id: str, is_admin: bool,
+                   budget_usd: float | None = None) -> DocsAnalysisRequested:
+    """The failed or cancelled run again, with its settings; a new budget replaces its budget."""
     require_visible(state, user_id, is_admin)
     run = retryable_run(state, STAGE)
     p = run.request.payload
-    return start_analysis(state, user_id, is_admin, p.complexity_level, p.additional_info, retry_of=run.task_id)
+    return start_analysis(state, user_id, is_admin, p.complexity_level, p.additional_info, retry_of=run.task_id,
+                          budget_usd=p.budget_usd if budget_usd is None else budget_usd)

@@ -22,21 +22,26 @@ def _analysis_ready(state: CourseState) -> str:
 
 
 def start_pathways(state: CourseState, user_id: str, is_admin: bool, additional_info: str,
-                   pathway_count: int = 3, retry_of: str | None = None) -> PathwaysRequested:
+                   pathway_count: int = 3, retry_of: str | None = None,
+                   budget_usd: float | None = None) -> PathwaysRequested:
     require_visible(state, user_id, is_admin)
     analysis_task = _analysis_ready(state)
     require_idle(state, STAGE)
     return PathwaysRequested(
         course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
         payload={"task_id": uuid.uuid4().hex, "additional_info": additional_info,
-                 "analysis_task_id": analysis_task, "pathway_count": pathway_count, "retry_of": retry_of})
+                 "analysis_task_id": analysis_task, "pathway_count": pathway_count, "retry_of": retry_of,
+                 "budget_usd": budget_usd})
 
 
-def retry_pathways(state: CourseState, user_id: str, is_admin: bool) -> PathwaysRequested:
+def retry_pathways(state: CourseState, user_id: str, is_admin: bool,
+                   budget_usd: float | None = None) -> PathwaysRequested:
+    """The failed or cancelled run again, with its settings; a new budget replaces its budget."""
     require_visible(state, user_id, is_admin)
     run = retryable_run(state, STAGE)
     p = run.request.payload
-    return start_pathways(state, user_id, is_admin, p.additional_info, p.pathway_count, retry_of=run.task_id)
+    return start_pathways(state, user_id, is_admin, p.additional_info, p.pathway_count, retry_of=run.task_id,
+                          budget_usd=p.budget_usd if budget_usd is None else budget_usd)
 
 
 def select_pathway(state: CourseState, user_id: str, is_admin: bool, pathway_id: str) -> PathwaySelected:

@@ -12,7 +12,7 @@ STAGE = "stage4"
 
 
 def start_generation(state: CourseState, user_id: str, is_admin: bool,
-                     retry_of: str | None = None) -> CourseGenerationRequested:
+                     retry_of: str | None = None, budget_usd: float | None = None) -> CourseGenerationRequested:
     require_visible(state, user_id, is_admin)
     if not state.current_pathways():
         raise StageConflict("stage 3 has not produced pathways: generate pathways and select one first")
@@ -21,10 +21,15 @@ def start_generation(state: CourseState, user_id: str, is_admin: bool,
     require_idle(state, STAGE)
     return CourseGenerationRequested(
         course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
-        payload={"task_id": uuid.uuid4().hex, "pathway_id": state.selected_pathway, "retry_of": retry_of})
+        payload={"task_id": uuid.uuid4().hex, "pathway_id": state.selected_pathway, "retry_of": retry_of,
+                 "budget_usd": budget_usd})
 
 
-def retry_generation(state: CourseState, user_id: str, is_admin: bool) -> CourseGenerationRequested:
+def retry_generation(state: CourseState, user_id: str, is_admin: bool,
+                     budget_usd: float | None = None) -> CourseGenerationRequested:
+    """The failed or cancelled run again; a new budget replaces its budget."""
     require_visible(state, user_id, is_admin)
     run = retryable_run(state, STAGE)
-    return start_generation(state, user_id, is_admin, retry_of=run.task_id)
+    spent_cap = run.request.payload.budget_usd
+    return start_generation(state, user_id, is_admin, retry_of=run.task_id,
+                            budget_usd=spent_cap if budget_usd is None else budget_usd)
