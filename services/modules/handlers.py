@@ -10,12 +10,14 @@ from functools import partial
 from typing import Awaitable, Callable
 
 from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.bus.artefacts import ArtefactStore
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.docs.loading import load_documents
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
+from shared.llm.budget import within_budget
 from shared.llm.factory import build_provider
 from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
@@ -29,11 +31,12 @@ from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
 from .inputs import WriteInputs, write_inputs
 from .settings import ModulesSettings
-from .writer import write
+from .writer import Written, write
 
 log = logging.getLogger(__name__)
 # Reads a repository snapshot's archive by its reference (shared/bus/snapshots.py).
 ReadSnapshot = Callable[[str], Awaitable[bytes]]
+GONE = (NotFoundError, ObjectNotFoundError, KeyError)  # an artefact that is no longer stored
 
 
 class ModulesStage:
@@ -94,6 +97,7 @@ class ModulesStage:
     async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec],
                          sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage, list[dict]]:
         limit = asyncio.Semaphore(self._settings.module_concurrency)
+        provider = within_budget(self._provider, request.payload.budget_usd)
         finished = [len(inputs.done)]
         course_sources = list(sources.values())
 
@@ -102,10 +106,13 @@ class ModulesStage:
             if done is not None:
                 data = await self._artefacts.get(done.payload.content_ref)
                 return ModuleContent.model_validate(json.loads(data)), None, done.payload.fallback_reason
+            if (reused := await self._reused(inputs.earlier.get(spec.module_id))) is not None:
+                await self._announce(request, spec, reused, len(specs), finished)
+                return reused.content, None, reused.fallback
             async with limit:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
-                written = await write(self._provider, self._artefacts, request.course_id, request.payload.task_id,
+                written = await write(provider, self._artefacts, request.course_id, request.payload.task_id,
                                       spec, [sources[p] for p in spec.documents], course_sources, inputs.title)
             await self._announce(request, spec, written, len(specs), finished)
             return written.content, written.usage, written.fallback
@@ -117,6 +124,19 @@ class ModulesStage:
         fallbacks = [{"item": f"module {spec.position} '{spec.title}'"[:300], "reason": reason[:2000]}
                      for spec, (_, _, reason) in zip(specs, results) if reason is not None]
         return [content for content, _, _ in results], usage, fallbacks
+
+    async def _reused(self, earlier: ModuleGenerated | None) -> Written | None:
+        """A module an earlier run of this retry chain wrote, as written for this run; None when
+        there is none or its content is gone (then it is written again)."""
+        if earlier is None:
+            return None
+        try:
+            data = await self._artefacts.get(earlier.payload.content_ref)
+        except GONE:
+            return None
+        return Written(ModuleContent.model_validate_json(data), earlier.payload.content_ref,
+                       earlier.payload.content_hash, Usage.none(self._provider.name, self._provider.model),
+                       earlier.payload.fallback_reason)
 
     async def _announce(self, request, spec: ModuleSpec, written, total: int, finished: list[int]) -> None:
         await self._emitter.emit(request, ModuleGenerated, f"module:{spec.module_id}", task_id=request.payload.task_id,

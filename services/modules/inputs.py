@@ -20,6 +20,9 @@ class WriteInputs:
     scan: ScanResult | None
     analyses: dict[str, DocAnalysed]
     done: dict[str, ModuleGenerated] = field(default_factory=dict)  # written by an earlier delivery
+    # Written by the runs this one retries, of the same pathway (one stopped by its budget, say):
+    # read back and announced for this run instead of paid for again.
+    earlier: dict[str, ModuleGenerated] = field(default_factory=dict)
 
 
 def write_inputs(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
@@ -29,6 +32,8 @@ def write_inputs(events: list[Event], request: CourseGenerationRequested) -> Wri
     analysis_task = runs["stage2"].task_id if "stage2" in runs else None
     analyses: dict[str, DocAnalysed] = {}
     done: dict[str, ModuleGenerated] = {}
+    earlier: dict[str, ModuleGenerated] = {}
+    retried = _retried_runs(events, request)
     for event in events:
         if isinstance(event, (CourseCreated, CourseUpdated)):
             title = event.payload.title or title
@@ -40,4 +45,16 @@ def write_inputs(events: list[Event], request: CourseGenerationRequested) -> Wri
             analyses.setdefault(event.payload.path, event)
         elif isinstance(event, ModuleGenerated) and event.payload.task_id == request.payload.task_id:
             done.setdefault(event.payload.module_id, event)
-    return WriteInputs(title, description, pathway, scan_result(events), analyses, done)
+        elif isinstance(event, ModuleGenerated) and event.payload.task_id in retried:
+            earlier[event.payload.module_id] = event  # the latest run's copy
+    return WriteInputs(title, description, pathway, scan_result(events), analyses, done, earlier)
+
+
+def _retried_runs(events: list[Event], request: CourseGenerationRequested) -> set[str]:
+    """The task ids of the runs `request` retries, one after another, while they wrote the same pathway."""
+    requests = {e.payload.task_id: e for e in events if isinstance(e, CourseGenerationRequested)}
+    chain, task = set(), request.payload.retry_of
+    while task in requests and task not in chain and requests[task].payload.pathway_id == request.payload.pathway_id:
+        chain.add(task)
+        task = requests[task].payload.retry_of
+    return chain

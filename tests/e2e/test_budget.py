@@ -10,9 +10,10 @@ import pytest
 
 from shared.observability.pricing import price_of
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.pipeline import through_stage3
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.openai_fixtures import OPENAI_TEST_KEY
-from tests.support.openai_replies import answer
+from tests.support.openai_replies import answer, usage
 from tests.support.openai_server import FakeOpenAIServer
 from tests.support.processes import stage_services
 
@@ -67,3 +68,51 @@ async def test_stage2_stops_at_its_budget_and_a_retry_with_more_pays_only_for_th
         assert done["result"]["document_count"] == DOCUMENTS
         assert done["result"]["cache_hits"] == len(first)
         assert len(llm.requests) == DOCUMENTS  # the retry asked only about the rest
+
+
+def long_repository(documents: int) -> dict[str, str]:
+    """Documents of about eight minutes' reading each: with 5-minute modules, one module each."""
+    files = {"README.md": "# Loom\n\nLoom weaves threads.\n"}
+    for i in range(documents):
+        paragraph = f"Thread {i} explains how the loom handles warp and weft in step {i}. " * 12
+        files[f"docs/step{i:02d}.md"] = f"# Step {i}\n\n" + "\n\n".join([paragraph] * 16) + "\n"
+    return files
+
+
+def expensive_module(request):
+    """A valid module whose answer is billed as a long one: the budget binds after a few."""
+    return answer({"title": "A module", "introduction": "What this module covers.", "sections": [],
+                   "code_examples": [], "key_points": ["One point"], "conclusion": "", "assessment": [],
+                   "summary": "A summary."}, usage=usage(3000, 8000))
+
+
+async def test_stage4_stops_at_its_budget_and_a_retry_reuses_the_modules_written(api, nats_server, tmp_path):
+    make_repo(tmp_path / "loom", long_repository(8))
+    offline = {"MODULE_TARGET_MINUTES": "5"}
+    with FakeOpenAIServer(api_key=OPENAI_TEST_KEY, default=expensive_module) as llm, \
+            stage_services(nats_server.url, ["repo_clone", "doc_analyser", "pathway"], env=offline), \
+            stage_services(nats_server.url, ["modules"], env={
+                "LLM_PROVIDER": "openai", "OPENAI_API_KEY": OPENAI_TEST_KEY, "OPENAI_BASE_URL": llm.base_url,
+                "OPENAI_MODEL": MODEL, "OPENAI_STRUCTURED_OUTPUT": "json", "MODULE_CONCURRENCY": "1"}):
+        course, pathways = await through_stage3(api, str(tmp_path / "loom"))
+        pathway = max(pathways["pathways"], key=lambda p: len(p["modules"]))
+        modules = len(pathway["modules"])
+        assert modules >= 4
+        chosen = await api.post(f"/api/courses/{course}/stage3-selections", headers=ALICE,
+                                json={"selected_pathway_id": pathway["id"]})
+        assert chosen.status_code == 200, chosen.text
+
+        await start(api, course, "generate-course", {"budget_usd": 0.3})
+        stopped = await wait_for_stage(api, course, "stage4")
+        assert stopped["status"] == "FAILURE", stopped
+        assert "raise budget_usd and retry" in stopped["error_message"]
+        written = len(llm.requests)
+        assert 0 < written < modules
+
+        retried = await api.post(f"/api/courses/{course}/stage4/retry", headers=ALICE, json={"budget_usd": 10})
+        assert retried.status_code == 202, retried.text
+        done = await wait_for_stage(api, course, "stage4")
+        assert done["status"] == "SUCCESS", done
+        assert len(llm.requests) == modules  # the modules of the stopped run were not written again
+        generated = (await api.get(f"/api/courses/{course}/generated-course", headers=ALICE)).json()
+        assert len(generated["modules"]) == modules
