@@ -28,6 +28,7 @@ stage 1 reports them), input + output tokens, against what the server counted in
 (every call: the probe, the analyses and their repairs); target within ±25 %."""
 from __future__ import annotations
 
+import os
 import sysconfig
 from pathlib import Path
 
@@ -91,6 +92,7 @@ async def run(ctx: Context) -> Row:
 async def analyse(ctx: Context, repo: Path, slots: int) -> dict:
     """Stage 2 over `repo` with a model server of `slots` slots, as many documents at a time."""
     name = f"llm-real-{slots}"
+    load_before = os.getloadavg()[0]  # the machine is shared: what else ran says how far to trust the run
     with LlamaServer(parallel=slots, log=ctx.folder(name) / "llama-server.log") as model:
         env = env_for(model.base_url, LLM_CONTEXT_TOKENS=str(CONTEXT_TOKENS), LLM_MAX_OUTPUT_TOKENS=str(OUTPUT_TOKENS),
                       LLM_TIMEOUT_SECONDS=str(STAGE_TIMEOUT), ANALYSIS_CONCURRENCY=str(slots),
@@ -116,6 +118,7 @@ async def analyse(ctx: Context, repo: Path, slots: int) -> dict:
             "completion_tokens_per_s": round(usage.get("output_tokens", 0) / seconds, 2),
             "tokens": tokens, "prompt_tokens": prompt, "completion_tokens": usage.get("output_tokens", 0),
             "calls": usage.get("calls", 0), "fallbacks": len(status.get("fallbacks") or []),
+            "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             "done_at": sorted((at - start).total_seconds() for _, kind, at in log if kind == "DocAnalysed")}
 
 
