@@ -6,6 +6,8 @@ from typing import Any
 
 import asyncpg
 
+from shared.llm.estimates import ModelHistory
+
 from .projection.schema import checked
 from .status_reader import Stage2Overview, stage2_overview
 
@@ -17,6 +19,18 @@ class StageReader:
     async def stage2_overview(self, course_id: str) -> Stage2Overview | None:
         """The stage 2 status answer's parts and the course's owner, in one query."""
         return await stage2_overview(self._pool, self._s, course_id)
+
+    async def model_history(self, provider: str, model: str) -> ModelHistory:
+        """What stage 2 runs with this provider and model took, over every course's last run:
+        documents the model was asked about, requests, output tokens (no course is named)."""
+        row = await self._pool.fetchrow(
+            f"""SELECT coalesce(sum(document_count - cache_hits), 0) AS documents,
+                       coalesce(sum((usage->>'calls')::bigint), 0) AS calls,
+                       coalesce(sum((usage->>'output_tokens')::bigint), 0) AS output_tokens
+                FROM {self._s}.stage2_results
+                WHERE usage->>'provider' = $1 AND usage->>'model' = $2 AND document_count > cache_hits""",
+            provider, model)
+        return ModelHistory(int(row["documents"]), int(row["calls"]), int(row["output_tokens"]))
 
     async def task(self, course_id: str, stage: str) -> dict[str, Any] | None:
         row = await self._pool.fetchrow(

@@ -58,6 +58,47 @@ BOUND_CHARS_PER_TOKEN = 3.0  # prompt_size.CHARS_PER_TOKEN: the measure the stag
 STAGE4_MIN_OUTPUT_TOKENS = 1024
 
 
+# What a repair turn adds to the prompt besides the first answer: the problem and the request to fix it.
+REPAIR_NOTE_TOKENS = 100
+
+
+@dataclass(frozen=True)
+class ModelHistory:
+    """What this installation's earlier stage 2 runs with the same provider and model really took,
+    per document the model was asked about (DocsAnalysed usage): a model that often needs its
+    repair turn — or writes short answers — shows it here, and the next estimate follows."""
+    documents: int
+    calls: int
+    output_tokens: int
+
+    MIN_DOCUMENTS = 3  # fewer say too little to go by
+
+    @classmethod
+    def of_documents(cls, documents: Sequence[tuple[int, int]]) -> "ModelHistory":
+        """From each document's (requests, output tokens): the median document's requests, so that a
+        one-off — the structured-output probe a freshly started service makes with its first
+        document — does not count for every document. (A model that repairs only a minority of
+        documents is then taken to need no repair: the estimate is low by that minority.)"""
+        calls = sorted(c for c, _ in documents)
+        median = calls[len(calls) // 2] if len(calls) % 2 else (calls[len(calls) // 2 - 1] + calls[len(calls) // 2]) / 2
+        outputs = sum(o for _, o in documents)
+        total_calls = sum(calls)
+        per_call = outputs / total_calls if total_calls else 0.0
+        return cls(len(documents), round(median * len(documents)), round(per_call * median * len(documents)))
+
+    @property
+    def usable(self) -> bool:
+        return self.documents >= self.MIN_DOCUMENTS and self.calls >= self.documents
+
+    @property
+    def calls_per_document(self) -> float:
+        return self.calls / self.documents
+
+    @property
+    def output_per_call(self) -> float:
+        return self.output_tokens / self.calls
+
+
 @dataclass(frozen=True)
 class Estimate:
     items: int
@@ -71,18 +112,33 @@ class Estimate:
     note: str
 
 
-def estimate_stage2(document_sizes: Sequence[int], provider: str, model: str, cached_items: int = 0) -> Estimate:
+def estimate_stage2(document_sizes: Sequence[int], provider: str, model: str, cached_items: int = 0,
+                    history: ModelHistory | None = None, answer_cap: int | None = None) -> Estimate:
     """Every document the run analyses (their sizes), `cached_items` of them answered by the
-    analysis cache for free. Which ones is not said, so the others are taken as of average size."""
+    analysis cache for free. Which ones is not said, so the others are taken as of average size.
+    `answer_cap`: the output limit of every request (LLM_MAX_OUTPUT_TOKENS). With a usable
+    `history` of the same model, its calls per document (repair turns) and answer length are used
+    instead of one call and the calibrated answer."""
     items = len(document_sizes)
     cached = max(0, min(cached_items, items))
     parts = [max(1, math.ceil(size / STAGE2_PART_CHARS)) for size in document_sizes]
     paid = (items - cached) / items if items else 0.0
-    input_tokens = round((STAGE2_PROMPT_TOKENS * sum(parts) + sum(document_sizes) / CHARS_PER_TOKEN) * paid)
-    output_tokens = round(STAGE2_ANSWER_TOKENS * sum(parts) * paid)
-    note = (f"{items - cached} of {items} documents sent to the model, each whole with the prompt "
-            f"(~{STAGE2_PROMPT_TOKENS} tokens) and answered in ~{STAGE2_ANSWER_TOKENS} tokens; "
-            f"{cached} answered by the analysis cache")
+    asks = sum(parts) * paid
+    first_input = (STAGE2_PROMPT_TOKENS * sum(parts) + sum(document_sizes) / CHARS_PER_TOKEN) * paid
+    answer = min(STAGE2_ANSWER_TOKENS, answer_cap) if answer_cap else STAGE2_ANSWER_TOKENS
+    if history is not None and history.usable:
+        calls = history.calls_per_document
+        answer = min(history.output_per_call, answer_cap) if answer_cap else history.output_per_call
+        # A repair turn sends the prompt again with the first answer and the problem found in it.
+        input_tokens = round(first_input * calls + asks * (calls - 1) * (answer + REPAIR_NOTE_TOKENS))
+        output_tokens = round(asks * calls * answer)
+        how = (f"{calls:.2f} requests and ~{answer:.0f} answer tokens each, as this model took for "
+               f"{history.documents} documents before")
+    else:
+        input_tokens, output_tokens = round(first_input), round(asks * answer)
+        how = f"one request and ~{answer} answer tokens each (no repair turn counted)"
+    note = (f"{items - cached} of {items} documents sent to the model, each with the prompt "
+            f"(~{STAGE2_PROMPT_TOKENS} tokens): {how}; {cached} answered by the analysis cache")
     return _priced(items, input_tokens, output_tokens, cached, provider, model, note)
 
 
@@ -127,4 +183,4 @@ def _priced(items: int, input_tokens: int, output_tokens: int, cached: int, prov
                         "a local or unlisted model is counted as free")
     cost = (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
     return Estimate(items, input_tokens, output_tokens, cached, round(cost, 6), provider, model, True,
-                    f"{note}. At list price, without repair turns or the provider's prompt-cache discount")
+                    f"{note}. At list price, without the provider's prompt-cache discount")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from shared.llm.prompt_size import request_tokens
-from shared.local.llama_server import env_for
+from shared.local.llama_server import MODEL_NAME, env_for
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import make_repo
 from tests.support.processes import stage_services
@@ -25,6 +25,26 @@ REPO = {
 SELECTED = {"docs/install.md", "docs/brewing.md", "README.md"}
 STAGE_TIMEOUT = 900  # seconds a stage may take on 2 shared CPU cores
 SERVICES = {"doc_analyser", "pathway", "modules"}  # the ones that ask the model
+
+
+OUTPUT_TOKENS = 192
+
+
+@pytest.fixture
+def settings(settings, real_model):
+    """The gateway knows the stages' provider, model and limits, as under `make run` (for estimates)."""
+    return settings.model_copy(update={"llm_provider": "openai", "openai_model": MODEL_NAME,
+                                       "llm_context_tokens": real_model.context_tokens,
+                                       "llm_max_output_tokens": OUTPUT_TOKENS})
+
+
+async def estimated_tokens(api, course_id: str, complexity_level: str) -> int:
+    answer = await api.get(f"/api/courses/{course_id}/stage2/estimate", headers=ALICE,
+                           params={"complexity_level": complexity_level})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["cached_items"] == 0 and not body["priced"]  # a local model costs nothing
+    return body["input_tokens"] + body["output_tokens"]
 
 
 @pytest.fixture
@@ -59,14 +79,21 @@ async def run_stage(api, proxy, course_id: str, action: str, body: dict, stage: 
 
 async def test_a_real_model_through_all_four_stages(api, nats_server, proxy, real_model, tmp_path):
     make_repo(tmp_path / "kettle", REPO)
-    env = env_for(proxy.base_url, LLM_MAX_OUTPUT_TOKENS="192", LLM_TIMEOUT_SECONDS="600",
+    env = env_for(proxy.base_url, LLM_MAX_OUTPUT_TOKENS=str(OUTPUT_TOKENS), LLM_TIMEOUT_SECONDS="600",
                   LLM_CONTEXT_TOKENS=str(real_model.context_tokens),
                   ANALYSIS_CONCURRENCY="1", LLM_MAX_CONCURRENCY="1", DOCUMENT_ATTEMPTS="1")
     with stage_services(nats_server.url, env=env):
         course_id = await scanned_and_selected(api, str(tmp_path / "kettle"), ["docs"], overview="README.md")
 
+        before = await estimated_tokens(api, course_id, "beginner")
         stage2, asked2 = await run_stage(api, proxy, course_id, "analyze-documents",
                                          {"complexity_level": "beginner"}, "stage2")
+        counted = spent(asked2)["tokens_in"] + spent(asked2)["tokens_out"]
+        assert before > 0
+        # The same documents for another audience (nothing cached), estimated from what this model
+        # just took (requests per document with its repair turns, answer length): within ±25 %.
+        after = await estimated_tokens(api, course_id, "advanced")
+        assert abs(after / counted - 1) <= 0.25, (before, after, counted)
         [analysed] = await events_of(api, course_id, "DocsAnalysed")
         per_document = await events_of(api, course_id, "DocAnalysed")
         assert {d["path"] for d in per_document} == SELECTED  # none dropped, none skipped

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.gateway.settings import GatewaySettings
-from shared.llm.estimates import estimate_stage2, estimate_stage4
+from shared.llm.estimates import ModelHistory, estimate_stage2, estimate_stage4
 from tests.support.flows import ALICE, new_course
 from tests.support.gateway import auth, running_gateway
 from tests.support.seeded_stages import analysed, planned, scanned
@@ -55,8 +55,10 @@ async def test_documents_analysed_before_on_the_same_snapshot_and_settings_are_f
     url = f"/api/courses/{course_id}/stage2/estimate"
     same = (await priced_gateway.get(url, headers=ALICE, params={"complexity_level": "beginner"})).json()
     assert same["items"] == 4 and same["cached_items"] == 2  # other/x.md is not in the selection
-    full = estimate_stage2([FILES[p] for p in SELECTED], "anthropic", MODEL)
-    assert same["cost_usd"] < full.cost_usd and same["output_tokens"] == full.output_tokens // 2
+    # As this model took for this course's documents before: one request and 300 output tokens each.
+    full = estimate_stage2([FILES[p] for p in SELECTED], "anthropic", MODEL,
+                           history=ModelHistory.of_documents([(1, 300)] * 3))
+    assert same["cost_usd"] < full.cost_usd and abs(same["output_tokens"] - full.output_tokens / 2) <= 1
     # Another audience is another cache entry: nothing is free.
     other = (await priced_gateway.get(url, headers=ALICE, params={"complexity_level": "advanced"})).json()
     assert other["cached_items"] == 0
@@ -66,6 +68,26 @@ async def test_documents_analysed_before_on_the_same_snapshot_and_settings_are_f
                               json={"selected_folders": ["docs"], "overview_document": "README.md"})
     rescanned = (await priced_gateway.get(url, headers=ALICE, params={"complexity_level": "beginner"})).json()
     assert rescanned["cached_items"] == 0
+
+
+async def test_a_model_that_needed_its_repair_turn_before_is_estimated_to_need_it_again(priced_gateway):
+    """Earlier runs of the same model, in any course, say how many requests a document took and
+    how long its answers were: the next estimate follows them (no course is named)."""
+    sizes = [FILES[p] for p in SELECTED]
+    first = (await priced_gateway.get(f"/api/courses/{await selected_course(priced_gateway)}/stage2/estimate",
+                                      headers=ALICE)).json()
+    assert first["output_tokens"] == estimate_stage2(sizes, "anthropic", MODEL).output_tokens  # no history yet
+    elsewhere = await new_course(priced_gateway)
+    container = priced_gateway.app.state.container
+    await scanned(container, elsewhere, FILES)
+    await analysed(container, elsewhere, ["docs/a.md", "docs/b.md", "docs/c.md"], "anthropic", MODEL, "beginner",
+                   calls_each=2)
+    course_id = await selected_course(priced_gateway)
+    after = (await priced_gateway.get(f"/api/courses/{course_id}/stage2/estimate", headers=ALICE)).json()
+    expected = estimate_stage2(sizes, "anthropic", MODEL, history=ModelHistory(3, 6, 300))
+    assert (after["input_tokens"], after["output_tokens"]) == (expected.input_tokens, expected.output_tokens)
+    assert after["input_tokens"] > 2 * first["input_tokens"] * 0.9  # every document asked twice
+    assert "2.00 requests" in after["note"] and "3 documents before" in after["note"]
 
 
 async def test_stage4_estimate_counts_the_chosen_pathways_modules(priced_gateway):

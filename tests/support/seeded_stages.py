@@ -36,8 +36,9 @@ async def scanned(c, course_id: str, files: dict[str, int], task: str = "scan1",
 
 
 async def analysed(c, course_id: str, paths: list[str], provider: str, model: str, complexity_level: str,
-                   clone_task: str = "scan1", task: str = "analysis1") -> None:
-    """Stage 2 succeeded on the scan `clone_task`: the model analysed each of `paths`."""
+                   clone_task: str = "scan1", task: str = "analysis1", calls_each: int = 1) -> None:
+    """Stage 2 succeeded on the scan `clone_task`: the model analysed each of `paths` (in
+    `calls_each` requests, repairs included), 300 output tokens in all."""
     usage = {"provider": provider, "model": model, "input_tokens": 900, "output_tokens": 300, "calls": 1}
     await publish(c, [
         DocsAnalysisRequested(course_id=course_id, actor="alice", payload={
@@ -47,7 +48,7 @@ async def analysed(c, course_id: str, paths: list[str], provider: str, model: st
             "word_count": 100, "content_hash": f"h-{path}", "usage": usage, "position": n})
           for n, path in enumerate(paths)],
         DocsAnalysed(course_id=course_id, actor="doc_analyser", payload={
-            "task_id": task, "document_count": len(paths), "usage": {**usage, "calls": len(paths)}}),
+            "task_id": task, "document_count": len(paths), "usage": {**usage, "calls": calls_each * len(paths)}}),
     ])
 
 

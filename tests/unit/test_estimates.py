@@ -80,3 +80,27 @@ def test_stage4_on_a_small_window_sends_less_and_answers_within_it():
     assert fitted.input_tokens < unbounded.input_tokens
     assert fitted.input_tokens + fitted.output_tokens <= window
     assert not fitted.priced and "the window" in fitted.note
+
+
+def test_history_of_the_model_brings_its_repair_turns_and_answer_length_into_the_estimate():
+    from shared.llm.estimates import REPAIR_NOTE_TOKENS, ModelHistory
+    sizes = [3000, 6000]
+    plain = estimate_stage2(sizes, "openai", "gpt-4o")
+    twice = estimate_stage2(sizes, "openai", "gpt-4o", history=ModelHistory(10, 20, 20 * 80))
+    assert twice.output_tokens == 2 * 2 * 80  # two documents, two requests each, 80 tokens an answer
+    assert abs(twice.input_tokens - (plain.input_tokens * 2 + 2 * (80 + REPAIR_NOTE_TOKENS))) <= 1
+    too_little = estimate_stage2(sizes, "openai", "gpt-4o", history=ModelHistory(2, 4, 400))
+    assert too_little == plain  # two documents say too little to go by
+
+
+def test_an_output_cap_bounds_the_answer():
+    capped = estimate_stage2([3000], "openai", "gpt-4o", answer_cap=64)
+    assert capped.output_tokens == 64
+
+
+def test_a_one_off_in_one_document_does_not_count_for_every_document():
+    from shared.llm.estimates import ModelHistory
+    # The first document also carried the two requests of the structured-output probe.
+    history = ModelHistory.of_documents([(4, 160), (2, 140), (2, 150)])
+    assert history.calls_per_document == 2 and history.usable
+    assert round(history.output_per_call) == round(450 / 8)

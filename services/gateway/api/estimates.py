@@ -12,7 +12,7 @@ from shared.text import CleanText
 from shared.vocabulary import Complexity
 
 from ..domain.course import fold, require_visible
-from ..domain.estimates import CACHE_RULE, NO_CACHE, AnalysisSettings, stage2_work, stage4_work
+from ..domain.estimates import CACHE_RULE, NO_CACHE, AnalysisSettings, model_history, stage2_work, stage4_work
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 
@@ -30,7 +30,12 @@ async def stage2_estimate(
     s = c.settings
     work = stage2_work(state, events, AnalysisSettings(s.llm_provider, s.llm_model, complexity_level,
                                                        additional_info))
-    estimate = estimate_stage2(work.sizes, s.llm_provider, s.llm_model, work.cached)
+    # This course's own earlier runs of the model first; else every course's (their last runs).
+    history = model_history(events, s.llm_provider, s.llm_model)
+    if not history.usable:
+        history = await c.stages.model_history(s.llm_provider, s.llm_model)
+    estimate = estimate_stage2(work.sizes, s.llm_provider, s.llm_model, work.cached, history,
+                               s.model_limits.max_output_tokens)
     return _answer("stage2", "documents", estimate, CACHE_RULE)
 
 

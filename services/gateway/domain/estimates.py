@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from shared.events import Event
 from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisRequested, RepoCloned
+from shared.llm.estimates import ModelHistory
 from shared.selection import ScanResult, scan_result
 
 from .course import CourseState
@@ -78,6 +79,16 @@ def analysed_before(events: list[Event], snapshot_ref: str, asked: AnalysisSetti
                 and request.additional_info.strip() == asked.additional_info.strip()):
             hits.add(event.payload.path)
     return hits
+
+
+def model_history(events: list[Event], provider: str, model: str) -> ModelHistory:
+    """What the model took for this course's documents before (each DocAnalysed the model answered
+    or tried to: its requests and output tokens), in any earlier stage 2 run."""
+    documents = [(e.payload.usage.calls, e.payload.usage.output_tokens) for e in events
+                 if isinstance(e, DocAnalysed) and not e.payload.cached and e.payload.usage is not None
+                 and (e.payload.usage.provider, e.payload.usage.model) == (provider, model)
+                 and e.payload.usage.calls > 0]
+    return ModelHistory.of_documents(documents) if documents else ModelHistory(0, 0, 0)
 
 
 def stage4_work(state: CourseState, events: list[Event]) -> list[list[int]]:
