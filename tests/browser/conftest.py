@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from tests.support.coursegen_run import coursegen_run
+from tests.support.launched import coursegen_run
 from tests.support.gitrepos import COURSE_REPO, make_repo
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.support.coursegen_run import coursegen_run
+from tests.support.launched import coursegen_run
 from tests.support.openai_fixtures import OPENAI_TEST_KEY
 from tests.support.openai_replies import answer
 from tests.support.openai_server import FakeOpenAIServer
@@ -29,9 +29,10 @@ def analysis(request):
 @pytest.fixture(scope="module")
 def system():
     with FakeOpenAIServer(api_key=OPENAI_TEST_KEY, default=analysis) as llm:
-        with coursegen_run(LLM_PROVIDER="openai", OPENAI_API_KEY=OPENAI_TEST_KEY, OPENAI_BASE_URL=llm.base_url,
-                           OPENAI_MODEL="local-model", OPENAI_STRUCTURED_OUTPUT="json",
-                           LLM_MAX_RETRIES="1", LLM_RETRY_BASE_SECONDS="0.01") as running:
+        with coursegen_run({"LLM_PROVIDER": "openai", "OPENAI_API_KEY": OPENAI_TEST_KEY,
+                            "OPENAI_BASE_URL": llm.base_url, "OPENAI_MODEL": "local-model",
+                            "OPENAI_STRUCTURED_OUTPUT": "json", "LLM_MAX_RETRIES": "1",
+                            "LLM_RETRY_BASE_SECONDS": "0.01"}) as running:
             yield running
 
 
