@@ -3,7 +3,8 @@
 Runs the benchmarks (all, in order, by default), prints the table, writes `latest.json` (the rows),
 `latest.meta.json` (the run's facts), `latest.md` (the table) and one PNG per benchmark into
 bench/results/ — or into bench/results/partial/ for a subset, --quick or --profile run, so the
-README's figures are always those of a whole, full-size, unprofiled run."""
+README's figures are always those of a whole, full-size, unprofiled run. A whole run also adds its
+figures to results/history.jsonl and redraws results/history.png (bench/history.py)."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import BENCHMARKS, TARGETS, module_name
-from . import common
+from . import common, history
 from .common import Context, Row
 
 
@@ -135,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
             "seconds_per_benchmark": {r.name: r.seconds for r in rows}}
     path = common.write_results(rows, meta)
     (path.parent / "latest.md").write_text(markdown_table(rows) + "\n")
+    if whole:  # only whole runs make the history: partial and quick figures do not compare
+        history.record([r.as_json() for r in rows], at, history.commit_of(Path(__file__).parent))
+        history.plot(history.read())
     print()
     print(table(rows))
     print(f"\n{len(rows)} benchmarks in {total / 60:.1f} min; {sum(not r.meets for r in rows)} miss their target. "
