@@ -11,7 +11,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 from opentelemetry.trace import SpanKind
 
-from shared.bus.subject_log import read_subject
+from shared.bus.subject_log import last_sequence, read_subject
 from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
 from shared.events.subjects import subject_of
 from shared.observability.context import note_published
@@ -92,7 +92,20 @@ class EventStore:
         read again."""
         return await patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
-    async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None) -> History:
+    async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
+        """The course's events stored after `after_seq` (`last_seq` stays `after_seq` when there
+        are none): what an appender whose expected sequence went stale missed."""
+        history = await patiently(lambda: self._load(course_id, timeout, None, after_seq + 1),
+                                  f"reading course {course_id} after {after_seq}")
+        return History(events=history.events, last_seq=max(history.last_seq, after_seq))
+
+    async def last_seq(self, course_id: str) -> int:
+        """The sequence of the course's last event (0 when it has none), as of the stream's leader."""
+        return await patiently(lambda: last_sequence(self._js, self._stream, course_subjects(course_id)),
+                               f"reading course {course_id}'s last sequence")
+
+    async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None,
+                    start: int = 1) -> History:
         if only:
             # One read per wanted type: a long run's history is mostly progress steps, analyses and
             # modules, and a service checking "still current" every few seconds must not re-read them.
@@ -101,7 +114,7 @@ class EventStore:
                                            for subject in subjects))
             history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
         else:
-            history = await read_subject(self._js, self._stream, course_subjects(course_id), timeout)
+            history = await read_subject(self._js, self._stream, course_subjects(course_id), timeout, start)
         events, last_seq = [], 0
         for stored in history:
             last_seq = stored.seq

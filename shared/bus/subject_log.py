@@ -30,21 +30,34 @@ class Stored:
     data: bytes
 
 
-async def read_subject(js: JetStreamContext, stream: str, subject: str, timeout: float) -> list[Stored]:
-    """Every message of `stream` on `subject` (wildcards allowed), in stream order."""
+async def read_subject(js: JetStreamContext, stream: str, subject: str, timeout: float,
+                       start: int = 1) -> list[Stored]:
+    """Every message of `stream` on `subject` (wildcards allowed) from sequence `start` on, in stream order."""
     try:
-        stored = await _from_a_replica(js, stream, subject, timeout)
+        stored = await _from_a_replica(js, stream, subject, timeout, start)
     except (NatsTimeout, NoRespondersError) as exc:  # no replica answered: the leader gives it all
         log.info("direct read of %s: %s; reading from the stream's leader", subject, type(exc).__name__)
         stored = []
-    stored += await _from_the_leader(js, stream, subject, stored[-1].seq + 1 if stored else 1)
+    stored += await _from_the_leader(js, stream, subject, stored[-1].seq + 1 if stored else start)
     return stored
 
 
-async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeout: float) -> list[Stored]:
+async def last_sequence(js: JetStreamContext, stream: str, subject: str) -> int:
+    """The sequence of the last message on `subject` (wildcards allowed), 0 when there is none, as
+    of the stream's leader (a non-direct get): a base for an expected-last-subject-sequence append."""
+    try:
+        return (await js.get_msg(stream, subject=subject)).seq
+    except NotFoundError as exc:
+        if exc.err_code == NO_MESSAGE:
+            return 0
+        raise
+
+
+async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeout: float,
+                          start: int) -> list[Stored]:
     """Batched direct gets (NATS >= 2.11): fast, from whichever replica answers, possibly behind."""
     nc = js._nc  # the core connection: a batch answers with many messages to one inbox
-    stored, seq = [], 1
+    stored, seq = [], start
     while True:
         inbox = nc.new_inbox()
         sub = await nc.subscribe(inbox)

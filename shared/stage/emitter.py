@@ -14,6 +14,7 @@ from shared.events.catalogue import (
     CourseCreated, CourseDeleted, StageCancelled, StageFailed, StageProgressed, StageStarted, TokenUsage,
 )
 from shared.llm.provider import Usage
+from shared.stage.run_appender import RunAppender
 from shared.stage.runs import REQUESTS, RESULTS, fold_runs
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class StageEmitter:
 
     def __init__(self, store: EventStore, actor: str, stage: str) -> None:
         self.store, self.actor, self.stage = store, actor, stage
+        self._appender = RunAppender(store, stage)
 
     async def current_history(self, request: Event,
                               only: Iterable[type[Event]] | None = None) -> list[Event] | None:
@@ -80,20 +82,23 @@ class StageEmitter:
         except RunCancelled:
             log.info("run %s was cancelled; stopped", request.payload.task_id)
 
-    async def emit(self, request: Event, event_cls: type[Event], key: str, **payload) -> None:
-        await self.store.publish(request.reacting(event_cls, key, actor=self.actor, **payload))
+    async def emit(self, request: Event, event_cls: type[Event], key: str, **payload) -> bool:
+        """Appends an event of `request`'s run; False when the run has ended (cancelled, failed,
+        succeeded, its course deleted) and the event was dropped: nothing of a run follows its end."""
+        return await self._appender.append(request.reacting(event_cls, key, actor=self.actor, **payload),
+                                           request.payload.task_id)
 
-    async def started(self, request: Event) -> None:
-        await self.emit(request, StageStarted, "started", stage=self.stage, task_id=request.payload.task_id)
+    async def started(self, request: Event) -> bool:
+        return await self.emit(request, StageStarted, "started", stage=self.stage, task_id=request.payload.task_id)
 
-    async def progress(self, request: Event, percent: int, step: str, key: str | None = None) -> None:
+    async def progress(self, request: Event, percent: int, step: str, key: str | None = None) -> bool:
         """`key` names the step for its event id; by default the percentage and the step's text."""
-        await self.emit(request, StageProgressed, key or f"progress:{percent}:{step}", stage=self.stage,
+        return await self.emit(request, StageProgressed, key or f"progress:{percent}:{step}", stage=self.stage,
                         task_id=request.payload.task_id, progress_percentage=max(0, min(100, percent)),
                         current_step=step[:1000])
 
-    async def failed(self, request: Event, message: str) -> None:
-        await self.emit(request, StageFailed, "failed", stage=self.stage, task_id=request.payload.task_id,
+    async def failed(self, request: Event, message: str) -> bool:
+        return await self.emit(request, StageFailed, "failed", stage=self.stage, task_id=request.payload.task_id,
                         error_message=message[:4000])
 
     async def give_up(self, request: Event, reason: str) -> None:

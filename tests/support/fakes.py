@@ -29,7 +29,8 @@ class MemoryEventStore:
         return Appended(stream_seq=len(self._log), duplicate=False)
 
     async def append(self, event: Event, expected_last_seq: int) -> Appended:
-        if self._last_seq(event.course_id) != expected_last_seq:
+        # As JetStream: a duplicate is answered as one before the expected sequence is checked.
+        if event.event_id not in self._ids and self._last_seq(event.course_id) != expected_last_seq:
             raise ConcurrencyConflict(f"course {event.course_id} moved past {expected_last_seq}")
         return await self.publish(event)
 
@@ -39,6 +40,14 @@ class MemoryEventStore:
         picked = [(seq, e) for seq, e in enumerate(self._log, start=1)
                   if e.course_id == course_id and isinstance(e, wanted)]
         return History(events=[e for _, e in picked], last_seq=picked[-1][0] if picked else 0)
+
+    async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
+        picked = [(seq, e) for seq, e in enumerate(self._log, start=1)
+                  if e.course_id == course_id and seq > after_seq]
+        return History(events=[e for _, e in picked], last_seq=picked[-1][0] if picked else after_seq)
+
+    async def last_seq(self, course_id: str) -> int:
+        return self._last_seq(course_id)
 
     def _last_seq(self, course_id: str) -> int:
         return max((seq for seq, e in enumerate(self._log, start=1) if e.course_id == course_id), default=0)
