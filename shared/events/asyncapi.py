@@ -96,7 +96,10 @@ def _who(users: set[str]) -> str:
 
 def _add_message(components: dict[str, Any], cls: type[Event], number: int, schema: dict[str, Any]) -> None:
     key = _key(cls, number)
-    components["schemas"][key] = _rebase(schema, f"#/components/schemas/{key}")
+    # Without `$id` (it would move the base of the rebased references) and `$schema` (the document
+    # says the dialect); what is left is the published schema.
+    inline = {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+    components["schemas"][key] = _rebase(inline, f"#/components/schemas/{key}")
     components["messages"][key] = {
         "name": cls.type_name(),
         "title": f"{cls.type_name()} v{number}",

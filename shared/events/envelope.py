@@ -4,12 +4,17 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 # Course ids become NATS subject tokens: no dots, wildcards or whitespace may reach a subject.
 COURSE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# What the writer puts on the log, stated in the published schemas only (see `Event`): `str(uuid)`
+# for ids, and pydantic's rendering of a UTC datetime (`...T19:25:14.123456Z`, fraction optional).
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+UTC_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$"
+EventId = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})]
 _DERIVED_ID_NAMESPACE = uuid.UUID("6f1d3c3e-2b7a-4c52-9a41-0c6a1d5e8b10")
 
 
@@ -27,13 +32,21 @@ def utcnow() -> datetime:
 
 
 class Payload(BaseModel):
+    # A payload field with a default stays optional in the published schema: it may be one added
+    # to a version after events without it were written, which must still validate.
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Event(BaseModel):
-    """Base of every event. Subclasses fix `event_type` and `payload`; instances are immutable."""
+    """Base of every event. Subclasses fix `event_type` and `payload`; instances are immutable.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    The model refuses what no version of coursegen ever wrote and no upcaster could mend (a course
+    id that is no subject token, a schema_version below 1). It stays lenient where the log may hold
+    other spellings that read back losslessly: any timezone (turned into UTC), any string as an id
+    (bench/ writes `ev-...` ids). The published schema states what the writer puts on the log."""
+
+    # Every envelope field is required in the published schema: `to_json` has always written all.
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
     CURRENT_VERSION: ClassVar[int] = 1
     # A command event asks a stage service to do work (the gateway appends it after validating the
     # request); the others record facts. Not part of the shape: the AsyncAPI document says so.
@@ -42,14 +55,14 @@ class Event(BaseModel):
     # them, and the permissions in deploy/nats-accounts.conf are generated from them.
     PUBLISHED_BY: ClassVar[frozenset[str]] = frozenset()
 
-    event_id: str = Field(default_factory=new_event_id)
+    event_id: EventId = Field(default_factory=new_event_id)
     event_type: str
-    schema_version: int = 1
-    course_id: str
-    occurred_at: datetime = Field(default_factory=utcnow)
+    schema_version: int = Field(default=1, ge=1)
+    course_id: str = Field(json_schema_extra={"pattern": COURSE_ID_PATTERN.pattern})
+    occurred_at: datetime = Field(default_factory=utcnow, json_schema_extra={"pattern": UTC_DATETIME_PATTERN})
     actor: str = Field(min_length=1, max_length=256)
-    correlation_id: str | None = None
-    causation_id: str | None = None
+    correlation_id: EventId | None = None
+    causation_id: EventId | None = None
     payload: Payload
 
     @field_validator("course_id")

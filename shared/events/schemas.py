@@ -15,6 +15,9 @@ from .subjects import subject_template
 
 PUBLISHED = Path(__file__).resolve().parent / "schemas"
 SUFFIX = ".schema.json"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# A name, not an address: nothing is served there. Strict validators (ajv) want an absolute $id.
+ID_PREFIX = "urn:coursegen:event:"
 
 
 def schema_name(event_type: str, version: int) -> str:
@@ -29,10 +32,18 @@ def parse_schema_name(name: str) -> tuple[str, int]:
     return event_type, int(version)
 
 
+def schema_id(name: str) -> str:
+    return f"{ID_PREFIX}{name}"
+
+
 def current_schema(cls: type[Event]) -> dict[str, Any]:
-    schema = cls.model_json_schema()
-    schema["x-subject"] = subject_template(cls)
-    return schema
+    """The event as written (serialization mode: every field present). The subject sits in
+    `$comment`, a keyword every validator accepts (a custom `x-` one makes strict ones refuse the
+    file); programs take it from the AsyncAPI channel address or `subject_template`."""
+    name = schema_name(cls.type_name(), cls.CURRENT_VERSION)
+    return {"$schema": DIALECT, "$id": schema_id(name),
+            "$comment": f"published on the NATS subject {subject_template(cls)}",
+            **cls.model_json_schema(mode="serialization")}
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:
