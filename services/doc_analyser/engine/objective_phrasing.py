@@ -1,13 +1,15 @@
 """Phrasing one heading or one sentence as a learning objective: something a learner will be able
 to do ("Install the CLI", "Configuring TLS" → "Configure TLS", "How do I upgrade?" → "Upgrade",
-"Consumer groups" → "Understand consumer groups", "Client.publish" → "Use Client.publish")."""
+"Consumer groups" → "Understand consumer groups", "Client.publish" → "Use Client.publish",
+"Passing parameters in URLs" → "Pass parameters in URLs", "Why use a Client?" → "Explain why to use
+a client"). A heading an objective would only garble (a warning, a broken identifier) gives none."""
 from __future__ import annotations
 
 import re
 
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
-from services.doc_analyser.engine.verbs import GERUNDS
+from services.doc_analyser.engine.verbs import ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, base_of_gerund
 
 _LONGEST_OBJECTIVE_WORDS = 10
 _NOT_OBJECTIVES = {"read", "browse", "wait", "watch", "view", "enter", "print", "return", "retry",
@@ -19,10 +21,22 @@ _GENERIC_HEADINGS = re.compile(
     r"before you (begin|start)|notes?|links|community|authors|status|features|documentation|"
     r"installation|getting started|usage|examples?|parameters|arguments|returns|raises|"
     r"attributes|methods|options|properties|fields|exceptions|added|changed|fixed|removed|"
-    r"deprecated|security|unreleased)$", re.IGNORECASE)
+    r"deprecated|security|unreleased|donate|donations?|contact|sponsors?|sponsorship|maintainers|help|get help|"
+    r"history|credits and history|(?:an? )?(?:simple |quick |basic )?example|quick ?start|development|"
+    r"more information|who uses (?:this|it)|see it in action|try it now|user guide|api reference|"
+    r"source code|download page|(?:release|project) information|useful resources|basic usage|usage examples?)$",
+    re.IGNORECASE)
+# Words a noun-phrase heading cannot start with and still name something to understand.
+_NOT_SUBJECTS = frozenset("who what where how when why which whom whose".split())
 _NUMBERING = re.compile(r"^(?:step\s*\d+\s*[:.)-]?\s*|\d+(?:\.\d+)*[.)]?\s+)", re.IGNORECASE)
 _HOW_DO_I = re.compile(r"^how (?:do|can|should) (?:i|you|we) |^how to ", re.IGNORECASE)
 _WHAT_IS = re.compile(r"^what (?:is|are) (?:an? |the )?", re.IGNORECASE)
+_WHY = re.compile(r"^why (?:(?:do|should|would|can) (?:i|you|we) |to )?", re.IGNORECASE)
+_WHEN_TO = re.compile(r"^when (?:(?:do|should|would|can) (?:i|you|we) |to )", re.IGNORECASE)
+_NEGATIVE = re.compile(r"^(?:do not|don't|never|not)\b", re.IGNORECASE)
+# Words after a gerund that show it acts on something ("Testing your app"), not names a kind
+# ("Logging configuration" is about configuration, not an order to log it).
+_OBJECT_OPENERS = frozenset("a an the your my our this that these those with in on to for from".split())
 _CUT = re.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | which | because | if | "
                   r"when | before | after | while | until | as follows| first\b)", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
@@ -37,24 +51,56 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         return None
     question = text.endswith("?")
     text = text.rstrip("?:. ")
+    if _NEGATIVE.match(text) or text.count("[") != text.count("]") or text.count("(") != text.count(")"):
+        return None
     if _HOW_DO_I.match(text):
         return capitalise(_HOW_DO_I.sub("", text)), 0
     if _WHAT_IS.match(text):
         return f"Understand {_lower_first(_WHAT_IS.sub('', text), names)}", 2
+    if _WHY.match(text):
+        return _why_objective(_WHY.sub("", text), names)
+    if _WHEN_TO.match(text):
+        rest = _WHEN_TO.sub("", text)
+        first = (words(rest) or [""])[0].lower()
+        return (f"Decide when to {first}{_lower_rest(rest[len(first):], names)}", 0) \
+            if first in ALL_VERBS else None
     heading_words = words(text)
     if question or not heading_words or len(heading_words) > 8:
         return None
     first = heading_words[0].lower()
     rest = text[len(heading_words[0]):].strip()
-    if first in IMPERATIVE_VERBS and first not in _NOT_OBJECTIVES and rest:
+    # "Download page", "Sync code": a verb that is as often a noun is an order only before an
+    # object's article ("Install the CLI"), a preposition or a name ("Install HTTPX").
+    as_order = first not in NOUN_VERBS or (rest.split() or [''])[0].lower() in _OBJECT_OPENERS or rest[:1].isupper()
+    if first in IMPERATIVE_VERBS and first not in _NOT_OBJECTIVES and rest and as_order:
         return capitalise(f"{first} {_lower_rest(rest, names)}"), 0
-    if first in GERUNDS and rest:
-        return capitalise(f"{GERUNDS[first]} {_lower_rest(rest, names)}"), 0
-    if len(heading_words) > 5:
+    verb = base_of_gerund(first)
+    if verb and rest and (first not in MODIFIER_GERUNDS or rest.split()[0].lower() in _OBJECT_OPENERS):
+        return capitalise(f"{verb} {_lower_rest(rest, names)}"), 0
+    if len(heading_words) == 1 and (first in ALL_VERBS or verb):
+        return None  # "Contribute", "Testing": a verb alone says nothing to learn
+    if len(heading_words) > 5 or first in _NOT_SUBJECTS or (first in ALL_VERBS and as_order):
         return None
     if doc_type in {"reference", "api", "how-to", "example"} or re.search(r"[._]\w|\(\)", text):
         return f"Use {_lower_first(text, names)}", 2
     return f"Understand {_lower_first(text, names)}", 2
+
+
+def _why_objective(rest: str, names: frozenset[str]) -> tuple[str, int] | None:
+    """"Why use a Client?" → "Explain why to use a client"; "Why HTTPX?" → "Explain why HTTPX is
+    used"; a question in inverted order ("Why is it slow?") is left alone: no rule turns it round."""
+    rest_words = words(rest)
+    if not rest_words:
+        return None
+    first = rest_words[0].lower()
+    if first in {"is", "are", "does", "do", "did", "was", "were", "should", "would", "can", "not"}:
+        return None
+    lowered = " ".join(_lower_word(word, names) for word in rest.split(" "))  # "a Client" → "a client"
+    if first in ALL_VERBS:
+        return f"Explain why to {lowered}", 2
+    if len(rest_words) <= 3:
+        return f"Explain why {_lower_first(rest, names)} is used", 2
+    return None
 
 
 def sentence_objective(sentence: str) -> str | None:
@@ -82,6 +128,14 @@ def sentence_objective(sentence: str) -> str | None:
     if len(kept) < 2 or _CODE_LIKE.search(" ".join(kept)):
         return None
     return capitalise(" ".join(kept).rstrip(".,!"))
+
+
+def names_a_subject(concept: str) -> bool:
+    """A concept an "Understand …" objective can name: not a verb ("donate"), not a section every
+    project has ("installation", "usage")."""
+    first = (words(concept) or [""])[0].lower()
+    return bool(first) and not _GENERIC_HEADINGS.match(concept.strip()) and not (
+        len(words(concept)) == 1 and first in ALL_VERBS) and first not in _NOT_SUBJECTS
 
 
 def objective_key(objective: str) -> str:

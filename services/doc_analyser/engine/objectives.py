@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from services.doc_analyser.engine.objective_phrasing import heading_objective, objective_key, sentence_objective
+from services.doc_analyser.engine.objective_phrasing import (heading_objective, names_a_subject, objective_key,
+                                                             sentence_objective)
 from services.doc_analyser.engine.profile import Profile
 
 MOST_OBJECTIVES = 8
@@ -36,8 +37,9 @@ def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],
             priority = 1 if not verbs else 3  # the first instruction of a section matters most
             verbs.add(objective.split(" ")[0].lower())
             found.append((priority, (sentence.section, sentence.position), objective))
-    for rank, concept in enumerate(concepts[:3]):
-        found.append((4, (10**9, rank), f"Understand {concept}"))
+    for rank, concept in enumerate(c for c in concepts if names_a_subject(c)):
+        if rank < 3:
+            found.append((4, (10**9, rank), f"Understand {concept}"))
     chosen = _distinct(sorted(found), _fill_with_concepts_up_to(doc_type))
     objectives = [objective for _, _, objective in sorted(chosen, key=lambda item: item[1])]
     return bias_objectives(objectives, profile, concepts, additional_info)

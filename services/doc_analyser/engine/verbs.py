@@ -12,6 +12,8 @@ guarantee happen have help hold include keep land leave listen live look make ma
 need offer own perform prevent produce provide reach rebalance receive rejoin remain reorder
 represent require resume say see seem serve show stay support take tell walk want work yield
 emit persist survive behave differ rely advance arrive embed redraw refresh invoke
+pass contribute write get put post pay test raise catch close limit handle bring sort wrap
+authorise process secure send target stub patch mount sign encode cite
 """.split())
 # Verbs whose -s form is more often a plural noun in documentation.
 NOUN_VERBS = frozenset("""
@@ -58,7 +60,33 @@ streaming logging caching building mapping indexing scheduling batching loading 
 processing training rolling monitoring networking tracking rendering parsing profiling debugging
 scaling messaging computing programming serving signing hashing sharding pooling clustering
 partitioning versioning queueing queuing tracing alerting filtering sorting matching encoding
+floating existing missing pending upcoming following remaining interesting outstanding rewriting
 """.split())
+
+
+_NOT_GERUNDS = frozenset("""string thing something nothing anything everything spring ring king sing wing
+swing during morning evening ceiling wedding pudding ping bring cling sling sting""".split())
+_E_ENDINGS = ("bl", "dl", "gl", "kl", "pl", "tl", "zl", "at", "iz", "yz", "ur", "v", "ag", "dg", "uir",
+              "ac", "ic", "oc", "uc", "ok", "ak", "ik", "ar", "id", "ot")
+
+
+def base_of_gerund(word: str) -> str | None:
+    """"passing" → "pass", "handling" → "handle", "getting" → "get", "configuring" → "configure";
+    None for a word that is not a gerund ("string", "thing"). Known verbs first, then spelling."""
+    word = word.lower()
+    if not word.endswith("ing") or len(word) < 5 or word in _NOT_GERUNDS:
+        return None
+    if word in GERUNDS:
+        return GERUNDS[word]
+    stem = word[:-3]
+    for candidate in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
+        if candidate in ALL_VERBS:
+            return candidate
+    if stem[-1] == stem[-2] and stem[-1] not in "lsfz":
+        return stem[:-1]  # shipping → ship
+    if stem.endswith(_E_ENDINGS) and not stem.endswith(("eat", "oat", "ear", "oar", "ook", "eak")):
+        return stem + "e"  # generating → generate
+    return stem
 
 
 def breaks_phrase(word: str) -> bool:

@@ -13,11 +13,13 @@ from typing import Callable, Iterable
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .models import PathwayDocument, PlannedModule
-from .traits import TASK_TYPES, band, folder, humanise
+from .traits import TASK_TYPES, band, concept_labels, folder, humanise
 
 SLACK = 1.25  # a module may run this much over target rather than leave a document on its own
 TOPIC_BREAK = 0.5  # a change of topic starts a new module once the current one is this full
 SMALL = 0.25  # modules below this share of the target join their predecessor when they fit
+SUBJECT_CONCEPTS = 3  # a title names at most this many concepts
+LONGEST_DOCUMENT_TITLE = 60  # characters: a longer title names a document, not a subject
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,37 @@ def default_heading(group: list[PathwayDocument]) -> str:
 
 
 def _title(group: list[PathwayDocument], style: ModuleStyle) -> str:
+    """What the module teaches: its heading (the section of the pathway) and its subject (the
+    concepts its documents share); never the list of its documents, which the module shows apart."""
     heading = (style.heading or default_heading)(group)
-    listed = list_titles([d.title.strip() or d.path for d in group])
-    text = listed if heading.lower() == listed.lower() else f"{heading}: {listed}"
+    subject = module_subject(group)
+    if not subject or subject.casefold() in heading.casefold():
+        text = heading
+    elif heading.casefold() in subject.casefold():
+        text = subject[:1].upper() + subject[1:]
+    else:
+        text = f"{heading}: {subject}"
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def module_subject(group: list[PathwayDocument]) -> str:
+    """A lone document's own title when it names a subject (short, not a question); else the
+    concepts most of the group's documents share, else each document's main concept."""
+    if len(group) == 1:
+        title = " ".join(group[0].title.split())
+        if title and len(title) <= LONGEST_DOCUMENT_TITLE and not title.endswith("?"):
+            return title
+    shared: Counter[str] = Counter()
+    label: dict[str, str] = {}
+    for document in group:
+        for key, text in concept_labels(document).items():
+            shared[key] += 1
+            label.setdefault(key, text)
+    common = [key for key, count in shared.most_common() if count > 1 or len(group) == 1]
+    if not common:
+        firsts = (next(iter(concept_labels(document)), None) for document in group)
+        common = list(dict.fromkeys(key for key in firsts if key))
+    return list_titles([label[key] for key in common[:SUBJECT_CONCEPTS]]) if common else ""
 
 
 def list_titles(titles: list[str]) -> str:
@@ -107,15 +136,19 @@ def _unique(titles: list[str]) -> list[str]:
 
 
 def _description(group: list[PathwayDocument], style: ModuleStyle) -> str:
+    subject = module_subject(group)
+    covers = f"Covers {subject} in " if subject else ""
     count = f"{len(group)} document{'s' if len(group) > 1 else ''}"
     practice = ", including time to try the steps" if any(d.doc_type in TASK_TYPES for d in group) \
         and style.practice_ratio > 0 else ""
     opening = re.split(r"(?<=[.!?])\s", group[0].summary.strip(), maxsplit=1)[0]
-    return f"{count}, about {style.minutes(group)} minutes{practice}. {opening}".strip()[:2000]
+    lead = f"{covers}{count}" if covers else count[:1].upper() + count[1:]
+    return f"{lead}, about {style.minutes(group)} minutes{practice}. {opening}".strip()[:2000]
 
 
 def _objectives(group: list[PathwayDocument], limit: int) -> list[str]:
-    """Round-robin over the documents so each contributes; duplicates (ignoring case) once."""
+    """Round-robin over the documents so each contributes; duplicates (ignoring case) once. Without
+    any, the documents' main concepts, each as something to explain."""
     pools = [d.learning_objectives for d in group] or [[]]
     if not any(pools):
         pools = [[f"Explain {concept}" for concept in d.key_concepts[:2]] for d in group]

@@ -1,0 +1,69 @@
+"""Module titles and objectives read like a person wrote them (issue 19): a stage 3 module is named
+by what it teaches, not by a list of its documents; stage 2 turns headings into objectives with
+correct grammar (gerunds, questions, nouns that look like verbs)."""
+from __future__ import annotations
+
+import pytest
+
+from services.doc_analyser.engine.objective_phrasing import heading_objective
+from services.pathway.engine.grouping import ModuleStyle, build_modules, module_subject
+from services.pathway.engine.models import PathwayDocument
+
+
+def doc(path: str, title: str, concepts: list[str], doc_type: str = "concept") -> PathwayDocument:
+    return PathwayDocument(path=path, title=title, doc_type=doc_type, complexity_level="beginner",
+                           reading_minutes=5, key_concepts=concepts, word_count=1100,
+                           learning_objectives=[], summary=f"{title} explained. More follows.")
+
+
+CLIENTS = [doc("docs/why-client.md", "Why use a Client?", ["client", "connection pooling"]),
+           doc("docs/async.md", "Async Support", ["async client", "client"]),
+           doc("docs/http2.md", "HTTP/2 Support", ["HTTP/2", "client"]),
+           doc("docs/proxies.md", "Proxies", ["proxy", "client"]),
+           doc("docs/timeouts.md", "Timeouts", ["timeout", "client", "connection pooling"])]
+STYLE = ModuleStyle(target_minutes=45, practice_ratio=0.0, topic=lambda document: "all")
+
+
+@pytest.mark.parametrize("heading, objective", [
+    ("Passing parameters in URLs", "Pass parameters in URLs"),
+    ("Why use a Client?", "Explain why to use a client"),
+    ("Configuring TLS", "Configure TLS"),
+    ("Handling Binary Data", "Handle binary data"),
+    ("Making requests", "Make requests"),
+    ("Testing your app", "Test your app"),
+    ("When to use streaming", "Decide when to use streaming"),
+    ("Logging configuration", "Understand logging configuration"),   # a kind of configuration
+    ("Floating point numbers", "Understand floating point numbers"),
+    ("Sync code", "Understand sync code"),                           # a noun, not an order
+    ("Install the CLI", "Install the CLI"),
+])
+def test_a_heading_becomes_an_objective_with_correct_grammar(heading, objective):
+    assert heading_objective(heading, "guide")[0] == objective
+
+
+@pytest.mark.parametrize("heading", ["Contribute", "Donate", "Do not use Ellipsis", "Use Annotated[Model",
+                                     "Who uses this?", "Try it now", "A simple example"])
+def test_a_heading_that_names_nothing_to_learn_gives_no_objective(heading):
+    assert heading_objective(heading, "reference") is None
+
+
+def test_a_module_is_named_by_the_concepts_its_documents_share_not_by_their_titles():
+    [module] = build_modules(CLIENTS, STYLE)
+    assert module.title == "Core concepts: client and connection pooling"
+    assert "more" not in module.title and "Why use a Client?" not in module.title
+    assert module.documents == [d.path for d in CLIENTS]          # the documents are listed apart
+    assert module.description.startswith("Covers client and connection pooling in 5 documents")
+
+
+def test_a_lone_document_names_its_module_unless_its_title_is_a_question():
+    assert module_subject([CLIENTS[1]]) == "Async Support"
+    assert module_subject([CLIENTS[0]]) == "client and connection pooling"
+
+
+def test_titles_stay_unique_and_short_within_a_pathway():
+    long_concept = "a very long concept name " * 12
+    documents = [doc(f"docs/{n}.md", "Same title", [long_concept.strip()], "reference") for n in range(6)]
+    modules = build_modules(documents, ModuleStyle(target_minutes=5, practice_ratio=0.0, topic=lambda d: d.path))
+    titles = [m.title for m in modules]
+    assert len(modules) == 6 and len(set(titles)) == 6
+    assert all(len(title) <= 200 for title in titles)
