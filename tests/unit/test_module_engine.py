@@ -87,19 +87,20 @@ def headings_of(path: str) -> set[str]:
 
 
 def test_a_definition_becomes_a_what_is_question_answered_by_the_source_sentence(module):
-    broker = [q for q in module.assessment if q.prompt == "What is a broker?"]
-    assert len(broker) == 1
-    assert "server process" in broker[0].answer
-    assert broker[0].source == Citation(path=ARCHITECTURE_PATH, heading="Brokers", anchor="brokers")
-    assert broker[0].explanation.startswith(f"From {ARCHITECTURE_PATH}, section 'Brokers': ")
-    assert "A broker is a server process that stores messages" in broker[0].explanation
+    topic = [q for q in module.assessment if q.prompt == "What is a topic?"]
+    assert len(topic) == 1
+    assert "named log" in topic[0].answer
+    assert topic[0].source == Citation(path=ARCHITECTURE_PATH, heading="Topics", anchor="topics")
+    assert topic[0].explanation.startswith(f"From {ARCHITECTURE_PATH}, section 'Topics': ")
+    assert "A topic is a named log of messages" in topic[0].explanation
 
 
-def test_multiple_choice_distractors_are_other_concepts_real_definitions(module):
-    choice = next(q for q in module.assessment if q.kind == "multiple_choice" and q.prompt.startswith("What"))
-    assert choice.answer in choice.options and len(choice.options) >= 3
-    for option in choice.options:
-        assert option[0].lower() + option[1:] in ARCHITECTURE    # every option is real text
+def test_a_definition_asks_for_its_term_among_other_terms_the_course_defines(module):
+    choice = next(q for q in module.assessment if q.kind == "multiple_choice" and "describe as" in q.prompt)
+    assert choice.answer == "broker" and "“A server process that stores messages" in choice.prompt
+    assert len(choice.options) >= 3
+    for option in choice.options:                     # every option is a term the documents define
+        assert f"{option} is " in ARCHITECTURE or f"{option[:1].upper()}{option[1:]} is " in ARCHITECTURE
 
 
 def test_every_question_cites_a_real_section_of_one_of_the_modules_documents(module):
@@ -113,19 +114,23 @@ def test_every_question_cites_a_real_section_of_one_of_the_modules_documents(mod
             assert question.answer in question.options
 
 
-def test_a_false_statement_swaps_the_concept_and_its_explanation_gives_the_real_sentence(module):
+def test_a_false_statement_is_its_source_wrong_in_one_word_and_its_explanation_gives_the_real_sentence(module):
     false = [q for q in module.assessment if q.kind == "true_false" and q.answer == "False"]
     assert false, [q.prompt for q in module.assessment]
     claim = false[0].prompt.removeprefix("True or false: ")
-    assert claim not in ARCHITECTURE
+    assert claim == "A consumer is a client that writes messages from one or more topics."
     quoted = false[0].explanation.split("“")[1].split("”")[0]
-    assert quoted in ARCHITECTURE and quoted.split(" is ")[1] == claim.split(" is ")[1]
+    assert quoted == "A consumer is a client that reads messages from one or more topics."
+    assert "It says “reads”, not “writes”." in false[0].explanation
 
 
 def test_a_command_question_comes_from_the_shell_example_of_its_section(module):
     serve = next(q for q in module.assessment if "Starting the broker" in q.prompt)
+    assert serve.prompt == f"Which command does {GETTING_STARTED_PATH} run for “Starting the broker”?"
     assert serve.answer == "skyline serve --port 7000"
-    assert "pip install skyline" in serve.options
+    assert serve.kind == "short_answer"  # one other command is too few wrong options to choose from
+    install = next(q for q in module.assessment if q.answer == "pip install skyline")
+    assert install.prompt == f"Which command does {GETTING_STARTED_PATH} give to install the package?"
     assert serve.source.heading == "Starting the broker" and serve.source.path == GETTING_STARTED_PATH
     assert "Run the server on a port of your choice." in serve.explanation
 
@@ -201,7 +206,7 @@ def test_course_documents_widen_the_pool_of_wrong_answers():
     assert write_module(spec, [alone]).assessment[0].kind == "short_answer"
     widened = write_module(spec, [alone], course_sources=[alone, architecture()]).assessment[0]
     assert widened.kind == "multiple_choice" and widened.source.path == "docs/broker.md"
-    assert "A named log of messages that producers append to" in widened.options
+    assert widened.answer == "broker" and {"topic", "consumer"} <= set(widened.options)
 
 
 def test_the_schema_is_json_friendly_and_round_trips(module):

@@ -1,21 +1,39 @@
-"""The assessment of a module, generated from real statements of its documents: definitions become
-"What is a broker?" (short answer or multiple choice, distractors taken from other concepts'
-definitions), true/false from a definition as written or with its concept swapped, and "which
-command" questions from shell examples. Every explanation quotes its source and names it."""
+"""The assessment of a module, generated from real statements of its documents, by item-writing
+rules (question_flaws.py checks them): a definition becomes "Which term … describes as “…”?" with
+other defined terms of about its length as wrong options, or "What is a broker?" to answer in words;
+true/false takes a statement as written, or with one specific point turned round ("always" →
+"never"); a shell example asks which command does what its section is about, among commands of the
+same kind; a code example asks which snippet shows its section's concept. A question that would
+quote a heading naming no concept ("Features"), or offer fewer than three real options, is not
+asked. Every explanation quotes its source and names it."""
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from itertools import zip_longest
 from typing import Iterable, Sequence
 
 from .commands import CommandFact, command_facts
 from ..models import Question
-from .sources import (Definition, SourceDoc, Statement, concept_key, definitions, mention_of,
+from .question_flaws import GENERIC_HEADINGS, LONGEST_BY_FAR, content_words, kind_of, same_kind, spelling
+from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, definitions, mention_of,
                       source_phrase, statements)
 
 MIN_QUESTIONS, MAX_QUESTIONS, MAX_DISTRACTORS = 3, 8, 3
 TRUE_FALSE = ["True", "False"]
+MIN_DISTRACTORS = 2  # fewer wrong options and the question is asked in words instead
+LONGEST_CODE_OPTION = 90
+# One specific point a false statement turns round: each word and its opposite, both ways.
+_OPPOSITES = {a: b for pair in """always:never synchronous:asynchronous sync:async required:optional
+enabled:disabled enable:disable before:after first:last minimum:maximum faster:slower
+increase:decrease increases:decreases read:write reads:writes
+allows:prevents allow:prevent include:exclude includes:excludes mutable:immutable blocking:non-blocking
+local:remote input:output request:response requests:responses start:stop starts:stops older:newer
+higher:lower larger:smaller lowest:highest can:cannot supports:lacks""".split()
+              for a, b in [pair.split(":"), pair.split(":")[::-1]]}
+_INSTALLS = re.compile(r"^(?:pip3?|uv|pipx|conda|npm|yarn|pnpm|brew|apt(?:-get)?|cargo|go)\b.*\b(?:install|add|get)\b")
+_NOT_A_LINE = re.compile(r"^\s*(?:#|//|import\s|from\s\S+\s+import\s|$|[)\]}]+[,;]?$)")
 
 
 def build_assessment(sources: Sequence[SourceDoc],
@@ -25,9 +43,10 @@ def build_assessment(sources: Sequence[SourceDoc],
     commands = command_facts(sources)
     command_pool = command_facts(list(sources) + list(course_sources))
     about_definitions = [definition_question(d, n, definition_pool) for n, d in enumerate(defined)]
-    about_commands = [command_question(fact, command_pool) for fact in commands]
-    # Alternate so a module rich in definitions still asks about its commands, and vice versa.
-    questions = [q for pair in zip_longest(about_definitions, about_commands) for q in pair if q]
+    about_commands = [q for q in (command_question(fact, command_pool) for fact in commands) if q]
+    about_code = code_questions(sources, list(course_sources) or list(sources))
+    # Alternate so a module rich in definitions still asks about its commands and code, and vice versa.
+    questions = [q for trio in zip_longest(about_definitions, about_code, about_commands) for q in trio if q]
     if len(questions) < MIN_QUESTIONS:
         used = {definition.statement.sentence for definition in defined}
         questions += _statement_questions(sources, used)[:MIN_QUESTIONS + 1 - len(questions)]
@@ -63,12 +82,11 @@ def definition_question(definition: Definition, index: int, pool: Sequence[Defin
     """Kinds rotate (multiple choice, short answer, true/false) so a module's questions vary."""
     kind = ("multiple_choice", "short_answer", "true_false")[index % 3]
     if kind == "multiple_choice":
-        distractors = _distractors(definition, pool)
-        if distractors:
-            return _multiple_choice(definition, distractors)
+        question = _which_term(definition, pool)
+        if question is not None:
+            return question
     if kind == "true_false":
-        partner = _swap_partner(definition, pool) if (index // 3) % 2 == 0 else None
-        return _false_statement(definition, partner) if partner else statement_question(definition.statement)
+        return turned_statement(definition.statement) or statement_question(definition.statement)
     return Question(kind="short_answer", prompt=_what_is(definition), answer=definition.statement.sentence,
                     explanation=_quoted(definition.statement), source=definition.statement.source)
 
@@ -79,40 +97,51 @@ def _what_is(definition: Definition) -> str:
     return f"What {verb} {article}{definition.term}?"
 
 
-def _multiple_choice(definition: Definition, distractors: list[str]) -> Question:
-    answer = _option(definition.predicate)
-    return Question(kind="multiple_choice", prompt=_what_is(definition),
-                    options=_shuffled([answer, *distractors]), answer=answer,
-                    explanation=_quoted(definition.statement), source=definition.statement.source)
+def _which_term(definition: Definition, pool: Sequence[Definition]) -> Question | None:
+    """"Which term does docs/a.md describe as “a server process that stores messages”?" among other
+    terms the course defines, closest in length first; None when the description names the term
+    (the prompt would give it away) or too few other terms are left."""
+    described = content_words(definition.predicate)
+    if content_words(definition.term) & described:
+        return None
+    answer = definition.term
+    others = [d.term for d in pool if d.concept != definition.concept and same_kind(d.term, answer)
+              and not content_words(d.term) & described]
+    distractors = _closest_in_length(answer, others)
+    if len(distractors) < MIN_DISTRACTORS:
+        return None
+    statement = definition.statement
+    prompt = f"Which term does {statement.source.path} describe as “{_option(definition.predicate).rstrip('.')}”?"
+    return Question(kind="multiple_choice", prompt=prompt, options=_shuffled([answer, *distractors]),
+                    answer=answer, explanation=_quoted(statement), source=statement.source)
 
 
-def _distractors(definition: Definition, pool: Sequence[Definition]) -> list[str]:
-    """Other concepts' real definitions, starting after this one in the pool so neighbouring
-    questions do not all reuse the same wrong answers."""
-    others = [d for d in pool if d.concept != definition.concept]
-    start = next((n for n, d in enumerate(pool) if d.concept == definition.concept), 0) % max(len(others), 1)
-    answer, chosen = _option(definition.predicate).lower(), []
-    for candidate in others[start:] + others[:start]:
-        option = _option(candidate.predicate)
-        if option.lower() != answer and option.lower() not in {c.lower() for c in chosen}:
-            chosen.append(option)
-    return chosen[:MAX_DISTRACTORS]
+def _closest_in_length(answer: str, candidates: Iterable[str]) -> list[str]:
+    """Up to MAX_DISTRACTORS distinct candidates, those nearest the answer's length first, none so
+    short that the answer would stand out as longest by far."""
+    seen = {spelling(answer)}
+    unique = []
+    for candidate in candidates:
+        if spelling(candidate) not in seen and len(answer) < LONGEST_BY_FAR * len(candidate):
+            seen.add(spelling(candidate))
+            unique.append(candidate)
+    return sorted(unique, key=lambda c: (abs(len(c) - len(answer)), c))[:MAX_DISTRACTORS]
 
 
-def _swap_partner(definition: Definition, pool: Sequence[Definition]) -> Definition | None:
-    # Same verb keeps the swapped sentence grammatical ("A topic is ..." / "Topics are ...").
-    return next((d for d in pool if d.concept != definition.concept and d.verb == definition.verb
-                 and _option(d.predicate).lower() != _option(definition.predicate).lower()), None)
-
-
-def _false_statement(definition: Definition, partner: Definition) -> Question:
-    subject = f"{partner.article} {partner.term}" if partner.article else partner.term
-    claim = f"{subject[0].upper()}{subject[1:]} {definition.verb} {definition.predicate}."
-    real = definition.statement
-    explanation = (f"False. {_quoted(real)} The statement describes {_named(definition)}, "
-                   f"not {_named(partner)}.")
+def turned_statement(statement: Statement) -> Question | None:
+    """The statement with one word turned into its opposite ("always" → "never"): false, close to
+    its source and wrong in one specific point. None when it has no such word, or it has several."""
+    found = [(match, _OPPOSITES[match.group().lower()]) for match in re.finditer(r"[A-Za-z-]+", statement.sentence)
+             if match.group().lower() in _OPPOSITES]
+    if len(found) != 1:
+        return None
+    match, opposite = found[0]
+    word = match.group()
+    opposite = opposite.capitalize() if word[:1].isupper() else opposite
+    claim = f"{statement.sentence[:match.start()]}{opposite}{statement.sentence[match.end():]}"
+    explanation = f"False. {_quoted(statement)} It says “{word}”, not “{opposite}”."
     return Question(kind="true_false", prompt=f"True or false: {claim}", options=TRUE_FALSE,
-                    answer="False", explanation=explanation, source=real.source)
+                    answer="False", explanation=explanation, source=statement.source)
 
 
 def statement_question(statement: Statement) -> Question:
@@ -120,25 +149,82 @@ def statement_question(statement: Statement) -> Question:
                     answer="True", explanation=f"True. {_quoted(statement)}", source=statement.source)
 
 
-def command_question(fact: CommandFact, pool: Sequence[CommandFact]) -> Question:
-    prompt = f"Which command is used for '{fact.section_title}'?"
+def command_question(fact: CommandFact, pool: Sequence[CommandFact]) -> Question | None:
+    """"Which command installs the package, as docs/a.md shows it?" or "Which command does docs/a.md
+    run for “Stable Diffusion”?"; None when the section's heading names nothing to ask about."""
+    where = fact.source.path
+    heading = fact.section_title.strip(" :?!.")
+    if kind_of(fact.command) != "code" or fact.command.count('"') % 2 or fact.command.count("'") % 2:
+        return None  # "FOO", 'FOO="first line': a shell block's content, not a command
+    if _INSTALLS.match(fact.command):
+        prompt = (f"Which command does {where} give to install the package?" if _generic(heading)
+                  else f"Which install command does {where} give in its section on “{heading}”?")
+    elif _generic(heading) or fact.section_title.rstrip().endswith("?"):
+        return None
+    else:
+        prompt = f"Which command does {where} run for “{heading}”?"
     quoted_context = f" “{fact.context}”" if fact.context else ""
     explanation = f"{source_phrase(fact.source)}:{quoted_context} The example there runs: {fact.command}"
-    others = [other.command for other in pool if other.command != fact.command]
-    distractors = list(dict.fromkeys(others))[:MAX_DISTRACTORS]
-    if not distractors:
+    alike = [other.command for other in pool if same_kind(other.command, fact.command)]
+    distractors = _closest_in_length(fact.command, alike)
+    if len(distractors) < MIN_DISTRACTORS:
         return Question(kind="short_answer", prompt=prompt, answer=fact.command,
                         explanation=explanation, source=fact.source)
     return Question(kind="multiple_choice", prompt=prompt, options=_shuffled([fact.command, *distractors]),
                     answer=fact.command, explanation=explanation, source=fact.source)
 
 
+def _generic(heading: str) -> bool:
+    lowered = " ".join(heading.lower().split())
+    return lowered in GENERIC_HEADINGS or not content_words(heading) or bool(
+        {"it", "this", "that"} & set(lowered.split()))
+
+
+def code_questions(sources: Sequence[SourceDoc], pool_sources: Sequence[SourceDoc]) -> list[Question]:
+    """Applying a concept to code: "Which line of code comes from the example for “Streaming
+    responses” in docs/a.md?", among lines of the course's other examples in the same language."""
+    pool = _code_lines(pool_sources)
+    # A line many examples open with ("app = FastAPI()") tells no example from another.
+    common = Counter(spelling(line) for _, _, _, line in pool)
+    found = []
+    for doc, section, language, line in _code_lines(sources):
+        if common[spelling(line)] > 1:
+            continue
+        heading = section.heading.text.strip(" :?!.") if section.heading else ""
+        if not heading or _generic(heading) or heading == doc.display_title or section.heading.text.endswith("?"):
+            continue
+        others = [other for _, other_section, other_language, other in pool
+                  if other_language == language and other_section is not section]
+        distractors = _closest_in_length(line, (o for o in others if not content_words(o) & content_words(heading)))
+        if len(distractors) < MIN_DISTRACTORS or content_words(line) & content_words(heading):
+            continue
+        source = citation_for(doc, section)
+        found.append(Question(
+            kind="multiple_choice", prompt=f"Which line of code belongs to the example {doc.path} gives for “{heading}”?",
+            options=_shuffled([line, *distractors]), answer=line, source=source,
+            explanation=f"{source_phrase(source)}: the example there contains {line}"))
+    return found
+
+
+def _code_lines(sources: Sequence[SourceDoc]):
+    """(doc, section, language, its example's first telling line) for each section's first
+    non-shell code example: the line after imports and comments, short enough to read as an option."""
+    found = []
+    for doc in sources:
+        for section in doc.parsed.sections:
+            for block in section.code:
+                language = block.language.strip().lower()
+                if not language or language in {"bash", "sh", "shell", "console", "zsh", "text", "txt"}:
+                    continue
+                line = next((" ".join(l.split()) for l in block.code.split("\n") if not _NOT_A_LINE.match(l)), "")
+                if 8 <= len(line) <= LONGEST_CODE_OPTION and kind_of(line) == "code":
+                    found.append((doc, section, language, line))
+                    break
+    return found
+
+
 def _quoted(statement: Statement) -> str:
     return f"{source_phrase(statement.source)}: “{statement.sentence}”"
-
-
-def _named(definition: Definition) -> str:
-    return f"{definition.article.lower()} {definition.term}" if definition.article else definition.term
 
 
 def _option(predicate: str) -> str:

@@ -1,0 +1,153 @@
+"""Item-writing flaws a rule can see in an assessment question, whoever wrote it (the offline engine
+or a model): options that repeat, "all/none of the above", an answer longest by far, an option of
+another kind than the answer (a command among sentences), too few options to choose from, a false
+statement that shares almost nothing with its source (false at a glance), a prompt that quotes a
+heading naming no concept ("Which command is used for 'Features'?"), an answer the prompt's words
+give away. `flaws(question)` names the rules a question breaks; `FlawCount` sums them for a course."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from shared.concepts import STOPWORDS, normal, words
+
+from ..models import Question
+
+LONGEST_BY_FAR = 1.6     # the answer this many times the longest wrong option's length …
+LONGEST_BY_CHARS = 20    # … and this many characters longer is a give-away
+MIN_CHOICES = 3          # a multiple-choice question offers at least this many options
+CLOSE_TO_SOURCE = 0.5    # a false statement keeps at least this share of its source's words
+GIVEAWAY_WORDS = 2       # the answer shares this many more prompt words than any wrong option
+
+RULES = ("identical_options", "all_or_none_of_the_above", "too_few_options", "answer_longest_by_far",
+         "option_of_another_kind", "trivially_false", "heading_not_concept", "answer_in_prompt")
+_ABOVE = re.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[“'‘\"]([^”'’\"]{1,200})[”'’\"]")
+_TRUE_OR_FALSE = re.compile(r"^true or false:\s*", re.IGNORECASE)
+# Headings every project has: quoted as a question's subject they ask about nothing.
+GENERIC_HEADINGS = frozenset("""features installation install installing usage quickstart overview introduction
+examples example setup requirements prerequisites basics summary notes contributing development readme
+documentation help faq fixes changes changelog history""".split()) | {
+    "quick start", "getting started", "basic usage", "how it works", "next steps", "run it", "try it",
+    "try it now", "see it in action", "a simple example", "simple example", "new features", "bug fixes",
+    "breaking changes", "release notes", "what's new", "what's changed"}
+_PRONOUNS = {"it", "this", "that", "them", "these", "those"}
+_SHELL_TOOLS = {"pip", "pip3", "uv", "uvx", "npm", "npx", "yarn", "pnpm", "git", "docker", "python", "python3",
+                "make", "curl", "wget", "brew", "apt", "apt-get", "conda", "cargo", "go", "kubectl", "helm",
+                "poetry", "pipx", "sudo", "cd", "export", "echo", "cat", "ls", "mkdir", "bash", "sh"}
+_CODE = re.compile(r"[(){}\[\]=<>$|`;]|::|\s--?\w|^\S+\.\S+$|\w:\w|^\S*[-_./]\S*(?: \S+){0,3}$")
+
+
+@dataclass
+class FlawCount:
+    checked: int = 0
+    flawed: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+    def add(self, questions: Iterable[Question]) -> "FlawCount":
+        for question in questions:
+            broken = flaws(question)
+            self.checked += 1
+            self.flawed += bool(broken)
+            for rule in broken:
+                self.by_rule[rule] = self.by_rule.get(rule, 0) + 1
+        return self
+
+    @property
+    def rate(self) -> float:
+        return self.flawed / self.checked if self.checked else 0.0
+
+    def as_payload(self) -> dict:
+        return {"checked": self.checked, "flawed": self.flawed, "by_rule": dict(sorted(self.by_rule.items()))}
+
+
+def flaws(question: Question) -> list[str]:
+    """The rules `question` breaks, in the order of RULES; [] for a sound question."""
+    found = []
+    options = [" ".join(option.split()) for option in question.options]
+    choice = question.kind == "multiple_choice"
+    if len({spelling(option) for option in options}) < len(options):
+        found.append("identical_options")
+    if any(_ABOVE.search(option) for option in options):
+        found.append("all_or_none_of_the_above")
+    if choice and len(set(options)) < MIN_CHOICES:
+        found.append("too_few_options")
+    wrong = [option for option in options if option != question.answer.strip()]
+    if choice and wrong and _longest_by_far(question.answer, wrong):
+        found.append("answer_longest_by_far")
+    if choice and any(not same_kind(option, question.answer) for option in wrong):
+        found.append("option_of_another_kind")
+    if question.kind == "true_false" and question.answer == "False" and _far_from_source(question):
+        found.append("trivially_false")
+    if _quotes_a_heading(question):
+        found.append("heading_not_concept")
+    if choice and wrong and _given_away(question.prompt, question.answer, wrong):
+        found.append("answer_in_prompt")
+    return found
+
+
+def kind_of(option: str) -> str:
+    """"code" (a command or an expression), "term" (up to four words) or "statement"."""
+    text = option.strip()
+    first = text.split(" ", 1)[0].lower() if text else ""
+    if first in _SHELL_TOOLS or _CODE.search(text):
+        return "code"
+    return "term" if len(text.split()) <= 4 else "statement"
+
+
+def spelling(option: str) -> str:
+    """What is left of an option without case, spaces and punctuation: "OpenAI(" = "openai()"."""
+    return re.sub(r"\W+", "", option.casefold())
+
+
+def same_kind(option: str, other: str) -> bool:
+    """Of one kind; a lower-case phrase passes for code beside code: "fastapi dev" is a command."""
+    kinds = {kind_of(option), kind_of(other)}
+    if kinds == {"code", "term"}:
+        term = option if kind_of(option) == "term" else other
+        return term == term.lower()
+    return len(kinds) == 1
+
+
+def content_words(text: str) -> set[str]:
+    return {normal(word) for word in words(text) if word.lower() not in STOPWORDS and len(word) > 1}
+
+
+def _longest_by_far(answer: str, wrong: list[str]) -> bool:
+    longest = max(len(option) for option in wrong)
+    return len(answer) >= LONGEST_BY_FAR * longest and len(answer) - longest >= LONGEST_BY_CHARS
+
+
+def _far_from_source(question: Question) -> bool:
+    """A false statement should be its source with one point changed; one that shares less than
+    half its words with the source sentence the explanation quotes is false at a glance."""
+    statement = content_words(_TRUE_OR_FALSE.sub("", question.prompt))
+    quoted = [match.group(1) for match in re.finditer(r"“([^”]+)”", question.explanation)]
+    if not statement or not quoted:
+        return True  # nothing to hold it to: the learner cannot check it either
+    source = content_words(max(quoted, key=len))
+    return len(statement & source) / len(statement) < CLOSE_TO_SOURCE
+
+
+def _quotes_a_heading(question: Question) -> bool:
+    """The prompt's quoted subject is a heading that names no concept: a generic section ("Features"),
+    one about "it" ("Run it"), or a question."""
+    heading = (question.source.heading or "").strip()
+    for match in _QUOTED.finditer(question.prompt):
+        quoted = " ".join(match.group(1).split()).strip(" ?.:!")
+        if not quoted or (heading and quoted.casefold() != heading.strip(" ?.:!").casefold()
+                          and quoted.casefold() not in GENERIC_HEADINGS):
+            continue
+        lowered = quoted.casefold()
+        if (lowered in GENERIC_HEADINGS or _PRONOUNS & set(lowered.split()) or match.group(1).rstrip().endswith("?")
+                or not content_words(quoted)):
+            return True
+    return False
+
+
+def _given_away(prompt: str, answer: str, wrong: list[str]) -> bool:
+    """The answer repeats words of the prompt that no wrong option does."""
+    asked = content_words(prompt)
+    shared = len(content_words(answer) & asked)
+    return shared - max(len(content_words(option) & asked) for option in wrong) >= GIVEAWAY_WORDS

@@ -1,0 +1,62 @@
+"""Courses the offline engines write from documents held in memory: stage 2's analysis and linking,
+stage 3's planner and stage 4's module writer, called as the services call them, without a bus.
+What the question-quality test and the `question-flaws` benchmark judge; grouping the installed
+packages' documentation into one course per package gives them an evaluation corpus of real docs."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.doc_analyser.engine.linking import Corpus, link_one
+from services.doc_analyser.engine.offline import analyse_document
+from services.modules.engine.engine import write_module
+from services.modules.engine.sources import SourceDoc
+from services.modules.models import ModuleContent, ModuleSpec
+from services.pathway.engine.engine import plan_pathways
+from services.pathway.engine.models import PathwayDocument, PathwayPlan
+from shared.docs.parsing import parse
+
+_DIST_INFO = re.compile(r"-[\w.+]+\.dist-info$")
+
+
+@dataclass(frozen=True)
+class OfflineCourse:
+    plan: PathwayPlan
+    specs: list[ModuleSpec]                 # the first pathway's modules
+    contents: list[ModuleContent]
+    sources: dict[str, SourceDoc]
+
+
+def offline_course(texts: dict[str, str], level: str = "beginner") -> OfflineCourse:
+    """path -> text, as a repository's selected documents, into the first pathway's course."""
+    parsed = {path: parse(path, text) for path, text in texts.items()}
+    corpus = Corpus.build(list(parsed.values()))
+    linked = {path: link_one(path, analyse_document(doc, level), corpus) for path, doc in parsed.items()}
+    documents = [PathwayDocument(
+        path=a.path, title=a.title, doc_type=a.doc_type or "other", complexity_level=a.complexity_level,
+        key_concepts=a.key_concepts, learning_objectives=a.learning_objectives, summary=a.summary,
+        prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
+        related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
+        reading_minutes=max(1, a.reading_minutes)) for a in linked.values()]
+    plan = plan_pathways(sorted(documents, key=lambda d: d.path), 3)
+    sources = {path: SourceDoc(parsed[path], a.title, a.doc_type, tuple(a.key_concepts),
+                               tuple(a.learning_objectives), a.summary) for path, a in linked.items()}
+    specs = [ModuleSpec(module_id=f"m{n:02d}", position=n, title=m.title, description=m.description,
+                        learning_objectives=m.learning_objectives, documents=m.documents,
+                        estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
+             for n, m in enumerate(plan.pathways[0].modules, start=1)]
+    everything = list(sources.values())
+    contents = [write_module(spec, [sources[p] for p in spec.documents], everything) for spec in specs]
+    return OfflineCourse(plan, specs, contents, sources)
+
+
+def by_package(texts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Installed documentation (tests/support/installed_docs.py) as one repository per package:
+    "fastapi-0.1.dist-info/README.md" and "fastapi/x.md" both belong to "fastapi"."""
+    packages: dict[str, dict[str, str]] = {}
+    for path, text in texts.items():
+        top, rest = path.split("/", 1)
+        package = _DIST_INFO.sub("", top)
+        # A package's long description is its repository's README, at the top.
+        packages.setdefault(package, {})[rest if top != package else path] = text
+    return packages
