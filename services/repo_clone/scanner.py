@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .navigation import navigation_order
+from .reading_order import inferred_order
 from shared.repos.globs import PathScope
 from .textfiles import decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file
 
@@ -45,6 +46,7 @@ class ScannedFile:
     is_overview_candidate: bool
     encoding: str | None = None  # the codec that decodes a documentation file; None otherwise
     note: str | None = None  # why a documentation-looking file is not documentation
+    inferred_rank: int | None = None  # a document no navigation lists: its rank in the inferred order
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
     files = _classify_all(real_root, entries, max_file_bytes, on_progress)
     navigation = navigation_order(real_root, {f.path for f in files if f.is_documentation})
     files = _mark_overview_candidates(files, set(navigation))
+    files = _rank_unlisted(real_root, files, set(navigation))
     return ScanResult(files=files, folders=_folders_of(files), navigation=navigation,
                       total_bytes=sum(f.size for f in files))
 
@@ -212,6 +215,11 @@ def _is_overview_candidate(file: ScannedFile, navigation: set[str]) -> bool:
         return False
     name = posixpath.basename(file.path).lower()
     return name.split(".")[0] in OVERVIEW_NAMES or name == "summary.md" or file.path in navigation
+
+
+def _rank_unlisted(root: Path, files: list[ScannedFile], navigation: set[str]) -> list[ScannedFile]:
+    ranks = inferred_order(root, {f.path for f in files if f.is_documentation}, navigation)
+    return [replace(f, inferred_rank=ranks[f.path]) if f.path in ranks else f for f in files]
 
 
 def _folders_of(files: list[ScannedFile]) -> list[str]:

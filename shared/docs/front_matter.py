@@ -48,3 +48,21 @@ def _scalar(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     return value.strip()
+
+
+# The keys site generators order pages by: Docusaurus, Hugo, Just the Docs (Jekyll), and the
+# plain `order` several themes read. The first one present wins.
+ORDER_KEYS = ("sidebar_position", "weight", "nav_order", "order")
+
+
+def order_key(fields: dict) -> float | None:
+    """The page's position among its siblings that its front matter declares, or None."""
+    for key in ORDER_KEYS:
+        value = fields.get(key)
+        try:
+            number = float(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            number = None
+        if number is not None and number == number and abs(number) != float("inf"):
+            return number
+    return None

@@ -134,6 +134,9 @@ class DiscoveredFile(Payload):
     is_documentation: bool
     is_overview_candidate: bool = False
     navigation_index: int | None = Field(default=None, description="position in the repository's own docs navigation")
+    inferred_index: int | None = Field(default=None, ge=0, description=(
+        "a document the navigation does not list: its rank in the reading order inferred from file and "
+        "folder names, index pages and front matter; equal ranks are not ordered"))
     encoding: str | None = None
     note: str | None = None
 
@@ -365,6 +368,14 @@ class ModuleGenerated(Event):
     payload: ModuleGeneratedPayload
 
 
+class QuestionFlaws(Payload):
+    """How many of a course's assessment questions break an item-writing rule, by rule
+    (services/modules/engine/question_flaws.py)."""
+    checked: int = Field(default=0, ge=0)
+    flawed: int = Field(default=0, ge=0)
+    by_rule: dict[str, int] = Field(default_factory=dict)
+
+
 class CourseGeneratedPayload(Payload):
     task_id: str
     module_count: int = Field(ge=0)
@@ -373,6 +384,7 @@ class CourseGeneratedPayload(Payload):
     export_bytes: int = Field(default=0, ge=0)
     usage: TokenUsage | None = None
     fallbacks: list[FallenBack] = Field(default_factory=list)
+    question_flaws: QuestionFlaws | None = None
 
 
 class CourseGenerated(Event):

@@ -13,7 +13,7 @@ from shared.concepts import concept_key
 from .corpus import Corpus
 from .grouping import ModuleStyle, build_modules, dominant_level, list_titles
 from .models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from .traits import peer_order
+from .traits import navigation_rank, peer_order
 from .variants import Variant, variants_for
 
 MAX_ASSUMED_CONCEPTS = 8
@@ -64,7 +64,11 @@ def _sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
     def key(path: str) -> tuple:
         document = corpus.documents[path]
         focus = -corpus.focus_of(document) if variant.uses_focus else 0
-        return (path != corpus.overview, variant.phase(document, corpus), focus, *peer_order(document))
+        # The inferred order (no navigation lists the document) goes before the phase; the authors'
+        # navigation, when there is one, stays a tie-break (fast-track follows it as it is).
+        reading = navigation_rank(document) if variant.follows_reading_order else ()
+        reading = reading if document.navigation_index is None else (0, -1)
+        return (path != corpus.overview, reading, variant.phase(document, corpus), focus, *peer_order(document))
     return key
 
 

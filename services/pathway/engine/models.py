@@ -26,6 +26,9 @@ class PathwayDocument(BaseModel):
     word_count: int = Field(default=0, ge=0)
     reading_minutes: int = Field(default=1, ge=1)
     navigation_index: int | None = None
+    # A document the navigation does not list: its rank in stage 1's inferred reading order
+    # (file names, index pages, front matter). Equal ranks are not ordered; below any navigation.
+    inferred_index: int | None = None
 
 
 class PlannedModule(BaseModel):

@@ -37,9 +37,11 @@ def complexity_rank(level: str) -> int:
 
 
 def navigation_rank(document: PathwayDocument) -> tuple[int, int]:
-    """Documents in the navigation first, in its order; the others after them."""
-    index = document.navigation_index
-    return (0, index) if index is not None else (1, 0)
+    """Documents in the navigation first, in its order; then those stage 1 could place by their
+    names, index pages and front matter, in that inferred order (ties stay ties); the others last."""
+    if document.navigation_index is not None:
+        return (0, document.navigation_index)
+    return (1, document.inferred_index) if document.inferred_index is not None else (2, 0)
 
 
 def peer_order(document: PathwayDocument) -> tuple:

@@ -3,7 +3,8 @@ kind of reading, then navigation/type/complexity/path), and how it cuts them int
 To change the order of a pathway, start here (with graph.py and grouping.py; docs/architecture.md).
 
 - foundations-first: overview, concepts, then guides/tutorials/how-tos, troubleshooting, reference,
-  project notes. Uses every document, so every selected document is in at least one pathway.
+  project notes, the navigation order within each; documents no navigation lists follow stage 1's
+  inferred order (names, index pages, front matter) first, the kind of reading breaking its ties. Uses every document, so every selected document is in at least one pathway.
 - hands-on: tasks first, each preceded just in time by the concepts it requires; documents
   matching the user's focus words come first among equals; changelog, contributing and "other"
   documents left out.
@@ -79,6 +80,7 @@ class Variant:
     phase: Phase
     leaves_out: Callable[[PathwayDocument, Corpus], bool] = _keeps_everything
     pull_in: bool = False  # prerequisites just in time (else: stable topological order)
+    follows_reading_order: bool = False  # the authors' (or inferred) order before the phase
     uses_focus: bool = False  # focus matches first among documents of the same phase
     module_factor: float = 1.0  # module length relative to the target
     practice_ratio: float = 0.5
@@ -92,7 +94,7 @@ FOUNDATIONS_FIRST = Variant(
     "Understanding before practice: the overview and concept documents first, then guides, tutorials "
     "and how-tos, then troubleshooting, with reference material last. Uses every selected document.",
     "Newcomers who want to see how the project fits together before using it.",
-    _phase_by_type(_FOUNDATIONS))
+    _phase_by_type(_FOUNDATIONS), follows_reading_order=True)
 
 HANDS_ON = Variant(
     "hands-on", "Hands-on",

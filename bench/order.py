@@ -1,0 +1,36 @@
+"""order — how well the offline engines recover a book's reading order (issue 19): real books whose
+authors' order is known (tests/fixtures/ordered_books: Python-Markdown's mkdocs.yml nav, click's,
+attrs' and Django's tutorial's Sphinx toctrees) go through stage 1's scan, stage 2's offline
+analysis and stage 3's planner; Kendall's τ of the foundations-first pathway against the authors'
+order, with the navigation and with it stripped (no nav file, no toctree).
+
+Baseline: τ with the navigation, which the engine should reproduce exactly (1.0). Value: the worst
+τ without it. Target: τ ≥ 0.6 on every book without its navigation, 1.0 with it. Deterministic:
+no timing, the figures only change when the engines do."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from tests.support.reading_order import books, measure
+
+from .common import Context, Row
+
+NAME = "order"
+TARGET_WITHOUT = 0.6
+
+
+async def run(ctx: Context) -> Row:
+    with tempfile.TemporaryDirectory() as scratch:
+        results = [measure(book, Path(scratch)) for book in books()]
+    for r in results:
+        print(f"[bench] order: {r.book} ({r.documents} documents): τ {r.tau_with_navigation:.2f} with nav, "
+              f"{r.tau_without_navigation:.2f} without", flush=True)
+    worst = min(results, key=lambda r: r.tau_without_navigation)
+    with_nav = min(r.tau_with_navigation for r in results)
+    meets = all(r.tau_without_navigation >= TARGET_WITHOUT and r.tau_with_navigation == 1.0 for r in results)
+    return Row(NAME, worst.tau_without_navigation, "Kendall τ, worst book without nav", with_nav,
+               round(worst.tau_without_navigation / with_nav, 2), "τ ≥ 0.6 without nav; 1.0 with", meets,
+               f"worst: {worst.book}",
+               details={r.book: {"documents": r.documents, "tau_with_navigation": r.tau_with_navigation,
+                                 "tau_without_navigation": r.tau_without_navigation} for r in results})

@@ -1,0 +1,129 @@
+"""The reading order stage 1 infers for documents that no navigation file lists (issue 19): the
+common repository has no mkdocs.yml nav, SUMMARY.md or toctree, yet its files say a lot about
+the order they are meant to be read in.
+
+Folder by folder, depth first, a folder's entries (documents and subfolders) are ranked by:
+1. its index/README first, notes (changes, licence, contributing) last;
+2. the order in which that index/README links to them (a hub page listing its chapters);
+3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
+   for a subfolder, that of its index);
+4. what its name says of its kind: introductions, installation and tutorials early; FAQ,
+   reference, contributing, licence and changes late;
+5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`);
+   an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
+Entries that none of these tells apart share a rank: the rank is a partial order, and stage 3
+breaks such ties with what stage 2 learns of each document (its kind, its prerequisites).
+Ranks are dense and start at 0."""
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from shared.docs.front_matter import order_key, split_front_matter
+
+from .textfiles import read_checkout_text
+
+INDEX_NAMES = ("index", "readme", "_index")
+_EARLY = frozenset("""overview introduction intro getting-started getting_started gettingstarted start
+    quickstart quick-start quick_start install installation installing setup basics
+    tutorial tutorials first-steps""".split())
+_LATE = frozenset("""faq faqs troubleshooting reference api glossary appendix upgrade upgrading migration
+    migrating development""".split())
+_NOTES = frozenset("""contributing contribute contrib license licence changes changelog history release-notes
+    releases news authors credits""".split())
+# Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.
+_LINK = re.compile(r"\]\(\s*<?([^()\s<>]{1,500})|[{:]doc[}:]`(?:[^`<\n]{0,300}<)?([^`<>\n]{1,300})>?`")
+_NUMBER = re.compile(r"(\d+)")
+_SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", "/index.md", "/README.md",
+             "/index.rst")
+MOST_HUB_BYTES = 500_000  # an index larger than this is read for links only up to here
+
+
+def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -> dict[str, int]:
+    """Rank of every document of `docs` that `listed` (the navigation) does not hold. Listed
+    documents still serve as index pages: a Sphinx root with no toctree is listed alone."""
+    children: dict[str, set[str]] = {}
+    for path in docs:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            children.setdefault("/".join(parts[:depth]), set()).add("/".join(parts[:depth + 1]))
+    documents = set(docs)
+    keys: dict[str, tuple] = {}
+    pending = [("", ())]
+    while pending:
+        folder, prefix = pending.pop()
+        entries = children.get(folder, set())
+        index = _index_of(entries, documents)
+        hub = _hub_positions(root, folder, index, documents) if index else {}
+        for entry in entries:
+            key = (*prefix, _entry_key(root, entry, entry == index, hub, documents))
+            if entry in documents:
+                if entry not in listed:
+                    keys[entry] = key
+            else:
+                pending.append((entry, key))
+    distinct = sorted(set(keys.values()))
+    rank = {key: position for position, key in enumerate(distinct)}
+    return {path: rank[key] for path, key in keys.items()}
+
+
+def _index_of(entries: set[str], documents: set[str]) -> str | None:
+    found = sorted(e for e in entries if e in documents and _stem(e) in INDEX_NAMES)
+    return min(found, key=lambda e: INDEX_NAMES.index(_stem(e))) if found else None
+
+
+def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], documents: set[str]) -> tuple:
+    name = _stem(entry) if entry in documents else posixpath.basename(entry).lower()
+    declared = _declared_position(root, entry, documents)
+    numbers = tuple(int(n) for n in _NUMBER.findall(name))
+    kind = _kind_of_name(name)
+    # Project notes stay last even when the index links them first ("What's new?").
+    return (not is_index, kind == 3, hub.get(entry, float("inf")),
+            float("inf") if declared is None else declared, kind, numbers or (-1,))
+
+
+def _kind_of_name(name: str) -> int:
+    words = _NUMBER.sub("", name).strip("-_. ")
+    if name in _EARLY or words in _EARLY:
+        return 0
+    if name in _NOTES or words in _NOTES:
+        return 3
+    return 2 if name in _LATE or words in _LATE else 1
+
+
+def _declared_position(root: Path, entry: str, documents: set[str]) -> float | None:
+    if entry not in documents:  # a folder: the position its index declares
+        index = _index_of({p for p in documents if posixpath.dirname(p) == entry}, documents)
+        return _declared_position(root, index, documents) if index else None
+    if not entry.lower().endswith((".md", ".mdx", ".markdown")):
+        return None
+    text = read_checkout_text(root, entry) or ""
+    return order_key(split_front_matter(text[:20_000])[0])
+
+
+def _hub_positions(root: Path, folder: str, index: str, documents: set[str]) -> dict[str, int]:
+    """Entry of `folder` → where the index first links to it (or to a document inside it)."""
+    text = (read_checkout_text(root, index) or "")[:MOST_HUB_BYTES]
+    positions: dict[str, int] = {}
+    for match in _LINK.finditer(text):
+        target = _resolve(posixpath.dirname(index), folder, match.group(1) or match.group(2), documents)
+        if target and target != index:
+            relative = target[len(folder) + 1:] if folder else target
+            entry = posixpath.join(folder, relative.split("/")[0]) if folder else relative.split("/")[0]
+            positions.setdefault(entry, len(positions))
+    return positions
+
+
+def _resolve(base: str, folder: str, link: str, documents: set[str]) -> str | None:
+    link = link.split("#")[0].split("?")[0].strip()
+    if not link or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", link):
+        return None
+    joined = posixpath.normpath(posixpath.join(base, link.lstrip("/")))
+    if joined.startswith("..") or not (joined == folder or not folder or joined.startswith(folder + "/")):
+        return None
+    return next((joined + suffix for suffix in _SUFFIXES if joined + suffix in documents), None)
+
+
+def _stem(path: str) -> str:
+    return posixpath.splitext(posixpath.basename(path))[0].lower()

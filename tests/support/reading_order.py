@@ -1,0 +1,92 @@
+"""How well the offline engines recover a book's reading order (issue 19): real documentation whose
+authors' order is known (tests/fixtures/ordered_books, each with its mkdocs.yml nav or Sphinx
+toctrees) goes through stage 1's scan, stage 2's offline analysis and linking and stage 3's
+planner, as the services call them; the foundations-first pathway's document order is compared
+with the authors' order by Kendall's τ, once with the navigation and once with it stripped."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from services.doc_analyser.engine.linking import Corpus, link_one
+from services.doc_analyser.engine.offline import analyse_document
+from services.pathway.engine.engine import plan_pathways
+from services.pathway.engine.models import PathwayDocument
+from services.repo_clone.announce import discovered
+from services.repo_clone.scanner import scan
+from shared.docs.parsing import parse
+
+BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
+NAVIGATION_FILES = ("mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.ts", "sidebars.json")
+_TOCTREE = re.compile(r"^(`{3,}|:{3,})\s*\{toctree\}.*?^\1\s*$|^\.\. toctree::.*?(?=^\S|\Z)", re.M | re.S)
+PATHWAY = "foundations-first"
+WITH_NAVIGATION = "fast-track"  # the pathway that follows the navigation as it is
+
+
+@dataclass(frozen=True)
+class BookOrder:
+    book: str
+    documents: int
+    tau_with_navigation: float
+    tau_without_navigation: float
+
+
+def books() -> list[Path]:
+    return sorted(path for path in BOOKS.iterdir() if path.is_dir())
+
+
+def kendall_tau(order: list[str], reference: list[str]) -> float:
+    """τ-a over the documents both orders hold: (concordant − discordant) / pairs."""
+    position = {path: index for index, path in enumerate(order)}
+    common = [path for path in reference if path in position]
+    pairs = list(combinations(common, 2))
+    if not pairs:
+        return 1.0
+    agreeing = sum(1 if position[a] < position[b] else -1 for a, b in pairs)
+    return agreeing / len(pairs)
+
+
+def strip_navigation(book: Path, into: Path) -> Path:
+    """A copy of the book as a repository without a navigation: no nav file, no toctree."""
+    shutil.copytree(book, into)
+    for name in NAVIGATION_FILES:
+        for found in into.rglob(name):
+            found.unlink()
+    for document in [*into.rglob("*.md"), *into.rglob("*.rst")]:
+        text = document.read_text(encoding="utf-8")
+        stripped = _TOCTREE.sub("", text)
+        if stripped != text:
+            document.write_text(stripped, encoding="utf-8")
+    return into
+
+
+def pathway_order(root: Path, level: str = "beginner", pathway: str = PATHWAY) -> list[str]:
+    """The pathway's documents, in order, for the documentation under `root`."""
+    result = scan(root)
+    files = discovered(result.files, result.navigation)
+    position = {f["path"]: f["navigation_index"] for f in files if f["navigation_index"] is not None}
+    inferred = {f["path"]: f["inferred_index"] for f in files}
+    navigation = sorted(position, key=position.get)
+    paths = [f.path for f in result.files if f.is_documentation]
+    parsed = {path: parse(path, (root / path).read_text(encoding="utf-8")) for path in paths}
+    corpus = Corpus.build(list(parsed.values()))
+    linked = [link_one(path, analyse_document(doc, level), corpus, navigation) for path, doc in parsed.items()]
+    documents = [PathwayDocument(
+        path=a.path, title=a.title, doc_type=a.doc_type or "other", complexity_level=a.complexity_level,
+        key_concepts=a.key_concepts, learning_objectives=a.learning_objectives, summary=a.summary,
+        prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
+        related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
+        reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path),
+        inferred_index=inferred.get(a.path)) for a in linked]
+    plan = plan_pathways(documents, 6, "", None, 45)
+    return next(p for p in plan.pathways if p.key == pathway).document_paths()
+
+
+def measure(book: Path, scratch: Path) -> BookOrder:
+    authors = scan(book).navigation
+    with_navigation = kendall_tau(pathway_order(book, pathway=WITH_NAVIGATION), authors)
+    without = kendall_tau(pathway_order(strip_navigation(book, scratch / book.name)), authors)
+    return BookOrder(book.name, len(authors), round(with_navigation, 3), round(without, 3))
