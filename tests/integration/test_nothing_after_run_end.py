@@ -4,7 +4,6 @@ raw log shows no event of the run after its StageCancelled. Likewise after its r
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 
 import pytest
@@ -18,6 +17,7 @@ from shared.events.catalogue import (
     PathwaysRequested, RepoCloneRequested, StageCancelled, StageFailed,
 )
 from shared.stage.emitter import StageEmitter
+from tests.support.run_log import after_end, raw_log
 from tests.support.waiting import eventually
 
 REQUESTS = {
@@ -57,29 +57,6 @@ async def _append_as_the_gateway(store: EventStore, event: Event) -> int:
             continue
 
 
-async def _raw_log(js, course_id: str) -> list[dict]:
-    """The course's messages as stored, in stream order (an ordered consumer, not the store)."""
-    sub = await js.subscribe(f"course.{course_id}.>", ordered_consumer=True)
-    found = []
-    try:
-        while True:
-            try:
-                msg = await sub.next_msg(timeout=1)
-            except TimeoutError:
-                return found
-            found.append(json.loads(msg.data))
-    finally:
-        await sub.unsubscribe()
-
-
-def _after_end(log: list[dict], end_type: str, task_id: str) -> list[str]:
-    """The run's events that come after its end in `log`."""
-    ends = [i for i, e in enumerate(log) if e["event_type"] == end_type and e["payload"].get("task_id") == task_id]
-    assert ends, f"no {end_type} of {task_id} in the log"
-    return [f'{e["event_type"]} {e["payload"].get("progress_percentage", "")}'
-            for e in log[ends[0] + 1:] if e["payload"].get("task_id") == task_id]
-
-
 @pytest.mark.parametrize("stage", sorted(REQUESTS))
 async def test_no_progress_follows_a_cancel_it_raced(stage, js):
     store = EventStore(js)
@@ -102,7 +79,7 @@ async def test_no_progress_follows_a_cancel_it_raced(stage, js):
                                        payload={"stage": stage, "task_id": "run1", "reason": "by alice"}))
     cancelled.set()
     await working
-    assert _after_end(await _raw_log(js, request.course_id), "StageCancelled", "run1") == []
+    assert after_end(await raw_log(js, request.course_id), "StageCancelled", "run1") == []
 
 
 async def test_a_run_ends_with_its_result_and_its_failure(js):
@@ -113,14 +90,14 @@ async def test_a_run_ends_with_its_result_and_its_failure(js):
     assert await emitter.emit(request, PathwaysGenerated, "generated", task_id="run1", pathways=[])
     assert not await emitter.progress(request, 99, "late")
     assert not await emitter.failed(request, "too late to fail")
-    assert _after_end(await _raw_log(js, request.course_id), "PathwaysGenerated", "run1") == []
+    assert after_end(await raw_log(js, request.course_id), "PathwaysGenerated", "run1") == []
 
     # A watchdog's failure, appended by another writer, ends the run for a fresh emitter too.
     other = await _running_course(store, "stage2")
     await _append_as_the_gateway(store, StageFailed(course_id=other.course_id, actor="watchdog", payload={
         "stage": "stage2", "task_id": "run1", "error_message": "timed out"}))
     assert not await StageEmitter(EventStore(js), "doc_analyser", "stage2").progress(other, 10, "late")
-    assert _after_end(await _raw_log(js, other.course_id), "StageFailed", "run1") == []
+    assert after_end(await raw_log(js, other.course_id), "StageFailed", "run1") == []
 
 
 async def test_other_writers_do_not_stop_a_running_run(js):
