@@ -26,6 +26,7 @@ from .export.export import build_zip
 from .export.export_model import CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
+from .engine.question_flaws import FlawCount
 from .engine.sources import SourceDoc
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
@@ -70,9 +71,11 @@ class ModulesStage:
                               pathway_objectives=_objectives(specs), modules=list(zip(specs, contents)))
         archive = await asyncio.to_thread(build_zip, export)
         ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
+        flaws = FlawCount().add(question for content in contents for question in content.assessment)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=ref, export_bytes=len(archive),
-                                 usage=token_usage(usage), fallbacks=fallbacks)
+                                 usage=token_usage(usage), fallbacks=fallbacks,
+                                 question_flaws=flaws.as_payload())
 
     async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
         try:

@@ -34,6 +34,9 @@ def strategy_for(annotation, metadata=()) -> st.SearchStrategy:
     if origin is list:
         return st.lists(strategy_for(get_args(annotation)[0]), min_size=b.get("min_length", 0),
                         max_size=min(b.get("max_length", 3), 3))
+    if origin is dict:
+        key, value = get_args(annotation)
+        return st.dictionaries(strategy_for(key), strategy_for(value), max_size=3)
     if annotation is type(None):
         return st.none()
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

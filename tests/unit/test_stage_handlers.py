@@ -239,6 +239,9 @@ async def test_stage4_writes_every_module_of_the_pathway_and_stores_the_export(c
     assert generated.payload.module_count == len(pathway.modules)
     export = await course.artefacts.get(generated.payload.export_ref)
     assert len(export) == generated.payload.export_bytes and export[:2] == b"PK"
+    flaws = generated.payload.question_flaws      # every question of the course judged by the checker
+    assert flaws.checked == sum(m.payload.question_count for m in modules) > 0
+    assert flaws.flawed == 0 and flaws.by_rule == {}
 
 
 async def test_stage4_fails_on_a_pathway_that_was_never_planned(course):
