@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from shared.docs.markdown_out import code_span, escape_markdown  # noqa: F401 — one rule, shared with the parsers
+
 LinkPolicy = Callable[[str], bool]
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
-_ALWAYS_ESCAPED = re.compile(r"([\\`*\[\]<>~])")
-_LOOSE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")   # intraword _ is never emphasis
-_BLOCK_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([#+=.)-])")
 TARGET = r"(?:[^()\s]|\([^()\s]*\))*"   # a URL, allowing one level of balanced parentheses
 # An inline link or image at the current position: [text](target "optional title").
 _LINK = re.compile(rf"(?P<bang>!?)\[(?P<text>[^\[\]\n]{{0,500}})\]\((?P<target>{TARGET})(?:\s+\"[^\"\n]*\")?\)")
@@ -46,22 +45,6 @@ def acceptable_url(url: str) -> bool:
 
 def is_relative(url: str) -> bool:
     return acceptable_url(url) and not url_scheme(url)
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text → Markdown that renders as exactly that text (one line or several)."""
-    escaped = _LOOSE_UNDERSCORE.sub(r"\\_", _ALWAYS_ESCAPED.sub(r"\\\1", text))
-    # Only at a line's start do #, -, +, = and "1." open a block (heading, list, rule).
-    return "\n".join(_BLOCK_START.sub(r"\1\2\\\3", line, count=1) for line in escaped.split("\n"))
-
-
-def code_span(text: str) -> str:
-    """Text as inline code, whatever backticks it holds."""
-    text = " ".join(text.split())
-    longest_run = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * (longest_run + 1)
-    padding = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{padding}{text}{padding}{ticks}"
 
 
 def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from shared.docs.asciidoc_inline import asciidoc_inline_to_text
+from shared.docs.asciidoc_inline import asciidoc_inline_to_markdown, asciidoc_inline_to_text
+from shared.docs.markdown_out import include_note
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
 
@@ -15,7 +16,8 @@ _BLOCK_TITLE = re.compile(r"^\.[^.\s]")
 _DELIMITER = re.compile(r"^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|/{4,}|-{2}|\|={3,}|```\w*)$")
 # The first `[` before any blank: `\S*\[.*\]` tried every `[` and rescanned the line from each.
 _BLOCK_MACRO = re.compile(r"^[a-z][\w-]*+::[^\s\[]*+\[.*\]$")
-_ADMONITION = re.compile(r"^(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+")
+_ADMONITION = re.compile(r"^(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+")
+_ADMONITION_STYLES = {"note", "tip", "important", "warning", "caution"}
 _LIST_ITEM = re.compile(r"^\s*(?:\*{1,5}|-|\.{1,5}|\d+\.|[a-z]\.)\s+(?:\[[ x*]\]\s+)?(.*)$")
 _DESCRIPTION = re.compile(r"^(?!\w+://)(.+?)(?::{2,4}|;;)(?:\s+(.*))?$")
 _CODE_BLOCKS = ("----", "....", "```")
@@ -46,6 +48,8 @@ class _Parser:
         self.pending: list[str] = []  # the last `[…]` block attribute line's values
         self.paragraph: list[str] = []
         self.at_start = True  # nothing but attribute entries seen yet
+        self.callout = ""  # the kind when the paragraph being gathered is a `NOTE:` one
+        self.block_title = ""  # the last `.Title` line: a callout block's title
 
     def parse(self, lines: list[str], depth: int = 0) -> None:
         index = 0
@@ -80,8 +84,12 @@ class _Parser:
         elif block := _BLOCK_ATTRIBUTES.match(stripped):
             self._flush()
             self.pending = [value.strip() for value in block.group(1).split(",")]
+        elif stripped.startswith("include::") and _BLOCK_MACRO.match(stripped):
+            self._flush()
+            self.builder.add_note(include_note(stripped[len("include::"):stripped.index("[")]))
         elif _BLOCK_TITLE.match(stripped) or _BLOCK_MACRO.match(stripped) or stripped == "+":
             self._flush()
+            self.block_title = stripped[1:].strip() if _BLOCK_TITLE.match(stripped) else ""
         elif not self.paragraph and line[:1] == " " and not _LIST_ITEM.match(line):
             return self._literal_paragraph(lines, index)
         elif item := _LIST_ITEM.match(line):
@@ -89,8 +97,13 @@ class _Parser:
             self.paragraph.append(item.group(1))
         elif (description := _DESCRIPTION.match(stripped)) and not self.paragraph:
             self.paragraph.append(f"{description.group(1)}: {description.group(2) or ''}".strip())
+        elif not self.paragraph and (admonition := _ADMONITION.match(stripped)):
+            self.callout = admonition.group(1).lower()
+            self.paragraph.append(stripped[admonition.end():])
         else:
-            self.paragraph.append(_ADMONITION.sub("", stripped))
+            if not self.paragraph and self.pending and self.pending[0].lower() in _ADMONITION_STYLES:
+                self.callout = self.pending[0].lower()   # `[NOTE]` over a paragraph
+            self.paragraph.append(stripped)
         return index + 1
 
     def _heading(self, marks: int, text: str) -> None:
@@ -122,8 +135,13 @@ class _Parser:
             for row in body:
                 self._prose(", ".join(cell.strip() for cell in row.split("|") if cell.strip()))
         elif delimiter.startswith(_PROSE_BLOCKS) and depth < 12:
-            self.pending = []
+            callout = style if style in _ADMONITION_STYLES else ""
+            title, self.pending, self.block_title = self.block_title, [], ""
+            if callout:
+                self.builder.open_callout(callout, title)
             self.parse(body, depth + 1)
+            if callout:
+                self.builder.close_callout()
         self.pending = []
         return end + 1
 
@@ -148,13 +166,19 @@ class _Parser:
 
     def _flush(self) -> None:
         if self.paragraph:
+            if self.callout:
+                self.builder.open_callout(self.callout, self.block_title)
             self._prose(" ".join(self.paragraph))
+            if self.callout:
+                self.builder.close_callout()
             self.paragraph = []
             self.pending = []
+            self.block_title = ""
+        self.callout = ""
 
     def _prose(self, text: str) -> None:
         plain, links = asciidoc_inline_to_text(text, self.attributes)
-        self.builder.add_prose(plain)
+        self.builder.add_prose(plain, asciidoc_inline_to_markdown(text, self.attributes))
         for target, label in links:
             self.builder.add_link(target, label)
 

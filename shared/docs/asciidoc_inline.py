@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.placeholders import SetAside
 
 # A macro's `[…]` never contains the `[` of the next one, and gives nothing back: each candidate
@@ -49,6 +50,42 @@ def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str,
     text = _CONSTRAINED.sub(r"\2", text)
     restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
+
+
+def asciidoc_inline_to_markdown(text: str, attributes: dict[str, str]) -> str:
+    """The same paragraph as Markdown: monospace as code spans, bold and italic kept, links
+    (macros, xrefs) as links; the same patterns as `asciidoc_inline_to_text`."""
+    aside = SetAside()
+    keep, ignored = aside.keep, []
+
+    def link(target: str, label: str) -> str:
+        label = escape_markdown(label.strip() or target)
+        bad = not target or any(ch.isspace() or ch in "()<>" for ch in target)
+        return keep(label if bad else f"[{label}]({target})")
+
+    text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
+    text = _PASSTHROUGH.sub(lambda m: keep(escape_markdown(m.group(1) or m.group(2))), text)
+    text = _MONOSPACE.sub(lambda m: keep(code_span(m.group(1) or m.group(2))), text)
+    text = _XREF.sub(lambda m: link(m.group(1), m.group(2) or _humanise(m.group(1))), text)
+    text = _LINK_MACRO.sub(lambda m: link(m.group(1), m.group(2) or m.group(1)), text)
+    text = _URL_MACRO.sub(lambda m: link(m.group(1), m.group(2) or m.group(1)), text)
+    text = _CROSS_REFERENCE.sub(lambda m: keep(escape_markdown(_cross_reference(ignored, m.group(1), m.group(2)))),
+                                text)
+    text = _IMAGE.sub(lambda m: f" {m.group(1)} ", text)
+    text = _UI_MACRO.sub(r"\1", text)
+    text = _MENU.sub(lambda m: f"{m.group(1)} > {m.group(2)}", text)
+    text = _FOOTNOTE.sub("", text)
+    text = _UNCONSTRAINED.sub(lambda m: keep(_strong_or_em(m.group(1), m.group(2))), _ROLE.sub("", text))
+    text = _CONSTRAINED.sub(lambda m: keep(_strong_or_em(m.group(1), m.group(2))), text)
+    return aside.restore(escape_markdown(text))
+
+
+def _strong_or_em(mark: str, body: str) -> str:
+    """`*bold*` and `**bold**` are strong in AsciiDoc, `_x_` emphasis, `#x#` a highlight."""
+    body = escape_markdown(body.strip())
+    if not body:
+        return ""
+    return f"**{body}**" if mark[0] == "*" else f"*{body}*" if mark[0] == "_" else body
 
 
 def _attribute(attributes: dict[str, str], name: str) -> str:

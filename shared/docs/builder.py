@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 
 from shared.docs.html import strip_raw_html
+from shared.docs.markdown_out import callout_label, escape_markdown
 from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
 
 MAX_TITLE_CHARS = 200
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 _SPACES = re.compile(r"\s+")
 # Starts only where a run of blanks starts: from every blank of a long run it was quadratic.
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s++([,.;:!?)\]])")
+# Only before punctuation that ends a word: the blank in "send `.get()`" is kept.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s++([,.;:!?)\]])(?![^\s,.;:!?)\]])")
 _NOT_SLUG = re.compile(r"[^\w\- ]")
 _NUMBER_PREFIX = re.compile(r"^\d+[-_. ]+")
 _SEPARATORS = re.compile(r"[-_.\s]+")
@@ -70,6 +72,10 @@ class DocumentBuilder:
         self._section_heading: Heading | None = None
         self._section_text: list[str] = []
         self._section_code: list[CodeBlock] = []
+        # Markdown blocks of the open section, each with the callout it belongs to (0: none).
+        self._section_markdown: list[tuple[str, int]] = []
+        self._callouts: list[int] = []   # open callouts, innermost last
+        self._callout_count = 0
 
     def add_heading(self, level: int, text: str) -> None:
         text = normalise_space(text)[:MAX_TITLE_CHARS]
@@ -80,13 +86,39 @@ class DocumentBuilder:
         self._headings.append(heading)
         self._section_heading = heading
 
-    def add_prose(self, text: str) -> None:
+    def add_prose(self, text: str, markdown: str | None = None) -> None:
+        """A paragraph as plain text, and as Markdown when the parser kept its inline markup
+        (else the plain text, escaped)."""
         # Last line of defence for formats whose parsers do not pre-strip raw HTML; plain text
         # that only mentions "<script>" is kept.
         text = normalise_space(strip_raw_html(text, unclosed_runs_to_end=False) if "<" in text else text)
         if text:
             self._section_text.append(text)
             self._paragraphs.append(text)
+            markdown = normalise_space(markdown) if markdown is not None else escape_markdown(text)
+            self._add_markdown(markdown or escape_markdown(text))
+
+    def add_note(self, markdown: str) -> None:
+        """Markdown for the reader only (say, where an include was): not prose to analyse."""
+        if markdown.strip():
+            self._add_markdown(markdown.strip())
+
+    def open_callout(self, kind: str, title: str = "") -> None:
+        """An admonition, alert or hint: what follows, until `close_callout`, is its body. A
+        callout inside another is flattened into it, with its own label."""
+        if not self._callouts:
+            self._callout_count += 1
+            self._callouts.append(self._callout_count)
+        else:
+            self._callouts.append(self._callouts[-1])
+        self._add_markdown(f"**{escape_markdown(callout_label(kind, title))}**")
+
+    def close_callout(self) -> None:
+        if self._callouts:
+            self._callouts.pop()
+
+    def _add_markdown(self, block: str) -> None:
+        self._section_markdown.append((block, self._callouts[-1] if self._callouts else 0))
 
     def add_code(self, language: str, code: str) -> None:
         code = code.strip("\n")
@@ -125,7 +157,23 @@ class DocumentBuilder:
         return slug if seen is None else f"{slug}-{seen + 1}"
 
     def _close_section(self) -> None:
-        if self._section_heading is not None or self._section_text or self._section_code:
+        if self._section_heading is not None or self._section_text or self._section_code \
+                or self._section_markdown:
             self._sections.append(Section(self._section_heading, "\n\n".join(self._section_text),
-                                          tuple(self._section_code)))
+                                          tuple(self._section_code), _joined(self._section_markdown)))
         self._section_heading, self._section_text, self._section_code = None, [], []
+        self._section_markdown = []
+
+
+def _joined(blocks: list[tuple[str, int]]) -> str:
+    """Blocks apart by blank lines; a callout's blocks quoted together, as one block quote."""
+    out: list[str] = []
+    previous = 0
+    for block, callout in blocks:
+        if callout:
+            quoted = "\n".join(f"> {line}" if line else ">" for line in block.split("\n"))
+            out.append(("\n>\n" if callout == previous else "\n\n") + quoted)
+        else:
+            out.append("\n\n" + block)
+        previous = callout
+    return "".join(out).strip("\n")

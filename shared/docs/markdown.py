@@ -10,7 +10,9 @@ from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
 from shared.docs.html import heading_element, strip_raw_html
-from shared.docs.markdown_inline import inline_to_text
+from shared.docs.markdown_containers import CLOSE, FIELD, INCLUDE, MARK, OPEN, mark_containers
+from shared.docs.markdown_inline import inline_to_markdown, inline_to_text
+from shared.docs.markdown_out import include_note
 from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 from shared.docs.model import ParsedDocument
 
@@ -20,7 +22,7 @@ _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?")
 _QUOTES = re.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one was quadratic
-_ALERT = re.compile(r"^\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 
 
 def parse_markdown(path: str, text: str, format: str = "markdown") -> ParsedDocument:
@@ -32,7 +34,7 @@ def parse_markdown(path: str, text: str, format: str = "markdown") -> ParsedDocu
 
 def add_markdown(builder: DocumentBuilder, text: str, indented_code: bool = True) -> None:
     """Feed Markdown text into a builder (notebooks call this once per Markdown cell)."""
-    parts = split_fenced(text.split("\n"))
+    parts = split_fenced(mark_containers(text.replace(MARK, "").split("\n")))
     references = _reference_definitions(parts)
     for part in parts:
         if isinstance(part, Fenced):
@@ -58,12 +60,16 @@ class _Blocks:
         self.code: list[str] = []
         self.in_list = False
         self.after_blank = True
+        self.paragraph_is_item = False
+        self.in_alert = False       # inside a GitHub alert (`> [!NOTE]`), a callout
 
     def feed(self, lines: list[str]) -> None:
         index = 0
         while index < len(lines):
             index = self._line(lines, index)
         self._flush()
+        if self.in_alert:
+            self.builder.close_callout()
 
     def _line(self, lines: list[str], index: int) -> int:
         line = lines[index]
@@ -71,6 +77,13 @@ class _Blocks:
             self.code.append(line[4:])
             return index + 1
         self._flush_code()
+        if self.in_alert and not _QUOTE.match(line):
+            self._flush()
+            self.builder.close_callout()
+            self.in_alert = False
+        if line.startswith(MARK):
+            self._marker(line)
+            return index + 1
         blank_before, self.after_blank = self.after_blank, not line.strip()
         if not line.strip():
             self._flush()
@@ -92,6 +105,7 @@ class _Blocks:
         elif item := _LIST_ITEM.match(line):
             self._flush()
             self.in_list = True
+            self.paragraph_is_item = True
             self.paragraph.append(item.group(2))
         elif _QUOTE.match(line):
             self._quote(line)
@@ -100,6 +114,20 @@ class _Blocks:
                 self.in_list = False
             self.paragraph.append(line.strip())
         return index + 1
+
+    def _marker(self, line: str) -> None:
+        """A container of a documentation generator (markdown_containers): a callout opens or
+        closes, or an include stands where its text would be."""
+        self._flush()
+        self.in_list, self.after_blank = False, True
+        fields = line.split(FIELD)
+        if fields[0] == OPEN:
+            self.builder.open_callout(fields[1] if len(fields) > 1 else "note",
+                                      inline_to_text(fields[2])[0] if len(fields) > 2 else "")
+        elif fields[0] == CLOSE:
+            self.builder.close_callout()
+        elif fields[0] == INCLUDE:
+            self.builder.add_note(include_note(fields[1] if len(fields) > 1 else ""))
 
     def _heading(self, level: int, text: str) -> None:
         self._flush()
@@ -110,8 +138,12 @@ class _Blocks:
             self.builder.add_link(target, label)
 
     def _quote(self, line: str) -> None:
-        line = _QUOTES.sub("", line, count=1)
-        line = _ALERT.sub("", line.strip())
+        line = _QUOTES.sub("", line, count=1).strip()
+        if (alert := _ALERT.match(line)) and not self.in_alert:
+            self._flush()
+            self.builder.open_callout(alert.group(1))
+            self.in_alert = True
+        line = line[alert.end():] if alert else line
         if line:
             self.paragraph.append(line)
         else:
@@ -126,19 +158,21 @@ class _Blocks:
             index += 1
         for row in rows:
             cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
-            self._prose(", ".join(cell for cell in cells if cell))
+            self._prose(", ".join(cell for cell in cells if cell), item=True)
         return index
 
     def _flush(self) -> None:
         if self.paragraph:
-            self._prose(" ".join(self.paragraph))
+            self._prose(" ".join(self.paragraph), item=self.paragraph_is_item)
             self.paragraph = []
+        self.paragraph_is_item = False
 
-    def _prose(self, text: str) -> None:
+    def _prose(self, text: str, item: bool = False) -> None:
         plain, links = inline_to_text(text, self.references)
         if plain.strip() and plain.rstrip()[-1:].isalnum() and len(plain.split()) > 1:
             plain = plain.rstrip() + "."  # a table row or list item is still a sentence
-        self.builder.add_prose(plain)
+        markdown = inline_to_markdown(text, self.references).strip()
+        self.builder.add_prose(plain, f"- {markdown}" if item and markdown else markdown)
         for target, label in links:
             self.builder.add_link(target, label)
 

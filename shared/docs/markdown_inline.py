@@ -8,6 +8,7 @@ import re
 
 from shared.docs.placeholders import SetAside
 from shared.docs.html import html_links, strip_tags
+from shared.docs.markdown_out import code_span, escape_markdown
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)([^`]{1,2000}?)\1(?!`)")
@@ -21,6 +22,9 @@ _SHORTCUT_LINK = re.compile(r"\[([^\[\]\n^]{1,300})\](?![(\[:])")
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]{1,2000}+|mailto:[^<>\s]{1,500}+)>")
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\n]{1,100}\]")
 _EMPHASIS = re.compile(r"(?:\*{1,3}|~~|(?<!\w)_{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|~~|_{1,3}(?!\w))")
+# Inline HTML that says what Markdown says: code, strong, emphasis (no tag inside: bounded).
+_HTML_CODE = re.compile(r"<(code|kbd|tt)(?:\s[^<>]{0,200})?>([^<]{1,2000})</\1\s*>", re.IGNORECASE)
+_HTML_STRONG = re.compile(r"<(strong|b|em|i)>([^<]{1,500})</\1\s*>", re.IGNORECASE)
 _CRUDE_MARKUP = re.compile(r"[*_`~\[\]<>|]+")
 LONGEST_PARSED_PARAGRAPH = 200_000
 
@@ -36,6 +40,8 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     links: Links = []
     # Code spans first: backslash escapes do not apply inside them (`\` is a backslash).
     text = _CODE_SPAN.sub(lambda m: aside.keep(m.group(2).strip()), text)
+    if "<" in text:
+        text = _HTML_CODE.sub(lambda m: aside.keep(html.unescape(m.group(2)).strip()), text)
     text = _ESCAPE.sub(lambda m: aside.keep(m.group(1)), text)
     text, anchors = html_links(text)
     links.extend(anchors)
@@ -49,6 +55,47 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     restore = aside.restore
     text = html.unescape(restore(text))
     return text, [(restore(target), _plain_label(restore(label))) for target, label in links]
+
+
+def inline_to_markdown(text: str, references: dict[str, str] | None = None) -> str:
+    """The same paragraph as Markdown a reader sees: code spans (their spacing intact), emphasis
+    and links kept, reference links made inline, images as their alt text, HTML tags and
+    footnote marks gone. The same patterns as `inline_to_text`, so the same linear cost."""
+    if len(text) > LONGEST_PARSED_PARAGRAPH:
+        return escape_markdown(_CRUDE_MARKUP.sub(" ", text))
+    references = references or {}
+    aside = SetAside()
+    keep = aside.keep
+    text = _CODE_SPAN.sub(lambda m: keep(code_span(m.group(2))), text)
+    if "<" in text:
+        text = _HTML_CODE.sub(lambda m: keep(code_span(html.unescape(m.group(2)))), text)
+        text = _HTML_STRONG.sub(lambda m: keep(_html_emphasis(m.group(1), m.group(2))), text)
+    text = _ESCAPE.sub(lambda m: keep("\\" + m.group(1)), text)
+    text, _ = html_links(text)
+    text = _AUTOLINK.sub(lambda m: keep(_markdown_link(m.group(1), m.group(1))), text)
+    text = _IMAGE.sub(lambda m: keep(escape_markdown(_image_alt(m))), text)
+    text = _LINK.sub(lambda m: keep(_markdown_link(m.group(2), m.group(1))), text)
+    text = _REFERENCE_LINK.sub(
+        lambda m: keep(_markdown_link(references.get((m.group(2) or m.group(1)).strip().lower(), ""),
+                                      m.group(1))), text)
+    text = _FOOTNOTE.sub("", text)
+    text = _SHORTCUT_LINK.sub(
+        lambda m: keep(_markdown_link(references.get(m.group(1).strip().lower(), ""), m.group(1))), text)
+    text = html.unescape(strip_tags(text)).replace("<", "\\<")
+    return aside.restore(text)
+
+
+def _html_emphasis(tag: str, body: str) -> str:
+    body = escape_markdown(html.unescape(body).strip())
+    mark = "**" if tag.lower() in ("strong", "b") else "*"
+    return f"{mark}{body}{mark}" if body else ""
+
+
+def _markdown_link(target: str, label: str) -> str:
+    label = label.strip()
+    if not target or not label:
+        return label
+    return f"[{label}]({target})"
 
 
 def _image_alt(match: re.Match) -> str:

@@ -17,6 +17,10 @@ class Section:
     heading: Heading | None     # None for text before the first heading
     text: str                   # plain prose of the section, markup removed, code excluded
     code: tuple["CodeBlock", ...] = ()
+    # The same prose as Markdown: inline code, emphasis and links kept (link targets as written),
+    # callouts as labelled block quotes, unresolved includes as a note. Blocks separated by blank
+    # lines; everything else escaped. Empty for sections built by hand (`text` is then the prose).
+    markdown: str = ""
 
 
 @dataclass(frozen=True)

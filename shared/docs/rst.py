@@ -8,7 +8,7 @@ import re
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
 from shared.docs.rst_directives import handle_explicit_markup
-from shared.docs.rst_inline import rst_inline_to_text
+from shared.docs.rst_inline import rst_inline_to_markdown, rst_inline_to_text
 
 _ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1+\s*$")
 _EXPLICIT = re.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
@@ -26,7 +26,7 @@ class RstContext:
 
     def prose(self, text: str) -> None:
         plain, links = rst_inline_to_text(text, self.targets)
-        self.builder.add_prose(plain)
+        self.builder.add_prose(plain, rst_inline_to_markdown(text, self.targets))
         for target, label in links:
             self.builder.add_link(target, label)
 

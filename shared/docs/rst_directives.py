@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import re
 
-from shared.docs.rst_inline import title_and_target
+from shared.docs.markdown_out import include_note
+from shared.docs.rst_inline import rst_inline_to_text, title_and_target
 
 _DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
 _OPTION = re.compile(r"^:[\w-]+:")
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
                    "doctest", "prompt"}
-SKIPPED = {"raw", "image", "include", "literalinclude", "contents", "sectnum", "index", "meta",
+INCLUDES = {"include", "literalinclude"}
+# Shown as a callout (a labelled block quote): the argument, if any, is its title.
+CALLOUTS = {"admonition", "note", "warning", "tip", "important", "attention", "caution", "danger",
+            "error", "hint", "seealso", "versionadded", "versionchanged", "deprecated", "topic",
+            "sidebar"}
+SKIPPED = {"raw", "image", "contents", "sectnum", "index", "meta",
            "toctree-hidden", "currentmodule", "module", "automodule", "autosummary", "math",
            "graphviz", "mermaid", "only-html", "comment", "plot", "highlight", "default-role"}
 TITLED = {"admonition", "topic", "sidebar", "rubric", "seealso", "note", "warning", "tip",
@@ -49,8 +55,19 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
         if argument:
             context.builder.add_code(_DOMAIN_LANGUAGES.get(domain, ""), argument)
         _nested(content, context, depth, parse_rst_lines)
+    elif kind in INCLUDES:
+        context.builder.add_note(include_note(argument))   # the snapshot is not read from here
     elif kind.startswith("auto") or kind in SKIPPED:
         pass
+    elif kind in CALLOUTS:
+        # Only these take a title; on a note's first line the argument is the body's beginning.
+        titled = kind in {"admonition", "topic", "sidebar", "versionadded", "versionchanged", "deprecated"}
+        title = rst_inline_to_text(argument, context.targets)[0] if argument and titled else ""
+        context.builder.open_callout("note" if kind == "admonition" else kind, title)
+        if argument and not titled:
+            context.prose(argument)
+        _nested(content, context, depth, parse_rst_lines)
+        context.builder.close_callout()
     else:
         if argument and kind in TITLED:
             context.prose(argument)

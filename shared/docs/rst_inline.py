@@ -7,6 +7,7 @@ import re
 
 from shared.docs.placeholders import SetAside
 from shared.docs.builder import humanise_file_name
+from shared.docs.markdown_out import code_span, escape_markdown
 
 _ESCAPE = re.compile(r"\\(.)")
 _LITERAL = re.compile(r"``([^`]{1,2000}?)``")
@@ -42,6 +43,53 @@ def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     text = _FOOTNOTE_REFERENCE.sub("", text)
     restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
+
+
+# Roles whose text is prose (a cross-reference's title, a term, a GUI label), not a name in code.
+_PROSE_ROLES = {"ref", "term", "abbr", "guilabel", "menuselection", "math", "sub", "sup", "numref",
+                "pep", "rfc", "title-reference", "emphasis", "strong"}
+
+
+def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
+    """The same paragraph as Markdown: literals and code roles as code spans, emphasis kept,
+    references with a known target as links; the same patterns as `rst_inline_to_text`."""
+    aside = SetAside()
+    keep, ignored = aside.keep, []
+    text = _LITERAL.sub(lambda m: keep(code_span(m.group(1))), text)
+    text = _ESCAPE.sub(lambda m: keep(escape_markdown(m.group(1))), text)
+    text = _ROLE.sub(lambda m: keep(_role_markdown(m.group(1), m.group(2))), text)
+    text = _PHRASE_REFERENCE.sub(lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
+    text = _NAMED_REFERENCE.sub(lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1)))), text)
+    text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
+    text = _INTERPRETED.sub(lambda m: keep(code_span(m.group(1))), text)  # the default role: mostly names
+    text = _STRONG.sub(lambda m: keep(f"**{escape_markdown(m.group(1).strip())}**"), text)
+    text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
+    text = _SUBSTITUTION.sub(r"\1", text)
+    text = _FOOTNOTE_REFERENCE.sub("", text)
+    return aside.restore(escape_markdown(text))
+
+
+def _role_markdown(role: str, content: str) -> str:
+    shown = _role([], role, content)
+    if role in _LINKING_ROLES:
+        target = (title_and_target(content) or ("", content))[1]
+        return _link(shown, target)
+    return escape_markdown(shown) if role in _PROSE_ROLES else code_span(shown)
+
+
+def _phrase_target(targets: dict[str, str], target: str) -> str:
+    return targets.get(target[:-1].strip().lower(), "") if target.endswith("_") else target
+
+
+def _named_target(targets: dict[str, str], name: str) -> str:
+    return targets.get(" ".join(name.split()).lower(), "")
+
+
+def _link(label: str, target: str) -> str:
+    label = label.strip() or target
+    if not target or any(ch.isspace() or ch in "()<>" for ch in target):
+        return escape_markdown(label)
+    return f"[{escape_markdown(label)}]({target})"
 
 
 def title_and_target(text: str) -> tuple[str, str] | None:

@@ -38,7 +38,10 @@ MARKUP = "#*_`~[](){}<>|!:=-+.'\"\\/@ \t\n"
 units = st.text(alphabet=MARKUP + "ab", min_size=1, max_size=3)
 runs = st.builds(lambda prefix, unit, count, suffix: prefix + unit * count + suffix,
                  st.sampled_from(["", "# a", "= a", "[", "`", "**", "<a ", "a@", "---\ntitle:", ".. ",
-                                  ":doc:`", "link:", "<<", "{", "| a |\n", "```\n", "> "]),
+                                  ":doc:`", "link:", "<<", "{", "| a |\n", "```\n", "> ",
+                                  # issue 19: containers and includes, opened and never closed
+                                  "!!! note\n", ":::tip\n", "/// tip\n", "{% hint %}\n", "--8<--\n", "{* ",
+                                  '<div class="admonition note">\n', ".. note::\n", "NOTE: ", "> [!NOTE]\n"]),
                  units, st.integers(min_value=1_000, max_value=20_000),
                  st.sampled_from(["", "b", "#", "\n", "]", ")", ">", "`", "}", "\n---\n"]))
 nested = st.builds(lambda opener, closer, depth, middle: opener * depth + middle + closer * depth,

@@ -28,11 +28,21 @@ def content_sections(sources: Sequence[SourceDoc]) -> list[ContentSection]:
             title = section_title(doc, section)
             if title.strip().lower() in _SKIPPED_HEADINGS:
                 continue
-            body = prose_markdown(section.text, doc.path)
+            body = (section_markdown(section.markdown, doc.path) if section.markdown
+                    else prose_markdown(section.text, doc.path))
             if not body and not section.code:
                 continue
+            body = body or "The example below shows this part in code."
+            previous = found[-1] if found else None
+            if previous and previous.source.path == doc.path and not previous.source.heading \
+                    and previous.title.strip().lower() == title.strip().lower()[:300]:
+                # The text before the first heading is titled after the document, and the first
+                # heading often is the document's title: one section, not the heading twice.
+                found[-1] = ContentSection(title=previous.title, source=citation_for(doc, section),
+                                           body_markdown=f"{previous.body_markdown}\n\n{body}")
+                continue
             found.append(ContentSection(title=title[:300], source=citation_for(doc, section),
-                                        body_markdown=body or "The example below shows this part in code."))
+                                        body_markdown=body))
     return found[:MAX_SECTIONS]
 
 
@@ -60,6 +70,36 @@ def prose_markdown(text: str, path: str, max_words: int = MAX_SECTION_WORDS) -> 
     if words < sum(len(line.split()) for lines in paragraphs for line in lines):
         blocks.append(f"*Shortened here: the rest is in {code_span(path)}.*")
     return "\n\n".join(blocks)
+
+
+def section_markdown(markdown: str, path: str, max_words: int = MAX_SECTION_WORDS) -> str:
+    """A section's Markdown as its parser kept it (code spans, emphasis, links, callouts), cut
+    after the block, or in a paragraph the sentence, that reaches `max_words`."""
+    blocks, words, kept, shortened = [b for b in markdown.split("\n\n") if b.strip()], 0, [], False
+    for block in blocks:
+        size = len(block.split())
+        if words + size <= max_words or not kept:
+            if size > max_words and not block.startswith((">", "- ")):
+                block = _first_sentences(block, max_words)
+                shortened = True
+            kept.append(block)
+            words += size
+        else:
+            shortened = True
+            break
+    if shortened:
+        kept.append(f"*Shortened here: the rest is in {code_span(path)}.*")
+    return "\n\n".join(kept)
+
+
+def _first_sentences(paragraph: str, max_words: int) -> str:
+    kept, words = [], 0
+    for sentence in sentences(paragraph):
+        if words >= max_words:
+            break
+        kept.append(sentence)
+        words += len(sentence.split())
+    return " ".join(kept)
 
 
 def _looks_like_list(lines: list[str]) -> bool:

@@ -2,6 +2,7 @@
 rules both renderings (Markdown folder, HTML site) share about links and code examples."""
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -49,6 +50,37 @@ def content_link_ok(url: str) -> bool:
     """Links inside generated content: only absolute web and mail links. Relative links in the
     documents point into the repository, which the export does not contain."""
     return url_scheme(url) in ("http", "https", "mailto")
+
+
+# A Markdown link whose target holds no blank or parenthesis: what the parsers write (bounded).
+_RELATIVE_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,500})\]\(([^()\s\[\]]{1,1000})\)")
+_DOC_SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt",
+                 "/index.md", "/README.md", "/index.rst")
+
+
+def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePage], extension: str) -> str:
+    """A section's links to other documents of the course, pointed at the module page that holds
+    each (`02-topics.md`, or `.html` in the site). Other relative links are left for the link
+    policy, which keeps their text only: the repository is not part of the export."""
+    holder = {posixpath.normpath(path): page for page in pages for path in page.spec.documents}
+
+    def rewritten(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if url_scheme(target) or target.startswith(("#", "/")):
+            return match.group(0)
+        path = target.split("#", 1)[0]
+        path = path[:-5] if path.endswith(".html") else path
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path)) if path else ""
+        page = next((holder[resolved + suffix] for suffix in _DOC_SUFFIXES if resolved + suffix in holder), None)
+        return f"[{match.group(1)}]({page.stem}.{extension})" if page else match.group(0)
+
+    return _RELATIVE_LINK.sub(rewritten, markdown) if "](" in markdown else markdown
+
+
+def module_link_policy(pages: Sequence[ModulePage], extension: str):
+    """`content_link_ok`, and links to the export's own module pages."""
+    own = {f"{page.stem}.{extension}" for page in pages}
+    return lambda url: content_link_ok(url) or url in own
 
 
 def fence_language(language: str) -> str:

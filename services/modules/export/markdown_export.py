@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, fence_language,
-                           module_meta, module_pages, neighbours)
+                           linked_to_modules, module_link_policy, module_meta, module_pages, neighbours)
 from ..markdown_text import escape_markdown as esc
 from ..markdown_text import code_span, fenced_block, neutralise_markdown, neutralise_markdown_line
 from ..models import CodeExample, Citation, Question
@@ -42,7 +42,9 @@ def module_markdown(pages: Sequence[ModulePage], page: ModulePage) -> str:
     if sections:
         parts.append("## Content")
     for section, examples in sections:
-        parts += [f"### {esc(section.title)}", _safe(section.body_markdown), _source_line(section.source)]
+        body = linked_to_modules(section.body_markdown, section.source.path, pages, "md")
+        parts += [f"### {esc(section.title)}", neutralise_markdown(body.strip(), module_link_policy(pages, "md")),
+                  _source_line(section.source)]
         parts += [_example(example, with_source=False) for example in examples]
     if loose_examples:
         parts += ["## More code examples"] + [_example(example, with_source=True)

@@ -104,7 +104,7 @@ def _blocks(lines: list[str], context: _Context) -> list[str]:
             while i < len(lines) and _QUOTE.match(lines[i]):
                 quoted.append(_QUOTE.sub("", lines[i], count=1))
                 i += 1
-            out.append(f"<blockquote>{_render(chr(10).join(quoted), context.deeper())}</blockquote>")
+            out.append(_quote(_render(chr(10).join(quoted), context.deeper())))
         elif _ITEM.match(line):
             i = _list(lines, i, context, out)
         elif "|" in line and i + 1 < len(lines) and is_table_delimiter(lines[i + 1]):
@@ -116,6 +116,16 @@ def _blocks(lines: list[str], context: _Context) -> list[str]:
                 i += 1
             out.append(f"<p>{render_inline(chr(10).join(paragraph), link_ok)}</p>")
     return out
+
+
+def _quote(inner: str) -> str:
+    """A block quote; one that opens with a bold label alone (`> **Note — TL;DR**`, how stage 4
+    writes an admonition) is a callout, styled as one."""
+    first, _, rest = inner.partition("\n")
+    label = first[len("<p><strong>"):-len("</strong></p>")]
+    if first.startswith("<p><strong>") and first.endswith("</strong></p>") and "<" not in label:
+        return f'<blockquote class="callout"><p class="callout-label">{label}</p>{rest}</blockquote>'
+    return f"<blockquote>{inner}</blockquote>"
 
 
 def _code_block(lines: list[str], i: int, fence: re.Match[str], out: list[str]) -> int:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, module_meta,
+from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, linked_to_modules,
+                           module_link_policy, module_meta,
                            module_pages, neighbours)
 from .markdown_render import code_html, render_inline, render_markdown
 from ..models import Citation, CodeExample, ModuleContent, Question
@@ -48,7 +49,7 @@ def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModuleP
             _part("introduction", "Introduction", _markdown(content.introduction))]
     if content.learning_objectives:
         body.append(_part("objectives", "Learning objectives", _list(content.learning_objectives)))
-    body.append(_main_content(content))
+    body.append(_main_content(content, pages))
     if content.key_points:
         points = "".join(f"<li>{render_inline(_one_line(point), content_link_ok)}</li>"
                          for point in content.key_points)
@@ -64,12 +65,13 @@ def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModuleP
     return _page(course, pages, page, f"{content.title} · {course.title}", "\n".join(body))
 
 
-def _main_content(content: ModuleContent) -> str:
+def _main_content(content: ModuleContent, pages: Sequence[ModulePage]) -> str:
     sections, loose = examples_by_section(content)
-    parts = []
+    parts, link_ok = [], module_link_policy(pages, "html")
     for number, (section, examples) in enumerate(sections, start=1):
+        body = linked_to_modules(section.body_markdown, section.source.path, pages, "html")
         parts.append(f'<section class="topic" id="topic-{number}"><h3>{escape(section.title)}</h3>'
-                     f"{_markdown(section.body_markdown, heading_offset=3)}{_source(section.source)}"
+                     f"{render_markdown(body, link_ok, 3)}{_source(section.source)}"
                      + "".join(_figure(example, with_source=False) for example in examples) + "</section>")
     if loose:
         parts.append("<h3>More code examples</h3>" + "".join(_figure(e, with_source=True) for e in loose))

@@ -47,6 +47,9 @@ pre { background: var(--code-bg); border: 1px solid var(--line); border-radius: 
 pre code { padding: 0; background: none; white-space: pre; }
 figure.code { margin: 1rem 0 1.5rem; }
 blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--line); color: var(--muted); }
+blockquote.callout { background: var(--panel); border-left-color: var(--accent); color: inherit;
+  border-radius: 0 6px 6px 0; padding: .6rem 1rem; }
+.callout-label { margin: 0 0 .3rem; font-weight: 600; color: var(--accent); }
 .table { overflow-x: auto; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left; }

@@ -1,0 +1,238 @@
+"""Containers that Markdown documentation generators add to Markdown, turned into marker lines the
+block parser understands: MkDocs/Material admonitions (`!!! note "Title"`, collapsible `???`, body
+indented four spaces), Docusaurus (`:::tip Title` … `:::`), pymdown blocks (`/// note | Title` …
+`///`) and GitBook hints (`{% hint style="info" %}` … `{% endhint %}`) become callouts; snippet
+includes (`--8<-- "file"`, FastAPI's `{* file *}`, `{% include %}`) become a note, inside code
+blocks too; other lone template tags (`{% tabs %}`) go. String code, one pass over the lines."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Parsers strip control characters from their input (parsing._sanitise), and add_markdown strips
+# this one again, so a marker line can never come from a document.
+MARK = "\x02"
+FIELD = "\x1f"
+OPEN, CLOSE, INCLUDE = MARK + "callout", MARK + "end", MARK + "include"
+_SNIPPET = "--8<--"
+_INDENTED_BODY = 4
+# Deeper nesting is not documentation; openers past it are dropped, which keeps every line's work
+# bounded (a million `:::tip` lines must not grow a stack that each line walks).
+MAX_DEPTH = 12
+
+
+@dataclass
+class _Container:
+    indent: int         # extra indentation its body carries (MkDocs), else 0
+    closer: str         # the line that ends it (`:::`, `///`, `{% endhint %}`), else ""
+    callout: bool       # whether it was opened as a callout (a close marker is owed)
+
+
+def mark_containers(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    stack: list[_Container] = []
+    fence: tuple[str, int] | None = None       # (marker, stack depth at its opening)
+    pending: list[str] = []                     # includes met inside a code block
+    snippet_block = False                       # between two bare `--8<--` lines
+    html_callout = ""                           # a `<div class="admonition kind">` awaiting its title
+    for raw in lines:
+        if html_callout and raw.strip():
+            title = _html_admonition_title(raw.strip())
+            out.append(_open(html_callout, title or ""))
+            html_callout = ""
+            if title is not None:
+                continue
+        if raw.strip():
+            # An indented body ends at a line indented less; whatever it contains ends with it.
+            while stack and _indent(raw) < sum(c.indent for c in stack):
+                _close(stack.pop(), out)
+            if fence is not None and len(stack) < fence[1]:
+                out.append(fence[0])
+                fence = None
+                out += pending
+                pending = []
+        line = _dedent(raw, sum(c.indent for c in stack))
+        stripped = line.strip()
+        if fence is not None:
+            if _closes_fence(stripped, fence[0]):
+                out.append(line)
+                fence = None
+                out += pending
+                pending = []
+            elif stripped.startswith((_SNIPPET, ";" + _SNIPPET)) or _is_brace_include(stripped):
+                pending.append(_include(stripped))
+            else:
+                out.append(line)
+            continue
+        if snippet_block:
+            if stripped == _SNIPPET:
+                snippet_block = False
+            elif stripped:
+                out.append(_include(stripped))
+            continue
+        if opening := _fence_opening(stripped):
+            fence = (opening, len(stack))
+            out.append(line)
+        elif len(stack) >= MAX_DEPTH and stripped.startswith(("!!!", "???", ":::", "///", "{%")) \
+                and not _closes_any(stripped, stack):
+            continue
+        elif stripped.startswith(("!!!", "???")) and (callout := _mkdocs(stripped)):
+            stack.append(_Container(_INDENTED_BODY, "", True))
+            out.append(_open(*callout))
+        elif stripped.startswith(":::"):
+            _fenced_container(stripped, ":", stack, out)
+        elif stripped.startswith("///"):
+            _fenced_container(stripped, "/", stack, out)
+        elif stripped == _SNIPPET:
+            snippet_block = True
+        elif stripped.startswith((_SNIPPET, ";" + _SNIPPET)) or _is_brace_include(stripped):
+            out.append(_include(stripped))
+        elif stripped.startswith("<div") and (kind := _html_admonition(stripped)):
+            stack.append(_Container(0, "</div>", True))
+            html_callout = kind
+        elif stripped == "</div>" and any(c.closer == "</div>" for c in stack):
+            while stack and stack[-1].closer != "</div>":
+                _close(stack.pop(), out)
+            _close(stack.pop(), out)
+        elif stripped.startswith("{%") and stripped.endswith("%}"):
+            _template_tag(stripped[2:-2].strip(), stack, out)
+        else:
+            out.append(line)
+    while stack:
+        _close(stack.pop(), out)
+    return out + pending
+
+
+def _html_admonition(stripped: str) -> str:
+    """`<div class="admonition note">` (MkDocs' rendered admonitions, pasted into Markdown) → "note"."""
+    start = stripped.find('class="admonition')
+    if start < 0 or not stripped.endswith(">"):
+        return ""
+    classes = stripped[start + len('class="'):].split('"', 1)[0].split()
+    return next((name for name in classes[1:] if name.isalpha()), "note")
+
+
+def _html_admonition_title(stripped: str) -> str | None:
+    if not stripped.startswith('<p class="admonition-title">') or not stripped.endswith("</p>"):
+        return None
+    return stripped[len('<p class="admonition-title">'):-len("</p>")].strip()
+
+
+def _closes_any(stripped: str, stack: list[_Container]) -> bool:
+    return any(c.closer and (stripped == "{% endhint %}" if c.closer[0] == "{" else
+                             stripped and not stripped.strip(c.closer[0]) and len(stripped) >= len(c.closer))
+               for c in stack)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedent(line: str, amount: int) -> str:
+    return line[min(amount, _indent(line)):] if amount else line
+
+
+def _fence_opening(stripped: str) -> str | None:
+    for char in "`~":
+        if stripped.startswith(char * 3):
+            run = len(stripped) - len(stripped.lstrip(char))
+            if char == "`" and "`" in stripped[run:]:
+                return None
+            return char * run
+    return None
+
+
+def _closes_fence(stripped: str, marker: str) -> bool:
+    return stripped.startswith(marker) and not stripped.strip(marker[0])
+
+
+def _open(kind: str, title: str) -> str:
+    clean = lambda text: "".join(ch for ch in text if ch not in "<>" + FIELD + MARK)  # noqa: E731
+    return f"{OPEN}{FIELD}{clean(kind)[:40]}{FIELD}{clean(title)[:300]}"
+
+
+def _close(container: _Container, out: list[str]) -> None:
+    if container.callout:
+        out.append(CLOSE)
+
+
+def _include(stripped: str) -> str:
+    target = stripped.lstrip(";")
+    if target.startswith(_SNIPPET):
+        target = target[len(_SNIPPET):]
+    elif target.startswith("{*"):
+        target = target[2:-2].split()[0] if target[2:-2].split() else ""
+    elif target.startswith("{%"):
+        target = target[2:-2].strip()[len("include"):]
+    return f"{INCLUDE}{FIELD}{''.join(ch for ch in target.strip() if ch not in FIELD + MARK)[:300]}"
+
+
+def _is_brace_include(stripped: str) -> bool:
+    return stripped.startswith("{*") and stripped.endswith("*}")
+
+
+def _mkdocs(stripped: str) -> tuple[str, str] | None:
+    """`!!! note "Title"`, `??? tip`, `???+ warning inline end ""` → (kind, title)."""
+    rest = stripped[3:].lstrip("+")
+    title = ""
+    if '"' in rest:
+        first = rest.index('"')
+        title = rest[first + 1:rest.rindex('"')] if rest.count('"') > 1 else rest[first + 1:]
+        rest = rest[:first]
+    words = rest.split()
+    if not words and not title:
+        return None
+    return (words[0] if words else "note"), title
+
+
+def _fenced_container(stripped: str, char: str, stack: list[_Container], out: list[str]) -> None:
+    """`:::note Title` / `:::tip[Title]` (Docusaurus) or `/// warning | Title` (pymdown), and the
+    bare run that closes it. A stray closer is dropped."""
+    run = len(stripped) - len(stripped.lstrip(char))
+    rest = stripped[run:].strip()
+    if not rest:
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth].closer and stack[depth].closer[0] == char and len(stack[depth].closer) <= run:
+                while len(stack) > depth:
+                    _close(stack.pop(), out)
+                return
+        return
+    if char == ":":
+        bracket = rest.find("[")
+        if bracket > 0 and " " not in rest[:bracket]:
+            kind, title = rest[:bracket], rest[bracket + 1:].rstrip().removesuffix("]")
+        else:
+            kind, _, title = rest.partition(" ")
+        title = title.strip()
+        if title.startswith("{") or title.startswith("title="):
+            title = title.split("=", 1)[-1].strip("{}\"' ")
+    else:
+        kind, _, title = rest.partition("|")
+    kind = kind.strip() or "note"
+    callout = kind.lower() not in {"tab", "tabs", "html", "div"}
+    stack.append(_Container(0, char * run, callout))
+    if callout:
+        out.append(_open(kind, title.strip()))
+    elif title.strip():
+        out.append(f"**{title.strip()}**")
+
+
+def _template_tag(tag: str, stack: list[_Container], out: list[str]) -> None:
+    """GitBook and Jekyll tags on a line of their own: hints are callouts, includes notes, the
+    rest (tabs, raw, embeds) are layout and go."""
+    name = tag.split()[0].lower() if tag.split() else ""
+    if name == "hint":
+        style = tag.partition("style=")[2].strip().strip("\"'").split('"')[0].split("'")[0] or "info"
+        stack.append(_Container(0, "{% endhint %}", True))
+        out.append(_open(style, ""))
+    elif name == "endhint":
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth].closer == "{% endhint %}":
+                while len(stack) > depth:
+                    _close(stack.pop(), out)
+                return
+    elif name in {"include", "include_relative"}:
+        out.append(_include("{%" + tag + "%}"))
+    elif name == "tab":
+        title = tag.partition("title=")[2].strip().strip("\"'").split('"')[0]
+        if title:
+            out.append(f"**{title}**")
