@@ -25,8 +25,9 @@ Every change to a course is an event appended to the JetStream stream `{nats.STR
 `course.<course_id>.<EventType>`; the stream keeps every event forever. Subscribe with a durable
 consumer filtered on `course.*.<EventType>` (or `course.>` for everything). Delivery is
 at-least-once: deduplicate by `event_id` (also sent as the `Nats-Msg-Id` header). Every message
-carries the headers of `#/components/schemas/{nats.HEADERS}`: `traceparent` too, and on a
-conditional append the `Nats-Expected-*` ones (the server checks them).
+carries the headers of `#/components/schemas/{nats.HEADERS}`: `traceparent` and
+`Nats-Expected-Stream` too, and on a conditional append `Nats-Expected-Last-Subject-Sequence` and
+`Nats-Expected-Last-Subject-Sequence-Subject` (the server checks them before storing the event).
 Each message is one JSON envelope (`event_id`, `event_type`, `schema_version`, `course_id`,
 `occurred_at`, `actor`, `correlation_id`, `causation_id`, `payload`). A published shape is never
 edited: a new shape is a new `schema_version`, and every version stays listed here.

@@ -85,6 +85,11 @@ def headers_schema() -> dict[str, Any]:
             "baggage": {
                 "type": "string",
                 "description": "W3C Baggage, sent when the trace carries baggage (OTEL_PROPAGATORS decides)"},
+            "Nats-Expected-Stream": {
+                "type": "string", "pattern": "^[A-Za-z0-9_-]+$",
+                "description": (
+                    f"The stream the publisher appends to (`{STREAM}`, STREAM_NAME): the server refuses the event "
+                    "if its subject belongs to another stream. The NATS client sends it; a reader can ignore it.")},
             "Nats-Expected-Last-Subject-Sequence": {
                 "type": "string", "pattern": "^[0-9]+$",
                 "description": (

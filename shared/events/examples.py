@@ -13,6 +13,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .asyncapi_nats import STREAM
 from .envelope import Event
 from .publishers import GATEWAY, STAGE_SERVICES
 
@@ -56,8 +57,9 @@ def example_event(cls: type[Event]) -> Event:
 
 
 def example_headers(event: Event) -> dict[str, str]:
-    """The headers every event is published with (shared/bus/eventstore.py)."""
-    return {"Nats-Msg-Id": event.event_id, "traceparent": EXAMPLE_TRACEPARENT}
+    """The headers every event is published with (shared/bus/eventstore.py; the NATS client adds
+    Nats-Expected-Stream); a conditional append adds two more."""
+    return {"Nats-Msg-Id": event.event_id, "traceparent": EXAMPLE_TRACEPARENT, "Nats-Expected-Stream": STREAM}
 
 
 def _example_model(cls: type[BaseModel], run: str) -> dict[str, Any]:

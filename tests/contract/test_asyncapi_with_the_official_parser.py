@@ -71,8 +71,8 @@ def test_a_client_finds_the_nats_server_and_where_its_url_comes_from(model):
 
 
 def test_every_message_documents_every_header_the_event_store_sends(model):
-    sent = {"Nats-Msg-Id", "traceparent", "Nats-Expected-Last-Subject-Sequence",
-            "Nats-Expected-Last-Subject-Sequence-Subject"}  # shared/bus/eventstore.py
+    sent = {"Nats-Msg-Id", "traceparent", "Nats-Expected-Stream", "Nats-Expected-Last-Subject-Sequence",
+            "Nats-Expected-Last-Subject-Sequence-Subject"}  # shared/bus/eventstore.py and the NATS client
     assert sent <= set(headers_schema()["properties"])
     assert {m["id"] for m in model["messages"]} == {schema_name(t, v) for t, v in all_versions()}
     for message in model["messages"]:
