@@ -27,7 +27,16 @@ class _Container:
     callout: bool       # whether it was opened as a callout (a close marker is owed)
 
 
+# A document holding none of these has no container to mark (most documents): returned as it is.
+_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition")
+# First characters of every line this module reacts to outside a container or code block.
+_LINE_STARTS = frozenset("!?:/{-<`~")
+
+
 def mark_containers(lines: list[str]) -> list[str]:
+    text = "\n".join(lines)
+    if not any(trigger in text for trigger in _TRIGGERS):
+        return lines
     out: list[str] = []
     stack: list[_Container] = []
     fence: tuple[str, int] | None = None       # (marker, stack depth at its opening)
@@ -35,6 +44,9 @@ def mark_containers(lines: list[str]) -> list[str]:
     snippet_block = False                       # between two bare `--8<--` lines
     html_callout = ""                           # a `<div class="admonition kind">` awaiting its title
     for raw in lines:
+        if not stack and fence is None and not snippet_block and raw.lstrip(" ")[:1] not in _LINE_STARTS:
+            out.append(raw)   # the common line: nothing opens, nothing to close or dedent
+            continue
         if html_callout and raw.strip():
             title = _html_admonition_title(raw.strip())
             out.append(_open(html_callout, title or ""))

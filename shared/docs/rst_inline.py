@@ -23,6 +23,7 @@ _EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,1000}?)\*(?![\w*])")
 _SUBSTITUTION = re.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
 _FOOTNOTE_REFERENCE = re.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_")
 _LINKING_ROLES = {"doc", "download"}
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 Links = list[tuple[str, str]]
 
@@ -56,7 +57,7 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     aside = SetAside()
     keep, ignored = aside.keep, []
     text = _LITERAL.sub(lambda m: keep(code_span(m.group(1))), text)
-    text = _ESCAPE.sub(lambda m: keep(escape_markdown(m.group(1))), text)
+    text = _ESCAPE.sub(lambda m: keep(_escaped(m.group(1))), text)
     text = _ROLE.sub(lambda m: keep(_role_markdown(m.group(1), m.group(2))), text)
     text = _PHRASE_REFERENCE.sub(lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
     text = _NAMED_REFERENCE.sub(lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1)))), text)
@@ -67,6 +68,10 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     text = _SUBSTITUTION.sub(r"\1", text)
     text = _FOOTNOTE_REFERENCE.sub("", text)
     return aside.restore(escape_markdown(text))
+
+
+def _escaped(character: str) -> str:
+    return "\\" + character if character in _MARKDOWN_PUNCTUATION else character
 
 
 def _role_markdown(role: str, content: str) -> str:
