@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     contracts = commands.add_parser("contracts", help="write what is generated from the event catalogue: the "
                                                       "JSON Schemas and the event permissions of the NATS users")
     contracts.add_argument("--check", action="store_true", help="write nothing; fail if a generated file is stale")
+    commands.add_parser("nats-url", help="print the NATS URL of the system `coursegen run` (make run) is running "
+                                         "on this data folder, to subscribe to course events")
     _operator_commands(commands)
     args = parser.parse_args(argv)
     if args.command in OPERATOR_COMMANDS:
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         from .launcher import run
 
         return run()
+    if args.command == "nats-url":
+        return _nats_url()
     if args.command == "token":
         from .gateway.auth import development_token
         from .launcher import development_secret
@@ -117,6 +121,18 @@ def _contracts(check: bool) -> int:
     for path in stale:
         print(f"stale: {path} (run `make contracts`)", file=sys.stderr)
     return 1 if stale else 0
+
+
+def _nats_url() -> int:
+    from .launcher import runtime_file
+
+    url = _runtime().get("nats_url")
+    if not url:
+        print(f"coursegen nats-url: no running system: {runtime_file()} is missing (start `make run`, "
+              "or set COURSEGEN_DATA_DIR to its data folder)", file=sys.stderr)
+        return 1
+    print(url)
+    return 0
 
 
 def _token_user(parser: argparse.ArgumentParser, args) -> str:

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -101,6 +102,17 @@ def _running_url(root: Path) -> str | None:
         return json.loads((root / "runtime.json").read_text()).get("gateway_url")
     except (OSError, ValueError, AttributeError):
         return None  # the other run is still starting (or wrote nothing readable)
+
+
+def _without_password(url: str) -> str:
+    """The URL to show on a console: a NATS_URL given with a password (or a token, NATS's
+    `nats://<token>@host`) keeps it off the screen."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    secret = "***" if parts.password is None else f"{parts.username}:***"
+    return urlunsplit(parts._replace(netloc=f"{secret}@{host}"))
 
 
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> list[str]:
@@ -260,6 +272,8 @@ def run() -> int:
         url = f"http://127.0.0.1:{port}"
         _start_up(url, services)
         print(f"coursegen is running at {url}  (open it in a browser; API docs: {url}/docs; logs: {logs})")
+        print(f"NATS (course events, docs/subscribing.md): {_without_password(nats_url)}  "
+              f"(`coursegen nats-url` prints it)")
         print("Metrics: " + "  ".join(f"{name} {u}/metrics" for name, u in {"gateway": url, **metrics}.items()))
         print("Development token for user 'dev' (send as 'Authorization: Bearer <token>'):")
         print(development_token(secret, "dev"), flush=True)
