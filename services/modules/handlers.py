@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import datetime, timezone
 from functools import partial
 from typing import Awaitable, Callable
 
@@ -74,6 +75,7 @@ class ModulesStage:
         flaws = FlawCount().add(question for content in contents for question in content.assessment)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=ref, export_bytes=len(archive),
+                                 generated_at=datetime.now(timezone.utc),
                                  usage=token_usage(usage), fallbacks=fallbacks,
                                  question_flaws=flaws.as_payload())
 

@@ -237,6 +237,7 @@ async def test_stage4_writes_every_module_of_the_pathway_and_stores_the_export(c
     generated = last(emitted, CourseGenerated)
     assert generated.event_id == derived_event_id(request.event_id, "CourseGenerated:generated")
     assert generated.payload.module_count == len(pathway.modules)
+    assert request.occurred_at <= generated.payload.generated_at <= generated.occurred_at  # when it was exported
     export = await course.artefacts.get(generated.payload.export_ref)
     assert len(export) == generated.payload.export_bytes and export[:2] == b"PK"
     flaws = generated.payload.question_flaws      # every question of the course judged by the checker
