@@ -1,16 +1,19 @@
 """The rules every stage's run follows, the same for stages 1 to 4 (services/gateway/domain/runs.py):
 one run at a time, a retry only of a failed or cancelled run, a cancel only of a running one, a
-time-out only of the run the watchdog names. Pure, no I/O."""
+time-out only of the run the watchdog names; every event of a run correlated by its task id.
+Pure, no I/O."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 import pytest
 
 from services.gateway.domain.course import CourseNotFound, create_course, fold
 from services.gateway.domain.runs import (
-    StageConflict, cancel_stage, require_idle, retryable_run, time_out_stage,
+    StageConflict, cancel_stage, request_run, require_idle, retryable_run, time_out_stage,
 )
+from shared.events import correlation_for
 from shared.events.catalogue import (
     CourseGenerationRequested, DocsAnalysisRequested, PathwaysRequested, RepoCloneRequested, StageCancelled,
     StageFailed,
@@ -88,3 +91,21 @@ def test_the_watchdog_times_out_only_the_run_it_names_while_it_runs(stage):
         time_out_stage(state, stage, "another-task", silent_seconds=600)
     with pytest.raises(StageConflict, match="no longer running"):
         time_out_stage(finished(stage, FAILURE), stage, "t1", silent_seconds=600)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_runs_task_id_is_the_correlation_id_of_its_request_its_cancel_and_its_time_out(stage):
+    cls, payload = REQUESTS[stage]
+    state = fold(COURSE, [create_course(COURSE, "alice", "Title", "")])
+    first, second = request_run(cls, state, "alice", **payload), request_run(cls, state, "alice", **payload)
+    task_id = first.payload.task_id
+    assert task_id == str(uuid.UUID(task_id)) and task_id != second.payload.task_id  # canonical, new each run
+    assert first.correlation_id == task_id == correlation_for(first)
+    running = fold(COURSE, [create_course(COURSE, "alice", "Title", ""), first])
+    assert cancel_stage(running, "alice", False, stage).correlation_id == task_id
+    assert time_out_stage(running, stage, task_id, silent_seconds=600).correlation_id == task_id
+
+
+def test_creating_a_course_belongs_to_no_run():
+    created = create_course(COURSE, "alice", "Title", "")
+    assert created.correlation_id is None and correlation_for(created) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
-from shared.events import Event, new_event_id
+from shared.events import Event
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseUpdated, FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected,
     RepoCloned,
@@ -104,7 +104,7 @@ def evolve(state: CourseState, event: Event) -> CourseState:
 
 def create_course(course_id: str, user_id: str, title: str, description: str) -> CourseCreated:
     return CourseCreated(
-        course_id=course_id, actor=user_id, correlation_id=new_event_id(),
+        course_id=course_id, actor=user_id,  # no correlation_id: creating a course is no stage run
         payload={"owner_id": user_id, "title": title, "description": description},
     )
 

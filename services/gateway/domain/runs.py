@@ -3,10 +3,24 @@
 the watchdog). Each stage's own rules are in stage1.py … stage4.py. Pure."""
 from __future__ import annotations
 
+from typing import TypeVar
+
+from shared.events import Event, new_task_id
 from shared.events.catalogue import StageCancelled, StageFailed
 from shared.stage.runs import CANCELLED, FAILURE, StageRun
 
 from .course import CourseState, require_visible
+
+
+Command = TypeVar("Command", bound=Event)
+
+
+def request_run(command: type[Command], state: CourseState, user_id: str, **payload) -> Command:
+    """A new run of a stage: its request command with a new task id, which is also the
+    correlation_id every event of the run carries (docs/subscribing.md, shared/events/correlation.py)."""
+    task_id = new_task_id()
+    return command(course_id=state.course_id, actor=user_id, correlation_id=task_id,
+                   payload={"task_id": task_id, **payload})
 
 
 class StageConflict(RuntimeError):

@@ -2,7 +2,6 @@
 stage's (runs.py). Pure."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from shared.events import Event
@@ -11,7 +10,7 @@ from shared.selection import FolderSet
 from shared.stage.runs import SUCCESS
 
 from .course import CourseState, require_visible
-from .runs import InvalidSelection, StageConflict, require_idle, retryable_run
+from .runs import InvalidSelection, StageConflict, request_run, require_idle, retryable_run
 
 STAGE = "stage1"
 # Folders one selection may name: a parent folder covers its subfolders, so more is never needed
@@ -32,12 +31,9 @@ def start_clone(state: CourseState, user_id: str, is_admin: bool, request: Clone
                 retry_of: str | None = None) -> RepoCloneRequested:
     require_visible(state, user_id, is_admin)
     require_idle(state, STAGE)
-    return RepoCloneRequested(
-        course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
-        payload={"task_id": uuid.uuid4().hex, "repo_url": request.repo_url, "ref": request.ref,
-                 "include": request.include, "exclude": request.exclude,
-                 "token_ref": request.token_ref, "retry_of": retry_of},
-    )
+    return request_run(RepoCloneRequested, state, user_id, repo_url=request.repo_url, ref=request.ref,
+                       include=request.include, exclude=request.exclude, token_ref=request.token_ref,
+                       retry_of=retry_of)
 
 
 def retry_clone(state: CourseState, user_id: str, is_admin: bool) -> RepoCloneRequested:

@@ -1,12 +1,10 @@
 """Stage 2 decisions: start, retry a document analysis. Pure."""
 from __future__ import annotations
 
-import uuid
-
 from shared.events.catalogue import DocsAnalysisRequested
 
 from .course import CourseState, require_visible
-from .runs import StageConflict, require_idle, retryable_run
+from .runs import StageConflict, request_run, require_idle, retryable_run
 
 STAGE = "stage2"
 
@@ -30,11 +28,9 @@ def start_analysis(state: CourseState, user_id: str, is_admin: bool, complexity_
     require_visible(state, user_id, is_admin)
     clone_task = _stage1_ready(state)
     require_idle(state, STAGE)
-    return DocsAnalysisRequested(
-        course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
-        payload={"task_id": uuid.uuid4().hex, "complexity_level": complexity_level,
-                 "additional_info": additional_info, "clone_task_id": clone_task, "retry_of": retry_of,
-                 "budget_usd": budget_usd})
+    return request_run(DocsAnalysisRequested, state, user_id, complexity_level=complexity_level,
+                       additional_info=additional_info, clone_task_id=clone_task, retry_of=retry_of,
+                       budget_usd=budget_usd)
 
 
 def retry_analysis(state: CourseState, user_id: str, is_admin: bool,

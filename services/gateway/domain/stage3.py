@@ -1,12 +1,10 @@
 """Stage 3 decisions: generate pathways, retry, select one. Pure."""
 from __future__ import annotations
 
-import uuid
-
 from shared.events.catalogue import PathwaySelected, PathwaysRequested
 
 from .course import CourseState, require_visible
-from .runs import InvalidSelection, StageConflict, require_idle, retryable_run
+from .runs import InvalidSelection, StageConflict, request_run, require_idle, retryable_run
 
 STAGE = "stage3"
 
@@ -27,11 +25,9 @@ def start_pathways(state: CourseState, user_id: str, is_admin: bool, additional_
     require_visible(state, user_id, is_admin)
     analysis_task = _analysis_ready(state)
     require_idle(state, STAGE)
-    return PathwaysRequested(
-        course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
-        payload={"task_id": uuid.uuid4().hex, "additional_info": additional_info,
-                 "analysis_task_id": analysis_task, "pathway_count": pathway_count, "retry_of": retry_of,
-                 "budget_usd": budget_usd})
+    return request_run(PathwaysRequested, state, user_id, additional_info=additional_info,
+                       analysis_task_id=analysis_task, pathway_count=pathway_count, retry_of=retry_of,
+                       budget_usd=budget_usd)
 
 
 def retry_pathways(state: CourseState, user_id: str, is_admin: bool,

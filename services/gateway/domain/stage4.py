@@ -1,12 +1,10 @@
 """Stage 4 decisions: generate the course from the selected pathway, retry. Pure."""
 from __future__ import annotations
 
-import uuid
-
 from shared.events.catalogue import CourseGenerationRequested
 
 from .course import CourseState, require_visible
-from .runs import StageConflict, require_idle, retryable_run
+from .runs import StageConflict, request_run, require_idle, retryable_run
 
 STAGE = "stage4"
 
@@ -19,10 +17,8 @@ def start_generation(state: CourseState, user_id: str, is_admin: bool,
     if state.selected_pathway is None:
         raise StageConflict("no pathway is selected: POST stage3-selections with selected_pathway_id first")
     require_idle(state, STAGE)
-    return CourseGenerationRequested(
-        course_id=state.course_id, actor=user_id, correlation_id=str(uuid.uuid4()),
-        payload={"task_id": uuid.uuid4().hex, "pathway_id": state.selected_pathway, "retry_of": retry_of,
-                 "budget_usd": budget_usd})
+    return request_run(CourseGenerationRequested, state, user_id, pathway_id=state.selected_pathway,
+                       retry_of=retry_of, budget_usd=budget_usd)
 
 
 def retry_generation(state: CourseState, user_id: str, is_admin: bool,
