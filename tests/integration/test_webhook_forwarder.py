@@ -1,20 +1,23 @@
 """The example subscriber (examples/webhook_forwarder.py) against a private nats-server and a real
-local HTTP receiver: it forwards only the chosen event types, signs each body, retries with backoff
-until a 2xx, acks once, and gives up (terminates, logs) after its bounded attempts."""
+local HTTP receiver: it forwards only the chosen event types, signs each body with its timestamp,
+retries with backoff until a 2xx, acks once, and gives up (terminates, logs) after its bounded
+attempts. The receiver checks deliveries as examples/webhook_receiver.py documents: a changed
+timestamp, an old one and a replay are refused."""
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
-from examples.webhook_forwarder import Config, parse_args, run
+from examples.webhook_forwarder import Config, parse_args, run, sign
+from examples.webhook_receiver import Refused, WebhookVerifier
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
@@ -26,12 +29,18 @@ SECRET = "webhook-test-secret"
 DURABLE = "hooks"
 
 
+class NotHandled(Exception):
+    """The receiver's handling failed (a 500): the forwarder must send the event again."""
+
+
 class Receiver:
-    """An HTTP server in a thread that answers 500 to the first `fail_first` requests and to every
-    request for an event id in `refuse`, and 204 otherwise; it records every request."""
+    """An HTTP server in a thread that answers 401 to a delivery the example's verifier refuses,
+    500 to the first `fail_first` requests and to every request for an event id in `refuse`, and
+    204 otherwise; it records every request."""
 
     def __init__(self, fail_first: int = 0, refuse: frozenset[str] = frozenset()) -> None:
         self.fail_first, self.refuse = fail_first, refuse
+        self.verifier = WebhookVerifier(SECRET)
         self.requests: list[tuple[int, dict[str, str], bytes]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -47,9 +56,16 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver._lock:
-                    refused = (len(receiver.requests) < receiver.fail_first
-                               or self.headers["X-Coursegen-Event-Id"] in receiver.refuse)
-                    status = 500 if refused else 204
+                    try:
+                        with receiver.verifier.receiving(self.headers, body):
+                            if (len(receiver.requests) < receiver.fail_first
+                                    or self.headers["X-Coursegen-Event-Id"] in receiver.refuse):
+                                raise NotHandled()
+                        status = 204
+                    except Refused:
+                        status = 401
+                    except NotHandled:
+                        status = 500
                     receiver.requests.append((status, dict(self.headers), body))
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -76,11 +92,6 @@ class Receiver:
     def __exit__(self, *exc) -> None:
         self._server.shutdown()
         self._server.server_close()
-
-
-def verified(headers: dict[str, str], body: bytes) -> bool:
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, headers["X-Coursegen-Signature"])
 
 
 def generated(task: str) -> CourseGenerated:
@@ -137,10 +148,9 @@ async def test_forwards_once_after_retries_and_only_the_chosen_type(nats_server,
                         (204, sentinel.event_id, "1")]
     assert info.delivered.consumer_seq == 4  # no further delivery of either event, none of the other type
     for status, headers, body in receiver.requests:
-        assert verified(headers, body)
+        assert headers["X-Coursegen-Signature"] == sign(SECRET, headers["X-Coursegen-Timestamp"], body)
         assert headers["X-Coursegen-Event-Type"] == "CourseGenerated"
-        assert headers["X-Coursegen-Timestamp"].isdigit()
-        assert not verified({"X-Coursegen-Signature": headers["X-Coursegen-Signature"]}, body + b" ")
+        assert abs(int(headers["X-Coursegen-Timestamp"]) - time.time()) < 60
     assert decode_event(receiver.accepted(first.event_id)[0]) == first
     assert json.loads(receiver.accepted(sentinel.event_id)[0])["event_id"] == sentinel.event_id
 
@@ -160,6 +170,30 @@ async def test_gives_up_after_the_last_attempt_and_moves_on(nats_server, store, 
     assert receiver.attempts(sentinel.event_id) == 1
     assert not receiver.accepted(hopeless.event_id)
     assert any("giving up" in r.message and hopeless.event_id in r.message for r in caplog.records)
+
+
+async def test_the_receiver_refuses_a_changed_timestamp_an_old_one_a_replay_and_a_forgery(nats_server, store):
+    event = generated("t1")
+    await store.publish(event)
+    with Receiver() as receiver:
+        async with forwarding(nats_server.url, receiver, max_attempts=3):
+            await eventually(lambda: receiver.accepted(event.event_id), message="the event forwarded")
+        _, delivered, body = receiver.requests[0]
+        sent = int(delivered["X-Coursegen-Timestamp"])
+
+        async def answer(timestamp: int, signature: str) -> int:
+            headers = {**{k: v for k, v in delivered.items() if k.startswith("X-Coursegen-")},
+                       "X-Coursegen-Timestamp": str(timestamp), "X-Coursegen-Signature": signature}
+            async with httpx.AsyncClient() as http:
+                return (await http.post(receiver.url, content=body, headers=headers)).status_code
+
+        assert await answer(sent, delivered["X-Coursegen-Signature"]) == 401            # the same request again
+        assert await answer(sent + 1, delivered["X-Coursegen-Signature"]) == 401        # another timestamp
+        assert await answer(sent - 301, sign(SECRET, str(sent - 301), body)) == 401     # older than 5 minutes
+        assert await answer(sent + 2, sign("another-secret", str(sent + 2), body)) == 401  # not our secret
+        assert await answer(sent + 2, sign(SECRET, str(sent + 2), body)) == 204         # a new delivery: accepted
+        assert await answer(sent + 2, sign(SECRET, str(sent + 2), body)) == 401         # ... once
+    assert [status for status, _, _ in receiver.requests] == [204, 401, 401, 401, 401, 204, 401]
 
 
 def test_settings_come_from_the_environment_and_flags(monkeypatch):
