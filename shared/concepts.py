@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Iterable
 
 # English function words: never a concept's first or last word ("the broker", "brokers of").
 STOPWORDS = frozenset("""
@@ -82,3 +83,16 @@ def concept_key(phrase: str) -> str:
     while keys and keys[-1] in STOPWORDS:
         keys.pop()
     return " ".join(keys)
+
+
+def distinct(items: Iterable[str], key: Callable[[str], str] = concept_key) -> list[str]:
+    """The first of each item with the same `key` (by default the concept's), in order; items
+    whose key is empty are left out."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        k = key(item)
+        if k and k not in seen:
+            seen.add(k)
+            kept.append(item)
+    return kept

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 import pytest
 
 from services.gateway.settings import GatewaySettings
+from shared.bus.connection import connect
+from shared.bus.provisioning import StreamSpec, provision
 from tests.support.gateway import JWT_SECRET, fresh_database, running_gateway
 from tests.support.servers import nats_url, postgres_url
 
@@ -27,6 +29,17 @@ def nats_server(tmp_path):
     `.url`, so USE_TESTCONTAINERS=1 can provide a container instead."""
     with nats_url(tmp_path) as url:
         yield SimpleNamespace(url=url)
+
+
+@pytest.fixture
+async def js(nats_server):
+    """JetStream on the test's nats-server, the stream and buckets provisioned as the gateway does
+    (tests/e2e overrides it with one that waits for the gateway to provision)."""
+    nc = await connect(nats_server.url, "test")
+    js = nc.jetstream()
+    await provision(js, StreamSpec())
+    yield js
+    await nc.close()
 
 
 @pytest.fixture

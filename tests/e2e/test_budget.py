@@ -11,7 +11,7 @@ import pytest
 from shared.observability.pricing import price_of
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.support.pipeline import through_stage3
-from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.gitrepos import COURSE_REPO, loom_repository, make_repo
 from tests.support.openai_fixtures import OPENAI_TEST_KEY
 from tests.support.openai_replies import answer, usage
 from tests.support.openai_server import FakeOpenAIServer
@@ -70,15 +70,6 @@ async def test_stage2_stops_at_its_budget_and_a_retry_with_more_pays_only_for_th
         assert len(llm.requests) == DOCUMENTS  # the retry asked only about the rest
 
 
-def long_repository(documents: int) -> dict[str, str]:
-    """Documents of about eight minutes' reading each: with 5-minute modules, one module each."""
-    files = {"README.md": "# Loom\n\nLoom weaves threads.\n"}
-    for i in range(documents):
-        paragraph = f"Thread {i} explains how the loom handles warp and weft in step {i}. " * 12
-        files[f"docs/step{i:02d}.md"] = f"# Step {i}\n\n" + "\n\n".join([paragraph] * 16) + "\n"
-    return files
-
-
 def expensive_module(request):
     """A valid module whose answer is billed as a long one: the budget binds after a few."""
     return answer({"title": "A module", "introduction": "What this module covers.", "sections": [],
@@ -87,7 +78,8 @@ def expensive_module(request):
 
 
 async def test_stage4_stops_at_its_budget_and_a_retry_reuses_the_modules_written(api, nats_server, tmp_path):
-    make_repo(tmp_path / "loom", long_repository(8))
+    # About eight minutes' reading a document: with 5-minute modules, one module each.
+    make_repo(tmp_path / "loom", loom_repository(8, sentences=12, paragraphs=16))
     offline = {"MODULE_TARGET_MINUTES": "5"}
     with FakeOpenAIServer(api_key=OPENAI_TEST_KEY, default=expensive_module) as llm, \
             stage_services(nats_server.url, ["repo_clone", "doc_analyser", "pathway"], env=offline), \

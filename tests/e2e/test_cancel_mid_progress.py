@@ -11,7 +11,7 @@ import signal
 
 from shared.bus.connection import connect
 from tests.support.flows import ALICE, new_course, start, wait_for_stage
-from tests.support.gitrepos import make_repo
+from tests.support.gitrepos import loom_repository, make_repo
 from tests.support.processes import STAGE_SERVICES, Process, stage_services
 from tests.support.run_log import after_end, raw_log
 from tests.support.waiting import eventually
@@ -23,15 +23,6 @@ STAGES = [("stage1", "repo_clone", "analyze-repository"), ("stage2", "doc_analys
 # stage 3 (a few steps in quick succession) on their start, just before their progress steps.
 PAUSE_ON = {"stage1": "StageStarted", "stage2": "StageProgressed", "stage3": "StageStarted",
             "stage4": "StageProgressed"}
-
-
-def many_documents(count: int) -> dict[str, str]:
-    """Enough documents that every stage has a while of work after its first progress step."""
-    files = {"README.md": "# Loom\n\nLoom weaves threads.\n"}
-    for i in range(count):
-        paragraph = f"Thread {i} explains how the loom handles warp and weft in step {i}. " * 8
-        files[f"docs/step{i:02d}.md"] = f"# Step {i}\n\n" + "\n\n".join([paragraph] * 6) + "\n"
-    return files
 
 
 async def _idle(js, durable: str) -> bool:
@@ -65,7 +56,8 @@ async def _cancelled_as_it_emits(api, nc, js, course_id: str, stage: str, servic
 
 
 async def test_nothing_of_a_run_follows_its_cancel_in_any_stage(api, js, nats_server, tmp_path):
-    make_repo(tmp_path / "loom", many_documents(40))
+    # Enough documents that every stage has a while of work after its first progress step.
+    make_repo(tmp_path / "loom", loom_repository(40, sentences=8, paragraphs=6))
     nc = await connect(nats_server.url, "e2e-progress-watch")
     try:
         with stage_services(nats_server.url, env={"MODULE_TARGET_MINUTES": "5"}) as services:

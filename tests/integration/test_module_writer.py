@@ -10,8 +10,6 @@ import pytest
 
 from services.modules.writer import write
 from shared.bus.artefacts import ArtefactStore
-from shared.bus.connection import connect
-from shared.bus.provisioning import StreamSpec, provision
 from shared.docs.parsing import parse
 from services.modules.models import ModuleContent, ModuleSpec
 from services.modules.engine.sources import SourceDoc
@@ -37,12 +35,8 @@ def content(cited: str) -> dict:
 
 
 @pytest.fixture
-async def artefacts(nats_server):
-    nc = await connect(nats_server.url, "test")
-    js = nc.jetstream()
-    await provision(js, StreamSpec())
-    yield ArtefactStore(js)
-    await nc.close()
+def artefacts(js):
+    return ArtefactStore(js)
 
 
 async def test_content_citing_a_document_outside_the_module_is_refused(llm_server, artefacts):

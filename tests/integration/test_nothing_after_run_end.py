@@ -8,9 +8,7 @@ import uuid
 
 import pytest
 
-from shared.bus.connection import connect
 from shared.bus.eventstore import ConcurrencyConflict, EventStore
-from shared.bus.provisioning import StreamSpec, provision
 from shared.events import Event
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerationRequested, DocsAnalysisRequested, PathwaysGenerated,
@@ -26,15 +24,6 @@ REQUESTS = {
     "stage3": (PathwaysRequested, {}),
     "stage4": (CourseGenerationRequested, {"pathway_id": "p"}),
 }
-
-
-@pytest.fixture
-async def js(nats_server):
-    nc = await connect(nats_server.url, "test")
-    js = nc.jetstream()
-    await provision(js, StreamSpec())
-    yield js
-    await nc.close()
 
 
 async def _running_course(store: EventStore, stage: str, task_id: str = "run1") -> Event:

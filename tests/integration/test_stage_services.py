@@ -7,9 +7,7 @@ import os
 
 import pytest
 
-from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
-from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import (
     CourseGenerationRequested, DocsAnalysisRequested, PathwaysRequested, RepoCloneRequested,
 )
@@ -22,15 +20,6 @@ REQUESTS = {
     "pathway": (PathwaysRequested, {"task_id": "t"}),
     "modules": (CourseGenerationRequested, {"task_id": "t", "pathway_id": "p"}),
 }
-
-
-@pytest.fixture
-async def js(nats_server):
-    nc = await connect(nats_server.url, "test")
-    js = nc.jetstream()
-    await provision(js, StreamSpec())
-    yield js
-    await nc.close()
 
 
 def _handled_ids(process: Process) -> list[str]:

@@ -95,3 +95,13 @@ COURSE_REPO = {
     "CHANGELOG.md": "# Changelog\n\n## 1.2.0\n\n- Added batching.\n\n## 1.1.0\n\n- Fixed retries.\n",
     "src/skyline/__init__.py": "class Producer:\n    pass\n",
 }
+
+
+def loom_repository(documents: int, sentences: int, paragraphs: int) -> dict[str, str]:
+    """A README and `documents` pages docs/stepNN.md, each of `paragraphs` paragraphs of `sentences`
+    sentences: as much reading (and work for every stage) as a test needs."""
+    files = {"README.md": "# Loom\n\nLoom weaves threads.\n"}
+    for i in range(documents):
+        paragraph = f"Thread {i} explains how the loom handles warp and weft in step {i}. " * sentences
+        files[f"docs/step{i:02d}.md"] = f"# Step {i}\n\n" + "\n\n".join([paragraph] * paragraphs) + "\n"
+    return files

@@ -24,6 +24,7 @@ from typing import Callable
 from services.doc_analyser.engine.corpus import Corpus
 from services.doc_analyser.engine.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
 from services.doc_analyser.engine.lexicon import IGNORED, concept_key
+from shared.concepts import distinct
 from services.doc_analyser.engine.link_targets import normalise_path
 from services.doc_analyser.engine.models import DocumentAnalysis
 
@@ -81,9 +82,9 @@ def link_one(path: str, analysis: DocumentAnalysis, corpus: Corpus,
 
 def corpus_key_concepts(path: str, concepts: list[str], corpus: Corpus) -> list[str]:
     if corpus.size <= 2:
-        return _distinct(concepts)[:MOST_KEY_CONCEPTS]
+        return distinct(concepts)[:MOST_KEY_CONCEPTS]
     scored = []
-    for rank, concept in enumerate(_distinct(concepts)):
+    for rank, concept in enumerate(distinct(concepts)):
         frequency = corpus.document_frequency(concept)
         if _ubiquitous(corpus, concept) and not _defines(corpus, path, concept):
             continue  # in most documents: it characterises the project, not this document
@@ -156,7 +157,7 @@ def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corp
     """This document's concepts that its related documents use too (not the ubiquitous ones)."""
     others = [corpus.document(other) for other in related]
     found: list[str] = []
-    for concept in _distinct(analysis.key_concepts + analysis.topics):
+    for concept in distinct(analysis.key_concepts + analysis.topics):
         key = concept_key(concept)
         if not key or _ubiquitous(corpus, concept):
             continue
@@ -167,16 +168,5 @@ def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corp
 
 def _clean_concepts(concepts: list[str]) -> list[str]:
     cleaned = [re.sub(r"\s+", " ", concept).strip(" .,;:-") for concept in concepts]
-    return [c for c in _distinct(cleaned) if len(c) <= 80 and concept_key(c) not in IGNORED][
+    return [c for c in distinct(cleaned) if len(c) <= 80 and concept_key(c) not in IGNORED][
         :MOST_PREREQUISITE_CONCEPTS]
-
-
-def _distinct(concepts: list[str]) -> list[str]:
-    seen: set[str] = set()
-    kept = []
-    for concept in concepts:
-        key = concept_key(concept)
-        if key and key not in seen:
-            seen.add(key)
-            kept.append(concept)
-    return kept

@@ -12,10 +12,11 @@
   one section is not assumed by the document because another section uses it)."""
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from annotated_types import MaxLen
 
+from shared.concepts import distinct
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .lexicon import sentences
@@ -48,7 +49,7 @@ def ranked(lists: Sequence[Sequence[str]], most: int) -> list[str]:
     score: dict[str, float] = {}
     spelling: dict[str, str] = {}
     for items in lists:
-        for rank, item in enumerate(_distinct(items)):
+        for rank, item in enumerate(distinct(items, key=_key)):
             key = _key(item)
             spelling.setdefault(key, item.strip())
             score[key] = score.get(key, 0.0) + 1.0 / (rank + 1)
@@ -71,17 +72,6 @@ def merged_summary(summaries: Sequence[str], most_chars: int) -> str:
                     chosen.add((part, rank))
                     used += cost
     return " ".join(split[part][rank] for part, rank in sorted(chosen))
-
-
-def _distinct(items: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    kept = []
-    for item in items:
-        key = _key(item)
-        if key and key not in seen:
-            seen.add(key)
-            kept.append(item)
-    return kept
 
 
 def _key(item: str) -> str:
