@@ -22,6 +22,10 @@ GIVEAWAY_WORDS = 2       # the answer shares this many more prompt words than an
 
 RULES = ("identical_options", "all_or_none_of_the_above", "too_few_options", "answer_longest_by_far",
          "option_of_another_kind", "trivially_false", "heading_not_concept", "answer_in_prompt")
+# Flaws that leave nothing to answer, not merely a weak item: two options the learner cannot tell
+# apart, or a prompt about nothing ("Which command is used for 'Features'?"). Such a question is
+# never shown; the other rules are measured (FlawCount) so the engine is improved rather than hidden.
+UNASKABLE = frozenset({"identical_options", "heading_not_concept"})
 _ABOVE = re.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“'‘\"]([^”'’\"]{1,200})[”'’\"]")
 _TRUE_OR_FALSE = re.compile(r"^true or false:\s*", re.IGNORECASE)
@@ -85,6 +89,11 @@ def flaws(question: Question) -> list[str]:
     if choice and wrong and _given_away(question.prompt, question.answer, wrong):
         found.append("answer_in_prompt")
     return found
+
+
+def askable(question: Question) -> bool:
+    """False for a question with an UNASKABLE flaw."""
+    return not UNASKABLE.intersection(flaws(question))
 
 
 def kind_of(option: str) -> str:

@@ -5,7 +5,9 @@ true/false takes a statement as written, or with one specific point turned round
 "never"); a shell example asks which command does what its section is about, among commands of the
 same kind; a code example asks which snippet shows its section's concept. A question that would
 quote a heading naming no concept ("Features"), or offer fewer than three real options, is not
-asked. Every explanation quotes its source and names it."""
+asked; whatever is built is screened by the checker last, so a question with options that repeat
+or a prompt about nothing is never emitted (question_flaws.UNASKABLE). Every explanation quotes
+its source and names it."""
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +18,8 @@ from typing import Iterable, Sequence
 
 from .commands import CommandFact, command_facts
 from ..models import Question
-from .question_flaws import GENERIC_HEADINGS, LONGEST_BY_FAR, content_words, kind_of, same_kind, spelling
+from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, same_kind,
+                             spelling)
 from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, definitions, mention_of,
                       source_phrase, statements)
 
@@ -46,11 +49,17 @@ def build_assessment(sources: Sequence[SourceDoc],
     about_commands = [q for q in (command_question(fact, command_pool) for fact in commands) if q]
     about_code = code_questions(sources, list(course_sources) or list(sources))
     # Alternate so a module rich in definitions still asks about its commands and code, and vice versa.
-    questions = [q for trio in zip_longest(about_definitions, about_code, about_commands) for q in trio if q]
+    alternated = zip_longest(about_definitions, about_code, about_commands)
+    questions = askable_only(q for trio in alternated for q in trio if q)
     if len(questions) < MIN_QUESTIONS:
         used = {definition.statement.sentence for definition in defined}
-        questions += _statement_questions(sources, used)[:MIN_QUESTIONS + 1 - len(questions)]
+        questions += askable_only(_statement_questions(sources, used))[:MIN_QUESTIONS + 1 - len(questions)]
     return _deduplicated(questions)[:MAX_QUESTIONS]
+
+
+def askable_only(questions: Iterable[Question]) -> list[Question]:
+    """The questions a learner can answer: none whose options repeat or whose prompt asks about nothing."""
+    return [question for question in questions if askable(question)]
 
 
 def _statement_questions(sources: Sequence[SourceDoc], used: set[str]) -> list[Question]:
