@@ -8,8 +8,9 @@ import asyncpg
 
 from shared.llm.estimates import ModelHistory
 
+from .domain.lineage import StageResult
 from .projection.schema import checked
-from .status_reader import Stage2Overview, stage2_overview
+from .status_reader import RESULT_COLUMNS, Stage2Overview, stage2_overview, stage_results
 
 
 class StageReader:
@@ -38,6 +39,27 @@ class StageReader:
                        completed_at, fallbacks FROM {self._s}.course_tasks WHERE course_id = $1 AND stage = $2""",
             course_id, stage)
         return {**row, "fallbacks": json.loads(row["fallbacks"])} if row else None
+
+    async def results(self, course_id: str) -> dict[str, StageResult]:
+        """Each stage's last successful run: what it built on and who did the work."""
+        rows = await self._pool.fetch(
+            f"SELECT {RESULT_COLUMNS} FROM {self._s}.stage_results WHERE course_id = $1", course_id)
+        return stage_results(dict(r) for r in rows)
+
+    async def lineages(self, course_ids: list[str]) -> dict[str, tuple[dict[str, StageResult], dict[str, str]]]:
+        """For each course: its stages' last results, and the status of each stage's current run."""
+        results = await self._pool.fetch(
+            f"SELECT course_id, {RESULT_COLUMNS} FROM {self._s}.stage_results WHERE course_id = ANY($1::text[])",
+            course_ids)
+        runs = await self._pool.fetch(
+            f"SELECT course_id, stage, status FROM {self._s}.course_tasks WHERE course_id = ANY($1::text[])",
+            course_ids)
+        answer: dict[str, tuple[dict[str, StageResult], dict[str, str]]] = {i: ({}, {}) for i in course_ids}
+        for r in results:
+            answer[r["course_id"]][0].update(stage_results([{k: v for k, v in r.items() if k != "course_id"}]))
+        for r in runs:
+            answer[r["course_id"]][1][r["stage"]] = r["status"]
+        return answer
 
     async def tasks(self, course_id: str) -> list[dict[str, Any]]:
         rows = await self._pool.fetch(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
+from ..domain.lineage import course_staleness
 from .course_access import COURSE_ID_PATTERN, CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status
@@ -20,7 +21,9 @@ async def generation_status(course_id: CourseId, c: ContainerDep, who: Principal
     tasks = {t["stage"]: t for t in await c.stages.tasks(course_id)}
     current = max(tasks, default=None)
     latest = tasks.get(current, {})
-    return {"course_id": course_id, "course_status": course["status"], "current_stage": current,
+    results = await c.stages.results(course_id)
+    marks = course_staleness(results, {stage: task["status"] for stage, task in tasks.items()})
+    return {"course_id": course_id, "course_status": course["status"], "current_stage": current, **marks,
             "status": latest.get("status", "PENDING"),
             "progress_percentage": latest.get("progress_percentage", 0),
             "current_step": latest.get("current_step"), "error_message": latest.get("error_message"),

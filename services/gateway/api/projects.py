@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ..commands import Outcome
 from ..domain.course import CourseNotFound
+from ..domain.lineage import course_staleness
 from .deps import ContainerDep, Offset, PrincipalDep
 from .schemas import Accepted, Course, CourseCreate, CourseUpdate, Message
 
@@ -44,7 +45,13 @@ async def _course_response(c: ContainerDep, who: PrincipalDep, outcome: Outcome,
     if row is None:  # deleted by someone else straight after our change
         raise HTTPException(404, NOT_FOUND)
     response.headers["ETag"] = _etag(row["revision"])
-    return Course(**row)
+    return (await _marked(c, [row]))[0]
+
+
+async def _marked(c: ContainerDep, rows: list[dict]) -> list[Course]:
+    """Courses with what is out of date in them: the course's status alone names only its last event."""
+    lineages = await c.stages.lineages([row["course_id"] for row in rows])
+    return [Course(**row, **course_staleness(*lineages[row["course_id"]])) for row in rows]
 
 
 @router.post("/", status_code=201, response_model=Course,
@@ -59,7 +66,7 @@ async def create_course(body: CourseCreate, c: ContainerDep, who: PrincipalDep, 
 async def list_courses(c: ContainerDep, who: PrincipalDep,
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
                        offset: Offset = 0):
-    return [Course(**row) for row in await c.reader.list_for(who.user_id, limit, offset)]
+    return await _marked(c, await c.reader.list_for(who.user_id, limit, offset))
 
 
 @router.get("/{course_id}", response_model=Course)
@@ -68,7 +75,7 @@ async def get_course(course_id: CourseId, c: ContainerDep, who: PrincipalDep, re
     if row is None:
         raise HTTPException(404, NOT_FOUND)
     response.headers["ETag"] = _etag(row["revision"])
-    return Course(**row)
+    return (await _marked(c, [row]))[0]
 
 
 @router.put("/{course_id}", response_model=Course, responses={202: {"model": Accepted}})

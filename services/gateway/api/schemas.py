@@ -44,6 +44,11 @@ class Course(BaseModel):
     revision: int
     created_at: datetime
     updated_at: datetime
+    # A later stage built on an earlier run of a stage that has since run again (domain/lineage.py).
+    stale: bool = False
+    stale_stages: list[str] = Field(default_factory=list)
+    stale_reason: str | None = Field(default=None, description="e.g. 'stage 2 was run again'")
+    course_ready: bool = Field(default=False, description="stage 4's course is generated and shown")
 
 
 BudgetUsd = Field(default=None, ge=0, le=1_000_000, description=(

@@ -40,7 +40,8 @@ async def stage2_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
     overview = await c.stages.stage2_overview(course_id)
     if overview is None or not (who.is_admin or overview.owner == who.user_id):
         raise HTTPException(404, NOT_FOUND)
-    return {**as_status(overview.task), "inputs": overview.inputs, "result": overview.result}
+    return {**as_status(overview.task, "stage2", overview.results), "inputs": overview.inputs,
+            "result": overview.result}
 
 
 @router.get("/{course_id}/analyzed-documents")

@@ -72,9 +72,9 @@ async def update_run(conn: Connection, s: str, event, stage: str, status: str, p
 async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
     stage = REQUESTS[type(event)]
     first_time = await conn.execute(
-        f"""INSERT INTO {s}.stage_requests SELECT $1, $2, $3
+        f"""INSERT INTO {s}.stage_requests SELECT $1, $2, $3, $4
             WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1) ON CONFLICT DO NOTHING""",
-        event.course_id, stage, event.payload.task_id)
+        event.course_id, stage, event.payload.task_id, await consumed_run(conn, s, event))
     if not first_time.endswith(" 1"):
         return False  # a request seen before (a duplicate, a retried dead letter) reopens nothing
     inserted = await conn.execute(
@@ -127,5 +127,37 @@ async def stage_succeeded(conn: Connection, s: str, event, seq: int) -> bool:
     stage = RESULTS[type(event)]
     if await update_run(conn, s, event, stage, SUCCESS, 100, "Complete", None, True):
         await set_course_status(conn, s, event.course_id, f"{stage}_complete", event.occurred_at)
+        await record_result(conn, s, event, stage)
         return True
     return False
+
+
+async def consumed_run(conn: Connection, s: str, event) -> str | None:
+    """The run of the stage before that a request builds on. Requests name it (stage 2, 3); older
+    ones did not, and stage 4 names a pathway: then it is what the read tables hold at the request,
+    which replay reproduces because it applies the same events in the same order."""
+    p = event.payload
+    if isinstance(event, DocsAnalysisRequested):
+        return p.clone_task_id or await conn.fetchval(
+            f"SELECT repo_task_id FROM {s}.courses WHERE course_id = $1", event.course_id)
+    if isinstance(event, PathwaysRequested):
+        return p.analysis_task_id or await conn.fetchval(
+            f"SELECT task_id FROM {s}.stage_results WHERE course_id = $1 AND stage = 'stage2'", event.course_id)
+    if isinstance(event, CourseGenerationRequested):
+        return await conn.fetchval(f"SELECT task_id FROM {s}.pathways WHERE course_id = $1 AND id = $2",
+                                   event.course_id, p.pathway_id)
+    return None
+
+
+async def record_result(conn: Connection, s: str, event, stage: str) -> None:
+    """A run that succeeded becomes its stage's last result: what it built on, who did the work."""
+    usage = getattr(event.payload, "usage", None)
+    await conn.execute(
+        f"""INSERT INTO {s}.stage_results
+            SELECT $1, $2, $3, (SELECT input_task_id FROM {s}.stage_requests
+                                WHERE course_id = $1 AND stage = $2 AND task_id = $3), $4, $5, $6
+            ON CONFLICT (course_id, stage) DO UPDATE SET task_id = EXCLUDED.task_id,
+                input_task_id = EXCLUDED.input_task_id, provider = EXCLUDED.provider, model = EXCLUDED.model,
+                completed_at = EXCLUDED.completed_at""",
+        event.course_id, stage, event.payload.task_id, usage.provider if usage else None,
+        usage.model if usage else None, event.occurred_at)

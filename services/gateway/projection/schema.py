@@ -53,10 +53,23 @@ CREATE TABLE IF NOT EXISTS {s}.course_tasks (
     PRIMARY KEY (course_id, stage)
 );
 CREATE TABLE IF NOT EXISTS {s}.stage_requests (
-    course_id  TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
-    stage      TEXT NOT NULL,
-    task_id    TEXT NOT NULL,
+    course_id      TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    stage          TEXT NOT NULL,
+    task_id        TEXT NOT NULL,
+    input_task_id  TEXT,  -- the run of the stage before it that this run builds on (none for stage 1)
     PRIMARY KEY (course_id, stage, task_id)
+);
+-- Each stage's last successful run: what it was built on and who did the work. A later stage whose
+-- input is not its predecessor's last success is out of date (services/gateway/domain/lineage.py).
+CREATE TABLE IF NOT EXISTS {s}.stage_results (
+    course_id      TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    stage          TEXT NOT NULL,
+    task_id        TEXT NOT NULL,
+    input_task_id  TEXT,
+    provider       TEXT,  -- from the result's usage: "offline" for the offline engine
+    model          TEXT,
+    completed_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (course_id, stage)
 );
 CREATE TABLE IF NOT EXISTS {s}.repository_files (
     course_id              TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
@@ -208,7 +221,7 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 
 
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
-READ_TABLES = ("courses", "course_tasks", "stage_requests", "repository_files", "stage1_selections", "stage2_inputs",
-               "analyzed_documents", "stage2_results", "stage3_inputs", "pathways", "modules",
-               "module_documents", "stage3_selections", "generated_courses", "module_content", "deleted_courses",
-               "projection_rejects", "projection_checkpoint")
+READ_TABLES = ("courses", "course_tasks", "stage_requests", "stage_results", "repository_files",
+               "stage1_selections", "stage2_inputs", "analyzed_documents", "stage2_results", "stage3_inputs",
+               "pathways", "modules", "module_documents", "stage3_selections", "generated_courses",
+               "module_content", "deleted_courses", "projection_rejects", "projection_checkpoint")

@@ -10,7 +10,7 @@ from shared.events.catalogue import FoldersSelected, RepoCloned, RepoFilesDiscov
 from shared.stage.runs import SUCCESS
 
 from .registry import handles
-from .run_handlers import update_run
+from .run_handlers import record_result, update_run
 
 
 @handles(RepoFilesDiscovered)
@@ -36,6 +36,7 @@ async def repo_cloned(conn: Connection, s: str, event: RepoCloned, seq: int) -> 
     p = event.payload
     if not await update_run(conn, s, event, "stage1", SUCCESS, 100, "Complete", None, True):
         return
+    await record_result(conn, s, event, "stage1")
     await conn.execute(
         f"""UPDATE {s}.courses SET repo_url = $2, repo_name = $3, repo_task_id = $4, repo_commit = $5,
                    status = 'stage1_complete', updated_at = $6 WHERE course_id = $1""",
