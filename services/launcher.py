@@ -2,10 +2,11 @@
 Starts what is missing (nats-server, embedded PostgreSQL), then the gateway and every stage
 service as separate processes, and supervises them: a service that exits is started again with
 backoff (services/supervisor.py), a crash loop is reported with its last log lines and given up
-on, and only Ctrl-C (or SIGTERM) stops the system. One `coursegen run` per data folder."""
+on, and only Ctrl-C, SIGTERM or SIGHUP (its terminal closed) stops the system. One `coursegen run`
+per data folder (services/data_lock.py), locked before any server starts."""
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
 import secrets
@@ -15,7 +16,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -25,8 +25,10 @@ from shared.local.ports import free_port
 from shared.sealing import new_private_key, public_key_of
 from shared.local.postgres import EmbeddedPostgres
 
+from .data_lock import DataFolderBusy, DataLock
 from .gateway.auth import development_token
 from .supervisor import GiveUp, RestartPolicy, RestartTracker
+from .tied_children import tied_to_this_process
 
 STAGE_SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
 LOG_TAIL_LINES = 20
@@ -85,25 +87,6 @@ def _metrics_ports() -> dict[str, int]:
     return {name: free_port() for name in STAGE_SERVICES}
 
 
-def _lock_data_dir(root: Path) -> IO | None:
-    """An exclusive lock on the data folder for as long as this process lives (the kernel drops it
-    when the process dies, however it dies); None if another `coursegen run` holds it."""
-    handle = open(root / "coursegen.lock", "a")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        return None
-    return handle
-
-
-def _running_url(root: Path) -> str | None:
-    try:
-        return json.loads((root / "runtime.json").read_text()).get("gateway_url")
-    except (OSError, ValueError, AttributeError):
-        return None  # the other run is still starting (or wrote nothing readable)
-
-
 def _without_password(url: str) -> str:
     """The URL to show on a console: a NATS_URL given with a password (or a token, NATS's
     `nats://<token>@host`) keeps it off the screen."""
@@ -145,6 +128,7 @@ class Service:
     env: dict[str, str]
     logs: Path
     tracker: RestartTracker
+    popen_options: dict  # how the process is tied to the launcher (services/tied_children.py)
     popen: subprocess.Popen | None = None
     restart_at: float | None = None  # when a restart is due (monotonic clock), while it waits
 
@@ -155,7 +139,8 @@ class Service:
     def start(self) -> None:
         with open(self.log, "ab") as log:  # the child keeps its own descriptor
             self.popen = subprocess.Popen([sys.executable, "-m", f"services.{self.name}.main"], env=self.env,
-                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                          **self.popen_options)
         self.restart_at = None
 
     def check(self, now: float) -> None:
@@ -221,15 +206,17 @@ def _interrupt(signum, frame) -> None:
 
 def run() -> int:
     root = data_dir()
-    lock = _lock_data_dir(root)
-    if lock is None:
-        # Refuse before touching anything: two runs on one folder would share (and corrupt) its
-        # NATS store and PostgreSQL cluster, and the second's exit would delete the first's runtime.json.
-        url = _running_url(root)
-        where = f"at {url}" if url else "(still starting)"
-        _say(f"coursegen is already running {where} with the data folder {root}; stop it first, "
-             f"or set COURSEGEN_DATA_DIR to another folder")
+    try:
+        # Before anything else: two runs on one folder would share (and corrupt) its NATS store and
+        # PostgreSQL cluster, and the second's exit would delete the first's runtime.json.
+        lock = DataLock.acquire(root)
+    except DataFolderBusy as busy:
+        _say(str(busy))
         return 1
+    except OSError as error:
+        _say(f"coursegen: {error}")
+        return 1
+    tied = tied_to_this_process(lock.fileno())
     logs = root / "logs"
     logs.mkdir(exist_ok=True)
     nats = postgres = None
@@ -237,16 +224,21 @@ def run() -> int:
     # Ctrl-C and SIGTERM both stop everything, even when started from a shell that ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
+    # A closed terminal stops it too, rather than leaving its servers running on unlocked; unless
+    # started under nohup, which asked for the opposite.
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _interrupt)
     try:
         nats_url = os.environ.get("NATS_URL")
         if not nats_url:
-            nats = NatsServer(root / "nats").start()
+            nats = NatsServer(root / "nats", popen_options=tied).start()
             nats_url = nats.url
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             postgres = EmbeddedPostgres(root / "pg").start()
             database_url = postgres.url()
         port = _gateway_port()
+        lock.record(url=f"http://127.0.0.1:{port}")
         secret = development_secret()
         sealing_key = development_secrets_key()
         ports = _metrics_ports()
@@ -262,10 +254,10 @@ def run() -> int:
                                               "gateway_url": f"http://127.0.0.1:{port}",
                                               "metrics_urls": metrics}))
         policy = RestartPolicy()
-        services = [Service("gateway", gateway_env, logs, RestartTracker(policy))]
+        services = [Service("gateway", gateway_env, logs, RestartTracker(policy), tied)]
         only_repo_clone = {"repo_clone": {"SECRETS_KEY": sealing_key}}  # the one service that opens tokens
         services += [Service(name, {**env, "METRICS_PORT": str(ports[name]), **only_repo_clone.get(name, {})},
-                             logs, RestartTracker(policy))
+                             logs, RestartTracker(policy), tied)
                      for name in STAGE_SERVICES]
         for service in services:
             service.start()
@@ -283,7 +275,8 @@ def run() -> int:
                 service.check(time.monotonic())
             time.sleep(TICK_SECONDS)
     except KeyboardInterrupt:
-        print("\nstopping coursegen ...", flush=True)
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print("\nstopping coursegen ...", flush=True)
         return 0
     finally:
         _stop([s.popen for s in services if s.popen is not None])
@@ -292,4 +285,4 @@ def run() -> int:
         if postgres:
             postgres.stop()
         runtime_file().unlink(missing_ok=True)
-        lock.close()
+        lock.release()

@@ -42,6 +42,8 @@ class NatsServer:
     binary: str = field(default_factory=find_nats_server)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    # Extra subprocess.Popen options, e.g. `coursegen run` ties the server to itself (services/tied_children.py).
+    popen_options: dict = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -52,7 +54,7 @@ class NatsServer:
         log = open(self.store_dir / "nats-server.log", "ab")
         self.process = subprocess.Popen(
             [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir)],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **self.popen_options,
         )
         wait_for_port(self.port, timeout)
         return self

@@ -1,6 +1,7 @@
 """A private PostgreSQL from the `pgserver` package: real server, data in a given folder."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -19,6 +20,8 @@ class EmbeddedPostgres:
         import pgserver  # heavy import: only when a local server is really wanted
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        with pgserver.PostgresServer._lock:
+            _forget_dead_handles(self.data_dir)
         self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
         return self
 
@@ -34,3 +37,18 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """pgserver stops the server when its last user stops, counting users by the pids it listed
+    in the data folder. A user killed with -9 never leaves the list, so the next one would adopt
+    the server it left running and never stop it: the dead are taken off the list first."""
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return  # no list yet (a new folder), or not pgserver's: nothing to forget
+    if isinstance(pids, list):
+        handles.write_text(json.dumps([pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]))

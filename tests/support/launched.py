@@ -82,12 +82,18 @@ def start_run(data: Path, env: dict[str, str] | None = None) -> Process:
                    {"COURSEGEN_DATA_DIR": str(data), "PORT": str(free_port()), **(env or {})}, unset=UNSET)
 
 
-@contextmanager
-def coursegen_run(env: dict[str, str] | None = None) -> Iterator[Launched]:
-    """A running system, stopped with Ctrl-C (then killed, if need be) and its folder removed."""
+def new_data_folder() -> Path:
     # Not under pytest's temporary folder: as root, the embedded PostgreSQL runs as another user who
     # must traverse the path, and any concurrent pytest session resets /tmp/pytest-of-<user> to 0700.
-    data = Path(tempfile.mkdtemp(prefix="coursegen-run-"))
+    return Path(tempfile.mkdtemp(prefix="coursegen-run-"))
+
+
+@contextmanager
+def coursegen_run(env: dict[str, str] | None = None, data: Path | None = None) -> Iterator[Launched]:
+    """A running system, stopped with Ctrl-C (then killed, if need be). On a new folder, removed
+    afterwards; on a given `data` folder (one made by new_data_folder), kept for the caller."""
+    owned = data is None
+    data = new_data_folder() if owned else data
     process = start_run(data, env)
     try:
         banner = process.wait_for_line(lambda line: "is running at" in line, timeout=120)
@@ -100,4 +106,5 @@ def coursegen_run(env: dict[str, str] | None = None) -> Iterator[Launched]:
         except subprocess.TimeoutExpired:
             pass
         process.kill()
-        shutil.rmtree(data, ignore_errors=True)
+        if owned:
+            shutil.rmtree(data, ignore_errors=True)
