@@ -1,10 +1,13 @@
-// The web interface's entry: hash routes (#/courses, #/courses/<id>) so a reload keeps the
-// place, sign-in first when there is no token, and back to sign-in whenever a token is refused.
+// The web interface's entry: hash routes (#/courses, #/courses/<id>, #/courses/<id>/read/<n>) so a
+// reload keeps the place, sign-in first when there is no token, and back to sign-in whenever a
+// token is refused.
 
 import {onUnauthorized, session} from "./api.js";
 import {watchServices} from "./service_status.js";
 import {courseView} from "./views/course.js";
 import {coursesView} from "./views/courses.js";
+import {readerView} from "./views/reader.js";
+import {parseReaderHash} from "./views/reader_routes.js";
 import {signInView} from "./views/signin.js";
 
 const main = document.getElementById("main");
@@ -13,6 +16,7 @@ const LIST_ROUTE = /^#\/courses\/?$/;
 let cleanup = null;
 let current = null;
 let notice = null;
+let reader = null;  // the open reader: moving between its modules keeps the loaded course
 
 function showSession() {
   const signedIn = Boolean(session.token);
@@ -22,6 +26,7 @@ function showSession() {
 
 function show(name, render) {
   if (cleanup) cleanup();
+  reader = null;
   current = name;
   cleanup = render() || null;
 }
@@ -37,7 +42,20 @@ function route() {
   }
   const hash = location.hash || "#/courses";
   const course = COURSE_ROUTE.exec(hash);
-  if (course) {
+  const read = parseReaderHash(hash);
+  if (read) {
+    const name = `reader:${read.courseId}`;
+    if (current === name && reader) {
+      reader.open(read);
+    } else {
+      let opened = null;
+      show(name, () => {
+        opened = readerView(main, read.courseId, read);
+        return () => opened.dispose();
+      });
+      reader = opened;
+    }
+  } else if (course) {
     show(`course:${course[1]}`, () => courseView(main, course[1]));
   } else if (LIST_ROUTE.test(hash)) {
     show("courses", () => coursesView(main, navigate));

@@ -56,7 +56,7 @@ export function createStage4(ctx) {
             ? h("div", {className: "actions"}, downloadButton(generated),
               h("p", {className: "hint"}, "Markdown files and a static HTML site, in one zip."))
             : h("p", {className: "hint"}, "The download is not ready yet.")),
-        courseViewer(generated, `coursegen.module.${courseId}`));
+        courseViewer(generated, `coursegen.module.${courseId}`, courseId));
     } catch (err) {
       panel.requestError(err);
     }

@@ -1,10 +1,12 @@
-// The generated course, readable in the page: one module at a time, Markdown rendered safely,
-// code highlighted, assessment answers revealed on demand.
+// The generated course, previewed on the course page: one module at a time, Markdown rendered
+// safely, code highlighted, assessment answers revealed on demand. The reader (reader.js) is where
+// a learner reads it: a link at the top opens it.
 
 import {h, replace, uid} from "../dom.js";
 import {codeBlock} from "../highlight.js";
 import {inline} from "../inline.js";
 import {renderMarkdown} from "../markdown.js";
+import {readerHref} from "./reader_routes.js";
 
 const LETTERS = "ABCDEFGHIJ";
 
@@ -78,8 +80,14 @@ function moduleArticle(module, total) {
   return h("article", {}, parts);
 }
 
+/** A link that opens the course's reader at `position` (or its first module). */
+export function readerLink(courseId, position) {
+  return h("a", {href: readerHref(courseId, position), className: "button-link", dataset: {testid: "open-reader"}},
+    position ? `Read module ${position} in the reader` : "Open the course reader");
+}
+
 /** The viewer for GET generated-course's answer; `storageKey` remembers the open module. */
-export function courseViewer(generated, storageKey) {
+export function courseViewer(generated, storageKey, courseId) {
   const modules = generated.modules || [];
   const content = h("div", {className: "module-content", dataset: {testid: "module-viewer"}});
   const links = [];
@@ -114,5 +122,7 @@ export function courseViewer(generated, storageKey) {
   const el = h("div", {className: "viewer"}, nav,
     h("div", {className: "module-pane"}, content, h("div", {className: "actions pager"}, prev, next)));
   show(current, false);
-  return el;
+  if (!courseId) return el;
+  return h("div", {}, h("div", {className: "actions reader-entry"}, readerLink(courseId),
+    h("p", {className: "hint"}, "A page per module, search, the quiz with your score, and your progress remembered.")), el);
 }

@@ -1,0 +1,154 @@
+// The course reader: one module per address (#/courses/<id>/read/<n>), a table of contents that
+// scrolls on its own and marks the current module, search across the course, and the learner's
+// progress (modules read, quiz scores) remembered for the signed-in user.
+
+import {api, paths, session} from "../api.js";
+import {h, messageBox, replace} from "../dom.js";
+import {moduleArticle} from "./reader_module.js";
+import {progressStore} from "./reader_progress.js";
+import {readerHref} from "./reader_routes.js";
+import {searchPanel} from "./reader_search.js";
+
+function tocEntry(courseId, module) {
+  const state = h("span", {className: "toc-state", dataset: {testid: "toc-state"}});
+  const link = h("a", {href: readerHref(courseId, module.position), className: "toc-link",
+    dataset: {testid: "toc-link", position: module.position}},
+  h("span", {className: "toc-number", "aria-hidden": "true"}, String(module.position)),
+  h("span", {className: "toc-title"}, h("span", {className: "visually-hidden"}, `Module ${module.position}: `),
+    module.content?.title || module.title), state);
+  return {item: h("li", {}, link), link, state};
+}
+
+/** Open the reader of `courseId` in `root` at `place` ({position, place}); returns {open, dispose}. */
+export function readerView(root, courseId, place) {
+  let disposed = false;
+  let modules = [];
+  let entries = [];
+  let store = null;
+  let observer = null;
+  let wanted = place;
+  let shown = null;
+
+  const pageError = messageBox("reader-error");
+  const title = h("h1", {className: "reader-course", tabindex: "-1", dataset: {testid: "reader-course-title"}}, "Course");
+  const summary = h("p", {className: "reader-summary", dataset: {testid: "reader-progress"}});
+  const toc = h("ol", {className: "toc-list"});
+  const nav = h("nav", {className: "reader-toc", "aria-label": "Modules", dataset: {testid: "reader-toc"}}, toc);
+  const searchSlot = h("div");
+  const pane = h("div", {className: "reader-pane", dataset: {testid: "reader-pane"}},
+    h("p", {className: "loading"}, "Loading the course…"));
+  const sidebar = h("aside", {className: "reader-sidebar", "aria-label": "Course contents"},
+    h("p", {className: "breadcrumb"}, h("a", {href: `#/courses/${courseId}`, dataset: {testid: "reader-back"}},
+      "← Course settings")),
+    title, summary, searchSlot, nav);
+  replace(root, h("div", {className: "reader", dataset: {testid: "reader"}}, sidebar,
+    h("div", {className: "reader-main"}, pageError.el, pane)));
+
+  function refreshProgress() {
+    if (!store) return;
+    let read = 0;
+    let correct = 0;
+    let total = 0;
+    modules.forEach((module, i) => {
+      const isRead = store.isRead(module);
+      const score = store.score(module);
+      read += isRead;
+      correct += score.correct;
+      total += score.total;
+      const entry = entries[i];
+      entry.link.dataset.read = String(isRead);
+      const bits = [];
+      if (isRead) bits.push(h("span", {className: "toc-read", title: "Read"}, "✓", h("span", {className: "visually-hidden"}, " read")));
+      if (score.answered) {
+        bits.push(h("span", {className: "toc-score", dataset: {testid: "toc-score"}},
+          h("span", {className: "visually-hidden"}, ", quiz "), `${score.correct}/${score.total}`));
+      }
+      entry.state.replaceChildren(...bits);
+    });
+    summary.textContent = `${read} of ${modules.length} modules read`
+      + (total ? ` · quiz: ${correct} of ${total} correct` : "") + ".";
+  }
+
+  /** Show the module at `target.position` (1-based), scrolled to `target.place` if given. */
+  function open(target) {
+    wanted = target;
+    if (!modules.length || disposed) return;
+    let index = modules.findIndex((module) => module.position === target.position);
+    if (index < 0) {
+      pageError.show(`This course has no module ${target.position}; here is module 1.`);
+      index = 0;
+      history.replaceState(null, "", readerHref(courseId, modules[0].position));
+    } else {
+      pageError.clear();
+    }
+    const module = modules[index];
+    if (shown !== module) {
+      observer?.disconnect();
+      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress});
+      replace(pane, article);
+      shown = module;
+      entries.forEach((entry, i) => {
+        if (i === index) entry.link.setAttribute("aria-current", "page"); else entry.link.removeAttribute("aria-current");
+      });
+      keepInView(entries[index].link);
+      document.title = `${module.content?.title || module.title} — ${title.textContent} — coursegen`;
+      // Reaching the end of a module is reading it.
+      observer = new IntersectionObserver((seen) => {
+        if (seen.some((item) => item.isIntersecting) && store.markRead(module)) refreshProgress();
+      });
+      observer.observe(end);
+    }
+    const section = target.place ? pane.querySelector(`#reader-${CSS.escape(target.place)}`) : null;
+    const focusTarget = section?.querySelector("h3") || pane.querySelector("h2");
+    if (section) section.scrollIntoView({block: "start"}); else window.scrollTo(0, 0);
+    focusTarget?.focus({preventScroll: true});
+  }
+
+  /** Scroll the table of contents (only it) so the current module's entry shows. */
+  function keepInView(link) {
+    const top = link.offsetTop - nav.offsetTop;
+    if (top < nav.scrollTop || top + link.offsetHeight > nav.scrollTop + nav.clientHeight) {
+      nav.scrollTop = Math.max(0, top - nav.clientHeight / 3);
+    }
+  }
+
+  (async () => {
+    let generated;
+    try {
+      generated = await api.get(paths.action(courseId, "generated-course"));
+    } catch (err) {
+      if (disposed) return;
+      replace(pane);
+      if (err.status === 404) {
+        title.textContent = "Course not found";
+        pageError.show("This course does not exist: it may have been deleted, or it belongs to another user.");
+      } else if (err.status !== 401) {
+        pageError.show(err.message);
+      }
+      return;
+    }
+    if (disposed) return;
+    modules = generated.modules || [];
+    title.textContent = generated.title || "Course";
+    if (!modules.length) {
+      replace(pane, h("p", {className: "message warning", dataset: {testid: "reader-empty"}},
+        "This course has not been written yet. Run stage 4 on the ", h("a", {href: `#/courses/${courseId}`}, "course page"),
+        ", then come back to read it."));
+      return;
+    }
+    store = progressStore(session.user, courseId);
+    entries = modules.map((module) => tocEntry(courseId, module));
+    toc.replaceChildren(...entries.map((entry) => entry.item));
+    replace(searchSlot, searchPanel(courseId, modules));
+    refreshProgress();
+    open(wanted);
+  })();
+
+  return {
+    open,
+    dispose() {
+      disposed = true;
+      observer?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// One module as the reader shows it: a readable column of sections rendered from Markdown (code,
+// lists, tables and callouts where the module put them), each with its source, then the key points,
+// the quiz and the way on to the previous or next module.
+
+import {h} from "../dom.js";
+import {codeBlock} from "../highlight.js";
+import {inline} from "../inline.js";
+import {renderMarkdown} from "../markdown.js";
+import {quizSection} from "./quiz.js";
+import {readerHref, sectionPlace} from "./reader_routes.js";
+
+// The module title is an h2 and its sections h3: a document's own "# Heading" nests below them.
+const HEADING_OFFSET = 3;
+
+function source(citation) {
+  if (!citation?.path) return null;
+  return h("p", {className: "source", dataset: {testid: "source"}}, "Source: ",
+    h("span", {className: "path"}, citation.path), citation.heading ? ` › ${citation.heading}` : "");
+}
+
+function md(text) {
+  return text ? renderMarkdown(text, {headingOffset: HEADING_OFFSET}) : null;
+}
+
+function bullets(items, testid) {
+  return h("ul", {dataset: {testid}}, items.map((item) => h("li", {}, inline(item))));
+}
+
+function titleOf(module) {
+  return module.content?.title || module.title;
+}
+
+function pager(courseId, modules, index) {
+  const link = (other, rel, label) => h("a", {href: readerHref(courseId, other.position), rel,
+    className: `pager-link ${rel}`, dataset: {testid: `reader-${rel}`}},
+  h("span", {className: "pager-label"}, label), h("span", {className: "pager-title"}, titleOf(other)));
+  return h("nav", {className: "reader-pager", "aria-label": "Previous and next module", dataset: {testid: "reader-pager"}},
+    index > 0 ? link(modules[index - 1], "prev", "← Previous") : h("span"),
+    index < modules.length - 1 ? link(modules[index + 1], "next", "Next →")
+      : h("p", {className: "pager-end", dataset: {testid: "reader-end"}}, "This is the last module of the course."));
+}
+
+/** The article for `modules[index]`; `store` holds the learner's answers, `onScore` hears of new ones. */
+export function moduleArticle({courseId, modules, index, store, onScore}) {
+  const module = modules[index];
+  const c = module.content;
+  const heading = h("h2", {tabindex: "-1", className: "module-heading", dataset: {testid: "reader-title"}},
+    titleOf(module));
+  const kicker = h("p", {className: "module-kicker", dataset: {testid: "reader-kicker"}},
+    `Module ${index + 1} of ${modules.length}`);
+  const parts = [kicker, heading];
+  if (!c) {
+    parts.push(h("p", {className: "message error"},
+      "This module's text is no longer stored. Run stage 4 again to rewrite it."));
+  } else {
+    parts.push(md(c.introduction));
+    if (c.learning_objectives?.length) {
+      parts.push(h("h3", {}, "You will learn to"), bullets(c.learning_objectives, "objectives"));
+    }
+    (c.sections || []).forEach((section, i) => {
+      const id = `reader-${sectionPlace(i)}`;
+      parts.push(h("section", {className: "reader-section", id, "aria-labelledby": `${id}-title`,
+        dataset: {testid: "reader-section", place: sectionPlace(i)}},
+      h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), md(section.body_markdown), source(section.source)));
+    });
+    if (c.code_examples?.length) {
+      parts.push(h("h3", {}, "Code examples"));
+      for (const example of c.code_examples) {
+        parts.push(h("figure", {className: "code-example"},
+          example.caption ? h("figcaption", {}, example.caption) : null,
+          codeBlock(example.code, example.language), source(example.source)));
+      }
+    }
+    if (c.key_points?.length) {
+      parts.push(h("section", {id: "reader-key-points", "aria-labelledby": "reader-key-points-title"},
+        h("h3", {id: "reader-key-points-title", tabindex: "-1"}, "Key points"), bullets(c.key_points, "key-points")));
+    }
+    if (c.conclusion) parts.push(h("h3", {}, "Conclusion"), md(c.conclusion));
+    if (c.summary) parts.push(h("h3", {}, "Summary"), md(c.summary));
+    if (c.assessment?.length) parts.push(quizSection(module, store, onScore));
+  }
+  const end = pager(courseId, modules, index);
+  parts.push(end);
+  const article = h("article", {className: "reader-module", "aria-labelledby": "reader-module-title",
+    dataset: {testid: "reader-module", position: module.position}}, parts);
+  heading.id = "reader-module-title";
+  return {article, heading, end};
+}

@@ -1,0 +1,79 @@
+"""A course long enough to read in the reader: fifteen documents about one harbour toolkit, each on
+a topic of its own with a definition and a command (so each module has questions), written through
+the gateway's REST API by a running system whose modules aim at five minutes (one per document)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.support.gitrepos import make_repo
+from tests.support.waiting import eventually
+
+# One module per document: the pathway planner starts a new module at each topic past this length.
+MODULE_TARGET_MINUTES = "5"
+TOPICS = ["anchor", "beacon", "compass", "drydock", "ensign", "frigate", "galley", "harbour", "island",
+          "jetty", "keel", "lantern", "mooring", "nautical", "oar"]
+# A word that appears in one document only: what the reader's search must find.
+RARE_WORD = "zephyrine"
+RARE_TOPIC = "lantern"
+STAGE_SECONDS = 180
+
+
+def harbour_repository() -> dict[str, str]:
+    files = {"README.md": "# Harbour\n\nHarbour is a toolkit for ships.\n"}
+    for i, topic in enumerate(TOPICS):
+        body = [f"# The {topic}\n", f"A {topic} is a part of the harbour toolkit that handles {topic} records.\n"]
+        if topic == RARE_TOPIC:
+            body.append(f"## Signal ledgers\n\nThe {topic} keeps a {RARE_WORD} ledger of every signal it sends.\n")
+        for p in range(8):
+            sentence = (f"The {topic} service stores {topic} records in the {topic} log and reads them back "
+                        f"in order during step {p}. ")
+            body.append(f"## {topic.capitalize()} task {p}\n\n{sentence * 6}\n")
+        body.append(f"## Run the {topic} service\n\n```bash\nharbour {topic} start --port {7000 + i}\n```\n")
+        files[f"docs/{i:02d}-{topic}.md"] = "\n".join(body)
+    return files
+
+
+def make_harbour_repo(where: Path) -> Path:
+    make_repo(where, harbour_repository())
+    return where
+
+
+async def dev_headers(api: httpx.AsyncClient, user: str) -> dict[str, str]:
+    response = await api.post("/api/auth/dev-token", json={"user_id": user})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def _run(api, course_id: str, action: str, body: dict, stage: str, headers) -> None:
+    started = await api.post(f"/api/courses/{course_id}/{action}", json=body, headers=headers)
+    assert started.status_code == 202, started.text
+
+    async def finished():
+        status = (await api.get(f"/api/courses/{course_id}/{stage}/status", headers=headers)).json()
+        return status if status["status"] in ("SUCCESS", "FAILURE", "CANCELLED") else None
+    status = await eventually(finished, timeout=STAGE_SECONDS, message=f"{stage} finishing")
+    assert status["status"] == "SUCCESS", status
+
+
+async def written_course(api: httpx.AsyncClient, headers: dict[str, str], repo: Path, title: str) -> dict:
+    """The course written from `repo` through all four stages (the pathway with the most modules):
+    GET generated-course's answer, with `course_id` added."""
+    created = await api.post("/api/projects/", json={"title": title}, headers=headers)
+    assert created.status_code == 201, created.text
+    course_id = created.json()["course_id"]
+    await _run(api, course_id, "analyze-repository", {"repo_url": str(repo)}, "stage1", headers)
+    selected = await api.post(f"/api/courses/{course_id}/stage1-selections", headers=headers,
+                              json={"selected_folders": ["docs"], "overview_document": "README.md"})
+    assert selected.status_code == 200, selected.text
+    await _run(api, course_id, "analyze-documents", {}, "stage2", headers)
+    await _run(api, course_id, "generate-pathways", {}, "stage3", headers)
+    pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=headers)).json()["pathways"]
+    longest = max(pathways, key=lambda pathway: len(pathway["modules"]))
+    chosen = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=headers,
+                            json={"selected_pathway_id": longest["id"]})
+    assert chosen.status_code == 200, chosen.text
+    await _run(api, course_id, "generate-course", {}, "stage4", headers)
+    generated = (await api.get(f"/api/courses/{course_id}/generated-course", headers=headers)).json()
+    return {**generated, "course_id": course_id}
