@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from shared.docs.markdown_out import code_span, escape_markdown  # noqa: F401 — one rule, shared with the parsers
+from shared.docs.markdown_out import code_span, escape_markdown, fenced_block  # noqa: F401 — one rule, shared with the parsers
 
 LinkPolicy = Callable[[str], bool]
 
@@ -74,14 +74,6 @@ def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url) -> 
             at += 1
         out.append(fenced_block("\n".join(code), opening["info"]))
     return "\n".join(out)
-
-
-def fenced_block(code: str, info: str = "") -> str:
-    """Code as a fenced block no line of it can close: backticks, one more than its longest run."""
-    longest_run = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    fence = "`" * max(3, longest_run + 1)
-    language = re.sub(r"[^A-Za-z0-9_+.#-]", "", info.strip().split(" ", 1)[0])[:40]
-    return f"{fence}{language}\n{code}\n{fence}" if code else f"{fence}{language}\n{fence}"
 
 
 def _dedent(line: str, indent: int) -> str:

@@ -35,7 +35,9 @@ class Citation(BaseModel):
 class ContentSection(BaseModel):
     model_config = ConfigDict(extra="ignore")
     title: str = Field(min_length=1, max_length=300)
-    body_markdown: str = Field(description="the section's teaching text in Markdown")
+    body_markdown: str = Field(description="the section's teaching text in Markdown, in the sources' order: "
+                                           "explanation, lists, tables, notes and each code block (fenced) "
+                                           "right after the sentence that introduces it")
     source: Citation
 
 
@@ -76,7 +78,8 @@ class ModuleContent(BaseModel):
     introduction: str = Field(description="Markdown: what the module covers, why, objectives, sources")
     learning_objectives: list[str] = Field(default_factory=list)
     sections: list[ContentSection] = Field(default_factory=list, description="main content, in reading order")
-    code_examples: list[CodeExample] = Field(default_factory=list)
+    code_examples: list[CodeExample] = Field(
+        default_factory=list, description="only examples that belong to no section: code sits in its section")
     key_points: list[str] = Field(default_factory=list)
     conclusion: str = ""
     assessment: list[Question] = Field(default_factory=list)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from shared.docs.html import strip_raw_html
-from shared.docs.markdown_out import callout_label, escape_markdown
+from shared.docs.markdown_out import callout_label, escape_markdown, fenced_block, table_markdown
 from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
 
 MAX_TITLE_CHARS = 200
@@ -72,8 +72,10 @@ class DocumentBuilder:
         self._section_heading: Heading | None = None
         self._section_text: list[str] = []
         self._section_code: list[CodeBlock] = []
-        # Markdown blocks of the open section, each with the callout it belongs to (0: none).
-        self._section_markdown: list[tuple[str, int]] = []
+        # Markdown blocks of the open section in the source's order (prose, list items, tables,
+        # code), each with the callout it belongs to (0: none) and, for a list item, its list's
+        # kind ("-" or "1.").
+        self._section_markdown: list[tuple[str, int, str]] = []
         self._callouts: list[int] = []   # open callouts, innermost last
         self._callout_count = 0
 
@@ -86,9 +88,10 @@ class DocumentBuilder:
         self._headings.append(heading)
         self._section_heading = heading
 
-    def add_prose(self, text: str, markdown: str | None = None) -> None:
+    def add_prose(self, text: str, markdown: str | None = None, list_marker: str = "") -> None:
         """A paragraph as plain text, and as Markdown when the parser kept its inline markup
-        (else the plain text, escaped)."""
+        (else the plain text, escaped). With `list_marker` ("-", "1.") it is a list item, kept in
+        one list with the items next to it."""
         # Last line of defence for formats whose parsers do not pre-strip raw HTML; plain text
         # that only mentions "<script>" is kept.
         text = normalise_space(strip_raw_html(text, unclosed_runs_to_end=False) if "<" in text else text)
@@ -96,7 +99,20 @@ class DocumentBuilder:
             self._section_text.append(text)
             self._paragraphs.append(text)
             markdown = normalise_space(markdown) if markdown is not None else escape_markdown(text)
-            self._add_markdown(markdown or escape_markdown(text))
+            markdown = markdown or escape_markdown(text)
+            kind = "" if not list_marker else "1." if list_marker[0].isdigit() else "-"
+            self._add_markdown(f"{list_marker} {markdown}" if list_marker else markdown, kind)
+
+    def add_table(self, rows: list[tuple[str, list[str]]]) -> None:
+        """A table: each row as plain text (prose to analyse) and as its cells' inline Markdown;
+        the reader gets the table itself."""
+        for plain, _ in rows:
+            plain = normalise_space(plain)
+            if plain:
+                self._section_text.append(plain)
+                self._paragraphs.append(plain)
+        if rows:
+            self._add_markdown(table_markdown([cells for _, cells in rows]))
 
     def add_note(self, markdown: str) -> None:
         """Markdown for the reader only (say, where an include was): not prose to analyse."""
@@ -117,8 +133,8 @@ class DocumentBuilder:
         if self._callouts:
             self._callouts.pop()
 
-    def _add_markdown(self, block: str) -> None:
-        self._section_markdown.append((block, self._callouts[-1] if self._callouts else 0))
+    def _add_markdown(self, block: str, list_kind: str = "") -> None:
+        self._section_markdown.append((block, self._callouts[-1] if self._callouts else 0, list_kind))
 
     def add_code(self, language: str, code: str) -> None:
         code = code.strip("\n")
@@ -126,6 +142,7 @@ class DocumentBuilder:
             block = CodeBlock(language.strip().lower()[:40], code)
             self._code.append(block)
             self._section_code.append(block)
+            self._add_markdown(fenced_block(code, block.language))
 
     def add_link(self, target: str, text: str = "") -> None:
         target = target.strip()
@@ -165,15 +182,17 @@ class DocumentBuilder:
         self._section_markdown = []
 
 
-def _joined(blocks: list[tuple[str, int]]) -> str:
-    """Blocks apart by blank lines; a callout's blocks quoted together, as one block quote."""
+def _joined(blocks: list[tuple[str, int, str]]) -> str:
+    """Blocks apart by blank lines, list items next to each other one line apart (one tight
+    list); a callout's blocks quoted together, as one block quote."""
     out: list[str] = []
-    previous = 0
-    for block, callout in blocks:
+    previous, previous_kind = 0, ""
+    for block, callout, list_kind in blocks:
+        same_list = bool(list_kind) and list_kind == previous_kind and callout == previous
         if callout:
             quoted = "\n".join(f"> {line}" if line else ">" for line in block.split("\n"))
-            out.append(("\n>\n" if callout == previous else "\n\n") + quoted)
+            out.append(("\n" if same_list else "\n>\n" if callout == previous else "\n\n") + quoted)
         else:
-            out.append("\n\n" + block)
-        previous = callout
+            out.append(("\n" if same_list else "\n\n") + block)
+        previous, previous_kind = callout, list_kind
     return "".join(out).strip("\n")

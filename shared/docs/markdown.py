@@ -19,7 +19,7 @@ from shared.docs.model import ParsedDocument
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s+.*)?$")
-_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
+_LIST_ITEM = re.compile(r"^(\s*)([-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?")
 _QUOTES = re.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one was quadratic
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
@@ -60,7 +60,7 @@ class _Blocks:
         self.code: list[str] = []
         self.in_list = False
         self.after_blank = True
-        self.paragraph_is_item = False
+        self.item_marker = ""       # the open paragraph is a list item with this marker ("-", "1.")
         self.in_alert = False       # inside a GitHub alert (`> [!NOTE]`), a callout
 
     def feed(self, lines: list[str]) -> None:
@@ -105,8 +105,8 @@ class _Blocks:
         elif item := _LIST_ITEM.match(line):
             self._flush()
             self.in_list = True
-            self.paragraph_is_item = True
-            self.paragraph.append(item.group(2))
+            self.item_marker = "-" if not item.group(2)[0].isdigit() else item.group(2)[:-1] + "."
+            self.paragraph.append(item.group(3))
         elif _QUOTE.match(line):
             self._quote(line)
         else:
@@ -156,23 +156,28 @@ class _Blocks:
         while index < len(lines) and "|" in lines[index] and lines[index].strip():
             rows.append(lines[index])
             index += 1
+        table = []
         for row in rows:
             cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
-            self._prose(", ".join(cell for cell in cells if cell), item=True)
+            plain, links = inline_to_text(", ".join(cell for cell in cells if cell), self.references)
+            table.append((_as_sentence(plain), [inline_to_markdown(cell, self.references).strip() for cell in cells]))
+            for target, label in links:
+                self.builder.add_link(target, label)
+        self.builder.add_table(table)
         return index
 
     def _flush(self) -> None:
         if self.paragraph:
-            self._prose(" ".join(self.paragraph), item=self.paragraph_is_item)
+            self._prose(" ".join(self.paragraph), self.item_marker)
             self.paragraph = []
-        self.paragraph_is_item = False
+        self.item_marker = ""
 
-    def _prose(self, text: str, item: bool = False) -> None:
+    def _prose(self, text: str, list_marker: str = "") -> None:
         plain, links = inline_to_text(text, self.references)
-        if plain.strip() and plain.rstrip()[-1:].isalnum() and len(plain.split()) > 1:
-            plain = plain.rstrip() + "."  # a table row or list item is still a sentence
+        if list_marker:
+            plain = _as_sentence(plain)
         markdown = inline_to_markdown(text, self.references).strip()
-        self.builder.add_prose(plain, f"- {markdown}" if item and markdown else markdown)
+        self.builder.add_prose(plain, markdown, list_marker if markdown else "")
         for target, label in links:
             self.builder.add_link(target, label)
 
@@ -180,6 +185,13 @@ class _Blocks:
         if self.code:
             self.builder.add_code("", "\n".join(self.code))
             self.code = []
+
+
+def _as_sentence(plain: str) -> str:
+    """A table row or list item is still a sentence for the analysis."""
+    if plain.strip() and plain.rstrip()[-1:].isalnum() and len(plain.split()) > 1:
+        return plain.rstrip() + "."
+    return plain
 
 
 def _without_custom_anchor(heading: str) -> str:

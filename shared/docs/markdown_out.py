@@ -35,6 +35,26 @@ def code_span(text: str) -> str:
     return f"{ticks}{padding}{text}{padding}{ticks}"
 
 
+def fenced_block(code: str, info: str = "") -> str:
+    """Code as a fenced block no line of it can close: backticks, one more than its longest run."""
+    longest_run = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
+    fence = "`" * max(3, longest_run + 1)
+    language = re.sub(r"[^A-Za-z0-9_+.#-]", "", info.strip().split(" ", 1)[0])[:40]
+    return f"{fence}{language}\n{code}\n{fence}" if code else f"{fence}{language}\n{fence}"
+
+
+def table_markdown(rows: list[list[str]]) -> str:
+    """Rows of cells already written as inline Markdown → a GitHub table (the first row is the
+    header); a cell's own pipes are escaped, every row has the header's width."""
+    width = max(len(rows[0]), 1)
+
+    def row(cells: list[str]) -> str:
+        cells = (cells + [""] * width)[:width]
+        return "| " + " | ".join(" ".join(cell.replace("|", "\\|").split()) for cell in cells) + " |"
+
+    return "\n".join([row(rows[0]), "| " + " | ".join(["---"] * width) + " |"] + [row(r) for r in rows[1:]])
+
+
 def callout_label(kind: str, title: str = "") -> str:
     """`note`, "TL;DR" → "Note — TL;DR"; the title alone when it only repeats the kind."""
     key = "".join(kind.split()).lower().strip("-_")
@@ -50,3 +70,43 @@ def include_note(target: str) -> str:
     target = " ".join(target.split()).strip("\"'")
     where = f" ({code_span(target)})" if target else ""
     return f"*An included file{where} is not shown here; see the source.*"
+
+
+_OPENING_FENCE = re.compile(r"^(`{3,}|~{3,})([^`\n]*)$")
+
+
+def markdown_blocks(markdown: str) -> list[str]:
+    """Markdown as written by the builder, in blocks apart by blank lines; a fenced code block is
+    one block whatever blank lines it holds. One pass over the lines."""
+    blocks: list[str] = []
+    current: list[str] = []
+    fence = ""
+    for line in markdown.split("\n"):
+        if fence:
+            current.append(line)
+            if line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
+                fence = ""
+        elif opening := _OPENING_FENCE.match(line):
+            fence = opening.group(1)
+            current.append(line)
+        elif line.strip():
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def fenced_code(block: str) -> tuple[str, str] | None:
+    """(language, code) of a block that is one fenced code block, else None."""
+    lines = block.split("\n")
+    opening = _OPENING_FENCE.match(lines[0])
+    if opening is None or len(lines) < 2:
+        return None
+    fence = opening.group(1)
+    closing = lines[-1].strip()
+    if not closing or set(closing) != {fence[0]} or len(closing) < len(fence):
+        return None
+    return opening.group(2).strip(), "\n".join(lines[1:-1])

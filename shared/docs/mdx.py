@@ -9,6 +9,7 @@ from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
 from shared.docs.markdown import add_markdown
+from shared.docs.markdown_out import fenced_block
 from shared.docs.model import ParsedDocument
 
 _MODULE_LINE = re.compile(r"^(?:import|export)\s")
@@ -69,10 +70,4 @@ def _strip_jsx(text: str) -> str:
 
 
 def _refence(block: Fenced) -> str:
-    fence = "`" * max(3, _longest_backtick_run(block.code) + 1)
-    return f"{fence}{block.language}\n{block.code}\n{fence}"
-
-
-def _longest_backtick_run(code: str) -> int:
-    runs = re.findall(r"`+", code)
-    return max((len(run) for run in runs), default=0)
+    return fenced_block(block.code, block.language)

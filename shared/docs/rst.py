@@ -13,7 +13,7 @@ from shared.docs.rst_inline import rst_inline_to_markdown, rst_inline_to_text
 _ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1+\s*$")
 _EXPLICIT = re.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
 _TARGET = re.compile(r"^\s*\.\.\s+_([^:]+|`[^`]+`):\s*(\S+)\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|#\.|\d+[.)]|\(\d+\))\s+(.*)$")
+_LIST_ITEM = re.compile(r"^\s*([-*+•]|#\.|\d+[.)]|\(\d+\))\s+(.*)$")
 _FIELD = re.compile(r"^\s*:([^:`]{1,80}):(?!`)\s*(.*)$")
 _TABLE_BORDER = re.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
 
@@ -24,9 +24,9 @@ class RstContext:
         self.styles: list[tuple[str, bool]] = []
         self.default_language = ""
 
-    def prose(self, text: str) -> None:
+    def prose(self, text: str, list_marker: str = "") -> None:
         plain, links = rst_inline_to_text(text, self.targets)
-        self.builder.add_prose(plain, rst_inline_to_markdown(text, self.targets))
+        self.builder.add_prose(plain, rst_inline_to_markdown(text, self.targets), list_marker)
         for target, label in links:
             self.builder.add_link(target, label)
 
@@ -75,18 +75,20 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
     titles are no longer recognised (docutils forbids them inside directives)."""
     paragraph: list[str] = []
     paragraph_indent = 0
+    item_marker = ""      # the open paragraph is a list item: "-" or, numbered, "1."
     literal_next = False
     index = 0
 
     def flush() -> None:
-        nonlocal paragraph, literal_next
+        nonlocal paragraph, literal_next, item_marker
         if paragraph:
             text = " ".join(paragraph)
             literal_next = text.endswith("::")  # the next, deeper indented block is code
             text = text[:-2].rstrip() if text.endswith(" ::") or text == "::" else \
                 text[:-1] if text.endswith("::") else text
-            context.prose(text)
+            context.prose(text, item_marker)
             paragraph = []
+        item_marker = ""
 
     while index < len(lines):
         line, stripped = lines[index], lines[index].strip()
@@ -115,7 +117,9 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
         elif (item := _LIST_ITEM.match(line)) or (field := _FIELD.match(line)):
             flush()
             paragraph_indent = _indent(line)
-            paragraph.append(item.group(1) if item else f"{field.group(1)}: {field.group(2)}")
+            if item:   # `#.`, `3.`, `(3)`: Markdown numbers a list's items in the order they come
+                item_marker = "-" if item.group(1)[0] in "-*+•" else "1."
+            paragraph.append(item.group(2) if item else f"{field.group(1)}: {field.group(2)}")
             index += 1
         else:
             if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:

@@ -14,10 +14,10 @@ prose, API lists and code, tests/support/installed_docs.py):
 - CHARS_PER_TOKEN 3.13: 720,232 characters / 230,313 tokens (per document 2.56 to 4.47, median
   3.34: code-heavy documents take more tokens). Hosted models' larger vocabularies take fewer
   tokens for the same text, so the estimate is on the high side for them.
-- STAGE4_SOURCE_CHARS_PER_TOKEN 3.9: a module's documents' size (characters) per token of its
-  sources as stage 4's prompt carries them (excerpts of the parsed text, code included, with their
-  tags), over the 17 modules of three corpus documents whose sources fit uncut (under 40,000
-  characters): 3.90.
+- STAGE4_SOURCE_CHARS_PER_TOKEN 3.46: a module's documents' size (characters) per token of its
+  sources as stage 4's prompt carries them (excerpts of each section's Markdown, code in place,
+  with their tags), over the 17 modules of three corpus documents whose sources fit uncut (under
+  40,000 characters): 3.46.
 - STAGE2_PROMPT_TOKENS: the request of one document less the document (system prompt with the
   course's context, the document's wrapper, the answer's JSON schema, the chat roles).
 - STAGE2_ANSWER_TOKENS: the offline engine's DocumentAnalysis of each corpus document, as JSON
@@ -39,7 +39,7 @@ from typing import Sequence
 from shared.observability.pricing import price_of
 
 CHARS_PER_TOKEN = 3.13
-STAGE4_SOURCE_CHARS_PER_TOKEN = 3.9
+STAGE4_SOURCE_CHARS_PER_TOKEN = 3.46
 
 # Stage 2 (services/doc_analyser/engine/prompts.py, budget.py): each document in one prompt, or a
 # document longer than STAGE2_PART_CHARS in parts of that size, each part with the prompt and its

@@ -213,7 +213,8 @@ def test_the_index_lists_the_modules_and_each_page_links_to_its_neighbours(expor
 
 def test_a_module_file_shows_sources_code_key_points_and_folded_answers(exported):
     module = exported["markdown/modules/01-getting-started.md"].decode()
-    assert "Source: `docs/getting-started.md` — Installation\n\n```bash\npip install skyline\n```" in module
+    assert ("### Installation\n\nInstall the package with pip:\n\n```bash\npip install skyline\n```\n\n"
+            "Source: `docs/getting-started.md` — Installation") in module
     assert "**broker**: A broker is a server process" in module
     assert "<details>\n<summary>Answer</summary>" in module
     assert "From docs/architecture.md, section 'Brokers'" in module

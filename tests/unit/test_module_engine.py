@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.docs.parsing import parse
+from services.modules.engine import content
 from services.modules.engine.engine import SourceDoc, write_module
 from services.modules.models import Citation, ModuleContent, ModuleSpec, Question
 
@@ -135,13 +136,25 @@ def test_a_command_question_comes_from_the_shell_example_of_its_section(module):
     assert "Run the server on a port of your choice." in serve.explanation
 
 
-def test_code_examples_keep_language_code_and_the_section_they_come_from(module):
-    install = next(e for e in module.code_examples if "pip install skyline" in e.code)
-    assert install.language == "bash"
-    assert install.caption == "Installation"
-    assert install.source == Citation(path=GETTING_STARTED_PATH, heading="Installation",
-                                      anchor="installation")
-    assert [e.language for e in module.code_examples] == ["bash", "bash", "python"]
+def test_code_stays_in_its_section_right_after_the_sentence_that_introduces_it(module):
+    installation = next(s for s in module.sections if s.title == "Installation")
+    assert installation.body_markdown == "Install the package with pip:\n\n```bash\npip install skyline\n```"
+    assert installation.source == Citation(path=GETTING_STARTED_PATH, heading="Installation",
+                                           anchor="installation")
+    starting = next(s for s in module.sections if s.title == "Starting the broker")
+    prose_code_prose = ["Run the server on a port", "```bash\nskyline serve --port 7000\n```",
+                        "Then check that it answers:"]
+    places = [starting.body_markdown.index(part) for part in prose_code_prose]
+    assert places == sorted(places)
+    assert module.code_examples == []    # nothing is moved away from where the source put it
+
+
+def test_a_long_code_block_is_cut_to_its_first_lines_and_says_so():
+    code = "\n".join(f"print({n})" for n in range(100))
+    doc = SourceDoc(parse("docs/long.md", f"# Guide\n\n## Run\n\nRun this:\n\n```python\n{code}\n```\n\nDone."))
+    section = write_module(SPEC.model_copy(update={"documents": ["docs/long.md"]}), [doc]).sections[0]
+    assert "print(59)\n```" in section.body_markdown and "print(60)" not in section.body_markdown
+    assert "*The first 60 of 100 lines.*\n\nDone." in section.body_markdown
 
 
 def test_sections_follow_the_pathways_document_order_and_cite_real_headings():
@@ -182,7 +195,7 @@ def test_a_long_section_is_shortened_at_a_sentence_and_points_to_its_document():
     long_text = f"# Guide\n\n## Details\n\n{sentences}"
     doc = SourceDoc(parse("docs/long.md", long_text))
     section = write_module(SPEC.model_copy(update={"documents": ["docs/long.md"]}), [doc]).sections[0]
-    assert len(section.body_markdown.split()) < 300
+    assert len(section.body_markdown.split()) < content.MAX_SECTION_WORDS + 20
     assert section.body_markdown.rstrip().endswith("*Shortened here: the rest is in `docs/long.md`.*")
 
 

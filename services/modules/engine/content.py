@@ -1,20 +1,21 @@
 """The main content of a module, taken from its documents: their sections re-presented in order
-(prose as Markdown, trimmed), their code blocks as examples, and key points built from the key
-concepts and the sentences that define them."""
+(prose, lists, tables, callouts and code blocks where the source put them, trimmed), and key points
+built from the key concepts and the sentences that define them."""
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Sequence
 
+from shared.docs.markdown_out import fenced_block, fenced_code, markdown_blocks
 from shared.docs.model import Section
 
 from ..markdown_text import code_span, escape_markdown
-from ..models import CodeExample, ContentSection
+from ..models import ContentSection
 from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, mention_of,
                       prose_chunks, section_title, sentences, statements)
 
-MAX_SECTION_WORDS = 250
+MAX_SECTION_WORDS = 300     # of prose: code blocks are not counted
+MAX_SECTION_CODE_BLOCKS = 6
 MAX_SECTIONS = 40
-MAX_EXAMPLES = 12
 MAX_EXAMPLE_LINES = 60
 MAX_KEY_POINTS = 8
 # Sections that are about the file rather than the subject.
@@ -29,10 +30,9 @@ def content_sections(sources: Sequence[SourceDoc]) -> list[ContentSection]:
             if title.strip().lower() in _SKIPPED_HEADINGS:
                 continue
             body = (section_markdown(section.markdown, doc.path) if section.markdown
-                    else prose_markdown(section.text, doc.path))
-            if not body and not section.code:
+                    else _with_code(prose_markdown(section.text, doc.path), section))
+            if not body:
                 continue
-            body = body or "The example below shows this part in code."
             previous = found[-1] if found else None
             if previous and previous.source.path == doc.path and not previous.source.heading \
                     and previous.title.strip().lower() == title.strip().lower()[:300]:
@@ -73,23 +73,54 @@ def prose_markdown(text: str, path: str, max_words: int = MAX_SECTION_WORDS) -> 
 
 
 def section_markdown(markdown: str, path: str, max_words: int = MAX_SECTION_WORDS) -> str:
-    """A section's Markdown as its parser kept it (code spans, emphasis, links, callouts), cut
-    after the block, or in a paragraph the sentence, that reaches `max_words`."""
-    blocks, words, kept, shortened = [b for b in markdown.split("\n\n") if b.strip()], 0, [], False
-    for block in blocks:
-        size = len(block.split())
-        if words + size <= max_words or not kept:
-            if size > max_words and not block.startswith((">", "- ")):
-                block = _first_sentences(block, max_words)
+    """A section's Markdown as its parser kept it — prose, lists, tables, callouts and code blocks
+    in the source's order — cut after the block, or in a paragraph the sentence, that reaches
+    `max_words` of prose. A code block right after the last prose kept stays with it (the sentence
+    that introduces it), a long one is cut to its first lines."""
+    kept, words, code_blocks, shortened = [], 0, 0, False
+    for block in markdown_blocks(markdown):
+        code = fenced_code(block)
+        if code is not None:
+            if code_blocks >= MAX_SECTION_CODE_BLOCKS:
                 shortened = True
-            kept.append(block)
-            words += size
-        else:
+                break
+            kept.append(_first_lines(*code))
+            code_blocks += 1
+            continue
+        if words >= max_words and kept:
             shortened = True
             break
+        size = len(block.split())
+        if words + size > max_words and kept and not _is_code_lead(block):
+            shortened = True
+            break
+        if size > max_words and not block.startswith((">", "- ", "|")) and not block[:1].isdigit():
+            block = _first_sentences(block, max_words)
+            shortened = True
+        kept.append(block)
+        words += size
     if shortened:
         kept.append(f"*Shortened here: the rest is in {code_span(path)}.*")
     return "\n\n".join(kept)
+
+
+def _with_code(prose: str, section: Section) -> str:
+    """A section built without Markdown (by hand, or by an older parser): its code after its prose."""
+    code = [_first_lines(block.language, block.code) for block in section.code[:MAX_SECTION_CODE_BLOCKS]]
+    return "\n\n".join(part for part in [prose, *code] if part)
+
+
+def _is_code_lead(block: str) -> bool:
+    """A short paragraph ending in a colon introduces what follows (usually code)."""
+    return block.rstrip().endswith(":") and len(block.split()) <= 40
+
+
+def _first_lines(language: str, code: str) -> str:
+    lines, language = code.split("\n"), normalised_language(language, code)
+    if len(lines) <= MAX_EXAMPLE_LINES:
+        return fenced_block(code, language)
+    shown = fenced_block("\n".join(lines[:MAX_EXAMPLE_LINES]), language)
+    return f"{shown}\n\n*The first {MAX_EXAMPLE_LINES} of {len(lines)} lines.*"
 
 
 def _first_sentences(paragraph: str, max_words: int) -> str:
@@ -106,35 +137,6 @@ def _looks_like_list(lines: list[str]) -> bool:
     items = lines[1:] if lines[0].endswith(":") else lines
     short = all(len(item.split()) <= 12 for item in items)
     return len(items) >= 2 and short and (lines[0].endswith(":") or len(items) >= 3)
-
-
-def code_examples(sources: Sequence[SourceDoc]) -> list[CodeExample]:
-    found, seen = [], set()
-    for doc, section, language, code in _code_blocks(sources):
-        lines = code.strip("\n").rstrip().split("\n")
-        text = "\n".join(lines[:MAX_EXAMPLE_LINES])
-        if not text.strip() or text in seen:
-            continue
-        seen.add(text)
-        caption = section_title(doc, section)
-        if len(lines) > MAX_EXAMPLE_LINES:
-            caption += f" (first {MAX_EXAMPLE_LINES} of {len(lines)} lines)"
-        found.append(CodeExample(language=normalised_language(language, text), code=text,
-                                 caption=caption, source=citation_for(doc, section)))
-    return found[:MAX_EXAMPLES]
-
-
-def _code_blocks(sources: Sequence[SourceDoc]) -> Iterator[tuple[SourceDoc, Section, str, str]]:
-    for doc in sources:
-        in_sections = set()
-        for section in doc.parsed.sections:
-            for block in section.code:
-                in_sections.add(block)
-                yield doc, section, block.language, block.code
-        # Blocks a parser did not attach to a section are cited at the document's top.
-        for block in doc.parsed.code_blocks:
-            if block not in in_sections:
-                yield doc, Section(heading=None, text=""), block.language, block.code
 
 
 def normalised_language(language: str, code: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .content import code_examples, content_sections, key_points
+from .content import content_sections, key_points
 from ..markdown_text import code_span, escape_markdown
 from ..models import ModuleContent, ModuleSpec
 from .questions import build_assessment
@@ -25,7 +25,7 @@ def write_module(spec: ModuleSpec, sources: Sequence[SourceDoc],
     return ModuleContent(
         title=spec.title, introduction=introduction(spec, ordered, objectives),
         learning_objectives=objectives,
-        sections=content_sections(ordered), code_examples=code_examples(ordered),
+        sections=content_sections(ordered),
         key_points=key_points(ordered, definitions(ordered)), conclusion=conclusion(spec, ordered, concepts),
         assessment=build_assessment(ordered, course_sources), summary=summary(spec, ordered))
 

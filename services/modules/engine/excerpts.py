@@ -1,5 +1,5 @@
 """A module's source document cut into excerpts a prompt can take or leave: one per section (its
-prose, then its code as fenced blocks), a section too big for one cut at paragraph boundaries (a
+Markdown: prose, lists, tables and code blocks in the source's order), a section too big for one cut at paragraph boundaries (a
 paragraph too big at line, then word boundaries) into parts that keep its heading, so each part
 still cites the right place. One pass over the text, no regular expressions."""
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared.docs.markdown_out import fenced_code, markdown_blocks
 from shared.docs.model import Heading, Section
 from shared.llm.prompt_size import CHARS_PER_TOKEN
 
@@ -39,17 +40,30 @@ def excerpts_of(doc: SourceDoc, max_tokens: int) -> list[Excerpt]:
     limit = max(1, int(max_tokens * CHARS_PER_TOKEN))
     found: list[Excerpt] = []
     for index, section in enumerate(_sections_with_all_code(doc)):
-        units = [unit for paragraph in section.text.split(PARAGRAPH_BREAK) if paragraph.strip()
-                 for unit in _cut(paragraph.strip(), limit, " ")]
-        for block in section.code:
-            # Each part of a long block is fenced on its own, so every part is valid Markdown.
-            fence_room = max(1, limit - len(block.language) - 16)
-            units += [fenced_block(code, block.language) for code in _cut(block.code, fence_room, "\n")]
-        bodies = _packed(units, limit)
+        bodies = _packed(_units(section, limit), limit)
         title = section_title(doc, section)
         found += [Excerpt(doc.path, index, title, section.heading, n, len(bodies), body)
                   for n, body in enumerate(bodies, start=1)]
     return found
+
+
+def _units(section: Section, limit: int) -> list[str]:
+    """The section's blocks in reading order, each cut to fit `limit`. Each part of a long code
+    block is fenced on its own, so every part is valid Markdown."""
+    if section.markdown:
+        blocks = [(fenced_code(block), block) for block in markdown_blocks(section.markdown)]
+    else:   # a section built by hand: its prose, then its code
+        blocks = [(None, paragraph.strip()) for paragraph in section.text.split(PARAGRAPH_BREAK)
+                  if paragraph.strip()] + [((block.language, block.code), "") for block in section.code]
+    units: list[str] = []
+    for code, block in blocks:
+        if code is None:
+            units += _cut(block, limit, " ")
+        else:
+            language, text = code
+            fence_room = max(1, limit - len(language) - 16)
+            units += [fenced_block(piece, language) for piece in _cut(text, fence_room, "\n")]
+    return units
 
 
 def rendered(excerpt: Excerpt) -> str:
