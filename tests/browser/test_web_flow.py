@@ -88,9 +88,11 @@ async def test_a_repository_that_cannot_be_cloned_shows_why_and_can_be_retried(u
     panel = ui.panel(1)
     error, retry = ui.by("stage-error", panel), ui.by("retry-stage", panel)
 
-    # Refused at once (422): the request's message, nothing to retry.
+    # Refused at once (422): the request's message beside the URL field, nothing to retry.
     await ui.start_stage1(tmp_path / "does-not-exist")
-    await expect(error).to_contain_text("the local repository path is not an existing directory")
+    await expect(ui.by("repo-url-error")).to_contain_text("the local repository path is not an existing directory")
+    await expect(ui.by("repo-url")).to_have_attribute("aria-invalid", "true")
+    await expect(error).to_be_hidden()
     await expect(retry).to_be_hidden()
 
     # Accepted, then failed in the clone service: the run's reason, and a retry button.
@@ -115,12 +117,13 @@ async def test_a_repository_that_cannot_be_cloned_shows_why_and_can_be_retried(u
     await expect(ui.by("folder-tree")).to_be_visible()
 
 
-async def test_starting_stage_2_before_stage_1_explains_the_conflict_in_stage_2(ui):
+async def test_stage_2_cannot_start_before_stage_1_and_says_why_in_stage_2(ui):
     await ui.sign_in()
     await ui.new_course("Too early")
-    await ui.by("start-stage2").click()
-    error = ui.by("stage-error", ui.panel(2))
-    await expect(error).to_contain_text(re.compile(r"^Not possible yet: .*stage 1", re.IGNORECASE))
+    start, reason = ui.by("start-stage2"), ui.by("stage2-prereq")
+    await expect(start).to_be_disabled()
+    await expect(reason).to_contain_text(re.compile(r"^First, stage 1 must succeed", re.IGNORECASE))
+    await expect(start).to_have_attribute("title", await reason.text_content())
     await expect(ui.panel(2)).to_have_attribute("data-status", "PENDING")
     await expect(ui.by("stage-error", ui.panel(1))).to_be_hidden()
 

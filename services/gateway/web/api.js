@@ -1,5 +1,7 @@
 // The REST API of the gateway: adds the bearer token, turns error bodies into sentences a user
-// can act on, and reports a refused token once so the page can return to sign-in.
+// can act on (wording.js), and reports a refused token once so the page can return to sign-in.
+
+import {detailSentence, fieldMessages} from "./wording.js";
 
 const TOKEN_KEY = "coursegen.token";
 const USER_KEY = "coursegen.user";
@@ -31,27 +33,20 @@ export function userFromToken(token) {
 
 export function onUnauthorized(handler) { unauthorizedHandler = handler; }
 
+/** A refused request: `message` for the user, `fields` {api field name: message} for the forms. */
 export class ApiError extends Error {
   constructor(status, message, detail) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.detail = detail;
+    this.fields = status === 422 ? fieldMessages(detail) : {};
   }
 }
 
-/** One readable sentence from FastAPI's {"detail": ...} (a string, or a list of field errors). */
+/** One readable sentence from FastAPI's {"detail": ...}, in the words of the page's forms. */
 export function detailText(detail) {
-  if (typeof detail === "string") return detail;
-  if (Array.isArray(detail)) {
-    return detail.map((item) => {
-      const where = (item.loc || []).filter((part) => part !== "body" && part !== "query").join(".");
-      const message = String(item.msg || "is invalid").replace(/^Value error, /, "");
-      return where ? `${where}: ${message}` : message;
-    }).join("; ");
-  }
-  if (detail && typeof detail === "object") return JSON.stringify(detail);
-  return "";
+  return detailSentence(detail);
 }
 
 const ADVICE = {

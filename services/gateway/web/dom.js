@@ -55,13 +55,75 @@ export function uid(prefix = "id") {
   return `${prefix}-${counter}`;
 }
 
-/** A labelled form field: returns {wrapper, control}. */
-export function field(label, control, hint) {
+/**
+ * A labelled form field: returns {wrapper, control, invalid(text), valid()}. invalid() shows the
+ * message right under the control, marks it aria-invalid and makes the message its description;
+ * editing the control takes the mark away.
+ */
+export function field(label, control, hint, {errorTestid} = {}) {
   control.id = control.id || uid("field");
+  errorTestid = errorTestid || (control.dataset.testid ? `${control.dataset.testid}-error` : "field-error");
   const hintNode = hint ? h("p", {className: "hint", id: `${control.id}-hint`}, hint) : null;
-  if (hintNode) control.setAttribute("aria-describedby", hintNode.id);
-  const wrapper = h("div", {className: "field"}, h("label", {for: control.id}, label), control, hintNode);
-  return {wrapper, control};
+  const message = h("p", {className: "field-error", id: `${control.id}-error`, hidden: true,
+    dataset: {testid: errorTestid}});
+  const describe = (ids) => {
+    if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+    else control.removeAttribute("aria-describedby");
+  };
+  describe(hintNode ? [hintNode.id] : []);
+  const wrapper = h("div", {className: "field"}, h("label", {for: control.id}, label), control, message, hintNode);
+  const result = {
+    wrapper,
+    control,
+    invalid(text) {
+      message.textContent = text;
+      message.hidden = false;
+      control.setAttribute("aria-invalid", "true");
+      describe([message.id, ...(hintNode ? [hintNode.id] : [])]);
+    },
+    valid() {
+      message.textContent = "";
+      message.hidden = true;
+      control.removeAttribute("aria-invalid");
+      describe(hintNode ? [hintNode.id] : []);
+    },
+  };
+  control.addEventListener("input", () => { if (!message.hidden) result.valid(); });
+  return result;
+}
+
+/**
+ * A failed request shown where it belongs: each field's message beside its field (`fields` maps
+ * API field names to field() results), anything else in `box`. Focus goes to the first invalid field.
+ */
+export function showRequestError(error, fields, box) {
+  if (error?.status === 401) return;  // the page has gone back to sign-in
+  const matched = Object.entries(error?.fields || {}).filter(([name]) => fields[name]);
+  for (const [name, text] of matched) fields[name].invalid(text);
+  if (matched.length) {
+    const first = fields[matched[0][0]].control;
+    first.closest("details")?.setAttribute("open", "");
+    first.focus();
+    if (matched.length === Object.keys(error.fields).length) return;
+  }
+  box.show(error?.message || String(error));
+}
+
+/**
+ * A button that cannot be used yet: disabled, with the reason as its title and description
+ * (`reasonNode`, shown next to it). An empty reason enables it again.
+ */
+export function blockButton(button, reason, reasonNode) {
+  if (reason) {
+    button.dataset.blockedReason = reason;
+    button.title = reason;
+    if (reasonNode?.id) button.setAttribute("aria-describedby", reasonNode.id);
+  } else {
+    delete button.dataset.blockedReason;
+    button.removeAttribute("title");
+    button.removeAttribute("aria-describedby");
+  }
+  if (button.getAttribute("aria-busy") !== "true") button.disabled = Boolean(reason);
 }
 
 /** http(s), mailto and same-site relative URLs; null for anything else (javascript:, data:, …). */
@@ -111,20 +173,26 @@ export function messageBox(testid, kind = "error") {
     },
     clear() { box.textContent = ""; box.hidden = true; delete box.dataset.errorSource; },
     get text() { return box.hidden ? "" : box.textContent; },
+    /** Move focus to the message (it is not a control, so only programmatically focusable). */
+    focus() { box.tabIndex = -1; box.focus(); },
   };
 }
 
-/** Run `action` while `button` shows it is busy; errors go to `onError`. */
+/**
+ * Run `action` while `button` shows it is busy; errors go to `onError`, knowing the button
+ * (error.control) so they can be shown beside it. A blocked button (blockButton) stays disabled.
+ */
 export async function busy(button, action, onError) {
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   try {
     return await action();
   } catch (error) {
+    if (error && typeof error === "object" && !error.control) error.control = button;
     if (onError) onError(error); else throw error;
     return undefined;
   } finally {
-    button.disabled = false;
     button.removeAttribute("aria-busy");
+    button.disabled = Boolean(button.dataset.blockedReason);
   }
 }

@@ -46,11 +46,17 @@ export function courseView(root, courseId) {
   function updatePrerequisites() {
     const s = Object.fromEntries(STAGES.map((stage) => [stage, parts[stage].panel.status?.status]));
     const waiting = (stage) => isRunning(parts[stage].panel.status) || s[stage] === "SUCCESS";
-    parts.stage2.setPrerequisite(waiting("stage2") ? "" : s.stage1 !== "SUCCESS"
-      ? "First, stage 1 must succeed: clone and scan a repository, then save a folder selection." : "");
-    parts.stage3.setPrerequisite(waiting("stage3") || s.stage2 === "SUCCESS" ? ""
+    // A stage that cannot start yet says why, and its start button is disabled.
+    const require = (stage, reason) => {
+      parts[stage].setPrerequisite(reason);
+      parts[stage].panel.blockStart(reason);
+    };
+    require("stage2", waiting("stage2") ? "" : s.stage1 !== "SUCCESS"
+      ? "First, stage 1 must succeed: clone and scan a repository, then save a folder selection."
+      : parts.stage1.hasSelection ? "" : "First, save a folder selection in stage 1.");
+    require("stage3", waiting("stage3") || s.stage2 === "SUCCESS" ? ""
       : "First, stage 2 must succeed: analyse the documents.");
-    parts.stage4.setPrerequisite(waiting("stage4") ? "" : s.stage3 !== "SUCCESS"
+    require("stage4", waiting("stage4") ? "" : s.stage3 !== "SUCCESS"
       ? "First, stage 3 must succeed and a pathway must be chosen."
       : parts.stage3.selectedId ? "" : "First, choose a pathway in stage 3.");
   }
@@ -77,7 +83,8 @@ export function courseView(root, courseId) {
     part.panel.setStatus(next);
     if (wasRunning && !isRunning(next)) {
       announce(`Stage ${stage.slice(-1)}: ${next.status === "SUCCESS" ? "finished" : next.status.toLowerCase()}.`);
-      refreshStatus(stage);
+      const nextPanel = parts[STAGES[STAGES.indexOf(stage) + 1]]?.panel;
+      refreshStatus(stage).then(() => { if (!disposed) part.panel.focusAfterRun(nextPanel); });
       refreshCourse();
     } else if (isRunning(next)) {
       ensureWatching();

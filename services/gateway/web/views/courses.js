@@ -1,7 +1,7 @@
 // The course list (newest first, with each course's status): create, rename, delete.
 
 import {api, paths} from "../api.js";
-import {announce, busy, field, formatDate, h, messageBox, replace} from "../dom.js";
+import {announce, busy, field, formatDate, h, messageBox, replace, showRequestError} from "../dom.js";
 
 const STATUS_WORDS = {draft: "Draft", running: "running", complete: "complete", failed: "failed",
   cancelled: "cancelled"};
@@ -35,7 +35,7 @@ function confirmDialog(course, onConfirm) {
   cancel.focus();
 }
 
-function row(course, reload, listError) {
+function row(course, reload) {
   const link = h("a", {href: `#/courses/${encodeURIComponent(course.course_id)}`,
     dataset: {testid: "open-course"}}, course.title);
   const title = h("div", {className: "course-name"}, link);
@@ -57,19 +57,27 @@ function row(course, reload, listError) {
       dataset: {testid: "rename-input"}});
     const save = h("button", {type: "submit", dataset: {testid: "rename-save"}}, "Save");
     const cancel = h("button", {type: "button", className: "secondary", dataset: {testid: "rename-cancel"}}, "Cancel");
-    const form = h("form", {className: "rename-form"},
-      field("New title", input).wrapper, h("div", {className: "actions"}, save, cancel));
-    cancel.addEventListener("click", () => { replace(title, link); rename.hidden = false; rename.focus(); });
+    const titleField = field("New title", input, "Esc cancels.");
+    const error = messageBox("rename-error");
+    const form = h("form", {className: "rename-form", novalidate: true},
+      titleField.wrapper, h("div", {className: "actions"}, save, cancel), error.el);
+    const stop = () => { replace(title, link); rename.hidden = false; rename.focus(); };
+    cancel.addEventListener("click", stop);
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !save.disabled) { event.preventDefault(); stop(); }
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (!input.value.trim()) { listError.show("A course needs a title."); input.focus(); return; }
+      error.clear();
+      if (!input.value.trim()) { titleField.invalid("A course needs a title."); input.focus(); return; }
       busy(save, async () => {
         await api.put(paths.course(course.course_id), {title: input.value.trim()},
           {headers: {"If-Match": `"${course.revision}"`}});
         announce("Course renamed.");
-        await reload();
-      }, (err) => listError.show(err.status === 409
-        ? `${err.message} Reload the list to see the latest version.` : err.message));
+        await reload(course.course_id);
+      }, (err) => showRequestError(err.status === 409
+        ? Object.assign(err, {message: "Someone changed this course meanwhile. Reload the list to see the "
+          + "latest version, then rename it again."}) : err, {title: titleField}, error));
     });
     rename.hidden = true;
     replace(title, form);
@@ -92,11 +100,13 @@ export function coursesView(root, navigate) {
     dataset: {testid: "new-course-title"}});
   const descriptionInput = h("textarea", {rows: "2", maxlength: "5000", dataset: {testid: "new-course-description"}});
   const create = h("button", {type: "submit", dataset: {testid: "create-course"}}, "Create course");
-  const createForm = h("form", {className: "create-form", "aria-labelledby": "create-heading"},
+  const titleField = field("Title", titleInput);
+  const descriptionField = field("Description (optional)", descriptionInput);
+  const createError = messageBox("create-error");
+  const createForm = h("form", {className: "create-form", "aria-labelledby": "create-heading", novalidate: true},
     h("h2", {id: "create-heading"}, "New course"),
-    field("Title", titleInput).wrapper,
-    field("Description (optional)", descriptionInput).wrapper,
-    h("div", {className: "actions"}, create));
+    titleField.wrapper, descriptionField.wrapper,
+    h("div", {className: "actions"}, create), createError.el);
   const list = h("ul", {className: "course-list", dataset: {testid: "course-list"}});
   const empty = h("p", {dataset: {testid: "no-courses"}, hidden: true}, "No courses yet: create the first one.");
   const heading = h("h1", {tabindex: "-1"}, "Your courses");
@@ -104,23 +114,27 @@ export function coursesView(root, navigate) {
   document.title = "Courses — coursegen";
   heading.focus();
 
-  async function reload() {
+  /** The list again; `renamed` (a course id) gets focus back on its Rename button. */
+  async function reload(renamed) {
     const courses = await api.get(`${paths.courses}?limit=500`);
     if (disposed) return;
-    replace(list, courses.map((c) => row(c, reload, error)));
+    replace(list, courses.map((c) => row(c, reload)));
     empty.hidden = courses.length > 0;
+    if (renamed) {
+      list.querySelector(`[data-course-id="${CSS.escape(renamed)}"] [data-testid="rename-course"]`)?.focus();
+    }
   }
 
   createForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    error.clear();
+    createError.clear();
     const title = titleInput.value.trim();
-    if (!title) { error.show("Give the course a title."); titleInput.focus(); return; }
+    if (!title) { titleField.invalid("Give the course a title."); titleInput.focus(); return; }
     busy(create, async () => {
       const course = await api.post(paths.courses, {title, description: descriptionInput.value.trim()});
       announce(`Course “${title}” created.`);
       navigate(`#/courses/${encodeURIComponent(course.course_id)}`);
-    }, (err) => error.show(err.message));
+    }, (err) => showRequestError(err, {title: titleField, description: descriptionField}, createError));
   });
 
   reload().catch((err) => { if (err.status !== 401) error.show(err.message); });

@@ -2,7 +2,7 @@
 // (of the run, or of the last request made from the panel), and cancel / retry buttons.
 
 import {api, paths} from "../api.js";
-import {announce, h, messageBox} from "../dom.js";
+import {announce, blockButton, h, messageBox, showRequestError, uid} from "../dom.js";
 import {isRunning} from "../progress.js";
 
 const LABELS = {
@@ -18,7 +18,9 @@ export function statusLabel(status) {
 
 /**
  * A stage panel. `number` 1–4; `onCancelled` / `onRetried` are told when those requests succeed.
- * Returns {el, body, status, setStatus(s), showError(text, source), clearError(), requestError(e)}.
+ * Returns {el, body, status, fields, setStatus(s), showError(text, source), clearError(), requestError(e),
+ * blockStart(reason), focusAfterRun(nextPanel)}. A stage registers its form's fields in `fields`
+ * (API field name → field()) so a refused request marks the field it is about.
  */
 export function stagePanel({number, title, intro, courseId, onRetried, onCancelled}) {
   const stage = `stage${number}`;
@@ -34,6 +36,9 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   const fallbacks = h("details", {hidden: true, dataset: {testid: `${stage}-fallbacks`}});
   const error = messageBox("stage-error");
   error.el.dataset.stage = stage;
+  // A refused request from a button in the stage's body (start, save, choose…): shown beside it.
+  const actionError = messageBox("action-error");
+  actionError.el.dataset.stage = stage;
   const cancel = h("button", {type: "button", className: "secondary", hidden: true,
     dataset: {testid: "cancel-stage", stage}}, "Cancel");
   const retry = h("button", {type: "button", hidden: true, dataset: {testid: "retry-stage", stage}}, "Retry");
@@ -44,7 +49,7 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   const el = h("section", {className: "stage", id: stage, "aria-labelledby": headingId,
     dataset: {testid: `${stage}-panel`, status: "PENDING"}},
   h("div", {className: "stage-head"},
-    h("h2", {id: headingId}, h("span", {className: "stage-number", "aria-hidden": "true"}, String(number)),
+    h("h2", {id: headingId, tabindex: "-1"}, h("span", {className: "stage-number", "aria-hidden": "true"}, String(number)),
       h("span", {className: "visually-hidden"}, `Stage ${number}: `), ` ${title}`),
     h("span", {className: "status-line"}, h("span", {className: "visually-hidden"}, "Status: "), statusText)),
   intro ? h("p", {className: "intro"}, intro) : null,
@@ -52,7 +57,7 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   h("div", {className: "actions"}, cancel, retry),
   body);
 
-  const panel = {el, body, stage, status: null};
+  const panel = {el, body, stage, status: null, fields: {}};
   let errorSource = null;
 
   panel.setStatus = (status) => {
@@ -93,10 +98,55 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
     errorSource = source;
     error.show(text, source);
   };
-  panel.clearError = () => { errorSource = null; error.clear(); };
-  /** Show a failed request's message here, unless it sent the user back to sign-in. */
+  panel.clearError = () => {
+    errorSource = null;
+    error.clear();
+    actionError.clear();
+    actionError.el.remove();
+    for (const f of Object.values(panel.fields)) f.valid();
+  };
+  /**
+   * A failed request's message where it happened: beside the button in the stage's body that made
+   * it (its fields marked invalid), else under the status. Nothing when it sent the user to sign-in.
+   */
   panel.requestError = (err) => {
-    if (err?.status !== 401) panel.showError(err?.message || String(err));
+    if (err?.status === 401) return;
+    const control = err?.control;
+    if (control && body.contains(control)) {
+      errorSource = "request";
+      (control.closest(".actions") || control).after(actionError.el);
+      showRequestError(err, panel.fields, actionError);
+    } else {
+      panel.showError(err?.message || String(err));
+    }
+  };
+
+  /** The stage's start button, disabled with `reason` shown next to it (empty: usable). */
+  panel.blockStart = (reason) => {
+    const start = body.querySelector(".stage-form .actions button[type=submit]");
+    const why = body.querySelector(".stage-form .prereq");
+    if (why && !why.id) why.id = uid(`${stage}-prereq`);
+    if (start) blockButton(start, reason, why);
+  };
+
+  /**
+   * When a run has ended, focus what comes next: after success the stage's marked result
+   * ([data-focus-after-run]) or the next stage's start button; after failure the retry button.
+   * Only when focus is lost or in this stage: a user busy elsewhere keeps their place.
+   */
+  panel.focusAfterRun = (nextPanel) => {
+    const active = document.activeElement;
+    if (active && active !== document.body && !el.contains(active)) return;
+    const usable = (node) => node && !node.disabled && !node.hidden && node.getClientRects().length > 0;
+    let target = null;
+    if (panel.status?.status === "SUCCESS") {
+      const nextStart = nextPanel?.el.querySelector(".stage-form .actions button[type=submit]");
+      target = [body.querySelector("[data-focus-after-run]"), nextStart].find(usable);
+    } else {
+      target = usable(retry) ? retry : null;
+      if (!target && error.text) { error.focus(); return; }
+    }
+    (target || el.querySelector(`#${headingId}`)).focus();
   };
 
   async function act(button, action, verb, then) {

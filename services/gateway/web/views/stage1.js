@@ -1,7 +1,7 @@
 // Stage 1: the repository to clone and scan, then the folders to teach from and the overview.
 
 import {api, paths} from "../api.js";
-import {announce, busy, field, formatBytes, h, messageBox, replace} from "../dom.js";
+import {announce, busy, field, formatBytes, h, messageBox, replace, showRequestError, uid} from "../dom.js";
 import {stagePanel} from "./panel.js";
 import {documentCounts, folderTree} from "./tree.js";
 
@@ -29,21 +29,25 @@ export function createStage1(ctx) {
     placeholder: "docs/legacy/**"});
   const token = h("input", {type: "password", autocomplete: "off", dataset: {testid: "repo-token"}});
   const start = h("button", {type: "submit", dataset: {testid: "start-stage1"}}, "Clone and scan");
-  const form = h("form", {className: "stage-form", "aria-label": "Repository to scan"},
-    field("Repository URL", url, "An https:// or ssh:// Git URL (or git@host:path).").wrapper,
+  const urlField = field("Repository URL", url, "An https:// or ssh:// Git URL (or git@host:path).");
+  panel.fields.repo_url = urlField;
+  panel.fields.ref = field("Branch, tag or commit (optional)", ref, "Leave empty for the default branch.");
+  panel.fields.include = field("Only include (optional)", include, "Glob patterns, one per line or comma-separated.");
+  panel.fields.exclude = field("Exclude (optional)", exclude, "Glob patterns, one per line or comma-separated.");
+  panel.fields.token = field("Access token (private repositories only)", token,
+    "Sent to git as an HTTP header, kept briefly and never shown again.");
+  // novalidate: the page's own messages, next to the field, instead of the browser's bubble.
+  const form = h("form", {className: "stage-form", "aria-label": "Repository to scan", novalidate: true},
+    urlField.wrapper,
     h("details", {className: "more-options"}, h("summary", {}, "Branch, tag, folders, private repository"),
-      field("Branch, tag or commit (optional)", ref, "Leave empty for the default branch.").wrapper,
-      field("Only include (optional)", include, "Glob patterns, one per line or comma-separated.").wrapper,
-      field("Exclude (optional)", exclude, "Glob patterns, one per line or comma-separated.").wrapper,
-      field("Access token (private repositories only)", token,
-        "Sent to git as an HTTP header, kept briefly and never shown again.").wrapper),
+      ["ref", "include", "exclude", "token"].map((name) => panel.fields[name].wrapper)),
     h("div", {className: "actions"}, start));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     panel.clearError();
     if (!url.value.trim()) {
-      panel.showError("Enter the repository's URL first.");
+      urlField.invalid("Enter the repository's URL first.");
       url.focus();
       return;
     }
@@ -60,9 +64,12 @@ export function createStage1(ctx) {
   const selectionArea = h("div", {className: "selection", dataset: {testid: "stage1-selection"}});
   panel.body.append(form, selectionArea);
 
+  let hasSelection = false;
+
   async function load() {
     const status = panel.status;
     if (status?.status !== "SUCCESS") {
+      hasSelection = false;
       replace(selectionArea);
       return;
     }
@@ -80,7 +87,8 @@ export function createStage1(ctx) {
     const complete = data.files.length >= data.total_files;
     const docs = data.files.filter((f) => f.is_documentation).length;
     const size = data.files.reduce((sum, f) => sum + (f.size || 0), 0);
-    const summary = h("p", {dataset: {testid: "scan-summary"}},
+    // What focus lands on when the scan ends: it says what was found, the folders follow.
+    const summary = h("p", {tabindex: "-1", dataset: {testid: "scan-summary", focusAfterRun: ""}},
       `${data.repo_name || "The repository"}${data.commit_sha ? ` at ${data.commit_sha.slice(0, 12)}` : ""}: `
       + `${data.total_files} files, ${complete ? docs : `${docs}+`} documentation files`
       + `${complete ? ` (${formatBytes(size)})` : ""}.`);
@@ -89,45 +97,76 @@ export function createStage1(ctx) {
       return;
     }
     const saved = data.selection;
+    hasSelection = Boolean(saved);
     const tree = folderTree(data.folders, complete ? documentCounts(data.files) : null,
       saved?.selected_folders || [], data.repo_name);
     const overview = h("select", {dataset: {testid: "overview-select"}},
       h("option", {value: ""}, "No overview document"),
       data.overview_candidates.map((path) => h("option", {value: path}, path)));
     overview.value = saved ? saved.overview_document || "" : data.overview_candidates[0] || "";
+    const overviewField = field("Overview document", overview, "Read first, to introduce the project.");
     const save = h("button", {type: "submit", dataset: {testid: "save-selection"}}, "Save selection");
     const message = messageBox("selection-saved", "success");
+    const error = messageBox("selection-error");
+    const folders = folderGroup(tree, "A checked folder includes all of its subfolders."
+      + (complete ? " Only folders that hold documentation are listed." : ""), error);
+    const fields = {selected_folders: folders, overview_document: overviewField};
     if (saved) message.show(savedText(saved));
-    tree.onChange(() => message.clear());
-    overview.addEventListener("change", () => message.clear());
+    const changed = () => { message.clear(); error.clear(); folders.valid(); };
+    tree.onChange(changed);
+    overview.addEventListener("change", () => { message.clear(); error.clear(); overviewField.valid(); });
     const form = h("form", {className: "selection-form", "aria-label": "Folders and overview"},
-      h("fieldset", {},
-        h("legend", {}, "Folders to teach from"),
-        h("p", {className: "hint"}, "A checked folder includes all of its subfolders."
-          + (complete ? " Only folders that hold documentation are listed." : "")),
-        tree.el),
-      field("Overview document", overview, "Read first, to introduce the project.").wrapper,
-      h("div", {className: "actions"}, save), message.el);
+      folders.el, overviewField.wrapper,
+      h("div", {className: "actions"}, save), error.el, message.el);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       panel.clearError();
-      const folders = tree.selectedFolders();
-      if (!folders.length) {
-        panel.showError("Choose at least one folder before saving.");
+      error.clear();
+      folders.valid();
+      overviewField.valid();
+      const chosen = tree.selectedFolders();
+      if (!chosen.length) {
+        folders.invalid("Choose at least one folder before saving.");
         return;
       }
       busy(save, async () => {
         const result = await api.post(paths.action(courseId, "stage1-selections"),
-          {selected_folders: folders, overview_document: overview.value || null});
-        message.show(savedText(result.selection || {selected_folders: folders, overview_document: overview.value}));
+          {selected_folders: chosen, overview_document: overview.value || null});
+        message.show(savedText(result.selection || {selected_folders: chosen, overview_document: overview.value}));
+        hasSelection = true;
         announce("Selection saved.");
         ctx.selectionSaved();
-      }, panel.requestError);
+        message.focus();  // the button was disabled while saving: focus must not fall to the page
+      }, (err) => showRequestError(err, fields, error));
     });
     replace(selectionArea, summary, form);
   }
 
-  return {panel, load};
+  return {panel, load, get hasSelection() { return hasSelection; }};
+}
+
+/**
+ * The folder tree as one form field. Its message is `message`, the box beside the Save button
+ * (where the user looks after pressing it); invalid() marks the group and describes it by the box.
+ */
+function folderGroup(tree, hint, message) {
+  const hintNode = h("p", {className: "hint", id: uid("folders-hint")}, hint);
+  message.el.id = uid("folders-error");
+  const el = h("fieldset", {"aria-describedby": hintNode.id, dataset: {testid: "folder-group"}},
+    h("legend", {}, "Folders to teach from"), hintNode, tree.el);
+  return {
+    el,
+    control: el.querySelector("input[type=checkbox]") || el,
+    invalid(text) {
+      message.show(text);
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", `${message.el.id} ${hintNode.id}`);
+    },
+    valid() {
+      el.removeAttribute("aria-invalid");
+      el.setAttribute("aria-describedby", hintNode.id);
+    },
+  };
 }
 
 function savedText(selection) {
