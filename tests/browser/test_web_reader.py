@@ -258,6 +258,7 @@ async def test_the_quiz_is_answered_marked_scored_and_remembered(learner):
     await expect(verdict).to_contain_text(questions[first]["answer"])
     await expect(learner.by("quiz-source", item)).to_contain_text(questions[first]["source"]["path"])
     await expect(learner.by("quiz-feedback", item)).to_be_focused()
+    await expect(learner.by("quiz-feedback", item)).not_to_contain_text("null")
     await expect(wrong_radio).to_be_disabled()
     await expect(score).to_have_text(f"Score: 0 of {total} correct (1 of {total} answered).")
 
@@ -297,6 +298,16 @@ async def test_the_quiz_is_answered_marked_scored_and_remembered(learner):
     await expect(score).to_have_text(re.compile(r"^Score: not started"))
 
 
+async def test_a_fill_in_the_blank_prompt_shows_its_blank(learner):
+    blanks = [(m["position"], i) for m in learner.course["modules"]
+              for i, q in enumerate((m["content"] or {}).get("assessment", [])) if "_____" in q["prompt"]]
+    assert blanks, "the course asks no fill-in-the-blank question"
+    position, index = blanks[0]
+    await learner.read(position)
+    legend = learner.page.locator(f'[data-testid="quiz-question"][data-index="{index}"] legend')
+    await expect(legend).to_contain_text("_____")  # not read as emphasis markers
+
+
 async def test_the_reader_fits_a_phone(browser, system, course):
     context = await browser.new_context(viewport={"width": 390, "height": 844})
     try:
@@ -305,6 +316,14 @@ async def test_the_reader_fits_a_phone(browser, system, course):
         await learner.read(2)
         widths = await learner.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], widths
+        # The contents are folded above the module; opened, they lead to another module and fold again.
+        toggle, toc = learner.by("toc-toggle"), learner.by("reader-toc")
+        await expect(toc).to_be_hidden()
+        await toggle.click()
+        await expect(toggle).to_have_attribute("aria-expanded", "true")
+        await learner.toc_link(3).click()
+        await learner.shows(3)
+        await expect(toc).to_be_hidden()
         assert not learner.errors
     finally:
         await context.close()

@@ -3,11 +3,16 @@
 // explanation and its citation, and the module's score. Answers go to `store` (reader_progress.js),
 // so a reload shows them marked again.
 
-import {h, uid} from "../dom.js";
+import {h, replace, uid} from "../dom.js";
 import {inline} from "../inline.js";
 import {renderMarkdown} from "../markdown.js";
 
 const LETTERS = "ABCDEFGHIJ";
+
+/** Inline Markdown of a prompt, keeping a fill-in blank ("_____") a blank rather than emphasis. */
+function promptText(text) {
+  return inline(String(text).replace(/_{2,}/g, (blank) => blank.replace(/_/g, "\\_")));
+}
 
 function citation(source) {
   if (!source?.path) return null;
@@ -34,7 +39,7 @@ function questionItem(q, index, saved, onMarked) {
   function showVerdict(correct, chosen) {
     item.dataset.marked = correct ? "right" : "wrong";
     feedback.hidden = false;
-    feedback.replaceChildren(
+    replace(feedback,
       h("p", {className: `verdict ${correct ? "right" : "wrong"}`, dataset: {testid: "quiz-verdict"}},
         h("strong", {}, correct ? "Correct." : "Not quite."),
         choice && !correct ? [" The answer is ", h("q", {}, q.answer), "."] : "",
@@ -45,7 +50,7 @@ function questionItem(q, index, saved, onMarked) {
   }
 
   const legend = h("legend", {id: promptId}, h("span", {className: "quiz-number"}, `Question ${index + 1}. `),
-    ...inline(q.prompt));
+    ...promptText(q.prompt));
   const fieldset = h("fieldset", {});
   const form = h("form", {className: "quiz-form", "aria-labelledby": promptId}, fieldset, problem, feedback);
   item.append(form);

@@ -33,14 +33,22 @@ export function readerView(root, courseId, place) {
   const title = h("h1", {className: "reader-course", tabindex: "-1", dataset: {testid: "reader-course-title"}}, "Course");
   const summary = h("p", {className: "reader-summary", dataset: {testid: "reader-progress"}});
   const toc = h("ol", {className: "toc-list"});
-  const nav = h("nav", {className: "reader-toc", "aria-label": "Modules", dataset: {testid: "reader-toc"}}, toc);
+  const nav = h("nav", {className: "reader-toc", id: "reader-toc", "aria-label": "Modules",
+    dataset: {testid: "reader-toc"}}, toc);
+  // On a phone the contents are folded away above the module until asked for (reader.css).
+  const tocToggle = h("button", {type: "button", className: "secondary toc-toggle", "aria-expanded": "false",
+    "aria-controls": "reader-toc", dataset: {testid: "toc-toggle"}}, "Contents");
   const searchSlot = h("div");
   const pane = h("div", {className: "reader-pane", dataset: {testid: "reader-pane"}},
     h("p", {className: "loading"}, "Loading the course…"));
-  const sidebar = h("aside", {className: "reader-sidebar", "aria-label": "Course contents"},
+  const sidebar = h("aside", {className: "reader-sidebar toc-closed", "aria-label": "Course contents"},
     h("p", {className: "breadcrumb"}, h("a", {href: `#/courses/${courseId}`, dataset: {testid: "reader-back"}},
       "← Course settings")),
-    title, summary, searchSlot, nav);
+    title, summary, searchSlot, tocToggle, nav);
+  tocToggle.addEventListener("click", () => {
+    const open = sidebar.classList.toggle("toc-closed") === false;
+    tocToggle.setAttribute("aria-expanded", String(open));
+  });
   replace(root, h("div", {className: "reader", dataset: {testid: "reader"}}, sidebar,
     h("div", {className: "reader-main"}, pageError.el, pane)));
 
@@ -49,12 +57,14 @@ export function readerView(root, courseId, place) {
     let read = 0;
     let correct = 0;
     let total = 0;
+    let answered = 0;
     modules.forEach((module, i) => {
       const isRead = store.isRead(module);
       const score = store.score(module);
       read += isRead;
       correct += score.correct;
       total += score.total;
+      answered += score.answered;
       const entry = entries[i];
       entry.link.dataset.read = String(isRead);
       const bits = [];
@@ -66,7 +76,7 @@ export function readerView(root, courseId, place) {
       entry.state.replaceChildren(...bits);
     });
     summary.textContent = `${read} of ${modules.length} modules read`
-      + (total ? ` · quiz: ${correct} of ${total} correct` : "") + ".";
+      + (answered ? ` · quiz: ${correct} of ${total} correct` : "") + ".";
   }
 
   /** Show the module at `target.position` (1-based), scrolled to `target.place` if given. */
@@ -91,6 +101,8 @@ export function readerView(root, courseId, place) {
         if (i === index) entry.link.setAttribute("aria-current", "page"); else entry.link.removeAttribute("aria-current");
       });
       keepInView(entries[index].link);
+      sidebar.classList.add("toc-closed");  // a phone's folded contents close once a module is chosen
+      tocToggle.setAttribute("aria-expanded", "false");
       document.title = `${module.content?.title || module.title} — ${title.textContent} — coursegen`;
       // Reaching the end of a module is reading it.
       observer = new IntersectionObserver((seen) => {
@@ -139,6 +151,7 @@ export function readerView(root, courseId, place) {
     store = progressStore(session.user, courseId);
     entries = modules.map((module) => tocEntry(courseId, module));
     toc.replaceChildren(...entries.map((entry) => entry.item));
+    tocToggle.textContent = `Contents (${modules.length} modules)`;
     replace(searchSlot, searchPanel(courseId, modules));
     refreshProgress();
     open(wanted);
