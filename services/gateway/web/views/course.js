@@ -8,7 +8,7 @@ import {createStage1} from "./stage1.js";
 import {createStage2} from "./stage2.js";
 import {createStage3} from "./stage3.js";
 import {createStage4} from "./stage4.js";
-import {courseStatusLabel} from "./courses.js";
+import {courseHeader} from "./course_header.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
 
@@ -27,13 +27,26 @@ export function courseView(root, courseId) {
     h("p", {className: "loading", id: "course-loading"}, "Loading the course…"));
   heading.focus();
 
+  let shown = null;  // the course as last read
+
   function showCourse(course) {
+    shown = course;
     heading.textContent = course.title;
     document.title = `${course.title} — coursegen`;
-    status.textContent = courseStatusLabel(course.status);
-    status.dataset.status = course.status;
+    showStatus();
     description.textContent = course.description || "";
     description.hidden = !course.description;
+  }
+
+  /** The header's status from the course and the stages' live statuses: the latest run decides. */
+  function showStatus() {
+    if (!shown) return;
+    const statuses = Object.fromEntries(STAGES.map((stage) => [stage, parts[stage]?.panel.status]));
+    const header = courseHeader(shown, statuses);
+    if (status.textContent !== header.text) status.textContent = header.text;
+    status.dataset.status = header.code;
+    status.dataset.stale = String(header.stale);
+    status.className = header.stale ? "badge badge-stale" : "badge";
   }
 
   async function refreshCourse() {
@@ -66,6 +79,7 @@ export function courseView(root, courseId) {
       const full = await api.get(paths.action(courseId, `${stage}/status`));
       if (disposed) return;
       parts[stage].panel.setStatus(full);
+      showStatus();
       await parts[stage].load();
       if (disposed) return;
       updatePrerequisites();
@@ -75,16 +89,31 @@ export function courseView(root, courseId) {
     }
   }
 
+  /** A stage whose run did not change, read again for what another stage's success changed in it
+   * (out of date): its results stay as they are. */
+  async function refreshMarks(stage) {
+    try {
+      const full = await api.get(paths.action(courseId, `${stage}/status`));
+      const now = parts[stage].panel.status;
+      if (disposed) return;
+      if (full.status === now?.status && full.task_id === now?.task_id) parts[stage].panel.setStatus(full);
+      else await refreshStatus(stage);
+      showStatus();
+    } catch { /* the stream or the next refresh brings it */ }
+  }
+
   /** A status from the stream, polling or a request: show it, and react when a run ends. */
   function apply(stage, next) {
     const part = parts[stage];
     if (!part || disposed) return;
     const wasRunning = isRunning(part.panel.status);
     part.panel.setStatus(next);
+    showStatus();
     if (wasRunning && !isRunning(next)) {
       announce(`Stage ${stage.slice(-1)}: ${next.status === "SUCCESS" ? "finished" : next.status.toLowerCase()}.`);
       const nextPanel = parts[STAGES[STAGES.indexOf(stage) + 1]]?.panel;
       refreshStatus(stage).then(() => { if (!disposed) part.panel.focusAfterRun(nextPanel); });
+      if (next.status === "SUCCESS") for (const other of STAGES) if (other !== stage) refreshMarks(other);
       refreshCourse();
     } else if (isRunning(next)) {
       ensureWatching();
@@ -141,6 +170,8 @@ export function courseView(root, courseId) {
     parts.stage2 = createStage2(ctx);
     parts.stage3 = createStage3(ctx);
     parts.stage4 = createStage4(ctx);
+    // A start refused because the stage already runs (another tab, a second click): show that run.
+    for (const stage of STAGES) parts[stage].panel.onAlreadyRunning = () => refreshStatus(stage);
     root.querySelector("#course-loading")?.remove();
     root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el)));
     await Promise.all(STAGES.map((stage) => refreshStatus(stage)));

@@ -4,6 +4,7 @@
 import {api, paths} from "../api.js";
 import {announce, blockButton, h, messageBox, showRequestError, uid} from "../dom.js";
 import {isRunning} from "../progress.js";
+import {alreadyRunning, stageMarks} from "./stage_marks.js";
 
 const LABELS = {
   PENDING: "Not started", STARTED: "Running", RETRY: "Retrying", SUCCESS: "Succeeded",
@@ -36,6 +37,7 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   const fallbacks = h("details", {hidden: true, dataset: {testid: `${stage}-fallbacks`}});
   const error = messageBox("stage-error");
   error.el.dataset.stage = stage;
+  const marks = stageMarks(stage);  // out of date, engine, "already running"
   // A refused request from a button in the stage's body (start, save, choose…): shown beside it.
   const actionError = messageBox("action-error");
   actionError.el.dataset.stage = stage;
@@ -51,9 +53,9 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   h("div", {className: "stage-head"},
     h("h2", {id: headingId, tabindex: "-1"}, h("span", {className: "stage-number", "aria-hidden": "true"}, String(number)),
       h("span", {className: "visually-hidden"}, `Stage ${number}: `), ` ${title}`),
-    h("span", {className: "status-line"}, h("span", {className: "visually-hidden"}, "Status: "), statusText)),
+    h("span", {className: "status-line"}, h("span", {className: "visually-hidden"}, "Status: "), statusText, marks.badge)),
   intro ? h("p", {className: "intro"}, intro) : null,
-  progressBlock, times, fallbacks, error.el,
+  progressBlock, times, ...marks.details, fallbacks, error.el,
   h("div", {className: "actions"}, cancel, retry),
   body);
 
@@ -61,10 +63,13 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
   let errorSource = null;
 
   panel.setStatus = (status) => {
-    if (errorSource === "request" && status?.task_id && status.task_id !== panel.status?.task_id) {
-      panel.clearError();  // a new run: the last request's error is history
+    // A new run, or the run's status changed: the last request's error is history, not news.
+    if (errorSource === "request" && ((status?.task_id && status.task_id !== panel.status?.task_id)
+        || (status?.status && status.status !== panel.status?.status))) {
+      panel.clearError();
     }
     panel.status = status;
+    marks.update(status);
     const code = status?.status || "PENDING";
     const running = isRunning(status);
     el.dataset.status = code;
@@ -111,6 +116,11 @@ export function stagePanel({number, title, intro, courseId, onRetried, onCancell
    */
   panel.requestError = (err) => {
     if (err?.status === 401) return;
+    if (alreadyRunning(err)) {  // agrees with the badge: information, not an error
+      marks.note(`Stage ${number} is already running; its progress is shown here.`);
+      panel.onAlreadyRunning?.();
+      return;
+    }
     const control = err?.control;
     if (control && body.contains(control)) {
       errorSource = "request";
