@@ -102,6 +102,16 @@ async def test_every_page_fits_a_phone_and_focus_follows_each_stage(ui, course_r
     scroller = table.locator("xpath=..")
     assert await scroller.evaluate("el => el.clientWidth <= innerWidth"), "the table's box is wider than the page"
 
+    # A number out of range is the page's own message under its field, not the browser's bubble.
+    count = ui.by("pathway-count")
+    await count.fill("0")
+    await ui.by("start-stage3").click()
+    await expect(count).to_have_attribute("aria-invalid", "true")
+    await expect(ui.by("pathway-count-error")).to_have_text("The number of pathways must be a whole number from 1 to 10.")
+    await assert_beside(ui.by("pathway-count-error"), count)
+    await count.fill("3")
+    await expect(count).not_to_have_attribute("aria-invalid", "true")
+
     await ui.through_stage4()
     await fits(ui, "stage 4 finished, with the course viewer")
     assert await focused(ui) != "body"
@@ -109,6 +119,16 @@ async def test_every_page_fits_a_phone_and_focus_follows_each_stage(ui, course_r
     await links.last.click()
     await expect(links.last).to_have_attribute("aria-current", "true")
     await fits(ui, "the last module in the viewer")
+
+    # The reader, at its own address: the first and the last module.
+    course_page = page.url
+    for position in (1, await links.count()):
+        await page.goto(f"{course_page}/read/{position}")
+        await expect(ui.by("reader-pane")).to_be_visible()
+        await expect(ui.by("reader-pane").locator("h2").first).to_be_visible()
+        await fits(ui, f"module {position} in the reader")
+    await page.goto(course_page)
+    await expect(ui.panel(4)).to_be_visible()
 
     await ui.by("back-to-courses").click()
     await expect(ui.by("course-row")).to_have_count(1)

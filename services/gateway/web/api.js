@@ -78,8 +78,8 @@ async function errorFrom(response) {
 }
 
 function networkError(error) {
-  return new ApiError(0, "Cannot reach the gateway (network error). Check that it is running and "
-    + `that you are online, then try again. (${error.message})`, null);
+  return new ApiError(0, "Cannot reach coursegen. Check that it is running and that you are online, "
+    + "then try again.", error.message);
 }
 
 /** fetch with the token; throws ApiError for every non-2xx answer. */

@@ -49,9 +49,9 @@ export function createStage2(ctx) {
   const start = h("button", {type: "submit", dataset: {testid: "start-stage2"}}, "Analyse documents");
   const prereq = h("p", {className: "prereq", dataset: {testid: "stage2-prereq"}, hidden: true});
   const form = h("form", {className: "stage-form", "aria-label": "Document analysis"},
-    field("Audience level", complexity, "Who the course is for.").wrapper,
-    field("Anything else to consider (optional)", info,
-      "For example: “the readers already know Python”, “focus on deployment”.").wrapper,
+    (panel.fields.complexity_level = field("Audience level", complexity, "Who the course is for.")).wrapper,
+    (panel.fields.additional_info = field("Anything else to consider (optional)", info,
+      "For example: “the readers already know Python”, “focus on deployment”.")).wrapper,
     prereq, h("div", {className: "actions"}, start));
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -34,16 +34,18 @@ export function createStage3(ctx) {
   const info = h("textarea", {rows: "2", maxlength: "5000", dataset: {testid: "pathway-info"}});
   const start = h("button", {type: "submit", dataset: {testid: "start-stage3"}}, "Propose pathways");
   const prereq = h("p", {className: "prereq", dataset: {testid: "stage3-prereq"}, hidden: true});
-  const form = h("form", {className: "stage-form", "aria-label": "Pathway generation"},
-    field("How many pathways", count, "Between 1 and 10.").wrapper,
-    field("Wishes for the pathways (optional)", info, "For example: “one hands-on route”.").wrapper,
+  // novalidate: the page's own message next to the field, instead of the browser's bubble.
+  const form = h("form", {className: "stage-form", "aria-label": "Pathway generation", novalidate: true},
+    (panel.fields.pathway_count = field("How many pathways", count, "Between 1 and 10.")).wrapper,
+    (panel.fields.additional_info = field("Wishes for the pathways (optional)", info,
+      "For example: “one hands-on route”.")).wrapper,
     prereq, h("div", {className: "actions"}, start));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     panel.clearError();
     const n = Number(count.value);
     if (!Number.isInteger(n) || n < 1 || n > 10) {
-      panel.showError("The number of pathways must be a whole number from 1 to 10.");
+      panel.fields.pathway_count.invalid("The number of pathways must be a whole number from 1 to 10.");
       count.focus();
       return;
     }
