@@ -96,6 +96,10 @@ async def test_a_new_analysis_puts_stages_3_and_4_out_of_date_until_each_runs_ag
     listed = (await gateway.get("/api/projects/", headers=ALICE)).json()
     assert [(c["course_id"], c["stale"], c["stale_reason"]) for c in listed] == [
         (course_id, True, "stage 2 was run again")]
+    for result in ("pathways", "generated-course"):  # the results say so too, where they are read
+        read = (await gateway.get(f"/api/courses/{course_id}/{result}", headers=ALICE)).json()
+        assert read["stale"] and read["stale_reason"].startswith("built on an earlier run of stage 2"), read
+        assert read["engine"] == {"provider": "offline", "model": "offline-engine", "offline": True}
     overall = (await gateway.get(f"/api/course-generation/{course_id}/status", headers=ALICE)).json()
     assert (overall["stale"], overall["stale_stages"]) == (True, ["stage3", "stage4"])
     assert {s: overall["stages"][s]["stale"] for s in STAGES} == {s: s in ("stage3", "stage4") for s in STAGES}

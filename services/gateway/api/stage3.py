@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.text import CleanText
 
 from ..domain import runs, stage3
+from ..domain.lineage import stage_marks
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
@@ -47,7 +48,9 @@ async def stage3_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 async def pathways(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     task = await c.stages.task(course_id, "stage3")
-    return {"status": task["status"] if task else "PENDING",
+    status = task["status"] if task else "PENDING"
+    marks = stage_marks("stage3", status, task and task["task_id"], await c.stages.results(course_id))
+    return {"status": status, **marks,
             "pathways": await c.results.pathways(course_id),
             "selection": await c.results.pathway_selection(course_id)}
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from ..domain import runs, stage4
+from ..domain.lineage import stage_marks
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
@@ -47,7 +48,8 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
     export = None
     if generated["export_ref"]:
         export = {"url": f"/api/courses/{course_id}/export", "bytes": generated["export_bytes"]}
-    return {"status": task["status"], "title": course["title"], "pathway_id": generated["pathway_id"],
+    marks = stage_marks("stage4", task["status"], task["task_id"], await c.stages.results(course_id))
+    return {"status": task["status"], **marks, "title": course["title"], "pathway_id": generated["pathway_id"],
             "pathway_title": generated["pathway_title"], "module_count": generated["module_count"],
             "generated_at": generated["generated_at"], "usage": generated["usage"],
             "modules": modules, "export": export}
