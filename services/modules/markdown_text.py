@@ -24,6 +24,8 @@ _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # images, reference definitions), `` ` `` and `~` (code spans and fences we did not write).
 _NEUTRALISED = frozenset("<[]`~")
 _BACKTICKS = re.compile(r"`+")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+MAX_QUOTE_DEPTH = 8     # deeper quotes stay text: escaped, bounded work
 
 
 def url_scheme(url: str) -> str:
@@ -47,7 +49,7 @@ def is_relative(url: str) -> bool:
     return acceptable_url(url) and not url_scheme(url)
 
 
-def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url) -> str:
+def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url, depth: int = 0) -> str:
     """Markdown written by someone else, made safe for any CommonMark renderer: its fenced code
     blocks are written again with a fence of our own (longer than any backtick run inside), and
     everything else is text in which `<`, brackets, backticks and tildes are escaped, except the
@@ -58,6 +60,14 @@ def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url) -> 
     lines = markdown.split("\n")
     at = 0
     while at < len(lines):
+        if depth < MAX_QUOTE_DEPTH and _QUOTE.match(lines[at]):
+            quoted = []
+            while at < len(lines) and _QUOTE.match(lines[at]):
+                quoted.append(_QUOTE.sub("", lines[at], count=1))
+                at += 1
+            inner = neutralise_markdown("\n".join(quoted), link_ok, depth + 1)
+            out += [f"> {line}" if line else ">" for line in inner.split("\n")]
+            continue
         opening = _OPENING_FENCE.match(lines[at])
         if opening is None:
             out.append(neutralise_markdown_line(lines[at], link_ok))

@@ -52,6 +52,13 @@ def _fence_body(lines: list[str], index: int, fence: str, indent: int) -> tuple[
     return body, index
 
 
+_MYST_CODE = ("{code-block}", "{code}", "{sourcecode}", "{code-cell}")
+
+
 def _language(info: str) -> str:
-    # Info strings such as "python title=app.py" or "{.python}" or "js,linenums".
+    # Info strings such as "python title=app.py" or "{.python}" or "js,linenums"; MyST's
+    # "{code-block} python" names the language after the directive.
+    info = info.strip()
+    if info.lower().startswith(_MYST_CODE):
+        info = info.split("}", 1)[1]
     return re.split(r"[\s,{}]", info.strip().lstrip("{.").lower(), maxsplit=1)[0][:40]

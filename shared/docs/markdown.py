@@ -15,6 +15,7 @@ from shared.docs.markdown_inline import inline_to_markdown, inline_to_text
 from shared.docs.markdown_out import include_note
 from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 from shared.docs.model import ParsedDocument
+from shared.docs.rst import RstContext, parse_rst_lines
 
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -22,6 +23,9 @@ _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s
 _LIST_ITEM = re.compile(r"^(\s*)([-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?")
 _QUOTES = re.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one was quadratic
+_DEFINITION = re.compile(r"^ {0,3}:[ \t]{1,4}(?=\S)")    # a definition list's `: definition`
+_ATTRIBUTE_LIST = re.compile(r"^ {0,3}\{:[^{}]{0,300}\}[ \t]*$")  # `{: .class }` alone on its line
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 
 
@@ -37,7 +41,10 @@ def add_markdown(builder: DocumentBuilder, text: str, indented_code: bool = True
     parts = split_fenced(mark_containers(text.replace(MARK, "").split("\n")))
     references = _reference_definitions(parts)
     for part in parts:
-        if isinstance(part, Fenced):
+        if isinstance(part, Fenced) and part.language == "eval-rst":
+            # MyST's way of writing reStructuredText inside Markdown: it is text, not code.
+            parse_rst_lines(part.code.split("\n"), RstContext(builder, {}), depth=1)
+        elif isinstance(part, Fenced):
             builder.add_code(part.language, part.code)
         else:
             _Blocks(builder, references, indented_code).feed(strip_raw_html("\n".join(part)).split("\n"))
@@ -62,6 +69,9 @@ class _Blocks:
         self.after_blank = True
         self.item_marker = ""       # the open paragraph is a list item with this marker ("-", "1.")
         self.in_alert = False       # inside a GitHub alert (`> [!NOTE]`), a callout
+        # Right after a container's marker: an indented line continues the list item the
+        # container sat in (as in MyST's `:::{note}` inside a list), it is not indented code.
+        self.after_container = False
 
     def feed(self, lines: list[str]) -> None:
         index = 0
@@ -85,10 +95,11 @@ class _Blocks:
             self._marker(line)
             return index + 1
         blank_before, self.after_blank = self.after_blank, not line.strip()
+        after_container, self.after_container = self.after_container, self.after_container and not line.strip()
         if not line.strip():
             self._flush()
         elif self.indented_code and _indent(line) >= 4 and blank_before and not self.paragraph \
-                and not self.in_list:
+                and not self.in_list and not after_container:
             self.code.append(line[4:])
         elif heading := (atx_heading(line) or heading_element(line)):
             self._heading(*heading)
@@ -97,8 +108,16 @@ class _Blocks:
             self._heading(1 if line.strip()[0] == "=" else 2, text)
         elif _BREAK.match(line):
             self._flush()
+        elif "]:" in line and (footnote := _FOOTNOTE_DEFINITION.match(line)):
+            self._flush()     # a footnote's text: a paragraph of its own, without its mark
+            self.paragraph.append(line[footnote.end():].strip())
         elif "]:" in line and _REFERENCE.match(line):
             self._flush()
+        elif line.lstrip().startswith("{:") and _ATTRIBUTE_LIST.match(line):
+            self._flush()
+        elif line.lstrip().startswith(":") and (definition := _DEFINITION.match(line)):
+            self._flush()
+            self.paragraph.append(line[definition.end():].strip())
         elif "|" in line and index + 1 < len(lines) and "-" in lines[index + 1] \
                 and is_table_delimiter(lines[index + 1]):
             return self._table(lines, index)
@@ -119,7 +138,8 @@ class _Blocks:
         """A container of a documentation generator (markdown_containers): a callout opens or
         closes, or an include stands where its text would be."""
         self._flush()
-        self.in_list, self.after_blank = False, True
+        self.after_blank = True     # a container inside a list item leaves the list open
+        self.after_container = True
         fields = line.split(FIELD)
         if fields[0] == OPEN:
             self.builder.open_callout(fields[1] if len(fields) > 1 else "note",
@@ -195,13 +215,15 @@ def _as_sentence(plain: str) -> str:
 
 
 def _without_custom_anchor(heading: str) -> str:
-    """`Install {#setup}` → `Install`: the anchor runs from the first `{#` after the last inner
-    `}` to a final `}`. String code: a pattern here rescanned the line from every `{#`."""
+    """`Install {#setup}`, `Install {: #setup .wide }` (attr_list) → `Install`: the attributes run
+    from the last `{` to a final `}` and start with `#`, `.` or `:`. String code: a pattern here
+    rescanned the line from every `{`."""
     text = heading.rstrip()
     if not text.endswith("}"):
         return heading
-    start = text.find("{#", text.rfind("}", 0, len(text) - 1) + 1)
-    return heading if start < 0 else text[:start].rstrip()
+    start = text.rfind("{", 0, len(text) - 1)
+    inner = text[start + 1:-1].strip() if start >= 0 else ""
+    return text[:start].rstrip() if inner[:1] in ("#", ".", ":") and "{" not in inner else heading
 
 
 def _indent(line: str) -> int:

@@ -28,7 +28,11 @@ class _Container:
 
 
 # A document holding none of these has no container to mark (most documents): returned as it is.
-_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition")
+_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition", "```{", "~~~{")
+# MyST directives that are callouts when written as a fence (```{note} … ```).
+_MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger", "attention",
+                            "error", "seealso", "admonition", "versionadded", "versionchanged", "deprecated",
+                            "topic", "sidebar"})
 # First characters of every line this module reacts to outside a container or code block.
 _LINE_STARTS = frozenset("!?:/{-<`~")
 
@@ -43,6 +47,7 @@ def mark_containers(lines: list[str]) -> list[str]:
     pending: list[str] = []                     # includes met inside a code block
     snippet_block = False                       # between two bare `--8<--` lines
     html_callout = ""                           # a `<div class="admonition kind">` awaiting its title
+    myst_options = False                        # a MyST directive just opened: `:class: note` lines
     for raw in lines:
         if not stack and fence is None and not snippet_block and raw.lstrip(" ")[:1] not in _LINE_STARTS:
             out.append(raw)   # the common line: nothing opens, nothing to close or dedent
@@ -81,7 +86,18 @@ def mark_containers(lines: list[str]) -> list[str]:
             elif stripped:
                 out.append(_include(stripped))
             continue
-        if opening := _fence_opening(stripped):
+        if myst_options and stripped.startswith(":") and _is_myst_option(stripped):
+            continue
+        myst_options = False
+        if stripped[:1] in ("`", "~") and stack and stack[-1].closer[:1] == stripped[:1] \
+                and _closes_fence(stripped, stack[-1].closer):
+            _close(stack.pop(), out)    # the end of a MyST directive written as a fence
+        elif stripped[3:4] == "{" and (directive := _myst_fenced_callout(stripped)):
+            run = len(stripped) - len(stripped.lstrip(stripped[0]))
+            stack.append(_Container(_indent(line), stripped[0] * run, True))
+            out.append(_open(*directive))
+            myst_options = True
+        elif opening := _fence_opening(stripped):
             fence = (opening, len(stack))
             out.append(line)
         elif len(stack) >= MAX_DEPTH and stripped.startswith(("!!!", "???", ":::", "///", "{%")) \
@@ -91,9 +107,10 @@ def mark_containers(lines: list[str]) -> list[str]:
             stack.append(_Container(_INDENTED_BODY, "", True))
             out.append(_open(*callout))
         elif stripped.startswith(":::"):
-            _fenced_container(stripped, ":", stack, out)
+            _fenced_container(stripped, ":", stack, out, _indent(line))
+            myst_options = stripped.lstrip(":").startswith("{")
         elif stripped.startswith("///"):
-            _fenced_container(stripped, "/", stack, out)
+            _fenced_container(stripped, "/", stack, out, _indent(line))
         elif stripped == _SNIPPET:
             snippet_block = True
         elif stripped.startswith((_SNIPPET, ";" + _SNIPPET)) or _is_brace_include(stripped):
@@ -196,9 +213,11 @@ def _mkdocs(stripped: str) -> tuple[str, str] | None:
     return (words[0] if words else "note"), title
 
 
-def _fenced_container(stripped: str, char: str, stack: list[_Container], out: list[str]) -> None:
+def _fenced_container(stripped: str, char: str, stack: list[_Container], out: list[str],
+                      indent: int = 0) -> None:
     """`:::note Title` / `:::tip[Title]` (Docusaurus) or `/// warning | Title` (pymdown), and the
-    bare run that closes it. A stray closer is dropped."""
+    bare run that closes it. A stray closer is dropped. `indent`: the opener's own indentation (a
+    container inside a list item), which its body carries too and loses here."""
     run = len(stripped) - len(stripped.lstrip(char))
     rest = stripped[run:].strip()
     if not rest:
@@ -219,13 +238,30 @@ def _fenced_container(stripped: str, char: str, stack: list[_Container], out: li
             title = title.split("=", 1)[-1].strip("{}\"' ")
     else:
         kind, _, title = rest.partition("|")
-    kind = kind.strip() or "note"
-    callout = kind.lower() not in {"tab", "tabs", "html", "div"}
-    stack.append(_Container(0, char * run, callout))
+    kind = kind.strip().removeprefix("{").removesuffix("}") or "note"    # MyST: `:::{note}`
+    callout = kind.lower() not in {"tab", "tabs", "html", "div", "tab-set", "tab-item"}
+    stack.append(_Container(indent, char * run, callout))
     if callout:
         out.append(_open(kind, title.strip()))
     elif title.strip():
         out.append(f"**{title.strip()}**")
+
+
+def _myst_fenced_callout(stripped: str) -> tuple[str, str] | None:
+    """```` ```{note} ```` or ```` ```{admonition} Title ```` → (kind, title); None for other
+    directives (code-block, eval-rst: they stay fences)."""
+    rest = stripped.lstrip(stripped[0])
+    end = rest.find("}")
+    if not rest.startswith("{") or end < 0:
+        return None
+    kind = rest[1:end].strip().lower()
+    return (kind, rest[end + 1:].strip()) if kind in _MYST_CALLOUTS else None
+
+
+def _is_myst_option(stripped: str) -> bool:
+    """`:class: note`, `:name: label`: a MyST directive's option line."""
+    end = stripped.find(":", 1)
+    return end > 1 and stripped[1:end].replace("-", "").replace("_", "").isalnum()
 
 
 def _template_tag(tag: str, stack: list[_Container], out: list[str]) -> None:

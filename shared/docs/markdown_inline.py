@@ -9,6 +9,7 @@ import re
 from shared.docs.placeholders import SetAside
 from shared.docs.html import html_links, strip_tags
 from shared.docs.markdown_out import code_span, escape_markdown
+from shared.docs.rst_inline import role_markdown, role_text
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)([^`]{1,2000}?)\1(?!`)")
@@ -25,6 +26,8 @@ _EMPHASIS = re.compile(r"(?:\*{1,3}|~~|(?<!\w)_{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|~~
 # Inline HTML that says what Markdown says: code, strong, emphasis (no tag inside: bounded).
 _HTML_CODE = re.compile(r"<(code|kbd|tt)(?:\s[^<>]{0,200})?>([^<]{1,2000})</\1\s*>", re.IGNORECASE)
 _HTML_STRONG = re.compile(r"<(strong|b|em|i)>([^<]{1,500})</\1\s*>", re.IGNORECASE)
+# A MyST role ({doc}`install`, {py:class}`~pkg.Client`): Sphinx's roles written in Markdown.
+_MYST_ROLE = re.compile(r"\{(?:[\w-]{1,30}:)?([\w-]{1,30})\}`([^`]{1,1000})`")
 _CRUDE_MARKUP = re.compile(r"[*_`~\[\]<>|]+")
 LONGEST_PARSED_PARAGRAPH = 200_000
 
@@ -38,6 +41,8 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     references = references or {}
     aside = SetAside()
     links: Links = []
+    if "}`" in text:
+        text = _MYST_ROLE.sub(lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
     # Code spans first: backslash escapes do not apply inside them (`\` is a backslash).
     text = _CODE_SPAN.sub(lambda m: aside.keep(m.group(2).strip()), text)
     if "<" in text:
@@ -66,6 +71,8 @@ def inline_to_markdown(text: str, references: dict[str, str] | None = None) -> s
     references = references or {}
     aside = SetAside()
     keep = aside.keep
+    if "}`" in text:
+        text = _MYST_ROLE.sub(lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
     text = _CODE_SPAN.sub(lambda m: keep(code_span(m.group(2))), text)
     if "<" in text:
         text = _HTML_CODE.sub(lambda m: keep(code_span(html.unescape(m.group(2)))), text)

@@ -12,6 +12,9 @@ _DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
 _OPTION = re.compile(r"^:[\w-]+:")
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
                    "doctest", "prompt"}
+# Directives of Sphinx extensions whose body is code: its language, or None for a script that
+# only runs at build time to print what the page shows (its output is not in the source).
+DOMAIN_CODE_DIRECTIVES = {"click:example": "python", "click:run": None}
 INCLUDES = {"include", "literalinclude"}
 # Shown as a callout (a labelled block quote): the argument, if any, is its title.
 CALLOUTS = {"admonition", "note", "warning", "tip", "important", "attention", "caution", "danger",
@@ -43,7 +46,10 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
     name, argument = directive.group(1).lower(), (directive.group(2) or "").strip()
     options, content = _split_options(body)
     kind = name.split(":")[-1]
-    if kind in CODE_DIRECTIVES:
+    if name in DOMAIN_CODE_DIRECTIVES:
+        if DOMAIN_CODE_DIRECTIVES[name] is not None:
+            context.builder.add_code(DOMAIN_CODE_DIRECTIVES[name], "\n".join(content))
+    elif kind in CODE_DIRECTIVES:
         context.builder.add_code(argument.split()[0] if argument else context.default_language,
                                  "\n".join(content))
     elif kind == "highlight":

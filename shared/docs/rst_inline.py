@@ -33,7 +33,7 @@ def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     links: Links = []
     text = _LITERAL.sub(lambda m: aside.keep(m.group(1)), text)  # backslashes are literal in ``…``
     text = _ESCAPE.sub(lambda m: aside.keep(m.group(1)), text)
-    text = _ROLE.sub(lambda m: aside.keep(_role(links, m.group(1), m.group(2))), text)
+    text = _ROLE.sub(lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
     text = _PHRASE_REFERENCE.sub(lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
     text = _NAMED_REFERENCE.sub(lambda m: _named(links, targets, m.group(1)), text)
     text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
@@ -58,7 +58,7 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     keep, ignored = aside.keep, []
     text = _LITERAL.sub(lambda m: keep(code_span(m.group(1))), text)
     text = _ESCAPE.sub(lambda m: keep(_escaped(m.group(1))), text)
-    text = _ROLE.sub(lambda m: keep(_role_markdown(m.group(1), m.group(2))), text)
+    text = _ROLE.sub(lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
     text = _PHRASE_REFERENCE.sub(lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
     text = _NAMED_REFERENCE.sub(lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1)))), text)
     text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
@@ -74,8 +74,8 @@ def _escaped(character: str) -> str:
     return "\\" + character if character in _MARKDOWN_PUNCTUATION else character
 
 
-def _role_markdown(role: str, content: str) -> str:
-    shown = _role([], role, content)
+def role_markdown(role: str, content: str) -> str:
+    shown = role_text([], role, content)
     if role in _LINKING_ROLES:
         target = (title_and_target(content) or ("", content))[1]
         return _link(shown, target)
@@ -109,7 +109,7 @@ def title_and_target(text: str) -> tuple[str, str] | None:
     return text[:start].rstrip(), target
 
 
-def _role(links: Links, role: str, content: str) -> str:
+def role_text(links: Links, role: str, content: str) -> str:
     """`:doc:`Install <install>`` → "Install" (a link); `:class:`~pkg.Client`` → "Client"."""
     label, target = title_and_target(content) or ("", content)
     if role in _LINKING_ROLES:

@@ -1,0 +1,59 @@
+"""MyST (Sphinx's Markdown) and Python-Markdown extension syntax, as real documentation writes it
+(attrs, Click, Python-Markdown in tests/fixtures/ordered_books): roles, directives written as
+fences, reStructuredText inside Markdown, footnote definitions, attribute lists, definition lists —
+none reaches the course raw, and a callout's code stays code through the export."""
+from __future__ import annotations
+
+from services.modules.markdown_text import neutralise_markdown
+from shared.docs.parsing import parse
+
+
+def markdown_of(text: str, path: str = "docs/page.md") -> str:
+    return "\n\n".join(section.markdown for section in parse(path, text).sections)
+
+
+def test_myst_roles_become_links_code_or_text():
+    doc = parse("docs/a.md", "# A\n\nSee {doc}`overview`, the {term}`dunder ones <dunder methods>` "
+                             "and {py:class}`~attrs.Foo`.\n")
+    assert doc.sections[0].markdown == "See [Overview](overview), the dunder ones and `Foo`."
+    assert ("overview", "Overview") in [(link.target, link.text) for link in doc.links]
+
+
+def test_a_myst_callout_inside_a_list_item_keeps_its_body_as_text_and_the_list_goes_on():
+    text = ("# A\n\n- Slotted classes need care.\n\n  :::{note}\n  Uses {func}`~attrs.define` here.\n  :::\n\n"
+            "  Also, think twice.\n")
+    out = markdown_of(text)
+    assert "> **Note**\n>\n> Uses `define` here." in out
+    assert "Also, think twice." in out and "```" not in out and "{note}" not in out
+
+
+def test_directives_written_as_fences_are_callouts_or_code_and_their_options_go():
+    text = ("# A\n\n```{admonition} Careful\n:class: note\n\n   Make it required.\n```\n\n"
+            "```{code-block} python\nx = 1\n```\n")
+    out = markdown_of(text)
+    assert "> **Note — Careful**\n>\n> Make it required." in out
+    assert "```python\nx = 1\n```" in out and ":class:" not in out
+
+
+def test_rest_inside_markdown_is_parsed_as_rest():
+    text = ("# A\n\nHere is one:\n\n```{eval-rst}\n.. currentmodule:: click\n\n.. click:example::\n\n"
+            "    @click.command()\n    def hello():\n        pass\n\n.. click:run::\n\n"
+            "    invoke(hello)\n```\n")
+    out = markdown_of(text)
+    assert out == "Here is one:\n\n```python\n@click.command()\ndef hello():\n    pass\n```"
+
+
+def test_footnote_definitions_attribute_lists_and_definitions_lose_their_marks():
+    text = ("# Using Git {: #git }\n\nA claim[^fn1].\n\n[^fn1]: The footnote's text.\n\nPara.\n{: .note }\n\n"
+            "Term\n: Its definition.\n")
+    doc = parse("docs/a.md", text)
+    assert [heading.text for heading in doc.headings] == ["Using Git"]
+    out = doc.sections[0].markdown
+    assert out == "A claim.\n\nThe footnote's text.\n\nPara.\n\nTerm\n\nIts definition."
+
+
+def test_code_in_a_callout_stays_a_code_block_after_the_export_neutralises_it():
+    quoted = "> **Warning**\n>\n> Use `x` <b>:\n>\n> ```python\n> x = '<s>'\n> ```"
+    assert neutralise_markdown(quoted) == "> **Warning**\n>\n> Use `x` \\<b>:\n>\n> ```python\n> x = '<s>'\n> ```"
+    deep = neutralise_markdown("> " * 50 + "<i>")       # bounded: past the depth, escaped text
+    assert "\\<i>" in deep
