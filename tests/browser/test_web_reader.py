@@ -11,8 +11,8 @@ import pytest
 from playwright.async_api import expect
 
 from tests.support.launched import coursegen_run
-from tests.support.reader_course import (MODULE_TARGET_MINUTES, RARE_WORD, dev_headers, make_harbour_repo,
-                                         written_course)
+from tests.support.reader_course import (CODE_FOLLOW_UP, CODE_LEAD, CODE_LINE, MODULE_TARGET_MINUTES, RARE_WORD,
+                                         dev_headers, make_harbour_repo, written_course)
 
 LEARNER = "reader-learner@example.org"
 WIDTH, HEIGHT = 1280, 900
@@ -223,6 +223,21 @@ async def test_search_finds_a_word_and_links_to_its_module_and_section(learner):
     await learner.by("reader-search").fill("no-such-word-anywhere")
     await expect(learner.by("search-status")).to_contain_text("Nothing in this course matches")
     await expect(results).to_have_count(0)
+
+
+async def test_a_code_block_sits_between_the_sentence_that_introduces_it_and_the_one_that_explains_it(learner):
+    position, place = min(places_holding(learner.course, CODE_LINE))
+    await learner.read(position)
+    section = learner.page.locator(f'[data-testid="reader-section"][data-place="{place}"]')
+    code = section.locator("pre", has_text=CODE_LINE)
+    await expect(code).to_have_count(1)
+    # In the section's own order: the lead, then the code, then the follow-up, as the source has it.
+    order = await section.evaluate("""(element, texts) => {
+        const blocks = [...element.querySelectorAll('p, pre')];
+        return texts.map((text) => blocks.findIndex((block) => block.textContent.includes(text)));
+    }""", [CODE_LEAD, CODE_LINE, CODE_FOLLOW_UP])
+    assert -1 not in order and order == sorted(order) and order[1] == order[0] + 1 and order[2] == order[1] + 1, order
+    await expect(learner.page.get_by_role("heading", name="Code examples")).to_have_count(0)
 
 
 def quiz_module(course: dict) -> dict:

@@ -17,6 +17,11 @@ TOPICS = ["anchor", "beacon", "compass", "drydock", "ensign", "frigate", "galley
 # A word that appears in one document only: what the reader's search must find.
 RARE_WORD = "zephyrine"
 RARE_TOPIC = "lantern"
+# A lesson whose code sits between the sentence that introduces it and the one that explains it.
+CODE_TOPIC = "compass"
+CODE_LEAD = "A minimal compass program looks something like this:"
+CODE_LINE = "needle = harbour.Compass(north=True)"
+CODE_FOLLOW_UP = "So what did that code do? It made a compass that points north."
 STAGE_SECONDS = 180
 
 
@@ -24,6 +29,9 @@ def harbour_repository() -> dict[str, str]:
     files = {"README.md": "# Harbour\n\nHarbour is a toolkit for ships.\n"}
     for i, topic in enumerate(TOPICS):
         body = [f"# The {topic}\n", f"A {topic} is a part of the harbour toolkit that handles {topic} records.\n"]
+        if topic == CODE_TOPIC:
+            body.append(f"## A first compass\n\n{CODE_LEAD}\n\n```python\nimport harbour\n{CODE_LINE}\n```\n\n"
+                        f"{CODE_FOLLOW_UP}\n")
         if topic == RARE_TOPIC:
             body.append(f"## Signal ledgers\n\nThe {topic} keeps a {RARE_WORD} ledger of every signal it sends.\n")
         for p in range(8):
