@@ -24,7 +24,7 @@ from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from .export.export import build_zip
-from .export.export_model import CourseExport
+from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
 from .engine.question_flaws import FlawCount
@@ -69,7 +69,8 @@ class ModulesStage:
         await self._emitter.progress(request, 95, "Exporting Markdown, HTML site and zip")
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
-                              pathway_objectives=_objectives(specs), modules=list(zip(specs, contents)))
+                              pathway_objectives=_objectives(specs), modules=list(zip(specs, contents)),
+                              engine=_engine(self._provider, fallbacks))
         archive = await asyncio.to_thread(build_zip, export)
         ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
         flaws = FlawCount().add(question for content in contents for question in content.assessment)
@@ -165,6 +166,15 @@ def modules_stage(emitter: StageEmitter, read_snapshot: ReadSnapshot, artefacts:
     provider = metered(build_provider(settings, {"write_module": write_module_task}))
     stage = ModulesStage(emitter, read_snapshot, artefacts, provider, settings)
     return StageWork(stage.handle, emitter.give_up)
+
+
+def _engine(provider: LLMProvider, fallbacks) -> str:
+    """Who wrote the modules, as the export says it: the offline engine, or the model (and how many
+    modules the offline engine wrote instead, when its answers stayed invalid)."""
+    if provider.name == "offline":
+        return OFFLINE
+    written = f"{provider.name} · {provider.model}"
+    return f"{written} (the offline engine wrote {len(fallbacks)} of the modules its answers left invalid)" if fallbacks else written
 
 
 async def make_handler(js: JetStreamContext, settings: ModulesSettings, emitter: StageEmitter) -> StageWork:

@@ -72,8 +72,10 @@ async def whole_course(api, headers: dict, tmp_path: Path) -> None:
     assert (await wait_for_stage(api, course_id, "stage4", headers=headers))["status"] == "SUCCESS"
     download = await api.get(f"/api/courses/{course_id}/export")
     assert download.status_code == 200, download.text
-    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
-    assert "site/index.html" in names and "markdown/index.md" in names
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    assert "site/index.html" in archive.namelist() and "markdown/index.md" in archive.namelist()
+    # `make run` writes with the offline engine, and the course says so.
+    assert "Written by coursegen's offline engine, without a model" in archive.read("markdown/index.md").decode()
 
 
 async def private_repository_token(api, headers: dict, tmp_path: Path, processes: list[psutil.Process]) -> None:

@@ -6,6 +6,7 @@ import io
 import posixpath
 import re
 import zipfile
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from shared.docs.parsing import parse
 from services.modules.engine.engine import SourceDoc, write_module
 from services.modules.export.export import CourseExport, build_zip, html_files, markdown_files
+from services.modules.export.export_model import OFFLINE
 from services.modules.export.highlight import highlight
 from services.modules.export.markdown_render import render_markdown
 from services.modules.models import (Citation, CodeExample, ContentSection, ModuleContent, ModuleSpec,
@@ -268,3 +270,12 @@ def test_the_highlighter_marks_tokens_per_language_and_only_escapes_unknown_ones
         '<span class="tok-kw">const</span> s = <span class="tok-str">`&lt;a&gt;`</span>; '
         '<span class="tok-com">// x</span>')
     assert highlight("<script>if</script>", "brainfuck") == "&lt;script&gt;if&lt;/script&gt;"
+
+
+def test_the_export_says_which_engine_wrote_it(course):
+    offline = markdown_files(replace(course, engine=OFFLINE))["index.md"]
+    assert "*Written by coursegen's offline engine, without a model" in offline
+    assert "A model would explain each module in its own words" in offline
+    site = html_files(replace(course, engine="anthropic · claude-sonnet-4-5"))["index.html"].decode()
+    assert '<p class="engine">Written with anthropic · claude-sonnet-4-5 from the repository' in site
+    assert "Written" not in markdown_files(course)["index.md"]      # unknown: nothing claimed

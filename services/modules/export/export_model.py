@@ -20,6 +20,21 @@ class CourseExport:
     pathway_description: str = ""
     pathway_objectives: Sequence[str] = ()
     modules: Sequence[tuple[ModuleSpec, ModuleContent]] = ()    # in the pathway's order
+    engine: str = ""    # what wrote the modules: "offline" or "provider · model" (engine_line)
+
+
+OFFLINE = "offline"
+# What a reader of an offline course should know (the web UI says the same on stage 4).
+OFFLINE_ENGINE_NOTE = ("Written by coursegen's offline engine, without a model: it arranges the documents' own "
+                       "text and asks questions from it. A model would explain each module in its own words and "
+                       "write questions that test understanding.")
+
+
+def engine_line(engine: str) -> str:
+    """The export's one line about who wrote it; empty when unknown (an export built by hand)."""
+    if not engine:
+        return ""
+    return OFFLINE_ENGINE_NOTE if engine == OFFLINE else f"Written with {engine} from the repository's documentation."
 
 
 @dataclass(frozen=True)

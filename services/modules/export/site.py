@@ -7,7 +7,8 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from .export_model import (CourseExport, ModulePage, content_link_ok, examples_by_section, linked_to_modules,
+from .export_model import (CourseExport, ModulePage, content_link_ok, engine_line, examples_by_section,
+                           linked_to_modules,
                            module_link_policy, module_meta,
                            module_pages, neighbours)
 from .markdown_render import code_html, render_inline, render_markdown
@@ -27,6 +28,8 @@ def html_files(course: CourseExport) -> dict[str, bytes]:
 
 def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     body = [f"<h1>{escape(course.title)}</h1>", _paragraphs(course.description)]
+    if course.engine:
+        body.append(f'<p class="engine">{escape(engine_line(course.engine))}</p>')
     if course.pathway_title or course.pathway_description:
         body += [f'<section class="pathway"><h2>Pathway: {escape(course.pathway_title)}</h2>',
                  _paragraphs(course.pathway_description)]

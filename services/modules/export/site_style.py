@@ -21,6 +21,7 @@ body {
   font: 17px/1.65 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
 }
 a { color: var(--accent); }
+p.engine { color: var(--muted); font-size: .95rem; border-left: 3px solid var(--line); padding-left: .75rem; }
 a:focus-visible, summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 1rem; top: 1rem; background: var(--bg); padding: .25rem .5rem; }
