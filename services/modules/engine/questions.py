@@ -215,6 +215,12 @@ def code_questions(sources: Sequence[SourceDoc], pool_sources: Sequence[SourceDo
     return found
 
 
+# Shell sessions have their own questions; examples of markup (a Markdown or reStructuredText
+# snippet showing the syntax) are not lines of a program, and their lines read as raw markup.
+_NOT_PROGRAM_CODE = frozenset({"bash", "sh", "shell", "console", "zsh", "text", "txt", "md", "markdown", "mdx",
+                               "rst", "restructuredtext", "asciidoc", "adoc", "html"})
+
+
 def _code_lines(sources: Sequence[SourceDoc]):
     """(doc, section, language, its example's first telling line) for each section's first
     non-shell code example: the line after imports and comments, short enough to read as an option."""
@@ -223,7 +229,7 @@ def _code_lines(sources: Sequence[SourceDoc]):
         for section in doc.parsed.sections:
             for block in section.code:
                 language = block.language.strip().lower()
-                if not language or language in {"bash", "sh", "shell", "console", "zsh", "text", "txt"}:
+                if not language or language in _NOT_PROGRAM_CODE:
                     continue
                 line = next((" ".join(l.split()) for l in block.code.split("\n") if not _NOT_A_LINE.match(l)), "")
                 if 8 <= len(line) <= LONGEST_CODE_OPTION and kind_of(line) == "code":
