@@ -6,6 +6,9 @@ const BARE_URL = /https?:\/\/[^\s<>"]*[^\s<>".,:;!?'")\]]/iy;
 const AUTOLINK = /<((?:https?:\/\/|mailto:)[^\s<>]+)>/iy;
 const HARD_BREAK = / {2,}\n/y;
 const MAX_SPAN = 2000;  // how far a closing delimiter is looked for: keeps long paragraphs fast
+// How many characters all the searches for closing delimiters of one text may read, per character of
+// the text: unclosed delimiters by the thousand stay text instead of costing a search each.
+const SCAN_PER_CHAR = 8;
 
 /** `pattern` (sticky) matched at `index` of `text`, or null. */
 function at(pattern, text, index) {
@@ -71,19 +74,87 @@ function linkAt(text, i) {
     url: parts ? parts[1] : target, title: parts ? parts[2] : ""};
 }
 
-/** Emphasis delimited by `mark` starting at `i`; returns {end, inner} or null. */
-function emphasisAt(text, i, mark) {
-  const open = i + mark.length;
-  if (!text[open] || /\s/.test(text[open])) return null;
-  if (mark[0] === "_" && isWordChar(text[i - 1])) return null;
-  let close = text.indexOf(mark, open + 1);
-  while (close > 0 && close - open < MAX_SPAN) {
-    const ok = !/\s/.test(text[close - 1]) && !(mark[0] === "_" && isWordChar(text[close + mark.length]))
-      && !(mark.length === 1 && text[close + 1] === mark);
-    if (ok) return {end: close + mark.length, inner: text.slice(open, close)};
-    close = text.indexOf(mark, close + mark.length);
+const WHITESPACE = /\s/u;
+const PUNCTUATION = /[\p{P}\p{S}]/u;
+
+/** The run of `ch` starting at `i`: its length. */
+function runLength(text, i, ch) {
+  let end = i;
+  while (text[end] === ch) end += 1;
+  return end - i;
+}
+
+/**
+ * CommonMark's flanking rules for the delimiter run text[i, i + n): whether it can open and whether
+ * it can close emphasis. The start and end of the text count as whitespace. A run between two
+ * spaces (a fill-in blank "_____") is neither; "_" inside a word (snake_case) is neither.
+ */
+function flanking(text, i, n) {
+  const before = text[i - 1] ?? " ";
+  const after = text[i + n] ?? " ";
+  const spaceBefore = WHITESPACE.test(before);
+  const spaceAfter = WHITESPACE.test(after);
+  const punctBefore = PUNCTUATION.test(before);
+  const punctAfter = PUNCTUATION.test(after);
+  const left = !spaceAfter && (!punctAfter || spaceBefore || punctBefore);
+  const right = !spaceBefore && (!punctBefore || spaceAfter || punctAfter);
+  if (text[i] !== "_") return {open: left, close: right};
+  return {open: left && (!right || punctBefore), close: right && (!left || punctAfter)};
+}
+
+/**
+ * Emphasis opened by the run of `ch` (length `n`) at `i`: the first later run of `ch` that can close
+ * it, skipping escapes, code spans and emphasis opened inside. Returns {lead, used, end, inner}:
+ * `lead` characters of the opening run stay text, `used` of them mark the emphasis (1 em, 2 strong,
+ * 3 both) and the text resumes at `end`. Null when nothing closes it or the `budget` of characters
+ * to read is spent.
+ */
+function emphasisAt(text, i, ch, n, budget) {
+  const limit = Math.min(text.length, i + n + MAX_SPAN);
+  let j = i + n;
+  let nested = 0;
+  while (j < limit) {
+    if ((budget.left -= 1) < 0) return null;
+    const c = text[j];
+    if (c === "\\") { j += 2; continue; }
+    if (c === "`") {
+      const ticks = runLength(text, j, "`");
+      const close = text.indexOf("`".repeat(ticks), j + ticks);
+      j = close > 0 ? close + ticks : j + ticks;
+      continue;
+    }
+    if (c !== ch) { j += 1; continue; }
+    const k = runLength(text, j, ch);
+    const can = flanking(text, j, k);
+    if (can.close && nested > 0) {
+      nested -= 1;  // closes an emphasis opened inside this one ("*a **b** c*")
+    } else if (can.close && (ch !== "~" || k === 2)) {
+      const used = ch === "~" ? 2 : Math.min(n, k, 3);
+      return {lead: n - used, used, end: j + used, inner: text.slice(i + n, j)};
+    } else if (can.open) {
+      nested += 1;
+    }
+    j += k;
   }
   return null;
+}
+
+/** The element for emphasis marked by `used` characters of `ch`, holding `children`. */
+function emphasisNode(ch, used, children) {
+  if (ch === "~") {
+    const node = el("del");
+    node.append(...children);
+    return node;
+  }
+  const outer = el(used === 1 ? "em" : "strong");
+  if (used === 3) {
+    const inner = el("em");
+    inner.append(...children);
+    outer.append(inner);
+  } else {
+    outer.append(...children);
+  }
+  return outer;
 }
 
 /** Inline nodes for `text` (one paragraph's lines joined by "\n"). */
@@ -92,6 +163,7 @@ export function inline(text, depth = 0) {
   let plain = "";
   const flush = () => { if (plain) nodes.push(document.createTextNode(plain)); plain = ""; };
   const push = (node) => { flush(); nodes.push(node); };
+  const budget = {left: SCAN_PER_CHAR * text.length + 4 * MAX_SPAN};
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -137,20 +209,18 @@ export function inline(text, depth = 0) {
       const bare = at(BARE_URL, text, i);
       if (bare) { push(link([document.createTextNode(bare[0])], bare[0])); i += bare[0].length; continue; }
     }
-    if (depth < 8 && (ch === "*" || ch === "_" || ch === "~")) {
-      const double = text[i + 1] === ch;
-      if (ch !== "~" || double) {
-        const mark = double ? ch + ch : ch;
-        const found = emphasisAt(text, i, mark);
-        if (found) {
-          const node = el(ch === "~" ? "del" : double ? "strong" : "em");
-          node.append(...inline(found.inner, depth + 1));
-          push(node);
-          i = found.end;
-          continue;
-        }
+    if (ch === "*" || ch === "_" || ch === "~") {
+      // The whole delimiter run at once: a run that cannot open stays text as a whole.
+      const n = runLength(text, i, ch);
+      const found = depth < 8 && (ch !== "~" || n === 2) && flanking(text, i, n).open
+        ? emphasisAt(text, i, ch, n, budget) : null;
+      if (found) {
+        plain += ch.repeat(found.lead);
+        push(emphasisNode(ch, found.used, inline(found.inner, depth + 1)));
+        i = found.end;
+        continue;
       }
-      plain += ch; i += 1; continue;
+      plain += ch.repeat(n); i += n; continue;
     }
     plain += ch;
     i += 1;

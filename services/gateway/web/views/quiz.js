@@ -9,11 +9,6 @@ import {renderMarkdown} from "../markdown.js";
 
 const LETTERS = "ABCDEFGHIJ";
 
-/** Inline Markdown of a prompt, keeping a fill-in blank ("_____") a blank rather than emphasis. */
-function promptText(text) {
-  return inline(String(text).replace(/_{2,}/g, (blank) => blank.replace(/_/g, "\\_")));
-}
-
 function citation(source) {
   if (!source?.path) return null;
   return h("p", {className: "source", dataset: {testid: "quiz-source"}}, "Source: ",
@@ -50,7 +45,7 @@ function questionItem(q, index, saved, onMarked) {
   }
 
   const legend = h("legend", {id: promptId}, h("span", {className: "quiz-number"}, `Question ${index + 1}. `),
-    ...promptText(q.prompt));
+    ...inline(String(q.prompt)));
   const fieldset = h("fieldset", {});
   const form = h("form", {className: "quiz-form", "aria-labelledby": promptId}, fieldset, problem, feedback);
   item.append(form);
