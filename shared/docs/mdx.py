@@ -11,6 +11,7 @@ from shared.docs.front_matter import split_front_matter
 from shared.docs.markdown import add_markdown
 from shared.docs.markdown_out import fenced_block
 from shared.docs.model import ParsedDocument
+from shared.docs.placeholders import SetAside
 
 _MODULE_LINE = re.compile(r"^(?:import|export)\s")
 # A component tag, attributes allowed to hold `{…}` expressions one level deep (which may
@@ -20,6 +21,7 @@ _COMPONENT_TAG = re.compile(
     r"</?[A-Z][\w.]{0,80}(?:\s(?:[^<>{}]|\{[^{}]{0,2000}(?:\{[^{}]{0,2000}\}[^{}]{0,2000}){0,20}\})"
     r"{0,2000})?\s*/?>")
 _FRAGMENT = re.compile(r"</?>")
+_CODE_SPAN = re.compile(r"(?<!`)(`{1,3})(?!`)[^`\n]{1,2000}?(?<!`)\1(?!`)")
 _EXPRESSION_COMMENT = re.compile(r"\{/\*.{0,5000}?\*/\}", re.DOTALL)
 # Blanks within the line only: `^\s*` ran across every following empty line from each line start.
 _EXPRESSION_LINE = re.compile(r"^[^\S\n]*+\{[^\n]{0,2000}\}[^\S\n]*$", re.MULTILINE)
@@ -63,10 +65,13 @@ def _bracket_balance(line: str) -> int:
 
 
 def _strip_jsx(text: str) -> str:
+    # Code spans are text (`{/* #id */}` explains the syntax): set aside, so nothing here touches them.
+    aside = SetAside()
+    text = _CODE_SPAN.sub(lambda m: aside.keep(m.group(0)), text)
     text = _EXPRESSION_COMMENT.sub("", text)
     text = _COMPONENT_TAG.sub(" ", text)  # a tag alone on its line leaves a blank line: a break
     text = _FRAGMENT.sub("", text)
-    return _EXPRESSION_LINE.sub("", text)
+    return aside.restore(_EXPRESSION_LINE.sub("", text))
 
 
 def _refence(block: Fenced) -> str:
