@@ -66,6 +66,24 @@ class UI:
     def panel(self, n: int):
         return self.by(f"stage{n}-panel")
 
+    def toc_link(self, position: int):
+        """The reader's table-of-contents entry of module `position`."""
+        return self.page.locator(f'[data-testid="toc-link"][data-position="{position}"]')
+
+    async def answer_quiz(self, questions) -> int:
+        """Answer the reader's `questions` (a locator of quiz-question items; a choice: the first option,
+        a short answer: marked wrong) and wait for each verdict; returns how many were answered."""
+        items = await questions.all()
+        for item in items:
+            if await item.get_attribute("data-kind") == "short_answer":
+                await self.by("show-answer", item).click()
+                await self.by("self-wrong", item).click()
+            else:
+                await self.by("quiz-option", item).first.check()
+                await self.by("check-answer", item).click()
+            await expect(self.by("quiz-verdict", item)).to_be_visible()
+        return len(items)
+
     async def sign_in(self) -> None:
         await self.page.goto(self.system.url + "/")
         await self.by("dev-user-id").fill(self.user)
@@ -103,14 +121,14 @@ class UI:
         cards = self.by("pathway-card")
         await expect(cards.first).to_be_visible()
         assert await cards.count() >= 2
-        # The pathway with the most modules: the most to read in the viewer.
+        # The pathway with the most modules: the most to read in the reader.
         sizes = [await self.by("pathway-module", card).count() for card in await cards.all()]
         chosen = cards.nth(sizes.index(max(sizes)))
         await self.by("choose-pathway", chosen).click()
         await expect(chosen).to_have_attribute("data-chosen", "true")
         await self.by("start-stage4").click()
         await self.wait_stage(4)
-        await expect(self.by("module-viewer")).to_be_visible()
+        await expect(self.by("open-reader")).to_be_visible()
 
     async def token(self) -> str:
         return await self.page.evaluate("sessionStorage.getItem('coursegen.token')")

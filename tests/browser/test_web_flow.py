@@ -57,20 +57,24 @@ async def test_a_repository_becomes_a_downloadable_course_through_the_ui(ui, cou
     await expect(ui.by("analysed-count")).to_have_text("Showing 7 of 7 documents.")
 
     await ui.through_stage4()
-    links, viewer = ui.by("module-link"), ui.by("module-viewer")
-    total = await links.count()
+    # The course page leads into the reader: from its header and from stage 4, where each module is listed.
+    await expect(ui.by("course-read")).to_be_visible()
+    total = await ui.by("module-link").count()
     assert total >= 1
-    await links.last.click()
-    await expect(viewer.locator("h3")).to_have_text(re.compile(f"^Module {total} of {total}: "))
-    await expect(links.last).to_have_attribute("aria-current", "true")
-    await expect(ui.by("module-next")).to_be_disabled()
-    question = ui.by("question", viewer).first
-    answer = ui.by("answer", question)
-    await expect(answer).to_be_hidden()
-    await ui.by("reveal-answer", question).click()
-    await expect(answer).to_be_visible()
-    await expect(answer).to_contain_text("Answer:")
-    await expect(ui.by("reveal-answer", question)).to_have_attribute("aria-expanded", "true")
+    await ui.by("module-list").locator("summary").click()
+    await ui.by("module-link").last.click()
+    await expect(page).to_have_url(re.compile(rf"#/courses/[\w-]+/read/{total}$"))
+    await expect(ui.by("reader-kicker")).to_have_text(f"Module {total} of {total}")
+    await expect(ui.toc_link(total)).to_have_attribute("aria-current", "page")
+    await expect(ui.by("reader-next")).to_have_count(0)
+    await expect(ui.by("reader-end")).to_be_visible()
+    question = ui.by("quiz-question").first
+    await expect(ui.by("quiz-feedback", question)).to_be_hidden()
+    assert await ui.answer_quiz(question) == 1
+    await expect(ui.by("quiz-feedback", question)).to_be_visible()
+    await expect(ui.by("quiz-score")).to_contain_text(re.compile(r"^Score: [01] of \d+ correct"))
+    await ui.by("reader-back").click()
+    await expect(ui.panel(4)).to_be_visible()
 
     async with page.expect_download() as info:
         await ui.by("download-export").click()
@@ -79,6 +83,14 @@ async def test_a_repository_becomes_a_downloadable_course_through_the_ui(ui, cou
     await download.save_as(tmp_path / "course.zip")
     names = zipfile.ZipFile(tmp_path / "course.zip").namelist()
     assert "site/index.html" in names and "markdown/index.md" in names, names
+
+    # The course list offers to read a written course.
+    await ui.by("back-to-courses").click()
+    await expect(ui.by("course-status")).to_have_text("Stage 4 complete")
+    await expect(ui.by("course-stale")).to_have_count(0)
+    await ui.by("read-course").click()
+    await expect(page).to_have_url(re.compile(r"#/courses/[\w-]+/read$"))
+    await expect(ui.by("reader-kicker")).to_have_text(f"Module 1 of {total}")
     assert not ui.errors and not ui.dialogs
 
 

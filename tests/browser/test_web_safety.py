@@ -1,5 +1,6 @@
-"""Hostile repository content shown in the web UI stays text: no script runs, no dialog opens, no
-`javascript:` link is made and nothing is fetched from another host. Only a real token signs in."""
+"""Hostile repository content shown in the web UI (the stages and the course reader, its quiz and
+search) stays text: no script runs, no dialog opens, no `javascript:` link is made and nothing is
+fetched from another host. Only a real token signs in."""
 from __future__ import annotations
 
 import pytest
@@ -83,20 +84,27 @@ async def test_hostile_documents_are_shown_as_text_through_all_four_stages(ui, h
     await assert_harmless(ui)
 
     await ui.through_stage4()
-    viewer, shown = ui.by("module-viewer"), []
-    for index in range(await ui.by("module-link").count()):
-        await ui.by("module-link").nth(index).click()
-        await expect(viewer.locator("h3")).to_contain_text(f"Module {index + 1} of")
-        for reveal in await ui.by("reveal-answer", viewer).all():
-            await reveal.click()
-        for answer in await ui.by("answer", viewer).all():
-            await expect(answer).to_be_visible()
-        shown.append(await viewer.inner_text())
+    await assert_harmless(ui)
+    # Every module in the reader, every question answered: its verdict, explanation and citation too.
+    total = await ui.by("module-link").count()
+    assert total >= 1
+    await ui.by("open-reader").click()
+    shown = []
+    for position in range(1, total + 1):
+        await ui.toc_link(position).click()
+        await expect(ui.by("reader-kicker")).to_have_text(f"Module {position} of {total}")
+        module = ui.by("reader-module")
+        await ui.answer_quiz(ui.by("quiz-question", module))
+        shown.append(await module.inner_text())
         await assert_harmless(ui)
-    # The hostile code and file name did reach the viewer: as words.
+    # The hostile code and file name did reach the reader: as words.
     assert any('<button onclick="window.__owned=1">go</button>' in text for text in shown), shown
     assert any(hostile_name in text for text in shown), shown
+    await ui.by("reader-search").fill("owned")
+    await expect(ui.by("search-result").first).to_be_visible()
+    await assert_harmless(ui)
 
+    await ui.by("reader-back").click()
     await ui.by("back-to-courses").click()
     await expect(ui.by("open-course")).to_have_text(HOSTILE_TITLE)
     await page.reload()

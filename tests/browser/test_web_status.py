@@ -1,8 +1,8 @@
 """Status that never contradicts itself, as a user sees it (issue 21): a second "Analyse documents"
 while the first runs is information beside a badge that agrees, gone when the run ends; each stage
 says which engine wrote it; after stage 2 runs again, stages 3 and 4 say "Out of date" with the
-reason and the header says the course is out of date, not "Stage 2 complete"; a stage running again
-after a failure is what the header says, not the earlier failure."""
+reason and the header and the course list say the course is out of date, not "Stage 2 complete"; a
+stage running again after a failure is what the header says, not the earlier failure."""
 from __future__ import annotations
 
 import re
@@ -71,6 +71,16 @@ async def test_rerunning_stage_2_marks_the_later_stages_out_of_date_and_nothing_
     await ui.page.reload()
     await expect(ui.by("stage4-status")).to_have_text("Succeeded")
     await assert_out_of_date(ui)
+
+    # The course list says so too, and still offers to read it.
+    await ui.by("back-to-courses").click()
+    row = ui.by("course-row")
+    await expect(ui.by("course-status", row)).to_have_text("Course ready")
+    await expect(ui.by("course-stale", row)).to_have_text("Out of date")
+    await expect(ui.by("course-stale-reason", row)).to_have_text("stage 2 was run again.")
+    await expect(row).not_to_contain_text("Stage 2 complete")
+    await ui.by("read-course", row).click()
+    await expect(ui.by("reader-kicker")).to_contain_text("Module 1 of")
     assert ui.errors == []
 
 
@@ -85,7 +95,8 @@ async def assert_out_of_date(ui) -> None:
     header = ui.by("course-status")
     await expect(header).to_have_text("Course ready — out of date: stage 2 was run again")
     await expect(header).to_have_attribute("data-stale", "true")
-    await expect(ui.by("module-viewer")).to_be_visible()  # the course is still there to read
+    await expect(ui.by("open-reader")).to_be_visible()  # the course is still there to read
+    await expect(ui.by("course-read")).to_be_visible()
 
 
 async def test_a_stage_running_again_after_a_failure_is_what_the_header_says(ui, tmp_path):

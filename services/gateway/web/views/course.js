@@ -9,6 +9,7 @@ import {createStage2} from "./stage2.js";
 import {createStage3} from "./stage3.js";
 import {createStage4} from "./stage4.js";
 import {courseHeader} from "./course_header.js";
+import {readerHref} from "./reader_routes.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
 
@@ -19,11 +20,14 @@ export function courseView(root, courseId) {
   const trouble = messageBox("connection-warning", "warning");
   const heading = h("h1", {tabindex: "-1", dataset: {testid: "course-title"}}, "Course");
   const status = h("span", {className: "badge", dataset: {testid: "course-status"}});
+  // Once stage 4 has written the course, the way to read it is at the top, not under four stages.
+  const read = h("a", {href: readerHref(courseId), className: "button-link course-read", hidden: true,
+    dataset: {testid: "course-read"}}, "Read the course");
   const description = h("p", {className: "description", dataset: {testid: "course-description"}});
   const pageError = messageBox("page-error");
   replace(root,
     h("p", {className: "breadcrumb"}, h("a", {href: "#/courses", dataset: {testid: "back-to-courses"}}, "← All courses")),
-    h("div", {className: "course-head"}, heading, status), description, pageError.el, trouble.el,
+    h("div", {className: "course-head"}, heading, status, read), description, pageError.el, trouble.el,
     h("p", {className: "loading", id: "course-loading"}, "Loading the course…"));
   heading.focus();
 
@@ -47,6 +51,7 @@ export function courseView(root, courseId) {
     status.dataset.status = header.code;
     status.dataset.stale = String(header.stale);
     status.className = header.stale ? "badge badge-stale" : "badge";
+    read.hidden = !shown.course_ready;
   }
 
   async function refreshCourse() {

@@ -3,9 +3,17 @@
 // an earlier run of a stage that has run again says so instead of "Stage 2 complete".
 
 import {isRunning} from "../progress.js";
-import {courseStatusLabel} from "./courses.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
+const STATUS_WORDS = {draft: "Draft", running: "running", complete: "complete", failed: "failed",
+  cancelled: "cancelled"};
+
+/** "stage2_running" → "Stage 2 running"; "draft" → "Draft". */
+export function courseStatusLabel(status) {
+  const match = /^stage(\d)_(\w+)$/.exec(status || "");
+  if (match) return `Stage ${match[1]} ${STATUS_WORDS[match[2]] || match[2]}`;
+  return STATUS_WORDS[status] || status || "Unknown";
+}
 
 /** ["stage3", "stage4"] → "stages 3 and 4". */
 export function stagesText(stages) {
@@ -29,4 +37,15 @@ export function courseHeader(course, statuses = {}) {
       text: running ? `${base} — the course is out of date${why}` : `Course ready — out of date${why}`};
   }
   return {code, stale: true, text: `${base} — ${stagesText(course.stale_stages || [])} out of date${why}`};
+}
+
+/**
+ * The course list's short form for `course` (GET /api/projects): {label, stale, reason}. A finished
+ * course built on an earlier run says "Course ready" and "Out of date" rather than the last stage run.
+ */
+export function courseListStatus(course) {
+  if (!course.stale) return {label: courseStatusLabel(course.status), stale: false, reason: ""};
+  const reason = course.course_ready ? course.stale_reason || ""
+    : [`${stagesText(course.stale_stages || [])} out of date`, course.stale_reason].filter(Boolean).join(": ");
+  return {label: course.course_ready ? "Course ready" : courseStatusLabel(course.status), stale: true, reason};
 }

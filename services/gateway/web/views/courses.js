@@ -1,17 +1,10 @@
-// The course list (newest first, with each course's status): create, rename, delete.
+// The course list (newest first, with each course's status and, once written, a link to read it):
+// create, rename, delete.
 
 import {api, paths} from "../api.js";
 import {announce, busy, field, formatDate, h, messageBox, replace, showRequestError} from "../dom.js";
-
-const STATUS_WORDS = {draft: "Draft", running: "running", complete: "complete", failed: "failed",
-  cancelled: "cancelled"};
-
-/** "stage2_running" → "Stage 2 running"; "draft" → "Draft". */
-export function courseStatusLabel(status) {
-  const match = /^stage(\d)_(\w+)$/.exec(status || "");
-  if (match) return `Stage ${match[1]} ${STATUS_WORDS[match[2]] || match[2]}`;
-  return STATUS_WORDS[status] || status || "Unknown";
-}
+import {courseListStatus} from "./course_header.js";
+import {readerHref} from "./reader_routes.js";
 
 function confirmDialog(course, onConfirm) {
   const error = messageBox("delete-error");
@@ -43,14 +36,21 @@ function row(course, reload) {
     "aria-label": `Rename “${course.title}”`}, "Rename");
   const remove = h("button", {type: "button", className: "danger-outline", dataset: {testid: "delete-course"},
     "aria-label": `Delete “${course.title}”`}, "Delete");
+  const read = course.course_ready
+    ? h("a", {href: readerHref(course.course_id), className: "button-link", dataset: {testid: "read-course"},
+      "aria-label": `Read “${course.title}”`}, "Read")
+    : null;
+  const status = courseListStatus(course);
   const item = h("li", {className: "course-row", dataset: {testid: "course-row", courseId: course.course_id}},
     title,
     h("p", {className: "meta"},
-      h("span", {className: "badge", dataset: {testid: "course-status", status: course.status}},
-        courseStatusLabel(course.status)),
+      h("span", {className: "badge", dataset: {testid: "course-status", status: course.status}}, status.label),
+      status.stale ? [h("span", {className: "badge badge-stale", dataset: {testid: "course-stale"}}, "Out of date"),
+        status.reason ? h("span", {className: "stale-why", dataset: {testid: "course-stale-reason"}},
+          ` ${status.reason}.`) : null] : null,
       ` Created ${formatDate(course.created_at)}`, course.repo_name ? ` · ${course.repo_name}` : ""),
     course.description ? h("p", {className: "description"}, course.description) : null,
-    h("div", {className: "actions"}, rename, remove));
+    h("div", {className: "actions"}, read, rename, remove));
 
   rename.addEventListener("click", () => {
     const input = h("input", {type: "text", value: course.title, maxlength: "200", required: true,

@@ -1,9 +1,10 @@
-// Stage 4: write the modules of the chosen pathway, read them here, download the export.
+// Stage 4: write the modules of the chosen pathway; then the way into the reader (a page per module at
+// its own address, views/reader.js), the list of modules, each a link into it, and the export's download.
 
 import {api, download, fileName, paths} from "../api.js";
 import {announce, busy, formatBytes, formatDate, h, replace} from "../dom.js";
 import {stagePanel} from "./panel.js";
-import {courseViewer} from "./viewer.js";
+import {readerHref} from "./reader_routes.js";
 
 export function createStage4(ctx) {
   const {courseId} = ctx;
@@ -40,6 +41,22 @@ export function createStage4(ctx) {
     return button;
   }
 
+  function readerEntry(generated) {
+    const modules = generated.modules || [];
+    const count = generated.module_count ?? modules.length;
+    return [
+      h("div", {className: "actions reader-entry"},
+        h("a", {href: readerHref(courseId), className: "button-link", dataset: {testid: "open-reader"}},
+          "Read the course"),
+        h("p", {className: "hint"}, "A page per module, search, the quiz with your score, and your progress remembered.")),
+      modules.length ? h("details", {className: "module-list", dataset: {testid: "module-list"}},
+        h("summary", {}, `The ${count} module${count === 1 ? "" : "s"}`),
+        h("ol", {}, modules.map((module) => h("li", {},
+          h("a", {href: readerHref(courseId, module.position), dataset: {testid: "module-link", position: module.position}},
+            module.content?.title || module.title))))) : null,
+    ];
+  }
+
   async function load() {
     if (panel.status?.status !== "SUCCESS") {
       replace(results);
@@ -52,11 +69,11 @@ export function createStage4(ctx) {
           h("p", {dataset: {testid: "generated-summary"}},
             `${generated.module_count ?? generated.modules.length} modules from the pathway `
             + `“${generated.pathway_title || "chosen"}”, written ${formatDate(generated.generated_at)}.`),
+          readerEntry(generated),
           generated.export
             ? h("div", {className: "actions"}, downloadButton(generated),
               h("p", {className: "hint"}, "Markdown files and a static HTML site, in one zip."))
-            : h("p", {className: "hint"}, "The download is not ready yet.")),
-        courseViewer(generated, `coursegen.module.${courseId}`, courseId));
+            : h("p", {className: "hint"}, "The download is not ready yet.")));
     } catch (err) {
       panel.requestError(err);
     }
