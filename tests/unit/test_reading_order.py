@@ -6,13 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from services.pathway.engine.graph import PrerequisiteGraph
+from services.pathway.engine.models import PathwayDocument
 from services.repo_clone.reading_order import inferred_order
 from shared.docs.front_matter import order_key
 from tests.support.reading_order import books, kendall_tau, measure
 
 # τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
-# for every book; click (Diátaxis sections, reference pages in no name order) and attrs are below it.
-FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.55, "click": 0.28, "django-intro": 0.8, "python-markdown": 0.6}
+# for every book; click (Diátaxis sections stripped with its toctrees, so no name, link or front
+# matter orders its pages) and flask (held out: never tuned for) are below it.
+FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.3, "django-intro": 0.95, "flask": 0.4,
+                            "python-markdown": 0.65}
 
 
 def write(root: Path, files: dict[str, str]) -> set[str]:
@@ -52,6 +56,20 @@ def test_documents_the_navigation_lists_get_no_inferred_rank_and_unordered_ones_
     ranks = inferred_order(tmp_path, docs, {"docs/index.md"})
     assert set(ranks) == {"docs/beta.md", "docs/gamma.md"}
     assert ranks["docs/beta.md"] == ranks["docs/gamma.md"]  # nothing orders them: stage 3 decides
+
+
+def unlisted(path: str, inferred: int | None, requires: tuple[str, ...] = ()) -> PathwayDocument:
+    return PathwayDocument(path=path, title=path, doc_type="guide", complexity_level="beginner",
+                           prerequisites=list(requires), inferred_index=inferred)
+
+
+def test_a_prerequisite_the_inferred_order_puts_later_is_not_followed():
+    # Stage 2 found "b needs c" from a shared concept; the names say c comes after b.
+    documents = [unlisted("a.md", 0), unlisted("b.md", 1, ("a.md", "c.md", "d.md")), unlisted("c.md", 2),
+                 unlisted("d.md", 1)]
+    graph = PrerequisiteGraph.build(documents)
+    assert graph.prerequisites_of("b.md") == ("a.md", "d.md")  # d ties with b: the prerequisite decides
+    assert graph.ordered(["a.md", "b.md", "c.md", "d.md"], key=lambda p: p) == ["a.md", "c.md", "d.md", "b.md"]
 
 
 def test_order_key_reads_the_first_numeric_order_field():

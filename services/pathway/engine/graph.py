@@ -1,6 +1,11 @@
 """The prerequisite graph of a set of documents, made acyclic, and the two orders the pathways use.
 One of the three files that decide a pathway's order (with variants.py and grouping.py).
 
+A prerequisite that stage 1's inferred reading order puts after the document needing it (both
+unlisted by any navigation; a strictly later rank) is not followed: names, index pages and front
+matter are the authors' own word on the order, while stage 2 found the prerequisite without the
+inferred order (from links and concept definitions), as it does for a navigation's order.
+
 Analyses can contradict each other (a requires b, b requires a). Such cycles are broken
 deterministically by dropping, on each cycle, its weakest edge: first one that contradicts the
 navigation order, then one whose prerequisite is more complex or a later kind of reading than the
@@ -27,7 +32,8 @@ class PrerequisiteGraph:
     @classmethod
     def build(cls, documents: Iterable[PathwayDocument]) -> PrerequisiteGraph:
         by_path = documents_by_path(documents)
-        requires = {path: {p for p in document.prerequisites if p in by_path and p != path}
+        requires = {path: {p for p in document.prerequisites
+                           if p in by_path and p != path and not _against_inferred_order(document, by_path[p])}
                     for path, document in by_path.items()}
         dropped = []
         while (cycle := _find_cycle(requires)) is not None:
@@ -102,6 +108,12 @@ def documents_by_path(documents: Iterable[PathwayDocument]) -> dict[str, Pathway
     for document in documents:
         by_path.setdefault(document.path, document)
     return dict(sorted(by_path.items()))
+
+
+def _against_inferred_order(document: PathwayDocument, prereq: PathwayDocument) -> bool:
+    # Equal ranks are ties stage 1 could not break: there the prerequisite decides.
+    return (document.inferred_index is not None and prereq.inferred_index is not None
+            and prereq.inferred_index > document.inferred_index)
 
 
 def _find_cycle(requires: Mapping[str, set[str]]) -> list[str] | None:
