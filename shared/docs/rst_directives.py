@@ -12,9 +12,11 @@ _DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
 _OPTION = re.compile(r"^:[\w-]+:")
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
                    "doctest", "prompt"}
-# Directives of Sphinx extensions whose body is code: its language, or None for a script that
-# only runs at build time to print what the page shows (its output is not in the source).
-DOMAIN_CODE_DIRECTIVES = {"click:example": "python", "click:run": None}
+# Directives whose body is code of a known kind (Sphinx extensions', Django's `console`, docutils'
+# `parsed-literal`): its language, or None for a script that only runs at build time to print
+# what the page shows (its output is not in the source).
+DOMAIN_CODE_DIRECTIVES = {"click:example": "python", "click:run": None, "console": "console",
+                          "parsed-literal": "text"}
 INCLUDES = {"include", "literalinclude"}
 # Shown as a callout (a labelled block quote): the argument, if any, is its title.
 CALLOUTS = {"admonition", "note", "warning", "tip", "important", "attention", "caution", "danger",
