@@ -9,7 +9,8 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
    for a subfolder, that of its index);
 4. what its name says of its kind: introductions, installation and tutorials early; FAQ,
    reference, contributing, licence and changes late;
-5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`);
+5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
+   number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
 Entries that none of these tells apart share a rank: the rank is a partial order, and stage 3
 breaks such ties with what stage 2 learns of each document (its kind, its prerequisites).
@@ -34,7 +35,8 @@ _NOTES = frozenset("""contributing contribute contrib license licence changes ch
     releases news authors credits""".split())
 # Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.
 _LINK = re.compile(r"\]\(\s*<?([^()\s<>]{1,500})|[{:]doc[}:]`(?:[^`<\n]{0,300}<)?([^`<>\n]{1,300})>?`")
-_NUMBER = re.compile(r"(\d+)")
+# A number is a position unless letters follow it: "nl2br", "k8s" and "h2o" name things.
+_NUMBER = re.compile(r"(\d+)(?![a-z])")
 _SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", "/index.md", "/README.md",
              "/index.rst")
 MOST_HUB_BYTES = 500_000  # an index larger than this is read for links only up to here

@@ -45,9 +45,15 @@ def navigation_rank(document: PathwayDocument) -> tuple[int, int]:
 
 
 def peer_order(document: PathwayDocument) -> tuple:
-    """The tie-break among documents a pathway treats alike: navigation, doc type, complexity, path."""
+    """The tie-break among documents a pathway treats alike: navigation, doc type, complexity, name."""
     return (navigation_rank(document), doc_type_rank(document),
-            complexity_rank(document.complexity_level), document.path)
+            complexity_rank(document.complexity_level), *name_order(document.path))
+
+
+def name_order(path: str) -> tuple[str, str]:
+    """Paths compared without their extension, so a module's page comes before its submodules'
+    ("markdown.md" before "markdown.blockparser.md"); the whole path keeps the order total."""
+    return posixpath.splitext(path)[0], path
 
 
 def band(document: PathwayDocument) -> str:
