@@ -10,6 +10,7 @@ from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
 from shared.docs.html import heading_element, strip_raw_html
+from shared.docs.includes import Included, Includes, language_of, markdown_spec
 from shared.docs.markdown_containers import CLOSE, FIELD, INCLUDE, MARK, OPEN, mark_containers
 from shared.docs.markdown_inline import inline_to_markdown, inline_to_text
 from shared.docs.markdown_out import include_note
@@ -29,25 +30,69 @@ _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 
 
-def parse_markdown(path: str, text: str, format: str = "markdown") -> ParsedDocument:
+def parse_markdown(path: str, text: str, format: str = "markdown", includes: Includes | None = None) -> ParsedDocument:
     builder = DocumentBuilder(path, format)
     builder.front_matter, body = split_front_matter(text)
-    add_markdown(builder, body)
+    add_markdown(builder, body, includes=includes)
     return builder.build()
 
 
-def add_markdown(builder: DocumentBuilder, text: str, indented_code: bool = True) -> None:
-    """Feed Markdown text into a builder (notebooks call this once per Markdown cell)."""
+def add_markdown(builder: DocumentBuilder, text: str, indented_code: bool = True,
+                 includes: Includes | None = None) -> None:
+    """Feed Markdown text into a builder (notebooks call this once per Markdown cell). `includes`:
+    the files an include may bring in; without it every include is a note."""
     parts = split_fenced(mark_containers(text.replace(MARK, "").split("\n")))
     references = _reference_definitions(parts)
     for part in parts:
         if isinstance(part, Fenced) and part.language == "eval-rst":
             # MyST's way of writing reStructuredText inside Markdown: it is text, not code.
-            parse_rst_lines(part.code.split("\n"), RstContext(builder, {}), depth=1)
+            parse_rst_lines(part.code.split("\n"), RstContext(builder, {}, includes), depth=1)
         elif isinstance(part, Fenced):
-            builder.add_code(part.language, part.code)
+            language, code, notes = _code_with_includes(part, includes)
+            builder.add_code(language, code)
+            for note in notes:
+                builder.add_note(note)
         else:
-            _Blocks(builder, references, indented_code).feed(strip_raw_html("\n".join(part)).split("\n"))
+            _Blocks(builder, references, indented_code, includes).feed(strip_raw_html("\n".join(part)).split("\n"))
+
+
+def _code_with_includes(part: Fenced, includes: Includes | None) -> tuple[str, str, list[str]]:
+    """A snippet inside a code block (`--8<-- "app.py"`) is replaced by its file's code, indented
+    like the snippet line; one not resolved leaves a note after the block. A block without a
+    language takes its snippets' when they agree."""
+    if MARK not in part.code:
+        return part.language, part.code, []
+    lines, notes, languages = [], [], set()
+    for line in part.code.split("\n"):
+        stripped = line.lstrip(" ")
+        if not stripped.startswith(INCLUDE):
+            lines.append(line)
+            continue
+        spec = _spec(stripped.split(FIELD))
+        included = includes.resolve(spec) if includes is not None else None
+        if included is None:
+            notes.append(include_note(spec.target))
+            continue
+        indent = line[:len(line) - len(stripped)]
+        lines.extend(indent + text if text else text for text in included.text.strip("\n").split("\n"))
+        languages.add(language_of(included.path))
+    language = part.language or (languages.pop() if len(languages) == 1 else "")
+    return language, "\n".join(lines), notes
+
+
+def _spec(fields: list[str]):
+    """The include a mark (markdown_containers) stands for: mark, kind, what was written, options."""
+    return markdown_spec(fields[1] if len(fields) > 1 else "", fields[2] if len(fields) > 2 else "", fields[3:])
+
+
+def _add_included(builder: DocumentBuilder, included: Included, includes: Includes, indented_code: bool) -> None:
+    """An included Markdown (or reStructuredText) file, parsed where the include stood; its own
+    includes are relative to it."""
+    with includes.inside(included.path):
+        if included.path.lower().endswith(".rst"):
+            parse_rst_lines(included.text.split("\n"), RstContext(builder, {}, includes), depth=1)
+        else:
+            add_markdown(builder, split_front_matter(included.text)[1], indented_code, includes)
 
 
 def _reference_definitions(parts: list) -> dict[str, str]:
@@ -61,8 +106,10 @@ def _reference_definitions(parts: list) -> dict[str, str]:
 
 
 class _Blocks:
-    def __init__(self, builder: DocumentBuilder, references: dict[str, str], indented_code: bool):
+    def __init__(self, builder: DocumentBuilder, references: dict[str, str], indented_code: bool,
+                 includes: Includes | None = None):
         self.builder, self.references, self.indented_code = builder, references, indented_code
+        self.includes = includes
         self.paragraph: list[str] = []
         self.code: list[str] = []
         self.in_list = False
@@ -147,7 +194,18 @@ class _Blocks:
         elif fields[0] == CLOSE:
             self.builder.close_callout()
         elif fields[0] == INCLUDE:
-            self.builder.add_note(include_note(fields[1] if len(fields) > 1 else ""))
+            self._include(_spec(fields))
+
+    def _include(self, spec) -> None:
+        """The included file's text where the include stood (its code, for a code include); a note
+        naming the file when the snapshot does not have it (or the bounds refuse it)."""
+        included = self.includes.resolve(spec) if self.includes is not None else None
+        if included is None:
+            self.builder.add_note(include_note(spec.target))
+        elif spec.as_code:
+            self.builder.add_code(spec.language or language_of(included.path), included.text)
+        else:
+            _add_included(self.builder, included, self.includes, self.indented_code)
 
     def _heading(self, level: int, text: str) -> None:
         self._flush()

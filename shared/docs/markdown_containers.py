@@ -2,11 +2,15 @@
 block parser understands: MkDocs/Material admonitions (`!!! note "Title"`, collapsible `???`, body
 indented four spaces), Docusaurus (`:::tip Title` … `:::`), pymdown blocks (`/// note | Title` …
 `///`) and GitBook hints (`{% hint style="info" %}` … `{% endhint %}`) become callouts; snippet
-includes (`--8<-- "file"`, FastAPI's `{* file *}`, `{% include %}`) become a note, inside code
-blocks too; other lone template tags (`{% tabs %}`) go. String code, one pass over the lines."""
+includes (`--8<-- "file"`, FastAPI's `{* file *}`, `{% include %}`, MyST's `{include}` and
+`{literalinclude}` fences) become include marks, which the parser resolves from the snapshot or
+turns into a note (shared/docs/includes.py); a snippet inside a code block stays in it, where its
+file's code goes. Other lone template tags (`{% tabs %}`) go. String code, one pass over the lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from shared.docs.includes import CODE, MYST_INCLUDE, MYST_LITERAL, SNIPPET, TEMPLATE
 
 # Parsers strip control characters from their input (parsing._sanitise), and add_markdown strips
 # this one again, so a marker line can never come from a document.
@@ -44,12 +48,13 @@ def mark_containers(lines: list[str]) -> list[str]:
     out: list[str] = []
     stack: list[_Container] = []
     fence: tuple[str, int] | None = None       # (marker, stack depth at its opening)
-    pending: list[str] = []                     # includes met inside a code block
+    myst_include: list[str] | None = None       # an open `{include}` fence: closer, kind, target, options
     snippet_block = False                       # between two bare `--8<--` lines
     html_callout = ""                           # a `<div class="admonition kind">` awaiting its title
     myst_options = False                        # a MyST directive just opened: `:class: note` lines
     for raw in lines:
-        if not stack and fence is None and not snippet_block and raw.lstrip(" ")[:1] not in _LINE_STARTS:
+        if not stack and fence is None and not snippet_block and myst_include is None \
+                and raw.lstrip(" ")[:1] not in _LINE_STARTS:
             out.append(raw)   # the common line: nothing opens, nothing to close or dedent
             continue
         if html_callout and raw.strip():
@@ -65,18 +70,21 @@ def mark_containers(lines: list[str]) -> list[str]:
             if fence is not None and len(stack) < fence[1]:
                 out.append(fence[0])
                 fence = None
-                out += pending
-                pending = []
         line = _dedent(raw, sum(c.indent for c in stack))
         stripped = line.strip()
+        if myst_include is not None:
+            if _closes_fence(stripped, myst_include[0]):
+                out.append(_include_mark(*myst_include[1:]))
+                myst_include = None
+            elif stripped.startswith(":"):
+                myst_include.append(stripped)
+            continue
         if fence is not None:
             if _closes_fence(stripped, fence[0]):
                 out.append(line)
                 fence = None
-                out += pending
-                pending = []
             elif stripped.startswith((_SNIPPET, ";" + _SNIPPET)) or _is_brace_include(stripped):
-                pending.append(_include(stripped))
+                out.append(" " * _indent(line) + _include(stripped))   # the file's code goes here
             else:
                 out.append(line)
             continue
@@ -97,6 +105,8 @@ def mark_containers(lines: list[str]) -> list[str]:
             stack.append(_Container(_indent(line), stripped[0] * run, True))
             out.append(_open(*directive))
             myst_options = True
+        elif stripped[3:4] == "{" and (opened := _myst_include(stripped)):
+            myst_include = list(opened)
         elif opening := _fence_opening(stripped):
             fence = (opening, len(stack))
             out.append(line)
@@ -126,9 +136,11 @@ def mark_containers(lines: list[str]) -> list[str]:
             _template_tag(stripped[2:-2].strip(), stack, out)
         else:
             out.append(line)
+    if myst_include is not None:
+        out.append(_include_mark(*myst_include[1:]))
     while stack:
         _close(stack.pop(), out)
-    return out + pending
+    return out
 
 
 def _html_admonition(stripped: str) -> str:
@@ -185,14 +197,31 @@ def _close(container: _Container, out: list[str]) -> None:
 
 
 def _include(stripped: str) -> str:
-    target = stripped.lstrip(";")
-    if target.startswith(_SNIPPET):
-        target = target[len(_SNIPPET):]
-    elif target.startswith("{*"):
-        target = target[2:-2].split()[0] if target[2:-2].split() else ""
-    elif target.startswith("{%"):
-        target = target[2:-2].strip()[len("include"):]
-    return f"{INCLUDE}{FIELD}{''.join(ch for ch in target.strip() if ch not in FIELD + MARK)[:300]}"
+    """An include's mark: its kind and what follows its syntax (shared/docs/includes.py reads it)."""
+    kind, written = SNIPPET, stripped.lstrip(";")
+    if written.startswith(_SNIPPET):
+        written = written[len(_SNIPPET):]
+    elif written.startswith("{*"):
+        kind, written = CODE, written[2:-2]
+    elif written.startswith("{%"):
+        words = written[2:-2].strip().split(None, 1)     # `include "footer.md"`
+        kind, written = TEMPLATE, words[1] if len(words) > 1 else ""
+    return _include_mark(kind, written)
+
+
+def _include_mark(kind: str, written: str, *options: str) -> str:
+    clean = lambda text: "".join(ch for ch in text.strip() if ch not in FIELD + MARK)[:300]  # noqa: E731
+    return FIELD.join([INCLUDE, kind, clean(written), *(clean(option) for option in options[:20])])
+
+
+def _myst_include(stripped: str) -> tuple[str, str, str] | None:
+    """```` ```{literalinclude} ../src/app.py ```` → (its closing fence, kind, target)."""
+    rest = stripped.lstrip(stripped[0])
+    if stripped[0] not in "`~" or not rest.startswith(("{include}", "{literalinclude}")):
+        return None
+    directive, _, target = rest[1:].partition("}")
+    run = len(stripped) - len(rest)
+    return stripped[0] * run, MYST_LITERAL if directive == "literalinclude" else MYST_INCLUDE, target.strip()
 
 
 def _is_brace_include(stripped: str) -> bool:

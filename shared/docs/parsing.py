@@ -1,4 +1,6 @@
-"""`parse(path, text)`: any documentation file → `ParsedDocument`, dispatching on the extension.
+"""`parse(path, text)`: any documentation file → `ParsedDocument`, dispatching on the extension;
+`includes`, the repository files an include may bring in (shared/docs/includes.py), for the formats
+that resolve them (Markdown, reStructuredText).
 Never raises: a parser that fails on hostile or broken input falls back to plain text, and plain
 text falls back to an empty document named after the file. A new format: its parser module
 beside the others (into a DocumentBuilder) and its extensions here (docs/architecture.md)."""
@@ -6,9 +8,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Mapping
 
 from shared.docs.asciidoc import parse_asciidoc
 from shared.docs.builder import DocumentBuilder
+from shared.docs.includes import Includes
 from shared.docs.markdown import parse_markdown
 from shared.docs.mdx import parse_mdx
 from shared.docs.model import ParsedDocument
@@ -19,16 +23,23 @@ from shared.docs.rst import parse_rst
 _PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".mdx": parse_mdx,
             ".rst": parse_rst, ".adoc": parse_asciidoc, ".asciidoc": parse_asciidoc,
             ".ipynb": parse_notebook}
+# The parsers that read includes from the snapshot; the others show every include as a note.
+_RESOLVING = frozenset({parse_markdown, parse_rst})
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Documentation this large is generated, not written; what lies beyond adds nothing to a course.
 LONGEST_PARSED_TEXT = 2_000_000
 
 
-def parse(path: str, text: str) -> ParsedDocument:
+def parse(path: str, text: str,
+          includes: Mapping[str, str] | Callable[[str], str | None] | None = None) -> ParsedDocument:
+    """`includes`: a repository path → that file's text (None, or absent, when the snapshot does not
+    hold it)."""
     path = path if isinstance(path, str) else str(path)
     text = _sanitise(text)
     parser = _PARSERS.get(posixpath.splitext(path.lower())[1], parse_text)
     try:
+        if includes is not None and parser in _RESOLVING:
+            return parser(path, text, includes=Includes(path, _reader(includes)))
         return parser(path, text)
     except Exception:  # noqa: BLE001 — hostile input must degrade, never fail the stage
         pass
@@ -36,6 +47,15 @@ def parse(path: str, text: str) -> ParsedDocument:
         return parse_text(path, text)
     except Exception:  # noqa: BLE001
         return DocumentBuilder(path, "text").build()
+
+
+def _reader(includes) -> Callable[[str], str | None]:
+    lookup = includes.get if isinstance(includes, Mapping) else includes
+
+    def read(path: str) -> str | None:
+        text = lookup(path)
+        return None if text is None else _sanitise(text)   # the same text rules as a document's
+    return read
 
 
 def _sanitise(text) -> str:

@@ -19,8 +19,9 @@ _TABLE_BORDER = re.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
 
 
 class RstContext:
-    def __init__(self, builder: DocumentBuilder, targets: dict[str, str]):
+    def __init__(self, builder: DocumentBuilder, targets: dict[str, str], includes=None):
         self.builder, self.targets = builder, targets
+        self.includes = includes    # shared.docs.includes.Includes: what `.. include::` may read
         self.styles: list[tuple[str, bool]] = []
         self.default_language = ""
 
@@ -37,11 +38,11 @@ class RstContext:
         self.builder.add_heading(self.styles.index(style) + 1, plain)
 
 
-def parse_rst(path: str, text: str) -> ParsedDocument:
+def parse_rst(path: str, text: str, includes=None) -> ParsedDocument:
     builder = DocumentBuilder(path, "rst")
     lines = text.split("\n")
     builder.front_matter, lines = _docinfo(lines)
-    context = RstContext(builder, _named_targets(lines))
+    context = RstContext(builder, _named_targets(lines), includes)
     parse_rst_lines(lines, context, depth=0)
     return builder.build()
 

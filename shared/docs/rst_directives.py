@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.docs.includes import language_of, rst_spec
 from shared.docs.markdown_out import include_note
 from shared.docs.rst_inline import rst_inline_to_text, title_and_target
 
@@ -64,7 +65,7 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
             context.builder.add_code(_DOMAIN_LANGUAGES.get(domain, ""), argument)
         _nested(content, context, depth, parse_rst_lines)
     elif kind in INCLUDES:
-        context.builder.add_note(include_note(argument))   # the snapshot is not read from here
+        _include(kind, argument, options, context, depth)
     elif kind.startswith("auto") or kind in SKIPPED:
         pass
     elif kind in CALLOUTS:
@@ -81,6 +82,30 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
             context.prose(argument)
         _nested(content, context, depth, parse_rst_lines)
     return end
+
+
+def _include(kind: str, argument: str, options: dict[str, str], context, depth: int) -> None:
+    """The included file from the snapshot (shared/docs/includes.py): code for `literalinclude`
+    (or `include` with `:literal:`/`:code:`), else reStructuredText parsed where the directive
+    stood (Markdown, for a `.md` file). A note naming the file when it cannot be included."""
+    from shared.docs.markdown import add_markdown   # Markdown embeds rST too (eval-rst)
+    from shared.docs.rst import parse_rst_lines
+
+    if argument.startswith("<") and argument.endswith(">"):
+        return  # docutils' standard substitution definitions (<isonum.txt>): nothing to show
+    spec = rst_spec(kind, argument, options)
+    included = context.includes.resolve(spec) if context.includes is not None and argument else None
+    if included is None:
+        context.builder.add_note(include_note(argument))
+    elif spec.as_code:
+        context.builder.add_code(spec.language or language_of(included.path) or context.default_language,
+                                 included.text)
+    else:
+        with context.includes.inside(included.path):
+            if included.path.lower().endswith((".md", ".markdown")):
+                add_markdown(context.builder, included.text, includes=context.includes)
+            else:
+                parse_rst_lines(included.text.split("\n"), context, depth)
 
 
 def _split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:

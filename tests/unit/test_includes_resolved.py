@@ -1,0 +1,184 @@
+"""Includes resolved from the repository's files (issue 19): pymdown snippets, FastAPI's `{* … *}`,
+`{% include %}`, `.. include::`, `.. literalinclude::` and MyST's `{include}` fences show the
+included text where they stand — Markdown and rST parsed in place, code as a code block of its
+language and only the lines asked for — and an include that cannot be resolved (missing, a
+cycle, too deep, too large, outside the repository) is the note it always was, never raw."""
+from __future__ import annotations
+
+import pytest
+
+from shared.docs.includes import MAX_INCLUDED_BYTES, candidates
+from shared.docs.parsing import parse
+
+APP = """from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+async def root():
+    return {"message": "Hello World"}
+"""
+CLIENT = """import skyline
+
+
+class Client:
+    def __init__(self, url):
+        self.url = url
+
+    @property
+    def connected(self):
+        return True
+
+    def get(self, path):
+        # --8<-- [start:request]
+        response = skyline.request("GET", self.url + path)
+        # --8<-- [end:request]
+        return response
+"""
+FILES = {
+    "docs_src/first_steps/tutorial001.py": APP,
+    "examples/client.py": CLIENT,
+    "docs/snippets/install.md": "Install it with `pip install skyline`.\n\n!!! tip \"Virtual environments\"\n"
+                                "    Use one per project.\n",
+    "docs/snippets/abbreviations.md": "*[HTTP]: Hypertext Transfer Protocol\n",
+    "docs/_shared/auth.rst": "Authentication\n--------------\n\nPass a *token*.\n\n.. note::\n\n   Tokens expire.\n",
+    "README.md": "# Skyline\n\nSkyline draws skylines from **real** city data.\n",
+}
+
+
+def markdown_of(path: str, text: str, files: dict[str, str] = FILES) -> str:
+    return "\n\n".join(s.markdown for s in parse(path, text, includes=files).sections if s.markdown)
+
+
+def note(target: str) -> str:
+    return f"*An included file (`{target}`) is not shown here; see the source.*"
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+def test_a_pymdown_snippet_is_markdown_parsed_where_it_stands_relative_to_the_repository_root():
+    doc = parse("docs/guide/install.md", '# Install\n\nFirst:\n\n--8<-- "docs/snippets/install.md"\n\nThen run it.\n',
+                includes=FILES)
+    assert doc.sections[0].markdown == ("First:\n\nInstall it with `pip install skyline`.\n\n"
+                                        "> **Tip — Virtual environments**\n>\n> Use one per project.\n\nThen run it.")
+    assert "--8<--" not in doc.text and "Install it with pip install skyline." in doc.text
+
+
+def test_a_snippet_inside_a_code_block_becomes_the_blocks_code_and_takes_only_its_section_or_lines():
+    text = ('# Requests\n\n```python\n--8<-- "examples/client.py:request"\n```\n\n'
+            '```\n--8<-- "examples/client.py:1:1"\n```\n')
+    doc = parse("docs/requests.md", text, includes=FILES)
+    assert [(b.language, b.code) for b in doc.code_blocks] == [
+        ("python", 'response = skyline.request("GET", self.url + path)'),
+        ("python", "import skyline")]           # a block without a language takes its file's
+    assert "8<" not in markdown_of("docs/requests.md", text)
+
+
+def test_a_snippet_block_lists_several_files_each_included_in_turn():
+    doc = parse("docs/a.md", "--8<--\nREADME.md\ndocs/snippets/missing.md\n--8<--\n", includes=FILES)
+    assert [h.text for h in doc.headings] == ["Skyline"]
+    assert doc.sections[-1].markdown.endswith("Skyline draws skylines from **real** city data.\n\n"
+                                              + note("docs/snippets/missing.md"))
+
+
+def test_fastapis_code_include_is_a_python_block_of_the_lines_asked_for_relative_to_the_docs_folder():
+    text = "# First steps\n\n{* ../../docs_src/first_steps/tutorial001.py ln[3:8] hl[3] *}\n"
+    doc = parse("docs/en/docs/tutorial/first-steps.md", text, includes=FILES)
+    assert [(b.language, b.code) for b in doc.code_blocks] == [("python", "\n".join(APP.split("\n")[2:8]))]
+    assert "{*" not in markdown_of("docs/en/docs/tutorial/first-steps.md", text)
+
+
+def test_myst_include_and_literalinclude_fences_are_resolved_with_their_options():
+    text = ("# Intro\n\n```{include} ../README.md\n```\n\n"
+            "```{literalinclude} ../examples/client.py\n:language: python\n:pyobject: Client.get\n```\n")
+    doc = parse("docs/intro.md", text, includes=FILES)
+    assert "Skyline draws skylines from real city data." in doc.text
+    assert doc.code_blocks[0].language == "python"
+    assert doc.code_blocks[0].code.startswith("    def get(self, path):") and "return response" in doc.code_blocks[0].code
+    assert "{include}" not in markdown_of("docs/intro.md", text) and "literalinclude" not in markdown_of("docs/intro.md", text)
+
+
+def test_a_template_include_is_markdown_in_place():
+    assert "Skyline draws skylines" in parse("docs/a.md", '{% include "../README.md" %}\n', includes=FILES).text
+
+
+# --- reStructuredText -----------------------------------------------------------------------------
+
+def test_literalinclude_is_code_of_its_language_with_lines_start_after_and_end_before():
+    text = ("Client\n======\n\n.. literalinclude:: ../examples/client.py\n   :language: py\n   :lines: 1,4-6\n\n"
+            ".. literalinclude:: ../examples/client.py\n   :start-after: [start:request]\n   :end-before: [end:request]\n"
+            "   :dedent:\n\n.. literalinclude:: ../examples/client.py\n   :pyobject: Client.connected\n")
+    doc = parse("docs/client.rst", text, includes=FILES)
+    assert [(b.language, b.code) for b in doc.code_blocks] == [
+        ("py", "import skyline\nclass Client:\n    def __init__(self, url):\n        self.url = url"),
+        ("python", 'response = skyline.request("GET", self.url + path)'),
+        ("python", "    @property\n    def connected(self):\n        return True")]
+
+
+def test_include_is_restructuredtext_parsed_where_it_stands_and_literal_or_code_is_a_code_block():
+    text = ("Guide\n=====\n\nBefore.\n\n.. include:: _shared/auth.rst\n\n"
+            ".. include:: ../examples/client.py\n   :code: python\n   :end-line: 1\n\n"
+            ".. include:: <isonum.txt>\n")
+    doc = parse("docs/guide.rst", text, includes=FILES)
+    assert [h.text for h in doc.headings] == ["Guide", "Authentication"]
+    markdown = markdown_of("docs/guide.rst", text)
+    assert "Pass a *token*." in markdown and "> **Note**\n>\n> Tokens expire." in markdown
+    assert [(b.language, b.code) for b in doc.code_blocks] == [("python", "import skyline")]
+    assert "include::" not in markdown and "isonum" not in markdown
+
+
+def test_an_rst_include_of_a_markdown_file_is_markdown():
+    doc = parse("docs/index.rst", "Home\n====\n\n.. include:: ../README.md\n", includes=FILES)
+    assert "Skyline draws skylines from real city data." in doc.text and "#" not in doc.text
+
+
+# --- unresolved and bounded -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, text, target", [
+    ("docs/a.md", '--8<-- "docs/snippets/nowhere.md"\n', "docs/snippets/nowhere.md"),
+    ("docs/a.md", '```python\n--8<-- "src/app.py"\n```\n', "src/app.py"),
+    ("docs/a.md", '--8<-- "../../../etc/passwd"\n', "../../../etc/passwd"),
+    ("docs/a.md", '--8<-- "https://example.com/snippet.md"\n', "https://example.com/snippet.md"),
+    ("docs/a.rst", ".. literalinclude:: ../examples/client.py\n   :pyobject: Nowhere\n", "../examples/client.py"),
+    ("docs/a.rst", ".. literalinclude:: ../examples/client.py\n   :start-after: no such marker\n",
+     "../examples/client.py"),
+])
+def test_an_include_that_cannot_be_resolved_is_a_note_naming_it(path, text, target):
+    doc = parse(path, text, includes={**FILES, "etc/passwd": "root:x:0:0"})
+    assert markdown_of(path, text, {**FILES, "etc/passwd": "root:x:0:0"}) == note(target)
+    assert doc.code_blocks == () and "root:x" not in doc.text
+
+
+def test_a_path_never_leaves_the_repository():
+    assert candidates("docs/a.md", "../../../etc/passwd") == []
+    assert candidates("docs/a.md", "../../etc/passwd") == []
+    assert candidates("docs/a.md", "../etc/passwd") == ["etc/passwd"]   # from docs/ up to the root, no further
+    assert all(not c.startswith(("/", "..")) for c in candidates("docs/guide/a.rst", "/etc/passwd"))
+    assert candidates("docs/a.md", "~/.ssh/id_rsa") == [] and candidates("docs/a.md", "") == []
+
+
+def test_a_file_that_includes_itself_is_shown_once_and_the_cycle_is_a_note():
+    files = {"docs/a.md": 'A text.\n\n--8<-- "docs/b.md"\n', "docs/b.md": 'B text.\n\n--8<-- "docs/a.md"\n'}
+    markdown = markdown_of("docs/a.md", files["docs/a.md"], files)
+    assert markdown == "A text.\n\nB text.\n\n" + note("docs/a.md")
+
+
+def test_nesting_stops_after_three_levels():
+    files = {f"docs/{n}.md": f"Level {n}.\n\n--8<-- \"docs/{n + 1}.md\"\n" for n in range(6)}
+    markdown = markdown_of("docs/0.md", files["docs/0.md"], files)
+    assert markdown == "Level 0.\n\nLevel 1.\n\nLevel 2.\n\nLevel 3.\n\n" + note("docs/4.md")
+
+
+def test_the_included_text_of_one_document_is_capped():
+    chunk = ("word " * 20 + "\n\n") * (MAX_INCLUDED_BYTES // 2 // 102)     # a bit under half the cap
+    files = {f"docs/part{n}.md": f"Part {n}.\n\n{chunk}" for n in range(3)}
+    text = "".join(f'--8<-- "docs/part{n}.md"\n\n' for n in range(3))
+    doc = parse("docs/a.md", text, includes=files)
+    assert "Part 0." in doc.text and "Part 1." in doc.text and "Part 2." not in doc.text
+    assert doc.sections[-1].markdown.endswith(note("docs/part2.md"))
+
+
+def test_without_the_repository_files_every_include_stays_a_note():
+    assert markdown_of("docs/a.md", '--8<-- "README.md"\n', {}) == note("README.md")
+    assert parse("docs/a.md", '--8<-- "README.md"\n').sections[0].markdown == note("README.md")
