@@ -12,6 +12,8 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
    number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
+A document that ends by sending the reader on ("Continue to :doc:`factory`.", "Next: [Views](views.md)")
+to another document of its folder is followed directly by that one, whatever ranks the latter had.
 Entries that none of these tells apart share a rank: the rank is a partial order, and stage 3
 breaks such ties with what stage 2 learns of each document (its kind, its prerequisites).
 Ranks are dense and start at 0."""
@@ -40,6 +42,9 @@ _NUMBER = re.compile(r"(\d+)(?![a-z])")
 _SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", "/index.md", "/README.md",
              "/index.rst")
 MOST_HUB_BYTES = 500_000  # an index larger than this is read for links only up to here
+# A line that names the document to read next; its first link is that document.
+_NEXT = re.compile(r"^[\s>*_#→-]*(?:continue (?:on )?to|proceed to|read next|up next|next(?: up| page)?\s*:)"
+                   r"[^\n]{0,300}", re.I | re.M)
 
 
 def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -> dict[str, int]:
@@ -58,8 +63,10 @@ def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -
         entries = children.get(folder, set())
         index = _index_of(entries, documents)
         hub = _hub_positions(root, folder, index, documents) if index else {}
+        own = {entry: _entry_key(root, entry, entry == index, hub, documents) for entry in entries}
+        own.update(_chained(own, _successors(root, folder, entries, index, documents)))
         for entry in entries:
-            key = (*prefix, _entry_key(root, entry, entry == index, hub, documents))
+            key = (*prefix, own[entry])
             if entry in documents:
                 if entry not in listed:
                     keys[entry] = key
@@ -68,6 +75,32 @@ def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -
     distinct = sorted(set(keys.values()))
     rank = {key: position for position, key in enumerate(distinct)}
     return {path: rank[key] for path, key in keys.items()}
+
+
+def _successors(root: Path, folder: str, entries: set[str], index: str | None,
+                documents: set[str]) -> dict[str, str]:
+    """Document → the document of the same folder it names as the next to read."""
+    found: dict[str, str] = {}
+    for entry in sorted(e for e in entries if e in documents):
+        text = (read_checkout_text(root, entry) or "")[:MOST_HUB_BYTES]
+        lines = _NEXT.findall(text)
+        link = _LINK.search(lines[-1]) if lines else None
+        target = link and _resolve(posixpath.dirname(entry), folder, link.group(1) or link.group(2), documents)
+        if target in entries and target not in (entry, index) and target not in found.values():
+            found[entry] = target
+    return found
+
+
+def _chained(own: dict[str, tuple], successors: dict[str, str]) -> dict[str, tuple]:
+    """Keys that put each successor right after its predecessor, chain by chain."""
+    chained: dict[str, tuple] = {}
+    for head in sorted(set(successors) - set(successors.values())):
+        key, entry = own[head], head
+        while entry in successors and successors[entry] not in chained:
+            entry = successors[entry]
+            key = (*key, 1)  # longer than its predecessor's key, shorter than any later entry's
+            chained[entry] = key
+    return chained
 
 
 def _index_of(entries: set[str], documents: set[str]) -> str | None:

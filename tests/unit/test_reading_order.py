@@ -68,6 +68,16 @@ def test_front_matter_positions_and_index_links_order_pages(tmp_path):
                                                            "guide/changelog.md"]
 
 
+def test_a_document_naming_the_next_one_is_followed_by_it(tmp_path):
+    docs = write(tmp_path, {
+        "tut/index.rst": "Tutorial\n========\n\nContinue to :doc:`layout`.", "tut/layout.rst": "Continue to :doc:`factory`.",
+        "tut/factory.rst": "Body.\n\n**Next:** [the database](database.md)", "tut/database.md": "x",
+        "tut/about.md": "Next: [elsewhere](https://example.org)", "tut/blog.md": "continue to [the index](index.rst)"})
+    order = in_order(inferred_order(tmp_path, docs))
+    assert order[:4] == ["tut/index.rst", "tut/layout.rst", "tut/factory.rst", "tut/database.md"]
+    assert set(order[4:]) == {"tut/about.md", "tut/blog.md"}  # no next document of the folder: the index stays first
+
+
 def test_documents_the_navigation_lists_get_no_inferred_rank_and_unordered_ones_tie(tmp_path):
     docs = write(tmp_path, {"docs/index.md": "x", "docs/beta.md": "x", "docs/gamma.md": "x"})
     ranks = inferred_order(tmp_path, docs, {"docs/index.md"})
