@@ -126,7 +126,7 @@ class CloneStage:
                     max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
                     on_progress=progress.counted(70, 90, "Scanning"))
             key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
-            archive = await asyncio.to_thread(pack_documents, checkout.path, result.files)
+            archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude)
         finally:
             # Deleting a checkout of thousands of files takes a while and nobody waits for it: the
             # snapshot is stored and the files announced meanwhile. A crash leaves it to the sweep.

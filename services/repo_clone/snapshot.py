@@ -19,6 +19,7 @@ from shared.bus.snapshots import (
     DOCUMENTS, MANIFEST, MAX_AGE_SECONDS, course_marker, is_private, release, snapshot_key, stored_at, sweep,
 )
 
+from .included_files import included_files
 from .scanner import ScannedFile
 
 __all__ = ["SnapshotStore", "pack_documents", "snapshot_key"]
@@ -26,14 +27,15 @@ log = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 3600.0
 
 
-def pack_documents(root: Path, files: list[ScannedFile]) -> bytes:
+def pack_documents(root: Path, files: list[ScannedFile], exclude: list[str] | None = ()) -> bytes:
+    """The documentation files, and the files they include (included_files.py), as a gzipped tar."""
+    documents = [f.path for f in files if f.is_documentation]
     buffer = io.BytesIO()
     # The fastest gzip level: documentation text still shrinks about threefold, in a third of
     # the time level 9 takes, and the archive is read back within the same deployment.
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
-        for f in files:
-            if f.is_documentation:
-                tar.add(root / f.path, arcname=f.path, recursive=False)
+        for path in documents + included_files(root, documents, exclude):
+            tar.add(root / path, arcname=path, recursive=False)
     return buffer.getvalue()
 
 

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 PUBLIC, PRIVATE = "public", "private"
 MANIFEST, DOCUMENTS, MARKERS = "manifest.json", "documents.tar.gz", "courses"
 MAX_AGE_SECONDS = 30 * 24 * 3600.0
+# What a snapshot holds; part of its key, so a snapshot packed before a change is never reused.
+# 2: the files documentation includes are packed too (services/repo_clone/included_files.py).
+LAYOUT = 2
 
 
 class SnapshotMissing(RuntimeError):
@@ -41,7 +44,7 @@ def snapshot_key(repo_url: str, commit_sha: str, include: list[str], exclude: li
                  owner: str | None) -> str:
     """The key of a snapshot; `owner` None for one fetched without credentials (anyone who can
     still read the repository may reuse it), else the user whose credentials fetched it."""
-    filters = _digest(json.dumps([repo_url, sorted(include), sorted(exclude)]))
+    filters = _digest(json.dumps([repo_url, sorted(include), sorted(exclude), LAYOUT]))
     if owner is None:
         return f"{PUBLIC}/{filters}/{commit_sha}"
     return f"{PRIVATE}/{_digest(owner)}/{filters}/{commit_sha}"

@@ -1,17 +1,22 @@
-"""Documents read from a stage 1 snapshot and parsed, for the stages that need their text.
-Blocking: run in a thread."""
+"""Documents read from a stage 1 snapshot and parsed, for the stages that need their text, with
+the files their includes name (any file of the snapshot, selected or not: stage 1 packs the files
+documentation includes). Blocking: run in a thread."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
 from shared.bus.snapshots import extract
+from .includes import MAX_DEPTH, MAX_INCLUDED_FILE_BYTES, referenced_paths
 from .model import ParsedDocument
 from .parse_worker import BudgetedParser, OverBudget
 
 # Seconds one document may take to parse; ordinary documents take milliseconds, a document over
 # it is skipped with the reason (see parse_worker).
 PARSE_BUDGET_SECONDS = 10.0
+# The included files handed to the parser with one document, at most: the parser shows at most
+# includes.MAX_INCLUDED_BYTES of them, but a line range may take little of a large file.
+MAX_INCLUDE_CANDIDATE_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
     """(documents by path, unreadable documents by path with the reason): missing, too large,
     or not parsed within `parse_budget_seconds`."""
     contents = extract(archive, set(paths))
+    texts = {path: _decode(data, encodings.get(path)) for path, data in contents.items() if len(data) <= max_bytes}
+    snapshot = _IncludedFiles(archive, texts)
     documents: dict[str, SourceDocument] = {}
     problems: dict[str, str] = {}
     with BudgetedParser(parse_budget_seconds) as parser:
@@ -37,14 +44,77 @@ def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
             elif len(data) > max_bytes:
                 problems[path] = f"{len(data)} bytes, more than the {max_bytes} a document may have"
             else:
-                text = _decode(data, encodings.get(path))
+                text = texts[path]
+                included = snapshot.reachable_from(path, text)
                 try:
-                    parsed = parser.parse(path, text)
+                    parsed = parser.parse(path, text, included or None)
                 except OverBudget as exc:
                     problems[path] = str(exc)
                     continue
-                documents[path] = SourceDocument(parsed, text, hashlib.sha256(data).hexdigest())
+                documents[path] = SourceDocument(parsed, text, _content_hash(data, included))
     return documents, problems
+
+
+def _content_hash(data: bytes, included: dict[str, str]) -> str:
+    """The document's bytes, and the files it may include: an included file that changed makes
+    the document's analysis change too (stage 2 caches by this hash)."""
+    digest = hashlib.sha256(data)
+    if not included:
+        return digest.hexdigest()
+    for path in sorted(included):
+        digest.update(b"\0" + path.encode() + b"\0" + hashlib.sha256(included[path].encode()).digest())
+    return digest.hexdigest()
+
+
+class _IncludedFiles:
+    """The snapshot's files that documents include, read from the archive once per level of
+    nesting for all the documents together, and each document's share of them."""
+
+    def __init__(self, archive: bytes, documents: dict[str, str]):
+        self._archive = archive
+        self._known: dict[str, str | None] = dict(documents)   # path → text; None: not includable
+        self._references: dict[str, set[str]] = {}
+        frontier = dict(documents)
+        for _ in range(MAX_DEPTH):
+            wanted = {p for path, text in frontier.items() for p in self._referenced(path, text)} - self._known.keys()
+            if not wanted:
+                break
+            found = extract(archive, wanted)
+            for path in wanted:
+                self._known[path] = _included_text(found.get(path))
+            frontier = {path: self._known[path] for path in wanted if self._known[path] is not None}
+
+    def reachable_from(self, path: str, text: str) -> dict[str, str]:
+        """The files `path` may include, directly or through the files it includes (at most
+        MAX_DEPTH levels, MAX_INCLUDE_CANDIDATE_BYTES in all)."""
+        files: dict[str, str] = {}
+        total, frontier = 0, [(path, text)]
+        for _ in range(MAX_DEPTH):
+            following = []
+            for including, including_text in frontier:
+                for candidate in sorted(self._referenced(including, including_text)):
+                    found = self._known.get(candidate)
+                    if found is None or candidate in files or candidate == path:
+                        continue
+                    total += len(found)
+                    if total > MAX_INCLUDE_CANDIDATE_BYTES:
+                        return files
+                    files[candidate] = found
+                    following.append((candidate, found))
+            frontier = following
+        return files
+
+    def _referenced(self, path: str, text: str) -> set[str]:
+        if path not in self._references:
+            self._references[path] = referenced_paths(path, text)
+        return self._references[path]
+
+
+def _included_text(data: bytes | None) -> str | None:
+    """A file's text as an include shows it; None for one too large or not text."""
+    if data is None or len(data) > MAX_INCLUDED_FILE_BYTES or b"\0" in data[:8192]:
+        return None
+    return _decode(data, None)
 
 
 def _decode(data: bytes, encoding: str | None) -> str:

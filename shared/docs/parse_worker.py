@@ -8,7 +8,8 @@ not come within the budget, the child is killed, the document is reported as ove
 stage skips it, naming the reason) and a fresh child parses the next one.
 
 Run as `python -m shared.docs.parse_worker module:function` it is that child: it reads
-length-prefixed pickled `(path, text)` requests on stdin and answers each on stdout.
+length-prefixed pickled `(path, text)` requests (or `(path, text, includes)`: the files the
+document's includes may name, a dict, since the child cannot read the snapshot) on stdin and answers each on stdout.
 """
 from __future__ import annotations
 
@@ -47,9 +48,11 @@ class BudgetedParser:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def parse(self, path: str, text: str) -> ParsedDocument:
-        """The parsed document; OverBudget when the child took longer than the budget (or died)."""
-        request = pickle.dumps((path, text), protocol=pickle.HIGHEST_PROTOCOL)
+    def parse(self, path: str, text: str, includes: dict[str, str] | None = None) -> ParsedDocument:
+        """The parsed document; OverBudget when the child took longer than the budget (or died).
+        `includes`: repository path → text of the files the document may include."""
+        message = (path, text) if includes is None else (path, text, includes)
+        request = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         child = self._running_child()
         try:
             _write_message(child.stdin, request)
@@ -140,8 +143,8 @@ def _serve(parser: str) -> None:
     answers.write(_READY)
     answers.flush()
     while (request := _read_message(requests)) is not None:
-        path, text = pickle.loads(request)
-        _write_message(answers, pickle.dumps(parse(path, text), protocol=pickle.HIGHEST_PROTOCOL))
+        path, text, *includes = pickle.loads(request)
+        _write_message(answers, pickle.dumps(parse(path, text, *includes), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":
