@@ -26,6 +26,11 @@ MAX_INCLUDED_BYTES = 200_000
 # worth reading); stage 1 packs nothing larger either.
 MAX_INCLUDED_FILE_BYTES = 512_000
 _MAX_CANDIDATES = 12
+# What is read of an include's line, and how many includes of one file are looked up before it
+# is parsed: enough for any real page, and a hostile page costs no more than this.
+_MAX_WRITTEN_CHARS = 300
+_MAX_REFERENCES = 500
+_MAX_RANGES = 20
 
 SNIPPET, CODE, TEMPLATE, MYST_INCLUDE, MYST_LITERAL = "snippet", "code", "template", "myst-include", "myst-literal"
 
@@ -38,7 +43,8 @@ _LANGUAGES = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "j
               ".scss": "scss", ".sql": "sql", ".md": "markdown", ".rst": "rst", ".dockerfile": "dockerfile",
               ".lua": "lua", ".r": "r", ".scala": "scala", ".ex": "elixir", ".exs": "elixir", ".hs": "haskell",
               ".txt": "text", ".env": "bash", ".proto": "protobuf", ".graphql": "graphql", ".vue": "vue"}
-_SECTION_MARK = re.compile(r"-{1,}8<-{1,}\s*\[(start|end):([\w-]+)\]")
+# From the scissors on (`# --8<-- [start:name]`): a run of dashes before them costs nothing.
+_SECTION_MARK = re.compile(r"8<-+[ \t]*\[(start|end):([\w-]+)\]")
 _PYMDOWN_RANGES = re.compile(r"^(?P<path>.+?)(?P<ranges>(?::-?\d*:-?\d*)(?:,-?\d*:-?\d*)*|:-?\d+)$")
 _PYMDOWN_SECTION = re.compile(r"^(?P<path>.+?):(?P<name>[A-Za-z_][\w-]*)$")
 _FASTAPI_OPTION = re.compile(r"\b(ln|hl)\[([^\]]*)\]")
@@ -107,7 +113,7 @@ class IncludeSpec:
 def markdown_spec(kind: str, written: str, options: list[str] = ()) -> IncludeSpec:
     """The spec of an include marked in Markdown (shared/docs/markdown_containers.py): `kind` one of
     SNIPPET, CODE, TEMPLATE, MYST_INCLUDE, MYST_LITERAL, `written` what followed the syntax."""
-    written = written.strip()
+    written = written.strip()[:_MAX_WRITTEN_CHARS]
     if kind == CODE:     # FastAPI: `../../docs_src/app.py ln[1:5] hl[3]`
         words = written.split()
         lines = dict(_FASTAPI_OPTION.findall(written)).get("ln", "")
@@ -215,7 +221,7 @@ def _numbered_lines(text: str, spec: str, separator: str) -> str | None:
     end runs to the end, a missing start from the beginning; pymdown counts negatives from the end)."""
     lines = text.split("\n")
     chosen: list[str] = []
-    for part in spec.split(","):
+    for part in spec.split(",", _MAX_RANGES)[:_MAX_RANGES]:
         part = part.strip()
         if not part:
             continue
@@ -321,8 +327,8 @@ class Includes:
 
 # --- which files a document may include (read before parsing) ---------------------------------------
 
-_RST_INCLUDE = re.compile(r"^\s*\.\.\s+(?:literal)?include::\s*(\S.*?)\s*$")
-_MYST_INCLUDE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{(?:literal)?include\}\s*(\S.*?)\s*$")
+_RST_INCLUDE = re.compile(r"^\s*\.\.\s+(?:literal)?include::[ \t]*(\S+)")
+_MYST_INCLUDE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})[ \t]*\{(?:literal)?include\}[ \t]*(\S+)")
 _TEMPLATE_INCLUDE = re.compile(r"^\s*\{%-?\s*include(?:_relative)?\s+(\S+)")
 _TRIGGERS = ("8<", "{*", "include")
 
@@ -334,6 +340,7 @@ def referenced_paths(path: str, text: str) -> set[str]:
     if not any(trigger in text for trigger in _TRIGGERS):
         return set()
     found: set[str] = set()
+    targets: set[str] = set()
     in_block = False
     for line in text.split("\n"):
         stripped = line.strip()
@@ -352,6 +359,9 @@ def referenced_paths(path: str, text: str) -> set[str]:
         elif "include" in stripped and (match := _RST_INCLUDE.match(line) or _MYST_INCLUDE.match(line)
                                         or _TEMPLATE_INCLUDE.match(line)):
             target = match.group(1).strip("\"'")
-        if target:
+        if target and target not in targets:
+            targets.add(target)
             found.update(candidates(path, target))
+            if len(targets) >= _MAX_REFERENCES:
+                break
     return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.docs.includes import MAX_INCLUDED_BYTES, candidates
+from shared.docs.includes import MAX_INCLUDED_BYTES, candidates, referenced_paths
 from shared.docs.parsing import parse
 
 APP = """from fastapi import FastAPI
@@ -182,3 +182,26 @@ def test_the_included_text_of_one_document_is_capped():
 def test_without_the_repository_files_every_include_stays_a_note():
     assert markdown_of("docs/a.md", '--8<-- "README.md"\n', {}) == note("README.md")
     assert parse("docs/a.md", '--8<-- "README.md"\n').sections[0].markdown == note("README.md")
+
+
+# --- hostile input: bounded work (not timed: before the bounds these took minutes or gigabytes) ----
+
+def test_many_includes_of_one_file_stop_at_the_documents_allowance():
+    files = {"docs/x.md": "Included words.\n"}
+    doc = parse("docs/a.md", '--8<-- "docs/x.md"\n\n' * 50_000, includes=files)
+    assert doc.text.count("Included words.") == MAX_INCLUDED_BYTES // len(files["docs/x.md"])
+    assert doc.sections[-1].markdown.endswith(note("docs/x.md"))
+
+
+def test_hostile_include_lines_and_files_are_read_in_linear_time():
+    spaces = ".. include:: a" + " " * 200_000 + "b\n"
+    assert referenced_paths("docs/a.rst", spaces) == set(candidates("docs/a.rst", "a"))
+    dashes = "-" * 150_000 + " 8< \n" + "x = 1\n"
+    doc = parse("docs/a.md", '```python\n--8<-- "docs/x.py:name"\n--8<-- "docs/x.py"\n```\n',
+                includes={"docs/x.py": dashes})
+    assert doc.code_blocks[0].code.startswith("-" * 1_000)
+    many = "".join(f'--8<-- "docs/{n}.md"\n' for n in range(50_000))
+    assert len(referenced_paths("docs/a.md", many)) <= 500 * 12
+    ranges = ",".join(["1:100000"] * 5_000)
+    doc = parse("docs/a.md", f'```\n--8<-- "docs/x.py:{ranges}"\n```\n', includes={"docs/x.py": "y = 2\n" * 100_000})
+    assert len(doc.text) == 0 and sum(len(b.code) for b in doc.code_blocks) <= MAX_INCLUDED_BYTES
