@@ -51,6 +51,13 @@ _PROSE_ROLES = {"ref", "term", "abbr", "guilabel", "menuselection", "math", "sub
                 "pep", "rfc", "title-reference", "emphasis", "strong"}
 
 
+# Roles naming something in code: even with an explicit title, the title is a name.
+_CODE_NAME_ROLES = {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "type", "member",
+                    "function", "method", "module", "attribute", "var", "envvar", "option", "program",
+                    "command", "file", "samp", "kbd", "code", "literal", "makevar", "setting", "djadmin",
+                    "ttag", "tfilter", "lookup", "fieldlookup"}
+
+
 def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     """The same paragraph as Markdown: literals and code roles as code spans, emphasis kept,
     references with a known target as links; the same patterns as `rst_inline_to_text`."""
@@ -79,7 +86,12 @@ def role_markdown(role: str, content: str) -> str:
     if role in _LINKING_ROLES:
         target = (title_and_target(content) or ("", content))[1]
         return _link(shown, target)
-    return escape_markdown(shown) if role in _PROSE_ROLES else code_span(shown)
+    if role in _PROSE_ROLES:
+        return escape_markdown(shown)
+    # An explicit title (`:gh:`the example <examples/tutorial>``, `:issue:`…`) is the text a reader
+    # sees, not a name in code; a bare name (`:class:`Foo``) is code.
+    titled = title_and_target(content) is not None and role not in _CODE_NAME_ROLES
+    return escape_markdown(shown) if titled else code_span(shown)
 
 
 def _phrase_target(targets: dict[str, str], target: str) -> str:

@@ -57,3 +57,9 @@ def test_code_in_a_callout_stays_a_code_block_after_the_export_neutralises_it():
     assert neutralise_markdown(quoted) == "> **Warning**\n>\n> Use `x` \\<b>:\n>\n> ```python\n> x = '<s>'\n> ```"
     deep = neutralise_markdown("> " * 50 + "<i>")       # bounded: past the depth, escaped text
     assert "\\<i>" in deep
+
+
+def test_a_role_with_an_explicit_title_shows_the_title_as_text_unless_it_names_code():
+    doc = parse("docs/a.rst", "Title\n=====\n\nSee :gh:`the example <examples/tutorial>`, "
+                              ":class:`the app <flask.Flask>` and :func:`~flask.url_for`.\n")
+    assert doc.sections[0].markdown == "See the example, `the app` and `url_for`."
