@@ -13,6 +13,8 @@ import json
 import os
 from pathlib import Path
 
+from shared.processes import process_alive
+
 LOCK_FILE = "coursegen.lock"
 
 
@@ -70,20 +72,10 @@ def _read_record(path: Path) -> dict:
     return record if isinstance(record, dict) else {}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _busy_message(root: Path, holder: dict) -> str:
     beside = f"data folder {root}; set COURSEGEN_DATA_DIR to run another beside it"
     pid, url = holder.get("pid"), holder.get("url")
-    if isinstance(pid, int) and not _alive(pid):
+    if isinstance(pid, int) and not process_alive(pid):
         return (f"coursegen (pid {pid}) has stopped, but its processes still hold the data folder {root} "
                 f"while they shut down; try again in a moment, or set COURSEGEN_DATA_DIR to run another beside it")
     if url:

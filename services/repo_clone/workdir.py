@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from shared.processes import process_alive
+
 log = logging.getLogger(__name__)
 PREFIX = "coursegen-clone-"
 
@@ -21,22 +23,12 @@ def checkout_prefix() -> str:
     return f"{PREFIX}{os.getpid()}-"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_abandoned(root: Path) -> int:
     """Remove checkouts whose owning process is gone (a crash skips TemporaryDirectory clean-up)."""
     removed = 0
     for folder in root.glob(f"{PREFIX}*"):
         pid = folder.name[len(PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             remove_tree(folder)
             log.info("removed checkout %s left by process %s", folder, pid)
             removed += 1
