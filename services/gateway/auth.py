@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import jwt
 
 from .settings import GatewaySettings
+from .token_cache import TokenCache
 
 
 class Unauthorized(Exception):
@@ -20,16 +21,27 @@ class Principal:
 
 
 class TokenVerifier:
-    def __init__(self, settings: GatewaySettings) -> None:
+    """Checks a bearer token once; while it has not expired, the same token is answered from memory
+    (there is no revocation list: a token is valid until its `exp`, cached or not)."""
+
+    def __init__(self, settings: GatewaySettings, cache: TokenCache[Principal] | None = None) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
+        self._verified: TokenCache[Principal] = cache if cache is not None else TokenCache()
 
     @property
     def may_block(self) -> bool:
         """Whether verifying can wait on the network (fetching the identity provider's keys)."""
         return self._jwks is not None
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal of a token verified before and not yet expired: no signature check, no network."""
+        return self._verified.get(token)
+
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            return known
         try:
             claims = self._decode(token)
         except jwt.ExpiredSignatureError as exc:
@@ -39,7 +51,9 @@ class TokenVerifier:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject or len(subject) > 256:
             raise Unauthorized("the token has no usable 'sub' claim")
-        return Principal(subject, subject in self._settings.admin_users)
+        principal = Principal(subject, subject in self._settings.admin_users)
+        self._verified.put(token, principal, float(claims["exp"]))  # `exp` is required, so present
+        return principal
 
     def _decode(self, token: str) -> dict:
         s = self._settings

@@ -25,11 +25,14 @@ async def get_principal(request: Request, container: ContainerDep) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token: send "
                             "'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"})
+    token, verifier = token.strip(), container.verifier
+    known = verifier.cached(token)  # most requests: no signature check and no thread hop
+    if known is not None:
+        return known
     try:
-        verifier = container.verifier
         if verifier.may_block:
-            return await asyncio.to_thread(verifier.verify, token.strip())
-        return verifier.verify(token.strip())
+            return await asyncio.to_thread(verifier.verify, token)
+        return verifier.verify(token)
     except Unauthorized as exc:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc),
                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
