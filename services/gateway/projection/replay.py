@@ -1,5 +1,6 @@
 """Operator replay: rebuild every read table from the log into a fresh schema, then swap it in
-while the gateway keeps serving."""
+while the gateway keeps serving. The bulk of the log is folded in memory and loaded with COPY
+(bulk_replay.py); what the log gained meanwhile is applied through the handlers, as live."""
 from __future__ import annotations
 
 import asyncio
@@ -14,6 +15,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.eventstore import patiently
 
+from .bulk_replay import bulk_build
 from .projector import (ReaderSkipped, apply_batch, ensure_schema, layout_is_current, log_start_of,
                         read_checkpoint, reader_from)
 from .schema import checked
@@ -118,7 +120,10 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
     await ensure_schema(pool, live)  # the operator may have dropped the read tables
     await ensure_schema(pool, fresh)
     # The bulk, outside any lock: the gateway keeps serving and projecting into the live schema.
-    await _project(js, stream, pool, fresh, (await js.stream_info(stream)).state.last_seq)
+    # Folded in memory and loaded with COPY when the log allows (bulk_replay.py), else event by event.
+    until = (await js.stream_info(stream)).state.last_seq
+    if not await bulk_build(js, pool, stream, fresh, until):
+        await _project(js, stream, pool, fresh, until)
     async with pool.acquire() as conn:
         await _project(js, stream, pool, fresh, await read_checkpoint(conn, live))
     async with pool.acquire() as conn, conn.transaction():

@@ -1,0 +1,477 @@
+"""The read tables' rows computed in memory from the log, for the bulk rebuild (bulk_replay.py):
+each event folded into its course's rows exactly as the SQL handlers (course_handlers.py,
+run_handlers.py, stage1..4_handlers.py) would change them, so the rows can be loaded with COPY.
+
+The SQL handlers stay the definition: this fold must give the very rows they give, which
+tests/integration/test_bulk_replay.py checks on generated logs of every event type. Where the SQL
+path would set an event aside for its data (a value out of a column's range, a NUL character, an
+id another course holds) or its outcome would depend on how courses interleave, the fold raises
+NotBulkable and the caller rebuilds through the SQL handlers instead: the fast path is taken only
+when it is sure to be exact.
+
+Events are decoded straight from bytes (`model_validate_json` of the type the subject names);
+anything that path does not accept as-is (another schema version to upcast, a subject and a body
+that disagree, invalid data) goes through the regular `decode_event`, so a poison event is set
+aside with the same reason the live projection records."""
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from shared.events import Event, PoisonEvent, decode_event
+from shared.events.catalogue import (
+    CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
+    DocsAnalysed, DocsAnalysisRequested, FoldersSelected, ModuleGenerated, PathwaySelected, PathwaysGenerated,
+    PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
+    StageProgressed, StageStarted,
+)
+from shared.events.codec import EVENT_TYPES
+from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
+
+from .run_handlers import FINAL, completed_step
+
+INT4, INT8 = 2**31, 2**63
+
+# Each table's rows as the fold produces them, by column name (the loader names the columns).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "courses": ("course_id", "user_id", "title", "description", "status", "repo_url", "repo_name",
+                "repo_task_id", "repo_commit", "revision", "last_seq", "created_at", "updated_at"),
+    "course_tasks": ("course_id", "stage", "task_id", "status", "progress_percentage", "current_step",
+                     "error_message", "started_at", "completed_at", "last_activity_at", "fallbacks"),
+    "stage_requests": ("course_id", "stage", "task_id", "input_task_id"),
+    "stage_results": ("course_id", "stage", "task_id", "input_task_id", "provider", "model", "completed_at"),
+    "repository_files": ("course_id", "task_id", "path", "folder", "size", "is_documentation",
+                         "is_overview_candidate", "navigation_index", "encoding", "note"),
+    "stage1_selections": ("course_id", "selected_folders", "overview_document", "selected_at"),
+    "stage2_inputs": ("course_id", "task_id", "complexity_level", "additional_info", "created_at"),
+    "analyzed_documents": ("id", "course_id", "task_id", "file_path", "title", "doc_type", "complexity_level",
+                           "key_concepts", "learning_objectives", "summary", "prerequisites",
+                           "prerequisite_concepts", "related_topics", "related_documents", "word_count",
+                           "reading_minutes", "content_hash", "cached", "position", "analyzed_at"),
+    "stage2_results": ("course_id", "task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at"),
+    "stage3_inputs": ("course_id", "task_id", "additional_info", "pathway_count", "created_at"),
+    "pathways": ("id", "course_id", "task_id", "position", "key", "title", "description", "approach",
+                 "complexity_level", "estimated_minutes", "prerequisites", "created_at"),
+    "modules": ("id", "pathway_id", "sequence_order", "title", "description", "learning_objectives",
+                "estimated_minutes", "complexity_level"),
+    "module_documents": ("module_id", "position", "file_path"),
+    "stage3_selections": ("course_id", "selected_pathway_id", "selected_at"),
+    "generated_courses": ("course_id", "task_id", "pathway_id", "export_ref", "export_bytes", "module_count",
+                          "usage", "requested_at", "generated_at"),
+    "module_content": ("course_id", "task_id", "module_id", "position", "title", "content_ref", "content_hash",
+                       "question_count", "generated_at"),
+    "deleted_courses": ("course_id", "deleted_at"),
+    "projection_rejects": ("stream_seq", "subject", "reason"),
+}
+
+
+class NotBulkable(Exception):
+    """The log holds something the fold cannot be sure to project exactly as the SQL handlers do."""
+
+
+# Escapes PostgreSQL text refuses (NUL) or that may carry a lone surrogate no encoder accepts.
+_UNSURE_ESCAPES = (b"\\u0000", b"\\ud", b"\\uD")
+
+
+def decode(subject: str, data: bytes) -> Event:
+    """The event, as `decode_event` reads it; PoisonEvent if it cannot be read."""
+    for escape in _UNSURE_ESCAPES:
+        if escape in data:
+            raise NotBulkable(f"an event on {subject} holds an escape ({escape.decode()}…) PostgreSQL may refuse")
+    cls = EVENT_TYPES.get(subject.rpartition(".")[2])
+    if cls is not None:
+        try:
+            event = cls.model_validate_json(data)
+        except ValidationError:
+            pass
+        else:
+            if event.schema_version == cls.CURRENT_VERSION:
+                return event
+    return decode_event(data)
+
+
+def _int4(*values: int | None) -> None:
+    for v in values:
+        if v is not None and not -INT4 <= v < INT4:
+            raise NotBulkable(f"{v} does not fit an INTEGER column")
+
+
+def _int8(*values: int | None) -> None:
+    for v in values:
+        if v is not None and not -INT8 <= v < INT8:
+            raise NotBulkable(f"{v} does not fit a BIGINT column")
+
+
+def _folder(path: str) -> str:
+    """posixpath.dirname(path) or ".", without its cost for the common path."""
+    if "//" in path or path.startswith("/"):
+        return posixpath.dirname(path) or "."
+    return path.rpartition("/")[0] or "."
+
+
+def _json_or_none(model) -> str | None:
+    return json.dumps(model.model_dump()) if model else None
+
+
+class CourseRows:
+    """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE)."""
+    __slots__ = ("row", "tasks", "requests", "results", "files", "sel1", "s2in", "docs", "s2res", "s3in",
+                 "pathways", "modules", "module_docs", "sel3", "gen", "content")
+
+    def __init__(self) -> None:
+        self.row: list | None = None
+        self.tasks: dict[str, list] = {}
+        self.requests: dict[tuple[str, str], str | None] = {}
+        self.results: dict[str, tuple] = {}
+        self.files: dict[tuple[str, str], tuple] = {}
+        self.sel1 = self.s2in = self.s2res = self.s3in = self.sel3 = None
+        self.docs: dict[tuple[str, str], tuple] = {}
+        self.pathways: list[tuple] = []
+        self.modules: list[tuple] = []
+        self.module_docs: list[tuple] = []
+        self.gen: list | None = None
+        self.content: dict[tuple[str, str], tuple] = {}
+
+
+class Fold:
+    def __init__(self) -> None:
+        self.courses: dict[str, CourseRows] = {}
+        self.deleted: dict[str, Any] = {}
+        self.rejects: list[tuple[int, str, str]] = []
+        # Ids unique across courses: whichever course holds one now
+        self._doc_ids: set[str] = set()
+        self._pathway_ids: set[str] = set()
+        self._module_ids: set[str] = set()
+        # Every id a course of this fold ever held: folds of other courses (bulk_workers.py) must not share one
+        self.claimed: dict[str, set[str]] = {"doc": set(), "pathway": set(), "module": set()}
+        self.position = 0
+        self._apply: dict[type, Callable[[CourseRows, Any, int], None]] = {
+            CourseCreated: self._course_created, CourseUpdated: self._course_updated,
+            StageStarted: self._stage_started, StageProgressed: self._stage_progressed,
+            StageFailed: self._stage_failed, StageCancelled: self._stage_cancelled,
+            RepoCloneRequested: self._clone_requested, RepoFilesDiscovered: self._files_discovered,
+            RepoCloned: self._repo_cloned, FoldersSelected: self._folders_selected,
+            DocsAnalysisRequested: self._analysis_requested, DocAnalysed: self._document_analysed,
+            DocsAnalysed: self._documents_analysed, PathwaysRequested: self._pathways_requested,
+            PathwaysGenerated: self._pathways_generated, PathwaySelected: self._pathway_selected,
+            CourseGenerationRequested: self._generation_requested, ModuleGenerated: self._module_generated,
+            CourseGenerated: self._course_generated,
+        }
+
+    def add(self, seq: int, subject: str, data: bytes) -> None:
+        """Fold the message at stream sequence `seq` (the next after the last one added)."""
+        try:
+            event = decode(subject, data)
+        except PoisonEvent as exc:
+            self.rejects.append((seq, subject, str(exc)[:2000]))
+        else:
+            if isinstance(event, CourseDeleted):
+                self._course_deleted(event)
+            else:
+                course = self.courses.get(event.course_id)
+                if course is None:
+                    course = self.courses[event.course_id] = CourseRows()
+                self._apply[type(event)](course, event, seq)
+        self.position = seq
+
+    # --- courses (course_handlers.py) ---------------------------------------------------------
+
+    def _course_created(self, c: CourseRows, e, seq: int) -> None:
+        if c.row is None and e.course_id not in self.deleted:
+            p = e.payload
+            c.row = [e.course_id, p.owner_id, p.title, p.description, "draft", None, None, None, None, 1, seq,
+                     e.occurred_at, e.occurred_at]
+
+    def _course_updated(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        _int4(p.revision)
+        if c.row is not None and c.row[9] < p.revision:
+            r = c.row
+            if p.title is not None:
+                r[2] = p.title
+            if p.description is not None:
+                r[3] = p.description
+            r[9], r[10], r[12] = p.revision, seq, e.occurred_at
+
+    def _course_deleted(self, e) -> None:
+        c = self.courses.pop(e.course_id, None)
+        if c is not None:
+            self._forget_docs(c, c.docs)
+            self._forget_pathways(c)
+        self.deleted.setdefault(e.course_id, e.occurred_at)
+
+    # --- runs (run_handlers.py) -----------------------------------------------------------------
+
+    @staticmethod
+    def _set_status(c: CourseRows, status: str, at) -> None:
+        if c.row is not None:
+            c.row[4], c.row[12] = status, at
+
+    @staticmethod
+    def _update_run(c: CourseRows, e, stage: str, status: str, progress: int | None, step: str | None,
+                    error: str | None = None, completed: bool = False) -> bool:
+        t = c.tasks.get(stage)
+        if t is None or t[2] != e.payload.task_id or t[3] in FINAL:
+            return False
+        at = e.occurred_at
+        t[3] = status
+        if progress is not None:
+            t[4] = progress
+        if step is not None:
+            t[5] = step
+        t[6] = error
+        if t[7] is None:
+            t[7] = at
+        t[8] = at if completed else None
+        t[9] = at
+        return True
+
+    def _stage_requested(self, c: CourseRows, e, seq: int) -> bool:
+        stage, task = REQUESTS[type(e)], e.payload.task_id
+        consumed = self._consumed_run(c, e)
+        if c.row is None or (stage, task) in c.requests:
+            return False
+        c.requests[(stage, task)] = consumed
+        existing = c.tasks.get(stage)
+        if existing is not None and existing[2] == task:
+            return False
+        c.tasks[stage] = [e.course_id, stage, task, PENDING, 0, "Waiting for a worker", None, None, None,
+                          e.occurred_at, "[]"]
+        self._set_status(c, f"{stage}_running", e.occurred_at)
+        return True
+
+    @staticmethod
+    def _consumed_run(c: CourseRows, e) -> str | None:
+        p = e.payload
+        if isinstance(e, DocsAnalysisRequested):
+            return p.clone_task_id or (c.row[7] if c.row is not None else None)
+        if isinstance(e, PathwaysRequested):
+            result = c.results.get("stage2")
+            return p.analysis_task_id or (result[2] if result is not None else None)
+        if isinstance(e, CourseGenerationRequested):
+            return next((w[2] for w in c.pathways if w[0] == p.pathway_id), None)
+        return None
+
+    def _stage_succeeded(self, c: CourseRows, e, stage: str) -> bool:
+        if not self._update_run(c, e, stage, SUCCESS, 100, "Complete", None, True):
+            return False
+        self._set_status(c, f"{stage}_complete", e.occurred_at)
+        self._record_result(c, e, stage)
+        return True
+
+    @staticmethod
+    def _record_result(c: CourseRows, e, stage: str) -> None:
+        usage, task = getattr(e.payload, "usage", None), e.payload.task_id
+        c.results[stage] = (e.course_id, stage, task, c.requests.get((stage, task)),
+                            usage.provider if usage else None, usage.model if usage else None, e.occurred_at)
+
+    @staticmethod
+    def _record_fallbacks(c: CourseRows, e, stage: str) -> None:
+        t = c.tasks.get(stage)
+        if t is not None and t[2] == e.payload.task_id:
+            fallbacks = [item.model_dump() for item in e.payload.fallbacks]
+            t[10], t[5] = json.dumps(fallbacks), completed_step(len(fallbacks))
+
+    def _stage_started(self, c: CourseRows, e, seq: int) -> None:
+        self._update_run(c, e, e.payload.stage, STARTED, None, "Started")
+
+    def _stage_progressed(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        self._update_run(c, e, p.stage, STARTED, p.progress_percentage, p.current_step)
+
+    def _stage_failed(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        if self._update_run(c, e, p.stage, FAILURE, None, "Failed", p.error_message, True):
+            self._set_status(c, f"{p.stage}_failed", e.occurred_at)
+
+    def _stage_cancelled(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        if self._update_run(c, e, p.stage, CANCELLED, None, "Cancelled", None, True):
+            self._set_status(c, f"{p.stage}_cancelled", e.occurred_at)
+
+    # --- stage 1 ----------------------------------------------------------------------------------
+
+    def _clone_requested(self, c: CourseRows, e, seq: int) -> None:
+        self._stage_requested(c, e, seq)
+
+    def _files_discovered(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        t = c.tasks.get("stage1")
+        current = t is not None and t[2] == p.task_id
+        course, task, files = e.course_id, p.task_id, c.files
+        for f in p.files:
+            size, index = f.size, f.navigation_index
+            if size >= INT8 or (index is not None and not -INT4 <= index < INT4):
+                raise NotBulkable(f"a file of RepoFilesDiscovered at {seq} has a size or index out of range")
+            if current and (task, f.path) not in files:
+                files[(task, f.path)] = (course, task, f.path, _folder(f.path), size, f.is_documentation,
+                                         f.is_overview_candidate, index, f.encoding, f.note)
+
+    def _repo_cloned(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        if not self._update_run(c, e, "stage1", SUCCESS, 100, "Complete", None, True):
+            return
+        self._record_result(c, e, "stage1")
+        if c.row is not None:
+            r = c.row
+            r[5], r[6], r[7], r[8], r[4], r[12] = (p.repo_url, p.repo_name, p.task_id, p.commit_sha,
+                                                   "stage1_complete", e.occurred_at)
+        c.files = {k: v for k, v in c.files.items() if k[0] == p.task_id}
+        c.sel1 = None
+
+    def _folders_selected(self, c: CourseRows, e, seq: int) -> None:
+        if c.row is not None:
+            p = e.payload
+            c.sel1 = (e.course_id, list(p.selected_folders), p.overview_document, e.occurred_at)
+
+    # --- stage 2 ----------------------------------------------------------------------------------
+
+    def _analysis_requested(self, c: CourseRows, e, seq: int) -> None:
+        if self._stage_requested(c, e, seq):
+            p = e.payload
+            c.s2in = (e.course_id, p.task_id, p.complexity_level, p.additional_info, e.occurred_at)
+
+    def _document_analysed(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        position = p.position if p.position is not None else 0
+        _int4(p.word_count, p.reading_minutes, position)
+        t = c.tasks.get("stage2")
+        if t is None or t[2] != p.task_id or t[3] == CANCELLED:
+            return
+        key = (p.task_id, p.path)
+        if key in c.docs or e.event_id in self._doc_ids:
+            return
+        self._doc_ids.add(e.event_id)
+        self.claimed["doc"].add(e.event_id)
+        c.docs[key] = (e.event_id, e.course_id, p.task_id, p.path, p.title, p.doc_type, p.complexity_level,
+                       p.key_concepts, p.learning_objectives, p.summary, p.prerequisites, p.prerequisite_concepts,
+                       p.related_topics, p.related_documents, p.word_count, p.reading_minutes, p.content_hash,
+                       p.cached, position, e.occurred_at)
+
+    def _documents_analysed(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        _int4(p.document_count, p.cache_hits)
+        if not self._stage_succeeded(c, e, "stage2"):
+            return
+        self._record_fallbacks(c, e, "stage2")
+        c.s2res = (e.course_id, p.task_id, p.document_count, json.dumps([d.model_dump() for d in p.skipped]),
+                   p.cache_hits, _json_or_none(p.usage), e.occurred_at)
+        gone = {k: v for k, v in c.docs.items() if k[0] != p.task_id}
+        self._forget_docs(c, gone)
+        c.docs = {k: v for k, v in c.docs.items() if k[0] == p.task_id}
+
+    def _forget_docs(self, c: CourseRows, docs: dict) -> None:
+        for row in docs.values():
+            self._doc_ids.discard(row[0])
+
+    # --- stage 3 ----------------------------------------------------------------------------------
+
+    def _pathways_requested(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        _int4(p.pathway_count)
+        if self._stage_requested(c, e, seq):
+            c.s3in = (e.course_id, p.task_id, p.additional_info, p.pathway_count, e.occurred_at)
+
+    def _pathways_generated(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        for w in p.pathways:
+            _int4(w.estimated_minutes, *(m.estimated_minutes for m in w.modules))
+        if not self._stage_succeeded(c, e, "stage3"):
+            return
+        self._record_fallbacks(c, e, "stage3")
+        c.sel3 = None
+        self._forget_pathways(c)
+        pathways, modules, documents = [], [], []
+        for i, w in enumerate(p.pathways):
+            pathways.append((w.pathway_id, e.course_id, p.task_id, i, w.key, w.title, w.description, w.approach,
+                             w.complexity_level, w.estimated_minutes, list(w.prerequisites), e.occurred_at))
+            for j, m in enumerate(w.modules):
+                modules.append((m.module_id, w.pathway_id, j, m.title, m.description, list(m.learning_objectives),
+                                m.estimated_minutes, m.complexity_level))
+                documents += [(m.module_id, k, path) for k, path in enumerate(dict.fromkeys(m.documents))]
+        pathway_ids, module_ids = {w[0] for w in pathways}, {m[0] for m in modules}
+        if (len(pathway_ids) < len(pathways) or len(module_ids) < len(modules)
+                or pathway_ids & self._pathway_ids or module_ids & self._module_ids):
+            raise NotBulkable(f"PathwaysGenerated at {seq} repeats a pathway or module id")
+        c.pathways, c.modules, c.module_docs = pathways, modules, documents
+        self._pathway_ids |= pathway_ids
+        self._module_ids |= module_ids
+        self.claimed["pathway"] |= pathway_ids
+        self.claimed["module"] |= module_ids
+
+    def _forget_pathways(self, c: CourseRows) -> None:
+        self._pathway_ids.difference_update(w[0] for w in c.pathways)
+        self._module_ids.difference_update(m[0] for m in c.modules)
+        c.pathways, c.modules, c.module_docs, c.sel3 = [], [], [], None
+
+    def _pathway_selected(self, c: CourseRows, e, seq: int) -> None:
+        if any(w[0] == e.payload.pathway_id for w in c.pathways):
+            c.sel3 = (e.course_id, e.payload.pathway_id, e.occurred_at)
+
+    # --- stage 4 ----------------------------------------------------------------------------------
+
+    def _generation_requested(self, c: CourseRows, e, seq: int) -> None:
+        if self._stage_requested(c, e, seq):
+            p = e.payload
+            c.gen = [e.course_id, p.task_id, p.pathway_id, None, None, None, None, e.occurred_at, None]
+
+    def _module_generated(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        _int4(p.position, p.question_count)
+        t = c.tasks.get("stage4")
+        if t is None or t[2] != p.task_id or t[3] == CANCELLED:
+            return
+        key = (p.task_id, p.module_id)
+        if key not in c.content:
+            c.content[key] = (e.course_id, p.task_id, p.module_id, p.position, p.title, p.content_ref,
+                              p.content_hash, p.question_count, e.occurred_at)
+
+    def _course_generated(self, c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        _int8(p.export_bytes)
+        _int4(p.module_count)
+        if not self._stage_succeeded(c, e, "stage4"):
+            return
+        self._record_fallbacks(c, e, "stage4")
+        g = c.gen
+        if g is not None and g[1] == p.task_id:
+            g[3], g[4], g[5], g[6], g[8] = (p.export_ref, p.export_bytes, p.module_count, _json_or_none(p.usage),
+                                            e.occurred_at)
+        c.content = {k: v for k, v in c.content.items() if k[0] == p.task_id}
+
+    # --- the rows -----------------------------------------------------------------------------
+
+    def tables(self) -> dict[str, list[tuple]]:
+        """Every table's rows, in no particular order."""
+        live = [c for c in self.courses.values() if c.row is not None]
+        found = {table: [row for c in live for row in pick(c)] for table, pick in _PICK.items()}
+        found["deleted_courses"] = list(self.deleted.items())
+        found["projection_rejects"] = list(self.rejects)
+        return found
+
+
+def _one(value) -> tuple:
+    return () if value is None else (tuple(value),)
+
+
+_PICK: dict[str, Callable[[CourseRows], Any]] = {
+    "courses": lambda c: _one(c.row),
+    "course_tasks": lambda c: (tuple(t) for t in c.tasks.values()),
+    "stage_requests": lambda c: ((c.row[0], stage, task, consumed) for (stage, task), consumed in c.requests.items()),
+    "stage_results": lambda c: c.results.values(),
+    "repository_files": lambda c: c.files.values(),
+    "stage1_selections": lambda c: _one(c.sel1),
+    "stage2_inputs": lambda c: _one(c.s2in),
+    "analyzed_documents": lambda c: c.docs.values(),
+    "stage2_results": lambda c: _one(c.s2res),
+    "stage3_inputs": lambda c: _one(c.s3in),
+    "pathways": lambda c: c.pathways,
+    "modules": lambda c: c.modules,
+    "module_documents": lambda c: c.module_docs,
+    "stage3_selections": lambda c: _one(c.sel3),
+    "generated_courses": lambda c: _one(c.gen),
+    "module_content": lambda c: c.content.values(),
+}

@@ -1,0 +1,116 @@
+"""The bulk part of a rebuild (replay.py): the log up to a sequence folded in memory (bulk_fold.py)
+and loaded into a fresh, empty schema with COPY, its keys, indexes and foreign keys dropped for
+the load and made again after it, all in one transaction: the schema ends with the rows and the
+checkpoint, or as it was.
+
+A log the fold cannot be sure to project exactly (bulk_fold.NotBulkable) or cannot read whole
+leaves the schema untouched and says so: the caller applies the log through the SQL handlers."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import asyncpg
+from nats.js import JetStreamContext
+
+from .bulk_fold import COLUMNS, Fold, NotBulkable
+from .bulk_workers import FoldWorkers
+from .log_reader import LogIncomplete, read_range
+from .schema import checked
+
+log = logging.getLogger(__name__)
+
+
+# Below this many events one process folds the log: starting workers would cost more than they save.
+WORKERS_FROM = 50_000
+
+
+def worker_count() -> int:
+    """One core reads the log and hands it on; the others fold (with two cores: a pipeline)."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+async def fold_log(js: JetStreamContext, stream: str, until: int,
+                   workers: int | None = None) -> dict[str, list[tuple]]:
+    """Every table's rows from the log's events up to `until`, folded by `workers` processes (0:
+    in this one; by default one per core but one when the log is long, else 0). Raises NotBulkable
+    or LogIncomplete."""
+    first = max(1, (await js.stream_info(stream)).state.first_seq)  # older events may have aged out
+    if workers is None:
+        workers = worker_count() if until - first >= WORKERS_FROM else 0
+    if workers < 1:
+        fold = Fold()
+        async for batch in read_range(js, stream, first, until):
+            for m in batch:
+                fold.add(m.seq, m.subject, m.data)
+        position, tables = fold.position, fold.tables()
+    else:
+        pool = FoldWorkers(workers)
+        try:
+            async for batch in read_range(js, stream, first, until):
+                await pool.feed(batch)
+            position, tables = await pool.finish()
+        finally:
+            pool.close()
+    if first <= until and position != until:
+        raise LogIncomplete(f"the log of {stream} ended at {position}, before {until}")
+    return tables
+
+
+async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, schema: str, until: int,
+                     workers: int | None = None) -> bool:
+    """Fill the empty read tables of `schema` with the log up to `until`; False, with the schema
+    untouched, when the log is not one to fold (the caller then applies it event by event)."""
+    started = time.monotonic()
+    try:
+        tables = await fold_log(js, stream, until, workers)
+    except (NotBulkable, LogIncomplete, EOFError, OSError) as exc:  # EOF, OSError: a worker died
+        log.warning("replay applies the log event by event: %s", exc)
+        return False
+    folded = time.monotonic()
+    async with pool.acquire() as conn, conn.transaction():
+        await load(conn, schema, tables, until)
+    log.info("bulk rebuild of %s up to %s: folded in %.1fs, loaded in %.1fs", schema, until,
+             folded - started, time.monotonic() - folded)
+    return True
+
+
+_CONSTRAINTS = """
+SELECT t.relname AS table_name, c.conname, c.contype::text AS contype, pg_get_constraintdef(c.oid) AS definition
+FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = $1 AND t.relname = ANY($2::text[]) AND c.contype IN ('p', 'u', 'f')
+ORDER BY c.contype DESC, t.relname, c.conname"""  # u, p before f: the order to make them again
+
+_INDEXES = """
+SELECT indexname, indexdef FROM pg_indexes
+WHERE schemaname = $1 AND tablename = ANY($2::text[]) AND indexname <> ALL($3::text[])"""
+
+
+async def load(conn: asyncpg.Connection, schema: str, tables: dict[str, list[tuple]], position: int) -> None:
+    """COPY the fold's rows into the empty tables of `schema`, inside the caller's transaction."""
+    s = checked(schema)
+    names = list(COLUMNS)
+    if await conn.fetchval(f"SELECT stream_seq FROM {s}.projection_checkpoint WHERE id = 1") != 0:
+        raise RuntimeError(f"{s} is not freshly created: its checkpoint is not 0")
+    # The log's rows are derived data: a crash before the commit means the rebuild runs again.
+    await conn.execute("SET LOCAL synchronous_commit TO off")
+    constraints = await conn.fetch(_CONSTRAINTS, s, names)
+    keys = [c["conname"] for c in constraints if c["contype"] != "f"]
+    indexes = await conn.fetch(_INDEXES, s, names, keys)
+    # Loading without them and building each once afterwards is far cheaper than row by row.
+    for c in sorted(constraints, key=lambda c: c["contype"] != "f"):  # foreign keys go first
+        await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} DROP CONSTRAINT {c["conname"]}')
+    for index in indexes:
+        await conn.execute(f'DROP INDEX {s}.{index["indexname"]}')
+    for table in names:
+        await conn.copy_records_to_table(table, records=tables[table], columns=COLUMNS[table], schema_name=s)
+    for c in constraints:
+        if c["contype"] != "f":
+            await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
+    for index in indexes:
+        await conn.execute(index["indexdef"])
+    for c in constraints:
+        if c["contype"] == "f":
+            await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
+    await conn.execute(f"UPDATE {s}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position)

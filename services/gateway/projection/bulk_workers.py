@@ -1,0 +1,98 @@
+"""The fold of a long log spread over worker processes, each folding the courses of its partition
+(a course's events stay in order within one fold; courses are independent), while this process
+reads the log and hands each worker its share. Decoding and folding are CPU work under the GIL:
+processes, not threads, let them use every core.
+
+Courses are independent except for ids unique across courses (analysed documents, pathways,
+modules): a log in which two partitions ever held the same one is not folded in parts
+(NotBulkable), since its rows would depend on how the courses interleave."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import zlib
+from multiprocessing.connection import Connection
+
+from .bulk_fold import Fold, NotBulkable
+
+
+def partition_of(subject: str, parts: int) -> int:
+    """A course's partition, from its subject (course.<course_id>.<EventType>); stable across processes."""
+    course = subject.split(".", 2)[1] if subject.count(".") >= 2 else ""
+    return zlib.crc32(course.encode()) % parts
+
+
+def _work(conn: Connection) -> None:
+    """A worker's life: fold every batch it is sent, and at the end (None) send back the rows."""
+    fold = Fold()
+    try:
+        while (batch := conn.recv()) is not None:
+            for seq, subject, data in batch:
+                fold.add(seq, subject, data)
+        conn.send(("rows", fold.position, fold.tables(), fold.claimed))
+    except NotBulkable as exc:
+        conn.send(("not bulkable", str(exc)))
+        while conn.recv() is not None:  # drain: the reader may still be sending
+            pass
+    finally:
+        conn.close()
+
+
+class FoldWorkers:
+    """`parts` worker processes; feed them the log in order, then collect the merged rows."""
+
+    def __init__(self, parts: int) -> None:
+        # A fresh interpreter per worker, not multiprocessing's spawn: that would import the
+        # caller's __main__ again, and the caller may be any program (the gateway, the CLI, a test).
+        self._parts, self._pipes, self._processes = parts, [], []
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        for _ in range(parts):
+            ours, theirs = socket.socketpair()
+            process = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno())],
+                                       pass_fds=[theirs.fileno()], env=env)
+            theirs.close()
+            self._pipes.append(Connection(ours.detach()))
+            self._processes.append(process)
+
+    async def feed(self, batch: list) -> None:
+        shares: list[list] = [[] for _ in range(self._parts)]
+        for m in batch:
+            shares[partition_of(m.subject, self._parts)].append((m.seq, m.subject, m.data))
+        await asyncio.gather(*(asyncio.to_thread(pipe.send, share)
+                               for pipe, share in zip(self._pipes, shares) if share))
+
+    async def finish(self) -> tuple[int, dict[str, list[tuple]]]:
+        """(the last sequence folded, every table's rows). Raises NotBulkable."""
+        await asyncio.gather(*(asyncio.to_thread(pipe.send, None) for pipe in self._pipes))
+        answers = await asyncio.gather(*(asyncio.to_thread(pipe.recv) for pipe in self._pipes))
+        refused = [a[1] for a in answers if a[0] != "rows"]
+        if refused:
+            raise NotBulkable(refused[0])
+        for kind in ("doc", "pathway", "module"):
+            seen: set[str] = set()
+            for _, _, _, claimed in answers:
+                if seen & claimed[kind]:
+                    raise NotBulkable(f"courses of different partitions held the same {kind} id")
+                seen |= claimed[kind]
+        tables: dict[str, list[tuple]] = {}
+        for _, _, rows, _ in answers:
+            for table, found in rows.items():
+                tables.setdefault(table, []).extend(found)
+        return max(a[1] for a in answers), tables
+
+    def close(self) -> None:
+        for pipe in self._pipes:
+            pipe.close()  # a worker still reading sees the end and exits
+        for process in self._processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+if __name__ == "__main__":
+    _work(Connection(int(sys.argv[1])))

@@ -1,0 +1,96 @@
+"""Reading a stretch of the log in order, for the bulk rebuild (bulk_replay.py), as fast as this
+client reads: an unacknowledged pull consumer asked for big batches over the core connection, two
+batches in flight while the caller works, each message's stream sequence taken from its reply
+subject. nats-py's own `fetch` waits for each message with a timeout of its own, which costs more
+than the rest of the reading.
+
+Why not batched direct gets (as shared/bus/subject_log.py reads one course's history): measured on
+this machine, they deliver about 10,000 messages/s against 27,000 for a consumer. A consumer placed
+on a replica that is behind could hand over a later message as if the ones between were gone;
+the sequences are checked to follow on, so a stretch comes back whole or the reading fails."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import AsyncIterator
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from shared.events import ALL_COURSES
+
+FETCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    seq: int
+    subject: str
+    data: bytes
+
+
+class LogIncomplete(RuntimeError):
+    """The log did not give back, in order, every sequence asked for."""
+
+
+def stream_seq(reply: str) -> int:
+    """The stream sequence in a JetStream delivery's reply subject, in both of its forms:
+    $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.… (9 tokens) and, with a domain and an account
+    hash, $JS.ACK.<domain>.<hash>.<stream>.<consumer>.<delivered>.<sseq>.… (12 tokens)."""
+    tokens = reply.split(".")
+    return int(tokens[5] if len(tokens) == 9 else tokens[7])
+
+
+async def read_range(js: JetStreamContext, stream: str, first: int, last: int,
+                     timeout: float = 10.0) -> AsyncIterator[list[Stored]]:
+    """The log's messages with sequences `first`..`last`, in order, in batches. `first` must be
+    the first sequence the log holds from there (the caller asks the stream for it). Raises
+    LogIncomplete when a message is missing or nothing arrives for `timeout` seconds."""
+    if first > last:
+        return
+    nc, total = js._nc, last - first + 1
+    got: list[Stored] = []
+    arrived = asyncio.Event()
+    delivered = requested = 0
+
+    async def on_message(msg) -> None:
+        if msg.headers and msg.headers.get("Status"):
+            return  # heartbeats and the end of a request: the counts say when a batch is whole
+        got.append(Stored(stream_seq(msg.reply), msg.subject, msg.data))
+        if len(got) >= FETCH or delivered + len(got) >= total:
+            arrived.set()
+
+    inbox = nc.new_inbox()
+    sub = await nc.subscribe(inbox, cb=on_message, pending_msgs_limit=4 * FETCH)
+    config = ConsumerConfig(
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subject=ALL_COURSES,
+        ack_policy=AckPolicy.NONE, inactive_threshold=30.0, mem_storage=True, num_replicas=1,
+    )
+    consumer = (await js.add_consumer(stream, config=config)).name
+    next_subject = f"{js._prefix}.CONSUMER.MSG.NEXT.{stream}.{consumer}"
+    expected = first
+    try:
+        while delivered < total:
+            while requested < total and requested - delivered < 2 * FETCH:
+                size = min(FETCH, total - requested)
+                await nc.publish(next_subject, json.dumps({"batch": size}).encode(), reply=inbox)
+                requested += size
+            try:
+                await asyncio.wait_for(arrived.wait(), timeout)
+            except TimeoutError:
+                raise LogIncomplete(f"nothing arrived from {stream} for {timeout}s after sequence "
+                                    f"{expected - 1}") from None
+            arrived.clear()
+            batch, got[:] = got[:], []
+            for m in batch:
+                if m.seq != expected:
+                    raise LogIncomplete(f"the reader delivered stream seq {m.seq} where {expected} was due")
+                expected += 1
+            delivered += len(batch)
+            yield batch
+    finally:
+        await sub.unsubscribe()
+        with contextlib.suppress(Exception):
+            await js.delete_consumer(stream, consumer)
