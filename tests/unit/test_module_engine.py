@@ -232,3 +232,15 @@ def test_a_choice_question_whose_answer_is_not_offered_is_rejected():
     with pytest.raises(ValidationError, match="one of the options"):
         Question(kind="multiple_choice", prompt="?", options=["a", "b"], answer="c", explanation="x",
                  source=Citation(path="a.md"))
+
+
+def test_every_document_of_a_big_module_is_shown_and_a_long_one_says_what_it_leaves_out():
+    texts = {f"docs/d{n:02d}.md": f"# Doc {n}\n\nIntro {n}.\n\n" + "".join(
+        f"## Part {n}.{k}\n\nText {n}.{k}.\n\n" for k in range(30 if n == 0 else 3)) for n in range(30)}
+    sources = [SourceDoc(parse(path, text)) for path, text in texts.items()]
+    spec = SPEC.model_copy(update={"documents": sorted(texts)})
+    content = write_module(spec, sources)
+    assert {section.source.path for section in content.sections} == set(texts)
+    first = [section for section in content.sections if section.source.path == "docs/d00.md"]
+    assert first[-1].body_markdown.endswith("*`docs/d00.md` goes on with Part 0.1, Part 0.2, Part 0.3, "
+                                            "Part 0.4 and 25 more: read them there.*")

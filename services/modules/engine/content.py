@@ -15,7 +15,9 @@ from .sources import (Definition, SourceDoc, Statement, citation_for, concept_ke
 
 MAX_SECTION_WORDS = 300     # of prose: code blocks are not counted
 MAX_SECTION_CODE_BLOCKS = 6
-MAX_SECTIONS = 40
+MAX_SECTIONS = 48          # per module, shared fairly among its documents
+MIN_SECTIONS_PER_DOCUMENT = 2
+MORE_TITLES_NAMED = 4
 MAX_EXAMPLE_LINES = 60
 MAX_KEY_POINTS = 8
 # Sections that are about the file rather than the subject.
@@ -23,27 +25,48 @@ _SKIPPED_HEADINGS = {"license", "licence", "table of contents", "contents", "toc
 
 
 def content_sections(sources: Sequence[SourceDoc]) -> list[ContentSection]:
-    found = []
+    """Every document of the module, in order, each with its sections up to its fair share of
+    MAX_SECTIONS (at least MIN_SECTIONS_PER_DOCUMENT): a document longer than its share ends with a
+    note naming the headings not shown, so no document of the module is left out unsaid."""
+    share = max(MIN_SECTIONS_PER_DOCUMENT, MAX_SECTIONS // max(1, len(sources)))
+    found: list[ContentSection] = []
     for doc in sources:
-        for section in doc.parsed.sections:
-            title = section_title(doc, section)
-            if title.strip().lower() in _SKIPPED_HEADINGS:
-                continue
-            body = (section_markdown(section.markdown, doc.path) if section.markdown
-                    else _with_code(prose_markdown(section.text, doc.path), section))
-            if not body:
-                continue
-            previous = found[-1] if found else None
-            if previous and previous.source.path == doc.path and not previous.source.heading \
-                    and previous.title.strip().lower() == title.strip().lower()[:300]:
-                # The text before the first heading is titled after the document, and the first
-                # heading often is the document's title: one section, not the heading twice.
-                found[-1] = ContentSection(title=previous.title, source=citation_for(doc, section),
-                                           body_markdown=f"{previous.body_markdown}\n\n{body}")
-                continue
-            found.append(ContentSection(title=title[:300], source=citation_for(doc, section),
-                                        body_markdown=body))
-    return found[:MAX_SECTIONS]
+        sections = _document_sections(doc)
+        if len(sections) > share:
+            rest = [section.title for section in sections[share:]]
+            sections = sections[:share]
+            last = sections[-1]
+            sections[-1] = last.model_copy(update={"body_markdown": f"{last.body_markdown}\n\n{_more_in(doc.path, rest)}"})
+        found += sections
+    return found
+
+
+def _document_sections(doc: SourceDoc) -> list[ContentSection]:
+    found: list[ContentSection] = []
+    for section in doc.parsed.sections:
+        title = section_title(doc, section)
+        if title.strip().lower() in _SKIPPED_HEADINGS:
+            continue
+        body = (section_markdown(section.markdown, doc.path) if section.markdown
+                else _with_code(prose_markdown(section.text, doc.path), section))
+        if not body:
+            continue
+        previous = found[-1] if found else None
+        if previous and not previous.source.heading \
+                and previous.title.strip().lower() == title.strip().lower()[:300]:
+            # The text before the first heading is titled after the document, and the first
+            # heading often is the document's title: one section, not the heading twice.
+            found[-1] = ContentSection(title=previous.title, source=citation_for(doc, section),
+                                       body_markdown=f"{previous.body_markdown}\n\n{body}")
+            continue
+        found.append(ContentSection(title=title[:300], source=citation_for(doc, section), body_markdown=body))
+    return found
+
+
+def _more_in(path: str, titles: list[str]) -> str:
+    named = ", ".join(escape_markdown(title) for title in titles[:MORE_TITLES_NAMED])
+    more = f" and {len(titles) - MORE_TITLES_NAMED} more" if len(titles) > MORE_TITLES_NAMED else ""
+    return f"*{code_span(path)} goes on with {named}{more}: read them there.*"
 
 
 def prose_markdown(text: str, path: str, max_words: int = MAX_SECTION_WORDS) -> str:
