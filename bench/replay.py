@@ -1,21 +1,25 @@
 """replay — events per second of a full read-model rebuild from the log
-(services/gateway/projection/replay.py: every event from sequence 1 into a fresh schema, batches
-of 1,000, then the swap), over the log the projection benchmark built (realistic courses, see
-bench/events.py).
+(services/gateway/projection/replay.py: every event from sequence 1 folded in memory by worker
+processes partitioned by course, loaded into a fresh schema with COPY, keys and foreign keys made
+after the load, then the swap; bulk_replay.py), over the log the projection benchmark built
+(realistic courses, see bench/events.py).
 
 Baseline: a raw ordered-consumer read of the same stream (nats-py `ordered_consumer=True`, a
 callback that only counts). That is the limit: a rebuild has to read the whole log in order, and
 the ordered consumer is the fastest in-order read this client offers.
 
 Size: 1,000,000 events — the projection benchmark's log, extended with more courses of the same
-kind (20,000 with --quick)."""
+kind (20,000 with --quick; BENCH_REPLAY_EVENTS=<n> for another size, to draw the curve an operator
+predicts a rebuild from)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 import asyncpg
 
+from services.gateway.projection.bulk_replay import worker_count
 from services.gateway.projection.projector import ensure_schema
 from services.gateway.projection.replay import replay
 
@@ -82,7 +86,8 @@ async def _watch(pool, samples: list) -> None:
 
 
 async def run(ctx: Context) -> Row:
-    log = await event_log(ctx, ctx.size(ASKED, 20_000))
+    log = await event_log(ctx, int(os.environ.get("BENCH_REPLAY_EVENTS") or ctx.size(ASKED, 20_000)))
+    load_before = os.getloadavg()  # the machine is shared: what else ran is part of the figure
     ordered_samples, replay_samples = [], []
     ordered_seconds = await ordered_read(log.js, log.events, ordered_samples)
     report, replay_seconds = await rebuild(log.js, log.database_url, replay_samples, ctx.profile)
@@ -91,6 +96,7 @@ async def run(ctx: Context) -> Row:
     plot(ordered_samples, replay_samples, log.events)
     return Row(NAME, round(value), "events/s", round(base), r, f"≥ {TARGET}×", r >= TARGET,
                details={"events": report.stream_seq, "replay_seconds": round(replay_seconds, 2),
+                        "fold_workers": worker_count(), "load_average_before": load_before,
                         "ordered_read_seconds": round(ordered_seconds, 2),
                         "log_publish_seconds": round(log.publish_seconds, 1)})
 
