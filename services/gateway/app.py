@@ -14,15 +14,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from shared.bus.eventstore import ConcurrencyConflict
-from shared.observability.http import HttpObservability
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
 from .api import estimates, metrics
-from .api.limits import BodySizeLimit
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
 from .domain.runs import StageConflict
+from .edge import GatewayEdge
 from .settings import GatewaySettings
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app = FastAPI(title="coursegen gateway", version="0.1.0", lifespan=lifespan,
                   description="Turns a Git repository's documentation into a course.",
-                  dependencies=[Depends(metrics.request_context)])
+                  dependencies=[Depends(metrics.request_context)],
+                  # The server span and the request metrics are GatewayEdge's, made once per request.
+                  telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False})
     app.include_router(projects.router)
     app.include_router(stage1.router)
     app.include_router(stage2.router)
@@ -59,8 +60,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag"])
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(HttpObservability)  # outermost: sees every answer, 413s included
+    app.add_middleware(GatewayEdge, max_body_bytes=settings.max_body_bytes)  # sees every answer, 413s included
     return app
 
 

@@ -1,16 +1,14 @@
-"""HTTP request metrics as pure ASGI middleware: counts and latency by route template (never the
-raw path, so course ids do not become label values). The request's server span is FastAPI's own
-(its native telemetry continues a caller's `traceparent` once a tracer provider is installed)."""
+"""HTTP request metrics: counts and latency by route template (never the raw path, so course ids do
+not become label values). Recorded by the gateway's one ASGI layer (services/gateway/edge.py)."""
 from __future__ import annotations
 
 import functools
-import time
 
 from prometheus_client import Counter, Histogram
 
 from .metrics import registry
 
-METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
@@ -21,6 +19,21 @@ class HttpMetrics:
         self.latency = Histogram("coursegen_http_request_duration_seconds", "Time to answer, by method "
                                  "and route template", ["method", "route"], buckets=LATENCY_BUCKETS,
                                  registry=registry)
+        # Labelled children by their labels: `labels()` costs more than the increment itself. Bounded:
+        # methods, route templates and statuses are all finite.
+        self._counted: dict[tuple[str, str, int], object] = {}
+        self._timed: dict[tuple[str, str], object] = {}
+
+    def record(self, method: str, route: str, status: int, seconds: float) -> None:
+        method = method if method in METHODS else "OTHER"
+        counted = self._counted.get((method, route, status))
+        if counted is None:
+            counted = self._counted[(method, route, status)] = self.requests.labels(method, route, str(status))
+        timed = self._timed.get((method, route))
+        if timed is None:
+            timed = self._timed[(method, route)] = self.latency.labels(method, route)
+        counted.inc()
+        timed.observe(seconds)
 
 
 @functools.cache
@@ -32,25 +45,3 @@ def route_of(scope: dict) -> str:
     """The template of the route that answered ("/api/courses/{course_id}/stage1/status")."""
     route = scope.get("route")
     return getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched"
-
-
-class HttpObservability:
-    def __init__(self, app) -> None:
-        self.app, self.metrics = app, http_metrics()
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        status, started = [500], time.perf_counter()  # 500 unless an answer starts
-
-        async def sending(message):
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            method, route = scope["method"] if scope["method"] in METHODS else "OTHER", route_of(scope)
-            self.metrics.requests.labels(method, route, str(status[0])).inc()
-            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)

@@ -1,0 +1,42 @@
+"""The gateway's one ASGI layer around the app: the body-size limit, the request's Prometheus
+metrics and its OpenTelemetry server span, in one frame and one wrapped `send` per request.
+(Three stacked middlewares plus FastAPI's native telemetry, whose spans per dependency and per
+serialisation nobody read, cost more than a simple endpoint's own work.)"""
+from __future__ import annotations
+
+import time
+
+from shared.observability.http import http_metrics, route_of
+from shared.observability.server_span import ServerSpan
+
+from .api.limits import limited_receive
+
+
+class GatewayEdge:
+    def __init__(self, app, max_body_bytes: int) -> None:
+        self.app, self.max_body_bytes, self.metrics = app, max_body_bytes, http_metrics()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        span = ServerSpan(scope)
+        status, error = 500, None  # 500 unless an answer starts
+
+        async def sending(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            app_receive = await limited_receive(scope, receive, sending, self.max_body_bytes)
+            if app_receive is not None:
+                await self.app(scope, app_receive, sending)
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            route = route_of(scope)
+            self.metrics.record(scope["method"], route, status, time.perf_counter() - started)
+            span.end(None if route == "unmatched" else route, status, error)
