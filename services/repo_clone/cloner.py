@@ -39,11 +39,20 @@ from shared.repos.policy import PinnedHost
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
 
+DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb")
+
+
+def _any_case(extension: str) -> str:
+    """`*.md` for every spelling (`README.MD`): the scanner takes extensions in any case, while
+    sparse patterns are matched case-sensitively."""
+    return "*." + "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in extension.lstrip("."))
+
+
 # Documentation and the files that describe its navigation, at any depth (gitignore-style
-# patterns without a slash match a file name in every folder).
+# patterns without a slash match a file name in every folder): all a clone writes to disk.
 DOC_SPARSE_PATTERNS: tuple[str, ...] = (
-    "*.md", "*.mdx", "*.markdown", "*.rst", "*.adoc", "*.txt", "*.ipynb",
-    "mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.json", "conf.py",
+    *(_any_case(extension) for extension in DOC_EXTENSIONS),
+    "mkdocs.yml", "mkdocs.yaml", "sidebars.js", "sidebars.ts", "sidebars.json", "conf.py",
 )
 
 # Limits are named by the environment variables an operator sets to change them.
@@ -68,13 +77,29 @@ PR_SET_PDEATHSIG = 1
 class CloneLimits:
     max_repo_bytes: int = 500_000_000  # the checkout on disk, .git included, and the pack while it arrives
     timeout_seconds: float = 300.0  # the whole clone, every git command together
-    sparse_threshold_files: int = 20_000  # above this, only documentation paths are checked out
+    # Up to this many files, every blob is fetched (not written) so each file's size is known;
+    # above it only documentation is fetched and the scan lists only what is checked out.
+    sparse_threshold_files: int = 20_000
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    """A file of the commit as git lists it, whether or not it was written to disk."""
+    path: str
+    size: int  # bytes of the blob; 0 for a symlink (its target is not content)
+    is_symlink: bool
 
 
 @dataclass(frozen=True)
 class Checkout:
     path: Path
     commit_sha: str
+    # Every file of the commit (submodules aside) with its size, when the repository was small
+    # enough to fetch every blob; None: only the checked-out files are known (walk the disk).
+    tree: tuple[TreeFile, ...] | None = None
+    # Writes more of the commit's paths into the checkout (files documentation includes);
+    # fetches their blobs first when they were not fetched, under the clone's limits.
+    check_out_more: Callable[[Sequence[str]], None] | None = None
 
 
 class CloneFailed(Exception):
@@ -146,11 +171,11 @@ def _clone_into(git: _Git, ref: str | None, dest: Path, sparse_threshold: int,
     target = _find_target(git, ref)
     revision = _fetch_commit(git, target, dest) if target.kind == "commit" else _clone_ref(git, target, dest)
     git.size_guard.check()
-    _check_out(git, dest, revision, sparse_threshold, doc_patterns)
+    files, tree = _check_out(git, dest, revision, sparse_threshold, doc_patterns)
     git.size_guard.check()
     sha = git.run("rev-parse", "--verify", "HEAD^{commit}", cwd=dest, step="read the commit").decode().strip()
     git.reporter.report(100, f"Checked out {sha[:12]}")
-    return Checkout(dest, sha)
+    return Checkout(dest, sha, tree, lambda paths: _check_out_more(git, dest, files, paths))
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,9 +245,10 @@ def _match_ref(refs: dict[str, str], ref: str | None) -> _Target | None:
 # Steps
 # --------------------------------------------------------------------------------------------
 
-# Share of the overall percentage: fetching objects, then checking out files.
-_TRANSFER_BAND = (0, 70)
-_CHECKOUT_BAND = (70, 99)
+# Share of the overall percentage: fetching the commit and its trees, the blobs, then writing files.
+_TRANSFER_BAND = (0, 40)
+_BLOBS_BAND = (40, 80)
+_CHECKOUT_BAND = (80, 99)
 
 
 def _clone_ref(git: _Git, target: _Target, dest: Path) -> str:
@@ -266,14 +292,106 @@ def _fetch_everything_for(git: _Git, target: _Target, dest: Path) -> str:
 
 
 def _check_out(git: _Git, dest: Path, revision: str, sparse_threshold: int,
-               doc_patterns: Sequence[str]) -> None:
-    listing = git.run("ls-tree", "-r", "--name-only", "-z", revision, cwd=dest, step="list the files")
-    if listing.count(b"\0") > sparse_threshold:
-        # Too large to check out whole: blobs are fetched lazily, so only documentation is downloaded.
-        git.run("sparse-checkout", "set", "--no-cone", "--stdin", cwd=dest, step="limit the checkout",
-                stdin="\n".join(doc_patterns) + "\n")
+               doc_patterns: Sequence[str]) -> tuple[frozenset[str], tuple[TreeFile, ...] | None]:
+    """Writes only documentation (and symlinks, so the scan can tell where they point) to disk:
+    creating and later deleting every file of a repository was most of a clone's time. Returns
+    the paths of the commit's files, and the files with their sizes when they can be known (see
+    CloneLimits)."""
+    listing = _list_tree(git, dest, revision)
+    small = len(listing) <= sparse_threshold
+    blobs = [entry.oid for entry in listing if entry.kind == "blob"]
+    if small and blobs:  # (with no refspec on stdin, fetch would take the remote's branches)
+        # One fetch of every blob the commit has: sizes without writing the files. Above the
+        # threshold only documentation is downloaded, lazily, by the checkout.
+        git.run("-c", "fetch.negotiationAlgorithm=noop", "fetch", "--progress", "--no-tags",
+                "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin", "origin",
+                cwd=dest, step="fetch", band=_BLOBS_BAND,
+                stdin="".join(f"{oid}\n" for oid in blobs))
+        git.size_guard.check()
+    symlinks = [entry.path for entry in listing if entry.is_symlink]
+    git.run("sparse-checkout", "set", "--no-cone", "--stdin", cwd=dest, step="limit the checkout",
+            stdin="".join(f"{line}\n" for line in [*doc_patterns, *exact_patterns(symlinks)]))
     git.reporter.report(_CHECKOUT_BAND[0], "Checking out files")
     git.run("checkout", "--progress", "--force", revision, cwd=dest, step="check out", band=_CHECKOUT_BAND)
+    files = frozenset(entry.path for entry in listing if entry.kind == "blob")
+    if not small:
+        return files, None
+    sizes = _local_blob_sizes(git, dest)
+    return files, tuple(TreeFile(entry.path, 0 if entry.is_symlink else sizes.get(entry.oid, 0), entry.is_symlink)
+                        for entry in listing if entry.kind == "blob")
+
+
+MAX_MORE_PATHS = 2_000  # per call: git matches every pattern against every path of the index
+
+
+def _check_out_more(git: _Git, dest: Path, files: frozenset[str], paths: Sequence[str]) -> None:
+    """Adds exact paths to the sparse checkout, those the commit has and at most MAX_MORE_PATHS
+    (documents name what they like); git fetches the blobs it lacks in one go."""
+    patterns = exact_patterns([path for path in paths if path in files][:MAX_MORE_PATHS])
+    if patterns:
+        git.run("sparse-checkout", "add", "--stdin", cwd=dest, step="check out included files",
+                stdin="".join(f"{line}\n" for line in patterns))
+        git.size_guard.check()
+
+
+@dataclass(frozen=True)
+class _Listed:
+    mode: str
+    kind: str  # "blob" or "commit" (a submodule)
+    oid: str
+    path: str
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == "120000"
+
+
+def _list_tree(git: _Git, dest: Path, revision: str) -> list[_Listed]:
+    """Every entry of the commit's tree, from the trees alone (no blob is needed)."""
+    raw = git.run("ls-tree", "-r", "-z", "--full-tree", revision, cwd=dest, step="list the files")
+    listed = []
+    for record in raw.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, kind, oid = meta.decode("ascii").split(" ")
+        # Names as os.scandir gives them (bytes that are not UTF-8 as surrogates), so the scan
+        # skips the same names whether it walks the disk or this listing.
+        listed.append(_Listed(mode, kind, oid, os.fsdecode(name)))
+    return listed
+
+
+def _local_blob_sizes(git: _Git, dest: Path) -> dict[str, int]:
+    """The size of every blob in the clone's object store; asks the remote for nothing (only
+    objects already present are enumerated), unlike `ls-tree -l`, which fetches a missing blob."""
+    raw = git.run("cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname) %(objectsize)",
+                  cwd=dest, step="list the files")
+    sizes = {}
+    for line in raw.decode("ascii").splitlines():
+        kind, oid, size = line.split(" ")
+        if kind == "blob":
+            sizes[oid] = int(size)
+    return sizes
+
+
+_PATTERN_SPECIALS = re.compile(r"([\\*?\[\]!# ])")
+
+
+def exact_patterns(paths: Sequence[str]) -> list[str]:
+    """Sparse-checkout (gitignore-style) patterns matching exactly these paths and nothing else;
+    a name that cannot be written as a pattern line (a newline in it, bytes that are not UTF-8)
+    is left out."""
+    return ["/" + _PATTERN_SPECIALS.sub(r"\\\1", path) for path in paths if _pattern_safe(path)]
+
+
+def _pattern_safe(path: str) -> bool:
+    if not path or "\n" in path or "\r" in path:
+        return False
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -443,7 +561,7 @@ def _die_with_parent() -> None:
 
 
 def _feed_stdin(process: subprocess.Popen, text: str | None) -> None:
-    if text is not None:  # small (a pattern list), so writing before reading cannot deadlock
+    if text is not None:  # git's stdout and stderr are drained by threads meanwhile: no deadlock
         with contextlib.suppress(BrokenPipeError):
             process.stdin.write(text.encode())
         process.stdin.close()

@@ -28,18 +28,6 @@ from .workdir import checkout_prefix, remove_tree, sweep_abandoned, work_root
 log = logging.getLogger(__name__)
 
 
-class Background:
-    """Tasks nobody awaits, kept referenced until they finish (asyncio holds them only weakly)."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task] = set()
-
-    def spawn(self, work) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-
 class TokenUnavailable(Exception):
     """The request names a token that is no longer in the KV (used by an earlier run, or expired)."""
 
@@ -52,7 +40,6 @@ class CloneStage:
     def __init__(self, emitter: StageEmitter, snapshots: SnapshotStore, secrets: SecretStore,
                  settings: RepoCloneSettings) -> None:
         self._emitter, self._snapshots, self._secrets, self._settings = emitter, snapshots, secrets, settings
-        self._removal = Background()
 
     async def handle(self, request: RepoCloneRequested) -> None:
         # Only the lifecycle: stage 1 needs nothing else from the course's history.
@@ -97,40 +84,46 @@ class CloneStage:
         commit = await asyncio.to_thread(cloner.resolve_commit, url, p.ref, token, pin=vetted.pin)
         key = snapshot_key(url, commit, p.include, p.exclude, owner) if commit else None
         stored = await self._snapshots.reusable(key, request.course_id) if key else None
-        if stored is not None:
-            await self._emitter.progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
-            files, navigation = stored
-            reference, reused = self._snapshots.reference(key), True
-        else:
-            commit, files, navigation, reference = await self._clone_and_scan(request, vetted, token, owner)
-            reused = False
-        if not await self._emitter.still_current(request):
-            log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
-            await self._snapshots.release(reference, request.course_id)
-            return
-        await self._announce(request, url, commit, files, navigation, reference, reused)
+        work = None
+        try:
+            if stored is not None:
+                await self._emitter.progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
+                files, navigation = stored
+                reference, reused = self._snapshots.reference(key), True
+            else:
+                work = Path(tempfile.mkdtemp(dir=work_root(self._settings.work_dir), prefix=checkout_prefix()))
+                commit, files, navigation, reference = await self._clone_and_scan(request, vetted, token, owner,
+                                                                                  work / "checkout")
+                reused = False
+            if not await self._emitter.still_current(request):
+                log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
+                await self._snapshots.release(reference, request.course_id)
+                return
+            await self._announce(request, url, commit, files, navigation, reference, reused)
+        finally:
+            if work is not None:
+                # After the announcement (not counted in the stage's time) but before the next
+                # request is taken: a deletion left to the background ran into the next clone on
+                # the same disk, so each run of a series was slower than the one before. A crash
+                # leaves the checkout to the start-up sweep.
+                await asyncio.to_thread(remove_tree, work)
 
     async def _clone_and_scan(self, request: RepoCloneRequested, vetted: VettedUrl, token: str | None,
-                              owner: str | None):
+                              owner: str | None, destination: Path):
         p, s = request.payload, self._settings
         limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
                                     sparse_threshold_files=s.sparse_threshold_files)
-        work = tempfile.mkdtemp(dir=work_root(s.work_dir), prefix=checkout_prefix())
-        try:
-            async with ProgressReporter(lambda pct, step: self._emitter.progress(request, pct, step)) as progress:
-                checkout = await asyncio.to_thread(
-                    cloner.clone, vetted.url, p.ref, Path(work) / "checkout", token=token, limits=limits,
-                    on_progress=progress.scaled(0, 70), pin=vetted.pin)
-                result = await asyncio.to_thread(
-                    scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
-                    max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
-                    on_progress=progress.counted(70, 90, "Scanning"))
-            key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
-            archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude)
-        finally:
-            # Deleting a checkout of thousands of files takes a while and nobody waits for it: the
-            # snapshot is stored and the files announced meanwhile. A crash leaves it to the sweep.
-            self._removal.spawn(asyncio.to_thread(remove_tree, work))
+        async with ProgressReporter(lambda pct, step: self._emitter.progress(request, pct, step)) as progress:
+            checkout = await asyncio.to_thread(
+                cloner.clone, vetted.url, p.ref, destination, token=token, limits=limits,
+                on_progress=progress.scaled(0, 70), pin=vetted.pin)
+            result = await asyncio.to_thread(
+                scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
+                max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
+                on_progress=progress.counted(70, 90, "Scanning"), listing=checkout.tree)
+        key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
+        archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude,
+                                          checkout.check_out_more)
         reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation)
         return checkout.commit_sha, result.files, result.navigation, reference
 

@@ -10,7 +10,7 @@ levels of files included by included files."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from shared.docs.includes import MAX_DEPTH, MAX_INCLUDED_FILE_BYTES, referenced_paths
@@ -22,9 +22,12 @@ MAX_FILES = 2_000
 MAX_TOTAL_BYTES = 20_000_000
 
 
-def included_files(root: Path, documents: Iterable[str], exclude: Iterable[str] | None = ()) -> list[str]:
+def included_files(root: Path, documents: Iterable[str], exclude: Iterable[str] | None = (),
+                   check_out: Callable[[list[str]], None] | None = None) -> list[str]:
     """The repository paths, beside `documents`, that the documents include (directly or through
-    included files), sorted; what the bounds leave out is shown as a note by the later stages."""
+    included files), sorted; what the bounds leave out is shown as a note by the later stages.
+    `check_out` writes the paths of each level into the checkout before they are read (a clone
+    writes only documentation at first)."""
     real_root = Path(os.path.realpath(root))
     scope = PathScope((), exclude)
     known = set(documents)
@@ -32,20 +35,24 @@ def included_files(root: Path, documents: Iterable[str], exclude: Iterable[str] 
     total = 0
     frontier = [(path, read_checkout_text(real_root, path)) for path in sorted(known)]
     for _ in range(MAX_DEPTH):
-        following = []
+        wanted = []
         for including, text in frontier:
             for path in sorted(referenced_paths(including, text)) if text else ():
-                if path in known or not _allowed(path, scope):
-                    continue
-                known.add(path)
-                included = read_checkout_text(real_root, path, MAX_INCLUDED_FILE_BYTES)
-                if included is None:
-                    continue
-                total += len(included.encode("utf-8", errors="replace"))
-                if total > MAX_TOTAL_BYTES or len(added) >= MAX_FILES:
-                    return sorted(added)
-                added.append(path)
-                following.append((path, included))
+                if path not in known and _allowed(path, scope):
+                    known.add(path)
+                    wanted.append(path)
+        if wanted and check_out is not None:
+            check_out(wanted)
+        following = []
+        for path in wanted:
+            included = read_checkout_text(real_root, path, MAX_INCLUDED_FILE_BYTES)
+            if included is None:
+                continue
+            total += len(included.encode("utf-8", errors="replace"))
+            if total > MAX_TOTAL_BYTES or len(added) >= MAX_FILES:
+                return sorted(added)
+            added.append(path)
+            following.append((path, included))
         frontier = following
     return sorted(added)
 

@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from .navigation import navigation_order
 from .reading_order import inferred_order
@@ -73,13 +74,27 @@ class _Entry:
     is_symlink: bool
 
 
+class ListedFile(Protocol):
+    """A file the repository holds, as its version control lists it (cloner.TreeFile)."""
+    path: str
+    size: int
+    is_symlink: bool
+
+
 def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[str] | None = (),
          max_file_bytes: int = 2_000_000, max_files: int = 100_000, max_depth: int = MAX_FOLDER_DEPTH,
-         on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
+         on_progress: Callable[[int, int], None] | None = None,
+         listing: Iterable[ListedFile] | None = None) -> ScanResult:
     """Scan the checkout at `root`; raise ScanLimitExceeded past `max_files` files in scope or
-    folders nested deeper than `max_depth`."""
+    folders nested deeper than `max_depth`. With `listing`, the files are those listed (a clone
+    writes only documentation to disk) under the same rules as a walk; documentation is still
+    read from `root`."""
     real_root = Path(os.path.realpath(root))
-    entries = _Walk(real_root, PathScope(include, exclude), max_files, max_depth).run()
+    scope = PathScope(include, exclude)
+    if listing is None:
+        entries = _Walk(real_root, scope, max_files, max_depth).run()
+    else:
+        entries = _Listing(scope, max_files, max_depth).run(listing)
     files = _classify_all(real_root, entries, max_file_bytes, on_progress)
     navigation = navigation_order(real_root, {f.path for f in files if f.is_documentation})
     files = _mark_overview_candidates(files, set(navigation))
@@ -130,6 +145,51 @@ class _Walk:
         self.entries.append(_Entry(path, size, is_symlink))
         if len(self.entries) > self.max_files:
             raise ScanLimitExceeded("MAX_REPO_FILES", self.max_files, len(self.entries))
+
+
+class _Listing:
+    """The files of a listing that a walk would find: the same folders skipped, the same scope,
+    names and limits (a listing holds no folders, so each folder is judged once, on first sight)."""
+
+    def __init__(self, scope: PathScope, max_files: int, max_depth: int):
+        self.scope, self.max_files, self.max_depth = scope, max_files, max_depth
+        self._folders: dict[str, bool | None] = {"": scope.includes_everything}  # None: not walked
+
+    def run(self, listing: Iterable[ListedFile]) -> list[_Entry]:
+        entries = []
+        for file in listing:
+            folder, _, name = file.path.rpartition("/")
+            included = self._folder(folder)
+            if included is None or name == ".git" or not _is_utf8(name):
+                continue
+            if not self.scope.is_included(file.path, included) or self.scope.is_excluded(file.path):
+                continue
+            entries.append(_Entry(file.path, 0 if file.is_symlink else file.size, file.is_symlink))
+            if len(entries) > self.max_files:
+                raise ScanLimitExceeded("MAX_REPO_FILES", self.max_files, len(entries))
+        return sorted(entries, key=lambda entry: entry.path)
+
+    def _folder(self, folder: str) -> bool | None:
+        """Whether the walk enters `folder` (None: it does not) and, if so, whether it is included.
+        Judged from the outermost folder not yet seen inwards, in a loop: no recursion however deep."""
+        unseen = []
+        while folder not in self._folders:
+            unseen.append(folder)
+            folder = folder.rpartition("/")[0]
+        verdict = self._folders[folder]
+        for folder in reversed(unseen):
+            verdict = self._judge(folder, verdict)
+            self._folders[folder] = verdict
+        return verdict
+
+    def _judge(self, folder: str, outer: bool | None) -> bool | None:
+        name = folder.rpartition("/")[2]
+        if outer is None or name == ".git" or not _is_utf8(name) or name in SKIPPED_FOLDERS \
+                or self.scope.is_excluded(folder):
+            return None
+        if folder.count("/") >= self.max_depth:
+            raise ScanLimitExceeded("MAX_FOLDER_DEPTH", self.max_depth, folder.count("/") + 1)
+        return self.scope.is_included(folder, outer)
 
 
 def _is_utf8(name: str) -> bool:

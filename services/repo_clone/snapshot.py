@@ -8,6 +8,7 @@ import json
 import logging
 import tarfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -27,14 +28,16 @@ log = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 3600.0
 
 
-def pack_documents(root: Path, files: list[ScannedFile], exclude: list[str] | None = ()) -> bytes:
-    """The documentation files, and the files they include (included_files.py), as a gzipped tar."""
+def pack_documents(root: Path, files: list[ScannedFile], exclude: list[str] | None = (),
+                   check_out: Callable[[list[str]], None] | None = None) -> bytes:
+    """The documentation files, and the files they include (included_files.py, written into the
+    checkout by `check_out` first when given), as a gzipped tar."""
     documents = [f.path for f in files if f.is_documentation]
     buffer = io.BytesIO()
     # The fastest gzip level: documentation text still shrinks about threefold, in a third of
     # the time level 9 takes, and the archive is read back within the same deployment.
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
-        for path in documents + included_files(root, documents, exclude):
+        for path in documents + included_files(root, documents, exclude, check_out):
             tar.add(root / path, arcname=path, recursive=False)
     return buffer.getvalue()
 

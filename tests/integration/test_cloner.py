@@ -254,9 +254,44 @@ def test_large_repository_checks_out_documentation_only(large, tmp_path, by_sha)
     assert sum(line.startswith("?") for line in missing) == 100  # code was never downloaded
 
 
-def test_small_repository_is_checked_out_whole(large, tmp_path):
+def test_small_repository_writes_documentation_only_yet_knows_every_file_and_its_size(large, tmp_path):
     checkout = clone(str(large), None, tmp_path / "dest")
-    assert len(checked_out_files(checkout.path)) == 201
+    assert len(checked_out_files(checkout.path)) == 101  # the pages and mkdocs.yml; no code written
+    sizes = {file.path: file.size for file in checkout.tree}
+    assert len(sizes) == 201
+    assert sizes["src/pkg3/module10.py"] == len("x = 10\n") and sizes["docs/part2/page42.md"] == len("# Page 42\n")
+    missing = git(checkout.path, "rev-list", "--objects", "--missing=print", "HEAD").split()
+    assert not any(line.startswith("?") for line in missing)  # every blob fetched, in one go
+
+
+def test_large_repository_lists_only_what_it_checked_out(large, tmp_path):
+    checkout = clone(str(large), None, tmp_path / "dest", limits=CloneLimits(sparse_threshold_files=50))
+    assert checkout.tree is None  # the scan walks the checkout: sizes of unfetched code are unknown
+
+
+@pytest.mark.parametrize("threshold", [50, 20_000])
+def test_files_documentation_includes_are_checked_out_on_request_and_nothing_else(tmp_path, threshold):
+    origin = new_repo(tmp_path / "origin")
+    commit_files(origin, {"docs/a.md": "# A\n", "src/one.py": "one = 1\n", "src/two.py": "two = 2\n",
+                          "src/we[ir]d *?.py": "weird = 3\n", "src/weird a.py": "not this one\n"}, "files")
+    checkout = clone(str(origin), None, tmp_path / "dest", limits=CloneLimits(sparse_threshold_files=threshold))
+    assert checked_out_files(checkout.path) == {"docs/a.md"}
+    checkout.check_out_more(["src/one.py", "src/we[ir]d *?.py", "no/such.py", "../origin/src/two.py", ".git/config"])
+    assert checked_out_files(checkout.path) == {"docs/a.md", "src/one.py", "src/we[ir]d *?.py"}
+    assert (checkout.path / "src/we[ir]d *?.py").read_text() == "weird = 3\n"
+
+
+def test_symlinks_are_checked_out_as_links_so_the_scan_can_tell_where_they_point(tmp_path):
+    origin = new_repo(tmp_path / "origin")
+    commit_files(origin, {"docs/a.md": "# A\n"}, "docs")
+    os.symlink("/etc", origin / "etc-link")
+    os.symlink("../docs", origin / "docs" / "self")
+    git(origin, "add", "--all")
+    git(origin, "commit", "--quiet", "-m", "links")
+    checkout = clone(str(origin), None, tmp_path / "dest")
+    assert os.readlink(checkout.path / "etc-link") == "/etc" and os.readlink(checkout.path / "docs/self") == "../docs"
+    assert {(f.path, f.is_symlink, f.size) for f in checkout.tree} == {
+        ("docs/a.md", False, 4), ("etc-link", True, 0), ("docs/self", True, 0)}
 
 
 def test_progress_climbs_to_100(sample, tmp_path):
