@@ -1,6 +1,7 @@
 """The gateway benchmark's baseline server: a bare FastAPI endpoint doing one primary-key SELECT
 on the gateway's own read table, served exactly like the gateway (uvicorn, one process, the same
-host, log level and access log off, an asyncpg pool of the same size).
+server stack — uvloop and httptools —, host, log level and access log off, an asyncpg pool of the
+same size).
 
     python -m bench.bare_app   (DATABASE_URL, PORT, READ_SCHEMA from the environment)"""
 from __future__ import annotations
@@ -11,6 +12,8 @@ from contextlib import asynccontextmanager
 import asyncpg
 import uvicorn
 from fastapi import FastAPI, HTTPException
+
+from services.gateway.main import SERVER_STACK
 
 SCHEMA = os.environ.get("READ_SCHEMA", "coursegen")
 
@@ -40,7 +43,7 @@ async def course(course_id: str):
 
 def main() -> None:
     uvicorn.run(app, host="127.0.0.1", port=int(os.environ["PORT"]),
-                log_level=os.environ.get("LOG_LEVEL", "warning").lower(), access_log=False)
+                log_level=os.environ.get("LOG_LEVEL", "warning").lower(), access_log=False, **SERVER_STACK)
 
 
 if __name__ == "__main__":

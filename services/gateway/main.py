@@ -10,6 +10,9 @@ from .app import create_app
 from .settings import GatewaySettings
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
+# Named, not left to uvicorn's "auto": a missing package fails the start instead of quietly serving on
+# the slower pure-Python stack. bench/bare_app.py serves the gateway benchmark's baseline on the same.
+SERVER_STACK = {"loop": "uvloop", "http": "httptools"}
 
 
 def main() -> None:
@@ -21,7 +24,7 @@ def main() -> None:
         # one open browser tab would keep the gateway from stopping. Clients reconnect elsewhere.
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                     log_level=settings.log_level.lower(), access_log=False,
-                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, **SERVER_STACK)
     finally:
         shutdown_tracing()
 

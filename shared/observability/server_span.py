@@ -10,7 +10,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from .tracing import tracer
+from .tracing import INSTRUMENTATION
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE", "QUERY"})
 
@@ -28,6 +28,14 @@ class _ScopeHeaders(Getter[list]):
 
 
 _HEADERS = _ScopeHeaders()
+_cached: list = [None, None]  # (provider, its tracer): `get_tracer` builds a new tracer on every call
+
+
+def _tracer() -> trace.Tracer:
+    provider = trace.get_tracer_provider()
+    if _cached[0] is not provider:
+        _cached[:] = [provider, provider.get_tracer(INSTRUMENTATION)]
+    return _cached[1]
 
 
 class ServerSpan:
@@ -41,7 +49,7 @@ class ServerSpan:
                       "url.path": scope.get("path", "")}
         if scope.get("http_version"):
             attributes["network.protocol.version"] = scope["http_version"]
-        self.span = tracer().start_span(self._method if self._method != "_OTHER" else "HTTP", context=parent,
+        self.span = _tracer().start_span(self._method if self._method != "_OTHER" else "HTTP", context=parent,
                                         kind=SpanKind.SERVER, attributes=attributes)
         self._token = otel_context.attach(trace.set_span_in_context(self.span, parent))
 
