@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from dataclasses import asdict
 
 import asyncpg
 
@@ -97,6 +98,7 @@ async def run(ctx: Context) -> Row:
     return Row(NAME, round(value), "events/s", round(base), r, f"≥ {TARGET}×", r >= TARGET,
                details={"events": report.stream_seq, "replay_seconds": round(replay_seconds, 2),
                         "fold_workers": worker_count(), "load_average_before": load_before,
+                        "bulk": asdict(report.bulk) if report.bulk else None,
                         "ordered_read_seconds": round(ordered_seconds, 2),
                         "log_publish_seconds": round(log.publish_seconds, 1)})
 

@@ -134,7 +134,8 @@ async def test_a_log_read_from_nats_and_folded_by_workers_equals_the_handlers(js
     assert read == messages, "the reader gives back the log whole and in order"
     schema = "bulk_built"
     await ensure_schema(pool, schema)
-    assert await bulk_build(js, pool, "COURSES", schema, last, workers=2)
+    times = await bulk_build(js, pool, "COURSES", schema, last, workers=2)
+    assert times is not None and times.events == last and times.workers == 2
     assert await read_tables(pool, schema) == await through_handlers(pool, messages)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import dataclass
 
 import asyncpg
 from nats.js import JetStreamContext
@@ -61,22 +62,35 @@ async def fold_log(js: JetStreamContext, stream: str, until: int,
     return tables
 
 
+@dataclass(frozen=True)
+class BulkTimes:
+    """Where a bulk build's time went, for an operator predicting the next one."""
+    events: int
+    workers: int
+    fold_seconds: float  # reading the log and folding it
+    load_seconds: float  # COPY, then keys, indexes and foreign keys
+
+
 async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, schema: str, until: int,
-                     workers: int | None = None) -> bool:
-    """Fill the empty read tables of `schema` with the log up to `until`; False, with the schema
+                     workers: int | None = None) -> BulkTimes | None:
+    """Fill the empty read tables of `schema` with the log up to `until`; None, with the schema
     untouched, when the log is not one to fold (the caller then applies it event by event)."""
     started = time.monotonic()
+    first = max(1, (await js.stream_info(stream)).state.first_seq)
+    if workers is None:
+        workers = worker_count() if until - first >= WORKERS_FROM else 0
     try:
         tables = await fold_log(js, stream, until, workers)
     except (NotBulkable, LogIncomplete, EOFError, OSError) as exc:  # EOF, OSError: a worker died
         log.warning("replay applies the log event by event: %s", exc)
-        return False
+        return None
     folded = time.monotonic()
     async with pool.acquire() as conn, conn.transaction():
         await load(conn, schema, tables, until)
-    log.info("bulk rebuild of %s up to %s: folded in %.1fs, loaded in %.1fs", schema, until,
-             folded - started, time.monotonic() - folded)
-    return True
+    times = BulkTimes(max(0, until - first + 1), workers, round(folded - started, 2),
+                      round(time.monotonic() - folded, 2))
+    log.info("bulk rebuild of %s up to %s: %s", schema, until, times)
+    return times
 
 
 _CONSTRAINTS = """

@@ -15,7 +15,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.eventstore import patiently
 
-from .bulk_replay import bulk_build
+from .bulk_replay import BulkTimes, bulk_build
 from .projector import (ReaderSkipped, apply_batch, ensure_schema, layout_is_current, log_start_of,
                         read_checkpoint, reader_from)
 from .schema import checked
@@ -28,6 +28,7 @@ class ReplayReport:
     schema: str
     stream_seq: int
     seconds: float
+    bulk: BulkTimes | None = None  # the bulk build's parts; None when the log went through the handlers
 
 
 async def _batches(js: JetStreamContext, stream: str, after: int, until: int):
@@ -122,7 +123,8 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
     # The bulk, outside any lock: the gateway keeps serving and projecting into the live schema.
     # Folded in memory and loaded with COPY when the log allows (bulk_replay.py), else event by event.
     until = (await js.stream_info(stream)).state.last_seq
-    if not await bulk_build(js, pool, stream, fresh, until):
+    bulk = await bulk_build(js, pool, stream, fresh, until)
+    if bulk is None:
         await _project(js, stream, pool, fresh, until)
     async with pool.acquire() as conn:
         await _project(js, stream, pool, fresh, await read_checkpoint(conn, live))
@@ -136,7 +138,7 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
         await conn.execute(f"ALTER SCHEMA {fresh} RENAME TO {live}")
     async with pool.acquire() as conn:
         await conn.execute(f"DROP SCHEMA {retired} CASCADE")
-    report = ReplayReport(live, rebuilt, time.monotonic() - started)
+    report = ReplayReport(live, rebuilt, time.monotonic() - started, bulk)
     log.info("replay done: %s", report)
     return report
 
