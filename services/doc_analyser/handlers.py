@@ -3,16 +3,13 @@ Ids derive from the request and the document path, so a redelivered request repe
 events; documents already analysed by an earlier delivery are not analysed (nor paid for) again."""
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from functools import partial
 from typing import Awaitable, Callable
 
 from nats.js import JetStreamContext
 
 from .engine.cache import AnalysisCache
-from .engine.linking import Corpus
 from .engine.prompts import CourseContext
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
@@ -24,7 +21,8 @@ from shared.observability.llm import metered
 from shared.stage.emitter import StageEmitter, StageFailure
 
 from .analyser import DocumentAnalyser
-from shared.docs.loading import load_documents
+from .document_feed import PARSE_AND_INDEX, DocumentFeed
+from .spare_parser import SpareParser
 from .inputs import RunInputs, run_inputs
 from .run import AnalysisRun
 from .settings import DocAnalyserSettings
@@ -36,15 +34,25 @@ ReadSnapshot = Callable[[str], Awaitable[bytes]]
 
 class AnalysisStage:
     def __init__(self, emitter: StageEmitter, read_snapshot: ReadSnapshot, analyser: DocumentAnalyser,
-                 settings: DocAnalyserSettings) -> None:
+                 settings: DocAnalyserSettings, parser: str = PARSE_AND_INDEX) -> None:
+        """`parser`: the parser child's function ("module:function"), returning (parsed, index)."""
         self._emitter, self._read_snapshot, self._analyser, self._settings = emitter, read_snapshot, analyser, settings
+        self._parsers = SpareParser(settings.parse_budget_seconds, parser)
 
     async def handle(self, request: DocsAnalysisRequested) -> None:
+        self.prepare()  # the parser child starts while the course is read
         events = await self._emitter.current_history(request)
         if events is None:
             return
-        async with self._emitter.running(request):
-            await self._run(request, run_inputs(events, request))
+        try:
+            async with self._emitter.running(request):
+                await self._run(request, run_inputs(events, request))
+        finally:
+            self.prepare()  # for the next run
+
+    def prepare(self) -> None:
+        """Start a parser child for the next run, unless one is ready."""
+        self._parsers.prepare()
 
     async def _run(self, request: DocsAnalysisRequested, inputs: RunInputs) -> None:
         if inputs.scan is None:
@@ -52,24 +60,18 @@ class AnalysisStage:
                                "current one; select folders and start stage 2 again")
         if not inputs.documents:
             raise StageFailure("the selected folders hold no documentation files; select other folders")
-        started = time.monotonic()
-        documents, unreadable = await self._documents(inputs)
-        log.info("course %s: %d documents loaded from the snapshot in %.2fs", request.course_id,
-                 len(documents), time.monotonic() - started)
-        # The corpus is only needed to link a finished analysis: build it while the first
-        # documents are with the provider.
-        corpus = asyncio.ensure_future(asyncio.to_thread(Corpus.build, [d.parsed for d in documents.values()]))
+        try:
+            archive = await self._read_snapshot(inputs.scan.snapshot_ref)
+        except SnapshotMissing as exc:
+            raise StageFailure(str(exc)) from None
+        encodings = {f.path: f.encoding for f in inputs.scan.files}
         p = request.payload
         course = CourseContext(inputs.repo_name, p.complexity_level, p.additional_info, len(inputs.documents))
-        run = AnalysisRun(request, inputs, documents, corpus, course, self._analyser.within(p.budget_usd), self._emitter,
+        run = AnalysisRun(request, inputs, course, self._analyser.within(p.budget_usd), self._emitter,
                           self._settings.analysis_concurrency, self._settings.tolerate_failed_documents)
-        try:
-            outcome = await run.execute(unreadable)
-        finally:
-            if not corpus.done():
-                corpus.cancel()
-            elif not corpus.cancelled():
-                corpus.exception()  # a run that ended early must not leave it unretrieved
+        async with DocumentFeed(archive, inputs.documents, encodings, self._settings.max_document_bytes,
+                                await self._parsers.take()) as feed:
+            outcome = await run.execute(feed)
         if outcome.failed and not self._settings.tolerate_failed_documents:
             raise StageFailure(outcome.failure_message())
         await self._emitter.emit(request, DocsAnalysed, "analysed", task_id=p.task_id,
@@ -77,26 +79,23 @@ class AnalysisStage:
                                  cache_hits=outcome.cache_hits, usage=outcome.total_usage(),
                                  fallbacks=outcome.fell_back())
 
-    async def _documents(self, inputs: RunInputs):
-        try:
-            archive = await self._read_snapshot(inputs.scan.snapshot_ref)
-        except SnapshotMissing as exc:
-            raise StageFailure(str(exc)) from None
-        encodings = {f.path: f.encoding for f in inputs.scan.files}
-        return await asyncio.to_thread(load_documents, archive, inputs.documents, encodings,
-                                       self._settings.max_document_bytes, self._settings.parse_budget_seconds)
-
-
 
 def analysis_stage(emitter: StageEmitter, read_snapshot: ReadSnapshot, cache: AnalysisCache,
                    settings: DocAnalyserSettings) -> StageWork:
     """Stage 2's work over any stores (the service's, or a test's in-memory ones)."""
-    analyser = DocumentAnalyser(metered(build_provider(settings, OFFLINE_ENGINES)), cache, settings.document_attempts)
-    stage = AnalysisStage(emitter, read_snapshot, analyser, settings)
+    stage = _stage(emitter, read_snapshot, cache, settings)
     return StageWork(stage.handle, emitter.give_up)
+
+
+def _stage(emitter: StageEmitter, read_snapshot: ReadSnapshot, cache: AnalysisCache,
+           settings: DocAnalyserSettings) -> AnalysisStage:
+    analyser = DocumentAnalyser(metered(build_provider(settings, OFFLINE_ENGINES)), cache, settings.document_attempts)
+    return AnalysisStage(emitter, read_snapshot, analyser, settings)
 
 
 async def make_handler(js: JetStreamContext, settings: DocAnalyserSettings, emitter: StageEmitter) -> StageWork:
     cache = AnalysisCache(js, settings.analysis_cache_bucket, settings.stream_replicas,
                           settings.analysis_cache_ttl_seconds)
-    return analysis_stage(emitter, partial(snapshot_archive, js), cache, settings)
+    stage = _stage(emitter, partial(snapshot_archive, js), cache, settings)
+    stage.prepare()  # the service's first request finds its parser child started
+    return StageWork(stage.handle, emitter.give_up)

@@ -15,6 +15,7 @@ from shared.llm.budget import BudgetExhausted
 from shared.stage.emitter import RunCancelled, StageEmitter, StageFailure, token_usage
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
+from .document_feed import DocumentFeed
 from .inputs import RunInputs
 
 CANCEL_CHECK_SECONDS = 2.0
@@ -53,31 +54,36 @@ class Outcome:
 
 
 class AnalysisRun:
-    def __init__(self, request: DocsAnalysisRequested, inputs: RunInputs, documents: dict[str, SourceDocument],
-                 corpus: Awaitable[Corpus], course: CourseContext, analyser: DocumentAnalyser,
-                 emitter: StageEmitter, concurrency: int, tolerate_failures: bool = False) -> None:
-        self._request, self._inputs, self._documents, self._corpus = request, inputs, documents, corpus
+    def __init__(self, request: DocsAnalysisRequested, inputs: RunInputs, course: CourseContext,
+                 analyser: DocumentAnalyser, emitter: StageEmitter, concurrency: int,
+                 tolerate_failures: bool = False) -> None:
+        self._request, self._inputs = request, inputs
         self._course, self._analyser, self._emitter = course, analyser, emitter
         self._limit = asyncio.Semaphore(concurrency)
         self._tolerate = tolerate_failures
         self._cancelled = False
         self._finished = 0
+        self._corpus: Awaitable[Corpus] | None = None
 
-    async def execute(self, unreadable: dict[str, str]) -> Outcome:
-        outcome = Outcome(self._analyser.provider_name, self._analyser.model, failures=dict(unreadable))
+    async def execute(self, feed: DocumentFeed) -> Outcome:
+        """Each document is analysed as soon as the feed hands it over. An unreadable one, when
+        failures are not tolerated, stops new analyses (those under way finish, are announced and
+        cached: the retry reuses them) and the stage fails naming it."""
+        outcome = Outcome(self._analyser.provider_name, self._analyser.model)
         for path, event in self._inputs.done.items():
             self._count(outcome, event.payload.cached, event.payload.usage and event.payload.usage.model_dump())
             if event.payload.fallback_reason is not None:
                 outcome.fallbacks[path] = event.payload.fallback_reason
         self._finished = outcome.analysed
-        if unreadable and not self._tolerate:
-            return outcome
-        pending = [p for p in self._inputs.documents if p in self._documents and p not in self._inputs.done]
+        self._corpus = feed.corpus
         watcher = asyncio.create_task(self._watch())
         try:
             async with asyncio.TaskGroup() as group:
-                for path in pending:
-                    group.create_task(self._one(path, outcome))
+                async for path, source, problem in feed:
+                    if source is None:
+                        outcome.failures[path] = problem
+                    elif path not in self._inputs.done and (self._tolerate or not outcome.failed):
+                        group.create_task(self._one(path, source, outcome))
         except* DocumentFailed:
             pass  # recorded in outcome.failures; the stage fails naming them
         except* RunCancelled:
@@ -90,11 +96,10 @@ class AnalysisRun:
             watcher.cancel()
         return outcome
 
-    async def _one(self, path: str, outcome: Outcome) -> None:
+    async def _one(self, path: str, source: SourceDocument, outcome: Outcome) -> None:
         async with self._limit:
             if self._cancelled:
                 raise RunCancelled()
-            source = self._documents[path]
             try:
                 result = await self._analyser.analyse(source.parsed, source.raw_text, source.content_hash,
                                                       self._course)

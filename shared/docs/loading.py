@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any, Iterator
 
 from shared.bus.snapshots import extract
 from .includes import MAX_DEPTH, MAX_INCLUDED_FILE_BYTES, referenced_paths
 from .model import ParsedDocument
-from .parse_worker import BudgetedParser, OverBudget
+from .parse_worker import PARSE, BudgetedParser, OverBudget
 
 # Seconds one document may take to parse; ordinary documents take milliseconds, a document over
 # it is skipped with the reason (see parse_worker).
@@ -24,6 +25,7 @@ class SourceDocument:
     parsed: ParsedDocument
     raw_text: str
     content_hash: str
+    index: Any = None  # what a parser function gave besides the parsed document (see iter_documents)
 
 
 def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
@@ -31,28 +33,44 @@ def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
                    ) -> tuple[dict[str, SourceDocument], dict[str, str]]:
     """(documents by path, unreadable documents by path with the reason): missing, too large,
     or not parsed within `parse_budget_seconds`."""
+    documents: dict[str, SourceDocument] = {}
+    problems: dict[str, str] = {}
+    for path, document, problem in iter_documents(archive, paths, encodings, max_bytes, parse_budget_seconds):
+        if document is None:
+            problems[path] = problem
+        else:
+            documents[path] = document
+    return documents, problems
+
+
+def iter_documents(archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
+                   parse_budget_seconds: float = PARSE_BUDGET_SECONDS, parser: str | BudgetedParser = PARSE,
+                   ) -> Iterator[tuple[str, SourceDocument | None, str | None]]:
+    """(path, document, None) or (path, None, why it is unreadable) for each of `paths` in order,
+    each as soon as it is parsed, so a caller can start on the first while the rest are parsed.
+    `parser`: the child's function ("module:function"; one that returns (parsed document, anything)
+    puts the anything in the document's `index`), or a started BudgetedParser to use. Closing the
+    generator stops the child, the given one too."""
     contents = extract(archive, set(paths))
     texts = {path: _decode(data, encodings.get(path)) for path, data in contents.items() if len(data) <= max_bytes}
     snapshot = _IncludedFiles(archive, texts)
-    documents: dict[str, SourceDocument] = {}
-    problems: dict[str, str] = {}
-    with BudgetedParser(parse_budget_seconds) as parser:
+    with BudgetedParser(parse_budget_seconds, parser) if isinstance(parser, str) else parser as child:
         for path in paths:
             data = contents.get(path)
             if data is None:
-                problems[path] = "not in the repository snapshot; run stage 1 again"
+                yield path, None, "not in the repository snapshot; run stage 1 again"
             elif len(data) > max_bytes:
-                problems[path] = f"{len(data)} bytes, more than the {max_bytes} a document may have"
+                yield path, None, f"{len(data)} bytes, more than the {max_bytes} a document may have"
             else:
                 text = texts[path]
                 included = snapshot.reachable_from(path, text)
                 try:
-                    parsed = parser.parse(path, text, included or None)
+                    parsed = child.parse(path, text, included or None)
                 except OverBudget as exc:
-                    problems[path] = str(exc)
+                    yield path, None, str(exc)
                     continue
-                documents[path] = SourceDocument(parsed, text, _content_hash(data, included))
-    return documents, problems
+                parsed, index = parsed if isinstance(parsed, tuple) else (parsed, None)
+                yield path, SourceDocument(parsed, text, _content_hash(data, included), index), None
 
 
 def _content_hash(data: bytes, included: dict[str, str]) -> str:

@@ -48,6 +48,16 @@ class BudgetedParser:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def budget_seconds(self) -> float:
+        return self._budget
+
+    def start(self) -> "BudgetedParser":
+        """Start the child now rather than at the first document (starting Python and importing
+        the parsers takes longer than parsing most documents)."""
+        self._running_child()
+        return self
+
     def parse(self, path: str, text: str, includes: dict[str, str] | None = None) -> ParsedDocument:
         """The parsed document; OverBudget when the child took longer than the budget (or died).
         `includes`: repository path → text of the files the document may include."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 
-from services.doc_analyser.engine.corpus_documents import TYPE_LEVEL, CorpusDocument, build_documents, cosine
+from services.doc_analyser.engine.corpus_documents import (
+    TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents, cosine,
+)
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
@@ -31,8 +33,9 @@ class Corpus:
         self._similar_lock = threading.Lock()  # documents may be linked from several threads
 
     @classmethod
-    def build(cls, docs: list[ParsedDocument]) -> "Corpus":
-        return cls(*build_documents(docs))
+    def build(cls, docs: list[ParsedDocument], indexes: dict[str, DocumentIndex] | None = None) -> "Corpus":
+        """`indexes`: documents already indexed (by path), e.g. by the parser's child process."""
+        return cls(*build_documents(docs, indexes))
 
     @property
     def size(self) -> int:

@@ -14,6 +14,7 @@ from services.doc_analyser.engine.lexicon import normal
 from services.doc_analyser.engine.profile import Profile, build_profile
 from services.doc_analyser.engine.link_targets import normalise_path, resolve_link
 from shared.docs.model import ParsedDocument
+from shared.docs.parsing import parse
 from shared.vocabulary import doc_type_table
 
 _LONGEST_PHRASE = 4
@@ -58,9 +59,37 @@ def document_terms(profile: Profile) -> tuple[frozenset[str], Counter]:
     return frozenset(terms), counts
 
 
-def build_documents(docs: list[ParsedDocument]) -> tuple[dict[str, CorpusDocument], Counter]:
-    """Each document is profiled once and only what the corpus keeps of it survives the loop:
-    a 2,000-document corpus must not hold every document's sentences at once."""
+@dataclass(frozen=True)
+class DocumentIndex:
+    """What the corpus keeps of one document that depends on that document alone: stage 2 computes
+    it in the parser's child process, next to the parsing, so the service's own process stays free
+    for the provider calls (and the corpus is ready as soon as the last document is parsed)."""
+    doc_type: str
+    terms: frozenset[str]
+    defines: dict[str, int]
+    counts: dict[str, int]
+
+
+def index_document(doc: ParsedDocument) -> DocumentIndex:
+    profile = build_profile(doc)
+    prose = [s.text for s in profile.sentences]
+    terms, counts = document_terms(profile)
+    return DocumentIndex(classify(doc, prose), terms, definitions(doc, prose), dict(counts))
+
+
+def parse_and_index(path: str, text: str, includes: dict[str, str] | None = None,
+                    ) -> tuple[ParsedDocument, DocumentIndex]:
+    """The parser child's function in stage 2 (shared/docs/parse_worker.py): the parsed document
+    and its index."""
+    parsed = parse(path, text, includes)
+    return parsed, index_document(parsed)
+
+
+def build_documents(docs: list[ParsedDocument], indexes: dict[str, DocumentIndex] | None = None,
+                    ) -> tuple[dict[str, CorpusDocument], Counter]:
+    """Each document is indexed once (unless `indexes`, by the document's path, already holds it)
+    and only what the corpus keeps of it survives the loop: a 2,000-document corpus must not hold
+    every document's sentences at once."""
     parsed: dict[str, tuple] = {}
     frequency: Counter = Counter()
     # One string per distinct phrase for the whole corpus (most phrases recur across documents).
@@ -68,13 +97,11 @@ def build_documents(docs: list[ParsedDocument]) -> tuple[dict[str, CorpusDocumen
     for doc in docs:
         path = normalise_path(doc.path)
         if path and path not in parsed:
-            profile = build_profile(doc)
-            prose = [s.text for s in profile.sentences]
-            terms, counts = document_terms(profile)
-            frequency.update(terms)
-            terms = Terms(sorted(shared.setdefault(term, term) for term in terms))
-            counts = {shared[word]: count for word, count in counts.items()}
-            parsed[path] = (doc, classify(doc, prose), terms, definitions(doc, prose), counts)
+            index = (indexes or {}).get(doc.path) or index_document(doc)
+            frequency.update(index.terms)
+            terms = Terms(sorted(shared.setdefault(term, term) for term in index.terms))
+            counts = {shared[word]: count for word, count in index.counts.items()}
+            parsed[path] = (doc, index.doc_type, terms, index.defines, counts)
     del shared
     paths = frozenset(parsed)
     folded = {path.lower(): path for path in sorted(paths, reverse=True)}

@@ -1,0 +1,76 @@
+"""Stage 2 starts its provider calls while the snapshot's documents are still being parsed: the
+parser child (a real one, tests/support/gated_parsing.py) parses one document and then holds the
+next until the first provider call has been made; a stage that waited for every document before
+its first call would find only that one parsed never. Counted, not timed."""
+from __future__ import annotations
+
+import uuid
+
+from services.doc_analyser.analyser import DocumentAnalyser
+from services.doc_analyser.engine.engines import OFFLINE_ENGINES
+from services.doc_analyser.handlers import AnalysisStage
+from services.doc_analyser.settings import DocAnalyserSettings
+from services.repo_clone.handlers import clone_stage
+from services.repo_clone.settings import RepoCloneSettings
+from shared.events import Event
+from shared.events.catalogue import (
+    CourseCreated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, FoldersSelected, RepoCloned, RepoCloneRequested,
+)
+from shared.llm.offline import OfflineProvider
+from shared.stage.emitter import StageEmitter
+from tests.support import gated_parsing
+from tests.support.fakes import MemoryAnalysisCache, MemoryEventStore, MemorySecretStore, MemorySnapshotStore
+from tests.support.gitrepos import COURSE_REPO, make_repo
+
+
+class GateOpeningProvider(OfflineProvider):
+    """The offline engine, which on its first call notes how many documents the child had parsed
+    and then lets the child parse the rest."""
+
+    def __init__(self, parsed_log: str, gate: str) -> None:
+        super().__init__(OFFLINE_ENGINES)
+        self._parsed_log, self._gate = parsed_log, gate
+        self.parsed_at_first_call: int | None = None
+
+    async def complete(self, prompt, schema):
+        if self.parsed_at_first_call is None:
+            self.parsed_at_first_call = gated_parsing.parsed_so_far(self._parsed_log)
+            open(self._gate, "w").close()
+        return await super().complete(prompt, schema)
+
+
+async def test_the_first_provider_call_goes_out_before_the_other_documents_are_parsed(tmp_path, monkeypatch):
+    parsed_log, gate = str(tmp_path / "parsed.log"), str(tmp_path / "gate")
+    monkeypatch.setenv("PARSED_LOG", parsed_log)
+    monkeypatch.setenv("GATE", gate)
+    monkeypatch.setenv("GATE_AFTER", "1")
+    make_repo(tmp_path / "skyline", COURSE_REPO)
+    course_id, events, snapshots = f"c{uuid.uuid4().hex[:12]}", MemoryEventStore(), MemorySnapshotStore()
+
+    async def add(cls: type[Event], **payload) -> Event:
+        event = cls(course_id=course_id, actor="alice", payload=payload)
+        await events.publish(event)
+        return event
+
+    await add(CourseCreated, owner_id="alice", title="Skyline course", description="")
+    clone = await add(RepoCloneRequested, task_id=uuid.uuid4().hex, repo_url=str(tmp_path / "skyline"))
+    await clone_stage(StageEmitter(events, "repo_clone", "stage1"), snapshots, MemorySecretStore(),
+                      RepoCloneSettings(allow_local_repos=True, work_dir=str(tmp_path / "work"))).handle(clone)
+    await add(FoldersSelected, selected_folders=["docs"], overview_document=None)
+    [cloned] = [e for e in events.caused_by(clone) if isinstance(e, RepoCloned)]
+
+    provider = GateOpeningProvider(parsed_log, gate)
+    settings = DocAnalyserSettings(llm_provider="offline", analysis_concurrency=2)
+    stage = AnalysisStage(StageEmitter(events, "doc_analyser", "stage2"), snapshots.read_archive,
+                          DocumentAnalyser(provider, MemoryAnalysisCache(), 1), settings, parser=gated_parsing.SPEC)
+    request = await add(DocsAnalysisRequested, task_id=uuid.uuid4().hex, complexity_level="beginner",
+                        clone_task_id=cloned.payload.task_id)
+    await stage.handle(request)
+
+    emitted = events.caused_by(request)
+    selected = [path for path in COURSE_REPO if path.startswith("docs/")]
+    assert provider.parsed_at_first_call == 1, "the first call waited for the documents after the first"
+    assert gated_parsing.parsed_so_far(parsed_log) == len(selected)
+    assert sorted(e.payload.path for e in emitted if isinstance(e, DocAnalysed)) == sorted(selected)
+    [total] = [e for e in emitted if isinstance(e, DocsAnalysed)]
+    assert total.payload.document_count == len(selected) and total.payload.skipped == []
