@@ -1,7 +1,7 @@
-"""The gateway benchmark's baseline server: a bare FastAPI endpoint doing one primary-key SELECT
-on the gateway's own read table, served exactly like the gateway (uvicorn, one process, the same
-server stack — uvloop and httptools —, host, log level and access log off, an asyncpg pool of the
-same size).
+"""The gateway benchmark's baseline server: bare FastAPI endpoints doing one query on the gateway's
+own read table (a primary-key SELECT; the list of a user's courses), served exactly like the
+gateway (uvicorn, one process, the same server stack — uvloop and httptools —, host, log level and
+access log off, an asyncpg pool of the same size).
 
     python -m bench.bare_app   (DATABASE_URL, PORT, READ_SCHEMA from the environment)"""
 from __future__ import annotations
@@ -39,6 +39,16 @@ async def course(course_id: str):
     if row is None:
         raise HTTPException(404, "course not found")
     return dict(row)
+
+
+@app.get("/courses")
+async def courses(user_id: str, limit: int = 100):
+    """The limit of a list answer: the same rows the gateway's course list returns, one query."""
+    rows = await app.state.pool.fetch(
+        f"SELECT course_id, user_id, title, description, status, repo_url, repo_name, repo_commit, revision, "
+        f"created_at, updated_at FROM {SCHEMA}.courses WHERE user_id = $1 "
+        f"ORDER BY created_at DESC, course_id LIMIT $2", user_id, limit)
+    return [dict(row) for row in rows]
 
 
 def main() -> None:
