@@ -5,23 +5,29 @@ from typing import Any
 
 import asyncpg
 
+from .domain.lineage import StageResult
 from .projection.schema import checked
+from .stage_reader import lineage_columns, lineage_of
 
 COURSE_COLUMNS = ("course_id, user_id, title, description, status, repo_url, repo_name, repo_commit, revision, "
                   "created_at, updated_at")
+_COURSE_KEYS = tuple(c.strip() for c in COURSE_COLUMNS.split(","))
 
 
 class CourseReader:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool, self._s = pool, checked(schema)
 
-    async def list_for(self, user_id: str, limit: int, offset: int) -> list[dict[str, Any]]:
+    async def list_with_lineage(self, user_id: str, limit: int, offset: int
+                                ) -> list[tuple[dict[str, Any], dict[str, StageResult], dict[str, str]]]:
+        """`list_for` with each course's lineage (stage_reader.lineage_columns), in one round trip."""
         rows = await self._pool.fetch(
-            f"""SELECT {COURSE_COLUMNS} FROM {self._s}.courses WHERE user_id = $1
+            f"""SELECT {COURSE_COLUMNS}, {lineage_columns(self._s, 'c.course_id')}
+                FROM {self._s}.courses c WHERE user_id = $1
                 ORDER BY created_at DESC, course_id LIMIT $2 OFFSET $3""",
             user_id, limit, offset,
         )
-        return [dict(r) for r in rows]
+        return [({k: r[k] for k in _COURSE_KEYS}, *lineage_of(r)) for r in rows]
 
     async def get(self, course_id: str, user_id: str, is_admin: bool) -> dict[str, Any] | None:
         row = await self._pool.fetchrow(

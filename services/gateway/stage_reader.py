@@ -13,6 +13,23 @@ from .projection.schema import checked
 from .status_reader import RESULT_COLUMNS, Stage2Overview, stage2_overview, stage_results
 
 
+def lineage_columns(schema: str, course_id: str) -> str:
+    """Two columns giving the lineage of the course `course_id` names, so a query of courses
+    answers with it in the same round trip: the stages' last results and their current runs' status."""
+    return f"""(SELECT json_agg(json_build_object('stage', x.stage, 'task_id', x.task_id,
+                                 'input_task_id', x.input_task_id, 'provider', x.provider,
+                                 'model', x.model, 'completed_at', x.completed_at))
+                FROM {schema}.stage_results x WHERE x.course_id = {course_id}) AS lineage_results,
+               (SELECT json_object_agg(t.stage, t.status)
+                FROM {schema}.course_tasks t WHERE t.course_id = {course_id}) AS lineage_runs"""
+
+
+def lineage_of(row) -> tuple[dict[str, StageResult], dict[str, str]]:
+    """What `lineage_columns` gave for one course."""
+    results, runs = row["lineage_results"], row["lineage_runs"]
+    return (stage_results(json.loads(results)) if results else {}), (json.loads(runs) if runs else {})
+
+
 class StageReader:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool, self._s = pool, checked(schema)
@@ -47,21 +64,13 @@ class StageReader:
         return stage_results(dict(r) for r in rows)
 
     async def lineages(self, course_ids: list[str]) -> dict[str, tuple[dict[str, StageResult], dict[str, str]]]:
-        """For each course: its stages' last results, and the status of each stage's current run.
-        One round trip: on a list of courses it is most of the answer's cost."""
+        """For each course: its stages' last results, and the status of each stage's current run."""
         rows = await self._pool.fetch(
-            f"""SELECT c.id AS course_id,
-                       (SELECT json_agg(json_build_object('stage', x.stage, 'task_id', x.task_id,
-                                        'input_task_id', x.input_task_id, 'provider', x.provider,
-                                        'model', x.model, 'completed_at', x.completed_at))
-                        FROM {self._s}.stage_results x WHERE x.course_id = c.id) AS results,
-                       (SELECT json_object_agg(t.stage, t.status)
-                        FROM {self._s}.course_tasks t WHERE t.course_id = c.id) AS runs
-                FROM unnest($1::text[]) AS c(id)""", course_ids)
+            f"SELECT c.id AS course_id, {lineage_columns(self._s, 'c.id')} FROM unnest($1::text[]) AS c(id)",
+            course_ids)
         answer: dict[str, tuple[dict[str, StageResult], dict[str, str]]] = {i: ({}, {}) for i in course_ids}
         for r in rows:
-            answer[r["course_id"]] = (stage_results(json.loads(r["results"])) if r["results"] else {},
-                                      json.loads(r["runs"]) if r["runs"] else {})
+            answer[r["course_id"]] = lineage_of(r)
         return answer
 
     async def tasks(self, course_id: str) -> list[dict[str, Any]]:

@@ -66,7 +66,8 @@ async def create_course(body: CourseCreate, c: ContainerDep, who: PrincipalDep, 
 async def list_courses(c: ContainerDep, who: PrincipalDep,
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
                        offset: Offset = 0):
-    return await _marked(c, await c.reader.list_for(who.user_id, limit, offset))
+    return [Course(**row, **course_staleness(results, runs))
+            for row, results, runs in await c.reader.list_with_lineage(who.user_id, limit, offset)]
 
 
 @router.get("/{course_id}", response_model=Course)
