@@ -66,7 +66,9 @@ async def read_range(js: JetStreamContext, stream: str, first: int, last: int,
     sub = await nc.subscribe(inbox, cb=on_message, pending_msgs_limit=4 * FETCH)
     config = ConsumerConfig(
         deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subject=ALL_COURSES,
-        ack_policy=AckPolicy.NONE, inactive_threshold=30.0, mem_storage=True, num_replicas=1,
+        # Idle while the folding workers catch up; it is deleted at the end, or by the server
+        # this long after a reader that died.
+        ack_policy=AckPolicy.NONE, inactive_threshold=120.0, mem_storage=True, num_replicas=1,
     )
     consumer = (await js.add_consumer(stream, config=config)).name
     next_subject = f"{js._prefix}.CONSUMER.MSG.NEXT.{stream}.{consumer}"
