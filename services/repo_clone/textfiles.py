@@ -25,13 +25,14 @@ _CP1252_ONLY_BYTES = re.compile(rb"[\x80-\x9f]")
 _NON_ASCII_CHARACTER = re.compile("[^\x00-\x7f\ufffd]")
 
 
-def read_regular_file(path: Path, max_bytes: int) -> bytes:
-    """At most `max_bytes + 1` bytes of `path`, refusing symlinks and anything not a regular file."""
+def read_regular_file(path: Path, max_bytes: int | None) -> bytes:
+    """At most `max_bytes + 1` bytes of `path` (all of it for None), refusing symlinks and
+    anything not a regular file."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             raise OSError("not a regular file")
-        return file.read(max_bytes + 1)
+        return file.read() if max_bytes is None else file.read(max_bytes + 1)
 
 
 def looks_binary(data: bytes) -> bool:
