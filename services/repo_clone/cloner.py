@@ -125,6 +125,26 @@ def _limit_message(limit: str, allowed, actual) -> str:
 # Public API
 # --------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Location:
+    commit: str | None  # what resolve_commit answers
+    target: _Target | None  # what `clone(located=...)` fetches without asking again; None: it asks
+
+
+def locate(url: str, ref: str | None, token: str | None, timeout: float = 60,
+           pin: PinnedHost | None = None) -> Location:
+    """resolve_commit's answer, and what a clone that follows needs to know of the ref, from one
+    listing of the remote's refs (over https each listing is a connection and a TLS handshake)."""
+    git = _Git(url, token, _Deadline(timeout), pin=pin)
+    if ref and _FULL_SHA.fullmatch(ref):
+        proven = bool(_remote_refs(git, None))
+        return Location(ref.lower() if proven else None, _Target("commit", ref, ref.lower()))
+    target = _match_ref(_remote_refs(git, ref), ref)
+    if target is None and ref and _SHORT_SHA.fullmatch(ref):
+        target = _Target("commit", ref, None)  # as _find_target: fetched, then looked for
+    return Location(target.sha if target else None, target)
+
+
 def resolve_commit(url: str, ref: str | None, token: str | None, timeout: float = 60,
                    pin: PinnedHost | None = None) -> str | None:
     """The commit `ref` points at on the remote (tags peeled; HEAD when `ref` is None), without
@@ -134,11 +154,7 @@ def resolve_commit(url: str, ref: str | None, token: str | None, timeout: float 
     that they can read the repository now; it raises CloneFailed (access denied, not found...)
     when they cannot. A full sha is returned as is, but only once the remote listed its refs to
     them: None if it showed none (nothing then proves access; the caller has to clone)."""
-    git = _Git(url, token, _Deadline(timeout), pin=pin)
-    if ref and _FULL_SHA.fullmatch(ref):
-        return ref.lower() if _remote_refs(git, None) else None
-    target = _match_ref(_remote_refs(git, ref), ref)
-    return target.sha if target else None
+    return locate(url, ref, token, timeout, pin).commit
 
 
 def clone(
@@ -151,24 +167,27 @@ def clone(
     on_progress: ProgressCallback | None = None,
     doc_patterns: Sequence[str] = DOC_SPARSE_PATTERNS,
     pin: PinnedHost | None = None,
+    located: Location | None = None,
 ) -> Checkout:
     """Shallow, blob-less clone of `url` at `ref` (branch, tag, commit; default branch when None)
-    into the empty or missing folder `dest`, connecting only to `pin`'s addresses when given.
+    into the empty or missing folder `dest`, connecting only to `pin`'s addresses when given;
+    `located`, `locate`'s answer for the same url and ref, spares listing the refs again.
     On any failure `dest` is left empty."""
     dest = _prepare_destination(Path(dest))
     guard = _SizeGuard(dest, limits.max_repo_bytes)
     git = _Git(url, token, _Deadline(limits.timeout_seconds), _ProgressReporter(on_progress), guard, pin)
     try:
-        return _clone_into(git, ref, dest, limits.sparse_threshold_files, doc_patterns)
+        return _clone_into(git, ref, dest, limits.sparse_threshold_files, doc_patterns,
+                           located.target if located else None)
     except BaseException:
         _empty_directory(dest)
         raise
 
 
 def _clone_into(git: _Git, ref: str | None, dest: Path, sparse_threshold: int,
-                doc_patterns: Sequence[str]) -> Checkout:
+                doc_patterns: Sequence[str], target: _Target | None) -> Checkout:
     git.reporter.report(0, "Looking up the repository")
-    target = _find_target(git, ref)
+    target = target or _find_target(git, ref)
     revision = _fetch_commit(git, target, dest) if target.kind == "commit" else _clone_ref(git, target, dest)
     git.size_guard.check()
     files, tree = _check_out(git, dest, revision, sparse_threshold, doc_patterns)

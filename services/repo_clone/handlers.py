@@ -81,7 +81,8 @@ class CloneStage:
         owner = snapshot_owner(vetted, token, request.actor)
         # Asked every time, with this requester's credentials: a snapshot is reused only for
         # someone the remote lets read the repository now (a failure here says why they cannot).
-        commit = await asyncio.to_thread(cloner.resolve_commit, url, p.ref, token, pin=vetted.pin)
+        location = await asyncio.to_thread(cloner.locate, url, p.ref, token, pin=vetted.pin)
+        commit = location.commit
         key = snapshot_key(url, commit, p.include, p.exclude, owner) if commit else None
         stored = await self._snapshots.reusable(key, request.course_id) if key else None
         work = None
@@ -93,7 +94,7 @@ class CloneStage:
             else:
                 work = Path(tempfile.mkdtemp(dir=work_root(self._settings.work_dir), prefix=checkout_prefix()))
                 commit, files, navigation, reference = await self._clone_and_scan(request, vetted, token, owner,
-                                                                                  work / "checkout")
+                                                                                  work / "checkout", location)
                 reused = False
             if not await self._emitter.still_current(request):
                 log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
@@ -109,14 +110,14 @@ class CloneStage:
                 await asyncio.to_thread(remove_tree, work)
 
     async def _clone_and_scan(self, request: RepoCloneRequested, vetted: VettedUrl, token: str | None,
-                              owner: str | None, destination: Path):
+                              owner: str | None, destination: Path, location: cloner.Location):
         p, s = request.payload, self._settings
         limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
                                     sparse_threshold_files=s.sparse_threshold_files)
         async with ProgressReporter(lambda pct, step: self._emitter.progress(request, pct, step)) as progress:
             checkout = await asyncio.to_thread(
                 cloner.clone, vetted.url, p.ref, destination, token=token, limits=limits,
-                on_progress=progress.scaled(0, 70), pin=vetted.pin)
+                on_progress=progress.scaled(0, 70), pin=vetted.pin, located=location)
             result = await asyncio.to_thread(
                 scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
                 max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,

@@ -16,7 +16,7 @@ import pytest
 
 from services.repo_clone.cloner import (
     CLONE_TIMEOUT_SECONDS, MAX_REPO_BYTES, NOT_FOUND_MESSAGE, REFUSED_MESSAGE, CloneFailed,
-    CloneLimitExceeded, CloneLimits, _parse_progress, clone, resolve_commit,
+    CloneLimitExceeded, CloneLimits, _parse_progress, clone, locate, resolve_commit,
 )
 
 IDENTITY = {
@@ -116,6 +116,23 @@ def test_clone_checks_out_the_ref(sample, tmp_path, ref, expected, readme):
     assert checkout.path == tmp_path / "dest"
     assert (checkout.path / "README.md").read_text() == readme
     assert (checkout.path / "docs/intro.md").read_text() == "intro\n"
+
+
+@pytest.mark.parametrize("ref, expected", [(None, "main"), ("dev", "dev"), ("v1.0", "tagged"),
+                                           ("first", "first"), ("first-abbreviated", "first")])
+def test_a_located_ref_is_cloned_without_listing_the_refs_again(sample, tmp_path, monkeypatch, ref, expected):
+    ref = {"first": sample.first, "first-abbreviated": sample.first[:10]}.get(ref, ref)
+    calls = tmp_path / "git-calls"
+    wrapper = tmp_path / "bin" / "git"  # the real git, each call written down
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> {calls}\nexec {shutil.which("git")} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    location = locate(str(sample.path), ref, None)
+    assert location.commit == (None if ref == sample.first[:10] else getattr(sample, expected))
+    checkout = clone(str(sample.path), ref, tmp_path / "dest", located=location)
+    assert checkout.commit_sha == getattr(sample, expected)
+    assert calls.read_text().split().count("ls-remote") == 1
 
 
 def test_clone_is_shallow_and_accepts_file_urls(sample, tmp_path):
