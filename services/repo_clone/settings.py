@@ -14,6 +14,8 @@ class RepoCloneSettings(ServiceSettings):
     max_repo_files: int = Field(default=100_000, ge=1)
     max_file_bytes: int = Field(default=2_000_000, ge=1)
     clone_timeout_seconds: float = Field(default=300.0, gt=0)
+    # Only documentation is written to disk; up to this many files every blob is fetched so each
+    # file's size is known, above it only documentation is fetched (and listed).
     sparse_threshold_files: int = Field(default=20_000, ge=1)
     snapshot_bucket: str = StreamSpec.snapshot_bucket
     work_dir: str | None = None  # where checkouts are made; the system temp folder by default
