@@ -67,7 +67,8 @@ def markdown_table(rows: list[Row]) -> str:
 
 def versions() -> dict:
     found = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count()}
-    for package in ("nats-py", "faststream", "asyncpg", "fastapi", "uvicorn", "pydantic", "anthropic"):
+    for package in ("nats-py", "faststream", "asyncpg", "fastapi", "uvicorn", "uvloop", "httptools", "pydantic",
+                    "anthropic"):
         try:
             from importlib.metadata import version
             found[package] = version(package)
