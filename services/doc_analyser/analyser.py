@@ -16,7 +16,7 @@ from functools import reduce
 from .engine.cache import AnalysisCache, cache_key
 from .engine.merge import merge_analyses
 from .engine.models import DocumentAnalysis
-from .engine.plan import analysis_plan
+from .engine.plan import AnalysisPlan, analysis_plan
 from .engine.prompts import CourseContext
 from shared.docs.model import ParsedDocument
 from shared.llm.budget import BudgetExhausted, within_budget
@@ -39,6 +39,17 @@ class Analysed:
     cached: bool
     fallback: str | None = None  # why the offline engine produced it (shared/llm/fallback.py)
     parts: int = 1  # how many prompts the document is analysed in
+
+
+@dataclass(frozen=True)
+class Prepared:
+    document: ParsedDocument
+    key: str
+    plan: AnalysisPlan
+    cached: DocumentAnalysis | None
+
+    def answered_from_cache(self) -> Analysed:
+        return Analysed(self.cached, None, True, parts=self.plan.parts)
 
 
 class DocumentAnalyser:
@@ -68,13 +79,25 @@ class DocumentAnalyser:
 
     async def analyse(self, document: ParsedDocument, raw_text: str, content_hash: str,
                       course: CourseContext) -> Analysed:
+        prepared = await self.prepare(document, raw_text, content_hash, course)
+        if prepared.cached is not None:
+            return prepared.answered_from_cache()
+        result = await self.ask(prepared)
+        await self.remember(prepared, result)
+        return result
+
+    async def prepare(self, document: ParsedDocument, raw_text: str, content_hash: str,
+                      course: CourseContext) -> "Prepared":
+        """The document's prompts and its cached analysis, if any: what comes before the provider."""
         # Off the event loop: cutting a long document scans every line of it.
         plan = await asyncio.to_thread(analysis_plan, document, raw_text, course, self._provider.limits,
                                        self._offline)
         key = self.key(content_hash, course, plan.version)
-        cached = await self._cache.get(key)
-        if cached is not None:
-            return Analysed(cached, None, True, parts=plan.parts)
+        return Prepared(document, key, plan, await self._cache.get(key))
+
+    async def ask(self, prepared: "Prepared") -> Analysed:
+        """The provider's analysis of a prepared document (not cached yet: `remember`)."""
+        document, plan = prepared.document, prepared.plan
         completions = await _all([self._ask(document, prompt, number, plan.parts)
                                   for number, prompt in enumerate(plan.prompts, start=1)])
         usage = reduce(lambda total, c: total + c.usage, completions[1:], completions[0].usage)
@@ -83,9 +106,12 @@ class DocumentAnalyser:
             number, completion = fallen[0]
             reason = completion.fallback if plan.parts == 1 else f"part {number} of {plan.parts}: {completion.fallback}"
             return Analysed(completion.value, usage, False, reason[:2000], plan.parts)
-        analysis = merge_analyses([c.value for c in completions])
-        await self._cache.put(key, analysis)
-        return Analysed(analysis, usage, False, parts=plan.parts)
+        return Analysed(merge_analyses([c.value for c in completions]), usage, False, parts=plan.parts)
+
+    async def remember(self, prepared: "Prepared", result: Analysed) -> None:
+        """Caches the model's analysis (a fallback is not the model's answer: not cached)."""
+        if not result.cached and result.fallback is None:
+            await self._cache.put(prepared.key, result.analysis)
 
     async def _ask(self, document: ParsedDocument, prompt: Prompt, number: int,
                    parts: int) -> Completion[DocumentAnalysis]:

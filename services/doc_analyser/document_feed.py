@@ -1,74 +1,118 @@
-"""A run's documents, read from the snapshot and parsed in a thread (the parsing itself, and each
-document's corpus index, in the parser's child process), each handed to the event loop as soon as
-it is parsed, so the first provider calls go out while the rest are still being parsed; and the
-corpus, built from them once the last one is in."""
+"""A run's documents, read from the snapshot and parsed in threads (the parsing itself in parser
+child processes), each handed to the event loop as soon as it is parsed, so the first provider
+calls go out while the rest are still being parsed; and the corpus, each document indexed (by
+another thread) as it comes, so the corpus is ready soon after the last document is in."""
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 from typing import AsyncIterator
 
 from shared.docs.loading import SourceDocument, iter_documents
 from shared.docs.parse_worker import BudgetedParser
 
+from .engine.corpus_documents import index_document
 from .engine.linking import Corpus
 
-# The parser child's function: the parsed document and its corpus index (engine/corpus_documents.py).
-PARSE_AND_INDEX = "services.doc_analyser.engine.corpus_documents:parse_and_index"
+# The parser child's function: the parsed document (and, from a function like
+# engine/corpus_documents.py's parse_and_index, its corpus index too).
+PARSE = "shared.docs.parsing:parse"
+# Parser children per run: two keep both cores of a small machine parsing (and on a busy one get
+# two shares of it), while the service's own process makes the provider calls.
+PARSER_CHILDREN = 2
 _END = object()
 
 
 class DocumentFeed:
     """Use as `async with DocumentFeed(...) as feed: async for path, document, problem in feed`;
     `await feed.corpus` once every document has been handed over. Leaving the block early stops the
-    parsing after the document in hand."""
+    parsing after the documents in hand. With several parsers the documents are dealt out among
+    them (in turn), each parsed in its own child: on a busy machine one child alone is the run's
+    critical path (no document is linked before the corpus, and the corpus waits for the last one)."""
 
     def __init__(self, archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
-                 parser: BudgetedParser) -> None:
-        """`parser`: a BudgetedParser of PARSE_AND_INDEX (the feed stops it when done)."""
-        self._args = (archive, paths, encodings, max_bytes, parser.budget_seconds, parser)
+                 parsers: list[BudgetedParser]) -> None:
+        """`parsers`: BudgetedParsers (the feed stops them when done)."""
+        shares = [paths[n::len(parsers)] for n in range(len(parsers))]
+        self._args = [(archive, share, encodings, max_bytes, parser.budget_seconds, parser)
+                      for share, parser in zip(shares, parsers) if share]
+        for parser in parsers[len(self._args):]:
+            parser.close()  # fewer documents than parsers
         self._stop = threading.Event()
+        self._to_index: queue.SimpleQueue = queue.SimpleQueue()
         self._queue: asyncio.Queue = asyncio.Queue()
-        self._thread: asyncio.Future | None = None
+        self._threads: list[asyncio.Future] = []
+        self._parsed: list = []
+        self._indexes: dict = {}
+        self._order = {path: number for number, path in enumerate(paths)}  # the corpus is built in this order
+        self._finishing: asyncio.Future | None = None
         self.corpus: asyncio.Future[Corpus] = asyncio.get_running_loop().create_future()
 
     async def __aenter__(self) -> "DocumentFeed":
-        self._thread = asyncio.ensure_future(asyncio.to_thread(self._produce, asyncio.get_running_loop()))
+        loop = asyncio.get_running_loop()
+        self._threads = [asyncio.ensure_future(asyncio.to_thread(self._produce, loop, args)) for args in self._args]
+        self._finishing = asyncio.ensure_future(self._finish())
         return self
 
     async def __aexit__(self, *exc) -> None:
         self._stop.set()
-        await asyncio.shield(self._thread)  # the child is stopped before the run is over
+        await asyncio.shield(asyncio.gather(*self._threads))  # the children are stopped before the run is over
         if not self.corpus.done():
             self.corpus.cancel()
         elif not self.corpus.cancelled():
             self.corpus.exception()  # a run that ended early must not leave it unretrieved
 
     async def __aiter__(self) -> AsyncIterator[tuple[str, SourceDocument | None, str | None]]:
-        while (item := await self._queue.get()) is not _END:
-            if isinstance(item, BaseException):
+        ended = 0
+        while ended < len(self._threads):
+            item = await self._queue.get()
+            if item is _END:
+                ended += 1
+            elif isinstance(item, BaseException):
                 raise item
-            yield item
+            else:
+                yield item
 
-    def _produce(self, loop: asyncio.AbstractEventLoop) -> None:
-        parsed, indexes = [], {}
+    async def _finish(self) -> None:
+        """The corpus, once every producer is through (and none failed or was stopped)."""
+        indexing = asyncio.ensure_future(asyncio.to_thread(self._index))
+        finished = await asyncio.gather(*self._threads, return_exceptions=True)
+        self._to_index.put(_END)
         try:
-            for path, document, problem in iter_documents(*self._args):
+            await indexing
+            if self.corpus.done() or not all(done is True for done in finished):
+                return
+            # Cheap now: every document comes indexed, only links and vectors are left.
+            parsed = sorted(self._parsed, key=lambda doc: self._order.get(doc.path, len(self._order)))
+            self._settle(await asyncio.to_thread(Corpus.build, parsed, self._indexes), None)
+        except Exception as exc:
+            self._settle(None, exc)
+
+    def _index(self) -> None:
+        while (document := self._to_index.get()) is not _END:
+            if not self._stop.is_set() and document.path not in self._indexes:
+                self._indexes[document.path] = index_document(document)
+
+    def _produce(self, loop: asyncio.AbstractEventLoop, args: tuple) -> bool:
+        """True when its share is all handed over."""
+        try:
+            for path, document, problem in iter_documents(*args):
                 if self._stop.is_set():
-                    return
+                    return False
                 if document is not None:
-                    parsed.append(document.parsed)
-                    indexes[document.parsed.path] = document.index
+                    self._parsed.append(document.parsed)  # list.append and dict stores: atomic
+                    if document.index is not None:
+                        self._indexes[document.parsed.path] = document.index
+                    else:
+                        self._to_index.put(document.parsed)
                 loop.call_soon_threadsafe(self._queue.put_nowait, (path, document, problem))
         except BaseException as exc:  # handed to the run, which fails with it
             loop.call_soon_threadsafe(self._queue.put_nowait, exc)
-            return
+            return False
         finally:
             loop.call_soon_threadsafe(self._queue.put_nowait, _END)
-        try:  # cheap now: every document comes indexed, only links and vectors are left
-            loop.call_soon_threadsafe(self._settle, Corpus.build(parsed, indexes), None)
-        except Exception as exc:
-            loop.call_soon_threadsafe(self._settle, None, exc)
+        return True
 
     def _settle(self, corpus: Corpus | None, failure: Exception | None) -> None:
         if self.corpus.done():

@@ -21,7 +21,7 @@ from shared.observability.llm import metered
 from shared.stage.emitter import StageEmitter, StageFailure
 
 from .analyser import DocumentAnalyser
-from .document_feed import PARSE_AND_INDEX, DocumentFeed
+from .document_feed import PARSE, PARSER_CHILDREN, DocumentFeed
 from .spare_parser import SpareParser
 from .inputs import RunInputs, run_inputs
 from .run import AnalysisRun
@@ -34,10 +34,10 @@ ReadSnapshot = Callable[[str], Awaitable[bytes]]
 
 class AnalysisStage:
     def __init__(self, emitter: StageEmitter, read_snapshot: ReadSnapshot, analyser: DocumentAnalyser,
-                 settings: DocAnalyserSettings, parser: str = PARSE_AND_INDEX) -> None:
-        """`parser`: the parser child's function ("module:function"), returning (parsed, index)."""
+                 settings: DocAnalyserSettings, parser: str = PARSE) -> None:
+        """`parser`: the parser child's function ("module:function")."""
         self._emitter, self._read_snapshot, self._analyser, self._settings = emitter, read_snapshot, analyser, settings
-        self._parsers = SpareParser(settings.parse_budget_seconds, parser)
+        self._parsers = SpareParser(settings.parse_budget_seconds, parser, PARSER_CHILDREN)
 
     async def handle(self, request: DocsAnalysisRequested) -> None:
         self.prepare()  # the parser child starts while the course is read

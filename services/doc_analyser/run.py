@@ -59,7 +59,8 @@ class AnalysisRun:
                  tolerate_failures: bool = False) -> None:
         self._request, self._inputs = request, inputs
         self._course, self._analyser, self._emitter = course, analyser, emitter
-        self._limit = asyncio.Semaphore(concurrency)
+        self._limit = asyncio.Semaphore(concurrency)  # documents with the provider at once
+        self._preparing = asyncio.Semaphore(concurrency)  # and as many more being made ready
         self._tolerate = tolerate_failures
         self._cancelled = False
         self._finished = 0
@@ -97,17 +98,27 @@ class AnalysisRun:
         return outcome
 
     async def _one(self, path: str, source: SourceDocument, outcome: Outcome) -> None:
-        async with self._limit:
+        # A slot of `_limit` is held only while the provider works on the document: its prompts
+        # and cache look-up are ready before (under `_preparing`), its cache write comes after.
+        async with self._preparing:
             if self._cancelled:
                 raise RunCancelled()
-            try:
-                result = await self._analyser.analyse(source.parsed, source.raw_text, source.content_hash,
-                                                      self._course)
-            except DocumentFailed as exc:
-                outcome.failures[path] = exc.reason
-                if not self._tolerate:
-                    raise
-                return
+            prepared = await self._analyser.prepare(source.parsed, source.raw_text, source.content_hash,
+                                                    self._course)
+        if prepared.cached is not None:
+            result = prepared.answered_from_cache()
+        else:
+            async with self._limit:
+                if self._cancelled:
+                    raise RunCancelled()
+                try:
+                    result = await self._analyser.ask(prepared)
+                except DocumentFailed as exc:
+                    outcome.failures[path] = exc.reason
+                    if not self._tolerate:
+                        raise
+                    return
+            await self._analyser.remember(prepared, result)
         await self._announce(path, source, result)
         self._count(outcome, result.cached, token_usage(result.usage))
         if result.fallback is not None:
