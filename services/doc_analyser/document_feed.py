@@ -57,7 +57,8 @@ class DocumentFeed:
 
     async def __aexit__(self, *exc) -> None:
         self._stop.set()
-        await asyncio.shield(asyncio.gather(*self._threads))  # the children are stopped before the run is over
+        # The children and the indexing thread are stopped before the run is over.
+        await asyncio.shield(asyncio.gather(*self._threads, self._finishing, return_exceptions=True))
         if not self.corpus.done():
             self.corpus.cancel()
         elif not self.corpus.cancelled():
