@@ -22,6 +22,14 @@ def _children(pid: int) -> list[psutil.Process]:
     return psutil.Process(pid).children(recursive=True)
 
 
+def _cmdline_and_environ(process: psutil.Process) -> tuple[list[str], dict]:
+    """A short-lived child (a parser process, a git command) may be gone by the time it is read."""
+    try:
+        return process.cmdline(), process.environ()
+    except psutil.NoSuchProcess:
+        return [], {}
+
+
 async def test_run_serves_crud_and_a_whole_course_then_stops_cleanly_on_ctrl_c(tmp_path: Path):
     env = {"COURSEGEN_DATA_DIR": str(tmp_path / "data"), "PORT": str(free_port())}
     # No configuration at all: the launcher starts its own NATS and PostgreSQL.
@@ -83,7 +91,8 @@ async def private_repository_token(api, headers: dict, tmp_path: Path, processes
     keeps in the data folder; repo_clone is the one process given the private key."""
     key_file = tmp_path / "data" / "secrets-key"
     assert key_file.stat().st_mode & 0o777 == 0o600
-    holders = [" ".join(p.cmdline()) for p in processes if "SECRETS_KEY" in p.environ()]
+    holders = [" ".join(cmdline) for cmdline, environ in map(_cmdline_and_environ, processes)
+               if "SECRETS_KEY" in environ]
     assert len(holders) == 1 and "services.repo_clone.main" in holders[0], holders
     course_id = await new_course(api, headers)
     await start(api, course_id, "analyze-repository",
