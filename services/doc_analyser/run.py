@@ -30,6 +30,8 @@ class Outcome:
     usage: list[dict] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
     fallbacks: dict[str, str] = field(default_factory=dict)  # path -> why the offline engine analysed it
+    # Set when the budget refused a provider call: no new call starts, those under way finish.
+    budget_stop: BudgetExhausted | None = None
 
     @property
     def failed(self) -> bool:
@@ -83,18 +85,20 @@ class AnalysisRun:
                 async for path, source, problem in feed:
                     if source is None:
                         outcome.failures[path] = problem
-                    elif path not in self._inputs.done and (self._tolerate or not outcome.failed):
+                    elif path not in self._inputs.done and (self._tolerate or not outcome.failed) \
+                            and outcome.budget_stop is None:
                         group.create_task(self._one(path, source, outcome))
         except* DocumentFailed:
             pass  # recorded in outcome.failures; the stage fails naming them
         except* RunCancelled:
             raise RunCancelled() from None
-        except* BudgetExhausted as stopped:
-            # What was analysed is announced and cached: a retry with a higher budget reuses it.
-            raise StageFailure(f"stopped after {outcome.analysed} of {len(self._inputs.documents)} "
-                               f"documents: {stopped.exceptions[0]}") from None
         finally:
             watcher.cancel()
+        if outcome.budget_stop is not None:
+            # Every answer paid for was announced and cached (the budget stops the run without
+            # cancelling the documents under way): a retry with a higher budget reuses them.
+            raise StageFailure(f"stopped after {outcome.analysed} of {len(self._inputs.documents)} "
+                               f"documents: {outcome.budget_stop}")
         return outcome
 
     async def _one(self, path: str, source: SourceDocument, outcome: Outcome) -> None:
@@ -111,8 +115,15 @@ class AnalysisRun:
             async with self._limit:
                 if self._cancelled:
                     raise RunCancelled()
+                if outcome.budget_stop is not None:
+                    return
                 try:
                     result = await self._analyser.ask(prepared)
+                except BudgetExhausted as exc:
+                    # Not raised through the task group: it would cancel documents whose answers
+                    # are paid for but not yet announced.
+                    outcome.budget_stop = outcome.budget_stop or exc
+                    return
                 except DocumentFailed as exc:
                     outcome.failures[path] = exc.reason
                     if not self._tolerate:
