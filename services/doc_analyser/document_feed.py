@@ -5,6 +5,7 @@ another thread) as it comes, so the corpus is ready soon after the last document
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import queue
 import threading
 from typing import AsyncIterator
@@ -47,11 +48,15 @@ class DocumentFeed:
         self._indexes: dict = {}
         self._order = {path: number for number, path in enumerate(paths)}  # the corpus is built in this order
         self._finishing: asyncio.Future | None = None
+        # Threads of its own: the producers and the indexer block for the whole parse, and on the
+        # loop's shared executor (a few threads) they would keep a run's prompts and links (and
+        # another run's) waiting for a free thread until parsing ends.
+        self._executor = ThreadPoolExecutor(max_workers=len(self._args) + 1, thread_name_prefix="document-feed")
         self.corpus: asyncio.Future[Corpus] = asyncio.get_running_loop().create_future()
 
     async def __aenter__(self) -> "DocumentFeed":
         loop = asyncio.get_running_loop()
-        self._threads = [asyncio.ensure_future(asyncio.to_thread(self._produce, loop, args)) for args in self._args]
+        self._threads = [loop.run_in_executor(self._executor, self._produce, loop, args) for args in self._args]
         self._finishing = asyncio.ensure_future(self._finish())
         return self
 
@@ -59,6 +64,7 @@ class DocumentFeed:
         self._stop.set()
         # The children and the indexing thread are stopped before the run is over.
         await asyncio.shield(asyncio.gather(*self._threads, self._finishing, return_exceptions=True))
+        self._executor.shutdown(wait=False)
         if not self.corpus.done():
             self.corpus.cancel()
         elif not self.corpus.cancelled():
@@ -77,7 +83,7 @@ class DocumentFeed:
 
     async def _finish(self) -> None:
         """The corpus, once every producer is through (and none failed or was stopped)."""
-        indexing = asyncio.ensure_future(asyncio.to_thread(self._index))
+        indexing = asyncio.get_running_loop().run_in_executor(self._executor, self._index)
         finished = await asyncio.gather(*self._threads, return_exceptions=True)
         self._to_index.put(_END)
         try:

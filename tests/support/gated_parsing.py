@@ -16,7 +16,7 @@ _parsed = 0
 def parse_and_index(path: str, text: str, includes: dict[str, str] | None = None):
     global _parsed
     if _parsed >= int(os.environ["GATE_AFTER"]):
-        _wait_for(os.environ["GATE"], float(os.environ.get("GATE_SECONDS", "10")))
+        _wait_for(os.environ["GATE"], float(os.environ.get("GATE_SECONDS", "60")))
     result = parse_and_index_as_served(path, text, includes)
     _parsed += 1
     with open(os.environ["PARSED_LOG"], "a") as log:
