@@ -122,7 +122,8 @@ async def forwarding(nats_url: str, receiver: Receiver, max_attempts: int):
         yield
     finally:
         stop.set()
-        await asyncio.wait_for(task, 10)
+        # A POST in flight when `stop` is set may take up to the forwarder's HTTP timeout.
+        await asyncio.wait_for(task, config.http_timeout + 20)
 
 
 async def all_acked(store: EventStore):
