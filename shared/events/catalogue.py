@@ -262,6 +262,9 @@ class DocsAnalysedPayload(Payload):
     cache_hits: int = Field(default=0, ge=0)
     usage: TokenUsage | None = None
     fallbacks: list[FallenBack] = Field(default_factory=list)
+    fingerprint: str | None = Field(default=None, max_length=128, description=(
+        "identifies what the run produced (every document's path, content and analysis): two runs with "
+        "the same fingerprint gave later stages the same input, so what they built is not out of date"))
 
 
 class DocsAnalysed(Event):
@@ -278,6 +281,10 @@ class PathwaysRequestedPayload(Payload):
     pathway_count: int = Field(default=3, ge=1, le=10)
     retry_of: str | None = None
     budget_usd: float | None = BUDGET_USD
+    adapt_pathway_id: str | None = Field(default=None, max_length=200, description=(
+        "carry this pathway forward over the new analysis instead of planning new ones: its modules keep "
+        "their ids, removed documents leave, new ones are placed; when too much changed, new pathways "
+        "are planned instead"))
 
 
 class PathwaysRequested(Event):
@@ -339,6 +346,9 @@ class CourseGenerationRequestedPayload(Payload):
     pathway_id: str
     retry_of: str | None = None
     budget_usd: float | None = BUDGET_USD
+    reuse_from: str | None = Field(default=None, description=(
+        "an earlier successful run: its modules whose plan and sources are unchanged are announced "
+        "again as they were (the same content, byte for byte), not written again"))
 
 
 class CourseGenerationRequested(Event):
@@ -393,6 +403,39 @@ class CourseGenerated(Event):
     payload: CourseGeneratedPayload
 
 
+# --- living courses: refresh ------------------------------------------------------------------
+class CourseRefreshRequestedPayload(Payload):
+    refresh_id: str = Field(min_length=1, max_length=64)
+    ref: str | None = Field(default=None, max_length=256,
+                            description="the branch, tag or commit to refresh to; none: the course's own ref")
+    trigger: Literal["user", "webhook"] = "user"
+
+
+class CourseRefreshRequested(Event):
+    """The gateway's refresh manager carries the course forward: stage 1 at the new head, stage 2
+    on the same selection, stage 3 adapting the chosen pathway, stage 4 reusing unchanged modules."""
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["CourseRefreshRequested"] = "CourseRefreshRequested"
+    payload: CourseRefreshRequestedPayload
+
+
+class CourseRefreshEndedPayload(Payload):
+    refresh_id: str = Field(min_length=1, max_length=64)
+    outcome: Literal["new-version", "unchanged", "failed", "needs-choice"] = Field(description=(
+        "new-version: stage 4 wrote the next version; unchanged: nothing the course uses changed, no "
+        "version; failed: a stage failed, the current version stays; needs-choice: the structure changed "
+        "too much to keep the pathway, new pathways are proposed"))
+    message: str = Field(default="", max_length=4000)
+    commit_sha: str | None = Field(default=None, max_length=64)
+    generation_task_id: str | None = Field(default=None, description="the stage 4 run that wrote the new version")
+
+
+class CourseRefreshEnded(Event):
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["CourseRefreshEnded"] = "CourseRefreshEnded"
+    payload: CourseRefreshEndedPayload
+
+
 CATALOGUE: tuple[type[Event], ...] = (
     CourseCreated, CourseUpdated, CourseDeleted,
     StageStarted, StageProgressed, StageFailed, StageCancelled,
@@ -400,4 +443,5 @@ CATALOGUE: tuple[type[Event], ...] = (
     DocsAnalysisRequested, DocAnalysed, DocsAnalysed,
     PathwaysRequested, PathwaysGenerated, PathwaySelected,
     CourseGenerationRequested, ModuleGenerated, CourseGenerated,
+    CourseRefreshRequested, CourseRefreshEnded,
 )

@@ -24,6 +24,7 @@ COURSE = [
     ("PathwaySelected", None),
     ("CourseGenerationRequested", "modules"), ("StageStarted", "modules"), ("ModuleGenerated", "modules"),
     ("CourseGenerated", "modules"),
+    ("CourseRefreshRequested", None), ("CourseRefreshEnded", None),
 ]
 DELETED_COURSE = [("CourseCreated", None), ("CourseDeleted", None)]
 
