@@ -1,0 +1,279 @@
+"""A course's versions, folded from its events: every stage 4 run that succeeded is the next version;
+its changelog compares what it was built from (documents, modules) with the version before it, and
+its cost sums what the runs since that version paid. Pure; the gateway answers `GET …/versions` from
+it and stage 4 writes the coming version's notes into the export."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from shared.events import Event
+from shared.events.catalogue import (
+    CourseGenerated, CourseGenerationRequested, CourseRefreshEnded, CourseRefreshRequested, DocAnalysed,
+    DocsAnalysed, ModuleGenerated, Pathway, PathwaysGenerated, RepoCloned, RepoCloneRequested, TokenUsage,
+)
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    position: int
+    title: str
+    module_id: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    path: str
+    module: ModuleRef
+
+
+@dataclass(frozen=True)
+class Changelog:
+    documents_changed: tuple[str, ...] = ()
+    documents_added: tuple[str, ...] = ()
+    documents_removed: tuple[str, ...] = ()
+    modules_regenerated: tuple[ModuleRef, ...] = ()
+    modules_kept: tuple[ModuleRef, ...] = ()
+    modules_added: tuple[ModuleRef, ...] = ()
+    modules_removed: tuple[ModuleRef, ...] = ()
+    placed: tuple[Placement, ...] = ()  # documents new to the course, and the module that took each
+
+    def summary(self) -> str:
+        """One line, e.g. "3 documents changed, modules 2 and 5 regenerated, 1 document added to module 4"."""
+        parts = []
+        if self.documents_changed:
+            parts.append(_count(len(self.documents_changed), "document") + " changed")
+        by_module: dict[int, int] = {}
+        for placement in self.placed:
+            by_module[placement.module.position] = by_module.get(placement.module.position, 0) + 1
+        for position, count in sorted(by_module.items()):
+            parts.append(f"{_count(count, 'document')} added to module {position}")
+        unplaced = len(self.documents_added) - len(self.placed)
+        if unplaced > 0:
+            parts.append(f"{_count(unplaced, 'document')} added")
+        if self.documents_removed:
+            parts.append(_count(len(self.documents_removed), "document") + " removed")
+        if self.modules_regenerated:
+            parts.append(f"{_modules(self.modules_regenerated)} regenerated")
+        if self.modules_added:
+            parts.append(f"{_modules(self.modules_added)} new")
+        if self.modules_removed:
+            parts.append(f"{_count(len(self.modules_removed), 'module')} removed")
+        return ", ".join(parts) if parts else "nothing changed"
+
+    def lines(self) -> list[str]:
+        """The changelog as sentences, one fact each, for the export and the UI."""
+        lines = [f"Changed: {path}" for path in self.documents_changed]
+        placed = {p.path: p.module for p in self.placed}
+        for path in self.documents_added:
+            module = placed.get(path)
+            lines.append(f"Added: {path}" + (f" (module {module.position}, {module.title})" if module else ""))
+        lines += [f"Removed: {path}" for path in self.documents_removed]
+        lines += [f"Module {m.position}, {m.title}: regenerated" for m in self.modules_regenerated]
+        lines += [f"Module {m.position}, {m.title}: new" for m in self.modules_added]
+        lines += [f"Module {m.title}: removed" for m in self.modules_removed]
+        if self.modules_kept:
+            lines.append(f"Kept as they were: {_modules(self.modules_kept)}")
+        return lines
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What the runs that led to a version paid: provider calls and tokens, and what the analysis cache saved."""
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    documents_analysed: int = 0
+    cache_hits: int = 0
+    modules_written: int = 0
+    modules_reused: int = 0
+
+    def plus(self, usage: TokenUsage | None) -> "Cost":
+        if usage is None:
+            return self
+        return Cost(self.calls + usage.calls, self.input_tokens + usage.input_tokens,
+                    self.output_tokens + usage.output_tokens, self.documents_analysed, self.cache_hits,
+                    self.modules_written, self.modules_reused)
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    task_id: str                 # the stage 4 run that wrote it
+    generated_at: datetime
+    export_ref: str
+    export_bytes: int
+    commit_sha: str | None
+    ref: str | None
+    refresh_id: str | None       # the refresh that made it, if one did
+    changelog: Changelog | None  # None for the first version
+    cost: Cost
+    modules: tuple[ModuleRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReleaseNotes:
+    """What stage 4 writes into the export of the version it is building."""
+    version: int
+    commit_sha: str | None
+    lines: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+@dataclass
+class _Built:
+    """What one stage 4 run was built from, as the course stood at its request."""
+    task_id: str
+    pathway: Pathway | None
+    hashes: dict[str, str]       # document path -> content hash of the analysis it wrote from
+    commit_sha: str | None
+    ref: str | None
+    refresh_id: str | None
+    modules: dict[str, ModuleGenerated] = field(default_factory=dict)
+
+
+class _Fold:
+    """Walks a course's events once, in order, keeping what a stage 4 request builds on."""
+
+    def __init__(self) -> None:
+        self.analyses: dict[str, dict[str, str]] = {}   # stage 2 task -> path -> content hash
+        self.analysed_task: str | None = None            # the last stage 2 run that succeeded
+        self.pathways: dict[str, Pathway] = {}
+        self.commit_sha: str | None = None
+        self.clone_refs: dict[str, str | None] = {}
+        self.ref: str | None = None
+        self.refresh_id: str | None = None
+        self.runs: dict[str, _Built] = {}
+        self.versions: list[Version] = []
+        self.cost = Cost()
+
+    def apply(self, event: Event) -> None:
+        p = event.payload
+        if isinstance(event, RepoCloneRequested):
+            self.clone_refs[p.task_id] = p.ref
+        elif isinstance(event, RepoCloned):
+            self.commit_sha, self.ref = p.commit_sha, self.clone_refs.get(p.task_id, p.ref)
+        elif isinstance(event, DocAnalysed):
+            self.analyses.setdefault(p.task_id, {}).setdefault(p.path, p.content_hash)
+            self.cost = Cost(self.cost.calls, self.cost.input_tokens, self.cost.output_tokens,
+                             self.cost.documents_analysed + 1, self.cost.cache_hits + int(p.cached),
+                             self.cost.modules_written, self.cost.modules_reused)
+        elif isinstance(event, DocsAnalysed):
+            self.analysed_task = p.task_id
+            self.cost = self.cost.plus(p.usage)
+        elif isinstance(event, PathwaysGenerated):
+            self.pathways.update({pathway.pathway_id: pathway for pathway in p.pathways})
+            self.cost = self.cost.plus(p.usage)
+        elif isinstance(event, CourseRefreshRequested):
+            self.refresh_id = p.refresh_id
+        elif isinstance(event, CourseRefreshEnded):
+            self.refresh_id = None
+        elif isinstance(event, CourseGenerationRequested):
+            self.runs[p.task_id] = self.built_for(event)
+        elif isinstance(event, ModuleGenerated) and p.task_id in self.runs:
+            run = self.runs[p.task_id]
+            if p.module_id not in run.modules:
+                run.modules[p.module_id] = event
+                reused = p.usage is None or p.usage.calls == 0
+                self.cost = Cost(self.cost.calls, self.cost.input_tokens, self.cost.output_tokens,
+                                 self.cost.documents_analysed, self.cost.cache_hits,
+                                 self.cost.modules_written + int(not reused), self.cost.modules_reused + int(reused))
+        elif isinstance(event, CourseGenerated) and p.task_id in self.runs:
+            if any(v.task_id == p.task_id for v in self.versions):
+                return  # a repeat beyond the duplicate window
+            self.versions.append(self.version(self.runs[p.task_id], event))
+            self.cost = Cost()
+
+    def built_for(self, request: CourseGenerationRequested) -> _Built:
+        hashes = dict(self.analyses.get(self.analysed_task or "", {}))
+        return _Built(request.payload.task_id, self.pathways.get(request.payload.pathway_id), hashes,
+                      self.commit_sha, self.ref, self.refresh_id)
+
+    def version(self, run: _Built, generated: CourseGenerated) -> Version:
+        p = generated.payload
+        previous = self.runs[self.versions[-1].task_id] if self.versions else None
+        cost = self.cost.plus(p.usage)
+        return Version(len(self.versions) + 1, run.task_id, p.generated_at or generated.occurred_at,
+                       p.export_ref, p.export_bytes, run.commit_sha, run.ref, run.refresh_id,
+                       changelog(previous, run) if previous else None, cost, _modules_of(run))
+
+
+def course_versions(events: Iterable[Event]) -> list[Version]:
+    """Every version of the course, oldest first."""
+    fold = _Fold()
+    for event in events:
+        fold.apply(event)
+    return fold.versions
+
+
+def release_notes(events: Iterable[Event], request: CourseGenerationRequested) -> ReleaseNotes:
+    """The notes of the version `request`'s run is writing: its number, its commit, and what changed
+    since the last version, judged from the plan and the sources (its modules are not written yet:
+    a module is "regenerated" here when its plan or a source changed)."""
+    fold = _Fold()
+    for event in events:
+        if isinstance(event, CourseGenerationRequested) and event.payload.task_id == request.payload.task_id:
+            break
+        fold.apply(event)
+    run = fold.built_for(request)
+    if not fold.versions:
+        return ReleaseNotes(1, run.commit_sha)
+    previous = fold.runs[fold.versions[-1].task_id]
+    notes = changelog(previous, run, planned=True)
+    return ReleaseNotes(len(fold.versions) + 1, run.commit_sha, notes.lines(), notes.summary())
+
+
+def changelog(before: _Built, after: _Built, planned: bool = False) -> Changelog:
+    """What changed from `before` to `after`: documents by content hash, modules by module id (by the
+    content they were written with, or — `planned` — by their plan and their sources' hashes)."""
+    used_before, used_after = _documents(before), _documents(after)
+    changed = sorted(path for path in used_after & used_before if before.hashes.get(path) != after.hashes.get(path))
+    added, removed = sorted(used_after - used_before), sorted(used_before - used_after)
+    old_modules = {m.module_id: m for m in before.pathway.modules} if before.pathway else {}
+    regenerated, kept, new, placed = [], [], [], []
+    for position, module in enumerate(after.pathway.modules if after.pathway else [], start=1):
+        ref = ModuleRef(position, module.title, module.module_id)
+        old = old_modules.get(module.module_id)
+        if old is None:
+            new.append(ref)
+        elif _same_module(before, after, module.module_id, old, module, planned):
+            kept.append(ref)
+        else:
+            regenerated.append(ref)
+        placed += [Placement(path, ref) for path in module.documents if path in added]
+    current = {m.module_id for m in after.pathway.modules} if after.pathway else set()
+    gone = [ModuleRef(n, m.title, m.module_id) for n, m in enumerate(old_modules.values(), start=1)
+            if m.module_id not in current]
+    return Changelog(tuple(changed), tuple(added), tuple(removed), tuple(regenerated), tuple(kept),
+                     tuple(new), tuple(gone), tuple(placed))
+
+
+def _same_module(before: _Built, after: _Built, module_id: str, old, new, planned: bool) -> bool:
+    if not planned:
+        was, now = before.modules.get(module_id), after.modules.get(module_id)
+        return was is not None and now is not None and was.payload.content_hash == now.payload.content_hash
+    return old == new and all(before.hashes.get(path) == after.hashes.get(path) for path in new.documents)
+
+
+def _documents(run: _Built) -> set[str]:
+    if run.pathway is None:
+        return set()
+    return {path for module in run.pathway.modules for path in module.documents}
+
+
+def _modules_of(run: _Built) -> tuple[ModuleRef, ...]:
+    if run.pathway is None:
+        return ()
+    return tuple(ModuleRef(n, m.title, m.module_id) for n, m in enumerate(run.pathway.modules, start=1))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _modules(refs: Iterable[ModuleRef]) -> str:
+    positions = [str(m.position) for m in refs]
+    if len(positions) == 1:
+        return f"module {positions[0]}"
+    return "modules " + ", ".join(positions[:-1]) + " and " + positions[-1]
