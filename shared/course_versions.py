@@ -145,6 +145,7 @@ class _Fold:
         self.ref: str | None = None
         self.refresh_id: str | None = None
         self.runs: dict[str, _Built] = {}
+        self.written: set[str] = set()  # content refs of every module announced so far
         self.versions: list[Version] = []
         self.cost = Cost()
 
@@ -175,7 +176,8 @@ class _Fold:
             run = self.runs[p.task_id]
             if p.module_id not in run.modules:
                 run.modules[p.module_id] = event
-                reused = p.usage is None or p.usage.calls == 0
+                reused = p.content_ref in self.written  # announced again from an earlier run, not written
+                self.written.add(p.content_ref)
                 self.cost = Cost(self.cost.calls, self.cost.input_tokens, self.cost.output_tokens,
                                  self.cost.documents_analysed, self.cost.cache_hits,
                                  self.cost.modules_written + int(not reused), self.cost.modules_reused + int(reused))
