@@ -20,6 +20,7 @@ from .api.live_slots import LiveStreamSlots
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
+from .refresher import run_refresher
 from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
@@ -81,6 +82,8 @@ async def start(settings: GatewaySettings) -> Container:
         asyncio.create_task(projector.run(container.stopping), name="projector"),
         asyncio.create_task(run_janitor(js, settings.stream_name, artefacts, secrets, container.stopping),
                             name="janitor"),
+        asyncio.create_task(run_refresher(js, settings.stream_name, container.commands, container.stopping),
+                            name="refresher"),
         asyncio.create_task(run_watchdog(pool, settings.read_schema, container.commands,
                                          settings.stage_timeout_seconds, settings.watchdog_interval_seconds,
                                          container.stopping), name="watchdog"),

@@ -43,24 +43,33 @@ class CourseCommands:
 
     async def update(self, user_id: str, is_admin: bool, course_id: str, if_match: int | None,
                      title: str | None, description: str | None) -> Outcome:
-        return await self._decide(course_id, lambda state: update_course(
+        return await self._decide(course_id, lambda state, _: update_course(
             state, user_id, is_admin, if_match, title, description))
 
     async def delete(self, user_id: str, is_admin: bool, course_id: str) -> Outcome:
-        return await self._decide(course_id, lambda state: delete_course(state, user_id, is_admin))
+        return await self._decide(course_id, lambda state, _: delete_course(state, user_id, is_admin))
 
     async def execute(self, course_id: str, decide: Callable[[CourseState], Event]) -> Outcome:
         """Decide on the course's current state and append the event; the general command path."""
+        return await self._decide(course_id, lambda state, _: decide(state))
+
+    async def execute_on_history(self, course_id: str,
+                                 decide: Callable[[CourseState, list[Event]], Event | None]) -> Outcome | None:
+        """Decide on the course's state and its whole history (for rules that fold more than the
+        aggregate keeps); None when the decision is to append nothing."""
         return await self._decide(course_id, decide)
 
-    async def _decide(self, course_id: str, decide: Callable[[CourseState], Event]) -> Outcome:
+    async def _decide(self, course_id: str,
+                      decide: Callable[[CourseState, list[Event]], Event | None]) -> Outcome | None:
         lock = self._course_locks.setdefault(course_id, asyncio.Lock())
         async with lock:
             deadline = time.monotonic() + self._wait
             attempt = 0
             while True:
                 history = await self._store.load(course_id)
-                event = decide(fold(course_id, history.events))
+                event = decide(fold(course_id, history.events), history.events)
+                if event is None:
+                    return None
                 try:
                     appended = await self._store.append(event, history.last_seq)
                     break

@@ -6,8 +6,8 @@ from typing import Iterable, Mapping
 
 from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, CourseDeleted, CourseUpdated, FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected,
-    RepoCloned,
+    CourseCreated, CourseDeleted, CourseRefreshEnded, CourseRefreshRequested, CourseUpdated, FoldersSelected,
+    Pathway, PathwaysGenerated, PathwaySelected, RepoCloned,
 )
 from shared.stage.runs import StageRun, evolve_runs
 
@@ -39,6 +39,7 @@ class CourseState:
     pathways_task: str | None = None     # the stage 3 run whose PathwaysGenerated came last
     pathways: Mapping[str, Pathway] = field(default_factory=dict)
     selected_pathway: str | None = None  # chosen among `pathways`; void after new pathways
+    refreshing: str | None = None        # the open refresh's id: its manager alone starts stages
 
     @property
     def exists(self) -> bool:
@@ -99,6 +100,10 @@ def evolve(state: CourseState, event: Event) -> CourseState:
                        pathways={p.pathway_id: p for p in event.payload.pathways})
     if isinstance(event, PathwaySelected):
         return replace(state, selected_pathway=event.payload.pathway_id)
+    if isinstance(event, CourseRefreshRequested):
+        return replace(state, refreshing=event.payload.refresh_id)
+    if isinstance(event, CourseRefreshEnded) and event.payload.refresh_id == state.refreshing:
+        return replace(state, refreshing=None)
     return state
 
 

@@ -37,7 +37,11 @@ def _spoken(stage: str) -> str:
 
 
 def require_idle(state: CourseState, stage: str) -> None:
-    """A stage runs once at a time: a new run waits until the current one has finished."""
+    """A stage runs once at a time: a new run waits until the current one has finished. While the
+    course is being refreshed, its refresh alone starts stages (domain/refresh.py)."""
+    if state.refreshing is not None:
+        raise StageConflict(f"the course is being refreshed (refresh {state.refreshing}); wait for the "
+                            "refresh to end, or cancel the stage it is running")
     run = state.runs.get(stage)
     if run is not None and run.running:
         raise StageConflict(f"{_spoken(stage)} is already running (task {run.task_id}); wait for it or cancel it")

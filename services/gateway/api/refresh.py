@@ -1,0 +1,110 @@
+"""A course's life after its first version: refresh it from its repository, watch the refresh, list
+its versions with their changelogs and costs, download any of them."""
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse, Response
+from nats.js.errors import NotFoundError, ObjectNotFoundError
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.course_versions import Version, course_versions
+from shared.events.catalogue import CourseRefreshRequested
+
+from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
+from .course_access import CourseId, visible_course
+from .deps import ContainerDep, PrincipalDep
+
+router = APIRouter(prefix="/api/courses", tags=["living courses"])
+GONE = (NotFoundError, ObjectNotFoundError)
+STEPS = {"stage1": "scanning the repository", "stage2": "analysing the documents",
+         "stage3": "carrying the pathway forward", "stage4": "writing the changed modules"}
+
+
+class RefreshBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ref: str | None = Field(default=None, min_length=1, max_length=256, pattern=r"^[^\s\x00-\x1f~^:?*\[\\]+$",
+                            description="a branch, tag or commit; none: the ref the course was built from")
+
+
+@router.post("/{course_id}/refresh", status_code=202)
+async def refresh(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: RefreshBody | None = None):
+    await visible_course(c, who, course_id)
+    ref = body.ref if body else None
+    outcome = await c.commands.execute_on_history(course_id, lambda state, events: request_refresh(
+        state, fold_refresh(events), who.user_id, who.is_admin, ref))
+    return JSONResponse({"refresh_id": outcome.event.payload.refresh_id, "status": "started",
+                         "stream_seq": outcome.stream_seq}, status_code=202)
+
+
+@router.get("/{course_id}/refresh")
+async def refresh_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    """The latest refresh: running (and its step), or how it ended."""
+    await visible_course(c, who, course_id)
+    history = await c.store.load(course_id)
+    return refresh_answer(fold_refresh(history.events))
+
+
+def refresh_answer(fold: RefreshFold) -> dict:
+    refresh = fold.latest
+    if refresh is None:
+        return {"status": "NONE", "refresh_id": None}
+    request: CourseRefreshRequested = refresh.request
+    answer = {"refresh_id": refresh.refresh_id, "ref": request.payload.ref, "trigger": request.payload.trigger,
+              "requested_at": request.occurred_at, "requested_by": request.actor}
+    if refresh.ended is None:
+        stage = refresh.runs[-1][0] if refresh.runs else "stage1"
+        run = fold.runs.get(stage)
+        step = run.current_step if run is not None and run.task_id == refresh.task(stage) else "Waiting"
+        return {**answer, "status": "RUNNING", "stage": stage, "step": f"{STEPS[stage]}: {step}"}
+    p = refresh.ended.payload
+    return {**answer, "status": p.outcome.upper().replace("-", "_"), "message": p.message,
+            "commit_sha": p.commit_sha, "ended_at": refresh.ended.occurred_at,
+            "version": fold.version_count if p.outcome == "new-version" else None}
+
+
+@router.get("/{course_id}/versions")
+async def versions(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+    """Every version, newest first, each with its commit, changelog, cost and download."""
+    await visible_course(c, who, course_id)
+    history = await c.store.load(course_id)
+    found = course_versions(history.events)
+    return {"versions": [version_answer(course_id, v, v.number == len(found)) for v in reversed(found)]}
+
+
+def version_answer(course_id: str, v: Version, current: bool) -> dict:
+    log = v.changelog
+    return {
+        "version": v.number, "current": current, "task_id": v.task_id, "generated_at": v.generated_at,
+        "commit_sha": v.commit_sha, "ref": v.ref, "refresh_id": v.refresh_id,
+        "summary": log.summary() if log else "first version",
+        "changes": log.lines() if log else [],
+        "changelog": None if log is None else {
+            "documents": {"changed": list(log.documents_changed), "added": list(log.documents_added),
+                          "removed": list(log.documents_removed)},
+            "modules": {kind: [{"position": m.position, "title": m.title, "module_id": m.module_id} for m in refs]
+                        for kind, refs in (("regenerated", log.modules_regenerated), ("kept", log.modules_kept),
+                                           ("added", log.modules_added), ("removed", log.modules_removed))},
+            "placed": [{"path": p.path, "module": p.module.position, "module_title": p.module.title}
+                       for p in log.placed]},
+        "cost": vars(v.cost),
+        "modules": [{"position": m.position, "title": m.title} for m in v.modules],
+        "export": {"url": f"/api/courses/{course_id}/versions/{v.number}/export", "bytes": v.export_bytes},
+    }
+
+
+@router.get("/{course_id}/versions/{number}/export")
+async def version_export(course_id: CourseId, number: int, c: ContainerDep, who: PrincipalDep):
+    course = await visible_course(c, who, course_id)
+    found = course_versions((await c.store.load(course_id)).events)
+    if not 1 <= number <= len(found):
+        raise HTTPException(404, f"version {number} does not exist; the course has {len(found)} version(s)")
+    version = found[number - 1]
+    try:
+        data = await c.artefacts.get(version.export_ref)
+    except GONE:
+        raise HTTPException(410, f"version {number}'s export is no longer stored") from None
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-v{number}.zip"'})

@@ -1,0 +1,139 @@
+"""Living courses: a course written from a local repository is refreshed after the repository
+changes, with every stage service a real process (offline engine), a private nats-server and
+PostgreSQL. The refresh carries the chosen pathway forward, rewrites only what changed and records
+a new version with its changelog and cost."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.flows import ALICE
+from tests.support.gateway import auth
+from tests.support.gitrepos import COURSE_REPO, commit, git, make_repo
+from tests.support.processes import stage_services
+from tests.support.refreshing import module_contents, refreshed, versions, written_course
+
+
+@pytest.fixture
+def services(nats_server):
+    with stage_services(nats_server.url) as running:
+        yield running
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    make_repo(tmp_path / "skyline", COURSE_REPO)
+    return tmp_path / "skyline"
+
+
+async def test_an_unchanged_repository_refreshes_to_no_new_version(api, services, repo):
+    course_id, _ = await written_course(api, str(repo))
+    before = await module_contents(api, course_id)
+
+    ended = await refreshed(api, course_id)
+
+    assert ended["status"] == "UNCHANGED", ended
+    assert "has not changed" in ended["message"]
+    assert [v["version"] for v in await versions(api, course_id)] == [1]
+    assert await module_contents(api, course_id) == before
+    status = (await api.get(f"/api/courses/{course_id}/stage4/status", headers=ALICE)).json()
+    assert status["status"] == "SUCCESS" and status["stale"] is False, status
+
+
+async def test_a_commit_that_changes_no_selected_document_writes_no_version(api, services, repo):
+    course_id, _ = await written_course(api, str(repo))
+    commit(repo, {"src/skyline.py": "print('code, not documentation')\n"}, "code only")
+
+    ended = await refreshed(api, course_id)
+
+    assert ended["status"] == "UNCHANGED", ended
+    assert [v["version"] for v in await versions(api, course_id)] == [1]
+    stage2 = (await api.get(f"/api/courses/{course_id}/stage2/status", headers=ALICE)).json()
+    assert stage2["status"] == "SUCCESS"
+    for stage in ("stage3", "stage4"):
+        status = (await api.get(f"/api/courses/{course_id}/{stage}/status", headers=ALICE)).json()
+        assert status["stale"] is False, status
+
+
+async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(api, services, repo):
+    course_id, chosen = await written_course(api, str(repo))
+    before = await module_contents(api, course_id)
+    changed = "docs/guides/publishing.md"
+    citing = {m["id"] for m in chosen["modules"] if changed in {d["path"] for d in m["documents"]}}
+    assert citing and len(citing) < len(chosen["modules"])
+    commit(repo, {changed: COURSE_REPO[changed] + "\n## Compress messages\n\nSet `compression='zstd'` "
+                  "on the producer to compress every batch before it is sent.\n"}, "document compression")
+
+    ended = await refreshed(api, course_id)
+
+    assert ended["status"] == "NEW_VERSION", ended
+    assert ended["version"] == 2 and ended["commit_sha"] == git(repo, "rev-parse", "HEAD")
+    after = await module_contents(api, course_id)
+    assert set(after) == set(before)
+    for module_id, module in after.items():
+        if module_id in citing:
+            assert module["content_hash"] != before[module_id]["content_hash"], module["title"]
+        else:  # kept byte for byte: the very same stored content
+            assert module["content_ref"] == before[module_id]["content_ref"], module["title"]
+            assert module["content"] == before[module_id]["content"]
+    newest, first = await versions(api, course_id)
+    assert newest["version"] == 2 and newest["current"] and not first["current"]
+    assert newest["changelog"]["documents"]["changed"] == [changed]
+    regenerated = {m["module_id"] for m in newest["changelog"]["modules"]["regenerated"]}
+    assert regenerated == citing
+    assert {m["module_id"] for m in newest["changelog"]["modules"]["kept"]} == set(before) - citing
+    assert "1 document changed" in newest["summary"]
+    cost = newest["cost"]
+    assert cost["cache_hits"] == cost["documents_analysed"] - 1  # only the changed document was analysed
+    assert cost["modules_reused"] == len(before) - len(citing) and cost["modules_written"] == len(citing)
+    for version in (newest, first):
+        download = await api.get(version["export"]["url"], headers=ALICE)
+        assert download.status_code == 200 and download.content[:2] == b"PK"
+    assert (await api.get(f"/api/courses/{course_id}/versions/3/export", headers=ALICE)).status_code == 404
+
+
+async def test_a_removed_document_leaves_every_module(api, services, repo):
+    course_id, chosen = await written_course(api, str(repo))
+    removed = "docs/guides/publishing.md"
+    git(repo, "rm", "-q", removed)
+    git(repo, "commit", "-q", "-m", "drop the publishing guide")
+
+    ended = await refreshed(api, course_id)
+
+    assert ended["status"] == "NEW_VERSION", ended
+    pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=ALICE)).json()["pathways"]
+    kept = next(p for p in pathways if p["id"] == chosen["id"])
+    assert removed not in {d["path"] for m in kept["modules"] for d in m["documents"]}
+    newest = (await versions(api, course_id))[0]
+    assert newest["changelog"]["documents"]["removed"] == [removed]
+    course = (await api.get(f"/api/courses/{course_id}/generated-course", headers=ALICE)).json()
+    cited = {s["source"]["path"] for m in course["modules"] for s in m["content"]["sections"]}
+    assert removed not in cited
+
+
+async def test_a_failed_refresh_keeps_the_current_version(api, services, repo, tmp_path):
+    course_id, _ = await written_course(api, str(repo))
+    before = await module_contents(api, course_id)
+
+    ended = await refreshed(api, course_id, {"ref": "no-such-branch"})
+
+    assert ended["status"] == "FAILED" and "current version stays" in ended["message"], ended
+    assert [v["version"] for v in await versions(api, course_id)] == [1]
+    assert await module_contents(api, course_id) == before
+    download = await api.get(f"/api/courses/{course_id}/export", headers=ALICE)
+    assert download.status_code == 200
+
+
+async def test_refresh_is_refused_before_a_first_version_and_to_others(api, repo):
+    created = await api.post("/api/projects/", json={"title": "Not yet written"}, headers=ALICE)
+    course_id = created.json()["course_id"]
+    early = await api.post(f"/api/courses/{course_id}/refresh", json={}, headers=ALICE)
+    assert early.status_code == 409 and "generate-course" in early.json()["detail"]
+    other = await api.post(f"/api/courses/{course_id}/refresh", json={}, headers=auth("bob"))
+    assert other.status_code == 404
+    assert (await api.get(f"/api/courses/{course_id}/versions", headers=auth("bob"))).status_code == 404
+    assert (await api.get(f"/api/courses/{course_id}/versions", headers=ALICE)).json() == {"versions": []}
+    assert (await api.get(f"/api/courses/{course_id}/refresh", headers=ALICE)).json()["status"] == "NONE"
+    bad = await api.post(f"/api/courses/{course_id}/refresh", json={"ref": "a b"}, headers=ALICE)
+    assert bad.status_code == 422 and "ref" in bad.text
