@@ -1,9 +1,11 @@
 """Stage 4: write every module of the chosen pathway (`ModuleGenerated` each), then export the
 course as Markdown, a static site and a zip (`CourseGenerated`). Modules written by an earlier
-delivery are read back, not written (nor paid for) again."""
+delivery are read back, not written (nor paid for) again; so are those of the runs a retry retries
+and, for a refresh, those of the run named in `reuse_from` whose plan and sources are unchanged."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from datetime import datetime, timezone
@@ -112,7 +114,9 @@ class ModulesStage:
             if done is not None:
                 data = await self._artefacts.get(done.payload.content_ref)
                 return ModuleContent.model_validate(json.loads(data)), None, done.payload.fallback_reason
-            if (reused := await self._reused(inputs.earlier.get(spec.module_id))) is not None:
+            reused = (await self._reused(inputs.earlier.get(spec.module_id))
+                      or await self._reused(inputs.reusable.get(spec.module_id)))
+            if reused is not None:
                 await self._announce(request, spec, reused, len(specs), finished)
                 return reused.content, None, reused.fallback
             async with limit:
@@ -132,14 +136,17 @@ class ModulesStage:
         return [content for content, _, _ in results], usage, fallbacks
 
     async def _reused(self, earlier: ModuleGenerated | None) -> Written | None:
-        """A module an earlier run of this retry chain wrote, as written for this run; None when
-        there is none or its content is gone (then it is written again)."""
+        """A module an earlier run wrote (of this retry chain, or the run a refresh reuses), as
+        written for this run: the same content_ref and content_hash, no usage; None when there is
+        none or its content is gone (then it is written again)."""
         if earlier is None:
             return None
         try:
             data = await self._artefacts.get(earlier.payload.content_ref)
         except GONE:
             return None
+        if hashlib.sha256(data).hexdigest() != earlier.payload.content_hash:
+            return None  # not the bytes that run announced: announcing them under its hash would lie
         return Written(ModuleContent.model_validate_json(data), earlier.payload.content_ref,
                        earlier.payload.content_hash, Usage.none(self._provider.name, self._provider.model),
                        earlier.payload.fallback_reason)

@@ -1,7 +1,7 @@
 """What a stage 4 run writes from, rebuilt from the course's events. Pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shared.events import Event
 from shared.events.catalogue import (
@@ -23,9 +23,17 @@ class WriteInputs:
     # Written by the runs this one retries, of the same pathway (one stopped by its budget, say):
     # read back and announced for this run instead of paid for again.
     earlier: dict[str, ModuleGenerated] = field(default_factory=dict)
+    # Written by the run named in `reuse_from` (a refresh's previous version) for a module whose plan
+    # and source documents are unchanged since: announced again as they were, not written again.
+    reusable: dict[str, ModuleGenerated] = field(default_factory=dict)
 
 
 def write_inputs(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
+    inputs = _fold(events, request)
+    return replace(inputs, reusable=_reusable(events, request, inputs))
+
+
+def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
     title, description = "", ""
     pathway = None
     runs = fold_runs(events)
@@ -58,3 +66,35 @@ def _retried_runs(events: list[Event], request: CourseGenerationRequested) -> se
         chain.add(task)
         task = requests[task].payload.retry_of
     return chain
+
+
+def _reusable(events: list[Event], request: CourseGenerationRequested,
+              inputs: WriteInputs) -> dict[str, ModuleGenerated]:
+    """The modules the run `reuse_from` wrote that this run would write the same: the module's plan
+    (every field stage 3 gave it) and its documents' contents are what they were then. The course's
+    title is not compared: a renamed course does not make a module different."""
+    source = request.payload.reuse_from
+    if source is None or source == request.payload.task_id or inputs.pathway is None:
+        return {}
+    at = next((n for n, e in enumerate(events)
+               if isinstance(e, CourseGenerationRequested) and e.payload.task_id == source), None)
+    if at is None:
+        return {}  # not a run of this course: nothing to reuse, nothing to fail for
+    # What that run wrote from is what it folded when it was requested: the history up to its request.
+    then = _fold(events[:at + 1], events[at])
+    if then.pathway is None:
+        return {}
+    planned_then = {m.module_id: m for m in then.pathway.modules}
+    written_then: dict[str, ModuleGenerated] = {}
+    for event in events[at + 1:]:
+        if isinstance(event, ModuleGenerated) and event.payload.task_id == source:
+            written_then.setdefault(event.payload.module_id, event)
+    return {module.module_id: written_then[module.module_id] for module in inputs.pathway.modules
+            if module.module_id in written_then and planned_then.get(module.module_id) == module
+            and _same_sources(module.documents, then.analyses, inputs.analyses)}
+
+
+def _same_sources(paths: list[str], then: dict[str, DocAnalysed], now: dict[str, DocAnalysed]) -> bool:
+    """Every document was analysed in both runs with the same content (its bytes and what it includes)."""
+    return all(path in then and path in now and then[path].payload.content_hash == now[path].payload.content_hash
+               for path in paths)
