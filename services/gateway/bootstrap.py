@@ -20,7 +20,7 @@ from .api.live_slots import LiveStreamSlots
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
-from .refresher import run_refresher
+from .refresher import run_refresher, subscribe as refresher_subscription
 from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
@@ -78,11 +78,13 @@ async def start(settings: GatewaySettings) -> Container:
         live_streams=LiveStreamSlots(settings.sse_max_per_user, settings.sse_max_total),
         lag_reads=Throttle(settings.metrics_refresh_seconds),
     )
+    refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [
         asyncio.create_task(projector.run(container.stopping), name="projector"),
         asyncio.create_task(run_janitor(js, settings.stream_name, artefacts, secrets, container.stopping),
                             name="janitor"),
-        asyncio.create_task(run_refresher(js, settings.stream_name, container.commands, container.stopping),
+        asyncio.create_task(run_refresher(js, settings.stream_name, container.store, container.commands,
+                                          container.stopping, refreshes),
                             name="refresher"),
         asyncio.create_task(run_watchdog(pool, settings.read_schema, container.commands,
                                          settings.stage_timeout_seconds, settings.watchdog_interval_seconds,

@@ -9,13 +9,14 @@ import asyncio
 import logging
 
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from shared.bus.eventstore import EventStore
 from shared.bus.lifecycle import pause
 from shared.events import PoisonEvent, decode_event, subject_of_type
 from shared.events.catalogue import (
-    CourseGenerated, CourseRefreshRequested, DocsAnalysed, PathwaysGenerated, RepoCloned, StageCancelled,
-    StageFailed,
+    CourseGenerated, CourseRefreshEnded, CourseRefreshRequested, DocsAnalysed, PathwaysGenerated, RepoCloned,
+    StageCancelled, StageFailed,
 )
 
 from .commands import CourseCommands
@@ -42,28 +43,50 @@ async def advance(commands: CourseCommands, course_id: str) -> int:
     return MAX_STEPS
 
 
-async def run_refresher(js: JetStreamContext, stream: str, commands: CourseCommands, stop: asyncio.Event) -> None:
-    config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=20,
-                            filter_subjects=[subject_of_type(cls) for cls in WAKES_ON],
-                            backoff=[1, 2, 5, 10, 30, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60])
+async def refreshing(store: EventStore, course_id: str) -> bool:
+    """Whether the course has an open refresh: two small reads, not its whole history — most stage
+    results belong to no refresh."""
+    marks = await store.load(course_id, only=(CourseRefreshRequested, CourseRefreshEnded))
+    ended = {e.payload.refresh_id for e in marks.events if isinstance(e, CourseRefreshEnded)}
+    return any(isinstance(e, CourseRefreshRequested) and e.payload.refresh_id not in ended for e in marks.events)
+
+
+def _config() -> ConsumerConfig:
+    # Created once with DeliverPolicy.NEW: the events before the gateway first ran with refreshes
+    # belong to none; from then on the durable consumer keeps its place across restarts.
+    return ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=20,
+                          deliver_policy=DeliverPolicy.NEW,
+                          filter_subjects=[subject_of_type(cls) for cls in WAKES_ON],
+                          backoff=[1, 2, 5, 10, 30] + [60] * 14)
+
+
+async def subscribe(js: JetStreamContext, stream: str):
+    """The manager's durable subscription. The gateway makes it before it serves a request, so no
+    refresh asked for on a first start is missed by the NEW delivery policy."""
+    return await js.pull_subscribe("", durable=DURABLE, stream=stream, config=_config())
+
+
+async def run_refresher(js: JetStreamContext, stream: str, store: EventStore, commands: CourseCommands,
+                        stop: asyncio.Event, sub=None) -> None:
     while not stop.is_set():
         try:
-            sub = await js.pull_subscribe("", durable=DURABLE, stream=stream, config=config)
+            sub = sub or await subscribe(js, stream)
             while not stop.is_set():
                 try:
                     messages = await sub.fetch(16, timeout=1.0)
                 except TimeoutError:
                     continue
                 for msg in messages:
-                    await _wake(msg, commands)
+                    await _wake(msg, store, commands)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.warning("refresh manager interrupted (%s); resuming", exc)
+            sub = None
             await pause(stop, 1.0)
 
 
-async def _wake(msg, commands: CourseCommands) -> None:
+async def _wake(msg, store: EventStore, commands: CourseCommands) -> None:
     try:
         event = decode_event(msg.data)
     except PoisonEvent as exc:
@@ -71,7 +94,8 @@ async def _wake(msg, commands: CourseCommands) -> None:
         await msg.term()
         return
     try:
-        await advance(commands, event.course_id)
+        if isinstance(event, CourseRefreshRequested) or await refreshing(store, event.course_id):
+            await advance(commands, event.course_id)
     except Exception as exc:  # the log or the read tables: transient; the step is decided again
         log.warning("refresh of %s could not go on (%s); will retry", event.course_id, exc)
         await msg.nak(delay=2.0)
