@@ -77,7 +77,7 @@ class AnalysisStage:
         await self._emitter.emit(request, DocsAnalysed, "analysed", task_id=p.task_id,
                                  document_count=outcome.analysed, skipped=outcome.skipped(),
                                  cache_hits=outcome.cache_hits, usage=outcome.total_usage(),
-                                 fallbacks=outcome.fell_back())
+                                 fallbacks=outcome.fell_back(), fingerprint=outcome.fingerprint())
 
 
 def analysis_stage(emitter: StageEmitter, read_snapshot: ReadSnapshot, cache: AnalysisCache,

@@ -9,13 +9,14 @@ from typing import Awaitable
 from .engine.linking import Corpus, LinkedAnalysis, link_one
 from .engine.prompts import CourseContext
 from shared.docs.loading import SourceDocument
-from shared.events.catalogue import DocAnalysed, DocsAnalysisRequested
+from shared.events.catalogue import DocAnalysed, DocAnalysedPayload, DocsAnalysisRequested
 from shared.llm.fallback import ENGINE
 from shared.llm.budget import BudgetExhausted
 from shared.stage.emitter import RunCancelled, StageEmitter, StageFailure, token_usage
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
 from .document_feed import DocumentFeed
+from .fingerprint import analysis_fingerprint
 from .inputs import RunInputs
 
 CANCEL_CHECK_SECONDS = 2.0
@@ -32,6 +33,8 @@ class Outcome:
     fallbacks: dict[str, str] = field(default_factory=dict)  # path -> why the offline engine analysed it
     # Set when the budget refused a provider call: no new call starts, those under way finish.
     budget_stop: BudgetExhausted | None = None
+    # Every analysis of the run as announced, an earlier delivery's included: what the run produced.
+    documents: dict[str, DocAnalysedPayload] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -48,6 +51,9 @@ class Outcome:
         more = len(self.failures) - 5
         return (f"{len(self.failures)} document(s) could not be analysed: {named}"
                 + (f" and {more} more" if more > 0 else "") + "; fix them or deselect them, then retry")
+
+    def fingerprint(self) -> str:
+        return analysis_fingerprint(self.documents.values())
 
     def total_usage(self) -> dict:
         keys = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "calls")
@@ -75,6 +81,7 @@ class AnalysisRun:
         outcome = Outcome(self._analyser.provider_name, self._analyser.model)
         for path, event in self._inputs.done.items():
             self._count(outcome, event.payload.cached, event.payload.usage and event.payload.usage.model_dump())
+            outcome.documents[path] = event.payload
             if event.payload.fallback_reason is not None:
                 outcome.fallbacks[path] = event.payload.fallback_reason
         self._finished = outcome.analysed
@@ -130,7 +137,7 @@ class AnalysisRun:
                         raise
                     return
             await self._analyser.remember(prepared, result)
-        await self._announce(path, source, result)
+        await self._announce(path, source, result, outcome)
         self._count(outcome, result.cached, token_usage(result.usage))
         if result.fallback is not None:
             outcome.fallbacks[path] = result.fallback
@@ -142,15 +149,16 @@ class AnalysisRun:
         if usage:
             outcome.usage.append(usage)
 
-    async def _announce(self, path: str, source: SourceDocument, result: Analysed) -> None:
+    async def _announce(self, path: str, source: SourceDocument, result: Analysed, outcome: Outcome) -> None:
         # Off the event loop: linking compares the document with every other one, and a burst of
         # finished analyses (all waiting for the corpus) would otherwise starve the bus client
         # into timeouts that fail the whole run.
         linked = await asyncio.to_thread(link_one, path, result.analysis, await self._corpus,
                                          self._inputs.navigation)
         request = self._request
-        await self._emitter.emit(request, DocAnalysed, f"doc:{path}", task_id=request.payload.task_id,
-                                 **self._payload(linked, source, result))
+        payload = self._payload(linked, source, result)
+        outcome.documents[path] = DocAnalysedPayload(task_id=request.payload.task_id, **payload)
+        await self._emitter.emit(request, DocAnalysed, f"doc:{path}", task_id=request.payload.task_id, **payload)
         self._finished += 1
         total = len(self._inputs.documents)
         await self._emitter.progress(request, min(99, 5 + 94 * self._finished // max(total, 1)),

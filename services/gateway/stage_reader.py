@@ -17,7 +17,8 @@ def lineage_columns(schema: str, course_id: str) -> str:
     """Two columns giving the lineage of the course `course_id` names, so a query of courses
     answers with it in the same round trip: the stages' last results and their current runs' status."""
     return f"""(SELECT json_agg(json_build_object('stage', x.stage, 'task_id', x.task_id,
-                                 'input_task_id', x.input_task_id, 'provider', x.provider,
+                                 'input_task_id', x.input_task_id, 'fingerprint', x.fingerprint,
+                                 'input_fingerprint', x.input_fingerprint, 'provider', x.provider,
                                  'model', x.model, 'completed_at', x.completed_at))
                 FROM {schema}.stage_results x WHERE x.course_id = {course_id}) AS lineage_results,
                (SELECT json_object_agg(t.stage, t.status)

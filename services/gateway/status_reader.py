@@ -16,7 +16,7 @@ TASK = ("task_id", "status", "progress_percentage", "current_step", "error_messa
         "fallbacks")
 INPUTS = ("task_id", "complexity_level", "additional_info", "created_at")
 RESULT = ("task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at")
-RESULT_COLUMNS = "stage, task_id, input_task_id, provider, model, completed_at"
+RESULT_COLUMNS = "stage, task_id, input_task_id, fingerprint, input_fingerprint, provider, model, completed_at"
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ async def stage2_overview(pool: asyncpg.Pool, schema: str, course_id: str) -> St
     row = await pool.fetchrow(
         f"""SELECT c.user_id, {select},
                    (SELECT json_agg(json_build_object('stage', x.stage, 'task_id', x.task_id,
-                                    'input_task_id', x.input_task_id, 'provider', x.provider, 'model', x.model,
-                                    'completed_at', x.completed_at))
+                                    'input_task_id', x.input_task_id, 'fingerprint', x.fingerprint,
+                                    'input_fingerprint', x.input_fingerprint, 'provider', x.provider,
+                                    'model', x.model, 'completed_at', x.completed_at))
                     FROM {s}.stage_results x WHERE x.course_id = c.course_id) AS lineage
             FROM {s}.courses c
             LEFT JOIN {s}.course_tasks t ON t.course_id = c.course_id AND t.stage = 'stage2'

@@ -1,10 +1,13 @@
 """Out of date, through a real gateway (nats-server, PostgreSQL): a later stage built on an earlier
-run of a stage that has since succeeded again says `stale: true` with the reason, in its status, the
-live statuses and the course, until it is run again; a re-run that is still going or failed leaves it
-as it was; each stage says which engine wrote it; replaying the log rebuilds exactly these answers."""
+run of a stage that has since succeeded again with another result says `stale: true` with the
+reason, in its status, the live statuses and the course, until it is run again; a re-run that is
+still going or failed leaves it as it was, and so does one that produced the same (the same snapshot,
+analyses with the same fingerprint); each stage says which engine wrote it; replaying the log
+rebuilds exactly these answers."""
 from __future__ import annotations
 
 from tests.support.finished_runs import analysis_finished, course_finished, pathways_finished, run_failed
+from tests.support.fingerprinted_runs import fingerprinted_analysis_finished
 from tests.support.flows import ALICE, new_course, start
 from tests.support.read_tables import read_tables, replay_live
 from tests.support.seeded_stages import scanned
@@ -21,9 +24,9 @@ async def select_docs(api, course_id: str) -> None:
     assert chosen.status_code == 200, chosen.text
 
 
-async def analyse(api, course_id: str, engine: dict = MODEL) -> str:
+async def analyse(api, course_id: str, engine: dict = MODEL, finish=analysis_finished, **more) -> str:
     task = (await start(api, course_id, "analyze-documents", {"complexity_level": "beginner"}))["task_id"]
-    await analysis_finished(api.app.state.container, course_id, task, PATHS, engine)
+    await finish(api.app.state.container, course_id, task, PATHS, engine, **more)
     return task
 
 
@@ -42,12 +45,13 @@ async def write(api, course_id: str) -> str:
     return task
 
 
-async def finished_course(api) -> str:
-    """A course through all four stages: stage 2 by a model, stages 3 and 4 by the offline engine."""
+async def finished_course(api, analysis=analysis_finished) -> str:
+    """A course through all four stages: stage 2 by a model (finished by `analysis`), stages 3 and 4
+    by the offline engine."""
     course_id = await new_course(api)
     await scanned(api.app.state.container, course_id, FILES)
     await select_docs(api, course_id)
-    await analyse(api, course_id)
+    await analyse(api, course_id, finish=analysis)
     await plan(api, course_id)
     await write(api, course_id)
     return course_id
@@ -161,3 +165,52 @@ async def test_replay_rebuilds_what_is_out_of_date(gateway):
     await replay_live(gateway)
     assert await read_tables(pool, schema) == tables
     assert await statuses(gateway, course_id) == answers
+
+
+async def test_scanning_the_same_commit_again_leaves_the_course_current_and_another_does_not(gateway):
+    course_id = await finished_course(gateway, fingerprinted_analysis_finished)
+    # A refresh of an unchanged repository: stage 1 runs again and finds the very snapshot.
+    await scanned(gateway.app.state.container, course_id, FILES, task="scan2", snapshot="snap1")
+    again = await statuses(gateway, course_id)
+    assert [again[s]["status"] for s in STAGES] == ["SUCCESS"] * 4
+    assert stale_stages(again) == [] and all(again[s]["stale_reason"] is None for s in STAGES)
+    header = await course(gateway, course_id)
+    assert (header["status"], header["stale"], header["stale_stages"], header["stale_reason"],
+            header["course_ready"]) == ("stage1_complete", False, [], None, True)
+    listed = (await gateway.get("/api/projects/", headers=ALICE)).json()
+    assert [(c["course_id"], c["stale"]) for c in listed] == [(course_id, False)]
+    overall = (await gateway.get(f"/api/course-generation/{course_id}/status", headers=ALICE)).json()
+    assert (overall["stale"], overall["stale_stages"]) == (False, [])
+
+    pool, schema = gateway.app.state.container.pool, gateway.app.state.container.settings.read_schema
+    tables = await read_tables(pool, schema)
+    await replay_live(gateway)  # the rebuilt tables judge by fingerprints too
+    assert await read_tables(pool, schema) == tables
+    assert await statuses(gateway, course_id) == again
+
+    # A new commit: another snapshot, and everything built on the earlier one is out of date.
+    await scanned(gateway.app.state.container, course_id, FILES, task="scan3", snapshot="snap2")
+    moved = await statuses(gateway, course_id)
+    assert stale_stages(moved) == ["stage2", "stage3", "stage4"]
+    assert all(moved[s]["stale_reason"].startswith("built on an earlier run of stage 1 (repository scanned again")
+               for s in ("stage2", "stage3", "stage4"))
+    assert (await course(gateway, course_id))["stale_reason"] == "stage 1 was run again"
+
+
+async def test_an_analysis_run_again_to_the_same_result_leaves_stages_3_and_4_current(gateway):
+    course_id = await finished_course(gateway, fingerprinted_analysis_finished)
+    await analyse(gateway, course_id, finish=fingerprinted_analysis_finished)  # the same documents, analysed alike
+    same = await statuses(gateway, course_id)
+    assert [same[s]["status"] for s in STAGES] == ["SUCCESS"] * 4
+    assert stale_stages(same) == []
+    assert (await course(gateway, course_id))["stale"] is False
+
+    await analyse(gateway, course_id, finish=fingerprinted_analysis_finished, edition="-v2")  # documents changed
+    changed = await statuses(gateway, course_id)
+    assert stale_stages(changed) == ["stage3", "stage4"]
+    assert changed["stage3"]["stale_reason"].startswith("built on an earlier run of stage 2 (documents analysed")
+    assert (await course(gateway, course_id))["stale_reason"] == "stage 2 was run again"
+
+    # Analysed once more as the pathways' analysis was: what stages 3 and 4 built on is back.
+    await analyse(gateway, course_id, finish=fingerprinted_analysis_finished)
+    assert stale_stages(await statuses(gateway, course_id)) == []

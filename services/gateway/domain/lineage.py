@@ -1,8 +1,14 @@
 """Which stage results are out of date, and who wrote each. Pure.
 
-Each stage builds on a run of the stage before it. When that earlier stage succeeds again, the
-later stage's result was built on an earlier run: out of date until it is run again. A stage built
-on an out-of-date result is out of date for the same reason."""
+Each stage builds on a run of the stage before it. When that earlier stage succeeds again with a
+different result, the later stage's result was built on what is no longer there: out of date until
+it is run again. A stage built on an out-of-date result is out of date for the same reason.
+
+"A different result" is judged by what the runs produced (their fingerprints), not by which run it
+was: a refresh of an unchanged repository scans the same snapshot again, and what was built on the
+earlier scan is as current as before. Stage 1's fingerprint is its snapshot (content-addressed),
+stage 2's is over its analyses (DocsAnalysed.fingerprint); stages 3 and 4 have none, and a result
+recorded before fingerprints were is judged by its run (task id), as it always was."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +30,8 @@ class StageResult:
     provider: str | None
     model: str | None
     completed_at: datetime
+    fingerprint: str | None = None        # what this run produced, when it says
+    input_fingerprint: str | None = None  # what the run it built on (input_task_id) produced, when known
 
 
 @dataclass(frozen=True)
@@ -54,11 +62,19 @@ def staleness(results: Mapping[str, StageResult]) -> dict[str, Staleness]:
         mine, upstream = results.get(stage), results.get(before) if before else None
         if mine is None or upstream is None or mine.input_task_id is None:
             verdicts[stage] = FRESH  # nothing to be out of date, or built before runs were recorded
-        elif mine.input_task_id != upstream.task_id:
+        elif not built_on(mine, upstream):
             verdicts[stage] = Staleness(True, before, upstream.completed_at.astimezone(timezone.utc))
         else:
             verdicts[stage] = verdicts[before]
     return verdicts
+
+
+def built_on(mine: StageResult, upstream: StageResult) -> bool:
+    """Whether `mine` was built on what `upstream` produced: the same fingerprint when both are
+    known, else the very run."""
+    if mine.input_fingerprint is not None and upstream.fingerprint is not None:
+        return mine.input_fingerprint == upstream.fingerprint
+    return mine.input_task_id == upstream.task_id
 
 
 def engine(result: StageResult | None) -> dict | None:

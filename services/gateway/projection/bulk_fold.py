@@ -31,7 +31,7 @@ from shared.events.catalogue import (
 from shared.events.codec import EVENT_TYPES
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
-from .run_handlers import FINAL, completed_step
+from .run_handlers import FINAL, UPSTREAM, completed_step, produced
 
 INT4, INT8 = 2**31, 2**63
 
@@ -41,8 +41,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                 "repo_task_id", "repo_commit", "revision", "last_seq", "created_at", "updated_at"),
     "course_tasks": ("course_id", "stage", "task_id", "status", "progress_percentage", "current_step",
                      "error_message", "started_at", "completed_at", "last_activity_at", "fallbacks"),
-    "stage_requests": ("course_id", "stage", "task_id", "input_task_id"),
-    "stage_results": ("course_id", "stage", "task_id", "input_task_id", "provider", "model", "completed_at"),
+    "stage_requests": ("course_id", "stage", "task_id", "input_task_id", "input_fingerprint"),
+    "stage_results": ("course_id", "stage", "task_id", "input_task_id", "fingerprint", "input_fingerprint",
+                      "provider", "model", "completed_at"),
     "repository_files": ("course_id", "task_id", "path", "folder", "size", "is_documentation",
                          "is_overview_candidate", "navigation_index", "encoding", "note"),
     "stage1_selections": ("course_id", "selected_folders", "overview_document", "selected_at"),
@@ -125,7 +126,7 @@ class CourseRows:
     def __init__(self) -> None:
         self.row: list | None = None
         self.tasks: dict[str, list] = {}
-        self.requests: dict[tuple[str, str], str | None] = {}
+        self.requests: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # input task, its fingerprint
         self.results: dict[str, tuple] = {}
         self.files: dict[tuple[str, str], tuple] = {}
         self.sel1 = self.s2in = self.s2res = self.s3in = self.sel3 = None
@@ -235,7 +236,9 @@ class Fold:
         consumed = self._consumed_run(c, e)
         if c.row is None or (stage, task) in c.requests:
             return False
-        c.requests[(stage, task)] = consumed
+        upstream = c.results.get(UPSTREAM.get(stage))
+        c.requests[(stage, task)] = (consumed, upstream[4] if upstream is not None and upstream[2] == consumed
+                                     else None)
         existing = c.tasks.get(stage)
         if existing is not None and existing[2] == task:
             return False
@@ -266,7 +269,8 @@ class Fold:
     @staticmethod
     def _record_result(c: CourseRows, e, stage: str) -> None:
         usage, task = getattr(e.payload, "usage", None), e.payload.task_id
-        c.results[stage] = (e.course_id, stage, task, c.requests.get((stage, task)),
+        consumed, consumed_fingerprint = c.requests.get((stage, task), (None, None))
+        c.results[stage] = (e.course_id, stage, task, consumed, produced(e), consumed_fingerprint,
                             usage.provider if usage else None, usage.model if usage else None, e.occurred_at)
 
     @staticmethod
@@ -461,7 +465,7 @@ def _one(value) -> tuple:
 _PICK: dict[str, Callable[[CourseRows], Any]] = {
     "courses": lambda c: _one(c.row),
     "course_tasks": lambda c: (tuple(t) for t in c.tasks.values()),
-    "stage_requests": lambda c: ((c.row[0], stage, task, consumed) for (stage, task), consumed in c.requests.items()),
+    "stage_requests": lambda c: ((c.row[0], stage, task, *consumed) for (stage, task), consumed in c.requests.items()),
     "stage_results": lambda c: c.results.values(),
     "repository_files": lambda c: c.files.values(),
     "stage1_selections": lambda c: _one(c.sel1),

@@ -16,6 +16,8 @@ from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, ST
 from .registry import handles, writes
 
 FINAL = (SUCCESS, FAILURE, CANCELLED)
+# The stage whose run a stage's request builds on.
+UPSTREAM = {"stage2": "stage1", "stage3": "stage2", "stage4": "stage3"}
 # Events whose stage has more to project than its run: their own modules handle them and call
 # the functions here for the run.
 STAGE_SPECIFIC = (RepoCloned, DocsAnalysisRequested, DocsAnalysed, PathwaysRequested, PathwaysGenerated,
@@ -71,10 +73,14 @@ async def update_run(conn: Connection, s: str, event, stage: str, status: str, p
 @handles(*[cls for cls in REQUESTS if cls not in STAGE_SPECIFIC])
 async def stage_requested(conn: Connection, s: str, event, seq: int) -> bool:
     stage = REQUESTS[type(event)]
+    # What the run built on produced is known while it is its stage's last success (as it is when
+    # the request is made on it); what a later run of that stage produces is judged against it.
     first_time = await conn.execute(
-        f"""INSERT INTO {s}.stage_requests SELECT $1, $2, $3, $4
+        f"""INSERT INTO {s}.stage_requests (course_id, stage, task_id, input_task_id, input_fingerprint)
+            SELECT $1, $2, $3, $4, (SELECT fingerprint FROM {s}.stage_results
+                                    WHERE course_id = $1 AND stage = $5 AND task_id = $4)
             WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1) ON CONFLICT DO NOTHING""",
-        event.course_id, stage, event.payload.task_id, await consumed_run(conn, s, event))
+        event.course_id, stage, event.payload.task_id, await consumed_run(conn, s, event), UPSTREAM.get(stage))
     if not first_time.endswith(" 1"):
         return False  # a request seen before (a duplicate, a retried dead letter) reopens nothing
     inserted = await conn.execute(
@@ -149,15 +155,31 @@ async def consumed_run(conn: Connection, s: str, event) -> str | None:
     return None
 
 
+def produced(event) -> str | None:
+    """What a succeeded run produced, as a value equal for runs that gave later stages the same
+    input: stage 1's content-addressed snapshot, stage 2's fingerprint over its analyses (absent
+    from older events); stages 3 and 4 have none (their run is judged by its task id)."""
+    if isinstance(event, RepoCloned):
+        return event.payload.snapshot_ref
+    if isinstance(event, DocsAnalysed):
+        return event.payload.fingerprint
+    return None
+
+
 async def record_result(conn: Connection, s: str, event, stage: str) -> None:
-    """A run that succeeded becomes its stage's last result: what it built on, who did the work."""
+    """A run that succeeded becomes its stage's last result: what it produced, what it built on
+    (and what that produced), who did the work."""
     usage = getattr(event.payload, "usage", None)
     await conn.execute(
-        f"""INSERT INTO {s}.stage_results
-            SELECT $1, $2, $3, (SELECT input_task_id FROM {s}.stage_requests
-                                WHERE course_id = $1 AND stage = $2 AND task_id = $3), $4, $5, $6
+        f"""INSERT INTO {s}.stage_results (course_id, stage, task_id, input_task_id, fingerprint,
+                                           input_fingerprint, provider, model, completed_at)
+            VALUES ($1, $2, $3, (SELECT input_task_id FROM {s}.stage_requests
+                                 WHERE course_id = $1 AND stage = $2 AND task_id = $3),
+                    $7, (SELECT input_fingerprint FROM {s}.stage_requests
+                         WHERE course_id = $1 AND stage = $2 AND task_id = $3), $4, $5, $6)
             ON CONFLICT (course_id, stage) DO UPDATE SET task_id = EXCLUDED.task_id,
-                input_task_id = EXCLUDED.input_task_id, provider = EXCLUDED.provider, model = EXCLUDED.model,
-                completed_at = EXCLUDED.completed_at""",
+                input_task_id = EXCLUDED.input_task_id, fingerprint = EXCLUDED.fingerprint,
+                input_fingerprint = EXCLUDED.input_fingerprint, provider = EXCLUDED.provider,
+                model = EXCLUDED.model, completed_at = EXCLUDED.completed_at""",
         event.course_id, stage, event.payload.task_id, usage.provider if usage else None,
-        usage.model if usage else None, event.occurred_at)
+        usage.model if usage else None, event.occurred_at, produced(event))

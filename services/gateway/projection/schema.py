@@ -57,15 +57,19 @@ CREATE TABLE IF NOT EXISTS {s}.stage_requests (
     stage          TEXT NOT NULL,
     task_id        TEXT NOT NULL,
     input_task_id  TEXT,  -- the run of the stage before it that this run builds on (none for stage 1)
+    input_fingerprint  TEXT,  -- what that run produced, when it was the stage's last success at the request
     PRIMARY KEY (course_id, stage, task_id)
 );
--- Each stage's last successful run: what it was built on and who did the work. A later stage whose
--- input is not its predecessor's last success is out of date (services/gateway/domain/lineage.py).
+-- Each stage's last successful run: what it produced, what it was built on and who did the work. A
+-- later stage whose input is not what its predecessor's last success produced is out of date
+-- (services/gateway/domain/lineage.py).
 CREATE TABLE IF NOT EXISTS {s}.stage_results (
     course_id      TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
     stage          TEXT NOT NULL,
     task_id        TEXT NOT NULL,
     input_task_id  TEXT,
+    fingerprint        TEXT,  -- what the run produced: stage 1 its snapshot, stage 2 DocsAnalysed.fingerprint
+    input_fingerprint  TEXT,  -- what the run it built on produced (stage_requests.input_fingerprint)
     provider       TEXT,  -- from the result's usage: "offline" for the offline engine
     model          TEXT,
     completed_at   TIMESTAMPTZ NOT NULL,
