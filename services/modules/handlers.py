@@ -72,7 +72,7 @@ class ModulesStage:
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs), modules=list(zip(specs, contents)),
-                              engine=_engine(self._provider, fallbacks))
+                              engine=_engine(self._provider, fallbacks), **_release(inputs))
         archive = await asyncio.to_thread(build_zip, export)
         ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
         flaws = FlawCount().add(question for content in contents for question in content.assessment)
@@ -161,6 +161,14 @@ class ModulesStage:
         finished[0] += 1
         await self._emitter.progress(request, min(94, 5 + 90 * finished[0] // max(total, 1)),
                                      f"Writing module {finished[0]} of {total}: {spec.title}")
+
+
+def _release(inputs: WriteInputs) -> dict:
+    """The export's version, commit and changelog fields."""
+    notes = inputs.release
+    if notes is None:
+        return {}
+    return {"version": notes.version, "commit_sha": notes.commit_sha, "changelog": tuple(notes.lines)}
 
 
 def _objectives(specs: list[ModuleSpec]) -> list[str]:

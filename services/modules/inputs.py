@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from shared.course_versions import ReleaseNotes, release_notes
 from shared.events import Event
 from shared.events.catalogue import (
     CourseCreated, CourseGenerationRequested, CourseUpdated, DocAnalysed, ModuleGenerated, Pathway,
@@ -26,11 +27,13 @@ class WriteInputs:
     # Written by the run named in `reuse_from` (a refresh's previous version) for a module whose plan
     # and source documents are unchanged since: announced again as they were, not written again.
     reusable: dict[str, ModuleGenerated] = field(default_factory=dict)
+    # The version this run builds (its number, commit and changelog), written into the export.
+    release: ReleaseNotes | None = None
 
 
 def write_inputs(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
     inputs = _fold(events, request)
-    return replace(inputs, reusable=_reusable(events, request, inputs))
+    return replace(inputs, reusable=_reusable(events, request, inputs), release=release_notes(events, request))
 
 
 def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:

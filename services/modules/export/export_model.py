@@ -21,6 +21,11 @@ class CourseExport:
     pathway_objectives: Sequence[str] = ()
     modules: Sequence[tuple[ModuleSpec, ModuleContent]] = ()    # in the pathway's order
     engine: str = ""    # what wrote the modules: "offline" or "provider · model" (engine_line)
+    # Which version of the course this is (None: an export built by hand), the commit its documents
+    # come from, and what changed since the version before (empty for the first).
+    version: int | None = None
+    commit_sha: str | None = None
+    changelog: Sequence[str] = ()
 
 
 OFFLINE = "offline"
@@ -35,6 +40,17 @@ def engine_line(engine: str) -> str:
     if not engine:
         return ""
     return OFFLINE_ENGINE_NOTE if engine == OFFLINE else f"Written with {engine} from the repository's documentation."
+
+
+def release_line(course: CourseExport) -> str:
+    """The line "Version 2 · built from commit abc1234"; empty when the export has no version."""
+    if course.version is None:
+        return ""
+    commit = f" · built from commit {course.commit_sha[:7]}" if course.commit_sha else ""
+    return f"Version {course.version}{commit}"
+
+
+CHANGELOG_HEADING = "What changed in this version"
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .export_model import (CourseExport, ModulePage, content_link_ok, engine_line, examples_by_section,
-                           fence_language, linked_to_modules, module_link_policy, module_meta, module_pages,
-                           neighbours)
+from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
+                           examples_by_section, fence_language, linked_to_modules, module_link_policy, module_meta,
+                           module_pages, neighbours, release_line)
 from ..markdown_text import escape_markdown as esc
 from ..markdown_text import code_span, fenced_block, neutralise_markdown, neutralise_markdown_line
 from ..models import CodeExample, Citation, Question
@@ -23,7 +23,9 @@ def markdown_files(course: CourseExport) -> dict[str, str]:
 
 def index_markdown(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     parts = [f"# {esc(course.title)}", esc(course.description), f"*{esc(engine_line(course.engine))}*"
-             if course.engine else ""]
+             if course.engine else "", f"*{esc(release_line(course))}*" if course.version is not None else ""]
+    if course.changelog:
+        parts += [f"## {CHANGELOG_HEADING}", _bullets(course.changelog)]
     if course.pathway_title or course.pathway_description:
         parts += [f"## Pathway: {esc(course.pathway_title)}", esc(course.pathway_description)]
     if course.pathway_objectives:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from .export_model import (CourseExport, ModulePage, content_link_ok, engine_line, examples_by_section,
-                           linked_to_modules,
-                           module_link_policy, module_meta,
-                           module_pages, neighbours)
+from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
+                           examples_by_section, linked_to_modules, module_link_policy, module_meta, module_pages,
+                           neighbours, release_line)
 from .markdown_render import code_html, render_inline, render_markdown
 from ..models import Citation, CodeExample, ModuleContent, Question
 from .site_style import STYLE
@@ -30,6 +29,11 @@ def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     body = [f"<h1>{escape(course.title)}</h1>", _paragraphs(course.description)]
     if course.engine:
         body.append(f'<p class="engine">{escape(engine_line(course.engine))}</p>')
+    if course.version is not None:
+        body.append(f'<p class="meta release">{escape(release_line(course))}</p>')
+    if course.changelog:
+        body.append(f'<section class="changelog"><h2>{escape(CHANGELOG_HEADING)}</h2>'
+                    f'{_list(course.changelog)}</section>')
     if course.pathway_title or course.pathway_description:
         body += [f'<section class="pathway"><h2>Pathway: {escape(course.pathway_title)}</h2>',
                  _paragraphs(course.pathway_description)]
@@ -140,10 +144,16 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
 {main}
 </main>
 </div>
-<footer class="site-footer">Made by coursegen from the repository's documentation.</footer>
+<footer class="site-footer">Made by coursegen from the repository's documentation.{_footer_release(course)}</footer>
 </body>
 </html>
 """
+
+
+def _footer_release(course: CourseExport) -> str:
+    """Every page says which version it belongs to: a module page is often read on its own."""
+    line = release_line(course)
+    return f" {escape(line)}." if line else ""
 
 
 def _current(page: ModulePage, current: ModulePage | None) -> str:
