@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.flows import ALICE
 from tests.support.gateway import auth
-from tests.support.gitrepos import COURSE_REPO, commit, git, make_repo
+from tests.support.gitrepos import COURSE_REPO, commit, git, loom_repository, make_repo
 from tests.support.processes import stage_services
 from tests.support.refreshing import module_contents, refreshed, versions, written_course
 
@@ -56,14 +56,19 @@ async def test_a_commit_that_changes_no_selected_document_writes_no_version(api,
         assert status["stale"] is False, status
 
 
-async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(api, services, repo):
+LOOM = loom_repository(6, 20, 16)  # long enough documents for pathways of several modules
+
+
+async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(api, services, tmp_path):
+    repo = tmp_path / "loom"
+    make_repo(repo, LOOM)
     course_id, chosen = await written_course(api, str(repo))
     before = await module_contents(api, course_id)
-    changed = "docs/guides/publishing.md"
+    changed = "docs/step03.md"
     citing = {m["id"] for m in chosen["modules"] if changed in {d["path"] for d in m["documents"]}}
     assert citing and len(citing) < len(chosen["modules"])
-    commit(repo, {changed: COURSE_REPO[changed] + "\n## Compress messages\n\nSet `compression='zstd'` "
-                  "on the producer to compress every batch before it is sent.\n"}, "document compression")
+    commit(repo, {changed: LOOM[changed] + "\n## Tension\n\nKeep the warp under even tension so that "
+                  "the weft lies flat across every thread.\n"}, "document tension")
 
     ended = await refreshed(api, course_id)
 
