@@ -1,5 +1,7 @@
 """Stage 3: plan several learning pathways over the analysed documents, emit `PathwaysGenerated`.
-Ids derive from the request, so a redelivered request repeats the same events."""
+Ids derive from the request, so a redelivered request repeats the same events. A refresh's request
+(adapt_pathway_id) carries the chosen pathway forward instead, without a provider call, under its
+old pathway and module ids; when too much changed, new pathways are planned as usual."""
 from __future__ import annotations
 
 import logging
@@ -13,6 +15,7 @@ from shared.llm.factory import build_provider
 from shared.observability.llm import metered
 from shared.llm.budget import within_budget
 from shared.llm.provider import LLMProvider, Prompt
+from .engine.adapt import Adapted, adapt_pathway
 from .engine.models import PathwayPlan
 from .engine.prompts import pathways_prompt, plan_pathways_task
 from .engine.wording import word_modules_task
@@ -42,6 +45,13 @@ class PathwayStage:
         if not inputs.documents:
             raise StageFailure("stage 2 left no analysed documents to plan from; run stage 2 again")
         p = request.payload
+        not_kept: list[str] = []
+        if p.adapt_pathway_id:
+            carried = self._carried_forward(p.adapt_pathway_id, inputs)
+            if isinstance(carried, Adapted):
+                await self._announce_adapted(request, carried, len(inputs.documents))
+                return
+            not_kept = [carried]  # the first note says why: the refresh tells the user so
         await self._emitter.progress(request, 10, f"Planning {p.pathway_count} pathways over "
                                                   f"{len(inputs.documents)} documents")
         prompt = pathways_prompt(inputs.documents, p.pathway_count, p.additional_info, inputs.overview,
@@ -53,8 +63,33 @@ class PathwayStage:
             return
         await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
                                  pathways=pathways_payload(p.task_id, planned.plan),
-                                 usage=token_usage(planned.usage), repaired=planned.repaired[:50],
+                                 usage=token_usage(planned.usage),
+                                 repaired=(not_kept + planned.repaired)[:50],
                                  fallbacks=planned.fallbacks)
+
+    def _carried_forward(self, pathway_id: str, inputs: PlanInputs) -> Adapted | str:
+        """The earlier pathway adapted to the documents now, or why it cannot be kept."""
+        if inputs.earlier is None:
+            return f"the chosen pathway {pathway_id} could not be kept: it is not among the course's pathways"
+        earlier = inputs.earlier.pathway
+        verdict = adapt_pathway(earlier, inputs.documents, inputs.earlier.analysed,
+                                self._settings.module_target_minutes)
+        if isinstance(verdict, Adapted):
+            return verdict
+        return f"the chosen pathway '{earlier.title}' could not be kept: {verdict.reason}"
+
+    async def _announce_adapted(self, request: PathwaysRequested, adapted: Adapted, documents: int) -> None:
+        # Emitted as it is, not through pathways_payload(): its ids are the earlier run's, which
+        # the course's modules (and stage 4's reuse of them) are known by.
+        p = request.payload
+        await self._emitter.progress(request, 10, f"Carrying the pathway '{adapted.pathway.title}' "
+                                                  f"forward over {documents} documents")
+        if not await self._emitter.still_current(request):
+            log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
+            return
+        await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
+                                 pathways=[adapted.pathway.model_dump()], usage=None,
+                                 repaired=adapted.notes[:50], fallbacks=[])
 
 
     async def _plan(self, request: PathwaysRequested, prompt: Prompt, inputs: PlanInputs,

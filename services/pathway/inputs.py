@@ -4,9 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.events import Event
-from shared.events.catalogue import DocAnalysed, PathwaysRequested
+from shared.events.catalogue import DocAnalysed, Pathway, PathwaysGenerated, PathwaysRequested
 from .engine.models import PathwayDocument
 from shared.selection import scan_result
+
+
+@dataclass(frozen=True)
+class EarlierPathway:
+    """The pathway a refresh asks to carry forward, as it was last announced."""
+    pathway: Pathway
+    analysed: frozenset[str] | None  # the documents analysed when it was planned; None: unknown
 
 
 @dataclass(frozen=True)
@@ -14,6 +21,7 @@ class PlanInputs:
     documents: list[PathwayDocument]
     overview: str | None
     repo_name: str
+    earlier: EarlierPathway | None = None  # the request's adapt_pathway_id, when the course has it
 
 
 def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
@@ -27,8 +35,30 @@ def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
             analysed.setdefault(event.payload.path, event)  # a repeat beyond the duplicate window adds nothing
     documents = [_document(e, navigation.get(path), inferred.get(path)) for path, e in analysed.items()]
     documents.sort(key=lambda d: (d.navigation_index is None, d.navigation_index or 0, d.path))
+    adapt = request.payload.adapt_pathway_id
     return PlanInputs(documents, overview if overview in analysed else None,
-                      scan.cloned.payload.repo_name if scan else "")
+                      scan.cloned.payload.repo_name if scan else "",
+                      earlier_pathway(events, adapt) if adapt else None)
+
+
+def earlier_pathway(events: list[Event], pathway_id: str) -> EarlierPathway | None:
+    """The pathway `pathway_id` as the course's last `PathwaysGenerated` holding it announced it
+    (an earlier refresh announces an adapted pathway under its old id, and that one is current),
+    with the documents its run planned from."""
+    found: tuple[str, Pathway] | None = None
+    for event in events:
+        if isinstance(event, PathwaysGenerated):
+            for pathway in event.payload.pathways:
+                if pathway.pathway_id == pathway_id:
+                    found = (event.payload.task_id, pathway)
+    if found is None:
+        return None
+    plan_task, pathway = found
+    analysis_task = next((e.payload.analysis_task_id for e in events
+                          if isinstance(e, PathwaysRequested) and e.payload.task_id == plan_task), None)
+    analysed = frozenset(e.payload.path for e in events
+                         if isinstance(e, DocAnalysed) and analysis_task and e.payload.task_id == analysis_task)
+    return EarlierPathway(pathway, analysed or None)
 
 
 def _document(event: DocAnalysed, navigation_index: int | None, inferred_index: int | None) -> PathwayDocument:
