@@ -10,6 +10,7 @@ import {createStage3} from "./stage3.js";
 import {createStage4} from "./stage4.js";
 import {courseHeader} from "./course_header.js";
 import {readerHref} from "./reader_routes.js";
+import {createVersionsPanel} from "./versions.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
 
@@ -52,6 +53,7 @@ export function courseView(root, courseId) {
     status.dataset.stale = String(header.stale);
     status.className = header.stale ? "badge badge-stale" : "badge";
     read.hidden = !shown.course_ready;
+    parts.versions?.stagesChanged(statuses);
   }
 
   async function refreshCourse() {
@@ -177,14 +179,20 @@ export function courseView(root, courseId) {
     parts.stage4 = createStage4(ctx);
     // A start refused because the stage already runs (another tab, a second click): show that run.
     for (const stage of STAGES) parts[stage].panel.onAlreadyRunning = () => refreshStatus(stage);
+    // A refresh runs the stages again: the page follows the stage it runs, and reads them all at its end.
+    parts.versions = createVersionsPanel({courseId, courseTitle: () => shown?.title,
+      onRefreshStep: (stage) => { if (watching?.stage !== stage) refreshMarks(stage); },
+      onRefreshEnded: () => { for (const stage of STAGES) refreshMarks(stage); refreshCourse(); }});
     root.querySelector("#course-loading")?.remove();
-    root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el)));
+    root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el), parts.versions.el));
     await Promise.all(STAGES.map((stage) => refreshStatus(stage)));
     if (!disposed) updatePrerequisites();
+    if (!disposed) parts.versions.start();
   })();
 
   return () => {
     disposed = true;
+    parts.versions?.dispose();
     watching?.watcher.stop();
     watching = null;
   };
