@@ -14,6 +14,8 @@ from shared.events.catalogue import (
     DocsAnalysed, ModuleGenerated, Pathway, PathwaysGenerated, RepoCloned, RepoCloneRequested, TokenUsage,
 )
 
+OFFLINE = "offline"  # the offline provider's name (shared/llm/offline.py)
+
 
 @dataclass(frozen=True)
 class ModuleRef:
@@ -90,8 +92,8 @@ class Cost:
     modules_reused: int = 0
 
     def plus(self, usage: TokenUsage | None) -> "Cost":
-        if usage is None:
-            return self
+        if usage is None or usage.provider == OFFLINE:
+            return self  # the offline engine's work is no provider call and costs nothing
         return Cost(self.calls + usage.calls, self.input_tokens + usage.input_tokens,
                     self.output_tokens + usage.output_tokens, self.documents_analysed, self.cache_hits,
                     self.modules_written, self.modules_reused)

@@ -5,7 +5,7 @@ version."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -349,6 +349,8 @@ class CourseGenerationRequestedPayload(Payload):
     reuse_from: str | None = Field(default=None, description=(
         "an earlier successful run: its modules whose plan and sources are unchanged are announced "
         "again as they were (the same content, byte for byte), not written again"))
+    regenerate: list[str] = Field(default_factory=list, max_length=200, description=(
+        "module ids written anew even where reuse_from could reuse them (the author asked)"))
 
 
 class CourseGenerationRequested(Event):
@@ -436,6 +438,84 @@ class CourseRefreshEnded(Event):
     payload: CourseRefreshEndedPayload
 
 
+# --- living courses: the author's edits -------------------------------------------------------
+# Each edit names the module by its id (stable across refreshes, domain/refresh.py) and applies on
+# top of what stage 4 wrote, in every later version, until it is undone.
+class ModuleEditedPayload(Payload):
+    module_id: str = Field(min_length=1, max_length=200)
+    fields: dict[str, Any] = Field(description=(
+        "the module content's fields the author replaced (title, introduction, sections, key_points, "
+        "conclusion, assessment, summary, …), each with its whole new value"))
+
+
+class ModuleEdited(Event):
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["ModuleEdited"] = "ModuleEdited"
+    payload: ModuleEditedPayload
+
+
+class ModulesReorderedPayload(Payload):
+    module_ids: list[str] = Field(min_length=1, max_length=500, description="every module, in the new order")
+
+
+class ModulesReordered(Event):
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["ModulesReordered"] = "ModulesReordered"
+    payload: ModulesReorderedPayload
+
+
+class ModuleRemovedPayload(Payload):
+    module_id: str = Field(min_length=1, max_length=200)
+
+
+class ModuleRemoved(Event):
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["ModuleRemoved"] = "ModuleRemoved"
+    payload: ModuleRemovedPayload
+
+
+class ModulesMergedPayload(Payload):
+    into: str = Field(min_length=1, max_length=200, description="the module that stays")
+    merged: list[str] = Field(min_length=1, max_length=100, description="the modules whose documents and "
+                              "content it takes, in order; they leave the course")
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class ModulesMerged(Event):
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["ModulesMerged"] = "ModulesMerged"
+    payload: ModulesMergedPayload
+
+
+class EditUndonePayload(Payload):
+    edit_event_id: str = Field(min_length=1, max_length=64, description="the edit event this compensates")
+
+
+class EditUndone(Event):
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["EditUndone"] = "EditUndone"
+    payload: EditUndonePayload
+
+
+# --- living courses: fork -----------------------------------------------------------------------
+class CourseForkedPayload(Payload):
+    source_course_id: str = Field(min_length=1, max_length=64)
+    up_to_seq: int = Field(ge=1, description=(
+        "the fork's history starts with the source course's events up to this stream sequence (the end "
+        "of from_stage), read as the fork's own"))
+    from_stage: Stage
+    owner_id: str = Field(min_length=1, max_length=256)
+    title: str = Title
+    description: str = Description
+
+
+class CourseForked(Event):
+    """The first event of a course made from another's history: what it inherits is not paid again."""
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["CourseForked"] = "CourseForked"
+    payload: CourseForkedPayload
+
+
 CATALOGUE: tuple[type[Event], ...] = (
     CourseCreated, CourseUpdated, CourseDeleted,
     StageStarted, StageProgressed, StageFailed, StageCancelled,
@@ -444,4 +524,5 @@ CATALOGUE: tuple[type[Event], ...] = (
     PathwaysRequested, PathwaysGenerated, PathwaySelected,
     CourseGenerationRequested, ModuleGenerated, CourseGenerated,
     CourseRefreshRequested, CourseRefreshEnded,
+    ModuleEdited, ModulesReordered, ModuleRemoved, ModulesMerged, EditUndone, CourseForked,
 )

@@ -67,8 +67,14 @@ def _example_model(cls: type[BaseModel], run: str) -> dict[str, Any]:
             for name, field in cls.model_fields.items() if field.is_required()}
 
 
+# Free-form fields, shown as what coursegen writes in them.
+_OBJECTS = {"fields": {"title": "Routing, step by step"}}
+
+
 def _example_value(name: str, annotation: Any, field: FieldInfo, run: str) -> Any:
     origin, bounds = get_origin(annotation), _bounds(field)
+    if name in _OBJECTS:
+        return _OBJECTS[name]
     if origin in (Union, types.UnionType):
         return _example_value(name, next(a for a in get_args(annotation) if a is not type(None)), field, run)
     if origin is Literal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 from datetime import datetime, timedelta, timezone
-from typing import Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -27,6 +27,9 @@ def _bounds(metadata) -> dict:
 def strategy_for(annotation, metadata=()) -> st.SearchStrategy:
     """Values of `annotation` that satisfy the field's constraints (lengths kept small)."""
     b, origin = _bounds(metadata), get_origin(annotation)
+    if annotation is Any:  # a JSON value (an edited module's field)
+        return st.one_of(st.text(max_size=20), st.integers(-1000, 1000), st.booleans(),
+                         st.lists(st.text(max_size=10), max_size=3))
     if origin in (Union, types.UnionType):
         return st.one_of([strategy_for(arg, metadata) for arg in get_args(annotation)])
     if origin is Literal:

@@ -25,7 +25,11 @@ COURSE = [
     ("CourseGenerationRequested", "modules"), ("StageStarted", "modules"), ("ModuleGenerated", "modules"),
     ("CourseGenerated", "modules"),
     ("CourseRefreshRequested", None), ("CourseRefreshEnded", None),
+    ("ModuleEdited", None), ("ModulesReordered", None), ("ModuleRemoved", None), ("ModulesMerged", None),
+    ("EditUndone", None),
 ]
+# A fork's first event: what it inherits is read from the source, not copied (shared/bus/eventstore.py).
+FORKED_COURSE = [("CourseForked", None)]
 DELETED_COURSE = [("CourseCreated", None), ("CourseDeleted", None)]
 
 
