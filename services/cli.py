@@ -1,5 +1,6 @@
 """`coursegen`: run the system, mint development tokens, replay the read tables, export schemas,
-and operate a running gateway (generate a course, status, events, stage retry, dead letters)."""
+and operate a running gateway (generate a course, status, events, stage retry, dead letters, refresh,
+versions)."""
 from __future__ import annotations
 
 import argparse
@@ -141,7 +142,7 @@ def _token_user(parser: argparse.ArgumentParser, args) -> str:
     return args.user or args.user_id or "dev"
 
 
-OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq")
+OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq", "refresh", "versions")
 
 
 def _operator_commands(commands) -> None:
@@ -165,13 +166,25 @@ def _operator_commands(commands) -> None:
     dlq = add("dlq", "dead letters (operators only)")
     dlq.add_argument("action", choices=["list", "retry", "drop"])
     dlq.add_argument("seq", type=int, nargs="?")
+    refresh = add("refresh", "refresh a written course from its repository (a new version if anything changed)")
+    refresh.add_argument("course_id")
+    refresh.add_argument("--ref", help="a branch, tag or commit (default: the ref the course was built from)")
+    refresh.add_argument("--wait", action="store_true", help="follow the refresh to its end and show the outcome; "
+                         "exit status 1 if it failed, 3 if it needs a new pathway chosen")
+    add("versions", "a course's versions: date, commit, what changed, cost").add_argument("course_id")
 
 
 def _operate(args) -> int:
-    from . import operator
+    import httpx
+
+    from . import operator, refresh_commands
 
     try:
         with operator.client(args.url, args.token) as api:
+            if args.command == "refresh":
+                return refresh_commands.refresh(api, args.course_id, args.ref, args.wait)
+            if args.command == "versions":
+                return refresh_commands.versions(api, args.course_id)
             if args.command == "generate":
                 operator.generate(api, args.repo, args.folders, args.out, yes=args.yes)
             elif args.command == "status":
@@ -184,6 +197,9 @@ def _operate(args) -> int:
                 operator.dead_letters(api, args.action, args.seq)
     except operator.OperatorError as exc:
         print(f"coursegen: {exc}", file=sys.stderr)
+        return 1
+    except httpx.TransportError as exc:  # no gateway there, or it went away: say so, no traceback
+        print(f"coursegen: the gateway could not be reached ({exc.__class__.__name__}: {exc})", file=sys.stderr)
         return 1
     return 0
 

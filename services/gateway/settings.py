@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from shared.llm.settings import LLMChoice
 from shared.sealing import DEVELOPMENT_PUBLIC_KEY, Sealer, check_public_key
@@ -36,11 +36,28 @@ class GatewaySettings(ServiceSettings, LLMChoice):
     # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
     # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
     service_health_urls: dict[str, str] = Field(default_factory=dict)
+    # The secret shared with the git forge: GitHub signs each push with it (X-Hub-Signature-256),
+    # GitLab sends it (X-Gitlab-Token). Unset: POST /api/hooks/git answers that webhooks are off.
+    git_webhook_secret: SecretStr | None = None
 
     @model_validator(mode="after")
     def _sealing_key_is_configured(self) -> "GatewaySettings":
         refuse_missing_key("SECRETS_PUBLIC_KEY", self.secrets_public_key, self.environment,
                            DEVELOPMENT_PUBLIC_KEY, check_public_key)
+        return self
+
+    @field_validator("git_webhook_secret", mode="after")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty variable (compose's `${GIT_WEBHOOK_SECRET:-}`) turns webhooks off; an empty key
+        # would let anyone sign a push.
+        return value if value is not None and value.get_secret_value().strip() else None
+
+    @model_validator(mode="after")
+    def _webhook_secret_is_real(self) -> "GatewaySettings":
+        # Whoever knows it can make every course on a repository refresh, and spend on it.
+        secret = self.git_webhook_secret
+        refuse_placeholder("GIT_WEBHOOK_SECRET", secret and secret.get_secret_value(), self.environment)
         return self
 
     def sealer(self) -> Sealer:
