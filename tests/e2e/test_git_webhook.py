@@ -84,7 +84,7 @@ async def test_a_signed_github_push_refreshes_the_course_and_writes_a_new_versio
 
     ended = await refresh_ended(hooked, course_id, refreshed[0]["refresh_id"])
     assert ended["status"] == "NEW_VERSION", ended
-    assert (ended["trigger"], ended["requested_by"], ended["commit_sha"]) == ("webhook", "webhook", head)
+    assert (ended["trigger"], ended["requested_by"], ended["commit_sha"]) == ("webhook", "alice", head)  # on the owner's behalf
     newest, first = await versions(hooked, course_id)
     assert (newest["version"], newest["commit_sha"], newest["current"]) == (2, head, True)
     assert newest["changelog"]["documents"]["changed"] == [CHANGED]

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.flows import ALICE
-from tests.support.gateway import auth
+from shared.bus.connection import connect
+from shared.bus.eventstore import EventStore
+from shared.events.catalogue import RepoCloned
+from tests.support.flows import ALICE, start, wait_for_stage
+from tests.support.gateway import auth, running_gateway
 from tests.support.gitrepos import COURSE_REPO, commit, git, loom_repository, make_repo
 from tests.support.processes import stage_services
-from tests.support.refreshing import module_contents, refreshed, versions, written_course
+from tests.support.refreshing import module_contents, refresh_ended, refreshed, versions, written_course
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -142,3 +146,59 @@ async def test_refresh_is_refused_before_a_first_version_and_to_others(api, repo
     assert (await api.get(f"/api/courses/{course_id}/refresh", headers=ALICE)).json()["status"] == "NONE"
     bad = await api.post(f"/api/courses/{course_id}/refresh", json={"ref": "a b"}, headers=ALICE)
     assert bad.status_code == 422 and "ref" in bad.text
+
+
+async def test_a_structure_changed_too_much_offers_new_pathways(api, services, tmp_path):
+    repo = tmp_path / "loom"
+    make_repo(repo, LOOM)
+    course_id, chosen = await written_course(api, str(repo))
+    for step in ("docs/step01.md", "docs/step02.md", "docs/step03.md", "docs/step04.md"):
+        git(repo, "rm", "-q", step)
+    git(repo, "commit", "-q", "-m", "keep two steps")
+
+    ended = await refreshed(api, course_id)
+
+    assert ended["status"] == "NEEDS_CHOICE" and "choose one" in ended["message"], ended
+    assert [v["version"] for v in await versions(api, course_id)] == [1]
+    pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=ALICE)).json()["pathways"]
+    assert pathways and chosen["id"] not in {p["id"] for p in pathways}
+    choose = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=ALICE,
+                            json={"selected_pathway_id": pathways[0]["id"]})
+    assert choose.status_code == 200, choose.text
+    await start(api, course_id, "generate-course", {})
+    assert (await wait_for_stage(api, course_id, "stage4", timeout=120))["status"] == "SUCCESS"
+    newest = (await versions(api, course_id))[0]
+    assert newest["version"] == 2 and sorted(newest["changelog"]["documents"]["removed"]) == [
+        "docs/step01.md", "docs/step02.md", "docs/step03.md", "docs/step04.md"]
+
+
+async def test_a_refresh_goes_on_after_the_gateway_restarts(settings, services, nats_server, tmp_path):
+    """The refresh manager is a durable consumer: a stage that ends while no gateway runs is
+    taken up by the next one."""
+    local = settings.model_copy(update={"allow_local_repos": True})
+    repo = tmp_path / "loom"
+    make_repo(repo, LOOM)
+    async with running_gateway(local) as api:
+        course_id, _ = await written_course(api, str(repo))
+        commit(repo, {"docs/step05.md": LOOM["docs/step05.md"] + "\nFinish the cloth by hand.\n"}, "finish")
+        response = await api.post(f"/api/courses/{course_id}/refresh", json={}, headers=ALICE)
+        assert response.status_code == 202, response.text
+        refresh_id = response.json()["refresh_id"]
+
+        async def scanning():  # the manager has asked stage 1 to scan: then the gateway stops
+            status = (await api.get(f"/api/courses/{course_id}/refresh", headers=ALICE)).json()
+            return status["status"] == "RUNNING" and status["stage"] == "stage1"
+        await eventually(scanning, timeout=30, message="the refresh asking for stage 1")
+    nc = await connect(nats_server.url, "e2e-test")
+    try:
+        store = EventStore(nc.jetstream())
+
+        async def scanned_again():
+            return len((await store.load(course_id, only=(RepoCloned,))).events) == 2
+        await eventually(scanned_again, timeout=60, message="stage 1 of the refresh ending with no gateway")
+    finally:
+        await nc.close()
+    async with running_gateway(local) as api:
+        ended = await refresh_ended(api, course_id, refresh_id)
+        assert ended["status"] == "NEW_VERSION", ended
+        assert [v["version"] for v in await versions(api, course_id)] == [2, 1]

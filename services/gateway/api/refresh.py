@@ -54,7 +54,9 @@ def refresh_answer(fold: RefreshFold) -> dict:
     answer = {"refresh_id": refresh.refresh_id, "ref": request.payload.ref, "trigger": request.payload.trigger,
               "requested_at": request.occurred_at, "requested_by": request.actor}
     if refresh.ended is None:
-        stage = refresh.runs[-1][0] if refresh.runs else "stage1"
+        if not refresh.runs:  # the manager has not asked for stage 1 yet
+            return {**answer, "status": "RUNNING", "stage": None, "step": "starting"}
+        stage = refresh.runs[-1][0]
         run = fold.runs.get(stage)
         step = run.current_step if run is not None and run.task_id == refresh.task(stage) else "Waiting"
         return {**answer, "status": "RUNNING", "stage": stage, "step": f"{STEPS[stage]}: {step}"}

@@ -19,7 +19,6 @@ from .course import CourseState
 from .refresh import fold_refresh, request_refresh
 
 GITHUB, GITLAB = "github", "gitlab"
-WEBHOOK_ACTOR = "webhook"  # who a refresh the forge asked for is recorded as
 BRANCH_PREFIX = "refs/heads/"
 # The URL fields each forge's push names its repository by (any one may be what a course was built on).
 URL_FIELDS = {GITHUB: ("repository", ("clone_url", "html_url", "ssh_url", "git_url", "url")),
@@ -192,4 +191,7 @@ def refresh_on_push(state: CourseState, events: list[Event], push: Push) -> Cour
     clone = fold.current.clone
     if fold.version_count == 0 or clone is None or not builds_on(clone.payload.repo_url, clone.payload.ref, push):
         return None
-    return request_refresh(state, fold, WEBHOOK_ACTOR, True, None, trigger="webhook")
+    # Acting as the course's owner (the trigger says it was the forge): the refresh's stage 1 then
+    # clones with the owner's rights and its snapshot belongs to the owner, as a refresh they asked
+    # for would (repo_clone keys private snapshots by the requester).
+    return request_refresh(state, fold, state.owner_id, True, None, trigger="webhook")

@@ -181,7 +181,7 @@ export function courseView(root, courseId) {
     for (const stage of STAGES) parts[stage].panel.onAlreadyRunning = () => refreshStatus(stage);
     // A refresh runs the stages again: the page follows the stage it runs, and reads them all at its end.
     parts.versions = createVersionsPanel({courseId, courseTitle: () => shown?.title,
-      onRefreshStep: (stage) => { if (watching?.stage !== stage) refreshMarks(stage); },
+      onRefreshStep: (stage) => { if (stage && watching?.stage !== stage) refreshMarks(stage); },
       onRefreshEnded: () => { for (const stage of STAGES) refreshMarks(stage); refreshCourse(); }});
     root.querySelector("#course-loading")?.remove();
     root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el), parts.versions.el));
