@@ -411,6 +411,9 @@ class CourseRefreshRequestedPayload(Payload):
     ref: str | None = Field(default=None, max_length=256,
                             description="the branch, tag or commit to refresh to; none: the course's own ref")
     trigger: Literal["user", "webhook"] = "user"
+    token_ref: str | None = Field(default=None, description=(
+        "KV key of a new short-lived repository token for the refresh's clone, never the token; none: "
+        "the course's own clone settings (a private repository's token is gone after its first use)"))
 
 
 class CourseRefreshRequested(Event):

@@ -7,9 +7,10 @@ import re
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse, Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from shared.course_versions import Version, course_versions
+from shared.text import clean_text
 from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
@@ -26,14 +27,23 @@ class RefreshBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ref: str | None = Field(default=None, min_length=1, max_length=256, pattern=r"^[^\s\x00-\x1f~^:?*\[\\]+$",
                             description="a branch, tag or commit; none: the ref the course was built from")
+    token: SecretStr | None = Field(default=None, max_length=1024, description=(
+        "a private repository's token for this refresh (sealed like stage 1's; the first one is gone "
+        "after its use)"))
 
 
 @router.post("/{course_id}/refresh", status_code=202)
 async def refresh(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: RefreshBody | None = None):
+    body = body or RefreshBody()
+    if body.token is not None:  # checked here, not in the model: a validation error would echo it
+        try:
+            clean_text(body.token.get_secret_value())
+        except ValueError as exc:
+            raise HTTPException(422, f"token: {exc}") from None
     await visible_course(c, who, course_id)
-    ref = body.ref if body else None
+    token_ref = await c.secrets.keep(course_id, body.token.get_secret_value()) if body.token else None
     outcome = await c.commands.execute_on_history(course_id, lambda state, events: request_refresh(
-        state, fold_refresh(events), who.user_id, who.is_admin, ref))
+        state, fold_refresh(events), who.user_id, who.is_admin, body.ref, token_ref=token_ref))
     return JSONResponse({"refresh_id": outcome.event.payload.refresh_id, "status": "started",
                          "stream_seq": outcome.stream_seq}, status_code=202)
 

@@ -136,7 +136,7 @@ def _requested_stage(event: Event) -> str | None:
 
 # --- the command --------------------------------------------------------------------------------
 def request_refresh(state: CourseState, fold: RefreshFold, user_id: str, is_admin: bool,
-                    ref: str | None, trigger: str = "user") -> CourseRefreshRequested:
+                    ref: str | None, trigger: str = "user", token_ref: str | None = None) -> CourseRefreshRequested:
     require_visible(state, user_id, is_admin)
     if fold.open is not None:
         raise StageConflict(f"a refresh is already running (refresh {fold.open.refresh_id}); wait for it")
@@ -148,7 +148,8 @@ def request_refresh(state: CourseState, fold: RefreshFold, user_id: str, is_admi
     if fold.current.clone is None or fold.current.selection is None:
         raise StageConflict("the current version's repository scan is unknown; run stage 1 again")
     return CourseRefreshRequested(course_id=state.course_id, actor=user_id,
-                                  payload={"refresh_id": str(uuid.uuid4()), "ref": ref, "trigger": trigger})
+                                  payload={"refresh_id": str(uuid.uuid4()), "ref": ref, "trigger": trigger,
+                                           "token_ref": token_ref})
 
 
 # --- the manager's decisions --------------------------------------------------------------------
@@ -163,7 +164,7 @@ def next_step(state: CourseState, fold: RefreshFold) -> Event | None:
         p = base.clone.payload
         return request_run(RepoCloneRequested, state, actor, repo_url=p.repo_url,
                            ref=refresh.request.payload.ref or p.ref, include=list(p.include),
-                           exclude=list(p.exclude), token_ref=p.token_ref)
+                           exclude=list(p.exclude), token_ref=refresh.request.payload.token_ref or p.token_ref)
     if (ended := _failed(state, refresh, "stage1", "the repository could not be scanned")) is not None:
         return ended
     if not _succeeded(state, "stage1", clone_task):
