@@ -1,15 +1,13 @@
-"""What stage 4 writes for one module. `ModuleContent` is also the structured-output schema an LLM
-fills through tool use, so every field is a plain JSON type with a description, and the offline
-engine (`services.modules.engine.engine`) answers with the same model."""
+"""What stage 4 writes for one module. The content (`ModuleContent` and its parts) is shared with the
+gateway, which checks the author's edits against it: shared/course_content.py."""
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from shared.course_content import (  # noqa: F401 - stage 4's modules import them from here
+    Citation, CodeExample, ContentSection, ModuleContent, Question, QuestionKind,
+)
 from shared.vocabulary import Complexity
-
-QuestionKind = Literal["multiple_choice", "true_false", "short_answer"]
 
 
 class ModuleSpec(BaseModel):
@@ -23,64 +21,3 @@ class ModuleSpec(BaseModel):
     documents: list[str] = Field(default_factory=list, description="source document paths, in reading order")
     estimated_minutes: int = Field(default=0, ge=0)
     complexity_level: Complexity = "beginner"
-
-
-class Citation(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    path: str = Field(min_length=1, description="repository-relative path of the source document")
-    heading: str = Field(default="", description="text of the section heading; empty for the document's top")
-    anchor: str = Field(default="", description="GitHub-style anchor of that heading; empty for the top")
-
-
-class ContentSection(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    title: str = Field(min_length=1, max_length=300)
-    body_markdown: str = Field(description="the section's teaching text in Markdown, in the sources' order: "
-                                           "explanation, lists, tables, notes and each code block (fenced) "
-                                           "right after the sentence that introduces it")
-    source: Citation
-
-
-class CodeExample(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    language: str = Field(default="", description="fence language, e.g. bash or python; empty when unknown")
-    code: str = Field(min_length=1)
-    caption: str = ""
-    source: Citation
-
-
-class Question(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    kind: QuestionKind
-    prompt: str = Field(min_length=1)
-    options: list[str] = Field(default_factory=list,
-                               description="choices for multiple_choice and true_false (plain text); "
-                                           "empty for short_answer")
-    answer: str = Field(min_length=1, description="the correct option's text, or the expected answer")
-    explanation: str = Field(min_length=1, description="why, quoting the source and naming its path")
-    source: Citation
-
-    @model_validator(mode="after")
-    def _answer_is_one_of_the_options(self) -> "Question":
-        # A choice question whose answer is not offered cannot be marked; reject it so a
-        # provider's malformed answer is repaired instead of shown.
-        if self.kind != "short_answer":
-            if len(self.options) < 2:
-                raise ValueError(f"a {self.kind} question needs at least two options")
-            if self.answer not in self.options:
-                raise ValueError("the answer must be one of the options")
-        return self
-
-
-class ModuleContent(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    title: str = Field(min_length=1, max_length=300)
-    introduction: str = Field(description="Markdown: what the module covers, why, objectives, sources")
-    learning_objectives: list[str] = Field(default_factory=list)
-    sections: list[ContentSection] = Field(default_factory=list, description="main content, in reading order")
-    code_examples: list[CodeExample] = Field(
-        default_factory=list, description="only examples that belong to no section: code sits in its section")
-    key_points: list[str] = Field(default_factory=list)
-    conclusion: str = ""
-    assessment: list[Question] = Field(default_factory=list)
-    summary: str = ""

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
-    DocsAnalysed, DocsAnalysisRequested, FoldersSelected, ModuleGenerated, PathwaySelected, PathwaysGenerated,
-    PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
+    DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
+    ModuleRemoved, ModulesMerged, ModulesReordered, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
 
@@ -25,7 +25,8 @@ def histories(draw, course: str = COURSE) -> list:
     """One course's log in a causal order a real system could produce, late workers included.
     Its task, pathway and module ids carry `course` unless it is the default one."""
     tag = "" if course == COURSE else f"{course}-"
-    events, state = [], {"revision": 1, "scanned": None, "selected": False, "analysed": False, "pathways": []}
+    events, state = [], {"revision": 1, "scanned": None, "selected": False, "analysed": False, "pathways": [],
+                         "edits": []}
     old_tasks: list[tuple[str, str]] = []
 
     def add(cls, actor="alice", **payload):
@@ -54,7 +55,7 @@ def histories(draw, course: str = COURSE) -> list:
     for _ in range(draw(st.integers(3, 12))):  # the next stages are the likeliest steps
         actions = ["update", "stage1"] + ["late"] * bool(old_tasks) + ["select"] * 4 * bool(state["scanned"]) + \
             ["stage2"] * 6 * state["selected"] + ["stage3"] * 8 * state["analysed"] + \
-            ["stage4"] * 10 * bool(state["pathways"])
+            ["stage4"] * 10 * bool(state["pathways"]) + ["edit"] * 3 * bool(state["pathways"])
         action = draw(st.sampled_from(actions))
         if action == "update":
             state["revision"] += 1
@@ -101,6 +102,20 @@ def histories(draw, course: str = COURSE) -> list:
                 add(ModuleGenerated, "modules", task_id=task, module_id=f"m{position}", position=position,
                     title=draw(TEXT), content_ref=f"ref-{task}-{position}", content_hash="h")
             add(CourseGenerated, "modules", task_id=task, module_count=2, export_ref=f"export-{task}")
+        elif action == "edit":  # the author's edits of modules m0, m1, and undos (a repeated one among them)
+            kind = draw(st.sampled_from(["edited", "removed", "reordered", "merged", "undo", "undo"]))
+            if kind == "edited":
+                add(ModuleEdited, module_id=draw(st.sampled_from(["m0", "m1"])), fields={"title": draw(TEXT)})
+            elif kind == "removed":
+                add(ModuleRemoved, module_id=draw(st.sampled_from(["m0", "m1"])))
+            elif kind == "reordered":
+                add(ModulesReordered, module_ids=["m1", "m0"])
+            elif kind == "merged":
+                add(ModulesMerged, into="m0", merged=["m1"], title=draw(st.none() | TEXT.filter(str.strip)))
+            else:
+                add(EditUndone, edit_event_id=draw(st.sampled_from(state["edits"] or ["no-such-edit"])))
+            if kind != "undo":
+                state["edits"].append(events[-1].event_id)
     if draw(st.integers(0, 9)) == 0:
         add(CourseDeleted)
     return events

@@ -24,13 +24,15 @@ from pydantic import ValidationError
 from shared.events import Event, PoisonEvent, decode_event
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
-    DocsAnalysed, DocsAnalysisRequested, FoldersSelected, ModuleGenerated, PathwaySelected, PathwaysGenerated,
+    DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
+    ModuleRemoved, ModulesMerged, ModulesReordered, PathwaySelected, PathwaysGenerated,
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
 from shared.events.codec import EVENT_TYPES
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
+from .edit_handlers import edit_row, undo_values
 from .run_handlers import FINAL, UPSTREAM, completed_step, produced
 
 INT4, INT8 = 2**31, 2**63
@@ -64,6 +66,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                           "usage", "requested_at", "generated_at"),
     "module_content": ("course_id", "task_id", "module_id", "position", "title", "content_ref", "content_hash",
                        "question_count", "generated_at"),
+    "course_edits": ("course_id", "event_id", "seq", "kind", "module_id", "payload", "actor", "edited_at",
+                     "undone_by", "undone_actor", "undone_at"),
     "deleted_courses": ("course_id", "deleted_at"),
     "projection_rejects": ("stream_seq", "subject", "reason"),
 }
@@ -121,7 +125,7 @@ def _json_or_none(model) -> str | None:
 class CourseRows:
     """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE)."""
     __slots__ = ("row", "tasks", "requests", "results", "files", "sel1", "s2in", "docs", "s2res", "s3in",
-                 "pathways", "modules", "module_docs", "sel3", "gen", "content")
+                 "pathways", "modules", "module_docs", "sel3", "gen", "content", "edits")
 
     def __init__(self) -> None:
         self.row: list | None = None
@@ -136,6 +140,7 @@ class CourseRows:
         self.module_docs: list[tuple] = []
         self.gen: list | None = None
         self.content: dict[tuple[str, str], tuple] = {}
+        self.edits: dict[str, list] = {}  # edit event id -> its course_edits row
 
 
 class Fold:
@@ -161,6 +166,8 @@ class Fold:
             PathwaysGenerated: self._pathways_generated, PathwaySelected: self._pathway_selected,
             CourseGenerationRequested: self._generation_requested, ModuleGenerated: self._module_generated,
             CourseGenerated: self._course_generated,
+            ModuleEdited: self._edited, ModulesReordered: self._edited, ModuleRemoved: self._edited,
+            ModulesMerged: self._edited, EditUndone: self._edit_undone,
         }
 
     def add(self, seq: int, subject: str, data: bytes) -> None:
@@ -176,7 +183,9 @@ class Fold:
                 course = self.courses.get(event.course_id)
                 if course is None:
                     course = self.courses[event.course_id] = CourseRows()
-                self._apply[type(event)](course, event, seq)
+                apply = self._apply.get(type(event))
+                if apply is not None:  # the other types write no read table (neither do the handlers)
+                    apply(course, event, seq)
         self.position = seq
 
     # --- courses (course_handlers.py) ---------------------------------------------------------
@@ -447,6 +456,18 @@ class Fold:
                                             e.occurred_at)
         c.content = {k: v for k, v in c.content.items() if k[0] == p.task_id}
 
+    # --- the author's edits (edit_handlers.py) --------------------------------------------------
+
+    def _edited(self, c: CourseRows, e, seq: int) -> None:
+        _int8(seq)
+        if c.row is not None and e.event_id not in c.edits:
+            c.edits[e.event_id] = list(edit_row(e, seq))
+
+    def _edit_undone(self, c: CourseRows, e, seq: int) -> None:
+        row = c.edits.get(e.payload.edit_event_id)
+        if row is not None and row[8] is None:
+            row[8:11] = undo_values(e)
+
     # --- the rows -----------------------------------------------------------------------------
 
     def tables(self) -> dict[str, list[tuple]]:
@@ -479,4 +500,5 @@ _PICK: dict[str, Callable[[CourseRows], Any]] = {
     "stage3_selections": lambda c: _one(c.sel3),
     "generated_courses": lambda c: _one(c.gen),
     "module_content": lambda c: c.content.values(),
+    "course_edits": lambda c: (tuple(row) for row in c.edits.values()),
 }

@@ -6,7 +6,7 @@ from asyncpg import Connection
 from shared.events import Event
 
 from . import (  # noqa: F401 - they register their handlers
-    course_handlers, run_handlers, stage1_handlers, stage2_handlers, stage3_handlers, stage4_handlers,
+    course_handlers, edit_handlers, run_handlers, stage1_handlers, stage2_handlers, stage3_handlers, stage4_handlers,
 )
 from .registry import HANDLERS
 

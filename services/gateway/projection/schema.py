@@ -198,6 +198,22 @@ CREATE TABLE IF NOT EXISTS {s}.module_content (
     generated_at    TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (course_id, task_id, module_id)
 );
+-- The author's edits (services/gateway/projection/edit_handlers.py): applied on top of what stage 4
+-- wrote until undone (shared/course_edits.py).
+CREATE TABLE IF NOT EXISTS {s}.course_edits (
+    course_id     TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    event_id      TEXT NOT NULL,
+    seq           BIGINT NOT NULL,
+    kind          TEXT NOT NULL,  -- edited | reordered | removed | merged
+    module_id     TEXT,           -- the module it is about (a merge: the one kept; a reorder: none)
+    payload       JSONB NOT NULL,
+    actor         TEXT NOT NULL,
+    edited_at     TIMESTAMPTZ NOT NULL,
+    undone_by     TEXT,           -- the EditUndone's event id
+    undone_actor  TEXT,
+    undone_at     TIMESTAMPTZ,
+    PRIMARY KEY (course_id, event_id)
+);
 CREATE TABLE IF NOT EXISTS {s}.deleted_courses (
     course_id   TEXT PRIMARY KEY,
     deleted_at  TIMESTAMPTZ NOT NULL
@@ -228,4 +244,4 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 READ_TABLES = ("courses", "course_tasks", "stage_requests", "stage_results", "repository_files",
                "stage1_selections", "stage2_inputs", "analyzed_documents", "stage2_results", "stage3_inputs",
                "pathways", "modules", "module_documents", "stage3_selections", "generated_courses",
-               "module_content", "deleted_courses", "projection_rejects", "projection_checkpoint")
+               "module_content", "course_edits", "deleted_courses", "projection_rejects", "projection_checkpoint")

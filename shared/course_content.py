@@ -1,0 +1,102 @@
+"""A module's content: what stage 4 writes for one module, and what the author may edit field by
+field (shared/course_edits.py, the gateway's edit commands). `ModuleContent` is also the
+structured-output schema an LLM fills through tool use, so every field is a plain JSON type with a
+description, and the offline engine (`services.modules.engine.engine`) answers with the same model."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+QuestionKind = Literal["multiple_choice", "true_false", "short_answer"]
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    path: str = Field(min_length=1, description="repository-relative path of the source document")
+    heading: str = Field(default="", description="text of the section heading; empty for the document's top")
+    anchor: str = Field(default="", description="GitHub-style anchor of that heading; empty for the top")
+
+
+class ContentSection(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    title: str = Field(min_length=1, max_length=300)
+    body_markdown: str = Field(description="the section's teaching text in Markdown, in the sources' order: "
+                                           "explanation, lists, tables, notes and each code block (fenced) "
+                                           "right after the sentence that introduces it")
+    source: Citation
+
+
+class CodeExample(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    language: str = Field(default="", description="fence language, e.g. bash or python; empty when unknown")
+    code: str = Field(min_length=1)
+    caption: str = ""
+    source: Citation
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    kind: QuestionKind
+    prompt: str = Field(min_length=1)
+    options: list[str] = Field(default_factory=list,
+                               description="choices for multiple_choice and true_false (plain text); "
+                                           "empty for short_answer")
+    answer: str = Field(min_length=1, description="the correct option's text, or the expected answer")
+    explanation: str = Field(min_length=1, description="why, quoting the source and naming its path")
+    source: Citation
+
+    @model_validator(mode="after")
+    def _answer_is_one_of_the_options(self) -> "Question":
+        # A choice question whose answer is not offered cannot be marked; reject it so a
+        # provider's malformed answer is repaired instead of shown.
+        if self.kind != "short_answer":
+            if len(self.options) < 2:
+                raise ValueError(f"a {self.kind} question needs at least two options")
+            if self.answer not in self.options:
+                raise ValueError("the answer must be one of the options")
+        return self
+
+
+class ModuleContent(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    title: str = Field(min_length=1, max_length=300)
+    introduction: str = Field(description="Markdown: what the module covers, why, objectives, sources")
+    learning_objectives: list[str] = Field(default_factory=list)
+    sections: list[ContentSection] = Field(default_factory=list, description="main content, in reading order")
+    code_examples: list[CodeExample] = Field(
+        default_factory=list, description="only examples that belong to no section: code sits in its section")
+    key_points: list[str] = Field(default_factory=list)
+    conclusion: str = ""
+    assessment: list[Question] = Field(default_factory=list)
+    summary: str = ""
+
+
+class InvalidField(ValueError):
+    """An edited field that is not a content field, or whose value is not of its shape; names it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+def validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The edited fields checked against `ModuleContent`, each with its value as JSON (defaults
+    filled in, e.g. a section's citation heading). Raises InvalidField naming the first bad one."""
+    if not fields:
+        raise InvalidField("fields", "name at least one field of the module's content to change")
+    blank = ModuleContent.model_construct(title="-", introduction="")
+    checked = {}
+    for name, value in fields.items():
+        if name not in ModuleContent.model_fields:
+            raise InvalidField(name, "not a field of a module's content; one of "
+                               + ", ".join(ModuleContent.model_fields))
+        try:
+            # Validates this one field with its type and constraints (nested models included).
+            ModuleContent.__pydantic_validator__.validate_assignment(blank, name, value)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InvalidField(where or name, first["msg"]) from None
+        checked[name] = blank.model_dump(mode="json", include={name})[name]
+    return checked
