@@ -28,7 +28,7 @@ class GateOpeningProvider(OfflineProvider):
     """The offline engine, which on its first call notes how many documents the child had parsed
     and then lets the child parse the rest."""
 
-    def __init__(self, parsed_log: str, gate: str) -> None:
+    def __init__(self, parsed_log: str, gate: gated_parsing.Gate) -> None:
         super().__init__(OFFLINE_ENGINES)
         self._parsed_log, self._gate = parsed_log, gate
         self.parsed_at_first_call: int | None = None
@@ -36,14 +36,14 @@ class GateOpeningProvider(OfflineProvider):
     async def complete(self, prompt, schema):
         if self.parsed_at_first_call is None:
             self.parsed_at_first_call = gated_parsing.parsed_so_far(self._parsed_log)
-            open(self._gate, "w").close()
+            self._gate.open()
         return await super().complete(prompt, schema)
 
 
 async def test_the_first_provider_call_goes_out_before_the_other_documents_are_parsed(tmp_path, monkeypatch):
-    parsed_log, gate = str(tmp_path / "parsed.log"), str(tmp_path / "gate")
+    parsed_log, gate = str(tmp_path / "parsed.log"), gated_parsing.Gate(str(tmp_path / "gate"))
     monkeypatch.setenv("PARSED_LOG", parsed_log)
-    monkeypatch.setenv("GATE", gate)
+    monkeypatch.setenv("GATE", gate.path)
     monkeypatch.setenv("GATE_AFTER", "1")
     make_repo(tmp_path / "skyline", COURSE_REPO)
     course_id, events, snapshots = f"c{uuid.uuid4().hex[:12]}", MemoryEventStore(), MemorySnapshotStore()
@@ -66,7 +66,10 @@ async def test_the_first_provider_call_goes_out_before_the_other_documents_are_p
                           DocumentAnalyser(provider, MemoryAnalysisCache(), 1), settings, parser=gated_parsing.SPEC)
     request = await add(DocsAnalysisRequested, task_id=uuid.uuid4().hex, complexity_level="beginner",
                         clone_task_id=cloned.payload.task_id)
-    await stage.handle(request)
+    try:
+        await stage.handle(request)
+    finally:
+        gate.close()
 
     emitted = events.caused_by(request)
     selected = [path for path in COURSE_REPO if path.startswith("docs/")]
