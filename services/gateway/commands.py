@@ -8,12 +8,13 @@ import time
 import uuid
 import weakref
 from dataclasses import dataclass
-from typing import Callable
+from typing import Awaitable, Callable
 
 from shared.bus.eventstore import ConcurrencyConflict, EventStore
 from shared.events import Event
 
 from .domain.course import CourseState, create_course, delete_course, fold, update_course
+from .domain.fork import fork_course, inherited_snapshots
 from .projection.projector import Projector
 
 class Busy(RuntimeError):
@@ -38,6 +39,19 @@ class CourseCommands:
     async def create(self, user_id: str, title: str, description: str) -> Outcome:
         course_id = uuid.uuid4().hex
         event = create_course(course_id, user_id, title, description)
+        appended = await self._store.append(event, 0)
+        return await self._settled(course_id, appended.stream_seq, event)
+
+    async def fork(self, user_id: str, is_admin: bool, source_id: str, from_stage: str, title: str | None,
+                   claim: Callable[[str, list[str]], Awaitable[None]]) -> Outcome:
+        """A new course whose history starts with the source's up to the end of `from_stage`, as the
+        source stands now. `claim(fork_id, snapshot_refs)` makes the fork a user of the snapshots it
+        inherits before the fork exists, so deleting the source meanwhile does not take them."""
+        history = await self._store.load(source_id)
+        course_id = uuid.uuid4().hex
+        event = fork_course(fold(source_id, history.events), history.last_seq, history.forks, course_id,
+                            user_id, is_admin, from_stage, title)
+        await claim(course_id, inherited_snapshots(history.events))
         appended = await self._store.append(event, 0)
         return await self._settled(course_id, appended.stream_seq, event)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -13,7 +14,9 @@ from opentelemetry.trace import SpanKind
 
 from shared.bus.subject_log import last_sequence, read_subject
 from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
+from shared.events.catalogue import CourseForked
 from shared.events.subjects import subject_of
+from shared.forks import MAX_FORK_DEPTH, inherited
 from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
@@ -25,6 +28,7 @@ WRONG_LAST_SEQUENCE = 10071
 # is answered as a duplicate, before any expected-sequence check.
 NO_LEADER = (NoRespondersError, NoStreamResponseError, NatsTimeout, ServiceUnavailableError)
 PUBLISH_PATIENCE_SECONDS = 20.0
+KEPT_INHERITANCES = 32
 log = logging.getLogger(__name__)
 
 
@@ -42,12 +46,15 @@ class Appended:
 class History:
     events: list[Event]
     last_seq: int  # 0 when the course has no events
+    forks: int = 0  # a fork's history reaches this many sources back (shared/forks.py); 0: none
 
 
 class EventStore:
     def __init__(self, js: JetStreamContext, stream: str = "COURSES") -> None:
         self._js = js
         self._stream = stream
+        # What forks inherit, by fork and types read: a stage service re-reads a fork's lifecycle often.
+        self._inheritance: OrderedDict[tuple, tuple[list[tuple[int, Event]], int]] = OrderedDict()
 
     async def publish(self, event: Event) -> Appended:
         """Append unconditionally; the event id deduplicates a repeated publish."""
@@ -89,12 +96,14 @@ class EventStore:
         reads its own writes, a stage service sees the request it was handed); with `only`, just
         the events of those types (and `last_seq` is the last of those, not the course's: such a
         history is for deciding, never for appending after). A read cut short by a lost node is
-        read again."""
+        read again. A fork's history starts with what it inherits from its source (shared/forks.py),
+        read from the source's; `last_seq` stays the fork's own (its appends expect it)."""
         return await patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
     async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
         """The course's events stored after `after_seq` (`last_seq` stays `after_seq` when there
-        are none): what an appender whose expected sequence went stale missed."""
+        are none): what an appender whose expected sequence went stale missed. Only the course's
+        own: what a fork inherits was stored before its first event."""
         history = await patiently(lambda: self._load(course_id, timeout, None, after_seq + 1),
                                   f"reading course {course_id} after {after_seq}")
         return History(events=history.events, last_seq=max(history.last_seq, after_seq))
@@ -104,25 +113,71 @@ class EventStore:
         return await patiently(lambda: last_sequence(self._js, self._stream, course_subjects(course_id)),
                                f"reading course {course_id}'s last sequence")
 
+    async def inherited(self, forked: CourseForked, timeout: float = 5.0) -> list[tuple[int, Event]]:
+        """What the fork `forked` starts with: its source's events, re-labelled as the fork's, each
+        with the stream sequence it was stored at (in its source, or in a source's source)."""
+        pairs, _ = await patiently(lambda: self._inherited(forked, timeout, None, 1),
+                                   f"reading what course {forked.course_id} inherits")
+        return pairs
+
     async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None,
                     start: int = 1) -> History:
-        if only:
+        wanted = None if only is None else tuple(only)
+        own, last_seq = await self._own(course_id, timeout, wanted, start)
+        prefix, forks = [], 0
+        if start == 1 and own and isinstance(own[0][1], CourseForked):
+            prefix, forks = await self._inherited(own[0][1], timeout, wanted, 1)
+        events = [event for _, event in prefix]
+        events += [event for _, event in own if wanted is None or isinstance(event, wanted)]
+        return History(events=events, last_seq=last_seq, forks=forks)
+
+    async def _own(self, course_id: str, timeout: float, only: tuple[type[Event], ...] | None,
+                   start: int = 1) -> tuple[list[tuple[int, Event]], int]:
+        """The course's own events (of the types in `only`, and its CourseForked if it is a fork)
+        with their sequences, and the last sequence (of the types in `only`)."""
+        if only is not None:
             # One read per wanted type: a long run's history is mostly progress steps, analyses and
             # modules, and a service checking "still current" every few seconds must not re-read them.
-            subjects = sorted({subject_of(course_id, cls) for cls in only})
+            subjects = {subject_of(course_id, cls) for cls in only}
             reads = await asyncio.gather(*(read_subject(self._js, self._stream, subject, timeout)
-                                           for subject in subjects))
+                                           for subject in sorted(subjects | {subject_of(course_id, CourseForked)})))
             history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
+            last_seq = max((stored.seq for stored in history if stored.subject in subjects), default=0)
         else:
             history = await read_subject(self._js, self._stream, course_subjects(course_id), timeout, start)
-        events, last_seq = [], 0
+            last_seq = history[-1].seq if history else 0
+        events = []
         for stored in history:
-            last_seq = stored.seq
             try:
-                events.append(decode_event(stored.data))
+                events.append((stored.seq, decode_event(stored.data)))
             except PoisonEvent as exc:  # it still counts for concurrency, not for state
-                log.error("course %s history: skipping seq %s: %s", course_id, last_seq, exc)
-        return History(events=events, last_seq=last_seq)
+                log.error("course %s history: skipping seq %s: %s", course_id, stored.seq, exc)
+        return events, last_seq
+
+    async def _inherited(self, forked: CourseForked, timeout: float, only: tuple[type[Event], ...] | None,
+                         depth: int) -> tuple[list[tuple[int, Event]], int]:
+        """What `forked`'s course inherits (of the types in `only`), with the source's sequences, and
+        how many forks deep that goes. What a fork inherits never changes (the log keeps every event
+        up to its sequence): it is kept for the next read of the same fork."""
+        key = (forked.event_id, only)
+        if (known := self._inheritance.get(key)) is not None:
+            self._inheritance.move_to_end(key)
+            return known
+        source, _ = await self._own(forked.payload.source_course_id, timeout, only)
+        source = [(seq, event) for seq, event in source if seq <= forked.payload.up_to_seq]
+        forks = depth
+        if source and isinstance(source[0][1], CourseForked):
+            if depth < MAX_FORK_DEPTH:
+                earlier, forks = await self._inherited(source[0][1], timeout, only, depth + 1)
+                source = earlier + source
+            else:
+                log.error("course %s is forked more than %d times deep; the deepest history is not read",
+                          forked.course_id, MAX_FORK_DEPTH)
+        found = (inherited(source, forked), forks)
+        self._inheritance[key] = found
+        while len(self._inheritance) > KEPT_INHERITANCES:
+            self._inheritance.popitem(last=False)
+        return found
 
 
 async def patiently(attempt, what: str):

@@ -6,8 +6,9 @@ Names, in the Object Store bucket:
   private/<owner>/<filters>/<sha>/{documents.tar.gz,manifest.json} fetched with the owner's token
   private/<owner>/<filters>/<sha>/courses/<course_id>             one marker per course using it
 where <filters> hashes the URL and the include/exclude globs and <owner> the requesting user.
-A private snapshot is never shared across owners, and it goes when the last course that used it
-is deleted (its markers are its reference count). Every snapshot ages out: one older than
+A private snapshot is never shared across owners (a fork, which may be another's, keeps reading its
+source's: it claims a marker), and it goes when the last course that used it is deleted (its
+markers are its reference count). Every snapshot ages out: one older than
 MAX_AGE_SECONDS is removed by the sweep, and none older than half of it is reused, so a course's
 snapshot lives at least half that long after its stage 1."""
 from __future__ import annotations
@@ -111,6 +112,17 @@ async def delete_snapshot(store, key: str) -> None:
         await delete_quietly(store, name)
 
 
+async def claim(js: JetStreamContext, reference: str, course_id: str) -> None:
+    """`course_id` uses the snapshot too (a fork inherits its source's stage 1, shared/forks.py): its
+    marker keeps a private snapshot while the course lives, whatever becomes of the course that
+    stored it. Written before the fork's first event, so a deletion of the source meanwhile sees
+    the snapshot in use; safe to repeat."""
+    bucket, key = split_reference(reference)
+    if is_private(key):
+        store = await js.object_store(bucket)
+        await store.put(course_marker(key, course_id), b"")
+
+
 async def release(js: JetStreamContext, reference: str, course_id: str) -> bool:
     """`course_id` no longer uses the snapshot: its marker goes, and a private snapshot that no
     course uses any more goes with it. True if the snapshot was deleted; safe to repeat."""
@@ -127,8 +139,8 @@ async def release(js: JetStreamContext, reference: str, course_id: str) -> bool:
 
 
 async def release_course(js: JetStreamContext, stream: str, course_id: str) -> int:
-    """A deleted course lets go of every snapshot its stage 1 runs announced; returns how many
-    private snapshots went with it."""
+    """A deleted course lets go of every snapshot its stage 1 runs announced (a fork: those it
+    inherited too, whose markers it claimed); returns how many private snapshots went with it."""
     history = await EventStore(js, stream).load(course_id, only=[RepoCloned])
     references = {e.payload.snapshot_ref for e in history.events if e.payload.snapshot_ref}
     deleted = 0

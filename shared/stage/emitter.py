@@ -11,7 +11,8 @@ from typing import AsyncIterator, Iterable
 from shared.bus.eventstore import EventStore
 from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, CourseDeleted, StageCancelled, StageFailed, StageProgressed, StageStarted, TokenUsage,
+    CourseCreated, CourseDeleted, CourseForked, StageCancelled, StageFailed, StageProgressed, StageStarted,
+    TokenUsage,
 )
 from shared.llm.provider import Usage
 from shared.stage.run_appender import RunAppender
@@ -21,8 +22,10 @@ log = logging.getLogger(__name__)
 
 # What decides whether a run is still current: a course's progress steps, analyses, modules and
 # file lists do not, and a long run's history is mostly those.
-LIFECYCLE: tuple[type[Event], ...] = (CourseCreated, CourseDeleted, *REQUESTS, *RESULTS, StageStarted,
-                                      StageFailed, StageCancelled)
+LIFECYCLE: tuple[type[Event], ...] = (CourseCreated, CourseForked, CourseDeleted, *REQUESTS, *RESULTS,
+                                      StageStarted, StageFailed, StageCancelled)
+# A course begins with either: a fork's CourseForked stands in for its CourseCreated (shared/forks.py).
+BEGINNINGS = (CourseCreated, CourseForked)
 
 
 class StageFailure(RuntimeError):
@@ -36,7 +39,7 @@ class RunCancelled(Exception):
 
 def is_current(events: list[Event], request: Event, stage: str) -> bool:
     """The course exists and `request` is its running run of `stage`."""
-    if not any(isinstance(e, CourseCreated) for e in events) or any(isinstance(e, CourseDeleted) for e in events):
+    if not any(isinstance(e, BEGINNINGS) for e in events) or any(isinstance(e, CourseDeleted) for e in events):
         return False
     run = fold_runs(events).get(stage)
     return run is not None and run.task_id == request.payload.task_id and run.running

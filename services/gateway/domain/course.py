@@ -6,8 +6,8 @@ from typing import Iterable, Mapping
 
 from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, CourseDeleted, CourseRefreshEnded, CourseRefreshRequested, CourseUpdated, FoldersSelected,
-    Pathway, PathwaysGenerated, PathwaySelected, RepoCloned,
+    CourseCreated, CourseDeleted, CourseForked, CourseRefreshEnded, CourseRefreshRequested, CourseUpdated,
+    FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected, RepoCloned,
 )
 from shared.stage.runs import StageRun, evolve_runs
 
@@ -78,7 +78,7 @@ def fold(course_id: str, events: Iterable[Event]) -> CourseState:
 
 def evolve(state: CourseState, event: Event) -> CourseState:
     state = replace(state, runs=evolve_runs(dict(state.runs), event))
-    if isinstance(event, CourseCreated):
+    if isinstance(event, (CourseCreated, CourseForked)):  # a fork begins as a course of its own
         p = event.payload
         return replace(state, owner_id=p.owner_id, title=p.title, description=p.description, revision=1)
     if isinstance(event, CourseUpdated):

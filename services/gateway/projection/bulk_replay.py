@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import asyncpg
 from nats.js import JetStreamContext
 
+from shared.events.catalogue import CourseForked
+
 from .bulk_fold import COLUMNS, Fold, NotBulkable
 from .bulk_workers import FoldWorkers
 from .log_reader import LogIncomplete, read_range
@@ -23,6 +25,7 @@ from .schema import checked
 log = logging.getLogger(__name__)
 
 
+FORKED = f".{CourseForked.type_name()}"
 # Below this many events one process folds the log: starting workers would cost more than they save.
 WORKERS_FROM = 50_000
 
@@ -46,6 +49,7 @@ async def fold_log(js: JetStreamContext, stream: str, until: int,
     if workers < 1:
         fold = Fold()
         async for batch in read_range(js, stream, first, until):
+            _refuse_forks(batch)
             for m in batch:
                 fold.add(m.seq, m.subject, m.data)
         position, tables = fold.position, fold.tables()
@@ -53,6 +57,7 @@ async def fold_log(js: JetStreamContext, stream: str, until: int,
         pool = FoldWorkers(workers)
         try:
             async for batch in read_range(js, stream, first, until):
+                _refuse_forks(batch)
                 await pool.feed(batch)
             position, tables = await pool.finish()
         finally:
@@ -60,6 +65,14 @@ async def fold_log(js: JetStreamContext, stream: str, until: int,
     if first <= until and position != until:
         raise LogIncomplete(f"the log of {stream} ended at {position}, before {until}")
     return tables
+
+
+def _refuse_forks(batch) -> None:
+    """A fork's rows are made from its source's history, which the handlers read (projector.py);
+    the fold sees one event at a time, so a log with a fork is applied through them."""
+    for m in batch:
+        if m.subject.endswith(FORKED):
+            raise NotBulkable(f"a course was forked at {m.seq}: its inherited rows are read from its source")
 
 
 @dataclass(frozen=True)

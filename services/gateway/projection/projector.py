@@ -12,10 +12,10 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus.lifecycle import pause
-from shared.events import ALL_COURSES, PoisonEvent, decode_event
+from shared.events import ALL_COURSES, Event, PoisonEvent, decode_event
 
 from .deferred import DeferredWrites
-from .handlers import apply
+from .forks import Inherit, apply_one, as_applied, inheritance_of
 from .schema import DDL_VERSION, checked, ddl
 
 log = logging.getLogger(__name__)
@@ -62,18 +62,19 @@ def log_start_of(js: JetStreamContext, stream: str) -> LogStart:
     return first_seq
 
 
-async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart) -> int:
+async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart,
+                      inherit: Inherit | None = None) -> int:
     """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint.
     Fast path: the whole batch under one savepoint. If an event's data cannot be stored, the batch
     is rolled back to it and applied again event by event, setting that event aside. A batch that
     does not follow on from the checkpoint raises ReaderSkipped unless `log_start` says the events
-    in between aged out of the log."""
+    in between aged out of the log. A fork's rows are made from what `inherit` reads (forks.py)."""
     try:
         async with conn.transaction():
-            return await _apply_messages(conn, schema, messages, log_start, careful=False)
+            return await _apply_messages(conn, schema, messages, log_start, inherit, careful=False)
     except DATA_ERRORS:
         async with conn.transaction():
-            return await _apply_messages(conn, schema, messages, log_start, careful=True)
+            return await _apply_messages(conn, schema, messages, log_start, inherit, careful=True)
 
 
 async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
@@ -86,7 +87,7 @@ async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
 
 
 async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart,
-                          careful: bool) -> int:
+                          inherit: Inherit | None, careful: bool) -> int:
     # Read tables are derived from the log: a commit lost in a database crash is applied again
     # from the checkpoint it was stored with, so waiting for the disk on every commit buys nothing.
     await conn.execute("SET LOCAL synchronous_commit TO off")
@@ -104,11 +105,14 @@ async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Seque
             log.error("projection skips stream seq %s: %s", seq, exc)
             await _reject(conn, schema, seq, msg.subject, str(exc))
         else:
+            events = await as_applied(event, seq, inherit)
             if careful:
-                await _apply_or_reject(conn, schema, event, seq, msg.subject)
-            elif not deferred.hold(event):
-                await deferred.flush(conn, event.course_id)
-                await apply(conn, schema, event, seq)
+                await _apply_or_reject(conn, schema, events, seq, msg.subject)
+            else:
+                for at, one in events:
+                    if not deferred.hold(one):
+                        await deferred.flush(conn, one.course_id)
+                        await apply_one(conn, schema, one, at)
         position = seq
     await deferred.flush(conn)
     if position != start:
@@ -128,12 +132,15 @@ async def _reject(conn: asyncpg.Connection, schema: str, seq: int, subject: str,
 DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions.IntegrityConstraintViolationError)
 
 
-async def _apply_or_reject(conn: asyncpg.Connection, schema: str, event, seq: int, subject: str) -> None:
+async def _apply_or_reject(conn: asyncpg.Connection, schema: str, events: list[tuple[int, Event]], seq: int,
+                           subject: str) -> None:
+    """The event at `seq` (with what a fork inherits) whole, or set aside."""
     try:
         async with conn.transaction():  # a savepoint: a rejected event leaves no partial rows
-            await apply(conn, schema, event, seq)
+            for at, one in events:
+                await apply_one(conn, schema, one, at)
     except DATA_ERRORS as exc:
-        log.error("projection rejects stream seq %s (%s): %s", seq, event.event_type, exc)
+        log.error("projection rejects stream seq %s (%s): %s", seq, events[0][1].event_type, exc)
         await _reject(conn, schema, seq, subject, f"{type(exc).__name__}: {exc}")
 
 
@@ -163,6 +170,7 @@ class Projector:
         self._stream, self._batch_size = stream, batch_size
         self._position = 0
         self._log_start = log_start_of(js, stream)
+        self._inherit = inheritance_of(js, stream)
         self._changed = asyncio.Condition()
 
     @property
@@ -223,7 +231,7 @@ class Projector:
                     continue
                 quiet_since = None
                 async with self._pool.acquire() as conn, conn.transaction():
-                    position = await apply_batch(conn, self._schema, batch, self._log_start)
+                    position = await apply_batch(conn, self._schema, batch, self._log_start, self._inherit)
                 await self._advance(position)
         finally:
             if fetching is not None:

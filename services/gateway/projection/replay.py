@@ -16,6 +16,7 @@ from nats.js import JetStreamContext
 from shared.bus.eventstore import patiently
 
 from .bulk_replay import BulkTimes, bulk_build
+from .forks import inheritance_of
 from .projector import (ReaderSkipped, apply_batch, ensure_schema, layout_is_current, log_start_of,
                         read_checkpoint, reader_from)
 from .schema import checked
@@ -80,21 +81,21 @@ async def _project_from_checkpoint(js: JetStreamContext, stream: str, pool: asyn
                                    until: int) -> None:
     async with pool.acquire() as conn:
         after = await read_checkpoint(conn, schema)
-    log_start = log_start_of(js, stream)
+    log_start, inherit = log_start_of(js, stream), inheritance_of(js, stream)
     async for batch in _batches(js, stream, after, until):
         async with pool.acquire() as conn, conn.transaction():
-            await apply_batch(conn, schema, batch, log_start)
+            await apply_batch(conn, schema, batch, log_start, inherit)
 
 
 async def _project_within(js: JetStreamContext, stream: str, conn: asyncpg.Connection,
                           schema: str, until: int) -> None:
     """Apply the log into `schema` up to `until` inside the caller's open transaction (a batch
     that raises is undone by its own savepoint, so resuming from the checkpoint is safe)."""
-    log_start = log_start_of(js, stream)
+    log_start, inherit = log_start_of(js, stream), inheritance_of(js, stream)
 
     async def from_checkpoint() -> None:
         async for batch in _batches(js, stream, await read_checkpoint(conn, schema), until):
-            await apply_batch(conn, schema, batch, log_start)
+            await apply_batch(conn, schema, batch, log_start, inherit)
     await _whole(from_checkpoint)
 
 
