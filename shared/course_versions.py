@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
+from shared.course_edits import EDIT_EVENTS, Edit, fold_edits
 from shared.events import Event
 from shared.events.catalogue import (
     CourseGenerated, CourseGenerationRequested, CourseRefreshEnded, CourseRefreshRequested, DocAnalysed,
-    DocsAnalysed, ModuleGenerated, Pathway, PathwaysGenerated, RepoCloned, RepoCloneRequested, TokenUsage,
+    DocsAnalysed, EditUndone, ModuleGenerated, Pathway, PathwaysGenerated, RepoCloned, RepoCloneRequested,
+    TokenUsage,
 )
 
 OFFLINE = "offline"  # the offline provider's name (shared/llm/offline.py)
@@ -40,6 +42,12 @@ class Changelog:
     modules_added: tuple[ModuleRef, ...] = ()
     modules_removed: tuple[ModuleRef, ...] = ()
     placed: tuple[Placement, ...] = ()  # documents new to the course, and the module that took each
+    # The author's edits and undos since the version before, one sentence each (shared/course_edits.py).
+    edits: tuple[str, ...] = ()
+    # Modules written anew under the author's edits (which stay on top): their sources changed, or
+    # the author asked for them anew (`asked`).
+    rewritten_under_edits: tuple[ModuleRef, ...] = ()
+    asked: tuple[ModuleRef, ...] = ()
 
     def summary(self) -> str:
         """One line, e.g. "3 documents changed, modules 2 and 5 regenerated, 1 document added to module 4"."""
@@ -62,6 +70,13 @@ class Changelog:
             parts.append(f"{_modules(self.modules_added)} new")
         if self.modules_removed:
             parts.append(f"{_count(len(self.modules_removed), 'module')} removed")
+        if self.edits:
+            parts.append(self.edits[0][0].lower() + self.edits[0][1:] if len(self.edits) == 1
+                         else f"{len(self.edits)} edits by the author")
+        under = [m for m in self.rewritten_under_edits if m not in self.asked]
+        if under:
+            parts.append(f"{_modules(under)} edited; {'its' if len(under) == 1 else 'their'} sources changed "
+                         f"under {'it' if len(under) == 1 else 'them'}")
         return ", ".join(parts) if parts else "nothing changed"
 
     def lines(self) -> list[str]:
@@ -75,6 +90,10 @@ class Changelog:
         lines += [f"Module {m.position}, {m.title}: regenerated" for m in self.modules_regenerated]
         lines += [f"Module {m.position}, {m.title}: new" for m in self.modules_added]
         lines += [f"Module {m.title}: removed" for m in self.modules_removed]
+        lines += list(self.edits)
+        for m in self.rewritten_under_edits:
+            why = "written anew as the author asked" if m in self.asked else "its sources changed under it"
+            lines.append(f"Module {m.position}, {m.title}: edited; {why} (the author's edits stay on top)")
         if self.modules_kept:
             lines.append(f"Kept as they were: {_modules(self.modules_kept)}")
         return lines
@@ -133,6 +152,8 @@ class _Built:
     ref: str | None
     refresh_id: str | None
     modules: dict[str, ModuleGenerated] = field(default_factory=dict)
+    regenerate: frozenset[str] = frozenset()  # modules the author asked to be written anew
+    edit_log: tuple[Event, ...] = ()          # the author's edits and undos up to the request
 
 
 class _Fold:
@@ -150,6 +171,7 @@ class _Fold:
         self.written: set[str] = set()  # content refs of every module announced so far
         self.versions: list[Version] = []
         self.cost = Cost()
+        self.edit_log: list[Event] = []
 
     def apply(self, event: Event) -> None:
         p = event.payload
@@ -168,6 +190,8 @@ class _Fold:
         elif isinstance(event, PathwaysGenerated):
             self.pathways.update({pathway.pathway_id: pathway for pathway in p.pathways})
             self.cost = self.cost.plus(p.usage)
+        elif isinstance(event, (*EDIT_EVENTS, EditUndone)):
+            self.edit_log.append(event)
         elif isinstance(event, CourseRefreshRequested):
             self.refresh_id = p.refresh_id
         elif isinstance(event, CourseRefreshEnded):
@@ -192,7 +216,8 @@ class _Fold:
     def built_for(self, request: CourseGenerationRequested) -> _Built:
         hashes = dict(self.analyses.get(self.analysed_task or "", {}))
         return _Built(request.payload.task_id, self.pathways.get(request.payload.pathway_id), hashes,
-                      self.commit_sha, self.ref, self.refresh_id)
+                      self.commit_sha, self.ref, self.refresh_id, regenerate=frozenset(request.payload.regenerate),
+                      edit_log=tuple(self.edit_log))
 
     def version(self, run: _Built, generated: CourseGenerated) -> Version:
         p = generated.payload
@@ -249,15 +274,21 @@ def changelog(before: _Built, after: _Built, planned: bool = False) -> Changelog
     current = {m.module_id for m in after.pathway.modules} if after.pathway else set()
     gone = [ModuleRef(n, m.title, m.module_id) for n, m in enumerate(old_modules.values(), start=1)
             if m.module_id not in current]
+    carrying = _carrying_edits(fold_edits(after.edit_log))
+    under = [ref for ref in regenerated if ref.module_id in carrying]
     return Changelog(tuple(changed), tuple(added), tuple(removed), tuple(regenerated), tuple(kept),
-                     tuple(new), tuple(gone), tuple(placed))
+                     tuple(new), tuple(gone), tuple(placed), _edit_lines(before, after),
+                     tuple(under), tuple(ref for ref in under if ref.module_id in after.regenerate))
 
 
 def _same_module(before: _Built, after: _Built, module_id: str, old, new, planned: bool) -> bool:
     if not planned:
         was, now = before.modules.get(module_id), after.modules.get(module_id)
+        if module_id in after.regenerate:
+            return False  # written anew as the author asked, even if it reads the same
         return was is not None and now is not None and was.payload.content_hash == now.payload.content_hash
-    return old == new and all(before.hashes.get(path) == after.hashes.get(path) for path in new.documents)
+    return (module_id not in after.regenerate and old == new
+            and all(before.hashes.get(path) == after.hashes.get(path) for path in new.documents))
 
 
 def _documents(run: _Built) -> set[str]:
@@ -281,3 +312,46 @@ def _modules(refs: Iterable[ModuleRef]) -> str:
     if len(positions) == 1:
         return f"module {positions[0]}"
     return "modules " + ", ".join(positions[:-1]) + " and " + positions[-1]
+
+
+def _carrying_edits(edits: list[Edit]) -> set[str]:
+    """The modules whose content the author's edits (not undone) change: edited, or kept by a merge."""
+    return {e.payload["module_id"] if e.kind == "edited" else e.payload["into"]
+            for e in edits if e.active and e.kind in ("edited", "merged")}
+
+
+def _edit_lines(before: _Built, after: _Built) -> tuple[str, ...]:
+    """The author's edits and undos between the two runs' requests, one sentence each, naming the
+    modules by their place and title in `after`'s plan (or `before`'s, for one gone since)."""
+    refs = {m.module_id: m for run in (before, after) for m in _modules_of(run)}
+    edits = {e.event_id: e for e in fold_edits(after.edit_log)}
+    lines = []
+    for event in after.edit_log[len(before.edit_log):]:
+        if isinstance(event, EditUndone):
+            edit = edits.get(event.payload.edit_event_id)
+            if edit is not None:
+                lines.append(f"Undone by {event.actor}: {_edit_words(edit, refs)}")
+        else:
+            edit = edits[event.event_id]
+            lines.append(f"{_edit_words(edit, refs)[0].upper()}{_edit_words(edit, refs)[1:]} by {edit.actor}")
+    return tuple(lines)
+
+
+def _edit_words(edit: Edit, refs: dict[str, ModuleRef]) -> str:
+    def name(module_id: str) -> str:
+        ref = refs.get(module_id)
+        return f"module {ref.position}, {ref.title}," if ref else f"module {module_id}"
+
+    p = edit.payload
+    if edit.kind == "edited":
+        fields = list(p["fields"])
+        if fields == ["title"]:
+            return f"{name(p['module_id'])} renamed to \"{p['fields']['title']}\""
+        return f"{name(p['module_id'])} edited ({', '.join(fields)})"
+    if edit.kind == "removed":
+        return f"{name(p['module_id'])} removed"
+    if edit.kind == "merged":
+        merged = " and ".join(name(m).rstrip(",") for m in p["merged"])
+        title = f" as \"{p['title']}\"" if p.get("title") else ""
+        return f"{merged} merged into {name(p['into']).rstrip(',')}{title}"
+    return "modules reordered"

@@ -26,6 +26,7 @@ from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from .export.export import build_zip
+from .edited_course import presented_modules
 from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
@@ -69,9 +70,11 @@ class ModulesStage:
             log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
             return
         await self._emitter.progress(request, 95, "Exporting Markdown, HTML site and zip")
+        # The export presents the author's course: the edits up to the request on top of what was written.
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
-                              pathway_objectives=_objectives(specs), modules=list(zip(specs, contents)),
+                              pathway_objectives=_objectives(specs),
+                              modules=presented_modules(specs, contents, inputs.edits),
                               engine=_engine(self._provider, fallbacks), **_release(inputs))
         archive = await asyncio.to_thread(build_zip, export)
         ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)

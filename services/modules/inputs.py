@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from shared.course_edits import Edit, fold_edits
 from shared.course_versions import ReleaseNotes, release_notes
 from shared.events import Event
 from shared.events.catalogue import (
@@ -29,11 +30,20 @@ class WriteInputs:
     reusable: dict[str, ModuleGenerated] = field(default_factory=dict)
     # The version this run builds (its number, commit and changelog), written into the export.
     release: ReleaseNotes | None = None
+    # The author's edits up to the request: the export presents the course with them on top.
+    edits: list[Edit] = field(default_factory=list)
 
 
 def write_inputs(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
     inputs = _fold(events, request)
-    return replace(inputs, reusable=_reusable(events, request, inputs), release=release_notes(events, request))
+    return replace(inputs, reusable=_reusable(events, request, inputs), release=release_notes(events, request),
+                   edits=fold_edits(_up_to(events, request)))
+
+
+def _up_to(events: list[Event], request: CourseGenerationRequested) -> list[Event]:
+    """The history as it stood at the request: a redelivery folds the same edits, whatever came since."""
+    at = next((n for n, e in enumerate(events) if e.event_id == request.event_id), len(events) - 1)
+    return events[:at + 1]
 
 
 def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
@@ -75,7 +85,8 @@ def _reusable(events: list[Event], request: CourseGenerationRequested,
               inputs: WriteInputs) -> dict[str, ModuleGenerated]:
     """The modules the run `reuse_from` wrote that this run would write the same: the module's plan
     (every field stage 3 gave it) and its documents' contents are what they were then. The course's
-    title is not compared: a renamed course does not make a module different."""
+    title is not compared: a renamed course does not make a module different. A module the request
+    names in `regenerate` is written anew whatever it could reuse."""
     source = request.payload.reuse_from
     if source is None or source == request.payload.task_id or inputs.pathway is None:
         return {}
@@ -92,8 +103,10 @@ def _reusable(events: list[Event], request: CourseGenerationRequested,
     for event in events[at + 1:]:
         if isinstance(event, ModuleGenerated) and event.payload.task_id == source:
             written_then.setdefault(event.payload.module_id, event)
+    anew = set(request.payload.regenerate)
     return {module.module_id: written_then[module.module_id] for module in inputs.pathway.modules
-            if module.module_id in written_then and planned_then.get(module.module_id) == module
+            if module.module_id in written_then and module.module_id not in anew
+            and planned_then.get(module.module_id) == module
             and _same_sources(module.documents, then.analyses, inputs.analyses)}
 
 

@@ -99,11 +99,12 @@ class LivingCourse:
         await self.add(PathwaysRequested, task_id=task, pathway_count=1)
         await self.add(PathwaysGenerated, actor="pathway", task_id=task, pathways=[pathway.model_dump()])
 
-    async def generated(self, pathway_id: str, reuse_from: str | None = None) -> tuple[Event, list[Event]]:
+    async def generated(self, pathway_id: str, reuse_from: str | None = None,
+                        regenerate: tuple[str, ...] = ()) -> tuple[Event, list[Event]]:
         """Stage 4 run to its end: its request and what it emitted; `writer.written` holds only this
-        run's modules."""
+        run's modules. `regenerate`: modules the author asked to be written anew."""
         self.writer.written.clear()
         request = await self.add(CourseGenerationRequested, task_id=uuid.uuid4().hex, pathway_id=pathway_id,
-                                 reuse_from=reuse_from)
+                                 reuse_from=reuse_from, regenerate=list(regenerate))
         await self._write.handle(request)
         return request, self.events.caused_by(request)
