@@ -114,7 +114,10 @@ def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], docu
     numbers = tuple(int(n) for n in _NUMBER.findall(name))
     kind = _kind_of_name(name)
     # Project notes stay last even when the index links them first ("What's new?").
-    return (not is_index, kind == 3, hub.get(entry, float("inf")),
+    # A subfolder that is no early kind (a tutorial) is a collection the folder's own pages lead to
+    # (recipes, deployment, extensions): after them, unless the index or front matter says otherwise.
+    collection = entry not in documents and kind == 1 and declared is None
+    return (not is_index, kind == 3, kind == 2, collection, hub.get(entry, float("inf")),
             float("inf") if declared is None else declared, kind, numbers or (-1,))
 
 

@@ -1,6 +1,6 @@
 """Refreshing a course written from a private HTTPS repository (issue 18): the token Alice gave to
-stage 1 was sealed into the KV and removed after its one use, so a refresh without a token fails
-saying a token is needed, and the current version stays; a refresh given her token again writes the
+stage 1 was sealed into the KV and removed after its one use, so a refresh without a token is refused
+saying to send one, and the current version stays; a refresh given her token again writes the
 new version. The token never shows in the raw event log, in any of the gateway's answers, nor in
 the services' output. Every stage service is a real process (offline engine), the git server a real
 one over HTTPS that wants the token, and the sealing keys the test's own."""
@@ -61,12 +61,11 @@ async def test_a_private_course_refreshes_only_with_its_token_given_again(api, j
            "document stopping the broker")
     head = push(work, server, REPOSITORY)
 
-    # (1) The stage 1 token was used up: no token, no scan — and version 1 stays.
-    without = await refreshed(api, course_id)
-    assert without["status"] == "FAILED", without
-    message = without["message"]
-    assert "token" in message and ("no longer available" in message or "needed" in message), message
-    assert "current version stays" in message, message
+    # (1) The stage 1 token was used up: a refresh without one is refused, saying to send one.
+    without = await api.post(f"/api/courses/{course_id}/refresh", json={}, headers=ALICE)
+    assert without.status_code == 409, without.text
+    message = without.json()["detail"]
+    assert "private" in message and "send a token with the refresh" in message, message
     assert [v["version"] for v in await versions(api, course_id)] == [1]
     assert (await api.get(f"/api/courses/{course_id}/export", headers=ALICE)).status_code == 200
 
@@ -79,10 +78,10 @@ async def test_a_private_course_refreshes_only_with_its_token_given_again(api, j
 
     # The refresh's sealed token went once its clone had used it.
     requests = (await EventStore(js).load(course_id, only=(CourseRefreshRequested,))).events
-    token_refs = [r.payload.token_ref for r in requests]
-    assert token_refs[0] is None and token_refs[1], token_refs
+    [token_ref] = [r.payload.token_ref for r in requests]  # the refused one was never appended
+    assert token_ref, requests
     with pytest.raises(KeyNotFoundError):
-        await (await js.key_value(SECRETS)).get(token_refs[1])
+        await (await js.key_value(SECRETS)).get(token_ref)
 
     # (3) Nowhere in clear (nor base64, nor hex): the log as stored, every answer, the services' output.
     log = await raw_log(js)

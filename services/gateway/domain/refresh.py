@@ -147,6 +147,10 @@ def request_refresh(state: CourseState, fold: RefreshFold, user_id: str, is_admi
         raise StageConflict(f"{running[0].replace('stage', 'stage ')} is running; refresh once it has finished")
     if fold.current.clone is None or fold.current.selection is None:
         raise StageConflict("the current version's repository scan is unknown; run stage 1 again")
+    if fold.current.clone.payload.token_ref is not None and token_ref is None:
+        # Its token was removed once the first scan used it (services/repo_clone/handlers.py).
+        raise StageConflict("the course's repository is private and its token was used up by its last scan: "
+                            'send a token with the refresh ({"token": "…"})')
     return CourseRefreshRequested(course_id=state.course_id, actor=user_id,
                                   payload={"refresh_id": str(uuid.uuid4()), "ref": ref, "trigger": trigger,
                                            "token_ref": token_ref})
