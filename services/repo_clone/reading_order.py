@@ -3,7 +3,10 @@ common repository has no mkdocs.yml nav, SUMMARY.md or toctree, yet its files sa
 the order they are meant to be read in.
 
 Folder by folder, depth first, a folder's entries (documents and subfolders) are ranked by:
-1. its index/README first, notes (changes, licence, contributing) last;
+1. its index/README first, notes (changes, licence, contributing) last, reference-kind entries
+   before the notes, and a subfolder that is a collection (no early kind: `patterns/`,
+   `deploying/`, not `tutorial/`; no declared position) after the folder's own pages — the index
+   often names such a collection in its first lines without meaning it comes first;
 2. the order in which that index/README links to them (a hub page listing its chapters);
 3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
    for a subfolder, that of its index);
