@@ -7,8 +7,8 @@ from shared.course_edits import Edit, fold_edits
 from shared.course_versions import ReleaseNotes, release_notes
 from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, CourseGenerationRequested, CourseUpdated, DocAnalysed, ModuleGenerated, Pathway,
-    PathwaysGenerated,
+    CourseCreated, CourseForked, CourseGenerationRequested, CourseUpdated, DocAnalysed, ModuleGenerated,
+    Pathway, PathwaysGenerated,
 )
 from shared.selection import ScanResult, scan_result
 from shared.stage.runs import fold_runs
@@ -56,7 +56,7 @@ def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInput
     earlier: dict[str, ModuleGenerated] = {}
     retried = _retried_runs(events, request)
     for event in events:
-        if isinstance(event, (CourseCreated, CourseUpdated)):
+        if isinstance(event, (CourseCreated, CourseForked, CourseUpdated)):  # a fork's title is its own
             title = event.payload.title or title
             description = event.payload.description if event.payload.description is not None else description
         elif isinstance(event, PathwaysGenerated):
