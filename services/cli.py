@@ -1,6 +1,6 @@
 """`coursegen`: run the system, mint development tokens, replay the read tables, export schemas,
 and operate a running gateway (generate a course, status, events, stage retry, dead letters, refresh,
-versions)."""
+versions, fork)."""
 from __future__ import annotations
 
 import argparse
@@ -142,7 +142,7 @@ def _token_user(parser: argparse.ArgumentParser, args) -> str:
     return args.user or args.user_id or "dev"
 
 
-OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq", "refresh", "versions")
+OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq", "refresh", "versions", "fork")
 
 
 def _operator_commands(commands) -> None:
@@ -172,12 +172,16 @@ def _operator_commands(commands) -> None:
     refresh.add_argument("--wait", action="store_true", help="follow the refresh to its end and show the outcome; "
                          "exit status 1 if it failed, 3 if it needs a new pathway chosen")
     add("versions", "a course's versions: date, commit, what changed, cost").add_argument("course_id")
+    fork = add("fork", "a new course of yours starting from a course's stages up to one (not paid again)")
+    fork.add_argument("course_id")
+    fork.add_argument("--from", dest="from_stage", required=True, help="the last stage it inherits: 1, 2, 3 or 4")
+    fork.add_argument("--title", help="its title (default: the course's, marked as a fork)")
 
 
 def _operate(args) -> int:
     import httpx
 
-    from . import operator, refresh_commands
+    from . import fork_command, operator, refresh_commands
 
     try:
         with operator.client(args.url, args.token) as api:
@@ -185,6 +189,8 @@ def _operate(args) -> int:
                 return refresh_commands.refresh(api, args.course_id, args.ref, args.wait)
             if args.command == "versions":
                 return refresh_commands.versions(api, args.course_id)
+            if args.command == "fork":
+                return fork_command.fork(api, args.course_id, args.from_stage, args.title)
             if args.command == "generate":
                 operator.generate(api, args.repo, args.folders, args.out, yes=args.yes)
             elif args.command == "status":
