@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from shared.events import Event
 from shared.events.catalogue import EditUndone, ModuleEdited, ModuleRemoved, ModulesMerged, ModulesReordered
@@ -184,20 +184,18 @@ def _union(fields: Iterable[str], more: Iterable[str]) -> tuple[str, ...]:
 _APPLY = {"edited": _edited, "removed": _removed, "merged": _merged, "reordered": _reordered}
 
 
-@dataclass(frozen=True)
-class EditNote:
-    """An edit as a changelog tells it."""
-    kind: str
-    module_ids: tuple[str, ...]
-    actor: str
-    fields: tuple[str, ...] = ()
-    title: str | None = None   # rename: the new title; merge: the title given
-    undone: bool = False       # this note is the undo of the edit
-
-
-def describe(edit: Edit, undone: bool = False) -> EditNote:
+def edit_words(edit: Edit, name: Callable[[str], str]) -> str:
+    """What the edit did, in words, naming modules with `name(module_id)`: 'module 2, Install renamed
+    to "Setup"', 'module 3, Usage edited (introduction, summary)', 'modules reordered', …"""
     p = edit.payload
-    fields = tuple(p.get("fields", {})) if edit.kind == "edited" else ()
-    title = p.get("fields", {}).get("title") if edit.kind == "edited" else p.get("title")
-    return EditNote(edit.kind, tuple(edit.modules()), edit.undone_actor if undone else edit.actor, fields,
-                    title if isinstance(title, str) else None, undone)
+    if edit.kind == "edited":
+        fields = list(p["fields"])
+        if fields == ["title"]:
+            return f"{name(p['module_id'])} renamed to \"{p['fields']['title']}\""
+        return f"{name(p['module_id'])} edited ({', '.join(fields)})"
+    if edit.kind == "removed":
+        return f"{name(p['module_id'])} removed"
+    if edit.kind == "merged":
+        title = f" as \"{p['title']}\"" if p.get("title") else ""
+        return f"{' and '.join(name(m) for m in p['merged'])} merged into {name(p['into'])}{title}"
+    return "modules reordered"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from shared.course_edits import EDIT_EVENTS, Edit, fold_edits
+from shared.course_edits import EDIT_EVENTS, Edit, edit_words, fold_edits
 from shared.events import Event
 from shared.events.catalogue import (
     CourseGenerated, CourseGenerationRequested, CourseRefreshEnded, CourseRefreshRequested, DocAnalysed,
@@ -332,26 +332,14 @@ def _edit_lines(before: _Built, after: _Built) -> tuple[str, ...]:
             if edit is not None:
                 lines.append(f"Undone by {event.actor}: {_edit_words(edit, refs)}")
         else:
-            edit = edits[event.event_id]
-            lines.append(f"{_edit_words(edit, refs)[0].upper()}{_edit_words(edit, refs)[1:]} by {edit.actor}")
+            words = _edit_words(edits[event.event_id], refs)
+            lines.append(f"{words[0].upper()}{words[1:]} by {event.actor}")
     return tuple(lines)
 
 
 def _edit_words(edit: Edit, refs: dict[str, ModuleRef]) -> str:
     def name(module_id: str) -> str:
         ref = refs.get(module_id)
-        return f"module {ref.position}, {ref.title}," if ref else f"module {module_id}"
+        return f"module {ref.position} ({ref.title})" if ref else f"module {module_id}"
 
-    p = edit.payload
-    if edit.kind == "edited":
-        fields = list(p["fields"])
-        if fields == ["title"]:
-            return f"{name(p['module_id'])} renamed to \"{p['fields']['title']}\""
-        return f"{name(p['module_id'])} edited ({', '.join(fields)})"
-    if edit.kind == "removed":
-        return f"{name(p['module_id'])} removed"
-    if edit.kind == "merged":
-        merged = " and ".join(name(m).rstrip(",") for m in p["merged"])
-        title = f" as \"{p['title']}\"" if p.get("title") else ""
-        return f"{merged} merged into {name(p['into']).rstrip(',')}{title}"
-    return "modules reordered"
+    return edit_words(edit, name)

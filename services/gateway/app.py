@@ -17,7 +17,7 @@ from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
-from .api import estimates, fork, hooks, metrics, refresh
+from .api import edits, estimates, fork, hooks, metrics, refresh
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
 from .domain.runs import StageConflict
@@ -49,6 +49,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(stage3.router)
     app.include_router(stage4.router)
     app.include_router(refresh.router)
+    app.include_router(edits.router)
     app.include_router(fork.router)
     app.include_router(hooks.router)
     app.include_router(estimates.router)

@@ -13,6 +13,7 @@ from ..domain import runs, stage4
 from ..domain.lineage import stage_marks
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
+from .edits import edit_reader, presented
 from .run_status import stage_status, started
 from .schemas import Spend
 
@@ -44,7 +45,8 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
         return {"status": "PENDING", "modules": [], "export": None}
     rows = await c.results.module_contents(course_id, generated["task_id"])
     contents = await asyncio.gather(*(_content(c, row["content_ref"]) for row in rows))
-    modules = [{**row, "content": content} for row, content in zip(rows, contents)]
+    # The course as the author made it: the edits on top of what stage 4 wrote (shared/course_edits.py).
+    modules, edited = presented(rows, contents, await edit_reader(c).edits(course_id))
     export = None
     if generated["export_ref"]:
         export = {"url": f"/api/courses/{course_id}/export", "bytes": generated["export_bytes"]}
@@ -52,7 +54,7 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
     return {"status": task["status"], **marks, "title": course["title"], "pathway_id": generated["pathway_id"],
             "pathway_title": generated["pathway_title"], "module_count": generated["module_count"],
             "generated_at": generated["generated_at"], "usage": generated["usage"],
-            "modules": modules, "export": export}
+            "modules": modules, "edited_modules": edited, "export": export}
 
 
 @router.get("/{course_id}/export")
