@@ -11,9 +11,9 @@ from typing import Iterable
 from shared.course_edits import EDIT_EVENTS, Edit, edit_words, fold_edits
 from shared.events import Event
 from shared.events.catalogue import (
-    CourseGenerated, CourseGenerationRequested, CourseRefreshEnded, CourseRefreshRequested, DocAnalysed,
-    DocsAnalysed, EditUndone, ModuleGenerated, Pathway, PathwaysGenerated, RepoCloned, RepoCloneRequested,
-    TokenUsage,
+    CourseForked, CourseGenerated, CourseGenerationRequested, CourseRefreshEnded, CourseRefreshRequested,
+    DocAnalysed, DocsAnalysed, EditUndone, ModuleGenerated, Pathway, PathwaysGenerated, RepoCloned,
+    RepoCloneRequested, TokenUsage,
 )
 
 OFFLINE = "offline"  # the offline provider's name (shared/llm/offline.py)
@@ -190,6 +190,8 @@ class _Fold:
         elif isinstance(event, PathwaysGenerated):
             self.pathways.update({pathway.pathway_id: pathway for pathway in p.pathways})
             self.cost = self.cost.plus(p.usage)
+        elif isinstance(event, CourseForked):
+            self.cost = Cost()  # a fork's history begins with what it inherits: its source paid for that
         elif isinstance(event, (*EDIT_EVENTS, EditUndone)):
             self.edit_log.append(event)
         elif isinstance(event, CourseRefreshRequested):

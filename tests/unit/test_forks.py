@@ -3,9 +3,10 @@ stage, read as its own; pure, so every reader of the fork's history sees the sam
 from __future__ import annotations
 
 from services.gateway.domain.course import fold
+from shared.course_versions import course_versions
 from shared.events import CATALOGUE
 from shared.events.catalogue import (
-    CourseGenerationRequested, DocAnalysed, EditUndone, ModuleEdited, ModuleGenerated, PathwaySelected,
+    CourseGenerated, CourseGenerationRequested, DocAnalysed, EditUndone, ModuleEdited, ModuleGenerated, PathwaySelected,
     PathwaysGenerated,
 )
 from shared.forks import NEVER_INHERITED, RUN_EVENTS, STAGE_OF, inherited
@@ -101,3 +102,20 @@ def test_a_fork_of_a_fork_inherits_through_the_first_under_its_own_ids():
     assert types(got)[-1] == "DocsAnalysed" and {e.course_id for _, e in got} == {"second"}
     analyses = [e for _, e in got if isinstance(e, DocAnalysed)]
     assert len(analyses) == 1 and analyses[0].event_id not in {e.event_id for _, e in first_history}
+
+
+def test_a_fork_s_first_version_costs_nothing_for_what_it_inherits():
+    forked = forked_at(SOURCE, "fork", "stage3", LAST_OF_THE_FIRST_VERSION)
+    inherited_events = [e for _, e in inherited(SOURCE, forked)]
+    pathway = next(e for e in inherited_events if isinstance(e, PathwaysGenerated)).payload.pathways[0]
+    request = CourseGenerationRequested(course_id="fork", actor="bob", payload={
+        "task_id": "f4", "pathway_id": pathway.pathway_id})
+    written = [request, ModuleGenerated(course_id="fork", actor="modules", payload={
+        "task_id": "f4", "module_id": pathway.modules[0].module_id, "position": 0, "title": "m",
+        "content_ref": "fork/f4/m", "content_hash": "h"}),
+        CourseGenerated(course_id="fork", actor="modules", payload={
+            "task_id": "f4", "module_count": 1, "export_ref": "fork/f4/course.zip"})]
+    unforked = course_versions([*inherited_events, *written])
+    [version] = course_versions([*inherited_events, forked, *written])
+    assert unforked[0].cost.documents_analysed == 1  # what the source's stage 2 analysed
+    assert (version.cost.documents_analysed, version.cost.modules_written) == (0, 1)
