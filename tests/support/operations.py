@@ -42,7 +42,7 @@ def sample(schema: dict):
     if "enum" in v:
         return v["enum"][0]
     return {"string": "x", "integer": v.get("minimum", 1), "number": v.get("minimum", 1.0), "boolean": True,
-            "array": [sample(v["items"])] if v.get("type") == "array" else None}[v.get("type")]
+            "array": [sample(v["items"])] if v.get("type") == "array" else None, "object": {}}[v.get("type")]
 
 
 def body_schema(operation: dict) -> dict | None:
