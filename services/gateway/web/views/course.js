@@ -11,6 +11,7 @@ import {createStage4} from "./stage4.js";
 import {courseHeader} from "./course_header.js";
 import {readerHref} from "./reader_routes.js";
 import {createVersionsPanel} from "./versions.js";
+import {createEditPanel} from "./edit_course.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
 
@@ -54,6 +55,7 @@ export function courseView(root, courseId) {
     status.className = header.stale ? "badge badge-stale" : "badge";
     read.hidden = !shown.course_ready;
     parts.versions?.stagesChanged(statuses);
+    parts.edits?.stagesChanged(statuses);
   }
 
   async function refreshCourse() {
@@ -183,8 +185,10 @@ export function courseView(root, courseId) {
     parts.versions = createVersionsPanel({courseId, courseTitle: () => shown?.title,
       onRefreshStep: (stage) => { if (stage && watching?.stage !== stage) refreshMarks(stage); },
       onRefreshEnded: () => { for (const stage of STAGES) refreshMarks(stage); refreshCourse(); }});
+    parts.edits = createEditPanel({courseId, onVersionStarted: (result) => ctx.started("stage4", result)});
     root.querySelector("#course-loading")?.remove();
-    root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el), parts.versions.el));
+    root.append(h("div", {className: "stages"}, STAGES.map((s) => parts[s].panel.el), parts.versions.el,
+      parts.edits.el));
     await Promise.all(STAGES.map((stage) => refreshStatus(stage)));
     if (!disposed) updatePrerequisites();
     if (!disposed) parts.versions.start();
