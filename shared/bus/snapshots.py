@@ -117,8 +117,8 @@ async def claim(js: JetStreamContext, reference: str, course_id: str) -> None:
     marker keeps a private snapshot while the course lives, whatever becomes of the course that
     stored it. Written before the fork's first event, so a deletion of the source meanwhile sees
     the snapshot in use; safe to repeat."""
-    bucket, key = split_reference(reference)
-    if is_private(key):
+    bucket, _, key = reference.partition("/")
+    if bucket and is_private(key):  # anything else names no snapshot a course could keep
         store = await js.object_store(bucket)
         await store.put(course_marker(key, course_id), b"")
 

@@ -81,6 +81,7 @@ async def test_a_private_snapshot_the_fork_inherits_outlives_its_source(js):
         "payload": cloned.payload.model_copy(update={"snapshot_ref": reference})})
     source = await appended(store, events)
     await claim(js, reference, "fork")
+    await claim(js, "no-snapshot-reference", "fork")  # names nothing stored: nothing to keep
     await appended(store, [forked_at(source, "fork", "stage2", source[-1][0])])
     bucket = await js.object_store("repo-snapshots")
 
