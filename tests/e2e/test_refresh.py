@@ -99,7 +99,7 @@ async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(a
     for version in (newest, first):
         download = await api.get(version["export"]["url"], headers=ALICE)
         assert download.status_code == 200 and download.content[:2] == b"PK"
-    assert (await api.get(f"/api/courses/{course_id}/versions/3/export", headers=ALICE)).status_code == 404
+    assert (await api.get(f"/api/courses/{course_id}/versions/3/export", headers=ALICE)).status_code == 409
 
 
 async def test_a_removed_document_leaves_every_module(api, services, repo):

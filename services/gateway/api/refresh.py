@@ -111,7 +111,8 @@ async def version_export(course_id: CourseId, number: int, c: ContainerDep, who:
     course = await visible_course(c, who, course_id)
     found = course_versions((await c.store.load(course_id)).events)
     if not 1 <= number <= len(found):
-        raise HTTPException(404, f"version {number} does not exist; the course has {len(found)} version(s)")
+        # Not 404: that answer means "no such course (or not yours)" on every course route.
+        raise HTTPException(409, f"version {number} does not exist; the course has {len(found)} version(s)")
     version = found[number - 1]
     try:
         data = await c.artefacts.get(version.export_ref)
