@@ -29,6 +29,7 @@ WRONG_LAST_SEQUENCE = 10071
 NO_LEADER = (NoRespondersError, NoStreamResponseError, NatsTimeout, ServiceUnavailableError)
 PUBLISH_PATIENCE_SECONDS = 20.0
 KEPT_INHERITANCES = 32
+KEPT_NOT_FORKS = 10_000
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +56,9 @@ class EventStore:
         self._stream = stream
         # What forks inherit, by fork and types read: a stage service re-reads a fork's lifecycle often.
         self._inheritance: OrderedDict[tuple, tuple[list[tuple[int, Event]], int]] = OrderedDict()
+        # Courses seen with events and no CourseForked: a fork's CourseForked is its first event, so
+        # such a course never becomes one, and its typed reads need not ask for that subject again.
+        self._not_forks: OrderedDict[str, None] = OrderedDict()
 
     async def publish(self, event: Event) -> Appended:
         """Append unconditionally; the event id deduplicates a repeated publish."""
@@ -139,13 +143,19 @@ class EventStore:
             # One read per wanted type: a long run's history is mostly progress steps, analyses and
             # modules, and a service checking "still current" every few seconds must not re-read them.
             subjects = {subject_of(course_id, cls) for cls in only}
+            forked = subject_of(course_id, CourseForked)
+            asked = subjects if course_id in self._not_forks else subjects | {forked}
             reads = await asyncio.gather(*(read_subject(self._js, self._stream, subject, timeout)
-                                           for subject in sorted(subjects | {subject_of(course_id, CourseForked)})))
+                                           for subject in sorted(asked)))
             history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
             last_seq = max((stored.seq for stored in history if stored.subject in subjects), default=0)
+            if history and forked in asked and history[0].subject != forked:
+                self._remember_not_fork(course_id)
         else:
             history = await read_subject(self._js, self._stream, course_subjects(course_id), timeout, start)
             last_seq = history[-1].seq if history else 0
+            if history and start == 1 and not history[0].subject.endswith(".CourseForked"):
+                self._remember_not_fork(course_id)
         events = []
         for stored in history:
             try:
@@ -178,6 +188,13 @@ class EventStore:
         while len(self._inheritance) > KEPT_INHERITANCES:
             self._inheritance.popitem(last=False)
         return found
+
+
+    def _remember_not_fork(self, course_id: str) -> None:
+        self._not_forks[course_id] = None
+        self._not_forks.move_to_end(course_id)
+        while len(self._not_forks) > KEPT_NOT_FORKS:
+            self._not_forks.popitem(last=False)
 
 
 async def patiently(attempt, what: str):
