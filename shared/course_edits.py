@@ -135,7 +135,8 @@ def _merged(course: list[PresentedModule], p: Mapping[str, Any]) -> list[Present
     into = by_id.get(p["into"])
     if into is None:
         return course  # the module that would keep the others is gone: the merge is inert
-    taken = [by_id[module_id] for module_id in dict.fromkeys(p["merged"]) if module_id in by_id and module_id != into.module_id]
+    taken = [by_id[module_id] for module_id in dict.fromkeys(p["merged"])
+             if module_id in by_id and module_id != into.module_id]
     if not taken:
         return course
     content, fields = dict(into.content), list(into.edited_fields)
@@ -160,7 +161,7 @@ def _merged(course: list[PresentedModule], p: Mapping[str, Any]) -> list[Present
 def _reordered(course: list[PresentedModule], p: Mapping[str, Any]) -> list[PresentedModule]:
     """The order the edit names; a module it does not name (new since, say after a refresh) stays
     right after the module it followed (or first, if it came before every named one)."""
-    order = [module_id for module_id in dict.fromkeys(p["module_ids"])]
+    order = list(dict.fromkeys(p["module_ids"]))
     named = set(order)
     following: dict[str | None, list[PresentedModule]] = {}
     anchor: str | None = None

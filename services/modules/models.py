@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.course_content import (  # noqa: F401 - stage 4's modules import them from here
+from shared.course_content import (
     Citation, CodeExample, ContentSection, ModuleContent, Question, QuestionKind,
 )
 from shared.vocabulary import Complexity
+
+# The content's parts are imported from here by stage 4's engine and export.
+__all__ = ["Citation", "CodeExample", "ContentSection", "ModuleContent", "ModuleSpec", "Question", "QuestionKind"]
 
 
 class ModuleSpec(BaseModel):

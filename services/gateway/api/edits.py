@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.course_content import InvalidField
 from shared.course_edits import Edit, PresentedModule, apply_edits, edit_words, edited_ids
 from shared.events import Event
 
@@ -33,7 +34,8 @@ class EditBody(BaseModel):
 
 class ReorderBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    module_ids: list[str] = Field(min_length=1, max_length=500, description="every module of the course, in the new order")
+    module_ids: list[str] = Field(min_length=1, max_length=500,
+                                  description="every module of the course, in the new order")
 
 
 class MergeBody(BaseModel):
@@ -60,7 +62,7 @@ async def _decided(c: ContainerDep, course_id: str,
     try:
         return await c.commands.execute_on_history(
             course_id, lambda state, events: decide(state, edits.written_course(events)))
-    except edits.InvalidField as exc:
+    except InvalidField as exc:
         raise HTTPException(422, f"fields.{exc.field}: {exc.reason}") from None
     except edits.InvalidEdit as exc:
         raise HTTPException(422, str(exc)) from None

@@ -8,10 +8,10 @@ names could change under it. Regenerating a module, or writing a version now, is
 reusing every module of the current version but the ones named."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
-from shared.course_content import InvalidField, validate_fields
+from shared.course_content import validate_fields
 from shared.course_edits import Edit, fold_edits, presented_order
 from shared.events import Event
 from shared.events.catalogue import (
@@ -21,8 +21,6 @@ from shared.events.catalogue import (
 
 from .course import CourseState, require_visible
 from .runs import StageConflict, request_run, require_idle
-
-__all__ = ["InvalidField", "InvalidEdit", "UnknownModule", "UnknownEdit"]
 
 
 class InvalidEdit(ValueError):
@@ -44,7 +42,7 @@ class WrittenCourse:
     pathway_id: str | None = None
     module_ids: tuple[str, ...] = ()        # as that run wrote them, in order
     edits: tuple[Edit, ...] = ()             # every edit, undone ones included, in log order
-    presented: tuple[str, ...] = field(default=())  # the module ids the author sees, in order
+    presented: tuple[str, ...] = ()          # the module ids the author sees, in order
 
     def edits_of(self, module_id: str) -> list[Edit]:
         """The text edits (ModuleEdited) of a module still in force."""
@@ -97,8 +95,8 @@ def _edit(cls: type[Event], state: CourseState, user_id: str, **payload) -> Even
 
 def edit_module(state: CourseState, course: WrittenCourse, user_id: str, is_admin: bool, module_id: str,
                 fields: dict[str, Any]) -> ModuleEdited:
-    """Replace fields of a module's content (its title: a rename). Raises InvalidField naming a field
-    that is not a content field or whose value is not of its shape."""
+    """Replace fields of a module's content (its title: a rename). Raises InvalidField
+    (shared/course_content.py) naming a field that is not a content field or whose value is not of its shape."""
     require_editable(state, course, user_id, is_admin)
     _in_course(course, module_id)
     return _edit(ModuleEdited, state, user_id, module_id=module_id, fields=validate_fields(fields))
