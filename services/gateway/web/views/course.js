@@ -12,6 +12,7 @@ import {courseHeader} from "./course_header.js";
 import {readerHref} from "./reader_routes.js";
 import {createVersionsPanel} from "./versions.js";
 import {createEditPanel} from "./edit_course.js";
+import {createForkControl} from "./fork.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
 
@@ -27,9 +28,10 @@ export function courseView(root, courseId) {
     dataset: {testid: "course-read"}}, "Read the course");
   const description = h("p", {className: "description", dataset: {testid: "course-description"}});
   const pageError = messageBox("page-error");
+  const fork = createForkControl({courseId, courseTitle: () => shown?.title});
   replace(root,
     h("p", {className: "breadcrumb"}, h("a", {href: "#/courses", dataset: {testid: "back-to-courses"}}, "← All courses")),
-    h("div", {className: "course-head"}, heading, status, read), description, pageError.el, trouble.el,
+    h("div", {className: "course-head"}, heading, status, read), description, fork.el, pageError.el, trouble.el,
     h("p", {className: "loading", id: "course-loading"}, "Loading the course…"));
   heading.focus();
 
@@ -56,6 +58,7 @@ export function courseView(root, courseId) {
     read.hidden = !shown.course_ready;
     parts.versions?.stagesChanged(statuses);
     parts.edits?.stagesChanged(statuses);
+    fork.stagesChanged(statuses);
   }
 
   async function refreshCourse() {
