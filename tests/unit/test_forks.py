@@ -11,7 +11,7 @@ from shared.events.catalogue import (
 )
 from shared.forks import NEVER_INHERITED, RUN_EVENTS, STAGE_OF, inherited
 from shared.stage.runs import SUCCESS, fold_runs
-from tests.support.forking import MODULES, PATHWAY, forked_at, sequenced, whole_course
+from tests.support.forking import PATHWAY, forked_at, sequenced, whole_course
 
 SOURCE = sequenced(whole_course())
 LAST_OF_THE_FIRST_VERSION = next(seq for seq, e in SOURCE if e.event_type == "CourseRefreshEnded")
