@@ -9,7 +9,8 @@ from playwright.async_api import expect
 
 from tests.support.launched import coursegen_run
 from tests.support.reader_course import MODULE_TARGET_MINUTES
-from tests.support.versions_ui import api_written_course, layout_problems
+from tests.support.page_checks import layout_problems
+from tests.support.versions_ui import api_written_course
 
 PHONE = {"width": 390, "height": 844}
 

@@ -11,7 +11,7 @@ import re
 from playwright.async_api import expect
 
 from tests.support.fork_ui import course_status, course_through_stage3, start_elsewhere
-from tests.support.versions_ui import held, layout_problems
+from tests.support.page_checks import held, layout_problems
 from tests.support.web_modules import module_page
 
 PHONE = {"width": 390, "height": 844}

@@ -6,32 +6,9 @@ import re
 
 from playwright.async_api import expect
 
-PHONE = {"width": 390, "height": 844}
+from tests.support.page_checks import layout_problems
 
-# What is wrong with the layout at this width: the page scrolls sideways, or a visible button has
-# no visible label or sticks out of the window (a button inside a box that scrolls sideways may).
-LAYOUT_PROBLEMS = """() => {
-  const problems = [];
-  const root = document.documentElement;
-  const scrolls = (el) => { for (let p = el.parentElement; p; p = p.parentElement) {
-    if (["auto", "scroll"].includes(getComputedStyle(p).overflowX)) return true; } return false; };
-  if (root.scrollWidth > innerWidth) {
-    const wide = [...document.body.querySelectorAll("*")].filter((el) => !scrolls(el)
-      && el.getBoundingClientRect().right > innerWidth + 0.5).slice(-3)
-      .map((el) => `${el.tagName}.${el.className}[${el.dataset.testid || ""}]`);
-    problems.push(`page is ${root.scrollWidth}px wide in ${innerWidth}px; widest: ${wide}`);
-  }
-  for (const button of document.querySelectorAll("button, summary")) {
-    const box = button.getBoundingClientRect();
-    if (!box.width || !box.height || scrolls(button)) continue;
-    const label = (button.innerText || "").trim();
-    if (!label) problems.push(`a ${button.tagName} without a visible label: ${button.outerHTML.slice(0, 120)}`);
-    if (box.left < 0 || box.right > innerWidth + 0.5) {
-      problems.push(`"${label}" reaches ${Math.round(box.left)}..${Math.round(box.right)}px`);
-    }
-  }
-  return problems;
-}"""
+PHONE = {"width": 390, "height": 844}
 
 # The element that has focus, as the tests name elements.
 FOCUSED = """() => {
@@ -42,7 +19,7 @@ FOCUSED = """() => {
 
 
 async def fits(ui, where: str) -> None:
-    problems = await ui.page.evaluate(LAYOUT_PROBLEMS)
+    problems = await layout_problems(ui.page)
     assert not problems, f"{where}: {problems}"
 
 

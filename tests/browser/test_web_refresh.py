@@ -14,8 +14,8 @@ from playwright.async_api import expect
 
 from tests.support.launched import coursegen_run
 from tests.support.reader_course import MODULE_TARGET_MINUTES
-from tests.support.versions_ui import (CHANGED_DOCUMENT, api_written_course, change_a_document, course_versions,
-                                       held, layout_problems)
+from tests.support.page_checks import held, layout_problems
+from tests.support.versions_ui import CHANGED_DOCUMENT, api_written_course, change_a_document, course_versions
 from tests.support.web_modules import module_page
 
 REFRESH_TIMEOUT = 180_000  # ms: up to four stages again on a busy machine

@@ -6,25 +6,13 @@ stage running again after a failure is what the header says, not the earlier fai
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 from playwright.async_api import expect
 
 from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.page_checks import held
 
 STAGE_TIMEOUT = 90_000  # ms: a whole stage on a busy machine
-
-
-@contextmanager
-def held(system, service: str):
-    """The stage service stopped in its tracks (SIGSTOP): a request for it waits for a worker."""
-    process = system.service(service)
-    assert process is not None, f"{service} is not running"
-    process.suspend()
-    try:
-        yield
-    finally:
-        process.resume()
 
 
 async def test_rerunning_stage_2_marks_the_later_stages_out_of_date_and_nothing_contradicts(ui, course_repo):
