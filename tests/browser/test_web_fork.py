@@ -11,7 +11,7 @@ import re
 from playwright.async_api import expect
 
 from tests.support.fork_ui import course_status, course_through_stage3, start_elsewhere
-from tests.support.page_checks import held, layout_problems
+from tests.support.page_checks import assert_beside, held, layout_problems
 from tests.support.web_modules import module_page
 
 PHONE = {"width": 390, "height": 844}
@@ -23,15 +23,6 @@ KEPT = ["Stage 1: the repository scan and folder choice",
 
 async def offered(ui) -> list[str]:
     return [await radio.get_attribute("data-stage") for radio in await ui.by("fork-stage").all()]
-
-
-async def assert_beside(message, control, within: float = 120) -> None:
-    """The message is visible, in the window, and starts at most `within` px below the control."""
-    await expect(message).to_be_visible()
-    await expect(message).to_be_in_viewport()
-    shown, near = await message.bounding_box(), await control.bounding_box()
-    gap = shown["y"] - (near["y"] + near["height"])
-    assert -near["height"] <= gap <= within, (shown, near)
 
 
 async def test_fork_from_stage_2_lands_on_the_fork_which_goes_on_from_stage_3(ui, course_repo):

@@ -6,7 +6,7 @@ import re
 
 from playwright.async_api import expect
 
-from tests.support.page_checks import layout_problems
+from tests.support.page_checks import assert_beside, layout_problems
 
 PHONE = {"width": 390, "height": 844}
 
@@ -29,15 +29,6 @@ async def focused(ui) -> str:
 
 async def described_by(control) -> list[str]:
     return (await control.get_attribute("aria-describedby") or "").split()
-
-
-async def assert_beside(message, control, within: float = 120) -> None:
-    """The message is visible, in the window, and starts at most `within` px below the control."""
-    await expect(message).to_be_visible()
-    await expect(message).to_be_in_viewport()
-    shown, near = await message.bounding_box(), await control.bounding_box()
-    gap = shown["y"] - (near["y"] + near["height"])
-    assert -near["height"] <= gap <= within, (shown, near)
 
 
 async def test_every_page_fits_a_phone_and_focus_follows_each_stage(ui, course_repo):

@@ -1,8 +1,10 @@
-"""Checks every page of the web UI is held to in the browser tests, and a stage service held still
-so a run of its stage waits for a worker."""
+"""Checks every page of the web UI is held to in the browser tests (its layout on a phone, an error
+beside its control), and a stage service held still so a run of its stage waits for a worker."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+
+from playwright.async_api import expect
 
 # What is wrong with a page at the window's width: it scrolls sideways, or a visible button has no
 # visible label or sticks out of the window (one inside a box that scrolls sideways may).
@@ -32,6 +34,15 @@ LAYOUT_PROBLEMS = """() => {
 
 async def layout_problems(page) -> list[str]:
     return await page.evaluate(LAYOUT_PROBLEMS)
+
+
+async def assert_beside(message, control, within: float = 120) -> None:
+    """The message is visible, in the window, and starts at most `within` px below the control."""
+    await expect(message).to_be_visible()
+    await expect(message).to_be_in_viewport()
+    shown, near = await message.bounding_box(), await control.bounding_box()
+    gap = shown["y"] - (near["y"] + near["height"])
+    assert -near["height"] <= gap <= within, (shown, near)
 
 
 @contextmanager

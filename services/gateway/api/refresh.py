@@ -10,12 +10,12 @@ from nats.js.errors import NotFoundError, ObjectNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from shared.course_versions import Version, course_versions
-from shared.text import clean_text
 from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
+from .repo_tokens import check_token, sealed_token
 
 router = APIRouter(prefix="/api/courses", tags=["living courses"])
 GONE = (NotFoundError, ObjectNotFoundError)
@@ -35,13 +35,9 @@ class RefreshBody(BaseModel):
 @router.post("/{course_id}/refresh", status_code=202)
 async def refresh(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: RefreshBody | None = None):
     body = body or RefreshBody()
-    if body.token is not None:  # checked here, not in the model: a validation error would echo it
-        try:
-            clean_text(body.token.get_secret_value())
-        except ValueError as exc:
-            raise HTTPException(422, f"token: {exc}") from None
+    check_token(body.token)
     await visible_course(c, who, course_id)
-    token_ref = await c.secrets.keep(course_id, body.token.get_secret_value()) if body.token else None
+    token_ref = await sealed_token(c, course_id, body.token)
     outcome = await c.commands.execute_on_history(course_id, lambda state, events: request_refresh(
         state, fold_refresh(events), who.user_id, who.is_admin, body.ref, token_ref=token_ref))
     return JSONResponse({"refresh_id": outcome.event.payload.refresh_id, "status": "started",

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from shared.text import CleanText, clean_text
+from shared.text import CleanText
 
 from shared.repos.globs import compile_glob
 from shared.repos.policy import RepoUrlRejected, vet_repo_url_async
@@ -15,6 +15,7 @@ from shared.repos.policy import RepoUrlRejected, vet_repo_url_async
 from ..domain import runs, stage1
 from ..domain.tree import all_folders, nested
 from .course_access import CourseId, visible_course
+from .repo_tokens import check_token, sealed_token
 from .deps import ContainerDep, Offset, PrincipalDep
 from .run_status import stage_status, started
 
@@ -48,17 +49,13 @@ class Selection(BaseModel):
 
 @router.post("/{course_id}/analyze-repository", status_code=202)
 async def analyze_repository(course_id: CourseId, body: AnalyzeRepository, c: ContainerDep, who: PrincipalDep):
-    if body.token is not None:  # checked here, not in the model: a validation error would echo it
-        try:
-            clean_text(body.token.get_secret_value())
-        except ValueError as exc:
-            raise HTTPException(422, f"token: {exc}") from None
+    check_token(body.token)
     await visible_course(c, who, course_id)
     try:
         url = (await vet_repo_url_async(body.repo_url, c.settings.allow_local_repos)).url
     except RepoUrlRejected as exc:
         raise HTTPException(422, f"repo_url: {exc}") from None
-    token_ref = await c.secrets.keep(course_id, body.token.get_secret_value()) if body.token else None
+    token_ref = await sealed_token(c, course_id, body.token)
     request = stage1.CloneRequest(url, body.ref, body.include, body.exclude, token_ref)
     outcome = await c.commands.execute(
         course_id, lambda state: stage1.start_clone(state, who.user_id, who.is_admin, request))
