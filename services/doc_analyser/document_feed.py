@@ -1,7 +1,8 @@
 """A run's documents, read from the snapshot and parsed in threads (the parsing itself in parser
 child processes), each handed to the event loop as soon as it is parsed, so the first provider
-calls go out while the rest are still being parsed; and the corpus, each document indexed (by
-another thread) as it comes, so the corpus is ready soon after the last document is in."""
+calls go out while the rest are still being parsed; and the corpus, each document indexed and
+added to it (by another thread) as it comes, so the corpus is ready soon after the last document is
+in, and holds only what it keeps of each (not every document's index until the last is parsed)."""
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,7 @@ from typing import AsyncIterator
 from shared.docs.loading import SourceDocument, iter_documents
 from shared.docs.parse_worker import BudgetedParser
 
-from .engine.corpus_documents import index_document
+from .engine.corpus_documents import CorpusBuilder
 from .engine.linking import Corpus
 
 # The parser child's function: the parsed document (and, from a function like
@@ -44,8 +45,7 @@ class DocumentFeed:
         self._to_index: queue.SimpleQueue = queue.SimpleQueue()
         self._queue: asyncio.Queue = asyncio.Queue()
         self._threads: list[asyncio.Future] = []
-        self._parsed: list = []
-        self._indexes: dict = {}
+        self._builder = CorpusBuilder()  # only the indexing thread adds to it
         self._order = {path: number for number, path in enumerate(paths)}  # the corpus is built in this order
         self._finishing: asyncio.Future | None = None
         # Threads of its own: the producers and the indexer block for the whole parse, and on the
@@ -91,15 +91,15 @@ class DocumentFeed:
             if self.corpus.done() or not all(done is True for done in finished):
                 return
             # Cheap now: every document comes indexed, only links and vectors are left.
-            parsed = sorted(self._parsed, key=lambda doc: self._order.get(doc.path, len(self._order)))
-            self._settle(await asyncio.to_thread(Corpus.build, parsed, self._indexes), None)
+            built = await asyncio.to_thread(self._builder.documents, self._order)
+            self._settle(Corpus(*built), None)
         except Exception as exc:
             self._settle(None, exc)
 
     def _index(self) -> None:
-        while (document := self._to_index.get()) is not _END:
-            if not self._stop.is_set() and document.path not in self._indexes:
-                self._indexes[document.path] = index_document(document)
+        while (item := self._to_index.get()) is not _END:
+            if not self._stop.is_set():
+                self._builder.add(*item)
 
     def _produce(self, loop: asyncio.AbstractEventLoop, args: tuple) -> bool:
         """True when its share is all handed over."""
@@ -108,11 +108,7 @@ class DocumentFeed:
                 if self._stop.is_set():
                     return False
                 if document is not None:
-                    self._parsed.append(document.parsed)  # list.append and dict stores: atomic
-                    if document.index is not None:
-                        self._indexes[document.parsed.path] = document.index
-                    else:
-                        self._to_index.put(document.parsed)
+                    self._to_index.put((document.parsed, document.index))  # indexed there when None
                 loop.call_soon_threadsafe(self._queue.put_nowait, (path, document, problem))
         except BaseException as exc:  # handed to the run, which fails with it
             loop.call_soon_threadsafe(self._queue.put_nowait, exc)

@@ -109,6 +109,21 @@ class AnalysisRun:
         return outcome
 
     async def _one(self, path: str, source: SourceDocument, outcome: Outcome) -> None:
+        content_hash = source.content_hash
+        result = await self._analyse(path, source, outcome)
+        # Nothing of the document's text is kept while its analysis waits for the corpus (all of a
+        # run's analyses may): the source, its prompts and its parse are let go here.
+        del source
+        if result is None:
+            return
+        await self._announce(path, content_hash, result, outcome)
+        self._count(outcome, result.cached, token_usage(result.usage))
+        if result.fallback is not None:
+            outcome.fallbacks[path] = result.fallback
+
+    async def _analyse(self, path: str, source: SourceDocument, outcome: Outcome) -> Analysed | None:
+        """The document's analysis (cached, asked or the fallback's); None when the budget stopped
+        the run or a tolerated failure was recorded."""
         # A slot of `_limit` is held only while the provider works on the document: its prompts
         # and cache look-up are ready before (under `_preparing`), its cache write comes after.
         async with self._preparing:
@@ -117,30 +132,26 @@ class AnalysisRun:
             prepared = await self._analyser.prepare(source.parsed, source.raw_text, source.content_hash,
                                                     self._course)
         if prepared.cached is not None:
-            result = prepared.answered_from_cache()
-        else:
-            async with self._limit:
-                if self._cancelled:
-                    raise RunCancelled()
-                if outcome.budget_stop is not None:
-                    return
-                try:
-                    result = await self._analyser.ask(prepared)
-                except BudgetExhausted as exc:
-                    # Not raised through the task group: it would cancel documents whose answers
-                    # are paid for but not yet announced.
-                    outcome.budget_stop = outcome.budget_stop or exc
-                    return
-                except DocumentFailed as exc:
-                    outcome.failures[path] = exc.reason
-                    if not self._tolerate:
-                        raise
-                    return
-            await self._analyser.remember(prepared, result)
-        await self._announce(path, source, result, outcome)
-        self._count(outcome, result.cached, token_usage(result.usage))
-        if result.fallback is not None:
-            outcome.fallbacks[path] = result.fallback
+            return prepared.answered_from_cache()
+        async with self._limit:
+            if self._cancelled:
+                raise RunCancelled()
+            if outcome.budget_stop is not None:
+                return None
+            try:
+                result = await self._analyser.ask(prepared)
+            except BudgetExhausted as exc:
+                # Not raised through the task group: it would cancel documents whose answers
+                # are paid for but not yet announced.
+                outcome.budget_stop = outcome.budget_stop or exc
+                return None
+            except DocumentFailed as exc:
+                outcome.failures[path] = exc.reason
+                if not self._tolerate:
+                    raise
+                return None
+        await self._analyser.remember(prepared, result)
+        return result
 
     @staticmethod
     def _count(outcome: Outcome, cached: bool, usage: dict | None) -> None:
@@ -149,14 +160,14 @@ class AnalysisRun:
         if usage:
             outcome.usage.append(usage)
 
-    async def _announce(self, path: str, source: SourceDocument, result: Analysed, outcome: Outcome) -> None:
+    async def _announce(self, path: str, content_hash: str, result: Analysed, outcome: Outcome) -> None:
         # Off the event loop: linking compares the document with every other one, and a burst of
         # finished analyses (all waiting for the corpus) would otherwise starve the bus client
         # into timeouts that fail the whole run.
         linked = await asyncio.to_thread(link_one, path, result.analysis, await self._corpus,
                                          self._inputs.navigation)
         request = self._request
-        payload = self._payload(linked, source, result)
+        payload = self._payload(linked, content_hash, result)
         outcome.documents[path] = DocAnalysedPayload(task_id=request.payload.task_id, **payload)
         await self._emitter.emit(request, DocAnalysed, f"doc:{path}", task_id=request.payload.task_id, **payload)
         self._finished += 1
@@ -164,12 +175,12 @@ class AnalysisRun:
         await self._emitter.progress(request, min(99, 5 + 94 * self._finished // max(total, 1)),
                                      f"Analyzing {self._finished} of {total}: {path}", key=f"progress:{path}")
 
-    def _payload(self, linked: LinkedAnalysis, source: SourceDocument, result: Analysed) -> dict:
+    def _payload(self, linked: LinkedAnalysis, content_hash: str, result: Analysed) -> dict:
         return {"path": linked.path, "title": linked.title[:300], "doc_type": linked.doc_type,
                 "complexity_level": linked.complexity_level, "key_concepts": linked.key_concepts,
                 "learning_objectives": linked.learning_objectives, "summary": linked.summary,
                 "prerequisites": linked.prerequisites, "related_topics": linked.related_topics,
-                "word_count": linked.word_count, "content_hash": source.content_hash,
+                "word_count": linked.word_count, "content_hash": content_hash,
                 "prerequisite_concepts": linked.prerequisite_concepts,
                 "related_documents": linked.related_documents, "reading_minutes": linked.reading_minutes,
                 "usage": token_usage(result.usage), "cached": result.cached,

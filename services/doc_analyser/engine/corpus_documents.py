@@ -18,7 +18,9 @@ from shared.docs.parsing import parse
 from shared.vocabulary import doc_type_table
 
 _LONGEST_PHRASE = 4
+WORDS_PER_MINUTE, CODE_LINES_PER_MINUTE = 200, 25
 _VECTOR_TERMS = 150
+REFERENCE = "\x02ref:"  # a kept target that is a Sphinx label, not a path (no written target starts so)
 # How foundational each kind of document is: overviews first, changelogs last.
 TYPE_LEVEL = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2,
                              "example": 3, "reference": 3, "api": 3, "other": 3, "troubleshooting": 4,
@@ -37,11 +39,13 @@ class Terms(tuple):
 
 @dataclass(frozen=True)
 class CorpusDocument:
-    doc: ParsedDocument
+    # Not the parsed document: a corpus outlives the parses (stage 2 lets each go once analysed).
+    word_count: int
+    reading_minutes: int
     doc_type: str                   # the offline classification, used for reading order
     terms: Terms                    # concept keys of every 1–4-word phrase the document uses
     defines: dict[str, int]         # concept key → strength of its definition here
-    links: tuple[str, ...]          # corpus paths it links to, in order, itself excluded
+    links: tuple[str, ...]          # corpus paths it links to (cross-references too), itself excluded
     vector: dict[str, float]        # unit-length TF-IDF over single words
 
 
@@ -89,36 +93,83 @@ def parse_and_index(path: str, text: str, includes: dict[str, str] | None = None
 
 def build_documents(docs: list[ParsedDocument], indexes: dict[str, DocumentIndex] | None = None,
                     ) -> tuple[dict[str, CorpusDocument], Counter]:
-    """Each document is indexed once (unless `indexes`, by the document's path, already holds it)
-    and only what the corpus keeps of it survives the loop: a 2,000-document corpus must not hold
-    every document's sentences at once."""
-    parsed: dict[str, tuple] = {}
-    frequency: Counter = Counter()
-    # One string per distinct phrase for the whole corpus (most phrases recur across documents).
-    shared: dict[str, str] = {}
+    """Each document is indexed once (unless `indexes`, by the document's path, already holds it)."""
+    builder = CorpusBuilder()
     for doc in docs:
+        builder.add(doc, (indexes or {}).get(doc.path))
+    return builder.documents()
+
+
+class CorpusBuilder:
+    """The corpus's documents, added one at a time, keeping only what the corpus keeps of each:
+    its phrases as one shared string per distinct phrase (most recur across documents), never a
+    document's sentences or its own copies of them — a 2,000-document corpus must not hold every
+    document's index at once (stage 2's feed adds each document as it is parsed)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple] = {}
+        self._frequency: Counter = Counter()
+        self._shared: dict[str, str] = {}
+        self._labels: set[tuple[str, str]] = set()  # (Sphinx label, the path declaring it)
+
+    def add(self, doc: ParsedDocument, index: DocumentIndex | None = None) -> None:
+        """The first document of a path wins (`documents` can say which came first)."""
         path = normalise_path(doc.path)
-        if path and path not in parsed:
-            index = (indexes or {}).get(doc.path) or index_document(doc)
-            frequency.update(index.terms)
-            terms = Terms(sorted(shared.setdefault(term, term) for term in index.terms))
-            counts = {shared[word]: count for word, count in index.counts.items()}
-            parsed[path] = (doc, index.doc_type, terms, index.defines, counts)
-    del shared
-    paths = frozenset(parsed)
-    folded = {path.lower(): path for path in sorted(paths, reverse=True)}
-    documents = {}
-    for path, (doc, doc_type, terms, defines, counts) in parsed.items():
-        links = _resolved_links(path, doc, paths, folded)
-        documents[path] = CorpusDocument(doc, doc_type, terms, defines, links,
-                                         _vector(counts, frequency, len(parsed)))
-    return documents, frequency
+        if not path or path in self._entries:
+            return
+        index = index or index_document(doc)
+        self._frequency.update(index.terms)
+        shared = self._shared
+        terms = Terms(sorted(shared.setdefault(term, term) for term in index.terms))
+        counts = {shared[word]: count for word, count in index.counts.items()}
+        targets = tuple(link.target for link in doc.links) + tuple(REFERENCE + label for label in doc.references)
+        self._labels.update((label, path) for label in doc.labels)
+        self._entries[path] = (doc.path, doc.word_count, reading_minutes(doc), targets, index.doc_type, terms,
+                               index.defines, counts)
+
+    def documents(self, order: dict[str, int] | None = None) -> tuple[dict[str, CorpusDocument], Counter]:
+        """Links resolved and vectors weighed, now that every document is in; in `order` (by the
+        document's path as added) when given, else in the order added."""
+        entries = self._entries
+        if order is not None:
+            last = len(order)
+            entries = dict(sorted(entries.items(), key=lambda item: order.get(item[1][0], last)))
+        self._shared = {}
+        paths = frozenset(entries)
+        folded = {path.lower(): path for path in sorted(paths, reverse=True)}
+        declaring = label_owners(self._labels)
+        documents = {}
+        for path, (_, word_count, minutes, targets, doc_type, terms, defines, counts) in entries.items():
+            links = _resolved_links(path, targets, paths, folded, declaring)
+            documents[path] = CorpusDocument(word_count, minutes, doc_type, terms, defines, links,
+                                             _vector(counts, self._frequency, len(entries)))
+        return documents, self._frequency
 
 
-def _resolved_links(path: str, doc: ParsedDocument, paths: frozenset[str], folded: dict) -> tuple:
+def reading_minutes(doc: ParsedDocument) -> int:
+    code_lines = sum(block.code.count("\n") + 1 for block in doc.code_blocks)
+    return max(1, int(doc.word_count / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE + 0.5))
+
+
+def label_owners(declared) -> dict[str, str]:
+    """Sphinx label → the document declaring it, from (label, path) pairs. Sphinx warns about a
+    label declared twice and keeps one; here the first path in sorted order, so the answer never
+    depends on the order documents came in."""
+    owners: dict[str, str] = {}
+    for label, path in sorted(declared):
+        owners.setdefault(label, path)
+    return owners
+
+
+def _resolved_links(path: str, targets: tuple[str, ...], paths: frozenset[str], folded: dict,
+                    declaring: dict[str, str]) -> tuple:
+    """Links in order; a cross-reference (`{ref}`options``) to the document declaring its label."""
     found: list[str] = []
-    for link in doc.links:
-        target = resolve_link(path, link.target, paths, folded)
+    for link_target in targets:
+        if link_target.startswith(REFERENCE):
+            target = declaring.get(link_target[len(REFERENCE):])
+        else:
+            target = resolve_link(path, link_target, paths, folded)
         if target and target != path and target not in found:
             found.append(target)
     return tuple(found)

@@ -35,7 +35,6 @@ MOST_PREREQUISITE_CONCEPTS = 10
 UBIQUITOUS_SHARE = 0.6
 RELATED_THRESHOLD = 0.1
 DEFINER_SIMILARITY = 0.05
-WORDS_PER_MINUTE, CODE_LINES_PER_MINUTE = 200, 25
 
 
 @dataclass
@@ -76,8 +75,7 @@ def link_one(path: str, analysis: DocumentAnalysis, corpus: Corpus,
         learning_objectives=list(analysis.learning_objectives), summary=analysis.summary,
         prerequisites=prerequisites, prerequisite_concepts=_clean_concepts(analysis.assumed_knowledge),
         related_documents=related, related_topics=_related_topics(analysis, related, corpus),
-        word_count=entry.doc.word_count if entry else 0,
-        reading_minutes=reading_minutes(entry.doc if entry else None))
+        word_count=entry.word_count if entry else 0, reading_minutes=entry.reading_minutes if entry else 1)
 
 
 def corpus_key_concepts(path: str, concepts: list[str], corpus: Corpus) -> list[str]:
@@ -91,13 +89,6 @@ def corpus_key_concepts(path: str, concepts: list[str], corpus: Corpus) -> list[
         rarity = math.log((corpus.size + 1) / (frequency + 1)) / math.log(corpus.size + 1)
         scored.append(((0.3 + 0.7 * rarity) / (1 + 0.2 * rank), -rank, concept))
     return [concept for *_, concept in sorted(scored, reverse=True)][:MOST_KEY_CONCEPTS]
-
-
-def reading_minutes(doc) -> int:
-    if doc is None:
-        return 1
-    code_lines = sum(block.code.count("\n") + 1 for block in doc.code_blocks)
-    return max(1, int(doc.word_count / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE + 0.5))
 
 
 def _prerequisites(path: str, analysis: DocumentAnalysis, corpus: Corpus,
