@@ -14,13 +14,14 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from shared.bus.eventstore import EventStore
 from shared.bus.lifecycle import pause
 from shared.events import PoisonEvent, decode_event, subject_of_type
+from shared.events.subjects import course_from_subject
 from shared.events.catalogue import (
     CourseGenerated, CourseRefreshEnded, CourseRefreshRequested, DocsAnalysed, PathwaysGenerated, RepoCloned,
     StageCancelled, StageFailed,
 )
 
 from .commands import CourseCommands
-from .domain.refresh import fold_refresh, next_step
+from .domain.refresh import abandon, fold_refresh, next_step
 
 log = logging.getLogger(__name__)
 DURABLE = "gateway-refresher"
@@ -29,6 +30,7 @@ WAKES_ON = (CourseRefreshRequested, RepoCloned, DocsAnalysed, PathwaysGenerated,
 # Steps one wake-up may take: a refresh has at most seven (re-selection and pathway selection
 # follow a stage's result at once); the bound keeps a rule that never settles from spinning.
 MAX_STEPS = 8
+MAX_DELIVER = 20  # deliveries of a wake-up before the manager gives its refresh up
 
 
 async def advance(commands: CourseCommands, course_id: str) -> int:
@@ -39,8 +41,18 @@ async def advance(commands: CourseCommands, course_id: str) -> int:
         if outcome is None:
             return taken
         log.info("refresh of %s: %s appended", course_id, outcome.event.event_type)
-    log.error("refresh of %s took %d steps in one wake-up; stopped", course_id, MAX_STEPS)
+    log.error("refresh of %s took %d steps in one wake-up; ending it", course_id, MAX_STEPS)
+    await give_up(commands, course_id, f"the refresh manager took {MAX_STEPS} steps without reaching a "
+                  "stage to wait for (a rule that does not settle)")
     return MAX_STEPS
+
+
+async def give_up(commands: CourseCommands, course_id: str, reason: str) -> None:
+    """End the course's open refresh FAILED with `reason` (nothing when none is open)."""
+    outcome = await commands.execute_on_history(
+        course_id, lambda state, events: abandon(state, fold_refresh(events), reason))
+    if outcome is not None:
+        log.error("refresh of %s ended: %s", course_id, reason)
 
 
 async def refreshing(store: EventStore, course_id: str) -> bool:
@@ -54,7 +66,7 @@ async def refreshing(store: EventStore, course_id: str) -> bool:
 def _config() -> ConsumerConfig:
     # Created once with DeliverPolicy.NEW: the events before the gateway first ran with refreshes
     # belong to none; from then on the durable consumer keeps its place across restarts.
-    return ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=20,
+    return ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=MAX_DELIVER,
                           deliver_policy=DeliverPolicy.NEW,
                           filter_subjects=[subject_of_type(cls) for cls in WAKES_ON],
                           backoff=[1, 2, 5, 10, 30] + [60] * 14)
@@ -90,14 +102,34 @@ async def _wake(msg, store: EventStore, commands: CourseCommands) -> None:
     try:
         event = decode_event(msg.data)
     except PoisonEvent as exc:
+        # The step it ends can never be seen: the course's open refresh ends, saying why.
         log.error("refresh manager cannot read %s: %s", msg.subject, exc)
-        await msg.term()
+        await _end_refresh(msg, commands, course_from_subject(msg.subject),
+                           f"an event of the course could not be read ({msg.subject}: {str(exc)[:300]})")
         return
     try:
         if isinstance(event, CourseRefreshRequested) or await refreshing(store, event.course_id):
             await advance(commands, event.course_id)
     except Exception as exc:  # the log or the read tables: transient; the step is decided again
+        if msg.metadata.num_delivered >= MAX_DELIVER:  # the last delivery: no retry will come
+            await _end_refresh(msg, commands, event.course_id, f"the refresh could not go on after "
+                               f"{MAX_DELIVER} attempts ({type(exc).__name__}: {str(exc)[:300]})")
+            return
         log.warning("refresh of %s could not go on (%s); will retry", event.course_id, exc)
         await msg.nak(delay=2.0)
         return
     await msg.ack()
+
+
+async def _end_refresh(msg, commands: CourseCommands, course_id: str | None, reason: str) -> None:
+    """The message is given up (terminated) once its course's open refresh is ended; if even that
+    fails it is delivered again (the refresh is not left open silently)."""
+    try:
+        if course_id:
+            await give_up(commands, course_id, reason)
+    except Exception as exc:
+        log.warning("refresh of %s could not be ended (%s); will retry", course_id, exc)
+        await msg.nak(delay=2.0)
+        return
+    await msg.term()
+

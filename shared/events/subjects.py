@@ -43,3 +43,10 @@ def type_from_subject(subject: str) -> str:
     if len(parts) != 3 or parts[0] != ROOT:
         raise ValueError(f"not a course event subject: {subject!r}")
     return parts[2]
+
+
+def course_from_subject(subject: str) -> str | None:
+    """The course of a course.<course_id>.<EventType> subject; None for any other subject."""
+    parts = subject.split(".")
+    valid = len(parts) == 3 and parts[0] == ROOT and COURSE_ID_PATTERN.fullmatch(parts[1])
+    return parts[1] if valid else None

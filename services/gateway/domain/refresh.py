@@ -224,6 +224,16 @@ def next_step(state: CourseState, fold: RefreshFold) -> Event | None:
                 commit, generation_task)
 
 
+def abandon(state: CourseState, fold: RefreshFold, reason: str) -> CourseRefreshEnded | None:
+    """The open refresh ended FAILED with `reason` (None when none is open): for a refresh the
+    manager cannot carry further — a rule that never settles, an event that wakes it which it
+    cannot read or handle — so no refresh stays open for ever, refusing the course's stage commands."""
+    refresh = fold.open
+    if refresh is None or not state.exists:
+        return None
+    return _end(state, refresh, "failed", f"{reason}; the current version stays", None)
+
+
 def _reselect(state: CourseState, refresh: Refresh, files: list, cloned: RepoCloned) -> Event:
     """The folders of the current version selected again on the new scan, those that still exist."""
     p = refresh.base.selection.payload
