@@ -19,6 +19,9 @@ _NOT_SLUG = re.compile(r"[^\w\- ]")
 _NUMBER_PREFIX = re.compile(r"^\d+[-_. ]+")
 _SEPARATORS = re.compile(r"[-_.\s]+")
 _DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt")
+# How the inline parsers hand a cross-reference (`{ref}`label``) to `add_link` among the links:
+# a control character the sanitised input never holds, so no written target can start with it.
+REFERENCE_MARK = "\x02ref:"
 
 
 def normalise_space(text: str) -> str:
@@ -33,6 +36,12 @@ def github_slug(text: str) -> str:
     """GitHub's heading anchors: lower case, punctuation dropped (letters of any script kept),
     spaces become hyphens."""
     return _NOT_SLUG.sub("", text.strip().lower()).replace(" ", "-")
+
+
+def normalise_label(label: str) -> str:
+    """A Sphinx label as Sphinx compares it: lower case, blanks collapsed (`My Label` = `my label`)."""
+    label = " ".join(label.strip().strip("`").split()).lower()
+    return label if len(label) <= 200 else ""
 
 
 def humanise_file_name(path: str) -> str:
@@ -67,6 +76,8 @@ class DocumentBuilder:
         self._sections: list[Section] = []
         self._code: list[CodeBlock] = []
         self._links: list[Link] = []
+        self._labels: list[str] = []
+        self._references: list[str] = []
         self._paragraphs: list[str] = []
         self._anchors: dict[str, int] = {}
         self._section_heading: Heading | None = None
@@ -144,7 +155,18 @@ class DocumentBuilder:
             self._section_code.append(block)
             self._add_markdown(fenced_block(code, block.language))
 
+    def add_label(self, label: str) -> None:
+        """A cross-reference target the document declares (`(install)=`, `.. _install:`)."""
+        label = normalise_label(label)
+        if label and label not in self._labels:
+            self._labels.append(label)
+
     def add_link(self, target: str, text: str = "") -> None:
+        if target.startswith(REFERENCE_MARK):
+            label = normalise_label(target[len(REFERENCE_MARK):])
+            if label and label not in self._references:
+                self._references.append(label)
+            return
         target = target.strip()
         if target and len(target) <= 2000:
             self._links.append(Link(target, normalise_space(text)[:300]))
@@ -155,7 +177,8 @@ class DocumentBuilder:
         return ParsedDocument(
             path=self.path, format=self.format, title=self._title(), headings=tuple(self._headings),
             sections=tuple(self._sections), code_blocks=tuple(self._code), links=tuple(self._links),
-            text=text, word_count=count_words(text), front_matter=dict(self.front_matter))
+            text=text, word_count=count_words(text), front_matter=dict(self.front_matter),
+            labels=tuple(self._labels), references=tuple(self._references))
 
     def _title(self) -> str:
         declared = normalise_space(str(self.front_matter.get("title", "")))[:MAX_TITLE_CHARS]

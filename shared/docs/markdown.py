@@ -27,6 +27,8 @@ _QUOTES = re.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one
 _DEFINITION = re.compile(r"^ {0,3}:[ \t]{1,4}(?=\S)")    # a definition list's `: definition`
 _ATTRIBUTE_LIST = re.compile(r"^ {0,3}\{:[^{}]{0,300}\}[ \t]*$")  # `{: .class }` alone on its line
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
+# MyST's cross-reference target, alone on its line before what it labels: `(install)=`.
+_MYST_TARGET = re.compile(r"^ {0,3}\(([^()\s][^()]{0,200})\)=[ \t]*$")
 _ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 
 
@@ -162,6 +164,9 @@ class _Blocks:
             self._flush()
         elif line.lstrip().startswith("{:") and _ATTRIBUTE_LIST.match(line):
             self._flush()
+        elif line.rstrip().endswith(")=") and (target := _MYST_TARGET.match(line)):
+            self._flush()
+            self.builder.add_label(target.group(1))
         elif line.lstrip().startswith(":") and (definition := _DEFINITION.match(line)):
             self._flush()
             self.paragraph.append(line[definition.end():].strip())

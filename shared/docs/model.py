@@ -47,3 +47,8 @@ class ParsedDocument:
     text: str                       # all prose, markup and code removed, paragraphs separated by blank lines
     word_count: int                 # words of prose (code not counted)
     front_matter: dict = field(default_factory=dict)
+    # Sphinx cross-reference labels (lower case, as Sphinx compares them): those the document
+    # declares (MyST `(label)=`, rST `.. _label:`) and those it refers to (`{ref}`/`:ref:`), in
+    # order. A reference names a label, not a file: the corpus resolves it to the declaring document.
+    labels: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()

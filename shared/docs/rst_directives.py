@@ -11,6 +11,8 @@ from shared.docs.rst_inline import rst_inline_to_text, title_and_target
 
 _DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
 _OPTION = re.compile(r"^:[\w-]+:")
+# An internal hyperlink target (`.. _install:`, nothing after the colon): a label Sphinx's `:ref:` names.
+_INTERNAL_TARGET = re.compile(r"^_([^:`][^:]{0,200}|`[^`]{1,200}`):$")
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
                    "doctest", "prompt"}
 # Directives whose body is code of a known kind (Sphinx extensions', Django's `console`, docutils'
@@ -45,6 +47,8 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
     body, end = indented_block(lines, index + 1, base_indent)
     directive = _DIRECTIVE.match(head)
     if directive is None:
+        if target := _INTERNAL_TARGET.match(head):
+            context.builder.add_label(target.group(1))
         return end  # a target (`.. _name: url`), footnote, citation or comment
     name, argument = directive.group(1).lower(), (directive.group(2) or "").strip()
     options, content = _split_options(body)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from shared.docs.placeholders import SetAside
-from shared.docs.builder import humanise_file_name
+from shared.docs.builder import REFERENCE_MARK, humanise_file_name
 from shared.docs.markdown_out import code_span, escape_markdown
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -23,6 +23,7 @@ _EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,1000}?)\*(?![\w*])")
 _SUBSTITUTION = re.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
 _FOOTNOTE_REFERENCE = re.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_")
 _LINKING_ROLES = {"doc", "download"}
+_REFERENCE_ROLES = {"ref", "numref"}  # name a label some document declares (resolved by the corpus)
 _MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 Links = list[tuple[str, str]]
@@ -127,6 +128,8 @@ def role_text(links: Links, role: str, content: str) -> str:
     if role in _LINKING_ROLES:
         links.append((target, label or humanise_file_name(target)))
         return label or humanise_file_name(target)
+    if role in _REFERENCE_ROLES:
+        links.append((REFERENCE_MARK + target, label or target))
     if label:
         return label
     target = target.lstrip("!")

@@ -58,6 +58,7 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 _PRIORITY = doc_type_order(["changelog", "contributing", "faq", "troubleshooting", "api", "reference",
                             "tutorial", "how-to", "concept", "example", "overview", "guide", "other"])
 _LEAST_EVIDENCE = 1.5
+DEFINITION_SENTENCES = 15
 
 
 def classify(doc: ParsedDocument, sentences: list[str]) -> str:
@@ -105,7 +106,11 @@ def _prose_evidence(sentences: list[str], scores: Counter) -> None:
     tutorial_wording = len(_TUTORIAL_WORDING.findall(joined))
     scores["tutorial"] += 2.0 + 0.3 * (tutorial_wording - 1) if tutorial_wording else 0.0
     definitions = len(_CONCEPT_WORDING.findall(joined))
-    scores["concept"] += min(3.0, 0.8 * definitions) * (1 - share)
+    # A few definitions in a long page are incidental (a reference page defines its terms too):
+    # the evidence is how densely the page explains, counted in full up to one in every
+    # DEFINITION_SENTENCES sentences.
+    density = min(1.0, DEFINITION_SENTENCES / len(sentences))
+    scores["concept"] += min(3.0, 0.8 * definitions * density) * (1 - share)
 
 
 def _code_evidence(doc: ParsedDocument, scores: Counter) -> None:

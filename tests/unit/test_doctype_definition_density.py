@@ -1,0 +1,29 @@
+"""Definitions as evidence of a concept page count by density (issue 19): Click's complex.md, a
+long reference page that defines three of its terms on the way, read as a concept page and went
+before every guide. A short page that mostly explains stays a concept page."""
+from __future__ import annotations
+
+from services.doc_analyser.engine.doctype import classify
+from services.doc_analyser.engine.profile import build_profile
+from shared.docs.parsing import parse
+
+
+def doc_type(path: str, text: str) -> str:
+    doc = parse(path, text)
+    return classify(doc, [sentence.text for sentence in build_profile(doc).sentences])
+
+
+def test_a_long_reference_page_with_a_few_definitions_is_not_a_concept_page():
+    steps = "\n\n".join(f"The loader reads section {n} of the file and stores its values in the context "
+                        f"object for the command number {n}." for n in range(40))
+    text = ("# Complex Applications\n\nThe context is an object that holds the state. A group is a command "
+            "that has subcommands. The root context means the first one created.\n\n" + steps +
+            "\n\n```python\ndef cli(ctx):\n    pass\n```\n\n```python\ndef load(ctx, path):\n    pass\n```\n")
+    assert doc_type("docs/complex.md", text) != "concept"
+
+
+def test_a_short_page_that_mostly_explains_is_a_concept_page():
+    text = ("# Windows Console Notes\n\nThe console is a program that shows text. A code page is a table "
+            "that maps bytes to characters. Unicode means one code for every character. The shell is "
+            "responsible for the input. A pipe refers to output sent to another program.\n")
+    assert doc_type("docs/wincmd.md", text) == "concept"
