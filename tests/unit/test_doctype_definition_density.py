@@ -1,6 +1,7 @@
 """Definitions as evidence of a concept page count by density (issue 19): Click's complex.md, a
 long reference page that defines three of its terms on the way, read as a concept page and went
-before every guide. A short page that mostly explains stays a concept page."""
+before every guide. A short page that mostly explains stays a concept page, and so does a long
+explanation with no evidence of another kind (Flask's reqcontext.rst)."""
 from __future__ import annotations
 
 from services.doc_analyser.engine.doctype import classify
@@ -27,3 +28,11 @@ def test_a_short_page_that_mostly_explains_is_a_concept_page():
             "that maps bytes to characters. Unicode means one code for every character. The shell is "
             "responsible for the input. A pipe refers to output sent to another program.\n")
     assert doc_type("docs/wincmd.md", text) == "concept"
+
+
+def test_a_long_explanation_with_sparse_definitions_and_nothing_else_is_still_a_concept_page():
+    story = "\n\n".join(f"When the application handles request {n}, the framework pushes its context and "
+                         f"pops it again after the response went out." for n in range(40))
+    text = ("# The Request Context\n\nThe request context is an object that keeps track of the request. "
+            "A context local means a value bound to the current worker.\n\n" + story + "\n")
+    assert doc_type("docs/reqcontext.md", text) == "concept"

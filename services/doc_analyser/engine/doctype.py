@@ -65,11 +65,15 @@ def classify(doc: ParsedDocument, sentences: list[str]) -> str:
     scores: Counter[str] = Counter()
     _path_evidence(doc.path, scores)
     _heading_evidence(doc, scores)
-    _prose_evidence(sentences, scores)
+    sparse_definitions = _prose_evidence(sentences, scores)
     _code_evidence(doc, scores)
     best = max(_PRIORITY, key=lambda kind: (scores[kind], -_PRIORITY.index(kind)))
     if scores[best] >= _LEAST_EVIDENCE:
         return best
+    # Sparse definitions lose to another kind's evidence, not to none: a long explanation that
+    # seldom says "X is a …" is still an explanation.
+    if scores["concept"] + sparse_definitions >= _LEAST_EVIDENCE:
+        return "concept"
     return "guide" if doc.word_count >= 30 or doc.code_blocks else "other"
 
 
@@ -95,9 +99,10 @@ def _heading_evidence(doc: ParsedDocument, scores: Counter) -> None:
         scores["changelog"] += 4
 
 
-def _prose_evidence(sentences: list[str], scores: Counter) -> None:
+def _prose_evidence(sentences: list[str], scores: Counter) -> float:
+    """Adds the prose's evidence; returns the concept evidence its density rule held back."""
     if not sentences:
-        return
+        return 0.0
     imperative = sum(1 for sentence in sentences if (first := _FIRST_WORD.match(sentence))
                      and first.group(0).lower() in IMPERATIVE_VERBS)
     share = imperative / len(sentences)
@@ -110,7 +115,9 @@ def _prose_evidence(sentences: list[str], scores: Counter) -> None:
     # the evidence is how densely the page explains, counted in full up to one in every
     # DEFINITION_SENTENCES sentences.
     density = min(1.0, DEFINITION_SENTENCES / len(sentences))
-    scores["concept"] += min(3.0, 0.8 * definitions * density) * (1 - share)
+    full, counted = (min(3.0, 0.8 * definitions * weight) * (1 - share) for weight in (1.0, density))
+    scores["concept"] += counted
+    return full - counted
 
 
 def _code_evidence(doc: ParsedDocument, scores: Counter) -> None:
