@@ -10,7 +10,7 @@ the document declaring the label) — and doc types, stage 3's phases. Click (38
 how-tos before concepts, reference in a dependency order) is the one book below target (0.39 after
 the cross-references and the definition-density rule of doctype.py; 0.33 before): its reference
 pages tie on every signal the engines have and fall back to their names' order (with today's doc
-types, the authors' order among such ties would give 0.62; their FAQ second costs 0.09).
+types, the authors’ order among such ties would give 0.60; their FAQ second costs 0.09).
 
 Baseline: τ with the navigation, which the engine should reproduce exactly (1.0). Value: the worst
 τ without it. Target: τ ≥ 0.6 on every book without its navigation, 1.0 with it. Deterministic:
