@@ -4,6 +4,7 @@ so it barely disturbs what it watches). Reports go to results/profiles/ as text:
 functions with the largest share of samples, inclusive and self."""
 from __future__ import annotations
 
+import os
 import collections
 import shutil
 import signal
@@ -36,7 +37,7 @@ class InProcess:
         if self.profiler is None:
             return
         self.profiler.stop()
-        (folder() / f"{self.name}.txt").write_text(self.profiler.output_text(unicode=True, color=False))
+        (folder() / f"{self.name}.txt").write_text(self.profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
         (folder() / f"{self.name}.html").write_text(self.profiler.output_html())
 
 

@@ -57,8 +57,8 @@ async def through_handlers(pool: asyncpg.Pool, messages: list[tuple[int, str, by
 async def through_bulk(pool: asyncpg.Pool, tables: dict, position: int) -> dict:
     schema = f"b_{uuid.uuid4().hex[:12]}"
     await ensure_schema(pool, schema)
-    async with pool.acquire() as conn, conn.transaction():
-        await load(conn, schema, tables, position)
+    # Small COPYs over two connections: the rows of one table arrive in several pieces at once.
+    await load(pool, schema, tables, position, connections=2, chunk=3)
     return await read_tables(pool, schema)
 
 
@@ -165,3 +165,11 @@ async def test_a_log_the_fold_is_unsure_of_is_replayed_through_the_handlers(js, 
     schema = next(s for s in await pool.fetch("SELECT nspname FROM pg_namespace") if s[0].startswith("h_"))[0]
     await replay(js, pool, schema, "COURSES")
     assert await read_tables(pool, schema) == live
+
+
+async def test_a_rebuild_that_fails_leaves_no_half_built_schema_behind(js, pool):
+    await ensure_schema(pool, "live_tables")
+    with pytest.raises(Exception):
+        await replay(js, pool, "live_tables", "NO_SUCH_STREAM")
+    left = [r[0] for r in await pool.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'live_tables%'")]
+    assert left == ["live_tables"], left

@@ -1,12 +1,13 @@
 """The bulk part of a rebuild (replay.py): the log up to a sequence folded in memory (bulk_fold.py)
-and loaded into a fresh, empty schema with COPY, its keys, indexes and foreign keys dropped for
-the load and made again after it, all in one transaction: the schema ends with the rows and the
-checkpoint, or as it was.
+and loaded into a fresh, empty schema with COPY over several connections at once, its keys,
+indexes and foreign keys dropped for the load and made again after it, then the checkpoint. No one
+reads the fresh schema before replay.py swaps it in, and a rebuild that fails drops it.
 
 A log the fold cannot be sure to project exactly (bulk_fold.NotBulkable) or cannot read whole
 leaves the schema untouched and says so: the caller applies the log through the SQL handlers."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 FORKED = f".{CourseForked.type_name()}"
 # Below this many events one process folds the log: starting workers would cost more than they save.
 WORKERS_FROM = 50_000
+# Connections loading at once (one PostgreSQL backend each), and rows per COPY.
+LOAD_CONNECTIONS = max(2, min(4, os.cpu_count() or 1))
+COPY_CHUNK = 50_000
 
 
 def worker_count() -> int:
@@ -98,8 +102,7 @@ async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, sche
         log.warning("replay applies the log event by event: %s", exc)
         return None
     folded = time.monotonic()
-    async with pool.acquire() as conn, conn.transaction():
-        await load(conn, schema, tables, until)
+    await load(pool, schema, tables, until)
     times = BulkTimes(max(0, until - first + 1), workers, round(folded - started, 2),
                       round(time.monotonic() - folded, 2))
     log.info("bulk rebuild of %s up to %s: %s", schema, until, times)
@@ -117,30 +120,68 @@ SELECT indexname, indexdef FROM pg_indexes
 WHERE schemaname = $1 AND tablename = ANY($2::text[]) AND indexname <> ALL($3::text[])"""
 
 
-async def load(conn: asyncpg.Connection, schema: str, tables: dict[str, list[tuple]], position: int) -> None:
-    """COPY the fold's rows into the empty tables of `schema`, inside the caller's transaction."""
+async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], position: int,
+               connections: int | None = None, chunk: int = COPY_CHUNK) -> None:
+    """COPY the fold's rows into the empty tables of `schema` over `connections` connections at once
+    (PostgreSQL parses and stores each COPY in its own backend: one per core), with the tables'
+    keys, indexes and foreign keys dropped first and made again after (each index built once is far
+    cheaper than row by row), then the checkpoint. Not one transaction: the schema is a fresh one no
+    one reads until replay.py swaps it in, and a rebuild that fails is dropped whole (replay.py)."""
     s = checked(schema)
     names = list(COLUMNS)
-    if await conn.fetchval(f"SELECT stream_seq FROM {s}.projection_checkpoint WHERE id = 1") != 0:
-        raise RuntimeError(f"{s} is not freshly created: its checkpoint is not 0")
-    # The log's rows are derived data: a crash before the commit means the rebuild runs again.
-    await conn.execute("SET LOCAL synchronous_commit TO off")
-    constraints = await conn.fetch(_CONSTRAINTS, s, names)
-    keys = [c["conname"] for c in constraints if c["contype"] != "f"]
-    indexes = await conn.fetch(_INDEXES, s, names, keys)
-    # Loading without them and building each once afterwards is far cheaper than row by row.
-    for c in sorted(constraints, key=lambda c: c["contype"] != "f"):  # foreign keys go first
-        await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} DROP CONSTRAINT {c["conname"]}')
-    for index in indexes:
-        await conn.execute(f'DROP INDEX {s}.{index["indexname"]}')
-    for table in names:
-        await conn.copy_records_to_table(table, records=tables[table], columns=COLUMNS[table], schema_name=s)
+    connections = connections or LOAD_CONNECTIONS
+    async with pool.acquire() as conn, conn.transaction():
+        if await conn.fetchval(f"SELECT stream_seq FROM {s}.projection_checkpoint WHERE id = 1") != 0:
+            raise RuntimeError(f"{s} is not freshly created: its checkpoint is not 0")
+        constraints = await conn.fetch(_CONSTRAINTS, s, names)
+        keys = [c["conname"] for c in constraints if c["contype"] != "f"]
+        indexes = await conn.fetch(_INDEXES, s, names, keys)
+        for c in sorted(constraints, key=lambda c: c["contype"] != "f"):  # foreign keys go first
+            await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} DROP CONSTRAINT {c["conname"]}')
+        for index in indexes:
+            await conn.execute(f'DROP INDEX {s}.{index["indexname"]}')
+    chunks = [(table, rows[at:at + chunk]) for table in names
+              for rows in [tables[table]] for at in range(0, len(rows), chunk)]
+    # The biggest first, so that no connection is left with a long one at the end.
+    await _on_connections(pool, connections, sorted(chunks, key=lambda chunk: -len(chunk[1])),
+                          lambda conn, chunk: conn.copy_records_to_table(
+                              chunk[0], records=chunk[1], columns=COLUMNS[chunk[0]], schema_name=s))
+    # Each table's keys and indexes on one connection, tables side by side; then the foreign keys
+    # (each locks the table it references: they would only wait for one another).
+    per_table: dict[str, list[str]] = {}
     for c in constraints:
         if c["contype"] != "f":
-            await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
+            per_table.setdefault(c["table_name"], []).append(
+                f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
     for index in indexes:
-        await conn.execute(index["indexdef"])
-    for c in constraints:
-        if c["contype"] == "f":
-            await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
-    await conn.execute(f"UPDATE {s}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position)
+        table = index["indexdef"].split(" ON ", 1)[1].split()[0].rpartition(".")[2]
+        per_table.setdefault(table, []).append(index["indexdef"])
+    await _on_connections(pool, connections, sorted(per_table.values(), key=len, reverse=True),
+                          _execute_all)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL synchronous_commit TO off")
+        for c in constraints:
+            if c["contype"] == "f":
+                await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
+        await conn.execute(f"UPDATE {s}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position)
+
+
+async def _execute_all(conn: asyncpg.Connection, statements: list[str]) -> None:
+    for statement in statements:
+        await conn.execute(statement)
+
+
+async def _on_connections(pool: asyncpg.Pool, connections: int, jobs: list, do) -> None:
+    """`do(conn, job)` for every job, on up to `connections` connections at once, each job in a
+    transaction of its own without a synchronous commit (the rows are derived from the log)."""
+    queue = list(reversed(jobs))
+
+    async def worker() -> None:
+        async with pool.acquire() as conn:
+            while queue:
+                job = queue.pop()
+                async with conn.transaction():
+                    await conn.execute("SET LOCAL synchronous_commit TO off")
+                    await do(conn, job)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(connections, len(jobs))))))

@@ -121,6 +121,24 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
     started = time.monotonic()
     await ensure_schema(pool, live)  # the operator may have dropped the read tables
     await ensure_schema(pool, fresh)
+    try:
+        rebuilt, bulk = await _rebuild(js, pool, stream, live, fresh, retired)
+    except BaseException:
+        # Half a rebuild is of no use to anyone: the next replay starts from a fresh schema again.
+        with contextlib.suppress(Exception):
+            async with pool.acquire() as conn:
+                await conn.execute(f"DROP SCHEMA IF EXISTS {fresh} CASCADE")
+        raise
+    async with pool.acquire() as conn:
+        await conn.execute(f"DROP SCHEMA {retired} CASCADE")
+    report = ReplayReport(live, rebuilt, time.monotonic() - started, bulk)
+    log.info("replay done: %s", report)
+    return report
+
+
+async def _rebuild(js: JetStreamContext, pool: asyncpg.Pool, stream: str, live: str, fresh: str,
+                   retired: str) -> tuple[int, BulkTimes | None]:
+    """The log into `fresh`, then `fresh` swapped in for `live` (which becomes `retired`)."""
     # The bulk, outside any lock: the gateway keeps serving and projecting into the live schema.
     # Folded in memory and loaded with COPY when the log allows (bulk_replay.py), else event by event.
     until = (await js.stream_info(stream)).state.last_seq
@@ -137,11 +155,7 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
         rebuilt = await read_checkpoint(conn, fresh)  # the whole log, even if the live one lagged
         await conn.execute(f"ALTER SCHEMA {live} RENAME TO {retired}")
         await conn.execute(f"ALTER SCHEMA {fresh} RENAME TO {live}")
-    async with pool.acquire() as conn:
-        await conn.execute(f"DROP SCHEMA {retired} CASCADE")
-    report = ReplayReport(live, rebuilt, time.monotonic() - started, bulk)
-    log.info("replay done: %s", report)
-    return report
+    return rebuilt, bulk
 
 
 async def reproject_from(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str, from_seq: int,
