@@ -32,6 +32,7 @@ WORKERS_FROM = 50_000
 # Connections loading at once (one PostgreSQL backend each), and rows per COPY.
 LOAD_CONNECTIONS = max(2, min(4, os.cpu_count() or 1))
 COPY_CHUNK = 50_000
+INDEX_MEMORY = "256MB"  # per connection building keys and indexes
 
 
 def worker_count() -> int:
@@ -42,11 +43,12 @@ def worker_count() -> int:
     return min(4, cores) if cores > 1 else 0
 
 
-async def fold_log(js: JetStreamContext, stream: str, until: int,
-                   workers: int | None = None) -> dict[str, list[tuple]]:
+async def fold_log(js: JetStreamContext, stream: str, until: int, workers: int | None = None,
+                   clock: dict[str, float] | None = None) -> dict[str, list[tuple]]:
     """Every table's rows from the log's events up to `until`, folded by `workers` processes (0:
     in this one; by default worker_count() when the log is long, else 0). Raises NotBulkable or
-    LogIncomplete."""
+    LogIncomplete. `clock["waited_for_workers"]`: the seconds the reader waited for the workers."""
+    clock = clock if clock is not None else {}
     first = max(1, (await js.stream_info(stream)).state.first_seq)  # older events may have aged out
     if workers is None:
         workers = worker_count() if until - first >= WORKERS_FROM else 0
@@ -60,10 +62,15 @@ async def fold_log(js: JetStreamContext, stream: str, until: int,
     else:
         pool = FoldWorkers(workers)
         try:
+            waited = 0.0
             async for batch in read_range(js, stream, first, until):
                 _refuse_forks(batch)
+                handing = time.monotonic()
                 await pool.feed(batch)
+                waited += time.monotonic() - handing
+            handing = time.monotonic()
             position, tables = await pool.finish()
+            clock["waited_for_workers"] = waited + time.monotonic() - handing
         finally:
             pool.close()
     if first <= until and position != until:
@@ -86,6 +93,10 @@ class BulkTimes:
     workers: int
     fold_seconds: float  # reading the log and folding it
     load_seconds: float  # COPY, then keys, indexes and foreign keys
+    waited_for_workers_seconds: float = 0.0  # of fold_seconds: the reader waiting for the folding workers
+    copy_seconds: float = 0.0  # of load_seconds
+    index_seconds: float = 0.0  # of load_seconds: keys and indexes
+    foreign_key_seconds: float = 0.0  # of load_seconds
 
 
 async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, schema: str, until: int,
@@ -96,15 +107,18 @@ async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, sche
     first = max(1, (await js.stream_info(stream)).state.first_seq)
     if workers is None:
         workers = worker_count() if until - first >= WORKERS_FROM else 0
+    clock: dict[str, float] = {}
     try:
-        tables = await fold_log(js, stream, until, workers)
+        tables = await fold_log(js, stream, until, workers, clock)
     except (NotBulkable, LogIncomplete, EOFError, OSError) as exc:  # EOF, OSError: a worker died
         log.warning("replay applies the log event by event: %s", exc)
         return None
     folded = time.monotonic()
-    await load(pool, schema, tables, until)
+    await load(pool, schema, tables, until, clock=clock)
     times = BulkTimes(max(0, until - first + 1), workers, round(folded - started, 2),
-                      round(time.monotonic() - folded, 2))
+                      round(time.monotonic() - folded, 2),
+                      **{f"{part}_seconds": round(clock.get(part, 0.0), 2)
+                         for part in ("waited_for_workers", "copy", "index", "foreign_key")})
     log.info("bulk rebuild of %s up to %s: %s", schema, until, times)
     return times
 
@@ -121,12 +135,15 @@ WHERE schemaname = $1 AND tablename = ANY($2::text[]) AND indexname <> ALL($3::t
 
 
 async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], position: int,
-               connections: int | None = None, chunk: int = COPY_CHUNK) -> None:
+               connections: int | None = None, chunk: int = COPY_CHUNK,
+               clock: dict[str, float] | None = None) -> None:
     """COPY the fold's rows into the empty tables of `schema` over `connections` connections at once
     (PostgreSQL parses and stores each COPY in its own backend: one per core), with the tables'
     keys, indexes and foreign keys dropped first and made again after (each index built once is far
     cheaper than row by row), then the checkpoint. Not one transaction: the schema is a fresh one no
-    one reads until replay.py swaps it in, and a rebuild that fails is dropped whole (replay.py)."""
+    one reads until replay.py swaps it in, and a rebuild that fails is dropped whole (replay.py).
+    `clock` gets the seconds of each part: copy, index, foreign_key."""
+    clock = clock if clock is not None else {}
     s = checked(schema)
     names = list(COLUMNS)
     connections = connections or LOAD_CONNECTIONS
@@ -143,9 +160,11 @@ async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], 
     chunks = [(table, rows[at:at + chunk]) for table in names
               for rows in [tables[table]] for at in range(0, len(rows), chunk)]
     # The biggest first, so that no connection is left with a long one at the end.
+    started = time.monotonic()
     await _on_connections(pool, connections, sorted(chunks, key=lambda chunk: -len(chunk[1])),
                           lambda conn, chunk: conn.copy_records_to_table(
                               chunk[0], records=chunk[1], columns=COLUMNS[chunk[0]], schema_name=s))
+    clock["copy"], started = time.monotonic() - started, time.monotonic()
     # Each table's keys and indexes on one connection, tables side by side; then the foreign keys
     # (each locks the table it references: they would only wait for one another).
     per_table: dict[str, list[str]] = {}
@@ -158,15 +177,20 @@ async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], 
         per_table.setdefault(table, []).append(index["indexdef"])
     await _on_connections(pool, connections, sorted(per_table.values(), key=len, reverse=True),
                           _execute_all)
+    clock["index"], started = time.monotonic() - started, time.monotonic()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL synchronous_commit TO off")
+        await conn.execute(f"SET LOCAL maintenance_work_mem TO '{INDEX_MEMORY}'")
         for c in constraints:
             if c["contype"] == "f":
                 await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} ADD CONSTRAINT {c["conname"]} {c["definition"]}')
         await conn.execute(f"UPDATE {s}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position)
+    clock["foreign_key"] = time.monotonic() - started
 
 
 async def _execute_all(conn: asyncpg.Connection, statements: list[str]) -> None:
+    # An index sorted in memory rather than in temporary files (PostgreSQL's default is 64 MB).
+    await conn.execute(f"SET LOCAL maintenance_work_mem TO '{INDEX_MEMORY}'")
     for statement in statements:
         await conn.execute(statement)
 
