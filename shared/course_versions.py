@@ -4,7 +4,7 @@ its cost sums what the runs since that version paid. Pure; the gateway answers `
 it and stage 4 writes the coming version's notes into the export."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable
 
@@ -113,9 +113,8 @@ class Cost:
     def plus(self, usage: TokenUsage | None) -> "Cost":
         if usage is None or usage.provider == OFFLINE:
             return self  # the offline engine's work is no provider call and costs nothing
-        return Cost(self.calls + usage.calls, self.input_tokens + usage.input_tokens,
-                    self.output_tokens + usage.output_tokens, self.documents_analysed, self.cache_hits,
-                    self.modules_written, self.modules_reused)
+        return replace(self, calls=self.calls + usage.calls, input_tokens=self.input_tokens + usage.input_tokens,
+                       output_tokens=self.output_tokens + usage.output_tokens)
 
 
 @dataclass(frozen=True)
@@ -181,9 +180,8 @@ class _Fold:
             self.commit_sha, self.ref = p.commit_sha, self.clone_refs.get(p.task_id, p.ref)
         elif isinstance(event, DocAnalysed):
             self.analyses.setdefault(p.task_id, {}).setdefault(p.path, p.content_hash)
-            self.cost = Cost(self.cost.calls, self.cost.input_tokens, self.cost.output_tokens,
-                             self.cost.documents_analysed + 1, self.cost.cache_hits + int(p.cached),
-                             self.cost.modules_written, self.cost.modules_reused)
+            self.cost = replace(self.cost, documents_analysed=self.cost.documents_analysed + 1,
+                                cache_hits=self.cost.cache_hits + int(p.cached))
         elif isinstance(event, DocsAnalysed):
             self.analysed_task = p.task_id
             self.cost = self.cost.plus(p.usage)
@@ -206,9 +204,8 @@ class _Fold:
                 run.modules[p.module_id] = event
                 reused = p.content_ref in self.written  # announced again from an earlier run, not written
                 self.written.add(p.content_ref)
-                self.cost = Cost(self.cost.calls, self.cost.input_tokens, self.cost.output_tokens,
-                                 self.cost.documents_analysed, self.cost.cache_hits,
-                                 self.cost.modules_written + int(not reused), self.cost.modules_reused + int(reused))
+                self.cost = replace(self.cost, modules_written=self.cost.modules_written + int(not reused),
+                                    modules_reused=self.cost.modules_reused + int(reused))
         elif isinstance(event, CourseGenerated) and p.task_id in self.runs:
             if any(v.task_id == p.task_id for v in self.versions):
                 return  # a repeat beyond the duplicate window

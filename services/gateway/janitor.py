@@ -9,11 +9,12 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from shared.bus.artefacts import ArtefactStore
-from shared.bus.lifecycle import pause
 from shared.bus.secrets import SecretStore
 from shared.bus.snapshots import release_course
 from shared.events import PoisonEvent, decode_event, subject_of_type
 from shared.events.catalogue import CourseDeleted
+
+from .durable_worker import run_durable
 
 log = logging.getLogger(__name__)
 DURABLE = "gateway-janitor"
@@ -23,22 +24,10 @@ async def run_janitor(js: JetStreamContext, stream: str, artefacts: ArtefactStor
                       secrets: SecretStore, stop: asyncio.Event) -> None:
     config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=60, max_deliver=10,
                             backoff=[1, 2, 5, 10, 30, 60, 60, 60, 60])
-    while not stop.is_set():
-        try:
-            sub = await js.pull_subscribe(subject_of_type(CourseDeleted), durable=DURABLE,
-                                          stream=stream, config=config)
-            while not stop.is_set():
-                try:
-                    messages = await sub.fetch(16, timeout=1.0)
-                except TimeoutError:
-                    continue
-                for msg in messages:
-                    await _clean(msg, artefacts, secrets, js, stream)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("janitor interrupted (%s); resuming", exc)
-            await pause(stop, 1.0)
+    await run_durable(
+        "janitor",
+        lambda: js.pull_subscribe(subject_of_type(CourseDeleted), durable=DURABLE, stream=stream, config=config),
+        lambda msg: _clean(msg, artefacts, secrets, js, stream), stop)
 
 
 async def _clean(msg, artefacts: ArtefactStore, secrets: SecretStore, js: JetStreamContext, stream: str) -> None:

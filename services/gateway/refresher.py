@@ -12,7 +12,6 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus.eventstore import EventStore
-from shared.bus.lifecycle import pause
 from shared.events import PoisonEvent, decode_event, subject_of_type
 from shared.events.subjects import course_from_subject
 from shared.events.catalogue import (
@@ -21,6 +20,7 @@ from shared.events.catalogue import (
 )
 
 from .commands import CourseCommands
+from .durable_worker import run_durable
 from .domain.refresh import abandon, fold_refresh, next_step
 
 log = logging.getLogger(__name__)
@@ -80,22 +80,8 @@ async def subscribe(js: JetStreamContext, stream: str):
 
 async def run_refresher(js: JetStreamContext, stream: str, store: EventStore, commands: CourseCommands,
                         stop: asyncio.Event, sub=None) -> None:
-    while not stop.is_set():
-        try:
-            sub = sub or await subscribe(js, stream)
-            while not stop.is_set():
-                try:
-                    messages = await sub.fetch(16, timeout=1.0)
-                except TimeoutError:
-                    continue
-                for msg in messages:
-                    await _wake(msg, store, commands)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("refresh manager interrupted (%s); resuming", exc)
-            sub = None
-            await pause(stop, 1.0)
+    await run_durable("refresh manager", lambda: subscribe(js, stream), lambda msg: _wake(msg, store, commands),
+                      stop, sub)
 
 
 async def _wake(msg, store: EventStore, commands: CourseCommands) -> None:

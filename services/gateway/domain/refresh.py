@@ -24,6 +24,7 @@ from shared.stage.runs import CANCELLED, FAILURE, SUCCESS, StageRun, evolve_runs
 
 from .course import CourseState, require_visible
 from .runs import StageConflict, request_run
+from .tree import all_folders
 
 STAGES = ("stage1", "stage2", "stage3", "stage4")
 
@@ -237,9 +238,7 @@ def abandon(state: CourseState, fold: RefreshFold, reason: str) -> CourseRefresh
 def _reselect(state: CourseState, refresh: Refresh, files: list, cloned: RepoCloned) -> Event:
     """The folders of the current version selected again on the new scan, those that still exist."""
     p = refresh.base.selection.payload
-    folders = {ROOT} | {path.rsplit("/", 1)[0] for f in files for path in [f.path] if "/" in path}
-    folders |= {"/".join(path.split("/")[:n]) for path in folders if path != ROOT
-                for n in range(1, path.count("/") + 1)}
+    folders = all_folders(f.path.rpartition("/")[0] or ROOT for f in files)
     documents = {f.path for f in files if f.is_documentation}
     kept = sorted(folder for folder in p.selected_folders if folder in folders)
     overview = p.overview_document if p.overview_document in documents else None
