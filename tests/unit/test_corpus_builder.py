@@ -1,0 +1,50 @@
+"""Stage 2 builds its corpus as documents come from the parsers, in whatever order they finish
+(services/doc_analyser/engine/corpus_documents.py `CorpusBuilder`, fed by document_feed.py): the
+corpus is the one built from every parsed document at once, and it keeps no document's parse."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from services.doc_analyser.engine.corpus_documents import CorpusBuilder, index_document
+from services.doc_analyser.engine.linking import Corpus, link_one
+from services.doc_analyser.engine.offline import analyse_document
+from shared.docs.model import ParsedDocument
+from shared.docs.parsing import parse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"
+PATHS = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*") if p.is_file())
+
+
+def parsed() -> list[ParsedDocument]:
+    return [parse(path, (FIXTURES / path).read_text(encoding="utf-8")) for path in PATHS]
+
+
+def test_documents_added_in_any_order_make_the_corpus_built_at_once():
+    documents = parsed()
+    whole = Corpus.build(documents)
+    order = {document.path: number for number, document in enumerate(documents)}
+    for seed in range(3):
+        arriving = documents[:]
+        random.Random(seed).shuffle(arriving)
+        builder = CorpusBuilder()
+        for number, document in enumerate(arriving):
+            # Some come indexed by the parser's child, the others are indexed here.
+            builder.add(document, index_document(document) if number % 2 else None)
+        built = Corpus(*builder.documents(order))
+        assert built.paths == whole.paths
+        for document in documents:
+            analysis = analyse_document(document, "beginner")
+            assert link_one(document.path, analysis, built, []) == link_one(document.path, analysis, whole, [])
+            assert built.document(document.path) == whole.document(document.path)
+
+
+def test_the_corpus_keeps_no_parse_and_a_repeated_path_counts_once():
+    documents = parsed()
+    builder = CorpusBuilder()
+    for document in documents + documents[:2]:
+        builder.add(document)
+    entries, frequency = builder.documents()
+    assert len(entries) == len(documents)
+    assert not any(isinstance(value, ParsedDocument) for entry in entries.values() for value in vars(entry).values())
+    assert frequency == Corpus.build(documents)._frequency
