@@ -62,7 +62,7 @@ async def rebuild(js, database_url: str, samples: list, profile: bool):
         watcher = asyncio.create_task(_watch(pool, samples))
         with InProcess(NAME, profile):
             started = time.perf_counter()
-            report = await replay(js, pool, "coursegen", "COURSES")
+            report = await replay(js, pool, "coursegen", "COURSES", database_url)
             seconds = time.perf_counter() - started
         watcher.cancel()
         samples.append((seconds, report.stream_seq))

@@ -37,7 +37,8 @@ async def _replay(from_seq: int | None) -> None:
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     try:
         if from_seq is None:
-            report = await replay(nc.jetstream(), pool, settings.read_schema, settings.stream_name)
+            report = await replay(nc.jetstream(), pool, settings.read_schema, settings.stream_name,
+                                  settings.database_url)
             print(f"replayed {report.stream_seq} events into schema {report.schema} "
                   f"in {report.seconds:.2f}s")
         else:

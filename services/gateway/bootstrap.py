@@ -63,7 +63,7 @@ async def start(settings: GatewaySettings) -> Container:
     except BaseException:
         await nc.close()
         raise
-    await prepare_read_tables(js, pool, settings.read_schema, settings.stream_name)
+    await prepare_read_tables(js, pool, settings.read_schema, settings.stream_name, settings.database_url)
     store = EventStore(js, settings.stream_name)
     projector = Projector(js, pool, settings.read_schema, settings.stream_name)
     artefacts = ArtefactStore(js, settings.artefact_bucket)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event as note, given, settings, strategies a
 
 from bench.events import course_template
 from services.gateway.projection.bulk_fold import Fold, NotBulkable
-from services.gateway.projection.bulk_replay import bulk_build, fold_log, load
+from services.gateway.projection.bulk_replay import bulk_build, copy_on_pool, fold_log, load
 from services.gateway.projection.bulk_workers import FoldWorkers
 from services.gateway.projection.log_reader import read_range
 from services.gateway.projection.projector import apply_batch, ensure_schema
@@ -58,7 +58,7 @@ async def through_bulk(pool: asyncpg.Pool, tables: dict, position: int) -> dict:
     schema = f"b_{uuid.uuid4().hex[:12]}"
     await ensure_schema(pool, schema)
     # Small COPYs over two connections: the rows of one table arrive in several pieces at once.
-    await load(pool, schema, tables, position, connections=2, chunk=3)
+    await load(pool, schema, position, lambda: copy_on_pool(pool, schema, tables, connections=2, chunk=3))
     return await read_tables(pool, schema)
 
 
@@ -127,14 +127,16 @@ async def publish(js, messages: list[tuple[int, str, bytes]]) -> int:
     return ack.seq
 
 
-async def test_a_log_read_from_nats_and_folded_by_workers_equals_the_handlers(js, pool):
+@pytest.mark.parametrize("loaded_by", ["this process", "the workers"])
+async def test_a_log_read_from_nats_and_folded_by_workers_equals_the_handlers(js, pool, database_url, loaded_by):
     messages = realistic_log(6)
     last = await publish(js, messages)
     read = [(m.seq, m.subject, m.data) async for batch in read_range(js, "COURSES", 1, last) for m in batch]
     assert read == messages, "the reader gives back the log whole and in order"
     schema = "bulk_built"
     await ensure_schema(pool, schema)
-    times = await bulk_build(js, pool, "COURSES", schema, last, workers=2)
+    times = await bulk_build(js, pool, "COURSES", schema, last, workers=2,
+                             database_url=database_url if loaded_by == "the workers" else None)
     assert times is not None and times.events == last and times.workers == 2
     assert await read_tables(pool, schema) == await through_handlers(pool, messages)
 

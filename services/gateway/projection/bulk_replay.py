@@ -12,12 +12,14 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 import asyncpg
 from nats.js import JetStreamContext
 
 from shared.events.catalogue import CourseForked
 
+from .bulk_copy import CHUNK as COPY_CHUNK, copy_piece, pieces
 from .bulk_fold import COLUMNS, Fold, NotBulkable
 from .bulk_workers import FoldWorkers
 from .log_reader import LogIncomplete, read_range
@@ -29,9 +31,8 @@ log = logging.getLogger(__name__)
 FORKED = f".{CourseForked.type_name()}"
 # Below this many events one process folds the log: starting workers would cost more than they save.
 WORKERS_FROM = 50_000
-# Connections loading at once (one PostgreSQL backend each), and rows per COPY.
+# Connections loading at once from this process (one PostgreSQL backend each).
 LOAD_CONNECTIONS = max(2, min(4, os.cpu_count() or 1))
-COPY_CHUNK = 50_000
 INDEX_MEMORY = "256MB"  # per connection building keys and indexes
 
 
@@ -48,11 +49,22 @@ async def fold_log(js: JetStreamContext, stream: str, until: int, workers: int |
     """Every table's rows from the log's events up to `until`, folded by `workers` processes (0:
     in this one; by default worker_count() when the log is long, else 0). Raises NotBulkable or
     LogIncomplete. `clock["waited_for_workers"]`: the seconds the reader waited for the workers."""
-    clock = clock if clock is not None else {}
     first = max(1, (await js.stream_info(stream)).state.first_seq)  # older events may have aged out
     if workers is None:
         workers = worker_count() if until - first >= WORKERS_FROM else 0
-    if workers < 1:
+    pool = FoldWorkers(workers) if workers >= 1 else None
+    try:
+        return await _fold(js, stream, first, until, pool, clock if clock is not None else {})
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+async def _fold(js: JetStreamContext, stream: str, first: int, until: int, pool: FoldWorkers | None,
+                clock: dict[str, float], rows_back: bool = True) -> dict[str, list[tuple]] | None:
+    """The log from `first` to `until` folded here (no `pool`) or by the pool's workers; the rows,
+    or None when they stay in the workers (`rows_back` false) to be copied from there."""
+    if pool is None:
         fold = Fold()
         async for batch in read_range(js, stream, first, until):
             _refuse_forks(batch)
@@ -60,19 +72,16 @@ async def fold_log(js: JetStreamContext, stream: str, until: int, workers: int |
                 fold.add(m.seq, m.subject, m.data)
         position, tables = fold.position, fold.tables()
     else:
-        pool = FoldWorkers(workers)
-        try:
-            waited = 0.0
-            async for batch in read_range(js, stream, first, until):
-                _refuse_forks(batch)
-                handing = time.monotonic()
-                await pool.feed(batch)
-                waited += time.monotonic() - handing
+        waited = 0.0
+        async for batch in read_range(js, stream, first, until):
+            _refuse_forks(batch)
             handing = time.monotonic()
-            position, tables = await pool.finish()
-            clock["waited_for_workers"] = waited + time.monotonic() - handing
-        finally:
-            pool.close()
+            await pool.feed(batch)
+            waited += time.monotonic() - handing
+        handing = time.monotonic()
+        position = await pool.folded()
+        tables = await pool.rows() if rows_back else None
+        clock["waited_for_workers"] = waited + time.monotonic() - handing
     if first <= until and position != until:
         raise LogIncomplete(f"the log of {stream} ended at {position}, before {until}")
     return tables
@@ -100,27 +109,55 @@ class BulkTimes:
 
 
 async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, schema: str, until: int,
-                     workers: int | None = None) -> BulkTimes | None:
+                     workers: int | None = None, database_url: str | None = None) -> BulkTimes | None:
     """Fill the empty read tables of `schema` with the log up to `until`; None, with the schema
-    untouched, when the log is not one to fold (the caller then applies it event by event)."""
+    untouched, when the log is not one to fold (the caller then applies it event by event). With
+    `database_url` (the pool's database), folding workers COPY their own rows."""
     started = time.monotonic()
     first = max(1, (await js.stream_info(stream)).state.first_seq)
     if workers is None:
         workers = worker_count() if until - first >= WORKERS_FROM else 0
     clock: dict[str, float] = {}
+    folding = FoldWorkers(workers) if workers >= 1 else None
     try:
-        tables = await fold_log(js, stream, until, workers, clock)
-    except (NotBulkable, LogIncomplete, EOFError, OSError) as exc:  # EOF, OSError: a worker died
-        log.warning("replay applies the log event by event: %s", exc)
-        return None
-    folded = time.monotonic()
-    await load(pool, schema, tables, until, clock=clock)
+        try:
+            tables = await _fold(js, stream, first, until, folding, clock, rows_back=database_url is None)
+        except (NotBulkable, LogIncomplete, EOFError, OSError) as exc:  # EOF, OSError: a worker died
+            log.warning("replay applies the log event by event: %s", exc)
+            return None
+        folded = time.monotonic()
+        closing = None
+
+        async def copy_from_workers() -> None:
+            nonlocal closing
+            await folding.copy_into(database_url, schema, COPY_CHUNK)
+            # They hold every row: let them go (and their memory) while the indexes are built.
+            closing = asyncio.ensure_future(asyncio.to_thread(folding.close))
+
+        if tables is None:
+            copy = copy_from_workers
+        else:
+            copy = lambda: copy_on_pool(pool, schema, tables)  # noqa: E731
+        await load(pool, schema, until, copy, clock)
+        if closing is not None:
+            await closing
+    finally:
+        if folding is not None:
+            folding.close()
     times = BulkTimes(max(0, until - first + 1), workers, round(folded - started, 2),
                       round(time.monotonic() - folded, 2),
                       **{f"{part}_seconds": round(clock.get(part, 0.0), 2)
                          for part in ("waited_for_workers", "copy", "index", "foreign_key")})
     log.info("bulk rebuild of %s up to %s: %s", schema, until, times)
     return times
+
+
+async def copy_on_pool(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]],
+                       connections: int | None = None, chunk: int = COPY_CHUNK) -> None:
+    """The rows COPYed from this process over up to `connections` pooled connections at once
+    (PostgreSQL parses and stores each COPY in its own backend)."""
+    await _on_connections(pool, connections or LOAD_CONNECTIONS, pieces(tables, chunk),
+                          lambda conn, piece: copy_piece(conn, schema, *piece))
 
 
 _CONSTRAINTS = """
@@ -134,15 +171,13 @@ SELECT indexname, indexdef FROM pg_indexes
 WHERE schemaname = $1 AND tablename = ANY($2::text[]) AND indexname <> ALL($3::text[])"""
 
 
-async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], position: int,
-               connections: int | None = None, chunk: int = COPY_CHUNK,
-               clock: dict[str, float] | None = None) -> None:
-    """COPY the fold's rows into the empty tables of `schema` over `connections` connections at once
-    (PostgreSQL parses and stores each COPY in its own backend: one per core), with the tables'
-    keys, indexes and foreign keys dropped first and made again after (each index built once is far
-    cheaper than row by row), then the checkpoint. Not one transaction: the schema is a fresh one no
-    one reads until replay.py swaps it in, and a rebuild that fails is dropped whole (replay.py).
-    `clock` gets the seconds of each part: copy, index, foreign_key."""
+async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[], Awaitable[object]],
+               clock: dict[str, float] | None = None, connections: int | None = None) -> None:
+    """Load the empty tables of `schema` with `copy()` (copy_on_pool, or the folding workers), with
+    the tables' keys, indexes and foreign keys dropped first and made again after (each index built
+    once is far cheaper than row by row), then the checkpoint. Not one transaction: the schema is a
+    fresh one no one reads until replay.py swaps it in, and a rebuild that fails is dropped whole
+    (replay.py). `clock` gets the seconds of each part: copy, index, foreign_key."""
     clock = clock if clock is not None else {}
     s = checked(schema)
     names = list(COLUMNS)
@@ -157,13 +192,8 @@ async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], 
             await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} DROP CONSTRAINT {c["conname"]}')
         for index in indexes:
             await conn.execute(f'DROP INDEX {s}.{index["indexname"]}')
-    chunks = [(table, rows[at:at + chunk]) for table in names
-              for rows in [tables[table]] for at in range(0, len(rows), chunk)]
-    # The biggest first, so that no connection is left with a long one at the end.
     started = time.monotonic()
-    await _on_connections(pool, connections, sorted(chunks, key=lambda chunk: -len(chunk[1])),
-                          lambda conn, chunk: conn.copy_records_to_table(
-                              chunk[0], records=chunk[1], columns=COLUMNS[chunk[0]], schema_name=s))
+    await copy()
     clock["copy"], started = time.monotonic() - started, time.monotonic()
     # Each table's keys and indexes on one connection, tables side by side; then the foreign keys
     # (each locks the table it references: they would only wait for one another).
@@ -189,23 +219,21 @@ async def load(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]], 
 
 
 async def _execute_all(conn: asyncpg.Connection, statements: list[str]) -> None:
-    # An index sorted in memory rather than in temporary files (PostgreSQL's default is 64 MB).
-    await conn.execute(f"SET LOCAL maintenance_work_mem TO '{INDEX_MEMORY}'")
-    for statement in statements:
-        await conn.execute(statement)
+    async with conn.transaction():
+        await conn.execute("SET LOCAL synchronous_commit TO off")
+        # An index sorted in memory rather than in temporary files (PostgreSQL's default is 64 MB).
+        await conn.execute(f"SET LOCAL maintenance_work_mem TO '{INDEX_MEMORY}'")
+        for statement in statements:
+            await conn.execute(statement)
 
 
 async def _on_connections(pool: asyncpg.Pool, connections: int, jobs: list, do) -> None:
-    """`do(conn, job)` for every job, on up to `connections` connections at once, each job in a
-    transaction of its own without a synchronous commit (the rows are derived from the log)."""
+    """`do(conn, job)` for every job, in order, on up to `connections` connections at once."""
     queue = list(reversed(jobs))
 
     async def worker() -> None:
         async with pool.acquire() as conn:
             while queue:
-                job = queue.pop()
-                async with conn.transaction():
-                    await conn.execute("SET LOCAL synchronous_commit TO off")
-                    await do(conn, job)
+                await do(conn, queue.pop())
 
     await asyncio.gather(*(worker() for _ in range(max(1, min(connections, len(jobs))))))

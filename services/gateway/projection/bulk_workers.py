@@ -9,6 +9,7 @@ modules): a log in which two partitions ever held the same one is not folded in 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import zlib
 from multiprocessing.connection import Connection
 
+from .bulk_copy import copy_all
 from .bulk_fold import Fold, NotBulkable
 
 
@@ -26,13 +28,24 @@ def partition_of(subject: str, parts: int) -> int:
 
 
 def _work(conn: Connection) -> None:
-    """A worker's life: fold every batch it is sent, and at the end (None) send back the rows."""
+    """A worker's life: fold every batch it is sent; at the end (None) say how far it got and which
+    ids it holds, then do as told — send the rows back, or COPY them into a schema itself — until
+    told to stop (None)."""
     fold = Fold()
     try:
         while (batch := conn.recv()) is not None:
             for seq, subject, data in batch:
                 fold.add(seq, subject, data)
-        conn.send(("rows", fold.position, fold.tables(), fold.claimed))
+        conn.send(("folded", fold.position, fold.claimed))
+        while (command := conn.recv()) is not None:
+            if command[0] == "rows":
+                conn.send(("rows", fold.tables()))
+            elif command[0] == "copy":
+                _, database_url, schema, chunk = command
+                try:
+                    conn.send(("copied", asyncio.run(copy_all(database_url, schema, fold.tables(), chunk))))
+                except Exception as exc:
+                    conn.send(("failed", f"{type(exc).__name__}: {exc}"[:2000]))
     except NotBulkable as exc:
         conn.send(("not bulkable", str(exc)))
         while conn.recv() is not None:  # drain: the reader may still be sending
@@ -42,12 +55,15 @@ def _work(conn: Connection) -> None:
 
 
 class FoldWorkers:
-    """`parts` worker processes; feed them the log in order, then collect the merged rows."""
+    """`parts` worker processes; feed them the log in order, then `folded()`, then either `rows()`
+    back here or `copy_into()` a schema by the workers themselves; `close()` in the end."""
 
     def __init__(self, parts: int) -> None:
         # A fresh interpreter per worker, not multiprocessing's spawn: that would import the
         # caller's __main__ again, and the caller may be any program (the gateway, the CLI, a test).
         self._parts, self._pipes, self._processes = parts, [], []
+        self._waiting: list[Connection] = []  # workers that folded and wait for a command
+        self._closed = False
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         for _ in range(parts):
             ours, theirs = socket.socketpair()
@@ -64,26 +80,55 @@ class FoldWorkers:
         await asyncio.gather(*(asyncio.to_thread(pipe.send, share)
                                for pipe, share in zip(self._pipes, shares) if share))
 
-    async def finish(self) -> tuple[int, dict[str, list[tuple]]]:
-        """(the last sequence folded, every table's rows). Raises NotBulkable."""
+    async def folded(self) -> int:
+        """The last sequence folded, once every worker is through. Raises NotBulkable."""
         await asyncio.gather(*(asyncio.to_thread(pipe.send, None) for pipe in self._pipes))
         answers = await asyncio.gather(*(asyncio.to_thread(pipe.recv) for pipe in self._pipes))
-        refused = [a[1] for a in answers if a[0] != "rows"]
+        self._waiting = [pipe for pipe, answer in zip(self._pipes, answers) if answer[0] == "folded"]
+        refused = [a[1] for a in answers if a[0] != "folded"]
         if refused:
             raise NotBulkable(refused[0])
         for kind in ("doc", "pathway", "module"):
             seen: set[str] = set()
-            for _, _, _, claimed in answers:
+            for _, _, claimed in answers:
                 if seen & claimed[kind]:
                     raise NotBulkable(f"courses of different partitions held the same {kind} id")
                 seen |= claimed[kind]
+        return max(a[1] for a in answers)
+
+    async def rows(self) -> dict[str, list[tuple]]:
+        """Every table's rows, merged from the workers."""
+        answers = await self._ask(("rows",))
         tables: dict[str, list[tuple]] = {}
-        for _, _, rows, _ in answers:
+        for _, rows in answers:
             for table, found in rows.items():
                 tables.setdefault(table, []).extend(found)
-        return max(a[1] for a in answers), tables
+        return tables
+
+    async def copy_into(self, database_url: str, schema: str, chunk: int) -> int:
+        """Each worker COPYs its rows into `schema` over a connection of its own; how many rows."""
+        answers = await self._ask(("copy", database_url, schema, chunk))
+        failed = [a[1] for a in answers if a[0] != "copied"]
+        if failed:
+            raise RuntimeError(f"a folding worker could not load its rows: {failed[0]}")
+        return sum(a[1] for a in answers)
+
+    async def finish(self) -> tuple[int, dict[str, list[tuple]]]:
+        """(the last sequence folded, every table's rows). Raises NotBulkable."""
+        return await self.folded(), await self.rows()
+
+    async def _ask(self, command: tuple) -> list:
+        await asyncio.gather(*(asyncio.to_thread(pipe.send, command) for pipe in self._waiting))
+        return await asyncio.gather(*(asyncio.to_thread(pipe.recv) for pipe in self._waiting))
 
     def close(self) -> None:
+        """Stop the workers and wait for them to exit; again: nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        for pipe in self._waiting:
+            with contextlib.suppress(OSError):
+                pipe.send(None)  # a folded worker waits for a command: none will come
         for pipe in self._pipes:
             pipe.close()  # a worker still reading sees the end and exits
         for process in self._processes:

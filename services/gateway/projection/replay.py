@@ -99,7 +99,8 @@ async def _project_within(js: JetStreamContext, stream: str, conn: asyncpg.Conne
     await _whole(from_checkpoint)
 
 
-async def prepare_read_tables(js: JetStreamContext, pool: asyncpg.Pool, schema: str, stream: str) -> None:
+async def prepare_read_tables(js: JetStreamContext, pool: asyncpg.Pool, schema: str, stream: str,
+                              database_url: str | None = None) -> None:
     """At start-up: create the read tables, or rebuild them by replay if their layout is older
     than this code's (the log is the truth; read tables are disposable)."""
     async with pool.acquire() as conn, conn.transaction():
@@ -108,13 +109,16 @@ async def prepare_read_tables(js: JetStreamContext, pool: asyncpg.Pool, schema: 
         current = await layout_is_current(pool, schema)
         if current is False:
             log.warning("read tables in %s have an older layout; rebuilding them from the log", schema)
-            await replay(js, pool, schema, stream)
+            await replay(js, pool, schema, stream, database_url)
         elif current is None:
             await ensure_schema(pool, schema)
 
 
 async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
-                 stream: str = "COURSES") -> ReplayReport:
+                 stream: str = "COURSES", database_url: str | None = None) -> ReplayReport:
+    """Rebuild the read tables from the log into a fresh schema and swap it in while the live one
+    keeps serving. `database_url`, the pool's database: the bulk build's folding workers load
+    their rows over connections of their own (without it the rows come back to this process)."""
     live = checked(live_schema)
     stamp = f"{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
     fresh, retired = checked(f"{live}_rebuild_{stamp}"), checked(f"{live}_retired_{stamp}")
@@ -122,7 +126,7 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
     await ensure_schema(pool, live)  # the operator may have dropped the read tables
     await ensure_schema(pool, fresh)
     try:
-        rebuilt, bulk = await _rebuild(js, pool, stream, live, fresh, retired)
+        rebuilt, bulk = await _rebuild(js, pool, stream, live, fresh, retired, database_url)
     except BaseException:
         # Half a rebuild is of no use to anyone: the next replay starts from a fresh schema again.
         with contextlib.suppress(Exception):
@@ -137,12 +141,12 @@ async def replay(js: JetStreamContext, pool: asyncpg.Pool, live_schema: str,
 
 
 async def _rebuild(js: JetStreamContext, pool: asyncpg.Pool, stream: str, live: str, fresh: str,
-                   retired: str) -> tuple[int, BulkTimes | None]:
+                   retired: str, database_url: str | None) -> tuple[int, BulkTimes | None]:
     """The log into `fresh`, then `fresh` swapped in for `live` (which becomes `retired`)."""
     # The bulk, outside any lock: the gateway keeps serving and projecting into the live schema.
     # Folded in memory and loaded with COPY when the log allows (bulk_replay.py), else event by event.
     until = (await js.stream_info(stream)).state.last_seq
-    bulk = await bulk_build(js, pool, stream, fresh, until)
+    bulk = await bulk_build(js, pool, stream, fresh, until, database_url=database_url)
     if bulk is None:
         await _project(js, stream, pool, fresh, until)
     async with pool.acquire() as conn:
