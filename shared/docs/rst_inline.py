@@ -129,7 +129,11 @@ def role_text(links: Links, role: str, content: str) -> str:
         links.append((target, label or humanise_file_name(target)))
         return label or humanise_file_name(target)
     if role in _REFERENCE_ROLES:
-        links.append((REFERENCE_MARK + target, label or target))
+        # Sphinx shows the labelled section's title; without it, the label read as words
+        # (`complex-guide` → "Complex guide") rather than an identifier in the prose.
+        shown = label or humanise_file_name(target)
+        links.append((REFERENCE_MARK + target, shown))
+        return shown
     if label:
         return label
     target = target.lstrip("!")

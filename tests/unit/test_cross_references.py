@@ -47,6 +47,9 @@ def test_myst_references_name_labels_in_lower_case_and_keep_their_text():
     doc = parse("docs/parameters.md", PARAMETERS)
     assert doc.references == ("multiple-options", "parameter-types")
     assert "see the parameter types." in doc.text
+    # Without a title, the label reads as words, not as an identifier: in the text and the Markdown.
+    assert "using Multiple options." in doc.text
+    assert any("using Multiple options." in section.markdown for section in doc.sections)
     assert doc.links == ()  # a label is not a path: nothing for the path resolver
 
 
@@ -58,6 +61,7 @@ def test_rest_internal_targets_and_ref_roles():
     assert doc.labels == ("install-create-env",)  # `.. _python: url` is a link target, not a label
     assert doc.references == ("install-activate-env", "public-server")
     assert "install-create-env" not in doc.text
+    assert "see Install activate env and the server." in doc.text
 
 
 def test_a_target_inside_eval_rst_is_a_label_too():
