@@ -18,7 +18,7 @@ from shared.events.catalogue import (
 from shared.events.codec import UPCASTERS, register_upcaster
 from shared.events.envelope import Event
 from shared.events.schemas import export_schemas
-from shared.events.subjects import type_from_subject
+from shared.events.subjects import course_from_subject, type_from_subject
 
 
 def created(course_id: str = "course-1", **overrides) -> CourseCreated:
@@ -195,6 +195,9 @@ def test_subject_for_event_is_course_id_then_type():
     deleted = CourseDeleted(course_id="abc", actor="alice", payload={})
     assert subject_for(deleted) == "course.abc.CourseDeleted"
     assert type_from_subject(subject_for(deleted)) == "CourseDeleted"
+    assert course_from_subject(subject_for(deleted)) == "abc"
+    for other in ("course.abc", "course.a b.X", "other.abc.CourseDeleted", "course.abc.X.Y"):
+        assert course_from_subject(other) is None, other
 
 
 def test_course_subjects_filter_and_wildcard_by_type():
