@@ -49,15 +49,22 @@ async def fold_log(js: JetStreamContext, stream: str, until: int, workers: int |
     """Every table's rows from the log's events up to `until`, folded by `workers` processes (0:
     in this one; by default worker_count() when the log is long, else 0). Raises NotBulkable or
     LogIncomplete. `clock["waited_for_workers"]`: the seconds the reader waited for the workers."""
-    first = max(1, (await js.stream_info(stream)).state.first_seq)  # older events may have aged out
-    if workers is None:
-        workers = worker_count() if until - first >= WORKERS_FROM else 0
+    first, workers = await _stretch(js, stream, until, workers)
     pool = FoldWorkers(workers) if workers >= 1 else None
     try:
         return await _fold(js, stream, first, until, pool, clock if clock is not None else {})
     finally:
         if pool is not None:
             pool.close()
+
+
+async def _stretch(js: JetStreamContext, stream: str, until: int, workers: int | None) -> tuple[int, int]:
+    """(the first sequence the log still holds — older events may have aged out —, the folding
+    workers: as asked, else worker_count() when the stretch is long enough to pay for them)."""
+    first = max(1, (await js.stream_info(stream)).state.first_seq)
+    if workers is None:
+        workers = worker_count() if until - first >= WORKERS_FROM else 0
+    return first, workers
 
 
 async def _fold(js: JetStreamContext, stream: str, first: int, until: int, pool: FoldWorkers | None,
@@ -114,9 +121,7 @@ async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, sche
     untouched, when the log is not one to fold (the caller then applies it event by event). With
     `database_url` (the pool's database), folding workers COPY their own rows."""
     started = time.monotonic()
-    first = max(1, (await js.stream_info(stream)).state.first_seq)
-    if workers is None:
-        workers = worker_count() if until - first >= WORKERS_FROM else 0
+    first, workers = await _stretch(js, stream, until, workers)
     clock: dict[str, float] = {}
     folding = FoldWorkers(workers) if workers >= 1 else None
     try:
