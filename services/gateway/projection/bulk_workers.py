@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import socket
 import subprocess
@@ -30,7 +31,12 @@ def partition_of(subject: str, parts: int) -> int:
 def _work(conn: Connection) -> None:
     """A worker's life: fold every batch it is sent; at the end (None) say how far it got and which
     ids it holds, then do as told — send the rows back, or COPY them into a schema itself — until
-    told to stop (None)."""
+    told to stop (None).
+
+    Without the cyclic garbage collector: the fold builds millions of rows (tuples, lists, dicts)
+    and makes no cycles worth collecting, while each collection walks every row kept so far —
+    measured, a quarter of the fold's time. The process ends when the rebuild does."""
+    gc.disable()
     fold = Fold()
     try:
         while (batch := conn.recv()) is not None:
