@@ -52,7 +52,7 @@ async def run(ctx: Context) -> Row:
                r <= TARGET and note is None, note,
                details={"documents": documents, "concurrency": CONCURRENCY, "latency_s": LATENCY,
                         "provider_requests": stats["requests"], "peak_concurrent_requests": stats["max_concurrent"],
-                        "seconds_to": milestones(log)})
+                        "seconds_to": milestones(log, stats)})
 
 
 async def pulling(system: System, service: str) -> bool:
@@ -62,14 +62,19 @@ async def pulling(system: System, service: str) -> bool:
         return False
 
 
-def milestones(log) -> dict:
-    """When the run started, and its first and last analysis, in seconds since the request."""
+def milestones(log, stats: dict) -> dict:
+    """When the run started, its first and last provider request, and its first and last analysis,
+    in seconds since the request."""
     start = next(at for _, kind, at in log if kind == "DocsAnalysisRequested")
+    requests = {name: stats.get(key) for name, key in (("first provider request", "first_request_at"),
+                                                       ("last provider request", "last_request_at"))}
     times = {"StageStarted": next((at for _, kind, at in log if kind == "StageStarted"
                                    and at >= start), None),
              "first DocAnalysed": next((at for _, kind, at in log if kind == "DocAnalysed"), None),
              "DocsAnalysed": next((at for _, kind, at in log if kind == "DocsAnalysed"), None)}
-    return {name: round((at - start).total_seconds(), 3) for name, at in times.items() if at is not None}
+    found = {name: round((at - start).total_seconds(), 3) for name, at in times.items() if at is not None}
+    found.update({name: round(at - start.timestamp(), 3) for name, at in requests.items() if at is not None})
+    return dict(sorted(found.items(), key=lambda item: item[1]))
 
 
 def plot(log, documents: int, ideal: float) -> None:

@@ -20,6 +20,7 @@ from .fingerprint import analysis_fingerprint
 from .inputs import RunInputs
 
 CANCEL_CHECK_SECONDS = 2.0
+ANNOUNCING = 2  # analyses linked and announced at once
 
 
 @dataclass
@@ -73,6 +74,11 @@ class AnalysisRun:
         self._cancelled = False
         self._finished = 0
         self._corpus: Awaitable[Corpus] | None = None
+        # Announcements a few at a time: when the corpus is ready, every analysis that waited for it
+        # would otherwise link and emit at once, and the loop, busy with them, would leave the
+        # provider's answers unread and the next requests unsent (the run's critical path) for
+        # a fifth of a second. Queued, they are done between the requests, long before the last answer.
+        self._announcing = asyncio.Semaphore(ANNOUNCING)
 
     async def execute(self, feed: DocumentFeed) -> Outcome:
         """Each document is analysed as soon as the feed hands it over. An unreadable one, when
@@ -116,7 +122,8 @@ class AnalysisRun:
         del source
         if result is None:
             return
-        await self._announce(path, content_hash, result, outcome)
+        async with self._announcing:
+            await self._announce(path, content_hash, result, outcome)
         self._count(outcome, result.cached, token_usage(result.usage))
         if result.fallback is not None:
             outcome.fallbacks[path] = result.fallback
