@@ -13,7 +13,7 @@ from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableEr
 from opentelemetry.trace import SpanKind
 
 from shared.bus.subject_log import last_sequence, read_subject
-from shared.events import Event, PoisonEvent, course_subjects, decode_event, subject_for
+from shared.events import Event, PoisonEvent, course_subjects, decode_stored, subject_for
 from shared.events.catalogue import CourseForked
 from shared.events.subjects import subject_of
 from shared.forks import MAX_FORK_DEPTH, inherited
@@ -159,7 +159,7 @@ class EventStore:
         events = []
         for stored in history:
             try:
-                events.append((stored.seq, decode_event(stored.data)))
+                events.append((stored.seq, decode_stored(stored.subject, stored.data)))
             except PoisonEvent as exc:  # it still counts for concurrency, not for state
                 log.error("course %s history: skipping seq %s: %s", course_id, stored.seq, exc)
         return events, last_seq

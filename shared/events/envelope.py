@@ -57,7 +57,9 @@ class Event(BaseModel):
 
     event_id: EventId = Field(default_factory=new_event_id)
     event_type: str
-    schema_version: int = Field(default=1, ge=1)
+    # Strict: decode_event refuses any other JSON type for it (codec._version), and so must the
+    # faster decode_stored, which validates the bytes directly.
+    schema_version: int = Field(default=1, ge=1, strict=True)
     course_id: str = Field(json_schema_extra={"pattern": COURSE_ID_PATTERN.pattern})
     occurred_at: datetime = Field(default_factory=utcnow, json_schema_extra={"pattern": UTC_DATETIME_PATTERN})
     actor: str = Field(min_length=1, max_length=256)

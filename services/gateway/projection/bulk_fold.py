@@ -9,19 +9,15 @@ id another course holds) or its outcome would depend on how courses interleave, 
 NotBulkable and the caller rebuilds through the SQL handlers instead: the fast path is taken only
 when it is sure to be exact.
 
-Events are decoded straight from bytes (`model_validate_json` of the type the subject names);
-anything that path does not accept as-is (another schema version to upcast, a subject and a body
-that disagree, invalid data) goes through the regular `decode_event`, so a poison event is set
-aside with the same reason the live projection records."""
+Events are decoded as the live projection decodes them (`decode_stored`: straight from bytes, or
+through `decode_event` for anything else), so a poison event is set aside with the same reason."""
 from __future__ import annotations
 
 import json
 import posixpath
 from typing import Any, Callable
 
-from pydantic import ValidationError
-
-from shared.events import Event, PoisonEvent, decode_event
+from shared.events import Event, PoisonEvent, decode_stored
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
     DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
@@ -29,7 +25,6 @@ from shared.events.catalogue import (
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
-from shared.events.codec import EVENT_TYPES
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
 from .edit_handlers import edit_row, undo_values
@@ -87,16 +82,7 @@ def decode(subject: str, data: bytes) -> Event:
         for escape in _UNSURE_ESCAPES:
             if escape in data:
                 raise NotBulkable(f"an event on {subject} holds an escape ({escape.decode()}…) PostgreSQL may refuse")
-    cls = EVENT_TYPES.get(subject.rpartition(".")[2])
-    if cls is not None:
-        try:
-            event = cls.model_validate_json(data)
-        except ValidationError:
-            pass
-        else:
-            if event.schema_version == cls.CURRENT_VERSION:
-                return event
-    return decode_event(data)
+    return decode_stored(subject, data)
 
 
 def _int4(*values: int | None) -> None:

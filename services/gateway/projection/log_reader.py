@@ -37,11 +37,11 @@ class LogIncomplete(RuntimeError):
     """The log did not give back, in order, every sequence asked for."""
 
 
-def stream_seq(reply: bytes) -> int:
+def stream_seq(reply: bytes | str) -> int:
     """The stream sequence in a JetStream delivery's reply subject, in both of its forms:
     $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.… (9 tokens) and, with a domain and an account
     hash, $JS.ACK.<domain>.<hash>.<stream>.<consumer>.<delivered>.<sseq>.… (12 tokens)."""
-    tokens = reply.split(b".")
+    tokens = reply.split(b"." if isinstance(reply, bytes) else ".")
     return int(tokens[5] if len(tokens) == 9 else tokens[7])
 
 
