@@ -16,6 +16,7 @@ import time
 import asyncpg
 from nats.js.api import AckPolicy, ConsumerConfig
 
+from services.gateway.asyncpg_arrays import ask_concrete_types_first
 from services.gateway.projection.projector import Projector, ensure_schema
 
 from .common import Context, Row, plot_progress, ratio
@@ -45,6 +46,7 @@ async def pull_and_ack(js, events: int, samples: list) -> float:
 
 
 async def project(js, database_url: str, events: int, samples: list, profile: bool) -> float:
+    ask_concrete_types_first()  # as the gateway's start does (services/gateway/bootstrap.py)
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10, command_timeout=60)
     try:
         await ensure_schema(pool, "coursegen")

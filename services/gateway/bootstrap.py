@@ -17,6 +17,7 @@ from shared.bus.secrets import SecretStore
 from shared.observability.throttle import Throttle
 
 from .api.live_slots import LiveStreamSlots
+from .asyncpg_arrays import ask_concrete_types_first
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
@@ -54,6 +55,7 @@ class Container:
 
 
 async def start(settings: GatewaySettings) -> Container:
+    ask_concrete_types_first()  # asyncpg's array checks: see asyncpg_arrays.py
     nc = await connect(settings.nats_url, "gateway")
     try:
         js = nc.jetstream()

@@ -42,7 +42,9 @@ async def whole_log() -> int:
 
 
 def as_delivered(messages: list[tuple[int, str, bytes]]) -> list[SimpleNamespace]:
-    return [SimpleNamespace(subject=subject, data=data, metadata=SimpleNamespace(sequence=SimpleNamespace(stream=seq)))
+    """As a consumer delivers them: the stream sequence in the reply subject ($JS.ACK.<stream>.<consumer>.
+    <delivered>.<stream seq>.<consumer seq>.<time>.<pending>), which is where the projector reads it."""
+    return [SimpleNamespace(subject=subject, data=data, reply=f"$JS.ACK.COURSES.test.1.{seq}.{seq}.0.0")
             for seq, subject, data in messages]
 
 

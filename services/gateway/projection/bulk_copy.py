@@ -26,20 +26,6 @@ async def copy_piece(conn: asyncpg.Connection, schema: str, table: str, rows: li
         await conn.copy_records_to_table(table, records=rows, columns=COLUMNS[table], schema_name=checked(schema))
 
 
-def take_lists_as_arrays() -> None:
-    """For a folding worker, a process that does nothing else with asyncpg: its array encoder asks
-    `collections.abc` whether each array and each element is a container (Iterable, Sized, Mapping:
-    Python-level `ABCMeta.__instancecheck__`, four calls per element), which is half the CPU of
-    COPYing an analysed document's row (26 µs -> 11 µs measured; ~5 s of a million-event rebuild).
-    The folded rows hold their arrays as lists, so the checks are made against concrete types:
-    lists and tuples are arrays, strings and bytes are not (as before), mappings are not (as
-    before). asyncpg is pinned; tests/unit/test_bulk_copy_arrays.py checks these names still exist."""
-    from asyncpg.protocol import protocol
-
-    protocol.IterableABC = protocol.SizedABC = (list, tuple)
-    protocol.MappingABC = dict
-
-
 async def copy_all(database_url: str, schema: str, tables: dict[str, list[tuple]], chunk: int = CHUNK) -> int:
     """Every row over one new connection to `database_url`; how many rows."""
     conn = await asyncpg.connect(database_url)

@@ -18,7 +18,8 @@ import sys
 import zlib
 from multiprocessing.connection import Connection
 
-from .bulk_copy import copy_all, take_lists_as_arrays
+from ..asyncpg_arrays import ask_concrete_types_first
+from .bulk_copy import copy_all
 from .bulk_fold import Fold, NotBulkable
 
 
@@ -48,7 +49,7 @@ def _work(conn: Connection) -> None:
                 conn.send(("rows", fold.tables()))
             elif command[0] == "copy":
                 _, database_url, schema, chunk = command
-                take_lists_as_arrays()
+                ask_concrete_types_first()
                 try:
                     conn.send(("copied", asyncio.run(copy_all(database_url, schema, fold.tables(), chunk))))
                 except Exception as exc:
