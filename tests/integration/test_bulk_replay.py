@@ -24,6 +24,7 @@ from shared.events.catalogue import (
     CourseCreated, PathwaysGenerated, PathwaysRequested, StageStarted,
 )
 from tests.support.course_histories import histories
+from tests.support.delivered import delivered
 from tests.support.event_strategies import model
 from tests.support.read_tables import read_tables
 
@@ -42,10 +43,7 @@ async def whole_log() -> int:
 
 
 def as_delivered(messages: list[tuple[int, str, bytes]]) -> list[SimpleNamespace]:
-    """As a consumer delivers them: the stream sequence in the reply subject ($JS.ACK.<stream>.<consumer>.
-    <delivered>.<stream seq>.<consumer seq>.<time>.<pending>), which is where the projector reads it."""
-    return [SimpleNamespace(subject=subject, data=data, reply=f"$JS.ACK.COURSES.test.1.{seq}.{seq}.0.0")
-            for seq, subject, data in messages]
+    return [delivered(seq, subject, data) for seq, subject, data in messages]
 
 
 async def through_handlers(pool: asyncpg.Pool, messages: list[tuple[int, str, bytes]]) -> dict:

@@ -12,17 +12,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from services.gateway.projection.handlers import apply
+from services.gateway.projection.log_reader import stream_seq
 from services.gateway.projection.projector import apply_batch, ensure_schema
 from shared.events import decode_event, subject_for
 from tests.support.course_histories import histories
+from tests.support.delivered import delivered
 from tests.support.read_tables import read_tables
 
 
 def stored(events: list) -> list[SimpleNamespace]:
     """The events as the projector reads them from JetStream: subject, data, stream sequence."""
-    return [SimpleNamespace(subject=subject_for(e), data=e.to_json(),
-                            metadata=SimpleNamespace(sequence=SimpleNamespace(stream=seq)))
-            for seq, e in enumerate(events, start=1)]
+    return [delivered(seq, subject_for(e), e.to_json()) for seq, e in enumerate(events, start=1)]
 
 
 async def whole_log() -> int:
@@ -46,7 +46,7 @@ async def project(pool: asyncpg.Pool, batches: list[list], redeliver: bool = Fal
             async with conn.transaction():
                 await apply_batch(conn, schema, batch + batch if redeliver else batch, whole_log)
                 for msg in batch if redeliver else []:  # again, past the checkpoint: the handlers' keys
-                    await apply(conn, schema, decode_event(msg.data), msg.metadata.sequence.stream)
+                    await apply(conn, schema, decode_event(msg.data), stream_seq(msg.reply))
     rows = await read_tables(pool, schema)
     await pool.execute(f"DROP SCHEMA {schema} CASCADE")
     return rows
