@@ -72,8 +72,8 @@ _SURROGATE_ESCAPES = (b"\\ud", b"\\uD")
 
 
 def decode_stored(subject: str, data: bytes) -> Event:
-    """The event `decode_event(data)` reads, read in half the time when the message is what the
-    writers put on the log: the current version of the type its subject names, validated straight
+    """The event `decode_event(data)` reads, read faster (a third less time in the projection's
+    profile) when the message is what the writers put on the log: the current version of the type its subject names, validated straight
     from the bytes (no dict in between). Anything else (another version to upcast, a body of
     another type, invalid data, a lone-surrogate escape) is read by decode_event, so the outcome,
     and a poison event's reason, are the same."""

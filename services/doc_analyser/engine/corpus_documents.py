@@ -186,6 +186,8 @@ def _vector(counts: dict[str, int], frequency: Counter, size: int) -> dict[str, 
 def cosine(left: dict[str, float], right: dict[str, float]) -> float:
     # Over the shared words only, found by a set intersection (C speed): linking compares every
     # document with every other, and a loop over all of one vector's words was most of its time.
+    # fsum: exactly rounded whatever the order, and a set's order changes with the process's
+    # string hashing — a plain sum could then rank two equally similar documents differently per run.
     if len(left) > len(right):
         left, right = right, left
-    return sum([left[word] * right[word] for word in left.keys() & right.keys()])
+    return math.fsum([left[word] * right[word] for word in left.keys() & right.keys()])
