@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Awaitable, Callable, Sequence
 
@@ -16,6 +15,7 @@ from shared.events import ALL_COURSES, Event, PoisonEvent, decode_stored
 
 from .deferred import DeferredWrites
 from .forks import Inherit, apply_one, as_applied, inheritance_of
+from .live_reader import Delivered, LiveReader
 from .log_reader import stream_seq
 from .schema import DDL_VERSION, checked, ddl
 
@@ -63,8 +63,8 @@ def log_start_of(js: JetStreamContext, stream: str) -> LogStart:
     return first_seq
 
 
-async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart,
-                      inherit: Inherit | None = None) -> int:
+async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg],
+                      log_start: LogStart, inherit: Inherit | None = None) -> int:
     """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint.
     Fast path: the whole batch under one savepoint. If an event's data cannot be stored, the batch
     is rolled back to it and applied again event by event, setting that event aside. A batch that
@@ -87,8 +87,8 @@ async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
                             f"though the log holds every event from {first}")
 
 
-async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Msg], log_start: LogStart,
-                          inherit: Inherit | None, careful: bool) -> int:
+async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg],
+                          log_start: LogStart, inherit: Inherit | None, careful: bool) -> int:
     # Read tables are derived from the log: a commit lost in a database crash is applied again
     # from the checkpoint it was stored with, so waiting for the disk on every commit buys nothing.
     await conn.execute("SET LOCAL synchronous_commit TO off")
@@ -157,11 +157,9 @@ async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
 
 # How long the projector's reader may stay quiet before it checks that the reader still exists.
 QUIET_CHECK_SECONDS = 5.0
-# How long one fetch may wait for events. Short, because a fetch that found nothing pending when it
-# asked can hold an event stored meanwhile until it expires (seen under 50 concurrent courses: single
-# events handed over 0.4-0.9 s after they were stored, by a fetch of 1 s, while the projector was
-# idle); an idle projector asking ten times a second costs NATS next to nothing.
-FETCH_WAIT_SECONDS = 0.1
+# How long the projector waits for events before it looks at its stop flag again. Events are handed
+# over as they arrive (live_reader.py), so this bounds stopping, not the lag.
+TAKE_WAIT_SECONDS = 0.1
 
 
 class Projector:
@@ -212,22 +210,20 @@ class Projector:
         async with self._pool.acquire() as conn:
             checkpoint = await read_checkpoint(conn, self._schema)
         await self._advance(checkpoint)
-        sub = await reader_from(self._js, self._stream, checkpoint + 1)
-        fetching: asyncio.Future | None = None
+        reader = await LiveReader.open(self._js, self._stream, checkpoint + 1, self._batch_size)
         loop, quiet_since = asyncio.get_running_loop(), None
         try:
             while not stop.is_set():
-                batch = await (fetching or self._fetch(sub))
-                # The next batch travels while this one is written: the wait for PostgreSQL and
-                # the wait for NATS overlap instead of adding up.
-                fetching = asyncio.ensure_future(self._fetch(sub))
+                # While this batch is written the next one arrives (live_reader.AHEAD): the wait
+                # for PostgreSQL and the wait for NATS overlap instead of adding up.
+                batch = await reader.take(TAKE_WAIT_SECONDS)
                 if not batch:
                     quiet_since = quiet_since or loop.time()
                     if loop.time() - quiet_since >= QUIET_CHECK_SECONDS:
                         # The reader lives on one node of a cluster: when that node is lost or cut
-                        # off, fetches just come back empty. Asking for it raises then, and the
-                        # loop resumes from the checkpoint on a new reader.
-                        await sub.consumer_info()
+                        # off, nothing arrives. Asking for it raises then, and the loop resumes
+                        # from the checkpoint on a new reader.
+                        await reader.check()
                         quiet_since = None
                     continue
                 quiet_since = None
@@ -235,17 +231,4 @@ class Projector:
                     position = await apply_batch(conn, self._schema, batch, self._log_start, self._inherit)
                 await self._advance(position)
         finally:
-            if fetching is not None:
-                fetching.cancel()
-                with contextlib.suppress(BaseException):
-                    await asyncio.wait_for(fetching, 2.0)
-            try:
-                await sub.unsubscribe()
-            except Exception:  # the connection may be gone; the server drops the consumer anyway
-                pass
-
-    async def _fetch(self, sub) -> list[Msg]:
-        try:
-            return await sub.fetch(self._batch_size, timeout=FETCH_WAIT_SECONDS)
-        except TimeoutError:
-            return []
+            await reader.close()
