@@ -42,7 +42,9 @@ async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated,
     await conn.executemany(f"INSERT INTO {s}.modules VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", modules)
     documents = [(m.module_id, i, path) for w in p.pathways for m in w.modules
                  for i, path in enumerate(dict.fromkeys(m.documents))]
-    await conn.executemany(f"INSERT INTO {s}.module_documents VALUES ($1, $2, $3)", documents)
+    # One statement for every row (a pathway set has hundreds): an executemany runs one per row.
+    await conn.execute(f"INSERT INTO {s}.module_documents SELECT * FROM unnest($1::text[], $2::int[], $3::text[])",
+                       *(list(column) for column in zip(*documents)) if documents else ([], [], []))
 
 
 @handles(PathwaySelected)
