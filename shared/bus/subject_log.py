@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -23,8 +23,9 @@ NO_MESSAGE = 10037  # JetStream's "no message found"
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
+    """One stored message. A named tuple: the bulk rebuild makes a million of them (log_reader.py),
+    three times cheaper than a frozen dataclass."""
     seq: int
     subject: str
     data: bytes

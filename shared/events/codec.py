@@ -68,7 +68,7 @@ def decode_event(data: bytes) -> Event:
 
 # Lone-surrogate escapes: json.loads keeps them in the string; pydantic's JSON parser need not read
 # them the same way, so a message holding one is read by decode_event alone.
-_SURROGATE_ESCAPES = (b"\\ud", b"\\uD")
+LONE_SURROGATE_ESCAPES = (b"\\ud", b"\\uD")
 
 
 def decode_stored(subject: str, data: bytes) -> Event:
@@ -78,7 +78,7 @@ def decode_stored(subject: str, data: bytes) -> Event:
     another type, invalid data, a lone-surrogate escape) is read by decode_event, so the outcome,
     and a poison event's reason, are the same."""
     cls = EVENT_TYPES.get(subject.rpartition(".")[2])
-    if cls is not None and not (b"\\u" in data and any(escape in data for escape in _SURROGATE_ESCAPES)):
+    if cls is not None and not (b"\\u" in data and any(escape in data for escape in LONE_SURROGATE_ESCAPES)):
         try:
             event = cls.model_validate_json(data)
         except ValidationError:

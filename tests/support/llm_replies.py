@@ -16,6 +16,7 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-case names
     body: dict[str, Any]
     received_at: float  # time.monotonic() on the server
+    arrived_at: float = 0.0  # time.time() on the server, for timelines across processes
 
     @property
     def api_key(self) -> str | None:

@@ -44,7 +44,6 @@ class FakeAnthropicServer:
         self._lock = threading.Lock()
         self._script: collections.deque[Reply] = collections.deque()
         self._requests: list[RecordedRequest] = []
-        self._arrived: list[float] = []  # each request's arrival, seconds since the epoch (for timelines)
         self._cache: set[str] = set()
         self._in_flight = 0
         self.max_concurrent = 0
@@ -70,7 +69,6 @@ class FakeAnthropicServer:
         with self._lock:
             self._script.clear()
             self._requests.clear()
-            self._arrived.clear()
             self._cache.clear()
             self.max_concurrent = 0
 
@@ -78,8 +76,8 @@ class FakeAnthropicServer:
         with self._lock:
             return {"requests": len(self._requests), "max_concurrent": self.max_concurrent,
                     "in_flight": self._in_flight, "scripted_left": len(self._script),
-                    "first_request_at": min(self._arrived, default=None),
-                    "last_request_at": max(self._arrived, default=None)}
+                    "first_request_at": min((r.arrived_at for r in self._requests), default=None),
+                    "last_request_at": max((r.arrived_at for r in self._requests), default=None)}
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -119,10 +117,9 @@ class FakeAnthropicServer:
         except ValueError:
             body = None
         recorded = RecordedRequest(dict(request.headers), body if isinstance(body, dict) else {},
-                                   time.monotonic())
+                                   time.monotonic(), time.time())
         with self._lock:
             self._requests.append(recorded)
-            self._arrived.append(time.time())
             self._in_flight += 1
             self.max_concurrent = max(self.max_concurrent, self._in_flight)
         try:

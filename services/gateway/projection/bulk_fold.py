@@ -18,6 +18,7 @@ import posixpath
 from typing import Any, Callable
 
 from shared.events import Event, PoisonEvent, decode_stored
+from shared.events.codec import LONE_SURROGATE_ESCAPES
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
     DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
@@ -73,7 +74,7 @@ class NotBulkable(Exception):
 
 
 # Escapes PostgreSQL text refuses (NUL) or that may carry a lone surrogate no encoder accepts.
-_UNSURE_ESCAPES = (b"\\u0000", b"\\ud", b"\\uD")
+_UNSURE_ESCAPES = (b"\\u0000", *LONE_SURROGATE_ESCAPES)
 
 
 def decode(subject: str, data: bytes) -> Event:

@@ -38,6 +38,7 @@ def _work(conn: Connection) -> None:
     and makes no cycles worth collecting, while each collection walks every row kept so far —
     measured, a quarter of the fold's time. The process ends when the rebuild does."""
     gc.disable()
+    ask_concrete_types_first()  # for the COPY it may be told to make
     fold = Fold()
     try:
         while (batch := conn.recv()) is not None:
@@ -49,7 +50,6 @@ def _work(conn: Connection) -> None:
                 conn.send(("rows", fold.tables()))
             elif command[0] == "copy":
                 _, database_url, schema, chunk = command
-                ask_concrete_types_first()
                 try:
                     conn.send(("copied", asyncio.run(copy_all(database_url, schema, fold.tables(), chunk))))
                 except Exception as exc:

@@ -14,23 +14,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import AsyncIterator, NamedTuple
+from typing import AsyncIterator
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from shared.bus.subject_log import Stored
 from shared.events import ALL_COURSES
 
 from . import raw_delivery
 
 FETCH = 2000
-
-
-class Stored(NamedTuple):
-    """A named tuple: made a million times a rebuild, three times cheaper than a frozen dataclass."""
-    seq: int
-    subject: str
-    data: bytes
 
 
 class LogIncomplete(RuntimeError):
