@@ -23,11 +23,9 @@ from collections import deque
 from typing import NamedTuple
 
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-
-from shared.events import ALL_COURSES
 
 from . import raw_delivery
+from .log_reader import add_ordered_consumer
 
 # A pull request waits this long for events, then the server ends it (status 408) and a new one is
 # sent; well inside the consumer's inactivity threshold, so an idle reader is never deleted.
@@ -78,13 +76,8 @@ class LiveReader:
         self._inbox = self._nc.new_inbox()
         self._sub = await self._nc.subscribe(self._inbox)
         raw_delivery.register(self._nc, self._sub._id, self._on_message)
-        config = ConsumerConfig(
-            deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq, filter_subject=ALL_COURSES,
-            ack_policy=AckPolicy.NONE, inactive_threshold=INACTIVE_THRESHOLD_SECONDS, mem_storage=True,
-            num_replicas=1,
-        )
-        self._consumer = (await self._js.add_consumer(self._stream, config=config)).name
-        self._next = f"{self._js._prefix}.CONSUMER.MSG.NEXT.{self._stream}.{self._consumer}"
+        self._consumer, self._next = await add_ordered_consumer(self._js, self._stream, start_seq,
+                                                                INACTIVE_THRESHOLD_SECONDS)
         await self._ask()
 
     def _on_message(self, subject: bytes, reply: bytes, data: bytes, headers: bytes) -> None:

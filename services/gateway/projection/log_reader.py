@@ -39,6 +39,19 @@ def stream_seq(reply: bytes | str) -> int:
     return int(tokens[5] if len(tokens) == 9 else tokens[7])
 
 
+async def add_ordered_consumer(js: JetStreamContext, stream: str, first: int,
+                               inactive_seconds: float) -> tuple[str, str]:
+    """An unacknowledged, ephemeral, in-memory consumer over every course event from `first` on,
+    and the subject its pull requests go to: (name, next-message subject). Deleted by the caller,
+    or by the server `inactive_seconds` after its reader stops asking."""
+    config = ConsumerConfig(
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subject=ALL_COURSES,
+        ack_policy=AckPolicy.NONE, inactive_threshold=inactive_seconds, mem_storage=True, num_replicas=1,
+    )
+    name = (await js.add_consumer(stream, config=config)).name
+    return name, f"{js._prefix}.CONSUMER.MSG.NEXT.{stream}.{name}"
+
+
 async def read_range(js: JetStreamContext, stream: str, first: int, last: int,
                      timeout: float = 10.0) -> AsyncIterator[list[Stored]]:
     """The log's messages with sequences `first`..`last`, in order, in batches. `first` must be
@@ -61,14 +74,9 @@ async def read_range(js: JetStreamContext, stream: str, first: int, last: int,
     inbox = nc.new_inbox()
     sub = await nc.subscribe(inbox)
     raw_delivery.register(nc, sub._id, on_message)
-    config = ConsumerConfig(
-        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subject=ALL_COURSES,
-        # Idle while the folding workers catch up; it is deleted at the end, or by the server
-        # this long after a reader that died.
-        ack_policy=AckPolicy.NONE, inactive_threshold=120.0, mem_storage=True, num_replicas=1,
-    )
-    consumer = (await js.add_consumer(stream, config=config)).name
-    next_subject = f"{js._prefix}.CONSUMER.MSG.NEXT.{stream}.{consumer}"
+    # Idle while the folding workers catch up; deleted at the end, or by the server this long after
+    # a reader that died.
+    consumer, next_subject = await add_ordered_consumer(js, stream, first, inactive_seconds=120.0)
     expected = first
     try:
         while delivered < total:

@@ -43,8 +43,9 @@ async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated,
     documents = [(m.module_id, i, path) for w in p.pathways for m in w.modules
                  for i, path in enumerate(dict.fromkeys(m.documents))]
     # One statement for every row (a pathway set has hundreds): an executemany runs one per row.
+    columns = [list(column) for column in zip(*documents)] or [[], [], []]
     await conn.execute(f"INSERT INTO {s}.module_documents SELECT * FROM unnest($1::text[], $2::int[], $3::text[])",
-                       *(list(column) for column in zip(*documents)) if documents else ([], [], []))
+                       *columns)
 
 
 @handles(PathwaySelected)
