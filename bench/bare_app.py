@@ -1,7 +1,7 @@
 """The gateway benchmark's baseline server: bare FastAPI endpoints doing one query on the gateway's
 own read table (a primary-key SELECT; the list of a user's courses), served exactly like the
 gateway (uvicorn, one process, the same server stack — uvloop and httptools —, host, log level and
-access log off, an asyncpg pool of the same size).
+access log off, the gateway's own asyncpg pool: services/gateway/read_pool.py).
 
     python -m bench.bare_app   (DATABASE_URL, PORT, READ_SCHEMA from the environment)"""
 from __future__ import annotations
@@ -9,19 +9,18 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 
-import asyncpg
 import uvicorn
 from fastapi import FastAPI, HTTPException
 
 from services.gateway.main import SERVER_STACK
+from services.gateway.read_pool import create_read_pool
 
 SCHEMA = os.environ.get("READ_SCHEMA", "coursegen")
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    app.state.pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=10,
-                                               command_timeout=30)
+    app.state.pool = await create_read_pool(os.environ["DATABASE_URL"])  # the gateway's pool settings
     try:
         yield
     finally:

@@ -16,6 +16,7 @@ from shared.bus.provisioning import provision
 from shared.bus.secrets import SecretStore
 from shared.observability.throttle import Throttle
 
+from .answer_cache import AnswerCache
 from .api.live_slots import LiveStreamSlots
 from .asyncpg_arrays import ask_concrete_types_first
 from .auth import TokenVerifier
@@ -25,6 +26,7 @@ from .refresher import run_refresher, subscribe as refresher_subscription
 from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
+from .read_pool import create_read_pool
 from .readmodel import CourseReader
 from .settings import GatewaySettings
 from .result_reader import ResultReader
@@ -50,6 +52,7 @@ class Container:
     secrets: SecretStore
     live_streams: LiveStreamSlots  # open SSE streams, capped per user and in all
     lag_reads: Throttle  # /metrics reads the projection's lag from NATS at most once per interval
+    answers: AnswerCache  # read-only answers kept while the read tables are unchanged
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -60,25 +63,26 @@ async def start(settings: GatewaySettings) -> Container:
     try:
         js = nc.jetstream()
         await provision(js, settings.stream_spec())
-        pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10,
-                                         command_timeout=30)
+        pool = await create_read_pool(settings.database_url)
     except BaseException:
         await nc.close()
         raise
     await prepare_read_tables(js, pool, settings.read_schema, settings.stream_name, settings.database_url)
     store = EventStore(js, settings.stream_name)
     projector = Projector(js, pool, settings.read_schema, settings.stream_name)
+    reader = CourseReader(pool, settings.read_schema)
     artefacts = ArtefactStore(js, settings.artefact_bucket)
     secrets = SecretStore(js, settings.secret_bucket, sealer=settings.sealer())
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
-        reader=CourseReader(pool, settings.read_schema),
+        reader=reader,
         commands=CourseCommands(store, projector, settings.projection_wait_seconds),
         verifier=TokenVerifier(settings), artefacts=artefacts,
         stages=StageReader(pool, settings.read_schema),
         results=ResultReader(pool, settings.read_schema), secrets=secrets,
         live_streams=LiveStreamSlots(settings.sse_max_per_user, settings.sse_max_total),
         lag_reads=Throttle(settings.metrics_refresh_seconds),
+        answers=AnswerCache(reader.version),
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [

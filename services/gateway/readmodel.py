@@ -41,3 +41,9 @@ class CourseReader:
         return await self._pool.fetchval(
             f"SELECT stream_seq FROM {self._s}.projection_checkpoint WHERE id = 1"
         )
+
+    async def version(self) -> tuple[int, str]:
+        """The read tables' version (answer_cache.py): the checkpoint and the transaction that wrote it."""
+        row = await self._pool.fetchrow(
+            f"SELECT stream_seq, xmin::text AS written_by FROM {self._s}.projection_checkpoint WHERE id = 1")
+        return row["stream_seq"], row["written_by"]

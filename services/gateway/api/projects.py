@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from ..commands import Outcome
 from ..domain.course import CourseNotFound
 from ..domain.lineage import course_staleness
+from .cached import cached
 from .deps import ContainerDep, Offset, PrincipalDep
 from .schemas import Accepted, Course, CourseCreate, CourseUpdate, Message
 
@@ -66,8 +67,10 @@ async def create_course(body: CourseCreate, c: ContainerDep, who: PrincipalDep, 
 async def list_courses(c: ContainerDep, who: PrincipalDep,
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
                        offset: Offset = 0):
-    return [Course(**row, **course_staleness(results, runs))
-            for row, results, runs in await c.reader.list_with_lineage(who.user_id, limit, offset)]
+    async def answer() -> list[Course]:
+        return [Course(**row, **course_staleness(results, runs))
+                for row, results, runs in await c.reader.list_with_lineage(who.user_id, limit, offset)]
+    return await cached(c, ("courses", who.user_id, limit, offset), answer)
 
 
 @router.get("/{course_id}", response_model=Course)

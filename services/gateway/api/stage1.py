@@ -14,6 +14,7 @@ from shared.repos.policy import RepoUrlRejected, vet_repo_url_async
 
 from ..domain import runs, stage1
 from ..domain.tree import all_folders, nested
+from .cached import cached
 from .course_access import CourseId, visible_course
 from .repo_tokens import check_token, sealed_token
 from .deps import ContainerDep, Offset, PrincipalDep
@@ -64,8 +65,10 @@ async def analyze_repository(course_id: CourseId, body: AnalyzeRepository, c: Co
 
 @router.get("/{course_id}/stage1/status")
 async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    return await stage_status(c, course_id, "stage1")
+    async def answer() -> dict:
+        await visible_course(c, who, course_id)
+        return await stage_status(c, course_id, "stage1")
+    return await cached(c, ("stage1", course_id, who.user_id, who.is_admin), answer)
 
 
 @router.get("/{course_id}/repository-files")

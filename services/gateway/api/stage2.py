@@ -10,6 +10,7 @@ from shared.text import CleanText
 from shared.vocabulary import Complexity, DocType
 
 from ..domain import runs, stage2
+from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, Offset, PrincipalDep
 from .projects import NOT_FOUND
@@ -37,11 +38,13 @@ async def analyze_documents(course_id: CourseId, body: AnalyzeDocuments, c: Cont
 
 @router.get("/{course_id}/stage2/status")
 async def stage2_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    overview = await c.stages.stage2_overview(course_id)
-    if overview is None or not (who.is_admin or overview.owner == who.user_id):
-        raise HTTPException(404, NOT_FOUND)
-    return {**as_status(overview.task, "stage2", overview.results), "inputs": overview.inputs,
-            "result": overview.result}
+    async def answer() -> dict:
+        overview = await c.stages.stage2_overview(course_id)
+        if overview is None or not (who.is_admin or overview.owner == who.user_id):
+            raise HTTPException(404, NOT_FOUND)
+        return {**as_status(overview.task, "stage2", overview.results), "inputs": overview.inputs,
+                "result": overview.result}
+    return await cached(c, ("stage2", course_id, who.user_id, who.is_admin), answer)
 
 
 @router.get("/{course_id}/analyzed-documents")

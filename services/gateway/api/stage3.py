@@ -8,6 +8,7 @@ from shared.text import CleanText
 
 from ..domain import runs, stage3
 from ..domain.lineage import stage_marks
+from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
@@ -38,10 +39,12 @@ async def generate_pathways(course_id: CourseId, body: GeneratePathways, c: Cont
 
 @router.get("/{course_id}/stage3/status")
 async def stage3_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    status = await stage_status(c, course_id, "stage3")
-    status["selection"] = await c.results.pathway_selection(course_id)
-    return status
+    async def answer() -> dict:
+        await visible_course(c, who, course_id)
+        status = await stage_status(c, course_id, "stage3")
+        status["selection"] = await c.results.pathway_selection(course_id)
+        return status
+    return await cached(c, ("stage3", course_id, who.user_id, who.is_admin), answer)
 
 
 @router.get("/{course_id}/pathways")

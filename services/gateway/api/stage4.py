@@ -11,6 +11,7 @@ from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from ..domain import runs, stage4
 from ..domain.lineage import stage_marks
+from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .edits import edit_reader, presented
@@ -32,8 +33,10 @@ async def generate_course(course_id: CourseId, c: ContainerDep, who: PrincipalDe
 
 @router.get("/{course_id}/stage4/status")
 async def stage4_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    return await stage_status(c, course_id, "stage4")
+    async def answer() -> dict:
+        await visible_course(c, who, course_id)
+        return await stage_status(c, course_id, "stage4")
+    return await cached(c, ("stage4", course_id, who.user_id, who.is_admin), answer)
 
 
 @router.get("/{course_id}/generated-course")
