@@ -6,11 +6,14 @@ order, with the navigation and with it stripped (no nav file, no toctree).
 
 What the engines read without a navigation: stage 1's inferred order (names, index pages, front
 matter, "next:" lines), stage 2's links — Sphinx cross-references too (`{ref}`/`:ref:` resolved to
-the document declaring the label) — and doc types, stage 3's phases. Click (38 documents, Diátaxis:
-how-tos before concepts, reference in a dependency order) is the one book below target (0.39 after
-the cross-references and the definition-density rule of doctype.py; 0.33 before): its reference
-pages tie on every signal the engines have and fall back to their names' order (with today's doc
-types, the authors’ order among such ties would give 0.60; their FAQ second costs 0.09).
+the document declaring the label) — and doc types, then within a kind a define-before-use
+tournament (stage 2: of two pages, the one defining more of what the other uses comes first;
+stage 3: the one teaching more of what the other talks about), stage 3's phases. Click (38
+documents, Diátaxis: how-tos before concepts, reference in a dependency order) is the one book below
+target (0.48 with the tournaments; 0.39 before them, 0.33 before the cross-references): even the
+authors' own order among its tied pages would give 0.60 with today's doc types, three of its
+reference pages are typed concept or guide by their content (wincmd, unicode-support,
+handling-files), and its FAQ second costs 0.09.
 
 Baseline: τ with the navigation, which the engine should reproduce exactly (1.0). Value: the worst
 τ without it. Target: τ ≥ 0.6 on every book without its navigation, 1.0 with it. Deterministic:

@@ -36,3 +36,15 @@ def test_a_long_explanation_with_sparse_definitions_and_nothing_else_is_still_a_
     text = ("# The Request Context\n\nThe request context is an object that keeps track of the request. "
             "A context local means a value bound to the current worker.\n\n" + story + "\n")
     assert doc_type("docs/reqcontext.md", text) == "concept"
+
+
+def test_a_few_question_headings_among_others_do_not_make_a_faq():
+    # Click's exceptions.md: a reference page asking three questions among five headings.
+    code = "\n\n```python\ndef main(args: list) -> int: ...\n```\n\n```python\ndef exit(code: int) -> None: ...\n```\n"
+    reference = ("# Exception Handling and Exit Codes\n\nClick raises exceptions for bad input." + code +
+                 "\n## Where are Errors Handled?\n\nIn the main function.\n\n## What if I Don't Want That?\n\n"
+                 "Pass the flag.\n\n## Which Exceptions Exist?\n\nSeveral.\n\n## Help Pages and Exit Codes\n\nSee below.\n")
+    assert doc_type("docs/exceptions.md", reference) == "reference"
+    faq = ("# Questions\n\n## Why does the build fail?\n\nThe cache is stale.\n\n## How do I reset it?\n\n"
+           "Remove the folder.\n\n## Where are logs kept?\n\nIn the home folder.\n")
+    assert doc_type("docs/help.md", faq) == "faq"

@@ -3,9 +3,11 @@ related documents — from parsed documents and per-document analyses, without a
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from services.doc_analyser.engine import corpus as stage2_corpus
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.linking import Corpus, LinkedAnalysis, link, link_one
 from services.doc_analyser.engine.offline import analyse_document
@@ -155,3 +157,28 @@ def test_linking_is_deterministic_and_independent_of_input_order():
     first = link(analyses, Corpus.build(docs))
     again = link(analyses, Corpus.build(list(reversed(docs))))
     assert first == again
+
+
+def test_without_navigation_the_page_defining_what_others_use_comes_first():
+    # Three reference pages whose paths say nothing of their order (a, b, c against it): panels
+    # are made of widgets, dashboards of panels and widgets.
+    code = "\n\n```python\ndef show(data: dict) -> None: ...\n```\n\n```python\ndef hide() -> bool: ...\n```"
+    docs = [parse("docs/a-dashboards.md", "# Dashboards\n\nA dashboard is a page of panel rows, where "
+                  "each panel shows one widget." + code),
+            parse("docs/b-panels.md", "# Panels\n\nA panel is a frame that holds a widget and its title." + code),
+            parse("docs/c-widgets.md", "# Widgets\n\nA widget is a box that draws data on the screen." + code)]
+    corpus = Corpus.build(docs)
+    assert {corpus.document(d.path).doc_type for d in docs} == {"reference"}  # one kind: a tie
+    order = corpus.reading_order()
+    assert sorted(order, key=order.get) == ["docs/c-widgets.md", "docs/b-panels.md", "docs/a-dashboards.md"]
+
+
+def test_a_kind_whose_tournament_would_count_too_many_votes_sits_it_out(monkeypatch):
+    # Half the pages define the phrases the other half uses: votes grow with pages² × phrases.
+    phrases = [f"phrase{i}" for i in range(10)]
+    pages = {f"p{n}.md": SimpleNamespace(doc_type="reference", links=set(), terms=set(phrases),
+                                         defines={p: 1.0 for p in phrases} if n % 2 else {})
+             for n in range(20)}
+    assert set(stage2_corpus.teaching_ranks(pages).values()) == {-10, 10}  # definers first
+    monkeypatch.setattr(stage2_corpus, "MOST_VOTES", 10 * 10 * 10 - 1)  # 10 users × 10 phrases × 10 definers
+    assert not any(stage2_corpus.teaching_ranks(pages).values())

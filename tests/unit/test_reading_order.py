@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from services.pathway.engine import corpus as stage3_corpus
+from services.pathway.engine.corpus import teaching_first
+from services.pathway.engine.engine import plan_pathways
 from services.pathway.engine.graph import PrerequisiteGraph
 from services.pathway.engine.models import PathwayDocument
 from services.pathway.engine.traits import name_order
@@ -15,9 +18,9 @@ from tests.support.reading_order import books, kendall_tau, measure
 
 # τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
 # for every book; click (Diátaxis sections stripped with its toctrees, so no name, link or front
-# matter orders its pages) and flask (held out: never tuned for) are below it.
-FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.3, "django-intro": 0.95, "flask": 0.4,
-                            "python-markdown": 0.68}
+# matter orders its pages) is below it; flask is held out (never tuned for).
+FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
+                            "python-markdown": 0.82}
 
 
 def write(root: Path, files: dict[str, str]) -> set[str]:
@@ -99,6 +102,39 @@ def test_a_prerequisite_the_inferred_order_puts_later_is_not_followed():
     assert graph.ordered(["a.md", "b.md", "c.md", "d.md"], key=lambda p: p) == ["a.md", "c.md", "d.md", "b.md"]
 
 
+def reference(path: str, title: str, concepts: list[str], summary: str, nav: int | None = None) -> PathwayDocument:
+    return PathwayDocument(path=path, title=title, doc_type="reference", complexity_level="beginner",
+                           key_concepts=concepts, summary=summary, inferred_index=None if nav is not None else 1,
+                           navigation_index=nav)
+
+
+# Three reference pages stage 1 cannot tell apart, named against their reading order: the page
+# on parameters teaches what the options page talks about, and nobody builds on the console notes.
+TEACHING = [
+    reference("docs/b-options.md", "Options", ["option", "flag"], "Options are parameters with a name."),
+    reference("docs/c-parameters.md", "Parameters", ["parameter"], "What a parameter is."),
+    reference("docs/d-flags.md", "Flags", ["boolean flag"], "A flag is an option without a value."),
+    reference("docs/a-console.md", "Console notes", ["console encoding"], "How the console encodes text."),
+]
+
+
+def test_among_tied_documents_the_one_teaching_what_others_use_wins_the_tournament():
+    rank = teaching_first(TEACHING)
+    # parameters beats options ("parameter"), options beats flags ("flag", "option"); the console
+    # notes meet nobody: no win, no loss, so they stay between what is taught and what builds on it
+    assert rank == {"docs/c-parameters.md": -1, "docs/b-options.md": 0, "docs/a-console.md": 0,
+                    "docs/d-flags.md": 1}
+    plan = plan_pathways(TEACHING, 1)
+    assert plan.pathways[0].document_paths() == ["docs/c-parameters.md", "docs/a-console.md",
+                                                 "docs/b-options.md", "docs/d-flags.md"]
+
+
+def test_the_teaching_tournament_leaves_the_navigation_order_alone():
+    listed = [reference(d.path, d.title, d.key_concepts, d.summary, nav=i) for i, d in enumerate(TEACHING)]
+    assert teaching_first(listed) == {}
+    assert plan_pathways(listed, 1).pathways[0].document_paths() == [d.path for d in TEACHING]
+
+
 def test_order_key_reads_the_first_numeric_order_field():
     assert order_key({"sidebar_position": "2", "weight": "9"}) == 2.0
     assert order_key({"weight": "-1"}) == -1.0
@@ -117,3 +153,9 @@ def test_foundations_first_follows_the_authors_order(book, tmp_path):
     result = measure(book, tmp_path)
     assert result.tau_with_navigation == 1.0
     assert result.tau_without_navigation >= FLOOR_WITHOUT_NAVIGATION[book.name]
+
+
+def test_a_tied_group_whose_tournament_would_count_too_many_votes_keeps_its_name_order(monkeypatch):
+    assert teaching_first(TEACHING)  # within the budget: ranked
+    monkeypatch.setattr(stage3_corpus, "MOST_VOTES", 1)
+    assert not any(teaching_first(TEACHING).values())

@@ -15,6 +15,11 @@ from services.doc_analyser.engine.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
 
 SIMILAR_KEPT = 8  # similarity lists kept (each is one entry per other document)
+# A kind whose define-before-use tournament would count more votes than this sits it out (its
+# time and memory grow with documents times shared phrases times their definers): its reading
+# order falls back to links and paths. 1,616 documents of real documentation: 0.15 s; a million
+# votes (300 pages defining the 40 phrases 300 others use): about half a second.
+MOST_VOTES = 1_000_000
 
 
 class Corpus:
@@ -27,6 +32,7 @@ class Corpus:
             for key, strength in entry.defines.items():
                 self._definers.setdefault(key, []).append((path, strength))
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
+        self._teaching: Counter | None = None
         # Only the last few documents' lists: linking asks for one document's twice in a row,
         # and keeping every list would be a quadratic table (2,000 documents: 4 million pairs).
         self._similar: OrderedDict[str, list[tuple[str, float]]] = OrderedDict()
@@ -84,9 +90,10 @@ class Corpus:
 
     def reading_order(self, navigation: list[str] | None = None) -> dict[str, int]:
         """Path → rank, foundational first: the navigation's order for documents it lists, then
-        by kind (overview, concepts, guides, reference, changelog), then by how many documents
-        link to it, then shallower paths, then by path. A strict order, so prerequisites that
-        must point to an earlier document can never form a cycle."""
+        by kind (overview, concepts, guides, reference, changelog), then define before use
+        (_teaching_ranks), then by how many documents link to it, then shallower paths, then by
+        path. A strict order, so prerequisites that must point to an earlier document can never
+        form a cycle."""
         listed = self._navigation_paths(navigation or [])
         key = tuple(listed)
         if key not in self._orders:
@@ -98,7 +105,22 @@ class Corpus:
 
     def _fallback_rank(self, path: str) -> tuple:
         entry = self._documents[path]
-        return TYPE_LEVEL.get(entry.doc_type, 3), -self._inbound[path], path.count("/"), path
+        level = TYPE_LEVEL.get(entry.doc_type, 3)
+        return level, self._teaching_ranks()[path], -self._inbound[path], path.count("/"), path
+
+    def _teaching_ranks(self) -> Counter:
+        """Path → losses minus wins in a define-before-use tournament among documents of the same
+        kind: of two, the one defining more of the phrases the other uses (and does not define
+        itself) wins, a link counting as one more such phrase for the page linked to (linking's
+        own reading of a link). A tournament (Copeland's score) rather than edges: one shared
+        phrase proves little, but over many pairs it tells the basics from what builds on them.
+        Pages whose terms the others build on come first, so the prerequisites linking finds
+        (which must point earlier) run from the basics to what builds on them. A phrase nearly
+        every page uses counts too: the page defining "command" is the basics. A kind that would
+        count more than MOST_VOTES votes sits out."""
+        if self._teaching is None:
+            self._teaching = teaching_ranks(self._documents)
+        return self._teaching
 
     def _navigation_paths(self, navigation: list[str]) -> list[str]:
         """Navigation entries as corpus paths; entries relative to a docs folder ("install.md"
@@ -112,3 +134,31 @@ class Corpus:
             if path and path not in found:
                 found.append(path)
         return found
+
+
+def teaching_ranks(documents: dict[str, CorpusDocument]) -> Counter:
+    """See Corpus._teaching_ranks; a pure function of the corpus' documents."""
+    by_kind: dict[int, list[str]] = {}
+    for path, entry in documents.items():
+        by_kind.setdefault(TYPE_LEVEL.get(entry.doc_type, 3), []).append(path)
+    rank: Counter = Counter()
+    for paths in by_kind.values():
+        members = set(paths)
+        definers: dict[str, list[str]] = {}
+        for path in paths:
+            for key in documents[path].defines:
+                definers.setdefault(key, []).append(path)
+        used = {user: [key for key in definers.keys() & set(documents[user].terms) if key not in documents[user].defines]
+                for user in paths}  # phrases each page uses and others define
+        if sum(len(definers[key]) for keys in used.values() for key in keys) > MOST_VOTES:
+            continue
+        votes: Counter = Counter()  # (definer, user) → phrases one defines and the other uses, links
+        for user, keys in used.items():
+            for key in keys:
+                votes.update((definer, user) for definer in definers[key])
+            votes.update((target, user) for target in documents[user].links if target in members)
+        for (definer, user), count in votes.items():
+            if count > votes[user, definer]:
+                rank[definer] -= 1
+                rank[user] += 1
+    return rank

@@ -41,12 +41,12 @@ _HEADING_CUES = [  # (pattern on a heading, kind, weight per heading)
     (r"^(parameters|arguments|returns?|raises|attributes|methods|options|properties|fields|"
      r"exceptions|signature|usage|syntax)$", "reference", 1.0),
     (r"troubleshoot|common (errors|issues|problems)|known issues|debugging", "troubleshooting", 2.0),
-    (r"\?$", "faq", 0.7),
     (r"^(overview|introduction|features|about|highlights|documentation|license)\b", "overview", 0.7),
     (r"^(what is|what are|why)\b|concepts?$|architecture|how it works|under the hood|design",
      "concept", 1.0),
     (r"\bexamples?\b", "example", 0.7),
 ]
+QUESTION_WEIGHT = 0.7  # FAQ evidence per question heading, on a page of nothing but questions
 _TUTORIAL_WORDING = re.compile(r"\b(in this tutorial|you will (learn|build|create)|you'll "
                                r"(learn|build|create)|let's)\b", re.IGNORECASE)
 _CONCEPT_WORDING = re.compile(r"\b(is an?|refers to|means|consists of|is responsible for|"
@@ -94,6 +94,11 @@ def _heading_evidence(doc: ParsedDocument, scores: Counter) -> None:
         for pattern, kind, weight in _HEADING_CUES:
             if re.search(pattern, text):
                 scores[kind] += weight
+    # A FAQ is mostly questions; a reference page that asks a few ("Where are errors handled?")
+    # among its other headings is not one: question headings count by the share they make up.
+    questions = sum(1 for heading in doc.headings if heading.text.strip().endswith("?"))
+    if questions:
+        scores["faq"] += QUESTION_WEIGHT * questions * questions / len(doc.headings)
     versions = sum(bool(re.search(_HEADING_CUES[0][0], h.text.lower())) for h in doc.headings)
     if versions >= 2:
         scores["changelog"] += 4

@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from shared.concepts import concept_key
+from shared.concepts import concept_key, words
 from shared.vocabulary import COMPLEXITY_LEVELS, doc_type_order, doc_type_subset, doc_type_table
 
 from .models import PathwayDocument
@@ -74,6 +74,28 @@ def concept_labels(document: PathwayDocument) -> dict[str, str]:
 
 def concept_keys(document: PathwayDocument) -> set[str]:
     return set(concept_labels(document))
+
+
+def taught_keys(document: PathwayDocument) -> set[str]:
+    """The concept keys of what the document is about: its key concepts."""
+    return {key for key in map(concept_key, document.key_concepts) if key}
+
+
+LONGEST_USED_PHRASE = 4  # words: key concepts are seldom longer
+
+
+def used_keys(document: PathwayDocument) -> set[str]:
+    """Concept keys of every phrase (up to four words) that the document's title, summary,
+    objectives, assumed concepts, topics and key concepts say: what it talks about, whether it
+    teaches it or takes it as known."""
+    text = " ".join([document.title, document.summary, *document.learning_objectives,
+                     *document.prerequisite_concepts, *document.related_topics, *document.key_concepts])
+    said = words(text)
+    found = set()
+    for size in range(1, LONGEST_USED_PHRASE + 1):
+        found.update(concept_key(" ".join(said[i:i + size])) for i in range(len(said) - size + 1))
+    found.discard("")
+    return found
 
 
 def folder(document: PathwayDocument) -> str:

@@ -4,7 +4,9 @@ To change the order of a pathway, start here (with graph.py and grouping.py; doc
 
 - foundations-first: overview, concepts, then guides/tutorials/how-tos, troubleshooting, reference,
   project notes, the navigation order within each; documents no navigation lists follow stage 1's
-  inferred order (names, index pages, front matter) first, the kind of reading breaking its ties. Uses every document, so every selected document is in at least one pathway.
+  inferred order (names, index pages, front matter) first, the kind of reading breaking its ties,
+  then the simpler and the one teaching what its peers use (Corpus.teaching_order). Uses every
+  document, so every selected document is in at least one pathway.
 - hands-on: tasks first, each preceded just in time by the concepts it requires; documents
   matching the user's focus words come first among equals; changelog, contributing and "other"
   documents left out.
@@ -24,9 +26,9 @@ from .grouping import list_titles
 from .models import PathwayDocument
 from shared.vocabulary import doc_type_subset, doc_type_table
 
-from .traits import PROJECT_NOTES, band, humanise, matched_focus_words
+from .traits import PROJECT_NOTES, band, complexity_rank, humanise, matched_focus_words
 
-Phase = Callable[[PathwayDocument, Corpus], int]
+Phase = Callable[[PathwayDocument, Corpus], int | tuple[int, ...]]  # compared within one variant
 
 # Each variant's phase per kind of reading; doc_type_table refuses a table that misses a doc type.
 _FOUNDATIONS = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2,
@@ -43,6 +45,16 @@ _LOOKUP = doc_type_subset({"reference", "api"})  # look-up material rather than 
 
 def _phase_by_type(table: dict[str, int]) -> Phase:
     return lambda document, corpus: table[document.doc_type]
+
+
+def _foundations_phase(document: PathwayDocument, corpus: Corpus) -> tuple[int, int, int]:
+    """The kind of reading, then, among documents no navigation orders, the simpler first and
+    the one that teaches what the others use first (Corpus.teaching_order); the authors'
+    navigation, where there is one, stays the tie-break."""
+    if document.navigation_index is not None:
+        return (_FOUNDATIONS[document.doc_type], 0, 0)
+    return (_FOUNDATIONS[document.doc_type], complexity_rank(document.complexity_level),
+            corpus.teaching_order(document))
 
 
 def _band_topic(document: PathwayDocument, corpus: Corpus) -> str:
@@ -94,7 +106,7 @@ FOUNDATIONS_FIRST = Variant(
     "Understanding before practice: the overview and concept documents first, then guides, tutorials "
     "and how-tos, then troubleshooting, with reference material last. Uses every selected document.",
     "Newcomers who want to see how the project fits together before using it.",
-    _phase_by_type(_FOUNDATIONS), follows_reading_order=True)
+    _foundations_phase, follows_reading_order=True)
 
 HANDS_ON = Variant(
     "hands-on", "Hands-on",
