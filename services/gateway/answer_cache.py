@@ -21,7 +21,7 @@ from typing import Awaitable, Callable, Hashable
 
 ProjectionVersion = tuple[int, str]  # (stream_seq, xmin of the checkpoint row)
 DEFAULT_ENTRIES = 4096
-DEFAULT_BYTES = 64 * 2**20
+DEFAULT_BYTES = 16 * 2**20  # a list answer is about 11 KB, a status about 1 KB
 
 
 class AnswerCache:
