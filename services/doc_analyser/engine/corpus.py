@@ -13,6 +13,7 @@ from services.doc_analyser.engine.corpus_documents import (
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
+from shared.tournament import copeland_ranks
 
 SIMILAR_KEPT = 8  # similarity lists kept (each is one entry per other document)
 # A kind whose define-before-use tournament would count more votes than this sits it out (its
@@ -157,8 +158,5 @@ def teaching_ranks(documents: dict[str, CorpusDocument]) -> Counter:
             for key in keys:
                 votes.update((definer, user) for definer in definers[key])
             votes.update((target, user) for target in documents[user].links if target in members)
-        for (definer, user), count in votes.items():
-            if count > votes[user, definer]:
-                rank[definer] -= 1
-                rank[user] += 1
+        rank.update(copeland_ranks(votes))
     return rank
