@@ -20,7 +20,7 @@ from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import CourseCreated, CourseUpdated
 from tests.support.gateway import JWT_SECRET, running_gateway
-from tests.support.flows import ALICE, start, wait_for_stage
+from tests.support.flows import ALICE, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.ledger import Ledger, stored_log
 from tests.support.nats_cluster import LocalCluster, Node, healthy_leader, stream_placement
@@ -34,29 +34,57 @@ STAGE_TIMEOUT = 120  # a stage may wait out an election and a redelivery
 
 async def complete_course(api, repo: str) -> str:
     """One course from a repository to a generated course, as a client drives it."""
-    created = await api.post("/api/projects/", json={"title": "Skyline course"}, headers=ALICE)
+    created = await choose(api, "/api/projects/", {"title": "Skyline course"})
     # 202: in the log, the read tables behind by more than the wait (a projector moving nodes);
     # a client then waits for the course to show before acting on it, as the API says.
     assert created.status_code in (201, 202), created.text
     course_id = created.json()["course_id"]
     if created.status_code == 202:
         await eventually(lambda: visible(api, course_id), timeout=STAGE_TIMEOUT, message="the new course showing")
-    await start(api, course_id, "analyze-repository", {"repo_url": repo})
+    await begin(api, course_id, "analyze-repository", {"repo_url": repo})
     assert (await wait_for_stage(api, course_id, "stage1", STAGE_TIMEOUT))["status"] == "SUCCESS"
-    selected = await api.post(f"/api/courses/{course_id}/stage1-selections", headers=ALICE,
-                              json={"selected_folders": ["docs"], "overview_document": "README.md"})
+    selected = await choose(api, f"/api/courses/{course_id}/stage1-selections",
+                            {"selected_folders": ["docs"], "overview_document": "README.md"})
     assert selected.status_code == 200, selected.text
-    await start(api, course_id, "analyze-documents", {"complexity_level": "beginner"})
+    await begin(api, course_id, "analyze-documents", {"complexity_level": "beginner"})
     assert (await wait_for_stage(api, course_id, "stage2", STAGE_TIMEOUT))["status"] == "SUCCESS"
-    await start(api, course_id, "generate-pathways", {})
+    await begin(api, course_id, "generate-pathways", {})
     assert (await wait_for_stage(api, course_id, "stage3", STAGE_TIMEOUT))["status"] == "SUCCESS"
     pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=ALICE)).json()["pathways"]
-    chosen = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=ALICE,
-                            json={"selected_pathway_id": pathways[0]["id"]})
+    chosen = await choose(api, f"/api/courses/{course_id}/stage3-selections",
+                          {"selected_pathway_id": pathways[0]["id"]})
     assert chosen.status_code == 200, chosen.text
-    await start(api, course_id, "generate-course", {})
+    await begin(api, course_id, "generate-course", {})
     assert (await wait_for_stage(api, course_id, "stage4", STAGE_TIMEOUT))["status"] == "SUCCESS"
     return course_id
+
+
+async def choose(api, path: str, body: dict):
+    """A selection, sent again while the API answers 503 ("the event log is unavailable; retry
+    shortly"), as a client following the API does: the gateway waits out an election for
+    PUBLISH_PATIENCE_SECONDS, and a second node lost soon after the first can take longer. Safe to
+    repeat: a selection stored although its answer was lost is made again with the same choice, and
+    a course created although its answer was lost is left unused."""
+    async def answered():
+        response = await api.post(path, headers=ALICE, json=body)
+        return None if response.status_code == 503 else response
+    return await eventually(answered, timeout=STAGE_TIMEOUT, message=f"POST {path} answered other than 503")
+
+
+async def begin(api, course_id: str, action: str, body: dict) -> None:
+    """A stage started, sent again while the API answers 503 (as `choose`); after a 503, "already
+    running" means the start that went unanswered was stored, and the stage runs."""
+    unanswered = False
+
+    async def answered():
+        nonlocal unanswered
+        response = await api.post(f"/api/courses/{course_id}/{action}", json=body, headers=ALICE)
+        unanswered |= response.status_code == 503
+        return None if response.status_code == 503 else response
+    response = await eventually(answered, timeout=STAGE_TIMEOUT, message=f"{action} answered other than 503")
+    if unanswered and response.status_code == 409 and "already running" in response.text:
+        return
+    assert response.status_code == 202, response.text
 
 
 async def visible(api, course_id: str) -> bool:
