@@ -13,7 +13,9 @@ a client could have seen anyway.
 Keys name everything an answer depends on besides the tables — the asking user, whether they are
 an admin, the query's parameters — so one user is never served another's answer. Errors (a 404
 for a course someone else owns) are never stored. Bounded: the least recently used answer goes
-first once there are `max_entries` or `max_bytes`."""
+first once there are `max_entries` or `max_bytes`; an answer larger than `max_answer_bytes` (a
+page of thousands of repository files) is sent and not kept, so one cannot push out hundreds of
+small ones."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -22,16 +24,19 @@ from typing import Awaitable, Callable, Hashable
 ProjectionVersion = tuple[int, str]  # (stream_seq, xmin of the checkpoint row)
 DEFAULT_ENTRIES = 4096
 DEFAULT_BYTES = 16 * 2**20  # a list answer is about 11 KB, a status about 1 KB
+DEFAULT_ANSWER_BYTES = 2**20  # 1,000 repository files are about 200 KB
 
 
 class AnswerCache:
     def __init__(self, version: Callable[[], Awaitable[ProjectionVersion]], max_entries: int = DEFAULT_ENTRIES,
-                 max_bytes: int = DEFAULT_BYTES) -> None:
-        if max_entries < 1 or max_bytes < 1:
-            raise ValueError(f"an answer cache needs room, got {max_entries} entries and {max_bytes} bytes")
+                 max_bytes: int = DEFAULT_BYTES, max_answer_bytes: int = DEFAULT_ANSWER_BYTES) -> None:
+        if max_entries < 1 or max_bytes < 1 or max_answer_bytes < 1:
+            raise ValueError(f"an answer cache needs room, got {max_entries} entries, {max_bytes} bytes "
+                             f"and {max_answer_bytes} bytes an answer")
         self._version = version
         self._entries: OrderedDict[Hashable, tuple[ProjectionVersion, bytes]] = OrderedDict()
         self._max_entries, self._max_bytes, self._bytes = max_entries, max_bytes, 0
+        self._max_answer_bytes = min(max_answer_bytes, max_bytes)
         self.hits = self.misses = 0
 
     async def answer(self, key: Hashable, build: Callable[[], Awaitable[bytes]]) -> bytes:
@@ -49,7 +54,7 @@ class AnswerCache:
         return body
 
     def _store(self, key: Hashable, version: ProjectionVersion, body: bytes) -> None:
-        if len(body) > self._max_bytes:
+        if len(body) > self._max_answer_bytes:
             return
         old = self._entries.pop(key, None)
         if old is not None:

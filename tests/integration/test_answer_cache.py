@@ -66,3 +66,35 @@ async def test_no_user_is_served_anothers_kept_answer(gateway):
     assert await titles(gateway, BOB) == []
     assert (await gateway.get(status, headers=ADMIN)).json() == (await gateway.get(status, headers=ALICE)).json()
     assert (await gateway.get(status, headers=BOB)).status_code == 404
+
+
+async def test_a_stages_results_are_kept_per_user_and_follow_the_tables(gateway):
+    """The repository's files, the analysed documents and the pathways: kept per user and
+    parameters, refused to another user, and built again once their rows change."""
+    c = gateway.app.state.container
+    course_id = await new_course(gateway, title="Results")
+    files, documents, pathways = (f"/api/courses/{course_id}/{name}"
+                                  for name in ("repository-files", "analyzed-documents", "pathways"))
+    first = {path: await gateway.get(path, headers=ALICE) for path in (files, documents, pathways)}
+    assert all(response.status_code == 200 for response in first.values()), first
+    hits = c.answers.hits
+    for path, response in first.items():
+        assert (await gateway.get(path, headers=ALICE)).content == response.content
+    assert c.answers.hits == hits + 3
+    for path in (files, documents, pathways):
+        assert (await gateway.get(path, headers=BOB)).status_code == 404
+    one = await gateway.get(f"{documents}?limit=1", headers=ALICE)
+    assert one.json()["limit"] == 1  # other parameters: another answer
+
+    s = c.settings.read_schema
+    async with c.pool.acquire() as conn, conn.transaction():
+        await conn.execute(f"UPDATE {s}.courses SET repo_name = 'skyline' WHERE course_id = $1", course_id)
+        await conn.executemany(
+            f"INSERT INTO {s}.course_tasks (course_id, stage, task_id, status, last_activity_at) "
+            f"VALUES ($1, $2, $3, 'RUNNING', now())", [(course_id, "stage2", "t2"), (course_id, "stage3", "t3")])
+        await conn.execute(f"UPDATE {s}.projection_checkpoint SET stream_seq = stream_seq WHERE id = 1")
+
+    assert (await gateway.get(files, headers=ALICE)).json()["repo_name"] == "skyline"
+    assert (await gateway.get(documents, headers=ALICE)).json()["status"] == "RUNNING"
+    assert (await gateway.get(pathways, headers=ALICE)).json()["status"] == "RUNNING"
+    assert (await gateway.get(pathways, headers=BOB)).status_code == 404

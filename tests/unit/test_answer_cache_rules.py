@@ -63,7 +63,7 @@ async def test_an_error_is_not_kept():
 
 async def test_the_least_recently_used_go_first_by_count_and_by_size():
     tables, calls = Tables(), []
-    cache = AnswerCache(tables.version, max_entries=2, max_bytes=10)
+    cache = AnswerCache(tables.version, max_entries=2, max_bytes=10, max_answer_bytes=10)
     await cache.answer("a", builder(b"aaa", calls))
     await cache.answer("b", builder(b"bbb", calls))
     await cache.answer("a", builder(b"-", calls))  # a used last: b goes first
@@ -76,6 +76,16 @@ async def test_the_least_recently_used_go_first_by_count_and_by_size():
     assert len(cache) == 1 and cache.size_bytes == 9
     await cache.answer("huge", builder(b"y" * 11, calls))  # larger than the whole cache: not kept
     assert len(cache) == 1 and cache.size_bytes == 9
+
+
+async def test_an_answer_larger_than_its_share_is_sent_and_not_kept():
+    tables, calls = Tables(), []
+    cache = AnswerCache(tables.version, max_entries=10, max_bytes=100, max_answer_bytes=20)
+    await cache.answer("small", builder(b"s" * 20, calls))
+    assert await cache.answer("page", builder(b"p" * 21, calls)) == b"p" * 21
+    assert len(cache) == 1 and cache.size_bytes == 20  # the small one stays
+    await cache.answer("page", builder(b"p" * 21, calls))
+    assert calls == [b"s" * 20, b"p" * 21, b"p" * 21]  # built again each time
 
 
 def test_a_cache_without_room_is_refused():

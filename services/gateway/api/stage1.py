@@ -75,14 +75,16 @@ async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 async def repository_files(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
                            limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
                            offset: Offset = 0):
-    course = await visible_course(c, who, course_id)
-    total, files = await c.stages.files(course_id, limit, offset)
-    folders = all_folders(await c.stages.folders(course_id))
-    return {"repo_name": course["repo_name"], "commit_sha": course.get("repo_commit"),
-            "total_files": total, "limit": limit, "offset": offset, "files": files,
-            "folders": nested(folders) if total else None,
-            "overview_candidates": [d["path"] for d in await c.stages.documents(course_id, True)],
-            "selection": await c.stages.selection(course_id)}
+    async def answer() -> dict:
+        course = await visible_course(c, who, course_id)
+        total, files = await c.stages.files(course_id, limit, offset)
+        folders = all_folders(await c.stages.folders(course_id))
+        return {"repo_name": course["repo_name"], "commit_sha": course.get("repo_commit"),
+                "total_files": total, "limit": limit, "offset": offset, "files": files,
+                "folders": nested(folders) if total else None,
+                "overview_candidates": [d["path"] for d in await c.stages.documents(course_id, True)],
+                "selection": await c.stages.selection(course_id)}
+    return await cached(c, ("files", course_id, who.user_id, who.is_admin, limit, offset), answer)
 
 
 @router.post("/{course_id}/stage1-selections")

@@ -54,11 +54,14 @@ async def analyzed_documents(
     doc_type: Annotated[DocType | None, Query()] = None,
     complexity_level: Annotated[Complexity | None, Query()] = None,
 ):
-    await visible_course(c, who, course_id)
-    total, documents = await c.stages.analyzed_documents(course_id, limit, offset, doc_type, complexity_level)
-    task = await c.stages.task(course_id, "stage2")
-    return {"total": total, "limit": limit, "offset": offset,
-            "status": task["status"] if task else "PENDING", "documents": documents}
+    async def answer() -> dict:
+        await visible_course(c, who, course_id)
+        total, documents = await c.stages.analyzed_documents(course_id, limit, offset, doc_type, complexity_level)
+        task = await c.stages.task(course_id, "stage2")
+        return {"total": total, "limit": limit, "offset": offset,
+                "status": task["status"] if task else "PENDING", "documents": documents}
+    return await cached(c, ("documents", course_id, who.user_id, who.is_admin, limit, offset, doc_type,
+                            complexity_level), answer)
 
 
 @router.post("/{course_id}/stage2/cancel", status_code=202)

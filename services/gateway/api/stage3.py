@@ -49,13 +49,15 @@ async def stage3_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 @router.get("/{course_id}/pathways")
 async def pathways(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    task = await c.stages.task(course_id, "stage3")
-    status = task["status"] if task else "PENDING"
-    marks = stage_marks("stage3", status, task and task["task_id"], await c.stages.results(course_id))
-    return {"status": status, **marks,
-            "pathways": await c.results.pathways(course_id),
-            "selection": await c.results.pathway_selection(course_id)}
+    async def answer() -> dict:
+        await visible_course(c, who, course_id)
+        task = await c.stages.task(course_id, "stage3")
+        status = task["status"] if task else "PENDING"
+        marks = stage_marks("stage3", status, task and task["task_id"], await c.stages.results(course_id))
+        return {"status": status, **marks,
+                "pathways": await c.results.pathways(course_id),
+                "selection": await c.results.pathway_selection(course_id)}
+    return await cached(c, ("pathways", course_id, who.user_id, who.is_admin), answer)
 
 
 @router.post("/{course_id}/stage3-selections")
