@@ -29,6 +29,7 @@ from .projection.replay import prepare_read_tables
 from .read_pool import create_read_pool
 from .readmodel import CourseReader
 from .settings import GatewaySettings
+from .shared_read import SharedRead
 from .result_reader import ResultReader
 from .stage_reader import StageReader
 
@@ -82,7 +83,8 @@ async def start(settings: GatewaySettings) -> Container:
         results=ResultReader(pool, settings.read_schema), secrets=secrets,
         live_streams=LiveStreamSlots(settings.sse_max_per_user, settings.sse_max_total),
         lag_reads=Throttle(settings.metrics_refresh_seconds),
-        answers=AnswerCache(reader.version),
+        # Concurrent requests share one read of the tables' version, each a read begun after it asked.
+        answers=AnswerCache(SharedRead(reader.version)),
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [

@@ -1,0 +1,94 @@
+"""SharedRead (services/gateway/shared_read.py): callers that ask while a read is under way share
+the next read, and no caller is ever given a value read before it asked."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.gateway.shared_read import SharedRead
+
+
+class Gated:
+    """A read that returns how many reads began before it, once the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.began = 0
+        self.gates: list[asyncio.Event] = []
+        self.fail_next: Exception | None = None
+
+    async def read(self) -> int:
+        self.began += 1
+        number, gate = self.began, asyncio.Event()
+        self.gates.append(gate)
+        await gate.wait()
+        if self.fail_next is not None:
+            failure, self.fail_next = self.fail_next, None
+            raise failure
+        return number
+
+    async def open(self, number: int) -> None:
+        """Let read `number` finish (1-based), once it has begun (within a few turns of the loop)."""
+        for _ in range(100):
+            if len(self.gates) >= number:
+                self.gates[number - 1].set()
+                return
+            await asyncio.sleep(0)
+        raise AssertionError(f"read {number} never began; {len(self.gates)} did")
+
+
+async def test_callers_during_a_read_share_the_next_one_never_the_one_under_way():
+    source = Gated()
+    shared = SharedRead(source.read)
+    first = asyncio.create_task(shared())
+    await asyncio.sleep(0)  # read 1 under way
+    later = [asyncio.create_task(shared()) for _ in range(20)]
+    await asyncio.sleep(0)
+    await source.open(1)
+    assert await first == 1
+    await source.open(2)
+    assert [await task for task in later] == [2] * 20  # read 2 began after they asked: one for all
+    assert source.began == shared.reads == 2
+
+
+async def test_callers_in_the_same_turn_share_one_read():
+    source = Gated()
+    shared = SharedRead(source.read)
+    callers = [asyncio.create_task(shared()) for _ in range(10)]
+    await source.open(1)
+    assert [await task for task in callers] == [1] * 10
+    assert source.began == 1
+
+
+async def test_a_caller_alone_is_read_for_at_once():
+    source = Gated()
+    shared = SharedRead(source.read)
+    for number in (1, 2, 3):
+        caller = asyncio.create_task(shared())
+        await source.open(number)
+        assert await caller == number
+
+
+async def test_a_failed_read_fails_its_callers_and_the_next_read_is_made():
+    source = Gated()
+    shared = SharedRead(source.read)
+    source.fail_next = ConnectionError("the database went away")
+    first = asyncio.create_task(shared())
+    await asyncio.sleep(0)
+    waiting = asyncio.create_task(shared())
+    await source.open(1)
+    with pytest.raises(ConnectionError):
+        await first
+    await source.open(2)
+    assert await waiting == 2
+
+
+async def test_a_cancelled_caller_does_not_cancel_the_read_for_the_others():
+    source = Gated()
+    shared = SharedRead(source.read)
+    leaving, staying = asyncio.create_task(shared()), asyncio.create_task(shared())
+    await asyncio.sleep(0)
+    leaving.cancel()
+    await source.open(1)
+    assert await staying == 1
+    assert leaving.cancelled()
