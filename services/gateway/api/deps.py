@@ -19,7 +19,10 @@ async def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-async def get_principal(request: Request, container: ContainerDep) -> Principal:
+async def get_principal(request: Request) -> Principal:
+    # The container straight from the app, not as a sub-dependency: FastAPI solves each dependency
+    # of each request anew, and this one is on every authenticated route.
+    container: Container = request.app.state.container
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
