@@ -8,9 +8,10 @@ from typing import Any
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import Getter
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, StatusCode, TraceFlags
 
-from .tracing import INSTRUMENTATION
+from .tracing import INSTRUMENTATION, without_exporter
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE", "QUERY"})
 
@@ -28,6 +29,7 @@ class _ScopeHeaders(Getter[list]):
 
 
 _HEADERS = _ScopeHeaders()
+_IDS = RandomIdGenerator()
 _cached: list = [None, None]  # (provider, its tracer): `get_tracer` builds a new tracer on every call
 
 
@@ -45,6 +47,14 @@ class ServerSpan:
         method = scope.get("method", "")
         self._method = method if method in METHODS else "_OTHER"
         parent = propagate.extract(scope.get("headers") or [], getter=_HEADERS)
+        if without_exporter():
+            # No exporter: a recorded span and its attributes would reach no one (measured, 8 % of
+            # the gateway's time under load). A span that records nothing still carries a trace —
+            # the caller's, else a new one, sampled as the SDK's default sampler would — to the
+            # events the request appends and to the spans under it.
+            self.span = _unrecorded(trace.get_current_span(parent).get_span_context())
+            self._token = otel_context.attach(trace.set_span_in_context(self.span, parent))
+            return
         attributes = {"http.request.method": self._method, "url.scheme": scope.get("scheme", "http"),
                       "url.path": scope.get("path", "")}
         if scope.get("http_version"):
@@ -56,6 +66,8 @@ class ServerSpan:
     def end(self, route: str | None, status: int, error: BaseException | None = None) -> None:
         """Label the span with what answered and how, end it, and leave the request's context."""
         try:
+            if not self.span.is_recording():
+                return
             attributes: dict[str, Any] = {"http.response.status_code": status}
             if route is not None:
                 attributes["http.route"] = route
@@ -67,6 +79,14 @@ class ServerSpan:
             self.span.end()
         finally:
             otel_context.detach(self._token)
+
+
+def _unrecorded(caller: SpanContext) -> NonRecordingSpan:
+    if caller.is_valid:
+        trace_id, flags = caller.trace_id, caller.trace_flags
+    else:
+        trace_id, flags = _IDS.generate_trace_id(), TraceFlags(TraceFlags.SAMPLED)
+    return NonRecordingSpan(SpanContext(trace_id, _IDS.generate_span_id(), is_remote=False, trace_flags=flags))
 
 
 def _type_name(error: BaseException) -> str:

@@ -60,6 +60,9 @@ def _processors(service: str, env: Mapping[str, str]) -> list:
     return chosen
 
 
+_installed = {"without_exporter": False}
+
+
 def configure_tracing(service: str, env: Mapping[str, str] | None = None) -> TracerProvider:
     """Install this process's tracer provider (once: a second call returns the first)."""
     current = trace.get_tracer_provider()
@@ -67,10 +70,18 @@ def configure_tracing(service: str, env: Mapping[str, str] | None = None) -> Tra
         return current
     env = os.environ if env is None else env
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
-    for processor in _processors(service, env):
+    processors = _processors(service, env)
+    for processor in processors:
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
+    _installed["without_exporter"] = not processors
     return provider
+
+
+def without_exporter() -> bool:
+    """Whether this process installed its tracer provider with no exporter: its spans reach no one,
+    only the trace context they carry (to the events it appends) matters."""
+    return _installed["without_exporter"]
 
 
 def shutdown_tracing() -> None:
