@@ -74,13 +74,20 @@ def configure_tracing(service: str, env: Mapping[str, str] | None = None) -> Tra
     for processor in processors:
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
-    _installed["without_exporter"] = not processors
+    _installed["without_exporter"] = spans_unseen(processors, env)
     return provider
 
 
+def spans_unseen(processors: list, env: Mapping[str, str]) -> bool:
+    """No exporter, and no sampler of one's own (which decides what the trace context says
+    downstream: then spans are made as configured)."""
+    return not processors and not env.get("OTEL_TRACES_SAMPLER")
+
+
 def without_exporter() -> bool:
-    """Whether this process installed its tracer provider with no exporter: its spans reach no one,
-    only the trace context they carry (to the events it appends) matters."""
+    """Whether this process installed its tracer provider with no exporter (and the default
+    sampler): its spans reach no one, only the trace context they carry (to the events it appends)
+    matters."""
     return _installed["without_exporter"]
 
 

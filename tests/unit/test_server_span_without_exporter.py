@@ -8,6 +8,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from shared.observability import server_span
 from shared.observability.server_span import ServerSpan
+from shared.observability.tracing import _processors, spans_unseen
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -48,3 +49,12 @@ def test_without_an_exporter_or_a_caller_a_new_sampled_trace_begins(monkeypatch)
         assert second.span.get_span_context().trace_id != one.trace_id
     finally:
         second.end("/api/projects/", 500, RuntimeError("boom"))  # an error ends it as well
+
+
+def test_spans_are_left_unrecorded_only_with_no_exporter_and_the_default_sampler(tmp_path):
+    nothing: dict[str, str] = {}
+    to_file = {"TRACES_FILE": str(tmp_path / "spans.jsonl")}
+    sampled = {"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1"}
+    assert spans_unseen(_processors("gateway", nothing), nothing)
+    assert not spans_unseen(_processors("gateway", to_file), to_file)
+    assert not spans_unseen(_processors("gateway", sampled), sampled)
