@@ -65,26 +65,29 @@ async def choose(api, path: str, body: dict):
     PUBLISH_PATIENCE_SECONDS, and a second node lost soon after the first can take longer. Safe to
     repeat: a selection stored although its answer was lost is made again with the same choice, and
     a course created although its answer was lost is left unused."""
-    async def answered():
-        response = await api.post(path, headers=ALICE, json=body)
-        return None if response.status_code == 503 else response
-    return await eventually(answered, timeout=STAGE_TIMEOUT, message=f"POST {path} answered other than 503")
+    return (await answered_post(api, path, body))[0]
 
 
 async def begin(api, course_id: str, action: str, body: dict) -> None:
     """A stage started, sent again while the API answers 503 (as `choose`); after a 503, "already
     running" means the start that went unanswered was stored, and the stage runs."""
-    unanswered = False
-
-    async def answered():
-        nonlocal unanswered
-        response = await api.post(f"/api/courses/{course_id}/{action}", json=body, headers=ALICE)
-        unanswered |= response.status_code == 503
-        return None if response.status_code == 503 else response
-    response = await eventually(answered, timeout=STAGE_TIMEOUT, message=f"{action} answered other than 503")
+    response, unanswered = await answered_post(api, f"/api/courses/{course_id}/{action}", body)
     if unanswered and response.status_code == 409 and "already running" in response.text:
         return
     assert response.status_code == 202, response.text
+
+
+async def answered_post(api, path: str, body: dict):
+    """(the first answer other than 503, whether a 503 came before it)."""
+    unanswered = False
+
+    async def answer():
+        nonlocal unanswered
+        response = await api.post(path, headers=ALICE, json=body)
+        unanswered |= response.status_code == 503
+        return None if response.status_code == 503 else response
+    response = await eventually(answer, timeout=STAGE_TIMEOUT, message=f"POST {path} answered other than 503")
+    return response, unanswered
 
 
 async def visible(api, course_id: str) -> bool:

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from services.gateway.shared_read import SharedRead
+from tests.support.waiting import eventually
 
 
 class Gated:
@@ -28,22 +29,35 @@ class Gated:
         return number
 
     async def open(self, number: int) -> None:
-        """Let read `number` finish (1-based), once it has begun (within a few turns of the loop)."""
-        for _ in range(100):
-            if len(self.gates) >= number:
-                self.gates[number - 1].set()
-                return
-            await asyncio.sleep(0)
-        raise AssertionError(f"read {number} never began; {len(self.gates)} did")
+        """Let read `number` finish (1-based), once it has begun."""
+        await eventually(lambda: len(self.gates) >= number, timeout=5, message=f"read {number} beginning")
+        self.gates[number - 1].set()
+
+
+class Callers:
+    """Callers of a SharedRead, each noted as it asks (the ask runs up to its wait in one step)."""
+
+    def __init__(self, shared: SharedRead) -> None:
+        self.shared, self.asked = shared, 0
+
+    def ask(self) -> asyncio.Task:
+        async def asking():
+            self.asked += 1
+            return await self.shared()
+        return asyncio.create_task(asking())
+
+    async def all_asked(self, count: int) -> None:
+        await eventually(lambda: self.asked >= count, timeout=5, message=f"{count} callers asking")
 
 
 async def test_callers_during_a_read_share_the_next_one_never_the_one_under_way():
     source = Gated()
     shared = SharedRead(source.read)
-    first = asyncio.create_task(shared())
-    await asyncio.sleep(0)  # read 1 under way
-    later = [asyncio.create_task(shared()) for _ in range(20)]
-    await asyncio.sleep(0)
+    callers = Callers(shared)
+    first = callers.ask()
+    await eventually(lambda: source.began == 1, timeout=5, message="read 1 under way")
+    later = [callers.ask() for _ in range(20)]
+    await callers.all_asked(21)
     await source.open(1)
     assert await first == 1
     await source.open(2)
@@ -72,10 +86,12 @@ async def test_a_caller_alone_is_read_for_at_once():
 async def test_a_failed_read_fails_its_callers_and_the_next_read_is_made():
     source = Gated()
     shared = SharedRead(source.read)
+    callers = Callers(shared)
     source.fail_next = ConnectionError("the database went away")
-    first = asyncio.create_task(shared())
-    await asyncio.sleep(0)
-    waiting = asyncio.create_task(shared())
+    first = callers.ask()
+    await eventually(lambda: source.began == 1, timeout=5, message="read 1 under way")
+    waiting = callers.ask()
+    await callers.all_asked(2)
     await source.open(1)
     with pytest.raises(ConnectionError):
         await first
@@ -86,8 +102,9 @@ async def test_a_failed_read_fails_its_callers_and_the_next_read_is_made():
 async def test_a_cancelled_caller_does_not_cancel_the_read_for_the_others():
     source = Gated()
     shared = SharedRead(source.read)
-    leaving, staying = asyncio.create_task(shared()), asyncio.create_task(shared())
-    await asyncio.sleep(0)
+    callers = Callers(shared)
+    leaving, staying = callers.ask(), callers.ask()
+    await callers.all_asked(2)
     leaving.cancel()
     await source.open(1)
     assert await staying == 1
