@@ -78,7 +78,9 @@ def decode_stored(subject: str, data: bytes) -> Event:
     another type, invalid data, a lone-surrogate escape) is read by decode_event, so the outcome,
     and a poison event's reason, are the same."""
     cls = EVENT_TYPES.get(subject.rpartition(".")[2])
-    if cls is not None and not (b"\\u" in data and any(escape in data for escape in LONE_SURROGATE_ESCAPES)):
+    # A backslash is found far faster than a two-byte sequence (a 70 kB body: 1 µs against 76)
+    if cls is not None and not (b"\\" in data and b"\\u" in data
+                                and any(escape in data for escape in LONE_SURROGATE_ESCAPES)):
         try:
             event = cls.model_validate_json(data)
         except ValidationError:

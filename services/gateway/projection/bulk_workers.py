@@ -23,6 +23,9 @@ from .bulk_copy import copy_all
 from .bulk_fold import Fold, NotBulkable
 
 
+PARTITIONS_KEPT = 200_000  # subjects whose partition the reader keeps (a few tens of MB at most)
+
+
 def partition_of(subject: str, parts: int) -> int:
     """A course's partition, from its subject (course.<course_id>.<EventType>); stable across processes."""
     course = subject.split(".", 2)[1] if subject.count(".") >= 2 else ""
@@ -72,6 +75,9 @@ class FoldWorkers:
         self._parts, self._pipes, self._processes = parts, [], []
         self._waiting: list[Connection] = []  # workers that folded and wait for a command
         self._closed = False
+        # subject -> partition: a course's few subjects recur in every batch (measured, working
+        # the partition out again was a third of the reader's own time)
+        self._partitions: dict[str, int] = {}
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         for _ in range(parts):
             ours, theirs = socket.socketpair()
@@ -83,8 +89,14 @@ class FoldWorkers:
 
     async def feed(self, batch: list) -> None:
         shares: list[list] = [[] for _ in range(self._parts)]
+        known = self._partitions
+        if len(known) > PARTITIONS_KEPT:
+            known.clear()
         for m in batch:
-            shares[partition_of(m.subject, self._parts)].append((m.seq, m.subject, m.data))
+            part = known.get(m.subject)
+            if part is None:
+                part = known[m.subject] = partition_of(m.subject, self._parts)
+            shares[part].append((m.seq, m.subject, m.data))
         await asyncio.gather(*(asyncio.to_thread(pipe.send, share)
                                for pipe, share in zip(self._pipes, shares) if share))
 

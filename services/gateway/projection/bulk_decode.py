@@ -1,0 +1,76 @@
+"""Decoding for the bulk fold (bulk_fold.py) of the event types that cost it most: validated
+straight from bytes into plain dicts, not model instances, with the very constraints of the
+event's model.
+
+Measured on the benchmark's courses, decoding was half of a folding worker's time, and two types
+most of it: RepoFilesDiscovered (hundreds of nested file models each) and DocAnalysed (sixty a
+course). pydantic spends much of a model's validation making the instances; a typed dict skips
+that. The validator is made from the model's own core schema, every model in it turned into a typed
+dict with the same fields, field validators, defaults and extra-field rule — so there is one
+definition of what an event may hold (the catalogue), and tests/unit/test_bulk_decode.py checks
+that both read every message alike: the same values, or both refuse it."""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import SchemaValidator
+
+from shared.events import Event, decode_event
+
+
+class NotLeanable(TypeError):
+    """A model whose validation a typed dict cannot repeat (a custom __init__, a model validator
+    of its own, a root model, computed fields)."""
+
+
+def typed_dict_schema(schema: Any) -> Any:
+    """`schema` (a pydantic core schema) with every model schema in it turned into the typed-dict
+    schema of the same fields."""
+    if isinstance(schema, list):
+        return [typed_dict_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("type") != "model":
+        return {key: typed_dict_schema(value) for key, value in schema.items()}
+    inner = schema["schema"]
+    if (schema.get("custom_init") or schema.get("root_model") or schema.get("post_init")
+            or inner.get("type") != "model-fields" or inner.get("computed_fields")):
+        raise NotLeanable(f"{schema.get('cls')} validates in ways a typed dict does not repeat")
+    fields = {}
+    for name, field in inner["fields"].items():
+        field_schema = typed_dict_schema(field["schema"])
+        fields[name] = {"type": "typed-dict-field", "schema": field_schema,
+                        # A field with a default is wrapped in a "default" schema: optional.
+                        "required": field_schema.get("type") != "default",
+                        **{key: field[key] for key in ("validation_alias", "metadata") if key in field}}
+    lean: dict[str, Any] = {"type": "typed-dict", "fields": fields}
+    for source, key in (("extra_behavior", "extra_behavior"), ("strict", "strict")):
+        if source in inner:
+            lean[key] = inner[source]
+    for key in ("ref", "config", "metadata"):
+        if key in schema:
+            lean[key] = schema[key]
+    return lean
+
+
+@functools.cache
+def lean_validator(model: type[BaseModel]) -> SchemaValidator:
+    """A validator reading what `model` reads, into dicts (nested models too)."""
+    return SchemaValidator(typed_dict_schema(model.__pydantic_core_schema__))
+
+
+def decode_lean(model: type[Event], data: bytes) -> dict | Event:
+    """The message as a dict of `model`'s fields when it is what the writers put on the log (the
+    current version of `model`); else as `decode_event` reads it (an older version upcast, a body
+    of another type: the model; PoisonEvent with decode_event's reason). The caller has refused
+    lone-surrogate escapes, which pydantic's JSON parser need not read as json.loads does."""
+    try:
+        event = lean_validator(model).validate_json(data)
+    except ValidationError:
+        pass
+    else:
+        if event["schema_version"] == model.CURRENT_VERSION:
+            return event
+    return decode_event(data)
