@@ -2,14 +2,17 @@
 constraints allow (shared by the event-property and the event-contract tests)."""
 from __future__ import annotations
 
+import contextlib
+import json
 import types
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Iterator, Literal, Union, get_args, get_origin
 
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from shared.events import COURSE_ID_PATTERN, Event
+from shared.events.codec import UPCASTERS, register_upcaster
 
 ZONES = st.builds(lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-14 * 60, 14 * 60))
 MOMENTS = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 1, 1), timezones=ZONES)
@@ -74,3 +77,20 @@ def model(cls: type[BaseModel]) -> st.SearchStrategy:
         if strategy is not None:
             (required if field.is_required() else optional)[name] = strategy
     return st.fixed_dictionaries(required, optional=optional).map(lambda values: cls(**values))
+
+
+@contextlib.contextmanager
+def written_as_version_zero(event: Event) -> Iterator[bytes]:
+    """`event` as an older version would have written it (its `actor` named `by`, schema_version 0),
+    with the upcaster that mends it registered while the block runs."""
+    raw = json.loads(event.to_json())
+    raw["by"], raw["schema_version"] = raw.pop("actor"), 0
+
+    def step(r: dict) -> dict:
+        return {**{k: v for k, v in r.items() if k != "by"}, "actor": r["by"], "schema_version": 1}
+
+    register_upcaster(event.event_type, 0)(step)
+    try:
+        yield json.dumps(raw).encode()
+    finally:
+        UPCASTERS.pop((event.event_type, 0), None)
