@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import SchemaValidator
 
 from shared.events import Event, decode_event
@@ -56,9 +56,18 @@ def typed_dict_schema(schema: Any) -> Any:
 
 
 @functools.cache
-def lean_validator(model: type[BaseModel]) -> SchemaValidator:
-    """A validator reading what `model` reads, into dicts (nested models too)."""
-    return SchemaValidator(typed_dict_schema(model.__pydantic_core_schema__))
+def lean_validator(model: type[Event]) -> SchemaValidator:
+    """A validator reading what `decode_stored` reads as `model`, into dicts (nested models too):
+    its `event_type` required, as decode_stored requires it (decode_event reads the type from the
+    body), where the model has a default."""
+    schema = typed_dict_schema(model.__pydantic_core_schema__)
+    if schema.get("type") != "typed-dict":
+        raise NotLeanable(f"{model.__name__}'s core schema is not its model's")
+    event_type = schema["fields"]["event_type"]
+    if event_type["schema"].get("type") == "default":
+        event_type = {**event_type, "schema": event_type["schema"]["schema"]}
+    schema["fields"]["event_type"] = {**event_type, "required": True}
+    return SchemaValidator(schema)
 
 
 def decode_lean(model: type[Event], data: bytes) -> dict | Event:
