@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import BaseModel, model_validator
 from hypothesis import assume, given, settings, strategies as st
 
-from services.gateway.projection.bulk_decode import decode_lean, lean_validator, typed_dict_schema
+from services.gateway.projection.bulk_decode import NotLeanable, decode_lean, lean_validator, typed_dict_schema
 from services.gateway.projection.bulk_fold import NotBulkable, decode
 from shared.events import CATALOGUE, EVENT_TYPES, PoisonEvent, decode_stored
 from shared.events.codec import LONE_SURROGATE_ESCAPES
@@ -57,6 +58,27 @@ def test_every_event_type_has_a_lean_validator(cls):
     schema = typed_dict_schema(cls.__pydantic_core_schema__)
     assert '"type": "model"' not in json.dumps(schema, default=str)
     assert lean_validator(cls) is lean_validator(cls)
+
+
+class _Checked(BaseModel):
+    low: int
+    high: int
+
+    @model_validator(mode="after")
+    def ordered(self):
+        if self.low > self.high:
+            raise ValueError("low above high")
+        return self
+
+
+class _Holder(BaseModel):
+    range: _Checked
+
+
+@pytest.mark.parametrize("model", [_Checked, _Holder])
+def test_a_model_whose_validation_a_typed_dict_cannot_repeat_is_refused(model):
+    with pytest.raises(NotLeanable):
+        typed_dict_schema(model.__pydantic_core_schema__)
 
 
 @given(ANY_EVENT)

@@ -32,6 +32,9 @@ def typed_dict_schema(schema: Any) -> Any:
         return [typed_dict_schema(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
+    if str(schema.get("type")).startswith("function-") and _is_model(schema.get("schema")):
+        # A model validator wraps the model's schema and is handed the model instance
+        raise NotLeanable(f"{schema['schema'].get('cls')} has a model validator")
     if schema.get("type") != "model":
         return {key: typed_dict_schema(value) for key, value in schema.items()}
     inner = schema["schema"]
@@ -53,6 +56,10 @@ def typed_dict_schema(schema: Any) -> Any:
         if key in schema:
             lean[key] = schema[key]
     return lean
+
+
+def _is_model(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "model"
 
 
 @functools.cache
