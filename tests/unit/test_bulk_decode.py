@@ -1,7 +1,8 @@
 """The bulk fold's lean decoding (services/gateway/projection/bulk_decode.py) must read every
-message as the live projection reads it (decode_stored, into the event's model): the same values as a dict, or both refuse it with the same
-reason — for events as written, with a field taken away, added, or given a value of another kind
-anywhere in the message, under the subject of another type, of an older version, or damaged."""
+message as the live projection reads it (decode_stored, into the event's model): the same values
+as a dict, or both refuse it with the same reason — for events as written, with a field taken
+away, added, or given a value of another kind anywhere in the message, under the subject of
+another type, of an older version, or damaged."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,8 @@ from hypothesis import assume, given, settings, strategies as st
 
 from services.gateway.projection.bulk_decode import NotLeanable, decode_lean, lean_validator, typed_dict_schema
 from services.gateway.projection.bulk_fold import NotBulkable, decode
-from shared.events import CATALOGUE, EVENT_TYPES, PoisonEvent, decode_stored
+from shared.events import CATALOGUE, EVENT_TYPES, PoisonEvent, decode_stored, subject_for
+from shared.events.catalogue import DocAnalysed
 from shared.events.codec import LONE_SURROGATE_ESCAPES
 from tests.support.event_mutations import mutated
 from tests.support.event_strategies import model, written_as_version_zero
@@ -94,12 +96,11 @@ def test_a_message_changed_anywhere_reads_the_same(case):
     same(type(event), data, made_anew)
 
 
-def test_a_body_without_its_type_is_refused_as_decode_event_refuses_it():
-    event = next(e for e in _course_events() if e[0].endswith(".DocAnalysed"))
-    raw = json.loads(event[1])
+@given(model(DocAnalysed))
+def test_a_body_without_its_type_is_refused_as_decode_event_refuses_it(event):
+    raw = json.loads(event.to_json())
     del raw["event_type"]
-    assert as_lean_reads(EVENT_TYPES["DocAnalysed"], json.dumps(raw).encode()) == (
-        "poison", "unknown event type None")
+    assert as_lean_reads(DocAnalysed, json.dumps(raw).encode()) == ("poison", "unknown event type None")
 
 
 @given(ANY_EVENT, st.sampled_from(CATALOGUE))
@@ -124,14 +125,9 @@ def test_damaged_messages_are_poison_with_the_same_reason(data, kind):
     assert as_lean_reads(EVENT_TYPES[kind], data)[0] == "poison"
 
 
-def test_the_fold_refuses_a_lone_surrogate_escape_before_decoding():
-    event = next(e for e in _course_events() if e[0].endswith(".DocAnalysed"))
-    marked = event[1].replace(b'"summary":"', b'"summary":"\\ud800', 1)
-    assert marked != event[1]
+@given(model(DocAnalysed))
+def test_the_fold_refuses_a_lone_surrogate_escape_before_decoding(event):
+    marked = event.to_json().replace(b'"summary":"', b'"summary":"\\ud800', 1)
+    assert marked != event.to_json()
     with pytest.raises(NotBulkable):
-        decode(event[0], marked)
-
-
-def _course_events():
-    from bench.events import course_template
-    return course_template().course(1)
+        decode(subject_for(event), marked)

@@ -49,9 +49,9 @@ def typed_dict_schema(schema: Any) -> Any:
                         "required": field_schema.get("type") != "default",
                         **{key: field[key] for key in ("validation_alias", "metadata") if key in field}}
     lean: dict[str, Any] = {"type": "typed-dict", "fields": fields}
-    for source, key in (("extra_behavior", "extra_behavior"), ("strict", "strict")):
-        if source in inner:
-            lean[key] = inner[source]
+    for key in ("extra_behavior", "strict"):
+        if key in inner:
+            lean[key] = inner[key]
     for key in ("ref", "config", "metadata"):
         if key in schema:
             lean[key] = schema[key]

@@ -185,20 +185,21 @@ class Fold:
             self.rejects.append((seq, subject, str(exc)[:2000]))
         else:
             if type(event) is dict:
-                course = self.courses.get(event["course_id"])
-                if course is None:
-                    course = self.courses[event["course_id"]] = CourseRows()
-                self._apply_lean[event["event_type"]](course, event, seq)
+                self._apply_lean[event["event_type"]](self._rows_of(event["course_id"]), event, seq)
             elif isinstance(event, CourseDeleted):
                 self._course_deleted(event)
             else:
-                course = self.courses.get(event.course_id)
-                if course is None:
-                    course = self.courses[event.course_id] = CourseRows()
+                course = self._rows_of(event.course_id)
                 apply = self._apply.get(type(event))
                 if apply is not None:  # the other types write no read table (neither do the handlers)
                     apply(course, event, seq)
         self.position = seq
+
+    def _rows_of(self, course_id: str) -> CourseRows:
+        course = self.courses.get(course_id)
+        if course is None:
+            course = self.courses[course_id] = CourseRows()
+        return course
 
     # --- courses (course_handlers.py) ---------------------------------------------------------
 
