@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.docs.inline_macros import InlineMacro
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.placeholders import SetAside
 
@@ -12,13 +13,17 @@ from shared.docs.placeholders import SetAside
 # stops where the next begins (`link:x[` repeated rescanned 500 characters from each).
 _PASSTHROUGH = re.compile(r"\+\+\+([^\n]{0,2000}?)\+\+\+|(?<![\w+])\+([^+\s][^+\n]{0,500}?)\+(?![\w+])")
 _MONOSPACE = re.compile(r"``([^`]{1,2000}?)``|(?<![\w`])`([^`\s][^`]{0,1000}?)`(?![\w`])")
-_LINK_MACRO = re.compile(r"\blink:([^\s\[]{1,2000}+)\[([^\[\]]{0,500}+)\]")
-_URL_MACRO = re.compile(r"\b((?:https?|ftp|mailto):[^\s\[\]]{1,2000}+)\[([^\[\]]{0,500}+)\]")
-_XREF = re.compile(r"\bxref:([^\s\[]{1,1000}+)\[([^\[\]]{0,500}+)\]")
+# `name:target[label]` macros, found in one pass (inline_macros.py: a regular expression retried
+# the target's bound at every `link:` of `link:link:…`).
+_TARGET = r"^\s\["
+_LABEL = r"\[([^\[\]]{0,500}+)\]"
+_LINK_MACRO = InlineMacro(r"\blink:", _TARGET, _LABEL, 1, 2000)
+_URL_MACRO = InlineMacro(r"\b(?:https?|ftp|mailto):", r"^\s\[\]", _LABEL, 1, 2000)
+_XREF = InlineMacro(r"\bxref:", _TARGET, _LABEL, 1, 1000)
 _CROSS_REFERENCE = re.compile(r"<<([^,<>\n]{1,300})(?:,\s*([^<>\n]{1,300}))?>>")
-_IMAGE = re.compile(r"\bimage:[^\s\[]{0,1000}+\[([^\[\],]{0,300}+)[^\[\]]{0,500}+\]")
+_IMAGE = InlineMacro(r"\bimage:", _TARGET, r"\[([^\[\],]{0,300}+)[^\[\]]{0,500}+\]", 0, 1000)
 _UI_MACRO = re.compile(r"\b(?:kbd|btn|pass|stem|latexmath|asciimath):\[([^\[\]]{0,300}+)\]")
-_MENU = re.compile(r"\bmenu:([^\s\[]{1,200}+)\[([^\[\]]{0,300}+)\]")
+_MENU = InlineMacro(r"\bmenu:", _TARGET, r"\[([^\[\]]{0,300}+)\]", 1, 200)
 _FOOTNOTE = re.compile(r"\bfootnote(?:ref)?:[\w-]*\[[^\[\]]{0,1000}+\]")
 _ATTRIBUTE_REFERENCE = re.compile(r"\{([\w-]{1,60})\}")
 _ROLE = re.compile(r"\[[.#][\w.#-]{0,80}\](?=[#*_`])")
@@ -38,13 +43,13 @@ def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str,
     text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
     text = _PASSTHROUGH.sub(lambda m: aside.keep(m.group(1) or m.group(2)), text)
     text = _MONOSPACE.sub(lambda m: aside.keep(m.group(1) or m.group(2)), text)
-    text = _XREF.sub(lambda m: _link(links, m.group(1), m.group(2) or _humanise(m.group(1))), text)
-    text = _LINK_MACRO.sub(lambda m: _link(links, m.group(1), m.group(2) or m.group(1)), text)
-    text = _URL_MACRO.sub(lambda m: _link(links, m.group(1), m.group(2) or m.group(1)), text)
+    text = _XREF.sub(lambda m: _link(links, m.target, m.tail[1] or _humanise(m.target)), text)
+    text = _LINK_MACRO.sub(lambda m: _link(links, m.target, m.tail[1] or m.target), text)
+    text = _URL_MACRO.sub(lambda m: _link(links, m.head, m.tail[1] or m.head), text)
     text = _CROSS_REFERENCE.sub(lambda m: _cross_reference(links, m.group(1), m.group(2)), text)
-    text = _IMAGE.sub(lambda m: f" {m.group(1)} ", text)
+    text = _IMAGE.sub(lambda m: f" {m.tail[1]} ", text)
     text = _UI_MACRO.sub(r"\1", text)
-    text = _MENU.sub(lambda m: f"{m.group(1)} > {m.group(2)}", text)
+    text = _MENU.sub(lambda m: f"{m.target} > {m.tail[1]}", text)
     text = _FOOTNOTE.sub("", text)
     text = _UNCONSTRAINED.sub(r"\2", _ROLE.sub("", text))
     text = _CONSTRAINED.sub(r"\2", text)
@@ -66,14 +71,14 @@ def asciidoc_inline_to_markdown(text: str, attributes: dict[str, str]) -> str:
     text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
     text = _PASSTHROUGH.sub(lambda m: keep(escape_markdown(m.group(1) or m.group(2))), text)
     text = _MONOSPACE.sub(lambda m: keep(code_span(m.group(1) or m.group(2))), text)
-    text = _XREF.sub(lambda m: link(m.group(1), m.group(2) or _humanise(m.group(1))), text)
-    text = _LINK_MACRO.sub(lambda m: link(m.group(1), m.group(2) or m.group(1)), text)
-    text = _URL_MACRO.sub(lambda m: link(m.group(1), m.group(2) or m.group(1)), text)
+    text = _XREF.sub(lambda m: link(m.target, m.tail[1] or _humanise(m.target)), text)
+    text = _LINK_MACRO.sub(lambda m: link(m.target, m.tail[1] or m.target), text)
+    text = _URL_MACRO.sub(lambda m: link(m.head, m.tail[1] or m.head), text)
     text = _CROSS_REFERENCE.sub(lambda m: keep(escape_markdown(_cross_reference(ignored, m.group(1), m.group(2)))),
                                 text)
-    text = _IMAGE.sub(lambda m: f" {m.group(1)} ", text)
+    text = _IMAGE.sub(lambda m: f" {m.tail[1]} ", text)
     text = _UI_MACRO.sub(r"\1", text)
-    text = _MENU.sub(lambda m: f"{m.group(1)} > {m.group(2)}", text)
+    text = _MENU.sub(lambda m: f"{m.target} > {m.tail[1]}", text)
     text = _FOOTNOTE.sub("", text)
     text = _UNCONSTRAINED.sub(lambda m: keep(_strong_or_em(m.group(1), m.group(2))), _ROLE.sub("", text))
     text = _CONSTRAINED.sub(lambda m: keep(_strong_or_em(m.group(1), m.group(2))), text)
