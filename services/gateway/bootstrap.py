@@ -23,6 +23,7 @@ from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
 from .refresher import run_refresher, subscribe as refresher_subscription
+from .kept_histories import KeptHistories
 from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
@@ -54,6 +55,7 @@ class Container:
     live_streams: LiveStreamSlots  # open SSE streams, capped per user and in all
     lag_reads: Throttle  # /metrics reads the projection's lag from NATS at most once per interval
     answers: AnswerCache  # read-only answers kept while the read tables are unchanged
+    histories: KeptHistories  # course histories for the read-only requests that fold them
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -85,6 +87,7 @@ async def start(settings: GatewaySettings) -> Container:
         lag_reads=Throttle(settings.metrics_refresh_seconds),
         # Concurrent requests share one read of the tables' version, each a read begun after it asked.
         answers=AnswerCache(SharedRead(reader.version)),
+        histories=KeptHistories(store, settings.kept_history_events),
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [

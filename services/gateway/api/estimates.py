@@ -50,7 +50,7 @@ async def stage4_estimate(course_id: CourseId, c: ContainerDep, who: PrincipalDe
 
 async def _course(c, who, course_id: str):
     await visible_course(c, who, course_id)
-    events = (await c.store.load(course_id)).events
+    events = (await c.histories.load(course_id)).events
     state = fold(course_id, events)
     require_visible(state, who.user_id, who.is_admin)
     return state, events

@@ -45,7 +45,7 @@ async def event_history(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
                         offset: Annotated[int, Query(ge=0)] = 0):
     """The course's events in log order, as other systems receive them."""
     await visible_course(c, who, course_id)
-    history = await c.store.load(course_id)
+    history = await c.histories.load(course_id)
     page = history.events[offset:offset + limit]
     return {"total": len(history.events), "last_seq": history.last_seq,
             "events": [e.model_dump(mode="json") for e in page]}

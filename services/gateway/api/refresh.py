@@ -48,7 +48,7 @@ async def refresh(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body:
 async def refresh_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     """The latest refresh: running (and its step), or how it ended."""
     await visible_course(c, who, course_id)
-    history = await c.store.load(course_id)
+    history = await c.histories.load(course_id)
     return refresh_answer(fold_refresh(history.events))
 
 
@@ -76,7 +76,7 @@ def refresh_answer(fold: RefreshFold) -> dict:
 async def versions(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     """Every version, newest first, each with its commit, changelog, cost and download."""
     await visible_course(c, who, course_id)
-    history = await c.store.load(course_id)
+    history = await c.histories.load(course_id)
     found = course_versions(history.events)
     return {"versions": [version_answer(course_id, v, v.number == len(found)) for v in reversed(found)]}
 
@@ -105,7 +105,7 @@ def version_answer(course_id: str, v: Version, current: bool) -> dict:
 @router.get("/{course_id}/versions/{number}/export")
 async def version_export(course_id: CourseId, number: int, c: ContainerDep, who: PrincipalDep):
     course = await visible_course(c, who, course_id)
-    found = course_versions((await c.store.load(course_id)).events)
+    found = course_versions((await c.histories.load(course_id)).events)
     if not 1 <= number <= len(found):
         # Not 404: that answer means "no such course (or not yours)" on every course route.
         raise HTTPException(409, f"version {number} does not exist; the course has {len(found)} version(s)")

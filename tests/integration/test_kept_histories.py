@@ -1,0 +1,113 @@
+"""Course histories kept between read-only requests (services/gateway/kept_histories.py), on a real
+nats-server: each load is what `EventStore.load` reads — as events are appended, for a fork (its
+inherited part read once), for concurrent requests — while only what is new is read; what is kept
+stays within its bound, the least recently read course let go first."""
+from __future__ import annotations
+
+import asyncio
+
+from services.gateway.kept_histories import KeptHistories
+from shared.bus.eventstore import EventStore
+from tests.support.forking import forked_at, whole_course
+
+
+async def appended(store: EventStore, events) -> list[tuple[int, object]]:
+    return [((await store.publish(e)).stream_seq, e) for e in events]
+
+
+class CountingStore(EventStore):
+    """The real store, counting whole reads and the events each read after a sequence returned."""
+
+    def __init__(self, js) -> None:
+        super().__init__(js)
+        self.whole_reads, self.newer = 0, []
+
+    async def load(self, course_id, timeout=5.0, only=None):
+        self.whole_reads += 1
+        return await super().load(course_id, timeout, only)
+
+    async def load_after(self, course_id, after_seq, timeout=5.0):
+        found = await super().load_after(course_id, after_seq, timeout)
+        self.newer.append(len(found.events))
+        return found
+
+
+def same(kept, whole) -> bool:
+    return ([e.event_id for e in kept.events], kept.last_seq, kept.forks) == \
+        ([e.event_id for e in whole.events], whole.last_seq, whole.forks)
+
+
+async def test_a_kept_history_is_the_history_and_only_what_is_new_is_read(js):
+    store = CountingStore(js)
+    histories = KeptHistories(store, most_events=1_000)
+    events = whole_course("course")
+    await appended(store, events[:10])
+
+    first = await histories.load("course")
+    assert same(first, await EventStore(js).load("course")) and len(first.events) == 10
+    assert (await histories.load("course")) is first  # nothing new: the kept history as it was
+    await appended(store, events[10:])
+    later = await histories.load("course")
+    assert same(later, await EventStore(js).load("course")) and len(later.events) == len(events)
+    assert store.whole_reads == 1 and store.newer == [0, len(events) - 10]
+    assert histories.events_kept == len(events)
+
+
+async def test_a_fork_keeps_what_it_inherits_and_reads_its_own_new_events(js):
+    store = CountingStore(js)
+    source = await appended(store, whole_course("source"))
+    fork = forked_at(source, "fork", "stage2", source[-1][0])
+    await appended(store, [fork])
+    histories = KeptHistories(store, most_events=1_000)
+    kept = await histories.load("fork")
+    assert kept.forks == 1
+    await appended(store, whole_course("source")[:1])  # the source goes on: the fork does not see it
+    renamed = whole_course("fork")[1]  # CourseUpdated of the fork itself
+    await appended(store, [renamed])
+    later = await histories.load("fork")
+    assert same(later, await EventStore(js).load("fork"))
+    assert later.events[-1].event_id == renamed.event_id and store.whole_reads == 1
+
+
+async def test_concurrent_requests_read_the_same_history_once(js):
+    store = CountingStore(js)
+    histories = KeptHistories(store, most_events=1_000)
+    await appended(store, whole_course("course")[:5])
+    await histories.load("course")
+    await appended(store, whole_course("course")[5:])
+    answers = await asyncio.gather(*(histories.load("course") for _ in range(8)))
+    whole = await EventStore(js).load("course")
+    assert all(same(answer, whole) for answer in answers)
+    assert sum(store.newer) == len(whole.events) - 5  # the new events were read once, not eight times
+
+
+async def test_what_is_kept_stays_within_its_bound_the_least_recently_read_let_go_first(js):
+    store = CountingStore(js)
+    size = len(whole_course("a"))
+    histories = KeptHistories(store, most_events=2 * size)
+    for course in ("a", "b", "c"):
+        await appended(store, whole_course(course))
+    await histories.load("a")
+    await histories.load("b")
+    await histories.load("a")  # now b is the least recently read
+    await histories.load("c")
+    assert histories.events_kept == 2 * size
+    reads = store.whole_reads
+    await histories.load("a")
+    assert store.whole_reads == reads  # kept
+    assert same(await histories.load("b"), await EventStore(js).load("b"))
+    assert store.whole_reads == reads + 1  # let go, read whole again
+    assert histories.events_kept <= 2 * size
+
+
+async def test_a_history_larger_than_the_bound_is_read_whole_each_time_and_none_kept_is_the_setting_off(js):
+    store = CountingStore(js)
+    await appended(store, whole_course("course"))
+    small = KeptHistories(store, most_events=3)
+    assert same(await small.load("course"), await EventStore(js).load("course"))
+    assert small.events_kept == 0
+    off = KeptHistories(store, most_events=0)
+    reads = store.whole_reads
+    await off.load("course")
+    await off.load("course")
+    assert store.whole_reads == reads + 2 and off.events_kept == 0
