@@ -15,6 +15,7 @@ import nats
 
 from services.gateway.domain.refresh import fold_refresh
 from services.gateway.kept_histories import KeptHistories
+from services.gateway.settings import GatewaySettings
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import StageProgressed
@@ -40,7 +41,7 @@ async def run(ctx: Context) -> Row:
             for subject, data, event_id in messages:
                 await js.publish(subject, data, headers={"Nats-Msg-Id": f"{event_id}-{version}"})
         store = EventStore(js)
-        kept = KeptHistories(store, most_events=20_000)
+        kept = KeptHistories(store, GatewaySettings.model_fields["kept_history_events"].default)
         await kept.load(course)  # the first poll reads the whole history either way
         whole, polled = [], []
         for n in range(polls):

@@ -76,10 +76,11 @@ async def start(settings: GatewaySettings) -> Container:
     reader = CourseReader(pool, settings.read_schema)
     artefacts = ArtefactStore(js, settings.artefact_bucket)
     secrets = SecretStore(js, settings.secret_bucket, sealer=settings.sealer())
+    histories = KeptHistories(store, settings.kept_history_events)
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
         reader=reader,
-        commands=CourseCommands(store, projector, settings.projection_wait_seconds),
+        commands=CourseCommands(store, projector, settings.projection_wait_seconds, histories.load),
         verifier=TokenVerifier(settings), artefacts=artefacts,
         stages=StageReader(pool, settings.read_schema),
         results=ResultReader(pool, settings.read_schema), secrets=secrets,
@@ -87,7 +88,7 @@ async def start(settings: GatewaySettings) -> Container:
         lag_reads=Throttle(settings.metrics_refresh_seconds),
         # Concurrent requests share one read of the tables' version, each a read begun after it asked.
         answers=AnswerCache(SharedRead(reader.version)),
-        histories=KeptHistories(store, settings.kept_history_events),
+        histories=histories,
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [

@@ -10,7 +10,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from shared.bus.eventstore import ConcurrencyConflict, EventStore
+from shared.bus.eventstore import ConcurrencyConflict, EventStore, History
 from shared.events import Event
 
 from .domain.course import CourseState, create_course, delete_course, fold, update_course
@@ -30,8 +30,12 @@ class Outcome:
 
 
 class CourseCommands:
-    def __init__(self, store: EventStore, projector: Projector, wait_seconds: float) -> None:
+    def __init__(self, store: EventStore, projector: Projector, wait_seconds: float,
+                 history: Callable[[str], Awaitable[History]] | None = None) -> None:
         self._store, self._projector, self._wait = store, projector, wait_seconds
+        # How a course's history is read: the store's whole read, or the gateway's kept histories
+        # (kept_histories.py), which read the same history and only what is new of it.
+        self._history = history or store.load
         # One command per course at a time in this process; other replicas are kept honest by
         # the optimistic concurrency of the append.
         self._course_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -47,7 +51,7 @@ class CourseCommands:
         """A new course whose history starts with the source's up to the end of `from_stage`, as the
         source stands now. `claim(fork_id, snapshot_refs)` makes the fork a user of the snapshots it
         inherits before the fork exists, so deleting the source meanwhile does not take them."""
-        history = await self._store.load(source_id)
+        history = await self._history(source_id)
         course_id = uuid.uuid4().hex
         event = fork_course(fold(source_id, history.events), history.last_seq, history.forks, course_id,
                             user_id, is_admin, from_stage, title)
@@ -80,7 +84,7 @@ class CourseCommands:
             deadline = time.monotonic() + self._wait
             attempt = 0
             while True:
-                history = await self._store.load(course_id)
+                history = await self._history(course_id)
                 event = decide(fold(course_id, history.events), history.events)
                 if event is None:
                     return None

@@ -142,7 +142,7 @@ async def regenerate_module(course_id: CourseId, module_id: ModuleId, c: Contain
     unless `overwrite_edits`, which undoes them first."""
     await visible_course(c, who, course_id)
     overwrite = body.overwrite_edits if body else False
-    history = await c.store.load(course_id)
+    history = await c.histories.load(course_id)
     course = edits.written_course(history.events)
     # Checked before any undo, so a refused regeneration leaves the edits as they are.
     undos = _refusals_as_http(lambda: edits.regeneration_undos(
