@@ -39,21 +39,32 @@ class KeptHistories:
             return await self._store.load(course_id)
         kept = self._kept.setdefault(course_id, _Kept())
         async with kept.lock:
-            before = kept.history
-            if before is None:
-                now = await self._store.load(course_id)
-            else:
-                newer = await self._store.load_after(course_id, before.last_seq)
-                now = History(before.events + newer.events, newer.last_seq, before.forks) if newer.events else before
-            self._keep(course_id, kept, now)
+            try:
+                before = kept.history
+                if before is None:
+                    now = await self._store.load(course_id)
+                else:
+                    newer = await self._store.load_after(course_id, before.last_seq)
+                    now = History(before.events + newer.events, newer.last_seq, before.forks) if newer.events \
+                        else before
+                self._keep(course_id, kept, now)
+            finally:
+                # Nothing kept (no such course, a failed read): no entry either, or asking for
+                # unknown courses would fill the table with empty ones.
+                if kept.history is None and self._kept.get(course_id) is kept:
+                    del self._kept[course_id]
         return now
 
     @property
     def events_kept(self) -> int:
         return self._events
 
+    @property
+    def courses_kept(self) -> int:
+        return len(self._kept)
+
     def _keep(self, course_id: str, kept: _Kept, history: History) -> None:
-        if self._kept.get(course_id) is not kept:  # let go while this read waited: keep nothing
+        if self._kept.get(course_id) is not kept or not history.events:  # let go meanwhile, or no course
             return
         self._events += len(history.events) - (len(kept.history.events) if kept.history else 0)
         kept.history = history

@@ -100,12 +100,23 @@ async def test_what_is_kept_stays_within_its_bound_the_least_recently_read_let_g
     assert histories.events_kept <= 2 * size
 
 
+async def test_courses_without_events_leave_nothing_kept(js):
+    store = CountingStore(js)
+    histories = KeptHistories(store, most_events=1_000)
+    for n in range(50):
+        assert (await histories.load(f"nobody-{n}")).events == []
+    assert (histories.courses_kept, histories.events_kept) == (0, 0)
+    await appended(store, whole_course("course"))
+    await histories.load("course")
+    assert histories.courses_kept == 1
+
+
 async def test_a_history_larger_than_the_bound_is_read_whole_each_time_and_none_kept_is_the_setting_off(js):
     store = CountingStore(js)
     await appended(store, whole_course("course"))
     small = KeptHistories(store, most_events=3)
     assert same(await small.load("course"), await EventStore(js).load("course"))
-    assert small.events_kept == 0
+    assert (small.events_kept, small.courses_kept) == (0, 0)
     off = KeptHistories(store, most_events=0)
     reads = store.whole_reads
     await off.load("course")
