@@ -45,8 +45,9 @@ class KeptHistories:
                     now = await self._store.load(course_id)
                 else:
                     newer = await self._store.load_after(course_id, before.last_seq)
-                    now = History(before.events + newer.events, newer.last_seq, before.forks) if newer.events \
-                        else before
+                    # An unreadable message adds no event but moves the sequence commands append after.
+                    now = History(before.events + newer.events, newer.last_seq, before.forks) \
+                        if newer.last_seq != before.last_seq else before
                 self._keep(course_id, kept, now)
             finally:
                 # Nothing kept (no such course, a failed read): no entry either, or asking for

@@ -8,6 +8,8 @@ import asyncio
 
 from services.gateway.kept_histories import KeptHistories
 from shared.bus.eventstore import EventStore
+from shared.events.catalogue import RepoCloned
+from shared.events.subjects import subject_of
 from tests.support.forking import forked_at, whole_course
 
 
@@ -51,6 +53,17 @@ async def test_a_kept_history_is_the_history_and_only_what_is_new_is_read(js):
     assert same(later, await EventStore(js).load("course")) and len(later.events) == len(events)
     assert store.whole_reads == 1 and store.newer == [0, len(events) - 10]
     assert histories.events_kept == len(events)
+
+
+async def test_an_unreadable_message_moves_the_sequence_commands_append_after(js):
+    store = CountingStore(js)
+    histories = KeptHistories(store, most_events=1_000)
+    await appended(store, whole_course("course"))
+    await histories.load("course")
+    await js.publish(subject_of("course", RepoCloned), b'{"not": "an event"')
+    kept = await histories.load("course")
+    assert same(kept, await EventStore(js).load("course"))
+    assert kept.last_seq == await store.last_seq("course")
 
 
 async def test_a_fork_keeps_what_it_inherits_and_reads_its_own_new_events(js):
