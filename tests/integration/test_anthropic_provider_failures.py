@@ -15,6 +15,7 @@ from shared.llm.provider import Prompt, ProviderError
 from tests.support.llm_fixtures import TEST_API_KEY, anthropic_provider, llm_server  # noqa: F401
 from tests.support.llm_replies import delayed, error, overloaded, rate_limited, server_error, tool_use
 from tests.support.llm_server import FakeAnthropicServer
+from tests.support.waiting import eventually
 
 
 class Summary(BaseModel):
@@ -68,6 +69,9 @@ async def test_a_timeout_is_retried_then_reported(llm_server):
     async with anthropic_provider(llm_server, llm_timeout_seconds=0.3, llm_max_retries=1) as provider:
         with pytest.raises(ProviderError, match=r"failed 2 times, the last with no answer within 0.3 s"):
             await provider.complete(PROMPT, Summary)
+    # The server runs in its own thread: on a loaded machine the second request, sent before the
+    # client's 0.3 s ran out, may be recorded after the error is raised.
+    await eventually(lambda: len(llm_server.requests) == 2, timeout=10, message="the retry reaching the server")
     assert len(llm_server.requests) == 2
 
 
