@@ -22,8 +22,8 @@ from .asyncpg_arrays import ask_concrete_types_first
 from .auth import TokenVerifier
 from .commands import CourseCommands
 from .janitor import run_janitor
-from .refresher import run_refresher, subscribe as refresher_subscription
 from .kept_histories import KeptHistories
+from .refresher import run_refresher, subscribe as refresher_subscription
 from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
@@ -55,7 +55,7 @@ class Container:
     live_streams: LiveStreamSlots  # open SSE streams, capped per user and in all
     lag_reads: Throttle  # /metrics reads the projection's lag from NATS at most once per interval
     answers: AnswerCache  # read-only answers kept while the read tables are unchanged
-    histories: KeptHistories  # course histories for the read-only requests that fold them
+    histories: KeptHistories  # course histories kept for the commands and reads that fold them
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 

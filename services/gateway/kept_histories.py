@@ -54,7 +54,8 @@ class KeptHistories:
                 # unknown courses would fill the table with empty ones.
                 if kept.history is None and self._kept.get(course_id) is kept:
                     del self._kept[course_id]
-        return now
+        # A list of its own: a caller changing its history must not change the one kept.
+        return History(list(now.events), now.last_seq, now.forks)
 
     @property
     def events_kept(self) -> int:
