@@ -41,7 +41,7 @@ async def run(ctx: Context) -> Row:
             for subject, data, event_id in messages:
                 await js.publish(subject, data, headers={"Nats-Msg-Id": f"{event_id}-{version}"})
         store = EventStore(js)
-        kept = KeptHistories(store, GatewaySettings.model_fields["kept_history_events"].default)
+        kept = KeptHistories(store, GatewaySettings.model_fields["kept_history_bytes"].default)
         await kept.load(course)  # the first poll reads the whole history either way
         whole, polled = [], []
         for n in range(polls):

@@ -76,7 +76,7 @@ async def start(settings: GatewaySettings) -> Container:
     reader = CourseReader(pool, settings.read_schema)
     artefacts = ArtefactStore(js, settings.artefact_bucket)
     secrets = SecretStore(js, settings.secret_bucket, sealer=settings.sealer())
-    histories = KeptHistories(store, settings.kept_history_events)
+    histories = KeptHistories(store, settings.kept_history_bytes)
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
         reader=reader,

@@ -30,9 +30,9 @@ class GatewaySettings(ServiceSettings, LLMChoice):
     # A stage that started and says nothing for this long is failed with a timeout (0: never).
     stage_timeout_seconds: float = Field(default=1800.0, ge=0)
     watchdog_interval_seconds: float = Field(default=15.0, gt=0)
-    # Events of course histories kept between the requests that fold them (kept_histories.py; about
-    # 7 KB each in memory at a course's usual mix, 35 MB at the default; 0: each reads the whole history).
-    kept_history_events: int = Field(default=5_000, ge=0)
+    # Course histories kept between the requests that fold them, in bytes of their events' JSON
+    # (kept_histories.py; about 4 times that in memory, 34 MB at the default; 0: each reads the whole history).
+    kept_history_bytes: int = Field(default=8_000_000, ge=0)
     # Live progress streams (SSE) open at once, per user and in all (this process's); more is a 429.
     sse_max_per_user: int = Field(default=8, ge=1)
     sse_max_total: int = Field(default=1000, ge=1)

@@ -34,6 +34,10 @@ class CountingStore(EventStore):
         return found
 
 
+def json_size(events) -> int:
+    return sum(len(event.to_json()) for event in events)
+
+
 def same(kept, whole) -> bool:
     return ([e.event_id for e in kept.events], kept.last_seq, kept.forks) == \
         ([e.event_id for e in whole.events], whole.last_seq, whole.forks)
@@ -41,7 +45,7 @@ def same(kept, whole) -> bool:
 
 async def test_a_kept_history_is_the_history_and_only_what_is_new_is_read(js):
     store = CountingStore(js)
-    histories = KeptHistories(store, most_events=1_000)
+    histories = KeptHistories(store, most_bytes=1_000_000)
     events = whole_course("course")
     await appended(store, events[:10])
 
@@ -55,12 +59,12 @@ async def test_a_kept_history_is_the_history_and_only_what_is_new_is_read(js):
     later = await histories.load("course")
     assert same(later, await EventStore(js).load("course")) and len(later.events) == len(events)
     assert store.whole_reads == 1 and store.newer == [0, 0, len(events) - 10]
-    assert histories.events_kept == len(events)
+    assert histories.bytes_kept == json_size(later.events)
 
 
 async def test_an_unreadable_message_moves_the_sequence_commands_append_after(js):
     store = CountingStore(js)
-    histories = KeptHistories(store, most_events=1_000)
+    histories = KeptHistories(store, most_bytes=1_000_000)
     await appended(store, whole_course("course"))
     await histories.load("course")
     await js.publish(subject_of("course", RepoCloned), b'{"not": "an event"')
@@ -74,7 +78,7 @@ async def test_a_fork_keeps_what_it_inherits_and_reads_its_own_new_events(js):
     source = await appended(store, whole_course("source"))
     fork = forked_at(source, "fork", "stage2", source[-1][0])
     await appended(store, [fork])
-    histories = KeptHistories(store, most_events=1_000)
+    histories = KeptHistories(store, most_bytes=1_000_000)
     kept = await histories.load("fork")
     assert kept.forks == 1
     await appended(store, whole_course("source")[:1])  # the source goes on: the fork does not see it
@@ -87,7 +91,7 @@ async def test_a_fork_keeps_what_it_inherits_and_reads_its_own_new_events(js):
 
 async def test_concurrent_requests_read_the_same_history_once(js):
     store = CountingStore(js)
-    histories = KeptHistories(store, most_events=1_000)
+    histories = KeptHistories(store, most_bytes=1_000_000)
     await appended(store, whole_course("course")[:5])
     await histories.load("course")
     await appended(store, whole_course("course")[5:])
@@ -99,29 +103,30 @@ async def test_concurrent_requests_read_the_same_history_once(js):
 
 async def test_what_is_kept_stays_within_its_bound_the_least_recently_read_let_go_first(js):
     store = CountingStore(js)
-    size = len(whole_course("a"))
-    histories = KeptHistories(store, most_events=2 * size)
     for course in ("a", "b", "c"):
         await appended(store, whole_course(course))
+    size = {course: json_size((await EventStore(js).load(course)).events) for course in ("a", "b", "c")}
+    bound = max(size["a"] + size["b"], size["a"] + size["c"])  # room for two, never three
+    histories = KeptHistories(store, most_bytes=bound)
     await histories.load("a")
     await histories.load("b")
     await histories.load("a")  # now b is the least recently read
     await histories.load("c")
-    assert histories.events_kept == 2 * size
+    assert histories.bytes_kept == size["a"] + size["c"]
     reads = store.whole_reads
     await histories.load("a")
     assert store.whole_reads == reads  # kept
     assert same(await histories.load("b"), await EventStore(js).load("b"))
     assert store.whole_reads == reads + 1  # let go, read whole again
-    assert histories.events_kept <= 2 * size
+    assert histories.bytes_kept <= bound
 
 
 async def test_courses_without_events_leave_nothing_kept(js):
     store = CountingStore(js)
-    histories = KeptHistories(store, most_events=1_000)
+    histories = KeptHistories(store, most_bytes=1_000_000)
     for n in range(50):
         assert (await histories.load(f"nobody-{n}")).events == []
-    assert (histories.courses_kept, histories.events_kept) == (0, 0)
+    assert (histories.courses_kept, histories.bytes_kept) == (0, 0)
     await appended(store, whole_course("course"))
     await histories.load("course")
     assert histories.courses_kept == 1
@@ -130,11 +135,11 @@ async def test_courses_without_events_leave_nothing_kept(js):
 async def test_a_history_larger_than_the_bound_is_read_whole_each_time_and_none_kept_is_the_setting_off(js):
     store = CountingStore(js)
     await appended(store, whole_course("course"))
-    small = KeptHistories(store, most_events=3)
+    small = KeptHistories(store, most_bytes=100)
     assert same(await small.load("course"), await EventStore(js).load("course"))
-    assert (small.events_kept, small.courses_kept) == (0, 0)
-    off = KeptHistories(store, most_events=0)
+    assert (small.bytes_kept, small.courses_kept) == (0, 0)
+    off = KeptHistories(store, most_bytes=0)
     reads = store.whole_reads
     await off.load("course")
     await off.load("course")
-    assert store.whole_reads == reads + 2 and off.events_kept == 0
+    assert store.whole_reads == reads + 2 and off.bytes_kept == 0
