@@ -48,8 +48,8 @@ async def run(ctx: Context) -> Row:
             await store.publish(StageProgressed(course_id=course, actor="repo_clone", payload={
                 "stage": "stage1", "task_id": "bench-refresh", "progress_percentage": n % 100,
                 "current_step": f"step {n}"}))
-            for timings, read in ((whole, store.load), (polled, kept.load)) if n % 2 else \
-                    ((polled, kept.load), (whole, store.load)):
+            rounds = [(whole, store.load), (polled, kept.load)]
+            for timings, read in rounds if n % 2 else reversed(rounds):
                 started = time.perf_counter()
                 fold_refresh((await read(course)).events)
                 timings.append(time.perf_counter() - started)

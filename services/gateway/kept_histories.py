@@ -10,7 +10,7 @@ The log only grows, so a kept history plus what was stored after it is the histo
 `EventStore.load`'s (read to the stream leader's last message): a command still appends with the
 sequence its read saw, and a conflict still sends it back to read again. What is kept is bounded
 by the size of its events as JSON (the least recently read course goes first; a course larger than
-the bound is read whole each time), not by their count: one scan of 2,000 files weighs as much as
+the bound is read whole each time and pushes no other out), not by their count: one scan of 2,000 files weighs as much as
 hundreds of progress events. In memory a history takes about 4.2 times its JSON (five versions of
 the benchmark's course: 790 events, 1.26 MB of JSON, 5.2 MB of objects); weighing each event once
 as it is kept costs 6 µs an event (4.7 ms for those 790, against 60 ms to read them)."""
@@ -74,6 +74,10 @@ class KeptHistories:
 
     def _keep(self, course_id: str, kept: _Kept, history: History, size: int) -> None:
         if self._kept.get(course_id) is not kept or not history.events:  # let go meanwhile, or no course
+            return
+        if size > self._most_bytes:  # kept, it would push every other course out before itself
+            self._bytes -= kept.size
+            kept.history, kept.size = None, 0
             return
         self._bytes += size - kept.size
         kept.history, kept.size = history, size

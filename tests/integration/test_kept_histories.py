@@ -132,6 +132,19 @@ async def test_courses_without_events_leave_nothing_kept(js):
     assert histories.courses_kept == 1
 
 
+async def test_a_history_larger_than_the_bound_pushes_no_other_out(js):
+    store = CountingStore(js)
+    await appended(store, whole_course("course"))
+    await appended(store, whole_course("other")[:1])
+    other = json_size((await EventStore(js).load("other")).events)
+    histories = KeptHistories(store, most_bytes=other)
+    await histories.load("other")
+    await histories.load("course")
+    assert (histories.bytes_kept, histories.courses_kept) == (other, 1)
+    await histories.load("other")
+    assert store.whole_reads == 2  # other stayed kept (read whole once), course read whole once
+
+
 async def test_a_history_larger_than_the_bound_is_read_whole_each_time_and_none_kept_is_the_setting_off(js):
     store = CountingStore(js)
     await appended(store, whole_course("course"))
