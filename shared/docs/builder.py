@@ -89,11 +89,14 @@ class DocumentBuilder:
         self._section_markdown: list[tuple[str, int, str]] = []
         self._callouts: list[int] = []   # open callouts, innermost last
         self._callout_count = 0
+        self._prose_before_headings = False  # text or code came before the first heading
 
     def add_heading(self, level: int, text: str) -> None:
         text = normalise_space(text)[:MAX_TITLE_CHARS]
         if not text:
             return
+        if not self._headings:
+            self._prose_before_headings = bool(self._paragraphs or self._code)
         self._close_section()
         heading = Heading(min(max(level, 1), 6), text, self._unique_anchor(github_slug(text)))
         self._headings.append(heading)
@@ -181,13 +184,16 @@ class DocumentBuilder:
             labels=tuple(self._labels), references=tuple(self._references))
 
     def _title(self) -> str:
+        """A level-1 heading, else the front matter's title, else a lower heading that opens the
+        document. A lower heading after the opening prose names a section, not the page (MkDocs
+        pages often have no heading of their own: the navigation names them), so the file names it."""
         declared = normalise_space(str(self.front_matter.get("title", "")))[:MAX_TITLE_CHARS]
         first = self._headings[0] if self._headings else None
         if first is not None and first.level == 1:
             return first.text
         if declared:
             return declared
-        if first is not None:
+        if first is not None and not self._prose_before_headings:
             return first.text
         return humanise_file_name(self.path)
 

@@ -39,7 +39,7 @@ class Link:
 class ParsedDocument:
     path: str                       # repository-relative POSIX path
     format: str                     # markdown | mdx | rst | asciidoc | notebook | text
-    title: str                      # first heading, else front-matter title, else from the file name
+    title: str                      # level-1 heading, front-matter title, opening heading or file name
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     code_blocks: tuple[CodeBlock, ...]

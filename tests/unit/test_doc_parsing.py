@@ -138,6 +138,17 @@ def test_titles_fall_back_to_front_matter_then_file_name():
     assert parse("docs/02_advanced-usage.rst", "prose").title == "Advanced usage"
 
 
+def test_a_lower_heading_after_the_opening_prose_names_a_section_not_the_page():
+    # Starlette's pages have no heading of their own (its mkdocs nav names them): the first
+    # heading, far down, is a section's.
+    page = ("Starlette includes an application class `Starlette`.\n\n```python\napp = Starlette()\n```\n\n"
+            "## Storing state on the app instance\n\nText.")
+    assert parse("docs/applications.md", page).title == "Applications"
+    assert parse("docs/routing.md", "```python\nroutes = []\n```\n\n### Path parameters").title == "Routing"
+    assert parse("docs/a.md", "## Opening heading\n\nprose").title == "Opening heading"
+    assert parse("docs/a.md", "Prose first.\n\n# Level one\n\nmore").title == "Level one"
+
+
 def test_script_and_style_contents_never_reach_the_text():
     doc = load("docs/faq.md")
     for leaked in ("fetch", "evil.example", "document.cookie", "hidden-banner", "display"):
