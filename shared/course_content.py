@@ -43,6 +43,8 @@ class Question(BaseModel):
                                description="choices for multiple_choice and true_false (plain text); "
                                            "empty for short_answer")
     answer: str = Field(min_length=1, description="the correct option's text, or the expected answer")
+    options_are_code: bool = Field(default=False, description="the options and the answer are lines of code "
+                                                               "or commands, shown as code")
     explanation: str = Field(min_length=1, description="why, quoting the source and naming its path")
     source: Citation
 

@@ -1,5 +1,5 @@
 """reStructuredText → structure. Section levels follow the order in which adornment styles first
-appear (docutils' rule); `::` and `.. code-block::` give code; directives are dispatched in
+appear (docutils' rule); `::`, `.. code-block::` and doctest blocks (`>>>`) give code; directives are dispatched in
 `rst_directives`; lists, field lists and tables become prose."""
 from __future__ import annotations
 
@@ -115,6 +115,16 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
         elif _TABLE_BORDER.match(line):
             flush()
             index += 1
+        elif not paragraph and (stripped == ">>>" or stripped.startswith(">>> ")):
+            # A doctest block: a paragraph opening with the interpreter's prompt is code to the
+            # blank line (docutils), whatever follows the prompt.
+            end = index
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            margin = _indent(line)
+            context.builder.add_code("pycon", "\n".join(raw[margin:] if _indent(raw) >= margin else raw.lstrip()
+                                                          for raw in lines[index:end]))
+            index = end
         elif (item := _LIST_ITEM.match(line)) or (field := _FIELD.match(line)):
             flush()
             paragraph_indent = _indent(line)

@@ -50,7 +50,7 @@ STAGE2_PART_CHARS = 60_000
 
 # Stage 4 (services/modules/engine/prompts.py): a module's sources get at most
 # STAGE4_MAX_SOURCE_TOKENS of prompt_size.py's measure (3 characters each), less on a small window.
-STAGE4_PROMPT_TOKENS = 1184
+STAGE4_PROMPT_TOKENS = 1320
 STAGE4_ANSWER_TOKENS = 7000
 STAGE4_MAX_OUTPUT_TOKENS = 8192
 STAGE4_MAX_SOURCE_TOKENS = 16_000

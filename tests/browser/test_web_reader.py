@@ -313,6 +313,19 @@ async def test_the_quiz_is_answered_marked_scored_and_remembered(learner):
     await expect(score).to_have_text(re.compile(r"^Score: not started"))
 
 
+async def test_code_options_read_as_code(learner):
+    coded = [(m["position"], i, q) for m in learner.course["modules"]
+             for i, q in enumerate((m["content"] or {}).get("assessment", []))
+             if q.get("options_are_code") and q["kind"] != "short_answer"]
+    assert coded, "the course asks no question whose options are code"
+    position, index, question = coded[0]
+    await learner.read(position)
+    item = learner.page.locator(f'[data-testid="quiz-question"][data-index="{index}"]')
+    codes = item.locator(".quiz-option-text > code")
+    await expect(codes).to_have_count(len(question["options"]))
+    assert await codes.all_text_contents() == question["options"]
+
+
 async def test_a_fill_in_the_blank_prompt_shows_its_blank(learner):
     blanks = [(m["position"], i) for m in learner.course["modules"]
               for i, q in enumerate((m["content"] or {}).get("assessment", [])) if "_____" in q["prompt"]]

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from services.doc_analyser.engine.linking import Corpus, link_one
 from services.doc_analyser.engine.offline import analyse_document
-from services.pathway.engine.engine import plan_pathways
+from services.pathway.engine.corpus import Corpus as PathwayCorpus
+from services.pathway.engine.engine import build_pathway
 from services.pathway.engine.models import PathwayDocument
+from services.pathway.engine.variants import variants_for
 from services.repo_clone.announce import discovered
 from services.repo_clone.scanner import scan
 from shared.docs.parsing import parse
@@ -81,8 +83,10 @@ def pathway_order(root: Path, level: str = "beginner", pathway: str = PATHWAY) -
         related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
         reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path),
         inferred_index=inferred.get(a.path)) for a in linked]
-    plan = plan_pathways(documents, 6, "", None, 45)
-    return next(p for p in plan.pathways if p.key == pathway).document_paths()
+    # Built directly: plan_pathways passes over a pathway repeating an earlier one (small books).
+    corpus = PathwayCorpus.build(documents, None, "", 45)
+    variant = next(v for v in variants_for(corpus, "") if v.key == pathway)
+    return build_pathway(variant, corpus).document_paths()
 
 
 def measure(book: Path, scratch: Path) -> BookOrder:

@@ -176,3 +176,14 @@ def test_parse_never_raises(path, text):
 def test_parsing_is_deterministic():
     for path in ("README.md", "docs/advanced.rst", "docs/guide.adoc", "docs/tutorial.mdx"):
         assert load(path) == load(path)
+
+
+def test_rst_doctest_blocks_are_code_not_prose():
+    # Jinja's docs show sessions as doctest blocks (no "::"): they are code to the blank line.
+    doc = parse("docs/nativetypes.rst", "Native types\n============\n\nAdding gives an int:\n\n"
+                ">>> t = env.from_string('{{ x + y }}')\n>>> print(t.render(x=4, y=2))\n6\n\nAfter.")
+    assert [(block.language, block.code) for block in doc.code_blocks] == [
+        ("pycon", ">>> t = env.from_string('{{ x + y }}')\n>>> print(t.render(x=4, y=2))\n6")]
+    assert doc.text == "Adding gives an int:\n\nAfter."
+    # a prompt inside a paragraph is prose (docutils starts a doctest block only at a paragraph)
+    assert parse("a.rst", "Type\n>>> x\nthere.").code_blocks == ()

@@ -279,3 +279,20 @@ def test_the_export_says_which_engine_wrote_it(course):
     site = html_files(replace(course, engine="anthropic · claude-sonnet-4-5"))["index.html"].decode()
     assert '<p class="engine">Written with anthropic · claude-sonnet-4-5 from the repository' in site
     assert "Written" not in markdown_files(course)["index.md"]      # unknown: nothing claimed
+
+
+def test_options_that_are_code_are_shown_as_code_in_markdown_and_the_site():
+    source = Citation(path="docs/templates.rst", heading="Synopsis", anchor="synopsis")
+    options = ['{% extends "layout.html" %}', "{{ foo.bar }}", "a `tick` <b>"]
+    content = ModuleContent(
+        title="Templates", introduction="Templates.", sections=[], summary="Templates.",
+        assessment=[Question(kind="multiple_choice", prompt="Which line belongs to the synopsis?",
+                             options=options, answer=options[0], options_are_code=True,
+                             explanation="The synopsis shows it.", source=source)])
+    export = CourseExport(title="Jinja", modules=[(spec(1, "Templates", ["docs/templates.rst"]), content)])
+    module = markdown_files(export)["modules/01-templates.md"]
+    assert '- A. `{% extends "layout.html" %}`\n- B. `{{ foo.bar }}`\n- C. ``a `tick` <b>``' in module
+    assert '**Answer:** `{% extends "layout.html" %}`' in module
+    page = html_files(export)["modules/01-templates.html"].decode()
+    assert "<li><code>{% extends &quot;layout.html&quot; %}</code></li>" in page
+    assert "<li><code>a `tick` &lt;b&gt;</code></li>" in page

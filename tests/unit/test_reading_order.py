@@ -18,9 +18,11 @@ from tests.support.reading_order import books, kendall_tau, measure
 
 # τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
 # for every book; click (Diátaxis sections stripped with its toctrees, so no name, link or front
-# matter orders its pages) is below it; flask is held out (never tuned for).
+# matter orders its pages), werkzeug, starlette and structlog are below it. Flask, then the six
+# books from itsdangerous on, were held out (measured before any rule was tuned on them).
 FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
-                            "python-markdown": 0.82}
+                            "itsdangerous": 0.62, "jinja2": 0.6, "markupsafe": 0.58, "python-markdown": 0.8,
+                            "starlette": 0.55, "structlog": 0.55, "werkzeug": 0.4}
 
 
 def write(root: Path, files: dict[str, str]) -> set[str]:
@@ -127,6 +129,26 @@ def test_among_tied_documents_the_one_teaching_what_others_use_wins_the_tourname
     plan = plan_pathways(TEACHING, 1)
     assert plan.pathways[0].document_paths() == ["docs/c-parameters.md", "docs/a-console.md",
                                                  "docs/b-options.md", "docs/d-flags.md"]
+
+
+def test_without_a_navigation_first_steps_come_first_and_the_body_is_ordered_by_what_it_teaches():
+    # The kinds of the body are guesses from wording: a concept page that builds on a reference
+    # page comes after it; first steps open the course and the FAQ and project notes close it.
+    def page(path, doc_type, concepts, summary):
+        return PathwayDocument(path=path, title=path, doc_type=doc_type, complexity_level="beginner",
+                               key_concepts=concepts, summary=summary, inferred_index=1)
+    documents = [
+        page("docs/faq.md", "faq", ["common question"], "Answers about parameters and options."),
+        page("docs/design.md", "concept", ["design choice"], "Why every option is a parameter."),
+        page("docs/parameters.md", "reference", ["parameter"], "What a parameter is."),
+        page("docs/changes.md", "changelog", ["release"], "Releases."),
+        page("docs/start.md", "how-to", ["first command"], "Write a first command."),
+        PathwayDocument(path="docs/index.md", title="Home", doc_type="overview", complexity_level="beginner",
+                        inferred_index=0),
+    ]
+    assert plan_pathways(documents, 1).pathways[0].document_paths() == [
+        "docs/index.md", "docs/start.md", "docs/parameters.md", "docs/design.md", "docs/faq.md",
+        "docs/changes.md"]
 
 
 def test_the_teaching_tournament_leaves_the_navigation_order_alone():

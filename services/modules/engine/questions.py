@@ -173,14 +173,15 @@ def command_question(fact: CommandFact, pool: Sequence[CommandFact]) -> Question
     else:
         prompt = f"Which command does {where} run for “{heading}”?"
     quoted_context = f" “{fact.context}”" if fact.context else ""
-    explanation = f"{source_phrase(fact.source)}:{quoted_context} The example there runs: {fact.command}"
+    # The command is the answer, shown as code right above: quoted here it would read as prose.
+    explanation = f"{source_phrase(fact.source)}:{quoted_context} The example there runs that command."
     alike = [other.command for other in pool if same_kind(other.command, fact.command)]
     distractors = _closest_in_length(fact.command, alike)
     if len(distractors) < MIN_DISTRACTORS:
-        return Question(kind="short_answer", prompt=prompt, answer=fact.command,
+        return Question(kind="short_answer", prompt=prompt, answer=fact.command, options_are_code=True,
                         explanation=explanation, source=fact.source)
     return Question(kind="multiple_choice", prompt=prompt, options=_shuffled([fact.command, *distractors]),
-                    answer=fact.command, explanation=explanation, source=fact.source)
+                    answer=fact.command, options_are_code=True, explanation=explanation, source=fact.source)
 
 
 def _generic(heading: str) -> bool:
@@ -210,8 +211,8 @@ def code_questions(sources: Sequence[SourceDoc], pool_sources: Sequence[SourceDo
         source = citation_for(doc, section)
         found.append(Question(
             kind="multiple_choice", prompt=f"Which line of code belongs to the example {doc.path} gives for “{heading}”?",
-            options=_shuffled([line, *distractors]), answer=line, source=source,
-            explanation=f"{source_phrase(source)}: the example there contains {line}"))
+            options=_shuffled([line, *distractors]), answer=line, options_are_code=True, source=source,
+            explanation=f"{source_phrase(source)}: that line is in the example there."))
     return found
 
 

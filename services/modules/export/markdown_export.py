@@ -93,12 +93,13 @@ def _example(example: CodeExample, with_source: bool) -> str:
 def _question(number: int, question: Question) -> str:
     kind = question.kind.replace("_", " ")
     parts = [f"**{number}. {esc(question.prompt)}** ({kind})"]
+    shown = code_span if question.options_are_code else esc
     if question.options:
-        parts.append("\n".join(f"- {_option_label(n)}. {esc(option)}"
+        parts.append("\n".join(f"- {_option_label(n)}. {shown(option)}"
                                for n, option in enumerate(question.options)))
     # <details> keeps the answer folded on GitHub and most viewers; the blank lines around the
     # body let Markdown inside it render.
-    answer = (f"<details>\n<summary>Answer</summary>\n\n**Answer:** {esc(question.answer)}\n\n"
+    answer = (f"<details>\n<summary>Answer</summary>\n\n**Answer:** {shown(question.answer)}\n\n"
               f"{esc(question.explanation)}\n\n{_source_line(question.source)}\n\n</details>")
     parts.append(answer)
     return "\n\n".join(parts)

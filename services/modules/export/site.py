@@ -99,12 +99,14 @@ def _source(source: Citation, tag: str = "p") -> str:
 
 
 def _question(question: Question) -> str:
-    options = "".join(f"<li>{escape(option)}</li>" for option in question.options)
+    def shown(text: str) -> str:
+        return f"<code>{escape(text)}</code>" if question.options_are_code else escape(text)
+    options = "".join(f"<li>{shown(option)}</li>" for option in question.options)
     options = f'<ol class="options" type="A">{options}</ol>' if options else ""
     return (f'<li class="question"><p class="prompt">{escape(question.prompt)} '
             f'<span class="kind">{escape(question.kind.replace("_", " "))}</span></p>{options}'
             f'<details><summary>Show answer</summary>'
-            f'<p><strong>Answer:</strong> {escape(question.answer)}</p>'
+            f'<p><strong>Answer:</strong> {shown(question.answer)}</p>'
             f'<p class="explanation">{escape(question.explanation)}</p>{_source(question.source)}'
             f'</details></li>')
 

@@ -24,6 +24,8 @@ function scoreText({correct, answered, total}) {
 /** One question; `saved` is its stored answer or undefined; `onMarked(record)` stores a new one. */
 function questionItem(q, index, saved, onMarked) {
   const choice = q.kind !== "short_answer" && q.options?.length > 0;
+  // Lines of code or commands read as code, never as prose.
+  const shown = (text) => q.options_are_code ? h("code", {}, text) : text;
   const name = uid("quiz");
   const promptId = uid("prompt");
   const feedback = h("div", {className: "quiz-feedback", tabindex: "-1", hidden: true,
@@ -37,9 +39,10 @@ function questionItem(q, index, saved, onMarked) {
     replace(feedback,
       h("p", {className: `verdict ${correct ? "right" : "wrong"}`, dataset: {testid: "quiz-verdict"}},
         h("strong", {}, correct ? "Correct." : "Not quite."),
-        choice && !correct ? [" The answer is ", h("q", {}, q.answer), "."] : "",
-        choice && chosen !== undefined && !correct ? [" You chose ", h("q", {}, chosen), "."] : ""),
-      q.kind === "short_answer" ? h("p", {}, h("strong", {}, "Expected answer: "), ...inline(q.answer)) : null,
+        choice && !correct ? [" The answer is ", h("q", {}, shown(q.answer)), "."] : "",
+        choice && chosen !== undefined && !correct ? [" You chose ", h("q", {}, shown(chosen)), "."] : ""),
+      q.kind === "short_answer" ? h("p", {}, h("strong", {}, "Expected answer: "),
+        ...(q.options_are_code ? [shown(q.answer)] : inline(q.answer))) : null,
       q.explanation ? renderMarkdown(q.explanation, {headingOffset: 4}) : null,
       citation(q.source));
   }
@@ -55,7 +58,7 @@ function questionItem(q, index, saved, onMarked) {
       dataset: {testid: "quiz-option"}}));
     const labels = q.options.map((option, i) => h("label", {className: "quiz-option"}, radios[i],
       h("span", {className: "quiz-letter", "aria-hidden": "true"}, `${LETTERS[i] || i + 1}.`),
-      h("span", {className: "quiz-option-text"}, option)));
+      h("span", {className: "quiz-option-text"}, shown(option))));
     const check = h("button", {type: "submit", className: "secondary", dataset: {testid: "check-answer"}},
       "Check answer");
     fieldset.append(legend, h("div", {className: "quiz-options"}, labels), h("div", {className: "actions"}, check));
@@ -99,7 +102,7 @@ function questionItem(q, index, saved, onMarked) {
   box.id = boxId;
   const reveal = h("button", {type: "submit", className: "secondary", dataset: {testid: "show-answer"}}, "Show answer");
   const selfMark = h("div", {className: "quiz-self-mark", hidden: true, dataset: {testid: "self-mark"}},
-    h("p", {}, h("strong", {}, "Expected answer: "), ...inline(q.answer)),
+    h("p", {}, h("strong", {}, "Expected answer: "), ...(q.options_are_code ? [shown(q.answer)] : inline(q.answer))),
     q.explanation ? renderMarkdown(q.explanation, {headingOffset: 4}) : null, citation(q.source),
     h("p", {id: `${boxId}-ask`}, "Did your answer say the same?"));
   const right = h("button", {type: "button", dataset: {testid: "self-right"}}, "I got it right");
