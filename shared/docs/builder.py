@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from shared.docs.html import strip_raw_html
-from shared.docs.markdown_out import callout_label, escape_markdown, fenced_block, table_markdown
+from shared.docs.markdown_out import (callout_label, escape_markdown, fenced_block, generated_reference_note,
+                                      table_markdown)
 from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
 
 MAX_TITLE_CHARS = 200
@@ -78,6 +79,7 @@ class DocumentBuilder:
         self._links: list[Link] = []
         self._labels: list[str] = []
         self._references: list[str] = []
+        self._generated: list[str] = []
         self._paragraphs: list[str] = []
         self._anchors: dict[str, int] = {}
         self._section_heading: Heading | None = None
@@ -158,6 +160,14 @@ class DocumentBuilder:
             self._section_code.append(block)
             self._add_markdown(fenced_block(code, block.language))
 
+    def add_generated_reference(self, target: str) -> None:
+        """Where the documentation builds a reference from the code (`.. automodule:: pkg.mod`,
+        `::: pkg.mod.Object`): the reader gets a note, the analysis the object's name."""
+        target = " ".join(target.split())[:200]
+        if target:
+            self.add_note(generated_reference_note(target))
+            self._generated.append(target)
+
     def add_label(self, label: str) -> None:
         """A cross-reference target the document declares (`(install)=`, `.. _install:`)."""
         label = normalise_label(label)
@@ -181,7 +191,8 @@ class DocumentBuilder:
             path=self.path, format=self.format, title=self._title(), headings=tuple(self._headings),
             sections=tuple(self._sections), code_blocks=tuple(self._code), links=tuple(self._links),
             text=text, word_count=count_words(text), front_matter=dict(self.front_matter),
-            labels=tuple(self._labels), references=tuple(self._references))
+            labels=tuple(self._labels), references=tuple(self._references),
+            generated_references=tuple(self._generated))
 
     def _title(self) -> str:
         """A level-1 heading, else the front matter's title, else a lower heading that opens the

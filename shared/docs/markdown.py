@@ -11,7 +11,7 @@ from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
 from shared.docs.html import heading_element, strip_raw_html
 from shared.docs.includes import Included, Includes, language_of, markdown_spec
-from shared.docs.markdown_containers import CLOSE, FIELD, INCLUDE, MARK, OPEN, mark_containers
+from shared.docs.markdown_containers import CLOSE, FIELD, GENERATED, INCLUDE, MARK, OPEN, mark_containers
 from shared.docs.markdown_inline import inline_to_markdown, inline_to_text
 from shared.docs.markdown_out import include_note
 from shared.docs.markdown_lines import atx_heading, is_table_delimiter
@@ -200,6 +200,8 @@ class _Blocks:
             self.builder.close_callout()
         elif fields[0] == INCLUDE:
             self._include(_spec(fields))
+        elif fields[0] == GENERATED and len(fields) > 1:
+            self.builder.add_generated_reference(fields[1])
 
     def _include(self, spec) -> None:
         """The included file's text where the include stood (its code, for a code include); a note

@@ -5,9 +5,12 @@ indented four spaces), Docusaurus (`:::tip Title` … `:::`), pymdown blocks (`/
 includes (`--8<-- "file"`, FastAPI's `{* file *}`, `{% include %}`, MyST's `{include}` and
 `{literalinclude}` fences) become include marks, which the parser resolves from the snapshot or
 turns into a note (shared/docs/includes.py); a snippet inside a code block stays in it, where its
-file's code goes. Other lone template tags (`{% tabs %}`) go. String code, one pass over the lines."""
+file's code goes. mkdocstrings' `::: package.module.Object` (its options indented below it) becomes
+a generated-reference mark: the reference is built from the code, not in the source. Other lone
+template tags (`{% tabs %}`) go. String code, one pass over the lines."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shared.docs.includes import CODE, MYST_INCLUDE, MYST_LITERAL, SNIPPET, TEMPLATE
@@ -16,7 +19,7 @@ from shared.docs.includes import CODE, MYST_INCLUDE, MYST_LITERAL, SNIPPET, TEMP
 # this one again, so a marker line can never come from a document.
 MARK = "\x02"
 FIELD = "\x1f"
-OPEN, CLOSE, INCLUDE = MARK + "callout", MARK + "end", MARK + "include"
+OPEN, CLOSE, INCLUDE, GENERATED = MARK + "callout", MARK + "end", MARK + "include", MARK + "generated"
 _SNIPPET = "--8<--"
 _INDENTED_BODY = 4
 # Deeper nesting is not documentation; openers past it are dropped, which keeps every line's work
@@ -37,6 +40,9 @@ _TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition", "``
 _MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger", "attention",
                             "error", "seealso", "admonition", "versionadded", "versionchanged", "deprecated",
                             "topic", "sidebar"})
+# mkdocstrings: `::: starlette.applications.Starlette` — a dotted Python path, so never a Docusaurus
+# container (`:::note Title`), whose kind is one word.
+_MKDOCSTRINGS = re.compile(r"^:::[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*$")
 # First characters of every line this module reacts to outside a container or code block.
 _LINE_STARTS = frozenset("!?:/{-<`~")
 
@@ -52,7 +58,12 @@ def mark_containers(lines: list[str]) -> list[str]:
     snippet_block = False                       # between two bare `--8<--` lines
     html_callout = ""                           # a `<div class="admonition kind">` awaiting its title
     myst_options = False                        # a MyST directive just opened: `:class: note` lines
+    options_deeper_than: int | None = None      # mkdocstrings' options: lines indented past its `:::`
     for raw in lines:
+        if options_deeper_than is not None:
+            if not raw.strip() or _indent(raw) > options_deeper_than:
+                continue
+            options_deeper_than = None
         if not stack and fence is None and not snippet_block and myst_include is None \
                 and raw.lstrip(" ")[:1] not in _LINE_STARTS:
             out.append(raw)   # the common line: nothing opens, nothing to close or dedent
@@ -116,6 +127,9 @@ def mark_containers(lines: list[str]) -> list[str]:
         elif stripped.startswith(("!!!", "???")) and (callout := _mkdocs(stripped)):
             stack.append(_Container(_INDENTED_BODY, "", True))
             out.append(_open(*callout))
+        elif stripped.startswith(":::") and (generated := _MKDOCSTRINGS.match(stripped)):
+            out.append(FIELD.join([GENERATED, generated.group(1)]))
+            options_deeper_than = _indent(raw)
         elif stripped.startswith(":::"):
             _fenced_container(stripped, ":", stack, out, _indent(line))
             myst_options = stripped.lstrip(":").startswith("{")

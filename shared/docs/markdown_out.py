@@ -65,6 +65,13 @@ def callout_label(kind: str, title: str = "") -> str:
     return f"{name} — {title}"
 
 
+def generated_reference_note(target: str) -> str:
+    """What a course shows where the documentation builds a reference from the code (Sphinx
+    autodoc, mkdocstrings): the reference is not in the source, so say where it is."""
+    return (f"*The reference of {code_span(target)} is generated from its code: see the project's "
+            "built documentation.*")
+
+
 def include_note(target: str) -> str:
     """What a course shows instead of an include it cannot resolve: where the included text is."""
     target = " ".join(target.split()).strip("\"'")

@@ -52,3 +52,6 @@ class ParsedDocument:
     # order. A reference names a label, not a file: the corpus resolves it to the declaring document.
     labels: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    # Objects whose reference the documentation builds from the code (Sphinx autodoc, mkdocstrings):
+    # named in the source, their text is not in it.
+    generated_references: tuple[str, ...] = ()

@@ -70,6 +70,8 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
         _nested(content, context, depth, parse_rst_lines)
     elif kind in INCLUDES:
         _include(kind, argument, options, context, depth)
+    elif kind.startswith("auto") and kind != "autosummary" and argument:
+        context.builder.add_generated_reference(argument.split()[0])
     elif kind.startswith("auto") or kind in SKIPPED:
         pass
     elif kind in CALLOUTS:

@@ -69,6 +69,32 @@ def test_an_include_is_a_note_naming_the_file_and_never_text_or_code(path, text,
     assert doc.text == "" and doc.code_blocks == ()
 
 
+GENERATED_NOTE = ("*The reference of `{}` is generated from its code: see the project's built "
+                  "documentation.*")
+
+
+@pytest.mark.parametrize("path, text, target", [
+    # mkdocstrings, its options indented below it (Starlette's pages, inside a collapsible callout)
+    ("a.md", "::: starlette.applications.Starlette\n    options:\n        show_root_heading: true\n"
+             "        filters:\n            - \"__init__\"\n", "starlette.applications.Starlette"),
+    ("a.rst", ".. automodule:: werkzeug.middleware.lint\n", "werkzeug.middleware.lint"),
+    ("a.rst", ".. autoclass:: Signer\n   :members:\n", "Signer"),
+])
+def test_a_reference_generated_from_code_is_a_note_naming_the_object(path, text, target):
+    doc = parse(path, text)
+    assert markdown_of(path, text) == GENERATED_NOTE.format(target)
+    assert doc.text == "" and doc.code_blocks == () and doc.generated_references == (target,)
+
+
+def test_generated_reference_options_go_and_the_prose_after_them_stays():
+    text = ('??? abstract "API Reference"\n    ::: starlette.routing.Router\n        options:\n'
+            '            heading_level: 3\n\nRouting maps paths to endpoints.\n\n:::note\nA Docusaurus note.\n:::\n')
+    doc = parse("docs/routing.md", text)
+    assert doc.text == "Routing maps paths to endpoints.\n\nA Docusaurus note."
+    assert "heading_level" not in doc.sections[0].markdown and ":::" not in doc.sections[0].markdown
+    assert doc.generated_references == ("starlette.routing.Router",)
+
+
 @pytest.mark.parametrize("path, text", [
     ("a.md", "You can send requests using `.get()`, `.post()` today."),
     ("a.md", "You can send requests using <code>.get()</code>, <code>.post()</code> today."),

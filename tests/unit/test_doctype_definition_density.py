@@ -48,3 +48,11 @@ def test_a_few_question_headings_among_others_do_not_make_a_faq():
     faq = ("# Questions\n\n## Why does the build fail?\n\nThe cache is stale.\n\n## How do I reset it?\n\n"
            "Remove the folder.\n\n## Where are logs kept?\n\nIn the home folder.\n")
     assert doc_type("docs/help.md", faq) == "faq"
+
+
+def test_a_page_of_references_generated_from_code_is_api_reference():
+    # Werkzeug's middleware pages hold nothing but `.. automodule::`: API, not project notes.
+    assert doc_type("docs/middleware/lint.rst", ".. automodule:: werkzeug.middleware.lint\n") == "api"
+    assert doc_type("docs/urls.rst", "URL Helpers\n===========\n\n.. automodule:: werkzeug.urls\n   :members:\n") == "api"
+    assert doc_type("docs/applications.md", "Starlette includes an application class.\n\n"
+                                            "::: starlette.applications.Starlette\n") == "api"

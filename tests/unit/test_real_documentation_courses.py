@@ -32,7 +32,10 @@ DOC_SUFFIXES = (".md", ".mdx", ".rst", ".txt")
 # Beyond the families of the markup corpus: MyST roles and directives, footnotes, attribute lists.
 MORE_RAW_MARKUP = re.compile(r"\{[a-z][\w:-]*\}`|\{: |^(?:> )*[~:]{3,}\{")
 # Marks that start a line (a line may start with a code span: these are checked with spans kept).
-RAW_LINE_STARTS = re.compile(r"^(?:> )*\[\^[^\]]+\]:|^(?:> )*: ", re.M)
+RAW_LINE_STARTS = re.compile(r"^(?:> )*\[\^[^\]]+\]:|^(?:> )*: |^(?:> )*:::[ \t]+[A-Za-z_]\w*(?:\.\w+)+", re.M)
+# mkdocstrings' options (`::: pkg.Object` then `options: show_root_heading: true …`) read as prose.
+MKDOCSTRINGS_OPTIONS = re.compile(r"\b(?:show_root_heading|heading_level|parameter_headings|show_source|"
+                                  r"docstring_style|members_order)\b")
 _FENCED = re.compile(r"^(?:> )*(`{3,}|~{3,})[^\n]*\n.*?^(?:> )*\1[ \t]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _HTML_CODE = re.compile(r"<pre[ >].*?</pre>|<code[ >].*?</code>", re.S)
@@ -57,6 +60,7 @@ def test_a_course_from_real_documentation_shows_no_raw_markup_outside_code(kind)
         assert not MORE_RAW_MARKUP.search(prose), (kind, name, MORE_RAW_MARKUP.search(prose))
         lines = _FENCED.sub("", text)
         assert not RAW_LINE_STARTS.search(lines), (kind, name, RAW_LINE_STARTS.search(lines))
+        assert not MKDOCSTRINGS_OPTIONS.search(prose), (kind, name, MKDOCSTRINGS_OPTIONS.search(prose))
     for name, page in html_files(export).items():
         if name.endswith(".html"):
             text = _HTML_CODE.sub("", page.decode())

@@ -58,6 +58,7 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 _PRIORITY = doc_type_order(["changelog", "contributing", "faq", "troubleshooting", "api", "reference",
                             "tutorial", "how-to", "concept", "example", "overview", "guide", "other"])
 _LEAST_EVIDENCE = 1.5
+GENERATED_REFERENCE_WEIGHT = 1.5
 DEFINITION_SENTENCES = 15
 
 
@@ -131,6 +132,9 @@ def _code_evidence(doc: ParsedDocument, scores: Counter) -> None:
                            and _SIGNATURE.search(block.code))
     scores["reference"] += min(3.0, 0.5 * signatures + 0.5 * signature_blocks)
     scores["api"] += min(1.5, 0.25 * signatures)
+    # A reference the build generates from the code (`.. automodule::`, `::: pkg.Object`) is API
+    # reference, however little prose the page has around it.
+    scores["api"] += min(3.0, GENERATED_REFERENCE_WEIGHT * len(doc.generated_references))
     code_lines = sum(block.code.count("\n") + 1 for block in doc.code_blocks)
     if code_lines > doc.word_count / 8 and len(doc.code_blocks) >= 3:
         scores["example"] += 2.0
