@@ -112,8 +112,9 @@ class Variant:
 
 FOUNDATIONS_FIRST = Variant(
     "foundations-first", "Foundations first",
-    "Understanding before practice: the overview and concept documents first, then guides, tutorials "
-    "and how-tos, then troubleshooting, with reference material last. Uses every selected document.",
+    "Foundations before what builds on them: the overview and first steps, then each page before the "
+    "pages that use what it teaches, questions and project notes last; the project's own navigation "
+    "order where it has one. Uses every selected document.",
     "Newcomers who want to see how the project fits together before using it.",
     _foundations_phase, follows_reading_order=True)
 
