@@ -41,6 +41,15 @@ def test_a_heading_becomes_an_objective_with_correct_grammar(heading, objective)
     assert heading_objective(heading, "guide")[0] == objective
 
 
+@pytest.mark.parametrize("heading, objective", [
+    ("Users", "Work with users"), ("Background tasks", "Work with background tasks"),
+    ("Client.publish", "Use Client.publish"), ("HTTPEndpoint", "Use HTTPEndpoint"),
+    ("TestClient", "Use TestClient"), ("send_push_promise()", "Use send_push_promise()"),
+])
+def test_a_reference_heading_naming_code_is_used_and_one_naming_a_thing_is_worked_with(heading, objective):
+    assert heading_objective(heading, "reference")[0] == objective
+
+
 @pytest.mark.parametrize("heading", ["Contribute", "Donate", "Do not use Ellipsis", "Use Annotated[Model",
                                      "Who uses this?", "Try it now", "A simple example"])
 def test_a_heading_that_names_nothing_to_learn_gives_no_objective(heading):

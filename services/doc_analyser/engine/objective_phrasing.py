@@ -1,6 +1,7 @@
 """Phrasing one heading or one sentence as a learning objective: something a learner will be able
 to do ("Install the CLI", "Configuring TLS" → "Configure TLS", "How do I upgrade?" → "Upgrade",
-"Consumer groups" → "Understand consumer groups", "Client.publish" → "Use Client.publish",
+"Consumer groups" → "Understand consumer groups", "Client.publish" → "Use Client.publish", a
+reference page's "Users" → "Work with users",
 "Passing parameters in URLs" → "Pass parameters in URLs", "Why use a Client?" → "Explain why to use
 a client"). A heading an objective would only garble (a warning, a broken identifier) gives none."""
 from __future__ import annotations
@@ -41,6 +42,8 @@ _CUT = re.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | w
                   r"when | before | after | while | until | as follows| first\b)", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 _CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
+# A name from code: dotted or snake_case, a call, camelCase or an acronym-led class (HTTPEndpoint).
+_NAME_FROM_CODE = re.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
 
 
 def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozenset()) \
@@ -81,8 +84,11 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         return None  # "Contribute", "Testing": a verb alone says nothing to learn
     if len(heading_words) > 5 or first in _NOT_SUBJECTS or (first in ALL_VERBS and as_order):
         return None
-    if doc_type in {"reference", "api", "how-to", "example"} or re.search(r"[._]\w|\(\)", text):
+    if _NAME_FROM_CODE.search(text):
         return f"Use {_lower_first(text, names)}", 2
+    if doc_type in {"reference", "api", "how-to", "example"}:
+        # "Use users", "Use response": a thing named in words is worked with, not used.
+        return f"Work with {_lower_first(text, names)}", 2
     return f"Understand {_lower_first(text, names)}", 2
 
 
