@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.doc_analyser.engine.objective_phrasing import heading_objective
+from services.doc_analyser.engine.objective_phrasing import heading_objective, sentence_objective
 from services.pathway.engine.grouping import ModuleStyle, build_modules, module_subject
 from services.pathway.engine.models import PathwayDocument
 
@@ -50,8 +50,20 @@ def test_a_reference_heading_naming_code_is_used_and_one_naming_a_thing_is_worke
     assert heading_objective(heading, "reference")[0] == objective
 
 
+@pytest.mark.parametrize("sentence, objective", [
+    ("Request headers can be accessed by using the headers attribute:", None),   # Werkzeug's quickstart
+    ("Store state is kept per request.", None),
+    ("Request a token from the server.", "Request a token from the server"),
+    ("Update the config that is used.", "Update the config that is used"),
+    ("Install click with pip.", "Install click with pip"),
+])
+def test_a_sentence_opening_with_a_noun_that_is_also_a_verb_is_an_order_only_without_an_auxiliary(sentence, objective):
+    assert sentence_objective(sentence) == objective
+
+
 @pytest.mark.parametrize("heading", ["Contribute", "Donate", "Do not use Ellipsis", "Use Annotated[Model",
-                                     "Who uses this?", "Try it now", "A simple example"])
+                                     "Who uses this?", "Try it now", "A simple example",
+                                     "Introducing Shortly"])
 def test_a_heading_that_names_nothing_to_learn_gives_no_objective(heading):
     assert heading_objective(heading, "reference") is None
 

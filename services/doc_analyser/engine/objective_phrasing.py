@@ -42,6 +42,7 @@ _CUT = re.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | w
                   r"when | before | after | while | until | as follows| first\b)", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 _CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
+_AUXILIARIES = frozenset("can could is are was were will would should must may might has have".split())
 # A name from code: dotted or snake_case, a call, camelCase or an acronym-led class (HTTPEndpoint).
 _NAME_FROM_CODE = re.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
 
@@ -77,6 +78,8 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
     as_order = first not in NOUN_VERBS or (rest.split() or [''])[0].lower() in _OBJECT_OPENERS or rest[:1].isupper()
     if first in IMPERATIVE_VERBS and first not in _NOT_OBJECTIVES and rest and as_order:
         return capitalise(f"{first} {_lower_rest(rest, names)}"), 0
+    if first == "introducing":
+        return None  # "Introducing Shortly" presents something; "Introduce shortly" is no objective
     verb = base_of_gerund(first)
     if verb and rest and (first not in MODIFIER_GERUNDS or rest.split()[0].lower() in _OBJECT_OPENERS):
         return capitalise(f"{verb} {_lower_rest(rest, names)}"), 0
@@ -119,6 +122,10 @@ def sentence_objective(sentence: str) -> str | None:
         return None
     first = sentence_words[0].lower()
     if first not in IMPERATIVE_VERBS or first in _NOT_OBJECTIVES:
+        return None
+    # "Request headers can be accessed …": a verb that is as often a noun, followed within two
+    # words by an auxiliary, is the sentence's subject, not an order.
+    if first in NOUN_VERBS and _AUXILIARIES.intersection(word.lower() for word in sentence_words[1:3]):
         return None
     if looks_like_instructions_to_a_model(sentence):
         return None
