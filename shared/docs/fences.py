@@ -13,6 +13,8 @@ _OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})([^`]*)$")
 class Fenced:
     language: str
     code: str
+    directive: str = ""     # a MyST directive written as a fence (```{toctree}): its name, lower case
+    argument: str = ""      # and what follows the name on the opening line
 
 
 def split_fenced(lines: list[str]) -> list[Fenced | list[str]]:
@@ -32,7 +34,8 @@ def split_fenced(lines: list[str]) -> list[Fenced | list[str]]:
             ordinary = []
         indent, fence, language = match.groups()
         body, index = _fence_body(lines, index + 1, fence, len(indent))
-        parts.append(Fenced(_language(language), "\n".join(body)))
+        directive, argument = _directive(language)
+        parts.append(Fenced(_language(language), "\n".join(body), directive, argument))
     if ordinary:
         parts.append(ordinary)
     return parts
@@ -53,6 +56,15 @@ def _fence_body(lines: list[str], index: int, fence: str, indent: int) -> tuple[
 
 
 _MYST_CODE = ("{code-block}", "{code}", "{sourcecode}", "{code-cell}")
+
+
+def _directive(info: str) -> tuple[str, str]:
+    """```` ```{toctree} ````, ```` ```{code-block} python ```` → ("toctree", ""), ("code-block", "python")."""
+    info = info.strip()
+    if not info.startswith("{") or "}" not in info:
+        return "", ""
+    name, _, argument = info[1:].partition("}")
+    return name.strip().lower()[:60], argument.strip()[:300]
 
 
 def _language(info: str) -> str:

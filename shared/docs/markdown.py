@@ -5,7 +5,9 @@ renderer: nested containers are flattened into paragraphs."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from shared.docs import myst_directives
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
@@ -40,16 +42,22 @@ def parse_markdown(path: str, text: str, format: str = "markdown", includes: Inc
 
 
 def add_markdown(builder: DocumentBuilder, text: str, indented_code: bool = True,
-                 includes: Includes | None = None) -> None:
+                 includes: Includes | None = None, depth: int = 0) -> None:
     """Feed Markdown text into a builder (notebooks call this once per Markdown cell). `includes`:
-    the files an include may bring in; without it every include is a note."""
+    the files an include may bring in; without it every include is a note. `depth`: how many MyST
+    directives this text is inside."""
     parts = split_fenced(mark_containers(text.replace(MARK, "").split("\n")))
     references = _reference_definitions(parts)
     for part in parts:
         if isinstance(part, Fenced) and part.language == "eval-rst":
             # MyST's way of writing reStructuredText inside Markdown: it is text, not code.
             parse_rst_lines(part.code.split("\n"), RstContext(builder, {}, includes), depth=1)
+        elif isinstance(part, Fenced) and not myst_directives.is_code(part):
+            myst_directives.add_directive(
+                builder, part, depth,
+                lambda body, deeper: add_markdown(builder, body, indented_code, includes, deeper))
         elif isinstance(part, Fenced):
+            part = replace(part, language=myst_directives.code_language(part))
             language, code, notes = _code_with_includes(part, includes)
             builder.add_code(language, code)
             for note in notes:

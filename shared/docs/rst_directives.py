@@ -27,10 +27,11 @@ CALLOUTS = {"admonition", "note", "warning", "tip", "important", "attention", "c
             "sidebar"}
 SKIPPED = {"raw", "image", "contents", "sectnum", "index", "meta",
            "toctree-hidden", "currentmodule", "module", "automodule", "autosummary", "math",
-           "graphviz", "mermaid", "only-html", "comment", "plot", "highlight", "default-role"}
+           "graphviz", "mermaid", "only-html", "comment", "plot", "highlight", "default-role",
+           "testsetup", "testcleanup"}     # doctest's setup: run at build time, never shown
 TITLED = {"admonition", "topic", "sidebar", "rubric", "seealso", "note", "warning", "tip",
           "important", "attention", "caution", "danger", "error", "hint", "versionadded",
-          "versionchanged", "deprecated", "dropdown", "card", "tab", "figure", "table"}
+          "versionchanged", "deprecated", "dropdown", "card", "tab", "table"}  # a figure's is its image
 # Domain directives (`.. py:function:: connect(url)`): the argument is a signature.
 _API_OBJECTS = {"function", "method", "class", "attribute", "data", "exception", "decorator",
                 "property", "classmethod", "staticmethod", "member", "type", "macro", "var",

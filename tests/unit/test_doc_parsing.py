@@ -187,3 +187,11 @@ def test_rst_doctest_blocks_are_code_not_prose():
     assert doc.text == "Adding gives an int:\n\nAfter."
     # a prompt inside a paragraph is prose (docutils starts a doctest block only at a paragraph)
     assert parse("a.rst", "Type\n>>> x\nthere.").code_blocks == ()
+
+
+def test_a_figure_shows_its_caption_not_its_image_path_and_doctest_setup_is_not_shown():
+    rst = parse("a.rst", "Title\n=====\n\n.. figure:: _static/diagram.png\n   :alt: A diagram\n\n   The request flow.\n\n"
+                         ".. testsetup::\n\n   import structlog\n\nAfter.\n")
+    assert rst.text == "The request flow.\n\nAfter." and rst.code_blocks == ()
+    myst = parse("a.md", "# Title\n\n```{figure} _static/diagram.png\n:alt: A diagram\n\nThe request flow.\n```\n")
+    assert myst.text == "The request flow." and myst.code_blocks == ()

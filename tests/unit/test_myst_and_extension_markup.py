@@ -63,3 +63,26 @@ def test_a_role_with_an_explicit_title_shows_the_title_as_text_unless_it_names_c
     doc = parse("docs/a.rst", "Title\n=====\n\nSee :gh:`the example <examples/tutorial>`, "
                               ":class:`the app <flask.Flask>` and :func:`~flask.url_for`.\n")
     assert doc.sections[0].markdown == "See the example, `the app` and `url_for`."
+
+
+def test_directives_that_are_not_code_never_become_code_blocks():
+    # Click's index (`{toctree}`, `{image}`), structlog's pages (`{testsetup}`, `{doctest}`) and tabs.
+    text = ("# A\n\n```{image} _static/logo.svg\n:align: center\n```\n\n```{contents}\n:local:\n```\n\n"
+            "```{toctree}\n:maxdepth: 2\n\nfaqs\nInstalling <install>\n```\n\n```{testsetup}\nimport structlog\n```\n\n"
+            "```{doctest}\n>>> 1 + 1\n2\n```\n\n````{tab-item} Linux\n:sync: linux\n\nRun *this*:\n\n```bash\nls\n```\n````\n\n"
+            "```{automodule} structlog.stdlib\n:members:\n```\n")
+    doc = parse("docs/a.md", text)
+    assert [(block.language, block.code) for block in doc.code_blocks] == [("pycon", ">>> 1 + 1\n2"), ("bash", "ls")]
+    assert [(link.target, link.text) for link in doc.links] == [("faqs", "faqs"), ("install", "Installing")]
+    assert doc.text == "Run this:" and doc.generated_references == ("structlog.stdlib",)
+    out = markdown_of(text)
+    for raw in ("image", "contents", "toctree", "testsetup", ":align:", ":sync:", "logo.svg", "import structlog"):
+        assert raw not in out, raw
+
+
+def test_directives_nested_past_the_bound_are_prose_not_a_deeper_parse():
+    depth = 40
+    text = "".join("`" * (3 + depth - level) + "{tab-item} x\n" for level in range(depth)) + "inner\n" + \
+        "".join("`" * (3 + level + 1) + "\n" for level in range(depth))
+    doc = parse("docs/a.md", text)
+    assert doc.text == "inner" and "{tab-item}" not in markdown_of(text)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.modules.export.export import CourseExport, html_files, markdown_files
+from shared.docs.myst_directives import HIDDEN
 from tests.support.markup_corpus import raw_markup_in
 from tests.support.offline_course import offline_course
 
@@ -37,6 +38,9 @@ RAW_LINE_STARTS = re.compile(r"^(?:> )*\[\^[^\]]+\]:|^(?:> )*: |^(?:> )*:::[ \t]
 MKDOCSTRINGS_OPTIONS = re.compile(r"\b(?:show_root_heading|heading_level|parameter_headings|show_source|"
                                   r"docstring_style|members_order)\b")
 _FENCED = re.compile(r"^(?:> )*(`{3,}|~{3,})[^\n]*\n.*?^(?:> )*\1[ \t]*$", re.M | re.S)
+# A directive written as a fence ({toctree}, {contents}, {testsetup}) is not code: never a code block.
+DIRECTIVES_AS_CODE = re.compile(r"^(?:> )*(?:`{3,}|~{3,})[ \t]*(%s)[ \t]*$" % "|".join(
+    re.escape(name) for name in sorted(HIDDEN | {"toctree", "automodule", "autoclass", "autofunction"})), re.M)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _HTML_CODE = re.compile(r"<pre[ >].*?</pre>|<code[ >].*?</code>", re.S)
 
@@ -61,6 +65,7 @@ def test_a_course_from_real_documentation_shows_no_raw_markup_outside_code(kind)
         lines = _FENCED.sub("", text)
         assert not RAW_LINE_STARTS.search(lines), (kind, name, RAW_LINE_STARTS.search(lines))
         assert not MKDOCSTRINGS_OPTIONS.search(prose), (kind, name, MKDOCSTRINGS_OPTIONS.search(prose))
+        assert not DIRECTIVES_AS_CODE.search(text), (kind, name, DIRECTIVES_AS_CODE.search(text))
     for name, page in html_files(export).items():
         if name.endswith(".html"):
             text = _HTML_CODE.sub("", page.decode())

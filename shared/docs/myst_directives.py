@@ -1,0 +1,56 @@
+"""MyST directives written as fences (```` ```{name} argument ````) that are not code: a fenced
+block's info string alone would make them code blocks, so `{toctree}` and `{contents}` showed in
+courses as code. Code directives stay code (`{code-block}`, Sphinx's doctest ones with their
+language); `{toctree}` gives links; `{automodule}`-like ones a generated-reference note; directives
+that show nothing of their own in a built page (`{contents}`, `{image}`, `{testsetup}`) go; any
+other one (`{tab-item}`, `{dropdown}`, `{only}`) is Markdown, its `:option:` lines dropped. (Callout
+directives, `{note}` and the like, are callouts before this: markdown_containers.)"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from shared.docs.builder import DocumentBuilder
+from shared.docs.fences import Fenced
+from shared.docs.rst_directives import SKIPPED
+from shared.docs.rst_inline import title_and_target
+
+# Code directives: the language their body is in ("" when the argument names it).
+CODE_DIRECTIVES = {"code-block": "", "code": "", "sourcecode": "", "code-cell": "", "doctest": "pycon",
+                   "testcode": "python", "testoutput": "text"}
+HIDDEN = SKIPPED | {"testsetup", "testcleanup", "tableofcontents", "autosummary", "bibliography"}
+_OPTION = re.compile(r"^\s*:[\w-]+:")
+_FENCE_OR_OPTION = re.compile(r"^\s*(?:`{3,}|~{3,}|:[\w-]+:)")
+# A directive inside a directive inside … is not documentation past this depth: its text is prose.
+MOST_NESTED = 8
+
+
+def is_code(part: Fenced) -> bool:
+    return not part.directive or part.directive in CODE_DIRECTIVES
+
+
+def code_language(part: Fenced) -> str:
+    return CODE_DIRECTIVES.get(part.directive) or part.language
+
+
+def add_directive(builder: DocumentBuilder, part: Fenced, depth: int,
+                  add_markdown: Callable[[str, int], None]) -> None:
+    """A non-code directive's contribution to the document (see the module's docstring)."""
+    name, lines = part.directive, part.code.split("\n")
+    body = lines[next((i for i, line in enumerate(lines) if not _OPTION.match(line)), len(lines)):]
+    if name == "toctree":
+        for entry in (line.strip() for line in body):
+            if entry and entry != "self" and not any(char in entry for char in "*?["):
+                label, target = title_and_target(entry) or ("", entry)
+                builder.add_link(target, label or target)
+    elif name.startswith("auto") and name != "autosummary":
+        if part.argument:
+            builder.add_generated_reference(part.argument.split()[0])
+    elif name in HIDDEN:
+        return
+    elif depth >= MOST_NESTED:
+        # The text of what is nested deeper, without its fences and options: no parse of its own.
+        builder.add_prose(" ".join(line.strip() for line in body if line.strip()
+                                   and not _FENCE_OR_OPTION.match(line)))
+    else:
+        add_markdown("\n".join(body), depth + 1)
