@@ -6,8 +6,8 @@ includes (`--8<-- "file"`, FastAPI's `{* file *}`, `{% include %}`, MyST's `{inc
 `{literalinclude}` fences) become include marks, which the parser resolves from the snapshot or
 turns into a note (shared/docs/includes.py); a snippet inside a code block stays in it, where its
 file's code goes. mkdocstrings' `::: package.module.Object` (its options indented below it) becomes
-a generated-reference mark: the reference is built from the code, not in the source. Other lone
-template tags (`{% tabs %}`) go. String code, one pass over the lines."""
+a generated-reference mark: the reference is built from the code, not in the source. MyST's
+comment lines (`% …`) and other lone template tags (`{% tabs %}`) go. String code, one pass over the lines."""
 from __future__ import annotations
 
 import re
@@ -35,7 +35,7 @@ class _Container:
 
 
 # A document holding none of these has no container to mark (most documents): returned as it is.
-_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition", "```{", "~~~{")
+_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition", "```{", "~~~{", "\n%", "% ")
 # MyST directives that are callouts when written as a fence (```{note} … ```).
 _MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger", "attention",
                             "error", "seealso", "admonition", "versionadded", "versionchanged", "deprecated",
@@ -44,7 +44,7 @@ _MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caut
 # container (`:::note Title`), whose kind is one word.
 _MKDOCSTRINGS = re.compile(r"^:::[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*$")
 # First characters of every line this module reacts to outside a container or code block.
-_LINE_STARTS = frozenset("!?:/{-<`~")
+_LINE_STARTS = frozenset("!?:/{-<`~%")
 
 
 def mark_containers(lines: list[str]) -> list[str]:
@@ -127,6 +127,8 @@ def mark_containers(lines: list[str]) -> list[str]:
         elif stripped.startswith(("!!!", "???")) and (callout := _mkdocs(stripped)):
             stack.append(_Container(_INDENTED_BODY, "", True))
             out.append(_open(*callout))
+        elif (stripped == "%" or stripped.startswith("% ")) and _indent(line) < _INDENTED_BODY:
+            continue    # a MyST comment (an indented one would be a code block's line)
         elif stripped.startswith(":::") and (generated := _MKDOCSTRINGS.match(stripped)):
             out.append(FIELD.join([GENERATED, generated.group(1)]))
             options_deeper_than = _indent(raw)

@@ -86,3 +86,12 @@ def test_directives_nested_past_the_bound_are_prose_not_a_deeper_parse():
         "".join("`" * (3 + level + 1) + "\n" for level in range(depth))
     doc = parse("docs/a.md", text)
     assert doc.text == "inner" and "{tab-item}" not in markdown_of(text)
+
+
+def test_myst_comment_lines_are_not_prose():
+    # attrs' names.md: "% {func} syntax does currently not work for `.. function` definitions."
+    text = "# A\n\nWe recommend:\n\n% {func} syntax does currently not work here.\n\n- `define`\n\nIt is 50% faster.\n"
+    doc = parse("docs/names.md", text)
+    assert doc.text == "We recommend:\n\ndefine\n\nIt is 50% faster."
+    assert "syntax does" not in markdown_of(text)
+    assert parse("docs/a.md", "# A\n\n```\n% kept in code\n```\n").code_blocks[0].code == "% kept in code"
