@@ -1,6 +1,7 @@
-"""Courses the offline engine writes from real documentation sets read cleanly (issue 19): an
-MkDocs project (Python-Markdown), Sphinx projects in reStructuredText (Django's intro) and in MyST
-Markdown (attrs, Click) and a Docusaurus site (the tutorial of create-docusaurus). No raw markup
+"""Courses the offline engine writes from real documentation sets read cleanly (issue 19): MkDocs
+projects (Python-Markdown; Starlette, with Material's collapsible callouts and mkdocstrings), Sphinx
+projects in reStructuredText (Django's intro, Flask, Werkzeug, Jinja, itsdangerous, MarkupSafe) and
+in MyST Markdown (attrs, Click, structlog) and a Docusaurus site (the tutorial of create-docusaurus). No raw markup
 construct of any family survives outside code into the Markdown export or the site, and code
 blocks stay code blocks."""
 from __future__ import annotations
@@ -28,6 +29,8 @@ SETS = {
     "sphinx-rst-jinja2": FIXTURES / "ordered_books" / "jinja2",
     "sphinx-myst-structlog": FIXTURES / "ordered_books" / "structlog",
     "sphinx-rst-itsdangerous": FIXTURES / "ordered_books" / "itsdangerous",
+    "sphinx-rst-markupsafe": FIXTURES / "ordered_books" / "markupsafe",
+    "sphinx-rst-flask": FIXTURES / "ordered_books" / "flask",
 }
 DOC_SUFFIXES = (".md", ".mdx", ".rst", ".txt")
 # Beyond the families of the markup corpus: MyST roles and directives, footnotes, attribute lists.
