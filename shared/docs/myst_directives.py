@@ -12,13 +12,16 @@ from typing import Callable
 
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced
-from shared.docs.rst_directives import SKIPPED
+from shared.docs.rst_directives import CODE_DIRECTIVES as RST_CODE, DOMAIN_CODE_DIRECTIVES, SKIPPED
 from shared.docs.rst_inline import title_and_target
 
-# Code directives: the language their body is in ("" when the argument names it).
-CODE_DIRECTIVES = {"code-block": "", "code": "", "sourcecode": "", "code-cell": "", "doctest": "pycon",
-                   "testcode": "python", "testoutput": "text"}
-HIDDEN = SKIPPED | {"testsetup", "testcleanup", "tableofcontents", "autosummary", "bibliography"}
+# Code directives, as in reStructuredText: the language their body is in ("" when the argument
+# names it). Click's `click:run` prints at build time what the page shows: nothing of it is here.
+CODE_DIRECTIVES = {**dict.fromkeys(RST_CODE, ""), "code-cell": "", "doctest": "pycon", "testcode": "python",
+                   "testoutput": "text", "ipython": "python", "jupyter-execute": "python",
+                   **{name: language for name, language in DOMAIN_CODE_DIRECTIVES.items() if language}}
+HIDDEN = SKIPPED | {"testsetup", "testcleanup", "tableofcontents", "autosummary", "bibliography"} | {
+    name for name, language in DOMAIN_CODE_DIRECTIVES.items() if language is None}
 _OPTION = re.compile(r"^\s*:[\w-]+:")
 _FENCE_OR_OPTION = re.compile(r"^\s*(?:`{3,}|~{3,}|:[\w-]+:)")
 # A directive inside a directive inside … is not documentation past this depth: its text is prose.
@@ -30,7 +33,11 @@ def is_code(part: Fenced) -> bool:
 
 
 def code_language(part: Fenced) -> str:
-    return CODE_DIRECTIVES.get(part.directive) or part.language
+    """The directive's own language, else the one its argument names (`{code-block} python`)."""
+    if not part.directive:
+        return part.language
+    named = part.argument.split()[0].lower()[:40] if part.argument else ""
+    return CODE_DIRECTIVES.get(part.directive) or named
 
 
 def add_directive(builder: DocumentBuilder, part: Fenced, depth: int,

@@ -95,3 +95,10 @@ def test_myst_comment_lines_are_not_prose():
     assert doc.text == "We recommend:\n\ndefine\n\nIt is 50% faster."
     assert "syntax does" not in markdown_of(text)
     assert parse("docs/a.md", "# A\n\n```\n% kept in code\n```\n").code_blocks[0].code == "% kept in code"
+
+
+def test_code_directives_take_their_language_from_the_directive_or_its_argument():
+    text = ("```{jupyter-execute}\nx = 1\n```\n\n```{prompt} bash\nls\n```\n\n```{code-block} python\ny\n```\n\n"
+            "```{click:run}\ninvoke(hello)\n```\n")
+    assert [(block.language, block.code) for block in parse("docs/a.md", text).code_blocks] == [
+        ("python", "x = 1"), ("bash", "ls"), ("python", "y")]   # click:run prints at build time: not here
