@@ -134,6 +134,7 @@ class _Blocks:
         index = 0
         while index < len(lines):
             index = self._line(lines, index)
+        self._flush_code()  # an indented block that ends the text is code too
         self._flush()
         if self.in_alert:
             self.builder.close_callout()

@@ -195,3 +195,9 @@ def test_a_figure_shows_its_caption_not_its_image_path_and_doctest_setup_is_not_
     assert rst.text == "The request flow.\n\nAfter." and rst.code_blocks == ()
     myst = parse("a.md", "# Title\n\n```{figure} _static/diagram.png\n:alt: A diagram\n\nThe request flow.\n```\n")
     assert myst.text == "The request flow." and myst.code_blocks == ()
+
+
+def test_an_indented_code_block_ending_the_text_is_kept():
+    doc = parse("docs/a.md", "# T\n\nRun it:\n\n    x = 1\n    y = 2\n")
+    assert [block.code for block in doc.code_blocks] == ["x = 1\ny = 2"] and doc.text == "Run it:"
+    assert doc.sections[0].markdown == "Run it:\n\n```\nx = 1\ny = 2\n```"
