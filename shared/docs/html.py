@@ -13,6 +13,9 @@ _ANCHOR = re.compile(r"<a\s[^<>]{0,1000}?href\s*=\s*[\"']([^\"'<>]{1,2000})[\"']
                      r"([^<]{0,500}(?:<(?!/a\s*>)[^<]{0,500}){0,5})</a\s*>", re.IGNORECASE)
 _IMAGE_ALT = re.compile(r"<img\s[^<>]{0,2000}?alt\s*=\s*[\"']([^\"'<>]{0,300})[\"'][^<>]{0,2000}>",
                         re.IGNORECASE)
+# The dark-mode twin of an image (MkDocs Material's `#only-dark`, GitHub's `#gh-dark-mode-only`):
+# the light one already says what it shows.
+DARK_MODE_TWIN = re.compile(r"#(?:only-dark|gh-dark-mode-only)\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*<h([1-6])\b[^<>]{0,500}>(.{0,500}?)</h\1\s*>\s*$", re.IGNORECASE)
 
 
@@ -73,7 +76,7 @@ def html_links(text: str) -> tuple[str, list[tuple[str, str]]]:
     if "<" not in text:
         return text, links
     text = _ANCHOR.sub(anchor, text)
-    return _IMAGE_ALT.sub(lambda m: f" {m.group(1)} ", text), links
+    return _IMAGE_ALT.sub(lambda m: "" if DARK_MODE_TWIN.search(m.group(0)) else f" {m.group(1)} ", text), links
 
 
 def strip_tags(text: str) -> str:

@@ -201,3 +201,12 @@ def test_an_indented_code_block_ending_the_text_is_kept():
     doc = parse("docs/a.md", "# T\n\nRun it:\n\n    x = 1\n    y = 2\n")
     assert [block.code for block in doc.code_blocks] == ["x = 1\ny = 2"] and doc.text == "Run it:"
     assert doc.sections[0].markdown == "Run it:\n\n```\nx = 1\ny = 2\n```"
+
+
+def test_an_image_dark_mode_twin_does_not_repeat_its_alt_text():
+    # Starlette's index: the logo twice, once per colour mode ("starlette starlette ✨ …").
+    html = ('<p align="center">\n  <img src="/img/logo.svg#only-light" alt="starlette"/>\n'
+            '  <img src="/img/logo_dark.svg#only-dark" alt="starlette"/>\n</p>\n\nFast.')
+    assert parse("docs/index.md", html).text == "starlette\n\nFast."
+    markdown = "![Logo](logo.svg#gh-light-mode-only)![Logo](logo-dark.svg#gh-dark-mode-only) Fast."
+    assert parse("docs/a.md", markdown).text == "Logo Fast."
