@@ -185,6 +185,16 @@ def test_introduction_objectives_conclusion_and_summary_come_from_the_sources(mo
     assert "How Skyline's brokers, topics and consumers fit together." in module.summary
 
 
+def test_why_it_matters_does_not_repeat_the_sentence_the_description_ends_with():
+    source = SourceDoc(parse(ARCHITECTURE_PATH, ARCHITECTURE), title="Architecture", doc_type="concept",
+                       summary="Skyline is a streaming platform. Brokers replicate every topic.")
+    spec = SPEC.model_copy(update={"description": "Covers brokers in 1 document, about 5 minutes. "
+                                                  "Skyline is a streaming platform."})
+    introduction = write_module(spec, [source]).introduction
+    assert introduction.count("Skyline is a streaming platform.") == 1
+    assert "Why it matters: Brokers replicate every topic." in introduction
+
+
 def test_the_same_sources_always_give_the_same_module(module):
     again = write_module(SPEC, [getting_started(), architecture()])   # order of the list does not matter
     assert again.model_dump() == module.model_dump()

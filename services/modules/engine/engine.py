@@ -3,6 +3,7 @@ deterministically — the same documents always give the same module. It answers
 `ModuleContent` an LLM fills, so the rest of the stage does not care which wrote it."""
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from .content import content_sections, key_points
@@ -59,7 +60,7 @@ def introduction(spec: ModuleSpec, sources: Sequence[SourceDoc], objectives: Seq
     covered = _listed([doc.display_title for doc in sources])
     what = spec.description.strip() or (f"This module covers {covered}." if covered else spec.title)
     parts = [escape_markdown(what)]
-    why = next((_gist(doc) for doc in sources if _gist(doc)), "")
+    why = _not_repeating(next((_gist(doc) for doc in sources if _gist(doc)), ""), what)
     if why:
         parts.append(f"Why it matters: {escape_markdown(why)}")
     if objectives:
@@ -91,6 +92,16 @@ def summary(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> str:
         title = escape_markdown(doc.display_title)
         lines.append(f"- **{title}** ({code_span(doc.path)}): {escape_markdown(gist)}")
     return "\n".join(lines)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _not_repeating(gist: str, said: str) -> str:
+    """The gist without its opening sentence when that was just said (stage 3's module description
+    ends with the first document's opening sentence)."""
+    first, *rest = _SENTENCE_END.split(gist.strip(), maxsplit=1)
+    return " ".join(rest).strip() if first and first in said else gist
 
 
 def _gist(doc: SourceDoc) -> str:
