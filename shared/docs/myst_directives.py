@@ -12,8 +12,8 @@ from typing import Callable
 
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced
-from shared.docs.rst_directives import CODE_DIRECTIVES as RST_CODE, DOMAIN_CODE_DIRECTIVES, SKIPPED
-from shared.docs.rst_inline import title_and_target
+from shared.docs.rst_directives import (CODE_DIRECTIVES as RST_CODE, DOMAIN_CODE_DIRECTIVES, SKIPPED, split_options,
+                                        toctree_links)
 
 # Code directives, as in reStructuredText: the language their body is in ("" when the argument
 # names it). Click's `click:run` prints at build time what the page shows: nothing of it is here.
@@ -22,7 +22,6 @@ CODE_DIRECTIVES = {**dict.fromkeys(RST_CODE, ""), "code-cell": "", "doctest": "p
                    **{name: language for name, language in DOMAIN_CODE_DIRECTIVES.items() if language}}
 HIDDEN = SKIPPED | {"testsetup", "testcleanup", "tableofcontents", "autosummary", "bibliography"} | {
     name for name, language in DOMAIN_CODE_DIRECTIVES.items() if language is None}
-_OPTION = re.compile(r"^\s*:[\w-]+:")
 _FENCE_OR_OPTION = re.compile(r"^\s*(?:`{3,}|~{3,}|:[\w-]+:)")
 # A directive inside a directive inside … is not documentation past this depth: its text is prose.
 MOST_NESTED = 8
@@ -43,13 +42,10 @@ def code_language(part: Fenced) -> str:
 def add_directive(builder: DocumentBuilder, part: Fenced, depth: int,
                   add_markdown: Callable[[str, int], None]) -> None:
     """A non-code directive's contribution to the document (see the module's docstring)."""
-    name, lines = part.directive, part.code.split("\n")
-    body = lines[next((i for i, line in enumerate(lines) if not _OPTION.match(line)), len(lines)):]
+    name = part.directive
+    _, body = split_options(part.code.split("\n"))
     if name == "toctree":
-        for entry in (line.strip() for line in body):
-            if entry and entry != "self" and not any(char in entry for char in "*?["):
-                label, target = title_and_target(entry) or ("", entry)
-                builder.add_link(target, label or target)
+        toctree_links(body, builder)
     elif name.startswith("auto") and name != "autosummary":
         if part.argument:
             builder.add_generated_reference(part.argument.split()[0])

@@ -52,7 +52,7 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
             context.builder.add_label(target.group(1))
         return end  # a target (`.. _name: url`), footnote, citation or comment
     name, argument = directive.group(1).lower(), (directive.group(2) or "").strip()
-    options, content = _split_options(body)
+    options, content = split_options(body)
     kind = name.split(":")[-1]
     if name in DOMAIN_CODE_DIRECTIVES:
         if DOMAIN_CODE_DIRECTIVES[name] is not None:
@@ -63,7 +63,7 @@ def handle_explicit_markup(lines: list[str], index: int, match: re.Match, contex
     elif kind == "highlight":
         context.default_language = argument.split()[0].lower() if argument else ""
     elif kind == "toctree":
-        _toctree(content, context)
+        toctree_links(content, context.builder)
     elif kind in _API_OBJECTS and (":" in name or kind in {"function", "method", "class"}):
         domain = name.split(":")[0] if ":" in name else "py"
         if argument:
@@ -115,7 +115,8 @@ def _include(kind: str, argument: str, options: dict[str, str], context, depth: 
                 parse_rst_lines(included.text.split("\n"), context, depth)
 
 
-def _split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
+def split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
+    """A directive's `:name: value` lines, and the content after them (MyST's fences have them too)."""
     options: dict[str, str] = {}
     index = 0
     while index < len(body) and _OPTION.match(body[index]):
@@ -127,12 +128,13 @@ def _split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
     return options, body[index:]
 
 
-def _toctree(content: list[str], context) -> None:
+def toctree_links(content: list[str], builder) -> None:
+    """A toctree's entries as links (`Title <target>` or `target`), rST's or MyST's."""
     for entry in (line.strip() for line in content):
         if not entry or entry == "self" or any(c in entry for c in "*?["):
             continue  # glob patterns name no single document
         label, target = title_and_target(entry) or ("", entry)
-        context.builder.add_link(target, label or target)
+        builder.add_link(target, label or target)
 
 
 def _nested(content: list[str], context, depth: int, parse_lines) -> None:

@@ -23,7 +23,7 @@ from shared.docs.parsing import parse
 
 BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
 NAVIGATION_FILES = ("mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.ts", "sidebars.json")
-_TOCTREE = re.compile(r"^(`{3,}|:{3,})\s*\{toctree\}.*?^\1\s*$|^\.\. toctree::.*?(?=^\S|\Z)", re.M | re.S)
+TOCTREE = re.compile(r"^(`{3,}|:{3,})\s*\{toctree\}.*?^\1\s*$|^\.\. toctree::.*?(?=^\S|\Z)", re.M | re.S)
 PATHWAY = "foundations-first"
 WITH_NAVIGATION = "fast-track"  # the pathway that follows the navigation as it is
 
@@ -59,7 +59,7 @@ def strip_navigation(book: Path, into: Path) -> Path:
             found.unlink()
     for document in [*into.rglob("*.md"), *into.rglob("*.rst")]:
         text = document.read_text(encoding="utf-8")
-        stripped = _TOCTREE.sub("", text)
+        stripped = TOCTREE.sub("", text)
         if stripped != text:
             document.write_text(stripped, encoding="utf-8")
     return into
