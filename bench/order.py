@@ -16,10 +16,10 @@ tied by first steps (tutorials, how-tos), then the body (concepts, guides, examp
 page's kind guessed from its wording is too weak to order them) by the tournament, then FAQ and
 project notes. A page holding a reference the build generates from the code (`.. automodule::`,
 mkdocstrings' `::: pkg.Object`) is API reference. Below target: click (38 documents, Diátaxis:
-how-tos before concepts, its FAQ second), itsdangerous (0.38: its two autodoc-only pages, API now
-rather than "other", land before the concepts page that the tournament ranks after the pages it
-talks about), Werkzeug (reference pages in an order of the authors' choosing), Starlette and
-structlog (0.59).
+how-tos before concepts, its FAQ second), Werkzeug (0.47: reference pages and folders in an order
+of the authors' choosing), itsdangerous (0.56: its two autodoc-only pages land before the concepts
+page that the tournament ranks after the pages it talks about; stage 2's prerequisites, counted in
+the tournament, lifted it from 0.38) and Starlette (0.58).
 
 Baseline: τ with the navigation, which the engine should reproduce exactly (1.0). Value: the worst
 τ without it. Target: τ ≥ 0.6 on every book without its navigation, 1.0 with it. Deterministic:

@@ -38,7 +38,8 @@ _FOUNDATIONS = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutoria
 # Without a navigation the kind of reading is a guess from a page's wording (a feature page reads as
 # a concept, a guide or a reference by chance), so only the kinds a reader meets first or last
 # order pages; the body is ordered by what teaches what. Measured on eleven real books with their
-# navigation stripped (bench/order.py): Kendall τ 0.59 → 0.66 on average, the worst 0.13 → 0.42.
+# navigation stripped (bench/order.py): Kendall τ 0.59 → 0.66 on average, the worst 0.13 → 0.42
+# (then 0.68 and 0.47 with stage 2's prerequisites voting in the tournament: corpus.py).
 _FOUNDATIONS_INFERRED = doc_type_table({"overview": 0, "tutorial": 1, "how-to": 1, "concept": 2, "guide": 2,
                                         "example": 2, "reference": 2, "api": 2, "faq": 3,
                                         "troubleshooting": 3, "changelog": 4, "contributing": 4,
