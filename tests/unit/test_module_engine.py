@@ -195,6 +195,18 @@ def test_why_it_matters_does_not_repeat_the_sentence_the_description_ends_with()
     assert "Why it matters: Brokers replicate every topic." in introduction
 
 
+def test_key_points_why_it_matters_and_the_summary_keep_the_sources_inline_code():
+    text = ("Templates\n=========\n\nThe ``{% extends %}`` tag is the key here: it names the parent "
+            "template.\n\nA block is a part of the page that a child template fills in with ``{% block %}``.\n")
+    source = SourceDoc(parse("docs/templates.rst", text), title="Templates", doc_type="guide",
+                       key_concepts=["block"])
+    spec = SPEC.model_copy(update={"documents": ["docs/templates.rst"]})
+    written = write_module(spec, [source])
+    assert any("`{% block %}`" in point for point in written.key_points), written.key_points
+    assert "Why it matters: The `{% extends %}` tag is the key here" in written.introduction
+    assert "The `{% extends %}` tag is the key here" in written.summary
+
+
 def test_the_same_sources_always_give_the_same_module(module):
     again = write_module(SPEC, [getting_started(), architecture()])   # order of the list does not matter
     assert again.model_dump() == module.model_dump()

@@ -197,5 +197,5 @@ def _point(concept: str, statement: Statement | None, path: str) -> str:
     name = f"**{escape_markdown(concept.strip())}**" if concept.strip() else ""
     if statement is None:
         return f"{name} (see {code_span(path)})" if name else ""
-    quote = f"{escape_markdown(statement.sentence)} ({code_span(statement.source.path)})"
+    quote = f"{statement.markdown} ({code_span(statement.source.path)})"
     return f"{name}: {quote}" if name else quote

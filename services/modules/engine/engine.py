@@ -10,6 +10,7 @@ from .content import content_sections, key_points
 from ..markdown_text import code_span, escape_markdown
 from ..models import ModuleContent, ModuleSpec
 from .questions import build_assessment
+from .quoting import quoted
 from .sources import SourceDoc, concept_key, definitions, sentences
 
 __all__ = ["SourceDoc", "write_module"]
@@ -62,7 +63,7 @@ def introduction(spec: ModuleSpec, sources: Sequence[SourceDoc], objectives: Seq
     parts = [escape_markdown(what)]
     why = _not_repeating(next((_gist(doc) for doc in sources if _gist(doc)), ""), what)
     if why:
-        parts.append(f"Why it matters: {escape_markdown(why)}")
+        parts.append(f"Why it matters: {_as_written(why, sources)}")
     if objectives:
         parts.append("By the end of it you should be able to:\n\n"
                      + "\n".join(f"- {escape_markdown(objective)}" for objective in objectives))
@@ -88,9 +89,9 @@ def summary(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> str:
     lines = [f"**{escape_markdown(spec.title)}** drew on {len(sources)} document"
              f"{'' if len(sources) == 1 else 's'}:", ""]
     for doc in sources:
-        gist = _gist(doc) or "(no prose to summarise)"
+        gist = _as_written(_gist(doc), [doc]) or escape_markdown("(no prose to summarise)")
         title = escape_markdown(doc.display_title)
-        lines.append(f"- **{title}** ({code_span(doc.path)}): {escape_markdown(gist)}")
+        lines.append(f"- **{title}** ({code_span(doc.path)}): {gist}")
     return "\n".join(lines)
 
 
@@ -108,6 +109,13 @@ def _gist(doc: SourceDoc) -> str:
     """Stage 2's summary, else the document's first two sentences."""
     complete = [sentence for sentence in sentences(doc.parsed.text) if sentence.endswith((".", "!"))]
     return doc.summary.strip() or " ".join(complete[:2])
+
+
+def _as_written(text: str, sources: Sequence[SourceDoc]) -> str:
+    """A gist as Markdown: each sentence as its document writes it (inline code kept), where the
+    gist quotes the document; stage 2's own wording is escaped."""
+    written = "\n\n".join(section.markdown for doc in sources for section in doc.parsed.sections)
+    return " ".join(quoted(sentence, written) for sentence in sentences(text))
 
 
 def _listed(items: list[str]) -> str:

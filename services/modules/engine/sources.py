@@ -4,12 +4,13 @@ sentences among them ("A broker is a server process that ..."). Pure functions, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from shared.docs.model import ParsedDocument, Section
 
 from ..models import Citation
+from .quoting import quoted
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ class Statement:
     sentence: str
     source: Citation
     section_title: str      # the heading, or the document's title for its top
+    section_markdown: str = field(default="", compare=False, repr=False)  # Section.markdown
+
+    @property
+    def markdown(self) -> str:
+        """The sentence as the source's Markdown writes it: inline code and emphasis kept."""
+        return quoted(self.sentence, self.section_markdown)
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ def statements(doc: SourceDoc) -> Iterator[Statement]:
         citation, title = citation_for(doc, section), section_title(doc, section)
         for sentence in sentences(section.text):
             if is_statement(sentence):
-                yield Statement(sentence, citation, title)
+                yield Statement(sentence, citation, title, section.markdown)
 
 
 def definition_in(statement: Statement) -> Definition | None:

@@ -1,0 +1,53 @@
+"""Stage 4 quotes sentences of a document's plain text (key points, a module's "why it matters",
+its summary): quoted as the document's Markdown writes them, inline code and emphasis survive."""
+from __future__ import annotations
+
+from services.modules.engine.quoting import MarkdownQuoter, quoted
+from shared.docs.markdown_out import escape_markdown
+from shared.docs.parsing import parse
+
+
+def test_inline_code_and_emphasis_survive_the_quote():
+    markdown = ("In this example, the `{% block %}` tags define four **blocks** that child templates "
+                "can fill in. All the `block` tag does is mark them.")
+    quoter = MarkdownQuoter(markdown)
+    assert quoter.quote("In this example, the {% block %} tags define four blocks that child templates "
+                        "can fill in.") == ("In this example, the `{% block %}` tags define four **blocks** "
+                                            "that child templates can fill in.")
+    assert quoter.quote("All the block tag does is mark them.") == "All the `block` tag does is mark them."
+
+
+def test_a_link_keeps_its_label_and_escaped_characters_stay_escaped():
+    markdown = "See [the *guide*](guide.md#top) before a \\* wildcard or \\[brackets\\] in snake_case_names."
+    assert quoted("See the guide before a * wildcard or [brackets] in snake_case_names.", markdown) == (
+        "See the *guide* before a \\* wildcard or \\[brackets\\] in snake_case_names.")
+
+
+def test_emphasis_opening_or_closing_at_the_sentence_edge_comes_along_when_whole():
+    assert quoted("Never share the key.", "*Never share the key.* It signs everything.") == (
+        "*Never share the key.*")
+    # half of an emphasis that spans two sentences: the quote goes without it
+    assert quoted("Note this.", "**Note this. And that.** Done.") == "Note this."
+
+
+def test_what_cannot_be_found_whole_is_escaped_as_before():
+    assert quoted("Stage two wrote this *summary* itself.", "Unrelated text.") == escape_markdown(
+        "Stage two wrote this *summary* itself.")
+    # a sentence starting inside a code span is not a quote of it
+    assert quoted("b c d.", "Use `a b c d.` here.") == escape_markdown("b c d.")
+    assert quoted("Plain text.", "") == "Plain text."
+
+
+def test_quotes_match_the_plain_text_the_parsers_give_across_formats():
+    rst = parse("docs/t.rst", "Title\n=====\n\nCall ``app.run()`` with *debug* set, see :doc:`other`.\n")
+    markdown = parse("docs/t.md", "# Title\n\nCall `app.run()` with _debug_ set, see [other](other.md).\n")
+    for document in (rst, markdown):
+        section = next(s for s in document.sections if s.text.strip())
+        quote = quoted(" ".join(section.text.split()), section.markdown)
+        assert "`app.run()`" in quote and "debug" in quote and "](" not in quote, quote
+
+
+def test_unbalanced_backticks_in_a_long_text_are_read_as_text_in_one_pass():
+    # every run a different length, none closed: each is looked for in a bounded window
+    markdown = " ".join("`" * (1 + i % 40) + "x" for i in range(20_000)) + " The end is here."
+    assert quoted("The end is here.", markdown) == "The end is here."
