@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from services.doc_analyser.engine.objective_phrasing import heading_objective, sentence_objective
+from services.doc_analyser.engine.offline import analyse_document
+from shared.docs.parsing import parse
 from services.pathway.engine.grouping import ModuleStyle, build_modules, module_subject
 from services.pathway.engine.models import PathwayDocument
 
@@ -36,6 +38,9 @@ STYLE = ModuleStyle(target_minutes=45, practice_ratio=0.0, topic=lambda document
     ("Floating point numbers", "Understand floating point numbers"),
     ("Sync code", "Understand sync code"),                           # a noun, not an order
     ("Install the CLI", "Install the CLI"),
+    ("Query Parameters", "Understand query parameters"),   # Title Case gives every word a capital
+    ("Request Files", "Understand request files"),
+    ("Install HTTPX", "Install HTTPX"),                     # an order before a name
 ])
 def test_a_heading_becomes_an_objective_with_correct_grammar(heading, objective):
     assert heading_objective(heading, "guide")[0] == objective
@@ -59,6 +64,16 @@ def test_a_reference_heading_naming_code_is_used_and_one_naming_a_thing_is_worke
 ])
 def test_a_sentence_opening_with_a_noun_that_is_also_a_verb_is_an_order_only_without_an_auxiliary(sentence, objective):
     assert sentence_objective(sentence) == objective
+
+
+def test_a_verb_opening_one_item_of_a_feature_list_is_no_objective_but_a_list_of_steps_gives_them():
+    features = ("# Starlette\n\nIt gives you the following:\n\n- WebSocket support.\n"
+                "- Test client built on `httpx`.\n- Few hard dependencies.\n- Startup and shutdown events.\n")
+    steps = "# Setup\n\nTo start:\n\n- Install the package with pip.\n- Run the server.\n- Open the page.\n"
+    assert not any("Test client" in o for o in analyse_document(parse("docs/index.md", features), "beginner")
+                   .learning_objectives)
+    objectives = analyse_document(parse("docs/setup.md", steps), "beginner").learning_objectives
+    assert "Install the package with pip" in objectives and "Run the server" in objectives
 
 
 @pytest.mark.parametrize("heading", ["Contribute", "Donate", "Do not use Ellipsis", "Use Annotated[Model",

@@ -75,7 +75,8 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
     rest = text[len(heading_words[0]):].strip()
     # "Download page", "Sync code": a verb that is as often a noun is an order only before an
     # object's article ("Install the CLI"), a preposition or a name ("Install HTTPX").
-    as_order = first not in NOUN_VERBS or (rest.split() or [''])[0].lower() in _OBJECT_OPENERS or rest[:1].isupper()
+    following = (rest.split() or [""])[0]
+    as_order = first not in NOUN_VERBS or following.lower() in _OBJECT_OPENERS or _is_name(following, names)
     if first in IMPERATIVE_VERBS and first not in _NOT_OBJECTIVES and rest and as_order:
         return capitalise(f"{first} {_lower_rest(rest, names)}"), 0
     if first == "introducing":
@@ -93,6 +94,14 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         # "Use users", "Use response": a thing named in words is worked with, not used.
         return f"Work with {_lower_first(text, names)}", 2
     return f"Understand {_lower_first(text, names)}", 2
+
+
+def _is_name(word: str, names: frozenset[str]) -> bool:
+    """A word written as a name: one the prose capitalises mid-sentence ("HTTPX", "Docker"), or
+    shaped like one (an inner capital, a digit). A capital that Title Case gives every word of
+    a heading ("Query Parameters", "Request Files") is no name."""
+    word = word.strip(".,:;!?()[]\"'`")
+    return bool(word) and (word in names or any(c.isupper() or c.isdigit() for c in word[1:]))
 
 
 def _why_objective(rest: str, names: frozenset[str]) -> tuple[str, int] | None:

@@ -8,9 +8,15 @@ import re
 
 from services.doc_analyser.engine.objective_phrasing import (heading_objective, names_a_subject, objective_key,
                                                              sentence_objective)
+from shared.docs.markdown_out import markdown_blocks
 from services.doc_analyser.engine.profile import Profile
 
 MOST_OBJECTIVES = 8
+SHORTEST_LIST = 3
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
+_LINK_TARGET = re.compile(r"\]\([^)\n]{0,1000}\)")
+_MARKUP = re.compile(r"[`*_\\\[\]]")
+_WORD = re.compile(r"\w+")
 _VERSION = re.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", re.IGNORECASE)
 _PRACTICAL = re.compile(r"practi|hands[- ]on|exercise|project|real[- ]world|examples?\b|\bcode\b",
                         re.IGNORECASE)
@@ -30,8 +36,9 @@ def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],
             if phrased:
                 found.append((phrased[1], (index, -1), phrased[0]))
                 instructed_verbs.setdefault(index, set()).add(phrased[0].split(" ")[0].lower())
+    listed = _items_of_lists_that_are_not_steps(profile)
     for sentence in profile.sentences:
-        objective = sentence_objective(sentence.text)
+        objective = sentence_objective(sentence.text) if _wording(sentence.text) not in listed else None
         verbs = instructed_verbs.setdefault(sentence.section, set())
         if objective and objective.split(" ")[0].lower() not in verbs:
             priority = 1 if not verbs else 3  # the first instruction of a section matters most
@@ -43,6 +50,29 @@ def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],
     chosen = _distinct(sorted(found), _fill_with_concepts_up_to(doc_type))
     objectives = [objective for _, _, objective in sorted(chosen, key=lambda item: item[1])]
     return bias_objectives(objectives, profile, concepts, additional_info)
+
+
+def _items_of_lists_that_are_not_steps(profile: Profile) -> set[str]:
+    """The wording (`_wording`) of the items of lists, in the sections' Markdown, whose items are
+    mostly not instructions: a feature list's "Test client built on httpx" starts with a verb by
+    chance, among "WebSocket support." and "Few hard dependencies."; a list of steps ("Install…",
+    "Run…") keeps its objectives. Lists of fewer than SHORTEST_LIST items are left alone."""
+    found: set[str] = set()
+    for section in profile.doc.sections:
+        for block in markdown_blocks(section.markdown):
+            lines = block.split("\n")
+            items = [_LIST_ITEM.sub("", line) for line in lines if _LIST_ITEM.match(line)]
+            if len(items) < SHORTEST_LIST or len(items) < len(lines) // 2:
+                continue
+            plain = [_LINK_TARGET.sub("", item) for item in items]
+            steps = sum(1 for item in plain if sentence_objective(_MARKUP.sub("", item)))
+            if steps * 2 < len(items):
+                found.update(_wording(item) for item in plain)
+    return found
+
+
+def _wording(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def _changelog_objectives(profile: Profile) -> list[str]:
