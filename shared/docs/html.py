@@ -16,6 +16,8 @@ _IMAGE_ALT = re.compile(r"<img\s[^<>]{0,2000}?alt\s*=\s*[\"']([^\"'<>]{0,300})[\
 # The dark-mode twin of an image (MkDocs Material's `#only-dark`, GitHub's `#gh-dark-mode-only`):
 # the light one already says what it shows.
 DARK_MODE_TWIN = re.compile(r"#(?:only-dark|gh-dark-mode-only)\b", re.IGNORECASE)
+_SOURCE = re.compile(r"\bsrc\s*=\s*[\"']([^\"'<>]{0,2000})[\"']", re.IGNORECASE)
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 _HEADING = re.compile(r"^\s*<h([1-6])\b[^<>]{0,500}>(.{0,500}?)</h\1\s*>\s*$", re.IGNORECASE)
 
 
@@ -75,8 +77,24 @@ def html_links(text: str) -> tuple[str, list[tuple[str, str]]]:
 
     if "<" not in text:
         return text, links
+    def image(match: re.Match) -> str:
+        source = _SOURCE.search(match.group(0))
+        if DARK_MODE_TWIN.search(match.group(0)) or alt_repeats_file_name(match.group(1), source and source.group(1)):
+            return ""
+        return f" {match.group(1)} "
+
     text = _ANCHOR.sub(anchor, text)
-    return _IMAGE_ALT.sub(lambda m: "" if DARK_MODE_TWIN.search(m.group(0)) else f" {m.group(1)} ", text), links
+    return _IMAGE_ALT.sub(image, text), links
+
+
+def alt_repeats_file_name(alt: str, source: str | None) -> bool:
+    """An alt text that only repeats the image file's name ("starlette" for starlette.svg, "Logo"
+    for project-logo.png): a logo or decoration, which would open a page's prose with a stray word."""
+    if not source:
+        return False
+    name = source.split("#")[0].split("?")[0].rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    said, named = _NOT_ALPHANUMERIC.sub("", alt.lower()), _NOT_ALPHANUMERIC.sub("", name.lower())
+    return len(said) >= 3 and said in named
 
 
 def strip_tags(text: str) -> str:

@@ -7,7 +7,7 @@ import html
 import re
 
 from shared.docs.placeholders import SetAside
-from shared.docs.html import DARK_MODE_TWIN, html_links, strip_tags
+from shared.docs.html import DARK_MODE_TWIN, alt_repeats_file_name, html_links, strip_tags
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.rst_inline import role_markdown, role_text
 
@@ -106,10 +106,12 @@ def _markdown_link(target: str, label: str) -> str:
 
 
 def _image_alt(match: re.Match) -> str:
-    """An image's alt text stays as prose, except a status badge's ("Build Status", "PyPI") and a
-    dark-mode twin's."""
+    """An image's alt text stays as prose, except a status badge's ("Build Status", "PyPI"), a
+    dark-mode twin's and one that only repeats the file's name (a logo)."""
     target = match.group(2) or ""
-    return "" if _BADGE.search(target) or DARK_MODE_TWIN.search(target) else f" {match.group(1)} "
+    if _BADGE.search(target) or DARK_MODE_TWIN.search(target) or alt_repeats_file_name(match.group(1), target):
+        return ""
+    return f" {match.group(1)} "
 
 
 def _keep_link(links: Links, target: str, label: str) -> str:

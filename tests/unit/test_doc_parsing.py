@@ -208,5 +208,15 @@ def test_an_image_dark_mode_twin_does_not_repeat_its_alt_text():
     html = ('<p align="center">\n  <img src="/img/logo.svg#only-light" alt="starlette"/>\n'
             '  <img src="/img/logo_dark.svg#only-dark" alt="starlette"/>\n</p>\n\nFast.')
     assert parse("docs/index.md", html).text == "starlette\n\nFast."
-    markdown = "![Logo](logo.svg#gh-light-mode-only)![Logo](logo-dark.svg#gh-dark-mode-only) Fast."
-    assert parse("docs/a.md", markdown).text == "Logo Fast."
+    markdown = "![Acme mark](logo.svg#gh-light-mode-only)![Acme mark](logo-dark.svg#gh-dark-mode-only) Fast."
+    assert parse("docs/a.md", markdown).text == "Acme mark Fast."
+
+
+def test_an_alt_text_that_only_repeats_the_image_file_name_is_not_prose():
+    # Starlette's course opened with "starlette ✨ The little ASGI framework…": its logo's alt text.
+    html = '<p align="center"><img width="400px" src="/img/starlette.svg#only-light" alt="starlette"/></p>\n\nFast.'
+    assert parse("docs/index.md", html).text == "Fast."
+    markdown = "![Logo](img/project-logo.png) Fast.\n\n![A diagram of the cluster](img/cluster.png)"
+    doc = parse("docs/a.md", markdown)
+    assert doc.text == "Fast.\n\nA diagram of the cluster"
+    assert "Logo" not in doc.sections[0].markdown and "A diagram of the cluster" in doc.sections[0].markdown
