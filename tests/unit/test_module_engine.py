@@ -195,6 +195,16 @@ def test_why_it_matters_does_not_repeat_the_sentence_the_description_ends_with()
     assert "Why it matters: Brokers replicate every topic." in introduction
 
 
+def test_concepts_one_sentence_explains_share_its_key_point_and_unexplained_ones_come_last():
+    text = ("# Starlette\n\nStarlette is a lightweight ASGI framework and toolkit for web services.\n\n"
+            "## Installation\n\nSee below.\n")
+    source = SourceDoc(parse("docs/index.md", text), title="Starlette", doc_type="overview",
+                       key_concepts=["installation", "framework", "toolkit"])
+    points = write_module(SPEC.model_copy(update={"documents": ["docs/index.md"]}), [source]).key_points
+    assert points == ["**framework**, **toolkit**, **Starlette**: Starlette is a lightweight ASGI framework and toolkit for "
+                      "web services. (`docs/index.md`)", "**installation** (see `docs/index.md`)"]
+
+
 def test_key_points_why_it_matters_and_the_summary_keep_the_sources_inline_code():
     text = ("Templates\n=========\n\nThe ``{% extends %}`` tag is the key here: it names the parent "
             "template.\n\nA block is a part of the page that a child template fills in with ``{% block %}``.\n")

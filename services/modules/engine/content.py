@@ -171,30 +171,43 @@ def normalised_language(language: str, code: str) -> str:
 
 
 def key_points(sources: Sequence[SourceDoc], definitions: Sequence[Definition]) -> list[str]:
+    """Each key concept with the sentence that defines or first mentions it; concepts that one
+    sentence covers share its point ("**framework**, **toolkit**: Starlette is a lightweight ASGI
+    framework/toolkit…") rather than repeating it."""
     by_concept = {definition.concept: definition.statement for definition in definitions}
     all_statements = [statement for doc in sources for statement in statements(doc)]
-    points, covered = [], set()
+    found: list[tuple[list[str], Statement | None, str]] = []  # (concepts, statement, path)
+    covered: set[str] = set()
+
+    def add(concept: str, statement: Statement | None, path: str) -> None:
+        shared = next((point for point in found if statement is not None and point[1] == statement), None)
+        if shared is not None:
+            shared[0].append(concept)
+        else:
+            found.append(([concept] if concept else [], statement, path))
+
     for doc in sources:
         for concept in doc.key_concepts:
             key = concept_key(concept)
             if key in covered or not concept.strip():
                 continue
             covered.add(key)
-            statement = by_concept.get(key) or next(
-                (s for s in all_statements if mention_of(concept, s.sentence)), None)
-            points.append(_point(concept, statement, doc.path))
+            add(concept, by_concept.get(key) or next(
+                (s for s in all_statements if mention_of(concept, s.sentence)), None), doc.path)
     for definition in definitions:
         if definition.concept not in covered:
             covered.add(definition.concept)
-            points.append(_point(definition.term, definition.statement, definition.statement.source.path))
+            add(definition.term, definition.statement, definition.statement.source.path)
+    # A concept no sentence explains ("**installation** (see …)") only fills what room is left.
+    found.sort(key=lambda point: point[1] is None)
+    points = [_point(concepts, statement, path) for concepts, statement, path in found]
     if not points:   # nothing named or defined: each document's first statement
-        points = [_point("", next(statements(doc), None), doc.path) for doc in sources]
-        points = [point for point in points if point]
-    return points[:MAX_KEY_POINTS]
+        points = [_point([], next(statements(doc), None), doc.path) for doc in sources]
+    return [point for point in points if point][:MAX_KEY_POINTS]
 
 
-def _point(concept: str, statement: Statement | None, path: str) -> str:
-    name = f"**{escape_markdown(concept.strip())}**" if concept.strip() else ""
+def _point(concepts: list[str], statement: Statement | None, path: str) -> str:
+    name = ", ".join(f"**{escape_markdown(concept.strip())}**" for concept in concepts if concept.strip())
     if statement is None:
         return f"{name} (see {code_span(path)})" if name else ""
     quote = f"{statement.markdown} ({code_span(statement.source.path)})"
