@@ -35,8 +35,9 @@ what's e.g i.e vs cf ie eg ok okay
 """.split())
 
 # Words, identifiers (snake_case, dotted.names, kebab-case, call()) and numbers (versions too).
+# An ordinal ("3rd") is one token: split, its "rd" read as a word ("rd party library").
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
-                    r"|\d+(?:[.,]\d+)*|[^\w\s]")
+                    r"|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![A-Za-z])|\d+(?:[.,]\d+)*|[^\w\s]")
 # URLs and e-mail addresses. An address starts only where a run of non-blanks does and its parts
 # never give characters back: `\S+@\S+\.\w+` was cubic in `a@a@a@…` (4 s for 2,000 characters).
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+"

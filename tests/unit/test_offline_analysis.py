@@ -138,3 +138,13 @@ def test_empty_and_garbage_documents_still_analyse():
 def test_analysis_is_deterministic():
     for path in ("README.md", "docs/getting-started.md", "docs/advanced.rst", "notebooks/intro.ipynb"):
         assert analyse(path, "beginner", "examples") == analyse(path, "beginner", "examples")
+
+
+def test_a_third_party_package_is_not_a_party_package_and_an_ordinal_is_one_word():
+    # Starlette's "Third party packages" page gave the concept "party packages", its GraphQL page
+    # "rd party library" (from "3rd").
+    text = ("# Third party packages\n\nThird party packages extend Starlette with routing helpers.\n\n"
+            "GraphQL support now comes from a 3rd party library such as Strawberry.\n")
+    concepts = [c.lower() for c in analyse_document(parse("docs/third-party-packages.md", text), "beginner").key_concepts]
+    assert "third party packages" in concepts or "third party package" in concepts, concepts
+    assert not any(c.startswith(("party", "rd ")) for c in concepts), concepts

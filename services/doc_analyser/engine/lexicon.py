@@ -47,6 +47,8 @@ def runs_of_tokens(found: list[str], longest: int = 4) -> list[list[str]]:
             kind = _token_kind(token)
         if opening < 0 and token[0].isalpha():
             opening, question = index, token.lower() in _AUXILIARIES
+        if kind == _BREAK and _opens_compound(found, index):
+            kind = _CONTENT
         if kind == _CONTENT or (kind == _VERB_FORM and not _acts_as_verb(
                 found, index, opening, question and bool(current))):
             current.append(token)
@@ -56,6 +58,16 @@ def runs_of_tokens(found: list[str], longest: int = 4) -> list[list[str]]:
     if current:
         _close_run(runs, current, longest)
     return runs
+
+
+# Words a phrase does not start with, except in these compounds: "third party packages" is not
+# about "party packages".
+_COMPOUND_OPENERS = {"first": {"party", "class"}, "1st": {"party"}, "third": {"party"}, "3rd": {"party"}}
+
+
+def _opens_compound(found: list[str], index: int) -> bool:
+    follows = _COMPOUND_OPENERS.get(found[index].lower())
+    return bool(follows) and index + 1 < len(found) and found[index + 1].lower() in follows
 
 
 # Token → kind, cached: documentation repeats its vocabulary, and this runs for every token.
