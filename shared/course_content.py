@@ -36,6 +36,10 @@ class CodeExample(BaseModel):
 
 
 class Question(BaseModel):
+    # The prompt (inline) and the explanation are Markdown: the reader, the site and the export
+    # render a model's `code` and the offline engine's quoted code spans as code; the options and
+    # the answer are plain text, or code when options_are_code. (A comment, not a description: the
+    # schema is part of the stage 4 prompt, whose size is calibrated.)
     model_config = ConfigDict(extra="ignore")
     kind: QuestionKind
     prompt: str = Field(min_length=1)

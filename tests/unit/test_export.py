@@ -219,7 +219,7 @@ def test_a_module_file_shows_sources_code_key_points_and_folded_answers(exported
             "Source: `docs/getting-started.md` — Installation") in module
     assert "**broker**: A broker is a server process" in module
     assert "<details>\n<summary>Answer</summary>" in module
-    assert "From docs/architecture.md, section 'Brokers'" in module
+    assert "From `docs/architecture.md`, section 'Brokers'" in module
     for heading in ("## Introduction", "## Learning objectives", "## Content", "## Key points",
                     "## Conclusion", "## Assessment", "## Summary"):
         assert heading in module
@@ -296,3 +296,23 @@ def test_options_that_are_code_are_shown_as_code_in_markdown_and_the_site():
     page = html_files(export)["modules/01-templates.html"].decode()
     assert "<li><code>{% extends &quot;layout.html&quot; %}</code></li>" in page
     assert "<li><code>a `tick` &lt;b&gt;</code></li>" in page
+
+
+def test_a_prompt_and_an_explanation_are_markdown_in_the_export_and_the_site_as_in_the_reader():
+    # A model writes `code` in its questions; the offline engine quotes sentences with their code.
+    source = Citation(path="docs/templates.rst", heading="Synopsis", anchor="synopsis")
+    content = ModuleContent(
+        title="Templates", introduction="Templates.", sections=[], summary="Templates.",
+        assessment=[Question(kind="short_answer", prompt="What does the `{% extends %}` tag name? <b>x</b>",
+                             answer="The parent template",
+                             explanation="From `docs/templates.rst`: “The `{% extends %}` tag is the key.”",
+                             source=source)])
+    export = CourseExport(title="Jinja", modules=[(spec(1, "Templates", ["docs/templates.rst"]), content)])
+    module = markdown_files(export)["modules/01-templates.md"]
+    assert "**1. What does the `{% extends %}` tag name? \\<b>x\\</b>** (short answer)" in module
+    assert "From `docs/templates.rst`: “The `{% extends %}` tag is the key.”" in module
+    assert "<b>x</b>" not in module
+    page = html_files(export)["modules/01-templates.html"].decode()
+    assert '<p class="prompt">What does the <code>{% extends %}</code> tag name? &lt;b&gt;x&lt;/b&gt; ' in page
+    assert "<code>docs/templates.rst</code>: “The <code>{% extends %}</code> tag is the key.”" in page
+    assert "<b>x</b>" not in page

@@ -92,7 +92,7 @@ def test_a_definition_becomes_a_what_is_question_answered_by_the_source_sentence
     assert len(topic) == 1
     assert "named log" in topic[0].answer
     assert topic[0].source == Citation(path=ARCHITECTURE_PATH, heading="Topics", anchor="topics")
-    assert topic[0].explanation.startswith(f"From {ARCHITECTURE_PATH}, section 'Topics': ")
+    assert topic[0].explanation.startswith(f"From `{ARCHITECTURE_PATH}`, section 'Topics': ")
     assert "A topic is a named log of messages" in topic[0].explanation
 
 
@@ -127,11 +127,11 @@ def test_a_false_statement_is_its_source_wrong_in_one_word_and_its_explanation_g
 
 def test_a_command_question_comes_from_the_shell_example_of_its_section(module):
     serve = next(q for q in module.assessment if "Starting the broker" in q.prompt)
-    assert serve.prompt == f"Which command does {GETTING_STARTED_PATH} run for “Starting the broker”?"
+    assert serve.prompt == f"Which command does `{GETTING_STARTED_PATH}` run for “Starting the broker”?"
     assert serve.answer == "skyline serve --port 7000"
     assert serve.kind == "short_answer"  # one other command is too few wrong options to choose from
     install = next(q for q in module.assessment if q.answer == "pip install skyline")
-    assert install.prompt == f"Which command does {GETTING_STARTED_PATH} give to install the package?"
+    assert install.prompt == f"Which command does `{GETTING_STARTED_PATH}` give to install the package?"
     assert serve.source.heading == "Starting the broker" and serve.source.path == GETTING_STARTED_PATH
     assert "Run the server on a port of your choice." in serve.explanation
 
@@ -276,3 +276,18 @@ def test_every_document_of_a_big_module_is_shown_and_a_long_one_says_what_it_lea
     first = [section for section in content.sections if section.source.path == "docs/d00.md"]
     assert first[-1].body_markdown.endswith("*`docs/d00.md` goes on with Part 0.1, Part 0.2, Part 0.3, "
                                             "Part 0.4 and 25 more: read them there.*")
+
+
+def test_questions_quote_their_sentences_with_the_inline_code_and_never_turn_a_word_inside_code():
+    from services.modules.engine.questions import statement_question, turned_statement
+    from services.modules.engine.sources import statements
+    text = ("Reading\n=======\n\nCall ``read()`` once: it always returns the whole file.\n\n"
+            "A stream is always opened in binary mode by ``open_stream()``.\n")
+    doc = SourceDoc(parse("docs/reading.rst", text), title="Reading", doc_type="guide")
+    found = {s.sentence: s for s in statements(doc)}
+    call = found["Call read() once: it always returns the whole file."]
+    assert statement_question(call).prompt == "True or false: Call `read()` once: it always returns the whole file."
+    turned = turned_statement(call)  # "read" is in the code span: only "always" can turn
+    assert turned.prompt == "True or false: Call `read()` once: it never returns the whole file."
+    assert "“Call `read()` once: it always returns the whole file.”" in turned.explanation
+    assert turned.explanation.startswith("False. From `docs/reading.rst`, section 'Reading'")

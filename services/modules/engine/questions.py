@@ -7,7 +7,11 @@ same kind; a code example asks which snippet shows its section's concept. A ques
 quote a heading naming no concept ("Features"), or offer fewer than three real options, is not
 asked; whatever is built is screened by the checker last, so a question with options that repeat
 or a prompt about nothing is never emitted (question_flaws.UNASKABLE). Every explanation quotes
-its source and names it."""
+its source and names it.
+
+A prompt and an explanation are Markdown (the reader, the site and the export render them so): the
+module's sentences are quoted as their documents write them (`Statement.markdown`: inline code
+kept, everything else escaped), paths as code. Options and answers are plain text, or code."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +19,8 @@ import re
 from collections import Counter
 from itertools import zip_longest
 from typing import Iterable, Sequence
+
+from shared.docs.markdown_out import code_span, escape_markdown
 
 from .commands import CommandFact, command_facts
 from ..models import Question
@@ -35,6 +41,7 @@ allows:prevents allow:prevent include:exclude includes:excludes mutable:immutabl
 local:remote input:output request:response requests:responses start:stop starts:stops older:newer
 higher:lower larger:smaller lowest:highest can:cannot supports:lacks""".split()
               for a, b in [pair.split(":"), pair.split(":")[::-1]]}
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INSTALLS = re.compile(r"^(?:pip3?|uv|pipx|conda|npm|yarn|pnpm|brew|apt(?:-get)?|cargo|go)\b.*\b(?:install|add|get)\b")
 _NOT_A_LINE = re.compile(r"^\s*(?:#|//|import\s|from\s\S+\s+import\s|$|[)\]}]+[,;]?$)")
 
@@ -76,7 +83,8 @@ def _statement_questions(sources: Sequence[SourceDoc], used: set[str]) -> list[Q
 
 def _blank(statement: Statement, mention: re.Match[str]) -> Question:
     sentence = statement.sentence
-    blanked = f"{sentence[:mention.start()]}_____{sentence[mention.end():]}"
+    # The blank between spaces is no emphasis mark: left as written, the text around it escaped.
+    blanked = f"{escape_markdown(sentence[:mention.start()])}_____{escape_markdown(sentence[mention.end():])}"
     return Question(kind="short_answer", prompt=f"Fill in the blank: “{blanked}”", answer=mention.group(),
                     explanation=_quoted(statement), source=statement.source)
 
@@ -103,7 +111,7 @@ def definition_question(definition: Definition, index: int, pool: Sequence[Defin
 def _what_is(definition: Definition) -> str:
     article = f"{definition.article.lower()} " if definition.article else ""
     verb = "are" if definition.verb == "are" else "is"
-    return f"What {verb} {article}{definition.term}?"
+    return escape_markdown(f"What {verb} {article}{definition.term}?")
 
 
 def _which_term(definition: Definition, pool: Sequence[Definition]) -> Question | None:
@@ -120,7 +128,8 @@ def _which_term(definition: Definition, pool: Sequence[Definition]) -> Question 
     if len(distractors) < MIN_DISTRACTORS:
         return None
     statement = definition.statement
-    prompt = f"Which term does {statement.source.path} describe as “{_option(definition.predicate).rstrip('.')}”?"
+    predicate = escape_markdown(_option(definition.predicate).rstrip("."))
+    prompt = f"Which term does {code_span(statement.source.path)} describe as “{predicate}”?"
     return Question(kind="multiple_choice", prompt=prompt, options=_shuffled([answer, *distractors]),
                     answer=answer, explanation=_quoted(statement), source=statement.source)
 
@@ -139,40 +148,44 @@ def _closest_in_length(answer: str, candidates: Iterable[str]) -> list[str]:
 
 def turned_statement(statement: Statement) -> Question | None:
     """The statement with one word turned into its opposite ("always" → "never"): false, close to
-    its source and wrong in one specific point. None when it has no such word, or it has several."""
-    found = [(match, _OPPOSITES[match.group().lower()]) for match in re.finditer(r"[A-Za-z-]+", statement.sentence)
-             if match.group().lower() in _OPPOSITES]
+    its source and wrong in one specific point. None when it has no such word, or it has several.
+    A word inside inline code (`read()`) is code, not a claim: never turned."""
+    written = statement.markdown
+    code = [match.span() for match in _CODE_SPAN.finditer(written)]
+    found = [(match, _OPPOSITES[match.group().lower()]) for match in re.finditer(r"[A-Za-z-]+", written)
+             if match.group().lower() in _OPPOSITES
+             and not any(start <= match.start() < end for start, end in code)]
     if len(found) != 1:
         return None
     match, opposite = found[0]
     word = match.group()
     opposite = opposite.capitalize() if word[:1].isupper() else opposite
-    claim = f"{statement.sentence[:match.start()]}{opposite}{statement.sentence[match.end():]}"
+    claim = f"{written[:match.start()]}{opposite}{written[match.end():]}"
     explanation = f"False. {_quoted(statement)} It says “{word}”, not “{opposite}”."
     return Question(kind="true_false", prompt=f"True or false: {claim}", options=TRUE_FALSE,
                     answer="False", explanation=explanation, source=statement.source)
 
 
 def statement_question(statement: Statement) -> Question:
-    return Question(kind="true_false", prompt=f"True or false: {statement.sentence}", options=TRUE_FALSE,
+    return Question(kind="true_false", prompt=f"True or false: {statement.markdown}", options=TRUE_FALSE,
                     answer="True", explanation=f"True. {_quoted(statement)}", source=statement.source)
 
 
 def command_question(fact: CommandFact, pool: Sequence[CommandFact]) -> Question | None:
     """"Which command installs the package, as docs/a.md shows it?" or "Which command does docs/a.md
     run for “Stable Diffusion”?"; None when the section's heading names nothing to ask about."""
-    where = fact.source.path
+    where = code_span(fact.source.path)
     heading = fact.section_title.strip(" :?!.")
     if kind_of(fact.command) != "code" or fact.command.count('"') % 2 or fact.command.count("'") % 2:
         return None  # "FOO", 'FOO="first line': a shell block's content, not a command
     if _INSTALLS.match(fact.command):
         prompt = (f"Which command does {where} give to install the package?" if _generic(heading)
-                  else f"Which install command does {where} give in its section on “{heading}”?")
+                  else f"Which install command does {where} give in its section on “{escape_markdown(heading)}”?")
     elif _generic(heading) or fact.section_title.rstrip().endswith("?"):
         return None
     else:
-        prompt = f"Which command does {where} run for “{heading}”?"
-    quoted_context = f" “{fact.context}”" if fact.context else ""
+        prompt = f"Which command does {where} run for “{escape_markdown(heading)}”?"
+    quoted_context = f" “{escape_markdown(fact.context)}”" if fact.context else ""
     # The command is the answer, shown as code right above: quoted here it would read as prose.
     explanation = f"{source_phrase(fact.source)}:{quoted_context} The example there runs that command."
     alike = [other.command for other in pool if same_kind(other.command, fact.command)]
@@ -210,7 +223,8 @@ def code_questions(sources: Sequence[SourceDoc], pool_sources: Sequence[SourceDo
             continue
         source = citation_for(doc, section)
         found.append(Question(
-            kind="multiple_choice", prompt=f"Which line of code belongs to the example {doc.path} gives for “{heading}”?",
+            kind="multiple_choice",
+            prompt=f"Which line of code belongs to the example {code_span(doc.path)} gives for “{escape_markdown(heading)}”?",
             options=_shuffled([line, *distractors]), answer=line, options_are_code=True, source=source,
             explanation=f"{source_phrase(source)}: that line is in the example there."))
     return found
@@ -240,7 +254,7 @@ def _code_lines(sources: Sequence[SourceDoc]):
 
 
 def _quoted(statement: Statement) -> str:
-    return f"{source_phrase(statement.source)}: “{statement.sentence}”"
+    return f"{source_phrase(statement.source)}: “{statement.markdown}”"
 
 
 def _option(predicate: str) -> str:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
+from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.model import ParsedDocument, Section
 
 from ..models import Citation
@@ -84,10 +85,10 @@ def section_title(doc: SourceDoc, section: Section) -> str:
 
 
 def source_phrase(citation: Citation) -> str:
-    """How an explanation names its source: "From docs/a.md, section 'Brokers'"."""
+    """How an explanation names its source, as Markdown: "From `docs/a.md`, section 'Brokers'"."""
     if citation.heading:
-        return f"From {citation.path}, section '{citation.heading}'"
-    return f"From {citation.path}"
+        return f"From {code_span(citation.path)}, section '{escape_markdown(citation.heading)}'"
+    return f"From {code_span(citation.path)}"
 
 
 def prose_chunks(text: str) -> list[list[str]]:

@@ -92,7 +92,10 @@ def _example(example: CodeExample, with_source: bool) -> str:
 
 def _question(number: int, question: Question) -> str:
     kind = question.kind.replace("_", " ")
-    parts = [f"**{number}. {esc(question.prompt)}** ({kind})"]
+    # The prompt and the explanation are Markdown (a model's `code` and the offline engine's quotes):
+    # kept inline, everything that could start a block or a raw construct neutralised.
+    prompt = neutralise_markdown_line(_one_line(question.prompt), content_link_ok)
+    parts = [f"**{number}. {prompt}** ({kind})"]
     shown = code_span if question.options_are_code else esc
     if question.options:
         parts.append("\n".join(f"- {_option_label(n)}. {shown(option)}"
@@ -100,7 +103,7 @@ def _question(number: int, question: Question) -> str:
     # <details> keeps the answer folded on GitHub and most viewers; the blank lines around the
     # body let Markdown inside it render.
     answer = (f"<details>\n<summary>Answer</summary>\n\n**Answer:** {shown(question.answer)}\n\n"
-              f"{esc(question.explanation)}\n\n{_source_line(question.source)}\n\n</details>")
+              f"{_safe(question.explanation)}\n\n{_source_line(question.source)}\n\n</details>")
     parts.append(answer)
     return "\n\n".join(parts)
 

@@ -103,11 +103,12 @@ def _question(question: Question) -> str:
         return f"<code>{escape(text)}</code>" if question.options_are_code else escape(text)
     options = "".join(f"<li>{shown(option)}</li>" for option in question.options)
     options = f'<ol class="options" type="A">{options}</ol>' if options else ""
-    return (f'<li class="question"><p class="prompt">{escape(question.prompt)} '
+    # The prompt and the explanation are Markdown, rendered as the reader renders them.
+    return (f'<li class="question"><p class="prompt">{render_inline(_one_line(question.prompt), content_link_ok)} '
             f'<span class="kind">{escape(question.kind.replace("_", " "))}</span></p>{options}'
             f'<details><summary>Show answer</summary>'
             f'<p><strong>Answer:</strong> {shown(question.answer)}</p>'
-            f'<p class="explanation">{escape(question.explanation)}</p>{_source(question.source)}'
+            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>{_source(question.source)}'
             f'</details></li>')
 
 
