@@ -291,3 +291,16 @@ def test_questions_quote_their_sentences_with_the_inline_code_and_never_turn_a_w
     assert turned.prompt == "True or false: Call `read()` once: it never returns the whole file."
     assert "“Call `read()` once: it always returns the whole file.”" in turned.explanation
     assert turned.explanation.startswith("False. From `docs/reading.rst`, section 'Reading'")
+
+
+@pytest.mark.parametrize("sentence, term", [
+    ("Installing means you can import it no matter where you run from.", None),   # Flask's tutorial
+    ("Editable mode means that you only re-install when the metadata changes.", None),
+    ("Serialization means turning an object into a string of bytes.", "Serialization"),
+    ("A broker is a server process that stores messages for clients.", "broker"),
+])
+def test_a_sentence_saying_what_follows_from_a_term_is_no_definition_of_it(sentence, term):
+    from services.modules.engine.sources import definition_in, statements
+    doc = SourceDoc(parse("docs/a.md", f"# A\n\n{sentence}\n"), title="A")
+    found = definition_in(next(statements(doc)))
+    assert (found.term if found else None) == term

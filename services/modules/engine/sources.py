@@ -69,6 +69,7 @@ _NOT_A_TERM = _ANAPHORIC | {"what", "who", "we", "you", "each", "every", "all", 
 _DEFINITION = re.compile(
     r"^(?:(?P<article>A|An|The)\s+)?(?P<term>[A-Za-z][\w.+#/-]*(?:[ -][A-Za-z][\w.+#/-]*){0,3})\s+"
     r"(?P<verb>is|are|refers to|means)\s+(?P<predicate>.+?)[.!]?$")
+_CLAUSE_LED = re.compile(r"^(?:that|you|we|it|they|i|he|she|there|this|your|our)\b", re.IGNORECASE)
 _ARTICLE_LED = re.compile(r"^(?:a|an|the|one|any)\s", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[`])")
 
@@ -141,6 +142,9 @@ def definition_in(statement: Statement) -> Definition | None:
         return None
     # "X is easy to install" says something about X; "X is a/the ..." says what X is.
     if verb in ("is", "are") and not _ARTICLE_LED.match(predicate):
+        return None
+    # "Installing means you can import it anywhere" says what follows from X, not what X is.
+    if verb == "means" and _CLAUSE_LED.match(predicate):
         return None
     if len(predicate.split()) < 3:
         return None
