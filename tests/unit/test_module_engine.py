@@ -296,11 +296,21 @@ def test_questions_quote_their_sentences_with_the_inline_code_and_never_turn_a_w
 @pytest.mark.parametrize("sentence, term", [
     ("Installing means you can import it no matter where you run from.", None),   # Flask's tutorial
     ("Editable mode means that you only re-install when the metadata changes.", None),
+    ("When the user is a guest, the page shows a login form.", None),                  # a clause
     ("Serialization means turning an object into a string of bytes.", "Serialization"),
     ("A broker is a server process that stores messages for clients.", "broker"),
 ])
-def test_a_sentence_saying_what_follows_from_a_term_is_no_definition_of_it(sentence, term):
+def test_a_sentence_saying_what_follows_from_a_term_or_opening_a_clause_is_no_definition(sentence, term):
     from services.modules.engine.sources import definition_in, statements
     doc = SourceDoc(parse("docs/a.md", f"# A\n\n{sentence}\n"), title="A")
     found = definition_in(next(statements(doc)))
     assert (found.term if found else None) == term
+
+
+def test_a_what_is_question_writes_a_common_noun_as_its_section_does_and_a_name_as_it_is():
+    from services.modules.engine.questions import _what_is
+    from services.modules.engine.sources import definition_in, statements
+    text = ("# Serving\n\nMiddleware is a layer that wraps the application.\n\n"
+            "Add the middleware before the routes.\n\nWaitress is a pure Python WSGI server.\n")
+    found = [definition_in(s) for s in statements(SourceDoc(parse("docs/serving.md", text), title="Serving"))]
+    assert [_what_is(d) for d in found if d] == ["What is middleware?", "What is Waitress?"]

@@ -111,7 +111,18 @@ def definition_question(definition: Definition, index: int, pool: Sequence[Defin
 def _what_is(definition: Definition) -> str:
     article = f"{definition.article.lower()} " if definition.article else ""
     verb = "are" if definition.verb == "are" else "is"
-    return escape_markdown(f"What {verb} {article}{definition.term}?")
+    return escape_markdown(f"What {verb} {article}{_as_in_prose(definition.term, definition.statement)}?")
+
+
+def _as_in_prose(term: str, statement: Statement) -> str:
+    """A term that opens its sentence in capitals ("Middleware is …") is asked about as its section
+    writes it elsewhere ("middleware"); a name ("Waitress", "Apache httpd") keeps its capital."""
+    first = term.split(" ", 1)[0]
+    lowered = first[:1].lower() + first[1:]
+    if first == lowered or not first[1:].islower():
+        return term
+    elsewhere = re.search(rf"(?<![\w.]){re.escape(lowered)}\b", statement.section_markdown)
+    return lowered + term[len(first):] if elsewhere else term
 
 
 def _which_term(definition: Definition, pool: Sequence[Definition]) -> Question | None:

@@ -65,7 +65,10 @@ _ANAPHORIC = {"it", "this", "that", "these", "those", "there", "here", "they", "
               "such", "see", "below", "above", "following", "next", "then", "so", "also"}
 # Words that cannot be (part of) the term a definition defines.
 _NOT_A_TERM = _ANAPHORIC | {"what", "who", "we", "you", "each", "every", "all", "one", "not", "now",
-                            "result", "default", "goal", "idea"}
+                            "result", "default", "goal", "idea",
+                            # a clause's opening word: "When the user is logged in, …" defines no "When the user"
+                            "when", "if", "while", "because", "since", "although", "once", "after", "before",
+                            "until", "unless", "where", "how", "why", "whether", "as"}
 _DEFINITION = re.compile(
     r"^(?:(?P<article>A|An|The)\s+)?(?P<term>[A-Za-z][\w.+#/-]*(?:[ -][A-Za-z][\w.+#/-]*){0,3})\s+"
     r"(?P<verb>is|are|refers to|means)\s+(?P<predicate>.+?)[.!]?$")
