@@ -44,6 +44,10 @@ _MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caut
 # mkdocstrings: `::: starlette.applications.Starlette` — a dotted Python path, so never a Docusaurus
 # container (`:::note Title`), whose kind is one word.
 _MKDOCSTRINGS = re.compile(r"^:::[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*$")
+# A bare module (`::: markdown`) reads like a VitePress container (`::: tip`): it is mkdocstrings'
+# when its options follow, indented.
+_BARE_MODULE = re.compile(r"^:::[ \t]+([A-Za-z_]\w*)[ \t]*$")
+_OPTIONS = re.compile(r"^[ \t]+options:[ \t]*$")
 # First characters of every line this module reacts to outside a container or code block.
 _LINE_STARTS = frozenset("!?:/{-<`~%")
 
@@ -60,7 +64,8 @@ def mark_containers(lines: list[str]) -> list[str]:
     html_callout = ""                           # a `<div class="admonition kind">` awaiting its title
     myst_options = False                        # a MyST directive just opened: `:class: note` lines
     options_deeper_than: int | None = None      # mkdocstrings' options: lines indented past its `:::`
-    for raw in lines:
+    bare_references = _bare_module_references(lines) if ":::" in text else set()
+    for index, raw in enumerate(lines):
         if options_deeper_than is not None:
             if not raw.strip() or _indent(raw) > options_deeper_than:
                 continue
@@ -130,7 +135,8 @@ def mark_containers(lines: list[str]) -> list[str]:
             out.append(_open(*callout))
         elif (stripped == "%" or stripped.startswith("% ")) and _indent(line) < _INDENTED_BODY:
             continue    # a MyST comment (an indented one would be a code block's line)
-        elif stripped.startswith(":::") and (generated := _MKDOCSTRINGS.match(stripped)):
+        elif stripped.startswith(":::") and (generated := _MKDOCSTRINGS.match(stripped)
+                                             or (index in bare_references and _BARE_MODULE.match(stripped))):
             out.append(FIELD.join([GENERATED, generated.group(1)]))
             options_deeper_than = _indent(raw)
         elif stripped.startswith(":::"):
@@ -179,6 +185,18 @@ def _closes_any(stripped: str, stack: list[_Container]) -> bool:
     return any(c.closer and (stripped == "{% endhint %}" if c.closer[0] == "{" else
                              stripped and not stripped.strip(c.closer[0]) and len(stripped) >= len(c.closer))
                for c in stack)
+
+
+def _bare_module_references(lines: list[str]) -> set[int]:
+    """Lines `::: name` whose next non-blank line is an indented `options:`: one pass."""
+    found, candidate = set(), None
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if candidate is not None and _OPTIONS.match(line):
+            found.add(candidate)
+        candidate = index if _BARE_MODULE.match(line.strip()) else None
+    return found
 
 
 def _indent(line: str) -> int:

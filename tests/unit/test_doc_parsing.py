@@ -220,3 +220,12 @@ def test_an_alt_text_that_only_repeats_the_image_file_name_is_not_prose():
     doc = parse("docs/a.md", markdown)
     assert doc.text == "Fast.\n\nA diagram of the cluster"
     assert "Logo" not in doc.sections[0].markdown and "A diagram of the cluster" in doc.sections[0].markdown
+
+
+def test_mkdocstrings_for_a_bare_module_is_a_generated_reference_and_a_vitepress_container_is_a_callout():
+    # Python-Markdown's reference pages: `::: markdown` and its options read as a callout before.
+    reference = parse("docs/reference/markdown.md", "::: markdown\n    options:\n      summary:\n"
+                                                     "        classes: true\n")
+    assert reference.generated_references == ("markdown",) and "options" not in reference.sections[0].markdown
+    container = parse("docs/a.md", "# A\n\n::: tip\nBe careful.\n:::\n")
+    assert container.generated_references == () and "> **Tip**" in container.sections[0].markdown

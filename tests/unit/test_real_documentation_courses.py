@@ -39,7 +39,7 @@ MORE_RAW_MARKUP = re.compile(r"\{[a-z][\w:-]*\}`|\{: |^(?:> )*[~:]{3,}\{")
 RAW_LINE_STARTS = re.compile(r"^(?:> )*\[\^[^\]]+\]:|^(?:> )*: |^(?:> )*% |^(?:> )*:::[ \t]+[A-Za-z_]\w*(?:\.\w+)+", re.M)
 # mkdocstrings' options (`::: pkg.Object` then `options: show_root_heading: true …`) read as prose.
 MKDOCSTRINGS_OPTIONS = re.compile(r"\b(?:show_root_heading|heading_level|parameter_headings|show_source|"
-                                  r"docstring_style|members_order)\b")
+                                  r"docstring_style|members_order)\b|\boptions: \w+:")
 _FENCED = re.compile(r"^(?:> )*(`{3,}|~{3,})[^\n]*\n.*?^(?:> )*\1[ \t]*$", re.M | re.S)
 # A directive written as a fence ({toctree}, {contents}, {testsetup}) is not code: never a code block.
 DIRECTIVES_AS_CODE = re.compile(r"^(?:> )*(?:`{3,}|~{3,})[ \t]*(%s)[ \t]*$" % "|".join(
