@@ -79,6 +79,7 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
     item_marker = ""      # the open paragraph is a list item: "-" or, numbered, "1."
     literal_next = False
     index = 0
+    copied = False        # `lines` is the caller's until a list item's directive is rewritten in place
 
     def flush() -> None:
         nonlocal paragraph, literal_next, item_marker
@@ -125,7 +126,14 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
             context.builder.add_code("pycon", "\n".join(raw[margin:] if _indent(raw) >= margin else raw.lstrip()
                                                           for raw in lines[index:end]))
             index = end
-        elif (item := _LIST_ITEM.match(line)) or (field := _FIELD.match(line)):
+        elif (item := _LIST_ITEM.match(line)) and _EXPLICIT.match(item.group(2)):
+            # A list item holding a directive (click's `*   .. autoclass:: Choice`): the directive,
+            # read where its text starts, its options indented below it as usual.
+            flush()
+            lines = lines if copied else list(lines)
+            copied = True
+            lines[index] = " " * item.start(2) + item.group(2)
+        elif item or (field := _FIELD.match(line)):
             flush()
             paragraph_indent = _indent(line)
             if item:   # `#.`, `3.`, `(3)`: Markdown numbers a list's items in the order they come

@@ -229,3 +229,11 @@ def test_mkdocstrings_for_a_bare_module_is_a_generated_reference_and_a_vitepress
     assert reference.generated_references == ("markdown",) and "options" not in reference.sections[0].markdown
     container = parse("docs/a.md", "# A\n\n::: tip\nBe careful.\n:::\n")
     assert container.generated_references == () and "> **Tip**" in container.sections[0].markdown
+
+
+def test_a_directive_in_an_rst_list_item_is_read_as_a_directive():
+    # click's parameter-types page: "- \\.. autoclass:: Choice" was a list item of its course.
+    doc = parse("docs/types.rst", "Types\n=====\n\n*   .. autoclass:: Choice\n       :noindex:\n\n"
+                                  "*   .. autoclass:: Path\n\n* A plain item.\n")
+    assert doc.generated_references == ("Choice", "Path")
+    assert "autoclass" not in doc.text and "noindex" not in doc.text and "A plain item." in doc.text

@@ -34,7 +34,7 @@ SETS = {
 }
 DOC_SUFFIXES = (".md", ".mdx", ".rst", ".txt")
 # Beyond the families of the markup corpus: MyST roles and directives, footnotes, attribute lists.
-MORE_RAW_MARKUP = re.compile(r"\{[a-z][\w:-]*\}`|\{: |^(?:> )*[~:]{3,}\{")
+MORE_RAW_MARKUP = re.compile(r"\{[a-z][\w:-]*\}`|\{: |^(?:> )*[~:]{3,}\{|\.\. [a-z][\w:-]*::")
 # Marks that start a line (a line may start with a code span: these are checked with spans kept).
 RAW_LINE_STARTS = re.compile(r"^(?:> )*\[\^[^\]]+\]:|^(?:> )*: |^(?:> )*% |^(?:> )*:::[ \t]+[A-Za-z_]\w*(?:\.\w+)+", re.M)
 # mkdocstrings' options (`::: pkg.Object` then `options: show_root_heading: true …`) read as prose.
