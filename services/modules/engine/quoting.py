@@ -10,21 +10,29 @@ Linear in the Markdown's length: one pass, and a code span's closing run is look
 than MOST_CODE_SPAN characters."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from shared.docs.markdown_out import escape_markdown
 
 MOST_CODE_SPAN = 2_000  # the parsers write code spans on one line, whitespace collapsed
+MOST_QUOTERS_KEPT = 16
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPHASIS = frozenset("*_")
 
 
-@dataclass(frozen=True)
-class _Token:
+_TEXT, _CODE, _MARK, _EMPHASIS_MARK = 0, 1, 2, 3
+
+
+class _Token(NamedTuple):  # a tuple: a long section has thousands
     plain: str      # what the reader sees
-    markdown: str   # what is written back ("" for a link's target)
-    emphasis: bool = False
+    markdown: str   # what is written back ("" for a link's bracket or target)
+    kind: int       # _TEXT (plain == markdown, may be cut), _CODE (never cut), _MARK, _EMPHASIS_MARK
+
+    @property
+    def emphasis(self) -> bool:
+        return self.kind == _EMPHASIS_MARK
 
 
 class MarkdownQuoter:
@@ -33,13 +41,11 @@ class MarkdownQuoter:
     def __init__(self, markdown: str):
         self._tokens = _tokens(markdown)
         self._starts: list[int] = []
-        plain: list[str] = []
         offset = 0
         for token in self._tokens:
             self._starts.append(offset)
-            plain.append(token.plain)
             offset += len(token.plain)
-        self._plain = "".join(plain)
+        self._plain = "".join(token.plain for token in self._tokens)
 
     def quote(self, sentence: str) -> str:
         wanted = " ".join(sentence.split())
@@ -47,37 +53,40 @@ class MarkdownQuoter:
         if start < 0:
             return escape_markdown(sentence)
         end = start + len(wanted)
-        first = self._token_at(start)
-        last = self._token_at(end - 1)
-        if self._starts[first] != start or self._starts[last] + len(self._tokens[last].plain) != end:
+        first, last = self._token_at(start), self._token_at(end - 1)
+        head, tail = self._tokens[first], self._tokens[last]
+        cut_head, cut_tail = start - self._starts[first], self._starts[last] + len(tail.plain) - end
+        if (cut_head and head.kind != _TEXT) or (cut_tail and tail.kind != _TEXT):
             return escape_markdown(sentence)  # it starts or ends inside a code span
-        while first > 0 and self._tokens[first - 1].emphasis:
-            first -= 1
-        while last + 1 < len(self._tokens) and self._tokens[last + 1].emphasis:
-            last += 1
-        chosen = self._tokens[first:last + 1]
+        if not cut_head:
+            while first > 0 and self._tokens[first - 1].emphasis:
+                first -= 1
+        if not cut_tail:
+            while last + 1 < len(self._tokens) and self._tokens[last + 1].emphasis:
+                last += 1
+        chosen = list(self._tokens[first:last + 1])
         if not _paired(chosen):  # half an emphasis: none at all
             chosen = [token for token in chosen if not token.emphasis]
-        return "".join(token.markdown for token in chosen).strip()
+        pieces = [token.markdown for token in chosen]
+        if cut_tail and chosen[-1] is tail:
+            pieces[-1] = pieces[-1][:len(pieces[-1]) - cut_tail]
+        if cut_head and chosen[0] is head:
+            pieces[0] = pieces[0][cut_head:]
+        return "".join(pieces).strip()
 
     def _token_at(self, offset: int) -> int:
-        low, high = 0, len(self._starts) - 1
-        while low < high:  # the last token starting at or before `offset` that is not empty
-            middle = (low + high + 1) // 2
-            if self._starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        while low > 0 and not self._tokens[low].plain:
-            low -= 1
-        return low
+        """The token whose plain text holds `offset` (an empty one never does)."""
+        index = bisect_right(self._starts, offset) - 1
+        while index > 0 and not self._tokens[index].plain:
+            index -= 1
+        return index
 
 
 def _paired(tokens: list[_Token]) -> bool:
     """Whether every run of emphasis marks ("**", "_") is closed by the same run later on."""
     runs: list[str] = []
     run = ""
-    for token in [*tokens, _Token("", "")]:
+    for token in [*tokens, _Token("", "", _MARK)]:
         if token.emphasis:
             run += token.markdown
             continue
@@ -90,42 +99,58 @@ def _paired(tokens: list[_Token]) -> bool:
 
 
 def _tokens(markdown: str) -> list[_Token]:
+    """Runs of ordinary text (whitespace collapsed) as one token each; escapes, code spans, emphasis
+    marks and link syntax as tokens of their own."""
     tokens: list[_Token] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        if text:
+            run = "".join(text)
+            tokens.append(_Token(run, run, _TEXT))
+            text.clear()
+
+    def add(token: _Token) -> None:
+        flush()
+        tokens.append(token)
+
     index, size = 0, len(markdown)
     while index < size:
         char = markdown[index]
         if char == "\\" and index + 1 < size and markdown[index + 1] in _PUNCTUATION:
-            tokens.append(_Token(markdown[index + 1], markdown[index:index + 2]))
+            add(_Token(markdown[index + 1], markdown[index:index + 2], _MARK))
             index += 2
         elif char == "`":
-            index = _code_span(markdown, index, tokens)
+            index = _code_span(markdown, index, add)
         elif char in _EMPHASIS and not _inside_word(markdown, index):
-            tokens.append(_Token("", char, emphasis=True))
+            add(_Token("", char, _EMPHASIS_MARK))
             index += 1
         elif char == "!" and markdown.startswith("![", index):
-            tokens.append(_Token("", ""))
+            add(_Token("", "", _MARK))
             index += 2
         elif char == "[":
-            tokens.append(_Token("", ""))
+            add(_Token("", "", _MARK))
             index += 1
         elif char == "]" and markdown.startswith("](", index):
             close = markdown.find(")", index + 2, index + 2 + 1_002)
             index = close + 1 if close >= 0 else index + 2
-            tokens.append(_Token("", ""))
+            add(_Token("", "", _MARK))
         elif char.isspace():
             end = index + 1
             while end < size and markdown[end].isspace():
                 end += 1
-            tokens.append(_Token(" ", " "))
+            if not text or text[-1] != " ":
+                text.append(" ")
             index = end
         else:
-            tokens.append(_Token(char, char))
+            text.append(char)
             index += 1
+    flush()
     return tokens
 
 
-def _code_span(markdown: str, start: int, tokens: list[_Token]) -> int:
-    """Appends the code span opening at `start` as one token (or its backticks as text when no run
+def _code_span(markdown: str, start: int, add) -> int:
+    """Adds the code span opening at `start` as one token (or its backticks as text when no run
     of the same length closes it nearby); returns where reading goes on."""
     end = start
     while end < len(markdown) and markdown[end] == "`":
@@ -136,7 +161,7 @@ def _code_span(markdown: str, start: int, tokens: list[_Token]) -> int:
     while True:
         close = markdown.find(ticks, search, limit)
         if close < 0:
-            tokens.append(_Token(ticks, ticks))
+            add(_Token(ticks, ticks, _MARK))
             return end
         after = close + len(ticks)
         if (after < len(markdown) and markdown[after] == "`") or markdown[close - 1] == "`":
@@ -147,8 +172,7 @@ def _code_span(markdown: str, start: int, tokens: list[_Token]) -> int:
         content = markdown[end:close]
         if content.startswith(" ") and content.endswith(" ") and content.strip():
             content = content[1:-1]
-        tokens.append(_Token(" ".join(content.split()) if content.strip() else content,
-                             markdown[start:after]))
+        add(_Token(" ".join(content.split()) if content.strip() else content, markdown[start:after], _CODE))
         return after
 
 
@@ -161,10 +185,11 @@ def _inside_word(markdown: str, index: int) -> bool:
     return before.isalnum() and after.isalnum()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=MOST_QUOTERS_KEPT)
 def _quoter(markdown: str) -> MarkdownQuoter:
-    # Stage 4 reads a document's statements several times (key points, questions, definitions):
-    # each section's Markdown is read into tokens once.
+    # Stage 4 quotes from the same few sections several times (key points, questions, the gist);
+    # only the last few are kept: a quoter holds its section's tokens, and the memory benchmark
+    # caught 64 large ones pushing stage 4's peak past 200 MB on 2,000 documents.
     return MarkdownQuoter(markdown)
 
 
