@@ -109,9 +109,9 @@ def test_inline_code_keeps_its_backticks_and_the_blank_before_it(path, text):
 
 def test_emphasis_and_links_survive_in_the_markdown_and_raw_html_does_not():
     text = ("It is **fast**, *small* and [documented](https://example.org) [here][ref], "
-            "![logo](logo.png) <span>kept</span>.\n\n[ref]: guide.md\n")
+            "![the flow](flow-diagram.png) <span>kept</span>.\n\n[ref]: guide.md\n")
     assert markdown_of("a.md", text) == ("It is **fast**, *small* and [documented](https://example.org) "
-                                         "[here](guide.md), logo kept.")
+                                         "[here](guide.md), the flow kept.")
     assert markdown_of("a.rst", "It is **fast**, *small*, see `docs <https://x.org>`_ and :func:`run`.") == \
         "It is **fast**, *small*, see [docs](https://x.org) and `run`."
 
