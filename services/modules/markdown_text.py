@@ -125,6 +125,27 @@ def neutralise_markdown_line(text: str, link_ok: LinkPolicy = acceptable_url) ->
     return "".join(out)
 
 
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where each CommonMark code span of `text` starts and ends (its backticks included), left to
+    right. A run whose first backtick is escaped opens none. Linear: runs found in one pass."""
+    spans: list[tuple[int, int]] = []
+    after = 0
+    for start, (length, closing) in sorted(_backtick_runs(text).items()):
+        if start < after or closing is None or _escaped(text, start):
+            continue
+        after = closing + length
+        spans.append((start, after))
+    return spans
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether an odd number of backslashes stands right before `at`."""
+    backslashes = 0
+    while at - backslashes > 0 and text[at - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
 def _backtick_runs(text: str) -> dict[int, tuple[int, int | None]]:
     """Each run of backticks: its length and where the next run of exactly that length starts
     (the end of a CommonMark code span), or None. One pass from the end: linear."""

@@ -3,6 +3,7 @@ its summary): quoted as the document's Markdown writes them, inline code and emp
 from __future__ import annotations
 
 from services.modules.engine.quoting import MarkdownQuoter, quoted
+from services.modules.markdown_text import code_spans
 from shared.docs.markdown_out import escape_markdown
 from shared.docs.parsing import parse
 
@@ -48,6 +49,18 @@ def test_quotes_match_the_plain_text_the_parsers_give_across_formats():
 
 
 def test_unbalanced_backticks_in_a_long_text_are_read_as_text_in_one_pass():
-    # every run a different length, none closed: each is looked for in a bounded window
+    # every run a different length, none closed: all runs are found in one pass, none searched for
     markdown = " ".join("`" * (1 + i % 40) + "x" for i in range(20_000)) + " The end is here."
     assert quoted("The end is here.", markdown) == "The end is here."
+
+
+def test_code_spans_are_found_as_commonmark_reads_them():
+    def spans(text):
+        return [text[start:end] for start, end in code_spans(text)]
+    # a closing run has the opening's length exactly; a shorter run inside is content
+    assert spans("a `b` c ``d ` e`` `f") == ["`b`", "``d ` e``"]
+    # an escaped backtick opens nothing; an escaped backslash before one does not escape it
+    assert spans("x \\`no` `yes`") == ["` `"]
+    assert spans("x \\\\`yes`") == ["`yes`"]
+    # backslashes inside a code span are code: the span still closes
+    assert spans("`a\\` b") == ["`a\\`"]

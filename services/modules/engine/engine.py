@@ -10,7 +10,7 @@ from .content import content_sections, key_points
 from ..markdown_text import code_span, escape_markdown
 from ..models import ModuleContent, ModuleSpec
 from .questions import build_assessment
-from .quoting import quoted
+from .quoting import quoted_from
 from .sources import SourceDoc, concept_key, definitions, sentences
 
 __all__ = ["SourceDoc", "write_module"]
@@ -61,9 +61,10 @@ def introduction(spec: ModuleSpec, sources: Sequence[SourceDoc], objectives: Seq
     covered = _listed([doc.display_title for doc in sources])
     what = spec.description.strip() or (f"This module covers {covered}." if covered else spec.title)
     parts = [escape_markdown(what)]
-    why = _not_repeating(next((_gist(doc) for doc in sources if _gist(doc)), ""), what)
+    first = next((doc for doc in sources if _gist(doc)), None)
+    why = _not_repeating(_gist(first), what) if first else ""
     if why:
-        parts.append(f"Why it matters: {_as_written(why, sources)}")
+        parts.append(f"Why it matters: {_as_written(why, first)}")
     if objectives:
         parts.append("By the end of it you should be able to:\n\n"
                      + "\n".join(f"- {escape_markdown(objective)}" for objective in objectives))
@@ -89,7 +90,7 @@ def summary(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> str:
     lines = [f"**{escape_markdown(spec.title)}** drew on {len(sources)} document"
              f"{'' if len(sources) == 1 else 's'}:", ""]
     for doc in sources:
-        gist = _as_written(_gist(doc), [doc]) or escape_markdown("(no prose to summarise)")
+        gist = _as_written(_gist(doc), doc) or escape_markdown("(no prose to summarise)")
         title = escape_markdown(doc.display_title)
         lines.append(f"- **{title}** ({code_span(doc.path)}): {gist}")
     return "\n".join(lines)
@@ -111,11 +112,11 @@ def _gist(doc: SourceDoc) -> str:
     return doc.summary.strip() or " ".join(complete[:2])
 
 
-def _as_written(text: str, sources: Sequence[SourceDoc]) -> str:
-    """A gist as Markdown: each sentence as its document writes it (inline code kept), where the
-    gist quotes the document; stage 2's own wording is escaped."""
-    written = "\n\n".join(section.markdown for doc in sources for section in doc.parsed.sections)
-    return " ".join(quoted(sentence, written) for sentence in sentences(text))
+def _as_written(text: str, doc: SourceDoc) -> str:
+    """A gist of `doc` as Markdown: each sentence as the section holding it writes it (inline code
+    kept), where the gist quotes the document; stage 2's own wording is escaped."""
+    markdowns = [section.markdown for section in doc.parsed.sections if section.markdown]
+    return " ".join(quoted_from(sentence, markdowns) for sentence in sentences(text))
 
 
 def _listed(items: list[str]) -> str:

@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 from shared.docs.markdown_out import code_span, escape_markdown
 
 from .commands import CommandFact, command_facts
+from ..markdown_text import code_spans
 from ..models import Question
 from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, same_kind,
                              spelling)
@@ -41,7 +42,6 @@ allows:prevents allow:prevent include:exclude includes:excludes mutable:immutabl
 local:remote input:output request:response requests:responses start:stop starts:stops older:newer
 higher:lower larger:smaller lowest:highest can:cannot supports:lacks""".split()
               for a, b in [pair.split(":"), pair.split(":")[::-1]]}
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _INSTALLS = re.compile(r"^(?:pip3?|uv|pipx|conda|npm|yarn|pnpm|brew|apt(?:-get)?|cargo|go)\b.*\b(?:install|add|get)\b")
 _NOT_A_LINE = re.compile(r"^\s*(?:#|//|import\s|from\s\S+\s+import\s|$|[)\]}]+[,;]?$)")
 
@@ -162,7 +162,7 @@ def turned_statement(statement: Statement) -> Question | None:
     its source and wrong in one specific point. None when it has no such word, or it has several.
     A word inside inline code (`read()`) is code, not a claim: never turned."""
     written = statement.markdown
-    code = [match.span() for match in _CODE_SPAN.finditer(written)]
+    code = code_spans(written)
     found = [(match, _OPPOSITES[match.group().lower()]) for match in re.finditer(r"[A-Za-z-]+", written)
              if match.group().lower() in _OPPOSITES
              and not any(start <= match.start() < end for start, end in code)]

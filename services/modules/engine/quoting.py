@@ -6,17 +6,17 @@ its label only (its target is the source's, which the module's own links do not 
 The Markdown is read once into tokens, each with the plain text it stands for; a sentence is found
 in their plain text and the tokens covering it are written back. Where the sentence is not found
 whole, or would start or end inside a code span, the plain sentence is escaped instead, as before.
-Linear in the Markdown's length: one pass, and a code span's closing run is looked for no further
-than MOST_CODE_SPAN characters."""
+Linear in the Markdown's length: one pass, its code spans found by `code_spans` (one pass too)."""
 from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from shared.docs.markdown_out import escape_markdown
 
-MOST_CODE_SPAN = 2_000  # the parsers write code spans on one line, whitespace collapsed
+from ..markdown_text import code_spans
+
 MOST_QUOTERS_KEPT = 16
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPHASIS = frozenset("*_")
@@ -48,16 +48,22 @@ class MarkdownQuoter:
         self._plain = "".join(token.plain for token in self._tokens)
 
     def quote(self, sentence: str) -> str:
+        """The sentence as written, else escaped."""
+        found = self.find(sentence)
+        return escape_markdown(sentence) if found is None else found
+
+    def find(self, sentence: str) -> str | None:
+        """The sentence as written, or None when it is not found whole."""
         wanted = " ".join(sentence.split())
         start = self._plain.find(wanted) if wanted else -1
         if start < 0:
-            return escape_markdown(sentence)
+            return None
         end = start + len(wanted)
         first, last = self._token_at(start), self._token_at(end - 1)
         head, tail = self._tokens[first], self._tokens[last]
         cut_head, cut_tail = start - self._starts[first], self._starts[last] + len(tail.plain) - end
         if (cut_head and head.kind != _TEXT) or (cut_tail and tail.kind != _TEXT):
-            return escape_markdown(sentence)  # it starts or ends inside a code span
+            return None  # it starts or ends inside a code span
         if not cut_head:
             while first > 0 and self._tokens[first - 1].emphasis:
                 first -= 1
@@ -114,6 +120,7 @@ def _tokens(markdown: str) -> list[_Token]:
         flush()
         tokens.append(token)
 
+    spans = dict(code_spans(markdown))
     index, size = 0, len(markdown)
     while index < size:
         char = markdown[index]
@@ -121,7 +128,7 @@ def _tokens(markdown: str) -> list[_Token]:
             add(_Token(markdown[index + 1], markdown[index:index + 2], _MARK))
             index += 2
         elif char == "`":
-            index = _code_span(markdown, index, add)
+            index = _code_span(markdown, index, spans.get(index), add)
         elif char in _EMPHASIS and not _inside_word(markdown, index):
             add(_Token("", char, _EMPHASIS_MARK))
             index += 1
@@ -149,31 +156,22 @@ def _tokens(markdown: str) -> list[_Token]:
     return tokens
 
 
-def _code_span(markdown: str, start: int, add) -> int:
-    """Adds the code span opening at `start` as one token (or its backticks as text when no run
-    of the same length closes it nearby); returns where reading goes on."""
-    end = start
-    while end < len(markdown) and markdown[end] == "`":
-        end += 1
-    ticks = markdown[start:end]
-    search = end
-    limit = min(len(markdown), end + MOST_CODE_SPAN)
-    while True:
-        close = markdown.find(ticks, search, limit)
-        if close < 0:
-            add(_Token(ticks, ticks, _MARK))
-            return end
-        after = close + len(ticks)
-        if (after < len(markdown) and markdown[after] == "`") or markdown[close - 1] == "`":
-            search = after
-            while search < limit and markdown[search] == "`":
-                search += 1
-            continue
-        content = markdown[end:close]
-        if content.startswith(" ") and content.endswith(" ") and content.strip():
-            content = content[1:-1]
-        add(_Token(" ".join(content.split()) if content.strip() else content, markdown[start:after], _CODE))
-        return after
+def _code_span(markdown: str, start: int, end: int | None, add) -> int:
+    """Adds the code span from `start` to `end` as one token (or, when no span opens there, its
+    run of backticks as text); returns where reading goes on."""
+    if end is None:
+        run = start
+        while run < len(markdown) and markdown[run] == "`":
+            run += 1
+        add(_Token(markdown[start:run], markdown[start:run], _MARK))
+        return run
+    written = markdown[start:end]
+    ticks = len(written) - len(written.lstrip("`"))
+    content = written[ticks:-ticks]
+    if content.startswith(" ") and content.endswith(" ") and content.strip():
+        content = content[1:-1]
+    add(_Token(" ".join(content.split()) if content.strip() else content, written, _CODE))
+    return end
 
 
 def _inside_word(markdown: str, index: int) -> bool:
@@ -196,3 +194,13 @@ def _quoter(markdown: str) -> MarkdownQuoter:
 def quoted(sentence: str, markdown: str) -> str:
     """`sentence` as `markdown` writes it, else escaped (also when there is no Markdown)."""
     return _quoter(markdown).quote(sentence) if markdown else escape_markdown(sentence)
+
+
+def quoted_from(sentence: str, markdowns: Sequence[str]) -> str:
+    """`sentence` as the first of `markdowns` holding it whole writes it (each one a section's, so
+    their quoters are the ones key points and questions use), else escaped."""
+    for markdown in markdowns:
+        found = _quoter(markdown).find(sentence)
+        if found is not None:
+            return found
+    return escape_markdown(sentence)
