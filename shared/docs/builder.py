@@ -89,6 +89,7 @@ class DocumentBuilder:
         # code), each with the callout it belongs to (0: none) and, for a list item, its list's
         # kind ("-" or "1.").
         self._section_markdown: list[tuple[str, int, str]] = []
+        self._section_lists: list[list[str]] = []  # each list's items, as `Section.lists`
         self._callouts: list[int] = []   # open callouts, innermost last
         self._callout_count = 0
         self._prose_before_headings = False  # text or code came before the first heading
@@ -117,6 +118,8 @@ class DocumentBuilder:
             markdown = normalise_space(markdown) if markdown is not None else escape_markdown(text)
             markdown = markdown or escape_markdown(text)
             kind = "" if not list_marker else "1." if list_marker[0].isdigit() else "-"
+            if kind:
+                self._add_list_item(text, kind)
             self._add_markdown(f"{list_marker} {markdown}" if list_marker else markdown, kind)
 
     def add_table(self, rows: list[tuple[str, list[str]]]) -> None:
@@ -148,6 +151,15 @@ class DocumentBuilder:
     def close_callout(self) -> None:
         if self._callouts:
             self._callouts.pop()
+
+    def _add_list_item(self, text: str, kind: str) -> None:
+        """An item continues the list of the block before it when `_joined` writes them as one."""
+        last = self._section_markdown[-1] if self._section_markdown else None
+        callout = self._callouts[-1] if self._callouts else 0
+        if last is not None and last[2] == kind and last[1] == callout and self._section_lists:
+            self._section_lists[-1].append(text)
+        else:
+            self._section_lists.append([text])
 
     def _add_markdown(self, block: str, list_kind: str = "") -> None:
         self._section_markdown.append((block, self._callouts[-1] if self._callouts else 0, list_kind))
@@ -217,9 +229,10 @@ class DocumentBuilder:
         if self._section_heading is not None or self._section_text or self._section_code \
                 or self._section_markdown:
             self._sections.append(Section(self._section_heading, "\n\n".join(self._section_text),
-                                          tuple(self._section_code), _joined(self._section_markdown)))
+                                          tuple(self._section_code), _joined(self._section_markdown),
+                                          tuple(tuple(items) for items in self._section_lists)))
         self._section_heading, self._section_text, self._section_code = None, [], []
-        self._section_markdown = []
+        self._section_markdown, self._section_lists = [], []
 
 
 def _joined(blocks: list[tuple[str, int, str]]) -> str:

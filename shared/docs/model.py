@@ -21,6 +21,9 @@ class Section:
     # callouts as labelled block quotes, unresolved includes as a note. Blocks separated by blank
     # lines; everything else escaped. Empty for sections built by hand (`text` is then the prose).
     markdown: str = ""
+    # Each list of the section, its items' plain text in order (the same strings as `text`'s
+    # paragraphs): what was a list item, without reading the Markdown again.
+    lists: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

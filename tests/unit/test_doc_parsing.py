@@ -237,3 +237,13 @@ def test_a_directive_in_an_rst_list_item_is_read_as_a_directive():
                                   "*   .. autoclass:: Path\n\n* A plain item.\n")
     assert doc.generated_references == ("Choice", "Path")
     assert "autoclass" not in doc.text and "noindex" not in doc.text and "A plain item." in doc.text
+
+
+@pytest.mark.parametrize("path, text", [
+    ("docs/a.md", "# A\n\nIntro.\n\n- one\n- two\n\nBetween.\n\n1. first\n2. second\n\n> **Note**\n"),
+    ("docs/a.rst", "A\n=\n\nIntro.\n\n* one\n* two\n\nBetween.\n\n1. first\n2. second\n"),
+])
+def test_a_sections_lists_are_its_list_items_plain_in_order_one_tuple_per_list(path, text):
+    section = next(s for s in parse(path, text).sections if s.text)
+    assert section.lists == (("one", "two"), ("first", "second"))
+    assert all(item in section.text.split("\n\n") for items in section.lists for item in items)

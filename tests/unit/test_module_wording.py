@@ -72,6 +72,16 @@ def test_a_verb_opening_one_item_of_a_feature_list_is_no_objective_but_a_list_of
     steps = "# Setup\n\nTo start:\n\n- Install the package with pip.\n- Run the server.\n- Open the page.\n"
     assert not any("Test client" in o for o in analyse_document(parse("docs/index.md", features), "beginner")
                    .learning_objectives)
+    # an item of two sentences, and the same list in reStructuredText
+    two_sentences = features.replace("- Few hard", "- Run tasks in the background. They run after the "
+                                                    "response.\n- Few hard")
+    rst = "Starlette\n=========\n\nIt gives you:\n\n" + "".join(
+        f"* {item}\n" for item in ("WebSocket support.", "Test client built on httpx.",
+                                   "Run tasks in the background. They run after the response.",
+                                   "Few hard dependencies.", "Startup and shutdown events."))
+    for path, text in (("docs/index.md", two_sentences), ("docs/index.rst", rst)):
+        objectives = analyse_document(parse(path, text), "beginner").learning_objectives
+        assert not any("Test client" in o or "Run tasks" in o for o in objectives), (path, objectives)
     objectives = analyse_document(parse("docs/setup.md", steps), "beginner").learning_objectives
     assert "Install the package with pip" in objectives and "Run the server" in objectives
 

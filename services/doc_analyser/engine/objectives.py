@@ -8,14 +8,11 @@ import re
 
 from services.doc_analyser.engine.objective_phrasing import (heading_objective, names_a_subject, objective_key,
                                                              sentence_objective)
-from shared.docs.markdown_out import markdown_blocks
+from services.doc_analyser.engine.lexicon import sentences
 from services.doc_analyser.engine.profile import Profile
 
 MOST_OBJECTIVES = 8
 SHORTEST_LIST = 3
-_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
-_LINK_TARGET = re.compile(r"\]\([^)\n]{0,1000}\)")
-_MARKUP = re.compile(r"[`*_\\\[\]]")
 _WORD = re.compile(r"\w+")
 _VERSION = re.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", re.IGNORECASE)
 _PRACTICAL = re.compile(r"practi|hands[- ]on|exercise|project|real[- ]world|examples?\b|\bcode\b",
@@ -53,21 +50,18 @@ def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],
 
 
 def _items_of_lists_that_are_not_steps(profile: Profile) -> set[str]:
-    """The wording (`_wording`) of the items of lists, in the sections' Markdown, whose items are
-    mostly not instructions: a feature list's "Test client built on httpx" starts with a verb by
-    chance, among "WebSocket support." and "Few hard dependencies."; a list of steps ("Install…",
-    "Run…") keeps its objectives. Lists of fewer than SHORTEST_LIST items are left alone."""
+    """The wording (`_wording`) of each sentence of the items of lists whose items are mostly not
+    instructions: a feature list's "Test client built on httpx" starts with a verb by chance, among
+    "WebSocket support." and "Few hard dependencies."; a list of steps ("Install…", "Run…") keeps
+    its objectives. Lists of fewer than SHORTEST_LIST items are left alone."""
     found: set[str] = set()
     for section in profile.doc.sections:
-        for block in markdown_blocks(section.markdown):
-            lines = block.split("\n")
-            items = [_LIST_ITEM.sub("", line) for line in lines if _LIST_ITEM.match(line)]
-            if len(items) < SHORTEST_LIST or len(items) < len(lines) // 2:
+        for items in section.lists:
+            if len(items) < SHORTEST_LIST:
                 continue
-            plain = [_LINK_TARGET.sub("", item) for item in items]
-            steps = sum(1 for item in plain if sentence_objective(_MARKUP.sub("", item)))
+            steps = sum(1 for item in items if sentence_objective(item))
             if steps * 2 < len(items):
-                found.update(_wording(item) for item in plain)
+                found.update(_wording(sentence) for item in items for sentence in sentences(item))
     return found
 
 
