@@ -7,6 +7,7 @@ import re
 
 from shared.docs.inline_macros import InlineMacro
 from shared.docs.markdown_out import code_span, escape_markdown
+from shared.docs.builder import close_gaps_before_punctuation
 from shared.docs.placeholders import SetAside
 
 # A macro's `[…]` never contains the `[` of the next one, and gives nothing back: each candidate
@@ -53,6 +54,7 @@ def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str,
     text = _FOOTNOTE.sub("", text)
     text = _UNCONSTRAINED.sub(r"\2", _ROLE.sub("", text))
     text = _CONSTRAINED.sub(r"\2", text)
+    text = close_gaps_before_punctuation(text)  # code still set aside: its blanks stay
     restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
 
@@ -82,7 +84,7 @@ def asciidoc_inline_to_markdown(text: str, attributes: dict[str, str]) -> str:
     text = _FOOTNOTE.sub("", text)
     text = _UNCONSTRAINED.sub(lambda m: keep(_strong_or_em(m.group(1), m.group(2))), _ROLE.sub("", text))
     text = _CONSTRAINED.sub(lambda m: keep(_strong_or_em(m.group(1), m.group(2))), text)
-    return aside.restore(escape_markdown(text))
+    return aside.restore(close_gaps_before_punctuation(escape_markdown(text)))
 
 
 def _strong_or_em(mark: str, body: str) -> str:

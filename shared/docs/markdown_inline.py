@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+from shared.docs.builder import close_gaps_before_punctuation
 from shared.docs.placeholders import SetAside
 from shared.docs.html import DARK_MODE_TWIN, alt_repeats_file_name, html_links, strip_tags
 from shared.docs.markdown_out import code_span, escape_markdown
@@ -57,6 +58,7 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     text = _FOOTNOTE.sub("", text)
     text = _SHORTCUT_LINK.sub(lambda m: _reference(links, references, m.group(1), ""), text)
     text = _EMPHASIS.sub("", strip_tags(text))
+    text = close_gaps_before_punctuation(text)  # code still set aside: its blanks stay
     restore = aside.restore
     text = html.unescape(restore(text))
     return text, [(restore(target), _plain_label(restore(label))) for target, label in links]
@@ -80,7 +82,7 @@ def inline_to_markdown(text: str, references: dict[str, str] | None = None) -> s
     text = _ESCAPE.sub(lambda m: keep("\\" + m.group(1)), text)
     text, _ = html_links(text)
     text = _AUTOLINK.sub(lambda m: keep(_markdown_link(m.group(1), m.group(1))), text)
-    text = _IMAGE.sub(lambda m: keep(escape_markdown(_image_alt(m))), text)
+    text = _IMAGE.sub(lambda m: f" {keep(escape_markdown(alt))} " if (alt := _image_alt(m).strip()) else "", text)
     text = _LINK.sub(lambda m: keep(_markdown_link(m.group(2), m.group(1))), text)
     text = _REFERENCE_LINK.sub(
         lambda m: keep(_markdown_link(references.get((m.group(2) or m.group(1)).strip().lower(), ""),
@@ -89,7 +91,7 @@ def inline_to_markdown(text: str, references: dict[str, str] | None = None) -> s
     text = _SHORTCUT_LINK.sub(
         lambda m: keep(_markdown_link(references.get(m.group(1).strip().lower(), ""), m.group(1))), text)
     text = html.unescape(strip_tags(text)).replace("<", "\\<")
-    return aside.restore(text)
+    return aside.restore(close_gaps_before_punctuation(text))
 
 
 def _html_emphasis(tag: str, body: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from shared.docs.placeholders import SetAside
-from shared.docs.builder import REFERENCE_MARK, humanise_file_name
+from shared.docs.builder import REFERENCE_MARK, close_gaps_before_punctuation, humanise_file_name
 from shared.docs.markdown_out import code_span, escape_markdown
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -43,6 +43,7 @@ def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     text = _EMPHASIS.sub(r"\1", text)
     text = _SUBSTITUTION.sub(r"\1", text)
     text = _FOOTNOTE_REFERENCE.sub("", text)
+    text = close_gaps_before_punctuation(text)  # code still set aside: its blanks stay
     restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
 
@@ -75,7 +76,7 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
     text = _SUBSTITUTION.sub(r"\1", text)
     text = _FOOTNOTE_REFERENCE.sub("", text)
-    return aside.restore(escape_markdown(text))
+    return aside.restore(close_gaps_before_punctuation(escape_markdown(text)))
 
 
 def _escaped(character: str) -> str:

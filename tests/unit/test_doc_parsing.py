@@ -247,3 +247,21 @@ def test_a_sections_lists_are_its_list_items_plain_in_order_one_tuple_per_list(p
     section = next(s for s in parse(path, text).sections if s.text)
     assert section.lists == (("one", "two"), ("first", "second"))
     assert all(item in section.text.split("\n\n") for items in section.lists for item in items)
+
+
+@pytest.mark.parametrize("path, text", [
+    ("docs/a.md", "# T\n\nRun `pip install . --user`, split on `:` or `;`, either `---` or `...` here. "
+                  "See ![the diagram](d.png) . A footnote [^1] .\n"),
+    ("docs/a.rst", "Title\n=====\n\nRun ``pip install . --user``, split on ``:`` or ``;``, either ``---`` or ``...`` "
+                   "here. See the diagram [#]_ . A footnote [#]_ .\n"),
+    ("docs/a.adoc", "= T\n\nRun `pip install . --user`, split on `:` or `;`, either `---` or `...` here. "
+                    "See the diagram . A footnote .\n"),
+])
+def test_inline_code_keeps_its_blanks_in_the_plain_text_and_gaps_left_by_removed_markup_close(path, text):
+    # "pip install. --user", "split on:, or;" and "or..." were the plain text of real pages
+    # (click, Flask, Python-Markdown): the blank before punctuation was closed inside code too.
+    section = next(s for s in parse(path, text).sections if s.text)
+    assert section.text == ("Run pip install . --user, split on : or ;, either --- or ... here. "
+                            "See the diagram. A footnote.")
+    assert section.markdown.startswith("Run `pip install . --user`, split on `:` or `;`, either `---` or `...`")
+    assert section.markdown.endswith("See the diagram. A footnote.")

@@ -64,3 +64,14 @@ def test_code_spans_are_found_as_commonmark_reads_them():
     assert spans("x \\\\`yes`") == ["`yes`"]
     # backslashes inside a code span are code: the span still closes
     assert spans("`a\\` b") == ["`a\\`"]
+
+
+def test_a_list_item_the_parser_ended_with_a_full_stop_is_still_quoted_with_its_code():
+    # click's index page: "- supports lazy loading of `subcommands` at runtime" has plain text
+    # ending in "." (so items read as sentences); the quote keeps the code and the full stop.
+    document = parse("docs/index.md", "# Click\n\nIt:\n\n- is lazily composable\n"
+                                      "- supports lazy loading of `subcommands` at runtime\n")
+    section = next(s for s in document.sections if s.lists)
+    item = section.lists[0][-1]
+    assert item.endswith("at runtime.")
+    assert quoted(item, section.markdown) == "supports lazy loading of `subcommands` at runtime."

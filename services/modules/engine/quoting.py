@@ -56,6 +56,10 @@ class MarkdownQuoter:
         """The sentence as written, or None when it is not found whole."""
         wanted = " ".join(sentence.split())
         start = self._plain.find(wanted) if wanted else -1
+        if start < 0 and wanted.endswith(".") and not wanted.endswith(".."):
+            # The parsers end a list item's plain text with a full stop its Markdown lacks.
+            found = self.find(wanted[:-1])
+            return None if found is None else f"{found}."
         if start < 0:
             return None
         end = start + len(wanted)
