@@ -112,13 +112,19 @@ class DocumentBuilder:
         self._headings.append(heading)
         self._section_heading = heading
 
-    def add_prose(self, text: str, markdown: str | None = None, list_marker: str = "") -> None:
+    def add_prose(self, text: str, markdown: str | None = None, list_marker: str = "",
+                  raw_html_removed: bool = False) -> None:
         """A paragraph as plain text, and as Markdown when the parser kept its inline markup
         (else the plain text, escaped). With `list_marker` ("-", "1.") it is a list item, kept in
-        one list with the items next to it."""
+        one list with the items next to it. `raw_html_removed`: the parser removed raw HTML
+        itself, where it could still tell inline code from HTML."""
         # Last line of defence for formats whose parsers do not pre-strip raw HTML; plain text
-        # that only mentions "<script>" is kept.
-        text = normalise_space(strip_raw_html(text, unclosed_runs_to_end=False) if "<" in text else text)
+        # that only mentions "<script>" is kept. Not where the parser already did it: the plain
+        # text no longer shows which "<script>…</script>" was inline code (Starlette's "if a user
+        # submits `<script>…</script>` as their name" lost its example).
+        if "<" in text and not raw_html_removed:
+            text = strip_raw_html(text, unclosed_runs_to_end=False)
+        text = normalise_space(text)
         if text:
             self._section_text.append(text)
             self._paragraphs.append(text)

@@ -271,7 +271,7 @@ class _Blocks:
         if list_marker:
             plain = _as_sentence(plain)
         markdown = inline_to_markdown(text, self.references).strip()
-        self.builder.add_prose(plain, markdown, list_marker if markdown else "")
+        self.builder.add_prose(plain, markdown, list_marker if markdown else "", raw_html_removed=True)
         for target, label in links:
             self.builder.add_link(target, label)
 

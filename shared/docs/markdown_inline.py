@@ -28,7 +28,9 @@ _EMPHASIS = re.compile(r"(?:\*{1,3}|~~|(?<!\w)_{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|~~
 _HTML_CODE = re.compile(r"<(code|kbd|tt)(?:\s[^<>]{0,200})?>([^<]{1,2000})</\1\s*>", re.IGNORECASE)
 _HTML_STRONG = re.compile(r"<(strong|b|em|i)>([^<]{1,500})</\1\s*>", re.IGNORECASE)
 # A MyST role ({doc}`install`, {py:class}`~pkg.Client`): Sphinx's roles written in Markdown.
-_MYST_ROLE = re.compile(r"\{(?:[\w-]{1,30}:)?([\w-]{1,30})\}`([^`]{1,1000})`")
+# Never one opening inside a code span: click's "`{FOO_BAR}` is the executable name …`bash`"
+# is code, then prose.
+_MYST_ROLE = re.compile(r"(?<!`)\{(?:[\w-]{1,30}:)?([\w-]{1,30})\}`([^`]{1,1000})`")
 _CRUDE_MARKUP = re.compile(r"[*_`~\[\]<>|]+")
 LONGEST_PARSED_PARAGRAPH = 200_000
 
@@ -60,7 +62,7 @@ def inline_to_text(text: str, references: dict[str, str] | None = None) -> tuple
     text = _EMPHASIS.sub("", strip_tags(text))
     text = close_gaps_before_punctuation(text)  # code still set aside: its blanks stay
     restore = aside.restore
-    text = html.unescape(restore(text))
+    text = restore(html.unescape(text))  # an entity in inline code is code: "&lt;" stays
     return text, [(restore(target), _plain_label(restore(label))) for target, label in links]
 
 

@@ -27,7 +27,10 @@ class RstContext:
 
     def prose(self, text: str, list_marker: str = "") -> None:
         plain, links = rst_inline_to_text(text, self.targets)
-        self.builder.add_prose(plain, rst_inline_to_markdown(text, self.targets), list_marker)
+        # reStructuredText has no inline HTML and its `raw` directive is never read: a
+        # "<script>" in its prose is text about HTML.
+        self.builder.add_prose(plain, rst_inline_to_markdown(text, self.targets), list_marker,
+                               raw_html_removed=True)
         for target, label in links:
             self.builder.add_link(target, label)
 

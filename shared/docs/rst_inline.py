@@ -15,9 +15,11 @@ _ROLE = re.compile(r":(?:[\w-]{1,30}:)?([\w-]{1,30}):`([^`]{1,1000})`")
 # The label never ends in a blank, so the blanks before `<` are scanned once, not once per
 # character of the label (a long run of spaces after a backtick was quadratic).
 _PHRASE_REFERENCE = re.compile(r"`([^`<]{0,500}?)(?<!\s)\s*<([^`>]{1,1000})>`__?")
-_NAMED_REFERENCE = re.compile(r"`([^`]{1,500})`__?")
 _WORD_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z][\w.-]{0,100}?)__?(?![\w])")
-_INTERPRETED = re.compile(r"`([^`]{1,1000})`")
+# Interpreted text (`name`, the default role) or, with underscores after it, a named reference
+# (`text`_): one pattern, so a span is read from its opening backtick. Apart, the reference
+# pattern started at a closing one: "`__name__` and `__module__`" read "` and `__" as a reference.
+_INTERPRETED_OR_REFERENCE = re.compile(r"`([^`]{1,1000})`(__?)?")
 _STRONG = re.compile(r"\*\*([^*]{1,1000}?)\*\*")
 _EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,1000}?)\*(?![\w*])")
 _SUBSTITUTION = re.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
@@ -36,9 +38,9 @@ def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     text = _ESCAPE.sub(lambda m: aside.keep(m.group(1)), text)
     text = _ROLE.sub(lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
     text = _PHRASE_REFERENCE.sub(lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
-    text = _NAMED_REFERENCE.sub(lambda m: _named(links, targets, m.group(1)), text)
+    text = _INTERPRETED_OR_REFERENCE.sub(
+        lambda m: _named(links, targets, m.group(1)) if m.group(2) else aside.keep(m.group(1)), text)
     text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
-    text = _INTERPRETED.sub(r"\1", text)
     text = _STRONG.sub(r"\1", text)
     text = _EMPHASIS.sub(r"\1", text)
     text = _SUBSTITUTION.sub(r"\1", text)
@@ -69,9 +71,10 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     text = _ESCAPE.sub(lambda m: keep(_escaped(m.group(1))), text)
     text = _ROLE.sub(lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
     text = _PHRASE_REFERENCE.sub(lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
-    text = _NAMED_REFERENCE.sub(lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1)))), text)
+    text = _INTERPRETED_OR_REFERENCE.sub(  # the default role: mostly names, as code
+        lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1))) if m.group(2)
+                       else code_span(m.group(1))), text)
     text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
-    text = _INTERPRETED.sub(lambda m: keep(code_span(m.group(1))), text)  # the default role: mostly names
     text = _STRONG.sub(lambda m: keep(f"**{escape_markdown(m.group(1).strip())}**"), text)
     text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
     text = _SUBSTITUTION.sub(r"\1", text)

@@ -265,3 +265,36 @@ def test_inline_code_keeps_its_blanks_in_the_plain_text_and_gaps_left_by_removed
                             "See the diagram. A footnote.")
     assert section.markdown.startswith("Run `pip install . --user`, split on `:` or `;`, either `---` or `...`")
     assert section.markdown.endswith("See the diagram. A footnote.")
+
+
+@pytest.mark.parametrize("path, text", [
+    ("docs/a.md", "# T\n\nIf a user submits `<script>alert(1)</script>` as their name, it is rendered as "
+                  "`&lt;script&gt;` instead. A comment opens with `<!--`.\n\n<script>evil()</script>\n"),
+    ("docs/a.rst", "Title\n=====\n\nIf a user submits ``<script>alert(1)</script>`` as their name, it is "
+                   "rendered as ``&lt;script&gt;`` instead. A comment opens with ``<!--``.\n"),
+])
+def test_html_written_as_inline_code_is_prose_about_html_and_stays_in_the_plain_text(path, text):
+    # Starlette's templates page: "submits <script>…</script> as their name" lost its example,
+    # Python-Markdown's changelog its "(<!--)", to the raw-HTML defence that runs on plain text.
+    plain = parse(path, text).text
+    assert plain == ("If a user submits <script>alert(1)</script> as their name, it is rendered as "
+                     "&lt;script&gt; instead. A comment opens with <!--.")
+
+
+def test_rst_interpreted_text_after_interpreted_text_is_read_from_its_own_backticks():
+    # Flask's packages page: "`__name__` variable and `__module__`" was "__name__ variable and
+    # module_" (and "`__name__variable andmodule\_`" as Markdown): a reference read between spans.
+    section = parse("docs/a.rst", "Title\n=====\n\nThe `__name__` variable and `__module__`, see "
+                                  "`the docs`_.\n\n.. _the docs: https://example.org/docs\n").sections[0]
+    assert section.text == "The __name__ variable and __module__, see the docs."
+    assert section.markdown == ("The `__name__` variable and `__module__`, see "
+                                "[the docs](https://example.org/docs).")
+
+
+def test_a_code_span_opening_with_braces_is_no_myst_role():
+    # click's shell-completion page: "`{FOO_BAR}` is the executable name … `bash`" read as a role
+    # named FOO_BAR, and the sentence lost its subject.
+    section = parse("docs/a.md", "# T\n\n`{FOO_BAR}` is the executable name. The shells are `bash` "
+                                 "and `zsh`. See {doc}`install`.\n").sections[0]
+    assert section.text == "{FOO_BAR} is the executable name. The shells are bash and zsh. See Install."
+    assert section.markdown.startswith("`{FOO_BAR}` is the executable name. The shells are `bash` and `zsh`.")
