@@ -18,6 +18,7 @@ from shared.docs.markdown_out import escape_markdown
 from ..markdown_text import code_spans
 
 MOST_QUOTERS_KEPT = 16
+MOST_PLACES_TRIED = 32  # where a sentence occurs inside code first: bounded work per quote
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _EMPHASIS = frozenset("*_")
 
@@ -60,14 +61,25 @@ class MarkdownQuoter:
             # The parsers end a list item's plain text with a full stop its Markdown lacks.
             found = self.find(wanted[:-1])
             return None if found is None else f"{found}."
-        if start < 0:
-            return None
-        end = start + len(wanted)
+        for _ in range(MOST_PLACES_TRIED):
+            if start < 0:
+                return None
+            found = self._written(start, start + len(wanted))
+            if found is not None:
+                return found
+            # That place was inside code ("Middleware" in a code block before the list item
+            # that says it): the next place may be the prose.
+            start = self._plain.find(wanted, start + 1)
+        return None
+
+    def _written(self, start: int, end: int) -> str | None:
+        """The Markdown for the plain text from `start` to `end`; None when that starts or ends
+        inside a code span."""
         first, last = self._token_at(start), self._token_at(end - 1)
         head, tail = self._tokens[first], self._tokens[last]
         cut_head, cut_tail = start - self._starts[first], self._starts[last] + len(tail.plain) - end
         if (cut_head and head.kind != _TEXT) or (cut_tail and tail.kind != _TEXT):
-            return None  # it starts or ends inside a code span
+            return None
         if not cut_head:
             while first > 0 and self._tokens[first - 1].emphasis:
                 first -= 1
