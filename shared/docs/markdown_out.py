@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 _ALWAYS_ESCAPED = re.compile(r"([\\`*\[\]<>~])")
-_LOOSE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")   # intraword _ is never emphasis
+_UNDERSCORES = re.compile(r"_+")
 _BLOCK_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([#+=.)-])")
 _BACKTICKS = re.compile(r"`+")
 # Admonition kinds that say the same thing under another name.
@@ -19,9 +19,19 @@ _KIND_NAMES = {"tldr": "Summary", "abstract": "Summary", "info": "Info", "hint":
 
 def escape_markdown(text: str) -> str:
     """Plain text → Markdown that renders as exactly that text (one line or several)."""
-    escaped = _LOOSE_UNDERSCORE.sub(r"\\_", _ALWAYS_ESCAPED.sub(r"\\\1", text))
+    escaped = _UNDERSCORES.sub(_escaped_underscores, _ALWAYS_ESCAPED.sub(r"\\\1", text))
     # Only at a line's start do #, -, +, = and "1." open a block (heading, list, rule).
     return "\n".join(_BLOCK_START.sub(r"\1\2\\\3", line, count=1) for line in escaped.split("\n"))
+
+
+def _escaped_underscores(run: re.Match) -> str:
+    """A run of underscores between two letters or digits ("snake_case") is never emphasis; any
+    other run is escaped whole: "__init__" escaped at its ends only still read "_init_" as
+    emphasis."""
+    text, start, end = run.string, run.start(), run.end()
+    if start and text[start - 1].isalnum() and end < len(text) and text[end].isalnum():
+        return run.group()
+    return "\\_" * (end - start)
 
 
 def code_span(text: str) -> str:

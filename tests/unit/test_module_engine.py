@@ -314,3 +314,18 @@ def test_a_what_is_question_writes_a_common_noun_as_its_section_does_and_a_name_
             "Add the middleware before the routes.\n\nWaitress is a pure Python WSGI server.\n")
     found = [definition_in(s) for s in statements(SourceDoc(parse("docs/serving.md", text), title="Serving"))]
     assert [_what_is(d) for d in found if d] == ["What is middleware?", "What is Waitress?"]
+
+
+def test_a_which_term_question_quotes_the_description_with_its_inline_code():
+    # structlog's processors page: "an instance of a class with a `__call__()` method" was written
+    # "\__call_\_()", which a renderer shows as "_call_" in italics.
+    from services.modules.engine.questions import _which_term
+    from services.modules.engine.sources import definitions
+    text = ("# Processors\n\nA processor is an instance of a class with a `__call__()` method.\n\n"
+            "A broker is a server process that stores messages.\n\nA topic is a named log of records.\n\n"
+            "A consumer is a program that reads the log.\n")
+    found = definitions([SourceDoc(parse("docs/processors.md", text), title="Processors")])
+    processor = next(d for d in found if d.term == "processor")
+    question = _which_term(processor, found)
+    assert question.prompt == ("Which term does `docs/processors.md` describe as “An instance of a class "
+                               "with a `__call__()` method”?")

@@ -24,6 +24,7 @@ from shared.docs.markdown_out import code_span, escape_markdown
 
 from .commands import CommandFact, command_facts
 from ..markdown_text import code_spans
+from .quoting import quoted
 from ..models import Question
 from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, same_kind,
                              spelling)
@@ -139,7 +140,9 @@ def _which_term(definition: Definition, pool: Sequence[Definition]) -> Question 
     if len(distractors) < MIN_DISTRACTORS:
         return None
     statement = definition.statement
-    predicate = escape_markdown(_option(definition.predicate).rstrip("."))
+    # Quoted as the section writes it: "a class with a `__call__()` method", code kept.
+    written = quoted(definition.predicate.strip().rstrip("."), statement.section_markdown)
+    predicate = written[:1].upper() + written[1:]
     prompt = f"Which term does {code_span(statement.source.path)} describe as “{predicate}”?"
     return Question(kind="multiple_choice", prompt=prompt, options=_shuffled([answer, *distractors]),
                     answer=answer, explanation=_quoted(statement), source=statement.source)
@@ -266,11 +269,6 @@ def _code_lines(sources: Sequence[SourceDoc]):
 
 def _quoted(statement: Statement) -> str:
     return f"{source_phrase(statement.source)}: “{statement.markdown}”"
-
-
-def _option(predicate: str) -> str:
-    text = predicate.strip().rstrip(".")
-    return text[:1].upper() + text[1:]
 
 
 def _shuffled(options: list[str]) -> list[str]:
