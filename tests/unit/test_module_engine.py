@@ -299,6 +299,10 @@ def test_questions_quote_their_sentences_with_the_inline_code_and_never_turn_a_w
     ("When the user is a guest, the page shows a login form.", None),                  # a clause
     ("Serialization means turning an object into a string of bytes.", "Serialization"),
     ("A broker is a server process that stores messages for clients.", "broker"),
+    # a ranking says where X stands, not what X is (structlog's "plugin definition", "only commonality")
+    ("The plugin definition is the best place to do it.", None),
+    ("The only commonality is the binding methods like bind().", None),
+    ("A fixture is a test helper that pytest injects.", "fixture"),
 ])
 def test_a_sentence_saying_what_follows_from_a_term_or_opening_a_clause_is_no_definition(sentence, term):
     from services.modules.engine.sources import definition_in, statements

@@ -66,6 +66,8 @@ _ANAPHORIC = {"it", "this", "that", "these", "those", "there", "here", "they", "
 # Words that cannot be (part of) the term a definition defines.
 _NOT_A_TERM = _ANAPHORIC | {"what", "who", "we", "you", "each", "every", "all", "one", "not", "now",
                             "result", "default", "goal", "idea",
+                            # a ranking, not a thing: "The only commonality is…", "The main difference is…"
+                            "only", "main", "best", "first", "last", "next", "other", "same",
                             # a clause's opening word: "When the user is logged in, …" defines no "When the user"
                             "when", "if", "while", "because", "since", "although", "once", "after", "before",
                             "until", "unless", "where", "how", "why", "whether", "as"}
@@ -74,6 +76,10 @@ _DEFINITION = re.compile(
     r"(?P<verb>is|are|refers to|means)\s+(?P<predicate>.+?)[.!]?$")
 _CLAUSE_LED = re.compile(r"^(?:that|you|we|it|they|i|he|she|there|this|your|our)\b", re.IGNORECASE)
 _ARTICLE_LED = re.compile(r"^(?:a|an|the|one|any)\s", re.IGNORECASE)
+# "The plugin definition is the best place" ranks X, it does not say what X is.
+_RANKING = re.compile(r"^(?:a|an|the|one)\s+(?:best|worst|only|most|least|easiest|simplest|fastest|latest|"
+                      r"newest|oldest|biggest|largest|smallest|same|recommended|preferred|right|wrong|"
+                      r"main|next|last|first|ideal|perfect|obvious)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[`])")
 
 
@@ -144,7 +150,7 @@ def definition_in(statement: Statement) -> Definition | None:
     if any(word.lower() in _NOT_A_TERM or word in ("is", "are") for word in term.split()):
         return None
     # "X is easy to install" says something about X; "X is a/the ..." says what X is.
-    if verb in ("is", "are") and not _ARTICLE_LED.match(predicate):
+    if verb in ("is", "are") and (not _ARTICLE_LED.match(predicate) or _RANKING.match(predicate)):
         return None
     # "Installing means you can import it anywhere" says what follows from X, not what X is.
     if verb == "means" and _CLAUSE_LED.match(predicate):
