@@ -61,6 +61,7 @@ def test_a_reference_heading_naming_code_is_used_and_one_naming_a_thing_is_worke
     ("Request a token from the server.", "Request a token from the server"),
     ("Update the config that is used.", "Update the config that is used"),
     ("Install click with pip.", "Install click with pip"),
+    ("Fetch is the modern, built-in JavaScript solution to making requests.", None),
 ])
 def test_a_sentence_opening_with_a_noun_that_is_also_a_verb_is_an_order_only_without_an_auxiliary(sentence, objective):
     assert sentence_objective(sentence) == objective
@@ -88,7 +89,7 @@ def test_a_verb_opening_one_item_of_a_feature_list_is_no_objective_but_a_list_of
 
 @pytest.mark.parametrize("heading", ["Contribute", "Donate", "Do not use Ellipsis", "Use Annotated[Model",
                                      "Who uses this?", "Try it now", "A simple example",
-                                     "Introducing Shortly", "Basics", "The Basics"])
+                                     "Introducing Shortly", "Basics", "The Basics", "User's Guide"])
 def test_a_heading_that_names_nothing_to_learn_gives_no_objective(heading):
     assert heading_objective(heading, "reference") is None
 

@@ -24,7 +24,7 @@ _GENERIC_HEADINGS = re.compile(
     r"attributes|methods|options|properties|fields|exceptions|added|changed|fixed|removed|"
     r"deprecated|security|unreleased|donate|donations?|contact|sponsors?|sponsorship|maintainers|help|get help|"
     r"history|credits and history|(?:an? )?(?:simple |quick |basic )?example|quick ?start|development|"
-    r"more information|who uses (?:this|it)|see it in action|try it now|user guide|api reference|"
+    r"more information|who uses (?:this|it)|see it in action|try it now|user(?:'s|s'?|’s)? guide|api reference|"
     r"source code|download page|(?:release|project) information|useful resources|basic usage|usage examples?|(?:the )?basics)$",
     re.IGNORECASE)
 # Words a noun-phrase heading cannot start with and still name something to understand.
@@ -134,7 +134,8 @@ def sentence_objective(sentence: str) -> str | None:
         return None
     # "Request headers can be accessed …": a verb that is as often a noun, followed within two
     # words by an auxiliary, is the sentence's subject, not an order.
-    if first in NOUN_VERBS and _AUXILIARIES.intersection(word.lower() for word in sentence_words[1:3]):
+    # Any verb right before one is a name: "fetch is the modern way to make requests" (Flask).
+    if _AUXILIARIES.intersection(word.lower() for word in sentence_words[1:3 if first in NOUN_VERBS else 2]):
         return None
     if looks_like_instructions_to_a_model(sentence):
         return None
