@@ -303,6 +303,9 @@ def test_questions_quote_their_sentences_with_the_inline_code_and_never_turn_a_w
     ("The plugin definition is the best place to do it.", None),
     ("The only commonality is the binding methods like bind().", None),
     ("A fixture is a test helper that pytest injects.", "fixture"),
+    # "the" and a kind of thing in code points back at what was just named (Starlette's request.url)
+    ("The property is a string-like object that exposes the components of the URL.", None),
+    ("A property is an attribute computed by a method when it is read.", "property"),
 ])
 def test_a_sentence_saying_what_follows_from_a_term_or_opening_a_clause_is_no_definition(sentence, term):
     from services.modules.engine.sources import definition_in, statements

@@ -76,6 +76,11 @@ _DEFINITION = re.compile(
     r"(?P<verb>is|are|refers to|means)\s+(?P<predicate>.+?)[.!]?$")
 _CLAUSE_LED = re.compile(r"^(?:that|you|we|it|they|i|he|she|there|this|your|our)\b", re.IGNORECASE)
 _ARTICLE_LED = re.compile(r"^(?:a|an|the|one|any)\s", re.IGNORECASE)
+# "The property is a string-like object…" (Starlette, after "accessed as `request.url`"): "the"
+# and a kind of thing in code points back at the thing just named; it defines no "property".
+_KINDS_IN_CODE = frozenset("property method function class attribute object option parameter argument "
+                           "value field variable module package command key setting flag decorator "
+                           "instance type return".split())
 # "The plugin definition is the best place" ranks X, it does not say what X is.
 _RANKING = re.compile(r"^(?:a|an|the|one)\s+(?:best|worst|only|most|least|easiest|simplest|fastest|latest|"
                       r"newest|oldest|biggest|largest|smallest|same|recommended|preferred|right|wrong|"
@@ -148,6 +153,8 @@ def definition_in(statement: Statement) -> Definition | None:
         return None
     term, verb, predicate = match["term"], match["verb"], match["predicate"].strip()
     if any(word.lower() in _NOT_A_TERM or word in ("is", "are") for word in term.split()):
+        return None
+    if (match["article"] or "").lower() == "the" and term.lower() in _KINDS_IN_CODE:
         return None
     # "X is easy to install" says something about X; "X is a/the ..." says what X is.
     if verb in ("is", "are") and (not _ARTICLE_LED.match(predicate) or _RANKING.match(predicate)):
