@@ -4,13 +4,16 @@ new title in the panel, the reader and the history, undo it from the history and
 back; move a module and remove one; a bad title is refused beside its field; the panel fits a phone."""
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
+from tests.support.editing import edit, presented
 from tests.support.launched import coursegen_run
-from tests.support.reader_course import MODULE_TARGET_MINUTES
+from tests.support.reader_course import MODULE_TARGET_MINUTES, dev_headers
 from tests.support.page_checks import layout_problems
 from tests.support.versions_ui import api_written_course
+from tests.support.waiting import eventually
 
 PHONE = {"width": 390, "height": 844}
 
@@ -98,3 +101,32 @@ async def test_move_and_remove_modules_on_a_phone(ui, course_repo):
     await expect(ui.by("edit-entry")).to_have_count(2)
     assert not await layout_problems(page), await layout_problems(page)
     assert not ui.errors, ui.errors
+
+
+async def test_a_short_answers_expected_answer_reads_as_written(ui, course_repo):
+    # An answer is plain text (the export and the site escape it): "__init__" and "**kwargs" in it
+    # are characters, not emphasis, in the reader too.
+    course = await api_written_course(ui.system, ui.user, course_repo, "Skyline, quizzed")
+    course_id, first = course["course_id"], course["modules"][0]
+    answer = "__init__ takes *args and **kwargs"
+    question = {"kind": "short_answer", "prompt": "What does the constructor take?", "answer": answer,
+                "explanation": "The constructor's signature says so.",
+                "source": first["content"]["assessment"][0]["source"]}
+    async with httpx.AsyncClient(base_url=ui.system.url, timeout=30) as api:
+        headers = await dev_headers(api, ui.user)
+        await edit(api, "PATCH", course_id, f"modules/{first['module_id']}",
+                   {"fields": {"assessment": [question]}}, headers=headers)
+        await eventually(lambda: _assessment_is(api, headers, course_id, answer), timeout=30,
+                         message="the edited assessment in the generated course")
+    await ui.sign_in()
+    await ui.page.goto(f"{ui.system.url}/#/courses/{course_id}/read/{first['position']}")
+    item = ui.by("quiz-question").first
+    await ui.by("quiz-text", item).fill("its arguments")
+    await ui.by("show-answer", item).click()
+    await expect(ui.by("self-mark", item)).to_contain_text(f"Expected answer: {answer}")
+    assert not ui.errors, ui.errors
+
+
+async def _assessment_is(api, headers, course_id: str, answer: str) -> bool:
+    modules = (await presented(api, course_id, headers=headers))["modules"]
+    return any(q["answer"] == answer for q in (modules[0]["content"] or {}).get("assessment", []))

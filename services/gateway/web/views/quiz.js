@@ -24,7 +24,8 @@ function scoreText({correct, answered, total}) {
 /** One question; `saved` is its stored answer or undefined; `onMarked(record)` stores a new one. */
 function questionItem(q, index, saved, onMarked) {
   const choice = q.kind !== "short_answer" && q.options?.length > 0;
-  // Lines of code or commands read as code, never as prose.
+  // Options and the answer are plain text, or lines of code and commands shown as code (Question in
+  // shared/course_content.py): never Markdown, so "__init__" or "**kwargs" in them stay characters.
   const shown = (text) => q.options_are_code ? h("code", {}, text) : text;
   const name = uid("quiz");
   const promptId = uid("prompt");
@@ -41,8 +42,7 @@ function questionItem(q, index, saved, onMarked) {
         h("strong", {}, correct ? "Correct." : "Not quite."),
         choice && !correct ? [" The answer is ", h("q", {}, shown(q.answer)), "."] : "",
         choice && chosen !== undefined && !correct ? [" You chose ", h("q", {}, shown(chosen)), "."] : ""),
-      q.kind === "short_answer" ? h("p", {}, h("strong", {}, "Expected answer: "),
-        ...(q.options_are_code ? [shown(q.answer)] : inline(q.answer))) : null,
+      q.kind === "short_answer" ? h("p", {}, h("strong", {}, "Expected answer: "), shown(q.answer)) : null,
       q.explanation ? renderMarkdown(q.explanation, {headingOffset: 4}) : null,
       citation(q.source));
   }
@@ -102,7 +102,7 @@ function questionItem(q, index, saved, onMarked) {
   box.id = boxId;
   const reveal = h("button", {type: "submit", className: "secondary", dataset: {testid: "show-answer"}}, "Show answer");
   const selfMark = h("div", {className: "quiz-self-mark", hidden: true, dataset: {testid: "self-mark"}},
-    h("p", {}, h("strong", {}, "Expected answer: "), ...(q.options_are_code ? [shown(q.answer)] : inline(q.answer))),
+    h("p", {}, h("strong", {}, "Expected answer: "), shown(q.answer)),
     q.explanation ? renderMarkdown(q.explanation, {headingOffset: 4}) : null, citation(q.source),
     h("p", {id: `${boxId}-ask`}, "Did your answer say the same?"));
   const right = h("button", {type: "button", dataset: {testid: "self-right"}}, "I got it right");
