@@ -46,10 +46,12 @@ def test_a_verified_token_is_served_from_the_cache_until_its_expiry():
 
 async def test_an_expired_token_is_refused_although_it_was_verified_before():
     check = verifier()
-    token = development_token(SECRET, "alice", ttl_seconds=1)
+    # "exp" is whole seconds from a truncated now: a 1-second token could expire within
+    # milliseconds (it did, once, on a loaded CI machine); 3 leaves at least 2 s to verify it first.
+    token = development_token(SECRET, "alice", ttl_seconds=3)
     expires_at = jwt.decode(token, options={"verify_signature": False})["exp"]
     assert check.verify(token).user_id == "alice"
-    await eventually(lambda: time.time() >= expires_at, timeout=5, message="the token's expiry passing")
+    await eventually(lambda: time.time() >= expires_at, timeout=10, message="the token's expiry passing")
     assert check.cached(token) is None
     with pytest.raises(Unauthorized, match="expired"):
         check.verify(token)
