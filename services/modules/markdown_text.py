@@ -131,14 +131,14 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     after = 0
     for start, (length, closing) in sorted(_backtick_runs(text).items()):
-        if start < after or closing is None or _escaped(text, start):
+        if start < after or closing is None or _after_odd_backslashes(text, start):
             continue
         after = closing + length
         spans.append((start, after))
     return spans
 
 
-def _escaped(text: str, at: int) -> bool:
+def _after_odd_backslashes(text: str, at: int) -> bool:
     """Whether an odd number of backslashes stands right before `at`."""
     backslashes = 0
     while at - backslashes > 0 and text[at - backslashes - 1] == "\\":
