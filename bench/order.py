@@ -15,9 +15,11 @@ stage 3: the one teaching more of what the other talks about). Stage 3 orders pa
 tied by first steps (tutorials, how-tos), then the body (concepts, guides, examples, reference: a
 page's kind guessed from its wording is too weak to order them) by the tournament, then FAQ and
 project notes. A page holding a reference the build generates from the code (`.. automodule::`,
-mkdocstrings' `::: pkg.Object`) is API reference. Below target: click (38 documents, Diátaxis:
-how-tos before concepts, its FAQ second), Werkzeug (0.47: reference pages and folders in an order
-of the authors' choosing), itsdangerous (0.56: its two autodoc-only pages land before the concepts
+mkdocstrings' `::: pkg.Object`) is API reference; a folder or page named for deployment comes after
+the pages on building the application (Werkzeug 0.47 → 0.58: its middleware and deployment folders
+tied and their pages interleaved). Below target: click (0.48; 38 documents, Diátaxis: how-tos before
+concepts, its FAQ second), Werkzeug (0.58: reference pages in an order of the authors' choosing),
+itsdangerous (0.56: its two autodoc-only pages land before the concepts
 page that the tournament ranks after the pages it talks about; stage 2's prerequisites, counted in
 the tournament, lifted it from 0.38) and Starlette (0.58).
 

@@ -11,7 +11,8 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
 3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
    for a subfolder, that of its index);
 4. what its name says of its kind: introductions, installation and tutorials early; FAQ,
-   reference, contributing, licence and changes late;
+   reference, deployment, contributing, licence and changes late (deploying is the last step of a
+   project, after the pages on building it: Flask's and Werkzeug's books put it after them);
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
    number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
@@ -35,7 +36,7 @@ _EARLY = frozenset("""overview introduction intro getting-started getting_starte
     quickstart quick-start quick_start install installation installing setup basics
     tutorial tutorials first-steps""".split())
 _LATE = frozenset("""faq faqs troubleshooting reference api glossary appendix upgrade upgrading migration
-    migrating development""".split())
+    migrating development deployment deploying deploy""".split())
 _NOTES = frozenset("""contributing contribute contrib license licence changes changelog history release-notes
     releases news authors credits""".split())
 # Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.

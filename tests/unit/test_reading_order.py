@@ -22,7 +22,7 @@ from tests.support.reading_order import books, kendall_tau, measure
 # books from itsdangerous on, were held out (measured before any rule was tuned on them).
 FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
                             "itsdangerous": 0.55, "jinja2": 0.6, "markupsafe": 0.85, "python-markdown": 0.8,
-                            "starlette": 0.55, "structlog": 0.55, "werkzeug": 0.45}
+                            "starlette": 0.55, "structlog": 0.55, "werkzeug": 0.55}
 
 
 def write(root: Path, files: dict[str, str]) -> set[str]:
@@ -71,6 +71,15 @@ def test_front_matter_positions_and_index_links_order_pages(tmp_path):
     assert [p for p in order if p.startswith("docs/")] == ["docs/b.md", "docs/c.md", "docs/a.md"]
     assert [p for p in order if p.startswith("guide/")] == ["guide/index.md", "guide/zeta.md", "guide/alpha.md",
                                                            "guide/changelog.md"]
+
+
+def test_deployment_comes_after_the_pages_on_building_the_application(tmp_path):
+    docs = write(tmp_path, {"docs/index.md": "x", "docs/deployment/index.md": "x", "docs/deployment/nginx.md": "x",
+                            "docs/middleware/index.md": "x", "docs/middleware/lint.md": "x",
+                            "docs/routing.md": "x", "docs/deploying.md": "x"})
+    order = in_order(inferred_order(tmp_path, docs))
+    building = ["docs/routing.md", "docs/middleware/index.md", "docs/middleware/lint.md"]
+    assert max(map(order.index, building)) < min(order.index("docs/deployment/index.md"), order.index("docs/deploying.md"))
 
 
 def test_a_document_naming_the_next_one_is_followed_by_it(tmp_path):
