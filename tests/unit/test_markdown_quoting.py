@@ -7,7 +7,8 @@ import re
 import pytest
 
 from services.doc_analyser.engine.lexicon import sentences
-from services.modules.engine.quoting import MarkdownQuoter, quoted
+from services.modules.engine import quoting
+from services.modules.engine.quoting import MarkdownQuoter, quoted, quoted_from
 from services.modules.markdown_text import code_spans
 from shared.docs.markdown_out import escape_markdown
 from shared.docs.parsing import parse
@@ -50,6 +51,18 @@ def test_a_sentence_said_in_code_first_is_quoted_from_the_prose_after_it():
     markdown = "```python\nfrom starlette.middleware import Middleware\n```\n\n- Middleware\n- `Routing`"
     assert MarkdownQuoter(markdown).find("Middleware") == "Middleware"
     assert MarkdownQuoter(markdown).find("Routing") == "`Routing`"
+
+
+def test_a_gist_sentence_is_quoted_from_the_one_section_holding_it():
+    # more sections before it than quoters are kept: only the section that says it is read
+    body = "".join(f"## Part {n}\n\nPart {n} says `x{n}` here.\n\n" for n in range(3 * quoting.MOST_QUOTERS_KEPT))
+    document = parse("docs/long.md", f"# Long\n\n{body}## Last\n\nThe `end()` call closes it.\n")
+    quoting._quoter.cache_clear()
+    assert quoted_from("The end() call closes it.", document.sections) == "The `end()` call closes it."
+    assert quoted_from("Part 40 says x40 here.", document.sections) == "Part 40 says `x40` here."
+    assert quoting._quoter.cache_info().misses == 2
+    assert quoted_from("Said nowhere.", document.sections) == "Said nowhere."
+    assert quoting._quoter.cache_info().misses == 2
 
 
 def test_quotes_match_the_plain_text_the_parsers_give_across_formats():

@@ -115,8 +115,7 @@ def _gist(doc: SourceDoc) -> str:
 def _as_written(text: str, doc: SourceDoc) -> str:
     """A gist of `doc` as Markdown: each sentence as the section holding it writes it (inline code
     kept), where the gist quotes the document; stage 2's own wording is escaped."""
-    markdowns = [section.markdown for section in doc.parsed.sections if section.markdown]
-    return " ".join(quoted_from(sentence, markdowns) for sentence in sentences(text))
+    return " ".join(quoted_from(sentence, doc.parsed.sections) for sentence in sentences(text))
 
 
 def _listed(items: list[str]) -> str:

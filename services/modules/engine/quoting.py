@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from shared.docs.markdown_out import escape_markdown
+from shared.docs.model import Section
 
 from ..markdown_text import code_spans
 
@@ -212,11 +213,14 @@ def quoted(sentence: str, markdown: str) -> str:
     return _quoter(markdown).quote(sentence) if markdown else escape_markdown(sentence)
 
 
-def quoted_from(sentence: str, markdowns: Sequence[str]) -> str:
-    """`sentence` as the first of `markdowns` holding it whole writes it (each one a section's, so
-    their quoters are the ones key points and questions use), else escaped."""
-    for markdown in markdowns:
-        found = _quoter(markdown).find(sentence)
-        if found is not None:
-            return found
+def quoted_from(sentence: str, sections: Sequence[Section]) -> str:
+    """`sentence` as the first of `sections` holding it whole writes it, else escaped. Only a
+    section whose plain text holds the sentence gets a quoter (the cached one key points and
+    questions use), so a gist's sentence builds one quoter, not one per section before it."""
+    wanted = " ".join(sentence.split())
+    for section in sections:
+        if section.markdown and wanted and wanted in " ".join(section.text.split()):
+            found = _quoter(section.markdown).find(wanted)
+            if found is not None:
+                return found
     return escape_markdown(sentence)
