@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
 
-from services.doc_analyser.engine.linking import Corpus, link_one
+from services.doc_analyser.engine.linking import Corpus, LinkedAnalysis, link_one
 from services.doc_analyser.engine.offline import analyse_document
 from services.modules.engine.engine import write_module
 from services.modules.engine.sources import SourceDoc
 from services.modules.models import ModuleContent, ModuleSpec
 from services.pathway.engine.engine import plan_pathways
 from services.pathway.engine.models import PathwayDocument, PathwayPlan
+from services.repo_clone.announce import discovered
+from services.repo_clone.scanner import scan
 from shared.docs.parsing import parse
 
 _DIST_INFO = re.compile(r"-[\w.+]+\.dist-info$")
@@ -27,17 +31,15 @@ class OfflineCourse:
     sources: dict[str, SourceDoc]
 
 
-def offline_course(texts: dict[str, str], level: str = "beginner") -> OfflineCourse:
-    """path -> text, as a repository's selected documents, into the first pathway's course."""
+def offline_course(texts: dict[str, str], level: str = "beginner",
+                   navigation: list[str] = (), inferred: dict[str, int] | None = None) -> OfflineCourse:
+    """path -> text, as a repository's selected documents, into the first pathway's course;
+    `navigation` and `inferred` are stage 1's reading orders (course_of_checkout passes them)."""
     parsed = {path: parse(path, text) for path, text in texts.items()}
     corpus = Corpus.build(list(parsed.values()))
-    linked = {path: link_one(path, analyse_document(doc, level), corpus) for path, doc in parsed.items()}
-    documents = [PathwayDocument(
-        path=a.path, title=a.title, doc_type=a.doc_type or "other", complexity_level=a.complexity_level,
-        key_concepts=a.key_concepts, learning_objectives=a.learning_objectives, summary=a.summary,
-        prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
-        related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
-        reading_minutes=max(1, a.reading_minutes)) for a in linked.values()]
+    linked = {path: link_one(path, analyse_document(doc, level), corpus, list(navigation))
+              for path, doc in parsed.items()}
+    documents = pathway_documents(linked.values(), navigation, inferred or {})
     plan = plan_pathways(sorted(documents, key=lambda d: d.path), 3)
     sources = {path: SourceDoc(parsed[path], a.title, a.doc_type, tuple(a.key_concepts),
                                tuple(a.learning_objectives), a.summary) for path, a in linked.items()}
@@ -48,6 +50,29 @@ def offline_course(texts: dict[str, str], level: str = "beginner") -> OfflineCou
     everything = list(sources.values())
     contents = [write_module(spec, [sources[p] for p in spec.documents], everything) for spec in specs]
     return OfflineCourse(plan, specs, contents, sources)
+
+
+def course_of_checkout(root: Path, level: str = "beginner") -> OfflineCourse:
+    """The course `make run` writes offline for the documentation under `root`: stage 1's scan
+    (its navigation and inferred order) first, as the services call it."""
+    scanned = scan(root)
+    files = discovered(scanned.files, scanned.navigation)
+    texts = {f.path: (root / f.path).read_text(encoding="utf-8") for f in scanned.files if f.is_documentation}
+    inferred = {f["path"]: f["inferred_index"] for f in files if f["inferred_index"] is not None}
+    return offline_course(texts, level, scanned.navigation, inferred)
+
+
+def pathway_documents(linked: Iterable[LinkedAnalysis], navigation: Sequence[str],
+                      inferred: dict[str, int]) -> list[PathwayDocument]:
+    """Stage 2's linked analyses as stage 3 receives them, with stage 1's reading orders."""
+    position = {path: index for index, path in enumerate(navigation)}
+    return [PathwayDocument(
+        path=a.path, title=a.title, doc_type=a.doc_type or "other", complexity_level=a.complexity_level,
+        key_concepts=a.key_concepts, learning_objectives=a.learning_objectives, summary=a.summary,
+        prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
+        related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
+        reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path),
+        inferred_index=inferred.get(a.path)) for a in linked]
 
 
 def by_package(texts: dict[str, str]) -> dict[str, dict[str, str]]:

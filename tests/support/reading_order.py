@@ -15,11 +15,11 @@ from services.doc_analyser.engine.linking import Corpus, link_one
 from services.doc_analyser.engine.offline import analyse_document
 from services.pathway.engine.corpus import Corpus as PathwayCorpus
 from services.pathway.engine.engine import build_pathway
-from services.pathway.engine.models import PathwayDocument
 from services.pathway.engine.variants import variants_for
 from services.repo_clone.announce import discovered
 from services.repo_clone.scanner import scan
 from shared.docs.parsing import parse
+from tests.support.offline_course import pathway_documents
 
 BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
 NAVIGATION_FILES = ("mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.ts", "sidebars.json")
@@ -69,20 +69,14 @@ def pathway_order(root: Path, level: str = "beginner", pathway: str = PATHWAY) -
     """The pathway's documents, in order, for the documentation under `root`."""
     result = scan(root)
     files = discovered(result.files, result.navigation)
-    position = {f["path"]: f["navigation_index"] for f in files if f["navigation_index"] is not None}
-    inferred = {f["path"]: f["inferred_index"] for f in files}
-    navigation = sorted(position, key=position.get)
+    inferred = {f["path"]: f["inferred_index"] for f in files if f["inferred_index"] is not None}
+    navigation = [f["path"] for f in sorted((f for f in files if f["navigation_index"] is not None),
+                                            key=lambda f: f["navigation_index"])]
     paths = [f.path for f in result.files if f.is_documentation]
     parsed = {path: parse(path, (root / path).read_text(encoding="utf-8")) for path in paths}
     corpus = Corpus.build(list(parsed.values()))
     linked = [link_one(path, analyse_document(doc, level), corpus, navigation) for path, doc in parsed.items()]
-    documents = [PathwayDocument(
-        path=a.path, title=a.title, doc_type=a.doc_type or "other", complexity_level=a.complexity_level,
-        key_concepts=a.key_concepts, learning_objectives=a.learning_objectives, summary=a.summary,
-        prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
-        related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
-        reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path),
-        inferred_index=inferred.get(a.path)) for a in linked]
+    documents = pathway_documents(linked, navigation, inferred)
     # Built directly: plan_pathways passes over a pathway repeating an earlier one (small books).
     corpus = PathwayCorpus.build(documents, None, "", 45)
     variant = next(v for v in variants_for(corpus, "") if v.key == pathway)

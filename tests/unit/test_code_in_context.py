@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 
 from shared.docs.markdown_out import fenced_code, markdown_blocks
-from tests.support.offline_course import offline_course
+from tests.support.offline_course import course_of_checkout
 
 BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
-DOC_SUFFIXES = (".md", ".rst", ".txt")
 SHOWN_AT_LEAST = 0.6     # of the code blocks of the sections a course includes (the rest: shortened)
-
-
-def book_texts(book: str) -> dict[str, str]:
-    root = BOOKS / book
-    return {str(path.relative_to(root)): path.read_text(encoding="utf-8") for path in sorted(root.rglob("*"))
-            if path.is_file() and path.suffix in DOC_SUFFIXES and path.parent != root}
 
 
 def code_of(block: str) -> str | None:
@@ -29,7 +22,7 @@ def code_of(block: str) -> str | None:
 
 @pytest.mark.parametrize("book", ["python-markdown", "click", "attrs", "django-intro"])
 def test_every_code_block_a_course_shows_follows_the_text_that_introduces_it_in_the_source(book):
-    course = offline_course(book_texts(book))
+    course = course_of_checkout(BOOKS / book)
     shown, in_source, checked = 0, 0, 0
     for content in course.contents:
         for section in content.sections:
