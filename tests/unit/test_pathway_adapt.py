@@ -315,8 +315,9 @@ async def test_a_refresh_carries_the_chosen_pathway_forward_without_asking_the_m
     again = generated(events).payload
     assert llm_server.requests == []
     assert [p.pathway_id for p in again.pathways] == [chosen.pathway_id]
-    assert ids(again.pathways[0]) == ids(chosen)[:number] + [f"{chosen.pathway_id}-n1"] + ids(chosen)[number:]
-    assert again.repaired == [f"new module {number + 1} 'Plugins' for 2 documents: "
+    after, _ = module_with(carried, INHERITANCE)  # the plugin pages follow it in the repository's order
+    assert ids(again.pathways[0]) == ids(chosen)[:after] + [f"{chosen.pathway_id}-n1"] + ids(chosen)[after:]
+    assert again.repaired == [f"new module {after + 1} 'Plugins' for 2 documents: "
                               "docs/plugins/writing.md, docs/plugins/publishing.md"]
     assert order(again.pathways[0]) == [*order(carried)[:order(carried).index(INHERITANCE) + 1],
                                         *(p.path for p in PLUGINS),

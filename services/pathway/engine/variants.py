@@ -58,11 +58,11 @@ def _phase_by_type(table: dict[str, int]) -> Phase:
 
 
 def _foundations_phase(document: PathwayDocument, corpus: Corpus) -> tuple[int, int, int]:
-    """Among documents no navigation orders: first, body or last by kind of reading, then the
-    one that teaches what the others use first (Corpus.teaching_order), then the simpler. The
-    authors' navigation, where there is one, orders before this (see engine._sort_key)."""
+    """Documents a navigation lists keep its order, project notes last. Among documents no
+    navigation orders: first, body or last by kind of reading, then the one that teaches what the
+    others use first (Corpus.teaching_order), then the simpler (see engine._sort_key)."""
     if document.navigation_index is not None:
-        return (_FOUNDATIONS[document.doc_type], 0, 0)
+        return (int(document.doc_type in PROJECT_NOTES), 0, 0)
     return (_FOUNDATIONS_INFERRED[document.doc_type], corpus.teaching_order(document),
             complexity_rank(document.complexity_level))
 
