@@ -148,3 +148,17 @@ def test_a_third_party_package_is_not_a_party_package_and_an_ordinal_is_one_word
     concepts = [c.lower() for c in analyse_document(parse("docs/third-party-packages.md", text), "beginner").key_concepts]
     assert "third party packages" in concepts or "third party package" in concepts, concepts
     assert not any(c.startswith(("party", "rd ")) for c in concepts), concepts
+
+
+def test_a_heading_over_nothing_but_a_table_of_contents_names_no_concept_or_objective():
+    # Werkzeug's index: prose, then headings whose sections are toctrees (left to the navigation)
+    index = ("Werkzeug\n========\n\nWerkzeug is a comprehensive WSGI web application library. It began as a "
+             "collection of utilities and became one of the most advanced utility libraries.\n\n"
+             "Serving and Testing\n-------------------\n\n.. toctree::\n\n   serving\n   test\n\n"
+             "Deployment\n----------\n\n.. toctree::\n\n   deployment/index\n\n"
+             "Routing Rules\n-------------\n\nMatching\n~~~~~~~~\n\nA rule matches a URL against its pattern.\n")
+    analysis = analyse_document(parse("docs/index.rst", index), "beginner")
+    named = " ".join([*analysis.key_concepts, *analysis.learning_objectives]).lower()
+    assert "serving" not in named and "testing" not in named and "deployment" not in named, named
+    # a heading over a subsection heads content: it still counts
+    assert "routing rules" in named, named

@@ -28,7 +28,7 @@ def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],
     found: list[tuple[int, tuple[int, int], str]] = []  # (priority, position, objective)
     instructed_verbs: dict[int, set[str]] = {}  # section → verbs its heading already asks for
     for index, section in enumerate(profile.doc.sections):
-        if section.heading and section.heading.text != profile.doc.title:
+        if section.heading and section.heading.text != profile.doc.title and index not in profile.navigation_only:
             phrased = heading_objective(section.heading.text, doc_type, profile.proper_words)
             if phrased:
                 found.append((phrased[1], (index, -1), phrased[0]))

@@ -32,10 +32,12 @@ class Profile:
     doc: ParsedDocument
     sentences: tuple[Sentence, ...]
     title_runs: list[list[str]]
-    heading_runs: tuple[tuple[int, list[list[str]]], ...]   # (level, runs) per heading
+    heading_runs: tuple[tuple[int, list[list[str]]], ...]   # (level, runs) per heading over content
     prose_words: tuple[str, ...]
     code_identifiers: frozenset[str]    # lower case
     proper_words: frozenset[str]        # surface forms used as names
+    # Sections under a heading that heads nothing: see navigation_only_sections.
+    navigation_only: frozenset[int] = frozenset()
 
     @property
     def code_lines(self) -> int:
@@ -44,12 +46,29 @@ class Profile:
 
 def build_profile(doc: ParsedDocument) -> Profile:
     found = _sentences(doc)
+    navigation_only = navigation_only_sections(doc)
+    hollow = {doc.sections[index].heading for index in navigation_only}
     return Profile(
         doc, tuple(found), _runs(doc.title),
         tuple((heading.level, _runs(heading.text)) for heading in doc.headings
-              if heading.text != doc.title),
+              if heading.text != doc.title and heading not in hollow),
         tuple(word for sentence in found for word in sentence.words),
-        _code_identifiers(doc), _proper_words(found))
+        _code_identifiers(doc), _proper_words(found), navigation_only)
+
+
+def navigation_only_sections(doc: ParsedDocument) -> frozenset[int]:
+    """Sections whose heading heads nothing the reader gets: no prose, code or note, and no
+    subsection. An index page's "Reference" or "Serving and Testing" over a table of contents (a
+    toctree, which the parser leaves to the navigation) names no concept and no objective."""
+    sections = doc.sections
+    found = set()
+    for index, section in enumerate(sections):
+        if section.heading is None or section.text.strip() or section.code or section.markdown.strip():
+            continue
+        following = sections[index + 1].heading if index + 1 < len(sections) else None
+        if following is None or following.level <= section.heading.level:
+            found.add(index)
+    return frozenset(found)
 
 
 def _sentences(doc: ParsedDocument) -> list[Sentence]:
