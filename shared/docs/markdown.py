@@ -27,7 +27,11 @@ _LIST_ITEM = re.compile(r"^(\s*)([-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?")
 _QUOTES = re.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one was quadratic
 _DEFINITION = re.compile(r"^ {0,3}:[ \t]{1,4}(?=\S)")    # a definition list's `: definition`
-_ATTRIBUTE_LIST = re.compile(r"^ {0,3}\{:[^{}]{0,300}\}[ \t]*$")  # `{: .class }` alone on its line
+# Attributes for the next block alone on their line: kramdown's `{: .class }`, MyST's (attrs_block)
+# `{.hide-header}`, `{#id .class key="value"}`.
+# Attributes are separated by blanks, so a line splits into them one way only (no backtracking).
+_ATTRIBUTE = r"(?:[#.][\w-]{1,100}|[\w-]{1,100}=(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\s{}\"']{1,200}))"
+_ATTRIBUTE_LIST = re.compile(rf"^ {{0,3}}\{{(?::[^{{}}]{{0,300}}|[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE}){{0,19}}[ \t]*)\}}[ \t]*$")
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
 # MyST's cross-reference target, alone on its line before what it labels: `(install)=`.
 _MYST_TARGET = re.compile(r"^ {0,3}\(([^()\s][^()]{0,200})\)=[ \t]*$")
@@ -171,7 +175,7 @@ class _Blocks:
             self.paragraph.append(line[footnote.end():].strip())
         elif "]:" in line and _REFERENCE.match(line):
             self._flush()
-        elif line.lstrip().startswith("{:") and _ATTRIBUTE_LIST.match(line):
+        elif line.lstrip().startswith("{") and _ATTRIBUTE_LIST.match(line):
             self._flush()
         elif line.rstrip().endswith(")=") and (target := _MYST_TARGET.match(line)):
             self._flush()

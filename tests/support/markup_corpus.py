@@ -14,7 +14,7 @@ SPACED_CODE_HTML = "you can send requests using <code>.get()</code>, <code>.post
 # Raw constructs of every family: none may survive into the export, the site or the API.
 RAW_MARKUP = ("!!!", "???", ":::", "///", "{% hint", "{% endhint", "{%", "--8<--", "{*", "*}",
               ".. note::", ".. warning::", ".. admonition::", ".. include::", ".. literalinclude::",
-              "include::", "NOTE:", "[TIP]", "[!NOTE]")
+              "include::", "NOTE:", "[TIP]", "[!NOTE]", "{.", "{:", "{#")
 
 MKDOCS = '''---
 title: HTTPX
@@ -22,8 +22,10 @@ title: HTTPX
 !!! note "TL;DR"
     HTTPX is a fully featured HTTP client for Python, and you can send requests using `.get()`, `.post()` and friends.
 
+{.hide-header}
 # HTTPX
 
+{#intro .lead}
 HTTPX builds on the **well-established** usability of *requests*, see [the quickstart](quickstart.md).
 
 ??? tip "Async support"

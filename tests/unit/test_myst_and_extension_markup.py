@@ -52,6 +52,14 @@ def test_footnote_definitions_attribute_lists_and_definitions_lose_their_marks()
     assert out == "A claim.\n\nThe footnote's text.\n\nPara.\n\nTerm\n\nIts definition."
 
 
+def test_myst_block_attributes_alone_on_their_line_are_dropped_and_braces_in_prose_stay():
+    # Click's index opens with `{.hide-header}` (MyST attrs_block), which read as its first text
+    doc = parse("docs/index.md", '{.hide-header}\n# Welcome\n\n{#intro .lead key="a b" n=3}\nClick is small.\n\n'
+                                 "{foo}\n\n{x=}\n\n{.a.b}\n")
+    assert [section.text for section in doc.sections] == ["Click is small.\n\n{foo}\n\n{x=}\n\n{.a.b}"]
+    assert doc.sections[0].markdown.startswith("Click is small.")
+
+
 def test_code_in_a_callout_stays_a_code_block_after_the_export_neutralises_it():
     quoted = "> **Warning**\n>\n> Use `x` <b>:\n>\n> ```python\n> x = '<s>'\n> ```"
     assert neutralise_markdown(quoted) == "> **Warning**\n>\n> Use `x` \\<b>:\n>\n> ```python\n> x = '<s>'\n> ```"
