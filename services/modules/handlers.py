@@ -78,7 +78,9 @@ class ModulesStage:
                               engine=_engine(self._provider, fallbacks), **_release(inputs))
         archive = await asyncio.to_thread(build_zip, export)
         ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
-        flaws = FlawCount().add(question for content in contents for question in content.assessment)
+        flaws = FlawCount()
+        for content in contents:
+            flaws.add(content.assessment)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=ref, export_bytes=len(archive),
                                  generated_at=datetime.now(timezone.utc),

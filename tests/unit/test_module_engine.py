@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from shared.docs.parsing import parse
 from services.modules.engine import content
 from services.modules.engine.engine import SourceDoc, write_module
+from services.modules.engine.question_flaws import FlawCount
 from services.modules.models import Citation, ModuleContent, ModuleSpec, Question
 
 ARCHITECTURE_PATH, GETTING_STARTED_PATH = "docs/concepts/architecture.md", "docs/getting-started.md"
@@ -336,3 +337,18 @@ def test_a_which_term_question_quotes_the_description_with_its_inline_code():
     question = _which_term(processor, found)
     assert question.prompt == ("Which term does `docs/processors.md` describe as “An instance of a class "
                                "with a `__call__()` method”?")
+
+
+def test_no_two_questions_offer_the_same_options():
+    # Werkzeug's installation page: three sections, one command each — three "Which command does …
+    # run?" over the same three commands, the second and third answered by elimination
+    steps = "".join(f"## {title}\n\n{intro}\n\n```sh\n{command}\n```\n\n" for title, intro, command in [
+        ("Create an environment", "Create a project folder and a venv folder within:", "mkdir myproject"),
+        ("Activate the environment", "Before you work on your project, activate the environment:",
+         ". venv/bin/activate"),
+        ("Start the server", "Within the activated environment, run the server:", "skyline serve --port 7000")])
+    doc = SourceDoc(parse("docs/install.md", f"# Installation\n\n{steps}"), "Installation", "how-to")
+    assessment = write_module(SPEC, [doc, architecture()]).assessment
+    commands = [q for q in assessment if q.kind == "multiple_choice" and "mkdir myproject" in q.options]
+    assert len(commands) == 1, [q.prompt for q in assessment]
+    assert FlawCount().add(assessment).by_rule.get("options_of_an_earlier_question") is None

@@ -92,3 +92,12 @@ def test_the_offline_engine_writes_fewer_than_one_flawed_question_in_ten_over_re
             count.add(content.assessment)
     assert count.checked >= 30
     assert count.rate < 0.10, count.as_payload()
+
+
+def test_a_question_offering_an_earlier_questions_options_is_counted_within_one_assessment():
+    commands = ["skyline serve --port 7000", "pip install skyline", "skyline topics list"]
+    again = choice("Which command does docs/a.md give to install the package?", list(reversed(commands)),
+                   "pip install skyline")
+    count = FlawCount().add([*GOOD, again])
+    assert count.by_rule == {"options_of_an_earlier_question": 1} and count.flawed == 1
+    assert FlawCount().add(GOOD).add([again]).flawed == 0  # another module's assessment may

@@ -3,7 +3,9 @@ or a model): options that repeat, "all/none of the above", an answer longest by 
 another kind than the answer (a command among sentences), too few options to choose from, a false
 statement that shares almost nothing with its source (false at a glance), a prompt that quotes a
 heading naming no concept ("Which command is used for 'Features'?"), an answer the prompt's words
-give away. `flaws(question)` names the rules a question breaks; `FlawCount` sums them for a course."""
+give away; and across one assessment, a question offering the options an earlier one offered
+(answering one narrows the other down, and the learner reads the same list twice). `flaws(question)`
+names the rules a question breaks; `FlawCount` sums them for a course, assessment by assessment."""
 from __future__ import annotations
 
 import re
@@ -21,7 +23,8 @@ CLOSE_TO_SOURCE = 0.5    # a false statement keeps at least this share of its so
 GIVEAWAY_WORDS = 2       # the answer shares this many more prompt words than any wrong option
 
 RULES = ("identical_options", "all_or_none_of_the_above", "too_few_options", "answer_longest_by_far",
-         "option_of_another_kind", "trivially_false", "heading_not_concept", "answer_in_prompt")
+         "option_of_another_kind", "trivially_false", "heading_not_concept", "answer_in_prompt",
+         "options_of_an_earlier_question")
 # Flaws that leave nothing to answer, not merely a weak item: two options the learner cannot tell
 # apart, or a prompt about nothing ("Which command is used for 'Features'?"). Such a question is
 # never shown; the other rules are measured (FlawCount) so the engine is improved rather than hidden.
@@ -49,9 +52,15 @@ class FlawCount:
     flawed: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
 
-    def add(self, questions: Iterable[Question]) -> "FlawCount":
-        for question in questions:
+    def add(self, assessment: Iterable[Question]) -> "FlawCount":
+        """Counts the questions of one assessment (options repeat within one, not across modules)."""
+        offered: set[frozenset[str]] = set()
+        for question in assessment:
             broken = flaws(question)
+            if (options := option_set(question)) in offered:
+                broken.append("options_of_an_earlier_question")
+            elif options:
+                offered.add(options)
             self.checked += 1
             self.flawed += bool(broken)
             for rule in broken:
@@ -89,6 +98,14 @@ def flaws(question: Question) -> list[str]:
     if choice and wrong and _given_away(question.prompt, question.answer, wrong):
         found.append("answer_in_prompt")
     return found
+
+
+def option_set(question: Question) -> frozenset[str]:
+    """The options a multiple-choice question offers, as compared across an assessment (empty for
+    other kinds: every true/false question offers the same two)."""
+    if question.kind != "multiple_choice":
+        return frozenset()
+    return frozenset(spelling(option) for option in question.options)
 
 
 def askable(question: Question) -> bool:

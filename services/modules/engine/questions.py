@@ -26,8 +26,8 @@ from .commands import CommandFact, command_facts
 from ..markdown_text import code_spans
 from .quoting import quoted
 from ..models import Question
-from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, same_kind,
-                             spelling)
+from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, option_set,
+                             same_kind, spelling)
 from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, definitions, mention_of,
                       source_phrase, statements)
 
@@ -58,11 +58,12 @@ def build_assessment(sources: Sequence[SourceDoc],
     about_code = code_questions(sources, list(course_sources) or list(sources))
     # Alternate so a module rich in definitions still asks about its commands and code, and vice versa.
     alternated = zip_longest(about_definitions, about_code, about_commands)
-    questions = askable_only(q for trio in alternated for q in trio if q)
+    questions = _deduplicated(askable_only(q for trio in alternated for q in trio if q))
     if len(questions) < MIN_QUESTIONS:
         used = {definition.statement.sentence for definition in defined}
-        questions += askable_only(_statement_questions(sources, used))[:MIN_QUESTIONS + 1 - len(questions)]
-    return _deduplicated(questions)[:MAX_QUESTIONS]
+        more = askable_only(_statement_questions(sources, used))
+        questions = _deduplicated(questions + more[:MIN_QUESTIONS + 1 - len(questions)])
+    return questions[:MAX_QUESTIONS]
 
 
 def askable_only(questions: Iterable[Question]) -> list[Question]:
@@ -288,10 +289,14 @@ def _one_per_section(found: Iterable[Statement]) -> list[Statement]:
 
 
 def _deduplicated(questions: list[Question]) -> list[Question]:
-    seen, unique = set(), []
+    """Without a prompt asked twice or options offered twice (three "Which command does … run?"
+    over the same three commands: the second and third are answered by elimination)."""
+    seen, offered, unique = set(), set(), []
     for question in questions:
-        key = " ".join(question.prompt.lower().split())
-        if key not in seen:
+        key, options = " ".join(question.prompt.lower().split()), option_set(question)
+        if key not in seen and options not in offered:
             seen.add(key)
+            if options:
+                offered.add(options)
             unique.append(question)
     return unique
