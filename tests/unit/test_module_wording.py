@@ -89,7 +89,8 @@ def test_a_verb_opening_one_item_of_a_feature_list_is_no_objective_but_a_list_of
 
 @pytest.mark.parametrize("heading", ["Contribute", "Donate", "Do not use Ellipsis", "Use Annotated[Model",
                                      "Who uses this?", "Try it now", "A simple example",
-                                     "Introducing Shortly", "Basics", "The Basics", "User's Guide", "Synopsis"])
+                                     "Introducing Shortly", "Basics", "The Basics", "User's Guide", "Synopsis",
+                                     "About Project", "About this documentation", "General"])
 def test_a_heading_that_names_nothing_to_learn_gives_no_objective(heading):
     assert heading_objective(heading, "reference") is None
 

@@ -25,7 +25,8 @@ _GENERIC_HEADINGS = re.compile(
     r"deprecated|security|unreleased|donate|donations?|contact|sponsors?|sponsorship|maintainers|help|get help|"
     r"history|credits and history|(?:an? )?(?:simple |quick |basic )?example|quick ?start|development|"
     r"more information|who uses (?:this|it)|see it in action|try it now|user(?:'s|s'?|’s)? guide|api reference|"
-    r"source code|download page|(?:release|project) information|useful resources|basic usage|usage examples?|(?:the )?basics|synopsis)$",
+    r"source code|download page|(?:release|project) information|useful resources|basic usage|usage examples?|(?:the )?basics|synopsis|"
+    r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc)$",
     re.IGNORECASE)
 # Words a noun-phrase heading cannot start with and still name something to understand.
 _NOT_SUBJECTS = frozenset("who what where how when why which whom whose".split())
