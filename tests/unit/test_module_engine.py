@@ -204,6 +204,10 @@ def test_concepts_one_sentence_explains_share_its_key_point_and_unexplained_ones
     points = write_module(SPEC.model_copy(update={"documents": ["docs/index.md"]}), [source]).key_points
     assert points == ["**framework**, **toolkit**, **Starlette**: Starlette is a lightweight ASGI framework and toolkit for "
                       "web services. (`docs/index.md`)", "**installation** (see `docs/index.md`)"]
+    many = SourceDoc(source.parsed, "Starlette", "overview", key_concepts=[
+        "installation", "framework", "toolkit", "web services", "ASGI", "lightweight ASGI framework"])
+    points = write_module(SPEC.model_copy(update={"documents": ["docs/index.md"]}), [many]).key_points
+    assert points[0].startswith("**framework**, **toolkit**, **web services**: Starlette is"), points
 
 
 def test_key_points_why_it_matters_and_the_summary_keep_the_sources_inline_code():

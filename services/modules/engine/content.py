@@ -170,6 +170,9 @@ def normalised_language(language: str, code: str) -> str:
     return language
 
 
+MOST_NAMED_PER_POINT = 3
+
+
 def key_points(sources: Sequence[SourceDoc], definitions: Sequence[Definition]) -> list[str]:
     """Each key concept with the sentence that defines or first mentions it; concepts that one
     sentence covers share its point ("**framework**, **toolkit**: Starlette is a lightweight ASGI
@@ -207,7 +210,10 @@ def key_points(sources: Sequence[SourceDoc], definitions: Sequence[Definition]) 
 
 
 def _point(concepts: list[str], statement: Statement | None, path: str) -> str:
-    name = ", ".join(f"**{escape_markdown(concept.strip())}**" for concept in concepts if concept.strip())
+    # The first few name the point; seven bold names before one sentence (Click's "beautiful
+    # command line interfaces, Python package, little code, python, command, …") bury it.
+    named = [concept.strip() for concept in concepts if concept.strip()][:MOST_NAMED_PER_POINT]
+    name = ", ".join(f"**{escape_markdown(concept)}**" for concept in named)
     if statement is None:
         return f"{name} (see {code_span(path)})" if name else ""
     quote = f"{statement.markdown} ({code_span(statement.source.path)})"

@@ -35,7 +35,7 @@ _TRUE_OR_FALSE = re.compile(r"^true or false:\s*", re.IGNORECASE)
 # Headings every project has: quoted as a question's subject they ask about nothing.
 GENERIC_HEADINGS = frozenset("""features installation install installing usage quickstart overview introduction
 examples example setup requirements prerequisites basics summary notes contributing development readme
-documentation help faq fixes changes changelog history""".split()) | {
+documentation help faq fixes changes changelog history answer answers solution question""".split()) | {
     "quick start", "getting started", "basic usage", "how it works", "next steps", "run it", "try it",
     "try it now", "see it in action", "a simple example", "simple example", "new features", "bug fixes",
     "breaking changes", "release notes", "what's new", "what's changed"}
