@@ -159,8 +159,11 @@ MOST_TOCTREE_GLOBS = 50
 
 def sphinx_navigation(root: Path, docs: set[str]) -> list[str]:
     """Documents in toctree order, depth first, from each Sphinx root document: the `index`
-    beside a `conf.py`, or every `index.rst` when there is no `conf.py`."""
-    indexes = sorted(path for path in docs if posixpath.basename(path) in ("index.rst", "index.md"))
+    beside a `conf.py`, or every `index.rst` when there is no `conf.py` — the shallowest first, so
+    `docs/index.rst` orders the book and `docs/deploying/index.rst` (which it includes) does not
+    put its chapter before everything."""
+    indexes = sorted((path for path in docs if posixpath.basename(path) in ("index.rst", "index.md")),
+                     key=lambda path: (path.count("/"), path))
     roots = [path for path in indexes if (root / posixpath.dirname(path) / "conf.py").is_file()]
     roots = roots or [path for path in indexes if path.endswith(".rst")]
     ordered = []

@@ -58,8 +58,13 @@ async def run_stage(api: httpx.AsyncClient, course_id: str, action: str, body: d
         raise SystemExit(f"{stage} ended {status['status']}: {status.get('error_message')}")
 
 
+def overview_of(repo: Path) -> str:
+    """The book's own front page (its README here only says where the book comes from)."""
+    return next((name for name in ("docs/index.rst", "docs/index.md") if (repo / name).is_file()), "README.md")
+
+
 async def write_course(url: str, repo: Path, title: str) -> dict:
-    """The course written from `repo` (its longest pathway): GET generated-course, plus course_id."""
+    """The course written from `repo` (the pathway offered first): GET generated-course, plus course_id."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as api:
         token = (await api.post("/api/auth/dev-token", json={"user_id": USER})).json()["token"]
         api.headers["Authorization"] = f"Bearer {token}"
@@ -68,14 +73,14 @@ async def write_course(url: str, repo: Path, title: str) -> dict:
         course_id = created.json()["course_id"]
         await run_stage(api, course_id, "analyze-repository", {"repo_url": str(repo)}, "stage1")
         chosen = await api.post(f"/api/courses/{course_id}/stage1-selections",
-                                json={"selected_folders": ["docs"], "overview_document": "README.md"})
+                                json={"selected_folders": ["docs"], "overview_document": overview_of(repo)})
         chosen.raise_for_status()
         await run_stage(api, course_id, "analyze-documents", {}, "stage2")
         await run_stage(api, course_id, "generate-pathways", {}, "stage3")
         pathways = (await api.get(f"/api/courses/{course_id}/pathways")).json()["pathways"]
-        longest = max(pathways, key=lambda pathway: len(pathway["modules"]))
+        first = pathways[0]  # the one offered first (foundations first: the authors' order)
         picked = await api.post(f"/api/courses/{course_id}/stage3-selections",
-                                json={"selected_pathway_id": longest["id"]})
+                                json={"selected_pathway_id": first["id"]})
         picked.raise_for_status()
         await run_stage(api, course_id, "generate-course", {}, "stage4")
         generated = (await api.get(f"/api/courses/{course_id}/generated-course")).json()
@@ -122,6 +127,8 @@ async def photograph(url: str, course: dict, out: Path) -> list[Path]:
                     # then its introducing sentence and its code.
                     section = page.locator(f'[data-testid="reader-section"][data-place="{place}"] h3')
                     await section.evaluate("(el) => { el.scrollIntoView({block: 'start'}); scrollBy(0, -200); }")
+                else:  # the module's opening, also when it is the module just read to its end
+                    await page.evaluate("scrollTo(0, 0)")
                 await page.mouse.move(viewport["width"] - 2, viewport["height"] - 2)  # no hover marks
                 shots.append(out / name)
                 await page.screenshot(path=str(out / name))

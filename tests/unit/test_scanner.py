@@ -352,6 +352,18 @@ def test_sphinx_toctrees_give_a_depth_first_order(tmp_path):
                                          "docs/api.rst"]
 
 
+def test_without_conf_py_the_shallowest_index_orders_the_book(tmp_path):
+    # no conf.py (not committed, or cut from the repository): every index.rst is a root, and the
+    # chapter index that sorts first ("deploying/index.rst") put its chapter before the whole book
+    make_tree(tmp_path, {"docs/index.rst": INDEX_RST.replace("usage/index", "a-deploying/index"),
+                         "docs/intro.rst": "Intro", "docs/a-deploying/index.rst": USAGE_INDEX_RST,
+                         "docs/a-deploying/install.rst": "Install", "docs/a-deploying/configure.md": "Configure",
+                         "docs/api.rst": "API"})
+    assert scan(tmp_path).navigation == ["docs/index.rst", "docs/intro.rst", "docs/a-deploying/index.rst",
+                                         "docs/a-deploying/install.rst", "docs/a-deploying/configure.md",
+                                         "docs/api.rst"]
+
+
 def test_sphinx_glob_toctree_and_myst_toctree(tmp_path):
     make_tree(tmp_path, {"conf.py": "", "index.md": "# Home\n\n```{toctree}\n---\nmaxdepth: 1\n---\n"
                                                     "guide\nchapters/index\n```\n",
