@@ -70,7 +70,9 @@ def test_the_engine_drops_the_question_it_built_about_a_section_named_for_them()
     emitted = build_assessment([doc])
     prompts = [question.prompt for question in emitted]
     assert built["Configure them"].prompt not in prompts  # … is not what the learner gets
-    assert built["Starting the broker"].prompt in prompts and built["Listing topics"].prompt in prompts
+    assert built["Starting the broker"].prompt in prompts
+    # the same three commands again would be answered by elimination: asked once
+    assert built["Listing topics"].prompt not in prompts
     assert all(askable(question) for question in emitted)
 
 
