@@ -356,3 +356,12 @@ def test_no_two_questions_offer_the_same_options():
     commands = [q for q in assessment if q.kind == "multiple_choice" and "mkdir myproject" in q.options]
     assert len(commands) == 1, [q.prompt for q in assessment]
     assert FlawCount().add(assessment).by_rule.get("options_of_an_earlier_question") is None
+
+
+def test_a_section_about_funding_the_project_is_no_module_content():
+    text = ("# Starlette\n\nStarlette is a lightweight ASGI framework for web services.\n\n## Sponsorship\n\n"
+            "Help us keep Starlette maintained and sustainable by becoming a sponsor.\n\n**Current sponsors:**\n\n"
+            "## Installation\n\nInstall it with pip.\n")
+    source = SourceDoc(parse("docs/index.md", text), title="Starlette", doc_type="overview")
+    written = write_module(SPEC.model_copy(update={"documents": ["docs/index.md"]}), [source])
+    assert [section.source.heading for section in written.sections] == ["Starlette", "Installation"]

@@ -10,7 +10,7 @@ from shared.docs.model import Section
 
 from ..markdown_text import code_span, escape_markdown
 from ..models import ContentSection
-from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, mention_of,
+from .sources import (Definition, SourceDoc, Statement, about_funding, citation_for, concept_key, mention_of,
                       prose_chunks, section_title, sentences, statements)
 
 MAX_SECTION_WORDS = 300     # of prose: code blocks are not counted
@@ -45,7 +45,7 @@ def _document_sections(doc: SourceDoc) -> list[ContentSection]:
     found: list[ContentSection] = []
     for section in doc.parsed.sections:
         title = section_title(doc, section)
-        if title.strip().lower() in _SKIPPED_HEADINGS:
+        if title.strip().lower() in _SKIPPED_HEADINGS or about_funding(title):
             continue
         body = (section_markdown(section.markdown, doc.path) if section.markdown
                 else _with_code(prose_markdown(section.text, doc.path), section))

@@ -12,7 +12,7 @@ from shared.docs.model import Heading, Section
 from shared.llm.prompt_size import CHARS_PER_TOKEN
 
 from ..markdown_text import fenced_block
-from .sources import SourceDoc, section_title
+from .sources import SourceDoc, about_funding, section_title
 
 PARAGRAPH_BREAK = "\n\n"  # how shared.docs' builder joins a section's paragraphs
 # Text that would end a fence of the prompt early: kept, as data, with the slash escaped.
@@ -83,9 +83,9 @@ def attribute(text: str) -> str:
 
 
 def _sections_with_all_code(doc: SourceDoc) -> list[Section]:
-    """The sections with something to show; code a parser did not attach to a section is shown
+    """The sections with something to show (not the project's sponsors); code a parser did not attach to a section is shown
     at the document's top, where stage 4's other readers cite it too (content.py)."""
-    sections = [s for s in doc.parsed.sections if s.text.strip() or s.code]
+    sections = [s for s in doc.parsed.sections if (s.text.strip() or s.code) and not (s.heading and about_funding(s.heading.text))]
     attached = {id(block) for s in doc.parsed.sections for block in s.code}
     loose = tuple(block for block in doc.parsed.code_blocks if id(block) not in attached)
     if loose:
