@@ -83,9 +83,11 @@ def attribute(text: str) -> str:
 
 
 def _sections_with_all_code(doc: SourceDoc) -> list[Section]:
-    """The sections with something to show (not the project's sponsors); code a parser did not attach to a section is shown
-    at the document's top, where stage 4's other readers cite it too (content.py)."""
-    sections = [s for s in doc.parsed.sections if (s.text.strip() or s.code) and not (s.heading and about_funding(s.heading.text))]
+    """The sections with something to show, none about funding the project; code a parser did not
+    attach to a section is shown at the document's top, where stage 4's other readers cite it too
+    (content.py)."""
+    sections = [s for s in doc.parsed.sections
+                if (s.text.strip() or s.code) and not (s.heading and about_funding(s.heading.text))]
     attached = {id(block) for s in doc.parsed.sections for block in s.code}
     loose = tuple(block for block in doc.parsed.code_blocks if id(block) not in attached)
     if loose:
