@@ -31,7 +31,8 @@ _DEFINITION = re.compile(r"^ {0,3}:[ \t]{1,4}(?=\S)")    # a definition list's `
 # `{.hide-header}`, `{#id .class key="value"}`.
 # Attributes are separated by blanks, so a line splits into them one way only (no backtracking).
 _ATTRIBUTE = r"(?:[#.][\w-]{1,100}|[\w-]{1,100}=(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\s{}\"']{1,200}))"
-_ATTRIBUTE_LIST = re.compile(rf"^ {{0,3}}\{{(?::[^{{}}]{{0,300}}|[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE}){{0,19}}[ \t]*)\}}[ \t]*$")
+_ATTRIBUTES = rf"[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE}){{0,19}}[ \t]*"
+_ATTRIBUTE_LIST = re.compile(rf"^ {{0,3}}\{{(?::[^{{}}]{{0,300}}|{_ATTRIBUTES})\}}[ \t]*$")
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
 # MyST's cross-reference target, alone on its line before what it labels: `(install)=`.
 _MYST_TARGET = re.compile(r"^ {0,3}\(([^()\s][^()]{0,200})\)=[ \t]*$")

@@ -18,6 +18,7 @@ from services.pathway.engine.engine import plan_pathways
 from services.pathway.engine.models import PathwayDocument, PathwayPlan
 from services.repo_clone.announce import discovered
 from services.repo_clone.scanner import scan
+from shared.docs.model import ParsedDocument
 from shared.docs.parsing import parse
 
 _DIST_INFO = re.compile(r"-[\w.+]+\.dist-info$")
@@ -32,13 +33,10 @@ class OfflineCourse:
 
 
 def offline_course(texts: dict[str, str], level: str = "beginner",
-                   navigation: list[str] = (), inferred: dict[str, int] | None = None) -> OfflineCourse:
+                   navigation: Sequence[str] = (), inferred: dict[str, int] | None = None) -> OfflineCourse:
     """path -> text, as a repository's selected documents, into the first pathway's course;
     `navigation` and `inferred` are stage 1's reading orders (course_of_checkout passes them)."""
-    parsed = {path: parse(path, text) for path, text in texts.items()}
-    corpus = Corpus.build(list(parsed.values()))
-    linked = {path: link_one(path, analyse_document(doc, level), corpus, list(navigation))
-              for path, doc in parsed.items()}
+    parsed, linked = linked_analyses(texts, level, navigation)
     documents = pathway_documents(linked.values(), navigation, inferred or {})
     plan = plan_pathways(sorted(documents, key=lambda d: d.path), 3)
     sources = {path: SourceDoc(parsed[path], a.title, a.doc_type, tuple(a.key_concepts),
@@ -55,13 +53,29 @@ def offline_course(texts: dict[str, str], level: str = "beginner",
 def course_of_checkout(root: Path, level: str = "beginner") -> OfflineCourse:
     """The course `make run` writes offline for the documentation under `root`: stage 1's scan
     (its navigation and inferred order) first, as the services call it."""
+    texts, navigation, inferred = checkout(root)
+    return offline_course(texts, level, navigation, inferred)
+
+
+def checkout(root: Path) -> tuple[dict[str, str], list[str], dict[str, int]]:
+    """Stage 1 over the documentation under `root`: each document's text (path -> text), the
+    navigation's order and the inferred rank of each document the navigation does not list."""
     scanned = scan(root)
     files = discovered(scanned.files, scanned.navigation)
-    texts = {f.path: (root / f.path).read_text(encoding="utf-8") for f in scanned.files if f.is_documentation}
+    navigation = [f["path"] for f in sorted((f for f in files if f["navigation_index"] is not None),
+                                            key=lambda f: f["navigation_index"])]
     inferred = {f["path"]: f["inferred_index"] for f in files if f["inferred_index"] is not None}
-    return offline_course(texts, level, scanned.navigation, inferred)
+    texts = {f.path: (root / f.path).read_text(encoding="utf-8") for f in scanned.files if f.is_documentation}
+    return texts, navigation, inferred
 
 
+def linked_analyses(texts: dict[str, str], level: str, navigation: Sequence[str] = ()
+                    ) -> tuple[dict[str, ParsedDocument], dict[str, LinkedAnalysis]]:
+    """Stage 2's offline analysis and linking of every document, as the service calls them."""
+    parsed = {path: parse(path, text) for path, text in texts.items()}
+    corpus = Corpus.build(list(parsed.values()))
+    return parsed, {path: link_one(path, analyse_document(doc, level), corpus, list(navigation))
+                    for path, doc in parsed.items()}
 def pathway_documents(linked: Iterable[LinkedAnalysis], navigation: Sequence[str],
                       inferred: dict[str, int]) -> list[PathwayDocument]:
     """Stage 2's linked analyses as stage 3 receives them, with stage 1's reading orders."""

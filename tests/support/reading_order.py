@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from services.doc_analyser.engine.linking import Corpus, link_one
-from services.doc_analyser.engine.offline import analyse_document
 from services.pathway.engine.corpus import Corpus as PathwayCorpus
 from services.pathway.engine.engine import build_pathway
 from services.pathway.engine.variants import variants_for
-from services.repo_clone.announce import discovered
 from services.repo_clone.scanner import scan
-from shared.docs.parsing import parse
-from tests.support.offline_course import pathway_documents
+from tests.support.offline_course import checkout, linked_analyses, pathway_documents
 
 BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
 NAVIGATION_FILES = ("mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.ts", "sidebars.json")
@@ -67,16 +63,9 @@ def strip_navigation(book: Path, into: Path) -> Path:
 
 def pathway_order(root: Path, level: str = "beginner", pathway: str = PATHWAY) -> list[str]:
     """The pathway's documents, in order, for the documentation under `root`."""
-    result = scan(root)
-    files = discovered(result.files, result.navigation)
-    inferred = {f["path"]: f["inferred_index"] for f in files if f["inferred_index"] is not None}
-    navigation = [f["path"] for f in sorted((f for f in files if f["navigation_index"] is not None),
-                                            key=lambda f: f["navigation_index"])]
-    paths = [f.path for f in result.files if f.is_documentation]
-    parsed = {path: parse(path, (root / path).read_text(encoding="utf-8")) for path in paths}
-    corpus = Corpus.build(list(parsed.values()))
-    linked = [link_one(path, analyse_document(doc, level), corpus, navigation) for path, doc in parsed.items()]
-    documents = pathway_documents(linked, navigation, inferred)
+    texts, navigation, inferred = checkout(root)
+    _, linked = linked_analyses(texts, level, navigation)
+    documents = pathway_documents(linked.values(), navigation, inferred)
     # Built directly: plan_pathways passes over a pathway repeating an earlier one (small books).
     corpus = PathwayCorpus.build(documents, None, "", 45)
     variant = next(v for v in variants_for(corpus, "") if v.key == pathway)
