@@ -35,8 +35,9 @@ INDEX_NAMES = ("index", "readme", "_index")
 _EARLY = frozenset("""overview introduction intro getting-started getting_started gettingstarted start
     quickstart quick-start quick_start install installation installing setup basics
     tutorial tutorials first-steps""".split())
-_LATE = frozenset("""faq faqs troubleshooting reference api glossary appendix upgrade upgrading migration
-    migrating development deployment deploying deploy""".split())
+# "terms" and "terminology" name a glossary (Werkzeug's "Important Terms"): an appendix.
+_LATE = frozenset("""faq faqs troubleshooting reference api glossary terms terminology appendix upgrade
+    upgrading migration migrating development deployment deploying deploy""".split())
 _NOTES = frozenset("""contributing contribute contrib license licence changes changelog history release-notes
     releases news authors credits""".split())
 # Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.
