@@ -13,7 +13,7 @@ def discovered(files: list[ScannedFile], navigation: list[str]) -> list[dict]:
     position = {path: index for index, path in enumerate(navigation)}
     return [{"path": f.path, "size": f.size, "is_documentation": f.is_documentation,
              "is_overview_candidate": f.is_overview_candidate,
-             "navigation_index": position.get(f.path),
+             "navigation_index": position.get(f.path), "navigation_section": f.navigation_section,
              "inferred_index": None if f.path in position else f.inferred_rank, "encoding": f.encoding, "note": f.note}
             for f in files]
 

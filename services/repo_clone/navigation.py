@@ -6,6 +6,10 @@ executed or fully parsed: the configuration files are user content, so each is r
 purpose-built reader that looks for paths and ignores everything else. An entry is kept only if it
 names a scanned documentation file, which also discards URLs, labels and anything outside the
 checkout.
+
+Each entry also carries its section where the navigation groups pages under a title (MkDocs
+`- Section:` items, SUMMARY.md part headings, the heading or `:caption:` a toctree sits under): the
+authors' own name for what a run of pages teaches, which stage 3 uses to title its modules.
 """
 from __future__ import annotations
 
@@ -14,23 +18,45 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
 from .textfiles import read_checkout_text
 
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+MOST_SECTION_CHARS = 120  # a section title longer than this is cut (it names, it does not explain)
+
+Entry = tuple[str, "str | None"]  # a document's path and the title of the section listing it
+
+
+@dataclass(frozen=True)
+class Navigation:
+    order: list[str]  # documentation paths in the navigation's order
+    sections: dict[str, str] = field(default_factory=dict)  # path → its section's title, if any
+
+
+def navigation(root: Path, docs: set[str]) -> Navigation:
+    """Documentation paths of `docs` in navigation order: MkDocs first, then SUMMARY.md files,
+    Sphinx toctrees and Docusaurus sidebars; each path once, where it first appears, with the
+    section it appears in there."""
+    root = Path(os.path.realpath(root))
+    first: dict[str, str | None] = {}
+    for source in (mkdocs_navigation, summary_navigation, sphinx_navigation,
+                   docusaurus_navigation):
+        for path, section in source(root, docs):
+            if path in docs:
+                first.setdefault(path, section)
+    return Navigation(list(first), {path: section for path, section in first.items() if section})
 
 
 def navigation_order(root: Path, docs: set[str]) -> list[str]:
-    """Documentation paths of `docs` in navigation order: MkDocs first, then SUMMARY.md files,
-    Sphinx toctrees and Docusaurus sidebars; each path once, where it first appears."""
-    root = Path(os.path.realpath(root))
-    ordered: list[str] = []
-    for source in (mkdocs_navigation, summary_navigation, sphinx_navigation,
-                   docusaurus_navigation):
-        ordered.extend(source(root, docs))
-    return [path for path in dict.fromkeys(ordered) if path in docs]
+    return navigation(root, docs).order
+
+
+def _section(title: str) -> str | None:
+    title = " ".join(title.replace("`", "").replace("*", "").split()).strip(" :")
+    return title[:MOST_SECTION_CHARS] or None
 
 
 def _join(folder: str, link: str) -> str | None:
@@ -47,14 +73,15 @@ def _join(folder: str, link: str) -> str | None:
 _NAV_KEY = re.compile(r"^(nav|pages)\s*:\s*(#.*)?$")
 
 
-def mkdocs_navigation(root: Path, docs: set[str]) -> list[str]:
-    """Paths in `mkdocs.yml` `nav:`, nested sections flattened in order, under `docs_dir`."""
+def mkdocs_navigation(root: Path, docs: set[str]) -> list[Entry]:
+    """Paths in `mkdocs.yml` `nav:`, nested sections flattened in order, under `docs_dir`, each
+    with the innermost section holding it."""
     text = read_checkout_text(root, "mkdocs.yml") or read_checkout_text(root, "mkdocs.yaml")
     if not text:
         return []
     docs_dir = _top_level_value(text, "docs_dir") or "docs"
-    entries = (_join(docs_dir, value) for value in _nav_values(_nav_block(text.splitlines())))
-    return [entry for entry in entries if entry]
+    entries = ((_join(docs_dir, value), section) for value, section in _nav_values(_nav_block(text.splitlines())))
+    return [(path, section) for path, section in entries if path]
 
 
 def _top_level_value(text: str, key: str) -> str | None:
@@ -77,15 +104,24 @@ def _nav_block(lines: list[str]) -> list[str]:
     return block
 
 
-def _nav_values(lines: list[str]) -> Iterator[str]:
-    # Depth does not change the order of the leaves, so indentation can be ignored: every
-    # `- Title: path` or `- path` line is a page, every `- Section:` line opens a section.
+def _nav_values(lines: list[str]) -> Iterator[tuple[str, str | None]]:
+    # Depth does not change the order of the leaves: every `- Title: path` or `- path` line is a
+    # page, every `- Section:` line opens a section, which holds the lines indented deeper.
+    sections: list[tuple[int, str | None]] = []  # (indent of the `- Section:` line, its title)
     for line in lines:
-        item = _strip_comment(line).strip()
+        stripped = _strip_comment(line)
+        item = stripped.strip()
+        if not item:
+            continue
+        indent = len(stripped) - len(stripped.lstrip())
+        while sections and sections[-1][0] >= indent:
+            sections.pop()
         item = item[1:].strip() if item.startswith("-") else item
         value = _mapping_value(item) if item else None
         if value:
-            yield _unquote(value)
+            yield _unquote(value), sections[-1][1] if sections else None
+        elif stripped.lstrip().startswith("-") and item.endswith(":"):
+            sections.append((indent, _section(_unquote(item.rstrip(":").strip()))))
 
 
 def _mapping_value(item: str) -> str | None:
@@ -137,14 +173,33 @@ _MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]*+\]\(\s*+(<[^<>\n]++>|[^()\[\]\s]++)"
                             r"(?:\s++[\"'][^\[\n]{0,300}?[\"'])?\s*+\)")
 
 
-def summary_navigation(root: Path, docs: set[str]) -> list[str]:
-    """Markdown links of every SUMMARY.md, in order, relative to the SUMMARY's folder."""
-    ordered = []
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
+_SUMMARY_TITLES = {"summary", "table of contents", "contents"}  # the file's own title, no part
+
+
+def _without_closing_hashes(text: str) -> str:
+    """An ATX heading's text without its optional closing sequence ("Part ##"), "C#" kept."""
+    text = text.rstrip()
+    bare = text.rstrip("#")
+    return bare.rstrip() if bare != text and (not bare or bare[-1] in " \t") else text
+
+
+def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
+    """Markdown links of every SUMMARY.md, in order, relative to the SUMMARY's folder, each with
+    the part heading (`# User Guide`) above it."""
+    ordered: list[Entry] = []
     for summary in sorted(path for path in docs if posixpath.basename(path).lower() == "summary.md"):
         text = read_checkout_text(root, summary) or ""
         folder = posixpath.dirname(summary)
-        links = (_join(folder, link.strip("<>")) for link in _MARKDOWN_LINK.findall(text))
-        ordered.extend(link for link in links if link)
+        section = None
+        for line in text.splitlines():
+            heading = _HEADING.match(line)
+            if heading:
+                title = _section(_without_closing_hashes(heading.group(1)))
+                section = None if title and title.casefold() in _SUMMARY_TITLES else title
+                continue
+            links = (_join(folder, link.strip("<>")) for link in _MARKDOWN_LINK.findall(line))
+            ordered.extend((link, section) for link in links if link)
     return ordered
 
 
@@ -157,85 +212,131 @@ _SPHINX_SUFFIXES = (".rst", ".md", ".ipynb", ".txt")
 MOST_TOCTREE_GLOBS = 50
 
 
-def sphinx_navigation(root: Path, docs: set[str]) -> list[str]:
+@dataclass(frozen=True)
+class _Toctree:
+    entries: list[str]
+    is_glob: bool
+    section: str | None  # its :caption:, else the heading it sits under
+    under_title: bool  # no caption, and the section is the document's title (its first heading)
+
+
+def sphinx_navigation(root: Path, docs: set[str]) -> list[Entry]:
     """Documents in toctree order, depth first, from each Sphinx root document: the `index`
     beside a `conf.py`, or every `index.rst` when there is no `conf.py` — the shallowest first, so
     `docs/index.rst` orders the book and `docs/deploying/index.rst` (which it includes) does not
-    put its chapter before everything."""
+    put its chapter before everything. A document's section is the caption or heading of the
+    toctree listing it ("Tutorial" for the pages a tutorial's index lists), but not the root's
+    title (the project's name), and else the section of the document listing it."""
     indexes = sorted((path for path in docs if posixpath.basename(path) in ("index.rst", "index.md")),
                      key=lambda path: (path.count("/"), path))
     roots = [path for path in indexes if (root / posixpath.dirname(path) / "conf.py").is_file()]
     roots = roots or [path for path in indexes if path.endswith(".rst")]
-    ordered = []
+    ordered: list[Entry] = []
     for start in roots:
         ordered.extend(_toctree_walk(root, docs, start))
     return ordered
 
 
-def _toctree_walk(root: Path, docs: set[str], start: str) -> list[str]:
+def _toctree_walk(root: Path, docs: set[str], start: str) -> list[Entry]:
     source_dir = posixpath.dirname(start)
-    order, visited, pending = [], set(), [start]
+    order: list[Entry] = []
+    visited: set[str] = set()
+    pending: list[Entry] = [(start, None)]
     while pending:
-        document = pending.pop()
+        document, section = pending.pop()
         if document in visited:
             continue  # toctrees may include each other in a loop
         visited.add(document)
-        order.append(document)
-        pending.extend(reversed(_toctree_children(root, docs, document, source_dir)))
+        order.append((document, section))
+        children = _toctree_children(root, docs, document, source_dir)
+        pending.extend(reversed([(child, (None if document == start and tree.under_title else tree.section)
+                                  or section) for child, tree in children]))
     return order
 
 
-def _toctree_children(root: Path, docs: set[str], document: str, source_dir: str) -> list[str]:
+def _toctree_children(root: Path, docs: set[str], document: str,
+                      source_dir: str) -> list[tuple[str, _Toctree]]:
     text = read_checkout_text(root, document) or ""
     folder = posixpath.dirname(document)
     children, globs = [], 0
-    for entries, is_glob in _toctrees(text, document.endswith(".md")):
-        for entry in entries:
+    for tree in _toctrees(text, document.endswith(".md")):
+        for entry in tree.entries:
             # A glob entry is matched against every document: a bounded number of them per file,
             # or a crafted index of thousands of `*` lines costs documents × lines.
-            wildcard = is_glob and any(char in entry for char in "*?[")
+            wildcard = tree.is_glob and any(char in entry for char in "*?[")
             globs += wildcard
             if not wildcard or globs <= MOST_TOCTREE_GLOBS:
-                children.extend(_toctree_targets(docs, folder, source_dir, entry, is_glob))
+                children.extend((child, tree) for child in
+                                _toctree_targets(docs, folder, source_dir, entry, tree.is_glob))
     return children
 
 
-def _toctrees(text: str, is_markdown: bool) -> list[tuple[list[str], bool]]:
-    """Each toctree's entries and :glob: flag. The scan resumes after a toctree's body, so every
-    line is read once even in a file made of nothing but unclosed toctree openings."""
+# Headings that name a table of contents, not what its pages teach: the document's title stands in.
+_NOT_SECTIONS = {"contents", "table of contents", "toc", "documentation", "index", "indices and tables",
+                 "navigation", "summary", "pages", "chapters"}
+# An rST section title is a line of text over an underline of one punctuation character repeated.
+_RST_UNDERLINE = re.compile(r"""^([=\-~^"'`#*+<>:._])\1{2,}[ \t]*$""")
+
+
+def _heading_at(lines: list[str], index: int, is_markdown: bool) -> str | None:
+    """The section title starting at lines[index], if one does (the line itself for MyST's `#`)."""
+    line = lines[index]
+    if is_markdown:
+        heading = _HEADING.match(line)
+        return _section(_without_closing_hashes(heading.group(1))) if heading else None
+    if (index + 1 < len(lines) and line.strip() and not line[:1].isspace()
+            and not _RST_UNDERLINE.match(line) and _RST_UNDERLINE.match(lines[index + 1])):
+        return _section(line)
+    return None
+
+
+def _toctrees(text: str, is_markdown: bool) -> list[_Toctree]:
+    """Each toctree's entries, :glob: flag and section. The scan resumes after a toctree's body, so
+    every line is read once even in a file made of nothing but unclosed toctree openings."""
     lines = text.splitlines()
     pattern = _MYST_TOCTREE if is_markdown else _RST_TOCTREE
     trees = []
-    index = 0
+    index, title, heading = 0, None, None  # the document's first heading, the latest one
     while index < len(lines):
+        found = _heading_at(lines, index, is_markdown)
+        if found:
+            title, heading = title or found, found
         match = pattern.match(lines[index])
         index += 1
         if match:
-            entries, is_glob, index = (_myst_body(lines, index, match.group(1)) if is_markdown
-                                       else _rst_body(lines, index, len(match.group(1))))
-            trees.append((entries, is_glob))
+            entries, is_glob, caption, index = (_myst_body(lines, index, match.group(1)) if is_markdown
+                                                else _rst_body(lines, index, len(match.group(1))))
+            caption = caption if caption and caption.casefold() not in _NOT_SECTIONS else None
+            named = heading if heading and heading.casefold() not in _NOT_SECTIONS else title
+            trees.append(_Toctree(entries, is_glob, caption or named, caption is None and named == title))
     return trees
 
 
-def _rst_body(lines: list[str], index: int, indent: int) -> tuple[list[str], bool, int]:
-    """Entries, the :glob: flag and the end of a toctree directive whose `..` sits at `indent`
-    and whose body starts at `index`."""
-    entries, is_glob = [], False
+def _caption(item: str) -> str | None:
+    return _section(item.partition(":")[2].strip()) if item.startswith(("caption:", ":caption:")) else None
+
+
+def _rst_body(lines: list[str], index: int, indent: int) -> tuple[list[str], bool, str | None, int]:
+    """Entries, the :glob: flag, the caption and the end of a toctree directive whose `..` sits at
+    `indent` and whose body starts at `index`."""
+    entries, is_glob, caption = [], False, None
     while index < len(lines):
         line = lines[index]
         if line.strip() and len(line) - len(line.lstrip()) <= indent:
             break
         item = line.strip()
         is_glob = is_glob or item == ":glob:"
+        caption = caption or _caption(item[1:] if item.startswith(":") else "")
         if item and not item.startswith(":"):
             entries.append(item)
         index += 1
-    return entries, is_glob, index
+    return entries, is_glob, caption, index
 
 
-def _myst_body(lines: list[str], index: int, fence: str) -> tuple[list[str], bool, int]:
-    """Entries, the :glob: flag and the end of a MyST ```{toctree} block closed by `fence`."""
-    entries, is_glob, in_front_matter = [], False, False
+def _myst_body(lines: list[str], index: int, fence: str) -> tuple[list[str], bool, str | None, int]:
+    """Entries, the :glob: flag, the caption and the end of a MyST ```{toctree} block closed by
+    `fence`."""
+    entries, is_glob, caption, in_front_matter = [], False, None, False
     while index < len(lines):
         item = lines[index].strip()
         index += 1
@@ -243,9 +344,10 @@ def _myst_body(lines: list[str], index: int, fence: str) -> tuple[list[str], boo
             break
         in_front_matter = in_front_matter != (item == "---")
         is_glob = is_glob or item in (":glob:", "glob:", "glob: true")
+        caption = caption or _caption(item.lstrip(":") if item.startswith(":") or in_front_matter else "")
         if item and item != "---" and not in_front_matter and not item.startswith(":"):
             entries.append(item)
-    return entries, is_glob, index
+    return entries, is_glob, caption, index
 
 
 def _toctree_targets(docs: set[str], folder: str, source_dir: str, entry: str,
@@ -276,15 +378,16 @@ _SIDEBAR_FILES = ("sidebars.js", "sidebars.ts", "sidebars.json", "website/sideba
                   "website/sidebars.json")
 
 
-def docusaurus_navigation(root: Path, docs: set[str]) -> list[str]:
+def docusaurus_navigation(root: Path, docs: set[str]) -> list[Entry]:
     """Doc ids of the sidebars in order, as `docs/<id>.md` or `.mdx` (beside the sidebars file,
-    or at the top of the checkout for Docusaurus 1's `website/`)."""
-    ordered = []
+    or at the top of the checkout for Docusaurus 1's `website/`). Categories are not read: a
+    sidebar's documents carry no section."""
+    ordered: list[Entry] = []
     for sidebars in _SIDEBAR_FILES:
         text = read_checkout_text(root, sidebars) or ""
         doc_folders = dict.fromkeys((posixpath.join(posixpath.dirname(sidebars), "docs"), "docs"))
         for doc_id in (next(filter(None, groups)) for groups in _DOC_ID.findall(text)):
-            ordered.extend(_docusaurus_doc(docs, doc_folders, doc_id))
+            ordered.extend((path, None) for path in _docusaurus_doc(docs, doc_folders, doc_id))
     return ordered
 
 

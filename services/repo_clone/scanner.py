@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from .navigation import navigation_order
+from .navigation import navigation, navigation_order
 from .reading_order import inferred_order
 from shared.repos.globs import PathScope
 from .textfiles import decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file
@@ -48,6 +48,7 @@ class ScannedFile:
     encoding: str | None = None  # the codec that decodes a documentation file; None otherwise
     note: str | None = None  # why a documentation-looking file is not documentation
     inferred_rank: int | None = None  # a document no navigation lists: its rank in the inferred order
+    navigation_section: str | None = None  # the title of the navigation's section listing it
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,13 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
     else:
         entries = _Listing(scope, max_files, max_depth).run(listing)
     files = _classify_all(real_root, entries, max_file_bytes, on_progress)
-    navigation = navigation_order(real_root, {f.path for f in files if f.is_documentation})
-    files = _mark_overview_candidates(files, set(navigation))
-    files = _rank_unlisted(real_root, files, set(navigation))
-    return ScanResult(files=files, folders=_folders_of(files), navigation=navigation,
+    found = navigation(real_root, {f.path for f in files if f.is_documentation})
+    navigation_paths = found.order
+    files = [replace(f, navigation_section=found.sections[f.path]) if f.path in found.sections else f
+             for f in files]
+    files = _mark_overview_candidates(files, set(navigation_paths))
+    files = _rank_unlisted(real_root, files, set(navigation_paths))
+    return ScanResult(files=files, folders=_folders_of(files), navigation=navigation_paths,
                       total_bytes=sum(f.size for f in files))
 
 

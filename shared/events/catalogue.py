@@ -137,6 +137,9 @@ class DiscoveredFile(Payload):
     inferred_index: int | None = Field(default=None, ge=0, description=(
         "a document the navigation does not list: its rank in the reading order inferred from file and "
         "folder names, index pages and front matter; equal ranks are not ordered"))
+    navigation_section: str | None = Field(default=None, max_length=200, description=(
+        "the title of the section of the repository's own docs navigation that lists the document "
+        "(a MkDocs nav section, a SUMMARY.md part, the heading or caption over a Sphinx toctree)"))
     encoding: str | None = None
     note: str | None = None
 

@@ -32,12 +32,12 @@ class OfflineCourse:
     sources: dict[str, SourceDoc]
 
 
-def offline_course(texts: dict[str, str], level: str = "beginner",
-                   navigation: Sequence[str] = (), inferred: dict[str, int] | None = None) -> OfflineCourse:
+def offline_course(texts: dict[str, str], level: str = "beginner", navigation: Sequence[str] = (),
+                   inferred: dict[str, int] | None = None, sections: dict[str, str] | None = None) -> OfflineCourse:
     """path -> text, as a repository's selected documents, into the first pathway's course;
-    `navigation` and `inferred` are stage 1's reading orders (course_of_checkout passes them)."""
+    `navigation`, `inferred` and `sections` are stage 1's (course_of_checkout passes them)."""
     parsed, linked = linked_analyses(texts, level, navigation)
-    documents = pathway_documents(linked.values(), navigation, inferred or {})
+    documents = pathway_documents(linked.values(), navigation, inferred or {}, sections or {})
     plan = plan_pathways(sorted(documents, key=lambda d: d.path), 3)
     sources = {path: SourceDoc(parsed[path], a.title, a.doc_type, tuple(a.key_concepts),
                                tuple(a.learning_objectives), a.summary) for path, a in linked.items()}
@@ -53,20 +53,29 @@ def offline_course(texts: dict[str, str], level: str = "beginner",
 def course_of_checkout(root: Path, level: str = "beginner") -> OfflineCourse:
     """The course `make run` writes offline for the documentation under `root`: stage 1's scan
     (its navigation and inferred order) first, as the services call it."""
-    texts, navigation, inferred = checkout(root)
-    return offline_course(texts, level, navigation, inferred)
+    found = checkout(root)
+    return offline_course(found.texts, level, found.navigation, found.inferred, found.sections)
 
 
-def checkout(root: Path) -> tuple[dict[str, str], list[str], dict[str, int]]:
-    """Stage 1 over the documentation under `root`: each document's text (path -> text), the
-    navigation's order and the inferred rank of each document the navigation does not list."""
+@dataclass(frozen=True)
+class Checkout:
+    """Stage 1 over a documentation folder, as stage 2 and stage 3 receive it."""
+    texts: dict[str, str]  # path -> text of each document
+    navigation: list[str]  # the navigation's order
+    inferred: dict[str, int]  # the inferred rank of each document the navigation does not list
+    sections: dict[str, str]  # path -> the navigation section listing it
+
+
+def checkout(root: Path) -> Checkout:
+    """Stage 1 over the documentation under `root`, through the files it announces."""
     scanned = scan(root)
     files = discovered(scanned.files, scanned.navigation)
     navigation = [f["path"] for f in sorted((f for f in files if f["navigation_index"] is not None),
                                             key=lambda f: f["navigation_index"])]
     inferred = {f["path"]: f["inferred_index"] for f in files if f["inferred_index"] is not None}
+    sections = {f["path"]: f["navigation_section"] for f in files if f["navigation_section"]}
     texts = {f.path: (root / f.path).read_text(encoding="utf-8") for f in scanned.files if f.is_documentation}
-    return texts, navigation, inferred
+    return Checkout(texts, navigation, inferred, sections)
 
 
 def linked_analyses(texts: dict[str, str], level: str, navigation: Sequence[str] = ()
@@ -76,8 +85,10 @@ def linked_analyses(texts: dict[str, str], level: str, navigation: Sequence[str]
     corpus = Corpus.build(list(parsed.values()))
     return parsed, {path: link_one(path, analyse_document(doc, level), corpus, list(navigation))
                     for path, doc in parsed.items()}
+
+
 def pathway_documents(linked: Iterable[LinkedAnalysis], navigation: Sequence[str],
-                      inferred: dict[str, int]) -> list[PathwayDocument]:
+                      inferred: dict[str, int], sections: dict[str, str] | None = None) -> list[PathwayDocument]:
     """Stage 2's linked analyses as stage 3 receives them, with stage 1's reading orders."""
     position = {path: index for index, path in enumerate(navigation)}
     return [PathwayDocument(
@@ -86,7 +97,7 @@ def pathway_documents(linked: Iterable[LinkedAnalysis], navigation: Sequence[str
         prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
         related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
         reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path),
-        inferred_index=inferred.get(a.path)) for a in linked]
+        inferred_index=inferred.get(a.path), navigation_section=(sections or {}).get(a.path)) for a in linked]
 
 
 def by_package(texts: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -63,9 +63,9 @@ def strip_navigation(book: Path, into: Path) -> Path:
 
 def pathway_order(root: Path, level: str = "beginner", pathway: str = PATHWAY) -> list[str]:
     """The pathway's documents, in order, for the documentation under `root`."""
-    texts, navigation, inferred = checkout(root)
-    _, linked = linked_analyses(texts, level, navigation)
-    documents = pathway_documents(linked.values(), navigation, inferred)
+    found = checkout(root)
+    _, linked = linked_analyses(found.texts, level, found.navigation)
+    documents = pathway_documents(linked.values(), found.navigation, found.inferred, found.sections)
     # Built directly: plan_pathways passes over a pathway repeating an earlier one (small books).
     corpus = PathwayCorpus.build(documents, None, "", 45)
     variant = next(v for v in variants_for(corpus, "") if v.key == pathway)

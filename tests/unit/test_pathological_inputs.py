@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from services.repo_clone import cloner
-from services.repo_clone.navigation import navigation_order
+from services.repo_clone.navigation import MOST_SECTION_CHARS, navigation
 from services.repo_clone.scanner import MAX_FOLDER_DEPTH, ScanLimitExceeded, scan
 from services.repo_clone.workdir import remove_tree
 from services.doc_analyser.engine.lexicon import sentences, tokens, without_urls, words
@@ -89,8 +89,9 @@ def test_navigation_files_finish_on_pathological_input(tmp_path_factory, text):
                           "docs/a.md": "# A", "sidebars.js": text}.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(content, encoding="utf-8")
-    order = navigation_order(root, docs)
-    assert "docs/a.md" in order and set(order) <= docs  # the real link after the hostile text is kept
+    found = navigation(root, docs)
+    assert "docs/a.md" in found.order and set(found.order) <= docs  # the real link after the hostile text is kept
+    assert all(0 < len(section) <= MOST_SECTION_CHARS for section in found.sections.values())
 
 
 # --- globs ----------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def test_crafted_summary_keeps_the_real_links(tmp_path):
     hostile = "[" * 300_000 + "[](" * 100_000 + "[x](y '" * 50_000
     (tmp_path / "SUMMARY.md").write_text(hostile + "\n- [Intro](intro.md)\n", encoding="utf-8")
     (tmp_path / "intro.md").write_text("# Intro", encoding="utf-8")
-    assert navigation_order(tmp_path, {"SUMMARY.md", "intro.md"}) == ["intro.md"]
+    assert navigation(tmp_path, {"SUMMARY.md", "intro.md"}).order == ["intro.md"]
 
 
 # --- deep nesting ---------------------------------------------------------------------------------

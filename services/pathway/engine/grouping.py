@@ -41,7 +41,9 @@ class ModuleStyle:
 
 def build_modules(order: list[PathwayDocument], style: ModuleStyle) -> list[PlannedModule]:
     groups = _merge_small(_split(order, style), style)
-    titles = _unique([_title(group, style) for group in groups])
+    everywhere = _sections_holding_most(order)
+    titles = _unique([_title(group, style, opening=index == 0, everywhere=everywhere)
+                      for index, group in enumerate(groups)])
     return [PlannedModule(title=title, description=_description(group, style),
                           learning_objectives=_objectives(group, style.max_objectives),
                           documents=[d.path for d in group], estimated_minutes=max(1, style.minutes(group)),
@@ -75,10 +77,17 @@ def _merge_small(groups: list[list[PathwayDocument]], style: ModuleStyle) -> lis
     return merged
 
 
-def default_heading(group: list[PathwayDocument]) -> str:
-    """"Getting started" for the opening overview, else the shared folder, else the main kind of reading."""
-    if group[0].doc_type == "overview":
+def default_heading(group: list[PathwayDocument], opening: bool = False,
+                    everywhere: frozenset[str] = frozenset()) -> str:
+    """"Getting started" for the pathway's opening overview (a chapter's overview later in the
+    pathway is no start: Werkzeug's middleware index opened a module called "Getting started"); else
+    the section of the authors' navigation listing most of the group's documents, else the shared
+    folder, else the main kind of reading."""
+    if opening and group[0].doc_type == "overview":
         return "Getting started"
+    section = navigation_section(group)
+    if section and section not in everywhere:
+        return section
     folders = {folder(document) for document in group}
     if len(folders) == 1 and "" not in folders:
         return humanise(folders.pop())
@@ -86,10 +95,24 @@ def default_heading(group: list[PathwayDocument]) -> str:
     return next(band(d) for d in group if bands[band(d)] == max(bands.values()))
 
 
-def _title(group: list[PathwayDocument], style: ModuleStyle) -> str:
+def navigation_section(group: list[PathwayDocument]) -> str | None:
+    """The navigation section holding more than half of the group's documents, if one does."""
+    sections = Counter(document.navigation_section for document in group if document.navigation_section)
+    section, count = max(sections.items(), key=lambda item: item[1], default=(None, 0))
+    return section if count * 2 > len(group) else None
+
+
+def _sections_holding_most(order: list[PathwayDocument]) -> frozenset[str]:
+    """Sections listing more than three quarters of the pathway's documents (Starlette's "Features"):
+    true of nearly every module, so they tell none apart."""
+    sections = Counter(document.navigation_section for document in order if document.navigation_section)
+    return frozenset(section for section, count in sections.items() if count * 4 > len(order) * 3)
+
+
+def _title(group: list[PathwayDocument], style: ModuleStyle, opening: bool, everywhere: frozenset[str]) -> str:
     """What the module teaches: its heading (the section of the pathway) and its subject (the
     concepts its documents share); never the list of its documents, which the module shows apart."""
-    heading = (style.heading or default_heading)(group)
+    heading = style.heading(group) if style.heading else default_heading(group, opening, everywhere)
     subject = module_subject(group)
     if not subject or subject.casefold() in heading.casefold():
         text = heading

@@ -29,6 +29,9 @@ class PathwayDocument(BaseModel):
     # A document the navigation does not list: its rank in stage 1's inferred reading order
     # (file names, index pages, front matter). Equal ranks are not ordered; below any navigation.
     inferred_index: int | None = None
+    # The title of the navigation's section listing it ("Tutorials", "API Reference"): the authors'
+    # name for what a run of pages teaches, which module titles use.
+    navigation_section: str | None = None
 
 
 class PlannedModule(BaseModel):

@@ -71,6 +71,12 @@ def _band_topic(document: PathwayDocument, corpus: Corpus) -> str:
     return band(document)
 
 
+def _section_or_band(document: PathwayDocument, corpus: Corpus) -> str:
+    # Where the authors' navigation groups pages under a title, a new section starts a new module
+    # once the current one is half full, as a change of topic does.
+    return f"section: {document.navigation_section}" if document.navigation_section else band(document)
+
+
 def _work_or_lookup(document: PathwayDocument, corpus: Corpus) -> str:
     # Pulled-in concepts belong with the task that needs them, so only look-up material and
     # project notes start modules of their own.
@@ -117,7 +123,7 @@ FOUNDATIONS_FIRST = Variant(
     "pages that use what it teaches, questions and project notes last; the project's own navigation "
     "order where it has one. Uses every selected document.",
     "Newcomers who want to see how the project fits together before using it.",
-    _foundations_phase, follows_reading_order=True)
+    _foundations_phase, follows_reading_order=True, topic=_section_or_band)
 
 HANDS_ON = Variant(
     "hands-on", "Hands-on",
@@ -134,7 +140,8 @@ FAST_TRACK = Variant(
     "practice time, skipping release notes, contribution rules, FAQs and advanced reference unless "
     "a kept document depends on them.",
     "Experienced developers who need to become productive quickly.",
-    lambda document, corpus: 0, _is_low_value, module_factor=1.5, practice_ratio=0.25, max_objectives=4)
+    lambda document, corpus: 0, _is_low_value, module_factor=1.5, practice_ratio=0.25, max_objectives=4,
+    topic=_section_or_band)
 
 REFERENCE_DEEP_DIVE = Variant(
     "reference-deep-dive", "Reference deep-dive",
