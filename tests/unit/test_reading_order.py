@@ -220,6 +220,17 @@ def test_the_first_pathway_keeps_the_authors_navigation(book):
     assert kendall_tau(pathway_order(book), scan(book).navigation) >= 0.95
 
 
+def test_only_release_notes_and_contribution_rules_leave_their_place_in_the_navigation():
+    def listed(path: str, doc_type: str, index: int) -> PathwayDocument:
+        return PathwayDocument(path=path, title=path, doc_type=doc_type, complexity_level="beginner",
+                               key_concepts=["widgets"], reading_minutes=5, navigation_index=index)
+    documents = [listed("index.md", "overview", 0), listed("changes.md", "changelog", 1),
+                 listed("glossary-card.md", "other", 2), listed("contributing.md", "contributing", 3),
+                 listed("guide.md", "guide", 4)]
+    order = plan_pathways(documents, 1).pathways[0].document_paths()
+    assert order == ["index.md", "glossary-card.md", "guide.md", "changes.md", "contributing.md"]
+
+
 def test_a_tied_group_whose_tournament_would_count_too_many_votes_keeps_its_name_order(monkeypatch):
     assert teaching_first(TEACHING)  # within the budget: ranked
     monkeypatch.setattr(stage3_corpus, "MOST_VOTES", 1)

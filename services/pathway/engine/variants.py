@@ -51,6 +51,10 @@ _REFERENCE = doc_type_table({"overview": 0, "reference": 1, "api": 1, "concept":
                              "how-to": 4, "tutorial": 5, "example": 5, "faq": 6, "troubleshooting": 6,
                              "changelog": 7, "contributing": 7, "other": 7})
 _LOOKUP = doc_type_subset({"reference", "api"})  # look-up material rather than reading
+# What foundations-first moves after the navigation's other pages: release notes and contribution
+# rules (Starlette lists its release notes mid-way). Not "other" (a project note elsewhere): a page
+# of no known kind that the authors list mid-way stays where they put it.
+_NOTES_LAST = doc_type_subset({"changelog", "contributing"})
 
 
 def _phase_by_type(table: dict[str, int]) -> Phase:
@@ -62,7 +66,7 @@ def _foundations_phase(document: PathwayDocument, corpus: Corpus) -> tuple[int, 
     navigation orders: first, body or last by kind of reading, then the one that teaches what the
     others use first (Corpus.teaching_order), then the simpler (see engine._sort_key)."""
     if document.navigation_index is not None:
-        return (int(document.doc_type in PROJECT_NOTES), 0, 0)
+        return (int(document.doc_type in _NOTES_LAST), 0, 0)
     return (_FOUNDATIONS_INFERRED[document.doc_type], corpus.teaching_order(document),
             complexity_rank(document.complexity_level))
 
