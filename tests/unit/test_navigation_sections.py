@@ -2,10 +2,12 @@
 from stage 1's scan through the files it announces to stage 3's module titles."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from services.pathway.engine.engine import plan_pathways
 from services.pathway.engine.models import PathwayDocument
+from services.pathway.engine.prompts import document_table, pathways_prompt
 from services.pathway.inputs import plan_inputs
 from services.repo_clone.announce import discovered
 from services.repo_clone.navigation import MOST_SECTION_CHARS, navigation
@@ -207,3 +209,10 @@ def test_stage3_reads_the_section_of_each_listed_document_from_the_scans_events(
               *analysed, request]
     sections = {d.path: d.navigation_section for d in plan_inputs(events, request).documents}
     assert sections == {"docs/index.md": None, "docs/a.md": "Tutorials", "docs/b.md": None}
+
+
+def test_a_model_planning_pathways_is_shown_each_documents_section():
+    documents = [document("index.md", None, 0, "overview"), document("start.md", "Tutorials", 1, "tutorial")]
+    rows = {row["path"]: row for row in json.loads(document_table(documents))}
+    assert rows["start.md"]["section"] == "Tutorials" and "section" not in rows["index.md"]
+    assert '"section"' in pathways_prompt(documents, 2, "", None, 45, "repo").system
