@@ -8,7 +8,7 @@ import pytest
 
 from services.doc_analyser.engine.lexicon import sentences
 from services.modules.engine import quoting
-from services.modules.engine.quoting import MarkdownQuoter, quoted, quoted_from
+from services.modules.engine.quoting import MarkdownQuoter, quoted, quoted_sentences
 from services.modules.markdown_text import code_spans
 from shared.docs.markdown_out import escape_markdown
 from shared.docs.parsing import parse
@@ -58,10 +58,15 @@ def test_a_gist_sentence_is_quoted_from_the_one_section_holding_it():
     body = "".join(f"## Part {n}\n\nPart {n} says `x{n}` here.\n\n" for n in range(3 * quoting.MOST_QUOTERS_KEPT))
     document = parse("docs/long.md", f"# Long\n\n{body}## Last\n\nThe `end()` call closes it.\n")
     quoting._quoter.cache_clear()
-    assert quoted_from("The end() call closes it.", document.sections) == "The `end()` call closes it."
-    assert quoted_from("Part 40 says x40 here.", document.sections) == "Part 40 says `x40` here."
+    assert quoted_sentences(["The end() call closes it."], document.sections)[0] == "The `end()` call closes it."
+    assert quoted_sentences(["Part 40 says x40 here."], document.sections)[0] == "Part 40 says `x40` here."
     assert quoting._quoter.cache_info().misses == 2
-    assert quoted_from("Said nowhere.", document.sections) == "Said nowhere."
+    assert quoted_sentences(["Said nowhere."], document.sections)[0] == "Said nowhere."
+    assert quoting._quoter.cache_info().misses == 2
+    # several sentences at once (a gist's): the same quotes, the same single quoter per section
+    assert quoted_sentences(["Part 40 says x40 here.", "The end() call closes it.", "Said nowhere."],
+                            document.sections) == ["Part 40 says `x40` here.", "The `end()` call closes it.",
+                                                   "Said nowhere."]
     assert quoting._quoter.cache_info().misses == 2
 
 

@@ -10,7 +10,7 @@ from .content import content_sections, key_points
 from ..markdown_text import code_span, escape_markdown
 from ..models import ModuleContent, ModuleSpec
 from .questions import build_assessment
-from .quoting import quoted_from
+from .quoting import quoted_sentences
 from .sources import SourceDoc, concept_key, definitions, sentences
 
 __all__ = ["SourceDoc", "write_module"]
@@ -115,7 +115,7 @@ def _gist(doc: SourceDoc) -> str:
 def _as_written(text: str, doc: SourceDoc) -> str:
     """A gist of `doc` as Markdown: each sentence as the section holding it writes it (inline code
     kept), where the gist quotes the document; stage 2's own wording is escaped."""
-    return " ".join(quoted_from(sentence, doc.parsed.sections) for sentence in sentences(text))
+    return " ".join(quoted_sentences(sentences(text), doc.parsed.sections))
 
 
 def _listed(items: list[str]) -> str:

@@ -213,14 +213,24 @@ def quoted(sentence: str, markdown: str) -> str:
     return _quoter(markdown).quote(sentence) if markdown else escape_markdown(sentence)
 
 
-def quoted_from(sentence: str, sections: Sequence[Section]) -> str:
-    """`sentence` as the first of `sections` holding it whole writes it, else escaped. Only a
-    section whose plain text holds the sentence gets a quoter (the cached one key points and
-    questions use), so a gist's sentence builds one quoter, not one per section before it."""
-    wanted = " ".join(sentence.split())
-    for section in sections:
-        if section.markdown and wanted and wanted in " ".join(section.text.split()):
-            found = _quoter(section.markdown).find(wanted)
-            if found is not None:
-                return found
-    return escape_markdown(sentence)
+def quoted_sentences(found: Sequence[str], sections: Sequence[Section]) -> list[str]:
+    """Each sentence of `found` as the first of `sections` holding it whole writes it, else
+    escaped. Only a section whose plain text holds the sentence gets a quoter (the cached one key
+    points and questions use), so a gist's sentence builds one quoter, not one per section before
+    it; each section's plain text is normalised once for all the sentences (a gist has two or three)."""
+    plain: dict[int, str] = {}
+    quotes = []
+    for sentence in found:
+        wanted = " ".join(sentence.split())
+        quote = None
+        for index, section in enumerate(sections):
+            if not (section.markdown and wanted):
+                continue
+            if index not in plain:
+                plain[index] = " ".join(section.text.split())
+            if wanted in plain[index]:
+                quote = _quoter(section.markdown).find(wanted)
+                if quote is not None:
+                    break
+        quotes.append(quote if quote is not None else escape_markdown(sentence))
+    return quotes
