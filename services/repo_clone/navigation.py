@@ -54,7 +54,13 @@ def navigation_order(root: Path, docs: set[str]) -> list[str]:
     return navigation(root, docs).order
 
 
+# A link's text without its target; neither part can hold what opens the next try (linear time).
+_LINKED_TEXT = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+
 def _section(title: str) -> str | None:
+    """A section title as plain text: a heading's link reads as its text, without code or emphasis marks."""
+    title = _LINKED_TEXT.sub(r"\1", title)
     title = " ".join(title.replace("`", "").replace("*", "").split()).strip(" :")
     return title[:MOST_SECTION_CHARS] or None
 
@@ -194,10 +200,9 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
         section = None
         for line in text.splitlines():
             heading = _HEADING.match(line)
-            if heading:
+            if heading:  # its links, if any, belong to the part it opens
                 title = _section(_without_closing_hashes(heading.group(1)))
                 section = None if title and title.casefold() in _SUMMARY_TITLES else title
-                continue
             links = (_join(folder, link.strip("<>")) for link in _MARKDOWN_LINK.findall(line))
             ordered.extend((link, section) for link in links if link)
     return ordered

@@ -54,13 +54,14 @@ def test_mkdocs_pages_carry_the_innermost_section_holding_them(tmp_path):
 
 def test_summary_parts_are_sections_and_the_files_own_title_is_none(tmp_path):
     summary = ("# Summary\n\n[Introduction](README.md)\n\n# User Guide\n\n- [Install](install.md)\n"
-               "  - [Details](details.md)\n\n## Working with C# ##\n\n- [Interop](interop.md)\n")
+               "  - [Details](details.md)\n\n## Working with C# ##\n\n- [Interop](interop.md)\n"
+               "## [Appendix](appendix.md)\n")
     docs = write(tmp_path, {"SUMMARY.md": summary, "README.md": "r", "install.md": "i", "details.md": "d",
-                            "interop.md": "c"})
+                            "interop.md": "c", "appendix.md": "a"})
     found = navigation(tmp_path, docs)
-    assert found.order == ["README.md", "install.md", "details.md", "interop.md"]
+    assert found.order == ["README.md", "install.md", "details.md", "interop.md", "appendix.md"]
     assert found.sections == {"install.md": "User Guide", "details.md": "User Guide",
-                              "interop.md": "Working with C#"}
+                              "interop.md": "Working with C#", "appendix.md": "Appendix"}
 
 
 INDEX_RST = """\
