@@ -49,7 +49,13 @@ async def refresh_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep
     """The latest refresh: running (and its step), or how it ended."""
     await visible_course(c, who, course_id)
     history = await c.histories.load(course_id)
-    return refresh_answer(fold_refresh(history.events))
+    fold = fold_refresh(history.events)
+    if fold.latest is not None and fold.latest.ended is not None:
+        # This answer comes from the log; the stage and version routes read the projected tables.
+        # An ended refresh is answered once they hold what it saw (bounded, as a write waits), so
+        # the next read of a stage's status agrees with it (it read STARTED under load once).
+        await c.projector.wait_for(history.last_seq, c.settings.projection_wait_seconds)
+    return refresh_answer(fold)
 
 
 def refresh_answer(fold: RefreshFold) -> dict:
