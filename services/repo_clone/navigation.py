@@ -27,7 +27,7 @@ from .textfiles import read_checkout_text
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MOST_SECTION_CHARS = 120  # a section title longer than this is cut (it names, it does not explain)
 
-Entry = tuple[str, "str | None"]  # a document's path and the title of the section listing it
+Entry = tuple[str, str | None]  # a document's path and the title of the section listing it
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,10 @@ _MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]*+\]\(\s*+(<[^<>\n]++>|[^()\[\]\s]++)"
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
-_SUMMARY_TITLES = {"summary", "table of contents", "contents"}  # the file's own title, no part
+# Headings that name a table of contents (a SUMMARY.md's own "# Summary", a toctree's "Contents:"),
+# not what its pages teach: no section.
+_NOT_SECTIONS = {"contents", "table of contents", "toc", "documentation", "index", "indices and tables",
+                 "navigation", "summary", "pages", "chapters"}
 
 
 def _without_closing_hashes(text: str) -> str:
@@ -202,7 +205,7 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
             heading = _HEADING.match(line)
             if heading:  # its links, if any, belong to the part it opens
                 title = _section(_without_closing_hashes(heading.group(1)))
-                section = None if title and title.casefold() in _SUMMARY_TITLES else title
+                section = None if title and title.casefold() in _NOT_SECTIONS else title
             links = (_join(folder, link.strip("<>")) for link in _MARKDOWN_LINK.findall(line))
             ordered.extend((link, section) for link in links if link)
     return ordered
@@ -254,9 +257,14 @@ def _toctree_walk(root: Path, docs: set[str], start: str) -> list[Entry]:
         visited.add(document)
         order.append((document, section))
         children = _toctree_children(root, docs, document, source_dir)
-        pending.extend(reversed([(child, (None if document == start and tree.under_title else tree.section)
-                                  or section) for child, tree in children]))
+        pending.extend(reversed([(child, _child_section(tree, document == start) or section)
+                                 for child, tree in children]))
     return order
+
+
+def _child_section(tree: _Toctree, in_root: bool) -> str | None:
+    # The root document's title is the project's name, not a part of the book.
+    return None if in_root and tree.under_title else tree.section
 
 
 def _toctree_children(root: Path, docs: set[str], document: str,
@@ -276,9 +284,6 @@ def _toctree_children(root: Path, docs: set[str], document: str,
     return children
 
 
-# Headings that name a table of contents, not what its pages teach: the document's title stands in.
-_NOT_SECTIONS = {"contents", "table of contents", "toc", "documentation", "index", "indices and tables",
-                 "navigation", "summary", "pages", "chapters"}
 # An rST section title is a line of text over an underline of one punctuation character repeated.
 _RST_UNDERLINE = re.compile(r"""^([=\-~^"'`#*+<>:._])\1{2,}[ \t]*$""")
 
@@ -312,13 +317,15 @@ def _toctrees(text: str, is_markdown: bool) -> list[_Toctree]:
             entries, is_glob, caption, index = (_myst_body(lines, index, match.group(1)) if is_markdown
                                                 else _rst_body(lines, index, len(match.group(1))))
             caption = caption if caption and caption.casefold() not in _NOT_SECTIONS else None
-            named = heading if heading and heading.casefold() not in _NOT_SECTIONS else title
+            named = heading if heading and heading.casefold() not in _NOT_SECTIONS else title  # title stands in
             trees.append(_Toctree(entries, is_glob, caption or named, caption is None and named == title))
     return trees
 
 
 def _caption(item: str) -> str | None:
-    return _section(item.partition(":")[2].strip()) if item.startswith(("caption:", ":caption:")) else None
+    """The title of a `:caption: …` option (or a MyST front-matter `caption: …`), else None."""
+    name, separator, value = item.lstrip(":").partition(":")
+    return _section(value) if separator and name == "caption" else None
 
 
 def _rst_body(lines: list[str], index: int, indent: int) -> tuple[list[str], bool, str | None, int]:
@@ -331,7 +338,7 @@ def _rst_body(lines: list[str], index: int, indent: int) -> tuple[list[str], boo
             break
         item = line.strip()
         is_glob = is_glob or item == ":glob:"
-        caption = caption or _caption(item[1:] if item.startswith(":") else "")
+        caption = caption or (_caption(item) if item.startswith(":") else None)
         if item and not item.startswith(":"):
             entries.append(item)
         index += 1
@@ -349,7 +356,7 @@ def _myst_body(lines: list[str], index: int, fence: str) -> tuple[list[str], boo
             break
         in_front_matter = in_front_matter != (item == "---")
         is_glob = is_glob or item in (":glob:", "glob:", "glob: true")
-        caption = caption or _caption(item.lstrip(":") if item.startswith(":") or in_front_matter else "")
+        caption = caption or (_caption(item) if item.startswith(":") or in_front_matter else None)
         if item and item != "---" and not in_front_matter and not item.startswith(":"):
             entries.append(item)
     return entries, is_glob, caption, index

@@ -97,16 +97,18 @@ def default_heading(group: list[PathwayDocument], opening: bool = False,
 
 def navigation_section(group: list[PathwayDocument]) -> str | None:
     """The navigation section holding more than half of the group's documents, if one does."""
-    sections = Counter(document.navigation_section for document in group if document.navigation_section)
-    section, count = max(sections.items(), key=lambda item: item[1], default=(None, 0))
+    section, count = max(_section_counts(group).items(), key=lambda item: item[1], default=(None, 0))
     return section if count * 2 > len(group) else None
 
 
 def _sections_holding_most(order: list[PathwayDocument]) -> frozenset[str]:
     """Sections listing more than three quarters of the pathway's documents (Starlette's "Features"):
     true of nearly every module, so they tell none apart."""
-    sections = Counter(document.navigation_section for document in order if document.navigation_section)
-    return frozenset(section for section, count in sections.items() if count * 4 > len(order) * 3)
+    return frozenset(section for section, count in _section_counts(order).items() if count * 4 > len(order) * 3)
+
+
+def _section_counts(documents: list[PathwayDocument]) -> Counter[str]:
+    return Counter(document.navigation_section for document in documents if document.navigation_section)
 
 
 def _title(group: list[PathwayDocument], style: ModuleStyle, opening: bool, everywhere: frozenset[str]) -> str:
