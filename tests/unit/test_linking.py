@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.doc_analyser.engine import corpus as stage2_corpus
+from services.doc_analyser.engine.corpus_documents import split_by_position
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.linking import Corpus, LinkedAnalysis, link, link_one
 from services.doc_analyser.engine.offline import analyse_document
@@ -182,3 +183,38 @@ def test_a_kind_whose_tournament_would_count_too_many_votes_sits_it_out(monkeypa
     assert set(stage2_corpus.teaching_ranks(pages).values()) == {-10, 10}  # definers first
     monkeypatch.setattr(stage2_corpus, "MOST_VOTES", 10 * 10 * 10 - 1)  # 10 users × 10 phrases × 10 definers
     assert not any(stage2_corpus.teaching_ranks(pages).values())
+
+
+# --- a link in a page's closing part sends the reader on ------------------------------------------
+
+_PROSE = ("A router matches the path of each request against its routes and calls the endpoint of "
+          "the first route that matches. ") * 6
+
+
+def test_a_link_first_written_in_the_closing_part_is_onward_not_leading():
+    document = parse("docs/routing.md", f"# Routing\n\nRoutes build on [requests](requests.md).\n\n{_PROSE}\n\n"
+                     "See [the endpoint page](endpoints.md#methods) next, or [requests](requests.md) again.")
+    assert split_by_position(document) == (("requests.md",), ("endpoints.md#methods",))
+
+
+def test_a_link_written_first_in_the_opening_stays_leading_when_the_closing_part_repeats_it():
+    document = parse("docs/routing.md", f"# Routing\n\nStart from [requests](requests.md).\n\n{_PROSE}\n\n"
+                     "Back to [requests](requests.md).")
+    assert split_by_position(document) == (("requests.md",), ())
+
+
+def test_a_page_that_only_sends_the_reader_on_does_not_require_that_page():
+    # `a-sessions.md` is read first either way (the navigation says so); a link at
+    # the end of `routing.md` is what to read next, a link in its opening what it builds on.
+    sessions = parse("docs/a-sessions.md", "# Sessions\n\nA session keeps cookies between visits. "
+                     "Sessions expire after an hour of silence.")
+    onward = parse("docs/b-routing.md", f"# Routing\n\n{_PROSE}\n\nContinue to [sessions](a-sessions.md).")
+    builds_on = parse("docs/b-routing.md", f"# Routing\n\nRouting keeps [sessions](a-sessions.md).\n\n{_PROSE}")
+    for routing, expected in ((onward, []), (builds_on, ["docs/a-sessions.md"])):
+        docs = [sessions, routing]
+        corpus = Corpus.build(docs)
+        analyses = {doc.path: analyse_document(doc, "beginner") for doc in docs}
+        linked = link(analyses, corpus, ["docs/a-sessions.md", "docs/b-routing.md"])
+        assert linked["docs/b-routing.md"].prerequisites == expected
+        entry = corpus.document("docs/b-routing.md")
+        assert (*entry.links, *entry.onward_links) == ("docs/a-sessions.md",)  # kept either way, read differently

@@ -19,6 +19,7 @@ from services.repo_clone import cloner
 from services.repo_clone.navigation import MOST_SECTION_CHARS, navigation
 from services.repo_clone.scanner import MAX_FOLDER_DEPTH, ScanLimitExceeded, scan
 from services.repo_clone.workdir import remove_tree
+from services.doc_analyser.engine.corpus_documents import split_by_position
 from services.doc_analyser.engine.lexicon import sentences, tokens, without_urls, words
 from shared.docs.front_matter import split_front_matter
 from shared.docs.loading import load_documents
@@ -77,6 +78,20 @@ def test_front_matter_lexicon_and_renderer_finish_on_pathological_input(text):
     assert all(piece.strip() for piece in sentences(text))
     html = render_markdown(text)
     assert "<script" not in html.lower() and isinstance(html, str)
+
+
+@settings(max_examples=25, deadline=None)
+@given(pathological, st.sampled_from([".md", ".rst"]))
+def test_link_positions_finish_on_pathological_input(text, extension):
+    document = parse(f"docs/page{extension}", text + "\n\n[a](a.md) :doc:`b`")
+    leading, onward = split_by_position(document)
+    assert sorted(leading + onward) == sorted({link.target for link in document.links})
+
+
+def test_link_positions_of_five_thousand_links_are_one_pass():
+    document = parse("docs/page.md", " ".join(f"[p{n}](p{n}.md)" for n in range(5_000)))
+    leading, onward = split_by_position(document)
+    assert len(leading) + len(onward) == 5_000 and leading[0] == "p0.md" and onward[-1] == "p4999.md"
 
 
 @settings(max_examples=25, deadline=None)

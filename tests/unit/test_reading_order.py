@@ -19,11 +19,11 @@ from tests.support.reading_order import books, kendall_tau, measure, pathway_ord
 
 # τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
 # for every book; click (Diátaxis sections stripped with its toctrees, so no name, link or front
-# matter orders its pages), itsdangerous, werkzeug, starlette and structlog are below it. Flask, then the six
-# books from itsdangerous on, were held out (measured before any rule was tuned on them).
+# matter orders its pages) and itsdangerous are below it. Flask, then the six books from
+# itsdangerous on, were held out (measured before any rule was tuned on them).
 FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
                             "itsdangerous": 0.55, "jinja2": 0.6, "markupsafe": 0.85, "python-markdown": 0.8,
-                            "starlette": 0.55, "structlog": 0.55, "werkzeug": 0.6}
+                            "starlette": 0.6, "structlog": 0.6, "werkzeug": 0.6}
 
 
 def write(root: Path, files: dict[str, str]) -> set[str]:

@@ -27,7 +27,7 @@ class Corpus:
     def __init__(self, documents: dict[str, CorpusDocument], frequency: Counter):
         self._documents = documents
         self._frequency = frequency
-        self._inbound = Counter(target for entry in documents.values() for target in entry.links)
+        self._inbound = Counter(target for entry in documents.values() for target in (*entry.links, *entry.onward_links))
         self._definers: dict[str, list[tuple[str, int]]] = {}
         for path, entry in documents.items():
             for key, strength in entry.defines.items():

@@ -4,7 +4,8 @@ key concepts re-ranked against the corpus, prerequisites, related documents and 
 - key concepts: the analysis' candidates weighted by rank and corpus IDF; a concept used by 60% or
   more of the documents (the project's name, "installation") is dropped unless this document
   defines it. Corpora of one or two documents keep the analysis' ranking.
-- prerequisites: other documents to read first — those this one links to and those that define
+- prerequisites: other documents to read first — those this one links to (before its closing part:
+  a link there sends the reader on, corpus_documents.split_by_position) and those that define
   a concept it assumes (or uses as a key concept without defining it; concepts in most documents
   excepted, and only from documents with some similarity) — kept only when they come earlier in
   the corpus' reading order (navigation, then foundational kind — the corpus' own offline
