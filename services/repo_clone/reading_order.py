@@ -3,7 +3,7 @@ common repository has no mkdocs.yml nav, SUMMARY.md or toctree, yet its files sa
 the order they are meant to be read in.
 
 Folder by folder, depth first, a folder's entries (documents and subfolders) are ranked by:
-1. its index/README first, notes (changes, licence, contributing) last, reference-kind entries
+1. its index/README first, notes (contributing, licence, changes, authors: in that order) last, reference-kind entries
    before the notes, and a subfolder that is a collection (no early kind: `patterns/`,
    `deploying/`, not `tutorial/`; no declared position) after the folder's own pages — the index
    often names such a collection in its first lines without meaning it comes first;
@@ -38,8 +38,13 @@ _EARLY = frozenset("""overview introduction intro getting-started getting_starte
 # "terms" and "terminology" name a glossary (Werkzeug's "Important Terms"): an appendix.
 _LATE = frozenset("""faq faqs troubleshooting reference api glossary terms terminology appendix upgrade
     upgrading migration migrating development deployment deploying deploy""".split())
-_NOTES = frozenset("""contributing contribute contrib license licence changes changelog history release-notes
-    releases news authors credits""".split())
+# Project notes in the order books end with them: how to take part, the licence, the history of
+# releases, the people (seven of the eleven books of bench/order.py list the licence before the
+# changes, none after; the contribution guide before both in all but Starlette's).
+_NOTES_IN_ORDER = ("contributing contribute contrib", "license licence", "changes changelog history "
+                   "release-notes releases news", "authors credits")
+_NOTE_RANK = {word: rank for rank, words in enumerate(_NOTES_IN_ORDER) for word in words.split()}
+_NOTES = frozenset(_NOTE_RANK)
 # Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.
 _LINK = re.compile(r"\]\(\s*<?([^()\s<>]{1,500})|[{:]doc[}:]`(?:[^`<\n]{0,300}<)?([^`<>\n]{1,300})>?`")
 # A number is a position unless letters follow it: "nl2br", "k8s" and "h2o" name things.
@@ -118,12 +123,16 @@ def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], docu
     declared = _declared_position(root, entry, documents)
     numbers = tuple(int(n) for n in _NUMBER.findall(name))
     kind = _kind_of_name(name)
-    # Project notes stay last even when the index links them first ("What's new?").
+    # Project notes stay last, in their own order, even when the index links them first ("What's new?").
     # A subfolder that is no early kind (a tutorial) is a collection the folder's own pages lead to
     # (recipes, deployment, extensions): after them, unless the index or front matter says otherwise.
     collection = entry not in documents and kind == 1 and declared is None
-    return (not is_index, kind == 3, kind == 2, collection, hub.get(entry, float("inf")),
+    return (not is_index, kind == 3, _note_rank(name), kind == 2, collection, hub.get(entry, float("inf")),
             float("inf") if declared is None else declared, kind, numbers or (-1,))
+
+
+def _note_rank(name: str) -> int:
+    return _NOTE_RANK.get(name, _NOTE_RANK.get(_NUMBER.sub("", name).strip("-_. "), -1))
 
 
 def _kind_of_name(name: str) -> int:

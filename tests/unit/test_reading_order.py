@@ -19,10 +19,10 @@ from tests.support.reading_order import books, kendall_tau, measure, pathway_ord
 
 # τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
 # for every book; click (Diátaxis sections stripped with its toctrees, so no name, link or front
-# matter orders its pages) and itsdangerous are below it. Flask, then the six books from
-# itsdangerous on, were held out (measured before any rule was tuned on them).
+# matter orders its pages) is below it. Flask, then the six books from itsdangerous on, were held
+# out (measured before any rule was tuned on them).
 FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
-                            "itsdangerous": 0.55, "jinja2": 0.6, "markupsafe": 0.85, "python-markdown": 0.8,
+                            "itsdangerous": 0.6, "jinja2": 0.6, "markupsafe": 0.95, "python-markdown": 0.8,
                             "starlette": 0.6, "structlog": 0.6, "werkzeug": 0.6}
 
 
@@ -88,6 +88,15 @@ def test_a_page_of_terms_is_an_appendix_like_a_glossary(tmp_path):
                             "docs/glossary.md": "x", "docs/routing.md": "x", "docs/wrappers.md": "x"})
     order = in_order(inferred_order(tmp_path, docs))
     assert order[:3] == ["docs/index.md", "docs/routing.md", "docs/wrappers.md"]
+
+
+def test_project_notes_end_the_book_in_their_own_order_whatever_the_index_links_first(tmp_path):
+    docs = write(tmp_path, {"docs/index.md": "Release 2.0 ([What's new?](changelog.md)). See [AUTHORS](authors.md).",
+                            "docs/changelog.md": "x", "docs/license.md": "x", "docs/authors.md": "x",
+                            "docs/contributing.md": "x", "docs/routing.md": "x", "docs/api.md": "x"})
+    order = in_order(inferred_order(tmp_path, docs))
+    assert order == ["docs/index.md", "docs/routing.md", "docs/api.md", "docs/contributing.md", "docs/license.md",
+                     "docs/changelog.md", "docs/authors.md"]
 
 
 def test_a_document_naming_the_next_one_is_followed_by_it(tmp_path):
