@@ -10,7 +10,8 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
 2. the order in which that index/README links to them (a hub page listing its chapters);
 3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
    for a subfolder, that of its index);
-4. what its name says of its kind: introductions, installation and tutorials early; FAQ,
+4. what its name says of its kind: introductions, installation (a virtual environment's setup
+   too) and tutorials early; FAQ,
    reference, deployment, contributing, licence and changes late (deploying is the last step of a
    project, after the pages on building it: Flask's and Werkzeug's books put it after them);
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
@@ -34,7 +35,7 @@ from .textfiles import read_checkout_text
 INDEX_NAMES = ("index", "readme", "_index")
 _EARLY = frozenset("""overview introduction intro getting-started getting_started gettingstarted start
     quickstart quick-start quick_start install installation installing setup basics
-    tutorial tutorials first-steps""".split())
+    tutorial tutorials first-steps virtualenv venv virtual-environments virtual-environment""".split())
 # "terms" and "terminology" name a glossary (Werkzeug's "Important Terms"): an appendix.
 _LATE = frozenset("""faq faqs troubleshooting reference api glossary terms terminology appendix upgrade
     upgrading migration migrating development deployment deploying deploy""".split())
