@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from shared.docs.headings import NAVIGATION_TITLES
+
 from .textfiles import read_checkout_text
 
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -180,10 +182,9 @@ _MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]*+\]\(\s*+(<[^<>\n]++>|[^()\[\]\s]++)"
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
-# Headings that name a table of contents (a SUMMARY.md's own "# Summary", a toctree's "Contents:"),
-# not what its pages teach: no section.
-_NOT_SECTIONS = {"contents", "table of contents", "toc", "documentation", "index", "indices and tables",
-                 "navigation", "summary", "pages", "chapters"}
+# Headings that name the list (a SUMMARY.md's own "# Summary", a toctree's "Contents:"), not what
+# its pages teach: no section.
+_NOT_SECTIONS = NAVIGATION_TITLES
 
 
 def _without_closing_hashes(text: str) -> str:

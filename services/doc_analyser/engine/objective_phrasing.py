@@ -11,23 +11,31 @@ import re
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from services.doc_analyser.engine.verbs import ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, base_of_gerund
+from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES, TABLE_OF_CONTENTS
 
 _LONGEST_OBJECTIVE_WORDS = 10
 _NOT_OBJECTIVES = {"read", "browse", "wait", "watch", "view", "enter", "print", "return", "retry",
                    "pick", "choose", "log", "turn", "ensure", "avoid", "list"}
-_GENERIC_HEADINGS = re.compile(
-    r"^(overview|introduction|intro|summary|conclusion|next steps|what's next|table of contents|"
-    r"contents|toc|license|licence|credits|acknowledge?ments|contributing|changelog|see also|"
-    r"references|further reading|resources|related|faq|support|about|prerequisites|requirements|"
-    r"before you (begin|start)|notes?|links|community|authors|status|features|documentation|"
-    r"installation|getting started|usage|examples?|parameters|arguments|returns|raises|"
+# Headings that name no subject a learner could master: the shared vocabulary's groups and the
+# sections of reference pages, changelogs and project pages.
+_GENERIC_NAMES = TABLE_OF_CONTENTS | PROJECT_NOTES | FIRST_STEPS
+_GENERIC_PATTERNS = re.compile(
+    r"^(intro|summary|documentation|conclusion|what's next|acknowledge?ments|see also|"
+    r"references|further reading|resources|related|faq|support|about|"
+    r"before you (begin|start)|notes?|links|community|status|features|"
+    r"examples?|parameters|arguments|returns|raises|"
     r"attributes|methods|options|properties|fields|exceptions|added|changed|fixed|removed|"
     r"deprecated|security|unreleased|donate|donations?|contact|sponsors?|sponsorship|maintainers|help|get help|"
-    r"history|credits and history|(?:an? )?(?:simple |quick |basic )?example|quick ?start|development|"
+    r"credits and history|(?:an? )?(?:simple |quick |basic )?example|"
     r"more information|who uses (?:this|it)|see it in action|try it now|user(?:'s|s'?|’s)? guide|api reference|"
-    r"source code|download page|(?:release|project) information|useful resources|basic usage|usage examples?|(?:the )?basics|synopsis|"
+    r"source code|download page|(?:release|project) information|useful resources|usage examples?|the basics|synopsis|"
     r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc)$",
     re.IGNORECASE)
+
+
+def _generic(heading: str) -> bool:
+    return " ".join(heading.split()).casefold().replace("’", "'") in _GENERIC_NAMES or bool(
+        _GENERIC_PATTERNS.match(heading))
 # Words a noun-phrase heading cannot start with and still name something to understand.
 _NOT_SUBJECTS = frozenset("who what where how when why which whom whose".split())
 _NUMBERING = re.compile(r"^(?:step\s*\d+\s*[:.)-]?\s*|\d+(?:\.\d+)*[.)]?\s+)", re.IGNORECASE)
@@ -52,7 +60,7 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         -> tuple[str, int] | None:
     """(objective, priority) for a heading; priority 0 for instructions, 2 for noun phrases."""
     text = _NUMBERING.sub("", text.strip()).strip()
-    if not text or _GENERIC_HEADINGS.match(text.rstrip("?:. ")):
+    if not text or _generic(text.rstrip("?:. ")):
         return None
     question = text.endswith("?")
     text = text.rstrip("?:. ")
@@ -158,7 +166,7 @@ def names_a_subject(concept: str) -> bool:
     """A concept an "Understand …" objective can name: not a verb ("donate"), not a section every
     project has ("installation", "usage")."""
     first = (words(concept) or [""])[0].lower()
-    return bool(first) and not _GENERIC_HEADINGS.match(concept.strip()) and not (
+    return bool(first) and not _generic(concept.strip()) and not (
         len(words(concept)) == 1 and first in ALL_VERBS) and first not in _NOT_SUBJECTS
 
 

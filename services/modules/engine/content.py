@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from shared.docs.headings import LICENCE, TABLE_OF_CONTENTS, about_funding
 from shared.docs.markdown_out import fenced_block, fenced_code, markdown_blocks
 from shared.docs.model import Section
 
 from ..markdown_text import code_span, escape_markdown
 from ..models import ContentSection
-from .sources import (Definition, SourceDoc, Statement, about_funding, citation_for, concept_key, mention_of,
+from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, mention_of,
                       prose_chunks, section_title, sentences, statements)
 
 MAX_SECTION_WORDS = 300     # of prose: code blocks are not counted
@@ -21,7 +22,7 @@ MORE_TITLES_NAMED = 4
 MAX_EXAMPLE_LINES = 60
 MAX_KEY_POINTS = 8
 # Sections that are about the file rather than the subject.
-_SKIPPED_HEADINGS = {"license", "licence", "table of contents", "contents", "toc", "index"}
+_SKIPPED_HEADINGS = TABLE_OF_CONTENTS | LICENCE
 
 
 def content_sections(sources: Sequence[SourceDoc]) -> list[ContentSection]:

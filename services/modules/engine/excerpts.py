@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared.docs.headings import about_funding
 from shared.docs.markdown_out import fenced_code, markdown_blocks
 from shared.docs.model import Heading, Section
 from shared.llm.prompt_size import CHARS_PER_TOKEN
 
 from ..markdown_text import fenced_block
-from .sources import SourceDoc, about_funding, section_title
+from .sources import SourceDoc, section_title
 
 PARAGRAPH_BREAK = "\n\n"  # how shared.docs' builder joins a section's paragraphs
 # Text that would end a fence of the prompt early: kept, as data, with the slash escaped.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from shared.concepts import STOPWORDS, normal, words
+from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES
 
 from ..models import Question
 
@@ -30,15 +31,13 @@ RULES = ("identical_options", "all_or_none_of_the_above", "too_few_options", "an
 # never shown; the other rules are measured (FlawCount) so the engine is improved rather than hidden.
 UNASKABLE = frozenset({"identical_options", "heading_not_concept"})
 _ABOVE = re.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b", re.IGNORECASE)
-_QUOTED = re.compile(r"[“'‘\"]([^”'’\"]{1,200})[”'’\"]")
+# Quoted text: curly quotes may hold an apostrophe (“What's new”), straight ones not.
+_QUOTED = re.compile(r"“([^”]{1,200})”|‘([^’]{1,200})’|[\"']([^\"'”’]{1,200})[\"'”’]")
 _TRUE_OR_FALSE = re.compile(r"^true or false:\s*", re.IGNORECASE)
 # Headings every project has: quoted as a question's subject they ask about nothing.
-GENERIC_HEADINGS = frozenset("""features installation install installing usage quickstart overview introduction
-examples example setup requirements prerequisites basics summary notes contributing development readme
-documentation help faq fixes changes changelog history answer answers solution question""".split()) | {
-    "quick start", "getting started", "basic usage", "how it works", "next steps", "run it", "try it",
-    "try it now", "see it in action", "a simple example", "simple example", "new features", "bug fixes",
-    "breaking changes", "release notes", "what's new", "what's changed"}
+GENERIC_HEADINGS = FIRST_STEPS | PROJECT_NOTES | frozenset("""features examples example summary notes readme
+documentation help faq answer answers solution question""".split()) | {
+    "how it works", "run it", "try it", "try it now", "see it in action", "a simple example", "simple example"}
 _PRONOUNS = {"it", "this", "that", "them", "these", "those"}
 _SHELL_TOOLS = {"pip", "pip3", "uv", "uvx", "npm", "npx", "yarn", "pnpm", "git", "docker", "python", "python3",
                 "make", "curl", "wget", "brew", "apt", "apt-get", "conda", "cargo", "go", "kubectl", "helm",
@@ -161,12 +160,13 @@ def _quotes_a_heading(question: Question) -> bool:
     one about "it" ("Run it"), or a question."""
     heading = (question.source.heading or "").strip()
     for match in _QUOTED.finditer(question.prompt):
-        quoted = " ".join(match.group(1).split()).strip(" ?.:!")
+        text = next(group for group in match.groups() if group is not None)
+        quoted = " ".join(text.split()).strip(" ?.:!")
         if not quoted or (heading and quoted.casefold() != heading.strip(" ?.:!").casefold()
                           and quoted.casefold() not in GENERIC_HEADINGS):
             continue
         lowered = quoted.casefold()
-        if (lowered in GENERIC_HEADINGS or _PRONOUNS & set(lowered.split()) or match.group(1).rstrip().endswith("?")
+        if (lowered in GENERIC_HEADINGS or _PRONOUNS & set(lowered.split()) or text.rstrip().endswith("?")
                 or not content_words(quoted)):
             return True
     return False

@@ -14,17 +14,6 @@ from ..models import Citation
 from .quoting import quoted
 
 
-# Headings of sections about funding the project, not about using it: no module shows them
-# (Starlette's index: "Help us keep Starlette maintained … Current sponsors:").
-_FUNDING = re.compile(r"^(?:(?:our |current )?(?:sponsors?|sponsorship|backers|supporters|funding)|donat(?:e|ions?)|"
-                      r"support (?:the project|us|this project)|become a (?:sponsor|backer))$", re.IGNORECASE)
-
-
-def about_funding(heading: str) -> bool:
-    """A section about funding the project, not about using it."""
-    return bool(_FUNDING.match(heading.strip(" :!.")))
-
-
 @dataclass(frozen=True)
 class SourceDoc:
     """One document of a module: the parsed file and what stage 2 said about it."""

@@ -1,0 +1,41 @@
+"""Headings that name no subject of their own, in groups: one vocabulary for every part that must
+tell a heading that teaches something from one that files pages, talks about the project or opens
+any README. Each part composes the groups it needs:
+
+- stage 1 (navigation sections): NAVIGATION_TITLES — a heading naming the list, not its pages;
+- stage 2 (objectives from headings): TABLE_OF_CONTENTS, PROJECT_NOTES, FIRST_STEPS and the
+  patterns of objective_phrasing;
+- stage 4 (module content): TABLE_OF_CONTENTS and LICENCE sections are left out, and sections
+  about funding (about_funding);
+- stage 4 (question flaws): FIRST_STEPS, PROJECT_NOTES and the checker's own generic words.
+
+All entries are lower case; compare a heading's `casefold()`ed text."""
+from __future__ import annotations
+
+import re
+
+# A table of contents, not a subject.
+TABLE_OF_CONTENTS = frozenset({"contents", "table of contents", "toc", "index"})
+# What a navigation calls its list as a whole: a SUMMARY.md's "# Summary", a toctree's "Contents:"
+# or the "Documentation" heading above it.
+NAVIGATION_TITLES = TABLE_OF_CONTENTS | {"documentation", "indices and tables", "navigation", "summary", "pages",
+                                         "chapters"}
+LICENCE = frozenset({"license", "licence"})
+# About the project rather than its use: its terms, people, history and releases.
+PROJECT_NOTES = LICENCE | {
+    "contributing", "development", "changelog", "changes", "history", "credits", "authors", "release notes",
+    "what's new", "what's changed", "new features", "bug fixes", "fixes", "breaking changes"}
+# The sections every project's README opens with.
+FIRST_STEPS = frozenset({
+    "installation", "install", "installing", "setup", "getting started", "quickstart", "quick start", "usage",
+    "basic usage", "overview", "introduction", "requirements", "prerequisites", "basics", "next steps"})
+
+# Sections about funding the project, not about using it: no module shows them
+# (Starlette's index: "Help us keep Starlette maintained … Current sponsors:").
+_FUNDING = re.compile(r"^(?:(?:our |current )?(?:sponsors?|sponsorship|backers|supporters|funding)|donat(?:e|ions?)|"
+                      r"support (?:the project|us|this project)|become a (?:sponsor|backer))$", re.IGNORECASE)
+
+
+def about_funding(heading: str) -> bool:
+    """A section about funding the project, not about using it."""
+    return bool(_FUNDING.match(heading.strip(" :!.")))
