@@ -3,17 +3,17 @@ common repository has no mkdocs.yml nav, SUMMARY.md or toctree, yet its files sa
 the order they are meant to be read in.
 
 Folder by folder, depth first, a folder's entries (documents and subfolders) are ranked by:
-1. its index/README first, notes (contributing, licence, changes, authors: in that order) last, reference-kind entries
-   before the notes, and a subfolder that is a collection (no early kind: `patterns/`,
-   `deploying/`, not `tutorial/`; no declared position) after the folder's own pages — the index
-   often names such a collection in its first lines without meaning it comes first;
+1. its index/README first, notes last (contributing, licence, changes, authors: in that order),
+   reference-kind entries before the notes, and a subfolder that is a collection (no early kind:
+   `patterns/`, `deploying/`, not `tutorial/`; no declared position) after the folder's own pages —
+   the index often names such a collection in its first lines without meaning it comes first;
 2. the order in which that index/README links to them (a hub page listing its chapters);
 3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
    for a subfolder, that of its index);
 4. what its name says of its kind: introductions, installation (a virtual environment's setup
-   too) and tutorials early; FAQ,
-   reference, deployment, contributing, licence and changes late (deploying is the last step of a
-   project, after the pages on building it: Flask's and Werkzeug's books put it after them);
+   too) and tutorials early; FAQ, reference, deployment, contributing, licence and changes late
+   (deploying is the last step of a project, after the pages on building it: Flask's and
+   Werkzeug's books put it after them);
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
    number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).

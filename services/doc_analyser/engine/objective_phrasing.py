@@ -33,9 +33,6 @@ _GENERIC_PATTERNS = re.compile(
     re.IGNORECASE)
 
 
-def _generic(heading: str) -> bool:
-    return " ".join(heading.split()).casefold().replace("’", "'") in _GENERIC_NAMES or bool(
-        _GENERIC_PATTERNS.match(heading))
 # Words a noun-phrase heading cannot start with and still name something to understand.
 _NOT_SUBJECTS = frozenset("who what where how when why which whom whose".split())
 _NUMBERING = re.compile(r"^(?:step\s*\d+\s*[:.)-]?\s*|\d+(?:\.\d+)*[.)]?\s+)", re.IGNORECASE)
@@ -54,6 +51,11 @@ _CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
 _AUXILIARIES = frozenset("can could is are was were will would should must may might has have".split())
 # A name from code: dotted or snake_case, a call, camelCase or an acronym-led class (HTTPEndpoint).
 _NAME_FROM_CODE = re.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
+
+
+def _generic(heading: str) -> bool:
+    return " ".join(heading.split()).casefold().replace("’", "'") in _GENERIC_NAMES or bool(
+        _GENERIC_PATTERNS.match(heading))
 
 
 def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozenset()) \
