@@ -52,10 +52,6 @@ def navigation(root: Path, docs: set[str]) -> Navigation:
     return Navigation(list(first), {path: section for path, section in first.items() if section})
 
 
-def navigation_order(root: Path, docs: set[str]) -> list[str]:
-    return navigation(root, docs).order
-
-
 # A link's text without its target; neither part can hold what opens the next try (linear time).
 _LINKED_TEXT = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 
@@ -182,9 +178,6 @@ _MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]*+\]\(\s*+(<[^<>\n]++>|[^()\[\]\s]++)"
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
-# Headings that name the list (a SUMMARY.md's own "# Summary", a toctree's "Contents:"), not what
-# its pages teach: no section.
-_NOT_SECTIONS = NAVIGATION_TITLES
 
 
 def _without_closing_hashes(text: str) -> str:
@@ -206,7 +199,8 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
             heading = _HEADING.match(line)
             if heading:  # its links, if any, belong to the part it opens
                 title = _section(_without_closing_hashes(heading.group(1)))
-                section = None if title and title.casefold() in _NOT_SECTIONS else title
+                # A heading naming the list ("# Summary"), not what its pages teach: no section.
+                section = None if title and title.casefold() in NAVIGATION_TITLES else title
             links = (_join(folder, link.strip("<>")) for link in _MARKDOWN_LINK.findall(line))
             ordered.extend((link, section) for link in links if link)
     return ordered
@@ -317,8 +311,8 @@ def _toctrees(text: str, is_markdown: bool) -> list[_Toctree]:
         if match:
             entries, is_glob, caption, index = (_myst_body(lines, index, match.group(1)) if is_markdown
                                                 else _rst_body(lines, index, len(match.group(1))))
-            caption = caption if caption and caption.casefold() not in _NOT_SECTIONS else None
-            named = heading if heading and heading.casefold() not in _NOT_SECTIONS else title  # title stands in
+            caption = caption if caption and caption.casefold() not in NAVIGATION_TITLES else None
+            named = heading if heading and heading.casefold() not in NAVIGATION_TITLES else title  # title stands in
             trees.append(_Toctree(entries, is_glob, caption or named, caption is None and named == title))
     return trees
 

@@ -123,21 +123,23 @@ def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], docu
     name = _stem(entry) if entry in documents else posixpath.basename(entry).lower()
     declared = _declared_position(root, entry, documents)
     numbers = tuple(int(n) for n in _NUMBER.findall(name))
-    kind = _kind_of_name(name)
+    words = _without_numbers(name)
+    kind = _kind_of(name, words)
     # Project notes stay last, in their own order, even when the index links them first ("What's new?").
     # A subfolder that is no early kind (a tutorial) is a collection the folder's own pages lead to
     # (recipes, deployment, extensions): after them, unless the index or front matter says otherwise.
     collection = entry not in documents and kind == 1 and declared is None
-    return (not is_index, kind == 3, _note_rank(name), kind == 2, collection, hub.get(entry, float("inf")),
+    note_rank = _NOTE_RANK.get(name, _NOTE_RANK.get(words, -1))
+    return (not is_index, kind == 3, note_rank, kind == 2, collection, hub.get(entry, float("inf")),
             float("inf") if declared is None else declared, kind, numbers or (-1,))
 
 
-def _note_rank(name: str) -> int:
-    return _NOTE_RANK.get(name, _NOTE_RANK.get(_NUMBER.sub("", name).strip("-_. "), -1))
+def _without_numbers(name: str) -> str:
+    return _NUMBER.sub("", name).strip("-_. ")
 
 
-def _kind_of_name(name: str) -> int:
-    words = _NUMBER.sub("", name).strip("-_. ")
+def _kind_of(name: str, words: str) -> int:
+    """0 early, 1 body, 2 late, 3 project notes: by the name, or by its words without numbers."""
     if name in _EARLY or words in _EARLY:
         return 0
     if name in _NOTES or words in _NOTES:

@@ -14,15 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from .navigation import navigation, navigation_order
+from .navigation import navigation
 from .reading_order import inferred_order
 from shared.repos.globs import PathScope
 from .textfiles import decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file
 
 from shared.text import clean_text
 
-__all__ = ["DOC_EXTENSIONS", "SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile",
-           "navigation_order", "scan"]
+__all__ = ["DOC_EXTENSIONS", "SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile", "scan"]
 
 DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb")
 SKIPPED_FOLDERS = frozenset({".git", "node_modules", "vendor", "third_party", ".venv", "venv",
@@ -98,12 +97,12 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
         entries = _Listing(scope, max_files, max_depth).run(listing)
     files = _classify_all(real_root, entries, max_file_bytes, on_progress)
     found = navigation(real_root, {f.path for f in files if f.is_documentation})
-    navigation_paths = found.order
+    listed = set(found.order)
     files = [replace(f, navigation_section=found.sections[f.path]) if f.path in found.sections else f
              for f in files]
-    files = _mark_overview_candidates(files, set(navigation_paths))
-    files = _rank_unlisted(real_root, files, set(navigation_paths))
-    return ScanResult(files=files, folders=_folders_of(files), navigation=navigation_paths,
+    files = _mark_overview_candidates(files, listed)
+    files = _rank_unlisted(real_root, files, listed)
+    return ScanResult(files=files, folders=_folders_of(files), navigation=found.order,
                       total_bytes=sum(f.size for f in files))
 
 

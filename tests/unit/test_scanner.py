@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from shared.repos.globs import InvalidGlob
-from services.repo_clone.scanner import ScanLimitExceeded, ScannedFile, navigation_order, scan
+from services.repo_clone.navigation import navigation
+from services.repo_clone.scanner import ScanLimitExceeded, ScannedFile, scan
 
 
 def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -410,9 +411,9 @@ def test_navigation_sources_are_combined_without_duplicates_and_only_with_known_
     make_tree(tmp_path, {"mkdocs.yml": "nav:\n  - b.md\n  - a.md\n",
                          "SUMMARY.md": "[A](docs/a.md)\n[C](docs/c.md)",
                          "docs/a.md": "a", "docs/b.md": "b", "docs/c.md": "c"})
-    assert navigation_order(tmp_path, {"SUMMARY.md", "docs/a.md", "docs/b.md", "docs/c.md"}) == [
+    assert navigation(tmp_path, {"SUMMARY.md", "docs/a.md", "docs/b.md", "docs/c.md"}).order == [
         "docs/b.md", "docs/a.md", "docs/c.md"]
-    assert navigation_order(tmp_path, {"docs/a.md"}) == ["docs/a.md"]
+    assert navigation(tmp_path, {"docs/a.md"}).order == ["docs/a.md"]
 
 
 def test_navigation_never_lists_a_document_that_is_not_documentation(tmp_path):

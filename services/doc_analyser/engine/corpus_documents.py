@@ -49,8 +49,8 @@ class CorpusDocument:
     doc_type: str                   # the offline classification, used for reading order
     terms: Terms                    # concept keys of every 1–4-word phrase the document uses
     defines: dict[str, int]         # concept key → strength of its definition here
-    # Corpus paths it links to (cross-references too), itself excluded, in order: those it first
-    # names before its last part (what it builds on), then those it first names there (onward_links).
+    # Corpus paths it links to (cross-references too), itself excluded, in order, first named before
+    # its closing part: what it builds on (split_by_position).
     links: tuple[str, ...]
     vector: dict[str, float]        # unit-length TF-IDF over single words
     onward_links: tuple[str, ...] = ()  # first named in its last part: where to read on, not what to read first
@@ -149,8 +149,9 @@ class CorpusBuilder:
         documents = {}
         for path, (_, word_count, minutes, (targets, onward), doc_type, terms, defines, counts) in entries.items():
             links = _resolved_links(path, targets, paths, folded, declaring)
+            leading = set(links)  # a page named both ways ("a.md" early, "./a.md" late) builds on it
             onward_links = tuple(target for target in _resolved_links(path, onward, paths, folded, declaring)
-                                 if target not in links)
+                                 if target not in leading)
             documents[path] = CorpusDocument(word_count, minutes, doc_type, terms, defines, links,
                                              _vector(counts, self._frequency, len(entries)), onward_links)
         return documents, self._frequency
