@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
     # What /metrics reads from NATS (the projection's lag, a consumer's backlog) is read at most
     # once per this many seconds, however often it is scraped.
     metrics_refresh_seconds: float = Field(default=5.0, gt=0)
+    # Once asked to stop (SIGTERM, Ctrl-C, its launcher gone), a process exits within this many
+    # seconds even if its stop is stuck (shared/stop_deadline.py): more than a stage service's
+    # wait for the work in hand (shared/stage/app.py) and the gateway's for open requests.
+    stop_deadline_seconds: float = Field(default=25.0, gt=0)
 
     @field_validator("nats_url")
     @classmethod

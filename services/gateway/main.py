@@ -1,10 +1,14 @@
 """Entrypoint of the gateway process: `python -m services.gateway.main`."""
 from __future__ import annotations
 
+import sys
+
 import uvicorn
+from uvicorn.main import STARTUP_FAILURE
 
 from shared.logging import configure_logging
 from shared.observability.tracing import configure_tracing, shutdown_tracing
+from shared.stop_deadline import StopDeadline
 
 from .app import create_app
 from .settings import GatewaySettings
@@ -15,18 +19,42 @@ GRACEFUL_SHUTDOWN_SECONDS = 5
 SERVER_STACK = {"loop": "uvloop", "http": "httptools"}
 
 
+class _BoundedStopServer(uvicorn.Server):
+    """uvicorn's server, whose process exits within its stop deadline once a stop begins."""
+
+    def __init__(self, config: uvicorn.Config, deadline: StopDeadline) -> None:
+        super().__init__(config)
+        self._deadline = deadline
+
+    def handle_exit(self, sig, frame) -> None:  # a stop asked for (a signal)
+        self._deadline.arm()
+        super().handle_exit(sig, frame)
+
+    async def serve(self, sockets=None) -> None:
+        try:
+            await super().serve(sockets)
+        finally:  # however serving ended, asyncio.run still waits for the tasks left over
+            self._deadline.arm()
+
+
 def main() -> None:
     settings = GatewaySettings()
     configure_logging(settings.log_level, "gateway")
     configure_tracing("gateway")
+    # A live progress stream never ends by itself: without a bound on the graceful shutdown,
+    # one open browser tab would keep the gateway from stopping. Clients reconnect elsewhere.
+    config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
+                            log_level=settings.log_level.lower(), access_log=False,
+                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, **SERVER_STACK)
+    server = _BoundedStopServer(config, StopDeadline("gateway", settings.stop_deadline_seconds))
     try:
-        # A live progress stream never ends by itself: without a bound on the graceful shutdown,
-        # one open browser tab would keep the gateway from stopping. Clients reconnect elsewhere.
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), access_log=False,
-                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, **SERVER_STACK)
+        server.run()
+    except KeyboardInterrupt:  # Ctrl-C is a clean stop, as under uvicorn.run
+        pass
     finally:
         shutdown_tracing()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 if __name__ == "__main__":

@@ -26,10 +26,14 @@ from shared.logging import configure_logging
 from shared.observability.stage import StageObservability
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.settings import ServiceSettings
+from shared.stop_deadline import StopDeadline
 
 log = logging.getLogger(__name__)
 # Builds the service's handler once the backbone is up (its adapters need the JetStream context).
 HandlerFactory = Callable[[JetStreamContext], Awaitable[StageWork]]
+# On a stop, how long the work in hand may run on before its message is handed back unacknowledged
+# (a peer or the next start gets it); the process's stop deadline is longer.
+STOP_GRACE_SECONDS = 15.0
 
 
 def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
@@ -37,7 +41,8 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
     # The telemetry middleware continues the trace of each message's `traceparent` header.
     broker = NatsBroker(server_urls(settings.nats_url), name=service, max_reconnect_attempts=-1,
                         inbox_prefix=inbox_prefix(settings.nats_url), ping_interval=PING_INTERVAL_SECONDS,
-                        max_outstanding_pings=MAX_OUTSTANDING_PINGS, middlewares=[NatsTelemetryMiddleware()])
+                        max_outstanding_pings=MAX_OUTSTANDING_PINGS, graceful_timeout=STOP_GRACE_SECONDS,
+                        middlewares=[NatsTelemetryMiddleware()])
     observer = StageObservability(service, request, settings.metrics_host, settings.metrics_port,
                                   settings.metrics_refresh_seconds)
     stream = JStream(name=settings.stream_name, declare=False)
@@ -104,8 +109,18 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
     """The whole `main()` of a stage service process."""
     configure_logging(settings.log_level, service)
     configure_tracing(service)
+    app = build_stage_app(service, request, make_handler, settings)
+    deadline = StopDeadline(service, settings.stop_deadline_seconds)
+    app.on_shutdown(deadline.arm)  # a stop asked for (a signal)
+
+    async def run_until_stopped() -> None:
+        try:
+            await app.run()
+        finally:  # however the run ended, asyncio.run still waits for the tasks left over
+            deadline.arm()
+
     try:
-        asyncio.run(build_stage_app(service, request, make_handler, settings).run())
+        asyncio.run(run_until_stopped())
     finally:
         shutdown_tracing()
 

@@ -60,10 +60,10 @@ async def test_a_killed_run_takes_its_servers_along_and_the_next_run_on_the_fold
 
                 first.process.popen.send_signal(signal.SIGKILL)  # the launcher alone, as the OOM killer would
                 first.process.popen.wait(10)
-                # Each child drains and stops on its own once its launcher is gone; under a loaded full
-                # test run that took over 30 s once (a liveness bound, not a speed check).
+                # Each child stops on its own once its launcher is gone, within its stop deadline
+                # (25 s) even when its stop is stuck: the bound here is a liveness one, not speed.
                 await eventually(lambda: not any(_alive(p) for p in tied), timeout=90,
-                                 message="every process of the killed run exiting")
+                                 message=f"every process of the killed run ({', '.join(map(_name, tied))}) exiting")
 
             with coursegen_run(data=data) as second:
                 async with _api(second) as api:

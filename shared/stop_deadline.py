@@ -1,0 +1,46 @@
+"""A service process asked to stop ends within a bound, whatever its libraries do while stopping.
+
+Stopping drains NATS connections and cancels the remaining tasks. A frozen server makes a drain wait
+out nats-py's flush timeouts (about 20 s); a vanished one can leave a task retrying its connection
+forever, because Python 3.11's `asyncio.wait_for` may swallow the cancellation that should end it,
+and `asyncio.run` then waits for that task without end. A `coursegen run` whose launcher was killed
+saw it: a stage service outlived its launcher, still holding the data folder's lock.
+
+Abandoning a stop half way loses nothing: a stage service acknowledges a request only once its work
+is done (an unacknowledged one is delivered again), and the gateway's projection writes its rows and
+its position in one transaction."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+# Not 0: whoever supervises the process sees that its stop did not finish.
+OVERRUN_EXIT_CODE = 1
+
+
+class StopDeadline:
+    """Armed when a stop begins (idempotent); the process exits once `seconds` have passed after."""
+
+    def __init__(self, service: str, seconds: float) -> None:
+        self._service = service
+        self._seconds = seconds
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def armed(self) -> bool:
+        return self._timer is not None
+
+    def arm(self) -> None:
+        with self._lock:
+            if self._timer is None:
+                self._timer = threading.Timer(self._seconds, self._overrun)
+                self._timer.daemon = True  # a stop that finishes in time exits without waiting for it
+                self._timer.start()
+
+    def _overrun(self) -> None:
+        # Straight to stderr: the logging machinery may be what the stop is stuck in.
+        print(f"{self._service} did not stop within {self._seconds:g}s of being asked to; exiting now",
+              file=sys.stderr, flush=True)
+        os._exit(OVERRUN_EXIT_CODE)

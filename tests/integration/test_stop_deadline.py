@@ -1,0 +1,80 @@
+"""A service process asked to stop exits within its stop deadline even when its stop is stuck
+(shared/stop_deadline.py): a stage service whose NATS server froze (its drain would wait out the
+flush timeouts), the gateway holding a live stream open longer than the deadline. Without the
+deadline a stuck stop outlived a killed `coursegen run`'s launcher (test_run_lock.py)."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from shared.local.nats_server import NatsServer
+from shared.local.ports import free_port
+from shared.stop_deadline import OVERRUN_EXIT_CODE
+from tests.support.gateway import JWT_SECRET, auth
+from tests.support.processes import Process
+from tests.support.waiting import eventually
+
+
+def _assert_overran(process: Process, name: str, seconds: str) -> None:
+    """`process` ended because its stop outlived the deadline, and said so."""
+    assert process.popen.wait(60) == OVERRUN_EXIT_CODE, process.output
+    said = f"{name} did not stop within {seconds}s of being asked to; exiting now"
+    process.wait_for_line(lambda line: line == said, timeout=10)
+
+
+async def test_a_stage_service_whose_server_froze_exits_at_its_stop_deadline(tmp_path: Path):
+    nats = NatsServer(tmp_path / "nats").start()
+    service = Process(["-m", "services.pathway.main"], {"NATS_URL": nats.url, "STOP_DEADLINE_SECONDS": "2"})
+    try:
+        service.wait_for_line(lambda line: "started successfully" in line, timeout=60)
+        nats.process.send_signal(signal.SIGSTOP)  # connected, but nothing answers any more
+        service.popen.send_signal(signal.SIGTERM)
+        _assert_overran(service, "pathway", "2")
+    finally:
+        nats.process.send_signal(signal.SIGCONT)
+        service.kill()
+        nats.stop()
+
+
+async def test_the_gateway_exits_at_its_stop_deadline_while_a_live_stream_holds_its_stop(nats_server,
+                                                                                         database_url):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # uvicorn gives open requests 5 s to end; the deadline, set shorter here, ends the process first.
+    gateway = Process(["-m", "services.gateway.main"],
+                      {"NATS_URL": nats_server.url, "DATABASE_URL": database_url, "PORT": str(port),
+                       "JWT_SECRET": JWT_SECRET, "ENVIRONMENT": "test", "STOP_DEADLINE_SECONDS": "1"})
+    try:
+        await eventually(lambda: _ready(url), 60, "the gateway answering /ready")
+        async with httpx.AsyncClient(base_url=url, headers=auth("alice"), timeout=30) as api:
+            course = (await api.post("/api/projects/", json={"title": "Live"})).json()["course_id"]
+            stream = await api.send(api.build_request("GET", f"/api/courses/{course}/progress/stream"),
+                                    stream=True)
+            assert stream.status_code == 200 and await anext(stream.aiter_bytes())
+            gateway.popen.send_signal(signal.SIGTERM)
+            _assert_overran(gateway, "gateway", "1")
+            await stream.aclose()
+    finally:
+        gateway.kill()
+
+
+def test_a_stop_that_finishes_in_time_exits_as_it_would_without_the_deadline():
+    """The deadline's timer never holds a process that is done."""
+    finished = subprocess.run(
+        [sys.executable, "-c", "from shared.stop_deadline import StopDeadline\n"
+                               "deadline = StopDeadline('quick', 60)\ndeadline.arm()\ndeadline.arm()\n"
+                               "print('stopped', deadline.armed)"],
+        capture_output=True, text=True, timeout=30)
+    assert (finished.returncode, finished.stdout, finished.stderr) == (0, "stopped True\n", "")
+
+
+async def _ready(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return (await client.get(f"{url}/ready")).status_code == 200
+    except httpx.HTTPError:
+        return False
