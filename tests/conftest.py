@@ -3,12 +3,21 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from services.gateway.settings import GatewaySettings
 from shared.bus.connection import connect
 from shared.bus.provisioning import StreamSpec, provision
 from tests.support.gateway import JWT_SECRET, fresh_database, running_gateway
 from tests.support.servers import nats_url, postgres_url
+
+
+def pytest_configure(config):
+    # Speed is measured in bench/, never asserted in a test: Hypothesis's per-example deadline
+    # (200 ms) failed a decoding property on a loaded machine when its first example paid for a
+    # warm-up (650 ms, then 0.1 ms on the replay).
+    hypothesis_settings.register_profile("coursegen", deadline=None)
+    hypothesis_settings.load_profile("coursegen")
 
 
 @pytest.fixture(scope="session")

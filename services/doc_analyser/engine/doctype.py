@@ -22,6 +22,9 @@ _NAME_CUES = [  # (pattern on the file name without extension, kind, weight)
     (r"^advanced|tuning|performance|^operations?$|operating", "guide", 2),
     (r"tutorial|walkthrough|lesson|workshop", "tutorial", 3),
     (r"getting[-_ ]?started|quick[-_ ]?start|install|setup|how[-_ ]?to|^usage$", "how-to", 3),
+    # Moving a project to a new version is a task: an upgrade or migration guide is a how-to,
+    # whatever "guide" in its name says (Click's how-to guides list upgrade-guides.md).
+    (r"upgrad|migrat", "how-to", 3),
     (r"(^|[-_])api([-_]|$)", "api", 3),
     (r"reference|^cli$|^commands$|^config(uration)?$", "reference", 3),
     (r"concept|architecture|design|explanation|internals|glossary|theory|how[-_]it[-_]works",
