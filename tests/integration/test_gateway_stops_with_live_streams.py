@@ -6,18 +6,12 @@ import httpx
 
 from shared.local.ports import free_port
 from tests.support.gateway import JWT_SECRET, auth
+from tests.support.http_processes import answers
 from tests.support.processes import Process
 from tests.support.waiting import eventually
 
 ALICE = auth("alice")
 
-
-async def _ready(url: str) -> bool:
-    try:
-        async with httpx.AsyncClient(timeout=2) as client:
-            return (await client.get(f"{url}/ready")).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 async def test_ctrl_c_stops_the_gateway_while_a_live_stream_is_open(nats_server, database_url):
@@ -27,7 +21,7 @@ async def test_ctrl_c_stops_the_gateway_while_a_live_stream_is_open(nats_server,
                       {"NATS_URL": nats_server.url, "DATABASE_URL": database_url, "PORT": str(port),
                        "JWT_SECRET": JWT_SECRET, "ENVIRONMENT": "test"})
     try:
-        await eventually(lambda: _ready(url), 60, "the gateway answering /ready")
+        await eventually(lambda: answers(f"{url}/ready"), 60, "the gateway answering /ready")
         async with httpx.AsyncClient(base_url=url, headers=ALICE, timeout=30) as api:
             course = (await api.post("/api/projects/", json={"title": "Live"})).json()["course_id"]
             stream = await api.send(api.build_request("GET", f"/api/courses/{course}/progress/stream"),

@@ -15,6 +15,7 @@ from shared.local.nats_server import NatsServer
 from shared.local.ports import free_port
 from shared.stop_deadline import OVERRUN_EXIT_CODE
 from tests.support.gateway import JWT_SECRET, auth
+from tests.support.http_processes import answers
 from tests.support.processes import Process
 from tests.support.waiting import eventually
 
@@ -49,7 +50,7 @@ async def test_the_gateway_exits_at_its_stop_deadline_while_a_live_stream_holds_
                       {"NATS_URL": nats_server.url, "DATABASE_URL": database_url, "PORT": str(port),
                        "JWT_SECRET": JWT_SECRET, "ENVIRONMENT": "test", "STOP_DEADLINE_SECONDS": "1"})
     try:
-        await eventually(lambda: _ready(url), 60, "the gateway answering /ready")
+        await eventually(lambda: answers(f"{url}/ready"), 60, "the gateway answering /ready")
         async with httpx.AsyncClient(base_url=url, headers=auth("alice"), timeout=30) as api:
             course = (await api.post("/api/projects/", json={"title": "Live"})).json()["course_id"]
             stream = await api.send(api.build_request("GET", f"/api/courses/{course}/progress/stream"),
@@ -70,11 +71,3 @@ def test_a_stop_that_finishes_in_time_exits_as_it_would_without_the_deadline():
                                "print('stopped', deadline.armed)"],
         capture_output=True, text=True, timeout=30)
     assert (finished.returncode, finished.stdout, finished.stderr) == (0, "stopped True\n", "")
-
-
-async def _ready(url: str) -> bool:
-    try:
-        async with httpx.AsyncClient(timeout=2) as client:
-            return (await client.get(f"{url}/ready")).status_code == 200
-    except httpx.HTTPError:
-        return False

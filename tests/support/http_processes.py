@@ -13,7 +13,8 @@ from tests.support.processes import Process
 from tests.support.waiting import eventually
 
 
-async def _answers(url: str) -> bool:
+async def answers(url: str) -> bool:
+    """Whether `url` answers 200 now (within two seconds)."""
     try:
         async with httpx.AsyncClient(timeout=2) as client:
             return (await client.get(url)).status_code == 200
@@ -24,7 +25,7 @@ async def _answers(url: str) -> bool:
 @contextlib.asynccontextmanager
 async def _serving(process: Process, probe: str, name: str) -> AsyncIterator[None]:
     try:
-        await eventually(lambda: _answers(probe), 60, f"{name} answering {probe}")
+        await eventually(lambda: answers(probe), 60, f"{name} answering {probe}")
         yield
     except BaseException:
         while not process.lines.empty():  # what it said, shown by pytest when the test fails
