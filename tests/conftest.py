@@ -15,8 +15,9 @@ from tests.support.servers import nats_url, postgres_url
 def pytest_configure(config):
     # Speed is measured in bench/, never asserted in a test: Hypothesis's per-example deadline
     # (200 ms) failed a decoding property on a loaded machine when its first example paid for a
-    # warm-up (650 ms, then 0.1 ms on the replay).
-    hypothesis_settings.register_profile("coursegen", deadline=None)
+    # warm-up (650 ms, then 0.1 ms on the replay). Everything else as the active profile has it
+    # (under CI=true Hypothesis's own "ci" profile: derandomised, no deadline either).
+    hypothesis_settings.register_profile("coursegen", parent=hypothesis_settings.default, deadline=None)
     hypothesis_settings.load_profile("coursegen")
 
 
