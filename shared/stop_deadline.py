@@ -33,11 +33,17 @@ class StopDeadline:
         return self._timer is not None
 
     def arm(self) -> None:
-        with self._lock:
+        # Never waits for the lock: a signal handler may call this on a thread interrupted inside
+        # it (waiting would hang the stop for good); whoever holds the lock is arming it anyway.
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             if self._timer is None:
                 self._timer = threading.Timer(self._seconds, self._overrun)
                 self._timer.daemon = True  # a stop that finishes in time exits without waiting for it
                 self._timer.start()
+        finally:
+            self._lock.release()
 
     def _overrun(self) -> None:
         # Straight to stderr: the logging machinery may be what the stop is stuck in.

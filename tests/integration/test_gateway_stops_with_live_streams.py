@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from shared.local.ports import free_port
-from tests.support.gateway import JWT_SECRET, auth
-from tests.support.http_processes import answers
+from tests.support.gateway import auth
+from tests.support.http_processes import answers, gateway_env
 from tests.support.processes import Process
 from tests.support.waiting import eventually
 
@@ -17,9 +17,7 @@ ALICE = auth("alice")
 async def test_ctrl_c_stops_the_gateway_while_a_live_stream_is_open(nats_server, database_url):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    gateway = Process(["-m", "services.gateway.main"],
-                      {"NATS_URL": nats_server.url, "DATABASE_URL": database_url, "PORT": str(port),
-                       "JWT_SECRET": JWT_SECRET, "ENVIRONMENT": "test"})
+    gateway = Process(["-m", "services.gateway.main"], gateway_env(nats_server.url, database_url, port))
     try:
         await eventually(lambda: answers(f"{url}/ready"), 60, "the gateway answering /ready")
         async with httpx.AsyncClient(base_url=url, headers=ALICE, timeout=30) as api:

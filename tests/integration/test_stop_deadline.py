@@ -14,8 +14,8 @@ import httpx
 from shared.local.nats_server import NatsServer
 from shared.local.ports import free_port
 from shared.stop_deadline import OVERRUN_EXIT_CODE
-from tests.support.gateway import JWT_SECRET, auth
-from tests.support.http_processes import answers
+from tests.support.gateway import auth
+from tests.support.http_processes import answers, gateway_env
 from tests.support.processes import Process
 from tests.support.waiting import eventually
 
@@ -47,8 +47,7 @@ async def test_the_gateway_exits_at_its_stop_deadline_while_a_live_stream_holds_
     url = f"http://127.0.0.1:{port}"
     # uvicorn gives open requests 5 s to end; the deadline, set shorter here, ends the process first.
     gateway = Process(["-m", "services.gateway.main"],
-                      {"NATS_URL": nats_server.url, "DATABASE_URL": database_url, "PORT": str(port),
-                       "JWT_SECRET": JWT_SECRET, "ENVIRONMENT": "test", "STOP_DEADLINE_SECONDS": "1"})
+                      gateway_env(nats_server.url, database_url, port, STOP_DEADLINE_SECONDS="1"))
     try:
         await eventually(lambda: answers(f"{url}/ready"), 60, "the gateway answering /ready")
         async with httpx.AsyncClient(base_url=url, headers=auth("alice"), timeout=30) as api:

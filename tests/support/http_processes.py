@@ -41,11 +41,17 @@ async def gateway_process(nats_url: str, database_url: str, **settings: str) -> 
     """The gateway's own entrypoint (uvicorn) with `settings` as environment; yields its base URL
     once /ready answers."""
     port = free_port()
-    env = {"NATS_URL": nats_url, "DATABASE_URL": database_url, "PORT": str(port), "JWT_SECRET": JWT_SECRET,
-           "ENVIRONMENT": "test", **settings}
     url = f"http://127.0.0.1:{port}"
-    async with _serving(Process(["-m", "services.gateway.main"], env), f"{url}/ready", "gateway"):
+    gateway = Process(["-m", "services.gateway.main"], gateway_env(nats_url, database_url, port, **settings))
+    async with _serving(gateway, f"{url}/ready", "gateway"):
         yield url
+
+
+def gateway_env(nats_url: str, database_url: str, port: int, **settings: str) -> dict[str, str]:
+    """The environment of a gateway process for tests: its servers, its port, the tests' token
+    secret, and `settings`."""
+    return {"NATS_URL": nats_url, "DATABASE_URL": database_url, "PORT": str(port), "JWT_SECRET": JWT_SECRET,
+            "ENVIRONMENT": "test", **settings}
 
 
 @contextlib.asynccontextmanager
