@@ -4,14 +4,7 @@ before every guide. A short page that mostly explains stays a concept page, and 
 explanation with no evidence of another kind (Flask's reqcontext.rst)."""
 from __future__ import annotations
 
-from services.doc_analyser.engine.doctype import classify
-from services.doc_analyser.engine.profile import build_profile
-from shared.docs.parsing import parse
-
-
-def doc_type(path: str, text: str) -> str:
-    doc = parse(path, text)
-    return classify(doc, [sentence.text for sentence in build_profile(doc).sentences])
+from tests.support.doc_types import doc_type
 
 
 def test_a_long_reference_page_with_a_few_definitions_is_not_a_concept_page():

@@ -18,10 +18,10 @@ from services.repo_clone.scanner import scan
 from tests.support.reading_order import books, kendall_tau, measure, pathway_order
 
 # τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
-# for every book; click (Diátaxis sections stripped with its toctrees, so no name, link or front
-# matter orders its pages) is below it. Flask, then the six books from itsdangerous on, were held
-# out (measured before any rule was tuned on them).
-FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.55, "django-intro": 0.95, "flask": 0.65,
+# for every book, and every book reaches it; click (Diátaxis sections stripped with its toctrees, so
+# no name, link or front matter orders its pages) was the last. Flask, then the six books from
+# itsdangerous on, were held out (measured before any rule was tuned on them).
+FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.6, "django-intro": 0.95, "flask": 0.65,
                             "itsdangerous": 0.6, "jinja2": 0.6, "markupsafe": 0.95, "python-markdown": 0.8,
                             "starlette": 0.6, "structlog": 0.6, "werkzeug": 0.6}
 

@@ -38,7 +38,7 @@ _FOLDER_CUES = {"api": "api", "reference": "reference", "tutorials": "tutorial",
 _HEADING_CUES = [  # (pattern on a heading, kind, weight per heading)
     (r"^\[?v?\d+\.\d+(\.\d+)?\b|^\[?unreleased\]?", "changelog", 1.5),
     (r"^step\s*\d+|^\d+\.\s", "tutorial", 1.0),
-    (r"install|set ?up|prerequisite|quick ?start|getting started|configur|deploy", "how-to", 1.0),
+    (r"install|set ?up|prerequisite|quick ?start|getting started|configur|deploy|packaging", "how-to", 1.0),
     (r"tutorial", "tutorial", 2.0),
     (r"\bapi\b|\bendpoints?\b", "api", 1.5),
     (r"^(parameters|arguments|returns?|raises|attributes|methods|options|properties|fields|"
