@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from nats.aio.client import Client
+from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 
 from shared.bus.artefacts import ArtefactStore
@@ -112,5 +113,10 @@ async def stop(container: Container, grace_seconds: float = 5.0) -> None:
     _, stuck = await asyncio.wait(container.tasks, timeout=grace_seconds)
     for task in stuck:
         log.error("background task %s did not stop within %ss", task.get_name(), grace_seconds)
-    await container.nc.close()
+    try:
+        await container.nc.close()
+    except (NatsError, OSError, RuntimeError) as error:
+        # nats-py flushes what it holds to a server that is gone onto a closed socket; nothing is
+        # lost (every append waits for JetStream's ack), and the database pool must close still.
+        log.warning("the NATS connection did not close cleanly (its server is unreachable): %r", error)
     await asyncio.wait_for(container.pool.close(), grace_seconds)

@@ -1,11 +1,13 @@
 """Entrypoint of the gateway process: `python -m services.gateway.main`."""
 from __future__ import annotations
 
+import logging
 import sys
 
 import uvicorn
 from uvicorn.main import STARTUP_FAILURE
 
+from shared.leftover_tasks import cancel_leftover_tasks
 from shared.logging import configure_logging
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.stop_deadline import StopDeadline
@@ -13,6 +15,7 @@ from shared.stop_deadline import StopDeadline
 from .app import create_app
 from .settings import GatewaySettings
 
+log = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 5
 # Named, not left to uvicorn's "auto": a missing package fails the start instead of quietly serving on
 # the slower pure-Python stack. bench/bare_app.py serves the gateway benchmark's baseline on the same.
@@ -35,6 +38,8 @@ class _BoundedStopServer(uvicorn.Server):
             await super().serve(sockets)
         finally:  # however serving ended, asyncio.run still waits for the tasks left over
             self._deadline.arm()
+            if stuck := await cancel_leftover_tasks():
+                log.warning("gateway: tasks still running after the stop: %s", ", ".join(stuck))
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from faststream import FastStream
 from faststream.middlewares import AckPolicy
 from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from nats.errors import ConnectionReconnectingError
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
@@ -22,6 +23,7 @@ from shared.bus.deadletters import DeadLetters
 from shared.bus.delivery import StageWork, Verdict, deliver
 from shared.bus.provisioning import await_provisioned
 from shared.events import Event, subject_of_type
+from shared.leftover_tasks import cancel_leftover_tasks
 from shared.logging import configure_logging
 from shared.observability.stage import StageObservability
 from shared.observability.tracing import configure_tracing, shutdown_tracing
@@ -116,8 +118,15 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
     async def run_until_stopped() -> None:
         try:
             await app.run()
+        except ConnectionReconnectingError:
+            # Raised by the broker's drain during a stop, the server gone: an ordinary stop, and
+            # nothing is lost (the request in hand was not acknowledged; it is delivered again).
+            log.warning("%s stopped while its NATS server was unreachable; a request in hand goes "
+                        "back to the stream unacknowledged", service)
         finally:  # however the run ended, asyncio.run still waits for the tasks left over
             deadline.arm()
+            if stuck := await cancel_leftover_tasks():
+                log.warning("%s: tasks still running after the stop: %s", service, ", ".join(stuck))
 
     try:
         asyncio.run(run_until_stopped())

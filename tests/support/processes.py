@@ -20,6 +20,7 @@ class Process:
                  unset: tuple[str, ...] = ()) -> None:
         self.lines: "queue.Queue[str]" = queue.Queue()
         self.output: list[str] = []
+        self._pumped = threading.Event()  # set once the process's output has been read to its end
         self.popen = subprocess.Popen(
             [sys.executable, *args], cwd=cwd,
             env={**{k: v for k, v in os.environ.items() if k not in unset}, **env}, text=True,
@@ -30,6 +31,7 @@ class Process:
     def _pump(self) -> None:
         for line in self.popen.stdout:
             self.lines.put(line.rstrip("\n"))
+        self._pumped.set()
 
     def wait_for_line(self, predicate, timeout: float) -> str:
         deadline = time.monotonic() + timeout
@@ -44,6 +46,15 @@ class Process:
             self.output.append(line)
             if predicate(line):
                 return line
+
+    def drain_output(self, timeout: float) -> list[str]:
+        """Once the process has exited: all it printed, read to the end (within `timeout`)."""
+        self._pumped.wait(timeout)
+        while True:
+            try:
+                self.output.append(self.lines.get_nowait())
+            except queue.Empty:
+                return self.output
 
     def interrupt(self, timeout: float = 30.0) -> int:
         if self.popen.poll() is None:
