@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.doc_analyser.engine.objective_phrasing import heading_objective, sentence_objective
+from services.doc_analyser.engine.objective_phrasing import concept_objective, heading_objective, sentence_objective
 from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.parsing import parse
 from services.pathway.engine.grouping import ModuleStyle, build_modules, module_subject
@@ -41,6 +41,15 @@ STYLE = ModuleStyle(target_minutes=45, practice_ratio=0.0, topic=lambda document
     ("Query Parameters", "Understand query parameters"),   # Title Case gives every word a capital
     ("Request Files", "Understand request files"),
     ("Install HTTPX", "Install HTTPX"),                     # an order before a name
+    # Found in the eleven real books (Starlette, structlog, click, Flask, Werkzeug):
+    ("Reading or modifying the environment", "Read or modify the environment"),
+    ("Sending and receiving messages", "Send and receive messages"),
+    ("Why HTTPX?", "Explain why HTTPX is used"),
+    ("Why Hardcoded Behaviors?", "Explain why hardcoded behaviors are used"),
+    ("Why Blueprints?", "Explain why blueprints are used"),
+    ("Pasting Errors", "Paste errors"),                                   # not "Past errors"
+    ("Login Required Decorator", "Understand login required decorator"),  # "login" names, not orders
+    ("Templating Decorator", "Understand templating decorator"),          # not "Template decorator"
 ])
 def test_a_heading_becomes_an_objective_with_correct_grammar(heading, objective):
     assert heading_objective(heading, "guide")[0] == objective
@@ -93,6 +102,15 @@ def test_a_verb_opening_one_item_of_a_feature_list_is_no_objective_but_a_list_of
                                      "About Project", "About this documentation", "General"])
 def test_a_heading_that_names_nothing_to_learn_gives_no_objective(heading):
     assert heading_objective(heading, "reference") is None
+
+
+@pytest.mark.parametrize("concept, objective", [
+    ("consumer groups", "Understand consumer groups"), ("mod_wsgi", "Use mod_wsgi"),
+    ("markdown.preprocessors", "Use markdown.preprocessors"), ("MarkupSafe", "Understand MarkupSafe"),
+    ("before_request callback", "Understand before_request callback"),
+])
+def test_a_concept_from_code_is_used_and_any_other_understood(concept, objective):
+    assert concept_objective(concept) == objective
 
 
 def test_a_module_is_named_by_the_concepts_its_documents_share_not_by_their_titles():

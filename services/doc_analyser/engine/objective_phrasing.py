@@ -51,6 +51,7 @@ _CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
 _AUXILIARIES = frozenset("can could is are was were will would should must may might has have".split())
 # A name from code: dotted or snake_case, a call, camelCase or an acronym-led class (HTTPEndpoint).
 _NAME_FROM_CODE = re.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
+_IDENTIFIER = re.compile(r"\w+(?:[._]\w+)+(?:\(\))?|\w+\(\)")  # dotted or snake_case, or a call
 
 
 def _generic(heading: str) -> bool:
@@ -94,7 +95,7 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         return None  # "Introducing Shortly" presents something; "Introduce shortly" is no objective
     verb = base_of_gerund(first)
     if verb and rest and (first not in MODIFIER_GERUNDS or rest.split()[0].lower() in _OBJECT_OPENERS):
-        return capitalise(f"{verb} {_lower_rest(rest, names)}"), 0
+        return capitalise(f"{verb} {_lower_rest(_second_gerund_too(rest), names)}"), 0
     if len(heading_words) == 1 and (first in ALL_VERBS or verb):
         return None  # "Contribute", "Testing": a verb alone says nothing to learn
     if len(heading_words) > 5 or first in _NOT_SUBJECTS or (first in ALL_VERBS and as_order):
@@ -105,6 +106,15 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         # "Use users", "Use response": a thing named in words is worked with, not used.
         return f"Work with {_lower_first(text, names)}", 2
     return f"Understand {_lower_first(text, names)}", 2
+
+
+def _second_gerund_too(rest: str) -> str:
+    """After a gerund made an order, a second one joined to it follows: "Reading or modifying the
+    environment" → "Read or modify the environment", not "Read or modifying …"."""
+    parts = rest.split(" ")
+    if len(parts) >= 2 and parts[0].lower() in {"and", "or"} and (verb := base_of_gerund(parts[1])):
+        return " ".join([parts[0], verb, *parts[2:]])
+    return rest
 
 
 def _is_name(word: str, names: frozenset[str]) -> bool:
@@ -128,8 +138,15 @@ def _why_objective(rest: str, names: frozenset[str]) -> tuple[str, int] | None:
     if first in ALL_VERBS:
         return f"Explain why to {lowered}", 2
     if len(rest_words) <= 3:
-        return f"Explain why {_lower_first(rest, names)} is used", 2
+        subject = _lower_first(rest, names)
+        return f"Explain why {subject} {'are' if _plural(subject) else 'is'} used", 2
     return None
+
+
+def _plural(phrase: str) -> bool:
+    """"hardcoded behaviors" is plural; "HTTPX", "access", "status", "analysis" are not."""
+    last = phrase.split(" ")[-1]
+    return last.islower() and last.endswith("s") and not last.endswith(("ss", "us", "is", "ics"))
 
 
 def sentence_objective(sentence: str) -> str | None:
@@ -170,6 +187,13 @@ def names_a_subject(concept: str) -> bool:
     first = (words(concept) or [""])[0].lower()
     return bool(first) and not _generic(concept.strip()) and not (
         len(words(concept)) == 1 and first in ALL_VERBS) and first not in _NOT_SUBJECTS
+
+
+def concept_objective(concept: str) -> str:
+    """"Understand consumer groups"; an identifier from code is used: "Use markdown.preprocessors",
+    "Use mod_wsgi" (not a product's name, "Understand MarkupSafe", nor a phrase about one,
+    "Understand before_request callback")."""
+    return f"Use {concept}" if _IDENTIFIER.fullmatch(concept) else f"Understand {concept}"
 
 
 def objective_key(objective: str) -> str:

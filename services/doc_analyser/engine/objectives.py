@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from services.doc_analyser.engine.objective_phrasing import (heading_objective, names_a_subject, objective_key,
+from services.doc_analyser.engine.objective_phrasing import (concept_objective, heading_objective,
+                                                             names_a_subject, objective_key,
                                                              sentence_objective)
 from services.doc_analyser.engine.lexicon import sentences
 from services.doc_analyser.engine.profile import Profile
@@ -43,7 +44,7 @@ def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],
             found.append((priority, (sentence.section, sentence.position), objective))
     for rank, concept in enumerate(c for c in concepts if names_a_subject(c)):
         if rank < 3:
-            found.append((4, (10**9, rank), f"Understand {concept}"))
+            found.append((4, (10**9, rank), concept_objective(concept)))
     chosen = _distinct(sorted(found), _fill_with_concepts_up_to(doc_type))
     objectives = [objective for _, _, objective in sorted(chosen, key=lambda item: item[1])]
     return bias_objectives(objectives, profile, concepts, additional_info)

@@ -13,7 +13,7 @@ need offer own perform prevent produce provide reach rebalance receive rejoin re
 represent require resume say see seem serve show stay support take tell walk want work yield
 emit persist survive behave differ rely advance arrive embed redraw refresh invoke
 pass contribute write get put post pay test raise catch close limit handle bring sort wrap
-authorise process secure send target stub patch mount sign encode cite
+authorise process secure send target stub patch mount sign encode cite paste
 """.split())
 # Verbs whose -s form is more often a plural noun in documentation.
 NOUN_VERBS = frozenset("""
@@ -23,7 +23,7 @@ switch view wrap return call commit upgrade update release build event trigger m
 store benchmark bundle sign step task signal file type group model block round track watch trade
 copy offset transform fix check ship handle project input output review state archive key tool
 volume download upload install deploy setup plugin print scale mount pin fork lint tune bill
-secret access turn rotate mount merge clone edit extract measure sync
+secret access turn rotate mount merge clone edit extract measure sync login
 """.split())
 _LY_NOUNS = frozenset("assembly family supply anomaly reply butterfly monopoly rally italy "
                       "jelly polly ally".split())
@@ -61,6 +61,7 @@ processing training rolling monitoring networking tracking rendering parsing pro
 scaling messaging computing programming serving signing hashing sharding pooling clustering
 partitioning versioning queueing queuing tracing alerting filtering sorting matching encoding
 floating existing missing pending upcoming following remaining interesting outstanding rewriting
+templating
 """.split())
 
 
