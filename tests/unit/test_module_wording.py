@@ -71,8 +71,23 @@ def test_a_reference_heading_naming_code_is_used_and_one_naming_a_thing_is_worke
     ("Update the config that is used.", "Update the config that is used"),
     ("Install click with pip.", "Install click with pip"),
     ("Fetch is the modern, built-in JavaScript solution to making requests.", None),
+    ("Debug mode shows an interactive debugger whenever a page raises an exception.", None),  # Flask
 ])
 def test_a_sentence_opening_with_a_noun_that_is_also_a_verb_is_an_order_only_without_an_auxiliary(sentence, objective):
+    assert sentence_objective(sentence) == objective
+
+
+@pytest.mark.parametrize("sentence, objective", [
+    ("Check out the Quickstart for an overview of what Flask can do, then dive into the docs.",
+     "Check out the Quickstart for an overview"),
+    ("Use the --help option for a list of all available options.", "Use the --help option for a list"),
+    # A phrase the limit may have left whole, or one ending in a verb, stays.
+    ("Register a blueprint on an application at a URL prefix using the register method.",
+     "Register a blueprint on an application at a URL prefix"),
+    ("Check the changelog of the extension you want to use for the versions it supports.",
+     "Check the changelog of the extension you want to use"),
+])
+def test_a_sentence_cut_at_the_word_limit_ends_before_the_phrase_the_cut_broke(sentence, objective):
     assert sentence_objective(sentence) == objective
 
 

@@ -10,7 +10,8 @@ import re
 
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
-from services.doc_analyser.engine.verbs import ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, base_of_gerund
+from services.doc_analyser.engine.verbs import (ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, THIRD_PERSON,
+                                               base_of_gerund)
 from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES, TABLE_OF_CONTENTS
 
 _LONGEST_OBJECTIVE_WORDS = 10
@@ -48,6 +49,8 @@ _CUT = re.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | w
                   r"when | before | after | while | until | as follows| first\b)", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 _CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
+# Words that open a phrase attached to the clause before them: a cut objective ends before one.
+_JOINTS = frozenset("for to with of in on at from by that which so whenever using into".split())
 _AUXILIARIES = frozenset("can could is are was were will would should must may might has have".split())
 # A name from code: dotted or snake_case, a call, camelCase or an acronym-led class (HTTPEndpoint).
 _NAME_FROM_CODE = re.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
@@ -165,6 +168,9 @@ def sentence_objective(sentence: str) -> str | None:
     # Any verb right before one is a name: "fetch is the modern way to make requests" (Flask).
     if _AUXILIARIES.intersection(word.lower() for word in sentence_words[1:3 if first in NOUN_VERBS else 2]):
         return None
+    # So is one followed by a verb's -s form: "Debug mode shows an interactive debugger" (Flask).
+    if first in NOUN_VERBS and THIRD_PERSON.intersection(word.lower() for word in sentence_words[1:3]):
+        return None
     if looks_like_instructions_to_a_model(sentence):
         return None
     cut = _CUT.search(sentence)
@@ -174,11 +180,23 @@ def sentence_objective(sentence: str) -> str | None:
         kept = kept[:_LONGEST_OBJECTIVE_WORDS]
         if "and" in kept[2:]:  # "… and watch" — a cut second step reads badly: drop it
             kept = kept[:len(kept) - 1 - kept[::-1].index("and")]
+        else:
+            kept = _before_a_broken_phrase(kept)
     while kept and kept[-1].lower().strip(".,") in STOPWORDS:
         kept.pop()
     if len(kept) < 2 or _CODE_LIKE.search(" ".join(kept)):
         return None
     return capitalise(" ".join(kept).rstrip(".,!"))
+
+
+def _before_a_broken_phrase(kept: list[str]) -> list[str]:
+    """A sentence cut at the word limit ends before the short phrase the cut broke off ("Check out
+    the Quickstart for an overview of what Flask" → "… for an overview"); a phrase that may be
+    whole ("at a URL prefix") or ends in a verb ("… you want to use") stays."""
+    joints = [index for index, word in enumerate(kept) if index >= 3 and word.lower() in _JOINTS]
+    if joints and len(kept) - joints[-1] - 1 <= 2 and kept[-1].lower() not in ALL_VERBS:
+        return kept[:joints[-1]]
+    return kept
 
 
 def names_a_subject(concept: str) -> bool:

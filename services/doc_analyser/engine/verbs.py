@@ -23,7 +23,7 @@ switch view wrap return call commit upgrade update release build event trigger m
 store benchmark bundle sign step task signal file type group model block round track watch trade
 copy offset transform fix check ship handle project input output review state archive key tool
 volume download upload install deploy setup plugin print scale mount pin fork lint tune bill
-secret access turn rotate mount merge clone edit extract measure sync login
+secret access turn rotate mount merge clone edit extract measure sync login debug
 """.split())
 _LY_NOUNS = frozenset("assembly family supply anomaly reply butterfly monopoly rally italy "
                       "jelly polly ally".split())
