@@ -279,8 +279,69 @@ def test_every_document_of_a_big_module_is_shown_and_a_long_one_says_what_it_lea
     content = write_module(spec, sources)
     assert {section.source.path for section in content.sections} == set(texts)
     first = [section for section in content.sections if section.source.path == "docs/d00.md"]
-    assert first[-1].body_markdown.endswith("*`docs/d00.md` goes on with Part 0.1, Part 0.2, Part 0.3, "
+    assert first[-1].body_markdown.endswith("*`docs/d00.md` also has Part 0.1, Part 0.2, Part 0.3, "
                                             "Part 0.4 and 25 more: read them there.*")
+
+
+# Flask's installation page in short: the steps a beginner needs come after notes on dependencies.
+INSTALLATION = """Installation
+============
+
+Python Version
+--------------
+
+We recommend using the latest version of Python.
+
+Dependencies
+------------
+
+These distributions will be installed automatically when installing Flask.
+
+Optional dependencies
+~~~~~~~~~~~~~~~~~~~~~
+
+These distributions will not be installed automatically.
+
+greenlet
+~~~~~~~~
+
+You may choose to use gevent with your application.
+
+Virtual environments
+--------------------
+
+Use a virtual environment to manage the dependencies for your project.
+
+Create an environment
+~~~~~~~~~~~~~~~~~~~~~
+
+Create a project folder and a :file:`.venv` folder within:
+
+.. code-block:: sh
+
+    $ mkdir myproject
+    $ python3 -m venv .venv
+
+Install Flask
+-------------
+
+Within the activated environment, use the following command to install Flask:
+
+.. code-block:: sh
+
+    $ pip install Flask
+"""
+
+
+def test_a_long_document_shows_its_opening_then_its_steps_then_its_main_sections_in_its_order():
+    texts = {f"docs/d{n:02d}.md": f"# Doc {n}\n\nIntro {n}.\n" for n in range(15)}
+    texts["docs/installation.rst"] = INSTALLATION  # 16 documents: a share of 3 sections each
+    sources = [SourceDoc(parse(path, text)) for path, text in texts.items()]
+    content = write_module(SPEC.model_copy(update={"documents": sorted(texts)}), sources)
+    shown = [section for section in content.sections if section.source.path == "docs/installation.rst"]
+    assert [section.title for section in shown] == ["Python Version", "Create an environment", "Install Flask"]
+    assert shown[-1].body_markdown.endswith("*`docs/installation.rst` also has Dependencies, Optional "
+                                            "dependencies, greenlet, Virtual environments: read them there.*")
 
 
 def test_questions_quote_their_sentences_with_the_inline_code_and_never_turn_a_word_inside_code():

@@ -34,16 +34,32 @@ def content_sections(sources: Sequence[SourceDoc]) -> list[ContentSection]:
     for doc in sources:
         sections = _document_sections(doc)
         if len(sections) > share:
-            rest = [section.title for section in sections[share:]]
-            sections = sections[:share]
-            last = sections[-1]
-            sections[-1] = last.model_copy(update={"body_markdown": f"{last.body_markdown}\n\n{_more_in(doc.path, rest)}"})
-        found += sections
+            shown = _worth_showing(sections, share)
+            rest = [section.title for index, (section, _) in enumerate(sections) if index not in shown]
+            kept = [section for index, (section, _) in enumerate(sections) if index in shown]
+            kept[-1] = kept[-1].model_copy(
+                update={"body_markdown": f"{kept[-1].body_markdown}\n\n{_more_in(doc.path, rest)}"})
+            found += kept
+        else:
+            found += [section for section, _ in sections]
     return found
 
 
-def _document_sections(doc: SourceDoc) -> list[ContentSection]:
-    found: list[ContentSection] = []
+def _worth_showing(sections: list[tuple[ContentSection, int]], share: int) -> set[int]:
+    """Which `share` of a document's sections a module shows: its opening, then the sections
+    that show how (code: Flask's installation page showed its optional dependencies' greenlet
+    note and left out creating an environment and installing Flask), then the main sections
+    before their subsections, earlier first; shown in the document's order."""
+    def worth(index: int) -> tuple[int, int, int]:
+        section, level = sections[index]
+        return (index != 0, "```" not in section.body_markdown, level, index)
+    return set(sorted(range(len(sections)), key=worth)[:share])
+
+
+def _document_sections(doc: SourceDoc) -> list[tuple[ContentSection, int]]:
+    """The document's sections worth a place in a course, each with its heading's level (0 for the
+    text before the first heading)."""
+    found: list[tuple[ContentSection, int]] = []
     for section in doc.parsed.sections:
         title = section_title(doc, section)
         if title.strip().lower() in _SKIPPED_HEADINGS or about_funding(title):
@@ -52,22 +68,24 @@ def _document_sections(doc: SourceDoc) -> list[ContentSection]:
                 else _with_code(prose_markdown(section.text, doc.path), section))
         if not body:
             continue
-        previous = found[-1] if found else None
+        previous = found[-1][0] if found else None
+        level = section.heading.level if section.heading else 0
         if previous and not previous.source.heading \
                 and previous.title.strip().lower() == title.strip().lower()[:300]:
             # The text before the first heading is titled after the document, and the first
             # heading often is the document's title: one section, not the heading twice.
-            found[-1] = ContentSection(title=previous.title, source=citation_for(doc, section),
-                                       body_markdown=f"{previous.body_markdown}\n\n{body}")
+            found[-1] = (ContentSection(title=previous.title, source=citation_for(doc, section),
+                                        body_markdown=f"{previous.body_markdown}\n\n{body}"), 0)
             continue
-        found.append(ContentSection(title=title[:300], source=citation_for(doc, section), body_markdown=body))
+        found.append((ContentSection(title=title[:300], source=citation_for(doc, section), body_markdown=body),
+                      level))
     return found
 
 
 def _more_in(path: str, titles: list[str]) -> str:
     named = ", ".join(escape_markdown(title) for title in titles[:MORE_TITLES_NAMED])
     more = f" and {len(titles) - MORE_TITLES_NAMED} more" if len(titles) > MORE_TITLES_NAMED else ""
-    return f"*{code_span(path)} goes on with {named}{more}: read them there.*"
+    return f"*{code_span(path)} also has {named}{more}: read them there.*"
 
 
 def prose_markdown(text: str, path: str, max_words: int = MAX_SECTION_WORDS) -> str:
