@@ -75,6 +75,21 @@ def test_summary_is_extractive_and_bounded():
     assert analyse("README.md").summary.startswith("Fluxmq is a lightweight message broker")
 
 
+def test_a_summary_says_what_the_page_is_about_not_where_the_other_pages_are():
+    # Flask's index, in short: its summary was the two sentences pointing at the other pages.
+    index = ("Welcome to Flask\n================\n\nWelcome to Flask's documentation. Flask is a "
+             "lightweight WSGI web application framework. It is designed to make getting started quick "
+             "and easy, with the ability to scale up to complex applications.\n\nGet started with "
+             "Installation and then get an overview with the Quickstart. There is also a more detailed "
+             "Tutorial that shows how to create a small but complete application with Flask. The rest of "
+             "the docs describe each component of Flask in detail, with a full reference in the API "
+             "section.\n\nFlask depends on the Werkzeug WSGI toolkit, the Jinja template engine, and the "
+             "Click CLI toolkit.\n")
+    summary = analyse_document(parse("docs/index.rst", index), "beginner").summary
+    assert "Flask is a lightweight WSGI web application framework." in summary
+    assert "There is also" not in summary and "The rest of the docs" not in summary
+
+
 def test_text_addressed_to_a_model_is_ignored():
     analysis = analyse("docs/faq.md")
     everything = " ".join([analysis.summary, *analysis.learning_objectives, *analysis.key_concepts,

@@ -13,6 +13,14 @@ LONGEST_SUMMARY = 600
 _SHORTEST_SENTENCE_WORDS, _LONGEST_SENTENCE_WORDS = 8, 60
 _INSTRUCTION_OPENERS = IMPERATIVE_VERBS | {"see", "read", "click", "note", "browse", "visit"}
 _CODE_LIKE = re.compile(r"[{}=<>$|]|\w\(\)|->")
+# A sentence that sends the reader to other pages says where things are, not what this one is
+# about (Flask's index: "The rest of the docs describe each component of Flask in detail").
+_POINTS_ELSEWHERE = re.compile(
+    r"\b(?:the rest of (?:the|these|this) (?:docs|documentation|guide|pages?)|there is also an?|"
+    r"get started with|(?:that|the next|the following) (?:part|section|chapter|page) of the "
+    r"(?:docs|documentation)|(?:is|are) (?:described|covered|explained|documented) in (?:the|a)|"
+    r"refer to the|for more (?:details|information)|this part of the documentation is for you)\b",
+    re.IGNORECASE)
 
 
 def summarise(profile: Profile, concept_keys: list[str]) -> str:
@@ -44,7 +52,8 @@ def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -
     text = sentence.text
     count = len(sentence.words)
     if count < _SHORTEST_SENTENCE_WORDS or count > _LONGEST_SENTENCE_WORDS \
-            or looks_like_instructions_to_a_model(text) or _CODE_LIKE.search(text):
+            or looks_like_instructions_to_a_model(text) or _CODE_LIKE.search(text) \
+            or _POINTS_ELSEWHERE.search(text):
         return 0.0
     normalised = " " + " ".join(map(normal, sentence.words)) + " "
     score = 0.6 * sum(1 for word in title_words if f" {word} " in normalised)
