@@ -17,8 +17,11 @@ from tests.support.waiting import eventually
 DEADLINE = {"STOP_DEADLINE_SECONDS": "60"}
 
 
-def _stops_cleanly(process: Process, stop: signal.Signals) -> list[str]:
-    """Asked to stop, the process exits 0 without a traceback; returns everything it printed."""
+def _stops_cleanly_once_its_server_is_gone(process: Process, nats: NatsServer, stop: signal.Signals) -> list[str]:
+    """Kills the NATS server under a running `process`, then asks it to stop: it exits 0 without
+    a traceback. Returns everything it printed."""
+    nats.process.kill()
+    process.wait_for_line(lambda line: "NATS disconnected; reconnecting" in line, timeout=30)
     process.popen.send_signal(stop)
     code = process.popen.wait(50)
     printed = process.drain_output(timeout=10)
@@ -32,9 +35,7 @@ def test_a_stage_service_stops_cleanly_once_its_server_is_gone(tmp_path: Path):
     service = Process(["-m", "services.pathway.main"], {"NATS_URL": nats.url, **DEADLINE})
     try:
         service.wait_for_line(lambda line: "started successfully" in line, timeout=60)
-        nats.process.kill()
-        service.wait_for_line(lambda line: "NATS disconnected; reconnecting" in line, timeout=30)
-        printed = _stops_cleanly(service, signal.SIGTERM)
+        printed = _stops_cleanly_once_its_server_is_gone(service, nats, signal.SIGTERM)
         assert any("pathway stopped while its NATS server was unreachable" in line for line in printed)
     finally:
         service.kill()
@@ -47,10 +48,8 @@ async def test_the_gateway_stops_cleanly_once_its_server_is_gone(tmp_path: Path,
     gateway = Process(["-m", "services.gateway.main"], gateway_env(nats.url, database_url, port, **DEADLINE))
     try:
         await eventually(lambda: answers(f"http://127.0.0.1:{port}/ready"), 60, "the gateway answering /ready")
-        nats.process.kill()
-        gateway.wait_for_line(lambda line: "NATS disconnected; reconnecting" in line, timeout=30)
         # Ctrl-C: on SIGTERM uvicorn ends the process by that signal again once it has stopped.
-        printed = _stops_cleanly(gateway, signal.SIGINT)
+        printed = _stops_cleanly_once_its_server_is_gone(gateway, nats, signal.SIGINT)
         assert any("Application shutdown complete" in line for line in printed)
     finally:
         gateway.kill()
