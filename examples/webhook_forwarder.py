@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import httpx
 import nats
-from nats.errors import TimeoutError as FetchTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 log = logging.getLogger("webhook_forwarder")
@@ -106,8 +105,8 @@ async def run(config: Config, stop: asyncio.Event | None = None) -> None:
             while not stop.is_set():
                 try:
                     messages = await sub.fetch(10, timeout=0.5)
-                except FetchTimeout:
-                    continue
+                except asyncio.TimeoutError:  # nats-py's own, or asyncio's when its deadline runs out
+                    continue                  # between its two pull requests (seen under load)
                 for msg in messages:
                     await forward(http, config, msg)
     finally:
