@@ -30,14 +30,14 @@ class InvalidGlob(ValueError):
 class Glob:
     """One compiled pattern; `matches(path)` is true when the whole path matches."""
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, anywhere: bool = True):
         if len(pattern) > MAX_GLOB_CHARS:
             raise InvalidGlob(f"invalid glob pattern {pattern[:40]!r}…: longer than "
                               f"{MAX_GLOB_CHARS} characters")
         self.pattern = pattern
         cleaned = pattern.strip().strip("/")
         program = Program()
-        if "/" not in cleaned:
+        if "/" not in cleaned and anywhere:
             program.optional_folders()  # a name at any depth
         for token in _TOKEN.findall(cleaned):
             _compile_token(program, token, pattern)
@@ -47,9 +47,10 @@ class Glob:
         return self._automaton.matches(path)
 
 
-def compile_glob(pattern: str) -> Glob:
-    """The matcher for one glob pattern; InvalidGlob (naming it) when it cannot be used."""
-    return Glob(pattern)
+def compile_glob(pattern: str, anywhere: bool = True) -> Glob:
+    """The matcher for one glob pattern; InvalidGlob (naming it) when it cannot be used. With
+    `anywhere` false, a pattern without a `/` matches at the top only (Sphinx's toctree globs)."""
+    return Glob(pattern, anywhere)
 
 
 def _compile_token(program: Program, token: str, pattern: str) -> None:

@@ -374,6 +374,17 @@ def test_sphinx_glob_toctree_and_myst_toctree(tmp_path):
                                          "chapters/c1.rst", "chapters/c2.rst"]
 
 
+def test_a_toctree_glob_matches_as_sphinx_does_and_a_hostile_one_names_nothing(tmp_path):
+    # `*` stays within its folder, `**` crosses folders, a pattern at the top matches at the top
+    # only; a pattern longer than any glob may be names nothing (it took fnmatch seconds).
+    make_tree(tmp_path, {"conf.py": "", "index.rst": ".. toctree::\n   :glob:\n\n   intro*\n   guide/*\n"
+                                                     "   ref/**\n   " + "*a" * 200 + "b\n",
+                         "intro.rst": "i", "guide/one.rst": "1", "guide/deep/two.rst": "2",
+                         "ref/a.rst": "a", "ref/deep/b.rst": "b", "old/intro-old.rst": "o"})
+    assert scan(tmp_path).navigation == ["index.rst", "intro.rst", "guide/one.rst", "ref/a.rst",
+                                         "ref/deep/b.rst"]
+
+
 SIDEBARS_JS = """\
 // @ts-check
 /** @type {import('@docusaurus/plugin-content-docs').SidebarsConfig} */
