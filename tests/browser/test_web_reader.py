@@ -11,8 +11,9 @@ import pytest
 from playwright.async_api import expect
 
 from tests.support.launched import coursegen_run
-from tests.support.reader_course import (CODE_FOLLOW_UP, CODE_LEAD, CODE_LINE, MODULE_TARGET_MINUTES, RARE_WORD,
-                                         dev_headers, make_harbour_repo, written_course)
+from tests.support.reader_course import (CODE_FOLLOW_UP, CODE_LEAD, CODE_LINE, LINK_TARGET_HEADING, LINK_TEXT,
+                                         MODULE_TARGET_MINUTES, RARE_WORD, dev_headers, make_harbour_repo,
+                                         written_course)
 
 LEARNER = "reader-learner@example.org"
 WIDTH, HEIGHT = 1280, 900
@@ -238,6 +239,23 @@ async def test_a_code_block_sits_between_the_sentence_that_introduces_it_and_the
     }""", [CODE_LEAD, CODE_LINE, CODE_FOLLOW_UP])
     assert -1 not in order and order == sorted(order) and order[1] == order[0] + 1 and order[2] == order[1] + 1, order
     await expect(learner.page.get_by_role("heading", name="Code examples")).to_have_count(0)
+
+
+async def test_a_link_to_another_document_leads_to_the_module_and_section_holding_it(learner):
+    (position, place), = {found for found in places_holding(learner.course, LINK_TEXT) if found[1].startswith("s")}
+    target = next((module["position"], f"s{n}") for module in learner.course["modules"]
+                  for n, section in enumerate((module["content"] or {}).get("sections", []), start=1)
+                  if section["source"]["heading"] == LINK_TARGET_HEADING)
+    assert target[0] != position, "the link must lead to another module"
+    await learner.read(position)
+    section = learner.page.locator(f'[data-testid="reader-section"][data-place="{place}"]')
+    link = section.get_by_role("link", name=LINK_TEXT)
+    await expect(link).to_have_attribute("href", f"#/courses/{learner.course['course_id']}/read/{target[0]}/{target[1]}")
+    await link.click()
+    await learner.shows(target[0])
+    held = learner.page.locator(f'[data-testid="reader-section"][data-place="{target[1]}"]')
+    await expect(held).to_contain_text(CODE_LEAD)
+    await expect(held).to_be_in_viewport()
 
 
 def quiz_module(course: dict) -> dict:

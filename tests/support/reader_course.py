@@ -22,6 +22,10 @@ CODE_TOPIC = "compass"
 CODE_LEAD = "A minimal compass program looks something like this:"
 CODE_LINE = "needle = harbour.Compass(north=True)"
 CODE_FOLLOW_UP = "So what did that code do? It made a compass that points north."
+# A later lesson links back to the compass's first program, as one MkDocs page links another.
+LINKING_TOPIC = "oar"
+LINK_TEXT = "the first compass program"
+LINK_TARGET_HEADING = "A first compass"
 STAGE_SECONDS = 180
 
 
@@ -32,6 +36,10 @@ def harbour_repository() -> dict[str, str]:
         if topic == CODE_TOPIC:
             body.append(f"## A first compass\n\n{CODE_LEAD}\n\n```python\nimport harbour\n{CODE_LINE}\n```\n\n"
                         f"{CODE_FOLLOW_UP}\n")
+        if topic == LINKING_TOPIC:
+            target = f"{TOPICS.index(CODE_TOPIC):02d}-{CODE_TOPIC}.md#a-first-compass"
+            body.append(f"## Steering by the compass\n\nThe {topic} steers by the compass: see [{LINK_TEXT}]"
+                        f"({target}) for the needle it follows.\n")
         if topic == RARE_TOPIC:
             body.append(f"## Signal ledgers\n\nThe {topic} keeps a {RARE_WORD} ledger of every signal it sends.\n")
         for p in range(8):

@@ -43,7 +43,10 @@ function link(label, url, title) {
   // Any other scheme (javascript:, data:, …) keeps only the words.
   const relative = url && !/^[a-z][a-z0-9+.-]*:|^\/\//i.test(url.trim());
   const span = el("span", relative ? "doc-ref" : "");
-  if (relative) span.title = `In the repository: ${url}`;
+  if (relative) {
+    span.title = `In the repository: ${url}`;
+    span.dataset.target = url.trim();  // the reader leads it to the module holding it (reader_links.js)
+  }
   span.append(...label);
   return span;
 }

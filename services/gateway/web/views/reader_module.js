@@ -7,6 +7,7 @@ import {codeBlock} from "../highlight.js";
 import {inline} from "../inline.js";
 import {renderMarkdown} from "../markdown.js";
 import {quizSection} from "./quiz.js";
+import {documentPlaces, linkDocuments} from "./reader_links.js";
 import {readerHref, sectionPlace} from "./reader_routes.js";
 
 // The module title is an h2 and its sections h3: a document's own "# Heading" nests below them.
@@ -57,11 +58,14 @@ export function moduleArticle({courseId, modules, index, store, onScore}) {
     if (c.learning_objectives?.length) {
       parts.push(h("h3", {}, "You will learn to"), bullets(c.learning_objectives, "objectives"));
     }
+    const places = documentPlaces(modules);
     (c.sections || []).forEach((section, i) => {
       const id = `reader-${sectionPlace(i)}`;
+      const body = md(section.body_markdown);
+      linkDocuments(body, section.source?.path, places, courseId);
       parts.push(h("section", {className: "reader-section", id, "aria-labelledby": `${id}-title`,
         dataset: {testid: "reader-section", place: sectionPlace(i)}},
-      h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), md(section.body_markdown), source(section.source)));
+      h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), body, source(section.source)));
     });
     if (c.code_examples?.length) {
       parts.push(h("h3", {}, "Code examples"));
