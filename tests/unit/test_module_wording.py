@@ -50,6 +50,8 @@ STYLE = ModuleStyle(target_minutes=45, practice_ratio=0.0, topic=lambda document
     ("Pasting Errors", "Paste errors"),                                   # not "Past errors"
     ("Login Required Decorator", "Understand login required decorator"),  # "login" names, not orders
     ("Templating Decorator", "Understand templating decorator"),          # not "Template decorator"
+    ("Firing Before/After Request", "Fire Before/After request"),         # not "Fir"
+    ("Piping input and output", "Pipe input and output"),                 # not "Pip"
 ])
 def test_a_heading_becomes_an_objective_with_correct_grammar(heading, objective):
     assert heading_objective(heading, "guide")[0] == objective
@@ -86,6 +88,10 @@ def test_a_sentence_opening_with_a_noun_that_is_also_a_verb_is_an_order_only_wit
      "Register a blueprint on an application at a URL prefix"),
     ("Check the changelog of the extension you want to use for the versions it supports.",
      "Check the changelog of the extension you want to use"),
+    # Short of the word limit too: a verb keeps its pronoun, a purpose without its object goes.
+    ("Create a project directory and enter it:", "Create a project directory and enter it"),
+    ("Install them.", None),
+    ("Use functools.wraps to handle this for you.", "Use functools.wraps"),
 ])
 def test_a_sentence_cut_at_the_word_limit_ends_before_the_phrase_the_cut_broke(sentence, objective):
     assert sentence_objective(sentence) == objective

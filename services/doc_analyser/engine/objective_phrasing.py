@@ -49,6 +49,7 @@ _CUT = re.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | w
                   r"when | before | after | while | until | as follows| first\b)", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 _CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
+_OBJECT_PRONOUNS = frozenset({"it", "them"})
 # Words that open a phrase attached to the clause before them: a cut objective ends before one.
 _JOINTS = frozenset("for to with of in on at from by that which so whenever using into".split())
 _AUXILIARIES = frozenset("can could is are was were will would should must may might has have".split())
@@ -183,7 +184,12 @@ def sentence_objective(sentence: str) -> str | None:
         else:
             kept = _before_a_broken_phrase(kept)
     while kept and kept[-1].lower().strip(".,") in STOPWORDS:
+        if kept[-1].lower().strip(".,") in _OBJECT_PRONOUNS and len(kept) > 2 and kept[-2].lower() in ALL_VERBS:
+            break  # "… and enter it": the verb keeps its object
         kept.pop()
+    if len(kept) >= 4 and kept[-2].lower() == "to" and kept[-1].lower() in ALL_VERBS \
+            and kept[-3].lower() not in ALL_VERBS:  # "… you want to use" is whole
+        kept = kept[:-2]  # "Use functools.wraps to handle [this for you]": the purpose lost its object
     if len(kept) < 2 or _CODE_LIKE.search(" ".join(kept)):
         return None
     return capitalise(" ".join(kept).rstrip(".,!"))

@@ -13,7 +13,7 @@ need offer own perform prevent produce provide reach rebalance receive rejoin re
 represent require resume say see seem serve show stay support take tell walk want work yield
 emit persist survive behave differ rely advance arrive embed redraw refresh invoke
 pass contribute write get put post pay test raise catch close limit handle bring sort wrap
-authorise process secure send target stub patch mount sign encode cite paste
+authorise process secure send target stub patch mount sign encode cite paste fire pipe
 """.split())
 # Verbs whose -s form is more often a plural noun in documentation.
 NOUN_VERBS = frozenset("""
