@@ -133,12 +133,17 @@ def test_text_before_a_first_heading_equal_to_the_title_is_one_section_not_the_h
 
 
 def test_a_link_to_a_document_of_another_module_leads_to_that_module_in_markdown_and_site():
-    course = _module({"docs/guide/a.md": "# A\n\nRead [the setup](../setup.md#install) and [elsewhere](other.md).\n",
-                      "docs/setup.md": "# Setup\n\nInstall it with pip.\n"}, [["docs/guide/a.md"], ["docs/setup.md"]])
+    course = _module({"docs/guide/a.md": "# A\n\nRead [the setup](../setup.md#install), [it all](../setup.md) "
+                                         "and [elsewhere](other.md).\n",
+                      "docs/setup.md": "# Setup\n\nChoose a machine.\n\n## Install\n\nInstall it with pip.\n"},
+                     [["docs/guide/a.md"], ["docs/setup.md"]])
     page = markdown_files(course)["modules/01-a.md"]
-    assert "Read [the setup](02-setup.md) and elsewhere." in page
+    assert "Read [the setup](02-setup.md), [it all](02-setup.md) and elsewhere." in page
+    # The site goes to the section: the one the link's fragment names, else the document's first.
     site = html_files(course)["modules/01-a.html"].decode()
-    assert 'Read <a href="02-setup.html">the setup</a> and elsewhere.' in site
+    assert ('Read <a href="02-setup.html#topic-2">the setup</a>, <a href="02-setup.html#topic-1">it all</a> '
+            'and elsewhere.') in site
+    assert 'id="topic-2"><h3>Install</h3>' in html_files(course)["modules/02-setup.html"].decode()
 
 
 def test_the_site_renders_a_labelled_quote_as_a_callout_and_other_quotes_plainly():

@@ -91,27 +91,42 @@ _DOC_SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", "
 
 def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePage], extension: str) -> str:
     """A section's links to other documents of the course, pointed at the module page that holds
-    each (`02-topics.md`, or `.html` in the site). Other relative links are left for the link
-    policy, which keeps their text only: the repository is not part of the export."""
+    each (`02-topics.md`, or `.html` in the site, there at the section: `02-topics.html#topic-3`,
+    the one the link's fragment names, else the document's first). Other relative links are left
+    for the link policy, which keeps their text only: the repository is not part of the export."""
     holder = {posixpath.normpath(path): page for page in pages for path in page.spec.documents}
 
     def rewritten(match: re.Match[str]) -> str:
         target = match.group(2)
         if url_scheme(target) or target.startswith(("#", "/")):
             return match.group(0)
-        path = target.split("#", 1)[0]
+        path, _, fragment = target.partition("#")
         path = path[:-5] if path.endswith(".html") else path
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path)) if path else ""
-        page = next((holder[resolved + suffix] for suffix in _DOC_SUFFIXES if resolved + suffix in holder), None)
-        return f"[{match.group(1)}]({page.stem}.{extension})" if page else match.group(0)
+        found = next(((resolved + suffix, holder[resolved + suffix]) for suffix in _DOC_SUFFIXES
+                      if resolved + suffix in holder), None)
+        if found is None:
+            return match.group(0)
+        document, page = found
+        place = _topic_of(page, document, fragment) if extension == "html" else ""
+        return f"[{match.group(1)}]({page.stem}.{extension}{place})"
 
     return _RELATIVE_LINK.sub(rewritten, markdown) if "](" in markdown else markdown
 
 
+def _topic_of(page: ModulePage, document: str, fragment: str) -> str:
+    """`#topic-<n>`: the site's id of the section of `page` showing `document` (site.py numbers
+    them from 1) — the one whose anchor is `fragment`, else the document's first; "" if none."""
+    shown = [number for number, section in enumerate(page.content.sections, start=1)
+             if posixpath.normpath(section.source.path) == document]
+    named = [number for number in shown if fragment and page.content.sections[number - 1].source.anchor == fragment]
+    return f"#topic-{(named or shown)[0]}" if shown else ""
+
+
 def module_link_policy(pages: Sequence[ModulePage], extension: str):
-    """`content_link_ok`, and links to the export's own module pages."""
+    """`content_link_ok`, and links to the export's own module pages (at a section of them)."""
     own = {f"{page.stem}.{extension}" for page in pages}
-    return lambda url: content_link_ok(url) or url in own
+    return lambda url: content_link_ok(url) or url.split("#", 1)[0] in own
 
 
 def fence_language(language: str) -> str:
