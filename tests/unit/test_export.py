@@ -14,7 +14,7 @@ import pytest
 from shared.docs.parsing import parse
 from services.modules.engine.engine import SourceDoc, write_module
 from services.modules.export.export import CourseExport, build_zip, html_files, markdown_files
-from services.modules.export.export_model import OFFLINE
+from services.modules.export.export_model import OFFLINE, slug
 from services.modules.export.highlight import highlight
 from services.modules.export.markdown_render import render_markdown
 from services.modules.models import (Citation, CodeExample, ContentSection, ModuleContent, ModuleSpec,
@@ -58,8 +58,9 @@ Look: <script>alert('x')</script> and <img src=x onerror=alert(1)> here.
 """
 HOSTILE = "<script>alert('x')</script> <img src=x onerror=alert(1)>"
 EXPORT_SAFE_SCHEMES = ("http:", "https:", "mailto:")
-# File names come from titles: ASCII words joined by hyphens, cut at 48 characters.
-TRICKS_STEM = "02-tricks-script-alert-x-script-img-src-x-onerror-a"
+# File names come from titles: ASCII words joined by hyphens, cut after a whole word within 48
+# characters ("…-onerror", not "…-onerror-a").
+TRICKS_STEM = "02-tricks-script-alert-x-script-img-src-x-onerror"
 HOSTILE_STEM = "03-hostile-script-alert-x-script-img-src-x-onerror"
 
 
@@ -316,3 +317,11 @@ def test_a_prompt_and_an_explanation_are_markdown_in_the_export_and_the_site_as_
     assert '<p class="prompt">What does the <code>{% extends %}</code> tag name? &lt;b&gt;x&lt;/b&gt; ' in page
     assert "<code>docs/templates.rst</code>: “The <code>{% extends %}</code> tag is the key.”" in page
     assert "<b>x</b>" not in page
+
+
+def test_a_long_title_is_cut_after_a_whole_word_and_not_after_a_joint():
+    assert slug("Getting started: syntax, Third-Party extensions and usage") == \
+        "getting-started-syntax-third-party-extensions"   # was "…-extensions-an"
+    assert slug("Extensions: summary, third-party extension and behavior") == \
+        "extensions-summary-third-party-extension"        # not "…-extension-and"
+    assert slug("x" * 60) == "x" * 48                     # one word too long: cut anyway

@@ -71,10 +71,24 @@ def neighbours(pages: Sequence[ModulePage], page: ModulePage) -> tuple[ModulePag
     return (pages[index - 1] if index > 0 else None, pages[index + 1] if index + 1 < len(pages) else None)
 
 
+MOST_SLUG_CHARS = 48
+_DANGLING = frozenset("a an and or of the for to in on with".split())
+
+
 def slug(title: str) -> str:
-    """ASCII, lower case, hyphens: safe as a file name on every system and in a URL."""
+    """ASCII, lower case, hyphens: safe as a file name on every system and in a URL. A long title
+    is cut after a whole word ("…-third-party-extensions", not "…-extensions-an")."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:48].strip("-") or "module"
+    full = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(full) > MOST_SLUG_CHARS:
+        cut = full[:MOST_SLUG_CHARS + 1]
+        at_word = cut.rfind("-")
+        full = cut[:at_word] if at_word >= MOST_SLUG_CHARS // 2 else full[:MOST_SLUG_CHARS]
+        words = full.split("-")
+        while len(words) > 2 and words[-1] in _DANGLING:  # "…-extension-and": the cut left a joint
+            words.pop()
+        full = "-".join(words)
+    return full.strip("-") or "module"
 
 
 def content_link_ok(url: str) -> bool:
