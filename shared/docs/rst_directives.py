@@ -31,7 +31,8 @@ SKIPPED = {"raw", "image", "contents", "sectnum", "index", "meta",
            "testsetup", "testcleanup"}     # doctest's setup: run at build time, never shown
 TITLED = {"admonition", "topic", "sidebar", "rubric", "seealso", "note", "warning", "tip",
           "important", "attention", "caution", "danger", "error", "hint", "versionadded",
-          "versionchanged", "deprecated", "dropdown", "card", "tab", "table"}  # a figure's is its image
+          "versionchanged", "deprecated", "dropdown", "card", "tab", "table",  # a figure's is its image
+          "group-tab", "tab-item"}  # sphinx-tabs', sphinx-design's: "macOS/Linux" before its commands
 # Domain directives (`.. py:function:: connect(url)`): the argument is a signature.
 _API_OBJECTS = {"function", "method", "class", "attribute", "data", "exception", "decorator",
                 "property", "classmethod", "staticmethod", "member", "type", "macro", "var",

@@ -110,3 +110,15 @@ def test_code_directives_take_their_language_from_the_directive_or_its_argument(
             "```{click:run}\ninvoke(hello)\n```\n")
     assert [(block.language, block.code) for block in parse("docs/a.md", text).code_blocks] == [
         ("python", "x = 1"), ("bash", "ls"), ("python", "y")]   # click:run prints at build time: not here
+
+
+def test_each_tab_keeps_its_label_before_its_content():
+    # Flask's installation page: sphinx-tabs' `group-tab` gave two command blocks with nothing
+    # saying which one is for Windows; sphinx-design's `tab-item` is labelled the same way.
+    text = ("Setup\n=====\n\nCreate a folder:\n\n.. tabs::\n\n   .. group-tab:: macOS/Linux\n\n"
+            "      .. code-block:: sh\n\n         $ mkdir project\n\n   .. group-tab:: Windows\n\n"
+            "      .. code-block:: bat\n\n         > mkdir project\n\n"
+            ".. tab-set::\n\n   .. tab-item:: With pip\n\n      Run pip.\n")
+    markdown = parse("docs/setup.rst", text).sections[0].markdown
+    assert markdown == ("Create a folder:\n\nmacOS/Linux\n\n```sh\n$ mkdir project\n```\n\nWindows\n\n"
+                        "```bat\n> mkdir project\n```\n\nWith pip\n\nRun pip.")
