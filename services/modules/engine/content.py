@@ -50,7 +50,7 @@ def _worth_showing(sections: list[tuple[ContentSection, int]], share: int) -> se
     that show how (code: Flask's installation page showed its optional dependencies' greenlet
     note and left out creating an environment and installing Flask), then the main sections
     before their subsections, earlier first; shown in the document's order."""
-    def worth(index: int) -> tuple[int, int, int]:
+    def worth(index: int) -> tuple[bool, bool, int, int]:
         section, level = sections[index]
         return (index != 0, "```" not in section.body_markdown, level, index)
     return set(sorted(range(len(sections)), key=worth)[:share])
