@@ -14,18 +14,21 @@ from shared.leftover_tasks import cancel_leftover_tasks
 STUBBORN = """
 import asyncio, sys
 
-async def reconnecting(swallowed):
+async def reconnecting(started, swallowed):
+    started.set()
+    never = asyncio.Event()  # the server never comes back
     while True:
         try:
-            await asyncio.sleep(0.05)
+            await never.wait()
         except asyncio.CancelledError:
             if swallowed:
                 raise
             swallowed.append(1)
 
 async def main():
-    asyncio.create_task(reconnecting([]), name="reconnecting")
-    await asyncio.sleep(0.1)
+    started = asyncio.Event()
+    asyncio.create_task(reconnecting(started, []), name="reconnecting")
+    await started.wait()
     if sys.argv[1] == "cancel":
         from shared.leftover_tasks import cancel_leftover_tasks
         print("still running:", await cancel_leftover_tasks(patience=0.5))
@@ -61,7 +64,7 @@ def test_a_task_that_never_ends_is_named_and_the_wait_is_bounded():
             started.set()
             while not release.is_set():
                 try:
-                    await asyncio.sleep(0.01)
+                    await release.wait()
                 except asyncio.CancelledError:
                     continue  # refuses every cancellation
 

@@ -128,13 +128,18 @@ def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePag
     return _RELATIVE_LINK.sub(rewritten, markdown) if "](" in markdown else markdown
 
 
+def topic_id(number: int) -> str:
+    """The site's element id of a module page's section `number` (from 1, in the content's order)."""
+    return f"topic-{number}"
+
+
 def _topic_of(page: ModulePage, document: str, fragment: str) -> str:
-    """`#topic-<n>`: the site's id of the section of `page` showing `document` (site.py numbers
-    them from 1) — the one whose anchor is `fragment`, else the document's first; "" if none."""
+    """`#topic-<n>`: the site's id of the section of `page` showing `document` — the one whose
+    anchor is `fragment`, else the document's first; "" if none."""
     shown = [number for number, section in enumerate(page.content.sections, start=1)
              if posixpath.normpath(section.source.path) == document]
     named = [number for number in shown if fragment and page.content.sections[number - 1].source.anchor == fragment]
-    return f"#topic-{(named or shown)[0]}" if shown else ""
+    return f"#{topic_id((named or shown)[0])}" if shown else ""
 
 
 def module_link_policy(pages: Sequence[ModulePage], extension: str):

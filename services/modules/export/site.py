@@ -9,7 +9,7 @@ from typing import Sequence
 
 from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
                            examples_by_section, linked_to_modules, module_link_policy, module_meta, module_pages,
-                           neighbours, release_line)
+                           neighbours, release_line, topic_id)
 from .markdown_render import code_html, render_inline, render_markdown
 from ..models import Citation, CodeExample, ModuleContent, Question
 from .site_style import STYLE
@@ -77,7 +77,7 @@ def _main_content(content: ModuleContent, pages: Sequence[ModulePage]) -> str:
     parts, link_ok = [], module_link_policy(pages, "html")
     for number, (section, examples) in enumerate(sections, start=1):
         body = linked_to_modules(section.body_markdown, section.source.path, pages, "html")
-        parts.append(f'<section class="topic" id="topic-{number}"><h3>{escape(section.title)}</h3>'
+        parts.append(f'<section class="topic" id="{topic_id(number)}"><h3>{escape(section.title)}</h3>'
                      f"{render_markdown(body, link_ok, 3)}{_source(section.source)}"
                      + "".join(_figure(example, with_source=False) for example in examples) + "</section>")
     if loose:
