@@ -1,5 +1,7 @@
 """A stage service's observability: metrics and health of its deliveries, served with the
-consumer's backlog on its own port (METRICS_PORT; 0 picks a free one, logged at start)."""
+consumer's backlog on its own port (METRICS_PORT; 0 picks a free one, logged at start). /health says
+the process is alive and connected; /ready, in addition, that its consumer is subscribed (its
+start-up requests to JetStream are over), so whoever waits for /ready sees a service at work."""
 from __future__ import annotations
 
 import contextlib
@@ -48,16 +50,22 @@ class StageObservability:
         self._server: OpsServer | None = None
         self._gauges: ConsumerGauges | None = None
         self._connected = lambda: False
+        self._subscribed = False
         self.address: str | None = None
 
     async def start(self, nc, js: JetStreamContext, stream: str) -> str:
         self._connected = lambda: nc.is_connected
         self._gauges = ConsumerGauges(js, stream, self.service, self.metrics, self._refresh_seconds)
-        self._server = OpsServer({"/metrics": self._metrics_page, "/health": self._health_page},
+        self._server = OpsServer({"/metrics": self._metrics_page, "/health": self._health_page,
+                                  "/ready": self._ready_page},
                                  self._host, self._port)
         self.address = await self._server.start()
         log.info("%s serves /metrics and /health at %s", self.service, self.address)
         return self.address
+
+    def subscribed(self) -> None:
+        """The consumer is subscribed: from now on /ready answers 200 while NATS is connected."""
+        self._subscribed = True
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -85,3 +93,8 @@ class StageObservability:
     async def _health_page(self) -> tuple[int, str, bytes]:
         connected = self._connected()
         return json_body(200 if connected else 503, self.health.report(connected))
+
+    async def _ready_page(self) -> tuple[int, str, bytes]:
+        connected = self._connected()
+        body = {**self.health.report(connected), "subscribed": self._subscribed}
+        return json_body(200 if connected and self._subscribed else 503, body)

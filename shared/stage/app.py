@@ -90,6 +90,11 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
         wiring["work"] = await make_handler(js)
         await observer.start(wiring["nc"], js, settings.stream_name)
 
+    @app.after_startup
+    async def report_ready() -> None:
+        # After the broker's start: its subscriber has created or looked up the durable consumer.
+        observer.subscribed()
+
     @app.after_shutdown
     async def disconnect_backbone() -> None:
         await observer.stop()

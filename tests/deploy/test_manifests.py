@@ -180,11 +180,10 @@ def test_k8s_runs_every_service_from_the_image_with_probes():
         assert workload["kind"] == "Deployment" and workload["spec"]["replicas"] == 2
         named = {p["name"]: p["containerPort"] for p in container["ports"]}
         ready, live = container["readinessProbe"]["httpGet"], container["livenessProbe"]["httpGet"]
+        assert (ready["path"], live["path"]) == ("/ready", "/health")
         if service == "gateway":
-            assert (ready["path"], live["path"]) == ("/ready", "/health")
             assert named[ready["port"]] == named[live["port"]] == int(ports["coursegen-gateway"]["PORT"])
         else:
-            assert ready["path"] == live["path"] == "/health"
             assert named[ready["port"]] == named[live["port"]] == int(ports["coursegen-stage"]["METRICS_PORT"])
         deployed[service] = workload["metadata"]["name"]
     assert set(deployed) == set(service_names())

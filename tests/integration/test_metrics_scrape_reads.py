@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import httpx
 import nats
 
 from tests.support.http_processes import gateway_process, stage_service_process
@@ -59,3 +60,17 @@ async def test_stage_service_scrapes_within_the_interval_read_its_consumer_once(
     assert seen == ["$JS.API.CONSUMER.INFO.COURSES.pathway"]
     assert value(samples, "coursegen_consumer_pending_messages", consumer="pathway") == 0
     assert any(s.name == "coursegen_consumer_ack_pending_messages" for s in samples)
+
+
+async def test_stage_service_is_ready_once_its_consumer_exists(nats_server):
+    """/ready waits for the consumer's subscription, so what comes after it is the service at work."""
+    async with stage_service_process("pathway", nats_server.url) as url:
+        async with httpx.AsyncClient(timeout=5) as client:
+            ready = (await client.get(f"{url}/ready")).json()
+        nc = await nats.connect(nats_server.url)
+        try:
+            consumer = await nc.jetstream().consumer_info("COURSES", "pathway")
+        finally:
+            await nc.close()
+    assert ready["subscribed"] is True and ready["status"] == "healthy"
+    assert consumer.config.durable_name == "pathway"

@@ -56,10 +56,10 @@ def gateway_env(nats_url: str, database_url: str, port: int, **settings: str) ->
 
 @contextlib.asynccontextmanager
 async def stage_service_process(name: str, nats_url: str, **settings: str) -> AsyncIterator[str]:
-    """A stage service with its /metrics and /health on a free port; yields that port's base URL
-    once /health answers."""
+    """A stage service with its /metrics, /health and /ready on a free port; yields that port's base
+    URL once /ready answers (its consumer subscribed: none of its start-up requests are still to come)."""
     port = free_port()
     env = {"NATS_URL": nats_url, "METRICS_PORT": str(port), **settings}
     url = f"http://127.0.0.1:{port}"
-    async with _serving(Process(["-m", f"services.{name}.main"], env), f"{url}/health", name):
+    async with _serving(Process(["-m", f"services.{name}.main"], env), f"{url}/ready", name):
         yield url
