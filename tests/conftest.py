@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,20 @@ from shared.bus.connection import connect
 from shared.bus.provisioning import StreamSpec, provision
 from tests.support.gateway import JWT_SECRET, fresh_database, running_gateway
 from tests.support.servers import nats_url, postgres_url
+
+
+TESTS = Path(__file__).parent
+# Each folder's tier, one marker a folder: `pytest -m unit` (or integration, e2e, browser, faults)
+# runs one tier alone. `slow` is set by hand on the tests a tier's quick run leaves out.
+TIERS = {"unit": "unit", "integration": "integration", "observability": "integration",
+         "contract": "integration", "deploy": "integration", "e2e": "e2e", "browser": "browser",
+         "faults": "faults"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(item.path).relative_to(TESTS).parts[0]
+        item.add_marker(TIERS[folder])
 
 
 def pytest_configure(config):

@@ -3,8 +3,6 @@ why in a classified reason and never in git's or the server's words, redirects a
 and git connects only to the address the URL policy checked (the pin), over https and ssh."""
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 from pathlib import Path
 

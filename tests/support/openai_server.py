@@ -11,7 +11,6 @@ import asyncio
 from typing import Any, Callable, Iterable
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 

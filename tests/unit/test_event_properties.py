@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from shared.events import CATALOGUE, decode_event
