@@ -11,11 +11,12 @@ from playwright.async_api import Page, async_playwright, expect
 
 from tests.support.launched import coursegen_run
 from tests.support.gitrepos import COURSE_REPO, make_repo
+from tests.support.waiting import patient
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).parent
-STAGE_TIMEOUT = 90_000  # ms: a whole stage on a busy machine
-UI_TIMEOUT = 20_000     # ms: anything that is one request away
+STAGE_TIMEOUT = round(patient(90) * 1000)  # ms: a whole stage on a busy machine
+UI_TIMEOUT = round(patient(20) * 1000)     # ms: anything that is one request away
 expect.set_options(timeout=UI_TIMEOUT)
 
 

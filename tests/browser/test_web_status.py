@@ -11,8 +11,9 @@ from playwright.async_api import expect
 
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.page_checks import held
+from tests.support.waiting import patient
 
-STAGE_TIMEOUT = 90_000  # ms: a whole stage on a busy machine
+STAGE_TIMEOUT = round(patient(90) * 1000)  # ms: a whole stage on a busy machine
 
 
 async def test_rerunning_stage_2_marks_the_later_stages_out_of_date_and_nothing_contradicts(ui, course_repo):

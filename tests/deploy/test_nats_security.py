@@ -36,7 +36,7 @@ from tests.support.pipeline import HOSTILE, check_export, through_stage3
 from tests.support.flows import ALICE, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.processes import Process
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, patient
 
 from services.gateway.settings import GatewaySettings
 
@@ -226,7 +226,7 @@ async def test_a_stage_user_can_neither_shrink_the_log_nor_read_a_token(secured,
                          message="doc_analyser refused provisioning, waiting for the gateway")
         assert not waiting.done()
         await provision(gateway_js, spec)
-        await asyncio.wait_for(waiting, 15)  # it sees the gateway's streams and starts
+        await asyncio.wait_for(waiting, patient(15))  # it sees the gateway's streams and starts
         for n in range(3):
             created = CourseCreated(course_id=f"c-attack{n}", actor="alice",
                                     payload=CourseCreatedPayload(owner_id="alice", title="T"))

@@ -20,6 +20,7 @@ from tests.support.operations import (
     OPERATIONS, SPEC, base_request, body_schema, constraint, headers_for, kinds, seed_scanned_repository,
     valid_body, variants,
 )
+from tests.support.waiting import patient
 
 HUGE = "x" * 100_000
 INVALID_TEXT = ["a\x00b", "\ud800", "bell\x07", "x\x1by"]  # json.dumps sends "\ud800" as raw \ud800
@@ -151,7 +152,7 @@ async def test_hostile_requests_are_refused_with_a_4xx_and_write_nothing(setting
             try:
                 response = await asyncio.wait_for(api.request(
                     method, path.format(**{**base_path, **case.path}), params={**base_query, **case.query},
-                    content=body, headers=headers_for(who, body)), 20)
+                    content=body, headers=headers_for(who, body)), patient(20))
             except Exception as exc:  # the in-process transport re-raises what became a 500
                 failures.append(f"{case.name} -> raised {exc.__class__.__name__}: {str(exc)[:200]}")
                 continue

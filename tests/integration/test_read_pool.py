@@ -8,6 +8,7 @@ import asyncio
 from services.gateway.projection.replay import replay
 from services.gateway.read_pool import POOL_SIZE
 from tests.support.flows import ALICE, new_course
+from tests.support.waiting import patient
 
 
 async def test_pooled_connections_come_back_as_fresh_sessions(gateway):
@@ -21,7 +22,7 @@ async def test_pooled_connections_come_back_as_fresh_sessions(gateway):
     async with c.pool.acquire() as probe:  # what a session starts with
         defaults = await probe.fetchrow(
             "SELECT reset_val AS synchronous_commit FROM pg_settings WHERE name = 'synchronous_commit'")
-    held = [await asyncio.wait_for(c.pool.acquire(), 10) for _ in range(POOL_SIZE)]  # every connection
+    held = [await asyncio.wait_for(c.pool.acquire(), patient(10)) for _ in range(POOL_SIZE)]  # every connection
     try:
         for conn in held:
             assert not conn.is_in_transaction()

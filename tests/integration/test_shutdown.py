@@ -6,6 +6,7 @@ import asyncio
 from services.gateway import bootstrap
 from shared.local.nats_server import NatsServer
 from tests.support.lifecycle import cancel_until_done
+from tests.support.waiting import patient
 
 STOP_TIMEOUT = 10.0
 ATTEMPTS = 20
@@ -18,12 +19,12 @@ async def start_and_stop_soon(settings, round_trips: int) -> list[str]:
     for _ in range(round_trips):
         await container.pool.fetchval("SELECT 1")
     stopping = asyncio.ensure_future(bootstrap.stop(container))
-    done, _ = await asyncio.wait({stopping}, timeout=STOP_TIMEOUT)
-    problems = [] if done else [f"bootstrap.stop did not return within {STOP_TIMEOUT}s"]
+    done, _ = await asyncio.wait({stopping}, timeout=patient(STOP_TIMEOUT))
+    problems = [] if done else [f"bootstrap.stop did not return within {patient(STOP_TIMEOUT):g}s"]
     problems += [f"task {t.get_name()} still running after stop" for t in container.tasks if not t.done()]
     for task in container.tasks:  # finish what stop() did not, so later tests are unaffected
         await cancel_until_done(task)
-    await asyncio.wait_for(stopping, STOP_TIMEOUT)
+    await asyncio.wait_for(stopping, patient(STOP_TIMEOUT))
     return problems
 
 

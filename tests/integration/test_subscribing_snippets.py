@@ -29,7 +29,7 @@ from shared.local.nats_server import find_nats_server
 from shared.local.ports import free_port, wait_for_port
 from tests.support.full_course import DELETED_COURSE, FORKED_COURSE, course_events
 from tests.support.node_checks import NODE_DIR, missing_node
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, patient
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "subscribing.md"
@@ -104,7 +104,7 @@ async def run_program(language: str, source: str, nats_url: str, tmp_path: Path,
 
 
 async def finished(process: asyncio.subprocess.Process) -> tuple[int, str, str]:
-    out, err = await asyncio.wait_for(process.communicate(), SNIPPET_TIMEOUT)
+    out, err = await asyncio.wait_for(process.communicate(), patient(SNIPPET_TIMEOUT))
     return process.returncode, out.decode(), err.decode()
 
 

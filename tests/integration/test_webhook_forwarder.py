@@ -23,7 +23,7 @@ from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events import decode_event
 from shared.events.catalogue import CourseGenerated, StageProgressed
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, patient
 
 SECRET = "webhook-test-secret"
 DURABLE = "hooks"
@@ -123,7 +123,7 @@ async def forwarding(nats_url: str, receiver: Receiver, max_attempts: int):
     finally:
         stop.set()
         # A POST in flight when `stop` is set may take up to the forwarder's HTTP timeout.
-        await asyncio.wait_for(task, config.http_timeout + 20)
+        await asyncio.wait_for(task, patient(config.http_timeout + 20))
 
 
 async def all_acked(store: EventStore):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.support.waiting import patient
+
 
 async def cancel_until_done(task: asyncio.Task, timeout: float = 10.0, every: float = 0.2) -> None:
     """Cancel `task` again and again until it has finished; fail if it outlives `timeout`."""
@@ -12,4 +14,4 @@ async def cancel_until_done(task: asyncio.Task, timeout: float = 10.0, every: fl
             task.cancel()
             await asyncio.wait({task}, timeout=every)
 
-    await asyncio.wait_for(keep_cancelling(), timeout)
+    await asyncio.wait_for(keep_cancelling(), patient(timeout))

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from tests.support.waiting import patient
+
 STAGE_SERVICES = ("repo_clone", "doc_analyser", "pathway", "modules")
 
 
@@ -34,6 +36,7 @@ class Process:
         self._pumped.set()
 
     def wait_for_line(self, predicate, timeout: float) -> str:
+        timeout = patient(timeout)
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -49,7 +52,7 @@ class Process:
 
     def drain_output(self, timeout: float) -> list[str]:
         """Once the process has exited: all it printed, read to the end (within `timeout`)."""
-        self._pumped.wait(timeout)
+        self._pumped.wait(patient(timeout))
         while True:
             try:
                 self.output.append(self.lines.get_nowait())
@@ -59,7 +62,7 @@ class Process:
     def interrupt(self, timeout: float = 30.0) -> int:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGINT)
-        return self.popen.wait(timeout)
+        return self.popen.wait(patient(timeout))
 
     def kill(self) -> None:
         if self.popen.poll() is None:

@@ -46,3 +46,31 @@ def test_the_layout_check_sees_each_kind_of_forbidden_import(tmp_path):
                       "from tests.unit import test_vocabulary\nfrom tests.support.flows import ALICE\n")
     assert sorted(m for m in imported_modules(sample) if forbidden(m)) == [
         "tests.conftest", "tests.e2e.test_pipeline", "tests.unit.test_vocabulary"]
+
+
+def unstretched_bounds(path: Path) -> list[str]:
+    """`asyncio.wait_for(…, t)` calls whose bound `t` is not `patient(…)`: a wait whose verdict would
+    depend on the machine's load (tests/support/waiting.py)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "asyncio.wait_for":
+            bound = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "timeout"), None)
+            stretched = isinstance(bound, ast.Call) and ast.unparse(bound.func) == "patient"
+            if bound is not None and not stretched:
+                found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)[:100]}")
+    return found
+
+
+def test_every_bound_on_a_wait_is_stretched_for_a_loaded_machine():
+    waits = [p for p in sorted(TESTS.rglob("*.py")) if "node_modules" not in p.parts
+             and p != TESTS / "support" / "waiting.py"]
+    offenders = [f"{path.parent.relative_to(ROOT)}/{line}" for path in waits for line in unstretched_bounds(path)]
+    assert not offenders, "bound each wait by patient(seconds):\n" + "\n".join(offenders)
+
+
+def test_the_bound_check_sees_a_bare_number(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import asyncio\nasync def f(t):\n    await asyncio.wait_for(t, 5)\n"
+                      "    await asyncio.wait_for(t, timeout=patient(5))\n", encoding="utf-8")
+    assert [line.split(": ", 1)[1] for line in unstretched_bounds(sample)] == ["asyncio.wait_for(t, 5)"]
