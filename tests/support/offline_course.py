@@ -1,10 +1,10 @@
 """Courses the offline engines write from documents held in memory: stage 2's analysis and linking,
 stage 3's planner and stage 4's module writer, called as the services call them, without a bus.
-What the question-quality test and the `question-flaws` benchmark judge; grouping the installed
-packages' documentation into one course per package gives them an evaluation corpus of real docs."""
+What the question-quality test and the `question-flaws` benchmark judge; grouping the committed
+books (tests/support/committed_docs.py) into one course per package gives them an evaluation corpus
+of real docs."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -20,9 +20,6 @@ from services.repo_clone.announce import discovered
 from services.repo_clone.scanner import scan
 from shared.docs.model import ParsedDocument
 from shared.docs.parsing import parse
-
-_DIST_INFO = re.compile(r"-[\w.+]+\.dist-info$")
-
 
 @dataclass(frozen=True)
 class OfflineCourse:
@@ -101,12 +98,10 @@ def pathway_documents(linked: Iterable[LinkedAnalysis], navigation: Sequence[str
 
 
 def by_package(texts: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Installed documentation (tests/support/installed_docs.py) as one repository per package:
-    "fastapi-0.1.dist-info/README.md" and "fastapi/x.md" both belong to "fastapi"."""
+    """Committed documentation (tests/support/committed_docs.py) as one repository per package's
+    book: "click/docs/options.md" belongs to "click", as its "docs/options.md"."""
     packages: dict[str, dict[str, str]] = {}
     for path, text in texts.items():
-        top, rest = path.split("/", 1)
-        package = _DIST_INFO.sub("", top)
-        # A package's long description is its repository's README, at the top.
-        packages.setdefault(package, {})[rest if top != package else path] = text
+        book, rest = path.split("/", 1)
+        packages.setdefault(book, {})[rest] = text
     return packages

@@ -1,6 +1,7 @@
 """The figures of shared/llm/estimates.py against what they stand for, measured again with a real
-tokenizer (SmolLM2's, tests/support/tokenizer.py) on real documentation (the Markdown shipped in
-the installed packages) and on the prompts the stage services really build: each within 10 %."""
+tokenizer (SmolLM2's, tests/support/tokenizer.py) on real documentation (the books committed under
+tests/fixtures/ordered_books, tests/support/committed_docs.py) and on the prompts the stage services
+really build: each within 10 %."""
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from services.modules.models import ModuleContent, ModuleSpec
 from shared.docs.parsing import parse
 from shared.llm import estimates, prompt_size
 from shared.llm.openai_answer import messages_for
-from tests.support.installed_docs import installed_markdown
+from tests.support.committed_docs import committed_docs
 from tests.support.tokenizer import smollm2_tokenizer  # noqa: F401  (a session fixture)
 
 TOLERANCE = 0.10
@@ -34,8 +35,8 @@ def near(constant: float, measured: float) -> bool:
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, str]:
-    docs = installed_markdown()
-    assert len(docs) >= 20, "too few Markdown documents installed to measure on"
+    docs = committed_docs()
+    assert len(docs) >= 20, "too few committed documents to measure on"
     return docs
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from services.modules.engine.question_flaws import FlawCount, flaws, kind_of
 from services.modules.models import Citation, Question
-from tests.support.installed_docs import installed_markdown
+from tests.support.committed_docs import committed_docs
 from tests.support.offline_course import by_package, offline_course
 
 SOURCE = Citation(path="docs/a.md", heading="Brokers", anchor="brokers")
@@ -85,12 +85,10 @@ def test_a_count_sums_questions_and_rules_for_the_event():
 
 
 def test_the_offline_engine_writes_fewer_than_one_flawed_question_in_ten_over_real_documentation():
-    packages = by_package(installed_markdown())
-    corpus = [name for name in ("fastapi", "openai", "httpx", "starlette", "python_dotenv", "pydantic")
-              if name in packages]
-    assert len(corpus) >= 4, sorted(packages)
+    packages = by_package(committed_docs())
+    assert len(packages) >= 4, sorted(packages)
     count = FlawCount()
-    for name in corpus:
+    for name in sorted(packages):
         for content in offline_course(packages[name]).contents:
             count.add(content.assessment)
     assert count.checked >= 30

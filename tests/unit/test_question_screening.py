@@ -9,7 +9,7 @@ from services.modules.engine.questions import askable_only, build_assessment, co
 from services.modules.engine.sources import SourceDoc
 from services.modules.models import Citation, Question
 from shared.docs.parsing import parse
-from tests.support.installed_docs import installed_markdown
+from tests.support.committed_docs import committed_docs
 from tests.support.offline_course import by_package, offline_course
 
 SOURCE = Citation(path="docs/a.md", heading="Brokers", anchor="brokers")
@@ -77,7 +77,7 @@ def test_the_engine_drops_the_question_it_built_about_a_section_named_for_them()
 
 
 def test_no_unaskable_question_is_emitted_over_real_documentation():
-    packages = by_package(installed_markdown())
+    packages = by_package(committed_docs())
     checked = 0
     for name in sorted(packages):
         for content in offline_course(packages[name]).contents:
