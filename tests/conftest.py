@@ -14,22 +14,20 @@ from shared.bus.provisioning import StreamSpec, provision
 from tests.support.gateway import JWT_SECRET, fresh_database, running_gateway
 from tests.support.servers import nats_url, postgres_url
 from tests.support.slow_tests import read_list
+from tests.support.tiers import TIER_OF_FOLDER
 
 
 TESTS = Path(__file__).parent
-# Each folder's tier, one marker a folder: `pytest -m unit` (or integration, e2e, browser, faults)
-# runs one tier alone. `slow` marks the test functions listed in tests/slow_tests.txt, measured
+# Each folder's tier, one marker a folder (tests/support/tiers.py): `pytest -m unit` (or integration,
+# e2e, browser, faults) runs one tier alone. `slow` marks the test functions listed in tests/slow_tests.txt, measured
 # (tests/support/slow_tests.py): `make check` leaves them out.
-TIERS = {"unit": "unit", "integration": "integration", "observability": "integration",
-         "contract": "integration", "deploy": "integration", "e2e": "e2e", "browser": "browser",
-         "faults": "faults"}
 
 
 def pytest_collection_modifyitems(config, items):
     slow = read_list()
     for item in items:
         folder = Path(item.path).relative_to(TESTS).parts[0]
-        item.add_marker(TIERS[folder])
+        item.add_marker(TIER_OF_FOLDER[folder])
         if item.nodeid.partition("[")[0] in slow:
             item.add_marker("slow")
 

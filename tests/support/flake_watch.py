@@ -5,8 +5,9 @@ CI runs it, and report every test whose verdict changed between runs:
 
 (`make test-repeat RUNS=3 TIER=…`). Each run is `make test` in its own clone of the committed `ref`
 (uncommitted changes are not in it, as they are not in CI's), with the tier as a marker expression.
-Prints each run's time and counts, then the tests whose verdicts differ; exits 1 if any run failed
-or any verdict changed. The clones are removed unless --keep."""
+Prints each run's time, counts and test time per tier, then the tests whose verdicts differ; exits 1
+if any run failed or any verdict changed. The clones are removed unless --keep; the logs and JUnit
+reports stay (`--reports run-*.xml` reports on them again)."""
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,10 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support.tiers import TIER_OF_FOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +32,7 @@ class Run:
     seconds: float
     exit_code: int
     verdicts: dict[str, str]  # test id -> passed / failed / error / skipped
+    tier_seconds: dict[str, float] = field(default_factory=dict)  # test time (setup to teardown) per tier
 
 
 def verdicts_of(junit: Path) -> dict[str, str]:
@@ -45,6 +49,17 @@ def verdicts_of(junit: Path) -> dict[str, str]:
                 break
         found[name] = outcome
     return found
+
+
+def tier_seconds(junit: Path) -> dict[str, float]:
+    """Each tier's test time in a JUnit report: the sum of its tests' times (on N workers the run
+    takes about 1/N of the total)."""
+    seconds: Counter[str] = Counter()
+    if junit.exists():
+        for case in ET.parse(junit).getroot().iter("testcase"):
+            folder = case.get("classname", "").split(".")[1:2]
+            seconds[TIER_OF_FOLDER.get(folder[0] if folder else "", "other")] += float(case.get("time") or 0)
+    return dict(seconds)
 
 
 def changed(runs: list[Run]) -> dict[str, list[str]]:
@@ -67,14 +82,16 @@ def one_run(number: int, ref: str, tier: str, workdir: Path) -> Run:
                               stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
     print(f"run {number}: exit {done.returncode} in {seconds / 60:.1f} min — log {log}", flush=True)
-    return Run(number, seconds, done.returncode, verdicts_of(junit))
+    return Run(number, seconds, done.returncode, verdicts_of(junit), tier_seconds(junit))
 
 
 def report(runs: list[Run]) -> int:
     for run in runs:
         counts = Counter(run.verdicts.values())
         summary = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts[k])
-        print(f"run {run.number}: {run.seconds / 60:.1f} min, exit {run.exit_code}: {summary}")
+        tiers = ", ".join(f"{tier} {s / 60:.1f}" for tier, s in sorted(run.tier_seconds.items()))
+        wall = f"{run.seconds / 60:.1f} min, exit {run.exit_code}" if run.seconds else "from its report"
+        print(f"run {run.number}: {wall}: {summary}; test minutes per tier: {tiers}")
     flipped = changed(runs)
     for name, seen in flipped.items():
         print(f"verdict changed: {name}: {' / '.join(seen)}")
@@ -87,8 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tier", default="", help='a marker expression, e.g. "unit and not slow"; all if empty')
     parser.add_argument("--ref", default="HEAD", help="the commit to run (default: HEAD)")
-    parser.add_argument("--keep", action="store_true", help="keep the clones and their logs")
+    parser.add_argument("--keep", action="store_true", help="keep the clones")
+    parser.add_argument("--reports", nargs="+", type=Path, help="report on these JUnit files instead of running")
     options = parser.parse_args(argv)
+    if options.reports:
+        return report([Run(n, 0.0, 0, verdicts_of(path), tier_seconds(path))
+                       for n, path in enumerate(options.reports, 1)])
     ref = subprocess.run(["git", "-C", str(ROOT), "rev-parse", options.ref], check=True,
                          capture_output=True, text=True).stdout.strip()
     workdir = Path(tempfile.mkdtemp(prefix="flake-watch-"))

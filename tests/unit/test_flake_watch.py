@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.support.flake_watch import Run, changed, verdicts_of
+from tests.support.flake_watch import Run, changed, tier_seconds, verdicts_of
 
 PASSING_AND_FAILING = '''
 import pytest
@@ -30,6 +30,7 @@ def test_verdicts_come_from_pytests_own_report(tmp_path):
                    capture_output=True, cwd=tmp_path)
     assert verdicts_of(junit) == {"test_sample::test_passes": "passed", "test_sample::test_fails": "failed",
                                   "test_sample::test_skipped": "skipped"}
+    assert list(tier_seconds(junit)) == ["other"]  # a module outside tests/<tier>/
 
 
 def test_a_verdict_that_differs_in_any_run_is_reported():
