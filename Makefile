@@ -63,7 +63,7 @@ $(NODE_INSTALLED): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 run: $(INSTALLED) $(NATS_SERVER)
 	$(VENV)/bin/coursegen run
 
-# The tiers are markers (tests/conftest.py): `make test PYTEST_ARGS='-m faults'` runs one alone.
+# The tiers are markers (tests/support/tiers.py): `make test PYTEST_ARGS='-m faults'` runs one alone.
 # The suite runs on every core, a test file's tests on one worker (module-scoped systems start once).
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=

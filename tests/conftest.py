@@ -16,11 +16,10 @@ from tests.support.servers import nats_url, postgres_url
 from tests.support.slow_tests import read_list
 from tests.support.tiers import TIER_OF_FOLDER
 
-
 TESTS = Path(__file__).parent
 # Each folder's tier, one marker a folder (tests/support/tiers.py): `pytest -m unit` (or integration,
-# e2e, browser, faults) runs one tier alone. `slow` marks the test functions listed in tests/slow_tests.txt, measured
-# (tests/support/slow_tests.py): `make check` leaves them out.
+# e2e, browser, faults) runs one tier alone. `slow` marks the test functions listed in
+# tests/slow_tests.txt, measured (tests/support/slow_tests.py): `make check` leaves them out.
 
 
 def pytest_collection_modifyitems(config, items):

@@ -60,7 +60,7 @@ class StageObservability:
                                   "/ready": self._ready_page},
                                  self._host, self._port)
         self.address = await self._server.start()
-        log.info("%s serves /metrics and /health at %s", self.service, self.address)
+        log.info("%s serves /metrics, /health and /ready at %s", self.service, self.address)
         return self.address
 
     def subscribed(self) -> None:
