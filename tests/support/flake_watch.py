@@ -16,12 +16,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.tiers import TIER_OF_FOLDER
+from tests.support.junit import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,29 +35,16 @@ class Run:
 
 
 def verdicts_of(junit: Path) -> dict[str, str]:
-    """Each test case's verdict in a JUnit XML report (pytest's --junitxml)."""
-    found: dict[str, str] = {}
-    if not junit.exists():
-        return found
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        name = f"{case.get('classname', '')}::{case.get('name', '')}"
-        outcome = "passed"
-        for child in case:
-            if child.tag in ("failure", "error", "skipped"):
-                outcome = {"failure": "failed"}.get(child.tag, child.tag)
-                break
-        found[name] = outcome
-    return found
+    """Each test case's verdict in a JUnit report; none if the run wrote no report."""
+    return {case.test_id: case.verdict for case in cases(junit)} if junit.exists() else {}
 
 
 def tier_seconds(junit: Path) -> dict[str, float]:
     """Each tier's test time in a JUnit report: the sum of its tests' times (on N workers the run
     takes about 1/N of the total)."""
     seconds: Counter[str] = Counter()
-    if junit.exists():
-        for case in ET.parse(junit).getroot().iter("testcase"):
-            folder = case.get("classname", "").split(".")[1:2]
-            seconds[TIER_OF_FOLDER.get(folder[0] if folder else "", "other")] += float(case.get("time") or 0)
+    for case in cases(junit) if junit.exists() else ():
+        seconds[case.tier] += case.seconds
     return dict(seconds)
 
 
@@ -88,15 +74,18 @@ def one_run(number: int, ref: str, tier: str, workdir: Path) -> Run:
 def report(runs: list[Run]) -> int:
     for run in runs:
         counts = Counter(run.verdicts.values())
-        summary = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts[k])
+        summary = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts[k]) \
+            or "no JUnit report (the run stopped before its tests: see its log)"
         tiers = ", ".join(f"{tier} {s / 60:.1f}" for tier, s in sorted(run.tier_seconds.items()))
         wall = f"{run.seconds / 60:.1f} min, exit {run.exit_code}" if run.seconds else "from its report"
         print(f"run {run.number}: {wall}: {summary}; test minutes per tier: {tiers}")
-    flipped = changed(runs)
+    # A run that wrote no report tells nothing of any test: it fails the watch, compares nothing.
+    reported = [run for run in runs if run.verdicts]
+    flipped = changed(reported) if reported else {}
     for name, seen in flipped.items():
         print(f"verdict changed: {name}: {' / '.join(seen)}")
-    print(f"{len(flipped)} test(s) changed verdict over {len(runs)} runs")
-    return 1 if flipped or any(run.exit_code for run in runs) else 0
+    print(f"{len(flipped)} test(s) changed verdict over {len(reported)} runs with a report")
+    return 1 if flipped or len(reported) < len(runs) or any(run.exit_code for run in runs) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,35 +12,37 @@ from __future__ import annotations
 
 import re
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from tests.support.junit import Case, cases
 
 LIST = Path(__file__).resolve().parents[1] / "slow_tests.txt"
 UNIT_LIMIT = 0.3
 OTHER_LIMIT = 30.0
 HEADER = ("# Test functions marked `slow` (tests/conftest.py), written by tests/support/slow_tests.py from a\n"
-          "# run's JUnit report: unit tests over 0.3 s, others over 30 s. Regenerate, do not edit by hand.\n")
+          f"# run's JUnit report: unit tests over {UNIT_LIMIT:g} s, others over {OTHER_LIMIT:g} s. "
+          "Regenerate, do not edit by hand.\n")
 
 
-def function_id(classname: str, name: str) -> str:
+def function_id(case: Case) -> str:
     """'tests.unit.test_x' + 'test_y[param]' -> 'tests/unit/test_x.py::test_y'."""
-    module, _, cls = classname.partition(".Test")
+    module, _, cls = case.classname.partition(".Test")
     path = module.replace(".", "/") + ".py"
-    function = re.sub(r"\[.*\]$", "", name, flags=re.S)
+    function = re.sub(r"\[.*\]$", "", case.name, flags=re.S)
     return f"{path}::{'Test' + cls + '::' if cls else ''}{function}"
 
 
-def measured(report: Path) -> dict[str, float]:
-    """Each test function's longest run in the report, in seconds."""
-    longest: dict[str, float] = {}
-    for case in ET.parse(report).getroot().iter("testcase"):
-        test = function_id(case.get("classname", ""), case.get("name", ""))
-        longest[test] = max(longest.get(test, 0.0), float(case.get("time") or 0))
-    return longest
+def is_slow(case: Case) -> bool:
+    return case.seconds > (UNIT_LIMIT if case.tier == "unit" else OTHER_LIMIT)
 
 
-def is_slow(test: str, seconds: float) -> bool:
-    return seconds > (UNIT_LIMIT if test.startswith("tests/unit/") else OTHER_LIMIT)
+def measured(report: Path) -> dict[str, bool]:
+    """Each test function the report ran: whether one of its runs was over its tier's limit."""
+    slow: dict[str, bool] = {}
+    for case in cases(report):
+        test = function_id(case)
+        slow[test] = slow.get(test, False) or is_slow(case)
+    return slow
 
 
 def read_list(path: Path = LIST) -> set[str]:
@@ -51,12 +53,12 @@ def read_list(path: Path = LIST) -> set[str]:
 
 
 def main(argv: list[str]) -> int:
-    times: dict[str, float] = {}
+    verdicts: dict[str, bool] = {}
     for report in argv:
-        for test, seconds in measured(Path(report)).items():
-            times[test] = max(times.get(test, 0.0), seconds)
-    kept = {test for test in read_list() if test not in times}
-    slow = kept | {test for test, seconds in times.items() if is_slow(test, seconds)}
+        for test, slow_here in measured(Path(report)).items():
+            verdicts[test] = verdicts.get(test, False) or slow_here
+    kept = {test for test in read_list() if test not in verdicts}
+    slow = kept | {test for test, is_so in verdicts.items() if is_so}
     LIST.write_text(HEADER + "".join(f"{test}\n" for test in sorted(slow)), encoding="utf-8")
     print(f"{len(slow)} slow test functions ({len(kept)} kept unmeasured) -> {LIST}")
     return 0

@@ -26,8 +26,8 @@ def test_verdicts_come_from_pytests_own_report(tmp_path):
     (tmp_path / "test_sample.py").write_text(PASSING_AND_FAILING)
     junit = tmp_path / "report.xml"
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
-                    "--rootdir", str(tmp_path), "-c", "/dev/null", "--basetemp", str(tmp_path / "tmp"), str(tmp_path / "test_sample.py")],
-                   capture_output=True, cwd=tmp_path)
+                    "--rootdir", str(tmp_path), "-c", "/dev/null", "--basetemp", str(tmp_path / "tmp"),
+                    str(tmp_path / "test_sample.py")], capture_output=True, cwd=tmp_path)
     assert verdicts_of(junit) == {"test_sample::test_passes": "passed", "test_sample::test_fails": "failed",
                                   "test_sample::test_skipped": "skipped"}
     assert list(tier_seconds(junit)) == ["other"]  # a module outside tests/<tier>/
