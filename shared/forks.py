@@ -12,10 +12,10 @@ hold unique across courses (an event's id, a pathway's, a module's) is derived f
 the fork's rows never collide with its source's. Task ids stay: they are unique within a course."""
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Iterable
 
+from shared import linear_regex
 from shared.events import Event, derived_event_id
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, CourseGenerated, CourseGenerationRequested, CourseRefreshEnded,
@@ -105,7 +105,7 @@ class Relabelling:
         return [self.module_id(m) for m in source_ids]
 
 
-_PATHWAY_PREFIX = re.compile(r"^([0-9a-f]{20})-(.+)$")
+_PATHWAY_PREFIX = linear_regex.compile(r"^([0-9a-f]{20})-(.+)$")
 
 
 def _relabelled_payload(event: Event, fork: Relabelling):

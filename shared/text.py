@@ -2,12 +2,13 @@
 lone surrogates (not encodable as UTF-8). Used by the gateway's request models."""
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import AfterValidator
 
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+from shared import linear_regex
+
+_FORBIDDEN = linear_regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:

@@ -11,13 +11,14 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import JSONResponse
 
 from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
-from .api import edits, estimates, fork, hooks, metrics, refresh
+from .api import api_docs, edits, estimates, fork, hooks, metrics, refresh
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
 from .domain.runs import StageConflict
@@ -40,6 +41,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app = FastAPI(title="coursegen gateway", version="0.1.0", lifespan=lifespan,
                   description="Turns a Git repository's documentation into a course.",
+                  docs_url=None, redoc_url=None,  # api_docs serves /docs from local assets, outside production
                   dependencies=[Depends(metrics.request_context)],
                   # The server span and the request metrics are GatewayEdge's, made once per request.
                   telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False})
@@ -60,10 +62,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(asyncapi.router)
     app.include_router(web.router)
+    if settings.environment != "production":
+        app.include_router(api_docs.router)
     _install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag"])
+    if settings.environment == "development":
+        # A page on any site whose name the attacker points at 127.0.0.1 (DNS rebinding) would
+        # otherwise reach this gateway as same-origin and sign itself in.
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(GatewayEdge, max_body_bytes=settings.max_body_bytes)  # sees every answer, 413s included
     return app
 

@@ -26,6 +26,9 @@ class GatewaySettings(ServiceSettings, LLMChoice):
     projection_wait_seconds: float = Field(default=5.0, gt=0)
     ready_max_lag_events: int = Field(default=1000, ge=0)
     cors_origins: list[str] = Field(default_factory=list)
+    # In development, the names this gateway answers to (the Host header, without the port): another
+    # name is a 400, so a page whose name resolves to 127.0.0.1 cannot use it (DNS rebinding).
+    allowed_hosts: list[str] = Field(default_factory=lambda: ["localhost", "127.0.0.1", "::1"])
     allow_local_repos: bool = False
     # A stage that started and says nothing for this long is failed with a timeout (0: never).
     stage_timeout_seconds: float = Field(default=1800.0, ge=0)

@@ -3,28 +3,30 @@ someone else (an LLM, a document) so no raw HTML or dangerous link survives in t
 files, and the one rule for which link targets may become links at all."""
 from __future__ import annotations
 
-import re
 from typing import Callable
 
+from shared import linear_regex
 from shared.docs.markdown_out import code_span, escape_markdown, fenced_block  # noqa: F401 — one rule, shared with the parsers
 
 LinkPolicy = Callable[[str], bool]
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_SCHEME = linear_regex.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 TARGET = r"(?:[^()\s]|\([^()\s]*\))*"   # a URL, allowing one level of balanced parentheses
 # An inline link or image at the current position: [text](target "optional title").
-_LINK = re.compile(rf"(?P<bang>!?)\[(?P<text>[^\[\]\n]{{0,500}})\]\((?P<target>{TARGET})(?:\s+\"[^\"\n]*\")?\)")
+_LINK = linear_regex.compile(
+    rf"(?P<bang>!?)\[(?P<text>[^\[\]\n]{{0,500}})\]\((?P<target>{TARGET})(?:\s+\"[^\"\n]*\")?\)")
 # CommonMark fences: up to 3 spaces, then 3+ backticks (an info string without backticks) or 3+
 # tildes; a closing fence is the same character, at least as long, followed only by whitespace.
-_OPENING_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}(?=[^`]*$)|~{3,})(?P<info>.*)$")
-_CLOSING_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*$")
+# (The backtick fence's info string is checked in `_opening_fence`.)
+_OPENING_FENCE = linear_regex.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_CLOSING_FENCE = linear_regex.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*$")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # Outside code, these never reach a renderer bare: `<` (raw HTML, autolinks), `[` `]` (links,
 # images, reference definitions), `` ` `` and `~` (code spans and fences we did not write).
 _NEUTRALISED = frozenset("<[]`~")
-_BACKTICKS = re.compile(r"`+")
-_QUOTE = re.compile(r"^ {0,3}> ?")
+_BACKTICKS = linear_regex.compile(r"`+")
+_QUOTE = linear_regex.compile(r"^ {0,3}> ?")
 MAX_QUOTE_DEPTH = 8     # deeper quotes stay text: escaped, bounded work
 
 
@@ -68,7 +70,7 @@ def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url, dep
             inner = neutralise_markdown("\n".join(quoted), link_ok, depth + 1)
             out += [f"> {line}" if line else ">" for line in inner.split("\n")]
             continue
-        opening = _OPENING_FENCE.match(lines[at])
+        opening = _opening_fence(lines[at])
         if opening is None:
             out.append(neutralise_markdown_line(lines[at], link_ok))
             at += 1
@@ -86,6 +88,15 @@ def neutralise_markdown(markdown: str, link_ok: LinkPolicy = acceptable_url, dep
     return "\n".join(out)
 
 
+def _opening_fence(line: str) -> linear_regex.Match | None:
+    """A line opening a fenced code block: a backtick fence's info string holds no backtick (the
+    fence is the whole run of backticks, so the info string is all the rest of the line)."""
+    opening = _OPENING_FENCE.match(line)
+    if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
+        return None
+    return opening
+
+
 def _dedent(line: str, indent: int) -> str:
     """A fence's content loses up to the opening fence's indentation, as CommonMark says."""
     spaces = len(line) - len(line.lstrip(" "))
@@ -96,6 +107,7 @@ def neutralise_markdown_line(text: str, link_ok: LinkPolicy = acceptable_url) ->
     """One line of someone else's Markdown as inline text only (it may sit inside a list item):
     no block can start from it, and only our own code spans and allowed links stay markup."""
     out, at, runs = [], 0, _backtick_runs(text)
+    links: list[tuple[int, str, str | None]] = []   # (place in `out`, text, target if kept)
     while at < len(text):
         ch = text[at]
         if ch == "\\" and at + 1 < len(text) and text[at + 1] in _ASCII_PUNCTUATION:
@@ -111,10 +123,10 @@ def neutralise_markdown_line(text: str, link_ok: LinkPolicy = acceptable_url) ->
                 length = closing + length - at
             at += length
         elif ch in "![" and (link := _LINK.match(text, at)):
-            label = neutralise_markdown_line(link["text"], link_ok)
             target = link["target"]
             allowed = not link["bang"] and link_ok(target) and not any(c in target for c in "<>&")
-            out.append(f"[{label}]({target})" if allowed else label)
+            links.append((len(out), link["text"], target if allowed else None))
+            out.append("")
             at = link.end()
         elif ch in _NEUTRALISED:
             out.append("\\" + ch)
@@ -122,6 +134,11 @@ def neutralise_markdown_line(text: str, link_ok: LinkPolicy = acceptable_url) ->
         else:
             out.append(ch)
             at += 1
+    # Link texts are neutralised once the line is read: each is searched as a text of its own, and
+    # the search of a line goes on from where it stopped only while no other text is searched.
+    for place, label_text, target in links:
+        label = neutralise_markdown_line(label_text, link_ok)
+        out[place] = label if target is None else f"[{label}]({target})"
     return "".join(out)
 
 

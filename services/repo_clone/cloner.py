@@ -21,7 +21,6 @@ import ctypes
 import logging
 import os
 import queue
-import re
 import shlex
 import shutil
 import signal
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from shared import linear_regex
 from shared.repos.policy import PinnedHost
 
 log = logging.getLogger(__name__)
@@ -201,8 +201,8 @@ def _clone_into(git: _Git, ref: str | None, dest: Path, sparse_threshold: int,
 # Which ref: branch, tag or commit
 # --------------------------------------------------------------------------------------------
 
-_FULL_SHA = re.compile(r"[0-9a-fA-F]{40}")
-_SHORT_SHA = re.compile(r"[0-9a-fA-F]{4,39}")
+_FULL_SHA = linear_regex.compile(r"[0-9a-fA-F]{40}")
+_SHORT_SHA = linear_regex.compile(r"[0-9a-fA-F]{4,39}")
 
 
 @dataclass(frozen=True)
@@ -393,7 +393,7 @@ def _local_blob_sizes(git: _Git, dest: Path) -> dict[str, int]:
     return sizes
 
 
-_PATTERN_SPECIALS = re.compile(r"([\\*?\[\]!# ])")
+_PATTERN_SPECIALS = linear_regex.compile(r"([\\*?\[\]!# ])")
 
 
 def exact_patterns(paths: Sequence[str]) -> list[str]:
@@ -423,7 +423,7 @@ _LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true -c uploadpack.allowAnyS
 
 # Variables that would change which repository git works on, what it prints (traces can dump
 # headers) or which config wins over ours.
-_INHERITED_ENV_TO_DROP = re.compile(
+_INHERITED_ENV_TO_DROP = linear_regex.compile(
     r"GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+|PARAMETERS)|GIT_TRACE.*|GIT_CURL_VERBOSE|GIT_DIR|GIT_WORK_TREE"
     r"|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_NAMESPACE"
 )
@@ -558,14 +558,19 @@ def _collect(stream, sink: bytearray) -> None:
 
 def _pump_lines(stream, sink: queue.Queue) -> None:
     """Splits stderr on \\r as well as \\n: git redraws progress lines with a carriage return."""
-    pending = b""
+    pending: list[bytes] = []  # the unfinished line, chunk by chunk: a long line is joined once
     for chunk in iter(lambda: stream.read1(8192), b""):
-        *complete, pending = re.split(rb"[\r\n]", pending + chunk)
+        *complete, rest = chunk.replace(b"\r", b"\n").split(b"\n")
+        if complete:
+            complete[0] = b"".join([*pending, complete[0]])
+            pending = []
         for raw in complete:
             if raw.strip():
                 sink.put(raw.decode("utf-8", "replace").strip())
-    if pending.strip():
-        sink.put(pending.decode("utf-8", "replace").strip())
+        pending.append(rest)
+    line = b"".join(pending)
+    if line.strip():
+        sink.put(line.decode("utf-8", "replace").strip())
     sink.put(None)
 
 
@@ -601,7 +606,7 @@ def _is_local(url: str) -> bool:
     if url.startswith("file://"):
         return True
     # "host:path" (scp-like ssh) has a colon before any slash; a local path does not.
-    return "://" not in url and not re.match(r"[^/]*:", url)
+    return "://" not in url and not linear_regex.match(r"[^/]*:", url)
 
 
 def git_environment(token: str | None, local: bool, pin: PinnedHost | None = None,
@@ -667,7 +672,7 @@ class _Scrubber:
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "***")
-        return re.sub(r"(?i)(authorization:\s*)\S+(\s+\S+)?", r"\1***", text)
+        return linear_regex.sub(r"(?i)(authorization:\s*)\S+(\s+\S+)?", r"\1***", text)
 
 
 # The signs of each reason in git's (and curl's, and ssh's) messages, lower-cased, checked in
@@ -715,8 +720,9 @@ def classify(messages: list[str], url: str = "") -> str:
 # Progress and size
 # --------------------------------------------------------------------------------------------
 
-_PROGRESS_LINE = re.compile(r"(?:remote:\s*)?(?P<phase>[A-Z][A-Za-z ]+?):\s+(?P<percent>\d{1,3})%(?P<rest>.*)")
-_TRANSFERRED = re.compile(r"(?P<amount>\d+(?:\.\d+)?) (?P<unit>bytes|KiB|MiB|GiB|TiB)")
+_PROGRESS_LINE = linear_regex.compile(r"(?:remote:\s*)?(?P<phase>[A-Z][A-Za-z ]+?):\s+"
+                                      r"(?P<percent>\d{1,3})%(?P<rest>.*)")
+_TRANSFERRED = linear_regex.compile(r"(?P<amount>\d+(?:\.\d+)?) (?P<unit>bytes|KiB|MiB|GiB|TiB)")
 _UNIT_BYTES = {"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
 
 # Where each of git's phases sits inside a command's band, in percent of the band. Fetches show

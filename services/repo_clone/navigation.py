@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from shared import linear_regex
 from shared.docs.headings import NAVIGATION_TITLES
 from shared.repos.globs import InvalidGlob, compile_glob
 
 from .textfiles import read_checkout_text
 
-_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_SCHEME = linear_regex.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MOST_SECTION_CHARS = 120  # a section title longer than this is cut (it names, it does not explain)
 
 Entry = tuple[str, str | None]  # a document's path and the title of the section listing it
@@ -53,7 +53,7 @@ def navigation(root: Path, docs: set[str]) -> Navigation:
 
 
 # A link's text without its target; neither part can hold what opens the next try (linear time).
-_LINKED_TEXT = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+_LINKED_TEXT = linear_regex.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 
 
 def _section(title: str) -> str | None:
@@ -74,7 +74,7 @@ def _join(folder: str, link: str) -> str | None:
 
 # --- MkDocs -----------------------------------------------------------------------------------
 
-_NAV_KEY = re.compile(r"^(nav|pages)\s*:\s*(#.*)?$")
+_NAV_KEY = linear_regex.compile(r"^(nav|pages)\s*:\s*(#.*)?$")
 
 
 def mkdocs_navigation(root: Path, docs: set[str]) -> list[Entry]:
@@ -89,7 +89,7 @@ def mkdocs_navigation(root: Path, docs: set[str]) -> list[Entry]:
 
 
 def _top_level_value(text: str, key: str) -> str | None:
-    match = re.search(rf"^{key}\s*:(.*)$", text, re.MULTILINE)
+    match = linear_regex.search(rf"^{key}\s*:(.*)$", text, linear_regex.MULTILINE)
     if not match:
         return None
     return _unquote(_strip_comment(match.group(1)).strip()) or None
@@ -170,14 +170,12 @@ def _unquote(value: str) -> str:
 
 # --- mdBook / GitBook SUMMARY.md ----------------------------------------------------------------
 
-# No part of a link can contain the `[` that opens the next one and nothing gives characters back,
-# so every attempt stops where the next begins: linear time. (The former pattern rescanned a line
-# from every `[`: a crafted 2 MB SUMMARY.md held the interpreter for hours.)
-_MARKDOWN_LINK = re.compile(r"\[[^\[\]\n]*+\]\(\s*+(<[^<>\n]++>|[^()\[\]\s]++)"
-                            r"(?:\s++[\"'][^\[\n]{0,300}?[\"'])?\s*+\)")
+# A link's target (in angle brackets or bare), after its text and before an optional title.
+_MARKDOWN_LINK = linear_regex.compile(r"\[[^\[\]\n]*\]\(\s*(<[^<>\n]+>|[^()\[\]\s]+)"
+                                      r"(?:\s+[\"'][^\[\n]{0,300}?[\"'])?\s*\)")
 
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
+_HEADING = linear_regex.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
 
 
 def _without_closing_hashes(text: str) -> str:
@@ -208,9 +206,9 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
 
 # --- Sphinx toctree -------------------------------------------------------------------------------
 
-_RST_TOCTREE = re.compile(r"^(\s*)\.\.\s+toctree::")
-_MYST_TOCTREE = re.compile(r"^\s*(`{3,}|:{3,})\s*\{toctree\}")
-_EXPLICIT_TITLE = re.compile(r"^.*<([^<>]+)>\s*$")
+_RST_TOCTREE = linear_regex.compile(r"^(\s*)\.\.\s+toctree::")
+_MYST_TOCTREE = linear_regex.compile(r"^\s*(`{3,}|:{3,})\s*\{toctree\}")
+_EXPLICIT_TITLE = linear_regex.compile(r"^.*<([^<>]+)>\s*$")
 _SPHINX_SUFFIXES = (".rst", ".md", ".ipynb", ".txt")
 MOST_TOCTREE_GLOBS = 50
 
@@ -280,7 +278,14 @@ def _toctree_children(root: Path, docs: set[str], document: str,
 
 
 # An rST section title is a line of text over an underline of one punctuation character repeated.
-_RST_UNDERLINE = re.compile(r"""^([=\-~^"'`#*+<>:._])\1{2,}[ \t]*$""")
+_RST_UNDERLINE_CHARS = frozenset("=-~^\"'`#*+<>:._")
+
+
+def _is_rst_underline(line: str) -> bool:
+    """Three or more of one underline character from the line's start, then only spaces or tabs."""
+    underline = line.rstrip(" \t")
+    return (len(underline) >= 3 and underline[0] in _RST_UNDERLINE_CHARS
+            and underline.count(underline[0]) == len(underline))
 
 
 def _heading_at(lines: list[str], index: int, is_markdown: bool) -> str | None:
@@ -290,7 +295,7 @@ def _heading_at(lines: list[str], index: int, is_markdown: bool) -> str | None:
         heading = _HEADING.match(line)
         return _section(_without_closing_hashes(heading.group(1))) if heading else None
     if (index + 1 < len(lines) and line.strip() and not line[:1].isspace()
-            and not _RST_UNDERLINE.match(line) and _RST_UNDERLINE.match(lines[index + 1])):
+            and not _is_rst_underline(line) and _is_rst_underline(lines[index + 1])):
         return _section(line)
     return None
 
@@ -387,11 +392,11 @@ def _globbed(docs: set[str], pattern: str) -> list[str]:
 # --- Docusaurus sidebars --------------------------------------------------------------------------
 
 # A doc id is a quoted string that is a list item or the value of an `id` key; a quoted string
-# followed by ':' is a key (a category label), and other values are types, labels and links.
-# A string never runs past the `[` or `,` that could open the next candidate, so each attempt
-# stops where the next begins (linear time on a hostile sidebars file).
-_DOC_ID = re.compile(r"""(?:[\[,]|\bid['"]?\s*:)\s*+"""
-                     r"""(?:'([^'\\\n\[,]+)'|"([^"\\\n\[,]+)"|`([^`\\\n\[,]+)`)(?!\s*:)""")
+# followed by ':' is a key (a category label), and other values are types, labels and links. What
+# follows the string (blanks, then anything but ':') is matched too, so the next search starts
+# again right after the string: that character may open the next id.
+_DOC_ID = linear_regex.compile(r"""(?:[\[,]|\bid['"]?\s*:)\s*"""
+                               r"""(?:'([^'\\\n\[,]+)'|"([^"\\\n\[,]+)"|`([^`\\\n\[,]+)`)\s*(?:[^\s:]|$)""")
 _SIDEBAR_FILES = ("sidebars.js", "sidebars.ts", "sidebars.json", "website/sidebars.js",
                   "website/sidebars.json")
 
@@ -404,9 +409,31 @@ def docusaurus_navigation(root: Path, docs: set[str]) -> list[Entry]:
     for sidebars in _SIDEBAR_FILES:
         text = read_checkout_text(root, sidebars) or ""
         doc_folders = dict.fromkeys((posixpath.join(posixpath.dirname(sidebars), "docs"), "docs"))
-        for doc_id in (next(filter(None, groups)) for groups in _DOC_ID.findall(text)):
+        for doc_id in _doc_ids(text):
             ordered.extend((path, None) for path in _docusaurus_doc(docs, doc_folders, doc_id))
     return ordered
+
+
+def _doc_ids(text: str) -> list[str]:
+    """The doc ids of a sidebars file, in order."""
+    stand_in = _ascii_stand_in(text)
+    ids: list[str] = []
+    at = 0
+    while match := _DOC_ID.search(stand_in, at):
+        group = next(group for group in (1, 2, 3) if match.start(group) >= 0)
+        ids.append(text[match.start(group):match.end(group)])
+        at = match.end(group) + 1  # past the closing quote
+    return ids
+
+
+def _ascii_stand_in(text: str) -> str:
+    """`text` with every non-ASCII character replaced by an ASCII one of its kind for `_DOC_ID` (a
+    blank, a word character or another character), so offsets stay the same. Searching ASCII
+    text again from an earlier offset costs nothing, and `\\b` then sees words as Python does."""
+    if text.isascii():
+        return text
+    return "".join(char if char.isascii() else " " if char.isspace() else "a" if char.isalnum() or char == "_"
+                   else "~" for char in text)
 
 
 def _docusaurus_doc(docs: set[str], doc_folders: dict[str, None], doc_id: str) -> list[str]:

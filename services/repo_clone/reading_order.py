@@ -25,9 +25,9 @@ Ranks are dense and start at 0."""
 from __future__ import annotations
 
 import posixpath
-import re
 from pathlib import Path
 
+from shared import linear_regex
 from shared.docs.front_matter import order_key, split_front_matter
 
 from .textfiles import read_checkout_text
@@ -47,15 +47,17 @@ _NOTES_IN_ORDER = ("contributing contribute contrib", "license licence", "change
 _NOTE_RANK = {word: rank for rank, words in enumerate(_NOTES_IN_ORDER) for word in words.split()}
 _NOTES = frozenset(_NOTE_RANK)
 # Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.
-_LINK = re.compile(r"\]\(\s*<?([^()\s<>]{1,500})|[{:]doc[}:]`(?:[^`<\n]{0,300}<)?([^`<>\n]{1,300})>?`")
-# A number is a position unless letters follow it: "nl2br", "k8s" and "h2o" name things.
-_NUMBER = re.compile(r"(\d+)(?![a-z])")
+_LINK = linear_regex.compile(r"\]\(\s*<?([^()\s<>]{1,500})"
+                             r"|[{:]doc[}:]`(?:[^`<\n]{0,300}<)?([^`<>\n]{1,300})>?`")
+# A number is a position unless letters follow it: "nl2br", "k8s" and "h2o" name things (see `_numbers`).
+_DIGITS = linear_regex.compile(r"\d+")
+_LOWER_CASE = frozenset("abcdefghijklmnopqrstuvwxyz")
 _SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", "/index.md", "/README.md",
              "/index.rst")
 MOST_HUB_BYTES = 500_000  # an index larger than this is read for links only up to here
 # A line that names the document to read next; its first link is that document.
-_NEXT = re.compile(r"^[\s>*_#→-]*(?:continue (?:on )?to|proceed to|read next|up next|next(?: up| page)?\s*:)"
-                   r"[^\n]{0,300}", re.I | re.M)
+_NEXT = linear_regex.compile(r"^[\s>*_#→-]*(?:continue (?:on )?to|proceed to|read next|up next"
+                             r"|next(?: up| page)?\s*:)[^\n]{0,300}", linear_regex.I | linear_regex.M)
 
 
 def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -> dict[str, int]:
@@ -122,7 +124,7 @@ def _index_of(entries: set[str], documents: set[str]) -> str | None:
 def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], documents: set[str]) -> tuple:
     name = _stem(entry) if entry in documents else posixpath.basename(entry).lower()
     declared = _declared_position(root, entry, documents)
-    numbers = tuple(int(n) for n in _NUMBER.findall(name))
+    numbers = tuple(int(name[start:end]) for start, end in _numbers(name))
     words = _without_numbers(name)
     kind = _kind_of(name, words)
     # Project notes stay last, in their own order, even when the index links them first ("What's new?").
@@ -134,8 +136,26 @@ def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], docu
             float("inf") if declared is None else declared, kind, numbers or (-1,))
 
 
+def _numbers(name: str) -> list[tuple[int, int]]:
+    """Where the numbers of `name` are: its runs of digits, but a run right before a lower-case
+    letter without its last digit (`v10a` holds the number 1, `k8s` none)."""
+    spans = []
+    for match in _DIGITS.finditer(name):
+        start, end = match.span()
+        if name[end:end + 1] not in _LOWER_CASE:
+            spans.append((start, end))
+        elif end - start > 1:
+            spans.append((start, end - 1))
+    return spans
+
+
 def _without_numbers(name: str) -> str:
-    return _NUMBER.sub("", name).strip("-_. ")
+    kept, at = [], 0
+    for start, end in _numbers(name):
+        kept.append(name[at:start])
+        at = end
+    kept.append(name[at:])
+    return "".join(kept).strip("-_. ")
 
 
 def _kind_of(name: str, words: str) -> int:
@@ -172,7 +192,7 @@ def _hub_positions(root: Path, folder: str, index: str, documents: set[str]) -> 
 
 def _resolve(base: str, folder: str, link: str, documents: set[str]) -> str | None:
     link = link.split("#")[0].split("?")[0].strip()
-    if not link or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", link):
+    if not link or linear_regex.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", link):
         return None
     joined = posixpath.normpath(posixpath.join(base, link.lstrip("/")))
     if joined.startswith("..") or not (joined == folder or not folder or joined.startswith(folder + "/")):

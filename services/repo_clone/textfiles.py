@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import re
 import stat
 from pathlib import Path
 
@@ -21,8 +20,7 @@ _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _MAX_CONTROL_SHARE = 0.10
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Bytes 0x80-0x9f are control characters in Latin-1 but quotes and dashes in cp1252.
-_CP1252_ONLY_BYTES = re.compile(rb"[\x80-\x9f]")
-_NON_ASCII_CHARACTER = re.compile("[^\x00-\x7f\ufffd]")
+_CP1252_ONLY_BYTES = bytes(range(0x80, 0xA0))
 
 
 def read_regular_file(path: Path, max_bytes: int | None) -> bytes:
@@ -66,11 +64,13 @@ def _mostly_utf8(data: bytes) -> bool:
     # Valid multi-byte sequences are vanishingly rare in single-byte text, so if there are more
     # of them than broken ones, the file is UTF-8 with a few damaged bytes.
     text = data.decode("utf-8", errors="replace")
-    return len(_NON_ASCII_CHARACTER.findall(text)) > text.count("\ufffd")
+    replaced = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii - replaced > replaced
 
 
 def _single_byte_encoding(data: bytes) -> str:
-    if _CP1252_ONLY_BYTES.search(data):
+    if len(data.translate(None, delete=_CP1252_ONLY_BYTES)) < len(data):
         try:
             data.decode("cp1252")
             return "cp1252"

@@ -3,10 +3,11 @@ the service's own inbox prefix, and refuse a server older than the design needs.
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import urlsplit
 
 from nats.aio.client import Client
+
+from shared import linear_regex
 
 MINIMUM_SERVER_VERSION = (2, 11, 0)
 # A node that goes silent (a partition, a paused machine) keeps its TCP connections open: only
@@ -40,7 +41,7 @@ def inbox_prefix(nats_url: str) -> str:
     user = users.pop()
     if not user:
         return "_INBOX"
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", user):
+    if not linear_regex.fullmatch(r"[A-Za-z0-9_-]+", user):
         raise ValueError(f"a NATS user in NATS_URL must be letters, digits, _ or -: {user!r}")
     return f"_INBOX_{user}"
 

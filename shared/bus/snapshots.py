@@ -18,12 +18,12 @@ import hashlib
 import io
 import json
 import logging
-import re
 import tarfile
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
+from shared import linear_regex
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import RepoCloned
 
@@ -149,7 +149,7 @@ async def release_course(js: JetStreamContext, stream: str, course_id: str) -> i
     return deleted
 
 
-_MTIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+_MTIME = linear_regex.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
 def stored_at(mtime: str | None) -> float:

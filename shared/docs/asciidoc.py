@@ -3,23 +3,24 @@ block attributes such as `[source,python]`, delimited blocks (listing/literal co
 sidebar bodies as prose, tables as prose rows, comments and passthroughs dropped) and lists."""
 from __future__ import annotations
 
-import re
-
+from shared import linear_regex
 from shared.docs.asciidoc_inline import asciidoc_inline_to_markdown, asciidoc_inline_to_text
 from shared.docs.markdown_out import include_note
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
 
-_ATTRIBUTE_ENTRY = re.compile(r"^:(!?[\w][\w-]{0,60}!?):(?:\s+(.*))?$")
-_BLOCK_ATTRIBUTES = re.compile(r"^\[(.*)\]$")
-_BLOCK_TITLE = re.compile(r"^\.[^.\s]")
-_DELIMITER = re.compile(r"^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|/{4,}|-{2}|\|={3,}|```\w*)$")
+_ATTRIBUTE_ENTRY = linear_regex.compile(r"^:(!?[\w][\w-]{0,60}!?):(?:\s+(.*))?$")
+_BLOCK_ATTRIBUTES = linear_regex.compile(r"^\[(.*)\]$")
+_BLOCK_TITLE = linear_regex.compile(r"^\.[^.\s]")
+_DELIMITER = linear_regex.compile(r"^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|/{4,}|-{2}|\|={3,}|```\w*)$")
 # The first `[` before any blank: `\S*\[.*\]` tried every `[` and rescanned the line from each.
-_BLOCK_MACRO = re.compile(r"^[a-z][\w-]*+::[^\s\[]*+\[.*\]$")
-_ADMONITION = re.compile(r"^(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+")
+_BLOCK_MACRO = linear_regex.compile(r"^[a-z][\w-]*+::[^\s\[]*+\[.*\]$")
+_ADMONITION = linear_regex.compile(r"^(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+")
 _ADMONITION_STYLES = {"note", "tip", "important", "warning", "caution"}
-_LIST_ITEM = re.compile(r"^\s*(?:\*{1,5}|-|\.{1,5}|\d+\.|[a-z]\.)\s+(?:\[[ x*]\]\s+)?(.*)$")
-_DESCRIPTION = re.compile(r"^(?!\w+://)(.+?)(?::{2,4}|;;)(?:\s+(.*))?$")
+_LIST_ITEM = linear_regex.compile(r"^\s*(?:\*{1,5}|-|\.{1,5}|\d+\.|[a-z]\.)\s+(?:\[[ x*]\]\s+)?(.*)$")
+# A description list item (`term:: text`), unless the line starts with a URL (`_description`).
+_DESCRIPTION = linear_regex.compile(r"^(.+?)(?::{2,4}|;;)(?:\s+(.*))?$")
+_URL = linear_regex.compile(r"\w+://")
 _CODE_BLOCKS = ("----", "....", "```")
 _PROSE_BLOCKS = ("====", "****", "____", "--")
 
@@ -39,6 +40,10 @@ def _title(line: str) -> tuple[int, str] | None:
     if text.endswith(closing) and len(text) > level and text[-level - 1].isspace():
         text = text[:-level].rstrip()
     return level, text
+
+
+def _description(line: str) -> linear_regex.Match | None:
+    return None if _URL.match(line) else _DESCRIPTION.match(line)
 
 
 class _Parser:
@@ -95,7 +100,7 @@ class _Parser:
         elif item := _LIST_ITEM.match(line):
             self._flush()
             self.paragraph.append(item.group(1))
-        elif (description := _DESCRIPTION.match(stripped)) and not self.paragraph:
+        elif (description := _description(stripped)) and not self.paragraph:
             self.paragraph.append(f"{description.group(1)}: {description.group(2) or ''}".strip())
         elif not self.paragraph and (admonition := _ADMONITION.match(stripped)):
             self.callout = admonition.group(1).lower()

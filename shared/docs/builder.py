@@ -3,26 +3,29 @@ reading order and turns them into a `ParsedDocument`, plus the small text helper
 humanised file names, word counts) the parsers and the title rules need."""
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from typing import TypeVar
 
+from shared import linear_regex
 from shared.docs.html import strip_raw_html
 from shared.docs.markdown_out import (callout_label, escape_markdown, fenced_block, generated_reference_note,
                                       table_markdown)
 from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
 
 MAX_TITLE_CHARS = 200
-_WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
-_SPACES = re.compile(r"\s+")
-# Starts only where a run of blanks starts: from every blank of a long run it was quadratic.
-# Only before punctuation that ends a word: the blank in "send `.get()`" is kept.
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s++([,.;:!?)\]])(?![^\s,.;:!?)\]])")
-_NOT_SLUG = re.compile(r"[^\w\- ]")
-_NUMBER_PREFIX = re.compile(r"^\d+[-_. ]+")
-_SEPARATORS = re.compile(r"[-_.\s]+")
+_WORD = linear_regex.compile(r"\w+(?:['’.\-]\w+)*")
+_SPACES = linear_regex.compile(r"\s+")
+_NOT_SLUG = linear_regex.compile(r"[^\w\- ]")
+_NUMBER_PREFIX = linear_regex.compile(r"^\d+[-_. ]+")
+_SEPARATORS = linear_regex.compile(r"[-_.\s]+")
+# A whole run of blanks (after no blank), then punctuation: close_gaps_before_punctuation.
+_SPACE_BEFORE_PUNCTUATION = linear_regex.compile(r"\s+([,.;:!?)\]])")
+_ENDS_WORD = frozenset(",.;:!?)]")
 _DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt")
 # How the inline parsers hand a cross-reference (`{ref}`label``) to `add_link` among the links:
 # a control character the sanitised input never holds, so no written target can start with it.
 REFERENCE_MARK = "\x02ref:"
+_Item = TypeVar("_Item")
 
 
 def normalise_space(text: str) -> str:
@@ -32,8 +35,88 @@ def normalise_space(text: str) -> str:
 def close_gaps_before_punctuation(text: str) -> str:
     """"see the note ." → "see the note.": the blank that removed markup (an image, a footnote
     mark) leaves before punctuation. The inline parsers call it while code is set aside, so the
-    blank in `pip install .` or "or `...`" is the author's and stays."""
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    blank in `pip install .` or "or `...`" is the author's and stays. Only before punctuation
+    that ends a word (a blank, more of that punctuation or the end follows): the blank in
+    "send `.get()`" is kept."""
+    found = []
+    # Each match but the first starts after punctuation, so where its run of blanks starts, and
+    # one refused is passed whole.
+    for match in _SPACE_BEFORE_PUNCTUATION.finditer(text):
+        after = text[match.end():match.end() + 1]
+        if not after or after.isspace() or after in _ENDS_WORD:
+            found.append((match.start(), match.end(), match))
+    return sub_matches(found, lambda match: match.group(1), text)
+
+
+def sub_matches(matches: list[tuple[int, int, _Item]], replace: Callable[[_Item], str], text: str) -> str:
+    """`text` with each (start, end, item) span replaced by `replace(item)`, the spans found before
+    any is replaced: linear_regex keeps one text's encoding at a time and converts offsets onwards
+    from the last search, so a `replace` that runs a pattern on another text between two searches
+    of this one would have it encoded again, and offsets converted from its start, per match."""
+    if not matches:
+        return text
+    pieces, copied = [], 0
+    for start, end, item in matches:
+        pieces += [text[copied:start], replace(item)]
+        copied = end
+    return "".join(pieces) + text[copied:]
+
+
+def sub_each(pattern: linear_regex.Pattern, replace: Callable[[linear_regex.Match], str], text: str) -> str:
+    """`pattern.sub(replace, text)` for a `replace` that may run patterns (`sub_matches`)."""
+    return sub_matches([(match.start(), match.end(), match) for match in pattern.finditer(text)], replace, text)
+
+
+def is_word_character(character: str) -> bool:
+    """`re`'s `\\w`."""
+    return character.isalnum() or character == "_"
+
+
+class Unattached:
+    """`plain|(?<![\\w<not_before>])body(?![\\w<not_after>])` replaced as `re.sub` would: `body`
+    neither right after nor right before a word character or one of the characters given (None:
+    either side unchecked), `plain` an alternative tried first at each position. RE2 has no
+    look-around: the patterns read the character before the body and the one after it (where
+    the body's lazy repetitions stretch until it fits), not the match's. Each search starts after
+    the last match and the character read after it (linear_regex converts offsets onwards only),
+    so no match may start with a character it may be followed by. Neither alternative matches
+    empty."""
+
+    def __init__(self, body: str, not_before: str | None, not_after: str | None = None, plain: str = ""):
+        checked = f"(?:{body})" + ("" if not_after is None else f"([^\\w{linear_regex.escape(not_after)}]|$)")
+        either = f"(?:{plain})|{checked}" if plain else checked
+        self._anchored = linear_regex.compile(either)  # where the body may start
+        self._after = 0 if not_after is None else self._anchored.groups  # the character after the body
+        # Where the body may not start: `plain` alone (`\b\B` never holds), the groups numbered alike.
+        self._plain = linear_regex.compile(f"(?:{plain})|\\b\\B{checked}") if plain else None
+        self._not_before = not_before or ""
+        if not_before is None:
+            self._elsewhere, self._skip = self._anchored, 0
+        else:
+            # One character before either alternative: the leftmost match is the leftmost by where
+            # it really starts, and `plain` still comes first there.
+            before = f"[^\\w{linear_regex.escape(not_before)}]"
+            self._elsewhere = linear_regex.compile(f"(?s:.)(?:{plain})|{before}{checked}" if plain else before + checked)
+            self._skip = 1
+
+    def matches(self, text: str) -> list[tuple[int, int, linear_regex.Match]]:
+        """(start, end, match) of each match, without the characters read around it."""
+        found, position, may_start = [], 0, True  # may_start: the body may start at `position`
+        while position <= len(text):
+            here = self._anchored if may_start else self._plain
+            match, start = (here.match(text, position) if self._skip and here is not None else None), position
+            if match is None:
+                if (match := self._elsewhere.search(text, position)) is None:
+                    break
+                start = match.start() + self._skip
+            end = match.start(self._after) if self._after and match.start(self._after) >= 0 else match.end()
+            found.append((start, end, match))
+            position = match.end()
+            may_start = not (is_word_character(text[position - 1]) or text[position - 1] in self._not_before)
+        return found
+
+    def sub(self, replace: Callable[[linear_regex.Match], str], text: str) -> str:
+        return sub_matches(self.matches(text), replace, text)
 
 
 def count_words(text: str) -> int:

@@ -2,11 +2,12 @@
 first, so the later passes (raw HTML, JSX, block structure) never touch what is inside a fence."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from shared import linear_regex
+
 # Any indentation: fences nested in list items are indented by the item's width.
-_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})([^`]*)$")
+_OPEN = linear_regex.compile(r"^(\s*)(`{3,}|~{3,})([^`]*)$")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ def split_fenced(lines: list[str]) -> list[Fenced | list[str]]:
     ordinary: list[str] = []
     index = 0
     while index < len(lines):
-        match = _OPEN.match(lines[index])
+        match = _OPEN.match(lines[index]) if lines[index].lstrip()[:3] in ("```", "~~~") else None
         if match is None:
             ordinary.append(lines[index])
             index += 1
@@ -42,10 +43,9 @@ def split_fenced(lines: list[str]) -> list[Fenced | list[str]]:
 
 
 def _fence_body(lines: list[str], index: int, fence: str, indent: int) -> tuple[list[str], int]:
-    closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
     body: list[str] = []
     while index < len(lines):
-        if closing.match(lines[index]):
+        if _closes(lines[index], fence):
             return body, index + 1
         line = lines[index]
         # Remove the fence's own indentation, never more than the line has.
@@ -53,6 +53,13 @@ def _fence_body(lines: list[str], index: int, fence: str, indent: int) -> tuple[
         body.append(line[strip:])
         index += 1
     return body, index
+
+
+def _closes(line: str, fence: str) -> bool:
+    """A run of the fence's character at least as long as the fence, alone on its line (blanks
+    around it allowed). String code: a pattern would be compiled for each fence length."""
+    run = line.strip()
+    return len(run) >= len(fence) and not run.strip(fence[0])
 
 
 _MYST_CODE = ("{code-block}", "{code}", "{sourcecode}", "{code-cell}")
@@ -73,4 +80,4 @@ def _language(info: str) -> str:
     info = info.strip()
     if info.lower().startswith(_MYST_CODE):
         info = info.split("}", 1)[1]
-    return re.split(r"[\s,{}]", info.strip().lstrip("{.").lower(), maxsplit=1)[0][:40]
+    return linear_regex.split(r"[\s,{}]", info.strip().lstrip("{.").lower(), maxsplit=1)[0][:40]

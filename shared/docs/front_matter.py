@@ -3,12 +3,12 @@ MkDocs) or TOML between `+++` lines (Hugo). Only simple top-level `key: value` p
 enough for `title`, `description`, `sidebar_position` — with no YAML library."""
 from __future__ import annotations
 
-import re
+from shared import linear_regex
 
 # The value is stripped in code: `\s*(.*?)\s*$` rescanned a run of blanks for every character.
-_YAML_PAIR = re.compile(r"^([A-Za-z_][\w-]{0,60}+)\s*+:(.*)$")
-_TOML_PAIR = re.compile(r"^([A-Za-z_][\w-]{0,60}+)\s*+=(.*)$")
-_COMMENT = re.compile(r"\s#")
+_YAML_PAIR = linear_regex.compile(r"^([A-Za-z_][\w-]{0,60}+)\s*+:(.*)$")
+_TOML_PAIR = linear_regex.compile(r"^([A-Za-z_][\w-]{0,60}+)\s*+=(.*)$")
+_COMMENT = linear_regex.compile(r"\s#")
 _LONGEST_FRONT_MATTER_LINES = 300
 
 
@@ -31,7 +31,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {}, text
 
 
-def _fields(lines: list[str], pair: re.Pattern) -> dict:
+def _fields(lines: list[str], pair: linear_regex.Pattern) -> dict:
     fields: dict = {}
     for line in lines:
         if line[:1].isspace() or line.lstrip().startswith("#"):

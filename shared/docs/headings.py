@@ -12,7 +12,7 @@ any README. Each part composes the groups it needs:
 All entries are lower case; compare a heading's `casefold()`ed text."""
 from __future__ import annotations
 
-import re
+from shared import linear_regex
 
 # A table of contents, not a subject.
 TABLE_OF_CONTENTS = frozenset({"contents", "table of contents", "toc", "index"})
@@ -32,8 +32,10 @@ FIRST_STEPS = frozenset({
 
 # Sections about funding the project, not about using it: no module shows them
 # (Starlette's index: "Help us keep Starlette maintained … Current sponsors:").
-_FUNDING = re.compile(r"^(?:(?:our |current )?(?:sponsors?|sponsorship|backers|supporters|funding)|donat(?:e|ions?)|"
-                      r"support (?:the project|us|this project)|become a (?:sponsor|backer))$", re.IGNORECASE)
+# `\n?$`: the end of the heading, or before a newline that ends it.
+_FUNDING = linear_regex.compile(
+    r"^(?:(?:our |current )?(?:sponsors?|sponsorship|backers|supporters|funding)|donat(?:e|ions?)|"
+    r"support (?:the project|us|this project)|become a (?:sponsor|backer))\n?$", linear_regex.IGNORECASE)
 
 
 def about_funding(heading: str) -> bool:

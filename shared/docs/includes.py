@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from shared import linear_regex
 
 MAX_DEPTH = 3
 MAX_INCLUDED_BYTES = 200_000
@@ -44,10 +45,11 @@ _LANGUAGES = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "j
               ".lua": "lua", ".r": "r", ".scala": "scala", ".ex": "elixir", ".exs": "elixir", ".hs": "haskell",
               ".txt": "text", ".env": "bash", ".proto": "protobuf", ".graphql": "graphql", ".vue": "vue"}
 # From the scissors on (`# --8<-- [start:name]`): a run of dashes before them costs nothing.
-_SECTION_MARK = re.compile(r"8<-+[ \t]*\[(start|end):([\w-]+)\]")
-_PYMDOWN_RANGES = re.compile(r"^(?P<path>.+?)(?P<ranges>(?::-?\d*:-?\d*)(?:,-?\d*:-?\d*)*|:-?\d+)$")
-_PYMDOWN_SECTION = re.compile(r"^(?P<path>.+?):(?P<name>[A-Za-z_][\w-]*)$")
-_FASTAPI_OPTION = re.compile(r"\b(ln|hl)\[([^\]]*)\]")
+_SECTION_MARK = linear_regex.compile(r"8<-+[ \t]*\[(start|end):([\w-]+)\]")
+_PYMDOWN_RANGES = linear_regex.compile(r"^(?P<path>.+?)(?P<ranges>(?::-?\d*:-?\d*)(?:,-?\d*:-?\d*)*|:-?\d+)$")
+_PYMDOWN_SECTION = linear_regex.compile(r"^(?P<path>.+?):(?P<name>[A-Za-z_][\w-]*)$")
+# `\b` is ASCII here: `_fastapi_options` also wants no word character of another script before it.
+_FASTAPI_OPTION = linear_regex.compile(r"\b(ln|hl)\[([^\]]*)\]")
 
 
 # --- where an include's file is ------------------------------------------------------------------
@@ -116,7 +118,7 @@ def markdown_spec(kind: str, written: str, options: list[str] = ()) -> IncludeSp
     written = written.strip()[:_MAX_WRITTEN_CHARS]
     if kind == CODE:     # FastAPI: `../../docs_src/app.py ln[1:5] hl[3]`
         words = written.split()
-        lines = dict(_FASTAPI_OPTION.findall(written)).get("ln", "")
+        lines = dict(_fastapi_options(written)).get("ln", "")
         return IncludeSpec(words[0] if words else "", True,
                            select=(lambda path, text: _numbered_lines(text, lines, ":")) if lines else _whole)
     if kind in (MYST_INCLUDE, MYST_LITERAL):
@@ -128,6 +130,20 @@ def markdown_spec(kind: str, written: str, options: list[str] = ()) -> IncludeSp
     if kind == TEMPLATE:
         return IncludeSpec(target.split()[0] if target.split() else "")
     return _snippet(target)
+
+
+def _fastapi_options(written: str) -> list[tuple[str, str]]:
+    """The (name, value) of each `ln[…]`, `hl[…]` after no word character (`re`'s `\\b`); one
+    refused, the search goes on inside it, as `re`'s would (`written` is short)."""
+    found, position = [], 0
+    while (match := _FASTAPI_OPTION.search(written, position)) is not None:
+        start = match.start()
+        if start and (written[start - 1].isalnum() or written[start - 1] == "_"):
+            position = start + 1
+        else:
+            found.append(match.groups())
+            position = match.end()
+    return found
 
 
 def _snippet(target: str) -> IncludeSpec:
@@ -327,9 +343,9 @@ class Includes:
 
 # --- which files a document may include (read before parsing) ---------------------------------------
 
-_RST_INCLUDE = re.compile(r"^\s*\.\.\s+(?:literal)?include::[ \t]*(\S+)")
-_MYST_INCLUDE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})[ \t]*\{(?:literal)?include\}[ \t]*(\S+)")
-_TEMPLATE_INCLUDE = re.compile(r"^\s*\{%-?\s*include(?:_relative)?\s+(\S+)")
+_RST_INCLUDE = linear_regex.compile(r"^\s*\.\.\s+(?:literal)?include::[ \t]*(\S+)")
+_MYST_INCLUDE = linear_regex.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})[ \t]*\{(?:literal)?include\}[ \t]*(\S+)")
+_TEMPLATE_INCLUDE = linear_regex.compile(r"^\s*\{%-?\s*include(?:_relative)?\s+(\S+)")
 _TRIGGERS = ("8<", "{*", "include")
 
 

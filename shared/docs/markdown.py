@@ -4,9 +4,9 @@ Line-based: fences are split off first, raw HTML elements removed, then each lin
 renderer: nested containers are flattened into paragraphs."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from shared import linear_regex
 from shared.docs import myst_directives
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
@@ -20,23 +20,28 @@ from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 from shared.docs.model import ParsedDocument
 from shared.docs.rst import RstContext, parse_rst_lines
 
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s+.*)?$")
-_LIST_ITEM = re.compile(r"^(\s*)([-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
-_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
-_QUOTES = re.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one was quadratic
-_DEFINITION = re.compile(r"^ {0,3}:[ \t]{1,4}(?=\S)")    # a definition list's `: definition`
+_SETEXT = linear_regex.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# Three or more of the same `-`, `*` or `_`, blanks between them allowed: one alternative each.
+_BREAK = linear_regex.compile(r"^ {0,3}(?:-(?:[ \t]*-){2,}|\*(?:[ \t]*\*){2,}|_(?:[ \t]*_){2,})[ \t]*$")
+_REFERENCE = linear_regex.compile(r"^ {0,3}\[([^\]\n^]{1,300})\]:\s*<?(\S{1,2000}?)>?(?:\s+.*)?$")
+_LIST_ITEM = linear_regex.compile(r"^(\s*)([-*+•]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$")
+_QUOTE = linear_regex.compile(r"^ {0,3}>[ \t]?")
+_QUOTES = linear_regex.compile(r"^(?: {0,3}>[ \t]?)++")  # all markers at once: one by one was quadratic
+# A definition list's `: definition`; the definition starts at group 1 (no blank follows the
+# marker's blanks, so they are all of them).
+_DEFINITION = linear_regex.compile(r"^ {0,3}:[ \t]{1,4}(\S)")
 # Attributes for the next block alone on their line: kramdown's `{: .class }`, MyST's (attrs_block)
 # `{.hide-header}`, `{#id .class key="value"}`.
-# Attributes are separated by blanks, so a line splits into them one way only (no backtracking).
-_ATTRIBUTE = r"(?:[#.][\w-]{1,100}|[\w-]{1,100}=(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\s{}\"']{1,200}))"
-_ATTRIBUTES = rf"[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE}){{0,19}}[ \t]*"
-_ATTRIBUTE_LIST = re.compile(rf"^ {{0,3}}\{{(?::[^{{}}]{{0,300}}|{_ATTRIBUTES})\}}[ \t]*$")
-_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
+# Attributes are separated by blanks, so a line splits into them one way only: read one at a time
+# (as one pattern, twenty repetitions of a 200-character value are over RE2's repetition limit).
+_ATTRIBUTE = linear_regex.compile(
+    r"[ \t]*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]{0,200}\"|'[^'\n]{0,200}'|[^\s{}\"']{1,200}))")
+_MOST_ATTRIBUTES = 20
+_LONGEST_KRAMDOWN_ATTRIBUTES = 300
+_FOOTNOTE_DEFINITION = linear_regex.compile(r"^ {0,3}\[\^[^\[\]\n]{1,100}\]:[ \t]*")
 # MyST's cross-reference target, alone on its line before what it labels: `(install)=`.
-_MYST_TARGET = re.compile(r"^ {0,3}\(([^()\s][^()]{0,200})\)=[ \t]*$")
-_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_MYST_TARGET = linear_regex.compile(r"^ {0,3}\(([^()\s][^()]{0,200})\)=[ \t]*$")
+_ALERT = linear_regex.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", linear_regex.IGNORECASE)
 
 
 def parse_markdown(path: str, text: str, format: str = "markdown", includes: Includes | None = None) -> ParsedDocument:
@@ -159,6 +164,9 @@ class _Blocks:
             return index + 1
         blank_before, self.after_blank = self.after_blank, not line.strip()
         after_container, self.after_container = self.after_container, self.after_container and not line.strip()
+        # The first character after the indentation: most patterns below need a given one there,
+        # and most lines have none of them (a pattern tried on each line costs more than this).
+        lead = line.lstrip(" ")[:1]
         if not line.strip():
             self._flush()
         elif self.indented_code and _indent(line) >= 4 and blank_before and not self.paragraph \
@@ -166,33 +174,33 @@ class _Blocks:
             self.code.append(line[4:])
         elif heading := (atx_heading(line) or heading_element(line)):
             self._heading(*heading)
-        elif self.paragraph and _SETEXT.match(line) and not self.in_list:
+        elif self.paragraph and lead in ("=", "-") and _SETEXT.match(line) and not self.in_list:
             text, self.paragraph = " ".join(self.paragraph), []
             self._heading(1 if line.strip()[0] == "=" else 2, text)
-        elif _BREAK.match(line):
+        elif lead in ("-", "*", "_") and _BREAK.match(line):
             self._flush()
         elif "]:" in line and (footnote := _FOOTNOTE_DEFINITION.match(line)):
             self._flush()     # a footnote's text: a paragraph of its own, without its mark
             self.paragraph.append(line[footnote.end():].strip())
         elif "]:" in line and _REFERENCE.match(line):
             self._flush()
-        elif line.lstrip().startswith("{") and _ATTRIBUTE_LIST.match(line):
+        elif line.lstrip().startswith("{") and _is_attribute_list(line):
             self._flush()
         elif line.rstrip().endswith(")=") and (target := _MYST_TARGET.match(line)):
             self._flush()
             self.builder.add_label(target.group(1))
         elif line.lstrip().startswith(":") and (definition := _DEFINITION.match(line)):
             self._flush()
-            self.paragraph.append(line[definition.end():].strip())
+            self.paragraph.append(line[definition.start(1):].strip())
         elif "|" in line and index + 1 < len(lines) and "-" in lines[index + 1] \
                 and is_table_delimiter(lines[index + 1]):
             return self._table(lines, index)
-        elif item := _LIST_ITEM.match(line):
+        elif _may_be_list_item(line) and (item := _LIST_ITEM.match(line)):
             self._flush()
             self.in_list = True
             self.item_marker = "-" if not item.group(2)[0].isdigit() else item.group(2)[:-1] + "."
             self.paragraph.append(item.group(3))
-        elif _QUOTE.match(line):
+        elif lead == ">" and _QUOTE.match(line):
             self._quote(line)
         else:
             if blank_before and _indent(line) == 0:
@@ -257,7 +265,7 @@ class _Blocks:
             index += 1
         table = []
         for row in rows:
-            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+            cells = [cell.strip() for cell in _cells(row.strip().strip("|"))]
             plain, links = inline_to_text(", ".join(cell for cell in cells if cell), self.references)
             table.append((_as_sentence(plain), [inline_to_markdown(cell, self.references).strip() for cell in cells]))
             for target, label in links:
@@ -284,6 +292,49 @@ class _Blocks:
         if self.code:
             self.builder.add_code("", "\n".join(self.code))
             self.code = []
+
+
+def _may_be_list_item(line: str) -> bool:
+    """Whether the line's first non-blank could open a list item (_LIST_ITEM)."""
+    first = line.lstrip()[:1]
+    return first in ("-", "*", "+", "•") or first.isdecimal()
+
+
+def _is_attribute_list(line: str) -> bool:
+    """`{: .class }` (kramdown: anything but braces) or `{#id .class key="value"}`, indented at
+    most three spaces, nothing after it but blanks."""
+    start = len(line) - len(line.lstrip(" "))
+    end = len(line.rstrip(" \t"))
+    if start > 3 or not line.startswith("{", start) or end < start + 2 or line[end - 1] != "}":
+        return False
+    inner = line[start + 1:end - 1]
+    if inner.startswith(":"):
+        return len(inner) <= 1 + _LONGEST_KRAMDOWN_ATTRIBUTES and "{" not in inner and "}" not in inner
+    position = count = 0
+    while position < len(inner):
+        if count and inner[position] not in " \t":
+            return False            # two attributes not apart
+        attribute = _ATTRIBUTE.match(inner, position)
+        if attribute is None:
+            return count > 0 and not inner[position:].strip(" \t")
+        count += 1
+        if count > _MOST_ATTRIBUTES:
+            return False
+        position = attribute.end()
+    return count > 0
+
+
+def _cells(row: str) -> list[str]:
+    """A table row split at each `|` that is not escaped (`\\|` is a pipe inside a cell)."""
+    cells, start = [], 0
+    pipe = row.find("|")
+    while pipe >= 0:
+        if pipe == 0 or row[pipe - 1] != "\\":
+            cells.append(row[start:pipe])
+            start = pipe + 1
+        pipe = row.find("|", pipe + 1)
+    cells.append(row[start:])
+    return cells
 
 
 def _as_sentence(plain: str) -> str:

@@ -10,9 +10,9 @@ a generated-reference mark: the reference is built from the code, not in the sou
 comment lines (`% …`) and other lone template tags (`{% tabs %}`) go. String code, one pass over the lines."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from shared import linear_regex
 from shared.docs.includes import CODE, MYST_INCLUDE, MYST_LITERAL, SNIPPET, TEMPLATE
 
 # Parsers strip control characters from their input (parsing._sanitise), and add_markdown strips
@@ -43,11 +43,11 @@ _MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caut
                             "topic", "sidebar"})
 # mkdocstrings: `::: starlette.applications.Starlette` — a dotted Python path, so never a Docusaurus
 # container (`:::note Title`), whose kind is one word.
-_MKDOCSTRINGS = re.compile(r"^:::[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*$")
+_MKDOCSTRINGS = linear_regex.compile(r"^:::[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[ \t]*$")
 # A bare module (`::: markdown`) reads like a VitePress container (`::: tip`): it is mkdocstrings'
 # when its options follow, indented.
-_BARE_MODULE = re.compile(r"^:::[ \t]+([A-Za-z_]\w*)[ \t]*$")
-_OPTIONS = re.compile(r"^[ \t]+options:[ \t]*$")
+_BARE_MODULE = linear_regex.compile(r"^:::[ \t]+([A-Za-z_]\w*)[ \t]*$")
+_OPTIONS = linear_regex.compile(r"^[ \t]+options:[ \t]*$")
 # First characters of every line this module reacts to outside a container or code block.
 _LINE_STARTS = frozenset("!?:/{-<`~%")
 

@@ -4,12 +4,15 @@ these to keep a section's inline markup (`Section.markdown`); stage 4 and the ex
 ones, so there is one rule for each."""
 from __future__ import annotations
 
-import re
+from shared import linear_regex
 
-_ALWAYS_ESCAPED = re.compile(r"([\\`*\[\]<>~])")
-_UNDERSCORES = re.compile(r"_+")
-_BLOCK_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([#+=.)-])")
-_BACKTICKS = re.compile(r"`+")
+# A backslash before each of these wherever it stands (a table for str.translate: one call,
+# where a substitution would cost a match for each character).
+_ALWAYS_ESCAPED = {ord(char): "\\" + char for char in "\\`*[]<>~"}
+_UNDERSCORES = linear_regex.compile(r"_+")
+# What opens a block at a line's start: `#`, `-`, `+`, `=`, or a number then `.` or `)`.
+_BLOCK_START = linear_regex.compile(r"^(\s*)(?:(\d+)([.)])|([#+=.)-]))")
+_BACKTICKS = linear_regex.compile(r"`+")
 # Admonition kinds that say the same thing under another name.
 _KIND_NAMES = {"tldr": "Summary", "abstract": "Summary", "info": "Info", "hint": "Tip",
                "caution": "Caution", "attention": "Attention", "seealso": "See also",
@@ -19,12 +22,17 @@ _KIND_NAMES = {"tldr": "Summary", "abstract": "Summary", "info": "Info", "hint":
 
 def escape_markdown(text: str) -> str:
     """Plain text → Markdown that renders as exactly that text (one line or several)."""
-    escaped = _UNDERSCORES.sub(_escaped_underscores, _ALWAYS_ESCAPED.sub(r"\\\1", text))
+    escaped = _UNDERSCORES.sub(_escaped_underscores, text.translate(_ALWAYS_ESCAPED))
     # Only at a line's start do #, -, +, = and "1." open a block (heading, list, rule).
-    return "\n".join(_BLOCK_START.sub(r"\1\2\\\3", line, count=1) for line in escaped.split("\n"))
+    return "\n".join(_BLOCK_START.sub(_escaped_block_start, line, count=1) for line in escaped.split("\n"))
 
 
-def _escaped_underscores(run: re.Match) -> str:
+def _escaped_block_start(start: linear_regex.Match) -> str:
+    """The indentation, the number if any, then the marker escaped."""
+    return f"{start[1]}{start[2] or ''}\\{start[3] or start[4]}"
+
+
+def _escaped_underscores(run: linear_regex.Match) -> str:
     """A run of underscores between two letters or digits ("snake_case") is never emphasis; any
     other run is escaped whole: "__init__" escaped at its ends only still read "_init_" as
     emphasis."""
@@ -49,7 +57,7 @@ def fenced_block(code: str, info: str = "") -> str:
     """Code as a fenced block no line of it can close: backticks, one more than its longest run."""
     longest_run = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
     fence = "`" * max(3, longest_run + 1)
-    language = re.sub(r"[^A-Za-z0-9_+.#-]", "", info.strip().split(" ", 1)[0])[:40]
+    language = linear_regex.sub(r"[^A-Za-z0-9_+.#-]", "", info.strip().split(" ", 1)[0])[:40]
     return f"{fence}{language}\n{code}\n{fence}" if code else f"{fence}{language}\n{fence}"
 
 
@@ -89,7 +97,7 @@ def include_note(target: str) -> str:
     return f"*An included file{where} is not shown here; see the source.*"
 
 
-_OPENING_FENCE = re.compile(r"^(`{3,}|~{3,})([^`\n]*)$")
+_OPENING_FENCE = linear_regex.compile(r"^(`{3,}|~{3,})([^`\n]*)$")
 
 
 def markdown_blocks(markdown: str) -> list[str]:

@@ -3,28 +3,31 @@ components (`<Tabs>`, `<Admonition type="tip">`, `<Card />`) are removed, the te
 tags is kept, and what remains is parsed as Markdown. Code fences are left untouched."""
 from __future__ import annotations
 
-import re
-
+from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
 from shared.docs.markdown import add_markdown
+from shared.docs.markdown_inline import code_spans
 from shared.docs.markdown_out import fenced_block
 from shared.docs.model import ParsedDocument
 from shared.docs.placeholders import SetAside
 
-_MODULE_LINE = re.compile(r"^(?:import|export)\s")
+_MODULE_LINE = linear_regex.compile(r"^(?:import|export)\s")
 # A component tag, attributes allowed to hold `{…}` expressions one level deep (which may
 # contain `>` as in arrow functions). Capitalised or dotted names only: lower-case tags are HTML
 # and the Markdown parser already strips those.
-_COMPONENT_TAG = re.compile(
-    r"</?[A-Z][\w.]{0,80}(?:\s(?:[^<>{}]|\{[^{}]{0,2000}(?:\{[^{}]{0,2000}\}[^{}]{0,2000}){0,20}\})"
+_COMPONENT_TAG = linear_regex.compile(
+    r"</?[A-Z][\w.]*(?:\s(?:[^<>{}]|\{[^{}]{0,2000}(?:\{[^{}]{0,2000}\}[^{}]{0,2000}){0,20}\})"
     r"{0,2000})?\s*/?>")
-_FRAGMENT = re.compile(r"</?>")
-_CODE_SPAN = re.compile(r"(?<!`)(`{1,3})(?!`)[^`\n]{1,2000}?(?<!`)\1(?!`)")
-_EXPRESSION_COMMENT = re.compile(r"\{/\*.{0,5000}?\*/\}", re.DOTALL)
+_FRAGMENT = linear_regex.compile(r"</?>")
+# Code spans of one to three backticks on one line (code_spans).
+_LONGEST_CODE_SPAN_RUN = 3
+_EXPRESSION_COMMENT = linear_regex.compile(r"\{/\*.{0,5000}?\*/\}", linear_regex.DOTALL)
 # Blanks within the line only: `^\s*` ran across every following empty line from each line start.
-_EXPRESSION_LINE = re.compile(r"^[^\S\n]*+\{[^\n]{0,2000}\}[^\S\n]*$", re.MULTILINE)
+# (`\s` but the newline, spelt out: RE2 has no `[^\S\n]`.)
+_BLANK = r"[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_EXPRESSION_LINE = linear_regex.compile(rf"^{_BLANK}*\{{[^\n]{{0,2000}}\}}{_BLANK}*$", linear_regex.MULTILINE)
 _LONGEST_MODULE_STATEMENT_LINES = 200
 
 
@@ -67,11 +70,25 @@ def _bracket_balance(line: str) -> int:
 def _strip_jsx(text: str) -> str:
     # Code spans are text (`{/* #id */}` explains the syntax): set aside, so nothing here touches them.
     aside = SetAside()
-    text = _CODE_SPAN.sub(lambda m: aside.keep(m.group(0)), text)
+    text = _set_aside_code_spans(text, aside)
     text = _EXPRESSION_COMMENT.sub("", text)
     text = _COMPONENT_TAG.sub(" ", text)  # a tag alone on its line leaves a blank line: a break
     text = _FRAGMENT.sub("", text)
     return aside.restore(_EXPRESSION_LINE.sub("", text))
+
+
+def _set_aside_code_spans(text: str, aside: SetAside) -> str:
+    if "`" not in text:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for start, end, _ in code_spans(text, longest_run=_LONGEST_CODE_SPAN_RUN, after_backslash=True,
+                                    across_lines=False):
+        pieces.append(text[done:start])
+        pieces.append(aside.keep(text[start:end]))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _refence(block: Fenced) -> str:

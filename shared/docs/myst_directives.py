@@ -7,9 +7,9 @@ other one (`{tab-item}`, `{dropdown}`, `{only}`) is Markdown, its `:option:` lin
 directives, `{note}` and the like, are callouts before this: markdown_containers.)"""
 from __future__ import annotations
 
-import re
 from typing import Callable
 
+from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced
 from shared.docs.rst_directives import (CODE_DIRECTIVES as RST_CODE, DOMAIN_CODE_DIRECTIVES, SKIPPED, split_options,
@@ -22,7 +22,7 @@ CODE_DIRECTIVES = {**dict.fromkeys(RST_CODE, ""), "code-cell": "", "doctest": "p
                    **{name: language for name, language in DOMAIN_CODE_DIRECTIVES.items() if language}}
 HIDDEN = SKIPPED | {"testsetup", "testcleanup", "tableofcontents", "autosummary", "bibliography"} | {
     name for name, language in DOMAIN_CODE_DIRECTIVES.items() if language is None}
-_FENCE_OR_OPTION = re.compile(r"^\s*(?:`{3,}|~{3,}|:[\w-]+:)")
+_FENCE_OR_OPTION = linear_regex.compile(r"^\s*(?:`{3,}|~{3,}|:[\w-]+:)")
 # A directive inside a directive inside … is not documentation past this depth: its text is prose.
 MOST_NESTED = 8
 

@@ -3,11 +3,15 @@ kernel's language, outputs and raw cells are ignored. nbformat 4 (`cells`) and 3
 from __future__ import annotations
 
 import json
-import re
 
+from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
 from shared.docs.markdown import add_markdown
 from shared.docs.model import ParsedDocument
+
+
+# A kernel name's version ("python3"), at the end or before a final newline (as `re`'s `$`).
+_VERSION = linear_regex.compile(r"[\d.]+(\n?)$")
 
 
 class NotANotebook(ValueError):
@@ -41,7 +45,7 @@ def kernel_language(metadata) -> str:
     info, spec = metadata.get("language_info"), metadata.get("kernelspec")
     for candidate in (info.get("name") if isinstance(info, dict) else None,
                       spec.get("language") if isinstance(spec, dict) else None,
-                      re.sub(r"[\d.]+$", "", spec.get("name") or "") if isinstance(spec, dict) else None):
+                      _VERSION.sub(r"\1", spec.get("name") or "") if isinstance(spec, dict) else None):
         if isinstance(candidate, str) and candidate.strip():
             return candidate.strip().lower()
     return ""

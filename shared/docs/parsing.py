@@ -7,9 +7,9 @@ beside the others (into a DocumentBuilder) and its extensions here (docs/archite
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Mapping
 
+from shared import linear_regex
 from shared.docs.asciidoc import parse_asciidoc
 from shared.docs.builder import DocumentBuilder
 from shared.docs.includes import Includes
@@ -25,7 +25,7 @@ _PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".mdx": parse_md
             ".ipynb": parse_notebook}
 # The parsers that read includes from the snapshot; the others show every include as a note.
 _RESOLVING = frozenset({parse_markdown, parse_rst})
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARACTERS = linear_regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Documentation this large is generated, not written; what lies beyond adds nothing to a course.
 LONGEST_PARSED_TEXT = 2_000_000
 

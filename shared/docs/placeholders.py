@@ -3,10 +3,6 @@ cannot touch them, and put back at the end. Parsers strip NUL from their input, 
 placeholders (NUL, number, SOH) can never collide with document text."""
 from __future__ import annotations
 
-import re
-
-_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
-
 
 class SetAside:
     def __init__(self) -> None:
@@ -20,7 +16,16 @@ class SetAside:
     def restore(self, text: str) -> str:
         if "\x00" not in text:
             return text
-        return _PLACEHOLDER.sub(lambda m: self._value(int(m.group(1))), text).replace("\x00", "")
+        # Each NUL opens a placeholder when digits then SOH follow it; any other NUL goes.
+        pieces = text.split("\x00")
+        restored = [pieces[0]]
+        for piece in pieces[1:]:
+            close = piece.find("\x01")
+            if close > 0 and piece[:close].isdecimal():
+                restored.append(self._value(int(piece[:close])) + piece[close + 1:])
+            else:
+                restored.append(piece)
+        return "".join(restored)
 
     def _value(self, index: int) -> str:
         return self._values[index] if index < len(self._values) else ""

@@ -3,19 +3,20 @@ appear (docutils' rule); `::`, `.. code-block::` and doctest blocks (`>>>`) give
 `rst_directives`; lists, field lists and tables become prose."""
 from __future__ import annotations
 
-import re
-
+from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
 from shared.docs.rst_directives import handle_explicit_markup
 from shared.docs.rst_inline import rst_inline_to_markdown, rst_inline_to_text
 
-_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1+\s*$")
-_EXPLICIT = re.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
-_TARGET = re.compile(r"^\s*\.\.\s+_([^:]+|`[^`]+`):\s*(\S+)\s*$")
-_LIST_ITEM = re.compile(r"^\s*([-*+•]|#\.|\d+[.)]|\(\d+\))\s+(.*)$")
-_FIELD = re.compile(r"^\s*:([^:`]{1,80}):(?!`)\s*(.*)$")
-_TABLE_BORDER = re.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
+# An adornment line: one ASCII punctuation character, at least twice, then only blanks (_adornment).
+_ADORNMENT_CHARACTERS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_EXPLICIT = linear_regex.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
+_TARGET = linear_regex.compile(r"^\s*\.\.\s+_([^:]+|`[^`]+`):\s*(\S+)\s*$")
+_LIST_ITEM = linear_regex.compile(r"^\s*([-*+•]|#\.|\d+[.)]|\(\d+\))\s+(.*)$")
+# A field (`:name: value`) unless a backtick follows the name (a role: `_field`).
+_FIELD = linear_regex.compile(r"^\s*:([^:`]{1,80}):\s*(.*)$")
+_TABLE_BORDER = linear_regex.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
 
 
 class RstContext:
@@ -55,8 +56,8 @@ def _docinfo(lines: list[str]) -> tuple[dict, list[str]]:
     generators write) is metadata, like Markdown front matter, not prose."""
     fields: dict = {}
     index = 0
-    while index < len(lines) and (not lines[index].strip() or _FIELD.match(lines[index])):
-        match = _FIELD.match(lines[index])
+    while index < len(lines) and (not lines[index].strip() or _field(lines[index])):
+        match = _field(lines[index])
         if match and not lines[index][:1].isspace():
             fields.setdefault(match.group(1).strip().lower(), match.group(2).strip())
         elif match:
@@ -110,7 +111,7 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
             flush()
             style, text, index = title
             context.heading(style, text)
-        elif _ADORNMENT.match(line) and len(stripped) >= 4:
+        elif _adornment(line) and len(stripped) >= 4:
             flush()  # a transition
             index += 1
         elif match := _EXPLICIT.match(line):
@@ -136,7 +137,7 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
             lines = lines if copied else list(lines)
             copied = True
             lines[index] = " " * item.start(2) + item.group(2)
-        elif item or (field := _FIELD.match(line)):
+        elif item or (field := _field(line)):
             flush()
             paragraph_indent = _indent(line)
             if item:   # `#.`, `3.`, `(3)`: Markdown numbers a list's items in the order they come
@@ -159,18 +160,32 @@ def _section_title(lines: list[str], index: int, inside_paragraph: bool):
     """(style, text, next index) when a title starts at `index`: overline + text + underline, or
     text + underline at least as long as the text (3 characters suffice for short titles)."""
     line = lines[index]
-    over = _ADORNMENT.match(line)
+    over = _adornment(line)
     if over and index + 2 < len(lines) and lines[index + 1].strip():
-        under = _ADORNMENT.match(lines[index + 2])
-        if under and under.group(1) == over.group(1):
-            return (over.group(1), True), lines[index + 1].strip(), index + 3
+        under = _adornment(lines[index + 2])
+        if under == over:
+            return (over, True), lines[index + 1].strip(), index + 3
     if over or inside_paragraph or _indent(line) > 0 or index + 1 >= len(lines):
         return None
-    under = _ADORNMENT.match(lines[index + 1])
+    under = _adornment(lines[index + 1])
     length = len(lines[index + 1].strip())
     if under and length >= min(len(line.strip()), 3) and not _EXPLICIT.match(line):
-        return (under.group(1), False), line.strip(), index + 2
+        return (under, False), line.strip(), index + 2
     return None
+
+
+def _adornment(line: str) -> str:
+    """The character of an adornment line (a title's over- or underline, a transition), else ""."""
+    mark = line[:1]
+    if mark not in _ADORNMENT_CHARACTERS:
+        return ""
+    rest = line.lstrip(mark)
+    return mark if len(line) - len(rest) >= 2 and not rest.strip() else ""
+
+
+def _field(line: str) -> linear_regex.Match | None:
+    match = _FIELD.match(line)
+    return None if match is None or line.startswith("`", match.end(1) + 1) else match
 
 
 def indented_block(lines: list[str], index: int, base_indent: int) -> tuple[list[str], int]:

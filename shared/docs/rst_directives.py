@@ -3,16 +3,15 @@ directives give code blocks, `toctree` gives links, admonitions and containers g
 prose, API directives give their signature as code, and `raw` is never read."""
 from __future__ import annotations
 
-import re
-
+from shared import linear_regex
 from shared.docs.includes import language_of, rst_spec
 from shared.docs.markdown_out import include_note
 from shared.docs.rst_inline import rst_inline_to_text, title_and_target
 
-_DIRECTIVE = re.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
-_OPTION = re.compile(r"^:[\w-]+:")
+_DIRECTIVE = linear_regex.compile(r"^(?:\|[^|]+\|\s+)?([\w:.+-]+)::(?:\s+(.*))?$")
+_OPTION = linear_regex.compile(r"^:[\w-]+:")
 # An internal hyperlink target (`.. _install:`, nothing after the colon): a label Sphinx's `:ref:` names.
-_INTERNAL_TARGET = re.compile(r"^_([^:`][^:]{0,200}|`[^`]{1,200}`):$")
+_INTERNAL_TARGET = linear_regex.compile(r"^_([^:`][^:]{0,200}|`[^`]{1,200}`):$")
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "ipython", "jupyter-execute", "testcode",
                    "doctest", "prompt"}
 # Directives whose body is code of a known kind (Sphinx extensions', Django's `console`, docutils'
@@ -41,7 +40,7 @@ _DOMAIN_LANGUAGES = {"py": "python", "js": "javascript", "c": "c", "cpp": "cpp",
                      "go": "go", "java": "java", "rust": "rust", "std": ""}
 
 
-def handle_explicit_markup(lines: list[str], index: int, match: re.Match, context, depth: int) -> int:
+def handle_explicit_markup(lines: list[str], index: int, match: linear_regex.Match, context, depth: int) -> int:
     from shared.docs.rst import indented_block, parse_rst_lines  # the two modules recurse
 
     base_indent = len(match.group(1))

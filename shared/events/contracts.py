@@ -8,8 +8,9 @@ file (JetStream API calls, buckets, inboxes, denials) is written by hand and kep
 Kubernetes copy is the same file. A unit test fails when a written file is stale."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+from shared import linear_regex
 
 from .catalogue import CATALOGUE
 from .envelope import Event
@@ -24,7 +25,7 @@ ACCOUNTS = Path("deploy/nats-accounts.conf")
 ACCOUNTS_COPIES = (Path("deploy/k8s/nats/nats-accounts.conf"),)
 BEGIN = "# BEGIN generated from shared/events/catalogue.py (coursegen contracts)"
 END = "# END generated"
-_USER_LINE = re.compile(r'^\s*user:\s*"?([A-Za-z0-9_]+)"?\s*$')
+_USER_LINE = linear_regex.compile(r'^\s*user:\s*"?([A-Za-z0-9_]+)"?\s*$')
 WIDTH = 100  # the accounts file's line length
 
 

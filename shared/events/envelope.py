@@ -1,15 +1,16 @@
 """The event envelope every message on the log carries."""
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
+from shared import linear_regex
+
 # Course ids become NATS subject tokens: no dots, wildcards or whitespace may reach a subject.
-COURSE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+COURSE_ID_PATTERN = linear_regex.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # What the writer puts on the log, stated in the published schemas only (see `Event`): `str(uuid)`
 # for ids, and pydantic's rendering of a UTC datetime (`...T19:25:14.123456Z`, fraction optional).
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

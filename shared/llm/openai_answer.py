@@ -10,12 +10,12 @@ model to repair an invalid one."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Literal, TypeVar
 
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
+from shared import linear_regex
 from shared.llm.provider import Prompt
 from shared.llm.tool_answer import describe_validation_error, tool_name
 
@@ -23,7 +23,7 @@ T = TypeVar("T", bound=BaseModel)
 Mode = Literal["json_schema", "tools", "json"]
 MODES: tuple[Mode, ...] = ("json_schema", "tools", "json")
 
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+_FENCE = linear_regex.compile(r"```(?:json)?\s*(.*?)```", linear_regex.DOTALL)
 
 
 def json_instruction(schema_json: dict[str, Any]) -> str:

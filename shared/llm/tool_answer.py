@@ -3,11 +3,12 @@ model's call of it back into the schema, and the turns that ask the model to rep
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, TypeVar
 
 from anthropic.types import Message
 from pydantic import BaseModel, ValidationError
+
+from shared import linear_regex
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -18,8 +19,10 @@ _MAX_VALUE_CHARS = 60
 
 def tool_name(schema: type[BaseModel]) -> str:
     """"record_<snake name>", limited to the characters and length the API accepts."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", schema.__name__).lower()
-    return ("record_" + re.sub(r"[^a-z0-9_]+", "_", snake).strip("_"))[:64]
+    # An underscore between a lower-case letter or digit and a capital: the two classes are disjoint,
+    # so consecutive pairs never share a character and matching both finds every boundary.
+    snake = linear_regex.sub(r"([a-z0-9])([A-Z])", r"\1_\2", schema.__name__).lower()
+    return ("record_" + linear_regex.sub(r"[^a-z0-9_]+", "_", snake).strip("_"))[:64]
 
 
 def tool_for(schema: type[BaseModel]) -> dict[str, Any]:

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared import linear_regex
 from shared.bus.connection import MINIMUM_SERVER_VERSION
 from shared.local.ports import free_port, wait_for_port
 
 
 def binary_version(binary: str) -> tuple[int, ...]:
     out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout
-    match = re.search(r"v(\d+)\.(\d+)\.(\d+)", out)
+    match = linear_regex.search(r"v(\d+)\.(\d+)\.(\d+)", out)
     return tuple(int(g) for g in match.groups()) if match else (0, 0, 0)
 
 

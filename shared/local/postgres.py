@@ -17,7 +17,11 @@ class EmbeddedPostgres:
 
         # pgserver falls back to /tmp for its lock files when XDG_RUNTIME_DIR is unset; that is fine.
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-        import pgserver  # heavy import: only when a local server is really wanted
+        try:
+            import pgserver  # heavy import: only when a local server is really wanted
+        except ImportError:
+            raise RuntimeError("the embedded PostgreSQL needs the `local` extra (pip install 'coursegen[local]', "
+                               "which make install does); or set DATABASE_URL to a PostgreSQL server") from None
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with pgserver.PostgresServer._lock:

@@ -12,15 +12,15 @@ proportional to its length, whatever the pattern.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from shared import linear_regex
 from shared.repos.glob_automaton import ANY, NOT_SLASH, Automaton, CharClass, Program
 
 MAX_GLOB_CHARS = 256  # the gateway's limit too; a longer pattern is refused, not truncated
 MAX_GLOBS = 100       # per list (include or exclude), as the request event allows
 
-_TOKEN = re.compile(r"\*\*/|/\*\*$|\*\*|\*|\?|\[!?\]?[^\]]*\]|[^*?\[/]+|/|\[")
+_TOKEN = linear_regex.compile(r"\*\*/|/\*\*$|\*\*|\*|\?|\[!?\]?[^\]]*\]|[^*?\[/]+|/|\[")
 
 
 class InvalidGlob(ValueError):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
-import re
 import socket
 import threading
 from collections.abc import Callable
@@ -24,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
+
+from shared import linear_regex
 
 ALLOW_LOCAL_FLAG = "ALLOW_LOCAL_REPOS"
 ACCEPTED_FORMS = "https://host/path, ssh://[user@]host[:port]/path or git@host:path"
@@ -33,18 +34,20 @@ DNS_TIMEOUT_SECONDS = 5.0
 # JWT verification among others): a slow resolver then delays URL checks only.
 DNS_THREADS = 4
 
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+_CONTROL_OR_SPACE = linear_regex.compile(r"[\x00-\x20\x7f-\x9f\s]")
 # git's `<transport>::<address>` syntax runs remote helpers such as `ext::sh -c ...`.
-_REMOTE_HELPER = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
-_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-_SCP_LIKE = re.compile(r"^(?:(?P<user>[A-Za-z0-9._~-]+)@)?"
-                       r"(?P<host>[^/:@\[\]]+|\[[0-9A-Fa-f:.]+\]):(?P<path>.+)$")
-_USER = re.compile(r"^[A-Za-z0-9._~][A-Za-z0-9._~-]*$")
-# DNS labels start and end with a letter or digit; this also keeps option-looking hosts out.
-_HOST_NAME = re.compile(r"^(?=.{1,253}\.?$)([A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*"
-                        r"[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?$")
+_REMOTE_HELPER = linear_regex.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+_URL_SCHEME = linear_regex.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCP_LIKE = linear_regex.compile(r"^(?:(?P<user>[A-Za-z0-9._~-]+)@)?"
+                                 r"(?P<host>[^/:@\[\]]+|\[[0-9A-Fa-f:.]+\]):(?P<path>.+)$")
+_USER = linear_regex.compile(r"^[A-Za-z0-9._~][A-Za-z0-9._~-]*$")
+# DNS labels start and end with a letter or digit; this also keeps option-looking hosts out. A name
+# has at most 253 characters, not counting a final dot (`_is_host_name`).
+_HOST_NAME = linear_regex.compile(r"^([A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*"
+                                  r"[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?$")
+_MAX_HOST_NAME_CHARS = 253
 # A numeric last label is never a DNS name: git and curl read `127.1` or `2130706433` as an IP.
-_NUMERIC_LAST_LABEL = re.compile(r"(^|\.)(0x[0-9A-Fa-f]*|[0-9]+)\.?$")
+_NUMERIC_LAST_LABEL = linear_regex.compile(r"(^|\.)(0x[0-9A-Fa-f]*|[0-9]+)\.?$")
 # NAT64 gateways translate this prefix to the IPv4 address in its last 32 bits.
 _NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 _LOOPBACK = "a loopback address"
@@ -238,8 +241,13 @@ def _parse_scp_like(url: str) -> VettedUrl:
 
 
 def _check_host_spelling(host: str) -> None:
-    if _ip_literal(host) is None and (not _HOST_NAME.match(host) or _NUMERIC_LAST_LABEL.search(host)):
+    if _ip_literal(host) is None and (not _is_host_name(host) or _NUMERIC_LAST_LABEL.search(host)):
         raise RepoUrlRejected(f"'{host}' is not a valid host name or IP address")
+
+
+def _is_host_name(host: str) -> bool:
+    length = len(host) - 1 if host.endswith(".") else len(host)
+    return length <= _MAX_HOST_NAME_CHARS and _HOST_NAME.match(host) is not None
 
 
 def _check_host(host: str, resolve: Callable[[str], list[str]], allow_local: bool) -> tuple[str, ...]:
@@ -301,6 +309,6 @@ def repo_name(url: str) -> str:
     path = url.rstrip("/")
     if _URL_SCHEME.match(path):
         path = urlsplit(path).path.rstrip("/")
-    name = re.split(r"[/:]", path)[-1]
+    name = linear_regex.split(r"[/:]", path)[-1]
     name = name[: -len(".git")] if name.endswith(".git") else name
     return name or "repository"

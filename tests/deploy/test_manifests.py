@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,27 @@ def test_readme_explains_both_deployments():
     for needle in ("docker compose -f deploy/compose.yaml", "kubectl apply -k deploy/k8s",
                    "STREAM_REPLICAS", "sync_interval: always", "TLS", "METRICS_PORT"):
         assert needle in text, needle
+
+
+def test_the_image_installs_exactly_the_locked_dependencies_checked_by_hash():
+    """requirements.lock pins every production dependency of pyproject.toml (and the otlp extra) at
+    the version pyproject.toml names, each with its hashes; the image installs from it with
+    --require-hashes and nothing else; pgserver (make run's PostgreSQL) is not in it."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = (ROOT / "requirements.lock").read_text()
+    locked = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", lock):
+        head = block.split(" ", 1)[0]
+        if "==" in head:
+            name, version = head.split("==")
+            assert "--hash=sha256:" in block, f"{head} has no hash"
+            locked[name.lower().replace("_", "-")] = version
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["otlp"]]:
+        name, version = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*(?:==\s*([^;\s]+))?", requirement).groups()
+        name = name.lower().replace("_", "-")
+        assert name in locked, f"{name} is not in requirements.lock: run make lock"
+        assert version is None or locked[name] == version, f"{name}: pyproject {version}, lock {locked[name]}"
+    assert "pgserver" not in locked
+    runs = [args for instr, args in dockerfile_instructions() if instr == "RUN" and "pip install" in args]
+    assert runs[0].startswith("pip install --require-hashes --no-deps -r /src/requirements.lock"), runs
+    assert all("--no-deps" in run for run in runs), "every install takes nothing beyond the lock"

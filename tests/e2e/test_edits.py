@@ -101,6 +101,9 @@ async def test_bad_edits_are_refused_naming_the_problem_and_bob_cannot_edit(api,
     await refused("PATCH", f"modules/{first}", {"fields": {"key_points": "one"}}, 422, "fields.key_points")
     await refused("PATCH", f"modules/{first}", {"fields": {"title": ""}}, 422, "fields.title")
     await refused("PATCH", f"modules/{first}", {"fields": {}}, 422, "fields")
+    huge_example = {"code": "'" + "a" * 65_535, "language": "python", "source": {"path": "docs/a.md"}}
+    await refused("PATCH", f"modules/{first}", {"fields": {"code_examples": [huge_example]}}, 422,
+                  "fields.code_examples.0.code: at most 20,000 characters")
     await refused("PATCH", "modules/no-such-module", {"fields": {"title": "x"}}, 404, "not in the course")
     await refused("POST", "modules/reorder", {"module_ids": [second, first]}, 422, "missing")
     await refused("POST", "modules/merge", {"into": first, "merged": [first]}, 422, "two different modules")

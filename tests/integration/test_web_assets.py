@@ -146,3 +146,37 @@ async def test_no_dev_token_when_the_gateway_checks_identity_provider_tokens(set
         assert config == {"development_sign_in": False, "issuer": "https://idp.invalid/"}
         assert (await gateway.post("/api/auth/dev-token", json={"user_id": "alice"})).status_code == 404
 
+
+
+async def test_no_development_token_for_an_admin_id(settings):
+    with_admin = settings.model_copy(update={"admin_users": ["root"]})
+    async with running_gateway(with_admin) as gateway:
+        refused = await gateway.post("/api/auth/dev-token", json={"user_id": "root"})
+        assert refused.status_code == 403 and "admin" in refused.json()["detail"], refused.text
+        assert (await gateway.post("/api/auth/dev-token", json={"user_id": "alice"})).status_code == 200
+
+
+async def test_in_development_only_the_local_names_reach_the_gateway(settings):
+    # DNS rebinding: a page at attacker.example resolved to 127.0.0.1 sends Host: attacker.example.
+    development = settings.model_copy(update={"environment": "development"})
+    async with running_gateway(development) as gateway:
+        for host in ("127.0.0.1:8000", "localhost"):
+            answered = await gateway.get("/api/auth/config", headers={"host": host})
+            assert answered.status_code == 200, (host, answered.text)
+        for host in ("attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example"):
+            refused = await gateway.post("/api/auth/dev-token", json={"user_id": "alice"}, headers={"host": host})
+            assert refused.status_code == 400, (host, refused.text)
+
+
+async def test_the_api_reference_loads_nothing_from_another_host_and_is_off_in_production(gateway, settings):
+    page = await gateway.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assert not URL.findall(page.text), URL.findall(page.text)
+    for asset in ("/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"):
+        assert (await gateway.get(asset)).status_code == 200, asset
+    assert (await gateway.get("/docs/assets/../../settings.py")).status_code == 404
+    assert (await gateway.get("/redoc")).status_code == 404
+    production = settings.model_copy(update={"environment": "production"})
+    async with running_gateway(production) as in_production:
+        assert (await in_production.get("/docs")).status_code == 404
+        assert (await in_production.get("/openapi.json")).status_code == 200

@@ -105,6 +105,25 @@ def test_edited_fields_are_checked_against_the_content_model():
     assert bad.value.field == "key_points"
 
 
+@pytest.mark.parametrize("fields, where, says", [
+    ({"code_examples": [{"code": "x" * 65_536, "source": {"path": "a.md"}}]}, "code_examples.0.code",
+     "at most 20,000 characters (this one has 65,536)"),
+    ({"sections": [{"title": "t", "body_markdown": "b" * 50_001, "source": {"path": "a.md"}}]},
+     "sections.0.body_markdown", "at most 50,000 characters"),
+    ({"key_points": ["k"] * 101}, "key_points", "at most 100 items (this one has 101)"),
+    ({"assessment": [{"kind": "true_false", "prompt": "p", "options": ["o" * 1_001, "True"], "answer": "True",
+                      "explanation": "e", "source": {"path": "a.md"}}]}, "assessment.0.options.0",
+     "at most 1,000 characters"),
+    ({"introduction": "i" * 50_000, "summary": "s" * 50_000, "conclusion": "c" * 50_000,
+      "sections": [{"title": "t", "body_markdown": "b" * 50_000, "source": {"path": "a.md"}}]}, "fields",
+     "at most 200,000 characters in one edit"),
+])
+def test_an_edit_over_a_size_limit_is_refused_naming_the_field_and_the_limit(fields, where, says):
+    with pytest.raises(InvalidField) as bad:
+        validate_fields(fields)
+    assert bad.value.field == where and says in bad.value.reason
+
+
 # --- any edits ----------------------------------------------------------------------------------
 MODULE_IDS = [f"m{n}" for n in range(1, 6)]
 TEXT = st.text(max_size=8)

@@ -3,24 +3,28 @@ Python 3.11", "familiarity with the command line", the items of a Prerequisites 
 terms it uses in prose without explaining them (not in its headings, never defined)."""
 from __future__ import annotations
 
-import re
-
 from services.doc_analyser.engine.keyphrases import Candidate
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, content_runs, words
 from services.doc_analyser.engine.profile import Profile
+from shared import linear_regex
 
-_REQUIRES = re.compile(
+# A cue that a requirement follows, and the spaces after it. No cue starts inside another except
+# one that ends with it ("knowledge of" in "prior knowledge of") and so is followed by the same text.
+_REQUIRES = linear_regex.compile(
     r"\b(?:requires?|you (?:should|need to|must) (?:already )?(?:know|understand|be familiar with|"
     r"have)|familiarity with|(?:prior |basic |some )?(?:knowledge|understanding) of|experience with|"
-    r"assumes? (?:that )?you (?:know|have|understand|are familiar with)|comfortable with)\s+"
-    r"(?!what\b|how\b|why\b|when\b|where\b|which\b|that\b|whether\b|if\b|to\b)"
-    r"(?P<rest>[^.;:!?()]{2,160})", re.IGNORECASE)
+    r"assumes? (?:that )?you (?:know|have|understand|are familiar with)|comfortable with)(?P<space>\s+)",
+    linear_regex.IGNORECASE)
+_NOT_IN_REQUIREMENT = ".;:!?()"
+_LONGEST_REQUIREMENT = 160
+# Words that open a clause, not name a requirement ("you should know how to…", "requires that…").
+_CLAUSE_OPENERS = frozenset("what how why when where which that whether if to".split())
 _REQUIRES_CUES = ("requir", "you should", "you need", "you must", "familiar", "knowledge of",
                   "experience with", "assum", "understanding of", "comfortable with")
-_PREREQUISITE_HEADING = re.compile(r"prerequisite|requirement|before you (?:begin|start)|"
-                                   r"what you(?:'ll| will)? need|you will need|dependencies",
-                                   re.IGNORECASE)
-_ITEM_SEPARATORS = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bplus\b", re.IGNORECASE)
+_PREREQUISITE_HEADING = linear_regex.compile(r"prerequisite|requirement|before you (?:begin|start)|"
+                                             r"what you(?:'ll| will)? need|you will need|dependencies",
+                                             linear_regex.IGNORECASE)
+_ITEM_SEPARATORS = linear_regex.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bplus\b", linear_regex.IGNORECASE)
 _QUALIFIERS = {"basic", "some", "working", "good", "solid", "general", "prior", "recent", "latest",
                "installed", "knowledge", "understanding", "familiarity", "experience", "access",
                "later", "newer", "higher", "above", "account", "running", "local"}
@@ -52,9 +56,44 @@ def stated_prerequisites(profile: Profile) -> list[str]:
             items.extend(_items(sentence.text, first_only=True))  # a list item: "Docker 24+"
         lowered = sentence.text.lower()
         if any(cue in lowered for cue in _REQUIRES_CUES):
-            for match in _REQUIRES.finditer(sentence.text):
-                items.extend(_items(match.group("rest")))
+            for requirement in _stated_requirements(sentence.text):
+                items.extend(_items(requirement))
     return items
+
+
+def _stated_requirements(text: str) -> list[str]:
+    """What follows each cue: 2 to 160 characters up to a stop, not opening with a clause's word.
+
+    The spaces after the cue may start the requirement: when the text after them all is too short
+    or opens a clause, it starts at the last space (or the last two), if there are more than that.
+    """
+    found: list[str] = []
+    at = 0
+    while (cue := _REQUIRES.search(text, at)) is not None:
+        spaces_at, after = cue.start("space"), cue.end()
+        ahead = text[after:after + _LONGEST_REQUIREMENT]
+        run = min((index for stop in _NOT_IN_REQUIREMENT if (index := ahead.find(stop)) >= 0), default=len(ahead))
+        spaces = after - spaces_at
+        if run >= 2 and not _opens_a_clause(ahead):
+            start = after
+        elif spaces >= 2 and run >= 1:
+            start = after - 1
+        elif spaces >= 3:
+            start = after - 2
+        else:
+            at = after  # an inner cue (see _REQUIRES) leads to nothing either
+            continue
+        requirement = text[start:start + min(_LONGEST_REQUIREMENT, after - start + run)]
+        found.append(requirement)
+        at = start + len(requirement)
+    return found
+
+
+def _opens_a_clause(text: str) -> bool:
+    end = 0
+    while end < len(text) and end <= 7 and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[:end].lower() in _CLAUSE_OPENERS  # the whole word: "whatever" opens none
 
 
 def _items(text: str, first_only: bool = False) -> list[str]:
@@ -66,7 +105,7 @@ def _items(text: str, first_only: bool = False) -> list[str]:
         if not runs:
             continue
         phrase = " ".join(word for word in runs[0] if word.lower() not in _QUALIFIERS)
-        version = re.search(re.escape(runs[0][-1]) + r"\s+(v?\d+(?:\.\d+)*\+?)", part)
+        version = linear_regex.search(linear_regex.escape(runs[0][-1]) + r"\s+(v?\d+(?:\.\d+)*\+?)", part)
         found.append(f"{phrase} {version.group(1)}" if version else phrase)
         if first_only:
             break

@@ -15,22 +15,22 @@ boundary and the requested level is the band on the other side, the requested le
 Documents with almost no prose and no code carry no signal and take the requested level."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from services.doc_analyser.engine.lexicon import syllables
 from services.doc_analyser.engine.profile import Profile
+from shared import linear_regex
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 # (level, upper bound of its difficulty), easiest first: one bound per level or a ValueError.
 _BANDS = tuple(zip(COMPLEXITY_LEVELS, (0.36, 0.56, 1.01), strict=True))
 _TIE_MARGIN = 0.04
-_ADVANCED_WORDING = re.compile(r"advanced|internals?|deep dive|under the hood|performance|tuning|"
-                               r"optimi[sz]|scaling|extending|plugin development|security model",
-                               re.IGNORECASE)
-_BEGINNER_WORDING = re.compile(r"getting started|introduction|quick ?start|basics|first steps|"
-                               r"hello world|beginner|overview|tutorial", re.IGNORECASE)
-_TECHNICAL = re.compile(r"[a-z][A-Z]|[_.]\w|^[A-Z]{2,}$|\d")
+_ADVANCED_WORDING = linear_regex.compile(r"advanced|internals?|deep dive|under the hood|performance|tuning|"
+                                         r"optimi[sz]|scaling|extending|plugin development|security model",
+                                         linear_regex.IGNORECASE)
+_BEGINNER_WORDING = linear_regex.compile(r"getting started|introduction|quick ?start|basics|first steps|"
+                                         r"hello world|beginner|overview|tutorial", linear_regex.IGNORECASE)
+_TECHNICAL = linear_regex.compile(r"[a-z][A-Z]|[_.]\w|^[A-Z]{2,}$|\d")
 
 
 def difficulty(profile: Profile) -> float | None:

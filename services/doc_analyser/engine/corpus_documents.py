@@ -4,7 +4,6 @@ type, and (once document frequencies are known) its TF-IDF vector."""
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from services.doc_analyser.engine.doctype import classify
 from services.doc_analyser.engine.lexicon import normal
 from services.doc_analyser.engine.profile import Profile, build_profile
 from services.doc_analyser.engine.link_targets import normalise_path, resolve_link
+from shared import linear_regex
 from shared.docs.model import ParsedDocument
 from shared.docs.parsing import parse
 from shared.vocabulary import doc_type_table
@@ -24,7 +24,10 @@ _VECTOR_TERMS = 150
 REFERENCE = "\x02ref:"  # a kept target that is a Sphinx label, not a path (no written target starts so)
 ONWARD_SHARE = 0.4  # a document's closing part, where its links send the reader on (split_by_position)
 # A Markdown link's or image's target as the parser writes it: `](target)` or `](<target>)`.
-_MARKDOWN_LINK_TARGET = re.compile(r"\]\(<?([^()<>\s]{1,2000})")
+# A Markdown link's target, of which the first _LONGEST_TARGET characters are read.
+_MARKDOWN_LINK_TARGET = linear_regex.compile(r"\]\(<?([^()<>\s]+)")
+_TARGET_AFTER_PARENTHESIS = linear_regex.compile(r"\(<?([^()<>\s]+)")
+_LONGEST_TARGET = 2000
 # How foundational each kind of document is: overviews first, changelogs last.
 TYPE_LEVEL = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutorial": 2, "how-to": 2,
                              "example": 3, "reference": 3, "api": 3, "other": 3, "troubleshooting": 4,
@@ -166,14 +169,32 @@ def split_by_position(doc: ParsedDocument) -> tuple[tuple[str, ...], tuple[str, 
     markdown = "\n\n".join(section.markdown for section in doc.sections)
     last_part = len(markdown) * (1 - ONWARD_SHARE)
     first_at: dict[str, int] = {}
-    for match in _MARKDOWN_LINK_TARGET.finditer(markdown):
-        first_at.setdefault(match.group(1), match.start())
+    for start, target in _markdown_link_targets(markdown):
+        first_at.setdefault(target, start)
     leading: dict[str, None] = {}
     onward: dict[str, None] = {}
     for link in doc.links:
         at = first_at.get(link.target)
         (onward if at is not None and at >= last_part else leading)[link.target] = None
     return tuple(leading), tuple(onward)
+
+
+def _markdown_link_targets(markdown: str) -> list[tuple[int, str]]:
+    """(where the link starts, the first _LONGEST_TARGET characters of its target) for each link."""
+    found: list[tuple[int, str]] = []
+    at = 0
+    while (match := _MARKDOWN_LINK_TARGET.search(markdown, at)) is not None:
+        start = match.start()
+        while match is not None:
+            target = match.group(1)
+            found.append((start, target[:_LONGEST_TARGET]))
+            at = match.end()
+            # The unread rest of a longer target is text like any other: its closing `]` can open
+            # the next link, `](`.
+            chained = len(target) > _LONGEST_TARGET and target.endswith("]")
+            match = _TARGET_AFTER_PARENTHESIS.match(markdown, at) if chained else None
+            start = at - 1
+    return found
 
 
 def reading_minutes(doc: ParsedDocument) -> int:

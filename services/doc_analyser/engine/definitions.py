@@ -6,22 +6,21 @@ A concept is *defined* by a sentence that says what it is ("A broker is a server
 before the verb, so "In Fluxmq, a topic is a named stream" defines "topic"."""
 from __future__ import annotations
 
-import re
-
 from services.doc_analyser.engine.lexicon import (IGNORED, concept_key, content_runs,
                                      looks_like_instructions_to_a_model, words)
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
+from shared import linear_regex
 from shared.docs.model import ParsedDocument
 
-_COPULA = re.compile(r"\s(?:is|are)\s+(?:an?|the|one|what|used|responsible|called|defined|"
-                     r"basically|simply|essentially)\b", re.IGNORECASE)
-_DEFINING_VERB = re.compile(r"\s(?:refers? to|means|stands for|is defined as|is short for|"
-                            r"denotes|describes a)\b", re.IGNORECASE)
-_CALLED = re.compile(r"\b(?:is|are) (?:called|known as|named|termed)\s+(?:an?\s+|the\s+|its\s+)?"
-                     r"([\w'-]+(?:\s+[\w'-]+){0,2})", re.IGNORECASE)
-_GLOSSARY = re.compile(r"^([A-Z][\w .'/-]{0,40}?)\s*(?::|—|–| - )\s+\S")
-_QUESTION_HEADING = re.compile(r"^(?:what (?:is|are)|about|understanding|introducing|why)\s+",
-                               re.IGNORECASE)
+_COPULA = linear_regex.compile(r"\s(?:is|are)\s+(?:an?|the|one|what|used|responsible|called|defined|"
+                               r"basically|simply|essentially)\b", linear_regex.IGNORECASE)
+_DEFINING_VERB = linear_regex.compile(r"\s(?:refers? to|means|stands for|is defined as|is short for|"
+                                      r"denotes|describes a)\b", linear_regex.IGNORECASE)
+_CALLED = linear_regex.compile(r"\b(?:is|are) (?:called|known as|named|termed)\s+(?:an?\s+|the\s+|its\s+)?"
+                               r"([\w'-]+(?:\s+[\w'-]+){0,2})", linear_regex.IGNORECASE)
+_GLOSSARY = linear_regex.compile(r"^([A-Z][\w .'/-]{0,40}?)\s*(?::|—|–| - )\s+\S")
+_QUESTION_HEADING = linear_regex.compile(r"^(?:what (?:is|are)|about|understanding|introducing|why)\s+",
+                                         linear_regex.IGNORECASE)
 _LONGEST_SUBJECT_WORDS = 8
 # Cheap substring tests that every defining sentence passes (most sentences do not).
 _CUES = (" is ", " are ", "refer", " mean", "stands for", "denote", "describes a", " called ",

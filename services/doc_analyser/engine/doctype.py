@@ -4,10 +4,10 @@ with too little evidence a document with prose is a "guide"."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import Counter
 
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
+from shared import linear_regex
 from shared.docs.model import ParsedDocument
 from shared.vocabulary import doc_type_order
 
@@ -36,7 +36,8 @@ _FOLDER_CUES = {"api": "api", "reference": "reference", "tutorials": "tutorial",
                 "how-to": "how-to", "howto": "how-to", "how-tos": "how-to", "guides": "guide",
                 "concepts": "concept", "explanation": "concept", "examples": "example"}
 _HEADING_CUES = [  # (pattern on a heading, kind, weight per heading)
-    (r"^\[?v?\d+\.\d+(\.\d+)?\b|^\[?unreleased\]?", "changelog", 1.5),
+    # A version ends where its word does: at the end or before a character not in a word.
+    (r"^\[?v?\d+\.\d+(\.\d+)?(?:[^\w]|$)|^\[?unreleased\]?", "changelog", 1.5),
     (r"^step\s*\d+|^\d+\.\s", "tutorial", 1.0),
     (r"install|set ?up|prerequisite|quick ?start|getting started|configur|deploy|packaging", "how-to", 1.0),
     (r"tutorial", "tutorial", 2.0),
@@ -49,14 +50,17 @@ _HEADING_CUES = [  # (pattern on a heading, kind, weight per heading)
      "concept", 1.0),
     (r"\bexamples?\b", "example", 0.7),
 ]
+# Compiled at import: a cue RE2 cannot run fails there, not on the first document.
+_NAME_CUES = [(linear_regex.compile(pattern), kind, weight) for pattern, kind, weight in _NAME_CUES]
+_HEADING_CUES = [(linear_regex.compile(pattern), kind, weight) for pattern, kind, weight in _HEADING_CUES]
 QUESTION_WEIGHT = 0.7  # FAQ evidence per question heading, on a page of nothing but questions
-_TUTORIAL_WORDING = re.compile(r"\b(in this tutorial|you will (learn|build|create)|you'll "
-                               r"(learn|build|create)|let's)\b", re.IGNORECASE)
-_CONCEPT_WORDING = re.compile(r"\b(is an?|refers to|means|consists of|is responsible for|"
-                              r"is called|explains? (what|how|why))\b", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^\s*(?:async\s+)?(?:def|class|function|fn|func|pub fn|interface|type)\s+\w"
-                        r"|^\s*[\w.]+\([^)]*\)\s*(?:->|:)", re.MULTILINE)
-_FIRST_WORD = re.compile(r"[A-Za-z]+")
+_TUTORIAL_WORDING = linear_regex.compile(r"\b(in this tutorial|you will (learn|build|create)|you'll "
+                                         r"(learn|build|create)|let's)\b", linear_regex.IGNORECASE)
+_CONCEPT_WORDING = linear_regex.compile(r"\b(is an?|refers to|means|consists of|is responsible for|"
+                                        r"is called|explains? (what|how|why))\b", linear_regex.IGNORECASE)
+_SIGNATURE = linear_regex.compile(r"^\s*(?:async\s+)?(?:def|class|function|fn|func|pub fn|interface|type)\s+\w"
+                                  r"|^\s*[\w.]+\([^)]*\)\s*(?:->|:)", linear_regex.MULTILINE)
+_FIRST_WORD = linear_regex.compile(r"[A-Za-z]+")
 # Which kind wins a tie of evidence; every doc type is in it, so every one can be chosen.
 _PRIORITY = doc_type_order(["changelog", "contributing", "faq", "troubleshooting", "api", "reference",
                             "tutorial", "how-to", "concept", "example", "overview", "guide", "other"])
@@ -85,7 +89,7 @@ def _path_evidence(path: str, scores: Counter) -> None:
     folders, name = posixpath.split(path.lower())
     stem = name.split(".")[0]
     for pattern, kind, weight in _NAME_CUES:
-        if re.search(pattern, stem):
+        if pattern.search(stem):
             scores[kind] += weight
     for folder in folders.split("/"):
         if folder in _FOLDER_CUES:
@@ -96,14 +100,14 @@ def _heading_evidence(doc: ParsedDocument, scores: Counter) -> None:
     for heading in doc.headings:
         text = heading.text.lower().strip()
         for pattern, kind, weight in _HEADING_CUES:
-            if re.search(pattern, text):
+            if pattern.search(text):
                 scores[kind] += weight
     # A FAQ is mostly questions; a reference page that asks a few ("Where are errors handled?")
     # among its other headings is not one: question headings count by the share they make up.
     questions = sum(1 for heading in doc.headings if heading.text.strip().endswith("?"))
     if questions:
         scores["faq"] += QUESTION_WEIGHT * questions * questions / len(doc.headings)
-    versions = sum(bool(re.search(_HEADING_CUES[0][0], h.text.lower())) for h in doc.headings)
+    versions = sum(bool(_HEADING_CUES[0][0].search(h.text.lower())) for h in doc.headings)
     if versions >= 2:
         scores["changelog"] += 4
 

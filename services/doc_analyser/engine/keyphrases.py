@@ -4,18 +4,19 @@ multi-word phrases and names of things the code uses score higher, and a single 
 little from the phrases it heads ("broker" from "message broker")."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from services.doc_analyser.engine.lexicon import normal
 from services.doc_analyser.engine.profile import Profile
+from shared import linear_regex
 
 _LENGTH_FACTOR = {1: 1.0, 2: 1.5, 3: 1.6, 4: 1.3}
 _LONGEST_PHRASE = 4
 _TITLE_WEIGHT, _PROSE_WEIGHT = 3.0, 1.0
 _HEADING_WEIGHT = {1: 3.0, 2: 2.0}
-_IDENTIFIER_SHAPE = re.compile(r"[a-z][A-Z]|[_.]|\(\)$")
-_NAME_SHAPE = re.compile(r"(?<=.)[A-Z]|[_.\d]|\(\)$")  # acronyms, CamelCase, identifiers, versions
+_IDENTIFIER_SHAPE = linear_regex.compile(r"[a-z][A-Z]|[_.]|\(\)$")
+# Acronyms, CamelCase (a capital after the first letter), identifiers, versions; only searched for.
+_NAME_SHAPE = linear_regex.compile(r".[A-Z]|[_.\d]|\(\)$")
 # Names of primitive types fill parameter tables; they are not what a document teaches.
 _CODE_NOISE = frozenset("str int bool float dict list tuple none null true false self cls args "
                         "kwargs string integer boolean object void bytes".split())

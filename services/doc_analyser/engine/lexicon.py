@@ -4,27 +4,29 @@ shared.concepts, so stage 2 and stage 3 agree on it ("Message Brokers" and "mess
 one concept); they are re-exported here for the engine's modules."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from services.doc_analyser.engine.stopwords import GENERIC
+from shared import linear_regex
 from shared.concepts import (STOPWORDS, concept_key, normal, singular, tokens,  # noqa: F401 (re-exported)
                              without_urls, words)
 from services.doc_analyser.engine.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS,
                                    breaks_phrase, follows_as_verb, is_adverb, is_past_participle)
 
 IGNORED = STOPWORDS | GENERIC
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9`])")
+# A sentence's end, closing quotes or brackets, spaces, then what opens the next sentence: the
+# break is the `gap` group (the end mark stays with its sentence, the opening with the next).
+_SENTENCE_BREAK = linear_regex.compile(r"[.!?](?P<gap>[\"')\]]*\s+)[\"'(\[]*[A-Z0-9`]")
 _AUXILIARIES = frozenset("do does did can could should would will may might must shall".split())
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "incl.", "no.", "fig.", "dr.",
                   "mr.", "ms.", "eq.")
 _INSTRUCTION_TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "you are",
                          "as an ai", "jailbreak")
-_INSTRUCTION_LIKE = re.compile(
+_INSTRUCTION_LIKE = linear_regex.compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,60}"
     r"\b(?:instructions?|prompts?|rules|guidelines)\b"
     r"|\bsystem prompt\b|\byou are (?:now )?(?:an? )?(?:ai|assistant|language model|llm|chatbot)\b"
-    r"|\bas an ai\b|\bjailbreak", re.IGNORECASE)
+    r"|\bas an ai\b|\bjailbreak", linear_regex.IGNORECASE)
 
 
 def content_runs(text: str, longest: int = 4) -> list[list[str]]:
@@ -114,7 +116,7 @@ def _close_run(runs: list[list[str]], run: list[str], longest: int) -> None:
 
 def sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph; a break after "e.g." or "etc." is undone."""
-    pieces = _SENTENCE_BREAK.split(paragraph.strip()) if paragraph.strip() else []
+    pieces = _split_sentences(paragraph.strip()) if paragraph.strip() else []
     merged: list[str] = []
     for piece in pieces:
         if merged and merged[-1].lower().endswith(_ABBREVIATIONS):
@@ -124,9 +126,20 @@ def sentences(paragraph: str) -> list[str]:
     return [piece.strip() for piece in merged if piece.strip()]
 
 
-_NOT_LETTER = re.compile(r"[^a-z]")
-_SILENT_ENDING = re.compile(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$")
-_VOWEL_GROUP = re.compile(r"[aeiouy]{1,2}")
+def _split_sentences(text: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    # The end mark and the opening are never part of another break, so consuming them misses none.
+    for match in _SENTENCE_BREAK.finditer(text):
+        pieces.append(text[start:match.start("gap")])
+        start = match.end("gap")
+    pieces.append(text[start:])
+    return pieces
+
+
+_NOT_LETTER = linear_regex.compile(r"[^a-z]")
+_SILENT_ENDING = linear_regex.compile(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$")
+_VOWEL_GROUP = linear_regex.compile(r"[aeiouy]{1,2}")
 
 
 @lru_cache(maxsize=65536)

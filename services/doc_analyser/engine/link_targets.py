@@ -6,13 +6,14 @@ index or README, or to the same page in another source format (`xref:install.ado
 from __future__ import annotations
 
 import posixpath
-import re
 from urllib.parse import unquote
+
+from shared import linear_regex
 
 DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt")
 _BUILT_EXTENSIONS = (".html", ".htm")
 _INDEX_NAMES = ("index", "README", "readme", "_index")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+_SCHEME = linear_regex.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
 def normalise_path(path: str) -> str:

@@ -18,13 +18,13 @@ key concepts re-ranked against the corpus, prerequisites, related documents and 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from services.doc_analyser.engine.corpus import Corpus
 from services.doc_analyser.engine.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
 from services.doc_analyser.engine.lexicon import IGNORED, concept_key
+from shared import linear_regex
 from shared.concepts import distinct
 from services.doc_analyser.engine.link_targets import normalise_path
 from services.doc_analyser.engine.models import DocumentAnalysis
@@ -159,6 +159,6 @@ def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corp
 
 
 def _clean_concepts(concepts: list[str]) -> list[str]:
-    cleaned = [re.sub(r"\s+", " ", concept).strip(" .,;:-") for concept in concepts]
+    cleaned = [linear_regex.sub(r"\s+", " ", concept).strip(" .,;:-") for concept in concepts]
     return [c for c in distinct(cleaned) if len(c) <= 80 and concept_key(c) not in IGNORED][
         :MOST_PREREQUISITE_CONCEPTS]

@@ -6,12 +6,11 @@ reference page's "Users" → "Work with users",
 a client"). A heading an objective would only garble (a warning, a broken identifier) gives none."""
 from __future__ import annotations
 
-import re
-
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from services.doc_analyser.engine.verbs import (ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, THIRD_PERSON,
                                                base_of_gerund)
+from shared import linear_regex
 from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES, TABLE_OF_CONTENTS
 
 _LONGEST_OBJECTIVE_WORDS = 10
@@ -20,7 +19,8 @@ _NOT_OBJECTIVES = {"read", "browse", "wait", "watch", "view", "enter", "print", 
 # Headings that name no subject a learner could master: the shared vocabulary's groups and the
 # sections of reference pages, changelogs and project pages.
 _GENERIC_NAMES = TABLE_OF_CONTENTS | PROJECT_NOTES | FIRST_STEPS
-_GENERIC_PATTERNS = re.compile(
+# The whole heading, but for a final line break.
+_GENERIC_PATTERNS = linear_regex.compile(
     r"^(intro|summary|documentation|conclusion|what's next|acknowledge?ments|see also|"
     r"references|further reading|resources|related|faq|support|about|"
     r"before you (begin|start)|notes?|links|community|status|features|"
@@ -30,32 +30,32 @@ _GENERIC_PATTERNS = re.compile(
     r"credits and history|(?:an? )?(?:simple |quick |basic )?example|"
     r"more information|who uses (?:this|it)|see it in action|try it now|user(?:'s|s'?|’s)? guide|api reference|"
     r"source code|download page|(?:release|project) information|useful resources|usage examples?|the basics|synopsis|"
-    r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc)$",
-    re.IGNORECASE)
+    r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc)\n?$",
+    linear_regex.IGNORECASE)
 
 
 # Words a noun-phrase heading cannot start with and still name something to understand.
 _NOT_SUBJECTS = frozenset("who what where how when why which whom whose".split())
-_NUMBERING = re.compile(r"^(?:step\s*\d+\s*[:.)-]?\s*|\d+(?:\.\d+)*[.)]?\s+)", re.IGNORECASE)
-_HOW_DO_I = re.compile(r"^how (?:do|can|should) (?:i|you|we) |^how to ", re.IGNORECASE)
-_WHAT_IS = re.compile(r"^what (?:is|are) (?:an? |the )?", re.IGNORECASE)
-_WHY = re.compile(r"^why (?:(?:do|should|would|can) (?:i|you|we) |to )?", re.IGNORECASE)
-_WHEN_TO = re.compile(r"^when (?:(?:do|should|would|can) (?:i|you|we) |to )", re.IGNORECASE)
-_NEGATIVE = re.compile(r"^(?:do not|don't|never|not)\b", re.IGNORECASE)
+_NUMBERING = linear_regex.compile(r"^(?:step\s*\d+\s*[:.)-]?\s*|\d+(?:\.\d+)*[.)]?\s+)", linear_regex.IGNORECASE)
+_HOW_DO_I = linear_regex.compile(r"^how (?:do|can|should) (?:i|you|we) |^how to ", linear_regex.IGNORECASE)
+_WHAT_IS = linear_regex.compile(r"^what (?:is|are) (?:an? |the )?", linear_regex.IGNORECASE)
+_WHY = linear_regex.compile(r"^why (?:(?:do|should|would|can) (?:i|you|we) |to )?", linear_regex.IGNORECASE)
+_WHEN_TO = linear_regex.compile(r"^when (?:(?:do|should|would|can) (?:i|you|we) |to )", linear_regex.IGNORECASE)
+_NEGATIVE = linear_regex.compile(r"^(?:do not|don't|never|not)\b", linear_regex.IGNORECASE)
 # Words after a gerund that show it acts on something ("Testing your app"), not names a kind
 # ("Logging configuration" is about configuration, not an order to log it).
 _OBJECT_OPENERS = frozenset("a an the your my our this that these those with in on to for from".split())
-_CUT = re.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | which | because | if | "
-                  r"when | before | after | while | until | as follows| first\b)", re.IGNORECASE)
-_FIRST_WORD = re.compile(r"[A-Za-z]+")
-_CODE_LIKE = re.compile(r"[{}=$<>`]|https?:|\.\.\.")
+_CUT = linear_regex.compile(r"\s*(?:[:;(]|\s[—–-]\s|,\s|\.\s|\.$| so that | so you | which | because | if | "
+                            r"when | before | after | while | until | as follows| first\b)", linear_regex.IGNORECASE)
+_FIRST_WORD = linear_regex.compile(r"[A-Za-z]+")
+_CODE_LIKE = linear_regex.compile(r"[{}=$<>`]|https?:|\.\.\.")
 _OBJECT_PRONOUNS = frozenset({"it", "them"})
 # Words that open a phrase attached to the clause before them: a cut objective ends before one.
 _JOINTS = frozenset("for to with of in on at from by that which so whenever using into".split())
 _AUXILIARIES = frozenset("can could is are was were will would should must may might has have".split())
 # A name from code: dotted or snake_case, a call, camelCase or an acronym-led class (HTTPEndpoint).
-_NAME_FROM_CODE = re.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
-_IDENTIFIER = re.compile(r"\w+(?:[._]\w+)+(?:\(\))?|\w+\(\)")  # dotted or snake_case, or a call
+_NAME_FROM_CODE = linear_regex.compile(r"[._]\w|\(\)|[a-z][A-Z]|[A-Z]{2}[a-z]")
+_IDENTIFIER = linear_regex.compile(r"\w+(?:[._]\w+)+(?:\(\))?|\w+\(\)")  # dotted or snake_case, or a call
 
 
 def _generic(heading: str) -> bool:
@@ -249,6 +249,6 @@ def _lower_rest(text: str, names: frozenset[str]) -> str:
 
 def _lower_word(word: str, names: frozenset[str]) -> str:
     if word[:1].isupper() and word[1:] == word[1:].lower() and word not in names \
-            and not re.search(r"[._()\d]", word):
+            and not linear_regex.search(r"[._()\d]", word):
         return word.lower()
     return word

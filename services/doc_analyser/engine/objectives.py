@@ -4,21 +4,20 @@ document explains; at most eight, shown in document order. A changelog's objecti
 releases. The user's free text may add one objective (see `bias_objectives`)."""
 from __future__ import annotations
 
-import re
-
 from services.doc_analyser.engine.objective_phrasing import (concept_objective, heading_objective,
                                                              names_a_subject, objective_key,
                                                              sentence_objective)
 from services.doc_analyser.engine.lexicon import sentences
 from services.doc_analyser.engine.profile import Profile
+from shared import linear_regex
 
 MOST_OBJECTIVES = 8
 SHORTEST_LIST = 3
-_WORD = re.compile(r"\w+")
-_VERSION = re.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", re.IGNORECASE)
-_PRACTICAL = re.compile(r"practi|hands[- ]on|exercise|project|real[- ]world|examples?\b|\bcode\b",
-                        re.IGNORECASE)
-_THEORETICAL = re.compile(r"theor|concept|understand|\bwhy\b|fundamental|principle", re.IGNORECASE)
+_WORD = linear_regex.compile(r"\w+")
+_VERSION = linear_regex.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", linear_regex.IGNORECASE)
+_PRACTICAL = linear_regex.compile(r"practi|hands[- ]on|exercise|project|real[- ]world|examples?\b|\bcode\b",
+                                  linear_regex.IGNORECASE)
+_THEORETICAL = linear_regex.compile(r"theor|concept|understand|\bwhy\b|fundamental|principle", linear_regex.IGNORECASE)
 
 
 def learning_objectives(profile: Profile, doc_type: str, concepts: list[str],

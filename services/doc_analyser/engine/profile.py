@@ -3,16 +3,16 @@
 identifiers its code uses and the words it writes as names ("Docker", "Fluxmq")."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from services.doc_analyser.engine.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
                                      sentences, tokens)
+from shared import linear_regex
 from shared.docs.model import ParsedDocument
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+_IDENTIFIER = linear_regex.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 _LONGEST_CODE_SCANNED = 20_000
 LONGEST_RUN = 8  # runs are kept long here; key phrases use their last four words
 

@@ -3,24 +3,23 @@ about), overlap with the title and the key concepts, and a comfortable length; t
 are shown in their original order, within 600 characters."""
 from __future__ import annotations
 
-import re
-
 from services.doc_analyser.engine.lexicon import looks_like_instructions_to_a_model, normal, words
 from services.doc_analyser.engine.profile import Profile, Sentence
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
+from shared import linear_regex
 
 LONGEST_SUMMARY = 600
 _SHORTEST_SENTENCE_WORDS, _LONGEST_SENTENCE_WORDS = 8, 60
 _INSTRUCTION_OPENERS = IMPERATIVE_VERBS | {"see", "read", "click", "note", "browse", "visit"}
-_CODE_LIKE = re.compile(r"[{}=<>$|]|\w\(\)|->")
+_CODE_LIKE = linear_regex.compile(r"[{}=<>$|]|\w\(\)|->")
 # A sentence that sends the reader to other pages says where things are, not what this one is
 # about (Flask's index: "The rest of the docs describe each component of Flask in detail").
-_POINTS_ELSEWHERE = re.compile(
+_POINTS_ELSEWHERE = linear_regex.compile(
     r"\b(?:the rest of (?:the|these|this) (?:docs|documentation|guide|pages?)|there is also an?|"
     r"get started with|(?:that|the next|the following) (?:part|section|chapter|page) of the "
     r"(?:docs|documentation)|(?:is|are) (?:described|covered|explained|documented) in (?:the|a)|"
     r"refer to the|for more (?:details|information)|this part of the documentation is for you)\b",
-    re.IGNORECASE)
+    linear_regex.IGNORECASE)
 
 
 def summarise(profile: Profile, concept_keys: list[str]) -> str:

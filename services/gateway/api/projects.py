@@ -1,11 +1,12 @@
 """Course CRUD as commands on the event log, answered from the projection."""
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
 from fastapi.responses import JSONResponse
+
+from shared import linear_regex
 
 from ..commands import Outcome
 from ..domain.course import CourseNotFound
@@ -16,7 +17,7 @@ from .schemas import Accepted, Course, CourseCreate, CourseUpdate, Message
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 CourseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the course id")]
-_REVISION = re.compile(r'^(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))$')
+_REVISION = linear_regex.compile(r'^(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))$')
 NOT_FOUND = "course not found"
 
 

@@ -2,13 +2,12 @@
 its versions with their changelogs and costs, download any of them."""
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse, Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from shared import linear_regex
 from shared.course_versions import Version, course_versions
 from shared.events.catalogue import CourseRefreshRequested
 
@@ -120,6 +119,6 @@ async def version_export(course_id: CourseId, number: int, c: ContainerDep, who:
         data = await c.artefacts.get(version.export_ref)
     except GONE:
         raise HTTPException(410, f"version {number}'s export is no longer stored") from None
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
+    name = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}-v{number}.zip"'})

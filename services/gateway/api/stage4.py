@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
+
+from shared import linear_regex
 
 from ..domain import runs, stage4
 from ..domain.lineage import stage_marks
@@ -70,7 +71,7 @@ async def export(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
         data = await c.artefacts.get(generated["export_ref"])
     except GONE:
         raise HTTPException(410, "the export is no longer stored; run stage 4 again") from None
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
+    name = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
 

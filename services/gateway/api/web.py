@@ -99,8 +99,12 @@ async def auth_config(c: ContainerDep) -> AuthConfig:
 
 @router.post("/api/auth/dev-token", tags=["auth"], dependencies=[Depends(_development_only)])
 async def dev_token(body: DevTokenRequest, c: ContainerDep) -> dict[str, str]:
-    """A development token for any user id (not in production, where it answers 404)."""
+    """A development token for any user id but an admin's (not in production, where it answers 404)."""
     s = c.settings
+    if body.user_id in s.admin_users:
+        # Development sign-in proves nothing about who asks: it never hands out an admin's powers.
+        raise HTTPException(403, f"no development token for {body.user_id!r}: it is an admin id (ADMIN_USERS); "
+                                 "an admin signs in with a token from the identity provider or the CLI")
     return {"token": development_token(s.jwt_secret, body.user_id, issuer=s.jwt_issuer,
                                        audience=s.jwt_audience),
             "user_id": body.user_id}

@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from shared import linear_regex
 from shared.events import Event
 from shared.events.catalogue import CourseRefreshRequested
 
@@ -23,9 +23,9 @@ BRANCH_PREFIX = "refs/heads/"
 # The URL fields each forge's push names its repository by (any one may be what a course was built on).
 URL_FIELDS = {GITHUB: ("repository", ("clone_url", "html_url", "ssh_url", "git_url", "url")),
               GITLAB: ("project", ("git_http_url", "git_ssh_url", "web_url", "http_url", "ssh_url"))}
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>.+)$")
-_NO_COMMIT = re.compile(r"^0+$")
+_SCHEME = linear_regex.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SCP_LIKE = linear_regex.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>.+)$")
+_NO_COMMIT = linear_regex.compile(r"^0+$")
 
 
 class WebhookRefused(ValueError):

@@ -5,9 +5,10 @@ reader that serves it (docs/architecture.md)."""
 from __future__ import annotations
 
 import hashlib
-import re
 
-_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+from shared import linear_regex
+
+_SCHEMA_NAME = linear_regex.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def checked(schema: str) -> str:

@@ -40,17 +40,92 @@ export function languageOf(name) {
   return WORDS[key] ? key : ALIASES[key] || "";
 }
 
-function patternFor(language) {
-  const comments = [];
-  if (SLASH_COMMENTS.has(language)) comments.push(String.raw`\/\*[\s\S]*?\*\/`, String.raw`\/\/[^\n]*`);
-  if (HASH_COMMENTS.has(language)) comments.push(String.raw`#[^\n]*`);
-  if (language === "sql") comments.push(String.raw`--[^\n]*`);
-  const strings = [String.raw`"""[\s\S]*?"""`, String.raw`'''[\s\S]*?'''`,
-    String.raw`"(?:\\.|[^"\\\n])*"`, String.raw`'(?:\\.|[^'\\\n])*'`];
-  if (language === "js" || language === "go") strings.push(String.raw`\x60(?:\\.|[^\x60\\])*\x60`);
-  const number = String.raw`\b(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\b`;
-  const word = String.raw`[A-Za-z_][A-Za-z0-9_]*`;
-  return new RegExp(`(${comments.join("|") || "(?!)"})|(${strings.join("|")})|(${number})|(${word})`, "g");
+// What `.` does not match: an escape in a quoted string cannot take one of these.
+const LINE_TERMINATORS = "\n\r\u2028\u2029";
+const NUMBER = /\b(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\b/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+/**
+ * The tokens of `code` as [kind, start, end], kind "comment", "string", "number" or "word": at each
+ * place the first of these that matches, as one alternation of patterns matched them before:
+ *   comments  /\*[\s\S]*?\*\/ and \/\/[^\n]* (js, go, rust, c), #[^\n]* (python, bash, data, ruby),
+ *             --[^\n]* (sql);
+ *   strings   """[\s\S]*?""", '''[\s\S]*?''', "(?:\\.|[^"\\\n])*", '(?:\\.|[^'\\\n])*', and
+ *             `(?:\\.|[^`\\])*` (js, go);
+ *   then NUMBER and WORD.
+ * Comments and strings are scanned instead: that alternation searched to the end of the code again
+ * from each unclosed "/*", quote or backtick (seconds on a long block). A closing mark not found
+ * from one place is not found from a later one either, so no search is repeated.
+ */
+function* tokens(code, language) {
+  const slashComments = SLASH_COMMENTS.has(language);
+  const hashComments = HASH_COMMENTS.has(language);
+  const backticks = language === "js" || language === "go";
+  const closers = new Map();  // closing mark -> its first place at or after the last search's start
+  const closing = (mark, from) => {
+    let at = closers.get(mark);
+    if (at === undefined || (at >= 0 && at < from)) closers.set(mark, at = code.indexOf(mark, from));
+    return at < 0 ? -1 : at + mark.length;
+  };
+  // A quoted string that stops unclosed at `i` (a newline, an escaped line end, the end): one
+  // starting later before `i` is inside it, after an escape, and stops there too.
+  const unclosedUntil = new Map();
+  const quoted = (start, quote, multiline) => {
+    if (start < (unclosedUntil.get(quote) ?? -1)) return -1;
+    let i = start + 1;
+    for (; i < code.length; i += 1) {
+      const c = code[i];
+      if (c === quote) return i + 1;
+      if (c === "\\") {
+        if (i + 1 >= code.length || LINE_TERMINATORS.includes(code[i + 1])) break;
+        i += 1;
+      } else if (c === "\n" && !multiline) {
+        break;
+      }
+    }
+    unclosedUntil.set(quote, i);
+    return -1;
+  };
+  const lineEnd = (start) => {
+    const end = code.indexOf("\n", start);
+    return end < 0 ? code.length : end;
+  };
+  const sticky = (pattern, start) => {
+    pattern.lastIndex = start;
+    return pattern.test(code) ? pattern.lastIndex : -1;
+  };
+  for (let at = 0; at < code.length;) {
+    const c = code[at];
+    let kind = "comment";
+    let end = -1;
+    if (slashComments && c === "/" && code[at + 1] === "*") end = closing("*/", at + 2);
+    if (end < 0 && slashComments && c === "/" && code[at + 1] === "/") end = lineEnd(at);
+    if (end < 0 && hashComments && c === "#") end = lineEnd(at);
+    if (end < 0 && language === "sql" && c === "-" && code[at + 1] === "-") end = lineEnd(at);
+    if (end < 0 && (c === '"' || c === "'")) {
+      kind = "string";
+      if (code.startsWith(c.repeat(3), at)) end = closing(c.repeat(3), at + 3);
+      if (end < 0) end = quoted(at, c, false);
+    }
+    if (end < 0 && backticks && c === "`") {
+      kind = "string";
+      end = quoted(at, c, true);
+    }
+    if (end < 0) {
+      kind = "number";
+      end = sticky(NUMBER, at);
+    }
+    if (end < 0) {
+      kind = "word";
+      end = sticky(WORD, at);
+    }
+    if (end < 0) {
+      at += 1;
+      continue;
+    }
+    yield [kind, at, end];
+    at = end;
+  }
 }
 
 /** A DocumentFragment of `code` with highlighted spans; `language` may be empty or unknown. */
@@ -63,27 +138,26 @@ export function highlight(code, language) {
   }
   const keywords = new Set(WORDS[lang].split(" "));
   const caseless = lang === "sql";
-  const pattern = patternFor(lang);
   let last = 0;
   let plain = "";
   const flush = () => {
     if (plain) fragment.append(document.createTextNode(plain));
     plain = "";
   };
-  for (let match = pattern.exec(code); match; match = pattern.exec(code)) {
-    if (match[0] === "") { pattern.lastIndex += 1; continue; }
-    plain += code.slice(last, match.index);
-    last = match.index + match[0].length;
+  for (const [token, start, end] of tokens(code, lang)) {
+    const text = code.slice(start, end);
+    plain += code.slice(last, start);
+    last = end;
     let kind = null;
-    if (match[1] !== undefined) kind = "tok-comment";
-    else if (match[2] !== undefined) kind = "tok-string";
-    else if (match[3] !== undefined) kind = "tok-number";
-    else if (keywords.has(caseless ? match[4].toLowerCase() : match[4])) kind = "tok-keyword";
-    if (!kind) { plain += match[0]; continue; }
+    if (token === "comment") kind = "tok-comment";
+    else if (token === "string") kind = "tok-string";
+    else if (token === "number") kind = "tok-number";
+    else if (keywords.has(caseless ? text.toLowerCase() : text)) kind = "tok-keyword";
+    if (!kind) { plain += text; continue; }
     flush();
     const span = document.createElement("span");
     span.className = kind;
-    span.textContent = match[0];
+    span.textContent = text;
     fragment.append(span);
   }
   plain += code.slice(last);

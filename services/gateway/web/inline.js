@@ -4,7 +4,6 @@
 const ESCAPABLE = "\\`*_{}[]()#+-.!|<>~\"'$&%:;=?@^,/";
 const BARE_URL = /https?:\/\/[^\s<>"]*[^\s<>".,:;!?'")\]]/iy;
 const AUTOLINK = /<((?:https?:\/\/|mailto:)[^\s<>]+)>/iy;
-const HARD_BREAK = / {2,}\n/y;
 const MAX_SPAN = 2000;  // how far a closing delimiter is looked for: keeps long paragraphs fast
 // How many characters all the searches for closing delimiters of one text may read, per character of
 // the text: unclosed delimiters by the thousand stay text instead of costing a search each.
@@ -187,8 +186,11 @@ export function inline(text, depth = 0) {
       plain += run; i += run.length; continue;
     }
     if (ch === " " && text[i + 1] === " ") {
-      const spaces = at(HARD_BREAK, text, i);
-      if (spaces) { push(el("br")); i += spaces[0].length; continue; }
+      // Two or more spaces before a newline are a hard break; a run without one stays text whole
+      // (a pattern tried at each of its spaces read the rest of the run every time).
+      const n = runLength(text, i, " ");
+      if (text[i + n] === "\n") { push(el("br")); i += n + 1; continue; }
+      plain += text.slice(i, i + n); i += n; continue;
     }
     if (depth < 8 && ch === "!" && text[i + 1] === "[") {
       const image = linkAt(text, i + 1);

@@ -6,12 +6,16 @@ import {codeBlock} from "./highlight.js";
 import {inline} from "./inline.js";
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
-const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/;
+const HEADING_MARKS = /^ {0,3}(#{1,6})(?!#)/;
 const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const QUOTE = /^ {0,3}> ?/;
 const LIST_ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])(?:\s+|$)(.*)$/;
-const TABLE_DIVIDER = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+const DIVIDER_CELL = /^:?-+:?$/;
+const SPACE = /\s/;
+// What `.` does not match: a heading's text ends before the first of these.
+const LINE_TERMINATORS = "\n\r\u2028\u2029";
 const HTML_BLOCK = /^ {0,3}<(\/?[A-Za-z][A-Za-z0-9-]*[\s/>]|!--)/;
+const ASCII_LETTER = /^[A-Za-z]$/;
 const MAX_DEPTH = 12;
 
 function el(tag, ...children) {
@@ -20,13 +24,100 @@ function el(tag, ...children) {
   return node;
 }
 
+function isSpace(ch) { return ch !== undefined && SPACE.test(ch); }
+
+/**
+ * An ATX heading: {level, text}, or null. Scanned in plain code, as the pattern
+ * /^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/ matched it: its lazy text followed by optional
+ * whitespace runs retried the end of the line from every character (seconds on a long line).
+ * The text is the shortest run after the marks and their whitespace, within the line's first
+ * line terminator, that leaves only whitespace, or whitespace, "#"s and whitespace.
+ */
+function headingAt(line) {
+  const marks = HEADING_MARKS.exec(line);
+  if (!marks) return null;
+  const level = marks[1].length;
+  let start = marks[0].length;
+  if (start === line.length) return {level, text: ""};
+  if (!isSpace(line[start])) return null;
+  while (isSpace(line[start])) start += 1;
+  let end = line.length;  // after the last character that is not whitespace
+  while (end > start && isSpace(line[end - 1])) end -= 1;
+  let hashes = end;  // where the line's closing run of "#"s starts
+  while (hashes > start && line[hashes - 1] === "#") hashes -= 1;
+  if (hashes < end && hashes > start && isSpace(line[hashes - 1])) {
+    end = hashes - 1;  // the closing "#"s go with the whitespace before them
+    while (end > start && isSpace(line[end - 1])) end -= 1;
+  }
+  for (let i = start; i < end; i += 1) if (LINE_TERMINATORS.includes(line[i])) return null;
+  return {level, text: line.slice(start, end)};
+}
+
+/**
+ * Whether `line` divides a table's header from its rows: cells of /:?-+:?/ between "|"s, the outer
+ * ones optional, whitespace around each. Split in plain code: the one-pattern form
+ * (/^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/) tried each split of a run of spaces between its
+ * neighbouring \s* (seconds on a long line of spaces).
+ */
+function isTableDivider(line) {
+  let body = line.trim();
+  if (body.startsWith("|")) body = body.slice(1);
+  if (body.endsWith("|")) body = body.slice(0, -1);
+  return body.split("|").every((cell) => DIVIDER_CELL.test(cell.trim()));
+}
+
+/** Whether `line` closes a fence opened by `marks` (``` or ~~~, or longer). */
+function closesFence(line, marks) {
+  let i = 0;
+  while (i < 3 && line[i] === " ") i += 1;
+  let n = 0;
+  while (line[i + n] === marks[0]) n += 1;
+  return n >= marks.length && line.slice(i + n).trim() === "";
+}
+
 function startsBlock(line, next) {
-  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line)
-    || LIST_ITEM.test(line) || HTML_BLOCK.test(line) || (line.includes("|") && TABLE_DIVIDER.test(next || ""));
+  return FENCE.test(line) || headingAt(line) !== null || RULE.test(line) || QUOTE.test(line)
+    || LIST_ITEM.test(line) || HTML_BLOCK.test(line) || (line.includes("|") && isTableDivider(next || ""));
+}
+
+/**
+ * Everything between "<!--" and the next "-->" removed. Scanned: the pattern /<!--[\s\S]*?-->/g
+ * searched to the end of the text again from each unclosed "<!--".
+ */
+function withoutComments(text) {
+  let kept = "";
+  let from = 0;
+  for (let start = text.indexOf("<!--"); start >= 0; start = text.indexOf("<!--", from)) {
+    const end = text.indexOf("-->", start + 4);
+    if (end < 0) break;  // no later comment is closed either
+    kept += text.slice(from, start);
+    from = end + 3;
+  }
+  return kept + text.slice(from);
+}
+
+/** Tags (/<\/?[A-Za-z][^>]*>/g) removed, scanned for the same reason as comments. */
+function withoutTags(text) {
+  let kept = "";
+  let from = 0;
+  let start = text.indexOf("<");
+  while (start >= 0) {
+    const name = text[start + 1] === "/" ? start + 2 : start + 1;
+    if (!ASCII_LETTER.test(text[name] || "")) {
+      start = text.indexOf("<", start + 1);
+      continue;
+    }
+    const end = text.indexOf(">", name + 1);
+    if (end < 0) break;  // no later tag is closed either
+    kept += text.slice(from, start);
+    from = end + 1;
+    start = text.indexOf("<", from);
+  }
+  return kept + text.slice(from);
 }
 
 function stripTags(text) {
-  return text.replace(/<!--[\s\S]*?-->/g, "").replace(/<\/?[A-Za-z][^>]*>/g, "").trim();
+  return withoutTags(withoutComments(text)).trim();
 }
 
 function splitRow(line) {
@@ -56,6 +147,13 @@ function table(lines, headingOffset, depth) {
   wrapper.className = "table-scroll";
   wrapper.tabIndex = 0;
   return wrapper;
+}
+
+/** `text` without its final newlines (/\n+$/ retried the run from each of its newlines). */
+function withoutTrailingNewlines(text) {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "\n") end -= 1;
+  return text.slice(0, end);
 }
 
 /** The lines of the list starting at `start`, split into items; returns {end, ordered, items}. */
@@ -107,17 +205,16 @@ function blocks(lines, headingOffset, depth) {
     const fence = FENCE.exec(line);
     if (fence) {
       const code = [];
-      const closing = new RegExp(`^ {0,3}${fence[1][0] === "`" ? "`" : "~"}{${fence[1].length},}\\s*$`);
       i += 1;
-      while (i < lines.length && !closing.test(lines[i])) { code.push(lines[i]); i += 1; }
+      while (i < lines.length && !closesFence(lines[i], fence[1])) { code.push(lines[i]); i += 1; }
       nodes.push(codeBlock(code.join("\n"), fence[2]));
       i += 1;
       continue;
     }
-    const heading = HEADING.exec(line);
+    const heading = headingAt(line);
     if (heading) {
-      const level = Math.min(6, heading[1].length + headingOffset);
-      nodes.push(el(`h${level}`, ...inline(heading[2] || "", depth)));
+      const level = Math.min(6, heading.level + headingOffset);
+      nodes.push(el(`h${level}`, ...inline(heading.text, depth)));
       i += 1;
       continue;
     }
@@ -128,7 +225,7 @@ function blocks(lines, headingOffset, depth) {
         code.push(lines[i].slice(4));
         i += 1;
       }
-      nodes.push(codeBlock(code.join("\n").replace(/\n+$/, ""), ""));
+      nodes.push(codeBlock(withoutTrailingNewlines(code.join("\n")), ""));
       continue;
     }
     if (QUOTE.test(line) && depth < MAX_DEPTH) {
@@ -150,7 +247,7 @@ function blocks(lines, headingOffset, depth) {
       i = list.end;
       continue;
     }
-    if (line.includes("|") && TABLE_DIVIDER.test(lines[i + 1] || "")) {
+    if (line.includes("|") && isTableDivider(lines[i + 1] || "")) {
       const rows = [line, lines[i + 1]];
       i += 2;
       while (i < lines.length && lines[i].includes("|") && lines[i].trim() !== "") { rows.push(lines[i]); i += 1; }

@@ -42,13 +42,38 @@ const PHRASES = [
   [/^Extra inputs are not permitted$/, "is not expected here"],
 ];
 
+// Asides naming an endpoint ("(POST analyze-repository)") or a task ("(task 3f2a…)").
+const ENDPOINT_ASIDES = ["(POST ", "(GET ", "(PUT ", "(DELETE "];
+const TASK_ASIDES = ["(task "];
+const SPACE = /\s/;
+
+/**
+ * `text` without the asides opened by one of `openers`, each up to the next ")", nor the whitespace
+ * before them: what .replace(/\s*\((?:POST|GET|PUT|DELETE) [^)]*\)/g, "") did. Scanned, since that
+ * pattern retried a run of spaces from each of its characters and read to the end of the text again
+ * from each aside that no ")" closes (seconds on a long message).
+ */
+function withoutAsides(text, openers) {
+  let kept = "";
+  let from = 0;
+  for (let open = text.indexOf("("); open >= 0; open = text.indexOf("(", open + 1)) {
+    if (!openers.some((opener) => text.startsWith(opener, open))) continue;
+    const close = text.indexOf(")", open + 1);
+    if (close < 0) break;  // no later aside is closed either
+    let start = open;
+    while (start > from && SPACE.test(text[start - 1])) start -= 1;
+    kept += text.slice(from, start);
+    from = close + 1;
+    open = close;
+  }
+  return kept + text.slice(from);
+}
+
 /** An API message without endpoint names, task ids or "Value error, ". */
 export function userWords(text) {
   let result = String(text || "").replace(/^Value error, /, "");
   for (const [pattern, words] of ACTIONS) result = result.replace(pattern, words);
-  return result
-    .replace(/\s*\((?:POST|GET|PUT|DELETE) [^)]*\)/g, "")   // "(POST analyze-repository)"
-    .replace(/\s*\(task [^)]*\)/g, "")                       // "(task 3f2a…)"
+  return withoutAsides(withoutAsides(result, ENDPOINT_ASIDES), TASK_ASIDES)
     .replace(/\b(?:POST|GET|PUT|DELETE) [a-z0-9/_-]+/g, "the request")
     .trim();
 }

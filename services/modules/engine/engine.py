@@ -3,8 +3,9 @@ deterministically — the same documents always give the same module. It answers
 `ModuleContent` an LLM fills, so the rest of the stage does not care which wrote it."""
 from __future__ import annotations
 
-import re
 from typing import Sequence
+
+from shared import linear_regex
 
 from .content import content_sections, key_points
 from ..markdown_text import code_span, escape_markdown
@@ -96,14 +97,17 @@ def summary(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> str:
     return "\n".join(lines)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence's closing mark and the blank after it: the mark stays with the sentence.
+_SENTENCE_END = linear_regex.compile(r"[.!?]\s+")
 
 
 def _not_repeating(gist: str, said: str) -> str:
     """The gist without its opening sentence when that was just said (stage 3's module description
     ends with the first document's opening sentence)."""
-    first, *rest = _SENTENCE_END.split(gist.strip(), maxsplit=1)
-    return " ".join(rest).strip() if first and first in said else gist
+    gist_text = gist.strip()
+    end = _SENTENCE_END.search(gist_text)
+    first, rest = (gist_text[:end.start() + 1], gist_text[end.end():]) if end else (gist_text, "")
+    return rest.strip() if first and first in said else gist
 
 
 def _gist(doc: SourceDoc) -> str:

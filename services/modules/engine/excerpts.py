@@ -4,9 +4,9 @@ paragraph too big at line, then word boundaries) into parts that keep its headin
 still cites the right place. One pass over the text, no regular expressions."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from shared import linear_regex
 from shared.docs.headings import about_funding
 from shared.docs.markdown_out import fenced_code, markdown_blocks
 from shared.docs.model import Heading, Section
@@ -17,7 +17,7 @@ from .sources import SourceDoc, section_title
 
 PARAGRAPH_BREAK = "\n\n"  # how shared.docs' builder joins a section's paragraphs
 # Text that would end a fence of the prompt early: kept, as data, with the slash escaped.
-_CLOSING_TAG = re.compile(r"</(?=(?:source|excerpt))", re.IGNORECASE)
+_CLOSING_TAG = linear_regex.compile(r"</(source|excerpt)", linear_regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def rendered(excerpt: Excerpt) -> str:
 
 
 def as_data(text: str) -> str:
-    return _CLOSING_TAG.sub("<\\\\/", text)
+    return _CLOSING_TAG.sub(lambda match: "<\\/" + match.group(1), text)
 
 
 def attribute(text: str) -> str:

@@ -8,10 +8,10 @@ give away; and across one assessment, a question offering the options an earlier
 names the rules a question breaks; `FlawCount` sums them for a course, assessment by assessment."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from shared import linear_regex
 from shared.concepts import STOPWORDS, normal, words
 from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES
 
@@ -30,10 +30,11 @@ RULES = ("identical_options", "all_or_none_of_the_above", "too_few_options", "an
 # apart, or a prompt about nothing ("Which command is used for 'Features'?"). Such a question is
 # never shown; the other rules are measured (FlawCount) so the engine is improved rather than hidden.
 UNASKABLE = frozenset({"identical_options", "heading_not_concept"})
-_ABOVE = re.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b", re.IGNORECASE)
+_ABOVE = linear_regex.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b",
+                              linear_regex.IGNORECASE)
 # Quoted text: curly quotes may hold an apostrophe (“What's new”), straight ones not.
-_QUOTED = re.compile(r"“([^”]{1,200})”|‘([^’]{1,200})’|[\"']([^\"'”’]{1,200})[\"'”’]")
-_TRUE_OR_FALSE = re.compile(r"^true or false:\s*", re.IGNORECASE)
+_QUOTED = linear_regex.compile(r"“([^”]{1,200})”|‘([^’]{1,200})’|[\"']([^\"'”’]{1,200})[\"'”’]")
+_TRUE_OR_FALSE = linear_regex.compile(r"^true or false:\s*", linear_regex.IGNORECASE)
 # Headings every project has: quoted as a question's subject they ask about nothing.
 GENERIC_HEADINGS = FIRST_STEPS | PROJECT_NOTES | frozenset("""features examples example summary notes readme
 documentation help faq answer answers solution question""".split()) | {
@@ -42,7 +43,7 @@ _PRONOUNS = {"it", "this", "that", "them", "these", "those"}
 _SHELL_TOOLS = {"pip", "pip3", "uv", "uvx", "npm", "npx", "yarn", "pnpm", "git", "docker", "python", "python3",
                 "make", "curl", "wget", "brew", "apt", "apt-get", "conda", "cargo", "go", "kubectl", "helm",
                 "poetry", "pipx", "sudo", "cd", "export", "echo", "cat", "ls", "mkdir", "bash", "sh"}
-_CODE = re.compile(r"[(){}\[\]=<>$|`;]|::|\s--?\w|^\S+\.\S+$|\w:\w|^\S*[-_./]\S*(?: \S+){0,3}$")
+_CODE = linear_regex.compile(r"[(){}\[\]=<>$|`;]|::|\s--?\w|^\S+\.\S+$|\w:\w|^\S*[-_./]\S*(?: \S+){0,3}$")
 
 
 @dataclass
@@ -123,7 +124,7 @@ def kind_of(option: str) -> str:
 
 def spelling(option: str) -> str:
     """What is left of an option without case, spaces and punctuation: "OpenAI(" = "openai()"."""
-    return re.sub(r"\W+", "", option.casefold())
+    return linear_regex.sub(r"\W+", "", option.casefold())
 
 
 def same_kind(option: str, other: str) -> bool:
@@ -148,7 +149,7 @@ def _far_from_source(question: Question) -> bool:
     """A false statement should be its source with one point changed; one that shares less than
     half its words with the source sentence the explanation quotes is false at a glance."""
     statement = content_words(_TRUE_OR_FALSE.sub("", question.prompt))
-    quoted = [match.group(1) for match in re.finditer(r"“([^”]+)”", question.explanation)]
+    quoted = [match.group(1) for match in linear_regex.finditer(r"“([^”]+)”", question.explanation)]
     if not statement or not quoted:
         return True  # nothing to hold it to: the learner cannot check it either
     source = content_words(max(quoted, key=len))
@@ -159,7 +160,7 @@ def _quotes_a_heading(question: Question) -> bool:
     """The prompt's quoted subject is a heading that names no concept: a generic section ("Features"),
     one about "it" ("Run it"), or a question."""
     heading = (question.source.heading or "").strip()
-    for match in _QUOTED.finditer(question.prompt):
+    for match in list(_QUOTED.finditer(question.prompt)):  # all found before content_words searches
         text = next(group for group in match.groups() if group is not None)
         quoted = " ".join(text.split()).strip(" ?.:!")
         if not quoted or (heading and quoted.casefold() != heading.strip(" ?.:!").casefold()

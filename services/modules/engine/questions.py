@@ -15,11 +15,11 @@ kept, everything else escaped), paths as code. Options and answers are plain tex
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from itertools import zip_longest
 from typing import Iterable, Sequence
 
+from shared import linear_regex
 from shared.docs.markdown_out import code_span, escape_markdown
 
 from .commands import CommandFact, command_facts
@@ -28,8 +28,8 @@ from .quoting import quoted
 from ..models import Question
 from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, option_set,
                              same_kind, spelling)
-from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, definitions, mention_of,
-                      source_phrase, statements)
+from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, definitions, is_word_char,
+                      mention_of, source_phrase, statements)
 
 MIN_QUESTIONS, MAX_QUESTIONS, MAX_DISTRACTORS = 3, 8, 3
 TRUE_FALSE = ["True", "False"]
@@ -43,8 +43,9 @@ allows:prevents allow:prevent include:exclude includes:excludes mutable:immutabl
 local:remote input:output request:response requests:responses start:stop starts:stops older:newer
 higher:lower larger:smaller lowest:highest can:cannot supports:lacks""".split()
               for a, b in [pair.split(":"), pair.split(":")[::-1]]}
-_INSTALLS = re.compile(r"^(?:pip3?|uv|pipx|conda|npm|yarn|pnpm|brew|apt(?:-get)?|cargo|go)\b.*\b(?:install|add|get)\b")
-_NOT_A_LINE = re.compile(r"^\s*(?:#|//|import\s|from\s\S+\s+import\s|$|[)\]}]+[,;]?$)")
+_INSTALLS = linear_regex.compile(
+    r"^(?:pip3?|uv|pipx|conda|npm|yarn|pnpm|brew|apt(?:-get)?|cargo|go)\b.*\b(?:install|add|get)\b")
+_NOT_A_LINE = linear_regex.compile(r"^\s*(?:#|//|import\s|from\s\S+\s+import\s|$|[)\]}]+[,;]?$)")
 
 
 def build_assessment(sources: Sequence[SourceDoc],
@@ -83,11 +84,12 @@ def _statement_questions(sources: Sequence[SourceDoc], used: set[str]) -> list[Q
     return found
 
 
-def _blank(statement: Statement, mention: re.Match[str]) -> Question:
+def _blank(statement: Statement, mention: tuple[int, int]) -> Question:
     sentence = statement.sentence
+    start, end = mention
     # The blank between spaces is no emphasis mark: left as written, the text around it escaped.
-    blanked = f"{escape_markdown(sentence[:mention.start()])}_____{escape_markdown(sentence[mention.end():])}"
-    return Question(kind="short_answer", prompt=f"Fill in the blank: “{blanked}”", answer=mention.group(),
+    blanked = f"{escape_markdown(sentence[:start])}_____{escape_markdown(sentence[end:])}"
+    return Question(kind="short_answer", prompt=f"Fill in the blank: “{blanked}”", answer=sentence[start:end],
                     explanation=_quoted(statement), source=statement.source)
 
 
@@ -123,7 +125,10 @@ def _as_in_prose(term: str, statement: Statement) -> str:
     lowered = first[:1].lower() + first[1:]
     if first == lowered or not first[1:].islower():
         return term
-    elsewhere = re.search(rf"(?<![\w.]){re.escape(lowered)}\b", statement.section_markdown)
+    # As a whole word: after no word character or dot, and ending at a word boundary (Python's
+    # Unicode one), spelt as the characters beside it.
+    after = r"(?:[^\w]|$)" if is_word_char(lowered[-1]) else r"[\w]"
+    elsewhere = linear_regex.search(rf"(?:^|[^\w.]){linear_regex.escape(lowered)}{after}", statement.section_markdown)
     return lowered + term[len(first):] if elsewhere else term
 
 
@@ -167,7 +172,7 @@ def turned_statement(statement: Statement) -> Question | None:
     A word inside inline code (`read()`) is code, not a claim: never turned."""
     written = statement.markdown
     code = code_spans(written)
-    found = [(match, _OPPOSITES[match.group().lower()]) for match in re.finditer(r"[A-Za-z-]+", written)
+    found = [(match, _OPPOSITES[match.group().lower()]) for match in linear_regex.finditer(r"[A-Za-z-]+", written)
              if match.group().lower() in _OPPOSITES
              and not any(start <= match.start() < end for start, end in code)]
     if len(found) != 1:

@@ -3,10 +3,10 @@ analysis, split into sentences that keep their place (path + section), and the d
 sentences among them ("A broker is a server process that ..."). Pure functions, no I/O."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
+from shared import linear_regex
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.model import ParsedDocument, Section
 
@@ -71,21 +71,24 @@ _NOT_A_TERM = _ANAPHORIC | {"what", "who", "we", "you", "each", "every", "all", 
                             # a clause's opening word: "When the user is logged in, …" defines no "When the user"
                             "when", "if", "while", "because", "since", "although", "once", "after", "before",
                             "until", "unless", "where", "how", "why", "whether", "as"}
-_DEFINITION = re.compile(
+_DEFINITION = linear_regex.compile(
     r"^(?:(?P<article>A|An|The)\s+)?(?P<term>[A-Za-z][\w.+#/-]*(?:[ -][A-Za-z][\w.+#/-]*){0,3})\s+"
     r"(?P<verb>is|are|refers to|means)\s+(?P<predicate>.+?)[.!]?$")
-_CLAUSE_LED = re.compile(r"^(?:that|you|we|it|they|i|he|she|there|this|your|our)\b", re.IGNORECASE)
-_ARTICLE_LED = re.compile(r"^(?:a|an|the|one|any)\s", re.IGNORECASE)
+_CLAUSE_LED = linear_regex.compile(r"^(?:that|you|we|it|they|i|he|she|there|this|your|our)\b",
+                                   linear_regex.IGNORECASE)
+_ARTICLE_LED = linear_regex.compile(r"^(?:a|an|the|one|any)\s", linear_regex.IGNORECASE)
 # "The property is a string-like object…" (Starlette, after "accessed as `request.url`"): "the"
 # and a kind of thing in code points back at the thing just named; it defines no "property".
 _KINDS_IN_CODE = frozenset("property method function class attribute object option parameter argument "
                            "value field variable module package command key setting flag decorator "
                            "instance type return".split())
 # "The plugin definition is the best place" ranks X, it does not say what X is.
-_RANKING = re.compile(r"^(?:a|an|the|one)\s+(?:best|worst|only|most|least|easiest|simplest|fastest|latest|"
-                      r"newest|oldest|biggest|largest|smallest|same|recommended|preferred|right|wrong|"
-                      r"main|next|last|first|ideal|perfect|obvious)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[`])")
+_RANKING = linear_regex.compile(r"^(?:a|an|the|one)\s+(?:best|worst|only|most|least|easiest|simplest|fastest|"
+                                r"latest|newest|oldest|biggest|largest|smallest|same|recommended|preferred|right|"
+                                r"wrong|main|next|last|first|ideal|perfect|obvious)\b", linear_regex.IGNORECASE)
+# Between sentences: a closing mark, maybe a closing quote or bracket, blanks, then what opens the
+# next sentence; the mark and the opening stay with their sentences (the group is what is cut out).
+_SENTENCE_END = linear_regex.compile(r"[.!?](?P<gap>[\"')\]]?\s+)[A-Z0-9\"'(\[`]")
 
 
 def citation_for(doc: SourceDoc, section: Section) -> Citation:
@@ -111,7 +114,7 @@ def prose_chunks(text: str) -> list[list[str]]:
     a line without closing punctuation) is joined to the previous one; other lines stay apart,
     because parsers leave list items one per line without their markers."""
     paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
+    for paragraph in linear_regex.split(r"\n\s*\n", text.strip()):
         lines: list[str] = []
         for raw in paragraph.splitlines():
             line = " ".join(raw.split())
@@ -128,7 +131,18 @@ def prose_chunks(text: str) -> list[list[str]]:
 
 def sentences(text: str) -> list[str]:
     return [part.strip() for lines in prose_chunks(text) for line in lines
-            for part in _SENTENCE_END.split(line) if part.strip()]
+            for part in _sentences_of(line) if part.strip()]
+
+
+def _sentences_of(line: str) -> list[str]:
+    """The line cut at each gap between sentences. A sentence's opening character is never a
+    closing mark, so gaps found after it are the same as gaps found from it."""
+    parts, start = [], 0
+    for gap in _SENTENCE_END.finditer(line):
+        parts.append(line[start:gap.start("gap")])
+        start = gap.end("gap")
+    parts.append(line[start:])
+    return parts
 
 
 def is_statement(sentence: str) -> bool:
@@ -180,7 +194,7 @@ def definitions(sources: Sequence[SourceDoc]) -> list[Definition]:
 
 def concept_key(phrase: str) -> str:
     """A concept's identity: lower case, without a leading article, last word singular."""
-    words = re.sub(r"^(a|an|the)\s+", "", " ".join(phrase.lower().split())).split(" ")
+    words = linear_regex.sub(r"^(a|an|the)\s+", "", " ".join(phrase.lower().split())).split(" ")
     last = words[-1]
     if last.endswith(("sses", "ches", "shes", "xes")):
         last = last[:-2]
@@ -189,9 +203,26 @@ def concept_key(phrase: str) -> str:
     return " ".join(words[:-1] + [last])
 
 
-def mention_of(concept: str, sentence: str) -> re.Match[str] | None:
-    """Where the sentence names the concept (singular or plural, any case), if it does."""
-    if not concept.strip():
+def mention_of(concept: str, sentence: str) -> tuple[int, int] | None:
+    """Where (start, end) the sentence names the concept, as a whole word (singular or plural, any
+    case), if it does."""
+    name = concept.strip()
+    if not name:
         return None
-    pattern = r"\b" + re.escape(concept.strip()) + r"(?:e?s)?\b"
-    return re.search(pattern, sentence, re.IGNORECASE)
+    # Word boundaries in Python's Unicode sense ("café" is a word), spelt as the character beside
+    # the name: a word character where the name's own edge is not one, and the other way round.
+    # The plural endings are tried as a backtracking matcher would: "es", then "s", then none.
+    plural_edge = r"(?:[^\w]|$)"
+    before = r"(?:^|[^\w])" if is_word_char(name[0]) else r"[\w]"
+    after = plural_edge if is_word_char(name[-1]) else r"[\w]"
+    body = linear_regex.escape(name)
+    found = linear_regex.search(rf"{before}(?:(?P<es>{body}es){plural_edge}|(?P<s>{body}s){plural_edge}"
+                                rf"|(?P<bare>{body}){after})", sentence, linear_regex.IGNORECASE)
+    if found is None:
+        return None
+    return next(found.span(group) for group in ("es", "s", "bare") if found.start(group) >= 0)
+
+
+def is_word_char(char: str) -> bool:
+    """A word character as Python's `\\w` has it."""
+    return char.isalnum() or char == "_"

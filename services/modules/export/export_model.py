@@ -3,10 +3,11 @@ rules both renderings (Markdown folder, HTML site) share about links and code ex
 from __future__ import annotations
 
 import posixpath
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
+
+from shared import linear_regex
 
 from ..markdown_text import url_scheme
 from ..models import CodeExample, ContentSection, ModuleContent, ModuleSpec
@@ -79,7 +80,7 @@ def slug(title: str) -> str:
     """ASCII, lower case, hyphens: safe as a file name on every system and in a URL. A long title
     is cut after a whole word ("…-third-party-extensions", not "…-extensions-an")."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    full = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    full = linear_regex.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if len(full) > MOST_SLUG_CHARS:
         cut = full[:MOST_SLUG_CHARS + 1]
         at_word = cut.rfind("-")
@@ -98,7 +99,8 @@ def content_link_ok(url: str) -> bool:
 
 
 # A Markdown link whose target holds no blank or parenthesis: what the parsers write (bounded).
-_RELATIVE_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,500})\]\(([^()\s\[\]]{1,1000})\)")
+# An image (`![...](...)`) is matched too, with its `!`, so that it is left alone.
+_RELATIVE_LINK = linear_regex.compile(r"(?P<bang>!?)\[(?P<text>[^\[\]\n]{1,500})\]\((?P<target>[^()\s\[\]]{1,1000})\)")
 _DOC_SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt",
                  "/index.md", "/README.md", "/index.rst")
 
@@ -110,9 +112,9 @@ def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePag
     for the link policy, which keeps their text only: the repository is not part of the export."""
     holder = {posixpath.normpath(path): page for page in pages for path in page.spec.documents}
 
-    def rewritten(match: re.Match[str]) -> str:
-        target = match.group(2)
-        if url_scheme(target) or target.startswith(("#", "/")):
+    def rewritten(match: linear_regex.Match) -> str:
+        target = match["target"]
+        if match["bang"] or url_scheme(target) or target.startswith(("#", "/")):
             return match.group(0)
         path, _, fragment = target.partition("#")
         path = path[:-5] if path.endswith(".html") else path
@@ -123,9 +125,16 @@ def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePag
             return match.group(0)
         document, page = found
         place = _topic_of(page, document, fragment) if extension == "html" else ""
-        return f"[{match.group(1)}]({page.stem}.{extension}{place})"
+        return f"[{match['text']}]({page.stem}.{extension}{place})"
 
-    return _RELATIVE_LINK.sub(rewritten, markdown) if "](" in markdown else markdown
+    if "](" not in markdown:
+        return markdown
+    # All links found before any is rewritten: rewriting one searches its target.
+    pieces, end = [], 0
+    for match in list(_RELATIVE_LINK.finditer(markdown)):
+        pieces += [markdown[end:match.start()], rewritten(match)]
+        end = match.end()
+    return "".join(pieces) + markdown[end:]
 
 
 def topic_id(number: int) -> str:
@@ -149,7 +158,7 @@ def module_link_policy(pages: Sequence[ModulePage], extension: str):
 
 
 def fence_language(language: str) -> str:
-    return re.sub(r"[^a-z0-9+#-]", "", language.strip().lower())[:30]
+    return linear_regex.sub(r"[^a-z0-9+#-]", "", language.strip().lower())[:30]
 
 
 def module_meta(spec: ModuleSpec) -> str:

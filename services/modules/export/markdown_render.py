@@ -5,30 +5,34 @@ an href only when the link policy accepts its target; images become their alt te
 from __future__ import annotations
 
 import html
-import re
 import textwrap
 from dataclasses import dataclass, replace
 
+from shared import linear_regex
 from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 
 from .highlight import highlight
 from ..markdown_text import TARGET, LinkPolicy, acceptable_url, url_scheme
 
 MAX_NESTING = 8
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*)")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_QUOTE = re.compile(r"^ {0,3}> ?")
-_ITEM = re.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>\s+|$)")
-# Spans stay within a line and have bounded length, and no span can run past the marker that
-# opens the next one (a code span holds no backtick), so unclosed markers cost linear time: a
-# code body of `.{1,2000}?` closed by any run of ticks was cubic in a long run of backticks.
-_INLINE = re.compile(
-    r"(?P<escape>\\[!-/:-@\[-`{-~])|(?P<code>(?<!`)(?P<ticks>`+)(?P<code_body>[^`\n]{1,2000}?)(?P=ticks)(?!`))"
+_FENCE = linear_regex.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*)")
+# Three or more of one of `-`, `*`, `_`, blanks between them allowed.
+_RULE = linear_regex.compile(r"^ {0,3}(?:-(?:\s*-){2,}|\*(?:\s*\*){2,}|_(?:\s*_){2,})\s*$")
+_QUOTE = linear_regex.compile(r"^ {0,3}> ?")
+_ITEM = linear_regex.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>\s+|$)")
+# Inline spans, tried where each can start (no two start with the same character): an escape, a
+# code span, an image, a link, strong, emphasis. Spans stay within a line and have bounded length.
+# A backtick or an underscore is only a candidate here: whether a code span (closed by a run of
+# as many backticks) or an underscore emphasis (not inside a word) starts there is decided by
+# `_code_span` and `_underscore_em`, which look at the characters around it.
+_INLINE = linear_regex.compile(
+    r"(?P<escape>\\[!-/:-@\[-`{-~])|(?P<tick>`)"
     rf"|(?P<image>!\[(?P<alt>[^\[\]\n]{{0,500}})\]\({TARGET}(?:\s+\"[^\"\n]*\")?\))"
     rf"|(?P<link>\[(?P<text>(?:\\.|[^\[\]\\\n]){{1,500}})\]\((?P<href>{TARGET})(?:\s+\"[^\"\n]*\")?\))"
     r"|(?P<strong>\*\*(?P<strong_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*\*)"
-    r"|(?P<em>\*(?P<em_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*"
-    r"|(?<!\w)_(?P<em_body2>[^_\s](?:[^_\n]{0,500}?[^_\s])?)_(?!\w))")
+    r"|(?P<em>\*(?P<em_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*)|(?P<underscore>_)")
+_LONGEST_CODE_BODY = 2000
+_LONGEST_EM_BODY = 502
 
 
 @dataclass(frozen=True)
@@ -53,22 +57,97 @@ def _render(text: str, context: _Context) -> str:
 
 def render_inline(text: str, link_ok: LinkPolicy = acceptable_url) -> str:
     parts, position = [], 0
-    for match in _INLINE.finditer(text):
-        parts.append(html.escape(text[position:match.start()]))
-        parts.append(_inline_token(match, link_ok))
-        position = match.end()
+    # All spans are found before any is rendered: rendering one searches its own text.
+    for start, end, span in _inline_spans(text):
+        parts.append(html.escape(text[position:start]))
+        parts.append(_inline_token(span, link_ok))
+        position = end
     parts.append(html.escape(text[position:]))
     return "".join(parts)
 
 
-def _inline_token(match: re.Match[str], link_ok: LinkPolicy) -> str:
-    if match["escape"]:
+_Span = tuple[str, str] | linear_regex.Match    # ("code" or "em", body) or a match of _INLINE
+
+
+def _inline_spans(text: str) -> list[tuple[int, int, _Span]]:
+    """The inline spans of `text`, left to right, each where the first that can start does."""
+    spans: list[tuple[int, int, _Span]] = []
+    at = 0
+    while (found := _INLINE.search(text, at)) is not None:
+        start = found.start()
+        opener = text[start]
+        if opener in "`_":
+            end, body = (_code_span if opener == "`" else _underscore_em)(text, start)
+            if not end:
+                # No span starts in this run of backticks or underscores: each of the others
+                # comes right after a backtick, or a word character.
+                at = _run_end(text, start, opener)
+                continue
+            span: _Span = ("code" if opener == "`" else "em", body)
+        else:
+            end, span = found.end(), found
+        spans.append((start, end, span))
+        at = end
+    return spans
+
+
+def _code_span(text: str, start: int) -> tuple[int, str]:
+    """(end, body) of the code span opening at `start`, or (0, ""): a run of backticks not right
+    after another backtick, then 1 to 2000 characters on one line, closed by a run of exactly as
+    many backticks (the body holds none, so the first run after it is the only candidate)."""
+    if start and text[start - 1] == "`":
+        return 0, ""
+    opened = _run_end(text, start, "`")
+    closing = text.find("`", opened, opened + _LONGEST_CODE_BODY + 1)
+    if closing <= opened or "\n" in text[opened:closing]:
+        return 0, ""
+    closed = _run_end(text, closing, "`")
+    if closed - closing != opened - start:
+        return 0, ""
+    return closed, text[opened:closing]
+
+
+def _run_end(text: str, at: int, char: str) -> int:
+    while at < len(text) and text[at] == char:
+        at += 1
+    return at
+
+
+def _underscore_em(text: str, start: int) -> tuple[int, str]:
+    """(end, body) of the `_emphasis_` opening at `start`, or (0, ""): not right after a word
+    character, a body of at most 502 characters on one line that neither starts nor ends with a
+    blank and holds no underscore (so the next underscore closes it), not followed by a word
+    character."""
+    if start and _is_word(text[start - 1]):
+        return 0, ""
+    closing = text.find("_", start + 1, start + _LONGEST_EM_BODY + 2)
+    if closing < 0:
+        return 0, ""
+    body = text[start + 1:closing]
+    if (not body or body[0].isspace() or body[-1].isspace() or "\n" in body
+            or (closing + 1 < len(text) and _is_word(text[closing + 1]))):
+        return 0, ""
+    return closing + 1, body
+
+
+def _is_word(char: str) -> bool:
+    """A word character as Python's `\\w` has it."""
+    return char.isalnum() or char == "_"
+
+
+def _inline_token(span: _Span, link_ok: LinkPolicy) -> str:
+    if isinstance(span, tuple):
+        kind, body = span
+        if kind == "code":
+            return f"<code>{html.escape(body.strip())}</code>"
+        return f"<em>{render_inline(body, link_ok)}</em>"
+    match = span
+    opener = match.string[match.start()]    # each kind of span has its own
+    if opener == "\\":
         return html.escape(match["escape"][1])
-    if match["code"]:
-        return f"<code>{html.escape(match['code_body'].strip())}</code>"
-    if match["image"]:
+    if opener == "!":
         return f"<em>{html.escape(match['alt'])}</em>"
-    if match["link"]:
+    if opener == "[":
         label, href = render_inline(match["text"], link_ok), match["href"]
         if not (acceptable_url(href) and link_ok(href)):
             return label
@@ -76,7 +155,7 @@ def _inline_token(match: re.Match[str], link_ok: LinkPolicy) -> str:
         return f'<a href="{html.escape(href, quote=True)}"{external}>{label}</a>'
     if match["strong"]:
         return f"<strong>{render_inline(match['strong_body'], link_ok)}</strong>"
-    return f"<em>{render_inline(match['em_body'] or match['em_body2'], link_ok)}</em>"
+    return f"<em>{render_inline(match['em_body'], link_ok)}</em>"
 
 
 def _starts_block(line: str) -> bool:
@@ -128,7 +207,7 @@ def _quote(inner: str) -> str:
     return f"<blockquote>{inner}</blockquote>"
 
 
-def _code_block(lines: list[str], i: int, fence: re.Match[str], out: list[str]) -> int:
+def _code_block(lines: list[str], i: int, fence: linear_regex.Match, out: list[str]) -> int:
     marker, language = fence["fence"], fence["info"].lower()
     body, i = [], i + 1
     while i < len(lines) and not (lines[i].strip().startswith(marker[0] * len(marker))
@@ -140,7 +219,7 @@ def _code_block(lines: list[str], i: int, fence: re.Match[str], out: list[str]) 
 
 
 def code_html(code: str, language: str) -> str:
-    css_language = re.sub(r"[^a-z0-9+#-]", "", language.lower())
+    css_language = linear_regex.sub(r"[^a-z0-9+#-]", "", language.lower())
     attribute = f' class="language-{css_language}"' if css_language else ""
     return f"<pre><code{attribute}>{highlight(code, language)}</code></pre>"
 

@@ -13,12 +13,12 @@ skips the changelog) stay out: they are not new."""
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Collection
 
+from shared import linear_regex
 from shared.events.catalogue import Pathway, PathwayModule
 
 from .graph import PrerequisiteGraph, documents_by_path
@@ -45,7 +45,8 @@ _WHOLE = 10 ** 9  # minutes: a module style that never cuts its documents into s
 _VARIANTS: dict[str, Variant] = {
     **{v.key: v for v in (FOUNDATIONS_FIRST, HANDS_ON, FAST_TRACK, REFERENCE_DEEP_DIVE, BY_TOPIC)},
     "focus": HANDS_ON}
-_SIZE = re.compile(r"\b\d+ modules?, about \d+ minutes\.")  # as the engine's pathway description says it
+# As the engine's pathway description says it; the number starts a word (`before` is kept).
+_SIZE = linear_regex.compile(r"(?P<before>^|[^\w])\d+ modules?, about \d+ minutes\.")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def adapt_pathway(earlier: Pathway, documents: list[PathwayDocument],
     size = f"{len(final)} module{'s' if len(final) != 1 else ''}, about {minutes} minutes."
     return Adapted(earlier.model_copy(update={
         "modules": final, "estimated_minutes": minutes,
-        "description": _SIZE.sub(size, earlier.description, count=1)}), notes)
+        "description": _SIZE.sub(lambda match: match["before"] + size, earlier.description, count=1)}), notes)
 
 
 def too_much_changed(listed: int, kept: int, added: int) -> str | None:

@@ -5,11 +5,11 @@ One of the three files that decide a pathway's order (with variants.py and graph
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from shared import linear_regex
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .models import PathwayDocument, PlannedModule
@@ -20,6 +20,7 @@ TOPIC_BREAK = 0.5  # a change of topic starts a new module once the current one 
 SMALL = 0.25  # modules below this share of the target join their predecessor when they fit
 SUBJECT_CONCEPTS = 3  # a title names at most this many concepts
 LONGEST_DOCUMENT_TITLE = 60  # characters: a longer title names a document, not a subject
+_SENTENCE_END = linear_regex.compile(r"[.!?]\s")  # the mark ends the sentence, the space does not
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,9 @@ def _description(group: list[PathwayDocument], style: ModuleStyle) -> str:
     count = f"{len(group)} document{'s' if len(group) > 1 else ''}"
     practice = ", including time to try the steps" if any(d.doc_type in TASK_TYPES for d in group) \
         and style.practice_ratio > 0 else ""
-    opening = re.split(r"(?<=[.!?])\s", group[0].summary.strip(), maxsplit=1)[0]
+    summary = group[0].summary.strip()
+    first_end = _SENTENCE_END.search(summary)
+    opening = summary[:first_end.start() + 1] if first_end else summary
     lead = f"{covers}{count}" if covers else count[:1].upper() + count[1:]
     return f"{lead}, about {style.minutes(group)} minutes{practice}. {opening}".strip()[:2000]
 

@@ -2,10 +2,9 @@
 output models double as the structured-output schema, so their fields stay flat and simple."""
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared import linear_regex
 from shared.vocabulary import Complexity, DocType
 
 
@@ -62,7 +61,7 @@ class PlannedPathway(BaseModel):
     def _slug(cls, value: object) -> object:
         # Models often answer "Foundations First"; the slug it means is unambiguous, so accept it.
         if isinstance(value, str):
-            return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40].strip("-")
+            return linear_regex.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40].strip("-")
         return value
 
     def document_paths(self) -> list[str]:

@@ -4,8 +4,8 @@ every pathway variant and the validation agree on them."""
 from __future__ import annotations
 
 import posixpath
-import re
 
+from shared import linear_regex
 from shared.concepts import concept_key, words
 from shared.vocabulary import COMPLEXITY_LEVELS, doc_type_order, doc_type_subset, doc_type_table
 
@@ -106,7 +106,7 @@ def folder(document: PathwayDocument) -> str:
 
 
 def humanise(name: str) -> str:
-    words = re.sub(r"[-_\s]+", " ", name).strip()
+    words = linear_regex.sub(r"[-_\s]+", " ", name).strip()
     return words[:1].upper() + words[1:]
 
 
@@ -121,7 +121,7 @@ def _stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower())
+    words = linear_regex.findall(r"[a-z0-9]+", text.lower())
     return {_stem(word) for word in words if len(word) >= 4 and word not in _STOPWORDS}
 
 
@@ -141,5 +141,5 @@ def focus_score(document: PathwayDocument, terms: frozenset[str]) -> int:
 def matched_focus_words(additional_info: str, documents: list[PathwayDocument]) -> list[str]:
     """The user's own words that some document matches, in the user's order ("deployment")."""
     covered = set().union(*(document_stems(d) for d in documents)) if documents else set()
-    words = re.findall(r"[A-Za-z0-9]+", additional_info)
+    words = linear_regex.findall(r"[A-Za-z0-9]+", additional_info)
     return list(dict.fromkeys(w.lower() for w in words if stems(w) and stems(w) <= covered))

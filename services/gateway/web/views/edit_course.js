@@ -178,7 +178,8 @@ export function createEditPanel({courseId, onVersionStarted}) {
           ? `Renamed “${titleOf(module)}” to “${fields.title}”.` : `Saved the text of “${titleOf(module)}”.`;
         return {said};
       }, (err) => {
-        const found = /^fields\.([a-z_]+)[^:]*: (.*)$/.exec(String(err?.detail ?? ""));
+        // (?![a-z_]): the name is the whole run of letters, so [^:]* does not retry each split of it.
+        const found = /^fields\.([a-z_]+)(?![a-z_])[^:]*: (.*)$/.exec(String(err?.detail ?? ""));
         if (err?.status !== 422 || !found || !controls[found[1]]) return false;
         controls[found[1]].invalid(`${controls[found[1]].wrapper.querySelector("label").textContent} ${plainPhrase(found[2])}.`);
         controls[found[1]].control.focus();

@@ -17,6 +17,21 @@ export function sentence(text) {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
+/**
+ * `message` without its closing "; the current version stays." (any case, the separator, the stop
+ * and the whitespace optional): what .replace(/[;,]?\s*the current version stays\.?\s*$/i, "") did.
+ * The whitespace and separator before the phrase are found by hand: that pattern retried a run of
+ * spaces from each of its characters (seconds on a long message).
+ */
+function withoutEnding(message) {
+  const ending = /the current version stays\.?\s*$/i.exec(message);
+  if (!ending) return message;
+  let start = ending.index;
+  while (start > 0 && /\s/.test(message[start - 1])) start -= 1;
+  if (start > 0 && ";,".includes(message[start - 1])) start -= 1;
+  return message.slice(0, start);
+}
+
 /** What a version cost, e.g. "3 documents analysed, 2 from the cache; 1 module written, 4 kept; 12 provider calls". */
 export function costWords(cost) {
   if (!cost) return "";
@@ -67,7 +82,7 @@ export function outcomeWords(status, versions) {
         detail: sentence(message), toStage3: false};
     case "FAILED": {
       // The gateway ends its message with what the headline already says.
-      const reason = message.replace(/[;,]?\s*the current version stays\.?\s*$/i, "").trim() || "no reason was given";
+      const reason = withoutEnding(message).trim() || "no reason was given";
       return {kind: "error", headline: `Refresh failed: ${reason} — version ${current ?? "1"} stays current`,
         detail: "", toStage3: false};
     }
