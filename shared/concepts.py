@@ -60,8 +60,24 @@ def without_urls(text: str) -> str:
     return _URL.sub(_url_replacement, text) if ("://" in text or "www." in text or "@" in text) else text
 
 
+# The stages tokenise the same sentences many times over (a module's questions compare each
+# option with every other); a sentence's tokens are kept, a whole document's are not.
+_REMEMBERED_TEXT_LIMIT = 500
+
+
 def tokens(text: str) -> list[str]:
     """Word tokens and punctuation tokens (one character each), URLs removed."""
+    if len(text) <= _REMEMBERED_TEXT_LIMIT:
+        return list(_remembered_tokens(text))
+    return _tokens(text)
+
+
+@lru_cache(maxsize=8_192)
+def _remembered_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[str]:
     text = without_urls(text)
     found: list[str] = []
     at: int | None = 0
@@ -91,7 +107,14 @@ def tokens(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return [token for token in tokens(text) if token[0].isalpha()]
+    if len(text) <= _REMEMBERED_TEXT_LIMIT:
+        return list(_remembered_words(text))
+    return [token for token in _tokens(text) if token[0].isalpha()]
+
+
+@lru_cache(maxsize=8_192)
+def _remembered_words(text: str) -> tuple[str, ...]:
+    return tuple(token for token in _remembered_tokens(text) if token[0].isalpha())
 
 
 def singular(word: str) -> str:

@@ -9,6 +9,7 @@ names the rules a question breaks; `FlawCount` sums them for a course, assessmen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from shared import linear_regex
@@ -122,6 +123,7 @@ def kind_of(option: str) -> str:
     return "term" if len(text.split()) <= 4 else "statement"
 
 
+@lru_cache(maxsize=65_536)  # options are short, and compared with each other many times
 def spelling(option: str) -> str:
     """What is left of an option without case, spaces and punctuation: "OpenAI(" = "openai()"."""
     return linear_regex.sub(r"\W+", "", option.casefold())

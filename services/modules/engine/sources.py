@@ -4,6 +4,7 @@ sentences among them ("A broker is a server process that ..."). Pure functions, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Sequence
 
 from shared import linear_regex
@@ -130,8 +131,13 @@ def prose_chunks(text: str) -> list[list[str]]:
 
 
 def sentences(text: str) -> list[str]:
-    return [part.strip() for lines in prose_chunks(text) for line in lines
-            for part in _sentences_of(line) if part.strip()]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=4_096)  # each section is read for every question kind and every module that cites it
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for lines in prose_chunks(text) for line in lines
+                 for part in _sentences_of(line) if part.strip())
 
 
 def _sentences_of(line: str) -> list[str]:
@@ -162,7 +168,13 @@ def statements(doc: SourceDoc) -> Iterator[Statement]:
 
 
 def definition_in(statement: Statement) -> Definition | None:
-    match = _DEFINITION.match(statement.sentence)
+    parts = _definition_parts(statement.sentence)
+    return None if parts is None else Definition(*parts, statement)
+
+
+@lru_cache(maxsize=16_384)  # every module looks for definitions in every source of the course
+def _definition_parts(sentence: str) -> tuple[str, str, str, str] | None:
+    match = _DEFINITION.match(sentence)
     if match is None:
         return None
     term, verb, predicate = match["term"], match["verb"], match["predicate"].strip()
@@ -178,7 +190,7 @@ def definition_in(statement: Statement) -> Definition | None:
         return None
     if len(predicate.split()) < 3:
         return None
-    return Definition(match["article"] or "", term, verb, predicate, statement)
+    return match["article"] or "", term, verb, predicate
 
 
 def definitions(sources: Sequence[SourceDoc]) -> list[Definition]:
@@ -208,6 +220,10 @@ def mention_of(concept: str, sentence: str) -> tuple[int, int] | None:
     case), if it does."""
     name = concept.strip()
     if not name:
+        return None
+    # Case folding maps every character that matches an ASCII letter regardless of case (K, ſ) to
+    # that letter: an ASCII name the folded sentence does not contain is not there.
+    if name.isascii() and name.casefold() not in sentence.casefold():
         return None
     # Word boundaries in Python's Unicode sense ("café" is a word), spelt as the character beside
     # the name: a word character where the name's own edge is not one, and the other way round.
