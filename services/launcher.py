@@ -16,10 +16,10 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from shared.bus.connection import without_secrets
 from shared.local.nats_server import NatsServer
 from shared.local.ports import free_port
 from shared.sealing import new_private_key, public_key_of
@@ -85,17 +85,6 @@ def _metrics_ports() -> dict[str, int]:
     """Each stage service's own port for /metrics and /health, so none collide on one machine.
     Chosen once: a restarted service gets the same one, so the URLs the gateway probes stay right."""
     return {name: free_port() for name in STAGE_SERVICES}
-
-
-def _without_password(url: str) -> str:
-    """The URL to show on a console: a NATS_URL given with a password (or a token, NATS's
-    `nats://<token>@host`) keeps it off the screen."""
-    parts = urlsplit(url)
-    if parts.username is None:
-        return url
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    secret = "***" if parts.password is None else f"{parts.username}:***"
-    return urlunsplit(parts._replace(netloc=f"{secret}@{host}"))
 
 
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> list[str]:
@@ -264,7 +253,7 @@ def run() -> int:
         url = f"http://127.0.0.1:{port}"
         _start_up(url, services)
         print(f"coursegen is running at {url}  (open it in a browser; API docs: {url}/docs; logs: {logs})")
-        print(f"NATS (course events, docs/subscribing.md): {_without_password(nats_url)}  "
+        print(f"NATS (course events, docs/subscribing.md): {without_secrets(nats_url)}  "
               f"(`coursegen nats-url` prints it)")
         print("Metrics: " + "  ".join(f"{name} {u}/metrics" for name, u in {"gateway": url, **metrics}.items()))
         print("Development token for user 'dev' (send as 'Authorization: Bearer <token>'):")

@@ -20,7 +20,7 @@ from shared.events import Event, derived_event_id
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, CourseGenerated, CourseGenerationRequested, CourseRefreshEnded,
     CourseRefreshRequested, CourseUpdated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, EditUndone,
-    FoldersSelected, ModuleEdited, ModuleGenerated, ModuleRemoved, ModulesMerged, ModulesReordered,
+    FoldersSelected, GitHookCreated, GitHookDeleted, ModuleEdited, ModuleGenerated, ModuleRemoved, ModulesMerged, ModulesReordered,
     PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered,
     StageCancelled, StageFailed, StageProgressed, StageStarted,
 )
@@ -44,9 +44,10 @@ STAGE_OF: dict[type[Event], str] = {
 # Events of a run name their stage in their payload.
 RUN_EVENTS = (StageStarted, StageProgressed, StageFailed, StageCancelled)
 # The source's life as a course is its own: the fork has its own title and owner (CourseForked stands
-# in for CourseCreated), its own revisions, and its own refreshes (whose stage runs it does inherit).
+# in for CourseCreated), its own revisions, its own refreshes (whose stage runs it does inherit) and
+# its own git hooks (a hook's id and secret name the source).
 NEVER_INHERITED = (CourseCreated, CourseUpdated, CourseDeleted, CourseForked, CourseRefreshRequested,
-                   CourseRefreshEnded)
+                   CourseRefreshEnded, GitHookCreated, GitHookDeleted)
 
 
 def stage_of(event: Event) -> str | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from services.gateway.settings import GatewaySettings
 from shared.bus.connection import connect
 from shared.bus.provisioning import StreamSpec, provision
 from tests.support.gateway import JWT_SECRET, fresh_database, running_gateway
+from tests.support.quota_limits import lift_quotas
 from tests.support.servers import nats_url, postgres_url
 from tests.support.slow_tests import read_list
 from tests.support.tiers import TIER_OF_FOLDER
@@ -47,6 +49,7 @@ def pytest_configure(config):
     # (under CI=true Hypothesis's own "ci" profile: derandomised, no deadline either).
     hypothesis_settings.register_profile("coursegen", parent=hypothesis_settings.default, deadline=None)
     hypothesis_settings.load_profile("coursegen")
+    lift_quotas(os.environ)  # the gateway's rate limit and quotas, lifted for the suite in one place
 
 
 def pytest_sessionfinish(session, exitstatus):

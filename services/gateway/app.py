@@ -54,6 +54,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(edits.router)
     app.include_router(fork.router)
     app.include_router(hooks.router)
+    app.include_router(hooks.courses)
     app.include_router(estimates.router)
     app.include_router(admin.router)
     app.include_router(generation.router)
@@ -72,7 +73,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         # A page on any site whose name the attacker points at 127.0.0.1 (DNS rebinding) would
         # otherwise reach this gateway as same-origin and sign itself in.
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
-    app.add_middleware(GatewayEdge, max_body_bytes=settings.max_body_bytes)  # sees every answer, 413s included
+    app.add_middleware(GatewayEdge, max_body_bytes=settings.max_body_bytes,  # sees every answer, 413s included
+                       rate_per_minute=settings.rate_limit_per_minute, rate_burst=settings.rate_limit_burst)
     return app
 
 

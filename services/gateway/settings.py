@@ -39,12 +39,26 @@ class GatewaySettings(ServiceSettings, LLMChoice):
     # Live progress streams (SSE) open at once, per user and in all (this process's); more is a 429.
     sse_max_per_user: int = Field(default=8, ge=1)
     sse_max_total: int = Field(default=1000, ge=1)
+    # Quotas (services/gateway/quotas.py). What one user's courses may spend per calendar day (UTC),
+    # by what their runs that succeeded reported; a run's budget_usd never exceeds what is left.
+    user_budget_usd: float = Field(default=20.0, ge=0, le=1_000_000)
+    # Stage runs of one user's courses requested and not finished; one more is a 429.
+    max_runs_in_flight_per_user: int = Field(default=5, ge=1)
+    # API requests (/api/...) per user, or per client address before a token is known, per minute
+    # on each replica, with bursts up to rate_limit_burst; more is a 429 with Retry-After. 0: off.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    rate_limit_burst: int = Field(default=120, ge=1)
     # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
     # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
     service_health_urls: dict[str, str] = Field(default_factory=dict)
     # The secret shared with the git forge: GitHub signs each push with it (X-Hub-Signature-256),
     # GitLab sends it (X-Gitlab-Token). Unset: POST /api/hooks/git answers that webhooks are off.
     git_webhook_secret: SecretStr | None = None
+    # Each course's own git hooks (POST /api/courses/{id}/hooks) have secrets derived from this key;
+    # unset, from JWT_SECRET. Changing it changes every hook's secret. With neither, hooks are off.
+    git_hooks_key: SecretStr | None = None
+    # Deliveries one hook may make per minute (a burst of as many); more is a 429 with Retry-After.
+    git_hook_deliveries_per_minute: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _sealing_key_is_configured(self) -> "GatewaySettings":
@@ -64,7 +78,15 @@ class GatewaySettings(ServiceSettings, LLMChoice):
         # Whoever knows it can make every course on a repository refresh, and spend on it.
         secret = self.git_webhook_secret
         refuse_placeholder("GIT_WEBHOOK_SECRET", secret and secret.get_secret_value(), self.environment)
+        refuse_placeholder("GIT_HOOKS_KEY", self.git_hooks_key and self.git_hooks_key.get_secret_value(),
+                           self.environment)
         return self
+
+    def git_hooks_secret(self) -> str | None:
+        """What the hooks' secrets are derived from, or None when hooks are off."""
+        if self.git_hooks_key is not None and self.git_hooks_key.get_secret_value().strip():
+            return self.git_hooks_key.get_secret_value()
+        return self.jwt_secret
 
     def sealer(self) -> Sealer:
         return Sealer(self.secrets_public_key or DEVELOPMENT_PUBLIC_KEY)

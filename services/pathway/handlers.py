@@ -10,6 +10,7 @@ import uuid
 from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
+from shared.bus.eventstore import EventTooLarge
 from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
@@ -61,11 +62,14 @@ class PathwayStage:
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
             return
-        await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
-                                 pathways=pathways_payload(p.task_id, planned.plan),
-                                 usage=token_usage(planned.usage),
-                                 repaired=(not_kept + planned.repaired)[:50],
-                                 fallbacks=planned.fallbacks)
+        pathways = pathways_payload(p.task_id, planned.plan)
+        try:
+            await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
+                                     pathways=pathways, usage=token_usage(planned.usage),
+                                     repaired=(not_kept + planned.repaired)[:50],
+                                     fallbacks=planned.fallbacks)
+        except EventTooLarge as exc:
+            raise StageFailure(too_large_message(exc, len(pathways), len(inputs.documents))) from None
 
     def _carried_forward(self, pathway_id: str, inputs: PlanInputs) -> Adapted | str:
         """The earlier pathway adapted to the documents now, or why it cannot be kept."""
@@ -109,6 +113,15 @@ class PathwayStage:
                                                   "planning with the engine, the model words the modules")
         return await plan_in_batches(provider, drafted, inputs.documents, inputs.repo_name,
                                      request.payload.additional_info, progress)
+
+
+def too_large_message(refused: EventTooLarge, pathways: int, documents: int) -> str:
+    """Why the plan cannot be announced, and how many documents would fit (its size grows with them)."""
+    limit = refused.limit or refused.size
+    fitting = documents * limit // max(refused.size, 1)
+    return (f"the {pathways} pathways over {documents:,} documents make a PathwaysGenerated event of "
+            f"{refused.size:,} bytes, over the {limit:,} bytes the event log takes in one message; select "
+            f"fewer folders (about {fitting:,} documents fit) and run stages 2 and 3 again")
 
 
 def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:

@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from shared import linear_regex
-from shared.repos.policy import PinnedHost
+from shared.repos.policy import PinnedHost, RepoUrlRejected
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
@@ -58,6 +58,7 @@ DOC_SPARSE_PATTERNS: tuple[str, ...] = (
 # Limits are named by the environment variables an operator sets to change them.
 MAX_REPO_BYTES = "MAX_REPO_BYTES"
 CLONE_TIMEOUT_SECONDS = "CLONE_TIMEOUT_SECONDS"
+ALLOWED_SSH_HOSTS = "ALLOWED_SSH_HOSTS"
 
 # What a failed clone tells the user, by reason. None repeats anything the server said.
 NOT_FOUND_MESSAGE = ("repository not found: check the URL (a private repository answers the same way "
@@ -190,6 +191,9 @@ def _clone_into(git: _Git, ref: str | None, dest: Path, sparse_threshold: int,
     target = target or _find_target(git, ref)
     revision = _fetch_commit(git, target, dest) if target.kind == "commit" else _clone_ref(git, target, dest)
     git.size_guard.check()
+    attributes = dest / ".git" / "info" / "attributes"
+    attributes.parent.mkdir(parents=True, exist_ok=True)
+    attributes.write_text(_WRITE_BLOBS_AS_THEY_ARE)
     files, tree = _check_out(git, dest, revision, sparse_threshold, doc_patterns)
     git.size_guard.check()
     sha = git.run("rev-parse", "--verify", "HEAD^{commit}", cwd=dest, step="read the commit").decode().strip()
@@ -311,7 +315,7 @@ def _fetch_everything_for(git: _Git, target: _Target, dest: Path) -> str:
 
 
 def _check_out(git: _Git, dest: Path, revision: str, sparse_threshold: int,
-               doc_patterns: Sequence[str]) -> tuple[frozenset[str], tuple[TreeFile, ...] | None]:
+               doc_patterns: Sequence[str]) -> tuple[_CheckedOut, tuple[TreeFile, ...] | None]:
     """Writes only documentation (and symlinks, so the scan can tell where they point) to disk:
     creating and later deleting every file of a repository was most of a clone's time. Returns
     the paths of the commit's files, and the files with their sizes when they can be known (see
@@ -319,20 +323,23 @@ def _check_out(git: _Git, dest: Path, revision: str, sparse_threshold: int,
     listing = _list_tree(git, dest, revision)
     small = len(listing) <= sparse_threshold
     blobs = [entry.oid for entry in listing if entry.kind == "blob"]
-    if small and blobs:  # (with no refspec on stdin, fetch would take the remote's branches)
+    if small and blobs:
         # One fetch of every blob the commit has: sizes without writing the files. Above the
-        # threshold only documentation is downloaded, lazily, by the checkout.
-        git.run("-c", "fetch.negotiationAlgorithm=noop", "fetch", "--progress", "--no-tags",
-                "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin", "origin",
-                cwd=dest, step="fetch", band=_BLOBS_BAND,
-                stdin="".join(f"{oid}\n" for oid in blobs))
-        git.size_guard.check()
+        # threshold only documentation is downloaded, just before the checkout.
+        _fetch_blobs(git, dest, blobs, _BLOBS_BAND)
     symlinks = [entry.path for entry in listing if entry.is_symlink]
+    # The index first, without writing a file: the sparse patterns then mark what the checkout
+    # will write, so its size is known, and refused over the cap, before anything is written.
+    git.run("read-tree", "--end-of-options", revision, cwd=dest, step="list the files")
     git.run("sparse-checkout", "set", "--no-cone", "--stdin", cwd=dest, step="limit the checkout",
             stdin="".join(f"{line}\n" for line in [*doc_patterns, *exact_patterns(symlinks)]))
+    by_path = {entry.path: entry for entry in listing if entry.kind == "blob"}
+    written = _paths_to_write(git, dest)
+    _refuse_writing_over_cap(git, dest, [by_path[path] for path in written if path in by_path])
     git.reporter.report(_CHECKOUT_BAND[0], "Checking out files")
     git.run("checkout", "--progress", "--force", revision, cwd=dest, step="check out", band=_CHECKOUT_BAND)
-    files = frozenset(entry.path for entry in listing if entry.kind == "blob")
+    git.size_guard.check()
+    files = _CheckedOut(by_path, set(written))
     if not small:
         return files, None
     sizes = _local_blob_sizes(git, dest)
@@ -340,16 +347,62 @@ def _check_out(git: _Git, dest: Path, revision: str, sparse_threshold: int,
                         for entry in listing if entry.kind == "blob")
 
 
+def _fetch_blobs(git: _Git, dest: Path, oids: Sequence[str], band=None) -> None:
+    # (with no refspec on stdin, fetch would take the remote's branches)
+    git.run("-c", "fetch.negotiationAlgorithm=noop", "fetch", "--progress", "--no-tags",
+            "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin", "origin",
+            cwd=dest, step="fetch", band=band, stdin="".join(f"{oid}\n" for oid in oids))
+    git.size_guard.check()
+
+
+def _paths_to_write(git: _Git, dest: Path) -> list[str]:
+    """The index's paths the sparse patterns keep (not marked skip-worktree): what a checkout writes."""
+    raw = git.run("ls-files", "-t", "-z", cwd=dest, step="list the files")
+    return [os.fsdecode(record[2:]) for record in raw.split(b"\0") if record.startswith(b"H ")]
+
+
+def _refuse_writing_over_cap(git: _Git, dest: Path, entries: Sequence[_Listed]) -> None:
+    """Before a checkout writes `entries`: their blobs are fetched (a pack checked while it
+    arrives), and the bytes they will take are added to what the checkout already takes; over
+    MAX_REPO_BYTES, nothing is written. Exact: the checkout writes each blob's bytes as they are
+    (`_WRITE_BLOBS_AS_THEY_ARE`), a symlink as its target."""
+    if not entries:
+        return
+    sizes = _local_blob_sizes(git, dest)
+    missing = list(dict.fromkeys(entry.oid for entry in entries if entry.oid not in sizes))
+    if missing:
+        _fetch_blobs(git, dest, missing)
+        sizes = _local_blob_sizes(git, dest)
+    git.size_guard.check_adding(sum(sizes.get(entry.oid, 0) for entry in entries))
+
+
+# In $GIT_DIR/info/attributes, which outranks the repository's own .gitattributes: no end-of-line
+# conversion, filter, `$Id$` expansion or re-encoding, which could make a file larger on disk
+# than its blob (a file of newlines doubles with eol=crlf, UTF-8 doubles as UTF-16).
+_WRITE_BLOBS_AS_THEY_ARE = "* -text -filter -ident -working-tree-encoding\n"
+
+
+@dataclass
+class _CheckedOut:
+    """The commit's files by path, and those the checkout has written."""
+    by_path: dict[str, _Listed]
+    written: set[str]
+
+
 MAX_MORE_PATHS = 2_000  # per call: git matches every pattern against every path of the index
 
 
-def _check_out_more(git: _Git, dest: Path, files: frozenset[str], paths: Sequence[str]) -> None:
+def _check_out_more(git: _Git, dest: Path, files: _CheckedOut, paths: Sequence[str]) -> None:
     """Adds exact paths to the sparse checkout, those the commit has and at most MAX_MORE_PATHS
-    (documents name what they like); git fetches the blobs it lacks in one go."""
-    patterns = exact_patterns([path for path in paths if path in files][:MAX_MORE_PATHS])
+    (documents name what they like), once their blobs are fetched and their size is within the cap."""
+    chosen = [path for path in dict.fromkeys(paths) if path in files.by_path][:MAX_MORE_PATHS]
+    patterns = exact_patterns(chosen)
     if patterns:
+        _refuse_writing_over_cap(git, dest, [files.by_path[path] for path in chosen
+                                             if path not in files.written and _pattern_safe(path)])
         git.run("sparse-checkout", "add", "--stdin", cwd=dest, step="check out included files",
                 stdin="".join(f"{line}\n" for line in patterns))
+        files.written.update(path for path in chosen if _pattern_safe(path))
         git.size_guard.check()
 
 
@@ -598,6 +651,20 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def refuse_ssh_unless_allowed(url: str, allowed_hosts: frozenset[str], host: str | None = None) -> None:
+    """An ssh URL is cloned only from a host the operator listed: ssh signs in with the service's
+    own keys (its agent, ~/.ssh), which may read repositories the requester may not. Called before
+    the URL's host is looked up (with none listed, any ssh URL fails at once) and with its host."""
+    if not _is_ssh(url):
+        return
+    if not allowed_hosts:
+        raise RepoUrlRejected(f"ssh repository URLs are not accepted here ({ALLOWED_SSH_HOSTS} lists no host): "
+                              "use the repository's https:// URL, with a token for a private one")
+    if host is not None and host.lower().rstrip(".") not in allowed_hosts:
+        raise RepoUrlRejected(f"ssh clones from {host} are not allowed (not in {ALLOWED_SSH_HOSTS}): "
+                              "use the repository's https:// URL, or ask the operator to add the host")
+
+
 def _is_ssh(url: str) -> bool:
     return url.lower().startswith("ssh://") or not (_is_local(url) or "://" in url)
 
@@ -786,8 +853,12 @@ class _SizeGuard:
             raise CloneLimitExceeded(MAX_REPO_BYTES, self._max, received)
 
     def check(self) -> None:
+        self.check_adding(0)
+
+    def check_adding(self, more: int) -> None:
+        """Raises if the checkout, with `more` bytes written to it, would be over the cap."""
         if self._path is not None and self._max is not None:
-            size = _disk_usage(self._path)
+            size = _disk_usage(self._path) + more
             if size > self._max:
                 raise CloneLimitExceeded(MAX_REPO_BYTES, self._max, size)
 

@@ -75,7 +75,9 @@ class CloneStage:
 
     async def _run(self, request: RepoCloneRequested) -> None:
         p = request.payload
+        cloner.refuse_ssh_unless_allowed(p.repo_url, self._settings.ssh_hosts)
         vetted = await vet_repo_url_async(p.repo_url, self._settings.allow_local_repos)
+        cloner.refuse_ssh_unless_allowed(vetted.url, self._settings.ssh_hosts, vetted.host)
         url = vetted.url
         token = await self._token(p.token_ref)
         owner = snapshot_owner(vetted, token, request.actor)

@@ -10,6 +10,9 @@ from shared.settings import ServiceSettings, refuse_missing_key
 class RepoCloneSettings(ServiceSettings):
     service_name: str = "repo_clone"
     allow_local_repos: bool = False
+    # Host names (comma-separated) whose ssh:// and git@host:path URLs may be cloned: ssh signs in
+    # with the service's own keys, which may read repositories no user should. Empty: none.
+    allowed_ssh_hosts: str = ""
     max_repo_bytes: int = Field(default=500_000_000, ge=1)
     max_repo_files: int = Field(default=100_000, ge=1)
     max_file_bytes: int = Field(default=2_000_000, ge=1)
@@ -32,6 +35,10 @@ class RepoCloneSettings(ServiceSettings):
         if self.secrets_key_previous is not None:
             check_private_key(self.secrets_key_previous.get_secret_value(), "SECRETS_KEY_PREVIOUS")
         return self
+
+    @property
+    def ssh_hosts(self) -> frozenset[str]:
+        return frozenset(filter(None, (h.strip().lower().rstrip(".") for h in self.allowed_ssh_hosts.split(","))))
 
     @staticmethod
     def _key(value: SecretStr | None) -> str | None:

@@ -3,7 +3,7 @@ the service's own inbox prefix, and refuse a server older than the design needs.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from nats.aio.client import Client
 
@@ -27,8 +27,40 @@ def server_urls(nats_url: str) -> list[str]:
     connects to any and moves to another when its node goes away)."""
     urls = [u.strip() for u in nats_url.split(",")]
     if not all(urls):
-        raise ValueError(f"NATS_URL has an empty entry: {nats_url!r}")
+        raise ValueError(f"NATS_URL has an empty entry: {without_secrets(nats_url)!r}")
     return urls
+
+
+def without_secrets(nats_url: str) -> str:
+    """NATS_URL as it may be shown (a log line, an error, a console): each server's password
+    becomes `***` (`nats://user:***@host:4222`), and so does a token (`nats://***@host`)."""
+    shown = []
+    for server in nats_url.split(","):
+        before, userinfo, after = _split_userinfo(server)
+        user, colon, _ = userinfo.partition(":")
+        shown.append(server if not userinfo else f"{before}{user}:***@{after}" if colon else f"{before}***@{after}")
+    return ",".join(shown)
+
+
+def scrub(text: str, nats_url: str) -> str:
+    """`text` (a client library's error, say) without any password or token of `nats_url`, as
+    written or percent-decoded."""
+    secrets = set()
+    for server in nats_url.split(","):
+        user, colon, password = _split_userinfo(server)[1].partition(":")
+        secret = password if colon else user
+        secrets.update({secret, unquote(secret)})
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _split_userinfo(server: str) -> tuple[str, str, str]:
+    """(`scheme://`, `user:password` or `token` or "", `host:port/...`) of one server's URL."""
+    scheme, separator, rest = server.partition("://") if "://" in server else ("", "", server)
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    return f"{scheme}{separator}", userinfo if at else "", (host if at else rest[:end]) + rest[end:]
 
 
 def inbox_prefix(nats_url: str) -> str:
@@ -42,7 +74,8 @@ def inbox_prefix(nats_url: str) -> str:
     if not user:
         return "_INBOX"
     if not linear_regex.fullmatch(r"[A-Za-z0-9_-]+", user):
-        raise ValueError(f"a NATS user in NATS_URL must be letters, digits, _ or -: {user!r}")
+        # Not echoed: in `nats://<token>@host` the token stands where a user would.
+        raise ValueError("the NATS user (or token) in NATS_URL must be letters, digits, _ or -")
     return f"_INBOX_{user}"
 
 
@@ -72,8 +105,10 @@ async def connect(url: str, name: str) -> Client:
         log.info("NATS reconnected", extra={"service": name})
 
     async def on_error(exc: Exception) -> None:
-        log.warning("NATS error: %s", exc, extra={"service": name})
+        log.warning("NATS error (%s): %s", shown, scrub(str(exc), url), extra={"service": name})
 
+    shown = without_secrets(url)
+    log.info("connecting to NATS at %s", shown, extra={"service": name})
     nc = Client()
     await nc.connect(
         servers=server_urls(url), name=name, inbox_prefix=inbox_prefix(url),

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
+from shared.bus.eventstore import EventTooLarge
 from shared.events import Event, PoisonEvent, decode_event
 from shared.observability.context import bound, event_fields
 
@@ -58,6 +59,9 @@ async def _handle(event: Event, attempt: int, work: StageWork, last_attempt: boo
         await work.handle(event)
     except PoisonEvent as exc:
         return Decision(Verdict.POISON, reason=str(exc))
+    except EventTooLarge as exc:  # the work would make the same event again: no delivery can succeed
+        log.error("handling %s made an event the log refuses: %s", event.event_id, exc)
+        return await _give_up(work, event, attempt, exc)
     except Exception as exc:  # anything else may pass: try again later, with backoff
         log.warning("handling %s failed (attempt %d): %s", event.event_id, attempt, exc)
         if last_attempt:
@@ -67,7 +71,7 @@ async def _handle(event: Event, attempt: int, work: StageWork, last_attempt: boo
 
 
 async def _give_up(work: StageWork, event: Event, attempt: int, exc: Exception) -> Decision:
-    reason = f"gave up after {attempt} attempts: {exc}"
+    reason = f"gave up after {attempt} attempt{'s' if attempt != 1 else ''}: {exc}"
     if work.give_up is not None:
         try:
             await work.give_up(event, reason)

@@ -7,11 +7,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable
 
-from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
+from nats.errors import MaxPayloadError, NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 from opentelemetry.trace import SpanKind
 
+from shared.bus.provisioning import MAX_EVENT_BYTES
 from shared.bus.subject_log import last_sequence, read_subject
 from shared.events import Event, PoisonEvent, course_subjects, decode_stored, subject_for
 from shared.events.catalogue import CourseForked
@@ -22,6 +23,7 @@ from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
 
 WRONG_LAST_SEQUENCE = 10071
+MESSAGE_EXCEEDS_MAXIMUM = 10054  # JetStream: "message size exceeds maximum allowed"
 # While a cluster elects the stream's new leader (a node was lost), or the client moves off a node
 # gone silent, a publish or a read gets no answer, or a 503, for some seconds: both are tried again.
 # The event id (Nats-Msg-Id) makes sending an event again safe: a copy that was stored after all
@@ -35,6 +37,23 @@ log = logging.getLogger(__name__)
 
 class ConcurrencyConflict(RuntimeError):
     """Someone appended to the course since its history was read."""
+
+
+class EventTooLarge(RuntimeError):
+    """The log takes no event this large: sending it again can never succeed, so the run that
+    made it fails saying so (shared/stage/emitter.py, shared/bus/delivery.py) instead of retrying."""
+
+    def __init__(self, event_type: str, size: int, limit: int | None) -> None:
+        self.event_type, self.size, self.limit = event_type, size, limit
+        most = f"the {limit:,} bytes" if limit is not None else "what"
+        super().__init__(f"the {event_type} event is {size:,} bytes, over {most} the event log takes in one "
+                         f"message; run it over fewer documents (select fewer folders)")
+
+
+def message_bytes(data: bytes, headers: dict[str, str]) -> int:
+    """What NATS counts against its limits: the body plus the header block (`NATS/1.0`, a
+    `name: value` line for each header, the blank line)."""
+    return len(data) + len(b"NATS/1.0\r\n\r\n") + sum(len(k) + len(v) + 4 for k, v in headers.items())
 
 
 @dataclass(frozen=True)
@@ -79,16 +98,30 @@ class EventStore:
                 "messaging.system": "nats", "messaging.destination.name": subject,
                 "messaging.message.id": event.event_id, "coursegen.course_id": event.course_id}):
             inject(headers)
+            data = event.to_json()
+            # Refused here, not by the server: NATS checks only the body before sending, and a
+            # server that gets more than its max_payload closes the whole connection.
+            limit = min(MAX_EVENT_BYTES, self._max_payload())
+            if (size := message_bytes(data, headers)) > limit:
+                raise EventTooLarge(event.event_type, size, limit)
             try:
-                ack = await self._send(subject, event.to_json(), headers)
+                ack = await self._send(subject, data, headers)
+            except MaxPayloadError as exc:
+                raise EventTooLarge(event.event_type, size, self._max_payload()) from exc
             except APIError as exc:
                 if exc.err_code == WRONG_LAST_SEQUENCE:
                     raise ConcurrencyConflict(str(exc.description)) from exc
+                if exc.err_code == MESSAGE_EXCEEDS_MAXIMUM:  # a stream configured below MAX_EVENT_BYTES
+                    raise EventTooLarge(event.event_type, size, None) from exc
                 raise
         if not ack.duplicate:
             metrics().published_one(event.event_type)
         note_published(event.event_type)
         return Appended(stream_seq=ack.seq, duplicate=bool(ack.duplicate))
+
+    def _max_payload(self) -> int:
+        """The largest message the connected server takes (its INFO's max_payload)."""
+        return self._js._nc.max_payload
 
     async def _send(self, subject: str, data: bytes, headers: dict[str, str]):
         return await patiently(lambda: self._js.publish(subject, data, stream=self._stream, headers=headers),

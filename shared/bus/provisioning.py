@@ -14,6 +14,10 @@ from shared.bus.deadletters import STREAM as DEADLETTERS, ensure_deadletters
 from shared.events import ALL_COURSES
 
 log = logging.getLogger(__name__)
+# The most one event may take on the COURSES stream, headers included: NATS's default max_payload,
+# which a server's own limit must not be below. The event store refuses a larger event itself
+# (shared/bus/eventstore.py), so no publish ever reaches the server's limit.
+MAX_EVENT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class StreamSpec:
             name=self.name, subjects=[ALL_COURSES], retention=RetentionPolicy.LIMITS,
             storage=StorageType.FILE, num_replicas=self.replicas, discard=DiscardPolicy.OLD,
             duplicate_window=self.duplicate_window_seconds, deny_delete=True, deny_purge=True,
-            allow_direct=True, max_msg_size=1024 * 1024,
+            allow_direct=True, max_msg_size=MAX_EVENT_BYTES,
         )
 
     def stream_names(self) -> set[str]:

@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import tarfile
+from dataclasses import dataclass, field
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
@@ -80,14 +81,37 @@ async def snapshot_archive(js: JetStreamContext, reference: str) -> bytes:
                               "run stage 1 again") from None
 
 
-def extract(archive: bytes, paths: set[str]) -> dict[str, bytes]:
-    """The bytes of the wanted files; members that are not regular files are never read."""
-    found: dict[str, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+# The wanted members read from one archive, at most: the default MAX_REPO_BYTES, so a snapshot of
+# a checkout stage 1 accepted by default never holds more.
+MAX_EXTRACTED_BYTES = 500_000_000
+
+
+@dataclass
+class Extracted:
+    files: dict[str, bytes] = field(default_factory=dict)
+    too_large: dict[str, int] = field(default_factory=dict)  # path → its size: over the member limit, not read
+    over_total: dict[str, int] = field(default_factory=dict)  # path → its size: would pass MAX_EXTRACTED_BYTES
+
+
+def extract(archive: bytes, paths: set[str], max_member_bytes: int,
+            max_total_bytes: int = MAX_EXTRACTED_BYTES) -> Extracted:
+    """The bytes of the wanted files, read member by member as the archive is decompressed
+    (a forward-only stream): a member over `max_member_bytes`, or that would take what is read
+    past `max_total_bytes`, is only counted by the size its header gives, never read. Members
+    that are not regular files are never read."""
+    extracted, total = Extracted(), 0
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r|gz") as tar:
         for member in tar:
-            if member.name in paths and member.isfile():
-                found[member.name] = tar.extractfile(member).read()
-    return found
+            if member.name not in paths or not member.isfile():
+                continue
+            if member.size > max_member_bytes:
+                extracted.too_large[member.name] = member.size
+            elif total + member.size > max_total_bytes:
+                extracted.over_total[member.name] = member.size
+            else:
+                total += member.size
+                extracted.files[member.name] = tar.extractfile(member).read()
+    return extracted
 
 
 # --- releasing and ageing out -------------------------------------------------------------------

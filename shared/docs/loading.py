@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from shared.bus.snapshots import extract
+from shared.bus.snapshots import MAX_EXTRACTED_BYTES, extract
 from .includes import MAX_DEPTH, MAX_INCLUDED_FILE_BYTES, referenced_paths
 from .model import ParsedDocument
 from .parse_worker import PARSE, BudgetedParser, OverBudget
@@ -51,16 +51,20 @@ def iter_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
     `parser`: the child's function ("module:function"; one that returns (parsed document, anything)
     puts the anything in the document's `index`), or a started BudgetedParser to use. Closing the
     generator stops the child, the given one too."""
-    contents = extract(archive, set(paths))
-    texts = {path: _decode(data, encodings.get(path)) for path, data in contents.items() if len(data) <= max_bytes}
+    extracted = extract(archive, set(paths), max_bytes)
+    contents = extracted.files
+    texts = {path: _decode(data, encodings.get(path)) for path, data in contents.items()}
     snapshot = _IncludedFiles(archive, texts)
     with BudgetedParser(parse_budget_seconds, parser) if isinstance(parser, str) else parser as child:
         for path in paths:
             data = contents.get(path)
-            if data is None:
+            if path in extracted.too_large:
+                yield path, None, f"{extracted.too_large[path]} bytes, more than the {max_bytes} a document may have"
+            elif path in extracted.over_total:
+                yield path, None, (f"the documents read together would pass {MAX_EXTRACTED_BYTES} bytes; "
+                                   "select fewer folders")
+            elif data is None:
                 yield path, None, "not in the repository snapshot; run stage 1 again"
-            elif len(data) > max_bytes:
-                yield path, None, f"{len(data)} bytes, more than the {max_bytes} a document may have"
             else:
                 text = texts[path]
                 included = snapshot.reachable_from(path, text)
@@ -97,7 +101,7 @@ class _IncludedFiles:
             wanted = {p for path, text in frontier.items() for p in self._referenced(path, text)} - self._known.keys()
             if not wanted:
                 break
-            found = extract(archive, wanted)
+            found = extract(archive, wanted, MAX_INCLUDED_FILE_BYTES).files
             for path in wanted:
                 self._known[path] = _included_text(found.get(path))
             frontier = {path: self._known[path] for path in wanted if self._known[path] is not None}

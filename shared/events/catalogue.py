@@ -522,6 +522,31 @@ class CourseForked(Event):
     payload: CourseForkedPayload
 
 
+# --- living courses: git hooks -------------------------------------------------------------------
+class GitHookCreatedPayload(Payload):
+    hook_id: str = Field(min_length=1, max_length=128, description=(
+        "<course_id>.<random>: the hook's address is /api/hooks/git/<hook_id>; its secret is derived from "
+        "the gateway's GIT_HOOKS_KEY and the id, so no secret is ever in the log"))
+
+
+class GitHookCreated(Event):
+    """The course's owner made a git webhook: pushes signed with its secret refresh this course only."""
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["GitHookCreated"] = "GitHookCreated"
+    payload: GitHookCreatedPayload
+
+
+class GitHookDeletedPayload(Payload):
+    hook_id: str = Field(min_length=1, max_length=128)
+
+
+class GitHookDeleted(Event):
+    """Deliveries to the hook are refused from now on (its secret dies with it)."""
+    PUBLISHED_BY = BY_GATEWAY
+    event_type: Literal["GitHookDeleted"] = "GitHookDeleted"
+    payload: GitHookDeletedPayload
+
+
 CATALOGUE: tuple[type[Event], ...] = (
     CourseCreated, CourseUpdated, CourseDeleted,
     StageStarted, StageProgressed, StageFailed, StageCancelled,
@@ -531,4 +556,5 @@ CATALOGUE: tuple[type[Event], ...] = (
     CourseGenerationRequested, ModuleGenerated, CourseGenerated,
     CourseRefreshRequested, CourseRefreshEnded,
     ModuleEdited, ModulesReordered, ModuleRemoved, ModulesMerged, EditUndone, CourseForked,
+    GitHookCreated, GitHookDeleted,
 )

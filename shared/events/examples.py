@@ -34,6 +34,7 @@ _STRINGS = {
     "title": "Getting started",
     "provider": "openai",
     "model": "gpt-4o-mini",
+    "hook_id": f"{EXAMPLE_COURSE_ID}.Zk3q9XwP2mLr8TbN4vYc7HdE",
 }
 
 

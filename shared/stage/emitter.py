@@ -8,7 +8,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Iterable
 
-from shared.bus.eventstore import EventStore
+from shared.bus.eventstore import EventStore, EventTooLarge
 from shared.events import Event
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, StageCancelled, StageFailed, StageProgressed, StageStarted,
@@ -76,11 +76,12 @@ class StageEmitter:
     async def running(self, request: Event,
                       failures: tuple[type[BaseException], ...] = (StageFailure,)) -> AsyncIterator[None]:
         """Announces the run started; the block's `failures` fail the stage with their message, a
-        `RunCancelled` ends it quietly, anything else propagates (to be retried, then given up)."""
+        `RunCancelled` ends it quietly, anything else propagates (to be retried, then given up).
+        An event the log refuses for its size fails it too: made again, it is as large again."""
         await self.started(request)
         try:
             yield
-        except failures as exc:
+        except (*failures, EventTooLarge) as exc:
             await self.failed(request, str(exc))
         except RunCancelled:
             log.info("run %s was cancelled; stopped", request.payload.task_id)

@@ -17,14 +17,14 @@ HOSTILE = ("# Hostile page\n\nA widget is a small thing that looks harmless.\n\n
            "```html\n<script>alert('from a code block')</script>\n```\n")
 
 
-async def through_stage3(api, repo: str) -> tuple[str, dict]:
-    course_id = await scanned_and_selected(api, repo, ["docs"], overview="README.md")
-    await start(api, course_id, "analyze-documents", {"complexity_level": "beginner"})
-    assert (await wait_for_stage(api, course_id, "stage2"))["status"] == "SUCCESS"
-    await start(api, course_id, "generate-pathways", {"additional_info": "hands-on examples"})
-    status = await wait_for_stage(api, course_id, "stage3")
+async def through_stage3(api, repo: str, headers=ALICE) -> tuple[str, dict]:
+    course_id = await scanned_and_selected(api, repo, ["docs"], overview="README.md", headers=headers)
+    await start(api, course_id, "analyze-documents", {"complexity_level": "beginner"}, headers)
+    assert (await wait_for_stage(api, course_id, "stage2", headers=headers))["status"] == "SUCCESS"
+    await start(api, course_id, "generate-pathways", {"additional_info": "hands-on examples"}, headers)
+    status = await wait_for_stage(api, course_id, "stage3", headers=headers)
     assert status["status"] == "SUCCESS", status
-    pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=ALICE)).json()
+    pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=headers)).json()
     return course_id, pathways
 
 

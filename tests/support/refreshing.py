@@ -10,7 +10,7 @@ from tests.support.waiting import eventually
 async def written_course(api, repo: str, headers=ALICE) -> tuple[str, dict]:
     """A course taken through stage 4 on `repo` (docs/ and README.md selected), on the pathway with
     the most modules (so that a change can leave some modules untouched)."""
-    course_id, listing = await through_stage3(api, repo)
+    course_id, listing = await through_stage3(api, repo, headers)
     chosen = max(listing["pathways"], key=lambda p: len(p["modules"]))
     selected = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=headers,
                               json={"selected_pathway_id": chosen["id"]})

@@ -1,7 +1,7 @@
 """The `make run` banner shows the NATS URL, but never a password or token given in NATS_URL."""
 from __future__ import annotations
 
-from services.launcher import _without_password
+from shared.bus.connection import without_secrets as _without_password
 
 
 def test_a_password_in_the_nats_url_is_masked_on_the_console():

@@ -12,6 +12,7 @@ from shared.course_versions import Version, course_versions
 from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
+from ..quotas import allowed_budget
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .repo_tokens import check_token, sealed_token
@@ -35,7 +36,9 @@ class RefreshBody(BaseModel):
 async def refresh(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: RefreshBody | None = None):
     body = body or RefreshBody()
     check_token(body.token)
-    await visible_course(c, who, course_id)
+    # Its runs keep the budgets their stages' last runs had (domain/refresh.py); refused like a
+    # start while the owner's runs in flight or spend are at their limit.
+    await allowed_budget(c, await visible_course(c, who, course_id), None)
     token_ref = await sealed_token(c, course_id, body.token)
     outcome = await c.commands.execute_on_history(course_id, lambda state, events: request_refresh(
         state, fold_refresh(events), who.user_id, who.is_admin, body.ref, token_ref=token_ref))

@@ -10,6 +10,8 @@ from shared.text import CleanText
 from shared.vocabulary import Complexity, DocType
 
 from ..domain import runs, stage2
+from ..domain.quotas import capped
+from ..quotas import allowed_budget
 from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, Offset, PrincipalDep
@@ -29,10 +31,10 @@ class AnalyzeDocuments(BaseModel):
 
 @router.post("/{course_id}/analyze-documents", status_code=202)
 async def analyze_documents(course_id: CourseId, body: AnalyzeDocuments, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    outcome = await c.commands.execute(course_id, lambda state: stage2.start_analysis(
+    cap = await allowed_budget(c, await visible_course(c, who, course_id), body.budget_usd)
+    outcome = await c.commands.execute(course_id, lambda state: capped(stage2.start_analysis(
         state, who.user_id, who.is_admin, body.complexity_level, body.additional_info,
-        budget_usd=body.budget_usd))
+        budget_usd=body.budget_usd), cap))
     return started(outcome)
 
 
@@ -74,8 +76,8 @@ async def cancel_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 @router.post("/{course_id}/stage2/retry", status_code=202)
 async def retry_stage2(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
-    await visible_course(c, who, course_id)
     budget = body.budget_usd if body else None
+    cap = await allowed_budget(c, await visible_course(c, who, course_id), budget)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage2.retry_analysis(state, who.user_id, who.is_admin, budget))
+        course_id, lambda state: capped(stage2.retry_analysis(state, who.user_id, who.is_admin, budget), cap))
     return started(outcome)

@@ -7,11 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.text import CleanText
 
 from ..domain import runs, stage3
+from ..domain.quotas import capped
 from ..domain.lineage import stage_marks
 from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
+from ..quotas import allowed_budget
 from .schemas import BudgetUsd, Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])
@@ -31,9 +33,9 @@ class PathwayChoice(BaseModel):
 
 @router.post("/{course_id}/generate-pathways", status_code=202)
 async def generate_pathways(course_id: CourseId, body: GeneratePathways, c: ContainerDep, who: PrincipalDep):
-    await visible_course(c, who, course_id)
-    outcome = await c.commands.execute(course_id, lambda state: stage3.start_pathways(
-        state, who.user_id, who.is_admin, body.additional_info, body.pathway_count, budget_usd=body.budget_usd))
+    cap = await allowed_budget(c, await visible_course(c, who, course_id), body.budget_usd)
+    outcome = await c.commands.execute(course_id, lambda state: capped(stage3.start_pathways(
+        state, who.user_id, who.is_admin, body.additional_info, body.pathway_count, budget_usd=body.budget_usd), cap))
     return started(outcome)
 
 
@@ -82,8 +84,8 @@ async def cancel_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 @router.post("/{course_id}/stage3/retry", status_code=202)
 async def retry_stage3(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
-    await visible_course(c, who, course_id)
     budget = body.budget_usd if body else None
+    cap = await allowed_budget(c, await visible_course(c, who, course_id), budget)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage3.retry_pathways(state, who.user_id, who.is_admin, budget))
+        course_id, lambda state: capped(stage3.retry_pathways(state, who.user_id, who.is_admin, budget), cap))
     return started(outcome)

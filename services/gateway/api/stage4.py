@@ -11,12 +11,14 @@ from nats.js.errors import NotFoundError, ObjectNotFoundError
 from shared import linear_regex
 
 from ..domain import runs, stage4
+from ..domain.quotas import capped
 from ..domain.lineage import stage_marks
 from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .edits import edit_reader, presented
 from .run_status import stage_status, started
+from ..quotas import allowed_budget
 from .schemas import Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])
@@ -25,10 +27,10 @@ GONE = (NotFoundError, ObjectNotFoundError)
 
 @router.post("/{course_id}/generate-course", status_code=202)
 async def generate_course(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
-    await visible_course(c, who, course_id)
     budget = body.budget_usd if body else None
-    outcome = await c.commands.execute(
-        course_id, lambda state: stage4.start_generation(state, who.user_id, who.is_admin, budget_usd=budget))
+    cap = await allowed_budget(c, await visible_course(c, who, course_id), budget)
+    outcome = await c.commands.execute(course_id, lambda state: capped(
+        stage4.start_generation(state, who.user_id, who.is_admin, budget_usd=budget), cap))
     return started(outcome)
 
 
@@ -93,8 +95,8 @@ async def cancel_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 @router.post("/{course_id}/stage4/retry", status_code=202)
 async def retry_stage4(course_id: CourseId, c: ContainerDep, who: PrincipalDep, body: Spend | None = None):
-    await visible_course(c, who, course_id)
     budget = body.budget_usd if body else None
+    cap = await allowed_budget(c, await visible_course(c, who, course_id), budget)
     outcome = await c.commands.execute(
-        course_id, lambda state: stage4.retry_generation(state, who.user_id, who.is_admin, budget))
+        course_id, lambda state: capped(stage4.retry_generation(state, who.user_id, who.is_admin, budget), cap))
     return started(outcome)

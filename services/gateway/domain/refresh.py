@@ -137,7 +137,8 @@ def _requested_stage(event: Event) -> str | None:
 
 # --- the command --------------------------------------------------------------------------------
 def request_refresh(state: CourseState, fold: RefreshFold, user_id: str, is_admin: bool,
-                    ref: str | None, trigger: str = "user", token_ref: str | None = None) -> CourseRefreshRequested:
+                    ref: str | None, trigger: str = "user", token_ref: str | None = None,
+                    refresh_id: str | None = None) -> CourseRefreshRequested:
     require_visible(state, user_id, is_admin)
     if fold.open is not None:
         raise StageConflict(f"a refresh is already running (refresh {fold.open.refresh_id}); wait for it")
@@ -153,7 +154,7 @@ def request_refresh(state: CourseState, fold: RefreshFold, user_id: str, is_admi
         raise StageConflict("the course's repository is private and its token was used up by its last scan: "
                             'send a token with the refresh ({"token": "…"})')
     return CourseRefreshRequested(course_id=state.course_id, actor=user_id,
-                                  payload={"refresh_id": str(uuid.uuid4()), "ref": ref, "trigger": trigger,
+                                  payload={"refresh_id": refresh_id or str(uuid.uuid4()), "ref": ref, "trigger": trigger,
                                            "token_ref": token_ref})
 
 

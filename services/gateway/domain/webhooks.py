@@ -40,6 +40,12 @@ class BadPayload(ValueError):
 class Delivery:
     forge: str
     event: str  # "push", "ping", "tag_push", or the forge's own name of another event
+    delivery_id: str | None = None  # the forge's id of this delivery, the same when it sends it again
+
+
+# Where each forge puts the id of a delivery (GitLab's older versions send none).
+_DELIVERY_HEADERS = ("x-github-delivery", "x-gitlab-event-uuid", "idempotency-key")
+_DELIVERY_ID_LIMIT = 200
 
 
 # --- who sent it --------------------------------------------------------------------------------
@@ -48,12 +54,20 @@ def authenticate(headers: Mapping[str, str], body: bytes, secret: str) -> Delive
     h = {name.lower(): value for name, value in headers.items()}
     if "x-github-event" in h:
         check_github_signature(body, h.get("x-hub-signature-256"), secret)
-        return Delivery(GITHUB, h["x-github-event"].strip().lower())
+        return Delivery(GITHUB, h["x-github-event"].strip().lower(), _delivery_id(h))
     if "x-gitlab-event" in h:
         check_gitlab_token(h.get("x-gitlab-token"), secret)
         event = h["x-gitlab-event"].strip()
-        return Delivery(GITLAB, {"Push Hook": "push", "Tag Push Hook": "tag_push"}.get(event, event))
+        return Delivery(GITLAB, {"Push Hook": "push", "Tag Push Hook": "tag_push"}.get(event, event), _delivery_id(h))
     raise WebhookRefused("not a GitHub or GitLab webhook (no X-GitHub-Event or X-Gitlab-Event header)")
+
+
+def _delivery_id(headers: Mapping[str, str]) -> str | None:
+    for name in _DELIVERY_HEADERS:
+        value = headers.get(name, "").strip()
+        if value:
+            return value[:_DELIVERY_ID_LIMIT]
+    return None
 
 
 def github_signature(body: bytes, secret: str) -> str:
@@ -183,7 +197,8 @@ def builds_on(repo_url: str, ref: str | None, push: Push) -> bool:
 
 
 # --- the command --------------------------------------------------------------------------------
-def refresh_on_push(state: CourseState, events: list[Event], push: Push) -> CourseRefreshRequested | None:
+def refresh_on_push(state: CourseState, events: list[Event], push: Push,
+                    refresh_id: str | None = None) -> CourseRefreshRequested | None:
     """A refresh of the course if its current version was built on the pushed branch; None when the
     push does not concern it (another repository or branch, or no version yet). A course that cannot
     be refreshed now raises StageConflict, as a user's request would."""
@@ -194,4 +209,4 @@ def refresh_on_push(state: CourseState, events: list[Event], push: Push) -> Cour
     # Acting as the course's owner (the trigger says it was the forge): the refresh's stage 1 then
     # clones with the owner's rights and its snapshot belongs to the owner, as a refresh they asked
     # for would (repo_clone keys private snapshots by the requester).
-    return request_refresh(state, fold, state.owner_id, True, None, trigger="webhook")
+    return request_refresh(state, fold, state.owner_id, True, None, trigger="webhook", refresh_id=refresh_id)

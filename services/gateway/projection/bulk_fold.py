@@ -32,7 +32,7 @@ from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SU
 
 from .bulk_decode import decode_lean
 from .edit_handlers import edit_row, undo_values
-from .run_handlers import FINAL, UPSTREAM, completed_step, produced
+from .run_handlers import FINAL, UPSTREAM, completed_step, produced, spent_usd
 
 INT4, INT8 = 2**31, 2**63
 
@@ -68,6 +68,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "course_edits": ("course_id", "event_id", "seq", "kind", "module_id", "payload", "actor", "edited_at",
                      "undone_by", "undone_actor", "undone_at"),
     "deleted_courses": ("course_id", "deleted_at"),
+    "run_spend": ("course_id", "stage", "task_id", "user_id", "cost_usd", "finished_at"),
     "projection_rejects": ("stream_seq", "subject", "reason"),
 }
 
@@ -149,6 +150,7 @@ class Fold:
     def __init__(self) -> None:
         self.courses: dict[str, CourseRows] = {}
         self.deleted: dict[str, Any] = {}
+        self.spend: dict[tuple[str, str, str], tuple] = {}  # outlives its course, as run_spend has no foreign key
         self.rejects: list[tuple[int, str, str]] = []
         # Ids unique across courses: whichever course holds one now
         self._doc_ids: set[str] = set()
@@ -286,6 +288,10 @@ class Fold:
             return False
         self._set_status(c, f"{stage}_complete", e.occurred_at)
         self._record_result(c, e, stage)
+        spent = spent_usd(e)
+        if spent > 0 and c.row is not None:
+            self.spend.setdefault((e.course_id, stage, e.payload.task_id),
+                                  (e.course_id, stage, e.payload.task_id, c.row[1], spent, e.occurred_at))
         return True
 
     @staticmethod
@@ -490,6 +496,7 @@ class Fold:
         live = [c for c in self.courses.values() if c.row is not None]
         found = {table: [row for c in live for row in pick(c)] for table, pick in _PICK.items()}
         found["deleted_courses"] = list(self.deleted.items())
+        found["run_spend"] = list(self.spend.values())
         found["projection_rejects"] = list(self.rejects)
         return found
 

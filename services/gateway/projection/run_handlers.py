@@ -11,6 +11,7 @@ from shared.events.catalogue import (
     CourseGenerated, CourseGenerationRequested, DocsAnalysed, DocsAnalysisRequested, PathwaysGenerated,
     PathwaysRequested, RepoCloned, StageCancelled, StageFailed, StageProgressed, StageStarted,
 )
+from shared.observability.pricing import cost_usd
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, RESULTS, STARTED, SUCCESS
 
 from .registry import handles, writes
@@ -183,3 +184,16 @@ async def record_result(conn: Connection, s: str, event, stage: str) -> None:
                 model = EXCLUDED.model, completed_at = EXCLUDED.completed_at""",
         event.course_id, stage, event.payload.task_id, usage.provider if usage else None,
         usage.model if usage else None, event.occurred_at, produced(event))
+    spent = spent_usd(event)
+    if spent > 0:  # the offline engine and unpriced models spend nothing: no row
+        await conn.execute(
+            f"""INSERT INTO {s}.run_spend (course_id, stage, task_id, user_id, cost_usd, finished_at)
+                SELECT $1, $2, $3, user_id, $4, $5 FROM {s}.courses WHERE course_id = $1
+                ON CONFLICT DO NOTHING""",
+            event.course_id, stage, event.payload.task_id, spent, event.occurred_at)
+
+
+def spent_usd(event) -> float:
+    """What a succeeded run reported spending, at list prices (shared/observability/pricing.py)."""
+    usage = getattr(event.payload, "usage", None)
+    return cost_usd(usage) if usage is not None else 0.0

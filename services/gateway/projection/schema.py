@@ -219,6 +219,19 @@ CREATE TABLE IF NOT EXISTS {s}.deleted_courses (
     course_id   TEXT PRIMARY KEY,
     deleted_at  TIMESTAMPTZ NOT NULL
 );
+-- What each run that succeeded reported spending (its usage at list prices), charged to the course's
+-- owner: the ledger of the per-user spend budget (services/gateway/quotas.py). No foreign key, so
+-- deleting a course does not give back what it spent.
+CREATE TABLE IF NOT EXISTS {s}.run_spend (
+    course_id    TEXT NOT NULL,
+    stage        TEXT NOT NULL,
+    task_id      TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    cost_usd     DOUBLE PRECISION NOT NULL,
+    finished_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (course_id, stage, task_id)
+);
+CREATE INDEX IF NOT EXISTS run_spend_by_user ON {s}.run_spend (user_id, finished_at);
 CREATE TABLE IF NOT EXISTS {s}.projection_rejects (
     stream_seq  BIGINT PRIMARY KEY,
     subject     TEXT NOT NULL,
@@ -245,4 +258,5 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 READ_TABLES = ("courses", "course_tasks", "stage_requests", "stage_results", "repository_files",
                "stage1_selections", "stage2_inputs", "analyzed_documents", "stage2_results", "stage3_inputs",
                "pathways", "modules", "module_documents", "stage3_selections", "generated_courses",
-               "module_content", "course_edits", "deleted_courses", "projection_rejects", "projection_checkpoint")
+               "module_content", "course_edits", "deleted_courses", "run_spend", "projection_rejects",
+               "projection_checkpoint")
