@@ -22,7 +22,6 @@ from .api.live_slots import LiveStreamSlots
 from .asyncpg_arrays import ask_concrete_types_first
 from .auth import TokenVerifier
 from .commands import CourseCommands
-from .delivery_limits import DeliveryLimits
 from .janitor import run_janitor
 from .kept_histories import KeptHistories
 from .refresher import run_refresher, subscribe as refresher_subscription
@@ -30,6 +29,7 @@ from .watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
 from .read_pool import create_read_pool
+from .rate_limit import TokenBuckets
 from .readmodel import CourseReader
 from .settings import GatewaySettings
 from .shared_read import SharedRead
@@ -58,7 +58,7 @@ class Container:
     lag_reads: Throttle  # /metrics reads the projection's lag from NATS at most once per interval
     answers: AnswerCache  # read-only answers kept while the read tables are unchanged
     histories: KeptHistories  # course histories kept for the commands and reads that fold them
-    hook_deliveries: DeliveryLimits  # deliveries each course's git hook may still make
+    hook_deliveries: TokenBuckets  # deliveries each course's git hook may still make (per replica)
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -88,7 +88,8 @@ async def start(settings: GatewaySettings) -> Container:
         stages=StageReader(pool, settings.read_schema),
         results=ResultReader(pool, settings.read_schema), secrets=secrets,
         live_streams=LiveStreamSlots(settings.sse_max_per_user, settings.sse_max_total),
-        hook_deliveries=DeliveryLimits(settings.git_hook_deliveries_per_minute),
+        hook_deliveries=TokenBuckets(settings.git_hook_deliveries_per_minute,
+                                     settings.git_hook_deliveries_per_minute),
         lag_reads=Throttle(settings.metrics_refresh_seconds),
         # Concurrent requests share one read of the tables' version, each a read begun after it asked.
         answers=AnswerCache(SharedRead(reader.version)),

@@ -3,6 +3,7 @@ refills at `per_minute`. Pure and in memory, so the limit is per gateway replica
 parameter so a test can move time instead of waiting."""
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable
 
@@ -44,3 +45,8 @@ class TokenBuckets:
             del self._buckets[key]
         for key in list(self._buckets)[:max(0, len(self._buckets) - self._max_keys * 9 // 10)]:
             del self._buckets[key]
+
+
+def retry_after(seconds: float) -> str:
+    """Retry-After's value for a wait of `seconds`: whole seconds, at least one."""
+    return str(max(1, math.ceil(seconds)))

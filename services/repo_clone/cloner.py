@@ -34,13 +34,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from shared import linear_regex
+from shared.docs.formats import DOC_EXTENSIONS
 from shared.repos.policy import PinnedHost, RepoUrlRejected
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
-
-DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb")
-
 
 def _any_case(extension: str) -> str:
     """`*.md` for every spelling (`README.MD`): the scanner takes extensions in any case, while

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from shared import linear_regex
+from shared.docs.formats import extensions_of
 from shared.docs.headings import NAVIGATION_TITLES
 from shared.repos.globs import InvalidGlob, compile_glob
 
@@ -209,7 +210,8 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
 _RST_TOCTREE = linear_regex.compile(r"^(\s*)\.\.\s+toctree::")
 _MYST_TOCTREE = linear_regex.compile(r"^\s*(`{3,}|:{3,})\s*\{toctree\}")
 _EXPLICIT_TITLE = linear_regex.compile(r"^.*<([^<>]+)>\s*$")
-_SPHINX_SUFFIXES = (".rst", ".md", ".ipynb", ".txt")
+# What Sphinx builds a toctree entry from (its source_suffix with MyST and myst-nb).
+_SPHINX_SUFFIXES = extensions_of("restructuredtext", "markdown", "notebook", "text")
 MOST_TOCTREE_GLOBS = 50
 
 

@@ -28,6 +28,7 @@ import posixpath
 from pathlib import Path
 
 from shared import linear_regex
+from shared.docs.formats import LINKED_PAGE_SUFFIXES, extensions_of
 from shared.docs.front_matter import order_key, split_front_matter
 
 from .textfiles import read_checkout_text
@@ -52,8 +53,6 @@ _LINK = linear_regex.compile(r"\]\(\s*<?([^()\s<>]{1,500})"
 # A number is a position unless letters follow it: "nl2br", "k8s" and "h2o" name things (see `_numbers`).
 _DIGITS = linear_regex.compile(r"\d+")
 _LOWER_CASE = frozenset("abcdefghijklmnopqrstuvwxyz")
-_SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb", "/index.md", "/README.md",
-             "/index.rst")
 MOST_HUB_BYTES = 500_000  # an index larger than this is read for links only up to here
 # A line that names the document to read next; its first link is that document.
 _NEXT = linear_regex.compile(r"^[\s>*_#→-]*(?:continue (?:on )?to|proceed to|read next|up next"
@@ -171,7 +170,7 @@ def _declared_position(root: Path, entry: str, documents: set[str]) -> float | N
     if entry not in documents:  # a folder: the position its index declares
         index = _index_of({p for p in documents if posixpath.dirname(p) == entry}, documents)
         return _declared_position(root, index, documents) if index else None
-    if not entry.lower().endswith((".md", ".mdx", ".markdown")):
+    if not entry.lower().endswith(extensions_of("markdown", "mdx")):  # where front matter is
         return None
     text = read_checkout_text(root, entry) or ""
     return order_key(split_front_matter(text[:20_000])[0])
@@ -197,7 +196,7 @@ def _resolve(base: str, folder: str, link: str, documents: set[str]) -> str | No
     joined = posixpath.normpath(posixpath.join(base, link.lstrip("/")))
     if joined.startswith("..") or not (joined == folder or not folder or joined.startswith(folder + "/")):
         return None
-    return next((joined + suffix for suffix in _SUFFIXES if joined + suffix in documents), None)
+    return next((joined + suffix for suffix in LINKED_PAGE_SUFFIXES if joined + suffix in documents), None)
 
 
 def _stem(path: str) -> str:

@@ -19,11 +19,11 @@ from .reading_order import inferred_order
 from shared.repos.globs import PathScope
 from .textfiles import decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file
 
+from shared.docs.formats import is_document
 from shared.text import clean_text
 
-__all__ = ["DOC_EXTENSIONS", "SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile", "scan"]
+__all__ = ["SKIPPED_FOLDERS", "ScanLimitExceeded", "ScanResult", "ScannedFile", "scan"]
 
-DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".txt", ".ipynb")
 SKIPPED_FOLDERS = frozenset({".git", "node_modules", "vendor", "third_party", ".venv", "venv",
                              "__pycache__", "dist", "build", "site-packages", ".tox",
                              "bower_components", "target"})
@@ -227,7 +227,7 @@ def _classify_all(root: Path, entries: list[_Entry], max_file_bytes: int,
 def _classify(root: Path, entry: _Entry, max_file_bytes: int) -> ScannedFile:
     if entry.is_symlink:
         return ScannedFile(entry.path, 0, False, False, note=_symlink_note(root, entry.path))
-    if not entry.path.lower().endswith(DOC_EXTENSIONS):
+    if not is_document(entry.path):
         return ScannedFile(entry.path, entry.size, False, False)
     if entry.size > max_file_bytes:
         return ScannedFile(entry.path, entry.size, False, False, note=_size_cap_note(max_file_bytes))

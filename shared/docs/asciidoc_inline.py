@@ -4,6 +4,7 @@ the constrained/unconstrained formatting marks."""
 from __future__ import annotations
 
 from shared import linear_regex
+from shared.docs.formats import extensions_of
 from shared.docs.inline_macros import InlineMacro
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.builder import Unattached, close_gaps_before_punctuation, sub_each
@@ -126,7 +127,7 @@ def _link(links: Links, target: str, label: str) -> str:
 def _cross_reference(links: Links, target: str, label: str | None) -> str:
     target = target.strip()
     # `<<other.adoc#id,…>>` names a document; a bare `<<id>>` an anchor in this one.
-    resolved = target if ("#" in target or target.endswith((".adoc", ".asciidoc"))) else f"#{target}"
+    resolved = target if ("#" in target or target.lower().endswith(extensions_of("asciidoc"))) else f"#{target}"
     return _link(links, resolved, (label or _humanise(target)).strip())
 
 

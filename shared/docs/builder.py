@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from shared import linear_regex
+from shared.docs.formats import without_extension
 from shared.docs.html import strip_raw_html
 from shared.docs.markdown_out import (callout_label, escape_markdown, fenced_block, generated_reference_note,
                                       table_markdown)
@@ -21,7 +22,6 @@ _SEPARATORS = linear_regex.compile(r"[-_.\s]+")
 # A whole run of blanks (after no blank), then punctuation: close_gaps_before_punctuation.
 _SPACE_BEFORE_PUNCTUATION = linear_regex.compile(r"\s+([,.;:!?)\]])")
 _ENDS_WORD = frozenset(",.;:!?)]")
-_DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt")
 # How the inline parsers hand a cross-reference (`{ref}`label``) to `add_link` among the links:
 # a control character the sanitised input never holds, so no written target can start with it.
 REFERENCE_MARK = "\x02ref:"
@@ -141,12 +141,7 @@ def humanise_file_name(path: str) -> str:
     parts = [part for part in path.replace("\\", "/").split("/") if part]
     if not parts:
         return "Untitled"
-    stem = parts[-1]
-    lowered = stem.lower()
-    for extension in _DOC_EXTENSIONS:
-        if lowered.endswith(extension):
-            stem = stem[: -len(extension)]
-            break
+    stem = without_extension(parts[-1])
     if stem.lower() in {"index", "readme", "_index"} and len(parts) > 1:
         stem = parts[-2]
     words = _SEPARATORS.sub(" ", _NUMBER_PREFIX.sub("", stem)).strip() or stem.strip()

@@ -3,28 +3,18 @@
 that resolve them (Markdown, reStructuredText).
 Never raises: a parser that fails on hostile or broken input falls back to plain text, and plain
 text falls back to an empty document named after the file. A new format: its parser module
-beside the others (into a DocumentBuilder) and its extensions here (docs/architecture.md)."""
+beside the others (into a DocumentBuilder) and its line in shared/docs/formats.py."""
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Mapping
 
 from shared import linear_regex
-from shared.docs.asciidoc import parse_asciidoc
 from shared.docs.builder import DocumentBuilder
+from shared.docs.formats import format_of, parser_of
 from shared.docs.includes import Includes
-from shared.docs.markdown import parse_markdown
-from shared.docs.mdx import parse_mdx
 from shared.docs.model import ParsedDocument
-from shared.docs.notebook import parse_notebook
 from shared.docs.plaintext import parse_text
-from shared.docs.rst import parse_rst
 
-_PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".mdx": parse_mdx,
-            ".rst": parse_rst, ".adoc": parse_asciidoc, ".asciidoc": parse_asciidoc,
-            ".ipynb": parse_notebook}
-# The parsers that read includes from the snapshot; the others show every include as a note.
-_RESOLVING = frozenset({parse_markdown, parse_rst})
 _CONTROL_CHARACTERS = linear_regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Documentation this large is generated, not written; what lies beyond adds nothing to a course.
 LONGEST_PARSED_TEXT = 2_000_000
@@ -36,9 +26,10 @@ def parse(path: str, text: str,
     hold it)."""
     path = path if isinstance(path, str) else str(path)
     text = _sanitise(text)
-    parser = _PARSERS.get(posixpath.splitext(path.lower())[1], parse_text)
+    document_format = format_of(path)
+    parser = parse_text if document_format is None else parser_of(document_format)
     try:
-        if includes is not None and parser in _RESOLVING:
+        if includes is not None and document_format is not None and document_format.resolves_includes:
             return parser(path, text, includes=Includes(path, _reader(includes)))
         return parser(path, text)
     except Exception:  # noqa: BLE001 — hostile input must degrade, never fail the stage

@@ -4,6 +4,7 @@ prose, API directives give their signature as code, and `raw` is never read."""
 from __future__ import annotations
 
 from shared import linear_regex
+from shared.docs.formats import extensions_of
 from shared.docs.includes import language_of, rst_spec
 from shared.docs.markdown_out import include_note
 from shared.docs.rst_inline import rst_inline_to_text, title_and_target
@@ -109,7 +110,7 @@ def _include(kind: str, argument: str, options: dict[str, str], context, depth: 
                                  included.text)
     else:
         with context.includes.inside(included.path):
-            if included.path.lower().endswith((".md", ".markdown")):
+            if included.path.lower().endswith(extensions_of("markdown")):
                 add_markdown(context.builder, included.text, includes=context.includes)
             else:
                 parse_rst_lines(included.text.split("\n"), context, depth)

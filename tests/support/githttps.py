@@ -55,8 +55,9 @@ class GitHttpsServer:
     """Serves the bare repositories under `root` at https://127.0.0.1:<port>/<name>."""
 
     def __init__(self, root: Path, tls_folder: Path, private: dict[str, set[str]] | None = None,
-                 redirects: dict[str, str] | None = None):
+                 redirects: dict[str, str] | None = None, config: dict[str, str] | None = None):
         self.root = root
+        self.config = config or {}  # more of the server's git configuration (command-line scope)
         self.private = private or {}  # repository name -> tokens that may read it
         self.redirects = redirects or {}  # path prefix -> URL prefix answered with 301
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request, for assertions
@@ -142,11 +143,12 @@ def _handler_for(server: GitHttpsServer):
                 "REQUEST_METHOD": self.command, "PATH_INFO": path, "QUERY_STRING": query,
                 "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
                 "REMOTE_ADDR": "127.0.0.1", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(server.root),
-                # What forges allow: partial clone filters and fetching a commit by its sha.
-                "GIT_CONFIG_COUNT": "2",
-                "GIT_CONFIG_KEY_0": "uploadpack.allowFilter", "GIT_CONFIG_VALUE_0": "true",
-                "GIT_CONFIG_KEY_1": "uploadpack.allowAnySHA1InWant", "GIT_CONFIG_VALUE_1": "true",
             }
+            # What forges allow: partial clone filters and fetching a commit by its sha.
+            config = {"uploadpack.allowFilter": "true", "uploadpack.allowAnySHA1InWant": "true", **server.config}
+            env["GIT_CONFIG_COUNT"] = str(len(config))
+            for index, (key, value) in enumerate(config.items()):
+                env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
             for header, variable in (("Git-Protocol", "GIT_PROTOCOL"), ("Content-Encoding", "HTTP_CONTENT_ENCODING")):
                 if self.headers.get(header):
                     env[variable] = self.headers[header]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.delivery_limits import DeliveryLimits, retry_after
+from services.gateway.rate_limit import TokenBuckets, retry_after
 from services.gateway.domain import git_hooks
 from services.gateway.domain.course import CourseNotFound, fold
 from services.gateway.domain.runs import StageConflict
@@ -57,7 +57,7 @@ def test_a_delivery_sent_again_names_the_same_refresh():
 
 def test_a_hooks_bucket_refills_with_time_and_each_hook_has_its_own():
     now = [100.0]
-    limits = DeliveryLimits(per_minute=2, clock=lambda: now[0])
+    limits = TokenBuckets(per_minute=2, burst=2, clock=lambda: now[0])
     assert [limits.take("a"), limits.take("a")] == [0, 0]
     wait = limits.take("a")
     assert wait == pytest.approx(30.0) and retry_after(wait) == "30"

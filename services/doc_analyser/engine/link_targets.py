@@ -9,8 +9,8 @@ import posixpath
 from urllib.parse import unquote
 
 from shared import linear_regex
+from shared.docs.formats import DOC_EXTENSIONS
 
-DOC_EXTENSIONS = (".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt")
 _BUILT_EXTENSIONS = (".html", ".htm")
 _INDEX_NAMES = ("index", "README", "readme", "_index")
 _SCHEME = linear_regex.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")

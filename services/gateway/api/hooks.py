@@ -21,7 +21,7 @@ from shared.events.catalogue import CourseRefreshRequested
 from ..commands import Busy
 from ..domain.course import CourseNotFound
 from ..domain.runs import StageConflict
-from ..delivery_limits import retry_after
+from ..rate_limit import retry_after
 from ..domain import git_hooks
 from ..domain.webhooks import BadPayload, Push, WebhookRefused, authenticate, parse_push, refresh_on_push
 from ..hook_reader import HookReader

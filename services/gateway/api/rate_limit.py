@@ -4,9 +4,8 @@ their assets are not (an orchestrator's probes and a page's assets must never be
 from __future__ import annotations
 
 import json
-import math
 
-from ..rate_limit import TokenBuckets
+from ..rate_limit import TokenBuckets, retry_after
 
 LIMITED_PREFIX = "/api/"
 
@@ -37,11 +36,11 @@ def _verified(scope, token: str):
 
 
 async def refuse_over_rate(send, wait_seconds: float, buckets: TokenBuckets) -> None:
-    retry_after = max(1, math.ceil(wait_seconds))
+    wait = retry_after(wait_seconds)
     body = json.dumps({"detail": f"too many requests: the API allows {buckets.per_minute} per minute "
-                                 f"(bursts of {buckets.burst}) per user; retry in {retry_after} s"}).encode()
+                                 f"(bursts of {buckets.burst}) per user; retry in {wait} s"}).encode()
     await send({"type": "http.response.start", "status": 429,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
-                            (b"retry-after", str(retry_after).encode())]})
+                            (b"retry-after", wait.encode())]})
     await send({"type": "http.response.body", "body": body})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from shared import linear_regex
+from shared.docs.formats import LINKED_PAGE_SUFFIXES
 
 from ..markdown_text import url_scheme
 from ..models import CodeExample, ContentSection, ModuleContent, ModuleSpec
@@ -101,8 +102,6 @@ def content_link_ok(url: str) -> bool:
 # A Markdown link whose target holds no blank or parenthesis: what the parsers write (bounded).
 # An image (`![...](...)`) is matched too, with its `!`, so that it is left alone.
 _RELATIVE_LINK = linear_regex.compile(r"(?P<bang>!?)\[(?P<text>[^\[\]\n]{1,500})\]\((?P<target>[^()\s\[\]]{1,1000})\)")
-_DOC_SUFFIXES = ("", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb", ".txt",
-                 "/index.md", "/README.md", "/index.rst")
 
 
 def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePage], extension: str) -> str:
@@ -119,7 +118,7 @@ def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePag
         path, _, fragment = target.partition("#")
         path = path[:-5] if path.endswith(".html") else path
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path)) if path else ""
-        found = next(((resolved + suffix, holder[resolved + suffix]) for suffix in _DOC_SUFFIXES
+        found = next(((resolved + suffix, holder[resolved + suffix]) for suffix in LINKED_PAGE_SUFFIXES
                       if resolved + suffix in holder), None)
         if found is None:
             return match.group(0)
