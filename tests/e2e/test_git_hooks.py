@@ -115,3 +115,24 @@ async def test_each_hooks_deliveries_are_rate_limited_and_unknown_hooks_are_404(
             answer = await api.post(f"/api/hooks/git/{made_up}", content=ping,
                                     headers=signed(ping, first["secret"], event="ping"))
             assert answer.status_code in (401, 404), (made_up, answer.text)
+
+
+async def test_a_hooks_refresh_is_held_to_the_owners_quotas(settings, tmp_path):
+    make_repo(tmp_path / "repo", COURSE_REPO)
+    # No stage service runs: the course's stage 1 run stays in flight, the one its owner may have.
+    capped = settings.model_copy(update={"allow_local_repos": True, "max_runs_in_flight_per_user": 1})
+    async with running_gateway(capped) as api:
+        course_id = await new_course(api)
+        started = await api.post(f"/api/courses/{course_id}/analyze-repository", headers=ALICE,
+                                 json={"repo_url": str(tmp_path / "repo")})
+        assert started.status_code == 202, started.text
+        hook = (await api.post(f"/api/courses/{course_id}/hooks", headers=ALICE)).json()
+        body = push_body(str(tmp_path / "repo"))
+        before = await last_seq(api)
+
+        answer = await api.post(hook["url"], content=body, headers=signed(body, hook["secret"]))
+
+        assert answer.status_code == 202 and answer.json()["refreshed"] == [], answer.text
+        (skipped,) = answer.json()["skipped"]
+        assert skipped["course_id"] == course_id and "MAX_RUNS_IN_FLIGHT_PER_USER" in skipped["reason"]
+        assert await last_seq(api) == before

@@ -21,6 +21,7 @@ from shared.events.catalogue import CourseRefreshRequested
 from ..commands import Busy
 from ..domain.course import CourseNotFound
 from ..domain.runs import StageConflict
+from ..quotas import allowed_budget
 from ..rate_limit import retry_after
 from ..domain import git_hooks
 from ..domain.webhooks import BadPayload, Push, WebhookRefused, authenticate, parse_push, refresh_on_push
@@ -180,6 +181,15 @@ async def hook_push(hook_id: str, request: Request, c: ContainerDep):
         raise HTTPException(400, f"{exc}; nothing was refreshed") from None
     if push.ignored is not None:
         return _nothing(push.ignored)
+    course = await c.reader.get(course_id, "", True)
+    if course is None:
+        raise HTTPException(404, NO_HOOK)
+    try:
+        # A refresh the forge asks for is the owner's, held to the owner's quotas as theirs would be.
+        await allowed_budget(c, course, None)
+    except HTTPException as refused:
+        return JSONResponse({"branch": push.branch, "refreshed": [],
+                             "skipped": [{"course_id": course_id, "reason": refused.detail}]}, status_code=202)
     refresh_id = git_hooks.delivery_refresh_id(hook_id, delivery.delivery_id) if delivery.delivery_id else None
 
     def decide(state, events):
