@@ -21,7 +21,7 @@ from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, CourseGenerated, CourseGenerationRequested, CourseRefreshEnded,
     CourseRefreshRequested, CourseUpdated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, EditUndone,
     FoldersSelected, GitHookCreated, GitHookDeleted, ModuleEdited, ModuleGenerated, ModuleRemoved, ModulesMerged, ModulesReordered,
-    PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered,
+    PathwayModulesListed, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered,
     StageCancelled, StageFailed, StageProgressed, StageStarted,
 )
 
@@ -37,6 +37,7 @@ STAGE_OF: dict[type[Event], str] = {
     RepoCloneRequested: "stage1", RepoFilesDiscovered: "stage1", RepoCloned: "stage1", FoldersSelected: "stage1",
     DocsAnalysisRequested: "stage2", DocAnalysed: "stage2", DocsAnalysed: "stage2",
     PathwaysRequested: "stage3", PathwaysGenerated: "stage3", PathwaySelected: "stage3",
+    PathwayModulesListed: "stage3",
     CourseGenerationRequested: "stage4", ModuleGenerated: "stage4", CourseGenerated: "stage4",
     ModuleEdited: "stage4", ModulesReordered: "stage4", ModuleRemoved: "stage4", ModulesMerged: "stage4",
     EditUndone: "stage4",
@@ -117,6 +118,9 @@ def _relabelled_payload(event: Event, fork: Relabelling):
             w.model_copy(update={"pathway_id": fork.pathway_id(w.pathway_id), "modules": [
                 m.model_copy(update={"module_id": fork.module_id(m.module_id)}) for m in w.modules]})
             for w in p.pathways]})
+    if isinstance(event, PathwayModulesListed):  # a part of a PathwaysGenerated: re-labelled as its pathways
+        return p.model_copy(update={"pathway_id": fork.pathway_id(p.pathway_id), "modules": [
+            m.model_copy(update={"module_id": fork.module_id(m.module_id)}) for m in p.modules]})
     if isinstance(event, PathwaySelected):
         return p.model_copy(update={"pathway_id": fork.pathway_id(p.pathway_id)})
     if isinstance(event, PathwaysRequested) and p.adapt_pathway_id is not None:

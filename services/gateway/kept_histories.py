@@ -23,6 +23,7 @@ from typing import Iterable
 
 from shared.bus.eventstore import EventStore, History
 from shared.events import Event
+from shared.pathway_parts import assembled
 
 
 @dataclass
@@ -53,7 +54,8 @@ class KeptHistories:
                 else:
                     newer = await self._store.load_after(course_id, before.last_seq)
                     # An unreadable message adds no event but moves the sequence commands append after.
-                    now = History(before.events + newer.events, newer.last_seq, before.forks) \
+                    # A plan announced in parts may have its parts kept and its PathwaysGenerated new.
+                    now = History(assembled(before.events + newer.events), newer.last_seq, before.forks) \
                         if newer.last_seq != before.last_seq else before
                     self._keep(course_id, kept, now, kept.size + _size(newer.events))
             finally:

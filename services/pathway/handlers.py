@@ -4,6 +4,8 @@ Ids derive from the request, so a redelivered request repeats the same events. A
 old pathway and module ids; when too much changed, new pathways are planned as usual."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 
@@ -11,11 +13,13 @@ from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventTooLarge
-from shared.events.catalogue import PathwaysGenerated, PathwaysRequested
+from shared.bus.provisioning import MAX_EVENT_BYTES
+from shared.events.catalogue import PathwayModulesListed, PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
 from shared.llm.budget import within_budget
 from shared.llm.provider import LLMProvider, Prompt
+from shared.pathway_parts import PART_SHARE, split_modules
 from .engine.adapt import Adapted, adapt_pathway
 from .engine.models import PathwayPlan
 from .engine.prompts import pathways_prompt, plan_pathways_task
@@ -29,6 +33,9 @@ from .settings import PathwaySettings
 
 log = logging.getLogger(__name__)
 _IDS = uuid.UUID("0b9f6b7e-9a55-4c2e-8f0e-5b8d8c1f2a33")
+# Room left in a message for what the event store adds to an event's JSON: its headers (the
+# event id, the trace, a conditional append's expected sequence).
+HEADER_ALLOWANCE = 4096
 
 
 class PathwayStage:
@@ -63,13 +70,34 @@ class PathwayStage:
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
             return
         pathways = pathways_payload(p.task_id, planned.plan)
+        await self._announce(request, len(inputs.documents), pathways=pathways, usage=token_usage(planned.usage),
+                             repaired=(not_kept + planned.repaired)[:50], fallbacks=planned.fallbacks)
+
+    async def _announce(self, request: PathwaysRequested, documents: int, pathways: list[dict],
+                        **rest) -> None:
+        """PathwaysGenerated with the plan inline where it fits one message; else the plan's modules
+        first, in PathwayModulesListed parts that each fit, then PathwaysGenerated without them
+        (shared/pathway_parts.py). The parts' keys derive from the plan: a redelivery repeats the
+        same events, and one that planned differently cannot mix its parts with the first's."""
+        task_id = request.payload.task_id
         try:
-            await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
-                                     pathways=pathways, usage=token_usage(planned.usage),
-                                     repaired=(not_kept + planned.repaired)[:50],
-                                     fallbacks=planned.fallbacks)
+            inline = request.reacting(PathwaysGenerated, "generated", actor=self._emitter.actor,
+                                      task_id=task_id, pathways=pathways, **rest)
+            if len(inline.to_json()) <= MAX_EVENT_BYTES - HEADER_ALLOWANCE:
+                await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=task_id,
+                                         pathways=pathways, **rest)
+                return
+            parts = split_modules(pathways, int(MAX_EVENT_BYTES * PART_SHARE))
+            plan = hashlib.sha256(json.dumps(pathways, sort_keys=True).encode()).hexdigest()[:16]
+            for part in parts:
+                if not await self._emitter.emit(request, PathwayModulesListed, f"modules:{plan}:{part['part']}",
+                                                task_id=task_id, **part):
+                    return  # the run ended meanwhile: nothing of it follows
+            await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=task_id,
+                                     pathways=[{**w, "modules": []} for w in pathways],
+                                     module_parts=len(parts), **rest)
         except EventTooLarge as exc:
-            raise StageFailure(too_large_message(exc, len(pathways), len(inputs.documents))) from None
+            raise StageFailure(too_large_message(exc, len(pathways), documents)) from None
 
     def _carried_forward(self, pathway_id: str, inputs: PlanInputs) -> Adapted | str:
         """The earlier pathway adapted to the documents now, or why it cannot be kept."""
@@ -91,9 +119,8 @@ class PathwayStage:
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
             return
-        await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=p.task_id,
-                                 pathways=[adapted.pathway.model_dump()], usage=None,
-                                 repaired=adapted.notes[:50], fallbacks=[])
+        await self._announce(request, documents, pathways=[adapted.pathway.model_dump()], usage=None,
+                             repaired=adapted.notes[:50], fallbacks=[])
 
 
     async def _plan(self, request: PathwaysRequested, prompt: Prompt, inputs: PlanInputs,
@@ -118,6 +145,11 @@ class PathwayStage:
 def too_large_message(refused: EventTooLarge, pathways: int, documents: int) -> str:
     """Why the plan cannot be announced, and how many documents would fit (its size grows with them)."""
     limit = refused.limit or refused.size
+    if refused.event_type != PathwaysGenerated.type_name():  # a part: one module alone is too large
+        return (f"a module of the {pathways} pathways over {documents:,} documents lists so many documents, "
+                f"or such long paths, that it makes a {refused.event_type} event of {refused.size:,} bytes, "
+                f"over the {limit:,} bytes the event log takes in one message; select fewer folders (or "
+                f"folders with shorter paths) and run stages 2 and 3 again")
     fitting = documents * limit // max(refused.size, 1)
     return (f"the {pathways} pathways over {documents:,} documents make a PathwaysGenerated event of "
             f"{refused.size:,} bytes, over the {limit:,} bytes the event log takes in one message; select "

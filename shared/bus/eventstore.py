@@ -21,6 +21,7 @@ from shared.forks import MAX_FORK_DEPTH, inherited
 from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
+from shared.pathway_parts import asked_with_parts, assembled
 
 WRONG_LAST_SEQUENCE = 10071
 MESSAGE_EXCEEDS_MAXIMUM = 10054  # JetStream: "message size exceeds maximum allowed"
@@ -134,7 +135,8 @@ class EventStore:
         the events of those types (and `last_seq` is the last of those, not the course's: such a
         history is for deciding, never for appending after). A read cut short by a lost node is
         read again. A fork's history starts with what it inherits from its source (shared/forks.py),
-        read from the source's; `last_seq` stays the fork's own (its appends expect it)."""
+        read from the source's; `last_seq` stays the fork's own (its appends expect it). A plan
+        announced in parts reads as one PathwaysGenerated (shared/pathway_parts.py)."""
         return await patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
     async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
@@ -143,6 +145,8 @@ class EventStore:
         own: what a fork inherits was stored before its first event."""
         history = await patiently(lambda: self._load(course_id, timeout, None, after_seq + 1),
                                   f"reading course {course_id} after {after_seq}")
+        # A plan's parts before `after_seq` are not among these: whoever keeps the history read up
+        # to it assembles the whole again (services/gateway/kept_histories.py).
         return History(events=history.events, last_seq=max(history.last_seq, after_seq))
 
     async def last_seq(self, course_id: str) -> int:
@@ -160,12 +164,18 @@ class EventStore:
     async def _load(self, course_id: str, timeout: float, only: Iterable[type[Event]] | None,
                     start: int = 1) -> History:
         wanted = None if only is None else tuple(only)
-        own, last_seq = await self._own(course_id, timeout, wanted, start)
+        asked = asked_with_parts(wanted)
+        own, last_seq = await self._own(course_id, timeout, asked, start)
+        if wanted is not None and asked != wanted:  # parts read only to assemble a plan: not the reader's
+            last_seq = max((seq for seq, event in own if isinstance(event, wanted)), default=0)
         prefix, forks = [], 0
         if start == 1 and own and isinstance(own[0][1], CourseForked):
-            prefix, forks = await self._inherited(own[0][1], timeout, wanted, 1)
+            prefix, forks = await self._inherited(own[0][1], timeout, asked, 1)
         events = [event for _, event in prefix]
-        events += [event for _, event in own if wanted is None or isinstance(event, wanted)]
+        events += [event for _, event in own if asked is None or isinstance(event, asked)]
+        events = assembled(events)
+        if wanted is not None and asked != wanted:
+            events = [event for event in events if isinstance(event, wanted)]
         return History(events=events, last_seq=last_seq, forks=forks)
 
     async def _own(self, course_id: str, timeout: float, only: tuple[type[Event], ...] | None,

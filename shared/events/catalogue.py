@@ -325,12 +325,31 @@ class PathwaysGeneratedPayload(Payload):
     usage: TokenUsage | None = None
     repaired: list[str] = Field(default_factory=list, description="problems in the proposal that were fixed")
     fallbacks: list[FallenBack] = Field(default_factory=list)
+    module_parts: int = Field(default=0, ge=0, le=100_000, description=(
+        "0: each pathway lists its modules. Else the pathways' modules came in this many "
+        "PathwayModulesListed events of the same task before this one (a plan too large for one "
+        "message), numbered 0 to module_parts - 1; the pathways here list none"))
 
 
 class PathwaysGenerated(Event):
     PUBLISHED_BY = by("pathway")
     event_type: Literal["PathwaysGenerated"] = "PathwaysGenerated"
     payload: PathwaysGeneratedPayload
+
+
+class PathwayModulesListedPayload(Payload):
+    task_id: str
+    pathway_id: str
+    part: int = Field(ge=0, le=100_000, description="its place among the plan's parts, from 0")
+    modules: list[PathwayModule]
+
+
+class PathwayModulesListed(Event):
+    """Part of a PathwaysGenerated too large for one message: some modules of one of its pathways,
+    in order. Emitted before it; readers see it assembled (shared/pathway_parts.py)."""
+    PUBLISHED_BY = by("pathway")
+    event_type: Literal["PathwayModulesListed"] = "PathwayModulesListed"
+    payload: PathwayModulesListedPayload
 
 
 class PathwaySelectedPayload(Payload):
@@ -552,7 +571,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     StageStarted, StageProgressed, StageFailed, StageCancelled,
     RepoCloneRequested, RepoFilesDiscovered, RepoCloned, FoldersSelected,
     DocsAnalysisRequested, DocAnalysed, DocsAnalysed,
-    PathwaysRequested, PathwaysGenerated, PathwaySelected,
+    PathwaysRequested, PathwaysGenerated, PathwaySelected, PathwayModulesListed,
     CourseGenerationRequested, ModuleGenerated, CourseGenerated,
     CourseRefreshRequested, CourseRefreshEnded,
     ModuleEdited, ModulesReordered, ModuleRemoved, ModulesMerged, EditUndone, CourseForked,

@@ -6,6 +6,7 @@ the handlers instead, with the same result."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import asyncpg
@@ -21,8 +22,9 @@ from services.gateway.projection.projector import apply_batch, ensure_schema
 from services.gateway.projection.replay import replay
 from shared.events import CATALOGUE, subject_for
 from shared.events.catalogue import (
-    CourseCreated, PathwaysGenerated, PathwaysRequested, StageStarted,
+    CourseCreated, PathwayModulesListed, PathwaysGenerated, PathwaysRequested, StageStarted,
 )
+from shared.pathway_parts import split_modules
 from tests.support.course_histories import histories
 from tests.support.delivered import delivered
 from tests.support.event_strategies import model
@@ -139,6 +141,38 @@ async def test_a_log_read_from_nats_and_folded_by_workers_equals_the_handlers(js
                              database_url=database_url if loaded_by == "the workers" else None)
     assert times is not None and times.events == last and times.workers == 2
     assert await read_tables(pool, schema) == await through_handlers(pool, messages)
+
+
+def stage3_log(in_parts: bool) -> list[tuple[int, str, bytes]]:
+    """A course's stage 3 run, its plan inline or announced in parts (shared/pathway_parts.py)."""
+    pathways = [{"pathway_id": f"{n:020x}", "title": f"P{n}", "modules": [
+        {"module_id": f"{n:020x}-{m:02d}", "title": f"M{m}", "estimated_minutes": 5,
+         "documents": [f"docs/{n}/{m}/{d}.md" for d in range(5)]} for m in range(6)]} for n in range(2)]
+    events = [CourseCreated(course_id="c", actor="a", payload={"owner_id": "a", "title": "t"}),
+              PathwaysRequested(course_id="c", actor="a", payload={"task_id": "t3"}),
+              StageStarted(course_id="c", actor="w", payload={"stage": "stage3", "task_id": "t3"})]
+    parts = split_modules(pathways, 500) if in_parts else []
+    events += [PathwayModulesListed(course_id="c", actor="w", payload={"task_id": "t3", **part}) for part in parts]
+    events.append(PathwaysGenerated(course_id="c", actor="w", payload={
+        "task_id": "t3", "module_parts": len(parts),
+        "pathways": [{**w, "modules": []} for w in pathways] if parts else pathways}))
+    at = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    return [(seq, subject_for(e), e.model_copy(update={"occurred_at": at}).to_json())
+            for seq, e in enumerate(events, start=1)]
+
+
+async def test_a_plan_in_parts_makes_the_rows_of_the_same_plan_inline_live_and_in_a_rebuild(pool):
+    inline, in_parts = stage3_log(in_parts=False), stage3_log(in_parts=True)
+    assert len(in_parts) > len(inline) + 2
+    expected = await through_handlers(pool, inline)
+    live = await through_handlers(pool, in_parts)
+    unmoved = [t for t in expected if t != "projection_checkpoint"]
+    assert {t: live[t] for t in unmoved} == {t: expected[t] for t in unmoved}
+    assert len(live["module_documents"]) == 2 * 6 * 5 and not live["pathway_module_parts"]
+    fold = Fold()
+    for m in in_parts:
+        fold.add(*m)
+    assert await through_bulk(pool, fold.tables(), fold.position) == live
 
 
 def shared_pathway_log() -> list:

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
     DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
-    ModuleRemoved, ModulesMerged, ModulesReordered, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
+    ModuleRemoved, ModulesMerged, ModulesReordered, PathwayModulesListed, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
+from shared.pathway_parts import split_modules
 
 COURSE, T0 = "course-1", datetime(2025, 1, 1, tzinfo=timezone.utc)
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)
@@ -93,7 +94,14 @@ def histories(draw, course: str = COURSE) -> list:
                 {"module_id": f"{task}-p{i}-m{j}", "title": draw(TEXT), "estimated_minutes": 5,
                  "documents": draw(st.lists(st.sampled_from(PATHS), max_size=2))}
                 for j in range(draw(st.integers(0, 2)))]} for i in range(draw(st.integers(1, 2)))]
-            add(PathwaysGenerated, "pathway", task_id=task, pathways=pathways)
+            if draw(st.booleans()):
+                add(PathwaysGenerated, "pathway", task_id=task, pathways=pathways)
+            else:  # announced in parts, as a plan too large for one message is (shared/pathway_parts.py)
+                parts = split_modules(pathways, draw(st.integers(1, 400)))
+                for part in parts:
+                    add(PathwayModulesListed, "pathway", task_id=task, **part)
+                add(PathwaysGenerated, "pathway", task_id=task, module_parts=len(parts),
+                    pathways=[{**w, "modules": []} for w in pathways])
             state["pathways"] = [p["pathway_id"] for p in pathways]
             add(PathwaySelected, pathway_id=draw(st.sampled_from(state["pathways"])))
         elif action == "stage4" and (task := run("stage4", CourseGenerationRequested, {

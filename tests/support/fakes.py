@@ -9,6 +9,7 @@ from typing import Iterable
 from shared.bus.eventstore import Appended, ConcurrencyConflict, History
 from shared.bus.snapshots import SnapshotMissing, is_private
 from shared.events import Event, decode_event
+from shared.pathway_parts import asked_with_parts, assembled
 
 from services.doc_analyser.engine.models import DocumentAnalysis
 from services.repo_clone.scanner import ScannedFile
@@ -37,14 +38,17 @@ class MemoryEventStore:
     async def load(self, course_id: str, timeout: float = 5.0,
                    only: Iterable[type[Event]] | None = None) -> History:
         wanted = tuple(only) if only else (Event,)
+        asked = asked_with_parts(wanted) or wanted  # as the event store: a plan in parts reads whole
         picked = [(seq, e) for seq, e in enumerate(self._log, start=1)
                   if e.course_id == course_id and isinstance(e, wanted)]
-        return History(events=[e for _, e in picked], last_seq=picked[-1][0] if picked else 0)
+        events = [e for e in assembled([e for e in self._log if e.course_id == course_id and isinstance(e, asked)])
+                  if isinstance(e, wanted)]
+        return History(events=events, last_seq=picked[-1][0] if picked else 0)
 
     async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
         picked = [(seq, e) for seq, e in enumerate(self._log, start=1)
                   if e.course_id == course_id and seq > after_seq]
-        return History(events=[e for _, e in picked], last_seq=picked[-1][0] if picked else after_seq)
+        return History(events=assembled([e for _, e in picked]), last_seq=picked[-1][0] if picked else after_seq)
 
     async def last_seq(self, course_id: str) -> int:
         return self._last_seq(course_id)

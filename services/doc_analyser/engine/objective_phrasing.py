@@ -12,8 +12,11 @@ from services.doc_analyser.engine.verbs import (ALL_VERBS, MODIFIER_GERUNDS, NOU
                                                base_of_gerund)
 from shared import linear_regex
 from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES, TABLE_OF_CONTENTS
+from shared.vocabulary import doc_type_subset
 
 _LONGEST_OBJECTIVE_WORDS = 10
+# Kinds of page whose named things a learner works with (looks up, applies) rather than uses.
+_WORKED_WITH = doc_type_subset({"reference", "api", "how-to", "example"})
 _NOT_OBJECTIVES = {"read", "browse", "wait", "watch", "view", "enter", "print", "return", "retry",
                    "pick", "choose", "log", "turn", "ensure", "avoid", "list"}
 # Headings that name no subject a learner could master: the shared vocabulary's groups and the
@@ -106,7 +109,7 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         return None
     if _NAME_FROM_CODE.search(text):
         return f"Use {_lower_first(text, names)}", 2
-    if doc_type in {"reference", "api", "how-to", "example"}:
+    if doc_type in _WORKED_WITH:
         # "Use users", "Use response": a thing named in words is worked with, not used.
         return f"Work with {_lower_first(text, names)}", 2
     return f"Understand {_lower_first(text, names)}", 2

@@ -10,10 +10,12 @@ from services.doc_analyser.engine.objective_phrasing import (concept_objective, 
 from services.doc_analyser.engine.lexicon import sentences
 from services.doc_analyser.engine.profile import Profile
 from shared import linear_regex
+from shared.vocabulary import doc_type_subset
 
 MOST_OBJECTIVES = 8
 SHORTEST_LIST = 3
 _WORD = linear_regex.compile(r"\w+")
+_EXPLANATORY = doc_type_subset({"concept", "overview", "guide"})  # kinds that teach concepts at length
 _VERSION = linear_regex.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", linear_regex.IGNORECASE)
 _PRACTICAL = linear_regex.compile(r"practi|hands[- ]on|exercise|project|real[- ]world|examples?\b|\bcode\b",
                                   linear_regex.IGNORECASE)
@@ -78,7 +80,7 @@ def _changelog_objectives(profile: Profile) -> list[str]:
 
 def _fill_with_concepts_up_to(doc_type: str) -> int:
     """"Understand <concept>" objectives only fill a short list, longer for explanatory kinds."""
-    return 3 if doc_type in {"concept", "overview", "guide"} else 1
+    return 3 if doc_type in _EXPLANATORY else 1
 
 
 def _distinct(found: list, fill_to: int) -> list:

@@ -24,15 +24,17 @@ from shared.events.codec import LONE_SURROGATE_ESCAPES
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, CourseUpdated, DocAnalysed,
     DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
-    ModuleRemoved, ModulesMerged, ModulesReordered, PathwaySelected, PathwaysGenerated,
+    ModuleRemoved, ModulesMerged, ModulesReordered, PathwayModulesListed, PathwaySelected, PathwaysGenerated,
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
+from shared.pathway_parts import with_parts
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
 from .bulk_decode import decode_lean
 from .edit_handlers import edit_row, undo_values
 from .run_handlers import FINAL, UPSTREAM, completed_step, produced, spent_usd
+from .stage3_handlers import modules_json, part_of
 
 INT4, INT8 = 2**31, 2**63
 
@@ -60,6 +62,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "modules": ("id", "pathway_id", "sequence_order", "title", "description", "learning_objectives",
                 "estimated_minutes", "complexity_level"),
     "module_documents": ("module_id", "position", "file_path"),
+    "pathway_module_parts": ("course_id", "task_id", "part", "pathway_id", "modules"),
     "stage3_selections": ("course_id", "selected_pathway_id", "selected_at"),
     "generated_courses": ("course_id", "task_id", "pathway_id", "export_ref", "export_bytes", "module_count",
                           "usage", "requested_at", "generated_at"),
@@ -128,7 +131,7 @@ def _json_or_none(model) -> str | None:
 class CourseRows:
     """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE)."""
     __slots__ = ("row", "tasks", "requests", "results", "files", "sel1", "s2in", "docs", "s2res", "s3in",
-                 "pathways", "modules", "module_docs", "sel3", "gen", "content", "edits")
+                 "pathways", "modules", "module_docs", "parts", "sel3", "gen", "content", "edits")
 
     def __init__(self) -> None:
         self.row: list | None = None
@@ -141,6 +144,7 @@ class CourseRows:
         self.pathways: list[tuple] = []
         self.modules: list[tuple] = []
         self.module_docs: list[tuple] = []
+        self.parts: dict[tuple[str, int], tuple] = {}  # (task, number) -> its pathway_module_parts row
         self.gen: list | None = None
         self.content: dict[tuple[str, str], tuple] = {}
         self.edits: dict[str, list] = {}  # edit event id -> its course_edits row
@@ -168,6 +172,7 @@ class Fold:
             DocsAnalysisRequested: self._analysis_requested,
             DocsAnalysed: self._documents_analysed, PathwaysRequested: self._pathways_requested,
             PathwaysGenerated: self._pathways_generated, PathwaySelected: self._pathway_selected,
+            PathwayModulesListed: self._modules_listed,
             CourseGenerationRequested: self._generation_requested, ModuleGenerated: self._module_generated,
             CourseGenerated: self._course_generated,
             ModuleEdited: self._edited, ModulesReordered: self._edited, ModuleRemoved: self._edited,
@@ -410,8 +415,17 @@ class Fold:
         if self._stage_requested(c, e, seq):
             c.s3in = (e.course_id, p.task_id, p.additional_info, p.pathway_count, e.occurred_at)
 
-    def _pathways_generated(self, c: CourseRows, e, seq: int) -> None:
+    def _modules_listed(self, c: CourseRows, e, seq: int) -> None:
         p = e.payload
+        if c.row is not None:
+            c.parts[(p.task_id, p.part)] = (e.course_id, p.task_id, p.part, p.pathway_id, modules_json(p.modules))
+
+    def _pathways_generated(self, c: CourseRows, e, seq: int) -> None:
+        task_id = e.payload.task_id
+        parts = [part_of(*row[1:]) for key, row in c.parts.items() if key[0] == task_id]
+        c.parts = {key: row for key, row in c.parts.items() if key[0] != task_id}
+        p = with_parts(e.payload, parts)
+        e = e.model_copy(update={"payload": p})
         for w in p.pathways:
             _int4(w.estimated_minutes, *(m.estimated_minutes for m in w.modules))
         if not self._stage_succeeded(c, e, "stage3"):
@@ -519,6 +533,7 @@ _PICK: dict[str, Callable[[CourseRows], Any]] = {
     "pathways": lambda c: c.pathways,
     "modules": lambda c: c.modules,
     "module_documents": lambda c: c.module_docs,
+    "pathway_module_parts": lambda c: c.parts.values(),
     "stage3_selections": lambda c: _one(c.sel3),
     "generated_courses": lambda c: _one(c.gen),
     "module_content": lambda c: c.content.values(),

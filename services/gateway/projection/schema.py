@@ -171,6 +171,16 @@ CREATE TABLE IF NOT EXISTS {s}.module_documents (
     file_path   TEXT NOT NULL,
     PRIMARY KEY (module_id, file_path)
 );
+-- A plan announced in parts (shared/pathway_parts.py): each part's modules, as JSON, until its
+-- PathwaysGenerated makes them the pathways' modules and takes them away.
+CREATE TABLE IF NOT EXISTS {s}.pathway_module_parts (
+    course_id   TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    task_id     TEXT NOT NULL,
+    part        INTEGER NOT NULL,
+    pathway_id  TEXT NOT NULL,
+    modules     TEXT NOT NULL,
+    PRIMARY KEY (course_id, task_id, part)
+);
 CREATE TABLE IF NOT EXISTS {s}.stage3_selections (
     course_id            TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
     selected_pathway_id  TEXT NOT NULL REFERENCES {s}.pathways (id) ON DELETE CASCADE,
@@ -257,6 +267,6 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 # Tables whose rows replay must reproduce exactly (the checkpoint included).
 READ_TABLES = ("courses", "course_tasks", "stage_requests", "stage_results", "repository_files",
                "stage1_selections", "stage2_inputs", "analyzed_documents", "stage2_results", "stage3_inputs",
-               "pathways", "modules", "module_documents", "stage3_selections", "generated_courses",
-               "module_content", "course_edits", "deleted_courses", "run_spend", "projection_rejects",
+               "pathways", "modules", "module_documents", "pathway_module_parts", "stage3_selections",
+               "generated_courses", "module_content", "course_edits", "deleted_courses", "run_spend", "projection_rejects",
                "projection_checkpoint")

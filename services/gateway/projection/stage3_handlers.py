@@ -1,9 +1,15 @@
 """Stage 3 into `stage3_inputs`, `pathways`, `modules`, `module_documents`, `stage3_selections`."""
 from __future__ import annotations
 
+import json
+
 from asyncpg import Connection
 
-from shared.events.catalogue import PathwaySelected, PathwaysGenerated, PathwaysRequested
+from shared.events.catalogue import (
+    PathwayModule, PathwayModulesListed, PathwayModulesListedPayload, PathwaySelected, PathwaysGenerated,
+    PathwaysRequested,
+)
+from shared.pathway_parts import with_parts
 
 from .registry import handles
 from .run_handlers import record_fallbacks, stage_requested, stage_succeeded
@@ -22,9 +28,36 @@ async def pathways_requested(conn: Connection, s: str, event: PathwaysRequested,
         event.course_id, p.task_id, p.additional_info, p.pathway_count, event.occurred_at)
 
 
+def modules_json(modules: list[PathwayModule]) -> str:
+    """A part's modules as its row keeps them."""
+    return json.dumps([m.model_dump() for m in modules])
+
+
+def part_of(task_id: str, part: int, pathway_id: str, modules: str) -> PathwayModulesListedPayload:
+    """A part as its row kept it."""
+    return PathwayModulesListedPayload(task_id=task_id, part=part, pathway_id=pathway_id,
+                                       modules=[PathwayModule.model_validate(m) for m in json.loads(modules)])
+
+
+@handles(PathwayModulesListed)
+async def pathway_modules_listed(conn: Connection, s: str, event: PathwayModulesListed, seq: int) -> None:
+    """Kept until its PathwaysGenerated; a part sent again under another id replaces the first."""
+    p = event.payload
+    await conn.execute(
+        f"""INSERT INTO {s}.pathway_module_parts SELECT $1, $2, $3, $4, $5
+            WHERE EXISTS (SELECT 1 FROM {s}.courses WHERE course_id = $1)
+            ON CONFLICT (course_id, task_id, part) DO UPDATE SET pathway_id = EXCLUDED.pathway_id,
+                modules = EXCLUDED.modules""",
+        event.course_id, p.task_id, p.part, p.pathway_id, modules_json(p.modules))
+
+
 @handles(PathwaysGenerated)
 async def pathways_generated(conn: Connection, s: str, event: PathwaysGenerated, seq: int) -> None:
-    p = event.payload
+    # Its parts, if any, are its pathways' modules (shared/pathway_parts.py), and are kept no longer.
+    parts = await conn.fetch(f"""DELETE FROM {s}.pathway_module_parts WHERE course_id = $1 AND task_id = $2
+                                 RETURNING task_id, part, pathway_id, modules""", event.course_id, event.payload.task_id)
+    p = with_parts(event.payload, [part_of(*row) for row in parts])
+    event = event.model_copy(update={"payload": p})
     if not await stage_succeeded(conn, s, event, seq):
         return
     await record_fallbacks(conn, s, event, "stage3")
