@@ -13,7 +13,7 @@ from .engine.cache import AnalysisCache
 from .engine.prompts import CourseContext
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
-from shared.events.catalogue import DocsAnalysed, DocsAnalysisRequested
+from shared.events.catalogue import LISTED_AT_MOST, DocsAnalysed, DocsAnalysisRequested
 from shared.llm.factory import build_provider
 
 from .engine.engines import OFFLINE_ENGINES
@@ -74,10 +74,14 @@ class AnalysisStage:
             outcome = await run.execute(feed)
         if outcome.failed and not self._settings.tolerate_failed_documents:
             raise StageFailure(outcome.failure_message())
+        skipped, fallbacks = outcome.skipped(), outcome.fell_back()
         await self._emitter.emit(request, DocsAnalysed, "analysed", task_id=p.task_id,
-                                 document_count=outcome.analysed, skipped=outcome.skipped(),
+                                 document_count=outcome.analysed, skipped=skipped[:LISTED_AT_MOST],
+                                 skipped_omitted=max(0, len(skipped) - LISTED_AT_MOST),
                                  cache_hits=outcome.cache_hits, usage=outcome.total_usage(),
-                                 fallbacks=outcome.fell_back(), fingerprint=outcome.fingerprint())
+                                 fallbacks=fallbacks[:LISTED_AT_MOST],
+                                 fallbacks_omitted=max(0, len(fallbacks) - LISTED_AT_MOST),
+                                 fingerprint=outcome.fingerprint())
 
 
 def analysis_stage(emitter: StageEmitter, read_snapshot: ReadSnapshot, cache: AnalysisCache,

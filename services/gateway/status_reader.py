@@ -15,7 +15,7 @@ from .projection.schema import checked
 TASK = ("task_id", "status", "progress_percentage", "current_step", "error_message", "started_at", "completed_at",
         "fallbacks")
 INPUTS = ("task_id", "complexity_level", "additional_info", "created_at")
-RESULT = ("task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at")
+RESULT = ("task_id", "document_count", "skipped", "skipped_omitted", "cache_hits", "usage", "completed_at")
 RESULT_COLUMNS = "stage, task_id, input_task_id, fingerprint, input_fingerprint, provider, model, completed_at"
 
 

@@ -258,13 +258,23 @@ class FallenBack(Payload):
     reason: str = Field(max_length=2000)
 
 
+# Lists that grow with a course's documents are cut here, with a count of the rest: an event stays
+# far below the stream's message size whatever the number of documents.
+LISTED_AT_MOST = 200
+
+
 class DocsAnalysedPayload(Payload):
     task_id: str
     document_count: int = Field(ge=0)
-    skipped: list[SkippedDocument] = Field(default_factory=list)
+    # No max_length: events written before the cut may list more, and must still be read.
+    skipped: list[SkippedDocument] = Field(default_factory=list,
+                                           description="the first skipped documents; skipped_omitted counts the rest")
     cache_hits: int = Field(default=0, ge=0)
     usage: TokenUsage | None = None
-    fallbacks: list[FallenBack] = Field(default_factory=list)
+    fallbacks: list[FallenBack] = Field(default_factory=list,
+                                        description="the first fallbacks; fallbacks_omitted counts the rest")
+    skipped_omitted: int = Field(default=0, ge=0, description="skipped documents not listed in skipped")
+    fallbacks_omitted: int = Field(default=0, ge=0, description="fallbacks not listed in fallbacks")
     fingerprint: str | None = Field(default=None, max_length=128, description=(
         "identifies what the run produced (every document's path, content and analysis): two runs with "
         "the same fingerprint gave later stages the same input, so what they built is not out of date"))

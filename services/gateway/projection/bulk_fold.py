@@ -33,7 +33,7 @@ from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SU
 
 from .bulk_decode import decode_lean
 from .edit_handlers import edit_row, undo_values
-from .run_handlers import FINAL, UPSTREAM, completed_step, produced, spent_usd
+from .run_handlers import FINAL, UPSTREAM, completed_step, omitted_fallbacks, produced, spent_usd
 from .stage3_handlers import modules_json, part_of
 
 INT4, INT8 = 2**31, 2**63
@@ -55,7 +55,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                            "key_concepts", "learning_objectives", "summary", "prerequisites",
                            "prerequisite_concepts", "related_topics", "related_documents", "word_count",
                            "reading_minutes", "content_hash", "cached", "position", "analyzed_at"),
-    "stage2_results": ("course_id", "task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at"),
+    "stage2_results": ("course_id", "task_id", "document_count", "skipped", "cache_hits", "usage", "completed_at",
+                       "skipped_omitted"),
     "stage3_inputs": ("course_id", "task_id", "additional_info", "pathway_count", "created_at"),
     "pathways": ("id", "course_id", "task_id", "position", "key", "title", "description", "approach",
                  "complexity_level", "estimated_minutes", "prerequisites", "created_at"),
@@ -311,7 +312,7 @@ class Fold:
         t = c.tasks.get(stage)
         if t is not None and t[2] == e.payload.task_id:
             fallbacks = [item.model_dump() for item in e.payload.fallbacks]
-            t[10], t[5] = json.dumps(fallbacks), completed_step(len(fallbacks))
+            t[10], t[5] = json.dumps(fallbacks), completed_step(len(fallbacks) + omitted_fallbacks(e))
 
     def _stage_started(self, c: CourseRows, e, seq: int) -> None:
         self._update_run(c, e, e.payload.stage, STARTED, None, "Started")
@@ -398,7 +399,7 @@ class Fold:
             return
         self._record_fallbacks(c, e, "stage2")
         c.s2res = (e.course_id, p.task_id, p.document_count, json.dumps([d.model_dump() for d in p.skipped]),
-                   p.cache_hits, _json_or_none(p.usage), e.occurred_at)
+                   p.cache_hits, _json_or_none(p.usage), e.occurred_at, p.skipped_omitted)
         gone = {k: v for k, v in c.docs.items() if k[0] != p.task_id}
         self._forget_docs(c, gone)
         c.docs = {k: v for k, v in c.docs.items() if k[0] == p.task_id}

@@ -57,7 +57,12 @@ async def record_fallbacks(conn: Connection, s: str, event, stage: str) -> None:
     fallbacks = [item.model_dump() for item in event.payload.fallbacks]
     await conn.execute(f"UPDATE {s}.course_tasks SET fallbacks = $4::jsonb, current_step = $5 "
                        f"WHERE course_id = $1 AND stage = $2 AND task_id = $3", event.course_id, stage,
-                       event.payload.task_id, json.dumps(fallbacks), completed_step(len(fallbacks)))
+                       event.payload.task_id, json.dumps(fallbacks), completed_step(len(fallbacks) + omitted_fallbacks(event)))
+
+
+def omitted_fallbacks(event) -> int:
+    """Fallbacks the event counts without listing them (only DocsAnalysed cuts its list)."""
+    return getattr(event.payload, "fallbacks_omitted", 0)
 
 
 def completed_step(fallbacks: int) -> str:

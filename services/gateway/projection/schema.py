@@ -132,7 +132,8 @@ CREATE TABLE IF NOT EXISTS {s}.stage2_results (
     skipped         JSONB NOT NULL,
     cache_hits      INTEGER NOT NULL,
     usage           JSONB,
-    completed_at    TIMESTAMPTZ NOT NULL
+    completed_at    TIMESTAMPTZ NOT NULL,
+    skipped_omitted INTEGER NOT NULL DEFAULT 0   -- skipped documents the event did not list
 );
 CREATE TABLE IF NOT EXISTS {s}.stage3_inputs (
     course_id        TEXT PRIMARY KEY REFERENCES {s}.courses (course_id) ON DELETE CASCADE,

@@ -46,12 +46,13 @@ async def documents_analysed(conn: Connection, s: str, event: DocsAnalysed, seq:
         return
     await record_fallbacks(conn, s, event, "stage2")
     await conn.execute(
-        f"""INSERT INTO {s}.stage2_results VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7)
+        f"""INSERT INTO {s}.stage2_results VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)
             ON CONFLICT (course_id) DO UPDATE SET task_id = EXCLUDED.task_id,
                 document_count = EXCLUDED.document_count, skipped = EXCLUDED.skipped,
-                cache_hits = EXCLUDED.cache_hits, usage = EXCLUDED.usage, completed_at = EXCLUDED.completed_at""",
+                cache_hits = EXCLUDED.cache_hits, usage = EXCLUDED.usage, completed_at = EXCLUDED.completed_at,
+                skipped_omitted = EXCLUDED.skipped_omitted""",
         event.course_id, p.task_id, p.document_count, json.dumps([d.model_dump() for d in p.skipped]),
-        p.cache_hits, json.dumps(p.usage.model_dump()) if p.usage else None, event.occurred_at)
+        p.cache_hits, json.dumps(p.usage.model_dump()) if p.usage else None, event.occurred_at, p.skipped_omitted)
     # The new run's analyses replace the old ones.
     await conn.execute(f"DELETE FROM {s}.analyzed_documents WHERE course_id = $1 AND task_id <> $2",
                        event.course_id, p.task_id)
