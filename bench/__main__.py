@@ -3,7 +3,8 @@
 Runs the benchmarks (all, in order, by default), prints the table, writes `latest.json` (the rows),
 `latest.meta.json` (the run's facts), `latest.md` (the table) and one PNG per benchmark into
 bench/results/ — or into bench/results/partial/ for a subset, --quick or --profile run, so the
-README's figures are always those of a whole, full-size, unprofiled run. A whole run also adds its
+figures bench/README.md shows (its table is latest.md, bench/readme.py) are always those of a
+whole, full-size, unprofiled run. A whole run also adds its
 figures to results/history.jsonl and redraws results/history.png (bench/history.py)."""
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import BENCHMARKS, TARGETS, module_name
-from . import common, history
+from . import common, history, readme
 from .common import Context, Row
 
 
@@ -136,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_before": load_before, "load_average_after": os.getloadavg(), "versions": versions(),
             "seconds_per_benchmark": {r.name: r.seconds for r in rows}}
     path = common.write_results(rows, meta)
-    (path.parent / "latest.md").write_text(markdown_table(rows) + "\n")
+    latest_md = path.parent / "latest.md"
+    latest_md.write_text(markdown_table(rows) + "\n")
+    if latest_md.resolve() == readme.LATEST:  # a whole run's table: bench/README.md shows it
+        readme.write_latest(latest_md.read_text())
     if whole:  # only whole runs make the history: partial and quick figures do not compare
         history.record([r.as_json() for r in rows], at, history.commit_of(Path(__file__).parent))
         history.plot(history.read())

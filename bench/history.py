@@ -1,6 +1,6 @@
 """Every whole `make bench` run, one line each in results/history.jsonl — its commit, when it ran,
 and every benchmark's value, baseline, ratio and whether it met its target — and a plot of each
-benchmark's ratio over the runs (results/history.png), so a regression shows in the README."""
+benchmark's ratio over the runs (results/history.png), so a regression shows in bench/README.md."""
 from __future__ import annotations
 
 import json
