@@ -21,6 +21,7 @@ import ctypes
 import logging
 import os
 import queue
+import resource
 import shlex
 import shutil
 import signal
@@ -29,6 +30,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -557,12 +559,14 @@ class _Git:
             finally:
                 for reader in readers:
                     reader.join(timeout=5)
+        if process.returncode == -signal.SIGXFSZ:  # the kernel stopped a file at the cap (_start_child)
+            raise CloneLimitExceeded(MAX_REPO_BYTES, self.size_guard.max_bytes)
         return _Attempt(process.returncode == 0, bytes(stdout), messages)
 
     def _spawn(self, args: Sequence[str], cwd: Path | None, stdin: str | None) -> subprocess.Popen:
         return subprocess.Popen(
             ["git", *args], cwd=cwd, env=self._env, start_new_session=True,  # a group we can kill whole
-            preexec_fn=_die_with_parent,
+            preexec_fn=partial(_start_child, self.size_guard.max_bytes),
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
@@ -625,14 +629,18 @@ def _pump_lines(stream, sink: queue.Queue) -> None:
     sink.put(None)
 
 
-def _die_with_parent() -> None:
+def _start_child(max_file_bytes: int | None) -> None:
     """Runs in the child before exec: if the service is killed, git is killed too (Linux), rather
-    than writing on into a checkout nobody owns."""
+    than writing on into a checkout nobody owns; and no file git writes (a pack while it arrives, a
+    lazily fetched blob) grows past the checkout's cap: the kernel stops the write there, where the
+    size checks that follow git's progress would only see it afterwards."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the start-up sweep still removes the checkout
         pass
+    if max_file_bytes is not None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
 
 
 def _feed_stdin(process: subprocess.Popen, text: str | None) -> None:
@@ -845,6 +853,10 @@ class _ProgressReporter:
 class _SizeGuard:
     def __init__(self, path: Path | None, max_bytes: int | None):
         self._path, self._max = path, max_bytes
+
+    @property
+    def max_bytes(self) -> int | None:
+        return self._max
 
     def check_received(self, received: int | None) -> None:
         if self._max is not None and received is not None and received > self._max:

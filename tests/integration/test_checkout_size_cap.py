@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.repo_clone import cloner
 from services.repo_clone.cloner import MAX_REPO_BYTES, CloneLimitExceeded, CloneLimits, clone
 from tests.support.created_names import CreatedNames
 from tests.support.gitrepos import make_repo
@@ -57,3 +58,18 @@ def test_the_checkout_writes_each_file_as_its_blob_so_the_sum_is_exact(tmp_path)
     make_repo(repo, {"README.md": "\n" * 400_000, ".gitattributes": "*.md text eol=crlf\n"})
     checkout = clone(str(repo), None, tmp_path / "checkout", limits=CloneLimits(max_repo_bytes=700_000))
     assert (checkout.path / "README.md").stat().st_size == 400_000
+
+
+def test_no_file_git_writes_grows_past_the_cap_whatever_git_reports(tmp_path):
+    # A loose object git writes uncompressed: nothing reports its size while it is written.
+    repo = tmp_path / "repo"
+    make_repo(repo, {"README.md": "# A repository\n"})
+    guard = cloner._SizeGuard(repo, 1_000_000)
+    git = cloner._Git(str(repo), None, cloner._Deadline(60), size_guard=guard)
+
+    with pytest.raises(cloner.CloneLimitExceeded, match="MAX_REPO_BYTES"):
+        git.attempt("-c", "core.compression=0", "-c", "core.looseCompression=0", "hash-object", "-w", "--stdin",
+                    cwd=repo, stdin="x" * 3_000_000)
+
+    written = [p for p in (repo / ".git" / "objects").rglob("*") if p.is_file()]
+    assert max(p.stat().st_size for p in written) <= 1_000_000
