@@ -1,21 +1,65 @@
-"""The Anthropic provider: the official SDK, structured output through a forced tool call,
-one repair of an invalid answer, prompt caching of the shared context, our own retry policy and a
-cap on requests in flight."""
+"""The Anthropic provider (LLM_PROVIDER=anthropic): the official SDK, structured output through a
+forced tool call, one repair of an invalid answer, prompt caching of the shared context, our own
+retry policy and a cap on requests in flight. Its settings, models' limits and prices are declared
+below with it (`PROVIDER`). The SDK is imported when a provider is built, not with the settings
+that every service and the gateway read."""
 from __future__ import annotations
 
 import asyncio
 import random
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import anthropic
-from anthropic.types import Message
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings
 
-from shared.llm.provider import InvalidAnswer, Prompt, ProviderError, T
+from shared.llm.provider import InvalidAnswer, Price, Prompt, ProviderError, ProviderSpec, T
 from shared.llm.remote import RemoteProvider, Tally
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
-from shared.llm.settings import LLMSettings
 from shared.llm.tool_answer import CACHED, read_answer, repair_turns, tool_for
+
+if TYPE_CHECKING:
+    import anthropic
+    from anthropic.types import Message
+
+    from shared.llm.settings import LLMSettings
+
+
+class AnthropicChoice(BaseSettings):
+    """What the gateway reads too, to estimate a stage's cost."""
+    anthropic_model: str = Field(default="claude-sonnet-4-5", min_length=1, max_length=200)
+
+
+class AnthropicSettings(BaseSettings):
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = Field(default=None, description="e.g. a proxy or a local test server")
+
+
+def _problem(settings: LLMSettings) -> str | None:
+    return None if settings.anthropic_api_key else "LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY"
+
+
+# model-name prefix: (context window, output limit)
+LIMITS: dict[str, tuple[int, int]] = {
+    "claude-opus-4": (200_000, 32_000),
+    "claude-opus-4-5": (200_000, 64_000),
+    "claude-opus-4-6": (200_000, 64_000),
+    "claude-sonnet-4": (200_000, 64_000),
+    "claude-3-7-sonnet": (200_000, 64_000),
+    "claude-haiku-4": (200_000, 64_000),
+    "claude-3-5-haiku": (200_000, 8_192),
+}
+
+# model-name prefix: list price (input, output, cache read, cache write); update when prices change.
+PRICES: dict[str, Price] = {
+    "claude-opus-4-6": Price(5.0, 25.0, 0.50, 6.25),
+    "claude-opus-4-5": Price(5.0, 25.0, 0.50, 6.25),
+    "claude-opus-4": Price(15.0, 75.0, 1.50, 18.75),
+    "claude-sonnet-4": Price(3.0, 15.0, 0.30, 3.75),
+    "claude-3-7-sonnet": Price(3.0, 15.0, 0.30, 3.75),
+    "claude-haiku-4": Price(1.0, 5.0, 0.10, 1.25),
+    "claude-3-5-haiku": Price(0.80, 4.0, 0.08, 1.0),
+}
 
 _HINTS = {401: "; check ANTHROPIC_API_KEY", 403: "; check the API key's permissions",
           404: "; check ANTHROPIC_MODEL and ANTHROPIC_BASE_URL"}
@@ -42,6 +86,7 @@ class AnthropicProvider(RemoteProvider):
         self.limits = settings.model_limits
         self._settings = settings
         self._secret = settings.anthropic_api_key.get_secret_value()
+        import anthropic  # here, not at the top: see the module's docstring
         # max_retries=0: the retry policy is ours, so that retry-after is honoured within our cap
         # and every request is counted in the usage.
         self._client = anthropic.AsyncAnthropic(
@@ -90,6 +135,8 @@ class AnthropicProvider(RemoteProvider):
 
     async def _send_once(self, request: dict[str, Any], tally: _Tally) -> Message:
         # Only the HTTP request holds a slot: a call waiting out a backoff leaves room to others.
+        import anthropic
+
         async with self._in_flight:
             tally.calls += 1
             try:
@@ -121,3 +168,9 @@ class AnthropicProvider(RemoteProvider):
 def _cause_of(error: BaseException) -> str:
     cause = error.__cause__ or error.__context__
     return f"{type(cause).__name__}: {cause}" if cause else type(error).__name__
+
+
+PROVIDER = ProviderSpec(
+    name=AnthropicProvider.name, model=lambda settings: settings.anthropic_model,
+    choice=AnthropicChoice, settings=AnthropicSettings, problem=_problem,
+    build=lambda settings: AnthropicProvider(settings), limits=LIMITS, prices=PRICES)

@@ -1,10 +1,10 @@
 """A run's spending cap (`budget_usd` of a start request): a call is made only when, even at its
 most expensive — its prompt and its whole output limit, sent twice if a repair turn is needed —
 it cannot take what the run has spent past the budget. Calls in flight hold their worst case as a
-reservation, so concurrent calls cannot cross it together. A model with no price (local, unknown)
-costs nothing by the pricing table, so its budget never binds. What was done before the stop is
-kept (stage 2's analyses are cached, stage 4's written modules are reused by a retry), so raising the
-budget and retrying does not pay for it again."""
+reservation, so concurrent calls cannot cross it together. An unpriced model (local, unknown: no
+list price declared by its provider) costs nothing, so its budget never binds, and the log says so.
+What was done before the stop is kept (stage 2's analyses are cached, stage 4's written modules are
+reused by a retry), so raising the budget and retrying does not pay for it again."""
 from __future__ import annotations
 
 import logging
@@ -28,11 +28,14 @@ class BudgetedProvider(LLMProvider):
         self.spent_usd = 0.0
         self._reserved = 0.0
         self._price = price_of(inner.model) if inner.name != "offline" else None
+        if self._price is None and inner.name != "offline":
+            log.info("the budget of $%.4f does not bind: the model %r has no list price, so its calls "
+                     "count as costing 0", budget_usd, inner.model)
 
     def worst_case_usd(self, prompt: Prompt, schema: type[T]) -> float:
-        if self._price is None:
+        if self._price is None:  # unpriced, or the offline engine: free
             return 0.0
-        input_price, output_price = self._price[0], self._price[1]
+        input_price, output_price = self._price.input, self._price.output
         output = min(prompt.max_output_tokens, self.limits.max_output_tokens or prompt.max_output_tokens)
         asked = prompt_tokens(prompt) + schema_tokens(schema)
         # The repair turn sends the prompt again with the first answer, and gets a second answer.

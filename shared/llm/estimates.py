@@ -180,7 +180,7 @@ def _priced(items: int, input_tokens: int, output_tokens: int, cached: int, prov
     price = price_of(model)
     if price is None:
         return Estimate(items, input_tokens, output_tokens, cached, 0.0, provider, model, False,
-                        f"{note}. No list price for {model!r} (shared/observability/pricing.py): "
+                        f"{note}. No list price for {model!r} (declared with its provider in shared/llm/): "
                         "a local or unlisted model is counted as free")
     cost = (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
     return Estimate(items, input_tokens, output_tokens, cached, round(cost, 6), provider, model, True,

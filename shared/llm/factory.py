@@ -1,11 +1,16 @@
-"""The provider a service's settings ask for (LLM_PROVIDER=offline|anthropic|openai). A new provider:
-its module beside the others (implementing provider.LLMProvider), a branch here, its settings in
-settings.py (docs/architecture.md)."""
+"""The provider a service's settings ask for (LLM_PROVIDER: one of the providers registered in
+shared/llm/providers.py, each built by its own `build`)."""
 from __future__ import annotations
 
+import logging
+
+from shared.llm.fallback import FallbackProvider
 from shared.llm.offline import OfflineEngines, OfflineProvider
 from shared.llm.provider import LLMProvider
+from shared.llm.providers import price_of
 from shared.llm.settings import LLMSettings
+
+log = logging.getLogger(__name__)
 
 
 def build_provider(settings: LLMSettings, offline_engines: OfflineEngines) -> LLMProvider:
@@ -13,20 +18,11 @@ def build_provider(settings: LLMSettings, offline_engines: OfflineEngines) -> LL
     model provider comes wrapped: an answer still invalid after its repair is produced by the
     offline engine and marked (unless LLM_STRICT)."""
     offline = OfflineProvider(offline_engines)
-    if settings.llm_provider in ("anthropic", "openai"):
-        from shared.llm.fallback import FallbackProvider
-
-        return FallbackProvider(_model_provider(settings), offline, strict=settings.llm_strict)
-    if settings.llm_provider == "offline":
+    spec = settings.provider
+    if spec.build is None:
         return offline
-    raise ValueError(f"unknown LLM provider {settings.llm_provider!r}; use 'offline', 'anthropic' or 'openai'")
-
-
-def _model_provider(settings: LLMSettings) -> LLMProvider:
-    if settings.llm_provider == "anthropic":
-        from shared.llm.anthropic_provider import AnthropicProvider
-
-        return AnthropicProvider(settings)
-    from shared.llm.openai_provider import OpenAIProvider
-
-    return OpenAIProvider(settings)
+    model = spec.build(settings)
+    if price_of(model.model) is None:
+        log.info("no list price for the model %r: its calls are counted as costing 0 "
+                 "(a local or unknown model)", model.model)
+    return FallbackProvider(model, offline, strict=settings.llm_strict)

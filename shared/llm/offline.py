@@ -9,16 +9,19 @@ from typing import Any, Callable, Mapping
 
 from pydantic import BaseModel, ValidationError
 
-from .provider import Completion, LLMProvider, Prompt, ProviderError, T, Usage
+from .provider import Completion, LLMProvider, Prompt, ProviderError, ProviderSpec, T, Usage
 
 # task -> the engine that answers it from the prompt's data
 Engine = Callable[[Mapping[str, Any]], BaseModel | dict]
 OfflineEngines = Mapping[str, Engine]
 
 
+MODEL = "offline-engine"
+
+
 class OfflineProvider(LLMProvider):
     name = "offline"
-    model = "offline-engine"
+    model = MODEL
 
     def __init__(self, engines: OfflineEngines) -> None:
         self._engines = dict(engines)
@@ -42,3 +45,9 @@ class OfflineProvider(LLMProvider):
         usage = Usage(provider=self.name, model=self.model,
                       latency_ms=(time.perf_counter() - started) * 1000)
         return Completion(value, usage)
+
+
+# LLM_PROVIDER=offline (the default): no settings, no key, no window, nothing paid (no model is
+# called). The factory builds it for every stage with that stage's engines (build=None: it is no
+# model provider).
+PROVIDER = ProviderSpec(name=OfflineProvider.name, model=lambda settings: MODEL)

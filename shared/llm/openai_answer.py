@@ -10,14 +10,16 @@ model to repair an invalid one."""
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from shared import linear_regex
 from shared.llm.provider import Prompt
 from shared.llm.tool_answer import describe_validation_error, tool_name
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletion
 
 T = TypeVar("T", bound=BaseModel)
 Mode = Literal["json_schema", "tools", "json"]

@@ -5,14 +5,16 @@ follows a schema no free answer would follow by chance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Literal
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Literal
 
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ConfigDict
 
 from shared.llm.openai_answer import Mode, messages_for, read_reply, structure_for
 from shared.llm.provider import Prompt, ProviderError
 from shared.llm.tool_answer import tool_name
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletion
 
 # A request the server refused as malformed: the mode is not supported there.
 REFUSAL_STATUSES = frozenset({400, 404, 405, 415, 422})
@@ -41,7 +43,7 @@ class Detected:
     reason: str
 
 
-Send = Callable[[dict[str, Any]], Awaitable[ChatCompletion]]
+Send = Callable[[dict[str, Any]], Awaitable["ChatCompletion"]]
 
 
 async def detect_mode(send: Send, request_base: dict[str, Any]) -> Detected:

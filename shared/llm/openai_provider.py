@@ -1,30 +1,82 @@
-"""The OpenAI-compatible provider: the official SDK's Chat Completions against OpenAI or any server
-that speaks its API (Ollama, vLLM, llama.cpp, LM Studio, OpenRouter). Structured output by the
-best mode the endpoint honours (openai_modes.py), one repair of an invalid answer, our own retry
-policy and a cap on requests in flight — as the Anthropic provider."""
+"""The OpenAI-compatible provider (LLM_PROVIDER=openai): the official SDK's Chat Completions against
+OpenAI or any server that speaks its API (Ollama, vLLM, llama.cpp, LM Studio, OpenRouter).
+Structured output by the best mode the endpoint honours (openai_modes.py), one repair of an invalid
+answer, our own retry policy and a cap on requests in flight — as the Anthropic provider. Its
+settings, models' limits and prices are declared below with it (`PROVIDER`). The SDK is imported
+when a provider is built, not with the settings that every service and the gateway read."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import random
 import urllib.parse
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
-import openai
-from openai.types.chat import ChatCompletion
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings
 
 from shared.llm.openai_answer import Mode, messages_for, read_reply, repair_messages, structure_for
 from shared.llm.openai_modes import Detected, Refused, detect_mode
 from shared.llm.prompt_size import request_tokens
-from shared.llm.provider import InvalidAnswer, Prompt, PromptTooLarge, ProviderError, T
+from shared.llm.provider import InvalidAnswer, Price, Prompt, PromptTooLarge, ProviderError, ProviderSpec, T
 from shared.llm.remote import RemoteProvider, Tally
 from shared.llm.retry_policy import is_retryable_status, parse_retry_after
 from shared.llm.retrying import Retryable, Sleep, with_retries
-from shared.llm.settings import LLMSettings
 from shared.llm.tool_answer import tool_name
-from shared.observability.pricing import price_of
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
+    from shared.llm.settings import LLMSettings
 
 log = logging.getLogger(__name__)
+
+
+class OpenAIChoice(BaseSettings):
+    """What the gateway reads too, to estimate a stage's cost."""
+    openai_model: str = Field(default="gpt-4.1-mini", min_length=1, max_length=200)
+
+
+class OpenAISettings(BaseSettings):
+    openai_api_key: SecretStr | None = Field(default=None, description="optional for local servers")
+    openai_base_url: str | None = Field(default=None, description="any OpenAI-compatible endpoint, e.g. "
+                                        "http://localhost:11434/v1 (Ollama); OpenAI's own when unset")
+    openai_structured_output: Literal["auto", "json_schema", "tools", "json"] = Field(
+        default="auto", description="auto: probe the endpoint once per model and use the best it honours")
+
+
+def _problem(settings: LLMSettings) -> str | None:
+    # A local server (Ollama, vLLM, llama.cpp) needs no key; OpenAI's own API does.
+    if settings.openai_api_key or settings.openai_base_url:
+        return None
+    return "LLM_PROVIDER=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server"
+
+
+# model-name prefix: (context window, output limit). A local model's window is its server's: no name
+# tells it (LLM_CONTEXT_TOKENS).
+LIMITS: dict[str, tuple[int, int]] = {
+    "gpt-5": (400_000, 128_000),
+    "gpt-4.1": (1_047_576, 32_768),
+    "gpt-4o": (128_000, 16_384),
+    "o3": (200_000, 100_000),
+    "o4-mini": (200_000, 100_000),
+}
+
+# model-name prefix: list price (input, output, cache read, cache write); update when prices change.
+# Cached input is read at a discount and written at no extra cost. Local models are unpriced.
+PRICES: dict[str, Price] = {
+    "gpt-5": Price(1.25, 10.0, 0.125, 0.0),
+    "gpt-5-mini": Price(0.25, 2.0, 0.025, 0.0),
+    "gpt-5-nano": Price(0.05, 0.40, 0.005, 0.0),
+    "gpt-4.1": Price(2.0, 8.0, 0.50, 0.0),
+    "gpt-4.1-mini": Price(0.40, 1.60, 0.10, 0.0),
+    "gpt-4.1-nano": Price(0.10, 0.40, 0.025, 0.0),
+    "gpt-4o": Price(2.50, 10.0, 1.25, 0.0),
+    "gpt-4o-mini": Price(0.15, 0.60, 0.075, 0.0),
+    "o3": Price(2.0, 8.0, 0.50, 0.0),
+    "o4-mini": Price(1.10, 4.40, 0.275, 0.0),
+}
 
 OPENAI_HOST = "api.openai.com"
 # Sent when no key is configured: the SDK insists on one and local servers ignore it.
@@ -61,6 +113,7 @@ class OpenAIProvider(RemoteProvider):
         self.limits = settings.model_limits
         self._settings = settings
         self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+        import openai  # here, not at the top: see the module's docstring
         # max_retries=0: the retry policy is ours (retry-after honoured within our cap, every
         # request counted in the usage).
         self._client = openai.AsyncOpenAI(
@@ -73,9 +126,6 @@ class OpenAIProvider(RemoteProvider):
         self._uniform = uniform
         self._detected: Detected | None = None
         self._detecting = asyncio.Lock()
-        if price_of(self.model) is None:
-            log.info("no list price for the model %r: its calls are counted as costing 0 "
-                     "(a local or unknown model)", self.model)
 
     def _tally(self) -> _Tally:
         return _Tally(provider=self.name, model=self.model)
@@ -142,6 +192,9 @@ class OpenAIProvider(RemoteProvider):
 
     async def _send_once(self, request: dict[str, Any], tally: _Tally) -> ChatCompletion:
         # Only the HTTP request holds a slot: a call waiting out a backoff leaves room to others.
+        import openai
+        from openai.types.chat import ChatCompletion
+
         async with self._in_flight:
             tally.calls += 1
             try:
@@ -184,3 +237,9 @@ def _api_message(error: openai.APIStatusError) -> str:
 def _cause_of(error: BaseException) -> str:
     cause = error.__cause__ or error.__context__
     return f"{type(cause).__name__}: {cause}" if cause else type(error).__name__
+
+
+PROVIDER = ProviderSpec(
+    name=OpenAIProvider.name, model=lambda settings: settings.openai_model,
+    choice=OpenAIChoice, settings=OpenAISettings, problem=_problem,
+    build=lambda settings: OpenAIProvider(settings), limits=LIMITS, prices=PRICES)

@@ -1,12 +1,14 @@
 """The one interface every LLM provider implements: a prompt and a pydantic model in,
-a validated instance of that model and what it cost out."""
+a validated instance of that model and what it cost out; and what each provider declares about
+itself beside its code (`ProviderSpec`), which shared/llm/providers.py registers."""
 from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from typing import Any, Generic, Mapping, TypeVar
+from typing import Any, Callable, Generic, Mapping, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings
 
 from shared.llm.model_limits import ModelLimits
 
@@ -89,3 +91,49 @@ class LLMProvider(abc.ABC):
 
     async def aclose(self) -> None:
         """Release connections; the default has none."""
+
+
+class Price(NamedTuple):
+    """A model's list price, in USD per million tokens."""
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+
+
+V = TypeVar("V")
+
+
+def by_longest_prefix(table: Mapping[str, V], model: str) -> V | None:
+    """The entry of `table` (model-name prefix -> value) whose key is the longest prefix of `model`."""
+    matches = [prefix for prefix in table if model.startswith(prefix)]
+    return table[max(matches, key=len)] if matches else None
+
+
+def no_problem(settings: Any) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """Everything about one provider, declared in its module beside its code and registered once in
+    shared/llm/providers.py: LLM_PROVIDER's values, the settings classes, the factory, the model
+    limits and the prices are all derived from the registered specs."""
+    name: str  # LLM_PROVIDER's value
+    model: Callable[[Any], str]  # settings -> the model they name (e.g. ANTHROPIC_MODEL)
+    # Its fields that the gateway reads too, to estimate a stage's cost: the model; never a key.
+    choice: type[BaseSettings] | None = None
+    # Its other fields (keys, addresses, options), read by the stage services only: keys as SecretStr.
+    settings: type[BaseSettings] | None = None
+    # settings -> what they lack for this provider, said so that an operator can fix it; None: usable.
+    problem: Callable[[Any], str | None] = no_problem
+    # settings -> the provider; None for the offline engine, which is no model provider.
+    build: Callable[[Any], LLMProvider] | None = None
+    # model-name prefix -> (context window, output limit) in tokens; the longest matching prefix wins.
+    limits: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # model-name prefix -> list price; a model matching none is unpriced (pricing.py says what that means).
+    prices: Mapping[str, Price] = field(default_factory=dict)
+
+    @property
+    def calls_a_model(self) -> bool:
+        return self.build is not None

@@ -3,11 +3,13 @@ after the delay the policy (retry_policy.py) gives, until the configured retries
 from __future__ import annotations
 
 import random
-from typing import Awaitable, Callable, TypeVar
+from typing import TYPE_CHECKING, Awaitable, Callable, TypeVar
 
 from shared.llm.provider import ProviderError
 from shared.llm.retry_policy import backoff_delay
-from shared.llm.settings import LLMSettings
+
+if TYPE_CHECKING:  # the settings are built from the providers, which use this module
+    from shared.llm.settings import LLMSettings
 
 R = TypeVar("R")
 Sleep = Callable[[float], Awaitable[object]]

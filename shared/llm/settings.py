@@ -1,49 +1,55 @@
-"""Settings of the LLM provider, mixed into the settings of every service that calls one. A new
-provider's settings go here (with its module and a branch in factory.py)."""
+"""Settings of the LLM provider, mixed into the settings of every service that calls one. The
+provider-specific fields are not listed here: each provider declares its own (`choice` and `settings`
+of its ProviderSpec) beside its code, and the classes below inherit them from the registry
+(shared/llm/providers.py), as they take LLM_PROVIDER's values and each provider's validation from it."""
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.llm.model_limits import ModelLimits, limits_for
+from shared.llm.model_limits import ModelLimits
+from shared.llm.provider import ProviderSpec
+from shared.llm.providers import PROVIDERS, known_limits, provider_named, provider_names
+
+# LLM_PROVIDER's values, as a Literal so that a wrong one is refused naming the right ones.
+ProviderName = Literal[provider_names()]  # type: ignore[valid-type]
 
 
-class LLMChoice(BaseSettings):
-    """Which provider and model the stages use, and its limits, without keys or addresses: all the
-    gateway reads (to estimate a stage's cost before it runs), so it needs no API key."""
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
-
-    llm_provider: Literal["offline", "anthropic", "openai"] = "offline"
-    anthropic_model: str = Field(default="claude-sonnet-4-5", min_length=1, max_length=200)
-    openai_model: str = Field(default="gpt-4.1-mini", min_length=1, max_length=200)
+class _ProviderChoice(BaseSettings):
+    llm_provider: ProviderName = "offline"  # type: ignore[valid-type]
     llm_context_tokens: int | None = Field(default=None, ge=512, le=10_000_000, description="the model's "
                                            "context window: no request that would not fit it is sent")
     llm_max_output_tokens: int | None = Field(default=None, ge=16, le=1_000_000,
                                               description="caps every request's output tokens")
 
     @property
+    def provider(self) -> ProviderSpec:
+        return provider_named(self.llm_provider)
+
+    @property
     def llm_model(self) -> str:
-        return {"offline": "offline-engine", "anthropic": self.anthropic_model,
-                "openai": self.openai_model}[self.llm_provider]
+        return self.provider.model(self)
 
     @property
     def model_limits(self) -> ModelLimits:
-        """The model's context window and output limit: the settings, else known defaults."""
-        if self.llm_provider == "offline":
+        """The model's context window and output limit: the settings, else its provider's figures."""
+        if not self.provider.calls_a_model:
             return ModelLimits(None, None)
-        return limits_for(self.llm_model, self.llm_context_tokens, self.llm_max_output_tokens)
+        known = known_limits(self.llm_model)
+        return ModelLimits(self.llm_context_tokens or known.context_tokens,
+                           self.llm_max_output_tokens or known.max_output_tokens)
 
 
-class LLMSettings(LLMChoice):
-    anthropic_api_key: SecretStr | None = None
-    anthropic_base_url: str | None = Field(default=None, description="e.g. a proxy or a local test server")
-    openai_api_key: SecretStr | None = Field(default=None, description="optional for local servers")
-    openai_base_url: str | None = Field(default=None, description="any OpenAI-compatible endpoint, e.g. "
-                                        "http://localhost:11434/v1 (Ollama); OpenAI's own when unset")
-    openai_structured_output: Literal["auto", "json_schema", "tools", "json"] = Field(
-        default="auto", description="auto: probe the endpoint once per model and use the best it honours")
+# mypy cannot follow bases taken from the registry ("Invalid base class"): it knows the fields above.
+class LLMChoice(*(spec.choice for spec in PROVIDERS if spec.choice), _ProviderChoice):  # type: ignore[misc]
+    """Which provider and model the stages use, and its limits, without keys or addresses: all the
+    gateway reads (to estimate a stage's cost before it runs), so it needs no API key."""
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+
+class LLMSettings(*(spec.settings for spec in PROVIDERS if spec.settings), LLMChoice):  # type: ignore[misc]
     llm_strict: bool = Field(default=False, description="an answer still invalid after the repair fails "
                              "the stage naming the item, instead of the offline engine producing it")
     llm_max_concurrency: int = Field(default=8, ge=1, le=256, description="provider calls in flight per process")
@@ -53,10 +59,8 @@ class LLMSettings(LLMChoice):
     llm_retry_max_seconds: float = Field(default=60.0, ge=0)
 
     @model_validator(mode="after")
-    def _anthropic_needs_a_key(self) -> "LLMSettings":
-        if self.llm_provider == "anthropic" and not self.anthropic_api_key:
-            raise ValueError("LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY")
-        if self.llm_provider == "openai" and not self.openai_api_key and not self.openai_base_url:
-            # A local server (Ollama, vLLM, llama.cpp) needs no key; OpenAI's own API does.
-            raise ValueError("LLM_PROVIDER=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
+    def _the_provider_has_what_it_needs(self) -> "LLMSettings":
+        problem = self.provider.problem(self)
+        if problem:
+            raise ValueError(problem)
         return self

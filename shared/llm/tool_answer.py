@@ -3,12 +3,14 @@ model's call of it back into the schema, and the turns that ask the model to rep
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from anthropic.types import Message
 from pydantic import BaseModel, ValidationError
 
 from shared import linear_regex
+
+if TYPE_CHECKING:
+    from anthropic.types import Message
 
 T = TypeVar("T", bound=BaseModel)
 

@@ -183,6 +183,8 @@ def rendered_default(field) -> str:
     value = field.default_factory() if field.default_factory is not None else field.default
     if value is None:
         return "unset"
+    if value == "":
+        return "empty"
     if isinstance(value, bool):
         return "`true`" if value else "`false`"
     if isinstance(value, float) and value.is_integer():

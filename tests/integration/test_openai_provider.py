@@ -129,10 +129,11 @@ async def test_openais_own_endpoint_gets_max_completion_tokens_and_a_priced_mode
 
 
 async def test_a_local_model_costs_nothing_and_the_log_says_so(openai_server, caplog):
-    caplog.set_level(logging.INFO, logger="shared.llm.openai_provider")
+    caplog.set_level(logging.INFO, logger="shared.llm.factory")  # the factory logs it, for every provider
     openai_server.push(tool_call(VALID, usage=usage(5000, 500)))
-    async with openai_provider(openai_server, openai_model="llama3.1:8b") as provider:
-        completion = await provider.complete(PROMPT, LessonOutline)
+    provider = build_provider(openai_settings(openai_server, openai_model="llama3.1:8b"), {})
+    completion = await provider.complete(PROMPT, LessonOutline)
+    await provider.aclose()
     assert completion.usage.input_tokens == 5000 and cost_usd(completion.usage) == 0.0
     assert "no list price for the model 'llama3.1:8b'" in caplog.text and "costing 0" in caplog.text
 

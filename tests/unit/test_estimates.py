@@ -7,7 +7,7 @@ from shared.llm.estimates import (
     CHARS_PER_TOKEN, STAGE2_ANSWER_TOKENS, STAGE2_PART_CHARS, STAGE2_PROMPT_TOKENS, STAGE4_MAX_OUTPUT_TOKENS,
     estimate_stage2, estimate_stage4,
 )
-from shared.observability.pricing import PRICES
+from shared.observability.pricing import price_of
 
 
 def test_stage2_counts_each_document_with_its_prompt_and_answer_and_prices_it():
@@ -16,7 +16,7 @@ def test_stage2_counts_each_document_with_its_prompt_and_answer_and_prices_it():
     assert estimate.items == 2 and estimate.cached_items == 0
     assert estimate.input_tokens == 2 * STAGE2_PROMPT_TOKENS + round(9390 / CHARS_PER_TOKEN)
     assert estimate.output_tokens == 2 * STAGE2_ANSWER_TOKENS
-    price_in, price_out, _, _ = PRICES["gpt-4.1-mini"]
+    price_in, price_out, _, _ = price_of("gpt-4.1-mini")
     expected = (estimate.input_tokens * price_in + estimate.output_tokens * price_out) / 1e6
     assert estimate.cost_usd == pytest.approx(expected, abs=1e-6) and estimate.cost_usd > 0
     assert estimate.priced and (estimate.provider, estimate.model) == ("openai", "gpt-4.1-mini")

@@ -2,7 +2,8 @@
 known figures of hosted models, else nothing (a local model's window is its server's to say)."""
 from __future__ import annotations
 
-from shared.llm.model_limits import ModelLimits, known_limits
+from shared.llm.model_limits import ModelLimits
+from shared.llm.providers import known_limits
 from shared.llm.settings import LLMSettings
 
 
