@@ -73,7 +73,7 @@ test: install
 
 # The quick tier: lint, types and the unit tests that are not slow. No server, no browser, no network.
 check: $(INSTALLED)
-	$(VENV)/bin/ruff check services shared tests bench examples
+	$(VENV)/bin/ruff check services shared ops tests bench examples
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider -m "unit and not slow" $(PYTEST_ARGS)
 
@@ -91,7 +91,7 @@ token: $(INSTALLED)
 replay: $(INSTALLED) $(NATS_SERVER)
 	$(VENV)/bin/coursegen replay
 
-# Everything generated from the event catalogue (shared/events/contracts.py): the JSON Schemas and
+# Everything generated from the event catalogue (ops/contracts.py): the JSON Schemas and
 # the event permissions in deploy/nats-accounts.conf and its k8s copy. `schemas` is the old name.
 contracts: $(INSTALLED)
 	$(VENV)/bin/coursegen contracts

@@ -76,7 +76,7 @@ def versions() -> dict:
         except Exception:
             pass
     try:
-        from shared.local.nats_server import find_nats_server
+        from ops.local.nats_server import find_nats_server
         found["nats-server"] = subprocess.run([find_nats_server(), "--version"], capture_output=True,
                                               text=True).stdout.strip()
     except Exception:

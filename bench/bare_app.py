@@ -1,7 +1,7 @@
 """The gateway benchmark's baseline server: bare FastAPI endpoints doing one query on the gateway's
 own read table (a primary-key SELECT; the list of a user's courses), served exactly like the
 gateway (uvicorn, one process, the same server stack — uvloop and httptools —, host, log level and
-access log off, the gateway's own asyncpg pool: services/gateway/read_pool.py).
+access log off, the gateway's own asyncpg pool: services/gateway/reading/read_pool.py).
 
     python -m bench.bare_app   (DATABASE_URL, PORT, READ_SCHEMA from the environment)"""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException
 
 from services.gateway.main import SERVER_STACK
-from services.gateway.read_pool import create_read_pool
+from services.gateway.reading.read_pool import create_read_pool
 
 SCHEMA = os.environ.get("READ_SCHEMA", "coursegen")
 

@@ -16,8 +16,8 @@ from typing import Any, Callable, Iterator
 
 import asyncpg
 
-from shared.local.nats_server import NatsServer
-from shared.local.postgres import EmbeddedPostgres
+from ops.local.nats_server import NatsServer
+from ops.local.postgres import EmbeddedPostgres
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import nats
 
 from shared.bus.provisioning import StreamSpec, provision
-from shared.local.nats_server import NatsServer
+from ops.local.nats_server import NatsServer
 
 from .common import Context
 from .events import course_template, mix, publish_courses

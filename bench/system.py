@@ -18,8 +18,8 @@ import httpx
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from services.gateway.auth import development_token
-from shared.local.ports import free_port
+from services.gateway.edge.auth import development_token
+from ops.local.ports import free_port
 
 from .common import Context, eventually
 

@@ -22,7 +22,7 @@ from .api import api_docs, edits, estimates, fork, hooks, metrics, refresh
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
 from .domain.runs import StageConflict
-from .edge import GatewayEdge
+from .edge.asgi_layer import GatewayEdge
 from .settings import GatewaySettings
 
 log = logging.getLogger(__name__)

@@ -14,27 +14,27 @@ from shared.bus.artefacts import ArtefactStore
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
-from shared.bus.secrets import SecretStore
+from shared.bus.secret_store import SecretStore
 from shared.observability.throttle import Throttle
 
-from .answer_cache import AnswerCache
+from .caches.answer_cache import AnswerCache
 from .api.live_slots import LiveStreamSlots
 from .asyncpg_arrays import ask_concrete_types_first
-from .auth import TokenVerifier
+from .edge.auth import TokenVerifier
 from .commands import CourseCommands
-from .janitor import run_janitor
-from .kept_histories import KeptHistories
-from .refresher import run_refresher, subscribe as refresher_subscription
-from .watchdog import run_watchdog
+from .workers.janitor import run_janitor
+from .caches.kept_histories import KeptHistories
+from .workers.refresher import run_refresher, subscribe as refresher_subscription
+from .workers.watchdog import run_watchdog
 from .projection.projector import Projector
 from .projection.replay import prepare_read_tables
-from .read_pool import create_read_pool
-from .rate_limit import TokenBuckets
-from .readmodel import CourseReader
+from .reading.read_pool import create_read_pool
+from .edge.rate_limit import TokenBuckets
+from .reading.readmodel import CourseReader
 from .settings import GatewaySettings
-from .shared_read import SharedRead
-from .result_reader import ResultReader
-from .stage_reader import StageReader
+from .reading.shared_read import SharedRead
+from .reading.result_reader import ResultReader
+from .reading.stage_reader import StageReader
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import uvicorn
 from uvicorn.main import STARTUP_FAILURE
 
 from shared.leftover_tasks import cancel_leftover_tasks
-from shared.logging import configure_logging
+from shared.json_logging import configure_logging
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.stop_deadline import StopDeadline
 

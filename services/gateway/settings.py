@@ -39,7 +39,7 @@ class GatewaySettings(ServiceSettings, LLMChoice):
     # Live progress streams (SSE) open at once, per user and in all (this process's); more is a 429.
     sse_max_per_user: int = Field(default=8, ge=1)
     sse_max_total: int = Field(default=1000, ge=1)
-    # Quotas (services/gateway/quotas.py). What one user's courses may spend per calendar day (UTC),
+    # Quotas (services/gateway/edge/quotas.py). What one user's courses may spend per calendar day (UTC),
     # by what their runs that succeeded reported; a run's budget_usd never exceeds what is left.
     user_budget_usd: float = Field(default=20.0, ge=0, le=1_000_000)
     # Stage runs of one user's courses requested and not finished; one more is a 429.

@@ -11,12 +11,14 @@ from pathlib import Path
 from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
-from shared.bus.secrets import SecretStore
+from shared.bus.secret_store import SecretStore
 from shared.sealing import SecretUnreadable
 from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered
 from shared.stage.emitter import LIFECYCLE, StageEmitter
 
 from . import cloner, scanner
+from .git_failures import CloneFailed
+from .git_process import refuse_ssh_unless_allowed
 from .announce import chunks, discovered
 from shared.repos.globs import InvalidGlob
 from shared.repos.policy import RepoUrlRejected, VettedUrl, repo_name, vet_repo_url_async
@@ -32,7 +34,7 @@ class TokenUnavailable(Exception):
     """The request names a token that is no longer in the KV (used by an earlier run, or expired)."""
 
 
-USER_ERRORS = (RepoUrlRejected, cloner.CloneFailed, scanner.ScanLimitExceeded, InvalidGlob,
+USER_ERRORS = (RepoUrlRejected, CloneFailed, scanner.ScanLimitExceeded, InvalidGlob,
                TokenUnavailable, SecretUnreadable)
 
 
@@ -75,9 +77,9 @@ class CloneStage:
 
     async def _run(self, request: RepoCloneRequested) -> None:
         p = request.payload
-        cloner.refuse_ssh_unless_allowed(p.repo_url, self._settings.ssh_hosts)
+        refuse_ssh_unless_allowed(p.repo_url, self._settings.ssh_hosts)
         vetted = await vet_repo_url_async(p.repo_url, self._settings.allow_local_repos)
-        cloner.refuse_ssh_unless_allowed(vetted.url, self._settings.ssh_hosts, vetted.host)
+        refuse_ssh_unless_allowed(vetted.url, self._settings.ssh_hosts, vetted.host)
         url = vetted.url
         token = await self._token(p.token_ref)
         owner = snapshot_owner(vetted, token, request.actor)

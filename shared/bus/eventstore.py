@@ -146,7 +146,7 @@ class EventStore:
         history = await patiently(lambda: self._load(course_id, timeout, None, after_seq + 1),
                                   f"reading course {course_id} after {after_seq}")
         # A plan's parts before `after_seq` are not among these: whoever keeps the history read up
-        # to it assembles the whole again (services/gateway/kept_histories.py).
+        # to it assembles the whole again (services/gateway/caches/kept_histories.py).
         return History(events=history.events, last_seq=max(history.last_seq, after_seq))
 
     async def last_seq(self, course_id: str) -> int:

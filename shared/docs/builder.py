@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from shared import linear_regex
 from shared.docs.formats import without_extension
-from shared.docs.html import strip_raw_html
+from shared.docs.html_text import strip_raw_html
 from shared.docs.markdown_out import (callout_label, escape_markdown, fenced_block, generated_reference_note,
                                       table_markdown)
 from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section

@@ -30,6 +30,8 @@ FORMATS: tuple[DocumentFormat, ...] = (
     DocumentFormat("restructuredtext", (".rst",), "shared.docs.rst:parse_rst", resolves_includes=True),
     DocumentFormat("asciidoc", (".adoc", ".asciidoc"), "shared.docs.asciidoc:parse_asciidoc"),
     DocumentFormat("notebook", (".ipynb",), "shared.docs.notebook:parse_notebook"),
+    # Quarto's Markdown: front matter, Pandoc Markdown and code cells, read as Markdown.
+    DocumentFormat("quarto", (".qmd",), "shared.docs.markdown:parse_markdown", resolves_includes=True),
     DocumentFormat("text", (".txt",), "shared.docs.plaintext:parse_text"),
 )
 # Every document extension, in the order above: a link without an extension tries them in this order.

@@ -11,7 +11,7 @@ from shared.docs import myst_directives
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
-from shared.docs.html import heading_element, strip_raw_html
+from shared.docs.html_text import heading_element, strip_raw_html
 from shared.docs.includes import Included, Includes, language_of, markdown_spec
 from shared.docs.markdown_containers import CLOSE, FIELD, GENERATED, INCLUDE, MARK, OPEN, mark_containers
 from shared.docs.markdown_inline import inline_to_markdown, inline_to_text

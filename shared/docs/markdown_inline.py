@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from shared import linear_regex
 from shared.docs.builder import close_gaps_before_punctuation
 from shared.docs.placeholders import SetAside
-from shared.docs.html import DARK_MODE_TWIN, alt_repeats_file_name, html_links, is_word, strip_tags
+from shared.docs.html_text import DARK_MODE_TWIN, alt_repeats_file_name, html_links, is_word, strip_tags
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.rst_inline import role_markdown, role_text
 

@@ -112,7 +112,7 @@ def _operations(cls: type[Event], numbers: list[int]) -> dict[str, Any]:
     operations = {f"append{name}": {
         "action": "send", "channel": channel, "messages": messages,
         "summary": f"{name} is appended to the log by {_who(set(publishers))}",
-        # the same declaration the NATS permissions are generated from (shared/events/contracts.py)
+        # the same declaration the NATS permissions are generated from (ops/contracts.py)
         "x-publishers": publishers,
     }}
     if cls.COMMAND:

@@ -1,7 +1,7 @@
 """Who may append events: one NATS user per service (deploy/nats-accounts.conf), named after it.
 
 Each event class in the catalogue says who publishes it (`PUBLISHED_BY = by(...)`); the NATS
-permissions and the AsyncAPI document are generated from that (shared/events/contracts.py)."""
+permissions and the AsyncAPI document are generated from that (ops/contracts.py)."""
 from __future__ import annotations
 
 GATEWAY = "gateway"

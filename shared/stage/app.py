@@ -24,7 +24,7 @@ from shared.bus.delivery import StageWork, Verdict, deliver
 from shared.bus.provisioning import await_provisioned
 from shared.events import Event, subject_of_type
 from shared.leftover_tasks import cancel_leftover_tasks
-from shared.logging import configure_logging
+from shared.json_logging import configure_logging
 from shared.observability.stage import StageObservability
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.settings import ServiceSettings

@@ -11,8 +11,8 @@ from typing import Iterator
 
 import httpx
 
-from shared.local.nats_server import find_nats_server
-from shared.local.ports import free_port, wait_for_port
+from ops.local.nats_server import find_nats_server
+from ops.local.ports import free_port, wait_for_port
 from tests.deploy.deployment import DEPLOY, copy_security_config, nats_passwords
 
 

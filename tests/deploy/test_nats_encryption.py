@@ -16,7 +16,7 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import CourseCreated, CourseCreatedPayload
-from shared.local.ports import wait_for_port
+from ops.local.ports import wait_for_port
 from tests.deploy.deployment import DEPLOY, K8S, nats_passwords, password_variable
 from tests.deploy.natsrun import DeployedNode, deployed_nodes, routed_and_healthy, start_deployed_node
 from tests.support.waiting import eventually

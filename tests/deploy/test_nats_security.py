@@ -19,10 +19,10 @@ from shared.bus.connection import connect
 from shared.bus.deadletters import STREAM as DEADLETTERS, DeadLetters
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, await_provisioned, provision
-from shared.bus.secrets import SecretStore
+from shared.bus.secret_store import SecretStore
 from shared.sealing import DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY, Opener, Sealer
 from shared.events import subject_of_type
-from shared.events.contracts import events_published_by
+from ops.contracts import events_published_by
 from shared.events.publishers import NATS_USERS as PUBLISHING_USERS
 from shared.events.catalogue import (
     CATALOGUE, CourseCreated, CourseCreatedPayload, RepoCloned, RepoCloneRequested, RepoCloneRequestedPayload,

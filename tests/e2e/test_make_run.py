@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.flows import new_course, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
 from tests.support.processes import Process, run_cli
@@ -33,7 +33,7 @@ def _cmdline_and_environ(process: psutil.Process) -> tuple[list[str], dict]:
 async def test_run_serves_crud_and_a_whole_course_then_stops_cleanly_on_ctrl_c(tmp_path: Path):
     env = {"COURSEGEN_DATA_DIR": str(tmp_path / "data"), "PORT": str(free_port())}
     # No configuration at all: the launcher starts its own NATS and PostgreSQL.
-    system = Process(["-m", "services.cli", "run"], env, unset=("NATS_URL", "DATABASE_URL", "JWT_SECRET"))
+    system = Process(["-m", "ops.cli", "run"], env, unset=("NATS_URL", "DATABASE_URL", "JWT_SECRET"))
     try:
         banner = system.wait_for_line(lambda l: "is running at" in l, timeout=120)
         url = re.search(r"http://127\.0\.0\.1:\d+", banner).group(0)

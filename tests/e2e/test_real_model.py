@@ -1,5 +1,5 @@
 """A small repository through all four stages with LLM_PROVIDER=openai against a real model
-(SmolLM2-135M-Instruct served by cyllama, shared/local/llama_server.py) — the services, gateway, NATS and
+(SmolLM2-135M-Instruct served by cyllama, ops/local/llama_server.py) — the services, gateway, NATS and
 PostgreSQL real too. A 135M model writes weak and often malformed answers: that is the point. The
 stages complete; the token usage recorded is the server's own count; every item the offline
 engine produced instead is counted and reported; no document is dropped; no request asks for more
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from shared.llm.prompt_size import request_tokens
-from shared.local.llama_server import MODEL_NAME, env_for
+from ops.local.llama_server import MODEL_NAME, env_for
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import make_repo
 from tests.support.processes import stage_services

@@ -14,7 +14,7 @@ import pytest
 from nats.js.errors import NotFoundError
 
 from shared.bus.eventstore import EventStore
-from shared.bus.secrets import SecretStore
+from shared.bus.secret_store import SecretStore
 from shared.sealing import DEVELOPMENT_PRIVATE_KEY, Opener
 from shared.events.catalogue import (
     RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageProgressed, StageStarted,

@@ -12,7 +12,7 @@ from nats.js.errors import NotFoundError
 from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import split_reference
 from shared.events.catalogue import RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageFailed
-from services.repo_clone.cloner import ACCESS_DENIED_MESSAGE
+from services.repo_clone.git_failures import ACCESS_DENIED_MESSAGE
 from tests.support.gateway import auth
 from tests.support.githttps import GitHttpsServer
 from tests.support.gitrepos import DOCS_REPO, git, make_repo

@@ -12,7 +12,7 @@ from shared.bus.connection import connect
 from shared.bus.lifecycle import pause
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import CourseCreated
-from shared.local.nats_server import NatsServer
+from ops.local.nats_server import NatsServer
 from tests.support.gateway import running_gateway
 from tests.support.flows import scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo

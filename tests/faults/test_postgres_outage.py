@@ -3,7 +3,7 @@ created meanwhile is accepted (202) into the log, and once PostgreSQL is back th
 catches up by itself and the course is readable."""
 from __future__ import annotations
 
-from shared.local.postgres import EmbeddedPostgres
+from ops.local.postgres import EmbeddedPostgres
 from tests.support.gateway import running_gateway
 from tests.support.flows import ALICE, new_course
 from tests.support.waiting import eventually

@@ -14,7 +14,7 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
 from shared.events.catalogue import CourseCreated, CourseUpdated
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.gateway import JWT_SECRET
 from tests.support.read_tables import read_tables
 from tests.support.processes import Process

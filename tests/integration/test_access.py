@@ -9,7 +9,7 @@ import time
 
 import jwt
 
-from services.gateway.auth import development_token
+from services.gateway.edge.auth import development_token
 from tests.support.gateway import JWT_SECRET, auth, running_gateway
 from tests.support.flows import ALICE, new_course
 from tests.support.operations import (

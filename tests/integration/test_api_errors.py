@@ -8,7 +8,7 @@ import time
 import jwt
 import pytest
 
-from services.gateway.auth import development_token
+from services.gateway.edge.auth import development_token
 from tests.support.gateway import JWT_SECRET, auth
 from tests.support.gateway import running_gateway
 

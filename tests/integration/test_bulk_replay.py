@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event as note, given, settings, strategies as st
 
 from bench.events import course_template
-from services.gateway.projection.bulk_fold import Fold, NotBulkable
+from services.gateway.projection.fold import Fold, NotBulkable
 from services.gateway.projection.bulk_replay import bulk_build, copy_on_pool, fold_log, load
 from services.gateway.projection.bulk_workers import FoldWorkers
 from services.gateway.projection.log_reader import read_range

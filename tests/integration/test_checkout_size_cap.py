@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from services.repo_clone import cloner
-from services.repo_clone.cloner import MAX_REPO_BYTES, CloneLimitExceeded, CloneLimits, clone
+from services.repo_clone.cloner import CloneLimits, clone
+from services.repo_clone.git_failures import MAX_REPO_BYTES, CloneLimitExceeded
+from services.repo_clone.git_process import Deadline, Git
+from services.repo_clone.git_progress import SizeGuard
 from tests.support.created_names import CreatedNames
 from tests.support.gitrepos import make_repo
 
@@ -64,10 +66,10 @@ def test_no_file_git_writes_grows_past_the_cap_whatever_git_reports(tmp_path):
     # A loose object git writes uncompressed: nothing reports its size while it is written.
     repo = tmp_path / "repo"
     make_repo(repo, {"README.md": "# A repository\n"})
-    guard = cloner._SizeGuard(repo, 1_000_000)
-    git = cloner._Git(str(repo), None, cloner._Deadline(60), size_guard=guard)
+    guard = SizeGuard(repo, 1_000_000)
+    git = Git(str(repo), None, Deadline(60), size_guard=guard)
 
-    with pytest.raises(cloner.CloneLimitExceeded, match="MAX_REPO_BYTES"):
+    with pytest.raises(CloneLimitExceeded, match="MAX_REPO_BYTES"):
         git.attempt("-c", "core.compression=0", "-c", "core.looseCompression=0", "hash-object", "-w", "--stdin",
                     cwd=repo, stdin="x" * 3_000_000)
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from services.repo_clone.cloner import (
-    ACCESS_DENIED_MESSAGE, NOT_FOUND_MESSAGE, REDIRECT_MESSAGE, REFUSED_MESSAGE, UNREACHABLE_MESSAGE,
-    CloneFailed, clone, git_environment, resolve_commit,
+from services.repo_clone.cloner import clone, resolve_commit
+from services.repo_clone.git_failures import (
+    ACCESS_DENIED_MESSAGE, NOT_FOUND_MESSAGE, REDIRECT_MESSAGE, REFUSED_MESSAGE, UNREACHABLE_MESSAGE, CloneFailed,
 )
+from services.repo_clone.git_process import git_environment
 from shared.repos.policy import PinnedHost
 from tests.support.githttps import TEST_HOST_NAME, GitHttpsServer
 from tests.support.gitrepos import DOCS_REPO, make_repo

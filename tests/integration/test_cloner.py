@@ -14,10 +14,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from services.repo_clone.cloner import (
-    CLONE_TIMEOUT_SECONDS, MAX_REPO_BYTES, NOT_FOUND_MESSAGE, REFUSED_MESSAGE, CloneFailed,
-    CloneLimitExceeded, CloneLimits, _parse_progress, clone, locate, resolve_commit,
+from services.repo_clone.cloner import CloneLimits, clone, locate, resolve_commit
+from services.repo_clone.git_failures import (
+    CLONE_TIMEOUT_SECONDS, MAX_REPO_BYTES, NOT_FOUND_MESSAGE, REFUSED_MESSAGE, CloneFailed, CloneLimitExceeded,
 )
+from services.repo_clone.git_progress import parse_progress
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
@@ -220,10 +221,10 @@ def test_size_limit_fails_and_cleans_up(sample, tmp_path):
 
 
 def test_progress_reports_received_size_so_large_packs_stop_early():
-    progress = _parse_progress("Receiving objects:  45% (9/20), 1.50 MiB | 2.00 MiB/s")
+    progress = parse_progress("Receiving objects:  45% (9/20), 1.50 MiB | 2.00 MiB/s")
     assert (progress.phase, progress.percent, progress.received_bytes) == ("Receiving objects", 45, 1572864)
-    assert _parse_progress("remote: Counting objects: 100% (4/4), done.").percent == 100
-    assert _parse_progress("remote: Total 4 (delta 0), reused 0 (delta 0)") is None
+    assert parse_progress("remote: Counting objects: 100% (4/4), done.").percent == 100
+    assert parse_progress("remote: Total 4 (delta 0), reused 0 (delta 0)") is None
 
 
 @pytest.fixture

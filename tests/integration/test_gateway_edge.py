@@ -1,4 +1,4 @@
-"""The gateway's one ASGI layer (services/gateway/edge.py): every answer is counted by route
+"""The gateway's one ASGI layer (services/gateway/edge/asgi_layer.py): every answer is counted by route
 template and status, a refused body included, and a request without a body passes untouched."""
 from __future__ import annotations
 

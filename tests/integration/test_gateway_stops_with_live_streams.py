@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.gateway import auth
 from tests.support.http_processes import answers, gateway_env
 from tests.support.processes import Process

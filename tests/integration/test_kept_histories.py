@@ -1,4 +1,4 @@
-"""Course histories kept between read-only requests (services/gateway/kept_histories.py), on a real
+"""Course histories kept between read-only requests (services/gateway/caches/kept_histories.py), on a real
 nats-server: each load is what `EventStore.load` reads — as events are appended, for a fork (its
 inherited part read once), for concurrent requests — while only what is new is read; what is kept
 stays within its bound, the least recently read course let go first."""
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from services.gateway.kept_histories import KeptHistories
+from services.gateway.caches.kept_histories import KeptHistories
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import RepoCloned
 from shared.events.subjects import subject_of

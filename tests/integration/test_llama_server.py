@@ -1,4 +1,4 @@
-"""The real model's server (shared/local/llama_server.py) with parallel slots: more requests than
+"""The real model's server (ops/local/llama_server.py) with parallel slots: more requests than
 slots at once are all answered for real — the slot each one gets has its KV cache cleared, so no
 answer comes back empty — and the server counts the tokens of each. Stopping it ends the process."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 
 import httpx
 
-from shared.local.llama_server import LlamaServer
+from ops.local.llama_server import LlamaServer
 
 QUESTIONS = ["Name a colour.", "Name a fruit.", "Name an animal.", "Name a city.", "Name a planet."]
 

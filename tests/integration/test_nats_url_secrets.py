@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.bus.connection import connect, server_urls, without_secrets
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from shared.settings import ServiceSettings
 from tests.support.processes import Process
 from tests.support.waiting import eventually

@@ -1,4 +1,4 @@
-"""The gateway's pool skips asyncpg's reset query (services/gateway/read_pool.py): after the API,
+"""The gateway's pool skips asyncpg's reset query (services/gateway/reading/read_pool.py): after the API,
 the projector and a replay have used every pooled connection, each still holds a fresh session's
 state — default settings, no advisory lock, no LISTEN, no cursor, no open transaction."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from services.gateway.projection.replay import replay
-from services.gateway.read_pool import POOL_SIZE
+from services.gateway.reading.read_pool import POOL_SIZE
 from tests.support.flows import ALICE, new_course
 from tests.support.waiting import patient
 

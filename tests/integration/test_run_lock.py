@@ -13,7 +13,7 @@ import httpx
 import psutil
 
 from shared.bus.connection import connect
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.launched import Launched, coursegen_run, new_data_folder
 from tests.support.processes import run_cli
 from tests.support.waiting import eventually

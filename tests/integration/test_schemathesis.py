@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.processes import Process
 
 EXAMPLES_PER_OPERATION = 15
@@ -19,7 +19,7 @@ EXAMPLES_PER_OPERATION = 15
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     data = tmp_path_factory.mktemp("schemathesis")
-    process = Process(["-m", "services.cli", "run"], {"COURSEGEN_DATA_DIR": str(data), "PORT": str(free_port())},
+    process = Process(["-m", "ops.cli", "run"], {"COURSEGEN_DATA_DIR": str(data), "PORT": str(free_port())},
                       unset=("NATS_URL", "DATABASE_URL", "JWT_SECRET"))
     try:
         banner = process.wait_for_line(lambda line: "is running at" in line, timeout=120)

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from shared.bus.connection import MINIMUM_SERVER_VERSION, ServerTooOld, check_server_version, connect
-from shared.local.nats_server import NatsServer, binary_version, find_nats_server
+from ops.local.nats_server import NatsServer, binary_version, find_nats_server
 
 DEBIAN_NATS_SERVER = "/usr/sbin/nats-server"
 

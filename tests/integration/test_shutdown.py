@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 
 from services.gateway import bootstrap
-from shared.local.nats_server import NatsServer
+from ops.local.nats_server import NatsServer
 from tests.support.lifecycle import cancel_until_done
 from tests.support.waiting import patient
 

@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 import pytest
 
-from services.gateway.projection.bulk_fold import Fold
+from services.gateway.projection.fold import Fold
 from services.gateway.projection.bulk_replay import copy_on_pool, load
 from services.gateway.projection.projector import apply_batch, ensure_schema
 from shared.events import subject_for

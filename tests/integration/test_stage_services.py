@@ -75,7 +75,7 @@ OLD_NATS = "/usr/sbin/nats-server"  # Debian's 2.9, a real server too old for th
 
 @pytest.mark.skipif(not os.path.exists(OLD_NATS), reason="Debian nats-server 2.9 not installed")
 def test_a_stage_service_refuses_a_server_older_than_2_11(tmp_path):
-    from shared.local.nats_server import NatsServer
+    from ops.local.nats_server import NatsServer
 
     old = NatsServer(tmp_path / "old", binary=OLD_NATS).start()
     try:

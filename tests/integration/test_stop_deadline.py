@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from shared.local.nats_server import NatsServer
-from shared.local.ports import free_port
+from ops.local.nats_server import NatsServer
+from ops.local.ports import free_port
 from shared.stop_deadline import OVERRUN_EXIT_CODE
 from tests.support.gateway import auth
 from tests.support.http_processes import answers, gateway_env

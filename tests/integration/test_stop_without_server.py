@@ -7,8 +7,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from shared.local.nats_server import NatsServer
-from shared.local.ports import free_port
+from ops.local.nats_server import NatsServer
+from ops.local.ports import free_port
 from tests.support.http_processes import answers, gateway_env
 from tests.support.processes import Process
 from tests.support.waiting import eventually

@@ -25,8 +25,8 @@ from shared.bus.artefacts import ArtefactStore
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events import EVENT_TYPES
-from shared.local.nats_server import find_nats_server
-from shared.local.ports import free_port, wait_for_port
+from ops.local.nats_server import find_nats_server
+from ops.local.ports import free_port, wait_for_port
 from tests.support.full_course import DELETED_COURSE, FORKED_COURSE, course_events
 from tests.support.node_checks import NODE_DIR, missing_node
 from tests.support.waiting import eventually, patient

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.gateway import JWT_SECRET
 from tests.support.llm_fixtures import TEST_API_KEY
 from tests.support.llm_replies import tool_use

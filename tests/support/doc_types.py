@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from services.doc_analyser.engine.doctype import classify
-from services.doc_analyser.engine.profile import build_profile
+from services.doc_analyser.engine.doc_profile import build_profile
 from shared.docs.parsing import parse
 
 

@@ -10,7 +10,7 @@ import asyncpg
 import httpx
 
 from services.gateway.app import create_app
-from services.gateway.auth import development_token
+from services.gateway.edge.auth import development_token
 from services.gateway.settings import GatewaySettings
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"

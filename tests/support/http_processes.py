@@ -7,7 +7,7 @@ from typing import AsyncIterator
 
 import httpx
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.gateway import JWT_SECRET
 from tests.support.processes import Process
 from tests.support.waiting import eventually

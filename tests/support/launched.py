@@ -16,7 +16,7 @@ from typing import Iterator
 import httpx
 import psutil
 
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from tests.support.processes import Process
 
 # Configuration a test must not inherit: the launcher starts its own NATS and PostgreSQL.
@@ -78,7 +78,7 @@ class Launched:
 
 def start_run(data: Path, env: dict[str, str] | None = None) -> Process:
     """`coursegen run` on the data folder `data` (not yet waited for)."""
-    return Process(["-m", "services.cli", "run"],
+    return Process(["-m", "ops.cli", "run"],
                    {"COURSEGEN_DATA_DIR": str(data), "PORT": str(free_port()), **(env or {})}, unset=UNSET)
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.bus.connection import connect
-from shared.local.nats_server import find_nats_server
-from shared.local.ports import free_port, wait_for_port
+from ops.local.nats_server import find_nats_server
+from ops.local.ports import free_port, wait_for_port
 
 
 @dataclass

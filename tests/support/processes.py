@@ -74,7 +74,7 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 180,
             input: str | None = None) -> subprocess.CompletedProcess:
     """`coursegen <args>` to completion, its output captured; with `input`, that is its stdin (a
     pipe, not a terminal)."""
-    return subprocess.run([sys.executable, "-m", "services.cli", *args], env={**os.environ, **env},
+    return subprocess.run([sys.executable, "-m", "ops.cli", *args], env={**os.environ, **env},
                           capture_output=True, text=True, timeout=timeout, input=input)
 
 

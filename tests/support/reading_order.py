@@ -19,6 +19,19 @@ from tests.support.offline_course import checkout, linked_analyses, pathway_docu
 
 BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
 NAVIGATION_FILES = ("mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.ts", "sidebars.json")
+# Every other navigation format's files (issue 50): VitePress, Starlight, Docusaurus categories,
+# docsify, Jupyter Book / MyST, Antora, Nextra, MkDocs awesome-pages.
+OTHER_NAVIGATION_FILES = ("_category_.json", "_category_.yml", "_category_.yaml", "astro.config.mjs",
+                          "astro.config.ts", "astro.config.js", "astro.config.mts", "_sidebar.md", "_navbar.md",
+                          "_toc.yml", "myst.yml", "nav.adoc", ".pages",
+                          *(f"_meta{e}" for e in (".ts", ".tsx", ".js", ".jsx", ".mjs", ".json")))
+NAVIGATION_FOLDERS = (".vitepress",)
+# docsify's `loadSidebar: 'path/to/sidebar.md'` in its index.html
+DOCSIFY_SIDEBAR = re.compile(r"loadSidebar\s*:\s*['\"]([^'\"]+)['\"]")
+# Front-matter keys that order or nest pages in a navigation: Docusaurus `sidebar_position`, Hugo
+# `weight`, just-the-docs `nav_order` / `parent` / `grand_parent`, Starlight `sidebar:` (order).
+ORDER_KEYS = ("sidebar_position", "weight", "nav_order", "parent", "grand_parent", "sidebar")
+FRONT_MATTER = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(\r?\n---[ \t]*(?:\r?\n|\Z))", re.S)
 TOCTREE = re.compile(r"^(`{3,}|:{3,})\s*\{toctree\}.*?^\1\s*$|^\.\. toctree::.*?(?=^\S|\Z)", re.M | re.S)
 PATHWAY = "foundations-first"
 WITH_NAVIGATION = "fast-track"  # the pathway that follows the navigation as it is
@@ -48,17 +61,50 @@ def kendall_tau(order: list[str], reference: list[str]) -> float:
 
 
 def strip_navigation(book: Path, into: Path) -> Path:
-    """A copy of the book as a repository without a navigation: no nav file, no toctree."""
+    """A copy of the book as a repository without a navigation: no nav file, no toctree, no
+    navigation configuration of any format the benchmark measures and no front-matter order key."""
     shutil.copytree(book, into)
     for name in NAVIGATION_FILES:
         for found in into.rglob(name):
             found.unlink()
-    for document in [*into.rglob("*.md"), *into.rglob("*.rst")]:
+    for found in [*into.rglob("index.html")]:  # docsify's sidebar file is named in its index.html
+        for sidebar in DOCSIFY_SIDEBAR.findall(found.read_text(encoding="utf-8", errors="replace")):
+            (found.parent / sidebar).unlink(missing_ok=True)
+    for name in OTHER_NAVIGATION_FILES:
+        for found in into.rglob(name):
+            found.unlink()
+    for name in NAVIGATION_FOLDERS:
+        for found in list(into.rglob(name)):
+            shutil.rmtree(found)
+    for document in [*into.rglob("*.md"), *into.rglob("*.rst"), *into.rglob("*.mdx"), *into.rglob("*.markdown")]:
         text = document.read_text(encoding="utf-8")
-        stripped = TOCTREE.sub("", text)
+        stripped = without_order_keys(TOCTREE.sub("", text))
         if stripped != text:
             document.write_text(stripped, encoding="utf-8")
     return into
+
+
+def without_order_keys(text: str) -> str:
+    """The page with its front matter's ORDER_KEYS removed (a nested `sidebar:` block whole)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return text
+    kept: list[str] = []
+    dropping = False
+    for line in match.group(2).splitlines():
+        indented = line[:1] in (" ", "\t")
+        if dropping and (indented or not line.strip()):
+            continue
+        dropping = False
+        key = line.split(":", 1)[0].strip() if ":" in line and not indented else None
+        if key in ORDER_KEYS:
+            dropping = True
+            continue
+        kept.append(line)
+    body = "\n".join(kept)
+    if body == match.group(2):
+        return text
+    return match.group(1) + body + match.group(3) + text[match.end():]
 
 
 def pathway_order(root: Path, level: str = "beginner", pathway: str = PATHWAY) -> list[str]:

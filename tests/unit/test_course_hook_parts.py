@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.rate_limit import TokenBuckets, retry_after
+from services.gateway.edge.rate_limit import TokenBuckets, retry_after
 from services.gateway.domain import git_hooks
 from services.gateway.domain.course import CourseNotFound, fold
 from services.gateway.domain.runs import StageConflict

@@ -31,7 +31,7 @@ from bench import readme as bench_readme
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md"), ROOT / "bench" / "README.md",
                     ROOT / "deploy" / "README.md"])
-ROOT_FOLDERS = ("services", "shared", "tests", "docs", "bench", "deploy", "examples")
+ROOT_FOLDERS = ("services", "shared", "ops", "tests", "docs", "bench", "deploy", "examples")
 FOREIGN = {
     "docs/extensions/index.md",  # Python-Markdown's page, the source of a course excerpt in docs/course.md
 }

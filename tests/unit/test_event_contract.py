@@ -11,7 +11,7 @@ import jsonschema_rs
 import pytest
 from hypothesis import given, settings as hypothesis_settings
 
-from services.cli import main as coursegen
+from ops.cli import main as coursegen
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
 from shared.events import CATALOGUE, EVENT_TYPES, subject_for

@@ -12,10 +12,10 @@ from typing import Literal
 
 import pytest
 
-from services.cli import main as coursegen
+from ops.cli import main as coursegen
 from shared.events import CATALOGUE, Event, Payload
 from shared.events.asyncapi import asyncapi_document
-from shared.events.contracts import (
+from ops.contracts import (
     ACCOUNTS, ACCOUNTS_COPIES, BEGIN, END, ROOT, SCHEMAS, ContractError, check_publishers,
     events_published_by, generated_accounts, stale_contracts, with_generated_permissions, write_contracts,
 )

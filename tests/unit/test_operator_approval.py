@@ -1,4 +1,4 @@
-"""`coursegen generate` asks before a stage that spends (services/operator.py approve): on a terminal
+"""`coursegen generate` asks before a stage that spends (ops/operator_commands.py approve): on a terminal
 the operator's answer decides; the offline engine is not asked about."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from services.operator import OperatorError, approve
+from ops.operator_commands import OperatorError, approve
 
 
 class Terminal(io.StringIO):

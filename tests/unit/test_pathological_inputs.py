@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from services.repo_clone import cloner
+from services.repo_clone.git_progress import disk_usage
 from services.repo_clone.navigation import MOST_SECTION_CHARS, navigation
 from services.repo_clone.scanner import MAX_FOLDER_DEPTH, ScanLimitExceeded, scan
 from services.repo_clone.workdir import remove_tree
@@ -236,7 +236,7 @@ def test_a_tree_a_thousand_folders_deep_is_a_named_limit(tmp_path):
         scan(folder)
     assert str(caught.value) == (f"the repository has folders nested more than {MAX_FOLDER_DEPTH} deep "
                                  f"(limit MAX_FOLDER_DEPTH={MAX_FOLDER_DEPTH})")
-    assert cloner._disk_usage(folder) == len("# deep")  # measured while cloning: no RecursionError
+    assert disk_usage(folder) == len("# deep")  # measured while cloning: no RecursionError
     remove_tree(folder)  # the checkout clean-up (shutil.rmtree recursed once per level)
     assert not folder.exists()
 

@@ -1,10 +1,10 @@
-"""The gateway's token buckets (services/gateway/rate_limit.py) on a clock the test moves."""
+"""The gateway's token buckets (services/gateway/edge/rate_limit.py) on a clock the test moves."""
 from __future__ import annotations
 
 import pytest
 
 from services.gateway.api.rate_limit import is_limited, requester
-from services.gateway.rate_limit import TokenBuckets
+from services.gateway.edge.rate_limit import TokenBuckets
 
 
 class Clock:

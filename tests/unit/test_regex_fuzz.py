@@ -15,7 +15,7 @@ import pytest
 from shared import linear_regex
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("services", "shared")
+PACKAGES = ("services", "shared", "ops")
 LIMIT_SECONDS = 0.1
 LENGTH = 100_000
 FUNCTIONS = {"compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.supervisor import GiveUp, Restart, RestartPolicy, RestartTracker
+from ops.supervisor import GiveUp, Restart, RestartPolicy, RestartTracker
 
 
 def test_delays_double_from_the_first_and_stop_at_the_cap():

@@ -1,4 +1,4 @@
-"""A server span in a process whose tracing has no exporter (shared/observability/server_span.py):
+"""A server span in a process whose tracing has no exporter (services/gateway/edge/server_span.py):
 it records nothing, yet the request still runs in a trace — the caller's, else a new sampled one —
 which the spans under it and the events it appends carry."""
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.trace import TracerProvider
 
-from shared.observability import server_span
-from shared.observability.server_span import ServerSpan
+from services.gateway.edge import server_span
+from services.gateway.edge.server_span import ServerSpan
 from shared.observability.tracing import _processors, spans_unseen
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"

@@ -1,5 +1,5 @@
 """The gateway's pool gives connections back without asyncpg's reset query
-(services/gateway/read_pool.py), which is right only while no gateway code leaves state in a
+(services/gateway/reading/read_pool.py), which is right only while no gateway code leaves state in a
 PostgreSQL session: a setting changed without LOCAL, a session-level advisory lock, LISTEN, a cursor
 declared or a statement prepared by hand, a temporary table, a listener on the connection."""
 from __future__ import annotations

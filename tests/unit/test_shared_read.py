@@ -1,4 +1,4 @@
-"""SharedRead (services/gateway/shared_read.py): callers that ask while a read is under way share
+"""SharedRead (services/gateway/reading/shared_read.py): callers that ask while a read is under way share
 the next read, and no caller is ever given a value read before it asked."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from services.gateway.shared_read import SharedRead
+from services.gateway.reading.shared_read import SharedRead
 from tests.support.waiting import eventually
 
 

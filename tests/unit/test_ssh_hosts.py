@@ -10,7 +10,7 @@ import pytest
 from services.repo_clone.handlers import clone_stage
 from services.repo_clone.settings import RepoCloneSettings
 from shared.events.catalogue import CourseCreated, RepoCloneRequested, StageFailed, StageStarted
-from shared.local.ports import free_port
+from ops.local.ports import free_port
 from shared.stage.emitter import StageEmitter
 from tests.support.fakes import MemoryEventStore, MemorySecretStore, MemorySnapshotStore
 

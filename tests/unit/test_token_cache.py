@@ -1,4 +1,4 @@
-"""Verified tokens are remembered until they expire (services/gateway/token_cache.py): the real
+"""Verified tokens are remembered until they expire (services/gateway/caches/token_cache.py): the real
 verifier with real HS256 tokens; only the cache's clock is moved where a test must be past `exp`."""
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import time
 import jwt
 import pytest
 
-from services.gateway.auth import Principal, TokenVerifier, Unauthorized, development_token
+from services.gateway.edge.auth import Principal, TokenVerifier, Unauthorized, development_token
 from services.gateway.settings import GatewaySettings
-from services.gateway.token_cache import TokenCache
+from services.gateway.caches.token_cache import TokenCache
 from tests.support.waiting import eventually
 
 SECRET = "token-cache-test-secret-0123456789abcdef0123456789"

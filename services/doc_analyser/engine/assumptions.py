@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.doc_analyser.engine.keyphrases import Candidate
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, content_runs, words
-from services.doc_analyser.engine.profile import Profile
+from services.doc_analyser.engine.doc_profile import Profile
 from shared import linear_regex
 
 # A cue that a requirement follows, and the spaces after it. No cue starts inside another except

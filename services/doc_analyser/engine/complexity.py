@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 
 from services.doc_analyser.engine.lexicon import syllables
-from services.doc_analyser.engine.profile import Profile
+from services.doc_analyser.engine.doc_profile import Profile
 from shared import linear_regex
 from shared.vocabulary import COMPLEXITY_LEVELS
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from services.doc_analyser.engine.definitions import definitions
 from services.doc_analyser.engine.doctype import classify
 from services.doc_analyser.engine.lexicon import normal
-from services.doc_analyser.engine.profile import Profile, build_profile
+from services.doc_analyser.engine.doc_profile import Profile, build_profile
 from services.doc_analyser.engine.link_targets import normalise_path, resolve_link
 from shared import linear_regex
 from shared.docs.model import ParsedDocument

@@ -22,9 +22,6 @@ _NAME_CUES = [  # (pattern on the file name without extension, kind, weight)
     (r"^advanced|tuning|performance|^operations?$|operating", "guide", 2),
     (r"tutorial|walkthrough|lesson|workshop", "tutorial", 3),
     (r"getting[-_ ]?started|quick[-_ ]?start|install|setup|how[-_ ]?to|^usage$", "how-to", 3),
-    # Moving a project to a new version is a task: an upgrade or migration guide is a how-to,
-    # whatever "guide" in its name says (Click's how-to guides list upgrade-guides.md).
-    (r"upgrad|migrat", "how-to", 3),
     (r"(^|[-_])api([-_]|$)", "api", 3),
     (r"reference|^cli$|^commands$|^config(uration)?$", "reference", 3),
     (r"concept|architecture|design|explanation|internals|glossary|theory|how[-_]it[-_]works",
@@ -39,7 +36,7 @@ _HEADING_CUES = [  # (pattern on a heading, kind, weight per heading)
     # A version ends where its word does: at the end or before a character not in a word.
     (r"^\[?v?\d+\.\d+(\.\d+)?(?:[^\w]|$)|^\[?unreleased\]?", "changelog", 1.5),
     (r"^step\s*\d+|^\d+\.\s", "tutorial", 1.0),
-    (r"install|set ?up|prerequisite|quick ?start|getting started|configur|deploy|packaging", "how-to", 1.0),
+    (r"install|set ?up|prerequisite|quick ?start|getting started|configur|deploy", "how-to", 1.0),
     (r"tutorial", "tutorial", 2.0),
     (r"\bapi\b|\bendpoints?\b", "api", 1.5),
     (r"^(parameters|arguments|returns?|raises|attributes|methods|options|properties|fields|"

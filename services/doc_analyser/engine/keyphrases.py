@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.doc_analyser.engine.lexicon import normal
-from services.doc_analyser.engine.profile import Profile
+from services.doc_analyser.engine.doc_profile import Profile
 from shared import linear_regex
 
 _LENGTH_FACTOR = {1: 1.0, 2: 1.5, 3: 1.6, 4: 1.3}

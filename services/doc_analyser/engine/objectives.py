@@ -8,7 +8,7 @@ from services.doc_analyser.engine.objective_phrasing import (concept_objective, 
                                                              names_a_subject, objective_key,
                                                              sentence_objective)
 from services.doc_analyser.engine.lexicon import sentences
-from services.doc_analyser.engine.profile import Profile
+from services.doc_analyser.engine.doc_profile import Profile
 from shared import linear_regex
 from shared.vocabulary import doc_type_subset
 

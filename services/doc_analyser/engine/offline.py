@@ -18,7 +18,7 @@ from services.doc_analyser.engine.doctype import classify
 from services.doc_analyser.engine.keyphrases import Candidate, key_concepts, rank_candidates
 from services.doc_analyser.engine.models import DocumentAnalysis
 from services.doc_analyser.engine.objectives import learning_objectives
-from services.doc_analyser.engine.profile import Profile, build_profile
+from services.doc_analyser.engine.doc_profile import Profile, build_profile
 from services.doc_analyser.engine.summary import summarise
 from services.doc_analyser.engine.topics import topics
 from shared.docs.builder import humanise_file_name

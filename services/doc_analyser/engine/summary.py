@@ -4,7 +4,7 @@ are shown in their original order, within 600 characters."""
 from __future__ import annotations
 
 from services.doc_analyser.engine.lexicon import looks_like_instructions_to_a_model, normal, words
-from services.doc_analyser.engine.profile import Profile, Sentence
+from services.doc_analyser.engine.doc_profile import Profile, Sentence
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared import linear_regex
 

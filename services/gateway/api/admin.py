@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from shared.bus.deadletters import DeadLetters
 
-from ..auth import Principal
+from ..edge.auth import Principal
 from .deps import ContainerDep, get_principal
 
 router = APIRouter(prefix="/api/admin", tags=["operations"])

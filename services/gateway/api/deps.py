@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, status
 
-from ..auth import Principal, Unauthorized
+from ..edge.auth import Principal, Unauthorized
 from ..bootstrap import Container
 
 

@@ -16,7 +16,7 @@ from shared.events import Event
 from ..commands import Outcome
 from ..domain import edits
 from ..domain.course import CourseState, fold
-from ..edit_reader import EditReader
+from ..reading.edit_reader import EditReader
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import started

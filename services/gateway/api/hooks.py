@@ -21,11 +21,11 @@ from shared.events.catalogue import CourseRefreshRequested
 from ..commands import Busy
 from ..domain.course import CourseNotFound
 from ..domain.runs import StageConflict
-from ..quotas import allowed_budget
-from ..rate_limit import retry_after
+from ..edge.quotas import allowed_budget
+from ..edge.rate_limit import retry_after
 from ..domain import git_hooks
 from ..domain.webhooks import BadPayload, Push, WebhookRefused, authenticate, parse_push, refresh_on_push
-from ..hook_reader import HookReader
+from ..reading.hook_reader import HookReader
 from .course_access import NOT_FOUND, CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 

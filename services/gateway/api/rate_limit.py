@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..rate_limit import TokenBuckets, retry_after
+from ..edge.rate_limit import TokenBuckets, retry_after
 
 LIMITED_PREFIX = "/api/"
 

@@ -12,7 +12,7 @@ from shared.course_versions import Version, course_versions
 from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
-from ..quotas import allowed_budget
+from ..edge.quotas import allowed_budget
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .repo_tokens import check_token, sealed_token

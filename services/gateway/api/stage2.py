@@ -11,7 +11,7 @@ from shared.vocabulary import Complexity, DocType
 
 from ..domain import runs, stage2
 from ..domain.quotas import capped
-from ..quotas import allowed_budget
+from ..edge.quotas import allowed_budget
 from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, Offset, PrincipalDep

@@ -13,7 +13,7 @@ from .cached import cached
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .run_status import stage_status, started
-from ..quotas import allowed_budget
+from ..edge.quotas import allowed_budget
 from .schemas import BudgetUsd, Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])

@@ -18,7 +18,7 @@ from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .edits import edit_reader, presented
 from .run_status import stage_status, started
-from ..quotas import allowed_budget
+from ..edge.quotas import allowed_budget
 from .schemas import Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])

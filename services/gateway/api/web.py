@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..auth import development_token
+from ..edge.auth import development_token
 from ..settings import GatewaySettings
 from .deps import ContainerDep
 

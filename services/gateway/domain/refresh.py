@@ -1,6 +1,6 @@
 """Refreshing a course: carry its current version forward to the repository's new head with the
 least work. Pure: the refresh's state is folded from the course's events, and `next_step` says which
-event the refresh manager (services/gateway/refresher.py) appends next — one at a time, decided
+event the refresh manager (services/gateway/workers/refresher.py) appends next — one at a time, decided
 again on fresh state after each, so a crash or a second gateway never doubles a step.
 
 The chain: stage 1 at the new head → the same folders selected again → (same snapshot: unchanged)

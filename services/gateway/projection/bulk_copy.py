@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from .bulk_fold import COLUMNS
+from .rows import COLUMNS
 from .schema import checked
 
 CHUNK = 50_000  # rows per COPY

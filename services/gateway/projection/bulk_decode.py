@@ -1,4 +1,4 @@
-"""Decoding for the bulk fold (bulk_fold.py) of the event types that cost it most: validated
+"""Decoding for the fold (fold.py) of the event types that cost it most: validated
 straight from bytes into plain dicts, not model instances, with the very constraints of the
 event's model.
 

@@ -1,10 +1,10 @@
-"""The bulk part of a rebuild (replay.py): the log up to a sequence folded in memory (bulk_fold.py)
+"""The bulk part of a rebuild (replay.py): the log up to a sequence folded in memory (fold.py)
 and loaded into a fresh, empty schema with COPY over several connections at once, its keys,
 indexes and foreign keys dropped for the load and made again after it, then the checkpoint. No one
 reads the fresh schema before replay.py swaps it in, and a rebuild that fails drops it.
 
-A log the fold cannot be sure to project exactly (bulk_fold.NotBulkable) or cannot read whole
-leaves the schema untouched and says so: the caller applies the log through the SQL handlers."""
+A log the fold cannot be sure to project exactly (fold.NotBulkable) or cannot read whole
+leaves the schema untouched and says so: the caller applies the log as the live projector does."""
 from __future__ import annotations
 
 import asyncio
@@ -20,9 +20,10 @@ from nats.js import JetStreamContext
 from shared.events.catalogue import CourseForked
 
 from .bulk_copy import CHUNK as COPY_CHUNK, copy_piece, pieces
-from .bulk_fold import COLUMNS, Fold, NotBulkable
+from .fold import Fold, NotBulkable
 from .bulk_workers import FoldWorkers
 from .log_reader import LogIncomplete, read_range
+from .rows import COLUMNS
 from .schema import checked
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ async def _fold(js: JetStreamContext, stream: str, first: int, until: int, pool:
 
 
 def _refuse_forks(batch) -> None:
-    """A fork's rows are made from its source's history, which the handlers read (projector.py);
+    """A fork's rows are made from its source's history, which the live projector reads (projector.py);
     the fold sees one event at a time, so a log with a fork is applied through them."""
     for m in batch:
         if m.subject.endswith(FORKED):

@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 
 from ..asyncpg_arrays import ask_concrete_types_first
 from .bulk_copy import copy_all
-from .bulk_fold import Fold, NotBulkable
+from .fold import Fold, NotBulkable
 
 
 PARTITIONS_KEPT = 200_000  # subjects whose partition the reader keeps (a few tens of MB at most)

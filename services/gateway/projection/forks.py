@@ -6,20 +6,16 @@ have moved on since the fork (a later run, a deletion).
 
 Only a projector that can read the source's history projects a fork (`inherit`). Without one (a
 log projected on its own, as the in-memory fold of a rebuild is) a fork makes no row at all, so
-both agree; a rebuild of a log with a fork goes through the handlers (bulk_replay.py)."""
+both agree; a rebuild of a log with a fork applies it as the live projector does (bulk_replay.py)."""
 from __future__ import annotations
 
 from typing import Awaitable, Callable
 
-from asyncpg import Connection
 from nats.js import JetStreamContext
 
 from shared.bus.eventstore import EventStore
 from shared.events import Event
 from shared.events.catalogue import CourseForked
-
-from .course_handlers import course_created
-from .handlers import apply
 
 # What a fork inherits: the events, each with the stream sequence it was stored at.
 Inherit = Callable[[CourseForked], Awaitable[list[tuple[int, Event]]]]
@@ -29,17 +25,12 @@ def inheritance_of(js: JetStreamContext, stream: str) -> Inherit:
     return EventStore(js, stream).inherited
 
 
-async def as_applied(event: Event, seq: int, inherit: Inherit | None) -> list[tuple[int, Event]]:
+async def as_applied(event: Event | dict, seq: int, inherit: Inherit | None) -> list[tuple[int, Event | dict]]:
     """The events the one stored at `seq` stands for in the read tables, with their sequences."""
     if not isinstance(event, CourseForked):
         return [(seq, event)]
     if inherit is None:
         return []
-    return [(seq, event), *await inherit(event)]
+    inherited: list[tuple[int, Event | dict]] = list(await inherit(event))
+    return [(seq, event), *inherited]
 
-
-async def apply_one(conn: Connection, schema: str, event: Event, seq: int) -> None:
-    if isinstance(event, CourseForked):
-        await course_created(conn, schema, event, seq)  # its payload names the owner, title, description
-    else:
-        await apply(conn, schema, event, seq)

@@ -11,12 +11,14 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus.lifecycle import pause
-from shared.events import ALL_COURSES, Event, PoisonEvent, decode_stored
+from shared.events import ALL_COURSES, Event, PoisonEvent
+from shared.events.catalogue import DocAnalysed
 
-from .deferred import DeferredWrites
-from .forks import Inherit, apply_one, as_applied, inheritance_of
+from .fold import Fold, NotBulkable, as_folded, decode
+from .forks import Inherit, as_applied, inheritance_of
 from .live_reader import Delivered, LiveReader
 from .log_reader import stream_seq
+from .rows import COLUMNS, RowCache, load, snapshot, write_changes
 from .schema import DDL_VERSION, checked, ddl
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,13 @@ async def read_checkpoint(conn: asyncpg.Connection, schema: str, lock: bool = Fa
     return await conn.fetchval(sql + (" FOR UPDATE" if lock else ""))
 
 
+async def _lock_checkpoint(conn: asyncpg.Connection, schema: str) -> tuple[int, str]:
+    """The checkpoint, locked until the transaction ends, and the transaction that wrote it."""
+    row = await conn.fetchrow(f"SELECT stream_seq, xmin::text FROM {checked(schema)}.projection_checkpoint "
+                              "WHERE id = 1 FOR UPDATE")
+    return row[0], row[1]
+
+
 # The first stream sequence the log still holds (older events may have aged out by its limits).
 LogStart = Callable[[], Awaitable[int]]
 
@@ -64,18 +73,25 @@ def log_start_of(js: JetStreamContext, stream: str) -> LogStart:
 
 
 async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg],
-                      log_start: LogStart, inherit: Inherit | None = None) -> int:
+                      log_start: LogStart, inherit: Inherit | None = None, cache: RowCache | None = None) -> int:
     """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint.
-    Fast path: the whole batch under one savepoint. If an event's data cannot be stored, the batch
-    is rolled back to it and applied again event by event, setting that event aside. A batch that
-    does not follow on from the checkpoint raises ReaderSkipped unless `log_start` says the events
-    in between aged out of the log. A fork's rows are made from what `inherit` reads (forks.py)."""
+    Fast path: the rows of the courses the batch touches loaded, the whole batch folded into them
+    (fold.py) and what changed written back, under one savepoint. If PostgreSQL refuses a row, the
+    batch is rolled back and applied again event by event, each under a savepoint of its own,
+    setting aside the event whose rows cannot be stored. A batch that does not follow on from the
+    checkpoint raises ReaderSkipped unless `log_start` says the events in between aged out of the
+    log. A fork's rows are made from what `inherit` reads (forks.py). `cache`: the rows of courses
+    earlier batches touched, used while no one else wrote the tables since (rows.RowCache)."""
     try:
         async with conn.transaction():
-            return await _apply_messages(conn, schema, messages, log_start, inherit, careful=False)
-    except DATA_ERRORS:
-        async with conn.transaction():
-            return await _apply_messages(conn, schema, messages, log_start, inherit, careful=True)
+            return await _apply_messages(conn, schema, messages, log_start, inherit, cache, careful=False)
+    except BaseException as exc:
+        if cache is not None:
+            cache.clear()  # the fold changed the rows it holds; the tables did not change
+        if not isinstance(exc, (*DATA_ERRORS, NotBulkable)):
+            raise
+    async with conn.transaction():
+        return await _apply_messages(conn, schema, messages, log_start, inherit, None, careful=True)
 
 
 async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
@@ -87,40 +103,101 @@ async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
                             f"though the log holds every event from {first}")
 
 
+# A message above the checkpoint: (its seq, its subject, the events it stands for with their
+# sequences — a fork's inherited ones too —, or None and why it cannot be read).
+Pending = tuple[int, str, list[tuple[int, Event | dict]] | None, str]
+
+
 async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg],
-                          log_start: LogStart, inherit: Inherit | None, careful: bool) -> int:
+                          log_start: LogStart, inherit: Inherit | None, cache: RowCache | None,
+                          careful: bool) -> int:
     # Read tables are derived from the log: a commit lost in a database crash is applied again
     # from the checkpoint it was stored with, so waiting for the disk on every commit buys nothing.
     await conn.execute("SET LOCAL synchronous_commit TO off")
-    position = await read_checkpoint(conn, schema, lock=True)
+    position, written_by = await _lock_checkpoint(conn, schema)
+    if cache is not None:
+        cache.check(written_by)
     start = position
-    deferred = DeferredWrites(schema)
+    pending: list[Pending] = []
     for msg in messages:
         seq = stream_seq(msg.reply)  # nats-py's msg.metadata parses every field of it: 7 % of the projection
         if seq <= position:
             continue  # applied before (a restart, a peer replica, or a redelivery)
         await _follows_on(position, seq, log_start)
         try:
-            event = decode_stored(msg.subject, msg.data)
+            event = decode(msg.subject, msg.data, strict=False)
         except PoisonEvent as exc:
             log.error("projection skips stream seq %s: %s", seq, exc)
-            await _reject(conn, schema, seq, msg.subject, str(exc))
+            pending.append((seq, msg.subject, None, str(exc)))
         else:
-            events = await as_applied(event, seq, inherit)
-            if careful:
-                await _apply_or_reject(conn, schema, events, seq, msg.subject)
-            else:
-                for at, one in events:
-                    if not deferred.hold(one):
-                        await deferred.flush(conn, one.course_id)
-                        await apply_one(conn, schema, one, at)
+            applied = [(at, as_folded(one)) for at, one in await as_applied(event, seq, inherit)]
+            pending.append((seq, msg.subject, applied, ""))
         position = seq
-    await deferred.flush(conn)
+    folded: tuple[list[str], Fold] | None = None
+    if not careful:
+        folded = await _fold_and_write(conn, schema, pending, cache)
+    for one in pending if careful else ():
+        try:
+            async with conn.transaction():  # a savepoint: a rejected event leaves no partial rows
+                await _fold_and_write(conn, schema, [one], None)
+        except (*DATA_ERRORS, NotBulkable) as exc:
+            log.error("projection rejects stream seq %s (%s): %s", one[0], one[1], exc)
+            await _reject(conn, schema, one[0], one[1], f"{type(exc).__name__}: {exc}")
     if position != start:
-        await conn.execute(
-            f"UPDATE {schema}.projection_checkpoint SET stream_seq = $1 WHERE id = 1", position
+        written_by = await conn.fetchval(
+            f"UPDATE {schema}.projection_checkpoint SET stream_seq = $1 WHERE id = 1 RETURNING xmin::text", position
         )
+    if cache is not None and folded is not None:
+        touched, fold = folded
+        cache.keep(touched, fold.courses, fold.deleted, written_by)
     return position
+
+
+def _course_of(event: Event | dict) -> str:
+    return event["course_id"] if isinstance(event, dict) else event.course_id
+
+
+async def _fold_and_write(conn: asyncpg.Connection, s: str, pending: list[Pending],
+                          cache: RowCache | None) -> tuple[list[str], Fold]:
+    """Fold `pending` into the rows of the courses it touches (those `cache` holds, the others
+    loaded) and write back what changed; the courses touched and the fold."""
+    events = [(at, event) for _, _, applied, _ in pending for at, event in applied or ()]
+    touched = sorted({_course_of(event) for _, event in events})
+    fold = Fold(strict=False)
+    courses, deleted, missing = cache.held(touched) if cache is not None else ({}, {}, touched)
+    if missing:
+        loaded, loaded_deleted = await load(conn, s, missing)
+        courses.update(loaded)
+        deleted.update(loaded_deleted)
+    fold.courses.update(courses)
+    fold.deleted.update(deleted)
+    for c in courses.values():
+        fold.doc_ids.update(row[0] for row in c.docs.values())
+        fold.pathway_ids.update(row[0] for row in c.pathways)
+        fold.module_ids.update(row[0] for row in c.modules)
+    analysed = [e["event_id"] for _, e in events if type(e) is dict and e["event_type"] == _DOC_ANALYSED]
+    if analysed:  # an analysis's id is unique across courses: a course not loaded may hold it
+        fold.doc_ids.update(r[0] for r in await conn.fetch(
+            f"SELECT id FROM {s}.analyzed_documents WHERE id = ANY($1::text[])", analysed))
+    before = snapshot(courses)
+    for seq, subject, applied, reason in pending:
+        if applied is None:
+            fold.reject(seq, subject, reason)
+        for at, event in applied or ():
+            fold.apply(event, at)
+    await write_changes(conn, s, before, snapshot(fold.courses))
+    newly_deleted = [(course, at) for course, at in fold.deleted.items() if course not in deleted]
+    for table, rows in (("deleted_courses", newly_deleted), ("run_spend", list(fold.spend.values())),
+                        ("projection_rejects", fold.rejects)):
+        if rows:
+            columns = COLUMNS[table]
+            await conn.executemany(f"INSERT INTO {s}.{table} ({', '.join(columns)}) VALUES "
+                                   f"({', '.join(f'${i}' for i in range(1, len(columns) + 1))}) ON CONFLICT DO NOTHING",
+                                   rows)
+    return touched, fold
+
+
+_DOC_ANALYSED = DocAnalysed.type_name()
 
 
 async def _reject(conn: asyncpg.Connection, schema: str, seq: int, subject: str, reason: str) -> None:
@@ -131,18 +208,6 @@ async def _reject(conn: asyncpg.Connection, schema: str, seq: int, subject: str,
 # Errors an event's own data causes: applying it again can never work, so it is set aside
 # (projection_rejects) instead of blocking every event behind it. Anything else is retried.
 DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions.IntegrityConstraintViolationError)
-
-
-async def _apply_or_reject(conn: asyncpg.Connection, schema: str, events: list[tuple[int, Event]], seq: int,
-                           subject: str) -> None:
-    """The event at `seq` (with what a fork inherits) whole, or set aside."""
-    try:
-        async with conn.transaction():  # a savepoint: a rejected event leaves no partial rows
-            for at, one in events:
-                await apply_one(conn, schema, one, at)
-    except DATA_ERRORS as exc:
-        log.error("projection rejects stream seq %s (%s): %s", seq, events[0][1].event_type, exc)
-        await _reject(conn, schema, seq, subject, f"{type(exc).__name__}: {exc}")
 
 
 async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
@@ -171,6 +236,7 @@ class Projector:
         self._log_start = log_start_of(js, stream)
         self._inherit = inheritance_of(js, stream)
         self._changed = asyncio.Condition()
+        self._cache = RowCache()
 
     @property
     def position(self) -> int:
@@ -228,7 +294,8 @@ class Projector:
                     continue
                 quiet_since = None
                 async with self._pool.acquire() as conn, conn.transaction():
-                    position = await apply_batch(conn, self._schema, batch, self._log_start, self._inherit)
+                    position = await apply_batch(conn, self._schema, batch, self._log_start, self._inherit,
+                                                 self._cache)
                 await self._advance(position)
         finally:
             await reader.close()

@@ -1,6 +1,6 @@
 """Operator replay: rebuild every read table from the log into a fresh schema, then swap it in
 while the gateway keeps serving. The bulk of the log is folded in memory and loaded with COPY
-(bulk_replay.py); what the log gained meanwhile is applied through the handlers, as live."""
+(bulk_replay.py); what the log gained meanwhile is applied as live, by the live projector's own path."""
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +29,7 @@ class ReplayReport:
     schema: str
     stream_seq: int
     seconds: float
-    bulk: BulkTimes | None = None  # the bulk build's parts; None when the log went through the handlers
+    bulk: BulkTimes | None = None  # the bulk build's parts; None when the log was applied as live
 
 
 async def _batches(js: JetStreamContext, stream: str, after: int, until: int):

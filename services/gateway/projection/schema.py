@@ -1,6 +1,6 @@
 """The read tables: a projection of the log, created per schema so replay can build a fresh one.
 A new column: its DDL here (the DDL's hash is the layout version: a gateway that finds an older
-layout rebuilds the tables from the log), the stage's projection handler that writes it, and the
+layout rebuilds the tables from the log), how the fold (fold.py) writes it, and the
 reader that serves it (docs/architecture.md)."""
 from __future__ import annotations
 
@@ -156,6 +156,8 @@ CREATE TABLE IF NOT EXISTS {s}.pathways (
     prerequisites      TEXT[] NOT NULL,
     created_at         TIMESTAMPTZ NOT NULL
 );
+-- The projector loads a course's pathway set by its course (rows.py).
+CREATE INDEX IF NOT EXISTS pathways_by_course ON {s}.pathways (course_id);
 CREATE TABLE IF NOT EXISTS {s}.modules (
     id                   TEXT PRIMARY KEY,
     pathway_id           TEXT NOT NULL REFERENCES {s}.pathways (id) ON DELETE CASCADE,
@@ -166,6 +168,7 @@ CREATE TABLE IF NOT EXISTS {s}.modules (
     estimated_minutes    INTEGER NOT NULL,
     complexity_level     TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS modules_by_pathway ON {s}.modules (pathway_id);
 CREATE TABLE IF NOT EXISTS {s}.module_documents (
     module_id   TEXT NOT NULL REFERENCES {s}.modules (id) ON DELETE CASCADE,
     position    INTEGER NOT NULL,
@@ -210,7 +213,7 @@ CREATE TABLE IF NOT EXISTS {s}.module_content (
     generated_at    TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (course_id, task_id, module_id)
 );
--- The author's edits (services/gateway/projection/edit_handlers.py): applied on top of what stage 4
+-- The author's edits (services/gateway/projection/fold.py): applied on top of what stage 4
 -- wrote until undone (shared/course_edits.py).
 CREATE TABLE IF NOT EXISTS {s}.course_edits (
     course_id     TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,

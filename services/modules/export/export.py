@@ -7,7 +7,7 @@ import zipfile
 
 from .export_model import CourseExport, ModulePage, module_pages
 from .markdown_export import markdown_files
-from .site import html_files
+from .static_site import html_files
 
 __all__ = ["CourseExport", "ModulePage", "module_pages", "markdown_files", "html_files", "build_zip",
            "export_files"]

@@ -1,0 +1,1 @@
+"""What the gateway keeps between requests: answers, course histories, verified tokens."""

@@ -1,0 +1,1 @@
+"""The gateway's background workers: the refresh manager, the janitor and the watchdog, on durable consumers."""

@@ -1,0 +1,54 @@
+"""A README or index page that is mostly a list of links to the other pages: the de facto
+navigation of small projects. Read only when no navigation file exists."""
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from shared import linear_regex
+
+from ..textfiles import read_checkout_text
+from .common import HEADING, MARKDOWN_LINK, Listed, route_page, section_title, without_closing_hashes
+
+FILES: tuple[str, ...] = ()  # README/index pages are documentation already
+_LIST_ITEM = linear_regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_INDEX_NAMES = ("readme.md", "index.md", "readme.rst", "index.mdx")
+LEAST_LINKED_ITEMS = 3
+LEAST_LINKED_SHARE = 0.5  # of the page's lines of text (headings and code aside)
+
+
+def read(root: Path, docs: set[str]) -> list[Listed]:
+    candidates = sorted((path for path in docs if posixpath.basename(path).lower() in _INDEX_NAMES),
+                        key=lambda path: (path.count("/"), _INDEX_NAMES.index(posixpath.basename(path).lower())))
+    for page in candidates[:5]:
+        entries = _linked_pages(root, docs, page)
+        if entries:
+            return [Listed(page, None, page), *entries]
+    return []
+
+
+def _linked_pages(root: Path, docs: set[str], page: str) -> list[Listed]:
+    folder = posixpath.dirname(page)
+    entries: list[Listed] = []
+    text_lines = 0
+    section: str | None = None
+    in_code = False
+    for line in (read_checkout_text(root, page) or "").splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code or not line.strip():
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            section = section_title(without_closing_hashes(heading.group(1)))
+            continue
+        text_lines += 1
+        item = _LIST_ITEM.match(line)
+        targets = MARKDOWN_LINK.findall(item.group(1)) if item else []
+        linked = [target for target in (route_page(docs, folder, t.strip("<>")) for t in targets)
+                  if target and target != page]
+        entries.extend(Listed(target, section, page) for target in linked[:1])
+    if len(entries) < LEAST_LINKED_ITEMS or len(entries) < LEAST_LINKED_SHARE * text_lines:
+        return []
+    return entries
