@@ -27,6 +27,9 @@ from .settings import RepoCloneSettings
 from .snapshot import SnapshotStore, pack_documents, snapshot_key
 from .workdir import checkout_prefix, remove_tree, sweep_abandoned, work_root
 
+# A navigation read from more files than this names the first ones (an event stays small).
+MOST_NAVIGATION_SOURCES = 20
+
 log = logging.getLogger(__name__)
 
 
@@ -93,18 +96,18 @@ class CloneStage:
         try:
             if stored is not None:
                 await self._emitter.progress(request, 90, f"Reusing the snapshot of commit {commit[:12]}")
-                files, navigation = stored
+                files, navigation, sources = stored
                 reference, reused = self._snapshots.reference(key), True
             else:
                 work = Path(tempfile.mkdtemp(dir=work_root(self._settings.work_dir), prefix=checkout_prefix()))
-                commit, files, navigation, reference = await self._clone_and_scan(request, vetted, token, owner,
-                                                                                  work / "checkout", location)
+                commit, files, navigation, sources, reference = await self._clone_and_scan(
+                    request, vetted, token, owner, work / "checkout", location)
                 reused = False
             if not await self._emitter.still_current(request):
                 log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
                 await self._snapshots.release(reference, request.course_id)
                 return
-            await self._announce(request, url, commit, files, navigation, reference, reused)
+            await self._announce(request, url, commit, files, navigation, sources, reference, reused)
         finally:
             if work is not None:
                 # After the announcement (not counted in the stage's time) but before the next
@@ -129,10 +132,11 @@ class CloneStage:
         key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
         archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude,
                                           checkout.check_out_more)
-        reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation)
-        return checkout.commit_sha, result.files, result.navigation, reference
+        reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation,
+                                               result.navigation_sources)
+        return checkout.commit_sha, result.files, result.navigation, result.navigation_sources, reference
 
-    async def _announce(self, request, url, commit, files, navigation, reference, reused) -> None:
+    async def _announce(self, request, url, commit, files, navigation, sources, reference, reused) -> None:
         p = request.payload
         parts = list(chunks(discovered(files, navigation)))
         for index, part in enumerate(parts):
@@ -141,7 +145,8 @@ class CloneStage:
         await self._emitter.emit(request, RepoCloned, "cloned", task_id=p.task_id, repo_url=url,
                                  repo_name=repo_name(url), ref=p.ref, commit_sha=commit,
                                  file_count=len(files), documentation_count=sum(f.is_documentation for f in files),
-                                 chunk_count=len(parts), snapshot_ref=reference, snapshot_reused=reused)
+                                 chunk_count=len(parts), snapshot_ref=reference, snapshot_reused=reused,
+                                 navigation_sources=list(sources)[:MOST_NAVIGATION_SOURCES])
 
 
 def snapshot_owner(vetted: VettedUrl, token: str | None, actor: str) -> str | None:

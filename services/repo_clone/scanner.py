@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -56,6 +56,7 @@ class ScanResult:
     folders: list[str]  # every folder holding a file, directly or deeper; "" excluded; sorted
     navigation: list[str]  # documentation paths in the repository's own navigation order
     total_bytes: int
+    navigation_sources: list[str] = field(default_factory=list)  # the files that order was read from
 
 
 class ScanLimitExceeded(Exception):
@@ -103,7 +104,7 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
     files = _mark_overview_candidates(files, listed)
     files = _rank_unlisted(real_root, files, listed)
     return ScanResult(files=files, folders=_folders_of(files), navigation=found.order,
-                      total_bytes=sum(f.size for f in files))
+                      total_bytes=sum(f.size for f in files), navigation_sources=list(found.sources))
 
 
 class _Walk:

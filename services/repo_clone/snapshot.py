@@ -8,8 +8,9 @@ import json
 import logging
 import tarfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from typing import NamedTuple
 from pathlib import Path
 
 from nats.js import JetStreamContext
@@ -53,6 +54,13 @@ def _add_file(tar: tarfile.TarFile, source: Path, name: str) -> None:
     tar.addfile(member, io.BytesIO(data))
 
 
+class StoredScan(NamedTuple):
+    """What a stored snapshot's manifest says of its scan."""
+    files: list[ScannedFile]
+    navigation: list[str]  # documentation paths in the repository's own navigation order
+    navigation_sources: list[str]  # the files (or front-matter keys) that order was read from
+
+
 class SnapshotStore:
     def __init__(self, js: JetStreamContext, bucket: str, replicas: int = 1,
                  max_age: float = MAX_AGE_SECONDS, clock=time.time) -> None:
@@ -63,8 +71,8 @@ class SnapshotStore:
     async def _store(self):
         return await ensure_object_store(self._js, self._bucket, self._replicas)
 
-    async def reusable(self, key: str, course_id: str) -> tuple[list[ScannedFile], list[str]] | None:
-        """The files and navigation order of a stored snapshot `course_id` may reuse, or None.
+    async def reusable(self, key: str, course_id: str) -> StoredScan | None:
+        """The files and navigation of a stored snapshot `course_id` may reuse, or None.
         The caller has checked that the requester can read the repository now. A private
         snapshot's marker for the course is written first, so a deletion of another course
         meanwhile sees it in use."""
@@ -78,16 +86,19 @@ class SnapshotStore:
         if self._clock() - stored_at(manifest.info.mtime) > self._max_age / 2:
             return None  # stored again by this run: the courses using it keep it for longer
         data = json.loads(manifest.data)
-        return [ScannedFile(**f) for f in data["files"]], data["navigation"]
+        # Snapshots stored before the navigation's sources were kept name none.
+        return StoredScan([ScannedFile(**f) for f in data["files"]], data["navigation"],
+                          data.get("navigation_sources", []))
 
     async def save(self, key: str, course_id: str, archive: bytes, files: list[ScannedFile],
-                   navigation: list[str]) -> str:
+                   navigation: list[str], navigation_sources: Sequence[str] = ()) -> str:
         store = await self._store()
         if is_private(key):
             await store.put(course_marker(key, course_id), b"")
         await store.put(f"{key}/{DOCUMENTS}", archive)
         # The manifest last: its presence means the snapshot is complete.
-        manifest = {"files": [asdict(f) for f in files], "navigation": navigation}
+        manifest = {"files": [asdict(f) for f in files], "navigation": navigation,
+                    "navigation_sources": list(navigation_sources)}
         await store.put(f"{key}/{MANIFEST}", json.dumps(manifest).encode())
         await self._sweep_now_and_then(store)
         return self.reference(key)

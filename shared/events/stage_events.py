@@ -71,6 +71,9 @@ class RepoClonedPayload(Payload):
     chunk_count: int = Field(ge=0)
     snapshot_ref: str
     snapshot_reused: bool = False
+    navigation_sources: list[str] = Field(default_factory=list, description=(
+        "where the documents' navigation_index order was read from: the navigation files (e.g. "
+        "docs/.vitepress/config.ts) or front-matter keys; empty: no navigation was found"))
 
 
 class RepoCloned(Event):

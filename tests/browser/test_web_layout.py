@@ -51,6 +51,7 @@ async def test_every_page_fits_a_phone_and_focus_follows_each_stage(ui, course_r
     await ui.start_stage1(course_repo)
     await ui.wait_stage(1)
     await expect(ui.by("scan-summary")).to_be_focused()
+    await expect(ui.by("navigation-source")).to_contain_text("Reading order from mkdocs.yml")
     await expect(ui.by("start-stage2")).to_be_disabled()
     await expect(ui.by("stage2-prereq")).to_contain_text("save a folder selection")
     await fits(ui, "stage 1 finished")

@@ -47,6 +47,7 @@ async def test_clone_scan_and_select_through_the_gateway(api, repo_clone, tmp_pa
     assert status["status"] == "SUCCESS", status
     assert status["progress"] == 100 and status["completed_at"] and status["error_message"] is None
     assert seen == sorted(seen)  # progress never goes backwards
+    assert status["navigation_sources"] == ["mkdocs.yml"]  # which navigation the order came from
 
     course = (await api.get(f"/api/projects/{course_id}", headers=ALICE)).json()
     assert course["status"] == "stage1_complete" and course["repo_name"] == "widget"

@@ -41,7 +41,7 @@ async def test_an_old_snapshot_is_not_reused_and_the_sweep_removes_it(js):
     store = SnapshotStore(js, "repo-snapshots", max_age=MAX_AGE, clock=clock)
     key = snapshot_key("https://example.org/a.git", "a" * 40, [], [], owner=None)
     await store.save(key, "course-1", b"archive", FILES, [])
-    assert await store.reusable(key, "course-2") == (FILES, [])
+    assert await store.reusable(key, "course-2") == (FILES, [], [])
 
     clock.now += MAX_AGE / 2 + DAY
     assert await store.reusable(key, "course-2") is None  # stored again by that run instead

@@ -4,7 +4,7 @@ taken token is gone once discarded), so a handler can be built and run in a test
 They hold data, they do not record calls: tests assert on what was stored."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from shared.bus.eventstore import Appended, ConcurrencyConflict, History
 from shared.bus.snapshots import SnapshotMissing, is_private
@@ -13,6 +13,7 @@ from shared.pathway_parts import asked_with_parts, assembled
 
 from services.doc_analyser.engine.models import DocumentAnalysis
 from services.repo_clone.scanner import ScannedFile
+from services.repo_clone.snapshot import StoredScan
 
 
 class MemoryEventStore:
@@ -95,17 +96,17 @@ class MemorySnapshotStore:
         self.manifests: dict[str, tuple[list[ScannedFile], list[str]]] = {}
         self.markers: dict[str, set[str]] = {}
 
-    async def reusable(self, key: str, course_id: str) -> tuple[list[ScannedFile], list[str]] | None:
+    async def reusable(self, key: str, course_id: str) -> StoredScan | None:
         if is_private(key):
             self.markers.setdefault(key, set()).add(course_id)
         return self.manifests.get(key)
 
     async def save(self, key: str, course_id: str, archive: bytes, files: list[ScannedFile],
-                   navigation: list[str]) -> str:
+                   navigation: list[str], navigation_sources: Sequence[str] = ()) -> str:
         if is_private(key):
             self.markers.setdefault(key, set()).add(course_id)
         self.archives[key] = archive
-        self.manifests[key] = (list(files), list(navigation))
+        self.manifests[key] = StoredScan(list(files), list(navigation), list(navigation_sources))
         return self.reference(key)
 
     async def release(self, reference: str, course_id: str) -> None:

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from shared.events import Event
+from shared.events.catalogue import RepoCloned
 from shared.text import CleanText
 
 from shared.repos.globs import compile_glob
@@ -67,8 +69,17 @@ async def analyze_repository(course_id: CourseId, body: AnalyzeRepository, c: Co
 async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     async def answer() -> dict:
         await visible_course(c, who, course_id)
-        return await stage_status(c, course_id, "stage1")
+        status = await stage_status(c, course_id, "stage1")
+        status["navigation_sources"] = navigation_sources((await c.histories.load(course_id)).events,
+                                                          status["task_id"])
+        return status
     return await cached(c, ("stage1", course_id, who.user_id, who.is_admin), answer)
+
+
+def navigation_sources(events: list[Event], task_id: str | None) -> list[str]:
+    """Where the run's scan read the documentation's navigation from (empty: none was found)."""
+    cloned = [e for e in events if isinstance(e, RepoCloned) and e.payload.task_id == task_id]
+    return list(cloned[-1].payload.navigation_sources) if cloned else []
 
 
 @router.get("/{course_id}/repository-files")

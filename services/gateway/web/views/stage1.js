@@ -96,6 +96,7 @@ export function createStage1(ctx) {
       replace(selectionArea, summary, h("p", {}, "The scan found no files to choose from."));
       return;
     }
+    const navigation = navigationNote(panel.status?.navigation_sources || [], data.files, complete);
     const saved = data.selection;
     hasSelection = Boolean(saved);
     const tree = folderTree(data.folders, complete ? documentCounts(data.files) : null,
@@ -139,10 +140,22 @@ export function createStage1(ctx) {
         message.focus();  // the button was disabled while saving: focus must not fall to the page
       }, (err) => showRequestError(err, fields, error));
     });
-    replace(selectionArea, summary, form);
+    replace(selectionArea, summary, navigation, form);
   }
 
   return {panel, load, get hasSelection() { return hasSelection; }};
+}
+
+/** Which navigation gave the reading order, and how many documents it leaves out, so an author
+ * can see what the engine assumed. */
+function navigationNote(sources, files, complete) {
+  if (!sources.length) {
+    return h("p", {dataset: {testid: "navigation-source"}},
+      "No navigation file was found: the reading order is inferred from the documents.");
+  }
+  const unlisted = files.filter((f) => f.is_documentation && f.navigation_index === null).length;
+  const rest = complete && unlisted ? ` It does not list ${unlisted} documentation file${unlisted === 1 ? "" : "s"}.` : "";
+  return h("p", {dataset: {testid: "navigation-source"}}, `Reading order from ${sources.join(", ")}.${rest}`);
 }
 
 /**
