@@ -22,6 +22,16 @@ does not read yet scores low, as it should) and with its navigation stripped
 (tests/support/reading_order.py strip_navigation: every format's navigation files and front-matter
 order keys; the "foundations-first" pathway). Kendall's τ of each against the reference.
 
+What orders a book without navigation is one scoring, explained in one paragraph in
+services/pathway/engine/engine.py (`_sort_key`): the overview, then stage 1's inferred rank (index
+pages and the order they link their pages in, front-matter positions, number prefixes, "next:"
+lines, the kind of reading a name says), then the kind of reading the wording says (tutorial before
+reference), then define before use (key terms taught by one page and used by another, links and
+definitions stage 2 found), then the simpler page. No rule names a subject or exists for one book:
+issue 50 removed those issue 19 had added for the fixtures (deployment last, a virtual environment
+or an upgrade guide as a first step, "Packaging …" as a how-to, a page of terms as an appendix, a
+fixed order among project notes).
+
 Value (the headline, held-out half only): median and worst τ without navigation, and how many
 held-out books reach τ = 1.0 with it. Baseline: the same three figures over the tuning half. Target
 (issue 50): τ = 1.0 with navigation on every book of both halves; without, held-out median ≥ 0.7

@@ -3,17 +3,15 @@ common repository has no mkdocs.yml nav, SUMMARY.md or toctree, yet its files sa
 the order they are meant to be read in.
 
 Folder by folder, depth first, a folder's entries (documents and subfolders) are ranked by:
-1. its index/README first, notes last (contributing, licence, changes, authors: in that order),
+1. its index/README first, project notes last (contributing, licence, changes, authors),
    reference-kind entries before the notes, and a subfolder that is a collection (no early kind:
    `patterns/`, `deploying/`, not `tutorial/`; no declared position) after the folder's own pages —
    the index often names such a collection in its first lines without meaning it comes first;
 2. the order in which that index/README links to them (a hub page listing its chapters);
 3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
    for a subfolder, that of its index);
-4. what its name says of its kind: introductions, installation (a virtual environment's setup
-   too) and tutorials early; FAQ, reference, deployment, contributing, licence and changes late
-   (deploying is the last step of a project, after the pages on building it: Flask's and
-   Werkzeug's books put it after them);
+4. what its name says of its kind of reading — never of its subject: introductions, installation
+   and tutorials early; FAQ, reference, glossary, appendix and upgrade notes late;
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
    number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
@@ -36,17 +34,12 @@ from .textfiles import read_checkout_text
 INDEX_NAMES = ("index", "readme", "_index")
 _EARLY = frozenset("""overview introduction intro getting-started getting_started gettingstarted start
     quickstart quick-start quick_start install installation installing setup basics
-    tutorial tutorials first-steps virtualenv venv virtual-environments virtual-environment""".split())
-# "terms" and "terminology" name a glossary (Werkzeug's "Important Terms"): an appendix.
-_LATE = frozenset("""faq faqs troubleshooting reference api glossary terms terminology appendix upgrade
-    upgrading migration migrating development deployment deploying deploy""".split())
-# Project notes in the order books end with them: how to take part, the licence, the history of
-# releases, the people (seven of the eleven books of bench/order.py list the licence before the
-# changes, none after; the contribution guide before both in all but Starlette's).
-_NOTES_IN_ORDER = ("contributing contribute contrib", "license licence", "changes changelog history "
-                   "release-notes releases news", "authors credits")
-_NOTE_RANK = {word: rank for rank, words in enumerate(_NOTES_IN_ORDER) for word in words.split()}
-_NOTES = frozenset(_NOTE_RANK)
+    tutorial tutorials first-steps""".split())
+_LATE = frozenset("""faq faqs troubleshooting reference api glossary appendix upgrade
+    upgrading migration migrating development""".split())
+# Project notes: how to take part, the licence, the history of releases, the people.
+_NOTES = frozenset("""contributing contribute contrib license licence changes changelog history
+    release-notes releases news authors credits""".split())
 # Markdown links and images' targets, and Sphinx/MyST `:doc:`/`{doc}` roles, in document order.
 _LINK = linear_regex.compile(r"\]\(\s*<?([^()\s<>]{1,500})"
                              r"|[{:]doc[}:]`(?:[^`<\n]{0,300}<)?([^`<>\n]{1,300})>?`")
@@ -130,8 +123,7 @@ def _entry_key(root: Path, entry: str, is_index: bool, hub: dict[str, int], docu
     # A subfolder that is no early kind (a tutorial) is a collection the folder's own pages lead to
     # (recipes, deployment, extensions): after them, unless the index or front matter says otherwise.
     collection = entry not in documents and kind == 1 and declared is None
-    note_rank = _NOTE_RANK.get(name, _NOTE_RANK.get(words, -1))
-    return (not is_index, kind == 3, note_rank, kind == 2, collection, hub.get(entry, float("inf")),
+    return (not is_index, kind == 3, kind == 2, collection, hub.get(entry, float("inf")),
             float("inf") if declared is None else declared, kind, numbers or (-1,))
 
 

@@ -17,13 +17,12 @@ from shared.docs.front_matter import order_key
 from services.repo_clone.scanner import scan
 from tests.support.reading_order import books, kendall_tau, measure, pathway_order
 
-# τ without the navigation each book reaches now: a floor against regressions. The target is 0.6
-# for every book, and every book reaches it; click (Diátaxis sections stripped with its toctrees, so
-# no name, link or front matter orders its pages) was the last. Flask, then the six books from
-# itsdangerous on, were held out (measured before any rule was tuned on them).
-FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.6, "django-intro": 0.95, "flask": 0.65,
-                            "itsdangerous": 0.6, "jinja2": 0.6, "markupsafe": 0.95, "python-markdown": 0.8,
-                            "starlette": 0.6, "structlog": 0.6, "werkzeug": 0.6}
+# τ without the navigation each book reaches now: a floor against regressions, not a target (the
+# target is bench/order.py's, on its held-out half). Lowered by issue 50 where a rule added for one
+# book (click, Werkzeug, MarkupSafe, itsdangerous) was removed.
+FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
+                            "itsdangerous": 0.55, "jinja2": 0.6, "markupsafe": 0.85, "python-markdown": 0.8,
+                            "starlette": 0.6, "structlog": 0.6, "werkzeug": 0.45}
 
 
 def write(root: Path, files: dict[str, str]) -> set[str]:
@@ -74,38 +73,27 @@ def test_front_matter_positions_and_index_links_order_pages(tmp_path):
                                                            "guide/changelog.md"]
 
 
-def test_deployment_comes_after_the_pages_on_building_the_application(tmp_path):
-    docs = write(tmp_path, {"docs/index.md": "x", "docs/deployment/index.md": "x", "docs/deployment/nginx.md": "x",
-                            "docs/middleware/index.md": "x", "docs/middleware/lint.md": "x",
-                            "docs/routing.md": "x", "docs/deploying.md": "x"})
-    order = in_order(inferred_order(tmp_path, docs))
-    building = ["docs/routing.md", "docs/middleware/index.md", "docs/middleware/lint.md"]
-    assert max(map(order.index, building)) < min(order.index("docs/deployment/index.md"), order.index("docs/deploying.md"))
-
-
-def test_setting_up_a_virtual_environment_is_a_first_step_like_installing(tmp_path):
-    docs = write(tmp_path, {"docs/index.md": "x", "docs/arguments.md": "x", "docs/virtualenv.md": "x",
-                            "docs/options.md": "x", "docs/installation.md": "x", "guide/venv.md": "x",
-                            "guide/routing.md": "x"})
-    ranks = inferred_order(tmp_path, docs)
-    assert ranks["docs/virtualenv.md"] == ranks["docs/installation.md"] < ranks["docs/arguments.md"]
-    assert ranks["guide/venv.md"] < ranks["guide/routing.md"]
-
-
-def test_a_page_of_terms_is_an_appendix_like_a_glossary(tmp_path):
-    docs = write(tmp_path, {"docs/index.md": "x", "docs/terms.md": "x", "docs/terminology.md": "x",
-                            "docs/glossary.md": "x", "docs/routing.md": "x", "docs/wrappers.md": "x"})
-    order = in_order(inferred_order(tmp_path, docs))
-    assert order[:3] == ["docs/index.md", "docs/routing.md", "docs/wrappers.md"]
-
-
-def test_project_notes_end_the_book_in_their_own_order_whatever_the_index_links_first(tmp_path):
+def test_project_notes_end_the_book_whatever_the_index_links_first(tmp_path):
     docs = write(tmp_path, {"docs/index.md": "Release 2.0 ([What's new?](changelog.md)). See [AUTHORS](authors.md).",
                             "docs/changelog.md": "x", "docs/license.md": "x", "docs/authors.md": "x",
                             "docs/contributing.md": "x", "docs/routing.md": "x", "docs/api.md": "x"})
-    order = in_order(inferred_order(tmp_path, docs))
-    assert order == ["docs/index.md", "docs/routing.md", "docs/api.md", "docs/contributing.md", "docs/license.md",
-                     "docs/changelog.md", "docs/authors.md"]
+    ranks = inferred_order(tmp_path, docs)
+    order = in_order(ranks)
+    assert order[:3] == ["docs/index.md", "docs/routing.md", "docs/api.md"]
+    # No fixed order among the notes themselves (books disagree on it): the index's links order them.
+    assert order[3:5] == ["docs/changelog.md", "docs/authors.md"]
+    assert ranks["docs/contributing.md"] == ranks["docs/license.md"]
+
+
+def test_a_name_orders_only_by_the_kinds_every_book_shares(tmp_path):
+    # Deployment, a virtual environment or a page of terms are subjects, not kinds of reading: their
+    # names neither bring a page forward nor push it back; the pages stay tied for stage 3.
+    docs = write(tmp_path, {"docs/index.md": "x", "docs/deploying.md": "x", "docs/virtualenv.md": "x",
+                            "docs/terms.md": "x", "docs/routing.md": "x", "docs/installation.md": "x",
+                            "docs/glossary.md": "x"})
+    ranks = inferred_order(tmp_path, docs)
+    assert ranks["docs/installation.md"] < ranks["docs/routing.md"] < ranks["docs/glossary.md"]
+    assert ranks["docs/deploying.md"] == ranks["docs/virtualenv.md"] == ranks["docs/terms.md"] == ranks["docs/routing.md"]
 
 
 def test_a_document_naming_the_next_one_is_followed_by_it(tmp_path):

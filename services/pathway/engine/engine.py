@@ -61,6 +61,20 @@ def build_pathway(variant: Variant, corpus: Corpus) -> PlannedPathway | None:
 
 
 def _sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
+    """The one place the order's signals are combined, strongest first; each later signal only
+    breaks the ties of the earlier ones. Where there is no navigation (the "foundations-first"
+    order): (1) the overview page; (2) stage 1's inferred rank (services/repo_clone/reading_order.py):
+    folder by folder, the index page first, project notes last, then the order the index links its
+    pages in, a position the front matter declares, the kind of reading a name says (introduction,
+    installation and tutorial early; FAQ, reference, glossary, upgrade late), a number prefix, and a
+    page that names the next one ("Next: …", "Continue to …") put right before it; (3) the kind of
+    reading stage 2 found in the wording (variants._FOUNDATIONS_INFERRED: overview, then tutorials
+    and how-tos, then the body, then FAQ, then notes: tutorial before reference); (4) define before
+    use (corpus.teaching_first): a tournament in which a page wins over another for each key term it
+    teaches that the other uses, and for each link or defined concept stage 2 found it to be the
+    other's prerequisite; (5) the simpler page, then the name. Prerequisite edges (graph.py) are
+    hard constraints on top of this key, except those against stage 1's inferred order. With a
+    navigation, its order comes first and these signals are unused. No rule names a subject."""
     def key(path: str) -> tuple:
         document = corpus.documents[path]
         focus = -corpus.focus_of(document) if variant.uses_focus else 0
