@@ -10,7 +10,9 @@ from shared import linear_regex
 from ..textfiles import read_checkout_text
 from .common import Listed, folders_of, read_yaml, section_title
 
-FILES = ("antora.yml", "nav.adoc")
+# A component's `antora.yml` may sit at any depth. Its nav files are AsciiDoc, which the clone writes
+# as documentation wherever they are; Antora keeps them at the top of a module folder.
+FILES = ("antora.yml", "**/modules/*/nav.adoc")
 
 _LIST_ITEM = linear_regex.compile(r"^(\*+)\s+(.*)$")
 _XREF = linear_regex.compile(r"xref:([^\[\s]+)\[")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import posixpath
 from pathlib import Path
-from typing import Any
 
 from shared import linear_regex
 from shared.docs.front_matter import split_front_matter
