@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable, Sequence
+from typing import Awaitable, Callable, NamedTuple, Sequence
 
 import asyncpg
 from nats.aio.msg import Msg
@@ -18,7 +18,7 @@ from .fold import Fold, NotBulkable, as_folded, decode
 from .forks import Inherit, as_applied, inheritance_of
 from .live_reader import Delivered, LiveReader
 from .log_reader import stream_seq
-from .rows import COLUMNS, RowCache, load, snapshot, write_changes
+from .rows import COLUMNS, COPY_FROM, RowCache, load, snapshot, write_changes
 from .schema import DDL_VERSION, checked, ddl
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,8 @@ async def read_checkpoint(conn: asyncpg.Connection, schema: str, lock: bool = Fa
 
 async def _lock_checkpoint(conn: asyncpg.Connection, schema: str) -> tuple[int, str]:
     """The checkpoint, locked until the transaction ends, and the transaction that wrote it."""
-    row = await conn.fetchrow(f"SELECT stream_seq, xmin::text FROM {checked(schema)}.projection_checkpoint "
-                              "WHERE id = 1 FOR UPDATE")
+    row = await conn.fetchrow(
+        f"SELECT stream_seq, xmin::text FROM {checked(schema)}.projection_checkpoint WHERE id = 1 FOR UPDATE")
     return row[0], row[1]
 
 
@@ -72,7 +72,7 @@ def log_start_of(js: JetStreamContext, stream: str) -> LogStart:
     return first_seq
 
 
-async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg],
+async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg | Decoded],
                       log_start: LogStart, inherit: Inherit | None = None, cache: RowCache | None = None) -> int:
     """Apply what is above the checkpoint, inside the caller's transaction; return the new checkpoint.
     Fast path: the rows of the courses the batch touches loaded, the whole batch folded into them
@@ -108,7 +108,38 @@ async def _follows_on(position: int, seq: int, log_start: LogStart) -> None:
 Pending = tuple[int, str, list[tuple[int, Event | dict]] | None, str]
 
 
-async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg],
+class Decoded(NamedTuple):
+    """A delivery decoded before its batch is applied: its event, or None and why it cannot be read."""
+    subject: str
+    reply: bytes | str  # a Delivered's, a nats-py Msg's
+    data: bytes
+    event: Event | dict | None
+    unreadable: str
+
+
+def decoded(msg: Delivered | Msg | Decoded) -> Decoded:
+    if isinstance(msg, Decoded):
+        return msg
+    try:
+        return Decoded(msg.subject, msg.reply, msg.data, decode(msg.subject, msg.data, strict=False), "")
+    except PoisonEvent as exc:
+        return Decoded(msg.subject, msg.reply, msg.data, None, str(exc))
+
+
+# Messages decoded at a time ahead of their batch: between two slices the batch being written goes
+# on as soon as PostgreSQL answers, so decoding fills the waits for it instead of delaying them.
+DECODE_SLICE = 32
+
+
+async def decoded_ahead(messages: Sequence[Delivered | Msg]) -> list[Decoded]:
+    found: list[Decoded] = []
+    for at in range(0, len(messages), DECODE_SLICE):
+        found += [decoded(msg) for msg in messages[at:at + DECODE_SLICE]]
+        await asyncio.sleep(0)
+    return found
+
+
+async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg | Decoded],
                           log_start: LogStart, inherit: Inherit | None, cache: RowCache | None,
                           careful: bool) -> int:
     # Read tables are derived from the log: a commit lost in a database crash is applied again
@@ -124,22 +155,21 @@ async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Seque
         if seq <= position:
             continue  # applied before (a restart, a peer replica, or a redelivery)
         await _follows_on(position, seq, log_start)
-        try:
-            event = decode(msg.subject, msg.data, strict=False)
-        except PoisonEvent as exc:
-            log.error("projection skips stream seq %s: %s", seq, exc)
-            pending.append((seq, msg.subject, None, str(exc)))
+        event, unreadable = decoded(msg)[3:]
+        if event is None:
+            log.error("projection skips stream seq %s: %s", seq, unreadable)
+            pending.append((seq, msg.subject, None, unreadable))
         else:
             applied = [(at, as_folded(one)) for at, one in await as_applied(event, seq, inherit)]
             pending.append((seq, msg.subject, applied, ""))
         position = seq
     folded: tuple[list[str], Fold] | None = None
     if not careful:
-        folded = await _fold_and_write(conn, schema, pending, cache)
+        folded = await _fold_and_write(conn, schema, pending, cache, careful)
     for one in pending if careful else ():
         try:
             async with conn.transaction():  # a savepoint: a rejected event leaves no partial rows
-                await _fold_and_write(conn, schema, [one], None)
+                await _fold_and_write(conn, schema, [one], None, careful)
         except (*DATA_ERRORS, NotBulkable) as exc:
             log.error("projection rejects stream seq %s (%s): %s", one[0], one[1], exc)
             await _reject(conn, schema, one[0], one[1], f"{type(exc).__name__}: {exc}")
@@ -158,9 +188,10 @@ def _course_of(event: Event | dict) -> str:
 
 
 async def _fold_and_write(conn: asyncpg.Connection, s: str, pending: list[Pending],
-                          cache: RowCache | None) -> tuple[list[str], Fold]:
+                          cache: RowCache | None, careful: bool) -> tuple[list[str], Fold]:
     """Fold `pending` into the rows of the courses it touches (those `cache` holds, the others
-    loaded) and write back what changed; the courses touched and the fold."""
+    loaded) and write back what changed; the courses touched and the fold. Careful: PostgreSQL
+    judges each row as it comes (no COPY)."""
     events = [(at, event) for _, _, applied, _ in pending for at, event in applied or ()]
     touched = sorted({_course_of(event) for _, event in events})
     fold = Fold(strict=False)
@@ -176,7 +207,9 @@ async def _fold_and_write(conn: asyncpg.Connection, s: str, pending: list[Pendin
         fold.pathway_ids.update(row[0] for row in c.pathways)
         fold.module_ids.update(row[0] for row in c.modules)
     analysed = [e["event_id"] for _, e in events if type(e) is dict and e["event_type"] == _DOC_ANALYSED]
-    if analysed:  # an analysis's id is unique across courses: a course not loaded may hold it
+    # An analysis's id is unique across courses: a course not loaded may hold it. A whole batch
+    # leaves that to the column's UNIQUE constraint, whose refusal has it applied carefully.
+    if analysed and careful:
         fold.doc_ids.update(r[0] for r in await conn.fetch(
             f"SELECT id FROM {s}.analyzed_documents WHERE id = ANY($1::text[])", analysed))
     before = snapshot(courses)
@@ -185,7 +218,7 @@ async def _fold_and_write(conn: asyncpg.Connection, s: str, pending: list[Pendin
             fold.reject(seq, subject, reason)
         for at, event in applied or ():
             fold.apply(event, at)
-    await write_changes(conn, s, before, snapshot(fold.courses))
+    await write_changes(conn, s, before, snapshot(fold.courses), None if careful else COPY_FROM)
     newly_deleted = [(course, at) for course, at in fold.deleted.items() if course not in deleted]
     for table, rows in (("deleted_courses", newly_deleted), ("run_spend", list(fold.spend.values())),
                         ("projection_rejects", fold.rejects)):
@@ -273,17 +306,25 @@ class Projector:
 
     async def _consume(self, stop: asyncio.Event) -> None:
         # Resume from the stored checkpoint, not from memory: the tables may have been rebuilt.
-        async with self._pool.acquire() as conn:
-            checkpoint = await read_checkpoint(conn, self._schema)
+        async with self._pool.acquire() as first:
+            checkpoint = await read_checkpoint(first, self._schema)
         await self._advance(checkpoint)
         reader = await LiveReader.open(self._js, self._stream, checkpoint + 1, self._batch_size)
         loop, quiet_since = asyncio.get_running_loop(), None
+        # A connection held while batches keep coming: handing it back to the pool costs a round
+        # trip (the pool resets it) per batch.
+        conn: asyncpg.pool.PoolConnectionProxy | None = None
+        upcoming: asyncio.Future[list[Decoded]] | None = None
         try:
             while not stop.is_set():
-                # While this batch is written the next one arrives (live_reader.AHEAD): the wait
-                # for PostgreSQL and the wait for NATS overlap instead of adding up.
-                batch = await reader.take(TAKE_WAIT_SECONDS)
+                # While this batch is written the next one arrives (live_reader.AHEAD) and is
+                # decoded: the waits for PostgreSQL, for NATS and the decoding overlap.
+                batch = await (upcoming or self._next_batch(reader))
+                upcoming = None
                 if not batch:
+                    if conn is not None:
+                        await self._pool.release(conn)
+                        conn = None
                     quiet_since = quiet_since or loop.time()
                     if loop.time() - quiet_since >= QUIET_CHECK_SECONDS:
                         # The reader lives on one node of a cluster: when that node is lost or cut
@@ -293,9 +334,21 @@ class Projector:
                         quiet_since = None
                     continue
                 quiet_since = None
-                async with self._pool.acquire() as conn, conn.transaction():
-                    position = await apply_batch(conn, self._schema, batch, self._log_start, self._inherit,
-                                                 self._cache)
+                conn = conn or await self._pool.acquire()
+                upcoming = asyncio.ensure_future(self._next_batch(reader))
+                # apply_batch's own transaction holds the rows and the checkpoint together
+                position = await apply_batch(conn, self._schema, batch, self._log_start, self._inherit, self._cache)
                 await self._advance(position)
         finally:
+            if upcoming is not None:  # its events are read again from the checkpoint
+                upcoming.cancel()
+                await asyncio.wait([upcoming])
+                if not upcoming.cancelled():
+                    upcoming.exception()
+            if conn is not None:
+                await self._pool.release(conn)
             await reader.close()
+
+    @staticmethod
+    async def _next_batch(reader: LiveReader) -> list[Decoded]:
+        return await decoded_ahead(await reader.take(TAKE_WAIT_SECONDS))
