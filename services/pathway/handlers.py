@@ -21,7 +21,10 @@ from shared.llm.budget import within_budget
 from shared.llm.provider import LLMProvider, Prompt
 from shared.pathway_parts import PART_SHARE, split_modules
 from .engine.adapt import Adapted, adapt_pathway
+from .engine.graph import PrerequisiteGraph, documents_by_path
 from .engine.models import PathwayPlan
+from .engine.placement import explain_order
+from .engine.variants import orders_by_kind
 from .engine.prompts import pathways_prompt, plan_pathways_task
 from .engine.wording import word_modules_task
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
@@ -57,7 +60,7 @@ class PathwayStage:
         if p.adapt_pathway_id:
             carried = self._carried_forward(p.adapt_pathway_id, inputs)
             if isinstance(carried, Adapted):
-                await self._announce_adapted(request, carried, len(inputs.documents))
+                await self._announce_adapted(request, carried, inputs)
                 return
             not_kept = [carried]  # the first note says why: the refresh tells the user so
         await self._emitter.progress(request, 10, f"Planning {p.pathway_count} pathways over "
@@ -69,7 +72,7 @@ class PathwayStage:
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
             return
-        pathways = pathways_payload(p.task_id, planned.plan)
+        pathways = with_placements(pathways_payload(p.task_id, planned.plan), inputs)
         await self._announce(request, len(inputs.documents), pathways=pathways, usage=token_usage(planned.usage),
                              repaired=(not_kept + planned.repaired)[:50], fallbacks=planned.fallbacks)
 
@@ -110,16 +113,17 @@ class PathwayStage:
             return verdict
         return f"the chosen pathway '{earlier.title}' could not be kept: {verdict.reason}"
 
-    async def _announce_adapted(self, request: PathwaysRequested, adapted: Adapted, documents: int) -> None:
+    async def _announce_adapted(self, request: PathwaysRequested, adapted: Adapted, inputs: PlanInputs) -> None:
         # Emitted as it is, not through pathways_payload(): its ids are the earlier run's, which
         # the course's modules (and stage 4's reuse of them) are known by.
         p = request.payload
         await self._emitter.progress(request, 10, f"Carrying the pathway '{adapted.pathway.title}' "
-                                                  f"forward over {documents} documents")
+                                                  f"forward over {len(inputs.documents)} documents")
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing announced", p.task_id)
             return
-        await self._announce(request, documents, pathways=[adapted.pathway.model_dump()], usage=None,
+        await self._announce(request, len(inputs.documents),
+                             pathways=with_placements([adapted.pathway.model_dump()], inputs), usage=None,
                              repaired=adapted.notes[:50], fallbacks=[])
 
 
@@ -170,6 +174,24 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
                        "complexity_level": pathway.complexity_level, "modules": modules,
                        "estimated_minutes": pathway.total_minutes(), "prerequisites": pathway.prerequisites})
     return result
+
+
+def with_placements(pathways: list[dict], inputs: PlanInputs) -> list[dict]:
+    """The pathways with each module's `placements`: why each document is where it is, read off
+    the final order (engine/placement.py), so a model's plan and a carried-forward one are
+    explained as the engine's are."""
+    documents = documents_by_path(inputs.documents)
+    graph = PrerequisiteGraph.build(documents.values())
+    explained = []
+    for pathway in pathways:
+        order = [path for module in pathway["modules"] for path in module["documents"] if path in documents]
+        reasons = dict(zip(order, explain_order(order, documents, pathway_title=pathway["title"],
+                                                by_kind=orders_by_kind(pathway["key"]), overview=inputs.overview,
+                                                navigation_source=inputs.navigation_source, graph=graph)))
+        modules = [{**module, "placements": [reasons.get(path, "") for path in module["documents"]]}
+                   for module in pathway["modules"]]
+        explained.append({**pathway, "modules": modules})
+    return explained
 
 
 def pathway_stage(emitter: StageEmitter, settings: PathwaySettings) -> StageWork:

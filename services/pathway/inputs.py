@@ -22,6 +22,7 @@ class PlanInputs:
     overview: str | None
     repo_name: str
     earlier: EarlierPathway | None = None  # the request's adapt_pathway_id, when the course has it
+    navigation_source: str | None = None  # the one file the navigation order was read from, if one
 
 
 def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
@@ -38,9 +39,11 @@ def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
                  for path, e in analysed.items()]
     documents.sort(key=lambda d: (d.navigation_index is None, d.navigation_index or 0, d.path))
     adapt = request.payload.adapt_pathway_id
+    sources = scan.cloned.payload.navigation_sources if scan else []
     return PlanInputs(documents, overview if overview in analysed else None,
                       scan.cloned.payload.repo_name if scan else "",
-                      earlier_pathway(events, adapt) if adapt else None)
+                      earlier_pathway(events, adapt) if adapt else None,
+                      sources[0] if len(sources) == 1 else None)
 
 
 def earlier_pathway(events: list[Event], pathway_id: str) -> EarlierPathway | None:

@@ -221,6 +221,9 @@ class PathwayModule(Payload):
     documents: list[str] = Field(default_factory=list)
     description: str = ""
     complexity_level: str = "beginner"
+    placements: list[str] = Field(default_factory=list, description=(
+        "why each document is where it is (its place in the navigation, what it requires, what later "
+        "documents take from it), one per document in the order of documents; empty when not known"))
 
 
 class Pathway(Payload):

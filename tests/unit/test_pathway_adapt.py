@@ -124,7 +124,8 @@ def test_documents_fitting_no_module_start_a_new_one_where_the_reading_order_put
         "documents": [p.path for p in PLUGINS], "estimated_minutes": (9 + 5) + (6 + 3),
         "learning_objectives": ["Use writing a plugin", "Use publishing a plugin"],
         "description": "Covers plugin in 2 documents, about 23 minutes, including time to try the steps. "
-                       "Writing a plugin in Skyline."}
+                       "Writing a plugin in Skyline.",
+        "placements": []}  # explained when the stage announces it (handlers.with_placements)
     assert result.notes == [f"new module {number + 1} 'Plugins' for 2 documents: "
                             "docs/plugins/writing.md, docs/plugins/publishing.md"]
     assert result.pathway.estimated_minutes == earlier.estimated_minutes + 23

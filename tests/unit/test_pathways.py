@@ -135,8 +135,10 @@ def test_a_prerequisite_cycle_is_broken_against_the_navigation_order_and_never_c
 def test_one_and_five_pathways():
     assert [p.key for p in plan(count=1).pathways] == ["foundations-first"]
     five = plan(count=5)
+    # By topic orders this corpus as foundations-first does (its prerequisites leave no other
+    # order), so it is passed over: four different pathways.
     assert [p.key for p in five.pathways] == ["foundations-first", "hands-on", "fast-track",
-                                              "reference-deep-dive", "by-topic"]
+                                              "reference-deep-dive"]
     assert validate_plan(five, CORPUS) == []
     reference = five.pathways[3].document_paths()
     assert reference.index("docs/reference/api.md") < reference.index("docs/guides/configuration.md")
@@ -243,3 +245,15 @@ def test_random_corpora_plan_validly_and_scrambled_plans_repair(seed):
     scrambled.pathways[-1].modules[0].documents.append("ghost.md")
     del scrambled.pathways[0].modules[1:2]  # its documents may now be used by no pathway
     assert validate_plan(repair_order(scrambled, docs), docs) == []
+
+
+def test_a_pathway_that_does_not_follow_the_navigation_does_not_put_unlisted_pages_first():
+    # Fast track keeps the navigation's order: a page the navigation does not list comes after the
+    # listed ones, not before them (so in every variant that ranks all pages alike).
+    monitoring = "docs/guides/monitoring.md"
+    corpus = [d.model_copy(update={"navigation_index": None, "inferred_index": 0}) if d.path == monitoring else d
+              for d in CORPUS]
+    fast = next(p for p in plan_pathways(corpus, count=5, overview="README.md", target_minutes=TARGET).pathways
+                if p.key == "fast-track")
+    order = fast.document_paths()
+    assert order.index(monitoring) > order.index("docs/guides/deployment.md"), order

@@ -26,7 +26,7 @@ from shared.events import Event, PoisonEvent, decode_stored
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, CourseGenerated, CourseGenerationRequested, CourseUpdated,
     DocAnalysed, DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
-    ModuleRemoved, ModulesMerged, ModulesReordered, PathwayModulesListed, PathwaySelected, PathwaysGenerated,
+    ModuleRemoved, ModulesMerged, ModulesReordered, PathwayModule, PathwayModulesListed, PathwaySelected, PathwaysGenerated,
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted,
 )
@@ -393,7 +393,8 @@ class Fold:
             for j, m in enumerate(w.modules):
                 modules.append((m.module_id, w.pathway_id, j, m.title, m.description, list(m.learning_objectives),
                                 m.estimated_minutes, m.complexity_level))
-                documents += [(m.module_id, k, path) for k, path in enumerate(dict.fromkeys(m.documents))]
+                placed = placements(m)
+                documents += [(m.module_id, k, path, placed[path]) for k, path in enumerate(placed)]
         pathway_ids, module_ids = {w[0] for w in pathways}, {m[0] for m in modules}
         # Live, PostgreSQL refuses an id repeated or held by a course not in this fold; one another
         # course of the fold holds could be given up later in the batch, which PostgreSQL would not see.
@@ -468,3 +469,13 @@ class Fold:
         found["run_spend"] = list(self.spend.values())
         found["projection_rejects"] = list(self.rejects)
         return found
+
+
+def placements(module: PathwayModule) -> dict[str, str]:
+    """A module's documents, each once in its first place, with the reason for that place ("" where
+    the event gives none: it predates placements or lists them for other documents)."""
+    reasons = module.placements if len(module.placements) == len(module.documents) else [""] * len(module.documents)
+    placed: dict[str, str] = {}
+    for path, reason in zip(module.documents, reasons):
+        placed.setdefault(path, reason)
+    return placed

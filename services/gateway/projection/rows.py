@@ -32,7 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "complexity_level", "estimated_minutes", "prerequisites", "created_at"),
     "modules": ("id", "pathway_id", "sequence_order", "title", "description", "learning_objectives",
                 "estimated_minutes", "complexity_level"),
-    "module_documents": ("module_id", "position", "file_path"),
+    "module_documents": ("module_id", "position", "file_path", "placement"),
     "pathway_module_parts": ("course_id", "task_id", "part", "pathway_id", "modules"),
     "stage3_selections": ("course_id", "selected_pathway_id", "selected_at"),
     "generated_courses": ("course_id", "task_id", "pathway_id", "export_ref", "export_bytes", "module_count",

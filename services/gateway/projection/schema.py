@@ -173,6 +173,7 @@ CREATE TABLE IF NOT EXISTS {s}.module_documents (
     module_id   TEXT NOT NULL REFERENCES {s}.modules (id) ON DELETE CASCADE,
     position    INTEGER NOT NULL,
     file_path   TEXT NOT NULL,
+    placement   TEXT NOT NULL DEFAULT '',  -- why the document is where it is (PathwayModule.placements)
     PRIMARY KEY (module_id, file_path)
 );
 -- A plan announced in parts (shared/pathway_parts.py): each part's modules, as JSON, until its

@@ -21,6 +21,7 @@ class ResultReader:
                        m.description AS module_description, m.learning_objectives, m.estimated_minutes
                        AS module_minutes, m.complexity_level AS module_complexity,
                        (SELECT coalesce(json_agg(json_build_object('path', d.file_path, 'title', a.title,
+                                 'placement', d.placement,
                                  'prerequisites', coalesce(a.prerequisites, '{{}}')) ORDER BY d.position), '[]')
                         FROM {self._s}.module_documents d
                         LEFT JOIN {self._s}.course_tasks t2 ON t2.course_id = p.course_id AND t2.stage = 'stage2'

@@ -80,8 +80,9 @@ def _sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
         focus = -corpus.focus_of(document) if variant.uses_focus else 0
         # The inferred order (no navigation lists the document) goes before the phase; the authors'
         # navigation, when there is one, stays a tie-break (fast-track follows it as it is).
-        reading = navigation_rank(document) if variant.follows_reading_order else ()
-        reading = reading if document.navigation_index is None else (0, -1)
+        # (A variant that does not follow it ranks every document alike here.)
+        unlisted = variant.follows_reading_order and document.navigation_index is None
+        reading = navigation_rank(document) if unlisted else (0, -1)
         return (path != corpus.overview, reading, variant.phase(document, corpus), focus, *peer_order(document))
     return key
 

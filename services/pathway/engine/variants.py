@@ -170,6 +170,9 @@ BY_TOPIC = Variant(
     topic=lambda document, corpus: corpus.topics[document.path], heading=_dominant_topic)
 
 
+FOCUS_KEY = "focus"
+
+
 def focus_variant(corpus: Corpus, additional_info: str) -> Variant | None:
     """A pathway narrowed to the user's stated focus, when it matches some but not all documents."""
     matching = [d for d in corpus.documents.values() if corpus.focus_of(d)]
@@ -177,7 +180,7 @@ def focus_variant(corpus: Corpus, additional_info: str) -> Variant | None:
         return None
     words = list_titles(matched_focus_words(additional_info, matching)[:3])
     return Variant(
-        "focus", f"Focus: {words}",
+        FOCUS_KEY, f"Focus: {words}",
         f"Only what you asked about ({words}): {_count(matching, 'matching document')} and the "
         "documents they require, in hands-on order.",
         f"Learners who want {words} and nothing else yet.",
@@ -187,6 +190,15 @@ def focus_variant(corpus: Corpus, additional_info: str) -> Variant | None:
 
 def _count(items: list, noun: str) -> str:
     return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
+
+
+# The pathways that order by kind of reading before the authors' order (focus: as hands-on).
+_BY_KIND = frozenset({HANDS_ON.key, REFERENCE_DEEP_DIVE.key, BY_TOPIC.key, FOCUS_KEY})
+
+
+def orders_by_kind(pathway_key: str) -> bool:
+    """Whether the pathway of this key puts kinds of reading first (a model's own key: no)."""
+    return pathway_key in _BY_KIND
 
 
 def variants_for(corpus: Corpus, additional_info: str) -> list[Variant]:

@@ -17,9 +17,11 @@ function moduleItem(module) {
       .filter(Boolean).join(" · ")),
     module.description ? h("p", {className: "module-description"}, module.description) : null,
     docs.length ? h("details", {}, h("summary", {}, `${docs.length} document${docs.length === 1 ? "" : "s"}`),
-      h("ul", {className: "documents"}, docs.map((d) => h("li", {},
+      h("ul", {className: "documents"}, docs.map((d) => h("li", {dataset: {testid: "pathway-document", path: d.path}},
         d.title ? `${d.title} ` : "", h("span", {className: "path"}, d.path),
-        d.prerequisites?.length ? h("span", {className: "meta"}, ` — needs ${d.prerequisites.join(", ")}`) : null))))
+        d.prerequisites?.length ? h("span", {className: "meta"}, ` — needs ${d.prerequisites.join(", ")}`) : null,
+        // Why the engine put it here, so an author can see and correct what it assumed.
+        d.placement ? h("p", {className: "placement", dataset: {testid: "placement"}}, d.placement) : null))))
       : null);
 }
 
