@@ -20,13 +20,14 @@ COURSE = [
     ("DocsAnalysisRequested", "docs1"), ("StageStarted", "docs1"), ("StageFailed", "docs1"),
     ("DocsAnalysisRequested", "docs2"), ("StageStarted", "docs2"), ("DocAnalysed", "docs2"),
     ("DocsAnalysed", "docs2"),
-    ("PathwaysRequested", "paths"), ("StageStarted", "paths"), ("PathwaysGenerated", "paths"),
+    ("PathwaysRequested", "paths"), ("StageStarted", "paths"), ("PathwayModulesListed", "paths"),
+    ("PathwaysGenerated", "paths"),
     ("PathwaySelected", None),
     ("CourseGenerationRequested", "modules"), ("StageStarted", "modules"), ("ModuleGenerated", "modules"),
     ("CourseGenerated", "modules"),
-    ("CourseRefreshRequested", None), ("CourseRefreshEnded", None),
+    ("GitHookCreated", None), ("CourseRefreshRequested", None), ("CourseRefreshEnded", None),
     ("ModuleEdited", None), ("ModulesReordered", None), ("ModuleRemoved", None), ("ModulesMerged", None),
-    ("EditUndone", None),
+    ("EditUndone", None), ("GitHookDeleted", None),
 ]
 # A fork's first event: what it inherits is read from the source, not copied (shared/bus/eventstore.py).
 FORKED_COURSE = [("CourseForked", None)]
