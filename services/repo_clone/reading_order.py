@@ -15,6 +15,9 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
    number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
+Subfolders that all of these leave tied come in one piece each, not interleaved: first a folder
+holding a page named as a first step, then the folder whose pages the others' pages link to (define
+before use, among folders; an index page's links lead on, so they do not count).
 A document that ends by sending the reader on ("Continue to :doc:`factory`.", "Next: [Views](views.md)")
 to another document of its folder is followed directly by that one, whatever ranks the latter had.
 Entries that none of these tells apart share a rank: the rank is a partial order, and stage 3
@@ -23,11 +26,13 @@ Ranks are dense and start at 0."""
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from pathlib import Path
 
 from shared import linear_regex
 from shared.docs.formats import LINKED_PAGE_SUFFIXES, extensions_of
 from shared.docs.front_matter import order_key, split_front_matter
+from shared.tournament import copeland_ranks
 
 from .textfiles import read_checkout_text
 
@@ -69,6 +74,7 @@ def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -
         index = _index_of(entries, documents)
         hub = _hub_positions(root, folder, index, documents) if index else {}
         own = {entry: _entry_key(root, entry, entry == index, hub, documents) for entry in entries}
+        own.update(_used_first(root, own, documents))
         own.update(_chained(own, _successors(root, folder, entries, index, documents)))
         for entry in entries:
             key = (*prefix, own[entry])
@@ -94,6 +100,46 @@ def _successors(root: Path, folder: str, entries: set[str], index: str | None,
         if target in entries and target not in (entry, index) and target not in found.values():
             found[entry] = target
     return found
+
+
+def _used_first(root: Path, own: dict[str, tuple], documents: set[str]) -> dict[str, tuple]:
+    """Subfolders nothing else tells apart: first a folder holding a page named as a first step
+    (installation, getting started); then by what their pages link to: a folder whose pages the
+    pages of another link to more than the other way round comes first (define before use, among
+    folders). Without it, the pages of tied folders would interleave by their places
+    inside each folder, which say nothing across folders."""
+    tied: dict[tuple, list[str]] = {}
+    for entry, key in own.items():
+        if entry not in documents:
+            tied.setdefault(key, []).append(entry)
+    keys: dict[str, tuple] = {}
+    for key, folders in tied.items():
+        if len(folders) < 2:
+            continue
+        votes: Counter[tuple[str, str]] = Counter()  # (linked folder, linking folder) → links
+        for linking in folders:
+            # An index page's links lead on to what follows it (a hub), not back to what it uses.
+            for page in sorted(p for p in documents if p.startswith(linking + "/") and _stem(p) not in INDEX_NAMES):
+                for target in _links(root, page, documents):
+                    linked = next((f for f in folders if target.startswith(f + "/")), None)
+                    if linked is not None and linked != linking:
+                        votes[linked, linking] += 1
+        rank = copeland_ranks(votes)
+        keys.update({entry: (*key, not _starts_somewhere(entry, documents), rank[entry]) for entry in folders})
+    return keys
+
+
+def _starts_somewhere(folder: str, documents: set[str]) -> bool:
+    """Whether a page under `folder` is named as a first step (installation, getting started, a
+    tutorial): the folder a reader starts in comes before those they go on to."""
+    return any(_kind_of(_stem(p), _without_numbers(_stem(p))) == 0 for p in documents if p.startswith(folder + "/"))
+
+
+def _links(root: Path, page: str, documents: set[str]) -> list[str]:
+    """The documents `page` links to, anywhere in the checkout."""
+    text = (read_checkout_text(root, page) or "")[:MOST_HUB_BYTES]
+    found = (_resolve(posixpath.dirname(page), "", m.group(1) or m.group(2), documents) for m in _LINK.finditer(text))
+    return [target for target in found if target]
 
 
 def _chained(own: dict[str, tuple], successors: dict[str, str]) -> dict[str, tuple]:

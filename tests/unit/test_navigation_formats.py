@@ -493,6 +493,17 @@ def test_a_readme_of_links_orders_a_book_without_navigation(tmp_path):
     assert found.sections["part/end.md"] == "Later" and found.sources == ["README.md"]
 
 
+def test_the_index_of_one_part_of_the_book_is_not_the_books_navigation(tmp_path):
+    # A folder of recipes whose index lists them orders those recipes (stage 1's inferred order
+    # reads it as their hub); it would otherwise put them before the rest of the book.
+    recipes = {f"guide/recipes/r{n}.md": f"# Recipe {n}" for n in range(3)}
+    book = {f"guide/{name}.md": f"# {name}" for name in ("introduction", "state", "actions", "plugins")}
+    docs = write(tmp_path, {"guide/index.md": "---\nlayout: home\n---\n", **book, **recipes,
+                            "guide/recipes/index.md": "# Recipes\n\n- [One](r0.md)\n- [Two](r1.md)\n- [Three](r2.md)\n"})
+    found = navigation(tmp_path, docs)
+    assert found.order == [] and found.sources == []
+
+
 def test_a_readme_of_prose_is_not_a_navigation(tmp_path):
     docs = write(tmp_path, {"README.md": "# Tool\n\nIt does things.\nMany things.\nSee [a](a.md), [b](b.md).\n"
                                          "More prose.\n- [c](c.md)\n",

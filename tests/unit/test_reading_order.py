@@ -106,6 +106,30 @@ def test_a_document_naming_the_next_one_is_followed_by_it(tmp_path):
     assert set(order[4:]) == {"tut/about.md", "tut/blog.md"}  # no next document of the folder: the index stays first
 
 
+def test_pages_of_folders_nothing_tells_apart_do_not_interleave(tmp_path):
+    # Two sibling folders with no position: the one whose pages the other's pages link to comes
+    # first (define before use, among folders), each folder's pages kept together in its own order.
+    docs = write(tmp_path, {
+        "docs/recipes/index.md": "# Recipes\n\n- [B](b.md)\n- [A](a.md)\n",
+        "docs/recipes/a.md": "# A\n\nUses [state](../concepts/state.md).\n",
+        "docs/recipes/b.md": "# B\n\nUses [actions](../concepts/actions.md).\n",
+        "docs/concepts/state.md": "# State\n", "docs/concepts/actions.md": "# Actions\n"})
+    order = in_order(inferred_order(tmp_path, docs))
+    assert order.index("docs/concepts/actions.md") < order.index("docs/recipes/index.md")
+    assert order.index("docs/concepts/state.md") < order.index("docs/recipes/index.md")
+    assert order[-3:] == ["docs/recipes/index.md", "docs/recipes/b.md", "docs/recipes/a.md"]
+
+
+def test_of_folders_nothing_else_tells_apart_the_one_holding_a_first_step_comes_first(tmp_path):
+    # Its pages link to the other folder ("see the theme reference"): a pointer on, not a use.
+    docs = write(tmp_path, {
+        "modules/using/install.md": "# Install\n\nThen see [colours](../appearance/colours.md).\n",
+        "modules/using/convert.md": "# Convert\n\nSee [fonts](../appearance/fonts.md).\n",
+        "modules/appearance/colours.md": "# Colours\n", "modules/appearance/fonts.md": "# Fonts\n"})
+    order = in_order(inferred_order(tmp_path, docs))
+    assert order[:2] == ["modules/using/install.md", "modules/using/convert.md"], order
+
+
 def test_documents_the_navigation_lists_get_no_inferred_rank_and_unordered_ones_tie(tmp_path):
     docs = write(tmp_path, {"docs/index.md": "x", "docs/beta.md": "x", "docs/gamma.md": "x"})
     ranks = inferred_order(tmp_path, docs, {"docs/index.md"})

@@ -15,16 +15,25 @@ _LIST_ITEM = linear_regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
 _INDEX_NAMES = ("readme.md", "index.md", "readme.rst", "index.mdx")
 LEAST_LINKED_ITEMS = 3
 LEAST_LINKED_SHARE = 0.5  # of the page's lines of text (headings and code aside)
+LEAST_COVERED_SHARE = 0.5  # of the documentation, under the folder of a page that can be its navigation
 
 
 def read(root: Path, docs: set[str]) -> list[Listed]:
     candidates = sorted((path for path in docs if posixpath.basename(path).lower() in _INDEX_NAMES),
                         key=lambda path: (path.count("/"), _INDEX_NAMES.index(posixpath.basename(path).lower())))
-    for page in candidates[:5]:
+    for page in [p for p in candidates if _holds_most_of(posixpath.dirname(p), docs)][:5]:
         entries = _linked_pages(root, docs, page)
         if entries:
             return [Listed(page, None, page), *entries]
     return []
+
+
+def _holds_most_of(folder: str, docs: set[str]) -> bool:
+    """Whether `folder` holds most of the documentation: a navigation orders the documentation,
+    and the index of one part of it (a folder of recipes listing its recipes) orders only that
+    part — which the inferred reading order already reads it for (reading_order.py's hub pages)."""
+    inside = sum(1 for path in docs if not folder or path.startswith(folder + "/"))
+    return inside >= LEAST_COVERED_SHARE * len(docs)
 
 
 def _linked_pages(root: Path, docs: set[str], page: str) -> list[Listed]:
