@@ -23,7 +23,7 @@ does not read yet scores low, as it should) and with its navigation stripped
 order keys; the "foundations-first" pathway). Kendall's τ of each against the reference.
 
 What orders a book without navigation is one scoring, explained in one paragraph in
-services/pathway/engine/engine.py (`_sort_key`): the overview, then stage 1's inferred rank (index
+services/pathway/engine/order/ (`score.sort_key`): the overview, then stage 1's inferred rank (index
 pages and the order they link their pages in, front-matter positions, number prefixes, "next:"
 lines, the kind of reading a name says), then the kind of reading the wording says (tutorial before
 reference), then define before use (key terms taught by one page and used by another, links and

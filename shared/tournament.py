@@ -1,5 +1,5 @@
 """Ranking by a round-robin tournament (Copeland's method): the reading orders of stage 2
-(services/doc_analyser/engine/corpus.py) and stage 3 (services/pathway/engine/corpus.py) both rank
+(services/doc_analyser/engine/corpus.py) and stage 3 (services/pathway/engine/order/teaching.py) both rank
 tied documents by how their pairs vote."""
 from __future__ import annotations
 

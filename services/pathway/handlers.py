@@ -21,9 +21,8 @@ from shared.llm.budget import within_budget
 from shared.llm.provider import LLMProvider, Prompt
 from shared.pathway_parts import PART_SHARE, split_modules
 from .engine.adapt import Adapted, adapt_pathway
-from .engine.graph import PrerequisiteGraph, documents_by_path
 from .engine.models import PathwayPlan
-from .engine.placement import explain_order
+from .engine.order import PrerequisiteGraph, documents_by_path, explain_order
 from .engine.variants import orders_by_kind
 from .engine.prompts import pathways_prompt, plan_pathways_task
 from .engine.wording import word_modules_task
@@ -178,7 +177,7 @@ def pathways_payload(task_id: str, plan: PathwayPlan) -> list[dict]:
 
 def with_placements(pathways: list[dict], inputs: PlanInputs) -> list[dict]:
     """The pathways with each module's `placements`: why each document is where it is, read off
-    the final order (engine/placement.py), so a model's plan and a carried-forward one are
+    the final order (engine/order/explain.py), so a model's plan and a carried-forward one are
     explained as the engine's are."""
     documents = documents_by_path(inputs.documents)
     graph, memo = PrerequisiteGraph.build(documents.values()), {}  # shared by the pathways

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from services.pathway.engine.adapt import Adapted, TooMuchChanged, adapt_pathway
-from services.pathway.engine.graph import PrerequisiteGraph
+from services.pathway.engine.order.constraints import PrerequisiteGraph
 from services.pathway.engine.models import PathwayDocument
 from services.pathway.handlers import pathway_stage
 from services.pathway.settings import PathwaySettings

@@ -9,7 +9,7 @@ import pytest
 from services.doc_analyser.engine.models import Complexity, DocType
 
 from services.pathway.engine.engine import plan_pathways
-from services.pathway.engine.graph import PrerequisiteGraph
+from services.pathway.engine.order.constraints import PrerequisiteGraph
 from services.pathway.engine.models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
 from services.pathway.engine.repair import repair_order
 from services.pathway.engine.validation import validate_plan

@@ -1,11 +1,11 @@
-"""Why each document of a pathway is where it is (services/pathway/engine/placement.py): read off
+"""Why each document of a pathway is where it is (services/pathway/engine/order/explain.py): read off
 the finished order from the signals the engine orders by, whoever made the order."""
 from __future__ import annotations
 
 from services.pathway.engine.engine import plan_pathways
-from services.pathway.engine.graph import documents_by_path
+from services.pathway.engine.order.constraints import documents_by_path
 from services.pathway.engine.models import PathwayDocument
-from services.pathway.engine.placement import MAX_PLACEMENT_CHARS, explain_order, ordinal
+from services.pathway.engine.order.explain import MAX_PLACEMENT_CHARS, explain_order, ordinal
 
 
 def doc(path: str, **fields) -> PathwayDocument:

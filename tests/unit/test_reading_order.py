@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from services.pathway.engine import corpus as stage3_corpus
-from services.pathway.engine.corpus import teaching_first
+from services.pathway.engine.order import teaching as stage3_teaching
+from services.pathway.engine.order.teaching import teaching_first
 from services.pathway.engine.engine import plan_pathways
-from services.pathway.engine.graph import PrerequisiteGraph
+from services.pathway.engine.order.constraints import PrerequisiteGraph
 from services.pathway.engine.models import PathwayDocument
-from services.pathway.engine.traits import name_order
+from services.pathway.engine.order.signals import name_order
 from services.repo_clone.reading_order import inferred_order
 from shared.docs.front_matter import order_key
 from services.repo_clone.scanner import scan
@@ -263,5 +263,5 @@ def test_only_release_notes_and_contribution_rules_leave_their_place_in_the_navi
 
 def test_a_tied_group_whose_tournament_would_count_too_many_votes_keeps_its_name_order(monkeypatch):
     assert teaching_first(TEACHING)  # within the budget: ranked
-    monkeypatch.setattr(stage3_corpus, "MOST_VOTES", 1)
+    monkeypatch.setattr(stage3_teaching, "MOST_VOTES", 1)
     assert not any(teaching_first(TEACHING).values())

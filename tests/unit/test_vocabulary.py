@@ -15,6 +15,7 @@ from services.doc_analyser.engine.linking import Corpus as AnalysisCorpus
 from services.doc_analyser.engine.models import DocumentAnalysis
 from services.gateway.api.stage2 import AnalyzeDocuments
 from services.pathway.engine import traits, variants
+from services.pathway.engine.order import signals
 from services.pathway.engine.corpus import Corpus as PathwayCorpus
 from services.pathway.engine.engine import build_pathway, plan_pathways
 from services.pathway.engine.models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
@@ -33,7 +34,7 @@ TABLES_BY_DOC_TYPE = {
     "pathway bands": traits.BAND_OF_TYPE,
     "analysis reading levels": corpus_documents.TYPE_LEVEL,
 }
-DOC_TYPE_ORDERS = {"pathway tie-break order": traits.DOC_TYPE_ORDER,
+DOC_TYPE_ORDERS = {"pathway tie-break order": signals.DOC_TYPE_ORDER,
                    "analysis classification priority": doctype._PRIORITY}
 
 

@@ -21,10 +21,11 @@ from typing import Collection
 from shared import linear_regex
 from shared.events.catalogue import Pathway, PathwayModule
 
-from .graph import PrerequisiteGraph, documents_by_path
+from .order.constraints import PrerequisiteGraph, documents_by_path
 from .grouping import SLACK, ModuleStyle, build_modules
 from .models import PathwayDocument
-from .traits import concept_keys, folder, peer_order
+from .order.signals import concept_keys, peer_order
+from .traits import folder
 from .variants import BY_TOPIC, FAST_TRACK, FOUNDATIONS_FIRST, HANDS_ON, REFERENCE_DEEP_DIVE, Variant
 
 # How much a module's tie to a new document weighs. A document named as related says most; a

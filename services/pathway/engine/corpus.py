@@ -1,26 +1,17 @@
 """Everything a pathway variant may consult about the selected documents, computed once."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
-from shared.tournament import copeland_ranks
 
-from .graph import PrerequisiteGraph, documents_by_path
+from .order.constraints import PrerequisiteGraph, documents_by_path
 from .models import PathwayDocument
-from .traits import band, concept_labels, focus_score, focus_terms, folder, peer_order, taught_keys, used_keys
+from .order.signals import concept_labels, peer_order
+from .order.teaching import teaching_first
+from .traits import band, focus_score, focus_terms, folder
 
 LARGE_CORPUS = 6  # below this many documents no variant leaves anything out
-# A group of tied documents whose tournament would count more votes than this keeps its name order
-# rather than cost seconds (votes: each concept a document teaches, times the documents of the group
-# that say it; without this bound, 2,000 tied documents sharing one 300-word vocabulary took 48 s).
-MOST_VOTES = 1_000_000
-# A prerequisite stage 2 found (a link, a concept the page assumes and the other defines, read in
-# the full texts) counts as this many shared concepts: stage 3 sees only titles, summaries and
-# concept lists, so one such judgement weighs more than one phrase. Measured on eleven books with
-# their navigation stripped (bench/order.py): 1 → mean τ 0.667, worst 0.47; 2 → 0.677, worst
-# 0.47 (itsdangerous 0.38 → 0.56); 3 → 0.675, worst 0.46; none → 0.663, worst 0.38.
-PREREQUISITE_VOTES = 2
 
 
 @dataclass(frozen=True)
@@ -57,46 +48,6 @@ class Corpus:
 
     def teaching_order(self, document: PathwayDocument) -> int:
         return self.teaching_rank.get(document.path, 0)
-
-
-def teaching_first(documents: list[PathwayDocument]) -> dict[str, int]:
-    """Define before use, as a tournament among the documents stage 1's inferred order could not
-    tell apart (no navigation lists them, same inferred rank): of two such documents, the one
-    whose key concepts the other talks about more (without teaching them itself) wins, a
-    prerequisite stage 2 found counting as PREREQUISITE_VOTES such concepts; a document
-    ranks by its losses minus its wins, so basics that many pages build on come first. A tournament
-    (Copeland's score) rather than prerequisite edges: "talks about" is too loose a relation to
-    forbid an order, but over many pairs it says which pages are the foundations of the others."""
-    tied: dict[int | None, list[PathwayDocument]] = defaultdict(list)
-    for document in documents:
-        if document.navigation_index is None:
-            tied[document.inferred_index].append(document)
-    rank: dict[str, int] = {}
-    for group in tied.values():
-        rank.update(_copeland_ranks(group))
-    return rank
-
-
-def _copeland_ranks(group: list[PathwayDocument]) -> dict[str, int]:
-    taught = {document.path: taught_keys(document) for document in group}
-    users: dict[str, list[str]] = defaultdict(list)  # concept key → the group's documents saying it
-    for document in group:
-        for key in used_keys(document):
-            users[key].append(document.path)
-    if sum(len(users.get(key, ())) for keys in taught.values() for key in keys) > MOST_VOTES:
-        return {}
-    votes: Counter[tuple[str, str]] = Counter()  # (teacher, user) → concepts taught by one, used by the other
-    for teacher, keys in taught.items():
-        for key in keys:
-            for user in users.get(key, ()):
-                if user != teacher and key not in taught[user]:
-                    votes[teacher, user] += 1
-    for document in group:
-        for required in document.prerequisites:
-            if required in taught and required != document.path:
-                votes[required, document.path] += PREREQUISITE_VOTES
-    rank = copeland_ranks(votes)
-    return {document.path: rank[document.path] for document in group}
 
 
 def shared_topics(documents: list[PathwayDocument]) -> dict[str, str]:

@@ -6,14 +6,13 @@ order or on hashing. additional_info only biases: see `variants` (hands-on puts 
 first among equals, fast track keeps them, and a "focus" pathway is offered when they are a subset)."""
 from __future__ import annotations
 
-from typing import Callable
 
 from shared.concepts import concept_key
 
 from .corpus import Corpus
 from .grouping import ModuleStyle, build_modules, dominant_level, list_titles
 from .models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from .traits import navigation_rank, peer_order
+from .order import arrange
 from .variants import Variant, variants_for
 
 MAX_ASSUMED_CONCEPTS = 8
@@ -50,41 +49,13 @@ def build_pathway(variant: Variant, corpus: Corpus) -> PlannedPathway | None:
     paths = corpus.graph.closure(kept)  # whatever a kept document requires stays in
     if not paths:
         return None
-    arrange = corpus.graph.pulled_in if variant.pull_in else corpus.graph.ordered
-    order = [corpus.documents[path] for path in arrange(paths, _sort_key(variant, corpus))]
+    order = [corpus.documents[path] for path in arrange(variant, corpus, paths)]
     modules = build_modules(order, _module_style(variant, corpus))
     left_out = [document.title for path, document in corpus.documents.items() if path not in paths]
     return PlannedPathway(
         key=variant.key, title=variant.title, description=_description(variant, modules, left_out),
         audience=variant.audience, modules=modules, prerequisites=_assumed_concepts(order),
         complexity_level=dominant_level((m.complexity_level, m.estimated_minutes) for m in modules))
-
-
-def _sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
-    """The one place the order's signals are combined, strongest first; each later signal only
-    breaks the ties of the earlier ones. Where there is no navigation (the "foundations-first"
-    order): (1) the overview page; (2) stage 1's inferred rank (services/repo_clone/reading_order.py):
-    folder by folder, the index page first, project notes last, then the order the index links its
-    pages in, a position the front matter declares, the kind of reading a name says (introduction,
-    installation and tutorial early; FAQ, reference, glossary, upgrade late), a number prefix, and a
-    page that names the next one ("Next: …", "Continue to …") put right before it; (3) the kind of
-    reading stage 2 found in the wording (variants._FOUNDATIONS_INFERRED: overview, then tutorials
-    and how-tos, then the body, then FAQ, then notes: tutorial before reference); (4) define before
-    use (corpus.teaching_first): a tournament in which a page wins over another for each key term it
-    teaches that the other uses, and for each link or defined concept stage 2 found it to be the
-    other's prerequisite; (5) the simpler page, then the name. Prerequisite edges (graph.py) are
-    hard constraints on top of this key, except those against stage 1's inferred order. With a
-    navigation, its order comes first and these signals are unused. No rule names a subject."""
-    def key(path: str) -> tuple:
-        document = corpus.documents[path]
-        focus = -corpus.focus_of(document) if variant.uses_focus else 0
-        # The inferred order (no navigation lists the document) goes before the phase; the authors'
-        # navigation, when there is one, stays a tie-break (fast-track follows it as it is).
-        # (A variant that does not follow it ranks every document alike here.)
-        unlisted = variant.follows_reading_order and document.navigation_index is None
-        reading = navigation_rank(document) if unlisted else (0, -1)
-        return (path != corpus.overview, reading, variant.phase(document, corpus), focus, *peer_order(document))
-    return key
 
 
 def _module_style(variant: Variant, corpus: Corpus) -> ModuleStyle:

@@ -13,7 +13,8 @@ from shared import linear_regex
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .models import PathwayDocument, PlannedModule
-from .traits import TASK_TYPES, band, concept_labels, folder, humanise
+from .order.signals import concept_labels
+from .traits import TASK_TYPES, band, folder, humanise
 
 SLACK = 1.25  # a module may run this much over target rather than leave a document on its own
 TOPIC_BREAK = 0.5  # a change of topic starts a new module once the current one is this full

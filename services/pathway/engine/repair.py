@@ -6,16 +6,18 @@ documents no pathway uses join the best-matching module of the first pathway, em
 pathways disappear, and repeated keys get a suffix. Whatever remains wrong, validation reports."""
 from __future__ import annotations
 
-from .graph import PrerequisiteGraph, documents_by_path
+from .order.constraints import PrerequisiteGraph, documents_by_path
 from .models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from .traits import band, concept_keys, folder, peer_order
+from .order.signals import concept_keys, peer_order
+from .traits import band, folder
 
 Placement = dict[str, tuple[tuple[int, int], int]]  # path → (sort key, module index)
 
 
-def repair_order(plan: PathwayPlan, documents: list[PathwayDocument]) -> PathwayPlan:
+def repair_order(plan: PathwayPlan, documents: list[PathwayDocument],
+                 graph: PrerequisiteGraph | None = None) -> PathwayPlan:
     by_path = documents_by_path(documents)
-    graph = PrerequisiteGraph.build(by_path.values())
+    graph = graph or PrerequisiteGraph.build(by_path.values())
     placements = [_placed(_known_once(pathway, by_path), graph) for pathway in plan.pathways]
     _adopt_unused(plan, placements, by_path, graph)  # after the prerequisites: they may use some
     pathways = [_rebuilt(pathway, _in_order(placement, len(pathway.modules), graph), by_path)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .graph import PrerequisiteGraph
+from .order.constraints import PrerequisiteGraph
 from .models import PathwayDocument, PathwayPlan, PlannedPathway
 
 
-def validate_plan(plan: PathwayPlan, documents: list[PathwayDocument]) -> list[str]:
-    """Human-readable problems with the plan; empty when it is valid."""
+def validate_plan(plan: PathwayPlan, documents: list[PathwayDocument],
+                  graph: PrerequisiteGraph | None = None) -> list[str]:
+    """Human-readable problems with the plan; empty when it is valid. `graph`: the documents'
+    constraints, when the caller has them already (one plan checked, repaired and checked again)."""
     known = {document.path for document in documents}
-    graph = PrerequisiteGraph.build(documents)
+    graph = graph or PrerequisiteGraph.build(documents)
     problems = _duplicate_keys(plan)
     for pathway in plan.pathways:
         problems += _pathway_problems(pathway, known, graph)

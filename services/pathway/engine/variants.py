@@ -27,7 +27,8 @@ from .grouping import list_titles
 from .models import PathwayDocument
 from shared.vocabulary import doc_type_subset, doc_type_table
 
-from .traits import PROJECT_NOTES, band, complexity_rank, humanise, matched_focus_words
+from .order.signals import complexity_rank
+from .traits import PROJECT_NOTES, band, humanise, matched_focus_words
 
 Phase = Callable[[PathwayDocument, Corpus], int | tuple[int, ...]]  # compared within one variant
 
@@ -64,7 +65,7 @@ def _phase_by_type(table: dict[str, int]) -> Phase:
 def _foundations_phase(document: PathwayDocument, corpus: Corpus) -> tuple[int, int, int]:
     """Documents a navigation lists keep its order, project notes last. Among documents no
     navigation orders: first, body or last by kind of reading, then the one that teaches what the
-    others use first (Corpus.teaching_order), then the simpler (see engine._sort_key)."""
+    others use first (Corpus.teaching_order), then the simpler (see order/score.py)."""
     if document.navigation_index is not None:
         return (int(document.doc_type in _NOTES_LAST), 0, 0)
     return (_FOUNDATIONS_INFERRED[document.doc_type], corpus.teaching_order(document),

@@ -1,7 +1,7 @@
 """Why each document of a pathway is where it is, in words an author can check and correct.
 
 The explanation is read off the finished order, whoever made it (the engine, a model, a refresh
-carrying a pathway forward), from the same signals the engine orders by (engine._sort_key):
+carrying a pathway forward), from the same signals the engine orders by (score.sort_key):
 
 1. the place: the course's overview; else, where the pathway keeps the authors' order and the
    document comes in it (after every earlier document the navigation lists before it), its place
@@ -22,9 +22,9 @@ from typing import Mapping
 
 from shared.vocabulary import doc_type_table
 
-from .graph import PrerequisiteGraph
-from .models import PathwayDocument
-from .traits import concept_labels, taught_keys, used_keys
+from .constraints import PrerequisiteGraph
+from ..models import PathwayDocument
+from .signals import concept_labels, taught_keys, used_keys
 
 MAX_PLACEMENT_CHARS = 300  # a reason is one line beside the document, never a paragraph
 

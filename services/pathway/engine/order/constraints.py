@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from .models import PathwayDocument
-from .traits import complexity_rank, doc_type_rank
+from ..models import PathwayDocument
+from .signals import complexity_rank, doc_type_rank
 
 SortKey = Callable[[str], tuple]
 
