@@ -67,6 +67,7 @@ def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -
             children.setdefault("/".join(parts[:depth]), set()).add("/".join(parts[:depth + 1]))
     documents = set(docs)
     keys: dict[str, tuple] = {}
+    links: dict[str, list[str]] = {}  # page → the documents it links to, read once
     pending = [("", ())]
     while pending:
         folder, prefix = pending.pop()
@@ -74,7 +75,7 @@ def inferred_order(root: Path, docs: set[str], listed: set[str] = frozenset()) -
         index = _index_of(entries, documents)
         hub = _hub_positions(root, folder, index, documents) if index else {}
         own = {entry: _entry_key(root, entry, entry == index, hub, documents) for entry in entries}
-        own.update(_used_first(root, own, documents))
+        own.update(_used_first(root, own, documents, children, links))
         own.update(_chained(own, _successors(root, folder, entries, index, documents)))
         for entry in entries:
             key = (*prefix, own[entry])
@@ -102,7 +103,8 @@ def _successors(root: Path, folder: str, entries: set[str], index: str | None,
     return found
 
 
-def _used_first(root: Path, own: dict[str, tuple], documents: set[str]) -> dict[str, tuple]:
+def _used_first(root: Path, own: dict[str, tuple], documents: set[str], children: dict[str, set[str]],
+                links: dict[str, list[str]]) -> dict[str, tuple]:
     """Subfolders nothing else tells apart: first a folder holding a page named as a first step
     (installation, getting started); then by what their pages link to: a folder whose pages the
     pages of another link to more than the other way round comes first (define before use, among
@@ -117,22 +119,45 @@ def _used_first(root: Path, own: dict[str, tuple], documents: set[str]) -> dict[
         if len(folders) < 2:
             continue
         votes: Counter[tuple[str, str]] = Counter()  # (linked folder, linking folder) → links
+        among = set(folders)  # siblings: entries of one folder
         for linking in folders:
             # An index page's links lead on to what follows it (a hub), not back to what it uses.
-            for page in sorted(p for p in documents if p.startswith(linking + "/") and _stem(p) not in INDEX_NAMES):
-                for target in _links(root, page, documents):
-                    linked = next((f for f in folders if target.startswith(f + "/")), None)
-                    if linked is not None and linked != linking:
+            for page in _pages_under(linking, children, documents):
+                if _stem(page) in INDEX_NAMES:
+                    continue
+                if page not in links:
+                    links[page] = _links(root, page, documents)
+                for target in links[page]:
+                    linked = _entry_holding(target, posixpath.dirname(linking))
+                    if linked in among and linked != linking:
                         votes[linked, linking] += 1
         rank = copeland_ranks(votes)
-        keys.update({entry: (*key, not _starts_somewhere(entry, documents), rank[entry]) for entry in folders})
+        keys.update({entry: (*key, not _starts_somewhere(entry, children, documents), rank[entry])
+                     for entry in folders})
     return keys
 
 
-def _starts_somewhere(folder: str, documents: set[str]) -> bool:
+def _pages_under(folder: str, children: dict[str, set[str]], documents: set[str]) -> list[str]:
+    """The documents anywhere under `folder`, sorted."""
+    found, pending = [], [folder]
+    while pending:
+        for entry in children.get(pending.pop(), ()):
+            (found if entry in documents else pending).append(entry)
+    return sorted(found)
+
+
+def _entry_holding(path: str, folder: str) -> str | None:
+    """The entry of `folder` (a document or subfolder) that `path` is or is inside, if any."""
+    if folder and not path.startswith(folder + "/"):
+        return None
+    relative = path[len(folder) + 1:] if folder else path
+    return posixpath.join(folder, relative.split("/")[0])
+
+
+def _starts_somewhere(folder: str, children: dict[str, set[str]], documents: set[str]) -> bool:
     """Whether a page under `folder` is named as a first step (installation, getting started, a
     tutorial): the folder a reader starts in comes before those they go on to."""
-    return any(_kind_of(_stem(p), _without_numbers(_stem(p))) == 0 for p in documents if p.startswith(folder + "/"))
+    return any(_kind_of(_stem(p), _without_numbers(_stem(p))) == 0 for p in _pages_under(folder, children, documents))
 
 
 def _links(root: Path, page: str, documents: set[str]) -> list[str]:
@@ -221,9 +246,9 @@ def _hub_positions(root: Path, folder: str, index: str, documents: set[str]) -> 
     for match in _LINK.finditer(text):
         target = _resolve(posixpath.dirname(index), folder, match.group(1) or match.group(2), documents)
         if target and target != index:
-            relative = target[len(folder) + 1:] if folder else target
-            entry = posixpath.join(folder, relative.split("/")[0]) if folder else relative.split("/")[0]
-            positions.setdefault(entry, len(positions))
+            entry = _entry_holding(target, folder)
+            if entry is not None:
+                positions.setdefault(entry, len(positions))
     return positions
 
 
