@@ -1,8 +1,11 @@
 """Stage 1 endpoints: start, watch, read the tree, select, cancel, retry."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated
+
+import nats.errors
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
@@ -23,6 +26,9 @@ from .deps import ContainerDep, Offset, PrincipalDep
 from .run_status import stage_status, started
 
 log = logging.getLogger(__name__)
+# How long the stage 1 status waits for the course's events (its navigation sources) before it
+# answers without them: the status itself is read from the read tables.
+HISTORY_PATIENCE_SECONDS = 5.0
 router = APIRouter(prefix="/api/courses", tags=["stage 1: repository"])
 Glob = Annotated[CleanText, Field(min_length=1, max_length=256)]
 
@@ -70,10 +76,23 @@ async def stage1_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
     async def answer() -> dict:
         await visible_course(c, who, course_id)
         status = await stage_status(c, course_id, "stage1")
-        status["navigation_sources"] = navigation_sources((await c.histories.load(course_id)).events,
-                                                          status["task_id"])
+        status["navigation_sources"] = await navigation_sources_now(c, course_id, status["task_id"])
         return status
     return await cached(c, ("stage1", course_id, who.user_id, who.is_admin), answer)
+
+
+async def navigation_sources_now(c: ContainerDep, course_id: str, task_id: str | None) -> list[str] | None:
+    """The run's navigation sources, read from the course's events; None while the event log
+    cannot answer (a cluster without a leader): the status itself comes from the read tables and
+    answers all the same."""
+    if task_id is None:
+        return []
+    try:
+        history = await asyncio.wait_for(c.histories.load(course_id), HISTORY_PATIENCE_SECONDS)
+    except (nats.errors.Error, TimeoutError) as exc:
+        log.warning("stage 1 status of %s without its navigation sources: %r", course_id, exc)
+        return None
+    return navigation_sources(history.events, task_id)
 
 
 def navigation_sources(events: list[Event], task_id: str | None) -> list[str]:

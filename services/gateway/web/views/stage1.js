@@ -96,7 +96,7 @@ export function createStage1(ctx) {
       replace(selectionArea, summary, h("p", {}, "The scan found no files to choose from."));
       return;
     }
-    const navigation = navigationNote(panel.status?.navigation_sources || [], data.files, complete);
+    const navigation = navigationNote(panel.status?.navigation_sources, data.files, complete);
     const saved = data.selection;
     hasSelection = Boolean(saved);
     const tree = folderTree(data.folders, complete ? documentCounts(data.files) : null,
@@ -147,9 +147,10 @@ export function createStage1(ctx) {
 }
 
 /** Which navigation gave the reading order, and how many documents it leaves out, so an author
- * can see what the engine assumed. */
+ * can see what the engine assumed; nothing while the server cannot tell (sources null). */
 function navigationNote(sources, files, complete) {
-  if (!sources.length) {
+  if (sources === null) return null;  // the event log could not say just now: no claim either way
+  if (!sources?.length) {
     return h("p", {dataset: {testid: "navigation-source"}},
       "No navigation file was found: the reading order is inferred from the documents.");
   }
