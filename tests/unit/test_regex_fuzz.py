@@ -134,7 +134,7 @@ def hostile_inputs(pattern: str) -> Iterator[tuple[str, str]]:
 
 def timed(method, text: str) -> float:
     """The CPU time the match costs this thread: what a pattern takes whatever else the machine
-    runs (wall time on a loaded CI machine doubled it and failed patterns that take 40 ms)."""
+    runs (wall time also counts the other processes of a loaded machine)."""
     started = time.thread_time()
     method(text)
     return time.thread_time() - started

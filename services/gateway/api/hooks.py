@@ -49,16 +49,9 @@ async def git_push(request: Request, c: ContainerDep):
     except WebhookRefused as exc:
         log.warning("git webhook refused: %s", exc)
         raise HTTPException(401, f"webhook refused: {exc}; nothing was refreshed") from None
-    if delivery.event == "ping":
-        return JSONResponse({"status": "pong", "forge": delivery.forge}, status_code=200)
-    if delivery.event != "push":
-        return _nothing(f"{delivery.forge} event {delivery.event!r} is not a push")
-    try:
-        push = parse_push(delivery.forge, body, request.headers.get("content-type"))
-    except BadPayload as exc:
-        raise HTTPException(400, f"{exc}; nothing was refreshed") from None
-    if push.ignored is not None:
-        return _nothing(push.ignored)
+    push = _pushed(delivery, body, request)
+    if isinstance(push, JSONResponse):
+        return push
     course_ids = await HookReader(c.pool, c.settings.read_schema).courses_on(push.repository_urls)
     slots = asyncio.Semaphore(PARALLEL_COMMANDS)
     outcomes = await asyncio.gather(*(_refresh(c, course_id, push, slots) for course_id in course_ids))
@@ -83,6 +76,22 @@ async def _refresh(c, course_id: str, push: Push, slots: asyncio.Semaphore) -> d
     if outcome is None:
         return None
     return {"course_id": course_id, "refresh_id": outcome.event.payload.refresh_id}
+
+
+def _pushed(delivery, body: bytes, request: Request) -> Push | JSONResponse:
+    """The push a delivery announces, or the answer to a delivery that is none (a ping, another
+    event, a push that refreshes nothing); a body that is no push is a 400."""
+    if delivery.event == "ping":
+        return JSONResponse({"status": "pong", "forge": delivery.forge}, status_code=200)
+    if delivery.event != "push":
+        return _nothing(f"{delivery.forge} event {delivery.event!r} is not a push")
+    try:
+        push = parse_push(delivery.forge, body, request.headers.get("content-type"))
+    except BadPayload as exc:
+        raise HTTPException(400, f"{exc}; nothing was refreshed") from None
+    if push.ignored is not None:
+        return _nothing(push.ignored)
+    return push
 
 
 def _nothing(why: str) -> JSONResponse:
@@ -171,16 +180,9 @@ async def hook_push(hook_id: str, request: Request, c: ContainerDep):
     events = (await c.histories.load(course_id)).events
     if hook_id not in git_hooks.hooks_of(events):
         raise HTTPException(404, NO_HOOK)
-    if delivery.event == "ping":
-        return JSONResponse({"status": "pong", "forge": delivery.forge}, status_code=200)
-    if delivery.event != "push":
-        return _nothing(f"{delivery.forge} event {delivery.event!r} is not a push")
-    try:
-        push = parse_push(delivery.forge, body, request.headers.get("content-type"))
-    except BadPayload as exc:
-        raise HTTPException(400, f"{exc}; nothing was refreshed") from None
-    if push.ignored is not None:
-        return _nothing(push.ignored)
+    push = _pushed(delivery, body, request)
+    if isinstance(push, JSONResponse):
+        return push
     course = await c.reader.get(course_id, "", True)
     if course is None:
         raise HTTPException(404, NO_HOOK)

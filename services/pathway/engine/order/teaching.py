@@ -12,13 +12,12 @@ from .signals import taught_keys, used_keys
 
 # A group of tied documents whose tournament would count more votes than this keeps its name order
 # rather than cost seconds (votes: each concept a document teaches, times the documents of the group
-# that say it; without this bound, 2,000 tied documents sharing one 300-word vocabulary took 48 s).
+# that say it: a large group sharing one vocabulary grows quadratically).
 MOST_VOTES = 1_000_000
 # A prerequisite stage 2 found (a link, a concept the page assumes and the other defines, read in
 # the full texts) counts as this many shared concepts: stage 3 sees only titles, summaries and
-# concept lists, so one such judgement weighs more than one phrase. Measured on eleven books with
-# their navigation stripped (bench/order.py): 1 → mean τ 0.667, worst 0.47; 2 → 0.677, worst
-# 0.47 (itsdangerous 0.38 → 0.56); 3 → 0.675, worst 0.46; none → 0.663, worst 0.38.
+# concept lists, so one such judgement weighs more than one phrase (bench/order.py measures the
+# weight's effect on the tuning half).
 PREREQUISITE_VOTES = 2
 
 
