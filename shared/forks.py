@@ -22,7 +22,7 @@ from shared.events.catalogue import (
     CourseRefreshRequested, CourseUpdated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, EditUndone,
     FoldersSelected, GitHookCreated, GitHookDeleted, ModuleEdited, ModuleGenerated, ModuleRemoved, ModulesMerged, ModulesReordered,
     PathwayModulesListed, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered,
-    StageCancelled, StageFailed, StageProgressed, StageStarted,
+    StageCancelled, StageFailed, StageProgressed, StageStarted, TutorAnswered, TutorHistoryCleared,
 )
 
 # A fork of a fork of …: each level is one more history to read for every load of the deepest one.
@@ -46,9 +46,10 @@ STAGE_OF: dict[type[Event], str] = {
 RUN_EVENTS = (StageStarted, StageProgressed, StageFailed, StageCancelled)
 # The source's life as a course is its own: the fork has its own title and owner (CourseForked stands
 # in for CourseCreated), its own revisions, its own refreshes (whose stage runs it does inherit) and
-# its own git hooks (a hook's id and secret name the source).
+# its own git hooks (a hook's id and secret name the source), and the questions its learners asked
+# are theirs (the source's learners' answers are never a fork's).
 NEVER_INHERITED = (CourseCreated, CourseUpdated, CourseDeleted, CourseForked, CourseRefreshRequested,
-                   CourseRefreshEnded, GitHookCreated, GitHookDeleted)
+                   CourseRefreshEnded, GitHookCreated, GitHookDeleted, TutorAnswered, TutorHistoryCleared)
 
 
 def stage_of(event: Event) -> str | None:

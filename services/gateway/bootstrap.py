@@ -15,8 +15,11 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
 from shared.bus.secret_store import SecretStore
+from shared.llm.provider import LLMProvider
+from shared.llm.settings import LLMSettings
 from shared.observability.throttle import Throttle
 
+from .ask.service import Tutor
 from .caches.answer_cache import AnswerCache
 from .api.live_slots import LiveStreamSlots
 from .asyncpg_arrays import ask_concrete_types_first
@@ -59,6 +62,8 @@ class Container:
     answers: AnswerCache  # read-only answers kept while the read tables are unchanged
     histories: KeptHistories  # course histories kept for the commands and reads that fold them
     hook_deliveries: TokenBuckets  # deliveries each course's git hook may still make (per replica)
+    tutor: Tutor  # Ask the course (ask/service.py)
+    ask_limits: TokenBuckets  # questions each user may still ask (per replica)
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -94,6 +99,8 @@ async def start(settings: GatewaySettings) -> Container:
         # Concurrent requests share one read of the tables' version, each a read begun after it asked.
         answers=AnswerCache(SharedRead(reader.version)),
         histories=histories,
+        tutor=Tutor(pool, settings.read_schema, js, ask_provider(settings)),
+        ask_limits=TokenBuckets(settings.ask_per_minute, settings.ask_burst),
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [
@@ -108,6 +115,18 @@ async def start(settings: GatewaySettings) -> Container:
                                          container.stopping), name="watchdog"),
     ]
     return container
+
+
+def ask_provider(settings: GatewaySettings) -> LLMProvider | None:
+    """The model that writes answers to learners' questions: none unless ASK_WITH_MODEL is set (the
+    gateway then holds the provider's key, which otherwise only the stage services do), nor when the
+    provider is the offline engine: answers are then quoted from the sources."""
+    if not settings.ask_with_model:
+        return None
+    llm = LLMSettings()
+    if llm.provider.build is None:
+        return None
+    return llm.provider.build(llm)
 
 
 async def stop(container: Container, grace_seconds: float = 5.0) -> None:

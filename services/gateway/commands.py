@@ -67,6 +67,12 @@ class CourseCommands:
     async def delete(self, user_id: str, is_admin: bool, course_id: str) -> Outcome:
         return await self._decide(course_id, lambda state, _: delete_course(state, user_id, is_admin))
 
+    async def record(self, event: Event) -> Outcome:
+        """Append an event no rule of the course decides (a learner's question and its answer):
+        without optimistic concurrency, made harmless to resend by its event id."""
+        appended = await self._store.publish(event)
+        return await self._settled(event.course_id, appended.stream_seq, event)
+
     async def execute(self, course_id: str, decide: Callable[[CourseState], Event]) -> Outcome:
         """Decide on the course's current state and append the event; the general command path."""
         return await self._decide(course_id, lambda state, _: decide(state))

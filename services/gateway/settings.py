@@ -48,6 +48,13 @@ class GatewaySettings(ServiceSettings, LLMChoice):
     # on each replica, with bursts up to rate_limit_burst; more is a 429 with Retry-After. 0: off.
     rate_limit_per_minute: int = Field(default=600, ge=0)
     rate_limit_burst: int = Field(default=120, ge=1)
+    # Ask the course (services/gateway/ask/): questions per user per minute on each replica, with
+    # bursts up to ask_burst (more is a 429 with Retry-After), and whether a model writes the answers
+    # (the LLM_* variables the stage services use; the gateway then holds the provider's key) —
+    # off: answers quote the sources.
+    ask_per_minute: int = Field(default=20, ge=1)
+    ask_burst: int = Field(default=10, ge=1)
+    ask_with_model: bool = False
     # Stage services' health URLs (name -> http://host:port/health) that /ready reports as up or
     # down; `coursegen run` sets them, deployments leave it empty (their orchestrator watches).
     service_health_urls: dict[str, str] = Field(default_factory=dict)

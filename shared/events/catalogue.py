@@ -1,7 +1,7 @@
 """Every event of the product: the single source of the event contracts. Each class declares who
 may publish it (PUBLISHED_BY); `make contracts` generates the JSON Schemas and the NATS publish
 permissions from this list (docs/adding-an-event.md). The classes are declared by area in
-course_events.py, stage_events.py and living_events.py, every name of theirs importable from here.
+course_events.py, stage_events.py, living_events.py and tutor_events.py, every name of theirs importable from here.
 Published shapes are never edited: add a version."""
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from .stage_events import (
     ModuleGenerated, PathwayModulesListed, PathwaysGenerated, PathwaySelected, PathwaysRequested, RepoCloned,
     RepoCloneRequested, RepoFilesDiscovered,
 )
+from .tutor_events import *  # noqa: F401,F403
+from .tutor_events import TutorAnswered, TutorHistoryCleared
 
 CATALOGUE: tuple[type[Event], ...] = (
     CourseCreated, CourseUpdated, CourseDeleted,
@@ -37,4 +39,5 @@ CATALOGUE: tuple[type[Event], ...] = (
     CourseRefreshRequested, CourseRefreshEnded,
     ModuleEdited, ModulesReordered, ModuleRemoved, ModulesMerged, EditUndone, CourseForked,
     GitHookCreated, GitHookDeleted,
+    TutorAnswered, TutorHistoryCleared,
 )

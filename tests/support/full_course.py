@@ -27,7 +27,7 @@ COURSE = [
     ("CourseGenerated", "modules"),
     ("GitHookCreated", None), ("CourseRefreshRequested", None), ("CourseRefreshEnded", None),
     ("ModuleEdited", None), ("ModulesReordered", None), ("ModuleRemoved", None), ("ModulesMerged", None),
-    ("EditUndone", None), ("GitHookDeleted", None),
+    ("EditUndone", None), ("GitHookDeleted", None), ("TutorAnswered", None), ("TutorHistoryCleared", None),
 ]
 # A fork's first event: what it inherits is read from the source, not copied (shared/bus/eventstore.py).
 FORKED_COURSE = [("CourseForked", None)]

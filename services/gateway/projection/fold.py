@@ -28,7 +28,7 @@ from shared.events.catalogue import (
     DocAnalysed, DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
     ModuleRemoved, ModulesMerged, ModulesReordered, PathwayModule, PathwayModulesListed, PathwaySelected, PathwaysGenerated,
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
-    StageProgressed, StageStarted,
+    StageProgressed, StageStarted, TutorAnswered, TutorHistoryCleared,
 )
 from shared.events.codec import LONE_SURROGATE_ESCAPES
 from shared.pathway_parts import with_parts
@@ -110,6 +110,7 @@ class Fold:
             CourseGenerated: self._course_generated,
             ModuleEdited: self._edited, ModulesReordered: self._edited, ModuleRemoved: self._edited,
             ModulesMerged: self._edited, EditUndone: self._edit_undone,
+            TutorAnswered: self._tutor_answered, TutorHistoryCleared: self._tutor_history_cleared,
         }
         # The LEAN types, decoded into dicts: by their event_type
         self._apply_lean: dict[str, Callable[[CourseRows, dict, int], None]] = {
@@ -458,6 +459,28 @@ class Fold:
         row = c.edits.get(e.payload.edit_event_id)
         if row is not None and row[8] is None:
             row[8:11] = undo_values(e)
+
+    # --- learners: Ask the course --------------------------------------------------------------
+
+    def _tutor_answered(self, c: CourseRows, e, seq: int) -> None:
+        self._int8(seq)
+        p = e.payload
+        if c.row is None or p.ask_id in c.answers:
+            return
+        shown = {"answer": p.answer, "citations": [citation.model_dump() for citation in p.citations],
+                 "covered": p.covered, "engine": p.engine, "removed": p.removed}
+        c.answers[p.ask_id] = (e.course_id, p.ask_id, p.user_id, seq, p.question, json.dumps(shown), e.occurred_at)
+        # A model's answer is paid like a stage's run, by the course's owner (the spend budget).
+        spent = spent_usd(e)
+        if spent > 0:
+            self.spend.setdefault((e.course_id, "ask", p.ask_id),
+                                  (e.course_id, "ask", p.ask_id, c.row[1], spent, e.occurred_at))
+
+    @staticmethod
+    def _tutor_history_cleared(c: CourseRows, e, seq: int) -> None:
+        asker = e.payload.user_id
+        for ask_id in [ask_id for ask_id, row in c.answers.items() if row[2] == asker]:
+            del c.answers[ask_id]
 
     # --- the rows -----------------------------------------------------------------------------
 

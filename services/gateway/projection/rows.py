@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                        "question_count", "generated_at"),
     "course_edits": ("course_id", "event_id", "seq", "kind", "module_id", "payload", "actor", "edited_at",
                      "undone_by", "undone_actor", "undone_at"),
+    "tutor_answers": ("course_id", "ask_id", "user_id", "seq", "question", "answer", "asked_at"),
     "deleted_courses": ("course_id", "deleted_at"),
     "run_spend": ("course_id", "stage", "task_id", "user_id", "cost_usd", "finished_at"),
     "projection_rejects": ("stream_seq", "subject", "reason"),
@@ -57,17 +58,17 @@ KEYS: dict[str, tuple[str, ...]] = {
     "stage2_results": ("course_id",), "stage3_inputs": ("course_id",),
     "pathway_module_parts": ("course_id", "task_id", "part"), "stage3_selections": ("course_id",),
     "generated_courses": ("course_id",), "module_content": ("course_id", "task_id", "module_id"),
-    "course_edits": ("course_id", "event_id"),
+    "course_edits": ("course_id", "event_id"), "tutor_answers": ("course_id", "ask_id"),
 }
 PATHWAY_SET = ("pathways", "modules", "module_documents")
 JSONB = {"course_tasks": "fallbacks", "stage2_results": "skipped usage", "generated_courses": "usage",
-         "course_edits": "payload"}
+         "course_edits": "payload", "tutor_answers": "answer"}
 
 
 class CourseRows:
     """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE)."""
     __slots__ = ("row", "tasks", "requests", "results", "files", "sel1", "s2in", "docs", "s2res", "s3in",
-                 "pathways", "modules", "module_docs", "parts", "sel3", "gen", "content", "edits")
+                 "pathways", "modules", "module_docs", "parts", "sel3", "gen", "content", "edits", "answers")
 
     def __init__(self) -> None:
         self.row: list | None = None
@@ -88,6 +89,7 @@ class CourseRows:
         self.gen: list | None = None
         self.content: dict[tuple[str, str], tuple] = {}
         self.edits: dict[str, list] = {}  # edit event id -> its course_edits row
+        self.answers: dict[str, tuple] = {}  # ask id -> its tutor_answers row
 
 
 def _one(value) -> tuple:
@@ -115,6 +117,7 @@ PICK: dict[str, Callable[[CourseRows], Iterable]] = {
     "generated_courses": lambda c: _one(c.gen),
     "module_content": lambda c: c.content.values(),
     "course_edits": lambda c: (tuple(row) for row in c.edits.values()),
+    "tutor_answers": lambda c: c.answers.values(),
 }
 
 # How a loaded row takes its place in CourseRows (the inverse of PICK).
@@ -137,6 +140,7 @@ _PLACE: dict[str, Callable[[CourseRows, Any], None]] = {
     "generated_courses": lambda c, r: setattr(c, "gen", list(r)),
     "module_content": lambda c, r: c.content.__setitem__((r[1], r[2]), tuple(r)),
     "course_edits": lambda c, r: c.edits.__setitem__(r[1], list(r)),
+    "tutor_answers": lambda c, r: c.answers.__setitem__(r[1], tuple(r)),
 }
 
 

@@ -247,6 +247,52 @@ CREATE TABLE IF NOT EXISTS {s}.run_spend (
     PRIMARY KEY (course_id, stage, task_id)
 );
 CREATE INDEX IF NOT EXISTS run_spend_by_user ON {s}.run_spend (user_id, finished_at);
+-- Ask the course (services/gateway/ask/): the answers each user was given, until they clear them.
+CREATE TABLE IF NOT EXISTS {s}.tutor_answers (
+    course_id  TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    ask_id     TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    seq        BIGINT NOT NULL,
+    question   TEXT NOT NULL,
+    answer     JSONB NOT NULL,  -- answer, citations, covered, engine, removed
+    asked_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (course_id, ask_id)
+);
+CREATE INDEX IF NOT EXISTS tutor_answers_by_user ON {s}.tutor_answers (course_id, user_id, seq);
+-- The sources' search index (services/gateway/ask/index.py): derived from the snapshots, not from
+-- the log, so not a read table replay reproduces; made again when first needed.
+CREATE TABLE IF NOT EXISTS {s}.ask_indexes (
+    source_key      TEXT PRIMARY KEY,
+    documents       INTEGER NOT NULL,
+    sections        INTEGER NOT NULL,
+    skipped         JSONB NOT NULL DEFAULT '{}',
+    average_length  DOUBLE PRECISION NOT NULL DEFAULT 0,
+    built_ms        INTEGER NOT NULL DEFAULT 0,
+    built_at        TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.ask_sections (
+    source_key  TEXT NOT NULL,
+    ordinal     INTEGER NOT NULL,
+    path        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    heading     TEXT NOT NULL,
+    anchor      TEXT NOT NULL,
+    level       SMALLINT NOT NULL,
+    start_line  INTEGER NOT NULL,
+    end_line    INTEGER NOT NULL,
+    quote       TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    code        TEXT NOT NULL,
+    length      INTEGER NOT NULL DEFAULT 0,
+    tsv         TSVECTOR,
+    PRIMARY KEY (source_key, ordinal)
+);
+CREATE TABLE IF NOT EXISTS {s}.ask_terms (
+    source_key  TEXT NOT NULL,
+    lexeme      TEXT NOT NULL,
+    sections    INTEGER NOT NULL,
+    PRIMARY KEY (source_key, lexeme)
+);
 CREATE TABLE IF NOT EXISTS {s}.projection_rejects (
     stream_seq  BIGINT PRIMARY KEY,
     subject     TEXT NOT NULL,
@@ -273,5 +319,5 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 READ_TABLES = ("courses", "course_tasks", "stage_requests", "stage_results", "repository_files",
                "stage1_selections", "stage2_inputs", "analyzed_documents", "stage2_results", "stage3_inputs",
                "pathways", "modules", "module_documents", "pathway_module_parts", "stage3_selections",
-               "generated_courses", "module_content", "course_edits", "deleted_courses", "run_spend", "projection_rejects",
+               "generated_courses", "module_content", "course_edits", "tutor_answers", "deleted_courses", "run_spend", "projection_rejects",
                "projection_checkpoint")
