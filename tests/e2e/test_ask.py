@@ -48,16 +48,16 @@ def _sse(text: str) -> list[tuple[str, dict]]:
 async def test_an_answer_quotes_and_cites_the_section_a_question_is_about_and_the_history_keeps_it(api, course):
     course_id, repo = course
     asked = await api.post(f"/api/courses/{course_id}/ask", headers=ALICE,
-                           json={"question": "How can an option ask the user for its value when it is not given?"})
+                           json={"question": "How do I give each test its own directory when my command reads or writes files?"})
     assert asked.status_code == 200, asked.text
     answer = asked.json()
     assert answer["covered"] and answer["engine"] == "extractive"
     assert answer["answer"].startswith("Quoted from the course's sources")
     found = {(c["path"], c["heading"]): c for c in answer["citations"]}
-    assert ("docs/prompts.md", "Option Prompts") in found, answer["citations"]
-    first = found["docs/prompts.md", "Option Prompts"]
+    assert ("docs/testing.md", "File System Isolation") in found, answer["citations"]
+    first = found["docs/testing.md", "File System Isolation"]
     lines = (repo / first["path"]).read_text().splitlines()
-    assert lines[first["start_line"] - 1] == "## Option Prompts"
+    assert lines[first["start_line"] - 1] == "## File System Isolation"
     # The quote is the document's own lines, as cited.
     assert first["quote"].splitlines() == lines[first["start_line"] - 1:first["end_line"]]
     assert first["quote"] in answer["answer"]
@@ -70,25 +70,25 @@ async def test_an_answer_quotes_and_cites_the_section_a_question_is_about_and_th
     assert declined.json()["answer"].startswith("Not covered by this course's sources")
 
     streamed = await api.post(f"/api/courses/{course_id}/ask", headers={**ALICE, "Accept": "text/event-stream"},
-                              json={"question": "How do I test a command with CliRunner and check its output?"})
+                              json={"question": "How do I make an option prompt the user for its value?"})
     assert streamed.status_code == 200 and streamed.headers["content-type"].startswith("text/event-stream")
     events = _sse(streamed.text)
     assert [kind for kind, _ in events] == ["passages", "answer", "done"]
     assert events[0][1]["citations"] == events[1][1]["citations"]
-    assert "docs/testing.md" in {c["path"] for c in events[1][1]["citations"]}
+    assert "docs/prompts.md" in {c["path"] for c in events[1][1]["citations"]}
 
     history = (await api.get(f"/api/courses/{course_id}/ask/history", headers=ALICE)).json()["items"]
     assert [item["question"] for item in history] == [
-        "How can an option ask the user for its value when it is not given?",
+        "How do I give each test its own directory when my command reads or writes files?",
         "How do I deploy my Kubernetes cluster with Terraform on Azure?",
-        "How do I test a command with CliRunner and check its output?"]
+        "How do I make an option prompt the user for its value?"]
     assert history[0]["answer"] == answer["answer"] and not history[1]["covered"]
     assert [c["start_line"] for c in history[0]["citations"]] == [c["start_line"] for c in answer["citations"]]
 
     await replay_live(api)
     assert (await api.get(f"/api/courses/{course_id}/ask/history", headers=ALICE)).json()["items"] == history
     again = await api.post(f"/api/courses/{course_id}/ask", headers=ALICE,  # the index is made anew after a replay
-                           json={"question": "How can an option ask the user for its value when it is not given?"})
+                           json={"question": "How do I give each test its own directory when my command reads or writes files?"})
     assert again.json()["citations"] == answer["citations"]
 
     for method, path, body in (("POST", "ask", {"question": "What is click?"}), ("GET", "ask/history", None),

@@ -5,11 +5,11 @@ index.py); they are ranked here by BM25 (the usual ranking of full-text search: 
 more the fewer sections hold it, a match counts less in a long section), a match in a heading
 counting most and one in the document's title least.
 
-Whether the sources answer at all: the best section must hold most of what is distinctive in the
-question — the share of the question's word weight (each word weighed by its rarity in the
-sources, a word the sources never use weighing most) that it holds, its *coverage*. A question
-about something the sources never mention leaves its distinctive words unmatched and is declined
-rather than answered with the nearest page."""
+Whether the sources answer at all: each of the question's words weighs by its rarity in the
+sources (a word they never use weighs most). A question about something the sources never mention
+has much of its weight in words they never use (a product, a feature, a language they do not
+document): over MAX_UNKNOWN_SHARE of it, the question is declined rather than answered with the
+nearest page; so is one whose best section holds less than MIN_COVERAGE of it."""
 from __future__ import annotations
 
 import math
@@ -24,9 +24,11 @@ MAX_QUESTION_WORDS = 32
 CANDIDATES = 200            # sections ranked, of those holding a word of the question
 K1, B = 1.2, 0.75           # BM25's usual saturation and length normalisation
 # How much a match counts by where it is (the vector's weight letters, index.py).
-WEIGHTS = {"A": 3.0, "B": 1.0, "C": 0.5, "D": 1.0}
-# The least coverage of the best section for the question to count as answered by the sources.
-MIN_COVERAGE = 0.6
+WEIGHTS = {"A": 3.0, "B": 1.0, "C": 1.0, "D": 1.0}
+# Declined: a question with this share of its word weight in words the sources never use, or whose
+# best section holds less than MIN_COVERAGE of it.
+MAX_UNKNOWN_SHARE = 0.3
+MIN_COVERAGE = 0.2
 # Sections shown beside the best one: those scoring at least this share of its score.
 RELATED_SHARE = 0.6
 MAX_PASSAGES = 3
@@ -55,7 +57,8 @@ class Found:
 class Retrieval:
     words: tuple[str, ...]       # the question's words, as the index stems them
     found: tuple[Found, ...]     # best first, at most MAX_PASSAGES
-    covered: bool                # whether the best section answers enough of the question
+    covered: bool                # whether the sources answer the question (not declined)
+    unknown: float = 0.0         # the share of the question's word weight in words the sources never use
 
 
 async def question_words(conn: asyncpg.Connection | asyncpg.Pool, question: str) -> tuple[str, ...]:
@@ -84,8 +87,9 @@ async def retrieve(pool: asyncpg.Pool, schema: str, index: IndexInfo, question: 
                 FROM hit, unnest(hit.tsv) u WHERE u.lexeme = ANY($2::text[])""",
             index.key, list(words))
         scored = _ranked(matches, words, rarity, index)
+        unknown = unknown_share(words, rarity, index.sections)
         if not scored:
-            return Retrieval(words, (), False)
+            return Retrieval(words, (), False, unknown)
         paths = {}
         if module_paths:
             paths = {r["ordinal"]: r["path"] for r in await conn.fetch(
@@ -103,7 +107,14 @@ async def retrieve(pool: asyncpg.Pool, schema: str, index: IndexInfo, question: 
                         rows[ordinal]["anchor"], rows[ordinal]["start_line"], rows[ordinal]["end_line"],
                         rows[ordinal]["quote"], rows[ordinal]["body"], rows[ordinal]["code"], score, coverage,
                         matched) for ordinal, score, coverage, matched in chosen)
-    return Retrieval(words, found, found[0].coverage >= MIN_COVERAGE)
+    covered = found[0].coverage >= MIN_COVERAGE and unknown < MAX_UNKNOWN_SHARE
+    return Retrieval(words, found, covered, unknown)
+
+
+def unknown_share(words: tuple[str, ...], rarity: dict[str, int], sections: int) -> float:
+    weight = {word: idf(rarity.get(word, 0), max(sections, 1)) for word in words}
+    total = sum(weight.values())
+    return sum(w for word, w in weight.items() if not rarity.get(word)) / total if total else 1.0
 
 
 def idf(sections_holding: int, sections: int) -> float:

@@ -25,7 +25,7 @@ _NOT_LINE_QUOTABLE = frozenset({"notebook"})
 @dataclass(frozen=True)
 class SourceSection:
     path: str
-    title: str        # the document's title
+    title: str        # the document's title and the headings the section sits under ("Guide › Setup")
     heading: str      # the section's heading ("" for text before the first one)
     anchor: str
     level: int        # the heading's level (0: before the first heading)
@@ -64,7 +64,15 @@ def cut(document: ParsedDocument, raw_text: str) -> list[SourceSection]:
         if number + 1 < len(starts) and starts[number + 1] > starts[number]:
             following = starts[number + 1]
         ends[number] = following - 1
+    above: list[tuple[int, str]] = []  # (level, text) of the headings the current section sits under
     for section, start, end in zip(document.sections, starts, ends):
+        if section.heading is not None:
+            above = [(level, text) for level, text in above if level < section.heading.level]
+        context = " › ".join([document.title, *(text for _, text in above if text != document.title)])
+        if section.heading is not None:
+            above.append((section.heading.level, section.heading.text))
+        while end > start and end < len(lines) and not lines[end].strip():
+            end -= 1  # cited without the blank lines before the next heading
         code = "\n\n".join(block.code for block in section.code)
         if not (section.heading or section.text.strip() or code.strip()):
             continue
@@ -75,7 +83,7 @@ def cut(document: ParsedDocument, raw_text: str) -> list[SourceSection]:
             quote = "\n\n".join(part for part in (section.markdown or section.text, fenced) if part)
         heading = section.heading
         sections.append(SourceSection(
-            path=document.path, title=document.title, heading=heading.text if heading else "",
+            path=document.path, title=context, heading=heading.text if heading else "",
             anchor=heading.anchor if heading else "", level=heading.level if heading else 0,
             start_line=start + 1, end_line=max(start, end) + 1, quote=_bounded(quote, MAX_QUOTE_CHARS),
             text=_bounded(section.text, MAX_TEXT_CHARS), code=_bounded(code, MAX_TEXT_CHARS)))
