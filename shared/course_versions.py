@@ -130,6 +130,10 @@ class Version:
     changelog: Changelog | None  # None for the first version
     cost: Cost
     modules: tuple[ModuleRef, ...] = ()
+    # What it was built from: stage 1's snapshot and the documents stage 2 analysed (what the
+    # course's tutor answers a reader of this version from).
+    snapshot_ref: str | None = None
+    documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ class _Built:
     modules: dict[str, ModuleGenerated] = field(default_factory=dict)
     regenerate: frozenset[str] = frozenset()  # modules the author asked to be written anew
     edit_log: tuple[Event, ...] = ()          # the author's edits and undos up to the request
+    snapshot_ref: str | None = None
 
 
 class _Fold:
@@ -163,6 +168,7 @@ class _Fold:
         self.analysed_task: str | None = None            # the last stage 2 run that succeeded
         self.pathways: dict[str, Pathway] = {}
         self.commit_sha: str | None = None
+        self.snapshot_ref: str | None = None
         self.clone_refs: dict[str, str | None] = {}
         self.ref: str | None = None
         self.refresh_id: str | None = None
@@ -178,6 +184,7 @@ class _Fold:
             self.clone_refs[p.task_id] = p.ref
         elif isinstance(event, RepoCloned):
             self.commit_sha, self.ref = p.commit_sha, self.clone_refs.get(p.task_id, p.ref)
+            self.snapshot_ref = p.snapshot_ref
         elif isinstance(event, DocAnalysed):
             self.analyses.setdefault(p.task_id, {}).setdefault(p.path, p.content_hash)
             self.cost = replace(self.cost, documents_analysed=self.cost.documents_analysed + 1,
@@ -216,7 +223,7 @@ class _Fold:
         hashes = dict(self.analyses.get(self.analysed_task or "", {}))
         return _Built(request.payload.task_id, self.pathways.get(request.payload.pathway_id), hashes,
                       self.commit_sha, self.ref, self.refresh_id, regenerate=frozenset(request.payload.regenerate),
-                      edit_log=tuple(self.edit_log))
+                      edit_log=tuple(self.edit_log), snapshot_ref=self.snapshot_ref)
 
     def version(self, run: _Built, generated: CourseGenerated) -> Version:
         p = generated.payload
@@ -224,7 +231,8 @@ class _Fold:
         cost = self.cost.plus(p.usage)
         return Version(len(self.versions) + 1, run.task_id, p.generated_at or generated.occurred_at,
                        p.export_ref, p.export_bytes, run.commit_sha, run.ref, run.refresh_id,
-                       changelog(previous, run) if previous else None, cost, _modules_of(run))
+                       changelog(previous, run) if previous else None, cost, _modules_of(run),
+                       run.snapshot_ref, tuple(sorted(run.hashes)))
 
 
 def course_versions(events: Iterable[Event]) -> list[Version]:

@@ -26,6 +26,8 @@ class TutorAnsweredPayload(Payload):
     user_id: str = Field(min_length=1, max_length=256, description="who asked")
     question: str = Field(min_length=1, max_length=2000)
     module_id: str | None = Field(default=None, max_length=200, description="the module being read, if any")
+    version: int | None = Field(default=None, ge=1, description=(
+        "the version whose sources answered it; none: the course's latest analysis (no version yet)"))
     answer: str = Field(max_length=40_000, description="the answer as shown (Markdown)")
     citations: list[Citation] = Field(default_factory=list, max_length=10)
     covered: bool = Field(description="false: the course's sources do not answer it, and the answer says so")

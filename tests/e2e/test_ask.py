@@ -12,10 +12,10 @@ import pytest
 
 from tests.support.flows import ALICE
 from tests.support.gateway import auth
-from tests.support.gitrepos import make_repo
+from tests.support.gitrepos import commit, make_repo
 from tests.support.processes import stage_services
 from tests.support.read_tables import replay_live
-from tests.support.refreshing import written_course
+from tests.support.refreshing import refreshed, written_course
 
 CLICK = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books" / "click"
 BOB = auth("bob")
@@ -103,7 +103,7 @@ async def test_an_answer_quotes_and_cites_the_section_a_question_is_about_and_th
     assert (await api.get(f"/api/courses/{course_id}/ask/history", headers=ALICE)).json()["items"] == []
 
 
-async def test_a_course_not_yet_analysed_cannot_be_asked_and_questions_are_rate_limited(api, services, tmp_path):
+async def test_a_course_not_yet_analysed_cannot_be_asked_and_questions_are_rate_limited(api):
     created = await api.post("/api/projects/", headers=ALICE, json={"title": "Empty", "description": ""})
     course_id = created.json()["course_id"]
     early = await api.post(f"/api/courses/{course_id}/ask", headers=ALICE, json={"question": "What is this?"})
@@ -118,3 +118,24 @@ async def test_a_course_not_yet_analysed_cannot_be_asked_and_questions_are_rate_
             break
     assert refused is not None and refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
     assert "ASK_PER_MINUTE" in refused.json()["detail"]
+
+
+async def test_a_reader_of_each_version_is_answered_from_that_versions_sources(api, course):
+    course_id, repo = course
+    testing = (repo / "docs" / "testing.md").read_text()
+    commit(repo, {"docs/testing.md": testing + "\n## Zebracorn Snapshots\n\nA zebracorn snapshot records the "
+                                              "output of a command once and compares every later run with it.\n"},
+           "document zebracorn snapshots")
+    ended = await refreshed(api, course_id)
+    assert ended["status"] == "NEW_VERSION", ended
+    question = "What does a zebracorn snapshot record?"
+    for version, covered in ((1, False), (2, True), (None, True)):
+        body = {"question": question} | ({"version": version} if version else {})
+        answer = (await api.post(f"/api/courses/{course_id}/ask", headers=ALICE, json=body)).json()
+        assert answer["covered"] is covered, (version, answer)
+        if covered:
+            assert answer["citations"][0]["heading"] == "Zebracorn Snapshots"
+    missing = await api.post(f"/api/courses/{course_id}/ask", headers=ALICE, json={"question": question, "version": 3})
+    assert missing.status_code == 409 and "version 3 does not exist" in missing.json()["detail"]
+    history = (await api.get(f"/api/courses/{course_id}/ask/history", headers=ALICE)).json()["items"]
+    assert [item["covered"] for item in history] == [False, True, True]

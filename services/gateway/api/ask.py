@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.course_versions import course_versions
 from shared.events.catalogue import TutorHistoryCleared, TutorHistoryClearedPayload
 
 from ..ask.index import NothingToIndex
@@ -33,6 +34,8 @@ class AskBody(BaseModel):
                                                                           "documents are preferred")
     section: str | None = Field(default=None, max_length=1000, description="the heading of the section being "
                                                                            "read: its words help the search")
+    version: int | None = Field(default=None, ge=1, description="the version being read (GET …/versions): "
+                                                                "answered from its sources; absent: the current one")
 
 
 @router.post("/{course_id}/ask", responses={
@@ -51,8 +54,11 @@ async def ask(course_id: CourseId, body: AskBody, request: Request, c: Container
         raise HTTPException(429, f"too many questions: {c.ask_limits.per_minute} per minute per user "
                                  f"(ASK_PER_MINUTE); retry in {retry_after(wait)} s",
                             headers={"Retry-After": retry_after(wait)})
-    searched = f"{text}\n{body.section}" if body.section else text
-    question = Question(course, who.user_id, searched[:MAX_QUESTION_CHARS + 1000], body.module)
+    versions = course_versions((await c.histories.load(course_id)).events)
+    if body.version is not None and body.version > len(versions):
+        raise HTTPException(409, f"version {body.version} does not exist; the course has {len(versions)} version(s)")
+    version = versions[(body.version or len(versions)) - 1] if versions else None
+    question = Question(course, who.user_id, text, body.module, version, body.section or "")
     budget = await _budget_left(c, course) if c.tutor.provider is not None else None
     steps = c.tutor.steps(question, budget)
     try:

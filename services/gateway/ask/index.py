@@ -65,6 +65,13 @@ class IndexInfo:
     built_ms: int
 
 
+def version_sources(course_id: str, version, repo_url: str | None) -> Sources:
+    """The sources a version was built from (shared/course_versions.py's Version)."""
+    if not version.snapshot_ref or not version.documents:
+        raise NothingToIndex(f"version {version.number} does not say what it was built from")
+    return Sources(course_id, version.snapshot_ref, version.documents, {}, repo_url, version.commit_sha)
+
+
 async def sources_of(pool: asyncpg.Pool, schema: str, course_id: str) -> Sources:
     """The course's current sources: its last successful scan and the analysis built on it."""
     s = checked(schema)

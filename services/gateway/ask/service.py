@@ -15,12 +15,13 @@ from urllib.parse import quote, urlsplit
 
 import asyncpg
 
+from shared.course_versions import Version
 from shared.events.catalogue import TutorAnswered, TutorAnsweredPayload
 from shared.llm.provider import LLMProvider, ProviderError
 
 from ..projection.schema import checked
 from .extractive import EXTRACTIVE, NOT_COVERED, extractive_answer, passages
-from .index import SourceIndex, sources_of
+from .index import SourceIndex, sources_of, version_sources
 from .passages import Passage
 from .retrieve import retrieve
 
@@ -38,6 +39,8 @@ class Question:
     user_id: str
     text: str
     module_id: str | None = None
+    version: Version | None = None   # answered from this version's sources; None: the latest analysis
+    section: str = ""                # the heading being read: searched with the question
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,14 @@ class Tutor:
         """The passages found, then the answer (with the TutorAnswered event to record as "event").
         `budget_left`: what the owner may still spend today (None: no model is configured)."""
         course_id = question.course["course_id"]
-        sources = await sources_of(self._pool, self._s, course_id)
+        if question.version is not None:
+            sources = version_sources(course_id, question.version, question.course.get("repo_url"))
+        else:
+            sources = await sources_of(self._pool, self._s, course_id)
         info = await self.index.ensure(sources)
         modules = await self._module_documents(course_id)
-        retrieval = await retrieve(self._pool, self._s, info, question.text,
+        searched = f"{question.text}\n{question.section}" if question.section else question.text
+        retrieval = await retrieve(self._pool, self._s, info, searched,
                                    frozenset(p for p, m in modules.items() if m == question.module_id))
         found = passages(retrieval) if retrieval.covered else []
         cited = [citation(p, sources.repo_url, sources.commit, modules.get(p.path)) for p in found]
@@ -72,7 +79,8 @@ class Tutor:
                 answer, engine, removed, usage, note, cited = await self._written(question.text, found, answer, cited)
         event = TutorAnswered(course_id=course_id, actor=question.user_id, payload=TutorAnsweredPayload.model_validate({
             "ask_id": uuid.uuid4().hex, "user_id": question.user_id, "question": question.text,
-            "module_id": question.module_id, "answer": answer, "covered": bool(found), "engine": engine,
+            "module_id": question.module_id, "version": question.version.number if question.version else None,
+            "answer": answer, "covered": bool(found), "engine": engine,
             "removed": removed, "usage": usage,
             "citations": [{k: c[k] for k in ("path", "heading", "anchor", "start_line", "end_line", "url")}
                           for c in cited]}))
