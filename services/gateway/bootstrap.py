@@ -131,6 +131,7 @@ def ask_provider(settings: GatewaySettings) -> LLMProvider | None:
 
 async def stop(container: Container, grace_seconds: float = 5.0) -> None:
     container.stopping.set()
+    container.tutor.stop()
     for task in container.tasks:
         task.cancel()
     _, stuck = await asyncio.wait(container.tasks, timeout=grace_seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Generator
 
 from shared.bus.snapshots import MAX_EXTRACTED_BYTES, extract
 from .includes import MAX_DEPTH, MAX_INCLUDED_FILE_BYTES, referenced_paths
@@ -45,7 +45,7 @@ def load_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
 
 def iter_documents(archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
                    parse_budget_seconds: float = PARSE_BUDGET_SECONDS, parser: str | BudgetedParser = PARSE,
-                   ) -> Iterator[tuple[str, SourceDocument | None, str | None]]:
+                   ) -> Generator[tuple[str, SourceDocument | None, str | None], None, None]:
     """(path, document, None) or (path, None, why it is unreadable) for each of `paths` in order,
     each as soon as it is parsed, so a caller can start on the first while the rest are parsed.
     `parser`: the child's function ("module:function"; one that returns (parsed document, anything)

@@ -98,8 +98,11 @@ async def _budget_left(c, course: dict) -> float:
 
 @router.get("/{course_id}/ask/history")
 async def ask_history(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
-    """The caller's own questions about the course and the answers given, oldest first."""
-    await visible_course(c, who, course_id)
+    """The caller's own questions about the course and the answers given, oldest first. Asked when
+    a reader opens the Ask panel: the course's sources are indexed meanwhile, if they are not yet."""
+    course = await visible_course(c, who, course_id)
+    versions = course_versions((await c.histories.load(course_id)).events)
+    c.tutor.warm(course, versions[-1] if versions else None)
     return {"items": await c.tutor.history(course_id, who.user_id)}
 
 

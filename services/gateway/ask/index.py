@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -120,30 +121,42 @@ class SourceIndex:
                          row["average_length"], row["built_ms"])
 
     async def _build(self, sources: Sources) -> IndexInfo:
+        """Parse first, holding no connection (a build cancelled while parsing stops after the
+        document in hand); then store, unless another gateway stored it meanwhile."""
         started = time.monotonic()
+        archive = await snapshot_archive(self._js, sources.snapshot_ref)
+        stop = threading.Event()
+        try:
+            sections, skipped = await asyncio.to_thread(_cut_all, archive, sources, stop)
+        except asyncio.CancelledError:
+            stop.set()
+            raise
+        del archive
         async with self._pool.acquire() as conn:
             async with conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"ask-index:{sources.key}")
-                if await conn.fetchval(f"SELECT 1 FROM {self._s}.ask_indexes WHERE source_key = $1", sources.key):
-                    info = await self.info(sources.key)
-                    assert info is not None
+                if not await conn.fetchval(f"SELECT 1 FROM {self._s}.ask_indexes WHERE source_key = $1",
+                                           sources.key):
+                    info = await store(conn, self._s, sources.key, sections, skipped, started)
+                    log.info("indexed %d sections of %d documents for course %s in %d ms (%d skipped)",
+                             info.sections, info.documents, sources.course_id, info.built_ms, len(skipped))
                     return info
-                archive = await snapshot_archive(self._js, sources.snapshot_ref)
-                sections, skipped = await asyncio.to_thread(_cut_all, archive, sources)
-                del archive
-                info = await store(conn, self._s, sources.key, sections, skipped, started)
-        log.info("indexed %d sections of %d documents for course %s in %d ms (%d skipped)",
-                 info.sections, info.documents, sources.course_id, info.built_ms, len(skipped))
-        return info
+        found = await self.info(sources.key)
+        assert found is not None
+        return found
 
 
-def _cut_all(archive: bytes, sources: Sources) -> tuple[list[SourceSection], dict[str, str]]:
+def _cut_all(archive: bytes, sources: Sources, stop: threading.Event) -> tuple[list[SourceSection], dict[str, str]]:
     """Every section of the sources' documents; the documents that could not be read, with why.
-    Blocking (parsing runs in a child process under a budget per document)."""
+    Blocking (parsing runs in a child process under a budget per document); `stop` ends it early."""
     sections: list[SourceSection] = []
     skipped: dict[str, str] = {}
-    for path, document, problem in iter_documents(archive, list(sources.paths), sources.encodings,
-                                                  MAX_DOCUMENT_BYTES, PARSE_BUDGET_SECONDS):
+    documents = iter_documents(archive, list(sources.paths), sources.encodings, MAX_DOCUMENT_BYTES,
+                               PARSE_BUDGET_SECONDS)
+    for path, document, problem in documents:
+        if stop.is_set():
+            documents.close()  # stops the parser child
+            break
         if document is None:
             skipped[path] = problem or "unreadable"
         else:

@@ -7,6 +7,8 @@ The steps come one after another as they are ready (`steps`), so the endpoint ca
 passages first, then the answer."""
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from shared.llm.provider import LLMProvider, ProviderError
 
 from ..projection.schema import checked
 from .extractive import EXTRACTIVE, NOT_COVERED, extractive_answer, passages
-from .index import SourceIndex, sources_of, version_sources
+from .index import NothingToIndex, SourceIndex, sources_of, version_sources
 from .passages import Passage
 from .retrieve import retrieve
 
@@ -54,15 +56,37 @@ class Tutor:
         self._pool, self._s = pool, checked(schema)
         self.index = SourceIndex(pool, schema, js)
         self.provider = provider   # None: answers are extractive (the offline default)
+        self._warming: set[asyncio.Future] = set()
+
+    async def sources(self, course: dict[str, Any], version: Version | None):
+        """What a question about `course` (read at `version`) is answered from."""
+        if version is not None:
+            return version_sources(course["course_id"], version, course.get("repo_url"))
+        return await sources_of(self._pool, self._s, course["course_id"])
+
+    def warm(self, course: dict[str, Any], version: Version | None) -> None:
+        """Make the index in the background (a reader opened the panel: the first question should
+        not wait for it); nothing to index yet is no error."""
+        async def make() -> None:
+            try:
+                await self.index.ensure(await self.sources(course, version))
+            except NothingToIndex:
+                pass
+            except Exception:  # the first question will try again, and say what failed
+                log.warning("the sources of course %s could not be indexed ahead", course["course_id"], exc_info=True)
+        task = asyncio.ensure_future(make())
+        self._warming.add(task)
+        task.add_done_callback(self._warming.discard)
+
+    def stop(self) -> None:
+        for task in self._warming:
+            task.cancel()
 
     async def steps(self, question: Question, budget_left: float | None) -> AsyncIterator[Step]:
         """The passages found, then the answer (with the TutorAnswered event to record as "event").
         `budget_left`: what the owner may still spend today (None: no model is configured)."""
         course_id = question.course["course_id"]
-        if question.version is not None:
-            sources = version_sources(course_id, question.version, question.course.get("repo_url"))
-        else:
-            sources = await sources_of(self._pool, self._s, course_id)
+        sources = await self.sources(question.course, question.version)
         info = await self.index.ensure(sources)
         modules = await self._module_documents(course_id)
         searched = f"{question.text}\n{question.section}" if question.section else question.text
@@ -117,8 +141,6 @@ class Tutor:
 
     async def history(self, course_id: str, user_id: str) -> list[dict[str, Any]]:
         """The user's questions about the course and the answers they were given, oldest first."""
-        import json
-
         rows = await self._pool.fetch(
             f"""SELECT ask_id, question, answer, asked_at FROM {self._s}.tutor_answers
                 WHERE course_id = $1 AND user_id = $2 ORDER BY seq""", course_id, user_id)

@@ -3,8 +3,11 @@ passages numbered in the prompt (trimmed to fit the model's window), every sente
 checked against the passages it cites (support.py) — unsupported and uncited sentences are removed,
 and counted. Provider errors propagate: the caller answers with the extractive answer instead.
 
-The offline engine registers no task "ask_course": the caller never asks it (the extractive answer
-is the offline one), and nothing here registers anything when imported."""
+The offline engine has no answer of its own for the task "ask_course" (the extractive answer is the
+offline one, made by the caller, which never asks the offline provider for a written answer).
+`OFFLINE_ENGINES` gives it an empty one, for build_provider: so that a model's answer still invalid
+after its repair comes back as InvalidAnswer with what the calls cost. Importing this module
+registers nothing."""
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
@@ -34,8 +37,10 @@ MAX_QUESTION_CHARS = 500
 # prompt answers fast on a small model, and the passages are the best few sections anyway.
 MAX_PASSAGE_TOKENS = 2000
 MIN_PASSAGE_TOKENS = 40      # less room than this for a passage: it is left out
-# The repair turn sends the first answer back with an instruction: room for both is kept.
-REPAIR_INSTRUCTION_TOKENS = 120
+# The repair turn sends the first answer back with an instruction saying what was wrong: room for
+# both is kept. The answer as our estimate counts it (3 characters a token) can be half as many
+# tokens again as the model's own count, which the output limit bounds.
+REPAIR_INSTRUCTION_TOKENS = 160
 MARGIN_TOKENS = 32           # what the provider's measure counts and ours does not
 _TRIMMED = " […]"
 
@@ -79,8 +84,9 @@ def passage_budget(limits: ModelLimits, bare: Prompt) -> int:
     if limits.context_tokens is None:
         return MAX_PASSAGE_TOKENS
     answer = output_tokens(limits)
+    echoed = answer * 3 // 2
     room = (limits.context_tokens - prompt_tokens(bare) - schema_tokens(WrittenReply)
-            - 2 * answer - REPAIR_INSTRUCTION_TOKENS - MARGIN_TOKENS)
+            - answer - echoed - REPAIR_INSTRUCTION_TOKENS - MARGIN_TOKENS)
     return max(0, min(MAX_PASSAGE_TOKENS, room))
 
 
@@ -122,7 +128,7 @@ def ask_prompt(question: str, passages: Sequence[Passage], limits: ModelLimits) 
     asked = " ".join(question.split())[:MAX_QUESTION_CHARS]
     head = f"Question: {asked}\n\nPassages:\n"
     answer = output_tokens(limits)
-    bare = Prompt(TASK, system, head, max_output_tokens=answer)
+    bare = Prompt(TASK, system, head + FORMAT, max_output_tokens=answer)
     shown = fitted_passages(passages, passage_budget(limits, bare))
     if passages and not shown:
         raise PromptTooLarge(f"no passage fits the model's context window of {limits.context_tokens} tokens "
@@ -134,12 +140,15 @@ def ask_prompt(question: str, passages: Sequence[Passage], limits: ModelLimits) 
 async def written_answer(provider: LLMProvider, question: str, passages: list[Passage]) -> WrittenAnswer:
     """The model's answer to `question` from `passages` after the support check (support.py): the
     sentences kept, each citing only passages of the list; how many were removed; the calls' usage;
-    `declined` when the model said the passages do not cover the question.
+    `declined` when the model said the passages do not cover the question (or there were none: then
+    no call is made).
 
     ProviderError and its subclasses propagate, with the usage of the calls made as `error.usage`
     where the provider counted it: PromptTooLarge when not even one passage fits the window,
     InvalidAnswer when the model's answer stayed invalid (also when a FallbackProvider had the
     offline engine answer in its place: see `OFFLINE_ENGINES`)."""
+    if not passages:
+        return WrittenAnswer(sentences=(), removed=0, usage=None, declined=True)  # nothing to rest on: no call
     completion = await provider.complete(ask_prompt(question, passages, provider.limits), WrittenReply)
     if completion.fallback is not None:
         error = InvalidAnswer(completion.fallback)
