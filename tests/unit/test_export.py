@@ -201,6 +201,17 @@ def test_pages_forbid_scripts_and_load_nothing_from_elsewhere(exported):
     assert "@media (max-width" in css and ".tok-kw" in css
 
 
+def test_every_site_page_says_plainly_that_ask_the_course_needs_the_reader(exported):
+    sentence = ("Ask the course is available in the coursegen reader; "
+                "this static copy has no server to answer questions.")
+    pages = [name for name in exported if name.startswith("site/") and name.endswith(".html")]
+    assert len(pages) == 4
+    for name in pages:
+        footer = exported[name].decode().split('<footer class="site-footer">', 1)[1]
+        assert f'<p class="no-ask">{sentence}</p>' in footer, name
+        assert "<form" not in exported[name].decode(), name  # no panel: nothing could answer it
+
+
 def test_the_index_lists_the_modules_and_each_page_links_to_its_neighbours(exported):
     index = exported["markdown/index.md"].decode()
     assert index.startswith("# Skyline from zero\n")

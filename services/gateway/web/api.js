@@ -57,6 +57,7 @@ const ADVICE = {
   410: "No longer available",
   413: "Too large",
   422: "Please correct the input",
+  429: "Too many requests",
   503: "The service is temporarily unavailable; try again shortly",
 };
 
@@ -74,7 +75,10 @@ async function errorFrom(response) {
   } catch {
     detail = response.statusText || null;
   }
-  return new ApiError(response.status, errorMessage(response.status, detail), detail);
+  const error = new ApiError(response.status, errorMessage(response.status, detail), detail);
+  const wait = Number(response.headers.get("Retry-After"));
+  if (wait > 0) error.retryAfter = wait;  // seconds, when the server says how long to wait (429, 503)
+  return error;
 }
 
 function networkError(error) {

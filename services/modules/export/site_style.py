@@ -68,6 +68,7 @@ summary { cursor: pointer; font-weight: 600; color: var(--accent); }
 .pager { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: 1rem 0; font-size: .95rem; }
 .pager a[rel="next"] { margin-left: auto; }
 .site-footer { border-top: 1px solid var(--line); padding: 1rem 1.5rem; text-align: center; }
+.site-footer p { margin: .25rem 0; }
 .tok-kw { color: var(--kw); } .tok-str { color: var(--str); }
 .tok-com { color: var(--com); font-style: italic; }
 .tok-num { color: var(--num); } .tok-key { color: var(--key); } .tok-var { color: var(--var); }

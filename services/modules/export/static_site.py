@@ -15,6 +15,9 @@ from ..models import Citation, CodeExample, ModuleContent, Question
 from .site_style import STYLE
 
 CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+# The reader's "Ask the course" panel needs the gateway: a copy without a server says so where a
+# reader would look for it (every page's footer).
+NO_ASK = "Ask the course is available in the coursegen reader; this static copy has no server to answer questions."
 
 
 def html_files(course: CourseExport) -> dict[str, bytes]:
@@ -147,7 +150,8 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
 {main}
 </main>
 </div>
-<footer class="site-footer">Made by coursegen from the repository's documentation.{_footer_release(course)}</footer>
+<footer class="site-footer"><p>Made by coursegen from the repository's documentation.{_footer_release(course)}</p>
+<p class="no-ask">{NO_ASK}</p></footer>
 </body>
 </html>
 """

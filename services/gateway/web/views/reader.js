@@ -1,9 +1,11 @@
 // The course reader: one module per address (#/courses/<id>/read/<n>), a table of contents that
 // scrolls on its own and marks the current module, search across the course, and the learner's
-// progress (modules read, quiz scores) remembered for the signed-in user.
+// progress (modules read, quiz scores) remembered for the signed-in user, and a panel to ask the
+// course a question (reader_ask.js).
 
 import {api, paths, session} from "../api.js";
 import {h, messageBox, replace} from "../dom.js";
+import {askPanel} from "./reader_ask.js";
 import {moduleArticle} from "./reader_module.js";
 import {progressStore} from "./reader_progress.js";
 import {readerHref} from "./reader_routes.js";
@@ -39,18 +41,20 @@ export function readerView(root, courseId, place) {
   const tocToggle = h("button", {type: "button", className: "secondary toc-toggle", "aria-expanded": "false",
     "aria-controls": "reader-toc", dataset: {testid: "toc-toggle"}}, "Contents");
   const searchSlot = h("div");
+  const askSlot = h("div", {className: "ask-slot"});
   const pane = h("div", {className: "reader-pane", dataset: {testid: "reader-pane"}},
     h("p", {className: "loading"}, "Loading the course…"));
   const sidebar = h("aside", {className: "reader-sidebar toc-closed", "aria-label": "Course contents"},
     h("p", {className: "breadcrumb"}, h("a", {href: `#/courses/${courseId}`, dataset: {testid: "reader-back"}},
       "← Course settings")),
-    title, summary, searchSlot, tocToggle, nav);
+    title, summary, searchSlot, askSlot, tocToggle, nav);
   tocToggle.addEventListener("click", () => {
     const open = sidebar.classList.toggle("toc-closed") === false;
     tocToggle.setAttribute("aria-expanded", String(open));
   });
-  replace(root, h("div", {className: "reader", dataset: {testid: "reader"}}, sidebar,
-    h("div", {className: "reader-main"}, pageError.el, pane)));
+  const frame = h("div", {className: "reader", dataset: {testid: "reader"}}, sidebar,
+    h("div", {className: "reader-main"}, pageError.el, pane));
+  replace(root, frame);
 
   function refreshProgress() {
     if (!store) return;
@@ -153,6 +157,10 @@ export function readerView(root, courseId, place) {
     toc.replaceChildren(...entries.map((entry) => entry.item));
     tocToggle.textContent = `Contents (${modules.length} modules)`;
     replace(searchSlot, searchPanel(courseId, modules));
+    const ask = askPanel({courseId, modules, frame, pane, shownModule: () => shown,
+      openPlace: (found) => open({position: found.position, place: found.place})});
+    replace(askSlot, ask.toggle);
+    frame.append(ask.panel);
     refreshProgress();
     open(wanted);
   })();
