@@ -26,6 +26,7 @@ from .extractive import EXTRACTIVE, NOT_COVERED, extractive_answer, passages
 from .index import NothingToIndex, SourceIndex, sources_of, version_sources
 from .passages import Passage
 from .retrieve import retrieve
+from .written import written_answer
 
 log = logging.getLogger(__name__)
 
@@ -115,14 +116,13 @@ class Tutor:
     async def _written(self, text: str, found: list[Passage], extractive: str, cited: list[dict]):
         """(answer, engine, removed, usage, note, citations) from the model, or the extractive answer
         with the model's cost when it failed or wrote nothing the passages support."""
-        from .written import written_answer  # the model's path only: the offline gateway never loads it
-
         assert self.provider is not None
         try:
             written = await written_answer(self.provider, text, found)
         except ProviderError as error:
+            # What the failed attempts cost is still paid (the provider attaches it to the error).
             log.warning("the model could not answer a question: %s", error)
-            return extractive, EXTRACTIVE, 0, None, MODEL_FAILED, cited
+            return extractive, EXTRACTIVE, 0, _usage(getattr(error, "usage", None)), MODEL_FAILED, cited
         usage = _usage(written.usage)
         if not written.sentences:
             return extractive, EXTRACTIVE, written.removed, usage, NOTHING_SUPPORTED, cited

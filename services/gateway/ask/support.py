@@ -62,7 +62,7 @@ _LEADING = "\"'([{<*~“‘«"
 _TRAILING = "\"'.,;:!?*”’»…"
 _AFTER_END = "\"')”’»*"  # what may follow a sentence's final period: closing quotes, emphasis
 _CLOSING = {")": "(", "]": "[", "}": "{", ">": "<"}
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "approx", "incl", "resp", "no", "fig"})
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "approx", "incl", "resp", "fig"})
 
 STOP_WORDS = frozenset("""
 a about above according after again against all also although always am an and another any are around

@@ -7,7 +7,9 @@ import posixpath
 
 from shared.course_edits import EDIT_KINDS, named_module
 from shared.events import Event
-from shared.events.catalogue import DocsAnalysed, EditUndone, PathwayModule, PathwayModulesListedPayload, RepoCloned
+from shared.events.catalogue import (
+    DocsAnalysed, EditUndone, PathwayModule, PathwayModulesListedPayload, RepoCloned, TutorAnswered,
+)
 from shared.observability.pricing import cost_usd
 from shared.stage.runs import CANCELLED, FAILURE, SUCCESS
 
@@ -58,6 +60,14 @@ def edit_row(event: Event, seq: int) -> tuple:
     payload = event.payload.model_dump(mode="json")
     return (event.course_id, event.event_id, seq, EDIT_KINDS[type(event)], named_module(event),
             json.dumps(payload, sort_keys=True), event.actor, event.occurred_at, None, None, None)
+
+
+def answer_row(event: TutorAnswered, seq: int) -> tuple:
+    """The tutor_answers row of a question and its answer: course, ask id, asker, seq, question, what was shown."""
+    p = event.payload
+    shown = {"answer": p.answer, "citations": [c.model_dump() for c in p.citations], "covered": p.covered,
+             "engine": p.engine, "removed": p.removed, "version": p.version}
+    return (event.course_id, p.ask_id, p.user_id, seq, p.question, json.dumps(shown), event.occurred_at)
 
 
 def undo_values(event: EditUndone) -> tuple:

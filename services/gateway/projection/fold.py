@@ -36,7 +36,7 @@ from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SU
 
 from .bulk_decode import decode_lean
 from .event_values import (
-    FINAL, UPSTREAM, completed_step, edit_row, folder_of, json_or_none, modules_json, omitted_fallbacks,
+    FINAL, UPSTREAM, answer_row, completed_step, edit_row, folder_of, json_or_none, modules_json, omitted_fallbacks,
     part_of, produced, spent_usd, undo_values,
 )
 from .rows import PICK, CourseRows
@@ -460,26 +460,19 @@ class Fold:
         if row is not None and row[8] is None:
             row[8:11] = undo_values(e)
 
-    # --- learners: Ask the course --------------------------------------------------------------
+    # --- learners: Ask the course (a model's answer is paid like a run, by the course's owner) ----
 
     def _tutor_answered(self, c: CourseRows, e, seq: int) -> None:
         self._int8(seq)
-        p = e.payload
-        if c.row is None or p.ask_id in c.answers:
-            return
-        shown = {"answer": p.answer, "citations": [citation.model_dump() for citation in p.citations],
-                 "covered": p.covered, "engine": p.engine, "removed": p.removed}
-        c.answers[p.ask_id] = (e.course_id, p.ask_id, p.user_id, seq, p.question, json.dumps(shown), e.occurred_at)
-        # A model's answer is paid like a stage's run, by the course's owner (the spend budget).
-        spent = spent_usd(e)
-        if spent > 0:
-            self.spend.setdefault((e.course_id, "ask", p.ask_id),
-                                  (e.course_id, "ask", p.ask_id, c.row[1], spent, e.occurred_at))
+        if c.row is not None and e.payload.ask_id not in c.answers:
+            c.answers[e.payload.ask_id] = answer_row(e, seq)
+            if (spent := spent_usd(e)) > 0:
+                key = (e.course_id, "ask", e.payload.ask_id)
+                self.spend.setdefault(key, (*key, c.row[1], spent, e.occurred_at))
 
     @staticmethod
     def _tutor_history_cleared(c: CourseRows, e, seq: int) -> None:
-        asker = e.payload.user_id
-        for ask_id in [ask_id for ask_id, row in c.answers.items() if row[2] == asker]:
+        for ask_id in [ask_id for ask_id, row in c.answers.items() if row[2] == e.payload.user_id]:
             del c.answers[ask_id]
 
     # --- the rows -----------------------------------------------------------------------------
