@@ -65,6 +65,7 @@ class LlamaServer:
         self._tail: deque[str] = deque(maxlen=40)
         self._serving = threading.Event()
         self.popen: subprocess.Popen | None = None
+        self._pumping: threading.Thread | None = None
 
     def __enter__(self) -> "LlamaServer":
         return self.start()
@@ -78,7 +79,9 @@ class LlamaServer:
              "--port", str(self.port), "--ctx-size", str(self.context_tokens), "--parallel", str(self.parallel)],
             cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
-        threading.Thread(target=self._pump, args=(open(self.log, "a") if self.log else None,), daemon=True).start()
+        self._pumping = threading.Thread(target=self._pump, args=(open(self.log, "a") if self.log else None,),
+                                         daemon=True)
+        self._pumping.start()
         if not self._serving.wait(self.start_timeout):
             self.stop()
             raise TimeoutError(f"the model server did not start within {self.start_timeout:g} s; its last lines:\n"
@@ -100,14 +103,18 @@ class LlamaServer:
                 log.close()
 
     def stop(self, timeout: float = 30.0) -> None:
-        if self.popen is None or self.popen.poll() is not None:
+        """Stop the server; once stopped, all it printed is in the log (the pump has read to the end)."""
+        if self.popen is None:
             return
-        self.popen.send_signal(signal.SIGINT)
-        try:
-            self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait()
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+        if self._pumping is not None:
+            self._pumping.join(timeout)
 
 
 # --- the server process (imports cyllama: only when run) ----------------------------------------------
