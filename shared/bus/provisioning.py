@@ -11,7 +11,7 @@ from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfi
 from nats.js.errors import NotFoundError
 
 from shared.bus.deadletters import STREAM as DEADLETTERS, ensure_deadletters
-from shared.events import ALL_COURSES
+from shared.events import ALL_EVENTS
 
 log = logging.getLogger(__name__)
 # The most one event may take on the COURSES stream, headers included: NATS's default max_payload,
@@ -37,7 +37,7 @@ class StreamSpec:
 
     def config(self) -> StreamConfig:
         return StreamConfig(
-            name=self.name, subjects=[ALL_COURSES], retention=RetentionPolicy.LIMITS,
+            name=self.name, subjects=list(ALL_EVENTS), retention=RetentionPolicy.LIMITS,
             storage=StorageType.FILE, num_replicas=self.replicas, discard=DiscardPolicy.OLD,
             duplicate_window=self.duplicate_window_seconds, deny_delete=True, deny_purge=True,
             allow_direct=True, max_msg_size=MAX_EVENT_BYTES,

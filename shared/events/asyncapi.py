@@ -22,8 +22,10 @@ from .subjects import subject_template
 ASYNCAPI_VERSION = "3.0.0"
 DESCRIPTION = f"""\
 Every change to a course is an event appended to the JetStream stream `{nats.STREAM}`, on the subject
-`course.<course_id>.<EventType>`; the stream keeps every event forever. Subscribe with a durable
-consumer filtered on `course.*.<EventType>` (or `course.>` for everything). Delivery is
+`course.<course_id>.<EventType>`, and what its learners do with it on `learning.<course_id>.<EventType>`
+(each channel names its own); the stream keeps every event forever. Subscribe with a durable
+consumer filtered on a channel's subject with `*` for the course (or `course.>` and `learning.>` for
+everything). Delivery is
 at-least-once: deduplicate by `event_id` (also sent as the `Nats-Msg-Id` header). Every message
 carries the headers of `#/components/schemas/{nats.HEADERS}`: `traceparent` and
 `Nats-Expected-Stream` too, and on a conditional append `Nats-Expected-Last-Subject-Sequence` and

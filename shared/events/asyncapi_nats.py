@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from shared.settings import ServiceSettings
 
 from .envelope import UUID_PATTERN
-from .subjects import ALL_COURSES
+from .subjects import ALL_EVENTS
 
 NATS_BINDING_VERSION = "0.1.0"
 SERVER = "coursegen"
@@ -36,7 +36,7 @@ def servers() -> dict[str, Any]:
             "`.data/runtime.json` (`nats_url`; COURSEGEN_DATA_DIR moves the folder): read the port there. "
             "In Kubernetes (deploy/k8s) the server is `nats:4222`. A URL may also start with tls://, ws:// "
             f"or wss://. JetStream is on: the events are in the stream `{STREAM}` (STREAM_NAME), subjects "
-            f"`{ALL_COURSES}`, kept forever."),
+            f"{', '.join(f'`{subjects}`' for subjects in ALL_EVENTS)}, kept forever."),
         "variables": {
             "host": {"default": DEFAULT_URL.hostname,
                      "description": "NATS_URL's host (`make run`: 127.0.0.1; Kubernetes: `nats`)"},
@@ -44,7 +44,7 @@ def servers() -> dict[str, Any]:
                      "description": "NATS_URL's port (`make run` picks a free one: `.data/runtime.json`)"},
         },
         "security": [{"$ref": f"#/components/securitySchemes/{SECURITY}"}],
-        "x-jetstream": {"stream": STREAM, "subjects": [ALL_COURSES],
+        "x-jetstream": {"stream": STREAM, "subjects": list(ALL_EVENTS),
                         "duplicateWindowSeconds": _DEFAULTS["duplicate_window_seconds"]},
     }}
 

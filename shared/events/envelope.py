@@ -55,6 +55,10 @@ class Event(BaseModel):
     # The NATS users that may append it (shared/events/publishers.py): every event type declares
     # them, and the permissions in deploy/nats-accounts.conf are generated from them.
     PUBLISHED_BY: ClassVar[frozenset[str]] = frozenset()
+    # The first token of its subject (shared/events/subjects.py): "course" for the course's own
+    # history (what its commands decide on, what a fork inherits), "learning" for what its learners
+    # do with it, which is theirs, many, and no part of the course's history.
+    SUBJECT_ROOT: ClassVar[str] = "course"
 
     event_id: EventId = Field(default_factory=new_event_id)
     event_type: str

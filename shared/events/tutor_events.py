@@ -10,6 +10,8 @@ from .envelope import Event, Payload
 from .publishers import BY_GATEWAY
 from .stage_events import TokenUsage
 
+LEARNING = "learning"  # their subjects: learning.<course_id>.<EventType> (subjects.py)
+
 
 class Citation(Payload):
     path: str = Field(min_length=1, max_length=1024, description="the source document's repository path")
@@ -41,6 +43,7 @@ class TutorAnsweredPayload(Payload):
 class TutorAnswered(Event):
     """A question about a course answered from the course's own sources (issue 47)."""
     PUBLISHED_BY = BY_GATEWAY
+    SUBJECT_ROOT = LEARNING
     event_type: Literal["TutorAnswered"] = "TutorAnswered"
     payload: TutorAnsweredPayload
 
@@ -52,5 +55,6 @@ class TutorHistoryClearedPayload(Payload):
 class TutorHistoryCleared(Event):
     """A user cleared their questions and answers about a course: the read tables forget them."""
     PUBLISHED_BY = BY_GATEWAY
+    SUBJECT_ROOT = LEARNING
     event_type: Literal["TutorHistoryCleared"] = "TutorHistoryCleared"
     payload: TutorHistoryClearedPayload

@@ -10,6 +10,7 @@ the window, a small one included (the passages are trimmed to fit). One file, so
 server answers both: two models at once would starve a two-core machine."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from ops.local.llama_server import MODEL_NAME, env_for
 from services.gateway.ask.passages import Passage, WrittenAnswer
 from services.gateway.ask.support import is_supported, split_sentences, supported_sentences
 from services.gateway.ask.written import OFFLINE_ENGINES, written_answer
+from shared.events.catalogue import TutorAnswered
+from shared.events.subjects import subject_of
 from shared.llm.factory import build_provider
 from shared.llm.prompt_size import request_tokens
 from shared.llm.provider import InvalidAnswer, LLMProvider
@@ -69,9 +72,10 @@ async def test_a_question_is_answered_through_the_real_model_or_quoted_and_its_c
             else:
                 assert answer["answer"].startswith("Quoted from the course's sources"), answer
                 assert answer["note"] and "quoted instead" in answer["note"], answer
-            events = (await api.get(f"/api/courses/{course_id}/events", headers=ALICE,
-                                    params={"limit": 1000})).json()["events"]
-            [recorded] = [e["payload"] for e in events if e["event_type"] == "TutorAnswered"]
+            # On the learners' subjects (learning.<course_id>.…), not in the course's own history.
+            stored = await api.app.state.container.nc.jsm().get_last_msg(
+                "COURSES", subject_of(course_id, TutorAnswered))
+            recorded = json.loads(stored.data)["payload"]
             assert recorded["engine"] == answer["engine"] and recorded["usage"] is not None
             assert recorded["usage"]["calls"] == len(proxy.exchanges)
             assert recorded["usage"]["output_tokens"] == sum(e.completion_tokens for e in proxy.exchanges)

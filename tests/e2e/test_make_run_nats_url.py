@@ -20,7 +20,7 @@ async def test_the_banner_and_coursegen_nats_url_name_the_running_nats_server():
         assert printed.stdout.strip() == banner_url == system.runtime()["nats_url"]
         nc = await connect(banner_url, "integrator")
         try:
-            assert (await nc.jetstream().stream_info("COURSES")).config.subjects == ["course.>"]
+            assert (await nc.jetstream().stream_info("COURSES")).config.subjects == ["course.>", "learning.>"]
         finally:
             await nc.close()
 

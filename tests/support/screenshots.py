@@ -7,7 +7,9 @@ course from a real documentation set of tests/fixtures/ordered_books (Flask's Sp
 default) through the REST API with the offline engine, and photographs the reader in Debian's
 Chromium: reader-desktop.png (1280×900, the first module with code right after the sentence that
 introduces it, the contents beside it, module 1 marked read) and reader-phone.png (390×844, the same
-module's opening). Viewport PNGs, not whole pages, so each stays small. Takes a minute or a few."""
+module's opening), and ask-desktop.png (1280×900, the Ask panel beside that module, answering
+QUESTION with the passages it quotes). Viewport PNGs, not whole pages, so each stays small. Takes a
+minute or a few."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +30,7 @@ BOOKS = ROOT / "tests" / "fixtures" / "ordered_books"
 CHROMIUM = "/usr/bin/chromium"
 USER = "learner@example.org"
 STAGE_SECONDS = 600
+QUESTION = "How do I register a URL rule for a view function?"  # Flask's docs answer it (the routing pages)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # A paragraph ending in a colon, then a fenced code block: code kept where the source introduced it.
@@ -132,10 +135,25 @@ async def photograph(url: str, course: dict, out: Path) -> list[Path]:
                 await page.mouse.move(viewport["width"] - 2, viewport["height"] - 2)  # no hover marks
                 shots.append(out / name)
                 await page.screenshot(path=str(out / name))
+                if name == "reader-desktop.png":
+                    shots.append(await photograph_ask(page, out / "ask-desktop.png"))
                 await context.close()
         finally:
             await browser.close()
     return shots
+
+
+async def photograph_ask(page, path: Path) -> Path:
+    """The Ask panel open beside the module, its answer to QUESTION shown."""
+    await page.evaluate("scrollTo(0, 0)")
+    await page.get_by_test_id("ask-open").click()
+    await page.get_by_test_id("ask-question").fill(QUESTION)
+    await page.get_by_test_id("ask-submit").click()
+    await expect(page.get_by_test_id("ask-answer")).to_contain_text("Quoted from the course's sources",
+                                                                     timeout=60_000)
+    await page.mouse.move(2, 2)
+    await page.screenshot(path=str(path))
+    return path
 
 
 async def main(book: str, out: Path) -> None:

@@ -93,7 +93,7 @@ def test_asyncapi_describes_every_event_type_and_version(document):
     assert {(cls.type_name(), cls.CURRENT_VERSION) for cls in CATALOGUE} <= described
     for cls in CATALOGUE:
         channel = document["channels"][cls.type_name()]
-        assert channel["address"] == subject_template(cls) == f"course.{{course_id}}.{cls.type_name()}"
+        assert channel["address"] == subject_template(cls) == f"{cls.SUBJECT_ROOT}.{{course_id}}.{cls.type_name()}"
         assert set(channel["parameters"]) == {"course_id"}
         assert f"{cls.type_name()}.v{cls.CURRENT_VERSION}" in channel["messages"]
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from shared.events import CATALOGUE
+from shared.events import CATALOGUE, EVENT_TYPES
 from shared.events.asyncapi import asyncapi_document
 from shared.events.schemas import DIALECT, published_schemas, schema_name
 from tests.support.event_strategies import model
@@ -94,7 +94,8 @@ def _refs(node: Any):
 def test_every_published_schema_uses_only_standard_keywords(name):
     schema = published_schemas()[name]
     assert set(_keywords(schema)) <= KEYWORDS, set(_keywords(schema)) - KEYWORDS
-    assert "published on the NATS subject course.{course_id}." in schema["$comment"]
+    root = EVENT_TYPES[name.split(".")[0]].SUBJECT_ROOT
+    assert f"published on the NATS subject {root}.{{course_id}}." in schema["$comment"]
 
 
 @pytest.mark.parametrize("cls", CATALOGUE, ids=lambda cls: cls.type_name())

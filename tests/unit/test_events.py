@@ -9,14 +9,15 @@ import pytest
 from pydantic import ValidationError
 
 from shared.events import (
-    ALL_COURSES, CATALOGUE, EVENT_TYPES, PoisonEvent, course_subjects, decode_event,
+    ALL_COURSES, ALL_EVENTS, CATALOGUE, EVENT_TYPES, PoisonEvent, course_subjects, decode_event,
     derived_event_id, subject_for, subject_of_type,
 )
 from shared.events.catalogue import (
-    CourseCreated, CourseDeleted, CourseUpdated, DocAnalysed, DocsAnalysisRequested, StageStarted,
+    CourseCreated, CourseDeleted, CourseUpdated, DocAnalysed, DocsAnalysisRequested, StageStarted, TutorAnswered,
 )
 from shared.events.codec import UPCASTERS, register_upcaster
 from shared.events.envelope import Event
+from shared.events.examples import example_event
 from shared.events.schemas import export_schemas
 from shared.events.subjects import course_from_subject, type_from_subject
 
@@ -206,6 +207,15 @@ def test_course_subjects_filter_and_wildcard_by_type():
     assert ALL_COURSES == "course.>"
 
 
+def test_what_learners_do_is_on_subjects_of_its_own_out_of_the_course_s_history():
+    asked = example_event(TutorAnswered).model_copy(update={"course_id": "abc"})
+    assert subject_for(asked) == "learning.abc.TutorAnswered" and subject_of_type(TutorAnswered) == "learning.*.TutorAnswered"
+    assert not subject_for(asked).startswith(course_subjects("abc")[:-1])  # no part of its history, its appends
+    assert (type_from_subject(subject_for(asked)), course_from_subject(subject_for(asked))) == ("TutorAnswered", "abc")
+    assert ALL_EVENTS == ["course.>", "learning.>"]
+    assert {cls.SUBJECT_ROOT for cls in CATALOGUE} == {"course", "learning"}
+
+
 @pytest.mark.parametrize("course_id", ["a.b", "*", ">", "a b", ""])
 def test_course_subjects_refuses_unsafe_ids(course_id):
     with pytest.raises(ValueError, match="not a valid course id"):
@@ -237,7 +247,8 @@ def test_schema_export_writes_one_valid_json_file_per_catalogue_event(tmp_path):
     for path in files:
         schema = json.loads(path.read_text())
         event_type = path.name.split(".")[0]
-        assert schema["$comment"] == f"published on the NATS subject course.{{course_id}}.{event_type}"
+        root = EVENT_TYPES[event_type].SUBJECT_ROOT
+        assert schema["$comment"] == f"published on the NATS subject {root}.{{course_id}}.{event_type}"
         assert not [key for key in schema if key.startswith("x-")]
         assert "payload" in schema["properties"]
         assert "course_id" in schema["required"]

@@ -30,7 +30,7 @@ def regions(text: str) -> dict[str, set[str]]:
     for block in re.finditer(r"user:\s*(\w+)(.*?)" + re.escape(END), text, re.S):
         user, body = block.groups()
         region = body[body.index(BEGIN):]
-        found[user] = set(re.findall(r'"course\.\*\.(\w+)"', region))
+        found[user] = set(re.findall(r'"(?:course|learning)\.\*\.(\w+)"', region))
     return found
 
 
@@ -74,6 +74,9 @@ def test_each_user_may_publish_exactly_the_events_that_declare_it():
         for user in NATS_USERS:
             declared = {cls.type_name() for cls in CATALOGUE if user in cls.PUBLISHED_BY}
             assert permitted[user] == declared, f"{path}: {user}"
+            for cls in CATALOGUE:  # each on its own root's subject
+                if user in cls.PUBLISHED_BY:
+                    assert f'"{cls.SUBJECT_ROOT}.*.{cls.type_name()}"' in (ROOT / path).read_text(), (path, cls)
 
 
 def test_every_event_type_declares_sound_publishers():

@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus.subject_log import Stored
-from shared.events import ALL_COURSES
+from shared.events import ALL_EVENTS
 
 from . import raw_delivery
 
@@ -41,11 +41,11 @@ def stream_seq(reply: bytes | str) -> int:
 
 async def add_ordered_consumer(js: JetStreamContext, stream: str, first: int,
                                inactive_seconds: float) -> tuple[str, str]:
-    """An unacknowledged, ephemeral, in-memory consumer over every course event from `first` on,
+    """An unacknowledged, ephemeral, in-memory consumer over every event (every root) from `first` on,
     and the subject its pull requests go to: (name, next-message subject). Deleted by the caller,
     or by the server `inactive_seconds` after its reader stops asking."""
     config = ConsumerConfig(
-        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subject=ALL_COURSES,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subjects=ALL_EVENTS,
         ack_policy=AckPolicy.NONE, inactive_threshold=inactive_seconds, mem_storage=True, num_replicas=1,
     )
     name = (await js.add_consumer(stream, config=config)).name

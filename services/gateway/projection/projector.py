@@ -11,7 +11,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus.lifecycle import pause
-from shared.events import ALL_COURSES, Event, PoisonEvent
+from shared.events import ALL_EVENTS, Event, PoisonEvent
 from shared.events.catalogue import DocAnalysed
 
 from .fold import Fold, NotBulkable, as_folded, decode
@@ -244,13 +244,13 @@ DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions.IntegrityConstra
 
 
 async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
-    """An ephemeral, unacknowledged pull consumer over every course event from `start_seq` on.
+    """An ephemeral, unacknowledged pull consumer over every event (every root) from `start_seq` on.
     One fetcher reading it sees the stream in order; the checkpoint, not the consumer, is durable."""
     config = ConsumerConfig(
-        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq, filter_subjects=ALL_EVENTS,
         ack_policy=AckPolicy.NONE, inactive_threshold=30.0, mem_storage=True, num_replicas=1,
     )
-    return await js.pull_subscribe(ALL_COURSES, durable=None, stream=stream, config=config)
+    return await js.pull_subscribe("", durable=None, stream=stream, config=config)
 
 
 # How long the projector's reader may stay quiet before it checks that the reader still exists.
