@@ -21,6 +21,7 @@ import httpx
 from services.gateway.edge.auth import development_token
 from shared.bus.connection import without_secrets
 from shared.sealing import public_key_of
+from shared.stop_deadline import hear_stop_signals
 
 from .data_folder import data_dir, development_secret, development_secrets_key, runtime_file
 from .data_lock import DataFolderBusy, DataLock
@@ -176,7 +177,9 @@ def run() -> int:
     logs.mkdir(exist_ok=True)
     nats = postgres = None
     services: list[Service] = []
-    # Ctrl-C and SIGTERM both stop everything, even when started from a shell that ignores SIGINT.
+    # Ctrl-C and SIGTERM both stop everything, even when started from a shell that ignores SIGINT
+    # or a thread that blocks it.
+    hear_stop_signals()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     # A closed terminal stops it too, rather than leaving its servers running on unlocked; unless

@@ -12,11 +12,22 @@ its position in one transaction."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 
 # Not 0: whoever supervises the process sees that its stop did not finish.
 OVERRUN_EXIT_CODE = 1
+# How a process is asked to stop: Ctrl-C, a supervisor, a closed terminal.
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+def hear_stop_signals() -> None:
+    """Unblock the stop signals in this (the main) thread. A signal mask survives exec: a process
+    started from a thread that blocks them (a test runner's, a library's worker) would inherit the
+    mask, and a stop asked for would never arrive — not even to arm the deadline. Called first by
+    every service's entrypoint."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 class StopDeadline:

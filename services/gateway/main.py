@@ -10,7 +10,7 @@ from uvicorn.main import STARTUP_FAILURE
 from shared.leftover_tasks import cancel_leftover_tasks
 from shared.json_logging import configure_logging
 from shared.observability.tracing import configure_tracing, shutdown_tracing
-from shared.stop_deadline import StopDeadline
+from shared.stop_deadline import StopDeadline, hear_stop_signals
 
 from .app import create_app
 from .settings import GatewaySettings
@@ -43,6 +43,7 @@ class _BoundedStopServer(uvicorn.Server):
 
 
 def main() -> None:
+    hear_stop_signals()
     settings = GatewaySettings()
     configure_logging(settings.log_level, "gateway")
     configure_tracing("gateway")

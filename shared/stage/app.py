@@ -28,7 +28,7 @@ from shared.json_logging import configure_logging
 from shared.observability.stage import StageObservability
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.settings import ServiceSettings
-from shared.stop_deadline import StopDeadline
+from shared.stop_deadline import StopDeadline, hear_stop_signals
 
 log = logging.getLogger(__name__)
 # Builds the service's handler once the backbone is up (its adapters need the JetStream context).
@@ -114,6 +114,7 @@ async def _report_progress(msg: NatsMessage, every: float) -> None:
 def run_stage_service(service: str, request: type[Event], make_handler: HandlerFactory,
                       settings: ServiceSettings) -> None:
     """The whole `main()` of a stage service process."""
+    hear_stop_signals()
     configure_logging(settings.log_level, service)
     configure_tracing(service)
     app = build_stage_app(service, request, make_handler, settings)
