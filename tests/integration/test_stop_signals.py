@@ -1,6 +1,6 @@
 """A service asked to stop hears it even when it was started from a thread that blocks the stop
-signals: a signal mask survives exec, and the projector-kill fault test's gateway, started by a
-test worker whose thread had SIGINT blocked, served on and never stopped (shared/stop_deadline.py)."""
+signals: a signal mask survives exec, and a service that inherited one would serve on, never
+hearing SIGINT or SIGTERM (shared/stop_deadline.py)."""
 from __future__ import annotations
 
 import signal
