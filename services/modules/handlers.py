@@ -1,5 +1,6 @@
 """Stage 4: write every module of the chosen pathway (`ModuleGenerated` each), then export the
-course as Markdown, a static site and a zip (`CourseGenerated`). Modules written by an earlier
+course in every format of shared/export_formats.py (`CourseGenerated` names the zip; the others lie
+beside it, listed in exports.json). Modules written by an earlier
 delivery are read back, not written (nor paid for) again; so are those of the runs a retry retries
 and, for a refresh, those of the run named in `reuse_from` whose plan and sources are unchanged."""
 from __future__ import annotations
@@ -16,6 +17,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.bus.artefacts import ArtefactStore
+from shared.export_formats import artefact_name, index_name, index_of
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
 from shared.docs.loading import load_documents
@@ -25,7 +27,7 @@ from shared.llm.factory import build_provider
 from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
-from .export.export import build_zip
+from .export.formats import build_exports
 from .edited_course import presented_modules
 from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
@@ -69,15 +71,22 @@ class ModulesStage:
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
             return
-        await self._emitter.progress(request, 95, "Exporting Markdown, HTML site and zip")
+        await self._emitter.progress(request, 95, "Exporting: Markdown and site, SCORM, Common Cartridge, HTML, EPUB, PDF")
         # The export presents the author's course: the edits up to the request on top of what was written.
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs),
                               modules=presented_modules(specs, contents, inputs.edits),
                               engine=_engine(self._provider, fallbacks), **_release(inputs))
-        archive = await asyncio.to_thread(build_zip, export)
-        ref = await self._artefacts.put(request.course_id, f"{request.payload.task_id}/course.zip", archive)
+        built, problems = await asyncio.to_thread(build_exports, export)
+        if "zip" not in built:
+            raise StageFailure(problems.get("zip", "the course could not be exported"))
+        task_id, archive = request.payload.task_id, built["zip"]
+        refs = {name: await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
+                for name, data in built.items()}
+        await self._artefacts.put(request.course_id, index_name(task_id),
+                                  index_of({name: len(data) for name, data in built.items()}, problems))
+        ref = refs["zip"]
         flaws = FlawCount()
         for content in contents:
             flaws.add(content.assessment)

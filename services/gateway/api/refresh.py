@@ -3,16 +3,17 @@ its versions with their changelogs and costs, download any of them."""
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from shared import linear_regex
+from shared.export_formats import FORMATS
 from shared.course_versions import Version, course_versions
 from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
 from ..edge.quotas import allowed_budget
+from .export_files import chosen, served
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .repo_tokens import check_token, sealed_token
@@ -106,22 +107,21 @@ def version_answer(course_id: str, v: Version, current: bool) -> dict:
                        for p in log.placed]},
         "cost": vars(v.cost),
         "modules": [{"position": m.position, "title": m.title} for m in v.modules],
-        "export": {"url": f"/api/courses/{course_id}/versions/{v.number}/export", "bytes": v.export_bytes},
+        "export": {"url": f"/api/courses/{course_id}/versions/{v.number}/export", "bytes": v.export_bytes,
+                   "formats": {name: f"/api/courses/{course_id}/versions/{v.number}/export?format={name}"
+                               for name in FORMATS}},
     }
 
 
 @router.get("/{course_id}/versions/{number}/export")
-async def version_export(course_id: CourseId, number: int, c: ContainerDep, who: PrincipalDep):
+async def version_export(course_id: CourseId, number: int, c: ContainerDep, who: PrincipalDep,
+                         format: str | None = None):
+    """Version `number` in one format of shared/export_formats.py (`format`; the zip by default)."""
+    format_name = chosen(format)
     course = await visible_course(c, who, course_id)
     found = course_versions((await c.histories.load(course_id)).events)
     if not 1 <= number <= len(found):
         # Not 404: that answer means "no such course (or not yours)" on every course route.
         raise HTTPException(409, f"version {number} does not exist; the course has {len(found)} version(s)")
-    version = found[number - 1]
-    try:
-        data = await c.artefacts.get(version.export_ref)
-    except GONE:
-        raise HTTPException(410, f"version {number}'s export is no longer stored") from None
-    name = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}-v{number}.zip"'})
+    return await served(c.artefacts, found[number - 1].export_ref, format_name, course["title"],
+                        f"version {number}'s export is no longer stored", f"-v{number}")

@@ -5,15 +5,13 @@ import asyncio
 import json
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
-
-from shared import linear_regex
 
 from ..domain import runs, stage4
 from ..domain.quotas import capped
 from ..domain.lineage import stage_marks
 from .cached import cached
+from .export_files import chosen, listed, served
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .edits import edit_reader, presented
@@ -55,7 +53,9 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
     modules, edited = presented(rows, contents, await edit_reader(c).edits(course_id))
     export = None
     if generated["export_ref"]:
-        export = {"url": f"/api/courses/{course_id}/export", "bytes": generated["export_bytes"]}
+        url = f"/api/courses/{course_id}/export"
+        export = {"url": url, "bytes": generated["export_bytes"],
+                  "formats": await listed(c.artefacts, generated["export_ref"], generated["export_bytes"], url)}
     marks = stage_marks("stage4", task["status"], task["task_id"], await c.stages.results(course_id))
     return {"status": task["status"], **marks, "title": course["title"], "pathway_id": generated["pathway_id"],
             "pathway_title": generated["pathway_title"], "module_count": generated["module_count"],
@@ -64,18 +64,15 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
 
 
 @router.get("/{course_id}/export")
-async def export(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+async def export(course_id: CourseId, c: ContainerDep, who: PrincipalDep, format: str | None = None):
+    """The course in one format of shared/export_formats.py (`format`; the zip by default)."""
+    format_name = chosen(format)
     course = await visible_course(c, who, course_id)
     generated = await c.results.generated(course_id)
     if generated is None or not generated["export_ref"]:
         raise HTTPException(409, "the course has not been generated yet: run stage 4 (POST generate-course)")
-    try:
-        data = await c.artefacts.get(generated["export_ref"])
-    except GONE:
-        raise HTTPException(410, "the export is no longer stored; run stage 4 again") from None
-    name = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", course["title"]).strip("-")[:80] or "course"
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
+    return await served(c.artefacts, generated["export_ref"], format_name, course["title"],
+                        "the export is no longer stored; run stage 4 again")
 
 
 async def _content(c, ref: str) -> dict | None:

@@ -5,7 +5,7 @@ plain text through html.escape."""
 from __future__ import annotations
 
 from html import escape
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
                            examples_by_section, linked_to_modules, module_link_policy, module_meta, module_pages,
@@ -29,6 +29,17 @@ def html_files(course: CourseExport) -> dict[str, bytes]:
 
 
 def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
+    body = front_matter(course)
+    cards = "".join(
+        f'<li><a href="modules/{page.stem}.html">{escape(page.content.title)}</a>'
+        f'<p>{escape(page.spec.description)}</p><p class="meta">{escape(module_meta(page.spec))}</p></li>'
+        for page in pages)
+    body.append(f'<h2>Modules</h2><ol class="modules">{cards}</ol>')
+    return _page(course, pages, None, course.title, "\n".join(body))
+
+
+def front_matter(course: CourseExport) -> list[str]:
+    """The course's title, description, engine, version, changelog and pathway, as its first page shows them."""
     body = [f"<h1>{escape(course.title)}</h1>", _paragraphs(course.description)]
     if course.engine:
         body.append(f'<p class="engine">{escape(engine_line(course.engine))}</p>')
@@ -43,18 +54,20 @@ def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
         if course.pathway_objectives:
             body += ["<h3>What you will learn</h3>", _list(course.pathway_objectives)]
         body.append("</section>")
-    cards = "".join(
-        f'<li><a href="modules/{page.stem}.html">{escape(page.content.title)}</a>'
-        f'<p>{escape(page.spec.description)}</p><p class="meta">{escape(module_meta(page.spec))}</p></li>'
-        for page in pages)
-    body.append(f'<h2>Modules</h2><ol class="modules">{cards}</ol>')
-    return _page(course, pages, None, course.title, "\n".join(body))
+    return body
 
 
 def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
+    body = "\n".join([_pager(pages, page), module_body(pages, page), _pager(pages, page)])
+    return _page(course, pages, page, f"{page.content.title} · {course.title}", body)
+
+
+def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Question], str] | None = None) -> str:
+    """A module's own content as every HTML rendering shows it: heading, introduction, objectives,
+    the sections with their examples, key points, conclusion, the quiz (`quiz` renders a question:
+    by default the answer folds in a <details>) and the summary."""
     content = page.content
-    body = [_pager(pages, page),
-            f'<header class="module-head"><p class="eyebrow">Module {page.number} of {len(pages)}</p>'
+    body = [f'<header class="module-head"><p class="eyebrow">Module {page.number} of {len(pages)}</p>'
             f'<h1>{escape(content.title)}</h1><p class="meta">{escape(module_meta(page.spec))}</p></header>',
             _part("introduction", "Introduction", _markdown(content.introduction))]
     if content.learning_objectives:
@@ -67,12 +80,11 @@ def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModuleP
     if content.conclusion:
         body.append(_part("conclusion", "Conclusion", _markdown(content.conclusion)))
     if content.assessment:
-        quiz = "".join(_question(question) for question in content.assessment)
-        body.append(_part("assessment", "Check your understanding", f'<ol class="quiz">{quiz}</ol>'))
+        questions = "".join((quiz or question_html)(question) for question in content.assessment)
+        body.append(_part("assessment", "Check your understanding", f'<ol class="quiz">{questions}</ol>'))
     if content.summary:
         body.append(_part("summary", "Summary", _markdown(content.summary)))
-    body.append(_pager(pages, page))
-    return _page(course, pages, page, f"{content.title} · {course.title}", "\n".join(body))
+    return "\n".join(body)
 
 
 def _main_content(content: ModuleContent, pages: Sequence[ModulePage]) -> str:
@@ -101,7 +113,7 @@ def _source(source: Citation, tag: str = "p") -> str:
     return f'<{tag} class="source">Source: <code>{escape(source.path)}</code>{heading}</{tag}>'
 
 
-def _question(question: Question) -> str:
+def question_html(question: Question) -> str:
     def shown(text: str) -> str:
         return f"<code>{escape(text)}</code>" if question.options_are_code else escape(text)
     options = "".join(f"<li>{shown(option)}</li>" for option in question.options)
@@ -109,10 +121,14 @@ def _question(question: Question) -> str:
     # The prompt and the explanation are Markdown, rendered as the reader renders them.
     return (f'<li class="question"><p class="prompt">{render_inline(_one_line(question.prompt), content_link_ok)} '
             f'<span class="kind">{escape(question.kind.replace("_", " "))}</span></p>{options}'
-            f'<details><summary>Show answer</summary>'
-            f'<p><strong>Answer:</strong> {shown(question.answer)}</p>'
-            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>{_source(question.source)}'
-            f'</details></li>')
+            f'<details><summary>Show answer</summary>{answer_html(question)}</details></li>')
+
+
+def answer_html(question: Question) -> str:
+    """A question's answer, its explanation and its source."""
+    answer = f"<code>{escape(question.answer)}</code>" if question.options_are_code else escape(question.answer)
+    return (f'<p><strong>Answer:</strong> {answer}</p>'
+            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>{_source(question.source)}')
 
 
 def _pager(pages: Sequence[ModulePage], page: ModulePage) -> str:

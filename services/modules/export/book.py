@@ -1,0 +1,112 @@
+"""The whole course as one HTML document: the front page, a table of contents, then every module in
+order, each an <article> whose ids and links are scoped by its file stem (`02-topics--topic-3`) so
+that one document holds them all. The `html` export is this document as it is; the PDF, the EPUB and
+the SCORM player are built from it. Styles are inlined: the file reads offline, loads nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Callable
+
+from shared import linear_regex
+
+from ..models import Question
+from .export_model import CourseExport, module_pages, release_line
+from .site_style import STYLE
+from .static_site import NO_ASK, front_matter, module_body, question_html
+
+# No script, nothing from another host: the document is read as it is.
+STATIC_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+BOOK_STYLE = """
+.book main { max-width: 48rem; margin: 0 auto; }
+.toc ol { padding-left: 1.4rem; }
+.toc li { margin: .3rem 0; }
+article.module { border-top: 2px solid var(--line); margin-top: 3rem; padding-top: 1rem; }
+"""
+
+# Paged media (WeasyPrint): page numbers in the footer, the table of contents with the page of each
+# module, a module per new page, and code that wraps rather than runs off the page.
+PRINT_STYLE = """
+@page { size: A4; margin: 20mm 18mm 22mm;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #59636e; } }
+@page :first { @bottom-center { content: none; } }
+html { font-size: 11pt; }
+body { font: 11pt/1.5 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
+.skip, .site-header { display: none; }
+.book main { max-width: none; padding: 0; }
+.toc { break-after: page; }
+.toc a { text-decoration: none; color: inherit; }
+.toc a::after { content: leader(". ") target-counter(attr(href), page); }
+article.module { break-before: page; border-top: none; margin-top: 0; }
+pre, pre code { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all; }
+code { overflow-wrap: anywhere; }
+table { table-layout: fixed; width: 100%; }
+td, th { overflow-wrap: anywhere; }
+details { border: none; padding: 0; background: none; }
+summary { display: none; }
+img { max-width: 100%; }
+h1, h2, h3 { break-after: avoid; }
+"""
+
+_ID = linear_regex.compile(r' id="(?P<id>[a-z0-9-]{1,60})"')
+_HREF = linear_regex.compile(r' href="(?P<stem>[a-z0-9-]{1,80})\.html(?:#(?P<fragment>[a-z0-9-]{1,60}))?"')
+
+
+@dataclass(frozen=True)
+class Book:
+    """What a rendering adds to the document: its quiz, its policy, styles and scripts."""
+    quiz: Callable[[Question], str] = question_html
+    csp: str = STATIC_CSP
+    style: str = ""
+    head: str = ""          # extra <head> markup (a script)
+    body_class: str = "book"
+    controls: str = ""      # markup between the contents and the modules (the player's buttons)
+
+
+def book_html(course: CourseExport, book: Book = Book()) -> str:
+    pages = module_pages(course)
+    stems = {page.stem for page in pages}
+    toc = "".join(f'<li><a href="#{page.stem}">{escape(page.content.title)}</a></li>' for page in pages)
+    modules = "\n".join(
+        f'<article class="module" id="{page.stem}" data-module="{page.number}">'
+        f"{scoped(module_body(pages, page, book.quiz), page.stem, stems)}</article>" for page in pages)
+    release = release_line(course)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{book.csp}">
+<meta name="referrer" content="no-referrer">
+<title>{escape(course.title)}</title>
+<style>{STYLE}{BOOK_STYLE}{book.style}</style>
+{book.head}
+</head>
+<body class="{book.body_class}">
+<a class="skip" href="#main">Skip to the content</a>
+<header class="site-header"><p>{escape(course.title)}</p></header>
+<main id="main">
+<section class="front" aria-label="About this course">{"".join(front_matter(course))}</section>
+<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>{toc}</ol></nav>
+{book.controls}{modules}
+</main>
+<footer class="site-footer"><p>Made by coursegen from the repository's documentation.{f" {escape(release)}." if release else ""}</p>
+<p class="no-ask">{NO_ASK}</p></footer>
+</body>
+</html>
+"""
+
+
+def scoped(html: str, stem: str, stems: set[str] | frozenset[str]) -> str:
+    """A module page's markup made to live inside one document: its ids prefixed by its stem, and its
+    links to module pages (`03-x.html#topic-2`) turned into links inside the document (`#03-x--topic-2`).
+    Only our own renderer's attributes match: text from documents is escaped (`id=&quot;`)."""
+    html = _ID.sub(lambda m: f' id="{stem}--{m["id"]}"', html)
+
+    def link(match: linear_regex.Match) -> str:
+        target = match["stem"]
+        if target not in stems:
+            return match.group(0)
+        return f' href="#{target}--{match["fragment"]}"' if match["fragment"] else f' href="#{target}"'
+    return _HREF.sub(link, html)

@@ -1,0 +1,110 @@
+"""The course as an EPUB 3 book: a front page, one XHTML document per module, a navigation document
+with the table of contents, and the site's stylesheet. Deterministic: the same course makes the same
+bytes (its identifier is derived from the course, its modification date fixed)."""
+from __future__ import annotations
+
+import uuid
+from html import escape
+
+from lxml import etree, html as lxml_html
+
+from shared import linear_regex
+
+from .export_model import CourseExport, module_pages
+from .scorm import zipped
+from .site_style import STYLE
+from .static_site import front_matter, module_body
+
+MODIFIED = "2000-01-01T00:00:00Z"  # a fixed date: the bytes depend on the course alone
+_PAGE_LINK = linear_regex.compile(r' href="(?P<stem>[a-z0-9-]{1,80})\.html(?P<rest>(?:#[a-z0-9-]{1,60})?)"')
+
+
+def epub_package(course: CourseExport) -> bytes:
+    pages = module_pages(course)
+    stems = {page.stem for page in pages}
+    files: dict[str, bytes] = {
+        "mimetype": b"application/epub+zip",
+        "META-INF/container.xml": CONTAINER.encode(),
+        "EPUB/style.css": STYLE.encode(),
+        "EPUB/front.xhtml": _document(course.title, "".join(front_matter(course))).encode(),
+        "EPUB/nav.xhtml": _navigation(course, pages).encode(),
+    }
+    for page in pages:
+        body = _PAGE_LINK.sub(lambda m: f' href="{m["stem"]}.xhtml{m["rest"]}"' if m["stem"] in stems
+                              else m.group(0), module_body(pages, page))
+        files[f"EPUB/{page.stem}.xhtml"] = _document(page.content.title, body).encode()
+    files["EPUB/package.opf"] = _package(course, pages).encode()
+    return zipped(files, first=("mimetype",))
+
+
+CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>
+"""
+
+
+def _identifier(course: CourseExport) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'coursegen:{course.title}:{course.version}:{course.commit_sha}')}"
+
+
+def _package(course: CourseExport, pages) -> str:
+    items = "\n".join(f'    <item id="m{page.number}" href="{page.stem}.xhtml" media-type="application/xhtml+xml"/>'
+                      for page in pages)
+    spine = "\n".join(f'    <itemref idref="m{page.number}"/>' for page in pages)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="en">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:identifier id="book-id">{_identifier(course)}</dc:identifier>
+    <dc:title>{escape(course.title)}</dc:title>
+    <dc:language>en</dc:language>
+    <dc:creator>coursegen</dc:creator>
+    <meta property="dcterms:modified">{MODIFIED}</meta>
+  </metadata>
+  <manifest>
+    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+    <item id="style" href="style.css" media-type="text/css"/>
+    <item id="front" href="front.xhtml" media-type="application/xhtml+xml"/>
+{items}
+  </manifest>
+  <spine>
+    <itemref idref="front"/>
+{spine}
+  </spine>
+</package>
+"""
+
+
+def _navigation(course: CourseExport, pages) -> str:
+    entries = "".join(f'<li><a href="{page.stem}.xhtml">{escape(page.content.title)}</a></li>' for page in pages)
+    return _document(f"Contents · {course.title}",
+                     f'<nav epub:type="toc" id="toc" aria-labelledby="toc-title"><h1 id="toc-title">Contents</h1>'
+                     f'<ol><li><a href="front.xhtml">{escape(course.title)}</a></li>{entries}</ol></nav>')
+
+
+def _document(title: str, body_html: str) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="en" lang="en">
+<head>
+<meta charset="utf-8"/>
+<title>{escape(title)}</title>
+<link rel="stylesheet" type="text/css" href="style.css"/>
+</head>
+<body>
+<main>{xhtml(body_html)}</main>
+</body>
+</html>
+"""
+
+
+def xhtml(fragment: str) -> str:
+    """HTML as well-formed XHTML (void elements closed, attributes quoted): what an EPUB reader
+    parses. The element names are kept; they take the document's XHTML namespace."""
+    if not fragment.strip():
+        return ""
+    holder = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    text = escape(holder.text or "", quote=False)
+    return text + "".join(etree.tostring(child, method="xml", encoding="unicode") for child in holder)

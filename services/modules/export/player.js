@@ -1,0 +1,175 @@
+/* The SCORM player of a coursegen course: one SCO showing one module at a time, with its quiz.
+   It finds the LMS's API (SCORM 1.2 `API`, SCORM 2004 `API_1484_11`) up the frame chain and the
+   opener's, and reports: the bookmark (the module shown), what was read and answered (suspend
+   data), the score over every scored question, completion (every module read) and success against
+   the mastery score. With no LMS it works the same and reports nothing. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("course-config").textContent);
+  var modules = Array.prototype.slice.call(document.querySelectorAll("article.module"));
+  var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question[data-correct]"));
+  var state = { read: [], answers: {} };
+  var current = 1;
+  var lms = connect(config.scorm);
+
+  function findAPI(win, name) {
+    for (var hops = 0; win && hops < 12; hops++) {
+      try { if (win[name]) { return win[name]; } } catch (e) { return null; }  /* another origin */
+      if (win.parent === win) { break; }
+      win = win.parent;
+    }
+    return null;
+  }
+
+  function locate(name) {
+    var found = findAPI(window, name);
+    if (!found && window.opener) { found = findAPI(window.opener, name); }
+    if (!found && window.top && window.top.opener) { found = findAPI(window.top.opener, name); }
+    return found;
+  }
+
+  function connect(version) {
+    var twelve = version === "1.2";
+    var api = locate(twelve ? "API" : "API_1484_11");
+    if (!api) { return null; }
+    var call = twelve
+      ? { init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit", finish: "LMSFinish" }
+      : { init: "Initialize", get: "GetValue", set: "SetValue", commit: "Commit", finish: "Terminate" };
+    var keys = twelve
+      ? { location: "cmi.core.lesson_location", exit: "cmi.core.exit", raw: "cmi.core.score.raw",
+          min: "cmi.core.score.min", max: "cmi.core.score.max", mastery: "cmi.student_data.mastery_score" }
+      : { location: "cmi.location", exit: "cmi.exit", raw: "cmi.score.raw", min: "cmi.score.min",
+          max: "cmi.score.max", mastery: "cmi.scaled_passing_score" };
+    if (String(api[call.init]("")) !== "true") { return null; }
+    return {
+      twelve: twelve, keys: keys, finished: false,
+      get: function (key) { return api[call.get](key); },
+      set: function (key, value) { return api[call.set](key, String(value)); },
+      commit: function () { return api[call.commit](""); },
+      finish: function () { this.finished = true; return api[call.finish](""); }
+    };
+  }
+
+  /* The mastery score: the LMS's (from the manifest or the LMS's own setting), else the package's. */
+  function mastery() {
+    if (lms) {
+      var given = parseFloat(lms.get(lms.keys.mastery));
+      if (!isNaN(given)) { return lms.twelve ? given / 100 : given; }
+    }
+    return config.mastery;
+  }
+
+  function restore() {
+    if (!lms) { return; }
+    try {
+      var saved = JSON.parse(lms.get("cmi.suspend_data") || "{}");
+      if (saved && Array.isArray(saved.read)) { state.read = saved.read.filter(Number.isInteger); }
+      if (saved && saved.answers && typeof saved.answers === "object") { state.answers = saved.answers; }
+    } catch (e) { /* no suspend data yet, or not ours: start afresh */ }
+    var bookmark = parseInt(lms.get(lms.keys.location), 10);
+    if (bookmark >= 1 && bookmark <= modules.length) { current = bookmark; }
+  }
+
+  function score() {
+    var right = 0;
+    questions.forEach(function (q) {
+      if (String(state.answers[q.dataset.question]) === q.dataset.correct) { right += 1; }
+    });
+    return questions.length ? right / questions.length : 1;
+  }
+
+  function report() {
+    if (!lms || lms.finished) { return; }
+    var allRead = state.read.length >= modules.length;
+    var allAnswered = questions.every(function (q) { return state.answers[q.dataset.question] !== undefined; });
+    var scaled = score();
+    var passed = scaled >= mastery();
+    lms.set(lms.keys.location, current);
+    lms.set("cmi.suspend_data", JSON.stringify(state));
+    if (questions.length) {
+      lms.set(lms.keys.min, 0);
+      lms.set(lms.keys.max, 100);
+      lms.set(lms.keys.raw, Math.round(scaled * 100));
+    }
+    if (lms.twelve) {
+      var status = "incomplete";
+      if (allRead) { status = questions.length && allAnswered ? (passed ? "passed" : "failed") : "completed"; }
+      lms.set("cmi.core.lesson_status", status);
+    } else {
+      if (questions.length) { lms.set("cmi.score.scaled", Math.round(scaled * 10000) / 10000); }
+      lms.set("cmi.progress_measure", Math.round(100 * state.read.length / modules.length) / 100);
+      lms.set("cmi.completion_status", allRead ? "completed" : "incomplete");
+      lms.set("cmi.success_status", allAnswered && questions.length ? (passed ? "passed" : "failed") : "unknown");
+    }
+    lms.commit();
+  }
+
+  function show(number) {
+    current = Math.max(1, Math.min(modules.length, number));
+    modules.forEach(function (article, index) { article.hidden = index + 1 !== current; });
+    if (state.read.indexOf(current) < 0) { state.read.push(current); }
+    document.querySelectorAll(".toc a").forEach(function (link) {
+      if (link.getAttribute("href") === "#" + modules[current - 1].id) { link.setAttribute("aria-current", "page"); }
+      else { link.removeAttribute("aria-current"); }
+    });
+    document.getElementById("previous").disabled = current === 1;
+    document.getElementById("next").disabled = current === modules.length;
+    document.getElementById("position").textContent = "Module " + current + " of " + modules.length;
+    report();
+  }
+
+  function answerShown(q) {
+    var chosen = state.answers[q.dataset.question];
+    if (chosen === undefined) { return; }
+    var input = q.querySelector('input[value="' + chosen + '"]');
+    if (input) { input.checked = true; }
+    var right = String(chosen) === q.dataset.correct;
+    q.querySelector(".verdict").textContent = right ? "Correct." : "Not quite: the answer is shown below.";
+    q.dataset.verdict = right ? "right" : "wrong";
+    q.querySelector(".explained").hidden = false;
+  }
+
+  function check(q) {
+    var chosen = q.querySelector("input:checked");
+    if (!chosen) { q.querySelector(".verdict").textContent = "Choose an answer first."; return; }
+    state.answers[q.dataset.question] = parseInt(chosen.value, 10);
+    answerShown(q);
+    report();
+  }
+
+  document.getElementById("previous").addEventListener("click", function () { show(current - 1); window.scrollTo(0, 0); });
+  document.getElementById("next").addEventListener("click", function () { show(current + 1); window.scrollTo(0, 0); });
+  /* A link to a place in another module (the contents, a cross-reference) shows that module first. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+    if (!link) { return; }
+    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    var article = target && target.closest("article.module");
+    if (!article) { return; }
+    event.preventDefault();
+    show(modules.indexOf(article) + 1);
+    target.scrollIntoView();
+  });
+  questions.forEach(function (q) {
+    q.querySelector("button.check").addEventListener("click", function () { check(q); });
+  });
+
+  function leave() {
+    if (!lms || lms.finished) { return; }
+    report();
+    lms.set(lms.keys.exit, "suspend");
+    lms.commit();
+    lms.finish();
+  }
+  window.addEventListener("pagehide", leave);
+  window.addEventListener("beforeunload", leave);
+  document.getElementById("leave").addEventListener("click", function () {
+    leave();
+    document.getElementById("position").textContent = "Your place is saved: you may close this window.";
+  });
+
+  restore();
+  questions.forEach(answerShown);
+  document.documentElement.dataset.lms = lms ? "connected" : "none";
+  show(current);
+}());

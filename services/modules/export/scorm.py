@@ -1,0 +1,197 @@
+"""SCORM 1.2 and SCORM 2004 (4th Edition) packages of a course.
+
+One SCO with internal navigation, not one SCO per module: what the course reports is course-wide
+(every module read, one score over every quiz, one bookmark), and SCORM has no data model shared
+between SCOs; an LMS's roll-up of several SCOs differs from one LMS to the next. So the manifest
+has one organization with one item, the course, launched at `index.html`: the whole course as one
+document (book.py) showing one module at a time, its quizzes answerable, and `player.js` reporting
+to the LMS (bookmark, suspend data, score, completion, success against the mastery score)."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from html import escape
+from importlib import resources
+from itertools import count
+from xml.sax.saxutils import quoteattr
+
+from ..models import Question
+from .book import Book, book_html
+from .export_model import CourseExport, content_link_ok
+from .markdown_render import render_inline
+from .static_site import answer_html, question_html
+
+DEFAULT_MASTERY = 0.8
+PLAYER = "player.js"
+# The SCO runs its own script (player.js) and nothing from another host.
+SCO_CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+PLAYER_STYLE = """
+.controls { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: .5rem 1rem;
+  align-items: center; padding: .6rem 0; background: var(--bg); border-bottom: 1px solid var(--line); }
+.controls button, button.check { font: inherit; padding: .3rem .9rem; border-radius: 6px;
+  border: 1px solid var(--accent); background: var(--bg); color: var(--accent); cursor: pointer; }
+.controls button:disabled { color: var(--muted); border-color: var(--line); cursor: default; }
+.controls button:focus-visible, button.check:focus-visible, input:focus-visible {
+  outline: 2px solid var(--accent); outline-offset: 2px; }
+#position { color: var(--muted); }
+.toc a[aria-current="page"] { font-weight: 700; color: var(--text); }
+fieldset.question { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1.2rem; padding: .6rem 1rem; }
+fieldset.question legend { font-weight: 600; padding: 0 .3rem; }
+.choice { display: block; margin: .3rem 0; }
+.verdict { font-weight: 600; min-height: 1.5em; }
+[data-verdict="right"] .verdict { color: var(--str); }
+article.module[hidden] { display: none; }
+"""
+
+CONTROLS = ('<div class="controls" role="group" aria-label="Course navigation">'
+            '<button type="button" id="previous">Previous module</button>'
+            '<span id="position" aria-live="polite"></span>'
+            '<button type="button" id="next">Next module</button>'
+            '<button type="button" id="leave">Save and leave</button></div>')
+
+
+class InteractiveQuiz:
+    """Renders choice questions as a form the player marks; a short answer stays a folded answer (it
+    is not scored). Numbers questions in document order: the ids are the same for the same course."""
+
+    def __init__(self) -> None:
+        self._numbers = count(1)
+
+    def __call__(self, question: Question) -> str:
+        if question.kind == "short_answer" or question.answer not in question.options:
+            return question_html(question)
+        qid = f"q{next(self._numbers)}"
+
+        def shown(text: str) -> str:
+            return f"<code>{escape(text)}</code>" if question.options_are_code else escape(text)
+        choices = "".join(
+            f'<label class="choice"><input type="radio" name="{qid}" value="{n}"> '
+            f'{chr(65 + n) if n < 26 else n + 1}. {shown(option)}</label>'
+            for n, option in enumerate(question.options))
+        prompt = render_inline(" ".join(question.prompt.split()), content_link_ok)
+        return (f'<li><fieldset class="question" data-question="{qid}" '
+                f'data-correct="{question.options.index(question.answer)}">'
+                f'<legend>{prompt} <span class="kind">{escape(question.kind.replace("_", " "))}</span></legend>'
+                f'{choices}<button type="button" class="check">Check your answer</button>'
+                f'<p class="verdict" role="status" aria-live="polite"></p>'
+                f'<div class="explained" hidden>{answer_html(question)}</div></fieldset></li>')
+
+
+def sco_html(course: CourseExport, version: str, mastery: float) -> str:
+    config = json.dumps({"scorm": version, "mastery": mastery})
+    head = (f'<script type="application/json" id="course-config">{escape(config, quote=False)}</script>\n'
+            f'<script src="{PLAYER}" defer></script>')
+    return book_html(course, Book(quiz=InteractiveQuiz(), csp=SCO_CSP, style=PLAYER_STYLE, head=head,
+                                  body_class="book sco", controls=CONTROLS))
+
+
+def scorm_files(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> dict[str, bytes]:
+    manifest = manifest_12(course, mastery) if version == "1.2" else manifest_2004(course, mastery)
+    return {"imsmanifest.xml": manifest.encode("utf-8"),
+            "index.html": sco_html(course, version, mastery).encode("utf-8"),
+            PLAYER: player_script()}
+
+
+def player_script() -> bytes:
+    return resources.files(__package__).joinpath(PLAYER).read_bytes()
+
+
+def scorm_package(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> bytes:
+    return zipped(scorm_files(course, version, mastery))
+
+
+def zipped(files: dict[str, bytes], first: tuple[str, ...] = ()) -> bytes:
+    """A deterministic zip: fixed timestamps, `first` entries first and stored (EPUB's mimetype)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in [*first, *sorted(set(files) - set(first))]:
+            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_STORED if name in first else zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, files[name])
+    return buffer.getvalue()
+
+
+def _identifier(course: CourseExport) -> str:
+    version = f"-v{course.version}" if course.version is not None else ""
+    commit = f"-{course.commit_sha[:12]}" if course.commit_sha else ""
+    return f"coursegen{version}{commit}"
+
+
+def manifest_12(course: CourseExport, mastery: float) -> str:
+    title = escape(course.title)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier={quoteattr(_identifier(course))} version="1.2"
+  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
+  <metadata>
+    <schema>ADL SCORM</schema>
+    <schemaversion>1.2</schemaversion>
+  </metadata>
+  <organizations default="course-organization">
+    <organization identifier="course-organization">
+      <title>{title}</title>
+      <item identifier="course-item" identifierref="course-sco" isvisible="true">
+        <title>{title}</title>
+        <adlcp:masteryscore>{round(mastery * 100)}</adlcp:masteryscore>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="course-sco" type="webcontent" adlcp:scormtype="sco" href="index.html">
+      <file href="index.html"/>
+      <file href="{PLAYER}"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+
+def manifest_2004(course: CourseExport, mastery: float) -> str:
+    title = escape(course.title)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier={quoteattr(_identifier(course))} version="1"
+  xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
+  xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"
+  xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"
+  xmlns:imsss="http://www.imsglobal.org/xsd/imsss"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd">
+  <metadata>
+    <schema>ADL SCORM</schema>
+    <schemaversion>2004 4th Edition</schemaversion>
+  </metadata>
+  <organizations default="course-organization">
+    <organization identifier="course-organization">
+      <title>{title}</title>
+      <item identifier="course-item" identifierref="course-sco">
+        <title>{title}</title>
+        <imsss:sequencing>
+          <imsss:objectives>
+            <imsss:primaryObjective objectiveID="course-mastery" satisfiedByMeasure="true">
+              <imsss:minNormalizedMeasure>{mastery:.2f}</imsss:minNormalizedMeasure>
+            </imsss:primaryObjective>
+          </imsss:objectives>
+        </imsss:sequencing>
+      </item>
+      <imsss:sequencing>
+        <imsss:controlMode choice="true" flow="true"/>
+      </imsss:sequencing>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="course-sco" type="webcontent" adlcp:scormType="sco" href="index.html">
+      <file href="index.html"/>
+      <file href="{PLAYER}"/>
+    </resource>
+  </resources>
+</manifest>
+"""
