@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from shared.export_formats import DEFAULT_FORMAT, FORMATS
+
 
 async def _replay(from_seq: int | None) -> None:
     import asyncpg
@@ -137,7 +139,7 @@ def _token_user(parser: argparse.ArgumentParser, args) -> str:
     return args.user or args.user_id or "dev"
 
 
-OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq", "refresh", "versions", "fork")
+OPERATOR_COMMANDS = ("generate", "status", "events", "stage", "dlq", "refresh", "versions", "fork", "export")
 
 
 def _operator_commands(commands) -> None:
@@ -149,7 +151,9 @@ def _operator_commands(commands) -> None:
     generate = add("generate", "take a repository to a downloaded course with the default choices")
     generate.add_argument("repo")
     generate.add_argument("--folders", nargs="+", default=["."], help="folders to select (default: all)")
-    generate.add_argument("--out", type=Path, default=Path("."), help="where to write the zip")
+    generate.add_argument("--out", type=Path, default=Path("."), help="where to write the course")
+    generate.add_argument("--format", choices=list(FORMATS), default=DEFAULT_FORMAT,
+                          help="the export format (default: the zip of Markdown and site)")
     generate.add_argument("--yes", "-y", action="store_true", help="start stages 2 and 4 without asking "
                           "(their cost estimate is still shown)")
     add("status", "every stage of a course").add_argument("course_id")
@@ -167,6 +171,12 @@ def _operator_commands(commands) -> None:
     refresh.add_argument("--wait", action="store_true", help="follow the refresh to its end and show the outcome; "
                          "exit status 1 if it failed, 3 if it needs a new pathway chosen")
     add("versions", "a course's versions: date, commit, what changed, cost").add_argument("course_id")
+    export = add("export", "download a course, or one version of it, in an export format")
+    export.add_argument("course_id")
+    export.add_argument("--format", choices=list(FORMATS), default=DEFAULT_FORMAT,
+                        help="; ".join(f"{f.name}: {f.label}" for f in FORMATS.values()))
+    export.add_argument("--version", type=int, help="a version's number (default: the current course)")
+    export.add_argument("--out", type=Path, default=Path("."), help="where to write it")
     fork = add("fork", "a new course of yours starting from a course's stages up to one (not paid again)")
     fork.add_argument("course_id")
     fork.add_argument("--from", dest="from_stage", required=True, help="the last stage it inherits: 1, 2, 3 or 4")
@@ -187,7 +197,10 @@ def _operate(args) -> int:
             if args.command == "fork":
                 return fork_command.fork(api, args.course_id, args.from_stage, args.title)
             if args.command == "generate":
-                operator_commands.generate(api, args.repo, args.folders, args.out, yes=args.yes)
+                operator_commands.generate(api, args.repo, args.folders, args.out, yes=args.yes,
+                                           format_name=args.format)
+            elif args.command == "export":
+                operator_commands.export(api, args.course_id, args.out, args.format, args.version)
             elif args.command == "status":
                 operator_commands.status(api, args.course_id)
             elif args.command == "events":

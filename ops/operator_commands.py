@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from shared.export_formats import DEFAULT_FORMAT, FORMATS
+
 STAGES = {"1": ("stage1", "analyze-repository"), "2": ("stage2", "analyze-documents"),
           "3": ("stage3", "generate-pathways"), "4": ("stage4", "generate-course")}
 FINISHED = ("SUCCESS", "FAILURE", "CANCELLED")
@@ -79,7 +81,7 @@ def write_fallbacks(status: dict, out=sys.stdout, indent: str = "") -> None:
 
 
 def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, out=sys.stdout,
-             yes: bool = False, stdin=None) -> Path:
+             yes: bool = False, stdin=None, format_name: str = DEFAULT_FORMAT) -> Path:
     """Creation to a downloaded zip with the default choices. Before each stage that calls the
     model (2 and 4) its estimate is shown and, unless `yes`, the operator is asked."""
     stdin = stdin or sys.stdin
@@ -104,10 +106,18 @@ def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, ou
     approve(call(api, "GET", f"/api/courses/{course_id}/stage4/estimate"), yes, out, stdin)
     call(api, "POST", f"/api/courses/{course_id}/generate-course", json={})
     wait(api, course_id, "stage4", out)
-    target = out_dir / f"{course_id}.zip"
-    response = api.get(f"/api/courses/{course_id}/export")
+    return export(api, course_id, out_dir, format_name, out=out)
+
+
+def export(api: httpx.Client, course_id: str, out_dir: Path, format_name: str = DEFAULT_FORMAT,
+           version: int | None = None, out=sys.stdout) -> Path:
+    """The course (or one version of it) downloaded in a format of shared/export_formats.py, as
+    `<course_id>[-v<n>]<suffix>` in `out_dir`."""
+    path = f"/api/courses/{course_id}" + (f"/versions/{version}" if version else "") + "/export"
+    response = api.get(path, params={"format": format_name})
     if response.status_code != 200:
-        raise OperatorError(f"export: {response.status_code} {response.text[:200]}")
+        raise OperatorError(f"export: {response.status_code} {response.text[:300]}")
+    target = out_dir / f"{course_id}{f'-v{version}' if version else ''}{FORMATS[format_name].suffix}"
     target.write_bytes(response.content)
     out.write(f"course written to {target}\n")
     return target

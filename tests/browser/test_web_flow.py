@@ -83,6 +83,20 @@ async def test_a_repository_becomes_a_downloadable_course_through_the_ui(ui, cou
     await download.save_as(tmp_path / "course.zip")
     names = zipfile.ZipFile(tmp_path / "course.zip").namelist()
     assert "site/index.html" in names and "markdown/index.md" in names, names
+    # The same button downloads the other formats, chosen by their label.
+    await ui.by("download-export-format").select_option("scorm12")
+    await expect(ui.by("download-export")).to_contain_text("SCORM 1.2 package")
+    async with page.expect_download() as info:
+        await ui.by("download-export").click()
+    scorm = await info.value
+    assert scorm.suggested_filename.endswith(".scorm12.zip")
+    await scorm.save_as(tmp_path / "scorm.zip")
+    assert "imsmanifest.xml" in zipfile.ZipFile(tmp_path / "scorm.zip").namelist()
+    await ui.by("download-export-format").select_option("pdf")
+    async with page.expect_download() as info:
+        await ui.by("download-export").click()
+    with open(await (await info.value).path(), "rb") as saved:
+        assert saved.read(5) == b"%PDF-"
 
     # The course list offers to read a written course.
     await ui.by("back-to-courses").click()

@@ -97,6 +97,14 @@ async def test_a_changed_document_refreshes_to_version_2_from_the_course_page(ui
     with open(await download.path(), "rb") as saved:
         assert saved.read(2) == b"PK"
     assert first["version"] == 1 and first["export"]["bytes"] > 0
+    # …and as an EPUB, chosen beside it.
+    await ui.by("download-version-format", v1).select_option("epub")
+    async with page.expect_download() as started:
+        await ui.by("download-version", v1).click()
+    download = await started.value
+    assert download.suggested_filename == "Skyline-refreshed-v1.epub", download.suggested_filename
+    with open(await download.path(), "rb") as saved:
+        assert saved.read(58)[30:] == b"mimetypeapplication/epub+zip"
 
     # Nothing changed since: said so, no new version. Keyboard only: Enter on the focused button.
     await refresh.focus()

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import psutil
 
+from shared.export_formats import FORMATS
+
 from ops.local.ports import free_port
 from tests.support.flows import new_course, scanned_and_selected, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
@@ -64,6 +66,11 @@ async def test_run_serves_crud_and_a_whole_course_then_stops_cleanly_on_ctrl_c(t
         system.kill()
 
 
+# What each format's file begins with: a zip's local header, an HTML document, a PDF.
+FORMAT_MAGIC = {"zip": b"PK", "scorm12": b"PK", "scorm2004": b"PK", "imscc": b"PK", "epub": b"PK",
+                "html": b"<!DOCTYPE html>", "pdf": b"%PDF-"}
+
+
 async def whole_course(api, headers: dict, tmp_path: Path) -> None:
     """Creation to a downloadable zip with the default choices, as a REST client would."""
     make_repo(tmp_path / "skyline", COURSE_REPO)
@@ -84,6 +91,18 @@ async def whole_course(api, headers: dict, tmp_path: Path) -> None:
     assert "site/index.html" in archive.namelist() and "markdown/index.md" in archive.namelist()
     # `make run` writes with the offline engine, and the course says so.
     assert "Written by coursegen's offline engine, without a model" in archive.read("markdown/index.md").decode()
+    # Every format downloads, for the course and for its version 1, each what it says it is.
+    listed = (await api.get(f"/api/courses/{course_id}/generated-course")).json()["export"]["formats"]
+    assert [entry["format"] for entry in listed if "url" in entry] == list(FORMATS), listed
+    for entry in listed:
+        for url in (entry["url"], entry["url"].replace("/export", "/versions/1/export")):
+            got = await api.get(url)
+            assert got.status_code == 200, (url, got.text)
+            assert got.headers["content-type"].startswith(FORMATS[entry["format"]].media_type.split(";")[0])
+            assert got.content.startswith(FORMAT_MAGIC[entry["format"]]), (url, got.content[:20])
+            assert len(got.content) == entry["bytes"]
+    unknown = await api.get(f"/api/courses/{course_id}/export", params={"format": "docx"})
+    assert unknown.status_code == 422 and "scorm12" in unknown.json()["detail"]
 
 
 async def private_repository_token(api, headers: dict, tmp_path: Path, processes: list[psutil.Process]) -> None:
@@ -108,6 +127,9 @@ def operator_cli(url: str, token: str, tmp_path: Path) -> None:
     assert "stage4 [##############################] 100%" in generated.stdout
     course_id = re.search(r"course ([0-9a-f]{32})", generated.stdout).group(1)
     assert zipfile.ZipFile(tmp_path / f"{course_id}.zip").namelist()
+    exported = run_cli(["export", course_id, "--format", "scorm2004", "--version", "1", "--out", str(tmp_path)], env)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    assert "imsmanifest.xml" in zipfile.ZipFile(tmp_path / f"{course_id}-v1.scorm2004.zip").namelist()
     status = run_cli(["status", course_id], env)
     assert status.returncode == 0 and "stage4_complete" in status.stdout and "stage4: SUCCESS" in status.stdout
     events = run_cli(["events", course_id], env)

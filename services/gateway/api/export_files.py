@@ -36,7 +36,7 @@ async def listed(artefacts, export_ref: str, zip_bytes: int, url: str) -> list[d
     sizes, problems = found if found is not None else ({DEFAULT_FORMAT: zip_bytes}, {})
     answer = []
     for name, known in FORMATS.items():
-        entry: dict[str, str | int] = {"format": name, "label": known.label}
+        entry: dict[str, str | int] = {"format": name, "label": known.label, "suffix": known.suffix}
         if name in sizes:
             entry.update(url=url if name == DEFAULT_FORMAT else f"{url}?format={name}", bytes=sizes[name])
         else:
@@ -63,3 +63,10 @@ async def served(artefacts, export_ref: str, format_name: str, title: str, gone:
     stem = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-")[:80] or "course"
     return Response(data, media_type=known.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{stem}{name_suffix}{known.suffix}"'})
+
+
+def offered(url: str) -> list[dict]:
+    """Every format with its download URL, unchecked (a version's list: a format it lacks answers
+    409 with why when asked)."""
+    return [{"format": name, "label": known.label, "suffix": known.suffix,
+             "url": url if name == DEFAULT_FORMAT else f"{url}?format={name}"} for name, known in FORMATS.items()]

@@ -7,13 +7,12 @@ from fastapi.responses import JSONResponse
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from shared.export_formats import FORMATS
 from shared.course_versions import Version, course_versions
 from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
 from ..edge.quotas import allowed_budget
-from .export_files import chosen, served
+from .export_files import chosen, offered, served
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .repo_tokens import check_token, sealed_token
@@ -108,8 +107,7 @@ def version_answer(course_id: str, v: Version, current: bool) -> dict:
         "cost": vars(v.cost),
         "modules": [{"position": m.position, "title": m.title} for m in v.modules],
         "export": {"url": f"/api/courses/{course_id}/versions/{v.number}/export", "bytes": v.export_bytes,
-                   "formats": {name: f"/api/courses/{course_id}/versions/{v.number}/export?format={name}"
-                               for name in FORMATS}},
+                   "formats": offered(f"/api/courses/{course_id}/versions/{v.number}/export")},
     }
 
 

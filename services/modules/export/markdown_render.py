@@ -221,7 +221,8 @@ def _code_block(lines: list[str], i: int, fence: linear_regex.Match, out: list[s
 def code_html(code: str, language: str) -> str:
     css_language = linear_regex.sub(r"[^a-z0-9+#-]", "", language.lower())
     attribute = f' class="language-{css_language}"' if css_language else ""
-    return f"<pre><code{attribute}>{highlight(code, language)}</code></pre>"
+    # A block wider than the page scrolls; tabindex lets a keyboard reach it to scroll it (WCAG 2.1.1).
+    return f'<pre tabindex="0"><code{attribute}>{highlight(code, language)}</code></pre>'
 
 
 def _list(lines: list[str], i: int, context: _Context, out: list[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 STYLE = """:root {
   --text: #1f2328; --muted: #59636e; --bg: #ffffff; --panel: #f6f8fa; --line: #d1d9e0;
   --accent: #0b5cad; --code-bg: #f6f8fa;
-  --kw: #a626a4; --str: #2b7a0b; --com: #6e7781; --num: #b35900; --key: #0550ae; --var: #953800;
+  --kw: #a626a4; --str: #2b7a0b; --com: #57606a; --num: #b35900; --key: #0550ae; --var: #953800;
 }
 @media (prefers-color-scheme: dark) {
   :root {

@@ -1,8 +1,9 @@
 // Stage 4: write the modules of the chosen pathway; then the way into the reader (a page per module at
 // its own address, views/reader.js), the list of modules, each a link into it, and the export's download.
 
-import {api, download, fileName, paths} from "../api.js";
-import {announce, busy, formatBytes, formatDate, h, replace} from "../dom.js";
+import {api, paths} from "../api.js";
+import {busy, formatBytes, formatDate, h, replace} from "../dom.js";
+import {exportChooser} from "./export_choice.js";
 import {stagePanel} from "./panel.js";
 import {readerHref} from "./reader_routes.js";
 
@@ -28,17 +29,14 @@ export function createStage4(ctx) {
   panel.body.append(form, results);
 
   function downloadButton(generated) {
-    const button = h("button", {type: "button", dataset: {testid: "download-export"}},
-      `Download the course (zip${generated.export?.bytes ? `, ${formatBytes(generated.export.bytes)}` : ""})`);
-    button.addEventListener("click", () => {
-      panel.clearError();
-      busy(button, async () => {
-        await download(generated.export.url || paths.action(courseId, "export"),
-          fileName(generated.title || ctx.course.title, "zip"));
-        announce("Download started.");
-      }, panel.requestError);
-    });
-    return button;
+    const formats = generated.export.formats
+      || [{format: "zip", label: "Markdown and static site (zip)", suffix: ".zip", bytes: generated.export.bytes,
+           url: generated.export.url || paths.action(courseId, "export")}];
+    return exportChooser({formats, stem: generated.title || ctx.course.title, testid: "download-export",
+      onError: panel.requestError,
+      buttonText: (entry) => entry.format === "zip"
+        ? `Download the course (zip${entry.bytes ? `, ${formatBytes(entry.bytes)}` : ""})`
+        : `Download the course (${entry.label}${entry.bytes ? `, ${formatBytes(entry.bytes)}` : ""})`});
   }
 
   function readerEntry(generated) {
@@ -72,7 +70,8 @@ export function createStage4(ctx) {
           readerEntry(generated),
           generated.export
             ? h("div", {className: "actions"}, downloadButton(generated),
-              h("p", {className: "hint"}, "Markdown files and a static HTML site, in one zip."))
+              h("p", {className: "hint"}, "The zip holds Markdown files and a static HTML site; SCORM and "
+                + "Common Cartridge packages import into an LMS; one HTML file, PDF and EPUB are for reading offline."))
             : h("p", {className: "hint"}, "The download is not ready yet.")));
     } catch (err) {
       panel.requestError(err);

@@ -2,10 +2,11 @@
 // the refresh live by polling its status, as it runs the stages again), how the refresh ended in
 // plain words, and every version newest first with its changelog, cost and download.
 
-import {api, download, fileName, paths} from "../api.js";
+import {api, paths} from "../api.js";
 import {announce, blockButton, busy, field, formatBytes, formatDate, h, messageBox, replace, showRequestError, uid}
   from "../dom.js";
 import {isRunning} from "../progress.js";
+import {exportChooser} from "./export_choice.js";
 import {commitWords, costWords, outcomeWords, progressWords, refreshBlockedReason, sentence} from "./versions_words.js";
 
 export const REFRESH_POLL_MS = 1000;
@@ -190,17 +191,14 @@ export function createVersionsPanel({courseId, courseTitle, onRefreshStep, onRef
 
   function versionItem(version) {
     const n = version.version;
-    const size = version.export?.bytes ? `, ${formatBytes(version.export.bytes)}` : "";
-    const save = h("button", {type: "button", className: "secondary", dataset: {testid: "download-version", version: n}},
-      `Download version ${n} (zip${size})`);
     const saveError = messageBox("download-version-error");
-    save.addEventListener("click", () => {
-      saveError.clear();
-      busy(save, async () => {
-        await download(version.export.url, fileName(`${courseTitle() || "course"}-v${n}`, "zip"));
-        announce(`Download of version ${n} started.`);
-      }, (err) => { if (err?.status !== 401) saveError.show(err.message); });
-    });
+    const formats = (version.export?.formats || [{format: "zip", label: "zip", suffix: ".zip", url: version.export?.url}])
+      .map((entry) => entry.format === "zip" ? {...entry, bytes: version.export?.bytes} : entry);
+    const save = exportChooser({formats, stem: `${courseTitle() || "course"}-v${n}`, testid: "download-version",
+      dataset: {version: n},
+      onError: (err) => { if (err?.status !== 401) saveError.show(err.message); },
+      buttonText: (entry) => `Download version ${n} (${entry.format === "zip" ? "zip" : entry.label}`
+        + `${entry.bytes ? `, ${formatBytes(entry.bytes)}` : ""})`});
     const changes = version.changes || [];
     return h("li", {className: "version", dataset: {testid: "version", version: n, current: String(Boolean(version.current))}},
       h("div", {className: "version-head"},

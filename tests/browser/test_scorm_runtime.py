@@ -1,0 +1,215 @@
+"""The SCORM packages run as an LMS runs them: Chromium opens a page that provides a real SCORM runtime
+(scorm-again's Scorm12API / Scorm2004API, from tests/node) and launches the package's SCO in a frame.
+A learner reads every module, answers the quizzes (every answer right, or every answer wrong), leaves;
+the runtime's data model then holds the score, completion and success as the course set them, with no
+API error; reopened with that data, the course comes back at the bookmark with the answers given.
+Every exported page also passes axe-core."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from playwright.async_api import Frame, Page, expect
+
+from services.modules.export.book import book_html
+from services.modules.export.epub import epub_package
+from services.modules.export.imscc import cartridge
+from services.modules.export.scorm import scorm_package
+from tests.support.axe import axe_violations
+from tests.support.exported_course import exported_course
+from tests.support.node_checks import NODE_DIR
+
+LMS = "http://lms.test"
+RUNTIME = NODE_DIR / "node_modules" / "scorm-again" / "dist"
+VERSIONS = {
+    "1.2": {"script": "scorm12.min.js", "api": "API", "class": "Scorm12API"},
+    "2004": {"script": "scorm2004.min.js", "api": "API_1484_11", "class": "Scorm2004API"},
+}
+# The LMS page: the runtime, the previous session's data (if any) loaded before launch, every API
+# call's error code recorded, and the SCO in a frame. `saved` and the version come in the query.
+LMS_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
+<script src="/runtime/%(script)s"></script>
+<script>
+  const params = new URLSearchParams(location.search);
+  window.%(api)s = new %(class)s({autocommit: false, logLevel: 5});
+  const saved = params.get("saved");
+  if (saved) { window.%(api)s.loadFromJSON(JSON.parse(saved)); }
+  window.apiErrors = [];
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(window.%(api)s))) {
+    if (!/^(LMS|)(Initialize|GetValue|SetValue|Commit|Finish|Terminate)$/.test(name)) continue;
+    const call = window.%(api)s[name].bind(window.%(api)s);
+    window.%(api)s[name] = (...args) => {
+      const answer = call(...args);
+      const code = String(window.%(api)s.%(error)s());
+      if (code !== "0") window.apiErrors.push(`${name}(${args.join(", ")}) -> ${code}`);
+      return answer;
+    };
+  }
+</script></head>
+<body><main><h1>Test LMS</h1><iframe id="sco" title="Course" src="/sco/index.html" width="1000" height="700"></iframe></main></body></html>"""
+
+
+def entries(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+async def serve(page: Page, files: dict[str, tuple[bytes, str]]) -> None:
+    """Everything under http://lms.test/ from memory; any other request fails (nothing leaves)."""
+    async def answer(route):
+        path = route.request.url.removeprefix(LMS).split("?", 1)[0]
+        if path in files:
+            body, kind = files[path]
+            await route.fulfill(body=body, content_type=kind)
+        else:
+            await route.fulfill(status=404, body="not here")
+    await page.route(f"{LMS}/**", answer)
+
+
+async def launched(browser, version: str, package: dict[str, bytes], saved: dict | None = None):
+    if not RUNTIME.is_dir():
+        pytest.skip(f"scorm-again is not installed in {NODE_DIR}: run `make node`")
+    spec = VERSIONS[version]
+    page = await browser.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"script error: {error}"))
+    files = {f"/sco/{name}": (data, _kind(name)) for name, data in package.items()}
+    files[f"/runtime/{spec['script']}"] = ((RUNTIME / spec["script"]).read_bytes(), "text/javascript")
+    error = "LMSGetLastError" if version == "1.2" else "GetLastError"
+    files["/lms.html"] = ((LMS_PAGE % {**spec, "error": error}).encode(), "text/html")
+    await serve(page, files)
+    query = f"?saved={json.dumps(saved)}" if saved else ""
+    await page.goto(f"{LMS}/lms.html{query}")
+    frame = page.frame_locator("#sco")
+    await frame.locator("html[data-lms=connected]").wait_for(state="attached")
+    return page, page.frames[1]
+
+
+def _kind(name: str) -> str:
+    return {"html": "text/html", "js": "text/javascript", "xml": "application/xml"}.get(name.rsplit(".", 1)[-1],
+                                                                                       "application/octet-stream")
+
+
+async def learn(sco: Frame, right: bool) -> None:
+    """Read every module in order, answering each quiz as it comes (all right, or all wrong)."""
+    modules = await sco.locator("article.module").count()
+    for number in range(1, modules + 1):
+        article = sco.locator(f'article.module[data-module="{number}"]')
+        await article.wait_for(state="visible")
+        for question in await article.locator("fieldset.question").all():
+            correct = int(await question.get_attribute("data-correct"))
+            options = await question.locator("input[type=radio]").count()
+            choice = correct if right else (correct + 1) % options
+            await question.locator(f'input[value="{choice}"]').check()
+            await question.locator("button.check").click()
+            await expect(question).to_have_attribute("data-verdict", "right" if right else "wrong")
+        if number < modules:
+            await sco.locator("#next").click()
+
+
+async def runtime_state(page: Page, version: str) -> dict:
+    api = VERSIONS[version]["api"]
+    return await page.evaluate(f"() => ({{cmi: JSON.parse(JSON.stringify(window.{api}.cmi)), errors: window.apiErrors}})")
+
+
+def saved_for_resume(cmi: dict, version: str) -> dict:
+    """What an LMS hands the SCO when the learner comes back: the bookmark, the suspend data, the
+    status and score of the last session, and entry = resume."""
+    if version == "1.2":
+        core = cmi["core"]
+        return {"suspend_data": cmi["suspend_data"],
+                "core": {"lesson_location": core["lesson_location"], "lesson_status": core["lesson_status"],
+                         "entry": "resume", "score": core["score"]}}
+    return {"suspend_data": cmi["suspend_data"], "location": cmi["location"], "entry": "resume",
+            "completion_status": cmi["completion_status"], "success_status": cmi["success_status"]}
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+@pytest.mark.parametrize("right", [True, False], ids=["passing", "failing"])
+async def test_a_learner_reads_answers_leaves_and_comes_back_at_the_bookmark(browser, version, right):
+    course = exported_course()
+    package = entries(scorm_package(course, version))
+    page, sco = await launched(browser, version, package)
+    await learn(sco, right)
+    await sco.locator("#previous").click()          # the bookmark: not the last module
+    bookmark = len(course.modules) - 1
+    await sco.locator("#leave").click()
+    state = await runtime_state(page, version)
+    cmi = state["cmi"]
+    assert state["errors"] == []
+    if version == "1.2":
+        assert cmi["core"]["lesson_status"] == ("passed" if right else "failed")
+        assert cmi["core"]["score"] == {"raw": "100" if right else "0", "min": "0", "max": "100"}
+        assert cmi["core"]["lesson_location"] == str(bookmark)
+        assert cmi["core"]["exit"] == "suspend"
+    else:
+        assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "passed" if right else "failed")
+        assert float(cmi["score"]["scaled"]) == (1.0 if right else 0.0)
+        assert cmi["location"] == str(bookmark)
+        assert cmi["exit"] == "suspend"
+    await page.close()
+
+    page, sco = await launched(browser, version, package, saved_for_resume(cmi, version))
+    shown = sco.locator("article.module:visible")
+    assert await shown.get_attribute("data-module") == str(bookmark)
+    verdicts = await sco.locator("fieldset.question[data-verdict]").count()
+    assert verdicts == await sco.locator("fieldset.question").count() > 0   # every answer is remembered
+    state = await runtime_state(page, version)
+    assert state["errors"] == []
+    await page.close()
+
+
+async def test_a_learner_who_has_not_read_every_module_has_not_completed(browser):
+    page, sco = await launched(browser, "2004", entries(scorm_package(exported_course("structlog"), "2004")))
+    await sco.locator("#leave").click()
+    cmi = (await runtime_state(page, "2004"))["cmi"]
+    assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "unknown")
+    await page.close()
+
+
+async def test_the_sco_works_without_an_lms(browser):
+    page = await browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    files = {f"/{name}": (data, _kind(name)) for name, data in entries(scorm_package(exported_course(), "1.2")).items()}
+    await serve(page, files)
+    await page.goto(f"{LMS}/index.html")
+    await page.locator("html[data-lms=none]").wait_for(state="attached")
+    await page.locator("#next").click()
+    assert await page.locator("article.module:visible").get_attribute("data-module") == "2"
+    assert errors == []
+    await page.close()
+
+
+async def exported_pages() -> dict[str, tuple[bytes, str]]:
+    course = exported_course("structlog")
+    epub = entries(epub_package(course))
+    cc = entries(cartridge(course))
+    first_module = next(name for name in epub if name.endswith(".xhtml") and name[5:7].isdigit())
+    first_web = next(name for name in cc if name.endswith(".html"))
+    return {"/book.html": (book_html(course).encode(), "text/html"),
+            "/scorm/index.html": (entries(scorm_package(course, "2004"))["index.html"], "text/html"),
+            "/scorm/player.js": (entries(scorm_package(course, "2004"))["player.js"], "text/javascript"),
+            "/epub/module.xhtml": (epub[first_module], "application/xhtml+xml"),
+            "/epub/style.css": (epub["EPUB/style.css"], "text/css"),
+            "/cc/module.html": (cc[first_web], "text/html"),
+            "/cc/style.css": (cc["web_resources/style.css"], "text/css")}
+
+
+@pytest.mark.parametrize("path", ["/book.html", "/scorm/index.html", "/epub/module.xhtml", "/cc/module.html"])
+async def test_every_exported_page_passes_axe(browser, path):
+    page = await browser.new_page()
+    await serve(page, await exported_pages())
+    await page.goto(f"{LMS}{path}")
+    assert await axe_violations(page, "html") == []
+    if path == "/scorm/index.html":     # the quiz can be answered from the keyboard alone
+        first = page.locator("article.module:visible fieldset.question").first
+        await first.locator("input[type=radio]").first.focus()
+        await page.keyboard.press("Space")
+        await page.keyboard.press("Tab")
+        await page.keyboard.press("Enter")
+        await expect(first).to_have_attribute("data-verdict", re.compile("right|wrong"))
+        assert await axe_violations(page, "html") == []
+    await page.close()
