@@ -176,6 +176,8 @@ def _operator_commands(commands) -> None:
     export.add_argument("--format", choices=list(FORMATS), default=DEFAULT_FORMAT,
                         help="; ".join(f"{f.name}: {f.label}" for f in FORMATS.values()))
     export.add_argument("--version", type=int, help="a version's number (default: the current course)")
+    export.add_argument("--mastery", type=int, metavar="PERCENT",
+                        help="SCORM formats: the share of right answers needed to pass (default 80)")
     export.add_argument("--out", type=Path, default=Path("."), help="where to write it")
     fork = add("fork", "a new course of yours starting from a course's stages up to one (not paid again)")
     fork.add_argument("course_id")
@@ -200,7 +202,7 @@ def _operate(args) -> int:
                 operator_commands.generate(api, args.repo, args.folders, args.out, yes=args.yes,
                                            format_name=args.format)
             elif args.command == "export":
-                operator_commands.export(api, args.course_id, args.out, args.format, args.version)
+                operator_commands.export(api, args.course_id, args.out, args.format, args.version, args.mastery)
             elif args.command == "status":
                 operator_commands.status(api, args.course_id)
             elif args.command == "events":

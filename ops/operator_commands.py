@@ -110,11 +110,14 @@ def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, ou
 
 
 def export(api: httpx.Client, course_id: str, out_dir: Path, format_name: str = DEFAULT_FORMAT,
-           version: int | None = None, out=sys.stdout) -> Path:
+           version: int | None = None, mastery: int | None = None, out=sys.stdout) -> Path:
     """The course (or one version of it) downloaded in a format of shared/export_formats.py, as
-    `<course_id>[-v<n>]<suffix>` in `out_dir`."""
+    `<course_id>[-v<n>]<suffix>` in `out_dir`; a SCORM package with `mastery` (%) if given."""
     path = f"/api/courses/{course_id}" + (f"/versions/{version}" if version else "") + "/export"
-    response = api.get(path, params={"format": format_name})
+    params: dict[str, str | int] = {"format": format_name}
+    if mastery is not None:
+        params["mastery"] = mastery
+    response = api.get(path, params=params)
     if response.status_code != 200:
         raise OperatorError(f"export: {response.status_code} {response.text[:300]}")
     target = out_dir / f"{course_id}{f'-v{version}' if version else ''}{FORMATS[format_name].suffix}"

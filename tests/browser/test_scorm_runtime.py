@@ -6,10 +6,7 @@ API error; reopened with that data, the course comes back at the bookmark with t
 Every exported page also passes axe-core."""
 from __future__ import annotations
 
-import io
-import json
 import re
-import zipfile
 
 import pytest
 from playwright.async_api import Frame, Page, expect
@@ -18,93 +15,29 @@ from services.modules.export.book import book_html
 from services.modules.export.epub import epub_package
 from services.modules.export.imscc import cartridge
 from services.modules.export.scorm import scorm_package
+from shared.scorm_mastery import with_mastery
 from tests.support.axe import axe_violations
 from tests.support.exported_course import exported_course
-from tests.support.node_checks import NODE_DIR
+from tests.support.scorm_runtime import LMS, VERSIONS, entries, kind, launched, serve
 
-LMS = "http://lms.test"
-RUNTIME = NODE_DIR / "node_modules" / "scorm-again" / "dist"
-VERSIONS = {
-    "1.2": {"script": "scorm12.min.js", "api": "API", "class": "Scorm12API"},
-    "2004": {"script": "scorm2004.min.js", "api": "API_1484_11", "class": "Scorm2004API"},
-}
-# The LMS page: the runtime, the previous session's data (if any) loaded before launch, every API
-# call's error code recorded, and the SCO in a frame. `saved` and the version come in the query.
-LMS_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
-<script src="/runtime/%(script)s"></script>
-<script>
-  const params = new URLSearchParams(location.search);
-  window.%(api)s = new %(class)s({autocommit: false, logLevel: 5});
-  const saved = params.get("saved");
-  if (saved) { window.%(api)s.loadFromJSON(JSON.parse(saved)); }
-  window.apiErrors = [];
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(window.%(api)s))) {
-    if (!/^(LMS|)(Initialize|GetValue|SetValue|Commit|Finish|Terminate)$/.test(name)) continue;
-    const call = window.%(api)s[name].bind(window.%(api)s);
-    window.%(api)s[name] = (...args) => {
-      const answer = call(...args);
-      const code = String(window.%(api)s.%(error)s());
-      if (code !== "0") window.apiErrors.push(`${name}(${args.join(", ")}) -> ${code}`);
-      return answer;
-    };
-  }
-</script></head>
-<body><main><h1>Test LMS</h1><iframe id="sco" title="Course" src="/sco/index.html" width="1000" height="700"></iframe></main></body></html>"""
-
-
-def entries(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-async def serve(page: Page, files: dict[str, tuple[bytes, str]]) -> None:
-    """Everything under http://lms.test/ from memory; any other request fails (nothing leaves)."""
-    async def answer(route):
-        path = route.request.url.removeprefix(LMS).split("?", 1)[0]
-        if path in files:
-            body, kind = files[path]
-            await route.fulfill(body=body, content_type=kind)
-        else:
-            await route.fulfill(status=404, body="not here")
-    await page.route(f"{LMS}/**", answer)
-
-
-async def launched(browser, version: str, package: dict[str, bytes], saved: dict | None = None):
-    if not RUNTIME.is_dir():
-        pytest.skip(f"scorm-again is not installed in {NODE_DIR}: run `make node`")
-    spec = VERSIONS[version]
-    page = await browser.new_page()
-    page.on("pageerror", lambda error: pytest.fail(f"script error: {error}"))
-    files = {f"/sco/{name}": (data, _kind(name)) for name, data in package.items()}
-    files[f"/runtime/{spec['script']}"] = ((RUNTIME / spec["script"]).read_bytes(), "text/javascript")
-    error = "LMSGetLastError" if version == "1.2" else "GetLastError"
-    files["/lms.html"] = ((LMS_PAGE % {**spec, "error": error}).encode(), "text/html")
-    await serve(page, files)
-    query = f"?saved={json.dumps(saved)}" if saved else ""
-    await page.goto(f"{LMS}/lms.html{query}")
-    frame = page.frame_locator("#sco")
-    await frame.locator("html[data-lms=connected]").wait_for(state="attached")
-    return page, page.frames[1]
-
-
-def _kind(name: str) -> str:
-    return {"html": "text/html", "js": "text/javascript", "xml": "application/xml"}.get(name.rsplit(".", 1)[-1],
-                                                                                       "application/octet-stream")
-
-
-async def learn(sco: Frame, right: bool) -> None:
-    """Read every module in order, answering each quiz as it comes (all right, or all wrong)."""
+async def learn(sco: Frame, right: bool | float) -> None:
+    """Read every module in order, answering each quiz as it comes: all right (True), all wrong
+    (False), or the first share of the questions right and the others wrong (a fraction)."""
     modules = await sco.locator("article.module").count()
+    total = await sco.locator("fieldset.question").count()
+    answered = 0
     for number in range(1, modules + 1):
         article = sco.locator(f'article.module[data-module="{number}"]')
         await article.wait_for(state="visible")
         for question in await article.locator("fieldset.question").all():
             correct = int(await question.get_attribute("data-correct"))
             options = await question.locator("input[type=radio]").count()
-            choice = correct if right else (correct + 1) % options
+            answered += 1
+            this_right = right if isinstance(right, bool) else answered <= right * total
+            choice = correct if this_right else (correct + 1) % options
             await question.locator(f'input[value="{choice}"]').check()
             await question.locator("button.check").click()
-            await expect(question).to_have_attribute("data-verdict", "right" if right else "wrong")
+            await expect(question).to_have_attribute("data-verdict", "right" if this_right else "wrong")
         if number < modules:
             await sco.locator("#next").click()
 
@@ -161,6 +94,22 @@ async def test_a_learner_reads_answers_leaves_and_comes_back_at_the_bookmark(bro
     await page.close()
 
 
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+async def test_the_mastery_score_the_author_chose_decides_pass_or_fail(browser, version):
+    """Two thirds of the answers right: failed against the default 80 %, passed against 50 %."""
+    name = "scorm12" if version == "1.2" else "scorm2004"
+    for package, verdict in ((scorm_package(exported_course(), version), "failed"),
+                             (with_mastery(scorm_package(exported_course(), version), name, 50), "passed")):
+        page, sco = await launched(browser, version, entries(package))
+        await learn(sco, 2 / 3)
+        await sco.locator("#leave").click()
+        state = await runtime_state(page, version)
+        cmi = state["cmi"]
+        assert state["errors"] == []
+        assert (cmi["core"]["lesson_status"] if version == "1.2" else cmi["success_status"]) == verdict
+        await page.close()
+
+
 async def test_a_learner_who_has_not_read_every_module_has_not_completed(browser):
     page, sco = await launched(browser, "2004", entries(scorm_package(exported_course("structlog"), "2004")))
     await sco.locator("#leave").click()
@@ -173,7 +122,7 @@ async def test_the_sco_works_without_an_lms(browser):
     page = await browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    files = {f"/{name}": (data, _kind(name)) for name, data in entries(scorm_package(exported_course(), "1.2")).items()}
+    files = {f"/{name}": (data, kind(name)) for name, data in entries(scorm_package(exported_course(), "1.2")).items()}
     await serve(page, files)
     await page.goto(f"{LMS}/index.html")
     await page.locator("html[data-lms=none]").wait_for(state="attached")

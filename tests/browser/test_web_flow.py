@@ -86,12 +86,15 @@ async def test_a_repository_becomes_a_downloadable_course_through_the_ui(ui, cou
     # The same button downloads the other formats, chosen by their label.
     await ui.by("download-export-format").select_option("scorm12")
     await expect(ui.by("download-export")).to_contain_text("SCORM 1.2 package")
+    await expect(ui.by("download-export-mastery")).to_have_value("80")     # the default, offered to change
+    await ui.by("download-export-mastery").fill("70")
     async with page.expect_download() as info:
         await ui.by("download-export").click()
     scorm = await info.value
     assert scorm.suggested_filename.endswith(".scorm12.zip")
     await scorm.save_as(tmp_path / "scorm.zip")
-    assert "imsmanifest.xml" in zipfile.ZipFile(tmp_path / "scorm.zip").namelist()
+    manifest = zipfile.ZipFile(tmp_path / "scorm.zip").read("imsmanifest.xml").decode()
+    assert "<adlcp:masteryscore>70</adlcp:masteryscore>" in manifest
     await ui.by("download-export-format").select_option("pdf")
     async with page.expect_download() as info:
         await ui.by("download-export").click()

@@ -127,9 +127,13 @@ def operator_cli(url: str, token: str, tmp_path: Path) -> None:
     assert "stage4 [##############################] 100%" in generated.stdout
     course_id = re.search(r"course ([0-9a-f]{32})", generated.stdout).group(1)
     assert zipfile.ZipFile(tmp_path / f"{course_id}.zip").namelist()
-    exported = run_cli(["export", course_id, "--format", "scorm2004", "--version", "1", "--out", str(tmp_path)], env)
+    exported = run_cli(["export", course_id, "--format", "scorm2004", "--version", "1", "--mastery", "65",
+                        "--out", str(tmp_path)], env)
     assert exported.returncode == 0, exported.stdout + exported.stderr
-    assert "imsmanifest.xml" in zipfile.ZipFile(tmp_path / f"{course_id}-v1.scorm2004.zip").namelist()
+    manifest = zipfile.ZipFile(tmp_path / f"{course_id}-v1.scorm2004.zip").read("imsmanifest.xml").decode()
+    assert "<imsss:minNormalizedMeasure>0.65</imsss:minNormalizedMeasure>" in manifest
+    refused = run_cli(["export", course_id, "--format", "pdf", "--mastery", "65", "--out", str(tmp_path)], env)
+    assert refused.returncode != 0 and "applies to the SCORM formats" in refused.stderr
     status = run_cli(["status", course_id], env)
     assert status.returncode == 0 and "stage4_complete" in status.stdout and "stage4: SUCCESS" in status.stdout
     events = run_cli(["events", course_id], env)

@@ -13,6 +13,7 @@ from lxml import etree
 from services.modules.export.formats import BUILDERS, build_exports
 from services.modules.export.imscc import ASSESSMENT, PROFILES, WEB_CONTENT
 from shared.export_formats import FORMATS
+from shared.scorm_mastery import MASTERY_ELEMENTS, NotAScormPackage, with_mastery
 from tests.support.exported_course import exported_course
 from tests.support.node_checks import NODE_DIR
 
@@ -158,3 +159,20 @@ def test_the_same_course_exports_to_the_same_bytes():
     again, _ = build_exports(exported_course(), CHEAP)
     first, _ = build_exports(exported_course(), CHEAP)
     assert again == first
+
+
+@pytest.mark.parametrize("name, edition, expected", [("scorm12", "scorm12edition", "65"),
+                                                     ("scorm2004", "scorm20044thedition", "0.65")])
+def test_a_mastery_score_chosen_on_download_is_the_one_the_package_carries(built, name, edition, expected):
+    package = with_mastery(built[name], name, 65)
+    files = entries(package)
+    assert list(files) == list(entries(built[name])), "the same entries in the same order"
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    assert [e.text for e in manifest.iter(MASTERY_ELEMENTS[name])] == [expected]
+    assert schema_for(manifest, edition).validate(manifest)
+    assert '"mastery": 0.65' in files["index.html"].decode()
+    assert files["player.js"] == entries(built[name])["player.js"]
+    with pytest.raises(ValueError):
+        with_mastery(built[name], name, 101)
+    with pytest.raises(NotAScormPackage):
+        with_mastery(built["imscc"], name, 50)

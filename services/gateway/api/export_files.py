@@ -2,14 +2,22 @@
 is the run's `export_ref`; the others lie beside it, with exports.json saying which were built."""
 from __future__ import annotations
 
-from fastapi import HTTPException
+import asyncio
+
+from typing import Annotated
+
+from fastapi import HTTPException, Query
 from fastapi.responses import Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared import linear_regex
 from shared.export_formats import DEFAULT_FORMAT, FORMATS, format_ref, index_ref, read_index
+from shared.scorm_mastery import DEFAULT_MASTERY_PERCENT, MASTERY_ELEMENTS, with_mastery
 
 GONE = (NotFoundError, ObjectNotFoundError)
+# ?mastery=: the share of right answers (%) a learner needs to pass a SCORM package.
+Mastery = Annotated[int | None, Query(ge=0, le=100, description="SCORM only: the mastery score, in percent "
+                                                               "(default 80)")]
 MADE_BEFORE = ("this version was made before coursegen exported {label}s; write a new version "
                "(POST /api/courses/{{id}}/versions) to have one")
 
@@ -36,7 +44,8 @@ async def listed(artefacts, export_ref: str, zip_bytes: int, url: str) -> list[d
     sizes, problems = found if found is not None else ({DEFAULT_FORMAT: zip_bytes}, {})
     answer = []
     for name, known in FORMATS.items():
-        entry: dict[str, str | int] = {"format": name, "label": known.label, "suffix": known.suffix}
+        entry: dict[str, str | int] = {"format": name, "label": known.label, "suffix": known.suffix,
+                                       **_mastery_default(name)}
         if name in sizes:
             entry.update(url=url if name == DEFAULT_FORMAT else f"{url}?format={name}", bytes=sizes[name])
         else:
@@ -45,10 +54,18 @@ async def listed(artefacts, export_ref: str, zip_bytes: int, url: str) -> list[d
     return answer
 
 
+def checked_mastery(format_name: str, mastery: int | None) -> int | None:
+    if mastery is not None and format_name not in MASTERY_ELEMENTS:
+        raise HTTPException(422, f"a mastery score applies to the SCORM formats ({', '.join(MASTERY_ELEMENTS)}), "
+                                 f"not to {format_name}")
+    return mastery
+
+
 async def served(artefacts, export_ref: str, format_name: str, title: str, gone: str,
-                 name_suffix: str = "") -> Response:
+                 name_suffix: str = "", mastery: int | None = None) -> Response:
     """The export as a download; 409 when the version has none in that format (with why), 410 when
-    it is no longer stored."""
+    it is no longer stored. A SCORM package with `mastery` (a percentage) carries that mastery score
+    instead of the default."""
     known = FORMATS[format_name]
     if format_name != DEFAULT_FORMAT:
         found = await built_formats(artefacts, export_ref)
@@ -60,6 +77,8 @@ async def served(artefacts, export_ref: str, format_name: str, title: str, gone:
         data = await artefacts.get(export_ref if format_name == DEFAULT_FORMAT else format_ref(export_ref, format_name))
     except GONE:
         raise HTTPException(410, gone) from None
+    if mastery is not None:
+        data = await asyncio.to_thread(with_mastery, data, format_name, mastery)
     stem = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-")[:80] or "course"
     return Response(data, media_type=known.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{stem}{name_suffix}{known.suffix}"'})
@@ -68,5 +87,10 @@ async def served(artefacts, export_ref: str, format_name: str, title: str, gone:
 def offered(url: str) -> list[dict]:
     """Every format with its download URL, unchecked (a version's list: a format it lacks answers
     409 with why when asked)."""
-    return [{"format": name, "label": known.label, "suffix": known.suffix,
+    return [{"format": name, "label": known.label, "suffix": known.suffix, **_mastery_default(name),
              "url": url if name == DEFAULT_FORMAT else f"{url}?format={name}"} for name, known in FORMATS.items()]
+
+
+def _mastery_default(format_name: str) -> dict[str, int]:
+    """A SCORM format says its default mastery score: a client offers to change it (?mastery=)."""
+    return {"mastery_default": DEFAULT_MASTERY_PERCENT} if format_name in MASTERY_ELEMENTS else {}

@@ -12,7 +12,7 @@ from shared.events.catalogue import CourseRefreshRequested
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
 from ..edge.quotas import allowed_budget
-from .export_files import chosen, offered, served
+from .export_files import Mastery, checked_mastery, chosen, offered, served
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .repo_tokens import check_token, sealed_token
@@ -113,13 +113,14 @@ def version_answer(course_id: str, v: Version, current: bool) -> dict:
 
 @router.get("/{course_id}/versions/{number}/export")
 async def version_export(course_id: CourseId, number: int, c: ContainerDep, who: PrincipalDep,
-                         format: str | None = None):
+                         format: str | None = None, mastery: Mastery = None):
     """Version `number` in one format of shared/export_formats.py (`format`; the zip by default)."""
     format_name = chosen(format)
+    mastery = checked_mastery(format_name, mastery)
     course = await visible_course(c, who, course_id)
     found = course_versions((await c.histories.load(course_id)).events)
     if not 1 <= number <= len(found):
         # Not 404: that answer means "no such course (or not yours)" on every course route.
         raise HTTPException(409, f"version {number} does not exist; the course has {len(found)} version(s)")
     return await served(c.artefacts, found[number - 1].export_ref, format_name, course["title"],
-                        f"version {number}'s export is no longer stored", f"-v{number}")
+                        f"version {number}'s export is no longer stored", f"-v{number}", mastery)

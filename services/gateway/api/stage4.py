@@ -11,7 +11,7 @@ from ..domain import runs, stage4
 from ..domain.quotas import capped
 from ..domain.lineage import stage_marks
 from .cached import cached
-from .export_files import chosen, listed, served
+from .export_files import Mastery, checked_mastery, chosen, listed, served
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
 from .edits import edit_reader, presented
@@ -64,15 +64,18 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
 
 
 @router.get("/{course_id}/export")
-async def export(course_id: CourseId, c: ContainerDep, who: PrincipalDep, format: str | None = None):
-    """The course in one format of shared/export_formats.py (`format`; the zip by default)."""
+async def export(course_id: CourseId, c: ContainerDep, who: PrincipalDep, format: str | None = None,
+                 mastery: Mastery = None):
+    """The course in one format of shared/export_formats.py (`format`; the zip by default); a SCORM
+    package with the mastery score `mastery` (%) if given."""
     format_name = chosen(format)
+    mastery = checked_mastery(format_name, mastery)
     course = await visible_course(c, who, course_id)
     generated = await c.results.generated(course_id)
     if generated is None or not generated["export_ref"]:
         raise HTTPException(409, "the course has not been generated yet: run stage 4 (POST generate-course)")
     return await served(c.artefacts, generated["export_ref"], format_name, course["title"],
-                        "the export is no longer stored; run stage 4 again")
+                        "the export is no longer stored; run stage 4 again", mastery=mastery)
 
 
 async def _content(c, ref: str) -> dict | None:

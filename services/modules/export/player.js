@@ -81,12 +81,15 @@
   function report() {
     if (!lms || lms.finished) { return; }
     var allRead = state.read.length >= modules.length;
-    var allAnswered = questions.every(function (q) { return state.answers[q.dataset.question] !== undefined; });
+    var answered = questions.filter(function (q) { return state.answers[q.dataset.question] !== undefined; }).length;
+    var allAnswered = answered === questions.length;
     var scaled = score();
     var passed = scaled >= mastery();
     lms.set(lms.keys.location, current);
     lms.set("cmi.suspend_data", JSON.stringify(state));
-    if (questions.length) {
+    /* No score before the first answer: an LMS that compares it with the passing score would
+       otherwise mark a learner who has not begun the quiz as failed. */
+    if (answered) {
       lms.set(lms.keys.min, 0);
       lms.set(lms.keys.max, 100);
       lms.set(lms.keys.raw, Math.round(scaled * 100));
@@ -96,7 +99,7 @@
       if (allRead) { status = questions.length && allAnswered ? (passed ? "passed" : "failed") : "completed"; }
       lms.set("cmi.core.lesson_status", status);
     } else {
-      if (questions.length) { lms.set("cmi.score.scaled", Math.round(scaled * 10000) / 10000); }
+      if (answered) { lms.set("cmi.score.scaled", Math.round(scaled * 10000) / 10000); }
       lms.set("cmi.progress_measure", Math.round(100 * state.read.length / modules.length) / 100);
       lms.set("cmi.completion_status", allRead ? "completed" : "incomplete");
       lms.set("cmi.success_status", allAnswered && questions.length ? (passed ? "passed" : "failed") : "unknown");

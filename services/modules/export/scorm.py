@@ -16,13 +16,15 @@ from importlib import resources
 from itertools import count
 from xml.sax.saxutils import quoteattr
 
+from shared.scorm_mastery import CONFIG_ID, DEFAULT_MASTERY_PERCENT, manifest_mastery
+
 from ..models import Question
 from .book import Book, book_html
 from .export_model import CourseExport, content_link_ok
 from .markdown_render import render_inline
 from .static_site import answer_html, question_html
 
-DEFAULT_MASTERY = 0.8
+DEFAULT_MASTERY = DEFAULT_MASTERY_PERCENT / 100
 PLAYER = "player.js"
 # The SCO runs its own script (player.js) and nothing from another host.
 SCO_CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; "
@@ -83,7 +85,7 @@ class InteractiveQuiz:
 
 def sco_html(course: CourseExport, version: str, mastery: float) -> str:
     config = json.dumps({"scorm": version, "mastery": mastery})
-    head = (f'<script type="application/json" id="course-config">{escape(config, quote=False)}</script>\n'
+    head = (f'<script type="application/json" id="{CONFIG_ID}">{escape(config, quote=False)}</script>\n'
             f'<script src="{PLAYER}" defer></script>')
     return book_html(course, Book(quiz=InteractiveQuiz(), csp=SCO_CSP, style=PLAYER_STYLE, head=head,
                                   body_class="book sco", controls=CONTROLS))
@@ -140,7 +142,7 @@ def manifest_12(course: CourseExport, mastery: float) -> str:
       <title>{title}</title>
       <item identifier="course-item" identifierref="course-sco" isvisible="true">
         <title>{title}</title>
-        <adlcp:masteryscore>{round(mastery * 100)}</adlcp:masteryscore>
+        <adlcp:masteryscore>{manifest_mastery("scorm12", round(mastery * 100))}</adlcp:masteryscore>
       </item>
     </organization>
   </organizations>
@@ -177,7 +179,7 @@ def manifest_2004(course: CourseExport, mastery: float) -> str:
         <imsss:sequencing>
           <imsss:objectives>
             <imsss:primaryObjective objectiveID="course-mastery" satisfiedByMeasure="true">
-              <imsss:minNormalizedMeasure>{mastery:.2f}</imsss:minNormalizedMeasure>
+              <imsss:minNormalizedMeasure>{manifest_mastery("scorm2004", round(mastery * 100))}</imsss:minNormalizedMeasure>
             </imsss:primaryObjective>
           </imsss:objectives>
         </imsss:sequencing>
