@@ -77,7 +77,9 @@ class ModulesStage:
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs),
                               modules=presented_modules(specs, contents, inputs.edits),
-                              engine=_engine(self._provider, fallbacks), **_release(inputs))
+                              engine=_engine(self._provider, fallbacks),
+                              repository_url=inputs.scan.cloned.payload.repo_url,
+                              **_release(inputs, inputs.scan.cloned.payload.commit_sha))
         built, problems = await asyncio.to_thread(build_exports, export)
         if "zip" not in built:
             raise StageFailure(problems.get("zip", "the course could not be exported"))
@@ -177,12 +179,13 @@ class ModulesStage:
                                      f"Writing module {finished[0]} of {total}: {spec.title}")
 
 
-def _release(inputs: WriteInputs) -> dict:
-    """The export's version, commit and changelog fields."""
+def _release(inputs: WriteInputs, cloned_commit: str) -> dict:
+    """The export's version, commit and changelog fields (the commit: the version's, else the clone's)."""
     notes = inputs.release
     if notes is None:
-        return {}
-    return {"version": notes.version, "commit_sha": notes.commit_sha, "changelog": tuple(notes.lines)}
+        return {"commit_sha": cloned_commit}
+    return {"version": notes.version, "commit_sha": notes.commit_sha or cloned_commit,
+            "changelog": tuple(notes.lines)}
 
 
 def _objectives(specs: list[ModuleSpec]) -> list[str]:

@@ -13,6 +13,7 @@ from playwright.async_api import Frame, Page, expect
 
 from services.modules.export.book import book_html
 from services.modules.export.epub import epub_package
+from services.modules.export.export import build_zip
 from services.modules.export.imscc import cartridge
 from services.modules.export.scorm import scorm_package
 from shared.scorm_mastery import with_mastery
@@ -138,7 +139,12 @@ async def exported_pages() -> dict[str, tuple[bytes, str]]:
     cc = entries(cartridge(course))
     first_module = next(name for name in epub if name.endswith(".xhtml") and name[5:7].isdigit())
     first_web = next(name for name in cc if name.endswith(".html"))
-    return {"/book.html": (book_html(course).encode(), "text/html"),
+    site = {name.removeprefix("site/"): data for name, data in entries(build_zip(course)).items()
+            if name.startswith("site/")}
+    first_page = next(name for name in site if name.startswith("modules/"))
+    return {"/site/index.html": (site["index.html"], "text/html"),
+            "/site/modules/module.html": (site[first_page], "text/html"),
+            "/site/assets/style.css": (site["assets/style.css"], "text/css"),"/book.html": (book_html(course).encode(), "text/html"),
             "/scorm/index.html": (entries(scorm_package(course, "2004"))["index.html"], "text/html"),
             "/scorm/player.js": (entries(scorm_package(course, "2004"))["player.js"], "text/javascript"),
             "/epub/module.xhtml": (epub[first_module], "application/xhtml+xml"),
@@ -147,7 +153,8 @@ async def exported_pages() -> dict[str, tuple[bytes, str]]:
             "/cc/style.css": (cc["web_resources/style.css"], "text/css")}
 
 
-@pytest.mark.parametrize("path", ["/book.html", "/scorm/index.html", "/epub/module.xhtml", "/cc/module.html"])
+@pytest.mark.parametrize("path", ["/site/index.html", "/site/modules/module.html", "/book.html", "/scorm/index.html",
+                                  "/epub/module.xhtml", "/cc/module.html"])
 async def test_every_exported_page_passes_axe(browser, path):
     page = await browser.new_page()
     await serve(page, await exported_pages())

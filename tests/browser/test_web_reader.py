@@ -10,6 +10,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
+from tests.support.axe import axe_violations
 from tests.support.launched import coursegen_run
 from tests.support.reader_course import (CODE_FOLLOW_UP, CODE_LEAD, CODE_LINE, LINK_TARGET_HEADING, LINK_TEXT,
                                          MODULE_TARGET_MINUTES, RARE_WORD, dev_headers, make_harbour_repo,
@@ -277,6 +278,8 @@ async def test_the_quiz_is_answered_marked_scored_and_remembered(learner):
     await learner.read(module["position"])
     score = learner.by("quiz-score")
     await expect(score).to_have_text(re.compile(r"^Score: not started"))
+    # The reader with a module and its quiz passes axe-core's WCAG 2.2 A/AA rules.
+    assert await axe_violations(page, "body") == []
 
     # A wrong answer, chosen with the mouse.
     item = page.locator(f'[data-testid="quiz-question"][data-index="{first}"]')

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.gateway.ask.extractive import MAX_QUOTE_LINES, window
 from services.gateway.ask.sections import cut
-from services.gateway.ask.service import source_url
+from shared.repos.forge_links import source_url
 from shared.docs.parsing import parse
 
 MARKDOWN = """# Guide

@@ -4,6 +4,7 @@ consistent by the specification's rules, the one-file HTML self-contained, every
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 import zipfile
 from html.parser import HTMLParser
 
@@ -176,3 +177,19 @@ def test_a_mastery_score_chosen_on_download_is_the_one_the_package_carries(built
         with_mastery(built[name], name, 101)
     with pytest.raises(NotAScormPackage):
         with_mastery(built["imscc"], name, 50)
+
+
+def test_citations_link_to_the_cited_document_at_the_commit_the_course_was_made_from():
+    course = replace(exported_course(), repository_url="https://github.com/python-attrs/attrs.git")
+    cited = {q.source.path for _, content in course.modules for q in content.assessment}
+    path = sorted(cited)[0]
+    link = f'<a href="https://github.com/python-attrs/attrs/blob/{course.commit_sha}/{path}"><code>{path}</code></a>'
+    built, _ = build_exports(course, ("zip", "html", "scorm12", "imscc", "epub"))
+    assert link in built["html"].decode()
+    assert link in entries(built["scorm12"])["index.html"].decode()
+    assert link in entries(built["zip"])["site/index.html"].decode() or any(
+        link in data.decode() for name, data in entries(built["zip"]).items() if name.startswith("site/modules/"))
+    assert any(link in data.decode() for name, data in entries(built["epub"]).items() if name.endswith(".xhtml"))
+    # A repository on no known forge (a local path): the citation names the document, with no link.
+    local, _ = build_exports(replace(course, repository_url="/srv/git/attrs"), ("html",))
+    assert f"<code>{path}</code>" in local["html"].decode() and f"/blob/{course.commit_sha}/" not in local["html"].decode()

@@ -13,10 +13,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
-from urllib.parse import quote, urlsplit
 
 import asyncpg
 
+from shared.repos.forge_links import source_url
 from shared.course_versions import Version
 from shared.events.catalogue import TutorAnswered, TutorAnsweredPayload
 from shared.llm.provider import LLMProvider, ProviderError
@@ -152,22 +152,6 @@ def citation(p: Passage, repo_url: str | None, commit: str | None, module_id: st
     return {"n": p.number, "path": p.path, "heading": p.heading, "anchor": p.anchor, "start_line": p.start_line,
             "end_line": p.end_line, "quote": p.quote, "module_id": module_id,
             "url": source_url(repo_url, commit, p.path, p.start_line, p.end_line)}
-
-
-def source_url(repo_url: str | None, commit: str | None, path: str, start: int, end: int) -> str | None:
-    """The lines on the forge at the commit (GitHub's and GitLab's blob links); None elsewhere (a
-    local repository, an unknown forge)."""
-    if not repo_url or not commit:
-        return None
-    parts = urlsplit(repo_url)
-    if parts.scheme != "https" or not parts.netloc or "@" in parts.netloc:
-        return None
-    base = f"https://{parts.netloc}{parts.path.removesuffix('/').removesuffix('.git')}"
-    lines = f"#L{start}-L{end}" if parts.netloc != "gitlab.com" else f"#L{start}-{end}"
-    blob = "/-/blob/" if parts.netloc == "gitlab.com" else "/blob/"
-    if parts.netloc not in ("github.com", "gitlab.com"):
-        return None
-    return f"{base}{blob}{commit}/{quote(path)}{lines}"
 
 
 def _usage(usage) -> dict[str, Any] | None:

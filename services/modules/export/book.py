@@ -13,7 +13,7 @@ from shared import linear_regex
 from ..models import Question
 from .export_model import CourseExport, module_pages, release_line
 from .site_style import STYLE
-from .static_site import NO_ASK, front_matter, module_body, question_html
+from .static_site import NO_ASK, front_matter, module_body
 
 # No script, nothing from another host: the document is read as it is.
 STATIC_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -56,7 +56,7 @@ _HREF = linear_regex.compile(r' href="(?P<stem>[a-z0-9-]{1,80})\.html(?:#(?P<fra
 @dataclass(frozen=True)
 class Book:
     """What a rendering adds to the document: its quiz, its policy, styles and scripts."""
-    quiz: Callable[[Question], str] = question_html
+    quiz: Callable[[Question], str] | None = None     # by default, static_site's (the answer folds)
     csp: str = STATIC_CSP
     style: str = ""
     head: str = ""          # extra <head> markup (a script)
@@ -70,7 +70,8 @@ def book_html(course: CourseExport, book: Book = Book()) -> str:
     toc = "".join(f'<li><a href="#{page.stem}">{escape(page.content.title)}</a></li>' for page in pages)
     modules = "\n".join(
         f'<article class="module" id="{page.stem}" data-module="{page.number}">'
-        f"{scoped(module_body(pages, page, book.quiz), page.stem, stems)}</article>" for page in pages)
+        f"{scoped(module_body(pages, page, book.quiz, course.source_link), page.stem, stems)}</article>"
+        for page in pages)
     release = release_line(course)
     return f"""<!DOCTYPE html>
 <html lang="en">

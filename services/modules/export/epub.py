@@ -31,7 +31,7 @@ def epub_package(course: CourseExport) -> bytes:
     }
     for page in pages:
         body = _PAGE_LINK.sub(lambda m: f' href="{m["stem"]}.xhtml{m["rest"]}"' if m["stem"] in stems
-                              else m.group(0), module_body(pages, page))
+                              else m.group(0), module_body(pages, page, link=course.source_link))
         files[f"EPUB/{page.stem}.xhtml"] = _document(page.content.title, body).encode()
     files["EPUB/package.opf"] = _package(course, pages).encode()
     return zipped(files, first=("mimetype",))

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from shared import linear_regex
 from shared.docs.formats import LINKED_PAGE_SUFFIXES
+from shared.repos.forge_links import source_url
 
 from ..markdown_text import url_scheme
 from ..models import CodeExample, ContentSection, ModuleContent, ModuleSpec
@@ -28,6 +29,11 @@ class CourseExport:
     version: int | None = None
     commit_sha: str | None = None
     changelog: Sequence[str] = ()
+    # The repository the documents come from: a citation links to its document there, at the commit.
+    repository_url: str | None = None
+
+    def source_link(self, path: str) -> str | None:
+        return source_url(self.repository_url, self.commit_sha, path)
 
 
 OFFLINE = "offline"

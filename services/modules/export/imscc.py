@@ -11,7 +11,7 @@ from ..models import Question
 from .export_model import CourseExport, ModulePage, module_pages
 from .scorm import zipped
 from .site_style import STYLE
-from .static_site import answer_html, module_body
+from .static_site import SourceLink, answer_html, module_body
 
 CC_NAMESPACE = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
 QTI_NAMESPACE = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -27,7 +27,7 @@ def cartridge(course: CourseExport) -> bytes:
     for page in pages:
         files[f"web_resources/{page.stem}.html"] = _web_page(course, pages, page).encode()
         if page.content.assessment:
-            files[f"{_quiz_id(page)}/assessment.xml"] = assessment(page).encode()
+            files[f"{_quiz_id(page)}/assessment.xml"] = assessment(page, course.source_link).encode()
     files["imsmanifest.xml"] = manifest(course, pages).encode()
     return zipped(files)
 
@@ -87,13 +87,13 @@ def _web_page(course: CourseExport, pages: list[ModulePage], page: ModulePage) -
 <html lang="en">
 <head><meta charset="utf-8"><title>{escape(page.content.title)} · {escape(course.title)}</title>
 <link rel="stylesheet" href="style.css"></head>
-<body><main id="main">{module_body(pages, page)}</main></body>
+<body><main id="main">{module_body(pages, page, link=course.source_link)}</main></body>
 </html>
 """
 
 
-def assessment(page: ModulePage) -> str:
-    items = "".join(_item(page, n, question) for n, question in enumerate(page.content.assessment, start=1))
+def assessment(page: ModulePage, link: SourceLink | None = None) -> str:
+    items = "".join(_item(page, n, question, link) for n, question in enumerate(page.content.assessment, start=1))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <questestinterop xmlns="{QTI_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xsi:schemaLocation="{QTI_NAMESPACE} http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_qtiasiv1p2p1_v1p0.xsd">
@@ -111,12 +111,12 @@ def assessment(page: ModulePage) -> str:
 """
 
 
-def _item(page: ModulePage, number: int, question: Question) -> str:
+def _item(page: ModulePage, number: int, question: Question, link: SourceLink | None) -> str:
     ident = f"{_quiz_id(page)}-q{number}"
     profile = PROFILES[question.kind]
     prompt = f"<p>{escape(' '.join(question.prompt.split()))}</p>"
     feedback = (f'<itemfeedback ident="{ident}-feedback"><flow_mat><material>'
-                f'<mattext texttype="text/html">{escape(answer_html(question))}</mattext>'
+                f'<mattext texttype="text/html">{escape(answer_html(question, link))}</mattext>'
                 f"</material></flow_mat></itemfeedback>")
     meta = (f"<itemmetadata><qtimetadata><qtimetadatafield><fieldlabel>cc_profile</fieldlabel>"
             f"<fieldentry>{profile}</fieldentry></qtimetadatafield></qtimetadata></itemmetadata>")

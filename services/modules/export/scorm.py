@@ -22,7 +22,7 @@ from ..models import Question
 from .book import Book, book_html
 from .export_model import CourseExport, content_link_ok
 from .markdown_render import render_inline
-from .static_site import answer_html, question_html
+from .static_site import SourceLink, answer_html, question_html
 
 DEFAULT_MASTERY = DEFAULT_MASTERY_PERCENT / 100
 PLAYER = "player.js"
@@ -60,12 +60,13 @@ class InteractiveQuiz:
     """Renders choice questions as a form the player marks; a short answer stays a folded answer (it
     is not scored). Numbers questions in document order: the ids are the same for the same course."""
 
-    def __init__(self) -> None:
+    def __init__(self, link: SourceLink | None = None) -> None:
         self._numbers = count(1)
+        self._link = link
 
     def __call__(self, question: Question) -> str:
         if question.kind == "short_answer" or question.answer not in question.options:
-            return question_html(question)
+            return question_html(question, self._link)
         qid = f"q{next(self._numbers)}"
 
         def shown(text: str) -> str:
@@ -80,14 +81,14 @@ class InteractiveQuiz:
                 f'<legend>{prompt} <span class="kind">{escape(question.kind.replace("_", " "))}</span></legend>'
                 f'{choices}<button type="button" class="check">Check your answer</button>'
                 f'<p class="verdict" role="status" aria-live="polite"></p>'
-                f'<div class="explained" hidden>{answer_html(question)}</div></fieldset></li>')
+                f'<div class="explained" hidden>{answer_html(question, self._link)}</div></fieldset></li>')
 
 
 def sco_html(course: CourseExport, version: str, mastery: float) -> str:
     config = json.dumps({"scorm": version, "mastery": mastery})
     head = (f'<script type="application/json" id="{CONFIG_ID}">{escape(config, quote=False)}</script>\n'
             f'<script src="{PLAYER}" defer></script>')
-    return book_html(course, Book(quiz=InteractiveQuiz(), csp=SCO_CSP, style=PLAYER_STYLE, head=head,
+    return book_html(course, Book(quiz=InteractiveQuiz(course.source_link), csp=SCO_CSP, style=PLAYER_STYLE, head=head,
                                   body_class="book sco", controls=CONTROLS))
 
 

@@ -17,6 +17,7 @@ from .site_style import STYLE
 CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 # The reader's "Ask the course" panel needs the gateway: a copy without a server says so where a
 # reader would look for it (every page's footer).
+SourceLink = Callable[[str], "str | None"]  # a cited document's address in its repository, if it has one
 NO_ASK = "Ask the course is available in the coursegen reader; this static copy has no server to answer questions."
 
 
@@ -58,21 +59,24 @@ def front_matter(course: CourseExport) -> list[str]:
 
 
 def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
-    body = "\n".join([_pager(pages, page), module_body(pages, page), _pager(pages, page)])
+    body = "\n".join([_pager(pages, page, "Module navigation"), module_body(pages, page, link=course.source_link),
+                      _pager(pages, page, "Module navigation, end of the module")])
     return _page(course, pages, page, f"{page.content.title} · {course.title}", body)
 
 
-def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Question], str] | None = None) -> str:
+def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Question], str] | None = None,
+                link: SourceLink | None = None) -> str:
     """A module's own content as every HTML rendering shows it: heading, introduction, objectives,
     the sections with their examples, key points, conclusion, the quiz (`quiz` renders a question:
-    by default the answer folds in a <details>) and the summary."""
+    by default the answer folds in a <details>) and the summary. `link` gives a cited document's
+    address in its repository (CourseExport.source_link)."""
     content = page.content
     body = [f'<header class="module-head"><p class="eyebrow">Module {page.number} of {len(pages)}</p>'
             f'<h1>{escape(content.title)}</h1><p class="meta">{escape(module_meta(page.spec))}</p></header>',
             _part("introduction", "Introduction", _markdown(content.introduction))]
     if content.learning_objectives:
         body.append(_part("objectives", "Learning objectives", _list(content.learning_objectives)))
-    body.append(_main_content(content, pages))
+    body.append(_main_content(content, pages, link))
     if content.key_points:
         points = "".join(f"<li>{render_inline(_one_line(point), content_link_ok)}</li>"
                          for point in content.key_points)
@@ -80,40 +84,44 @@ def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Q
     if content.conclusion:
         body.append(_part("conclusion", "Conclusion", _markdown(content.conclusion)))
     if content.assessment:
-        questions = "".join((quiz or question_html)(question) for question in content.assessment)
+        questions = "".join((quiz or (lambda q: question_html(q, link)))(question) for question in content.assessment)
         body.append(_part("assessment", "Check your understanding", f'<ol class="quiz">{questions}</ol>'))
     if content.summary:
         body.append(_part("summary", "Summary", _markdown(content.summary)))
     return "\n".join(body)
 
 
-def _main_content(content: ModuleContent, pages: Sequence[ModulePage]) -> str:
+def _main_content(content: ModuleContent, pages: Sequence[ModulePage], link: SourceLink | None) -> str:
     sections, loose = examples_by_section(content)
     parts, link_ok = [], module_link_policy(pages, "html")
     for number, (section, examples) in enumerate(sections, start=1):
         body = linked_to_modules(section.body_markdown, section.source.path, pages, "html")
         parts.append(f'<section class="topic" id="{topic_id(number)}"><h3>{escape(section.title)}</h3>'
-                     f"{render_markdown(body, link_ok, 3)}{_source(section.source)}"
-                     + "".join(_figure(example, with_source=False) for example in examples) + "</section>")
+                     f"{render_markdown(body, link_ok, 3)}{_source(section.source, link)}"
+                     + "".join(_figure(example, False, link) for example in examples) + "</section>")
     if loose:
-        parts.append("<h3>More code examples</h3>" + "".join(_figure(e, with_source=True) for e in loose))
+        parts.append("<h3>More code examples</h3>" + "".join(_figure(e, True, link) for e in loose))
     return _part("content", "Content", "\n".join(parts)) if parts else ""
 
 
-def _figure(example: CodeExample, with_source: bool) -> str:
+def _figure(example: CodeExample, with_source: bool, link: SourceLink | None) -> str:
     caption = escape(example.caption)
     if with_source:
-        caption = f"{caption} {_source(example.source, tag='span')}"
+        caption = f"{caption} {_source(example.source, link, tag='span')}"
     code = code_html(example.code, example.language)
     return f'<figure class="code">{code}<figcaption>{caption}</figcaption></figure>'
 
 
-def _source(source: Citation, tag: str = "p") -> str:
+def _source(source: Citation, link: SourceLink | None, tag: str = "p") -> str:
     heading = f" — {escape(source.heading)}" if source.heading else ""
-    return f'<{tag} class="source">Source: <code>{escape(source.path)}</code>{heading}</{tag}>'
+    path = f"<code>{escape(source.path)}</code>"
+    url = link(source.path) if link else None
+    if url:
+        path = f'<a href="{escape(url)}">{path}</a>'
+    return f'<{tag} class="source">Source: {path}{heading}</{tag}>'
 
 
-def question_html(question: Question) -> str:
+def question_html(question: Question, link: SourceLink | None = None) -> str:
     def shown(text: str) -> str:
         return f"<code>{escape(text)}</code>" if question.options_are_code else escape(text)
     options = "".join(f"<li>{shown(option)}</li>" for option in question.options)
@@ -121,24 +129,26 @@ def question_html(question: Question) -> str:
     # The prompt and the explanation are Markdown, rendered as the reader renders them.
     return (f'<li class="question"><p class="prompt">{render_inline(_one_line(question.prompt), content_link_ok)} '
             f'<span class="kind">{escape(question.kind.replace("_", " "))}</span></p>{options}'
-            f'<details><summary>Show answer</summary>{answer_html(question)}</details></li>')
+            f'<details><summary>Show answer</summary>{answer_html(question, link)}</details></li>')
 
 
-def answer_html(question: Question) -> str:
+def answer_html(question: Question, link: SourceLink | None = None) -> str:
     """A question's answer, its explanation and its source."""
     answer = f"<code>{escape(question.answer)}</code>" if question.options_are_code else escape(question.answer)
     return (f'<p><strong>Answer:</strong> {answer}</p>'
-            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>{_source(question.source)}')
+            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>{_source(question.source, link)}')
 
 
-def _pager(pages: Sequence[ModulePage], page: ModulePage) -> str:
+def _pager(pages: Sequence[ModulePage], page: ModulePage, label: str) -> str:
+    """Links to the course index and the modules before and after; `label` names this one among
+    the page's landmarks (there is one at the top and one at the end)."""
     previous, following = neighbours(pages, page)
     links = ['<a href="../index.html">Course index</a>']
     if previous:
         links.append(f'<a rel="prev" href="{previous.stem}.html">← {escape(previous.content.title)}</a>')
     if following:
         links.append(f'<a rel="next" href="{following.stem}.html">{escape(following.content.title)} →</a>')
-    return f'<nav class="pager" aria-label="Module navigation">{"".join(links)}</nav>'
+    return f'<nav class="pager" aria-label="{label}">{"".join(links)}</nav>'
 
 
 def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage | None, title: str,
