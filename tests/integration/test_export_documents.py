@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from services.modules.export.epub import epub_package
-from services.modules.export.pdf import pdf_document
+from services.modules.export.pdf import PARALLEL_FROM_CHARACTERS, pdf_document
 from tests.support.exported_course import exported_course
 
 POPPLER = ("pdftoppm", "pdftotext")
@@ -27,10 +28,13 @@ def poppler() -> None:
         pytest.skip(f"{', '.join(missing)} not installed: Debian's poppler-utils (`make install`)")
 
 
-@pytest.fixture(scope="module")
-def pdf(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=["one run", "two runs"])
+def pdf(request, tmp_path_factory) -> Path:
+    """The PDF as a short course gets it (its modules laid out in one child) and as a long one does
+    (in two runs at once, joined, numbered and linked afterwards)."""
     path = tmp_path_factory.mktemp("pdf") / "course.pdf"
-    path.write_bytes(pdf_document(exported_course("structlog")))
+    path.write_bytes(pdf_document(exported_course("structlog"), parallel_from=0 if request.param == "two runs"
+                                  else PARALLEL_FROM_CHARACTERS))
     return path
 
 
@@ -54,6 +58,25 @@ def test_the_pdf_has_a_table_of_contents_with_each_modules_page_and_page_numbers
         assert " ".join(title.split())[:40] in head, (title, page, head[:200])
     for number, text in enumerate(pages[1:], start=2):
         assert f"Page {number} of {len(pages)}" in text
+
+
+def test_the_pdfs_bookmarks_and_contents_lead_to_each_module(pdf):
+    reader = PdfReader(pdf)
+    course = exported_course("structlog")
+    titles = [" ".join(content.title.split()) for _, content in course.modules]
+    marked = {" ".join(item.title.split()): reader.get_destination_page_number(item)
+              for item in reader.outline if not isinstance(item, list)}
+    contents = next(n for n, page in enumerate(reader.pages) if "Contents" in page.extract_text())
+    links = [annotation.get_object() for annotation in reader.pages[contents].get("/Annots", [])]
+    targets = []
+    for link in links:
+        destination = link.get("/Dest")
+        if destination is not None:
+            targets.append(reader.get_page_number(destination[0].get_object()))
+    for title in titles:
+        assert title in marked, f"a bookmark for {title!r}"
+        assert title[:40] in " ".join(reader.pages[marked[title]].extract_text().split())
+        assert marked[title] in targets, "the contents entry links to the module's first page"
 
 
 def test_no_text_runs_off_a_pdf_page(pdf, tmp_path):

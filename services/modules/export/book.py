@@ -62,16 +62,20 @@ class Book:
     head: str = ""          # extra <head> markup (a script)
     body_class: str = "book"
     controls: str = ""      # markup between the contents and the modules (the player's buttons)
+    modules: frozenset[int] | None = None   # the numbers of the modules to include (None: all)
+    toc_pages: dict[str, int] | None = None  # a module's page, by its stem, for a contents without counters
 
 
 def book_html(course: CourseExport, book: Book = Book()) -> str:
     pages = module_pages(course)
     stems = {page.stem for page in pages}
-    toc = "".join(f'<li><a href="#{page.stem}">{escape(page.content.title)}</a></li>' for page in pages)
+    numbers = book.toc_pages or {}
+    toc = "".join(f'<li><a href="#{page.stem}"{_page_attribute(numbers.get(page.stem))}>'
+                  f'{escape(page.content.title)}</a></li>' for page in pages)
     modules = "\n".join(
         f'<article class="module" id="{page.stem}" data-module="{page.number}">'
         f"{scoped(module_body(pages, page, book.quiz, course.source_link), page.stem, stems)}</article>"
-        for page in pages)
+        for page in pages if book.modules is None or page.number in book.modules)
     release = release_line(course)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -111,3 +115,7 @@ def scoped(html: str, stem: str, stems: set[str] | frozenset[str]) -> str:
             return match.group(0)
         return f' href="#{target}--{match["fragment"]}"' if match["fragment"] else f' href="#{target}"'
     return _HREF.sub(link, html)
+
+
+def _page_attribute(number: int | None) -> str:
+    return f' data-page="{number}"' if number is not None else ""

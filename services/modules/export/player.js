@@ -61,13 +61,32 @@
 
   function restore() {
     if (!lms) { return; }
-    try {
-      var saved = JSON.parse(lms.get("cmi.suspend_data") || "{}");
-      if (saved && Array.isArray(saved.read)) { state.read = saved.read.filter(Number.isInteger); }
-      if (saved && saved.answers && typeof saved.answers === "object") { state.answers = saved.answers; }
-    } catch (e) { /* no suspend data yet, or not ours: start afresh */ }
+    unpack(String(lms.get("cmi.suspend_data") || ""));
     var bookmark = parseInt(lms.get(lms.keys.location), 10);
     if (bookmark >= 1 && bookmark <= modules.length) { current = bookmark; }
+  }
+
+  /* Suspend data, compact (SCORM 1.2 allows 4,096 characters): "r:" and a 0/1 per module (read),
+     then ";a:" and a character per choice question in page order (the option chosen, base 36, or
+     "-" when not answered yet). */
+  function pack() {
+    var read = modules.map(function (_, index) { return state.read.indexOf(index + 1) >= 0 ? "1" : "0"; }).join("");
+    var answers = questions.map(function (q) {
+      var chosen = state.answers[q.dataset.question];
+      return chosen === undefined ? "-" : Number(chosen).toString(36);
+    }).join("");
+    return "r:" + read + ";a:" + answers;
+  }
+
+  function unpack(saved) {
+    var found = /^r:([01]*);a:([0-9a-z-]*)$/.exec(saved);
+    if (!found) { return; }  /* no suspend data yet, or not ours: start afresh */
+    found[1].split("").forEach(function (bit, index) {
+      if (bit === "1" && index < modules.length) { state.read.push(index + 1); }
+    });
+    found[2].split("").forEach(function (mark, index) {
+      if (mark !== "-" && index < questions.length) { state.answers[questions[index].dataset.question] = parseInt(mark, 36); }
+    });
   }
 
   function score() {
@@ -86,7 +105,7 @@
     var scaled = score();
     var passed = scaled >= mastery();
     lms.set(lms.keys.location, current);
-    lms.set("cmi.suspend_data", JSON.stringify(state));
+    lms.set("cmi.suspend_data", pack());
     /* No score before the first answer: an LMS that compares it with the passing score would
        otherwise mark a learner who has not begun the quiz as failed. */
     if (answered) {
