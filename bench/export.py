@@ -5,7 +5,8 @@ Inputs: real documentation folders of 20 documents or more, each written into a 
 offline engines as stages 2–4 write it (tests/support/offline_course.py): Flask's documentation
 committed under tests/fixtures/ordered_books, and, where ../shared/corpora is present, two trees
 nobody tuned the exports on (Pinia's and Vite's guides). Each format is built as stage 4 builds it
-(services/modules/export/formats.py; the PDF in its child process, laid out by WeasyPrint).
+(services/modules/export/formats.py; the PDF laid out by WeasyPrint in child processes, a long
+course in two runs of modules at once).
 
 Value: for each format, the seconds it took on the slowest course; baseline: the zip's seconds on
 that course; ratio: format ÷ zip. Target (issue 45): every format under 10 s on each course."""

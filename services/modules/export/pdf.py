@@ -22,6 +22,7 @@ from shared.docs.parse_worker import BudgetedParser, OverBudget
 
 from .book import PRINT_STYLE, Book, book_html
 from .export_model import CourseExport, ModulePage, module_pages
+from .static_site import module_body
 
 LAYOUT = "services.modules.export.pdf:layout"
 PDF_BUDGET_SECONDS = 120.0
@@ -81,15 +82,12 @@ def pdf_document(course: CourseExport, budget_seconds: float = PDF_BUDGET_SECOND
 
 def _runs(pages: Sequence[ModulePage], cores: int, parallel_from: int) -> list[list[ModulePage]]:
     """The modules cut into one run, or two of about equal length when the course is long."""
-    sizes = [len(page.content.model_dump_json()) for page in pages]
+    sizes = [len(module_body(pages, page)) for page in pages]  # pages laid out follow the HTML's length
     if cores < 2 or len(pages) < 2 or sum(sizes) < parallel_from:
         return [list(pages)]
-    half, running = sum(sizes) / 2, 0
-    for cut, size in enumerate(sizes, start=1):
-        running += size
-        if running >= half:
-            break
-    cut = min(max(cut, 1), len(pages) - 1)
+    half = sum(sizes) / 2
+    before = [sum(sizes[:cut]) for cut in range(1, len(pages))]   # the first run's length at each cut
+    cut = 1 + min(range(len(before)), key=lambda n: abs(before[n] - half))
     return [list(pages[:cut]), list(pages[cut:])]
 
 
