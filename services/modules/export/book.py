@@ -25,30 +25,6 @@ BOOK_STYLE = """
 article.module { border-top: 2px solid var(--line); margin-top: 3rem; padding-top: 1rem; }
 """
 
-# Paged media (WeasyPrint): page numbers in the footer, the table of contents with the page of each
-# module, a module per new page, and code that wraps rather than runs off the page.
-PRINT_STYLE = """
-@page { size: A4; margin: 20mm 18mm 22mm;
-  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #59636e; } }
-@page :first { @bottom-center { content: none; } }
-html { font-size: 11pt; }
-body { font: 11pt/1.5 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
-.skip, .site-header { display: none; }
-.book main { max-width: none; padding: 0; }
-.toc { break-after: page; }
-.toc a { text-decoration: none; color: inherit; }
-.toc a::after { content: leader(". ") target-counter(attr(href), page); }
-article.module { break-before: page; border-top: none; margin-top: 0; }
-pre, pre code { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all; }
-code { overflow-wrap: anywhere; }
-table { table-layout: fixed; width: 100%; }
-td, th { overflow-wrap: anywhere; }
-details { border: none; padding: 0; background: none; }
-summary { display: none; }
-img { max-width: 100%; }
-h1, h2, h3 { break-after: avoid; }
-"""
-
 _ID = linear_regex.compile(r' id="(?P<id>[a-z0-9-]{1,60})"')
 _HREF = linear_regex.compile(r' href="(?P<stem>[a-z0-9-]{1,80})\.html(?:#(?P<fragment>[a-z0-9-]{1,60}))?"')
 

@@ -20,7 +20,7 @@ from typing import Sequence
 
 from shared.docs.parse_worker import BudgetedParser, OverBudget
 
-from .book import PRINT_STYLE, Book, book_html
+from .book import Book, book_html
 from .export_model import CourseExport, ModulePage, module_pages
 from .static_site import module_body
 
@@ -31,11 +31,27 @@ PARALLEL_FROM_CHARACTERS = 200_000
 PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 FOOTER_FONT = "/CoursegenFooter"
 
-# The parts carry no page numbers of their own: the joined document's are stamped on it.
-PART_STYLE = PRINT_STYLE + """
-@page { @bottom-center { content: none; } }
-.site-footer { display: none; }
+# Paged media: A4, a module per new page, code that wraps rather than runs off the page, the contents'
+# page numbers given by the layout (data-page: the parts are laid out apart). The parts carry no page
+# numbers of their own: the joined document's are stamped on it.
+PRINT_STYLE = """
+@page { size: A4; margin: 20mm 18mm 22mm; }
+html { font-size: 11pt; }
+body { font: 11pt/1.5 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
+.skip, .site-header, .site-footer { display: none; }
+.book main { max-width: none; padding: 0; }
+.toc { break-after: page; }
+.toc a { text-decoration: none; color: inherit; }
 .toc a::after { content: leader(". ") attr(data-page); }
+article.module { break-before: page; border-top: none; margin-top: 0; }
+pre, pre code { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all; }
+code { overflow-wrap: anywhere; }
+table { table-layout: fixed; width: 100%; }
+td, th { overflow-wrap: anywhere; }
+details { border: none; padding: 0; background: none; }
+summary { display: none; }
+img { max-width: 100%; }
+h1, h2, h3 { break-after: avoid; }
 """
 
 
@@ -51,10 +67,6 @@ class LaidOut:
     pages: int
     anchors: dict[str, int]
     loose_links: list[tuple[int, tuple[float, float, float, float], str]]
-
-
-def print_html(course: CourseExport, book: Book = Book(style=PRINT_STYLE)) -> str:
-    return book_html(course, book)
 
 
 def pdf_document(course: CourseExport, budget_seconds: float = PDF_BUDGET_SECONDS,
@@ -95,11 +107,11 @@ def _modules_only(course: CourseExport, run: list[ModulePage]) -> str:
     """A part holding only `run`'s modules: the course's HTML with the other modules left out (they
     keep their numbers: "Module 7 of 11")."""
     keep = frozenset(page.number for page in run)
-    return book_html(course, Book(style=PART_STYLE + ".front, .toc { display: none; }", modules=keep))
+    return book_html(course, Book(style=PRINT_STYLE + ".front, .toc { display: none; }", modules=keep))
 
 
 def _front(course: CourseExport, offsets: dict[str, int]) -> str:
-    return book_html(course, Book(style=PART_STYLE, modules=frozenset(), toc_pages=offsets))
+    return book_html(course, Book(style=PRINT_STYLE, modules=frozenset(), toc_pages=offsets))
 
 
 def _offsets(course: CourseExport, parts: list[LaidOut], child: BudgetedParser) -> tuple[dict[str, int], int]:
