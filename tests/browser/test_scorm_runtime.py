@@ -48,6 +48,16 @@ async def runtime_state(page: Page, version: str) -> dict:
     return await page.evaluate(f"() => ({{cmi: JSON.parse(JSON.stringify(window.{api}.cmi)), errors: window.apiErrors}})")
 
 
+async def interactions_of(page: Page, version: str) -> list[dict]:
+    """The interactions the SCO recorded, as the LMS page saw each value set."""
+    found: dict[int, dict] = {}
+    for element, value in await page.evaluate("() => window.setValues"):
+        match = re.fullmatch(r"cmi\.interactions\.(\d+)\.(\w+)", element)
+        if match:
+            found.setdefault(int(match[1]), {})[match[2]] = value
+    return [found[n] for n in sorted(found)]
+
+
 def saved_for_resume(cmi: dict, version: str) -> dict:
     """What an LMS hands the SCO when the learner comes back: the bookmark, the suspend data, the
     status and score of the last session, and entry = resume."""
@@ -76,6 +86,11 @@ async def test_a_learner_reads_answers_leaves_and_comes_back_at_the_bookmark(bro
     # What was read and answered, in a form that fits SCORM 1.2's 4,096 characters: a mark per module
     # and per choice question.
     assert re.fullmatch(r"r:1+;a:[0-9a-z]+", cmi["suspend_data"]), cmi["suspend_data"]
+    # Every answer checked is an interaction the LMS's item analysis reads, marked right or wrong.
+    interactions = await interactions_of(page, version)
+    assert len(interactions) == await sco.locator("fieldset.question").count() > 0
+    assert {i["result"] for i in interactions} == {("correct" if right else "wrong" if version == "1.2"
+                                                    else "incorrect")}
     if version == "1.2":
         assert cmi["core"]["lesson_status"] == ("passed" if right else "failed")
         assert cmi["core"]["score"] == {"raw": "100" if right else "0", "min": "0", "max": "100"}

@@ -41,10 +41,12 @@ LMS_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>
   if (saved) { window.%(api)s.loadFromJSON(JSON.parse(saved)); }
   window.apiErrors = [];
   const shown = {};
+  window.setValues = [];
   window.%(api)s.on("%(set)s.cmi.*", (element, value) => {
+    window.setValues.push([element, value]);
     shown[element] = value;
     document.getElementById("model").textContent = Object.entries(shown)
-      .filter(([key]) => key !== "cmi.suspend_data").map(([key, v]) => `${key} = ${v}`).join("\\n");
+      .filter(([key]) => key !== "cmi.suspend_data" && !key.startsWith("cmi.interactions")).map(([key, v]) => `${key} = ${v}`).join("\\n");
   });
   for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(window.%(api)s))) {
     if (!/^(LMS|)(Initialize|GetValue|SetValue|Commit|Finish|Terminate)$/.test(name)) continue;

@@ -156,7 +156,29 @@
     if (!chosen) { q.querySelector(".verdict").textContent = "Choose an answer first."; return; }
     state.answers[q.dataset.question] = parseInt(chosen.value, 10);
     answerShown(q);
+    journal(q, parseInt(chosen.value, 10));
     report();
+  }
+
+  /* Each answer checked, as an interaction the LMS's item analysis reads: the question, the option
+     chosen, the right one and whether it was right (a journal: a changed answer is a new entry). */
+  function journal(q, chosen) {
+    if (!lms || lms.finished) { return; }
+    var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+    var at = "cmi.interactions." + n + ".";
+    var right = String(chosen) === q.dataset.correct;
+    lms.set(at + "id", q.dataset.question);
+    lms.set(at + "type", "choice");
+    lms.set(at + "correct_responses.0.pattern", "o" + q.dataset.correct);
+    if (lms.twelve) {
+      lms.set(at + "student_response", "o" + chosen);
+      lms.set(at + "result", right ? "correct" : "wrong");
+    } else {
+      var legend = q.querySelector("legend");
+      lms.set(at + "description", (legend ? legend.textContent : q.dataset.question).trim().slice(0, 250));
+      lms.set(at + "learner_response", "o" + chosen);
+      lms.set(at + "result", right ? "correct" : "incorrect");
+    }
   }
 
   document.getElementById("previous").addEventListener("click", function () { show(current - 1); window.scrollTo(0, 0); });
