@@ -11,9 +11,9 @@ from typing import Callable
 from shared import linear_regex
 
 from ..models import Question
-from .export_model import CourseExport, module_pages, release_line
+from .export_model import CourseExport, module_pages
 from .site_style import STYLE
-from .static_site import NO_ASK, front_matter, module_body
+from .static_site import document_head, front_matter, module_body, site_footer
 
 # No script, nothing from another host: the document is read as it is.
 STATIC_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -52,18 +52,8 @@ def book_html(course: CourseExport, book: Book = Book()) -> str:
         f'<article class="module" id="{page.stem}" data-module="{page.number}">'
         f"{scoped(module_body(pages, page, book.quiz, course.source_link), page.stem, stems)}</article>"
         for page in pages if book.modules is None or page.number in book.modules)
-    release = release_line(course)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{book.csp}">
-<meta name="referrer" content="no-referrer">
-<title>{escape(course.title)}</title>
-<style>{STYLE}{BOOK_STYLE}{book.style}</style>
-{book.head}
-</head>
+    head = document_head(course.title, book.csp, f"<style>{STYLE}{BOOK_STYLE}{book.style}</style>\n{book.head}")
+    return f"""{head}
 <body class="{book.body_class}">
 <a class="skip" href="#main">Skip to the content</a>
 <header class="site-header"><p>{escape(course.title)}</p></header>
@@ -72,8 +62,7 @@ def book_html(course: CourseExport, book: Book = Book()) -> str:
 <nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>{toc}</ol></nav>
 {book.controls}{modules}
 </main>
-<footer class="site-footer"><p>Made by coursegen from the repository's documentation.{f" {escape(release)}." if release else ""}</p>
-<p class="no-ask">{NO_ASK}</p></footer>
+{site_footer(course)}
 </body>
 </html>
 """

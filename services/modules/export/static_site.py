@@ -157,16 +157,7 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
     sidebar = "".join(
         f'<li><a href="{here}{page.stem}.html"{_current(page, current)}>{escape(page.content.title)}</a></li>'
         for page in pages)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="referrer" content="no-referrer">
-<title>{escape(title)}</title>
-<link rel="stylesheet" href="{root}assets/style.css">
-</head>
+    return f"""{document_head(title, CSP, f'<link rel="stylesheet" href="{root}assets/style.css">')}
 <body>
 <a class="skip" href="#main">Skip to the content</a>
 <header class="site-header"><a href="{root}index.html">{escape(course.title)}</a></header>
@@ -176,11 +167,29 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
 {main}
 </main>
 </div>
-<footer class="site-footer"><p>Made by coursegen from the repository's documentation.{_footer_release(course)}</p>
-<p class="no-ask">{NO_ASK}</p></footer>
+{site_footer(course)}
 </body>
 </html>
 """
+
+
+def document_head(title: str, csp: str, styles: str) -> str:
+    """A page's doctype, language and <head>: its title, its Content-Security-Policy, its styles."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="referrer" content="no-referrer">
+<title>{escape(title)}</title>
+{styles}
+</head>"""
+
+
+def site_footer(course: CourseExport) -> str:
+    return (f'<footer class="site-footer"><p>Made by coursegen from the repository\'s documentation.'
+            f'{_footer_release(course)}</p>\n<p class="no-ask">{NO_ASK}</p></footer>')
 
 
 def _footer_release(course: CourseExport) -> str:
