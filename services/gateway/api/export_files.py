@@ -3,7 +3,6 @@ is the run's `export_ref`; the others lie beside it, with exports.json saying wh
 from __future__ import annotations
 
 import asyncio
-
 from typing import Annotated
 
 from fastapi import HTTPException, Query
@@ -17,9 +16,9 @@ from shared.scorm_mastery import DEFAULT_MASTERY_PERCENT, MASTERY_ELEMENTS, with
 GONE = (NotFoundError, ObjectNotFoundError)
 # ?mastery=: the share of right answers (%) a learner needs to pass a SCORM package.
 Mastery = Annotated[int | None, Query(ge=0, le=100, description="SCORM only: the mastery score, in percent "
-                                                               "(default 80)")]
-MADE_BEFORE = ("this version was made before coursegen exported {label}s; write a new version "
-               "(POST /api/courses/{{id}}/versions) to have one")
+                                                               f"(default {DEFAULT_MASTERY_PERCENT})")]
+MADE_BEFORE = ("this version was made before coursegen exported this format ({label}); write a new version "
+               "(POST /api/courses/{{id}}/versions) to have it")
 
 
 def chosen(format_name: str | None) -> str:
