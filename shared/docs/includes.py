@@ -34,6 +34,9 @@ _MAX_REFERENCES = 500
 _MAX_RANGES = 20
 
 SNIPPET, CODE, TEMPLATE, MYST_INCLUDE, MYST_LITERAL = "snippet", "code", "template", "myst-include", "myst-literal"
+# markdown-include / mdx_include `{!file [ln:1-18]!}`, mdBook `{{#include file:2:10}}` (and
+# `{{#rustdoc_include}}`), VitePress `<<< @/file.js#region{2 ts}`.
+MDX_INCLUDE, MDBOOK, VITEPRESS = "mdx-include", "mdbook", "vitepress"
 
 _LANGUAGES = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".jsx": "jsx",
               ".ts": "typescript", ".tsx": "tsx", ".sh": "bash", ".bash": "bash", ".zsh": "bash",
@@ -126,6 +129,12 @@ def markdown_spec(kind: str, written: str, options: list[str] = ()) -> IncludeSp
         code = kind == MYST_LITERAL or "literal" in opts or "code" in opts
         return IncludeSpec(written, code, opts.get("language") or opts.get("code") or "",
                            select=lambda path, text: directive_selection(text, opts, path))
+    if kind == MDX_INCLUDE:
+        return _mdx_include(written)
+    if kind == MDBOOK:
+        return _mdbook(written)
+    if kind == VITEPRESS:
+        return _vitepress(written)
     target = written.strip("\"'")
     if kind == TEMPLATE:
         return IncludeSpec(target.split()[0] if target.split() else "")
@@ -160,6 +169,76 @@ def _snippet(target: str) -> IncludeSpec:
         name = section.group("name")
         return IncludeSpec(section.group("path"), select=lambda path, text: _dedented(_section(text, name)))
     return IncludeSpec(target, select=_without_section_marks)
+
+
+def _mdx_include(written: str) -> IncludeSpec:
+    """`./docs_src/app.py[ln:1-18]`, `file.md [ln:3-5,9-]`: 1-based inclusive line ranges (`{!> … !}`,
+    mdx_include's form that does not include recursively, reads the same)."""
+    target, _, option = written.lstrip(">").partition("[")
+    lines = option.rstrip("]").strip()
+    if lines.startswith("ln:"):
+        ranges = lines[3:]
+        return IncludeSpec(target.strip(), select=lambda path, text: _numbered_lines(text, ranges, "-"))
+    return IncludeSpec(target.strip())
+
+
+def _mdbook(written: str) -> IncludeSpec:
+    """`file.rs`, `file.rs:2` (one line), `file.rs:2:10`, `file.rs:2:`, `file.rs::10`, `file.rs:name`
+    (between `ANCHOR: name` and `ANCHOR_END: name`); mdBook never shows its anchor lines."""
+    words = written.split()
+    written = words[1] if len(words) > 1 and words[0] in ("#include", "#rustdoc_include") else \
+        (words[0] if words else "")
+    target, _, selection = written.partition(":")
+    if not selection:
+        return IncludeSpec(target, select=lambda path, text: _without_anchors(text))
+    first, colon, last = selection.partition(":")
+    if (first.isdigit() or not first) and (last.isdigit() or not last) and (first or colon):
+        spec = f"{first}:{last}" if colon else f"{first}:{first}"
+        return IncludeSpec(target, select=lambda path, text: _without_anchors(_numbered_lines(text, spec, ":")))
+    return IncludeSpec(target, select=lambda path, text: _without_anchors(
+        _marked(text, "ANCHOR:", selection, f"ANCHOR_END: {selection}")))
+
+
+def _vitepress(written: str) -> IncludeSpec:
+    """`@/snippets/a.js`, `./a.ts#setup{2,4-5 ts:line-numbers} [label]`: `@` is the documentation's
+    root (tried as the folders above the page); a `#region` names the lines between `#region name`
+    and `#endregion`; braces hold highlighted lines and the language."""
+    written = written.split(" [", 1)[0].strip()
+    language = ""
+    if written.endswith("}") and "{" in written:
+        written, _, braces = written[:-1].rpartition("{")
+        words = [w for w in braces.split() if not w[:1].isdigit()]
+        language = words[0].split(":")[0] if words else ""
+    target, _, region = written.partition("#")
+    target = target.removeprefix("@/")
+    if region:
+        return IncludeSpec(target, True, language, select=lambda path, text: _dedented(
+            _marked(text, "#region", region, "#endregion")))
+    return IncludeSpec(target, True, language)
+
+
+def _marked(text: str | None, marker: str, name: str, end_marker: str) -> str | None:
+    """The lines after the first line naming `name` after `marker` (`// #region setup`, `<!-- #region
+    setup -->`, `// ANCHOR: setup`) up to the next line holding `end_marker`; None when no line names it."""
+    if text is None:
+        return None
+    lines = text.split("\n")
+
+    def names(line: str) -> bool:
+        at = line.find(marker)
+        words = line[at + len(marker):].split() if at >= 0 else []
+        return bool(words) and words[0].rstrip("*/->") == name
+    opening = next((n for n, line in enumerate(lines) if marker in line and names(line)), None)
+    if opening is None:
+        return None
+    closing = next((n for n in range(opening + 1, len(lines)) if end_marker in lines[n]), len(lines))
+    return "\n".join(lines[opening + 1:closing])
+
+
+def _without_anchors(text: str | None) -> str | None:
+    if text is None or "ANCHOR" not in text:
+        return text
+    return "\n".join(line for line in text.split("\n") if "ANCHOR:" not in line and "ANCHOR_END:" not in line)
 
 
 def target_of(kind: str, written: str) -> str:
@@ -346,7 +425,7 @@ class Includes:
 _RST_INCLUDE = linear_regex.compile(r"^\s*\.\.\s+(?:literal)?include::[ \t]*(\S+)")
 _MYST_INCLUDE = linear_regex.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})[ \t]*\{(?:literal)?include\}[ \t]*(\S+)")
 _TEMPLATE_INCLUDE = linear_regex.compile(r"^\s*\{%-?\s*include(?:_relative)?\s+(\S+)")
-_TRIGGERS = ("8<", "{*", "include")
+_TRIGGERS = ("8<", "{*", "include", "{!", "<<<")
 
 
 def referenced_paths(path: str, text: str) -> set[str]:
@@ -372,6 +451,8 @@ def referenced_paths(path: str, text: str) -> set[str]:
             target = target_of(SNIPPET, stripped[len("--8<--"):])
         elif stripped.startswith("{*") and stripped.endswith("*}"):
             target = target_of(CODE, stripped[2:-2])
+        elif (line_include := line_include_of(stripped)) is not None:
+            target = target_of(*line_include)
         elif "include" in stripped and (match := _RST_INCLUDE.match(line) or _MYST_INCLUDE.match(line)
                                         or _TEMPLATE_INCLUDE.match(line)):
             target = match.group(1).strip("\"'")
@@ -381,3 +462,15 @@ def referenced_paths(path: str, text: str) -> set[str]:
             if len(targets) >= _MAX_REFERENCES:
                 break
     return found
+
+
+def line_include_of(stripped: str) -> tuple[str, str] | None:
+    """(kind, what follows the syntax) of a line that is one include of a kind written on one line
+    by itself — mdx `{!…!}`, mdBook `{{#include …}}`, VitePress `<<< …` —, else None."""
+    if stripped.startswith("{!") and stripped.endswith("!}") and len(stripped) > 4:
+        return MDX_INCLUDE, stripped[2:-2].strip()
+    if stripped.startswith(("{{#include ", "{{#rustdoc_include ")) and stripped.endswith("}}"):
+        return MDBOOK, stripped[2:-2].strip()
+    if stripped.startswith("<<< ") and len(stripped) > 4:
+        return VITEPRESS, stripped[4:].strip()
+    return None

@@ -2,7 +2,8 @@
 block parser understands: MkDocs/Material admonitions (`!!! note "Title"`, collapsible `???`, body
 indented four spaces), Docusaurus (`:::tip Title` … `:::`), pymdown blocks (`/// note | Title` …
 `///`) and GitBook hints (`{% hint style="info" %}` … `{% endhint %}`) become callouts; snippet
-includes (`--8<-- "file"`, FastAPI's `{* file *}`, `{% include %}`, MyST's `{include}` and
+includes (`--8<-- "file"`, FastAPI's `{* file *}`, markdown-include's `{!file!}`, mdBook's
+`{{#include file}}`, VitePress's `<<< @/file`, `{% include %}`, MyST's `{include}` and
 `{literalinclude}` fences) become include marks, which the parser resolves from the snapshot or
 turns into a note (shared/docs/includes.py); a snippet inside a code block stays in it, where its
 file's code goes. mkdocstrings' `::: package.module.Object` (its options indented below it) becomes
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared import linear_regex
-from shared.docs.includes import CODE, MYST_INCLUDE, MYST_LITERAL, SNIPPET, TEMPLATE
+from shared.docs.includes import CODE, MYST_INCLUDE, MYST_LITERAL, SNIPPET, TEMPLATE, line_include_of
 
 # Parsers strip control characters from their input (parsing._sanitise), and add_markdown strips
 # this one again, so a marker line can never come from a document.
@@ -36,7 +37,8 @@ class _Container:
 
 # A document holding none of these has no container to mark (most documents): returned as it is.
 # ("\n%": a MyST comment line; not "% ", which prose says: "50% faster".)
-_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition", "```{", "~~~{", "\n%")
+_TRIGGERS = ("!!!", "???", ":::", "///", "{%", _SNIPPET, "{*", "admonition", "```{", "~~~{", "\n%", "{!", "{{#",
+             "<<<")
 # MyST directives that are callouts when written as a fence (```{note} … ```).
 _MYST_CALLOUTS = frozenset({"note", "tip", "hint", "important", "warning", "caution", "danger", "attention",
                             "error", "seealso", "admonition", "versionadded", "versionchanged", "deprecated",
@@ -102,6 +104,8 @@ def mark_containers(lines: list[str]) -> list[str]:
                 fence = None
             elif stripped.startswith((_SNIPPET, ";" + _SNIPPET)) or _is_brace_include(stripped):
                 out.append(" " * _indent(line) + _include(stripped))   # the file's code goes here
+            elif (line_include := line_include_of(stripped)) is not None:
+                out.append(" " * _indent(line) + _include_mark(*line_include))
             else:
                 out.append(line)
             continue
@@ -148,6 +152,8 @@ def mark_containers(lines: list[str]) -> list[str]:
             snippet_block = True
         elif stripped.startswith((_SNIPPET, ";" + _SNIPPET)) or _is_brace_include(stripped):
             out.append(_include(stripped))
+        elif (line_include := line_include_of(stripped)) is not None:
+            out.append(_include_mark(*line_include))
         elif stripped.startswith("<div") and (kind := _html_admonition(stripped)):
             stack.append(_Container(0, "</div>", True))
             html_callout = kind

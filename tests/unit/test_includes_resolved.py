@@ -184,6 +184,73 @@ def test_without_the_repository_files_every_include_stays_a_note():
     assert parse("docs/a.md", '--8<-- "README.md"\n').sections[0].markdown == note("README.md")
 
 
+# --- markdown-include, mdBook, VitePress (issue 44): more of the include syntaxes in wide use ---------
+
+MAIN_RS = """fn main() {
+    // ANCHOR: setup
+    let config = Config::load();
+    // ANCHOR_END: setup
+    run(config);
+}
+"""
+SNIPPET_JS = """import { ref } from 'vue'
+// #region counter
+const count = ref(0)
+function increment() {
+  count.value++
+}
+// #endregion counter
+export { increment }
+"""
+MORE_FILES = {**FILES, "src/main.rs": MAIN_RS, "docs/snippets/counter.js": SNIPPET_JS,
+              "docs/parts/intro.md": "The **intro**, included.\n"}
+
+
+def test_markdown_includes_curly_bang_form_shows_the_lines_asked_for_inside_a_code_block_and_markdown_outside():
+    text = ('```Python hl_lines="3"\n{!./docs_src/first_steps/tutorial001.py[ln:1-3]!}\n```\n\n'
+            "{! parts/intro.md !}\n\n```Python\n{!> ../docs_src/first_steps/tutorial001.py [ln:3]!}\n```\n")
+    assert markdown_of("docs/tutorial.md", text, MORE_FILES) == (
+        "```python\nfrom fastapi import FastAPI\n\napp = FastAPI()\n```\n\nThe **intro**, included.\n\n"
+        "```python\napp = FastAPI()\n```")
+
+
+def test_mdbook_includes_take_an_anchor_or_a_line_range_and_never_show_anchor_lines():
+    text = ("```rust\n{{#include ../src/main.rs:setup}}\n```\n\n```rust\n{{#include ../src/main.rs::2}}\n```\n\n"
+            "```rust\n{{#rustdoc_include ../src/main.rs:5}}\n```\n")
+    assert markdown_of("book/chapter.md", text, MORE_FILES) == (
+        "```rust\n    let config = Config::load();\n```\n\n```rust\nfn main() {\n```\n\n"
+        "```rust\n    run(config);\n```")
+
+
+def test_a_vitepress_code_import_is_a_code_block_of_its_region_in_the_language_it_names():
+    text = "Count clicks:\n\n<<< @/snippets/counter.js#counter{2 ts}\n\nThen call it.\n"
+    assert markdown_of("docs/guide/state.md", text, MORE_FILES) == (
+        "Count clicks:\n\n```ts\nconst count = ref(0)\nfunction increment() {\n  count.value++\n}\n```\n\n"
+        "Then call it.")
+    whole = markdown_of("docs/guide/state.md", "<<< ../snippets/counter.js\n", MORE_FILES)
+    assert whole.startswith("```javascript\nimport { ref } from 'vue'") and "#region" in whole
+
+
+@pytest.mark.parametrize("path, text, target", [
+    ("docs/a.md", "```python\n{!./docs_src/missing.py[ln:1-3]!}\n```\n", "./docs_src/missing.py"),
+    ("book/a.md", "{{#include ../src/missing.rs}}\n", "../src/missing.rs"),
+    ("book/a.md", "```rust\n{{#include ../src/main.rs:no_such_anchor}}\n```\n", "../src/main.rs"),
+    ("docs/a.md", "<<< @/snippets/missing.js{1}\n", "snippets/missing.js"),
+    ("docs/a.md", "<<< @/snippets/counter.js#nowhere\n", "snippets/counter.js"),
+])
+def test_an_unresolved_include_of_these_syntaxes_is_a_note_never_directive_text(path, text, target):
+    markdown = markdown_of(path, text, MORE_FILES)
+    assert note(target) in markdown
+    assert not any(syntax in markdown for syntax in ("{!", "{{#", "<<<"))
+
+
+def test_stage_one_packs_the_files_these_syntaxes_name():
+    text = ("{!./docs_src/first_steps/tutorial001.py[ln:1-3]!}\n```rust\n{{#include ../src/main.rs:setup}}\n```\n"
+            "<<< @/snippets/counter.js#counter{2}\n")
+    found = referenced_paths("docs/guide/page.md", text)
+    assert {"docs_src/first_steps/tutorial001.py", "src/main.rs", "docs/snippets/counter.js"} <= found
+
+
 # --- hostile input: bounded work (not timed: before the bounds these took minutes or gigabytes) ----
 
 def test_many_includes_of_one_file_stop_at_the_documents_allowance():
@@ -205,3 +272,12 @@ def test_hostile_include_lines_and_files_are_read_in_linear_time():
     ranges = ",".join(["1:100000"] * 5_000)
     doc = parse("docs/a.md", f'```\n--8<-- "docs/x.py:{ranges}"\n```\n', includes={"docs/x.py": "y = 2\n" * 100_000})
     assert len(doc.text) == 0 and sum(len(b.code) for b in doc.code_blocks) <= MAX_INCLUDED_BYTES
+
+
+def test_hostile_lines_of_the_newer_include_syntaxes_are_read_in_linear_time():
+    regions = "// #region x " + "y " * 100 + "\n"
+    files = {"docs/x.js": regions * 20_000, "docs/y.rs": "// ANCHOR: a\n" * 50_000}
+    doc = parse("docs/a.md", "<<< ./x.js#nowhere{" + "1," * 50_000 + " js}\n\n```rust\n{{#include y.rs:b}}\n```\n"
+                "{!" + " " * 200_000 + "x.md[ln:" + "1-2," * 10_000 + "]!}\n", includes=files)
+    assert doc.code_blocks == () and "#region" not in doc.text
+    assert len(referenced_paths("docs/a.md", "{{#include " + "a" * 200_000 + "}}\n" * 2)) <= 12
