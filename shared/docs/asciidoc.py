@@ -1,10 +1,13 @@
-"""AsciiDoc → structure: `=` titles, attribute entries (kept as front matter, never prose),
+"""AsciiDoc → structure: `include::` lines expanded from the repository first (as Asciidoctor's
+preprocessor does; one that cannot be resolved is a note naming its file), `=` titles, attribute entries (kept as front matter, never prose),
 block attributes such as `[source,python]`, delimited blocks (listing/literal code, example and
 sidebar bodies as prose, tables as prose rows, comments and passthroughs dropped) and lists."""
 from __future__ import annotations
 
 from shared import linear_regex
 from shared.docs.asciidoc_inline import asciidoc_inline_to_markdown, asciidoc_inline_to_text
+from shared.docs.formats import format_of
+from shared.docs.includes import Includes, asciidoc_spec
 from shared.docs.markdown_out import include_note
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
@@ -89,6 +92,9 @@ class _Parser:
         elif block := _BLOCK_ATTRIBUTES.match(stripped):
             self._flush()
             self.pending = [value.strip() for value in block.group(1).split(",")]
+        elif stripped.startswith(UNRESOLVED):
+            self._flush()
+            self.builder.add_note(include_note(stripped[len(UNRESOLVED):]))
         elif stripped.startswith("include::") and _BLOCK_MACRO.match(stripped):
             self._flush()
             self.builder.add_note(include_note(stripped[len("include::"):stripped.index("[")]))
@@ -135,10 +141,18 @@ class _Parser:
         body = lines[index + 1:end]
         style = self.pending[0].lower() if self.pending else ""
         if delimiter.startswith(_CODE_BLOCKS) and style not in {"verse", "quote"}:
-            self.builder.add_code(self._language(delimiter), "\n".join(body))
+            missing = [line.strip()[len(UNRESOLVED):] for line in body if line.strip().startswith(UNRESOLVED)]
+            code = [line for line in body if not line.strip().startswith(UNRESOLVED)]
+            if any(line.strip() for line in code):
+                self.builder.add_code(self._language(delimiter), "\n".join(code))
+            for target in missing:
+                self.builder.add_note(include_note(target))
         elif delimiter.startswith("|="):
             for row in body:
-                self._prose(", ".join(cell.strip() for cell in row.split("|") if cell.strip()))
+                if row.strip().startswith(UNRESOLVED):
+                    self.builder.add_note(include_note(row.strip()[len(UNRESOLVED):]))
+                else:
+                    self._prose(", ".join(cell.strip() for cell in row.split("|") if cell.strip()))
         elif delimiter.startswith(_PROSE_BLOCKS) and depth < 12:
             callout = style if style in _ADMONITION_STYLES else ""
             title, self.pending, self.block_title = self.block_title, [], ""
@@ -188,7 +202,38 @@ class _Parser:
             self.builder.add_link(target, label)
 
 
-def parse_asciidoc(path: str, text: str) -> ParsedDocument:
+def parse_asciidoc(path: str, text: str, includes: Includes | None = None) -> ParsedDocument:
     parser = _Parser(path)
-    parser.parse(text.split("\n"))
+    parser.parse(_expanded(text, includes).split("\n"))
     return parser.builder.build()
+
+
+# An include that could not be resolved, left by the preprocessor for the parser (which shows the
+# note naming its file; in a code block, after the block). Parsers strip control characters from
+# documents and included files alike (parsing._sanitise), so no text can forge it.
+UNRESOLVED = "\x02include\x1f"
+
+
+def _expanded(text: str, includes: Includes | None) -> str:
+    """AsciiDoc's preprocessor: each `include::target[…]` line replaced by the lines it selects from
+    the repository's file (an AsciiDoc file's own includes expanded in turn, within the Includes'
+    bounds), or by the UNRESOLVED mark naming the target."""
+    if "include::" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        stripped = line.rstrip()
+        if not (line.startswith("include::") and stripped.endswith("]") and "[" in stripped):
+            out.append(line)
+            continue
+        opening = stripped.index("[")
+        target = stripped[len("include::"):opening]
+        found = includes.resolve(asciidoc_spec(target, stripped[opening + 1:-1])) if includes else None
+        if found is None:
+            out.append(UNRESOLVED + target)
+        elif (included_format := format_of(found.path)) is not None and included_format.name == "asciidoc":
+            with includes.inside(found.path):  # type: ignore[union-attr]
+                out.append(_expanded(found.text, includes))
+        else:
+            out.append(found.text)
+    return "\n".join(out)

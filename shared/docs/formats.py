@@ -28,7 +28,7 @@ FORMATS: tuple[DocumentFormat, ...] = (
     DocumentFormat("markdown", (".md", ".markdown"), "shared.docs.markdown:parse_markdown", resolves_includes=True),
     DocumentFormat("mdx", (".mdx",), "shared.docs.mdx:parse_mdx"),
     DocumentFormat("restructuredtext", (".rst",), "shared.docs.rst:parse_rst", resolves_includes=True),
-    DocumentFormat("asciidoc", (".adoc", ".asciidoc"), "shared.docs.asciidoc:parse_asciidoc"),
+    DocumentFormat("asciidoc", (".adoc", ".asciidoc"), "shared.docs.asciidoc:parse_asciidoc", resolves_includes=True),
     DocumentFormat("notebook", (".ipynb",), "shared.docs.notebook:parse_notebook"),
     # Quarto's Markdown: front matter, Pandoc Markdown and code cells, read as Markdown.
     DocumentFormat("quarto", (".qmd",), "shared.docs.markdown:parse_markdown", resolves_includes=True),

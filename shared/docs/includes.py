@@ -1,6 +1,7 @@
 """Includes resolved from the repository snapshot: which file an include names (`--8<--` snippets,
-FastAPI's `{* … *}`, `{% include %}`, `.. include::`, `.. literalinclude::`, MyST's `{include}`),
-which part of it is shown (line ranges, sections, `:start-after:`), and the bounds that keep a
+FastAPI's `{* … *}`, markdown-include's `{!…!}`, mdBook's `{{#include}}`, VitePress's `<<<`,
+`{% include %}`, `.. include::`, `.. literalinclude::`, MyST's `{include}`, AsciiDoc's `include::`),
+which part of it is shown (the selections of include_selection.py), and the bounds that keep a
 hostile repository from making a document unbounded: at most MAX_DEPTH levels of nesting, no
 file that includes itself on the way, at most MAX_INCLUDED_BYTES of included text per document,
 and no path that leaves the repository.
@@ -12,7 +13,6 @@ including file (a `docs/` source folder: Sphinx's `/absolute` includes, pymdown 
 as `docs`). The first that exists is the one included."""
 from __future__ import annotations
 
-import ast
 import posixpath
 import textwrap
 from collections.abc import Callable, Iterator
@@ -20,6 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from shared import linear_regex
+from shared.docs.include_selection import (dedented, directive_selection, marked_region, named_section, numbered_lines,
+                                           tagged, whole, without_anchors, without_section_marks,
+                                           without_tag_lines)
 
 MAX_DEPTH = 3
 MAX_INCLUDED_BYTES = 200_000
@@ -31,7 +34,6 @@ _MAX_CANDIDATES = 12
 # is parsed: enough for any real page, and a hostile page costs no more than this.
 _MAX_WRITTEN_CHARS = 300
 _MAX_REFERENCES = 500
-_MAX_RANGES = 20
 
 SNIPPET, CODE, TEMPLATE, MYST_INCLUDE, MYST_LITERAL = "snippet", "code", "template", "myst-include", "myst-literal"
 # markdown-include / mdx_include `{!file [ln:1-18]!}`, mdBook `{{#include file:2:10}}` (and
@@ -47,8 +49,6 @@ _LANGUAGES = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "j
               ".scss": "scss", ".sql": "sql", ".md": "markdown", ".rst": "rst", ".dockerfile": "dockerfile",
               ".lua": "lua", ".r": "r", ".scala": "scala", ".ex": "elixir", ".exs": "elixir", ".hs": "haskell",
               ".txt": "text", ".env": "bash", ".proto": "protobuf", ".graphql": "graphql", ".vue": "vue"}
-# From the scissors on (`# --8<-- [start:name]`): a run of dashes before them costs nothing.
-_SECTION_MARK = linear_regex.compile(r"8<-+[ \t]*\[(start|end):([\w-]+)\]")
 _PYMDOWN_RANGES = linear_regex.compile(r"^(?P<path>.+?)(?P<ranges>(?::-?\d*:-?\d*)(?:,-?\d*:-?\d*)*|:-?\d+)$")
 _PYMDOWN_SECTION = linear_regex.compile(r"^(?P<path>.+?):(?P<name>[A-Za-z_][\w-]*)$")
 # `\b` is ASCII here: `_fastapi_options` also wants no word character of another script before it.
@@ -123,7 +123,7 @@ def markdown_spec(kind: str, written: str, options: list[str] = ()) -> IncludeSp
         words = written.split()
         lines = dict(_fastapi_options(written)).get("ln", "")
         return IncludeSpec(words[0] if words else "", True,
-                           select=(lambda path, text: _numbered_lines(text, lines, ":")) if lines else _whole)
+                           select=(lambda path, text: numbered_lines(text, lines, ":")) if lines else whole)
     if kind in (MYST_INCLUDE, MYST_LITERAL):
         opts = _options(options)
         code = kind == MYST_LITERAL or "literal" in opts or "code" in opts
@@ -162,13 +162,13 @@ def _snippet(target: str) -> IncludeSpec:
     ranges = _PYMDOWN_RANGES.match(target)
     if ranges and posixpath.splitext(ranges.group("path"))[1]:
         spec = ranges.group("ranges")[1:]
-        return IncludeSpec(ranges.group("path"), select=lambda path, text: _dedented(
-            _without_section_marks(path, _numbered_lines(text, spec, ":"))))
+        return IncludeSpec(ranges.group("path"), select=lambda path, text: dedented(
+            without_section_marks(path, numbered_lines(text, spec, ":"))))
     section = _PYMDOWN_SECTION.match(target)
     if section and posixpath.splitext(section.group("path"))[1]:
         name = section.group("name")
-        return IncludeSpec(section.group("path"), select=lambda path, text: _dedented(_section(text, name)))
-    return IncludeSpec(target, select=_without_section_marks)
+        return IncludeSpec(section.group("path"), select=lambda path, text: dedented(named_section(text, name)))
+    return IncludeSpec(target, select=without_section_marks)
 
 
 def _mdx_include(written: str) -> IncludeSpec:
@@ -178,7 +178,7 @@ def _mdx_include(written: str) -> IncludeSpec:
     lines = option.rstrip("]").strip()
     if lines.startswith("ln:"):
         ranges = lines[3:]
-        return IncludeSpec(target.strip(), select=lambda path, text: _numbered_lines(text, ranges, "-"))
+        return IncludeSpec(target.strip(), select=lambda path, text: numbered_lines(text, ranges, "-"))
     return IncludeSpec(target.strip())
 
 
@@ -190,13 +190,13 @@ def _mdbook(written: str) -> IncludeSpec:
         (words[0] if words else "")
     target, _, selection = written.partition(":")
     if not selection:
-        return IncludeSpec(target, select=lambda path, text: _without_anchors(text))
+        return IncludeSpec(target, select=lambda path, text: without_anchors(text))
     first, colon, last = selection.partition(":")
     if (first.isdigit() or not first) and (last.isdigit() or not last) and (first or colon):
         spec = f"{first}:{last}" if colon else f"{first}:{first}"
-        return IncludeSpec(target, select=lambda path, text: _without_anchors(_numbered_lines(text, spec, ":")))
-    return IncludeSpec(target, select=lambda path, text: _without_anchors(
-        _marked(text, "ANCHOR:", selection, f"ANCHOR_END: {selection}")))
+        return IncludeSpec(target, select=lambda path, text: without_anchors(numbered_lines(text, spec, ":")))
+    return IncludeSpec(target, select=lambda path, text: without_anchors(
+        marked_region(text, "ANCHOR:", selection, f"ANCHOR_END: {selection}")))
 
 
 def _vitepress(written: str) -> IncludeSpec:
@@ -212,33 +212,33 @@ def _vitepress(written: str) -> IncludeSpec:
     target, _, region = written.partition("#")
     target = target.removeprefix("@/")
     if region:
-        return IncludeSpec(target, True, language, select=lambda path, text: _dedented(
-            _marked(text, "#region", region, "#endregion")))
+        return IncludeSpec(target, True, language, select=lambda path, text: dedented(
+            marked_region(text, "#region", region, "#endregion")))
     return IncludeSpec(target, True, language)
 
 
-def _marked(text: str | None, marker: str, name: str, end_marker: str) -> str | None:
-    """The lines after the first line naming `name` after `marker` (`// #region setup`, `<!-- #region
-    setup -->`, `// ANCHOR: setup`) up to the next line holding `end_marker`; None when no line names it."""
-    if text is None:
-        return None
-    lines = text.split("\n")
+def asciidoc_spec(target: str, attributes: str) -> IncludeSpec:
+    """AsciiDoc's `include::target[attributes]`: `lines=1..5;7;10..-1` (or quoted, with commas),
+    `tag=name` / `tags=a;b` (the lines between `tag::name[]` and `end::name[]`, which are never shown),
+    `indent=0` (the lines' shared indentation removed)."""
+    found: dict[str, str] = {}
+    for part in attributes[:_MAX_WRITTEN_CHARS].split(","):
+        key, equals, value = part.partition("=")
+        if equals:
+            found[key.strip().lower()] = value.strip().strip("\"'")
+        elif found and "lines" in found and not found.get("tags") and part.strip()[:1].isdigit():
+            found["lines"] += "," + part.strip().strip("\"'")    # `lines="1..5,7"` cut at its comma
+    lines = found.get("lines", "").replace(";", ",").replace("..", ":")
+    tags = [t for t in (found.get("tags") or found.get("tag") or "").split(";") if t and t not in ("**", "*")]
+    indent = "indent" in found
 
-    def names(line: str) -> bool:
-        at = line.find(marker)
-        words = line[at + len(marker):].split() if at >= 0 else []
-        return bool(words) and words[0].rstrip("*/->") == name
-    opening = next((n for n, line in enumerate(lines) if marker in line and names(line)), None)
-    if opening is None:
-        return None
-    closing = next((n for n in range(opening + 1, len(lines)) if end_marker in lines[n]), len(lines))
-    return "\n".join(lines[opening + 1:closing])
-
-
-def _without_anchors(text: str | None) -> str | None:
-    if text is None or "ANCHOR" not in text:
-        return text
-    return "\n".join(line for line in text.split("\n") if "ANCHOR:" not in line and "ANCHOR_END:" not in line)
+    def select(path: str, text: str) -> str | None:
+        # Line numbers count the file's own lines, tag lines included; the tag lines never show.
+        chosen = numbered_lines(text, lines, ":") if lines else text
+        if chosen is not None:
+            chosen = tagged(chosen, tags) if tags else without_tag_lines(chosen)
+        return textwrap.dedent(chosen) if chosen is not None and indent else chosen
+    return IncludeSpec(target.strip(), select=select)
 
 
 def target_of(kind: str, written: str) -> str:
@@ -260,114 +260,6 @@ def rst_spec(directive: str, argument: str, options: dict[str, str]) -> IncludeS
     code = directive == "literalinclude" or "literal" in options or "code" in options
     return IncludeSpec(argument.strip(), code, options.get("language") or options.get("code") or "",
                        select=lambda path, text: directive_selection(text, options, path))
-
-
-# --- which part of the file is shown --------------------------------------------------------------
-
-def _whole(path: str, text: str) -> str:
-    return text
-
-
-def directive_selection(text: str, options: dict[str, str], path: str = "") -> str | None:
-    """Sphinx's and docutils' options: `:pyobject:`, `:lines:`, `:start-line:`/`:end-line:`,
-    `:start-after:`/`:end-before:` (`:start-at:`/`:end-at:`), `:dedent:`. None when an option
-    names something the file does not hold."""
-    if options.get("pyobject"):
-        text = _python_object(text, options["pyobject"])
-        if text is None:
-            return None
-    lines = text.split("\n")
-    if options.get("start-line") or options.get("end-line"):
-        start, end = _integer(options.get("start-line")), _integer(options.get("end-line"))
-        lines = lines[start or 0:end]
-    if options.get("lines"):
-        selected = _numbered_lines("\n".join(lines), options["lines"], "-")
-        if selected is None:
-            return None
-        lines = selected.split("\n")
-    for option, after, inclusive in (("start-after", True, False), ("start-at", True, True),
-                                     ("end-before", False, False), ("end-at", False, True)):
-        if options.get(option):
-            position = next((i for i, line in enumerate(lines) if options[option] in line), None)
-            if position is None:
-                return None
-            if after:
-                lines = lines[position if inclusive else position + 1:]
-            else:
-                lines = lines[:position + 1 if inclusive else position]
-    text = "\n".join(lines)
-    if "dedent" in options:
-        amount = _integer(options["dedent"])
-        text = textwrap.dedent(text) if amount is None else "\n".join(line[amount:] if line[:amount].isspace()
-                                                                      else line.lstrip(" ")
-                                                                      for line in text.split("\n"))
-    return text
-
-
-def _integer(value: str | None) -> int | None:
-    try:
-        return int(value.strip()) if value and value.strip() else None
-    except ValueError:
-        return None
-
-
-def _numbered_lines(text: str, spec: str, separator: str) -> str | None:
-    """1-based, inclusive ranges: Sphinx `1,3-5,8-`, pymdown `3:5,8:` and FastAPI `1:5` (a missing
-    end runs to the end, a missing start from the beginning; pymdown counts negatives from the end)."""
-    lines = text.split("\n")
-    chosen: list[str] = []
-    for part in spec.split(",", _MAX_RANGES)[:_MAX_RANGES]:
-        part = part.strip()
-        if not part:
-            continue
-        first, sep, last = part.partition(separator)
-        start, end = _integer(first), _integer(last) if sep else _integer(first)
-        start = len(lines) + start + 1 if start is not None and start < 0 else start
-        end = len(lines) + end + 1 if end is not None and end < 0 else end
-        start, end = max(start or 1, 1), min(end or len(lines), len(lines))
-        chosen.extend(lines[start - 1:end])
-    return "\n".join(chosen) if chosen else None
-
-
-def _dedented(text: str | None) -> str | None:
-    return None if text is None else textwrap.dedent(text)
-
-
-def _without_section_marks(path: str, text: str | None) -> str | None:
-    if text is None or "8<" not in text:
-        return text
-    return "\n".join(line for line in text.split("\n") if not _SECTION_MARK.search(line))
-
-
-def _section(text: str, name: str) -> str | None:
-    """The lines between `--8<-- [start:name]` and `--8<-- [end:name]` (markers usually sit in a
-    comment), without any section marks."""
-    lines, inside, found = [], False, False
-    for line in text.split("\n"):
-        mark = _SECTION_MARK.search(line) if "8<" in line else None
-        if mark and mark.group(2) == name:
-            inside, found = mark.group(1) == "start", True
-        elif inside and not mark:
-            lines.append(line)
-    return "\n".join(lines) if found else None
-
-
-def _python_object(text: str, name: str) -> str | None:
-    """`:pyobject: Client.get` → that class's or function's lines, decorators included."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    body = tree.body
-    node = None
-    for part in name.split("."):
-        node = next((n for n in body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                     and n.name == part), None)
-        if node is None:
-            return None
-        body = node.body
-    start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    return "\n".join(text.split("\n")[start - 1:node.end_lineno])
 
 
 # --- resolving, bounded ---------------------------------------------------------------------------
@@ -453,6 +345,8 @@ def referenced_paths(path: str, text: str) -> set[str]:
             target = target_of(CODE, stripped[2:-2])
         elif (line_include := line_include_of(stripped)) is not None:
             target = target_of(*line_include)
+        elif stripped.startswith("include::") and "[" in stripped:
+            target = stripped[len("include::"):stripped.index("[")]
         elif "include" in stripped and (match := _RST_INCLUDE.match(line) or _MYST_INCLUDE.match(line)
                                         or _TEMPLATE_INCLUDE.match(line)):
             target = match.group(1).strip("\"'")

@@ -281,3 +281,36 @@ def test_hostile_lines_of_the_newer_include_syntaxes_are_read_in_linear_time():
                 "{!" + " " * 200_000 + "x.md[ln:" + "1-2," * 10_000 + "]!}\n", includes=files)
     assert doc.code_blocks == () and "#region" not in doc.text
     assert len(referenced_paths("docs/a.md", "{{#include " + "a" * 200_000 + "}}\n" * 2)) <= 12
+
+
+# --- AsciiDoc: include:: expanded as Asciidoctor's preprocessor does --------------------------------
+
+ADOC_FILES = {**FILES,
+              "examples/app.py": "import os\n# tag::main[]\ndef main():\n    print(os.getcwd())\n# end::main[]\n\nmain()\n",
+              "docs/partials/setup.adoc": "== Setup\n\nInstall the *tool*.\n\ninclude::nested.adoc[]\n",
+              "docs/partials/nested.adoc": "Nested paragraph.\n"}
+
+
+def test_an_asciidoc_include_in_a_listing_is_its_code_by_tag_or_lines_and_tag_lines_never_show():
+    text = ("= Guide\n\n[source,python]\n----\ninclude::../examples/app.py[tag=main]\n----\n\n"
+            "[source,python]\n----\ninclude::../examples/app.py[lines=1..2;7]\n----\n")
+    assert markdown_of("docs/guide.adoc", text, ADOC_FILES) == (
+        "```python\ndef main():\n    print(os.getcwd())\n```\n\n```python\nimport os\nmain()\n```")
+
+
+def test_an_included_asciidoc_file_is_parsed_in_place_with_its_own_includes():
+    doc = parse("docs/guide.adoc", "= Guide\n\nIntro.\n\ninclude::partials/setup.adoc[]\n", includes=ADOC_FILES)
+    assert [s.heading.text for s in doc.sections] == ["Guide", "Setup"]
+    assert doc.sections[1].markdown == "Install the **tool**.\n\nNested paragraph."
+
+
+@pytest.mark.parametrize("text", ["[source,python]\n----\ninclude::../examples/missing.py[]\n----\n",
+                                  "include::missing.adoc[leveloffset=+1]\n",
+                                  "[source,python]\n----\ninclude::../examples/app.py[tag=nowhere]\n----\n"])
+def test_an_asciidoc_include_that_cannot_be_resolved_is_a_note_even_inside_a_listing(text):
+    markdown = markdown_of("docs/guide.adoc", "= Guide\n\n" + text, ADOC_FILES)
+    target = text.split("include::", 1)[1].split("[", 1)[0]
+    assert markdown == note(target) and "include::" not in markdown
+    assert markdown_of("docs/guide.adoc", "= Guide\n\n" + text, {}) == note(target)
+    assert target.lstrip("./") in " ".join(referenced_paths("docs/guide.adoc", text)) or \
+        any(path.endswith(target.split("/")[-1]) for path in referenced_paths("docs/guide.adoc", text))
