@@ -26,7 +26,7 @@ class DocumentFormat:
 
 FORMATS: tuple[DocumentFormat, ...] = (
     DocumentFormat("markdown", (".md", ".markdown"), "shared.docs.markdown:parse_markdown", resolves_includes=True),
-    DocumentFormat("mdx", (".mdx",), "shared.docs.mdx:parse_mdx"),
+    DocumentFormat("mdx", (".mdx",), "shared.docs.mdx:parse_mdx", resolves_includes=True),
     DocumentFormat("restructuredtext", (".rst",), "shared.docs.rst:parse_rst", resolves_includes=True),
     DocumentFormat("asciidoc", (".adoc", ".asciidoc"), "shared.docs.asciidoc:parse_asciidoc", resolves_includes=True),
     DocumentFormat("notebook", (".ipynb",), "shared.docs.notebook:parse_notebook"),

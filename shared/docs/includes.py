@@ -317,7 +317,8 @@ class Includes:
 _RST_INCLUDE = linear_regex.compile(r"^\s*\.\.\s+(?:literal)?include::[ \t]*(\S+)")
 _MYST_INCLUDE = linear_regex.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})[ \t]*\{(?:literal)?include\}[ \t]*(\S+)")
 _TEMPLATE_INCLUDE = linear_regex.compile(r"^\s*\{%-?\s*include(?:_relative)?\s+(\S+)")
-_TRIGGERS = ("8<", "{*", "include", "{!", "<<<")
+_TRIGGERS = ("8<", "{*", "include", "{!", "<<<", "raw-loader!")
+_RAW_LOADER = "!!raw-loader!"
 
 
 def referenced_paths(path: str, text: str) -> set[str]:
@@ -347,6 +348,8 @@ def referenced_paths(path: str, text: str) -> set[str]:
             target = target_of(*line_include)
         elif stripped.startswith("include::") and "[" in stripped:
             target = stripped[len("include::"):stripped.index("[")]
+        elif _RAW_LOADER in stripped and stripped.startswith("import "):    # Docusaurus (MDX)
+            target = stripped.split(_RAW_LOADER, 1)[1].split("'")[0].split('"')[0].replace("@site/", "", 1)
         elif "include" in stripped and (match := _RST_INCLUDE.match(line) or _MYST_INCLUDE.match(line)
                                         or _TEMPLATE_INCLUDE.match(line)):
             target = match.group(1).strip("\"'")

@@ -1,12 +1,15 @@
 """MDX = Markdown + JSX + ES modules. The module lines (`import`, `export`) and the JSX tags of
 components (`<Tabs>`, `<Admonition type="tip">`, `<Card />`) are removed, the text between the
-tags is kept, and what remains is parsed as Markdown. Code fences are left untouched."""
+tags is kept, and what remains is parsed as Markdown. Code fences are left untouched. A file shown
+as code through Docusaurus's raw-loader (`import Source from '!!raw-loader!./app.js'` and
+`<CodeBlock language="js">{Source}</CodeBlock>`) is read from the repository like any include."""
 from __future__ import annotations
 
 from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
 from shared.docs.fences import Fenced, split_fenced
 from shared.docs.front_matter import split_front_matter
+from shared.docs.includes import Includes
 from shared.docs.markdown import add_markdown
 from shared.docs.markdown_inline import code_spans
 from shared.docs.markdown_out import fenced_block
@@ -14,6 +17,11 @@ from shared.docs.model import ParsedDocument
 from shared.docs.placeholders import SetAside
 
 _MODULE_LINE = linear_regex.compile(r"^(?:import|export)\s")
+_RAW_LOADER_IMPORT = linear_regex.compile(
+    r"""^import\s+(?P<name>[A-Za-z_$][\w$]{0,100})\s+from\s+['"]!!raw-loader!(?P<path>[^'"\s]{1,500})['"];?$""")
+_CODE_BLOCK = linear_regex.compile(
+    r"^<CodeBlock(?P<attributes>\s[^<>{}]{0,500})?>\s*\{(?P<name>[A-Za-z_$][\w$]{0,100})\}\s*</CodeBlock>$")
+_LANGUAGE_ATTRIBUTE = linear_regex.compile(r"""language=["'](?P<language>[\w+#-]{1,30})["']""")
 # A component tag, attributes allowed to hold `{…}` expressions one level deep (which may
 # contain `>` as in arrow functions). Capitalised or dotted names only: lower-case tags are HTML
 # and the Markdown parser already strips those.
@@ -31,18 +39,40 @@ _EXPRESSION_LINE = linear_regex.compile(rf"^{_BLANK}*\{{[^\n]{{0,2000}}\}}{_BLAN
 _LONGEST_MODULE_STATEMENT_LINES = 200
 
 
-def parse_mdx(path: str, text: str) -> ParsedDocument:
+def parse_mdx(path: str, text: str, includes: Includes | None = None) -> ParsedDocument:
     builder = DocumentBuilder(path, "mdx")
     builder.front_matter, body = split_front_matter(text)
+    raw = raw_loader_imports(body) if "raw-loader!" in body else {}
     chunks = []
     for part in split_fenced(body.split("\n")):
         if isinstance(part, Fenced):
             chunks.append(_refence(part))
         else:
-            chunks.append(_strip_jsx("\n".join(_without_module_lines(part))))
+            lines = [_code_block_include(line, raw) for line in part] if raw else part
+            chunks.append(_strip_jsx("\n".join(_without_module_lines(lines))))
     # MDX has no indented code: indentation there is JSX nesting, and its children are prose.
-    add_markdown(builder, "\n".join(chunks), indented_code=False)
+    add_markdown(builder, "\n".join(chunks), indented_code=False, includes=includes)
     return builder.build()
+
+
+def raw_loader_imports(text: str) -> dict[str, str]:
+    """Docusaurus's way to show a file as code: `import Source from '!!raw-loader!./app.js';` →
+    {"Source": "./app.js"} (`@site/` is the site's root)."""
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        if match := _RAW_LOADER_IMPORT.match(line.strip()):
+            found[match["name"]] = match["path"].replace("@site/", "@/", 1)
+    return found
+
+
+def _code_block_include(line: str, raw: dict[str, str]) -> str:
+    """`<CodeBlock language="jsx">{Source}</CodeBlock>` of a raw-loader import → the one-line code
+    include the Markdown parser resolves (`<<< path{language}`: VitePress's form, same meaning)."""
+    match = _CODE_BLOCK.match(line.strip()) if "CodeBlock" in line else None
+    if match is None or match["name"] not in raw:
+        return line
+    language = _LANGUAGE_ATTRIBUTE.search(match["attributes"] or "")
+    return f"<<< {raw[match['name']]}" + (f"{{{language['language']}}}" if language else "")
 
 
 def _without_module_lines(lines: list[str]) -> list[str]:

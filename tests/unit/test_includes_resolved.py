@@ -314,3 +314,17 @@ def test_an_asciidoc_include_that_cannot_be_resolved_is_a_note_even_inside_a_lis
     assert markdown_of("docs/guide.adoc", "= Guide\n\n" + text, {}) == note(target)
     assert target.lstrip("./") in " ".join(referenced_paths("docs/guide.adoc", text)) or \
         any(path.endswith(target.split("/")[-1]) for path in referenced_paths("docs/guide.adoc", text))
+
+
+def test_a_docusaurus_raw_loader_import_shown_in_a_code_block_is_the_files_code():
+    files = {**MORE_FILES, "src/theme/config.ts": "export const theme = 'dark'\n"}
+    text = ("import CodeBlock from '@theme/CodeBlock';\n"
+            "import Counter from '!!raw-loader!./snippets/counter.js';\n"
+            "import Config from '!!raw-loader!@site/src/theme/config.ts';\n"
+            "import Gone from '!!raw-loader!./snippets/gone.js';\n\n"
+            "# State\n\nThe counter:\n\n<CodeBlock language=\"js\" title=\"counter.js\">{Counter}</CodeBlock>\n\n"
+            "<CodeBlock>{Config}</CodeBlock>\n\n<CodeBlock language=\"js\">{Gone}</CodeBlock>\n")
+    markdown = markdown_of("docs/state.mdx", text, files)
+    assert markdown == ("The counter:\n\n```js\n" + SNIPPET_JS.rstrip("\n") + "\n```\n\n"
+                        "```typescript\nexport const theme = 'dark'\n```\n\n" + note("./snippets/gone.js"))
+    assert {"docs/snippets/counter.js", "src/theme/config.ts"} <= referenced_paths("docs/state.mdx", text)
