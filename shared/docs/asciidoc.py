@@ -7,7 +7,7 @@ from __future__ import annotations
 from shared import linear_regex
 from shared.docs.asciidoc_inline import asciidoc_inline_to_markdown, asciidoc_inline_to_text
 from shared.docs.formats import format_of
-from shared.docs.includes import Includes, asciidoc_spec
+from shared.docs.includes import ASCIIDOC_ATTRIBUTE, Includes, asciidoc_spec, asciidoc_target
 from shared.docs.markdown_out import include_note
 from shared.docs.builder import DocumentBuilder
 from shared.docs.model import ParsedDocument
@@ -204,7 +204,7 @@ class _Parser:
 
 def parse_asciidoc(path: str, text: str, includes: Includes | None = None) -> ParsedDocument:
     parser = _Parser(path)
-    parser.parse(_expanded(text, includes).split("\n"))
+    parser.parse(_expanded(text, includes, path).split("\n"))
     return parser.builder.build()
 
 
@@ -214,26 +214,32 @@ def parse_asciidoc(path: str, text: str, includes: Includes | None = None) -> Pa
 UNRESOLVED = "\x02include\x1f"
 
 
-def _expanded(text: str, includes: Includes | None) -> str:
+def _expanded(text: str, includes: Includes | None, path: str = "",
+              attributes: dict[str, str] | None = None) -> str:
     """AsciiDoc's preprocessor: each `include::target[…]` line replaced by the lines it selects from
     the repository's file (an AsciiDoc file's own includes expanded in turn, within the Includes'
-    bounds), or by the UNRESOLVED mark naming the target."""
+    bounds), or by the UNRESOLVED mark naming the target. A target's `{attribute}` references are
+    the attributes defined above it; Antora's resource IDs name their module's folders."""
     if "include::" not in text:
         return text
+    attributes = {} if attributes is None else attributes
     out = []
     for line in text.split("\n"):
         stripped = line.rstrip()
+        if line.startswith(":") and (entry := ASCIIDOC_ATTRIBUTE.match(stripped)):
+            attributes[entry["name"]] = (entry["value"] or "").strip()
         if not (line.startswith("include::") and stripped.endswith("]") and "[" in stripped):
             out.append(line)
             continue
         opening = stripped.index("[")
-        target = stripped[len("include::"):opening]
+        written = stripped[len("include::"):opening]
+        target = asciidoc_target(includes.current if includes else path, written, attributes)
         found = includes.resolve(asciidoc_spec(target, stripped[opening + 1:-1])) if includes else None
         if found is None:
-            out.append(UNRESOLVED + target)
+            out.append(UNRESOLVED + written)
         elif (included_format := format_of(found.path)) is not None and included_format.name == "asciidoc":
             with includes.inside(found.path):  # type: ignore[union-attr]
-                out.append(_expanded(found.text, includes))
+                out.append(_expanded(found.text, includes, found.path, attributes))
         else:
             out.append(found.text)
     return "\n".join(out)

@@ -103,6 +103,49 @@ def language_of(path: str) -> str:
     return _LANGUAGES.get(posixpath.splitext(name)[1], "")
 
 
+# AsciiDoc: an attribute entry (`:name: value`), and Antora's resource families (`example$app.rb` is
+# the module's examples/ folder). Antora also sets `{partialsdir}` and `{examplesdir}` (deprecated,
+# still written) to the module's partials/ and examples/ folders.
+ASCIIDOC_ATTRIBUTE = linear_regex.compile(r"^:(?P<name>[\w][\w-]{0,60}):(?:[ \t]+(?P<value>.*))?$")
+_ANTORA_FAMILIES = {"example": "examples", "partial": "partials", "attachment": "attachments", "image": "images",
+                    "page": "pages"}
+_ANTORA_FOLDERS = frozenset(_ANTORA_FAMILIES.values())
+_ATTRIBUTE_REFERENCE = linear_regex.compile(r"\{([\w][\w-]{0,60})\}")
+
+
+def asciidoc_target(including: str, target: str, attributes: dict[str, str]) -> str:
+    """An `include::` target as Asciidoctor and Antora read it: `{name}` references replaced by the
+    attributes defined so far (and Antora's `partialsdir`/`examplesdir`), and an Antora resource ID
+    (`example$app.rb`, `other:partial$x.adoc`) turned into the repository path of that module's
+    folder. A reference to another component, or to an attribute not defined, is left as written
+    (the include is then a note naming it)."""
+    antora = _antora_module(including)
+    known = dict(attributes)
+    if antora:
+        known.setdefault("partialsdir", f"{antora[0]}/{antora[1]}/partials")
+        known.setdefault("examplesdir", f"{antora[0]}/{antora[1]}/examples")
+    if "{" in target:
+        target = _ATTRIBUTE_REFERENCE.sub(lambda m: known.get(m.group(1), m.group(0)), target)
+    coordinates, dollar, relative = target.partition("$")
+    if dollar and antora:
+        parts = coordinates.split(":")
+        family = _ANTORA_FAMILIES.get(parts[-1])
+        if family and len(parts) <= 2:
+            module = parts[0] if len(parts) == 2 and parts[0] else antora[1]
+            return f"{antora[0]}/{module}/{family}/{relative}"
+    return target
+
+
+def _antora_module(path: str) -> tuple[str, str] | None:
+    """(`docs/modules`, `ROOT`) for `docs/modules/ROOT/pages/x.adoc`: the modules folder and the
+    module of a file in an Antora component, else None."""
+    parts = path.split("/")
+    for index in range(len(parts) - 3, -1, -1):
+        if parts[index] == "modules" and parts[index + 2] in _ANTORA_FOLDERS:
+            return "/".join(parts[:index + 1]), parts[index + 1]
+    return None
+
+
 # --- what an include's line says ------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -330,9 +373,13 @@ def referenced_paths(path: str, text: str) -> set[str]:
     found: set[str] = set()
     targets: set[str] = set()
     in_block = False
+    attributes: dict[str, str] = {}     # AsciiDoc's, as defined so far
     for line in text.split("\n"):
         stripped = line.strip()
         target = None
+        if stripped.startswith(":") and (entry := ASCIIDOC_ATTRIBUTE.match(stripped)):
+            attributes[entry["name"]] = (entry["value"] or "").strip()
+            continue
         if in_block:
             if stripped == "--8<--":
                 in_block = False
@@ -347,7 +394,7 @@ def referenced_paths(path: str, text: str) -> set[str]:
         elif (line_include := line_include_of(stripped)) is not None:
             target = target_of(*line_include)
         elif stripped.startswith("include::") and "[" in stripped:
-            target = stripped[len("include::"):stripped.index("[")]
+            target = asciidoc_target(path, stripped[len("include::"):stripped.index("[")], attributes)
         elif _RAW_LOADER in stripped and stripped.startswith("import "):    # Docusaurus (MDX)
             target = stripped.split(_RAW_LOADER, 1)[1].split("'")[0].split('"')[0].replace("@site/", "", 1)
         elif "include" in stripped and (match := _RST_INCLUDE.match(line) or _MYST_INCLUDE.match(line)

@@ -328,3 +328,17 @@ def test_a_docusaurus_raw_loader_import_shown_in_a_code_block_is_the_files_code(
     assert markdown == ("The counter:\n\n```js\n" + SNIPPET_JS.rstrip("\n") + "\n```\n\n"
                         "```typescript\nexport const theme = 'dark'\n```\n\n" + note("./snippets/gone.js"))
     assert {"docs/snippets/counter.js", "src/theme/config.ts"} <= referenced_paths("docs/state.mdx", text)
+
+
+def test_an_antora_resource_id_or_attribute_in_an_include_names_the_modules_folder():
+    files = {"docs/modules/ROOT/examples/app.rb": "puts 'hello'\n",
+             "docs/modules/admin/partials/setup.adoc": "Set it up.\n",
+             "docs/modules/ROOT/partials/mysql-props.adoc": "MySQL properties.\n"}
+    text = ("= Guide\n:context: mysql\n\n[source,ruby]\n----\ninclude::example$app.rb[]\n----\n\n"
+            "include::admin:partial$setup.adoc[]\n\ninclude::{partialsdir}/{context}-props.adoc[leveloffset=+1]\n\n"
+            "include::other-component:ROOT:example$app.rb[]\n\ninclude::{undefined}/x.adoc[]\n")
+    page = "docs/modules/ROOT/pages/guide.adoc"
+    assert markdown_of(page, text, files) == ("```ruby\nputs 'hello'\n```\n\nSet it up.\n\nMySQL properties.\n\n"
+                                              + note("other-component:ROOT:example$app.rb") + "\n\n"
+                                              + note("{undefined}/x.adoc"))
+    assert set(files) <= referenced_paths(page, text)
