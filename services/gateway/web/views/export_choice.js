@@ -8,8 +8,10 @@ let chooserCount = 0;
 
 /** `formats`: [{format, label, url?, bytes?, suffix, problem?, mastery_default?}] (a SCORM format
  *  has a mastery score: the chooser offers to change it); `stem`: the file name's stem;
- *  `testid`, `buttonText(entry)`: the button's test id and its words for a chosen entry. */
-export function exportChooser({formats, stem, testid, buttonText, onError, dataset = {}}) {
+ *  `testid`, `buttonText(entry)`: the button's test id and its words for a chosen entry; `onStart`
+ *  runs before each download (to clear an earlier error), `onError` with its error. */
+export function exportChooser({formats, stem, testid, buttonText, onError, onStart = () => {}, dataset = {},
+  className = ""}) {
   const id = `export-format-${++chooserCount}`;
   const usable = formats.filter((entry) => entry.url);
   const select = h("select", {id, dataset: {testid: `${testid}-format`, ...dataset}},
@@ -17,7 +19,7 @@ export function exportChooser({formats, stem, testid, buttonText, onError, datas
       entry.url ? `${entry.label}${entry.bytes ? ` (${formatBytes(entry.bytes)})` : ""}`
         : `${entry.label}: not available`)));
   const chosen = () => usable.find((entry) => entry.format === select.value) || usable[0];
-  const button = h("button", {type: "button", dataset: {testid, ...dataset}}, buttonText(chosen()));
+  const button = h("button", {type: "button", className, dataset: {testid, ...dataset}}, buttonText(chosen()));
   // A SCORM package's mastery score: the share of right answers a learner needs to pass.
   const mastery = h("input", {id: `${id}-mastery`, type: "number", min: "0", max: "100", step: "1",
     value: "", dataset: {testid: `${testid}-mastery`, ...dataset}});
@@ -30,6 +32,7 @@ export function exportChooser({formats, stem, testid, buttonText, onError, datas
     if (!masteryField.hidden && mastery.value === "") mastery.value = String(entry.mastery_default);
   });
   button.addEventListener("click", () => busy(button, async () => {
+    onStart();
     const entry = chosen();
     let url = entry.url;
     if (entry.mastery_default !== undefined && mastery.value !== String(entry.mastery_default)) {

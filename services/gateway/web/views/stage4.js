@@ -33,7 +33,7 @@ export function createStage4(ctx) {
       || [{format: "zip", label: "Markdown and static site (zip)", suffix: ".zip", bytes: generated.export.bytes,
            url: generated.export.url || paths.action(courseId, "export")}];
     return exportChooser({formats, stem: generated.title || ctx.course.title, testid: "download-export",
-      onError: panel.requestError,
+      onStart: () => panel.clearError(), onError: panel.requestError,
       buttonText: (entry) => entry.format === "zip"
         ? `Download the course (zip${entry.bytes ? `, ${formatBytes(entry.bytes)}` : ""})`
         : `Download the course (${entry.label}${entry.bytes ? `, ${formatBytes(entry.bytes)}` : ""})`});

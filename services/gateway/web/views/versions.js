@@ -195,7 +195,7 @@ export function createVersionsPanel({courseId, courseTitle, onRefreshStep, onRef
     const formats = (version.export?.formats || [{format: "zip", label: "zip", suffix: ".zip", url: version.export?.url}])
       .map((entry) => entry.format === "zip" ? {...entry, bytes: version.export?.bytes} : entry);
     const save = exportChooser({formats, stem: `${courseTitle() || "course"}-v${n}`, testid: "download-version",
-      dataset: {version: n},
+      dataset: {version: n}, className: "secondary", onStart: () => saveError.clear(),
       onError: (err) => { if (err?.status !== 401) saveError.show(err.message); },
       buttonText: (entry) => `Download version ${n} (${entry.format === "zip" ? "zip" : entry.label}`
         + `${entry.bytes ? `, ${formatBytes(entry.bytes)}` : ""})`});
