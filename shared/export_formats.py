@@ -29,9 +29,14 @@ DEFAULT_FORMAT = "zip"
 EXPORTS_INDEX = "exports.json"
 
 
+def file_name(format_name: str) -> str:
+    """The file a run's export in `format_name` is, in its run's folder of artefacts."""
+    return f"course{FORMATS[format_name].suffix}"
+
+
 def artefact_name(task_id: str, format_name: str) -> str:
     """The name of a run's export in `format_name` in the course's artefacts."""
-    return f"{task_id}/course{FORMATS[format_name].suffix}"
+    return f"{task_id}/{file_name(format_name)}"
 
 
 def index_name(task_id: str) -> str:
@@ -53,7 +58,7 @@ def read_index(data: bytes) -> tuple[dict[str, int], dict[str, str]]:
 def format_ref(export_ref: str, format_name: str) -> str:
     """The artefact of `format_name` beside a run's zip (`<course>/<task>/course.zip`): derived from
     the zip's reference, so a fork, which keeps its source's references, finds them too."""
-    return f"{export_ref.rpartition('/')[0]}/course{FORMATS[format_name].suffix}"
+    return f"{export_ref.rpartition('/')[0]}/{file_name(format_name)}"
 
 
 def index_ref(export_ref: str) -> str:

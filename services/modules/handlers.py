@@ -84,11 +84,12 @@ class ModulesStage:
         if "zip" not in built:
             raise StageFailure(problems.get("zip", "the course could not be exported"))
         task_id, archive = request.payload.task_id, built["zip"]
-        refs = {name: await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
-                for name, data in built.items()}
+        ref = await self._artefacts.put(request.course_id, artefact_name(task_id, "zip"), archive)
+        for name, data in built.items():
+            if name != "zip":
+                await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
         await self._artefacts.put(request.course_id, index_name(task_id),
                                   index_of({name: len(data) for name, data in built.items()}, problems))
-        ref = refs["zip"]
         flaws = FlawCount()
         for content in contents:
             flaws.add(content.assessment)

@@ -11,7 +11,7 @@ from lxml import etree, html as lxml_html
 from shared import linear_regex
 
 from .export_model import CourseExport, module_pages
-from .scorm import zipped
+from .export import zipped
 from .site_style import STYLE
 from .static_site import front_matter, module_body
 

@@ -10,7 +10,7 @@ from .markdown_export import markdown_files
 from .static_site import html_files
 
 __all__ = ["CourseExport", "ModulePage", "module_pages", "markdown_files", "html_files", "build_zip",
-           "export_files"]
+           "export_files", "zipped"]
 # Zip entries carry a timestamp; a fixed one (the earliest a zip can hold) makes the bytes depend
 # on the course alone, so the same course always exports to the same archive.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -24,12 +24,18 @@ def export_files(course: CourseExport) -> dict[str, bytes]:
 
 
 def build_zip(course: CourseExport) -> bytes:
+    return zipped(export_files(course))
+
+
+def zipped(files: dict[str, bytes], first: tuple[str, ...] = ()) -> bytes:
+    """A zip whose bytes depend on `files` alone (fixed timestamps and attributes, names in order):
+    `first` entries first and stored uncompressed (EPUB's `mimetype`), the others deflated."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sorted(export_files(course).items()):
+        for name in [*first, *sorted(set(files) - set(first))]:
             entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.compress_type = zipfile.ZIP_STORED if name in first else zipfile.ZIP_DEFLATED
             entry.create_system = 3                 # unix, whatever machine builds it
             entry.external_attr = 0o644 << 16       # rw-r--r--
-            archive.writestr(entry, data, compresslevel=9)
+            archive.writestr(entry, files[name], compresslevel=None if name in first else 9)
     return buffer.getvalue()

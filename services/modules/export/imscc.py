@@ -9,7 +9,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..models import Question
 from .export_model import CourseExport, ModulePage, module_pages
-from .scorm import zipped
+from .export import zipped
 from .site_style import STYLE
 from .static_site import SourceLink, answer_html, module_body
 

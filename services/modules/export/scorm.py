@@ -8,9 +8,7 @@ document (book.py) showing one module at a time, its quizzes answerable, and `pl
 to the LMS (bookmark, suspend data, score, completion, success against the mastery score)."""
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from html import escape
 from importlib import resources
 from itertools import count
@@ -20,6 +18,7 @@ from shared.scorm_mastery import CONFIG_ID, DEFAULT_MASTERY_PERCENT, manifest_ma
 
 from ..models import Question
 from .book import Book, book_html
+from .export import zipped
 from .export_model import CourseExport, content_link_ok
 from .markdown_render import render_inline
 from .static_site import SourceLink, answer_html, question_html
@@ -29,7 +28,6 @@ PLAYER = "player.js"
 # The SCO runs its own script (player.js) and nothing from another host.
 SCO_CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 PLAYER_STYLE = """
 .controls { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: .5rem 1rem;
@@ -105,19 +103,6 @@ def player_script() -> bytes:
 
 def scorm_package(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> bytes:
     return zipped(scorm_files(course, version, mastery))
-
-
-def zipped(files: dict[str, bytes], first: tuple[str, ...] = ()) -> bytes:
-    """A deterministic zip: fixed timestamps, `first` entries first and stored (EPUB's mimetype)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in [*first, *sorted(set(files) - set(first))]:
-            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_STORED if name in first else zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, files[name])
-    return buffer.getvalue()
 
 
 def _identifier(course: CourseExport) -> str:
