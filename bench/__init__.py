@@ -5,7 +5,7 @@ Each module's docstring states its baseline and why that baseline is the limit."
 
 # Run order: the projection benchmark builds the log replay rebuilds from.
 BENCHMARKS = ("projection", "replay", "lag", "gateway", "clone", "llm-parallel", "pipeline", "cache", "memory",
-              "parsers", "order", "ask", "question-flaws", "export", "llm-real", "history-polls")
+              "parsers", "order", "ask", "question-flaws", "learner-quality", "export", "llm-real", "history-polls")
 
 
 TARGETS = {"projection": "≥ 0.5×", "replay": "≥ 0.25×", "lag": "p99 < 1 s, zero errors",
@@ -13,7 +13,8 @@ TARGETS = {"projection": "≥ 0.5×", "replay": "≥ 0.25×", "lag": "p99 < 1 s,
            "pipeline": "≤ 1.5×", "cache": "0; exactly 1", "memory": "≤ 200 MB each",
            "parsers": "≤ 20× ordinary", "order": "τ ≥ 0.6 without nav; 1.0 with",
            "ask": "hit@3 ≥ 0.8, declined ≥ 0.9, p95 < 500 ms",
-           "question-flaws": "< 10 % flawed", "export": "each < 10 s", "llm-real": "≥ 0.55× ideal; estimate ±25%",
+           "question-flaws": "< 10 % flawed",
+           "learner-quality": "0, 0, 0, ≥ 3, < 10 % (held-out)", "export": "each < 10 s", "llm-real": "≥ 0.55× ideal; estimate ±25%",
            "history-polls": "≤ 0.25×"}
 
 

@@ -75,8 +75,7 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
     sources = {path: SourceDoc(d.parsed, linked[path][0].title, linked[path][0].doc_type,
                                tuple(linked[path][0].key_concepts), tuple(linked[path][0].learning_objectives),
                                linked[path][0].summary) for path, d in sources_docs.items()}
-    course_sources = list(sources.values())
-    contents = [write_module(spec, [sources[p] for p in spec.documents], course_sources) for spec in specs]
+    contents = [write_module(spec, [sources[p] for p in spec.documents]) for spec in specs]
     build_zip(CourseExport(title="Benchmark course", pathway_title=chosen.title,
                            pathway_description=chosen.description, modules=list(zip(specs, contents))))
     times["stage4"] = time.perf_counter() - started

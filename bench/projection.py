@@ -1,12 +1,12 @@
 """projection — events per second the projector applies (services/gateway/projection/projector.py,
-run as the gateway runs it: one ordered reader, batches of 256, rows and checkpoint in one
-transaction per batch, an asyncpg pool like the gateway's), from an empty read model over a log of
+run as the gateway runs it: one ordered reader, transactions of up to BATCH_SIZE events with
+the rows and the checkpoint, an asyncpg pool like the gateway's), from an empty read model over a log of
 200,000 events of realistic courses (bench/events.py: each course goes through the four stages
 with 60 documents and 6 modules — 158 events, of which 75 StageProgressed and 60 DocAnalysed).
 
 Baseline: raw nats-py pull + ack of the same messages, no processing — a durable pull consumer
-with explicit acks, fetching batches of the same size and acknowledging each message. That is the
-limit: the projector has to receive every event from the same server with the same client
+with explicit acks, fetching batches of the projector's size and acknowledging each message.
+That is the limit: the projector has to receive every event from the same server with the same client
 library, and doing nothing with them is as fast as receiving them gets in this client."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import asyncpg
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from services.gateway.asyncpg_arrays import ask_concrete_types_first
-from services.gateway.projection.projector import Projector, ensure_schema
+from services.gateway.projection.projector import BATCH_SIZE, Projector, ensure_schema
 
 from .common import Context, Row, plot_progress, ratio
 from .eventlog import event_log
@@ -25,7 +25,7 @@ from .profiling import InProcess
 
 NAME = "projection"
 TARGET = 0.5
-BATCH = 256
+BATCH = BATCH_SIZE
 
 
 async def pull_and_ack(js, events: int, samples: list) -> float:
@@ -50,7 +50,7 @@ async def project(js, database_url: str, events: int, samples: list, profile: bo
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10, command_timeout=60)
     try:
         await ensure_schema(pool, "coursegen")
-        projector = Projector(js, pool, "coursegen", batch_size=BATCH)
+        projector = Projector(js, pool, "coursegen")
         stop = asyncio.Event()
         with InProcess(NAME, profile):
             started = time.perf_counter()

@@ -34,19 +34,28 @@ def refresh(api: httpx.Client, course_id: str, ref: str | None, wait: bool, out=
 
 
 def _follow(api: httpx.Client, course_id: str, refresh_id: str, out, poll: float) -> dict:
-    """Poll the refresh until it ends, printing each step as it is reached."""
-    shown = None
+    """Poll the refresh until it ends, printing each step as it is reached — also one that began
+    and ended between two polls (the answer lists every step reached)."""
+    shown, steps_shown = None, 0
     while True:
         status = call(api, "GET", f"/api/courses/{course_id}/refresh")
         if status["refresh_id"] != refresh_id:
             raise OperatorError(f"refresh {refresh_id} was followed by refresh {status['refresh_id']} before its "
                                 "outcome was read; see `coursegen versions`")
+        reached = status.get("steps") or []
         if status["status"] != "RUNNING":
+            for step in reached[steps_shown:]:  # reached after the last poll
+                out.write(f"  {step}\n")
+            out.flush()
             return status
+        for step in reached[steps_shown:len(reached) - 1]:  # passed unseen; the current one follows
+            out.write(f"  {step}\n")
+        steps_shown = max(steps_shown, len(reached) - 1, 0)
         if status.get("step") != shown:
             shown = status.get("step")
             out.write(f"  {shown}\n")
-            out.flush()
+            steps_shown = max(steps_shown, len(reached))
+        out.flush()
         time.sleep(poll)
 
 

@@ -124,7 +124,6 @@ class ModulesStage:
         limit = asyncio.Semaphore(self._settings.module_concurrency)
         provider = within_budget(self._provider, request.payload.budget_usd)
         finished = [len(inputs.done)]
-        course_sources = list(sources.values())
 
         async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None]:
             done = inputs.done.get(spec.module_id)
@@ -140,7 +139,7 @@ class ModulesStage:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
                 written = await write(provider, self._artefacts, request.course_id, request.payload.task_id,
-                                      spec, [sources[p] for p in spec.documents], course_sources, inputs.title)
+                                      spec, [sources[p] for p in spec.documents], inputs.title)
             await self._announce(request, spec, written, len(specs), finished)
             return written.content, written.usage, written.fallback
 

@@ -32,10 +32,9 @@ def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
 
 
 async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str, task_id: str,
-                spec: ModuleSpec, sources: list[SourceDoc], course_sources: list[SourceDoc],
-                course_title: str) -> Written:
+                spec: ModuleSpec, sources: list[SourceDoc], course_title: str) -> Written:
     # Off the event loop: choosing among a large document's sections takes a moment.
-    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_sources, course_title, provider.limits)
+    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_title, provider.limits)
     try:
         completion = await provider.complete(prompt, ModuleContent)
     except ProviderError as exc:

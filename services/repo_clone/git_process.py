@@ -221,6 +221,37 @@ def _kill_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    _wait_until_group_stops(process.pid)
+
+
+_GROUP_STOP_SECONDS = 5.0
+
+
+def _wait_until_group_stops(group: int) -> None:
+    """killpg returns once SIGKILL is sent, not once it is acted on: a helper of git (reparented
+    when git died) may run on for a moment on a loaded machine. A failed clone returns only when
+    nothing of its group runs any more (a zombie has stopped; its new parent reaps it), within a
+    bound, so that nothing it started still writes or holds a connection."""
+    deadline = time.monotonic() + _GROUP_STOP_SECONDS
+    while _group_runs(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _group_runs(group: int) -> bool:
+    """Whether a process of the group is alive and not a zombie (Linux's /proc; elsewhere, no wait)."""
+    try:
+        entries = [entry for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return False
+    for entry in entries:
+        try:
+            with open(os.path.join(entry.path, "stat"), encoding="utf-8", errors="replace") as stat:
+                fields = stat.read().rpartition(")")[2].split()  # the name, in parentheses, may hold spaces
+        except OSError:  # ended while we looked
+            continue
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 def refuse_ssh_unless_allowed(url: str, allowed_hosts: frozenset[str], host: str | None = None) -> None:

@@ -98,6 +98,8 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
         entries = _Listing(scope, max_files, max_depth).run(listing)
     files = _classify_all(real_root, entries, max_file_bytes, on_progress)
     found = navigation(real_root, {f.path for f in files if f.is_documentation})
+    # A navigation file (SUMMARY.md, _sidebar.md, nav.adoc) gives the order and is no page to read.
+    files = [replace(f, is_documentation=False) if f.path in found.navigation_files else f for f in files]
     listed = set(found.order)
     files = [replace(f, navigation_section=found.sections[f.path]) if f.path in found.sections else f
              for f in files]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
 from shared.docs.formats import format_of, parser_of
+from shared.docs.front_matter import split_front_matter
 from shared.docs.includes import Includes
 from shared.docs.model import ParsedDocument
 from shared.docs.plaintext import parse_text
@@ -27,6 +28,8 @@ def parse(path: str, text: str,
     path = path if isinstance(path, str) else str(path)
     text = _sanitise(text)
     document_format = format_of(path)
+    if document_format is not None and document_format.name == "markdown" and opens_as_mdx(text):
+        document_format = format_of("page.mdx")
     parser = parse_text if document_format is None else parser_of(document_format)
     try:
         if includes is not None and document_format is not None and document_format.resolves_includes:
@@ -38,6 +41,19 @@ def parse(path: str, text: str,
         return parse_text(path, text)
     except Exception:  # noqa: BLE001
         return DocumentBuilder(path, "text").build()
+
+
+# An ES module import: what MDX opens with, never a line of Markdown prose.
+_ESM_IMPORT = linear_regex.compile(r"""^import\s+(?:[^\n'"]*\sfrom\s+)?['"][^'"\n]+['"];?\s*$""")
+
+
+def opens_as_mdx(text: str) -> bool:
+    """Whether a Markdown file is MDX: its first line after the front matter is an ES module
+    import. Docusaurus reads .md files as MDX, and sites write their imports and JSX in them."""
+    if "import" not in text:  # every Markdown file is asked: most answer here
+        return False
+    first = split_front_matter(text)[1].lstrip().partition("\n")[0]
+    return bool(_ESM_IMPORT.match(first.strip()))
 
 
 def _reader(includes) -> Callable[[str], str | None]:

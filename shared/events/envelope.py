@@ -1,6 +1,7 @@
 """The event envelope every message on the log carries."""
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated, Any, ClassVar
@@ -11,6 +12,18 @@ from shared import linear_regex
 
 # Course ids become NATS subject tokens: no dots, wildcards or whitespace may reach a subject.
 COURSE_ID_PATTERN = linear_regex.compile(r"^[A-Za-z0-9_-]{1,64}$")
+COURSE_ID_MAX = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_course_id(value: str) -> bool:
+    return COURSE_ID_PATTERN.fullmatch(value) is not None
+
+
+def is_course_id(value: str) -> bool:
+    """Whether `value` matches COURSE_ID_PATTERN. Every event of a course carries its id, so the
+    ids seen lately are remembered (only those short enough to be one: the cache stays small)."""
+    return len(value) <= COURSE_ID_MAX and _is_course_id(value)
 # What the writer puts on the log, stated in the published schemas only (see `Event`): `str(uuid)`
 # for ids, and pydantic's rendering of a UTC datetime (`...T19:25:14.123456Z`, fraction optional).
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -75,7 +88,7 @@ class Event(BaseModel):
     @field_validator("course_id")
     @classmethod
     def _course_id_is_subject_safe(cls, value: str) -> str:
-        if not COURSE_ID_PATTERN.fullmatch(value):
+        if not is_course_id(value):
             raise ValueError("course_id must be 1-64 characters of letters, digits, '-' or '_'")
         return value
 

@@ -102,6 +102,34 @@ async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(a
     assert (await api.get(f"/api/courses/{course_id}/versions/3/export", headers=ALICE)).status_code == 409
 
 
+async def test_a_real_tree_refreshed_after_one_change_keeps_every_module_that_cites_none_of_it(
+        api, services, tmp_path):
+    """Starlette's documentation (committed in tests/fixtures): a module whose documents did not
+    change is the same after a refresh, though wrong answers, terms and titles could draw on the
+    whole course (issue 44: a module citing nothing of the changed page came back different)."""
+    tree = Path(__file__).parents[1] / "fixtures" / "ordered_books" / "starlette"
+    files = {str(path.relative_to(tree)): path.read_text() for path in sorted((tree / "docs").rglob("*.md"))}
+    files["README.md"] = "# Starlette\n\nThe documentation of Starlette, a lightweight ASGI framework.\n"
+    repo = tmp_path / "starlette"
+    make_repo(repo, files)
+    course_id, chosen = await written_course(api, str(repo))
+    before = await module_contents(api, course_id)
+    changed = "docs/middleware.md"
+    citing = {m["id"] for m in chosen["modules"] if changed in {d["path"] for d in m["documents"]}}
+    assert citing and len(citing) < len(chosen["modules"])
+    commit(repo, {changed: files[changed] + "\n## Ordering\n\nMiddleware runs in the order it is listed: "
+                  "the first in the list wraps every other.\n"}, "middleware order")
+
+    ended = await refreshed(api, course_id)
+
+    assert ended["status"] == "NEW_VERSION", ended
+    after = await module_contents(api, course_id)
+    assert set(after) == set(before)
+    for module_id in set(before) - citing:
+        assert after[module_id]["content"] == before[module_id]["content"], before[module_id]["title"]
+    assert any(after[m]["content"] != before[m]["content"] for m in citing)
+
+
 async def test_a_removed_document_leaves_every_module(api, services, repo):
     course_id, chosen = await written_course(api, str(repo))
     removed = "docs/guides/publishing.md"

@@ -1,6 +1,7 @@
 """The projector's reader (services/gateway/projection/live_reader.py) against a real nats-server:
 every event from the start sequence in order, an event stored while the reader idles handed over
-at once, pull requests renewed when they expire, and an ended reader reported, not waited on."""
+at once, pull requests renewed when they expire, an ended reader reported, not waited on, and only
+events read from a stream that holds other subjects too."""
 from __future__ import annotations
 
 import time
@@ -9,11 +10,11 @@ import pytest
 
 from services.gateway.projection import live_reader
 from services.gateway.projection.live_reader import LiveReader, ReaderLost
-from services.gateway.projection.log_reader import stream_seq
+from services.gateway.projection.log_reader import every_event_filter, stream_seq
 from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
-from shared.events import decode_stored
+from shared.events import ALL_EVENTS, decode_stored
 from shared.events.catalogue import CourseCreated
 
 
@@ -112,3 +113,23 @@ async def test_closing_deletes_the_consumer(js):
     await reader.close()
     names = [c.name for c in await js.consumers_info("COURSES")]
     assert consumer not in names
+
+
+async def test_a_stream_holding_other_subjects_is_read_through_a_filter_and_only_its_events_come(js):
+    # As provisioned, the stream holds only events: the reader asks for no filter (a filtered
+    # consumer costs the server more per message); with other subjects added, it filters them out.
+    assert await every_event_filter(js, "COURSES") is None
+    info = await js.stream_info("COURSES")
+    info.config.subjects = [*info.config.subjects, "other.>"]
+    await js.update_stream(info.config)
+    assert await every_event_filter(js, "COURSES") == list(ALL_EVENTS)
+    await publish(js, [created(1)])
+    await js.publish("other.note", b"not an event", stream="COURSES")
+    await publish(js, [created(2)])
+    reader = await LiveReader.open(js, "COURSES", 1, batch_size=8)
+    try:
+        taken = await take_until(reader, 2)
+        assert [stream_seq(d.reply) for d in taken] == [1, 3]
+        assert await reader.take(0.3) == []
+    finally:
+        await reader.close()

@@ -43,14 +43,14 @@ async def test_content_citing_a_document_outside_the_module_is_refused(llm_serve
     llm_server.push(tool_use(content("docs/invented.md")))
     async with anthropic_provider(llm_server) as provider:
         with pytest.raises(StageFailure, match="cites documents it does not draw on: docs/invented.md"):
-            await write(provider, artefacts, "course1", "task1", SPEC, [SOURCE], [SOURCE], "Skyline")
+            await write(provider, artefacts, "course1", "task1", SPEC, [SOURCE], "Skyline")
     assert await artefacts.names("course1") == []
 
 
 async def test_valid_content_is_stored_and_reads_back(llm_server, artefacts):
     llm_server.push(tool_use(content("docs/brokers.md")))
     async with anthropic_provider(llm_server) as provider:
-        written = await write(provider, artefacts, "course1", "task1", SPEC, [SOURCE], [SOURCE], "Skyline")
+        written = await write(provider, artefacts, "course1", "task1", SPEC, [SOURCE], "Skyline")
     assert written.content_ref == "course1/task1/modules/01-p1-01.json"
     stored = ModuleContent.model_validate(json.loads(await artefacts.get(written.content_ref)))
     assert stored == written.content and stored.assessment[0].source.path == "docs/brokers.md"
@@ -87,8 +87,7 @@ TWO_SOURCES = ModuleSpec(module_id="p1-02", position=2, title="Message brokers",
 async def test_a_small_window_gets_the_relevant_sections_and_a_request_that_fits(openai_server, artefacts):
     openai_server.push(tool_call(content("docs/brokers.md")))
     async with openai_provider(openai_server, llm_context_tokens=4096) as provider:
-        written = await write(provider, artefacts, "course1", "task1", TWO_SOURCES, [BROKERS, OPERATIONS],
-                              [BROKERS, OPERATIONS], "Skyline")
+        written = await write(provider, artefacts, "course1", "task1", TWO_SOURCES, [BROKERS, OPERATIONS], "Skyline")
     assert written.fallback is None and len(openai_server.requests) == 1
     sent = openai_server.requests[0].body
     assert request_tokens(sent) + sent["max_tokens"] <= 4096 and sent["max_tokens"] >= 1024

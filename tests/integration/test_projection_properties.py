@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from services.gateway.projection.projector import apply_batch, ensure_schema
 from shared.events import subject_for
+from shared.events.catalogue import CourseDeleted
 from tests.support.course_histories import histories
 from tests.support.delivered import delivered
+from tests.support.full_course import COURSE, course_events
 from tests.support.read_tables import read_tables
 
 
@@ -64,3 +66,32 @@ async def test_projection_is_deterministic_and_idempotent(pool, events, cuts):
     assert first["projection_rejects"] == []
     assert await project(pool, chunked) == first, "applying the log again from scratch changed the rows"
     assert await project(pool, one_by_one, redeliver=True) == first, "a redelivered event changed the rows"
+
+
+def with_documents(event):
+    """`event`, each module of a PathwaysGenerated made to list a document."""
+    if event.event_type != "PathwaysGenerated":
+        return event
+    raw = event.model_dump(mode="json")
+    for pathway in raw["payload"]["pathways"]:
+        for module in pathway["modules"]:
+            module["documents"] = ["docs/index.md"]
+    return type(event).model_validate(raw)
+
+
+async def test_a_deleted_course_leaves_no_row_in_any_table_also_those_without_a_foreign_key(pool):
+    # repository_files, analyzed_documents and module_documents have no foreign key (schema.py):
+    # their rows must go with the course as the others' go by ON DELETE CASCADE, and with a
+    # pathway set planned again, whether the events come one batch each or all in one.
+    events = [with_documents(e) for e in course_events("gone", "exports/gone.zip", 1,
+                                                      plan=[*COURSE[:22], ("PathwaysGenerated", "paths")])]
+    events.append(CourseDeleted(course_id="gone", actor="alice", payload={}))
+    messages = stored(events)
+    for batches in ([[m] for m in messages], [messages[:-1], messages[-1:]]):
+        rows = await project(pool, batches)
+        left = {table: found for table, found in rows.items() if found and table not in (
+            "deleted_courses", "projection_checkpoint", "run_spend")}
+        assert left == {}, "a deleted course left rows behind"
+    live = await project(pool, [[m] for m in messages[:-1]])
+    assert live["repository_files"] and live["analyzed_documents"] and live["module_documents"]
+    assert len(live["module_documents"]) == len(set(live["module_documents"])), "a plan made again kept the old one's"

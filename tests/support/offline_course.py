@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from services.doc_analyser.engine.linking import Corpus, LinkedAnalysis, link_one
 from services.doc_analyser.engine.offline import analyse_document
@@ -30,10 +30,12 @@ class OfflineCourse:
 
 
 def offline_course(texts: dict[str, str], level: str = "beginner", navigation: Sequence[str] = (),
-                   inferred: dict[str, int] | None = None, sections: dict[str, str] | None = None) -> OfflineCourse:
+                   inferred: dict[str, int] | None = None, sections: dict[str, str] | None = None,
+                   includes: Callable[[str], str | None] | None = None) -> OfflineCourse:
     """path -> text, as a repository's selected documents, into the first pathway's course;
-    `navigation`, `inferred` and `sections` are stage 1's (course_of_checkout passes them)."""
-    parsed, linked = linked_analyses(texts, level, navigation)
+    `navigation`, `inferred` and `sections` are stage 1's, `includes` the files its snapshot packs
+    for their include directives (course_of_checkout passes them)."""
+    parsed, linked = linked_analyses(texts, level, navigation, includes)
     documents = pathway_documents(linked.values(), navigation, inferred or {}, sections or {})
     plan = plan_pathways(sorted(documents, key=lambda d: d.path), 3)
     sources = {path: SourceDoc(parsed[path], a.title, a.doc_type, tuple(a.key_concepts),
@@ -42,8 +44,7 @@ def offline_course(texts: dict[str, str], level: str = "beginner", navigation: S
                         learning_objectives=m.learning_objectives, documents=m.documents,
                         estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
              for n, m in enumerate(plan.pathways[0].modules, start=1)]
-    everything = list(sources.values())
-    contents = [write_module(spec, [sources[p] for p in spec.documents], everything) for spec in specs]
+    contents = [write_module(spec, [sources[p] for p in spec.documents]) for spec in specs]
     return OfflineCourse(plan, specs, contents, sources)
 
 
@@ -51,7 +52,23 @@ def course_of_checkout(root: Path, level: str = "beginner") -> OfflineCourse:
     """The course `make run` writes offline for the documentation under `root`: stage 1's scan
     (its navigation and inferred order) first, as the services call it."""
     found = checkout(root)
-    return offline_course(found.texts, level, found.navigation, found.inferred, found.sections)
+    return offline_course(found.texts, level, found.navigation, found.inferred, found.sections,
+                          includes=files_under(root))
+
+
+def files_under(root: Path) -> Callable[[str], str | None]:
+    """A repository path -> that file's text under `root`, or None (missing, outside, or not text)."""
+    base = root.resolve()
+
+    def read(path: str) -> str | None:
+        target = (base / path).resolve()
+        if not target.is_relative_to(base) or not target.is_file():
+            return None
+        try:
+            return target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    return read
 
 
 @dataclass(frozen=True)
@@ -75,10 +92,11 @@ def checkout(root: Path) -> Checkout:
     return Checkout(texts, navigation, inferred, sections)
 
 
-def linked_analyses(texts: dict[str, str], level: str, navigation: Sequence[str] = ()
+def linked_analyses(texts: dict[str, str], level: str, navigation: Sequence[str] = (),
+                    includes: Callable[[str], str | None] | None = None
                     ) -> tuple[dict[str, ParsedDocument], dict[str, LinkedAnalysis]]:
     """Stage 2's offline analysis and linking of every document, as the service calls them."""
-    parsed = {path: parse(path, text) for path, text in texts.items()}
+    parsed = {path: parse(path, text, includes) for path, text in texts.items()}
     corpus = Corpus.build(list(parsed.values()))
     return parsed, {path: link_one(path, analyse_document(doc, level), corpus, list(navigation))
                     for path, doc in parsed.items()}

@@ -1,5 +1,6 @@
 """A course long enough to read in the reader: fifteen documents about one harbour toolkit, each on
-a topic of its own with a definition and a command (so each module has questions), written through
+a topic of its own with a definition and three commands introduced by their jobs ("To start the
+anchor service, run:"), so each module has questions, some with commands as options, written through
 the gateway's REST API by a running system whose modules aim at five minutes (one per document)."""
 from __future__ import annotations
 
@@ -46,7 +47,14 @@ def harbour_repository() -> dict[str, str]:
             sentence = (f"The {topic} service stores {topic} records in the {topic} log and reads them back "
                         f"in order during step {p}. ")
             body.append(f"## {topic.capitalize()} task {p}\n\n{sentence * 6}\n")
-        body.append(f"## Run the {topic} service\n\n```bash\nharbour {topic} start --port {7000 + i}\n```\n")
+        # Three jobs, three commands: a module's choice questions take their wrong answers from
+        # its own documents only (one document per module here).
+        body.append(f"## Run the {topic} service\n\nTo start the {topic} service, run:\n\n"
+                    f"```bash\nharbour {topic} start --port {7000 + i}\n```\n\n"
+                    f"## Stop the {topic} service\n\nTo stop the {topic} service, run:\n\n"
+                    f"```bash\nharbour {topic} stop --graceful\n```\n\n"
+                    f"## Check the {topic} service\n\nTo check the health of the {topic} service, run:\n\n"
+                    f"```bash\nharbour {topic} status --verbose\n```\n")
         files[f"docs/{i:02d}-{topic}.md"] = "\n".join(body)
     return files
 

@@ -11,8 +11,9 @@ import pytest
 from pydantic import BaseModel, model_validator
 from hypothesis import assume, given, settings, strategies as st
 
-from services.gateway.projection.bulk_decode import NotLeanable, decode_lean, lean_validator, typed_dict_schema
-from services.gateway.projection.fold import NotBulkable, decode
+from services.gateway.projection.bulk_decode import (
+    NotBulkable, NotLeanable, decode, decode_lean, lean_validator, typed_dict_schema,
+)
 from shared.events import CATALOGUE, EVENT_TYPES, PoisonEvent, decode_stored, subject_for
 from shared.events.catalogue import DocAnalysed
 from shared.events.codec import LONE_SURROGATE_ESCAPES

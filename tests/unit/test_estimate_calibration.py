@@ -80,7 +80,7 @@ def test_stage4_prompt_sources_and_answer_of_one_module(corpus, analysed, smollm
         spec = ModuleSpec(module_id=f"m{first}", position=first // 3 + 1, title=lead.title,
                           description=lead.summary[:300], learning_objectives=lead.learning_objectives[:4],
                           documents=group)
-        prompt = module_prompts.module_prompt(spec, sources, sources, "Example course")
+        prompt = module_prompts.module_prompt(spec, sources, "Example course")
         head = module_prompts.module_part(spec, concepts_of(sources))
         request = smollm2_tokenizer.server_tokens(messages_for("json", prompt, schema))
         sources_tokens = smollm2_tokenizer.tokens(prompt.user[len(head):])
@@ -88,7 +88,7 @@ def test_stage4_prompt_sources_and_answer_of_one_module(corpus, analysed, smollm
         size = sum(len(corpus[p]) for p in group)
         if size < UNCUT_MODULE_CHARS:
             uncut.append((size, sources_tokens))
-        written = write_module(spec, sources, sources)
+        written = write_module(spec, sources)
         answers.append(min(smollm2_tokenizer.tokens(json.dumps(written.model_dump())),
                            module_prompts.MAX_OUTPUT_TOKENS))
     assert near(estimates.STAGE4_PROMPT_TOKENS, statistics.mean(overheads)), statistics.mean(overheads)

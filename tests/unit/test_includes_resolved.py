@@ -342,3 +342,16 @@ def test_an_antora_resource_id_or_attribute_in_an_include_names_the_modules_fold
                                               + note("other-component:ROOT:example$app.rb") + "\n\n"
                                               + note("{undefined}/x.adoc"))
     assert set(files) <= referenced_paths(page, text)
+
+
+def test_a_markdown_page_opening_with_module_imports_is_read_as_mdx_as_docusaurus_reads_it():
+    # Docusaurus reads .md as MDX: its imports are no prose and its raw-loader code blocks resolve.
+    text = ("---\ntitle: State\nsidebar_position: 3\n---\n\n"
+            "import CodeBlock from '@theme/CodeBlock';\n"
+            "import Counter from '!!raw-loader!./snippets/counter.js';\n\n"
+            "# State\n\nThe counter:\n\n<CodeBlock language=\"js\">{Counter}</CodeBlock>\n")
+    markdown = markdown_of("docs/state.md", text, MORE_FILES)
+    assert markdown == "The counter:\n\n```js\n" + SNIPPET_JS.rstrip("\n") + "\n```"
+    assert "import" not in markdown_of("docs/state.md", text, {})
+    plain = "# Imports\n\nimport os is how a Python program starts using the module.\n"
+    assert "import os is how" in markdown_of("docs/imports.md", plain, {})  # prose, not a module line

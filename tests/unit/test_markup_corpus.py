@@ -41,7 +41,7 @@ def course():
                for n, m in enumerate(plan.pathways[0].modules, start=1)]
     single = [ModuleSpec(module_id=f"d{n}", position=len(planned) + n, title=sources[path].display_title,
                          documents=[path]) for n, path in enumerate(CORPUS, start=1)]
-    modules = [(spec, write_module(spec, [sources[p] for p in spec.documents], list(sources.values())))
+    modules = [(spec, write_module(spec, [sources[p] for p in spec.documents]))
                for spec in planned + single]
     export = CourseExport(title="HTTPX", description=plan.pathways[0].description,
                           pathway_title=plan.pathways[0].title, modules=modules)

@@ -163,7 +163,7 @@ def test_source_text_cannot_close_an_excerpt_or_a_source():
 
 @pytest.mark.parametrize("window", [4096, 8192, 32_768, 200_000])
 def test_the_module_prompt_leaves_room_for_the_schema_and_the_answer(window):
-    prompt = module_prompt(SPEC, [BROKERS, OPERATIONS], [], "Course", ModelLimits(window, None))
+    prompt = module_prompt(SPEC, [BROKERS, OPERATIONS], "Course", ModelLimits(window, None))
     room_for_the_answer = window - prompt_tokens(prompt) - schema_tokens(ModuleContent)
     assert room_for_the_answer >= (MIN_OUTPUT_TOKENS if window < 32_768 else MAX_OUTPUT_TOKENS)
     assert "A broker stores messages on disk" in prompt.user and "--max-age" in prompt.user
@@ -172,11 +172,11 @@ def test_the_module_prompt_leaves_room_for_the_schema_and_the_answer(window):
 def test_a_window_of_unknown_size_gets_the_size_cap():
     huge = SourceDoc(parse("docs/huge.md", "# Brokers\n\n" + "\n\n".join(
         f"A broker stores message {n} on disk." for n in range(6_000))))
-    prompt = module_prompt(SPEC, [huge], [], "Course", ModelLimits(None, None))
+    prompt = module_prompt(SPEC, [huge], "Course", ModelLimits(None, None))
     assert MAX_SOURCE_TOKENS * 0.9 < estimate_tokens(prompt.user) <= MAX_SOURCE_TOKENS + estimate_tokens(
-        module_prompt(SPEC, [], [], "Course").user)
+        module_prompt(SPEC, [], "Course").user)
 
 
 def test_the_offline_engine_still_reads_the_whole_sources_from_the_data():
-    prompt = module_prompt(SPEC, [BROKERS, OPERATIONS], [OPERATIONS], "Course", ModelLimits(4096, None))
-    assert write_module_task(prompt.data) == write_module(SPEC, [BROKERS, OPERATIONS], [OPERATIONS])
+    prompt = module_prompt(SPEC, [BROKERS, OPERATIONS], "Course", ModelLimits(4096, None))
+    assert write_module_task(prompt.data) == write_module(SPEC, [BROKERS, OPERATIONS])

@@ -134,8 +134,16 @@ def test_a_concept_from_code_is_used_and_any_other_understood(concept, objective
     assert concept_objective(concept) == objective
 
 
-def test_a_module_is_named_by_the_concepts_its_documents_share_not_by_their_titles():
-    [module] = build_modules(CLIENTS, STYLE)
+def test_a_module_is_named_by_its_pages_own_titles():
+    """Issue 44: "Tutorial: tables" for the pages on SELECT and WHERE; the authors' titles say more."""
+    pages = [doc("docs/select.md", "Read data with SELECT", ["select"], "tutorial"),
+             doc("docs/where.md", "Filter data with WHERE", ["where"], "tutorial")]
+    [module] = build_modules(pages, ModuleStyle(target_minutes=60, practice_ratio=0.0, topic=lambda d: "sql"))
+    assert module.title.endswith("Read data with SELECT and Filter data with WHERE"), module.title
+
+
+def test_a_module_whose_page_titles_name_no_subject_is_named_by_the_concepts_they_share():
+    [module] = build_modules(CLIENTS, STYLE)  # "Why use a Client?" is a question, no subject
     assert module.title == "Core concepts: client and connection pooling"
     assert "more" not in module.title and "Why use a Client?" not in module.title
     assert module.documents == [d.path for d in CLIENTS]          # the documents are listed apart

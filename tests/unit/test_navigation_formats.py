@@ -98,7 +98,11 @@ def test_a_real_tree_is_read_in_its_authors_order(name, source, first, count):
     assert found.order[:len(first)] == first
     assert len(found.order) == count
     assert found.sources[0] == source
-    assert set(found.unlisted) == docs - set(found.order)
+    assert set(found.unlisted) == docs - set(found.order) - set(found.navigation_files)
+    # A SUMMARY.md, a docsify sidebar, an Antora nav.adoc: read for the order, no page of the course.
+    assert not set(found.navigation_files) & set(found.order)
+    if source.rsplit("/", 1)[-1] in ("SUMMARY.md", "_sidebar.md", "nav.adoc", "sidebar.md"):
+        assert source in found.navigation_files
 
 
 def test_sections_come_from_the_navigation_groups():
@@ -479,7 +483,8 @@ def test_front_matter_orders_give_way_to_a_navigation_file(tmp_path):
     docs = write(tmp_path, {"SUMMARY.md": "- [B](b.md)\n", "a.md": "---\nweight: 1\n---\n",
                             "b.md": "---\nweight: 2\n---\n"})
     found = navigation(tmp_path, docs)
-    assert found.order == ["b.md"] and found.sources == ["SUMMARY.md"] and found.unlisted == ["SUMMARY.md", "a.md"]
+    assert found.order == ["b.md"] and found.sources == ["SUMMARY.md"] and found.unlisted == ["a.md"] \
+        and found.navigation_files == ["SUMMARY.md"]
 
 
 # --- A README that is a list of links ------------------------------------------------------------------------

@@ -120,13 +120,13 @@ def test_documents_fitting_no_module_start_a_new_one_where_the_reading_order_put
     new = result.pathway.modules[number]
     # Worded and timed as the engine words a module: a how-to counts half its reading as practice.
     assert new.model_dump() == {
-        "module_id": f"{earlier.pathway_id}-n1", "title": "Plugins", "complexity_level": "advanced",
+        "module_id": f"{earlier.pathway_id}-n1", "title": "Plugins: Writing a plugin and Publishing a plugin", "complexity_level": "advanced",
         "documents": [p.path for p in PLUGINS], "estimated_minutes": (9 + 5) + (6 + 3),
         "learning_objectives": ["Use writing a plugin", "Use publishing a plugin"],
         "description": "Covers plugin in 2 documents, about 23 minutes, including time to try the steps. "
                        "Writing a plugin in Skyline.",
         "placements": []}  # explained when the stage announces it (handlers.with_placements)
-    assert result.notes == [f"new module {number + 1} 'Plugins' for 2 documents: "
+    assert result.notes == [f"new module {number + 1} 'Plugins: Writing a plugin and Publishing a plugin' for 2 documents: "
                             "docs/plugins/writing.md, docs/plugins/publishing.md"]
     assert result.pathway.estimated_minutes == earlier.estimated_minutes + 23
 
@@ -147,7 +147,7 @@ def test_a_module_whose_documents_are_all_gone_is_removed():
     assert module.documents == DEPLOYMENT
     result = adapted(earlier, without(*DEPLOYMENT))
     assert ids(result.pathway) == [i for i in ids(earlier) if i != module.module_id]
-    assert result.notes == [f"module {number} 'Deployment' removed: all its documents are gone "
+    assert result.notes == [f"module {number} 'Deployment: Deploying with Docker and Deploying on Kubernetes' removed: all its documents are gone "
                             f"({', '.join(DEPLOYMENT)})"]
     assert f"{len(earlier.modules) - 1} modules, about" in result.pathway.description
 
@@ -318,7 +318,7 @@ async def test_a_refresh_carries_the_chosen_pathway_forward_without_asking_the_m
     assert [p.pathway_id for p in again.pathways] == [chosen.pathway_id]
     after, _ = module_with(carried, INHERITANCE)  # the plugin pages follow it in the repository's order
     assert ids(again.pathways[0]) == ids(chosen)[:after] + [f"{chosen.pathway_id}-n1"] + ids(chosen)[after:]
-    assert again.repaired == [f"new module {after + 1} 'Plugins' for 2 documents: "
+    assert again.repaired == [f"new module {after + 1} 'Plugins: Writing a plugin and Publishing a plugin' for 2 documents: "
                               "docs/plugins/writing.md, docs/plugins/publishing.md"]
     assert order(again.pathways[0]) == [*order(carried)[:order(carried).index(INHERITANCE) + 1],
                                         *(p.path for p in PLUGINS),

@@ -26,9 +26,14 @@ def false(statement: str, explanation: str = QUOTE) -> Question:
 GOOD = [
     choice("Which term does docs/a.md describe as “a server process that stores messages”?",
            ["broker", "topic", "consumer", "partition"], "broker"),
-    choice("Which command does docs/a.md run for “Starting the broker”?",
+    choice("Which command would you run to start the broker?",
            ["skyline serve --port 7000", "pip install skyline", "skyline topics list"], "skyline serve --port 7000",
            Citation(path="docs/a.md", heading="Starting the broker", anchor="starting-the-broker")),
+    choice("Which file format does the broker write its log in?", ["segments", "pages", "blocks"], "segments"),
+    Question(kind="short_answer", prompt="Fill in the blank: “Brokers delete log _____ older than seven days.”",
+             answer="segments", explanation=QUOTE, source=SOURCE),
+    Question(kind="short_answer", prompt="Fill in the blank: “Every query is written in _____.”",
+             answer="SQL", explanation=QUOTE, source=SOURCE),
     false("A broker is a client process that stores messages."),
     Question(kind="short_answer", prompt="What is a broker?", answer="A broker is a server process.",
              explanation=QUOTE, source=SOURCE),
@@ -63,6 +68,18 @@ def test_a_sound_question_breaks_no_rule(question):
     (choice("Which line of code belongs to the example docs/faqs.md gives for “Answer”?",
             ["def run(): ...", "class Group:", "import click"], "def run(): ...",
             Citation(path="docs/faqs.md", heading="Answer", anchor="answer")), "heading_not_concept"),
+    (choice("Which command does docs/a.md run for “Starting the broker”?",
+            ["skyline serve --port 7000", "pip install skyline", "skyline topics list"], "skyline serve --port 7000",
+            Citation(path="docs/a.md", heading="Starting the broker", anchor="starting-the-broker")), "asks_where"),
+    (choice("Which line of code belongs to the example docs/faqs.md gives for “Retries”?",
+            ["def run(): ...", "class Group:", "import click"], "def run(): ...",
+            Citation(path="docs/faqs.md", heading="Retries", anchor="retries")), "asks_where"),
+    (choice("Which file contains the broker's settings?", ["skyline.toml", "setup.cfg", "env.toml"],
+            "skyline.toml"), "asks_where"),
+    (Question(kind="short_answer", prompt="Fill in the blank: “_____ joined the team to write the first hero.”",
+              answer="Deadpond", explanation=QUOTE, source=SOURCE), "blank_in_a_name"),
+    (Question(kind="short_answer", prompt="Fill in the blank: “The heroes formed the _____.”",
+              answer="Preventers Team", explanation=QUOTE, source=SOURCE), "blank_in_a_name"),
     (choice("Which part stores messages on disk for consumers?",
             ["the part that stores messages", "a topic", "a consumer"], "the part that stores messages"),
      "answer_in_prompt"),
@@ -79,9 +96,9 @@ def test_options_are_told_apart_by_kind():
 
 def test_a_count_sums_questions_and_rules_for_the_event():
     count = FlawCount().add([*GOOD, choice("Which term?", ["a", "a"], "a")])
-    assert count.as_payload() == {"checked": 5, "flawed": 1,
+    assert count.as_payload() == {"checked": len(GOOD) + 1, "flawed": 1,
                                   "by_rule": {"identical_options": 1, "too_few_options": 1}}
-    assert count.rate == pytest.approx(0.2)
+    assert count.rate == pytest.approx(1 / (len(GOOD) + 1))
 
 
 def test_the_offline_engine_writes_fewer_than_one_flawed_question_in_ten_over_real_documentation():

@@ -15,7 +15,7 @@ from tests.support.offline_course import by_package, offline_course
 SOURCE = Citation(path="docs/a.md", heading="Brokers", anchor="brokers")
 QUOTE = "From docs/a.md, section 'Brokers': “A broker is a server process that stores messages.”"
 
-# A section about "them": its command makes a question about nothing, among three sound ones.
+# Three shell examples; only one section says what its command does.
 SKYLINE = """# Skyline
 
 Skyline is a message broker for small teams.
@@ -30,7 +30,7 @@ skyline topics configure --retention 7d
 
 ## Starting the broker
 
-The broker starts with one command.
+Run this command to start the broker.
 
 ```bash
 skyline serve --port 7000
@@ -62,17 +62,18 @@ def test_a_question_with_repeated_options_or_about_nothing_is_not_askable_and_ot
     assert not askable(repeated) and not askable(about_nothing) and askable(sound)
 
 
-def test_the_engine_drops_the_question_it_built_about_a_section_named_for_them():
+def test_a_command_is_asked_about_by_the_job_its_section_states_and_never_by_where_it_is():
     doc = SourceDoc(parse("docs/a.md", SKYLINE), "Skyline", "guide", ("broker",), (), "")
     facts = command_facts([doc])
     built = {fact.section_title: command_question(fact, facts) for fact in facts}
-    assert flaws(built["Configure them"]) == ["heading_not_concept"]  # what the writer built …
+    # "Which command does docs/a.md run for “Configure them”?" asked where a command is, not what it does
+    assert built["Configure them"] is None and built["Listing topics"] is None
+    serve = built["Starting the broker"]
+    assert serve is not None and serve.prompt == "Which command would you run to start the broker?"
+    assert serve.answer == "skyline serve --port 7000"
+    assert "“Run this command to start the broker.”" in serve.explanation
     emitted = build_assessment([doc])
-    prompts = [question.prompt for question in emitted]
-    assert built["Configure them"].prompt not in prompts  # … is not what the learner gets
-    assert built["Starting the broker"].prompt in prompts
-    # the same three commands again would be answered by elimination: asked once
-    assert built["Listing topics"].prompt not in prompts
+    assert serve.prompt in [question.prompt for question in emitted]
     assert all(askable(question) for question in emitted)
 
 

@@ -313,6 +313,24 @@ def test_summary_md_gives_the_order_relative_to_its_folder(tmp_path):
                                          "book/src/chapters/details part.md", "book/src/chapters/end.md"]
 
 
+
+def test_a_file_that_is_only_navigation_gives_the_order_and_is_no_page(tmp_path):
+    """A SUMMARY.md, a docsify sidebar or an Antora nav.adoc is a list of links: read for the order,
+    not a document of the course (a module section titled "Nav" listing links taught nothing)."""
+    make_tree(tmp_path, {"book/SUMMARY.md": "# Summary\n\n- [Start](start.md)\n- [End](end.md)\n",
+                         "book/start.md": "# Start\n\nS.", "book/end.md": "# End\n\nE.",
+                         "site/index.html": "<script>window.$docsify = {loadSidebar: true}</script>",
+                         "site/_sidebar.md": "- [Home](README.md)\n- [Guide](guide.md)\n",
+                         "site/README.md": "# Home", "site/guide.md": "# Guide",
+                         "docs/modules/ROOT/nav.adoc": "* xref:index.adoc[Home]\n",
+                         "docs/modules/ROOT/pages/index.adoc": "= Home\n\nH.", "docs/antora.yml": "name: x\nversion: ~\nnav:\n- modules/ROOT/nav.adoc\n"})
+    result = scan(tmp_path)
+    documentation = {f.path for f in result.files if f.is_documentation}
+    assert not {"book/SUMMARY.md", "site/_sidebar.md", "docs/modules/ROOT/nav.adoc"} & documentation
+    assert {"book/start.md", "site/guide.md", "docs/modules/ROOT/pages/index.adoc"} <= documentation
+    assert {"book/start.md", "site/guide.md", "docs/modules/ROOT/pages/index.adoc"} <= set(result.navigation)
+
+
 INDEX_RST = """\
 Welcome
 =======

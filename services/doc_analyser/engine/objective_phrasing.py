@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from services.doc_analyser.engine.lexicon import STOPWORDS, concept_key, looks_like_instructions_to_a_model, words
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
-from services.doc_analyser.engine.verbs import (ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, THIRD_PERSON,
-                                               base_of_gerund)
+from services.doc_analyser.engine.grammar import (can_be_verb, modifies_nouns, names_a_thing, opens_with_order, reads_as_order,
+                                                  verb_of_gerund)
+from services.doc_analyser.engine.verbs import ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, THIRD_PERSON
 from shared import linear_regex
+from shared.docs.pointers import points_beside
 from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES, TABLE_OF_CONTENTS
 from shared.vocabulary import doc_type_subset
 
@@ -33,7 +35,9 @@ _GENERIC_PATTERNS = linear_regex.compile(
     r"credits and history|(?:an? )?(?:simple |quick |basic )?example|"
     r"more information|who uses (?:this|it)|see it in action|try it now|user(?:'s|s'?|’s)? guide|api reference|"
     r"source code|download page|(?:release|project) information|useful resources|usage examples?|the basics|synopsis|"
-    r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc)\n?$",
+    r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc|"
+    r"(?:learning )?(?:objectives|goals|outcomes)|prerequisites|requirements|recap|wrap[- ]?up|next steps|"
+    r"key takeaways|takeaways)\n?$",
     linear_regex.IGNORECASE)
 
 
@@ -70,7 +74,7 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         -> tuple[str, int] | None:
     """(objective, priority) for a heading; priority 0 for instructions, 2 for noun phrases."""
     text = _NUMBERING.sub("", text.strip()).strip()
-    if not text or _generic(text.rstrip("?:. ")):
+    if not text or _generic(text.rstrip("?:. ")) or points_beside(text.rstrip(":")):
         return None
     question = text.endswith("?")
     text = text.rstrip("?:. ")
@@ -96,18 +100,22 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
     # object's article ("Install the CLI"), a preposition or a name ("Install HTTPX").
     following = (rest.split() or [""])[0]
     as_order = first not in NOUN_VERBS or following.lower() in _OBJECT_OPENERS or _is_name(following, names)
-    if first in IMPERATIVE_VERBS and first not in _NOT_OBJECTIVES and rest and as_order:
+    if first not in _NOT_OBJECTIVES and opens_with_order(text, names):
         return capitalise(f"{first} {_lower_rest(rest, names)}"), 0
     if first == "introducing":
         return None  # "Introducing Shortly" presents something; "Introduce shortly" is no objective
-    verb = base_of_gerund(first)
+    verb = verb_of_gerund(first)
     if verb and rest and (first not in MODIFIER_GERUNDS or rest.split()[0].lower() in _OBJECT_OPENERS):
         return capitalise(f"{verb} {_lower_rest(_second_gerund_too(rest), names)}"), 0
     if len(heading_words) == 1 and (first in ALL_VERBS or verb):
         return None  # "Contribute", "Testing": a verb alone says nothing to learn
     if len(heading_words) > 5 or first in _NOT_SUBJECTS or (first in ALL_VERBS and as_order):
         return None
-    if _NAME_FROM_CODE.search(text):
+    if not names_a_thing(text, names):  # "Designed for FastAPI", "In production" name nothing to learn
+        return None
+    if can_be_verb(first) and not _is_name(heading_words[0], names) and not modifies_nouns(text):
+        return None  # "Sync code": an order or a thing — neither the lexicon nor the tagger can tell
+    if _NAME_FROM_CODE.search(text.split(" ")[0]):  # "Client.publish", not "Usage with PartyKit"
         return f"Use {_lower_first(text, names)}", 2
     if doc_type in _WORKED_WITH:
         # "Use users", "Use response": a thing named in words is worked with, not used.
@@ -119,7 +127,7 @@ def _second_gerund_too(rest: str) -> str:
     """After a gerund made an order, a second one joined to it follows: "Reading or modifying the
     environment" → "Read or modify the environment", not "Read or modifying …"."""
     parts = rest.split(" ")
-    if len(parts) >= 2 and parts[0].lower() in {"and", "or"} and (verb := base_of_gerund(parts[1])):
+    if len(parts) >= 2 and parts[0].lower() in {"and", "or"} and (verb := verb_of_gerund(parts[1])):
         return " ".join([parts[0], verb, *parts[2:]])
     return rest
 
@@ -157,7 +165,10 @@ def _plural(phrase: str) -> bool:
 
 
 def sentence_objective(sentence: str) -> str | None:
-    """"Install the CLI with pip:" → "Install the CLI with pip"; None unless an instruction."""
+    """"Install the CLI with pip:" → "Install the CLI with pip"; None unless an instruction, or
+    when it points at something beside it ("Add the following to your config")."""
+    if points_beside(sentence.rstrip(":")):
+        return None
     opening = _FIRST_WORD.match(sentence)
     if opening is None or opening.group(0).lower() not in IMPERATIVE_VERBS:
         return None
@@ -166,6 +177,8 @@ def sentence_objective(sentence: str) -> str | None:
         return None
     first = sentence_words[0].lower()
     if first not in IMPERATIVE_VERBS or first in _NOT_OBJECTIVES:
+        return None
+    if not reads_as_order(sentence[:200]):  # "Secure Boot is …", "Console output is …"
         return None
     # "Request headers can be accessed …": a verb that is as often a noun, followed within two
     # words by an auxiliary, is the sentence's subject, not an order.

@@ -4,6 +4,7 @@ document explains; at most eight, shown in document order. A changelog's objecti
 releases. The user's free text may add one objective (see `bias_objectives`)."""
 from __future__ import annotations
 
+from services.doc_analyser.engine.grammar import is_verb_and_object
 from services.doc_analyser.engine.objective_phrasing import (concept_objective, heading_objective,
                                                              names_a_subject, objective_key,
                                                              sentence_objective)
@@ -87,6 +88,8 @@ def _distinct(found: list, fill_to: int) -> list:
     chosen: list = []
     keys: list[str] = []
     for item in found:
+        if not is_verb_and_object(item[2]):  # the tagger's word, asked only of what could be chosen
+            continue
         key = objective_key(item[2])
         if not key or any(f" {key} " in f" {other} " or f" {other} " in f" {key} " for other in keys):
             continue

@@ -1,12 +1,14 @@
 """An extractive summary: sentences scored by position (the opening paragraph says what a page is
 about), overlap with the title and the key concepts, and a comfortable length; the best two to four
-are shown in their original order, within 600 characters."""
+are shown in their original order, within 600 characters. A sentence pointing at something beside
+it on its page (shared/docs/pointers.py) is never chosen: the summary would not show it."""
 from __future__ import annotations
 
 from services.doc_analyser.engine.lexicon import looks_like_instructions_to_a_model, normal, words
 from services.doc_analyser.engine.doc_profile import Profile, Sentence
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared import linear_regex
+from shared.docs.pointers import points_beside
 
 LONGEST_SUMMARY = 600
 _SHORTEST_SENTENCE_WORDS, _LONGEST_SENTENCE_WORDS = 8, 60
@@ -43,7 +45,7 @@ def summarise(profile: Profile, concept_keys: list[str]) -> str:
 
 def _opening(profile: Profile) -> str:
     """Fallback for documents made of fragments (lists, short answers): their first sentences."""
-    opening = [s.text for s in profile.sentences if len(s.words) >= 3][:3]
+    opening = [s.text for s in profile.sentences if len(s.words) >= 3 and not points_beside(s.text)][:3]
     return _shorten(" ".join(opening))
 
 
@@ -52,7 +54,7 @@ def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -
     count = len(sentence.words)
     if count < _SHORTEST_SENTENCE_WORDS or count > _LONGEST_SENTENCE_WORDS \
             or looks_like_instructions_to_a_model(text) or _CODE_LIKE.search(text) \
-            or _POINTS_ELSEWHERE.search(text):
+            or _POINTS_ELSEWHERE.search(text) or points_beside(text):
         return 0.0
     normalised = " " + " ".join(map(normal, sentence.words)) + " "
     score = 0.6 * sum(1 for word in title_words if f" {word} " in normalised)
@@ -66,8 +68,6 @@ def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -
         score += 0.5
     if sentence.words[0].lower() in _INSTRUCTION_OPENERS:
         score -= 2.0  # a step tells what to do, not what the document is about
-    if text.endswith(":"):
-        score -= 1.0  # introduces a list or code that the summary will not show
     return max(score, 0.01)
 
 

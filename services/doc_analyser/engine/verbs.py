@@ -65,31 +65,6 @@ templating
 """.split())
 
 
-_NOT_GERUNDS = frozenset("""string thing something nothing anything everything spring ring king sing wing
-swing during morning evening ceiling wedding pudding ping bring cling sling sting""".split())
-_E_ENDINGS = ("bl", "dl", "gl", "kl", "pl", "tl", "zl", "at", "iz", "yz", "ur", "v", "ag", "dg", "uir",
-              "ac", "ic", "oc", "uc", "ok", "ak", "ik", "ar", "id", "ot")
-
-
-def base_of_gerund(word: str) -> str | None:
-    """"passing" → "pass", "handling" → "handle", "getting" → "get", "configuring" → "configure";
-    None for a word that is not a gerund ("string", "thing"). Known verbs first, then spelling."""
-    word = word.lower()
-    if not word.endswith("ing") or len(word) < 5 or word in _NOT_GERUNDS:
-        return None
-    if word in GERUNDS:
-        return GERUNDS[word]
-    stem = word[:-3]
-    for candidate in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else ""):
-        if candidate in ALL_VERBS:
-            return candidate
-    if stem[-1] == stem[-2] and stem[-1] not in "lsfz":
-        return stem[:-1]  # shipping → ship
-    if stem.endswith(_E_ENDINGS) and not stem.endswith(("eat", "oat", "ear", "oar", "ook", "eak")):
-        return stem + "e"  # generating → generate
-    return stem
-
-
 def breaks_phrase(word: str) -> bool:
     """A conjugated verb ("publishes", "built"): never part of a concept."""
     return word in THIRD_PERSON

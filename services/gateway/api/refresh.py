@@ -67,15 +67,18 @@ def refresh_answer(fold: RefreshFold) -> dict:
     request: CourseRefreshRequested = refresh.request
     answer = {"refresh_id": refresh.refresh_id, "ref": request.payload.ref, "trigger": request.payload.trigger,
               "requested_at": request.occurred_at, "requested_by": request.actor}
+    # Every step reached so far, in order: a client polling between two of them still shows both.
+    steps = [STEPS[stage] for stage, _ in refresh.runs]
     if refresh.ended is None:
         if not refresh.runs:  # the manager has not asked for stage 1 yet
             return {**answer, "status": "RUNNING", "stage": None, "step": "starting"}
         stage = refresh.runs[-1][0]
         run = fold.runs.get(stage)
         step = run.current_step if run is not None and run.task_id == refresh.task(stage) else "Waiting"
-        return {**answer, "status": "RUNNING", "stage": stage, "step": f"{STEPS[stage]}: {step}"}
+        return {**answer, "status": "RUNNING", "stage": stage, "step": f"{STEPS[stage]}: {step}", "steps": steps}
     p = refresh.ended.payload
     return {**answer, "status": p.outcome.upper().replace("-", "_"), "message": p.message,
+            "steps": steps,
             "commit_sha": p.commit_sha, "ended_at": refresh.ended.occurred_at,
             "version": fold.version_count if p.outcome == "new-version" else None}
 

@@ -1,10 +1,10 @@
-"""Decoding for the fold (fold.py) of the event types that cost it most: validated
-straight from bytes into plain dicts, not model instances, with the very constraints of the
-event's model.
+"""Decoding for the fold (fold.py): every message as `decode_stored` reads it (`decode`), the
+event types that cost it most (LEAN) validated straight from bytes into plain dicts, not model
+instances, with the very constraints of the event's model.
 
-Measured on the benchmark's courses, decoding was half of a folding worker's time, and two types
-most of it: RepoFilesDiscovered (hundreds of nested file models each) and DocAnalysed (sixty a
-course). pydantic spends much of a model's validation making the instances; a typed dict skips
+Measured on the benchmark's courses, decoding was half of a folding worker's time, and three types
+most of it: RepoFilesDiscovered (hundreds of nested file models each), DocAnalysed (sixty a
+course) and StageProgressed (half of a course's events). pydantic spends much of a model's validation making the instances; a typed dict skips
 that. The validator is made from the model's own core schema, every model in it turned into a typed
 dict with the same fields, field validators, defaults and extra-field rule — so there is one
 definition of what an event may hold (the catalogue), and tests/unit/test_bulk_decode.py checks
@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import SchemaValidator
 
-from shared.events import Event, decode_event
+from shared.events import Event, decode_event, decode_stored
+from shared.events.catalogue import DocAnalysed, RepoFilesDiscovered, StageProgressed
+from shared.events.codec import LONE_SURROGATE_ESCAPES
 
 
 class NotLeanable(TypeError):
@@ -90,3 +92,45 @@ def decode_lean(model: type[Event], data: bytes) -> dict | Event:
         if event["schema_version"] == model.CURRENT_VERSION:
             return event
     return decode_event(data)
+
+
+class NotBulkable(Exception):
+    """The log holds something the fold cannot be sure to project exactly as the live projector does."""
+
+
+# Escapes PostgreSQL text refuses (NUL) or that may carry a lone surrogate no encoder accepts.
+_UNSURE_ESCAPES = (b"\\u0000", *LONE_SURROGATE_ESCAPES)
+
+
+# Decoded into dicts (bulk_decode.py): most of the fold's decoding time was spent on these, the
+# largest (a scan's files, an analysis) and the most frequent (progress, half of a course's events).
+LEAN: dict[str, type[Event]] = {cls.type_name(): cls for cls in (RepoFilesDiscovered, DocAnalysed, StageProgressed)}
+_LEAN_MODELS = frozenset(LEAN.values())
+
+
+def _has_unsure_escape(data: bytes) -> bytes | None:
+    # pydantic writes other characters as they are: an escape is rarely there at all, and a
+    # backslash is found far faster than a two-byte sequence in a long message.
+    if b"\\" in data and b"\\u" in data:
+        return next((escape for escape in _UNSURE_ESCAPES if escape in data), None)
+    return None
+
+
+def decode(subject: str, data: bytes, strict: bool = True) -> Event | dict:
+    """The event, as `decode_stored` reads it (a dict of its fields for a LEAN type); PoisonEvent if
+    it cannot be read. Strict: NotBulkable for an escape PostgreSQL may refuse."""
+    unsure = _has_unsure_escape(data)
+    if unsure is not None and strict:
+        raise NotBulkable(f"an event on {subject} holds an escape ({unsure.decode()}…) PostgreSQL may refuse")
+    lean = LEAN.get(subject.rpartition(".")[2])
+    event = decode_stored(subject, data) if lean is None or unsure is not None else decode_lean(lean, data)
+    return as_folded(event)
+
+
+def as_folded(event: Event | dict) -> Event | dict:
+    """A LEAN type read as a model (an older version upcast, a body under another type's subject,
+    an inherited event): as the dict its function here reads."""
+    # type() first: isinstance against a pydantic model class goes through ABCMeta, a cost per event
+    if type(event) is dict or type(event) not in _LEAN_MODELS:
+        return event
+    return event.model_dump()  # type: ignore[union-attr]  # a LEAN model, as the test above says

@@ -15,14 +15,14 @@ live projector does, event by event where needed, which sets such an event aside
 Not strict (live): the rows go to PostgreSQL, which judges them.
 
 Events are decoded as `decode_stored` reads them, so a poison event is set aside with the same
-reason; the two heaviest types (LEAN) into plain dicts of the same fields (bulk_decode.py), which
+reason; the costliest types (LEAN) into plain dicts of the same fields (bulk_decode.py), which
 their functions here read by key."""
 from __future__ import annotations
 
 import json
 from typing import Any, Callable
 
-from shared.events import Event, PoisonEvent, decode_stored
+from shared.events import Event, PoisonEvent
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, CourseGenerated, CourseGenerationRequested, CourseUpdated,
     DocAnalysed, DocsAnalysed, DocsAnalysisRequested, EditUndone, FoldersSelected, ModuleEdited, ModuleGenerated,
@@ -30,56 +30,17 @@ from shared.events.catalogue import (
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted, TutorAnswered, TutorHistoryCleared,
 )
-from shared.events.codec import LONE_SURROGATE_ESCAPES
 from shared.pathway_parts import with_parts
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
-from .bulk_decode import decode_lean
+from .bulk_decode import NotBulkable, decode
 from .event_values import (
-    FINAL, UPSTREAM, answer_row, completed_step, edit_row, folder_of, json_or_none, modules_json, omitted_fallbacks,
+    FINAL, UPSTREAM, answer_row, completed_step, edit_row, folders_of, json_or_none, modules_json, omitted_fallbacks,
     part_of, produced, spent_usd, undo_values,
 )
 from .rows import PICK, CourseRows
 
 INT4, INT8 = 2**31, 2**63
-
-
-class NotBulkable(Exception):
-    """The log holds something the fold cannot be sure to project exactly as the live projector does."""
-
-
-# Escapes PostgreSQL text refuses (NUL) or that may carry a lone surrogate no encoder accepts.
-_UNSURE_ESCAPES = (b"\\u0000", *LONE_SURROGATE_ESCAPES)
-
-
-# Decoded into dicts (bulk_decode.py): most of the fold's decoding time was spent on these.
-LEAN: dict[str, type[Event]] = {cls.type_name(): cls for cls in (RepoFilesDiscovered, DocAnalysed)}
-_LEAN_MODELS = frozenset(LEAN.values())
-
-
-def _has_unsure_escape(data: bytes) -> bytes | None:
-    # pydantic writes other characters as they are: an escape is rarely there at all, and a
-    # backslash is found far faster than a two-byte sequence in a long message.
-    if b"\\" in data and b"\\u" in data:
-        return next((escape for escape in _UNSURE_ESCAPES if escape in data), None)
-    return None
-
-
-def decode(subject: str, data: bytes, strict: bool = True) -> Event | dict:
-    """The event, as `decode_stored` reads it (a dict of its fields for a LEAN type); PoisonEvent if
-    it cannot be read. Strict: NotBulkable for an escape PostgreSQL may refuse."""
-    unsure = _has_unsure_escape(data)
-    if unsure is not None and strict:
-        raise NotBulkable(f"an event on {subject} holds an escape ({unsure.decode()}…) PostgreSQL may refuse")
-    lean = LEAN.get(subject.rpartition(".")[2])
-    event = decode_stored(subject, data) if lean is None or unsure is not None else decode_lean(lean, data)
-    return as_folded(event)
-
-
-def as_folded(event: Event | dict) -> Event | dict:
-    """A LEAN type read as a model (an older version upcast, a body under another type's subject,
-    an inherited event): as the dict its function here reads."""
-    return event.model_dump() if isinstance(event, Event) and type(event) in _LEAN_MODELS else event
 
 
 class Fold:
@@ -98,7 +59,7 @@ class Fold:
         self.position = 0
         self._apply: dict[type, Callable[[CourseRows, Any, int], None]] = {
             CourseCreated: self._course_created, CourseForked: self._course_created, CourseUpdated: self._course_updated,
-            StageStarted: self._stage_started, StageProgressed: self._stage_progressed,
+            StageStarted: self._stage_started,
             StageFailed: self._stage_failed, StageCancelled: self._stage_cancelled,
             RepoCloneRequested: self._clone_requested,
             RepoCloned: self._repo_cloned, FoldersSelected: self._folders_selected,
@@ -115,6 +76,7 @@ class Fold:
         # The LEAN types, decoded into dicts: by their event_type
         self._apply_lean: dict[str, Callable[[CourseRows, dict, int], None]] = {
             RepoFilesDiscovered.type_name(): self._files_discovered,
+            StageProgressed.type_name(): self._stage_progressed,
             DocAnalysed.type_name(): self._document_analysed,
         }
 
@@ -194,13 +156,19 @@ class Fold:
         if c.row is not None:
             c.row[4], c.row[12] = status, at
 
-    @staticmethod
-    def _update_run(c: CourseRows, e, stage: str, status: str, progress: int | None, step: str | None,
+    @classmethod
+    def _update_run(cls, c: CourseRows, e, stage: str, status: str, progress: int | None, step: str | None,
                     error: str | None = None, completed: bool = False) -> bool:
+        return cls._run_changed(c, stage, e.payload.task_id, e.occurred_at, status, progress, step, error,
+                                completed)
+
+    @staticmethod
+    def _run_changed(c: CourseRows, stage: str, task: str, at, status: str, progress: int | None,
+                     step: str | None, error: str | None, completed: bool) -> bool:
+        """Whether the course's current run of `stage` is `task` and still going: then it changes."""
         t = c.tasks.get(stage)
-        if t is None or t[2] != e.payload.task_id or t[3] in FINAL:
+        if t is None or t[2] != task or t[3] in FINAL:
             return False
-        at = e.occurred_at
         t[3] = status
         if progress is not None:
             t[4] = progress
@@ -270,9 +238,10 @@ class Fold:
     def _stage_started(self, c: CourseRows, e, seq: int) -> None:
         self._update_run(c, e, e.payload.stage, STARTED, None, "Started")
 
-    def _stage_progressed(self, c: CourseRows, e, seq: int) -> None:
-        p = e.payload
-        self._update_run(c, e, p.stage, STARTED, p.progress_percentage, p.current_step)
+    def _stage_progressed(self, c: CourseRows, e: dict, seq: int) -> None:
+        p = e["payload"]
+        self._run_changed(c, p["stage"], p["task_id"], e["occurred_at"], STARTED, p["progress_percentage"],
+                          p["current_step"], None, False)
 
     def _stage_failed(self, c: CourseRows, e, seq: int) -> None:
         p = e.payload
@@ -295,12 +264,16 @@ class Fold:
         t = c.tasks.get("stage1")
         current = t is not None and t[2] == task
         course, files = e["course_id"], c.files
-        for f in p["files"]:
+        strict = self.strict
+        if not current and not strict:
+            return  # the files of a run that is not the current one: nothing to check or keep
+        listed = p["files"]
+        for f, folder in zip(listed, folders_of([f["path"] for f in listed])):
             path, size, index = f["path"], f["size"], f["navigation_index"]
-            if self.strict and (size >= INT8 or (index is not None and not -INT4 <= index < INT4)):
+            if strict and (size >= INT8 or (index is not None and not -INT4 <= index < INT4)):
                 raise NotBulkable(f"a file of RepoFilesDiscovered at {seq} has a size or index out of range")
             if current and (task, path) not in files:
-                files[(task, path)] = (course, task, path, folder_of(path), size, f["is_documentation"],
+                files[(task, path)] = (course, task, path, folder, size, f["is_documentation"],
                                        f["is_overview_candidate"], index, f["encoding"], f["note"])
 
     def _repo_cloned(self, c: CourseRows, e, seq: int) -> None:

@@ -39,14 +39,24 @@ def stream_seq(reply: bytes | str) -> int:
     return int(tokens[5] if len(tokens) == 9 else tokens[7])
 
 
+async def every_event_filter(js: JetStreamContext, stream: str) -> list[str] | None:
+    """The filter subjects of a consumer reading every event (every root) of `stream`: none when the stream
+    holds nothing else, as provisioning makes it. A consumer with several filter subjects costs the
+    server several times the CPU of an unfiltered one for each message it delivers (measured on
+    nats-server 2.15 by the projection benchmark), so it is asked for only where it selects."""
+    subjects = (await js.stream_info(stream)).config.subjects or []
+    return None if set(subjects) <= set(ALL_EVENTS) else list(ALL_EVENTS)
+
+
 async def add_ordered_consumer(js: JetStreamContext, stream: str, first: int,
                                inactive_seconds: float) -> tuple[str, str]:
     """An unacknowledged, ephemeral, in-memory consumer over every event (every root) from `first` on,
     and the subject its pull requests go to: (name, next-message subject). Deleted by the caller,
     or by the server `inactive_seconds` after its reader stops asking."""
     config = ConsumerConfig(
-        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first, filter_subjects=ALL_EVENTS,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first,
         ack_policy=AckPolicy.NONE, inactive_threshold=inactive_seconds, mem_storage=True, num_replicas=1,
+        filter_subjects=await every_event_filter(js, stream),
     )
     name = (await js.add_consumer(stream, config=config)).name
     return name, f"{js._prefix}.CONSUMER.MSG.NEXT.{stream}.{name}"

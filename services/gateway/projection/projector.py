@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
-from typing import Awaitable, Callable, NamedTuple, Sequence
+from typing import Awaitable, Callable, Iterator, NamedTuple, Sequence
 
 import asyncpg
 from nats.aio.msg import Msg
@@ -11,13 +13,14 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.bus.lifecycle import pause
-from shared.events import ALL_EVENTS, Event, PoisonEvent
-from shared.events.catalogue import DocAnalysed
+from shared.events import Event, PoisonEvent
+from shared.events.catalogue import CourseForked, DocAnalysed
 
-from .fold import Fold, NotBulkable, as_folded, decode
+from .bulk_decode import as_folded, decode
+from .fold import Fold, NotBulkable
 from .forks import Inherit, as_applied, inheritance_of
 from .live_reader import Delivered, LiveReader
-from .log_reader import stream_seq
+from .log_reader import every_event_filter, stream_seq
 from .rows import COLUMNS, COPY_FROM, RowCache, load, snapshot, write_changes
 from .schema import DDL_VERSION, checked, ddl
 
@@ -82,6 +85,12 @@ async def apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[
     checkpoint raises ReaderSkipped unless `log_start` says the events in between aged out of the
     log. A fork's rows are made from what `inherit` reads (forks.py). `cache`: the rows of courses
     earlier batches touched, used while no one else wrote the tables since (rows.RowCache)."""
+    with collector_paused():
+        return await _apply_batch(conn, schema, messages, log_start, inherit, cache)
+
+
+async def _apply_batch(conn: asyncpg.Connection, schema: str, messages: Sequence[Delivered | Msg | Decoded],
+                       log_start: LogStart, inherit: Inherit | None, cache: RowCache | None) -> int:
     try:
         async with conn.transaction():
             return await _apply_messages(conn, schema, messages, log_start, inherit, cache, careful=False)
@@ -121,9 +130,29 @@ def decoded(msg: Delivered | Msg | Decoded) -> Decoded:
     if isinstance(msg, Decoded):
         return msg
     try:
-        return Decoded(msg.subject, msg.reply, msg.data, decode(msg.subject, msg.data, strict=False), "")
+        # tuple.__new__: a NamedTuple's own __new__ is a Python function, a cost per event
+        return tuple.__new__(Decoded, (msg.subject, msg.reply, msg.data, decode(msg.subject, msg.data, strict=False), ""))
     except PoisonEvent as exc:
-        return Decoded(msg.subject, msg.reply, msg.data, None, str(exc))
+        return tuple.__new__(Decoded, (msg.subject, msg.reply, msg.data, None, str(exc)))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is decoded or applied. A batch makes tens of
+    container objects per event (decoded events, rows, snapshots), nearly all freed by reference
+    counting when it is written; the collector, left running, traversed them again and again as
+    they aged through its generations — most of the projector's CPU on a backlog. The rest of the
+    process runs without it for the batch's milliseconds (a block that awaits lets other tasks run);
+    the collection that was due happens at the first allocation after. Nested: only the outermost
+    pauses and resumes it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # Messages decoded at a time ahead of their batch: between two slices the batch being written goes
@@ -134,7 +163,8 @@ DECODE_SLICE = 32
 async def decoded_ahead(messages: Sequence[Delivered | Msg]) -> list[Decoded]:
     found: list[Decoded] = []
     for at in range(0, len(messages), DECODE_SLICE):
-        found += [decoded(msg) for msg in messages[at:at + DECODE_SLICE]]
+        with collector_paused():
+            found += [decoded(msg) for msg in messages[at:at + DECODE_SLICE]]
         await asyncio.sleep(0)
     return found
 
@@ -154,11 +184,14 @@ async def _apply_messages(conn: asyncpg.Connection, schema: str, messages: Seque
         seq = stream_seq(msg.reply)  # nats-py's msg.metadata parses every field of it: 7 % of the projection
         if seq <= position:
             continue  # applied before (a restart, a peer replica, or a redelivery)
-        await _follows_on(position, seq, log_start)
+        if seq != position + 1:
+            await _follows_on(position, seq, log_start)
         event, unreadable = decoded(msg)[3:]
         if event is None:
             log.error("projection skips stream seq %s: %s", seq, unreadable)
             pending.append((seq, msg.subject, None, unreadable))
+        elif type(event) is not CourseForked:  # decoded as the fold reads it: no coroutine per event
+            pending.append((seq, msg.subject, [(seq, event)], ""))
         else:
             applied = [(at, as_folded(one)) for at, one in await as_applied(event, seq, inherit)]
             pending.append((seq, msg.subject, applied, ""))
@@ -247,8 +280,9 @@ async def reader_from(js: JetStreamContext, stream: str, start_seq: int):
     """An ephemeral, unacknowledged pull consumer over every event (every root) from `start_seq` on.
     One fetcher reading it sees the stream in order; the checkpoint, not the consumer, is durable."""
     config = ConsumerConfig(
-        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq, filter_subjects=ALL_EVENTS,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=start_seq,
         ack_policy=AckPolicy.NONE, inactive_threshold=30.0, mem_storage=True, num_replicas=1,
+        filter_subjects=await every_event_filter(js, stream),
     )
     return await js.pull_subscribe("", durable=None, stream=stream, config=config)
 
@@ -260,9 +294,15 @@ QUIET_CHECK_SECONDS = 5.0
 TAKE_WAIT_SECONDS = 0.1
 
 
+# The most events one transaction applies. Live, a transaction takes what has arrived (often one
+# event); behind (a start, a burst), transactions grow to this, and each course a batch touches is
+# loaded, diffed and written once for more of its events.
+BATCH_SIZE = 1024
+
+
 class Projector:
     def __init__(self, js: JetStreamContext, pool: asyncpg.Pool, schema: str,
-                 stream: str = "COURSES", batch_size: int = 256) -> None:
+                 stream: str = "COURSES", batch_size: int = BATCH_SIZE) -> None:
         self._js, self._pool, self._schema = js, pool, checked(schema)
         self._stream, self._batch_size = stream, batch_size
         self._position = 0

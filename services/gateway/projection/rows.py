@@ -66,7 +66,8 @@ JSONB = {"course_tasks": "fallbacks", "stage2_results": "skipped usage", "genera
 
 
 class CourseRows:
-    """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE)."""
+    """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE, and
+    write_changes for the tables without a foreign key)."""
     __slots__ = ("row", "tasks", "requests", "results", "files", "sel1", "s2in", "docs", "s2res", "s3in",
                  "pathways", "modules", "module_docs", "parts", "sel3", "gen", "content", "edits", "answers")
 
@@ -243,18 +244,30 @@ async def _insert(conn: Connection, s: str, table: str, rows: list[tuple], copy_
         raise DataError(f"a row for {table} cannot be stored: {exc}") from exc
 
 
+async def _delete_unchecked(conn: Connection, s: str, courses: list[str], course_rows: bool) -> None:
+    """Delete the rows of the tables without a foreign key (schema.py) that go with `courses`'
+    pathways, and with the courses themselves if `course_rows`: what ON DELETE CASCADE would."""
+    await conn.execute(f"DELETE FROM {s}.module_documents WHERE module_id IN (SELECT m.id FROM {s}.modules m "
+                       f"JOIN {s}.pathways p ON p.id = m.pathway_id WHERE p.course_id = ANY($1::text[]))", courses)
+    if course_rows:
+        for table in ("repository_files", "analyzed_documents"):
+            await conn.execute(f"DELETE FROM {s}.{table} WHERE course_id = ANY($1::text[])", courses)
+
+
 async def write_changes(conn: Connection, s: str, before: Snapshot, after: Snapshot,
                         copy_from: int | None = COPY_FROM) -> None:
     """Make the read tables hold `after` where they held `before` (the rows of the same courses).
     `copy_from`: how many new rows of a table go in by COPY (None: never)."""
     gone = [course for course in before if course not in after]
     if gone:  # every row of theirs goes with them
+        await _delete_unchecked(conn, s, gone, course_rows=True)
         await conn.execute(f"DELETE FROM {s}.courses WHERE course_id = ANY($1::text[])", gone)
     kept = {course: before[course] for course in before if course in after}
     renewed = [course for course, tables in after.items() if course in kept and any(
         tables[t] != kept[course][t] for t in PATHWAY_SET)]
     held = [course for course in renewed if kept[course]["pathways"]]
     if held:  # deleting a course's pathways takes their modules, documents and its selection
+        await _delete_unchecked(conn, s, held, course_rows=False)
         await conn.execute(f"DELETE FROM {s}.pathways WHERE course_id = ANY($1::text[])", held)
     for table in KEYS:
         removed: list[tuple] = []
@@ -264,6 +277,11 @@ async def write_changes(conn: Connection, s: str, before: Snapshot, after: Snaps
             old_rows, new_rows = kept.get(course, {}).get(table, []), tables[table]
             cascaded = table == "stage3_selections" and course in renewed
             if old_rows == new_rows and not cascaded:
+                continue
+            if not cascaded and new_rows[:len(old_rows)] == old_rows:
+                # The usual change: rows added after those held (a dict keeps a changed key in
+                # its place, so any change to a held row or a removal fails this comparison).
+                added += new_rows[len(old_rows):]
                 continue
             old, new = _by_key(table, old_rows), _by_key(table, new_rows)
             removed += [key for key in old if key not in new]

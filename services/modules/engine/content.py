@@ -30,19 +30,40 @@ def content_sections(sources: Sequence[SourceDoc]) -> list[ContentSection]:
     MAX_SECTIONS (at least MIN_SECTIONS_PER_DOCUMENT): a document longer than its share ends with a
     note naming the headings not shown, so no document of the module is left out unsaid."""
     share = max(MIN_SECTIONS_PER_DOCUMENT, MAX_SECTIONS // max(1, len(sources)))
-    found: list[ContentSection] = []
+    found: list[tuple[ContentSection, str]] = []
     for doc in sources:
         sections = _document_sections(doc)
         if len(sections) > share:
-            shown = _worth_showing(sections, share)
-            rest = [section.title for index, (section, _) in enumerate(sections) if index not in shown]
-            kept = [section for index, (section, _) in enumerate(sections) if index in shown]
-            kept[-1] = kept[-1].model_copy(
-                update={"body_markdown": f"{kept[-1].body_markdown}\n\n{_more_in(doc.path, rest)}"})
+            shown = _worth_showing([(section, level) for section, level, _ in sections], share)
+            rest = [section.title for index, (section, _, _) in enumerate(sections) if index not in shown]
+            kept = [(section, within) for index, (section, _, within) in enumerate(sections) if index in shown]
+            last, within = kept[-1]
+            kept[-1] = (last.model_copy(
+                update={"body_markdown": f"{last.body_markdown}\n\n{_more_in(doc.path, rest)}"}), within)
             found += kept
         else:
-            found += [section for section, _ in sections]
-    return found
+            found += [(section, within) for section, _, within in sections]
+    return _told_apart(found)
+
+
+def _told_apart(found: list[tuple[ContentSection, str]]) -> list[ContentSection]:
+    """A section titled as the one before it ("Example request" under each of two headings, or
+    on two pages) is titled with what it sits under, so no heading shows twice in a row."""
+    titled: list[ContentSection] = []
+    previous_within = ""
+    for section, within in found:
+        if titled and _same(titled[-1].title, section.title):
+            if within and not _same(within, section.title):
+                section = section.model_copy(update={"title": f"{section.title} ({within})"[:300]})
+            elif previous_within and not _same(previous_within, titled[-1].title):
+                titled[-1] = titled[-1].model_copy(update={"title": f"{titled[-1].title} ({previous_within})"[:300]})
+        titled.append(section)
+        previous_within = within
+    return titled
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def _worth_showing(sections: list[tuple[ContentSection, int]], share: int) -> set[int]:
@@ -56,12 +77,19 @@ def _worth_showing(sections: list[tuple[ContentSection, int]], share: int) -> se
     return set(sorted(range(len(sections)), key=worth)[:share])
 
 
-def _document_sections(doc: SourceDoc) -> list[tuple[ContentSection, int]]:
+def _document_sections(doc: SourceDoc) -> list[tuple[ContentSection, int, str]]:
     """The document's sections worth a place in a course, each with its heading's level (0 for the
-    text before the first heading)."""
-    found: list[tuple[ContentSection, int]] = []
+    text before the first heading) and the heading it sits under (the document's title at the top)."""
+    found: list[tuple[ContentSection, int, str]] = []
+    above: list[tuple[int, str]] = []  # the open headings, outermost first
     for section in doc.parsed.sections:
         title = section_title(doc, section)
+        level = section.heading.level if section.heading else 0
+        while above and above[-1][0] >= level:
+            above.pop()
+        within = above[-1][1] if above else doc.display_title
+        if section.heading:
+            above.append((level, section.heading.text))
         if title.strip().lower() in _SKIPPED_HEADINGS or about_funding(title):
             continue
         body = (section_markdown(section.markdown, doc.path) if section.markdown
@@ -69,16 +97,16 @@ def _document_sections(doc: SourceDoc) -> list[tuple[ContentSection, int]]:
         if not body:
             continue
         previous = found[-1][0] if found else None
-        level = section.heading.level if section.heading else 0
-        if previous and not previous.source.heading \
-                and previous.title.strip().lower() == title.strip().lower()[:300]:
+        if previous and previous.title.strip().lower() == title.strip().lower()[:300] \
+                and (not previous.source.heading or within.strip().lower() == title.strip().lower()):
             # The text before the first heading is titled after the document, and the first
-            # heading often is the document's title: one section, not the heading twice.
+            # heading often is the document's title; or a heading sits right under one of the
+            # same words: one section, not the heading twice in a row.
             found[-1] = (ContentSection(title=previous.title, source=citation_for(doc, section),
-                                        body_markdown=f"{previous.body_markdown}\n\n{body}"), 0)
+                                        body_markdown=f"{previous.body_markdown}\n\n{body}"), 0, found[-1][2])
             continue
         found.append((ContentSection(title=title[:300], source=citation_for(doc, section), body_markdown=body),
-                      level))
+                      level, within))
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from shared import linear_regex
+from shared.docs.pointers import points_beside
 
 from .content import content_sections, key_points
 from ..markdown_text import code_span, escape_markdown
@@ -18,10 +19,10 @@ __all__ = ["SourceDoc", "write_module"]
 MAX_OBJECTIVES = 6
 
 
-def write_module(spec: ModuleSpec, sources: Sequence[SourceDoc],
-                 course_sources: Sequence[SourceDoc] = ()) -> ModuleContent:
-    """`sources` are the module's documents; `course_sources` (optional, may include them) widen
-    the pool of wrong answers for multiple-choice questions to the whole course."""
+def write_module(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> ModuleContent:
+    """`sources` are the module's documents, and all it draws on — wrong answers included: a module
+    drawing on the rest of the course would change when another document changes, and a refresh
+    would rewrite modules whose own documents did not change."""
     ordered = in_spec_order(spec, sources)
     objectives = objectives_for(spec, ordered)
     concepts = concepts_of(ordered)
@@ -30,7 +31,7 @@ def write_module(spec: ModuleSpec, sources: Sequence[SourceDoc],
         learning_objectives=objectives,
         sections=content_sections(ordered),
         key_points=key_points(ordered, definitions(ordered)), conclusion=conclusion(spec, ordered, concepts),
-        assessment=build_assessment(ordered, course_sources), summary=summary(spec, ordered))
+        assessment=build_assessment(ordered), summary=summary(spec, ordered))
 
 
 def in_spec_order(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> list[SourceDoc]:
@@ -112,7 +113,8 @@ def _not_repeating(gist: str, said: str) -> str:
 
 def _gist(doc: SourceDoc) -> str:
     """Stage 2's summary, else the document's first two sentences."""
-    complete = [sentence for sentence in sentences(doc.parsed.text) if sentence.endswith((".", "!"))]
+    complete = [sentence for sentence in sentences(doc.parsed.text)
+                if sentence.endswith((".", "!")) and not points_beside(sentence)]
     return doc.summary.strip() or " ".join(complete[:2])
 
 

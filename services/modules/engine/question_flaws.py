@@ -3,7 +3,8 @@ or a model): options that repeat, "all/none of the above", an answer longest by 
 another kind than the answer (a command among sentences), too few options to choose from, a false
 statement that shares almost nothing with its source (false at a glance), a prompt that quotes a
 heading naming no concept ("Which command is used for 'Features'?"), an answer the prompt's words
-give away; and across one assessment, a question offering the options an earlier one offered
+give away, a question asking where something is (which file, line or page holds it) rather than
+what it means or does, a blank cut in a proper name (a character's, a product's); and across one assessment, a question offering the options an earlier one offered
 (answering one narrows the other down, and the learner reads the same list twice). `flaws(question)`
 names the rules a question breaks; `FlawCount` sums them for a course, assessment by assessment."""
 from __future__ import annotations
@@ -26,16 +27,26 @@ GIVEAWAY_WORDS = 2       # the answer shares this many more prompt words than an
 
 RULES = ("identical_options", "all_or_none_of_the_above", "too_few_options", "answer_longest_by_far",
          "option_of_another_kind", "trivially_false", "heading_not_concept", "answer_in_prompt",
-         "options_of_an_earlier_question")
+         "asks_where", "blank_in_a_name", "options_of_an_earlier_question")
 # Flaws that leave nothing to answer, not merely a weak item: two options the learner cannot tell
-# apart, or a prompt about nothing ("Which command is used for 'Features'?"). Such a question is
-# never shown; the other rules are measured (FlawCount) so the engine is improved rather than hidden.
-UNASKABLE = frozenset({"identical_options", "heading_not_concept"})
+# apart, a prompt about nothing ("Which command is used for 'Features'?"), or about where a thing is
+# rather than what it is. Such a question is never shown; the other rules are measured (FlawCount)
+# so the engine is improved rather than hidden.
+UNASKABLE = frozenset({"identical_options", "heading_not_concept", "asks_where"})
 _ABOVE = linear_regex.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these|them)\b",
                               linear_regex.IGNORECASE)
 # Quoted text: curly quotes may hold an apostrophe (“What's new”), straight ones not.
 _QUOTED = linear_regex.compile(r"“([^”]{1,200})”|‘([^’]{1,200})’|[\"']([^\"'”’]{1,200})[\"'”’]")
 _TRUE_OR_FALSE = linear_regex.compile(r"^true or false:\s*", linear_regex.IGNORECASE)
+# A question about where something is, not what it means: "Which file contains …", "Which line of
+# code belongs to the example …", "Which command does page.md run for “…”".
+_ASKS_WHERE = linear_regex.compile(
+    r"^(?:in )?(?:which|what) (?:file|line(?: of code)?|page|section|document|chapter|example)s? "
+    r"(?:contains?|holds?|shows?|belongs?|is in|has|gives)\b"
+    r"|^which (?:command|line(?: of code)?|example) does .{0,300}\b(?:run|give|show)s? for\b"
+    r"|\bbelongs? to the example\b",
+    linear_regex.IGNORECASE)
+_FILL_IN = linear_regex.compile(r"^fill in the blank", linear_regex.IGNORECASE)
 # Headings every project has: quoted as a question's subject they ask about nothing.
 GENERIC_HEADINGS = FIRST_STEPS | PROJECT_NOTES | frozenset("""features examples example summary notes readme
 documentation help faq answer answers solution question""".split()) | {
@@ -98,7 +109,19 @@ def flaws(question: Question) -> list[str]:
         found.append("heading_not_concept")
     if choice and wrong and _given_away(question.prompt, question.answer, wrong):
         found.append("answer_in_prompt")
+    if _ASKS_WHERE.search(question.prompt[:500]):
+        found.append("asks_where")
+    if question.kind == "short_answer" and _FILL_IN.match(question.prompt) and is_proper_name(question.answer):
+        found.append("blank_in_a_name")
     return found
+
+
+def is_proper_name(text: str) -> bool:
+    """Words that are all capitalised as names are ("Rick", "Hero Team", "GraphQL") — not an acronym
+    ("SQL"), not code, not a lower-case term: a blank there tests recall of a name, not understanding."""
+    found = text.split()
+    return bool(found) and len(found) <= 4 and kind_of(text) != "code" and all(
+        word[:1].isupper() and not word.isupper() and word.isalpha() for word in found)
 
 
 def option_set(question: Question) -> frozenset[str]:

@@ -2,8 +2,10 @@
 rules (question_flaws.py checks them): a definition becomes "Which term … describes as “…”?" with
 other defined terms of about its length as wrong options, or "What is a broker?" to answer in words;
 true/false takes a statement as written, or with one specific point turned round ("always" →
-"never"); a shell example asks which command does what its section is about, among commands of the
-same kind; a code example asks which snippet shows its section's concept. A question that would
+"never"); a shell example asks which command does the job its section says it does ("To list the
+topics, run:"), among commands of the same kind. Never where a line or a command is: a question
+naming only the page or heading it comes from tests memory of the page, not understanding. A
+question that would
 quote a heading naming no concept ("Features"), or offer fewer than three real options, is not
 asked; whatever is built is screened by the checker last, so a question with options that repeat
 or a prompt about nothing is never emitted (question_flaws.UNASKABLE). Every explanation quotes
@@ -15,26 +17,25 @@ kept, everything else escaped), paths as code. Options and answers are plain tex
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from itertools import zip_longest
 from typing import Iterable, Sequence
 
 from shared import linear_regex
 from shared.docs.markdown_out import code_span, escape_markdown
+from shared.docs.pointers import points_beside
 
 from .commands import CommandFact, command_facts
 from ..markdown_text import code_spans
 from .quoting import quoted
 from ..models import Question
-from .question_flaws import (GENERIC_HEADINGS, LONGEST_BY_FAR, askable, content_words, kind_of, option_set,
+from .question_flaws import (LONGEST_BY_FAR, askable, content_words, is_proper_name, kind_of, option_set,
                              same_kind, spelling)
-from .sources import (Definition, SourceDoc, Statement, citation_for, concept_key, definitions, is_word_char,
+from .sources import (Definition, SourceDoc, Statement, concept_key, definitions, is_word_char,
                       mention_of, source_phrase, statements)
 
 MIN_QUESTIONS, MAX_QUESTIONS, MAX_DISTRACTORS = 3, 8, 3
 TRUE_FALSE = ["True", "False"]
 MIN_DISTRACTORS = 2  # fewer wrong options and the question is asked in words instead
-LONGEST_CODE_OPTION = 90
 # One specific point a false statement turns round: each word and its opposite, both ways.
 _OPPOSITES = {a: b for pair in """always:never synchronous:asynchronous sync:async required:optional
 enabled:disabled enable:disable before:after first:last minimum:maximum faster:slower
@@ -45,21 +46,17 @@ higher:lower larger:smaller lowest:highest can:cannot supports:lacks""".split()
               for a, b in [pair.split(":"), pair.split(":")[::-1]]}
 _INSTALLS = linear_regex.compile(
     r"^(?:pip3?|uv|pipx|conda|npm|yarn|pnpm|brew|apt(?:-get)?|cargo|go)\b.*\b(?:install|add|get)\b")
-_NOT_A_LINE = linear_regex.compile(r"^\s*(?:#|//|import\s|from\s\S+\s+import\s|$|[)\]}]+[,;]?$)")
 
 
-def build_assessment(sources: Sequence[SourceDoc],
-                     course_sources: Sequence[SourceDoc] = ()) -> list[Question]:
+def build_assessment(sources: Sequence[SourceDoc]) -> list[Question]:
+    """Questions from the module's documents alone; wrong answers too (see write_module)."""
     defined = _named_concepts_first(definitions(sources), sources)
-    definition_pool = _named_concepts_first(definitions(list(sources) + list(course_sources)), sources)
     commands = command_facts(sources)
-    command_pool = command_facts(list(sources) + list(course_sources))
-    about_definitions = [definition_question(d, n, definition_pool) for n, d in enumerate(defined)]
-    about_commands = [q for q in (command_question(fact, command_pool) for fact in commands) if q]
-    about_code = code_questions(sources, list(course_sources) or list(sources))
-    # Alternate so a module rich in definitions still asks about its commands and code, and vice versa.
-    alternated = zip_longest(about_definitions, about_code, about_commands)
-    questions = _deduplicated(askable_only(q for trio in alternated for q in trio if q))
+    about_definitions = [definition_question(d, n, defined) for n, d in enumerate(defined)]
+    about_commands = [q for q in (command_question(fact, commands) for fact in commands) if q]
+    # Alternate so a module rich in definitions still asks about its commands, and the other way round.
+    alternated = zip_longest(about_definitions, about_commands)
+    questions = _deduplicated(askable_only(q for pair in alternated for q in pair if q))
     if len(questions) < MIN_QUESTIONS:
         used = {definition.statement.sentence for definition in defined}
         more = askable_only(_statement_questions(sources, used))
@@ -79,8 +76,12 @@ def _statement_questions(sources: Sequence[SourceDoc], used: set[str]) -> list[Q
     found = []
     for doc in sources:
         for statement in _one_per_section(s for s in statements(doc) if s.sentence not in used):
-            mention = next(filter(None, (mention_of(c, statement.sentence) for c in concepts)), None)
-            found.append(_blank(statement, mention) if mention else statement_question(statement))
+            # A blank is cut in the plain sentence, never in a name (a character's, a product's):
+            # one with inline code is asked as written instead, where its code stays code.
+            mention = next((found for found in (mention_of(c, statement.sentence) for c in concepts)
+                            if found and not is_proper_name(statement.sentence[found[0]:found[1]])), None)
+            found.append(_blank(statement, mention) if mention and "`" not in statement.markdown
+                         else statement_question(statement))
     return found
 
 
@@ -192,22 +193,24 @@ def statement_question(statement: Statement) -> Question:
 
 
 def command_question(fact: CommandFact, pool: Sequence[CommandFact]) -> Question | None:
-    """"Which command installs the package, as docs/a.md shows it?" or "Which command does docs/a.md
-    run for “Stable Diffusion”?"; None when the section's heading names nothing to ask about."""
-    where = code_span(fact.source.path)
-    heading = fact.section_title.strip(" :?!.")
+    """"Which command does docs/a.md give to install the package?" or "Which command would you run
+    to generate a GPG key?" — the job its section says the command does ("To generate a GPG key,
+    run:", "use this command to list the topics"); None when the section states no job for it: a
+    question naming only where the command is ("… run for “Stable Diffusion”?") tests where a line
+    is, not what it does."""
     if kind_of(fact.command) != "code" or fact.command.count('"') % 2 or fact.command.count("'") % 2:
         return None  # "FOO", 'FOO="first line': a shell block's content, not a command
     if _INSTALLS.match(fact.command):
-        prompt = (f"Which command does {where} give to install the package?" if _generic(heading)
-                  else f"Which install command does {where} give in its section on “{escape_markdown(heading)}”?")
-    elif _generic(heading) or fact.section_title.rstrip().endswith("?"):
-        return None
+        prompt, job = f"Which command does {code_span(fact.source.path)} give to install the package?", ""
+    elif fact.job:
+        prompt, job = f"Which command would you run to {escape_markdown(fact.job)}?", fact.job
     else:
-        prompt = f"Which command does {where} run for “{escape_markdown(heading)}”?"
-    quoted_context = f" “{escape_markdown(fact.context)}”" if fact.context else ""
-    # The command is the answer, shown as code right above: quoted here it would read as prose.
-    explanation = f"{source_phrase(fact.source)}:{quoted_context} The example there runs that command."
+        return None
+    # The command is the answer, shown as code right above: quoted here it would read as prose. A
+    # context announcing it ("use the following command:") is not quoted without it either.
+    quoted_context = f" “{escape_markdown(fact.context)}”" if fact.context and not points_beside(fact.context) else ""
+    runs = f"runs that command to {escape_markdown(job)}" if job else "runs that command"
+    explanation = f"{source_phrase(fact.source)}:{quoted_context} The example there {runs}."
     alike = [other.command for other in pool if same_kind(other.command, fact.command)]
     distractors = _closest_in_length(fact.command, alike)
     if len(distractors) < MIN_DISTRACTORS:
@@ -215,62 +218,6 @@ def command_question(fact: CommandFact, pool: Sequence[CommandFact]) -> Question
                         explanation=explanation, source=fact.source)
     return Question(kind="multiple_choice", prompt=prompt, options=_shuffled([fact.command, *distractors]),
                     answer=fact.command, options_are_code=True, explanation=explanation, source=fact.source)
-
-
-def _generic(heading: str) -> bool:
-    lowered = " ".join(heading.lower().split())
-    return lowered in GENERIC_HEADINGS or not content_words(heading) or bool(
-        {"it", "this", "that"} & set(lowered.split()))
-
-
-def code_questions(sources: Sequence[SourceDoc], pool_sources: Sequence[SourceDoc]) -> list[Question]:
-    """Applying a concept to code: "Which line of code comes from the example for “Streaming
-    responses” in docs/a.md?", among lines of the course's other examples in the same language."""
-    pool = _code_lines(pool_sources)
-    # A line many examples open with ("app = FastAPI()") tells no example from another.
-    common = Counter(spelling(line) for _, _, _, line in pool)
-    found = []
-    for doc, section, language, line in _code_lines(sources):
-        if common[spelling(line)] > 1:
-            continue
-        heading = section.heading.text.strip(" :?!.") if section.heading else ""
-        if not heading or _generic(heading) or heading == doc.display_title or section.heading.text.endswith("?"):
-            continue
-        others = [other for _, other_section, other_language, other in pool
-                  if other_language == language and other_section is not section]
-        distractors = _closest_in_length(line, (o for o in others if not content_words(o) & content_words(heading)))
-        if len(distractors) < MIN_DISTRACTORS or content_words(line) & content_words(heading):
-            continue
-        source = citation_for(doc, section)
-        found.append(Question(
-            kind="multiple_choice",
-            prompt=f"Which line of code belongs to the example {code_span(doc.path)} gives for “{escape_markdown(heading)}”?",
-            options=_shuffled([line, *distractors]), answer=line, options_are_code=True, source=source,
-            explanation=f"{source_phrase(source)}: that line is in the example there."))
-    return found
-
-
-# Shell sessions have their own questions; examples of markup (a Markdown or reStructuredText
-# snippet showing the syntax) are not lines of a program, and their lines read as raw markup.
-_NOT_PROGRAM_CODE = frozenset({"bash", "sh", "shell", "console", "zsh", "text", "txt", "md", "markdown", "mdx",
-                               "rst", "restructuredtext", "asciidoc", "adoc", "html"})
-
-
-def _code_lines(sources: Sequence[SourceDoc]):
-    """(doc, section, language, its example's first telling line) for each section's first
-    non-shell code example: the line after imports and comments, short enough to read as an option."""
-    found = []
-    for doc in sources:
-        for section in doc.parsed.sections:
-            for block in section.code:
-                language = block.language.strip().lower()
-                if not language or language in _NOT_PROGRAM_CODE:
-                    continue
-                line = next((" ".join(l.split()) for l in block.code.split("\n") if not _NOT_A_LINE.match(l)), "")
-                if 8 <= len(line) <= LONGEST_CODE_OPTION and kind_of(line) == "code":
-                    found.append((doc, section, language, line))
-                    break
-    return found
 
 
 def _quoted(statement: Statement) -> str:

@@ -10,6 +10,7 @@ from typing import Iterator, Sequence
 from shared import linear_regex
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.model import ParsedDocument, Section
+from shared.docs.pointers import points_beside
 
 from ..models import Citation
 from .quoting import quoted
@@ -152,11 +153,12 @@ def _sentences_of(line: str) -> list[str]:
 
 
 def is_statement(sentence: str) -> bool:
-    """A sentence that can stand alone as a fact: complete, declarative, not too short or long."""
+    """A sentence that can stand alone as a fact: complete, declarative, not too short or long, not
+    pointing at something beside it on its page (shared/docs/pointers.py)."""
     words = sentence.split()
     first = words[0].lower().strip(",:") if words else ""
     return (5 <= len(words) <= 40 and sentence.endswith(".") and sentence[0].isupper()
-            and first not in _ANAPHORIC and "?" not in sentence)
+            and first not in _ANAPHORIC and "?" not in sentence and not points_beside(sentence))
 
 
 def statements(doc: SourceDoc) -> Iterator[Statement]:

@@ -114,17 +114,27 @@ def _section_counts(documents: list[PathwayDocument]) -> Counter[str]:
 
 
 def _title(group: list[PathwayDocument], style: ModuleStyle, opening: bool, everywhere: frozenset[str]) -> str:
-    """What the module teaches: its heading (the section of the pathway) and its subject (the
-    concepts its documents share); never the list of its documents, which the module shows apart."""
+    """What the module teaches, in its authors' words: its heading (the section of the pathway) and
+    its documents' own titles ("Tutorial: Read data with SELECT and Filter data with WHERE"), not a
+    list of keywords; the concepts its documents share only where their titles name no subject."""
     heading = style.heading(group) if style.heading else default_heading(group, opening, everywhere)
-    subject = module_subject(group)
+    subject = titles_subject(group) or module_subject(group)
     if not subject or subject.casefold() in heading.casefold():
         text = heading
     elif heading.casefold() in subject.casefold():
         text = subject[:1].upper() + subject[1:]
-    else:
-        text = f"{heading}: {subject}"
+    else:  # a dash where a page's own title has a colon: "Getting started — attrs: Classes Without Boilerplate"
+        text = f"{heading}{' — ' if ':' in subject else ': '}{subject}"
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def titles_subject(group: list[PathwayDocument]) -> str:
+    """The documents' own titles, when each names a subject (short, not a question): the first
+    two and how many more for a long module ("Installation, Quickstart and 3 more")."""
+    titles = [" ".join(document.title.split()) for document in group]
+    if not titles or any(not title or len(title) > LONGEST_DOCUMENT_TITLE or title.endswith("?") for title in titles):
+        return ""
+    return list_titles(list(dict.fromkeys(titles)))
 
 
 def module_subject(group: list[PathwayDocument]) -> str:

@@ -41,6 +41,9 @@ class Reader:
     # Read only when no reader before it found a navigation: front-matter keys and a page of links
     # are weaker evidence than a navigation file, and would otherwise interleave with one.
     only_without_navigation: bool = False
+    # Its files are a site's navigation and nothing to read (a SUMMARY.md, docsify's _sidebar.md,
+    # Antora's nav.adoc: a list of links), unlike a page that holds a toctree or links among its prose.
+    files_are_navigation_only: bool = False
 
 
 READERS: tuple[Reader, ...] = (
@@ -50,12 +53,12 @@ READERS: tuple[Reader, ...] = (
     Reader("Starlight sidebar", starlight.read, starlight.FILES),
     Reader("Docusaurus sidebars", docusaurus.read, docusaurus.FILES),
     Reader("Nextra _meta", nextra.read, nextra.FILES),
-    Reader("Antora nav", antora.read, antora.FILES),
+    Reader("Antora nav", antora.read, antora.FILES, files_are_navigation_only=True),
     Reader("Quarto", quarto.read, quarto.FILES),
     Reader("Jupyter Book _toc.yml", jupyter_book.read, jupyter_book.FILES),
     Reader("MyST myst.yml toc", myst.read, myst.FILES),
-    Reader("docsify sidebar", docsify.read, docsify.FILES),
-    Reader("SUMMARY.md", summary.read, summary.FILES),
+    Reader("docsify sidebar", docsify.read, docsify.FILES, files_are_navigation_only=True),
+    Reader("SUMMARY.md", summary.read, summary.FILES, files_are_navigation_only=True),
     Reader("Sphinx toctree", sphinx.read, sphinx.FILES),
     Reader("Hugo weight", hugo.read, hugo.FILES, only_without_navigation=True),
     Reader("Jekyll nav_order", jekyll.read, jekyll.FILES, only_without_navigation=True),
@@ -73,6 +76,9 @@ class Navigation:
     sections: dict[str, str] = field(default_factory=dict)  # path → its section's title, if any
     sources: list[str] = field(default_factory=list)  # the navigation files the order comes from
     unlisted: list[str] = field(default_factory=list)  # documents a navigation exists for but does not list
+    # Documentation files that are navigation only (Reader.files_are_navigation_only), read for
+    # the order: no page of a course.
+    navigation_files: list[str] = field(default_factory=list)
 
 
 def navigation(root: Path, docs: set[str]) -> Navigation:
@@ -85,19 +91,24 @@ def navigation(root: Path, docs: set[str]) -> Navigation:
     root = Path(os.path.realpath(root))
     first: dict[str, str | None] = {}
     sources: dict[str, None] = {}
+    navigation_only: set[str] = set()
     sites: set[str] = set()  # folders of sites whose configuration names their navigation
     for reader in READERS:
         if reader.only_without_navigation and first:
             continue
         entries = reader.read(root, docs)
         for entry in entries:
+            if reader.files_are_navigation_only and entry.source in docs:
+                navigation_only.add(entry.source)  # used or not (a stale SUMMARY.md beside a sidebar)
             if entry.path in docs and (entry.site is not None or not _inside_any(entry.source, sites)):
                 sources.setdefault(entry.source)
                 first.setdefault(entry.path, entry.section)
         sites.update(entry.site for entry in entries if entry.site is not None and entry.path in docs)
-    unlisted = sorted(docs - first.keys()) if first else []
+    for path in navigation_only:
+        first.pop(path, None)  # a sidebar listing itself ("[Home](_sidebar.md)") is still no page
+    unlisted = sorted(docs - first.keys() - navigation_only) if first else []
     return Navigation(list(first), {path: section for path, section in first.items() if section},
-                      list(sources), unlisted)
+                      list(sources), unlisted, sorted(navigation_only))
 
 
 def _inside_any(path: str, folders: set[str]) -> bool:
