@@ -4,7 +4,8 @@
 - TextBlob's copy of Pattern's English tagger: a Brill tagger — a lexicon of the most likely tag of
   100 k words, suffix rules for unknown words and about 250 contextual rules learnt from the Brown
   corpus and the Penn Treebank. TextBlob's own `tag()` drops the suffix and contextual rules (its
-  parser never passes them on), so this module calls its `find_tags` with them.
+  parser never passes them on), so this module calls its `find_tags` with the suffix rules and
+  applies the contextual ones itself, indexed by tag (brill_context.py: the same tags, faster).
 - lemminflect: a lemmatizer over a real lexicon (the SPECIALIST lexicon), for base forms
   ("configuring" → "configure", "shipping" → "ship").
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from shared import linear_regex
+
+from .brill_context import apply_rules, english_rules
 
 _MOST_WORDS = 40
 _LONGEST_WORD = 64
@@ -58,11 +61,13 @@ def _tagger():
     from textblob import _text  # noqa: PLC0415
 
     lexicon = _tagger_lexicon()
+    rules = english_rules()
 
     def tag(tokens: list[str]) -> list[str]:
+        # The contextual rules are applied here, indexed by tag (brill_context.py), not by find_tags.
         tagged = _text.find_tags(tokens, lexicon=lexicon, morphology=lexicon.morphology,
-                                 context=lexicon.context, default=("NN", "NNP", "CD"), language="en")
-        return [tag for _, tag in tagged]
+                                 default=("NN", "NNP", "CD"), language="en")
+        return [tag for _, tag in apply_rules([(word, tag) for word, tag in tagged], rules)]
     return tag
 
 

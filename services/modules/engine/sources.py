@@ -227,6 +227,12 @@ def mention_of(concept: str, sentence: str) -> tuple[int, int] | None:
     # that letter: an ASCII name the folded sentence does not contain is not there.
     if name.isascii() and name.casefold() not in sentence.casefold():
         return None
+    if name.isascii() and sentence.isascii():
+        return _ascii_mention(name, sentence)
+    return _mention_by_pattern(name, sentence)
+
+
+def _mention_by_pattern(name: str, sentence: str) -> tuple[int, int] | None:
     # Word boundaries in Python's Unicode sense ("café" is a word), spelt as the character beside
     # the name: a word character where the name's own edge is not one, and the other way round.
     # The plural endings are tried as a backtracking matcher would: "es", then "s", then none.
@@ -239,6 +245,30 @@ def mention_of(concept: str, sentence: str) -> tuple[int, int] | None:
     if found is None:
         return None
     return next(found.span(group) for group in ("es", "s", "bare") if found.start(group) >= 0)
+
+
+def _ascii_mention(name: str, sentence: str) -> tuple[int, int] | None:
+    """`_mention_by_pattern` for an ASCII name in an ASCII sentence, in plain code: the same leftmost
+    mention and plural ending, without compiling a pattern per concept (stage 4 asks for thousands
+    of concepts; each pattern cost milliseconds to build)."""
+    folded, key = sentence.lower(), name.lower()
+    word_first, word_last = is_word_char(name[0]), is_word_char(name[-1])
+    length = len(sentence)
+
+    def edge_after(end: int) -> bool:  # what follows a plural: a non-word character or the end
+        return end == length or not is_word_char(sentence[end])
+
+    start = folded.find(key)
+    while start >= 0:
+        if (start == 0 and word_first) or (start > 0 and is_word_char(sentence[start - 1]) != word_first):
+            end = start + len(key)
+            for ending in ("es", "s"):
+                if folded.startswith(ending, end) and edge_after(end + len(ending)):
+                    return start, end + len(ending)
+            if (edge_after(end) if word_last else end < length and is_word_char(sentence[end])):
+                return start, end
+        start = folded.find(key, start + 1)
+    return None
 
 
 def is_word_char(char: str) -> bool:
