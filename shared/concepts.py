@@ -138,7 +138,20 @@ def normal(word: str) -> str:
 
 def concept_key(phrase: str) -> str:
     """The matching key of a concept: lower case, singular, without edge stop words."""
-    keys = [normal(word) for word in words(phrase)]
+    return _key_of([normal(word) for word in words(phrase)])
+
+
+def phrase_keys(text: str, longest: int) -> set[str]:
+    """The concept key of every run of up to `longest` words of `text` — `concept_key` of each run,
+    its words read once rather than once per run they are in."""
+    normals = [normal(word) for word in words(text)]
+    found = {_key_of(normals[start:start + size])
+             for size in range(1, longest + 1) for start in range(len(normals) - size + 1)}
+    found.discard("")
+    return found
+
+
+def _key_of(keys: list[str]) -> str:
     while keys and keys[0] in STOPWORDS:
         keys.pop(0)
     while keys and keys[-1] in STOPWORDS:

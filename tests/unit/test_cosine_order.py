@@ -2,8 +2,13 @@
 order changes with each process's string hashing, and equally similar documents must rank alike
 in every run (services/doc_analyser/engine/corpus_documents.cosine)."""
 import random
+from pathlib import Path
 
+import pytest
+
+from services.doc_analyser.engine.corpus import Corpus
 from services.doc_analyser.engine.corpus_documents import cosine
+from shared.docs.parsing import parse
 
 
 def test_the_similarity_does_not_depend_on_the_words_order():
@@ -18,3 +23,18 @@ def test_the_similarity_does_not_depend_on_the_words_order():
 def test_the_similarity_of_documents_without_shared_words_is_zero():
     assert cosine({"a": 0.5}, {"b": 0.5}) == 0.0
     assert cosine({}, {"b": 1.0}) == 0.0
+
+
+@pytest.mark.slow  # parses a real book of 74 pages
+def test_a_documents_similar_documents_are_every_positive_cosine_in_order():
+    # Found through the words each document has (an index), not by comparing every pair: the same
+    # scores to the last bit and the same order as comparing it with every document.
+    book = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books" / "flask" / "docs"
+    files = sorted(book.rglob("*.rst"))
+    corpus = Corpus.build([parse(str(f.relative_to(book)), f.read_text(encoding="utf-8")) for f in files])
+    documents = corpus._documents
+    assert len(documents) > 50
+    for path, entry in list(documents.items())[::4]:
+        every = sorted(((other, cosine(entry.vector, candidate.vector)) for other, candidate in documents.items()
+                        if other != path), key=lambda item: (-item[1], item[0]))
+        assert corpus.similar(path) == [(other, score) for other, score in every if score > 0]

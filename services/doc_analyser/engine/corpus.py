@@ -4,11 +4,12 @@ frequencies of phrases, a TF-IDF vector per document, which documents define whi
 resolved links, and a foundational reading order."""
 from __future__ import annotations
 
+import math
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 
 from services.doc_analyser.engine.corpus_documents import (
-    TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents, cosine,
+    TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents,
 )
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.link_targets import normalise_path
@@ -32,6 +33,12 @@ class Corpus:
         for path, entry in documents.items():
             for key, strength in entry.defines.items():
                 self._definers.setdefault(key, []).append((path, strength))
+        # Word → the documents whose vector holds it, with its weight there: a document's similar
+        # documents are found through the words it has, not by comparing it with every document.
+        self._postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for path, entry in documents.items():
+            for word, weight in entry.vector.items():
+                self._postings[word].append((path, weight))
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
         self._teaching: Counter | None = None
         # Only the last few documents' lists: linking asks for one document's twice in a row,
@@ -71,7 +78,9 @@ class Corpus:
         return sorted(found, key=lambda item: (-item[1], item[0]))
 
     def similar(self, path: str) -> list[tuple[str, float]]:
-        """Every other document with its TF-IDF cosine similarity, most similar first."""
+        """Every other document sharing a word with this one, with its TF-IDF cosine similarity,
+        most similar first (the others' similarity is 0). The products of the shared words' weights
+        are summed exactly (math.fsum), so the scores are `cosine`'s to the last bit."""
         path = normalise_path(path)
         with self._similar_lock:
             found = self._similar.get(path)
@@ -79,9 +88,12 @@ class Corpus:
                 self._similar.move_to_end(path)
                 return found
         entry = self._documents.get(path)
-        scores = [] if entry is None else [
-            (other, cosine(entry.vector, candidate.vector))
-            for other, candidate in self._documents.items() if other != path]
+        products: defaultdict[str, list[float]] = defaultdict(list)
+        for word, weight in ({} if entry is None else entry.vector).items():
+            for other, other_weight in self._postings.get(word, ()):
+                products[other].append(weight * other_weight)
+        products.pop(path, None)
+        scores = [(other, math.fsum(found)) for other, found in products.items()]
         found = sorted(scores, key=lambda item: (-item[1], item[0]))
         with self._similar_lock:
             self._similar[path] = found

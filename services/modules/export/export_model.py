@@ -2,6 +2,8 @@
 rules both renderings (Markdown folder, HTML site) share about links and code examples."""
 from __future__ import annotations
 
+import functools
+
 import posixpath
 import unicodedata
 from dataclasses import dataclass
@@ -69,9 +71,24 @@ class ModulePage:
     stem: str               # "01-getting-started": the file name without extension
 
 
-def module_pages(course: CourseExport) -> list[ModulePage]:
-    return [ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}")
-            for n, (spec, content) in enumerate(course.modules, start=1)]
+class ModulePages(tuple):  # tuple[ModulePage, ...]
+    """A course's module pages, with the page holding each of its documents found once: every
+    section's links are resolved against it, and building it per section made an export's cost
+    grow with sections × documents."""
+
+    @functools.cached_property
+    def holders(self) -> dict[str, ModulePage]:
+        return _holders(self)
+
+
+def module_pages(course: CourseExport) -> ModulePages:
+    return ModulePages(ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}")
+                       for n, (spec, content) in enumerate(course.modules, start=1))
+
+
+def _holders(pages: Sequence[ModulePage]) -> dict[str, ModulePage]:
+    """Normalised document path → the page whose module holds it."""
+    return {posixpath.normpath(path): page for page in pages for path in page.spec.documents}
 
 
 def neighbours(pages: Sequence[ModulePage], page: ModulePage) -> tuple[ModulePage | None, ModulePage | None]:
@@ -115,7 +132,7 @@ def linked_to_modules(markdown: str, source_path: str, pages: Sequence[ModulePag
     each (`02-topics.md`, or `.html` in the site, there at the section: `02-topics.html#topic-3`,
     the one the link's fragment names, else the document's first). Other relative links are left
     for the link policy, which keeps their text only: the repository is not part of the export."""
-    holder = {posixpath.normpath(path): page for page in pages for path in page.spec.documents}
+    holder = pages.holders if isinstance(pages, ModulePages) else _holders(pages)
 
     def rewritten(match: linear_regex.Match) -> str:
         target = match["target"]

@@ -5,6 +5,7 @@ feedback gives the expected answer). Canvas and Moodle import it as a module per
 from __future__ import annotations
 
 from html import escape
+from typing import Sequence
 from xml.sax.saxutils import quoteattr
 
 from ..models import Question
@@ -36,7 +37,7 @@ def _quiz_id(page: ModulePage) -> str:
     return f"quiz-{page.number:02d}"
 
 
-def manifest(course: CourseExport, pages: list[ModulePage]) -> str:
+def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     items, resources = [], []
     for page in pages:
         children = [f'<item identifier="page-{page.number:02d}" identifierref="res-page-{page.number:02d}">'
@@ -82,7 +83,7 @@ def manifest(course: CourseExport, pages: list[ModulePage]) -> str:
 """
 
 
-def _web_page(course: CourseExport, pages: list[ModulePage], page: ModulePage) -> str:
+def _web_page(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{escape(page.content.title)} · {escape(course.title)}</title>

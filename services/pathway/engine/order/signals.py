@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 
-from shared.concepts import concept_key, words
+from shared.concepts import concept_key, phrase_keys
 from shared.vocabulary import COMPLEXITY_LEVELS, doc_type_order
 
 from ..models import PathwayDocument
@@ -73,9 +73,4 @@ def used_keys(document: PathwayDocument) -> set[str]:
     teaches it or takes it as known."""
     text = " ".join([document.title, document.summary, *document.learning_objectives,
                      *document.prerequisite_concepts, *document.related_topics, *document.key_concepts])
-    said = words(text)
-    found: set[str] = set()
-    for size in range(1, LONGEST_USED_PHRASE + 1):
-        found.update(concept_key(" ".join(said[i:i + size])) for i in range(len(said) - size + 1))
-    found.discard("")
-    return found
+    return phrase_keys(text, LONGEST_USED_PHRASE)
