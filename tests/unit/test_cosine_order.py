@@ -26,15 +26,19 @@ def test_the_similarity_of_documents_without_shared_words_is_zero():
 
 
 @pytest.mark.slow  # parses a real book of 74 pages
-def test_a_documents_similar_documents_are_every_positive_cosine_in_order():
-    # Found through the words each document has (an index), not by comparing every pair: the same
-    # scores to the last bit and the same order as comparing it with every document.
+def test_a_documents_similar_documents_are_every_positive_cosine_most_similar_first():
+    # Summed over each word's postings at once (numpy), not pair by pair: the documents are those
+    # of a positive `cosine`, with its score (up to the order of summing), most similar first.
     book = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books" / "flask" / "docs"
     files = sorted(book.rglob("*.rst"))
     corpus = Corpus.build([parse(str(f.relative_to(book)), f.read_text(encoding="utf-8")) for f in files])
     documents = corpus._documents
     assert len(documents) > 50
     for path, entry in list(documents.items())[::4]:
-        every = sorted(((other, cosine(entry.vector, candidate.vector)) for other, candidate in documents.items()
-                        if other != path), key=lambda item: (-item[1], item[0]))
-        assert corpus.similar(path) == [(other, score) for other, score in every if score > 0]
+        expected = {other: cosine(entry.vector, candidate.vector) for other, candidate in documents.items()
+                    if other != path}
+        found = corpus.similar(path)
+        assert {other for other, _ in found} == {other for other, score in expected.items() if score > 0}
+        assert all(score == pytest.approx(expected[other], rel=1e-12) for other, score in found)
+        assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+        assert corpus.similar(path) == found  # asked again, the same list

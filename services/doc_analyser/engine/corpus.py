@@ -4,9 +4,10 @@ frequencies of phrases, a TF-IDF vector per document, which documents define whi
 resolved links, and a foundational reading order."""
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
+
+import numpy
 
 from services.doc_analyser.engine.corpus_documents import (
     TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents,
@@ -33,12 +34,19 @@ class Corpus:
         for path, entry in documents.items():
             for key, strength in entry.defines.items():
                 self._definers.setdefault(key, []).append((path, strength))
-        # Word → the documents whose vector holds it, with its weight there: a document's similar
-        # documents are found through the words it has, not by comparing it with every document.
-        self._postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for path, entry in documents.items():
+        # Word → (the documents whose vector holds it, its weight in each), as arrays: a document's
+        # similarities to all the others are summed over its words' postings in C (numpy), not
+        # compared pair by pair in Python — still every pair, but a hundred times cheaper each.
+        self._paths = list(documents)
+        self._position = {path: position for position, path in enumerate(self._paths)}
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for position, entry in enumerate(documents.values()):
             for word, weight in entry.vector.items():
-                self._postings[word].append((path, weight))
+                holders, weights = postings[word]
+                holders.append(position)
+                weights.append(weight)
+        self._postings = {word: (numpy.array(holders, dtype=numpy.int64), numpy.array(weights, dtype=numpy.float64))
+                          for word, (holders, weights) in postings.items()}
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
         self._teaching: Counter | None = None
         # Only the last few documents' lists: linking asks for one document's twice in a row,
@@ -79,8 +87,8 @@ class Corpus:
 
     def similar(self, path: str) -> list[tuple[str, float]]:
         """Every other document sharing a word with this one, with its TF-IDF cosine similarity,
-        most similar first (the others' similarity is 0). The products of the shared words' weights
-        are summed exactly (math.fsum), so the scores are `cosine`'s to the last bit."""
+        most similar first (the others' similarity is 0). The shared words' products are summed in
+        the order of the words, so the scores are the same in every run whatever the hashing."""
         path = normalise_path(path)
         with self._similar_lock:
             found = self._similar.get(path)
@@ -88,18 +96,24 @@ class Corpus:
                 self._similar.move_to_end(path)
                 return found
         entry = self._documents.get(path)
-        products: defaultdict[str, list[float]] = defaultdict(list)
-        for word, weight in ({} if entry is None else entry.vector).items():
-            for other, other_weight in self._postings.get(word, ()):
-                products[other].append(weight * other_weight)
-        products.pop(path, None)
-        scores = [(other, math.fsum(found)) for other, found in products.items()]
-        found = sorted(scores, key=lambda item: (-item[1], item[0]))
+        found = [] if entry is None else self._similarities(path, entry.vector)
         with self._similar_lock:
             self._similar[path] = found
             while len(self._similar) > SIMILAR_KEPT:
                 self._similar.popitem(last=False)
         return found
+
+    def _similarities(self, path: str, vector: dict[str, float]) -> list[tuple[str, float]]:
+        words = sorted(vector)
+        if not words:
+            return []
+        holders = numpy.concatenate([self._postings[word][0] for word in words])
+        products = numpy.concatenate([self._postings[word][1] * vector[word] for word in words])
+        sums = numpy.bincount(holders, weights=products, minlength=len(self._paths))
+        sums[self._position[path]] = 0.0
+        shared = numpy.flatnonzero(sums > 0.0)
+        scores = [(self._paths[position], float(sums[position])) for position in shared.tolist()]
+        return sorted(scores, key=lambda item: (-item[1], item[0]))
 
     def reading_order(self, navigation: list[str] | None = None) -> dict[str, int]:
         """Path → rank, foundational first: the navigation's order for documents it lists, then
