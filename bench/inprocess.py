@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from services.repo_clone import cloner, scanner
 from services.repo_clone.announce import discovered
@@ -26,10 +27,13 @@ from shared.selection import documents_in
 
 
 def run(repo: str, folders: list[str], overview: str | None, level: str = "beginner",
-        additional_info: str = "", pathway_count: int = 3, target_minutes: int = 45) -> dict[str, float]:
-    """Seconds per stage (stage1..stage4) for the whole course, in this process."""
+        additional_info: str = "", pathway_count: int = 3, target_minutes: int = 45,
+        on_stage: Callable[[str], None] = lambda stage: None) -> dict[str, float]:
+    """Seconds per stage (stage1..stage4) for the whole course, in this process; `on_stage` is told
+    when each stage starts (the scale benchmark samples memory per stage)."""
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-inprocess-") as work:
+        on_stage("stage1")
         started = time.perf_counter()
         checkout = cloner.clone(repo, None, Path(work) / "checkout")
         scan = scanner.scan(checkout.path)
@@ -37,6 +41,7 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
         files = [DiscoveredFile(**f) for f in discovered(scan.files, scan.navigation)]
         times["stage1"] = time.perf_counter() - started
 
+    on_stage("stage2")
     started = time.perf_counter()
     selected = documents_in(files, folders, overview)
     navigation = [f.path for f in sorted((f for f in files if f.navigation_index is not None),
@@ -50,6 +55,7 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
         linked[path] = (link_one(path, analysis, corpus, navigation), analysis)
     times["stage2"] = time.perf_counter() - started
 
+    on_stage("stage3")
     started = time.perf_counter()
     position = {path: i for i, path in enumerate(navigation)}
     pathway_documents = [PathwayDocument(
@@ -64,6 +70,7 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
                          overview if overview in linked else None, target_minutes)
     times["stage3"] = time.perf_counter() - started
 
+    on_stage("stage4")
     started = time.perf_counter()
     chosen = plan.pathways[0]
     specs = [ModuleSpec(module_id=f"m{n:02d}", position=n, title=m.title, description=m.description,
