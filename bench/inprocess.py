@@ -1,7 +1,7 @@
 """The baseline of the pipeline benchmark: the same four stages, the same code the services run
 (git clone + scan + snapshot archive, the offline analysis engine and corpus linking, the pathway
-planner, the module writer and the export), called one after the other in one process, with no
-bus, no database, no events and no provider layer."""
+planner, the module writer and every export format), called one after the other in one process,
+with no bus, no database, no events and no provider layer."""
 from __future__ import annotations
 
 import tempfile
@@ -17,7 +17,7 @@ from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.loading import load_documents
 from shared.events.catalogue import DiscoveredFile
 from services.modules.engine.engine import write_module
-from services.modules.export.export import build_zip
+from services.modules.export.formats import BUILDERS, build_exports
 from services.modules.export.export_model import CourseExport
 from services.modules.models import ModuleSpec
 from services.modules.engine.sources import SourceDoc
@@ -28,9 +28,11 @@ from shared.selection import documents_in
 
 def run(repo: str, folders: list[str], overview: str | None, level: str = "beginner",
         additional_info: str = "", pathway_count: int = 3, target_minutes: int = 45,
-        on_stage: Callable[[str], None] = lambda stage: None) -> dict[str, float]:
+        on_stage: Callable[[str], None] = lambda stage: None,
+        formats: tuple[str, ...] = tuple(BUILDERS)) -> dict[str, float]:
     """Seconds per stage (stage1..stage4) for the whole course, in this process; `on_stage` is told
-    when each stage starts (the scale benchmark samples memory per stage)."""
+    when each stage starts (the scale benchmark samples memory per stage). Stage 4 exports the
+    `formats`: by default every one, as the modules service does."""
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-inprocess-") as work:
         on_stage("stage1")
@@ -83,8 +85,8 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
                                tuple(linked[path][0].key_concepts), tuple(linked[path][0].learning_objectives),
                                linked[path][0].summary) for path, d in sources_docs.items()}
     contents = [write_module(spec, [sources[p] for p in spec.documents]) for spec in specs]
-    build_zip(CourseExport(title="Benchmark course", pathway_title=chosen.title,
-                           pathway_description=chosen.description, modules=list(zip(specs, contents))))
+    build_exports(CourseExport(title="Benchmark course", pathway_title=chosen.title,
+                               pathway_description=chosen.description, modules=list(zip(specs, contents))), formats)
     times["stage4"] = time.perf_counter() - started
     return times
 
