@@ -35,8 +35,8 @@ class Corpus:
             for key, strength in entry.defines.items():
                 self._definers.setdefault(key, []).append((path, strength))
         # Word → (the documents whose vector holds it, its weight in each), as arrays: a document's
-        # similarities to all the others are summed over its words' postings in C (numpy), not
-        # compared pair by pair in Python — still every pair, but a hundred times cheaper each.
+        # similarities to all the others are summed over its words' postings in C (numpy) rather
+        # than compared pair by pair in Python. Still every pair: the cost per pair is what shrinks.
         self._paths = list(documents)
         self._position = {path: position for position, path in enumerate(self._paths)}
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))

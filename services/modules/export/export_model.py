@@ -3,7 +3,6 @@ rules both renderings (Markdown folder, HTML site) share about links and code ex
 from __future__ import annotations
 
 import functools
-
 import posixpath
 import unicodedata
 from dataclasses import dataclass
