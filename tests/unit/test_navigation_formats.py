@@ -115,7 +115,8 @@ def test_sections_come_from_the_navigation_groups():
 def test_every_reader_declares_the_files_it_reads_for_the_sparse_clone():
     assert all(pattern in NAVIGATION_FILE_PATTERNS for reader in READERS for pattern in reader.files)
     for name in ("_sidebar.md", "_toc.yml", "myst.yml", "astro.config.mjs", "_meta.ts", "antora.yml",
-                 "_quarto.yml", ".pages", "_category_.json", "mkdocs.yml", "sidebars.js"):
+                 "_quarto.yml", ".pages", "_category_.json", "mkdocs.yml", "sidebars.js", "zensical.toml",
+                 "zensical.yml"):
         assert name in NAVIGATION_FILE_PATTERNS
     assert "**/.vitepress/config.*" in NAVIGATION_FILE_PATTERNS
 
@@ -450,6 +451,73 @@ def test_awesome_pages_nested_section_stays_where_it_is_written(tmp_path):
     assert found.order == ["docs/install.md", "docs/other.md", "docs/arm-b.md", "docs/arm-a.md", "docs/last.md"]
     assert found.sections["docs/arm-a.md"] == "Arm clusters"
     assert "docs/last.md" not in found.sections
+
+
+# --- Zensical (zensical.toml, zensical.yml) ----------------------------------------------------------------
+
+# The shape of mkdocstrings' own zensical.toml (mkdocstrings 1.0.8 on PyPI, ISC): sections holding a
+# page and titled pages, a docs_dir, a URL among the pages, theme features after the nav.
+ZENSICAL_TOML = """[project]
+site_name = "mkdocstrings"
+docs_dir = "site"
+nav = [
+  { "Home" = [
+    { "Overview" = "index.md" },
+    { "Changelog" = "changelog.md" },
+  ] },
+  { "Usage" = [
+    "usage/index.md",
+    { "Theming" = "usage/theming.md" },
+    { "Handlers" = [ { "Python" = "usage/python.md" }, { "Blog" = "https://example.org/blog" } ] },
+  ] },
+  "faq.md",
+]
+
+[project.theme]
+features = ["navigation.tabs", "navigation.indexes"]
+"""
+
+
+def test_zensical_toml_nav_in_order_with_its_sections(tmp_path):
+    docs = write(tmp_path, {"zensical.toml": ZENSICAL_TOML, **{f"site/{page}": "# P" for page in (
+        "index.md", "changelog.md", "usage/index.md", "usage/theming.md", "usage/python.md", "faq.md", "extra.md")}})
+    found = navigation(tmp_path, docs)
+    assert found.order == ["site/index.md", "site/changelog.md", "site/usage/index.md", "site/usage/theming.md",
+                           "site/usage/python.md", "site/faq.md"]
+    assert found.sections["site/changelog.md"] == "Home" and found.sections["site/usage/python.md"] == "Handlers"
+    assert "site/faq.md" not in found.sections
+    assert found.sources == ["zensical.toml"] and found.unlisted == ["site/extra.md"]
+
+
+def test_zensical_yml_reads_as_mkdocs_yml_does_tags_and_all(tmp_path):
+    docs = write(tmp_path, {
+        "zensical.yml": "site_name: x\ndocs_dir: docs/src/markdown\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+                        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\nnav:\n  - Home:\n"
+                        "    - Intro: index.md\n    - install.md\n  - Extensions:\n    - extensions/b.md\n"
+                        "    - extensions/a.md\n",
+        **{f"docs/src/markdown/{page}": "# P" for page in ("index.md", "install.md", "extensions/a.md",
+                                                           "extensions/b.md")}})
+    found = navigation(tmp_path, docs)
+    assert found.order == ["docs/src/markdown/index.md", "docs/src/markdown/install.md",
+                           "docs/src/markdown/extensions/b.md", "docs/src/markdown/extensions/a.md"]
+    assert found.sections["docs/src/markdown/extensions/a.md"] == "Extensions"
+
+
+@pytest.mark.parametrize("config", [
+    "[project\nnav = [",                                   # not TOML
+    "[project]\nnav = \"index.md\"\n",                    # a nav that is no list
+    "[other]\nnav = [\"index.md\"]\n",                    # no [project] table
+    "[project]\nnav = [" + "[" * 3000 + "]" * 3000 + "]\n",  # nesting past any real nav
+])
+def test_a_malformed_zensical_toml_gives_no_order_and_no_error(tmp_path, config):
+    docs = write(tmp_path, {"zensical.toml": config, "docs/index.md": "# I", "docs/b.md": "# B"})
+    assert navigation(tmp_path, docs).sources == []
+
+
+def test_a_zensical_nav_naming_missing_pages_keeps_those_it_finds(tmp_path):
+    docs = write(tmp_path, {"zensical.toml": '[project]\nnav = ["gone.md", {"B" = "b.md"}, "../outside.md", "a.md"]\n',
+                            "docs/a.md": "# A", "docs/b.md": "# B"})
+    assert navigation(tmp_path, docs).order == ["docs/b.md", "docs/a.md"]
 
 
 # --- Front matter: Hugo weight, Jekyll nav_order -----------------------------------------------------------

@@ -5,7 +5,7 @@ navigation files it reads (gitignore-style patterns: the sparse clone writes the
 holds them in order of precedence; a new format is one module and one line there.
 
 Configuration is user content and is never executed: YAML goes through a safe loader that takes
-unknown tags as plain values, JavaScript/TypeScript through tree-sitter, read as literals
+unknown tags as plain values, TOML through `tomllib`, JavaScript/TypeScript through tree-sitter, read as literals
 (`javascript.py`), Markdown and AsciiDoc lists line by line. An entry is kept only if it names a
 scanned documentation file, which also discards URLs, labels and anything outside the checkout.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import (antora, awesome_pages, docsify, docusaurus, hugo, jekyll, jupyter_book, link_list, mkdocs, myst,
-               nextra, quarto, sphinx, starlight, summary, vitepress)
+               nextra, quarto, sphinx, starlight, summary, vitepress, zensical)
 from .common import MOST_SECTION_CHARS, Entry, Listed
 from .docusaurus import docusaurus_navigation
 from .mkdocs import mkdocs_navigation
@@ -48,6 +48,7 @@ class Reader:
 
 READERS: tuple[Reader, ...] = (
     Reader("MkDocs nav", mkdocs.read, mkdocs.FILES),
+    Reader("Zensical nav", zensical.read, zensical.FILES),
     Reader("MkDocs awesome-pages", awesome_pages.read, awesome_pages.FILES),
     Reader("VitePress sidebar", vitepress.read, vitepress.FILES),
     Reader("Starlight sidebar", starlight.read, starlight.FILES),
