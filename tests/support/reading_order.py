@@ -20,10 +20,10 @@ from tests.support.offline_course import checkout, linked_analyses, pathway_docu
 BOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books"
 NAVIGATION_FILES = ("mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "sidebars.js", "sidebars.ts", "sidebars.json")
 # Every other navigation format's files (issue 50): VitePress, Starlight, Docusaurus categories,
-# docsify, Jupyter Book / MyST, Antora, Nextra, MkDocs awesome-pages.
+# docsify, Jupyter Book / MyST, Antora, Nextra, MkDocs awesome-pages, Zensical.
 OTHER_NAVIGATION_FILES = ("_category_.json", "_category_.yml", "_category_.yaml", "astro.config.mjs",
                           "astro.config.ts", "astro.config.js", "astro.config.mts", "_sidebar.md", "_navbar.md",
-                          "_toc.yml", "myst.yml", "nav.adoc", ".pages",
+                          "_toc.yml", "myst.yml", "nav.adoc", ".pages", "zensical.toml", "zensical.yml", "zensical.yaml",
                           *(f"_meta{e}" for e in (".ts", ".tsx", ".js", ".jsx", ".mjs", ".json")))
 NAVIGATION_FOLDERS = (".vitepress",)
 # docsify's `loadSidebar: 'path/to/sidebar.md'` in its index.html
