@@ -5,9 +5,10 @@ No baseline: the target is absolute (≤ 200 MB per service). RSS is sampled wit
 0.25 s for each service's own process; git processes repo_clone starts are reported apart
 (`children_peak_mb`), since they are not Python memory the service could keep.
 
-Stage 4 on 2,000 documents takes far longer than this run can afford (its assessment step
-re-derives the definitions of every course document for every module: quadratic, see the README),
-so stage 4 is sampled for at most `STAGE4_SECONDS` and then cancelled; the note says whether it
+Stage 4 on 2,000 documents takes longer than this run can afford: it writes every module and then
+lays out every export format, the PDF of a course of thousands of pages among them (the export row
+times the formats on real courses; the scale row, stage 4 with the zip alone, grows near linearly).
+So stage 4 is sampled for at most `STAGE4_SECONDS` and then cancelled; the note says whether it
 finished. Stages 1 to 3 always run to the end."""
 from __future__ import annotations
 
