@@ -63,18 +63,25 @@ async def test_a_commit_that_changes_no_selected_document_writes_no_version(api,
 LOOM = loom_repository(6, 20, 16)  # long enough documents for pathways of several modules
 
 
-async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(api, services, tmp_path):
-    repo = tmp_path / "loom"
-    make_repo(repo, LOOM)
+async def refreshed_after_one_change(api, repo: Path, files: dict[str, str], changed: str, addition: str,
+                                     message: str) -> tuple[str, set[str], dict, dict]:
+    """A course written from `files`, then `addition` appended to the document `changed` and the
+    course refreshed: (course id, the modules citing that document, the modules before, the
+    refresh's end)."""
+    make_repo(repo, files)
     course_id, chosen = await written_course(api, str(repo))
     before = await module_contents(api, course_id)
-    changed = "docs/step03.md"
     citing = {m["id"] for m in chosen["modules"] if changed in {d["path"] for d in m["documents"]}}
     assert citing and len(citing) < len(chosen["modules"])
-    commit(repo, {changed: LOOM[changed] + "\n## Tension\n\nKeep the warp under even tension so that "
-                  "the weft lies flat across every thread.\n"}, "document tension")
+    commit(repo, {changed: files[changed] + addition}, message)
+    return course_id, citing, before, await refreshed(api, course_id)
 
-    ended = await refreshed(api, course_id)
+
+async def test_changing_one_document_regenerates_only_the_modules_that_cite_it(api, services, tmp_path):
+    repo, changed = tmp_path / "loom", "docs/step03.md"
+    course_id, citing, before, ended = await refreshed_after_one_change(
+        api, repo, LOOM, changed, "\n## Tension\n\nKeep the warp under even tension so that the weft lies "
+        "flat across every thread.\n", "document tension")
 
     assert ended["status"] == "NEW_VERSION", ended
     assert ended["version"] == 2 and ended["commit_sha"] == git(repo, "rev-parse", "HEAD")
@@ -110,17 +117,9 @@ async def test_a_real_tree_refreshed_after_one_change_keeps_every_module_that_ci
     tree = Path(__file__).parents[1] / "fixtures" / "ordered_books" / "starlette"
     files = {str(path.relative_to(tree)): path.read_text() for path in sorted((tree / "docs").rglob("*.md"))}
     files["README.md"] = "# Starlette\n\nThe documentation of Starlette, a lightweight ASGI framework.\n"
-    repo = tmp_path / "starlette"
-    make_repo(repo, files)
-    course_id, chosen = await written_course(api, str(repo))
-    before = await module_contents(api, course_id)
-    changed = "docs/middleware.md"
-    citing = {m["id"] for m in chosen["modules"] if changed in {d["path"] for d in m["documents"]}}
-    assert citing and len(citing) < len(chosen["modules"])
-    commit(repo, {changed: files[changed] + "\n## Ordering\n\nMiddleware runs in the order it is listed: "
-                  "the first in the list wraps every other.\n"}, "middleware order")
-
-    ended = await refreshed(api, course_id)
+    course_id, citing, before, ended = await refreshed_after_one_change(
+        api, tmp_path / "starlette", files, "docs/middleware.md", "\n## Ordering\n\nMiddleware runs in the "
+        "order it is listed: the first in the list wraps every other.\n", "middleware order")
 
     assert ended["status"] == "NEW_VERSION", ended
     after = await module_contents(api, course_id)
