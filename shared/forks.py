@@ -24,6 +24,10 @@ from shared.events.catalogue import (
     PathwayModulesListed, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered,
     StageCancelled, StageFailed, StageProgressed, StageStarted, TutorAnswered, TutorHistoryCleared,
 )
+from shared.events.cohort_events import (
+    CohortCreated, CourseAssigned, LearnerProgressErased, MemberAdded, MemberErased, MemberRemoved, ModuleCompleted,
+    ModuleRead, QuestionAnswered, ReleaseScheduled,
+)
 
 # A fork of a fork of …: each level is one more history to read for every load of the deepest one.
 MAX_FORK_DEPTH = 8
@@ -47,9 +51,11 @@ RUN_EVENTS = (StageStarted, StageProgressed, StageFailed, StageCancelled)
 # The source's life as a course is its own: the fork has its own title and owner (CourseForked stands
 # in for CourseCreated), its own revisions, its own refreshes (whose stage runs it does inherit) and
 # its own git hooks (a hook's id and secret name the source), and the questions its learners asked
-# are theirs (the source's learners' answers are never a fork's).
+# are theirs (the source's learners' answers and progress are never a fork's); a cohort is no course.
 NEVER_INHERITED = (CourseCreated, CourseUpdated, CourseDeleted, CourseForked, CourseRefreshRequested,
-                   CourseRefreshEnded, GitHookCreated, GitHookDeleted, TutorAnswered, TutorHistoryCleared)
+                   CourseRefreshEnded, GitHookCreated, GitHookDeleted, TutorAnswered, TutorHistoryCleared,
+                   ModuleRead, QuestionAnswered, ModuleCompleted, LearnerProgressErased,
+                   CohortCreated, MemberAdded, MemberRemoved, CourseAssigned, ReleaseScheduled, MemberErased)
 
 
 def stage_of(event: Event) -> str | None:

@@ -1,11 +1,16 @@
 """Every event of the product: the single source of the event contracts. Each class declares who
 may publish it (PUBLISHED_BY); `make contracts` generates the JSON Schemas and the NATS publish
 permissions from this list (docs/adding-an-event.md). The classes are declared by area in
-course_events.py, stage_events.py, living_events.py and tutor_events.py, every name of theirs importable from here.
+course_events.py, stage_events.py, living_events.py, tutor_events.py and cohort_events.py, every name of theirs importable from here.
 Published shapes are never edited: add a version."""
 from __future__ import annotations
 
 # Every event and payload class, importable from here as from the modules that declare them.
+from .cohort_events import *  # noqa: F401,F403
+from .cohort_events import (
+    CohortCreated, CourseAssigned, LearnerProgressErased, MemberAdded, MemberErased, MemberRemoved, ModuleCompleted,
+    ModuleRead, QuestionAnswered, ReleaseScheduled,
+)
 from .course_events import *  # noqa: F401,F403
 from .course_events import (
     CourseCreated, CourseDeleted, CourseUpdated, StageCancelled, StageFailed, StageProgressed, StageStarted,
@@ -40,4 +45,6 @@ CATALOGUE: tuple[type[Event], ...] = (
     ModuleEdited, ModulesReordered, ModuleRemoved, ModulesMerged, EditUndone, CourseForked,
     GitHookCreated, GitHookDeleted,
     TutorAnswered, TutorHistoryCleared,
+    CohortCreated, MemberAdded, MemberRemoved, CourseAssigned, ReleaseScheduled, MemberErased,
+    ModuleRead, QuestionAnswered, ModuleCompleted, LearnerProgressErased,
 )

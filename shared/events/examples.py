@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import types
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -97,6 +97,8 @@ def _example_value(name: str, annotation: Any, field: FieldInfo, run: str) -> An
         return annotation(bounds.get("ge", bounds.get("gt", -1) + 1))
     if annotation is datetime:
         return EXAMPLE_TIME
+    if annotation is date:
+        return EXAMPLE_TIME.date()
     if annotation is str:
         return run if name == "task_id" else _STRINGS.get(name, f"example-{name}")
     raise TypeError(f"no example value for {name}: {annotation!r}; extend shared/events/examples.py")

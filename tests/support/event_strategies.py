@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import types
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator, Literal, Union, get_args, get_origin
 
 from hypothesis import strategies as st
@@ -21,7 +21,7 @@ MOMENTS = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 
 def _bounds(metadata) -> dict:
     found = {}
     for item in metadata:
-        for name in ("min_length", "max_length", "ge", "le", "gt", "lt"):
+        for name in ("min_length", "max_length", "ge", "le", "gt", "lt", "pattern"):
             if getattr(item, name, None) is not None:
                 found[name] = getattr(item, name)
     return found
@@ -47,6 +47,8 @@ def strategy_for(annotation, metadata=()) -> st.SearchStrategy:
         return st.none()
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return model(annotation)
+    if annotation is str and "pattern" in b:  # the pattern bounds the length itself
+        return st.from_regex(b["pattern"], fullmatch=True)
     if annotation is str:
         return st.text(min_size=b.get("min_length", 0), max_size=min(b.get("max_length", 40), 40))
     if annotation is bool:
@@ -58,6 +60,8 @@ def strategy_for(annotation, metadata=()) -> st.SearchStrategy:
                          allow_nan=False, allow_infinity=False)
     if annotation is datetime:
         return MOMENTS
+    if annotation is date:
+        return st.dates()
     raise NotImplementedError(f"no strategy for {annotation!r}: extend strategy_for")
 
 

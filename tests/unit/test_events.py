@@ -13,7 +13,7 @@ from shared.events import (
     derived_event_id, subject_for, subject_of_type,
 )
 from shared.events.catalogue import (
-    CourseCreated, CourseDeleted, CourseUpdated, DocAnalysed, DocsAnalysisRequested, StageStarted, TutorAnswered,
+    CohortCreated, CourseCreated, CourseDeleted, CourseUpdated, DocAnalysed, DocsAnalysisRequested, StageStarted, TutorAnswered,
 )
 from shared.events.codec import UPCASTERS, register_upcaster
 from shared.events.envelope import Event
@@ -212,8 +212,15 @@ def test_what_learners_do_is_on_subjects_of_its_own_out_of_the_course_s_history(
     assert subject_for(asked) == "learning.abc.TutorAnswered" and subject_of_type(TutorAnswered) == "learning.*.TutorAnswered"
     assert not subject_for(asked).startswith(course_subjects("abc")[:-1])  # no part of its history, its appends
     assert (type_from_subject(subject_for(asked)), course_from_subject(subject_for(asked))) == ("TutorAnswered", "abc")
-    assert ALL_EVENTS == ["course.>", "learning.>"]
-    assert {cls.SUBJECT_ROOT for cls in CATALOGUE} == {"course", "learning"}
+    assert ALL_EVENTS == ["course.>", "learning.>", "cohort.>"]
+    assert {cls.SUBJECT_ROOT for cls in CATALOGUE} == {"course", "learning", "cohort"}
+
+
+def test_a_cohort_is_a_history_of_its_own():
+    created = example_event(CohortCreated).model_copy(update={"course_id": "k1"})
+    assert subject_for(created) == "cohort.k1.CohortCreated"
+    assert not subject_for(created).startswith(course_subjects("k1")[:-1])
+    assert course_from_subject(subject_for(created)) == "k1"
 
 
 @pytest.mark.parametrize("course_id", ["a.b", "*", ">", "a b", ""])

@@ -20,6 +20,7 @@ from ops.contracts import (
     events_published_by, generated_accounts, stale_contracts, with_generated_permissions, write_contracts,
 )
 from shared.events.publishers import GATEWAY, NATS_USERS, STAGE_SERVICES, by
+from shared.events.subjects import ROOTS
 
 STALE = "{path} is not what the catalogue generates: run `make contracts` and commit the result"
 
@@ -30,7 +31,8 @@ def regions(text: str) -> dict[str, set[str]]:
     for block in re.finditer(r"user:\s*(\w+)(.*?)" + re.escape(END), text, re.S):
         user, body = block.groups()
         region = body[body.index(BEGIN):]
-        found[user] = set(re.findall(r'"(?:course|learning)\.\*\.(\w+)"', region))
+        roots = "|".join(map(re.escape, ROOTS))
+        found[user] = set(re.findall(rf'"(?:{roots})\.\*\.(\w+)"', region))
     return found
 
 

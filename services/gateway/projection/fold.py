@@ -30,6 +30,10 @@ from shared.events.catalogue import (
     PathwaysRequested, RepoCloned, RepoCloneRequested, RepoFilesDiscovered, StageCancelled, StageFailed,
     StageProgressed, StageStarted, TutorAnswered, TutorHistoryCleared,
 )
+from shared.events.cohort_events import (
+    CohortCreated, CourseAssigned, LearnerProgressErased, MemberAdded, MemberErased, MemberRemoved, ModuleCompleted,
+    ModuleRead, QuestionAnswered, ReleaseScheduled,
+)
 from shared.pathway_parts import with_parts
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
@@ -72,6 +76,11 @@ class Fold:
             ModuleEdited: self._edited, ModulesReordered: self._edited, ModuleRemoved: self._edited,
             ModulesMerged: self._edited, EditUndone: self._edit_undone,
             TutorAnswered: self._tutor_answered, TutorHistoryCleared: self._tutor_history_cleared,
+            CohortCreated: self._cohort_created, MemberAdded: self._member_added, MemberRemoved: self._member_gone,
+            MemberErased: self._member_gone, CourseAssigned: self._course_assigned,
+            ReleaseScheduled: self._release_scheduled,
+            ModuleRead: self._progressed, QuestionAnswered: self._progressed, ModuleCompleted: self._progressed,
+            LearnerProgressErased: self._progress_erased,
         }
         # The LEAN types, decoded into dicts: by their event_type
         self._apply_lean: dict[str, Callable[[CourseRows, dict, int], None]] = {
@@ -448,11 +457,68 @@ class Fold:
         for ask_id in [ask_id for ask_id, row in c.answers.items() if row[2] == e.payload.user_id]:
             del c.answers[ask_id]
 
+    # --- cohorts: who is taught which course (a cohort's history; its `row` stays None) ------------
+
+    @staticmethod
+    def _cohort_created(c: CourseRows, e, seq: int) -> None:
+        if not c.exists:
+            c.cohort = (e.course_id, e.payload.owner_id, e.payload.name, e.occurred_at)
+
+    @staticmethod
+    def _member_added(c: CourseRows, e, seq: int) -> None:
+        if c.cohort is not None:
+            p = e.payload
+            held = c.members.get(p.member)
+            c.members[p.member] = (e.course_id, p.member, p.role, p.sealed, held[4] if held else e.occurred_at)
+
+    @staticmethod
+    def _member_gone(c: CourseRows, e, seq: int) -> None:
+        c.members.pop(e.payload.member, None)
+
+    @staticmethod
+    def _course_assigned(c: CourseRows, e, seq: int) -> None:
+        if c.cohort is not None:
+            p = e.payload
+            held = c.assigned.get(p.course_id)
+            every, start = (p.release.every_days, p.release.start) if p.release else (None, None)
+            c.assigned[p.course_id] = (e.course_id, p.course_id, p.version, every, start,
+                                       held[5] if held else e.occurred_at)
+
+    @staticmethod
+    def _release_scheduled(c: CourseRows, e, seq: int) -> None:
+        p = e.payload
+        held = c.assigned.get(p.course_id)
+        if held is not None:
+            every, start = (p.release.every_days, p.release.start) if p.release else (None, None)
+            c.assigned[p.course_id] = (*held[:3], every, start, held[5])
+
+    # --- a learner's progress in a course: one row per client action, a resend changing nothing ---
+
+    def _progressed(self, c: CourseRows, e, seq: int) -> None:
+        self._int8(seq)
+        p = e.payload
+        if isinstance(e, ModuleCompleted):
+            # ":" is in no client id: one completion row per module, apart from the actions
+            key, kind, question, choice, correct = f"completed:{p.module_id}", "completed", None, None, None
+        elif isinstance(e, QuestionAnswered):
+            key, kind, question, choice, correct = p.client_id, "answer", p.question, p.choice, p.correct
+        else:
+            key, kind, question, choice, correct = p.client_id, "read", None, None, None
+        self._int4(question, choice)
+        if c.row is not None and (p.learner, key) not in c.activity:
+            c.activity[(p.learner, key)] = (e.course_id, p.learner, key, seq, p.cohort_id, p.module_id, kind,
+                                            question, choice, correct, e.occurred_at)
+
+    @staticmethod
+    def _progress_erased(c: CourseRows, e, seq: int) -> None:
+        for key in [key for key in c.activity if key[0] == e.payload.learner]:
+            del c.activity[key]
+
     # --- the rows -----------------------------------------------------------------------------
 
     def tables(self) -> dict[str, list[tuple]]:
         """Every table's rows, in no particular order."""
-        live = [c for c in self.courses.values() if c.row is not None]
+        live = [c for c in self.courses.values() if c.exists]
         found = {table: [row for c in live for row in pick(c)] for table, pick in PICK.items()}
         found["deleted_courses"] = list(self.deleted.items())
         found["run_spend"] = list(self.spend.values())

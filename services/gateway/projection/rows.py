@@ -42,6 +42,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "course_edits": ("course_id", "event_id", "seq", "kind", "module_id", "payload", "actor", "edited_at",
                      "undone_by", "undone_actor", "undone_at"),
     "tutor_answers": ("course_id", "ask_id", "user_id", "seq", "question", "answer", "asked_at"),
+    "cohorts": ("cohort_id", "owner_id", "name", "created_at"),
+    "cohort_members": ("cohort_id", "member_ref", "role", "sealed", "added_at"),
+    "cohort_courses": ("cohort_id", "course_id", "version", "release_every_days", "release_start", "assigned_at"),
+    "learner_activity": ("course_id", "learner_ref", "client_id", "seq", "cohort_id", "module_id", "kind",
+                         "question", "choice", "correct", "at"),
     "deleted_courses": ("course_id", "deleted_at"),
     "run_spend": ("course_id", "stage", "task_id", "user_id", "cost_usd", "finished_at"),
     "projection_rejects": ("stream_seq", "subject", "reason"),
@@ -59,7 +64,11 @@ KEYS: dict[str, tuple[str, ...]] = {
     "pathway_module_parts": ("course_id", "task_id", "part"), "stage3_selections": ("course_id",),
     "generated_courses": ("course_id",), "module_content": ("course_id", "task_id", "module_id"),
     "course_edits": ("course_id", "event_id"), "tutor_answers": ("course_id", "ask_id"),
+    "cohorts": ("cohort_id",), "cohort_members": ("cohort_id", "member_ref"),
+    "cohort_courses": ("cohort_id", "course_id"), "learner_activity": ("course_id", "learner_ref", "client_id"),
 }
+# The column naming the history a table's rows belong to: a course's, or for these a cohort's.
+AGGREGATE_COLUMN = {"cohorts": "cohort_id", "cohort_members": "cohort_id", "cohort_courses": "cohort_id"}
 PATHWAY_SET = ("pathways", "modules", "module_documents")
 JSONB = {"course_tasks": "fallbacks", "stage2_results": "skipped usage", "generated_courses": "usage",
          "course_edits": "payload", "tutor_answers": "answer"}
@@ -67,9 +76,11 @@ JSONB = {"course_tasks": "fallbacks", "stage2_results": "skipped usage", "genera
 
 class CourseRows:
     """One course's rows in every read table (all go when the course row goes: ON DELETE CASCADE, and
-    write_changes for the tables without a foreign key)."""
+    write_changes for the tables without a foreign key); or one cohort's (its history is not a
+    course's: `cohort` is its row, and `row` stays None)."""
     __slots__ = ("row", "tasks", "requests", "results", "files", "sel1", "s2in", "docs", "s2res", "s3in",
-                 "pathways", "modules", "module_docs", "parts", "sel3", "gen", "content", "edits", "answers")
+                 "pathways", "modules", "module_docs", "parts", "sel3", "gen", "content", "edits", "answers",
+                 "activity", "cohort", "members", "assigned")
 
     def __init__(self) -> None:
         self.row: list | None = None
@@ -91,6 +102,15 @@ class CourseRows:
         self.content: dict[tuple[str, str], tuple] = {}
         self.edits: dict[str, list] = {}  # edit event id -> its course_edits row
         self.answers: dict[str, tuple] = {}  # ask id -> its tutor_answers row
+        self.activity: dict[tuple[str, str], tuple] = {}  # (learner, client id) -> its learner_activity row
+        self.cohort: tuple | None = None
+        self.members: dict[str, tuple] = {}  # member reference -> its cohort_members row
+        self.assigned: dict[str, tuple] = {}  # course id -> its cohort_courses row
+
+    @property
+    def exists(self) -> bool:
+        """Whether the history made its row: a course's, or a cohort's."""
+        return self.row is not None or self.cohort is not None
 
 
 def _one(value) -> tuple:
@@ -119,6 +139,10 @@ PICK: dict[str, Callable[[CourseRows], Iterable]] = {
     "module_content": lambda c: c.content.values(),
     "course_edits": lambda c: (tuple(row) for row in c.edits.values()),
     "tutor_answers": lambda c: c.answers.values(),
+    "cohorts": lambda c: _one(c.cohort),
+    "cohort_members": lambda c: c.members.values(),
+    "cohort_courses": lambda c: c.assigned.values(),
+    "learner_activity": lambda c: c.activity.values(),
 }
 
 # How a loaded row takes its place in CourseRows (the inverse of PICK).
@@ -142,6 +166,10 @@ _PLACE: dict[str, Callable[[CourseRows, Any], None]] = {
     "module_content": lambda c, r: c.content.__setitem__((r[1], r[2]), tuple(r)),
     "course_edits": lambda c, r: c.edits.__setitem__(r[1], list(r)),
     "tutor_answers": lambda c, r: c.answers.__setitem__(r[1], tuple(r)),
+    "cohorts": lambda c, r: setattr(c, "cohort", tuple(r)),
+    "cohort_members": lambda c, r: c.members.__setitem__(r[1], tuple(r)),
+    "cohort_courses": lambda c, r: c.assigned.__setitem__(r[1], tuple(r)),
+    "learner_activity": lambda c, r: c.activity.__setitem__((r[1], r[2]), tuple(r)),
 }
 
 
@@ -156,7 +184,8 @@ def _select(s: str, table: str) -> str:
                 f"JOIN {s}.pathways p ON p.id = m.pathway_id WHERE p.course_id = ANY($1::text[]) "
                 f"ORDER BY p.position, m.sequence_order, t.position")
     order = " ORDER BY t.position" if table == "pathways" else ""
-    return f"SELECT t.course_id, {columns} FROM {s}.{table} t WHERE t.course_id = ANY($1::text[]){order}"
+    key = AGGREGATE_COLUMN.get(table, "course_id")
+    return f"SELECT t.{key}, {columns} FROM {s}.{table} t WHERE t.{key} = ANY($1::text[]){order}"
 
 
 async def load(conn: Connection, s: str, course_ids: list[str]) -> tuple[dict[str, CourseRows], dict[str, Any]]:
@@ -172,10 +201,14 @@ async def load(conn: Connection, s: str, course_ids: list[str]) -> tuple[dict[st
     for r in found:
         if r[3]:
             _PLACE["courses"](courses.setdefault(r[0], CourseRows()), r[4:])
+    others = [r[0] for r in found if not r[3] and not r[1]]
+    if others:
+        for r in await conn.fetch(_select(s, "cohorts"), others):
+            _PLACE["cohorts"](courses.setdefault(r[0], CourseRows()), r[1:])
     if courses:
         existing = list(courses)
         for table, place in _PLACE.items():
-            if table != "courses":
+            if table not in ("courses", "cohorts"):
                 for r in await conn.fetch(_select(s, table), existing):
                     place(courses[r[0]], r[1:])
     return courses, deleted
@@ -188,7 +221,7 @@ def snapshot(courses: dict[str, CourseRows]) -> Snapshot:
     """Every row of `courses` with a course row, by table (a copy: the fold changes lists in place).
     Rows the fold left alone stay the same objects, so an unchanged table compares equal at C speed."""
     return {course_id: {table: [tuple(row) for row in pick(c)] for table, pick in PICK.items()}
-            for course_id, c in courses.items() if c.row is not None}
+            for course_id, c in courses.items() if c.exists}
 
 
 def _by_key(table: str, rows: list[tuple]) -> dict[tuple, tuple]:

@@ -263,6 +263,50 @@ CREATE TABLE IF NOT EXISTS {s}.tutor_answers (
     PRIMARY KEY (course_id, ask_id)
 );
 CREATE INDEX IF NOT EXISTS tutor_answers_by_user ON {s}.tutor_answers (course_id, user_id, seq);
+-- Cohorts (issue 46): who is taught which course. A member is a random reference; who they are is
+-- sealed with their own key (services/gateway/learners/), so erasing the key erases them everywhere.
+CREATE TABLE IF NOT EXISTS {s}.cohorts (
+    cohort_id   TEXT PRIMARY KEY,
+    owner_id    TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cohorts_by_owner ON {s}.cohorts (owner_id);
+CREATE TABLE IF NOT EXISTS {s}.cohort_members (
+    cohort_id   TEXT NOT NULL REFERENCES {s}.cohorts (cohort_id) ON DELETE CASCADE,
+    member_ref  TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    sealed      TEXT NOT NULL,  -- user id and email, sealed with the member's key
+    added_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (cohort_id, member_ref)
+);
+CREATE INDEX IF NOT EXISTS cohort_members_by_ref ON {s}.cohort_members (member_ref);
+CREATE TABLE IF NOT EXISTS {s}.cohort_courses (
+    cohort_id           TEXT NOT NULL REFERENCES {s}.cohorts (cohort_id) ON DELETE CASCADE,
+    course_id           TEXT NOT NULL,
+    version             INTEGER NOT NULL,
+    release_every_days  INTEGER,  -- none: every module at once
+    release_start       DATE,
+    assigned_at         TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (cohort_id, course_id)
+);
+CREATE INDEX IF NOT EXISTS cohort_courses_by_course ON {s}.cohort_courses (course_id);
+-- A learner's progress in a course: what they read and answered, one row per client action.
+CREATE TABLE IF NOT EXISTS {s}.learner_activity (
+    course_id    TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,
+    learner_ref  TEXT NOT NULL,
+    client_id    TEXT NOT NULL,
+    seq          BIGINT NOT NULL,
+    cohort_id    TEXT NOT NULL,
+    module_id    TEXT NOT NULL,
+    kind         TEXT NOT NULL,  -- read, answer or completed
+    question     INTEGER,
+    choice       INTEGER,
+    correct      BOOLEAN,
+    at           TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (course_id, learner_ref, client_id)
+);
+CREATE INDEX IF NOT EXISTS learner_activity_by_cohort ON {s}.learner_activity (cohort_id, course_id, learner_ref);
 -- The sources' search index (services/gateway/ask/index.py): derived from the snapshots, not from
 -- the log, so not a read table replay reproduces; made again when first needed.
 CREATE TABLE IF NOT EXISTS {s}.ask_indexes (
@@ -323,5 +367,6 @@ INSERT INTO {s}.projection_meta VALUES (1, '{DDL_VERSION}') ON CONFLICT DO NOTHI
 READ_TABLES = ("courses", "course_tasks", "stage_requests", "stage_results", "repository_files",
                "stage1_selections", "stage2_inputs", "analyzed_documents", "stage2_results", "stage3_inputs",
                "pathways", "modules", "module_documents", "pathway_module_parts", "stage3_selections",
-               "generated_courses", "module_content", "course_edits", "tutor_answers", "deleted_courses", "run_spend", "projection_rejects",
+               "generated_courses", "module_content", "course_edits", "tutor_answers", "cohorts", "cohort_members", "cohort_courses",
+               "learner_activity", "deleted_courses", "run_spend", "projection_rejects",
                "projection_checkpoint")
