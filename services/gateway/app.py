@@ -18,7 +18,7 @@ from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
-from .api import api_docs, ask, edits, estimates, fork, hooks, metrics, refresh
+from .api import api_docs, ask, cohorts, edits, estimates, fork, hooks, learn, metrics, refresh
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
 from .domain.runs import StageConflict
@@ -54,6 +54,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(edits.router)
     app.include_router(fork.router)
     app.include_router(ask.router)
+    app.include_router(cohorts.router)
+    app.include_router(learn.router)
     app.include_router(hooks.router)
     app.include_router(hooks.courses)
     app.include_router(estimates.router)

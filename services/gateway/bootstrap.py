@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
 
 import asyncpg
 from nats.aio.client import Client
@@ -15,6 +17,7 @@ from shared.bus.connection import connect
 from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import provision
 from shared.bus.secret_store import SecretStore
+from shared.events.envelope import utcnow
 from shared.llm.provider import LLMProvider
 from shared.llm.settings import LLMSettings
 from shared.observability.throttle import Throttle
@@ -34,6 +37,8 @@ from .projection.replay import prepare_read_tables
 from .reading.read_pool import create_read_pool
 from .edge.rate_limit import TokenBuckets
 from .reading.readmodel import CourseReader
+from .reading.cohort_reader import CohortReader
+from .learners.keys import PersonKeys
 from .settings import GatewaySettings
 from .reading.shared_read import SharedRead
 from .reading.result_reader import ResultReader
@@ -64,6 +69,10 @@ class Container:
     hook_deliveries: TokenBuckets  # deliveries each course's git hook may still make (per replica)
     tutor: Tutor  # Ask the course (ask/service.py)
     ask_limits: TokenBuckets  # questions each user may still ask (per replica)
+    cohorts: CohortReader  # cohorts, their members and courses, learners' progress (issue 46)
+    people: PersonKeys  # each cohort member's reference and key (learners/keys.py)
+    # The time releases are judged by: a test sets another to see a schedule unfold.
+    clock: Callable[[], datetime] = utcnow
     tasks: list[asyncio.Task] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -85,6 +94,8 @@ async def start(settings: GatewaySettings) -> Container:
     artefacts = ArtefactStore(js, settings.artefact_bucket)
     secrets = SecretStore(js, settings.secret_bucket, sealer=settings.sealer())
     histories = KeptHistories(store, settings.kept_history_bytes)
+    people = PersonKeys(pool, settings.read_schema)
+    await people.ensure()
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
         reader=reader,
@@ -101,6 +112,7 @@ async def start(settings: GatewaySettings) -> Container:
         histories=histories,
         tutor=Tutor(pool, settings.read_schema, js, ask_provider(settings)),
         ask_limits=TokenBuckets(settings.ask_per_minute, settings.ask_burst),
+        cohorts=CohortReader(pool, settings.read_schema), people=people,
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from shared.bus.deadletters import DeadLetters
 
 from ..edge.auth import Principal
 from .deps import ContainerDep, get_principal
+from .learn import erase_person
 
 router = APIRouter(prefix="/api/admin", tags=["operations"])
 Seq = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -47,3 +48,13 @@ async def drop_dead_letter(seq: Seq, c: ContainerDep, _: Admin):
     if not await DeadLetters(c.js).drop(seq):
         raise HTTPException(404, f"there is no dead letter {seq}")
     return {"status": "dropped", "seq": seq}
+
+
+@router.delete("/people/{user_id}", status_code=204)
+async def erase_person_data(user_id: Annotated[str, Path(min_length=1, max_length=256)], c: ContainerDep,
+                            who: Admin):
+    """Erase a learner's or mentor's personal data (docs/learners.md): their key is destroyed, and
+    every cohort and course they were in forgets them."""
+    if not await erase_person(c, user_id, who.user_id):
+        raise HTTPException(404, "no cohort member has this user id (or their data was erased already)")
+    return Response(status_code=204)
