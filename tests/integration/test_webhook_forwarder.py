@@ -23,6 +23,7 @@ from shared.bus.eventstore import EventStore
 from shared.bus.provisioning import StreamSpec, provision
 from shared.events import decode_event
 from shared.events.catalogue import CourseGenerated, StageProgressed
+from shared.events.cohort_events import CourseAssigned, ModuleCompleted
 from tests.support.waiting import eventually, patient
 
 SECRET = "webhook-test-secret"
@@ -113,9 +114,10 @@ async def store(nats_server):
 
 
 @contextlib.asynccontextmanager
-async def forwarding(nats_url: str, receiver: Receiver, max_attempts: int):
+async def forwarding(nats_url: str, receiver: Receiver, max_attempts: int,
+                     event_types: tuple[str, ...] = ("CourseGenerated",)):
     config = Config(webhook_url=receiver.url, secret=SECRET, nats_url=nats_url, durable=DURABLE,
-                    deliver_all=True, max_attempts=max_attempts, backoff_seconds=0.05)
+                    deliver_all=True, max_attempts=max_attempts, backoff_seconds=0.05, event_types=event_types)
     stop = asyncio.Event()
     task = asyncio.create_task(run(config, stop))
     try:
@@ -154,6 +156,21 @@ async def test_forwards_once_after_retries_and_only_the_chosen_type(nats_server,
         assert abs(int(headers["X-Coursegen-Timestamp"]) - time.time()) < 60
     assert decode_event(receiver.accepted(first.event_id)[0]) == first
     assert json.loads(receiver.accepted(sentinel.event_id)[0])["event_id"] == sentinel.event_id
+
+
+async def test_forwards_a_cohorts_and_its_learners_events_as_a_courses(nats_server, store):
+    assigned = CourseAssigned(course_id="cohort-1", actor="alice", payload={"course_id": "course-1", "version": 1})
+    completed = ModuleCompleted(course_id="course-1", actor="ref-1", payload={
+        "learner": "ref-1", "cohort_id": "cohort-1", "module_id": "m1", "correct": 2, "questions": 3})
+    for event in (progressed(), assigned, completed):
+        await store.publish(event)
+    with Receiver() as receiver:
+        async with forwarding(nats_server.url, receiver, 3, ("CourseAssigned", "ModuleCompleted")):
+            await eventually(lambda: receiver.accepted(completed.event_id), message="the learner's event forwarded")
+            await eventually(lambda: all_acked(store), message="every delivery acked")
+    assert [headers["X-Coursegen-Event-Type"] for _, headers, _ in receiver.requests] == [
+        "CourseAssigned", "ModuleCompleted"]
+    assert decode_event(receiver.accepted(assigned.event_id)[0]) == assigned
 
 
 async def test_gives_up_after_the_last_attempt_and_moves_on(nats_server, store, caplog):

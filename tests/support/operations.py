@@ -41,6 +41,12 @@ def sample(schema: dict):
     v = next(v for v in variants(schema) if v.get("type") != "null")
     if "enum" in v:
         return v["enum"][0]
+    if v.get("type") == "object" and "properties" in v:
+        return valid_body(v)
+    if v.get("type") == "string" and v.get("format") == "date":
+        return "2026-01-01"
+    if v.get("type") == "string" and "@" in v.get("pattern", ""):
+        return "x@example.org"
     return {"string": "x", "integer": v.get("minimum", 1), "number": v.get("minimum", 1.0), "boolean": True,
             "array": [sample(v["items"])] if v.get("type") == "array" else None, "object": {}}[v.get("type")]
 

@@ -10,6 +10,7 @@ from shared.bus.deadletters import DeadLetters
 
 from ..edge.auth import Principal
 from .deps import ContainerDep, get_principal
+from .cohort_access import UserIdPath
 from .learn import erase_person
 
 router = APIRouter(prefix="/api/admin", tags=["operations"])
@@ -51,8 +52,7 @@ async def drop_dead_letter(seq: Seq, c: ContainerDep, _: Admin):
 
 
 @router.delete("/people/{user_id}", status_code=204)
-async def erase_person_data(user_id: Annotated[str, Path(min_length=1, max_length=256)], c: ContainerDep,
-                            who: Admin):
+async def erase_person_data(user_id: UserIdPath, c: ContainerDep, who: Admin):
     """Erase a learner's or mentor's personal data (docs/learners.md): their key is destroyed, and
     every cohort and course they were in forgets them."""
     if not await erase_person(c, user_id, who.user_id):

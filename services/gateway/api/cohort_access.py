@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import HTTPException, Path
+from pydantic import AfterValidator
+
+from shared.text import clean_text
 
 from .deps import ContainerDep, PrincipalDep
 
 COHORT_NOT_FOUND = "cohort not found"
 CohortId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the cohort id")]
+UserIdPath = Annotated[str, AfterValidator(clean_text), Path(min_length=1, max_length=256,
+                                                             description="the identity provider's subject")]
+
 
 
 async def managed_cohort(c: ContainerDep, who: PrincipalDep, cohort_id: str, mentors: bool = False) -> dict:

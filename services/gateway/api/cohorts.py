@@ -13,6 +13,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.text import CleanText
 from shared.events.cohort_events import (
     CohortCreatedPayload, CourseAssignedPayload, MemberAddedPayload, MemberRemovedPayload, ReleaseScheduledPayload,
     CohortCreated, CourseAssigned, MemberAdded, MemberRemoved, Release, ReleaseScheduled,
@@ -20,7 +21,7 @@ from shared.events.cohort_events import (
 
 from ..learners.personal_data import seal
 from ..learners.progress import cohort_progress, opened_members
-from .cohort_access import CohortId, managed_cohort
+from .cohort_access import CohortId, UserIdPath, managed_cohort
 from .course_access import CourseId
 from .deps import ContainerDep, PrincipalDep
 from ..learners.content import version_count
@@ -30,13 +31,13 @@ router = APIRouter(prefix="/api/cohorts", tags=["learning: cohorts"])
 
 
 class CohortCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: CleanText = Field(min_length=1, max_length=200)
 
 
 class MemberAdd(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    user_id: str = Field(min_length=1, max_length=256, description="the identity provider's subject")
+    user_id: CleanText = Field(min_length=1, max_length=256, description="the identity provider's subject")
     role: Literal["learner", "mentor"]
     email: str | None = Field(default=None, max_length=320, pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$",
                               description="shown to the cohort's owner and mentors")
@@ -73,7 +74,7 @@ def _schedule(row: dict) -> dict | None:
 async def create_cohort(body: CohortCreate, c: ContainerDep, who: PrincipalDep):
     cohort_id = uuid.uuid4().hex
     event = CohortCreated(course_id=cohort_id, actor=who.user_id,
-                          payload=CohortCreatedPayload(owner_id=who.user_id, name=body.name.strip() or body.name))
+                          payload=CohortCreatedPayload(owner_id=who.user_id, name=body.name))
     outcome = await c.commands.record(event)
     return {"cohort_id": cohort_id, "name": event.payload.name, "projected": outcome.projected}
 
@@ -112,7 +113,7 @@ async def add_member(cohort_id: CohortId, body: MemberAdd, c: ContainerDep, who:
 
 
 @router.delete("/{cohort_id}/members/{user_id}", status_code=204)
-async def remove_member(cohort_id: CohortId, user_id: str, c: ContainerDep, who: PrincipalDep):
+async def remove_member(cohort_id: CohortId, user_id: UserIdPath, c: ContainerDep, who: PrincipalDep):
     await managed_cohort(c, who, cohort_id)
     ref = await c.people.ref_of(user_id)
     if ref is None or await c.cohorts.role_in(cohort_id, ref) is None:

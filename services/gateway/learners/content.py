@@ -4,25 +4,13 @@ its stage 4 run wrote it."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
-
-from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.course_content import Question
 from shared.course_versions import course_versions
 from shared.events.catalogue import ModuleGenerated
 
 from ..api.edits import edit_reader, presented
-
-GONE = (NotFoundError, ObjectNotFoundError)
-
-
-async def _content(c, ref: str) -> dict | None:
-    try:
-        return json.loads(await c.artefacts.get(ref))
-    except GONE:
-        return None
 
 
 async def version_count(c, course_id: str) -> int:
@@ -39,13 +27,14 @@ async def version_modules(c, course_id: str, number: int) -> list[dict[str, Any]
     generated = await c.results.generated(course_id)
     if number == len(versions) and generated is not None and generated["task_id"] == version.task_id:
         rows = await c.results.module_contents(course_id, version.task_id)
-        contents = await asyncio.gather(*(_content(c, row["content_ref"]) for row in rows))
+        contents = await asyncio.gather(*(c.module_contents.get(row["content_ref"], row["content_hash"])
+                                          for row in rows))
         modules, _ = presented(rows, contents, await edit_reader(c).edits(course_id))
     else:
         written = sorted((e.payload for e in history.events
                           if isinstance(e, ModuleGenerated) and e.payload.task_id == version.task_id),
                          key=lambda p: p.position)
-        contents = await asyncio.gather(*(_content(c, p.content_ref) for p in written))
+        contents = await asyncio.gather(*(c.module_contents.get(p.content_ref, p.content_hash) for p in written))
         modules = [{"module_id": p.module_id, "position": n, "title": p.title, "content": content}
                    for n, (p, content) in enumerate(zip(written, contents), start=1)]
     return [{"module_id": m["module_id"], "position": m["position"], "title": m["title"],

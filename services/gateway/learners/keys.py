@@ -1,7 +1,7 @@
 """The key store of crypto-shredding (personal_data.py): for each person the gateway has named in an
 event, their random reference and their key. It is the one table no replay rebuilds — it is not
 derived from the log, the log is unreadable without it — so it lives in a schema of its own beside
-the read tables (`<READ_SCHEMA>_keys`), which a replay's swap never touches. Erasing a person deletes
+the read tables (`keys_<READ_SCHEMA>`), which a replay's swap never touches. Erasing a person deletes
 their row: from then on nothing links a reference to them, and nothing opens what was sealed for
 them. Back it up apart from the log, with a retention as short as erasure must be complete
 (docs/learners.md)."""
@@ -24,7 +24,8 @@ class PersonKey:
 
 
 def keys_schema(read_schema: str) -> str:
-    return checked(f"{read_schema}_keys")
+    # Not `<READ_SCHEMA>_…`: that is how replay names the schemas it builds and retires.
+    return checked(f"keys_{read_schema}")
 
 
 def _ddl(s: str) -> str:

@@ -38,6 +38,9 @@ from shared.pathway_parts import with_parts
 from shared.stage.runs import CANCELLED, FAILURE, PENDING, REQUESTS, STARTED, SUCCESS
 
 from .bulk_decode import NotBulkable, decode
+from .fold_learning import (
+    cohort_created, course_assigned, member_added, member_gone, progress_erased, progressed, release_scheduled,
+)
 from .event_values import (
     FINAL, UPSTREAM, answer_row, completed_step, edit_row, folders_of, json_or_none, modules_json, omitted_fallbacks,
     part_of, produced, spent_usd, undo_values,
@@ -76,11 +79,10 @@ class Fold:
             ModuleEdited: self._edited, ModulesReordered: self._edited, ModuleRemoved: self._edited,
             ModulesMerged: self._edited, EditUndone: self._edit_undone,
             TutorAnswered: self._tutor_answered, TutorHistoryCleared: self._tutor_history_cleared,
-            CohortCreated: self._cohort_created, MemberAdded: self._member_added, MemberRemoved: self._member_gone,
-            MemberErased: self._member_gone, CourseAssigned: self._course_assigned,
-            ReleaseScheduled: self._release_scheduled,
+            CohortCreated: cohort_created, MemberAdded: member_added, MemberRemoved: member_gone,
+            MemberErased: member_gone, CourseAssigned: course_assigned, ReleaseScheduled: release_scheduled,
             ModuleRead: self._progressed, QuestionAnswered: self._progressed, ModuleCompleted: self._progressed,
-            LearnerProgressErased: self._progress_erased,
+            LearnerProgressErased: progress_erased,
         }
         # The LEAN types, decoded into dicts: by their event_type
         self._apply_lean: dict[str, Callable[[CourseRows, dict, int], None]] = {
@@ -457,62 +459,11 @@ class Fold:
         for ask_id in [ask_id for ask_id, row in c.answers.items() if row[2] == e.payload.user_id]:
             del c.answers[ask_id]
 
-    # --- cohorts: who is taught which course (a cohort's history; its `row` stays None) ------------
-
-    @staticmethod
-    def _cohort_created(c: CourseRows, e, seq: int) -> None:
-        if not c.exists:
-            c.cohort = (e.course_id, e.payload.owner_id, e.payload.name, e.occurred_at)
-
-    @staticmethod
-    def _member_added(c: CourseRows, e, seq: int) -> None:
-        if c.cohort is not None:
-            p = e.payload
-            held = c.members.get(p.member)
-            c.members[p.member] = (e.course_id, p.member, p.role, p.sealed, held[4] if held else e.occurred_at)
-
-    @staticmethod
-    def _member_gone(c: CourseRows, e, seq: int) -> None:
-        c.members.pop(e.payload.member, None)
-
-    @staticmethod
-    def _course_assigned(c: CourseRows, e, seq: int) -> None:
-        if c.cohort is not None:
-            p = e.payload
-            held = c.assigned.get(p.course_id)
-            every, start = (p.release.every_days, p.release.start) if p.release else (None, None)
-            c.assigned[p.course_id] = (e.course_id, p.course_id, p.version, every, start,
-                                       held[5] if held else e.occurred_at)
-
-    @staticmethod
-    def _release_scheduled(c: CourseRows, e, seq: int) -> None:
-        p = e.payload
-        held = c.assigned.get(p.course_id)
-        if held is not None:
-            every, start = (p.release.every_days, p.release.start) if p.release else (None, None)
-            c.assigned[p.course_id] = (*held[:3], every, start, held[5])
-
-    # --- a learner's progress in a course: one row per client action, a resend changing nothing ---
+    # --- a learner's progress in a course (fold_learning.py) ---------------------------------------
 
     def _progressed(self, c: CourseRows, e, seq: int) -> None:
         self._int8(seq)
-        p = e.payload
-        if isinstance(e, ModuleCompleted):
-            # ":" is in no client id: one completion row per module, apart from the actions
-            key, kind, question, choice, correct = f"completed:{p.module_id}", "completed", None, None, None
-        elif isinstance(e, QuestionAnswered):
-            key, kind, question, choice, correct = p.client_id, "answer", p.question, p.choice, p.correct
-        else:
-            key, kind, question, choice, correct = p.client_id, "read", None, None, None
-        self._int4(question, choice)
-        if c.row is not None and (p.learner, key) not in c.activity:
-            c.activity[(p.learner, key)] = (e.course_id, p.learner, key, seq, p.cohort_id, p.module_id, kind,
-                                            question, choice, correct, e.occurred_at)
-
-    @staticmethod
-    def _progress_erased(c: CourseRows, e, seq: int) -> None:
-        for key in [key for key in c.activity if key[0] == e.payload.learner]:
-            del c.activity[key]
+        progressed(c, e, seq)
 
     # --- the rows -----------------------------------------------------------------------------
 
