@@ -38,7 +38,7 @@ from .reading.read_pool import create_read_pool
 from .edge.rate_limit import TokenBuckets
 from .reading.readmodel import CourseReader
 from .reading.cohort_reader import CohortReader
-from .learners.module_contents import ModuleContents
+from .learners.module_contents import ModuleContents, TaughtModules
 from .learners.keys import PersonKeys
 from .settings import GatewaySettings
 from .reading.shared_read import SharedRead
@@ -72,7 +72,8 @@ class Container:
     ask_limits: TokenBuckets  # questions each user may still ask (per replica)
     cohorts: CohortReader  # cohorts, their members and courses, learners' progress (issue 46)
     people: PersonKeys  # each cohort member's reference and key (learners/keys.py)
-    module_contents: ModuleContents  # what learners read and are marked against, kept (learners/content.py)
+    module_contents: ModuleContents  # what learners read and are marked against, kept (learners/module_contents.py)
+    taught_modules: TaughtModules
     # The time releases are judged by: a test sets another to see a schedule unfold.
     clock: Callable[[], datetime] = utcnow
     tasks: list[asyncio.Task] = field(default_factory=list)
@@ -115,7 +116,7 @@ async def start(settings: GatewaySettings) -> Container:
         tutor=Tutor(pool, settings.read_schema, js, ask_provider(settings)),
         ask_limits=TokenBuckets(settings.ask_per_minute, settings.ask_burst),
         cohorts=CohortReader(pool, settings.read_schema), people=people,
-        module_contents=ModuleContents(artefacts),
+        module_contents=ModuleContents(artefacts), taught_modules=TaughtModules(),
     )
     refreshes = await refresher_subscription(js, settings.stream_name)
     container.tasks = [

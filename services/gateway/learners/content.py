@@ -18,7 +18,17 @@ async def version_count(c, course_id: str) -> int:
 
 
 async def version_modules(c, course_id: str, number: int) -> list[dict[str, Any]]:
-    """Version `number`'s modules in their order: {module_id, position, title, content}."""
+    """Version `number`'s modules in their order: {module_id, position, title, content} (shared
+    between callers: not to be changed)."""
+    key = (course_id, number, *await c.cohorts.made_from(course_id))
+    found = c.taught_modules.get(key)
+    if found is None:
+        found = await _version_modules(c, course_id, number)
+        c.taught_modules.keep(key, found)
+    return found
+
+
+async def _version_modules(c, course_id: str, number: int) -> list[dict[str, Any]]:
     history = await c.histories.load(course_id)
     versions = course_versions(history.events)
     if not 1 <= number <= len(versions):

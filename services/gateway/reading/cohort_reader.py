@@ -96,6 +96,15 @@ class CohortReader:
             f"SELECT DISTINCT course_id FROM {self._s}.learner_activity WHERE learner_ref = $1", ref)
         return [r["course_id"] for r in rows]
 
+    async def made_from(self, course_id: str) -> tuple:
+        """What a course's modules as its readers see them are made from, as the read tables hold it:
+        its last stage 4 run and its edits (how many, the last, how many undone). Equal between two
+        reads: the modules did not change."""
+        row = await self._pool.fetchrow(
+            f"SELECT (SELECT task_id FROM {self._s}.generated_courses WHERE course_id = $1), count(e.seq), "
+            f"max(e.seq), count(e.undone_by) FROM {self._s}.course_edits e WHERE e.course_id = $1", course_id)
+        return tuple(row)
+
     async def cohorts_of(self, ref: str) -> list[str]:
         rows = await self._pool.fetch(
             f"SELECT cohort_id FROM {self._s}.cohort_members WHERE member_ref = $1", ref)
