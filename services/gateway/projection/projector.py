@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import heapq
+import itertools
 import logging
 from typing import Awaitable, Callable, Iterator, NamedTuple, Sequence
 
@@ -308,7 +310,10 @@ class Projector:
         self._position = 0
         self._log_start = log_start_of(js, stream)
         self._inherit = inheritance_of(js, stream)
-        self._changed = asyncio.Condition()
+        # Who waits for which position, the lowest first: an advance wakes only those it reaches,
+        # not every waiter (a thousand learners answering at once are a thousand waiters).
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._waiting = itertools.count()
         self._cache = RowCache()
 
     @property
@@ -317,17 +322,22 @@ class Projector:
 
     async def wait_for(self, seq: int, timeout: float) -> bool:
         """True once the projection has reached `seq`, False if `timeout` passed first."""
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self._position >= seq), timeout)
-                return True
-            except TimeoutError:
-                return False
+        if self._position >= seq:
+            return True
+        reached: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (seq, next(self._waiting), reached))
+        try:
+            await asyncio.wait_for(reached, timeout)  # on timeout, cancelled: an advance skips it
+            return True
+        except TimeoutError:
+            return False
 
     async def _advance(self, position: int) -> None:
-        async with self._changed:
-            self._position = max(self._position, position)
-            self._changed.notify_all()
+        self._position = max(self._position, position)
+        while self._waiters and self._waiters[0][0] <= self._position:
+            reached = heapq.heappop(self._waiters)[2]
+            if not reached.done():
+                reached.set_result(None)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set; survive NATS and PostgreSQL outages by resuming from the

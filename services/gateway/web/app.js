@@ -1,11 +1,16 @@
-// The web interface's entry: hash routes (#/courses, #/courses/<id>, #/courses/<id>/read/<n>) so a
-// reload keeps the place, sign-in first when there is no token, and back to sign-in whenever a
+// The web interface's entry: hash routes (#/courses, #/courses/<id>, #/courses/<id>/read/<n>; the
+// cohorts #/cohorts and #/cohorts/<id>; what the user is taught, #/learn and #/learn/<id>/read/<n>)
+// so a reload keeps the place, sign-in first when there is no token, and back to sign-in whenever a
 // token is refused.
 
 import {onUnauthorized, session} from "./api.js";
 import {watchServices} from "./service_status.js";
+import {cohortView} from "./views/cohort.js";
+import {cohortsView} from "./views/cohorts.js";
 import {courseView} from "./views/course.js";
 import {coursesView} from "./views/courses.js";
+import {learnView} from "./views/learn.js";
+import {learnSource} from "./views/learn_source.js";
 import {readerView} from "./views/reader.js";
 import {parseReaderHash} from "./views/reader_routes.js";
 import {signInView} from "./views/signin.js";
@@ -13,15 +18,27 @@ import {signInView} from "./views/signin.js";
 const main = document.getElementById("main");
 const COURSE_ROUTE = /^#\/courses\/([A-Za-z0-9_-]{1,64})\/?$/;
 const LIST_ROUTE = /^#\/courses\/?$/;
+const COHORT_ROUTE = /^#\/cohorts\/([A-Za-z0-9_-]{1,64})\/?$/;
+const COHORTS_ROUTE = /^#\/cohorts\/?$/;
+const LEARN_ROUTE = /^#\/learn\/?$/;
+// The header's links, and the addresses each one is the way to.
+const SECTIONS = [["nav-learn", /^#\/learn(?:\/|$)/], ["nav-cohorts", /^#\/cohorts(?:\/|$)/],
+  ["nav-courses", /^#\/courses(?:\/|$)/]];
 let cleanup = null;
 let current = null;
 let notice = null;
 let reader = null;  // the open reader: moving between its modules keeps the loaded course
 
-function showSession() {
+function showSession(hash) {
   const signedIn = Boolean(session.token);
   document.getElementById("session").hidden = !signedIn;
   document.getElementById("session-user").textContent = signedIn ? `Signed in as ${session.user}` : "";
+  document.getElementById("site-nav").hidden = !signedIn;
+  const section = SECTIONS.find(([, pattern]) => pattern.test(hash))?.[0];
+  for (const link of document.querySelectorAll("#site-nav a")) {
+    if (link.dataset.testid === section) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
 function show(name, render) {
@@ -32,7 +49,8 @@ function show(name, render) {
 }
 
 function route() {
-  showSession();
+  const hash = location.hash || "#/courses";
+  showSession(hash);
   if (!session.token) {
     show("sign-in", () => signInView(main, {
       notice,
@@ -40,17 +58,17 @@ function route() {
     }));
     return;
   }
-  const hash = location.hash || "#/courses";
   const course = COURSE_ROUTE.exec(hash);
+  const cohort = COHORT_ROUTE.exec(hash);
   const read = parseReaderHash(hash);
   if (read) {
-    const name = `reader:${read.courseId}`;
+    const name = `${read.learner ? "learn" : "reader"}:${read.courseId}`;
     if (current === name && reader) {
       reader.open(read);
     } else {
       let opened = null;
       show(name, () => {
-        opened = readerView(main, read.courseId, read);
+        opened = readerView(main, read.courseId, read, read.learner ? learnSource : undefined);
         return () => opened.dispose();
       });
       reader = opened;
@@ -59,6 +77,12 @@ function route() {
     show(`course:${course[1]}`, () => courseView(main, course[1]));
   } else if (LIST_ROUTE.test(hash)) {
     show("courses", () => coursesView(main, navigate));
+  } else if (cohort) {
+    show(`cohort:${cohort[1]}`, () => cohortView(main, cohort[1]));
+  } else if (COHORTS_ROUTE.test(hash)) {
+    show("cohorts", () => cohortsView(main, navigate));
+  } else if (LEARN_ROUTE.test(hash)) {
+    show("learn", () => learnView(main));
   } else {
     location.replace("#/courses");  // an unknown place: the list (hashchange routes again)
   }

@@ -151,6 +151,14 @@ export function formatDate(value) {
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
 }
 
+/** A day ("2025-06-02", as the API writes dates) in the reader's words, the same day in every time zone. */
+export function formatDay(value) {
+  if (!value) return "";
+  const date = new Date(`${String(value).slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? String(value)
+    : date.toLocaleDateString(undefined, {timeZone: "UTC", year: "numeric", month: "short", day: "numeric"});
+}
+
 export function formatBytes(bytes) {
   if (typeof bytes !== "number") return "";
   const units = ["bytes", "KB", "MB", "GB"];

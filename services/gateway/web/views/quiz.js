@@ -156,7 +156,7 @@ export function quizSection(module, store, onScore) {
     score.textContent = scoreText(now);
     score.dataset.correct = String(now.correct);
     score.dataset.answered = String(now.answered);
-    reset.hidden = now.answered === 0;
+    reset.hidden = now.answered === 0 || store.resettable === false;  // a learner's first answers count
     onScore?.();
   }
   reset.addEventListener("click", () => {

@@ -1,7 +1,8 @@
 // The course reader: one module per address (#/courses/<id>/read/<n>), a table of contents that
 // scrolls on its own and marks the current module, search across the course, and the learner's
 // progress (modules read, quiz scores) remembered for the signed-in user, and a panel to ask the
-// course a question (reader_ask.js).
+// course a question (reader_ask.js). Where the course comes from and where the progress goes is its
+// source: the author's own course (authorSource), or a course assigned to a learner (learn_source.js).
 
 import {api, paths, session} from "../api.js";
 import {h, messageBox, replace} from "../dom.js";
@@ -11,9 +12,31 @@ import {progressStore} from "./reader_progress.js";
 import {readerHref} from "./reader_routes.js";
 import {searchPanel} from "./reader_search.js";
 
-function tocEntry(courseId, module) {
+/**
+ * The author's reader: their course as stage 4 wrote it (and they edited it), progress in this browser.
+ * A source is {href(courseId, position, place), back(courseId) → {href, label} | null, ask,
+ * notFound, missing(position) (a module the course has not), load(courseId) → {title, modules, note},
+ * empty(courseId, course) → nodes, store(courseId, course) → a progress store (reader_progress.js's
+ * interface; its statusNode, if any, is shown under the progress), or a promise of one}.
+ */
+export const authorSource = {
+  href: readerHref,
+  back: (courseId) => ({href: `#/courses/${courseId}`, label: "← Course settings"}),
+  ask: true,
+  notFound: "This course does not exist: it may have been deleted, or it belongs to another user.",
+  missing: (position) => `This course has no module ${position}; here is module 1.`,
+  async load(courseId) {
+    const generated = await api.get(paths.action(courseId, "generated-course"));
+    return {title: generated.title, modules: generated.modules || [], note: null};
+  },
+  empty: (courseId) => ["This course has not been written yet. Run stage 4 on the ",
+    h("a", {href: `#/courses/${courseId}`}, "course page"), ", then come back to read it."],
+  store: (courseId) => progressStore(session.user, courseId),
+};
+
+function tocEntry(courseId, module, href) {
   const state = h("span", {className: "toc-state", dataset: {testid: "toc-state"}});
-  const link = h("a", {href: readerHref(courseId, module.position), className: "toc-link",
+  const link = h("a", {href: href(courseId, module.position), className: "toc-link",
     dataset: {testid: "toc-link", position: module.position}},
   h("span", {className: "toc-number", "aria-hidden": "true"}, String(module.position)),
   h("span", {className: "toc-title"}, h("span", {className: "visually-hidden"}, `Module ${module.position}: `),
@@ -21,8 +44,11 @@ function tocEntry(courseId, module) {
   return {item: h("li", {}, link), link, state};
 }
 
-/** Open the reader of `courseId` in `root` at `place` ({position, place}); returns {open, dispose}. */
-export function readerView(root, courseId, place) {
+/** Open the reader of `courseId` in `root` at `place` ({position, place}), the course and progress
+ * from `source`; returns {open, dispose}. */
+export function readerView(root, courseId, place, source = authorSource) {
+  const href = source.href;
+  const back = source.back(courseId);
   let disposed = false;
   let modules = [];
   let entries = [];
@@ -34,6 +60,7 @@ export function readerView(root, courseId, place) {
   const pageError = messageBox("reader-error");
   const title = h("h1", {className: "reader-course", tabindex: "-1", dataset: {testid: "reader-course-title"}}, "Course");
   const summary = h("p", {className: "reader-summary", dataset: {testid: "reader-progress"}});
+  const note = h("p", {className: "reader-note", dataset: {testid: "reader-release"}, hidden: true});
   const toc = h("ol", {className: "toc-list"});
   const nav = h("nav", {className: "reader-toc", id: "reader-toc", "aria-label": "Modules",
     dataset: {testid: "reader-toc"}}, toc);
@@ -45,9 +72,9 @@ export function readerView(root, courseId, place) {
   const pane = h("div", {className: "reader-pane", dataset: {testid: "reader-pane"}},
     h("p", {className: "loading"}, "Loading the course…"));
   const sidebar = h("aside", {className: "reader-sidebar toc-closed", "aria-label": "Course contents"},
-    h("p", {className: "breadcrumb"}, h("a", {href: `#/courses/${courseId}`, dataset: {testid: "reader-back"}},
-      "← Course settings")),
-    title, summary, searchSlot, askSlot, tocToggle, nav);
+    back ? h("p", {className: "breadcrumb"}, h("a", {href: back.href, dataset: {testid: "reader-back"}}, back.label))
+      : null,
+    title, summary, note, searchSlot, askSlot, tocToggle, nav);
   tocToggle.addEventListener("click", () => {
     const open = sidebar.classList.toggle("toc-closed") === false;
     tocToggle.setAttribute("aria-expanded", String(open));
@@ -89,16 +116,16 @@ export function readerView(root, courseId, place) {
     if (!modules.length || disposed) return;
     let index = modules.findIndex((module) => module.position === target.position);
     if (index < 0) {
-      pageError.show(`This course has no module ${target.position}; here is module 1.`);
+      pageError.show(source.missing(target.position));
       index = 0;
-      history.replaceState(null, "", readerHref(courseId, modules[0].position));
+      history.replaceState(null, "", href(courseId, modules[0].position));
     } else {
       pageError.clear();
     }
     const module = modules[index];
     if (shown !== module) {
       observer?.disconnect();
-      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress});
+      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress, href});
       replace(pane, article);
       shown = module;
       entries.forEach((entry, i) => {
@@ -129,38 +156,51 @@ export function readerView(root, courseId, place) {
   }
 
   (async () => {
-    let generated;
+    let course;
     try {
-      generated = await api.get(paths.action(courseId, "generated-course"));
+      course = await source.load(courseId);
     } catch (err) {
       if (disposed) return;
       replace(pane);
       if (err.status === 404) {
         title.textContent = "Course not found";
-        pageError.show("This course does not exist: it may have been deleted, or it belongs to another user.");
+        pageError.show(source.notFound);
       } else if (err.status !== 401) {
         pageError.show(err.message);
       }
       return;
     }
     if (disposed) return;
-    modules = generated.modules || [];
-    title.textContent = generated.title || "Course";
-    if (!modules.length) {
+    title.textContent = course.title || "Course";
+    note.textContent = course.note || "";
+    note.hidden = !course.note;
+    if (!course.modules.length) {
       replace(pane, h("p", {className: "message warning", dataset: {testid: "reader-empty"}},
-        "This course has not been written yet. Run stage 4 on the ", h("a", {href: `#/courses/${courseId}`}, "course page"),
-        ", then come back to read it."));
+        source.empty(courseId, course)));
       return;
     }
-    store = progressStore(session.user, courseId);
-    entries = modules.map((module) => tocEntry(courseId, module));
+    try {
+      store = await source.store(courseId, course);
+    } catch (err) {
+      if (!disposed && err.status !== 401) pageError.show(err.message);
+      return;
+    }
+    if (disposed) {
+      store.dispose?.();
+      return;
+    }
+    modules = course.modules;
+    if (store.statusNode) note.after(store.statusNode);
+    entries = modules.map((module) => tocEntry(courseId, module, href));
     toc.replaceChildren(...entries.map((entry) => entry.item));
     tocToggle.textContent = `Contents (${modules.length} modules)`;
-    replace(searchSlot, searchPanel(courseId, modules));
-    const ask = askPanel({courseId, modules, frame, pane, shownModule: () => shown,
-      openPlace: (found) => open({position: found.position, place: found.place})});
-    replace(askSlot, ask.toggle);
-    frame.append(ask.panel);
+    replace(searchSlot, searchPanel(courseId, modules, href));
+    if (source.ask) {
+      const ask = askPanel({courseId, modules, frame, pane, shownModule: () => shown,
+        openPlace: (found) => open({position: found.position, place: found.place})});
+      replace(askSlot, ask.toggle);
+      frame.append(ask.panel);
+    }
     refreshProgress();
     open(wanted);
   })();
@@ -170,6 +210,7 @@ export function readerView(root, courseId, place) {
     dispose() {
       disposed = true;
       observer?.disconnect();
+      store?.dispose?.();
     },
   };
 }

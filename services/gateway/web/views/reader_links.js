@@ -55,15 +55,16 @@ export function placeOf(places, fromPath, target) {
   return found.find((section) => fragment && section.anchor === fragment) || found[0];
 }
 
-/** Turns the document links in `node` (rendered from a section of `fromPath`) into reader links. */
-export function linkDocuments(node, fromPath, places, courseId) {
+/** Turns the document links in `node` (rendered from a section of `fromPath`) into reader links;
+ * `href` makes the reader's addresses (readerHref, or learnHref). */
+export function linkDocuments(node, fromPath, places, courseId, href = readerHref) {
   if (!node || !fromPath) return;
   for (const words of node.querySelectorAll("span.doc-ref[data-target]")) {
     const found = placeOf(places, fromPath, words.dataset.target);
     if (!found) continue;
     const link = document.createElement("a");
     link.className = "doc-link";
-    link.href = readerHref(courseId, found.position, found.place);
+    link.href = href(courseId, found.position, found.place);
     link.append(...words.childNodes);
     words.replaceWith(link);
   }

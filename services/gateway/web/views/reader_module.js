@@ -31,8 +31,8 @@ function titleOf(module) {
   return module.content?.title || module.title;
 }
 
-function pager(courseId, modules, index) {
-  const link = (other, rel, label) => h("a", {href: readerHref(courseId, other.position), rel,
+function pager(courseId, modules, index, href) {
+  const link = (other, rel, label) => h("a", {href: href(courseId, other.position), rel,
     className: `pager-link ${rel}`, dataset: {testid: `reader-${rel}`}},
   h("span", {className: "pager-label"}, label), h("span", {className: "pager-title"}, titleOf(other)));
   return h("nav", {className: "reader-pager", "aria-label": "Previous and next module", dataset: {testid: "reader-pager"}},
@@ -41,8 +41,9 @@ function pager(courseId, modules, index) {
       : h("p", {className: "pager-end", dataset: {testid: "reader-end"}}, "This is the last module of the course."));
 }
 
-/** The article for `modules[index]`; `store` holds the learner's answers, `onScore` hears of new ones. */
-export function moduleArticle({courseId, modules, index, store, onScore}) {
+/** The article for `modules[index]`; `store` holds the learner's answers, `onScore` hears of new ones;
+ * `href(courseId, position, place)` makes the reader's addresses (readerHref, or learnHref). */
+export function moduleArticle({courseId, modules, index, store, onScore, href = readerHref}) {
   const module = modules[index];
   const c = module.content;
   const heading = h("h2", {tabindex: "-1", className: "module-heading", dataset: {testid: "reader-title"}},
@@ -62,7 +63,7 @@ export function moduleArticle({courseId, modules, index, store, onScore}) {
     (c.sections || []).forEach((section, i) => {
       const id = `reader-${sectionPlace(i)}`;
       const body = md(section.body_markdown);
-      linkDocuments(body, section.source?.path, places, courseId);
+      linkDocuments(body, section.source?.path, places, courseId, href);
       parts.push(h("section", {className: "reader-section", id, "aria-labelledby": `${id}-title`,
         dataset: {testid: "reader-section", place: sectionPlace(i)}},
       h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), body, source(section.source)));
@@ -83,7 +84,7 @@ export function moduleArticle({courseId, modules, index, store, onScore}) {
     if (c.summary) parts.push(h("h3", {}, "Summary"), md(c.summary));
     if (c.assessment?.length) parts.push(quizSection(module, store, onScore));
   }
-  const end = pager(courseId, modules, index);
+  const end = pager(courseId, modules, index, href);
   parts.push(end);
   const article = h("article", {className: "reader-module", "aria-labelledby": "reader-module-title",
     dataset: {testid: "reader-module", position: module.position}}, parts);

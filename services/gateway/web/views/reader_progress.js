@@ -1,6 +1,8 @@
-// A learner's progress through one course: which modules they have read and how they answered each
+// A reader's progress through one course: which modules they have read and how they answered each
 // quiz question. Kept in this browser's localStorage under the signed-in user and the course: the
-// gateway's only state is the course's event log, and a learner's reading is not a course event.
+// gateway's only state is the course's event log, and an author's own reading is not a course event.
+// A learner reading a course assigned to their cohort has a store of the same interface kept by the
+// gateway instead (learn_progress.js), which sends it what this one remembers of that course once.
 // A module rewritten by a later stage 4 run (another content hash) keeps "read" but not its answers,
 // which were about other questions.
 

@@ -205,8 +205,8 @@ function marked(text, terms) {
   return parts;
 }
 
-/** The search box and its results for `modules` of `courseId`. */
-export function searchPanel(courseId, modules) {
+/** The search box and its results for `modules` of `courseId`; `href` makes the reader's addresses. */
+export function searchPanel(courseId, modules, href = readerHref) {
   const entries = searchIndex(modules);
   const input = h("input", {type: "search", id: uid("search"), autocomplete: "off", spellcheck: "false",
     placeholder: "Search this course", dataset: {testid: "reader-search"}});
@@ -229,7 +229,7 @@ export function searchPanel(courseId, modules) {
       ? `${found.length} result${found.length === 1 ? "" : "s"} for “${query}”${found.length > MAX_RESULTS ? `, the first ${MAX_RESULTS} shown` : ""}.`
       : `Nothing in this course matches “${query}”.`;
     list.replaceChildren(...found.slice(0, MAX_RESULTS).map((entry) => h("li", {},
-      h("a", {href: readerHref(courseId, entry.position, entry.place),
+      h("a", {href: href(courseId, entry.position, entry.place),
         dataset: {testid: "search-result", position: entry.position, place: entry.place || ""}},
       h("span", {className: "search-title"}, `${entry.position}. `, ...marked(entry.title, terms)),
       h("span", {className: "search-snippet"}, ...snippet(entry.text, terms))))));
