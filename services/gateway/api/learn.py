@@ -18,6 +18,7 @@ from shared.events.cohort_events import (
 
 from ..domain.cohorts import Schedule, is_complete, progress_of
 from ..learners.content import is_right, questions_of, version_modules
+from ..learners.progress import module_progress
 from .course_access import CourseId
 from .deps import ContainerDep, PrincipalDep
 from .projects import NOT_FOUND
@@ -58,16 +59,14 @@ async def _released(c, assignment: dict) -> tuple[list[dict], int, Schedule]:
 
 
 def _module_progress(modules: list[dict], activity) -> list[dict]:
+    """Each module's progress, with the first answer given to each of its questions."""
     mine = progress_of(activity)
     found = []
     for m in modules:
-        p, total = mine.get(m["module_id"]), len(questions_of(m))
-        found.append({"module_id": m["module_id"], "position": m["position"], "read": bool(p and p.read),
-                      "answers": {str(q): {"choice": a.choice, "correct": a.correct}
-                                  for q, a in sorted(p.first_answers.items())} if p else {},
-                      "answered": p.answered if p else 0, "correct": p.correct if p else 0, "questions": total,
-                      "completed": bool(p and (p.completed or is_complete(p, total))),
-                      "last_activity": p.last_activity if p else None})
+        p = mine.get(m["module_id"])
+        firsts = sorted(p.first_answers.items()) if p else []
+        answers = {str(q): {"choice": a.choice, "correct": a.correct} for q, a in firsts}
+        found.append({**module_progress(m, p), "position": m["position"], "answers": answers})
     return found
 
 

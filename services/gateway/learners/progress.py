@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..domain.cohorts import Schedule, inactive_since, is_complete, most_missed, progress_of
+from ..domain.cohorts import ModuleProgress, Schedule, inactive_since, is_complete, most_missed, progress_of
 from .content import questions_of, version_modules
 from .personal_data import Unreadable, open_sealed
 
@@ -36,12 +36,17 @@ async def opened_members(c, cohort_id: str) -> list[Member]:
     return found
 
 
-def _today(c) -> datetime:
-    return c.clock()
+def module_progress(module: dict[str, Any], p: ModuleProgress | None) -> dict[str, Any]:
+    """One learner's progress in one module, as the learner and the mentor's table show it."""
+    total = len(questions_of(module))
+    return {"module_id": module["module_id"], "read": bool(p and p.read), "answered": p.answered if p else 0,
+            "correct": p.correct if p else 0, "questions": total,
+            "completed": bool(p and (p.completed or is_complete(p, total))),
+            "last_activity": p.last_activity if p else None}
 
 
 async def cohort_progress(c, cohort_id: str, inactive_days: int) -> dict[str, Any]:
-    now = _today(c)
+    now = c.clock()
     learners = [m for m in await opened_members(c, cohort_id) if m.role == "learner"]
     activity = await c.cohorts.cohort_activity(cohort_id)
     courses = []
@@ -50,20 +55,13 @@ async def cohort_progress(c, cohort_id: str, inactive_days: int) -> dict[str, An
         modules = await version_modules(c, course_id, assigned["version"])
         schedule = Schedule(assigned["release_every_days"], assigned["release_start"])
         released = schedule.released(len(modules), now.date())
-        questions = {m["module_id"]: questions_of(m) for m in modules}
+        questions = {m["module_id"]: questions_of(m) for m in modules[:released]}
         done = [a for a in activity.get(course_id, []) if a.learner in {m.ref for m in learners}]
         rows = []
         for learner in learners:
             mine = progress_of(a for a in done if a.learner == learner.ref)
-            cells, last = [], None
-            for m in modules[:released]:
-                p = mine.get(m["module_id"])
-                total = len(questions[m["module_id"]])
-                last = max(filter(None, [last, p.last_activity if p else None]), default=None)
-                cells.append({"module_id": m["module_id"], "read": bool(p and p.read),
-                              "answered": p.answered if p else 0, "correct": p.correct if p else 0,
-                              "questions": total, "completed": bool(p and (p.completed or is_complete(p, total))),
-                              "last_activity": p.last_activity if p else None})
+            cells = [module_progress(m, mine.get(m["module_id"])) for m in modules[:released]]
+            last = max((cell["last_activity"] for cell in cells if cell["last_activity"]), default=None)
             answered = sum(cell["answered"] for cell in cells)
             rows.append({"user_id": learner.user_id, "email": learner.email, "modules": cells,
                          "read": sum(cell["read"] for cell in cells),
