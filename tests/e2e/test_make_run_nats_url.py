@@ -7,6 +7,7 @@ import re
 import tempfile
 
 from shared.bus.connection import connect
+from shared.events import ALL_EVENTS
 from tests.support.launched import coursegen_run
 from tests.support.processes import run_cli
 
@@ -20,7 +21,7 @@ async def test_the_banner_and_coursegen_nats_url_name_the_running_nats_server():
         assert printed.stdout.strip() == banner_url == system.runtime()["nats_url"]
         nc = await connect(banner_url, "integrator")
         try:
-            assert (await nc.jetstream().stream_info("COURSES")).config.subjects == ["course.>", "learning.>"]
+            assert (await nc.jetstream().stream_info("COURSES")).config.subjects == ALL_EVENTS
         finally:
             await nc.close()
 

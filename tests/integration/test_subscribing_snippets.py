@@ -27,7 +27,7 @@ from shared.bus.provisioning import StreamSpec, provision
 from shared.events import EVENT_TYPES
 from ops.local.nats_server import find_nats_server
 from ops.local.ports import free_port, wait_for_port
-from tests.support.full_course import DELETED_COURSE, FORKED_COURSE, course_events
+from tests.support.full_course import COHORT, DELETED_COURSE, FORKED_COURSE, course_events
 from tests.support.node_checks import NODE_DIR, missing_node
 from tests.support.waiting import eventually, patient
 
@@ -137,7 +137,8 @@ async def test_the_subscriber_validates_a_whole_course_in_order_and_fetches_its_
         export = os.urandom(3000) + b"PK\x05\x06"  # binary, over one chunk of nothing in particular
         ref = await artefacts.put("course-a", "modules-run/course.zip", export)
         course = course_events("course-a", ref, len(export))
-        deleted = course_events("course-b", "", 0, DELETED_COURSE) + course_events("course-c", "", 0, FORKED_COURSE)
+        deleted = (course_events("course-b", "", 0, DELETED_COURSE) + course_events("cohort-k", "", 0, COHORT)
+                   + course_events("course-c", "", 0, FORKED_COURSE))
         assert {e.event_type for e in course + deleted} == set(EVENT_TYPES) == {
             p.name.split(".")[0] for p in SCHEMAS.glob("*.schema.json")}
         appended = [(await store.publish(event)).stream_seq for event in course + deleted]

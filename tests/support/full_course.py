@@ -1,6 +1,6 @@
 """The events of one whole course, from its creation to its export, in the order coursegen appends
 them: every event type of the catalogue at least once (a cancelled clone and a failed analysis
-are retried, and a second course is deleted), built from the catalogue's valid examples
+are retried, a second course is deleted, and a cohort is taught the course), built from the catalogue's valid examples
 (shared/events/examples.py) with fresh event ids, the course's id, and one task id per stage run
 (`payload.task_id` = `correlation_id`; `null` on events of no run), as docs/subscribing.md says."""
 from __future__ import annotations
@@ -28,7 +28,11 @@ COURSE = [
     ("GitHookCreated", None), ("CourseRefreshRequested", None), ("CourseRefreshEnded", None),
     ("ModuleEdited", None), ("ModulesReordered", None), ("ModuleRemoved", None), ("ModulesMerged", None),
     ("EditUndone", None), ("GitHookDeleted", None), ("TutorAnswered", None), ("TutorHistoryCleared", None),
+    ("ModuleRead", None), ("QuestionAnswered", None), ("ModuleCompleted", None), ("LearnerProgressErased", None),
 ]
+# A cohort the course is taught to: a history of its own (its id in the envelope's course_id).
+COHORT = [("CohortCreated", None), ("MemberAdded", None), ("CourseAssigned", None), ("ReleaseScheduled", None),
+          ("MemberRemoved", None), ("MemberErased", None)]
 # A fork's first event: what it inherits is read from the source, not copied (shared/bus/eventstore.py).
 FORKED_COURSE = [("CourseForked", None)]
 DELETED_COURSE = [("CourseCreated", None), ("CourseDeleted", None)]
