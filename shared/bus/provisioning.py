@@ -6,6 +6,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
@@ -49,8 +50,26 @@ class StreamSpec:
                 f"KV_{self.secret_bucket}", f"KV_{self.analysis_cache_bucket}"}
 
 
-async def provision(js: JetStreamContext, spec: StreamSpec, update_existing: bool = True) -> None:
+# How long provisioning keeps asking a server that does not answer in time (a request's own wait is
+# the JetStream context's, 5 s by default): creating a file-backed stream on a busy server can take
+# longer, and each step is idempotent, so a step that timed out — done or not — is asked again.
+PROVISION_PATIENCE_SECONDS = 60.0
+
+
+async def provision(js: JetStreamContext, spec: StreamSpec, update_existing: bool = True,
+                    patience: float = PROVISION_PATIENCE_SECONDS) -> None:
     """Create what is missing; bring an existing stream's mutable settings to the spec."""
+    deadline = asyncio.get_running_loop().time() + patience
+    while True:
+        try:
+            return await _provision(js, spec, update_existing)
+        except NatsTimeout:
+            if asyncio.get_running_loop().time() >= deadline:
+                raise
+            log.warning("provisioning: the NATS server did not answer in time; asking again")
+
+
+async def _provision(js: JetStreamContext, spec: StreamSpec, update_existing: bool) -> None:
     wanted = spec.config()
     try:
         await js.stream_info(spec.name)
@@ -87,7 +106,8 @@ async def await_provisioned(js: JetStreamContext, spec: StreamSpec, retry_second
         try:
             if not (missing := await missing_streams(js, spec)):
                 return
-            await provision(js, spec, update_existing=False)
+            # No patience of its own: a refusal looks like a late answer, and this loop asks again.
+            await provision(js, spec, update_existing=False, patience=0)
             return
         except Exception as exc:  # refused, or the cluster is electing a leader: ask again
             log.warning("streams %s are not provisioned and this service cannot (%s); waiting for the "
