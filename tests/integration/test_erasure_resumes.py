@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.api.learn import erase_person
+from services.gateway.learners.erasure import erase_person
 from tests.support.flows import ALICE
 from tests.support.gateway import running_gateway
 

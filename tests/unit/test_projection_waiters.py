@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from services.gateway.projection.projector import Projector
+from tests.support.waiting import eventually
 
 
 def projector() -> Projector:
@@ -14,7 +15,7 @@ def projector() -> Projector:
 async def test_an_advance_wakes_exactly_the_waiters_it_reaches():
     p = projector()
     waiting = [(seq, asyncio.create_task(p.wait_for(seq, 30))) for seq in (5, 2, 9, 2, 7)]
-    await asyncio.sleep(0)  # every waiter has registered its position
+    await eventually(lambda: p.waiting == 5, 5, "every waiter registered")
 
     async def woken_by(position: int) -> set[int]:
         await p._advance(position)
@@ -32,6 +33,6 @@ async def test_a_waiter_that_timed_out_is_skipped_and_the_rest_still_woken():
     p = projector()
     assert not await p.wait_for(3, 0.01)
     later = asyncio.create_task(p.wait_for(3, 30))
-    await asyncio.sleep(0)  # registered
+    await eventually(lambda: p.waiting == 1, 5, "the waiter registered")
     await p._advance(3)
     assert await later

@@ -11,7 +11,7 @@ from shared.bus.deadletters import DeadLetters
 from ..edge.auth import Principal
 from .deps import ContainerDep, get_principal
 from .cohort_access import UserIdPath
-from .learn import erase_person
+from ..learners.erasure import erase_person
 
 router = APIRouter(prefix="/api/admin", tags=["operations"])
 Seq = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import derived_event_id
 from shared.events.cohort_events import (
-    LearnerProgressErased, LearnerProgressErasedPayload, MemberErased, MemberErasedPayload, ModuleCompleted,
-    ModuleCompletedPayload, ModuleRead, ModuleReadPayload, QuestionAnswered, QuestionAnsweredPayload,
+    ModuleCompleted, ModuleCompletedPayload, ModuleRead, ModuleReadPayload, QuestionAnswered, QuestionAnsweredPayload,
 )
 
 from ..domain.cohorts import Schedule, is_complete, progress_of
 from ..learners.content import is_right, questions_of, version_modules
+from ..learners.erasure import erase_person
 from ..learners.progress import module_progress
 from .course_access import CourseId
 from .deps import ContainerDep, PrincipalDep
@@ -175,27 +175,3 @@ async def forget_me(c: ContainerDep, who: PrincipalDep):
     """Erase the caller's personal data as a learner or mentor (docs/learners.md)."""
     await erase_person(c, who.user_id, who.user_id)
     return Response(status_code=204)
-
-
-async def erase_person(c, user_id: str, actor: str) -> bool:
-    """Tell each cohort and course the person was in to forget their rows (so a replay rebuilds the
-    tables without them), then destroy their key: from then on nothing sealed for them opens, in the
-    log, its copies and its backups. In that order, an erasure cut short between the two is finished
-    by asking again (the key, and so the reference, are still there; the events are the same ones).
-    False when the person was never named (or is erased already)."""
-    ref = await c.people.ref_of(user_id)
-    if ref is None:
-        return False
-    cohorts, courses = await c.cohorts.cohorts_of(ref), await c.cohorts.courses_with_activity(ref)
-    # The actor is the reference, not the person: the erasure's own events name no one.
-    by = ref if actor == user_id else actor
-    for cohort_id in cohorts:
-        await c.commands.record(MemberErased(event_id=derived_event_id(f"erased:{ref}", cohort_id),
-                                             course_id=cohort_id, actor=by,
-                                             payload=MemberErasedPayload(member=ref)))
-    for course_id in courses:
-        await c.commands.record(LearnerProgressErased(event_id=derived_event_id(f"erased:{ref}", course_id),
-                                                      course_id=course_id, actor=by,
-                                                      payload=LearnerProgressErasedPayload(learner=ref)))
-    await c.people.erase(user_id)
-    return True

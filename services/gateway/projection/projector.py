@@ -320,6 +320,11 @@ class Projector:
     def position(self) -> int:
         return self._position
 
+    @property
+    def waiting(self) -> int:
+        """How many waits for a position have not ended yet."""
+        return sum(1 for _, _, reached in self._waiters if not reached.done())
+
     async def wait_for(self, seq: int, timeout: float) -> bool:
         """True once the projection has reached `seq`, False if `timeout` passed first."""
         if self._position >= seq:
