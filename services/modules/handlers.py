@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.bus.artefacts import ArtefactStore
+from shared.claim_ledger import CourseLedger, ModuleLedger, ledger_name, module_ledger_ref, total
 from shared.export_formats import artefact_name, index_name, index_of
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
@@ -67,7 +68,7 @@ class ModulesStage:
                             estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
                  for n, m in enumerate(inputs.pathway.modules, start=1)]
         sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
-        contents, usage, fallbacks = await self._write_all(request, inputs, specs, sources)
+        contents, usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources)
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
             return
@@ -93,11 +94,13 @@ class ModulesStage:
         flaws = FlawCount()
         for content in contents:
             flaws.add(content.assessment)
+        ledger = await course_ledger(self._artefacts, refs)
+        await self._artefacts.put(request.course_id, ledger_name(task_id), ledger.model_dump_json().encode())
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=ref, export_bytes=len(archive),
                                  generated_at=datetime.now(timezone.utc),
                                  usage=token_usage(usage), fallbacks=fallbacks,
-                                 question_flaws=flaws.as_payload())
+                                 question_flaws=flaws.as_payload(), claims=ledger.counts)
 
     async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
         try:
@@ -116,40 +119,42 @@ class ModulesStage:
             p = a.payload if a else None
             sources[path] = SourceDoc(document.parsed, p.title if p else "", p.doc_type if p else "other",
                                       tuple(p.key_concepts) if p else (), tuple(p.learning_objectives) if p else (),
-                                      p.summary if p else "")
+                                      p.summary if p else "", raw_text=document.raw_text)
         return sources
 
     async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec],
-                         sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage, list[dict]]:
+                         sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage, list[dict], list[str]]:
         limit = asyncio.Semaphore(self._settings.module_concurrency)
         provider = within_budget(self._provider, request.payload.budget_usd)
         finished = [len(inputs.done)]
 
-        async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None]:
+        async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None, str]:
             done = inputs.done.get(spec.module_id)
             if done is not None:
                 data = await self._artefacts.get(done.payload.content_ref)
-                return ModuleContent.model_validate(json.loads(data)), None, done.payload.fallback_reason
+                return (ModuleContent.model_validate(json.loads(data)), None, done.payload.fallback_reason,
+                        done.payload.content_ref)
             reused = (await self._reused(inputs.earlier.get(spec.module_id))
                       or await self._reused(inputs.reusable.get(spec.module_id)))
             if reused is not None:
                 await self._announce(request, spec, reused, len(specs), finished)
-                return reused.content, None, reused.fallback
+                return reused.content, None, reused.fallback, reused.content_ref
             async with limit:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
                 written = await write(provider, self._artefacts, request.course_id, request.payload.task_id,
                                       spec, [sources[p] for p in spec.documents], inputs.title)
             await self._announce(request, spec, written, len(specs), finished)
-            return written.content, written.usage, written.fallback
+            return written.content, written.usage, written.fallback, written.content_ref
 
         results = await asyncio.gather(*(one(spec) for spec in specs))
         usage = Usage.none(self._provider.name, self._provider.model)
-        for _, spent, _ in results:
+        for _, spent, _, _ in results:
             usage = usage + spent if spent else usage
         fallbacks = [{"item": f"module {spec.position} '{spec.title}'"[:300], "reason": reason[:2000]}
-                     for spec, (_, _, reason) in zip(specs, results) if reason is not None]
-        return [content for content, _, _ in results], usage, fallbacks
+                     for spec, (_, _, reason, _) in zip(specs, results) if reason is not None]
+        return ([content for content, _, _, _ in results], usage, fallbacks,
+                [ref for _, _, _, ref in results])
 
     async def _reused(self, earlier: ModuleGenerated | None) -> Written | None:
         """A module an earlier run wrote (of this retry chain, or the run a refresh reuses), as
@@ -165,7 +170,7 @@ class ModulesStage:
             return None  # not the bytes that run announced: announcing them under its hash would lie
         return Written(ModuleContent.model_validate_json(data), earlier.payload.content_ref,
                        earlier.payload.content_hash, Usage.none(self._provider.name, self._provider.model),
-                       earlier.payload.fallback_reason)
+                       earlier.payload.fallback_reason, earlier.payload.claims)
 
     async def _announce(self, request, spec: ModuleSpec, written, total: int, finished: list[int]) -> None:
         await self._emitter.emit(request, ModuleGenerated, f"module:{spec.module_id}", task_id=request.payload.task_id,
@@ -173,10 +178,23 @@ class ModulesStage:
                                  content_ref=written.content_ref, content_hash=written.content_hash,
                                  question_count=len(written.content.assessment), usage=token_usage(written.usage),
                                  engine=ENGINE if written.fallback is not None else "provider",
-                                 fallback_reason=written.fallback and written.fallback[:2000])
+                                 fallback_reason=written.fallback and written.fallback[:2000],
+                                 claims=written.claims)
         finished[0] += 1
         await self._emitter.progress(request, min(94, 5 + 90 * finished[0] // max(total, 1)),
                                      f"Writing module {finished[0]} of {total}: {spec.title}")
+
+
+async def course_ledger(artefacts: ArtefactStore, content_refs: list[str]) -> CourseLedger:
+    """Every module's ledger (written beside its content), in the pathway's order; a module written
+    before ledgers existed has none."""
+    modules = []
+    for ref in content_refs:
+        try:
+            modules.append(ModuleLedger.model_validate_json(await artefacts.get(module_ledger_ref(ref))))
+        except GONE:
+            continue
+    return CourseLedger(counts=total([module.counts for module in modules]), modules=modules)
 
 
 def _release(inputs: WriteInputs, cloned_commit: str) -> dict:

@@ -6,9 +6,12 @@ import hashlib
 from dataclasses import dataclass
 
 from shared.bus.artefacts import ArtefactStore
+from shared.claim_ledger import ModuleLedger
+from shared.events.catalogue import ClaimCounts
 from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
 from shared.llm.provider import LLMProvider, ProviderError, Usage
 from .models import ModuleContent, ModuleSpec
+from .engine.ledger import check_module
 from .engine.prompts import module_prompt
 from .engine.sources import SourceDoc
 from shared.stage.emitter import StageFailure
@@ -21,6 +24,7 @@ class Written:
     content_hash: str
     usage: Usage
     fallback: str | None = None  # why the offline engine wrote it (shared/llm/fallback.py)
+    claims: ClaimCounts | None = None  # the claim ledger's counts (engine/ledger.py)
 
 
 def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
@@ -45,6 +49,13 @@ async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str,
             raise StageFailure(reason)
         completion = await offline_fallback(offline_engine_of(provider), prompt, ModuleContent, reason,
                                             completion.usage)
-    data = completion.value.model_dump_json().encode()
-    ref = await artefacts.put(course_id, f"{task_id}/modules/{spec.position:02d}-{spec.module_id}.json", data)
-    return Written(completion.value, ref, hashlib.sha256(data).hexdigest(), completion.usage, completion.fallback)
+    # What is published holds only claims its sources support; the ledger lies beside it.
+    checked = await asyncio.to_thread(check_module, completion.value, spec, sources)
+    name = f"{task_id}/modules/{spec.position:02d}-{spec.module_id}"
+    ledger = ModuleLedger(module_id=spec.module_id, position=spec.position, title=spec.title,
+                          counts=checked.counts, claims=list(checked.claims))
+    await artefacts.put(course_id, f"{name}.ledger.json", ledger.model_dump_json().encode())
+    data = checked.content.model_dump_json().encode()
+    ref = await artefacts.put(course_id, f"{name}.json", data)
+    return Written(checked.content, ref, hashlib.sha256(data).hexdigest(), completion.usage, completion.fallback,
+                   checked.counts)

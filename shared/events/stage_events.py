@@ -301,6 +301,23 @@ class CourseGenerationRequested(Event):
     payload: CourseGenerationRequestedPayload
 
 
+class ClaimCounts(Payload):
+    """What the claim check found in the prose a writer made (shared/claim_ledger.py): `claims`
+    sentences that assert something, each supported by the span of source it cites, unsupported
+    by it, or uncited; what was not supported was replaced by a source's own sentence or removed.
+    `framing`: sentences about the course itself, not checked."""
+    claims: int = Field(default=0, ge=0)
+    supported: int = Field(default=0, ge=0)
+    unsupported: int = Field(default=0, ge=0)
+    uncited: int = Field(default=0, ge=0)
+    replaced: int = Field(default=0, ge=0)
+    removed: int = Field(default=0, ge=0)
+    framing: int = Field(default=0, ge=0)
+
+    def plus(self, other: "ClaimCounts") -> "ClaimCounts":
+        return ClaimCounts(**{name: getattr(self, name) + getattr(other, name) for name in ClaimCounts.model_fields})
+
+
 class ModuleGeneratedPayload(Payload):
     task_id: str
     module_id: str
@@ -313,6 +330,7 @@ class ModuleGeneratedPayload(Payload):
     engine: Literal["provider", "offline-fallback"] = Field(
         default="provider", description="offline-fallback: the model's answer stayed invalid after its repair")
     fallback_reason: str | None = Field(default=None, max_length=2000, description="why it fell back")
+    claims: ClaimCounts | None = Field(default=None, description="the claim ledger's counts for this module")
 
 
 class ModuleGenerated(Event):
@@ -338,6 +356,7 @@ class CourseGeneratedPayload(Payload):
     usage: TokenUsage | None = None
     fallbacks: list[FallenBack] = Field(default_factory=list)
     question_flaws: QuestionFlaws | None = None
+    claims: ClaimCounts | None = Field(default=None, description="the claim ledger's counts over every module")
 
 
 class CourseGenerated(Event):

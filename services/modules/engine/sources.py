@@ -25,6 +25,8 @@ class SourceDoc:
     key_concepts: Sequence[str] = ()
     learning_objectives: Sequence[str] = ()
     summary: str = ""
+    # The file as written, for the line ranges a claim's citation names (spans.py); "" when unknown.
+    raw_text: str = field(default="", repr=False, compare=False)
 
     @property
     def path(self) -> str:

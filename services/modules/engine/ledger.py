@@ -1,0 +1,285 @@
+"""The claim check run on every module a writer makes, before it is published (the rule, in a
+paragraph, is docs/course.md's "Claims and their sources"):
+
+1. Each claim (claims.py) gets its span of source: the one it cites in place (`[docs/x.md#L3-L9]`
+   or `[docs/x.md#anchor]` after the sentence), else the one its field cites (a section's or a
+   question's `source`: the named section, or the whole document when the heading is not one of
+   it), else — for a sentence that is a source's sentence word for word — the section it quotes:
+   a quotation names its source. A claim with none of these is *uncited*.
+2. A cited claim is *supported* when every identifier and number it names is in its span and at
+   least SUPPORTED_SHARE of its other content words (by stem) are; else *unsupported*.
+3. What is not supported is replaced by the sentence of the module's sources that holds most of its
+   content words (at least REPLACEMENT_SHARE of them), quoted as its section writes it — or
+   removed when no sentence does. So the published text holds only supported claims.
+
+The offline engine writes quotations and framing: its modules come through unchanged, every claim
+supported; the ledger shows it. Linear in the module's text and its sources: each is read once into
+sets and an index of source sentences by word."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from shared import linear_regex
+from shared.claim_ledger import Claim, MAX_CLAIM_CHARS
+from shared.events.catalogue import ClaimCounts
+
+from ..models import Citation, ModuleContent, ModuleSpec
+from .claims import Sentence, Words, content_words, is_note, module_names, plain, prose_fields, sentences_of, vocabulary
+from .quoting import MarkdownQuoter
+from .sources import SourceDoc, is_statement, sentences, source_phrase
+from .spans import LineSpan, section_spans
+
+SUPPORTED_SHARE = 0.75
+REPLACEMENT_SHARE = 0.5
+MOST_CANDIDATES = 200  # source sentences scored per claim, the rarest words' first
+_MARKER = linear_regex.compile(r"\s*\[([^\[\]\s#]+)#(L(\d+)(?:-L?(\d+))?|[\w-]*)\]")
+
+
+@dataclass
+class _Span:
+    path: str
+    lines: LineSpan
+    written: frozenset[str]
+    stems: frozenset[str]
+    normal: str = ""  # its prose, normalised: where a quotation is looked for
+
+    @property
+    def cited(self) -> str:
+        return self.lines.cite(self.path)
+
+
+@dataclass
+class _SourceSentence:
+    plain: str
+    markdown: str
+    span: _Span
+    words: Words
+
+
+@dataclass
+class _Index:
+    """The module's sources: each section's span and words, each sentence by its words."""
+    spans: dict[str, list[_Span]] = field(default_factory=dict)        # path -> its sections' spans
+    anchors: dict[tuple[str, str], _Span] = field(default_factory=dict)  # (path, anchor or heading) -> span
+    whole: dict[str, _Span] = field(default_factory=dict)              # path -> the whole document
+    sentences: list[_SourceSentence] = field(default_factory=list)
+    quotes: dict[str, int] = field(default_factory=dict)               # normalised sentence -> index
+    by_word: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _normal(text: str) -> str:
+    return " ".join(plain(text).lower().split()).rstrip(".!?。！？ ")
+
+
+def index_sources(sources: Sequence[SourceDoc], names: frozenset[str]) -> _Index:
+    index = _Index()
+    for doc in sources:
+        raw = doc.raw_text or doc.parsed.text
+        lines = section_spans(doc.parsed, raw)
+        spans: list[_Span] = []
+        all_written: set[str] = set()
+        all_stems: set[str] = set()
+        for section, where in zip(doc.parsed.sections, lines):
+            text = "\n".join([section.heading.text if section.heading else "", section.text, section.markdown,
+                              *(block.code for block in section.code)])
+            written, stems = vocabulary(text)
+            span = _Span(doc.path, where, written, stems, _normal(section.text))
+            spans.append(span)
+            all_written |= written
+            all_stems |= stems
+            if section.heading is not None:
+                index.anchors.setdefault((doc.path, section.heading.anchor), span)
+                index.anchors.setdefault((doc.path, section.heading.text.lower()), span)
+            else:
+                index.anchors.setdefault((doc.path, ""), span)
+            quoter = MarkdownQuoter(section.markdown) if section.markdown else None
+            for sentence in sentences(section.text):
+                key = _normal(sentence)
+                if not key or key in index.quotes:
+                    continue
+                words = content_words(sentence, names)
+                number = len(index.sentences)
+                index.sentences.append(_SourceSentence(
+                    sentence, (quoter.find(sentence) if quoter else None) or sentence, span, words))
+                index.quotes[key] = number
+                for word in words.exact | words.stems:
+                    index.by_word[word].append(number)
+        index.spans[doc.path] = spans
+        last = lines[-1].last if lines else 1
+        index.whole[doc.path] = _Span(doc.path, LineSpan(1, last), frozenset(all_written), frozenset(all_stems))
+    return index
+
+
+def _supported(words: Words, span: _Span) -> bool:
+    if not words.exact <= span.written:
+        return False
+    if not words.stems:
+        return True
+    return len(words.stems & span.stems) >= SUPPORTED_SHARE * len(words.stems)
+
+
+def _field_citation(content: ModuleContent, field_name: str) -> Citation | None:
+    parts = field_name.split(".")
+    if parts[0] == "sections":
+        return content.sections[int(parts[1])].source
+    if parts[0] == "assessment":
+        return content.assessment[int(parts[1])].source
+    return None
+
+
+def _span_of(index: _Index, path: str, where: str) -> _Span | None:
+    if path not in index.whole:
+        return None
+    if where.startswith("L") and where[1:].split("-")[0].isdigit():
+        return index.whole[path]  # a line range: checked against the document, cited as written
+    return index.anchors.get((path, where)) or index.anchors.get((path, where.lower())) or index.whole[path]
+
+
+@dataclass(frozen=True)
+class Checked:
+    content: ModuleContent
+    counts: ClaimCounts
+    claims: tuple[Claim, ...]
+
+
+def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc]) -> Checked:
+    """`content` with every claim not supported by its source replaced or removed, and the ledger."""
+    names = module_names(spec, sources)
+    index = index_sources(sources, names)
+    edits: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    claims: list[Claim] = []
+    counts: dict[str, int] = defaultdict(int)
+    texts = dict(prose_fields(content))
+    for field_name, markdown in texts.items():
+        used: set[int] = set()
+        for sentence in sentences_of(field_name, markdown):
+            marker = _MARKER.search(sentence.markdown)
+            claim_text = sentence.claim(names)
+            if marker:
+                claim_text = plain(_MARKER.sub("", sentence.markdown))
+            words = content_words(claim_text, names)
+            if marker:  # a citation in place is the reader's business only through the ledger
+                edits[field_name].append((sentence.start, sentence.end, _MARKER.sub("", sentence.markdown)))
+            if words.empty or is_note(sentence, words):
+                counts["framing"] += 1
+                continue
+            span = _cited_span(index, content, sentence, claim_text, marker)
+            status = "uncited" if span is None else "supported" if _supported(words, span) else "unsupported"
+            counts["claims"] += 1
+            counts[status] += 1
+            if status == "supported":
+                claims.append(_claim(sentence, claim_text, status, span, "kept"))
+                continue
+            best = _best_sentence(index, words, used)
+            if best is None:
+                edits[field_name].append((sentence.start, sentence.end, ""))
+                counts["removed"] += 1
+                claims.append(_claim(sentence, claim_text, status, span, "removed"))
+            else:
+                used.add(best)
+                found = index.sentences[best]
+                edits[field_name].append((sentence.start, sentence.end, found.markdown))
+                counts["replaced"] += 1
+                claims.append(_claim(sentence, claim_text, status, span, "replaced", found))
+    published = _edited(content, texts, edits)
+    return Checked(published, ClaimCounts(**counts), tuple(claims))
+
+
+def _cited_span(index: _Index, content: ModuleContent, sentence: Sentence, claim_text: str,
+                marker: Any) -> _Span | None:
+    if marker is not None:
+        span = _span_of(index, marker.group(1), marker.group(2))
+        if span is not None:
+            return span
+    citation = _field_citation(content, sentence.field)
+    if citation is not None:
+        span = _span_of(index, citation.path, citation.anchor or citation.heading)
+        if span is not None:
+            return span
+    for text in (claim_text, sentence.after_label):
+        key = _normal(text)
+        quoted = index.quotes.get(key)
+        if quoted is not None:
+            return index.sentences[quoted].span
+        nearest = _nearest(index, content_words(text))
+        if key and nearest is not None and key in index.sentences[nearest].span.normal:
+            return index.sentences[nearest].span
+    return None
+
+
+def _nearest(index: _Index, words: Words) -> int | None:
+    """The source sentence sharing most of `words`."""
+    postings = sorted((index.by_word.get(word, []) for word in words.exact | words.stems), key=len)
+    scores: dict[int, int] = defaultdict(int)
+    for posting in postings:
+        for number in posting[:MOST_CANDIDATES]:
+            scores[number] += 1
+    return max(scores, key=lambda number: (scores[number], -number), default=None)
+
+
+def _best_sentence(index: _Index, words: Words, used: set[int]) -> int | None:
+    wanted = words.exact | words.stems
+    postings = sorted((index.by_word.get(word, []) for word in wanted), key=len)
+    scores: dict[int, int] = defaultdict(int)
+    for posting in postings:
+        for number in posting[:MOST_CANDIDATES]:
+            scores[number] += 1
+    best = max(((score, -number) for number, score in scores.items()
+                if number not in used and is_statement(index.sentences[number].plain)), default=None)
+    if best is None or best[0] < REPLACEMENT_SHARE * len(wanted):
+        return None
+    return -best[1]
+
+
+def _claim(sentence: Sentence, text: str, status: str, span: _Span | None, action: str,
+           replacement: _SourceSentence | None = None) -> Claim:
+    return Claim(field=sentence.field, text=text[:MAX_CLAIM_CHARS], status=status,  # type: ignore[arg-type]
+                 cited=span.cited if span else None, action=action,  # type: ignore[arg-type]
+                 replacement=replacement.plain[:MAX_CLAIM_CHARS] if replacement else None,
+                 replacement_cited=replacement.span.cited if replacement else None)
+
+
+def _applied(text: str, changes: list[tuple[int, int, str]]) -> str:
+    out, cursor = [], 0
+    for start, end, new in sorted(changes):
+        if start < cursor:
+            continue  # a marker removed inside a sentence that is itself replaced: the later wins
+        out.append(text[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(text[cursor:])
+    lines = [line.rstrip() for line in "".join(out).splitlines()]
+    kept = [line for line in lines if line.strip() not in ("-", "*", "+", ">")]
+    return linear_regex.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _edited(content: ModuleContent, texts: dict[str, str], edits: dict[str, list[tuple[int, int, str]]]
+            ) -> ModuleContent:
+    if not edits:
+        return content
+    data = content.model_dump(mode="json")
+    for field_name, changes in edits.items():
+        new = _applied(texts[field_name], _without_overlaps(changes))
+        parts = field_name.split(".")
+        if parts[0] == "key_points":
+            data["key_points"][int(parts[1])] = new
+        elif parts[0] == "sections":
+            section = content.sections[int(parts[1])]
+            data["sections"][int(parts[1])]["body_markdown"] = new or f"{source_phrase(section.source)}."
+        elif parts[0] == "assessment":
+            question = content.assessment[int(parts[1])]
+            data["assessment"][int(parts[1])]["explanation"] = new or f"{source_phrase(question.source)}."
+        else:
+            data[field_name] = new
+    data["key_points"] = [point for point in data["key_points"] if point.strip()]
+    return ModuleContent.model_validate(data)
+
+
+def _without_overlaps(changes: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A sentence's own change wins over the removal of its citation marker (same start)."""
+    by_start: dict[int, tuple[int, int, str]] = {}
+    for change in changes:
+        by_start[change[0]] = change
+    return sorted(by_start.values())
