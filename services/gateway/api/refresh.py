@@ -2,6 +2,8 @@
 its versions with their changelogs and costs, download any of them."""
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 from nats.js.errors import NotFoundError, ObjectNotFoundError
@@ -15,6 +17,7 @@ from ..edge.quotas import allowed_budget
 from .export_files import Mastery, checked_mastery, chosen, offered, served
 from .course_access import CourseId, visible_course
 from .deps import ContainerDep, PrincipalDep
+from ..reading.ledgers import run_ledger
 from .repo_tokens import check_token, sealed_token
 
 router = APIRouter(prefix="/api/courses", tags=["living courses"])
@@ -89,12 +92,14 @@ async def versions(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     history = await c.histories.load(course_id)
     found = course_versions(history.events)
-    return {"versions": [version_answer(course_id, v, v.number == len(found)) for v in reversed(found)]}
+    ledgers = await asyncio.gather(*(run_ledger(c.artefacts, course_id, v.task_id) for v in reversed(found)))
+    return {"versions": [version_answer(course_id, v, v.number == len(found), ledger)
+                         for v, ledger in zip(reversed(found), ledgers)]}
 
 
-def version_answer(course_id: str, v: Version, current: bool) -> dict:
+def version_answer(course_id: str, v: Version, current: bool, ledger: dict | None = None) -> dict:
     log = v.changelog
-    return {
+    return {"ledger": ledger,
         "version": v.number, "current": current, "task_id": v.task_id, "generated_at": v.generated_at,
         "commit_sha": v.commit_sha, "ref": v.ref, "refresh_id": v.refresh_id,
         "summary": log.summary() if log else "first version",

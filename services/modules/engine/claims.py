@@ -43,6 +43,7 @@ _SENTENCE_GAP = linear_regex.compile(r"[.!?](?P<gap>[\"')\]*_`]*\s+)[A-Z0-9\"'(\
 _LIST_MARK = linear_regex.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _LINK = linear_regex.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _LABEL = linear_regex.compile(r"^([^:!?\n]{1,120}?):\s+")
+_UNDERSCORE_EDGE = linear_regex.compile(r"(^|[\s(\"'])_+|_+([\s).,;:!?\"']|$)")
 _CJK = linear_regex.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
@@ -53,6 +54,7 @@ def plain(markdown: str) -> str:
     text = text.replace("\\", "")
     for mark in ("**", "`", "*"):
         text = text.replace(mark, "")
+    text = _UNDERSCORE_EDGE.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), text)  # `_word_`, and alike `__init__`
     return " ".join(text.lstrip("> #").split())
 
 
@@ -117,7 +119,7 @@ def vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """What a source span offers a claim: its tokens as written (lower case) and their stems.
     An identifier also offers its parts (`kettle.boil` offers `kettle` and `boil`)."""
     written, stems = set(), set()
-    for token in tokens(text):
+    for token in (*tokens(text), *tokens(plain(text))):  # as written, and as a claim's words are read
         lowered = token.lower()
         written.add(lowered)
         written.add(lowered.strip("-_.:/#"))

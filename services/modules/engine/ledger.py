@@ -165,7 +165,8 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
             if words.empty or is_note(sentence, words):
                 counts["framing"] += 1
                 continue
-            span = _cited_span(index, content, sentence, claim_text, marker)
+            spans = _cited_spans(index, content, sentence, claim_text, marker)
+            span = next((found for found in spans if _supported(words, found)), spans[0] if spans else None)
             status = "uncited" if span is None else "supported" if _supported(words, span) else "unsupported"
             counts["claims"] += 1
             counts[status] += 1
@@ -187,26 +188,27 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
     return Checked(published, ClaimCounts(**counts), tuple(claims))
 
 
-def _cited_span(index: _Index, content: ModuleContent, sentence: Sentence, claim_text: str,
-                marker: Any) -> _Span | None:
+def _cited_spans(index: _Index, content: ModuleContent, sentence: Sentence, claim_text: str,
+                 marker: Any) -> list[_Span]:
+    """The spans a claim names, first the one it cites in place, then its field's, then the one it
+    quotes word for word (a sentence of another section, say, that the check put there)."""
+    spans = []
     if marker is not None:
-        span = _span_of(index, marker.group(1), marker.group(2))
-        if span is not None:
-            return span
+        spans.append(_span_of(index, marker.group(1), marker.group(2)))
     citation = _field_citation(content, sentence.field)
     if citation is not None:
-        span = _span_of(index, citation.path, citation.anchor or citation.heading)
-        if span is not None:
-            return span
+        spans.append(_span_of(index, citation.path, citation.anchor or citation.heading))
     for text in (claim_text, sentence.after_label):
         key = _normal(text)
         quoted = index.quotes.get(key)
         if quoted is not None:
-            return index.sentences[quoted].span
+            spans.append(index.sentences[quoted].span)
+            break
         nearest = _nearest(index, content_words(text))
         if key and nearest is not None and key in index.sentences[nearest].span.normal:
-            return index.sentences[nearest].span
-    return None
+            spans.append(index.sentences[nearest].span)
+            break
+    return [span for span in spans if span is not None]
 
 
 def _nearest(index: _Index, words: Words) -> int | None:

@@ -4,6 +4,7 @@
 import {api, paths} from "../api.js";
 import {busy, formatBytes, formatDate, h, replace} from "../dom.js";
 import {exportChooser} from "./export_choice.js";
+import {ledgerSummary, moduleLedger} from "./ledger.js";
 import {stagePanel} from "./panel.js";
 import {readerHref} from "./reader_routes.js";
 
@@ -51,7 +52,8 @@ export function createStage4(ctx) {
         h("summary", {}, `The ${count} module${count === 1 ? "" : "s"}`),
         h("ol", {}, modules.map((module) => h("li", {},
           h("a", {href: readerHref(courseId, module.position), dataset: {testid: "module-link", position: module.position}},
-            module.content?.title || module.title))))) : null,
+            module.content?.title || module.title),
+          moduleLedger(generated.ledger, module.module_id))))) : null,
     ];
   }
 
@@ -67,6 +69,7 @@ export function createStage4(ctx) {
           h("p", {dataset: {testid: "generated-summary"}},
             `${generated.module_count ?? generated.modules.length} modules from the pathway `
             + `“${generated.pathway_title || "chosen"}”, written ${formatDate(generated.generated_at)}.`),
+          ledgerSummary(generated.ledger),
           readerEntry(generated),
           generated.export
             ? h("div", {className: "actions"}, downloadButton(generated),
