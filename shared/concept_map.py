@@ -10,7 +10,8 @@ Which concepts make the map (at most MOST_NODES, so it stays readable):
 - an edge A → B for each document that has A among its prerequisite concepts and B among its key
   concepts (A ≠ B; one edge however many documents say it);
 - kept: the most connected first (edges in and out), then the most used (how many documents name
-  the concept), then by name; edges between kept concepts only."""
+  the concept), then by name; edges between kept concepts only, each concept with at most
+  MOST_NEEDS prerequisites (the most connected), at most MOST_EDGES in all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from grandalf.layouts import SugiyamaLayout
 
 from shared.concepts import concept_key
 
-MOST_NODES = 25
+MOST_NODES, MOST_NEEDS, MOST_EDGES = 25, 2, 36
 MOST_LABEL_CHARS = 32
 FONT_SIZE, CHAR_WIDTH, BOX_HEIGHT, PAD = 12, 7, 26, 10
 LAYER_GAP, NODE_GAP, COMPONENT_GAP, MARGIN = 50, 16, 30, 12
@@ -83,7 +84,14 @@ def concept_map(documents: Iterable[ConceptSource], known: Iterable[ConceptSourc
         degree[b] += 1
     ranked = sorted(uses, key=lambda k: (-degree[k], -uses[k], label[k].casefold(), k))[:most]
     index = {key: n for n, key in enumerate(ranked)}
-    kept = sorted((index[a], index[b]) for a, b in edges if a in index and b in index)
+    kept: list[tuple[int, int]] = []
+    needs: dict[int, int] = {}
+    # Each concept keeps its most connected prerequisites only: a dense map is a ball of lines.
+    for a, b in sorted((index[a], index[b]) for a, b in edges if a in index and b in index):
+        if needs.get(b, 0) < MOST_NEEDS and len(kept) < MOST_EDGES:
+            needs[b] = needs.get(b, 0) + 1
+            kept.append((a, b))
+    kept.sort()
     return ConceptMap(tuple(label[k] for k in ranked), tuple(kept))
 
 
@@ -92,6 +100,18 @@ class _Box:
     x: float  # centre
     y: float
     width: float
+
+
+class _Vertex(Vertex):
+    # grandalf keeps vertices and edges in sets: hashed by identity, their order (and so the layout)
+    # would change from one run to the next; hashed by their place in the map, it does not.
+    def __hash__(self) -> int:
+        return hash(self.data)
+
+
+class _Edge(Edge):
+    def __hash__(self) -> int:
+        return hash((self.v[0].data, self.v[1].data))
 
 
 class _Route:
@@ -118,10 +138,10 @@ def layout(cmap: ConceptMap) -> tuple[list[_Box], list[list[tuple[float, float]]
         def __init__(self, w: float, h: float) -> None:
             self.w, self.h, self.xy = w, h, (0.0, 0.0)
 
-    vertices = [Vertex(n) for n in range(len(cmap.nodes))]
+    vertices = [_Vertex(n) for n in range(len(cmap.nodes))]
     for vertex, name in zip(vertices, cmap.nodes):
         vertex.view = _View(_width(name), BOX_HEIGHT)
-    graph_edges = [Edge(vertices[a], vertices[b]) for a, b in cmap.edges]
+    graph_edges = [_Edge(vertices[a], vertices[b]) for a, b in cmap.edges]
     for edge in graph_edges:
         edge.view = _Route()
     graph = Graph(vertices, graph_edges)
