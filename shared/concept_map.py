@@ -87,10 +87,10 @@ def concept_map(documents: Iterable[ConceptSource], known: Iterable[ConceptSourc
     kept: list[tuple[int, int]] = []
     needs: dict[int, int] = {}
     # Each concept keeps its most connected prerequisites only: a dense map is a ball of lines.
-    for a, b in sorted((index[a], index[b]) for a, b in edges if a in index and b in index):
-        if needs.get(b, 0) < MOST_NEEDS and len(kept) < MOST_EDGES:
-            needs[b] = needs.get(b, 0) + 1
-            kept.append((a, b))
+    for source, target in sorted((index[a], index[b]) for a, b in edges if a in index and b in index):
+        if needs.get(target, 0) < MOST_NEEDS and len(kept) < MOST_EDGES:
+            needs[target] = needs.get(target, 0) + 1
+            kept.append((source, target))
     kept.sort()
     return ConceptMap(tuple(label[k] for k in ranked), tuple(kept))
 
