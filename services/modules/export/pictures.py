@@ -13,10 +13,11 @@ from typing import Iterable, Mapping, Sequence
 from shared import linear_regex
 from shared.concept_map import ConceptSource, concept_map, figure_html
 
-# Fence languages → the renderer that draws them (services/modules/diagram_renderer.py).
-DIAGRAM_LANGUAGES = {"mermaid": "mermaid", "dot": "dot", "graphviz": "dot"}
+# Fence languages → the renderer that draws them (services/modules/diagram_renderer.py); Mermaid's own
+# documentation writes its examples as ```mermaid-example.
+DIAGRAM_LANGUAGES = {"mermaid": "mermaid", "mermaid-example": "mermaid", "dot": "dot", "graphviz": "dot"}
 NOT_DRAWN = "This diagram could not be drawn here; its source is shown instead."
-_BLOCK = linear_regex.compile(r'<figure class="diagram" data-diagram="(?P<key>[0-9a-f]{24})">.*?</figure>')
+_BLOCK = linear_regex.compile(r'(?s)<figure class="diagram" data-diagram="(?P<key>[0-9a-f]{24})">.*?</figure>')
 
 
 @dataclass(frozen=True)
