@@ -8,18 +8,12 @@ import io
 import re
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
-from tests.support.gitrepos import make_repo
+from tests.support.mermaid_tree import RENDERERS, make_mermaid_repo
 from tests.support.processes import stage_services
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "mermaid-docs"
-RENDERERS = Path(__file__).resolve().parents[2] / "renderers" / "node_modules" / "mermaid"
-BROKEN = ("# Broken diagram\n\nA broken diagram is a diagram whose source does not parse.\n\n"
-          "```mermaid\ngraph TD\n  A -->> !!broken\n```\n\nThe reader sees its source instead.\n")
 
 pytestmark = pytest.mark.skipif(not RENDERERS.is_dir() or shutil.which("chromium") is None,
                                 reason="mermaid (make renderers) or Chromium is not installed")
@@ -33,11 +27,7 @@ def services(nats_server):
 
 @pytest.fixture
 def repo(tmp_path) -> str:
-    files = {str(p.relative_to(FIXTURE)): p.read_text() for p in FIXTURE.rglob("*") if p.is_file()}
-    files["README.md"] = "# Mermaid diagrams\n\nDiagrams drawn from text: pie charts, Gantt charts and flowcharts.\n"
-    files["docs/broken.md"] = BROKEN
-    make_repo(tmp_path / "mermaid", files)
-    return str(tmp_path / "mermaid")
+    return str(make_mermaid_repo(tmp_path / "mermaid"))
 
 
 async def generated(api, repo: str) -> str:
