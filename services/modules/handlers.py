@@ -30,6 +30,7 @@ from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from .export.formats import build_exports
 from .edited_course import presented_modules
+from .course_pictures import course_pictures
 from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
@@ -74,10 +75,11 @@ class ModulesStage:
             return
         await self._emitter.progress(request, 95, "Exporting: Markdown and site, SCORM, Common Cartridge, HTML, EPUB, PDF")
         # The export presents the author's course: the edits up to the request on top of what was written.
+        modules = presented_modules(specs, contents, inputs.edits)
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
-                              pathway_objectives=_objectives(specs),
-                              modules=presented_modules(specs, contents, inputs.edits),
+                              pathway_objectives=_objectives(specs), modules=modules,
+                              pictures=await course_pictures(modules, inputs.analyses, inputs.title),
                               engine=_engine(self._provider, fallbacks),
                               repository_url=inputs.scan.cloned.payload.repo_url,
                               **_release(inputs, inputs.scan.cloned.payload.commit_sha))

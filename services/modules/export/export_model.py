@@ -13,6 +13,7 @@ from shared.docs.formats import LINKED_PAGE_SUFFIXES
 from shared.repos.forge_links import source_url
 
 from ..markdown_text import url_scheme
+from .pictures import Pictures
 from ..models import CodeExample, ContentSection, ModuleContent, ModuleSpec
 
 
@@ -32,6 +33,8 @@ class CourseExport:
     changelog: Sequence[str] = ()
     # The repository the documents come from: a citation links to its document there, at the commit.
     repository_url: str | None = None
+    # The concept maps and the drawn diagrams (pictures.py); none for an export built by hand.
+    pictures: Pictures = Pictures()
 
     def source_link(self, path: str) -> str | None:
         return source_url(self.repository_url, self.commit_sha, path)
@@ -68,6 +71,7 @@ class ModulePage:
     spec: ModuleSpec
     content: ModuleContent
     stem: str               # "01-getting-started": the file name without extension
+    pictures: Pictures = Pictures()  # the course's (CourseExport.pictures)
 
 
 class ModulePages(tuple):  # tuple[ModulePage, ...]
@@ -81,7 +85,7 @@ class ModulePages(tuple):  # tuple[ModulePage, ...]
 
 
 def module_pages(course: CourseExport) -> ModulePages:
-    return ModulePages(ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}")
+    return ModulePages(ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}", course.pictures)
                        for n, (spec, content) in enumerate(course.modules, start=1))
 
 

@@ -12,6 +12,7 @@ from shared import linear_regex
 from shared.docs.markdown_lines import atx_heading, is_table_delimiter
 
 from .highlight import highlight
+from .pictures import DIAGRAM_LANGUAGES, diagram_html
 from ..markdown_text import TARGET, LinkPolicy, acceptable_url, url_scheme
 
 MAX_NESTING = 8
@@ -219,6 +220,8 @@ def _code_block(lines: list[str], i: int, fence: linear_regex.Match, out: list[s
 
 
 def code_html(code: str, language: str) -> str:
+    if language.lower() in DIAGRAM_LANGUAGES:  # drawn by stage 4, or shown as its source (pictures.py)
+        return diagram_html(code, language.lower())
     css_language = linear_regex.sub(r"[^a-z0-9+#-]", "", language.lower())
     attribute = f' class="language-{css_language}"' if css_language else ""
     # A block wider than the page scrolls; tabindex lets a keyboard reach it to scroll it (WCAG 2.1.1).

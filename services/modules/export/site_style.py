@@ -43,6 +43,8 @@ h3 { font-size: 1.15rem; }
 .module-head h1 { margin-top: .2em; }
 code { font: .9em/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
+figure.concept-map svg, figure.diagram svg { max-width: 100%; height: auto; }
+figure.diagram .diagram-note { font-size: .85em; }
 pre { background: var(--code-bg); border: 1px solid var(--line); border-radius: 6px;
   padding: .8rem 1rem; overflow-x: auto; }
 pre code { padding: 0; background: none; white-space: pre; }

@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
                            examples_by_section, linked_to_modules, module_link_policy, module_meta, module_pages,
                            neighbours, release_line, topic_id)
+from .pictures import with_diagrams
 from .markdown_render import code_html, render_inline, render_markdown
 from ..models import Citation, CodeExample, ModuleContent, Question
 from .site_style import STYLE
@@ -55,6 +56,8 @@ def front_matter(course: CourseExport) -> list[str]:
         if course.pathway_objectives:
             body += ["<h3>What you will learn</h3>", _list(course.pathway_objectives)]
         body.append("</section>")
+    if course.pictures.course_map:
+        body.append(f'<section class="concept-map"><h2>Concept map</h2>{course.pictures.course_map}</section>')
     return body
 
 
@@ -76,6 +79,8 @@ def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Q
             _part("introduction", "Introduction", _markdown(content.introduction))]
     if content.learning_objectives:
         body.append(_part("objectives", "Learning objectives", _list(content.learning_objectives)))
+    if page.pictures.module_maps.get(page.spec.module_id):
+        body.append(_part("concept-map", "Concept map", page.pictures.module_maps[page.spec.module_id]))
     body.append(_main_content(content, pages, link))
     if content.key_points:
         points = "".join(f"<li>{render_inline(_one_line(point), content_link_ok)}</li>"
@@ -88,7 +93,7 @@ def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Q
         body.append(_part("assessment", "Check your understanding", f'<ol class="quiz">{questions}</ol>'))
     if content.summary:
         body.append(_part("summary", "Summary", _markdown(content.summary)))
-    return "\n".join(body)
+    return with_diagrams("\n".join(body), page.pictures.diagrams)
 
 
 def _main_content(content: ModuleContent, pages: Sequence[ModulePage], link: SourceLink | None) -> str:

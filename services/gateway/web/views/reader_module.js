@@ -7,6 +7,7 @@ import {codeBlock} from "../highlight.js";
 import {inline} from "../inline.js";
 import {renderMarkdown} from "../markdown.js";
 import {quizSection} from "./quiz.js";
+import {conceptMapFigure} from "./reader_pictures.js";
 import {documentPlaces, linkDocuments} from "./reader_links.js";
 import {readerHref, sectionPlace} from "./reader_routes.js";
 
@@ -59,6 +60,7 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
     if (c.learning_objectives?.length) {
       parts.push(h("h3", {}, "You will learn to"), bullets(c.learning_objectives, "objectives"));
     }
+    parts.push(conceptMapFigure(courseId, module.module_id));
     const places = documentPlaces(modules);
     (c.sections || []).forEach((section, i) => {
       const id = `reader-${sectionPlace(i)}`;
