@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from services.modules.engine.ledger import check_module
+from services.modules.engine.sources import SourceDoc
+from services.modules.models import ModuleContent, ModuleSpec
+from shared.docs.parsing import parse
 from shared.llm.prompt_size import request_tokens
 from ops.local.llama_server import MODEL_NAME, env_for
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
@@ -77,6 +81,36 @@ async def run_stage(api, proxy, course_id: str, action: str, body: dict, stage: 
     return status, proxy.exchanges[before:]
 
 
+async def published_claims_are_supported(api, course_id: str, course: dict, modules: list[dict],
+                                         planned: list[dict]) -> None:
+    """The claim ledger of what the model wrote: in the events, the API and the version; checked
+    again here against the repository's own files, the published text holds no unsupported or
+    uncited claim."""
+    generated = (await api.get(f"/api/courses/{course_id}/generated-course", headers=ALICE)).json()
+    ledger = generated["ledger"]
+    counts = {key: ledger[key] for key in course["claims"]}
+    assert counts == course["claims"] and ledger["claims"]
+    assert sum(1 for m in modules if m["claims"]) == len(modules) == len(ledger["modules"])
+    assert ledger["claims"] and ledger["supported"] + ledger["unsupported"] + ledger["uncited"] == ledger["claims"]
+    assert ledger["replaced"] + ledger["removed"] == ledger["unsupported"] + ledger["uncited"]
+    [version] = (await api.get(f"/api/courses/{course_id}/versions", headers=ALICE)).json()["versions"]
+    assert version["ledger"] == ledger
+    # The sources as stage 4 read them: the files, and what stage 2 said of each.
+    listing = (await api.get(f"/api/courses/{course_id}/analyzed-documents", headers=ALICE)).json()
+    said = {d.get("file_path") or d.get("path"): d for d in listing["documents"]}
+    sources = [SourceDoc(parse(path, REPO[path]), said[path]["title"] or "", said[path]["doc_type"],
+                         tuple(said[path]["key_concepts"]), tuple(said[path]["learning_objectives"]),
+                         said[path]["summary"] or "", raw_text=REPO[path]) for path in sorted(SELECTED)]
+    for module, plan in zip(generated["modules"], planned):
+        content = ModuleContent.model_validate(module["content"])
+        documents = [d["path"] for d in plan["documents"]]
+        spec = ModuleSpec(module_id=module["module_id"], position=module["position"], title=plan["title"],
+                          learning_objectives=plan.get("learning_objectives") or [], documents=documents,
+                          estimated_minutes=plan.get("estimated_minutes") or 0)
+        again = check_module(content, spec, [s for s in sources if s.path in documents])
+        assert again.counts.unsupported == again.counts.uncited == 0, again.claims
+
+
 async def test_a_real_model_through_all_four_stages(api, nats_server, proxy, real_model, tmp_path):
     make_repo(tmp_path / "kettle", REPO)
     env = env_for(proxy.base_url, LLM_MAX_OUTPUT_TOKENS=str(OUTPUT_TOKENS), LLM_TIMEOUT_SECONDS="600",
@@ -125,6 +159,7 @@ async def test_a_real_model_through_all_four_stages(api, nats_server, proxy, rea
         assert recorded(course["usage"]) == spent(asked4)
         exported = await api.get(f"/api/courses/{course_id}/export", headers=ALICE)
         assert exported.status_code == 200 and exported.content[:2] == b"PK"
+        await published_claims_are_supported(api, course_id, course, modules, pathways[0]["modules"])
 
     exchanges = proxy.exchanges
     assert exchanges and all(e.status == 200 for e in exchanges)
