@@ -5,7 +5,7 @@ Each module's docstring states its baseline and why that baseline is the limit."
 
 # Run order: the projection benchmark builds the log replay rebuilds from.
 BENCHMARKS = ("projection", "replay", "lag", "gateway", "many-courses", "clone", "llm-parallel", "pipeline", "cache", "memory", "scale",
-              "parsers", "order", "ask", "learners", "question-flaws", "learner-quality", "export", "llm-real", "history-polls")
+              "parsers", "order", "ask", "learners", "question-flaws", "grounding", "learner-quality", "export", "llm-real", "history-polls")
 
 
 TARGETS = {"projection": "≥ 0.5×", "replay": "≥ 0.25×", "lag": "p99 < 1 s, zero errors",
@@ -13,7 +13,7 @@ TARGETS = {"projection": "≥ 0.5×", "replay": "≥ 0.25×", "lag": "p99 < 1 s,
            "pipeline": "≤ 1.5×", "cache": "0; exactly 1", "memory": "≤ 200 MB each", "scale": "≤ 1.3× each stage; ≤ 300 MB",
            "parsers": "≤ 20× ordinary", "order": "τ ≥ 0.6 without nav; 1.0 with",
            "ask": "hit@3 ≥ 0.8, declined ≥ 0.9, p95 < 500 ms", "learners": "every answer once, zero errors",
-           "question-flaws": "< 10 % flawed",
+           "question-flaws": "< 10 % flawed", "grounding": "published: 0 unsupported; offline ≥ 0.99",
            "learner-quality": "0, 0, 0, ≥ 3, < 10 % (held-out)", "export": "each < 10 s", "llm-real": "≥ 0.55× ideal; estimate ±25%",
            "history-polls": "≤ 0.25×"}
 

@@ -1,0 +1,141 @@
+"""grounding — how much of what a writer says its sources support, before stage 4's claim check
+(services/modules/engine/ledger.py) removes or replaces the rest (issue 48).
+
+Two writers: the real small model (SmolLM2-135M-Instruct served by cyllama on this CPU, the server
+the tests use, asked stage 4's own prompt through the openai provider with one repair turn, as the
+service does) and the offline engine. Each writes one module per document; the share is supported
+claims over claims, as the check counts them before it changes anything.
+
+The split, made once before the check was measured on anything and never changed:
+- tuning half: the eleven books committed under tests/fixtures/ordered_books — the check's rules
+  (framing words, labels, quotations) were written while reading the offline engine's output on them;
+- held-out half: the documentation trees of ../shared/corpora (eighteen real sites nobody here read
+  for this), HELD_OUT_PER_TREE documents of each tree, the first by path between 800 and 3,000
+  characters. The headline is the held-out half. Without ../shared/corpora the row says so.
+
+The real model writes MODEL_DOCUMENTS held-out documents (a module takes it minutes on this CPU); an
+answer that is still no valid module after its repair turn is counted as such and has no claims.
+No baseline: the shares are absolute. Target: the published text holds no unsupported or uncited
+claim (every module checked again after the check), and the offline engine — which quotes — keeps
+≥ 99 % of its claims on the held-out half."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from services.modules.engine.engine import write_module
+from services.modules.engine.ledger import check_module
+from services.modules.engine.prompts import module_prompt
+from services.modules.engine.sources import SourceDoc
+from services.modules.models import ModuleContent, ModuleSpec
+from shared.docs.parsing import parse
+from tests.support.committed_docs import committed_docs
+
+from .common import Context, Row
+
+NAME = "grounding"
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+HELD_OUT_PER_TREE = 3
+SHORTEST, LONGEST = 800, 3_000
+MODEL_DOCUMENTS = 3, 1  # full, quick
+MODEL_OUTPUT_TOKENS = 1024
+OFFLINE_TARGET = 0.99
+
+
+def held_out_documents() -> dict[str, str]:
+    found: dict[str, str] = {}
+    if not CORPORA.is_dir():
+        return found
+    for tree in sorted(p for p in CORPORA.iterdir() if p.is_dir()):
+        taken = 0
+        for path in sorted(tree.rglob("*.md")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if SHORTEST <= len(text) <= LONGEST and "/_" not in path.as_posix():
+                found[path.relative_to(CORPORA).as_posix()] = text
+                taken += 1
+                if taken == HELD_OUT_PER_TREE:
+                    break
+    return found
+
+
+def module_of(path: str, text: str) -> tuple[ModuleSpec, list[SourceDoc]]:
+    source = SourceDoc(parse(path, text), raw_text=text)
+    return ModuleSpec(module_id=f"m{abs(hash(path)) % 10**8}", position=1, title=source.display_title,
+                      documents=[path]), [source]
+
+
+def offline_shares(documents: dict[str, str]) -> tuple[Counter, bool]:
+    counts: Counter = Counter()
+    holds = True
+    for path, text in documents.items():
+        spec, sources = module_of(path, text)
+        checked = check_module(write_module(spec, sources), spec, sources)
+        counts.update(checked.counts.model_dump())
+        again = check_module(checked.content, spec, sources)
+        holds = holds and again.counts.unsupported == again.counts.uncited == 0
+    return counts, holds
+
+
+async def model_shares(documents: dict[str, str], count: int) -> tuple[Counter, int, int, bool]:
+    from ops.local.llama_server import CONTEXT_TOKENS, LlamaServer, env_for
+    from services.modules.settings import ModulesSettings
+    from shared.llm.factory import build_provider
+    from shared.llm.provider import ProviderError
+
+    counts: Counter = Counter()
+    valid = fell_back = 0
+    holds = True
+    with LlamaServer(context_tokens=CONTEXT_TOKENS) as server:
+        env = env_for(server.base_url, LLM_MAX_OUTPUT_TOKENS=str(MODEL_OUTPUT_TOKENS), LLM_TIMEOUT_SECONDS="900",
+                      LLM_CONTEXT_TOKENS=str(CONTEXT_TOKENS), LLM_STRICT="true")
+        saved = {key: os.environ.get(key) for key in env}
+        os.environ.update(env)
+        try:
+            provider = build_provider(ModulesSettings(), {})
+            for path, text in list(documents.items())[:count]:
+                spec, sources = module_of(path, text)
+                try:
+                    answer = await provider.complete(module_prompt(spec, sources, "held-out", provider.limits),
+                                                     ModuleContent)
+                except ProviderError:
+                    fell_back += 1
+                    continue
+                valid += 1
+                checked = check_module(answer.value, spec, sources)
+                counts.update(checked.counts.model_dump())
+                again = check_module(checked.content, spec, sources)
+                holds = holds and again.counts.unsupported == again.counts.uncited == 0
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    return counts, valid, fell_back, holds
+
+
+def share(counts: Counter) -> float | None:
+    return round(counts["supported"] / counts["claims"], 3) if counts["claims"] else None
+
+
+async def run(ctx: Context) -> Row:
+    tuning = committed_docs()
+    held_out = held_out_documents()
+    tuned, tuned_hold = offline_shares(tuning)
+    offline, offline_hold = offline_shares(held_out)
+    model, valid, fell_back, model_hold = await model_shares(held_out, ctx.size(*MODEL_DOCUMENTS))
+    details = {"held_out_documents": len(held_out), "tuning_documents": len(tuning),
+               "offline_held_out": dict(offline), "offline_tuning": dict(tuned), "model_held_out": dict(model),
+               "model_valid_modules": valid, "model_invalid_modules": fell_back}
+    model_share = share(model)
+    offline_share = share(offline)
+    print(f"[bench] grounding: model {model_share} of {model['claims']} claims supported ({valid} valid modules, "
+          f"{fell_back} invalid); offline {offline_share} held-out, {share(tuned)} tuning", flush=True)
+    meets = (bool(held_out) and tuned_hold and offline_hold and model_hold
+             and offline_share is not None and offline_share >= OFFLINE_TARGET)
+    note = (f"held-out: model {model_share} of {model['claims']} claims in {valid} valid of {valid + fell_back} "
+            f"modules; offline {offline_share} (tuning {share(tuned)})"
+            if held_out else "../shared/corpora is not beside the checkout: no held-out documents")
+    return Row(NAME, [model_share, offline_share], "supported share before the check: model, offline (held-out)",
+               None, None, "published: 0 unsupported; offline ≥ 0.99", meets, note, details=details)
