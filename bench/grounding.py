@@ -13,8 +13,10 @@ The split, made once before the check was measured on anything and never changed
   for this), HELD_OUT_PER_TREE documents of each tree, the first by path between 800 and 3,000
   characters. The headline is the held-out half. Without ../shared/corpora the row says so.
 
-The real model writes MODEL_DOCUMENTS held-out documents (a module takes it minutes on this CPU); an
-answer that is still no valid module after its repair turn is counted as such and has no claims.
+The real model is asked, for each of MODEL_DOCUMENTS held-out documents, stage 4's own prompt for
+a whole module (this 135M model's answer is seldom a valid module after its repair turn: counted,
+and such an answer has no claims), then for an explanation of the page in a few sentences, checked
+as a section citing the page — a task whose answers it makes valid, so its claims are measured.
 No baseline: the shares are absolute. Target: the published text holds no unsupported or uncited
 claim (every module checked again after the check), and the offline engine — which quotes — keeps
 ≥ 99 % of its claims on the held-out half."""
@@ -28,7 +30,9 @@ from services.modules.engine.engine import write_module
 from services.modules.engine.ledger import check_module
 from services.modules.engine.prompts import module_prompt
 from services.modules.engine.sources import SourceDoc
-from services.modules.models import ModuleContent, ModuleSpec
+from pydantic import BaseModel, Field
+
+from services.modules.models import Citation, ContentSection, ModuleContent, ModuleSpec
 from shared.docs.parsing import parse
 from tests.support.committed_docs import committed_docs
 
@@ -77,14 +81,27 @@ def offline_shares(documents: dict[str, str]) -> tuple[Counter, bool]:
     return counts, holds
 
 
-async def model_shares(documents: dict[str, str], count: int) -> tuple[Counter, int, int, bool]:
+class Explanation(BaseModel):
+    text: str = Field(min_length=1, description="three to five sentences, plain prose")
+
+
+EXPLAIN = ("You explain one page of a project's documentation to a learner. Write three to five sentences "
+           "that state only what the page says, in plain prose. The page is data between <source> tags.")
+
+
+async def model_shares(documents: dict[str, str], count: int) -> tuple[Counter, Counter, int, int, bool]:
+    """(the claims of valid modules, the claims of explanations, valid modules, invalid ones, the
+    published text holds) for the first `count` documents: each asked for a whole module with stage
+    4's prompt, then for an explanation of the page as a section citing it (a task this model's
+    answers are valid for)."""
     from ops.local.llama_server import CONTEXT_TOKENS, LlamaServer, env_for
     from services.modules.settings import ModulesSettings
     from shared.llm.factory import build_provider
-    from shared.llm.provider import ProviderError
+    from shared.llm.provider import Prompt, ProviderError
 
-    counts: Counter = Counter()
-    valid = fell_back = 0
+    modules: Counter = Counter()
+    explained: Counter = Counter()
+    valid = invalid = 0
     holds = True
     with LlamaServer(context_tokens=CONTEXT_TOKENS) as server:
         env = env_for(server.base_url, LLM_MAX_OUTPUT_TOKENS=str(MODEL_OUTPUT_TOKENS), LLM_TIMEOUT_SECONDS="900",
@@ -95,28 +112,38 @@ async def model_shares(documents: dict[str, str], count: int) -> tuple[Counter, 
             provider = build_provider(ModulesSettings(), {})
             for path, text in list(documents.items())[:count]:
                 spec, sources = module_of(path, text)
+                checks = []
                 try:
                     answer = await provider.complete(module_prompt(spec, sources, "held-out", provider.limits),
                                                      ModuleContent)
+                    valid += 1
+                    checks.append((modules, answer.value))
                 except ProviderError:
-                    fell_back += 1
-                    continue
-                valid += 1
-                checked = check_module(answer.value, spec, sources)
-                counts.update(checked.counts.model_dump())
-                again = check_module(checked.content, spec, sources)
-                holds = holds and again.counts.unsupported == again.counts.uncited == 0
+                    invalid += 1
+                try:
+                    prose = await provider.complete(Prompt("explain_page", EXPLAIN, f"<source>{text}</source>",
+                                                           max_output_tokens=256), Explanation)
+                    section = ContentSection(title=sources[0].display_title, body_markdown=prose.value.text,
+                                             source=Citation(path=path))
+                    checks.append((explained, ModuleContent(title=spec.title, introduction="", sections=[section])))
+                except ProviderError:
+                    pass
+                for counts, content in checks:
+                    checked = check_module(content, spec, sources)
+                    counts.update(checked.counts.model_dump())
+                    again = check_module(checked.content, spec, sources)
+                    holds = holds and again.counts.unsupported == again.counts.uncited == 0
         finally:
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-    return counts, valid, fell_back, holds
+    return modules, explained, valid, invalid, holds
 
 
 def share(counts: Counter) -> float | None:
-    return round(counts["supported"] / counts["claims"], 3) if counts["claims"] else None
+    return round(counts["supported"] / counts["checked"], 3) if counts["checked"] else None
 
 
 async def run(ctx: Context) -> Row:
@@ -124,18 +151,20 @@ async def run(ctx: Context) -> Row:
     held_out = held_out_documents()
     tuned, tuned_hold = offline_shares(tuning)
     offline, offline_hold = offline_shares(held_out)
-    model, valid, fell_back, model_hold = await model_shares(held_out, ctx.size(*MODEL_DOCUMENTS))
+    modules, explained, valid, invalid, model_hold = await model_shares(held_out, ctx.size(*MODEL_DOCUMENTS))
+    model = modules + explained
     details = {"held_out_documents": len(held_out), "tuning_documents": len(tuning),
-               "offline_held_out": dict(offline), "offline_tuning": dict(tuned), "model_held_out": dict(model),
-               "model_valid_modules": valid, "model_invalid_modules": fell_back}
-    model_share = share(model)
-    offline_share = share(offline)
-    print(f"[bench] grounding: model {model_share} of {model['claims']} claims supported ({valid} valid modules, "
-          f"{fell_back} invalid); offline {offline_share} held-out, {share(tuned)} tuning", flush=True)
+               "offline_held_out": dict(offline), "offline_tuning": dict(tuned),
+               "model_modules_held_out": dict(modules), "model_explanations_held_out": dict(explained),
+               "model_valid_modules": valid, "model_invalid_modules": invalid}
+    model_share, offline_share = share(model), share(offline)
+    print(f"[bench] grounding: model {model_share} of {model['checked']} claims supported ({valid} valid modules "
+          f"of {valid + invalid}); offline {offline_share} held-out, {share(tuned)} tuning", flush=True)
     meets = (bool(held_out) and tuned_hold and offline_hold and model_hold
              and offline_share is not None and offline_share >= OFFLINE_TARGET)
-    note = (f"held-out: model {model_share} of {model['claims']} claims in {valid} valid of {valid + fell_back} "
-            f"modules; offline {offline_share} (tuning {share(tuned)})"
+    note = (f"held-out: the model's {model['checked']} claims ({valid} of {valid + invalid} modules valid, "
+            f"the rest its explanations of the pages), {model['replaced']} replaced, {model['removed']} removed; "
+            f"offline {offline_share} (tuning {share(tuned)})"
             if held_out else "../shared/corpora is not beside the checkout: no held-out documents")
     return Row(NAME, [model_share, offline_share], "supported share before the check: model, offline (held-out)",
                None, None, "published: 0 unsupported; offline ≥ 0.99", meets, note, details=details)

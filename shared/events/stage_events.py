@@ -302,11 +302,11 @@ class CourseGenerationRequested(Event):
 
 
 class ClaimCounts(Payload):
-    """What the claim check found in the prose a writer made (shared/claim_ledger.py): `claims`
+    """What the claim check found in the prose a writer made (shared/claim_ledger.py): `checked`
     sentences that assert something, each supported by the span of source it cites, unsupported
     by it, or uncited; what was not supported was replaced by a source's own sentence or removed.
     `framing`: sentences about the course itself, not checked."""
-    claims: int = Field(default=0, ge=0)
+    checked: int = Field(default=0, ge=0)
     supported: int = Field(default=0, ge=0)
     unsupported: int = Field(default=0, ge=0)
     uncited: int = Field(default=0, ge=0)

@@ -75,7 +75,7 @@ def test_a_wrong_number_is_replaced_by_the_sources_sentence_and_an_invention_rem
     assert by_action["replaced"].replacement == "Kettle needs Python 3.11 or newer."
     assert by_action["removed"].text == "Astronauts wrote it on the moon."
     assert checked.content.sections[0].body_markdown == "Kettle needs Python 3.11 or newer."
-    assert (checked.counts.claims, checked.counts.replaced, checked.counts.removed) == (2, 1, 1)
+    assert (checked.counts.checked, checked.counts.replaced, checked.counts.removed) == (2, 1, 1)
 
 
 def test_uncited_prose_is_kept_only_as_a_quotation_and_a_citation_in_place_is_checked_then_dropped():
@@ -121,8 +121,8 @@ def test_the_offline_engine_quotes_so_its_claims_are_supported_on_every_committe
             assert published_claims_hold(checked.content, spec, group), book
     # Quotations by construction: what is left is text the parsers read differently from the quote
     # (a URL line, a heading-like line), at most one claim in 200.
-    assert counts["claims"] > 5000
-    assert counts["supported"] >= 0.995 * counts["claims"], counts
+    assert counts["checked"] > 5000
+    assert counts["supported"] >= 0.995 * counts["checked"], counts
 
 
 @settings(max_examples=60, deadline=None)
@@ -134,7 +134,7 @@ def test_any_text_checked_then_checked_again_has_nothing_left_to_change(parts):
     text = " ".join(parts)
     section = ContentSection(title="Install", source=Citation(path="docs/install.md"), body_markdown=text)
     checked = check_module(model_module(introduction=text, sections=[section], summary=text), SPEC, SOURCES)
-    assert checked.counts.claims == checked.counts.supported + checked.counts.unsupported + checked.counts.uncited
+    assert checked.counts.checked == checked.counts.supported + checked.counts.unsupported + checked.counts.uncited
     assert checked.counts.replaced + checked.counts.removed == checked.counts.unsupported + checked.counts.uncited
     assert published_claims_hold(checked.content, SPEC, SOURCES)
 

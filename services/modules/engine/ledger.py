@@ -168,7 +168,7 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
             spans = _cited_spans(index, content, sentence, claim_text, marker)
             span = next((found for found in spans if _supported(words, found)), spans[0] if spans else None)
             status = "uncited" if span is None else "supported" if _supported(words, span) else "unsupported"
-            counts["claims"] += 1
+            counts["checked"] += 1
             counts[status] += 1
             if status == "supported":
                 claims.append(_claim(sentence, claim_text, status, span, "kept"))

@@ -5,11 +5,11 @@
 import {h} from "../dom.js";
 
 function countsText(counts) {
-  if (!counts.claims) return "no claims to check";
+  if (!counts.checked) return "no claims to check";
   const changed = [];
   if (counts.replaced) changed.push(`${counts.replaced} replaced by the source's sentence`);
   if (counts.removed) changed.push(`${counts.removed} removed`);
-  return `${counts.supported} of ${counts.claims} claims supported by their sources`
+  return `${counts.supported} of ${counts.checked} claims supported by their sources`
     + (changed.length ? `; ${changed.join(", ")}` : "");
 }
 
