@@ -11,6 +11,7 @@ from shared.llm.provider import LLMProvider, ProviderError, Usage
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import module_prompt
 from .engine.sources import SourceDoc
+from .course_language import in_language
 from shared.stage.emitter import StageFailure
 
 
@@ -32,13 +33,14 @@ def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
 
 
 async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str, task_id: str,
-                spec: ModuleSpec, sources: list[SourceDoc], course_title: str) -> Written:
+                spec: ModuleSpec, sources: list[SourceDoc], course_title: str, language: str | None = None) -> Written:
     # Off the event loop: choosing among a large document's sections takes a moment.
-    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_title, provider.limits)
+    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_title, provider.limits, language)
     try:
         completion = await provider.complete(prompt, ModuleContent)
     except ProviderError as exc:
         raise StageFailure(f"module {spec.position} '{spec.title}' could not be written: {exc}") from None
+    completion = await in_language(provider, prompt, completion, language, f"module {spec.position} '{spec.title}'")
     if invented := foreign_citations(completion.value, spec):
         reason = f"module {spec.position} '{spec.title}' cites documents it does not draw on: {', '.join(invented[:5])}"
         if is_strict(provider) or completion.fallback is not None:
