@@ -116,12 +116,12 @@ def assessment(page: ModulePage, link: SourceLink | None = None, labels: Labels 
 """
 
 
-def _item(page: ModulePage, number: int, question: Question, link: SourceLink | None, labels: Labels) -> str:
+def _item(page: ModulePage, number: int, question: Question, link: SourceLink | None, said: Labels) -> str:
     ident = f"{_quiz_id(page)}-q{number}"
     profile = PROFILES[question.kind]
     prompt = f"<p>{escape(' '.join(question.prompt.split()))}</p>"
     feedback = (f'<itemfeedback ident="{ident}-feedback"><flow_mat><material>'
-                f'<mattext texttype="text/html">{escape(answer_html(question, link, labels))}</mattext>'
+                f'<mattext texttype="text/html">{escape(answer_html(question, link, said))}</mattext>'
                 f"</material></flow_mat></itemfeedback>")
     meta = (f"<itemmetadata><qtimetadata><qtimetadatafield><fieldlabel>cc_profile</fieldlabel>"
             f"<fieldentry>{profile}</fieldentry></qtimetadatafield></qtimetadata></itemmetadata>")
