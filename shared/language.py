@@ -76,7 +76,11 @@ class Detected:
 @functools.cache
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # loads a 4 MB model: on first use
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # Only the languages with an ISO 639-1 code: the model's regional varieties and creoles (Nigerian
+    # Pidgin, Extremaduran, …) took short technical English for theirs, and "zxx" is no language.
+    identifier.set_languages(sorted({name for name in identifier.nb_classes if len(name) == 2}))
+    return identifier
 
 
 def detect(text: str) -> Detected:

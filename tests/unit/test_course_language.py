@@ -78,6 +78,12 @@ def test_the_language_of_a_text_is_detected(text, language):
     assert detect(text).language == language
 
 
+def test_short_technical_english_is_english():
+    # The model's regional varieties (Nigerian Pidgin, here) are not candidates.
+    assert detect("Kettle boils water for tea. To install Kettle, run `pip install kettle`. "
+                  "Kettle needs Python 3.11.").language == "en"
+
+
 def test_too_little_text_says_no_language():
     assert detect("`x = 1`").language is None
     assert detect("").language is None
