@@ -13,15 +13,18 @@ import pytest
 from pydantic import ValidationError
 
 from services.gateway.api.schemas import CourseCreate, CourseUpdate
+from services.gateway.domain.course import create_course, fold, update_course
 from services.modules.course_language import (
     content_language, in_language, language_instruction, written_prose, wrong_language,
 )
 from services.modules.engine.prompts import module_prompt, write_module_task
+from services.modules.inputs import write_inputs
 from services.modules.export.epub import epub_package
 from services.modules.export.imscc import cartridge
 from services.modules.export.scorm import sco_html
 from services.modules.export.static_site import html_files
 from services.modules.models import ModuleContent
+from shared.events.catalogue import CourseGenerationRequested
 from shared.course_labels import LANGUAGES, TABLE, Labels, content_language_note, label, language_fields, table_for_web
 from shared.language import InvalidLanguage, detect, direction, normalised, same_language
 from shared.llm.fallback import FallbackProvider
@@ -254,3 +257,15 @@ def test_the_scorm_player_speaks_the_course_language():
     assert config["labels"]["correct"] == TABLE["correct"]["es"]
     assert TABLE["check_answer"]["es"] in html and TABLE["next_module"]["es"] in html
     assert '<html lang="es" dir="ltr">' in html
+
+
+def test_stage_4_folds_the_course_language_from_its_events():
+    created = create_course("c1", "alice", "Kettle", "", "fr")
+    request = CourseGenerationRequested(course_id="c1", actor="alice",
+                                        payload={"task_id": "t1", "pathway_id": "p1"})
+    assert write_inputs([created, request], request).language == "fr"
+    renamed = update_course(fold("c1", [created]), "alice", False, None, "Bouilloire", None)
+    assert write_inputs([created, renamed, request], request).language == "fr"  # a rename keeps it
+    changed = update_course(fold("c1", [created, renamed]), "alice", False, None, None, None, "ar")
+    assert write_inputs([created, renamed, changed, request], request).language == "ar"
+    assert write_inputs([create_course("c1", "alice", "Kettle", ""), request], request).language is None
