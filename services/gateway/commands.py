@@ -40,9 +40,9 @@ class CourseCommands:
         # the optimistic concurrency of the append.
         self._course_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def create(self, user_id: str, title: str, description: str) -> Outcome:
+    async def create(self, user_id: str, title: str, description: str, language: str | None = None) -> Outcome:
         course_id = uuid.uuid4().hex
-        event = create_course(course_id, user_id, title, description)
+        event = create_course(course_id, user_id, title, description, language)
         appended = await self._store.append(event, 0)
         return await self._settled(course_id, appended.stream_seq, event)
 
@@ -60,9 +60,9 @@ class CourseCommands:
         return await self._settled(course_id, appended.stream_seq, event)
 
     async def update(self, user_id: str, is_admin: bool, course_id: str, if_match: int | None,
-                     title: str | None, description: str | None) -> Outcome:
+                     title: str | None, description: str | None, language: str | None = None) -> Outcome:
         return await self._decide(course_id, lambda state, _: update_course(
-            state, user_id, is_admin, if_match, title, description))
+            state, user_id, is_admin, if_match, title, description, language))
 
     async def delete(self, user_id: str, is_admin: bool, course_id: str) -> Outcome:
         return await self._decide(course_id, lambda state, _: delete_course(state, user_id, is_admin))

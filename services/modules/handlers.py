@@ -38,6 +38,7 @@ from .engine.question_flaws import FlawCount
 from .engine.sources import SourceDoc
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
+from .course_language import languages_of
 from .inputs import WriteInputs, write_inputs
 from .settings import ModulesSettings
 from .writer import Written, write
@@ -70,6 +71,7 @@ class ModulesStage:
                  for n, m in enumerate(inputs.pathway.modules, start=1)]
         sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
         contents, usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources)
+        languages = await asyncio.to_thread(languages_of, inputs.language, sources, fallbacks, self._provider)
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
             return
@@ -81,7 +83,7 @@ class ModulesStage:
                               pathway_objectives=_objectives(specs), modules=modules,
                               pictures=await course_pictures(modules, inputs.analyses, inputs.title),
                               engine=_engine(self._provider, fallbacks),
-                              repository_url=inputs.scan.cloned.payload.repo_url,
+                              repository_url=inputs.scan.cloned.payload.repo_url, **languages,
                               **_release(inputs, inputs.scan.cloned.payload.commit_sha))
         built, problems = await asyncio.to_thread(build_exports, export)
         if "zip" not in built:
@@ -102,7 +104,7 @@ class ModulesStage:
                                  module_count=len(specs), export_ref=ref, export_bytes=len(archive),
                                  generated_at=datetime.now(timezone.utc),
                                  usage=token_usage(usage), fallbacks=fallbacks,
-                                 question_flaws=flaws.as_payload(), claims=ledger.counts)
+                                 question_flaws=flaws.as_payload(), claims=ledger.counts, **languages)
 
     async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
         try:
@@ -145,7 +147,7 @@ class ModulesStage:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
                 written = await write(provider, self._artefacts, request.course_id, request.payload.task_id,
-                                      spec, [sources[p] for p in spec.documents], inputs.title)
+                                      spec, [sources[p] for p in spec.documents], inputs.title, inputs.language)
             await self._announce(request, spec, written, len(specs), finished)
             return written.content, written.usage, written.fallback, written.content_ref
 

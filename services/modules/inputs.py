@@ -32,6 +32,8 @@ class WriteInputs:
     release: ReleaseNotes | None = None
     # The author's edits up to the request: the export presents the course with them on top.
     edits: list[Edit] = field(default_factory=list)
+    # The course's language as asked (BCP 47); None: its sources'.
+    language: str | None = None
 
 
 def write_inputs(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
@@ -48,6 +50,7 @@ def _up_to(events: list[Event], request: CourseGenerationRequested) -> list[Even
 
 def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInputs:
     title, description = "", ""
+    language: str | None = None
     pathway = None
     runs = fold_runs(events)
     analysis_task = runs["stage2"].task_id if "stage2" in runs else None
@@ -59,6 +62,9 @@ def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInput
         if isinstance(event, (CourseCreated, CourseForked, CourseUpdated)):  # a fork's title is its own
             title = event.payload.title or title
             description = event.payload.description if event.payload.description is not None else description
+            # A created or forked course starts with its own language (a fork's: none, its sources').
+            language = (event.payload.language or language) if isinstance(event, CourseUpdated) else getattr(
+                event.payload, "language", None)
         elif isinstance(event, PathwaysGenerated):
             pathway = next((p for p in event.payload.pathways if p.pathway_id == request.payload.pathway_id),
                            pathway)
@@ -68,7 +74,8 @@ def _fold(events: list[Event], request: CourseGenerationRequested) -> WriteInput
             done.setdefault(event.payload.module_id, event)
         elif isinstance(event, ModuleGenerated) and event.payload.task_id in retried:
             earlier[event.payload.module_id] = event  # the latest run's copy
-    return WriteInputs(title, description, pathway, scan_result(events), analyses, done, earlier)
+    return WriteInputs(title, description, pathway, scan_result(events), analyses, done, earlier,
+                       language=language)
 
 
 def _retried_runs(events: list[Event], request: CourseGenerationRequested) -> set[str]:

@@ -11,9 +11,11 @@ from shared.events.catalogue import ClaimCounts
 from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
 from shared.llm.provider import LLMProvider, ProviderError, Usage
 from .models import ModuleContent, ModuleSpec
+from shared.language import same_language
 from .engine.ledger import check_module
 from .engine.prompts import module_prompt
 from .engine.sources import SourceDoc
+from .course_language import in_language, sources_language
 from shared.stage.emitter import StageFailure
 
 
@@ -36,13 +38,14 @@ def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
 
 
 async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str, task_id: str,
-                spec: ModuleSpec, sources: list[SourceDoc], course_title: str) -> Written:
+                spec: ModuleSpec, sources: list[SourceDoc], course_title: str, language: str | None = None) -> Written:
     # Off the event loop: choosing among a large document's sections takes a moment.
-    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_title, provider.limits)
+    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_title, provider.limits, language)
     try:
         completion = await provider.complete(prompt, ModuleContent)
     except ProviderError as exc:
         raise StageFailure(f"module {spec.position} '{spec.title}' could not be written: {exc}") from None
+    completion = await in_language(provider, prompt, completion, language, f"module {spec.position} '{spec.title}'")
     if invented := foreign_citations(completion.value, spec):
         reason = f"module {spec.position} '{spec.title}' cites documents it does not draw on: {', '.join(invented[:5])}"
         if is_strict(provider) or completion.fallback is not None:
@@ -50,7 +53,9 @@ async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str,
         completion = await offline_fallback(offline_engine_of(provider), prompt, ModuleContent, reason,
                                             completion.usage)
     # What is published holds only claims its sources support; the ledger lies beside it.
-    checked = await asyncio.to_thread(check_module, completion.value, spec, sources)
+    translated = (language is not None and completion.fallback is None
+                  and not same_language(language, sources_language(sources)))
+    checked = await asyncio.to_thread(check_module, completion.value, spec, sources, translated)
     name = f"{task_id}/modules/{spec.position:02d}-{spec.module_id}"
     ledger = ModuleLedger(module_id=spec.module_id, position=spec.position, title=spec.title,
                           counts=checked.counts, claims=list(checked.claims))

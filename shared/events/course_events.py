@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .envelope import Event, Payload
 from .publishers import BY_EVERY_STAGE, BY_GATEWAY, GATEWAY, STAGE_SERVICES, by
-from .fields import Description, Stage, Title
+from .fields import Description, Language, Stage, Title
 
 
 # --- course -----------------------------------------------------------------------------------
@@ -16,6 +16,7 @@ class CourseCreatedPayload(Payload):
     owner_id: str = Field(min_length=1, max_length=256)
     title: str = Title
     description: str = Description
+    language: str | None = Language
 
 
 class CourseCreated(Event):
@@ -27,6 +28,7 @@ class CourseCreated(Event):
 class CourseUpdatedPayload(Payload):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
+    language: str | None = Language
     revision: int = Field(ge=2, description="the course's metadata revision after this update")
 
 

@@ -12,3 +12,6 @@ Title = Field(min_length=1, max_length=200)
 BUDGET_USD = Field(default=None, ge=0, le=1_000_000,
                    description="stop before a provider call that could take the run's cost past this")
 Description = Field(default="", max_length=5000)
+# A course's language, a BCP 47 tag checked by the gateway (shared/language.py). None: the sources'.
+Language = Field(default=None, min_length=2, max_length=64,
+                 description="BCP 47 tag of the language the course is written in; none: its sources' language")

@@ -357,6 +357,11 @@ class CourseGeneratedPayload(Payload):
     fallbacks: list[FallenBack] = Field(default_factory=list)
     question_flaws: QuestionFlaws | None = None
     claims: ClaimCounts | None = Field(default=None, description="the claim ledger's counts over every module")
+    language: str | None = Field(default=None, max_length=64, description=(
+        "BCP 47 tag of the course's language: the one asked, else its sources'"))
+    content_language: str | None = Field(default=None, max_length=64, description=(
+        "the language its text is in: the course's where a model wrote it so, else the sources' "
+        "(the offline engine does not translate)"))
 
 
 class CourseGenerated(Event):

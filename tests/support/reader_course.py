@@ -81,10 +81,12 @@ async def _run(api, course_id: str, action: str, body: dict, stage: str, headers
     assert status["status"] == "SUCCESS", status
 
 
-async def written_course(api: httpx.AsyncClient, headers: dict[str, str], repo: Path, title: str) -> dict:
-    """The course written from `repo` through all four stages (the pathway with the most modules):
-    GET generated-course's answer, with `course_id` added."""
-    created = await api.post("/api/projects/", json={"title": title}, headers=headers)
+async def written_course(api: httpx.AsyncClient, headers: dict[str, str], repo: Path, title: str,
+                         language: str | None = None) -> dict:
+    """The course written from `repo` through all four stages (the pathway with the most modules), in
+    `language` if given: GET generated-course's answer, with `course_id` added."""
+    asked = {"title": title, **({"language": language} if language else {})}
+    created = await api.post("/api/projects/", json=asked, headers=headers)
     assert created.status_code == 201, created.text
     course_id = created.json()["course_id"]
     await _run(api, course_id, "analyze-repository", {"repo_url": str(repo)}, "stage1", headers)

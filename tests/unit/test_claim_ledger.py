@@ -101,6 +101,15 @@ def test_an_explanation_emptied_by_the_check_still_points_to_its_source():
     assert checked.content.assessment[0].explanation == "From `docs/brewing.md`."
 
 
+def test_text_in_another_language_is_held_to_the_identifiers_and_numbers_its_source_names():
+    section = ContentSection(title="Install", source=Citation(path="docs/install.md", heading="Install",
+                                                               anchor="install"),
+                             body_markdown="Lancez `pip install kettle` pour l'obtenir. Kettle exige Python 2.7.")
+    checked = check_module(model_module(sections=[section]), SPEC, SOURCES, translated=True)
+    assert [(c.status, c.action) for c in checked.claims] == [("supported", "kept"), ("unsupported", "removed")]
+    assert checked.content.sections[0].body_markdown == "Lancez `pip install kettle` pour l'obtenir."
+
+
 def published_claims_hold(content: ModuleContent, spec: ModuleSpec, sources: list[SourceDoc]) -> bool:
     again = check_module(content, spec, sources)
     return again.counts.unsupported == again.counts.uncited == 0 and again.content == content
@@ -128,9 +137,11 @@ def test_the_offline_engine_quotes_so_its_claims_are_supported_on_every_committe
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["Kettle needs Python 3.11 or newer.", "It was built in 1999 by Ada.",
                                  "Call `kettle.boil()` now!", "Set `KETTLE_HOME` first.", "This module covers tea.",
-                                 "水を沸かします。", "[docs/install.md#L1-L3]", "- ", "**Bold** claim here.", "\n\n",
+                                 "水を沸かします。", "- ", "**Bold** claim here.", "\n\n",
                                  "```\ncode\n```\n", "Pour the water.", "e.g. this"]), max_size=12))
 def test_any_text_checked_then_checked_again_has_nothing_left_to_change(parts):
+    # (A citation in place is kept in the ledger and taken out of the text: checked again, its claim
+    # would be uncited. The other tests cover it.)
     text = " ".join(parts)
     section = ContentSection(title="Install", source=Citation(path="docs/install.md"), body_markdown=text)
     checked = check_module(model_module(introduction=text, sections=[section], summary=text), SPEC, SOURCES)

@@ -59,7 +59,7 @@ async def _marked(c: ContainerDep, rows: list[dict]) -> list[Course]:
 @router.post("/", status_code=201, response_model=Course,
              responses={202: {"model": Accepted}, 401: {"model": Message}})
 async def create_course(body: CourseCreate, c: ContainerDep, who: PrincipalDep, response: Response):
-    outcome = await c.commands.create(who.user_id, body.title, body.description)
+    outcome = await c.commands.create(who.user_id, body.title, body.description, body.language)
     response.headers["Location"] = f"/api/projects/{outcome.course_id}"
     return await _course_response(c, who, outcome, response)
 
@@ -89,7 +89,8 @@ async def update_course(course_id: CourseId, body: CourseUpdate, c: ContainerDep
                         if_match: Annotated[str | None, Header()] = None):
     try:
         outcome = await c.commands.update(who.user_id, who.is_admin, course_id,
-                                          _parse_if_match(if_match), body.title, body.description)
+                                          _parse_if_match(if_match), body.title, body.description,
+                                          body.language)
     except CourseNotFound:
         raise HTTPException(404, NOT_FOUND) from None
     return await _course_response(c, who, outcome, response)

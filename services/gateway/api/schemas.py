@@ -3,21 +3,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from shared.language import normalised
 from shared.text import CleanText
+
+# A BCP 47 tag of a registered language, answered in its standard form ("iw" becomes "he"); 422 otherwise.
+LanguageTag = Annotated[str, Field(max_length=64, description="BCP 47 language tag, e.g. fr, pt-BR, zh-Hans",
+                                   examples=["fr"]), AfterValidator(normalised)]
 
 
 class CourseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     title: CleanText = Field(min_length=1, max_length=200)
     description: CleanText = Field(default="", max_length=5000)
+    language: LanguageTag | None = None
 
 
 class CourseUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     title: CleanText | None = Field(default=None, min_length=1, max_length=200)
     description: CleanText | None = Field(default=None, max_length=5000)
+    language: LanguageTag | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -28,8 +37,8 @@ class CourseUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _something_to_change(self) -> "CourseUpdate":
-        if self.title is None and self.description is None:
-            raise ValueError("give at least one of title, description")
+        if self.title is None and self.description is None and self.language is None:
+            raise ValueError("give at least one of title, description, language")
         return self
 
 
@@ -38,6 +47,7 @@ class Course(BaseModel):
     user_id: str
     title: str
     description: str
+    language: str | None = Field(default=None, description="BCP 47 tag; none: the sources' language")
     status: str
     repo_url: str | None
     repo_name: str | None

@@ -19,6 +19,7 @@ from .run_status import stage_status, started
 from ..edge.quotas import allowed_budget
 from .schemas import Spend
 from ..reading.ledgers import run_ledger
+from shared.course_labels import language_fields
 
 router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])
 GONE = (NotFoundError, ObjectNotFoundError)
@@ -61,6 +62,7 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
     return {"status": task["status"], **marks, "title": course["title"], "pathway_id": generated["pathway_id"],
             "pathway_title": generated["pathway_title"], "module_count": generated["module_count"],
             "generated_at": generated["generated_at"], "usage": generated["usage"],
+            **language_fields(generated["language"], generated["content_language"]),
             "modules": modules, "edited_modules": edited, "export": export,
             "ledger": await run_ledger(c.artefacts, course_id, generated["task_id"])}
 

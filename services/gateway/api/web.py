@@ -13,6 +13,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.course_labels import table_for_web
+
 from ..edge.auth import development_token
 from ..settings import GatewaySettings
 from .deps import ContainerDep
@@ -89,6 +91,13 @@ def _development_only(request: Request) -> None:
     if not development_sign_in(request.app.state.container.settings):
         raise HTTPException(404, "development sign-in is not available on this gateway: sign in "
                                  "with a token from the configured identity provider")
+
+
+@router.get("/api/labels", tags=["courses"])
+def course_labels() -> dict:
+    """The words the reader says around a course's content, in every language a course's labels
+    are translated to: the table the exports use (shared/course_labels.py)."""
+    return table_for_web()
 
 
 @router.get("/api/auth/config", response_model=AuthConfig, tags=["auth"])

@@ -107,23 +107,25 @@ def evolve(state: CourseState, event: Event) -> CourseState:
     return state
 
 
-def create_course(course_id: str, user_id: str, title: str, description: str) -> CourseCreated:
+def create_course(course_id: str, user_id: str, title: str, description: str,
+                  language: str | None = None) -> CourseCreated:
     return CourseCreated(
         course_id=course_id, actor=user_id,  # no correlation_id: creating a course is no stage run
-        payload={"owner_id": user_id, "title": title, "description": description},
+        payload={"owner_id": user_id, "title": title, "description": description, "language": language},
     )
 
 
 def update_course(
     state: CourseState, user_id: str, is_admin: bool, if_match: int | None,
-    title: str | None, description: str | None,
+    title: str | None, description: str | None, language: str | None = None,
 ) -> CourseUpdated:
     require_visible(state, user_id, is_admin)
     if if_match is not None and if_match != state.revision:
         raise RevisionMismatch(if_match, state.revision)
     return CourseUpdated(
         course_id=state.course_id, actor=user_id,
-        payload={"title": title, "description": description, "revision": state.revision + 1},
+        payload={"title": title, "description": description, "language": language,
+                 "revision": state.revision + 1},
     )
 
 

@@ -140,7 +140,7 @@ class Fold:
         if c.row is None and e.course_id not in self.deleted:
             p = e.payload
             c.row = [e.course_id, p.owner_id, p.title, p.description, "draft", None, None, None, None, 1, seq,
-                     e.occurred_at, e.occurred_at]
+                     e.occurred_at, e.occurred_at, getattr(p, "language", None)]
 
     def _course_updated(self, c: CourseRows, e, seq: int) -> None:
         p = e.payload
@@ -151,6 +151,8 @@ class Fold:
                 r[2] = p.title
             if p.description is not None:
                 r[3] = p.description
+            if p.language is not None:
+                r[13] = p.language
             r[9], r[10], r[12] = p.revision, seq, e.occurred_at
 
     def _course_deleted(self, e) -> None:
@@ -406,7 +408,7 @@ class Fold:
     def _generation_requested(self, c: CourseRows, e, seq: int) -> None:
         if self._stage_requested(c, e, seq):
             p = e.payload
-            c.gen = [e.course_id, p.task_id, p.pathway_id, None, None, None, None, e.occurred_at, None]
+            c.gen = [e.course_id, p.task_id, p.pathway_id, None, None, None, None, e.occurred_at, None, None, None]
 
     def _module_generated(self, c: CourseRows, e, seq: int) -> None:
         p = e.payload
@@ -430,6 +432,7 @@ class Fold:
         if g is not None and g[1] == p.task_id:
             g[3], g[4], g[5], g[6], g[8] = (p.export_ref, p.export_bytes, p.module_count, json_or_none(p.usage),
                                             e.occurred_at)
+            g[9], g[10] = p.language, p.content_language
         c.content = {k: v for k, v in c.content.items() if k[0] == p.task_id}
 
     # --- the author's edits --------------------------------------------------

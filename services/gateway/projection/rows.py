@@ -11,7 +11,7 @@ from asyncpg import Connection, DataError
 # Each table's rows as the fold produces them, by column name (the loader names the columns).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "courses": ("course_id", "user_id", "title", "description", "status", "repo_url", "repo_name",
-                "repo_task_id", "repo_commit", "revision", "last_seq", "created_at", "updated_at"),
+                "repo_task_id", "repo_commit", "revision", "last_seq", "created_at", "updated_at", "language"),
     "course_tasks": ("course_id", "stage", "task_id", "status", "progress_percentage", "current_step",
                      "error_message", "started_at", "completed_at", "last_activity_at", "fallbacks"),
     "stage_requests": ("course_id", "stage", "task_id", "input_task_id", "input_fingerprint"),
@@ -36,7 +36,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "pathway_module_parts": ("course_id", "task_id", "part", "pathway_id", "modules"),
     "stage3_selections": ("course_id", "selected_pathway_id", "selected_at"),
     "generated_courses": ("course_id", "task_id", "pathway_id", "export_ref", "export_bytes", "module_count",
-                          "usage", "requested_at", "generated_at"),
+                          "usage", "requested_at", "generated_at", "language", "content_language"),
     "module_content": ("course_id", "task_id", "module_id", "position", "title", "content_ref", "content_hash",
                        "question_count", "generated_at"),
     "course_edits": ("course_id", "event_id", "seq", "kind", "module_id", "payload", "actor", "edited_at",

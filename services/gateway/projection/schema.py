@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS {s}.courses (
     revision     INTEGER NOT NULL,
     last_seq     BIGINT NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL,
-    updated_at   TIMESTAMPTZ NOT NULL
+    updated_at   TIMESTAMPTZ NOT NULL,
+    language     TEXT  -- BCP 47, as asked; NULL: the sources' language
 );
 CREATE INDEX IF NOT EXISTS courses_by_owner ON {s}.courses (user_id, created_at DESC);
 CREATE TABLE IF NOT EXISTS {s}.course_tasks (
@@ -204,7 +205,9 @@ CREATE TABLE IF NOT EXISTS {s}.generated_courses (
     module_count  INTEGER,
     usage         JSONB,
     requested_at  TIMESTAMPTZ NOT NULL,
-    generated_at  TIMESTAMPTZ
+    generated_at  TIMESTAMPTZ,
+    language      TEXT,  -- the course's language at generation (CourseGenerated.language)
+    content_language TEXT  -- the language its text is in
 );
 CREATE TABLE IF NOT EXISTS {s}.module_content (
     course_id       TEXT NOT NULL REFERENCES {s}.courses (course_id) ON DELETE CASCADE,

@@ -9,8 +9,8 @@ from ..domain.lineage import StageResult
 from ..projection.schema import checked
 from .stage_reader import lineage_columns, lineage_of
 
-COURSE_COLUMNS = ("course_id, user_id, title, description, status, repo_url, repo_name, repo_commit, revision, "
-                  "created_at, updated_at")
+COURSE_COLUMNS = ("course_id, user_id, title, description, language, status, repo_url, repo_name, repo_commit, "
+                  "revision, created_at, updated_at")
 _COURSE_KEYS = tuple(c.strip() for c in COURSE_COLUMNS.split(","))
 
 

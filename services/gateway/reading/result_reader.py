@@ -54,7 +54,7 @@ class ResultReader:
     async def generated(self, course_id: str) -> dict[str, Any] | None:
         row = await self._pool.fetchrow(
             f"""SELECT g.task_id, g.pathway_id, g.export_ref, g.export_bytes, g.module_count, g.usage,
-                       g.requested_at, g.generated_at, p.title AS pathway_title
+                       g.requested_at, g.generated_at, g.language, g.content_language, p.title AS pathway_title
                 FROM {self._s}.generated_courses g LEFT JOIN {self._s}.pathways p ON p.id = g.pathway_id
                 WHERE g.course_id = $1""", course_id)
         if row is None:

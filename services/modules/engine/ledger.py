@@ -112,10 +112,10 @@ def index_sources(sources: Sequence[SourceDoc], names: frozenset[str]) -> _Index
     return index
 
 
-def _supported(words: Words, span: _Span) -> bool:
+def _supported(words: Words, span: _Span, translated: bool = False) -> bool:
     if not words.exact <= span.written:
         return False
-    if not words.stems:
+    if not words.stems or translated:
         return True
     return len(words.stems & span.stems) >= SUPPORTED_SHARE * len(words.stems)
 
@@ -144,8 +144,13 @@ class Checked:
     claims: tuple[Claim, ...]
 
 
-def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc]) -> Checked:
-    """`content` with every claim not supported by its source replaced or removed, and the ledger."""
+def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc],
+                 translated: bool = False) -> Checked:
+    """`content` with every claim not supported by its source replaced or removed, and the ledger.
+    `translated`: the text is in another language than its sources, so only what does not change
+    with the language is compared — the identifiers and numbers a claim names, in the span it cites
+    (an uncited one is only kept as a quotation) — and what is not supported is removed: a source's
+    sentence would put the sources' language back."""
     names = module_names(spec, sources)
     index = index_sources(sources, names)
     edits: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
@@ -166,14 +171,15 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
                 counts["framing"] += 1
                 continue
             spans = _cited_spans(index, content, sentence, claim_text, marker)
-            span = next((found for found in spans if _supported(words, found)), spans[0] if spans else None)
-            status = "uncited" if span is None else "supported" if _supported(words, span) else "unsupported"
+            span = next((found for found in spans if _supported(words, found, translated)), spans[0] if spans else None)
+            status = ("uncited" if span is None else
+                      "supported" if _supported(words, span, translated) else "unsupported")
             counts["checked"] += 1
             counts[status] += 1
             if status == "supported":
                 claims.append(_claim(sentence, claim_text, status, span, "kept"))
                 continue
-            best = _best_sentence(index, words, used)
+            best = None if translated else _best_sentence(index, words, used)
             if best is None:
                 edits[field_name].append((sentence.start, sentence.end, ""))
                 counts["removed"] += 1

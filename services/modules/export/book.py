@@ -52,14 +52,15 @@ def book_html(course: CourseExport, book: Book = Book()) -> str:
         f'<article class="module" id="{page.stem}" data-module="{page.number}">'
         f"{scoped(module_body(pages, page, book.quiz, course.source_link), page.stem, stems)}</article>"
         for page in pages if book.modules is None or page.number in book.modules)
-    head = document_head(course.title, book.csp, f"<style>{STYLE}{BOOK_STYLE}{book.style}</style>\n{book.head}")
+    head = document_head(course.title, book.csp, f"<style>{STYLE}{BOOK_STYLE}{book.style}</style>\n{book.head}",
+                         course.labels)
     return f"""{head}
 <body class="{book.body_class}">
-<a class="skip" href="#main">Skip to the content</a>
+<a class="skip" href="#main">{escape(course.labels.skip)}</a>
 <header class="site-header"><p>{escape(course.title)}</p></header>
 <main id="main">
 <section class="front" aria-label="About this course">{"".join(front_matter(course))}</section>
-<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>{toc}</ol></nav>
+<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">{escape(course.labels.contents)}</h2><ol>{toc}</ol></nav>
 {book.controls}{modules}
 </main>
 {site_footer(course)}

@@ -10,6 +10,8 @@ from lxml import etree, html as lxml_html
 
 from shared import linear_regex
 
+from shared.course_labels import Labels
+
 from .export_model import CourseExport, module_pages
 from .export import zipped
 from .site_style import STYLE
@@ -26,13 +28,13 @@ def epub_package(course: CourseExport) -> bytes:
         "mimetype": b"application/epub+zip",
         "META-INF/container.xml": CONTAINER.encode(),
         "EPUB/style.css": STYLE.encode(),
-        "EPUB/front.xhtml": _document(course.title, "".join(front_matter(course))).encode(),
+        "EPUB/front.xhtml": _document(course.title, "".join(front_matter(course)), course.labels).encode(),
         "EPUB/nav.xhtml": _navigation(course, pages).encode(),
     }
     for page in pages:
         body = _PAGE_LINK.sub(lambda m: f' href="{m["stem"]}.xhtml{m["rest"]}"' if m["stem"] in stems
                               else m.group(0), module_body(pages, page, link=course.source_link))
-        files[f"EPUB/{page.stem}.xhtml"] = _document(page.content.title, body).encode()
+        files[f"EPUB/{page.stem}.xhtml"] = _document(page.content.title, body, course.labels).encode()
     files["EPUB/package.opf"] = _package(course, pages).encode()
     return zipped(files, first=("mimetype",))
 
@@ -54,12 +56,13 @@ def _package(course: CourseExport, pages) -> str:
     items = "\n".join(f'    <item id="m{page.number}" href="{page.stem}.xhtml" media-type="application/xhtml+xml"/>'
                       for page in pages)
     spine = "\n".join(f'    <itemref idref="m{page.number}"/>' for page in pages)
+    lang = escape(course.labels.lang)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
-<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="en">
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="{lang}" dir="{course.labels.dir}">
   <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
     <dc:identifier id="book-id">{_identifier(course)}</dc:identifier>
     <dc:title>{escape(course.title)}</dc:title>
-    <dc:language>en</dc:language>
+    <dc:language>{lang}</dc:language>
     <dc:creator>coursegen</dc:creator>
     <meta property="dcterms:modified">{MODIFIED}</meta>
   </metadata>
@@ -69,7 +72,7 @@ def _package(course: CourseExport, pages) -> str:
     <item id="front" href="front.xhtml" media-type="application/xhtml+xml"/>
 {items}
   </manifest>
-  <spine>
+  <spine page-progression-direction="{course.labels.dir}">
     <itemref idref="front"/>
 {spine}
   </spine>
@@ -79,15 +82,17 @@ def _package(course: CourseExport, pages) -> str:
 
 def _navigation(course: CourseExport, pages) -> str:
     entries = "".join(f'<li><a href="{page.stem}.xhtml">{escape(page.content.title)}</a></li>' for page in pages)
-    return _document(f"Contents · {course.title}",
-                     f'<nav epub:type="toc" id="toc" aria-labelledby="toc-title"><h1 id="toc-title">Contents</h1>'
-                     f'<ol><li><a href="front.xhtml">{escape(course.title)}</a></li>{entries}</ol></nav>')
+    contents = escape(course.labels.contents)
+    return _document(f"{contents} · {course.title}",
+                     f'<nav epub:type="toc" id="toc" aria-labelledby="toc-title"><h1 id="toc-title">{contents}</h1>'
+                     f'<ol><li><a href="front.xhtml">{escape(course.title)}</a></li>{entries}</ol></nav>', course.labels)
 
 
-def _document(title: str, body_html: str) -> str:
+def _document(title: str, body_html: str, labels: Labels) -> str:
+    lang = escape(labels.lang)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="en" lang="en">
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="{lang}" lang="{lang}" dir="{labels.dir}">
 <head>
 <meta charset="utf-8"/>
 <title>{escape(title)}</title>

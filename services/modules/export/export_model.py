@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import posixpath
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from shared import linear_regex
+from shared.course_labels import Labels, content_language_note
 from shared.docs.formats import LINKED_PAGE_SUFFIXES
 from shared.repos.forge_links import source_url
 
@@ -35,9 +36,22 @@ class CourseExport:
     repository_url: str | None = None
     # The concept maps and the drawn diagrams (pictures.py); none for an export built by hand.
     pictures: Pictures = Pictures()
+    # The course's language (BCP 47: its labels, `lang` and `dir`) and the one its text is in (the
+    # sources' where the offline engine wrote it); None: unknown, English labels.
+    language: str | None = None
+    content_language: str | None = None
 
     def source_link(self, path: str) -> str | None:
         return source_url(self.repository_url, self.commit_sha, path)
+
+    @functools.cached_property
+    def labels(self) -> Labels:
+        return Labels(self.language)
+
+    @property
+    def language_note(self) -> str:
+        """What the course says when its text is not in its language ("" when it is)."""
+        return content_language_note(self.language, self.content_language)
 
 
 OFFLINE = "offline"
@@ -72,6 +86,7 @@ class ModulePage:
     content: ModuleContent
     stem: str               # "01-getting-started": the file name without extension
     pictures: Pictures = Pictures()  # the course's (CourseExport.pictures)
+    labels: Labels = field(default_factory=lambda: Labels(None), compare=False)  # the course's
 
 
 class ModulePages(tuple):  # tuple[ModulePage, ...]
@@ -85,7 +100,8 @@ class ModulePages(tuple):  # tuple[ModulePage, ...]
 
 
 def module_pages(course: CourseExport) -> ModulePages:
-    return ModulePages(ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}", course.pictures)
+    return ModulePages(ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}", course.pictures,
+                                  course.labels)
                        for n, (spec, content) in enumerate(course.modules, start=1))
 
 

@@ -8,11 +8,13 @@ from html import escape
 from typing import Sequence
 from xml.sax.saxutils import quoteattr
 
+from shared.course_labels import Labels
+
 from ..models import Question
 from .export_model import CourseExport, ModulePage, module_pages
 from .export import zipped
 from .site_style import STYLE
-from .static_site import SourceLink, answer_html, module_body
+from .static_site import ENGLISH, SourceLink, answer_html, module_body
 
 CC_NAMESPACE = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
 QTI_NAMESPACE = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -28,7 +30,7 @@ def cartridge(course: CourseExport) -> bytes:
     for page in pages:
         files[f"web_resources/{page.stem}.html"] = _web_page(course, pages, page).encode()
         if page.content.assessment:
-            files[f"{_quiz_id(page)}/assessment.xml"] = assessment(page, course.source_link).encode()
+            files[f"{_quiz_id(page)}/assessment.xml"] = assessment(page, course.source_link, course.labels).encode()
     files["imsmanifest.xml"] = manifest(course, pages).encode()
     return zipped(files)
 
@@ -49,12 +51,13 @@ def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
         if page.content.assessment:
             quiz = _quiz_id(page)
             children.append(f'<item identifier="item-{quiz}" identifierref="res-{quiz}">'
-                            f"<title>Check your understanding: {escape(page.content.title)}</title></item>")
+                            f"<title>{escape(course.labels.assessment)}: {escape(page.content.title)}</title></item>")
             resources.append(f'<resource identifier="res-{quiz}" type="{ASSESSMENT}">'
                              f'<file href="{quiz}/assessment.xml"/></resource>')
         items.append(f'<item identifier="module-{page.number:02d}"><title>{escape(page.content.title)}</title>'
                      f'{"".join(children)}</item>')
     version = f"-v{course.version}" if course.version is not None else ""
+    lang = escape(course.labels.lang)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier={quoteattr("coursegen-cartridge" + version)}
   xmlns="{CC_NAMESPACE}"
@@ -65,8 +68,8 @@ def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     <schema>IMS Common Cartridge</schema>
     <schemaversion>1.3.0</schemaversion>
     <lomimscc:lom><lomimscc:general><lomimscc:title>
-      <lomimscc:string language="en">{escape(course.title)}</lomimscc:string>
-    </lomimscc:title></lomimscc:general></lomimscc:lom>
+      <lomimscc:string language="{lang}">{escape(course.title)}</lomimscc:string>
+    </lomimscc:title><lomimscc:language>{lang}</lomimscc:language></lomimscc:general></lomimscc:lom>
   </metadata>
   <organizations>
     <organization identifier="organization" structure="rooted-hierarchy">
@@ -85,7 +88,7 @@ def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
 
 def _web_page(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html{course.labels.html_attributes()}>
 <head><meta charset="utf-8"><title>{escape(page.content.title)} · {escape(course.title)}</title>
 <link rel="stylesheet" href="style.css"></head>
 <body><main id="main">{module_body(pages, page, link=course.source_link)}</main></body>
@@ -93,12 +96,13 @@ def _web_page(course: CourseExport, pages: Sequence[ModulePage], page: ModulePag
 """
 
 
-def assessment(page: ModulePage, link: SourceLink | None = None) -> str:
-    items = "".join(_item(page, n, question, link) for n, question in enumerate(page.content.assessment, start=1))
+def assessment(page: ModulePage, link: SourceLink | None = None, labels: Labels = ENGLISH) -> str:
+    items = "".join(_item(page, n, question, link, labels)
+                    for n, question in enumerate(page.content.assessment, start=1))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <questestinterop xmlns="{QTI_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xsi:schemaLocation="{QTI_NAMESPACE} http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_qtiasiv1p2p1_v1p0.xsd">
-  <assessment ident="{_quiz_id(page)}" title={quoteattr("Check your understanding: " + page.content.title)}>
+  <assessment ident="{_quiz_id(page)}" title={quoteattr(labels.assessment + ": " + page.content.title)}>
     <qtimetadata>
       <qtimetadatafield><fieldlabel>cc_profile</fieldlabel><fieldentry>cc.exam.v0p1</fieldentry></qtimetadatafield>
       <qtimetadatafield><fieldlabel>qmd_assessmenttype</fieldlabel><fieldentry>Examination</fieldentry></qtimetadatafield>
@@ -112,12 +116,12 @@ def assessment(page: ModulePage, link: SourceLink | None = None) -> str:
 """
 
 
-def _item(page: ModulePage, number: int, question: Question, link: SourceLink | None) -> str:
+def _item(page: ModulePage, number: int, question: Question, link: SourceLink | None, said: Labels) -> str:
     ident = f"{_quiz_id(page)}-q{number}"
     profile = PROFILES[question.kind]
     prompt = f"<p>{escape(' '.join(question.prompt.split()))}</p>"
     feedback = (f'<itemfeedback ident="{ident}-feedback"><flow_mat><material>'
-                f'<mattext texttype="text/html">{escape(answer_html(question, link))}</mattext>'
+                f'<mattext texttype="text/html">{escape(answer_html(question, link, said))}</mattext>'
                 f"</material></flow_mat></itemfeedback>")
     meta = (f"<itemmetadata><qtimetadata><qtimetadatafield><fieldlabel>cc_profile</fieldlabel>"
             f"<fieldentry>{profile}</fieldentry></qtimetadatafield></qtimetadata></itemmetadata>")

@@ -6,6 +6,8 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("course-config").textContent);
+  // The course's own words, in its language (shared/course_labels.py, through scorm.py).
+  var said = config.labels;
   var modules = Array.prototype.slice.call(document.querySelectorAll("article.module"));
   var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question[data-correct]"));
   var state = { read: [], answers: {} };
@@ -136,7 +138,8 @@
     });
     document.getElementById("previous").disabled = current === 1;
     document.getElementById("next").disabled = current === modules.length;
-    document.getElementById("position").textContent = "Module " + current + " of " + modules.length;
+    document.getElementById("position").textContent =
+      said.module_of.replace("{n}", current).replace("{total}", modules.length);
     report();
   }
 
@@ -146,14 +149,14 @@
     var input = q.querySelector('input[value="' + chosen + '"]');
     if (input) { input.checked = true; }
     var right = String(chosen) === q.dataset.correct;
-    q.querySelector(".verdict").textContent = right ? "Correct." : "Not quite: the answer is shown below.";
+    q.querySelector(".verdict").textContent = right ? said.correct : said.not_quite;
     q.dataset.verdict = right ? "right" : "wrong";
     q.querySelector(".explained").hidden = false;
   }
 
   function check(q) {
     var chosen = q.querySelector("input:checked");
-    if (!chosen) { q.querySelector(".verdict").textContent = "Choose an answer first."; return; }
+    if (!chosen) { q.querySelector(".verdict").textContent = said.choose_first; return; }
     state.answers[q.dataset.question] = parseInt(chosen.value, 10);
     answerShown(q);
     journal(q, parseInt(chosen.value, 10));
@@ -209,7 +212,7 @@
   window.addEventListener("beforeunload", leave);
   document.getElementById("leave").addEventListener("click", function () {
     leave();
-    document.getElementById("position").textContent = "Your place is saved: you may close this window.";
+    document.getElementById("position").textContent = said.place_saved;
   });
 
   restore();

@@ -21,7 +21,8 @@ from .book import Book, book_html
 from .export import zipped
 from .export_model import CourseExport, content_link_ok
 from .markdown_render import render_inline
-from .static_site import SourceLink, answer_html, question_html
+from .static_site import ENGLISH, SourceLink, answer_html, question_html
+from shared.course_labels import Labels
 
 DEFAULT_MASTERY = DEFAULT_MASTERY_PERCENT / 100
 PLAYER = "player.js"
@@ -47,24 +48,29 @@ fieldset.question legend { font-weight: 600; padding: 0 .3rem; }
 article.module[hidden] { display: none; }
 """
 
-CONTROLS = ('<div class="controls" role="group" aria-label="Course navigation">'
-            '<button type="button" id="previous">Previous module</button>'
+# What the player says (player.js reads them from the page's config), in the course's language.
+PLAYER_LABELS = ("module_of", "correct", "not_quite", "choose_first", "place_saved")
+
+
+def controls(labels: Labels) -> str:
+    return ('<div class="controls" role="group" aria-label="Course navigation">'
+            f'<button type="button" id="previous">{escape(labels.previous_module)}</button>'
             '<span id="position" aria-live="polite"></span>'
-            '<button type="button" id="next">Next module</button>'
-            '<button type="button" id="leave">Save and leave</button></div>')
+            f'<button type="button" id="next">{escape(labels.next_module)}</button>'
+            f'<button type="button" id="leave">{escape(labels.save_and_leave)}</button></div>')
 
 
 class InteractiveQuiz:
     """Renders choice questions as a form the player marks; a short answer stays a folded answer (it
     is not scored). Numbers questions in document order: the ids are the same for the same course."""
 
-    def __init__(self, link: SourceLink | None = None) -> None:
+    def __init__(self, link: SourceLink | None = None, labels: Labels = ENGLISH) -> None:
         self._numbers = count(1)
-        self._link = link
+        self._link, self._labels = link, labels
 
     def __call__(self, question: Question) -> str:
         if question.kind == "short_answer" or question.answer not in question.options:
-            return question_html(question, self._link)
+            return question_html(question, self._link, self._labels)
         qid = f"q{next(self._numbers)}"
 
         def shown(text: str) -> str:
@@ -77,17 +83,19 @@ class InteractiveQuiz:
         return (f'<li><fieldset class="question" data-question="{qid}" '
                 f'data-correct="{question.options.index(question.answer)}">'
                 f'<legend>{prompt} <span class="kind">{escape(question.kind.replace("_", " "))}</span></legend>'
-                f'{choices}<button type="button" class="check">Check your answer</button>'
+                f'{choices}<button type="button" class="check">{escape(self._labels.check_answer)}</button>'
                 f'<p class="verdict" role="status" aria-live="polite"></p>'
-                f'<div class="explained" hidden>{answer_html(question, self._link)}</div></fieldset></li>')
+                f'<div class="explained" hidden>{answer_html(question, self._link, self._labels)}</div></fieldset></li>')
 
 
 def sco_html(course: CourseExport, version: str, mastery: float) -> str:
-    config = json.dumps({"scorm": version, "mastery": mastery})
+    labels = course.labels
+    config = json.dumps({"scorm": version, "mastery": mastery,
+                         "labels": {key: getattr(labels, key) for key in PLAYER_LABELS}})
     head = (f'<script type="application/json" id="{CONFIG_ID}">{escape(config, quote=False)}</script>\n'
             f'<script src="{PLAYER}" defer></script>')
-    return book_html(course, Book(quiz=InteractiveQuiz(course.source_link), csp=SCO_CSP, style=PLAYER_STYLE, head=head,
-                                  body_class="book sco", controls=CONTROLS))
+    return book_html(course, Book(quiz=InteractiveQuiz(course.source_link, labels), csp=SCO_CSP, style=PLAYER_STYLE,
+                                  head=head, body_class="book sco", controls=controls(labels)))
 
 
 def scorm_files(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> dict[str, bytes]:

@@ -14,6 +14,9 @@ from .pictures import with_diagrams
 from .markdown_render import code_html, render_inline, render_markdown
 from ..models import Citation, CodeExample, ModuleContent, Question
 from .site_style import STYLE
+from shared.course_labels import Labels
+
+ENGLISH = Labels(None)
 
 CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 # The reader's "Ask the course" panel needs the gateway: a copy without a server says so where a
@@ -36,13 +39,15 @@ def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
         f'<li><a href="modules/{page.stem}.html">{escape(page.content.title)}</a>'
         f'<p>{escape(page.spec.description)}</p><p class="meta">{escape(module_meta(page.spec))}</p></li>'
         for page in pages)
-    body.append(f'<h2>Modules</h2><ol class="modules">{cards}</ol>')
+    body.append(f'<h2>{escape(course.labels.modules)}</h2><ol class="modules">{cards}</ol>')
     return _page(course, pages, None, course.title, "\n".join(body))
 
 
 def front_matter(course: CourseExport) -> list[str]:
     """The course's title, description, engine, version, changelog and pathway, as its first page shows them."""
     body = [f"<h1>{escape(course.title)}</h1>", _paragraphs(course.description)]
+    if course.language_note:
+        body.append(f'<p class="language-note">{escape(course.language_note)}</p>')
     if course.engine:
         body.append(f'<p class="engine">{escape(engine_line(course.engine))}</p>')
     if course.version is not None:
@@ -51,13 +56,14 @@ def front_matter(course: CourseExport) -> list[str]:
         body.append(f'<section class="changelog"><h2>{escape(CHANGELOG_HEADING)}</h2>'
                     f'{_list(course.changelog)}</section>')
     if course.pathway_title or course.pathway_description:
-        body += [f'<section class="pathway"><h2>Pathway: {escape(course.pathway_title)}</h2>',
+        body += [f'<section class="pathway"><h2>{escape(course.labels("pathway", title=course.pathway_title))}</h2>',
                  _paragraphs(course.pathway_description)]
         if course.pathway_objectives:
-            body += ["<h3>What you will learn</h3>", _list(course.pathway_objectives)]
+            body += [f"<h3>{escape(course.labels.what_you_will_learn)}</h3>", _list(course.pathway_objectives)]
         body.append("</section>")
     if course.pictures.course_map:
-        body.append(f'<section class="concept-map"><h2>Concept map</h2>{course.pictures.course_map}</section>')
+        body.append(f'<section class="concept-map"><h2>{escape(course.labels.concept_map)}</h2>'
+                    f'{course.pictures.course_map}</section>')
     return body
 
 
@@ -73,60 +79,62 @@ def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Q
     the sections with their examples, key points, conclusion, the quiz (`quiz` renders a question:
     by default the answer folds in a <details>) and the summary. `link` gives a cited document's
     address in its repository (CourseExport.source_link)."""
-    content = page.content
-    body = [f'<header class="module-head"><p class="eyebrow">Module {page.number} of {len(pages)}</p>'
+    content, labels = page.content, page.labels
+    body = [f'<header class="module-head"><p class="eyebrow">{escape(labels("module_of", n=page.number, total=len(pages)))}</p>'
             f'<h1>{escape(content.title)}</h1><p class="meta">{escape(module_meta(page.spec))}</p></header>',
-            _part("introduction", "Introduction", _markdown(content.introduction))]
+            _part("introduction", labels.introduction, _markdown(content.introduction))]
     if content.learning_objectives:
-        body.append(_part("objectives", "Learning objectives", _list(content.learning_objectives)))
+        body.append(_part("objectives", labels.learning_objectives, _list(content.learning_objectives)))
     if page.pictures.module_maps.get(page.spec.module_id):
-        body.append(_part("concept-map", "Concept map", page.pictures.module_maps[page.spec.module_id]))
-    body.append(_main_content(content, pages, link))
+        body.append(_part("concept-map", labels.concept_map, page.pictures.module_maps[page.spec.module_id]))
+    body.append(_main_content(content, pages, link, labels))
     if content.key_points:
         points = "".join(f"<li>{render_inline(_one_line(point), content_link_ok)}</li>"
                          for point in content.key_points)
-        body.append(_part("key-points", "Key points", f"<ul>{points}</ul>"))
+        body.append(_part("key-points", labels.key_points, f"<ul>{points}</ul>"))
     if content.conclusion:
-        body.append(_part("conclusion", "Conclusion", _markdown(content.conclusion)))
+        body.append(_part("conclusion", labels.conclusion, _markdown(content.conclusion)))
     if content.assessment:
-        questions = "".join((quiz or (lambda q: question_html(q, link)))(question) for question in content.assessment)
-        body.append(_part("assessment", "Check your understanding", f'<ol class="quiz">{questions}</ol>'))
+        questions = "".join((quiz or (lambda q: question_html(q, link, labels)))(question)
+                            for question in content.assessment)
+        body.append(_part("assessment", labels.assessment, f'<ol class="quiz">{questions}</ol>'))
     if content.summary:
-        body.append(_part("summary", "Summary", _markdown(content.summary)))
+        body.append(_part("summary", labels.summary, _markdown(content.summary)))
     return with_diagrams("\n".join(body), page.pictures.diagrams)
 
 
-def _main_content(content: ModuleContent, pages: Sequence[ModulePage], link: SourceLink | None) -> str:
+def _main_content(content: ModuleContent, pages: Sequence[ModulePage], link: SourceLink | None,
+                  labels: Labels = ENGLISH) -> str:
     sections, loose = examples_by_section(content)
     parts, link_ok = [], module_link_policy(pages, "html")
     for number, (section, examples) in enumerate(sections, start=1):
         body = linked_to_modules(section.body_markdown, section.source.path, pages, "html")
         parts.append(f'<section class="topic" id="{topic_id(number)}"><h3>{escape(section.title)}</h3>'
-                     f"{render_markdown(body, link_ok, 3)}{_source(section.source, link)}"
-                     + "".join(_figure(example, False, link) for example in examples) + "</section>")
+                     f"{render_markdown(body, link_ok, 3)}{_source(section.source, link, labels=labels)}"
+                     + "".join(_figure(example, False, link, labels) for example in examples) + "</section>")
     if loose:
-        parts.append("<h3>More code examples</h3>" + "".join(_figure(e, True, link) for e in loose))
-    return _part("content", "Content", "\n".join(parts)) if parts else ""
+        parts.append(f"<h3>{escape(labels.more_examples)}</h3>" + "".join(_figure(e, True, link, labels) for e in loose))
+    return _part("content", labels.content, "\n".join(parts)) if parts else ""
 
 
-def _figure(example: CodeExample, with_source: bool, link: SourceLink | None) -> str:
+def _figure(example: CodeExample, with_source: bool, link: SourceLink | None, labels: Labels = ENGLISH) -> str:
     caption = escape(example.caption)
     if with_source:
-        caption = f"{caption} {_source(example.source, link, tag='span')}"
+        caption = f"{caption} {_source(example.source, link, tag='span', labels=labels)}"
     code = code_html(example.code, example.language)
     return f'<figure class="code">{code}<figcaption>{caption}</figcaption></figure>'
 
 
-def _source(source: Citation, link: SourceLink | None, tag: str = "p") -> str:
+def _source(source: Citation, link: SourceLink | None, tag: str = "p", labels: Labels = ENGLISH) -> str:
     heading = f" — {escape(source.heading)}" if source.heading else ""
     path = f"<code>{escape(source.path)}</code>"
     url = link(source.path) if link else None
     if url:
         path = f'<a href="{escape(url)}">{path}</a>'
-    return f'<{tag} class="source">Source: {path}{heading}</{tag}>'
+    return f'<{tag} class="source">{escape(labels.source)}: {path}{heading}</{tag}>'
 
 
-def question_html(question: Question, link: SourceLink | None = None) -> str:
+def question_html(question: Question, link: SourceLink | None = None, labels: Labels = ENGLISH) -> str:
     def shown(text: str) -> str:
         return f"<code>{escape(text)}</code>" if question.options_are_code else escape(text)
     options = "".join(f"<li>{shown(option)}</li>" for option in question.options)
@@ -134,21 +142,23 @@ def question_html(question: Question, link: SourceLink | None = None) -> str:
     # The prompt and the explanation are Markdown, rendered as the reader renders them.
     return (f'<li class="question"><p class="prompt">{render_inline(_one_line(question.prompt), content_link_ok)} '
             f'<span class="kind">{escape(question.kind.replace("_", " "))}</span></p>{options}'
-            f'<details><summary>Show answer</summary>{answer_html(question, link)}</details></li>')
+            f'<details><summary>{escape(labels.show_answer)}</summary>{answer_html(question, link, labels)}'
+            '</details></li>')
 
 
-def answer_html(question: Question, link: SourceLink | None = None) -> str:
+def answer_html(question: Question, link: SourceLink | None = None, labels: Labels = ENGLISH) -> str:
     """A question's answer, its explanation and its source."""
     answer = f"<code>{escape(question.answer)}</code>" if question.options_are_code else escape(question.answer)
-    return (f'<p><strong>Answer:</strong> {answer}</p>'
-            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>{_source(question.source, link)}')
+    return (f'<p><strong>{escape(labels.answer)}:</strong> {answer}</p>'
+            f'<div class="explanation">{_markdown(question.explanation, 4)}</div>'
+            f'{_source(question.source, link, labels=labels)}')
 
 
 def _pager(pages: Sequence[ModulePage], page: ModulePage, label: str) -> str:
     """Links to the course index and the modules before and after; `label` names this one among
     the page's landmarks (there is one at the top and one at the end)."""
     previous, following = neighbours(pages, page)
-    links = ['<a href="../index.html">Course index</a>']
+    links = [f'<a href="../index.html">{escape(page.labels.course_index)}</a>']
     if previous:
         links.append(f'<a rel="prev" href="{previous.stem}.html">← {escape(previous.content.title)}</a>')
     if following:
@@ -162,12 +172,13 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
     sidebar = "".join(
         f'<li><a href="{here}{page.stem}.html"{_current(page, current)}>{escape(page.content.title)}</a></li>'
         for page in pages)
-    return f"""{document_head(title, CSP, f'<link rel="stylesheet" href="{root}assets/style.css">')}
+    labels = course.labels
+    return f"""{document_head(title, CSP, f'<link rel="stylesheet" href="{root}assets/style.css">', labels)}
 <body>
-<a class="skip" href="#main">Skip to the content</a>
+<a class="skip" href="#main">{escape(labels.skip)}</a>
 <header class="site-header"><a href="{root}index.html">{escape(course.title)}</a></header>
 <div class="layout">
-<nav class="sidebar" aria-label="Modules"><h2>Modules</h2><ol>{sidebar}</ol></nav>
+<nav class="sidebar" aria-label="{escape(labels.modules)}"><h2>{escape(labels.modules)}</h2><ol>{sidebar}</ol></nav>
 <main id="main">
 {main}
 </main>
@@ -178,10 +189,11 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
 """
 
 
-def document_head(title: str, csp: str, styles: str) -> str:
-    """A page's doctype, language and <head>: its title, its Content-Security-Policy, its styles."""
+def document_head(title: str, csp: str, styles: str, labels: Labels = ENGLISH) -> str:
+    """A page's doctype, language and direction (the course's) and <head>: its title, its
+    Content-Security-Policy, its styles."""
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html{labels.html_attributes()}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -5,6 +5,7 @@
 
 import {h, replace, uid} from "../dom.js";
 import {inline} from "../inline.js";
+import {untranslated} from "../course_labels.js";
 import {renderMarkdown} from "../markdown.js";
 
 const LETTERS = "ABCDEFGHIJ";
@@ -22,7 +23,7 @@ function scoreText({correct, answered, total}) {
 }
 
 /** One question; `saved` is its stored answer or undefined; `onMarked(record)` stores a new one. */
-function questionItem(q, index, saved, onMarked) {
+function questionItem(q, index, saved, onMarked, t) {
   const choice = q.kind !== "short_answer" && q.options?.length > 0;
   // Options and the answer are plain text, or lines of code and commands shown as code (Question in
   // shared/course_content.py): never Markdown, so "__init__" or "**kwargs" in them stay characters.
@@ -60,7 +61,7 @@ function questionItem(q, index, saved, onMarked) {
       h("span", {className: "quiz-letter", "aria-hidden": "true"}, `${LETTERS[i] || i + 1}.`),
       h("span", {className: "quiz-option-text"}, shown(option))));
     const check = h("button", {type: "submit", className: "secondary", dataset: {testid: "check-answer"}},
-      "Check answer");
+      t("check_answer"));
     fieldset.append(legend, h("div", {className: "quiz-options"}, labels), h("div", {className: "actions"}, check));
 
     const lock = (chosen) => {
@@ -79,7 +80,7 @@ function questionItem(q, index, saved, onMarked) {
       event.preventDefault();
       const picked = radios.find((radio) => radio.checked);
       if (!picked) {
-        problem.textContent = "Choose an answer first.";
+        problem.textContent = t("choose_first");
         problem.hidden = false;
         radios[0].focus();
         return;
@@ -100,7 +101,7 @@ function questionItem(q, index, saved, onMarked) {
   const box = h("textarea", {rows: "3", dataset: {testid: "quiz-text"}});
   const boxId = uid("own");
   box.id = boxId;
-  const reveal = h("button", {type: "submit", className: "secondary", dataset: {testid: "show-answer"}}, "Show answer");
+  const reveal = h("button", {type: "submit", className: "secondary", dataset: {testid: "show-answer"}}, t("show_answer"));
   const selfMark = h("div", {className: "quiz-self-mark", hidden: true, dataset: {testid: "self-mark"}},
     h("p", {}, h("strong", {}, "Expected answer: "), shown(q.answer)),
     q.explanation ? renderMarkdown(q.explanation, {headingOffset: 4}) : null, citation(q.source),
@@ -136,7 +137,7 @@ function questionItem(q, index, saved, onMarked) {
 }
 
 /** The quiz of `module`, answers kept in `store`; `onScore()` is called when the score changes. */
-export function quizSection(module, store, onScore) {
+export function quizSection(module, store, onScore, t = untranslated) {
   const questions = module.content?.assessment || [];
   const score = h("p", {className: "quiz-score", dataset: {testid: "quiz-score"}, "aria-live": "polite"});
   const list = h("ol", {className: "quiz", dataset: {testid: "quiz"}});
@@ -148,7 +149,7 @@ export function quizSection(module, store, onScore) {
     list.replaceChildren(...questions.map((q, i) => questionItem(q, i, saved[i], (record) => {
       store.answer(module, i, record);
       update();
-    })));
+    }, t)));
     update();
   }
   function update() {
@@ -166,5 +167,5 @@ export function quizSection(module, store, onScore) {
   });
   render();
   return h("section", {className: "quiz-section", "aria-labelledby": "quiz-heading"},
-    h("h3", {id: "quiz-heading"}, "Check your understanding"), score, list, h("div", {className: "actions"}, reset));
+    h("h3", {id: "quiz-heading"}, t("assessment")), score, list, h("div", {className: "actions"}, reset));
 }

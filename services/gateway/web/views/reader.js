@@ -6,6 +6,7 @@
 
 import {api, paths, session} from "../api.js";
 import {h, messageBox, replace} from "../dom.js";
+import {courseLabels, untranslated} from "../course_labels.js";
 import {askPanel} from "./reader_ask.js";
 import {moduleArticle} from "./reader_module.js";
 import {progressStore} from "./reader_progress.js";
@@ -27,7 +28,8 @@ export const authorSource = {
   missing: (position) => `This course has no module ${position}; here is module 1.`,
   async load(courseId) {
     const generated = await api.get(paths.action(courseId, "generated-course"));
-    return {title: generated.title, modules: generated.modules || [], note: null};
+    return {title: generated.title, modules: generated.modules || [], note: generated.language_note || null,
+      language: generated.language, dir: generated.dir};
   },
   empty: (courseId) => ["This course has not been written yet. Run stage 4 on the ",
     h("a", {href: `#/courses/${courseId}`}, "course page"), ", then come back to read it."],
@@ -56,6 +58,7 @@ export function readerView(root, courseId, place, source = authorSource) {
   let observer = null;
   let wanted = place;
   let shown = null;
+  let t = untranslated;
 
   const pageError = messageBox("reader-error");
   const title = h("h1", {className: "reader-course", tabindex: "-1", dataset: {testid: "reader-course-title"}}, "Course");
@@ -125,7 +128,7 @@ export function readerView(root, courseId, place, source = authorSource) {
     const module = modules[index];
     if (shown !== module) {
       observer?.disconnect();
-      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress, href});
+      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress, href, t});
       replace(pane, article);
       shown = module;
       entries.forEach((entry, i) => {
@@ -170,7 +173,13 @@ export function readerView(root, courseId, place, source = authorSource) {
       }
       return;
     }
+    t = await courseLabels(course.language);
     if (disposed) return;
+    // The course's language and direction hold inside the reader; the application around it stays as it is.
+    if (course.language) {
+      frame.lang = course.language;
+      frame.dir = course.dir || "ltr";
+    }
     title.textContent = course.title || "Course";
     note.textContent = course.note || "";
     note.hidden = !course.note;

@@ -6,6 +6,7 @@ import {h} from "../dom.js";
 import {codeBlock} from "../highlight.js";
 import {inline} from "../inline.js";
 import {renderMarkdown} from "../markdown.js";
+import {untranslated} from "../course_labels.js";
 import {quizSection} from "./quiz.js";
 import {conceptMapFigure} from "./reader_pictures.js";
 import {documentPlaces, linkDocuments} from "./reader_links.js";
@@ -14,9 +15,9 @@ import {readerHref, sectionPlace} from "./reader_routes.js";
 // The module title is an h2 and its sections h3: a document's own "# Heading" nests below them.
 const HEADING_OFFSET = 3;
 
-function source(citation) {
+function source(citation, t) {
   if (!citation?.path) return null;
-  return h("p", {className: "source", dataset: {testid: "source"}}, "Source: ",
+  return h("p", {className: "source", dataset: {testid: "source"}}, `${t("source")}: `,
     h("span", {className: "path"}, citation.path), citation.heading ? ` › ${citation.heading}` : "");
 }
 
@@ -32,25 +33,25 @@ function titleOf(module) {
   return module.content?.title || module.title;
 }
 
-function pager(courseId, modules, index, href) {
+function pager(courseId, modules, index, href, t) {
   const link = (other, rel, label) => h("a", {href: href(courseId, other.position), rel,
     className: `pager-link ${rel}`, dataset: {testid: `reader-${rel}`}},
   h("span", {className: "pager-label"}, label), h("span", {className: "pager-title"}, titleOf(other)));
   return h("nav", {className: "reader-pager", "aria-label": "Previous and next module", dataset: {testid: "reader-pager"}},
-    index > 0 ? link(modules[index - 1], "prev", "← Previous") : h("span"),
-    index < modules.length - 1 ? link(modules[index + 1], "next", "Next →")
+    index > 0 ? link(modules[index - 1], "prev", `← ${t("previous")}`) : h("span"),
+    index < modules.length - 1 ? link(modules[index + 1], "next", `${t("next")} →`)
       : h("p", {className: "pager-end", dataset: {testid: "reader-end"}}, "This is the last module of the course."));
 }
 
 /** The article for `modules[index]`; `store` holds the learner's answers, `onScore` hears of new ones;
  * `href(courseId, position, place)` makes the reader's addresses (readerHref, or learnHref). */
-export function moduleArticle({courseId, modules, index, store, onScore, href = readerHref}) {
+export function moduleArticle({courseId, modules, index, store, onScore, href = readerHref, t = untranslated}) {
   const module = modules[index];
   const c = module.content;
   const heading = h("h2", {tabindex: "-1", className: "module-heading", dataset: {testid: "reader-title"}},
     titleOf(module));
   const kicker = h("p", {className: "module-kicker", dataset: {testid: "reader-kicker"}},
-    `Module ${index + 1} of ${modules.length}`);
+    t("module_of", {n: index + 1, total: modules.length}));
   const parts = [kicker, heading];
   if (!c) {
     parts.push(h("p", {className: "message error"},
@@ -58,7 +59,7 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
   } else {
     parts.push(md(c.introduction));
     if (c.learning_objectives?.length) {
-      parts.push(h("h3", {}, "You will learn to"), bullets(c.learning_objectives, "objectives"));
+      parts.push(h("h3", {}, t("learning_objectives")), bullets(c.learning_objectives, "objectives"));
     }
     parts.push(conceptMapFigure(courseId, module.module_id));
     const places = documentPlaces(modules);
@@ -68,25 +69,25 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
       linkDocuments(body, section.source?.path, places, courseId, href);
       parts.push(h("section", {className: "reader-section", id, "aria-labelledby": `${id}-title`,
         dataset: {testid: "reader-section", place: sectionPlace(i)}},
-      h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), body, source(section.source)));
+      h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), body, source(section.source, t)));
     });
     if (c.code_examples?.length) {
-      parts.push(h("h3", {}, "Code examples"));
+      parts.push(h("h3", {}, t("more_examples")));
       for (const example of c.code_examples) {
         parts.push(h("figure", {className: "code-example"},
           example.caption ? h("figcaption", {}, example.caption) : null,
-          codeBlock(example.code, example.language), source(example.source)));
+          codeBlock(example.code, example.language), source(example.source, t)));
       }
     }
     if (c.key_points?.length) {
       parts.push(h("section", {id: "reader-key-points", "aria-labelledby": "reader-key-points-title"},
-        h("h3", {id: "reader-key-points-title", tabindex: "-1"}, "Key points"), bullets(c.key_points, "key-points")));
+        h("h3", {id: "reader-key-points-title", tabindex: "-1"}, t("key_points")), bullets(c.key_points, "key-points")));
     }
-    if (c.conclusion) parts.push(h("h3", {}, "Conclusion"), md(c.conclusion));
-    if (c.summary) parts.push(h("h3", {}, "Summary"), md(c.summary));
-    if (c.assessment?.length) parts.push(quizSection(module, store, onScore));
+    if (c.conclusion) parts.push(h("h3", {}, t("conclusion")), md(c.conclusion));
+    if (c.summary) parts.push(h("h3", {}, t("summary")), md(c.summary));
+    if (c.assessment?.length) parts.push(quizSection(module, store, onScore, t));
   }
-  const end = pager(courseId, modules, index, href);
+  const end = pager(courseId, modules, index, href, t);
   parts.push(end);
   const article = h("article", {className: "reader-module", "aria-labelledby": "reader-module-title",
     dataset: {testid: "reader-module", position: module.position}}, parts);
