@@ -1,4 +1,4 @@
-"""The support check of a model's written answer (services/gateway/ask/support.py), case by case: a
+"""The support check of a model's written answer (services/gateway/ask/support.py, its rule in shared/grounding.py), case by case: a
 sentence is kept only when it cites a passage of the answer and everything it names — identifiers,
 option names, numbers — is in the passages it cites, with enough of its words; the answer is cut
 into sentences whatever way the model writes its citation markers; hostile answers are bounded."""
@@ -9,16 +9,13 @@ import pytest
 from services.gateway.ask.passages import Passage, Sentence, WrittenAnswer
 from services.gateway.ask.support import (
     MAX_ANSWER_CHARS,
-    MAX_SENTENCE_CHARS,
     cited_evidence,
-    claims_of,
     declines,
     is_supported,
     split_sentences,
-    stem,
     supported_sentences,
-    why_unsupported,
 )
+from shared.grounding import MAX_SENTENCE_CHARS, claims_of, stem, why_unsupported
 
 
 def passage(number: int, text: str, heading: str = "Install", path: str = "docs/install.md") -> Passage:

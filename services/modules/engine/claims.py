@@ -50,12 +50,19 @@ _CJK = linear_regex.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud
 def plain(markdown: str) -> str:
     """A sentence's Markdown as the reader sees it: link labels kept, code spans' text kept,
     emphasis marks, escapes and block marks removed."""
-    text = _LINK.sub(lambda m: m.group(1), markdown)
-    text = text.replace("\\", "")
-    for mark in ("**", "`", "*"):
-        text = text.replace(mark, "")
-    text = _UNDERSCORE_EDGE.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), text)  # `_word_`, and alike `__init__`
-    return " ".join(text.lstrip("> #").split())
+    return unemphasised(markdown).replace("`", "")
+
+
+def unemphasised(markdown: str) -> str:
+    """`plain`, but code spans kept as written: the rule (shared/grounding.py) reads identifiers
+    there (`CPU * 2`, `__init__`). Outside them, `*` and `_` around words are emphasis."""
+    pieces = _LINK.sub(lambda m: m.group(1), markdown).split("`")
+    for n in range(0, len(pieces), 2):
+        text = pieces[n].replace("\\", "")
+        for mark in ("**", "*"):
+            text = text.replace(mark, "")
+        pieces[n] = _UNDERSCORE_EDGE.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), text)
+    return " ".join("`".join(pieces).lstrip("> #").split())
 
 
 def _stem(word: str) -> str:
@@ -115,22 +122,6 @@ def content_words(text: str, ignored: frozenset[str] = frozenset()) -> Words:
     return Words(frozenset(exact), frozenset(stems))
 
 
-def vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """What a source span offers a claim: its tokens as written (lower case) and their stems.
-    An identifier also offers its parts (`kettle.boil` offers `kettle` and `boil`)."""
-    written, stems = set(), set()
-    for token in (*tokens(text), *tokens(plain(text))):  # as written, and as a claim's words are read
-        lowered = token.lower()
-        written.add(lowered)
-        written.add(lowered.strip("-_.:/#"))
-        for part in linear_regex.split(r"[._/:#-]+", lowered):
-            if part:
-                written.add(part)
-                stems.add(_stem(part))
-        stems.add(_stem(lowered))
-    return frozenset(written), frozenset(stems)
-
-
 def module_names(spec: ModuleSpec, sources: Sequence[SourceDoc]) -> frozenset[str]:
     """The words of what the module is about: its own names, which framing sentences repeat."""
     texts = [spec.title, *spec.learning_objectives]
@@ -171,6 +162,14 @@ class Sentence:
         text = self.text
         label = _LABEL.match(text)
         if label and content_words(label.group(1), names).empty:
+            return text[label.end():]
+        return text
+
+    def claim_markdown(self, names: frozenset[str]) -> str:
+        """`claim` as written (code spans kept: what the rule reads identifiers from)."""
+        text = unemphasised(self.markdown)
+        label = _LABEL.match(text)
+        if label and content_words(plain(label.group(1)), names).empty:
             return text[label.end():]
         return text
 

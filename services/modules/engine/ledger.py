@@ -23,15 +23,16 @@ from typing import Any, Sequence
 
 from shared import linear_regex
 from shared.claim_ledger import Claim, MAX_CLAIM_CHARS
+from shared.docs.markdown_out import escape_markdown
+from shared.grounding import Evidence, evidence_of, why_unsupported
 from shared.events.catalogue import ClaimCounts
 
 from ..models import Citation, ModuleContent, ModuleSpec
-from .claims import Sentence, Words, content_words, is_note, module_names, plain, prose_fields, sentences_of, vocabulary
+from .claims import Sentence, Words, content_words, is_note, module_names, plain, prose_fields, sentences_of
 from .quoting import MarkdownQuoter
 from .sources import SourceDoc, is_statement, sentences, source_phrase
 from .spans import LineSpan, section_spans
 
-SUPPORTED_SHARE = 0.75
 REPLACEMENT_SHARE = 0.5
 MOST_CANDIDATES = 200  # source sentences scored per claim, the rarest words' first
 _MARKER = linear_regex.compile(r"\s*\[([^\[\]\s#]+)#(L(\d+)(?:-L?(\d+))?|[\w-]*)\]")
@@ -41,9 +42,8 @@ _MARKER = linear_regex.compile(r"\s*\[([^\[\]\s#]+)#(L(\d+)(?:-L?(\d+))?|[\w-]*)
 class _Span:
     path: str
     lines: LineSpan
-    written: frozenset[str]
-    stems: frozenset[str]
-    normal: str = ""  # its prose, normalised: where a quotation is looked for
+    evidence: Evidence  # what citing it vouches for (shared/grounding.py)
+    normal: str = ""    # its prose, normalised: where a quotation is looked for
 
     @property
     def cited(self) -> str:
@@ -79,16 +79,13 @@ def index_sources(sources: Sequence[SourceDoc], names: frozenset[str]) -> _Index
         raw = doc.raw_text or doc.parsed.text
         lines = section_spans(doc.parsed, raw)
         spans: list[_Span] = []
-        all_written: set[str] = set()
-        all_stems: set[str] = set()
+        texts: list[str] = []
         for section, where in zip(doc.parsed.sections, lines):
-            text = "\n".join([section.heading.text if section.heading else "", section.text, section.markdown,
-                              *(block.code for block in section.code)])
-            written, stems = vocabulary(text)
-            span = _Span(doc.path, where, written, stems, _normal(section.text))
+            text = "\n".join([doc.path, section.heading.text if section.heading else "", section.text,
+                              section.markdown, *(block.code for block in section.code)])
+            texts.append(text)
+            span = _Span(doc.path, where, evidence_of(text), _normal(section.text))
             spans.append(span)
-            all_written |= written
-            all_stems |= stems
             if section.heading is not None:
                 index.anchors.setdefault((doc.path, section.heading.anchor), span)
                 index.anchors.setdefault((doc.path, section.heading.text.lower()), span)
@@ -101,23 +98,27 @@ def index_sources(sources: Sequence[SourceDoc], names: frozenset[str]) -> _Index
                     continue
                 words = content_words(sentence, names)
                 number = len(index.sentences)
-                index.sentences.append(_SourceSentence(
-                    sentence, (quoter.find(sentence) if quoter else None) or sentence, span, words))
+                index.sentences.append(_SourceSentence(sentence, _as_written(sentence, quoter), span, words))
                 index.quotes[key] = number
                 for word in words.exact | words.stems:
                     index.by_word[word].append(number)
         index.spans[doc.path] = spans
         last = lines[-1].last if lines else 1
-        index.whole[doc.path] = _Span(doc.path, LineSpan(1, last), frozenset(all_written), frozenset(all_stems))
+        index.whole[doc.path] = _Span(doc.path, LineSpan(1, last), evidence_of("\n".join(texts)))
     return index
 
 
-def _supported(words: Words, span: _Span, translated: bool = False) -> bool:
-    if not words.exact <= span.written:
-        return False
-    if not words.stems or translated:
-        return True
-    return len(words.stems & span.stems) >= SUPPORTED_SHARE * len(words.stems)
+def _as_written(sentence: str, quoter: MarkdownQuoter | None) -> str:
+    """The sentence as its section's Markdown writes it, when that reads back as the sentence (so a
+    replacement, checked again, is the quotation it is); else the sentence escaped."""
+    written = quoter.find(sentence) if quoter else None
+    if written is not None and _normal(written) == _normal(sentence):
+        return written
+    return escape_markdown(sentence)
+
+
+def _supported(claim: str, span: _Span, translated: bool = False) -> bool:
+    return why_unsupported(claim, [span.evidence], compare_words=not translated) is None
 
 
 def _field_citation(content: ModuleContent, field_name: str) -> Citation | None:
@@ -144,8 +145,30 @@ class Checked:
     claims: tuple[Claim, ...]
 
 
+MOST_PASSES = 3
+
+
 def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc],
                  translated: bool = False) -> Checked:
+    """`content` with every claim not supported by its source replaced or removed, and the ledger:
+    checked again until nothing is left to change (a removal that joins two sentences, say, makes a
+    new one), at most MOST_PASSES times."""
+    checked = _check_once(content, spec, sources, translated)
+    for _ in range(MOST_PASSES - 1):
+        again = _check_once(checked.content, spec, sources, translated)
+        changed = [claim for claim in again.claims if claim.action != "kept"]
+        if not changed:
+            break
+        counts = checked.counts.model_copy(update={
+            "supported": max(0, checked.counts.supported - len(changed)),
+            **{name: getattr(checked.counts, name) + getattr(again.counts, name)
+               for name in ("unsupported", "uncited", "replaced", "removed")}})
+        checked = Checked(again.content, counts, checked.claims + tuple(changed))
+    return checked
+
+
+def _check_once(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc],
+                translated: bool = False) -> Checked:
     """`content` with every claim not supported by its source replaced or removed, and the ledger.
     `translated`: the text is in another language than its sources, so only what does not change
     with the language is compared — the identifiers and numbers a claim names, in the span it cites
@@ -161,9 +184,10 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
         used: set[int] = set()
         for sentence in sentences_of(field_name, markdown):
             marker = _MARKER.search(sentence.markdown)
-            claim_text = sentence.claim(names)
+            claim_text, claim_markdown = sentence.claim(names), sentence.claim_markdown(names)
             if marker:
-                claim_text = plain(_MARKER.sub("", sentence.markdown))
+                claim_markdown = _MARKER.sub("", claim_markdown)
+                claim_text = plain(claim_markdown)
             words = content_words(claim_text, names)
             if marker:  # a citation in place is the reader's business only through the ledger
                 edits[field_name].append((sentence.start, sentence.end, _MARKER.sub("", sentence.markdown)))
@@ -171,9 +195,10 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
                 counts["framing"] += 1
                 continue
             spans = _cited_spans(index, content, sentence, claim_text, marker)
-            span = next((found for found in spans if _supported(words, found, translated)), spans[0] if spans else None)
+            span = next((found for found in spans if _supported(claim_markdown, found, translated)),
+                        spans[0] if spans else None)
             status = ("uncited" if span is None else
-                      "supported" if _supported(words, span, translated) else "unsupported")
+                      "supported" if _supported(claim_markdown, span, translated) else "unsupported")
             counts["checked"] += 1
             counts[status] += 1
             if status == "supported":
