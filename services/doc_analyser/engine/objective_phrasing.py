@@ -37,7 +37,9 @@ _GENERIC_PATTERNS = linear_regex.compile(
     r"source code|download page|(?:release|project) information|useful resources|usage examples?|the basics|synopsis|"
     r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc|"
     r"(?:learning )?(?:objectives|goals|outcomes)|prerequisites|requirements|recap|wrap[- ]?up|next steps|"
-    r"key takeaways|takeaways)\n?$",
+    r"key takeaways|takeaways|"
+    r"参考文献|参考链接|参考资料|参考|更多|背景|效果演示|示例|总结|小结|常见问题|相关链接|参考資料|関連リンク|まとめ|"
+    r"よくある質問|サンプル)\n?$",
     linear_regex.IGNORECASE)
 
 
