@@ -35,9 +35,11 @@ SENTENCE_ENDS = ("。", "！", "？")
 
 LONGEST_TERM = 8
 SHORTEST_TERM = 2
-# Characters that are grammar, not meaning, in Chinese: a term neither starts nor ends with one.
-_FUNCTION_CHARACTERS = frozenset("的了是在和与及或等为对将把被从到也都就而其该这那我你他它们一不以可如于并又很更最"
-                                 "所之个此每各能会要有用由因但则即若着过还给让使得地请已再向")
+# A character that opens words ("用户", "可视化", "对象", "更新") only ends them rarely, and the other
+# way round ("应用", "功能", "本地"): each edge has its own set.
+_NO_START = frozenset("的了是和与及或等也都就而其该这那们很着得请已在被把将从我你他它")
+_NO_END = frozenset("的了是在和与及或等将把被从也都就而其该这那我你他它们很着还给让请已再并又不可如若即则但因由中到")
+_EDGE_CHARACTERS = _NO_START & _NO_END
 # Characters of grammar that no term holds anywhere, and words that say how, not what: a run is
 # cut at them before its n-grams are counted.
 _NEVER_INSIDE = frozenset("的了是和与或及")
@@ -98,20 +100,30 @@ def term_vocabulary(texts: Iterable[str], named: Iterable[str] = ()) -> frozense
     """The CJK terms of a document: its prose `texts`, and `named` (its title and headings, where
     a short all-Han or all-katakana heading is a term however often it recurs)."""
     counts: Counter[str] = Counter()
-    runs = []
+    # What stands before and after each n-gram: a word has several neighbours, or a boundary (a
+    # run's edge, a character of grammar); a part of a word has always the same one ("演示应" is
+    # always followed by "用"). None stands for a boundary.
+    before: dict[str, set[str | None]] = {}
+    after: dict[str, set[str | None]] = {}
+    runs: list[str] = []
     for text in texts:
         if has_cjk(text):
             runs.extend(match.group() for match in _HAN_RUN.finditer(text))
             runs.extend(match.group() for match in _KATAKANA_RUN.finditer(text))
-    runs = [piece for run in runs for piece in _pieces(run)]
-    for run in runs:
+    for run in (piece for run in runs for piece in _pieces(run)):
         if _is_katakana(run):
             counts[run] += 2  # a katakana run is a word wherever it stands: one is enough
+            before.setdefault(run, set()).add(None)
+            after.setdefault(run, set()).add(None)
             continue
         for size in range(SHORTEST_TERM, min(LONGEST_TERM, len(run)) + 1):
             for start in range(len(run) - size + 1):
-                counts[run[start:start + size]] += 1
-    kept = {gram for gram, count in counts.items() if count >= 2 and _may_be_term(gram)}
+                gram = run[start:start + size]
+                counts[gram] += 1
+                before.setdefault(gram, set()).add(_neighbour(run, start - 1))
+                after.setdefault(gram, set()).add(_neighbour(run, start + size))
+    kept = {gram for gram, count in counts.items()
+            if count >= 2 and _may_be_term(gram) and _free(before[gram]) and _free(after[gram])}
     # An n-gram every occurrence of which a kept longer one holds is only part of that one.
     covered = set()
     for gram in kept:
@@ -126,6 +138,16 @@ def term_vocabulary(texts: Iterable[str], named: Iterable[str] = ()) -> frozense
                 and _may_be_term(text):
             found.add(text)
     return frozenset(found)
+
+
+def _neighbour(run: str, at: int) -> str | None:
+    if at < 0 or at >= len(run) or run[at] in _EDGE_CHARACTERS:
+        return None
+    return run[at]
+
+
+def _free(neighbours: set[str | None]) -> bool:
+    return None in neighbours or len(neighbours) >= 2
 
 
 def terms_in(text: str, vocabulary: frozenset[str]) -> list[str]:
@@ -163,5 +185,5 @@ def _is_katakana(text: str) -> bool:
 def _may_be_term(gram: str) -> bool:
     if _is_katakana(gram):
         return gram.strip("ー") != "" and len(set(gram)) > 1
-    return gram[0] not in _FUNCTION_CHARACTERS and gram[-1] not in _FUNCTION_CHARACTERS \
+    return gram[0] not in _NO_START and gram[-1] not in _NO_END \
         and gram not in _FUNCTION_WORDS and len(set(gram)) > 1
