@@ -17,6 +17,7 @@ from services.modules.engine.sources import is_statement, mention_of
 from services.modules.engine.sources import sentences as module_sentences
 from shared.cjk import ends_sentence, has_cjk, joined, sentence_pieces, term_vocabulary, terms_in
 from shared.concepts import concept_key, phrase_keys, tokens, words
+from shared.docs.builder import count_words
 from shared.docs.parsing import parse
 
 CHINESE = ("版面分析指的是对图片形式的文档进行区域划分，定位其中的关键区域。版面分析算法基于PaddleDetection的轻量模型进行开发！"
@@ -128,3 +129,15 @@ def test_a_chinese_document_analysis_has_its_title_and_no_release_objectives():
 def test_text_without_cjk_is_one_piece():
     assert sentence_pieces("A sentence. Another one.") == ["A sentence. Another one."]
     assert not has_cjk("plain ASCII") and not has_cjk("café")
+
+
+def test_cjk_characters_count_as_words_in_reading_time_and_english_counts_as_before():
+    assert count_words("A plain English sentence, here.") == 5
+    assert count_words("版面分析指的是对图片形式的文档进行区域划分。") == 16  # 21 characters, three quarters of a word each
+    assert count_words("使用PaddleDetection训练") == 1 + 3
+
+
+def test_a_cjk_heading_names_what_to_understand_whatever_its_numbering():
+    assert heading_objective("3.使用标准PDF解析进行版面恢复", "guide") == ("Understand 使用标准PDF解析进行版面恢复", 2)
+    assert heading_objective("4.1 安装PaddlePaddle", "guide") == ("Understand 安装PaddlePaddle", 2)
+    assert heading_objective("形態素解析とは？", "guide") is None
