@@ -96,6 +96,11 @@ def test_the_reading_order_is_complete_and_each_page_comes_once():
     for pathway in others:  # a shorter pathway may leave pages out, never repeat one
         ordered = [path for module in pathway.modules for path in module.documents]
         assert len(ordered) == len(set(ordered)) and set(ordered) <= set(PAGES), pathway.title
+    # Layout recovery rebuilds a page from layout analysis and table recognition: the shared
+    # Chinese terms (版面分析, 表格识别) make those its prerequisites, read before it.
+    order = [path for module in first.modules for path in module.documents]
+    recovery = order.index("docs/recovery/README_ch.md")
+    assert order.index("docs/layout/README_ch.md") < recovery and order.index("docs/table/README_ch.md") < recovery
     # Reading time counts the Chinese text (it writes no blanks to count words by).
     assert sum(module.estimated_minutes for module in first.modules) >= 45
 
