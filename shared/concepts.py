@@ -40,7 +40,11 @@ what's e.g i.e vs cf ie eg ok okay
 # punctuation, and each Chinese or Japanese character alone (they write no spaces between words:
 # shared/cjk.py finds their words). An ordinal ("3rd") is one token; a number's ordinal suffix and what follows a number
 # are decided in `tokens`.
-_TOKEN = linear_regex.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
+# Letters of the alphabets that write blanks between words: Latin with its accents ("données",
+# "Müller", Vietnamese), Greek, Cyrillic and Hangul. A word of them is one token, not pieces cut at
+# each accented letter.
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff\uac00-\ud7a3"
+_TOKEN = linear_regex.compile(f"[{_LETTER}][{_LETTER}0-9]*(?:['’._-][{_LETTER}0-9]+)*(?:\\(\\))?"
                               r"|\d+(?:[.,]\d+)*|" + CJK_CHARACTER + r"|[^\w\s]")
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

@@ -141,3 +141,9 @@ def test_a_cjk_heading_names_what_to_understand_whatever_its_numbering():
     assert heading_objective("3.使用标准PDF解析进行版面恢复", "guide") == ("Understand 使用标准PDF解析进行版面恢复", 2)
     assert heading_objective("4.1 安装PaddlePaddle", "guide") == ("Understand 安装PaddlePaddle", 2)
     assert heading_objective("形態素解析とは？", "guide") is None
+
+
+def test_a_word_with_accents_or_of_another_alphabet_is_one_token():
+    assert words("Les données de Müller, 한국어 문서, русский текст") == \
+        ["Les", "données", "de", "Müller", "한국어", "문서", "русский", "текст"]
+    assert concept_key("Données personnelles") == "donnée personnelle"
