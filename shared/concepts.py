@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from shared import linear_regex
+from shared.cjk import CJK_CHARACTER, LONGEST_TERM, has_cjk, is_cjk_character, joined
 
 # English function words: never a concept's first or last word ("the broker", "brokers of").
 STOPWORDS = frozenset("""
@@ -36,10 +37,15 @@ what's e.g i.e vs cf ie eg ok okay
 """.split())
 
 # Words, identifiers (snake_case, dotted.names, kebab-case, call()), numbers (versions too) and
-# punctuation. An ordinal ("3rd") is one token; a number's ordinal suffix and what follows a number
+# punctuation, and each Chinese or Japanese character alone (they write no spaces between words:
+# shared/cjk.py finds their words). An ordinal ("3rd") is one token; a number's ordinal suffix and what follows a number
 # are decided in `tokens`.
-_TOKEN = linear_regex.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’._-][A-Za-z0-9]+)*(?:\(\))?"
-                              r"|\d+(?:[.,]\d+)*|[^\w\s]")
+# Letters of the alphabets that write blanks between words: Latin with its accents ("données",
+# "Müller", Vietnamese), Greek, Cyrillic and Hangul. A word of them is one token, not pieces cut at
+# each accented letter.
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0370-\u03ff\u0400-\u04ff\uac00-\ud7a3"
+_TOKEN = linear_regex.compile(f"[{_LETTER}][{_LETTER}0-9]*(?:['’._-][{_LETTER}0-9]+)*(?:\\(\\))?"
+                              r"|\d+(?:[.,]\d+)*|" + CJK_CHARACTER + r"|[^\w\s]")
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # URLs and e-mail addresses. A URL starts a word: at the start, or after a character that is no
@@ -147,6 +153,10 @@ def phrase_keys(text: str, longest: int) -> set[str]:
     normals = [normal(word) for word in words(text)]
     found = {_key_of(normals[start:start + size])
              for size in range(1, longest + 1) for start in range(len(normals) - size + 1)}
+    if has_cjk(text):  # a CJK term is a run of characters, each one token: longer runs are terms too
+        cjk = [is_cjk_character(word[0]) for word in normals]
+        found.update(_key_of(normals[start:start + size]) for size in range(longest + 1, LONGEST_TERM + 1)
+                     for start in range(len(normals) - size + 1) if all(cjk[start:start + size]))
     found.discard("")
     return found
 
@@ -156,7 +166,7 @@ def _key_of(keys: list[str]) -> str:
         keys.pop(0)
     while keys and keys[-1] in STOPWORDS:
         keys.pop()
-    return " ".join(keys)
+    return joined(keys)
 
 
 def distinct(items: Iterable[str], key: Callable[[str], str] = concept_key) -> list[str]:

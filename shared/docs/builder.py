@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from shared import linear_regex
+from shared.cjk import split_for_counting
 from shared.docs.formats import without_extension
 from shared.docs.html_text import strip_raw_html
 from shared.docs.markdown_out import (callout_label, escape_markdown, fenced_block, generated_reference_note,
@@ -120,7 +121,8 @@ class Unattached:
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    rest, cjk_words = split_for_counting(text)  # CJK writes no blanks: its characters are counted
+    return len(_WORD.findall(rest)) + round(cjk_words)
 
 
 def github_slug(text: str) -> str:

@@ -15,20 +15,26 @@ from __future__ import annotations
 from shared import linear_regex
 
 # A table of contents, not a subject.
-TABLE_OF_CONTENTS = frozenset({"contents", "table of contents", "toc", "index"})
+TABLE_OF_CONTENTS = frozenset({"contents", "table of contents", "toc", "index", "目录", "目次"})
 # What a navigation calls its list as a whole: a SUMMARY.md's "# Summary", a toctree's "Contents:"
 # or the "Documentation" heading above it.
 NAVIGATION_TITLES = TABLE_OF_CONTENTS | {"documentation", "indices and tables", "navigation", "summary", "pages",
                                          "chapters"}
-LICENCE = frozenset({"license", "licence"})
+LICENCE = frozenset({"license", "licence", "许可证", "开源许可证", "许可协议", "版权声明", "ライセンス"})
 # About the project rather than its use: its terms, people, history and releases.
 PROJECT_NOTES = LICENCE | {
     "contributing", "development", "changelog", "changes", "history", "credits", "authors", "release notes",
-    "what's new", "what's changed", "new features", "bug fixes", "fixes", "breaking changes"}
+    "what's new", "what's changed", "new features", "bug fixes", "fixes", "breaking changes",
+    # Chinese and Japanese
+    "贡献", "贡献指南", "参与贡献", "更新日志", "变更日志", "版本历史", "致谢", "作者", "更新履歴", "変更履歴", "謝辞", "貢献"}
 # The sections every project's README opens with.
 FIRST_STEPS = frozenset({
     "installation", "install", "installing", "setup", "getting started", "quickstart", "quick start", "usage",
-    "basic usage", "overview", "introduction", "requirements", "prerequisites", "basics", "next steps"})
+    "basic usage", "overview", "introduction", "requirements", "prerequisites", "basics", "next steps",
+    # Chinese and Japanese
+    "简介", "介绍", "概述", "概览", "安装", "快速开始", "快速上手", "快速入门", "入门", "使用", "使用方法", "用法",
+    "基本用法", "准备环境", "环境准备", "前提条件", "下一步", "はじめに", "概要", "インストール", "クイックスタート",
+    "使い方", "導入", "必要条件", "次のステップ"})
 
 # Sections about funding the project, not about using it: no module shows them
 # (Starlette's index: "Help us keep Starlette maintained … Current sponsors:").

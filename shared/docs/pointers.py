@@ -23,7 +23,9 @@ _POINTING = linear_regex.compile(
     rf"|\bthe (?:above|below)\b"
     rf"|\b(?:{_THINGS}) (?:above|below)\b"
     rf"|\b(?:above|below) *[.:,;)]"
-    rf"|:\s*$",
+    rf"|:\s*$"
+    # Chinese and Japanese: "as the figure below shows", "the following", "see here", a full-width colon.
+    rf"|如下|下图|如图|下表|上图|上表|以下|下面|下述|上述|所示|参见|详见|这里|此处|下記|上記|次の|こちら|：\s*$",
     linear_regex.IGNORECASE)
 
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from services.doc_analyser.engine.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
                                      sentences, tokens)
 from shared import linear_regex
+from shared.cjk import term_vocabulary, terms_in
 from shared.docs.model import ParsedDocument
 
 _IDENTIFIER = linear_regex.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -45,12 +46,15 @@ class Profile:
 
 
 def build_profile(doc: ParsedDocument) -> Profile:
-    found = _sentences(doc)
+    # Chinese and Japanese words, which no blank separates: one vocabulary for the whole document.
+    vocabulary = term_vocabulary((section.text for section in doc.sections),
+                                 [doc.title, *(heading.text for heading in doc.headings)])
+    found = _sentences(doc, vocabulary)
     navigation_only = navigation_only_sections(doc)
     hollow = {doc.sections[index].heading for index in navigation_only}
     return Profile(
-        doc, tuple(found), _runs(doc.title),
-        tuple((heading.level, _runs(heading.text)) for heading in doc.headings
+        doc, tuple(found), _runs(doc.title, vocabulary),
+        tuple((heading.level, _runs(heading.text, vocabulary)) for heading in doc.headings
               if heading.text != doc.title and heading not in hollow),
         tuple(word for sentence in found for word in sentence.words),
         _code_identifiers(doc), _proper_words(found), navigation_only)
@@ -71,7 +75,7 @@ def navigation_only_sections(doc: ParsedDocument) -> frozenset[int]:
     return frozenset(found)
 
 
-def _sentences(doc: ParsedDocument) -> list[Sentence]:
+def _sentences(doc: ParsedDocument, vocabulary: frozenset[str]) -> list[Sentence]:
     found: list[Sentence] = []
     for section_index, section in enumerate(doc.sections):
         heading = section.heading.text if section.heading else ""
@@ -83,12 +87,17 @@ def _sentences(doc: ParsedDocument) -> list[Sentence]:
                 found_tokens = tokens(text)
                 words = [token for token in found_tokens if token[0].isalpha()]
                 found.append(Sentence(text, len(found), section_index, number == 0, heading, words,
-                                      runs_of_tokens(found_tokens, LONGEST_RUN)))
+                                      _with_terms(runs_of_tokens(found_tokens, LONGEST_RUN), text, vocabulary)))
     return found
 
 
-def _runs(text: str) -> list[list[str]]:
-    return runs_of_tokens(tokens(text), LONGEST_RUN)
+def _runs(text: str, vocabulary: frozenset[str]) -> list[list[str]]:
+    return _with_terms(runs_of_tokens(tokens(text), LONGEST_RUN), text, vocabulary)
+
+
+def _with_terms(runs: list[list[str]], text: str, vocabulary: frozenset[str]) -> list[list[str]]:
+    """The runs of the text's spaced words, then each CJK term of the text as a run of its own."""
+    return runs + [[term] for term in terms_in(text, vocabulary)] if vocabulary else runs
 
 
 def _code_identifiers(doc: ParsedDocument) -> frozenset[str]:

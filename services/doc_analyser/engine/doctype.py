@@ -8,7 +8,7 @@ from collections import Counter
 
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared import linear_regex
-from shared.docs.model import ParsedDocument
+from shared.docs.model import Heading, ParsedDocument
 from shared.vocabulary import doc_type_order
 
 _NAME_CUES = [  # (pattern on the file name without extension, kind, weight)
@@ -94,17 +94,18 @@ def _path_evidence(path: str, scores: Counter) -> None:
 
 
 def _heading_evidence(doc: ParsedDocument, scores: Counter) -> None:
+    outline = outline_numbers(doc.headings)
     for heading in doc.headings:
         text = heading.text.lower().strip()
-        for pattern, kind, weight in _HEADING_CUES:
-            if pattern.search(text):
+        for index, (pattern, kind, weight) in enumerate(_HEADING_CUES):
+            if pattern.search(text) and not (index == 0 and heading in outline):
                 scores[kind] += weight
     # A FAQ is mostly questions; a reference page that asks a few ("Where are errors handled?")
     # among its other headings is not one: question headings count by the share they make up.
     questions = sum(1 for heading in doc.headings if heading.text.strip().endswith("?"))
     if questions:
         scores["faq"] += QUESTION_WEIGHT * questions * questions / len(doc.headings)
-    versions = sum(bool(_HEADING_CUES[0][0].search(h.text.lower())) for h in doc.headings)
+    versions = sum(bool(_HEADING_CUES[0][0].search(h.text.lower())) for h in doc.headings if h not in outline)
     if versions >= 2:
         scores["changelog"] += 4
 
@@ -145,3 +146,22 @@ def _code_evidence(doc: ParsedDocument, scores: Counter) -> None:
     if doc.format == "notebook":
         scores["example"] += 2.5
         scores["tutorial"] += 1.0
+
+
+_SECTION_NUMBER = linear_regex.compile(r"^(\d+)(?:\.\d+)*(?:\.|\s|[^\w.]|$)")
+
+
+def outline_numbers(headings: tuple[Heading, ...]) -> frozenset[Heading]:
+    """Headings numbered as a document's outline ("2. 性能", then "2.1 SER", "2.2 RE"), not as
+    releases: a heading "N.M …" below an earlier, higher heading numbered N."""
+    found, opened = set(), {}
+    for heading in headings:
+        match = _SECTION_NUMBER.match(heading.text.strip())
+        if match is None:
+            continue
+        number = match.group(1)
+        parent = opened.get(number)
+        if parent is not None and parent < heading.level:
+            found.add(heading)
+        opened.setdefault(number, heading.level)
+    return frozenset(found)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from services.doc_analyser.engine.lexicon import normal
 from services.doc_analyser.engine.doc_profile import Profile
 from shared import linear_regex
+from shared.cjk import has_cjk, word_count
 
 _LENGTH_FACTOR = {1: 1.0, 2: 1.5, 3: 1.6, 4: 1.3}
 _LONGEST_PHRASE = 4
@@ -62,7 +63,9 @@ def rank_candidates(profile: Profile) -> list[Candidate]:
     _credit_heads(found)
     ranked = [c for c in found.values() if _acceptable(c)]
     for candidate in ranked:
-        words = candidate.key.count(" ") + 1
+        # A CJK term is one token however many words it holds: counted by its characters.
+        words = candidate.key.count(" ") + 1 if candidate.key.isascii() or not has_cjk(candidate.key) \
+            else word_count(candidate.key)
         candidate.score = candidate.weight * _LENGTH_FACTOR.get(words, 1.0) * candidate.boost
     return sorted(ranked, key=lambda c: (-c.score, c.first_position))
 
@@ -106,4 +109,4 @@ def _acceptable(candidate: Candidate) -> bool:
         return len(candidate.key) <= 60
     if candidate.key in _CODE_NOISE:
         return False
-    return len(candidate.key) >= 3 or (len(candidate.label) >= 2 and candidate.label.isupper())
+    return len(candidate.key) >= 3 or (len(candidate.label) >= 2 and (candidate.label.isupper() or has_cjk(candidate.key)))

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from services.doc_analyser.engine.stopwords import GENERIC
 from shared import linear_regex
+from shared.cjk import sentence_pieces
 from shared.concepts import (STOPWORDS, concept_key, normal, singular, tokens,  # noqa: F401 (re-exported)
                              without_urls, words)
 from services.doc_analyser.engine.verbs import (ALL_VERBS, GERUNDS, MODIFIER_GERUNDS, NOUN_VERBS,
@@ -126,14 +127,15 @@ def sentences(paragraph: str) -> list[str]:
     return [piece.strip() for piece in merged if piece.strip()]
 
 
-def _split_sentences(text: str) -> list[str]:
+def _split_sentences(paragraph: str) -> list[str]:
     pieces: list[str] = []
-    start = 0
-    # The end mark and the opening are never part of another break, so consuming them misses none.
-    for match in _SENTENCE_BREAK.finditer(text):
-        pieces.append(text[start:match.start("gap")])
-        start = match.end("gap")
-    pieces.append(text[start:])
+    for text in sentence_pieces(paragraph):  # Chinese and Japanese ends first: no blank follows them
+        start = 0
+        # The end mark and the opening are never part of another break, so consuming them misses none.
+        for match in _SENTENCE_BREAK.finditer(text):
+            pieces.append(text[start:match.start("gap")])
+            start = match.end("gap")
+        pieces.append(text[start:])
     return pieces
 
 

@@ -12,6 +12,7 @@ from services.doc_analyser.engine.grammar import (can_be_verb, modifies_nouns, n
                                                   verb_of_gerund)
 from services.doc_analyser.engine.verbs import ALL_VERBS, MODIFIER_GERUNDS, NOUN_VERBS, THIRD_PERSON
 from shared import linear_regex
+from shared.cjk import has_cjk
 from shared.docs.pointers import points_beside
 from shared.docs.headings import FIRST_STEPS, PROJECT_NOTES, TABLE_OF_CONTENTS
 from shared.vocabulary import doc_type_subset
@@ -37,7 +38,9 @@ _GENERIC_PATTERNS = linear_regex.compile(
     r"source code|download page|(?:release|project) information|useful resources|usage examples?|the basics|synopsis|"
     r"about (?:the |this )?(?:project|documentation|docs|us)|general|miscellaneous|misc|"
     r"(?:learning )?(?:objectives|goals|outcomes)|prerequisites|requirements|recap|wrap[- ]?up|next steps|"
-    r"key takeaways|takeaways)\n?$",
+    r"key takeaways|takeaways|"
+    r"参考文献|参考链接|参考资料|参考|更多|背景|效果演示|示例|总结|小结|常见问题|相关链接|参考資料|関連リンク|まとめ|"
+    r"よくある質問|サンプル)\n?$",
     linear_regex.IGNORECASE)
 
 
@@ -91,6 +94,8 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         first = (words(rest) or [""])[0].lower()
         return (f"Decide when to {first}{_lower_rest(rest[len(first):], names)}", 0) \
             if first in ALL_VERBS else None
+    if has_cjk(text):
+        return _cjk_heading_objective(text, doc_type)
     heading_words = words(text)
     if question or not heading_words or len(heading_words) > 8:
         return None
@@ -121,6 +126,19 @@ def heading_objective(text: str, doc_type: str, names: frozenset[str] = frozense
         # "Use users", "Use response": a thing named in words is worked with, not used.
         return f"Work with {_lower_first(text, names)}", 2
     return f"Understand {_lower_first(text, names)}", 2
+
+
+_CJK_NUMBERING = linear_regex.compile(r"^\d+(?:\.\d+)*[.)]?\s*")
+_LONGEST_CJK_HEADING = 20
+
+
+def _cjk_heading_objective(text: str, doc_type: str) -> tuple[str, int] | None:
+    """A Chinese or Japanese heading: no English grammar to read an order or a name in, and its
+    number may touch its text ("3.使用标准PDF解析"); what it names is what to understand."""
+    text = _CJK_NUMBERING.sub("", text).strip()
+    if not text or text.endswith(("?", "？")) or len(text) > _LONGEST_CJK_HEADING or _generic(text):
+        return None
+    return f"{'Work with' if doc_type in _WORKED_WITH else 'Understand'} {text}", 2
 
 
 def _second_gerund_too(rest: str) -> str:

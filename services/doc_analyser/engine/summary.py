@@ -8,6 +8,7 @@ from services.doc_analyser.engine.lexicon import looks_like_instructions_to_a_mo
 from services.doc_analyser.engine.doc_profile import Profile, Sentence
 from services.doc_analyser.engine.stopwords import IMPERATIVE_VERBS
 from shared import linear_regex
+from shared.cjk import ends_sentence, has_cjk, joined
 from shared.docs.pointers import points_beside
 
 LONGEST_SUMMARY = 600
@@ -56,10 +57,13 @@ def _score(sentence: Sentence, title_words: set[str], concept_keys: list[str]) -
             or looks_like_instructions_to_a_model(text) or _CODE_LIKE.search(text) \
             or _POINTS_ELSEWHERE.search(text) or points_beside(text):
         return 0.0
-    normalised = " " + " ".join(map(normal, sentence.words)) + " "
+    cjk = has_cjk(text)
+    if cjk and not ends_sentence(text):
+        return 0.0  # a fragment: a list's introduction, a table's cell
+    normalised = " " + (joined if cjk else " ".join)(list(map(normal, sentence.words))) + " "
     score = 0.6 * sum(1 for word in title_words if f" {word} " in normalised)
     score += sum(1.0 / (1 + rank * 0.3) for rank, key in enumerate(concept_keys[:10])
-                 if f" {key} " in normalised)
+                 if f" {key} " in normalised or (cjk and has_cjk(key) and key in normalised))
     if sentence.section == 0 or sentence.position < 3:
         score += 1.5  # the opening says what the document is about
     if sentence.opens_paragraph:

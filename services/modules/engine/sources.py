@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Iterator, Sequence
 
 from shared import linear_regex
+from shared.cjk import ends_sentence, has_cjk, sentence_pieces
 from shared.docs.markdown_out import code_span, escape_markdown
 from shared.docs.model import ParsedDocument, Section
 from shared.docs.pointers import points_beside
@@ -146,21 +147,37 @@ def _sentences(text: str) -> tuple[str, ...]:
 def _sentences_of(line: str) -> list[str]:
     """The line cut at each gap between sentences. A sentence's opening character is never a
     closing mark, so gaps found after it are the same as gaps found from it."""
-    parts, start = [], 0
-    for gap in _SENTENCE_END.finditer(line):
-        parts.append(line[start:gap.start("gap")])
-        start = gap.end("gap")
-    parts.append(line[start:])
+    parts = []
+    for piece in sentence_pieces(line):  # Chinese and Japanese ends first: no blank follows them
+        start = 0
+        for gap in _SENTENCE_END.finditer(piece):
+            parts.append(piece[start:gap.start("gap")])
+            start = gap.end("gap")
+        parts.append(piece[start:])
     return parts
 
 
 def is_statement(sentence: str) -> bool:
     """A sentence that can stand alone as a fact: complete, declarative, not too short or long, not
     pointing at something beside it on its page (shared/docs/pointers.py)."""
+    if has_cjk(sentence):
+        return _is_cjk_statement(sentence)
     words = sentence.split()
     first = words[0].lower().strip(",:") if words else ""
     return (5 <= len(words) <= 40 and sentence.endswith(".") and sentence[0].isupper()
             and first not in _ANAPHORIC and "?" not in sentence and not points_beside(sentence))
+
+
+# A Chinese or Japanese statement: its length in characters (no spaces to count words by), a
+# full-width end (a Western one is what the parser gives a list item or a table row); "this", "it" and "these" opening it point back at what came before.
+_CJK_STATEMENT_LENGTH = (12, 120)
+_CJK_ANAPHORIC = ("这", "该", "其", "此", "它", "那", "これ", "それ", "この", "その")
+
+
+def _is_cjk_statement(sentence: str) -> bool:
+    return (_CJK_STATEMENT_LENGTH[0] <= len(sentence) <= _CJK_STATEMENT_LENGTH[1]
+            and ends_sentence(sentence) and not sentence.startswith(_CJK_ANAPHORIC)
+            and "?" not in sentence and "？" not in sentence and not points_beside(sentence))
 
 
 def statements(doc: SourceDoc) -> Iterator[Statement]:
@@ -231,6 +248,9 @@ def mention_of(concept: str, sentence: str) -> tuple[int, int] | None:
         return None
     if name.isascii() and sentence.isascii():
         return _ascii_mention(name, sentence)
+    if has_cjk(name):  # no blank marks a CJK word's edges: the name where it is written
+        at = sentence.find(name)
+        return (at, at + len(name)) if at >= 0 else None
     return _mention_by_pattern(name, sentence)
 
 
