@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from shared import linear_regex
+from shared.cjk import CJK_CHARACTER
 
 MAX_SENTENCE_CHARS = 1000
 MAX_CITED_CHARS = 40_000
@@ -31,6 +32,7 @@ MIN_SHARED_WORDS = 0.5
 _MAX_OCCURRENCES = 64
 _MIN_WORD_LENGTH = 3
 _STEM_LENGTH = 6
+_CJK_RUN = linear_regex.compile(f"{CJK_CHARACTER}+")
 _SPACES = linear_regex.compile(r"\s+")
 _BACKTICKED = linear_regex.compile(r"`([^`\n]{1,300})`")
 _LINK = linear_regex.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
@@ -173,7 +175,11 @@ def stem(word: str) -> str:
 
 
 def _stems(text: str) -> Iterable[str]:
-    for match in _WORD.finditer(text):
+    # Chinese and Japanese write no spaces: a run of their characters counts by its character pairs.
+    for run in _CJK_RUN.finditer(text):
+        chars = run.group()
+        yield from (chars[n:n + 2] for n in range(max(1, len(chars) - 1)))
+    for match in _WORD.finditer(_CJK_RUN.sub(" ", text)):
         token = match.group().lower()
         for word in (token,) if token.isalpha() else _NOT_LETTERS.split(token):
             if len(word) >= _MIN_WORD_LENGTH and word not in STOP_WORDS:
