@@ -3,7 +3,7 @@ the gateway, only drawn diagrams kept, with the source the reader finds them by;
 captions in the course's language (shared/course_labels.py)."""
 from __future__ import annotations
 
-from services.modules.export.pictures import NOT_DRAWN, concept_maps, diagram_html, diagram_key
+from services.modules.export.pictures import NOT_DRAWN, concept_maps, diagram_html, diagram_key, with_diagrams
 from shared.concept_map import ConceptSource
 from shared.course_labels import Labels
 from shared.diagrams import diagrams_artefact, diagrams_name, diagrams_ref, read_diagrams
@@ -42,3 +42,10 @@ def test_the_pictures_captions_are_in_the_course_s_language():
     course, modules = concept_maps(docs, "My course")
     assert "Concept map of My course" in course and "Concept map of this module" in modules["m1"]
     assert NOT_DRAWN == Labels(None).diagram_not_drawn and Labels("fr").diagram_not_drawn != NOT_DRAWN
+
+
+def test_an_undrawn_diagram_s_note_is_in_the_course_s_language():
+    block = diagram_html(BROKEN, "mermaid") + diagram_html(FLOW, "mermaid")
+    page = with_diagrams(block, {diagram_key("mermaid", FLOW): "<svg/>"}, Labels("fr").diagram_not_drawn)
+    assert "n&#x27;a pas pu être dessiné" in page and NOT_DRAWN not in page and "<svg/>" in page
+    assert with_diagrams(block, {}) == block

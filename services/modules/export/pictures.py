@@ -34,15 +34,16 @@ def diagram_html(source: str, language: str) -> str:
             f'<pre tabindex="0"><code class="language-{escape(language)}">{escape(source)}</code></pre></figure>')
 
 
-def with_diagrams(html: str, diagrams: Mapping[str, str]) -> str:
-    """`html` with each diagram block that was drawn replaced by its picture."""
-    if not diagrams or 'class="diagram"' not in html:
+def with_diagrams(html: str, diagrams: Mapping[str, str], note: str = NOT_DRAWN) -> str:
+    """`html` with each diagram block that was drawn replaced by its picture, and the others' note
+    in the course's language (`note`)."""
+    if (not diagrams and note == NOT_DRAWN) or 'class="diagram"' not in html:
         return html
 
     def drawn(match: linear_regex.Match) -> str:
         svg = diagrams.get(match["key"])
         if svg is None:
-            return match.group(0)
+            return match.group(0).replace(escape(NOT_DRAWN), escape(note), 1)
         return f'<figure class="diagram drawn" data-diagram="{match["key"]}">{svg}</figure>'
     return _BLOCK.sub(drawn, html)
 
