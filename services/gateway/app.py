@@ -18,7 +18,7 @@ from shared.bus.eventstore import ConcurrencyConflict
 
 from . import bootstrap
 from .api import admin, asyncapi, generation, health, live, projects, stage1, stage2, stage3, stage4, web
-from .api import api_docs, ask, cohorts, concept_maps, edits, estimates, fork, hooks, learn, metrics, refresh
+from .api import api_docs, ask, cohorts, concept_maps, diagrams, edits, estimates, fork, hooks, learn, metrics, refresh
 from .commands import Busy
 from .domain.course import CourseNotFound, RevisionMismatch
 from .domain.runs import StageConflict
@@ -51,6 +51,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(stage3.router)
     app.include_router(stage4.router)
     app.include_router(concept_maps.router)
+    app.include_router(diagrams.router)
     app.include_router(refresh.router)
     app.include_router(edits.router)
     app.include_router(fork.router)

@@ -6,6 +6,8 @@ import asyncio
 from typing import Mapping, Sequence
 
 from shared.concept_map import ConceptSource
+from shared.course_labels import Labels
+from shared.diagrams import diagrams_artefact
 from shared.events.catalogue import DocAnalysed
 
 from .diagram_renderer import draw_diagrams
@@ -14,11 +16,17 @@ from .models import ModuleContent, ModuleSpec
 
 
 async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], analyses: Mapping[str, DocAnalysed],
-                          title: str) -> Pictures:
+                          title: str, labels: Labels | None = None) -> Pictures:
     blocks = [block for _, content in modules for text in texts_of([content]) for block in diagram_blocks(text)]
     diagrams = await draw_diagrams(blocks) if blocks else {}
     sources = [(spec.module_id, [ConceptSource(path, tuple(a.payload.key_concepts), tuple(a.payload.prerequisite_concepts))
                                  for path in spec.documents if (a := analyses.get(path)) is not None])
                for spec, _ in modules]
-    course_map, module_maps = await asyncio.to_thread(concept_maps, sources, title)
+    course_map, module_maps = await asyncio.to_thread(concept_maps, sources, title, labels)
     return Pictures(course_map, module_maps, diagrams)
+
+
+def kept_diagrams(modules: Sequence[tuple[ModuleSpec, ModuleContent]], pictures: Pictures) -> bytes:
+    """The run's drawn diagrams as the gateway serves them to the web reader (shared/diagrams.py)."""
+    blocks = [block for _, content in modules for text in texts_of([content]) for block in diagram_blocks(text)]
+    return diagrams_artefact(blocks, pictures.diagrams)

@@ -18,6 +18,8 @@ from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.bus.artefacts import ArtefactStore
 from shared.claim_ledger import CourseLedger, ModuleLedger, ledger_name, module_ledger_ref, total
+from shared.course_labels import Labels
+from shared.diagrams import diagrams_name
 from shared.export_formats import artefact_name, index_name, index_of
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
@@ -30,7 +32,7 @@ from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from .export.formats import build_exports
 from .edited_course import presented_modules
-from .course_pictures import course_pictures
+from .course_pictures import course_pictures, kept_diagrams
 from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
@@ -81,7 +83,8 @@ class ModulesStage:
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs), modules=modules,
-                              pictures=await course_pictures(modules, inputs.analyses, inputs.title),
+                              pictures=await course_pictures(modules, inputs.analyses, inputs.title,
+                                                             Labels(languages["language"])),
                               engine=_engine(self._provider, fallbacks),
                               repository_url=inputs.scan.cloned.payload.repo_url, **languages,
                               **_release(inputs, inputs.scan.cloned.payload.commit_sha))
@@ -93,6 +96,7 @@ class ModulesStage:
         for name, data in built.items():
             if name != "zip":
                 await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
+        await self._artefacts.put(request.course_id, diagrams_name(task_id), kept_diagrams(modules, export.pictures))
         await self._artefacts.put(request.course_id, index_name(task_id),
                                   index_of({name: len(data) for name, data in built.items()}, problems))
         flaws = FlawCount()

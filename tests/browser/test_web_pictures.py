@@ -1,6 +1,7 @@
 """Pictures in Chromium, on a real documentation tree with Mermaid diagrams (tests/support/
-mermaid_tree.py): the reader shows each module's concept map with its list, the exported site shows
-the diagrams drawn as SVG under its strict CSP and a broken one as its source, and both pass axe."""
+mermaid_tree.py): the reader shows each module's concept map with its list, the reader and the
+exported site show the diagrams drawn as SVG under their strict CSP and a broken one as its source,
+and both pass axe."""
 from __future__ import annotations
 
 import io
@@ -50,6 +51,42 @@ async def test_the_reader_shows_the_module_s_concept_map_with_its_list(browser, 
     await expect(figure.locator("details li").first).to_contain_text("needed for")
     assert await axe_violations(page, "[data-testid=reader-concept-map]") == []
     assert not errors
+
+
+async def signed_in_page(browser, system):
+    page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
+    await page.goto(system.url + "/")
+    await page.get_by_test_id("dev-user-id").fill(LEARNER)
+    await page.get_by_test_id("sign-in-dev").click()
+    return page
+
+
+async def test_the_reader_shows_the_diagrams_drawn_and_a_broken_one_as_its_source(browser, system, course):
+    page = await signed_in_page(browser, system)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    drawn = broken = 0
+    for module in course["modules"]:
+        await page.goto(f"{system.url}/#/courses/{course['course_id']}/read/{module['position']}")
+        await expect(page.get_by_test_id("reader-module")).to_have_attribute("data-position", str(module["position"]))
+        for svg in await page.locator("[data-testid=reader-diagram].drawn svg[role=img]").all():
+            await svg.scroll_into_view_if_needed()
+            box = await svg.bounding_box()
+            assert box and box["width"] > 20 and box["height"] > 20  # a picture, not an empty box
+            drawn += 1
+        undrawn = page.locator("[data-testid=reader-diagram]:not(.drawn)")
+        if await undrawn.filter(has_text=BROKEN_LINE).count():
+            await expect(undrawn.filter(has_text=BROKEN_LINE).locator(".diagram-note")).to_contain_text(
+                "could not be drawn")
+            broken += 1
+        # No block of a diagram language is left as bare code.
+        assert not await page.locator("pre.code code[data-language^=mermaid]:not(figure.diagram *)").count()
+        if await page.get_by_test_id("reader-diagram").count():
+            assert await axe_violations(page, "[data-testid=reader-diagram]") == []
+    assert drawn >= 3 and broken == 1
+    assert not errors, errors
 
 
 async def test_the_site_shows_the_diagrams_drawn_and_a_broken_one_as_its_source(browser, course, tmp_path):

@@ -1,7 +1,8 @@
 """The diagrams of a real documentation tree (the Mermaid project's own pages, tests/fixtures/
 mermaid-docs) through every stage, the offline engine and the real services: the export's site and
 its HTML book show them as SVG drawn by the locally installed mermaid, and a diagram that does not
-parse shows its source with a note. The concept maps are in the same pages."""
+parse shows its source with a note. The concept maps are in the same pages. The gateway serves the
+same drawn diagrams to the web reader (GET …/diagrams), to the course's owner only."""
 from __future__ import annotations
 
 import io
@@ -12,6 +13,7 @@ import zipfile
 import pytest
 
 from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.gateway import auth
 from tests.support.mermaid_tree import RENDERERS, make_mermaid_repo
 from tests.support.processes import stage_services
 
@@ -61,3 +63,15 @@ async def test_a_real_tree_s_diagrams_are_drawn_in_the_site_and_the_book(api, se
     book = (await api.get(f"/api/courses/{course_id}/export?format=html", headers=ALICE)).text
     assert '<figure class="diagram drawn"' in book and 'class="concept-map"' in book
     assert "A --&gt;&gt; !!broken" in book
+    # The web reader's diagrams: the very pictures of the site, by the same keys, with their sources.
+    answer = await api.get(f"/api/courses/{course_id}/diagrams", headers=ALICE)
+    assert answer.status_code == 200, answer.text
+    served = answer.json()
+    assert served["languages"]["mermaid-example"] == "mermaid"
+    keys = set(re.findall(r'<figure class="diagram drawn" data-diagram="([0-9a-f]{24})"', pages))
+    assert {d["key"] for d in served["diagrams"]} == keys and len(keys) >= 3
+    for diagram in served["diagrams"]:
+        assert diagram["renderer"] == "mermaid" and diagram["svg"].startswith("<svg") and diagram["source"]
+        assert f'data-diagram="{diagram["key"]}">{diagram["svg"]}</figure>' in pages
+    assert not any("!!broken" in d["source"] for d in served["diagrams"])
+    assert (await api.get(f"/api/courses/{course_id}/diagrams", headers=auth("bob"))).status_code == 404

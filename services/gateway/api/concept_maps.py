@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from shared.concept_map import ConceptSource, concept_map, svg
+from shared.course_labels import label
 
 from ..reading.concept_map_reader import ConceptMapReader
 from .course_access import CourseId, visible_course
@@ -18,12 +19,13 @@ SVG_TYPE = "image/svg+xml"
 
 
 async def _sources(c, who, course_id: str) -> tuple[dict, dict[str, list[ConceptSource]]]:
+    """The course (with the language of its generated version, for the caption) and each module's sources."""
     course = await visible_course(c, who, course_id)
     generated = await c.results.generated(course_id)
     if generated is None:
         raise HTTPException(404, "the course has not been generated yet: run stage 4 (POST generate-course)")
     reader = ConceptMapReader(c.pool, c.settings.read_schema)
-    return course, await reader.sources(course_id, generated["task_id"])
+    return {**course, "language": generated["language"]}, await reader.sources(course_id, generated["task_id"])
 
 
 def _answer(text: str) -> Response:
@@ -39,15 +41,15 @@ async def course_concept_map(course_id: CourseId, c: ContainerDep, who: Principa
     course, modules = await _sources(c, who, course_id)
     documents = [doc for docs in modules.values() for doc in docs]
     cmap = await asyncio.to_thread(concept_map, documents)
-    return _answer(await asyncio.to_thread(svg, cmap, f"Concept map of {course['title']}"))
+    return _answer(await asyncio.to_thread(svg, cmap, label(course["language"], "concept_map_of", title=course["title"])))
 
 
 @router.get("/{course_id}/modules/{module_id}/concept-map", response_class=Response,
             responses={200: {"content": {SVG_TYPE: {}}, "description": "the module's concept map"}})
 async def module_concept_map(course_id: CourseId, module_id: str, c: ContainerDep, who: PrincipalDep) -> Response:
-    _, modules = await _sources(c, who, course_id)
+    course, modules = await _sources(c, who, course_id)
     if module_id not in modules:
         raise HTTPException(404, "no such module in the generated course")
     known = [doc for docs in modules.values() for doc in docs]
     cmap = await asyncio.to_thread(concept_map, modules[module_id], known)
-    return _answer(await asyncio.to_thread(svg, cmap, "Concept map of the module"))
+    return _answer(await asyncio.to_thread(svg, cmap, label(course["language"], "module_concept_map")))

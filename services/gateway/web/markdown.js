@@ -195,19 +195,19 @@ function listAt(lines, start) {
   return {end: i, ordered, items};
 }
 
-/** Block nodes for `lines`. */
-function blocks(lines, headingOffset, depth) {
+/** Block nodes for `lines`; `fence(language, code)` may show a fenced block its own way (a node, or null). */
+function blocks(lines, headingOffset, depth, fence) {
   const nodes = [];
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
     if (line.trim() === "") { i += 1; continue; }
-    const fence = FENCE.exec(line);
-    if (fence) {
+    const opened = FENCE.exec(line);
+    if (opened) {
       const code = [];
       i += 1;
-      while (i < lines.length && !closesFence(lines[i], fence[1])) { code.push(lines[i]); i += 1; }
-      nodes.push(codeBlock(code.join("\n"), fence[2]));
+      while (i < lines.length && !closesFence(lines[i], opened[1])) { code.push(lines[i]); i += 1; }
+      nodes.push(fence?.(opened[2], code.join("\n")) || codeBlock(code.join("\n"), opened[2]));
       i += 1;
       continue;
     }
@@ -231,7 +231,7 @@ function blocks(lines, headingOffset, depth) {
     if (QUOTE.test(line) && depth < MAX_DEPTH) {
       const quoted = [];
       while (i < lines.length && QUOTE.test(lines[i])) { quoted.push(lines[i].replace(QUOTE, "")); i += 1; }
-      nodes.push(el("blockquote", ...blocks(quoted, headingOffset, depth + 1)));
+      nodes.push(el("blockquote", ...blocks(quoted, headingOffset, depth + 1, fence)));
       continue;
     }
     if (LIST_ITEM.test(line) && depth < MAX_DEPTH) {
@@ -239,7 +239,7 @@ function blocks(lines, headingOffset, depth) {
       const node = el(list.ordered ? "ol" : "ul");
       if (list.ordered && list.items[0].number !== 1) node.start = list.items[0].number;
       for (const item of list.items) {
-        const content = blocks(item.lines, headingOffset, depth + 1);
+        const content = blocks(item.lines, headingOffset, depth + 1, fence);
         const tight = content.length >= 1 && content[0].tagName === "P";
         node.append(el("li", ...(tight ? [...content[0].childNodes, ...content.slice(1)] : content)));
       }
@@ -281,12 +281,13 @@ function blocks(lines, headingOffset, depth) {
 
 /**
  * Render Markdown `text` into a <div class="markdown">. `headingOffset` moves headings down so a
- * document's "# Title" nests under the page's own headings.
+ * document's "# Title" nests under the page's own headings; `fence(language, code)`, if given, is
+ * asked first for each fenced block (the reader's diagrams: reader_diagrams.js).
  */
-export function renderMarkdown(text, {headingOffset = 0} = {}) {
+export function renderMarkdown(text, {headingOffset = 0, fence = null} = {}) {
   const container = document.createElement("div");
   container.className = "markdown";
   const lines = String(text || "").replace(/\r\n?/g, "\n").replace(/\t/g, "    ").split("\n");
-  container.append(...blocks(lines, headingOffset, 0));
+  container.append(...blocks(lines, headingOffset, 0, fence));
   return container;
 }

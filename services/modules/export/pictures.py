@@ -5,18 +5,18 @@ were drawn replace their block (`with_diagrams`), so a diagram no renderer could
 installed, a syntax error — shows its source, never a broken box. Pure."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from html import escape
 from typing import Iterable, Mapping, Sequence
 
 from shared import linear_regex
 from shared.concept_map import ConceptSource, concept_map, figure_html
+from shared.course_labels import TABLE, Labels
+from shared.diagrams import DIAGRAM_LANGUAGES, diagram_key
 
-# Fence languages → the renderer that draws them (services/modules/diagram_renderer.py); Mermaid's own
-# documentation writes its examples as ```mermaid-example.
-DIAGRAM_LANGUAGES = {"mermaid": "mermaid", "mermaid-example": "mermaid", "dot": "dot", "graphviz": "dot"}
-NOT_DRAWN = "This diagram could not be drawn here; its source is shown instead."
+__all__ = ["DIAGRAM_LANGUAGES", "NOT_DRAWN", "Pictures", "concept_maps", "diagram_blocks", "diagram_html",
+           "diagram_key", "texts_of", "with_diagrams"]
+NOT_DRAWN = TABLE["diagram_not_drawn"]["en"]
 _BLOCK = linear_regex.compile(r'(?s)<figure class="diagram" data-diagram="(?P<key>[0-9a-f]{24})">.*?</figure>')
 
 
@@ -27,10 +27,6 @@ class Pictures:
     diagrams: Mapping[str, str] = field(default_factory=dict)     # diagram_key → the drawn SVG
 
 
-def diagram_key(language: str, source: str) -> str:
-    return hashlib.sha256(f"{DIAGRAM_LANGUAGES.get(language, language)}\n{source.strip()}".encode()).hexdigest()[:24]
-
-
 def diagram_html(source: str, language: str) -> str:
     """A diagram's block before it is drawn: its source as code, with a note saying so."""
     return (f'<figure class="diagram" data-diagram="{diagram_key(language, source)}">'
@@ -38,15 +34,16 @@ def diagram_html(source: str, language: str) -> str:
             f'<pre tabindex="0"><code class="language-{escape(language)}">{escape(source)}</code></pre></figure>')
 
 
-def with_diagrams(html: str, diagrams: Mapping[str, str]) -> str:
-    """`html` with each diagram block that was drawn replaced by its picture."""
-    if not diagrams or 'class="diagram"' not in html:
+def with_diagrams(html: str, diagrams: Mapping[str, str], note: str = NOT_DRAWN) -> str:
+    """`html` with each diagram block that was drawn replaced by its picture, and the others' note
+    in the course's language (`note`)."""
+    if (not diagrams and note == NOT_DRAWN) or 'class="diagram"' not in html:
         return html
 
     def drawn(match: linear_regex.Match) -> str:
         svg = diagrams.get(match["key"])
         if svg is None:
-            return match.group(0)
+            return match.group(0).replace(escape(NOT_DRAWN), escape(note), 1)
         return f'<figure class="diagram drawn" data-diagram="{match["key"]}">{svg}</figure>'
     return _BLOCK.sub(drawn, html)
 
@@ -72,11 +69,13 @@ def diagram_blocks(markdown: str) -> list[tuple[str, str]]:
     return found
 
 
-def concept_maps(modules: Sequence[tuple[str, Sequence[ConceptSource]]], course_title: str) -> tuple[str, dict[str, str]]:
-    """The course's map and each module's (module id → <figure>)."""
+def concept_maps(modules: Sequence[tuple[str, Sequence[ConceptSource]]], course_title: str,
+                 labels: Labels | None = None) -> tuple[str, dict[str, str]]:
+    """The course's map and each module's (module id → <figure>), captioned in the course's labels."""
+    labels = labels or Labels(None)
     everything = [doc for _, docs in modules for doc in docs]
-    course = figure_html(concept_map(everything), f"Concept map of {course_title}", "cm-course")
-    return course, {module_id: figure_html(concept_map(docs, everything), "Concept map of this module",
+    course = figure_html(concept_map(everything), labels("concept_map_of", title=course_title), "cm-course")
+    return course, {module_id: figure_html(concept_map(docs, everything), labels.module_concept_map,
                                            f"cm-{n}")
                     for n, (module_id, docs) in enumerate(modules, start=1)}
 

@@ -100,7 +100,7 @@ def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Q
         body.append(_part("assessment", labels.assessment, f'<ol class="quiz">{questions}</ol>'))
     if content.summary:
         body.append(_part("summary", labels.summary, _markdown(content.summary)))
-    return with_diagrams("\n".join(body), page.pictures.diagrams)
+    return with_diagrams("\n".join(body), page.pictures.diagrams, labels.diagram_not_drawn)
 
 
 def _main_content(content: ModuleContent, pages: Sequence[ModulePage], link: SourceLink | None,

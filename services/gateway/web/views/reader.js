@@ -16,7 +16,8 @@ import {searchPanel} from "./reader_search.js";
 /**
  * The author's reader: their course as stage 4 wrote it (and they edited it), progress in this browser.
  * A source is {href(courseId, position, place), back(courseId) → {href, label} | null, ask,
- * notFound, missing(position) (a module the course has not), load(courseId) → {title, modules, note},
+ * notFound, missing(position) (a module the course has not), load(courseId) → {title, modules, note,
+ * diagrams (GET …/diagrams' answer, or none)},
  * empty(courseId, course) → nodes, store(courseId, course) → a progress store (reader_progress.js's
  * interface; its statusNode, if any, is shown under the progress), or a promise of one}.
  */
@@ -27,9 +28,11 @@ export const authorSource = {
   notFound: "This course does not exist: it may have been deleted, or it belongs to another user.",
   missing: (position) => `This course has no module ${position}; here is module 1.`,
   async load(courseId) {
-    const generated = await api.get(paths.action(courseId, "generated-course"));
+    // The drawn diagrams are a bonus: without them each diagram shows its source.
+    const [generated, diagrams] = await Promise.all([api.get(paths.action(courseId, "generated-course")),
+      api.get(paths.action(courseId, "diagrams")).catch(() => null)]);
     return {title: generated.title, modules: generated.modules || [], note: generated.language_note || null,
-      language: generated.language, dir: generated.dir};
+      language: generated.language, dir: generated.dir, diagrams};
   },
   empty: (courseId) => ["This course has not been written yet. Run stage 4 on the ",
     h("a", {href: `#/courses/${courseId}`}, "course page"), ", then come back to read it."],
@@ -59,6 +62,7 @@ export function readerView(root, courseId, place, source = authorSource) {
   let wanted = place;
   let shown = null;
   let t = untranslated;
+  let diagrams = null;
 
   const pageError = messageBox("reader-error");
   const title = h("h1", {className: "reader-course", tabindex: "-1", dataset: {testid: "reader-course-title"}}, "Course");
@@ -128,7 +132,8 @@ export function readerView(root, courseId, place, source = authorSource) {
     const module = modules[index];
     if (shown !== module) {
       observer?.disconnect();
-      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress, href, t});
+      const {article, end} = moduleArticle({courseId, modules, index, store, onScore: refreshProgress, href, t,
+        diagrams});
       replace(pane, article);
       shown = module;
       entries.forEach((entry, i) => {
@@ -199,6 +204,7 @@ export function readerView(root, courseId, place, source = authorSource) {
       return;
     }
     modules = course.modules;
+    diagrams = course.diagrams || null;
     if (store.statusNode) note.after(store.statusNode);
     entries = modules.map((module) => tocEntry(courseId, module, href));
     toc.replaceChildren(...entries.map((entry) => entry.item));

@@ -9,6 +9,7 @@ import {renderMarkdown} from "../markdown.js";
 import {untranslated} from "../course_labels.js";
 import {quizSection} from "./quiz.js";
 import {conceptMapFigure} from "./reader_pictures.js";
+import {diagramFence} from "./reader_diagrams.js";
 import {documentPlaces, linkDocuments} from "./reader_links.js";
 import {readerHref, sectionPlace} from "./reader_routes.js";
 
@@ -21,8 +22,8 @@ function source(citation, t) {
     h("span", {className: "path"}, citation.path), citation.heading ? ` › ${citation.heading}` : "");
 }
 
-function md(text) {
-  return text ? renderMarkdown(text, {headingOffset: HEADING_OFFSET}) : null;
+function md(text, fence) {
+  return text ? renderMarkdown(text, {headingOffset: HEADING_OFFSET, fence}) : null;
 }
 
 function bullets(items, testid) {
@@ -44,9 +45,12 @@ function pager(courseId, modules, index, href, t) {
 }
 
 /** The article for `modules[index]`; `store` holds the learner's answers, `onScore` hears of new ones;
- * `href(courseId, position, place)` makes the reader's addresses (readerHref, or learnHref). */
-export function moduleArticle({courseId, modules, index, store, onScore, href = readerHref, t = untranslated}) {
+ * `href(courseId, position, place)` makes the reader's addresses (readerHref, or learnHref); `diagrams`
+ * the course's drawn diagrams (GET …/diagrams), if known. */
+export function moduleArticle({courseId, modules, index, store, onScore, href = readerHref, t = untranslated,
+  diagrams = null}) {
   const module = modules[index];
+  const fence = diagramFence(diagrams, t);
   const c = module.content;
   const heading = h("h2", {tabindex: "-1", className: "module-heading", dataset: {testid: "reader-title"}},
     titleOf(module));
@@ -57,7 +61,7 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
     parts.push(h("p", {className: "message error"},
       "This module's text is no longer stored. Run stage 4 again to rewrite it."));
   } else {
-    parts.push(md(c.introduction));
+    parts.push(md(c.introduction, fence));
     if (c.learning_objectives?.length) {
       parts.push(h("h3", {}, t("learning_objectives")), bullets(c.learning_objectives, "objectives"));
     }
@@ -65,7 +69,7 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
     const places = documentPlaces(modules);
     (c.sections || []).forEach((section, i) => {
       const id = `reader-${sectionPlace(i)}`;
-      const body = md(section.body_markdown);
+      const body = md(section.body_markdown, fence);
       linkDocuments(body, section.source?.path, places, courseId, href);
       parts.push(h("section", {className: "reader-section", id, "aria-labelledby": `${id}-title`,
         dataset: {testid: "reader-section", place: sectionPlace(i)}},
@@ -76,15 +80,16 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
       for (const example of c.code_examples) {
         parts.push(h("figure", {className: "code-example"},
           example.caption ? h("figcaption", {}, example.caption) : null,
-          codeBlock(example.code, example.language), source(example.source, t)));
+          fence?.(example.language, example.code) || codeBlock(example.code, example.language),
+          source(example.source, t)));
       }
     }
     if (c.key_points?.length) {
       parts.push(h("section", {id: "reader-key-points", "aria-labelledby": "reader-key-points-title"},
         h("h3", {id: "reader-key-points-title", tabindex: "-1"}, t("key_points")), bullets(c.key_points, "key-points")));
     }
-    if (c.conclusion) parts.push(h("h3", {}, t("conclusion")), md(c.conclusion));
-    if (c.summary) parts.push(h("h3", {}, t("summary")), md(c.summary));
+    if (c.conclusion) parts.push(h("h3", {}, t("conclusion")), md(c.conclusion, fence));
+    if (c.summary) parts.push(h("h3", {}, t("summary")), md(c.summary, fence));
     if (c.assessment?.length) parts.push(quizSection(module, store, onScore, t));
   }
   const end = pager(courseId, modules, index, href, t);
