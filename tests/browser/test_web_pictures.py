@@ -84,7 +84,7 @@ async def test_the_reader_shows_the_diagrams_drawn_and_a_broken_one_as_its_sourc
         # No block of a diagram language is left as bare code.
         assert not await page.locator("pre.code code[data-language^=mermaid]:not(figure.diagram *)").count()
         if await page.get_by_test_id("reader-diagram").count():
-            assert await axe_violations(page, "[data-testid=reader-diagram]") == []
+            assert await axe_violations(page, "[data-testid=reader-module]") == []
     assert drawn >= 3 and broken == 1
     assert not errors, errors
 

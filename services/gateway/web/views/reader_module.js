@@ -71,7 +71,8 @@ export function moduleArticle({courseId, modules, index, store, onScore, href = 
       const id = `reader-${sectionPlace(i)}`;
       const body = md(section.body_markdown, fence);
       linkDocuments(body, section.source?.path, places, courseId, href);
-      parts.push(h("section", {className: "reader-section", id, "aria-labelledby": `${id}-title`,
+      // Not a named region: two sections of a module may share a title, and landmarks must differ.
+      parts.push(h("section", {className: "reader-section", id,
         dataset: {testid: "reader-section", place: sectionPlace(i)}},
       h("h3", {id: `${id}-title`, tabindex: "-1"}, section.title), body, source(section.source, t)));
     });
