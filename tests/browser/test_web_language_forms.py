@@ -103,6 +103,10 @@ async def test_a_learner_reads_an_assigned_course_in_its_language(browser, syste
         await expect(page.get_by_test_id("reader-kicker")).to_have_text(
             TABLE["module_of"]["ar"].format(n=1, total=taught["total"]))
         await expect(page.get_by_test_id("reader-release")).to_contain_text(note)
+        # Its landmarks are named in Arabic too, from the same table.
+        await expect(page.get_by_test_id("reader-toc")).to_have_attribute("aria-label", TABLE["modules"]["ar"])
+        await expect(page.get_by_test_id("reader-pager")).to_have_attribute(
+            "aria-label", TABLE["module_navigation"]["ar"])
         if taught["modules"][0]["content"]["assessment"]:
             await expect(page.locator("#quiz-heading")).to_have_text(TABLE["assessment"]["ar"])
         assert await page.evaluate("document.documentElement.lang") == "en"
