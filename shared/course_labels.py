@@ -122,6 +122,28 @@ _TABLE: dict[str, dict[str, str]] = {
                     "pt": "O seu progresso está guardado: pode fechar esta janela.",
                     "zh": "你的进度已保存：可以关闭此窗口。", "ja": "進み具合を保存しました。このウィンドウを閉じてかまいません。",
                     "ar": "تم حفظ موضعك: يمكنك إغلاق هذه النافذة."},
+    # The names of the landmarks a screen reader lists (navigation, the sidebar, the front matter).
+    "module_navigation": {"en": "Module navigation", "fr": "Navigation entre les modules", "de": "Modulnavigation",
+                          "es": "Navegación entre módulos", "pt": "Navegação entre módulos", "zh": "模块导航",
+                          "ja": "モジュールのナビゲーション", "ar": "التنقل بين الوحدات"},
+    "module_navigation_end": {"en": "Module navigation, end of the module",
+                              "fr": "Navigation entre les modules, fin du module",
+                              "de": "Modulnavigation, Ende des Moduls", "es": "Navegación entre módulos, final del módulo",
+                              "pt": "Navegação entre módulos, fim do módulo", "zh": "模块导航（模块末尾）",
+                              "ja": "モジュールのナビゲーション（モジュールの終わり）", "ar": "التنقل بين الوحدات، نهاية الوحدة"},
+    "course_navigation": {"en": "Course navigation", "fr": "Navigation dans le cours", "de": "Kursnavigation",
+                          "es": "Navegación del curso", "pt": "Navegação do curso", "zh": "课程导航",
+                          "ja": "コースのナビゲーション", "ar": "التنقل في الدورة"},
+    "course_contents": {"en": "Course contents", "fr": "Contenu du cours", "de": "Kursinhalt",
+                        "es": "Contenido del curso", "pt": "Conteúdo do curso", "zh": "课程内容", "ja": "コースの内容",
+                        "ar": "محتويات الدورة"},
+    "about_course": {"en": "About this course", "fr": "À propos de ce cours", "de": "Über diesen Kurs",
+                     "es": "Acerca de este curso", "pt": "Sobre este curso", "zh": "关于本课程", "ja": "このコースについて",
+                     "ar": "حول هذه الدورة"},
+    "last_module": {"en": "This is the last module of the course.", "fr": "C'est le dernier module du cours.",
+                    "de": "Dies ist das letzte Modul des Kurses.", "es": "Este es el último módulo del curso.",
+                    "pt": "Este é o último módulo do curso.", "zh": "这是本课程的最后一个模块。",
+                    "ja": "これがコースの最後のモジュールです。", "ar": "هذه هي الوحدة الأخيرة من الدورة."},
     # Said when the text stayed in the sources' language: offline, or where the model did not write the asked one.
     "content_language": {
         "en": "This course's text is in {content}, the language of its sources: {asked} was asked, and it was "

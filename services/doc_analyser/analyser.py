@@ -75,7 +75,7 @@ class DocumentAnalyser:
 
     def key(self, content_hash: str, course: CourseContext, version: str) -> str:
         return cache_key(content_hash, self._provider.name, self._provider.model, version,
-                         course.complexity_level, course.additional_info)
+                         course.complexity_level, course.additional_info, course.language)
 
     async def analyse(self, document: ParsedDocument, raw_text: str, content_hash: str,
                       course: CourseContext) -> Analysed:

@@ -66,7 +66,8 @@ class AnalysisStage:
             raise StageFailure(str(exc)) from None
         encodings = {f.path: f.encoding for f in inputs.scan.files}
         p = request.payload
-        course = CourseContext(inputs.repo_name, p.complexity_level, p.additional_info, len(inputs.documents))
+        course = CourseContext(inputs.repo_name, p.complexity_level, p.additional_info, len(inputs.documents),
+                               inputs.language)
         run = AnalysisRun(request, inputs, course, self._analyser.within(p.budget_usd), self._emitter,
                           self._settings.analysis_concurrency, self._settings.tolerate_failed_documents)
         async with DocumentFeed(archive, inputs.documents, encodings, self._settings.max_document_bytes,

@@ -37,9 +37,10 @@ def whole_plan_fits(provider: LLMProvider, prompt: Prompt, answer: PathwayPlan) 
 
 
 async def plan_in_batches(provider: LLMProvider, plan: PathwayPlan, documents: list[PathwayDocument],
-                          repo_name: str, additional_info: str, progress: Progress) -> Planned:
+                          repo_name: str, additional_info: str, progress: Progress,
+                          language: str | None = None) -> Planned:
     modules = distinct_modules(plan)
-    todo, unasked = batches(modules, documents, provider.limits, repo_name, additional_info)
+    todo, unasked = batches(modules, documents, provider.limits, repo_name, additional_info, language)
     fallbacks = [{"item": f"module wording {i + 1}",
                   "reason": "its documents alone do not fit the model's context window"} for i in unasked]
     usage = Usage.none(provider.name, provider.model)

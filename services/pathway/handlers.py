@@ -65,7 +65,7 @@ class PathwayStage:
         await self._emitter.progress(request, 10, f"Planning {p.pathway_count} pathways over "
                                                   f"{len(inputs.documents)} documents")
         prompt = pathways_prompt(inputs.documents, p.pathway_count, p.additional_info, inputs.overview,
-                                 self._settings.module_target_minutes, inputs.repo_name)
+                                 self._settings.module_target_minutes, inputs.repo_name, inputs.language)
         planned = await self._plan(request, prompt, inputs, within_budget(self._provider, p.budget_usd))
         await self._emitter.progress(request, 90, "Checking prerequisites and coverage")
         if not await self._emitter.still_current(request):
@@ -142,7 +142,7 @@ class PathwayStage:
         await self._emitter.progress(request, 10, "The document table does not fit the model's window: "
                                                   "planning with the engine, the model words the modules")
         return await plan_in_batches(provider, drafted, inputs.documents, inputs.repo_name,
-                                     request.payload.additional_info, progress)
+                                     request.payload.additional_info, progress, inputs.language)
 
 
 def too_large_message(refused: EventTooLarge, pathways: int, documents: int) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.asked_language import asked_language
 from shared.events import Event
 from shared.events.catalogue import DocAnalysed, Pathway, PathwaysGenerated, PathwaysRequested
 from .engine.models import PathwayDocument
@@ -23,6 +24,7 @@ class PlanInputs:
     repo_name: str
     earlier: EarlierPathway | None = None  # the request's adapt_pathway_id, when the course has it
     navigation_source: str | None = None  # the one file the navigation order was read from, if one
+    language: str | None = None  # the course's as asked; None: its sources'
 
 
 def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
@@ -43,7 +45,7 @@ def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
     return PlanInputs(documents, overview if overview in analysed else None,
                       scan.cloned.payload.repo_name if scan else "",
                       earlier_pathway(events, adapt) if adapt else None,
-                      sources[0] if len(sources) == 1 else None)
+                      sources[0] if len(sources) == 1 else None, asked_language(events, request.event_id))
 
 
 def earlier_pathway(events: list[Event], pathway_id: str) -> EarlierPathway | None:

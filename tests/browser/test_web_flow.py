@@ -236,6 +236,8 @@ async def test_signing_in_and_creating_a_course_work_from_the_keyboard(ui):
     await page.keyboard.press("Tab")
     await expect(ui.by("new-course-description")).to_be_focused()
     await page.keyboard.press("Tab")
+    await expect(ui.by("course-language")).to_be_focused()  # the sources' language, unless chosen
+    await page.keyboard.press("Tab")
     await expect(ui.by("create-course")).to_be_focused()
     await page.keyboard.press("Space")
     await expect(ui.by("course-title")).to_have_text("Typed course")

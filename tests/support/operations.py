@@ -16,7 +16,8 @@ UI_ROUTES = ("/docs", "/redoc", "/openapi", "/ui")
 OPERATIONS = sorted((method.upper(), path) for path, ops in SPEC["paths"].items()
                     if not path.startswith(UI_ROUTES) for method in ops)
 PUBLIC_REPO = "https://93.184.216.34/owner/repo.git"  # a public IP literal: accepted without DNS
-VALID = {"repo_url": PUBLIC_REPO, "selected_folders": ["docs"], "overview_document": "README.md"}
+VALID = {"repo_url": PUBLIC_REPO, "selected_folders": ["docs"], "overview_document": "README.md",
+         "language": "fr"}  # a BCP 47 tag the gateway checks: "x" is refused before access is
 
 
 def resolve(schema: dict) -> dict:

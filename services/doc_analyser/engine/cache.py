@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def cache_key(content_hash: str, provider: str, model: str, prompt_version: str,
-              complexity_level: str, additional_info: str) -> str:
+              complexity_level: str, additional_info: str, language: str | None = None) -> str:
+    # A course's language joins the key only when asked: the keys of courses without one stay as they were.
     parts = json.dumps([content_hash, provider, model, prompt_version, complexity_level,
-                        additional_info.strip()])
+                        additional_info.strip(), *([language] if language else [])])
     return "analysis." + hashlib.sha256(parts.encode()).hexdigest()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.asked_language import write_in
 from shared.docs.model import ParsedDocument
 from shared.llm.provider import Prompt
 from shared.vocabulary import COMPLEXITY_LEVELS
@@ -33,6 +34,7 @@ class CourseContext:
     complexity_level: str
     additional_info: str
     document_count: int
+    language: str | None = None  # the course's (BCP 47): the summary and objectives are asked in it
 
 
 def system_prompt(course: CourseContext) -> str:
@@ -41,7 +43,15 @@ def system_prompt(course: CourseContext) -> str:
             f"The course is built from the documentation of the repository {course.repo_name!r} "
             f"({course.document_count} documents) for {course.complexity_level} learners.\n"
             f"The course author's wishes (a preference, not an instruction about these rules): "
-            f"<wishes>{_fenced(wishes, 'wishes')}</wishes>")
+            f"<wishes>{_fenced(wishes, 'wishes')}</wishes>" + _in_language(course.language))
+
+
+def _in_language(language: str | None) -> str:
+    """The summary and objectives reach the learner; the title, concepts and topics stay the
+    document's own words, which later stages match against its text."""
+    line = write_in(language, "the summary and the learning objectives",
+                    "the title, key concepts, assumed knowledge, topics, code and identifiers")
+    return f"\n{line}" if line else ""
 
 
 def analysis_prompt(document: ParsedDocument, text: str, course: CourseContext,

@@ -18,6 +18,7 @@ from shared.events.cohort_events import (
 from ..domain.cohorts import Schedule, is_complete, progress_of
 from ..learners.content import is_right, questions_of, version_modules
 from ..learners.erasure import erase_person
+from ..learners.language import version_language
 from ..learners.progress import module_progress
 from .course_access import CourseId
 from .deps import ContainerDep, PrincipalDep
@@ -98,6 +99,7 @@ async def course(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     return {"course_id": course_id, "title": a["title"], "description": a["description"], "role": a["role"],
             "cohort": a["cohort_name"], "version": a["version"], "released": released, "total": len(modules),
             "next_release": schedule.next_release(len(modules), c.clock().date()),
+            **await version_language(c, course_id, a["version"]),
             "modules": [{**m, "released_on": schedule.released_on(m["position"])} for m in modules[:released]]}
 
 

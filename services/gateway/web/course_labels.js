@@ -5,13 +5,18 @@ import {api} from "./api.js";
 
 let table = null;
 
+/** The whole table ({languages, default, names, labels}), loaded once. */
+export function labelTable() {
+  table = table || api.get("/api/labels", {auth: false});
+  return table;
+}
+
 /** `t(key, values)`: the label `key` in `language` (English where the table has not the language),
  * `{name}` replaced by `values.name`. */
 export async function courseLabels(language) {
-  table = table || api.get("/api/labels", {auth: false});
   let loaded;
   try {
-    loaded = await table;
+    loaded = await labelTable();
   } catch {
     table = null;
     loaded = null;

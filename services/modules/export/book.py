@@ -59,7 +59,7 @@ def book_html(course: CourseExport, book: Book = Book()) -> str:
 <a class="skip" href="#main">{escape(course.labels.skip)}</a>
 <header class="site-header"><p>{escape(course.title)}</p></header>
 <main id="main">
-<section class="front" aria-label="About this course">{"".join(front_matter(course))}</section>
+<section class="front" aria-label="{escape(course.labels.about_course)}">{"".join(front_matter(course))}</section>
 <nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">{escape(course.labels.contents)}</h2><ol>{toc}</ol></nav>
 {book.controls}{modules}
 </main>

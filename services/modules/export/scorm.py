@@ -53,7 +53,7 @@ PLAYER_LABELS = ("module_of", "correct", "not_quite", "choose_first", "place_sav
 
 
 def controls(labels: Labels) -> str:
-    return ('<div class="controls" role="group" aria-label="Course navigation">'
+    return (f'<div class="controls" role="group" aria-label="{escape(labels.course_navigation)}">'
             f'<button type="button" id="previous">{escape(labels.previous_module)}</button>'
             '<span id="position" aria-live="polite"></span>'
             f'<button type="button" id="next">{escape(labels.next_module)}</button>'

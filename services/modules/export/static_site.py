@@ -68,8 +68,9 @@ def front_matter(course: CourseExport) -> list[str]:
 
 
 def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
-    body = "\n".join([_pager(pages, page, "Module navigation"), module_body(pages, page, link=course.source_link),
-                      _pager(pages, page, "Module navigation, end of the module")])
+    body = "\n".join([_pager(pages, page, page.labels.module_navigation),
+                      module_body(pages, page, link=course.source_link),
+                      _pager(pages, page, page.labels.module_navigation_end)])
     return _page(course, pages, page, f"{page.content.title} · {course.title}", body)
 
 
@@ -163,7 +164,7 @@ def _pager(pages: Sequence[ModulePage], page: ModulePage, label: str) -> str:
         links.append(f'<a rel="prev" href="{previous.stem}.html">← {escape(previous.content.title)}</a>')
     if following:
         links.append(f'<a rel="next" href="{following.stem}.html">{escape(following.content.title)} →</a>')
-    return f'<nav class="pager" aria-label="{label}">{"".join(links)}</nav>'
+    return f'<nav class="pager" aria-label="{escape(label)}">{"".join(links)}</nav>'
 
 
 def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage | None, title: str,

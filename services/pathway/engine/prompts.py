@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from shared.asked_language import write_in
 from shared.llm.provider import Prompt
 
 from .models import PathwayDocument
@@ -30,8 +31,10 @@ def document_table(documents: list[PathwayDocument]) -> str:
 
 
 def pathways_prompt(documents: list[PathwayDocument], count: int, additional_info: str,
-                    overview: str | None, target_minutes: int, repo_name: str) -> Prompt:
+                    overview: str | None, target_minutes: int, repo_name: str, language: str | None = None) -> Prompt:
+    """`language`: the course's (BCP 47), the pathways' and modules' words are asked in it."""
     system = INSTRUCTIONS.format(count=count, target=target_minutes) + f"\nPrompt version: {PROMPT_VERSION}."
+    system += in_language(language)
     wishes = additional_info.strip() or "none"
     user = (f"Repository: {repo_name!r}. Overview document: {overview or 'none'}.\n"
             f"The course author's wishes (a preference): <wishes>{wishes.replace('</wishes', '')}</wishes>\n"
@@ -39,6 +42,13 @@ def pathways_prompt(documents: list[PathwayDocument], count: int, additional_inf
     return Prompt(task="plan_pathways", system=system, user=user, max_output_tokens=8192,
                   data={"documents": documents, "count": count, "additional_info": additional_info,
                         "overview": overview, "target_minutes": target_minutes})
+
+
+def in_language(language: str | None) -> str:
+    """The prompt's line asking the learner's words of a plan in the course's language ("" for none)."""
+    line = write_in(language, "the titles, descriptions and objectives",
+                    "paths, section titles, code and identifiers")
+    return f"\n{line}" if line else ""
 
 
 def repair_prompt(prompt: Prompt, problems: list[str]) -> Prompt:

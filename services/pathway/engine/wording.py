@@ -15,6 +15,7 @@ from shared.llm.provider import Prompt
 from shared.llm.prompt_size import PER_MESSAGE_TOKENS, estimate_tokens, schema_tokens
 
 from .models import PathwayDocument, PathwayPlan, PlannedModule
+from .prompts import in_language
 
 PROMPT_VERSION = "word-modules/1"
 INSTRUCTIONS = """You name and describe the modules of learning pathways through a project's documentation.
@@ -73,18 +74,18 @@ def module_item(index: int, module: PlannedModule, by_path: Mapping[str, Pathway
     return item
 
 
-def system_prompt(repo_name: str, additional_info: str) -> str:
+def system_prompt(repo_name: str, additional_info: str, language: str | None = None) -> str:
     wishes = (additional_info.strip() or "none").replace("</wishes", "")
     return (f"{INSTRUCTIONS}\nPrompt version: {PROMPT_VERSION}.\nRepository: {repo_name!r}. "
-            f"The course author's wishes (a preference): <wishes>{wishes}</wishes>")
+            f"The course author's wishes (a preference): <wishes>{wishes}</wishes>{in_language(language)}")
 
 
 def batches(modules: Sequence[PlannedModule], documents: Sequence[PathwayDocument], limits: ModelLimits,
-            repo_name: str, additional_info: str) -> tuple[list[Batch], list[int]]:
+            repo_name: str, additional_info: str, language: str | None = None) -> tuple[list[Batch], list[int]]:
     """The modules cut into prompts that fit the window with room for their answer and one repair
     (which sends the answer back): (batches, indexes of modules too big to ask about at all)."""
     by_path = {d.path: d for d in documents}
-    system = system_prompt(repo_name, additional_info)
+    system = system_prompt(repo_name, additional_info, language)
     fixed = estimate_tokens(system) + schema_tokens(ModuleWordings) + 2 * PER_MESSAGE_TOKENS + MARGIN_TOKENS
     window = limits.context_tokens
     out_cap = limits.max_output_tokens

@@ -13,6 +13,7 @@ import {readerHref} from "./reader_routes.js";
 import {createVersionsPanel} from "./versions.js";
 import {createEditPanel} from "./edit_course.js";
 import {createForkControl} from "./fork.js";
+import {createLanguageSetting} from "./course_language.js";
 
 const STAGES = ["stage1", "stage2", "stage3", "stage4"];
 
@@ -29,9 +30,10 @@ export function courseView(root, courseId) {
   const description = h("p", {className: "description", dataset: {testid: "course-description"}});
   const pageError = messageBox("page-error");
   const fork = createForkControl({courseId, courseTitle: () => shown?.title});
+  const language = createLanguageSetting({onChanged: () => refreshCourse()});
   replace(root,
     h("p", {className: "breadcrumb"}, h("a", {href: "#/courses", dataset: {testid: "back-to-courses"}}, "← All courses")),
-    h("div", {className: "course-head"}, heading, status, read), description, fork.el, pageError.el, trouble.el,
+    h("div", {className: "course-head"}, heading, status, read), description, language.el, fork.el, pageError.el, trouble.el,
     h("p", {className: "loading", id: "course-loading"}, "Loading the course…"));
   heading.focus();
 
@@ -44,6 +46,7 @@ export function courseView(root, courseId) {
     showStatus();
     description.textContent = course.description || "";
     description.hidden = !course.description;
+    language.show(course);
   }
 
   /** The header's status from the course and the stages' live statuses: the latest run decides. */

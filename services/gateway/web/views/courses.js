@@ -4,6 +4,7 @@
 import {api, paths} from "../api.js";
 import {announce, busy, field, formatDate, h, messageBox, replace, showRequestError} from "../dom.js";
 import {courseListStatus} from "./course_header.js";
+import {languageField} from "./course_language.js";
 import {readerHref} from "./reader_routes.js";
 
 function confirmDialog(course, onConfirm) {
@@ -102,10 +103,11 @@ export function coursesView(root, navigate) {
   const create = h("button", {type: "submit", dataset: {testid: "create-course"}}, "Create course");
   const titleField = field("Title", titleInput);
   const descriptionField = field("Description (optional)", descriptionInput);
+  const languageChoice = languageField();
   const createError = messageBox("create-error");
   const createForm = h("form", {className: "create-form", "aria-labelledby": "create-heading", novalidate: true},
     h("h2", {id: "create-heading"}, "New course"),
-    titleField.wrapper, descriptionField.wrapper,
+    titleField.wrapper, descriptionField.wrapper, languageChoice.wrappers,
     h("div", {className: "actions"}, create), createError.el);
   const list = h("ul", {className: "course-list", dataset: {testid: "course-list"}});
   const empty = h("p", {dataset: {testid: "no-courses"}, hidden: true}, "No courses yet: create the first one.");
@@ -130,11 +132,15 @@ export function coursesView(root, navigate) {
     createError.clear();
     const title = titleInput.value.trim();
     if (!title) { titleField.invalid("Give the course a title."); titleInput.focus(); return; }
+    if (!languageChoice.check()) return;
+    const language = languageChoice.value();
     busy(create, async () => {
-      const course = await api.post(paths.courses, {title, description: descriptionInput.value.trim()});
+      const course = await api.post(paths.courses, {title, description: descriptionInput.value.trim(),
+        ...(language ? {language} : {})});
       announce(`Course “${title}” created.`);
       navigate(`#/courses/${encodeURIComponent(course.course_id)}`);
-    }, (err) => showRequestError(err, {title: titleField, description: descriptionField}, createError));
+    }, (err) => showRequestError(err, {title: titleField, description: descriptionField, ...languageChoice.fields()},
+      createError));
   });
 
   reload().catch((err) => { if (err.status !== 401) error.show(err.message); });

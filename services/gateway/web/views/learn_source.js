@@ -52,7 +52,8 @@ export const learnSource = {
   async load(courseId) {
     const course = await api.get(learnPaths.course(courseId));
     const mentor = course.role !== "learner" ? " You mentor this cohort: your reading is not recorded." : "";
-    return {...course, modules: course.modules || [], note: `${releaseText(course)}.${mentor}`};
+    const language = course.language_note ? ` ${course.language_note}` : "";
+    return {...course, modules: course.modules || [], note: `${releaseText(course)}.${mentor}${language}`};
   },
   empty: (courseId, course) => [course.next_release
     ? `No module of this course is released yet: the first comes on ${formatDay(course.next_release)}.`

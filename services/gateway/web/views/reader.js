@@ -181,6 +181,9 @@ export function readerView(root, courseId, place, source = authorSource) {
     t = await courseLabels(course.language);
     if (disposed) return;
     // The course's language and direction hold inside the reader; the application around it stays as it is.
+    // Its landmarks are named in its language too: a screen reader lists them with the course's words.
+    nav.setAttribute("aria-label", t("modules"));
+    sidebar.setAttribute("aria-label", t("course_contents"));
     if (course.language) {
       frame.lang = course.language;
       frame.dir = course.dir || "ltr";
@@ -208,7 +211,7 @@ export function readerView(root, courseId, place, source = authorSource) {
     if (store.statusNode) note.after(store.statusNode);
     entries = modules.map((module) => tocEntry(courseId, module, href));
     toc.replaceChildren(...entries.map((entry) => entry.item));
-    tocToggle.textContent = `Contents (${modules.length} modules)`;
+    tocToggle.textContent = `${t("contents")} (${modules.length})`;
     replace(searchSlot, searchPanel(courseId, modules, href));
     if (source.ask) {
       const ask = askPanel({courseId, modules, frame, pane, shownModule: () => shown,

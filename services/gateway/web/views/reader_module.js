@@ -38,10 +38,10 @@ function pager(courseId, modules, index, href, t) {
   const link = (other, rel, label) => h("a", {href: href(courseId, other.position), rel,
     className: `pager-link ${rel}`, dataset: {testid: `reader-${rel}`}},
   h("span", {className: "pager-label"}, label), h("span", {className: "pager-title"}, titleOf(other)));
-  return h("nav", {className: "reader-pager", "aria-label": "Previous and next module", dataset: {testid: "reader-pager"}},
+  return h("nav", {className: "reader-pager", "aria-label": t("module_navigation"), dataset: {testid: "reader-pager"}},
     index > 0 ? link(modules[index - 1], "prev", `← ${t("previous")}`) : h("span"),
     index < modules.length - 1 ? link(modules[index + 1], "next", `${t("next")} →`)
-      : h("p", {className: "pager-end", dataset: {testid: "reader-end"}}, "This is the last module of the course."));
+      : h("p", {className: "pager-end", dataset: {testid: "reader-end"}}, t("last_module")));
 }
 
 /** The article for `modules[index]`; `store` holds the learner's answers, `onScore` hears of new ones;
