@@ -40,7 +40,7 @@ def _picture(answer) -> ElementTree.Element:
 async def test_the_course_and_each_module_have_a_concept_map_after_stage_4(api, services, repo):
     course_id, listing = await through_stage3(api, repo)
     url = f"/api/courses/{course_id}/concept-map"
-    assert (await api.get(url, headers=ALICE)).status_code == 404  # stage 4 has not run
+    assert (await api.get(url, headers=ALICE)).status_code == 409  # stage 4 has not run (404: no such course)
     chosen = listing["pathways"][0]
     answer = await api.post(f"/api/courses/{course_id}/stage3-selections", headers=ALICE,
                             json={"selected_pathway_id": chosen["id"]})

@@ -1,5 +1,5 @@
 """The concept maps of a generated course (shared/concept_map.py): the whole course's and one
-module's, as SVG. Read like the other stage 4 results: visible courses only, 404 before stage 4."""
+module's, as SVG. Read like the other stage 4 results: visible courses only, 409 before stage 4 (404 is "no such course")."""
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +23,7 @@ async def _sources(c, who, course_id: str) -> tuple[dict, dict[str, list[Concept
     course = await visible_course(c, who, course_id)
     generated = await c.results.generated(course_id)
     if generated is None:
-        raise HTTPException(404, "the course has not been generated yet: run stage 4 (POST generate-course)")
+        raise HTTPException(409, "the course has not been generated yet: run stage 4 (POST generate-course)")
     reader = ConceptMapReader(c.pool, c.settings.read_schema)
     return {**course, "language": generated["language"]}, await reader.sources(course_id, generated["task_id"])
 

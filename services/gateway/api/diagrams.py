@@ -1,6 +1,6 @@
 """The diagrams of a generated course's sources as stage 4 drew them (shared/diagrams.py), for the
 web reader: `{languages, diagrams: [{key, renderer, source, svg}]}` of the current version. Read like
-the other stage 4 results: visible courses only, 404 before stage 4. A version that kept none (made
+the other stage 4 results: visible courses only, 409 before stage 4 (404 is "no such course"). A version that kept none (made
 before they were kept, or its artefacts are gone) answers none, so the reader shows their sources."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ async def course_diagrams(course_id: CourseId, c: ContainerDep, who: PrincipalDe
     await visible_course(c, who, course_id)
     generated = await c.results.generated(course_id)
     if generated is None or not generated["export_ref"]:
-        raise HTTPException(404, "the course has not been generated yet: run stage 4 (POST generate-course)")
+        raise HTTPException(409, "the course has not been generated yet: run stage 4 (POST generate-course)")
     try:
         data: bytes | None = await c.artefacts.get(diagrams_ref(generated["export_ref"]))
     except GONE:
