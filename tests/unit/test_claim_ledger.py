@@ -52,7 +52,7 @@ def model_module(**fields) -> ModuleContent:
 
 def test_a_section_is_found_at_its_lines():
     parsed = parse("docs/install.md", INSTALL)
-    assert section_spans(parsed, INSTALL) == (LineSpan(1, 5), LineSpan(6, 9))
+    assert section_spans(parsed, INSTALL) == (LineSpan(1, 4), LineSpan(6, 9))
 
 
 def test_claims_its_cited_section_supports_are_kept_and_cited_by_line_range():
