@@ -141,7 +141,9 @@ def layout(cmap: ConceptMap) -> tuple[list[_Box], list[list[tuple[float, float]]
     vertices = [_Vertex(n) for n in range(len(cmap.nodes))]
     for vertex, name in zip(vertices, cmap.nodes):
         vertex.view = _View(_width(name), BOX_HEIGHT)
-    graph_edges = [_Edge(vertices[a], vertices[b]) for a, b in cmap.edges]
+    # Laid out without the edges that close a cycle (grandalf's own cycle handling fails on some):
+    # those are drawn straight, between their boxes, like any edge without a route.
+    graph_edges = [_Edge(vertices[a], vertices[b]) for a, b in _acyclic(len(cmap.nodes), cmap.edges)]
     for edge in graph_edges:
         edge.view = _Route()
     graph = Graph(vertices, graph_edges)
@@ -185,6 +187,34 @@ def layout(cmap: ConceptMap) -> tuple[list[_Box], list[list[tuple[float, float]]
         height = row_y + BOX_HEIGHT - MARGIN
     ordered_routes = [routes.get(edge, []) for edge in cmap.edges]
     return [boxes[n] for n in range(len(cmap.nodes))], ordered_routes, round(width, 1), round(height + 2 * MARGIN, 1)
+
+
+def _acyclic(count: int, edges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """`edges` without those that close a cycle (a depth-first search from each node in order, an
+    edge back to a node on the current path left out) or join a node to itself; deterministic."""
+    following: list[list[int]] = [[] for _ in range(count)]
+    for a, b in edges:
+        if a != b:
+            following[a].append(b)
+    state = [0] * count  # 0 unseen, 1 on the current path, 2 done
+    back: set[tuple[int, int]] = set()
+    for root in range(count):
+        if state[root]:
+            continue
+        state[root] = 1
+        stack = [(root, iter(following[root]))]
+        while stack:
+            node, rest = stack[-1]
+            step = next(rest, None)
+            if step is None:
+                state[node] = 2
+                stack.pop()
+            elif state[step] == 1:
+                back.add((node, step))
+            elif state[step] == 0:
+                state[step] = 1
+                stack.append((step, iter(following[step])))
+    return [(a, b) for a, b in edges if a != b and (a, b) not in back]
 
 
 def _edge_ends(points: list[tuple[float, float]], source: _Box, target: _Box) -> list[tuple[float, float]]:

@@ -40,7 +40,10 @@ NOTHING_ACTIVE = """() => {
     (el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => `${el.tagName} ${a.name}`));
   const links = [...document.querySelectorAll("a[href]")].map((a) => a.href)
     .filter((href) => !/^(https?:|mailto:|blob:)/i.test(href));
+  // The pictures the gateway draws itself (a concept map, a diagram stage 4 drew and sanitised) are
+  // the reader's own SVG, not a document's markup.
   const embedded = [...main.querySelectorAll("script, img, iframe, object, embed, svg, style, link")]
+    .filter((el) => !(el.tagName === "svg" && el.closest("figure.concept-map, figure.diagram.drawn")))
     .map((el) => el.tagName);
   return {handlers, links, embedded};
 }"""

@@ -19,17 +19,23 @@ export function ledgerSummary(ledger) {
 }
 
 export function moduleLedger(ledger, moduleId) {
-  if (!ledger) return null;
-  const counts = (ledger.modules || []).find((m) => m.module_id === moduleId);
+  const counts = (ledger?.modules || []).find((m) => m.module_id === moduleId);
   if (!counts) return null;
-  const changed = (ledger.claims || []).filter((c) => c.module_id === moduleId && c.action !== "kept");
-  const summary = h("span", {className: "ledger-counts", dataset: {testid: "module-ledger"}}, ` — ${countsText(counts)}`);
-  if (!changed.length) return summary;
-  return h("span", {}, summary, h("details", {className: "ledger-claims"},
+  return h("span", {className: "ledger-counts", dataset: {testid: "module-ledger"}}, ` — ${countsText(counts)}`);
+}
+
+// What the check replaced or removed, module by module: beside the list, not inside it, so its
+// summary is visible whether the list is open or not.
+export function ledgerChanges(ledger) {
+  const changed = (ledger?.claims || []).filter((c) => c.action !== "kept");
+  if (!changed.length) return null;
+  const titles = new Map((ledger.modules || []).map((m) => [m.module_id, `Module ${m.position}: ${m.title}`]));
+  return h("details", {className: "ledger-claims", dataset: {testid: "ledger-changes"}},
     h("summary", {}, `What the check changed (${changed.length})`),
     h("ul", {}, changed.map((claim) => h("li", {dataset: {testid: "ledger-claim"}},
-      h("span", {}, `${claim.status === "uncited" ? "Uncited" : "Not supported by " + claim.cited}: “${claim.text}” — `),
+      h("span", {}, `${titles.get(claim.module_id) || ""} — `
+        + `${claim.status === "uncited" ? "uncited" : "not supported by " + claim.cited}: “${claim.text}” — `),
       claim.action === "replaced"
         ? h("span", {}, `replaced by “${claim.replacement}” (${claim.replacement_cited})`)
-        : h("span", {}, "removed"))))));
+        : h("span", {}, "removed")))));
 }

@@ -4,7 +4,6 @@
 import {h} from "../dom.js";
 import {codeBlock} from "../highlight.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 // Stage 4 already sanitised each picture (services/modules/diagram_svg.py); dropped again here so
 // nothing in a picture could run or load whatever reached the answer.
 const DROPPED = new Set(["script", "foreignObject", "style", "iframe", "image", "use", "a", "animate", "set",
@@ -25,7 +24,7 @@ function normalised(source) {
 function svgNode(text, label) {
   const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
   const svg = parsed.documentElement;
-  if (svg.namespaceURI !== SVG_NS || svg.localName !== "svg" || parsed.querySelector("parsererror")) return null;
+  if (!(svg instanceof SVGSVGElement) || parsed.querySelector("parsererror")) return null;
   drawnOnPage += 1;
   // Two copies of one diagram on a page (a section and an example) must not share an id.
   const prefix = `rd${drawnOnPage}-`;

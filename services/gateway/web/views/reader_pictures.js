@@ -3,7 +3,6 @@
 import {h} from "../dom.js";
 import {send} from "../api.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** A <figure> that fills itself with the module's map once it arrives; nothing when there is none. */
 export function conceptMapFigure(courseId, moduleId) {
@@ -20,7 +19,7 @@ export function conceptMapFigure(courseId, moduleId) {
 function show(figure, text) {
   const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
   const svg = parsed.documentElement;
-  if (svg.namespaceURI !== SVG_NS || svg.localName !== "svg" || parsed.querySelector("parsererror")) {
+  if (!(svg instanceof SVGSVGElement) || parsed.querySelector("parsererror")) {
     figure.remove();
     return;
   }

@@ -4,7 +4,7 @@
 import {api, paths} from "../api.js";
 import {busy, formatBytes, formatDate, h, replace} from "../dom.js";
 import {exportChooser} from "./export_choice.js";
-import {ledgerSummary, moduleLedger} from "./ledger.js";
+import {ledgerChanges, ledgerSummary, moduleLedger} from "./ledger.js";
 import {stagePanel} from "./panel.js";
 import {readerHref} from "./reader_routes.js";
 
@@ -70,6 +70,7 @@ export function createStage4(ctx) {
             `${generated.module_count ?? generated.modules.length} modules from the pathway `
             + `“${generated.pathway_title || "chosen"}”, written ${formatDate(generated.generated_at)}.`),
           ledgerSummary(generated.ledger),
+          ledgerChanges(generated.ledger),
           readerEntry(generated),
           generated.export
             ? h("div", {className: "actions"}, downloadButton(generated),
