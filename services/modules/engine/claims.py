@@ -158,12 +158,8 @@ class Sentence:
 
     def claim(self, names: frozenset[str]) -> str:
         """The sentence without a leading label that asserts nothing ("Why it matters: …",
-        "**Install** (`docs/install.md`): …")."""
-        text = self.text
-        label = _LABEL.match(text)
-        if label and content_words(label.group(1), names).empty:
-            return text[label.end():]
-        return text
+        "**Install** (`docs/install.md`): …"), as the reader sees it."""
+        return plain(self.claim_markdown(names))
 
     def claim_markdown(self, names: frozenset[str]) -> str:
         """`claim` as written (code spans kept: what the rule reads identifiers from)."""

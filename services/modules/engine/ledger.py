@@ -242,26 +242,29 @@ def _cited_spans(index: _Index, content: ModuleContent, sentence: Sentence, clai
     return [span for span in spans if span is not None]
 
 
-def _nearest(index: _Index, words: Words) -> int | None:
-    """The source sentence sharing most of `words`."""
+def _shared_words(index: _Index, words: Words) -> dict[int, int]:
+    """How many of `words` each source sentence holds, the rarest words' sentences first, at most
+    MOST_CANDIDATES sentences a word."""
     postings = sorted((index.by_word.get(word, []) for word in words.exact | words.stems), key=len)
     scores: dict[int, int] = defaultdict(int)
     for posting in postings:
         for number in posting[:MOST_CANDIDATES]:
             scores[number] += 1
+    return scores
+
+
+def _nearest(index: _Index, words: Words) -> int | None:
+    """The source sentence sharing most of `words`."""
+    scores = _shared_words(index, words)
     return max(scores, key=lambda number: (scores[number], -number), default=None)
 
 
 def _best_sentence(index: _Index, words: Words, used: set[int]) -> int | None:
-    wanted = words.exact | words.stems
-    postings = sorted((index.by_word.get(word, []) for word in wanted), key=len)
-    scores: dict[int, int] = defaultdict(int)
-    for posting in postings:
-        for number in posting[:MOST_CANDIDATES]:
-            scores[number] += 1
+    """The statement not used yet in this field that holds most of `words`, if it holds enough."""
+    scores = _shared_words(index, words)
     best = max(((score, -number) for number, score in scores.items()
                 if number not in used and is_statement(index.sentences[number].plain)), default=None)
-    if best is None or best[0] < REPLACEMENT_SHARE * len(wanted):
+    if best is None or best[0] < REPLACEMENT_SHARE * len(words):
         return None
     return -best[1]
 
