@@ -26,9 +26,10 @@ def test_the_similarity_of_documents_without_shared_words_is_zero():
 
 
 @pytest.mark.slow  # parses a real book of 74 pages
-def test_a_documents_similar_documents_are_every_positive_cosine_most_similar_first():
+@pytest.mark.parametrize("most", [1, 5, 1000])
+def test_a_documents_most_similar_documents_are_the_largest_positive_cosines_most_similar_first(most):
     # Summed over each word's postings at once (numpy), not pair by pair: the documents are those
-    # of a positive `cosine`, with its score (up to the order of summing), most similar first.
+    # of the largest positive `cosine`s, with its score (up to the order of summing), most similar first.
     book = Path(__file__).resolve().parents[1] / "fixtures" / "ordered_books" / "flask" / "docs"
     files = sorted(book.rglob("*.rst"))
     corpus = Corpus.build([parse(str(f.relative_to(book)), f.read_text(encoding="utf-8")) for f in files])
@@ -37,8 +38,10 @@ def test_a_documents_similar_documents_are_every_positive_cosine_most_similar_fi
     for path, entry in list(documents.items())[::4]:
         expected = {other: cosine(entry.vector, candidate.vector) for other, candidate in documents.items()
                     if other != path}
-        found = corpus.similar(path)
-        assert {other for other, _ in found} == {other for other, score in expected.items() if score > 0}
+        assert all(corpus.similarity(path, other) == score for other, score in expected.items())
+        positive = sorted((score for score in expected.values() if score > 0), reverse=True)
+        found = corpus.similar(path, most)
+        assert len(found) == min(most, len(positive))
+        assert [score for _, score in found] == pytest.approx(positive[:most], rel=1e-12)
         assert all(score == pytest.approx(expected[other], rel=1e-12) for other, score in found)
-        assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
-        assert corpus.similar(path) == found  # asked again, the same list
+        assert corpus.similar(path, most) == found  # asked again, the same list

@@ -4,20 +4,18 @@ frequencies of phrases, a TF-IDF vector per document, which documents define whi
 resolved links, and a foundational reading order."""
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 
 import numpy
 
 from services.doc_analyser.engine.corpus_documents import (
-    TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents,
+    TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents, cosine,
 )
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
 from shared.tournament import copeland_ranks
 
-SIMILAR_KEPT = 8  # similarity lists kept (each is one entry per other document)
 # A kind whose define-before-use tournament would count more votes than this sits it out (its
 # time and memory grow with documents times shared phrases times their definers): its reading
 # order falls back to links and paths. 1,616 documents of real documentation: 0.15 s; a million
@@ -30,13 +28,18 @@ class Corpus:
         self._documents = documents
         self._frequency = frequency
         self._inbound = Counter(target for entry in documents.values() for target in (*entry.links, *entry.onward_links))
-        self._definers: dict[str, list[tuple[str, int]]] = {}
+        definers: dict[str, list[tuple[str, int]]] = {}
         for path, entry in documents.items():
             for key, strength in entry.defines.items():
-                self._definers.setdefault(key, []).append((path, strength))
+                definers.setdefault(key, []).append((path, strength))
+        # Sorted once: a phrase many pages define would otherwise be sorted again for each page asking.
+        self._definers = {key: sorted(found, key=lambda item: (-item[1], item[0])) for key, found in definers.items()}
         # Word → (the documents whose vector holds it, its weight in each), as arrays: a document's
         # similarities to all the others are summed over its words' postings in C (numpy) rather
-        # than compared pair by pair in Python. Still every pair: the cost per pair is what shrinks.
+        # than compared pair by pair in Python. Only the few most similar leave numpy
+        # (`similar(path, most)`): a list of every document sharing a word, built and sorted in
+        # Python for each document, made linking quadratic (20,000 documents: 3× the time per
+        # document of 1,000).
         self._paths = list(documents)
         self._position = {path: position for position, path in enumerate(self._paths)}
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
@@ -49,10 +52,6 @@ class Corpus:
                           for word, (holders, weights) in postings.items()}
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
         self._teaching: Counter | None = None
-        # Only the last few documents' lists: linking asks for one document's twice in a row,
-        # and keeping every list would be a quadratic table (2,000 documents: 4 million pairs).
-        self._similar: OrderedDict[str, list[tuple[str, float]]] = OrderedDict()
-        self._similar_lock = threading.Lock()  # documents may be linked from several threads
 
     @classmethod
     def build(cls, docs: list[ParsedDocument], indexes: dict[str, DocumentIndex] | None = None) -> "Corpus":
@@ -81,39 +80,34 @@ class Corpus:
         return min((self._frequency.get(word, 0) for word in key.split(" ")), default=0)
 
     def definers(self, concept: str) -> list[tuple[str, int]]:
-        """(path, strength) of the documents that define the concept, strongest first."""
-        found = self._definers.get(concept_key(concept), [])
-        return sorted(found, key=lambda item: (-item[1], item[0]))
+        """(path, strength) of the documents that define the concept, strongest first, then by path."""
+        return self._definers.get(concept_key(concept), [])
 
-    def similar(self, path: str) -> list[tuple[str, float]]:
-        """Every other document sharing a word with this one, with its TF-IDF cosine similarity,
-        most similar first (the others' similarity is 0). The shared words' products are summed in
-        the order of the words, so the scores are the same in every run whatever the hashing."""
+    def similar(self, path: str, most: int) -> list[tuple[str, float]]:
+        """The `most` documents most similar to this one by TF-IDF cosine (those sharing a word with
+        it: the others' similarity is 0), most similar first, equal scores by path. The shared
+        words' products are summed in the order of the words, so the scores are the same in every
+        run whatever the hashing."""
         path = normalise_path(path)
-        with self._similar_lock:
-            found = self._similar.get(path)
-            if found is not None:
-                self._similar.move_to_end(path)
-                return found
         entry = self._documents.get(path)
-        found = [] if entry is None else self._similarities(path, entry.vector)
-        with self._similar_lock:
-            self._similar[path] = found
-            while len(self._similar) > SIMILAR_KEPT:
-                self._similar.popitem(last=False)
-        return found
-
-    def _similarities(self, path: str, vector: dict[str, float]) -> list[tuple[str, float]]:
-        words = sorted(vector)
-        if not words:
+        if entry is None or not entry.vector or most < 1:
             return []
+        words = sorted(entry.vector)
         holders = numpy.concatenate([self._postings[word][0] for word in words])
-        products = numpy.concatenate([self._postings[word][1] * vector[word] for word in words])
+        products = numpy.concatenate([self._postings[word][1] * entry.vector[word] for word in words])
         sums = numpy.bincount(holders, weights=products, minlength=len(self._paths))
         sums[self._position[path]] = 0.0
         shared = numpy.flatnonzero(sums > 0.0)
+        if len(shared) > most:  # the `most` largest, and every one tied with the last of them
+            cut = numpy.partition(sums[shared], len(shared) - most)[len(shared) - most]
+            shared = shared[sums[shared] >= cut]
         scores = [(self._paths[position], float(sums[position])) for position in shared.tolist()]
-        return sorted(scores, key=lambda item: (-item[1], item[0]))
+        return sorted(scores, key=lambda item: (-item[1], item[0]))[:most]
+
+    def similarity(self, path: str, other: str) -> float:
+        """The TF-IDF cosine of two documents (0 when either is not in the corpus)."""
+        left, right = self._documents.get(normalise_path(path)), self._documents.get(normalise_path(other))
+        return cosine(left.vector, right.vector) if left is not None and right is not None else 0.0
 
     def reading_order(self, navigation: list[str] | None = None) -> dict[str, int]:
         """Path → rank, foundational first: the navigation's order for documents it lists, then

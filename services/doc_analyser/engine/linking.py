@@ -67,7 +67,8 @@ def link_one(path: str, analysis: DocumentAnalysis, corpus: Corpus,
     given, path = path, normalise_path(path)
     entry = corpus.document(path)
     prerequisites = _prerequisites(path, analysis, corpus, navigation)
-    related = [other for other, score in corpus.similar(path)
+    # Prerequisites are not "see also": enough of the most similar to drop them and keep three.
+    related = [other for other, score in corpus.similar(path, MOST_RELATED + MOST_PREREQUISITES)
                if score >= RELATED_THRESHOLD and other not in prerequisites][:MOST_RELATED]
     return LinkedAnalysis(
         path=given, title=analysis.title, doc_type=analysis.doc_type,
@@ -98,15 +99,13 @@ def _prerequisites(path: str, analysis: DocumentAnalysis, corpus: Corpus,
     entry = corpus.document(path)
     if entry is None:
         return []
-    similarity = dict(corpus.similar(path))
-
     def earlier(other: str) -> bool:
         return other != path and order.get(other, 10**9) < order[path]
 
     def eligible(other: str) -> bool:
         # A definition elsewhere counts only from a document on the same subject: a generic
         # word ("output") is defined somewhere in any large corpus.
-        return earlier(other) and similarity.get(other, 0.0) >= DEFINER_SIMILARITY
+        return earlier(other) and corpus.similarity(path, other) >= DEFINER_SIMILARITY
 
     found = {other for other in entry.links if earlier(other)}
     for concept in analysis.assumed_knowledge:
@@ -127,11 +126,11 @@ def _definer(path: str, concept: str, corpus: Corpus, weakest: int,
         return []
     words = concept_key(concept).split(" ")
     for start in range(len(words) - (2 if len(words) > 1 else 1) + 1):
-        definers = [(other, strength) for other, strength in corpus.definers(" ".join(words[start:]))
-                    if strength >= weakest]
-        if any(other == path for other, _ in definers):
+        phrase = " ".join(words[start:])
+        if _defines(corpus, path, phrase, weakest):
             return []
-        definers = [(other, strength) for other, strength in definers if eligible(other)]
+        definers = [(other, strength) for other, strength in corpus.definers(phrase)
+                    if strength >= weakest and eligible(other)]
         if definers:
             return [min(definers, key=lambda item: (-item[1], order[item[0]]))[0]]
     return []
@@ -141,8 +140,9 @@ def _ubiquitous(corpus: Corpus, concept: str) -> bool:
     return corpus.size > 2 and corpus.document_frequency(concept) / corpus.size >= UBIQUITOUS_SHARE
 
 
-def _defines(corpus: Corpus, path: str, concept: str) -> bool:
-    return any(other == path for other, _ in corpus.definers(concept))
+def _defines(corpus: Corpus, path: str, concept: str, weakest: int = 0) -> bool:
+    entry = corpus.document(path)
+    return entry is not None and entry.defines.get(concept_key(concept), -1) >= weakest
 
 
 def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corpus) -> list[str]:
