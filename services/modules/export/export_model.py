@@ -90,13 +90,23 @@ class ModulePage:
 
 
 class ModulePages(tuple):  # tuple[ModulePage, ...]
-    """A course's module pages, with the page holding each of its documents found once: every
-    section's links are resolved against it, and building it per section made an export's cost
-    grow with sections × documents."""
+    """A course's module pages, with the page holding each of its documents and the pages' file
+    names found once: every section's links are resolved against them, and building them per
+    section made an export's cost grow with sections × documents."""
 
     @functools.cached_property
     def holders(self) -> dict[str, ModulePage]:
         return _holders(self)
+
+    @functools.cached_property
+    def files(self) -> dict[str, frozenset[str]]:
+        """Extension → the pages' file names with it, made once per extension asked for."""
+        return {}
+
+    def file_names(self, extension: str) -> frozenset[str]:
+        if extension not in self.files:
+            self.files[extension] = _file_names(self, extension)
+        return self.files[extension]
 
 
 def module_pages(course: CourseExport) -> ModulePages:
@@ -192,9 +202,13 @@ def _topic_of(page: ModulePage, document: str, fragment: str) -> str:
     return f"#{topic_id((named or shown)[0])}" if shown else ""
 
 
+def _file_names(pages: Sequence[ModulePage], extension: str) -> frozenset[str]:
+    return frozenset(f"{page.stem}.{extension}" for page in pages)
+
+
 def module_link_policy(pages: Sequence[ModulePage], extension: str):
     """`content_link_ok`, and links to the export's own module pages (at a section of them)."""
-    own = {f"{page.stem}.{extension}" for page in pages}
+    own = pages.file_names(extension) if isinstance(pages, ModulePages) else _file_names(pages, extension)
     return lambda url: content_link_ok(url) or url.split("#", 1)[0] in own
 
 
