@@ -118,3 +118,14 @@ def baseline_split(repo: Path, work: Path, patterns: tuple[str, ...]) -> dict[st
     finally:
         shutil.rmtree(destination.parent, ignore_errors=True)
     return {k: round(v, 3) for k, v in steps.items()}
+
+
+def split_note(splits: list[dict[str, float]], inprocess: dict, baseline: dict[str, float], documents: int) -> str:
+    """One line: what both sides pay to write the documentation, what the bus adds, what is ours."""
+    parts, git = inprocess["parts"], inprocess["git"]
+    bus = min((split.get("pickup", 0) + split.get("announce", 0) for split in splits), default=0.0)
+    return (f"writing the {documents:,} documentation files: {git.get('checkout', 0):.2f} s in the service's "
+            f"git checkout, {baseline.get('sparse_checkout', 0):.2f} s in the baseline's sparse checkout (both); "
+            f"the bus (delivery, announce): {bus:.2f} s; the rest of the clone's git "
+            f"{parts['clone'] - git.get('checkout', 0):.2f} s (every blob fetched for the sizes: "
+            f"{git.get('fetch', 0):.2f} s), scan {parts['scan']:.2f} s, snapshot {parts['pack']:.2f} s")
