@@ -28,9 +28,10 @@ from pathlib import Path
 
 from services.repo_clone.cloner import DOC_SPARSE_PATTERNS
 
+from .clone_split import baseline_split, inprocess_split, log_split, split_note
 from .common import Context, Row, figure, median, ratio, save
 from .repos import make_doc_repo, new_commit
-from .system import System
+from .system import System, stage_seconds
 
 NAME = "clone"
 TARGET = 1.3
@@ -60,7 +61,7 @@ async def run(ctx: Context) -> Row:
     repo = work / "skyline"
     await asyncio.to_thread(make_doc_repo, repo, documents, others, 3, 400)
     subprocess.run(["git", "-C", str(repo), "config", "uploadpack.allowFilter", "true"], check=True)
-    services, observed, baselines, scanned = [], [], [], 0
+    services, observed, baselines, splits, scanned = [], [], [], [], 0
     async with System(ctx, NAME, services=("repo_clone",)) as system:
         for n in range(runs):
             await asyncio.to_thread(new_commit, repo, n)
@@ -73,16 +74,26 @@ async def run(ctx: Context) -> Row:
             await system.post(f"/api/courses/{course}/analyze-repository", {"repo_url": str(repo)})
             await system.wait_stage(course, "stage1", every=0.05)
             observed.append(time.perf_counter() - started)
-            services.append((await system.stage_seconds(course))["stage1"])
+            log = await system.course_log(course)
+            services.append(stage_seconds(log)["stage1"])
+            splits.append(log_split(log))
+    # After the measured series, so as not to disturb it: the same calls in this process.
+    await asyncio.to_thread(new_commit, repo, runs)
+    inprocess = await asyncio.to_thread(inprocess_split, repo, work)
+    baseline_steps = await asyncio.to_thread(baseline_split, repo, work, DOC_SPARSE_PATTERNS)
     value, base = median(services), median(baselines)
     r = ratio(value, base)
     plot(services, baselines, documents + others + 2)
     return Row(NAME, round(value, 3), "s", round(base, 3), r, f"≤ {TARGET}×", r <= TARGET,
+               note=split_note(splits, inprocess, baseline_steps, documents + 1),
                details={"files": documents + others + 2, "documentation_files": documents + 1, "runs": runs,
                         "service_seconds": [round(s, 3) for s in services],
                         "service_seconds_client_observed": [round(s, 3) for s in observed],
                         "baseline_seconds": [round(s, 3) for s in baselines], "baseline_files_scanned": scanned,
-                        "ratio_per_run": [ratio(s, b) for s, b in zip(services, baselines)]})
+                        "ratio_per_run": [ratio(s, b) for s, b in zip(services, baselines)],
+                        "service_split_seconds": {part: median([split[part] for split in splits])
+                                                  for part in (splits[0] if splits else {})},
+                        "inprocess_split_seconds": inprocess, "baseline_split_seconds": baseline_steps})
 
 
 def plot(services: list[float], baselines: list[float], files: int) -> None:

@@ -12,6 +12,7 @@ from typing import Callable
 from services.repo_clone import cloner, scanner
 from services.repo_clone.announce import discovered
 from services.repo_clone.snapshot import pack_documents
+from services.repo_clone.textfiles import reading_each_file_once
 from services.doc_analyser.engine.linking import Corpus, link_one
 from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.loading import load_documents
@@ -38,8 +39,9 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
         on_stage("stage1")
         started = time.perf_counter()
         checkout = cloner.clone(repo, None, Path(work) / "checkout")
-        scan = scanner.scan(checkout.path)
-        archive = pack_documents(checkout.path, scan.files)
+        with reading_each_file_once():  # one scope, as the service's handler
+            scan = scanner.scan(checkout.path)
+            archive = pack_documents(checkout.path, scan.files)
         files = [DiscoveredFile(**f) for f in discovered(scan.files, scan.navigation)]
         times["stage1"] = time.perf_counter() - started
 

@@ -90,14 +90,15 @@ def check_out(git: Git, dest: Path, revision: str, sparse_threshold: int,
             stdin="".join(f"{line}\n" for line in [*doc_patterns, *exact_patterns(symlinks)]))
     by_path = {entry.path: entry for entry in listing if entry.kind == "blob"}
     written = _paths_to_write(git, dest)
-    _refuse_writing_over_cap(git, dest, [by_path[path] for path in written if path in by_path])
+    sizes = _refuse_writing_over_cap(git, dest, [by_path[path] for path in written if path in by_path])
     git.reporter.report(_CHECKOUT_BAND[0], "Checking out files")
     git.run("checkout", "--progress", "--force", revision, cwd=dest, step="check out", band=_CHECKOUT_BAND)
     git.size_guard.check()
     files = CheckedOut(by_path, set(written))
     if not small:
         return files, None
-    sizes = _local_blob_sizes(git, dest)
+    # Every blob was fetched before the cap check, so its listing of sizes is complete.
+    sizes = sizes if sizes is not None else _local_blob_sizes(git, dest)
     return files, tuple(TreeFile(entry.path, 0 if entry.is_symlink else sizes.get(entry.oid, 0), entry.is_symlink)
                         for entry in listing if entry.kind == "blob")
 
@@ -116,19 +117,21 @@ def _paths_to_write(git: Git, dest: Path) -> list[str]:
     return [os.fsdecode(record[2:]) for record in raw.split(b"\0") if record.startswith(b"H ")]
 
 
-def _refuse_writing_over_cap(git: Git, dest: Path, entries: Sequence[Listed]) -> None:
+def _refuse_writing_over_cap(git: Git, dest: Path, entries: Sequence[Listed]) -> dict[str, int] | None:
     """Before a checkout writes `entries`: their blobs are fetched (a pack checked while it
     arrives), and the bytes they will take are added to what the checkout already takes; over
     MAX_REPO_BYTES, nothing is written. Exact: the checkout writes each blob's bytes as they are
-    (`WRITE_BLOBS_AS_THEY_ARE`), a symlink as its target."""
+    (`WRITE_BLOBS_AS_THEY_ARE`), a symlink as its target. Returns the size of every blob the
+    clone holds now (None when there was nothing to write)."""
     if not entries:
-        return
+        return None
     sizes = _local_blob_sizes(git, dest)
     missing = list(dict.fromkeys(entry.oid for entry in entries if entry.oid not in sizes))
     if missing:
         _fetch_blobs(git, dest, missing)
         sizes = _local_blob_sizes(git, dest)
     git.size_guard.check_adding(sum(sizes.get(entry.oid, 0) for entry in entries))
+    return sizes
 
 
 # In $GIT_DIR/info/attributes, which outranks the repository's own .gitattributes: no end-of-line

@@ -107,6 +107,7 @@ class Git:
     def attempt(self, *args: str, cwd: Path | None = None, band=None, stdin: str | None = None) -> Attempt:
         if self.deadline.remaining() <= 0:
             raise self.deadline.exceeded()
+        started = time.monotonic()
         with self._spawn(args, cwd, stdin) as process:
             stdout, lines = bytearray(), queue.Queue[str | None]()
             readers = [_start_thread(_collect, process.stdout, stdout),
@@ -124,6 +125,8 @@ class Git:
             finally:
                 for reader in readers:
                     reader.join(timeout=5)
+        # Where a clone's time goes, per git command, for the operator and bench/clone_split.py.
+        log.debug("git %s took %.3f s", subcommand(args), time.monotonic() - started)
         if process.returncode == -signal.SIGXFSZ:  # the kernel stopped a file at the cap (_start_child)
             raise CloneLimitExceeded(MAX_REPO_BYTES, self.size_guard.max_bytes)
         return Attempt(process.returncode == 0, bytes(stdout), messages)
@@ -163,6 +166,14 @@ class Git:
             return
         self.size_guard.check_received(progress.received_bytes)
         self.reporter.phase(progress)
+
+
+def subcommand(args: Sequence[str]) -> str:
+    """The git command `args` run (`fetch` of `-c key=value fetch ...`)."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "-c" else rest[1:]
+    return rest[0] if rest else "git"
 
 
 def _start_thread(target, *args) -> threading.Thread:

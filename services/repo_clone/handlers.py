@@ -25,6 +25,7 @@ from shared.repos.policy import RepoUrlRejected, VettedUrl, repo_name, vet_repo_
 from .progress import ProgressReporter
 from .settings import RepoCloneSettings
 from .snapshot import SnapshotStore, pack_documents, snapshot_key
+from .textfiles import reading_each_file_once
 from .workdir import checkout_prefix, remove_tree, sweep_abandoned, work_root
 
 # A navigation read from more files than this names the first ones (an event stays small).
@@ -121,17 +122,20 @@ class CloneStage:
         p, s = request.payload, self._settings
         limits = cloner.CloneLimits(max_repo_bytes=s.max_repo_bytes, timeout_seconds=s.clone_timeout_seconds,
                                     sparse_threshold_files=s.sparse_threshold_files)
-        async with ProgressReporter(lambda pct, step: self._emitter.progress(request, pct, step)) as progress:
-            checkout = await asyncio.to_thread(
-                cloner.clone, vetted.url, p.ref, destination, token=token, limits=limits,
-                on_progress=progress.scaled(0, 70), pin=vetted.pin, located=location)
-            result = await asyncio.to_thread(
-                scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
-                max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
-                on_progress=progress.counted(70, 90, "Scanning"), listing=checkout.tree)
+        # One scope for the scan and the snapshot (each thread gets a copy of this context, which
+        # holds the same texts): the snapshot's includes read the documents the scan read.
+        with reading_each_file_once():
+            async with ProgressReporter(lambda pct, step: self._emitter.progress(request, pct, step)) as progress:
+                checkout = await asyncio.to_thread(
+                    cloner.clone, vetted.url, p.ref, destination, token=token, limits=limits,
+                    on_progress=progress.scaled(0, 70), pin=vetted.pin, located=location)
+                result = await asyncio.to_thread(
+                    scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
+                    max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
+                    on_progress=progress.counted(70, 90, "Scanning"), listing=checkout.tree)
+            archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude,
+                                              checkout.check_out_more)
         key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
-        archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude,
-                                          checkout.check_out_more)
         reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation,
                                                result.navigation_sources)
         return checkout.commit_sha, result.files, result.navigation, result.navigation_sources, reference

@@ -17,7 +17,9 @@ from typing import Protocol
 from .navigation import navigation
 from .reading_order import inferred_order
 from shared.repos.globs import PathScope
-from .textfiles import decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file
+from .textfiles import (
+    decode_text, detect_encoding, looks_binary, notebook_problem, read_regular_file, reading_each_file_once,
+)
 
 from shared.docs.formats import is_document
 from shared.text import clean_text
@@ -90,8 +92,13 @@ def scan(root: Path, *, include: Iterable[str] | None = (), exclude: Iterable[st
     folders nested deeper than `max_depth`. With `listing`, the files are those listed (a clone
     writes only documentation to disk) under the same rules as a walk; documentation is still
     read from `root`."""
-    real_root = Path(os.path.realpath(root))
-    scope = PathScope(include, exclude)
+    with reading_each_file_once():
+        return _scan(Path(os.path.realpath(root)), PathScope(include, exclude), max_file_bytes, max_files,
+                     max_depth, on_progress, listing)
+
+
+def _scan(real_root: Path, scope: PathScope, max_file_bytes: int, max_files: int, max_depth: int,
+          on_progress: Callable[[int, int], None] | None, listing: Iterable[ListedFile] | None) -> ScanResult:
     if listing is None:
         entries = _Walk(real_root, scope, max_files, max_depth).run()
     else:

@@ -23,7 +23,7 @@ from shared.bus.snapshots import (
 
 from .included_files import included_files
 from .scanner import ScannedFile
-from .textfiles import read_regular_file
+from .textfiles import read_regular_file, reading_each_file_once
 
 __all__ = ["SnapshotStore", "pack_documents", "snapshot_key"]
 log = logging.getLogger(__name__)
@@ -38,8 +38,10 @@ def pack_documents(root: Path, files: list[ScannedFile], exclude: list[str] | No
     buffer = io.BytesIO()
     # The fastest gzip level: documentation text still shrinks about threefold, in a third of
     # the time level 9 takes, and the archive is read back within the same deployment.
+    with reading_each_file_once():
+        included = included_files(root, documents, exclude, check_out)
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
-        for path in documents + included_files(root, documents, exclude, check_out):
+        for path in documents + included:
             _add_file(tar, root / path, path)
     return buffer.getvalue()
 

@@ -10,6 +10,9 @@ import codecs
 import json
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 BINARY_SNIFF_BYTES = 8192
@@ -99,10 +102,42 @@ def notebook_problem(text: str) -> str | None:
     return "not a valid notebook (JSON with cells)"
 
 
+class _KeptTexts:
+    def __init__(self) -> None:
+        self.texts: dict[tuple[str, int], str] = {}
+        self.chars = 0
+
+
+_kept: ContextVar[_KeptTexts | None] = ContextVar("kept_checkout_texts", default=None)
+# What a scope keeps at most (characters of text): a documentation set of several thousand
+# pages fits; a larger one reads again what did not fit, and the service's memory stays bounded.
+MAX_KEPT_CHARS = 32_000_000
+
+
+@contextmanager
+def reading_each_file_once() -> Iterator[None]:
+    """Within it, `read_checkout_text` keeps the texts it found: the navigation, the inferred
+    order and the includes each read the same documents, and every read cost a realpath, a read
+    and an encoding detection. A file not found is not kept (a later checkout may write it); a
+    file found does not change while its checkout is scanned. Within an outer scope, that one
+    goes on (the scan and the snapshot read the same documents)."""
+    if _kept.get() is not None:
+        yield
+        return
+    token = _kept.set(_KeptTexts())
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
 def read_checkout_text(root: Path, relative: str, max_bytes: int = 2_000_000) -> str | None:
     """The text of a regular file inside the checkout `root` (already resolved), or None when it
     is missing, reached through a symlink, too large or binary."""
     path = os.path.join(root, relative)
+    kept = _kept.get()
+    if kept is not None and (path, max_bytes) in kept.texts:
+        return kept.texts[path, max_bytes]
     if os.path.realpath(path) != os.path.normpath(path):
         return None  # some component is a symlink: it may lead out of the checkout
     try:
@@ -111,4 +146,8 @@ def read_checkout_text(root: Path, relative: str, max_bytes: int = 2_000_000) ->
         return None
     if len(data) > max_bytes or looks_binary(data):
         return None
-    return decode_text(data, detect_encoding(data))
+    text = decode_text(data, detect_encoding(data))
+    if kept is not None and kept.chars + len(text) <= MAX_KEPT_CHARS:
+        kept.texts[path, max_bytes] = text
+        kept.chars += len(text)
+    return text
