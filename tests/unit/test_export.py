@@ -225,6 +225,32 @@ def test_the_index_lists_the_modules_and_each_page_links_to_its_neighbours(expor
     assert 'aria-current="page"' in second
 
 
+def test_a_long_courses_pages_list_the_modules_around_them_and_the_index_lists_all(course):
+    # A full list of modules on each of thousands of pages would grow the site with the square
+    # of its modules: a page lists a window around itself and links to the index, which has them all.
+    from services.modules.export.static_site import SIDEBAR_MODULES
+
+    (first_spec, first), *_ = course.modules
+
+    def site(modules: int) -> dict[str, str]:
+        many = replace(course, modules=[(spec(n, f"Topic {n}", first_spec.documents), first.model_copy(update={"title": f"Topic {n}"}))
+                                        for n in range(1, modules + 1)])
+        return {name: data.decode() for name, data in html_files(many).items()}
+
+    small, large = site(SIDEBAR_MODULES), site(4 * SIDEBAR_MODULES)
+    assert all(page.count('<li><a href="') == SIDEBAR_MODULES for name, page in small.items() if name.startswith("modules/"))
+    assert large["index.html"].count('href="modules/') >= 4 * SIDEBAR_MODULES
+    for number in (1, 2 * SIDEBAR_MODULES, 4 * SIDEBAR_MODULES):
+        page = large[f"modules/{number:02d}-topic-{number}.html"]
+        sidebar = page.split('<nav class="sidebar"', 1)[1].split("</nav>", 1)[0]
+        listed = [int(n) for n in re.findall(r'href="(\d+)-topic-', sidebar)]
+        assert len(listed) == SIDEBAR_MODULES and number in listed
+        assert listed == list(range(listed[0], listed[0] + SIDEBAR_MODULES))
+        assert f'<ol start="{listed[0]}">' in sidebar and 'href="../index.html"' in sidebar
+    sizes = {n: sum(map(len, pages.values())) for n, pages in ((1, small), (4, large))}
+    assert sizes[4] < 4.5 * sizes[1]  # grows with the modules, not their square
+
+
 def test_a_module_file_shows_sources_code_key_points_and_folded_answers(exported):
     module = exported["markdown/modules/01-getting-started.md"].decode()
     assert ("### Installation\n\nInstall the package with pip:\n\n```bash\npip install skyline\n```\n\n"

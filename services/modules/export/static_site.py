@@ -22,6 +22,8 @@ CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'
 # The reader's "Ask the course" panel needs the gateway: a copy without a server says so where a
 # reader would look for it (every page's footer).
 SourceLink = Callable[[str], "str | None"]  # a cited document's address in its repository, if it has one
+# Modules a module page's sidebar lists at most (a window around the page); the index lists every one.
+SIDEBAR_MODULES = 60
 NO_ASK = "Ask the course is available in the coursegen reader; this static copy has no server to answer questions."
 
 
@@ -170,16 +172,19 @@ def _pager(pages: Sequence[ModulePage], page: ModulePage, label: str) -> str:
 def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage | None, title: str,
           main: str) -> str:
     root, here = ("../", "") if current else ("", "modules/")
+    labels = course.labels
+    listed, more = _sidebar_pages(pages, current), ""
+    if len(listed) < len(pages):  # the index lists them all
+        more = f'<p><a href="{root}index.html">{escape(labels.course_index)}</a></p>'
     sidebar = "".join(
         f'<li><a href="{here}{page.stem}.html"{_current(page, current)}>{escape(page.content.title)}</a></li>'
-        for page in pages)
-    labels = course.labels
+        for page in listed)
     return f"""{document_head(title, CSP, f'<link rel="stylesheet" href="{root}assets/style.css">', labels)}
 <body>
 <a class="skip" href="#main">{escape(labels.skip)}</a>
 <header class="site-header"><a href="{root}index.html">{escape(course.title)}</a></header>
 <div class="layout">
-<nav class="sidebar" aria-label="{escape(labels.modules)}"><h2>{escape(labels.modules)}</h2><ol>{sidebar}</ol></nav>
+<nav class="sidebar" aria-label="{escape(labels.modules)}"><h2>{escape(labels.modules)}</h2><ol start="{listed[0].number if listed else 1}">{sidebar}</ol>{more}</nav>
 <main id="main">
 {main}
 </main>
@@ -188,6 +193,15 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
 </body>
 </html>
 """
+
+
+def _sidebar_pages(pages: Sequence[ModulePage], current: ModulePage | None) -> Sequence[ModulePage]:
+    """Every module, or on a module page of a long course the SIDEBAR_MODULES around it: a full list
+    on each of thousands of pages would make the site grow with the square of its modules."""
+    if current is None or len(pages) <= SIDEBAR_MODULES:
+        return pages
+    first = min(max(0, current.number - 1 - SIDEBAR_MODULES // 2), len(pages) - SIDEBAR_MODULES)
+    return pages[first:first + SIDEBAR_MODULES]
 
 
 def document_head(title: str, csp: str, styles: str, labels: Labels = ENGLISH) -> str:
