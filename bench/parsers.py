@@ -1,8 +1,10 @@
 """parsers — the worst case of every parser of untrusted text, per MB (issue 15): each document
 format, front matter, the lexicon, the site renderer, SUMMARY.md link reading and the glob matcher
-are fed generated pathological inputs (long runs of one character or pair, nested brackets and
-quotes, `a@` repeats, many stars), all of them at 30 KB and each parser's four slowest per
-character again at 1 MB (100 KB with --quick); the slowest at full size is reported in seconds per MB.
+are fed generated pathological inputs (long runs of one character or pair, the same as lines of
+their own, nested brackets and quotes, `a@` repeats, many stars), all of them at 30 KB, then each
+parser's four slowest per character and its two whose cost per character grew the most from
+7.5 KB to 30 KB again at 1 MB (100 KB with --quick); the slowest at full size is reported in
+seconds per MB.
 
 Baseline: the same parser on ordinary documentation text of the same size, in the same run. The
 ratio worst / ordinary says whether hostile input costs more than a real document of its size;
@@ -29,7 +31,9 @@ TARGET_RATIO = 20.0
 MB = 1_000_000
 FLOOR = 0.01  # s/MB: a parser that reads only the top of a document (front matter) has no cost to compare
 SCREEN_CHARS = 30_000  # every pathological input is tried at this size first…
-FINALISTS = 4  # …and each parser's slowest (per character) again at full size
+FINALISTS = 4  # …and each parser's slowest (per character) again at full size,
+GROWTH_CHARS = SCREEN_CHARS // 4  # with those whose cost per character grows most from this size
+GROWING = 2
 
 ORDINARY = """## Installing the client
 
@@ -51,7 +55,7 @@ client = Client("nats://localhost:4222")
 
 UNITS = list("#*_`~[](){}<>|!:=-+.'\"\\/@ \t\n") + [
     "a@", "[](", "[x](y '", "`a", "**a", "<a ", "{#", ":doc:`", "<<", "link:", "> ", " \t", "# ",
-    "[a]", "(", "![", "*a*", "\n ", "- ", "```\n", "~~~", "|-", "<!--", "{{", ":a:", "..", "_a_"]
+    "[a]", "(", "![", "*a*", "\n ", "- ", "```\n", "~~~", "|-", "<!--", "{{", ":a:", "..", "_a_", "[](a)"]
 PREFIXES = ["", "# a", "= a", "---\ntitle:", "[", "`", ".. ", "{", "| a |\n"]
 
 
@@ -61,6 +65,8 @@ def pathological(size: int) -> dict[str, str]:
     for unit in UNITS:
         for prefix in PREFIXES:
             found[f"{prefix!r}+{unit!r}*n"] = prefix + unit * (size // len(unit)) + "b"
+        # Each unit as a line of its own: a parser's cost per line, paid on lines of two characters.
+        found[f"({unit!r}+'\\n')*n"] = (unit + "\n") * (size // (len(unit) + 1))
     for opener, closer in [("[", "]"), ("(", ")"), ("{", "}"), ("<", ">"), ("'", "'"), ('"', '"'),
                            ("<div>", "</div>"), ("[a](", ")"), ("> ", "")]:
         depth = size // (2 * len(opener) + len(closer))
@@ -107,16 +113,22 @@ async def run(ctx: Context) -> Row:
     size = ctx.size(MB, 100_000)
     screen = min(size, SCREEN_CHARS)
     ordinary = (ORDINARY * (size // len(ORDINARY) + 1))[:size]
-    hostile, screening = pathological(size), pathological(screen)
+    hostile, screening, small = pathological(size), pathological(screen), pathological(min(size, GROWTH_CHARS))
     results = {}
     with tempfile.TemporaryDirectory() as work:
         for name, function in parsers(Path(work)).items():
             baseline = min(seconds(function, ordinary) for _ in range(2)) * MB / size
             # Every input at the screening size finds the parser's worst few; only those are timed
-            # at full size (a backtracking parser's cost per character already grows at 30 KB, and
-            # 500-odd inputs of 1 MB for each of twelve parsers took over 20 minutes).
+            # at full size (500-odd inputs of 1 MB for each of twelve parsers took over 20 minutes).
+            # A cost per character that grows with the size (a backtracking pattern, a search that
+            # re-reads the whole text each time) can still be small at 30 KB: the inputs whose cost
+            # per character grew most since a quarter of that size are timed at full size too.
             screened = {label: seconds(function, text) / len(text) for label, text in screening.items()}
+            growth = {label: screened[label] * len(text) / max(seconds(function, text), 1e-9)
+                      for label, text in small.items()}
             finalists = sorted(screened, key=screened.get, reverse=True)[:FINALISTS]
+            finalists += [label for label in sorted(growth, key=growth.get, reverse=True)
+                          if label not in finalists][:GROWING]
             timings = {label: seconds(function, hostile[label]) * MB / len(hostile[label]) for label in finalists}
             worst = max(timings, key=timings.get)
             results[name] = {"ordinary_s_per_mb": round(baseline, 4), "worst_s_per_mb": round(timings[worst], 4),

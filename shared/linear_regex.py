@@ -98,6 +98,16 @@ _recent = _RecentTexts()
 _RECENT_LIMIT = 4
 
 
+# A text shorter than this is encoded again on each call: that costs about as much as looking it
+# up, and short texts searched between the searches of a long one would push it out of the recent
+# ones. A longer text is encoded once for all the calls on it, whatever the text, ASCII or not.
+_CACHED_CHARS = 4096
+
+
+def _ascii_data(text: str) -> bytes:
+    return text.encode("ascii") if len(text) < _CACHED_CHARS else _text(text).data
+
+
 def _text(text: str) -> _Text:
     recent = _recent.texts
     for index, known in enumerate(recent):
@@ -281,7 +291,7 @@ class Pattern:
                 byte_pos = whole[1]
 
     def _ascii_matches(self, anchor: Any, text: str, pos: int, endpos: int) -> Iterator[Match]:
-        data = text.encode("ascii")
+        data = _ascii_data(text)
         regexp, unanchored = self._regexp, anchor == _UNANCHORED
         while True:
             spans = regexp.Match(anchor, data, pos, endpos)
@@ -303,7 +313,7 @@ class Pattern:
         if type(text) is str and endpos is None and text.isascii():
             length = len(text)
             pos = max(0, min(pos, length))
-            spans = self._regexp.Match(anchor, text.encode("ascii"), pos, length)
+            spans = self._regexp.Match(anchor, _ascii_data(text), pos, length)
             return None if spans[0][1] < 0 else Match(self, text, pos, length, spans)
         return next(self._matches(anchor, text, pos, endpos), None)
 

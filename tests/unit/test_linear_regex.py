@@ -3,6 +3,8 @@ answers as `re` where both can match, a refusal where only backtracking could.""
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -99,6 +101,43 @@ def test_a_scan_with_search_from_a_position_stays_linear_on_non_ascii_text():
         pos = m.end()
     assert positions == list(range(3000, 6000, 100))
     assert pattern.search(text, 10, 3050) is None and pattern.search(text, 10, 3100).span() == (3000, 3100)
+
+
+def characters_encoded(scan: Callable[[str], object], text: str) -> int:
+    """Characters handed to `str.encode` while `scan(text)` runs: RE2 reads bytes, so this is the
+    work of giving it the text, which no count of matches shows."""
+    encoded = 0
+
+    def count(frame, event, arg):
+        nonlocal encoded
+        if event == "c_call" and getattr(arg, "__name__", "") == "encode" and isinstance(arg.__self__, str):
+            encoded += len(arg.__self__)
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    try:
+        scan(text)
+    finally:
+        sys.setprofile(previous)
+    return encoded
+
+
+@pytest.mark.parametrize("letter", ["a", "é"])
+def test_a_scan_with_search_from_a_position_encodes_its_text_once(letter):
+    # A scanner calls search(text, pos) once per span: encoding the whole text at each call would
+    # make its pass quadratic in the text however few steps it counts.
+    pattern = linear_regex.compile(r"b")
+
+    def scan(text: str) -> int:
+        found, pos = 0, 0
+        while (m := pattern.search(text, pos)) is not None:
+            found, pos = found + 1, m.end()
+        return found
+
+    small, large = (letter + "b") * 5_000, (letter + "b") * 20_000
+    assert scan(large) == 20_000
+    assert characters_encoded(scan, large) <= 4.5 * characters_encoded(scan, small)
+    assert characters_encoded(scan, large) <= 2 * len(large)
 
 
 def test_every_compiled_pattern_is_remembered_for_the_fuzz_test():

@@ -64,6 +64,16 @@ def test_summary_parts_are_sections_and_the_files_own_title_is_none(tmp_path):
                               "interop.md": "Working with C#", "appendix.md": "Appendix"}
 
 
+def test_a_summary_link_is_read_on_its_own_line(tmp_path):
+    # The file is searched whole: a link broken across lines (any line break Python splits on)
+    # is no link, blanks of any script around a target still are.
+    summary = ("# Part\n[A](\na.md)\n[B](\u2028b.md)\n[C](\u3000c.md\t'title')\n"
+               "# Next\r\n[D](d.md \"t\"\r\n)\n[E](<e.md>)")
+    docs = write(tmp_path, {"SUMMARY.md": summary, **{f"{n}.md": n for n in "abcde"}})
+    found = navigation(tmp_path, docs)
+    assert found.order == ["c.md", "e.md"] and found.sections == {"c.md": "Part", "e.md": "Next"}
+
+
 INDEX_RST = """\
 Project
 =======

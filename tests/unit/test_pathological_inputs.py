@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -202,6 +204,38 @@ def test_crafted_summary_keeps_the_real_links(tmp_path):
     (tmp_path / "SUMMARY.md").write_text(hostile + "\n- [Intro](intro.md)\n", encoding="utf-8")
     (tmp_path / "intro.md").write_text("# Intro", encoding="utf-8")
     assert navigation(tmp_path, {"SUMMARY.md", "intro.md"}).order == ["intro.md"]
+
+
+def steps(function: Callable[[str], object], text: str) -> int:
+    """The calls, Python and built-in, made while `function(text)` runs: its work, counted."""
+    made = 0
+
+    def count(frame, event, arg):
+        nonlocal made
+        made += event in ("call", "c_call")
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    try:
+        function(text)
+    finally:
+        sys.setprofile(previous)
+    return made
+
+
+@pytest.mark.parametrize("unit", ["\\", "*a*", "_a_", "a\n", "\n", "> a\n", "- a\n", "`a\n", "# a\n",
+                                  "| a |\n", "[](a)", "#[](a)\n"])
+def test_renderer_and_summary_steps_grow_as_the_text(tmp_path, unit):
+    """Four times the text, at most four times the steps (an escape, a span, a line, a link each
+    cost a bounded number); a line holding nothing costs SUMMARY.md's reader none."""
+    def summary(text: str) -> object:
+        (tmp_path / "SUMMARY.md").write_text(text, encoding="utf-8")
+        return navigation(tmp_path, {"SUMMARY.md", "a"})
+
+    for read in (render_markdown, summary):
+        small, large = (steps(read, unit * (count // len(unit))) for count in (4_000, 16_000))
+        assert large <= 4.2 * small
+    assert steps(summary, "\n" * 16_000) <= steps(summary, "\n" * 4_000) + 10
 
 
 # --- deep nesting ---------------------------------------------------------------------------------

@@ -21,17 +21,20 @@ _FENCE = linear_regex.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*
 _RULE = linear_regex.compile(r"^ {0,3}(?:-(?:\s*-){2,}|\*(?:\s*\*){2,}|_(?:\s*_){2,})\s*$")
 _QUOTE = linear_regex.compile(r"^ {0,3}> ?")
 _ITEM = linear_regex.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>\s+|$)")
-# Inline spans, tried where each can start (no two start with the same character): an escape, a
-# code span, an image, a link, strong, emphasis. Spans stay within a line and have bounded length.
+# Inline spans, tried where each can start (no two start with the same character): a run of
+# escapes, a code span, an image, a link, strong, emphasis. Spans stay within a line and have
+# bounded length, except a run of escapes: each span costs the same whatever its length, and one
+# per escaped character would cost a text of backslashes many times a real document's cost.
 # A backtick or an underscore is only a candidate here: whether a code span (closed by a run of
 # as many backticks) or an underscore emphasis (not inside a word) starts there is decided by
 # `_code_span` and `_underscore_em`, which look at the characters around it.
 _INLINE = linear_regex.compile(
-    r"(?P<escape>\\[!-/:-@\[-`{-~])|(?P<tick>`)"
+    r"(?P<escape>(?:\\[!-/:-@\[-`{-~])+)|(?P<tick>`)"
     rf"|(?P<image>!\[(?P<alt>[^\[\]\n]{{0,500}})\]\({TARGET}(?:\s+\"[^\"\n]*\")?\))"
     rf"|(?P<link>\[(?P<text>(?:\\.|[^\[\]\\\n]){{1,500}})\]\((?P<href>{TARGET})(?:\s+\"[^\"\n]*\")?\))"
     r"|(?P<strong>\*\*(?P<strong_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*\*)"
     r"|(?P<em>\*(?P<em_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*)|(?P<underscore>_)")
+_OPENERS = frozenset("\\`![*_")  # what each kind of span of _INLINE starts with
 _LONGEST_CODE_BODY = 2000
 _LONGEST_EM_BODY = 502
 
@@ -57,22 +60,28 @@ def _render(text: str, context: _Context) -> str:
 
 
 def render_inline(text: str, link_ok: LinkPolicy = acceptable_url) -> str:
+    if _OPENERS.isdisjoint(text):   # most cells, labels and bodies of emphasis: no span to search for
+        return html.escape(text)
     parts, position = [], 0
     # All spans are found before any is rendered: rendering one searches its own text.
-    for start, end, span in _inline_spans(text):
+    for start, end, kind, body, href in _inline_spans(text):
         parts.append(html.escape(text[position:start]))
-        parts.append(_inline_token(span, link_ok))
+        parts.append(_inline_token(kind, body, href, link_ok))
         position = end
     parts.append(html.escape(text[position:]))
     return "".join(parts)
 
 
-_Span = tuple[str, str] | linear_regex.Match    # ("code" or "em", body) or a match of _INLINE
+# (start, end, kind, body, link target or ""): strings and numbers only, no match object. A text
+# can hold a span every few characters, and the garbage collector walks every container still
+# alive each time it runs: a match's own list of group spans, kept per span, would be walked again
+# and again.
+_Span = tuple[int, int, str, str, str]
 
 
-def _inline_spans(text: str) -> list[tuple[int, int, _Span]]:
+def _inline_spans(text: str) -> list[_Span]:
     """The inline spans of `text`, left to right, each where the first that can start does."""
-    spans: list[tuple[int, int, _Span]] = []
+    spans: list[_Span] = []
     at = 0
     while (found := _INLINE.search(text, at)) is not None:
         start = found.start()
@@ -84,12 +93,25 @@ def _inline_spans(text: str) -> list[tuple[int, int, _Span]]:
                 # comes right after a backtick, or a word character.
                 at = _run_end(text, start, opener)
                 continue
-            span: _Span = ("code" if opener == "`" else "em", body)
+            spans.append((start, end, "code" if opener == "`" else "em", body, ""))
         else:
-            end, span = found.end(), found
-        spans.append((start, end, span))
+            end = found.end()
+            spans.append((start, end, *_matched_span(found, opener)))
         at = end
     return spans
+
+
+def _matched_span(found: linear_regex.Match, opener: str) -> tuple[str, str, str]:
+    """(kind, body, link target) of a span _INLINE matched; each kind starts with its own character."""
+    if opener == "\\":
+        return "escape", found["escape"][1::2], ""     # every other character: the escaped ones
+    if opener == "!":
+        return "image", found["alt"], ""
+    if opener == "[":
+        return "link", found["text"], found["href"]
+    if found["strong"]:
+        return "strong", found["strong_body"], ""
+    return "em", found["em_body"], ""
 
 
 def _code_span(text: str, start: int) -> tuple[int, str]:
@@ -136,30 +158,34 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _inline_token(span: _Span, link_ok: LinkPolicy) -> str:
-    if isinstance(span, tuple):
-        kind, body = span
-        if kind == "code":
-            return f"<code>{html.escape(body.strip())}</code>"
-        return f"<em>{render_inline(body, link_ok)}</em>"
-    match = span
-    opener = match.string[match.start()]    # each kind of span has its own
-    if opener == "\\":
-        return html.escape(match["escape"][1])
-    if opener == "!":
-        return f"<em>{html.escape(match['alt'])}</em>"
-    if opener == "[":
-        label, href = render_inline(match["text"], link_ok), match["href"]
+def _inline_token(kind: str, body: str, href: str, link_ok: LinkPolicy) -> str:
+    if kind == "escape":
+        return html.escape(body)
+    if kind == "code":
+        return f"<code>{html.escape(body.strip())}</code>"
+    if kind == "image":
+        return f"<em>{html.escape(body)}</em>"
+    if kind == "link":
+        label = render_inline(body, link_ok)
         if not (acceptable_url(href) and link_ok(href)):
             return label
         external = ' rel="noopener noreferrer"' if url_scheme(href) in ("http", "https") else ""
         return f'<a href="{html.escape(href, quote=True)}"{external}>{label}</a>'
-    if match["strong"]:
-        return f"<strong>{render_inline(match['strong_body'], link_ok)}</strong>"
-    return f"<em>{render_inline(match['em_body'], link_ok)}</em>"
+    if kind == "strong":
+        return f"<strong>{render_inline(body, link_ok)}</strong>"
+    return f"<em>{render_inline(body, link_ok)}</em>"
+
+
+# What a fence, a heading, a rule, a quote or an item starts with (after at most three spaces),
+# digits aside: a line starting otherwise starts no block, and most lines of a paragraph are tested
+# with no pattern tried. A text of many short lines costs one test per line either way.
+_BLOCK_MARKERS = frozenset("`~#-*_>+")
 
 
 def _starts_block(line: str) -> bool:
+    first = line.lstrip(" ")[:1]
+    if not (first in _BLOCK_MARKERS or first.isdecimal()):     # isdecimal: what `\d` matches
+        return False
     return bool(_FENCE.match(line) or atx_heading(line) or _RULE.match(line)
                 or _QUOTE.match(line) or _ITEM.match(line))
 
@@ -181,8 +207,8 @@ def _blocks(lines: list[str], context: _Context) -> list[str]:
             i += 1
         elif _QUOTE.match(line):
             quoted = []
-            while i < len(lines) and _QUOTE.match(lines[i]):
-                quoted.append(_QUOTE.sub("", lines[i], count=1))
+            while i < len(lines) and (marker := _QUOTE.match(lines[i])):
+                quoted.append(lines[i][marker.end():])
                 i += 1
             out.append(_quote(_render(chr(10).join(quoted), context.deeper())))
         elif _ITEM.match(line):

@@ -44,7 +44,8 @@ _LINKED_TEXT = linear_regex.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 
 def section_title(title: str) -> str | None:
     """A section title as plain text: a heading's link reads as its text, without code or emphasis marks."""
-    title = _LINKED_TEXT.sub(r"\1", title)
+    if "](" in title:
+        title = _LINKED_TEXT.sub(r"\1", title)
     title = " ".join(title.replace("`", "").replace("*", "").split()).strip(" :")
     return title[:MOST_SECTION_CHARS] or None
 
@@ -52,15 +53,18 @@ def section_title(title: str) -> str | None:
 def join_link(folder: str, link: str) -> str | None:
     """`link` relative to `folder` as a normalised checkout path; None if it leaves the checkout
     or is a URL."""
-    if URL_SCHEME.match(link) or link.startswith(("/", "#")):
+    if (":" in link and URL_SCHEME.match(link)) or link.startswith(("/", "#")):  # no scheme without ":"
         return None
     path = posixpath.normpath(posixpath.join(folder, unquote(link.split("#")[0].split("?")[0])))
     return None if path == "." or path.startswith("../") or path == ".." else path
 
 
-# A link's target (in angle brackets or bare), after its text and before an optional title.
-MARKDOWN_LINK = linear_regex.compile(r"\[[^\[\]\n]*\]\(\s*(<[^<>\n]+>|[^()\[\]\s]+)"
-                                      r"(?:\s+[\"'][^\[\n]{0,300}?[\"'])?\s*\)")
+# Python's `\s` but the line break, spelled out (`[^\S\n]` needs what RE2 does not have).
+_BLANK = r"[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# A link's target (in angle brackets or bare), after its text and before an optional title; all of
+# it on its line, so a whole file can be searched at once and finds what each line alone would.
+MARKDOWN_LINK = linear_regex.compile(rf"\[[^\[\]\n]*\]\({_BLANK}*(<[^<>\n]+>|[^()\[\]\s]+)"
+                                      rf"(?:{_BLANK}+[\"'][^\[\n]{{0,300}}?[\"'])?{_BLANK}*\)")
 
 
 HEADING = linear_regex.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")

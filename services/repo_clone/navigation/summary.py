@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
+from shared import linear_regex
 from shared.docs.headings import NAVIGATION_TITLES
 
 from ..textfiles import read_checkout_text
@@ -29,19 +30,33 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
     return [entry for summary in _summaries(docs) for entry in _summary_entries(root, summary)]
 
 
+# Headings and links are found in the whole text, each by one pass: a blank or linkless line costs
+# nothing, where a pattern tried on each line cost a file of empty lines many times an ordinary
+# one. A link stays on its line (MARKDOWN_LINK), so it is found as it would be in that line alone.
+_HEADINGS = linear_regex.compile(HEADING.pattern, linear_regex.MULTILINE)
+
+
 def _summary_entries(root: Path, summary: str) -> list[Entry]:
     ordered: list[Entry] = []
-    text = read_checkout_text(root, summary) or ""
+    # Line breaks as splitlines() has them (\r, \u2028, …) become the \n the patterns end a line at.
+    text = "\n".join((read_checkout_text(root, summary) or "").splitlines())
     folder = posixpath.dirname(summary)
-    section = None
-    for line in text.splitlines():
-        heading = HEADING.match(line)
-        if heading:  # its links, if any, belong to the part it opens
-            title = section_title(without_closing_hashes(heading.group(1)))
-            # A heading naming the list ("# Summary"), not what its pages teach: no section.
-            section = None if title and title.casefold() in NAVIGATION_TITLES else title
-        links = (join_link(folder, link.strip("<>")) for link in MARKDOWN_LINK.findall(line))
-        ordered.extend((link, section) for link in links if link)
+    headings = _HEADINGS.finditer(text)
+    following = next(headings, None)
+    above: linear_regex.Match | None = None  # the last heading before the link being read
+    section, section_of = None, None
+    for link in MARKDOWN_LINK.finditer(text):
+        while following is not None and following.start() < link.start():
+            above, following = following, next(headings, None)
+        if above is not section_of:  # a heading's title is read only when a link is under it
+            section_of, section = above, _section(above) if above else None
+        target = join_link(folder, link.group(1).strip("<>"))
+        if target:
+            ordered.append((target, section))
     return ordered
 
 
+def _section(heading: linear_regex.Match) -> str | None:
+    title = section_title(without_closing_hashes(heading.group(1)))
+    # A heading naming the list ("# Summary"), not what its pages teach: no section.
+    return None if title and title.casefold() in NAVIGATION_TITLES else title
