@@ -39,9 +39,10 @@ SCALED_FORMATS = ("zip",)
 
 def measure(repo: str) -> dict[str, dict[str, float]]:
     """In a child process: seconds and peak RSS (MB) per stage of the whole course of `repo`."""
-    out = subprocess.run([sys.executable, "-m", "bench.scale", repo], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, "-m", "bench.scale", repo], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the scale run of {repo} failed ({done.returncode}): {done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 async def run(ctx: Context) -> Row:

@@ -180,14 +180,13 @@ def with_placements(pathways: list[dict], inputs: PlanInputs) -> list[dict]:
     the final order (engine/order/explain.py), so a model's plan and a carried-forward one are
     explained as the engine's are."""
     documents = documents_by_path(inputs.documents)
-    graph, memo = PrerequisiteGraph.build(documents.values()), {}  # shared by the pathways
+    graph = PrerequisiteGraph.build(documents.values())  # shared by the pathways
     explained = []
     for pathway in pathways:
         order = [path for module in pathway["modules"] for path in module["documents"] if path in documents]
         reasons = dict(zip(order, explain_order(order, documents, pathway_title=pathway["title"],
                                                 by_kind=orders_by_kind(pathway["key"]), overview=inputs.overview,
-                                                navigation_source=inputs.navigation_source, graph=graph,
-                                                memo=memo)))
+                                                navigation_source=inputs.navigation_source, graph=graph)))
         modules = [{**module, "placements": [reasons.get(path, "") for path in module["documents"]]}
                    for module in pathway["modules"]]
         explained.append({**pathway, "modules": modules})

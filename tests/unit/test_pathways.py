@@ -257,3 +257,16 @@ def test_a_pathway_that_does_not_follow_the_navigation_does_not_put_unlisted_pag
                 if p.key == "fast-track")
     order = fast.document_paths()
     assert order.index(monitoring) > order.index("docs/guides/deployment.md"), order
+
+
+def test_a_documents_concept_keys_are_derived_once_and_again_for_a_changed_copy():
+    # Derived once per document (a plan consults them in every variant); a copy with other words
+    # derives its own, never the original's.
+    original = PathwayDocument(path="docs/a.md", title="Brokers", doc_type="guide", complexity_level="beginner",
+                               key_concepts=["Message brokers"], prerequisite_concepts=["Queues"],
+                               summary="How a broker keeps queues.")
+    assert original.taught_keys is original.taught_keys and original.taught_keys == {"message broker"}
+    assert {"broker", "queue"} <= original.used_keys and dict(original.assumed_keys) == {"queue": "Queues"}
+    changed = original.model_copy(update={"key_concepts": ["Topics"], "prerequisite_concepts": []})
+    assert changed.taught_keys == {"topic"} and "topic" in changed.used_keys and not changed.assumed_keys
+    assert dict(changed.concept_labels) == {"topic": "Topics"} and original.taught_keys == {"message broker"}

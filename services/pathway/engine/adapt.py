@@ -24,7 +24,7 @@ from shared.events.catalogue import Pathway, PathwayModule
 from .order.constraints import PrerequisiteGraph, documents_by_path
 from .grouping import SLACK, ModuleStyle, build_modules
 from .models import PathwayDocument
-from .order.signals import concept_keys, peer_order
+from .order.signals import peer_order
 from .traits import folder
 from .variants import BY_TOPIC, FAST_TRACK, FOUNDATIONS_FIRST, HANDS_ON, REFERENCE_DEEP_DIVE, Variant
 
@@ -227,7 +227,7 @@ class _Placer:
 
     def _affinity(self, document: PathwayDocument, before: str | None, after: str | None) -> Counter[_Module]:
         scores: Counter[_Module] = Counter()
-        holding = [(self.concepts.get(key, {}), CONCEPT_WEIGHT) for key in sorted(concept_keys(document))]
+        holding = [(self.concepts.get(key, {}), CONCEPT_WEIGHT) for key in sorted(document.concept_labels)]
         holding.append((self.folders.get(folder(document), {}), FOLDER_WEIGHT))
         for modules, weight in holding:
             if len(modules) <= COMMON:
@@ -273,7 +273,7 @@ class _Placer:
     def _record(self, path: str, module: _Module) -> None:
         document = self.by_path[path]
         self.module_of[path] = module
-        for key in concept_keys(document):
+        for key in document.concept_labels:
             self.concepts[key][module] += 1
         if place := folder(document):
             self.folders[place][module] += 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .order.constraints import PrerequisiteGraph, documents_by_path
 from .models import PathwayDocument
-from .order.signals import concept_labels, peer_order
+from .order.signals import peer_order
 from .order.teaching import teaching_first
 from .traits import band, focus_score, focus_terms, folder
 
@@ -56,7 +56,7 @@ def shared_topics(documents: list[PathwayDocument]) -> dict[str, str]:
     Concepts are compared by concept key, so "Virtual environments" in one document and "virtual
     environment" in another are one shared topic, named (lower case) as the first document by path
     words it."""
-    labels = {document.path: concept_labels(document) for document in documents}
+    labels = {document.path: document.concept_labels for document in documents}
     spread = Counter(key for found in labels.values() for key in found)
     wording: dict[str, str] = {}
     for document in sorted(documents, key=lambda d: d.path):  # one name per topic, whatever the input order

@@ -7,7 +7,6 @@ first among equals, fast track keeps them, and a "focus" pathway is offered when
 from __future__ import annotations
 
 
-from shared.concepts import concept_key
 
 from .corpus import Corpus
 from .grouping import ModuleStyle, build_modules, dominant_level, list_titles
@@ -76,10 +75,10 @@ def _description(variant: Variant, modules: list[PlannedModule], left_out: list[
 def _assumed_concepts(order: list[PathwayDocument]) -> list[str]:
     """Prerequisite concepts that no document of the pathway teaches as a key concept (compared by
     concept key, as stage 2 compares them: "Virtual environments" is taught by "virtual environment")."""
-    taught = {concept_key(c) for document in order for c in document.key_concepts}
-    assumed = {}
-    for concept in (c for document in order for c in document.prerequisite_concepts):
-        key = concept_key(concept)
-        if key and key not in taught:
-            assumed.setdefault(key, concept.strip())
+    taught = set().union(*(document.taught_keys for document in order))
+    assumed: dict[str, str] = {}
+    for document in order:
+        for key, concept in document.assumed_keys.items():
+            if key not in taught:
+                assumed.setdefault(key, concept)
     return list(assumed.values())[:MAX_ASSUMED_CONCEPTS]

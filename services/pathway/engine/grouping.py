@@ -13,7 +13,6 @@ from shared import linear_regex
 from shared.vocabulary import COMPLEXITY_LEVELS
 
 from .models import PathwayDocument, PlannedModule
-from .order.signals import concept_labels
 from .traits import TASK_TYPES, band, folder, humanise
 
 SLACK = 1.25  # a module may run this much over target rather than leave a document on its own
@@ -147,12 +146,12 @@ def module_subject(group: list[PathwayDocument]) -> str:
     shared: Counter[str] = Counter()
     label: dict[str, str] = {}
     for document in group:
-        for key, text in concept_labels(document).items():
+        for key, text in document.concept_labels.items():
             shared[key] += 1
             label.setdefault(key, text)
     common = [key for key, count in shared.most_common() if count > 1 or len(group) == 1]
     if not common:
-        firsts = (next(iter(concept_labels(document)), None) for document in group)
+        firsts = (next(iter(document.concept_labels), None) for document in group)
         common = list(dict.fromkeys(key for key in firsts if key))
     return list_titles([label[key] for key in common[:SUBJECT_CONCEPTS]]) if common else ""
 

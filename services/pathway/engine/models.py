@@ -2,9 +2,14 @@
 output models double as the structured-output schema, so their fields stay flat and simple."""
 from __future__ import annotations
 
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Mapping
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared import linear_regex
+from shared.concepts import concept_key, phrase_keys
 from shared.vocabulary import Complexity, DocType
 
 
@@ -31,6 +36,56 @@ class PathwayDocument(BaseModel):
     # The title of the navigation's section listing it ("Tutorials", "API Reference"): the authors'
     # name for what a run of pages teaches, which module titles use.
     navigation_section: str | None = None
+
+    # What the order and the modules read from a document's own words, derived once per document:
+    # a plan consults them in every variant, and the concept-key cache all documents share misses
+    # once a corpus outgrows it (each document's cost then grew with the corpus).
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "PathwayDocument":
+        """A copy with `update`; what was derived from the original's words is derived again."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _DERIVED:
+            copied.__dict__.pop(name, None)
+        return copied
+
+    @cached_property
+    def concept_labels(self) -> Mapping[str, str]:
+        """The document's concepts and topics by concept key (the key stage 2 links by, so "Virtual
+        environments" and "the virtual environment" are one), each with its first wording; a label
+        with no words in it ("2.0") names no concept."""
+        labels: dict[str, str] = {}
+        for label in [*self.key_concepts, *self.related_topics]:
+            key = concept_key(label)
+            if key:
+                labels.setdefault(key, " ".join(label.split()))
+        return MappingProxyType(labels)
+
+    @cached_property
+    def taught_keys(self) -> frozenset[str]:
+        """The concept keys of what the document is about: its key concepts."""
+        return frozenset(key for key in map(concept_key, self.key_concepts) if key)
+
+    @cached_property
+    def used_keys(self) -> frozenset[str]:
+        """Concept keys of every phrase (up to four words) that the document's title, summary,
+        objectives, assumed concepts, topics and key concepts say: what it talks about, whether it
+        teaches it or takes it as known."""
+        text = " ".join([self.title, self.summary, *self.learning_objectives,
+                         *self.prerequisite_concepts, *self.related_topics, *self.key_concepts])
+        return frozenset(phrase_keys(text, LONGEST_USED_PHRASE))
+
+    @cached_property
+    def assumed_keys(self) -> Mapping[str, str]:
+        """Its prerequisite concepts by concept key, each with its first wording."""
+        assumed: dict[str, str] = {}
+        for concept in self.prerequisite_concepts:
+            key = concept_key(concept)
+            if key:
+                assumed.setdefault(key, concept.strip())
+        return MappingProxyType(assumed)
+
+
+LONGEST_USED_PHRASE = 4  # words: key concepts are seldom longer
+_DERIVED = tuple(name for name, value in vars(PathwayDocument).items() if isinstance(value, cached_property))
 
 
 class PlannedModule(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .order.constraints import PrerequisiteGraph, documents_by_path
 from .models import PathwayDocument, PathwayPlan, PlannedModule, PlannedPathway
-from .order.signals import concept_keys, peer_order
+from .order.signals import peer_order
 from .traits import band, folder
 
 Placement = dict[str, tuple[tuple[int, int], int]]  # path → (sort key, module index)
@@ -67,10 +67,10 @@ def _adopt_unused(plan: PathwayPlan, placements: list[Placement], by_path: dict[
 def _affinity(document: PathwayDocument, module: list[str], by_path: dict[str, PathwayDocument]) -> tuple:
     """How well a document fits a module: links first, then shared concepts, folder, kind of reading."""
     members = [by_path[path] for path in module]
-    concepts = concept_keys(document)
+    concepts = document.concept_labels.keys()
     linked = sum(document.path in {*m.related_documents, *m.prerequisites}
                  or m.path in {*document.related_documents, *document.prerequisites} for m in members)
-    shared = sum(len(concepts & concept_keys(m)) for m in members)
+    shared = sum(len(concepts & m.concept_labels.keys()) for m in members)
     return (bool(members), linked, shared, sum(folder(m) == folder(document) for m in members),
             sum(band(m) == band(document) for m in members))
 

@@ -24,7 +24,6 @@ from shared.vocabulary import doc_type_table
 
 from .constraints import PrerequisiteGraph
 from ..models import PathwayDocument
-from .signals import concept_labels, taught_keys, used_keys
 
 MAX_PLACEMENT_CHARS = 300  # a reason is one line beside the document, never a paragraph
 
@@ -40,23 +39,19 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-ConceptMemo = dict[str, tuple[set[str], set[str]]]  # path → (concepts it teaches, concepts it talks about)
-
-
 def explain_order(order: list[str], documents: Mapping[str, PathwayDocument], *, pathway_title: str,
                   by_kind: bool, overview: str | None = None, navigation_source: str | None = None,
-                  graph: PrerequisiteGraph | None = None, memo: ConceptMemo | None = None) -> list[str]:
+                  graph: PrerequisiteGraph | None = None) -> list[str]:
     """One reason per path of `order` (a pathway's documents, in reading order), in that order.
     `documents` holds every analysed document (places are counted among them); `by_kind` says the
     pathway orders by kind of reading before the authors' order (hands-on, reference first, …).
-    `graph` and `memo` let the pathways of one plan share what they read off the documents."""
+    `graph` lets the pathways of one plan share it."""
     graph = graph or PrerequisiteGraph.build(documents.values())
-    memo = {} if memo is None else memo
     placed = [documents[path] for path in order]
     navigation_places = _navigation_places(documents.values())
     inferred_places = _inferred_places(documents.values())
     position = {path: i for i, path in enumerate(order)}
-    users = _concept_users(placed, memo)
+    users = _concept_users(placed)
     required_by: dict[str, list[int]] = defaultdict(list)
     for i, document in enumerate(placed):
         for prerequisite in graph.prerequisites_of(document.path):
@@ -81,7 +76,7 @@ def explain_order(order: list[str], documents: Mapping[str, PathwayDocument], *,
             latest = max(earlier, key=position.__getitem__)
             clauses.append(f"after '{documents[latest].title or latest}', which it requires")
         else:
-            clauses.extend(_read_for(document, i, users, required_by, placed, memo)[:1])
+            clauses.extend(_read_for(document, i, users, required_by, placed)[:1])
         reason = "; ".join(clauses)
         reasons.append(reason[:1].upper() + reason[1:MAX_PLACEMENT_CHARS])
     return reasons
@@ -114,29 +109,22 @@ def _inferred_places(documents) -> dict[str, int]:
             if d.navigation_index is None and d.inferred_index is not None}
 
 
-def _concepts(document: PathwayDocument, memo: ConceptMemo) -> tuple[set[str], set[str]]:
-    if document.path not in memo:
-        memo[document.path] = (taught_keys(document), used_keys(document))
-    return memo[document.path]
-
-
-def _concept_users(placed: list[PathwayDocument], memo: ConceptMemo) -> dict[str, list[int]]:
+def _concept_users(placed: list[PathwayDocument]) -> dict[str, list[int]]:
     """Concept key → the places (ascending) of the documents that talk about it without teaching it."""
     users: dict[str, list[int]] = defaultdict(list)
     for i, document in enumerate(placed):
-        taught, used = _concepts(document, memo)
-        for key in used - taught:
+        for key in document.used_keys - document.taught_keys:
             users[key].append(i)
     return users
 
 
 def _read_for(document: PathwayDocument, i: int, users: Mapping[str, list[int]],
-              required_by: Mapping[str, list[int]], placed: list[PathwayDocument], memo: ConceptMemo) -> list[str]:
+              required_by: Mapping[str, list[int]], placed: list[PathwayDocument]) -> list[str]:
     """What later documents take from this one: the concept it defines that most of them use, or
     the documents that require it."""
     best: tuple[int, str] | None = None
-    taught = _concepts(document, memo)[0]
-    for key, label in concept_labels(document).items():
+    taught = document.taught_keys
+    for key, label in document.concept_labels.items():
         if key not in taught:
             continue
         later = len(users.get(key, ())) - bisect_right(users.get(key, []), i)

@@ -1,11 +1,10 @@
 """What a document says of its place in a reading order: where a navigation lists it (or stage 1
-inferred it), its kind of reading, its complexity, its name, and the concepts it teaches and talks
-about (define before use). The first step of the order's pipeline (see order/__init__.py)."""
+inferred it), its kind of reading, its complexity, its name; and the concepts it teaches and talks
+about (define before use: PathwayDocument's concept_labels, taught_keys and used_keys). The first step of the order's pipeline (see order/__init__.py)."""
 from __future__ import annotations
 
 import posixpath
 
-from shared.concepts import concept_key, phrase_keys
 from shared.vocabulary import COMPLEXITY_LEVELS, doc_type_order
 
 from ..models import PathwayDocument
@@ -41,36 +40,3 @@ def name_order(path: str) -> tuple[str, str]:
     """Paths compared without their extension, so a module's page comes before its submodules'
     ("markdown.md" before "markdown.blockparser.md"); the whole path keeps the order total."""
     return posixpath.splitext(path)[0], path
-
-
-def concept_labels(document: PathwayDocument) -> dict[str, str]:
-    """The document's concepts and topics by concept key (the key stage 2 links by, so "Virtual
-    environments" and "the virtual environment" are one), each with its first wording; a label
-    with no words in it ("2.0") names no concept."""
-    labels: dict[str, str] = {}
-    for label in [*document.key_concepts, *document.related_topics]:
-        key = concept_key(label)
-        if key:
-            labels.setdefault(key, " ".join(label.split()))
-    return labels
-
-
-def concept_keys(document: PathwayDocument) -> set[str]:
-    return set(concept_labels(document))
-
-
-def taught_keys(document: PathwayDocument) -> set[str]:
-    """The concept keys of what the document is about: its key concepts."""
-    return {key for key in map(concept_key, document.key_concepts) if key}
-
-
-LONGEST_USED_PHRASE = 4  # words: key concepts are seldom longer
-
-
-def used_keys(document: PathwayDocument) -> set[str]:
-    """Concept keys of every phrase (up to four words) that the document's title, summary,
-    objectives, assumed concepts, topics and key concepts say: what it talks about, whether it
-    teaches it or takes it as known."""
-    text = " ".join([document.title, document.summary, *document.learning_objectives,
-                     *document.prerequisite_concepts, *document.related_topics, *document.key_concepts])
-    return phrase_keys(text, LONGEST_USED_PHRASE)

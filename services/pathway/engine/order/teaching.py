@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from shared.tournament import copeland_ranks
 
 from ..models import PathwayDocument
-from .signals import taught_keys, used_keys
 
 # A group of tied documents whose tournament would count more votes than this keeps its name order
 # rather than cost seconds (votes: each concept a document teaches, times the documents of the group
@@ -40,10 +39,10 @@ def teaching_first(documents: list[PathwayDocument]) -> dict[str, int]:
 
 
 def _copeland_ranks(group: list[PathwayDocument]) -> dict[str, int]:
-    taught = {document.path: taught_keys(document) for document in group}
+    taught = {document.path: document.taught_keys for document in group}
     users: dict[str, list[str]] = defaultdict(list)  # concept key → the group's documents saying it
     for document in group:
-        for key in used_keys(document):
+        for key in document.used_keys:
             users[key].append(document.path)
     if sum(len(users.get(key, ())) for keys in taught.values() for key in keys) > MOST_VOTES:
         return {}
