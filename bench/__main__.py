@@ -58,12 +58,30 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def markdown_table(rows: list[Row]) -> str:
-    out = ["| name | value | unit | baseline | ratio | target | meets |", "| --- | --- | --- | --- | --- | --- | --- |"]
+MOST_NOTE_CHARS = 300
+
+
+def markdown_table(rows: list[Row], meta: dict, commit: str) -> str:
+    """The run's table, under the line saying where and on what it ran, and over one line per
+    missed target saying what the row found (its note)."""
+    machine = meta["versions"]
+    out = [f"Run at {meta['run_at']} on commit `{commit}`: {machine['machine']}, {machine['cpus']} CPUs, "
+           f"Python {machine['python']}; {meta['total_seconds'] / 60:.0f} min, load "
+           f"{meta['load_average_before'][0]:.1f} before and {meta['load_average_after'][0]:.1f} after.", "",
+           "| name | value | unit | baseline | ratio | target | meets |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         out.append(f"| {r.name} | {_fmt(r.value)} | {r.unit} | {_fmt(r.baseline)} | {_ratio(r.ratio)} | {r.target} | "
                    f"{'yes' if r.meets else '**no**'} |")
+    missed = [r for r in rows if not r.meets]
+    if missed:
+        out += ["", "Targets missed, with what the row found:", ""]
+        out += [f"- **{r.name}**: {_one_line(r.note) or 'the row says nothing more'}" for r in missed]
     return "\n".join(out)
+
+
+def _one_line(note: str | None) -> str:
+    text = " ".join((note or "").split())
+    return text if len(text) <= MOST_NOTE_CHARS else text[:MOST_NOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
 def versions() -> dict:
@@ -138,11 +156,12 @@ def main(argv: list[str] | None = None) -> int:
             "seconds_per_benchmark": {r.name: r.seconds for r in rows}}
     path = common.write_results(rows, meta)
     latest_md = path.parent / "latest.md"
-    latest_md.write_text(markdown_table(rows) + "\n")
+    commit = history.commit_of(Path(__file__).parent)
+    latest_md.write_text(markdown_table(rows, meta, commit) + "\n")
     if latest_md.resolve() == readme.LATEST:  # a whole run's table: bench/README.md shows it
         readme.write_latest(latest_md.read_text())
     if whole:  # only whole runs make the history: partial and quick figures do not compare
-        history.record([r.as_json() for r in rows], at, history.commit_of(Path(__file__).parent))
+        history.record([r.as_json() for r in rows], at, commit)
         history.plot(history.read())
     print()
     print(table(rows))
