@@ -14,7 +14,7 @@ TARGETS = {"projection": "≥ 0.5×", "replay": "≥ 0.25×", "lag": "p99 < 1 s,
            "parsers": "≤ 20× ordinary", "order": "τ ≥ 0.6 without nav; 1.0 with",
            "ask": "hit@3 ≥ 0.8, declined ≥ 0.9, p95 < 500 ms", "learners": "every answer once, zero errors",
            "question-flaws": "< 10 % flawed", "grounding": "published: 0 unsupported; offline ≥ 0.99",
-           "learner-quality": "0, 0, 0, ≥ 3, < 10 % (held-out)", "export": "each < 10 s", "llm-real": "≥ 0.55× ideal; estimate ±25%",
+           "learner-quality": "0, 0, 0, ≥ 3, < 10 % (held-out)", "export": "each < 10 s", "llm-real": "≥ 0.55× ideal; estimate ±25%, first run's range",
            "history-polls": "≤ 0.25×"}
 
 

@@ -131,9 +131,13 @@ def approve(estimate: dict, yes: bool, out=sys.stdout, stdin=sys.stdin) -> None:
     before anything is spent. Never waits on a stdin that is not a terminal."""
     stage = estimate["stage"]
     cached = f", {estimate['cached_items']} from the cache" if estimate["cached_items"] else ""
-    out.write(f"{stage} estimate: {estimate['items']} {estimate['unit']}{cached}, ~{estimate['input_tokens']} "
-              f"tokens in, ~{estimate['output_tokens']} out, {estimate['provider']} {estimate['model']}: "
-              f"${estimate['cost_usd']:.4f}{'' if estimate['priced'] else ' (not priced)'}\n  {estimate['note']}\n")
+    high = estimate.get("high")  # a range: the model has not been run here before
+    cost = f"${estimate['cost_usd']:.4f}" + (f" to ${high['cost_usd']:.4f}" if high else "")
+    out.write(f"{stage} estimate: {estimate['items']} {estimate['unit']}{cached}, "
+              f"{_tokens(estimate['input_tokens'], high and high['input_tokens'])} tokens in, "
+              f"{_tokens(estimate['output_tokens'], high and high['output_tokens'])} out, "
+              f"{estimate['provider']} {estimate['model']}: "
+              f"{cost}{'' if estimate['priced'] else ' (not priced)'}\n  {estimate['note']}\n")
     if estimate["provider"] == "offline":
         # Nothing to approve: the offline engine calls no model and costs nothing.
         out.write("  not asking: the offline engine calls no model\n")
@@ -141,13 +145,17 @@ def approve(estimate: dict, yes: bool, out=sys.stdout, stdin=sys.stdin) -> None:
     if yes:
         return
     if not stdin.isatty():
-        raise OperatorError(f"{stage} was not started: it would spend about ${estimate['cost_usd']:.4f} "
+        raise OperatorError(f"{stage} was not started: it would spend about {cost} "
                             f"({estimate['provider']} {estimate['model']}) and no one can be asked (stdin is not "
                             "a terminal); run again with --yes to accept the estimate")
     out.write(f"Start {stage}? [y/N] ")
     out.flush()
     if stdin.readline().strip().lower() not in ("y", "yes"):
         raise OperatorError(f"{stage} was not started: declined")
+
+
+def _tokens(low: int, high: int | None) -> str:
+    return f"{low} to {high}" if high is not None else f"~{low}"
 
 
 def status(api: httpx.Client, course_id: str, out=sys.stdout) -> None:

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from shared.llm.settings import LLMChoice
+from shared.llm.settings import AnalysisAttempts, LLMChoice
 from shared.sealing import DEVELOPMENT_PUBLIC_KEY, Sealer, check_public_key
 from shared.settings import ServiceSettings, refuse_missing_key, refuse_placeholder
 
 
 # LLMChoice: the provider and model the stage services use (the same variables), to estimate a stage's
 # cost before it runs; no key or address of the provider, which only the stage services need.
-class GatewaySettings(ServiceSettings, LLMChoice):
+# AnalysisAttempts: doc_analyser's DOCUMENT_ATTEMPTS, the high end of stage 2's estimate.
+class GatewaySettings(ServiceSettings, LLMChoice, AnalysisAttempts):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     read_schema: str = Field(default="coursegen", pattern=r"^[a-z_][a-z0-9_]{0,40}$")
     host: str = "127.0.0.1"

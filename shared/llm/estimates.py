@@ -28,9 +28,12 @@ every machine):
   title, description, objectives and concepts, the excerpt tags, the ModuleContent schema).
 - STAGE4_ANSWER_TOKENS: the offline engine's ModuleContent for modules of three corpus
   documents, capped at the prompt's output limit: mean ~5,400 tokens.
-Not counted: repair turns (an invalid answer is sent back once: a model that answers badly costs
-up to twice as much), the structured-output probe of OPENAI_STRUCTURED_OUTPUT=auto (two tiny
-requests per model), provider-side prompt caching (a discount, so list price is the upper side)."""
+Stage 2's repair turns (an invalid answer is sent back once) are counted from the model's history
+when this installation has run it before; a model it has not run yet gets a range: from one request
+per document part to the most the service's settings let it spend (`high`). Not counted: the
+structured-output probe of OPENAI_STRUCTURED_OUTPUT=auto (two tiny requests per model and
+process), a request that failed and that a provider bills all the same, provider-side prompt
+caching (a discount, so list price is the upper side)."""
 from __future__ import annotations
 
 import math
@@ -61,6 +64,10 @@ STAGE4_MIN_OUTPUT_TOKENS = 1024
 
 # What a repair turn adds to the prompt besides the first answer: the problem and the request to fix it.
 REPAIR_NOTE_TOKENS = 100
+# The most of each that stage 2 allows a request (services/doc_analyser/engine/budget.py ANSWER_TOKENS
+# and REPAIR_TOKENS, the correction's room at its longest): the high end of an estimate without history.
+STAGE2_ANSWER_LIMIT = 1536
+STAGE2_REPAIR_LIMIT = 448
 
 
 @dataclass(frozen=True)
@@ -101,9 +108,18 @@ class ModelHistory:
 
 
 @dataclass(frozen=True)
+class EstimateHigh:
+    """The most a run may spend when nothing says how the model behaves yet: every answer at its
+    output limit and invalid, so repaired, and every try DOCUMENT_ATTEMPTS allows made."""
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+
+
+@dataclass(frozen=True)
 class Estimate:
     items: int
-    input_tokens: int
+    input_tokens: int   # the expected figure; with `high`, the low end of the range
     output_tokens: int
     cached_items: int
     cost_usd: float
@@ -111,15 +127,18 @@ class Estimate:
     model: str
     priced: bool
     note: str
+    high: EstimateHigh | None = None  # None: the figures above are expected, from the model's own history
 
 
 def estimate_stage2(document_sizes: Sequence[int], provider: str, model: str, cached_items: int = 0,
-                    history: ModelHistory | None = None, answer_cap: int | None = None) -> Estimate:
+                    history: ModelHistory | None = None, answer_cap: int | None = None,
+                    attempts: int = 1) -> Estimate:
     """Every document the run analyses (their sizes), `cached_items` of them answered by the
     analysis cache for free. Which ones is not said, so the others are taken as of average size.
     `answer_cap`: the output limit of every request (LLM_MAX_OUTPUT_TOKENS). With a usable
     `history` of the same model, its calls per document (repair turns) and answer length are used
-    instead of one call and the calibrated answer."""
+    instead of one call and the calibrated answer. Without, the estimate is a range from one call
+    with the calibrated answer to `high`: what `attempts` (DOCUMENT_ATTEMPTS) tries allow."""
     items = len(document_sizes)
     cached = max(0, min(cached_items, items))
     parts = [max(1, math.ceil(size / STAGE2_PART_CHARS)) for size in document_sizes]
@@ -127,6 +146,7 @@ def estimate_stage2(document_sizes: Sequence[int], provider: str, model: str, ca
     asks = sum(parts) * paid
     first_input = (STAGE2_PROMPT_TOKENS * sum(parts) + sum(document_sizes) / CHARS_PER_TOKEN) * paid
     answer = min(STAGE2_ANSWER_TOKENS, answer_cap) if answer_cap else STAGE2_ANSWER_TOKENS
+    high: tuple[int, int] | None = None
     if history is not None and history.usable:
         calls = history.calls_per_document
         answer = min(history.output_per_call, answer_cap) if answer_cap else history.output_per_call
@@ -137,10 +157,26 @@ def estimate_stage2(document_sizes: Sequence[int], provider: str, model: str, ca
                f"{history.documents} documents before")
     else:
         input_tokens, output_tokens = round(first_input), round(asks * answer)
-        how = f"one request and ~{answer} answer tokens each (no repair turn counted)"
+        high, requests, limit = _stage2_high(first_input, asks, answer_cap, attempts)
+        how = (f"one request and ~{answer} answer tokens each, as this model has not run here yet, up to "
+               f"{requests} requests each answered at the limit of {limit} tokens (a repair turn, and "
+               f"DOCUMENT_ATTEMPTS={attempts}: a failed try costs its first request)")
     note = (f"{items - cached} of {items} documents sent to the model, each with the prompt "
             f"(~{STAGE2_PROMPT_TOKENS} tokens): {how}; {cached} answered by the analysis cache")
-    return _priced(items, input_tokens, output_tokens, cached, provider, model, note)
+    return _priced(items, input_tokens, output_tokens, cached, provider, model, note, high)
+
+
+def _stage2_high(first_input: float, asks: float, answer_cap: int | None,
+                 attempts: int) -> tuple[tuple[int, int], int, int]:
+    """The most stage 2 may spend on its parts (doc_analyser's analyser.py and the providers): a try
+    is a request and, for an invalid answer, one repair turn that resends the prompt with that answer
+    and the correction. A try fails only when a request does (after its retries), so a failed try
+    spent at most its first request; DOCUMENT_ATTEMPTS tries, then the offline engine, which is free.
+    Returns (input, output) tokens, requests per part and the answer limit."""
+    limit = min(STAGE2_ANSWER_LIMIT, answer_cap) if answer_cap else STAGE2_ANSWER_LIMIT
+    requests = max(1, attempts) + 1
+    input_tokens = first_input * requests + asks * (limit + STAGE2_REPAIR_LIMIT)
+    return (round(input_tokens), round(asks * requests * limit)), requests, limit
 
 
 def estimate_stage4(module_source_sizes: Sequence[Sequence[int]], provider: str, model: str,
@@ -173,15 +209,20 @@ def estimate_stage4(module_source_sizes: Sequence[Sequence[int]], provider: str,
 
 
 def _priced(items: int, input_tokens: int, output_tokens: int, cached: int, provider: str, model: str,
-            note: str) -> Estimate:
+            note: str, high: tuple[int, int] | None = None) -> Estimate:
+    """`high`: the (input, output) tokens of the range's high end, if the estimate is a range."""
     if provider == "offline":
         return Estimate(items, 0, 0, cached, 0.0, provider, model, False,
                         "the offline engine writes every item itself: no model is called, nothing is paid")
     price = price_of(model)
+
+    def cost(tokens_in: int, tokens_out: int) -> float:
+        return round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6) if price else 0.0
+
+    top = EstimateHigh(high[0], high[1], cost(*high)) if high is not None else None
     if price is None:
         return Estimate(items, input_tokens, output_tokens, cached, 0.0, provider, model, False,
                         f"{note}. No list price for {model!r} (declared with its provider in shared/llm/): "
-                        "a local or unlisted model is counted as free")
-    cost = (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
-    return Estimate(items, input_tokens, output_tokens, cached, round(cost, 6), provider, model, True,
-                    f"{note}. At list price, without the provider's prompt-cache discount")
+                        "a local or unlisted model is counted as free", top)
+    return Estimate(items, input_tokens, output_tokens, cached, cost(input_tokens, output_tokens), provider,
+                    model, True, f"{note}. At list price, without the provider's prompt-cache discount", top)

@@ -49,6 +49,13 @@ class LLMChoice(*(spec.choice for spec in PROVIDERS if spec.choice), _ProviderCh
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
 
 
+class AnalysisAttempts(BaseSettings):
+    """doc_analyser's tries per document; the gateway reads it too (give both the same value), as
+    the most stage 2 may spend on a model it has not run before depends on it (shared/llm/estimates.py)."""
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    document_attempts: int = Field(default=2, ge=1, le=10, description="tries per document before it counts as failed")
+
+
 class LLMSettings(*(spec.settings for spec in PROVIDERS if spec.settings), LLMChoice):  # type: ignore[misc]
     llm_strict: bool = Field(default=False, description="an answer still invalid after the repair fails "
                              "the stage naming the item, instead of the offline engine producing it")

@@ -14,13 +14,15 @@ from tests.support.seeded_stages import analysed, planned, scanned
 FILES = {"README.md": 1200, "docs/a.md": 9000, "docs/b.md": 4000, "docs/c.md": 30000, "other/x.md": 500}
 SELECTED = ["README.md", "docs/a.md", "docs/b.md", "docs/c.md"]  # docs/ and the overview
 MODEL = "claude-sonnet-4-5"
+ATTEMPTS = 3  # DOCUMENT_ATTEMPTS, read by the gateway as by doc_analyser: the high end of a range
 
 
 @pytest.fixture
 async def priced_gateway(settings):
     """The gateway as `make run` starts it for stages on Anthropic: it reads the provider and the
     model (the same variables as the stage services), and needs no API key for that."""
-    configured = GatewaySettings(**{**settings.model_dump(), "llm_provider": "anthropic", "anthropic_model": MODEL})
+    configured = GatewaySettings(**{**settings.model_dump(), "llm_provider": "anthropic", "anthropic_model": MODEL,
+                                    "document_attempts": ATTEMPTS})
     async with running_gateway(configured) as client:
         yield client
 
@@ -39,13 +41,17 @@ async def test_stage2_estimate_counts_the_selected_documents_and_prices_them(pri
     answer = await priced_gateway.get(f"/api/courses/{course_id}/stage2/estimate", headers=ALICE)
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    expected = estimate_stage2([FILES[p] for p in SELECTED], "anthropic", MODEL)
+    expected = estimate_stage2([FILES[p] for p in SELECTED], "anthropic", MODEL, attempts=ATTEMPTS)
     assert body["stage"] == "stage2" and body["unit"] == "documents"
     assert (body["items"], body["input_tokens"], body["output_tokens"]) == (4, expected.input_tokens,
                                                                           expected.output_tokens)
     assert body["cached_items"] == 0 and body["priced"] and body["cost_usd"] == expected.cost_usd > 0
     assert (body["provider"], body["model"]) == ("anthropic", MODEL)
     assert "same repository snapshot" in body["cache_rule"]
+    # This model has not run here yet: a range, from one request per document to what the tries allow.
+    assert body["high"] == {"input_tokens": expected.high.input_tokens, "output_tokens": expected.high.output_tokens,
+                            "cost_usd": expected.high.cost_usd}
+    assert body["high"]["cost_usd"] > body["cost_usd"] and f"DOCUMENT_ATTEMPTS={ATTEMPTS}" in body["note"]
 
 
 async def test_documents_analysed_before_on_the_same_snapshot_and_settings_are_free(priced_gateway):
@@ -88,6 +94,7 @@ async def test_a_model_that_needed_its_repair_turn_before_is_estimated_to_need_i
     assert (after["input_tokens"], after["output_tokens"]) == (expected.input_tokens, expected.output_tokens)
     assert after["input_tokens"] > 2 * first["input_tokens"] * 0.9  # every document asked twice
     assert "2.00 requests" in after["note"] and "3 documents before" in after["note"]
+    assert first["high"] is not None and after["high"] is None  # one expected figure, no range
 
 
 async def test_stage4_estimate_counts_the_chosen_pathways_modules(priced_gateway):
@@ -110,6 +117,7 @@ async def test_stage4_estimate_counts_the_chosen_pathways_modules(priced_gateway
     assert (body["input_tokens"], body["output_tokens"], body["cost_usd"]) == (
         expected.input_tokens, expected.output_tokens, expected.cost_usd)
     assert body["priced"] and body["cached_items"] == 0 and "no result cache" in body["cache_rule"]
+    assert body["high"] is None
 
 
 async def test_a_stage_not_ready_to_run_is_409_saying_what_comes_first(gateway):

@@ -9,7 +9,7 @@ import statistics
 
 import pytest
 
-from services.doc_analyser.engine.budget import DEFAULT_PART_CHARS
+from services.doc_analyser.engine.budget import ANSWER_TOKENS, DEFAULT_PART_CHARS, REPAIR_TOKENS
 from services.doc_analyser.engine.models import DocumentAnalysis
 from services.doc_analyser.engine.offline import analyse_document
 from services.doc_analyser.engine.prompts import CourseContext, analysis_prompt
@@ -99,6 +99,7 @@ def test_stage4_prompt_sources_and_answer_of_one_module(corpus, analysed, smollm
 
 def test_the_limits_the_stages_apply_are_the_estimators():
     assert estimates.STAGE2_PART_CHARS == DEFAULT_PART_CHARS
+    assert (estimates.STAGE2_ANSWER_LIMIT, estimates.STAGE2_REPAIR_LIMIT) == (ANSWER_TOKENS, REPAIR_TOKENS)
     assert estimates.STAGE4_MAX_OUTPUT_TOKENS == module_prompts.MAX_OUTPUT_TOKENS
     assert estimates.STAGE4_MAX_SOURCE_TOKENS == module_prompts.MAX_SOURCE_TOKENS
     assert estimates.STAGE4_MIN_OUTPUT_TOKENS == module_prompts.MIN_OUTPUT_TOKENS

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from shared.llm.estimates import (
-    CHARS_PER_TOKEN, STAGE2_ANSWER_TOKENS, STAGE2_PART_CHARS, STAGE2_PROMPT_TOKENS, STAGE4_MAX_OUTPUT_TOKENS,
-    estimate_stage2, estimate_stage4,
+    CHARS_PER_TOKEN, STAGE2_ANSWER_LIMIT, STAGE2_ANSWER_TOKENS, STAGE2_PART_CHARS, STAGE2_PROMPT_TOKENS,
+    STAGE2_REPAIR_LIMIT, STAGE4_MAX_OUTPUT_TOKENS, estimate_stage2, estimate_stage4,
 )
 from shared.observability.pricing import price_of
 
@@ -104,3 +104,35 @@ def test_a_one_off_in_one_document_does_not_count_for_every_document():
     history = ModelHistory.of_documents([(4, 160), (2, 140), (2, 150)])
     assert history.calls_per_document == 2 and history.usable
     assert round(history.output_per_call) == round(450 / 8)
+
+
+def test_without_history_stage2_is_a_range_up_to_every_try_repaired_at_the_answer_limit():
+    sizes = [3130, STAGE2_PART_CHARS + 1]  # three parts
+    prompts = 3 * STAGE2_PROMPT_TOKENS + sum(sizes) / CHARS_PER_TOKEN
+    one_try = estimate_stage2(sizes, "openai", "gpt-4.1-mini")
+    assert one_try.input_tokens == round(prompts) and one_try.output_tokens == 3 * STAGE2_ANSWER_TOKENS
+    # One try: the request and its repair turn, which resends the prompt with the answer and the correction.
+    assert one_try.high.output_tokens == 3 * 2 * STAGE2_ANSWER_LIMIT
+    assert one_try.high.input_tokens == round(2 * prompts + 3 * (STAGE2_ANSWER_LIMIT + STAGE2_REPAIR_LIMIT))
+    # Each further try can be lost after its first request: the prompt and an answer more per part.
+    three = estimate_stage2(sizes, "openai", "gpt-4.1-mini", attempts=3)
+    assert three.high.output_tokens == 3 * 4 * STAGE2_ANSWER_LIMIT
+    assert abs(three.high.input_tokens - one_try.high.input_tokens - 2 * prompts) <= 1
+    assert (three.input_tokens, three.output_tokens, three.cost_usd) == (
+        one_try.input_tokens, one_try.output_tokens, one_try.cost_usd)  # the low end is one request
+    price_in, price_out, _, _ = price_of("gpt-4.1-mini")
+    expected = (three.high.input_tokens * price_in + three.high.output_tokens * price_out) / 1e6
+    assert three.high.cost_usd == pytest.approx(expected, abs=1e-6) and three.high.cost_usd > three.cost_usd
+    assert "DOCUMENT_ATTEMPTS=3" in three.note and "4 requests" in three.note
+
+
+def test_the_range_follows_the_output_cap_and_the_cache_and_is_none_where_the_figure_is_known():
+    from shared.llm.estimates import ModelHistory
+    capped = estimate_stage2([3000], "openai", "smollm2-135m-instruct", answer_cap=64, attempts=2)
+    assert capped.high.output_tokens == 3 * 64 and capped.high.cost_usd == 0 and not capped.priced
+    cached = estimate_stage2([1000] * 4, "openai", "gpt-4o", cached_items=4, attempts=2)
+    assert (cached.high.input_tokens, cached.high.output_tokens, cached.high.cost_usd) == (0, 0, 0)
+    known = estimate_stage2([3000] * 3, "openai", "gpt-4o", history=ModelHistory(10, 20, 20 * 80), attempts=2)
+    assert known.high is None  # the model's own history says what to expect
+    assert estimate_stage2([3000], "offline", "offline-engine", attempts=2).high is None
+    assert estimate_stage4([[5000]], "openai", "gpt-4o").high is None

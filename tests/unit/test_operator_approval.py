@@ -32,3 +32,13 @@ def test_the_offline_engine_is_not_asked_about():
     approve({**ESTIMATE, "provider": "offline", "model": "offline-engine", "cost_usd": 0.0, "priced": False},
             False, shown, Terminal(""))
     assert "not asking" in shown.getvalue() and "[y/N]" not in shown.getvalue()
+
+
+def test_a_range_is_shown_and_named_when_no_one_can_be_asked():
+    ranged = {**ESTIMATE, "stage": "stage2", "unit": "documents", "input_tokens": 1000, "output_tokens": 300,
+              "cost_usd": 0.01, "high": {"input_tokens": 9000, "output_tokens": 6000, "cost_usd": 0.07}}
+    shown = io.StringIO()
+    approve(ranged, False, shown, Terminal("y\n"))
+    assert "1000 to 9000 tokens in, 300 to 6000 out" in shown.getvalue() and "$0.0100 to $0.0700" in shown.getvalue()
+    with pytest.raises(OperatorError, match=r"about \$0\.0100 to \$0\.0700"):
+        approve(ranged, False, io.StringIO(), io.StringIO(""))

@@ -2,7 +2,7 @@
 cache hits, list price, for the provider and model the stage services are configured with."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass, fields
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,13 +19,22 @@ from .deps import ContainerDep, PrincipalDep
 router = APIRouter(prefix="/api/courses", tags=["estimates"])
 
 
-@router.get("/{course_id}/stage2/estimate")
+@dataclass(frozen=True, kw_only=True)
+class EstimateAnswer(Estimate):
+    """The estimate with what it is of; its fields are the OpenAPI schema of both answers."""
+    stage: str
+    unit: str
+    cache_rule: str
+
+
+@router.get("/{course_id}/stage2/estimate", response_model=EstimateAnswer)
 async def stage2_estimate(
     course_id: CourseId, c: ContainerDep, who: PrincipalDep,
     complexity_level: Complexity = "intermediate",
     additional_info: Annotated[CleanText, Query(max_length=5000)] = "",
 ):
-    """As `POST analyze-documents` with the same complexity_level and additional_info would run."""
+    """As `POST analyze-documents` with the same complexity_level and additional_info would run.
+    Without a history of the model, a range: `high` holds its upper end (null otherwise)."""
     state, events = await _course(c, who, course_id)
     s = c.settings
     work = stage2_work(state, events, AnalysisSettings(s.llm_provider, s.llm_model, complexity_level,
@@ -35,11 +44,11 @@ async def stage2_estimate(
     if not history.usable:
         history = await c.stages.model_history(s.llm_provider, s.llm_model)
     estimate = estimate_stage2(work.sizes, s.llm_provider, s.llm_model, work.cached, history,
-                               s.model_limits.max_output_tokens)
+                               s.model_limits.max_output_tokens, s.document_attempts)
     return _answer("stage2", "documents", estimate, CACHE_RULE)
 
 
-@router.get("/{course_id}/stage4/estimate")
+@router.get("/{course_id}/stage4/estimate", response_model=EstimateAnswer)
 async def stage4_estimate(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     state, events = await _course(c, who, course_id)
     s = c.settings
@@ -56,5 +65,6 @@ async def _course(c, who, course_id: str):
     return state, events
 
 
-def _answer(stage: str, unit: str, estimate: Estimate, cache_rule: str) -> dict:
-    return {"stage": stage, "unit": unit, **asdict(estimate), "cache_rule": cache_rule}
+def _answer(stage: str, unit: str, estimate: Estimate, cache_rule: str) -> EstimateAnswer:
+    return EstimateAnswer(**{f.name: getattr(estimate, f.name) for f in fields(estimate)},
+                          stage=stage, unit=unit, cache_rule=cache_rule)
