@@ -125,8 +125,10 @@ class Unattached:
             self._elsewhere = linear_regex.compile(f"(?s:.)(?:{plain})|{before}{checked}" if plain else before + checked)
             self._skip = 1
 
-    def matches(self, text: str) -> list[tuple[int, int, linear_regex.Match]]:
-        """(start, end, match) of each match, without the characters read around it."""
+    def matches(self, text: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        """(start, end, the match's spans) of each match, without the characters read around it.
+        Spans, not matches: a text of `*a*` pairs holds a match every few characters, and the
+        garbage collector walked them all on each collection (nearly half the time)."""
         found, position, may_start = [], 0, True  # may_start: the body may start at `position`
         while position <= len(text):
             here = self._anchored if may_start else self._plain
@@ -136,13 +138,15 @@ class Unattached:
                     break
                 start = match.start() + self._skip
             end = match.start(self._after) if self._after and match.start(self._after) >= 0 else match.end()
-            found.append((start, end, match))
+            found.append((start, end, match.spans()))
             position = match.end()
             may_start = not (is_word_character(text[position - 1]) or text[position - 1] in self._not_before)
         return found
 
     def sub(self, replace: Callable[[linear_regex.Match], str], text: str) -> str:
-        return sub_matches(self.matches(text), replace, text)
+        pattern, length = self._anchored, len(text)  # every pattern numbers the groups alike
+        return sub_matches(self.matches(text),
+                           lambda spans: replace(linear_regex.Match(pattern, text, 0, length, list(spans))), text)
 
 
 def count_words(text: str) -> int:
