@@ -149,6 +149,12 @@ class Match:
             raise IndexError(f"no such group: {group}")
         return group
 
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Every group's span ((-1, -1) for one that did not match): what a scanner keeps of many
+        matches, as `Match(pattern, string, pos, endpos, list(spans))` makes the match again. A
+        match holds a list, which the garbage collector walks on every collection while it lives."""
+        return tuple(self._spans)
+
     def span(self, group: int | str = 0) -> tuple[int, int]:
         return self._spans[self._index(group)]
 

@@ -4,7 +4,7 @@ humanised file names, word counts) the parsers and the title rules need."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from shared import linear_regex
 from shared.cjk import split_for_counting
@@ -20,9 +20,10 @@ _SPACES = linear_regex.compile(r"\s+")
 _NOT_SLUG = linear_regex.compile(r"[^\w\- ]")
 _NUMBER_PREFIX = linear_regex.compile(r"^\d+[-_. ]+")
 _SEPARATORS = linear_regex.compile(r"[-_.\s]+")
-# A whole run of blanks (after no blank), then punctuation: close_gaps_before_punctuation.
-_SPACE_BEFORE_PUNCTUATION = linear_regex.compile(r"\s+([,.;:!?)\]])")
-_ENDS_WORD = frozenset(",.;:!?)]")
+# Punctuation that ends a word; a whole run of blanks (after no blank) before it is closed up
+# (close_gaps_before_punctuation).
+_ENDS_WORD = ",.;:!?)]"
+_SPACE_BEFORE_PUNCTUATION = linear_regex.compile(rf"\s+([{linear_regex.escape(_ENDS_WORD)}])")
 # How the inline parsers hand a cross-reference (`{ref}`label``) to `add_link` among the links:
 # a control character the sanitised input never holds, so no written target can start with it.
 REFERENCE_MARK = "\x02ref:"
@@ -39,6 +40,8 @@ def close_gaps_before_punctuation(text: str) -> str:
     blank in `pip install .` or "or `...`" is the author's and stays. Only before punctuation
     that ends a word (a blank, more of that punctuation or the end follows): the blank in
     "send `.get()`" is kept."""
+    if not any(mark in text for mark in _ENDS_WORD):  # the search costs more than these tests
+        return text
     found = []
     # Each match but the first starts after punctuation, so where its run of blanks starts, and
     # one refused is passed whole.
@@ -66,6 +69,28 @@ def sub_matches(matches: list[tuple[int, int, _Item]], replace: Callable[[_Item]
 def sub_each(pattern: linear_regex.Pattern, replace: Callable[[linear_regex.Match], str], text: str) -> str:
     """`pattern.sub(replace, text)` for a `replace` that may run patterns (`sub_matches`)."""
     return sub_matches([(match.start(), match.end(), match) for match in pattern.finditer(text)], replace, text)
+
+
+class Marked:
+    """A substitution tried only on a text holding one of `marks`, which every match of `pattern`
+    holds: a linear_regex pattern (replaced as `sub_each`), an `Unattached` or an `InlineMacro`.
+    An `in` test costs a small part of a search, and an inline parser runs a dozen patterns on
+    each paragraph and list item however short: a file of two-character list items paid them all
+    on every line."""
+
+    def __init__(self, marks: str | tuple[str, ...], pattern: Any):
+        self.marks = (marks,) if isinstance(marks, str) else marks
+        self.pattern = pattern
+
+    def sub(self, replace: Callable[[Any], str], text: str) -> str:
+        for mark in self.marks:
+            if mark in text:
+                break
+        else:
+            return text
+        if isinstance(self.pattern, linear_regex.Pattern):
+            return sub_each(self.pattern, replace, text)
+        return self.pattern.sub(replace, text)
 
 
 def is_word_character(character: str) -> bool:
@@ -100,8 +125,10 @@ class Unattached:
             self._elsewhere = linear_regex.compile(f"(?s:.)(?:{plain})|{before}{checked}" if plain else before + checked)
             self._skip = 1
 
-    def matches(self, text: str) -> list[tuple[int, int, linear_regex.Match]]:
-        """(start, end, match) of each match, without the characters read around it."""
+    def matches(self, text: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        """(start, end, the match's spans) of each match, without the characters read around it.
+        Spans, not matches: a text of `*a*` pairs holds a match every few characters, and the
+        garbage collector walked them all on each collection (nearly half the time)."""
         found, position, may_start = [], 0, True  # may_start: the body may start at `position`
         while position <= len(text):
             here = self._anchored if may_start else self._plain
@@ -111,13 +138,15 @@ class Unattached:
                     break
                 start = match.start() + self._skip
             end = match.start(self._after) if self._after and match.start(self._after) >= 0 else match.end()
-            found.append((start, end, match))
+            found.append((start, end, match.spans()))
             position = match.end()
             may_start = not (is_word_character(text[position - 1]) or text[position - 1] in self._not_before)
         return found
 
     def sub(self, replace: Callable[[linear_regex.Match], str], text: str) -> str:
-        return sub_matches(self.matches(text), replace, text)
+        pattern, length = self._anchored, len(text)  # every pattern numbers the groups alike
+        return sub_matches(self.matches(text),
+                           lambda spans: replace(linear_regex.Match(pattern, text, 0, length, list(spans))), text)
 
 
 def count_words(text: str) -> int:

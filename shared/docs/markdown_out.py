@@ -11,7 +11,8 @@ from shared import linear_regex
 _ALWAYS_ESCAPED = {ord(char): "\\" + char for char in "\\`*[]<>~"}
 _UNDERSCORES = linear_regex.compile(r"_+")
 # What opens a block at a line's start: `#`, `-`, `+`, `=`, or a number then `.` or `)`.
-_BLOCK_START = linear_regex.compile(r"^(\s*)(?:(\d+)([.)])|([#+=.)-]))")
+_BLOCK_MARKS = "#+=.)-"
+_BLOCK_START = linear_regex.compile(rf"^(\s*)(?:(\d+)([.)])|([{linear_regex.escape(_BLOCK_MARKS)}]))")
 _BACKTICKS = linear_regex.compile(r"`+")
 # Admonition kinds that say the same thing under another name.
 _KIND_NAMES = {"tldr": "Summary", "abstract": "Summary", "info": "Info", "hint": "Tip",
@@ -22,7 +23,12 @@ _KIND_NAMES = {"tldr": "Summary", "abstract": "Summary", "info": "Info", "hint":
 
 def escape_markdown(text: str) -> str:
     """Plain text → Markdown that renders as exactly that text (one line or several)."""
-    escaped = _UNDERSCORES.sub(_escaped_underscores, text.translate(_ALWAYS_ESCAPED))
+    escaped = text.translate(_ALWAYS_ESCAPED)
+    # The `in` tests cost a small part of the searches they spare most short texts.
+    if "_" in escaped:
+        escaped = _UNDERSCORES.sub(_escaped_underscores, escaped)
+    if not any(mark in escaped for mark in _BLOCK_MARKS):
+        return escaped
     # Only at a line's start do #, -, +, = and "1." open a block (heading, list, rule).
     return "\n".join(_BLOCK_START.sub(_escaped_block_start, line, count=1) for line in escaped.split("\n"))
 

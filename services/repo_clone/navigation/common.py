@@ -60,14 +60,22 @@ def join_link(folder: str, link: str) -> str | None:
 
 
 # Python's `\s` but the line break, spelled out (`[^\S\n]` needs what RE2 does not have).
-_BLANK = r"[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+BLANK = r"[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 # A link's target (in angle brackets or bare), after its text and before an optional title; all of
 # it on its line, so a whole file can be searched at once and finds what each line alone would.
-MARKDOWN_LINK = linear_regex.compile(rf"\[[^\[\]\n]*\]\({_BLANK}*(<[^<>\n]+>|[^()\[\]\s]+)"
-                                      rf"(?:{_BLANK}+[\"'][^\[\n]{{0,300}}?[\"'])?{_BLANK}*\)")
+MARKDOWN_LINK = linear_regex.compile(rf"\[[^\[\]\n]*\]\({BLANK}*(<[^<>\n]+>|[^()\[\]\s]+)"
+                                      rf"(?:{BLANK}+[\"'][^\[\n]{{0,300}}?[\"'])?{BLANK}*\)")
 
 
 HEADING = linear_regex.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
+# The headings of a whole file, found by one pass (as each line alone would find its own).
+HEADINGS = linear_regex.compile(HEADING.pattern, linear_regex.MULTILINE)
+
+
+def as_lines(text: str) -> str:
+    """`text` with its line breaks as splitlines() has them (\r, \u2028, …) made the \n a pattern
+    searching a whole file ends a line at."""
+    return "\n".join(text.splitlines())
 
 
 def without_closing_hashes(text: str) -> str:

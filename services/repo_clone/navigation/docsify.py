@@ -3,13 +3,15 @@
 item or heading above it."""
 from __future__ import annotations
 
+import heapq
 import posixpath
 from pathlib import Path
 
 from shared import linear_regex
 
 from ..textfiles import read_checkout_text
-from .common import HEADING, MARKDOWN_LINK, Listed, folders_of, route_page, section_title, without_closing_hashes
+from .common import (BLANK, HEADINGS, MARKDOWN_LINK, Listed, as_lines, folders_of, route_page, section_title,
+                     without_closing_hashes)
 
 # The docsify config lives in the site's `index.html`; `docsify init` and GitHub Pages put the site at
 # the top of the repository or in a `docs/` folder, so only those index.html files are cloned (every
@@ -17,7 +19,8 @@ from .common import HEADING, MARKDOWN_LINK, Listed, folders_of, route_page, sect
 FILES = ("_sidebar.md", "/index.html", "**/docs/index.html")
 
 _LOAD_SIDEBAR = linear_regex.compile(r"""loadSidebar\s*:\s*(?:'([^'\n]{1,300})'|"([^"\n]{1,300})"|(true))""")
-_LIST_ITEM = linear_regex.compile(r"^(\s*)[-*+]\s+(.*)$")
+# The list items of a whole sidebar (each on its line): the indent, then the text after `-`, `*` or `+`.
+_LIST_ITEMS = linear_regex.compile(rf"^({BLANK}*)[-*+]{BLANK}+(.*)$", linear_regex.MULTILINE)
 
 
 def read(root: Path, docs: set[str]) -> list[Listed]:
@@ -55,25 +58,31 @@ def sidebar_entries(root: Path, docs: set[str], folder: str, sidebar: str, site:
     """The pages a Markdown sidebar links, in order: links are routes from the site's folder (an
     absolute one may also be written from the repository's top, as GitHub Pages serves it); `site`
     is the folder of the docsify config that loads this sidebar, if known."""
-    text = read_checkout_text(root, sidebar) or ""
+    text = as_lines(read_checkout_text(root, sidebar) or "")
     ordered: list[Listed] = []
     groups: list[tuple[int, str | None]] = []  # (indent of an unlinked item, its title)
     heading: str | None = None
-    for line in text.splitlines():
-        found = HEADING.match(line)
-        if found:
+    # Headings, list items and links are found by one pass over the file each, then read in the
+    # file's order: no pattern is tried on each line. A link stays on its line (MARKDOWN_LINK), so
+    # the links in an item's text are those its line alone holds.
+    links = MARKDOWN_LINK.finditer(text)
+    link = next(links, None)
+    for found in heapq.merge(HEADINGS.finditer(text), _LIST_ITEMS.finditer(text), key=lambda match: match.start()):
+        if found.re is HEADINGS:
             heading, groups = section_title(without_closing_hashes(found.group(1))), []
             continue
-        item = _LIST_ITEM.match(line)
-        if not item:
-            continue
-        indent = len(item.group(1).expandtabs(4))
+        indent = len(found.group(1).expandtabs(4))
         while groups and groups[-1][0] >= indent:
             groups.pop()
         section = groups[-1][1] if groups else heading
-        targets = MARKDOWN_LINK.findall(item.group(2))
+        while link is not None and link.start() < found.start(2):
+            link = next(links, None)
+        targets = []
+        while link is not None and link.end() <= found.end(2):
+            targets.append(link.group(1))
+            link = next(links, None)
         if not targets:
-            groups.append((indent, section_title(item.group(2))))
+            groups.append((indent, section_title(found.group(2))))
             continue
         for target in targets:
             target = target.strip("<>")

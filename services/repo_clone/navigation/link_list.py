@@ -8,10 +8,12 @@ from pathlib import Path
 from shared import linear_regex
 
 from ..textfiles import read_checkout_text
-from .common import HEADING, MARKDOWN_LINK, Listed, route_page, section_title, without_closing_hashes
+from .common import (BLANK, HEADINGS, MARKDOWN_LINK, Listed, as_lines, route_page, section_title,
+                     without_closing_hashes)
 
 FILES: tuple[str, ...] = ()  # README/index pages are documentation already
-_LIST_ITEM = linear_regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+# The list items of a whole page (each on its line): `- text`, `1. text`, `2) text`.
+_LIST_ITEMS = linear_regex.compile(rf"^{BLANK}*(?:[-*+]|\d{{1,9}}[.)]){BLANK}+(.*)$", linear_regex.MULTILINE)
 _INDEX_NAMES = ("readme.md", "index.md", "readme.rst", "index.mdx")
 LEAST_LINKED_ITEMS = 3
 LEAST_LINKED_SHARE = 0.5  # of the page's lines of text (headings and code aside)
@@ -42,19 +44,36 @@ def _linked_pages(root: Path, docs: set[str], page: str) -> list[Listed]:
     text_lines = 0
     section: str | None = None
     in_code = False
-    for line in (read_checkout_text(root, page) or "").splitlines():
+    text = as_lines(read_checkout_text(root, page) or "")
+    # Headings, list items and links are found by one pass over the page each, not by patterns
+    # tried on every line: a line then costs a few string tests. A link stays on its line
+    # (MARKDOWN_LINK), so the links in an item's text are those its line alone holds.
+    headings = {heading.start(): heading for heading in HEADINGS.finditer(text)}
+    items = {item.start(): item for item in _LIST_ITEMS.finditer(text)}
+    links = MARKDOWN_LINK.finditer(text)
+    link = next(links, None)
+    start = 0
+    for line in text.split("\n"):
+        line_start, start = start, start + len(line) + 1
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
             continue
         if in_code or not line.strip():
             continue
-        heading = HEADING.match(line)
+        heading = headings.get(line_start)
         if heading:
             section = section_title(without_closing_hashes(heading.group(1)))
             continue
         text_lines += 1
-        item = _LIST_ITEM.match(line)
-        targets = MARKDOWN_LINK.findall(item.group(1)) if item else []
+        item = items.get(line_start)
+        if item is None:
+            continue
+        while link is not None and link.start() < item.start(1):
+            link = next(links, None)
+        targets = []
+        while link is not None and link.end() <= item.end(1):
+            targets.append(link.group(1))
+            link = next(links, None)
         linked = [target for target in (route_page(docs, folder, t.strip("<>")) for t in targets)
                   if target and target != page]
         entries.extend(Listed(target, section, page) for target in linked[:1])

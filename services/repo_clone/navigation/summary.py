@@ -9,7 +9,7 @@ from shared import linear_regex
 from shared.docs.headings import NAVIGATION_TITLES
 
 from ..textfiles import read_checkout_text
-from .common import (HEADING, MARKDOWN_LINK, Entry, Listed, join_link, section_title,
+from .common import (HEADINGS, MARKDOWN_LINK, Entry, Listed, as_lines, join_link, section_title,
                      without_closing_hashes)
 
 FILES = ("SUMMARY.md",)
@@ -33,15 +33,11 @@ def summary_navigation(root: Path, docs: set[str]) -> list[Entry]:
 # Headings and links are found in the whole text, each by one pass: a blank or linkless line costs
 # nothing, where a pattern tried on each line cost a file of empty lines many times an ordinary
 # one. A link stays on its line (MARKDOWN_LINK), so it is found as it would be in that line alone.
-_HEADINGS = linear_regex.compile(HEADING.pattern, linear_regex.MULTILINE)
-
-
 def _summary_entries(root: Path, summary: str) -> list[Entry]:
     ordered: list[Entry] = []
-    # Line breaks as splitlines() has them (\r, \u2028, …) become the \n the patterns end a line at.
-    text = "\n".join((read_checkout_text(root, summary) or "").splitlines())
+    text = as_lines(read_checkout_text(root, summary) or "")
     folder = posixpath.dirname(summary)
-    headings = _HEADINGS.finditer(text)
+    headings = HEADINGS.finditer(text)
     following = next(headings, None)
     above: linear_regex.Match | None = None  # the last heading before the link being read
     section, section_of = None, None
