@@ -56,7 +56,7 @@ def asciidoc_inline_to_text(text: str, attributes: dict[str, str]) -> tuple[str,
     links: Links = []
 
     text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
-    text = _PASSTHROUGH.sub(lambda m: aside.keep(m.group(1) or m.group(2)), text)
+    text = _PASSTHROUGH.sub(lambda m: aside.keep(m.group(1) or m.group(2) or ""), text)
     text = _MONOSPACE.sub(lambda m: aside.keep(m.group(1) or m.group(2)), text)
     text = _XREF.sub(lambda m: _link(links, m.target, m.tail[1] or _humanise(m.target)), text)
     text = _LINK_MACRO.sub(lambda m: _link(links, m.target, m.tail[1] or m.target), text)
@@ -85,7 +85,7 @@ def asciidoc_inline_to_markdown(text: str, attributes: dict[str, str]) -> str:
         return keep(label if bad else f"[{label}]({target})")
 
     text = _ATTRIBUTE_REFERENCE.sub(lambda m: _attribute(attributes, m.group(1)), text)
-    text = _PASSTHROUGH.sub(lambda m: keep(escape_markdown(m.group(1) or m.group(2))), text)
+    text = _PASSTHROUGH.sub(lambda m: keep(escape_markdown(m.group(1) or m.group(2) or "")), text)
     text = _MONOSPACE.sub(lambda m: keep(code_span(m.group(1) or m.group(2))), text)
     text = _XREF.sub(lambda m: link(m.target, m.tail[1] or _humanise(m.target)), text)
     text = _LINK_MACRO.sub(lambda m: link(m.target, m.tail[1] or m.target), text)

@@ -76,3 +76,15 @@ def test_asciidoc_links_as_before():
 def test_a_run_of_prefixes_without_a_bracket_is_left_as_text():
     text = "link:" * 20_000
     assert asciidoc_inline_to_text(text, {}) == (text, [])
+
+
+def test_an_empty_passthrough_is_nothing_and_the_document_keeps_its_structure():
+    # `++++++` is a triple-plus passthrough of nothing: it once raised, and the whole document
+    # fell back to plain text (its sections and markup lost).
+    from shared.docs.parsing import parse
+
+    assert asciidoc_inline_to_text("a ++++++ b", {}) == ("a  b", [])
+    assert asciidoc_inline_to_markdown("a ++++++ b", {}) == "a  b"
+    document = parse("guide.adoc", "= Guide\n\n== Part\n\nText a ++++++ b and *bold*.\n")
+    assert document.sections[-1].heading is not None and document.sections[-1].heading.text == "Part"
+    assert document.sections[-1].markdown == "Text a b and **bold**."
