@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import gc
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import zlib
 from multiprocessing.connection import Connection
 
@@ -24,6 +26,11 @@ from .fold import Fold, NotBulkable
 
 
 PARTITIONS_KEPT = 200_000  # subjects whose partition the reader keeps (a few tens of MB at most)
+# Shares of batches the reader may hand a worker before it waits for that worker (a few MB each):
+# enough that a worker given more of one batch catches up during the next ones, rather than the
+# reader, and with it the other workers, waiting for the slowest worker at every batch.
+AHEAD = 8
+_END = object()  # the last share: the sender tells its worker the log is through
 
 
 def partition_of(subject: str, parts: int) -> int:
@@ -86,8 +93,11 @@ class FoldWorkers:
             theirs.close()
             self._pipes.append(Connection(ours.detach()))
             self._processes.append(process)
+        self._senders = [_Sender(pipe) for pipe in self._pipes]
 
     async def feed(self, batch: list) -> None:
+        """Hand each worker its share of `batch`; waits only for a worker AHEAD shares behind.
+        Raises what a worker's sender met (OSError, EOFError: the worker died)."""
         shares: list[list] = [[] for _ in range(self._parts)]
         known = self._partitions
         if len(known) > PARTITIONS_KEPT:
@@ -97,12 +107,16 @@ class FoldWorkers:
             if part is None:
                 part = known[m.subject] = partition_of(m.subject, self._parts)
             shares[part].append((m.seq, m.subject, m.data))
-        await asyncio.gather(*(asyncio.to_thread(pipe.send, share)
-                               for pipe, share in zip(self._pipes, shares) if share))
+        for sender, share in zip(self._senders, shares):
+            if share:
+                await sender.put(share)
 
     async def folded(self) -> int:
         """The last sequence folded, once every worker is through. Raises NotBulkable."""
-        await asyncio.gather(*(asyncio.to_thread(pipe.send, None) for pipe in self._pipes))
+        for sender in self._senders:
+            await sender.put(_END)
+        for sender in self._senders:
+            await sender.through()
         answers = await asyncio.gather(*(asyncio.to_thread(pipe.recv) for pipe in self._pipes))
         self._waiting = [pipe for pipe, answer in zip(self._pipes, answers) if answer[0] == "folded"]
         refused = [a[1] for a in answers if a[0] != "folded"]
@@ -146,6 +160,8 @@ class FoldWorkers:
         if self._closed:
             return
         self._closed = True
+        for sender in self._senders:
+            sender.stop()
         for pipe in self._waiting:
             with contextlib.suppress(OSError):
                 pipe.send(None)  # a folded worker waits for a command: none will come
@@ -157,6 +173,55 @@ class FoldWorkers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+class _Sender:
+    """A thread sending one worker its shares in order, from a queue of at most AHEAD, so the reader
+    goes on reading while a worker is busy. Once sending fails (the worker died), it drops what
+    comes and `put` raises the failure."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self._pipe, self._queue = pipe, queue.Queue(maxsize=AHEAD)
+        self._failed: BaseException | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="fold-sender", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (share := self._queue.get()) is not _END:
+            if self._failed is None and not self._stopping:
+                try:
+                    self._pipe.send(share)
+                except BaseException as exc:  # noqa: BLE001  # handed to the reader by put/through
+                    self._failed = exc
+        if self._failed is None and not self._stopping:
+            try:
+                self._pipe.send(None)
+            except BaseException as exc:  # noqa: BLE001
+                self._failed = exc
+
+    async def put(self, share) -> None:
+        if self._failed is not None:
+            raise self._failed
+        try:
+            self._queue.put_nowait(share)
+        except queue.Full:
+            await asyncio.to_thread(self._queue.put, share)
+
+    async def through(self) -> None:
+        """Once the last share is sent (put _END first); raises what sending met."""
+        await asyncio.to_thread(self._thread.join)
+        if self._failed is not None:
+            raise self._failed
+
+    def stop(self) -> None:
+        """Drop whatever is left and end the thread (a worker being closed reads no more)."""
+        self._stopping = True
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_END)
 
 
 if __name__ == "__main__":
