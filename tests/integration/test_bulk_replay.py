@@ -60,7 +60,7 @@ async def through_bulk(pool: asyncpg.Pool, tables: dict, position: int) -> dict:
     schema = f"b_{uuid.uuid4().hex[:12]}"
     await ensure_schema(pool, schema)
     # Small COPYs over two connections: the rows of one table arrive in several pieces at once.
-    await load(pool, schema, position, lambda: copy_on_pool(pool, schema, tables, connections=2, chunk=3))
+    await load(pool, schema, position, lambda loaded: copy_on_pool(pool, schema, tables, connections=2, chunk=3, loaded=loaded))
     return await read_tables(pool, schema)
 
 

@@ -18,10 +18,11 @@ import subprocess
 import sys
 import threading
 import zlib
+from collections import Counter
 from multiprocessing.connection import Connection
 
 from ..asyncpg_arrays import ask_concrete_types_first
-from .bulk_copy import copy_all
+from .bulk_copy import Loaded, by_rows, copy_all
 from .fold import Fold, NotBulkable
 
 
@@ -40,9 +41,9 @@ def partition_of(subject: str, parts: int) -> int:
 
 
 def _work(conn: Connection) -> None:
-    """A worker's life: fold every batch it is sent; at the end (None) say how far it got and which
-    ids it holds, then do as told — send the rows back, or COPY them into a schema itself — until
-    told to stop (None).
+    """A worker's life: fold every batch it is sent; at the end (None) say how far it got, which
+    ids it holds and how many rows each table has, then do as told — send the rows back, or COPY
+    them into a schema itself, saying when each table is in — until told to stop (None).
 
     Without the cyclic garbage collector: the fold builds millions of rows (tuples, lists, dicts)
     and makes no cycles worth collecting, while each collection walks every row kept so far —
@@ -54,14 +55,17 @@ def _work(conn: Connection) -> None:
         while (batch := conn.recv()) is not None:
             for seq, subject, data in batch:
                 fold.add(seq, subject, data)
-        conn.send(("folded", fold.position, fold.claimed))
+        tables = fold.tables()
+        conn.send(("folded", fold.position, fold.claimed, {table: len(rows) for table, rows in tables.items()}))
         while (command := conn.recv()) is not None:
             if command[0] == "rows":
-                conn.send(("rows", fold.tables()))
+                conn.send(("rows", tables))
             elif command[0] == "copy":
-                _, database_url, schema, chunk = command
+                _, database_url, schema, chunk, order = command
                 try:
-                    conn.send(("copied", asyncio.run(copy_all(database_url, schema, fold.tables(), chunk))))
+                    copied = asyncio.run(copy_all(database_url, schema, tables, chunk, order,
+                                                  loaded=lambda table: conn.send(("table", table))))
+                    conn.send(("copied", copied))
                 except Exception as exc:
                     conn.send(("failed", f"{type(exc).__name__}: {exc}"[:2000]))
     except NotBulkable as exc:
@@ -81,6 +85,7 @@ class FoldWorkers:
         # caller's __main__ again, and the caller may be any program (the gateway, the CLI, a test).
         self._parts, self._pipes, self._processes = parts, [], []
         self._waiting: list[Connection] = []  # workers that folded and wait for a command
+        self.counts: dict[str, int] = {}  # each table's rows, summed over the workers, once folded
         self._closed = False
         # subject -> partition: a course's few subjects recur in every batch (measured, working
         # the partition out again was a third of the reader's own time)
@@ -124,10 +129,11 @@ class FoldWorkers:
             raise NotBulkable(refused[0])
         for kind in ("doc", "pathway", "module"):
             seen: set[str] = set()
-            for _, _, claimed in answers:
+            for _, _, claimed, _ in answers:
                 if seen & claimed[kind]:
                     raise NotBulkable(f"courses of different partitions held the same {kind} id")
                 seen |= claimed[kind]
+        self.counts = dict(sum((Counter(a[3]) for a in answers), Counter()))
         return max(a[1] for a in answers)
 
     async def rows(self) -> dict[str, list[tuple]]:
@@ -139,9 +145,23 @@ class FoldWorkers:
                 tables.setdefault(table, []).extend(found)
         return tables
 
-    async def copy_into(self, database_url: str, schema: str, chunk: int) -> int:
-        """Each worker COPYs its rows into `schema` over a connection of its own; how many rows."""
-        answers = await self._ask(("copy", database_url, schema, chunk))
+    async def copy_into(self, database_url: str, schema: str, chunk: int, loaded: Loaded | None = None) -> int:
+        """Each worker COPYs its rows into `schema` over connections of its own, the tables in the
+        same order (the most rows first); `loaded(table)` once every worker's rows of a table are
+        in. How many rows."""
+        order = by_rows(self.counts)
+        await asyncio.gather(*(asyncio.to_thread(pipe.send, ("copy", database_url, schema, chunk, order))
+                               for pipe in self._waiting))
+        reported: Counter[str] = Counter()
+
+        async def listen(pipe: Connection) -> tuple:
+            while (answer := await asyncio.to_thread(pipe.recv))[0] == "table":
+                reported[answer[1]] += 1
+                if reported[answer[1]] == len(self._waiting) and loaded is not None:
+                    loaded(answer[1])
+            return answer
+
+        answers = await asyncio.gather(*(listen(pipe) for pipe in self._waiting))
         failed = [a[1] for a in answers if a[0] != "copied"]
         if failed:
             raise RuntimeError(f"a folding worker could not load its rows: {failed[0]}")
@@ -181,7 +201,8 @@ class _Sender:
     comes and `put` raises the failure."""
 
     def __init__(self, pipe: Connection) -> None:
-        self._pipe, self._queue = pipe, queue.Queue(maxsize=AHEAD)
+        self._pipe = pipe
+        self._queue: queue.Queue = queue.Queue(maxsize=AHEAD)
         self._failed: BaseException | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="fold-sender", daemon=True)
