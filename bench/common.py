@@ -81,6 +81,10 @@ class Context:
             await admin.close()
         return self._postgres.url(database)
 
+    def postgres_pid(self) -> int | None:
+        """The shared PostgreSQL's postmaster, once a database was asked for."""
+        return self._postgres.pid if self._postgres is not None else None
+
     def close(self) -> None:
         for server in self._nats:
             server.stop()

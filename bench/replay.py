@@ -8,6 +8,10 @@ Baseline: a raw ordered-consumer read of the same stream (nats-py `ordered_consu
 callback that only counts). That is the limit: a rebuild has to read the whole log in order, and
 the ordered consumer is the fastest in-order read this client offers.
 
+The row also says where the CPU went (this process reading the log, the folding workers,
+PostgreSQL's processes, nats-server) and so how near the rebuild is to its own limit on this
+machine: whatever the order of the work, it takes at least its CPU seconds over the cores.
+
 Size: 1,000,000 events — the projection benchmark's log, extended with more courses of the same
 kind (20,000 with --quick; BENCH_REPLAY_EVENTS=<n> for another size, to draw the curve an operator
 predicts a rebuild from)."""
@@ -15,22 +19,79 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
+import threading
 import time
 from dataclasses import asdict
 
 import asyncpg
+import psutil
 
 from services.gateway.projection.bulk_replay import worker_count
 from services.gateway.projection.projector import ensure_schema
 from services.gateway.projection.replay import replay
 
-from .common import Context, Row, plot_progress, ratio
+from .common import Context, Row, cpu_count, plot_progress, ratio
 from .eventlog import event_log
 from .profiling import InProcess
 
 NAME = "replay"
-TARGET = 0.25
+TARGET = 0.5
 ASKED = 1_000_000
+
+
+class CpuClock:
+    """CPU seconds spent meanwhile by this process, by its children that ended (the folding
+    workers), and by each server's processes and their children (PostgreSQL's backends), these
+    sampled every `every` seconds: a process that ends between samples loses its last moments."""
+
+    def __init__(self, servers: dict[str, int | None], every: float = 0.2) -> None:
+        self.servers = {name: pid for name, pid in servers.items() if pid is not None}
+        self.every, self._stop = every, threading.Event()
+        self._base: dict[int, float] = {}
+        self._last: dict[str, dict[int, float]] = {name: {} for name in self.servers}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        found: dict[str, dict[int, float]] = {}
+        for name, pid in self.servers.items():
+            try:
+                root = psutil.Process(pid)
+                processes = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                found.setdefault(name, {})[process.pid] = times.user + times.system
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            for name, seen in self._sample().items():
+                self._last[name].update(seen)
+
+    def __enter__(self) -> "CpuClock":
+        self._base = {pid: cpu for seen in self._sample().values() for pid, cpu in seen.items()}
+        self._self = resource.getrusage(resource.RUSAGE_SELF)
+        self._children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        for name, seen in self._sample().items():
+            self._last[name].update(seen)
+        after, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.seconds = {"this process": after.ru_utime + after.ru_stime - self._self.ru_utime - self._self.ru_stime,
+                        "folding workers": children.ru_utime + children.ru_stime
+                        - self._children.ru_utime - self._children.ru_stime}
+        for name, seen in self._last.items():
+            self.seconds[name] = sum(cpu - self._base.get(pid, 0.0) for pid, cpu in seen.items())
+        self.seconds = {name: round(cpu, 1) for name, cpu in self.seconds.items()}
 
 
 async def ordered_read(js, events: int, samples: list) -> float:
@@ -90,17 +151,33 @@ async def run(ctx: Context) -> Row:
     log = await event_log(ctx, int(os.environ.get("BENCH_REPLAY_EVENTS") or ctx.size(ASKED, 20_000)))
     load_before = os.getloadavg()  # the machine is shared: what else ran is part of the figure
     ordered_samples, replay_samples = [], []
-    ordered_seconds = await ordered_read(log.js, log.events, ordered_samples)
-    report, replay_seconds = await rebuild(log.js, log.database_url, replay_samples, ctx.profile)
+    nats = log.server.process
+    servers = {"nats-server": nats.pid if nats is not None else None, "postgres": ctx.postgres_pid()}
+    with CpuClock(servers) as ordered_cpu:
+        ordered_seconds = await ordered_read(log.js, log.events, ordered_samples)
+    with CpuClock(servers) as replay_cpu:
+        report, replay_seconds = await rebuild(log.js, log.database_url, replay_samples, ctx.profile)
     value, base = report.stream_seq / replay_seconds, log.events / ordered_seconds
     r = ratio(value, base)
     plot(ordered_samples, replay_samples, log.events)
     return Row(NAME, round(value), "events/s", round(base), r, f"≥ {TARGET}×", r >= TARGET,
+               note=cpu_note(replay_cpu.seconds, ordered_cpu.seconds, ordered_seconds, report.stream_seq),
                details={"events": report.stream_seq, "replay_seconds": round(replay_seconds, 2),
                         "fold_workers": worker_count(), "load_average_before": load_before,
                         "bulk": asdict(report.bulk) if report.bulk else None,
+                        "replay_cpu_seconds": replay_cpu.seconds, "ordered_read_cpu_seconds": ordered_cpu.seconds,
                         "ordered_read_seconds": round(ordered_seconds, 2),
                         "log_publish_seconds": round(log.publish_seconds, 1)})
+
+
+def cpu_note(rebuild: dict[str, float], ordered: dict[str, float], ordered_seconds: float, events: int) -> str:
+    """Where the rebuild's CPU went, and the best ratio that CPU allows on this machine's cores
+    (however well its parts overlap, it takes at least its CPU seconds over the cores)."""
+    total, cores = sum(rebuild.values()), cpu_count()
+    parts = ", ".join(f"{name} {cpu:.1f}" for name, cpu in rebuild.items())
+    return (f"the rebuild took {total:.1f} CPU-s ({parts}; {total / events * 1e6:.0f} µs an event), the ordered "
+            f"read {sum(ordered.values()):.1f}: on {cores} cores the rebuild needs at least {total / cores:.1f} s, "
+            f"at best {ordered_seconds * cores / total:.2f}× of the ordered read")
 
 
 def plot(ordered: list, rebuilt: list, events: int) -> None:

@@ -33,6 +33,11 @@ class EmbeddedPostgres:
     def socket_dir(self) -> str:
         return str(self._server.get_postmaster_info().socket_dir)
 
+    @property
+    def pid(self) -> int | None:
+        """The postmaster's process id (every backend is a child of it); None when not running."""
+        return self._server.get_pid() if self._server is not None else None
+
     def url(self, database: str = "postgres") -> str:
         """An asyncpg-compatible DSN over the server's Unix socket (it listens on no TCP port)."""
         return f"postgresql://postgres@/{database}?host={quote(self.socket_dir, safe='')}"

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import asyncpg
+import psutil
 import pytest
 from hypothesis import HealthCheck, event as note, given, settings, strategies as st
 
@@ -60,7 +61,7 @@ async def through_bulk(pool: asyncpg.Pool, tables: dict, position: int) -> dict:
     schema = f"b_{uuid.uuid4().hex[:12]}"
     await ensure_schema(pool, schema)
     # Small COPYs over two connections: the rows of one table arrive in several pieces at once.
-    await load(pool, schema, position, lambda: copy_on_pool(pool, schema, tables, connections=2, chunk=3))
+    await load(pool, schema, position, lambda loaded: copy_on_pool(pool, schema, tables, connections=2, chunk=3, loaded=loaded))
     return await read_tables(pool, schema)
 
 
@@ -121,6 +122,22 @@ async def test_worker_processes_fold_the_same_rows_as_one(pool):
         {t: sorted(rows, key=repr) for t, rows in alone.items()}
     assert len(alone["repository_files"]) == 12 * 400, "every course's files are there"
     assert await through_bulk(pool, tables, position) == await through_handlers(pool, messages)
+
+
+async def test_a_folding_worker_that_dies_fails_the_fold_and_the_others_are_let_go():
+    messages = realistic_log(6)
+    workers = FoldWorkers(2)
+    try:
+        folding = [p for p in psutil.Process().children() if "bulk_workers" in " ".join(p.cmdline())]
+        assert len(folding) == 2
+        folding[0].kill()
+        with pytest.raises((OSError, EOFError)):  # what bulk_build takes for a worker gone
+            for start in range(0, len(messages), 100):
+                await workers.feed([SimpleNamespace(seq=s, subject=j, data=d) for s, j, d in messages[start:start + 100]])
+            await workers.folded()
+    finally:
+        workers.close()
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in folding)
 
 
 async def publish(js, messages: list[tuple[int, str, bytes]]) -> int:

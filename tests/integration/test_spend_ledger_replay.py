@@ -55,7 +55,7 @@ async def test_the_fold_and_the_handlers_keep_the_same_spend_ledger(pool):
         fold.add(*m)
     bulk = f"b_{uuid.uuid4().hex[:12]}"
     await ensure_schema(pool, bulk)
-    await load(pool, bulk, fold.position, lambda: copy_on_pool(pool, bulk, fold.tables(), connections=1, chunk=10))
+    await load(pool, bulk, fold.position, lambda loaded: copy_on_pool(pool, bulk, fold.tables(), connections=1, chunk=10, loaded=loaded))
 
     by_handlers, by_fold = await read_tables(pool, live), await read_tables(pool, bulk)
     assert by_fold["run_spend"] == by_handlers["run_spend"]

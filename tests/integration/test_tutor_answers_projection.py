@@ -52,7 +52,7 @@ async def test_answers_are_their_askers_rows_a_model_answer_is_charged_and_clear
         fold.add(*m)
     bulk = f"b_{uuid.uuid4().hex[:12]}"
     await ensure_schema(pool, bulk)
-    await load(pool, bulk, fold.position, lambda: copy_on_pool(pool, bulk, fold.tables(), connections=1, chunk=10))
+    await load(pool, bulk, fold.position, lambda loaded: copy_on_pool(pool, bulk, fold.tables(), connections=1, chunk=10, loaded=loaded))
 
     by_handlers, by_fold = await read_tables(pool, live), await read_tables(pool, bulk)
     assert by_fold["tutor_answers"] == by_handlers["tutor_answers"]

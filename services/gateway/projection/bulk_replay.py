@@ -19,7 +19,7 @@ from nats.js import JetStreamContext
 
 from shared.events.catalogue import CourseForked
 
-from .bulk_copy import CHUNK as COPY_CHUNK, copy_piece, pieces
+from .bulk_copy import CHUNK as COPY_CHUNK, Loaded, copy_tables
 from .fold import Fold, NotBulkable
 from .bulk_workers import FoldWorkers
 from .log_reader import LogIncomplete, read_range
@@ -112,7 +112,7 @@ class BulkTimes:
     load_seconds: float  # COPY, then keys, indexes and foreign keys
     waited_for_workers_seconds: float = 0.0  # of fold_seconds: the reader waiting for the folding workers
     copy_seconds: float = 0.0  # of load_seconds
-    index_seconds: float = 0.0  # of load_seconds: keys and indexes
+    index_seconds: float = 0.0  # of load_seconds: keys and indexes still to build once the COPY is done
     foreign_key_seconds: float = 0.0  # of load_seconds
 
 
@@ -134,16 +134,16 @@ async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, sche
         folded = time.monotonic()
         closing = None
 
-        async def copy_from_workers() -> None:
+        async def copy_from_workers(loaded: Loaded) -> None:
             nonlocal closing
-            await folding.copy_into(database_url, schema, COPY_CHUNK)
+            await folding.copy_into(database_url, schema, COPY_CHUNK, loaded)
             # They hold every row: let them go (and their memory) while the indexes are built.
             closing = asyncio.ensure_future(asyncio.to_thread(folding.close))
 
         if tables is None:
             copy = copy_from_workers
         else:
-            copy = lambda: copy_on_pool(pool, schema, tables)  # noqa: E731
+            copy = lambda loaded: copy_on_pool(pool, schema, tables, loaded=loaded)  # noqa: E731
         await load(pool, schema, until, copy, clock)
         if closing is not None:
             await closing
@@ -159,11 +159,10 @@ async def bulk_build(js: JetStreamContext, pool: asyncpg.Pool, stream: str, sche
 
 
 async def copy_on_pool(pool: asyncpg.Pool, schema: str, tables: dict[str, list[tuple]],
-                       connections: int | None = None, chunk: int = COPY_CHUNK) -> None:
+                       connections: int | None = None, chunk: int = COPY_CHUNK, loaded: Loaded | None = None) -> None:
     """The rows COPYed from this process over up to `connections` pooled connections at once
-    (PostgreSQL parses and stores each COPY in its own backend)."""
-    await _on_connections(pool, connections or LOAD_CONNECTIONS, pieces(tables, chunk),
-                          lambda conn, piece: copy_piece(conn, schema, *piece))
+    (PostgreSQL parses and stores each COPY in its own backend); `loaded(table)` once a table is in."""
+    await copy_tables(pool.acquire, connections or LOAD_CONNECTIONS, schema, tables, chunk, loaded=loaded)
 
 
 _CONSTRAINTS = """
@@ -177,13 +176,15 @@ SELECT indexname, indexdef FROM pg_indexes
 WHERE schemaname = $1 AND tablename = ANY($2::text[]) AND indexname <> ALL($3::text[])"""
 
 
-async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[], Awaitable[object]],
+async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[Loaded], Awaitable[object]],
                clock: dict[str, float] | None = None, connections: int | None = None) -> None:
-    """Load the empty tables of `schema` with `copy()` (copy_on_pool, or the folding workers), with
-    the tables' keys, indexes and foreign keys dropped first and made again after (each index built
-    once is far cheaper than row by row), then the checkpoint. Not one transaction: the schema is a
-    fresh one no one reads until replay.py swaps it in, and a rebuild that fails is dropped whole
-    (replay.py). `clock` gets the seconds of each part: copy, index, foreign_key."""
+    """Load the empty tables of `schema` with `copy(loaded)` (copy_on_pool, or the folding
+    workers), with the tables' keys, indexes and foreign keys dropped first and made again after
+    (each index built once is far cheaper than row by row): a table's keys and indexes as soon as
+    `copy` says it is in (`loaded(table)`), while the rest are copied; then the foreign keys and the
+    checkpoint. Not one transaction: the schema is a fresh one no one reads until replay.py swaps it
+    in, and a rebuild that fails is dropped whole (replay.py). `clock` gets the seconds of each
+    part: copy, index (the keys and indexes still to build once the copy is done), foreign_key."""
     clock = clock if clock is not None else {}
     s = checked(schema)
     names = list(COLUMNS)
@@ -198,11 +199,8 @@ async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[]
             await conn.execute(f'ALTER TABLE {s}.{c["table_name"]} DROP CONSTRAINT {c["conname"]}')
         for index in indexes:
             await conn.execute(f'DROP INDEX {s}.{index["indexname"]}')
-    started = time.monotonic()
-    await copy()
-    clock["copy"], started = time.monotonic() - started, time.monotonic()
-    # Each table's keys and indexes on one connection, tables side by side; then the foreign keys
-    # (each locks the table it references: they would only wait for one another).
+    # Each table's keys and indexes on one connection, up to `connections` tables at once; then
+    # the foreign keys (each locks the table it references: they would only wait for one another).
     per_table: dict[str, list[str]] = {}
     for c in constraints:
         if c["contype"] != "f":
@@ -211,8 +209,29 @@ async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[]
     for index in indexes:
         table = index["indexdef"].split(" ON ", 1)[1].split()[0].rpartition(".")[2]
         per_table.setdefault(table, []).append(index["indexdef"])
-    await _on_connections(pool, connections, sorted(per_table.values(), key=len, reverse=True),
-                          _execute_all)
+    building: list[asyncio.Future] = []
+    at_once = asyncio.Semaphore(connections)
+
+    async def build(statements: list[str]) -> None:
+        async with at_once, pool.acquire() as conn:
+            await _execute_all(conn, statements)
+
+    def loaded(table: str) -> None:
+        statements = per_table.pop(table, None)
+        if statements:
+            building.append(asyncio.ensure_future(build(statements)))
+
+    started = time.monotonic()
+    try:
+        await copy(loaded)
+        clock["copy"], started = time.monotonic() - started, time.monotonic()
+        for table in sorted(per_table, key=lambda t: -len(per_table[t])):  # any table `copy` did not name
+            loaded(table)
+        await asyncio.gather(*building)
+    finally:
+        for job in building:
+            job.cancel()
+        await asyncio.gather(*building, return_exceptions=True)
     clock["index"], started = time.monotonic() - started, time.monotonic()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL synchronous_commit TO off")
@@ -231,15 +250,3 @@ async def _execute_all(conn: asyncpg.Connection, statements: list[str]) -> None:
         await conn.execute(f"SET LOCAL maintenance_work_mem TO '{INDEX_MEMORY}'")
         for statement in statements:
             await conn.execute(statement)
-
-
-async def _on_connections(pool: asyncpg.Pool, connections: int, jobs: list, do) -> None:
-    """`do(conn, job)` for every job, in order, on up to `connections` connections at once."""
-    queue = list(reversed(jobs))
-
-    async def worker() -> None:
-        async with pool.acquire() as conn:
-            while queue:
-                await do(conn, queue.pop())
-
-    await asyncio.gather(*(worker() for _ in range(max(1, min(connections, len(jobs))))))

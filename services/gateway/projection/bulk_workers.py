@@ -12,18 +12,26 @@ import asyncio
 import contextlib
 import gc
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import zlib
+from collections import Counter
 from multiprocessing.connection import Connection
 
 from ..asyncpg_arrays import ask_concrete_types_first
-from .bulk_copy import copy_all
+from .bulk_copy import Loaded, by_rows, copy_all
 from .fold import Fold, NotBulkable
 
 
 PARTITIONS_KEPT = 200_000  # subjects whose partition the reader keeps (a few tens of MB at most)
+# Shares of batches the reader may hand a worker before it waits for that worker (a few MB each):
+# enough that a worker given more of one batch catches up during the next ones, rather than the
+# reader, and with it the other workers, waiting for the slowest worker at every batch.
+AHEAD = 8
+_END = object()  # the last share: the sender tells its worker the log is through
 
 
 def partition_of(subject: str, parts: int) -> int:
@@ -33,9 +41,9 @@ def partition_of(subject: str, parts: int) -> int:
 
 
 def _work(conn: Connection) -> None:
-    """A worker's life: fold every batch it is sent; at the end (None) say how far it got and which
-    ids it holds, then do as told — send the rows back, or COPY them into a schema itself — until
-    told to stop (None).
+    """A worker's life: fold every batch it is sent; at the end (None) say how far it got, which
+    ids it holds and how many rows each table has, then do as told — send the rows back, or COPY
+    them into a schema itself, saying when each table is in — until told to stop (None).
 
     Without the cyclic garbage collector: the fold builds millions of rows (tuples, lists, dicts)
     and makes no cycles worth collecting, while each collection walks every row kept so far —
@@ -47,14 +55,17 @@ def _work(conn: Connection) -> None:
         while (batch := conn.recv()) is not None:
             for seq, subject, data in batch:
                 fold.add(seq, subject, data)
-        conn.send(("folded", fold.position, fold.claimed))
+        tables = fold.tables()
+        conn.send(("folded", fold.position, fold.claimed, {table: len(rows) for table, rows in tables.items()}))
         while (command := conn.recv()) is not None:
             if command[0] == "rows":
-                conn.send(("rows", fold.tables()))
+                conn.send(("rows", tables))
             elif command[0] == "copy":
-                _, database_url, schema, chunk = command
+                _, database_url, schema, chunk, order = command
                 try:
-                    conn.send(("copied", asyncio.run(copy_all(database_url, schema, fold.tables(), chunk))))
+                    copied = asyncio.run(copy_all(database_url, schema, tables, chunk, order,
+                                                  loaded=lambda table: conn.send(("table", table))))
+                    conn.send(("copied", copied))
                 except Exception as exc:
                     conn.send(("failed", f"{type(exc).__name__}: {exc}"[:2000]))
     except NotBulkable as exc:
@@ -74,6 +85,7 @@ class FoldWorkers:
         # caller's __main__ again, and the caller may be any program (the gateway, the CLI, a test).
         self._parts, self._pipes, self._processes = parts, [], []
         self._waiting: list[Connection] = []  # workers that folded and wait for a command
+        self.counts: dict[str, int] = {}  # each table's rows, summed over the workers, once folded
         self._closed = False
         # subject -> partition: a course's few subjects recur in every batch (measured, working
         # the partition out again was a third of the reader's own time)
@@ -86,8 +98,11 @@ class FoldWorkers:
             theirs.close()
             self._pipes.append(Connection(ours.detach()))
             self._processes.append(process)
+        self._senders = [_Sender(pipe) for pipe in self._pipes]
 
     async def feed(self, batch: list) -> None:
+        """Hand each worker its share of `batch`; waits only for a worker AHEAD shares behind.
+        Raises what a worker's sender met (OSError, EOFError: the worker died)."""
         shares: list[list] = [[] for _ in range(self._parts)]
         known = self._partitions
         if len(known) > PARTITIONS_KEPT:
@@ -97,12 +112,16 @@ class FoldWorkers:
             if part is None:
                 part = known[m.subject] = partition_of(m.subject, self._parts)
             shares[part].append((m.seq, m.subject, m.data))
-        await asyncio.gather(*(asyncio.to_thread(pipe.send, share)
-                               for pipe, share in zip(self._pipes, shares) if share))
+        for sender, share in zip(self._senders, shares):
+            if share:
+                await sender.put(share)
 
     async def folded(self) -> int:
         """The last sequence folded, once every worker is through. Raises NotBulkable."""
-        await asyncio.gather(*(asyncio.to_thread(pipe.send, None) for pipe in self._pipes))
+        for sender in self._senders:
+            await sender.put(_END)
+        for sender in self._senders:
+            await sender.through()
         answers = await asyncio.gather(*(asyncio.to_thread(pipe.recv) for pipe in self._pipes))
         self._waiting = [pipe for pipe, answer in zip(self._pipes, answers) if answer[0] == "folded"]
         refused = [a[1] for a in answers if a[0] != "folded"]
@@ -110,10 +129,11 @@ class FoldWorkers:
             raise NotBulkable(refused[0])
         for kind in ("doc", "pathway", "module"):
             seen: set[str] = set()
-            for _, _, claimed in answers:
+            for _, _, claimed, _ in answers:
                 if seen & claimed[kind]:
                     raise NotBulkable(f"courses of different partitions held the same {kind} id")
                 seen |= claimed[kind]
+        self.counts = dict(sum((Counter(a[3]) for a in answers), Counter()))
         return max(a[1] for a in answers)
 
     async def rows(self) -> dict[str, list[tuple]]:
@@ -125,9 +145,23 @@ class FoldWorkers:
                 tables.setdefault(table, []).extend(found)
         return tables
 
-    async def copy_into(self, database_url: str, schema: str, chunk: int) -> int:
-        """Each worker COPYs its rows into `schema` over a connection of its own; how many rows."""
-        answers = await self._ask(("copy", database_url, schema, chunk))
+    async def copy_into(self, database_url: str, schema: str, chunk: int, loaded: Loaded | None = None) -> int:
+        """Each worker COPYs its rows into `schema` over connections of its own, the tables in the
+        same order (the most rows first); `loaded(table)` once every worker's rows of a table are
+        in. How many rows."""
+        order = by_rows(self.counts)
+        await asyncio.gather(*(asyncio.to_thread(pipe.send, ("copy", database_url, schema, chunk, order))
+                               for pipe in self._waiting))
+        reported: Counter[str] = Counter()
+
+        async def listen(pipe: Connection) -> tuple:
+            while (answer := await asyncio.to_thread(pipe.recv))[0] == "table":
+                reported[answer[1]] += 1
+                if reported[answer[1]] == len(self._waiting) and loaded is not None:
+                    loaded(answer[1])
+            return answer
+
+        answers = await asyncio.gather(*(listen(pipe) for pipe in self._waiting))
         failed = [a[1] for a in answers if a[0] != "copied"]
         if failed:
             raise RuntimeError(f"a folding worker could not load its rows: {failed[0]}")
@@ -146,6 +180,8 @@ class FoldWorkers:
         if self._closed:
             return
         self._closed = True
+        for sender in self._senders:
+            sender.stop()
         for pipe in self._waiting:
             with contextlib.suppress(OSError):
                 pipe.send(None)  # a folded worker waits for a command: none will come
@@ -159,5 +195,59 @@ class FoldWorkers:
                 process.wait()
 
 
+class _Sender:
+    """A thread sending one worker its shares in order, from a queue of at most AHEAD, so the reader
+    goes on reading while a worker is busy. Once sending fails (the worker died), it drops what
+    comes and `put` raises the failure."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self._pipe = pipe
+        self._queue: queue.Queue = queue.Queue(maxsize=AHEAD)
+        self._failed: BaseException | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="fold-sender", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (share := self._queue.get()) is not _END:
+            if self._failed is None and not self._stopping:
+                try:
+                    self._pipe.send(share)
+                except BaseException as exc:  # noqa: BLE001  # handed to the reader by put/through
+                    self._failed = exc
+        if self._failed is None and not self._stopping:
+            try:
+                self._pipe.send(None)
+            except BaseException as exc:  # noqa: BLE001
+                self._failed = exc
+
+    async def put(self, share) -> None:
+        if self._failed is not None:
+            raise self._failed
+        try:
+            self._queue.put_nowait(share)
+        except queue.Full:
+            await asyncio.to_thread(self._queue.put, share)
+
+    async def through(self) -> None:
+        """Once the last share is sent (put _END first); raises what sending met."""
+        await asyncio.to_thread(self._thread.join)
+        if self._failed is not None:
+            raise self._failed
+
+    def stop(self) -> None:
+        """Drop whatever is left and end the thread (a worker being closed reads no more)."""
+        self._stopping = True
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_END)
+
+
 if __name__ == "__main__":
     _work(Connection(int(sys.argv[1])))
+    # Not the interpreter's finalisation: it collects every cycle even with the collector off, and
+    # the fold's millions of rows hang off one (measured, half a second of CPU per 100,000 events
+    # folded, taken from the index builds running meanwhile). The process holds nothing to flush.
+    os._exit(0)
