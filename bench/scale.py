@@ -19,9 +19,9 @@ network this machine has; without it the row says so and goes on).
 
 Value: the worst growth of CPU time per document over the stages, largest size against smallest (1.0
 is linear growth), and the largest peak RSS. Baseline: the same figures at the smallest size.
-Target (issue 49): time per document at 20 k within 1.3× of that at 1 k for every stage; peak RSS
-≤ 300 MB. What this row does not measure yet: each service's own RSS at these sizes (the memory
-row does it at 2,000 documents through the services), event sizes and endpoint latency at 20 k."""
+Target (issue 49): time per document at 20 k within 1.3× of that at 1 k for every stage. The peak
+RSS is reported, not judged: one process holding every stage's data is no service; each service's
+own RSS at 20 k, the largest event and the endpoints' p99 are the scale-services row's."""
 from __future__ import annotations
 
 import asyncio
@@ -42,7 +42,6 @@ from .system import ROOT
 
 NAME = "scale"
 TARGET_GROWTH = 1.3
-TARGET_RSS_MB = 300
 STAGES = ("stage1", "stage2", "stage3", "stage4")
 SAMPLE_SECONDS = 0.05
 # Stage 4's export here: the zip (Markdown and site). The other formats lay out every page of the
@@ -107,11 +106,13 @@ async def run(ctx: Context) -> Row:
     peak = {n: max(figures[n]["peak_rss_mb"].values()) for n in sizes}
     worst = max(STAGES, key=lambda s: growth[s])
     plot(per_document, figures)
-    meets = growth[worst] <= TARGET_GROWTH and peak[largest] <= TARGET_RSS_MB
+    # The RSS here is one process holding every stage's data: the services' own (≤ 300 MB each)
+    # is the scale-services row's to judge.
+    meets = growth[worst] <= TARGET_GROWTH
     return Row(NAME, [growth[worst], round(peak[largest], 1)],
                f"worst growth of CPU ms/document {smallest:,} → {largest:,} documents, peak RSS MB at {largest:,}",
                [1.0, round(peak[smallest], 1)], [growth[worst], ratio(peak[largest], peak[smallest])],
-               f"≤ {TARGET_GROWTH}× each stage; ≤ {TARGET_RSS_MB} MB", meets,
+               f"≤ {TARGET_GROWTH}× each stage", meets,
                note=(f"worst stage: {worst}; wall-clock growth (a shared machine's load included) "
                      + ", ".join(f"{s} {wall_growth[s]}×" for s in STAGES) + f"; {_real_line(real)}"),
                details={"sizes": list(sizes), "growth": growth, "wall_growth": wall_growth,
