@@ -159,12 +159,34 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
         changed = [claim for claim in again.claims if claim.action != "kept"]
         if not changed:
             break
-        counts = checked.counts.model_copy(update={
-            "supported": max(0, checked.counts.supported - len(changed)),
-            **{name: getattr(checked.counts, name) + getattr(again.counts, name)
-               for name in ("unsupported", "uncited", "replaced", "removed")}})
-        checked = Checked(again.content, counts, checked.claims + tuple(changed))
+        checked = Checked(again.content, _counted_again(checked, changed), checked.claims + tuple(changed))
     return checked
+
+
+def _counted_again(checked: Checked, changed: Sequence[Claim]) -> ClaimCounts:
+    """The counts of the claims the writer wrote, after a later pass changed `changed`: a sentence
+    holding one an earlier pass published in place of a claim (its replacement, perhaps joined to
+    what was left beside it) changes that claim's action only (it was already counted as not
+    supported); any other changes a claim counted as supported. The later pass's own counts are not
+    added: they count again the claims it kept."""
+    replacements = [_same_words(claim.replacement) for claim in checked.claims
+                    if claim.action == "replaced" and claim.replacement]
+    counts = checked.counts.model_dump()
+    for claim in changed:
+        words = _same_words(claim.text)
+        holding = next((n for n, replacement in enumerate(replacements) if replacement in words), None)
+        if holding is not None:
+            replacements.pop(holding)
+            counts["replaced"] -= 1
+        else:
+            counts["supported"] -= 1
+            counts[claim.status] += 1
+        counts[claim.action] += 1
+    return ClaimCounts(**counts)
+
+
+def _same_words(text: str) -> str:
+    return " ".join(plain(text).split())
 
 
 def _check_once(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc],
