@@ -78,6 +78,8 @@ def _language(info: str) -> str:
     # Info strings such as "python title=app.py" or "{.python}" or "js,linenums"; MyST's
     # "{code-block} python" names the language after the directive.
     info = info.strip()
+    if not info:    # most fences: no pattern to split with
+        return ""
     if info.lower().startswith(_MYST_CODE):
         info = info.split("}", 1)[1]
     return linear_regex.split(r"[\s,{}]", info.strip().lstrip("{.").lower(), maxsplit=1)[0][:40]

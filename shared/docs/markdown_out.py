@@ -61,9 +61,12 @@ def code_span(text: str) -> str:
 
 def fenced_block(code: str, info: str = "") -> str:
     """Code as a fenced block no line of it can close: backticks, one more than its longest run."""
-    longest_run = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
+    # Most blocks hold no backtick and name no language: no pattern is tried for them (a text of
+    # many tiny blocks costs a few string tests per block).
+    longest_run = max((len(run) for run in _BACKTICKS.findall(code)), default=0) if "`" in code else 0
     fence = "`" * max(3, longest_run + 1)
-    language = linear_regex.sub(r"[^A-Za-z0-9_+.#-]", "", info.strip().split(" ", 1)[0])[:40]
+    word = info.strip().split(" ", 1)[0]
+    language = linear_regex.sub(r"[^A-Za-z0-9_+.#-]", "", word)[:40] if word else ""
     return f"{fence}{language}\n{code}\n{fence}" if code else f"{fence}{language}\n{fence}"
 
 

@@ -101,10 +101,16 @@ def _strip_jsx(text: str) -> str:
     # Code spans are text (`{/* #id */}` explains the syntax): set aside, so nothing here touches them.
     aside = SetAside()
     text = _set_aside_code_spans(text, aside)
-    text = _EXPRESSION_COMMENT.sub("", text)
-    text = _COMPONENT_TAG.sub(" ", text)  # a tag alone on its line leaves a blank line: a break
-    text = _FRAGMENT.sub("", text)
-    return aside.restore(_EXPRESSION_LINE.sub("", text))
+    # Each pattern only where its first character is: most text between two fences has no JSX,
+    # and a text of many tiny fenced blocks would pay four searches for each.
+    if "{/*" in text:
+        text = _EXPRESSION_COMMENT.sub("", text)
+    if "<" in text:
+        text = _COMPONENT_TAG.sub(" ", text)  # a tag alone on its line leaves a blank line: a break
+        text = _FRAGMENT.sub("", text)
+    if "{" in text:
+        text = _EXPRESSION_LINE.sub("", text)
+    return aside.restore(text)
 
 
 def _set_aside_code_spans(text: str, aside: SetAside) -> str:

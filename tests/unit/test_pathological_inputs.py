@@ -238,6 +238,25 @@ def test_renderer_and_summary_steps_grow_as_the_text(tmp_path, unit):
     assert steps(summary, "\n" * 16_000) <= steps(summary, "\n" * 4_000) + 10
 
 
+ORDINARY_PAGES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "docs").rglob("*.md"))
+
+
+@pytest.mark.parametrize("read, unit, most", [
+    # A paragraph's each line was tried against five block patterns, and each lone backtick found
+    # by a search of its own: 18.6 times an ordinary page's steps per character.
+    (render_markdown, "`\n", 8), (render_markdown, "_\n", 8),
+    # Between two tiny fences, four JSX patterns and a language split per block: 3.2 times.
+    (lambda text: parse("docs/page.mdx", text), "```\n\n", 2.5)])
+def test_a_line_or_a_block_of_its_own_costs_a_bounded_number_of_steps(read, unit, most):
+    """Steps per character: a text of one short shape repeated costs at most `most` times a real
+    page's, and four times the text at most four times the steps."""
+    ordinary = "\n\n".join(page.read_text(encoding="utf-8") for page in ORDINARY_PAGES)
+    ordinary = (ordinary * (20_000 // len(ordinary) + 1))[:20_000]
+    small, large = (steps(read, unit * (count // len(unit))) for count in (20_000, 80_000))
+    assert large <= 4.2 * small
+    assert small <= most * steps(read, ordinary)
+
+
 # --- deep nesting ---------------------------------------------------------------------------------
 
 

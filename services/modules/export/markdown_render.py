@@ -22,19 +22,17 @@ _RULE = linear_regex.compile(r"^ {0,3}(?:-(?:\s*-){2,}|\*(?:\s*\*){2,}|_(?:\s*_)
 _QUOTE = linear_regex.compile(r"^ {0,3}> ?")
 _ITEM = linear_regex.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>\s+|$)")
 # Inline spans, tried where each can start (no two start with the same character): a run of
-# escapes, a code span, an image, a link, strong, emphasis. Spans stay within a line and have
-# bounded length, except a run of escapes: each span costs the same whatever its length, and one
-# per escaped character would cost a text of backslashes many times a real document's cost.
-# A backtick or an underscore is only a candidate here: whether a code span (closed by a run of
-# as many backticks) or an underscore emphasis (not inside a word) starts there is decided by
-# `_code_span` and `_underscore_em`, which look at the characters around it.
+# escapes, an image, a link, strong, emphasis; and a code span or an underscore emphasis, which
+# start at a backtick or an underscore. Spans stay within a line and have bounded length, except a
+# run of escapes: each span costs the same whatever its length, and one per escaped character
+# would cost a text of backslashes many times a real document's cost.
 _INLINE = linear_regex.compile(
-    r"(?P<escape>(?:\\[!-/:-@\[-`{-~])+)|(?P<tick>`)"
+    r"(?P<escape>(?:\\[!-/:-@\[-`{-~])+)"
     rf"|(?P<image>!\[(?P<alt>[^\[\]\n]{{0,500}})\]\({TARGET}(?:\s+\"[^\"\n]*\")?\))"
     rf"|(?P<link>\[(?P<text>(?:\\.|[^\[\]\\\n]){{1,500}})\]\((?P<href>{TARGET})(?:\s+\"[^\"\n]*\")?\))"
     r"|(?P<strong>\*\*(?P<strong_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*\*)"
-    r"|(?P<em>\*(?P<em_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*)|(?P<underscore>_)")
-_OPENERS = frozenset("\\`![*_")  # what each kind of span of _INLINE starts with
+    r"|(?P<em>\*(?P<em_body>[^*\s](?:[^*\n]{0,500}?[^*\s])?)\*)")
+_OPENERS = frozenset("\\`![*_")  # what each kind of span starts with
 _LONGEST_CODE_BODY = 2000
 _LONGEST_EM_BODY = 502
 
@@ -80,13 +78,27 @@ _Span = tuple[int, int, str, str, str]
 
 
 def _inline_spans(text: str) -> list[_Span]:
-    """The inline spans of `text`, left to right, each where the first that can start does."""
+    """The inline spans of `text`, left to right, each where the first that can start does.
+    Whether a code span (closed by a run of as many backticks) or an underscore emphasis (not
+    inside a word) starts at a backtick or an underscore is decided by `_code_span` and
+    `_underscore_em`, which look at the characters around it; the next of each is found with
+    `str.find`, and _INLINE searched again only once the span it found is behind: a text of lone
+    backticks or underscores costs a few string operations per character, not a search each."""
     spans: list[_Span] = []
-    at = 0
-    while (found := _INLINE.search(text, at)) is not None:
-        start = found.start()
-        opener = text[start]
-        if opener in "`_":
+    at, found, tick, underscore = 0, _INLINE.search(text), text.find("`"), text.find("_")
+    while True:
+        if found is not None and found.start() < at:
+            found = _INLINE.search(text, at)
+        tick = text.find("`", at) if 0 <= tick < at else tick
+        underscore = text.find("_", at) if 0 <= underscore < at else underscore
+        start = min((position for position in (tick, underscore) if position >= 0), default=-1)
+        if found is not None and not 0 <= start < found.start():
+            start, end = found.start(), found.end()
+            spans.append((start, end, *_matched_span(found, text[start])))
+        elif start < 0:
+            return spans
+        else:
+            opener = text[start]
             end, body = (_code_span if opener == "`" else _underscore_em)(text, start)
             if not end:
                 # No span starts in this run of backticks or underscores: each of the others
@@ -94,11 +106,7 @@ def _inline_spans(text: str) -> list[_Span]:
                 at = _run_end(text, start, opener)
                 continue
             spans.append((start, end, "code" if opener == "`" else "em", body, ""))
-        else:
-            end = found.end()
-            spans.append((start, end, *_matched_span(found, opener)))
         at = end
-    return spans
 
 
 def _matched_span(found: linear_regex.Match, opener: str) -> tuple[str, str, str]:
@@ -176,18 +184,34 @@ def _inline_token(kind: str, body: str, href: str, link_ok: LinkPolicy) -> str:
     return f"<em>{render_inline(body, link_ok)}</em>"
 
 
-# What a fence, a heading, a rule, a quote or an item starts with (after at most three spaces),
-# digits aside: a line starting otherwise starts no block, and most lines of a paragraph are tested
-# with no pattern tried. A text of many short lines costs one test per line either way.
-_BLOCK_MARKERS = frozenset("`~#-*_>+")
+# The blocks a line can start, by its first character after at most three spaces (a line starting
+# otherwise starts none): each line of a paragraph is tested, so a line is tried only against the
+# shapes that can start with its first character, and a fence only when it opens with three of
+# its marker. A text of many short lines costs one test per line.
+def _is_fence(content: str, line: str) -> bool:
+    return content[:3] in ("```", "~~~") and bool(_FENCE.match(line))
+
+
+def _is_item(content: str, line: str) -> bool:
+    return bool(_ITEM.match(line))
+
+
+_STARTS_BLOCK = {
+    **dict.fromkeys("`~", _is_fence),
+    "#": lambda content, line: atx_heading(line) is not None,
+    **dict.fromkeys("-*", lambda content, line: bool(_RULE.match(line) or _ITEM.match(line))),
+    "_": lambda content, line: bool(_RULE.match(line)),
+    ">": lambda content, line: bool(_QUOTE.match(line)),
+    "+": _is_item,
+}
 
 
 def _starts_block(line: str) -> bool:
-    first = line.lstrip(" ")[:1]
-    if not (first in _BLOCK_MARKERS or first.isdecimal()):     # isdecimal: what `\d` matches
-        return False
-    return bool(_FENCE.match(line) or atx_heading(line) or _RULE.match(line)
-                or _QUOTE.match(line) or _ITEM.match(line))
+    content = line.lstrip(" ")
+    first = content[:1]
+    # isdecimal: what `\d` matches, any script's digits (an ordered item's number)
+    test = _is_item if first.isdecimal() else _STARTS_BLOCK.get(first)
+    return test is not None and test(content, line)
 
 
 def _blocks(lines: list[str], context: _Context) -> list[str]:
