@@ -12,8 +12,8 @@ stage's inputs would not: an upper bound of what the stage's service needs).
 Value: the worst growth of time per document over the stages, largest size against smallest (1.0
 is linear growth), and the largest peak RSS. Baseline: the same figures at the smallest size.
 Target (issue 49): time per document at 20 k within 1.3× of that at 1 k for every stage; peak RSS
-≤ 300 MB. What this row does not measure yet: each service's own RSS at these sizes (the memory
-row does it at 2,000 documents through the services), event sizes and endpoint latency at 20 k."""
+≤ 300 MB. Each service's own RSS at 20 k, event sizes and endpoint latency: the scale-services row
+(`bench/scale_services.py`), through the real services."""
 from __future__ import annotations
 
 import asyncio
