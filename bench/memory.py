@@ -90,7 +90,7 @@ async def run(ctx: Context) -> Row:
         seconds = await system.stage_seconds(course)
     peaks = sampler.peaks()
     worst = max(peaks.values())
-    plot(sampler, documents)
+    plot(sampler, documents, NAME, LIMIT_MB)
     note = None if stage4_finished else (
         f"stage 4 did not finish within the {stage4_cap} s this run allows it on {documents} documents; "
         f"it was sampled for that long and then cancelled")
@@ -102,11 +102,11 @@ async def run(ctx: Context) -> Row:
                         "stage4_finished": stage4_finished})
 
 
-def plot(sampler: Sampler, documents: int) -> None:
-    fig, ax = figure(f"memory: RSS of each service, {documents}-document course")
-    for name, series in sampler.samples.items():
-        ax.plot([t for t, _ in series], [mb for _, mb in series], label=name, linewidth=1.2)
-    ax.axhline(LIMIT_MB, color="red", linestyle="--", linewidth=1, label=f"target {LIMIT_MB} MB")
+def plot(sampler: Sampler, documents: int, name: str, limit_mb: float) -> None:
+    fig, ax = figure(f"{name}: RSS of each service, {documents:,}-document course")
+    for service, series in sampler.samples.items():
+        ax.plot([t for t, _ in series], [mb for _, mb in series], label=service, linewidth=1.2)
+    ax.axhline(limit_mb, color="red", linestyle="--", linewidth=1, label=f"target {limit_mb} MB")
     top = ax.get_ylim()[1]
     for n, (at, label) in enumerate(sampler.marks):
         ax.axvline(at, color="grey", linewidth=0.6)
@@ -114,4 +114,4 @@ def plot(sampler: Sampler, documents: int) -> None:
     ax.set_xlabel("seconds")
     ax.set_ylabel("RSS (MB)")
     ax.legend(fontsize=8, loc="center right")
-    save(fig, NAME)
+    save(fig, name)

@@ -149,7 +149,8 @@ class System:
     async def create_course(self, title: str = "Benchmark course") -> str:
         return (await self.post("/api/projects/", {"title": title}, expect=201))["course_id"]
 
-    async def wait_stage(self, course: str, stage: str, timeout: float = 900, every: float = 0.1) -> dict:
+    async def wait_stage(self, course: str, stage: str, timeout: float = 900, every: float = 0.1,
+                         expect: str = "SUCCESS") -> dict:
         async def finished():
             response = await self.api.get(f"/api/courses/{course}/{stage}/status")
             if response.status_code != 200:
@@ -157,23 +158,24 @@ class System:
             status = response.json()
             return status if status["status"] in FINISHED else None
         status = await eventually(finished, timeout, f"{stage} of course {course} finishing", every)
-        if status["status"] != "SUCCESS":
+        if status["status"] != expect:
             raise StageError(f"{stage} of course {course} ended {status['status']}: {status.get('error_message')}")
         return status
 
-    async def stage1(self, course: str, repo: str, folders=("docs",), overview="README.md", every=0.1) -> None:
+    async def stage1(self, course: str, repo: str, folders=("docs",), overview="README.md", every=0.1,
+                     timeout: float = 900) -> None:
         await self.post(f"/api/courses/{course}/analyze-repository", {"repo_url": repo})
-        await self.wait_stage(course, "stage1", every=every)
+        await self.wait_stage(course, "stage1", every=every, timeout=timeout)
         await self.post(f"/api/courses/{course}/stage1-selections",
                         {"selected_folders": list(folders), "overview_document": overview}, expect=200)
 
-    async def stage2(self, course: str, level: str = "beginner", every=0.1) -> dict:
+    async def stage2(self, course: str, level: str = "beginner", every=0.1, timeout: float = 900) -> dict:
         await self.post(f"/api/courses/{course}/analyze-documents", {"complexity_level": level})
-        return await self.wait_stage(course, "stage2", every=every)
+        return await self.wait_stage(course, "stage2", every=every, timeout=timeout)
 
-    async def stage3(self, course: str, every=0.1) -> str:
+    async def stage3(self, course: str, every=0.1, timeout: float = 900) -> str:
         await self.post(f"/api/courses/{course}/generate-pathways", {})
-        await self.wait_stage(course, "stage3", every=every)
+        await self.wait_stage(course, "stage3", every=every, timeout=timeout)
         pathways = (await self.api.get(f"/api/courses/{course}/pathways")).json()["pathways"]
         await self.post(f"/api/courses/{course}/stage3-selections", {"selected_pathway_id": pathways[0]["id"]},
                         expect=200)

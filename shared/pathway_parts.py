@@ -1,9 +1,10 @@
 """A stage 3 plan too large for one message, and put together again: the one rule every reader of
 a history applies (the event store's reads, the gateway's read tables, their replay).
 
-A plan whose PathwaysGenerated fits the log's message size is announced inline, as it always was.
-A larger one (its size grows with the documents: about 46 bytes a document and pathway) is
-announced as PathwayModulesListed events, each some modules of one pathway and under the size,
+A plan whose PathwaysGenerated fits the size an event aims at (256 KB, EVENT_TARGET_BYTES of
+shared/bus/provisioning.py) is announced inline, as it always was. A larger one (its size grows
+with the documents: about 46 bytes a document and pathway, a few hundred with placements) is
+announced as PathwayModulesListed events, each some modules of one pathway and under that size,
 followed by the PathwaysGenerated with its pathways' modules left out and `module_parts` saying
 how many parts came before it. `assembled` gives readers the PathwaysGenerated as if it had been
 inline. Pure and deterministic, so a fork (whose parts are re-labelled as its pathways are) and a
@@ -18,8 +19,8 @@ from shared.events.catalogue import (
     PathwayModulesListed, PathwayModulesListedPayload, PathwaysGenerated, PathwaysGeneratedPayload,
 )
 
-# Each part's modules, as JSON, stay under this share of the log's message size: the envelope,
-# its ids and the publish's headers take the rest.
+# Each part's modules, as JSON, stay under this share of the size an event aims at
+# (shared/bus/provisioning.py): the envelope, its ids and the publish's headers take the rest.
 PART_SHARE = 0.75
 
 

@@ -13,7 +13,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventTooLarge
-from shared.bus.provisioning import MAX_EVENT_BYTES
+from shared.bus.provisioning import EVENT_TARGET_BYTES
 from shared.events.catalogue import PathwayModulesListed, PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
@@ -77,19 +77,20 @@ class PathwayStage:
 
     async def _announce(self, request: PathwaysRequested, documents: int, pathways: list[dict],
                         **rest) -> None:
-        """PathwaysGenerated with the plan inline where it fits one message; else the plan's modules
-        first, in PathwayModulesListed parts that each fit, then PathwaysGenerated without them
+        """PathwaysGenerated with the plan inline where it fits the size an event aims at
+        (EVENT_TARGET_BYTES); else the plan's modules first, in PathwayModulesListed parts that
+        each fit it (a module larger than that alone in its part), then PathwaysGenerated without them
         (shared/pathway_parts.py). The parts' keys derive from the plan: a redelivery repeats the
         same events, and one that planned differently cannot mix its parts with the first's."""
         task_id = request.payload.task_id
         try:
             inline = request.reacting(PathwaysGenerated, "generated", actor=self._emitter.actor,
                                       task_id=task_id, pathways=pathways, **rest)
-            if len(inline.to_json()) <= MAX_EVENT_BYTES - HEADER_ALLOWANCE:
+            if len(inline.to_json()) <= EVENT_TARGET_BYTES - HEADER_ALLOWANCE:
                 await self._emitter.emit(request, PathwaysGenerated, "generated", task_id=task_id,
                                          pathways=pathways, **rest)
                 return
-            parts = split_modules(pathways, int(MAX_EVENT_BYTES * PART_SHARE))
+            parts = split_modules(pathways, int(EVENT_TARGET_BYTES * PART_SHARE))
             plan = hashlib.sha256(json.dumps(pathways, sort_keys=True).encode()).hexdigest()[:16]
             for part in parts:
                 if not await self._emitter.emit(request, PathwayModulesListed, f"modules:{plan}:{part['part']}",

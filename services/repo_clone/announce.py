@@ -1,12 +1,16 @@
-"""Turning a scan into events: files in chunks that each stay well under the 1 MB event limit."""
+"""Turning a scan into events: files in chunks that each stay under the size an event aims at."""
 from __future__ import annotations
 
 import json
 from typing import Iterator
 
+from shared.bus.provisioning import EVENT_TARGET_BYTES
+
 from .scanner import ScannedFile
 
-CHUNK_BYTES = 256 * 1024  # headroom under 1 MB for the envelope and JSON escaping
+# The rest of the event: its envelope, the chunk's own fields and the publish's headers.
+ENVELOPE_BYTES = 8 * 1024
+CHUNK_BYTES = EVENT_TARGET_BYTES - ENVELOPE_BYTES
 
 
 def discovered(files: list[ScannedFile], navigation: list[str]) -> list[dict]:

@@ -19,6 +19,11 @@ log = logging.getLogger(__name__)
 # which a server's own limit must not be below. The event store refuses a larger event itself
 # (shared/bus/eventstore.py), so no publish ever reaches the server's limit.
 MAX_EVENT_BYTES = 1024 * 1024
+# What a stage aims each event under, headers included (issue 49): every consumer of the stream (the
+# projector's batches, a stage reading a course's history) holds whole messages, so a scan or a plan
+# that grows with the documentation goes out in parts of this size (services/repo_clone/announce.py,
+# shared/pathway_parts.py). MAX_EVENT_BYTES stays the limit for what cannot be split (one module).
+EVENT_TARGET_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import json
 import re
 
 from shared.llm.prompt_size import request_tokens
-from tests.support.flows import ALICE, scanned_and_selected, start, wait_for_stage
+from tests.support.flows import scanned_and_selected, start, wait_for_stage, whole_pathways
 from tests.support.gitrepos import make_repo
 from tests.support.openai_replies import answer
 from tests.support.openai_server import FakeOpenAIServer
@@ -71,7 +71,7 @@ async def test_two_thousand_documents_plan_pathways_on_an_8k_model(api, nats_ser
             stage3 = await wait_for_stage(api, course_id, "stage3", timeout=STAGE_TIMEOUT)
             assert stage3["status"] == "SUCCESS", stage3
             assert stage3["fallbacks"] == []
-            pathways = (await api.get(f"/api/courses/{course_id}/pathways", headers=ALICE)).json()["pathways"]
+            pathways = await whole_pathways(api, course_id)
 
     planning = llm.requests[analysed:]
     assert len(planning) > 1  # batches, not one prompt with the whole table

@@ -41,3 +41,19 @@ async def scanned_and_selected(api, repo_path: str, folders: list[str], overview
                               json={"selected_folders": folders, "overview_document": overview})
     assert selected.status_code == 200, selected.text
     return course_id
+
+
+async def whole_pathways(api, course_id: str, headers=ALICE) -> list[dict]:
+    """The course's pathways with every module: the answer holds a page of each pathway's modules,
+    so a pathway with more is read on, a page at a time, until its `module_count`."""
+    url = f"/api/courses/{course_id}/pathways"
+    pathways = (await api.get(url, headers=headers)).json()["pathways"]
+    for pathway in pathways:
+        while len(pathway["modules"]) < pathway["module_count"]:
+            page = await api.get(url, params={"pathway_id": pathway["id"], "offset": len(pathway["modules"])},
+                                 headers=headers)
+            assert page.status_code == 200, page.text
+            [more] = page.json()["pathways"]
+            assert more["modules"], f"pathway {pathway['id']} ended before its module_count"
+            pathway["modules"] += more["modules"]
+    return pathways

@@ -1,7 +1,9 @@
 """Stage 3 endpoints: generate pathways, watch, read them, select one, cancel, retry."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.text import CleanText
@@ -11,12 +13,16 @@ from ..domain.quotas import capped
 from ..domain.lineage import stage_marks
 from .cached import cached
 from .course_access import CourseId, visible_course
-from .deps import ContainerDep, PrincipalDep
+from .deps import ContainerDep, Offset, PrincipalDep
 from .run_status import stage_status, started
 from ..edge.quotas import allowed_budget
 from .schemas import BudgetUsd, Spend
 
 router = APIRouter(prefix="/api/courses", tags=["stage 3: pathways"])
+# A pathway's modules grow with the documentation (about one per 45 minutes of reading), so the
+# pathways answer holds a page of each pathway's modules: a course of ordinary size in one page, one
+# of 20,000 documents (hundreds of modules, thousands of documents a pathway) a page at a time.
+MODULES_PAGE, MODULES_PAGE_MOST = 20, 100
 
 
 class GeneratePathways(BaseModel):
@@ -50,16 +56,18 @@ async def stage3_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 
 
 @router.get("/{course_id}/pathways")
-async def pathways(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
+async def pathways(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
+                   limit: Annotated[int, Query(ge=1, le=MODULES_PAGE_MOST)] = MODULES_PAGE, offset: Offset = 0,
+                   pathway_id: Annotated[str | None, Query(max_length=200)] = None):
     async def answer() -> dict:
         await visible_course(c, who, course_id)
         task = await c.stages.task(course_id, "stage3")
         status = task["status"] if task else "PENDING"
         marks = stage_marks("stage3", status, task and task["task_id"], await c.stages.results(course_id))
-        return {"status": status, **marks,
-                "pathways": await c.results.pathways(course_id),
+        return {"status": status, **marks, "limit": limit, "offset": offset,
+                "pathways": await c.results.pathways(course_id, limit, offset, pathway_id),
                 "selection": await c.results.pathway_selection(course_id)}
-    return await cached(c, ("pathways", course_id, who.user_id, who.is_admin), answer)
+    return await cached(c, ("pathways", course_id, who.user_id, who.is_admin, limit, offset, pathway_id), answer)
 
 
 @router.post("/{course_id}/stage3-selections")

@@ -13,11 +13,17 @@ class ResultReader:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool, self._s = pool, checked(schema)
 
-    async def pathways(self, course_id: str) -> list[dict[str, Any]]:
-        """The current stage 3 run's pathways, each with its modules and their documents, in order."""
+    async def pathways(self, course_id: str, limit: int, offset: int,
+                       pathway_id: str | None = None) -> list[dict[str, Any]]:
+        """The current stage 3 run's pathways (or the one named), each with `module_count` and its
+        modules from `offset` to `offset + limit` in order, each with its documents in order. A
+        module's documents are bounded by the module's reading time; a pathway's modules grow with
+        the documentation, so they come a page at a time."""
         rows = await self._pool.fetch(
             f"""SELECT p.id, p.key, p.title, p.description, p.approach, p.complexity_level,
-                       p.estimated_minutes, p.prerequisites, m.id AS module_id, m.title AS module_title,
+                       p.estimated_minutes, p.prerequisites,
+                       (SELECT count(*) FROM {self._s}.modules mc WHERE mc.pathway_id = p.id) AS module_count,
+                       m.id AS module_id, m.title AS module_title,
                        m.description AS module_description, m.learning_objectives, m.estimated_minutes
                        AS module_minutes, m.complexity_level AS module_complexity,
                        (SELECT coalesce(json_agg(json_build_object('path', d.file_path, 'title', a.title,
@@ -30,15 +36,19 @@ class ResultReader:
                         WHERE d.module_id = m.id) AS documents
                 FROM {self._s}.pathways p JOIN {self._s}.course_tasks t
                   ON t.course_id = p.course_id AND t.stage = 'stage3' AND t.task_id = p.task_id
-                JOIN {self._s}.modules m ON m.pathway_id = p.id
-                WHERE p.course_id = $1 ORDER BY p.position, m.sequence_order""", course_id)
+                LEFT JOIN LATERAL (SELECT * FROM {self._s}.modules m WHERE m.pathway_id = p.id
+                                   ORDER BY m.sequence_order LIMIT $2 OFFSET $3) m ON true
+                WHERE p.course_id = $1 AND ($4::text IS NULL OR p.id = $4)
+                ORDER BY p.position, m.sequence_order""", course_id, limit, offset, pathway_id)
         pathways: dict[str, dict[str, Any]] = {}
         for r in rows:
             pathway = pathways.setdefault(r["id"], {
                 "id": r["id"], "key": r["key"], "title": r["title"], "description": r["description"],
                 "approach": r["approach"], "complexity_level": r["complexity_level"],
                 "estimated_minutes": r["estimated_minutes"], "prerequisites": r["prerequisites"],
-                "modules": []})
+                "module_count": r["module_count"], "modules": []})
+            if r["module_id"] is None:  # an offset past this pathway's last module
+                continue
             pathway["modules"].append({
                 "id": r["module_id"], "title": r["module_title"], "description": r["module_description"],
                 "learning_objectives": r["learning_objectives"], "estimated_minutes": r["module_minutes"],

@@ -77,14 +77,37 @@ export function createStage3(ctx) {
       }, panel.requestError);
     });
     const headingId = `pathway-${pathway.id}`;
+    const total = pathway.module_count ?? pathway.modules.length;
+    const modules = h("ol", {className: "modules"}, pathway.modules.map(moduleItem));
     return h("article", {className: `pathway-card${chosen ? " chosen" : ""}`, "aria-labelledby": headingId,
       dataset: {testid: "pathway-card", pathwayId: pathway.id, chosen: String(chosen)}},
     h("h3", {id: headingId}, pathway.title),
     h("p", {className: "meta"}, [pathway.approach, pathway.complexity_level, minutes(pathway.estimated_minutes),
-      `${pathway.modules.length} modules`].filter(Boolean).join(" · ")),
+      `${total} modules`].filter(Boolean).join(" · ")),
     pathway.description ? h("p", {}, pathway.description) : null,
-    h("ol", {className: "modules"}, pathway.modules.map(moduleItem)),
+    modules, moreModules(pathway, modules, total),
     h("div", {className: "actions"}, choose));
+  }
+
+  // The answer holds a page of each pathway's modules (a large documentation has hundreds): the
+  // rest of one pathway's come a page at a time, on request.
+  function moreModules(pathway, list, total) {
+    let shown = pathway.modules.length;
+    if (shown >= total) return null;
+    const more = h("button", {type: "button", dataset: {testid: "more-modules"}}, `Show more modules (${shown} of ${total})`);
+    more.addEventListener("click", () => {
+      panel.clearError();
+      busy(more, async () => {
+        const query = `pathway_id=${encodeURIComponent(pathway.id)}&offset=${shown}`;  // the server's page size
+        const data = await api.get(`${paths.action(courseId, "pathways")}?${query}`);
+        const page = data.pathways.find((p) => p.id === pathway.id)?.modules || [];
+        list.append(...page.map(moduleItem));
+        shown += page.length;
+        if (shown >= total || !page.length) more.remove();
+        else more.textContent = `Show more modules (${shown} of ${total})`;
+      }, panel.requestError);
+    });
+    return more;
   }
 
   async function load() {
