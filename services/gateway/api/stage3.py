@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shared.text import CleanText
+from shared.text import CleanText, clean_text
 
 from ..domain import runs, stage3
 from ..domain.quotas import capped
@@ -58,7 +58,7 @@ async def stage3_status(course_id: CourseId, c: ContainerDep, who: PrincipalDep)
 @router.get("/{course_id}/pathways")
 async def pathways(course_id: CourseId, c: ContainerDep, who: PrincipalDep,
                    limit: Annotated[int, Query(ge=1, le=MODULES_PAGE_MOST)] = MODULES_PAGE, offset: Offset = 0,
-                   pathway_id: Annotated[str | None, Query(max_length=200)] = None):
+                   pathway_id: Annotated[Annotated[str, AfterValidator(clean_text)] | None, Query(max_length=200)] = None):
     async def answer() -> dict:
         await visible_course(c, who, course_id)
         task = await c.stages.task(course_id, "stage3")
