@@ -15,6 +15,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import tracemalloc
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -65,28 +70,51 @@ class Sampler:
         return {name: round(max((mb for _, mb in series), default=0.0), 1) for name, series in self.samples.items()}
 
 
+@dataclass
+class HandlerRun:
+    """What `sampled` saw of one handler run in this process."""
+    seconds: float
+    peak_mb: float  # the largest RSS sampled
+    traced_at_peak: int = 0  # the largest traced size seen while tracemalloc traced, in bytes
+    snapshot: tracemalloc.Snapshot | None = None  # taken then
+
+
+def sampled(handle: Callable[[], Coroutine[Any, Any, Any]], slow: bool = False) -> HandlerRun:
+    """`asyncio.run(handle())` in this process while a thread samples its RSS every 20 ms (every
+    200 ms when `slow`: under tracemalloc) and, whenever tracemalloc traces (started by the caller,
+    before or during the run), keeps a snapshot at the largest traced size it has seen."""
+    process = psutil.Process()
+    run = HandlerRun(0.0, process.memory_info().rss / 2**20)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            run.peak_mb = max(run.peak_mb, process.memory_info().rss / 2**20)
+            if tracemalloc.is_tracing() and (traced := tracemalloc.get_traced_memory()[0]) > run.traced_at_peak * 1.05:
+                run.traced_at_peak, run.snapshot = traced, tracemalloc.take_snapshot()
+            done.wait(0.2 if slow else 0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        asyncio.run(handle())
+    finally:
+        run.seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    return run
+
+
 async def run(ctx: Context) -> Row:
     documents = ctx.size(2000, 150)
     stage4_cap = ctx.size(STAGE4_SECONDS, 20)
     repo = ctx.folder("repo-memory") / "skyline"
     await asyncio.to_thread(make_doc_repo, repo, documents)
-    stage4_finished = True
     async with System(ctx, NAME) as system:
         with Sampler(system.pids()) as sampler:
-            course = await system.create_course("Memory benchmark")
-            sampler.mark("stage 1")
-            await system.stage1(course, str(repo), every=0.5)
-            sampler.mark("stage 2")
-            await system.stage2(course, every=0.5)
-            sampler.mark("stage 3")
-            await system.stage3(course, every=0.5)
-            sampler.mark("stage 4")
-            try:
-                await system.stage4(course, every=0.5, timeout=stage4_cap)
-            except TimeoutError:
-                stage4_finished = False
-                await system.post(f"/api/courses/{course}/stage4/cancel")
-            sampler.mark("end")
+            course, stage4_finished = await through_the_stages(system, sampler, "Memory benchmark", repo, 0.5,
+                                                               stage4_cap)
         seconds = await system.stage_seconds(course)
     peaks = sampler.peaks()
     worst = max(peaks.values())
@@ -100,6 +128,30 @@ async def run(ctx: Context) -> Row:
                         "children_peak_mb": {k: round(v, 1) for k, v in sampler.children_peak.items() if v},
                         "stage_seconds": {k: round(v, 1) for k, v in seconds.items()},
                         "stage4_finished": stage4_finished})
+
+
+async def through_the_stages(system: System, sampler: Sampler, title: str, repo: Path, every: float,
+                             stage4_seconds: float, timeout: float | None = None) -> tuple[str, bool]:
+    """A new course of `repo` through stages 1 to 3, and stage 4 for at most `stage4_seconds` (then
+    cancelled), each stage marked on the sampler: (the course, whether stage 4 finished)."""
+    waits = {"every": every} if timeout is None else {"every": every, "timeout": timeout}
+    course = await system.create_course(title)
+    sampler.mark("stage 1")
+    await system.stage1(course, str(repo), **waits)
+    sampler.mark("stage 2")
+    await system.stage2(course, **waits)
+    sampler.mark("stage 3")
+    await system.stage3(course, **waits)
+    sampler.mark("stage 4")
+    finished = True
+    try:
+        await system.stage4(course, every=every, timeout=stage4_seconds)
+    except TimeoutError:
+        finished = False
+        await system.post(f"/api/courses/{course}/stage4/cancel")
+        await system.wait_stage(course, "stage4", every=0.5, expect="CANCELLED")
+    sampler.mark("end")
+    return course, finished
 
 
 def plot(sampler: Sampler, documents: int, name: str, limit_mb: float) -> None:

@@ -67,7 +67,9 @@ def real_tree_repo(folder: Path) -> tuple[str, int]:
     name, version, docs = REAL_TREE
     subprocess.run([sys.executable, "-m", "pip", "download", f"{name}=={version}", "--no-binary", ":all:",
                     "--no-deps", "--quiet", "-d", str(folder)], check=True, capture_output=True, timeout=600)
-    sdist = next(folder.glob("*.tar.gz"))
+    sdist = next(folder.glob("*.tar.gz"), None)
+    if sdist is None:
+        raise RuntimeError(f"pip download {name}=={version} gave no source distribution in {folder}")
     files: dict[str, str | bytes] = {}
     with tarfile.open(sdist) as archive:
         for member in archive.getmembers():

@@ -27,7 +27,7 @@ from shared.bus.eventstore import message_bytes
 
 from .common import Context, Row, eventually, median
 from .gateway import CONNECTIONS, load
-from .memory import Sampler, plot
+from .memory import Sampler, plot, through_the_stages
 from .repos import make_doc_repo
 from .system import System
 
@@ -52,24 +52,10 @@ async def run(ctx: Context) -> Row:
     seconds, warmup = ctx.size(5, 2), 0.5 if ctx.quick else 1.0
     repo = ctx.folder("repo-scale-services") / "skyline"
     await asyncio.to_thread(make_doc_repo, repo, documents)
-    stage4_finished = True
     async with System(ctx, NAME) as system:
         with Sampler(system.pids()) as sampler:
-            course = await system.create_course("Scale benchmark")
-            sampler.mark("stage 1")
-            await system.stage1(course, str(repo), every=1.0, timeout=STAGE_TIMEOUT)
-            sampler.mark("stage 2")
-            await system.stage2(course, every=1.0, timeout=STAGE_TIMEOUT)
-            sampler.mark("stage 3")
-            await system.stage3(course, every=1.0, timeout=STAGE_TIMEOUT)
-            sampler.mark("stage 4")
-            try:
-                await system.stage4(course, every=1.0, timeout=stage4_cap)
-            except TimeoutError:
-                stage4_finished = False
-                await system.post(f"/api/courses/{course}/stage4/cancel")
-                await system.wait_stage(course, "stage4", every=0.5, expect="CANCELLED")
-            sampler.mark("end")
+            course, stage4_finished = await through_the_stages(system, sampler, "Scale benchmark", repo, 1.0,
+                                                               stage4_cap, STAGE_TIMEOUT)
         stage_seconds = await system.stage_seconds(course)
         events = await event_sizes(system.js)
         cold = await cold_answers(system, course)

@@ -101,7 +101,7 @@ def generate(api: httpx.Client, repo: str, folders: list[str], out_dir: Path, ou
     call(api, "POST", f"/api/courses/{course_id}/generate-pathways", json={})
     wait(api, course_id, "stage3", out)
     pathway = call(api, "GET", f"/api/courses/{course_id}/pathways")["pathways"][0]
-    out.write(f"pathway: {pathway['title']} ({len(pathway['modules'])} modules)\n")
+    out.write(f"pathway: {pathway['title']} ({pathway['module_count']} modules)\n")
     call(api, "POST", f"/api/courses/{course_id}/stage3-selections", json={"selected_pathway_id": pathway["id"]})
     approve(call(api, "GET", f"/api/courses/{course_id}/stage4/estimate"), yes, out, stdin)
     call(api, "POST", f"/api/courses/{course_id}/generate-course", json={})

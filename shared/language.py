@@ -80,6 +80,9 @@ def _identifier():
     # Only the languages with an ISO 639-1 code: the model's regional varieties and creoles (Nigerian
     # Pidgin, Extremaduran, …) took short technical English for theirs, and "zxx" is no language.
     identifier.set_languages(sorted({name for name in identifier.nb_classes if len(name) == 2}))
+    # set_languages keeps the whole model beside the restricted copy, for a later call to widen it
+    # again; none comes, and the whole model's table is 27 MB of every process that detects a language.
+    identifier._full_model = identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes
     return identifier
 
 

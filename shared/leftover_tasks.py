@@ -1,11 +1,14 @@
-"""Ending the tasks a service's stop leaves behind, even one that swallows its cancellation.
+"""Ending tasks, even one that swallows its cancellation: those a service's stop leaves behind, and
+any task a part cancels and then waits for (`cancelled`).
 
 Once a service's own stop is done, `asyncio.run` cancels the tasks left over once and waits for
 them without end. nats-py's reconnection loop to a vanished server can swallow that one
 cancellation (Python 3.11's `asyncio.wait_for` raises the connect's own error when both land
 together, and the loop catches every error and tries again), so the process would only end at its
 stop deadline (shared/stop_deadline.py). Cancelling again while such a task is still running ends
-it at its next wait, within a second or two instead."""
+it at its next wait, within a second or two instead. The same holds for any task cancelled and then
+awaited: stage 1's progress reporter, cancelled while it published, swallowed the cancellation in
+nats-py's request, went back to its sleep, and the clone waited for it without end."""
 from __future__ import annotations
 
 import asyncio
@@ -27,3 +30,17 @@ async def cancel_leftover_tasks(patience: float = PATIENCE_SECONDS, rounds: int 
             task.cancel()
         await asyncio.wait(left, timeout=patience)
     return sorted(task.get_name() for task in left if not task.done())
+
+
+async def cancelled(*tasks: asyncio.Future, patience: float = PATIENCE_SECONDS) -> None:
+    """Cancels `tasks` and waits until each has ended, cancelling again every `patience` seconds
+    those still running; what any of them raised is retrieved (not re-raised: a caller that needs
+    it asks the task). The one way a part waits for a task it cancelled (tests/unit/test_cancelling.py
+    finds any other)."""
+    while pending := [task for task in tasks if not task.done()]:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=patience)
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()

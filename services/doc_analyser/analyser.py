@@ -18,6 +18,7 @@ from .engine.merge import merge_analyses
 from .engine.models import DocumentAnalysis
 from .engine.plan import AnalysisPlan, analysis_plan
 from .engine.prompts import CourseContext
+from shared.leftover_tasks import cancelled
 from shared.docs.model import ParsedDocument
 from shared.llm.budget import BudgetExhausted, within_budget
 from shared.llm.offline import OfflineProvider
@@ -137,7 +138,5 @@ async def _all(calls) -> list:
     try:
         return await asyncio.gather(*tasks)
     except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancelled(*tasks)
         raise

@@ -2,7 +2,10 @@
 child processes), each handed to the event loop as soon as it is parsed, so the first provider
 calls go out while the rest are still being parsed; and the corpus, each document indexed and
 added to it (by another thread) as it comes, so the corpus is ready soon after the last document is
-in, and holds only what it keeps of each (not every document's index until the last is parsed)."""
+in, and holds only what it keeps of each (not every document's index until the last is parsed).
+Parsing runs ahead of the provider, so the corpus is ready early; the documents that wait for the
+run to take them are kept in memory up to `HELD_AT_MOST`, and past it on disk (spill.py): a run of
+any size holds a bounded number of texts and parses."""
 from __future__ import annotations
 
 import asyncio
@@ -16,6 +19,7 @@ from shared.docs.parse_worker import BudgetedParser
 
 from .engine.corpus_documents import CorpusBuilder
 from .engine.linking import Corpus
+from shared.spill import SpillFile, Spilled
 
 # The parser child's function: the parsed document (and, from a function like
 # engine/corpus_documents.py's parse_and_index, its corpus index too).
@@ -23,6 +27,11 @@ PARSE = "shared.docs.parsing:parse"
 # Parser children per run: two keep both cores of a small machine parsing (and on a busy one get
 # two shares of it), while the service's own process makes the provider calls.
 PARSER_CHILDREN = 2
+# Parsed documents handed over and waiting in memory for the run to take them; more wait on disk.
+HELD_AT_MOST = 32
+# Parsed documents waiting for the indexing thread: past these a parser's thread waits for it
+# (the corpus needs every document indexed; a thread falling behind must not queue them all).
+INDEXING_AT_MOST = 32
 _END = object()
 
 
@@ -42,8 +51,11 @@ class DocumentFeed:
         for parser in parsers[len(self._args):]:
             parser.close()  # fewer documents than parsers
         self._stop = threading.Event()
-        self._to_index: queue.SimpleQueue = queue.SimpleQueue()
+        self._to_index: queue.Queue = queue.Queue(maxsize=INDEXING_AT_MOST)
         self._queue: asyncio.Queue = asyncio.Queue()
+        self._spill = SpillFile()
+        self._held = 0  # documents in `_queue` in memory (the producers count up, the run down)
+        self._held_lock = threading.Lock()
         self._threads: list[asyncio.Future] = []
         self._builder = CorpusBuilder()  # only the indexing thread adds to it
         self._order = {path: number for number, path in enumerate(paths)}  # the corpus is built in this order
@@ -65,6 +77,7 @@ class DocumentFeed:
         # The children and the indexing thread are stopped before the run is over.
         await asyncio.shield(asyncio.gather(*self._threads, self._finishing, return_exceptions=True))
         self._executor.shutdown(wait=False)
+        self._spill.close()
         if not self.corpus.done():
             self.corpus.cancel()
         elif not self.corpus.cancelled():
@@ -79,13 +92,19 @@ class DocumentFeed:
             elif isinstance(item, BaseException):
                 raise item
             else:
-                yield item
+                path, document, problem = item
+                if isinstance(document, Spilled):
+                    document = self._spill.take(document)
+                elif document is not None:
+                    with self._held_lock:
+                        self._held -= 1
+                yield path, document, problem
 
     async def _finish(self) -> None:
         """The corpus, once every producer is through (and none failed or was stopped)."""
         indexing = asyncio.get_running_loop().run_in_executor(self._executor, self._index)
         finished = await asyncio.gather(*self._threads, return_exceptions=True)
-        self._to_index.put(_END)
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._to_index.put, _END)
         try:
             await indexing
             if self.corpus.done() or not all(done is True for done in finished):
@@ -97,9 +116,17 @@ class DocumentFeed:
             self._settle(None, exc)
 
     def _index(self) -> None:
+        """Drains the queue to its end whatever happens (a parser's thread may be waiting to put):
+        a document that cannot be indexed fails the corpus once the queue is through."""
+        failure: Exception | None = None
         while (item := self._to_index.get()) is not _END:
-            if not self._stop.is_set():
-                self._builder.add(*item)
+            if failure is None and not self._stop.is_set():
+                try:
+                    self._builder.add(*item)
+                except Exception as exc:
+                    failure = exc
+        if failure is not None:
+            raise failure
 
     def _produce(self, loop: asyncio.AbstractEventLoop, args: tuple) -> bool:
         """True when its share is all handed over."""
@@ -109,6 +136,8 @@ class DocumentFeed:
                     return False
                 if document is not None:
                     self._to_index.put((document.parsed, document.index))  # indexed there when None
+                    if not self._room_in_memory():
+                        document = self._spill.put(document)
                 loop.call_soon_threadsafe(self._queue.put_nowait, (path, document, problem))
         except BaseException as exc:  # handed to the run, which fails with it
             loop.call_soon_threadsafe(self._queue.put_nowait, exc)
@@ -116,6 +145,18 @@ class DocumentFeed:
         finally:
             loop.call_soon_threadsafe(self._queue.put_nowait, _END)
         return True
+
+    @property
+    def spilled(self) -> int:
+        """Documents that waited on disk."""
+        return self._spill.count
+
+    def _room_in_memory(self) -> bool:
+        with self._held_lock:
+            if self._held >= HELD_AT_MOST:
+                return False
+            self._held += 1
+            return True
 
     def _settle(self, corpus: Corpus | None, failure: Exception | None) -> None:
         if self.corpus.done():

@@ -22,6 +22,20 @@ FIELDS = ("path", "content_hash", "title", "doc_type", "complexity_level", "key_
 def analysis_fingerprint(documents: Iterable[DocAnalysedPayload]) -> str:
     """A sha256 over the documents' fields in FIELDS, in path order (the order they were analysed in
     does not matter)."""
-    rows = sorted(([getattr(d, name) for name in FIELDS] for d in documents), key=lambda row: row[0])
-    canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return fingerprint_of_rows({document.path: analysis_row(document) for document in documents})
+
+
+def analysis_row(document: DocAnalysedPayload) -> str:
+    """One document's part of the fingerprint, as text: a run keeps this of each document it
+    announced, not the whole analysis."""
+    return json.dumps([getattr(document, name) for name in FIELDS], ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint_of_rows(rows: dict[str, str]) -> str:
+    """The fingerprint of documents' `analysis_row`s by path: the sha256 of their JSON list in path
+    order, written row by row."""
+    digest = hashlib.sha256(b"[")
+    for number, path in enumerate(sorted(rows)):
+        digest.update((b"," if number else b"") + rows[path].encode())
+    digest.update(b"]")
+    return digest.hexdigest()

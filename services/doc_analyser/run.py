@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Awaitable
 
 from .engine.linking import Corpus, LinkedAnalysis, link_one
 from .engine.prompts import CourseContext
@@ -16,7 +15,8 @@ from shared.stage.emitter import RunCancelled, StageEmitter, StageFailure, token
 
 from .analyser import Analysed, DocumentAnalyser, DocumentFailed
 from .document_feed import DocumentFeed
-from .fingerprint import analysis_fingerprint
+from .fingerprint import analysis_row, fingerprint_of_rows
+from shared.spill import SpillFile
 from .inputs import RunInputs
 
 CANCEL_CHECK_SECONDS = 2.0
@@ -34,8 +34,9 @@ class Outcome:
     fallbacks: dict[str, str] = field(default_factory=dict)  # path -> why the offline engine analysed it
     # Set when the budget refused a provider call: no new call starts, those under way finish.
     budget_stop: BudgetExhausted | None = None
-    # Every analysis of the run as announced, an earlier delivery's included: what the run produced.
-    documents: dict[str, DocAnalysedPayload] = field(default_factory=dict)
+    # Every analysis of the run as announced, an earlier delivery's included (its fingerprint's row,
+    # by path; the analyses themselves are in the events): what the run produced.
+    documents: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -54,7 +55,7 @@ class Outcome:
                 + (f" and {more} more" if more > 0 else "") + "; fix them or deselect them, then retry")
 
     def fingerprint(self) -> str:
-        return analysis_fingerprint(self.documents.values())
+        return fingerprint_of_rows(self.documents)
 
     def total_usage(self) -> dict:
         keys = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "calls")
@@ -67,13 +68,22 @@ class AnalysisRun:
                  analyser: DocumentAnalyser, emitter: StageEmitter, concurrency: int,
                  tolerate_failures: bool = False) -> None:
         self._request, self._inputs = request, inputs
+        # Each document's place in the selection, asked once per document (a list's index would
+        # make a run's announcements quadratic in its documents).
+        self._position = {path: position for position, path in reversed(list(enumerate(inputs.documents)))}
         self._course, self._analyser, self._emitter = course, analyser, emitter
         self._limit = asyncio.Semaphore(concurrency)  # documents with the provider at once
         self._preparing = asyncio.Semaphore(concurrency)  # and as many more being made ready
+        # Documents taken from the feed and not yet through the provider: the feed keeps the rest
+        # (on disk past a few), so a run holds a bounded number of texts and parses, not all of them.
+        self._admitted = asyncio.Semaphore(2 * concurrency)
         self._tolerate = tolerate_failures
         self._cancelled = False
         self._finished = 0
-        self._corpus: Awaitable[Corpus] | None = None
+        self._corpus: asyncio.Future[Corpus] | None = None
+        # Analyses done before the corpus is ready wait for it on disk: when parsing is the slower
+        # part (the offline engine, a fast model), every analysis of the run would wait in memory.
+        self._parked: SpillFile | None = None
         # Announcements a few at a time: when the corpus is ready, every analysis that waited for it
         # would otherwise link and emit at once, and the loop, busy with them, would leave the
         # provider's answers unread and the next requests unsent (the run's critical path) for
@@ -87,11 +97,12 @@ class AnalysisRun:
         outcome = Outcome(self._analyser.provider_name, self._analyser.model)
         for path, event in self._inputs.done.items():
             self._count(outcome, event.payload.cached, event.payload.usage and event.payload.usage.model_dump())
-            outcome.documents[path] = event.payload
+            outcome.documents[path] = analysis_row(event.payload)
             if event.payload.fallback_reason is not None:
                 outcome.fallbacks[path] = event.payload.fallback_reason
         self._finished = outcome.analysed
         self._corpus = feed.corpus
+        self._parked = SpillFile()
         watcher = asyncio.create_task(self._watch())
         try:
             async with asyncio.TaskGroup() as group:
@@ -100,13 +111,16 @@ class AnalysisRun:
                         outcome.failures[path] = problem
                     elif path not in self._inputs.done and (self._tolerate or not outcome.failed) \
                             and outcome.budget_stop is None:
+                        await self._admitted.acquire()
                         group.create_task(self._one(path, source, outcome))
+                    del source  # the task holds it while it needs it, not the loop while it waits
         except* DocumentFailed:
             pass  # recorded in outcome.failures; the stage fails naming them
         except* RunCancelled:
             raise RunCancelled() from None
         finally:
             watcher.cancel()
+            self._parked.close()
         if outcome.budget_stop is not None:
             # Every answer paid for was announced and cached (the budget stops the run without
             # cancelling the documents under way): a retry with a higher budget reuses them.
@@ -116,31 +130,54 @@ class AnalysisRun:
 
     async def _one(self, path: str, source: SourceDocument, outcome: Outcome) -> None:
         content_hash = source.content_hash
-        result = await self._analyse(path, source, outcome)
-        # Nothing of the document's text is kept while its analysis waits for the corpus (all of a
-        # run's analyses may): the source, its prompts and its parse are let go here.
-        del source
-        if result is None:
-            return
-        async with self._announcing:
-            await self._announce(path, content_hash, result, outcome)
-        self._count(outcome, result.cached, token_usage(result.usage))
-        if result.fallback is not None:
-            outcome.fallbacks[path] = result.fallback
+        admitted = True
+        try:
+            try:
+                result = await self._analyse(path, source, outcome)
+            finally:
+                # Nothing of the document's text is kept once it is analysed: the source, its
+                # prompts and its parse are let go here.
+                del source
+            if result is None:
+                return
+            parked = None
+            if not self._corpus.done():
+                # All of a run's analyses may wait for the corpus: they wait on disk, and the next
+                # document may come in.
+                parked = self._parked.put(result)
+                del result
+                self._admitted.release()
+                admitted = False
+                await self._corpus
+            # One not parked keeps its admission until it is announced: the analyses in memory
+            # are those admitted and the few taken back from disk, however slow the announcing.
+            async with self._announcing:
+                if parked is not None:  # taken back a few at a time, not all as the corpus comes
+                    result = self._parked.take(parked)
+                await self._announce(path, content_hash, result, outcome)
+            self._count(outcome, result.cached, token_usage(result.usage))
+            if result.fallback is not None:
+                outcome.fallbacks[path] = result.fallback
+        finally:
+            if admitted:
+                self._admitted.release()
 
     async def _analyse(self, path: str, source: SourceDocument, outcome: Outcome) -> Analysed | None:
         """The document's analysis (cached, asked or the fallback's); None when the budget stopped
         the run or a tolerated failure was recorded."""
         # A slot of `_limit` is held only while the provider works on the document: its prompts
         # and cache look-up are ready before (under `_preparing`), its cache write comes after.
+        # A prepared document keeps its `_preparing` slot until it has one of `_limit`: its prompts
+        # wait in memory for the provider, so only as many wait as are being made ready.
         async with self._preparing:
             if self._cancelled:
                 raise RunCancelled()
             prepared = await self._analyser.prepare(source.parsed, source.raw_text, source.content_hash,
                                                     self._course)
-        if prepared.cached is not None:
-            return prepared.answered_from_cache()
-        async with self._limit:
+            if prepared.cached is not None:
+                return prepared.answered_from_cache()
+            await self._limit.acquire()
+        try:
             if self._cancelled:
                 raise RunCancelled()
             if outcome.budget_stop is not None:
@@ -157,6 +194,8 @@ class AnalysisRun:
                 if not self._tolerate:
                     raise
                 return None
+        finally:
+            self._limit.release()
         await self._analyser.remember(prepared, result)
         return result
 
@@ -175,7 +214,7 @@ class AnalysisRun:
                                          self._inputs.navigation)
         request = self._request
         payload = self._payload(linked, content_hash, result)
-        outcome.documents[path] = DocAnalysedPayload(task_id=request.payload.task_id, **payload)
+        outcome.documents[path] = analysis_row(DocAnalysedPayload(task_id=request.payload.task_id, **payload))
         await self._emitter.emit(request, DocAnalysed, f"doc:{path}", task_id=request.payload.task_id, **payload)
         self._finished += 1
         total = len(self._inputs.documents)
@@ -193,7 +232,7 @@ class AnalysisRun:
                 "usage": token_usage(result.usage), "cached": result.cached,
                 "engine": ENGINE if result.fallback is not None else "provider",
                 "fallback_reason": result.fallback and result.fallback[:2000], "parts": result.parts,
-                "position": self._inputs.documents.index(linked.path)}
+                "position": self._position[linked.path]}
 
     async def _watch(self) -> None:
         while not self._cancelled:

@@ -102,7 +102,7 @@ async def start(settings: GatewaySettings) -> Container:
     container = Container(
         settings=settings, nc=nc, js=js, pool=pool, store=store, projector=projector,
         reader=reader,
-        commands=CourseCommands(store, projector, settings.projection_wait_seconds, histories.load),
+        commands=CourseCommands(store, projector, settings.projection_wait_seconds, histories.load, histories.holds),
         verifier=TokenVerifier(settings), artefacts=artefacts,
         stages=StageReader(pool, settings.read_schema),
         results=ResultReader(pool, settings.read_schema), secrets=secrets,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from shared.language import Detected, base, detect, same_language
 from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
@@ -122,9 +122,9 @@ def course_language(asked: str | None, sources_tag: str | None) -> str | None:
     return asked or (base(sources_tag) or None)
 
 
-def languages_of(asked: str | None, sources: Mapping[str, SourceDoc], fallbacks: Sequence[dict],
+def languages_of(asked: str | None, found: str | None, fallbacks: Sequence[dict],
                  provider: LLMProvider) -> dict[str, str | None]:
-    """The course's `language` and its text's `content_language`, as the export and CourseGenerated say them."""
-    found = sources_language(sources.values())
+    """The course's `language` and its text's `content_language`, as the export and CourseGenerated
+    say them; `found`: the sources' language (sources_language)."""
     return {"language": course_language(asked, found),
             "content_language": content_language(asked, found, fallbacks, provider.name == "offline")}

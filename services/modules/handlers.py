@@ -9,8 +9,11 @@ import asyncio
 import hashlib
 import json
 import logging
+import tempfile
+from collections import Counter
 from datetime import datetime, timezone
 from functools import partial
+from pathlib import Path
 from typing import Awaitable, Callable
 
 from nats.js import JetStreamContext
@@ -23,26 +26,25 @@ from shared.diagrams import diagrams_name
 from shared.export_formats import artefact_name, index_name, index_of
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
-from shared.docs.loading import load_documents
 from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
 from shared.llm.budget import within_budget
 from shared.llm.factory import build_provider
 from shared.llm.fallback import ENGINE
 from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
-from .export.formats import build_exports
+from .export.formats import write_exports
 from .edited_course import presented_modules
 from .course_pictures import course_pictures, kept_diagrams
 from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
 from .engine.question_flaws import FlawCount
-from .engine.sources import SourceDoc
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
-from .course_language import languages_of
-from .inputs import WriteInputs, write_inputs
+from .course_language import languages_of, sources_language
+from .inputs import WRITE_HISTORY, WriteInputs, write_inputs
 from .settings import ModulesSettings
+from .spilled_sources import SpilledSources
 from .writer import Written, write
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,13 @@ class ModulesStage:
         self._provider, self._settings = provider, settings
 
     async def handle(self, request: CourseGenerationRequested) -> None:
-        events = await self._emitter.current_history(request)
+        events = await self._emitter.current_history(request, only=WRITE_HISTORY)
         if events is None:
             return
         async with self._emitter.running(request):
-            await self._run(request, write_inputs(events, request))
+            inputs = write_inputs(events, request)
+            del events  # folded: the history (an analysis per document) is not held while modules are written
+            await self._run(request, inputs)
 
     async def _run(self, request: CourseGenerationRequested, inputs: WriteInputs) -> None:
         if inputs.pathway is None or inputs.scan is None:
@@ -72,8 +76,13 @@ class ModulesStage:
                             estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
                  for n, m in enumerate(inputs.pathway.modules, start=1)]
         sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
-        contents, usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources)
-        languages = await asyncio.to_thread(languages_of, inputs.language, sources, fallbacks, self._provider)
+        try:
+            # Read before the modules are written: each module's sources are let go once it is.
+            sources_tag = await asyncio.to_thread(sources_language, sources.values())
+            contents, usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources)
+        finally:
+            sources.close()
+        languages = languages_of(inputs.language, sources_tag, fallbacks, self._provider)
         if not await self._emitter.still_current(request):
             log.info("run %s was cancelled meanwhile; nothing exported", request.payload.task_id)
             return
@@ -88,55 +97,66 @@ class ModulesStage:
                               engine=_engine(self._provider, fallbacks),
                               repository_url=inputs.scan.cloned.payload.repo_url, **languages,
                               **_release(inputs, inputs.scan.cloned.payload.commit_sha))
-        built, problems = await asyncio.to_thread(build_exports, export)
-        if "zip" not in built:
-            raise StageFailure(problems.get("zip", "the course could not be exported"))
-        task_id, archive = request.payload.task_id, built["zip"]
-        ref = await self._artefacts.put(request.course_id, artefact_name(task_id, "zip"), archive)
-        for name, data in built.items():
-            if name != "zip":
-                await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
+        task_id = request.payload.task_id
+        # Each format is written to a file, then stored from it: no format is ever held whole.
+        with tempfile.TemporaryDirectory(prefix="coursegen-export-") as folder:
+            written, problems = await asyncio.to_thread(write_exports, export, Path(folder))
+            if "zip" not in written:
+                raise StageFailure(problems.get("zip", "the course could not be exported"))
+            sizes = {name: path.stat().st_size for name, path in written.items()}
+            refs_of = {}
+            for name, path in written.items():  # the zip first, as the formats are ordered
+                with open(path, "rb") as data:
+                    refs_of[name] = await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
         await self._artefacts.put(request.course_id, diagrams_name(task_id), kept_diagrams(modules, export.pictures))
-        await self._artefacts.put(request.course_id, index_name(task_id),
-                                  index_of({name: len(data) for name, data in built.items()}, problems))
+        await self._artefacts.put(request.course_id, index_name(task_id), index_of(sizes, problems))
         flaws = FlawCount()
         for content in contents:
             flaws.add(content.assessment)
         ledger = await course_ledger(self._artefacts, refs)
         await self._artefacts.put(request.course_id, ledger_name(task_id), ledger.model_dump_json().encode())
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
-                                 module_count=len(specs), export_ref=ref, export_bytes=len(archive),
+                                 module_count=len(specs), export_ref=refs_of["zip"], export_bytes=sizes["zip"],
                                  generated_at=datetime.now(timezone.utc),
                                  usage=token_usage(usage), fallbacks=fallbacks,
                                  question_flaws=flaws.as_payload(), claims=ledger.counts, **languages)
 
-    async def _sources(self, inputs: WriteInputs, paths: set[str]) -> dict[str, SourceDoc]:
+    async def _sources(self, inputs: WriteInputs, paths: set[str]) -> SpilledSources:
         try:
             archive = await self._read_snapshot(inputs.scan.snapshot_ref)
         except SnapshotMissing as exc:
             raise StageFailure(str(exc)) from None
         encodings = {f.path: f.encoding for f in inputs.scan.files}
-        documents, problems = await asyncio.to_thread(load_documents, archive, sorted(paths), encodings,
-                                                      self._settings.max_document_bytes)
+        sources, problems = await asyncio.to_thread(SpilledSources.parsed, archive, sorted(paths), encodings,
+                                                    self._settings.max_document_bytes, inputs.analyses)
         if problems:
+            sources.close()
             raise StageFailure("source documents could not be read: " + "; ".join(
                 f"{path}: {why}" for path, why in sorted(problems.items())[:5]))
-        sources = {}
-        for path, document in documents.items():
-            a = inputs.analyses.get(path)
-            p = a.payload if a else None
-            sources[path] = SourceDoc(document.parsed, p.title if p else "", p.doc_type if p else "other",
-                                      tuple(p.key_concepts) if p else (), tuple(p.learning_objectives) if p else (),
-                                      p.summary if p else "", raw_text=document.raw_text)
         return sources
 
     async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec],
-                         sources: dict[str, SourceDoc]) -> tuple[list[ModuleContent], Usage, list[dict], list[str]]:
+                         sources: SpilledSources) -> tuple[list[ModuleContent], Usage, list[dict], list[str]]:
         limit = asyncio.Semaphore(self._settings.module_concurrency)
         provider = within_budget(self._provider, request.payload.budget_usd)
         finished = [len(inputs.done)]
+        readers = Counter(path for spec in specs for path in spec.documents)
+
+        def let_go(spec: ModuleSpec) -> None:
+            """The module's sources, once no module left to write reads them: the course's documents
+            are not all held until the last module is written."""
+            for path in spec.documents:
+                readers[path] -= 1
+                if readers[path] == 0:
+                    sources.pop(path, None)
 
         async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None, str]:
+            try:
+                return await written_or_kept(spec)
+            finally:
+                let_go(spec)
+
+        async def written_or_kept(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None, str]:
             done = inputs.done.get(spec.module_id)
             if done is not None:
                 data = await self._artefacts.get(done.payload.content_ref)
@@ -150,8 +170,9 @@ class ModulesStage:
             async with limit:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
+                cited = await asyncio.to_thread(lambda: [sources[p] for p in spec.documents])  # read from disk
                 written = await write(provider, self._artefacts, request.course_id, request.payload.task_id,
-                                      spec, [sources[p] for p in spec.documents], inputs.title, inputs.language)
+                                      spec, cited, inputs.title, inputs.language)
             await self._announce(request, spec, written, len(specs), finished)
             return written.content, written.usage, written.fallback, written.content_ref
 

@@ -22,13 +22,13 @@ from shared.llm.provider import LLMProvider, Prompt
 from shared.pathway_parts import PART_SHARE, split_modules
 from .engine.adapt import Adapted, adapt_pathway
 from .engine.models import PathwayPlan
-from .engine.order import PrerequisiteGraph, documents_by_path, explain_order
+from .engine.order import PrerequisiteGraph, documents_by_path, explain_order, taught_uses
 from .engine.variants import orders_by_kind
 from .engine.prompts import pathways_prompt, plan_pathways_task
 from .engine.wording import word_modules_task
 from shared.stage.emitter import StageEmitter, StageFailure, token_usage
 
-from .inputs import PlanInputs, plan_inputs
+from .inputs import PLAN_HISTORY, PlanInputs, plan_inputs
 from .batched_planner import engine_plan, plan_in_batches, whole_plan_fits
 from .planner import Planned, plan
 from .settings import PathwaySettings
@@ -45,11 +45,13 @@ class PathwayStage:
         self._emitter, self._provider, self._settings = emitter, provider, settings
 
     async def handle(self, request: PathwaysRequested) -> None:
-        events = await self._emitter.current_history(request)
+        events = await self._emitter.current_history(request, only=PLAN_HISTORY)
         if events is None:
             return
         async with self._emitter.running(request):
-            await self._run(request, plan_inputs(events, request))
+            inputs = plan_inputs(events, request)
+            del events  # the decoded history (every analysis, as an event) is not needed while planning
+            await self._run(request, inputs)
 
     async def _run(self, request: PathwaysRequested, inputs: PlanInputs) -> None:
         if not inputs.documents:
@@ -182,12 +184,14 @@ def with_placements(pathways: list[dict], inputs: PlanInputs) -> list[dict]:
     explained as the engine's are."""
     documents = documents_by_path(inputs.documents)
     graph = PrerequisiteGraph.build(documents.values())  # shared by the pathways
+    uses = taught_uses(documents.values())  # likewise
     explained = []
     for pathway in pathways:
         order = [path for module in pathway["modules"] for path in module["documents"] if path in documents]
         reasons = dict(zip(order, explain_order(order, documents, pathway_title=pathway["title"],
                                                 by_kind=orders_by_kind(pathway["key"]), overview=inputs.overview,
-                                                navigation_source=inputs.navigation_source, graph=graph)))
+                                                navigation_source=inputs.navigation_source, graph=graph,
+                                                uses=uses)))
         modules = [{**module, "placements": [reasons.get(path, "") for path in module["documents"]]}
                    for module in pathway["modules"]]
         explained.append({**pathway, "modules": modules})

@@ -5,9 +5,18 @@ from dataclasses import dataclass
 
 from shared.asked_language import asked_language
 from shared.events import Event
-from shared.events.catalogue import DocAnalysed, Pathway, PathwaysGenerated, PathwaysRequested
-from .engine.models import PathwayDocument
+from shared.events.catalogue import (
+    CourseUpdated, DocAnalysed, FoldersSelected, Pathway, PathwaysGenerated, PathwaysRequested, RepoFilesDiscovered,
+)
 from shared.selection import scan_result
+from shared.stage.emitter import LIFECYCLE
+from .engine.models import PathwayDocument
+
+# The events a run plans from: whether it is current (LIFECYCLE: the requests and results, which
+# hold the earlier plans too), the course's language, stage 1's scan and selection, and the
+# analyses. Not the progress steps nor the modules, which a course's history is mostly made of.
+PLAN_HISTORY: tuple[type[Event], ...] = (*LIFECYCLE, CourseUpdated, RepoFilesDiscovered, FoldersSelected,
+                                         DocAnalysed)
 
 
 @dataclass(frozen=True)

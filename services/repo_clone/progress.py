@@ -6,6 +6,8 @@ import asyncio
 import threading
 from typing import Awaitable, Callable
 
+from shared.leftover_tasks import cancelled
+
 Publish = Callable[[int, str], Awaitable[None]]
 
 
@@ -48,9 +50,7 @@ class ProgressReporter:
         return self
 
     async def __aexit__(self, *exc) -> None:
-        self._task.cancel()
-        try:
-            await self._task
-        except asyncio.CancelledError:
-            pass
+        await cancelled(self._task)
+        if not self._task.cancelled() and (error := self._task.exception()) is not None:
+            raise error
         await self._flush()

@@ -26,13 +26,12 @@ Ranks are dense and start at 0."""
 from __future__ import annotations
 
 import posixpath
-from collections import Counter
 from pathlib import Path
 
 from shared import linear_regex
 from shared.docs.formats import LINKED_PAGE_SUFFIXES, extensions_of
 from shared.docs.front_matter import order_key, split_front_matter
-from shared.tournament import copeland_ranks
+from shared.tournament import Tournament
 
 from .textfiles import read_checkout_text
 
@@ -118,7 +117,7 @@ def _used_first(root: Path, own: dict[str, tuple], documents: set[str], children
     for key, folders in tied.items():
         if len(folders) < 2:
             continue
-        votes: Counter[tuple[str, str]] = Counter()  # (linked folder, linking folder) → links
+        tournament = Tournament(folders)  # (linked folder, linking folder): links
         among = set(folders)  # siblings: entries of one folder
         for linking in folders:
             # An index page's links lead on to what follows it (a hub), not back to what it uses.
@@ -130,8 +129,8 @@ def _used_first(root: Path, own: dict[str, tuple], documents: set[str], children
                 for target in links[page]:
                     linked = _entry_holding(target, posixpath.dirname(linking))
                     if linked in among and linked != linking:
-                        votes[linked, linking] += 1
-        rank = copeland_ranks(votes)
+                        tournament.vote(linked, linking)
+        rank = tournament.ranks()
         keys.update({entry: (*key, not _starts_somewhere(entry, children, documents), rank[entry])
                      for entry in folders})
     return keys

@@ -1,6 +1,8 @@
 """Large course data (snapshots, exports) in the JetStream Object Store, named `<course_id>/<name>`."""
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
@@ -19,7 +21,8 @@ class ArtefactStore:
         course_subjects(course_id)  # validates the id
         return f"{course_id}/"
 
-    async def put(self, course_id: str, name: str, data: bytes) -> str:
+    async def put(self, course_id: str, name: str, data: bytes | BinaryIO) -> str:
+        """Stores `data`: bytes, or a file read in chunks (an export written to disk is never held whole)."""
         key = self._prefix(course_id) + name
         await (await self._store()).put(key, data)
         return key

@@ -191,6 +191,7 @@ class EventStore:
             reads = await asyncio.gather(*(read_subject(self._js, self._stream, subject, timeout)
                                            for subject in sorted(asked)))
             history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
+            del reads  # the messages are let go as they are decoded (below): nothing else may hold them
             last_seq = max((stored.seq for stored in history if stored.subject in subjects), default=0)
             if history and forked in asked and history[0].subject != forked:
                 self._remember_not_fork(course_id)
@@ -199,8 +200,12 @@ class EventStore:
             last_seq = history[-1].seq if history else 0
             if history and start == 1 and not history[0].subject.endswith(".CourseForked"):
                 self._remember_not_fork(course_id)
+        # Each message let go as it is decoded: a history of 20,000 analyses is 48 MB of JSON, not
+        # to be held beside the events made from it.
         events = []
-        for stored in history:
+        history.reverse()
+        while history:
+            stored = history.pop()
             try:
                 events.append((stored.seq, decode_stored(stored.subject, stored.data)))
             except PoisonEvent as exc:  # it still counts for concurrency, not for state

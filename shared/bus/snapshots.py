@@ -18,8 +18,13 @@ import hashlib
 import io
 import json
 import logging
+import os
+import shutil
 import tarfile
+import tempfile
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
+from typing import IO
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
@@ -86,31 +91,80 @@ async def snapshot_archive(js: JetStreamContext, reference: str) -> bytes:
 MAX_EXTRACTED_BYTES = 500_000_000
 
 
+class FilesOnDisk(MutableMapping[str, bytes]):
+    """Files' bytes by path in an unnamed temporary file (gone when closed, or when the process
+    ends), each read back when it is asked for: a run over 20,000 documents holds where each lies,
+    not their hundred megabytes. Deleting a path forgets it; its bytes stay until `close()`."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="coursegen-extracted-", buffering=0)  # read back by pread
+        self._places: dict[str, tuple[int, int]] = {}
+        self._end = 0
+
+    def write_from(self, path: str, stream: IO[bytes], size: int) -> None:
+        shutil.copyfileobj(stream, self._file)
+        self._places[path] = (self._end, size)
+        self._end += size
+
+    def __getitem__(self, path: str) -> bytes:
+        offset, size = self._places[path]
+        return os.pread(self._file.fileno(), size, offset)
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        self.write_from(path, io.BytesIO(data), len(data))
+
+    def __delitem__(self, path: str) -> None:
+        del self._places[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class Extracted:
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: MutableMapping[str, bytes] = field(default_factory=dict)
     too_large: dict[str, int] = field(default_factory=dict)  # path → its size: over the member limit, not read
     over_total: dict[str, int] = field(default_factory=dict)  # path → its size: would pass MAX_EXTRACTED_BYTES
 
+    def close(self) -> None:
+        if isinstance(self.files, FilesOnDisk):
+            self.files.close()
+
 
 def extract(archive: bytes, paths: set[str], max_member_bytes: int,
-            max_total_bytes: int = MAX_EXTRACTED_BYTES) -> Extracted:
+            max_total_bytes: int = MAX_EXTRACTED_BYTES, on_disk: bool = False) -> Extracted:
     """The bytes of the wanted files, read member by member as the archive is decompressed
     (a forward-only stream): a member over `max_member_bytes`, or that would take what is read
     past `max_total_bytes`, is only counted by the size its header gives, never read. Members
-    that are not regular files are never read."""
-    extracted, total = Extracted(), 0
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r|gz") as tar:
-        for member in tar:
-            if member.name not in paths or not member.isfile():
-                continue
-            if member.size > max_member_bytes:
-                extracted.too_large[member.name] = member.size
-            elif total + member.size > max_total_bytes:
-                extracted.over_total[member.name] = member.size
-            else:
-                total += member.size
-                extracted.files[member.name] = tar.extractfile(member).read()
+    that are not regular files are never read. `on_disk`: the files wait in a temporary file
+    (FilesOnDisk), not in memory; close the result when done."""
+    extracted, total = Extracted(FilesOnDisk() if on_disk else {}), 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r|gz") as tar:
+            for member in tar:
+                if member.name not in paths or not member.isfile():
+                    continue
+                if member.size > max_member_bytes:
+                    extracted.too_large[member.name] = member.size
+                elif total + member.size > max_total_bytes:
+                    extracted.over_total[member.name] = member.size
+                else:
+                    total += member.size
+                    data = tar.extractfile(member)
+                    assert data is not None  # a regular file
+                    if isinstance(extracted.files, FilesOnDisk):
+                        extracted.files.write_from(member.name, data, member.size)
+                    else:
+                        extracted.files[member.name] = data.read()
+    except BaseException:
+        extracted.close()
+        raise
     return extracted
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Generator
+from typing import Any, Callable, Generator, Mapping
 
-from shared.bus.snapshots import MAX_EXTRACTED_BYTES, extract
+from shared.bus.snapshots import MAX_EXTRACTED_BYTES, Extracted, extract
 from .includes import MAX_DEPTH, MAX_INCLUDED_FILE_BYTES, referenced_paths
 from .model import ParsedDocument
 from .parse_worker import PARSE, BudgetedParser, OverBudget
@@ -18,6 +18,7 @@ PARSE_BUDGET_SECONDS = 10.0
 # The included files handed to the parser with one document, at most: the parser shows at most
 # includes.MAX_INCLUDED_BYTES of them, but a line range may take little of a large file.
 MAX_INCLUDE_CANDIDATE_BYTES = 2_000_000
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,20 @@ def iter_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
     `parser`: the child's function ("module:function"; one that returns (parsed document, anything)
     puts the anything in the document's `index`), or a started BudgetedParser to use. Closing the
     generator stops the child, the given one too."""
-    extracted = extract(archive, set(paths), max_bytes)
+    # Each file's bytes wait on disk until it is parsed (a run of 20,000 documents would hold a
+    # hundred megabytes); its text is decoded when wanted.
+    extracted = extract(archive, set(paths), max_bytes, on_disk=True)
+    try:
+        yield from _parsed(archive, paths, encodings, max_bytes, parse_budget_seconds, parser, extracted)
+    finally:
+        extracted.close()
+
+
+def _parsed(archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
+            parse_budget_seconds: float, parser: str | BudgetedParser, extracted: Extracted,
+            ) -> Generator[tuple[str, SourceDocument | None, str | None], None, None]:
     contents = extracted.files
-    texts = {path: _decode(data, encodings.get(path)) for path, data in contents.items()}
-    snapshot = _IncludedFiles(archive, texts)
+    snapshot = _IncludedFiles(archive, contents, lambda path, data: _decode(data, encodings.get(path)))
     with BudgetedParser(parse_budget_seconds, parser) if isinstance(parser, str) else parser as child:
         for path in paths:
             data = contents.get(path)
@@ -66,7 +77,8 @@ def iter_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
             elif data is None:
                 yield path, None, "not in the repository snapshot; run stage 1 again"
             else:
-                text = texts[path]
+                del contents[path]
+                text = _decode(data, encodings.get(path))
                 included = snapshot.reachable_from(path, text)
                 try:
                     parsed = child.parse(path, text, included or None)
@@ -92,19 +104,33 @@ class _IncludedFiles:
     """The snapshot's files that documents include, read from the archive once per level of
     nesting for all the documents together, and each document's share of them."""
 
-    def __init__(self, archive: bytes, documents: dict[str, str]):
+    def __init__(self, archive: bytes, documents: Mapping[str, bytes], decode: Callable[[str, bytes], str]):
+        """`documents`: each document's bytes, decoded by `decode(path, data)` one at a time: of
+        the documents' texts only those another file names are kept."""
         self._archive = archive
-        self._known: dict[str, str | None] = dict(documents)   # path → text; None: not includable
-        self._references: dict[str, set[str]] = {}
-        frontier = dict(documents)
+        self._references: dict[str, frozenset[str]] = {}
+        self._known: dict[str, str | None] = {}   # path → text; None: not includable
+        for path, data in documents.items():
+            self._referenced(path, decode(path, data))
+        named = frozenset().union(*self._references.values())
+        self._keep_documents(named, documents, decode)
         for _ in range(MAX_DEPTH):
-            wanted = {p for path, text in frontier.items() for p in self._referenced(path, text)} - self._known.keys()
+            wanted = named - documents.keys() - self._known.keys()
             if not wanted:
                 break
             found = extract(archive, wanted, MAX_INCLUDED_FILE_BYTES).files
+            frontier: dict[str, str] = {}
             for path in wanted:
-                self._known[path] = _included_text(found.get(path))
-            frontier = {path: self._known[path] for path in wanted if self._known[path] is not None}
+                text = self._known[path] = _included_text(found.get(path))
+                if text is not None:
+                    frontier[path] = text
+            named = frozenset(p for path, text in frontier.items() for p in self._referenced(path, text))
+            self._keep_documents(named, documents, decode)
+
+    def _keep_documents(self, named: frozenset[str], documents: Mapping[str, bytes],
+                        decode: Callable[[str, bytes], str]) -> None:
+        for path in named & documents.keys() - self._known.keys():
+            self._known[path] = decode(path, documents[path])
 
     def reachable_from(self, path: str, text: str) -> dict[str, str]:
         """The files `path` may include, directly or through the files it includes (at most
@@ -126,9 +152,10 @@ class _IncludedFiles:
             frontier = following
         return files
 
-    def _referenced(self, path: str, text: str) -> set[str]:
+    def _referenced(self, path: str, text: str) -> frozenset[str]:
         if path not in self._references:
-            self._references[path] = referenced_paths(path, text)
+            # Most documents name no file: they share one empty set.
+            self._references[path] = frozenset(referenced_paths(path, text)) or _NOTHING
         return self._references[path]
 
 

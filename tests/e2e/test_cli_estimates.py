@@ -48,6 +48,11 @@ async def test_generate_on_the_offline_engine_shows_no_cost_and_does_not_ask(nat
     async with gateway_process(nats_server.url, database_url, ALLOW_LOCAL_REPOS="true", LLM_PROVIDER="offline") as url:
         with stage_services(nats_server.url, env={"LLM_PROVIDER": "offline"}):
             generated = run_cli(args, cli_env(url), input="")
-    assert generated.returncode == 0, generated.stdout + generated.stderr
+        assert generated.returncode == 0, generated.stdout + generated.stderr
+        course_id = re.search(r"course ([0-9a-f]{32})", generated.stdout).group(1)
+        async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token_for('alice')}"}) as api:
+            [first, *_] = (await api.get(f"/api/courses/{course_id}/pathways")).json()["pathways"]
+    # The pathway's whole module count, not the length of the page of modules the API answers.
+    assert f"pathway: {first['title']} ({first['module_count']} modules)" in generated.stdout
     assert "offline offline-engine: $0.0000 (not priced)" in generated.stdout
     assert generated.stdout.count("not asking: the offline engine calls no model") == 2

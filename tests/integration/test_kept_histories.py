@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from services.gateway.caches.kept_histories import KeptHistories
+from services.gateway.commands import CourseCommands
 from shared.bus.eventstore import EventStore
 from shared.events.catalogue import RepoCloned
 from shared.events.subjects import subject_of
@@ -22,10 +23,13 @@ class CountingStore(EventStore):
 
     def __init__(self, js) -> None:
         super().__init__(js)
-        self.whole_reads, self.newer = 0, []
+        self.whole_reads, self.typed_reads, self.newer = 0, 0, []
 
     async def load(self, course_id, timeout=5.0, only=None):
-        self.whole_reads += 1
+        if only is None:
+            self.whole_reads += 1
+        else:
+            self.typed_reads += 1
         return await super().load(course_id, timeout, only)
 
     async def load_after(self, course_id, after_seq, timeout=5.0):
@@ -156,3 +160,30 @@ async def test_a_history_larger_than_the_bound_is_read_whole_each_time_and_none_
     await off.load("course")
     await off.load("course")
     assert store.whole_reads == reads + 2 and off.bytes_kept == 0
+
+
+class Unprojected:
+    """No read tables here: every command is accepted without waiting for them."""
+
+    async def wait_for(self, seq: int, timeout: float) -> bool:
+        return False
+
+
+async def test_a_command_on_a_kept_course_decides_from_the_kept_history(js):
+    """A command reads only the types it decides on, unless the course's history is kept: then it
+    is brought up to date with one read of what is new, and decides the same."""
+    store = CountingStore(js)
+    histories = KeptHistories(store, most_bytes=1_000_000)
+    commands = CourseCommands(store, Unprojected(), 0.0, histories.load, histories.holds)
+    course_id = (await commands.create("alice", "First", "")).course_id
+
+    await commands.update("alice", False, course_id, 1, "Second", None)  # not kept: typed reads
+    assert store.typed_reads == 1 and store.whole_reads == 0 and not histories.holds(course_id)
+    await histories.load(course_id)  # a read request keeps it
+    assert histories.holds(course_id)
+    await commands.update("alice", False, course_id, 2, "Third", None)  # the revision as kept + new
+    assert store.typed_reads == 1 and store.whole_reads == 1 and store.newer == [0]
+    await commands.update("alice", False, course_id, 3, "Fourth", None)
+    assert store.newer == [0, 1]  # the previous update, read as what is new
+    titles = [e.payload.title for e in (await EventStore(js).load(course_id)).events[1:]]
+    assert titles == ["Second", "Third", "Fourth"]

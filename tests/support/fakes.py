@@ -4,7 +4,7 @@ taken token is gone once discarded), so a handler can be built and run in a test
 They hold data, they do not record calls: tests assert on what was stored."""
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import BinaryIO, Iterable, Sequence
 
 from shared.bus.eventstore import Appended, ConcurrencyConflict, History
 from shared.bus.snapshots import SnapshotMissing, is_private
@@ -68,9 +68,9 @@ class MemoryArtefactStore:
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
 
-    async def put(self, course_id: str, name: str, data: bytes) -> str:
+    async def put(self, course_id: str, name: str, data: bytes | BinaryIO) -> str:
         key = f"{course_id}/{name}"
-        self.objects[key] = bytes(data)
+        self.objects[key] = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else data.read()
         return key
 
     async def get(self, key: str) -> bytes:

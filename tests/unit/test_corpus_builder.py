@@ -1,6 +1,7 @@
 """Stage 2 builds its corpus as documents come from the parsers, in whatever order they finish
 (services/doc_analyser/engine/corpus_documents.py `CorpusBuilder`, fed by document_feed.py): the
-corpus is the one built from every parsed document at once, and it keeps no document's parse."""
+corpus is the one built from every parsed document at once, and it keeps no document's parse, nor
+its phrases in memory (they wait on disk, read back as asked)."""
 from __future__ import annotations
 
 import random
@@ -9,8 +10,10 @@ from pathlib import Path
 from services.doc_analyser.engine.corpus_documents import CorpusBuilder, index_document
 from services.doc_analyser.engine.linking import Corpus, link_one
 from services.doc_analyser.engine.offline import analyse_document
+from services.doc_analyser.engine.phrase_index import Terms
 from shared.docs.model import ParsedDocument
 from shared.docs.parsing import parse
+from tests.support.live_objects import live
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"
 PATHS = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*") if p.is_file())
@@ -48,3 +51,13 @@ def test_the_corpus_keeps_no_parse_and_a_repeated_path_counts_once():
     assert len(entries) == len(documents)
     assert not any(isinstance(value, ParsedDocument) for entry in entries.values() for value in vars(entry).values())
     assert frequency == Corpus.build(documents)._frequency
+
+
+def test_the_corpus_keeps_each_documents_phrases_on_disk_and_reads_them_back_whole():
+    documents = parsed()
+    already = live(Terms)
+    corpus = Corpus.build(documents)
+    assert live(Terms) - already == 0  # none of the documents' phrases held in memory
+    for document in documents:
+        stored = corpus.document(document.path).terms
+        assert stored.load() == index_document(document).terms and len(stored) == len(stored.load())

@@ -36,7 +36,7 @@ def test_a_documents_most_similar_documents_are_the_largest_positive_cosines_mos
     documents = corpus._documents
     assert len(documents) > 50
     for path, entry in list(documents.items())[::4]:
-        expected = {other: cosine(entry.vector, candidate.vector) for other, candidate in documents.items()
+        expected = {other: cosine(entry.vector.as_dict(), candidate.vector.as_dict()) for other, candidate in documents.items()
                     if other != path}
         assert all(corpus.similarity(path, other) == score for other, score in expected.items())
         positive = sorted((score for score in expected.values() if score > 0), reverse=True)

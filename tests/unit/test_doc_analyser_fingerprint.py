@@ -4,11 +4,13 @@ whether the cache answered; another when a document changes. Over the real stage
 handlers and in-memory stores."""
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
 import pytest
 
-from services.doc_analyser.fingerprint import analysis_fingerprint
+from services.doc_analyser.fingerprint import FIELDS, analysis_fingerprint, analysis_row
 from services.doc_analyser.handlers import analysis_stage
 from services.doc_analyser.settings import DocAnalyserSettings
 from services.repo_clone.handlers import clone_stage
@@ -145,3 +147,17 @@ async def test_a_run_redelivered_after_some_documents_counts_the_earlier_deliver
     assert redelivered.payload.document_count == len(analyses) == len(earlier)
     assert [a.summary for a in analyses if a.path == announced["path"]] == [announced["summary"]]
     assert redelivered.payload.fingerprint == analysis_fingerprint(analyses) != first.payload.fingerprint
+
+
+def test_the_fingerprint_written_row_by_row_is_the_sha256_of_the_rows_as_one_json_list():
+    """Runs before and after a release compare fingerprints (a refresh reuses what an unchanged
+    analysis built): the value is the sha256 of the path-sorted rows as one compact JSON list."""
+    documents = [DocAnalysedPayload(task_id="t", path=f"docs/{name}.md", title=f"Étude {name}", doc_type="guide",
+                                    complexity_level="beginner", key_concepts=["cache"], learning_objectives=[],
+                                    summary="s", prerequisites=[], related_topics=[], word_count=3,
+                                    content_hash="h", position=n)
+                 for n, name in enumerate(["b", "a", "c"])]
+    rows = sorted(([getattr(d, name) for name in FIELDS] for d in documents), key=lambda row: row[0])
+    whole = hashlib.sha256(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    assert analysis_fingerprint(documents) == whole
+    assert json.loads(analysis_row(documents[0]))[0] == "docs/b.md"

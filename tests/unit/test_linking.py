@@ -12,6 +12,7 @@ from services.doc_analyser.engine.corpus_documents import split_by_position
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.linking import Corpus, LinkedAnalysis, link, link_one
 from services.doc_analyser.engine.offline import analyse_document
+from services.doc_analyser.engine.phrase_index import Terms
 from shared.docs.parsing import parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docs"
@@ -177,7 +178,7 @@ def test_without_navigation_the_page_defining_what_others_use_comes_first():
 def test_a_kind_whose_tournament_would_count_too_many_votes_sits_it_out(monkeypatch):
     # Half the pages define the phrases the other half uses: votes grow with pages² × phrases.
     phrases = [f"phrase{i}" for i in range(10)]
-    pages = {f"p{n}.md": SimpleNamespace(doc_type="reference", links=set(), terms=set(phrases),
+    pages = {f"p{n}.md": SimpleNamespace(doc_type="reference", links=set(), terms=Terms.of(phrases),
                                          defines={p: 1.0 for p in phrases} if n % 2 else {})
              for n in range(20)}
     assert set(stage2_corpus.teaching_ranks(pages).values()) == {-10, 10}  # definers first

@@ -11,16 +11,12 @@ from services.doc_analyser.document_feed import PARSER_CHILDREN
 from services.doc_analyser.engine.engines import OFFLINE_ENGINES
 from services.doc_analyser.handlers import AnalysisStage
 from services.doc_analyser.settings import DocAnalyserSettings
-from services.repo_clone.handlers import clone_stage
-from services.repo_clone.settings import RepoCloneSettings
-from shared.events import Event
-from shared.events.catalogue import (
-    CourseCreated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, FoldersSelected, RepoCloned, RepoCloneRequested,
-)
+from shared.events.catalogue import DocAnalysed, DocsAnalysed, DocsAnalysisRequested
 from shared.llm.offline import OfflineProvider
 from shared.stage.emitter import StageEmitter
 from tests.support import gated_parsing
-from tests.support.fakes import MemoryAnalysisCache, MemoryEventStore, MemorySecretStore, MemorySnapshotStore
+from tests.support.cloned_in_memory import cloned_course
+from tests.support.fakes import MemoryAnalysisCache
 from tests.support.gitrepos import COURSE_REPO, make_repo
 
 
@@ -46,32 +42,20 @@ async def test_the_first_provider_call_goes_out_before_the_other_documents_are_p
     monkeypatch.setenv("GATE", gate.path)
     monkeypatch.setenv("GATE_AFTER", "1")
     make_repo(tmp_path / "skyline", COURSE_REPO)
-    course_id, events, snapshots = f"c{uuid.uuid4().hex[:12]}", MemoryEventStore(), MemorySnapshotStore()
-
-    async def add(cls: type[Event], **payload) -> Event:
-        event = cls(course_id=course_id, actor="alice", payload=payload)
-        await events.publish(event)
-        return event
-
-    await add(CourseCreated, owner_id="alice", title="Skyline course", description="")
-    clone = await add(RepoCloneRequested, task_id=uuid.uuid4().hex, repo_url=str(tmp_path / "skyline"))
-    await clone_stage(StageEmitter(events, "repo_clone", "stage1"), snapshots, MemorySecretStore(),
-                      RepoCloneSettings(allow_local_repos=True, work_dir=str(tmp_path / "work"))).handle(clone)
-    await add(FoldersSelected, selected_folders=["docs"], overview_document=None)
-    [cloned] = [e for e in events.caused_by(clone) if isinstance(e, RepoCloned)]
+    course = await cloned_course(tmp_path / "skyline", tmp_path / "work")
 
     provider = GateOpeningProvider(parsed_log, gate)
     settings = DocAnalyserSettings(llm_provider="offline", analysis_concurrency=2)
-    stage = AnalysisStage(StageEmitter(events, "doc_analyser", "stage2"), snapshots.read_archive,
+    stage = AnalysisStage(StageEmitter(course.events, "doc_analyser", "stage2"), course.snapshots.read_archive,
                           DocumentAnalyser(provider, MemoryAnalysisCache(), 1), settings, parser=gated_parsing.SPEC)
-    request = await add(DocsAnalysisRequested, task_id=uuid.uuid4().hex, complexity_level="beginner",
-                        clone_task_id=cloned.payload.task_id)
+    request = await course.add(DocsAnalysisRequested, task_id=uuid.uuid4().hex, complexity_level="beginner",
+                               clone_task_id=course.cloned.payload.task_id)
     try:
         await stage.handle(request)
     finally:
         gate.close()
 
-    emitted = events.caused_by(request)
+    emitted = course.events.caused_by(request)
     selected = [path for path in COURSE_REPO if path.startswith("docs/")]
     assert provider.parsed_at_first_call <= PARSER_CHILDREN < len(selected), \
         f"the first call waited for {provider.parsed_at_first_call} documents"

@@ -4,17 +4,18 @@ frequencies of phrases, a TF-IDF vector per document, which documents define whi
 resolved links, and a foundational reading order."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy
 
 from services.doc_analyser.engine.corpus_documents import (
-    TYPE_LEVEL, CorpusDocument, DocumentIndex, build_documents, cosine,
+    TYPE_LEVEL, CorpusDocument, DocumentIndex, WordVector, build_documents, cosine,
 )
 from services.doc_analyser.engine.lexicon import concept_key
+from services.doc_analyser.engine.phrase_index import KeyDigests, PhraseFrequency
 from services.doc_analyser.engine.link_targets import normalise_path
 from shared.docs.model import ParsedDocument
-from shared.tournament import copeland_ranks
+from shared.tournament import Tournament
 
 # A kind whose define-before-use tournament would count more votes than this sits it out (its
 # time and memory grow with documents times shared phrases times their definers): its reading
@@ -23,8 +24,26 @@ from shared.tournament import copeland_ranks
 MOST_VOTES = 1_000_000
 
 
+def _postings(vectors: list[WordVector]) -> dict[str, tuple[numpy.ndarray, numpy.ndarray]]:
+    """Word → (the positions of the vectors holding it, ascending; its weight in each), each pair
+    a view into three arrays built at once: as lists of Python numbers first, 20,000 documents'
+    three million postings took 200 MB more for a moment, and the process kept it."""
+    ids: dict[str, int] = {}
+    word_ids = numpy.fromiter((ids.setdefault(word, len(ids)) for vector in vectors for word in vector.words),
+                              dtype=numpy.int64)
+    holders = numpy.repeat(numpy.arange(len(vectors), dtype=numpy.int64),
+                           numpy.fromiter((len(vector) for vector in vectors), dtype=numpy.int64, count=len(vectors)))
+    weights = numpy.concatenate([numpy.frombuffer(vector.weights, dtype=numpy.float64) for vector in vectors]) \
+        if word_ids.size else numpy.zeros(0, dtype=numpy.float64)
+    by_word = numpy.argsort(word_ids, kind="stable")  # each word's holders stay in ascending order
+    holders, weights, word_ids = holders[by_word], weights[by_word], word_ids[by_word]
+    starts = numpy.searchsorted(word_ids, numpy.arange(len(ids) + 1))
+    return {word: (holders[starts[n]:starts[n + 1]], weights[starts[n]:starts[n + 1]])
+            for word, n in ids.items()}
+
+
 class Corpus:
-    def __init__(self, documents: dict[str, CorpusDocument], frequency: Counter):
+    def __init__(self, documents: dict[str, CorpusDocument], frequency: PhraseFrequency):
         self._documents = documents
         self._frequency = frequency
         self._inbound = Counter(target for entry in documents.values() for target in (*entry.links, *entry.onward_links))
@@ -42,14 +61,7 @@ class Corpus:
         # document of 1,000).
         self._paths = list(documents)
         self._position = {path: position for position, path in enumerate(self._paths)}
-        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for position, entry in enumerate(documents.values()):
-            for word, weight in entry.vector.items():
-                holders, weights = postings[word]
-                holders.append(position)
-                weights.append(weight)
-        self._postings = {word: (numpy.array(holders, dtype=numpy.int64), numpy.array(weights, dtype=numpy.float64))
-                          for word, (holders, weights) in postings.items()}
+        self._postings = _postings([entry.vector for entry in documents.values()])
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
         self._teaching: Counter | None = None
 
@@ -92,9 +104,9 @@ class Corpus:
         entry = self._documents.get(path)
         if entry is None or not entry.vector or most < 1:
             return []
-        words = sorted(entry.vector)
-        holders = numpy.concatenate([self._postings[word][0] for word in words])
-        products = numpy.concatenate([self._postings[word][1] * entry.vector[word] for word in words])
+        vector = entry.vector  # by word
+        holders = numpy.concatenate([self._postings[word][0] for word in vector.words])
+        products = numpy.concatenate([self._postings[word][1] * weight for word, weight in vector.items()])
         sums = numpy.bincount(holders, weights=products, minlength=len(self._paths))
         sums[self._position[path]] = 0.0
         shared = numpy.flatnonzero(sums > 0.0)
@@ -107,7 +119,7 @@ class Corpus:
     def similarity(self, path: str, other: str) -> float:
         """The TF-IDF cosine of two documents (0 when either is not in the corpus)."""
         left, right = self._documents.get(normalise_path(path)), self._documents.get(normalise_path(other))
-        return cosine(left.vector, right.vector) if left is not None and right is not None else 0.0
+        return cosine(left.vector.as_dict(), right.vector.as_dict()) if left is not None and right is not None else 0.0
 
     def reading_order(self, navigation: list[str] | None = None) -> dict[str, int]:
         """Path → rank, foundational first: the navigation's order for documents it lists, then
@@ -169,14 +181,15 @@ def teaching_ranks(documents: dict[str, CorpusDocument]) -> Counter:
         for path in paths:
             for key in documents[path].defines:
                 definers.setdefault(key, []).append(path)
-        used = {user: [key for key in definers.keys() & set(documents[user].terms) if key not in documents[user].defines]
+        defined = KeyDigests(definers)
+        used = {user: [key for key in documents[user].terms.shared(defined) if key not in documents[user].defines]
                 for user in paths}  # phrases each page uses and others define
         if sum(len(definers[key]) for keys in used.values() for key in keys) > MOST_VOTES:
             continue
-        votes: Counter = Counter()  # (definer, user) → phrases one defines and the other uses, links
+        tournament = Tournament(paths)  # (definer, user): phrases one defines and the other uses, links
         for user, keys in used.items():
             for key in keys:
-                votes.update((definer, user) for definer in definers[key])
-            votes.update((target, user) for target in documents[user].links if target in members)
-        rank.update(copeland_ranks(votes))
+                tournament.votes_for(definers[key], user)
+            tournament.votes_for((target for target in documents[user].links if target in members), user)
+        rank.update(tournament.ranks())
     return rank

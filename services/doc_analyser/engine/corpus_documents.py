@@ -4,8 +4,9 @@ type, and (once document frequencies are known) its TF-IDF vector."""
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from services.doc_analyser.engine.definitions import definitions
@@ -13,9 +14,11 @@ from services.doc_analyser.engine.doctype import classify
 from services.doc_analyser.engine.lexicon import normal
 from services.doc_analyser.engine.doc_profile import Profile, build_profile
 from services.doc_analyser.engine.link_targets import normalise_path, resolve_link
+from services.doc_analyser.engine.phrase_index import PhraseFrequency, StoredTerms, Terms
 from shared import linear_regex
 from shared.docs.model import ParsedDocument
 from shared.docs.parsing import parse
+from shared.spill import SpillFile
 from shared.vocabulary import doc_type_table
 
 _LONGEST_PHRASE = 4
@@ -34,32 +37,22 @@ TYPE_LEVEL = doc_type_table({"overview": 0, "concept": 1, "guide": 2, "tutorial"
                              "faq": 4, "contributing": 5, "changelog": 5})
 
 
-class Terms(tuple):
-    """A document's phrase keys, sorted: `in` by binary search. A set per document would take
-    four times the room, and the corpus holds one for every document."""
-    __slots__ = ()
-
-    def __contains__(self, key: object) -> bool:
-        at = bisect_left(self, key)
-        return at < len(self) and self[at] == key
-
-
 @dataclass(frozen=True)
 class CorpusDocument:
     # Not the parsed document: a corpus outlives the parses (stage 2 lets each go once analysed).
     word_count: int
     reading_minutes: int
     doc_type: str                   # the offline classification, used for reading order
-    terms: Terms                    # concept keys of every 1–4-word phrase the document uses
+    terms: Terms | StoredTerms      # concept keys of every 1–4-word phrase the document uses
     defines: dict[str, int]         # concept key → strength of its definition here
     # Corpus paths it links to (cross-references too), itself excluded, in order, first named before
     # its closing part: what it builds on (split_by_position).
     links: tuple[str, ...]
-    vector: dict[str, float]        # unit-length TF-IDF over single words
+    vector: WordVector              # unit-length TF-IDF over single words
     onward_links: tuple[str, ...] = ()  # first named in its last part: where to read on, not what to read first
 
 
-def document_terms(profile: Profile) -> tuple[frozenset[str], Counter]:
+def document_terms(profile: Profile) -> tuple[Terms, Counter]:
     """(keys of every phrase of up to four words, word counts with headings counted twice)."""
     terms: set[str] = set()
     counts: Counter = Counter()
@@ -70,7 +63,7 @@ def document_terms(profile: Profile) -> tuple[frozenset[str], Counter]:
             counts.update(keys * weight)
             for size in range(1, min(_LONGEST_PHRASE, len(keys)) + 1):
                 terms.update(" ".join(keys[i:i + size]) for i in range(len(keys) - size + 1))
-    return frozenset(terms), counts
+    return Terms.of(terms), counts
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,7 @@ class DocumentIndex:
     it as each document comes from the parser (services/doc_analyser/document_feed.py), so the
     corpus is ready soon after the last document is parsed."""
     doc_type: str
-    terms: frozenset[str]
+    terms: Terms
     defines: dict[str, int]
     counts: dict[str, int]
 
@@ -102,7 +95,7 @@ def parse_and_index(path: str, text: str, includes: dict[str, str] | None = None
 
 
 def build_documents(docs: list[ParsedDocument], indexes: dict[str, DocumentIndex] | None = None,
-                    ) -> tuple[dict[str, CorpusDocument], Counter]:
+                    ) -> tuple[dict[str, CorpusDocument], PhraseFrequency]:
     """Each document is indexed once (unless `indexes`, by the document's path, already holds it)."""
     builder = CorpusBuilder()
     for doc in docs:
@@ -112,15 +105,18 @@ def build_documents(docs: list[ParsedDocument], indexes: dict[str, DocumentIndex
 
 class CorpusBuilder:
     """The corpus's documents, added one at a time, keeping only what the corpus keeps of each:
-    its phrases as one shared string per distinct phrase (most recur across documents), never a
-    document's sentences or its own copies of them — a 2,000-document corpus must not hold every
+    its phrases as digests (phrase_index.py), its words as one shared string per distinct word
+    (most recur across documents), never a document's sentences or its own copies of them — a 2,000-document corpus must not hold every
     document's index at once (stage 2's feed adds each document as it is parsed)."""
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple] = {}
-        self._frequency: Counter = Counter()
+        self._frequency = PhraseFrequency()
         self._shared: dict[str, str] = {}
         self._labels: set[tuple[str, str]] = set()  # (Sphinx label, the path declaring it)
+        # Each document's phrases wait on disk (StoredTerms), read back when the corpus asks: the
+        # file lives as long as the documents made from them (closed with the last of them).
+        self._terms_file = SpillFile()
 
     def add(self, doc: ParsedDocument, index: DocumentIndex | None = None) -> None:
         """The first document of a path wins (`documents` can say which came first)."""
@@ -128,35 +124,42 @@ class CorpusBuilder:
         if not path or path in self._entries:
             return
         index = index or index_document(doc)
-        self._frequency.update(index.terms)
+        self._frequency.add(index.terms)
         shared = self._shared
-        terms = Terms(sorted(shared.setdefault(term, term) for term in index.terms))
-        counts = {shared[word]: count for word, count in index.counts.items()}
+        terms = StoredTerms(self._terms_file, index.terms)
+        counts = {shared.setdefault(word, word): count for word, count in index.counts.items()}
         leading, onward = split_by_position(doc)
         targets = leading + tuple(REFERENCE + label for label in doc.references)
         self._labels.update((label, path) for label in doc.labels)
         self._entries[path] = (doc.path, doc.word_count, reading_minutes(doc), (targets, onward), index.doc_type,
                                terms, index.defines, counts)
 
-    def documents(self, order: dict[str, int] | None = None) -> tuple[dict[str, CorpusDocument], Counter]:
+    def documents(self, order: dict[str, int] | None = None) -> tuple[dict[str, CorpusDocument], PhraseFrequency]:
         """Links resolved and vectors weighed, now that every document is in; in `order` (by the
-        document's path as added) when given, else in the order added."""
-        entries = self._entries
+        document's path as added) when given, else in the order added. Called once: the builder
+        is empty after."""
+        # Once: each entry is let go as its document is made (a document's word counts are only
+        # for its vector, and a corpus of 20,000 documents would hold both for the whole run).
+        entries, self._entries, self._shared = self._entries, {}, {}
+        items = list(entries.items())
         if order is not None:
             last = len(order)
-            entries = dict(sorted(entries.items(), key=lambda item: order.get(item[1][0], last)))
-        self._shared = {}
+            items.sort(key=lambda item: order.get(item[1][0], last))
         paths = frozenset(entries)
+        del entries
         folded = {path.lower(): path for path in sorted(paths, reverse=True)}
         declaring = label_owners(self._labels)
         documents = {}
-        for path, (_, word_count, minutes, (targets, onward), doc_type, terms, defines, counts) in entries.items():
+        items.reverse()  # taken from the end, each entry let go as its document is made
+        while items:
+            path, entry = items.pop()
+            _, word_count, minutes, (targets, onward), doc_type, terms, defines, counts = entry
             links = _resolved_links(path, targets, paths, folded, declaring)
             leading = set(links)  # a page named both ways ("a.md" early, "./a.md" late) builds on it
             onward_links = tuple(target for target in _resolved_links(path, onward, paths, folded, declaring)
                                  if target not in leading)
             documents[path] = CorpusDocument(word_count, minutes, doc_type, terms, defines, links,
-                                             _vector(counts, self._frequency, len(entries)), onward_links)
+                                             _vector(counts, self._frequency, len(paths)), onward_links)
         return documents, self._frequency
 
 
@@ -226,12 +229,40 @@ def _resolved_links(path: str, targets: tuple[str, ...], paths: frozenset[str], 
     return tuple(found)
 
 
-def _vector(counts: dict[str, int], frequency: Counter, size: int) -> dict[str, float]:
-    weights = {word: (1 + math.log(count)) * (math.log((1 + size) / (1 + frequency[word])) + 1)
-               for word, count in counts.items()}
+class WordVector:
+    """A document's unit-length TF-IDF vector over single words: its words sorted, their weights in
+    an array beside them. A dict of 150 words and their float objects takes 6.9 KB, this 2.6 KB: a
+    corpus of 20,000 documents holds 50 MB of vectors, not 140."""
+    __slots__ = ("words", "weights")
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.words = tuple(sorted(weights))
+        self.weights = array("d", [weights[word] for word in self.words])
+
+    def items(self) -> Iterator[tuple[str, float]]:
+        """(word, weight) by word."""
+        return zip(self.words, self.weights)
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(self.items())
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WordVector) and self.words == other.words and self.weights == other.weights
+
+    def __repr__(self) -> str:
+        return f"WordVector({self.as_dict()!r})"
+
+
+def _vector(counts: dict[str, int], frequency: PhraseFrequency, size: int) -> WordVector:
+    found = frequency.counts_of(list(counts))
+    weights = {word: (1 + math.log(count)) * (math.log((1 + size) / (1 + documents)) + 1)
+               for (word, count), documents in zip(counts.items(), found)}
     kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:_VECTOR_TERMS]
     norm = math.sqrt(sum(weight * weight for _, weight in kept)) or 1.0
-    return {word: weight / norm for word, weight in kept}
+    return WordVector({word: weight / norm for word, weight in kept})
 
 
 def cosine(left: dict[str, float], right: dict[str, float]) -> float:

@@ -147,13 +147,13 @@ def _defines(corpus: Corpus, path: str, concept: str, weakest: int = 0) -> bool:
 
 def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corpus) -> list[str]:
     """This document's concepts that its related documents use too (not the ubiquitous ones)."""
-    others = [corpus.document(other) for other in related]
+    others = [entry.terms.load() for entry in map(corpus.document, related) if entry is not None]
     found: list[str] = []
     for concept in distinct(analysis.key_concepts + analysis.topics):
         key = concept_key(concept)
         if not key or _ubiquitous(corpus, concept):
             continue
-        if any(entry is not None and key in entry.terms for entry in others):
+        if any(key in terms for terms in others):
             found.append(concept)
     return found[:MOST_RELATED_TOPICS]
 

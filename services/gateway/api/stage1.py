@@ -88,7 +88,8 @@ async def navigation_sources_now(c: ContainerDep, course_id: str, task_id: str |
     if task_id is None:
         return []
     try:
-        history = await asyncio.wait_for(c.histories.load(course_id), HISTORY_PATIENCE_SECONDS)
+        # Only its scans: the whole history of a course of 20,000 documents is hundreds of megabytes.
+        history = await asyncio.wait_for(c.store.load(course_id, only=(RepoCloned,)), HISTORY_PATIENCE_SECONDS)
     except (nats.errors.Error, TimeoutError) as exc:
         log.warning("stage 1 status of %s without its navigation sources: %r", course_id, exc)
         return None

@@ -7,9 +7,10 @@ from typing import Iterable, Mapping
 from shared.events import Event
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseForked, CourseRefreshEnded, CourseRefreshRequested, CourseUpdated,
-    FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected, RepoCloned,
+    FoldersSelected, Pathway, PathwaysGenerated, PathwaySelected, RepoCloned, StageCancelled, StageFailed,
+    StageStarted,
 )
-from shared.stage.runs import StageRun, evolve_runs
+from shared.stage.runs import REQUESTS, RESULTS, StageRun, evolve_runs
 
 
 class CourseNotFound(LookupError):
@@ -67,6 +68,18 @@ def require_visible(state: CourseState, user_id: str, is_admin: bool) -> None:
     """Every command on a course starts here: a course the user may not see is not found."""
     if not state.visible_to(user_id, is_admin):
         raise CourseNotFound(state.course_id)
+
+
+# The events a command decides on: the course's life, its selections and plans, its refresh, and
+# each run's request, start and end. A run's progress steps are left out (a rule never decides on
+# them, and a run over 20,000 documents writes 20,000), and so are its analyses and modules: a
+# command reads these few types, not a history of hundreds of megabytes. A test folds every other
+# type of the catalogue to check that none changes a decision.
+DECIDING: tuple[type[Event], ...] = (
+    CourseCreated, CourseForked, CourseUpdated, CourseDeleted, RepoCloned, FoldersSelected, PathwaysGenerated,
+    PathwaySelected, CourseRefreshRequested, CourseRefreshEnded, *REQUESTS, *RESULTS, StageStarted, StageFailed,
+    StageCancelled,
+)
 
 
 def fold(course_id: str, events: Iterable[Event]) -> CourseState:

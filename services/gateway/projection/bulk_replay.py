@@ -17,6 +17,7 @@ from typing import Awaitable, Callable
 import asyncpg
 from nats.js import JetStreamContext
 
+from shared.leftover_tasks import cancelled
 from shared.events.catalogue import CourseForked
 
 from .bulk_copy import CHUNK as COPY_CHUNK, Loaded, copy_tables
@@ -229,9 +230,7 @@ async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[L
             loaded(table)
         await asyncio.gather(*building)
     finally:
-        for job in building:
-            job.cancel()
-        await asyncio.gather(*building, return_exceptions=True)
+        await cancelled(*building)
     clock["index"], started = time.monotonic() - started, time.monotonic()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL synchronous_commit TO off")

@@ -14,6 +14,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from shared.leftover_tasks import cancelled
 from shared.bus.lifecycle import pause
 from shared.events import Event, PoisonEvent
 from shared.events.catalogue import CourseForked, DocAnalysed
@@ -396,10 +397,7 @@ class Projector:
                 await self._advance(position)
         finally:
             if upcoming is not None:  # its events are read again from the checkpoint
-                upcoming.cancel()
-                await asyncio.wait([upcoming])
-                if not upcoming.cancelled():
-                    upcoming.exception()
+                await cancelled(upcoming)
             if conn is not None:
                 await self._pool.release(conn)
             await reader.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import asyncpg
 from nats.js import JetStreamContext
 
+from shared.leftover_tasks import cancelled
 from shared.bus.eventstore import patiently
 
 from .bulk_replay import BulkTimes, bulk_build
@@ -52,9 +53,7 @@ async def _batches(js: JetStreamContext, stream: str, after: int, until: int):
             yield batch
     finally:
         if pending is not None:
-            pending.cancel()
-            with contextlib.suppress(BaseException):
-                await pending
+            await cancelled(pending)
         await sub.unsubscribe()
 
 

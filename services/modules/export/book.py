@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Callable
+from typing import BinaryIO, Callable, Iterator
 
 from shared import linear_regex
 
@@ -43,25 +43,40 @@ class Book:
 
 
 def book_html(course: CourseExport, book: Book = Book()) -> str:
+    return "".join(book_parts(course, book))
+
+
+def write_book(course: CourseExport, out: BinaryIO, book: Book = Book()) -> None:
+    """The document into `out`, a module at a time."""
+    for part in book_parts(course, book):
+        out.write(part.encode("utf-8"))
+
+
+def book_parts(course: CourseExport, book: Book = Book()) -> Iterator[str]:
+    """The document in pieces, in order: up to the modules, each module's article, the rest; each
+    module's markup is made when its piece is asked for, so the whole document is never held."""
     pages = module_pages(course)
     stems = {page.stem for page in pages}
     numbers = book.toc_pages or {}
     toc = "".join(f'<li><a href="#{page.stem}"{_page_attribute(numbers.get(page.stem))}>'
                   f'{escape(page.content.title)}</a></li>' for page in pages)
-    modules = "\n".join(
-        f'<article class="module" id="{page.stem}" data-module="{page.number}">'
-        f"{scoped(module_body(pages, page, book.quiz, course.source_link), page.stem, stems)}</article>"
-        for page in pages if book.modules is None or page.number in book.modules)
     head = document_head(course.title, book.csp, f"<style>{STYLE}{BOOK_STYLE}{book.style}</style>\n{book.head}",
                          course.labels)
-    return f"""{head}
+    yield f"""{head}
 <body class="{book.body_class}">
 <a class="skip" href="#main">{escape(course.labels.skip)}</a>
 <header class="site-header"><p>{escape(course.title)}</p></header>
 <main id="main">
 <section class="front" aria-label="{escape(course.labels.about_course)}">{"".join(front_matter(course))}</section>
 <nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">{escape(course.labels.contents)}</h2><ol>{toc}</ol></nav>
-{book.controls}{modules}
+{book.controls}"""
+    between = ""  # the articles are joined by a line break
+    for page in pages:
+        if book.modules is None or page.number in book.modules:
+            yield (f'{between}<article class="module" id="{page.stem}" data-module="{page.number}">'
+                   f"{scoped(module_body(pages, page, book.quiz, course.source_link), page.stem, stems)}</article>")
+            between = "\n"
+    yield f"""
 </main>
 {site_footer(course)}
 </body>

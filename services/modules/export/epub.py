@@ -4,7 +4,9 @@ bytes (its identifier is derived from the course, its modification date fixed)."
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from html import escape
+from typing import BinaryIO
 
 from lxml import etree, html as lxml_html
 
@@ -13,7 +15,7 @@ from shared import linear_regex
 from shared.course_labels import Labels
 
 from .export_model import CourseExport, module_pages
-from .export import zipped
+from .export import Entries, write_zip, zipped
 from .site_style import STYLE
 from .static_site import front_matter, module_body
 
@@ -22,9 +24,18 @@ _PAGE_LINK = linear_regex.compile(r' href="(?P<stem>[a-z0-9-]{1,80})\.html(?P<re
 
 
 def epub_package(course: CourseExport) -> bytes:
+    return zipped(epub_entries(course), first=("mimetype",))
+
+
+def write_epub(course: CourseExport, out: BinaryIO) -> None:
+    write_zip(out, epub_entries(course), first=("mimetype",))
+
+
+def epub_entries(course: CourseExport) -> Entries:
+    """The book's files, each module's document made when the zip takes it in."""
     pages = module_pages(course)
     stems = {page.stem for page in pages}
-    files: dict[str, bytes] = {
+    files: dict = {
         "mimetype": b"application/epub+zip",
         "META-INF/container.xml": CONTAINER.encode(),
         "EPUB/style.css": STYLE.encode(),
@@ -32,11 +43,15 @@ def epub_package(course: CourseExport) -> bytes:
         "EPUB/nav.xhtml": _navigation(course, pages).encode(),
     }
     for page in pages:
-        body = _PAGE_LINK.sub(lambda m: f' href="{m["stem"]}.xhtml{m["rest"]}"' if m["stem"] in stems
-                              else m.group(0), module_body(pages, page, link=course.source_link))
-        files[f"EPUB/{page.stem}.xhtml"] = _document(page.content.title, body, course.labels).encode()
+        files[f"EPUB/{page.stem}.xhtml"] = partial(_module_document, course, pages, page, stems)
     files["EPUB/package.opf"] = _package(course, pages).encode()
-    return zipped(files, first=("mimetype",))
+    return files
+
+
+def _module_document(course: CourseExport, pages, page, stems: set[str]) -> tuple[bytes]:
+    body = _PAGE_LINK.sub(lambda m: f' href="{m["stem"]}.xhtml{m["rest"]}"' if m["stem"] in stems
+                          else m.group(0), module_body(pages, page, link=course.source_link))
+    return (_document(page.content.title, body, course.labels).encode(),)
 
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>

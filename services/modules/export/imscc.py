@@ -5,14 +5,15 @@ feedback gives the expected answer). Canvas and Moodle import it as a module per
 from __future__ import annotations
 
 from html import escape
-from typing import Sequence
+from functools import partial
+from typing import BinaryIO, Callable, Sequence
 from xml.sax.saxutils import quoteattr
 
 from shared.course_labels import Labels
 
 from ..models import Question
 from .export_model import CourseExport, ModulePage, module_pages
-from .export import zipped
+from .export import Entries, write_zip, zipped
 from .site_style import STYLE
 from .static_site import ENGLISH, SourceLink, answer_html, module_body
 
@@ -25,14 +26,28 @@ PROFILES = {"multiple_choice": "cc.multiple_choice.v0p1", "true_false": "cc.true
 
 
 def cartridge(course: CourseExport) -> bytes:
+    return zipped(cartridge_entries(course))
+
+
+def write_cartridge(course: CourseExport, out: BinaryIO) -> None:
+    write_zip(out, cartridge_entries(course))
+
+
+def cartridge_entries(course: CourseExport) -> Entries:
+    """The cartridge's files, each module's page and assessment made when the zip takes it in."""
     pages = module_pages(course)
-    files = {"web_resources/style.css": STYLE.encode()}
+    files: dict = {"web_resources/style.css": STYLE.encode()}
     for page in pages:
-        files[f"web_resources/{page.stem}.html"] = _web_page(course, pages, page).encode()
+        files[f"web_resources/{page.stem}.html"] = partial(_encoded, _web_page, course, pages, page)
         if page.content.assessment:
-            files[f"{_quiz_id(page)}/assessment.xml"] = assessment(page, course.source_link, course.labels).encode()
+            files[f"{_quiz_id(page)}/assessment.xml"] = partial(_encoded, assessment, page, course.source_link,
+                                                                course.labels)
     files["imsmanifest.xml"] = manifest(course, pages).encode()
-    return zipped(files)
+    return files
+
+
+def _encoded(make: Callable[..., str], *arguments) -> tuple[bytes]:
+    return (make(*arguments).encode(),)
 
 
 def _quiz_id(page: ModulePage) -> str:

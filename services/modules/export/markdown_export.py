@@ -3,7 +3,8 @@ questions) is escaped; Markdown written by the engine or an LLM is neutralised (
 images, only web/mail links), so the files are safe in any Markdown viewer."""
 from __future__ import annotations
 
-from typing import Sequence
+from functools import partial
+from typing import Callable, Sequence
 
 from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
                            examples_by_section, fence_language, linked_to_modules, module_link_policy, module_meta,
@@ -17,10 +18,15 @@ ENGLISH = Labels(None)
 
 
 def markdown_files(course: CourseExport) -> dict[str, str]:
+    return {name: make() for name, make in markdown_entries(course).items()}
+
+
+def markdown_entries(course: CourseExport) -> dict[str, Callable[[], str]]:
+    """Each file of the Markdown folder by name, made when asked for (an export writes one at a time)."""
     pages = module_pages(course)
-    files = {"index.md": index_markdown(course, pages)}
+    files: dict[str, Callable[[], str]] = {"index.md": partial(index_markdown, course, pages)}
     for page in pages:
-        files[f"modules/{page.stem}.md"] = module_markdown(pages, page)
+        files[f"modules/{page.stem}.md"] = partial(module_markdown, pages, page)
     return files
 
 

@@ -16,7 +16,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
+from typing import BinaryIO, Sequence
 
 from shared.docs.parse_worker import BudgetedParser, OverBudget
 
@@ -74,6 +74,14 @@ def pdf_document(course: CourseExport, budget_seconds: float = PDF_BUDGET_SECOND
     """The PDF's bytes; NotLaidOut when a part took longer than the budget or its child stopped.
     Modules are laid out in two runs at once from `parallel_from` characters of content on.
     Blocking: call from a thread."""
+    buffer = io.BytesIO()
+    write_pdf(course, buffer, budget_seconds, parallel_from)
+    return buffer.getvalue()
+
+
+def write_pdf(course: CourseExport, out: BinaryIO, budget_seconds: float = PDF_BUDGET_SECONDS,
+              parallel_from: int = PARALLEL_FROM_CHARACTERS) -> None:
+    """The PDF into `out` (pdf_document)."""
     runs = _runs(module_pages(course), os.cpu_count() or 1, parallel_from)
     try:
         with ThreadPoolExecutor(len(runs)) as pool:
@@ -89,7 +97,7 @@ def pdf_document(course: CourseExport, budget_seconds: float = PDF_BUDGET_SECOND
     except OverBudget:
         raise NotLaidOut(f"the PDF could not be laid out within {budget_seconds:g} s; "
                          "the course's other formats are built") from None
-    return _joined([front, *parts])
+    _joined([front, *parts], out)
 
 
 def _runs(pages: Sequence[ModulePage], cores: int, parallel_from: int) -> list[list[ModulePage]]:
@@ -154,7 +162,7 @@ def layout(title: str, html: str) -> LaidOut:
     return LaidOut(document.write_pdf(), len(document.pages), anchors, loose)
 
 
-def _joined(parts: list[LaidOut]) -> bytes:
+def _joined(parts: list[LaidOut], out: BinaryIO) -> None:
     """One PDF of the parts in order: their pages, their bookmarks, "Page n of N" stamped on every page
     but the first, and each link to an anchor in another part pointed at that anchor's page."""
     from pypdf import PdfReader, PdfWriter
@@ -175,9 +183,7 @@ def _joined(parts: list[LaidOut]) -> bytes:
         if number:
             _stamp(writer, pdf_page, f"Page {number + 1} of {len(writer.pages)}")
     writer.compress_identical_objects()
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    writer.write(out)
 
 
 def _stamp(writer, page, text: str) -> None:

@@ -12,13 +12,14 @@ import json
 from html import escape
 from importlib import resources
 from itertools import count
+from typing import BinaryIO, Iterator
 from xml.sax.saxutils import quoteattr
 
 from shared.scorm_mastery import CONFIG_ID, DEFAULT_MASTERY_PERCENT, manifest_mastery
 
 from ..models import Question
-from .book import Book, book_html
-from .export import zipped
+from .book import Book, book_parts
+from .export import Entries, write_zip, zipped
 from .export_model import CourseExport, content_link_ok
 from .markdown_render import render_inline
 from .static_site import ENGLISH, SourceLink, answer_html, question_html
@@ -89,19 +90,25 @@ class InteractiveQuiz:
 
 
 def sco_html(course: CourseExport, version: str, mastery: float) -> str:
+    return "".join(sco_parts(course, version, mastery))
+
+
+def sco_parts(course: CourseExport, version: str, mastery: float) -> Iterator[str]:
+    """The SCO's page in pieces (book.py's `book_parts`)."""
     labels = course.labels
     config = json.dumps({"scorm": version, "mastery": mastery,
                          "labels": {key: getattr(labels, key) for key in PLAYER_LABELS}})
     head = (f'<script type="application/json" id="{CONFIG_ID}">{escape(config, quote=False)}</script>\n'
             f'<script src="{PLAYER}" defer></script>')
-    return book_html(course, Book(quiz=InteractiveQuiz(course.source_link, labels), csp=SCO_CSP, style=PLAYER_STYLE,
-                                  head=head, body_class="book sco", controls=controls(labels)))
+    return book_parts(course, Book(quiz=InteractiveQuiz(course.source_link, labels), csp=SCO_CSP, style=PLAYER_STYLE,
+                                   head=head, body_class="book sco", controls=controls(labels)))
 
 
-def scorm_files(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> dict[str, bytes]:
+def scorm_entries(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> Entries:
+    """The package's files; the SCO's page, the whole course, made and zipped a module at a time."""
     manifest = manifest_12(course, mastery) if version == "1.2" else manifest_2004(course, mastery)
     return {"imsmanifest.xml": manifest.encode("utf-8"),
-            "index.html": sco_html(course, version, mastery).encode("utf-8"),
+            "index.html": lambda: (part.encode("utf-8") for part in sco_parts(course, version, mastery)),
             PLAYER: player_script()}
 
 
@@ -110,7 +117,11 @@ def player_script() -> bytes:
 
 
 def scorm_package(course: CourseExport, version: str, mastery: float = DEFAULT_MASTERY) -> bytes:
-    return zipped(scorm_files(course, version, mastery))
+    return zipped(scorm_entries(course, version, mastery))
+
+
+def write_scorm(course: CourseExport, out: BinaryIO, version: str, mastery: float = DEFAULT_MASTERY) -> None:
+    write_zip(out, scorm_entries(course, version, mastery))
 
 
 def _identifier(course: CourseExport) -> str:

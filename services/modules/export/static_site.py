@@ -5,7 +5,8 @@ plain text through html.escape."""
 from __future__ import annotations
 
 from html import escape
-from typing import Callable, Sequence
+from functools import partial
+from typing import Callable, Iterable, Sequence
 
 from .export_model import (CHANGELOG_HEADING, CourseExport, ModulePage, content_link_ok, engine_line,
                            examples_by_section, linked_to_modules, module_link_policy, module_meta, module_pages,
@@ -28,11 +29,22 @@ NO_ASK = "Ask the course is available in the coursegen reader; this static copy 
 
 
 def html_files(course: CourseExport) -> dict[str, bytes]:
+    return {name: b"".join(make()) for name, make in html_entries(course).items()}
+
+
+def html_entries(course: CourseExport) -> dict[str, Callable[[], Iterable[bytes]]]:
+    """Each file of the site by name, made (its bytes, in pieces) when asked for: an export writes
+    one page at a time."""
     pages = module_pages(course)
-    files = {"index.html": index_html(course, pages), "assets/style.css": STYLE}
+    files: dict[str, Callable[[], str]] = {"index.html": partial(index_html, course, pages),
+                                           "assets/style.css": lambda: STYLE}
     for page in pages:
-        files[f"modules/{page.stem}.html"] = module_html(course, pages, page)
-    return {name: text.encode("utf-8") for name, text in files.items()}
+        files[f"modules/{page.stem}.html"] = partial(module_html, course, pages, page)
+    return {name: _encoded(make) for name, make in files.items()}
+
+
+def _encoded(make: Callable[[], str]) -> Callable[[], Iterable[bytes]]:
+    return lambda: (make().encode("utf-8"),)
 
 
 def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:

@@ -39,7 +39,8 @@ class PathwayDocument(BaseModel):
 
     # What the order and the modules read from a document's own words, derived once per document:
     # a plan consults them in every variant, and the concept-key cache all documents share misses
-    # once a corpus outgrows it (each document's cost then grew with the corpus).
+    # once a corpus outgrows it (each document's cost then grew with the corpus). All but the
+    # phrases it uses (used_keys), too many to keep for every document.
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "PathwayDocument":
         """A copy with `update`; what was derived from the original's words is derived again."""
         copied = super().model_copy(update=update, deep=deep)
@@ -64,11 +65,13 @@ class PathwayDocument(BaseModel):
         """The concept keys of what the document is about: its key concepts."""
         return frozenset(key for key in map(concept_key, self.key_concepts) if key)
 
-    @cached_property
+    @property
     def used_keys(self) -> frozenset[str]:
         """Concept keys of every phrase (up to four words) that the document's title, summary,
         objectives, assumed concepts, topics and key concepts say: what it talks about, whether it
-        teaches it or takes it as known."""
+        teaches it or takes it as known. Derived anew on each call, never kept: hundreds of phrases
+        a document, for thousands of documents, were most of stage 3's memory (issue 49), while
+        the order only asks which of them some document teaches (order/signals.py taught_uses)."""
         text = " ".join([self.title, self.summary, *self.learning_objectives,
                          *self.prerequisite_concepts, *self.related_topics, *self.key_concepts])
         return frozenset(phrase_keys(text, LONGEST_USED_PHRASE))

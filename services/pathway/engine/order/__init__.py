@@ -21,5 +21,6 @@ from __future__ import annotations
 from .constraints import PrerequisiteGraph, documents_by_path
 from .explain import explain_order
 from .score import arrange, sort_key
+from .signals import taught_uses
 
-__all__ = ["PrerequisiteGraph", "arrange", "documents_by_path", "explain_order", "sort_key"]
+__all__ = ["PrerequisiteGraph", "arrange", "documents_by_path", "explain_order", "sort_key", "taught_uses"]

@@ -23,6 +23,7 @@ from typing import Mapping
 from shared.vocabulary import doc_type_table
 
 from .constraints import PrerequisiteGraph
+from .signals import taught_uses
 from ..models import PathwayDocument
 
 MAX_PLACEMENT_CHARS = 300  # a reason is one line beside the document, never a paragraph
@@ -41,17 +42,19 @@ def ordinal(n: int) -> str:
 
 def explain_order(order: list[str], documents: Mapping[str, PathwayDocument], *, pathway_title: str,
                   by_kind: bool, overview: str | None = None, navigation_source: str | None = None,
-                  graph: PrerequisiteGraph | None = None) -> list[str]:
+                  graph: PrerequisiteGraph | None = None,
+                  uses: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
     """One reason per path of `order` (a pathway's documents, in reading order), in that order.
     `documents` holds every analysed document (places are counted among them); `by_kind` says the
     pathway orders by kind of reading before the authors' order (hands-on, reference first, …).
-    `graph` lets the pathways of one plan share it."""
+    `graph` and `uses` (signals.taught_uses of `documents`) let the pathways of one plan share them."""
     graph = graph or PrerequisiteGraph.build(documents.values())
+    uses = uses if uses is not None else taught_uses(documents.values())
     placed = [documents[path] for path in order]
     navigation_places = _navigation_places(documents.values())
     inferred_places = _inferred_places(documents.values())
     position = {path: i for i, path in enumerate(order)}
-    users = _concept_users(placed)
+    users = _concept_users(placed, uses)
     required_by: dict[str, list[int]] = defaultdict(list)
     for i, document in enumerate(placed):
         for prerequisite in graph.prerequisites_of(document.path):
@@ -109,12 +112,14 @@ def _inferred_places(documents) -> dict[str, int]:
             if d.navigation_index is None and d.inferred_index is not None}
 
 
-def _concept_users(placed: list[PathwayDocument]) -> dict[str, list[int]]:
-    """Concept key → the places (ascending) of the documents that talk about it without teaching it."""
+def _concept_users(placed: list[PathwayDocument], uses: Mapping[str, tuple[str, ...]]) -> dict[str, list[int]]:
+    """Concept key → the places (ascending) of the documents that talk about it without teaching
+    it; only keys some document teaches (`uses`): _read_for looks up no other."""
     users: dict[str, list[int]] = defaultdict(list)
     for i, document in enumerate(placed):
-        for key in document.used_keys - document.taught_keys:
-            users[key].append(i)
+        for key in uses[document.path]:
+            if key not in document.taught_keys:
+                users[key].append(i)
     return users
 
 

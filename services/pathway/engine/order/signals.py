@@ -4,6 +4,7 @@ about (define before use: PathwayDocument's concept_labels, taught_keys and used
 from __future__ import annotations
 
 import posixpath
+from typing import Iterable
 
 from shared.vocabulary import COMPLEXITY_LEVELS, doc_type_order
 
@@ -40,3 +41,15 @@ def name_order(path: str) -> tuple[str, str]:
     """Paths compared without their extension, so a module's page comes before its submodules'
     ("markdown.md" before "markdown.blockparser.md"); the whole path keeps the order total."""
     return posixpath.splitext(path)[0], path
+
+
+def taught_uses(documents: Iterable[PathwayDocument]) -> dict[str, tuple[str, ...]]:
+    """Path → the concept keys the document uses (PathwayDocument.used_keys) that some document of
+    `documents` teaches (taught_keys), each once: all that define-before-use looks up of what a
+    document says (teaching.py, explain.py), a small part of its phrases. Tuples of the
+    vocabulary's own strings: a key is held once however many documents use it, and a tuple costs
+    a fraction of a small set."""
+    documents = list(documents)
+    vocabulary = {key: key for document in documents for key in document.taught_keys}
+    return {document.path: tuple(vocabulary[key] for key in document.used_keys if key in vocabulary)
+            for document in documents}

@@ -3,11 +3,12 @@ page wins over another for each key term it teaches that the other uses, and for
 stage 2 found. One signal of the order's pipeline (see order/__init__.py)."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from shared.tournament import copeland_ranks
+from shared.tournament import Tournament
 
 from ..models import PathwayDocument
+from .signals import taught_uses
 
 # A group of tied documents whose tournament would count more votes than this keeps its name order
 # rather than cost seconds (votes: each concept a document teaches, times the documents of the group
@@ -40,21 +41,22 @@ def teaching_first(documents: list[PathwayDocument]) -> dict[str, int]:
 
 def _copeland_ranks(group: list[PathwayDocument]) -> dict[str, int]:
     taught = {document.path: document.taught_keys for document in group}
+    uses = taught_uses(group)  # what a document says that no document teaches casts no vote
     users: dict[str, list[str]] = defaultdict(list)  # concept key → the group's documents saying it
     for document in group:
-        for key in document.used_keys:
+        for key in uses[document.path]:
             users[key].append(document.path)
     if sum(len(users.get(key, ())) for keys in taught.values() for key in keys) > MOST_VOTES:
         return {}
-    votes: Counter[tuple[str, str]] = Counter()  # (teacher, user) → concepts taught by one, used by the other
+    tournament = Tournament(taught)  # (teacher, user): concepts taught by one, used by the other
     for teacher, keys in taught.items():
         for key in keys:
             for user in users.get(key, ()):
                 if user != teacher and key not in taught[user]:
-                    votes[teacher, user] += 1
+                    tournament.vote(teacher, user)
     for document in group:
         for required in document.prerequisites:
             if required in taught and required != document.path:
-                votes[required, document.path] += PREREQUISITE_VOTES
-    rank = copeland_ranks(votes)
+                tournament.vote(required, document.path, PREREQUISITE_VOTES)
+    rank = tournament.ranks()
     return {document.path: rank[document.path] for document in group}
