@@ -11,9 +11,11 @@ from typing import Iterator
 
 import httpx
 
+from ops.launcher import log_tail
 from ops.local.nats_server import find_nats_server
 from ops.local.ports import free_port, wait_for_port
 from tests.deploy.deployment import DEPLOY, copy_security_config, nats_passwords
+from tests.support.waiting import eventually
 
 
 def config_test(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -102,9 +104,9 @@ def start_deployed_node(node: DeployedNode, environment: dict[str, str]) -> subp
 
 
 @contextlib.contextmanager
-def deployed_cluster(tmp: Path) -> Iterator[tuple[list[int], list[int], dict[str, str]]]:
+def deployed_cluster(tmp: Path) -> Iterator[tuple[list[DeployedNode], dict[str, str]]]:
     """deploy/nats.conf's three nodes on free local ports, each started as deployed.
-    Yields (client ports, monitoring ports, passwords)."""
+    Yields (the nodes, passwords)."""
     passwords = nats_passwords()
     nodes = deployed_nodes(tmp)
     processes = []
@@ -112,7 +114,7 @@ def deployed_cluster(tmp: Path) -> Iterator[tuple[list[int], list[int], dict[str
         processes = [start_deployed_node(node, passwords) for node in nodes]
         for node in nodes:
             wait_for_port(node.client_port, 20)
-        yield [n.client_port for n in nodes], [n.monitor_port for n in nodes], passwords
+        yield nodes, passwords
     finally:
         for process in processes:
             _stop(process)
@@ -128,3 +130,15 @@ async def routed_and_healthy(monitor_ports: list[int]) -> bool:
         except httpx.HTTPError:
             return False
     return all(n >= 2 for n in routes) and all(code == 200 for code in healthy)
+
+
+async def wait_routed(nodes: list[DeployedNode]) -> None:
+    """Wait until the nodes are routed and healthy; failing, say what each node logged (a node that
+    could not start, or bind a port, says why there)."""
+    try:
+        await eventually(lambda: routed_and_healthy([n.monitor_port for n in nodes]), timeout=30,
+                         message="three routed, healthy nodes")
+    except AssertionError as failure:
+        logs = "\n".join(f"--- {n.name}'s log:\n" + "\n".join(log_tail(n.folder / "nats-server.log"))
+                         for n in nodes)
+        raise AssertionError(f"{failure}\n{logs}") from None

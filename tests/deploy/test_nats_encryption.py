@@ -18,7 +18,7 @@ from shared.bus.provisioning import StreamSpec, provision
 from shared.events.catalogue import CourseCreated, CourseCreatedPayload
 from ops.local.ports import wait_for_port
 from tests.deploy.deployment import DEPLOY, K8S, nats_passwords, password_variable
-from tests.deploy.natsrun import DeployedNode, deployed_nodes, routed_and_healthy, start_deployed_node
+from tests.deploy.natsrun import DeployedNode, deployed_nodes, start_deployed_node, wait_routed
 from tests.support.waiting import eventually
 
 MARKER = "Encrypted-at-rest course title 0123456789"
@@ -49,8 +49,7 @@ async def test_the_deployed_cluster_keeps_the_log_encrypted_and_refuses_a_wrong_
     try:
         for node in nodes:
             wait_for_port(node.client_port, 20)
-        await eventually(lambda: routed_and_healthy([n.monitor_port for n in nodes]), timeout=30,
-                         message="three routed, healthy nodes")
+        await wait_routed(nodes)
         password = environment[password_variable("gateway")]
         nc = await connect(",".join(f"nats://gateway:{password}@127.0.0.1:{n.client_port}" for n in nodes),
                            "encryption-test")

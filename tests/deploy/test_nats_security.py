@@ -31,7 +31,7 @@ from shared.events.catalogue import (
 from shared.settings import ServiceSettings
 from tests.support.gateway import JWT_SECRET, running_gateway
 from tests.deploy.deployment import DEPLOY, K8S, NATS_USERS, nats_passwords, password_variable
-from tests.deploy.natsrun import config_test, deployed_cluster, routed_and_healthy, secured_server
+from tests.deploy.natsrun import config_test, deployed_cluster, secured_server, wait_routed
 from tests.support.pipeline import HOSTILE, check_export, through_stage3
 from tests.support.flows import ALICE, start, wait_for_stage
 from tests.support.gitrepos import COURSE_REPO, make_repo
@@ -348,8 +348,9 @@ async def test_the_pipeline_runs_with_every_service_as_its_own_user(secured, dat
 
 # --- deploy/nats.conf as a cluster ---------------------------------------------------------------
 async def test_the_deployed_cluster_holds_the_stream_at_r3_on_disk(tmp_path):
-    with deployed_cluster(tmp_path) as (clients, monitors, passwords):
-        await eventually(lambda: routed_and_healthy(monitors), timeout=30, message="three routed, healthy nodes")
+    with deployed_cluster(tmp_path) as (nodes, passwords):
+        await wait_routed(nodes)
+        clients = [n.client_port for n in nodes]
         nc = await connect(url_for(clients[0], passwords, "gateway"), "gateway")
         try:
             js = nc.jetstream()
@@ -370,7 +371,7 @@ async def test_the_deployed_cluster_holds_the_stream_at_r3_on_disk(tmp_path):
         finally:
             await nc.close()
         async with httpx.AsyncClient() as http:
-            for monitor in monitors:
+            for monitor in (n.monitor_port for n in nodes):
                 varz = (await http.get(f"http://127.0.0.1:{monitor}/varz")).json()
                 assert varz["server_name"] in {"nats-1", "nats-2", "nats-3"}
                 assert varz["jetstream"]["config"].get("sync_always") is True, varz["jetstream"]["config"]

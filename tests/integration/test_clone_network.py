@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ops.local.ports import free_port
 from services.repo_clone.cloner import clone, resolve_commit
 from services.repo_clone.git_failures import (
     ACCESS_DENIED_MESSAGE, NOT_FOUND_MESSAGE, REDIRECT_MESSAGE, REFUSED_MESSAGE, UNREACHABLE_MESSAGE, CloneFailed,
@@ -35,12 +36,6 @@ def forge(tmp_path, monkeypatch):
         server.sha = sha
         monkeypatch.setenv("GIT_SSL_CAINFO", str(server.ca_file))
         yield server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def failure_of(url: str, dest: Path, **options) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from ops.local.ports import free_port
 from services.repo_clone.cloner import CloneLimits, clone, locate, resolve_commit
 from services.repo_clone.git_failures import (
     CLONE_TIMEOUT_SECONDS, MAX_REPO_BYTES, NOT_FOUND_MESSAGE, REFUSED_MESSAGE, CloneFailed, CloneLimitExceeded,
@@ -168,12 +168,6 @@ def test_resolve_commit_without_cloning(sample):
 
 # --- the token ----------------------------------------------------------------------------------
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def git_spy(tmp_path, monkeypatch) -> Path:
     """A `git` first on PATH that records its argv and GIT_CONFIG_* environment, then runs git."""
@@ -193,7 +187,7 @@ def git_spy(tmp_path, monkeypatch) -> Path:
 def test_token_reaches_git_only_as_a_header(git_spy, tmp_path):
     token = "s3cr3t-TOKEN"
     encoded = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    url = f"https://127.0.0.1:{closed_port()}/owner/private.git"
+    url = f"https://127.0.0.1:{free_port()}/owner/private.git"
 
     with pytest.raises(CloneFailed) as failure:
         clone(url, "main", tmp_path / "dest", token=token)
