@@ -10,11 +10,13 @@ from hypothesis import given, settings, strategies as st
 
 from services.modules.engine.claims import sentences_of
 from services.modules.engine.engine import write_module
-from services.modules.engine.ledger import check_module
+from services.modules.engine.ledger import Checked, _counted_again, check_module
 from services.modules.engine.sources import SourceDoc
 from services.modules.engine.spans import LineSpan, section_spans
 from services.modules.models import Citation, ContentSection, ModuleContent, ModuleSpec, Question
+from shared.claim_ledger import Claim
 from shared.docs.parsing import parse
+from shared.events.catalogue import ClaimCounts
 from tests.support.committed_docs import committed_docs
 
 pytestmark = pytest.mark.unit
@@ -156,3 +158,20 @@ def test_sentences_keep_their_place_in_the_field():
     assert [markdown for markdown, _ in found] == ["First claim here.", "Second one (e.g. this) stays whole.",
                                                    "An item: with words."]
     assert all(markdown == place for markdown, place in found)
+
+
+def test_a_later_pass_changes_a_replacement_only_where_its_sentence_holds_the_whole_words():
+    """A claim replaced by "x = 1." and a supported one saying "Set max = 1.": the second, removed by
+    a later pass, was counted as the replacement changed (its letters hold "x = 1.", its words do
+    not); it is a supported claim changed."""
+    replaced = Claim(field="introduction", text="Kettle freezes.", status="unsupported", action="replaced",
+                     replacement="x = 1.")
+    supported = Claim(field="conclusion", text="Set max = 1.", status="supported", action="kept")
+    checked = Checked(model_module(), ClaimCounts(checked=2, supported=1, unsupported=1, replaced=1),
+                      (replaced, supported))
+    removed = Claim(field="conclusion", text="Set max = 1.", status="unsupported", action="removed")
+    counts = _counted_again(checked, [removed])
+    assert (counts.supported, counts.unsupported, counts.replaced, counts.removed) == (0, 2, 1, 1)
+    held = Claim(field="introduction", text="x = 1. Then it whistles.", status="unsupported", action="removed")
+    counts = _counted_again(checked, [held])
+    assert (counts.supported, counts.unsupported, counts.replaced, counts.removed) == (1, 1, 0, 1)

@@ -174,7 +174,9 @@ def _counted_again(checked: Checked, changed: Sequence[Claim]) -> ClaimCounts:
     counts = checked.counts.model_dump()
     for claim in changed:
         words = _same_words(claim.text)
-        holding = next((n for n, replacement in enumerate(replacements) if replacement in words), None)
+        # Whole words: a replacement "is fast" is not held by a sentence saying "this fastens".
+        holding = next((n for n, replacement in enumerate(replacements) if f" {replacement} " in f" {words} "),
+                       None)
         if holding is not None:
             replacements.pop(holding)
             counts["replaced"] -= 1
