@@ -13,6 +13,7 @@ import asyncio
 import importlib
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,11 @@ def versions() -> dict:
 
 async def run_all(names: list[str], quick: bool, profile: bool) -> tuple[list[Row], dict]:
     rows: list[Row] = []
+    # SIGTERM cancels the run, so that each benchmark's servers and services are stopped on the way
+    # out (they run in sessions of their own: the signal reaches only this process).
+    this_run = asyncio.current_task()
+    assert this_run is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this_run.cancel)
     with tempfile.TemporaryDirectory(prefix="coursegen-bench-") as scratch:
         ctx = Context(Path(scratch), quick, profile)
         try:
@@ -149,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     common.RESULTS = args.out or (common.RESULTS if whole else common.RESULTS / "partial")
     started, load_before = time.perf_counter(), os.getloadavg()
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    rows, _ = asyncio.run(run_all(names, args.quick, args.profile))
+    try:
+        rows, _ = asyncio.run(run_all(names, args.quick, args.profile))
+    except asyncio.CancelledError:
+        print("[bench] stopped by SIGTERM; what it had started is stopped, nothing is written", file=sys.stderr)
+        return 128 + signal.SIGTERM
     total = time.perf_counter() - started
     meta = {"run_at": at, "total_seconds": round(total, 1), "quick": args.quick, "benchmarks": names,
             "load_average_before": load_before, "load_average_after": os.getloadavg(), "versions": versions(),
