@@ -10,8 +10,9 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
 2. the order in which that index/README links to them (a hub page listing its chapters);
 3. a position its front matter declares (`sidebar_position`, `weight`, `nav_order`, `order`;
    for a subfolder, that of its index);
-4. what its name says of its kind of reading — never of its subject: introductions, installation
-   and tutorials early; FAQ, reference, glossary, appendix and upgrade notes late;
+4. what its name says of its kind of reading — never of its subject: introductions, installation,
+   tutorials and a beginner's level (fundamentals, essentials) early; FAQ, reference, glossary,
+   appendix, upgrade notes and an advanced level late;
 5. a number in its name, in natural order (`2-x` before `10-x`, `ch01-01` before `ch01-02`; not a
    number inside a word: `nl2br`);
    an unnumbered name (`overview`) before the numbered ones of its kind (`tutorial01`).
@@ -38,9 +39,9 @@ from .textfiles import read_checkout_text
 INDEX_NAMES = ("index", "readme", "_index")
 _EARLY = frozenset("""overview introduction intro getting-started getting_started gettingstarted start
     quickstart quick-start quick_start install installation installing setup basics
-    tutorial tutorials first-steps""".split())
+    tutorial tutorials first-steps fundamentals essentials beginner beginners""".split())
 _LATE = frozenset("""faq faqs troubleshooting reference api glossary appendix upgrade
-    upgrading migration migrating development""".split())
+    upgrading migration migrating development advanced expert""".split())
 # Project notes: how to take part, the licence, the history of releases, the people.
 _NOTES = frozenset("""contributing contribute contrib license licence changes changelog history
     release-notes releases news authors credits""".split())

@@ -96,6 +96,16 @@ def test_a_name_orders_only_by_the_kinds_every_book_shares(tmp_path):
     assert ranks["docs/deploying.md"] == ranks["docs/virtualenv.md"] == ranks["docs/terms.md"] == ranks["docs/routing.md"]
 
 
+def test_a_level_a_name_declares_orders_it_beginner_first_advanced_late(tmp_path):
+    # Levels of difficulty are kinds every book shares: a beginner's folder before the body, an
+    # advanced one after it, whatever the subject.
+    docs = write(tmp_path, {"docs/index.md": "x", "docs/advanced/tuning.md": "x", "docs/intermediate/indexing.md": "x",
+                            "docs/fundamentals/arrays.md": "x", "docs/essentials.md": "x", "docs/routing.md": "x"})
+    ranks = inferred_order(tmp_path, docs)
+    assert ranks["docs/essentials.md"] < ranks["docs/routing.md"] < ranks["docs/advanced/tuning.md"]
+    assert ranks["docs/fundamentals/arrays.md"] < ranks["docs/intermediate/indexing.md"] < ranks["docs/advanced/tuning.md"]
+
+
 def test_a_document_naming_the_next_one_is_followed_by_it(tmp_path):
     docs = write(tmp_path, {
         "tut/index.rst": "Tutorial\n========\n\nContinue to :doc:`layout`.", "tut/layout.rst": "Continue to :doc:`factory`.",
