@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import os
 import platform
@@ -21,6 +22,8 @@ import time
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
+
+import psutil
 
 from . import BENCHMARKS, TARGETS, module_name
 from . import common, history, readme
@@ -104,13 +107,21 @@ def versions() -> dict:
     return found
 
 
+def _stopped(run: asyncio.Task) -> None:
+    """SIGTERM: this process's children stop (servers and services run in sessions of their own, a
+    measuring child waits in a thread: the signal reaches neither), then the run is cancelled, so
+    each benchmark's servers and services are stopped on the way out."""
+    for child in psutil.Process().children():
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    run.cancel()
+
+
 async def run_all(names: list[str], quick: bool, profile: bool) -> tuple[list[Row], dict]:
     rows: list[Row] = []
-    # SIGTERM cancels the run, so that each benchmark's servers and services are stopped on the way
-    # out (they run in sessions of their own: the signal reaches only this process).
     this_run = asyncio.current_task()
     assert this_run is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this_run.cancel)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, _stopped, this_run)
     with tempfile.TemporaryDirectory(prefix="coursegen-bench-") as scratch:
         ctx = Context(Path(scratch), quick, profile)
         try:
