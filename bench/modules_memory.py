@@ -149,6 +149,9 @@ def _child(documents: int, formats: tuple[str, ...] | None, trace: bool, digests
     from shared.stage.emitter import StageEmitter
     from tests.support.fakes import MemoryEventStore, MemorySnapshotStore
 
+    from shared.freed_memory import return_freed_blocks
+
+    return_freed_blocks()  # as the service's entry point does
     if formats:  # the formats the run builds, as the service would if it built only those (the zip
         # always: stage 4 fails without it)
         export_formats.write_exports.__defaults__ = (tuple(dict.fromkeys(("zip", *formats))),)

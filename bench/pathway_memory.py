@@ -141,6 +141,9 @@ def measure(documents: int, trace: bool, top: int) -> dict:
     from services.pathway.handlers import pathway_stage
     from services.pathway.settings import PathwaySettings
 
+    from shared.freed_memory import return_freed_blocks
+
+    return_freed_blocks()  # as the service's entry point does
     lines = cached_history(documents).read_text().splitlines()
     store = JsonEventStore(lines)
     request = decode_event(lines[-1])

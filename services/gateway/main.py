@@ -8,6 +8,7 @@ import uvicorn
 from uvicorn.main import STARTUP_FAILURE
 
 from shared.leftover_tasks import cancel_leftover_tasks
+from shared.freed_memory import return_freed_blocks
 from shared.json_logging import configure_logging
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.stop_deadline import StopDeadline, hear_stop_signals
@@ -44,6 +45,7 @@ class _BoundedStopServer(uvicorn.Server):
 
 def main() -> None:
     hear_stop_signals()
+    return_freed_blocks()
     settings = GatewaySettings()
     configure_logging(settings.log_level, "gateway")
     configure_tracing("gateway")

@@ -9,7 +9,8 @@ stage skips it, naming the reason) and a fresh child parses the next one.
 
 Run as `python -m shared.docs.parse_worker module:function` it is that child: it reads
 length-prefixed pickled `(path, text)` requests (or `(path, text, includes)`: the files the
-document's includes may name, a dict, since the child cannot read the snapshot) on stdin and answers each on stdout.
+document's includes may name, a dict, since the child cannot read the snapshot; or any arguments
+of the function, `BudgetedParser.call`) on stdin and answers each on stdout.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import struct
 import subprocess
 import sys
 import time
+from typing import Any
 
 from shared.docs.model import ParsedDocument
 
@@ -61,8 +63,12 @@ class BudgetedParser:
     def parse(self, path: str, text: str, includes: dict[str, str] | None = None) -> ParsedDocument:
         """The parsed document; OverBudget when the child took longer than the budget (or died).
         `includes`: repository path → text of the files the document may include."""
-        message = (path, text) if includes is None else (path, text, includes)
-        request = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.call(path, text) if includes is None else self.call(path, text, includes)
+
+    def call(self, *arguments: object) -> Any:
+        """The child's function applied to `arguments` (picklable), within the budget: `parse` for
+        a function that is no parser (the PDF's layout and join, say)."""
+        request = pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL)
         child = self._running_child()
         try:
             _write_message(child.stdin, request)
@@ -153,8 +159,7 @@ def _serve(parser: str) -> None:
     answers.write(_READY)
     answers.flush()
     while (request := _read_message(requests)) is not None:
-        path, text, *includes = pickle.loads(request)
-        _write_message(answers, pickle.dumps(parse(path, text, *includes), protocol=pickle.HIGHEST_PROTOCOL))
+        _write_message(answers, pickle.dumps(parse(*pickle.loads(request)), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":

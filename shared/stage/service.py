@@ -9,6 +9,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventStore
+from shared.freed_memory import return_freed_blocks
 from shared.stage.app import run_stage_service
 from shared.events import Event
 from shared.settings import ServiceSettings
@@ -32,6 +33,7 @@ class StageService:
         return REQUESTS[self.request]
 
     def main(self) -> None:
+        return_freed_blocks()
         settings = self.settings()
 
         async def make_handler(js: JetStreamContext) -> StageWork:

@@ -5,7 +5,8 @@ page, PDF bookmarks from the headings.
 Layout costs time in proportion to the pages (a 270-page course takes about 13 s of one core), and
 a module always starts a new page, so modules lay out independently: a long course is cut into two
 runs of modules laid out at once by two child processes, then the front matter and the contents,
-whose page numbers are now known, and the parts are joined (pypdf), their page numbers stamped and
+whose page numbers are now known, and the parts are joined (pypdf, in a child as well: a long
+course's PDF objects would otherwise stay in the service's memory), their page numbers stamped and
 their links across parts added. A document from a repository is untrusted: each child works under a
 time budget (shared/docs/parse_worker.py's worker); a course that cannot be laid out in time has
 no PDF, and says so."""
@@ -25,6 +26,7 @@ from .export_model import CourseExport, ModulePage, module_pages
 from .static_site import module_body
 
 LAYOUT = "services.modules.export.pdf:layout"
+JOIN = "services.modules.export.pdf:joined_pdf"
 PDF_BUDGET_SECONDS = 120.0
 # Below this much module HTML (about 60 pages) a second process costs more than it saves.
 PARALLEL_FROM_CHARACTERS = 200_000
@@ -94,10 +96,12 @@ def write_pdf(course: CourseExport, out: BinaryIO, budget_seconds: float = PDF_B
             finally:
                 for child in children:
                     child.close()
+        # Joined in a child too: the parts' objects (thousands of pages' worth) are never this process's.
+        with BudgetedParser(budget_seconds, JOIN) as joiner:
+            out.write(joiner.call([front, *parts]))
     except OverBudget:
         raise NotLaidOut(f"the PDF could not be laid out within {budget_seconds:g} s; "
                          "the course's other formats are built") from None
-    _joined([front, *parts], out)
 
 
 def _runs(pages: Sequence[ModulePage], cores: int, parallel_from: int) -> list[list[ModulePage]]:
@@ -160,6 +164,13 @@ def layout(title: str, html: str) -> LaidOut:
                 loose.append((number, (x * PX_TO_PT, height - (y + tall) * PX_TO_PT,
                                        (x + width) * PX_TO_PT, height - y * PX_TO_PT), target))
     return LaidOut(document.write_pdf(), len(document.pages), anchors, loose)
+
+
+def joined_pdf(parts: list[LaidOut]) -> bytes:
+    """The child's work: the parts joined (_joined), as bytes."""
+    buffer = io.BytesIO()
+    _joined(parts, buffer)
+    return buffer.getvalue()
 
 
 def _joined(parts: list[LaidOut], out: BinaryIO) -> None:
