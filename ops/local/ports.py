@@ -8,6 +8,7 @@ the machine reserves what it hands out in one folder (a file created exclusively
 two choosers hand out the same port while it is held."""
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import socket
@@ -44,17 +45,21 @@ def _reserve(port: int) -> bool:
         return True
     except FileExistsError:
         pass
-    try:
-        if time.time() - claim.stat().st_mtime < HELD_SECONDS:
-            return False
-        claim.unlink()
-    except FileNotFoundError:
-        pass
-    try:
-        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-        return True
-    except FileExistsError:
-        return False  # another chooser reclaimed it first
+    # A lapsed claim is taken over by one chooser at a time: two that both saw it lapse could
+    # otherwise each remove the other's new claim.
+    with open(RESERVATIONS / ".taking-over", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if time.time() - claim.stat().st_mtime < HELD_SECONDS:
+                return False
+            claim.unlink()
+        except FileNotFoundError:
+            pass
+        try:
+            os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return True
+        except FileExistsError:
+            return False  # a new chooser claimed it meanwhile
 
 
 def _bindable(port: int) -> bool:

@@ -42,3 +42,12 @@ def test_choosers_in_many_processes_never_share_a_port():
     assert all(chooser.returncode == 0 for chooser in choosers)
     assert len(handed) == CHOOSERS * PORTS_EACH
     assert len(set(handed)) == len(handed)
+
+
+def test_a_port_handed_out_is_held_then_lapses(monkeypatch):
+    port = free_port()
+    monkeypatch.setattr("ops.local.ports.candidate_ports", lambda: [port])
+    with pytest.raises(RuntimeError, match="reserved"):
+        free_port()
+    monkeypatch.setattr("ops.local.ports.HELD_SECONDS", 0)
+    assert free_port() == port
