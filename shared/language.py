@@ -4,7 +4,7 @@ it is deterministic, unlike langdetect, and small, unlike lingua's per-language 
 detector's model is loaded on first use, not at import."""
 from __future__ import annotations
 
-import functools
+from shared.once import once
 from dataclasses import dataclass
 
 import langcodes
@@ -73,7 +73,7 @@ class Detected:
     confidence: float
 
 
-@functools.cache
+@once
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # loads a 4 MB model: on first use
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -2,7 +2,7 @@
 Every process has the bus and LLM families; the gateway adds its HTTP and projection ones."""
 from __future__ import annotations
 
-import functools
+from shared.once import once
 
 from prometheus_client import (CollectorRegistry, Counter, Gauge, Histogram, PlatformCollector,
                                ProcessCollector, generate_latest)
@@ -55,7 +55,7 @@ class Metrics:
         self.llm_failures.labels(provider, model).inc()
 
 
-@functools.cache
+@once
 def registry() -> CollectorRegistry:
     made = CollectorRegistry()
     ProcessCollector(registry=made)
@@ -63,7 +63,7 @@ def registry() -> CollectorRegistry:
     return made
 
 
-@functools.cache
+@once
 def metrics() -> Metrics:
     return Metrics(registry())
 

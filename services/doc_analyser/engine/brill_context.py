@@ -10,8 +10,9 @@ evaluates (`next1or2or3wd`, `prev1or2or3wd`) never match."""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
 from typing import Callable, Sequence
+
+from shared.once import once
 
 _PAD = ("STAART", "STAART")
 Tokens = list[tuple[str, str]]
@@ -77,7 +78,7 @@ def apply_rules(tokens: Tokens, indexed: dict[str, tuple[Rule, ...]]) -> Tokens:
     return t[3:-3]
 
 
-@cache
+@once
 def english_rules() -> dict[str, tuple[Rule, ...]]:
     from textblob.en import lexicon  # noqa: PLC0415 - loads the tagger's data on first use
 

@@ -16,9 +16,10 @@ adjective. Time is linear in the words (each is looked up once and meets each co
 and the words are capped, so no text can hold the tagger long. Both libraries load on first use."""
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from shared import linear_regex
+from shared.once import once
 
 from .brill_context import apply_rules, english_rules
 
@@ -49,14 +50,18 @@ def words_of(text: str) -> list[str]:
     return [token for token in _TOKEN.findall(text[:2_000]) if token.strip()][:_MOST_WORDS]
 
 
-@cache
+@once
 def _tagger_lexicon():
+    """TextBlob's lexicon with its rules, loaded here: its lazy containers load on their first
+    use, in every thread that uses one before the first load is through (the rules' lists then
+    hold every rule as often as threads loaded them)."""
     from textblob.en import lexicon  # noqa: PLC0415 - half a second and ~20 MB, paid by the first objective
 
+    len(lexicon), len(lexicon.morphology), len(lexicon.context)
     return lexicon
 
 
-@cache
+@once
 def _tagger():
     from textblob import _text  # noqa: PLC0415
 
@@ -209,10 +214,14 @@ def names_a_thing(phrase: str, names: frozenset[str] = frozenset()) -> bool:
     return not any(tag in _FINITE_VERBS for tag in phrase_tags)
 
 
-@cache
+@once
 def _lemmatizer():
-    import lemminflect  # noqa: PLC0415 - its lexicon loads on first use
+    """lemminflect, its lexicon and its rules for unknown words loaded here: it loads them on
+    first use, in every thread that asks before the first load is through."""
+    import lemminflect  # noqa: PLC0415
 
+    lemminflect.getAllLemmas("being")
+    lemminflect.getAllLemmasOOV("dockerizing", "VERB")
     return lemminflect
 
 

@@ -6,7 +6,7 @@ long the oldest event the projector has not applied has been in the log (0 when 
 it says how stale the read tables may be, and keeps growing while the projector is stuck."""
 from __future__ import annotations
 
-import functools
+from shared.once import once
 import logging
 from datetime import datetime, timezone
 
@@ -33,7 +33,7 @@ class ProjectionGauges:
                               "reflect", registry=registry)
 
 
-@functools.cache
+@once
 def projection_gauges() -> ProjectionGauges:
     return ProjectionGauges(registry())
 

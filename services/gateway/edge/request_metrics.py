@@ -2,7 +2,7 @@
 not become label values). Recorded by the gateway's one ASGI layer (services/gateway/edge/asgi_layer.py)."""
 from __future__ import annotations
 
-import functools
+from shared.once import once
 
 from prometheus_client import Counter, Histogram
 
@@ -36,7 +36,7 @@ class HttpMetrics:
         timed.observe(seconds)
 
 
-@functools.cache
+@once
 def http_metrics() -> HttpMetrics:
     return HttpMetrics(registry())
 
