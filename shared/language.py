@@ -4,12 +4,12 @@ it is deterministic, unlike langdetect, and small, unlike lingua's per-language 
 detector's model is loaded on first use, not at import."""
 from __future__ import annotations
 
-from shared.once import once
 from dataclasses import dataclass
 
 import langcodes
 
 from shared import linear_regex
+from shared.once import once
 
 # A tag's shape before the registry is asked: subtags of letters and digits joined by hyphens.
 _SHAPE = linear_regex.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,8}$")

@@ -2,10 +2,10 @@
 Every process has the bus and LLM families; the gateway adds its HTTP and projection ones."""
 from __future__ import annotations
 
-from shared.once import once
-
 from prometheus_client import (CollectorRegistry, Counter, Gauge, Histogram, PlatformCollector,
                                ProcessCollector, generate_latest)
+
+from shared.once import once
 
 from .pricing import cost_usd
 

@@ -6,7 +6,6 @@ long the oldest event the projector has not applied has been in the log (0 when 
 it says how stale the read tables may be, and keeps growing while the projector is stuck."""
 from __future__ import annotations
 
-from shared.once import once
 import logging
 from datetime import datetime, timezone
 
@@ -16,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Gauge
 
 from shared.observability.context import bind
 from shared.observability.metrics import exposition, registry
+from shared.once import once
 
 from .deps import ContainerDep
 

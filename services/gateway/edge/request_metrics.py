@@ -2,11 +2,10 @@
 not become label values). Recorded by the gateway's one ASGI layer (services/gateway/edge/asgi_layer.py)."""
 from __future__ import annotations
 
-from shared.once import once
-
 from prometheus_client import Counter, Histogram
 
 from shared.observability.metrics import registry
+from shared.once import once
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
