@@ -5,8 +5,8 @@ returned makes the value again. For the data a part loads on first use that is m
 paid once per thread — stage 2 analyses several documents at once in threads, and each of them
 loaded the tagger's and the lemmatizer's lexicons for itself, the largest objects of the service —
 and for a value that must be one (a metrics registry) it is a second one that some callers keep.
-`@once` makes the value exactly once: the other callers wait for it. A first call that raises leaves nothing behind; the next call tries again.
-tests/unit/test_once.py finds any other zero-argument function cached with functools."""
+`@once` makes the value exactly once: the other callers wait for it. A first call that raises
+leaves nothing behind; the next call tries again. tests/unit/test_once.py finds any other zero-argument function cached with functools."""
 from __future__ import annotations
 
 import functools
