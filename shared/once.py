@@ -6,7 +6,8 @@ paid once per thread — stage 2 analyses several documents at once in threads, 
 loaded the tagger's and the lemmatizer's lexicons for itself, the largest objects of the service —
 and for a value that must be one (a metrics registry) it is a second one that some callers keep.
 `@once` makes the value exactly once: the other callers wait for it. A first call that raises
-leaves nothing behind; the next call tries again. tests/unit/test_once.py finds any other zero-argument function cached with functools."""
+leaves nothing behind; the next call tries again. tests/unit/test_once.py finds any other
+zero-argument function cached with functools."""
 from __future__ import annotations
 
 import functools
