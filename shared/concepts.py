@@ -7,6 +7,7 @@ Only what the key needs lives here (word splitting, a matching-only singular, En
 words); stage 2's phrase extraction builds on these in services/doc_analyser/engine/lexicon.py."""
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from typing import Callable, Iterable
 
@@ -48,6 +49,9 @@ _TOKEN = linear_regex.compile(f"[{_LETTER}][{_LETTER}0-9]*(?:['’._-][{_LETTER}
                               r"|\d+(?:[.,]\d+)*|" + CJK_CHARACTER + r"|[^\w\s]")
 _ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# ASCII punctuation, each mark a token alone wherever `_TOKEN` meets it outside a word ("_" is a
+# word character, no token).
+_MARKS = "".join(mark for mark in string.punctuation if mark != "_")
 # URLs and e-mail addresses. A URL starts a word: at the start, or after a character that is no
 # word character. An address starts a run of non-blanks: at the start, or after a blank or an `@`.
 # That character before is matched and put back. The part after an address's `@` holds a dot
@@ -84,8 +88,29 @@ def _remembered_tokens(text: str) -> tuple[str, ...]:
 
 
 def _tokens(text: str) -> list[str]:
-    text = without_urls(text)
+    """No token holds a blank, and the scan after a blank starts afresh: the tokens of a text are
+    those of its blank-separated pieces, one after the other. Most pieces are a word of ASCII
+    letters with a few punctuation marks around it, split here without a pattern; the others
+    are scanned by `_TOKEN` (one RE2 call per token, each costing more than the split)."""
     found: list[str] = []
+    for piece in without_urls(text).split():
+        if piece.isalpha() and piece.isascii():
+            found.append(piece)
+            continue
+        word = piece.strip(_MARKS)
+        start = len(piece) - len(piece.lstrip(_MARKS))
+        end = start + len(word)
+        if word.isalpha() and word.isascii() and piece[end:end + 1] != "(":  # "call()" is one token
+            found.extend(piece[:start])
+            found.append(word)
+            found.extend(piece[end:])
+            continue
+        _scan(piece, found)
+    return found
+
+
+def _scan(text: str, found: list[str]) -> None:
+    """`_TOKEN`'s tokens of `text` appended to `found`, numbers' ordinals and glued words decided."""
     at: int | None = 0
     while at is not None:
         resume = None
@@ -109,7 +134,6 @@ def _tokens(text: str) -> list[str]:
             else:
                 found.extend((text[start:end - 1], text[end - 1]))  # "12x" is "1", "2", "x"
         at = resume
-    return found
 
 
 def words(text: str) -> list[str]:

@@ -314,6 +314,20 @@ class Pattern:
             else:
                 pos = end
 
+    def _ascii_findall(self, text: str, pos: int, endpos: int) -> list[str]:
+        # `_ascii_matches` without a Match per match: findall's common call, a word list.
+        length = len(text)
+        pos, endpos = max(0, min(pos, length)), max(0, min(endpos, length))
+        found: list[str] = []
+        data, match = _ascii_data(text), self._regexp.Match
+        while pos <= endpos:
+            start, end = match(_UNANCHORED, data, pos, endpos)[0]
+            if end < 0:
+                break
+            found.append(text[start:end])
+            pos = end + 1 if end == pos else end  # an empty match: step over one character
+        return found
+
     def _first(self, anchor: Any, text: str, pos: int, endpos: int | None) -> Match | None:
         # One match, the common call: no generator when the text is ASCII.
         if type(text) is str and endpos is None and text.isascii():
@@ -336,6 +350,8 @@ class Pattern:
         return self._matches(_re2.RE2.Anchor.UNANCHORED, string, pos, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int | None = None) -> list[Any]:
+        if self.groups == 0 and type(string) is str and string.isascii():
+            return self._ascii_findall(string, pos, len(string) if endpos is None else endpos)
         if self.groups == 0:
             return [match.group() for match in self.finditer(string, pos, endpos)]
         if self.groups == 1:

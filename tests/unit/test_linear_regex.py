@@ -44,6 +44,15 @@ def test_matches_are_those_of_re(pattern, text):
     assert found == expected
 
 
+@pytest.mark.parametrize("pattern, text", SAME_AS_RE)
+def test_findall_is_that_of_re(pattern, text):
+    assert linear_regex.findall(pattern, text) == re.findall(pattern, text)
+    if any(anchor in pattern for anchor in ("^", "$", "\\A", "\\Z", "\\b", "\\B")):
+        return  # an anchor inside a window is where the two engines are not asked to agree
+    for pos, endpos in ((1, len(text)), (0, len(text) - 1), (1, len(text) - 1), (2, 1), (0, 10**6)):
+        assert linear_regex.compile(pattern).findall(text, pos, endpos) == re.compile(pattern).findall(text, pos, endpos)
+
+
 @pytest.mark.parametrize("flag", [linear_regex.IGNORECASE, linear_regex.MULTILINE, linear_regex.DOTALL])
 def test_flags_mean_what_they_mean_in_re(flag):
     text = "Ab\nab\nAB"
