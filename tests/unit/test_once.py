@@ -71,14 +71,13 @@ def test_a_first_call_that_raises_leaves_nothing_and_the_next_tries_again():
 
 def test_the_grammar_lexicons_load_once_whatever_threads_ask_first():
     """The tagger's rules loaded by threads together held each rule once per thread."""
-    from services.doc_analyser.engine import grammar
+    from services.doc_analyser.engine import grammar, lexicons
 
     asked_at_once(lambda: grammar.is_verb_and_object("Configure TLS for the broker"))
-    from textblob._text import Context, Morphology
-
-    lexicon = grammar._tagger_lexicon()
-    assert len(lexicon.morphology) == len(Morphology(path=lexicon.morphology.path)) > 0
-    assert len(lexicon.context) == len(Context(path=lexicon.context.path)) > 0
+    brill = lexicons.brill()
+    lexicon = lexicons.tagger_lexicon()
+    assert len(lexicon.morphology) == len(brill.Morphology(path=lexicon.morphology.path)) > 0
+    assert len(lexicon.context) == len(brill.Context(path=lexicon.context.path)) > 0
     assert grammar.verb_of_gerund("configuring") == "configure"
 
 

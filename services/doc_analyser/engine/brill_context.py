@@ -80,6 +80,6 @@ def apply_rules(tokens: Tokens, indexed: dict[str, tuple[Rule, ...]]) -> Tokens:
 
 @once
 def english_rules() -> dict[str, tuple[Rule, ...]]:
-    from textblob.en import lexicon  # noqa: PLC0415 - loads the tagger's data on first use
+    from .lexicons import tagger_lexicon  # noqa: PLC0415 - lexicons.py loads the tagger
 
-    return index_rules(list(lexicon.context))
+    return index_rules(list(tagger_lexicon().context))

@@ -13,7 +13,8 @@ An objective is tagged as the end of the sentence "You will learn to …", where
 verb after "to". Names from code (`Client.publish`, `graphql-codegen`, `mod_wsgi`) are tagged as
 proper nouns before the tagger sees them: its suffix rules would make a hyphenated name an
 adjective. Time is linear in the words (each is looked up once and meets each contextual rule once),
-and the words are capped, so no text can hold the tagger long. Both libraries load on first use."""
+and the words are capped, so no text can hold the tagger long. Both libraries load on first use,
+their lexicons as tables on disk (lexicons.py)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,6 +23,7 @@ from shared import linear_regex
 from shared.once import once
 
 from .brill_context import apply_rules, english_rules
+from .lexicons import brill, lemmatizer, tagger_lexicon
 
 _MOST_WORDS = 40
 _LONGEST_WORD = 64
@@ -51,26 +53,14 @@ def words_of(text: str) -> list[str]:
 
 
 @once
-def _tagger_lexicon():
-    """TextBlob's lexicon with its rules, loaded here: its lazy containers load on their first
-    use, in every thread that uses one before the first load is through (the rules' lists then
-    hold every rule as often as threads loaded them)."""
-    from textblob.en import lexicon  # noqa: PLC0415 - half a second and ~20 MB, paid by the first objective
-
-    len(lexicon), len(lexicon.morphology), len(lexicon.context)
-    return lexicon
-
-
-@once
 def _tagger():
-    from textblob import _text  # noqa: PLC0415
-
-    lexicon = _tagger_lexicon()
+    find_tags = brill().find_tags
+    lexicon = tagger_lexicon()
     rules = english_rules()
 
     def tag(tokens: list[str]) -> list[str]:
         # The contextual rules are applied here, indexed by tag (brill_context.py), not by find_tags.
-        tagged = _text.find_tags(tokens, lexicon=lexicon, morphology=lexicon.morphology,
+        tagged = find_tags(tokens, lexicon=lexicon, morphology=lexicon.morphology,
                                  default=("NN", "NNP", "CD"), language="en")
         return [tag for _, tag in apply_rules([(word, tag) for word, tag in tagged], rules)]
     return tag
@@ -112,7 +102,7 @@ def tagged(text: str, frame: tuple[str, ...] = ()) -> list[tuple[str, str]]:
 def can_be_verb(word: str) -> bool:
     """Whether the lexicon knows `word` as a verb's base form ("filter", "break"; not "private")."""
     word = word.lower()
-    return word in _lemmatizer().getAllLemmas(word).get("VERB", ())
+    return word in lemmatizer().getAllLemmas(word).get("VERB", ())
 
 
 def opens_with_order(text: str, names: frozenset[str] = frozenset()) -> bool:
@@ -129,7 +119,7 @@ def opens_with_order(text: str, names: frozenset[str] = frozenset()) -> bool:
         return False
     if found[1][1] in _OBJECT_DETERMINERS or found[1][1] == "PRP":
         return True  # "Break a connection", "Test your app"
-    if "ADJ" in _lemmatizer().getAllLemmas(found[0][0]):  # "Best practices for crawlers"
+    if "ADJ" in lemmatizer().getAllLemmas(found[0][0]):  # "Best practices for crawlers"
         return False
     if not can_be_noun(found[0][0]):
         return found[0][1] == "VB"
@@ -170,7 +160,7 @@ def modifies_nouns(phrase: str) -> bool:
 
 
 def can_be_noun(word: str) -> bool:
-    return bool(_lemmatizer().getAllLemmas(word.lower()).get("NOUN"))
+    return bool(lemmatizer().getAllLemmas(word.lower()).get("NOUN"))
 
 
 def is_verb_and_object(objective: str) -> bool:
@@ -214,17 +204,6 @@ def names_a_thing(phrase: str, names: frozenset[str] = frozenset()) -> bool:
     return not any(tag in _FINITE_VERBS for tag in phrase_tags)
 
 
-@once
-def _lemmatizer():
-    """lemminflect, its lexicon and its rules for unknown words loaded here: it loads them on
-    first use, in every thread that asks before the first load is through."""
-    import lemminflect  # noqa: PLC0415
-
-    lemminflect.getAllLemmas("being")
-    lemminflect.getAllLemmasOOV("dockerizing", "VERB")
-    return lemminflect
-
-
 def verb_of_gerund(word: str) -> str | None:
     """The verb a gerund is formed from ("configuring" → "configure", "shipping" → "ship",
     "templating" → "template"), or None when `word` is no verb's -ing form ("string", "thing",
@@ -232,11 +211,11 @@ def verb_of_gerund(word: str) -> str | None:
     word = word.lower()
     if not word.endswith("ing") or len(word) < 5:
         return None
-    lemmatizer = _lemmatizer()
-    known = lemmatizer.getAllLemmas(word)
+    lemmas = lemmatizer()
+    known = lemmas.getAllLemmas(word)
     if known:
         verb = known.get("VERB", (word,))[0]
         return verb if verb != word else None
-    if _tagger_lexicon().get(word, "VBG") != "VBG":
+    if tagger_lexicon().get(word, "VBG") != "VBG":
         return None  # a word of another kind the lemmatizer does not list ("during")
-    return lemmatizer.getAllLemmasOOV(word, "VERB").get("VERB", (None,))[0]  # "dockerizing"
+    return lemmas.getAllLemmasOOV(word, "VERB").get("VERB", (None,))[0]  # "dockerizing"
