@@ -1,7 +1,7 @@
 """The baseline of the pipeline benchmark: the same four stages, the same code the services run
 (git clone + scan + snapshot archive, the offline analysis engine and corpus linking, the pathway
-planner, the module writer and every export format), called one after the other in one process,
-with no bus, no database, no events and no provider layer."""
+planner, the module writer and its claim check, and every export format), called one after the
+other in one process, with no bus, no database, no events and no provider layer."""
 from __future__ import annotations
 
 import tempfile
@@ -18,6 +18,7 @@ from services.doc_analyser.engine.offline import analyse_document
 from shared.docs.loading import load_documents
 from shared.events.catalogue import DiscoveredFile
 from services.modules.engine.engine import write_module
+from services.modules.engine.ledger import check_module
 from services.modules.export.formats import BUILDERS, build_exports
 from services.modules.export.export_model import CourseExport
 from services.modules.models import ModuleSpec
@@ -86,7 +87,9 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
     sources = {path: SourceDoc(d.parsed, linked[path][0].title, linked[path][0].doc_type,
                                tuple(linked[path][0].key_concepts), tuple(linked[path][0].learning_objectives),
                                linked[path][0].summary) for path, d in sources_docs.items()}
-    contents = [write_module(spec, [sources[p] for p in spec.documents]) for spec in specs]
+    # Each module's claims checked against its sources, as the service's writer does (writer.py).
+    contents = [check_module(write_module(spec, docs), spec, docs).content
+                for spec, docs in ((spec, [sources[p] for p in spec.documents]) for spec in specs)]
     build_exports(CourseExport(title="Benchmark course", pathway_title=chosen.title,
                                pathway_description=chosen.description, modules=list(zip(specs, contents))), formats)
     times["stage4"] = time.perf_counter() - started

@@ -2,7 +2,7 @@
 through the services (REST API, gateway, NATS, PostgreSQL, four service processes).
 
 Baseline: the same code — git clone, scan, snapshot archive, the offline analysis engine and
-corpus linking, the pathway planner, the module writer, every export format stage 4 builds — called
+corpus linking, the pathway planner, the module writer and its claim check, every export format stage 4 builds — called
 one stage after the other in one process (`bench/inprocess.py`, run as its own process), with no
 bus, no database, no events and no provider layer. That is the limit: the services run exactly this work, and
 everything else they do (events, projection, snapshots in the Object Store, re-reading a course's

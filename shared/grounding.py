@@ -19,10 +19,12 @@ checked), and a cited text is read up to MAX_CITED_CHARS."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from shared import linear_regex
 from shared.cjk import CJK_CHARACTER
+from shared.word_runs import single_spaced, word_runs
 
 MAX_SENTENCE_CHARS = 1000
 MAX_CITED_CHARS = 40_000
@@ -33,12 +35,9 @@ _MAX_OCCURRENCES = 64
 _MIN_WORD_LENGTH = 3
 _STEM_LENGTH = 6
 _CJK_RUN = linear_regex.compile(f"{CJK_CHARACTER}+")
-_SPACES = linear_regex.compile(r"\s+")
 _BACKTICKED = linear_regex.compile(r"`([^`\n]{1,300})`")
 _LINK = linear_regex.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
-_CHUNK = linear_regex.compile(r"\S+")
 _NUMBER = linear_regex.compile(r"\d+(?:,\d{3})*(?:\.\d+)*")
-_WORD = linear_regex.compile(r"\w+")
 _NOT_LETTERS = linear_regex.compile(r"[\d_]+")
 _ABBREVIATION = linear_regex.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
 _OPTION = linear_regex.compile(r"--?[A-Za-z][\w-]*")
@@ -72,7 +71,7 @@ class Evidence:
 
 def evidence_of(text: str) -> Evidence:
     """What a cited text vouches for."""
-    flat = _SPACES.sub(" ", text[:MAX_CITED_CHARS])
+    flat = single_spaced(text[:MAX_CITED_CHARS])
     return Evidence(flat, frozenset(_numbers_in(flat)), frozenset(_stems(flat)))
 
 
@@ -88,18 +87,22 @@ class Claims:
     stems: frozenset[str]
 
 
+@lru_cache(maxsize=4_096)  # a claim is checked against each span it may cite, again in each pass
 def claims_of(sentence: str) -> Claims:
     code: set[str] = set()
     options: set[str] = set()
     numbers: set[str] = set()
-    for match in _BACKTICKED.finditer(sentence):
-        inner = _SPACES.sub(" ", match.group(1)).strip()
-        if inner:
-            code.add(inner)
-    prose = _BACKTICKED.sub(" ", sentence)
-    prose = _LINK.sub(lambda m: f"{m.group(1)} {m.group(2)}", prose)
-    for chunk in _CHUNK.finditer(prose):
-        _classify(_stripped(chunk.group()), code, options, numbers, depth=0)
+    prose = sentence
+    if "`" in sentence:  # each pattern is tried only on a text holding what its matches hold
+        for match in _BACKTICKED.finditer(sentence):
+            inner = single_spaced(match.group(1)).strip()
+            if inner:
+                code.add(inner)
+        prose = _BACKTICKED.sub(" ", sentence)
+    if "](" in prose:
+        prose = _LINK.sub(lambda m: f"{m.group(1)} {m.group(2)}", prose)
+    for chunk in prose.split():  # the runs of non-blanks (`\S+`)
+        _classify(_stripped(chunk), code, options, numbers, depth=0)
     return Claims(frozenset(code), frozenset(options), frozenset(numbers), frozenset(_stems(sentence)))
 
 
@@ -179,8 +182,8 @@ def _stems(text: str) -> Iterable[str]:
     for run in _CJK_RUN.finditer(text):
         chars = run.group()
         yield from (chars[n:n + 2] for n in range(max(1, len(chars) - 1)))
-    for match in _WORD.finditer(_CJK_RUN.sub(" ", text)):
-        token = match.group().lower()
+    spaced = text if text.isascii() else _CJK_RUN.sub(" ", text)
+    for token in map(str.lower, word_runs(spaced)):
         for word in (token,) if token.isalpha() else _NOT_LETTERS.split(token):
             if len(word) >= _MIN_WORD_LENGTH and word not in STOP_WORDS:
                 yield stem(word)

@@ -61,3 +61,15 @@ def test_the_corpus_keeps_each_documents_phrases_on_disk_and_reads_them_back_who
     for document in documents:
         stored = corpus.document(document.path).terms
         assert stored.load() == index_document(document).terms and len(stored) == len(stored.load())
+
+
+def test_each_vector_is_the_tf_idf_of_the_documents_own_word_counts():
+    # The builder keeps a document's counts as numbers of its vocabulary until the vector is made.
+    from services.doc_analyser.engine.corpus_documents import _vector
+
+    documents = parsed()
+    corpus = Corpus.build(documents)
+    for document in documents:
+        expected = _vector(index_document(document).counts, corpus._frequency, len(documents))
+        assert corpus.document(document.path).vector == expected
+        assert len(expected) > 0

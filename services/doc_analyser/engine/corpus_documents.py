@@ -105,14 +105,17 @@ def build_documents(docs: list[ParsedDocument], indexes: dict[str, DocumentIndex
 
 class CorpusBuilder:
     """The corpus's documents, added one at a time, keeping only what the corpus keeps of each:
-    its phrases as digests (phrase_index.py), its words as one shared string per distinct word
-    (most recur across documents), never a document's sentences or its own copies of them — a 2,000-document corpus must not hold every
+    its phrases as digests (phrase_index.py), its word counts as two arrays of numbers (each
+    distinct word is a number of the corpus' vocabulary: most words recur across documents, and a
+    dict of a page's 250 words and their counts takes about four times the room), never a
+    document's sentences or its own copies of them — a 2,000-document corpus must not hold every
     document's index at once (stage 2's feed adds each document as it is parsed)."""
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple] = {}
         self._frequency = PhraseFrequency()
-        self._shared: dict[str, str] = {}
+        self._vocabulary: dict[str, int] = {}  # word → its number
+        self._words: list[str] = []  # number → word
         self._labels: set[tuple[str, str]] = set()  # (Sphinx label, the path declaring it)
         # Each document's phrases wait on disk (StoredTerms), read back when the corpus asks: the
         # file lives as long as the documents made from them (closed with the last of them).
@@ -125,14 +128,20 @@ class CorpusBuilder:
             return
         index = index or index_document(doc)
         self._frequency.add(index.terms)
-        shared = self._shared
         terms = StoredTerms(self._terms_file, index.terms)
-        counts = {shared.setdefault(word, word): count for word, count in index.counts.items()}
+        counts = (array("i", map(self._number, index.counts)), array("i", index.counts.values()))
         leading, onward = split_by_position(doc)
         targets = leading + tuple(REFERENCE + label for label in doc.references)
         self._labels.update((label, path) for label in doc.labels)
         self._entries[path] = (doc.path, doc.word_count, reading_minutes(doc), (targets, onward), index.doc_type,
                                terms, index.defines, counts)
+
+    def _number(self, word: str) -> int:
+        number = self._vocabulary.get(word)
+        if number is None:
+            number = self._vocabulary[word] = len(self._words)
+            self._words.append(word)
+        return number
 
     def documents(self, order: dict[str, int] | None = None) -> tuple[dict[str, CorpusDocument], PhraseFrequency]:
         """Links resolved and vectors weighed, now that every document is in; in `order` (by the
@@ -140,7 +149,7 @@ class CorpusBuilder:
         is empty after."""
         # Once: each entry is let go as its document is made (a document's word counts are only
         # for its vector, and a corpus of 20,000 documents would hold both for the whole run).
-        entries, self._entries, self._shared = self._entries, {}, {}
+        entries, self._entries, words, self._vocabulary, self._words = self._entries, {}, self._words, {}, []
         items = list(entries.items())
         if order is not None:
             last = len(order)
@@ -153,13 +162,14 @@ class CorpusBuilder:
         items.reverse()  # taken from the end, each entry let go as its document is made
         while items:
             path, entry = items.pop()
-            _, word_count, minutes, (targets, onward), doc_type, terms, defines, counts = entry
+            _, word_count, minutes, (targets, onward), doc_type, terms, defines, (numbers, counts) = entry
             links = _resolved_links(path, targets, paths, folded, declaring)
             leading = set(links)  # a page named both ways ("a.md" early, "./a.md" late) builds on it
             onward_links = tuple(target for target in _resolved_links(path, onward, paths, folded, declaring)
                                  if target not in leading)
             documents[path] = CorpusDocument(word_count, minutes, doc_type, terms, defines, links,
-                                             _vector(counts, self._frequency, len(paths)), onward_links)
+                                             _vector({words[number]: count for number, count in zip(numbers, counts)},
+                                                     self._frequency, len(paths)), onward_links)
         return documents, self._frequency
 
 

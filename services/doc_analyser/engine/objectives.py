@@ -11,11 +11,11 @@ from services.doc_analyser.engine.objective_phrasing import (concept_objective, 
 from services.doc_analyser.engine.lexicon import sentences
 from services.doc_analyser.engine.doc_profile import Profile
 from shared import linear_regex
+from shared.word_runs import word_runs
 from shared.vocabulary import doc_type_subset
 
 MOST_OBJECTIVES = 8
 SHORTEST_LIST = 3
-_WORD = linear_regex.compile(r"\w+")
 _EXPLANATORY = doc_type_subset({"concept", "overview", "guide"})  # kinds that teach concepts at length
 _VERSION = linear_regex.compile(r"^\[?(v?\d+(?:\.\d+)+[\w.-]*|unreleased)\]?", linear_regex.IGNORECASE)
 _PRACTICAL = linear_regex.compile(r"practi|hands[- ]on|exercise|project|real[- ]world|examples?\b|\bcode\b",
@@ -69,7 +69,7 @@ def _items_of_lists_that_are_not_steps(profile: Profile) -> set[str]:
 
 
 def _wording(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(word_runs(text.lower()))
 
 
 def _changelog_objectives(profile: Profile) -> list[str]:

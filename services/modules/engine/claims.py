@@ -56,12 +56,13 @@ def plain(markdown: str) -> str:
 def unemphasised(markdown: str) -> str:
     """`plain`, but code spans kept as written: the rule (shared/grounding.py) reads identifiers
     there (`CPU * 2`, `__init__`). Outside them, `*` and `_` around words are emphasis."""
-    pieces = _LINK.sub(lambda m: m.group(1), markdown).split("`")
+    # Each pattern is tried only on a text holding what its matches hold.
+    pieces = (_LINK.sub(lambda m: m.group(1), markdown) if "](" in markdown else markdown).split("`")
     for n in range(0, len(pieces), 2):
         text = pieces[n].replace("\\", "")
         for mark in ("**", "*"):
             text = text.replace(mark, "")
-        pieces[n] = _UNDERSCORE_EDGE.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), text)
+        pieces[n] = _UNDERSCORE_EDGE.sub(lambda m: (m.group(1) or "") + (m.group(2) or ""), text) if "_" in text else text
     return " ".join("`".join(pieces).lstrip("> #").split())
 
 
@@ -81,11 +82,11 @@ def _is_identifier(token: str) -> bool:
 def tokens(text: str) -> Iterator[str]:
     """Every word, identifier and number of `text`; a run of CJK characters (written without
     spaces) as its character pairs."""
-    for match in _WORD.finditer(text):
-        token = match.group(0).strip("_")  # `_word_` is emphasis; `__init__` and `init` compare alike
+    for found in _WORD.findall(text):
+        token = found.strip("_")  # `_word_` is emphasis; `__init__` and `init` compare alike
         if not token:
             continue
-        if _CJK.search(token):
+        if not token.isascii() and _CJK.search(token):  # the test first: one pattern call less a word
             for run in _CJK.finditer(token):
                 chars = run.group(0)
                 yield from (chars[i:i + 2] for i in range(max(1, len(chars) - 1)))
@@ -116,7 +117,7 @@ def content_words(text: str, ignored: frozenset[str] = frozenset()) -> Words:
             continue
         if token[0].isdigit() or _is_identifier(token):
             exact.add(token.lower())
-        elif len(lowered) >= 3 or _CJK.search(lowered):
+        elif len(lowered) >= 3 or (not lowered.isascii() and _CJK.search(lowered)):
             if lowered not in STOPWORDS and lowered not in FRAME and _stem(lowered) not in ignored:
                 stems.add(_stem(lowered))
     return Words(frozenset(exact), frozenset(stems))

@@ -153,9 +153,11 @@ def check_module(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sou
     """`content` with every claim not supported by its source replaced or removed, and the ledger:
     checked again until nothing is left to change (a removal that joins two sentences, say, makes a
     new one), at most MOST_PASSES times."""
-    checked = _check_once(content, spec, sources, translated)
+    names = module_names(spec, sources)
+    index = index_sources(sources, names)  # the sources do not change between passes
+    checked = _check_once(content, names, index, translated)
     for _ in range(MOST_PASSES - 1):
-        again = _check_once(checked.content, spec, sources, translated)
+        again = _check_once(checked.content, names, index, translated)
         changed = [claim for claim in again.claims if claim.action != "kept"]
         if not changed:
             break
@@ -191,15 +193,12 @@ def _same_words(text: str) -> str:
     return " ".join(plain(text).split())
 
 
-def _check_once(content: ModuleContent, spec: ModuleSpec, sources: Sequence[SourceDoc],
-                translated: bool = False) -> Checked:
+def _check_once(content: ModuleContent, names: frozenset[str], index: _Index, translated: bool = False) -> Checked:
     """`content` with every claim not supported by its source replaced or removed, and the ledger.
     `translated`: the text is in another language than its sources, so only what does not change
     with the language is compared — the identifiers and numbers a claim names, in the span it cites
     (an uncited one is only kept as a quotation) — and what is not supported is removed: a source's
     sentence would put the sources' language back."""
-    names = module_names(spec, sources)
-    index = index_sources(sources, names)
     edits: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     claims: list[Claim] = []
     counts: dict[str, int] = defaultdict(int)
@@ -219,10 +218,9 @@ def _check_once(content: ModuleContent, spec: ModuleSpec, sources: Sequence[Sour
                 counts["framing"] += 1
                 continue
             spans = _cited_spans(index, content, sentence, claim_text, marker)
-            span = next((found for found in spans if _supported(claim_markdown, found, translated)),
-                        spans[0] if spans else None)
-            status = ("uncited" if span is None else
-                      "supported" if _supported(claim_markdown, span, translated) else "unsupported")
+            span = next((found for found in spans if _supported(claim_markdown, found, translated)), None)
+            status = "supported" if span is not None else "unsupported" if spans else "uncited"
+            span = span or (spans[0] if spans else None)
             counts["checked"] += 1
             counts[status] += 1
             if status == "supported":
