@@ -16,7 +16,6 @@ from shared.docs.model import CodeBlock, Heading, Link, ParsedDocument, Section
 
 MAX_TITLE_CHARS = 200
 _WORD = linear_regex.compile(r"\w+(?:['’.\-]\w+)*")
-_SPACES = linear_regex.compile(r"\s+")
 _NOT_SLUG = linear_regex.compile(r"[^\w\- ]")
 _NUMBER_PREFIX = linear_regex.compile(r"^\d+[-_. ]+")
 _SEPARATORS = linear_regex.compile(r"[-_.\s]+")
@@ -31,7 +30,7 @@ _Item = TypeVar("_Item")
 
 
 def normalise_space(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # blanks collapsed (split cuts at every blank `\s` means)
 
 
 def close_gaps_before_punctuation(text: str) -> str:

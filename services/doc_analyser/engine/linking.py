@@ -24,7 +24,6 @@ from typing import Callable
 from services.doc_analyser.engine.corpus import Corpus
 from services.doc_analyser.engine.definitions import HEADING_DEFINITION, SENTENCE_DEFINITION
 from services.doc_analyser.engine.lexicon import IGNORED, concept_key
-from shared import linear_regex
 from shared.concepts import distinct
 from services.doc_analyser.engine.link_targets import normalise_path
 from services.doc_analyser.engine.models import DocumentAnalysis
@@ -159,6 +158,6 @@ def _related_topics(analysis: DocumentAnalysis, related: list[str], corpus: Corp
 
 
 def _clean_concepts(concepts: list[str]) -> list[str]:
-    cleaned = [linear_regex.sub(r"\s+", " ", concept).strip(" .,;:-") for concept in concepts]
+    cleaned = [" ".join(concept.split()).strip(" .,;:-") for concept in concepts]
     return [c for c in distinct(cleaned) if len(c) <= 80 and concept_key(c) not in IGNORED][
         :MOST_PREREQUISITE_CONCEPTS]

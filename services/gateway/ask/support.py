@@ -20,7 +20,6 @@ _PIECE = linear_regex.compile(
     linear_regex.IGNORECASE)
 _NUMBER_IN_MARKER = linear_regex.compile(r"\d{1,4}")
 _LIST_ITEM = linear_regex.compile(r"^\s*(?:[-*+•>]|#{1,6}|\d{1,3}[.)])\s+")
-_SPACES = linear_regex.compile(r"\s+")
 _DECLINED = linear_regex.compile(
     r"\bnot\s+covered\b|\b(?:do|does|did)\s*(?:not|n't)\s+(?:cover|answer|mention)\b", linear_regex.IGNORECASE)
 
@@ -97,7 +96,7 @@ def _ends_sentence(text: str, started: int, stop: int, end: int) -> bool:
 
 
 def _clean(sentence: str) -> str:
-    sentence = _SPACES.sub(" ", sentence).strip()
+    sentence = " ".join(sentence.split())
     sentence = _LIST_ITEM.sub("", sentence)
     # A marker before the final period leaves "tea ." behind.
     while len(sentence) > 1 and sentence[-1] in ".!?" and sentence[-2] == " ":
