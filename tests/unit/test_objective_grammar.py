@@ -62,3 +62,20 @@ def test_hostile_text_is_read_in_bounded_words():
     assert len(words_of(hostile)) <= 40
     assert is_verb_and_object(hostile) in (True, False)
     assert heading_objective(hostile[:10_000], "guide") is None or True
+
+
+def test_words_of_a_text_are_the_token_patterns_matches():
+    # words_of splits at blanks where no code span is open: the same words as the pattern over the text.
+    import random
+
+    from services.doc_analyser.engine.grammar import _MOST_WORDS, _TOKEN
+
+    blanks = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    pieces = list("abZ09_-.'/:@()`!,é中٣") + blanks + ["word", "x.y", "f()", "@scope/pkg", "`a b`"]
+    rng = random.Random(20261127)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = [token for token in _TOKEN.findall(text[:2_000]) if token.strip()][:_MOST_WORDS]
+        assert words_of(text) == expected, repr(text)
+    long = " ".join(["word"] * 100)
+    assert words_of(long) == ["word"] * _MOST_WORDS

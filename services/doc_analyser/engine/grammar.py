@@ -49,7 +49,20 @@ _CLAUSE_WORDS = frozenset({"that", "if", "whether", "because", "when", "so"})
 
 
 def words_of(text: str) -> list[str]:
-    return [token for token in _TOKEN.findall(text[:2_000]) if token.strip()][:_MOST_WORDS]
+    text = text[:2_000]
+    if "`" in text:  # a code span may hold blanks
+        return [token for token in _TOKEN.findall(text) if token.strip()][:_MOST_WORDS]
+    # No other token holds a blank: the text's tokens are its blank-separated pieces' tokens, and a
+    # piece of ASCII letters and digits is one (no pattern call for it).
+    found: list[str] = []
+    for piece in text.split():
+        if piece.isascii() and piece.isalnum():
+            found.append(piece)
+        else:
+            found.extend(_TOKEN.findall(piece))
+        if len(found) >= _MOST_WORDS:
+            break
+    return found[:_MOST_WORDS]
 
 
 @once

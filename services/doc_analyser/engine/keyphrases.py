@@ -83,12 +83,26 @@ def _label(run: list[str], profile: Profile, cache: dict[str, bool]) -> str:
 
 
 def _keeps_case(word: str, profile: Profile) -> bool:
-    return word in profile.proper_words or bool(_NAME_SHAPE.search(word))
+    return word in profile.proper_words or _name_shaped(word)
+
+
+def _name_shaped(word: str) -> bool:
+    # A word of letters with no capital past its first cannot match: no pattern call for it.
+    if word.isalpha() and (len(word) == 1 or word[1:].islower()):
+        return False
+    return bool(_NAME_SHAPE.search(word))
+
+
+def _identifier_shaped(word: str) -> bool:
+    # A word of letters in one case cannot match: no pattern call for it.
+    if word.isalpha() and (word.islower() or word.isupper()):
+        return False
+    return bool(_IDENTIFIER_SHAPE.search(word))
 
 
 def _boost(run: list[str], profile: Profile) -> float:
     boost = 1.0
-    if any(word.lower() in profile.code_identifiers or _IDENTIFIER_SHAPE.search(word) for word in run):
+    if any(word.lower() in profile.code_identifiers or _identifier_shaped(word) for word in run):
         boost *= 1.25  # the code names it too: something the learner will type
     if len(run) > 1 and all(word in profile.proper_words for word in run):
         boost *= 1.5  # a capitalised multi-word term: a product or a named concept
