@@ -101,3 +101,12 @@ def test_an_unwritable_cache_folder_gives_way_to_the_next(tmp_path, monkeypatch)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert disk_table.cache_folder() == tmp_path / "xdg" / "coursegen" / "tables"
     assert os.access(disk_table.cache_folder(), os.W_OK)
+
+
+def test_a_relative_cache_folder_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COURSEGEN_CACHE", "relative-cache")
+    source = tmp_path / "words.txt"
+    source.write_text("a b\n")
+    table = DiskTable.of(source, "probe", lambda: iter([("a", "b")]))
+    assert table.path.is_absolute() and table.get("a") == ("b",)

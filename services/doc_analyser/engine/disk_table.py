@@ -34,7 +34,7 @@ def cache_folder() -> Path:
     candidates.append(os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coursegen"))
     candidates.append(os.path.join(tempfile.gettempdir(), "coursegen-cache"))
     for candidate in filter(None, candidates):
-        folder = Path(candidate) / "tables"
+        folder = Path(candidate).absolute() / "tables"  # a file URI names an absolute path
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
