@@ -110,3 +110,20 @@ def test_a_relative_cache_folder_is_made_absolute(tmp_path, monkeypatch):
     source.write_text("a b\n")
     table = DiskTable.of(source, "probe", lambda: iter([("a", "b")]))
     assert table.path.is_absolute() and table.get("a") == ("b",)
+
+
+def test_without_a_table_the_libraries_own_dicts_answer():
+    # No folder to build a table in (or a full disk): the grammar works from the libraries' dicts.
+    code = ("from services.doc_analyser.engine.disk_table import DiskTable\n"
+            "def refuse(cls, *args):\n"
+            "    raise OSError('no room left')\n"
+            "DiskTable.of = classmethod(refuse)\n"
+            "from services.doc_analyser.engine import grammar, lexicons\n"
+            "assert grammar.is_verb_and_object('Configure TLS for the broker')\n"
+            "assert grammar.verb_of_gerund('configuring') == 'configure'\n"
+            "from lemminflect.core.Lemmatizer import Lemmatizer\n"
+            "assert isinstance(Lemmatizer().lemma_dict, dict)\n"
+            "assert type(lexicons.tagger_lexicon()).__name__ == 'Lexicon' and len(lexicons.tagger_lexicon()) > 90000\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "is loaded into memory: no table of it could be built (no room left)" in done.stderr

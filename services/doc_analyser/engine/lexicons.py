@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import logging
+import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,6 +28,7 @@ from shared.once import once
 
 from .disk_table import DiskTable
 
+log = logging.getLogger(__name__)
 _BRILL_MODULE = "coursegen_textblob_brill"  # the name TextBlob's tagger module is loaded under
 
 
@@ -48,19 +51,20 @@ def brill() -> ModuleType:
 @once
 def tagger_lexicon() -> Any:
     """TextBlob's English lexicon (`textblob.en.lexicon`'s files), its words in a table, its
-    morphology and context rules loaded."""
+    morphology and context rules loaded. Where no table can be built (no folder can be written, a
+    full disk), TextBlob's own dict: more memory, the same tags."""
     text = brill()
     folder: Path = text.english_folder
     words = folder / "en-lexicon.txt"
+    files = {"path": str(words), "morphology": str(folder / "en-morphology.txt"),
+             "context": str(folder / "en-context.txt"), "entities": str(folder / "en-entities.txt"), "language": "en"}
 
     class TableLexicon(text.Lexicon):  # type: ignore[name-defined, misc]
         """`Lexicon` whose words are read from a table: a lookup of the dict TextBlob would load."""
 
-        def __init__(self) -> None:
-            super().__init__(path=str(words), morphology=str(folder / "en-morphology.txt"),
-                             context=str(folder / "en-context.txt"), entities=str(folder / "en-entities.txt"),
-                             language="en")
-            self.table = DiskTable.of(words, "textblob-lexicon", lambda: _lexicon_rows(text, words))
+        def __init__(self, table: DiskTable) -> None:
+            super().__init__(**files)
+            self.table = table
 
         def load(self) -> None:
             raise TypeError("the tagger's words are read from its table, not loaded into a dict")
@@ -81,9 +85,18 @@ def tagger_lexicon() -> Any:
         def __len__(self) -> int:
             return len(self.table)
 
-    lexicon = TableLexicon()
-    len(lexicon.morphology), len(lexicon.context)
+    table = _table_or_none(words, "textblob-lexicon", lambda: _lexicon_rows(text, words))
+    lexicon = text.Lexicon(**files) if table is None else TableLexicon(table)
+    len(lexicon), len(lexicon.morphology), len(lexicon.context)
     return lexicon
+
+
+def _table_or_none(source: Path, name: str, rows: Callable[[], Iterable[tuple[str, str]]]) -> DiskTable | None:
+    try:
+        return DiskTable.of(source, name, rows)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("%s is loaded into memory: no table of it could be built (%s)", source, exc)
+        return None
 
 
 def _lexicon_rows(text: ModuleType, words: Path) -> Iterator[tuple[str, str]]:
@@ -102,7 +115,9 @@ def lemmatizer() -> ModuleType:
     from lemminflect.core.Lemmatizer import Lemmatizer  # noqa: PLC0415
 
     source = Path(config.lemma_lu_fn)
-    Lemmatizer().lemma_dict = LemmaTable(DiskTable.of(source, "lemminflect-lemmas", lambda: _lemma_rows(source)))
+    table = _table_or_none(source, "lemminflect-lemmas", lambda: _lemma_rows(source))
+    if table is not None:  # else lemminflect loads its own dict
+        Lemmatizer().lemma_dict = LemmaTable(table)
     lemminflect.getAllLemmas("being")
     lemminflect.getAllLemmasOOV("dockerizing", "VERB")
     return lemminflect
