@@ -33,6 +33,14 @@ _BEGINNER_WORDING = linear_regex.compile(r"getting started|introduction|quick ?s
 _TECHNICAL = linear_regex.compile(r"[a-z][A-Z]|[_.]\w|^[A-Z]{2,}$|\d")
 
 
+def technical(word: str) -> bool:
+    """A word shaped like code, a version or an acronym (`_TECHNICAL`). A word of letters in lower
+    case, capitalised or not, cannot be one: no pattern call for it."""
+    if word.isalpha() and (word.islower() or word[1:].islower()):
+        return False
+    return bool(_TECHNICAL.search(word))
+
+
 def difficulty(profile: Profile) -> float | None:
     """The combined difficulty, or None when the document is too small to judge."""
     prose = profile.prose_words
@@ -47,7 +55,7 @@ def difficulty(profile: Profile) -> float | None:
     code_lines = profile.code_lines
     code_density = code_lines / (code_lines + word_count / 12)
     long_share = sum(count for word, count in distinct.items() if syllables(word) >= 3) / word_count
-    technical_share = sum(count for word, count in distinct.items() if _TECHNICAL.search(word)) / word_count
+    technical_share = sum(count for word, count in distinct.items() if technical(word)) / word_count
     depth = max((heading.level for heading in profile.doc.headings), default=1)
     score = (0.35 * readability + 0.12 * min(1.0, code_density * 1.5) + 0.22 * min(1.0, long_share * 4)
              + 0.18 * min(1.0, technical_share * 8) + 0.08 * min(1.0, max(0, depth - 2) / 3))

@@ -3,6 +3,7 @@
 identifiers its code uses and the words it writes as names ("Docker", "Fluxmq")."""
 from __future__ import annotations
 
+import string
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -102,7 +103,25 @@ def _with_terms(runs: list[list[str]], text: str, vocabulary: frozenset[str]) ->
 
 def _code_identifiers(doc: ParsedDocument) -> frozenset[str]:
     code = "\n".join(block.code for block in doc.code_blocks)[:_LONGEST_CODE_SCANNED]
-    return frozenset(name.lower() for name in _IDENTIFIER.findall(code))
+    return frozenset(name.lower() for name in identifiers(code))
+
+
+_ASCII_WORD = frozenset(string.ascii_letters + string.digits + "_")
+_NOT_WORD_TO_BLANK = str.maketrans({chr(code): " " for code in range(128) if chr(code) not in _ASCII_WORD})
+
+
+def identifiers(code: str) -> list[str]:
+    """`_IDENTIFIER.findall(code)`. In ASCII code an identifier is what is left of a run of word
+    characters without its leading digits, if three or more are left (the pattern's scan starts
+    again after each digit it cannot start on): string methods, not a pattern call each."""
+    if not code.isascii():
+        return _IDENTIFIER.findall(code)
+    found = []
+    for run in code.translate(_NOT_WORD_TO_BLANK).split():
+        name = run.lstrip(string.digits)
+        if len(name) >= 3:
+            found.append(name)
+    return found
 
 
 def _proper_words(found: list[Sentence]) -> frozenset[str]:
