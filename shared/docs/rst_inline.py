@@ -36,17 +36,28 @@ Links = list[tuple[str, str]]
 def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     aside = SetAside()
     links: Links = []
-    text = sub_each(_LITERAL, lambda m: aside.keep(m.group(1)), text)  # backslashes are literal in ``…``
-    text = sub_each(_ESCAPE, lambda m: aside.keep(m.group(1)), text)
-    text = sub_each(_ROLE, lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
-    text = sub_each(_PHRASE_REFERENCE, lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
-    text = sub_each(_INTERPRETED_OR_REFERENCE,
-        lambda m: _named(links, targets, m.group(1)) if m.group(2) else aside.keep(m.group(1)), text)
-    text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
-    text = _STRONG.sub(r"\1", text)
-    text = _EMPHASIS.sub(lambda m: m.group(1), text)
-    text = _SUBSTITUTION.sub(r"\1", text)
-    text = _FOOTNOTE_REFERENCE.sub("", text)
+    # Each pattern is tried only on a text holding the literal its matches hold: a page of many
+    # short items would otherwise pay every pattern for each.
+    if "``" in text:
+        text = sub_each(_LITERAL, lambda m: aside.keep(m.group(1)), text)  # backslashes are literal in ``…``
+    if "\\" in text:
+        text = sub_each(_ESCAPE, lambda m: aside.keep(m.group(1)), text)
+    if ":`" in text:
+        text = sub_each(_ROLE, lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
+    if ">`" in text:
+        text = sub_each(_PHRASE_REFERENCE, lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
+    if "`" in text:
+        text = sub_each(_INTERPRETED_OR_REFERENCE,
+            lambda m: _named(links, targets, m.group(1)) if m.group(2) else aside.keep(m.group(1)), text)
+    if "_" in text:
+        text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
+    if "*" in text:
+        text = _STRONG.sub(r"\1", text)
+        text = _EMPHASIS.sub(lambda m: m.group(1), text)
+    if "|" in text:
+        text = _SUBSTITUTION.sub(r"\1", text)
+    if "]_" in text:
+        text = _FOOTNOTE_REFERENCE.sub("", text)
     text = close_gaps_before_punctuation(text)  # code still set aside: its blanks stay
     restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
@@ -69,18 +80,27 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     references with a known target as links; the same patterns as `rst_inline_to_text`."""
     aside = SetAside()
     keep, ignored = aside.keep, []
-    text = sub_each(_LITERAL, lambda m: keep(code_span(m.group(1))), text)
-    text = sub_each(_ESCAPE, lambda m: keep(_escaped(m.group(1))), text)
-    text = sub_each(_ROLE, lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
-    text = sub_each(_PHRASE_REFERENCE, lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
-    text = sub_each(_INTERPRETED_OR_REFERENCE,  # the default role: mostly names, as code
-        lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1))) if m.group(2)
-                       else code_span(m.group(1))), text)
-    text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
-    text = sub_each(_STRONG, lambda m: keep(f"**{escape_markdown(m.group(1).strip())}**"), text)
-    text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
-    text = _SUBSTITUTION.sub(r"\1", text)
-    text = _FOOTNOTE_REFERENCE.sub("", text)
+    if "``" in text:  # each pattern only on a text holding its literal, as in rst_inline_to_text
+        text = sub_each(_LITERAL, lambda m: keep(code_span(m.group(1))), text)
+    if "\\" in text:
+        text = sub_each(_ESCAPE, lambda m: keep(_escaped(m.group(1))), text)
+    if ":`" in text:
+        text = sub_each(_ROLE, lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
+    if ">`" in text:
+        text = sub_each(_PHRASE_REFERENCE, lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
+    if "`" in text:
+        text = sub_each(_INTERPRETED_OR_REFERENCE,  # the default role: mostly names, as code
+            lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1))) if m.group(2)
+                           else code_span(m.group(1))), text)
+    if "_" in text:
+        text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
+    if "*" in text:
+        text = sub_each(_STRONG, lambda m: keep(f"**{escape_markdown(m.group(1).strip())}**"), text)
+        text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
+    if "|" in text:
+        text = _SUBSTITUTION.sub(r"\1", text)
+    if "]_" in text:
+        text = _FOOTNOTE_REFERENCE.sub("", text)
     return aside.restore(close_gaps_before_punctuation(escape_markdown(text)))
 
 
