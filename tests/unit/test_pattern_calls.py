@@ -1,8 +1,8 @@
 """A pattern call (shared/linear_regex.py) costs about a microsecond and a half whatever it finds: a
 scan that calls a pattern once per word of a text costs more than the rest of stage 2's work on
-that word. Stage 2's analysis of real pages is held to a budget of pattern calls per word, so the
-next per-word call shows here (fewer than 1.8 a word; 1.57 when this was written, 2.4 before words,
-blanks, identifiers and word shapes were found with string methods)."""
+that word. Stage 2's analysis of real pages is held to a budget of pattern calls per word (words,
+blanks, identifiers and word shapes are found with string methods), so the next scan that calls a
+pattern per word shows here."""
 from __future__ import annotations
 
 from collections import Counter

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from services.doc_analyser.engine.lexicon import (IGNORED, looks_like_instructions_to_a_model, runs_of_tokens,
                                      sentences, tokens)
 from shared import linear_regex
+from shared.word_runs import word_runs
 from shared.cjk import term_vocabulary, terms_in
 from shared.docs.model import ParsedDocument
 
@@ -106,22 +107,13 @@ def _code_identifiers(doc: ParsedDocument) -> frozenset[str]:
     return frozenset(name.lower() for name in identifiers(code))
 
 
-_ASCII_WORD = frozenset(string.ascii_letters + string.digits + "_")
-_NOT_WORD_TO_BLANK = str.maketrans({chr(code): " " for code in range(128) if chr(code) not in _ASCII_WORD})
-
-
 def identifiers(code: str) -> list[str]:
     """`_IDENTIFIER.findall(code)`. In ASCII code an identifier is what is left of a run of word
     characters without its leading digits, if three or more are left (the pattern's scan starts
     again after each digit it cannot start on): string methods, not a pattern call each."""
     if not code.isascii():
         return _IDENTIFIER.findall(code)
-    found = []
-    for run in code.translate(_NOT_WORD_TO_BLANK).split():
-        name = run.lstrip(string.digits)
-        if len(name) >= 3:
-            found.append(name)
-    return found
+    return [name for run in word_runs(code) if len(name := run.lstrip(string.digits)) >= 3]
 
 
 def _proper_words(found: list[Sentence]) -> frozenset[str]:
