@@ -15,6 +15,14 @@ from services.doc_analyser.engine import disk_table, lexicons
 from services.doc_analyser.engine.disk_table import DiskTable
 
 ROOT = Path(__file__).resolve().parents[2]
+GRAMMAR_WORKS = ("assert grammar.is_verb_and_object('Configure TLS for the broker')\n"
+                 "assert grammar.verb_of_gerund('configuring') == 'configure'\n")
+
+
+def in_a_fresh_process(code: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def test_the_tagger_lexicon_answers_as_textblob_loads_it():
@@ -48,14 +56,12 @@ def test_loading_the_grammar_imports_no_nltk_and_builds_no_dict():
     # A fresh process: what the service pays for the tagger and the lemmatizer.
     code = ("import sys\n"
             "from services.doc_analyser.engine import grammar\n"
-            "assert grammar.is_verb_and_object('Configure TLS for the broker')\n"
-            "assert grammar.verb_of_gerund('configuring') == 'configure'\n"
+            + GRAMMAR_WORKS +
             "assert grammar.verb_of_gerund('dockerizing') == 'dockerize'\n"
             "from lemminflect.core.Lemmatizer import Lemmatizer\n"
             "assert not isinstance(Lemmatizer().lemma_dict, dict)\n"
             "print(sorted(name for name in sys.modules if name.split('.')[0] in ('nltk', 'textblob')))\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = in_a_fresh_process(code)
     assert done.stdout.strip() == "[]"
 
 
@@ -119,11 +125,9 @@ def test_without_a_table_the_libraries_own_dicts_answer():
             "    raise OSError('no room left')\n"
             "DiskTable.of = classmethod(refuse)\n"
             "from services.doc_analyser.engine import grammar, lexicons\n"
-            "assert grammar.is_verb_and_object('Configure TLS for the broker')\n"
-            "assert grammar.verb_of_gerund('configuring') == 'configure'\n"
+            + GRAMMAR_WORKS +
             "from lemminflect.core.Lemmatizer import Lemmatizer\n"
             "assert isinstance(Lemmatizer().lemma_dict, dict)\n"
             "assert type(lexicons.tagger_lexicon()).__name__ == 'Lexicon' and len(lexicons.tagger_lexicon()) > 90000\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = in_a_fresh_process(code)
     assert "is loaded into memory: no table of it could be built (no room left)" in done.stderr
