@@ -5,27 +5,27 @@ from __future__ import annotations
 
 from shared import linear_regex
 from shared.docs.placeholders import SetAside
-from shared.docs.builder import (REFERENCE_MARK, Unattached, close_gaps_before_punctuation, humanise_file_name,
-                                 sub_each)
+from shared.docs.builder import (REFERENCE_MARK, Marked, Unattached, close_gaps_before_punctuation,
+                                 humanise_file_name)
 from shared.docs.markdown_out import code_span, escape_markdown
 
-_ESCAPE = linear_regex.compile(r"\\(.)")
-_LITERAL = linear_regex.compile(r"``([^`]{1,2000}?)``")
-_ROLE = linear_regex.compile(r":(?:[\w-]+:)?([\w-]+):`([^`]{1,1000})`")
+_ESCAPE = Marked("\\", linear_regex.compile(r"\\(.)"))
+_LITERAL = Marked("``", linear_regex.compile(r"``([^`]{1,2000}?)``"))
+_ROLE = Marked(":`", linear_regex.compile(r":(?:[\w-]+:)?([\w-]+):`([^`]{1,1000})`"))
 # The label (at most 500 characters) is empty or ends in no blank: the blanks before `<` are
 # the next part's.
-_PHRASE_REFERENCE = linear_regex.compile(r"`((?:[^`<]{0,499}?[^`<\s])??)\s*<([^`>]{1,1000})>`__?")
+_PHRASE_REFERENCE = Marked(">`", linear_regex.compile(r"`((?:[^`<]{0,499}?[^`<\s])??)\s*<([^`>]{1,1000})>`__?"))
 # `name_` or `name__`, a whole word, not after a backtick.
-_WORD_REFERENCE = Unattached(r"([A-Za-z][\w.-]*?)__?", "`", "")
+_WORD_REFERENCE = Marked("_", Unattached(r"([A-Za-z][\w.-]*?)__?", "`", ""))
 # Interpreted text (`name`, the default role) or, with underscores after it, a named reference
 # (`text`_): one pattern, so a span is read from its opening backtick. Apart, the reference
 # pattern started at a closing one: "`__name__` and `__module__`" read "` and `__" as a reference.
-_INTERPRETED_OR_REFERENCE = linear_regex.compile(r"`([^`]{1,1000})`(__?)?")
-_STRONG = linear_regex.compile(r"\*\*([^*]{1,1000}?)\*\*")
+_INTERPRETED_OR_REFERENCE = Marked("`", linear_regex.compile(r"`([^`]{1,1000})`(__?)?"))
+_STRONG = Marked("**", linear_regex.compile(r"\*\*([^*]{1,1000}?)\*\*"))
 # Neither after nor before a word character or another star.
-_EMPHASIS = Unattached(r"\*([^*\s][^*]{0,1000}?)\*", "*", "*")
-_SUBSTITUTION = linear_regex.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}")
-_FOOTNOTE_REFERENCE = linear_regex.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_")
+_EMPHASIS = Marked("*", Unattached(r"\*([^*\s][^*]{0,1000}?)\*", "*", "*"))
+_SUBSTITUTION = Marked("|", linear_regex.compile(r"\|([^|\s][^|]{0,100}?)\|_{0,2}"))
+_FOOTNOTE_REFERENCE = Marked("]_", linear_regex.compile(r"\s?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_"))
 _LINKING_ROLES = {"doc", "download"}
 _REFERENCE_ROLES = {"ref", "numref"}  # name a label some document declares (resolved by the corpus)
 _MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -36,28 +36,18 @@ Links = list[tuple[str, str]]
 def rst_inline_to_text(text: str, targets: dict[str, str]) -> tuple[str, Links]:
     aside = SetAside()
     links: Links = []
-    # Each pattern is tried only on a text holding the literal its matches hold: a page of many
-    # short items would otherwise pay every pattern for each.
-    if "``" in text:
-        text = sub_each(_LITERAL, lambda m: aside.keep(m.group(1)), text)  # backslashes are literal in ``…``
-    if "\\" in text:
-        text = sub_each(_ESCAPE, lambda m: aside.keep(m.group(1)), text)
-    if ":`" in text:
-        text = sub_each(_ROLE, lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
-    if ">`" in text:
-        text = sub_each(_PHRASE_REFERENCE, lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
-    if "`" in text:
-        text = sub_each(_INTERPRETED_OR_REFERENCE,
-            lambda m: _named(links, targets, m.group(1)) if m.group(2) else aside.keep(m.group(1)), text)
-    if "_" in text:
-        text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
-    if "*" in text:
-        text = _STRONG.sub(r"\1", text)
-        text = _EMPHASIS.sub(lambda m: m.group(1), text)
-    if "|" in text:
-        text = _SUBSTITUTION.sub(r"\1", text)
-    if "]_" in text:
-        text = _FOOTNOTE_REFERENCE.sub("", text)
+    # Each pattern is a `Marked`: tried only on a text holding the literal its matches hold.
+    text = _LITERAL.sub(lambda m: aside.keep(m.group(1)), text)  # backslashes are literal in ``…``
+    text = _ESCAPE.sub(lambda m: aside.keep(m.group(1)), text)
+    text = _ROLE.sub(lambda m: aside.keep(role_text(links, m.group(1), m.group(2))), text)
+    text = _PHRASE_REFERENCE.sub(lambda m: _phrase(links, targets, m.group(1), m.group(2)), text)
+    text = _INTERPRETED_OR_REFERENCE.sub(
+        lambda m: _named(links, targets, m.group(1)) if m.group(2) else aside.keep(m.group(1)), text)
+    text = _WORD_REFERENCE.sub(lambda m: _named(links, targets, m.group(1), bare=True), text)
+    text = _STRONG.sub(lambda m: m.group(1), text)
+    text = _EMPHASIS.sub(lambda m: m.group(1), text)
+    text = _SUBSTITUTION.sub(lambda m: m.group(1), text)
+    text = _FOOTNOTE_REFERENCE.sub(lambda m: "", text)
     text = close_gaps_before_punctuation(text)  # code still set aside: its blanks stay
     restore = aside.restore
     return restore(text), [(restore(target), restore(label)) for target, label in links]
@@ -80,27 +70,18 @@ def rst_inline_to_markdown(text: str, targets: dict[str, str]) -> str:
     references with a known target as links; the same patterns as `rst_inline_to_text`."""
     aside = SetAside()
     keep, ignored = aside.keep, []
-    if "``" in text:  # each pattern only on a text holding its literal, as in rst_inline_to_text
-        text = sub_each(_LITERAL, lambda m: keep(code_span(m.group(1))), text)
-    if "\\" in text:
-        text = sub_each(_ESCAPE, lambda m: keep(_escaped(m.group(1))), text)
-    if ":`" in text:
-        text = sub_each(_ROLE, lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
-    if ">`" in text:
-        text = sub_each(_PHRASE_REFERENCE, lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
-    if "`" in text:
-        text = sub_each(_INTERPRETED_OR_REFERENCE,  # the default role: mostly names, as code
-            lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1))) if m.group(2)
-                           else code_span(m.group(1))), text)
-    if "_" in text:
-        text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
-    if "*" in text:
-        text = sub_each(_STRONG, lambda m: keep(f"**{escape_markdown(m.group(1).strip())}**"), text)
-        text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
-    if "|" in text:
-        text = _SUBSTITUTION.sub(r"\1", text)
-    if "]_" in text:
-        text = _FOOTNOTE_REFERENCE.sub("", text)
+    text = _LITERAL.sub(lambda m: keep(code_span(m.group(1))), text)
+    text = _ESCAPE.sub(lambda m: keep(_escaped(m.group(1))), text)
+    text = _ROLE.sub(lambda m: keep(role_markdown(m.group(1), m.group(2))), text)
+    text = _PHRASE_REFERENCE.sub(lambda m: keep(_link(m.group(1), _phrase_target(targets, m.group(2)))), text)
+    text = _INTERPRETED_OR_REFERENCE.sub(  # the default role: mostly names, as code
+        lambda m: keep(_link(m.group(1), _named_target(targets, m.group(1))) if m.group(2)
+                       else code_span(m.group(1))), text)
+    text = _WORD_REFERENCE.sub(lambda m: keep(escape_markdown(_named(ignored, targets, m.group(1), bare=True))), text)
+    text = _STRONG.sub(lambda m: keep(f"**{escape_markdown(m.group(1).strip())}**"), text)
+    text = _EMPHASIS.sub(lambda m: keep(f"*{escape_markdown(m.group(1).strip())}*"), text)
+    text = _SUBSTITUTION.sub(lambda m: m.group(1), text)
+    text = _FOOTNOTE_REFERENCE.sub(lambda m: "", text)
     return aside.restore(close_gaps_before_punctuation(escape_markdown(text)))
 
 

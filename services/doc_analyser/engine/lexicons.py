@@ -6,7 +6,7 @@ tables on disk (disk_table.py) rather than in dicts.
   25 MB the tagger never uses). The module needs nothing but the standard library.
 - Its lexicon (94 k words and their most likely tag) is a `Lexicon` whose words are looked up in a
   table; its suffix and contextual rules load from their files as TextBlob loads them.
-- lemminflect's lemmatizer gets its lexicon of base forms (80 k words) as a table too, the same
+- lemminflect's lemmatizer gets its lexicon of base forms (70 k words) as a table too, the same
   answers as its own dict (`LemmaLUCodec.load`: a word's later rows replace or add to its earlier).
 
 Each table's rows are read with the library's own reader of its file, so the words and tags are
