@@ -5,7 +5,9 @@ with the course and each version. Its counts travel in ModuleGenerated and Cours
 (shared.events: ClaimCounts)."""
 from __future__ import annotations
 
-from typing import Literal
+import shutil
+import tempfile
+from typing import BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,8 +55,35 @@ def module_ledger_ref(content_ref: str) -> str:
     return content_ref.removesuffix(".json") + ".ledger.json"
 
 
-def total(counts: list[ClaimCounts]) -> ClaimCounts:
-    summed = ClaimCounts()
-    for part in counts:
-        summed = summed.plus(part)
-    return summed
+class CourseLedgerFile:
+    """A course's ledger written module by module: the bytes `CourseLedger(counts=…, modules=…)
+    .model_dump_json()` gives, without the course's claims held at once (a course of a few hundred
+    modules holds hundreds of thousands of claims: 100 MB of objects). Modules are added in the
+    pathway's order; `write_to` writes the whole ledger; `close` (or leaving a `with`) frees it."""
+
+    def __init__(self) -> None:
+        self._modules = tempfile.TemporaryFile(prefix="coursegen-ledger-")
+        self.counts = ClaimCounts()
+        self._added = 0
+
+    def add(self, module: ModuleLedger) -> None:
+        if self._added:
+            self._modules.write(b",")
+        self._modules.write(module.model_dump_json().encode())
+        self.counts = self.counts.plus(module.counts)
+        self._added += 1
+
+    def write_to(self, out: BinaryIO) -> None:
+        out.write(b'{"counts":' + self.counts.model_dump_json().encode() + b',"modules":[')
+        self._modules.seek(0)
+        shutil.copyfileobj(self._modules, out)
+        out.write(b"]}")
+
+    def close(self) -> None:
+        self._modules.close()
+
+    def __enter__(self) -> "CourseLedgerFile":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -20,13 +20,13 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.bus.artefacts import ArtefactStore
-from shared.claim_ledger import CourseLedger, ModuleLedger, ledger_name, module_ledger_ref, total
+from shared.claim_ledger import CourseLedgerFile, ModuleLedger, ledger_name, module_ledger_ref
 from shared.course_labels import Labels
 from shared.diagrams import diagrams_name
 from shared.export_formats import artefact_name, index_name, index_of
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
-from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated
+from shared.events.catalogue import ClaimCounts, CourseGenerated, CourseGenerationRequested, ModuleGenerated
 from shared.llm.budget import within_budget
 from shared.llm.factory import build_provider
 from shared.llm.fallback import ENGINE
@@ -113,13 +113,12 @@ class ModulesStage:
         flaws = FlawCount()
         for content in contents:
             flaws.add(content.assessment)
-        ledger = await course_ledger(self._artefacts, refs)
-        await self._artefacts.put(request.course_id, ledger_name(task_id), ledger.model_dump_json().encode())
+        claims = await store_course_ledger(self._artefacts, request.course_id, ledger_name(task_id), refs)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=refs_of["zip"], export_bytes=sizes["zip"],
                                  generated_at=datetime.now(timezone.utc),
                                  usage=token_usage(usage), fallbacks=fallbacks,
-                                 question_flaws=flaws.as_payload(), claims=ledger.counts, **languages)
+                                 question_flaws=flaws.as_payload(), claims=claims, **languages)
 
     async def _sources(self, inputs: WriteInputs, paths: set[str]) -> SpilledSources:
         try:
@@ -214,16 +213,23 @@ class ModulesStage:
                                      f"Writing module {finished[0]} of {total}: {spec.title}")
 
 
-async def course_ledger(artefacts: ArtefactStore, content_refs: list[str]) -> CourseLedger:
-    """Every module's ledger (written beside its content), in the pathway's order; a module written
-    before ledgers existed has none."""
-    modules = []
-    for ref in content_refs:
-        try:
-            modules.append(ModuleLedger.model_validate_json(await artefacts.get(module_ledger_ref(ref))))
-        except GONE:
-            continue
-    return CourseLedger(counts=total([module.counts for module in modules]), modules=modules)
+async def store_course_ledger(artefacts: ArtefactStore, course_id: str, name: str,
+                              content_refs: list[str]) -> ClaimCounts:
+    """Stores every module's ledger (written beside its content), in the pathway's order, as the
+    run's ledger `name`, and returns its counts; a module written before ledgers existed has none.
+    Read one module at a time and stored from a file: the course's claims are never held at once."""
+    with CourseLedgerFile() as ledger, tempfile.TemporaryFile(prefix="coursegen-ledger-") as out:
+        for ref in content_refs:
+            try:
+                data = await artefacts.get(module_ledger_ref(ref))
+            except GONE:
+                continue
+            ledger.add(ModuleLedger.model_validate_json(data))
+            del data
+        await asyncio.to_thread(ledger.write_to, out)
+        out.seek(0)
+        await artefacts.put(course_id, name, out)
+        return ledger.counts
 
 
 def _release(inputs: WriteInputs, cloned_commit: str) -> dict:

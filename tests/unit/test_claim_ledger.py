@@ -3,6 +3,7 @@ source does not is replaced by the sources' own sentence or removed; quotations 
 the published text, checked again, holds no unsupported or uncited claim."""
 from __future__ import annotations
 
+import io
 from collections import Counter
 
 import pytest
@@ -14,7 +15,7 @@ from services.modules.engine.ledger import Checked, _counted_again, check_module
 from services.modules.engine.sources import SourceDoc
 from services.modules.engine.spans import LineSpan, section_spans
 from services.modules.models import Citation, ContentSection, ModuleContent, ModuleSpec, Question
-from shared.claim_ledger import Claim
+from shared.claim_ledger import Claim, CourseLedger, CourseLedgerFile, ModuleLedger
 from shared.docs.parsing import parse
 from shared.events.catalogue import ClaimCounts
 from tests.support.committed_docs import committed_docs
@@ -175,3 +176,24 @@ def test_a_later_pass_changes_a_replacement_only_where_its_sentence_holds_the_wh
     held = Claim(field="introduction", text="x = 1. Then it whistles.", status="unsupported", action="removed")
     counts = _counted_again(checked, [held])
     assert (counts.supported, counts.unsupported, counts.replaced, counts.removed) == (1, 1, 0, 1)
+
+
+@pytest.mark.parametrize("modules", [0, 1, 3])
+def test_a_course_ledger_written_module_by_module_is_the_ledger_of_all_of_them(modules):
+    """Stage 4 stores the course's ledger from a file it adds one module's ledger at a time to: the
+    same bytes as the whole ledger dumped at once, counts summed."""
+    ledgers = [ModuleLedger(module_id=f"m{n}", position=n, title=f"Modul «{n}» \"quoted\"\n",
+                            counts=ClaimCounts(checked=n + 1, supported=n, uncited=1, removed=1),
+                            claims=[Claim(field=f"sections.{k}.body_markdown", text=f"Claim {k} — ünïcode",
+                                          status="supported", cited=f"docs/a.md#L{k}-L{k + 1}", action="kept")
+                                    for k in range(n)])
+               for n in range(modules)]
+    counts = ClaimCounts()
+    for ledger in ledgers:
+        counts = counts.plus(ledger.counts)
+    with CourseLedgerFile() as written, io.BytesIO() as out:
+        for ledger in ledgers:
+            written.add(ledger)
+        written.write_to(out)
+        assert written.counts == counts
+        assert out.getvalue() == CourseLedger(counts=counts, modules=ledgers).model_dump_json().encode()

@@ -18,6 +18,7 @@ from services.pathway.handlers import pathway_stage
 from services.pathway.settings import PathwaySettings
 from services.repo_clone.handlers import clone_stage
 from services.repo_clone.settings import RepoCloneSettings
+from shared.claim_ledger import CourseLedger, ledger_name
 from shared.events import Event
 from shared.events.catalogue import (
     CourseCreated, CourseDeleted, CourseGenerated, CourseGenerationRequested, DocAnalysed, DocsAnalysed,
@@ -243,6 +244,14 @@ async def test_stage4_writes_every_module_of_the_pathway_and_stores_the_export(c
     flaws = generated.payload.question_flaws      # every question of the course judged by the checker
     assert flaws.checked == sum(m.payload.question_count for m in modules) > 0
     assert flaws.flawed == 0 and flaws.by_rule == {}
+    # The run's claim ledger: every module's, in the pathway's order, and its counts in the event.
+    ledger = CourseLedger.model_validate_json(
+        await course.artefacts.get(f"{course.id}/{ledger_name(request.payload.task_id)}"))
+    by_position = sorted(modules, key=lambda m: m.payload.position)
+    assert [m.module_id for m in ledger.modules] == [m.payload.module_id for m in by_position]
+    assert [m.counts for m in ledger.modules] == [m.payload.claims for m in by_position]
+    assert ledger.counts == generated.payload.claims and ledger.counts.checked > 0
+    assert sum(len(m.claims) for m in ledger.modules) == ledger.counts.checked
 
 
 async def test_stage4_fails_on_a_pathway_that_was_never_planned(course):
