@@ -57,8 +57,8 @@ def module_ledger_ref(content_ref: str) -> str:
 
 class CourseLedgerFile:
     """A course's ledger written module by module: the bytes `CourseLedger(counts=…, modules=…)
-    .model_dump_json()` gives, without the course's claims held at once (a course of a few hundred
-    modules holds hundreds of thousands of claims: 100 MB of objects). Modules are added in the
+    .model_dump_json()` gives, without the course's claims held at once (as objects, the ledgers of
+    a course of a few hundred modules take about 100 MB). Modules are added in the
     pathway's order; `write_to` writes the whole ledger; `close` (or leaving a `with`) frees it."""
 
     def __init__(self) -> None:
