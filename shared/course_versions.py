@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from shared.course_edits import EDIT_EVENTS, Edit, edit_words, fold_edits
 from shared.events import Event
@@ -163,8 +163,10 @@ class _Built:
 class _Fold:
     """Walks a course's events once, in order, keeping what a stage 4 request builds on."""
 
-    def __init__(self) -> None:
-        self.analyses: dict[str, dict[str, str]] = {}   # stage 2 task -> path -> content hash
+    def __init__(self, analyses: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        # stage 2 task -> path -> content hash: from the DocAnalysed events met, or given (folded by
+        # a reader that takes the analyses one by one, not among the events)
+        self.analyses: dict[str, dict[str, str]] = {task: dict(hashes) for task, hashes in (analyses or {}).items()}
         self.analysed_task: str | None = None            # the last stage 2 run that succeeded
         self.pathways: dict[str, Pathway] = {}
         self.commit_sha: str | None = None
@@ -243,11 +245,27 @@ def course_versions(events: Iterable[Event]) -> list[Version]:
     return fold.versions
 
 
-def release_notes(events: Iterable[Event], request: CourseGenerationRequested) -> ReleaseNotes:
+def built_from_analyses(events: Iterable[Event]) -> list[str]:
+    """The stage 2 runs (task ids) the stage 4 runs among `events` were built from, in order: the
+    last stage 2 run that succeeded before each one's request."""
+    analysed: str | None = None
+    tasks: list[str] = []
+    for event in events:
+        if isinstance(event, DocsAnalysed):
+            analysed = event.payload.task_id
+        elif isinstance(event, CourseGenerationRequested) and analysed is not None and analysed not in tasks:
+            tasks.append(analysed)
+    return tasks
+
+
+def release_notes(events: Iterable[Event], request: CourseGenerationRequested,
+                  analyses: Mapping[str, Mapping[str, str]] | None = None) -> ReleaseNotes:
     """The notes of the version `request`'s run is writing: its number, its commit, and what changed
     since the last version, judged from the plan and the sources (its modules are not written yet:
-    a module is "regenerated" here when its plan or a source changed)."""
-    fold = _Fold()
+    a module is "regenerated" here when its plan or a source changed). The sources' content hashes
+    come from the DocAnalysed among `events`, or from `analyses` (stage 2 task -> path -> hash; at
+    least those of `built_from_analyses`) for a reader that folds the analyses apart."""
+    fold = _Fold(analyses)
     for event in events:
         if isinstance(event, CourseGenerationRequested) and event.payload.task_id == request.payload.task_id:
             break

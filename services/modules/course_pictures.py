@@ -8,18 +8,18 @@ from typing import Mapping, Sequence
 from shared.concept_map import ConceptSource
 from shared.course_labels import Labels
 from shared.diagrams import diagrams_artefact
-from shared.events.catalogue import DocAnalysed
 
 from .diagram_renderer import draw_diagrams
 from .export.pictures import Pictures, concept_maps, diagram_blocks, texts_of
+from .inputs import SourceAnalysis
 from .models import ModuleContent, ModuleSpec
 
 
-async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], analyses: Mapping[str, DocAnalysed],
+async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], analyses: Mapping[str, SourceAnalysis],
                           title: str, labels: Labels | None = None) -> Pictures:
     blocks = [block for _, content in modules for text in texts_of([content]) for block in diagram_blocks(text)]
     diagrams = await draw_diagrams(blocks) if blocks else {}
-    sources = [(spec.module_id, [ConceptSource(path, tuple(a.payload.key_concepts), tuple(a.payload.prerequisite_concepts))
+    sources = [(spec.module_id, [ConceptSource(path, a.key_concepts, a.prerequisite_concepts)
                                  for path in spec.documents if (a := analyses.get(path)) is not None])
                for spec, _ in modules]
     course_map, module_maps = await asyncio.to_thread(concept_maps, sources, title, labels)

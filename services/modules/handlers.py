@@ -26,7 +26,7 @@ from shared.diagrams import diagrams_name
 from shared.export_formats import artefact_name, index_name, index_of
 from shared.bus.delivery import StageWork
 from shared.bus.snapshots import SnapshotMissing, snapshot_archive
-from shared.events.catalogue import ClaimCounts, CourseGenerated, CourseGenerationRequested, ModuleGenerated
+from shared.events.catalogue import ClaimCounts, CourseGenerated, CourseGenerationRequested, DocAnalysed, ModuleGenerated
 from shared.llm.budget import within_budget
 from shared.llm.factory import build_provider
 from shared.llm.fallback import ENGINE
@@ -64,8 +64,9 @@ class ModulesStage:
         if events is None:
             return
         async with self._emitter.running(request):
-            inputs = write_inputs(events, request)
-            del events  # folded: the history (an analysis per document) is not held while modules are written
+            analyses = await self._emitter.store.load_each(request.course_id, DocAnalysed)
+            inputs = write_inputs(events, request, analyses)
+            del events, analyses  # folded: not held while modules are written
             await self._run(request, inputs)
 
     async def _run(self, request: CourseGenerationRequested, inputs: WriteInputs) -> None:

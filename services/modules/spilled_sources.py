@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 
 from shared.docs.loading import iter_documents
-from shared.events.catalogue import DocAnalysed
 from shared.spill import SpillFile, Spilled
 
 from .engine.sources import SourceDoc
+from .inputs import SourceAnalysis
 
 
 class SpilledSources:
@@ -23,7 +23,7 @@ class SpilledSources:
 
     @classmethod
     def parsed(cls, archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
-               analyses: Mapping[str, DocAnalysed]) -> tuple["SpilledSources", dict[str, str]]:
+               analyses: Mapping[str, SourceAnalysis]) -> tuple["SpilledSources", dict[str, str]]:
         """The documents of `paths` parsed, with what stage 2 said of each, and the unreadable ones
         by path with the reason."""
         sources, problems = cls(), dict[str, str]()
@@ -32,11 +32,10 @@ class SpilledSources:
                 if document is None:
                     problems[path] = problem or "unreadable"
                     continue
-                analysed = analyses.get(path)
-                p = analysed.payload if analysed else None
+                p = analyses.get(path)
                 sources._places[path] = sources._spill.put(SourceDoc(
                     document.parsed, p.title if p else "", p.doc_type if p else "other",
-                    tuple(p.key_concepts) if p else (), tuple(p.learning_objectives) if p else (),
+                    p.key_concepts if p else (), p.learning_objectives if p else (),
                     p.summary if p else "", raw_text=document.raw_text))
         except BaseException:
             sources.close()

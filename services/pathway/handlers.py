@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 from shared.bus.delivery import StageWork
 from shared.bus.eventstore import EventTooLarge
 from shared.bus.provisioning import EVENT_TARGET_BYTES
-from shared.events.catalogue import PathwayModulesListed, PathwaysGenerated, PathwaysRequested
+from shared.events.catalogue import DocAnalysed, PathwayModulesListed, PathwaysGenerated, PathwaysRequested
 from shared.llm.factory import build_provider
 from shared.observability.llm import metered
 from shared.llm.budget import within_budget
@@ -49,8 +49,9 @@ class PathwayStage:
         if events is None:
             return
         async with self._emitter.running(request):
-            inputs = plan_inputs(events, request)
-            del events  # the decoded history (every analysis, as an event) is not needed while planning
+            analyses = await self._emitter.store.load_each(request.course_id, DocAnalysed)
+            inputs = plan_inputs(events, request, analyses)
+            del events, analyses
             await self._run(request, inputs)
 
     async def _run(self, request: PathwaysRequested, inputs: PlanInputs) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from shared.asked_language import asked_language
 from shared.events import Event
@@ -12,11 +13,11 @@ from shared.selection import scan_result
 from shared.stage.emitter import LIFECYCLE
 from .engine.models import PathwayDocument
 
-# The events a run plans from: whether it is current (LIFECYCLE: the requests and results, which
-# hold the earlier plans too), the course's language, stage 1's scan and selection, and the
-# analyses. Not the progress steps nor the modules, which a course's history is mostly made of.
-PLAN_HISTORY: tuple[type[Event], ...] = (*LIFECYCLE, CourseUpdated, RepoFilesDiscovered, FoldersSelected,
-                                         DocAnalysed)
+# The events a run plans from, besides the analyses (read one by one: `plan_inputs`): whether it is
+# current (LIFECYCLE: the requests and results, which hold the earlier plans too), the course's
+# language, stage 1's scan and selection. Not the progress steps nor the modules, which a course's
+# history is mostly made of.
+PLAN_HISTORY: tuple[type[Event], ...] = (*LIFECYCLE, CourseUpdated, RepoFilesDiscovered, FoldersSelected)
 
 
 @dataclass(frozen=True)
@@ -36,31 +37,44 @@ class PlanInputs:
     language: str | None = None  # the course's as asked; None: its sources'
 
 
-def plan_inputs(events: list[Event], request: PathwaysRequested) -> PlanInputs:
+def plan_inputs(events: list[Event], request: PathwaysRequested, analyses: Iterable[DocAnalysed]) -> PlanInputs:
+    """What the run plans from: `events` (PLAN_HISTORY's) and the course's `analyses`, folded one
+    by one into the documents planned from (20,000 analyses are 190 MB as events, 24 MB as
+    documents), without keeping any."""
     scan = scan_result(events)
     navigation = {path: i for i, path in enumerate(scan.navigation())} if scan else {}
     inferred = {f.path: f.inferred_index for f in scan.files} if scan else {}
     sections = {f.path: f.navigation_section for f in scan.files if f.navigation_section} if scan else {}
     overview = scan.selection.payload.overview_document if scan and scan.selection else None
-    analysed: dict[str, DocAnalysed] = {}
-    for event in events:
-        if isinstance(event, DocAnalysed) and event.payload.task_id == request.payload.analysis_task_id:
-            analysed.setdefault(event.payload.path, event)  # a repeat beyond the duplicate window adds nothing
-    documents = [_document(e, navigation.get(path), inferred.get(path), sections.get(path))
-                 for path, e in analysed.items()]
-    documents.sort(key=lambda d: (d.navigation_index is None, d.navigation_index or 0, d.path))
     adapt = request.payload.adapt_pathway_id
+    earlier = _earlier_plan(events, adapt) if adapt else None
+    documents: dict[str, PathwayDocument] = {}
+    earlier_analysed: set[str] = set()
+    for event in analyses:
+        p = event.payload
+        if p.task_id == request.payload.analysis_task_id and p.path not in documents:
+            # a repeat beyond the duplicate window adds nothing
+            documents[p.path] = _document(event, navigation.get(p.path), inferred.get(p.path), sections.get(p.path))
+        if earlier is not None and earlier.analysis_task is not None and p.task_id == earlier.analysis_task:
+            earlier_analysed.add(p.path)
+    planned = sorted(documents.values(), key=lambda d: (d.navigation_index is None, d.navigation_index or 0, d.path))
     sources = scan.cloned.payload.navigation_sources if scan else []
-    return PlanInputs(documents, overview if overview in analysed else None,
+    return PlanInputs(planned, overview if overview in documents else None,
                       scan.cloned.payload.repo_name if scan else "",
-                      earlier_pathway(events, adapt) if adapt else None,
+                      EarlierPathway(earlier.pathway, frozenset(earlier_analysed) or None) if earlier else None,
                       sources[0] if len(sources) == 1 else None, asked_language(events, request.event_id))
 
 
-def earlier_pathway(events: list[Event], pathway_id: str) -> EarlierPathway | None:
+@dataclass(frozen=True)
+class _EarlierPlan:
+    pathway: Pathway
+    analysis_task: str | None  # the analysis its run planned from; None: unknown
+
+
+def _earlier_plan(events: list[Event], pathway_id: str) -> _EarlierPlan | None:
     """The pathway `pathway_id` as the course's last `PathwaysGenerated` holding it announced it
     (an earlier refresh announces an adapted pathway under its old id, and that one is current),
-    with the documents its run planned from."""
+    with the analysis its run planned from."""
     found: tuple[str, Pathway] | None = None
     for event in events:
         if isinstance(event, PathwaysGenerated):
@@ -72,9 +86,7 @@ def earlier_pathway(events: list[Event], pathway_id: str) -> EarlierPathway | No
     plan_task, pathway = found
     analysis_task = next((e.payload.analysis_task_id for e in events
                           if isinstance(e, PathwaysRequested) and e.payload.task_id == plan_task), None)
-    analysed = frozenset(e.payload.path for e in events
-                         if isinstance(e, DocAnalysed) and analysis_task and e.payload.task_id == analysis_task)
-    return EarlierPathway(pathway, analysed or None)
+    return _EarlierPlan(pathway, analysis_task or None)
 
 
 def _document(event: DocAnalysed, navigation_index: int | None, inferred_index: int | None,

@@ -5,7 +5,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from nats.errors import MaxPayloadError, NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -13,11 +13,11 @@ from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableEr
 from opentelemetry.trace import SpanKind
 
 from shared.bus.provisioning import MAX_EVENT_BYTES
-from shared.bus.subject_log import last_sequence, read_subject
+from shared.bus.subject_log import Stored, last_sequence, read_subject
 from shared.events import Event, PoisonEvent, course_subjects, decode_stored, subject_for
 from shared.events.catalogue import CourseForked
 from shared.events.subjects import subject_of
-from shared.forks import MAX_FORK_DEPTH, inherited
+from shared.forks import MAX_FORK_DEPTH, Relabelling, inherited, inherits, relabel
 from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
@@ -139,6 +139,41 @@ class EventStore:
         announced in parts reads as one PathwaysGenerated (shared/pathway_parts.py)."""
         return await patiently(lambda: self._load(course_id, timeout, only), f"reading course {course_id}")
 
+    async def load_each(self, course_id: str, of: type[Event], timeout: float = 5.0) -> Iterator[Event]:
+        """The course's events of type `of`, in stream order (a fork's inherited ones first, as
+        `load` reads them), each decoded only when the iterator reaches it and held by nothing here
+        once handed out: for a reader that folds many large events into something smaller (stage 3
+        and 4 read 20,000 analyses: 190 MB as a list of events, 48 MB as the messages read).
+        The messages are all read first (a read cut short is read again, as `load`'s); a poison
+        event is skipped, as `load` skips it. Not for a plan, which may come in parts to assemble."""
+        if asked_with_parts((of,)) != (of,):
+            raise ValueError(f"{of.__name__} may come in parts: read it with load()")
+        segments = await patiently(lambda: self._stored_of(course_id, of, timeout, (), 0),
+                                   f"reading course {course_id}'s {of.__name__} events")
+        return _decoded_one_by_one(course_id, segments)
+
+    async def _stored_of(self, course_id: str, of: type[Event], timeout: float, forks: tuple[CourseForked, ...],
+                         depth: int) -> list[tuple[tuple[CourseForked, ...], list[Stored]]]:
+        """The stored messages of type `of` in the course's history, source's before fork's, each
+        list with the forks its events pass through to be the course's (innermost first)."""
+        subject, forked_subject = subject_of(course_id, of), subject_of(course_id, CourseForked)
+        asked = [subject] if course_id in self._not_forks else [subject, forked_subject]
+        reads = await asyncio.gather(*(read_subject(self._js, self._stream, s, timeout) for s in asked))
+        own, forked = reads[0], (reads[1] if len(reads) > 1 else [])
+        segments = [(forks, own)]
+        if forked:  # a fork's CourseForked is its first event, and its only one
+            fork = decode_stored(forked[0].subject, forked[0].data)
+            assert isinstance(fork, CourseForked)
+            if depth < MAX_FORK_DEPTH:
+                source = fork.payload.source_course_id
+                segments = await self._stored_of(source, of, timeout, (fork, *forks), depth + 1) + segments
+            else:
+                log.error("course %s is forked more than %d times deep; the deepest history is not read",
+                          fork.course_id, MAX_FORK_DEPTH)
+        elif own and len(reads) > 1:
+            self._remember_not_fork(course_id)
+        return segments
+
     async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
         """The course's events stored after `after_seq` (`last_seq` stays `after_seq` when there
         are none): what an appender whose expected sequence went stale missed. Only the course's
@@ -243,6 +278,28 @@ class EventStore:
         self._not_forks.move_to_end(course_id)
         while len(self._not_forks) > KEPT_NOT_FORKS:
             self._not_forks.popitem(last=False)
+
+
+def _decoded_one_by_one(course_id: str, segments: list[tuple[tuple[CourseForked, ...], list[Stored]]]
+                        ) -> Iterator[Event]:
+    """Each message decoded, let go, and re-labelled through the forks it passes (bounded by each
+    fork's sequence and stage, as shared/forks.py `inherited`)."""
+    for forks, stored in segments:
+        relabellings = [(fork.payload, Relabelling(fork)) for fork in forks]
+        stored.reverse()
+        while stored:
+            message = stored.pop()
+            try:
+                event = decode_stored(message.subject, message.data)
+            except PoisonEvent as exc:
+                log.error("course %s history: skipping %s at seq %s: %s", course_id, message.subject, message.seq, exc)
+                continue
+            for fork, relabelling in relabellings:
+                if message.seq > fork.up_to_seq or not inherits(event, fork.from_stage):
+                    break
+                event = relabel(event, relabelling)
+            else:
+                yield event
 
 
 async def patiently(attempt, what: str):

@@ -1,14 +1,19 @@
 """A fork's history on a real nats-server (shared/bus/eventstore.py): loading it reads what it
 inherits from its source, bounded by the fork's sequence, through a fork of a fork, with `only`
-too; its own sequence stays its own for appending; and the private snapshot it inherits stays while
-it lives, after its source is deleted (shared/bus/snapshots.py)."""
+too, and one event at a time (`load_each`) the same; its own sequence stays its own for appending;
+and the private snapshot it inherits stays while it lives, after its source is deleted
+(shared/bus/snapshots.py)."""
 from __future__ import annotations
+
+import pytest
 
 from services.repo_clone.scanner import ScannedFile
 from services.repo_clone.snapshot import SnapshotStore
 from shared.bus.eventstore import EventStore
 from shared.bus.snapshots import claim, release_course, snapshot_key
-from shared.events.catalogue import CourseForked, DocAnalysed, PathwaysRequested, RepoCloned, StageStarted
+from shared.events.catalogue import (
+    CourseForked, DocAnalysed, PathwaysGenerated, PathwaysRequested, RepoCloned, StageStarted,
+)
 from shared.stage.emitter import LIFECYCLE, is_current
 from tests.support.forking import forked_at, whole_course
 
@@ -68,6 +73,40 @@ async def test_a_fork_of_a_fork_reads_through_both(js):
     assert [e.event_type for e in history.events if e.event_type.startswith("Pathway")] == []
     through_first = [e for e in (await store.load("first")).events if isinstance(e, DocAnalysed)]
     assert analyses[0].event_id != through_first[0].event_id
+
+
+def _analysis(course: str, task: str, path: str) -> DocAnalysed:
+    return DocAnalysed(course_id=course, actor="doc_analyser", payload={
+        "task_id": task, "path": path, "title": path, "doc_type": "guide", "complexity_level": "beginner",
+        "word_count": 10, "content_hash": f"h-{task}-{path}"})
+
+
+async def test_events_read_one_at_a_time_are_those_load_reads_through_forks_of_forks(js):
+    store = EventStore(js)
+    events = whole_course("origin")
+    source = await appended(store, events[:-1])
+    await appended(store, [*events[-1:], _analysis("origin", "t2b", "docs/a.md")])  # after the fork: not inherited
+    first = forked_at(source, "first", "stage3", source[-1][0])
+    await appended(store, [first, _analysis("first", "f2", "docs/b.md")])
+    first_seq = await store.last_seq("first")
+    await appended(store, [_analysis("first", "f2b", "docs/late.md")])  # after the second fork
+    second = CourseForked(course_id="second", actor="carol", payload={
+        "source_course_id": "first", "up_to_seq": first_seq, "from_stage": "stage2", "owner_id": "carol",
+        "title": "Second"})
+    only_scan = CourseForked(course_id="third", actor="dave", payload={
+        "source_course_id": "first", "up_to_seq": first_seq, "from_stage": "stage1", "owner_id": "dave",
+        "title": "Third"})
+    await appended(store, [second, _analysis("second", "s2", "docs/c.md"), only_scan])
+
+    for course, paths in [("origin", ["docs/a.md", "docs/a.md"]), ("first", ["docs/a.md", "docs/b.md", "docs/late.md"]),
+                          ("second", ["docs/a.md", "docs/b.md", "docs/c.md"]), ("third", []), ("origin", None)]:
+        each = list(await store.load_each(course, DocAnalysed))
+        assert each == (await store.load(course, only=[DocAnalysed])).events
+        assert {e.course_id for e in each} <= {course}
+        if paths is not None:
+            assert [e.payload.path for e in each] == paths
+    with pytest.raises(ValueError, match="parts"):
+        await store.load_each("first", PathwaysGenerated)
 
 
 async def test_a_private_snapshot_the_fork_inherits_outlives_its_source(js):

@@ -4,7 +4,7 @@ taken token is gone once discarded), so a handler can be built and run in a test
 They hold data, they do not record calls: tests assert on what was stored."""
 from __future__ import annotations
 
-from typing import BinaryIO, Iterable, Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from shared.bus.eventstore import Appended, ConcurrencyConflict, History
 from shared.bus.snapshots import SnapshotMissing, is_private
@@ -45,6 +45,11 @@ class MemoryEventStore:
         events = [e for e in assembled([e for e in self._log if e.course_id == course_id and isinstance(e, asked)])
                   if isinstance(e, wanted)]
         return History(events=events, last_seq=picked[-1][0] if picked else 0)
+
+    async def load_each(self, course_id: str, of: type[Event], timeout: float = 5.0) -> Iterator[Event]:
+        if asked_with_parts((of,)) != (of,):
+            raise ValueError(f"{of.__name__} may come in parts: read it with load()")
+        return (e for e in list(self._log) if e.course_id == course_id and isinstance(e, of))
 
     async def load_after(self, course_id: str, after_seq: int, timeout: float = 5.0) -> History:
         picked = [(seq, e) for seq, e in enumerate(self._log, start=1)

@@ -263,9 +263,9 @@ def test_stage_4_folds_the_course_language_from_its_events():
     created = create_course("c1", "alice", "Kettle", "", "fr")
     request = CourseGenerationRequested(course_id="c1", actor="alice",
                                         payload={"task_id": "t1", "pathway_id": "p1"})
-    assert write_inputs([created, request], request).language == "fr"
+    assert write_inputs([created, request], request, []).language == "fr"
     renamed = update_course(fold("c1", [created]), "alice", False, None, "Bouilloire", None)
-    assert write_inputs([created, renamed, request], request).language == "fr"  # a rename keeps it
+    assert write_inputs([created, renamed, request], request, []).language == "fr"  # a rename keeps it
     changed = update_course(fold("c1", [created, renamed]), "alice", False, None, None, None, "ar")
-    assert write_inputs([created, renamed, changed, request], request).language == "ar"
-    assert write_inputs([create_course("c1", "alice", "Kettle", ""), request], request).language is None
+    assert write_inputs([created, renamed, changed, request], request, []).language == "ar"
+    assert write_inputs([create_course("c1", "alice", "Kettle", ""), request], request, []).language is None

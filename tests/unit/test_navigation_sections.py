@@ -217,8 +217,8 @@ def test_stage3_reads_the_section_of_each_listed_document_from_the_scans_events(
               RepoCloned(course_id=course, actor="repo_clone", payload={
                   "task_id": "scan1", "repo_url": repo, "repo_name": "repo", "commit_sha": "0" * 40,
                   "file_count": 3, "documentation_count": 3, "chunk_count": 1, "snapshot_ref": "s"}),
-              *analysed, request]
-    sections = {d.path: d.navigation_section for d in plan_inputs(events, request).documents}
+              request]
+    sections = {d.path: d.navigation_section for d in plan_inputs(events, request, analysed).documents}
     assert sections == {"docs/index.md": None, "docs/a.md": "Tutorials", "docs/b.md": None}
 
 

@@ -1,9 +1,10 @@
 """What the pathway service holds while it plans (issue 49: its peak memory grew with the documents),
-counted rather than measured: the history it reads, the phrases each document keeps once the plan
-and its placements are made, and the keys define-before-use shares between documents. The sizes
-themselves are bench/pathway_memory.py's."""
+counted rather than measured: the history it and stage 4 read (each analysis once, none kept), the
+phrases each document keeps once the plan and its placements are made, and the keys define-before-use
+shares between documents. The sizes themselves are bench/pathway_memory.py's."""
 from __future__ import annotations
 
+import sys
 import uuid
 from collections import Counter
 
@@ -12,6 +13,8 @@ from services.doc_analyser.settings import DocAnalyserSettings
 from services.pathway.engine.engine import plan_pathways
 from services.pathway.engine.models import PathwayDocument
 from services.pathway.engine.order import taught_uses
+from services.modules.handlers import modules_stage
+from services.modules.settings import ModulesSettings
 from services.pathway.handlers import pathway_stage, pathways_payload, with_placements
 from services.pathway.inputs import PlanInputs
 from services.pathway.settings import PathwaySettings
@@ -19,11 +22,14 @@ from services.repo_clone.handlers import clone_stage
 from services.repo_clone.settings import RepoCloneSettings
 from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, FoldersSelected, PathwaysGenerated,
-    PathwaysRequested, RepoCloned, RepoCloneRequested, StageProgressed,
+    CourseCreated, CourseGenerated, CourseGenerationRequested, DocAnalysed, DocsAnalysed, DocsAnalysisRequested,
+    FoldersSelected, PathwaySelected, PathwaysGenerated, PathwaysRequested, RepoCloned, RepoCloneRequested,
+    StageProgressed,
 )
 from shared.stage.emitter import StageEmitter
-from tests.support.fakes import MemoryAnalysisCache, MemoryEventStore, MemorySecretStore, MemorySnapshotStore
+from tests.support.fakes import (
+    MemoryAnalysisCache, MemoryArtefactStore, MemoryEventStore, MemorySecretStore, MemorySnapshotStore,
+)
 from tests.support.gitrepos import COURSE_REPO, make_repo
 
 _NOUNS = ("broker", "topic", "partition", "consumer", "producer", "offset", "schema", "stream", "snapshot",
@@ -31,12 +37,13 @@ _NOUNS = ("broker", "topic", "partition", "consumer", "producer", "offset", "sch
 
 
 class CountingStore(MemoryEventStore):
-    """The in-memory store, counting by type the events each load hands out once `counting` is set."""
+    """The in-memory store, counting by type the events each read hands out once `counting` is set."""
 
     def __init__(self) -> None:
         super().__init__()
         self.counting = False
         self.handed: Counter[type[Event]] = Counter()
+        self.kept: Counter[type[Event]] = Counter()
 
     async def load(self, course_id, timeout=5.0, only=None):
         history = await super().load(course_id, timeout, only)
@@ -44,8 +51,21 @@ class CountingStore(MemoryEventStore):
             self.handed.update(type(event) for event in history.events)
         return history
 
+    async def load_each(self, course_id, of, timeout=5.0):
+        return self._counted(await super().load_each(course_id, of, timeout))
 
-async def test_stage3_reads_each_analysis_once_and_no_progress_steps(tmp_path):
+    def _counted(self, events):
+        for event in events:
+            if self.counting:
+                self.handed[type(event)] += 1
+            before = sys.getrefcount(event)
+            yield event
+            # Asked for the next one, the reader's loop variable still names this one: one more
+            # reference than before; more than that, and the reader keeps the event.
+            self.kept[type(event)] += sys.getrefcount(event) > before + 1
+
+
+async def test_stages_3_and_4_read_each_analysis_once_keep_none_and_no_progress_steps(tmp_path):
     repo = tmp_path / "skyline"
     make_repo(repo, COURSE_REPO)
     store, snapshots, course = CountingStore(), MemorySnapshotStore(), f"c{uuid.uuid4().hex[:12]}"
@@ -67,15 +87,28 @@ async def test_stage3_reads_each_analysis_once_and_no_progress_steps(tmp_path):
                          MemoryAnalysisCache(), DocAnalyserSettings(llm_provider="offline")).handle(request)
     analysed = next(e for e in store.caused_by(request) if isinstance(e, DocsAnalysed))
     progress_steps = sum(isinstance(e, StageProgressed) for e in store.caused_by(request))
-    assert progress_steps > 0  # the history holds what stage 3 should not read
+    assert progress_steps > 0  # the history holds what stages 3 and 4 should not read
 
     store.counting = True
     request = await add(PathwaysRequested, task_id=uuid.uuid4().hex, analysis_task_id=analysed.payload.task_id,
                         pathway_count=2)
     await pathway_stage(StageEmitter(store, "pathway", "stage3"), PathwaySettings(llm_provider="offline")).handle(request)
 
-    assert any(isinstance(e, PathwaysGenerated) for e in store.caused_by(request))
-    assert store.handed[DocAnalysed] == analysed.payload.document_count  # one load of them, each once
+    generated = next(e for e in store.caused_by(request) if isinstance(e, PathwaysGenerated))
+    assert store.handed[DocAnalysed] == analysed.payload.document_count  # one read of them, each once
+    assert store.kept[DocAnalysed] == 0  # each folded into what is planned from, and let go
+    assert store.handed[StageProgressed] == 0
+
+    store.handed.clear()
+    pathway = generated.payload.pathways[0].pathway_id
+    await add(PathwaySelected, pathway_id=pathway)
+    request = await add(CourseGenerationRequested, task_id=uuid.uuid4().hex, pathway_id=pathway)
+    await modules_stage(StageEmitter(store, "modules", "stage4"), snapshots.read_archive, MemoryArtefactStore(),
+                        ModulesSettings(llm_provider="offline")).handle(request)
+
+    assert any(isinstance(e, CourseGenerated) for e in store.caused_by(request))
+    assert store.handed[DocAnalysed] == analysed.payload.document_count
+    assert store.kept[DocAnalysed] == 0  # each folded into what modules are written from
     assert store.handed[StageProgressed] == 0
 
 

@@ -40,7 +40,7 @@ def test_the_language_asked_is_folded_from_the_course_events_as_of_the_request()
     request = PathwaysRequested(course_id="c1", actor="alice", payload={"task_id": "t1"})
     # A redelivery after a later change asks as the first delivery did.
     assert asked_language([created, request, changed], request.event_id) == "fr"
-    assert plan_inputs([created, renamed, request, changed], request).language == "fr"
+    assert plan_inputs([created, renamed, request, changed], request, []).language == "fr"
     assert asked_language([create_course("c1", "alice", "Kettle", "")]) is None
 
 
