@@ -1,6 +1,8 @@
 """Where the modules service's memory goes (issue 49): stage 4 of a generated course, run by the
 service's own handler (services/modules/handlers.py) in this process over in-memory stand-ins for
-the bus, its artefacts written to files so that what it stores is not counted as what it holds.
+the bus (the log held as JSON and decoded on every read, as the bus's store reads it:
+bench/json_event_store.py), its artefacts written to files so that what it stores is not counted
+as what it holds.
 
     python -m bench.modules_memory 2000 [--formats zip,pdf] [--trace] [--digests FILE]
 
@@ -24,6 +26,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from .json_event_store import JsonEventStore
 from .memory import sampled
 from .repos import make_doc_repo
 from .system import ROOT
@@ -142,12 +145,11 @@ def _child(documents: int, formats: tuple[str, ...] | None, trace: bool, digests
     from services.modules.export import formats as export_formats
     from services.modules.handlers import ModulesStage
     from services.modules.settings import ModulesSettings
-    from shared.events import decode_event
     from shared.events.catalogue import CourseGenerated, CourseGenerationRequested, ModuleGenerated, StageFailed
     from shared.llm.factory import build_provider
     from services.modules.engine.prompts import write_module_task
     from shared.stage.emitter import StageEmitter
-    from tests.support.fakes import MemoryEventStore, MemorySnapshotStore
+    from tests.support.fakes import MemorySnapshotStore
 
     from shared.freed_memory import return_freed_blocks
 
@@ -156,11 +158,8 @@ def _child(documents: int, formats: tuple[str, ...] | None, trace: bool, digests
         # always: stage 4 fails without it)
         export_formats.write_exports.__defaults__ = (tuple(dict.fromkeys(("zip", *formats))),)
     state = pickle.loads((CACHE / str(documents) / "state.pickle").read_bytes())
-    events, snapshots = MemoryEventStore(), MemorySnapshotStore()
-    for line in state.pop("log"):
-        event = decode_event(line)
-        events._log.append(event)
-        events._ids[event.event_id] = len(events._log)
+    # The log as JSON, decoded on every read as the bus's store decodes it: the handler holds what it decodes.
+    events, snapshots = JsonEventStore([line.decode() for line in state.pop("log")]), MemorySnapshotStore()
     snapshots.archives.update(state.pop("archives"))
     with tempfile.TemporaryDirectory(prefix="modmem-") as out:
         artefacts = FileArtefactStore(Path(out))
