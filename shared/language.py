@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import langcodes
 
-from shared import linear_regex
+from shared import language_tables, linear_regex
 from shared.once import once
 
 # A tag's shape before the registry is asked: subtags of letters and digits joined by hyphens.
@@ -75,15 +75,7 @@ class Detected:
 
 @once
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # loads a 4 MB model: on first use
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    # Only the languages with an ISO 639-1 code: the model's regional varieties and creoles (Nigerian
-    # Pidgin, Extremaduran, …) took short technical English for theirs, and "zxx" is no language.
-    identifier.set_languages(sorted({name for name in identifier.nb_classes if len(name) == 2}))
-    # set_languages keeps the whole model beside the restricted copy, for a later call to widen it
-    # again; none comes, and the whole model's table is 27 MB of every process that detects a language.
-    identifier._full_model = identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes
-    return identifier
+    return language_tables.identifier()  # the model is read on first use, not at import
 
 
 def detect(text: str) -> Detected:

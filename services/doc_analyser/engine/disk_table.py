@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from shared.cache_folder import cache_folder as shared_cache_folder
+
 # Bumped when the file's layout or a table's rows change meaning: the name changes, the file is rebuilt.
 FORMAT = 1
 # Words asked most, kept in memory: a text's words follow Zipf's law, a few thousand are most lookups.
@@ -28,20 +30,8 @@ _PAGE_CACHE_KIB = 512  # per connection (SQLite's default is 2 MB)
 
 
 def cache_folder() -> Path:
-    """Where tables are kept: $COURSEGEN_CACHE, else the user's cache folder ($XDG_CACHE_HOME or
-    ~/.cache) under coursegen/, else the temporary folder's — the first that can be written."""
-    candidates = [os.environ.get("COURSEGEN_CACHE", "")]
-    candidates.append(os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coursegen"))
-    candidates.append(os.path.join(tempfile.gettempdir(), "coursegen-cache"))
-    for candidate in filter(None, candidates):
-        folder = Path(candidate).absolute() / "tables"  # a file URI names an absolute path
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(folder, os.W_OK | os.X_OK):
-            return folder
-    raise OSError(f"no folder to keep tables in can be written: {candidates}")
+    """Where tables are kept (shared/cache_folder.py)."""
+    return shared_cache_folder("tables")
 
 
 class DiskTable:
