@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import langcodes
 
-from shared import language_tables, linear_regex
+from shared import linear_regex
 from shared.once import once
 
 # A tag's shape before the registry is asked: subtags of letters and digits joined by hyphens.
@@ -75,7 +75,9 @@ class Detected:
 
 @once
 def _identifier():
-    return language_tables.identifier()  # the model is read on first use, not at import
+    from shared import language_tables  # numpy and the model on first use: not in a process that never detects
+
+    return language_tables.identifier()
 
 
 def detect(text: str) -> Detected:

@@ -161,16 +161,15 @@ class EventStore:
         reads = await asyncio.gather(*(read_subject(self._js, self._stream, s, timeout) for s in asked))
         own, forked = reads[0], (reads[1] if len(reads) > 1 else [])
         segments = [(forks, own)]
-        if forked:  # a fork's CourseForked is its first event, and its only one
-            fork = decode_stored(forked[0].subject, forked[0].data)
-            assert isinstance(fork, CourseForked)
+        fork = _forked(course_id, forked[0]) if forked else None  # a fork's first event, and its only one
+        if fork is not None:
             if depth < MAX_FORK_DEPTH:
                 source = fork.payload.source_course_id
                 segments = await self._stored_of(source, of, timeout, (fork, *forks), depth + 1) + segments
             else:
                 log.error("course %s is forked more than %d times deep; the deepest history is not read",
                           fork.course_id, MAX_FORK_DEPTH)
-        elif own and len(reads) > 1:
+        elif own and len(reads) > 1 and not forked:
             self._remember_not_fork(course_id)
         return segments
 
@@ -278,6 +277,17 @@ class EventStore:
         self._not_forks.move_to_end(course_id)
         while len(self._not_forks) > KEPT_NOT_FORKS:
             self._not_forks.popitem(last=False)
+
+
+def _forked(course_id: str, message: Stored) -> CourseForked | None:
+    """The course's CourseForked; None when it cannot be read (then, as `load` skips it, the course
+    reads as no fork)."""
+    try:
+        event = decode_stored(message.subject, message.data)
+    except PoisonEvent as exc:
+        log.error("course %s history: skipping seq %s: %s", course_id, message.seq, exc)
+        return None
+    return event if isinstance(event, CourseForked) else None
 
 
 def _decoded_one_by_one(course_id: str, segments: list[tuple[tuple[CourseForked, ...], list[Stored]]]
