@@ -41,8 +41,8 @@ async def test_poison_is_dead_lettered_and_operators_can_retry_or_drop_it(settin
         await js.publish(f"course.c2.{valid.event_type}", valid.to_json())
         pathway_service.wait_for_line(lambda line: f"skipping {valid.event_id}" in line, timeout=30)
 
-        listing = (await api.get("/api/admin/dead-letters", headers=ADMIN)).json()
-        assert any(r["subject"] == POISON_SUBJECT for r in listing["projection_rejects"])
+        # The gateway's projector meets the poison on its own schedule: wait for its reject row.
+        await eventually(lambda: _rejected(api, POISON_SUBJECT), timeout=30, message="a projection reject")
         assert (await api.get("/api/admin/dead-letters", headers=ALICE)).status_code == 403
 
         retried = await api.post(f"/api/admin/dead-letters/{letter['seq']}/retry", headers=ADMIN)
@@ -58,3 +58,8 @@ async def test_poison_is_dead_lettered_and_operators_can_retry_or_drop_it(settin
 async def _with(pending, count: int):
     found = await pending
     return found if len(found) == count else None
+
+
+async def _rejected(api, subject: str) -> bool:
+    listing = (await api.get("/api/admin/dead-letters", headers=ADMIN)).json()
+    return any(r["subject"] == subject for r in listing["projection_rejects"])
