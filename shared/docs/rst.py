@@ -17,6 +17,11 @@ _LIST_ITEM = linear_regex.compile(r"^\s*([-*+•]|#\.|\d+[.)]|\(\d+\))\s+(.*)$")
 # A field (`:name: value`) unless a backtick follows the name (a role: `_field`).
 _FIELD = linear_regex.compile(r"^\s*:([^:`]{1,80}):\s*(.*)$")
 _TABLE_BORDER = linear_regex.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
+# Each line not yet placed is asked whether it opens each of these four; a pattern call costs
+# several `in` tests, and on a file of short lines (two characters each) the four calls were most
+# of the time. So each pattern is tried only on a line whose first non-blank (or, for `..`,
+# content) it could match: `_explicit`, `_list_item`, `_field`, `_table_border`.
+_LIST_ITEM_OPENERS = frozenset("-*+•#(")
 
 
 class RstContext:
@@ -27,6 +32,8 @@ class RstContext:
         self.default_language = ""
 
     def prose(self, text: str, list_marker: str = "") -> None:
+        if not text.strip():
+            return  # an empty list item (`- `) or field: no prose, no links, whatever the inline parsers do
         plain, links = rst_inline_to_text(text, self.targets)
         # reStructuredText has no inline HTML and its `raw` directive is never read: a
         # "<script>" in its prose is text about HTML.
@@ -114,10 +121,10 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
         elif _adornment(line) and len(stripped) >= 4:
             flush()  # a transition
             index += 1
-        elif match := _EXPLICIT.match(line):
+        elif match := _explicit(line):
             flush()
             index = handle_explicit_markup(lines, index, match, context, depth)
-        elif _TABLE_BORDER.match(line):
+        elif _table_border(line, stripped):
             flush()
             index += 1
         elif not paragraph and (stripped == ">>>" or stripped.startswith(">>> ")):
@@ -130,14 +137,14 @@ def parse_rst_lines(lines: list[str], context: RstContext, depth: int) -> None:
             context.builder.add_code("pycon", "\n".join(raw[margin:] if _indent(raw) >= margin else raw.lstrip()
                                                           for raw in lines[index:end]))
             index = end
-        elif (item := _LIST_ITEM.match(line)) and _EXPLICIT.match(item.group(2)):
+        elif (item := _list_item(line, stripped)) and _explicit(item.group(2)):
             # A list item holding a directive (click's `*   .. autoclass:: Choice`): the directive,
             # read where its text starts, its options indented below it as usual.
             flush()
             lines = lines if copied else list(lines)
             copied = True
             lines[index] = " " * item.start(2) + item.group(2)
-        elif item or (field := _field(line)):
+        elif item or (field := _field(line, stripped)):
             flush()
             paragraph_indent = _indent(line)
             if item:   # `#.`, `3.`, `(3)`: Markdown numbers a list's items in the order they come
@@ -169,7 +176,7 @@ def _section_title(lines: list[str], index: int, inside_paragraph: bool):
         return None
     under = _adornment(lines[index + 1])
     length = len(lines[index + 1].strip())
-    if under and length >= min(len(line.strip()), 3) and not _EXPLICIT.match(line):
+    if under and length >= min(len(line.strip()), 3) and not _explicit(line):
         return (under, False), line.strip(), index + 2
     return None
 
@@ -183,7 +190,27 @@ def _adornment(line: str) -> str:
     return mark if len(line) - len(rest) >= 2 and not rest.strip() else ""
 
 
-def _field(line: str) -> linear_regex.Match | None:
+def _explicit(line: str) -> linear_regex.Match | None:
+    """Explicit markup (`.. name:: …`, `.. _target:`, a comment): _EXPLICIT, on a line holding `..`."""
+    return _EXPLICIT.match(line) if ".." in line else None
+
+
+def _list_item(line: str, stripped: str) -> linear_regex.Match | None:
+    """_LIST_ITEM, on a line whose first non-blank (`stripped`, the line stripped) may open one:
+    a bullet, `#.`, a number, `(`."""
+    first = stripped[:1]
+    return _LIST_ITEM.match(line) if first in _LIST_ITEM_OPENERS or first.isdecimal() else None
+
+
+def _table_border(line: str, stripped: str) -> bool:
+    """Whether the line is a grid or simple table's border: _TABLE_BORDER, on a line whose first
+    non-blank (`stripped`, the line stripped) is `+` or `=`."""
+    return stripped[:1] in ("+", "=") and bool(_TABLE_BORDER.match(line))
+
+
+def _field(line: str, stripped: str | None = None) -> linear_regex.Match | None:
+    if not (line.lstrip() if stripped is None else stripped).startswith(":"):
+        return None
     match = _FIELD.match(line)
     return None if match is None or line.startswith("`", match.end(1) + 1) else match
 

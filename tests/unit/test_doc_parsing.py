@@ -298,3 +298,15 @@ def test_a_code_span_opening_with_braces_is_no_myst_role():
                                  "and `zsh`. See {doc}`install`.\n").sections[0]
     assert section.text == "{FOO_BAR} is the executable name. The shells are bash and zsh. See Install."
     assert section.markdown.startswith("`{FOO_BAR}` is the executable name. The shells are `bash` and `zsh`.")
+
+
+def test_rst_lines_are_read_alike_whatever_blank_opens_them_and_empty_items_add_nothing():
+    # parse_rst_lines asks a line for explicit markup, a list item, a field or a table border only
+    # when its first non-blank could open one; blanks Python strips and the patterns' `\s` agree
+    # (a no-break space before a field, an em space before a bullet, a digit not in ASCII).
+    doc = parse("docs/a.rst", "Title\n=====\n\n:orphan: yes\n\n\u00a0:param x: the value\n\n- \n-\n\n"
+                              "\u2003- an item\n\u0663. third\n(2) second\n\n+---+\n| a |\n+---+\n\n"
+                              "range a..b here\n  .. note:: Careful.\n")
+    assert doc.sections[0].text.split("\n\n") == ["orphan: yes", "param x: the value", "-", "an item",
+                                                  "third", "second", "a", "range a..b here", "Careful."]
+    assert parse("docs/b.rst", "- \n- \n\n* \n#. \n").text == ""
