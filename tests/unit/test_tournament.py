@@ -51,3 +51,26 @@ def test_members_nobody_voted_on_rank_zero_and_a_vote_for_oneself_counts_for_not
 def test_a_vote_for_someone_outside_the_tournament_is_refused():
     with pytest.raises(KeyError):
         Tournament(["a"]).vote("a", "z")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_votes_summed_as_they_come_rank_as_votes_summed_at_the_end(seed, monkeypatch):
+    """Past FOLD_EVERY waiting votes, a tournament sums them per pair: the ranks and the count of
+    votes are those of every vote kept to the end."""
+    import shared.tournament
+
+    rng = random.Random(seed)
+    members = [f"m{n}" for n in range(rng.randint(2, 30))]
+    votes = [(rng.choice(members), rng.choice(members), rng.choice((1, 1, 2, 3)))
+             for _ in range(rng.randint(50, 600))]
+    monkeypatch.setattr(shared.tournament, "FOLD_EVERY", rng.randint(1, 40))
+    tournament = Tournament(members)
+    for number, (first, second, weight) in enumerate(votes):
+        if number % 2:
+            tournament.vote(first, second, weight)
+        else:
+            tournament.votes_for([first], second, weight)
+    expected = by_definition(votes)
+    assert tournament.ranks() == {member: expected[member] for member in members}
+    assert len(tournament) == len(votes)
+    assert tournament.ranks() == {member: expected[member] for member in members}  # asked again
