@@ -104,10 +104,13 @@ class Corpus:
         entry = self._documents.get(path)
         if entry is None or not entry.vector or most < 1:
             return []
-        vector = entry.vector  # by word
-        holders = numpy.concatenate([self._postings[word][0] for word in vector.words])
-        products = numpy.concatenate([self._postings[word][1] * weight for word, weight in vector.items()])
-        sums = numpy.bincount(holders, weights=products, minlength=len(self._paths))
+        # Word by word into one array of sums: a word's holders are distinct, so each is added
+        # once per word, in the order of the words. Every posting of the document's words gathered
+        # at once (a common word is held by most documents) took 22 MB a call at 20,000 documents.
+        sums = numpy.zeros(len(self._paths), dtype=numpy.float64)
+        for word, weight in entry.vector.items():
+            holders, weights = self._postings[word]
+            sums[holders] += weights * weight
         sums[self._position[path]] = 0.0
         shared = numpy.flatnonzero(sums > 0.0)
         if len(shared) > most:  # the `most` largest, and every one tied with the last of them
