@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from shared.events.catalogue import DocAnalysedPayload
 
@@ -31,7 +31,7 @@ def analysis_row(document: DocAnalysedPayload) -> str:
     return json.dumps([getattr(document, name) for name in FIELDS], ensure_ascii=False, separators=(",", ":"))
 
 
-def fingerprint_of_rows(rows: dict[str, str]) -> str:
+def fingerprint_of_rows(rows: Mapping[str, str]) -> str:
     """The fingerprint of documents' `analysis_row`s by path: the sha256 of their JSON list in path
     order, written row by row."""
     digest = hashlib.sha256(b"[")

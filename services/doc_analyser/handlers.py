@@ -24,7 +24,7 @@ from .analyser import DocumentAnalyser
 from .document_feed import PARSE, PARSER_CHILDREN, DocumentFeed
 from .spare_parser import SpareParser
 from .inputs import RunInputs, run_inputs
-from .run import AnalysisRun
+from .run import AnalysisRun, Outcome
 from .settings import DocAnalyserSettings
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,16 @@ class AnalysisStage:
         async with DocumentFeed(archive, inputs.documents, encodings, self._settings.max_document_bytes,
                                 await self._parsers.take()) as feed:
             outcome = await run.execute(feed)
+        try:
+            await self._announce_end(request, outcome)
+        finally:
+            outcome.documents.close()
+
+    async def _announce_end(self, request: DocsAnalysisRequested, outcome: Outcome) -> None:
         if outcome.failed and not self._settings.tolerate_failed_documents:
             raise StageFailure(outcome.failure_message())
         skipped, fallbacks = outcome.skipped(), outcome.fell_back()
+        p = request.payload
         await self._emitter.emit(request, DocsAnalysed, "analysed", task_id=p.task_id,
                                  document_count=outcome.analysed, skipped=skipped[:LISTED_AT_MOST],
                                  skipped_omitted=max(0, len(skipped) - LISTED_AT_MOST),
