@@ -110,7 +110,8 @@ class PhraseFrequency:
 
     def __init__(self) -> None:
         self._digests = numpy.empty(0, dtype=_DIGEST)
-        self._counts = numpy.empty(0, dtype=numpy.int64)
+        # Documents per phrase: far fewer than 2³¹, and 20,000 documents' corpus counts millions of phrases.
+        self._counts = numpy.empty(0, dtype=numpy.int32)
         self._pending: list[numpy.ndarray] = []
         self._pending_size = 0
 
