@@ -46,8 +46,12 @@ class DocumentFeed:
                  parsers: list[BudgetedParser]) -> None:
         """`parsers`: BudgetedParsers (the feed stops them when done)."""
         shares = [paths[n::len(parsers)] for n in range(len(parsers))]
-        self._args = [(archive, share, encodings, max_bytes, parser.budget_seconds, parser)
+        self._args = [(share, encodings, max_bytes, parser.budget_seconds, parser)
                       for share, parser in zip(shares, parsers) if share]
+        # Each producer's reading takes the archive; once all have, the feed lets go of it (the
+        # readings do once they have extracted their documents): see _take_archive.
+        self._archive: bytes | None = archive
+        self._archive_readers = len(self._args)
         for parser in parsers[len(self._args):]:
             parser.close()  # fewer documents than parsers
         self._stop = threading.Event()
@@ -131,7 +135,7 @@ class DocumentFeed:
     def _produce(self, loop: asyncio.AbstractEventLoop, args: tuple) -> bool:
         """True when its share is all handed over."""
         try:
-            for path, document, problem in iter_documents(*args):
+            for path, document, problem in iter_documents(self._take_archive(), *args):
                 if self._stop.is_set():
                     return False
                 if document is not None:
@@ -145,6 +149,15 @@ class DocumentFeed:
         finally:
             loop.call_soon_threadsafe(self._queue.put_nowait, _END)
         return True
+
+    def _take_archive(self) -> bytes:
+        with self._held_lock:
+            archive = self._archive
+            assert archive is not None  # one taking per producer
+            self._archive_readers -= 1
+            if not self._archive_readers:
+                self._archive = None
+            return archive
 
     @property
     def spilled(self) -> int:

@@ -70,8 +70,10 @@ class AnalysisStage:
                                inputs.language)
         run = AnalysisRun(request, inputs, course, self._analyser.within(p.budget_usd), self._emitter,
                           self._settings.analysis_concurrency, self._settings.tolerate_failed_documents)
-        async with DocumentFeed(archive, inputs.documents, encodings, self._settings.max_document_bytes,
-                                await self._parsers.take()) as feed:
+        feed = DocumentFeed(archive, inputs.documents, encodings, self._settings.max_document_bytes,
+                            await self._parsers.take())
+        del archive  # the feed's to let go of once its documents are read from it
+        async with feed:
             outcome = await run.execute(feed)
         try:
             await self._announce_end(request, outcome)

@@ -56,16 +56,19 @@ def iter_documents(archive: bytes, paths: list[str], encodings: dict[str, str | 
     # hundred megabytes); its text is decoded when wanted.
     extracted = extract(archive, set(paths), max_bytes, on_disk=True)
     try:
-        yield from _parsed(archive, paths, encodings, max_bytes, parse_budget_seconds, parser, extracted)
+        snapshot = _IncludedFiles(archive, extracted.files, lambda path, data: _decode(data, encodings.get(path)))
+        # Everything is read from the archive now: a caller that lets go of it too frees it for
+        # the rest of the parse (a 20,000-document snapshot is tens of megabytes).
+        del archive
+        yield from _parsed(snapshot, paths, encodings, max_bytes, parse_budget_seconds, parser, extracted)
     finally:
         extracted.close()
 
 
-def _parsed(archive: bytes, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
+def _parsed(snapshot: _IncludedFiles, paths: list[str], encodings: dict[str, str | None], max_bytes: int,
             parse_budget_seconds: float, parser: str | BudgetedParser, extracted: Extracted,
             ) -> Generator[tuple[str, SourceDocument | None, str | None], None, None]:
     contents = extracted.files
-    snapshot = _IncludedFiles(archive, contents, lambda path, data: _decode(data, encodings.get(path)))
     with BudgetedParser(parse_budget_seconds, parser) if isinstance(parser, str) else parser as child:
         for path in paths:
             data = contents.get(path)
@@ -106,8 +109,8 @@ class _IncludedFiles:
 
     def __init__(self, archive: bytes, documents: Mapping[str, bytes], decode: Callable[[str, bytes], str]):
         """`documents`: each document's bytes, decoded by `decode(path, data)` one at a time: of
-        the documents' texts only those another file names are kept."""
-        self._archive = archive
+        the documents' texts only those another file names are kept. The archive is read
+        here only, not kept."""
         self._references: dict[str, frozenset[str]] = {}
         self._known: dict[str, str | None] = {}   # path → text; None: not includable
         for path, data in documents.items():
