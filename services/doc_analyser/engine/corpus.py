@@ -24,22 +24,35 @@ from shared.tournament import Tournament
 MOST_VOTES = 1_000_000
 
 
-def _postings(vectors: list[WordVector]) -> dict[str, tuple[numpy.ndarray, numpy.ndarray]]:
-    """Word → (the positions of the vectors holding it, ascending; its weight in each), each pair
-    a view into three arrays built at once: as lists of Python numbers first, 20,000 documents'
-    three million postings took 200 MB more for a moment, and the process kept it."""
-    ids: dict[str, int] = {}
-    word_ids = numpy.fromiter((ids.setdefault(word, len(ids)) for vector in vectors for word in vector.words),
-                              dtype=numpy.int64)
-    holders = numpy.repeat(numpy.arange(len(vectors), dtype=numpy.int64),
-                           numpy.fromiter((len(vector) for vector in vectors), dtype=numpy.int64, count=len(vectors)))
-    weights = numpy.concatenate([numpy.frombuffer(vector.weights, dtype=numpy.float64) for vector in vectors]) \
-        if word_ids.size else numpy.zeros(0, dtype=numpy.float64)
-    by_word = numpy.argsort(word_ids, kind="stable")  # each word's holders stay in ascending order
-    holders, weights, word_ids = holders[by_word], weights[by_word], word_ids[by_word]
-    starts = numpy.searchsorted(word_ids, numpy.arange(len(ids) + 1))
-    return {word: (holders[starts[n]:starts[n + 1]], weights[starts[n]:starts[n + 1]])
-            for word, n in ids.items()}
+class Postings:
+    """Word → the positions of the vectors holding it (ascending) and its weight in each, as
+    slices of two arrays: one number per word and 12 bytes per posting (positions in 32 bits). A
+    pair of array views per word took 300 bytes a word, and the arrays were built three at once
+    in 64 bits: 20,000 documents hold three million postings. As lists of Python numbers first,
+    they took 200 MB more for a moment, and the process kept it."""
+
+    def __init__(self, vectors: list[WordVector]) -> None:
+        ids: dict[str, int] = {}
+        word_ids = numpy.fromiter((ids.setdefault(word, len(ids)) for vector in vectors for word in vector.words),
+                                  dtype=numpy.int32)
+        by_word = numpy.argsort(word_ids, kind="stable")  # each word's holders stay in ascending order
+        word_ids = word_ids[by_word]
+        self._starts = numpy.searchsorted(word_ids, numpy.arange(len(ids) + 1, dtype=numpy.int32))
+        del word_ids
+        holders = numpy.repeat(numpy.arange(len(vectors), dtype=numpy.int32),
+                               numpy.fromiter((len(vector) for vector in vectors), dtype=numpy.int64, count=len(vectors)))
+        self._holders = holders[by_word]
+        del holders
+        weights = numpy.concatenate([numpy.frombuffer(vector.weights, dtype=numpy.float64) for vector in vectors]) \
+            if by_word.size else numpy.zeros(0, dtype=numpy.float64)
+        self._weights = weights[by_word]
+        self._ids = ids
+
+    def __getitem__(self, word: str) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(the holders' positions, the word's weight in each); KeyError for a word no vector holds."""
+        n = self._ids[word]
+        start, end = self._starts[n], self._starts[n + 1]
+        return self._holders[start:end], self._weights[start:end]
 
 
 class Corpus:
@@ -61,7 +74,7 @@ class Corpus:
         # document of 1,000).
         self._paths = list(documents)
         self._position = {path: position for position, path in enumerate(self._paths)}
-        self._postings = _postings([entry.vector for entry in documents.values()])
+        self._postings = Postings([entry.vector for entry in documents.values()])
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
         self._teaching: Counter | None = None
 
