@@ -15,6 +15,8 @@ import os
 import signal
 import sys
 import threading
+from types import FrameType
+from typing import Callable
 
 # Not 0: whoever supervises the process sees that its stop did not finish.
 OVERRUN_EXIT_CODE = 1
@@ -28,6 +30,29 @@ def hear_stop_signals() -> None:
     mask, and a stop asked for would never arrive — not even to arm the deadline. Called first by
     every service's entrypoint."""
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def arm_at_stop_signals(arm: Callable[[], None]) -> None:
+    """Call `arm` as each stop signal arrives, then whatever handled that signal before.
+
+    A library that handles the signal through its event loop (asyncio's `add_signal_handler`, as
+    FastStream does) starts the stop only when the loop next runs: a loop held by synchronous work
+    would not even arm the deadline. A Python-level handler runs in the main thread as soon as it is
+    between two bytecodes, and keeps the loop's own handling: the signal still reaches the loop through
+    its wakeup file. Installed again after each library that replaces the handlers."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _arming_then(arm, sig, signal.getsignal(sig)))
+
+
+def _arming_then(arm: Callable[[], None], sig: int, previous) -> Callable:
+    def on_stop_signal(signum: int, frame: FrameType | None) -> None:
+        arm()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous in (signal.SIG_DFL, None):  # the default action, as if never handled
+            signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+    return on_stop_signal
 
 
 class StopDeadline:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Awaitable, Callable
 
 from faststream import FastStream
 from faststream.middlewares import AckPolicy
@@ -28,7 +29,7 @@ from shared.json_logging import configure_logging
 from shared.observability.stage import StageObservability
 from shared.observability.tracing import configure_tracing, shutdown_tracing
 from shared.settings import ServiceSettings
-from shared.stop_deadline import StopDeadline, hear_stop_signals
+from shared.stop_deadline import StopDeadline, arm_at_stop_signals, hear_stop_signals
 
 log = logging.getLogger(__name__)
 # Builds the service's handler once the backbone is up (its adapters need the JetStream context).
@@ -39,7 +40,7 @@ STOP_GRACE_SECONDS = 15.0
 
 
 def build_stage_app(service: str, request: type[Event], make_handler: HandlerFactory,
-                    settings: ServiceSettings) -> FastStream:
+                    settings: ServiceSettings, deadline: StopDeadline) -> FastStream:
     # The telemetry middleware continues the trace of each message's `traceparent` header.
     broker = NatsBroker(server_urls(settings.nats_url), name=service, max_reconnect_attempts=-1,
                         inbox_prefix=inbox_prefix(settings.nats_url), ping_interval=PING_INTERVAL_SECONDS,
@@ -79,7 +80,15 @@ def build_stage_app(service: str, request: type[Event], make_handler: HandlerFac
                                                    raw.data, decision.reason)
             await msg.reject()
 
-    app = FastStream(broker)
+    @asynccontextmanager
+    async def deadline_from_each_stop_signal() -> AsyncIterator[None]:
+        # Entered just after FastStream replaced the signal handlers with its loop's: the deadline
+        # starts at the signal even while the loop is held (a handler's synchronous start).
+        arm_at_stop_signals(deadline.arm)
+        yield
+
+    app = FastStream(broker, lifespan=deadline_from_each_stop_signal)
+    app.on_shutdown(deadline.arm)  # a stop asked for (a signal)
 
     @app.on_startup
     async def connect_backbone() -> None:
@@ -117,9 +126,9 @@ def run_stage_service(service: str, request: type[Event], make_handler: HandlerF
     hear_stop_signals()
     configure_logging(settings.log_level, service)
     configure_tracing(service)
-    app = build_stage_app(service, request, make_handler, settings)
     deadline = StopDeadline(service, settings.stop_deadline_seconds)
-    app.on_shutdown(deadline.arm)  # a stop asked for (a signal)
+    app = build_stage_app(service, request, make_handler, settings, deadline)
+    arm_at_stop_signals(deadline.arm)  # a stop asked for before FastStream handles the signals
 
     async def run_until_stopped() -> None:
         try:

@@ -70,3 +70,48 @@ def test_a_stop_that_finishes_in_time_exits_as_it_would_without_the_deadline():
                                "print('stopped', deadline.armed)"],
         capture_output=True, text=True, timeout=30)
     assert (finished.returncode, finished.stdout, finished.stderr) == (0, "stopped True\n", "")
+
+
+_LOOP_HANDLES_STOPS = """
+import asyncio, signal, sys, threading
+from shared.stop_deadline import StopDeadline, arm_at_stop_signals
+
+async def main():
+    loop = asyncio.get_running_loop()
+    heard = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # as FastStream handles them: through the loop
+        loop.add_signal_handler(sig, heard.set)
+    deadline = StopDeadline('held', 1)
+    arm_at_stop_signals(deadline.arm)
+    print('ready', flush=True)
+    if sys.argv[1] == 'held':
+        threading.Event().wait()  # synchronous work holds the loop: it never sees the signal
+    await heard.wait()
+    print('the loop heard it; deadline armed:', deadline.armed, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def _signalled(mode: str, sig: int) -> subprocess.CompletedProcess:
+    process = subprocess.Popen([sys.executable, "-c", _LOOP_HANDLES_STOPS, mode],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "ready\n"
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, "ready\n" + out, err)
+
+
+def test_the_deadline_starts_at_the_signal_even_while_the_event_loop_that_handles_it_is_held():
+    """A stage service hands its stop signals to its event loop (FastStream): a loop held by synchronous
+    work would have started neither the stop nor the deadline."""
+    held = _signalled("held", signal.SIGTERM)
+    assert held.returncode == OVERRUN_EXIT_CODE, held
+    assert "held did not stop within 1s of being asked to; exiting now" in held.stderr
+
+
+def test_the_signal_still_reaches_the_handler_it_had_and_the_default_action_still_happens():
+    free = _signalled("free", signal.SIGINT)
+    assert (free.returncode, free.stdout) == (0, "ready\nthe loop heard it; deadline armed: True\n"), free
+    unhandled = _signalled("free", signal.SIGHUP)  # nobody handles it: it ends the process, as before
+    assert unhandled.returncode == -signal.SIGHUP, unhandled
