@@ -583,3 +583,13 @@ def test_a_readme_of_prose_is_not_a_navigation(tmp_path):
                             "a.md": "# A", "b.md": "# B", "c.md": "# C"})
     found = navigation(tmp_path, docs)
     assert found.order == [] and found.sources == [] and found.unlisted == []
+
+
+def test_the_index_of_a_part_larger_than_the_rest_is_not_the_books_navigation(tmp_path):
+    # A generated API reference can hold most of the pages; the book still opens above it.
+    reference = {f"docs/api/item{n}.md": f"# Item {n}" for n in range(6)}
+    listing = "# API\n\n" + "".join(f"- [Item {n}](item{n}.md)\n" for n in range(6))
+    docs = write(tmp_path, {"docs/index.md": "---\nlayout: home\n---\n", "docs/guide.md": "# Guide",
+                            "docs/api/index.md": listing, **reference})
+    found = navigation(tmp_path, docs)
+    assert found.order == [] and found.sources == []

@@ -23,7 +23,8 @@ LEAST_COVERED_SHARE = 0.5  # of the documentation, under the folder of a page th
 def read(root: Path, docs: set[str]) -> list[Listed]:
     candidates = sorted((path for path in docs if posixpath.basename(path).lower() in _INDEX_NAMES),
                         key=lambda path: (path.count("/"), _INDEX_NAMES.index(posixpath.basename(path).lower())))
-    for page in [p for p in candidates if _holds_most_of(posixpath.dirname(p), docs)][:5]:
+    tops = [p for p in candidates if not _has_index_above(p, candidates)]
+    for page in [p for p in tops if _holds_most_of(posixpath.dirname(p), docs)][:5]:
         entries = _linked_pages(root, docs, page)
         if entries:
             return [Listed(page, None, page), *entries]
@@ -36,6 +37,14 @@ def _holds_most_of(folder: str, docs: set[str]) -> bool:
     part — which the inferred reading order already reads it for (reading_order.py's hub pages)."""
     inside = sum(1 for path in docs if not folder or path.startswith(folder + "/"))
     return inside >= LEAST_COVERED_SHARE * len(docs)
+
+
+def _has_index_above(page: str, index_pages: list[str]) -> bool:
+    """Whether a folder above `page`'s has an index page: then `page` opens one part of the book,
+    however many pages that part holds (a generated API reference can outnumber the rest)."""
+    folder = posixpath.dirname(page)
+    return any(other != page and (not posixpath.dirname(other) or folder.startswith(posixpath.dirname(other) + "/"))
+               for other in index_pages)
 
 
 def _linked_pages(root: Path, docs: set[str], page: str) -> list[Listed]:
