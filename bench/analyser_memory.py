@@ -24,19 +24,18 @@ import hashlib
 import json
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 import psutil
 
-from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, DocAnalysed, DocsAnalysed, DocsAnalysisRequested, FoldersSelected, RepoCloned, RepoCloneRequested,
+    DocAnalysed, DocsAnalysed, DocsAnalysisRequested,
 )
 from shared.events.codec import decode_event
 from shared.spill import SpillFile, Spilled
 from shared.stage.emitter import StageEmitter
 
+from .course_history import CourseHistory
 from .json_event_store import JsonEventStore, LinesOnDisk
 from .memory import sampled
 from .pathway_memory import largest_sites
@@ -59,33 +58,11 @@ def cached_history(documents: int) -> tuple[Path, Path]:
 
 
 async def _history(folder: Path, documents: int) -> tuple[list[str], bytes]:
-    from services.repo_clone.handlers import clone_stage
-    from services.repo_clone.settings import RepoCloneSettings
-    from tests.support.fakes import MemoryEventStore, MemorySecretStore, MemorySnapshotStore
-
-    from .repos import make_doc_repo
-
-    repo = folder / "repo" / "skyline"
-    if not repo.exists():
-        make_doc_repo(repo, documents)
-    store, snapshots = MemoryEventStore(), MemorySnapshotStore()
-    clone = clone_stage(StageEmitter(store, "repo_clone", "stage1"), snapshots, MemorySecretStore(),
-                        RepoCloneSettings(allow_local_repos=True, work_dir=str(folder / "work")))
-
-    async def add(cls: type[Event], **payload) -> Event:
-        event = cls(course_id=COURSE, actor="alice", payload=payload)
-        await store.publish(event)
-        return event
-
-    await add(CourseCreated, owner_id="alice", title="Analyser memory", description="")
-    request = await add(RepoCloneRequested, task_id=uuid.uuid4().hex, repo_url=str(repo))
-    await clone.handle(request)
-    cloned = [e for e in store.caused_by(request) if isinstance(e, RepoCloned)][-1]
-    await add(FoldersSelected, selected_folders=["docs"], overview_document="README.md")
-    await add(DocsAnalysisRequested, task_id="analyser-memory-run", complexity_level="beginner",
-              clone_task_id=cloned.payload.task_id)
-    (archive,) = snapshots.archives.values()
-    return [event.to_json().decode() for event in (await store.load(COURSE)).events], archive
+    course = CourseHistory(COURSE, "Analyser memory", folder / "work")
+    cloned = await course.cloned(folder / "repo" / "skyline", documents)
+    await course.analysis_requested(cloned, task_id="analyser-memory-run")
+    (archive,) = course.snapshots.archives.values()
+    return await course.json_lines(), archive
 
 
 def digest(analyses: list[DocAnalysed]) -> str:

@@ -26,9 +26,9 @@ import sys
 import uuid
 from pathlib import Path
 
+from .course_history import CourseHistory
 from .json_event_store import JsonEventStore
 from .memory import sampled
-from .repos import make_doc_repo
 from .system import ROOT
 
 CACHE = Path("/tmp/coursegen-modmem")
@@ -75,47 +75,12 @@ def prepared(documents: int) -> Path:
 
 
 async def _stages_1_to_3(folder: Path, documents: int) -> None:
-    from services.doc_analyser.handlers import analysis_stage
-    from services.doc_analyser.settings import DocAnalyserSettings
-    from services.pathway.handlers import pathway_stage
-    from services.pathway.settings import PathwaySettings
-    from services.repo_clone.handlers import clone_stage
-    from services.repo_clone.settings import RepoCloneSettings
-    from shared.events.catalogue import (
-        CourseCreated, DocsAnalysed, DocsAnalysisRequested, FoldersSelected, PathwaysGenerated, PathwaysRequested,
-        RepoCloned, RepoCloneRequested,
-    )
-    from shared.stage.emitter import StageEmitter
-    from tests.support.fakes import MemoryAnalysisCache, MemoryEventStore, MemorySecretStore, MemorySnapshotStore
-
-    repo = folder / "skyline"
-    if not repo.exists():
-        make_doc_repo(repo, documents)
-    events, snapshots, course = MemoryEventStore(), MemorySnapshotStore(), f"c{uuid.uuid4().hex[:12]}"
-
-    async def add(cls, **payload):
-        event = cls(course_id=course, actor="alice", payload=payload)
-        await events.publish(event)
-        return event
-
-    def last(request, cls):
-        return [e for e in events.caused_by(request) if isinstance(e, cls)][-1]
-
-    await add(CourseCreated, owner_id="alice", title="Memory course", description="")
-    clone = await add(RepoCloneRequested, task_id=uuid.uuid4().hex, repo_url=str(repo))
-    await clone_stage(StageEmitter(events, "repo_clone", "stage1"), snapshots, MemorySecretStore(),
-                      RepoCloneSettings(allow_local_repos=True, work_dir=str(folder / "work"))).handle(clone)
-    await add(FoldersSelected, selected_folders=["docs"], overview_document="README.md")
-    analyse = await add(DocsAnalysisRequested, task_id=uuid.uuid4().hex, complexity_level="beginner",
-                        clone_task_id=last(clone, RepoCloned).payload.task_id)
-    await analysis_stage(StageEmitter(events, "doc_analyser", "stage2"), snapshots.read_archive,
-                         MemoryAnalysisCache(), DocAnalyserSettings(llm_provider="offline")).handle(analyse)
-    plan = await add(PathwaysRequested, task_id=uuid.uuid4().hex, pathway_count=1,
-                     analysis_task_id=last(analyse, DocsAnalysed).payload.task_id)
-    await pathway_stage(StageEmitter(events, "pathway", "stage3"),
-                        PathwaySettings(llm_provider="offline")).handle(plan)
-    generated = last(plan, PathwaysGenerated)
-    state = {"log": [e.to_json() for e in events._log], "archives": snapshots.archives, "course": course,
+    course = CourseHistory(f"c{uuid.uuid4().hex[:12]}", "Memory course", folder / "work")
+    cloned = await course.cloned(folder / "skyline", documents)
+    analysed = await course.analysed(await course.analysis_requested(cloned))
+    generated = await course.planned(await course.plan_requested(analysed, pathway_count=1))
+    events, snapshots = course.events, course.snapshots
+    state = {"log": [e.to_json() for e in events._log], "archives": snapshots.archives, "course": course.course,
              "pathway_id": generated.payload.pathways[0].pathway_id}
     (folder / "state.pickle").write_bytes(pickle.dumps(state))
 

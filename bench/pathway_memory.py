@@ -22,20 +22,19 @@ import hashlib
 import json
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 import psutil
 
-from shared.events import Event
 from shared.events.catalogue import (
-    CourseCreated, DocsAnalysed, DocsAnalysisRequested, FoldersSelected, PathwayModulesListed, PathwaysGenerated,
-    PathwaysRequested, RepoCloned, RepoCloneRequested,
+    PathwayModulesListed, PathwaysGenerated,
+    PathwaysRequested,
 )
 from shared.events.codec import decode_event
 from shared.pathway_parts import assembled
 from shared.stage.emitter import StageEmitter
 
+from .course_history import CourseHistory
 from .json_event_store import JsonEventStore
 from .memory import sampled
 
@@ -55,42 +54,13 @@ def cached_history(documents: int) -> Path:
 
 
 async def _history(documents: int) -> list[str]:
-    from services.doc_analyser.handlers import analysis_stage
-    from services.doc_analyser.settings import DocAnalyserSettings
-    from services.repo_clone.handlers import clone_stage
-    from services.repo_clone.settings import RepoCloneSettings
-    from tests.support.fakes import MemoryAnalysisCache, MemoryEventStore, MemorySecretStore, MemorySnapshotStore
-
-    from .repos import make_doc_repo
-
-    repo = CACHE / f"repo-{documents}" / "skyline"
-    if not repo.exists():
-        make_doc_repo(repo, documents)
-    store, snapshots = MemoryEventStore(), MemorySnapshotStore()
-    clone = clone_stage(StageEmitter(store, "repo_clone", "stage1"), snapshots, MemorySecretStore(),
-                        RepoCloneSettings(allow_local_repos=True, work_dir=str(CACHE / "work")))
-    analyse = analysis_stage(StageEmitter(store, "doc_analyser", "stage2"), snapshots.read_archive,
-                             MemoryAnalysisCache(), DocAnalyserSettings(llm_provider="offline"))
-
-    async def add(cls: type[Event], **payload) -> Event:
-        event = cls(course_id=COURSE, actor="alice", payload=payload)
-        await store.publish(event)
-        return event
-
-    await add(CourseCreated, owner_id="alice", title="Pathway memory", description="")
-    request = await add(RepoCloneRequested, task_id=uuid.uuid4().hex, repo_url=str(repo))
-    await clone.handle(request)
-    cloned = [e for e in store.caused_by(request) if isinstance(e, RepoCloned)][-1]
-    await add(FoldersSelected, selected_folders=["docs"], overview_document="README.md")
-    request = await add(DocsAnalysisRequested, task_id=uuid.uuid4().hex, complexity_level="beginner",
-                        clone_task_id=cloned.payload.task_id)
+    course = CourseHistory(COURSE, "Pathway memory", CACHE / "work")
+    request = await course.analysis_requested(await course.cloned(CACHE / f"repo-{documents}" / "skyline", documents))
     started = time.perf_counter()
-    await analyse.handle(request)
+    analysed = await course.analysed(request)
     print(f"stage 2 over {documents} documents: {time.perf_counter() - started:.0f} s")
-    analysed = [e for e in store.caused_by(request) if isinstance(e, DocsAnalysed)][-1]
-    await add(PathwaysRequested, task_id="pathway-memory-run", analysis_task_id=analysed.payload.task_id,
-              pathway_count=3)
-    return [event.to_json().decode() for event in (await store.load(COURSE)).events]
+    await course.plan_requested(analysed, pathway_count=3, task_id="pathway-memory-run")
+    return await course.json_lines()
 
 
 def digest(pathways: list) -> tuple[str, int, int]:
