@@ -593,3 +593,11 @@ def test_the_index_of_a_part_larger_than_the_rest_is_not_the_books_navigation(tm
                             "docs/api/index.md": listing, **reference})
     found = navigation(tmp_path, docs)
     assert found.order == [] and found.sources == []
+
+
+def test_two_index_pages_of_one_folder_do_not_rule_each_other_out(tmp_path):
+    docs = write(tmp_path, {"index.md": "# Home\n\nWelcome.\n",
+                            "README.md": "# Book\n\n- [One](one.md)\n- [Two](two.md)\n- [Three](three.md)\n",
+                            "one.md": "# 1", "two.md": "# 2", "three.md": "# 3"})
+    found = navigation(tmp_path, docs)
+    assert found.order == ["README.md", "one.md", "two.md", "three.md"] and found.sources == ["README.md"]

@@ -43,8 +43,12 @@ def _has_index_above(page: str, index_pages: list[str]) -> bool:
     """Whether a folder above `page`'s has an index page: then `page` opens one part of the book,
     however many pages that part holds (a generated API reference can outnumber the rest)."""
     folder = posixpath.dirname(page)
-    return any(other != page and (not posixpath.dirname(other) or folder.startswith(posixpath.dirname(other) + "/"))
-               for other in index_pages)
+    return any(_is_above(posixpath.dirname(other), folder) for other in index_pages)
+
+
+def _is_above(folder: str, below: str) -> bool:
+    """Whether `folder` holds `below` (strictly: a folder is not above itself)."""
+    return folder != below and (not folder or below.startswith(folder + "/"))
 
 
 def _linked_pages(root: Path, docs: set[str], page: str) -> list[Listed]:
