@@ -39,9 +39,12 @@ def arm_at_stop_signals(arm: Callable[[], None]) -> None:
     FastStream does) starts the stop only when the loop next runs: a loop held by synchronous work
     would not even arm the deadline. A Python-level handler runs in the main thread as soon as it is
     between two bytecodes, and keeps the loop's own handling: the signal still reaches the loop through
-    its wakeup file. Installed again after each library that replaces the handlers."""
+    its wakeup file. Installed again after each library that replaces the handlers. A signal the
+    process ignores is no stop (SIGHUP under `nohup`): it stays ignored."""
     for sig in STOP_SIGNALS:
-        signal.signal(sig, _arming_then(arm, sig, signal.getsignal(sig)))
+        previous = signal.getsignal(sig)
+        if previous is not signal.SIG_IGN:
+            signal.signal(sig, _arming_then(arm, sig, previous))
 
 
 def _arming_then(arm: Callable[[], None], sig: int, previous) -> Callable:

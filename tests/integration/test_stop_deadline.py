@@ -77,27 +77,32 @@ import asyncio, signal, sys, threading
 from shared.stop_deadline import StopDeadline, arm_at_stop_signals
 
 async def main():
+    # SIGHUP as a terminal gives it (its default: the end of the process), or ignored, as under nohup.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN if sys.argv[1] == 'nohup' else signal.SIG_DFL)
     loop = asyncio.get_running_loop()
     heard = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):  # as FastStream handles them: through the loop
         loop.add_signal_handler(sig, heard.set)
     deadline = StopDeadline('held', 1)
     arm_at_stop_signals(deadline.arm)
-    print('ready', flush=True)
+    print('ready', flush=True)  # alone on its line until a signal comes: the test reads it, then signals
     if sys.argv[1] == 'held':
         threading.Event().wait()  # synchronous work holds the loop: it never sees the signal
     await heard.wait()
+    if sys.argv[1] == 'nohup':
+        print('SIGHUP still ignored:', signal.getsignal(signal.SIGHUP) is signal.SIG_IGN, flush=True)
     print('the loop heard it; deadline armed:', deadline.armed, flush=True)
 
 asyncio.run(main())
 """
 
 
-def _signalled(mode: str, sig: int) -> subprocess.CompletedProcess:
+def _signalled(mode: str, *signals: int) -> subprocess.CompletedProcess:
     process = subprocess.Popen([sys.executable, "-c", _LOOP_HANDLES_STOPS, mode],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout.readline() == "ready\n"
-    process.send_signal(sig)
+    for sig in signals:
+        process.send_signal(sig)
     out, err = process.communicate(timeout=60)
     return subprocess.CompletedProcess(process.args, process.returncode, "ready\n" + out, err)
 
@@ -115,3 +120,10 @@ def test_the_signal_still_reaches_the_handler_it_had_and_the_default_action_stil
     assert (free.returncode, free.stdout) == (0, "ready\nthe loop heard it; deadline armed: True\n"), free
     unhandled = _signalled("free", signal.SIGHUP)  # nobody handles it: it ends the process, as before
     assert unhandled.returncode == -signal.SIGHUP, unhandled
+
+
+def test_an_ignored_stop_signal_stays_ignored():
+    """Under nohup a closed terminal's SIGHUP is no stop: it neither ends the process nor arms its deadline."""
+    ignored = _signalled("nohup", signal.SIGHUP, signal.SIGINT)  # then a stop asked for, to end the test
+    assert (ignored.returncode, ignored.stdout, ignored.stderr) == (
+        0, "ready\nSIGHUP still ignored: True\nthe loop heard it; deadline armed: True\n", ""), ignored
