@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Sequence
 
 from pydantic import ValidationError
 
@@ -13,11 +14,11 @@ from .models import ModuleContent, ModuleSpec
 log = logging.getLogger(__name__)
 
 
-def presented_modules(specs: list[ModuleSpec], contents: list[ModuleContent],
-                      edits: list[Edit]) -> list[tuple[ModuleSpec, ModuleContent]]:
+def presented_modules(written: Sequence[tuple[ModuleSpec, ModuleContent]],
+                      edits: list[Edit]) -> Sequence[tuple[ModuleSpec, ModuleContent]]:
     """Each module of the presented course with its spec renumbered in the new order; a module that
-    took others in (a merge) lists their documents too, so links to them lead to it."""
-    written = list(zip(specs, contents))
+    took others in (a merge) lists their documents too, so links to them lead to it. Without edits,
+    `written` itself (read as the export asks: it may lie on disk); with them, a list."""
     if not active(edits):
         return written  # what stage 4 wrote, as it wrote it
     by_id = {spec.module_id: (spec, content) for spec, content in written}

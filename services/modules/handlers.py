@@ -45,6 +45,7 @@ from .course_language import languages_of, sources_language
 from .inputs import WRITE_HISTORY, WriteInputs, write_inputs
 from .settings import ModulesSettings
 from .spilled_sources import SpilledSources
+from .written_modules import WrittenModules
 from .writer import Written, write
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,16 @@ class ModulesStage:
                             learning_objectives=m.learning_objectives, documents=m.documents,
                             estimated_minutes=m.estimated_minutes, complexity_level=m.complexity_level)
                  for n, m in enumerate(inputs.pathway.modules, start=1)]
+        with WrittenModules(specs) as written:
+            await self._write_and_export(request, inputs, specs, written)
+
+    async def _write_and_export(self, request: CourseGenerationRequested, inputs: WriteInputs,
+                                specs: list[ModuleSpec], written: WrittenModules) -> None:
         sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
         try:
             # Read before the modules are written: each module's sources are let go once it is.
             sources_tag = await asyncio.to_thread(sources_language, sources.values())
-            contents, usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources)
+            usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources, written)
         finally:
             sources.close()
         languages = languages_of(inputs.language, sources_tag, fallbacks, self._provider)
@@ -89,7 +95,7 @@ class ModulesStage:
             return
         await self._emitter.progress(request, 95, "Exporting: Markdown and site, SCORM, Common Cartridge, HTML, EPUB, PDF")
         # The export presents the author's course: the edits up to the request on top of what was written.
-        modules = presented_modules(specs, contents, inputs.edits)
+        modules = presented_modules(written, inputs.edits)
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs), modules=modules,
@@ -101,18 +107,18 @@ class ModulesStage:
         task_id = request.payload.task_id
         # Each format is written to a file, then stored from it: no format is ever held whole.
         with tempfile.TemporaryDirectory(prefix="coursegen-export-") as folder:
-            written, problems = await asyncio.to_thread(write_exports, export, Path(folder))
-            if "zip" not in written:
+            files, problems = await asyncio.to_thread(write_exports, export, Path(folder))
+            if "zip" not in files:
                 raise StageFailure(problems.get("zip", "the course could not be exported"))
-            sizes = {name: path.stat().st_size for name, path in written.items()}
+            sizes = {name: path.stat().st_size for name, path in files.items()}
             refs_of = {}
-            for name, path in written.items():  # the zip first, as the formats are ordered
+            for name, path in files.items():  # the zip first, as the formats are ordered
                 with open(path, "rb") as data:
                     refs_of[name] = await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
         await self._artefacts.put(request.course_id, diagrams_name(task_id), kept_diagrams(modules, export.pictures))
         await self._artefacts.put(request.course_id, index_name(task_id), index_of(sizes, problems))
         flaws = FlawCount()
-        for content in contents:
+        for content in written.contents():
             flaws.add(content.assessment)
         claims = await store_course_ledger(self._artefacts, request.course_id, ledger_name(task_id), refs)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
@@ -135,8 +141,10 @@ class ModulesStage:
                 f"{path}: {why}" for path, why in sorted(problems.items())[:5]))
         return sources
 
-    async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec],
-                         sources: SpilledSources) -> tuple[list[ModuleContent], Usage, list[dict], list[str]]:
+    async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec], sources: SpilledSources,
+                         written: WrittenModules) -> tuple[Usage, list[dict], list[str]]:
+        """Every module written (or read back) and kept in `written`; the run's usage, its fallbacks
+        and each module's content reference, in the pathway's order."""
         limit = asyncio.Semaphore(self._settings.module_concurrency)
         provider = within_budget(self._provider, request.payload.budget_usd)
         finished = [len(inputs.done)]
@@ -150,11 +158,13 @@ class ModulesStage:
                 if readers[path] == 0:
                     sources.pop(path, None)
 
-        async def one(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None, str]:
+        async def one(index: int, spec: ModuleSpec) -> tuple[Usage | None, str | None, str]:
             try:
-                return await written_or_kept(spec)
+                content, spent, fallback, ref = await written_or_kept(spec)
             finally:
                 let_go(spec)
+            await asyncio.to_thread(written.keep, index, content)
+            return spent, fallback, ref
 
         async def written_or_kept(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None, str]:
             done = inputs.done.get(spec.module_id)
@@ -176,14 +186,13 @@ class ModulesStage:
             await self._announce(request, spec, written, len(specs), finished)
             return written.content, written.usage, written.fallback, written.content_ref
 
-        results = await asyncio.gather(*(one(spec) for spec in specs))
+        results = await asyncio.gather(*(one(index, spec) for index, spec in enumerate(specs)))
         usage = Usage.none(self._provider.name, self._provider.model)
-        for _, spent, _, _ in results:
+        for spent, _, _ in results:
             usage = usage + spent if spent else usage
         fallbacks = [{"item": f"module {spec.position} '{spec.title}'"[:300], "reason": reason[:2000]}
-                     for spec, (_, _, reason, _) in zip(specs, results) if reason is not None]
-        return ([content for content, _, _, _ in results], usage, fallbacks,
-                [ref for _, _, _, ref in results])
+                     for spec, (_, reason, _) in zip(specs, results) if reason is not None]
+        return usage, fallbacks, [ref for _, _, ref in results]
 
     async def _reused(self, earlier: ModuleGenerated | None) -> Written | None:
         """A module an earlier run wrote (of this retry chain, or the run a refresh reuses), as

@@ -59,7 +59,7 @@ def book_parts(course: CourseExport, book: Book = Book()) -> Iterator[str]:
     stems = {page.stem for page in pages}
     numbers = book.toc_pages or {}
     toc = "".join(f'<li><a href="#{page.stem}"{_page_attribute(numbers.get(page.stem))}>'
-                  f'{escape(page.content.title)}</a></li>' for page in pages)
+                  f'{escape(page.title)}</a></li>' for page in pages)
     head = document_head(course.title, book.csp, f"<style>{STYLE}{BOOK_STYLE}{book.style}</style>\n{book.head}",
                          course.labels)
     yield f"""{head}

@@ -51,7 +51,7 @@ def epub_entries(course: CourseExport) -> Entries:
 def _module_document(course: CourseExport, pages, page, stems: set[str]) -> tuple[bytes]:
     body = _PAGE_LINK.sub(lambda m: f' href="{m["stem"]}.xhtml{m["rest"]}"' if m["stem"] in stems
                           else m.group(0), module_body(pages, page, link=course.source_link))
-    return (_document(page.content.title, body, course.labels).encode(),)
+    return (_document(page.title, body, course.labels).encode(),)
 
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -96,7 +96,7 @@ def _package(course: CourseExport, pages) -> str:
 
 
 def _navigation(course: CourseExport, pages) -> str:
-    entries = "".join(f'<li><a href="{page.stem}.xhtml">{escape(page.content.title)}</a></li>' for page in pages)
+    entries = "".join(f'<li><a href="{page.stem}.xhtml">{escape(page.title)}</a></li>' for page in pages)
     contents = escape(course.labels.contents)
     return _document(f"{contents} · {course.title}",
                      f'<nav epub:type="toc" id="toc" aria-labelledby="toc-title"><h1 id="toc-title">{contents}</h1>'

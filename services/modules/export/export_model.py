@@ -6,7 +6,7 @@ import functools
 import posixpath
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from shared import linear_regex
 from shared.course_labels import Labels, content_language_note
@@ -83,10 +83,19 @@ CHANGELOG_HEADING = "What changed in this version"
 class ModulePage:
     number: int             # 1-based place in the export
     spec: ModuleSpec
-    content: ModuleContent
+    title: str              # the content's title (what every other page's links to it say)
     stem: str               # "01-getting-started": the file name without extension
+    # Each section's document (normalised path) and anchor, in order: where links to it land.
+    topics: tuple[tuple[str, str], ...]
+    # Reads the content: the course's modules may lie on disk until a page is written
+    # (services/modules/written_modules.py); other pages ask this one only for the fields above.
+    read: Callable[[], ModuleContent] = field(compare=False, repr=False)
     pictures: Pictures = Pictures()  # the course's (CourseExport.pictures)
     labels: Labels = field(default_factory=lambda: Labels(None), compare=False)  # the course's
+
+    @property
+    def content(self) -> ModuleContent:
+        return self.read()
 
 
 class ModulePages(tuple):  # tuple[ModulePage, ...]
@@ -110,9 +119,17 @@ class ModulePages(tuple):  # tuple[ModulePage, ...]
 
 
 def module_pages(course: CourseExport) -> ModulePages:
-    return ModulePages(ModulePage(n, spec, content, f"{n:02d}-{slug(content.title or spec.title)}", course.pictures,
-                                  course.labels)
-                       for n, (spec, content) in enumerate(course.modules, start=1))
+    return ModulePages(_page(course, n, spec, content) for n, (spec, content) in enumerate(course.modules, start=1))
+
+
+def _page(course: CourseExport, number: int, spec: ModuleSpec, content: ModuleContent) -> ModulePage:
+    topics = tuple((posixpath.normpath(section.source.path), section.source.anchor) for section in content.sections)
+    return ModulePage(number, spec, content.title, f"{number:02d}-{slug(content.title or spec.title)}", topics,
+                      functools.partial(_content_of, course.modules, number - 1), course.pictures, course.labels)
+
+
+def _content_of(modules: Sequence[tuple[ModuleSpec, ModuleContent]], index: int) -> ModuleContent:
+    return modules[index][1]
 
 
 def _holders(pages: Sequence[ModulePage]) -> dict[str, ModulePage]:
@@ -196,9 +213,8 @@ def topic_id(number: int) -> str:
 def _topic_of(page: ModulePage, document: str, fragment: str) -> str:
     """`#topic-<n>`: the site's id of the section of `page` showing `document` — the one whose
     anchor is `fragment`, else the document's first; "" if none."""
-    shown = [number for number, section in enumerate(page.content.sections, start=1)
-             if posixpath.normpath(section.source.path) == document]
-    named = [number for number in shown if fragment and page.content.sections[number - 1].source.anchor == fragment]
+    shown = [number for number, (path, _) in enumerate(page.topics, start=1) if path == document]
+    named = [number for number in shown if fragment and page.topics[number - 1][1] == fragment]
     return f"#{topic_id((named or shown)[0])}" if shown else ""
 
 

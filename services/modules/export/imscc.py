@@ -58,7 +58,7 @@ def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     items, resources = [], []
     for page in pages:
         children = [f'<item identifier="page-{page.number:02d}" identifierref="res-page-{page.number:02d}">'
-                    f"<title>{escape(page.content.title)}</title></item>"]
+                    f"<title>{escape(page.title)}</title></item>"]
         resources.append(
             f'<resource identifier="res-page-{page.number:02d}" type="{WEB_CONTENT}" '
             f'href="web_resources/{page.stem}.html"><file href="web_resources/{page.stem}.html"/>'
@@ -66,10 +66,10 @@ def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
         if page.content.assessment:
             quiz = _quiz_id(page)
             children.append(f'<item identifier="item-{quiz}" identifierref="res-{quiz}">'
-                            f"<title>{escape(course.labels.assessment)}: {escape(page.content.title)}</title></item>")
+                            f"<title>{escape(course.labels.assessment)}: {escape(page.title)}</title></item>")
             resources.append(f'<resource identifier="res-{quiz}" type="{ASSESSMENT}">'
                              f'<file href="{quiz}/assessment.xml"/></resource>')
-        items.append(f'<item identifier="module-{page.number:02d}"><title>{escape(page.content.title)}</title>'
+        items.append(f'<item identifier="module-{page.number:02d}"><title>{escape(page.title)}</title>'
                      f'{"".join(children)}</item>')
     version = f"-v{course.version}" if course.version is not None else ""
     lang = escape(course.labels.lang)
@@ -104,7 +104,7 @@ def manifest(course: CourseExport, pages: Sequence[ModulePage]) -> str:
 def _web_page(course: CourseExport, pages: Sequence[ModulePage], page: ModulePage) -> str:
     return f"""<!DOCTYPE html>
 <html{course.labels.html_attributes()}>
-<head><meta charset="utf-8"><title>{escape(page.content.title)} · {escape(course.title)}</title>
+<head><meta charset="utf-8"><title>{escape(page.title)} · {escape(course.title)}</title>
 <link rel="stylesheet" href="style.css"></head>
 <body><main id="main">{module_body(pages, page, link=course.source_link)}</main></body>
 </html>
@@ -117,7 +117,7 @@ def assessment(page: ModulePage, link: SourceLink | None = None, labels: Labels 
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <questestinterop xmlns="{QTI_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xsi:schemaLocation="{QTI_NAMESPACE} http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_qtiasiv1p2p1_v1p0.xsd">
-  <assessment ident="{_quiz_id(page)}" title={quoteattr(labels.assessment + ": " + page.content.title)}>
+  <assessment ident="{_quiz_id(page)}" title={quoteattr(labels.assessment + ": " + page.title)}>
     <qtimetadata>
       <qtimetadatafield><fieldlabel>cc_profile</fieldlabel><fieldentry>cc.exam.v0p1</fieldentry></qtimetadatafield>
       <qtimetadatafield><fieldlabel>qmd_assessmenttype</fieldlabel><fieldentry>Examination</fieldentry></qtimetadatafield>

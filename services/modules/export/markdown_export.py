@@ -42,7 +42,7 @@ def index_markdown(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     if course.pathway_objectives:
         parts += [f"### {labels.what_you_will_learn}", _bullets(course.pathway_objectives)]
     parts.append(f"## {labels.modules}")
-    parts.append("\n".join(f"{page.number}. [{esc(page.content.title)}](modules/{page.stem}.md)"
+    parts.append("\n".join(f"{page.number}. [{esc(page.title)}](modules/{page.stem}.md)"
                            f"{_dash(page.spec.description)} *({module_meta(page.spec)})*" for page in pages))
     return _joined(parts)
 
@@ -84,9 +84,9 @@ def _navigation(pages: Sequence[ModulePage], page: ModulePage) -> str:
     labels = page.labels
     links = [f"[{labels.course_index}](../index.md)"]
     if previous:
-        links.append(f"[{labels.previous}: {esc(previous.content.title)}]({previous.stem}.md)")
+        links.append(f"[{labels.previous}: {esc(previous.title)}]({previous.stem}.md)")
     if following:
-        links.append(f"[{labels.next}: {esc(following.content.title)}]({following.stem}.md)")
+        links.append(f"[{labels.next}: {esc(following.title)}]({following.stem}.md)")
     return " · ".join(links)
 
 

@@ -50,7 +50,7 @@ def _encoded(make: Callable[[], str]) -> Callable[[], Iterable[bytes]]:
 def index_html(course: CourseExport, pages: Sequence[ModulePage]) -> str:
     body = front_matter(course)
     cards = "".join(
-        f'<li><a href="modules/{page.stem}.html">{escape(page.content.title)}</a>'
+        f'<li><a href="modules/{page.stem}.html">{escape(page.title)}</a>'
         f'<p>{escape(page.spec.description)}</p><p class="meta">{escape(module_meta(page.spec))}</p></li>'
         for page in pages)
     body.append(f'<h2>{escape(course.labels.modules)}</h2><ol class="modules">{cards}</ol>')
@@ -85,7 +85,7 @@ def module_html(course: CourseExport, pages: Sequence[ModulePage], page: ModuleP
     body = "\n".join([_pager(pages, page, page.labels.module_navigation),
                       module_body(pages, page, link=course.source_link),
                       _pager(pages, page, page.labels.module_navigation_end)])
-    return _page(course, pages, page, f"{page.content.title} · {course.title}", body)
+    return _page(course, pages, page, f"{page.title} · {course.title}", body)
 
 
 def module_body(pages: Sequence[ModulePage], page: ModulePage, quiz: Callable[[Question], str] | None = None,
@@ -175,9 +175,9 @@ def _pager(pages: Sequence[ModulePage], page: ModulePage, label: str) -> str:
     previous, following = neighbours(pages, page)
     links = [f'<a href="../index.html">{escape(page.labels.course_index)}</a>']
     if previous:
-        links.append(f'<a rel="prev" href="{previous.stem}.html">← {escape(previous.content.title)}</a>')
+        links.append(f'<a rel="prev" href="{previous.stem}.html">← {escape(previous.title)}</a>')
     if following:
-        links.append(f'<a rel="next" href="{following.stem}.html">{escape(following.content.title)} →</a>')
+        links.append(f'<a rel="next" href="{following.stem}.html">{escape(following.title)} →</a>')
     return f'<nav class="pager" aria-label="{escape(label)}">{"".join(links)}</nav>'
 
 
@@ -189,7 +189,7 @@ def _page(course: CourseExport, pages: Sequence[ModulePage], current: ModulePage
     if len(listed) < len(pages):  # the index lists them all
         more = f'<p><a href="{root}index.html">{escape(labels.course_index)}</a></p>'
     sidebar = "".join(
-        f'<li><a href="{here}{page.stem}.html"{_current(page, current)}>{escape(page.content.title)}</a></li>'
+        f'<li><a href="{here}{page.stem}.html"{_current(page, current)}>{escape(page.title)}</a></li>'
         for page in listed)
     return f"""{document_head(title, CSP, f'<link rel="stylesheet" href="{root}assets/style.css">', labels)}
 <body>
