@@ -37,6 +37,10 @@ class Sampler:
         self.pids, self.every = pids, every
         self.samples: dict[str, list[tuple[float, float]]] = {name: [] for name in pids}
         self.children_peak: dict[str, float] = {name: 0.0 for name in pids}
+        # Of each service's largest RSS, the resident pages shared with files (libraries, mapped
+        # tables: clean, reclaimable, one copy for every process mapping them), read in the same sample.
+        self.shared_at_peak: dict[str, float] = {name: 0.0 for name in pids}
+        self._peak: dict[str, float] = {name: 0.0 for name in pids}
         self.marks: list[tuple[float, str]] = []
         self._stop = threading.Event()
         self._started = time.monotonic()
@@ -51,7 +55,11 @@ class Sampler:
             now = time.monotonic() - self._started
             for name, process in processes.items():
                 try:
-                    self.samples[name].append((now, process.memory_info().rss / 2**20))
+                    memory = process.memory_info()
+                    self.samples[name].append((now, memory.rss / 2**20))
+                    if memory.rss / 2**20 > self._peak[name]:
+                        self._peak[name] = memory.rss / 2**20
+                        self.shared_at_peak[name] = round(getattr(memory, "shared", 0) / 2**20, 1)
                     children = sum(c.memory_info().rss for c in process.children(recursive=True)) / 2**20
                     self.children_peak[name] = max(self.children_peak[name], children)
                 except psutil.Error:
