@@ -56,9 +56,10 @@ class Sampler:
             for name, process in processes.items():
                 try:
                     memory = process.memory_info()
-                    self.samples[name].append((now, memory.rss / 2**20))
-                    if memory.rss / 2**20 > self._peak[name]:
-                        self._peak[name] = memory.rss / 2**20
+                    rss_mb = memory.rss / 2**20
+                    self.samples[name].append((now, rss_mb))
+                    if rss_mb > self._peak[name]:
+                        self._peak[name] = rss_mb
                         self.shared_at_peak[name] = round(getattr(memory, "shared", 0) / 2**20, 1)
                     children = sum(c.memory_info().rss for c in process.children(recursive=True)) / 2**20
                     self.children_peak[name] = max(self.children_peak[name], children)

@@ -15,9 +15,15 @@ from .inputs import SourceAnalysis
 from .models import ModuleContent, ModuleSpec
 
 
-async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], analyses: Mapping[str, SourceAnalysis],
-                          title: str, labels: Labels | None = None) -> Pictures:
-    blocks = [block for _, content in modules for text in texts_of([content]) for block in diagram_blocks(text)]
+def course_diagram_blocks(modules: Sequence[tuple[ModuleSpec, ModuleContent]]) -> list:
+    """Every diagram block of the course's modules, in order. Blocking (the modules may be read
+    back from disk): call from a thread."""
+    return [block for _, content in modules for text in texts_of([content]) for block in diagram_blocks(text)]
+
+
+async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], blocks: list,
+                          analyses: Mapping[str, SourceAnalysis], title: str, labels: Labels | None = None) -> Pictures:
+    """`blocks`: the modules' diagram blocks (course_diagram_blocks)."""
     diagrams = await draw_diagrams(blocks) if blocks else {}
     sources = [(spec.module_id, [ConceptSource(path, a.key_concepts, a.prerequisite_concepts)
                                  for path in spec.documents if (a := analyses.get(path)) is not None])
@@ -26,7 +32,7 @@ async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], a
     return Pictures(course_map, module_maps, diagrams)
 
 
-def kept_diagrams(modules: Sequence[tuple[ModuleSpec, ModuleContent]], pictures: Pictures) -> bytes:
-    """The run's drawn diagrams as the gateway serves them to the web reader (shared/diagrams.py)."""
-    blocks = [block for _, content in modules for text in texts_of([content]) for block in diagram_blocks(text)]
+def kept_diagrams(blocks: list, pictures: Pictures) -> bytes:
+    """The run's drawn diagrams (of the course's `blocks`: course_diagram_blocks) as the gateway
+    serves them to the web reader (shared/diagrams.py)."""
     return diagrams_artefact(blocks, pictures.diagrams)

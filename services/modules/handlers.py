@@ -34,7 +34,7 @@ from shared.observability.llm import metered
 from shared.llm.provider import LLMProvider, Usage
 from .export.formats import write_exports
 from .edited_course import presented_modules
-from .course_pictures import course_pictures, kept_diagrams
+from .course_pictures import course_diagram_blocks, course_pictures, kept_diagrams
 from .export.export_model import OFFLINE, CourseExport
 from .models import ModuleContent, ModuleSpec
 from .engine.prompts import write_module_task
@@ -86,7 +86,7 @@ class ModulesStage:
         try:
             # Read before the modules are written: each module's sources are let go once it is.
             sources_tag = await asyncio.to_thread(sources_language, sources.values())
-            usage, fallbacks, refs = await self._write_all(request, inputs, specs, sources, written)
+            usage, fallbacks, refs, flaws = await self._write_all(request, inputs, specs, sources, written)
         finally:
             sources.close()
         languages = languages_of(inputs.language, sources_tag, fallbacks, self._provider)
@@ -96,10 +96,11 @@ class ModulesStage:
         await self._emitter.progress(request, 95, "Exporting: Markdown and site, SCORM, Common Cartridge, HTML, EPUB, PDF")
         # The export presents the author's course: the edits up to the request on top of what was written.
         modules = presented_modules(written, inputs.edits)
+        blocks = await asyncio.to_thread(course_diagram_blocks, modules)  # reads every module back
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs), modules=modules,
-                              pictures=await course_pictures(modules, inputs.analyses, inputs.title,
+                              pictures=await course_pictures(modules, blocks, inputs.analyses, inputs.title,
                                                              Labels(languages["language"])),
                               engine=_engine(self._provider, fallbacks),
                               repository_url=inputs.scan.cloned.payload.repo_url, **languages,
@@ -115,11 +116,8 @@ class ModulesStage:
             for name, path in files.items():  # the zip first, as the formats are ordered
                 with open(path, "rb") as data:
                     refs_of[name] = await self._artefacts.put(request.course_id, artefact_name(task_id, name), data)
-        await self._artefacts.put(request.course_id, diagrams_name(task_id), kept_diagrams(modules, export.pictures))
+        await self._artefacts.put(request.course_id, diagrams_name(task_id), kept_diagrams(blocks, export.pictures))
         await self._artefacts.put(request.course_id, index_name(task_id), index_of(sizes, problems))
-        flaws = FlawCount()
-        for content in written.contents():
-            flaws.add(content.assessment)
         claims = await store_course_ledger(self._artefacts, request.course_id, ledger_name(task_id), refs)
         await self._emitter.emit(request, CourseGenerated, "generated", task_id=request.payload.task_id,
                                  module_count=len(specs), export_ref=refs_of["zip"], export_bytes=sizes["zip"],
@@ -142,13 +140,14 @@ class ModulesStage:
         return sources
 
     async def _write_all(self, request, inputs: WriteInputs, specs: list[ModuleSpec], sources: SpilledSources,
-                         written: WrittenModules) -> tuple[Usage, list[dict], list[str]]:
-        """Every module written (or read back) and kept in `written`; the run's usage, its fallbacks
-        and each module's content reference, in the pathway's order."""
+                         written: WrittenModules) -> tuple[Usage, list[dict], list[str], FlawCount]:
+        """Every module written (or read back) and kept in `written`; the run's usage, its fallbacks,
+        each module's content reference in the pathway's order, and its questions' flaws."""
         limit = asyncio.Semaphore(self._settings.module_concurrency)
         provider = within_budget(self._provider, request.payload.budget_usd)
         finished = [len(inputs.done)]
         readers = Counter(path for spec in specs for path in spec.documents)
+        flaws = FlawCount()  # counted as each module is kept: not read back from disk for it
 
         def let_go(spec: ModuleSpec) -> None:
             """The module's sources, once no module left to write reads them: the course's documents
@@ -163,6 +162,7 @@ class ModulesStage:
                 content, spent, fallback, ref = await written_or_kept(spec)
             finally:
                 let_go(spec)
+            flaws.add(content.assessment)
             await asyncio.to_thread(written.keep, index, content)
             return spent, fallback, ref
 
@@ -192,7 +192,7 @@ class ModulesStage:
             usage = usage + spent if spent else usage
         fallbacks = [{"item": f"module {spec.position} '{spec.title}'"[:300], "reason": reason[:2000]}
                      for spec, (_, reason, _) in zip(specs, results) if reason is not None]
-        return usage, fallbacks, [ref for _, _, ref in results]
+        return usage, fallbacks, [ref for _, _, ref in results], flaws
 
     async def _reused(self, earlier: ModuleGenerated | None) -> Written | None:
         """A module an earlier run wrote (of this retry chain, or the run a refresh reuses), as

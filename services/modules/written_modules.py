@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Iterator, Sequence, overload
+from typing import Sequence, overload
 
 from shared.spill import SpillFile, Spilled
 
@@ -46,10 +46,6 @@ class WrittenModules(Sequence[tuple[ModuleSpec, ModuleContent]]):
             while len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
         return content
-
-    def contents(self) -> Iterator[ModuleContent]:
-        for index in range(len(self)):
-            yield self.content(index)
 
     @overload
     def __getitem__(self, index: int) -> tuple[ModuleSpec, ModuleContent]: ...

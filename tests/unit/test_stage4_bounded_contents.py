@@ -82,5 +82,5 @@ def test_written_modules_read_back_as_kept_in_the_pathways_order():
         assert [content for _, content in written] == [_content(n) for n in range(len(specs))]
         assert written[-1] == (specs[-1], _content(len(specs) - 1))
         assert [c.title for _, c in written[1:3]] == ["Module 1", "Module 2"]
-        written.keep(0, _content(99))  # kept again (an edit's re-write): the new one is read
+        written.keep(0, _content(99))  # kept again after it was read: the new one is read, not the one at hand
         assert written.content(0) == _content(99)
