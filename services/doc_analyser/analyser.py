@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from functools import reduce
 
+from shared.cpu_lane import on_cpu_lane
 from .engine.cache import AnalysisCache, cache_key
 from .engine.merge import merge_analyses
 from .engine.models import DocumentAnalysis
@@ -91,8 +92,8 @@ class DocumentAnalyser:
                       course: CourseContext) -> "Prepared":
         """The document's prompts and its cached analysis, if any: what comes before the provider."""
         # Off the event loop: cutting a long document scans every line of it.
-        plan = await asyncio.to_thread(analysis_plan, document, raw_text, course, self._provider.limits,
-                                       self._offline)
+        plan = await on_cpu_lane(analysis_plan, document, raw_text, course, self._provider.limits,
+                                 self._offline)
         key = self.key(content_hash, course, plan.version)
         return Prepared(document, key, plan, await self._cache.get(key))
 

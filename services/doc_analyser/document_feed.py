@@ -14,6 +14,8 @@ import queue
 import threading
 from typing import AsyncIterator
 
+from shared import cpu_lane
+from shared.cpu_lane import on_cpu_lane
 from shared.docs.loading import SourceDocument, iter_documents
 from shared.docs.parse_worker import BudgetedParser
 
@@ -114,19 +116,20 @@ class DocumentFeed:
             if self.corpus.done() or not all(done is True for done in finished):
                 return
             # Cheap now: every document comes indexed, only links and vectors are left.
-            built = await asyncio.to_thread(self._builder.documents, self._order)
+            built = await on_cpu_lane(self._builder.documents, self._order)
             self._settle(Corpus(*built), None)
         except Exception as exc:
             self._settle(None, exc)
 
     def _index(self) -> None:
         """Drains the queue to its end whatever happens (a parser's thread may be waiting to put):
-        a document that cannot be indexed fails the corpus once the queue is through."""
+        a document that cannot be indexed fails the corpus once the queue is through. The indexing
+        itself is done on the CPU lane (shared/cpu_lane.py): this thread only waits for it."""
         failure: Exception | None = None
         while (item := self._to_index.get()) is not _END:
             if failure is None and not self._stop.is_set():
                 try:
-                    self._builder.add(*item)
+                    cpu_lane.submit(self._builder.add, *item).result()
                 except Exception as exc:
                     failure = exc
         if failure is not None:

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from shared.cpu_lane import on_cpu_lane
 from .engine.linking import Corpus, LinkedAnalysis, link_one
 from .engine.prompts import CourseContext
 from shared.docs.loading import SourceDocument
@@ -244,8 +245,8 @@ class AnalysisRun:
         # Off the event loop: linking compares the document with every other one, and a burst of
         # finished analyses (all waiting for the corpus) would otherwise starve the bus client
         # into timeouts that fail the whole run.
-        linked = await asyncio.to_thread(link_one, path, result.analysis, await self._corpus,
-                                         self._inputs.navigation)
+        linked = await on_cpu_lane(link_one, path, result.analysis, await self._corpus,
+                                   self._inputs.navigation)
         request = self._request
         payload = self._payload(linked, content_hash, result)
         outcome.documents[path] = analysis_row(DocAnalysedPayload(task_id=request.payload.task_id, **payload))

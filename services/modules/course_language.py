@@ -3,10 +3,10 @@ in it (detected, shared/language.py), one retry that says what went wrong, and t
 engine (which does not translate: its text stays in the sources' language, and the course says so)."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import Iterable, Sequence
 
+from shared.cpu_lane import on_cpu_lane
 from shared.language import Detected, base, detect, same_language
 from shared.llm.fallback import is_strict, offline_engine_of, offline_fallback
 from shared.llm.provider import Completion, LLMProvider, Prompt, ProviderError
@@ -86,7 +86,7 @@ async def in_language(provider: LLMProvider, prompt: Prompt, completion: Complet
     engine's module, marked as a fallback for that reason (StageFailure in strict mode)."""
     if not language or completion.fallback is not None or provider.name == "offline":
         return completion
-    found = await asyncio.to_thread(wrong_language, completion.value, language)
+    found = await on_cpu_lane(wrong_language, completion.value, language)
     if found is None:
         return completion
     try:
@@ -96,7 +96,7 @@ async def in_language(provider: LLMProvider, prompt: Prompt, completion: Complet
     spent = completion.usage + retried.usage
     if retried.fallback is not None:
         return replace(retried, usage=spent)
-    again = await asyncio.to_thread(wrong_language, retried.value, language)
+    again = await on_cpu_lane(wrong_language, retried.value, language)
     if again is None:
         return replace(retried, usage=spent)
     reason = (f"{item} was written in {again.language!r}, not in the course's language {language!r}, "

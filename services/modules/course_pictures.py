@@ -2,9 +2,9 @@
 drawn by the renderers installed here (diagram_renderer.py)."""
 from __future__ import annotations
 
-import asyncio
 from typing import Mapping, Sequence
 
+from shared.cpu_lane import on_cpu_lane
 from shared.concept_map import ConceptSource
 from shared.course_labels import Labels
 from shared.diagrams import diagrams_artefact
@@ -28,7 +28,7 @@ async def course_pictures(modules: Sequence[tuple[ModuleSpec, ModuleContent]], b
     sources = [(spec.module_id, [ConceptSource(path, a.key_concepts, a.prerequisite_concepts)
                                  for path in spec.documents if (a := analyses.get(path)) is not None])
                for spec, _ in modules]
-    course_map, module_maps = await asyncio.to_thread(concept_maps, sources, title, labels)
+    course_map, module_maps = await on_cpu_lane(concept_maps, sources, title, labels)
     return Pictures(course_map, module_maps, diagrams)
 
 

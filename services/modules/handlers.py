@@ -19,6 +19,7 @@ from typing import Awaitable, Callable
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
+from shared.cpu_lane import on_cpu_lane
 from shared.bus.artefacts import ArtefactStore
 from shared.claim_ledger import CourseLedgerFile, ModuleLedger, ledger_name, module_ledger_ref
 from shared.course_labels import Labels
@@ -85,7 +86,7 @@ class ModulesStage:
         sources = await self._sources(inputs, {path for spec in specs for path in spec.documents})
         try:
             # Read before the modules are written: each module's sources are let go once it is.
-            sources_tag = await asyncio.to_thread(sources_language, sources.values())
+            sources_tag = await on_cpu_lane(sources_language, sources.values())
             usage, fallbacks, refs, flaws = await self._write_all(request, inputs, specs, sources, written)
         finally:
             sources.close()
@@ -96,7 +97,7 @@ class ModulesStage:
         await self._emitter.progress(request, 95, "Exporting: Markdown and site, SCORM, Common Cartridge, HTML, EPUB, PDF")
         # The export presents the author's course: the edits up to the request on top of what was written.
         modules = presented_modules(written, inputs.edits)
-        blocks = await asyncio.to_thread(course_diagram_blocks, modules)  # reads every module back
+        blocks = await on_cpu_lane(course_diagram_blocks, modules)  # reads every module back
         export = CourseExport(title=inputs.title, description=inputs.description,
                               pathway_title=inputs.pathway.title, pathway_description=inputs.pathway.description,
                               pathway_objectives=_objectives(specs), modules=modules,
@@ -108,7 +109,7 @@ class ModulesStage:
         task_id = request.payload.task_id
         # Each format is written to a file, then stored from it: no format is ever held whole.
         with tempfile.TemporaryDirectory(prefix="coursegen-export-") as folder:
-            files, problems = await asyncio.to_thread(write_exports, export, Path(folder))
+            files, problems = await on_cpu_lane(write_exports, export, Path(folder))
             if "zip" not in files:
                 raise StageFailure(problems.get("zip", "the course could not be exported"))
             sizes = {name: path.stat().st_size for name, path in files.items()}
@@ -131,8 +132,8 @@ class ModulesStage:
         except SnapshotMissing as exc:
             raise StageFailure(str(exc)) from None
         encodings = {f.path: f.encoding for f in inputs.scan.files}
-        sources, problems = await asyncio.to_thread(SpilledSources.parsed, archive, sorted(paths), encodings,
-                                                    self._settings.max_document_bytes, inputs.analyses)
+        sources, problems = await on_cpu_lane(SpilledSources.parsed, archive, sorted(paths), encodings,
+                                              self._settings.max_document_bytes, inputs.analyses)
         if problems:
             sources.close()
             raise StageFailure("source documents could not be read: " + "; ".join(
@@ -163,7 +164,7 @@ class ModulesStage:
             finally:
                 let_go(spec)
             flaws.add(content.assessment)
-            await asyncio.to_thread(written.keep, index, content)
+            await on_cpu_lane(written.keep, index, content)
             return spent, fallback, ref
 
         async def written_or_kept(spec: ModuleSpec) -> tuple[ModuleContent, Usage | None, str | None, str]:
@@ -180,7 +181,7 @@ class ModulesStage:
             async with limit:
                 if not await self._emitter.still_current(request):
                     raise StageFailure("cancelled")
-                cited = await asyncio.to_thread(lambda: [sources[p] for p in spec.documents])  # read from disk
+                cited = await on_cpu_lane(lambda: [sources[p] for p in spec.documents])  # read from disk
                 written = await write(provider, self._artefacts, request.course_id, request.payload.task_id,
                                       spec, cited, inputs.title, inputs.language)
             await self._announce(request, spec, written, len(specs), finished)
@@ -236,7 +237,7 @@ async def store_course_ledger(artefacts: ArtefactStore, course_id: str, name: st
                 continue
             ledger.add(ModuleLedger.model_validate_json(data))
             del data
-        await asyncio.to_thread(ledger.write_to, out)
+        await on_cpu_lane(ledger.write_to, out)
         out.seek(0)
         await artefacts.put(course_id, name, out)
         return ledger.counts

@@ -1,10 +1,10 @@
 """One module through the provider, its content checked and stored in the Object Store."""
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass
 
+from shared.cpu_lane import on_cpu_lane
 from shared.bus.artefacts import ArtefactStore
 from shared.claim_ledger import ModuleLedger
 from shared.events.catalogue import ClaimCounts
@@ -40,7 +40,7 @@ def foreign_citations(content: ModuleContent, spec: ModuleSpec) -> list[str]:
 async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str, task_id: str,
                 spec: ModuleSpec, sources: list[SourceDoc], course_title: str, language: str | None = None) -> Written:
     # Off the event loop: choosing among a large document's sections takes a moment.
-    prompt = await asyncio.to_thread(module_prompt, spec, sources, course_title, provider.limits, language)
+    prompt = await on_cpu_lane(module_prompt, spec, sources, course_title, provider.limits, language)
     try:
         completion = await provider.complete(prompt, ModuleContent)
     except ProviderError as exc:
@@ -55,7 +55,7 @@ async def write(provider: LLMProvider, artefacts: ArtefactStore, course_id: str,
     # What is published holds only claims its sources support; the ledger lies beside it.
     translated = (language is not None and completion.fallback is None
                   and not same_language(language, sources_language(sources)))
-    checked = await asyncio.to_thread(check_module, completion.value, spec, sources, translated)
+    checked = await on_cpu_lane(check_module, completion.value, spec, sources, translated)
     name = f"{task_id}/modules/{spec.position:02d}-{spec.module_id}"
     ledger = ModuleLedger(module_id=spec.module_id, position=spec.position, title=spec.title,
                           counts=checked.counts, claims=list(checked.claims))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nats.js import JetStreamContext
 
+from shared.cpu_lane import on_cpu_lane
 from shared.bus.delivery import StageWork
 from shared.bus.secret_store import SecretStore
 from shared.sealing import SecretUnreadable
@@ -129,12 +130,12 @@ class CloneStage:
                 checkout = await asyncio.to_thread(
                     cloner.clone, vetted.url, p.ref, destination, token=token, limits=limits,
                     on_progress=progress.scaled(0, 70), pin=vetted.pin, located=location)
-                result = await asyncio.to_thread(
+                result = await on_cpu_lane(
                     scanner.scan, checkout.path, include=p.include, exclude=p.exclude,
                     max_file_bytes=s.max_file_bytes, max_files=s.max_repo_files,
                     on_progress=progress.counted(70, 90, "Scanning"), listing=checkout.tree)
-            archive = await asyncio.to_thread(pack_documents, checkout.path, result.files, p.exclude,
-                                              checkout.check_out_more)
+            archive = await on_cpu_lane(pack_documents, checkout.path, result.files, p.exclude,
+                                        checkout.check_out_more)
         key = snapshot_key(vetted.url, checkout.commit_sha, p.include, p.exclude, owner)
         reference = await self._snapshots.save(key, request.course_id, archive, result.files, result.navigation,
                                                result.navigation_sources)

@@ -3,12 +3,12 @@ registered by the stage service that owns it (its `engine/` package). It answers
 `prompt.data` (the structured facts) rather than the prose of the prompt."""
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any, Callable, Mapping
 
 from pydantic import BaseModel, ValidationError
 
+from shared.cpu_lane import on_cpu_lane
 from .provider import Completion, LLMProvider, Prompt, ProviderError, ProviderSpec, T, Usage
 
 # task -> the engine that answers it from the prompt's data
@@ -36,7 +36,7 @@ class OfflineProvider(LLMProvider):
         engine = self._engine(prompt.task)
         started = time.perf_counter()
         # CPU-bound: off the event loop, so in-progress acks and heartbeats keep flowing.
-        answer = await asyncio.to_thread(engine, prompt.data)
+        answer = await on_cpu_lane(engine, prompt.data)
         try:
             value = schema.model_validate(answer.model_dump() if isinstance(answer, BaseModel) else answer)
         except ValidationError as exc:

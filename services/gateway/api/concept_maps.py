@@ -2,11 +2,11 @@
 module's, as SVG. Read like the other stage 4 results: visible courses only, 409 before stage 4 (404 is "no such course")."""
 from __future__ import annotations
 
-import asyncio
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
+from shared.cpu_lane import on_cpu_lane
 from shared.concept_map import ConceptSource, concept_map, svg
 from shared.course_labels import label
 
@@ -40,8 +40,8 @@ def _answer(text: str) -> Response:
 async def course_concept_map(course_id: CourseId, c: ContainerDep, who: PrincipalDep) -> Response:
     course, modules = await _sources(c, who, course_id)
     documents = [doc for docs in modules.values() for doc in docs]
-    cmap = await asyncio.to_thread(concept_map, documents)
-    return _answer(await asyncio.to_thread(svg, cmap, label(course["language"], "concept_map_of", title=course["title"])))
+    cmap = await on_cpu_lane(concept_map, documents)
+    return _answer(await on_cpu_lane(svg, cmap, label(course["language"], "concept_map_of", title=course["title"])))
 
 
 @router.get("/{course_id}/modules/{module_id}/concept-map", response_class=Response,
@@ -51,5 +51,5 @@ async def module_concept_map(course_id: CourseId, module_id: str, c: ContainerDe
     if module_id not in modules:
         raise HTTPException(404, "no such module in the generated course")
     known = [doc for docs in modules.values() for doc in docs]
-    cmap = await asyncio.to_thread(concept_map, modules[module_id], known)
-    return _answer(await asyncio.to_thread(svg, cmap, label(course["language"], "module_concept_map")))
+    cmap = await on_cpu_lane(concept_map, modules[module_id], known)
+    return _answer(await on_cpu_lane(svg, cmap, label(course["language"], "module_concept_map")))

@@ -2,13 +2,13 @@
 is the run's `export_ref`; the others lie beside it, with exports.json saying which were built."""
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import HTTPException, Query
 from fastapi.responses import Response
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
+from shared.cpu_lane import on_cpu_lane
 from shared import linear_regex
 from shared.export_formats import DEFAULT_FORMAT, FORMATS, format_ref, index_ref, read_index
 from shared.scorm_mastery import DEFAULT_MASTERY_PERCENT, MASTERY_ELEMENTS, with_mastery
@@ -77,7 +77,7 @@ async def served(artefacts, export_ref: str, format_name: str, title: str, gone:
     except GONE:
         raise HTTPException(410, gone) from None
     if mastery is not None:
-        data = await asyncio.to_thread(with_mastery, data, format_name, mastery)
+        data = await on_cpu_lane(with_mastery, data, format_name, mastery)
     stem = linear_regex.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-")[:80] or "course"
     return Response(data, media_type=known.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{stem}{name_suffix}{known.suffix}"'})

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from shared.cpu_lane import on_cpu_lane
 from shared.bus.snapshots import snapshot_archive
 from shared.docs.loading import iter_documents
 
@@ -127,7 +128,7 @@ class SourceIndex:
         archive = await snapshot_archive(self._js, sources.snapshot_ref)
         stop = threading.Event()
         try:
-            sections, skipped = await asyncio.to_thread(_cut_all, archive, sources, stop)
+            sections, skipped = await on_cpu_lane(_cut_all, archive, sources, stop)
         except asyncio.CancelledError:
             stop.set()
             raise
