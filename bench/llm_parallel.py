@@ -8,8 +8,9 @@ top — reading the snapshot, parsing, building prompts, the cache look-ups and 
 per document, the watcher that re-reads the course for a cancel — shows as the excess.
 
 Value: from the DocsAnalysisRequested event to the DocsAnalysed event, as stored in the log. The
-request is sent once the service is pulling (its consumer has a pull waiting): the figure is a run
-of a service already up, not the start of its process."""
+request is sent once the service is pulling (its consumer has a pull waiting) and it and its
+children (the spare parsers, readying themselves) are idle: the figure is a run of a service
+already up, not the start of its process."""
 from __future__ import annotations
 
 import asyncio
@@ -38,6 +39,7 @@ async def run(ctx: Context) -> Row:
             course = await system.create_course("LLM benchmark")
             await system.stage1(course, str(repo))
             await eventually(lambda: pulling(system, "doc_analyser"), 120, "doc_analyser pulling requests")
+            await eventually(lambda: system.idle("doc_analyser"), 120, "doc_analyser idle (started up)")
             status = await system.stage2(course)
             log = await system.course_log(course)
             seconds = (await system.stage_seconds(course))["stage2"]

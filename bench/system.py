@@ -138,6 +138,31 @@ class System:
     def pids(self) -> dict[str, int]:
         return {name: s.pid for name, s in self.processes.items()}
 
+    async def idle(self, service: str, window: float = 0.3, busy_share: float = 0.05) -> bool:
+        """Whether `service` and its child processes (a stage 2 service's spare parsers, say) used
+        less than `busy_share` of a core over the next `window` seconds: a service that is up, not
+        one still starting."""
+        import psutil
+
+        def cpu_seconds() -> float:
+            try:
+                process = psutil.Process(self.processes[service].pid)
+                family = [process, *process.children(recursive=True)]
+            except psutil.Error:
+                return 0.0
+            total = 0.0
+            for member in family:
+                try:
+                    times = member.cpu_times()
+                except psutil.Error:
+                    continue
+                total += times.user + times.system
+            return total
+
+        before = cpu_seconds()
+        await asyncio.sleep(window)
+        return cpu_seconds() - before < busy_share * window
+
     # --- a course through the REST API ------------------------------------------------------------
 
     async def post(self, path: str, body: dict | None = None, expect: int = 202) -> dict:

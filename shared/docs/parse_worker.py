@@ -10,7 +10,8 @@ stage skips it, naming the reason) and a fresh child parses the next one.
 Run as `python -m shared.docs.parse_worker module:function` it is that child: it reads
 length-prefixed pickled `(path, text)` requests (or `(path, text, includes)`: the files the
 document's includes may name, a dict, since the child cannot read the snapshot; or any arguments
-of the function, `BudgetedParser.call`) on stdin and answers each on stdout.
+of the function, `BudgetedParser.call`) on stdin and answers each on stdout. When the function's
+module has `warm_up_steps()`, the child takes its steps one at a time whenever no request waits.
 """
 from __future__ import annotations
 
@@ -152,14 +153,31 @@ def _read_exactly(stream, size: int) -> bytes | None:
 
 
 def _serve(parser: str) -> None:
-    module, _, name = parser.partition(":")
-    parse = getattr(importlib.import_module(module), name)
-    requests, answers = sys.stdin.buffer, os.fdopen(sys.stdout.fileno(), "wb", closefd=False)
+    module_name, _, name = parser.partition(":")
+    module = importlib.import_module(module_name)
+    parse = getattr(module, name)
+    # Unbuffered, so that select() tells whether a request is waiting.
+    requests = os.fdopen(sys.stdin.fileno(), "rb", buffering=0, closefd=False)
+    answers = os.fdopen(sys.stdout.fileno(), "wb", closefd=False)
     sys.stdout = sys.stderr  # a parser that prints must not corrupt the answers
     answers.write(_READY)
     answers.flush()
-    while (request := _read_message(requests)) is not None:
+    # What the function's first calls would otherwise do (imports, compiling patterns), done a step
+    # at a time while the child is idle: a spare child readies itself before the run that takes it,
+    # and a request that comes meanwhile waits for one step at most, not for them all.
+    warming = iter(getattr(module, "warm_up_steps", tuple)())
+    while True:
+        while not _readable(requests, _IDLE_SECONDS) and next(warming, _WARM) is not _WARM:
+            pass
+        if (request := _read_message(requests)) is None:
+            return
         _write_message(answers, pickle.dumps(parse(*pickle.loads(request)), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+_WARM = object()  # the warm-up has no step left
+# How long no request must have come before the child takes a warm-up step: a child parsing a run's
+# documents meets short gaps between them, and warming up there would take the run's CPU.
+_IDLE_SECONDS = 0.05
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ text falls back to an empty document named after the file. A new format: its par
 beside the others (into a DocumentBuilder) and its line in shared/docs/formats.py."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from shared import linear_regex
 from shared.docs.builder import DocumentBuilder
@@ -45,6 +45,22 @@ def parse(path: str, text: str,
 
 # An ES module import: what MDX opens with, never a line of Markdown prose.
 _ESM_IMPORT = linear_regex.compile(r"""^import\s+(?:[^\n'"]*\sfrom\s+)?['"][^'"\n]+['"];?\s*$""")
+
+
+# A little of everything Markdown is read for, for warm_up_steps: a heading, emphasis, code, a
+# link, a list, a fenced block.
+_WARM_UP_TEXT = "# Warm up\n\nSome *text* with `code` and a [link](page.md).\n\n- an item\n\n```python\nx = 1\n```\n"
+
+
+def warm_up_steps() -> Iterator[None]:
+    """The Markdown parser imported and run once on a short text. A parser child takes these steps
+    while it waits for documents (parse_worker.py): importing a format's parser compiles its
+    patterns, and a child's first Markdown document took 0.2 s for it, on the run's critical path
+    to its first provider call. Markdown only, the format most documentation is written in: readying
+    every format made each child 22 MB larger, for runs that mostly have none of the others (their
+    first document readies them, as before)."""
+    parse("warm-up.md", _WARM_UP_TEXT)
+    yield
 
 
 def opens_as_mdx(text: str) -> bool:
