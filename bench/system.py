@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import nats
+import psutil
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from services.gateway.edge.auth import development_token
@@ -142,8 +143,6 @@ class System:
         """Whether `service` and its child processes (a stage 2 service's spare parsers, say) used
         less than `busy_share` of a core over the next `window` seconds: a service that is up, not
         one still starting."""
-        import psutil
-
         def cpu_seconds() -> float:
             try:
                 process = psutil.Process(self.processes[service].pid)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, ParamSpec, TypeVar
@@ -26,16 +27,18 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _lane: ThreadPoolExecutor | None = None
+_lane_pid = 0  # the process the lane's thread runs in: a forked child has no such thread
 _lane_lock = threading.Lock()
 _on_lane = threading.local()
 
 
 def _executor() -> ThreadPoolExecutor:
-    global _lane
+    global _lane, _lane_pid
     with _lane_lock:
-        if _lane is None:
+        if _lane is None or _lane_pid != os.getpid():
             _lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpu-lane",
                                        initializer=_mark_lane_thread)
+            _lane_pid = os.getpid()
         return _lane
 
 

@@ -45,20 +45,32 @@ WAITS = {
 
 
 def _threads(path: Path) -> list[tuple[str, int]]:
-    """(what the thread runs, line) for every call that hands work to a thread in the file."""
-    found = []
-    tree = ast.parse(path.read_text(), str(path))
-    for function in [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]:
-        for node in ast.walk(function):
-            if not isinstance(node, ast.Call):
-                continue
+    """(what the thread runs, line) for every call that hands work to a thread in the file; a
+    thread or pool made by the call itself is named by the function it is made in."""
+    found: list[tuple[str, int]] = []
+
+    class Calls(ast.NodeVisitor):
+        def __init__(self) -> None:
+            self.functions = ["<module>"]
+
+        def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+            self.functions.append(node.name)
+            self.generic_visit(node)
+            self.functions.pop()
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Call(self, node: ast.Call) -> None:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name == "to_thread" and node.args:
                 found.append((ast.unparse(node.args[0]), node.lineno))
             elif name == "run_in_executor" and len(node.args) > 1:
                 found.append((ast.unparse(node.args[1]), node.lineno))
             elif name in ("ThreadPoolExecutor", "Thread"):
-                found.append((f"{name} in {function.name}", node.lineno))
+                found.append((f"{name} in {self.functions[-1]}", node.lineno))
+            self.generic_visit(node)
+
+    Calls().visit(ast.parse(path.read_text(), str(path)))
     return sorted(set(found))
 
 
@@ -82,5 +94,6 @@ def test_every_listed_wait_is_still_in_the_code():
 
 def test_the_scan_finds_a_thread_given_cpu_work(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("import asyncio\nasync def f(text):\n    return await asyncio.to_thread(parse, text)\n")
-    assert _threads(sample) == [("parse", 3)]
+    sample.write_text("import asyncio\nasync def f(text):\n    return await asyncio.to_thread(parse, text)\n"
+                      "def g():\n    def h():\n        return threading.Thread(target=parse)\n")
+    assert _threads(sample) == [("Thread in h", 6), ("parse", 3)]
