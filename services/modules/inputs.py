@@ -26,7 +26,8 @@ WRITE_HISTORY: tuple[type[Event], ...] = tuple(
 @dataclass(frozen=True, slots=True)
 class SourceAnalysis:
     """What stage 4 writes from of stage 2's analysis of a document (its DocAnalysed), kept for
-    every document of the run: not the event's envelope, usage and the fields only stage 3 reads."""
+    every document of the run's pathway: not the event's envelope, usage and the fields only stage 3
+    reads."""
     title: str
     doc_type: str
     key_concepts: tuple[str, ...]
@@ -67,18 +68,22 @@ class WriteInputs:
 def write_inputs(events: list[Event], request: CourseGenerationRequested,
                  analyses: Iterable[DocAnalysed]) -> WriteInputs:
     """What the run writes from: `events` (WRITE_HISTORY's) and the course's `analyses`, folded one
-    by one without keeping any: the current analysis of each document, and the content hashes of
-    the analyses an earlier run was written from (the run it may reuse modules of, the versions
-    its release notes compare)."""
+    by one without keeping any: the current analysis of each document of the pathway, and the
+    content hashes of the analyses an earlier run was written from (the run it may reuse modules
+    of, the versions its release notes compare)."""
     inputs = _fold(events, request)
     then = _reused_run(events, request)
     current = _analysis_task(events)
     compared = {task for task in (then.analysis_task if then else None, *built_from_analyses(events)) if task}
+    # The run writes from its pathway's documents only: a pathway over a part of a large course does
+    # not keep what stage 2 said of every other document.
+    cited = {path for module in inputs.pathway.modules for path in module.documents} if inputs.pathway else set()
     sources: dict[str, SourceAnalysis] = {}
     hashes: dict[str, dict[str, str]] = {task: {} for task in compared}
     for event in analyses:
         p = event.payload
-        if p.task_id == current and p.path not in sources:  # a repeat beyond the duplicate window adds nothing
+        # A repeat beyond the duplicate window adds nothing.
+        if p.task_id == current and p.path in cited and p.path not in sources:
             sources[p.path] = SourceAnalysis.of(event)
         if p.task_id in hashes:
             hashes[p.task_id].setdefault(p.path, p.content_hash)
