@@ -167,17 +167,31 @@ def _serve(parser: str) -> None:
     # and a request that comes meanwhile waits for one step at most, not for them all.
     warming = iter(getattr(module, "warm_up_steps", tuple)())
     while True:
-        while not _readable(requests, _IDLE_SECONDS) and next(warming, _WARM) is not _WARM:
+        while not _readable(requests, _IDLE_SECONDS) and _warm_a_step(warming):
             pass
         if (request := _read_message(requests)) is None:
             return
         _write_message(answers, pickle.dumps(parse(*pickle.loads(request)), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-_WARM = object()  # the warm-up has no step left
 # How long no request must have come before the child takes a warm-up step: a child parsing a run's
 # documents meets short gaps between them, and warming up there would take the run's CPU.
 _IDLE_SECONDS = 0.05
+
+
+def _warm_a_step(warming) -> bool:
+    """Takes the warm-up's next step; False once it has none left. A step that fails ends the
+    warm-up, saying why on stderr (the service's log): the child must not die of it, or the next
+    document would be reported as the one it stopped on."""
+    try:
+        next(warming)
+    except StopIteration:
+        return False
+    except Exception as exc:  # noqa: BLE001 — the warm-up is an optimisation, never a failure
+        print(f"parser child: warming up failed, the parsers ready themselves on first use: {exc!r}",
+              file=sys.stderr)
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 module's, as SVG. Read like the other stage 4 results: visible courses only, 409 before stage 4 (404 is "no such course")."""
 from __future__ import annotations
 
-
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
@@ -40,8 +39,8 @@ def _answer(text: str) -> Response:
 async def course_concept_map(course_id: CourseId, c: ContainerDep, who: PrincipalDep) -> Response:
     course, modules = await _sources(c, who, course_id)
     documents = [doc for docs in modules.values() for doc in docs]
-    cmap = await on_cpu_lane(concept_map, documents)
-    return _answer(await on_cpu_lane(svg, cmap, label(course["language"], "concept_map_of", title=course["title"])))
+    title = label(course["language"], "concept_map_of", title=course["title"])
+    return _answer(await on_cpu_lane(lambda: svg(concept_map(documents), title)))  # one trip to the lane
 
 
 @router.get("/{course_id}/modules/{module_id}/concept-map", response_class=Response,
@@ -51,5 +50,5 @@ async def module_concept_map(course_id: CourseId, module_id: str, c: ContainerDe
     if module_id not in modules:
         raise HTTPException(404, "no such module in the generated course")
     known = [doc for docs in modules.values() for doc in docs]
-    cmap = await on_cpu_lane(concept_map, modules[module_id], known)
-    return _answer(await on_cpu_lane(svg, cmap, label(course["language"], "module_concept_map")))
+    title = label(course["language"], "module_concept_map")
+    return _answer(await on_cpu_lane(lambda: svg(concept_map(modules[module_id], known), title)))
