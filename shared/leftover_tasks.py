@@ -1,5 +1,6 @@
-"""Ending tasks, even one that swallows its cancellation: those a service's stop leaves behind, and
-any task a part cancels and then waits for (`cancelled`).
+"""Ending tasks, even one that swallows its cancellation: those a service's stop leaves behind, any
+task a part cancels and then waits for (`cancelled`), and the siblings of one that failed
+(`all_or_none`).
 
 Once a service's own stop is done, `asyncio.run` cancels the tasks left over once and waits for
 them without end. nats-py's reconnection loop to a vanished server can swallow that one
@@ -12,6 +13,7 @@ nats-py's request, went back to its sleep, and the clone waited for it without e
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Awaitable
 
 PATIENCE_SECONDS = 1.0  # how long each round waits for the cancelled tasks to end
 ROUNDS = 5
@@ -44,3 +46,17 @@ async def cancelled(*tasks: asyncio.Future, patience: float = PATIENCE_SECONDS) 
     for task in tasks:
         if not task.cancelled():
             task.exception()
+
+
+async def all_or_none(*awaitables: Awaitable[Any]) -> list[Any]:
+    """The results of `awaitables` run at once, in their order; the first failure (or this call's
+    cancellation) cancels the others and waits until they have ended (`cancelled`), then raises.
+    `asyncio.gather` raises the first failure at once and leaves the others running: stage 4's
+    module writers, one of which saw its run cancelled, went on one after the other — checking the
+    log, writing — long after the run had ended, a core busy for minutes on a large course."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        await cancelled(*tasks)
+        raise

@@ -8,7 +8,6 @@ which that part's fallback already is, its prompt carrying the whole parsed docu
 fallback naming the part and why. What every part's attempts cost is counted all the same."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from functools import reduce
@@ -19,7 +18,7 @@ from .engine.merge import merge_analyses
 from .engine.models import DocumentAnalysis
 from .engine.plan import AnalysisPlan, analysis_plan
 from .engine.prompts import CourseContext
-from shared.leftover_tasks import cancelled
+from shared.leftover_tasks import all_or_none
 from shared.docs.model import ParsedDocument
 from shared.llm.budget import BudgetExhausted, within_budget
 from shared.llm.offline import OfflineProvider
@@ -100,8 +99,8 @@ class DocumentAnalyser:
     async def ask(self, prepared: "Prepared") -> Analysed:
         """The provider's analysis of a prepared document (not cached yet: `remember`)."""
         document, plan = prepared.document, prepared.plan
-        completions = await _all([self._ask(document, prompt, number, plan.parts)
-                                  for number, prompt in enumerate(plan.prompts, start=1)])
+        completions = await all_or_none(*(self._ask(document, prompt, number, plan.parts)
+                                         for number, prompt in enumerate(plan.prompts, start=1)))
         usage = reduce(lambda total, c: total + c.usage, completions[1:], completions[0].usage)
         fallen = [(number, c) for number, c in enumerate(completions, start=1) if c.fallback is not None]
         if fallen:  # a fallback is not the model's answer: ask it again next time
@@ -133,11 +132,3 @@ class DocumentAnalyser:
         raise DocumentFailed(document.path, which + last)
 
 
-async def _all(calls) -> list:
-    """The results of `calls` run concurrently; the first failure cancels the rest."""
-    tasks = [asyncio.ensure_future(call) for call in calls]
-    try:
-        return await asyncio.gather(*tasks)
-    except BaseException:
-        await cancelled(*tasks)
-        raise

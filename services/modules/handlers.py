@@ -20,6 +20,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from shared.cpu_lane import on_cpu_lane
+from shared.leftover_tasks import all_or_none
 from shared.bus.artefacts import ArtefactStore
 from shared.claim_ledger import CourseLedgerFile, ModuleLedger, ledger_name, module_ledger_ref
 from shared.course_labels import Labels
@@ -187,7 +188,8 @@ class ModulesStage:
             await self._announce(request, spec, written, len(specs), finished)
             return written.content, written.usage, written.fallback, written.content_ref
 
-        results = await asyncio.gather(*(one(index, spec) for index, spec in enumerate(specs)))
+        # The first module that fails (or finds its run cancelled) stops the others.
+        results = await all_or_none(*(one(index, spec) for index, spec in enumerate(specs)))
         usage = Usage.none(self._provider.name, self._provider.model)
         for spent, _, _ in results:
             usage = usage + spent if spent else usage

@@ -22,6 +22,7 @@ from shared.observability.context import note_published
 from shared.observability.metrics import metrics
 from shared.observability.tracing import inject, tracer
 from shared.pathway_parts import asked_with_parts, assembled
+from shared.leftover_tasks import all_or_none
 
 WRONG_LAST_SEQUENCE = 10071
 MESSAGE_EXCEEDS_MAXIMUM = 10054  # JetStream: "message size exceeds maximum allowed"
@@ -158,7 +159,7 @@ class EventStore:
         list with the forks its events pass through to be the course's (innermost first)."""
         subject, forked_subject = subject_of(course_id, of), subject_of(course_id, CourseForked)
         asked = [subject] if course_id in self._not_forks else [subject, forked_subject]
-        reads = await asyncio.gather(*(read_subject(self._js, self._stream, s, timeout) for s in asked))
+        reads = await all_or_none(*(read_subject(self._js, self._stream, s, timeout) for s in asked))
         own, forked = reads[0], (reads[1] if len(reads) > 1 else [])
         segments = [(forks, own)]
         fork = _forked(course_id, forked[0]) if forked else None  # a fork's first event, and its only one
@@ -222,7 +223,7 @@ class EventStore:
             subjects = {subject_of(course_id, cls) for cls in only}
             forked = subject_of(course_id, CourseForked)
             asked = subjects if course_id in self._not_forks else subjects | {forked}
-            reads = await asyncio.gather(*(read_subject(self._js, self._stream, subject, timeout)
+            reads = await all_or_none(*(read_subject(self._js, self._stream, subject, timeout)
                                            for subject in sorted(asked)))
             history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
             del reads  # the messages are let go as they are decoded (below): nothing else may hold them

@@ -1,11 +1,12 @@
 """Liveness and readiness."""
 from __future__ import annotations
 
-import asyncio
 
 import httpx
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+
+from shared.leftover_tasks import all_or_none
 
 from .deps import ContainerDep
 
@@ -56,5 +57,5 @@ async def stage_services(health_urls: dict[str, str]) -> dict[str, str]:
                 return "up" if (await client.get(url)).status_code == 200 else "down"
             except httpx.HTTPError:
                 return "down"
-        states = await asyncio.gather(*(probe(url) for url in health_urls.values()))
+        states = await all_or_none(*(probe(url) for url in health_urls.values()))
     return dict(zip(health_urls, states))

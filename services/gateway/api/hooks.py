@@ -17,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from shared.events.catalogue import CourseRefreshRequested
+from shared.leftover_tasks import all_or_none
 
 from ..commands import Busy
 from ..domain.course import CourseNotFound
@@ -54,7 +55,7 @@ async def git_push(request: Request, c: ContainerDep):
         return push
     course_ids = await HookReader(c.pool, c.settings.read_schema).courses_on(push.repository_urls)
     slots = asyncio.Semaphore(PARALLEL_COMMANDS)
-    outcomes = await asyncio.gather(*(_refresh(c, course_id, push, slots) for course_id in course_ids))
+    outcomes = await all_or_none(*(_refresh(c, course_id, push, slots) for course_id in course_ids))
     refreshed = [o for o in outcomes if o is not None and "refresh_id" in o]
     skipped = [o for o in outcomes if o is not None and "reason" in o]
     log.info("git push to %s %s: %d course(s) refreshed, %d skipped", delivery.forge, push.branch,

@@ -2,7 +2,6 @@
 its versions with their changelogs and costs, download any of them."""
 from __future__ import annotations
 
-import asyncio
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from shared.course_versions import Version, course_versions
 from shared.events.catalogue import CourseRefreshRequested
+from shared.leftover_tasks import all_or_none
 
 from ..domain.refresh import RefreshFold, fold_refresh, request_refresh
 from ..edge.quotas import allowed_budget
@@ -92,7 +92,7 @@ async def versions(course_id: CourseId, c: ContainerDep, who: PrincipalDep):
     await visible_course(c, who, course_id)
     history = await c.histories.load(course_id)
     found = course_versions(history.events)
-    ledgers = await asyncio.gather(*(run_ledger(c.artefacts, course_id, v.task_id) for v in reversed(found)))
+    ledgers = await all_or_none(*(run_ledger(c.artefacts, course_id, v.task_id) for v in reversed(found)))
     return {"versions": [version_answer(course_id, v, v.number == len(found), ledger)
                          for v, ledger in zip(reversed(found), ledgers)]}
 

@@ -1,7 +1,6 @@
 """Stage 4 endpoints: generate the course, watch, read it, download the export."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 from fastapi import APIRouter, HTTPException
@@ -20,6 +19,7 @@ from ..edge.quotas import allowed_budget
 from .schemas import Spend
 from ..reading.ledgers import run_ledger
 from shared.course_labels import language_fields
+from shared.leftover_tasks import all_or_none
 
 router = APIRouter(prefix="/api/courses", tags=["stage 4: course"])
 GONE = (NotFoundError, ObjectNotFoundError)
@@ -50,7 +50,7 @@ async def generated_course(course_id: CourseId, c: ContainerDep, who: PrincipalD
     if generated is None or task is None:
         return {"status": "PENDING", "modules": [], "export": None}
     rows = await c.results.module_contents(course_id, generated["task_id"])
-    contents = await asyncio.gather(*(_content(c, row["content_ref"]) for row in rows))
+    contents = await all_or_none(*(_content(c, row["content_ref"]) for row in rows))
     # The course as the author made it: the edits on top of what stage 4 wrote (shared/course_edits.py).
     modules, edited = presented(rows, contents, await edit_reader(c).edits(course_id))
     export = None

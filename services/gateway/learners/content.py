@@ -3,12 +3,12 @@ current version as its author edited it (what the author's own reader shows), an
 its stage 4 run wrote it."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from shared.course_content import Question
 from shared.course_versions import course_versions
 from shared.events.catalogue import ModuleGenerated
+from shared.leftover_tasks import all_or_none
 
 from ..api.edits import edit_reader, presented
 
@@ -37,14 +37,14 @@ async def _version_modules(c, course_id: str, number: int) -> list[dict[str, Any
     generated = await c.results.generated(course_id)
     if number == len(versions) and generated is not None and generated["task_id"] == version.task_id:
         rows = await c.results.module_contents(course_id, version.task_id)
-        contents = await asyncio.gather(*(c.module_contents.get(row["content_ref"], row["content_hash"])
+        contents = await all_or_none(*(c.module_contents.get(row["content_ref"], row["content_hash"])
                                           for row in rows))
         modules, _ = presented(rows, contents, await edit_reader(c).edits(course_id))
     else:
         written = sorted((e.payload for e in history.events
                           if isinstance(e, ModuleGenerated) and e.payload.task_id == version.task_id),
                          key=lambda p: p.position)
-        contents = await asyncio.gather(*(c.module_contents.get(p.content_ref, p.content_hash) for p in written))
+        contents = await all_or_none(*(c.module_contents.get(p.content_ref, p.content_hash) for p in written))
         modules = [{"module_id": p.module_id, "position": n, "title": p.title, "content": content}
                    for n, (p, content) in enumerate(zip(written, contents), start=1)]
     return [{"module_id": m["module_id"], "position": m["position"], "title": m["title"],

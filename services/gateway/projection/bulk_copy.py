@@ -6,12 +6,13 @@ sent back. Tables go one after another, the one with the most rows first, and ea
 next tables are copied."""
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import Counter
 from typing import AsyncContextManager, Callable, Iterable
 
 import asyncpg
+
+from shared.leftover_tasks import all_or_none
 
 from .rows import COLUMNS
 from .schema import checked
@@ -70,7 +71,7 @@ async def copy_tables(connection: Callable[[], AsyncContextManager[asyncpg.Conne
                 if not left[table] and loaded is not None:
                     loaded(table)
 
-    await asyncio.gather(*(run() for _ in range(max(1, min(connections, len(queue))))))
+    await all_or_none(*(run() for _ in range(max(1, min(connections, len(queue))))))
     return sum(len(rows) for rows in tables.values())
 
 

@@ -17,7 +17,7 @@ from typing import Awaitable, Callable
 import asyncpg
 from nats.js import JetStreamContext
 
-from shared.leftover_tasks import cancelled
+from shared.leftover_tasks import all_or_none, cancelled
 from shared.events.catalogue import CourseForked
 
 from .bulk_copy import CHUNK as COPY_CHUNK, Loaded, copy_tables
@@ -228,7 +228,7 @@ async def load(pool: asyncpg.Pool, schema: str, position: int, copy: Callable[[L
         clock["copy"], started = time.monotonic() - started, time.monotonic()
         for table in sorted(per_table, key=lambda t: -len(per_table[t])):  # any table `copy` did not name
             loaded(table)
-        await asyncio.gather(*building)
+        await all_or_none(*building)
     finally:
         await cancelled(*building)
     clock["index"], started = time.monotonic() - started, time.monotonic()
