@@ -2,7 +2,7 @@
 Every process has the bus and LLM families; the gateway adds its HTTP and projection ones."""
 from __future__ import annotations
 
-from prometheus_client import (CollectorRegistry, Counter, Gauge, Histogram, PlatformCollector,
+from prometheus_client import (CollectorRegistry, Counter, Gauge, GCCollector, Histogram, PlatformCollector,
                                ProcessCollector, generate_latest)
 
 from shared.once import once
@@ -60,6 +60,7 @@ def registry() -> CollectorRegistry:
     made = CollectorRegistry()
     ProcessCollector(registry=made)
     PlatformCollector(registry=made)
+    GCCollector(registry=made)  # collections by generation: a full one pauses the process
     return made
 
 

@@ -35,3 +35,12 @@ async def test_the_command_events_the_gateway_appended_are_counted_by_type(obser
     for command in ("RepoCloneRequested", "DocsAnalysisRequested", "PathwaysRequested", "CourseGenerationRequested"):
         assert value(samples, "coursegen_events_published_total", event_type=command) == 1, command
     assert value(samples, "coursegen_events_published_total", event_type="CourseCreated") == 1
+
+
+async def test_the_garbage_collectors_work_is_exposed_by_generation(observed):
+    """A full collection pauses the process (services/gateway/main.py settle_collector): an operator
+    sees how often each generation is collected."""
+    samples = await scrape(observed.system.gateway_url)
+    generations = {s.labels["generation"] for s in samples if s.name == "python_gc_collections_total"}
+    assert generations == {"0", "1", "2"}
+    assert value(samples, "python_gc_collections_total", generation="0") > 0
