@@ -19,7 +19,6 @@ from .settings import GatewaySettings
 
 log = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 5
-YOUNGEST_COLLECTED_EVERY = 50_000  # allocations (CPython's default: 700)
 # Named, not left to uvicorn's "auto": a missing package fails the start instead of quietly serving on
 # the slower pure-Python stack. bench/bare_app.py serves the gateway benchmark's baseline on the same.
 SERVER_STACK = {"loop": "uvloop", "http": "httptools"}
@@ -50,16 +49,14 @@ class _BoundedStopServer(uvicorn.Server):
 
 
 def settle_collector() -> None:
-    """Once the gateway is up. A full collection walks every object the collector tracks, most of them
-    made at start-up (modules, classes, the app, its routes, its container) and never garbage; under
-    load it comes often, as each collection of the young generations promotes the requests in flight
-    and enough promotions start a full one: its pause was the gateway's slowest answers. So the
-    start-up objects leave the collector's walks (gc.freeze), and the youngest generation is
-    collected every YOUNGEST_COLLECTED_EVERY allocations rather than 700: fewer requests are caught
-    in flight."""
+    """Once the gateway is up: the objects made to start it (modules, classes, the app, its routes,
+    its container), most of what the process holds and never garbage, leave the garbage collector's
+    walks (gc.freeze). A full collection walked them all, and under load one comes every second or
+    so (each collection of the young generations promotes the requests in flight, and enough
+    promotions start a full one): its pause was the gateway's slowest answers. The thresholds stay
+    CPython's: collecting the young generations less often left the projector's cyclic garbage
+    (hundreds of MB on a large course's analyses) waiting with them."""
     gc.freeze()
-    _, middle, oldest = gc.get_threshold()
-    gc.set_threshold(YOUNGEST_COLLECTED_EVERY, middle, oldest)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """The gateway's process, once up, keeps its start-up objects out of the garbage collector's walks
-and collects its youngest generation less often (services/gateway/main.py `settle_collector`): under
-load, full collections of every start-up object paused it for 95-220 ms every 0.3-1 s (bench
-gateway: p99 1.65x a bare app's). Checked in a child process (a frozen heap would stay with this
-one), through the server class the gateway runs, on a small app."""
+(services/gateway/main.py `settle_collector`): under load, full collections of every start-up object
+paused it for 95-220 ms every 0.3-1 s (bench gateway: p99 1.65x a bare app's). Checked in a child
+process (a frozen heap would stay with this one), through the server class the gateway runs, on a
+small app."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
 import asyncio, gc, json
 import uvicorn
-from services.gateway.main import YOUNGEST_COLLECTED_EVERY, _BoundedStopServer
+from services.gateway.main import _BoundedStopServer
 from shared.stop_deadline import StopDeadline
 
 async def app(scope, receive, send):
@@ -24,12 +24,12 @@ async def app(scope, receive, send):
             await send({"type": "lifespan.startup.complete"})
         await send({"type": "lifespan.shutdown.complete"})
 
-seen = {"before": {"frozen": gc.get_freeze_count(), "youngest": gc.get_threshold()[0]}}
+seen = {"before": gc.get_freeze_count()}
 
 async def look(server):
     while not server.started:  # the condition uvicorn sets once it listens
         await asyncio.sleep(0.01)
-    seen["after"] = {"frozen": gc.get_freeze_count(), "youngest": gc.get_threshold()[0]}
+    seen["after"] = gc.get_freeze_count()
     server.should_exit = True
 
 async def main():
@@ -39,14 +39,13 @@ async def main():
     await server.serve()  # as the gateway serves (it cancels the tasks left over when it ends)
 
 asyncio.run(main())
-print(json.dumps({**seen, "wanted": YOUNGEST_COLLECTED_EVERY}))
+print(json.dumps(seen))
 """
 
 
-def test_the_gateway_once_up_freezes_its_start_up_objects_and_collects_less_often():
+def test_the_gateway_once_up_freezes_its_start_up_objects():
     done = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["before"] == {"frozen": 0, "youngest": 700}
-    assert seen["after"]["youngest"] == seen["wanted"] > 700
-    assert seen["after"]["frozen"] > 10_000  # the modules, classes and functions imported to start
+    assert seen["before"] == 0
+    assert seen["after"] > 10_000  # the modules, classes and functions imported to start
