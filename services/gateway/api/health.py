@@ -1,7 +1,6 @@
 """Liveness and readiness."""
 from __future__ import annotations
 
-
 import httpx
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse

@@ -2,7 +2,6 @@
 its versions with their changelogs and costs, download any of them."""
 from __future__ import annotations
 
-
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 from nats.js.errors import NotFoundError, ObjectNotFoundError

@@ -38,7 +38,7 @@ async def _version_modules(c, course_id: str, number: int) -> list[dict[str, Any
     if number == len(versions) and generated is not None and generated["task_id"] == version.task_id:
         rows = await c.results.module_contents(course_id, version.task_id)
         contents = await all_or_none(*(c.module_contents.get(row["content_ref"], row["content_hash"])
-                                          for row in rows))
+                                       for row in rows))
         modules, _ = presented(rows, contents, await edit_reader(c).edits(course_id))
     else:
         written = sorted((e.payload for e in history.events
