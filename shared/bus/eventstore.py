@@ -224,7 +224,7 @@ class EventStore:
             forked = subject_of(course_id, CourseForked)
             asked = subjects if course_id in self._not_forks else subjects | {forked}
             reads = await all_or_none(*(read_subject(self._js, self._stream, subject, timeout)
-                                           for subject in sorted(asked)))
+                                        for subject in sorted(asked)))
             history = sorted((stored for read in reads for stored in read), key=lambda stored: stored.seq)
             del reads  # the messages are let go as they are decoded (below): nothing else may hold them
             last_seq = max((stored.seq for stored in history if stored.subject in subjects), default=0)

@@ -51,12 +51,22 @@ async def test_the_first_failure_cancels_the_others_and_waits_for_them():
 
 
 async def test_results_come_in_the_order_asked():
-    async def after(turns: int, value: int) -> int:
-        for _ in range(turns):
-            await asyncio.sleep(0)
-        return value
+    second_ended, third_ended = asyncio.Event(), asyncio.Event()
 
-    assert await all_or_none(after(3, 1), after(0, 2), after(1, 3)) == [1, 2, 3]
+    async def ends_last() -> int:
+        await third_ended.wait()
+        return 1
+
+    async def ends_first() -> int:
+        second_ended.set()
+        return 2
+
+    async def ends_second() -> int:
+        await second_ended.wait()
+        third_ended.set()
+        return 3
+
+    assert await all_or_none(ends_last(), ends_first(), ends_second()) == [1, 2, 3]
 
 
 async def test_a_cancelled_caller_cancels_the_work():

@@ -17,6 +17,7 @@ import asyncio, gc, json
 import uvicorn
 from services.gateway.main import _BoundedStopServer
 from shared.stop_deadline import StopDeadline
+from tests.support.waiting import eventually
 
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
@@ -27,8 +28,7 @@ async def app(scope, receive, send):
 seen = {"before": gc.get_freeze_count()}
 
 async def look(server):
-    while not server.started:  # the condition uvicorn sets once it listens
-        await asyncio.sleep(0.01)
+    await eventually(lambda: server.started, 60, "the server listening")  # uvicorn sets it once it listens
     seen["after"] = gc.get_freeze_count()
     server.should_exit = True
 
