@@ -13,7 +13,7 @@ from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableEr
 from opentelemetry.trace import SpanKind
 
 from shared.bus.provisioning import MAX_EVENT_BYTES
-from shared.bus.subject_log import Stored, last_sequence, read_subject
+from shared.bus.subject_log import MessagesOnDisk, Stored, last_sequence, read_subject
 from shared.events import Event, PoisonEvent, course_subjects, decode_stored, subject_for
 from shared.events.catalogue import CourseForked
 from shared.events.subjects import subject_of
@@ -145,7 +145,8 @@ class EventStore:
         `load` reads them), each decoded only when the iterator reaches it and held by nothing here
         once handed out: for a reader that folds many large events into something smaller (stage 3
         and 4 read 20,000 analyses: 190 MB as a list of events, 48 MB as the messages read).
-        The messages are all read first (a read cut short is read again, as `load`'s); a poison
+        The messages are all read first, their bodies into a temporary file (a read cut short is read
+        again, as `load`'s), and each taken back as the iterator reaches it; a poison
         event is skipped, as `load` skips it. Not for a plan, which may come in parts to assemble."""
         if asked_with_parts((of,)) != (of,):
             raise ValueError(f"{of.__name__} may come in parts: read it with load()")
@@ -154,13 +155,17 @@ class EventStore:
         return _decoded_one_by_one(course_id, segments)
 
     async def _stored_of(self, course_id: str, of: type[Event], timeout: float, forks: tuple[CourseForked, ...],
-                         depth: int) -> list[tuple[tuple[CourseForked, ...], list[Stored]]]:
+                         depth: int) -> list[tuple[tuple[CourseForked, ...], MessagesOnDisk]]:
         """The stored messages of type `of` in the course's history, source's before fork's, each
         list with the forks its events pass through to be the course's (innermost first)."""
         subject, forked_subject = subject_of(course_id, of), subject_of(course_id, CourseForked)
         asked = [subject] if course_id in self._not_forks else [subject, forked_subject]
-        reads = await all_or_none(*(read_subject(self._js, self._stream, s, timeout) for s in asked))
-        own, forked = reads[0], (reads[1] if len(reads) > 1 else [])
+        # The events asked for wait on disk until the reader takes each (MessagesOnDisk); the fork's
+        # first event, if any, is one small message.
+        own = MessagesOnDisk()
+        reads = await all_or_none(*(read_subject(self._js, self._stream, s, timeout, into=own if s == subject else None)
+                                    for s in asked))
+        forked = reads[1] if len(reads) > 1 else []
         segments = [(forks, own)]
         fork = _forked(course_id, forked[0]) if forked else None  # a fork's first event, and its only one
         if fork is not None:
@@ -291,7 +296,7 @@ def _forked(course_id: str, message: Stored) -> CourseForked | None:
     return event if isinstance(event, CourseForked) else None
 
 
-def _decoded_one_by_one(course_id: str, segments: list[tuple[tuple[CourseForked, ...], list[Stored]]]
+def _decoded_one_by_one(course_id: str, segments: list[tuple[tuple[CourseForked, ...], MessagesOnDisk]]
                         ) -> Iterator[Event]:
     """Each message decoded, let go, and re-labelled through the forks it passes (bounded by each
     fork's sequence and stage, as shared/forks.py `inherited`)."""

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import NamedTuple
+from typing import Iterable, NamedTuple, Protocol
 
 from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+
+from shared.spill import SpillFile, Spilled
 
 BATCH = 256
 NO_MESSAGE = 10037  # JetStream's "no message found"
@@ -31,15 +33,68 @@ class Stored(NamedTuple):
     data: bytes
 
 
+class Messages(Protocol):
+    """Where a read puts the messages it reads, in stream order: a list, or MessagesOnDisk."""
+
+    def append(self, stored: Stored, /) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def __getitem__(self, index: int, /) -> Stored: ...
+
+    def __len__(self) -> int: ...
+
+
+class MessagesOnDisk:
+    """Stored messages whose bodies wait in an unnamed temporary file, each read back when taken:
+    a reader that folds a course's 20,000 analyses one by one (48 MB of bodies) holds their
+    sequences, subjects and places while it reads, not the bodies. `pop()` takes from the end, as
+    a list's (after `reverse()`, the first read first)."""
+
+    def __init__(self) -> None:
+        self._file = SpillFile()
+        self._kept: list[tuple[int, str, Spilled]] = []
+
+    def append(self, stored: Stored) -> None:
+        self._kept.append((stored.seq, stored.subject, self._file.put_bytes(stored.data)))
+
+    def extend(self, more: Iterable[Stored]) -> None:
+        for stored in more:
+            self.append(stored)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def reverse(self) -> None:
+        self._kept.reverse()
+
+    def pop(self) -> Stored:
+        seq, subject, where = self._kept.pop()
+        data = self._file.read_bytes(where)
+        if not self._kept:
+            self._file.close()  # the last one taken: nothing more is read from the file
+        return Stored(seq, subject, data)
+
+    def __getitem__(self, index: int) -> Stored:
+        seq, subject, where = self._kept[index]
+        return Stored(seq, subject, self._file.read_bytes(where))
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
 async def read_subject(js: JetStreamContext, stream: str, subject: str, timeout: float,
-                       start: int = 1) -> list[Stored]:
-    """Every message of `stream` on `subject` (wildcards allowed) from sequence `start` on, in stream order."""
+                       start: int = 1, into: Messages | None = None) -> Messages:
+    """Every message of `stream` on `subject` (wildcards allowed) from sequence `start` on, in
+    stream order: in `into` when given (emptied first), else in a list."""
+    stored: Messages = [] if into is None else into
+    stored.clear()
     try:
-        stored = await _from_a_replica(js, stream, subject, timeout, start)
+        await _from_a_replica(js, stream, subject, timeout, start, stored)
     except (NatsTimeout, NoRespondersError) as exc:  # no replica answered: the leader gives it all
         log.info("direct read of %s: %s; reading from the stream's leader", subject, type(exc).__name__)
-        stored = []
-    stored += await _from_the_leader(js, stream, subject, stored[-1].seq + 1 if stored else start)
+        stored.clear()
+    await _from_the_leader(js, stream, subject, stored[-1].seq + 1 if len(stored) else start, stored)
     return stored
 
 
@@ -55,10 +110,10 @@ async def last_sequence(js: JetStreamContext, stream: str, subject: str) -> int:
 
 
 async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeout: float,
-                          start: int) -> list[Stored]:
+                          start: int, stored: Messages) -> None:
     """Batched direct gets (NATS >= 2.11): fast, from whichever replica answers, possibly behind."""
     nc = js._nc  # the core connection: a batch answers with many messages to one inbox
-    stored, seq = [], start
+    seq = start
     while True:
         inbox = nc.new_inbox()
         sub = await nc.subscribe(inbox)
@@ -70,10 +125,10 @@ async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeo
                 headers = msg.headers or {}
                 status = headers.get("Status")
                 if status == "404":  # nothing (more) on this subject
-                    return stored
+                    return
                 if status == "204":  # end of this batch
                     if int(headers.get("Nats-Num-Pending", "0")) == 0:
-                        return stored
+                        return
                     seq = stored[-1].seq + 1
                     break
                 if status is not None:  # 408 or another refusal: let the leader answer instead
@@ -83,15 +138,14 @@ async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeo
             await sub.unsubscribe()
 
 
-async def _from_the_leader(js: JetStreamContext, stream: str, subject: str, seq: int) -> list[Stored]:
+async def _from_the_leader(js: JetStreamContext, stream: str, subject: str, seq: int, stored: Messages) -> None:
     """Message by message from `seq` on; only the stream's leader answers a non-direct get."""
-    stored = []
     while True:
         try:
             msg = await js.get_msg(stream, seq=seq, subject=subject, next=True)
         except NotFoundError as exc:
             if exc.err_code == NO_MESSAGE:
-                return stored
+                return
             raise
         stored.append(Stored(msg.seq, msg.subject, msg.data or b""))
         seq = msg.seq + 1
