@@ -16,7 +16,7 @@ from typing import Any
 _LEVEL = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spilled:
     """Where one object lies in the file."""
     offset: int

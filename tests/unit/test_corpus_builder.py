@@ -5,6 +5,7 @@ its phrases in memory (they wait on disk, read back as asked)."""
 from __future__ import annotations
 
 import random
+from dataclasses import fields
 from pathlib import Path
 
 from services.doc_analyser.engine.corpus_documents import CorpusBuilder, index_document
@@ -49,7 +50,8 @@ def test_the_corpus_keeps_no_parse_and_a_repeated_path_counts_once():
         builder.add(document)
     entries, frequency = builder.documents()
     assert len(entries) == len(documents)
-    assert not any(isinstance(value, ParsedDocument) for entry in entries.values() for value in vars(entry).values())
+    assert not any(isinstance(value, ParsedDocument) for entry in entries.values()
+                   for value in (getattr(entry, field.name) for field in fields(entry)))
     assert frequency == Corpus.build(documents)._frequency
 
 
@@ -65,11 +67,11 @@ def test_the_corpus_keeps_each_documents_phrases_on_disk_and_reads_them_back_who
 
 def test_each_vector_is_the_tf_idf_of_the_documents_own_word_counts():
     # The builder keeps a document's counts as numbers of its vocabulary until the vector is made.
-    from services.doc_analyser.engine.corpus_documents import _vector
+    from services.doc_analyser.engine.corpus_documents import Vocabulary, _vector
 
     documents = parsed()
     corpus = Corpus.build(documents)
     for document in documents:
-        expected = _vector(index_document(document).counts, corpus._frequency, len(documents))
+        expected = _vector(index_document(document).counts, corpus._frequency, len(documents), Vocabulary())
         assert corpus.document(document.path).vector == expected
         assert len(expected) > 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from services.doc_analyser.engine.corpus import Corpus, Postings
-from services.doc_analyser.engine.corpus_documents import WordVector, cosine
+from services.doc_analyser.engine.corpus_documents import Vocabulary, WordVector, cosine
 from shared.docs.parsing import parse
 
 
@@ -50,7 +50,9 @@ def test_a_documents_most_similar_documents_are_the_largest_positive_cosines_mos
 def test_postings_hold_each_words_vectors_in_ascending_order_with_their_weights():
     rng = random.Random(11)
     words = [f"w{i}" for i in range(60)]
-    vectors = [WordVector({w: rng.random() for w in rng.sample(words, rng.randrange(0, 30))}) for _ in range(40)]
+    vocabulary = Vocabulary()
+    vectors = [WordVector({w: rng.random() for w in rng.sample(words, rng.randrange(0, 30))}, vocabulary)
+               for _ in range(40)]
     postings = Postings(vectors)
     for word in words:
         expected = [(n, vector.as_dict()[word]) for n, vector in enumerate(vectors) if word in vector.words]

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy
 
 from services.doc_analyser.engine.corpus_documents import (
-    TYPE_LEVEL, CorpusDocument, DocumentIndex, WordVector, build_documents, cosine,
+    TYPE_LEVEL, CorpusDocument, DocumentIndex, Vocabulary, WordVector, build_documents, cosine,
 )
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.phrase_index import KeyDigests, PhraseFrequency
@@ -32,12 +32,14 @@ class Postings:
     they took 200 MB more for a moment, and the process kept it."""
 
     def __init__(self, vectors: list[WordVector]) -> None:
-        ids: dict[str, int] = {}
-        word_ids = numpy.fromiter((ids.setdefault(word, len(ids)) for vector in vectors for word in vector.words),
-                                  dtype=numpy.int32)
+        self._vocabulary = vectors[0].vocabulary if vectors else Vocabulary()
+        if any(vector.vocabulary is not self._vocabulary for vector in vectors):
+            raise ValueError("the vectors of one Postings number their words in one vocabulary")
+        word_ids = numpy.concatenate([numpy.frombuffer(vector.numbers, dtype=numpy.int32) for vector in vectors]) \
+            if vectors else numpy.zeros(0, dtype=numpy.int32)
         by_word = numpy.argsort(word_ids, kind="stable")  # each word's holders stay in ascending order
         word_ids = word_ids[by_word]
-        self._starts = numpy.searchsorted(word_ids, numpy.arange(len(ids) + 1, dtype=numpy.int32))
+        self._starts = numpy.searchsorted(word_ids, numpy.arange(len(self._vocabulary) + 1, dtype=numpy.int32))
         del word_ids
         holders = numpy.repeat(numpy.arange(len(vectors), dtype=numpy.int32),
                                numpy.fromiter((len(vector) for vector in vectors), dtype=numpy.int64, count=len(vectors)))
@@ -46,12 +48,17 @@ class Postings:
         weights = numpy.concatenate([numpy.frombuffer(vector.weights, dtype=numpy.float64) for vector in vectors]) \
             if by_word.size else numpy.zeros(0, dtype=numpy.float64)
         self._weights = weights[by_word]
-        self._ids = ids
 
     def __getitem__(self, word: str) -> tuple[numpy.ndarray, numpy.ndarray]:
         """(the holders' positions, the word's weight in each); KeyError for a word no vector holds."""
-        n = self._ids[word]
-        start, end = self._starts[n], self._starts[n + 1]
+        number = self._vocabulary.get(word)
+        if number is None:
+            raise KeyError(word)
+        return self.of_number(number)
+
+    def of_number(self, number: int) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """As `[word]`, by the word's number in the vectors' vocabulary."""
+        start, end = self._starts[number], self._starts[number + 1]
         return self._holders[start:end], self._weights[start:end]
 
 
@@ -121,8 +128,8 @@ class Corpus:
         # once per word, in the order of the words. Every posting of the document's words gathered
         # at once (a common word is held by most documents) took 22 MB a call at 20,000 documents.
         sums = numpy.zeros(len(self._paths), dtype=numpy.float64)
-        for word, weight in entry.vector.items():
-            holders, weights = self._postings[word]
+        for number, weight in entry.vector.numbered():
+            holders, weights = self._postings.of_number(number)
             sums[holders] += weights * weight
         sums[self._position[path]] = 0.0
         shared = numpy.flatnonzero(sums > 0.0)
