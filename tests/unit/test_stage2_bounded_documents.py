@@ -33,6 +33,7 @@ from tests.support.gitrepos import make_repo
 from tests.support.live_objects import live
 
 DOCUMENTS = 40
+TASKS_BESIDE_THE_DOCUMENTS = 8
 
 
 def pages(count: int) -> dict[str, str]:
@@ -139,6 +140,7 @@ async def test_analyses_done_before_the_corpus_is_ready_wait_for_it_on_disk(tmp_
     held_back = document_feed.PARSER_CHILDREN
     already = live(Analysed)  # held by other tests of this process
     live_when_all_asked: list[int] = []
+    tasks_when_all_asked: list[int] = []
 
     class CountingProvider(OfflineProvider):
         calls = 0
@@ -147,6 +149,7 @@ async def test_analyses_done_before_the_corpus_is_ready_wait_for_it_on_disk(tmp_
             self.calls += 1
             if self.calls == DOCUMENTS - held_back:  # every document handed over is being or was analysed
                 live_when_all_asked.append(live(Analysed) - already)
+                tasks_when_all_asked.append(len(asyncio.all_tasks()))
                 gate.open()
             return await super().complete(prompt, schema)
 
@@ -175,6 +178,9 @@ async def test_analyses_done_before_the_corpus_is_ready_wait_for_it_on_disk(tmp_
     assert sorted(e.payload.path for e in emitted if isinstance(e, DocAnalysed)) == sorted(files)
     # Only those still with the provider or being cached, not the dozens already answered.
     assert live_when_all_asked and live_when_all_asked[0] <= 2 * concurrency, live_when_all_asked
+    # Nor a task for each analysis that waits: those admitted, the run's own few (watcher, announcer,
+    # the feed's) and the test's.
+    assert tasks_when_all_asked[0] <= 2 * concurrency + TASKS_BESIDE_THE_DOCUMENTS, tasks_when_all_asked
     # Once the corpus is ready they come back from disk a few at a time, as they are announced.
     assert len(live_when_linked) == DOCUMENTS
     assert max(live_when_linked) <= analysis_run.ANNOUNCING + 2 * concurrency, live_when_linked
