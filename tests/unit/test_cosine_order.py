@@ -2,6 +2,7 @@
 order changes with each process's string hashing, and equally similar documents must rank alike
 in every run (services/doc_analyser/engine/corpus_documents.cosine)."""
 import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,22 @@ def test_postings_hold_each_words_vectors_in_ascending_order_with_their_weights(
             continue
         holders, weights = postings[word]
         assert list(zip(holders.tolist(), weights.tolist())) == expected
+
+
+def test_building_the_postings_takes_no_room_beyond_them():
+    rng = random.Random(5)
+    vocabulary = Vocabulary()
+    words = [f"w{i}" for i in range(3000)]
+    vectors = [WordVector({w: rng.random() for w in rng.sample(words, 150)}, vocabulary) for _ in range(2000)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        postings = Postings(vectors)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    arrays = postings._holders.nbytes + postings._weights.nbytes
+    assert held - before >= arrays
+    # The two arrays, the word starts and a vector's worth of work: no sorted or concatenated copy.
+    assert peak - before <= 1.1 * arrays, (peak - before, arrays)
