@@ -114,8 +114,7 @@ class CorpusBuilder:
     def __init__(self) -> None:
         self._entries: dict[str, tuple] = {}
         self._frequency = PhraseFrequency()
-        self._vocabulary: dict[str, int] = {}  # word → its number
-        self._words: list[str] = []  # number → word
+        self._counted = Vocabulary()  # every word counted, numbered
         self._labels: set[tuple[str, str]] = set()  # (Sphinx label, the path declaring it)
         # Each document's phrases wait on disk (StoredTerms), read back when the corpus asks: the
         # file lives as long as the documents made from them (closed with the last of them).
@@ -129,19 +128,12 @@ class CorpusBuilder:
         index = index or index_document(doc)
         self._frequency.add(index.terms)
         terms = StoredTerms(self._terms_file, index.terms)
-        counts = (array("i", map(self._number, index.counts)), array("i", index.counts.values()))
+        counts = (array("i", map(self._counted.number, index.counts)), array("i", index.counts.values()))
         leading, onward = split_by_position(doc)
         targets = leading + tuple(REFERENCE + label for label in doc.references)
         self._labels.update((label, path) for label in doc.labels)
         self._entries[path] = (doc.path, doc.word_count, reading_minutes(doc), (targets, onward), index.doc_type,
                                terms, index.defines, counts)
-
-    def _number(self, word: str) -> int:
-        number = self._vocabulary.get(word)
-        if number is None:
-            number = self._vocabulary[word] = len(self._words)
-            self._words.append(word)
-        return number
 
     def documents(self, order: dict[str, int] | None = None) -> tuple[dict[str, CorpusDocument], PhraseFrequency]:
         """Links resolved and vectors weighed, now that every document is in; in `order` (by the
@@ -149,7 +141,7 @@ class CorpusBuilder:
         is empty after."""
         # Once: each entry is let go as its document is made (a document's word counts are only
         # for its vector, and a corpus of 20,000 documents would hold both for the whole run).
-        entries, self._entries, words, self._vocabulary, self._words = self._entries, {}, self._words, {}, []
+        entries, self._entries, words, self._counted = self._entries, {}, self._counted.words, Vocabulary()
         items = list(entries.items())
         if order is not None:
             last = len(order)
