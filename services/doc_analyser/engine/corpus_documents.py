@@ -291,8 +291,6 @@ class WordVector:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WordVector) and self.words == other.words and self.weights == other.weights
 
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return f"WordVector({self.as_dict()!r})"
 
