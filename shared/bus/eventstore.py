@@ -144,7 +144,8 @@ class EventStore:
         """The course's events of type `of`, in stream order (a fork's inherited ones first, as
         `load` reads them), each decoded only when the iterator reaches it and held by nothing here
         once handed out: for a reader that folds many large events into something smaller (stage 3
-        and 4 read 20,000 analyses: 190 MB as a list of events, 48 MB as the messages read).
+        and 4 read 20,000 analyses: 190 MB as a list of events, 48 MB as the messages read, about 4 MB
+        with their bodies on disk).
         The messages are all read first, their bodies into a temporary file (a read cut short is read
         again, as `load`'s), and each taken back as the iterator reaches it; a poison
         event is skipped, as `load` skips it. Not for a plan, which may come in parts to assemble."""
