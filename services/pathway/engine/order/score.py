@@ -38,12 +38,14 @@ def sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
     folder by folder, the index page first, project notes last, then the order the index links its
     pages in, a position the front matter declares, the kind of reading a name says (introduction,
     installation and tutorial early; FAQ, reference, glossary, upgrade late), a number prefix, and a
-    page that names the next one ("Next: …", "Continue to …") put right before it; (3) the kind of
+    page that names the next one ("Next: …", "Continue to …") put right before it; (3) the page more
+    documents require first (corpus.required_by: its in-degree in the prerequisite graph, the links
+    and defined concepts stage 2 found — the foundations others build on); (4) the kind of
     reading stage 2 found in the wording (variants._FOUNDATIONS_INFERRED: overview, then tutorials
-    and how-tos, then the body, then FAQ, then notes: tutorial before reference); (4) define before
+    and how-tos, then the body, then FAQ, then notes: tutorial before reference); (5) define before
     use (corpus.teaching_first): a tournament in which a page wins over another for each key term it
     teaches that the other uses, and for each link or defined concept stage 2 found it to be the
-    other's prerequisite; (5) the simpler page, then the name. Prerequisite edges (graph.py) are
+    other's prerequisite; (6) the simpler page, then the name. Prerequisite edges (graph.py) are
     hard constraints on top of this key, except those against stage 1's inferred order. With a
     navigation, its order comes first and these signals are unused. No rule names a subject.
     (`arrange` then keeps each folder of the unlisted documents in one piece: folders.py.)"""
