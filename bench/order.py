@@ -25,9 +25,10 @@ order keys; the "foundations-first" pathway). Kendall's τ of each against the r
 What orders a book without navigation is one scoring, explained in one paragraph in
 services/pathway/engine/order/ (`score.sort_key`): the overview, then stage 1's inferred rank (index
 pages and the order they link their pages in, front-matter positions, number prefixes, "next:"
-lines, the kind of reading a name says), then the kind of reading the wording says (tutorial before
-reference), then define before use (key terms taught by one page and used by another, links and
-definitions stage 2 found), then the simpler page. No rule names a subject or exists for one book:
+lines, the kind of reading a name says), then the page more pages require, then the kind of reading
+the wording says (tutorial before reference), then define before use (key terms taught by one page and used by another, links and
+definitions stage 2 found), then the simpler page; each folder then read in one piece where its
+pages come on average. No rule names a subject or exists for one book:
 issue 50 removed those issue 19 had added for the fixtures (deployment last, a virtual environment
 or an upgrade guide as a first step, "Packaging …" as a how-to, a page of terms as an appendix, a
 fixed order among project notes).

@@ -19,8 +19,9 @@ Folder by folder, depth first, a folder's entries (documents and subfolders) are
 Of subfolders that all of these leave tied, first a folder holding a page named as a first step,
 then the folder whose pages the others' pages link to (define before use, among folders; an index
 page's links lead on, so they do not count); folders still tied after that share their ranks, and
-stage 3 orders their pages together (putting such folders in one piece each, in name order, measured
-worse on the order benchmark's tuning half: a name order is no better a guess than the pages' own).
+stage 3 places each in one piece where its pages come on average by what stage 2 learns of them
+(services/pathway/engine/order/folders.py; in name order here measured worse on the order
+benchmark's tuning half: a name order is no better a guess than the pages' own).
 A document that ends by sending the reader on ("Continue to :doc:`factory`.", "Next: [Views](views.md)")
 to another document of its folder is followed directly by that one, whatever ranks the latter had.
 Entries that none of these tells apart share a rank: the rank is a partial order, and stage 3

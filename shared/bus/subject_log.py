@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Iterable, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from nats.errors import NoRespondersError, TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -40,30 +40,32 @@ class Messages(Protocol):
 
     def clear(self) -> None: ...
 
-    def __getitem__(self, index: int, /) -> Stored: ...
-
     def __len__(self) -> int: ...
 
 
 class MessagesOnDisk:
     """Stored messages whose bodies wait in an unnamed temporary file, each read back when taken:
     a reader that folds a course's 20,000 analyses one by one (48 MB of bodies) holds their
-    sequences, subjects and places while it reads, not the bodies. `pop()` takes from the end, as
-    a list's (after `reverse()`, the first read first)."""
+    sequences, subjects and places while it reads, not the bodies; each subject once, however
+    many messages share it (a read of one subject filter repeats a few). `pop()` takes from the
+    end, as a list's (after `reverse()`, the first read first)."""
 
     def __init__(self) -> None:
         self._file = SpillFile()
         self._kept: list[tuple[int, str, Spilled]] = []
+        self._subjects: dict[str, str] = {}
 
     def append(self, stored: Stored) -> None:
-        self._kept.append((stored.seq, stored.subject, self._file.put_bytes(stored.data)))
-
-    def extend(self, more: Iterable[Stored]) -> None:
-        for stored in more:
-            self.append(stored)
+        subject = self._subjects.setdefault(stored.subject, stored.subject)
+        self._kept.append((stored.seq, subject, self._file.put_bytes(stored.data)))
 
     def clear(self) -> None:
+        """Empty, as a new one: the bodies already written go with their file (a read cut short)."""
         self._kept.clear()
+        self._subjects.clear()
+        if self._file.count:
+            self._file.close()
+            self._file = SpillFile()
 
     def reverse(self) -> None:
         self._kept.reverse()
@@ -74,10 +76,6 @@ class MessagesOnDisk:
         if not self._kept:
             self._file.close()  # the last one taken: nothing more is read from the file
         return Stored(seq, subject, data)
-
-    def __getitem__(self, index: int) -> Stored:
-        seq, subject, where = self._kept[index]
-        return Stored(seq, subject, self._file.read_bytes(where))
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -90,11 +88,12 @@ async def read_subject(js: JetStreamContext, stream: str, subject: str, timeout:
     stored: Messages = [] if into is None else into
     stored.clear()
     try:
-        await _from_a_replica(js, stream, subject, timeout, start, stored)
+        after = await _from_a_replica(js, stream, subject, timeout, start, stored)
     except (NatsTimeout, NoRespondersError) as exc:  # no replica answered: the leader gives it all
         log.info("direct read of %s: %s; reading from the stream's leader", subject, type(exc).__name__)
         stored.clear()
-    await _from_the_leader(js, stream, subject, stored[-1].seq + 1 if len(stored) else start, stored)
+        after = start
+    await _from_the_leader(js, stream, subject, after, stored)
     return stored
 
 
@@ -110,10 +109,11 @@ async def last_sequence(js: JetStreamContext, stream: str, subject: str) -> int:
 
 
 async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeout: float,
-                          start: int, stored: Messages) -> None:
-    """Batched direct gets (NATS >= 2.11): fast, from whichever replica answers, possibly behind."""
+                          start: int, stored: Messages) -> int:
+    """Batched direct gets (NATS >= 2.11): fast, from whichever replica answers, possibly behind.
+    Returns the sequence to read on from: after the last message read, or `start`."""
     nc = js._nc  # the core connection: a batch answers with many messages to one inbox
-    seq = start
+    seq = after = start
     while True:
         inbox = nc.new_inbox()
         sub = await nc.subscribe(inbox)
@@ -125,15 +125,16 @@ async def _from_a_replica(js: JetStreamContext, stream: str, subject: str, timeo
                 headers = msg.headers or {}
                 status = headers.get("Status")
                 if status == "404":  # nothing (more) on this subject
-                    return
+                    return after
                 if status == "204":  # end of this batch
                     if int(headers.get("Nats-Num-Pending", "0")) == 0:
-                        return
-                    seq = stored[-1].seq + 1
+                        return after
+                    seq = after
                     break
                 if status is not None:  # 408 or another refusal: let the leader answer instead
                     raise NoRespondersError
                 stored.append(Stored(int(headers["Nats-Sequence"]), headers["Nats-Subject"], msg.data))
+                after = int(headers["Nats-Sequence"]) + 1
         finally:
             await sub.unsubscribe()
 

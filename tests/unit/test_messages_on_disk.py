@@ -29,21 +29,36 @@ def test_the_bodies_read_wait_on_disk_not_in_memory():
     assert len(messages) == MESSAGES
 
 
-def test_each_message_comes_back_whole_and_in_order():
+def _filled(*seqs: int) -> MessagesOnDisk:
     messages = MessagesOnDisk()
-    messages.extend(_message(seq) for seq in range(1, 6))
-    assert messages[-1] == _message(5)
-    assert messages[0] == _message(1)
+    for seq in seqs:
+        messages.append(_message(seq))
+    return messages
+
+
+def _taken(messages: MessagesOnDisk) -> list[Stored]:
     messages.reverse()
     taken = []
     while messages:
         taken.append(messages.pop())
-    assert taken == [_message(seq) for seq in range(1, 6)]
+    return taken
+
+
+def test_each_message_comes_back_whole_and_in_order():
+    assert _taken(_filled(1, 2, 3, 4, 5)) == [_message(seq) for seq in range(1, 6)]
 
 
 def test_a_read_started_again_starts_empty():
-    messages = MessagesOnDisk()
-    messages.extend(_message(seq) for seq in range(1, 4))
+    messages = _filled(1, 2, 3)
     messages.clear()
     messages.append(_message(7))
-    assert len(messages) == 1 and messages[0] == _message(7)
+    assert len(messages) == 1 and _taken(messages) == [_message(7)]
+
+
+def test_a_subject_many_messages_share_is_kept_once():
+    # Each message read comes with its own copy of the subject; what is kept is one of them.
+    messages = MessagesOnDisk()
+    for seq in (1, 2, 3):
+        messages.append(Stored(seq, "".join(["courses.c.", "DocAnalysed"]), b"body"))
+    first, *others = _taken(messages)
+    assert first.subject == "courses.c.DocAnalysed" and all(o.subject is first.subject for o in others)

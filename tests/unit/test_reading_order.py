@@ -19,8 +19,9 @@ from tests.support.reading_order import books, kendall_tau, measure, pathway_ord
 
 # τ without the navigation each book reaches now: a floor against regressions, not a target (the
 # target is bench/order.py's, on its held-out half). Lowered by issue 50 where a rule added for one
-# book (click, Werkzeug, MarkupSafe, itsdangerous) was removed.
-FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.45, "django-intro": 0.95, "flask": 0.65,
+# book (click, Werkzeug, MarkupSafe, itsdangerous) was removed; click's again when the page more
+# pages require came first (0.49 -> 0.35; the tuning half's median, worst and mean rose).
+FLOOR_WITHOUT_NAVIGATION = {"attrs": 0.75, "click": 0.3, "django-intro": 0.95, "flask": 0.65,
                             "itsdangerous": 0.55, "jinja2": 0.6, "markupsafe": 0.85, "python-markdown": 0.8,
                             "starlette": 0.6, "structlog": 0.6, "werkzeug": 0.45}
 

@@ -24,6 +24,7 @@ class Corpus:
     topics: dict[str, str] = field(default_factory=dict)  # path → the topic it is grouped under
     topic_order: tuple[str, ...] = ()  # topics by where they first appear in the peer order
     teaching_rank: dict[str, int] = field(default_factory=dict)  # path → see teaching_first
+    requirers: dict[str, int] = field(default_factory=dict)  # path → documents requiring it (graph)
 
     @classmethod
     def build(cls, documents: list[PathwayDocument], overview: str | None, additional_info: str,
@@ -31,10 +32,10 @@ class Corpus:
         by_path = documents_by_path(documents)
         topics = shared_topics(list(by_path.values()))
         in_order = sorted(by_path.values(), key=peer_order)
-        return cls(by_path, PrerequisiteGraph.build(by_path.values()),
-                   overview if overview in by_path else None, focus_terms(additional_info),
+        graph = PrerequisiteGraph.build(by_path.values())
+        return cls(by_path, graph, overview if overview in by_path else None, focus_terms(additional_info),
                    target_minutes, topics, tuple(dict.fromkeys(topics[d.path] for d in in_order)),
-                   teaching_first(list(by_path.values())))
+                   teaching_first(list(by_path.values())), graph.requirer_counts())
 
     @property
     def is_large(self) -> bool:
@@ -48,6 +49,9 @@ class Corpus:
 
     def teaching_order(self, document: PathwayDocument) -> int:
         return self.teaching_rank.get(document.path, 0)
+
+    def required_by(self, document: PathwayDocument) -> int:
+        return self.requirers.get(document.path, 0)
 
 
 def shared_topics(documents: list[PathwayDocument]) -> dict[str, str]:

@@ -62,14 +62,15 @@ def _phase_by_type(table: dict[str, int]) -> Phase:
     return lambda document, corpus: table[document.doc_type]
 
 
-def _foundations_phase(document: PathwayDocument, corpus: Corpus) -> tuple[int, int, int]:
+def _foundations_phase(document: PathwayDocument, corpus: Corpus) -> tuple[int, int, int, int]:
     """Documents a navigation lists keep its order, project notes last. Among documents no
-    navigation orders: first, body or last by kind of reading, then the one that teaches what the
-    others use first (Corpus.teaching_order), then the simpler (see order/score.py)."""
+    navigation orders: the one more documents require first (Corpus.required_by: the foundations
+    others build on), then first, body or last by kind of reading, then the one that teaches what
+    the others use first (Corpus.teaching_order), then the simpler (see order/score.py)."""
     if document.navigation_index is not None:
-        return (int(document.doc_type in _NOTES_LAST), 0, 0)
-    return (_FOUNDATIONS_INFERRED[document.doc_type], corpus.teaching_order(document),
-            complexity_rank(document.complexity_level))
+        return (int(document.doc_type in _NOTES_LAST), 0, 0, 0)
+    return (-corpus.required_by(document), _FOUNDATIONS_INFERRED[document.doc_type],
+            corpus.teaching_order(document), complexity_rank(document.complexity_level))
 
 
 def _band_topic(document: PathwayDocument, corpus: Corpus) -> str:

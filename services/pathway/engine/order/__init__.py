@@ -6,11 +6,13 @@
    **teaching** (`teaching.py`): define before use among the documents nothing else orders, a
    tournament over those concepts and stage 2's prerequisites;
 2. **constraints** (`constraints.py`): the prerequisite graph, made acyclic, that every order must
-   respect — the engine's, a model's (validation.py, repair.py) and a refresh's (adapt.py);
+   respect — the engine's, a model's (validation.py, repair.py) and a refresh's (adapt.py) — and
+   how many documents require each (a signal too: the foundations others build on first);
 3. **score** (`score.py`): the one sort key combining the signals, strongest first, with the
    variant's phase (variants.py: how each pathway ranks kinds of reading);
 4. **order** (`score.arrange`): the sort key under the constraints — every prerequisite first, or
-   pulled in just before the first document needing it;
+   pulled in just before the first document needing it; then, for the documents no navigation
+   lists, **folders** (`folders.py`): each folder in one piece, where its pages came on average;
 5. **explain** (`explain.py`): the reason for each document's place, read off the final order,
    whoever made it (the engine, a model, a refresh), so an author can check it.
 

@@ -46,6 +46,14 @@ class PrerequisiteGraph:
     def prerequisites_of(self, path: str) -> tuple[str, ...]:
         return self.requires.get(path, ())
 
+    def requirer_counts(self) -> dict[str, int]:
+        """Path → how many documents require it (its in-degree; absent when none)."""
+        counts: dict[str, int] = defaultdict(int)
+        for prerequisites in self.requires.values():
+            for prerequisite in prerequisites:
+                counts[prerequisite] += 1
+        return dict(counts)
+
     def closure(self, paths: Iterable[str]) -> set[str]:
         """The paths plus everything they require, transitively."""
         found, todo = set(), list(paths)

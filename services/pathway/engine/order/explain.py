@@ -6,8 +6,9 @@ carrying a pathway forward), from the same signals the engine orders by (score.s
 1. the place: the course's overview; else, where the pathway keeps the authors' order and the
    document comes in it (after every earlier document the navigation lists before it), its place
    in the navigation ("listed 4th under 'Essentials' in .vitepress/config.ts") or in the order
-   stage 1 inferred from names, index pages and front matter; else its kind of reading, which the
-   pathway orders by;
+   stage 1 inferred from names, index pages and front matter (and, where that order left its folder
+   tied with another and the pathway reads each in one piece, that it is read with its folder);
+   else its kind of reading, which the pathway orders by;
 2. what fixed it there: the latest earlier document it requires (a link or a concept stage 2 found);
 3. what it is read for: a key concept it teaches that later documents use (define before use), or
    the later documents that require it.
@@ -16,6 +17,7 @@ A document gets the first that applies of 1 and at most one of 2 and 3, so each 
 short line. Linear in the pathway's documents and the concepts they name."""
 from __future__ import annotations
 
+import posixpath
 from bisect import bisect_right
 from collections import defaultdict
 from typing import Mapping
@@ -53,6 +55,7 @@ def explain_order(order: list[str], documents: Mapping[str, PathwayDocument], *,
     placed = [documents[path] for path in order]
     navigation_places = _navigation_places(documents.values())
     inferred_places = _inferred_places(documents.values())
+    whole_folders = _tied_folders_read_whole(placed)
     position = {path: i for i, path in enumerate(order)}
     users = _concept_users(placed, uses)
     required_by: dict[str, list[int]] = defaultdict(list)
@@ -71,6 +74,9 @@ def explain_order(order: list[str], documents: Mapping[str, PathwayDocument], *,
         elif not by_kind and document.navigation_index is None and document.inferred_index is not None:
             place = (f"{ordinal(inferred_places[document.path])} in the reading order inferred from file "
                      f"names, index pages and front matter")
+            folder = posixpath.dirname(document.path)
+            if folder in whole_folders:
+                place += f", read with the rest of {folder}/"
         else:
             place = f"{_KIND[document.doc_type]}, placed by its kind of reading in the '{pathway_title}' order"
         clauses = [place]
@@ -110,6 +116,23 @@ def _inferred_places(documents) -> dict[str, int]:
     place = {rank: n for n, rank in enumerate(ranks, start=1)}
     return {d.path: place[d.inferred_index] for d in documents
             if d.navigation_index is None and d.inferred_index is not None}
+
+
+def _tied_folders_read_whole(placed: list[PathwayDocument]) -> set[str]:
+    """The folders some of whose unlisted pages share an inferred rank with another folder's (stage
+    1 could not tell the folders apart) and whose unlisted pages the order keeps in one run."""
+    unlisted = [d for d in placed if d.navigation_index is None and d.inferred_index is not None]
+    folders_of_rank: dict[int, set[str]] = defaultdict(set)
+    runs: dict[str, int] = defaultdict(int)  # folder → the runs of its pages among the unlisted
+    previous = None
+    for document in unlisted:
+        folder = posixpath.dirname(document.path)
+        folders_of_rank[document.inferred_index].add(folder)  # type: ignore[index]
+        if folder != previous:
+            runs[folder] += 1
+        previous = folder
+    tied = {folder for folders in folders_of_rank.values() if len(folders) > 1 for folder in folders}
+    return {folder for folder in tied if runs[folder] == 1}
 
 
 def _concept_users(placed: list[PathwayDocument], uses: Mapping[str, tuple[str, ...]]) -> dict[str, list[int]]:

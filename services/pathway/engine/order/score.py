@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from .folders import folders_in_one_piece
 from .signals import navigation_rank, peer_order
 
 if TYPE_CHECKING:  # the variants and the corpus consult the signals: imported for types only
@@ -14,9 +15,20 @@ if TYPE_CHECKING:  # the variants and the corpus consult the signals: imported f
 
 def arrange(variant: Variant, corpus: Corpus, paths: Iterable[str]) -> list[str]:
     """`paths` in the variant's reading order: by its sort key, each after its prerequisites
-    (placed up front, or pulled in just before the first document needing them)."""
+    (placed up front, or pulled in just before the first document needing them). Where the variant
+    follows the reading order, the documents no navigation lists are then placed again with each
+    of their folders in one piece (folders.py), where its pages came on average."""
     place = corpus.graph.pulled_in if variant.pull_in else corpus.graph.ordered
-    return place(paths, sort_key(variant, corpus))
+    key = sort_key(variant, corpus)
+    keys = {path: key(path) for path in paths}
+    order = place(keys, keys.__getitem__)
+    if not variant.follows_reading_order:
+        return order
+    unlisted = [path for path in order
+                if corpus.documents[path].navigation_index is None and path != corpus.overview]
+    pieces = folders_in_one_piece(unlisted)
+    # The overview stays first and the listed documents before the others (an empty tuple sorts first).
+    return place(keys, lambda path: (path != corpus.overview, pieces.get(path, ()), keys[path]))
 
 
 def sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
@@ -26,14 +38,17 @@ def sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
     folder by folder, the index page first, project notes last, then the order the index links its
     pages in, a position the front matter declares, the kind of reading a name says (introduction,
     installation and tutorial early; FAQ, reference, glossary, upgrade late), a number prefix, and a
-    page that names the next one ("Next: …", "Continue to …") put right before it; (3) the kind of
+    page that names the next one ("Next: …", "Continue to …") put right before it; (3) the page more
+    documents require first (corpus.required_by: its in-degree in the prerequisite graph, the links
+    and defined concepts stage 2 found — the foundations others build on); (4) the kind of
     reading stage 2 found in the wording (variants._FOUNDATIONS_INFERRED: overview, then tutorials
-    and how-tos, then the body, then FAQ, then notes: tutorial before reference); (4) define before
+    and how-tos, then the body, then FAQ, then notes: tutorial before reference); (5) define before
     use (corpus.teaching_first): a tournament in which a page wins over another for each key term it
     teaches that the other uses, and for each link or defined concept stage 2 found it to be the
-    other's prerequisite; (5) the simpler page, then the name. Prerequisite edges (graph.py) are
+    other's prerequisite; (6) the simpler page, then the name. Prerequisite edges (graph.py) are
     hard constraints on top of this key, except those against stage 1's inferred order. With a
-    navigation, its order comes first and these signals are unused. No rule names a subject."""
+    navigation, its order comes first and these signals are unused. No rule names a subject.
+    (`arrange` then keeps each folder of the unlisted documents in one piece: folders.py.)"""
     def key(path: str) -> tuple:
         document = corpus.documents[path]
         focus = -corpus.focus_of(document) if variant.uses_focus else 0
