@@ -17,7 +17,8 @@ def arrange(variant: Variant, corpus: Corpus, paths: Iterable[str]) -> list[str]
     """`paths` in the variant's reading order: by its sort key, each after its prerequisites
     (placed up front, or pulled in just before the first document needing them). Where the variant
     follows the reading order, the documents no navigation lists are then placed again with each
-    of their folders in one piece (folders.py), where its pages came on average."""
+    of their folders in one piece (folders.py), where its pages came on average — unless the
+    first order already keeps every folder whole."""
     place = corpus.graph.pulled_in if variant.pull_in else corpus.graph.ordered
     key = sort_key(variant, corpus)
     keys = {path: key(path) for path in paths}
@@ -28,7 +29,12 @@ def arrange(variant: Variant, corpus: Corpus, paths: Iterable[str]) -> list[str]
                 if corpus.documents[path].navigation_index is None and path != corpus.overview]
     pieces = folders_in_one_piece(unlisted)
     # The overview stays first and the listed documents before the others (an empty tuple sorts first).
-    return place(keys, lambda path: (path != corpus.overview, pieces.get(path, ()), keys[path]))
+    whole = {path: (path != corpus.overview, pieces.get(path, ()), own) for path, own in keys.items()}
+    if all(whole[a] < whole[b] for a, b in zip(order, order[1:])):
+        # Every folder already whole: placed again, each step's pick would be the same document
+        # (the smallest of the ready ones by either key), so the order is returned as it is.
+        return order
+    return place(keys, whole.__getitem__)
 
 
 def sort_key(variant: Variant, corpus: Corpus) -> Callable[[str], tuple]:
