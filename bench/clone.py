@@ -12,6 +12,10 @@ storing it, announcing the files) is the service's own cost.
 The service writes only the documentation to disk as well, but fetches every blob (5,000, not
 1,000) so that it can list every file with its size, reads each document to classify it, infers
 the reading order, and lists the remote's refs first to know whether a snapshot can be reused.
+It writes the files with git's parallel checkout (`checkout.workers`, one worker per core), the
+baseline with git's defaults, as a user's plain command would; the note gives the baseline's
+checkout with the same parallel workers too, so that what the service adds on top of git stays
+visible.
 
 Each run uses a new commit (an unrelated file changes), so the service cannot reuse the snapshot
 of an earlier run; service and baseline runs alternate and the medians are compared. The runs are

@@ -305,7 +305,9 @@ def git_environment(token: str | None, local: bool, pin: PinnedHost | None = Non
                                           pin if ssh else None)
     # An empty helper resets the list: the operator's stored credentials must never serve a user.
     # A redirect would lead to a host nobody checked.
-    config = [("credential.helper", ""), ("http.followRedirects", "false")]
+    config = [("credential.helper", ""), ("http.followRedirects", "false"),
+              # Writing the checkout's files is most of a clone's time: one worker per core.
+              ("checkout.workers", "0")]
     if token:
         config.append(("http.extraHeader", _authorization_header(token)))
     if pin is not None and not ssh:

@@ -276,6 +276,15 @@ def test_small_repository_writes_documentation_only_yet_knows_every_file_and_its
     assert not any(line.startswith("?") for line in missing)  # every blob fetched, in one go
 
 
+def test_parallel_checkout_writes_every_document_as_its_blob(large, tmp_path):
+    # 101 files: over git's checkout.thresholdForParallelism (100), so the workers write them.
+    checkout = clone(str(large), None, tmp_path / "dest")
+    written = checked_out_files(checkout.path)
+    assert len(written) == 101
+    for name in written:
+        assert (checkout.path / name).read_bytes() == (large / name).read_bytes(), name
+
+
 def test_large_repository_lists_only_what_it_checked_out(large, tmp_path):
     checkout = clone(str(large), None, tmp_path / "dest", limits=CloneLimits(sparse_threshold_files=50))
     assert checkout.tree is None  # the scan walks the checkout: sizes of unfetched code are unknown
