@@ -82,3 +82,28 @@ def test_building_the_postings_takes_no_room_beyond_them():
     assert held - before >= arrays
     # The two arrays, the word starts and a vector's worth of work: no sorted or concatenated copy.
     assert peak - before <= 1.1 * arrays, (peak - before, arrays)
+
+
+@pytest.mark.parametrize("at_once", [1 << 18, 7], ids=["one sum", "in parts"])
+def test_weighted_sums_add_each_words_weight_in_every_vector_holding_it(monkeypatch, at_once):
+    import services.doc_analyser.engine.corpus as corpus_module
+    monkeypatch.setattr(corpus_module, "SUMMED_AT_ONCE", at_once)
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(50)]
+    vocabulary = Vocabulary()
+    vectors = [WordVector({w: rng.random() for w in rng.sample(words, rng.randrange(1, 20))}, vocabulary)
+               for _ in range(30)]
+    postings = Postings(vectors)
+    query = [(vocabulary.get(w), rng.random()) for w in rng.sample(words, 12) if vocabulary.get(w) is not None]
+    sums = postings.weighted_sums(query, len(vectors) + 2)  # room for vectors beyond these: zeros
+    expected = [0.0] * (len(vectors) + 2)
+    for number, weight in query:  # one addition after another, in the query's order
+        for n, vector in enumerate(vectors):
+            if number in vector.numbers:
+                expected[n] += vector.weights[list(vector.numbers).index(number)] * weight
+    if at_once > 1000:
+        assert sums.tolist() == expected  # one bincount adds as the loop does: the same floats
+    else:
+        assert sums.tolist() == pytest.approx(expected, rel=1e-12)
+    assert postings.weighted_sums(query, len(vectors) + 2).tolist() == sums.tolist()
+    assert postings.weighted_sums([], 4).tolist() == [0.0] * 4
