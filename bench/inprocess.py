@@ -57,7 +57,11 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
     linked = {}
     for path in selected:
         analysis = analyse_document(documents[path].parsed, level, additional_info)
-        linked[path] = (link_one(path, analysis, corpus, navigation), analysis)
+        linked[path] = link_one(path, analysis, corpus, navigation)
+    # What stage 3 gets of stage 2 is its linked analyses: the parsed documents and the corpus stay
+    # in the analyser's process, as they do between the services (a 20,000-document corpus held
+    # here through stages 3 and 4 would be a heap the services never have).
+    del documents, corpus
     times["stage2"] = time.perf_counter() - started
 
     on_stage("stage3")
@@ -69,7 +73,7 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
         prerequisites=a.prerequisites, prerequisite_concepts=a.prerequisite_concepts,
         related_documents=a.related_documents, related_topics=a.related_topics, word_count=a.word_count,
         reading_minutes=max(1, a.reading_minutes), navigation_index=position.get(a.path))
-        for a, _ in linked.values()]
+        for a in linked.values()]
     pathway_documents.sort(key=lambda d: (d.navigation_index is None, d.navigation_index or 0, d.path))
     plan = plan_pathways(pathway_documents, pathway_count, additional_info,
                          overview if overview in linked else None, target_minutes)
@@ -84,9 +88,9 @@ def run(repo: str, folders: list[str], overview: str | None, level: str = "begin
              for n, m in enumerate(chosen.modules, start=1)]
     needed = sorted({p for spec in specs for p in spec.documents})
     sources_docs, _ = load_documents(archive, needed, encodings, 2_000_000)
-    sources = {path: SourceDoc(d.parsed, linked[path][0].title, linked[path][0].doc_type,
-                               tuple(linked[path][0].key_concepts), tuple(linked[path][0].learning_objectives),
-                               linked[path][0].summary) for path, d in sources_docs.items()}
+    sources = {path: SourceDoc(d.parsed, linked[path].title, linked[path].doc_type,
+                               tuple(linked[path].key_concepts), tuple(linked[path].learning_objectives),
+                               linked[path].summary) for path, d in sources_docs.items()}
     # Each module's claims checked against its sources, as the service's writer does (writer.py).
     contents = [check_module(write_module(spec, docs), spec, docs).content
                 for spec, docs in ((spec, [sources[p] for p in spec.documents]) for spec in specs)]
