@@ -107,3 +107,27 @@ def test_weighted_sums_add_each_words_weight_in_every_vector_holding_it(monkeypa
         assert sums.tolist() == pytest.approx(expected, rel=1e-12)
     assert postings.weighted_sums(query, len(vectors) + 2).tolist() == sums.tolist()
     assert postings.weighted_sums([], 4).tolist() == [0.0] * 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_documents_most_similar_made_at_once_are_those_of_its_own_sums(seed):
+    # Each pair summed once, from the earlier document: the same lists, cosines and order as
+    # summing each document's own row. Repeated vectors make equal cosines (the path decides),
+    # an empty one shares nothing.
+    from services.doc_analyser.engine.most_similar import most_similar
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(40)]
+    vocabulary = Vocabulary()
+    weights = [{w: rng.random() for w in rng.sample(words, rng.randrange(1, 12))} for _ in range(50)]
+    weights += [weights[3], weights[3], {}, weights[10]]
+    rng.shuffle(weights)
+    vectors = [WordVector(w, vocabulary) for w in weights]
+    paths = [f"docs/{rng.random():.6f}.md" for _ in vectors]
+    postings = Postings(vectors)
+    for kept in (1, 3, 8):
+        found = most_similar(postings, vectors, paths, kept)
+        for position, vector in enumerate(vectors):
+            sums = postings.weighted_sums(vector.numbered(), len(vectors)).tolist()
+            row = sorted(((paths[other], score) for other, score in enumerate(sums)
+                          if other != position and score > 0.0), key=lambda item: (-item[1], item[0]))
+            assert found[position] == row[:kept], (kept, position)

@@ -15,7 +15,9 @@ from services.doc_analyser.engine.corpus_documents import (
 from services.doc_analyser.engine.lexicon import concept_key
 from services.doc_analyser.engine.phrase_index import KeyDigests, PhraseFrequency
 from services.doc_analyser.engine.link_targets import normalise_path
+from services.doc_analyser.engine.most_similar import MOST_SIMILAR_KEPT, most_similar
 from shared.docs.model import ParsedDocument
+from shared.once import once
 from shared.tournament import Tournament
 
 # A kind whose define-before-use tournament would count more votes than this sits it out (its
@@ -61,25 +63,35 @@ class Postings:
             raise KeyError(word)
         return self.of_number(number)
 
+    def starts(self) -> numpy.ndarray:
+        """A copy of where each word's postings start (by word number), its holders in ascending order."""
+        return self._starts[:-1].copy()
+
     def of_number(self, number: int) -> tuple[numpy.ndarray, numpy.ndarray]:
         """As `[word]`, by the word's number in the vectors' vocabulary."""
         start, end = self._starts[number], self._starts[number + 1]
         return self._holders[start:end], self._weights[start:end]
 
-    def weighted_sums(self, query: Iterable[tuple[int, float]], size: int) -> numpy.ndarray:
+    def weighted_sums(self, query: Iterable[tuple[int, float]], size: int,
+                      firsts: numpy.ndarray | None = None) -> numpy.ndarray:
         """For each of the `size` vectors, the sum over the (word number, weight) pairs of `query`
-        of that weight times the word's weight in the vector. Added in the order of the query's
-        words, each vector's sum one addition after another (numpy.bincount adds its weights in
-        order): the same sums in every run. The postings of several words are added by one
-        bincount, up to SUMMED_AT_ONCE of them, not word by word: a common word is held by most
-        vectors, and one scatter-add per word cost 1.7 times as much; all of a document's
-        postings at once took 22 MB a call at 20,000 documents."""
+        of that weight times the word's weight in the vector. With `firsts` (by word number, an
+        index into the postings, as `start_of` gives), only the holders from there on are summed.
+        Added in the order of the query's words, each vector's sum one addition after another
+        (numpy.bincount adds its weights in order): the same sums in every run. The postings of
+        several words are added by one bincount, up to SUMMED_AT_ONCE of them, not word by word:
+        a common word is held by most vectors, and one scatter-add per word cost 1.7 times as
+        much; all of a document's postings at once took 22 MB a call at 20,000 documents."""
         sums: numpy.ndarray | None = None
         holders: list[numpy.ndarray] = []
         products: list[numpy.ndarray] = []
         gathered = 0
         for number, weight in query:
-            held, weights = self.of_number(number)
+            if firsts is None:
+                held, weights = self.of_number(number)
+            else:
+                start, end = firsts[number], self._starts[number + 1]
+                held, weights = self._holders[start:end], self._weights[start:end]
             holders.append(held)
             products.append(weights * weight)
             gathered += len(held)
@@ -133,6 +145,9 @@ class Corpus:
         self._postings = Postings([entry.vector for entry in documents.values()])
         self._orders: dict[tuple[str, ...], dict[str, int]] = {}
         self._teaching: Counter | None = None
+        # Linking asks from several threads at once: the lists are made by the first of them.
+        self._most_similar = once(lambda: most_similar(
+            self._postings, [entry.vector for entry in documents.values()], self._paths, MOST_SIMILAR_KEPT))
 
     @classmethod
     def build(cls, docs: list[ParsedDocument], indexes: dict[str, DocumentIndex] | None = None) -> "Corpus":
@@ -168,11 +183,15 @@ class Corpus:
         """The `most` documents most similar to this one by TF-IDF cosine (those sharing a word with
         it: the others' similarity is 0), most similar first, equal scores by path. The shared
         words' products are summed in the order of the words, so the scores are the same in every
-        run whatever the hashing."""
+        run whatever the hashing. Up to MOST_SIMILAR_KEPT, from every document's list, made on the
+        first call for all of them at once (most_similar.py: each pair's cosine summed once, not
+        once from each side); more, from this document's own sums."""
         path = normalise_path(path)
         entry = self._documents.get(path)
         if entry is None or not entry.vector or most < 1:
             return []
+        if most <= MOST_SIMILAR_KEPT:
+            return self._most_similar()[self._position[path]][:most]
         sums = self._postings.weighted_sums(entry.vector.numbered(), len(self._paths))
         sums[self._position[path]] = 0.0
         shared = numpy.flatnonzero(sums > 0.0)
