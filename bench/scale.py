@@ -9,8 +9,9 @@ other formats). Reported per stage and size: CPU milliseconds per document (user
 process's and the children's a stage starts: the cost of the work — on a shared machine a 20-minute
 run and a 1-minute run see different loads, so wall-clock time, reported beside it, measures the
 neighbours too), and the peak RSS of the process while the
-stage ran (sampled every 50 ms; the process holds what earlier stages left, as a service holding one
-stage's inputs would not: an upper bound of what the stage's service needs).
+stage ran (sampled every 50 ms; the process holds what earlier stages left but stage 2's parsed
+documents and corpus, which the analyser's own process keeps, as a service holding one stage's
+inputs would not: an upper bound of what the stage's service needs).
 
 And one real large tree: Django's documentation as its sdist on the package registry ships it
 (REAL_TREE: 597 pages of reStructuredText under a Sphinx toctree, BSD-3-Clause), through the same
