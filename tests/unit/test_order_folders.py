@@ -79,3 +79,20 @@ def test_the_reason_of_a_place_says_the_page_is_read_with_its_folder_where_the_o
     assert not any("read with the rest" in reason
                    for reason in explain_order(interleaved, documents, pathway_title="Foundations first",
                                                by_kind=False, overview="README.md"))
+
+
+def test_a_page_in_a_subfolder_is_told_it_is_read_with_the_tied_folder_holding_it():
+    # storage/ and network/ tied at the top; storage/disks/ is storage's only subfolder (tied with
+    # nothing): its pages are read with the rest of storage/.
+    documents = documents_by_path([*tied_folders(), document("storage/disks/local.md", 3),
+                                   document("storage/disks/remote.md", 4)])
+    whole = ["README.md", "listed.md", "storage/intro.md", "storage/volumes.md", "storage/limits.md",
+             "storage/disks/local.md", "storage/disks/remote.md",
+             "network/intro.md", "network/volumes.md", "network/limits.md"]
+    reasons = dict(zip(whole, explain_order(whole, documents, pathway_title="Foundations first", by_kind=False,
+                                            overview="README.md")))
+    assert reasons["storage/disks/local.md"].startswith(
+        "4th in the reading order inferred from file names, index pages and front matter, read with the rest "
+        "of storage/"), reasons
+    assert "read with the rest of storage/" in reasons["storage/volumes.md"]
+    assert "read with the rest of network/" in reasons["network/limits.md"]

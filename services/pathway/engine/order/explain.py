@@ -74,8 +74,8 @@ def explain_order(order: list[str], documents: Mapping[str, PathwayDocument], *,
         elif not by_kind and document.navigation_index is None and document.inferred_index is not None:
             place = (f"{ordinal(inferred_places[document.path])} in the reading order inferred from file "
                      f"names, index pages and front matter")
-            folder = posixpath.dirname(document.path)
-            if folder in whole_folders:
+            folder = next((f for f in _folders_holding(document.path) if f in whole_folders), None)
+            if folder is not None:  # the innermost folder the order keeps whole among tied ones
                 place += f", read with the rest of {folder}/"
         else:
             place = f"{_KIND[document.doc_type]}, placed by its kind of reading in the '{pathway_title}' order"
@@ -119,20 +119,35 @@ def _inferred_places(documents) -> dict[str, int]:
 
 
 def _tied_folders_read_whole(placed: list[PathwayDocument]) -> set[str]:
-    """The folders some of whose unlisted pages share an inferred rank with another folder's (stage
-    1 could not tell the folders apart) and whose unlisted pages the order keeps in one run."""
+    """The folders, at any depth, some of whose unlisted pages (theirs or their subfolders') share an
+    inferred rank with a sibling folder's (stage 1 could not tell the folders apart) and whose
+    unlisted pages the order keeps in one run."""
     unlisted = [d for d in placed if d.navigation_index is None and d.inferred_index is not None]
-    folders_of_rank: dict[int, set[str]] = defaultdict(set)
+    ranks: dict[str, set[int]] = defaultdict(set)  # folder → the inferred ranks of the pages under it
     runs: dict[str, int] = defaultdict(int)  # folder → the runs of its pages among the unlisted
-    previous = None
+    previous: set[str] = set()
     for document in unlisted:
-        folder = posixpath.dirname(document.path)
-        folders_of_rank[document.inferred_index].add(folder)  # type: ignore[index]
-        if folder != previous:
-            runs[folder] += 1
-        previous = folder
-    tied = {folder for folders in folders_of_rank.values() if len(folders) > 1 for folder in folders}
+        folders = set(_folders_holding(document.path))
+        for folder in folders:
+            ranks[folder].add(document.inferred_index)  # type: ignore[arg-type]
+            if folder not in previous:
+                runs[folder] += 1
+        previous = folders
+    holding_rank: dict[tuple[str, int], set[str]] = defaultdict(set)  # (parent, rank) → its folders with it
+    for folder, held in ranks.items():
+        for rank in held:
+            holding_rank[(posixpath.dirname(folder), rank)].add(folder)
+    tied = {folder for folders in holding_rank.values() if len(folders) > 1 for folder in folders}
     return {folder for folder in tied if runs[folder] == 1}
+
+
+def _folders_holding(path: str) -> list[str]:
+    """The folders `path` is in, innermost first ("a/b/c.md": "a/b", "a")."""
+    folders, folder = [], posixpath.dirname(path)
+    while folder:
+        folders.append(folder)
+        folder = posixpath.dirname(folder)
+    return folders
 
 
 def _concept_users(placed: list[PathwayDocument], uses: Mapping[str, tuple[str, ...]]) -> dict[str, list[int]]:
