@@ -76,7 +76,7 @@ class Postings:
                       firsts: numpy.ndarray | None = None) -> numpy.ndarray:
         """For each of the `size` vectors, the sum over the (word number, weight) pairs of `query`
         of that weight times the word's weight in the vector. With `firsts` (by word number, an
-        index into the postings, as `start_of` gives), only the holders from there on are summed.
+        index into the postings, as `starts()` gives them), only the holders from there on are summed.
         Added in the order of the query's words, each vector's sum one addition after another
         (numpy.bincount adds its weights in order): the same sums in every run. The postings of
         several words are added by one bincount, up to SUMMED_AT_ONCE of them, not word by word:
