@@ -130,4 +130,4 @@ def test_every_documents_most_similar_made_at_once_are_those_of_its_own_sums(see
             sums = postings.weighted_sums(vector.numbered(), len(vectors)).tolist()
             row = sorted(((paths[other], score) for other, score in enumerate(sums)
                           if other != position and score > 0.0), key=lambda item: (-item[1], item[0]))
-            assert found[position] == row[:kept], (kept, position)
+            assert found.of(position) == row[:kept], (kept, position)

@@ -192,7 +192,7 @@ class Corpus:
         if entry is None or not entry.vector or most < 1:
             return []
         if most <= MOST_SIMILAR_KEPT:
-            return self._most_similar()[self._position[path]][:most]
+            return self._most_similar().of(self._position[path])[:most]
         sums = self._postings.weighted_sums(entry.vector.numbered(), len(self._paths))
         sums[self._position[path]] = 0.0
         shared = numpy.flatnonzero(sums > 0.0)

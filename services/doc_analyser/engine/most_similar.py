@@ -11,7 +11,6 @@ document by document. The offers stay in numpy but for those that can enter a li
 least the list's current last): over a run, about `kept` times the log of the corpus a document."""
 from __future__ import annotations
 
-from bisect import insort
 from typing import TYPE_CHECKING
 
 import numpy
@@ -25,16 +24,11 @@ if TYPE_CHECKING:
 MOST_SIMILAR_KEPT = 8
 
 
-def most_similar(postings: Postings, vectors: list[WordVector], paths: list[str],
-                 kept: int) -> list[list[tuple[str, float]]]:
+def most_similar(postings: Postings, vectors: list[WordVector], paths: list[str], kept: int) -> MostSimilar:
     """For each vector (by position, `paths` naming them), the `kept` others with the largest
-    positive cosine, as (path, cosine), largest first and equal cosines by path — exactly what
-    summing each document's own row and sorting it gives."""
-    size = len(vectors)
-    best: list[list[tuple[float, str]]] = [[] for _ in range(size)]  # (-cosine, path), best first
-    # The cosine an offer must reach to enter each list: 0 while it is not full (and must be
-    # positive), else its last one's.
-    floor = numpy.zeros(size, dtype=numpy.float64)
+    positive cosine (`.of(position)`) — exactly what summing each document's own row and sorting
+    it gives."""
+    lists = MostSimilar(len(vectors), kept, paths)
     # By word: where its holders after the current document begin. Documents go in the order of
     # the postings (ascending), so a word's moves on by one at each document holding it.
     firsts = postings.starts()
@@ -42,43 +36,67 @@ def most_similar(postings: Postings, vectors: list[WordVector], paths: list[str]
         if not vector:
             continue
         firsts[numpy.frombuffer(vector.numbers, dtype=numpy.int32)] += 1  # past this document
-        later = postings.weighted_sums(vector.numbered(), size, firsts)[position + 1:]
-        _take_largest(best, floor, position, later, paths, kept)
-        _offer(best, floor, position, later, paths, kept)
-    return [[(path, -negative) for negative, path in entries] for entries in best]
+        later = postings.weighted_sums(vector.numbered(), len(vectors), firsts)[position + 1:]
+        lists.take_largest(position, later)
+        lists.offer(position, later)
+    return lists
 
 
-def _take_largest(best: list[list[tuple[float, str]]], floor: numpy.ndarray, position: int,
-                  later: numpy.ndarray, paths: list[str], kept: int) -> None:
-    """The documents after `position` that enter its own list: its `kept` largest, and every one
-    tied with the last of them (the path decides among equals)."""
-    shared = numpy.flatnonzero(later > 0.0)
-    if len(shared) > kept:
-        cut = numpy.partition(later[shared], len(shared) - kept)[len(shared) - kept]
-        shared = shared[later[shared] >= cut]
-    first = position + 1
-    for offset in shared.tolist():
-        _enter(best, floor, position, float(later[offset]), paths[first + offset], kept)
+class MostSimilar:
+    """Each document's best `kept` so far, in arrays (12 bytes an entry: a list of tuples took 15 MB
+    at 20,000 documents), unsorted, with the slot of its worst: the lowest cosine, of equal ones
+    the latest path."""
 
+    def __init__(self, size: int, kept: int, paths: list[str]) -> None:
+        self.kept, self.paths = kept, paths
+        order = sorted(range(size), key=paths.__getitem__)
+        self.rank = numpy.empty(size, dtype=numpy.int32)  # a path's place among the paths sorted
+        self.rank[order] = numpy.arange(size, dtype=numpy.int32)
+        self.cosines = numpy.zeros((size, kept), dtype=numpy.float64)
+        self.others = numpy.zeros((size, kept), dtype=numpy.int32)
+        self.count = numpy.zeros(size, dtype=numpy.int32)
+        self.worst = numpy.zeros(size, dtype=numpy.int32)
+        # The cosine an offer must reach to enter each list: 0 while it is not full (and must be
+        # positive), else its worst one's.
+        self.floor = numpy.zeros(size, dtype=numpy.float64)
 
-def _offer(best: list[list[tuple[float, str]]], floor: numpy.ndarray, position: int,
-           later: numpy.ndarray, paths: list[str], kept: int) -> None:
-    """`position`'s cosine offered to each document after it, entering the lists it can."""
-    first = position + 1
-    reaching = numpy.flatnonzero((later > 0.0) & (later >= floor[first:]))
-    path = paths[position]
-    for offset in reaching.tolist():
-        _enter(best, floor, first + offset, float(later[offset]), path, kept)
+    def take_largest(self, position: int, later: numpy.ndarray) -> None:
+        """The documents after `position` that enter its own list: its `kept` largest, and every
+        one tied with the last of them (the path decides among equals)."""
+        shared = numpy.flatnonzero(later > 0.0)
+        if len(shared) > self.kept:
+            cut = numpy.partition(later[shared], len(shared) - self.kept)[len(shared) - self.kept]
+            shared = shared[later[shared] >= cut]
+        for offset in shared.tolist():
+            self._enter(position, float(later[offset]), position + 1 + offset)
 
+    def offer(self, position: int, later: numpy.ndarray) -> None:
+        """`position`'s cosine offered to each document after it, entering the lists it can."""
+        first = position + 1
+        for offset in numpy.flatnonzero((later > 0.0) & (later >= self.floor[first:])).tolist():
+            self._enter(first + offset, float(later[offset]), position)
 
-def _enter(best: list[list[tuple[float, str]]], floor: numpy.ndarray, owner: int, cosine: float,
-           path: str, kept: int) -> None:
-    entries = best[owner]
-    entry = (-cosine, path)
-    if len(entries) == kept:
-        if entry >= entries[-1]:
-            return
-        entries.pop()
-    insort(entries, entry)
-    if len(entries) == kept:
-        floor[owner] = -entries[-1][0]
+    def _enter(self, owner: int, cosine: float, other: int) -> None:
+        count = int(self.count[owner])
+        if count < self.kept:
+            slot = count
+            self.count[owner] = count + 1
+        else:
+            slot = int(self.worst[owner])
+            worst = float(self.cosines[owner, slot])
+            if cosine < worst or (cosine == worst and self.rank[other] > self.rank[self.others[owner, slot]]):
+                return
+        self.cosines[owner, slot], self.others[owner, slot] = cosine, other
+        if count + 1 >= self.kept:
+            row = self.cosines[owner]
+            lowest = row.min()
+            ties = numpy.flatnonzero(row == lowest)
+            self.worst[owner] = ties[numpy.argmax(self.rank[self.others[owner, ties]])]
+            self.floor[owner] = lowest
+
+    def of(self, position: int) -> list[tuple[str, float]]:
+        """The document's list as (path, cosine), largest first and equal cosines by path."""
+        count = int(self.count[position])
+        entries = [(float(cosine), self.paths[other]) for cosine, other
+                   in zip(self.cosines[position, :count].tolist(), self.others[position, :count].tolist())]
+        return [(path, cosine) for cosine, path in sorted(entries, key=lambda item: (-item[0], item[1]))]
