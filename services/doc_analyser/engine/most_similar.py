@@ -71,10 +71,33 @@ class MostSimilar:
             self._enter(position, float(later[offset]), position + 1 + offset)
 
     def offer(self, position: int, later: numpy.ndarray) -> None:
-        """`position`'s cosine offered to each document after it, entering the lists it can."""
+        """`position`'s cosine offered to each document after it, entering the lists it can: in
+        numpy, each document at most once an offer."""
         first = position + 1
-        for offset in numpy.flatnonzero((later > 0.0) & (later >= self.floor[first:])).tolist():
-            self._enter(first + offset, float(later[offset]), position)
+        reaching = numpy.flatnonzero((later > 0.0) & (later >= self.floor[first:]))
+        owners, cosines = reaching + first, later[reaching]
+        room = self.count[owners] < self.kept
+        growing, grown_cosines = owners[room], cosines[room]
+        slots = self.count[growing]
+        self.cosines[growing, slots], self.others[growing, slots] = grown_cosines, position
+        self.count[growing] += 1
+        full, full_cosines = owners[~room], cosines[~room]
+        worst = self.worst[full]
+        worst_cosines = self.cosines[full, worst]
+        better = (full_cosines > worst_cosines) | (
+            (full_cosines == worst_cosines) & (self.rank[position] < self.rank[self.others[full, worst]]))
+        replaced = full[better]
+        self.cosines[replaced, worst[better]], self.others[replaced, worst[better]] = full_cosines[better], position
+        changed = numpy.concatenate([growing[self.count[growing] == self.kept], replaced])
+        if len(changed):
+            self._find_worst(changed)
+
+    def _find_worst(self, owners: numpy.ndarray) -> None:
+        rows = self.cosines[owners]
+        lowest = rows.min(axis=1)
+        ranks = numpy.where(rows == lowest[:, None], self.rank[self.others[owners]], -1)
+        self.worst[owners] = ranks.argmax(axis=1)
+        self.floor[owners] = lowest
 
     def _enter(self, owner: int, cosine: float, other: int) -> None:
         count = int(self.count[owner])
@@ -88,11 +111,7 @@ class MostSimilar:
                 return
         self.cosines[owner, slot], self.others[owner, slot] = cosine, other
         if count + 1 >= self.kept:
-            row = self.cosines[owner]
-            lowest = row.min()
-            ties = numpy.flatnonzero(row == lowest)
-            self.worst[owner] = ties[numpy.argmax(self.rank[self.others[owner, ties]])]
-            self.floor[owner] = lowest
+            self._find_worst(numpy.array([owner]))
 
     def of(self, position: int) -> list[tuple[str, float]]:
         """The document's list as (path, cosine), largest first and equal cosines by path."""
