@@ -131,3 +131,10 @@ def test_every_documents_most_similar_made_at_once_are_those_of_its_own_sums(see
             row = sorted(((paths[other], score) for other, score in enumerate(sums)
                           if other != position and score > 0.0), key=lambda item: (-item[1], item[0]))
             assert found.of(position) == row[:kept], (kept, position)
+
+
+def test_linking_asks_for_no_more_most_similar_than_every_document_keeps():
+    # A larger ask is summed document by document again: the all-at-once lists would be wasted.
+    from services.doc_analyser.engine.linking import MOST_PREREQUISITES, MOST_RELATED
+    from services.doc_analyser.engine.most_similar import MOST_SIMILAR_KEPT
+    assert MOST_RELATED + MOST_PREREQUISITES <= MOST_SIMILAR_KEPT

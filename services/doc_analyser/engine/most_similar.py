@@ -7,8 +7,8 @@ and every document's, to its square. Each pair's cosine is the same number from 
 shared words' products, summed in the order of the words, both vectors' order), so each is summed
 once: document i sums only with the documents after it, then offers each of them its cosine with
 i. A document's list is complete once every document before it has offered: half the sums of asking
-document by document. The offers stay in numpy but for those that can enter a list (a cosine at
-least the list's current last): over a run, about `kept` times the log of the corpus a document."""
+document by document. The lists are arrays (MostSimilar); one document's offers enter the later
+documents' lists in numpy at once, only its own largest enter its list one by one."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
